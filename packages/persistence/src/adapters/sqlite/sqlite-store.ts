@@ -1,0 +1,258 @@
+// The embedded default store: one SQLite database file (WAL, fsync on commit) in the data directory.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { assertDocName } from '../../doc-name.js';
+import { PersistenceError } from '../../errors.js';
+import type {
+  AppendResult,
+  Checkpoint,
+  DocumentAppend,
+  DocumentInfo,
+  DocumentStore,
+  ReadRange,
+  StoredUpdate,
+} from '../../types.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+
+export interface SqliteStoreOptions {
+  /** Directory that holds the database file; created if missing. */
+  readonly dataDir: string;
+  /** Database file name inside dataDir. Default `tandem.sqlite`. */
+  readonly fileName?: string;
+  /**
+   * `full` (default) fsyncs every commit, so an acknowledged update survives power loss;
+   * `normal` survives a process crash but may lose the last commits on power loss.
+   */
+  readonly synchronous?: 'full' | 'normal';
+}
+
+interface DocumentRow {
+  id: number;
+  name: string;
+  created_at: number;
+  last_seq: number;
+  update_count: number;
+  size_bytes: number;
+  last_change_at: number;
+}
+
+interface UpdateRow {
+  seq: number;
+  received_at: number;
+  author: string;
+  data: Buffer;
+}
+
+interface CheckpointRow {
+  seq: number;
+  created_at: number;
+  state: Buffer;
+}
+
+export const DEFAULT_DB_FILE = 'tandem.sqlite';
+
+export function sqliteStorePath(options: SqliteStoreOptions): string {
+  return path.join(options.dataDir, options.fileName ?? DEFAULT_DB_FILE);
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
+  const file = sqliteStorePath(options);
+  let db: Database.Database;
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`database schema version ${version} is newer than this server understands (${SCHEMA_VERSION})`);
+    }
+    db.exec(SCHEMA_SQL);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  } catch (cause) {
+    throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
+  }
+  return new SqliteStore(db, file);
+}
+
+function toInfo(row: DocumentRow): DocumentInfo {
+  return {
+    name: row.name,
+    updateCount: row.update_count,
+    lastSeq: row.last_seq,
+    sizeBytes: row.size_bytes,
+    createdAt: row.created_at,
+    lastChangeAt: row.last_change_at,
+  };
+}
+
+function toBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+class SqliteStore implements DocumentStore {
+  private closed = false;
+  private readonly stmt;
+  private readonly appendTx;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+  ) {
+    this.stmt = {
+      docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
+      insertDoc: db.prepare<[string, number, number], DocumentRow>(
+        'INSERT INTO documents (name, created_at, last_change_at) VALUES (?, ?, ?) RETURNING *',
+      ),
+      insertUpdate: db.prepare<[number, number, number, string, Buffer]>(
+        'INSERT INTO updates (doc_id, seq, received_at, author, data) VALUES (?, ?, ?, ?, ?)',
+      ),
+      bumpDoc: db.prepare<[number, number, number, number, number]>(
+        `UPDATE documents SET last_seq = ?, update_count = update_count + ?, size_bytes = size_bytes + ?,
+         last_change_at = ? WHERE id = ?`,
+      ),
+      readUpdates: db.prepare<[number, number, number, number], UpdateRow>(
+        `SELECT seq, received_at, author, data FROM updates
+         WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      ),
+      insertCheckpoint: db.prepare<[number, number, number, Buffer]>(
+        'INSERT OR REPLACE INTO checkpoints (doc_id, seq, created_at, state) VALUES (?, ?, ?, ?)',
+      ),
+      latestCheckpoint: db.prepare<[number, number], CheckpointRow>(
+        'SELECT seq, created_at, state FROM checkpoints WHERE doc_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
+      ),
+      listDocs: db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY name'),
+      health: db.prepare('SELECT count(*) AS n FROM documents'),
+    };
+    this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
+      batch.map((item) => this.appendOne(item)),
+    );
+  }
+
+  private appendOne({ doc, entries }: DocumentAppend): AppendResult {
+    const createdAt = entries[0]!.receivedAt;
+    const row = this.stmt.docByName.get(doc) ?? this.stmt.insertDoc.get(doc, createdAt, createdAt);
+    if (row === undefined) throw new PersistenceError('write-failed', 'Document row was not created', doc);
+    let seq = row.last_seq;
+    let bytes = 0;
+    let lastAt = row.last_change_at;
+    for (const entry of entries) {
+      seq += 1;
+      bytes += entry.update.byteLength;
+      lastAt = Math.max(lastAt, entry.receivedAt);
+      this.stmt.insertUpdate.run(row.id, seq, entry.receivedAt, entry.author, toBuffer(entry.update));
+    }
+    this.stmt.bumpDoc.run(seq, entries.length, bytes, lastAt, row.id);
+    return { doc, firstSeq: row.last_seq + 1, lastSeq: seq };
+  }
+
+  private ensureOpen(doc?: string): void {
+    if (this.closed) throw new PersistenceError('closed', `SQLite store ${this.file} is closed`, doc);
+  }
+
+  async append(batch: readonly DocumentAppend[]): Promise<AppendResult[]> {
+    this.ensureOpen();
+    for (const item of batch) {
+      assertDocName(item.doc);
+      if (item.entries.length === 0) {
+        throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
+      }
+    }
+    try {
+      // The durability point of the embedded store: this transaction commits (and, with
+      // synchronous=FULL, fsyncs the WAL) before the promise resolves.
+      return this.appendTx(batch);
+    } catch (cause) {
+      throw new PersistenceError('write-failed', `Appending updates failed: ${(cause as Error).message}`, batch[0]?.doc, { cause });
+    }
+  }
+
+  async readUpdates(doc: string, range: ReadRange = {}): Promise<StoredUpdate[]> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return [];
+    try {
+      const rows = this.stmt.readUpdates.all(
+        row.id,
+        range.afterSeq ?? 0,
+        range.toSeq ?? Number.MAX_SAFE_INTEGER,
+        range.limit ?? -1,
+      );
+      return rows.map((r) => ({ seq: r.seq, receivedAt: r.received_at, author: r.author, update: toBytes(r.data) }));
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading updates failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
+  async writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined || checkpoint.seq > row.last_seq || checkpoint.seq < 1) {
+      throw new PersistenceError('invalid-argument', `Checkpoint seq ${checkpoint.seq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
+    }
+    try {
+      this.stmt.insertCheckpoint.run(row.id, checkpoint.seq, checkpoint.createdAt, toBuffer(checkpoint.state));
+    } catch (cause) {
+      throw new PersistenceError('write-failed', `Writing checkpoint failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
+  async latestCheckpoint(doc: string, atOrBeforeSeq = Number.MAX_SAFE_INTEGER): Promise<Checkpoint | undefined> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return undefined;
+    try {
+      const cp = this.stmt.latestCheckpoint.get(row.id, atOrBeforeSeq);
+      return cp && { seq: cp.seq, createdAt: cp.created_at, state: toBytes(cp.state) };
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading checkpoint failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
+  async getDocument(doc: string): Promise<DocumentInfo | undefined> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    return row && toInfo(row);
+  }
+
+  async listDocuments(): Promise<DocumentInfo[]> {
+    this.ensureOpen();
+    try {
+      return this.stmt.listDocs.all().map(toInfo);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Listing documents failed: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async checkHealth(): Promise<void> {
+    this.ensureOpen();
+    try {
+      this.stmt.health.get();
+      if (this.db.readonly) throw new Error('database is read-only');
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `SQLite store ${this.file} is not usable: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private readDoc(doc: string): DocumentRow | undefined {
+    try {
+      return this.stmt.docByName.get(doc);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading document failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// The one error type of the persistence package: a code saying what failed, and the document it failed for.
+
+export type PersistenceErrorCode =
+  | 'invalid-doc-name'
+  | 'invalid-argument'
+  | 'write-failed'
+  | 'read-failed'
+  | 'corrupt-data'
+  | 'closed';
+
+export class PersistenceError extends Error {
+  override readonly name = 'PersistenceError';
+
+  constructor(
+    readonly code: PersistenceErrorCode,
+    message: string,
+    readonly doc?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,143 @@
+// The one contract every DocumentStore adapter must pass. An adapter's test file calls
+// describeStoreContract with a harness that opens (and re-opens) its store on fresh storage.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PersistenceError } from '../errors.js';
+import type { AppendEntry, DocumentStore } from '../types.js';
+
+export interface StoreHarness {
+  /** Opens the store on this harness' storage; calling it again after close() re-opens the same data. */
+  open(): Promise<DocumentStore>;
+  /** Removes the storage. */
+  destroy(): Promise<void>;
+}
+
+const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
+const entry = (update: Uint8Array, author = 'conn-a', receivedAt = 1_700_000_000_000): AppendEntry => ({
+  update,
+  author,
+  receivedAt,
+});
+
+export function describeStoreContract(adapterName: string, makeHarness: () => Promise<StoreHarness>): void {
+  describe(`DocumentStore contract: ${adapterName}`, () => {
+    let harness: StoreHarness;
+    let store: DocumentStore;
+
+    beforeEach(async () => {
+      harness = await makeHarness();
+      store = await harness.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await harness.destroy();
+    });
+
+    it('numbers each document’s updates from 1 without gaps, independently per document', async () => {
+      const first = await store.append([
+        { doc: 'a', entries: [entry(bytes(1)), entry(bytes(2))] },
+        { doc: 'b', entries: [entry(bytes(3))] },
+      ]);
+      expect(first).toEqual([
+        { doc: 'a', firstSeq: 1, lastSeq: 2 },
+        { doc: 'b', firstSeq: 1, lastSeq: 1 },
+      ]);
+      const second = await store.append([{ doc: 'a', entries: [entry(bytes(4))] }]);
+      expect(second).toEqual([{ doc: 'a', firstSeq: 3, lastSeq: 3 }]);
+      expect((await store.readUpdates('a')).map((u) => u.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('returns every update exactly as appended, with author and receive time', async () => {
+      const payload = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+      await store.append([{ doc: 'doc', entries: [entry(payload, 'alice', 1234), entry(bytes(0, 0), 'bob', 5678)] }]);
+      const updates = await store.readUpdates('doc');
+      expect(updates).toHaveLength(2);
+      expect(Array.from(updates[0]!.update)).toEqual(Array.from(payload));
+      expect(updates[0]).toMatchObject({ seq: 1, author: 'alice', receivedAt: 1234 });
+      expect(updates[1]).toMatchObject({ seq: 2, author: 'bob', receivedAt: 5678 });
+    });
+
+    it('reads a range: after a seq, up to a seq, and at most a limit', async () => {
+      await store.append([{ doc: 'r', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n))) }]);
+      const seqs = async (range: Parameters<DocumentStore['readUpdates']>[1]) =>
+        (await store.readUpdates('r', range)).map((u) => u.seq);
+      expect(await seqs({ afterSeq: 2 })).toEqual([3, 4, 5, 6]);
+      expect(await seqs({ toSeq: 3 })).toEqual([1, 2, 3]);
+      expect(await seqs({ afterSeq: 1, toSeq: 5, limit: 2 })).toEqual([2, 3]);
+      expect(await seqs({ afterSeq: 6 })).toEqual([]);
+      expect(await store.readUpdates('never-written')).toEqual([]);
+    });
+
+    it('describes documents: update count, last seq, payload bytes and last change time', async () => {
+      await store.append([{ doc: 'm', entries: [entry(bytes(1, 2, 3), 'a', 100), entry(bytes(4, 5), 'b', 200)] }]);
+      const info = await store.getDocument('m');
+      expect(info).toMatchObject({ name: 'm', updateCount: 2, lastSeq: 2, sizeBytes: 5, lastChangeAt: 200 });
+      expect(info!.createdAt).toBeGreaterThan(0);
+      expect(await store.getDocument('unknown')).toBeUndefined();
+    });
+
+    it('lists documents by name, and keeps odd names as plain data', async () => {
+      const names = ["x'; DROP TABLE updates; --", 'team/notes', 'ünïcödé 文档', '%2e%2e'];
+      await store.append(names.map((doc) => ({ doc, entries: [entry(bytes(9))] })));
+      const listed = (await store.listDocuments()).map((d) => d.name);
+      expect(listed).toEqual([...names].sort());
+      for (const name of names) expect((await store.readUpdates(name))[0]!.update).toEqual(bytes(9));
+    });
+
+    it('rejects invalid document names and writes nothing of a batch that contains one', async () => {
+      for (const bad of ['', '../etc/passwd', 'a//b', 'nul\u0000byte', '/abs', 'x'.repeat(201)]) {
+        const attempt = store.append([
+          { doc: 'good', entries: [entry(bytes(1))] },
+          { doc: bad, entries: [entry(bytes(2))] },
+        ]);
+        await expect(attempt).rejects.toMatchObject({ name: 'PersistenceError', code: 'invalid-doc-name' });
+      }
+      expect(await store.listDocuments()).toEqual([]);
+    });
+
+    it('rejects an append without updates', async () => {
+      await expect(store.append([{ doc: 'e', entries: [] }])).rejects.toBeInstanceOf(PersistenceError);
+    });
+
+    it('stores checkpoints and finds the latest one at or before a seq', async () => {
+      await store.append([{ doc: 'c', entries: Array.from({ length: 10 }, (_, i) => entry(bytes(i))) }]);
+      expect(await store.latestCheckpoint('c')).toBeUndefined();
+      await store.writeCheckpoint('c', { seq: 4, state: bytes(4, 4), createdAt: 1 });
+      await store.writeCheckpoint('c', { seq: 8, state: bytes(8, 8), createdAt: 2 });
+      expect(await store.latestCheckpoint('c')).toMatchObject({ seq: 8, state: bytes(8, 8), createdAt: 2 });
+      expect(await store.latestCheckpoint('c', 7)).toMatchObject({ seq: 4, state: bytes(4, 4) });
+      expect(await store.latestCheckpoint('c', 3)).toBeUndefined();
+      expect(await store.latestCheckpoint('unknown')).toBeUndefined();
+    });
+
+    it('refuses a checkpoint past the end of the log', async () => {
+      await store.append([{ doc: 'c', entries: [entry(bytes(1))] }]);
+      await expect(store.writeCheckpoint('c', { seq: 2, state: bytes(1), createdAt: 1 })).rejects.toMatchObject({
+        code: 'invalid-argument',
+      });
+      await expect(store.writeCheckpoint('nope', { seq: 1, state: bytes(1), createdAt: 1 })).rejects.toBeInstanceOf(
+        PersistenceError,
+      );
+    });
+
+    it('keeps everything across close and re-open', async () => {
+      await store.append([{ doc: 'p', entries: [entry(bytes(1)), entry(bytes(2))] }]);
+      await store.writeCheckpoint('p', { seq: 2, state: bytes(7), createdAt: 3 });
+      await store.close();
+      store = await harness.open();
+      expect((await store.readUpdates('p')).map((u) => Array.from(u.update))).toEqual([[1], [2]]);
+      expect(await store.latestCheckpoint('p')).toMatchObject({ seq: 2, state: bytes(7) });
+      expect(await store.append([{ doc: 'p', entries: [entry(bytes(3))] }])).toEqual([{ doc: 'p', firstSeq: 3, lastSeq: 3 }]);
+    });
+
+    it('reports health while open and refuses work once closed', async () => {
+      await expect(store.checkHealth()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.readUpdates('x')).rejects.toMatchObject({ code: 'closed' });
+      await expect(store.append([{ doc: 'x', entries: [entry(bytes(1))] }])).rejects.toMatchObject({ code: 'closed' });
+      await expect(store.checkHealth()).rejects.toBeInstanceOf(PersistenceError);
+      store = await harness.open();
+    });
+  });
+}

@@ -1,0 +1,76 @@
+// The storage contract every adapter implements: an append-only, per-document log of Yjs updates
+// plus checkpoints of merged state, so a document loads from its latest checkpoint and the log tail.
+
+/** One update as the client sent it, with who sent it and when the server received it. */
+export interface StoredUpdate {
+  readonly seq: number;
+  readonly update: Uint8Array;
+  /** Server time (ms since epoch) when the update was received. */
+  readonly receivedAt: number;
+  /** Identity of the sender: a connection id, or a user id once authentication is on. */
+  readonly author: string;
+}
+
+export interface AppendEntry {
+  readonly update: Uint8Array;
+  readonly author: string;
+  readonly receivedAt: number;
+}
+
+/** Appends for one document inside a multi-document batch. */
+export interface DocumentAppend {
+  readonly doc: string;
+  readonly entries: readonly AppendEntry[];
+}
+
+export interface AppendResult {
+  readonly doc: string;
+  /** Sequence number given to the first entry; the rest follow consecutively. */
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+}
+
+export interface Checkpoint {
+  /** The merged state of every update with `seq <= this.seq`. */
+  readonly seq: number;
+  readonly state: Uint8Array;
+  readonly createdAt: number;
+}
+
+export interface DocumentInfo {
+  readonly name: string;
+  readonly updateCount: number;
+  /** Highest sequence number in the log (0 for a document with no updates). */
+  readonly lastSeq: number;
+  /** Bytes of update payloads in the log. */
+  readonly sizeBytes: number;
+  readonly createdAt: number;
+  readonly lastChangeAt: number;
+}
+
+export interface ReadRange {
+  /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
+  readonly afterSeq?: number;
+  /** Inclusive upper bound. Default: the end of the log. */
+  readonly toSeq?: number;
+  /** At most this many updates. */
+  readonly limit?: number;
+}
+
+export interface DocumentStore {
+  /**
+   * Appends every entry of every document in one atomic, durable transaction: when the promise
+   * resolves, all of it is on disk; when it rejects, none of it is. Sequence numbers per document
+   * start at 1 and have no gaps.
+   */
+  append(batch: readonly DocumentAppend[]): Promise<AppendResult[]>;
+  readUpdates(doc: string, range?: ReadRange): Promise<StoredUpdate[]>;
+  writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void>;
+  /** The checkpoint with the highest seq that is `<= atOrBeforeSeq` (default: the latest). */
+  latestCheckpoint(doc: string, atOrBeforeSeq?: number): Promise<Checkpoint | undefined>;
+  getDocument(doc: string): Promise<DocumentInfo | undefined>;
+  listDocuments(): Promise<DocumentInfo[]>;
+  /** Throws a PersistenceError when the store cannot be read and written. */
+  checkHealth(): Promise<void>;
+  close(): Promise<void>;
+}
