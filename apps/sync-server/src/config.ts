@@ -1,0 +1,103 @@
+// The only reader of process.env and argv: validates settings once at start-up and hands down a frozen object.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting: its environment variable, CLI flag, default and rule. */
+const SETTINGS = {
+  port: { env: 'PORT', schema: int(0, 65535).default(1234), help: 'TCP port to listen on (0 picks a free one)' },
+  host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to bind; 0.0.0.0 for all' },
+  dataDir: { env: 'DATA_DIR', schema: z.string().min(1).default('./data'), help: 'Directory of the embedded SQLite store' },
+  logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
+  checkpointEvery: {
+    env: 'CHECKPOINT_EVERY',
+    schema: int(1, 1_000_000).default(500),
+    help: 'Store a merged checkpoint every N updates of a document',
+  },
+  docUnloadDelayMs: {
+    env: 'DOC_UNLOAD_DELAY_MS',
+    schema: int(0, 3_600_000).default(5_000),
+    help: 'Keep a document in memory this long after its last client leaves',
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    schema: int(0, 600_000).default(10_000),
+    help: 'On SIGTERM, wait this long for clients to finish closing',
+  },
+  maxMessageBytes: {
+    env: 'MAX_MESSAGE_BYTES',
+    schema: int(1024, 512 * 1024 * 1024).default(1024 * 1024),
+    help: 'Largest WebSocket message accepted; larger ones close the connection',
+  },
+  sqliteSync: {
+    env: 'SQLITE_SYNC',
+    schema: z.enum(['full', 'normal']).default('full'),
+    help: 'full: fsync every commit (survives power loss); normal: survives a process crash only',
+  },
+  editorDir: {
+    env: 'EDITOR_DIR',
+    schema: z.string().min(1).default(defaultEditorDir()),
+    help: 'Built editor files to serve at /',
+  },
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = Readonly<{ [K in keyof Settings]: z.output<Settings[K]['schema']> }>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function defaultEditorDir(): string {
+  // dist/config.js (or src/config.ts) → apps/editor/dist
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../editor/dist');
+}
+
+const flagName = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function configHelp(): string {
+  const lines = Object.entries(SETTINGS).map(
+    ([key, s]) => `  --${flagName(key).padEnd(22)} ${s.env.padEnd(22)} ${s.help}`,
+  );
+  return ['Options (flag, environment variable, meaning):', ...lines, '  --help'].join('\n');
+}
+
+/**
+ * Reads settings from CLI flags (which win) and environment variables. Throws a ConfigError naming
+ * the bad variable or flag and its value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [flagName(k), { type: 'string' as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${configHelp()}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const flag = flagName(key);
+    const fromFlag = flags[flag];
+    const raw = typeof fromFlag === 'string' ? fromFlag : env[setting.env];
+    const source = typeof fromFlag === 'string' ? `--${flag}` : setting.env;
+    const parsed = setting.schema.safeParse(raw === '' ? undefined : raw);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => i.message).join('; ');
+      throw new ConfigError(`Invalid ${source}=${JSON.stringify(raw)}: ${reason}`);
+    }
+    out[key] = parsed.data;
+  }
+  out.dataDir = path.resolve(out.dataDir as string);
+  out.editorDir = path.resolve(out.editorDir as string);
+  return Object.freeze(out) as Config;
+}
+
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}

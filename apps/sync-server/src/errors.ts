@@ -1,0 +1,64 @@
+// The one error type of the sync server, and the single table that maps its codes to an HTTP status
+// and a named WebSocket close code.
+
+export type TandemErrorCode =
+  | 'bad-request'
+  | 'invalid-doc-name'
+  | 'not-found'
+  | 'bad-message'
+  | 'invalid-update'
+  | 'too-large'
+  | 'load-failed'
+  | 'storage-failed'
+  | 'shutting-down'
+  | 'internal';
+
+interface CodeInfo {
+  readonly status: number;
+  readonly closeCode: number;
+}
+
+export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
+  'bad-request': { status: 400, closeCode: 4400 },
+  'invalid-doc-name': { status: 400, closeCode: 4400 },
+  'not-found': { status: 404, closeCode: 4404 },
+  'bad-message': { status: 400, closeCode: 4400 },
+  'too-large': { status: 413, closeCode: 4413 },
+  'invalid-update': { status: 422, closeCode: 4422 },
+  'load-failed': { status: 500, closeCode: 4500 },
+  'storage-failed': { status: 503, closeCode: 4503 },
+  'shutting-down': { status: 503, closeCode: 1001 },
+  internal: { status: 500, closeCode: 1011 },
+};
+
+export class TandemError extends Error {
+  override readonly name = 'TandemError';
+
+  constructor(
+    readonly code: TandemErrorCode,
+    message: string,
+    readonly context: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  get closeCode(): number {
+    return ERROR_CODES[this.code].closeCode;
+  }
+
+  toJSON(): { error: { code: TandemErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** A WebSocket close reason must fit in 123 bytes of UTF-8. */
+export function closeReason(error: TandemError): string {
+  const text = `${error.code}: ${error.message}`;
+  const buf = Buffer.from(text);
+  return buf.byteLength <= 123 ? text : buf.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
+}

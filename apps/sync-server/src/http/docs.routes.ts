@@ -1,0 +1,39 @@
+// The documents API: list every stored document and describe one.
+
+import type { DocumentInfo, DocumentStore } from '@tandem/persistence';
+import { Hono } from 'hono';
+import { TandemError } from '../errors.js';
+import type { RoomRegistry } from '../sync/rooms.js';
+import { docParam } from './doc-param.js';
+
+export interface DocsDeps {
+  readonly store: DocumentStore;
+  readonly rooms: RoomRegistry;
+}
+
+export function docsRoutes({ store, rooms }: DocsDeps): Hono {
+  const app = new Hono();
+  const describe = (info: DocumentInfo) => {
+    const room = rooms.loaded(info.name);
+    return {
+      name: info.name,
+      updateCount: info.updateCount,
+      lastSeq: info.lastSeq,
+      sizeBytes: info.sizeBytes,
+      createdAt: new Date(info.createdAt).toISOString(),
+      lastChangeAt: new Date(info.lastChangeAt).toISOString(),
+      connections: room?.connections.size ?? 0,
+    };
+  };
+  app.get('/', async (c) => {
+    const docs = await store.listDocuments();
+    return c.json({ documents: docs.map(describe) });
+  });
+  app.get('/:doc', async (c) => {
+    const name = docParam(c);
+    const info = await store.getDocument(name);
+    if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(name)}`, { doc: name });
+    return c.json(describe(info));
+  });
+  return app;
+}

@@ -1,0 +1,104 @@
+// startServer: opens storage, builds the sync layer and the app, listens, and knows how to shut
+// all of it down without losing a write. Used by main.ts and by in-process tests.
+
+import { statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createNodeWebSocket } from '@hono/node-ws';
+import { createGroupCommit, type DocumentStore, openSqliteStore, sqliteStorePath } from '@tandem/persistence';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { createMetrics } from './metrics/metrics.js';
+import { RoomRegistry } from './sync/rooms.js';
+
+export interface RunningServer {
+  readonly port: number;
+  /** http://host:port */
+  readonly url: string;
+  readonly store: DocumentStore;
+  readonly rooms: RoomRegistry;
+  /** Graceful stop: no new connections, clients closed, every pending write finished, storage closed. */
+  close(): Promise<void>;
+}
+
+function ensureErrorEvent(): void {
+  // @hono/node-ws builds an ErrorEvent on socket errors; Node 20 has none, so its error path would throw.
+  const global = globalThis as { ErrorEvent?: unknown };
+  global.ErrorEvent ??= class ErrorEvent extends Event {
+    readonly error: unknown;
+    constructor(type: string, init?: { error?: unknown }) {
+      super(type);
+      this.error = init?.error;
+    }
+  };
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  ensureErrorEvent();
+  const storeOptions = { dataDir: config.dataDir, synchronous: config.sqliteSync };
+  const store = openSqliteStore(storeOptions);
+  const dbFile = sqliteStorePath(storeOptions);
+  const metrics = createMetrics({
+    storeSizeBytes: () =>
+      ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbFile + suffix, { throwIfNoEntry: false })?.size ?? 0), 0),
+  });
+  const log = createGroupCommit({
+    store,
+    onFlush: (report) => {
+      metrics.events.updatesFlushed(report);
+      if (report.error !== undefined) {
+        logger.error({ event: 'persist-failed', err: report.error, updates: report.updates }, 'group commit failed');
+      }
+    },
+  });
+  const rooms = new RoomRegistry({
+    store,
+    log,
+    logger,
+    events: metrics.events,
+    checkpointEvery: config.checkpointEvery,
+    unloadDelayMs: config.docUnloadDelayMs,
+  });
+
+  let shuttingDown = false;
+  const isShuttingDown = () => shuttingDown;
+  // The WebSocket helper needs the app only when an upgrade arrives, and the app needs the helper
+  // to be built: hand the helper a late-bound `request`.
+  let app: Hono | undefined;
+  const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({
+    app: { request: (...args: Parameters<Hono['request']>) => app!.request(...args) } as Hono,
+  });
+  // ws closes a connection whose message exceeds this with 1009 before anything is decoded.
+  (wss.options as { maxPayload?: number }).maxPayload = config.maxMessageBytes;
+  app = createApp({ config, store, rooms, registry: metrics.registry, logger, upgradeWebSocket, isShuttingDown });
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app!.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  injectWebSocket(server);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ event: 'listening', url, dataDir: config.dataDir }, `Tandem listening on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await rooms.shutdown(config.shutdownTimeoutMs);
+      await log.drain();
+      await store.close();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await httpClosed;
+      logger.info({ event: 'shutdown-complete' }, 'shutdown complete');
+    })();
+    return closing;
+  };
+
+  return { port, url, store, rooms, close };
+}

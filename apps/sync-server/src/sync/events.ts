@@ -1,0 +1,28 @@
+// Lifecycle events of the sync layer. Metrics (and anything else that watches) subscribe here
+// instead of sprinkling counters through the protocol code.
+
+import type { FlushReport } from '@tandem/persistence';
+
+export interface SyncEvents {
+  connectionOpened(): void;
+  connectionClosed(): void;
+  documentLoaded(doc: string, durationMs: number, tailLength: number): void;
+  documentUnloaded(doc: string): void;
+  updateReceived(doc: string, bytes: number): void;
+  updatesFlushed(report: FlushReport): void;
+  updateBroadcast(doc: string, recipients: number): void;
+  checkpointWritten(doc: string, seq: number, bytes: number): void;
+  error(kind: string): void;
+}
+
+export const noSyncEvents: SyncEvents = {
+  connectionOpened() {},
+  connectionClosed() {},
+  documentLoaded() {},
+  documentUnloaded() {},
+  updateReceived() {},
+  updatesFlushed() {},
+  updateBroadcast() {},
+  checkpointWritten() {},
+  error() {},
+};

@@ -1,0 +1,65 @@
+// The y-websocket wire protocol: message types as named constants, one decoder over them, and the
+// encoders the server sends. Decoding never applies anything; the room decides what to do.
+
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { TandemError } from '../errors.js';
+
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
+export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
+
+export type ClientMessage =
+  | { readonly kind: 'sync-step1'; readonly stateVector: Uint8Array }
+  | { readonly kind: 'update'; readonly update: Uint8Array; readonly fromStep2: boolean }
+  | { readonly kind: 'awareness'; readonly update: Uint8Array }
+  | { readonly kind: 'query-awareness' }
+  | { readonly kind: 'auth' };
+
+/** Decodes one client frame; throws TandemError('bad-message') on anything malformed. */
+export function decodeClientMessage(data: Uint8Array): ClientMessage {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.sync: {
+        const syncType = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (syncType === SyncType.step1) return { kind: 'sync-step1', stateVector: payload };
+        if (syncType === SyncType.step2 || syncType === SyncType.update) {
+          return { kind: 'update', update: payload, fromStep2: syncType === SyncType.step2 };
+        }
+        throw new Error(`unknown sync message type ${syncType}`);
+      }
+      case MessageType.awareness:
+        return { kind: 'awareness', update: decoding.readVarUint8Array(decoder) };
+      case MessageType.queryAwareness:
+        return { kind: 'query-awareness' };
+      case MessageType.auth:
+        return { kind: 'auth' };
+      default:
+        throw new Error(`unknown message type ${type}`);
+    }
+  } catch (cause) {
+    if (cause instanceof TandemError) throw cause;
+    throw new TandemError('bad-message', `Malformed message: ${(cause as Error).message}`, {}, { cause });
+  }
+}
+
+function encodeSync(syncType: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  encoding.writeVarUint(encoder, syncType);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SyncType.step1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SyncType.step2, update);
+export const encodeUpdate = (update: Uint8Array): Uint8Array => encodeSync(SyncType.update, update);
+
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,226 @@
+// One document in memory: its Y.Doc and awareness, the connections editing it, and the hand-off of
+// every client update to the log before it touches the shared state.
+
+import { type DocumentStore, loadDocument, type UpdateLog } from '@tandem/persistence';
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { TandemError } from '../errors.js';
+import { Connection, type ConnectionHandler } from './connection.js';
+import type { SyncEvents } from './events.js';
+import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
+import { updateHasContent } from './update-check.js';
+
+/** Who caused a change to the shared document or awareness. */
+export type TxOrigin = Connection | 'load' | 'leave';
+
+export interface RoomDeps {
+  readonly name: string;
+  readonly store: DocumentStore;
+  readonly log: UpdateLog;
+  readonly logger: Logger;
+  readonly events: SyncEvents;
+  readonly checkpointEvery: number;
+  /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
+  readonly onBroken: (room: Room) => void;
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+export class Room implements ConnectionHandler {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+  /** Highest log seq applied to `doc`. */
+  lastSeq = 0;
+  private checkpointSeq = 0;
+  /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
+  private checkpointsSafe = true;
+  private pendingWrites = 0;
+  private readonly background = new Set<Promise<void>>();
+  private broken = false;
+  private readonly logger: Logger;
+
+  private constructor(private readonly deps: RoomDeps) {
+    this.logger = deps.logger.child({ doc: deps.name });
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
+    this.awareness.on('update', (change: AwarenessChange, origin: TxOrigin) => this.broadcastAwareness(change, origin));
+  }
+
+  get name(): string {
+    return this.deps.name;
+  }
+
+  /** Loads the document from storage; throws TandemError('load-failed') rather than return an empty stand-in. */
+  static async load(deps: RoomDeps): Promise<Room> {
+    const room = new Room(deps);
+    const started = performance.now();
+    try {
+      const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
+      room.lastSeq = loaded.lastSeq;
+      room.checkpointSeq = loaded.checkpointSeq;
+      deps.events.documentLoaded(deps.name, performance.now() - started, loaded.tailLength);
+      room.logger.info({ event: 'document-loaded', ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
+      if (loaded.tailLength >= deps.checkpointEvery) room.checkpoint(loaded.lastSeq);
+      return room;
+    } catch (cause) {
+      room.destroy();
+      throw new TandemError('load-failed', `Document ${JSON.stringify(deps.name)} could not be loaded`, { doc: deps.name }, { cause });
+    }
+  }
+
+  /** True when nobody is connected and nothing is left to write. */
+  get idle(): boolean {
+    return this.connections.size === 0 && this.pendingWrites === 0 && this.background.size === 0;
+  }
+
+  join(conn: Connection): void {
+    this.connections.add(conn);
+    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+    }
+    conn.attach(this);
+  }
+
+  leave(conn: Connection): void {
+    this.connections.delete(conn);
+    if (conn.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], 'leave' satisfies TxOrigin);
+    }
+  }
+
+  receive(conn: Connection, message: ClientMessage): void {
+    switch (message.kind) {
+      case 'sync-step1': {
+        let diff: Uint8Array;
+        try {
+          diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
+        } catch (cause) {
+          conn.fail(new TandemError('bad-message', 'Malformed state vector in sync step 1', { doc: this.name }, { cause }));
+          return;
+        }
+        conn.send(encodeSyncStep2(diff));
+        return;
+      }
+      case 'update':
+        void this.persistThenApply(conn, message.update);
+        return;
+      case 'awareness':
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, conn);
+        } catch (cause) {
+          conn.fail(new TandemError('bad-message', 'Malformed awareness update', { doc: this.name }, { cause }));
+        }
+        return;
+      case 'query-awareness':
+        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+        return;
+      case 'auth':
+        return; // No auth messages are defined for this server; ignored like the reference server does.
+    }
+  }
+
+  private async persistThenApply(conn: Connection, update: Uint8Array): Promise<void> {
+    try {
+      if (!updateHasContent(update)) return;
+    } catch (error) {
+      conn.fail(error as TandemError);
+      return;
+    }
+    this.deps.events.updateReceived(this.name, update.byteLength);
+    this.pendingWrites += 1;
+    let seq: number;
+    try {
+      seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
+    } catch (cause) {
+      conn.fail(new TandemError('storage-failed', 'The update could not be stored', { doc: this.name }, { cause }));
+      return;
+    } finally {
+      this.pendingWrites -= 1;
+    }
+    // ── Durability point ──────────────────────────────────────────────────────────────────────
+    // The update is committed to the store. Only now may it change the shared document, and only
+    // through that change (the doc's 'update' event) does it reach any other client.
+    this.applyStored(seq, update, conn);
+  }
+
+  private applyStored(seq: number, update: Uint8Array, origin: Connection): void {
+    if (seq !== this.lastSeq + 1) {
+      // Someone else appended to this document's log: the doc is no longer exactly the log prefix.
+      this.checkpointsSafe = false;
+      this.logger.warn({ event: 'log-gap', expected: this.lastSeq + 1, seq }, 'log written by another writer');
+    }
+    this.lastSeq = seq;
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (cause) {
+      // Cannot happen for an update that decoded; if it does, the doc no longer matches the log.
+      this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq }, { cause }));
+      return;
+    }
+    if (this.checkpointsSafe && seq - this.checkpointSeq >= this.deps.checkpointEvery) this.checkpoint(seq);
+  }
+
+  /** Stores the merged state at `seq`; must run right after update `seq` was applied. */
+  private checkpoint(seq: number): void {
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.checkpointSeq = seq;
+    const task = this.deps.store
+      .writeCheckpoint(this.name, { seq, state, createdAt: Date.now() })
+      .then(
+        () => this.deps.events.checkpointWritten(this.name, seq, state.byteLength),
+        (err: unknown) => {
+          // Not fatal: loading just reads a longer tail until the next checkpoint succeeds.
+          this.deps.events.error('checkpoint');
+          this.logger.error({ event: 'checkpoint-failed', seq, err }, 'checkpoint write failed');
+        },
+      )
+      .finally(() => this.background.delete(task));
+    this.background.add(task);
+  }
+
+  private broadcastUpdate(update: Uint8Array, origin: TxOrigin): void {
+    if (origin === 'load') return;
+    const message = encodeUpdate(update);
+    let recipients = 0;
+    for (const conn of this.connections) {
+      if (conn === origin) continue;
+      conn.send(message);
+      recipients += 1;
+    }
+    this.deps.events.updateBroadcast(this.name, recipients);
+  }
+
+  private broadcastAwareness({ added, updated, removed }: AwarenessChange, origin: TxOrigin): void {
+    if (origin instanceof Connection) {
+      for (const id of added) origin.awarenessIds.add(id);
+      for (const id of updated) origin.awarenessIds.add(id);
+      for (const id of removed) origin.awarenessIds.delete(id);
+    }
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const conn of this.connections) if (conn !== origin) conn.send(message);
+  }
+
+  private markBroken(error: TandemError): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.logger.error({ event: 'room-broken', err: error }, error.message);
+    for (const conn of this.connections) conn.fail(error);
+    this.deps.onBroken(this);
+  }
+
+  /** Resolves when checkpoint writes started by this room have finished. */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

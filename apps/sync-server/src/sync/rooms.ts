@@ -1,0 +1,161 @@
+// The registry of rooms: loads a document once on first connect, shares it among its connections,
+// unloads it a grace period after the last one leaves, and drains everything on shutdown.
+
+import type { DocumentStore, UpdateLog } from '@tandem/persistence';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { TandemError } from '../errors.js';
+import { Connection } from './connection.js';
+import type { SyncEvents } from './events.js';
+import { Room } from './room.js';
+
+export interface RoomRegistryDeps {
+  readonly store: DocumentStore;
+  readonly log: UpdateLog;
+  readonly logger: Logger;
+  readonly events: SyncEvents;
+  readonly checkpointEvery: number;
+  readonly unloadDelayMs: number;
+}
+
+interface Entry {
+  readonly ready: Promise<Room>;
+  room?: Room;
+  unloadTimer?: NodeJS.Timeout;
+}
+
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly connections = new Set<Connection>();
+
+  constructor(private readonly deps: RoomRegistryDeps) {}
+
+  get openRooms(): number {
+    return this.entries.size;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** The loaded room of `doc`, if it is in memory. */
+  loaded(doc: string): Room | undefined {
+    return this.entries.get(doc)?.room;
+  }
+
+  /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */
+  connect(ws: WebSocket, doc: string): Connection {
+    const conn = new Connection(ws, doc, this.deps.logger, this.deps.events);
+    this.connections.add(conn);
+    this.deps.events.connectionOpened();
+    conn.log.debug({ event: 'connection-opened' }, 'connection opened');
+    let room: Room | undefined;
+    void conn.closed.then(() => {
+      this.connections.delete(conn);
+      this.deps.events.connectionClosed();
+      conn.log.debug({ event: 'connection-closed' }, 'connection closed');
+      if (room !== undefined) this.release(room, conn);
+    });
+    this.acquire(doc).then(
+      (loaded) => {
+        room = loaded;
+        const entry = this.entries.get(doc);
+        if (entry?.unloadTimer !== undefined) {
+          clearTimeout(entry.unloadTimer);
+          entry.unloadTimer = undefined;
+        }
+        if (conn.isOpen) loaded.join(conn);
+        else this.release(loaded, conn);
+      },
+      (error: unknown) => conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error))),
+    );
+    return conn;
+  }
+
+  private acquire(doc: string): Promise<Room> {
+    const existing = this.entries.get(doc);
+    if (existing !== undefined) return existing.ready;
+    const ready = Room.load({
+      name: doc,
+      store: this.deps.store,
+      log: this.deps.log,
+      logger: this.deps.logger,
+      events: this.deps.events,
+      checkpointEvery: this.deps.checkpointEvery,
+      onBroken: (room) => this.drop(room),
+    });
+    const entry: Entry = { ready };
+    this.entries.set(doc, entry);
+    ready.then(
+      (room) => {
+        entry.room = room;
+      },
+      () => {
+        // Forget the failure so a later connection tries again; nothing was written.
+        if (this.entries.get(doc) === entry) this.entries.delete(doc);
+      },
+    );
+    return ready;
+  }
+
+  private release(room: Room, conn: Connection): void {
+    room.leave(conn);
+    if (room.connections.size === 0) this.scheduleUnload(room);
+  }
+
+  private scheduleUnload(room: Room): void {
+    const entry = this.entries.get(room.name);
+    if (entry?.room !== room) return;
+    if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
+    entry.unloadTimer = setTimeout(() => {
+      entry.unloadTimer = undefined;
+      if (room.connections.size > 0) return;
+      if (!room.idle) {
+        this.scheduleUnload(room); // writes still in flight; try again later
+        return;
+      }
+      this.entries.delete(room.name);
+      room.destroy();
+      this.deps.events.documentUnloaded(room.name);
+      this.deps.logger.info({ event: 'document-unloaded', doc: room.name }, 'document unloaded');
+    }, this.deps.unloadDelayMs);
+    entry.unloadTimer.unref();
+  }
+
+  private drop(room: Room): void {
+    const entry = this.entries.get(room.name);
+    if (entry?.room === room) {
+      if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
+      this.entries.delete(room.name);
+    }
+    void room.settled().then(() => room.destroy());
+  }
+
+  /**
+   * Graceful shutdown: asks every client to close (messages they sent before their close frame are
+   * still stored), waits up to `timeoutMs` for them, then waits for every pending write.
+   */
+  async shutdown(timeoutMs: number): Promise<void> {
+    const conns = [...this.connections];
+    for (const conn of conns) conn.close(1001, 'server shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([Promise.all(conns.map((c) => c.closed)), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.deps.logger.warn({ event: 'shutdown-timeout', open: this.connections.size }, 'terminating clients that did not close');
+      for (const conn of this.connections) conn.terminate();
+    }
+    const entries = [...this.entries.values()];
+    const rooms = (await Promise.allSettled(entries.map((e) => e.ready)))
+      .filter((r): r is PromiseFulfilledResult<Room> => r.status === 'fulfilled')
+      .map((r) => r.value);
+    await this.deps.log.drain();
+    await Promise.all(rooms.map((room) => room.settled()));
+    for (const entry of entries) if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
+    for (const room of rooms) room.destroy();
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,53 @@
+// Test helpers: real y-websocket clients (Node `ws`, no BroadcastChannel) against a running server.
+
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+export interface TestClient {
+  readonly doc: Y.Doc;
+  readonly text: Y.Text;
+  readonly provider: WebsocketProvider;
+  /** Resolves once the provider has completed the sync handshake. */
+  synced(): Promise<void>;
+  destroy(): void;
+}
+
+/** `httpUrl` is the server's http://host:port. */
+export function connectClient(httpUrl: string, docName: string, options: { connect?: boolean } = {}): TestClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${httpUrl.replace(/^http/, 'ws')}/ws`, encodeURIComponent(docName), doc, {
+    // The `ws` WebSocket class is API-compatible with the browser's, which is what the provider expects.
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    connect: options.connect ?? true,
+  });
+  return {
+    doc,
+    text: doc.getText('t'),
+    provider,
+    synced: () =>
+      provider.synced ? Promise.resolve() : new Promise<void>((resolve) => provider.once('sync', () => resolve())),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Opens a raw WebSocket to /ws/<doc>; resolves once open, rejects with the HTTP status if refused. */
+export function openRawSocket(httpUrl: string, docPath: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws/${docPath}`);
+    ws.binaryType = 'nodebuffer';
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+/** Resolves with the close code and reason when `ws` closes. */
+export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  if (ws.readyState === ws.CLOSED) return Promise.resolve({ code: -1, reason: 'already closed' });
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}

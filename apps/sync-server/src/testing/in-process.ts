@@ -1,0 +1,40 @@
+// Test helper: the real server in this process on port 0 with a temporary data directory, and a
+// log stream the test can read.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { type Config, loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { type RunningServer, startServer } from '../server.js';
+
+export interface TestServer extends RunningServer {
+  readonly config: Config;
+  /** Every log record written so far, parsed. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** Stops the server (gracefully) and removes its data directory. */
+  destroy(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+  const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tandem-test-')));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', DOC_UNLOAD_DELAY_MS: '100', ...env });
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const server = await startServer(config, createLogger(config.logLevel, sink));
+  return {
+    ...server,
+    config,
+    logs,
+    destroy: async () => {
+      await server.close();
+      if (dataDir === undefined) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
