@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies defaults: port 1234, ./data, info logs', () => {
+    const config = loadConfig({}, []);
+    expect(config).toMatchObject({ port: 1234, host: '127.0.0.1', logLevel: 'info', checkpointEvery: 500 });
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads environment variables, and CLI flags win over them', () => {
+    const config = loadConfig({ PORT: '4000', DATA_DIR: '/tmp/a', LOG_LEVEL: 'warn' }, ['--port', '5000', '--host=0.0.0.0']);
+    expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', dataDir: '/tmp/a', logLevel: 'warn' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, [], /Invalid PORT="abc"/],
+    [{ PORT: '70000' }, [], /Invalid PORT="70000"/],
+    [{ LOG_LEVEL: 'loud' }, [], /Invalid LOG_LEVEL="loud"/],
+    [{ CHECKPOINT_EVERY: '0' }, [], /Invalid CHECKPOINT_EVERY="0"/],
+    [{}, ['--port', '-1'], /Invalid --port="-1"/],
+    [{}, ['--colour', 'red'], /Unknown option '--colour'/],
+  ])('names the bad setting and value: %j %j', (env, argv, message) => {
+    expect(() => loadConfig(env, argv)).toThrow(ConfigError);
+    expect(() => loadConfig(env, argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,111 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const frame = (...parts: Array<(e: encoding.Encoder) => void>): Uint8Array => {
+  const e = encoding.createEncoder();
+  for (const part of parts) part(e);
+  return encoding.toUint8Array(e);
+};
+const uint = (n: number) => (e: encoding.Encoder) => encoding.writeVarUint(e, n);
+const bytes = (b: Uint8Array) => (e: encoding.Encoder) => encoding.writeVarUint8Array(e, b);
+const raw = (...b: number[]) => (e: encoding.Encoder) => encoding.writeUint8Array(e, new Uint8Array(b));
+
+describe('bad input closes only the offending connection', () => {
+  let server: TestServer;
+  let watcher: TestClient;
+
+  beforeEach(async () => {
+    server = await startTestServer({ MAX_MESSAGE_BYTES: '4096' });
+    // A well-behaved client on the target document, which must keep working throughout.
+    watcher = connectClient(server.url, 'target');
+    await watcher.synced();
+    watcher.text.insert(0, 'intact');
+    await expect.poll(async () => (await server.store.getDocument('target'))?.updateCount).toBe(1);
+  });
+
+  afterEach(async () => {
+    watcher.destroy();
+    await server.destroy();
+  });
+
+  const expectDocumentIntact = async () => {
+    expect((await server.store.getDocument('target'))?.updateCount).toBe(1);
+    const other = connectClient(server.url, 'target');
+    await other.synced();
+    expect(other.text.toString()).toBe('intact');
+    other.text.insert(6, '!');
+    await expect.poll(() => watcher.text.toString()).toBe('intact!');
+    other.destroy();
+  };
+
+  it('refuses invalid document names with HTTP 400 before any upgrade', async () => {
+    const bad = ['%00nul', 'a%2F%2Fb', '%2Fabs', 'x'.repeat(201), '%20leading', 'a%2F..%2Fb', 'tab%09name'];
+    for (const name of bad) {
+      await expect(openRawSocket(server.url, name), name).rejects.toThrow('HTTP 400');
+    }
+    expect(await server.store.listDocuments()).toHaveLength(1);
+    await expectDocumentIntact();
+  });
+
+  it.each([
+    ['a truncated varint', frame(raw(0x80))],
+    ['an unknown message type', frame(uint(7))],
+    ['an unknown sync message type', frame(uint(0), uint(9), bytes(new Uint8Array([0, 0])))],
+    ['a length past the end of the frame', frame(uint(0), uint(2), raw(0xff, 0x01, 1, 2))],
+    ['an empty frame', new Uint8Array(0)],
+    ['a malformed awareness update', frame(uint(1), bytes(new Uint8Array([1, 5, 1, 3, 0x7b])))],
+    ['a malformed state vector', frame(uint(0), uint(0), bytes(new Uint8Array([5, 0x80])))],
+  ])('closes with 4400 on %s and logs it', async (_what, data) => {
+    const ws = await openRawSocket(server.url, 'target');
+    const closing = closed(ws);
+    ws.send(data);
+    expect((await closing).code).toBe(4400);
+    expect(server.logs.some((l) => l.event === 'connection-failed' && l.code === 'bad-message')).toBe(true);
+    await expectDocumentIntact();
+  });
+
+  it('closes with 4400 on a text frame', async () => {
+    const ws = await openRawSocket(server.url, 'target');
+    const closing = closed(ws);
+    ws.send('hello');
+    expect((await closing).code).toBe(4400);
+    await expectDocumentIntact();
+  });
+
+  it.each([
+    ['garbage bytes', new Uint8Array([0xff, 0xff, 0xff])],
+    ['a struct count with no structs', new Uint8Array([3])],
+    ['a truncated real update', new Uint8Array([1, 1, 0xb4, 0xe0, 0x8e, 0x9e, 0x0c, 0, 4])],
+  ])('closes with 4422 on an invalid Yjs update (%s) and stores nothing', async (_what, update) => {
+    for (const syncType of [1, 2]) {
+      const ws = await openRawSocket(server.url, 'target');
+      const closing = closed(ws);
+      ws.send(frame(uint(0), uint(syncType), bytes(update)));
+      expect((await closing).code).toBe(4422);
+    }
+    expect(server.logs.some((l) => l.event === 'connection-failed' && l.code === 'invalid-update')).toBe(true);
+    await expectDocumentIntact();
+  });
+
+  it('closes a connection whose message exceeds MAX_MESSAGE_BYTES (1009) without applying it', async () => {
+    const ws = await openRawSocket(server.url, 'target');
+    const closing = closed(ws);
+    ws.send(frame(uint(0), uint(2), bytes(new Uint8Array(8192))));
+    expect((await closing).code).toBe(1009);
+    await expect.poll(() => server.logs.some((l) => l.event === 'socket-error' && l.kind === 'too-large')).toBe(true);
+    await expectDocumentIntact();
+  });
+
+  it('answers HTTP errors as JSON with a code', async () => {
+    const res = await fetch(`${server.url}/api/docs/${encodeURIComponent('no/such/doc')}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not-found', message: 'No document named "no/such/doc"' } });
+    const bad = await fetch(`${server.url}/api/docs/%00x`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('invalid-doc-name');
+    const plain = await fetch(`${server.url}/ws/target`);
+    expect(plain.status).toBe(400);
+  });
+});

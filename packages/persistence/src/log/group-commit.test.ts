@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, sqliteStorePath } from '../adapters/sqlite/sqlite-store.js';
+import type { DocumentStore } from '../types.js';
+import { createGroupCommit, type FlushReport } from './group-commit.js';
+
+const entry = (n: number) => ({ update: new Uint8Array([n]), author: `a${n}`, receivedAt: 1000 + n });
+
+describe('group commit', () => {
+  let dataDir: string;
+  let store: DocumentStore;
+  let reports: FlushReport[];
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-gc-'));
+    store = openSqliteStore({ dataDir });
+    reports = [];
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes everything appended in one event-loop turn in a single transaction', async () => {
+    const log = createGroupCommit({ store, onFlush: (r) => reports.push(r) });
+    const seqs = await Promise.all([log.append('x', entry(1)), log.append('y', entry(2)), log.append('x', entry(3))]);
+    expect(seqs).toEqual([1, 1, 2]);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ updates: 3, documents: 2, bytes: 3 });
+    expect((await store.readUpdates('x')).map((u) => [u.seq, u.author, u.receivedAt])).toEqual([
+      [1, 'a1', 1001],
+      [2, 'a3', 1003],
+    ]);
+  });
+
+  it('resolves in append order, and queues appends made during a write for the next batch', async () => {
+    const log = createGroupCommit({ store, onFlush: (r) => reports.push(r) });
+    const resolved: number[] = [];
+    const first = [1, 2, 3].map((n) => log.append('doc', entry(n)).then((seq) => resolved.push(seq)));
+    await new Promise((r) => setImmediate(r)); // the first batch is now written
+    const second = [4, 5].map((n) => log.append('doc', entry(n)).then((seq) => resolved.push(seq)));
+    expect(log.pending).toBeGreaterThan(0);
+    await log.drain();
+    await Promise.all([...first, ...second]);
+    expect(resolved).toEqual([1, 2, 3, 4, 5]);
+    expect(reports.map((r) => r.updates)).toEqual([3, 2]);
+    expect(log.pending).toBe(0);
+  });
+
+  it('rejects every update of a failed batch, stores none of them, and carries on with the next', async () => {
+    const log = createGroupCommit({ store, onFlush: (r) => reports.push(r) });
+    await log.append('bad', entry(0));
+    // A real failed write, injected into the database from a second connection.
+    const db = new Database(sqliteStorePath({ dataDir }));
+    db.exec(`CREATE TRIGGER no_bad BEFORE INSERT ON updates WHEN NEW.doc_id = (SELECT id FROM documents WHERE name = 'bad')
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const failing = [log.append('good', entry(1)), log.append('bad', entry(2))];
+    const results = await Promise.allSettled(failing);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(reports.at(-1)?.error).toBeDefined();
+    expect(await store.readUpdates('good')).toEqual([]);
+
+    db.exec('DROP TRIGGER no_bad');
+    db.close();
+    expect(await log.append('good', entry(3))).toBe(1);
+    expect(await log.append('bad', entry(4))).toBe(2);
+  });
+
+  it('drain resolves at once when nothing is pending', async () => {
+    const log = createGroupCommit({ store });
+    await expect(log.drain()).resolves.toBeUndefined();
+  });
+});
