@@ -20,7 +20,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, [], /Invalid PORT="70000"/],
     [{ LOG_LEVEL: 'loud' }, [], /Invalid LOG_LEVEL="loud"/],
     [{ CHECKPOINT_EVERY: '0' }, [], /Invalid CHECKPOINT_EVERY="0"/],
-    [{}, ['--port', '-1'], /Invalid --port="-1"/],
+    [{}, ['--port=-1'], /Invalid --port="-1"/],
     [{}, ['--colour', 'red'], /Unknown option '--colour'/],
   ])('names the bad setting and value: %j %j', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
