@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeStoredAck } from './protocol.js';
 
 export interface ConnectionHandler {
   receive(conn: Connection, message: ClientMessage): void;
@@ -22,6 +22,8 @@ export class Connection {
   private handler: ConnectionHandler | undefined;
   private queued: ClientMessage[] = [];
   private failed = false;
+  private ackChain: Promise<unknown> = Promise.resolve();
+  private acksDue = 0;
   readonly log: Logger;
 
   constructor(
@@ -29,6 +31,8 @@ export class Connection {
     readonly doc: string,
     logger: Logger,
     private readonly events: SyncEvents,
+    /** Whether this client asked for stored-acks (`?acks=1`). */
+    private readonly wantsAcks = false,
   ) {
     this.author = this.id;
     this.log = logger.child({ conn: this.id, doc });
@@ -54,12 +58,33 @@ export class Connection {
     }
   }
 
-  get isOpen(): boolean {
-    return this.ws.readyState === this.ws.OPEN;
+  get isClosed(): boolean {
+    return this.ws.readyState === this.ws.CLOSED;
   }
 
   send(data: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+  }
+
+  /**
+   * Acknowledges one update message once `stored` resolves true, keeping acks in the order the
+   * messages arrived. Acks due in the same turn go out as one message.
+   */
+  acknowledgeWhen(stored: Promise<boolean>): void {
+    if (!this.wantsAcks) return;
+    this.ackChain = this.ackChain
+      .then(() => stored)
+      .then((ok) => {
+        if (!ok) return;
+        this.acksDue += 1;
+        if (this.acksDue === 1) {
+          setImmediate(() => {
+            const count = this.acksDue;
+            this.acksDue = 0;
+            this.send(encodeStoredAck(count));
+          });
+        }
+      });
   }
 
   /** Logs the error, counts it, and closes this connection only, with the error's close code. */

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TandemError } from '../errors.js';
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 export type ClientMessage =
@@ -61,5 +61,17 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.awareness);
   encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Tandem's one extension, sent only to clients that ask for it with `?acks=1` on the WebSocket URL
+ * (stock clients never see it): `[100, n]` says the next `n` sync step 2 / update messages this
+ * client sent are durably stored (or carried nothing to store), in the order it sent them.
+ */
+export function encodeStoredAck(count: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.stored);
+  encoding.writeVarUint(encoder, count);
   return encoding.toUint8Array(encoder);
 }

@@ -106,7 +106,7 @@ export class Room implements ConnectionHandler {
         return;
       }
       case 'update':
-        void this.persistThenApply(conn, message.update);
+        conn.acknowledgeWhen(this.persistThenApply(conn, message.update));
         return;
       case 'awareness':
         try {
@@ -123,12 +123,13 @@ export class Room implements ConnectionHandler {
     }
   }
 
-  private async persistThenApply(conn: Connection, update: Uint8Array): Promise<void> {
+  /** Resolves true once the update is stored and applied (or had nothing to store), false if refused. */
+  private async persistThenApply(conn: Connection, update: Uint8Array): Promise<boolean> {
     try {
-      if (!updateHasContent(update)) return;
+      if (!updateHasContent(update)) return true;
     } catch (error) {
       conn.fail(error as TandemError);
-      return;
+      return false;
     }
     this.deps.events.updateReceived(this.name, update.byteLength);
     this.pendingWrites += 1;
@@ -137,7 +138,7 @@ export class Room implements ConnectionHandler {
       seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
     } catch (cause) {
       conn.fail(new TandemError('storage-failed', 'The update could not be stored', { doc: this.name }, { cause }));
-      return;
+      return false;
     } finally {
       this.pendingWrites -= 1;
     }
@@ -145,6 +146,7 @@ export class Room implements ConnectionHandler {
     // The update is committed to the store. Only now may it change the shared document, and only
     // through that change (the doc's 'update' event) does it reach any other client.
     this.applyStored(seq, update, conn);
+    return true;
   }
 
   private applyStored(seq: number, update: Uint8Array, origin: Connection): void {

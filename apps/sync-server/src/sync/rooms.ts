@@ -44,8 +44,8 @@ export class RoomRegistry {
   }
 
   /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */
-  connect(ws: WebSocket, doc: string): Connection {
-    const conn = new Connection(ws, doc, this.deps.logger, this.deps.events);
+  connect(ws: WebSocket, doc: string, options: { acks?: boolean } = {}): Connection {
+    const conn = new Connection(ws, doc, this.deps.logger, this.deps.events, options.acks);
     this.connections.add(conn);
     this.deps.events.connectionOpened();
     conn.log.debug({ event: 'connection-opened' }, 'connection opened');
@@ -64,7 +64,8 @@ export class RoomRegistry {
           clearTimeout(entry.unloadTimer);
           entry.unloadTimer = undefined;
         }
-        if (conn.isOpen) loaded.join(conn);
+        // A client already closing (server shutdown) still joins, so what it sent gets stored.
+        if (!conn.isClosed) loaded.join(conn);
         else this.release(loaded, conn);
       },
       (error: unknown) => conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error))),

@@ -28,11 +28,12 @@ export function syncRoutes({ rooms, upgradeWebSocket, isShuttingDown }: SyncRout
     },
     upgradeWebSocket((c) => {
       const doc = docParam(c);
+      const acks = c.req.query('acks') === '1';
       return {
         // The raw `ws` socket is handed to the room layer, which listens to it directly: no
         // per-message event objects or buffer copies on the hot path.
         onOpen: (_event, ws) => {
-          if (ws.raw !== undefined) rooms.connect(ws.raw, doc);
+          if (ws.raw !== undefined) rooms.connect(ws.raw, doc, { acks });
         },
       };
     }),

@@ -1,0 +1,70 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { openRawSocket } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const updateFrame = (update: Uint8Array, syncType = 2) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, syncType);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+};
+
+/** Collects the message types a socket receives, and the counts of stored-acks. */
+const watch = (ws: WebSocket) => {
+  const types: number[] = [];
+  const acks: number[] = [];
+  ws.on('message', (data: Buffer) => {
+    const d = decoding.createDecoder(new Uint8Array(data));
+    const type = decoding.readVarUint(d);
+    types.push(type);
+    if (type === 100) acks.push(decoding.readVarUint(d));
+  });
+  return { types, acks };
+};
+
+describe('stored-acks (?acks=1)', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  it('acknowledges each update message once it is stored, in order, including empty ones', async () => {
+    const ws = await openRawSocket(server.url, 'acked?acks=1');
+    const seen = watch(ws);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    for (const ch of 'abc') doc.getText('t').insert(0, ch);
+    const storedWhenAcked: number[] = [];
+    ws.on('message', async (data: Buffer) => {
+      if (data[0] === 100) storedWhenAcked.push((await server.store.getDocument('acked'))?.updateCount ?? 0);
+    });
+    for (const u of updates) ws.send(updateFrame(u));
+    ws.send(updateFrame(new Uint8Array([0, 0]), 1)); // an empty sync step 2: nothing to store, still acked
+    await expect.poll(() => seen.acks.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(storedWhenAcked.every((n) => n === 3)).toBe(true);
+    ws.close();
+  });
+
+  it('never sends acks to a client that did not ask (stock y-websocket clients)', async () => {
+    const ws = await openRawSocket(server.url, 'plain');
+    const seen = watch(ws);
+    const doc = new Y.Doc();
+    doc.on('update', (u: Uint8Array) => ws.send(updateFrame(u)));
+    doc.getText('t').insert(0, 'x');
+    await expect.poll(async () => (await server.store.getDocument('plain'))?.updateCount).toBe(1);
+    // A later round trip proves the server had every chance to send an ack.
+    ws.send(new Uint8Array([3]));
+    await expect.poll(() => seen.types.at(-1)).toBe(1);
+    expect(seen.types).not.toContain(100);
+    ws.close();
+  });
+});
