@@ -1,0 +1,113 @@
+// Connects a Y.Doc to the server (stock y-websocket provider) and to this browser's IndexedDB, and
+// tells whether every local change is durably stored on the server.
+//
+// "Saved" uses the server's opt-in stored-acks (`?acks=1`): the server answers `[100, n]` once the
+// next n update messages this client sent are committed. This module counts the update messages it
+// sends on each socket (sync step 2 and update) and compares. Stock clients never ask and never see it.
+
+import * as decoding from 'lib0/decoding';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+
+export type ConnectionState = 'connecting' | 'connected' | 'offline';
+
+export interface SyncStatus {
+  readonly connection: ConnectionState;
+  /** Connected, synced, and every local change is committed on the server. */
+  readonly saved: boolean;
+  /** Local changes are stored in this browser (IndexedDB) and survive a reload. */
+  readonly localReady: boolean;
+}
+
+const STORED_ACK = 100;
+
+/** A WebSocket that counts the Yjs update messages sent over it, and the acks received for them. */
+class CountingWebSocket extends WebSocket {
+  sentUpdates = 0;
+  ackedUpdates = 0;
+
+  override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    const bytes =
+      data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : undefined;
+    // [0 = sync, 1 = step 2 | 2 = update, ...]
+    if (bytes !== undefined && bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) this.sentUpdates += 1;
+    super.send(data);
+  }
+}
+
+export interface DocumentSync {
+  readonly provider: WebsocketProvider;
+  readonly local: IndexeddbPersistence;
+  status(): SyncStatus;
+  onStatus(listener: (status: SyncStatus) => void): void;
+  destroy(): void;
+}
+
+export function syncDocument(docName: string, doc: Y.Doc, options: { token?: string } = {}): DocumentSync {
+  const listeners = new Set<(status: SyncStatus) => void>();
+  const local = new IndexeddbPersistence(`tandem/${docName}`, doc);
+  const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const params: Record<string, string> = { acks: '1' };
+  if (options.token !== undefined) params.token = options.token;
+  const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
+    WebSocketPolyfill: CountingWebSocket,
+    params,
+    disableBc: true,
+  });
+
+  const socket = () => provider.ws as CountingWebSocket | null;
+  let connection: ConnectionState = 'connecting';
+  let localReady = false;
+
+  const status = (): SyncStatus => {
+    const ws = socket();
+    const saved =
+      connection === 'connected' && provider.synced && ws !== null && ws.sentUpdates === ws.ackedUpdates;
+    return { connection, saved, localReady };
+  };
+  let last = '';
+  const emit = () => {
+    const now = status();
+    const key = JSON.stringify(now);
+    if (key === last) return;
+    last = key;
+    for (const listener of listeners) listener(now);
+  };
+
+  provider.messageHandlers[STORED_ACK] = (_encoder, decoder) => {
+    const ws = socket();
+    if (ws !== null) ws.ackedUpdates += decoding.readVarUint(decoder);
+    emit();
+  };
+  provider.on('status', ({ status: s }) => {
+    connection = s === 'connected' ? 'connected' : s === 'connecting' && connection !== 'offline' ? 'connecting' : 'offline';
+    emit();
+  });
+  provider.on('connection-close', () => {
+    connection = 'offline';
+    emit();
+  });
+  provider.on('sync', () => emit());
+  // The provider's own update handler was registered first, so the message is already counted here.
+  doc.on('update', () => emit());
+  void local.whenSynced.then(() => {
+    localReady = true;
+    emit();
+  });
+
+  return {
+    provider,
+    local,
+    status,
+    onStatus(listener) {
+      listeners.add(listener);
+      listener(status());
+    },
+    destroy() {
+      listeners.clear();
+      provider.destroy();
+      void local.destroy();
+    },
+  };
+}

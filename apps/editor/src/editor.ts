@@ -1,0 +1,43 @@
+// The ProseMirror editor bound to a Y.Doc: sync, remote cursors, per-user undo, keys and input rules.
+
+import { EditorState } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { buildKeymaps } from './commands.js';
+import { buildInputRules } from './input-rules.js';
+import { schema } from './schema.js';
+
+/** The shared type the document lives in; every client must use the same name. */
+export const FRAGMENT = 'prosemirror';
+
+export function createEditor(
+  mount: HTMLElement,
+  doc: Y.Doc,
+  awareness: Awareness,
+  onUpdate: (view: EditorView) => void,
+): EditorView {
+  const state = EditorState.create({
+    schema,
+    plugins: [
+      ySyncPlugin(doc.getXmlFragment(FRAGMENT)),
+      yCursorPlugin(awareness),
+      // Tracks only changes made through this editor (the sync plugin's origin), so undo never
+      // touches a collaborator's edits.
+      yUndoPlugin(),
+      buildInputRules(),
+      ...buildKeymaps(),
+    ],
+  });
+  const view: EditorView = new EditorView(mount, {
+    state,
+    attributes: { class: 'document', spellcheck: 'true', 'aria-label': 'Document text', role: 'textbox', 'aria-multiline': 'true' },
+    dispatchTransaction(tr) {
+      view.updateState(view.state.apply(tr));
+      onUpdate(view);
+    },
+  });
+  onUpdate(view);
+  return view;
+}

@@ -1,0 +1,25 @@
+// Entry: route by path (/ → documents, /d/<name> → editor) and register the offline service worker.
+
+import './style.css';
+import { renderDocument } from './pages/document.js';
+import { renderHome } from './pages/home.js';
+
+const root = document.getElementById('app')!;
+const match = /^\/d\/(.+)$/.exec(location.pathname);
+if (match) {
+  let name: string;
+  try {
+    name = decodeURIComponent(match[1]!);
+  } catch {
+    name = match[1]!;
+  }
+  renderDocument(root, name);
+} else {
+  renderHome(root);
+}
+
+// The service worker keeps the app itself available offline, so a document with unsent changes can
+// be reopened (from IndexedDB) without a connection.
+if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.hostname === 'localhost' || location.hostname === '127.0.0.1')) {
+  navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}

@@ -1,0 +1,92 @@
+// The document page: header with status and share link, toolbar, editor, and the people in it.
+
+import * as Y from 'yjs';
+import { renderPresence } from '../collab/presence.js';
+import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
+import { loadUser, saveUser, type User } from '../collab/user.js';
+import { createEditor } from '../editor.js';
+import { createToolbar } from '../toolbar.js';
+
+const STATUS_TEXT = (s: SyncStatus): string => {
+  if (s.connection === 'offline') return 'Offline · changes kept in this browser';
+  if (s.connection === 'connecting') return 'Connecting…';
+  return s.saved ? 'Saved' : 'Saving…';
+};
+
+export function renderDocument(root: HTMLElement, name: string): void {
+  document.title = `${name} · Tandem`;
+  root.innerHTML = `
+    <header class="topbar">
+      <a class="brand" href="/" title="All documents">Tandem</a>
+      <h1 class="doc-title"></h1>
+      <div class="status" data-testid="status" role="status" aria-live="polite">
+        <span class="status-dot"></span><span class="status-text">Connecting…</span>
+      </div>
+      <button type="button" class="share" title="Copy the link to this document">Share</button>
+    </header>
+    <div class="doc-layout">
+      <main class="doc-main">
+        <div class="toolbar-slot"></div>
+        <div class="editor" data-testid="editor"></div>
+      </main>
+      <aside class="sidebar" aria-label="People in this document">
+        <h2>In this document</h2>
+        <ul class="people" data-testid="people"></ul>
+        <label class="my-name">Your name
+          <input type="text" maxlength="40" autocomplete="nickname" data-testid="my-name" />
+        </label>
+      </aside>
+    </div>`;
+  root.querySelector('.doc-title')!.textContent = name;
+
+  const doc = new Y.Doc();
+  const token = new URLSearchParams(location.search).get('token') ?? undefined;
+  const sync = syncDocument(name, doc, token === undefined ? {} : { token });
+  const awareness = sync.provider.awareness;
+  let user: User = loadUser();
+  awareness.setLocalStateField('user', user);
+
+  const toolbar = createToolbar(() => view);
+  root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
+  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v));
+
+  const statusEl = root.querySelector<HTMLElement>('.status')!;
+  sync.onStatus((s) => {
+    statusEl.dataset.connection = s.connection;
+    statusEl.dataset.saved = String(s.saved);
+    statusEl.querySelector('.status-text')!.textContent = STATUS_TEXT(s);
+  });
+  // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving.
+  window.addEventListener('beforeunload', (event) => {
+    if (sync.status().connection === 'connected' && !sync.status().saved) event.preventDefault();
+  });
+
+  renderPresence(awareness, root.querySelector<HTMLElement>('.people')!);
+  const nameInput = root.querySelector<HTMLInputElement>('[data-testid=my-name]')!;
+  nameInput.value = user.name;
+  nameInput.addEventListener('change', () => {
+    const next = nameInput.value.trim();
+    if (next === '') {
+      nameInput.value = user.name;
+      return;
+    }
+    user = { ...user, name: next };
+    saveUser(user);
+    awareness.setLocalStateField('user', user);
+  });
+
+  const share = root.querySelector<HTMLButtonElement>('.share')!;
+  share.addEventListener('click', async () => {
+    const url = `${location.origin}${location.pathname}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      share.textContent = 'Link copied';
+    } catch {
+      window.prompt('Copy this link to share the document', url);
+    }
+    setTimeout(() => (share.textContent = 'Share'), 2000);
+  });
+
+  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync };
+  view.focus();
+}
