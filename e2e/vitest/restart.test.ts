@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectClient, type TestClient } from '../../apps/sync-server/src/testing/clients.js';
-import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 describe('content survives the server process stopping', () => {
   let dataDir: string;

@@ -30,12 +30,13 @@ export function createEditor(
       ...buildKeymaps(),
     ],
   });
-  const view: EditorView = new EditorView(mount, {
+  // `this`, not a closure over `view`: plugins may dispatch while the view is being constructed.
+  const view = new EditorView(mount, {
     state,
     attributes: { class: 'document', spellcheck: 'true', 'aria-label': 'Document text', role: 'textbox', 'aria-multiline': 'true' },
-    dispatchTransaction(tr) {
-      view.updateState(view.state.apply(tr));
-      onUpdate(view);
+    dispatchTransaction(this: EditorView, tr) {
+      this.updateState(this.state.apply(tr));
+      onUpdate(this);
     },
   });
   onUpdate(view);

@@ -54,10 +54,11 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     WebSocketPolyfill: CountingWebSocket,
     params,
     disableBc: true,
+    connect: navigator.onLine,
   });
 
   const socket = () => provider.ws as CountingWebSocket | null;
-  let connection: ConnectionState = 'connecting';
+  let connection: ConnectionState = navigator.onLine ? 'connecting' : 'offline';
   let localReady = false;
 
   const status = (): SyncStatus => {
@@ -74,6 +75,17 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     last = key;
     for (const listener of listeners) listener(now);
   };
+
+  // Follow the browser's own network state: without this, a socket on a dead network is noticed
+  // only by y-websocket's 30-second silence watchdog.
+  const goOffline = () => {
+    provider.disconnect();
+    connection = 'offline';
+    emit();
+  };
+  const goOnline = () => provider.connect();
+  window.addEventListener('offline', goOffline);
+  window.addEventListener('online', goOnline);
 
   provider.messageHandlers[STORED_ACK] = (_encoder, decoder) => {
     const ws = socket();
@@ -106,6 +118,8 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     },
     destroy() {
       listeners.clear();
+      window.removeEventListener('offline', goOffline);
+      window.removeEventListener('online', goOnline);
       provider.destroy();
       void local.destroy();
     },

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/sync-server/dist/main.js');
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../apps/sync-server/dist/main.js');
 
 export interface ServerProcess {
   readonly url: string;

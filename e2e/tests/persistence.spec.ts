@@ -1,0 +1,69 @@
+import { connectClient } from '../../apps/sync-server/src/testing/clients.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.describe('content is kept', () => {
+  test('after the server restarts, a reload shows all content, and so does a fresh browser', async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'restart/notes');
+    await alice.focusEnd();
+    await alice.type('Written before the restart.');
+    await alice.page.keyboard.press('Enter');
+    await alice.type('Second line.');
+    await alice.expectSaved();
+    // Close every client first: a connected one would refill the server and hide data loss.
+    await alice.page.close();
+    await server.restart();
+
+    const fresh = await person('Carol', '#16a34a'); // no IndexedDB copy: everything comes from the server
+    await fresh.open(server.url, 'restart/notes');
+    await expect.poll(() => fresh.text()).toBe('Written before the restart.\nSecond line.');
+
+    const again = await alice.context.newPage();
+    await again.goto(`${server.url}/d/${encodeURIComponent('restart/notes')}`);
+    await expect(again.getByTestId('status')).toHaveAttribute('data-saved', 'true');
+    await expect(again.locator('.ProseMirror')).toHaveText(/Written before the restart\.\s*Second line\./);
+  });
+
+  test('edits made offline survive a reload, merge when back online, and show "saved" only once stored', async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    const bob = await person('Bob', '#2563eb');
+    await alice.open(server.url, 'offline');
+    await bob.open(server.url, 'offline');
+    await alice.focusEnd();
+    await alice.type('Shared start.');
+    await expect.poll(() => bob.text()).toBe('Shared start.');
+    await alice.expectSaved();
+
+    await alice.context.setOffline(true);
+    await expect(alice.status).toHaveAttribute('data-connection', 'offline');
+    await expect(alice.status).toHaveAttribute('data-saved', 'false');
+    await alice.focusEnd();
+    await alice.type(' Typed offline.');
+    await bob.focusEnd();
+    await bob.type(' Bob online.');
+    await expect.poll(() => alice.text()).toBe('Shared start. Typed offline.');
+
+    // The app shell comes from the service worker and the edit from IndexedDB.
+    await alice.page.reload();
+    await expect.poll(() => alice.text()).toBe('Shared start. Typed offline.');
+    await expect(alice.status).toHaveAttribute('data-saved', 'false');
+    expect(await bob.text()).toBe('Shared start. Bob online.');
+
+    await alice.context.setOffline(false);
+    await alice.expectSaved();
+    // "Saved" means stored: a brand-new client gets Alice's offline edit from the server right now.
+    const probe = connectClient(server.url, 'offline');
+    await probe.synced();
+    const stored = probe.doc.getXmlFragment('prosemirror').toString();
+    probe.destroy();
+    expect(stored).toContain('Typed offline.');
+
+    await expect.poll(async () => [await alice.text(), await bob.text()]).toEqual([
+      expect.stringMatching(/Typed offline\./),
+      expect.stringMatching(/Typed offline\./),
+    ]);
+    const [a, b] = [await alice.text(), await bob.text()];
+    expect(a).toBe(b);
+    expect(a).toContain('Bob online.');
+  });
+});
