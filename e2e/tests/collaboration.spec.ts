@@ -40,13 +40,18 @@ test.describe('two people in one document', () => {
     await expect.poll(() => bob.presence()).toEqual(['Alice', 'Bob (you)']);
 
     await alice.focusEnd();
-    await alice.type('Meeting notes');
+    await alice.type('# Meeting notes');
+    await alice.page.keyboard.press('Enter');
+    await alice.type('Agenda for Thursday: **budget**, hiring and the launch date.');
     await bob.focusEnd();
-    await bob.type(' by Bob');
+    await bob.page.keyboard.press('Enter');
+    await bob.type('- Bob: draft the launch post');
     await expect(alice.page.locator('.ProseMirror-yjs-cursor > div')).toHaveText('Bob');
     await expect(bob.page.locator('.ProseMirror-yjs-cursor > div')).toHaveText('Alice');
     await expect(alice.page.locator('.ProseMirror-yjs-cursor')).toHaveCSS('border-left-color', 'rgb(37, 99, 235)');
     await expect(bob.page.locator('.ProseMirror-yjs-cursor')).toHaveCSS('border-left-color', 'rgb(225, 29, 72)');
+    await alice.page.screenshot({ path: testInfo.outputPath('two-people-alice.png') });
+    await bob.page.screenshot({ path: testInfo.outputPath('two-people-bob.png') });
 
     // A new name is shown to the other person live, and kept for the next visit.
     await bob.page.getByTestId('my-name').fill('Robert');
@@ -57,8 +62,6 @@ test.describe('two people in one document', () => {
     await bob.page.reload();
     await expect(bob.page.getByTestId('my-name')).toHaveValue('Robert');
 
-    await alice.page.screenshot({ path: testInfo.outputPath('two-people-alice.png') });
-    await bob.page.screenshot({ path: testInfo.outputPath('two-people-bob.png') });
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });

@@ -18,7 +18,7 @@ const GROUPS: Button[][] = [
     { command: 'bold', label: 'B', title: 'Bold (Ctrl+B)', active: (s) => markActive(s, marks.strong!) },
     { command: 'italic', label: 'I', title: 'Italic (Ctrl+I)', active: (s) => markActive(s, marks.em!) },
     { command: 'code', label: '</>', title: 'Code (Ctrl+`)', active: (s) => markActive(s, marks.code!) },
-    { command: 'link', label: '🔗', title: 'Link (Ctrl+K)', active: (s) => markActive(s, marks.link!) },
+    { command: 'link', label: 'Link', title: 'Link (Ctrl+K)', active: (s) => markActive(s, marks.link!) },
   ],
   [
     { command: 'h1', label: 'H1', title: 'Heading 1 (Ctrl+Shift+1)', active: (s) => blockActive(s, nodes.heading!, { level: 1 }) },
