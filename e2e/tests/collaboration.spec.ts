@@ -1,14 +1,9 @@
 import { expect, test } from '../fixtures/tandem.js';
 
-const ALICE = ['Alice', '#e11d48'] as const;
-const BOB = ['Bob', '#2563eb'] as const;
 
 test.describe('two people in one document', () => {
-  test('type into the same paragraph at the same time and converge on identical text', async ({ server, person }) => {
-    const alice = await person(...ALICE);
-    const bob = await person(...BOB);
-    await alice.open(server.url, 'race');
-    await bob.open(server.url, 'race');
+  test('type into the same paragraph at the same time and converge on identical text', async ({ pair }) => {
+    const { alice, bob } = await pair('race');
     await alice.focusEnd();
     await alice.type('1: ');
     await expect.poll(() => bob.text()).toBe('1: ');
@@ -31,11 +26,8 @@ test.describe('two people in one document', () => {
     expect(bob.errors).toEqual([]);
   });
 
-  test('see each other in the presence list and each other’s cursor with the right name and colour', async ({ server, person }, testInfo) => {
-    const alice = await person(...ALICE);
-    const bob = await person(...BOB);
-    await alice.open(server.url, 'presence');
-    await bob.open(server.url, 'presence');
+  test('see each other in the presence list and each other’s cursor with the right name and colour', async ({ pair }, testInfo) => {
+    const { alice, bob } = await pair('presence');
     await expect.poll(() => alice.presence()).toEqual(['Alice (you)', 'Bob']);
     await expect.poll(() => bob.presence()).toEqual(['Alice', 'Bob (you)']);
 
@@ -66,11 +58,8 @@ test.describe('two people in one document', () => {
     expect(bob.errors).toEqual([]);
   });
 
-  test('undo removes only your own edits, never the other person’s', async ({ server, person }) => {
-    const alice = await person(...ALICE);
-    const bob = await person(...BOB);
-    await alice.open(server.url, 'undo');
-    await bob.open(server.url, 'undo');
+  test('undo removes only your own edits, never the other person’s', async ({ pair }) => {
+    const { alice, bob } = await pair('undo');
     await alice.focusEnd();
     await alice.type('Alice wrote this.');
     await expect.poll(() => bob.text()).toBe('Alice wrote this.');
@@ -98,11 +87,8 @@ test.describe('two people in one document', () => {
     expect(bob.errors).toEqual([]);
   });
 
-  test('formatting by one person (heading, bold, list, quote, code) appears for the other', async ({ server, person }) => {
-    const alice = await person(...ALICE);
-    const bob = await person(...BOB);
-    await alice.open(server.url, 'formatting');
-    await bob.open(server.url, 'formatting');
+  test('formatting by one person (heading, bold, list, quote, code) appears for the other', async ({ pair }) => {
+    const { alice, bob } = await pair('formatting');
     await alice.focusEnd();
     await alice.type('Project plan');
     await alice.toolbar('h1');

@@ -24,11 +24,8 @@ test.describe('content is kept', () => {
     await expect(again.locator('.ProseMirror')).toHaveText(/Written before the restart\.\s*Second line\./);
   });
 
-  test('edits made offline survive a reload, merge when back online, and show "saved" only once stored', async ({ server, person }) => {
-    const alice = await person('Alice', '#e11d48');
-    const bob = await person('Bob', '#2563eb');
-    await alice.open(server.url, 'offline');
-    await bob.open(server.url, 'offline');
+  test('edits made offline survive a reload, merge when back online, and show "saved" only once stored', async ({ server, pair }) => {
+    const { alice, bob } = await pair('offline');
     await alice.focusEnd();
     await alice.type('Shared start.');
     await expect.poll(() => bob.text()).toBe('Shared start.');
