@@ -15,7 +15,8 @@ import { startServer } from '../apps/sync-server/src/server.js';
 import { connectClient } from '../apps/sync-server/src/testing/clients.js';
 
 const { values } = parseArgs({
-  options: { updates: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, every: { type: 'string', default: '500' } },
+  options: {
+    out: { type: 'string' }, updates: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, every: { type: 'string', default: '500' } },
 });
 const UPDATES = Number(values.updates);
 const RUNS = Number(values.runs);
@@ -102,7 +103,7 @@ async function main() {
   console.log(`\n${UPDATES} updates, ${RUNS} runs, times in ms`);
   console.log(`${'measure'.padEnd(42)}  ${'median'.padStart(8)}  ${'p95'.padStart(8)}  ${'max'.padStart(8)}`);
   for (const [name, s] of rows) console.log(`${name.padEnd(42)}  ${fmt(s.median)}  ${fmt(s.p95)}  ${fmt(s.max)}`);
-  const file = path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'cold-load.json');
+  const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'cold-load.json');
   await writeFile(
     file,
     JSON.stringify({ date: new Date().toISOString(), updates: UPDATES, checkpointEvery: EVERY, runs: RUNS, results: Object.fromEntries(rows) }, null, 2) + '\n',

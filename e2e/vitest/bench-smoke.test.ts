@@ -1,0 +1,36 @@
+// A seconds-long run of each benchmark, so the benchmark code cannot rot. No timing thresholds here:
+// the figures live in bench/results and the README.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('benchmark smoke runs', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(tmpdir(), 'tandem-bench-smoke-'));
+  });
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it('typing: runs end to end and reports latency samples', async () => {
+    const file = path.join(out, 'typing.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--clients', '6', '--observers', '2', '--seconds', '1', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.updatesSent).toBeGreaterThan(0);
+    expect(result.samples).toBeGreaterThan(0);
+    expect(result.latencyMs.p50).toBeGreaterThan(0);
+  });
+
+  it('cold load: runs end to end and loads the written history', async () => {
+    const file = path.join(out, 'cold-load.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.updates).toBe(2000);
+    expect(Object.keys(result.results)).toHaveLength(3);
+  });
+});
