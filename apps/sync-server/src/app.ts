@@ -6,7 +6,9 @@ import type { UpgradeWebSocket } from 'hono/ws';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
+import type { Authenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import type { SyncEvents } from './sync/events.js';
 import { TandemError } from './errors.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly upgradeWebSocket: UpgradeWebSocket<WebSocket>;
   readonly isShuttingDown: () => boolean;
+  readonly authenticate: Authenticate;
+  readonly events: SyncEvents;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -35,6 +39,9 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((error, c) => {
     const tandem =
       error instanceof TandemError ? error : new TandemError('internal', 'Internal server error', {}, { cause: error });
+    if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
+      deps.events.error(`auth-${tandem.code}`);
+    }
     const fields = { event: 'http-error', method: c.req.method, path: c.req.path, code: tandem.code, ...tandem.context };
     // A client's mistake is worth a line; only our own failures deserve a stack.
     if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);

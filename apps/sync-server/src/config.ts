@@ -40,6 +40,50 @@ const SETTINGS = {
     schema: z.enum(['full', 'normal']).default('full'),
     help: 'full: fsync every commit (survives power loss); normal: survives a process crash only',
   },
+  authSecret: {
+    env: 'AUTH_SECRET',
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    help: 'HS256 secret; when set, every document and API call needs a token',
+  },
+  allowedOrigins: {
+    env: 'ALLOWED_ORIGINS',
+    schema: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
+      .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins' }))),
+    help: 'Comma-separated origins allowed to open WebSockets (default: any)',
+  },
+  maxDocBytes: {
+    env: 'MAX_DOC_BYTES',
+    schema: int(1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    help: 'Largest stored size of one document (its whole update log)',
+  },
+  rateLimitMessages: {
+    env: 'RATE_LIMIT_MESSAGES',
+    schema: int(1, 1_000_000).default(300),
+    help: 'Messages per second one connection may send (bursts up to 2 s worth)',
+  },
+  rateLimitBytes: {
+    env: 'RATE_LIMIT_BYTES',
+    schema: int(1024, 1024 * 1024 * 1024).default(2 * 1024 * 1024),
+    help: 'Bytes per second one connection may send (bursts up to 2 s worth)',
+  },
+  maxConnectionsPerDoc: {
+    env: 'MAX_CONNECTIONS_PER_DOC',
+    schema: int(1, 1_000_000).default(1000),
+    help: 'Connections one document may have at once',
+  },
+  maxConnectionsPerIp: {
+    env: 'MAX_CONNECTIONS_PER_IP',
+    schema: int(1, 1_000_000).default(200),
+    help: 'Connections one client address may have at once',
+  },
+  maxBufferedBytes: {
+    env: 'MAX_BUFFERED_BYTES',
+    schema: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    help: 'Close a client that stops reading once this much is waiting to be sent to it',
+  },
   editorDir: {
     env: 'EDITOR_DIR',
     schema: z.string().min(1).default(defaultEditorDir()),

@@ -3,6 +3,12 @@
 
 export type TandemErrorCode =
   | 'bad-request'
+  | 'unauthorized'
+  | 'token-expired'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'too-many-connections'
+  | 'slow-consumer'
   | 'invalid-doc-name'
   | 'not-found'
   | 'bad-message'
@@ -20,6 +26,12 @@ interface CodeInfo {
 
 export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'bad-request': { status: 400, closeCode: 4400 },
+  unauthorized: { status: 401, closeCode: 4401 },
+  'token-expired': { status: 401, closeCode: 4401 },
+  forbidden: { status: 403, closeCode: 4403 },
+  'rate-limited': { status: 429, closeCode: 4529 },
+  'too-many-connections': { status: 429, closeCode: 4529 },
+  'slow-consumer': { status: 503, closeCode: 4530 },
   'invalid-doc-name': { status: 400, closeCode: 4400 },
   'not-found': { status: 404, closeCode: 4404 },
   'bad-message': { status: 400, closeCode: 4400 },

@@ -9,6 +9,7 @@ import { createGroupCommit, type DocumentStore, openSqliteStore, sqliteStorePath
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
@@ -60,6 +61,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     events: metrics.events,
     checkpointEvery: config.checkpointEvery,
     unloadDelayMs: config.docUnloadDelayMs,
+    maxDocBytes: config.maxDocBytes,
+    maxConnectionsPerDoc: config.maxConnectionsPerDoc,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    limits: {
+      maxMessageBytes: config.maxMessageBytes,
+      messagesPerSecond: config.rateLimitMessages,
+      bytesPerSecond: config.rateLimitBytes,
+      maxBufferedBytes: config.maxBufferedBytes,
+    },
   });
 
   let shuttingDown = false;
@@ -70,9 +80,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({
     app: { request: (...args: Parameters<Hono['request']>) => app!.request(...args) } as Hono,
   });
-  // ws closes a connection whose message exceeds this with 1009 before anything is decoded.
-  (wss.options as { maxPayload?: number }).maxPayload = config.maxMessageBytes;
-  app = createApp({ config, store, rooms, registry: metrics.registry, logger, upgradeWebSocket, isShuttingDown });
+  // Messages over MAX_MESSAGE_BYTES are refused by the connection with a named code (4413); `ws`
+  // itself cuts off anything past twice that (1009) so an attacker cannot make it buffer more.
+  (wss.options as { maxPayload?: number }).maxPayload = config.maxMessageBytes * 2;
+  const authenticate = createAuthenticate(config.authSecret);
+  app = createApp({
+    config,
+    store,
+    rooms,
+    registry: metrics.registry,
+    logger,
+    upgradeWebSocket,
+    isShuttingDown,
+    authenticate,
+    events: metrics.events,
+  });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app!.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -81,7 +103,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   injectWebSocket(server);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ event: 'listening', url, dataDir: config.dataDir }, `Tandem listening on ${url}`);
+  logger.info(
+    { event: 'listening', url, dataDir: config.dataDir, auth: config.authSecret !== undefined },
+    `Tandem listening on ${url}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -2,6 +2,8 @@
 
 import type { DocumentInfo, DocumentStore } from '@tandem/persistence';
 import { Hono } from 'hono';
+import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import { mayOpen } from '../auth/token.js';
 import { TandemError } from '../errors.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { docParam } from './doc-param.js';
@@ -9,9 +11,11 @@ import { docParam } from './doc-param.js';
 export interface DocsDeps {
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
+  readonly authenticate: Authenticate;
 }
 
-export function docsRoutes({ store, rooms }: DocsDeps): Hono {
+// With authentication on, a token sees only the documents it may open.
+export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
   const app = new Hono();
   const describe = (info: DocumentInfo) => {
     const room = rooms.loaded(info.name);
@@ -26,11 +30,13 @@ export function docsRoutes({ store, rooms }: DocsDeps): Hono {
     };
   };
   app.get('/', async (c) => {
-    const docs = await store.listDocuments();
+    const principal = await authenticate(c);
+    const docs = (await store.listDocuments()).filter((d) => mayOpen(principal, d.name));
     return c.json({ documents: docs.map(describe) });
   });
   app.get('/:doc', async (c) => {
     const name = docParam(c);
+    authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(name)}`, { doc: name });
     return c.json(describe(info));

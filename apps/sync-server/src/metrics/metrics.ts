@@ -32,6 +32,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const bytesStored = new Counter(opts('update_bytes_persisted_total', 'Bytes of updates appended to the log'));
   const checkpoints = new Counter(opts('checkpoints_written_total', 'Checkpoints of merged document state written'));
   const errors = new Counter(opts('errors_total', 'Errors by kind', ['kind']));
+  const viewerDropped = new Counter(opts('viewer_updates_dropped_total', 'Updates sent by read-only viewers and dropped'));
+  const limits = new Counter(opts('limits_hit_total', 'Requests refused by a configured limit', ['kind']));
   const persistLatency = new Histogram({
     ...opts('persist_duration_seconds', 'Time to durably write one group-commit batch'),
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
@@ -75,6 +77,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     updateBroadcast: (_doc, recipients) => broadcast.inc(recipients),
     checkpointWritten: () => checkpoints.inc(),
+    viewerUpdateDropped: () => viewerDropped.inc(),
+    limitHit: (kind) => limits.inc({ kind }),
     error: (kind) => errors.inc({ kind }),
   };
   return { registry, events };

@@ -1,50 +1,101 @@
-// One client's WebSocket: decodes its frames, holds them until its room is loaded, sends to it, and
-// closes it with a named code when something goes wrong.
+// One client's WebSocket: who it is, the limits it must keep, decoding its frames (held until its
+// room is loaded), sending to it, and closing it with a named code when something goes wrong.
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
+import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, decodeClientMessage, encodeStoredAck } from './protocol.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface ConnectionHandler {
   receive(conn: Connection, message: ClientMessage): void;
 }
 
+export interface ConnectionLimits {
+  readonly maxMessageBytes: number;
+  readonly messagesPerSecond: number;
+  readonly bytesPerSecond: number;
+  readonly maxBufferedBytes: number;
+}
+
+export interface ConnectionOptions {
+  readonly principal?: Principal;
+  /** Whether this client asked for stored-acks (`?acks=1`). */
+  readonly acks?: boolean;
+  /** The client's address, for per-address limits. */
+  readonly ip?: string;
+  readonly limits: ConnectionLimits;
+}
+
+const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'slow-consumer']);
+
+// setTimeout cannot wait longer than this; longer token lifetimes re-arm the timer.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Connection {
   readonly id = `conn-${randomUUID()}`;
-  /** Identity recorded with every update this connection stores. */
+  readonly principal: Principal;
+  /** Identity recorded with every update this connection stores: the token's user, else the connection. */
   readonly author: string;
+  readonly readOnly: boolean;
+  readonly ip: string;
   /** Awareness client ids announced over this connection, removed when it closes. */
   readonly awarenessIds = new Set<number>();
   readonly closed: Promise<void>;
+  readonly log: Logger;
   private handler: ConnectionHandler | undefined;
   private queued: ClientMessage[] = [];
   private failed = false;
   private ackChain: Promise<unknown> = Promise.resolve();
   private acksDue = 0;
-  readonly log: Logger;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly messageRate: RateLimiter;
+  private readonly byteRate: RateLimiter;
 
   constructor(
     private readonly ws: WebSocket,
     readonly doc: string,
     logger: Logger,
     private readonly events: SyncEvents,
-    /** Whether this client asked for stored-acks (`?acks=1`). */
-    private readonly wantsAcks = false,
+    private readonly options: ConnectionOptions,
   ) {
-    this.author = this.id;
-    this.log = logger.child({ conn: this.id, doc });
-    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+    this.principal = options.principal ?? LOCAL_PRINCIPAL;
+    this.author = this.principal === LOCAL_PRINCIPAL ? this.id : this.principal.userId;
+    this.readOnly = this.principal.role === 'viewer';
+    this.ip = options.ip ?? 'unknown';
+    this.messageRate = new RateLimiter(options.limits.messagesPerSecond);
+    this.byteRate = new RateLimiter(options.limits.bytesPerSecond);
+    this.log = logger.child({ conn: this.id, doc, user: this.principal.userId });
+    this.closed = new Promise((resolve) =>
+      ws.once('close', () => {
+        clearTimeout(this.expiryTimer);
+        resolve();
+      }),
+    );
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('error', (err: Error & { code?: string }) => {
-      // `ws` has already started closing the socket (1009 for an oversized message, 1002 for a
+      // `ws` has already started closing the socket (1009 past its hard size cap, 1002 for a
       // protocol violation); this only records why.
       const kind = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'socket';
       this.log.warn({ event: 'socket-error', kind, wsCode: err.code, err }, err.message);
       this.events.error(kind);
     });
+    if (this.principal.expiresAt !== undefined) this.armExpiry(this.principal.expiresAt);
+  }
+
+  private armExpiry(expiresAt: number): void {
+    const delay = expiresAt - Date.now();
+    this.expiryTimer = setTimeout(
+      () => {
+        if (Date.now() < expiresAt) this.armExpiry(expiresAt);
+        else this.fail(new TandemError('token-expired', 'The token has expired'));
+      },
+      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+    );
+    this.expiryTimer.unref();
   }
 
   /** Hands messages to `handler` from now on, starting with those that arrived while the room was loading. */
@@ -63,7 +114,14 @@ export class Connection {
   }
 
   send(data: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.options.limits.maxBufferedBytes) {
+      // A client that stopped reading: drop it rather than buffer without bound. It reconnects and resyncs.
+      this.fail(new TandemError('slow-consumer', `More than ${this.options.limits.maxBufferedBytes} bytes wait to be sent`));
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(data);
   }
 
   /**
@@ -71,7 +129,7 @@ export class Connection {
    * messages arrived. Acks due in the same turn go out as one message.
    */
   acknowledgeWhen(stored: Promise<boolean>): void {
-    if (!this.wantsAcks) return;
+    if (this.options.acks !== true) return;
     this.ackChain = this.ackChain
       .then(() => stored)
       .then((ok) => {
@@ -91,9 +149,10 @@ export class Connection {
   fail(error: TandemError): void {
     if (this.failed) return;
     this.failed = true;
-    const level = error.status >= 500 ? 'error' : 'warn';
+    const level = error.status >= 500 && error.code !== 'slow-consumer' ? 'error' : 'warn';
     this.log[level]({ event: 'connection-failed', code: error.code, closeCode: error.closeCode, err: error }, error.message);
-    this.events.error(error.code);
+    if (LIMIT_CODES.has(error.code)) this.events.limitHit(error.code);
+    else this.events.error(error.code);
     this.close(error.closeCode, closeReason(error));
   }
 
@@ -112,8 +171,15 @@ export class Connection {
     if (this.failed) return;
     let message: ClientMessage;
     try {
-      if (!isBinary) throw new TandemError('bad-message', 'Text frames are not part of the protocol');
       const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+      const { maxMessageBytes } = this.options.limits;
+      if (bytes.byteLength > maxMessageBytes) {
+        throw new TandemError('too-large', `Message of ${bytes.byteLength} bytes exceeds the limit of ${maxMessageBytes}`);
+      }
+      if (!this.messageRate.take(1) || !this.byteRate.take(bytes.byteLength)) {
+        throw new TandemError('rate-limited', 'Too many messages or bytes per second');
+      }
+      if (!isBinary) throw new TandemError('bad-message', 'Text frames are not part of the protocol');
       message = decodeClientMessage(bytes);
     } catch (error) {
       this.fail(error as TandemError);

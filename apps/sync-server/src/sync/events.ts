@@ -12,17 +12,8 @@ export interface SyncEvents {
   updatesFlushed(report: FlushReport): void;
   updateBroadcast(doc: string, recipients: number): void;
   checkpointWritten(doc: string, seq: number, bytes: number): void;
+  viewerUpdateDropped(doc: string): void;
+  /** A configured limit refused something (message size, rate, connections, document size, slow consumer). */
+  limitHit(kind: string): void;
   error(kind: string): void;
 }
-
-export const noSyncEvents: SyncEvents = {
-  connectionOpened() {},
-  connectionClosed() {},
-  documentLoaded() {},
-  documentUnloaded() {},
-  updateReceived() {},
-  updatesFlushed() {},
-  updateBroadcast() {},
-  checkpointWritten() {},
-  error() {},
-};

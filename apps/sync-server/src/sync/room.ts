@@ -21,6 +21,8 @@ export interface RoomDeps {
   readonly logger: Logger;
   readonly events: SyncEvents;
   readonly checkpointEvery: number;
+  /** Largest stored size (bytes of the update log) the document may grow to. */
+  readonly maxDocBytes: number;
   /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
   readonly onBroken: (room: Room) => void;
 }
@@ -37,6 +39,8 @@ export class Room implements ConnectionHandler {
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
   private pendingWrites = 0;
+  /** Bytes of the stored log, including appends in flight. */
+  private sizeBytes = 0;
   private readonly background = new Set<Promise<void>>();
   private broken = false;
   private readonly logger: Logger;
@@ -60,6 +64,7 @@ export class Room implements ConnectionHandler {
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
       room.checkpointSeq = loaded.checkpointSeq;
+      room.sizeBytes = loaded.sizeBytes;
       deps.events.documentLoaded(deps.name, performance.now() - started, loaded.tailLength);
       room.logger.info({ event: 'document-loaded', ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
       if (loaded.tailLength >= deps.checkpointEvery) room.checkpoint(loaded.lastSeq);
@@ -106,6 +111,11 @@ export class Room implements ConnectionHandler {
         return;
       }
       case 'update':
+        if (conn.readOnly) {
+          // A viewer changes nothing: its updates (sync step 2 included) are dropped, never stored or sent on.
+          this.deps.events.viewerUpdateDropped(this.name);
+          return;
+        }
         conn.acknowledgeWhen(this.persistThenApply(conn, message.update));
         return;
       case 'awareness':
@@ -132,11 +142,17 @@ export class Room implements ConnectionHandler {
       return false;
     }
     this.deps.events.updateReceived(this.name, update.byteLength);
+    if (this.sizeBytes + update.byteLength > this.deps.maxDocBytes) {
+      conn.fail(new TandemError('too-large', `The document would exceed ${this.deps.maxDocBytes} bytes`, { doc: this.name }));
+      return false;
+    }
+    this.sizeBytes += update.byteLength;
     this.pendingWrites += 1;
     let seq: number;
     try {
       seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
     } catch (cause) {
+      this.sizeBytes -= update.byteLength;
       conn.fail(new TandemError('storage-failed', 'The update could not be stored', { doc: this.name }, { cause }));
       return false;
     } finally {

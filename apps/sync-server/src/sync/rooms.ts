@@ -5,7 +5,7 @@ import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { TandemError } from '../errors.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { SyncEvents } from './events.js';
 import { Room } from './room.js';
 
@@ -16,6 +16,10 @@ export interface RoomRegistryDeps {
   readonly events: SyncEvents;
   readonly checkpointEvery: number;
   readonly unloadDelayMs: number;
+  readonly maxDocBytes: number;
+  readonly maxConnectionsPerDoc: number;
+  readonly maxConnectionsPerIp: number;
+  readonly limits: ConnectionLimits;
 }
 
 interface Entry {
@@ -27,6 +31,8 @@ interface Entry {
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly connections = new Set<Connection>();
+  private readonly perDoc = new Map<string, number>();
+  private readonly perIp = new Map<string, number>();
 
   constructor(private readonly deps: RoomRegistryDeps) {}
 
@@ -43,15 +49,31 @@ export class RoomRegistry {
     return this.entries.get(doc)?.room;
   }
 
+  /** Throws TandemError('too-many-connections') if `doc` or `ip` has no room for another connection. */
+  admit(doc: string, ip: string): void {
+    if ((this.perDoc.get(doc) ?? 0) >= this.deps.maxConnectionsPerDoc) {
+      this.deps.events.limitHit('connections-per-doc');
+      throw new TandemError('too-many-connections', `Document has ${this.deps.maxConnectionsPerDoc} connections already`, { doc });
+    }
+    if ((this.perIp.get(ip) ?? 0) >= this.deps.maxConnectionsPerIp) {
+      this.deps.events.limitHit('connections-per-ip');
+      throw new TandemError('too-many-connections', `Address has ${this.deps.maxConnectionsPerIp} connections already`, { ip });
+    }
+  }
+
   /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */
-  connect(ws: WebSocket, doc: string, options: { acks?: boolean } = {}): Connection {
-    const conn = new Connection(ws, doc, this.deps.logger, this.deps.events, options.acks);
+  connect(ws: WebSocket, doc: string, options: Omit<ConnectionOptions, 'limits'> = {}): Connection {
+    const conn = new Connection(ws, doc, this.deps.logger, this.deps.events, { ...options, limits: this.deps.limits });
     this.connections.add(conn);
+    bump(this.perDoc, doc, 1);
+    bump(this.perIp, conn.ip, 1);
     this.deps.events.connectionOpened();
     conn.log.debug({ event: 'connection-opened' }, 'connection opened');
     let room: Room | undefined;
     void conn.closed.then(() => {
       this.connections.delete(conn);
+      bump(this.perDoc, doc, -1);
+      bump(this.perIp, conn.ip, -1);
       this.deps.events.connectionClosed();
       conn.log.debug({ event: 'connection-closed' }, 'connection closed');
       if (room !== undefined) this.release(room, conn);
@@ -83,6 +105,7 @@ export class RoomRegistry {
       logger: this.deps.logger,
       events: this.deps.events,
       checkpointEvery: this.deps.checkpointEvery,
+      maxDocBytes: this.deps.maxDocBytes,
       onBroken: (room) => this.drop(room),
     });
     const entry: Entry = { ready };
@@ -159,4 +182,10 @@ export class RoomRegistry {
     for (const room of rooms) room.destroy();
     this.entries.clear();
   }
+}
+
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next <= 0) counts.delete(key);
+  else counts.set(key, next);
 }

@@ -11,6 +11,8 @@ export interface LoadedDocument {
   readonly checkpointSeq: number;
   /** Number of log updates applied on top of the checkpoint. */
   readonly tailLength: number;
+  /** Bytes of update payloads in the document's log. */
+  readonly sizeBytes: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function loadDocument(
   origin: unknown,
 ): Promise<LoadedDocument> {
   const info = await store.getDocument(name);
-  if (info === undefined) return { lastSeq: 0, checkpointSeq: 0, tailLength: 0 };
+  if (info === undefined) return { lastSeq: 0, checkpointSeq: 0, tailLength: 0, sizeBytes: 0 };
   const checkpoint = await store.latestCheckpoint(name);
   const tail = await store.readUpdates(name, { afterSeq: checkpoint?.seq ?? 0 });
   const lastSeq = tail.at(-1)?.seq ?? checkpoint?.seq ?? 0;
@@ -40,7 +42,7 @@ export async function loadDocument(
     },
     origin,
   );
-  return { lastSeq, checkpointSeq: checkpoint?.seq ?? 0, tailLength: tail.length };
+  return { lastSeq, checkpointSeq: checkpoint?.seq ?? 0, tailLength: tail.length, sizeBytes: info.sizeBytes };
 }
 
 function applyStored(doc: Y.Doc, name: string, update: Uint8Array, what: string): void {
