@@ -1,0 +1,110 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { closed, connectClient, openRawSocket } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const updateFrame = (update: Uint8Array) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+};
+const textUpdate = (text: string) => {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+};
+const limitsHit = async (server: TestServer, kind: string) => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(new RegExp(`tandem_limits_hit_total\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+};
+const refusedWith = (url: string, path: string) => openRawSocket(url, path).then(() => 101, (e: Error) => e.message);
+
+describe('limits', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  it('closes with 4413 a message over MAX_MESSAGE_BYTES, applying nothing of it', async () => {
+    server = await startTestServer({ MAX_MESSAGE_BYTES: '4096' });
+    const ws = await openRawSocket(server.url, 'big');
+    const closing = closed(ws);
+    ws.send(updateFrame(textUpdate('x'.repeat(5000))));
+    expect((await closing).code).toBe(4413);
+    expect(await server.store.getDocument('big')).toBeUndefined();
+    expect(await limitsHit(server, 'too-large')).toBe(1);
+    expect(server.logs.some((l) => l.event === 'connection-failed' && l.code === 'too-large')).toBe(true);
+  });
+
+  it('closes with 4413 an update that would grow the document past MAX_DOC_BYTES', async () => {
+    server = await startTestServer({ MAX_DOC_BYTES: '2048' });
+    const ws = await openRawSocket(server.url, 'growing');
+    const closing = closed(ws);
+    for (let i = 0; i < 4; i++) ws.send(updateFrame(textUpdate(`${i}`.repeat(700))));
+    expect((await closing).code).toBe(4413);
+    const info = await server.store.getDocument('growing');
+    expect(info!.sizeBytes).toBeLessThanOrEqual(2048);
+    expect(info!.updateCount).toBe(2);
+  });
+
+  it('closes with 4529 a connection that sends more messages per second than allowed', async () => {
+    server = await startTestServer({ RATE_LIMIT_MESSAGES: '20' });
+    const ws = await openRawSocket(server.url, 'chatty');
+    const closing = closed(ws);
+    for (let i = 0; i < 100; i++) ws.send(new Uint8Array([3]));
+    expect((await closing).code).toBe(4529);
+    expect(await limitsHit(server, 'rate-limited')).toBe(1);
+    // A well-behaved client on the same document is unaffected.
+    const calm = connectClient(server.url, 'chatty');
+    await calm.synced();
+    calm.destroy();
+  });
+
+  it('refuses upgrades past MAX_CONNECTIONS_PER_DOC and MAX_CONNECTIONS_PER_IP with 429', async () => {
+    server = await startTestServer({ MAX_CONNECTIONS_PER_DOC: '2', MAX_CONNECTIONS_PER_IP: '3' });
+    const a = await openRawSocket(server.url, 'crowded');
+    const b = await openRawSocket(server.url, 'crowded');
+    expect(await refusedWith(server.url, 'crowded')).toBe('HTTP 429');
+    const c = await openRawSocket(server.url, 'elsewhere');
+    expect(await refusedWith(server.url, 'third-doc')).toBe('HTTP 429');
+    const closing = closed(a);
+    a.close();
+    await closing;
+    await expect.poll(() => refusedWith(server.url, 'crowded')).toBe(101);
+    expect(await limitsHit(server, 'connections-per-doc')).toBeGreaterThanOrEqual(1);
+    expect(await limitsHit(server, 'connections-per-ip')).toBeGreaterThanOrEqual(1);
+    b.close();
+    c.close();
+  });
+
+  it('drops a client that stops reading once its send buffer passes MAX_BUFFERED_BYTES', async () => {
+    server = await startTestServer({
+      MAX_BUFFERED_BYTES: String(256 * 1024),
+      RATE_LIMIT_BYTES: String(1024 * 1024 * 1024),
+      MAX_DOC_BYTES: String(1024 * 1024 * 1024),
+    });
+    const stalled = await openRawSocket(server.url, 'firehose');
+    (stalled as WebSocket & { _socket: { pause(): void } })._socket.pause(); // stops reading, like a frozen client
+    const stalledClosed = closed(stalled);
+    const writer = await openRawSocket(server.url, 'firehose');
+    const big = 'y'.repeat(512 * 1024);
+    let sent = 0;
+    while ((await limitsHit(server, 'slow-consumer')) === 0 && sent < 200) {
+      const doc = new Y.Doc();
+      doc.getText('t').insert(0, big);
+      writer.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+      sent += 1;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(await limitsHit(server, 'slow-consumer')).toBe(1);
+    (stalled as WebSocket & { _socket: { resume(): void } })._socket.resume();
+    expect((await stalledClosed).code).toBe(1006); // terminated: no close frame could get through
+    // The writer was never affected and everything it sent is stored.
+    await expect.poll(async () => (await server.store.getDocument('firehose'))?.updateCount).toBe(sent);
+    writer.close();
+  });
+});
