@@ -1,14 +1,33 @@
 #!/usr/bin/env node
 // Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT.
 
+import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
 import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
+const USAGE = `Usage: tandem [serve] [options]     run the sync server (the default)
+       tandem token [options]             mint an access token (tandem token --help)`;
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'token') {
+    if (wantsHelp(rest)) {
+      process.stdout.write(`${TOKEN_USAGE}\n`);
+      return;
+    }
+    try {
+      process.stdout.write(`${await runTokenCommand(rest, process.env)}\n`);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`tandem token: ${error.message}\n`);
+      process.exit(2);
+    }
+    return;
+  }
+  const argv = command === 'serve' ? rest : process.argv.slice(2);
   if (wantsHelp(argv)) {
-    process.stdout.write(`Usage: tandem [options]\n\n${configHelp()}\n`);
+    process.stdout.write(`${USAGE}\n\n${configHelp()}\n`);
     return;
   }
   let config;

@@ -1,0 +1,52 @@
+// `tandem token`: mints an access token for a user, a set of documents and a role.
+
+import { parseArgs } from 'node:util';
+import { mintToken, type Role } from '../auth/token.js';
+import { ConfigError } from '../config.js';
+
+export const TOKEN_USAGE = `Usage: tandem token --user <id> [--name <display name>] --doc <name or prefix*> [--doc ...]
+                    [--role editor|viewer] [--ttl 1h] [--secret <secret>]
+
+Prints an HS256 token signed with --secret or AUTH_SECRET (the server's secret, at least 32 characters).
+--doc may repeat; 'team/*' opens every document whose name starts with "team/", '*' opens all.
+--ttl takes seconds or a duration such as 30m, 12h, 7d (default 24h); 'never' for no expiry.`;
+
+export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        user: { type: 'string' },
+        name: { type: 'string' },
+        doc: { type: 'string', multiple: true },
+        role: { type: 'string', default: 'editor' },
+        ttl: { type: 'string', default: '24h' },
+        secret: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${TOKEN_USAGE}`);
+  }
+  const secret = values.secret ?? env.AUTH_SECRET;
+  if (secret === undefined || secret.length < 32) {
+    throw new ConfigError(`A secret of at least 32 characters is needed (--secret or AUTH_SECRET)\n\n${TOKEN_USAGE}`);
+  }
+  if (values.user === undefined || values.user === '') throw new ConfigError(`--user is required\n\n${TOKEN_USAGE}`);
+  if (values.doc === undefined || values.doc.length === 0) throw new ConfigError(`--doc is required\n\n${TOKEN_USAGE}`);
+  if (values.role !== 'editor' && values.role !== 'viewer') {
+    throw new ConfigError(`Invalid --role=${JSON.stringify(values.role)}: editor or viewer\n\n${TOKEN_USAGE}`);
+  }
+  const ttl = values.ttl === 'never' ? undefined : /^\d+$/.test(values.ttl) ? Number(values.ttl) : values.ttl;
+  if (typeof ttl === 'string' && !/^\d+\s*(s|sec|m|min|h|hr|d|day|w|week)s?$/.test(ttl)) {
+    throw new ConfigError(`Invalid --ttl=${JSON.stringify(values.ttl)}: seconds, or a duration like 30m, 12h, 7d\n\n${TOKEN_USAGE}`);
+  }
+  return mintToken(secret, {
+    userId: values.user,
+    name: values.name ?? values.user,
+    docs: values.doc,
+    role: values.role as Role,
+    ...(ttl === undefined ? {} : { ttl }),
+  });
+}
