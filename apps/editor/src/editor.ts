@@ -17,6 +17,7 @@ export function createEditor(
   doc: Y.Doc,
   awareness: Awareness,
   onUpdate: (view: EditorView) => void,
+  editable = true,
 ): EditorView {
   const state = EditorState.create({
     schema,
@@ -33,6 +34,7 @@ export function createEditor(
   // `this`, not a closure over `view`: plugins may dispatch while the view is being constructed.
   const view = new EditorView(mount, {
     state,
+    editable: () => editable,
     attributes: { class: 'document', spellcheck: 'true', 'aria-label': 'Document text', role: 'textbox', 'aria-multiline': 'true' },
     dispatchTransaction(this: EditorView, tr) {
       this.updateState(this.state.apply(tr));

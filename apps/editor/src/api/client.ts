@@ -1,5 +1,7 @@
 // The server's HTTP API, as the editor uses it.
 
+import { authHeaders } from './session.js';
+
 export interface DocumentSummary {
   readonly name: string;
   readonly updateCount: number;
@@ -22,7 +24,7 @@ export class ApiError extends Error {
 }
 
 async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  const res = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     throw new ApiError(res.status, body.error?.code ?? 'http-error', body.error?.message ?? `${path}: HTTP ${res.status}`);

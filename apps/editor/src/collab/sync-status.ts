@@ -10,7 +10,8 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 
-export type ConnectionState = 'connecting' | 'connected' | 'offline';
+/** `denied`: the server refused this client for good (bad or expired token, no access, bad input). */
+export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'denied';
 
 export interface SyncStatus {
   readonly connection: ConnectionState;
@@ -18,6 +19,8 @@ export interface SyncStatus {
   readonly saved: boolean;
   /** Local changes are stored in this browser (IndexedDB) and survive a reload. */
   readonly localReady: boolean;
+  /** Why the server refused this client, when `connection` is `denied`: an HTTP status or close code, then words. */
+  readonly deniedReason: string;
 }
 
 const STORED_ACK = 100;
@@ -60,12 +63,38 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
   const socket = () => provider.ws as CountingWebSocket | null;
   let connection: ConnectionState = navigator.onLine ? 'connecting' : 'offline';
   let localReady = false;
+  let deniedReason = '';
+  let everConnected = false;
+  let checkingAccess = false;
+
+  // A refused upgrade (401/403) reaches the browser only as a failed socket, which y-websocket keeps
+  // retrying; ask the HTTP API, which applies the same rules, whether this is a network problem or a "no".
+  const checkAccess = async () => {
+    if (checkingAccess) return;
+    checkingAccess = true;
+    try {
+      const res = await fetch(`/api/docs/${encodeURIComponent(docName)}`, {
+        headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
+      });
+      if (res.status === 401 || res.status === 403) {
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+        provider.disconnect();
+        connection = 'denied';
+        deniedReason = `${res.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}`;
+        emit();
+      }
+    } catch {
+      // Offline or server down: stay "offline" and let the provider keep trying.
+    } finally {
+      checkingAccess = false;
+    }
+  };
 
   const status = (): SyncStatus => {
     const ws = socket();
     const saved =
       connection === 'connected' && provider.synced && ws !== null && ws.sentUpdates === ws.ackedUpdates;
-    return { connection, saved, localReady };
+    return { connection, saved, localReady, deniedReason };
   };
   let last = '';
   const emit = () => {
@@ -93,11 +122,19 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     emit();
   };
   provider.on('status', ({ status: s }) => {
+    if (s === 'connected') everConnected = true;
     connection = s === 'connected' ? 'connected' : s === 'connecting' && connection !== 'offline' ? 'connecting' : 'offline';
     emit();
   });
   provider.on('connection-close', () => {
-    connection = 'offline';
+    if (connection !== 'denied') connection = 'offline';
+    emit();
+    if (!everConnected && navigator.onLine) void checkAccess();
+  });
+  // y-websocket stops reconnecting after a 44xx close: the server said retrying cannot help.
+  provider.on('closed', ({ code, reason }) => {
+    connection = 'denied';
+    deniedReason = `${code} ${reason}`;
     emit();
   });
   provider.on('sync', () => emit());

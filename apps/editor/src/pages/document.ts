@@ -1,13 +1,20 @@
 // The document page: header with status and share link, toolbar, editor, and the people in it.
 
 import * as Y from 'yjs';
+import { currentToken, tokenClaims } from '../api/session.js';
 import { renderPresence } from '../collab/presence.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
 import { createToolbar } from '../toolbar.js';
 
-const STATUS_TEXT = (s: SyncStatus): string => {
+const STATUS_TEXT = (s: SyncStatus, readOnly: boolean): string => {
+  if (s.connection === 'denied') {
+    if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
+    if (/^4?403\b/.test(s.deniedReason)) return 'No access to this document';
+    return `Disconnected by the server · ${s.deniedReason}`;
+  }
+  if (readOnly) return s.connection === 'connected' ? 'View only' : s.connection === 'offline' ? 'View only · offline' : 'Connecting…';
   if (s.connection === 'offline') return 'Offline · changes kept in this browser';
   if (s.connection === 'connecting') return 'Connecting…';
   return s.saved ? 'Saved' : 'Saving…';
@@ -40,21 +47,26 @@ export function renderDocument(root: HTMLElement, name: string): void {
   root.querySelector('.doc-title')!.textContent = name;
 
   const doc = new Y.Doc();
-  const token = new URLSearchParams(location.search).get('token') ?? undefined;
+  const token = currentToken();
+  const claims = tokenClaims(token);
+  const readOnly = claims.role === 'viewer';
   const sync = syncDocument(name, doc, token === undefined ? {} : { token });
   const awareness = sync.provider.awareness;
   let user: User = loadUser();
+  if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
   awareness.setLocalStateField('user', user);
 
   const toolbar = createToolbar(() => view);
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
-  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v));
+  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly);
+  if (readOnly) toolbar.element.hidden = true;
 
   const statusEl = root.querySelector<HTMLElement>('.status')!;
   sync.onStatus((s) => {
     statusEl.dataset.connection = s.connection;
     statusEl.dataset.saved = String(s.saved);
-    statusEl.querySelector('.status-text')!.textContent = STATUS_TEXT(s);
+    statusEl.dataset.readOnly = String(readOnly);
+    statusEl.querySelector('.status-text')!.textContent = STATUS_TEXT(s, readOnly);
   });
   // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving.
   window.addEventListener('beforeunload', (event) => {
@@ -72,6 +84,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     }
     user = { ...user, name: next };
     saveUser(user);
+    localStorage.setItem('tandem:user-named', '1');
     awareness.setLocalStateField('user', user);
   });
 

@@ -1,6 +1,6 @@
 // The start page: every document on the server, and a form to open or create one by name.
 
-import { documentPath, listDocuments } from '../api/client.js';
+import { ApiError, documentPath, listDocuments } from '../api/client.js';
 
 const timeAgo = (iso: string): string => {
   const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
@@ -66,7 +66,10 @@ export function renderHome(root: HTMLElement): void {
       list.innerHTML = '';
       const li = document.createElement('li');
       li.className = 'error';
-      li.textContent = `Could not load the documents: ${error.message}`;
+      li.textContent =
+        error instanceof ApiError && error.status === 401
+          ? 'This server needs an access token: open the link you were given (it ends in ?token=…).'
+          : `Could not load the documents: ${error.message}`;
       list.append(li);
     },
   );
