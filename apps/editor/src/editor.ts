@@ -7,10 +7,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { buildKeymaps } from './commands.js';
 import { buildInputRules } from './input-rules.js';
-import { schema } from './schema.js';
-
-/** The shared type the document lives in; every client must use the same name. */
-export const FRAGMENT = 'prosemirror';
+import { FRAGMENT, schema } from './schema.js';
 
 export function createEditor(
   mount: HTMLElement,

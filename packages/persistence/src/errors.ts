@@ -6,7 +6,9 @@ export type PersistenceErrorCode =
   | 'write-failed'
   | 'read-failed'
   | 'corrupt-data'
-  | 'closed';
+  | 'closed'
+  | 'not-found'
+  | 'out-of-range';
 
 export class PersistenceError extends Error {
   override readonly name = 'PersistenceError';

@@ -4,3 +4,7 @@ export { assertDocName, docNameProblem, MAX_DOC_NAME_LENGTH } from './doc-name.j
 export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions } from './adapters/sqlite/sqlite-store.js';
 export { createGroupCommit, type UpdateLog, type FlushReport, type GroupCommitOptions } from './log/group-commit.js';
 export { loadDocument, type LoadedDocument } from './checkpoint/load-document.js';
+export type { NamedVersion } from './types.js';
+export { materialize, resolveSeq, type HistoryPoint, type MaterializeOptions } from './history/materialize.js';
+export { readTimeline, groupSessions, updateStats, type EditSession, type TimelinePage } from './history/timeline.js';
+export { diffVersions, type DiffChange, type DocumentDiff } from './history/diff.js';

@@ -48,6 +48,15 @@ export interface DocumentInfo {
   readonly lastChangeAt: number;
 }
 
+/** A version someone named ("Draft sent to legal"); compaction keeps every named version. */
+export interface NamedVersion {
+  readonly id: number;
+  readonly label: string;
+  readonly seq: number;
+  readonly author: string;
+  readonly createdAt: number;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -69,6 +78,14 @@ export interface DocumentStore {
   /** The checkpoint with the highest seq that is `<= atOrBeforeSeq` (default: the latest). */
   latestCheckpoint(doc: string, atOrBeforeSeq?: number): Promise<Checkpoint | undefined>;
   getDocument(doc: string): Promise<DocumentInfo | undefined>;
+  /** The highest seq received at or before `time` (ms since epoch); 0 if none was. */
+  seqAt(doc: string, time: number): Promise<number>;
+  createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion>;
+  listVersions(doc: string): Promise<NamedVersion[]>;
+  /** Renames a version; resolves undefined if there is no such version of `doc`. */
+  renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined>;
+  /** Deletes a version; resolves false if there is no such version of `doc`. */
+  deleteVersion(doc: string, id: number): Promise<boolean>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

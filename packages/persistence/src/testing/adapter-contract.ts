@@ -121,6 +121,35 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       );
     });
 
+    it('finds the last seq received at or before a time', async () => {
+      await store.append([{ doc: 't', entries: [entry(bytes(1), 'a', 100), entry(bytes(2), 'a', 200), entry(bytes(3), 'a', 300)] }]);
+      expect(await store.seqAt('t', 99)).toBe(0);
+      expect(await store.seqAt('t', 100)).toBe(1);
+      expect(await store.seqAt('t', 250)).toBe(2);
+      expect(await store.seqAt('t', 10_000)).toBe(3);
+      expect(await store.seqAt('unknown', 10_000)).toBe(0);
+    });
+
+    it('creates, lists, renames and deletes named versions per document', async () => {
+      await store.append([
+        { doc: 'v', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] },
+        { doc: 'w', entries: [entry(bytes(1))] },
+      ]);
+      const draft = await store.createVersion('v', { label: 'Draft', seq: 2, author: 'alice', createdAt: 10 });
+      const final = await store.createVersion('v', { label: 'Final', seq: 3, author: 'bob', createdAt: 20 });
+      expect(draft).toMatchObject({ label: 'Draft', seq: 2, author: 'alice', createdAt: 10 });
+      expect((await store.listVersions('v')).map((x) => x.label)).toEqual(['Draft', 'Final']);
+      expect(await store.listVersions('w')).toEqual([]);
+      await expect(store.createVersion('v', { label: 'Future', seq: 4, author: 'a', createdAt: 1 })).rejects.toMatchObject({
+        code: 'invalid-argument',
+      });
+      expect(await store.renameVersion('v', draft.id, 'Draft 1')).toMatchObject({ id: draft.id, label: 'Draft 1' });
+      expect(await store.renameVersion('w', draft.id, 'wrong doc')).toBeUndefined();
+      expect(await store.deleteVersion('w', final.id)).toBe(false);
+      expect(await store.deleteVersion('v', final.id)).toBe(true);
+      expect((await store.listVersions('v')).map((x) => x.label)).toEqual(['Draft 1']);
+    });
+
     it('keeps everything across close and re-open', async () => {
       await store.append([{ doc: 'p', entries: [entry(bytes(1)), entry(bytes(2))] }]);
       await store.writeCheckpoint('p', { seq: 2, state: bytes(7), createdAt: 3 });

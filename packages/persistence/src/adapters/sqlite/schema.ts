@@ -1,6 +1,6 @@
 // The SQLite schema of the embedded store, applied idempotently on open.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -32,4 +32,15 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   state      BLOB    NOT NULL,
   PRIMARY KEY (doc_id, seq)
 ) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS versions (
+  id         INTEGER PRIMARY KEY,
+  doc_id     INTEGER NOT NULL REFERENCES documents(id),
+  label      TEXT    NOT NULL,
+  seq        INTEGER NOT NULL,
+  author     TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS versions_by_doc ON versions (doc_id, seq);
 `;

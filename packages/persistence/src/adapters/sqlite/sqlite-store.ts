@@ -11,6 +11,7 @@ import type {
   DocumentAppend,
   DocumentInfo,
   DocumentStore,
+  NamedVersion,
   ReadRange,
   StoredUpdate,
 } from '../../types.js';
@@ -44,6 +45,16 @@ interface UpdateRow {
   author: string;
   data: Buffer;
 }
+
+interface VersionRow {
+  id: number;
+  label: string;
+  seq: number;
+  author: string;
+  created_at: number;
+}
+
+const toVersion = (r: VersionRow): NamedVersion => ({ id: r.id, label: r.label, seq: r.seq, author: r.author, createdAt: r.created_at });
 
 interface CheckpointRow {
   seq: number;
@@ -130,6 +141,17 @@ class SqliteStore implements DocumentStore {
         'SELECT seq, created_at, state FROM checkpoints WHERE doc_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
       ),
       listDocs: db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY name'),
+      seqAt: db.prepare<[number, number], { seq: number | null }>(
+        'SELECT max(seq) AS seq FROM updates WHERE doc_id = ? AND received_at <= ?',
+      ),
+      insertVersion: db.prepare<[number, string, number, string, number], VersionRow>(
+        'INSERT INTO versions (doc_id, label, seq, author, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+      ),
+      listVersions: db.prepare<[number], VersionRow>('SELECT * FROM versions WHERE doc_id = ? ORDER BY seq, id'),
+      renameVersion: db.prepare<[string, number, number], VersionRow>(
+        'UPDATE versions SET label = ? WHERE id = ? AND doc_id = ? RETURNING *',
+      ),
+      deleteVersion: db.prepare<[number, number]>('DELETE FROM versions WHERE id = ? AND doc_id = ?'),
       health: db.prepare('SELECT count(*) AS n FROM documents'),
     };
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
@@ -221,6 +243,53 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     return row && toInfo(row);
+  }
+
+  async seqAt(doc: string, time: number): Promise<number> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return 0;
+    return this.stmt.seqAt.get(row.id, time)?.seq ?? 0;
+  }
+
+  async createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined || version.seq < 0 || version.seq > row.last_seq) {
+      throw new PersistenceError('invalid-argument', `Version seq ${version.seq} is outside the log (0..${row?.last_seq ?? 0})`, doc);
+    }
+    return this.write(doc, 'Creating a version', () =>
+      toVersion(this.stmt.insertVersion.get(row.id, version.label, version.seq, version.author, version.createdAt)!),
+    );
+  }
+
+  async listVersions(doc: string): Promise<NamedVersion[]> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    return row === undefined ? [] : this.stmt.listVersions.all(row.id).map(toVersion);
+  }
+
+  async renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return undefined;
+    const updated = this.write(doc, 'Renaming a version', () => this.stmt.renameVersion.get(label, id, row.id));
+    return updated && toVersion(updated);
+  }
+
+  async deleteVersion(doc: string, id: number): Promise<boolean> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return false;
+    return this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0);
+  }
+
+  private write<T>(doc: string, what: string, run: () => T): T {
+    try {
+      return run();
+    } catch (cause) {
+      throw new PersistenceError('write-failed', `${what} failed: ${(cause as Error).message}`, doc, { cause });
+    }
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

@@ -1,0 +1,73 @@
+// The timeline of a document: its updates grouped into edit sessions (consecutive updates by one
+// author, each within `gapMs` of the previous), with how much text each added and removed.
+
+import * as Y from 'yjs';
+import type { DocumentStore, StoredUpdate } from '../types.js';
+
+export interface EditSession {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly author: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly updates: number;
+  /** Characters inserted (string content of new items). */
+  readonly added: number;
+  /** Units removed: characters of text, one per deleted element. */
+  readonly removed: number;
+}
+
+export function updateStats(update: Uint8Array): { added: number; removed: number } {
+  const { structs, ds } = Y.decodeUpdate(update);
+  let added = 0;
+  for (const struct of structs) {
+    const content = (struct as { content?: { str?: unknown } }).content;
+    if (typeof content?.str === 'string') added += content.str.length;
+  }
+  let removed = 0;
+  for (const ranges of ds.clients.values()) for (const range of ranges) removed += range.len;
+  return { added, removed };
+}
+
+export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
+  const sessions: Array<{ -readonly [K in keyof EditSession]: EditSession[K] }> = [];
+  for (const u of updates) {
+    const { added, removed } = updateStats(u.update);
+    const last = sessions.at(-1);
+    if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= gapMs) {
+      last.toSeq = u.seq;
+      last.endedAt = u.receivedAt;
+      last.updates += 1;
+      last.added += added;
+      last.removed += removed;
+    } else {
+      sessions.push({ fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed });
+    }
+  }
+  return sessions;
+}
+
+export interface TimelinePage {
+  readonly sessions: EditSession[];
+  /** Pass as `afterSeq` for the next page; null at the end of the log. */
+  readonly nextAfterSeq: number | null;
+}
+
+/** Up to `limit` sessions starting after `afterSeq`, reading the log in chunks. */
+export async function readTimeline(
+  store: DocumentStore,
+  doc: string,
+  { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 }: { afterSeq?: number; limit?: number; gapMs?: number; chunk?: number } = {},
+): Promise<TimelinePage> {
+  const updates: StoredUpdate[] = [];
+  let cursor = afterSeq;
+  for (;;) {
+    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: chunk });
+    updates.push(...batch);
+    const sessions = groupSessions(updates, gapMs);
+    if (batch.length < chunk) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions.length > limit ? sessions[limit - 1]!.toSeq : null };
+    // The last session may continue in the next chunk; the ones before it are complete.
+    if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };
+    cursor = batch.at(-1)!.seq;
+  }
+}

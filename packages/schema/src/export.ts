@@ -1,0 +1,74 @@
+// Turning a document into the formats people download: plain text, Markdown and standalone HTML.
+// Works without a DOM (the server has none): HTML is rendered from each node's own toDOM spec.
+
+import { defaultMarkdownSerializer } from 'prosemirror-markdown';
+import type { DOMOutputSpec, Mark, Node } from 'prosemirror-model';
+
+export function toText(doc: Node): string {
+  const blocks: string[] = [];
+  doc.descendants((node) => {
+    if (node.isTextblock) {
+      blocks.push(node.textContent);
+      return false;
+    }
+    return true;
+  });
+  return blocks.join('\n');
+}
+
+export function toMarkdown(doc: Node): string {
+  return defaultMarkdownSerializer.serialize(doc);
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Renders a DOMOutputSpec, putting `inner` into its hole (0). */
+function renderSpec(spec: DOMOutputSpec, inner: string): string {
+  if (typeof spec === 'string') return escapeHtml(spec);
+  if (!Array.isArray(spec)) throw new TypeError('DOM nodes are not supported in server-side rendering');
+  const [tag, ...rest] = spec as [string, ...unknown[]];
+  const name = tag.includes(' ') ? tag.split(' ')[1]! : tag;
+  let attrs = '';
+  let start = 0;
+  const first = rest[0];
+  if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
+    for (const [k, v] of Object.entries(first as Record<string, unknown>)) {
+      if (v !== null && v !== undefined) attrs += ` ${k}="${escapeHtml(String(v))}"`;
+    }
+    start = 1;
+  }
+  const children = rest
+    .slice(start)
+    .map((child) => (child === 0 ? inner : renderSpec(child as DOMOutputSpec, inner)))
+    .join('');
+  const isVoid = ['br', 'hr', 'img'].includes(name);
+  return isVoid ? `<${name}${attrs}>` : `<${name}${attrs}>${children}</${name}>`;
+}
+
+function renderMarks(text: string, marks: readonly Mark[]): string {
+  return marks.reduceRight((inner, mark) => {
+    const toDOM = mark.type.spec.toDOM;
+    return toDOM ? renderSpec(toDOM(mark, true), inner) : inner;
+  }, text);
+}
+
+function renderNode(node: Node): string {
+  if (node.isText) return renderMarks(escapeHtml(node.text ?? ''), node.marks);
+  let inner = '';
+  node.forEach((child) => (inner += renderNode(child)));
+  const toDOM = node.type.spec.toDOM;
+  return toDOM ? renderSpec(toDOM(node), inner) : inner;
+}
+
+/** The document's body HTML. */
+export function toHtmlFragment(doc: Node): string {
+  let html = '';
+  doc.forEach((child) => (html += renderNode(child)));
+  return html;
+}
+
+/** A standalone HTML page with the document. */
+export function toHtml(doc: Node, title: string): string {
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body>\n${toHtmlFragment(doc)}\n</body></html>\n`;
+}
