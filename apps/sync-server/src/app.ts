@@ -13,6 +13,8 @@ import { TandemError } from './errors.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { historyRoutes } from './http/history.routes.js';
+import { namedVersionRoutes } from './http/named-versions.routes.js';
 import type { RoomRegistry } from './sync/rooms.js';
 import { syncRoutes } from './sync/ws-route.js';
 
@@ -32,6 +34,8 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.route('/', healthRoutes(deps));
   app.route('/api/docs', docsRoutes(deps));
+  app.route('/api/docs', historyRoutes(deps));
+  app.route('/api/docs', namedVersionRoutes(deps));
   app.route('/ws', syncRoutes(deps));
   app.route('/', editorRoutes(deps.config.editorDir));
 

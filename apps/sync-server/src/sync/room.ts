@@ -12,7 +12,7 @@ import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, 
 import { updateHasContent } from './update-check.js';
 
 /** Who caused a change to the shared document or awareness. */
-export type TxOrigin = Connection | 'load' | 'leave';
+export type TxOrigin = Connection | 'load' | 'leave' | 'restore';
 
 export interface RoomDeps {
   readonly name: string;
@@ -43,6 +43,8 @@ export class Room implements ConnectionHandler {
   private sizeBytes = 0;
   private readonly background = new Set<Promise<void>>();
   private broken = false;
+  /** Server-side users of the room (a restore in progress) that keep it loaded without a connection. */
+  holds = 0;
   private readonly logger: Logger;
 
   private constructor(private readonly deps: RoomDeps) {
@@ -77,7 +79,7 @@ export class Room implements ConnectionHandler {
 
   /** True when nobody is connected and nothing is left to write. */
   get idle(): boolean {
-    return this.connections.size === 0 && this.pendingWrites === 0 && this.background.size === 0;
+    return this.connections.size === 0 && this.holds === 0 && this.pendingWrites === 0 && this.background.size === 0;
   }
 
   join(conn: Connection): void {
@@ -165,7 +167,25 @@ export class Room implements ConnectionHandler {
     return true;
   }
 
-  private applyStored(seq: number, update: Uint8Array, origin: Connection): void {
+  /**
+   * Stores an edit the server makes itself (a restore) with `author`, then applies it; every
+   * connected client receives it. Resolves with its sequence number.
+   */
+  async commitServerEdit(update: Uint8Array, author: string): Promise<number> {
+    this.pendingWrites += 1;
+    let seq: number;
+    try {
+      seq = await this.deps.log.append(this.name, { update, author, receivedAt: Date.now() });
+    } finally {
+      this.pendingWrites -= 1;
+    }
+    this.sizeBytes += update.byteLength;
+    // Durability point, as for client updates: stored first, then applied and broadcast.
+    this.applyStored(seq, update, 'restore');
+    return seq;
+  }
+
+  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore'): void {
     if (seq !== this.lastSeq + 1) {
       // Someone else appended to this document's log: the doc is no longer exactly the log prefix.
       this.checkpointsSafe = false;

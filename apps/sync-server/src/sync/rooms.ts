@@ -95,6 +95,18 @@ export class RoomRegistry {
     return conn;
   }
 
+  /** Runs `work` with `doc` loaded (loading it if needed), keeping it in memory until `work` is done. */
+  async withRoom<T>(doc: string, work: (room: Room) => Promise<T>): Promise<T> {
+    const room = await this.acquire(doc);
+    room.holds += 1;
+    try {
+      return await work(room);
+    } finally {
+      room.holds -= 1;
+      if (room.connections.size === 0) this.scheduleUnload(room);
+    }
+  }
+
   private acquire(doc: string): Promise<Room> {
     const existing = this.entries.get(doc);
     if (existing !== undefined) return existing.ready;

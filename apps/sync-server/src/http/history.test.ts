@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const SECRET = 'history-secret-0123456789-0123456789';
+const DOC = 'team/report';
+
+/** A stock y-websocket client editing the editor's fragment, authenticated as `user`. */
+async function writer(url: string, user: string, role: 'editor' | 'viewer' = 'editor') {
+  const token = await mintToken(SECRET, { userId: user, docs: ['team/*'], role, ttl: '1h' });
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/ws`, encodeURIComponent(DOC), doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    params: { token },
+  });
+  await new Promise<void>((r) => (provider.synced ? r() : provider.once('sync', () => r())));
+  const fragment = doc.getXmlFragment('prosemirror');
+  return {
+    token,
+    doc,
+    fragment,
+    provider,
+    /** Appends a paragraph (or heading) with `text`. */
+    block(text: string, type = 'paragraph', attrs: Record<string, unknown> = {}) {
+      const el = new Y.XmlElement(type);
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v as string);
+      const t = new Y.XmlText();
+      t.insert(0, text);
+      el.insert(0, [t]);
+      fragment.insert(fragment.length, [el]);
+      return t;
+    },
+    text: () => fragment.toArray().map((el) => (el as Y.XmlElement).toArray().map((t) => (t as Y.XmlText).toString()).join('')).join('\n'),
+    destroy: () => provider.destroy(),
+  };
+}
+
+describe('history API', () => {
+  let server: TestServer;
+  let alice: Awaited<ReturnType<typeof writer>>;
+  let bob: Awaited<ReturnType<typeof writer>>;
+  const api = (path: string, init: RequestInit & { token?: string } = {}) =>
+    fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${init.token ?? alice.token}`, 'content-type': 'application/json', ...init.headers },
+    });
+  const lastSeq = async () => (await server.store.getDocument(DOC))!.lastSeq;
+
+  beforeEach(async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    alice = await writer(server.url, 'alice');
+    bob = await writer(server.url, 'bob');
+  });
+  afterEach(async () => {
+    alice.destroy();
+    bob.destroy();
+    await server.destroy();
+  });
+
+  it('serves the timeline, any version in five formats, by seq or time, and attributed diffs', async () => {
+    alice.block('Quarterly report', 'heading', { level: 1 });
+    const body = alice.block('Revenue grew.');
+    await expect.poll(lastSeq).toBe(2);
+    const draftTime = new Date().toISOString();
+    await expect.poll(() => bob.text()).toBe('Quarterly report\nRevenue grew.');
+    const draftSeq = await lastSeq();
+    await new Promise((r) => setTimeout(r, 5)); // the next edit gets a later time
+    bob.doc.transact(() => {
+      const t = (bob.fragment.get(1) as Y.XmlElement).get(0) as Y.XmlText;
+      t.delete(8, 5); // "grew."
+      t.insert(8, 'doubled!', { strong: true });
+    });
+    await expect.poll(lastSeq).toBe(draftSeq + 1);
+    expect(body.toString()).toContain('doubled');
+
+    const history = await (await api('/history')).json();
+    expect(history.sessions.map((s: { author: string }) => s.author)).toEqual(['alice', 'bob']);
+    expect(history.sessions[1]).toMatchObject({ fromSeq: draftSeq + 1, added: 8, removed: 5 });
+
+    const asJson = await api(`/versions/${draftSeq}`);
+    expect(asJson.headers.get('content-type')).toContain('application/json');
+    expect((await asJson.json()).content.content[0]).toEqual({
+      type: 'heading',
+      attrs: { level: 1 },
+      content: [{ type: 'text', text: 'Quarterly report' }],
+    });
+    const md = await api(`/versions/${draftSeq + 1}?format=markdown&download=1`);
+    expect(md.headers.get('content-type')).toContain('text/markdown');
+    expect(md.headers.get('content-disposition')).toContain(`attachment; filename="team_report-v${draftSeq + 1}.md"`);
+    expect(await md.text()).toBe('# Quarterly report\n\nRevenue **doubled!**');
+    expect(await (await api(`/versions/${draftSeq}?format=html`)).text()).toContain('<h1>Quarterly report</h1><p>Revenue grew.</p>');
+    expect(await (await api(`/versions/${draftSeq}?format=text`)).text()).toBe('Quarterly report\nRevenue grew.');
+    const binary = new Uint8Array(await (await api(`/versions/${draftSeq}?format=yjs`)).arrayBuffer());
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, binary);
+    expect(replica.getXmlFragment('prosemirror').length).toBe(2);
+    const byTime = await api(`/versions?at=${encodeURIComponent(draftTime)}&format=text`);
+    expect(byTime.headers.get('x-tandem-seq')).toBe(String(draftSeq));
+    expect(await byTime.text()).toBe('Quarterly report\nRevenue grew.');
+
+    const diff = await (await api(`/diff?from=${draftSeq}&to=${draftSeq + 1}`)).json();
+    expect(diff.changes).toEqual([
+      { type: 'delete', text: 'grew.', author: 'bob' },
+      { type: 'insert', text: 'doubled!', author: 'bob' },
+    ]);
+  });
+
+  it('answers unknown documents, out-of-range seqs, bad times and formats with clear 4xx JSON', async () => {
+    alice.block('x');
+    await expect.poll(lastSeq).toBe(1);
+    const expectError = async (res: Response, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect((await res.json()).error.code).toBe(code);
+    };
+    await expectError(await api('/versions/99'), 400, 'bad-request');
+    await expectError(await api('/versions/-1'), 400, 'bad-request');
+    await expectError(await api('/versions?at=yesterday'), 400, 'bad-request');
+    await expectError(await api('/versions/1?format=docx'), 400, 'bad-request');
+    await expectError(await api('/diff?from=1&to=0'), 400, 'bad-request');
+    await expectError(
+      await fetch(`${server.url}/api/docs/${encodeURIComponent('team/none')}/history`, { headers: { authorization: `Bearer ${alice.token}` } }),
+      404,
+      'not-found',
+    );
+  });
+
+  it('restores an old version as a new edit that connected clients see live, keeping the whole log', async () => {
+    alice.block('First draft.');
+    await expect.poll(lastSeq).toBe(1);
+    bob.doc.transact(() => {
+      bob.fragment.delete(0, 1);
+    });
+    bob.block('Rewritten by Bob.');
+    await expect.poll(() => alice.text()).toBe('Rewritten by Bob.');
+    const before = await lastSeq();
+
+    const viewer = await mintToken(SECRET, { userId: 'vic', docs: ['team/*'], role: 'viewer', ttl: '1h' });
+    expect((await api('/restore', { method: 'POST', body: JSON.stringify({ seq: 1 }), token: viewer })).status).toBe(403);
+
+    const res = await api('/restore', { method: 'POST', body: JSON.stringify({ seq: 1 }) });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ restored: 1, seq: before + 1, author: 'alice' });
+    await expect.poll(() => bob.text()).toBe('First draft.');
+    await expect.poll(() => alice.text()).toBe('First draft.');
+    const log = await server.store.readUpdates(DOC);
+    expect(log).toHaveLength(before + 1);
+    expect(log.at(-1)!.author).toBe('alice');
+    expect(await (await api(`/versions/${before}?format=text`)).text()).toBe('Rewritten by Bob.');
+  });
+
+  it('creates, lists, renames and deletes named versions; viewers may only read them', async () => {
+    alice.block('v1');
+    await expect.poll(lastSeq).toBe(1);
+    const created = await api('/named-versions', { method: 'POST', body: JSON.stringify({ label: 'First' }) });
+    expect(created.status).toBe(201);
+    const first = await created.json();
+    expect(first).toMatchObject({ label: 'First', seq: 1, author: 'alice' });
+    expect((await api('/named-versions', { method: 'POST', body: JSON.stringify({ label: 'Later', seq: 5 }) })).status).toBe(400);
+    expect((await api('/named-versions', { method: 'POST', body: JSON.stringify({ label: '' }) })).status).toBe(400);
+
+    const viewer = await mintToken(SECRET, { userId: 'vic', docs: ['team/*'], role: 'viewer', ttl: '1h' });
+    expect((await api('/named-versions', { token: viewer })).status).toBe(200);
+    expect((await api(`/named-versions/${first.id}`, { method: 'DELETE', token: viewer })).status).toBe(403);
+
+    const renamed = await api(`/named-versions/${first.id}`, { method: 'PATCH', body: JSON.stringify({ label: 'Final' }) });
+    expect((await renamed.json()).label).toBe('Final');
+    expect((await (await api('/named-versions')).json()).versions.map((v: { label: string }) => v.label)).toEqual(['Final']);
+    expect((await api(`/named-versions/${first.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/named-versions/${first.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
