@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDocument, openSqliteStore, type DocumentStore } from '@tandem/persistence';
+import { loadDocument, materialize, openSqliteStore, type DocumentStore } from '@tandem/persistence';
 import * as Y from 'yjs';
 import { loadConfig } from '../apps/sync-server/src/config.js';
 import { createLogger } from '../apps/sync-server/src/logger.js';
@@ -78,6 +78,16 @@ async function main() {
     });
     replayMs.push(performance.now() - t);
   }
+  // History: 100 random versions, each from its nearest checkpoint plus the log tail.
+  const versionMs: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const seq = 1 + Math.floor(Math.random() * UPDATES);
+    t = performance.now();
+    const doc = await materialize(store, DOC, seq);
+    doc.getText('t').toString();
+    versionMs.push(performance.now() - t);
+    doc.destroy();
+  }
   await store.close();
 
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: String(EVERY) });
@@ -98,6 +108,7 @@ async function main() {
   const rows = [
     ['loadDocument (checkpoint + tail)', stats(loadMs)],
     ['full log replay, no checkpoint', stats(replayMs)],
+    ['materialize a random version (100 versions)', stats(versionMs)],
     ['cold connect until synced (y-websocket)', stats(connectMs)],
   ] as const;
   console.log(`\n${UPDATES} updates, ${RUNS} runs, times in ms`);

@@ -31,6 +31,6 @@ describe('benchmark smoke runs', () => {
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });
     const result = JSON.parse(await readFile(file, 'utf8'));
     expect(result.updates).toBe(2000);
-    expect(Object.keys(result.results)).toHaveLength(3);
+    expect(Object.keys(result.results)).toHaveLength(4);
   });
 });

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT.
 
+import { DATA_USAGE, isDataCommand, runDataCommand } from './cli/data-commands.js';
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
 import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
 const USAGE = `Usage: tandem [serve] [options]     run the sync server (the default)
-       tandem token [options]             mint an access token (tandem token --help)`;
+       tandem token [options]             mint an access token (tandem token --help)
+${DATA_USAGE.replace('Usage: ', '       ')}`;
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -22,6 +24,22 @@ async function main(): Promise<void> {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`tandem token: ${error.message}\n`);
       process.exit(2);
+    }
+    return;
+  }
+  if (isDataCommand(command)) {
+    if (wantsHelp(rest)) {
+      process.stdout.write(`${DATA_USAGE}\n`);
+      return;
+    }
+    const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) };
+    try {
+      process.exitCode = await runDataCommand(command!, rest, process.env, io);
+    } catch (error) {
+      const known = error instanceof ConfigError || (error instanceof Error && error.name === 'PersistenceError');
+      if (!known) throw error;
+      process.stderr.write(`tandem ${command}: ${(error as Error).message}\n`);
+      process.exitCode = 2;
     }
     return;
   }

@@ -1,0 +1,145 @@
+// `tandem docs | history | export | verify | backup | restore`: working on the data directory
+// directly (safe beside a running server: SQLite readers do not block it).
+
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  backupSqliteStore,
+  materialize,
+  openSqliteStore,
+  readTimeline,
+  resolveSeq,
+  restoreSqliteStore,
+  verifyDocument,
+  type DocumentStore,
+} from '@tandem/persistence';
+import { ConfigError } from '../config.js';
+import { downloadName, parseFormat, render } from '../history/render.js';
+
+export const DATA_USAGE = `Usage: tandem docs                                   list documents
+       tandem history <doc> [--limit 50] [--after SEQ]  edit sessions
+       tandem export <doc> [--seq N | --at TIME] [--format md|html|json|text|yjs] [--out FILE]
+       tandem verify <doc>                              replay the log, check every checkpoint
+       tandem backup <file>                             copy the whole store (full history)
+       tandem restore <file> [--force]                  replace the store with a backup
+All take --data-dir DIR (default: DATA_DIR or ./data).`;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'backup', 'restore']);
+export const isDataCommand = (name: string | undefined): boolean => name !== undefined && COMMANDS.has(name);
+
+function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: true, options: { 'data-dir': { type: 'string' }, ...options } });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${DATA_USAGE}`);
+  }
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** Runs one data command; resolves with the process exit code. */
+export async function runDataCommand(command: string, argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const parsed = parse(argv, {
+    limit: { type: 'string' },
+    after: { type: 'string' },
+    seq: { type: 'string' },
+    at: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const dataDir = path.resolve((v['data-dir'] as string | undefined) ?? env.DATA_DIR ?? './data');
+  const [arg] = parsed.positionals;
+  const needArg = (what: string) => {
+    if (arg === undefined) throw new ConfigError(`tandem ${command} needs ${what}\n\n${DATA_USAGE}`);
+    return arg;
+  };
+
+  if (command === 'backup') {
+    const file = path.resolve(needArg('a file to write'));
+    let last = -1;
+    await backupSqliteStore({ dataDir }, file, (done, total) => {
+      const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+      if (pct !== last && pct % 10 === 0) io.err(`backup ${pct}%`);
+      last = pct;
+    });
+    if (last !== 100) io.err('backup 100%');
+    io.out(`backed up ${dataDir} to ${file}`);
+    return 0;
+  }
+  if (command === 'restore') {
+    const file = path.resolve(needArg('a backup file'));
+    const { documents } = restoreSqliteStore({ dataDir }, file, { force: v.force === true });
+    io.out(`restored ${documents} document(s) into ${dataDir}`);
+    return 0;
+  }
+
+  const store: DocumentStore = openSqliteStore({ dataDir });
+  try {
+    switch (command) {
+      case 'docs': {
+        const docs = await store.listDocuments();
+        io.out(`${pad('NAME', 32)} ${pad('UPDATES', 8)} ${pad('BYTES', 10)} LAST CHANGE`);
+        for (const d of docs) io.out(`${pad(d.name, 32)} ${pad(String(d.updateCount), 8)} ${pad(String(d.sizeBytes), 10)} ${iso(d.lastChangeAt)}`);
+        return 0;
+      }
+      case 'history': {
+        const doc = needArg('a document name');
+        if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
+        const page = await readTimeline(store, doc, { afterSeq: Number(v.after ?? 0), limit: Number(v.limit ?? 50) });
+        io.out(`${pad('SEQ', 16)} ${pad('AUTHOR', 24)} ${pad('STARTED', 21)} ${pad('+CHARS', 7)} -CHARS`);
+        for (const s of page.sessions) {
+          io.out(`${pad(`${s.fromSeq}-${s.toSeq}`, 16)} ${pad(s.author, 24)} ${pad(iso(s.startedAt), 21)} ${pad(String(s.added), 7)} ${s.removed}`);
+        }
+        if (page.nextAfterSeq !== null) io.out(`more: tandem history ${JSON.stringify(doc)} --after ${page.nextAfterSeq}`);
+        return 0;
+      }
+      case 'export': {
+        const doc = needArg('a document name');
+        const format = parseFormat(v.format as string | undefined);
+        if (v.seq !== undefined && v.at !== undefined) throw new ConfigError('Give --seq or --at, not both');
+        const at = v.at === undefined ? undefined : Date.parse(v.at as string);
+        if (at !== undefined && Number.isNaN(at)) throw new ConfigError(`Invalid --at=${JSON.stringify(v.at)}: an ISO time`);
+        const info = await store.getDocument(doc);
+        if (info === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
+        const seq = await resolveSeq(store, doc, at !== undefined ? { at } : { seq: v.seq === undefined ? info.lastSeq : Number(v.seq) });
+        const ydoc = await materialize(store, doc, seq);
+        const rendered = render(ydoc, format, { doc, seq, at: null });
+        if (v.out !== undefined) {
+          const file = v.out === '' ? downloadName(doc, seq, rendered.extension) : (v.out as string);
+          await writeFile(file, rendered.body);
+          io.err(`wrote ${file} (version ${seq})`);
+        } else if (typeof rendered.body === 'string') {
+          io.out(rendered.body);
+        } else {
+          throw new ConfigError('The yjs format is binary: pass --out FILE');
+        }
+        return 0;
+      }
+      case 'verify': {
+        const doc = needArg('a document name');
+        let lastPct = -1;
+        const report = await verifyDocument(store, doc, (seq, last) => {
+          const pct = Math.floor((seq / Math.max(1, last)) * 100);
+          if (pct !== lastPct && (pct % 10 === 0 || seq === last)) io.err(`verify ${pct}% (seq ${seq} of ${last})`);
+          lastPct = pct;
+        });
+        for (const problem of report.problems) io.err(`problem: ${problem}`);
+        io.out(`${report.problems.length === 0 ? 'ok' : 'FAILED'}: ${report.updates} updates, ${report.checkpoints} checkpoints checked`);
+        return report.problems.length === 0 ? 0 : 1;
+      }
+      default:
+        throw new ConfigError(DATA_USAGE);
+    }
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient } from '../../apps/sync-server/src/testing/clients.js';
+import { startServerProcess } from '../support/server-process.js';
+
+const exec = promisify(execFile);
+const MAIN = path.resolve(import.meta.dirname, '../../apps/sync-server/dist/main.js');
+
+describe('tandem data commands on a real data directory', () => {
+  let dir: string;
+  let dataDir: string;
+  const tandem = (...args: string[]) => exec(process.execPath, [MAIN, ...args, '--data-dir', dataDir]);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-'));
+    dataDir = path.join(dir, 'data');
+    const server = await startServerProcess(dataDir, { CHECKPOINT_EVERY: '10' });
+    const client = connectClient(server.url, 'team/minutes');
+    await client.synced();
+    const fragment = client.doc.getXmlFragment('prosemirror');
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', 1 as unknown as string); // a number, as the editor writes it
+    heading.insert(0, [new Y.XmlText()]);
+    fragment.insert(0, [heading]);
+    for (const ch of 'Minutes') (heading.get(0) as Y.XmlText).insert((heading.get(0) as Y.XmlText).length, ch);
+    const para = new Y.XmlElement('paragraph');
+    para.insert(0, [new Y.XmlText()]);
+    fragment.insert(1, [para]);
+    for (const ch of 'We agreed.') (para.get(0) as Y.XmlText).insert((para.get(0) as Y.XmlText).length, ch);
+    await vi.waitFor(async () => {
+      expect((await (await fetch(`${server.url}/api/docs/team%2Fminutes`)).json()).updateCount).toBe(19);
+    }, { timeout: 10_000 });
+    client.destroy();
+    await server.stop('SIGTERM');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('lists documents and shows the edit history', async () => {
+    expect((await tandem('docs')).stdout).toMatch(/team\/minutes\s+19\s+/);
+    const { stdout } = await tandem('history', 'team/minutes');
+    expect(stdout).toMatch(/^1-19\s+conn-[0-9a-f-]+\s+\S+Z\s+17\s+0$/m);
+  });
+
+  it('exports any version in every format', async () => {
+    expect((await tandem('export', 'team/minutes', '--format', 'md')).stdout).toBe('# Minutes\n\nWe agreed.\n');
+    expect((await tandem('export', 'team/minutes', '--seq', '8', '--format', 'text')).stdout).toBe('Minutes\n');
+    expect((await tandem('export', 'team/minutes', '--at', '2000-01-01T00:00:00Z', '--format', 'text')).stdout).toBe('\n');
+    expect((await tandem('export', 'team/minutes', '--format', 'html')).stdout).toContain('<h1>Minutes</h1><p>We agreed.</p>');
+    const file = path.join(dir, 'minutes.yjs');
+    await tandem('export', 'team/minutes', '--format', 'yjs', '--out', file);
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, await readFile(file));
+    expect(replica.getXmlFragment('prosemirror').toString()).toContain('We agreed.');
+    await expect(tandem('export', 'nope')).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/No document named "nope"/) });
+  });
+
+  it('verifies checkpoints against the log, and reports a checkpoint that does not match', async () => {
+    const ok = await tandem('verify', 'team/minutes');
+    expect(ok.stdout).toContain('ok: 19 updates, 1 checkpoints checked');
+    expect(ok.stderr).toContain('verify 100%');
+
+    const db = new Database(path.join(dataDir, 'tandem.sqlite'));
+    const state = (db.prepare('SELECT state FROM checkpoints WHERE seq = 10').get() as { state: Buffer }).state;
+    const wrong = new Y.Doc();
+    Y.applyUpdate(wrong, state);
+    wrong.getText('extra').insert(0, 'not in the log');
+    db.prepare('UPDATE checkpoints SET state = ? WHERE seq = 10').run(Buffer.from(Y.encodeStateAsUpdate(wrong)));
+    const original = state;
+    await expect(tandem('verify', 'team/minutes')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/checkpoint at seq 10 differs/),
+    });
+    db.prepare('UPDATE checkpoints SET state = ? WHERE seq = 10').run(original);
+    db.close();
+  });
+
+  it('backs up the full history and restores it into another data directory', async () => {
+    const backup = path.join(dir, 'backup.sqlite');
+    const { stdout, stderr } = await tandem('backup', backup);
+    expect(stdout).toContain('backed up');
+    expect(stderr).toContain('backup 100%');
+    const other = path.join(dir, 'other');
+    const restored = await exec(process.execPath, [MAIN, 'restore', backup, '--data-dir', other]);
+    expect(restored.stdout).toContain('restored 1 document(s)');
+    const history = await exec(process.execPath, [MAIN, 'export', 'team/minutes', '--seq', '8', '--format', 'text', '--data-dir', other]);
+    expect(history.stdout).toBe('Minutes\n');
+    // Restoring over an existing store needs --force.
+    await expect(exec(process.execPath, [MAIN, 'restore', backup, '--data-dir', other])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--force/),
+    });
+  });
+});
