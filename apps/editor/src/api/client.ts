@@ -39,3 +39,72 @@ export async function listDocuments(): Promise<DocumentSummary[]> {
 export function documentPath(name: string): string {
   return `/d/${encodeURIComponent(name)}`;
 }
+
+export interface EditSession {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly author: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly updates: number;
+  readonly added: number;
+  readonly removed: number;
+}
+
+export interface DiffSegment {
+  readonly type: 'keep' | 'insert' | 'delete';
+  readonly text: string;
+  readonly author?: string;
+}
+
+export interface NamedVersion {
+  readonly id: number;
+  readonly label: string;
+  readonly seq: number;
+  readonly author: string;
+  readonly createdAt: string;
+}
+
+const docApi = (name: string) => `/api/docs/${encodeURIComponent(name)}`;
+
+async function send<T>(path: string, method: string, body: unknown): Promise<T> {
+  const res = await fetch(path, { method, headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify(body) });
+  const json = (await res.json().catch(() => ({}))) as T & { error?: { code?: string; message?: string } };
+  if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'http-error', json.error?.message ?? `${path}: HTTP ${res.status}`);
+  return json;
+}
+
+/** Every edit session of a document, oldest first (follows the pagination cursor). */
+export async function fetchTimeline(name: string): Promise<{ lastSeq: number; sessions: EditSession[] }> {
+  const sessions: EditSession[] = [];
+  let after = 0;
+  let lastSeq = 0;
+  for (;;) {
+    const page = await getJson<{ lastSeq: number; sessions: EditSession[]; nextAfter: number | null }>(`${docApi(name)}/history?limit=500&after=${after}`);
+    sessions.push(...page.sessions);
+    lastSeq = page.lastSeq;
+    if (page.nextAfter === null) return { lastSeq, sessions };
+    after = page.nextAfter;
+  }
+}
+
+export async function fetchVersion(name: string, seq: number, signal?: AbortSignal): Promise<unknown> {
+  const res = await fetch(`${docApi(name)}/versions/${seq}?format=json`, { headers: authHeaders(), ...(signal ? { signal } : {}) });
+  if (!res.ok) throw new ApiError(res.status, 'http-error', `version ${seq}: HTTP ${res.status}`);
+  return ((await res.json()) as { content: unknown }).content;
+}
+
+export async function fetchDiff(name: string, from: number, to: number, signal?: AbortSignal): Promise<DiffSegment[]> {
+  const res = await fetch(`${docApi(name)}/diff?from=${from}&to=${to}`, { headers: authHeaders(), ...(signal ? { signal } : {}) });
+  if (!res.ok) throw new ApiError(res.status, 'http-error', `diff ${from}..${to}: HTTP ${res.status}`);
+  return ((await res.json()) as { segments: DiffSegment[] }).segments;
+}
+
+export function exportUrl(name: string, seq: number, format: 'markdown' | 'html' | 'json', token?: string): string {
+  const auth = token === undefined ? '' : `&token=${encodeURIComponent(token)}`;
+  return `${docApi(name)}/versions/${seq}?format=${format}&download=1${auth}`;
+}
+
+export const restoreVersion = (name: string, seq: number) => send<{ seq: number }>(`${docApi(name)}/restore`, 'POST', { seq });
+export const listNamedVersions = async (name: string) => (await getJson<{ versions: NamedVersion[] }>(`${docApi(name)}/named-versions`)).versions;
+export const nameVersion = (name: string, seq: number, label: string) => send<NamedVersion>(`${docApi(name)}/named-versions`, 'POST', { seq, label });

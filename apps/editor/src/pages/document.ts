@@ -6,6 +6,7 @@ import { renderPresence } from '../collab/presence.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
+import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createToolbar } from '../toolbar.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean): string => {
@@ -29,6 +30,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
       <div class="status" data-testid="status" role="status" aria-live="polite">
         <span class="status-dot"></span><span class="status-text">Connecting…</span>
       </div>
+      <button type="button" class="history-toggle" aria-pressed="false" title="Browse, compare and restore earlier versions">History</button>
       <button type="button" class="share" title="Copy the link to this document">Share</button>
     </header>
     <div class="doc-layout">
@@ -98,6 +100,33 @@ export function renderDocument(root: HTMLElement, name: string): void {
       window.prompt('Copy this link to share the document', url);
     }
     setTimeout(() => (share.textContent = 'Share'), 2000);
+  });
+
+  // History: replaces the live editor and the people list while open.
+  const layout = root.querySelector<HTMLElement>('.doc-layout')!;
+  const main = root.querySelector<HTMLElement>('.doc-main')!;
+  const sidebar = root.querySelector<HTMLElement>('.sidebar')!;
+  const historyToggle = root.querySelector<HTMLButtonElement>('.history-toggle')!;
+  let history: HistoryView | undefined;
+  const closeHistory = () => {
+    history?.panel.remove();
+    history?.viewer.remove();
+    history?.destroy();
+    history = undefined;
+    main.hidden = false;
+    sidebar.hidden = false;
+    layout.classList.remove('history-open');
+    historyToggle.setAttribute('aria-pressed', 'false');
+    view.focus();
+  };
+  historyToggle.addEventListener('click', () => {
+    if (history !== undefined) return closeHistory();
+    history = createHistoryView(name, { canEdit: !readOnly, onRestored: closeHistory });
+    main.hidden = true;
+    sidebar.hidden = true;
+    layout.classList.add('history-open');
+    layout.append(history.viewer, history.panel);
+    historyToggle.setAttribute('aria-pressed', 'true');
   });
 
   (window as unknown as { tandem: unknown }).tandem = { doc, view, sync };

@@ -11,10 +11,19 @@ export interface DiffChange {
   readonly author: string;
 }
 
+/** A run of the document at `to` in order: unchanged text, inserted text, or text deleted there. */
+export interface DiffSegment {
+  readonly type: 'keep' | 'insert' | 'delete';
+  readonly text: string;
+  readonly author?: string;
+}
+
 export interface DocumentDiff {
   readonly from: number;
   readonly to: number;
   readonly changes: DiffChange[];
+  /** The whole text at `to` as keep/insert runs, with delete runs where text was removed. */
+  readonly segments: DiffSegment[];
   /** Characters inserted and deleted per author. */
   readonly authors: Array<{ author: string; inserted: number; deleted: number }>;
 }
@@ -62,11 +71,18 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   }
 
   const changes: DiffChange[] = [];
+  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string }> = [];
+  const segment = (type: DiffSegment['type'], ch: string, who?: string) => {
+    const last = segments.at(-1);
+    if (last?.type === type && last.author === who) last.text += ch;
+    else segments.push(who === undefined ? { type, text: ch } : { type, text: ch, author: who });
+  };
   const totals = new Map<string, { inserted: number; deleted: number }>();
   const push = (type: DiffChange['type'], ch: string, who: string) => {
     const last = changes.at(-1);
     if (last?.type === type && last.author === who) (last as { text: string }).text += ch;
     else changes.push({ type, text: ch, author: who });
+    segment(type, ch, who);
     const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
     t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
     totals.set(who, t);
@@ -83,6 +99,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
           const existed = visibleAtFrom(item.id.client, clock);
           if (!existed && !item.deleted) push('insert', str[i]!, inserted.find(item.id.client, clock) ?? 'unknown');
           else if (existed && item.deleted) push('delete', str[i]!, deleted.find(item.id.client, clock) ?? 'unknown');
+          else if (existed) segment('keep', str[i]!);
         }
       } else if (type !== undefined) {
         walk((type as { _start: TextItem | null })._start);
@@ -95,6 +112,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
     from,
     to,
     changes,
+    segments,
     authors: [...totals].map(([who, t]) => ({ author: who, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
   };
 }

@@ -120,6 +120,13 @@ describe('history', () => {
       { type: 'delete', text: 'world', author: 'bob' }, // "Hello [-world-][+there+]."
       { type: 'insert', text: 'there', author: 'alice' },
     ]);
+    expect(diff.segments).toEqual([
+      { type: 'insert', text: 'Oh, ', author: 'bob' },
+      { type: 'keep', text: 'Hello ' },
+      { type: 'delete', text: 'world', author: 'bob' },
+      { type: 'insert', text: 'there', author: 'alice' },
+      { type: 'keep', text: '.' },
+    ]);
     expect(diff.authors).toEqual([
       { author: 'alice', inserted: 5, deleted: 0 },
       { author: 'bob', inserted: 4, deleted: 5 },
