@@ -80,6 +80,15 @@ describe('tandem data commands on a real data directory', () => {
     db.close();
   });
 
+  it('compacts with a retention policy without changing the latest content', async () => {
+    // Everything is younger than a day: keeping 1 day leaves it all.
+    expect((await tandem('compact', 'team/minutes', '--keep-days', '1')).stdout).toContain('19 → 19 updates');
+    // Keeping 0 days merges the whole (one-hour) history into one version; --dry-run changes nothing.
+    expect((await tandem('compact', 'team/minutes', '--keep-days', '0', '--dry-run')).stdout).toMatch(/would compact .*19 → [12] updates/);
+    expect((await tandem('docs')).stdout).toMatch(/team\/minutes\s+19\s+/);
+    await expect(tandem('compact', 'team/minutes', '--every', 'minute')).rejects.toMatchObject({ code: 2 });
+  });
+
   it('backs up the full history and restores it into another data directory', async () => {
     const backup = path.join(dir, 'backup.sqlite');
     const { stdout, stderr } = await tandem('backup', backup);
@@ -95,5 +104,14 @@ describe('tandem data commands on a real data directory', () => {
       code: 2,
       stderr: expect.stringMatching(/--force/),
     });
+
+    // On the copy, compact for real: the latest content is unchanged and the log still verifies.
+    const inOther = (...args: string[]) => exec(process.execPath, [MAIN, ...args, '--data-dir', other]);
+    const before = (await inOther('export', 'team/minutes', '--format', 'md')).stdout;
+    const compacted = await inOther('compact', 'team/minutes', '--keep-days', '0');
+    expect(compacted.stdout).toMatch(/compacted team\/minutes: 19 → [12] updates/);
+    expect(compacted.stderr).toContain('compact 100%');
+    expect((await inOther('export', 'team/minutes', '--format', 'md')).stdout).toBe(before);
+    expect((await inOther('verify', 'team/minutes')).stdout).toContain('ok:');
   });
 });

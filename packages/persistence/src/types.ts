@@ -86,6 +86,12 @@ export interface DocumentStore {
   renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined>;
   /** Deletes a version; resolves false if there is no such version of `doc`. */
   deleteVersion(doc: string, id: number): Promise<boolean>;
+  /**
+   * Compaction: atomically replaces the updates `fromSeq..toSeq` (inclusive) with one `merged` update
+   * stored at `toSeq`, and drops checkpoints strictly inside the range. Later sequence numbers do not
+   * change; the removed ones leave a gap.
+   */
+  replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry): Promise<void>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   backupSqliteStore,
+  compactDocument,
   materialize,
   openSqliteStore,
   readTimeline,
@@ -21,6 +22,8 @@ export const DATA_USAGE = `Usage: tandem docs                                   
        tandem history <doc> [--limit 50] [--after SEQ]  edit sessions
        tandem export <doc> [--seq N | --at TIME] [--format md|html|json|text|yjs] [--out FILE]
        tandem verify <doc>                              replay the log, check every checkpoint
+       tandem compact <doc> [--keep-days 30] [--every hour|day] [--dry-run]
+                                                        keep every update for N days, then one version per hour/day
        tandem backup <file>                             copy the whole store (full history)
        tandem restore <file> [--force]                  replace the store with a backup
 All take --data-dir DIR (default: DATA_DIR or ./data).`;
@@ -30,7 +33,7 @@ export interface Io {
   err(text: string): void;
 }
 
-const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'backup', 'restore']);
+const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'compact', 'backup', 'restore']);
 export const isDataCommand = (name: string | undefined): boolean => name !== undefined && COMMANDS.has(name);
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -54,6 +57,9 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
     format: { type: 'string' },
     out: { type: 'string' },
     force: { type: 'boolean' },
+    'keep-days': { type: 'string' },
+    every: { type: 'string' },
+    'dry-run': { type: 'boolean' },
   });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const dataDir = path.resolve((v['data-dir'] as string | undefined) ?? env.DATA_DIR ?? './data');
@@ -135,6 +141,30 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
         for (const problem of report.problems) io.err(`problem: ${problem}`);
         io.out(`${report.problems.length === 0 ? 'ok' : 'FAILED'}: ${report.updates} updates, ${report.checkpoints} checkpoints checked`);
         return report.problems.length === 0 ? 0 : 1;
+      }
+      case 'compact': {
+        const doc = needArg('a document name');
+        if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
+        const keepDays = Number(v['keep-days'] ?? 30);
+        if (!Number.isFinite(keepDays) || keepDays < 0) throw new ConfigError(`Invalid --keep-days=${JSON.stringify(v['keep-days'])}`);
+        const every = (v.every as string | undefined) ?? 'hour';
+        const bucketMs = { hour: 3_600_000, day: 86_400_000 }[every];
+        if (bucketMs === undefined) throw new ConfigError(`Invalid --every=${JSON.stringify(every)}: hour or day`);
+        const dryRun = v['dry-run'] === true;
+        let lastPct = -1;
+        const report = await compactDocument(store, doc, { keepAllForMs: keepDays * 86_400_000, bucketMs }, {
+          dryRun,
+          onProgress: (done, total) => {
+            const pct = Math.floor((done / total) * 100);
+            if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${pct}% (${done} of ${total} ranges)`);
+            lastPct = pct;
+          },
+        });
+        io.out(
+          `${dryRun ? 'would compact' : 'compacted'} ${doc}: ${report.updatesBefore} → ${report.updatesAfter} updates, ` +
+            `${report.bytesBefore} → ${report.bytesAfter} bytes (${report.rangesMerged} ranges merged; latest content and named versions unchanged)`,
+        );
+        return 0;
       }
       default:
         throw new ConfigError(DATA_USAGE);

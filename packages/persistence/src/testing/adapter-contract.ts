@@ -150,6 +150,23 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect((await store.listVersions('v')).map((x) => x.label)).toEqual(['Draft 1']);
     });
 
+    it('replaces a range of updates with one at its end, keeping later seqs, and drops checkpoints inside it', async () => {
+      await store.append([{ doc: 'c', entries: [1, 2, 3, 4, 5].map((n) => entry(bytes(n, n), 'a', n)) }]);
+      await store.writeCheckpoint('c', { seq: 3, state: bytes(3), createdAt: 0 });
+      await store.writeCheckpoint('c', { seq: 4, state: bytes(4), createdAt: 0 });
+      await store.replaceRange('c', 2, 4, entry(bytes(9), 'compactor', 4));
+      expect((await store.readUpdates('c')).map((u) => [u.seq, Array.from(u.update), u.author])).toEqual([
+        [1, [1, 1], 'a'],
+        [4, [9], 'compactor'],
+        [5, [5, 5], 'a'],
+      ]);
+      expect(await store.getDocument('c')).toMatchObject({ updateCount: 3, lastSeq: 5, sizeBytes: 5 });
+      expect((await store.latestCheckpoint('c'))?.seq).toBe(4);
+      expect(await store.latestCheckpoint('c', 3)).toBeUndefined();
+      expect((await store.append([{ doc: 'c', entries: [entry(bytes(6))] }]))[0]!.firstSeq).toBe(6);
+      await expect(store.replaceRange('c', 4, 9, entry(bytes(1)))).rejects.toMatchObject({ code: 'invalid-argument' });
+    });
+
     it('keeps everything across close and re-open', async () => {
       await store.append([{ doc: 'p', entries: [entry(bytes(1)), entry(bytes(2))] }]);
       await store.writeCheckpoint('p', { seq: 2, state: bytes(7), createdAt: 3 });

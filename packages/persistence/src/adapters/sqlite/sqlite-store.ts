@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { assertDocName } from '../../doc-name.js';
 import { PersistenceError } from '../../errors.js';
 import type {
+  AppendEntry,
   AppendResult,
   Checkpoint,
   DocumentAppend,
@@ -152,6 +153,14 @@ class SqliteStore implements DocumentStore {
         'UPDATE versions SET label = ? WHERE id = ? AND doc_id = ? RETURNING *',
       ),
       deleteVersion: db.prepare<[number, number]>('DELETE FROM versions WHERE id = ? AND doc_id = ?'),
+      rangeStats: db.prepare<[number, number, number], { n: number; bytes: number | null }>(
+        'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE doc_id = ? AND seq BETWEEN ? AND ?',
+      ),
+      deleteRange: db.prepare<[number, number, number]>('DELETE FROM updates WHERE doc_id = ? AND seq BETWEEN ? AND ?'),
+      deleteCheckpoints: db.prepare<[number, number, number]>('DELETE FROM checkpoints WHERE doc_id = ? AND seq >= ? AND seq < ?'),
+      shrinkDoc: db.prepare<[number, number, number]>(
+        'UPDATE documents SET update_count = update_count - ?, size_bytes = size_bytes - ? WHERE id = ?',
+      ),
       health: db.prepare('SELECT count(*) AS n FROM documents'),
     };
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
@@ -282,6 +291,24 @@ class SqliteStore implements DocumentStore {
     const row = this.readDoc(doc);
     if (row === undefined) return false;
     return this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0);
+  }
+
+  async replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry): Promise<void> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined || fromSeq < 1 || toSeq < fromSeq || toSeq > row.last_seq) {
+      throw new PersistenceError('invalid-argument', `Range ${fromSeq}..${toSeq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
+    }
+    this.write(doc, 'Compacting', () =>
+      this.db.transaction(() => {
+        const before = this.stmt.rangeStats.get(row.id, fromSeq, toSeq)!;
+        if (before.n === 0) throw new Error(`no updates in ${fromSeq}..${toSeq}`);
+        this.stmt.deleteRange.run(row.id, fromSeq, toSeq);
+        this.stmt.insertUpdate.run(row.id, toSeq, merged.receivedAt, merged.author, toBuffer(merged.update));
+        this.stmt.deleteCheckpoints.run(row.id, fromSeq, toSeq);
+        this.stmt.shrinkDoc.run(before.n - 1, (before.bytes ?? 0) - merged.update.byteLength, row.id);
+      })(),
+    );
   }
 
   private write<T>(doc: string, what: string, run: () => T): T {
