@@ -1,6 +1,6 @@
 import { expect, test } from '../fixtures/tandem.js';
 
-test('scrub the history to an older version, see it with its changes, restore it, and everyone sees it', async ({ pair }) => {
+test('scrub the history to an older version, see it with its changes, restore it, and everyone sees it', async ({ pair }, testInfo) => {
   const { alice, bob } = await pair('history');
   const page = alice.page;
   await alice.focusEnd();
@@ -32,6 +32,7 @@ test('scrub the history to an older version, see it with its changes, restore it
   await page.getByTestId('history-base').selectOption({ label: '“First draft” (v12)' });
   await expect(page.locator('.version-view .diff-delete')).toHaveText('First draft.');
   await expect(page.locator('.version-view .diff-insert')).toHaveText('Second draft.');
+  await page.screenshot({ path: testInfo.outputPath('history-view.png') });
 
   // Scrub with the keyboard: back to the start, then forward update by update to the first draft.
   const slider = page.getByTestId('history-slider');
