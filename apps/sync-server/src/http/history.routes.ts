@@ -56,8 +56,11 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     return { doc, principal };
   };
-  const receivedAt = async (doc: string, seq: number) =>
-    seq === 0 ? null : new Date((await store.readUpdates(doc, { afterSeq: seq - 1, toSeq: seq }))[0]!.receivedAt).toISOString();
+  // The time of update `seq`; null for version 0, or for a seq that compaction merged away.
+  const receivedAt = async (doc: string, seq: number) => {
+    const [update] = seq === 0 ? [] : await store.readUpdates(doc, { afterSeq: seq - 1, toSeq: seq });
+    return update === undefined ? null : new Date(update.receivedAt).toISOString();
+  };
 
   app.get('/:doc/history', async (c) => {
     const { doc } = await access(c);
