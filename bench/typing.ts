@@ -1,6 +1,7 @@
-// Benchmark: typing latency on one document (our server only, for now).
-//   npm run bench:typing [-- --clients 50 --observers 3 --seconds 15 --cps 5]
-// Starts the built server as a child process with a fresh data directory (fsync on every commit),
+// Benchmark: typing latency on one document, for Tandem and the peer servers in the same run.
+//   npm run bench:typing [-- --clients 50 --observers 3 --seconds 15 --cps 5 --servers tandem,hocuspocus]
+// Starts each server as a child process with a fresh data directory and its on-disk persistence
+// (Tandem: fsync on every commit, durable before broadcast),
 // connects `clients` y-websocket protocol clients, each with its own Y.Doc and socket. Typists send
 // real Yjs updates at `cps` characters per second without applying what they receive (so the
 // generator is not the bottleneck); observers apply everything and time each update from its send
@@ -17,7 +18,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { startServerProcess } from '../e2e/support/server-process.js';
+import { type Framing, PEERS, type Peer } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     observers: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '15' },
     cps: { type: 'string', default: '5' },
+    servers: { type: 'string', default: PEERS.map((p) => p.name).join(',') },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -42,50 +44,57 @@ const frame = (syncType: number, payload: Uint8Array) => {
   return encoding.toUint8Array(e);
 };
 
-const sentAt = new Map<string, number>(); // `${client}:${clock}` → send time
-const latencies: number[] = [];
+interface Run {
+  readonly sentAt: Map<string, number>; // `${client}:${clock}` → send time
+  readonly latencies: number[];
+}
 
-function open(url: string): Promise<WebSocket> {
+function open(url: string, framing: Framing): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/${encodeURIComponent(DOC)}`);
+    const ws = new WebSocket(framing.url(url, DOC));
     ws.binaryType = 'nodebuffer';
-    ws.once('open', () => resolve(ws));
+    ws.once('open', () => {
+      for (const m of framing.hello(DOC)) ws.send(m);
+      resolve(ws);
+    });
     ws.once('error', reject);
   });
 }
 
-async function observer(url: string): Promise<WebSocket> {
-  const ws = await open(url);
+async function observer(url: string, framing: Framing, run: Run): Promise<WebSocket> {
+  const ws = await open(url, framing);
   const doc = new Y.Doc();
   ws.on('message', (data: Buffer) => {
-    const d = decoding.createDecoder(new Uint8Array(data));
+    const inner = framing.unwrap(new Uint8Array(data));
+    if (inner === undefined) return;
+    const d = decoding.createDecoder(inner);
     if (decoding.readVarUint(d) !== 0) return;
     const syncType = decoding.readVarUint(d);
     const payload = decoding.readVarUint8Array(d);
     if (syncType === 0) {
-      ws.send(frame(1, Y.encodeStateAsUpdate(doc, payload)));
+      ws.send(framing.wrap(DOC, frame(1, Y.encodeStateAsUpdate(doc, payload))));
       return;
     }
     Y.applyUpdate(doc, payload);
     if (syncType !== 2) return;
     const now = performance.now();
     for (const struct of Y.decodeUpdate(payload).structs) {
-      const t = sentAt.get(`${struct.id.client}:${struct.id.clock}`);
-      if (t !== undefined) latencies.push(now - t);
+      const t = run.sentAt.get(`${struct.id.client}:${struct.id.clock}`);
+      if (t !== undefined) run.latencies.push(now - t);
     }
   });
-  ws.send(frame(0, Y.encodeStateVector(doc)));
+  ws.send(framing.wrap(DOC, frame(0, Y.encodeStateVector(doc))));
   return ws;
 }
 
-async function typist(url: string, until: number): Promise<WebSocket> {
-  const ws = await open(url);
+async function typist(url: string, framing: Framing, run: Run, until: number): Promise<WebSocket> {
+  const ws = await open(url, framing);
   ws.on('message', () => undefined); // typists don't apply what they receive
   const doc = new Y.Doc();
   const text = doc.getText('t');
   doc.on('update', (u: Uint8Array) => {
-    sentAt.set(`${doc.clientID}:${Y.getState(doc.store, doc.clientID) - 1}`, performance.now());
-    ws.send(frame(2, u));
+    run.sentAt.set(`${doc.clientID}:${Y.getState(doc.store, doc.clientID) - 1}`, performance.now());
+    ws.send(framing.wrap(DOC, frame(2, u)));
   });
   const interval = 1000 / CPS;
   // Spread the typists' keystrokes over the interval.
@@ -110,55 +119,81 @@ function procStats(pid: number): { cpuSeconds: number; rssMiB: number } {
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function main() {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-typing-'));
-  const server = await startServerProcess(dataDir);
-  const pid = server.child.pid!;
+interface Result {
+  server: string;
+  updatesSent: number;
+  samples: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  server_: { cpuPercent: number; rssMiB: number };
+  generator: { cpuPercent: number; eventLoopLagP99Ms: number };
+}
+
+async function measure(peer: Peer): Promise<Result> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `bench-typing-${peer.name}-`));
+  const server = await peer.start(dataDir);
+  const run: Run = { sentAt: new Map(), latencies: [] };
   const sockets: WebSocket[] = [];
-  for (let i = 0; i < OBSERVERS; i++) sockets.push(await observer(server.url));
+  for (let i = 0; i < OBSERVERS; i++) sockets.push(await observer(server.url, peer.framing, run));
+  await new Promise((r) => setTimeout(r, 300)); // observers synced
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const cpuBefore = process.cpuUsage();
-  const serverBefore = procStats(pid);
+  const serverBefore = procStats(server.pid);
   const started = performance.now();
   const until = started + SECONDS * 1000;
-  for (let i = 0; i < CLIENTS - OBSERVERS; i++) sockets.push(await typist(server.url, until));
+  for (let i = 0; i < CLIENTS - OBSERVERS; i++) sockets.push(await typist(server.url, peer.framing, run, until));
   await new Promise((r) => setTimeout(r, until - performance.now() + 500));
   const elapsed = (performance.now() - started) / 1000;
-  const serverAfter = procStats(pid);
+  const serverAfter = procStats(server.pid);
   const cpu = process.cpuUsage(cpuBefore);
   lag.disable();
-  for (const ws of sockets) ws.close();
-  await server.stop('SIGTERM');
+  for (const ws of sockets) ws.terminate();
+  await server.stop();
   await rm(dataDir, { recursive: true, force: true });
-
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const result = {
-    date: new Date().toISOString(),
-    clients: CLIENTS,
-    observers: OBSERVERS,
-    seconds: SECONDS,
-    cps: CPS,
-    updatesSent: sentAt.size,
+  const sorted = [...run.latencies].sort((a, b) => a - b);
+  return {
+    server: peer.name,
+    updatesSent: run.sentAt.size,
     samples: sorted.length,
     latencyMs: { p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), max: sorted.at(-1) ?? NaN },
-    server: {
-      cpuPercent: ((serverAfter.cpuSeconds - serverBefore.cpuSeconds) / elapsed) * 100,
-      rssMiB: serverAfter.rssMiB,
-    },
-    generator: {
-      cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100,
-      eventLoopLagP99Ms: lag.percentile(99) / 1e6,
-    },
+    server_: { cpuPercent: ((serverAfter.cpuSeconds - serverBefore.cpuSeconds) / elapsed) * 100, rssMiB: serverAfter.rssMiB },
+    generator: { cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, eventLoopLagP99Ms: lag.percentile(99) / 1e6 },
   };
-  console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers), ${CPS} chars/s each, ${SECONDS} s, fsync on every commit`);
-  console.log(`updates sent ${result.updatesSent}, latency samples ${result.samples}`);
-  console.log(`latency ms   p50 ${result.latencyMs.p50.toFixed(2)}   p99 ${result.latencyMs.p99.toFixed(2)}   max ${result.latencyMs.max.toFixed(2)}`);
-  console.log(`server       cpu ${result.server.cpuPercent.toFixed(1)}%   rss ${result.server.rssMiB.toFixed(1)} MiB`);
-  console.log(`generator    cpu ${result.generator.cpuPercent.toFixed(1)}%   event-loop lag p99 ${result.generator.eventLoopLagP99Ms.toFixed(2)} ms`);
-  if (result.generator.eventLoopLagP99Ms > 20) console.log('warning: the generator itself is lagging; latencies include its delay');
+}
+
+async function main() {
+  const wanted = values.servers.split(',');
+  const peers = PEERS.filter((p) => wanted.includes(p.name));
+  const results: Result[] = [];
+  for (const peer of peers) results.push(await measure(peer));
+
+  console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers apply everything), ${CPS} chars/s each, ${SECONDS} s, one document`);
+  const ours = results.find((r) => r.server === 'tandem');
+  const others = results.filter((r) => r.server !== 'tandem');
+  const best = (key: 'p50' | 'p99') => Math.min(...others.map((r) => r.latencyMs[key]));
+  const ratio = (v: number, b: number) => (others.length === 0 || !Number.isFinite(b) ? '' : ` (${(v / b).toFixed(2)}×)`);
+  console.log(['server'.padEnd(20), 'sent'.padStart(6), 'samples'.padStart(8), 'p50 ms'.padStart(14), 'p99 ms'.padStart(14), 'max ms'.padStart(8), 'srv cpu'.padStart(8), 'srv MiB'.padStart(8), 'gen cpu'.padStart(8), 'gen lag'.padStart(8)].join(' '));
+  for (const r of results) {
+    const isOurs = r === ours;
+    console.log(
+      [
+        r.server.padEnd(20),
+        String(r.updatesSent).padStart(6),
+        String(r.samples).padStart(8),
+        (r.latencyMs.p50.toFixed(2) + (isOurs ? ratio(r.latencyMs.p50, best('p50')) : '')).padStart(14),
+        (r.latencyMs.p99.toFixed(2) + (isOurs ? ratio(r.latencyMs.p99, best('p99')) : '')).padStart(14),
+        r.latencyMs.max.toFixed(1).padStart(8),
+        `${r.server_.cpuPercent.toFixed(0)}%`.padStart(8),
+        r.server_.rssMiB.toFixed(0).padStart(8),
+        `${r.generator.cpuPercent.toFixed(0)}%`.padStart(8),
+        r.generator.eventLoopLagP99Ms.toFixed(1).padStart(8),
+      ].join(' '),
+    );
+    if (r.generator.eventLoopLagP99Ms > 20) console.log(`  warning: the generator lagged during ${r.server}; its latencies include that delay`);
+  }
+  if (ours !== undefined && others.length > 0) console.log('(ratios: Tandem ÷ best peer; lower is better)');
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'typing.json');
-  await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), clients: CLIENTS, observers: OBSERVERS, seconds: SECONDS, cps: CPS, results }, null, 2) + '\n');
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 }
 

@@ -17,13 +17,16 @@ describe('benchmark smoke runs', () => {
   });
   afterAll(() => rm(out, { recursive: true, force: true }));
 
-  it('typing: runs end to end and reports latency samples', async () => {
+  it('typing: runs end to end against Tandem and both peers and reports latency samples for each', { timeout: 60_000 }, async () => {
     const file = path.join(out, 'typing.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--clients', '6', '--observers', '2', '--seconds', '1', '--out', file], { cwd: root });
-    const result = JSON.parse(await readFile(file, 'utf8'));
-    expect(result.updatesSent).toBeGreaterThan(0);
-    expect(result.samples).toBeGreaterThan(0);
-    expect(result.latencyMs.p50).toBeGreaterThan(0);
+    const { results } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server', 'hocuspocus']);
+    for (const r of results) {
+      expect(r.updatesSent, r.server).toBeGreaterThan(0);
+      expect(r.samples, r.server).toBeGreaterThan(0);
+      expect(r.latencyMs.p50, r.server).toBeGreaterThan(0);
+    }
   });
 
   it('cold load: runs end to end and loads the written history', async () => {

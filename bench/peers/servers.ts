@@ -1,0 +1,134 @@
+// The servers the benchmarks compare, each started fresh as a child process with its own data
+// directory and on-disk persistence, and the framing each one speaks.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+export interface Framing {
+  /** WebSocket URL of a document. */
+  url(base: string, doc: string): string;
+  /** Messages to send right after the socket opens (Hocuspocus' auth). */
+  hello(doc: string): Uint8Array[];
+  /** A y-protocols message as this server wants it. */
+  wrap(doc: string, message: Uint8Array): Uint8Array;
+  /** The y-protocols message inside a server frame (Hocuspocus' SyncReply counts as sync), or undefined. */
+  unwrap(data: Uint8Array): Uint8Array | undefined;
+}
+
+const plain = (prefix: string): Framing => ({
+  url: (base, doc) => `${base.replace(/^http/, 'ws')}${prefix}/${encodeURIComponent(doc)}`,
+  hello: () => [],
+  wrap: (_doc, m) => m,
+  unwrap: (d) => d,
+});
+
+const hocuspocusFraming: Framing = {
+  url: (base) => base.replace(/^http/, 'ws'),
+  hello: (doc) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarString(e, doc);
+    encoding.writeVarUint(e, 2); // Auth
+    encoding.writeVarUint(e, 0); // Token
+    encoding.writeVarString(e, '');
+    return [encoding.toUint8Array(e)];
+  },
+  wrap: (doc, m) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarString(e, doc);
+    encoding.writeUint8Array(e, m);
+    return encoding.toUint8Array(e);
+  },
+  unwrap: (data) => {
+    const d = decoding.createDecoder(data);
+    decoding.readVarString(d);
+    const type = decoding.readVarUint(d);
+    const rest = data.subarray(d.pos);
+    if (type === 0 || type === 4) return Uint8Array.of(0, ...rest);
+    if (type === 1) return Uint8Array.of(1, ...rest);
+    return undefined;
+  },
+};
+
+export interface Peer {
+  readonly name: string;
+  readonly framing: Framing;
+  start(dataDir: string): Promise<RunningPeer>;
+}
+
+export interface RunningPeer {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function launch(args: string[], env: Record<string, string>, ready: RegExp, url: string): Promise<RunningPeer> {
+  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}):\n${output}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export const PEERS: Peer[] = [
+  {
+    name: 'tandem',
+    framing: plain('/ws'),
+    async start(dataDir) {
+      const port = await freePort();
+      const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
+      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
+    },
+  },
+  {
+    name: 'y-websocket-server',
+    framing: plain(''),
+    async start(dataDir) {
+      const port = await freePort();
+      const main = path.join(path.dirname(require.resolve('@y/websocket-server/package.json')), 'src/server.js');
+      return launch([main], { PORT: String(port), HOST: '127.0.0.1', YPERSISTENCE: dataDir }, /running at/, `http://127.0.0.1:${port}`);
+    },
+  },
+  {
+    name: 'hocuspocus',
+    framing: hocuspocusFraming,
+    async start(dataDir) {
+      const port = await freePort();
+      return launch([path.join(here, 'hocuspocus.mjs')], { PORT: String(port), DB: path.join(dataDir, 'hocuspocus.sqlite') }, /"event":"listening"/, `http://127.0.0.1:${port}`);
+    },
+  },
+];
