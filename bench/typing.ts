@@ -9,7 +9,7 @@
 // generator's own CPU and event-loop lag.
 
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -125,7 +125,17 @@ interface Result {
   samples: number;
   latencyMs: { p50: number; p99: number; max: number };
   server_: { cpuPercent: number; rssMiB: number };
+  /** Bytes in the server's data directory after it stopped, per update sent. */
+  diskBytesPerUpdate: number;
   generator: { cpuPercent: number; eventLoopLagP99Ms: number };
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
 }
 
 async function measure(peer: Peer): Promise<Result> {
@@ -149,6 +159,7 @@ async function measure(peer: Peer): Promise<Result> {
   lag.disable();
   for (const ws of sockets) ws.terminate();
   await server.stop();
+  const diskBytes = await dirBytes(dataDir);
   await rm(dataDir, { recursive: true, force: true });
   const sorted = [...run.latencies].sort((a, b) => a - b);
   return {
@@ -156,6 +167,7 @@ async function measure(peer: Peer): Promise<Result> {
     updatesSent: run.sentAt.size,
     samples: sorted.length,
     latencyMs: { p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), max: sorted.at(-1) ?? NaN },
+    diskBytesPerUpdate: diskBytes / Math.max(1, run.sentAt.size),
     server_: { cpuPercent: ((serverAfter.cpuSeconds - serverBefore.cpuSeconds) / elapsed) * 100, rssMiB: serverAfter.rssMiB },
     generator: { cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, eventLoopLagP99Ms: lag.percentile(99) / 1e6 },
   };
@@ -170,9 +182,11 @@ async function main() {
   console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers apply everything), ${CPS} chars/s each, ${SECONDS} s, one document`);
   const ours = results.find((r) => r.server === 'tandem');
   const others = results.filter((r) => r.server !== 'tandem');
+  // Disk is compared with the reference server, which also keeps updates; Hocuspocus keeps one merged state.
+  const reference = results.find((r) => r.server === 'y-websocket-server');
   const best = (key: 'p50' | 'p99') => Math.min(...others.map((r) => r.latencyMs[key]));
   const ratio = (v: number, b: number) => (others.length === 0 || !Number.isFinite(b) ? '' : ` (${(v / b).toFixed(2)}×)`);
-  console.log(['server'.padEnd(20), 'sent'.padStart(6), 'samples'.padStart(8), 'p50 ms'.padStart(14), 'p99 ms'.padStart(14), 'max ms'.padStart(8), 'srv cpu'.padStart(8), 'srv MiB'.padStart(8), 'gen cpu'.padStart(8), 'gen lag'.padStart(8)].join(' '));
+  console.log(['server'.padEnd(20), 'sent'.padStart(6), 'samples'.padStart(8), 'p50 ms'.padStart(14), 'p99 ms'.padStart(14), 'max ms'.padStart(8), 'srv cpu'.padStart(8), 'srv MiB'.padStart(8), 'gen cpu'.padStart(8), 'gen lag'.padStart(8), 'disk B/upd'.padStart(14)].join(' '));
   for (const r of results) {
     const isOurs = r === ours;
     console.log(
@@ -187,11 +201,12 @@ async function main() {
         r.server_.rssMiB.toFixed(0).padStart(8),
         `${r.generator.cpuPercent.toFixed(0)}%`.padStart(8),
         r.generator.eventLoopLagP99Ms.toFixed(1).padStart(8),
+        (r.diskBytesPerUpdate.toFixed(0) + (isOurs && reference !== undefined ? ` (${(r.diskBytesPerUpdate / reference.diskBytesPerUpdate).toFixed(2)}×)` : '')).padStart(14),
       ].join(' '),
     );
     if (r.generator.eventLoopLagP99Ms > 20) console.log(`  warning: the generator lagged during ${r.server}; its latencies include that delay`);
   }
-  if (ours !== undefined && others.length > 0) console.log('(ratios: Tandem ÷ best peer; lower is better)');
+  if (ours !== undefined && others.length > 0) console.log('(ratios: Tandem ÷ best peer, disk: ÷ y-websocket-server; lower is better)');
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'typing.json');
   await writeFile(file, JSON.stringify({ date: new Date().toISOString(), clients: CLIENTS, observers: OBSERVERS, seconds: SECONDS, cps: CPS, results }, null, 2) + '\n');
   console.log(`results: ${path.relative(process.cwd(), file)}`);

@@ -29,6 +29,17 @@ describe('benchmark smoke runs', () => {
     }
   });
 
+  it('idle: connects to every server and measures memory per connection', { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'idle.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/idle.ts', '--connections', '20', '--docs', '5', '--out', file], { cwd: root });
+    const { results } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string; answered: number }) => [r.server, r.answered])).toEqual([
+      ['tandem', 20],
+      ['y-websocket-server', 20],
+      ['hocuspocus', 20],
+    ]);
+  });
+
   it('cold load: runs end to end and loads the written history', async () => {
     const file = path.join(out, 'cold-load.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });

@@ -45,7 +45,7 @@ export class Connection {
   /** Awareness client ids announced over this connection, removed when it closes. */
   readonly awarenessIds = new Set<number>();
   readonly closed: Promise<void>;
-  readonly log: Logger;
+  private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
   private queued: ClientMessage[] = [];
   private failed = false;
@@ -54,6 +54,8 @@ export class Connection {
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly messageRate: RateLimiter;
   private readonly byteRate: RateLimiter;
+
+  private readonly logger: Logger;
 
   constructor(
     private readonly ws: WebSocket,
@@ -68,7 +70,7 @@ export class Connection {
     this.ip = options.ip ?? 'unknown';
     this.messageRate = new RateLimiter(options.limits.messagesPerSecond);
     this.byteRate = new RateLimiter(options.limits.bytesPerSecond);
-    this.log = logger.child({ conn: this.id, doc, user: this.principal.userId });
+    this.logger = logger;
     this.closed = new Promise((resolve) =>
       ws.once('close', () => {
         clearTimeout(this.expiryTimer);
@@ -84,6 +86,11 @@ export class Connection {
       this.events.error(kind);
     });
     if (this.principal.expiresAt !== undefined) this.armExpiry(this.principal.expiresAt);
+  }
+
+  /** This connection's logger, made on first use: most connections never log, and a child costs memory. */
+  get log(): Logger {
+    return (this.childLog ??= this.logger.child({ conn: this.id, doc: this.doc, user: this.principal.userId }));
   }
 
   private armExpiry(expiresAt: number): void {

@@ -68,14 +68,14 @@ export class RoomRegistry {
     bump(this.perDoc, doc, 1);
     bump(this.perIp, conn.ip, 1);
     this.deps.events.connectionOpened();
-    conn.log.debug({ event: 'connection-opened' }, 'connection opened');
+    if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-opened' }, 'connection opened');
     let room: Room | undefined;
     void conn.closed.then(() => {
       this.connections.delete(conn);
       bump(this.perDoc, doc, -1);
       bump(this.perIp, conn.ip, -1);
       this.deps.events.connectionClosed();
-      conn.log.debug({ event: 'connection-closed' }, 'connection closed');
+      if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-closed' }, 'connection closed');
       if (room !== undefined) this.release(room, conn);
     });
     this.acquire(doc).then(
