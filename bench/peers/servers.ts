@@ -111,7 +111,7 @@ export const PEERS: Peer[] = [
     async start(dataDir) {
       const port = await freePort();
       const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
-      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
+      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
     },
   },
   {

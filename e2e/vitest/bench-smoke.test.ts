@@ -40,6 +40,14 @@ describe('benchmark smoke runs', () => {
     ]);
   });
 
+  it('cold start: writes, restarts and reloads a document on every server', { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'cold-start.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/cold-start.ts', '--updates', '300', '--runs', '1', '--settle-ms', '500', '--out', file], { cwd: root });
+    const { results } = JSON.parse(await readFile(file, 'utf8'));
+    for (const r of results) expect([r.server, r.runs, r.error]).toEqual([r.server, 1, undefined]);
+    expect(results).toHaveLength(3);
+  });
+
   it('cold load: runs end to end and loads the written history', async () => {
     const file = path.join(out, 'cold-load.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });
