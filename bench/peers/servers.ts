@@ -79,8 +79,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+// Servers still running when the benchmark exits (it crashed, or was interrupted) are killed with it.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 async function launch(args: string[], env: Record<string, string>, ready: RegExp, url: string): Promise<RunningPeer> {
   const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
