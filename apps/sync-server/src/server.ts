@@ -119,7 +119,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await log.drain();
       await store.close();
       if ('closeAllConnections' in server) server.closeAllConnections();
-      await httpClosed;
+      // Every socket is closed by now; the deadline only guards against one the server never saw end.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn({ event: 'shutdown-http-timeout' }, 'HTTP server did not report closed; stopping anyway');
+          resolve();
+        }, 2000);
+      });
+      await Promise.race([httpClosed, late]);
+      clearTimeout(timer);
       logger.info({ event: 'shutdown-complete' }, 'shutdown complete');
     })();
     return closing;

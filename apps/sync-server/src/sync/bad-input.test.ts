@@ -89,6 +89,33 @@ describe('bad input closes only the offending connection', () => {
     await expectDocumentIntact();
   });
 
+  it('closes with 4422 on an update that decodes but cannot be applied to this document, and stores nothing', async () => {
+    // One struct by client 999 placed after the watcher's first character, whose right origin is a
+    // clock of its own client that does not exist. It decodes, and an empty document only parks it
+    // as pending; applied to this document's state, Yjs throws. Stored, it would break every load.
+    const update = frame(uint(1), uint(1), uint(999), uint(0), raw(0xc4), uint(watcher.doc.clientID), uint(0), uint(999), uint(5));
+    const poisoned = frame(raw(...update), (e) => encoding.writeVarString(e, 'x'), uint(0));
+    for (const syncType of [1, 2]) {
+      const ws = await openRawSocket(server.url, 'target');
+      const closing = closed(ws);
+      ws.send(frame(uint(0), uint(syncType), bytes(poisoned)));
+      expect((await closing).code).toBe(4422);
+    }
+    expect(server.logs.some((l) => l.event === 'connection-failed' && l.code === 'invalid-update')).toBe(true);
+    await expectDocumentIntact();
+    // The document still loads from storage: nothing unappliable reached the log.
+    await server.close();
+    const reopened = await startTestServer({}, server.config.dataDir);
+    try {
+      const reader = connectClient(reopened.url, 'target');
+      await reader.synced();
+      expect(reader.text.toString()).toBe('intact!');
+      reader.destroy();
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('closes a connection whose message exceeds MAX_MESSAGE_BYTES (1009) without applying it', async () => {
     const ws = await openRawSocket(server.url, 'target');
     const closing = closed(ws);

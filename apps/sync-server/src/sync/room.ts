@@ -9,7 +9,7 @@ import { TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
-import { updateHasContent } from './update-check.js';
+import { UpdateGate } from './update-gate.js';
 
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore';
@@ -39,6 +39,7 @@ export class Room implements ConnectionHandler {
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
   private pendingWrites = 0;
+  private writesDone: Array<() => void> = [];
   /** Bytes of the stored log, including appends in flight. */
   private sizeBytes = 0;
   private readonly background = new Set<Promise<void>>();
@@ -46,9 +47,11 @@ export class Room implements ConnectionHandler {
   /** Server-side users of the room (a restore in progress) that keep it loaded without a connection. */
   holds = 0;
   private readonly logger: Logger;
+  private readonly gate: UpdateGate;
 
   private constructor(private readonly deps: RoomDeps) {
     this.logger = deps.logger.child({ doc: deps.name });
+    this.gate = new UpdateGate(this.doc, deps.name);
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
     this.awareness.on('update', (change: AwarenessChange, origin: TxOrigin) => this.broadcastAwareness(change, origin));
@@ -97,6 +100,7 @@ export class Room implements ConnectionHandler {
     if (conn.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], 'leave' satisfies TxOrigin);
     }
+    if (this.connections.size === 0) this.gate.release();
   }
 
   receive(conn: Connection, message: ClientMessage): void {
@@ -137,14 +141,16 @@ export class Room implements ConnectionHandler {
 
   /** Resolves true once the update is stored and applied (or had nothing to store), false if refused. */
   private async persistThenApply(conn: Connection, update: Uint8Array): Promise<boolean> {
+    if (this.broken) return false;
     try {
-      if (!updateHasContent(update)) return true;
+      if (!this.gate.admit(update)) return true;
     } catch (error) {
       conn.fail(error as TandemError);
       return false;
     }
     this.deps.events.updateReceived(this.name, update.byteLength);
     if (this.sizeBytes + update.byteLength > this.deps.maxDocBytes) {
+      this.gate.abandoned(update);
       conn.fail(new TandemError('too-large', `The document would exceed ${this.deps.maxDocBytes} bytes`, { doc: this.name }));
       return false;
     }
@@ -155,16 +161,18 @@ export class Room implements ConnectionHandler {
       seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
     } catch (cause) {
       this.sizeBytes -= update.byteLength;
+      this.gate.abandoned(update);
       conn.fail(new TandemError('storage-failed', 'The update could not be stored', { doc: this.name }, { cause }));
       return false;
     } finally {
-      this.pendingWrites -= 1;
+      this.writeFinished();
     }
     // ── Durability point ──────────────────────────────────────────────────────────────────────
     // The update is committed to the store. Only now may it change the shared document, and only
     // through that change (the doc's 'update' event) does it reach any other client.
     this.applyStored(seq, update, conn);
-    return true;
+    this.gate.applied(update);
+    return !this.broken;
   }
 
   /**
@@ -177,15 +185,18 @@ export class Room implements ConnectionHandler {
     try {
       seq = await this.deps.log.append(this.name, { update, author, receivedAt: Date.now() });
     } finally {
-      this.pendingWrites -= 1;
+      this.writeFinished();
     }
     this.sizeBytes += update.byteLength;
     // Durability point, as for client updates: stored first, then applied and broadcast.
     this.applyStored(seq, update, 'restore');
+    this.gate.sourceChanged(update);
     return seq;
   }
 
   private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore'): void {
+    // A broken room is on its way out: the update is in the log and the next load applies it.
+    if (this.broken) return;
     if (seq !== this.lastSeq + 1) {
       // Someone else appended to this document's log: the doc is no longer exactly the log prefix.
       this.checkpointsSafe = false;
@@ -195,7 +206,8 @@ export class Room implements ConnectionHandler {
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (cause) {
-      // Cannot happen for an update that decoded; if it does, the doc no longer matches the log.
+      // The gate applied it to a copy of this state first, so this should not happen; if it does,
+      // the doc no longer matches the log.
       this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq }, { cause }));
       return;
     }
@@ -247,9 +259,28 @@ export class Room implements ConnectionHandler {
   private markBroken(error: TandemError): void {
     if (this.broken) return;
     this.broken = true;
+    this.checkpointsSafe = false;
     this.logger.error({ event: 'room-broken', err: error }, error.message);
     for (const conn of this.connections) conn.fail(error);
     this.deps.onBroken(this);
+  }
+
+  get isBroken(): boolean {
+    return this.broken;
+  }
+
+  /** Resolves when every append and checkpoint write started by this room has finished. */
+  async quiesced(): Promise<void> {
+    if (this.pendingWrites > 0) await new Promise<void>((resolve) => this.writesDone.push(resolve));
+    await this.settled();
+  }
+
+  private writeFinished(): void {
+    this.pendingWrites -= 1;
+    if (this.pendingWrites > 0) return;
+    const waiters = this.writesDone;
+    this.writesDone = [];
+    for (const done of waiters) done();
   }
 
   /** Resolves when checkpoint writes started by this room have finished. */
@@ -258,6 +289,7 @@ export class Room implements ConnectionHandler {
   }
 
   destroy(): void {
+    this.gate.destroy();
     this.awareness.destroy();
     this.doc.destroy();
   }

@@ -33,6 +33,9 @@ export class RoomRegistry {
   private readonly connections = new Set<Connection>();
   private readonly perDoc = new Map<string, number>();
   private readonly perIp = new Map<string, number>();
+  /** Broken rooms whose writes are still finishing; their document is loaded again only after. */
+  private readonly draining = new Map<string, Promise<void>>();
+  private shuttingDown = false;
 
   constructor(private readonly deps: RoomRegistryDeps) {}
 
@@ -64,19 +67,31 @@ export class RoomRegistry {
   /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */
   connect(ws: WebSocket, doc: string, options: Omit<ConnectionOptions, 'limits'> = {}): Connection {
     const conn = new Connection(ws, doc, this.deps.logger, this.deps.events, { ...options, limits: this.deps.limits });
+    if (this.shuttingDown) {
+      // The upgrade was checked before shutdown began but finished after: this client never synced,
+      // keeps its state, and sends it again to the next server.
+      conn.close(1001, 'server shutting down');
+      return conn;
+    }
     this.connections.add(conn);
     bump(this.perDoc, doc, 1);
     bump(this.perIp, conn.ip, 1);
     this.deps.events.connectionOpened();
     if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-opened' }, 'connection opened');
     let room: Room | undefined;
+    let released = false;
+    const leave = (): void => {
+      if (room === undefined || released) return;
+      released = true;
+      this.release(room, conn);
+    };
     void conn.closed.then(() => {
       this.connections.delete(conn);
       bump(this.perDoc, doc, -1);
       bump(this.perIp, conn.ip, -1);
       this.deps.events.connectionClosed();
       if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-closed' }, 'connection closed');
-      if (room !== undefined) this.release(room, conn);
+      leave();
     });
     this.acquire(doc).then(
       (loaded) => {
@@ -86,9 +101,10 @@ export class RoomRegistry {
           clearTimeout(entry.unloadTimer);
           entry.unloadTimer = undefined;
         }
-        // A client already closing (server shutdown) still joins, so what it sent gets stored.
-        if (!conn.isClosed) loaded.join(conn);
-        else this.release(loaded, conn);
+        // Always join, so what the client sent while the document loaded is handled (stored); a
+        // client that closed meanwhile then leaves at once.
+        loaded.join(conn);
+        if (conn.isClosed) leave();
       },
       (error: unknown) => conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error))),
     );
@@ -110,7 +126,7 @@ export class RoomRegistry {
   private acquire(doc: string): Promise<Room> {
     const existing = this.entries.get(doc);
     if (existing !== undefined) return existing.ready;
-    const ready = Room.load({
+    const load = () => Room.load({
       name: doc,
       store: this.deps.store,
       log: this.deps.log,
@@ -120,6 +136,9 @@ export class RoomRegistry {
       maxDocBytes: this.deps.maxDocBytes,
       onBroken: (room) => this.drop(room),
     });
+    // Loading while a broken predecessor still writes would read a log that is about to grow.
+    const draining = this.draining.get(doc);
+    const ready = draining === undefined ? load() : draining.then(load);
     const entry: Entry = { ready };
     this.entries.set(doc, entry);
     ready.then(
@@ -164,7 +183,11 @@ export class RoomRegistry {
       if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
       this.entries.delete(room.name);
     }
-    void room.settled().then(() => room.destroy());
+    const quiet = room.quiesced().then(() => {
+      room.destroy();
+      if (this.draining.get(room.name) === quiet) this.draining.delete(room.name);
+    });
+    this.draining.set(room.name, quiet);
   }
 
   /**
@@ -172,18 +195,25 @@ export class RoomRegistry {
    * still stored), waits up to `timeoutMs` for them, then waits for every pending write.
    */
   async shutdown(timeoutMs: number): Promise<void> {
-    const conns = [...this.connections];
-    for (const conn of conns) conn.close(1001, 'server shutting down');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([Promise.all(conns.map((c) => c.closed)), timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
-      this.deps.logger.warn({ event: 'shutdown-timeout', open: this.connections.size }, 'terminating clients that did not close');
-      for (const conn of this.connections) conn.terminate();
+    this.shuttingDown = true;
+    const deadline = Date.now() + timeoutMs;
+    while (this.connections.size > 0 && Date.now() < deadline) {
+      const conns = [...this.connections];
+      for (const conn of conns) conn.close(1001, 'server shutting down');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadline - Date.now());
+      });
+      await Promise.race([Promise.all(conns.map((c) => c.closed)), timedOut]);
+      clearTimeout(timer);
     }
+    if (this.connections.size > 0) {
+      this.deps.logger.warn({ event: 'shutdown-timeout', open: this.connections.size }, 'terminating clients that did not close');
+      const conns = [...this.connections];
+      for (const conn of conns) conn.terminate();
+      await Promise.all(conns.map((c) => c.closed));
+    }
+    await Promise.all([...this.draining.values()]);
     const entries = [...this.entries.values()];
     const rooms = (await Promise.allSettled(entries.map((e) => e.ready)))
       .filter((r): r is PromiseFulfilledResult<Room> => r.status === 'fulfilled')

@@ -31,7 +31,9 @@ export async function loadDocument(
   const checkpoint = await store.latestCheckpoint(name);
   const tail = await store.readUpdates(name, { afterSeq: checkpoint?.seq ?? 0 });
   const lastSeq = tail.at(-1)?.seq ?? checkpoint?.seq ?? 0;
-  if (lastSeq !== info.lastSeq) {
+  // The reads are separate: an append that lands between them may make the log longer than the
+  // document row said, never shorter. A log that ends early has lost updates.
+  if (lastSeq < info.lastSeq) {
     throw new PersistenceError('corrupt-data', `Log ends at seq ${lastSeq} but the document records seq ${info.lastSeq}`, name);
   }
   Y.transact(

@@ -70,6 +70,27 @@ describe('group commit', () => {
     expect(await log.append('bad', entry(4))).toBe(2);
   });
 
+  it('settles every waiter even when the flush observer throws', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const log = createGroupCommit({
+        store,
+        onFlush: () => {
+          throw new Error('metrics exploded');
+        },
+      });
+      expect(await Promise.all([log.append('doc', entry(1)), log.append('doc', entry(2))])).toEqual([1, 2]);
+      expect(await log.append('doc', entry(3))).toBe(3);
+      await log.drain();
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings.some((m) => m.includes('metrics exploded'))).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('drain resolves at once when nothing is pending', async () => {
     const log = createGroupCommit({ store });
     await expect(log.drain()).resolves.toBeUndefined();

@@ -82,16 +82,25 @@ export function createGroupCommit({ store, onFlush }: GroupCommitOptions): Updat
       const results = await store.append(batch);
       const durationMs = performance.now() - started;
       inFlight = 0;
-      onFlush?.({ updates: batch.reduce((n, b) => n + b.entries.length, 0), documents: batch.length, bytes, durationMs });
       results.forEach((result, i) => {
         const waiters = batchQueue.get(batch[i]!.doc)!.waiters;
         waiters.forEach((w, j) => w.resolve(result.firstSeq + j));
       });
+      report({ updates: batch.reduce((n, b) => n + b.entries.length, 0), documents: batch.length, bytes, durationMs });
     } catch (error) {
       const durationMs = performance.now() - started;
       inFlight = 0;
-      onFlush?.({ updates: 0, documents: batch.length, bytes, durationMs, error });
       for (const { waiters } of batchQueue.values()) for (const w of waiters) w.reject(error);
+      report({ updates: 0, documents: batch.length, bytes, durationMs, error });
+    }
+  };
+
+  // Waiters are settled before the report, and a throwing observer cannot leave them hanging.
+  const report = (flushReport: FlushReport): void => {
+    try {
+      onFlush?.(flushReport);
+    } catch (error) {
+      process.emitWarning(`onFlush threw: ${error instanceof Error ? error.message : String(error)}`, 'TandemGroupCommitWarning');
     }
   };
 

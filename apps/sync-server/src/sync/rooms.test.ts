@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createGroupCommit, type DocumentStore, openSqliteStore } from '@tandem/persistence';
+import * as encoding from 'lib0/encoding';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import { createMetrics } from '../metrics/metrics.js';
+import { closed } from '../testing/clients.js';
+import { RoomRegistry } from './rooms.js';
+
+/** A y-websocket sync-update frame carrying `text` typed into a fresh document. */
+function updateFrame(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc));
+  return encoding.toUint8Array(e);
+}
+
+describe('room registry lifecycle', () => {
+  let dataDir: string;
+  let store: DocumentStore;
+  let wss: WebSocketServer;
+  let rooms: RoomRegistry;
+  /** Loads of documents wait for this to resolve, so a test can act while a document is loading. */
+  let loadsMayProceed: Promise<void>;
+  let letLoadsProceed: () => void;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-rooms-'));
+    store = openSqliteStore({ dataDir });
+    loadsMayProceed = new Promise((resolve) => (letLoadsProceed = resolve));
+    // The real store, with a load that can be held open.
+    const slowStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'getDocument') {
+          return async (name: string) => {
+            await loadsMayProceed;
+            return target.getDocument(name);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    rooms = new RoomRegistry({
+      store: slowStore,
+      log: createGroupCommit({ store }),
+      logger: pino({ level: 'silent' }),
+      events: createMetrics().events,
+      checkpointEvery: 100,
+      unloadDelayMs: 50,
+      maxDocBytes: 1 << 20,
+      maxConnectionsPerDoc: 100,
+      maxConnectionsPerIp: 100,
+      limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
+    });
+    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    wss.on('connection', (ws) => rooms.connect(ws, 'doc'));
+    await new Promise((resolve) => wss.once('listening', resolve));
+  });
+
+  afterEach(async () => {
+    letLoadsProceed();
+    await rooms.shutdown(1000);
+    await new Promise((resolve) => wss.close(resolve));
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const open = (): Promise<WebSocket> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+
+  it('stores what a client sent before it closed, even if it closed while the document was loading', async () => {
+    const ws = await open();
+    ws.send(updateFrame('sent then gone'));
+    ws.close();
+    await closed(ws);
+    letLoadsProceed();
+    await expect.poll(async () => (await store.getDocument('doc'))?.updateCount).toBe(1);
+    const reread = new Y.Doc();
+    for (const { update } of await store.readUpdates('doc')) Y.applyUpdate(reread, update);
+    expect(reread.getText('t').toString()).toBe('sent then gone');
+  });
+
+  it('closes with 1001 a connection that arrives after shutdown began, and shutdown still finishes', async () => {
+    letLoadsProceed();
+    const early = await open();
+    const earlyClosed = closed(early);
+    const shutdown = rooms.shutdown(5000);
+    // An upgrade that was admitted before shutdown began completes only now.
+    const late = await open();
+    expect((await closed(late)).code).toBe(1001);
+    expect((await earlyClosed).code).toBe(1001);
+    await shutdown;
+    expect(rooms.connectionCount).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { TandemError } from '../errors.js';
+import { UpdateGate } from './update-gate.js';
+
+/** Records the updates `edit` makes to `doc`. */
+function updatesOf(doc: Y.Doc, edit: () => void): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const record = (u: Uint8Array) => out.push(u);
+  doc.on('update', record);
+  edit();
+  doc.off('update', record);
+  return out;
+}
+
+/** A struct by `client` after `origin`, whose right origin is a clock of its own client that does not exist. */
+function unappliable(origin: { client: number; clock: number }): Uint8Array {
+  const e = encoding.createEncoder();
+  for (const n of [1, 1, 4242, 0]) encoding.writeVarUint(e, n);
+  encoding.writeUint8(e, 0xc4);
+  for (const n of [origin.client, origin.clock, 4242, 5]) encoding.writeVarUint(e, n);
+  encoding.writeVarString(e, 'x');
+  encoding.writeVarUint(e, 0);
+  return encoding.toUint8Array(e);
+}
+
+describe('update gate', () => {
+  it('admits real edits, including ones that build on edits still in flight', () => {
+    const room = new Y.Doc();
+    const gate = new UpdateGate(room, 'doc');
+    const client = new Y.Doc();
+    const [first] = updatesOf(client, () => client.getText('t').insert(0, 'ab'));
+    const [second] = updatesOf(client, () => client.getText('t').insert(1, 'X'));
+    expect(gate.admit(first!)).toBe(true);
+    expect(gate.admit(second!)).toBe(true); // `first` is not in the room's doc yet, only in flight
+    expect(room.getText('t').toString()).toBe(''); // the gate never touches the room's document
+  });
+
+  it('refuses an update that decodes but cannot be applied to the current state, and keeps working', () => {
+    const room = new Y.Doc();
+    room.getText('t').insert(0, 'base');
+    const gate = new UpdateGate(room, 'doc');
+    const poison = unappliable({ client: room.clientID, clock: 0 });
+    expect(() => Y.applyUpdate(new Y.Doc(), poison)).not.toThrow(); // an empty doc just parks it
+    expect(() => gate.admit(poison)).toThrow(TandemError);
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room));
+    const [edit] = updatesOf(client, () => client.getText('t').insert(4, '!'));
+    expect(gate.admit(edit!)).toBe(true);
+  });
+
+  it('skips empty updates and deletions the document already has', () => {
+    const room = new Y.Doc();
+    room.getText('t').insert(0, 'hello');
+    room.getText('t').delete(0, 2);
+    const gate = new UpdateGate(room, 'doc');
+    expect(gate.admit(new Uint8Array([0, 0]))).toBe(false);
+    // A client's sync step 2 always carries the whole delete set, even when it adds nothing.
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room));
+    expect(gate.admit(Y.encodeStateAsUpdate(client, Y.encodeStateVector(room)))).toBe(false);
+    const [deletion] = updatesOf(client, () => client.getText('t').delete(0, 1));
+    expect(gate.admit(deletion!)).toBe(true);
+  });
+
+  it('forgets an abandoned update, so later updates are judged against what is stored', () => {
+    const room = new Y.Doc();
+    const gate = new UpdateGate(room, 'doc');
+    const client = new Y.Doc();
+    const [insert] = updatesOf(client, () => client.getText('t').insert(0, 'abc'));
+    expect(gate.admit(insert!)).toBe(true);
+    gate.abandoned(insert!); // never stored
+    // The poison refers to the abandoned insert: against the stored state it is only pending.
+    const poison = unappliable({ client: client.clientID, clock: 0 });
+    expect(gate.admit(poison)).toBe(true);
+  });
+});
