@@ -2,10 +2,8 @@
 
 import type { DocumentStore } from '@tandem/persistence';
 import { Hono } from 'hono';
-import type { UpgradeWebSocket } from 'hono/ws';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { WebSocket } from 'ws';
 import type { Authenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { SyncEvents } from './sync/events.js';
@@ -24,7 +22,6 @@ export interface AppDeps {
   readonly rooms: RoomRegistry;
   readonly registry: Registry;
   readonly logger: Logger;
-  readonly upgradeWebSocket: UpgradeWebSocket<WebSocket>;
   readonly isShuttingDown: () => boolean;
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;

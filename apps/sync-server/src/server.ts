@@ -4,15 +4,14 @@
 import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createNodeWebSocket } from '@hono/node-ws';
 import { createGroupCommit, type DocumentStore, openSqliteStore, sqliteStorePath } from '@tandem/persistence';
-import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
+import { handleUpgrades } from './sync/upgrade.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -24,20 +23,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function ensureErrorEvent(): void {
-  // @hono/node-ws builds an ErrorEvent on socket errors; Node 20 has none, so its error path would throw.
-  const global = globalThis as { ErrorEvent?: unknown };
-  global.ErrorEvent ??= class ErrorEvent extends Event {
-    readonly error: unknown;
-    constructor(type: string, init?: { error?: unknown }) {
-      super(type);
-      this.error = init?.error;
-    }
-  };
-}
-
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  ensureErrorEvent();
   const storeOptions = { dataDir: config.dataDir, synchronous: config.sqliteSync };
   const store = openSqliteStore(storeOptions);
   const dbFile = sqliteStorePath(storeOptions);
@@ -74,33 +60,25 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  // The WebSocket helper needs the app only when an upgrade arrives, and the app needs the helper
-  // to be built: hand the helper a late-bound `request`.
-  let app: Hono | undefined;
-  const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({
-    app: { request: (...args: Parameters<Hono['request']>) => app!.request(...args) } as Hono,
-  });
-  // Messages over MAX_MESSAGE_BYTES are refused by the connection with a named code (4413); `ws`
-  // itself cuts off anything past twice that (1009) so an attacker cannot make it buffer more.
-  (wss.options as { maxPayload?: number }).maxPayload = config.maxMessageBytes * 2;
   const authenticate = createAuthenticate(config.authSecret);
-  app = createApp({
+  const app = createApp({
     config,
     store,
     rooms,
     registry: metrics.registry,
     logger,
-    upgradeWebSocket,
     isShuttingDown,
     authenticate,
     events: metrics.events,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app!.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
-  injectWebSocket(server);
+  // Messages over MAX_MESSAGE_BYTES are refused by the connection with a named code (4413); `ws`
+  // itself cuts off anything past twice that (1009) so an attacker cannot make it buffer more.
+  handleUpgrades(server, { app, rooms, logger, maxPayload: config.maxMessageBytes * 2 });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info(

@@ -30,30 +30,31 @@ export interface ConnectionOptions {
   readonly limits: ConnectionLimits;
 }
 
+const EMPTY_IDS: ReadonlySet<number> = new Set();
+
 const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'slow-consumer']);
 
 // setTimeout cannot wait longer than this; longer token lifetimes re-arm the timer.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// Fields are made on first use where most connections never need them: an idle connection should
+// cost little more than its socket.
 export class Connection {
-  readonly id = `conn-${randomUUID()}`;
   readonly principal: Principal;
-  /** Identity recorded with every update this connection stores: the token's user, else the connection. */
-  readonly author: string;
   readonly readOnly: boolean;
   readonly ip: string;
-  /** Awareness client ids announced over this connection, removed when it closes. */
-  readonly awarenessIds = new Set<number>();
   readonly closed: Promise<void>;
+  private connId: string | undefined;
+  /** Awareness client ids announced over this connection, removed when it closes. */
+  private awarenessClients: Set<number> | undefined;
   private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
-  private queued: ClientMessage[] = [];
+  private queued: ClientMessage[] | undefined;
   private failed = false;
-  private ackChain: Promise<unknown> = Promise.resolve();
+  private ackChain: Promise<unknown> | undefined;
   private acksDue = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private readonly messageRate: RateLimiter;
-  private readonly byteRate: RateLimiter;
+  private readonly rate: RateLimiter;
 
   private readonly logger: Logger;
 
@@ -65,11 +66,9 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
-    this.author = this.principal === LOCAL_PRINCIPAL ? this.id : this.principal.userId;
     this.readOnly = this.principal.role === 'viewer';
     this.ip = options.ip ?? 'unknown';
-    this.messageRate = new RateLimiter(options.limits.messagesPerSecond);
-    this.byteRate = new RateLimiter(options.limits.bytesPerSecond);
+    this.rate = new RateLimiter(options.limits.messagesPerSecond, options.limits.bytesPerSecond);
     this.logger = logger;
     this.closed = new Promise((resolve) =>
       ws.once('close', () => {
@@ -86,6 +85,28 @@ export class Connection {
       this.events.error(kind);
     });
     if (this.principal.expiresAt !== undefined) this.armExpiry(this.principal.expiresAt);
+  }
+
+  get id(): string {
+    return (this.connId ??= `conn-${randomUUID()}`);
+  }
+
+  /** Identity recorded with every update this connection stores: the token's user, else the connection. */
+  get author(): string {
+    return this.principal === LOCAL_PRINCIPAL ? this.id : this.principal.userId;
+  }
+
+  /** Records awareness client ids this connection added, updated or removed. */
+  trackAwareness(added: readonly number[], updated: readonly number[], removed: readonly number[]): void {
+    const ids = (this.awarenessClients ??= new Set());
+    for (const id of added) ids.add(id);
+    for (const id of updated) ids.add(id);
+    for (const id of removed) ids.delete(id);
+  }
+
+  /** Awareness client ids announced over this connection and not removed since. */
+  get awarenessIds(): ReadonlySet<number> {
+    return this.awarenessClients ?? EMPTY_IDS;
   }
 
   /** This connection's logger, made on first use: most connections never log, and a child costs memory. */
@@ -108,8 +129,8 @@ export class Connection {
   /** Hands messages to `handler` from now on, starting with those that arrived while the room was loading. */
   attach(handler: ConnectionHandler): void {
     this.handler = handler;
-    const queued = this.queued;
-    this.queued = [];
+    const queued = this.queued ?? [];
+    this.queued = undefined;
     for (const message of queued) {
       if (this.failed) return;
       handler.receive(this, message);
@@ -137,7 +158,7 @@ export class Connection {
    */
   acknowledgeWhen(stored: Promise<boolean>): void {
     if (this.options.acks !== true) return;
-    this.ackChain = this.ackChain
+    this.ackChain = (this.ackChain ?? Promise.resolve())
       .then(() => stored)
       .then((ok) => {
         if (!ok) return;
@@ -183,7 +204,7 @@ export class Connection {
       if (bytes.byteLength > maxMessageBytes) {
         throw new TandemError('too-large', `Message of ${bytes.byteLength} bytes exceeds the limit of ${maxMessageBytes}`);
       }
-      if (!this.messageRate.take(1) || !this.byteRate.take(bytes.byteLength)) {
+      if (!this.rate.take(bytes.byteLength)) {
         throw new TandemError('rate-limited', 'Too many messages or bytes per second');
       }
       if (!isBinary) throw new TandemError('bad-message', 'Text frames are not part of the protocol');
@@ -192,7 +213,7 @@ export class Connection {
       this.fail(error as TandemError);
       return;
     }
-    if (this.handler === undefined) this.queued.push(message);
+    if (this.handler === undefined) (this.queued ??= []).push(message);
     else this.handler.receive(this, message);
   }
 }

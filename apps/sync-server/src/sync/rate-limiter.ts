@@ -1,25 +1,30 @@
-// A token bucket: `rate` units per second, bursts up to `burstSeconds` worth.
+// Token buckets for one connection: messages per second and bytes per second, each allowing bursts
+// of `burstSeconds` worth. One object holds both, since every connection carries one.
 
 export class RateLimiter {
-  private tokens: number;
+  private messages: number;
+  private bytes: number;
   private last = performance.now();
-  private readonly capacity: number;
 
   constructor(
-    private readonly rate: number,
-    burstSeconds = 2,
+    private readonly messagesPerSecond: number,
+    private readonly bytesPerSecond: number,
+    private readonly burstSeconds = 2,
   ) {
-    this.capacity = rate * burstSeconds;
-    this.tokens = this.capacity;
+    this.messages = messagesPerSecond * burstSeconds;
+    this.bytes = bytesPerSecond * burstSeconds;
   }
 
-  /** Takes `amount` units; false when the bucket does not hold that many. */
-  take(amount = 1): boolean {
+  /** Takes one message of `size` bytes; false (and nothing taken) when either bucket is short. */
+  take(size: number): boolean {
     const now = performance.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
+    const elapsed = (now - this.last) / 1000;
     this.last = now;
-    if (this.tokens < amount) return false;
-    this.tokens -= amount;
+    this.messages = Math.min(this.messagesPerSecond * this.burstSeconds, this.messages + elapsed * this.messagesPerSecond);
+    this.bytes = Math.min(this.bytesPerSecond * this.burstSeconds, this.bytes + elapsed * this.bytesPerSecond);
+    if (this.messages < 1 || this.bytes < size) return false;
+    this.messages -= 1;
+    this.bytes -= size;
     return true;
   }
 }

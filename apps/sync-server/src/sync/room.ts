@@ -246,9 +246,7 @@ export class Room implements ConnectionHandler {
 
   private broadcastAwareness({ added, updated, removed }: AwarenessChange, origin: TxOrigin): void {
     if (origin instanceof Connection) {
-      for (const id of added) origin.awarenessIds.add(id);
-      for (const id of updated) origin.awarenessIds.add(id);
-      for (const id of removed) origin.awarenessIds.delete(id);
+      origin.trackAwareness(added, updated, removed);
     }
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
