@@ -12,7 +12,14 @@ import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, 
 import { UpdateGate } from './update-gate.js';
 
 /** Who caused a change to the shared document or awareness. */
-export type TxOrigin = Connection | 'load' | 'leave' | 'restore';
+export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch';
+
+/** An update committed to the log, waiting (for the rest of its turn) to be applied. */
+interface StoredUpdate {
+  readonly seq: number;
+  readonly update: Uint8Array;
+  readonly origin: Connection | 'restore';
+}
 
 export interface RoomDeps {
   readonly name: string;
@@ -44,6 +51,7 @@ export class Room implements ConnectionHandler {
   private sizeBytes = 0;
   private readonly background = new Set<Promise<void>>();
   private broken = false;
+  private applyQueue: StoredUpdate[] = [];
   /** Server-side users of the room (a restore in progress) that keep it loaded without a connection. */
   holds = 0;
   private readonly logger: Logger;
@@ -139,7 +147,7 @@ export class Room implements ConnectionHandler {
     }
   }
 
-  /** Resolves true once the update is stored and applied (or had nothing to store), false if refused. */
+  /** Resolves true once the update is stored (applied in the same turn) or had nothing to store; false if refused. */
   private async persistThenApply(conn: Connection, update: Uint8Array): Promise<boolean> {
     if (this.broken) return false;
     try {
@@ -171,8 +179,7 @@ export class Room implements ConnectionHandler {
     // The update is committed to the store. Only now may it change the shared document, and only
     // through that change (the doc's 'update' event) does it reach any other client.
     this.applyStored(seq, update, conn);
-    this.gate.applied(update);
-    return !this.broken;
+    return true;
   }
 
   /**
@@ -190,28 +197,59 @@ export class Room implements ConnectionHandler {
     this.sizeBytes += update.byteLength;
     // Durability point, as for client updates: stored first, then applied and broadcast.
     this.applyStored(seq, update, 'restore');
-    this.gate.sourceChanged(update);
+    this.applyQueued();
     return seq;
   }
 
+  /**
+   * Queues a committed update to be applied once the current batch of commits has resolved. Every
+   * update of one group commit is applied in a single transaction, so its clients receive one
+   * message for the batch instead of one per update: under load, sends grow with turns, not updates.
+   */
   private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore'): void {
-    // A broken room is on its way out: the update is in the log and the next load applies it.
+    this.applyQueue.push({ seq, update, origin });
+    // The continuations of one flush's appends are queued as microtasks already; this one runs after them.
+    if (this.applyQueue.length === 1) queueMicrotask(() => this.applyQueued());
+  }
+
+  private applyQueued(): void {
+    const batch = this.applyQueue;
+    if (batch.length === 0) return;
+    this.applyQueue = [];
+    // A broken room is on its way out: the updates are in the log and the next load applies them.
     if (this.broken) return;
-    if (seq !== this.lastSeq + 1) {
-      // Someone else appended to this document's log: the doc is no longer exactly the log prefix.
-      this.checkpointsSafe = false;
-      this.logger.warn({ event: 'log-gap', expected: this.lastSeq + 1, seq }, 'log written by another writer');
-    }
-    this.lastSeq = seq;
+    const first = batch[0]!.origin;
+    // One sender: everyone else gets the batch. Several: everyone does (a client ignores what it has).
+    const origin: TxOrigin = batch.every((item) => item.origin === first) ? first : 'batch';
+    let applying = batch[0]!.seq;
     try {
-      Y.applyUpdate(this.doc, update, origin);
+      Y.transact(
+        this.doc,
+        () => {
+          for (const { seq, update } of batch) {
+            if (seq !== this.lastSeq + 1) {
+              // Someone else appended to this document's log: the doc is no longer exactly the log prefix.
+              this.checkpointsSafe = false;
+              this.logger.warn({ event: 'log-gap', expected: this.lastSeq + 1, seq }, 'log written by another writer');
+            }
+            this.lastSeq = seq;
+            applying = seq;
+            Y.applyUpdate(this.doc, update);
+          }
+        },
+        origin,
+      );
     } catch (cause) {
-      // The gate applied it to a copy of this state first, so this should not happen; if it does,
-      // the doc no longer matches the log.
-      this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq }, { cause }));
+      // The gate applied each update to a copy of this state first, so this should not happen; if
+      // it does, the doc no longer matches the log.
+      this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq: applying }, { cause }));
       return;
     }
-    if (this.checkpointsSafe && seq - this.checkpointSeq >= this.deps.checkpointEvery) this.checkpoint(seq);
+    for (const { update, origin: from } of batch) {
+      if (from === 'restore') this.gate.sourceChanged(update);
+      else this.gate.applied(update);
+    }
+    if (this.checkpointsSafe && this.lastSeq - this.checkpointSeq >= this.deps.checkpointEvery) this.checkpoint(this.lastSeq);
   }
 
   /** Stores the merged state at `seq`; must run right after update `seq` was applied. */

@@ -31,8 +31,11 @@ describe('a store that cannot be read or written', () => {
     const s = await startTestServer(env, dataDir);
     const c = connectClient(s.url, doc);
     await c.synced();
-    for (const ch of text) c.text.insert(c.text.length, ch);
-    await expect.poll(async () => (await s.store.getDocument(doc))?.updateCount).toBe(text.length);
+    // One keystroke at a time, each stored before the next: one commit (and apply batch) per update.
+    for (const [i, ch] of [...text].entries()) {
+      c.text.insert(c.text.length, ch);
+      await expect.poll(async () => (await s.store.getDocument(doc))?.updateCount).toBe(i + 1);
+    }
     c.destroy();
     await s.destroy();
   };

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, type TestClient } from '../testing/clients.js';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 describe('sync over the stock y-websocket client', () => {
@@ -93,7 +95,9 @@ describe('sync over the stock y-websocket client', () => {
     });
     for (const ch of 'hello') a.text.insert(a.text.length, ch);
     await expect.poll(() => b.text.toString()).toBe('hello');
-    expect(checks).toBeGreaterThanOrEqual(5);
+    // Updates committed together are applied in one transaction: at least one event, at most one per update.
+    expect(checks).toBeGreaterThanOrEqual(1);
+    expect(checks).toBeLessThanOrEqual(5);
     expect(notYetStored).toEqual([]);
 
     const stored = await server.store.readUpdates('log');
@@ -118,13 +122,53 @@ describe('sync over the stock y-websocket client', () => {
     expect(b.text.toString()).toBe('kept');
   });
 
+  it('sends the updates of one commit batch to the other clients as one message, from several senders too', async () => {
+    const observer = await openRawSocket(server.url, 'burst');
+    const messages: Uint8Array[] = [];
+    let received = 0;
+    observer.on('message', (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(d) !== 0 || decoding.readVarUint(d) !== 2) return;
+      messages.push(decoding.readVarUint8Array(d));
+      received += 1;
+    });
+    const senders = await Promise.all([openRawSocket(server.url, 'burst'), openRawSocket(server.url, 'burst')]);
+    const docs = senders.map(() => new Y.Doc());
+    // 2 × 20 keystrokes written in the same turn: they arrive together and are committed together.
+    docs.forEach((doc, i) => {
+      doc.on('update', (u: Uint8Array) => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarUint(e, 2);
+        encoding.writeVarUint8Array(e, u);
+        senders[i]!.send(encoding.toUint8Array(e));
+      });
+    });
+    for (let k = 0; k < 20; k++) docs.forEach((doc, i) => doc.getText('t').insert(0, String(i)));
+    await expect.poll(async () => (await server.store.getDocument('burst'))?.updateCount).toBe(40);
+    const seen = new Y.Doc();
+    await expect
+      .poll(() => {
+        for (const m of messages.splice(0)) Y.applyUpdate(seen, m);
+        return [...seen.getText('t').toString()].sort().join('');
+      })
+      .toBe('0'.repeat(20) + '1'.repeat(20));
+    // One message per apply batch, not per update (40 updates arrive in far fewer turns).
+    expect(received).toBeLessThan(40);
+    expect(server.logs.filter((l) => l.event === 'log-gap')).toEqual([]);
+    for (const ws of [observer, ...senders]) ws.close();
+  });
+
   it('writes checkpoints every N updates and loads from the latest checkpoint plus the tail', async () => {
     await server.destroy();
     server = await startTestServer({ CHECKPOINT_EVERY: '10' });
     const a = client('cp');
     await a.synced();
-    for (let i = 0; i < 25; i++) a.text.insert(a.text.length, String(i % 10));
-    await expect.poll(async () => (await server.store.getDocument('cp'))?.updateCount).toBe(25);
+    // Stored one at a time: checkpoints fall after the first batch that reaches N updates since the last.
+    for (let i = 0; i < 25; i++) {
+      a.text.insert(a.text.length, String(i % 10));
+      await expect.poll(async () => (await server.store.getDocument('cp'))?.updateCount).toBe(i + 1);
+    }
     await expect.poll(async () => (await server.store.latestCheckpoint('cp'))?.seq).toBe(20);
     a.destroy();
     await expect.poll(() => server.rooms.openRooms).toBe(0);
