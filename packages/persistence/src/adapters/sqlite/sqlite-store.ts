@@ -1,4 +1,5 @@
-// The embedded default store: one SQLite database file (WAL, fsync on commit) in the data directory.
+// The embedded default store: one SQLite database file (WAL, flushed to disk before a write resolves)
+// in the data directory.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Directory that holds the database file; created if missing. */
@@ -76,7 +78,8 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
     mkdirSync(options.dataDir, { recursive: true });
     db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // Always NORMAL inside SQLite: with `full`, the store flushes the WAL itself (see wal-sync.ts).
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const version = db.pragma('user_version', { simple: true }) as number;
@@ -88,7 +91,7 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
-  return new SqliteStore(db, file);
+  return new SqliteStore(db, file, options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`));
 }
 
 function toInfo(row: DocumentRow): DocumentInfo {
@@ -112,12 +115,15 @@ function toBuffer(bytes: Uint8Array): Buffer {
 
 class SqliteStore implements DocumentStore {
   private closed = false;
+  private flushFailure: unknown;
   private readonly stmt;
   private readonly appendTx;
 
   constructor(
     private readonly db: Database.Database,
     private readonly file: string,
+    /** Flushes committed writes to disk; undefined with synchronous `normal`. */
+    private readonly wal: WalSync | undefined,
   ) {
     this.stmt = {
       docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
@@ -197,12 +203,23 @@ class SqliteStore implements DocumentStore {
         throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
       }
     }
+    // The durability point of the embedded store: this transaction commits and (with `full`) its
+    // WAL frames are flushed to disk before the promise resolves.
+    const results = this.write(batch[0]?.doc, 'Appending updates', () => this.appendTx(batch));
+    await this.flushed(batch[0]?.doc);
+    return results;
+  }
+
+  /** Resolves once committed writes are on disk (at once with synchronous `normal`). */
+  private async flushed(doc: string | undefined): Promise<void> {
+    if (this.wal === undefined) return;
     try {
-      // The durability point of the embedded store: this transaction commits (and, with
-      // synchronous=FULL, fsyncs the WAL) before the promise resolves.
-      return this.appendTx(batch);
+      await this.wal.sync();
     } catch (cause) {
-      throw new PersistenceError('write-failed', `Appending updates failed: ${(cause as Error).message}`, batch[0]?.doc, { cause });
+      // After a failed flush the kernel may have dropped the dirty pages: what is on disk is unknown.
+      // Refuse every later write rather than acknowledge more on top of it (restart to recover).
+      this.flushFailure ??= cause;
+      throw new PersistenceError('write-failed', `Flushing the write-ahead log failed: ${(cause as Error).message}`, doc, { cause });
     }
   }
 
@@ -229,11 +246,10 @@ class SqliteStore implements DocumentStore {
     if (row === undefined || checkpoint.seq > row.last_seq || checkpoint.seq < 1) {
       throw new PersistenceError('invalid-argument', `Checkpoint seq ${checkpoint.seq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
     }
-    try {
-      this.stmt.insertCheckpoint.run(row.id, checkpoint.seq, checkpoint.createdAt, toBuffer(checkpoint.state));
-    } catch (cause) {
-      throw new PersistenceError('write-failed', `Writing checkpoint failed: ${(cause as Error).message}`, doc, { cause });
-    }
+    this.write(doc, 'Writing checkpoint', () =>
+      this.stmt.insertCheckpoint.run(row.id, checkpoint.seq, checkpoint.createdAt, toBuffer(checkpoint.state)),
+    );
+    await this.flushed(doc);
   }
 
   async latestCheckpoint(doc: string, atOrBeforeSeq = Number.MAX_SAFE_INTEGER): Promise<Checkpoint | undefined> {
@@ -267,9 +283,11 @@ class SqliteStore implements DocumentStore {
     if (row === undefined || version.seq < 0 || version.seq > row.last_seq) {
       throw new PersistenceError('invalid-argument', `Version seq ${version.seq} is outside the log (0..${row?.last_seq ?? 0})`, doc);
     }
-    return this.write(doc, 'Creating a version', () =>
+    const created = this.write(doc, 'Creating a version', () =>
       toVersion(this.stmt.insertVersion.get(row.id, version.label, version.seq, version.author, version.createdAt)!),
     );
+    await this.flushed(doc);
+    return created;
   }
 
   async listVersions(doc: string): Promise<NamedVersion[]> {
@@ -283,6 +301,7 @@ class SqliteStore implements DocumentStore {
     const row = this.readDoc(doc);
     if (row === undefined) return undefined;
     const updated = this.write(doc, 'Renaming a version', () => this.stmt.renameVersion.get(label, id, row.id));
+    await this.flushed(doc);
     return updated && toVersion(updated);
   }
 
@@ -290,7 +309,9 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     if (row === undefined) return false;
-    return this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0);
+    const deleted = this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0);
+    await this.flushed(doc);
+    return deleted;
   }
 
   async replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry): Promise<void> {
@@ -309,9 +330,14 @@ class SqliteStore implements DocumentStore {
         this.stmt.shrinkDoc.run(before.n - 1, (before.bytes ?? 0) - merged.update.byteLength, row.id);
       })(),
     );
+    await this.flushed(doc);
   }
 
-  private write<T>(doc: string, what: string, run: () => T): T {
+  private write<T>(doc: string | undefined, what: string, run: () => T): T {
+    if (this.flushFailure !== undefined) {
+      const reason = this.flushFailure instanceof Error ? this.flushFailure.message : String(this.flushFailure);
+      throw new PersistenceError('write-failed', `${what} refused: an earlier flush to disk failed (${reason})`, doc);
+    }
     try {
       return run();
     } catch (cause) {
@@ -341,6 +367,7 @@ class SqliteStore implements DocumentStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.wal?.close();
     this.db.close();
   }
 
