@@ -52,6 +52,9 @@ export class Room implements ConnectionHandler {
   private readonly background = new Set<Promise<void>>();
   private broken = false;
   private applyQueue: StoredUpdate[] = [];
+  private readonly awarenessDirty = new Set<number>();
+  private awarenessSkip: Connection | null = null;
+  private destroyed = false;
   /** Server-side users of the room (a restore in progress) that keep it loaded without a connection. */
   holds = 0;
   private readonly logger: Logger;
@@ -282,14 +285,29 @@ export class Room implements ConnectionHandler {
     this.deps.events.updateBroadcast(this.name, recipients);
   }
 
+  /**
+   * Awareness changes (cursors, names) are sent once per event-loop turn: every client whose state
+   * changed in the turn goes out in one message, encoded once, instead of one message per change.
+   */
   private broadcastAwareness({ added, updated, removed }: AwarenessChange, origin: TxOrigin): void {
-    if (origin instanceof Connection) {
-      origin.trackAwareness(added, updated, removed);
-    }
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const conn of this.connections) if (conn !== origin) conn.send(message);
+    if (origin instanceof Connection) origin.trackAwareness(added, updated, removed);
+    if (added.length + updated.length + removed.length === 0) return;
+    const first = this.awarenessDirty.size === 0;
+    for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessDirty.add(id);
+    const from = origin instanceof Connection ? origin : null;
+    // The sender of every change in the batch does not need it back; with several senders, all get it.
+    this.awarenessSkip = first ? from : this.awarenessSkip === from ? from : null;
+    if (first) setImmediate(() => this.flushAwareness());
+  }
+
+  private flushAwareness(): void {
+    const ids = [...this.awarenessDirty];
+    const skip = this.awarenessSkip;
+    this.awarenessDirty.clear();
+    this.awarenessSkip = null;
+    if (this.destroyed || ids.length === 0) return;
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    for (const conn of this.connections) if (conn !== skip) conn.send(message);
   }
 
   private markBroken(error: TandemError): void {
@@ -325,6 +343,7 @@ export class Room implements ConnectionHandler {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.gate.destroy();
     this.awareness.destroy();
     this.doc.destroy();

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -156,6 +157,33 @@ describe('sync over the stock y-websocket client', () => {
     // One message per apply batch, not per update (40 updates arrive in far fewer turns).
     expect(received).toBeLessThan(40);
     expect(server.logs.filter((l) => l.event === 'log-gap')).toEqual([]);
+    for (const ws of [observer, ...senders]) ws.close();
+  });
+
+  it('sends the awareness changes of one turn as one message carrying every cursor', async () => {
+    const observer = await openRawSocket(server.url, 'presence');
+    const seen = new awarenessProtocol.Awareness(new Y.Doc());
+    let received = 0;
+    observer.on('message', (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(d) !== 1) return;
+      awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(d), 'server');
+      received += 1;
+    });
+    const senders = await Promise.all(Array.from({ length: 10 }, () => openRawSocket(server.url, 'presence')));
+    const states = senders.map(() => new awarenessProtocol.Awareness(new Y.Doc()));
+    // Ten cursors move in the same turn.
+    senders.forEach((ws, i) => {
+      states[i]!.setLocalState({ cursor: i });
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(states[i]!, [states[i]!.clientID]));
+      ws.send(encoding.toUint8Array(e));
+    });
+    const cursors = () =>
+      [...seen.getStates().values()].flatMap((s) => (typeof s.cursor === 'number' ? [s.cursor] : [])).sort((x, y) => x - y);
+    await expect.poll(cursors).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(received).toBeLessThan(10);
     for (const ws of [observer, ...senders]) ws.close();
   });
 
