@@ -6,59 +6,15 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import { FRAMINGS, type Framing, type PeerName } from './framing.js';
+
+export type { Framing, PeerName } from './framing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-export interface Framing {
-  /** WebSocket URL of a document. */
-  url(base: string, doc: string): string;
-  /** Messages to send right after the socket opens (Hocuspocus' auth). */
-  hello(doc: string): Uint8Array[];
-  /** A y-protocols message as this server wants it. */
-  wrap(doc: string, message: Uint8Array): Uint8Array;
-  /** The y-protocols message inside a server frame (Hocuspocus' SyncReply counts as sync), or undefined. */
-  unwrap(data: Uint8Array): Uint8Array | undefined;
-}
-
-const plain = (prefix: string): Framing => ({
-  url: (base, doc) => `${base.replace(/^http/, 'ws')}${prefix}/${encodeURIComponent(doc)}`,
-  hello: () => [],
-  wrap: (_doc, m) => m,
-  unwrap: (d) => d,
-});
-
-const hocuspocusFraming: Framing = {
-  url: (base) => base.replace(/^http/, 'ws'),
-  hello: (doc) => {
-    const e = encoding.createEncoder();
-    encoding.writeVarString(e, doc);
-    encoding.writeVarUint(e, 2); // Auth
-    encoding.writeVarUint(e, 0); // Token
-    encoding.writeVarString(e, '');
-    return [encoding.toUint8Array(e)];
-  },
-  wrap: (doc, m) => {
-    const e = encoding.createEncoder();
-    encoding.writeVarString(e, doc);
-    encoding.writeUint8Array(e, m);
-    return encoding.toUint8Array(e);
-  },
-  unwrap: (data) => {
-    const d = decoding.createDecoder(data);
-    decoding.readVarString(d);
-    const type = decoding.readVarUint(d);
-    const rest = data.subarray(d.pos);
-    if (type === 0 || type === 4) return Uint8Array.of(0, ...rest);
-    if (type === 1) return Uint8Array.of(1, ...rest);
-    return undefined;
-  },
-};
-
 export interface Peer {
-  readonly name: string;
+  readonly name: PeerName;
   readonly framing: Framing;
   start(dataDir: string): Promise<RunningPeer>;
 }
@@ -66,6 +22,8 @@ export interface Peer {
 export interface RunningPeer {
   readonly url: string;
   readonly pid: number;
+  /** False once the process has exited (crashed, or stopped). */
+  readonly alive: boolean;
   stop(): Promise<void>;
 }
 
@@ -103,6 +61,9 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
   return {
     url,
     pid: child.pid!,
+    get alive() {
+      return child.exitCode === null && child.signalCode === null;
+    },
     stop: async () => {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -115,16 +76,16 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
 export const PEERS: Peer[] = [
   {
     name: 'tandem',
-    framing: plain('/ws'),
+    framing: FRAMINGS.tandem,
     async start(dataDir) {
       const port = await freePort();
       const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
-      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
+      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
     },
   },
   {
     name: 'y-websocket-server',
-    framing: plain(''),
+    framing: FRAMINGS['y-websocket-server'],
     async start(dataDir) {
       const port = await freePort();
       const main = path.join(path.dirname(require.resolve('@y/websocket-server/package.json')), 'src/server.js');
@@ -133,7 +94,7 @@ export const PEERS: Peer[] = [
   },
   {
     name: 'hocuspocus',
-    framing: hocuspocusFraming,
+    framing: FRAMINGS.hocuspocus,
     async start(dataDir) {
       const port = await freePort();
       return launch([path.join(here, 'hocuspocus.mjs')], { PORT: String(port), DB: path.join(dataDir, 'hocuspocus.sqlite') }, /"event":"listening"/, `http://127.0.0.1:${port}`);
