@@ -1,0 +1,98 @@
+// Send times of updates (reported by the typists' thread) joined with the times observers saw them
+// arrive, into per-window latencies. Times are `wallNow()` milliseconds, comparable across threads.
+
+/** Milliseconds since the epoch with sub-millisecond precision; the same clock in every thread of the process. */
+export const wallNow = (): number => performance.timeOrigin + performance.now();
+
+// An update is named by its Yjs id (client, clock); both pack into one number, which a Map hashes
+// much faster than the `${client}:${clock}` string. Client ids are 32-bit, so clocks get 21 bits.
+const CLOCK_SPAN = 2 ** 21;
+
+export function updateKey(client: number, clock: number): number {
+  if (clock >= CLOCK_SPAN) throw new RangeError(`Clock ${clock} of client ${client} is past ${CLOCK_SPAN}; run shorter`);
+  return client * CLOCK_SPAN + clock;
+}
+
+export interface WindowReport {
+  /** Updates sent in the window. */
+  readonly sent: number;
+  /** (update, observer) pairs that arrived; each update is expected once at every observer. */
+  readonly delivered: number;
+  readonly expected: number;
+  /** Latencies of the pairs, ascending; a pair that has not arrived counts as Infinity. */
+  readonly latencies: readonly number[];
+}
+
+export class LatencyLedger {
+  private readonly sentAt = new Map<number, number>();
+  private readonly arrivals: Map<number, number>[];
+
+  constructor(readonly observers: number) {
+    this.arrivals = Array.from({ length: observers }, () => new Map());
+  }
+
+  /** Takes a batch from the typists: flat pairs of (key, send time). */
+  recordSent(pairs: Float64Array): void {
+    for (let i = 0; i < pairs.length; i += 2) this.sentAt.set(pairs[i]!, pairs[i + 1]!);
+  }
+
+  /**
+   * Records that `observer` received, at `at`, the clocks [from, to) of each client (as
+   * `Y.parseUpdateMeta` reports them). Only the first arrival of an update counts.
+   */
+  recordArrival(observer: number, from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>, at: number): void {
+    const seen = this.arrivals[observer]!;
+    for (const [client, start] of from) {
+      const end = to.get(client) ?? start;
+      for (let clock = start; clock < end; clock++) {
+        const key = updateKey(client, clock);
+        if (!seen.has(key)) seen.set(key, at);
+      }
+    }
+  }
+
+  /** Latencies of the updates sent in [from, to), counting what has arrived by now. */
+  window(from: number, to: number): WindowReport {
+    const latencies: number[] = [];
+    let sent = 0;
+    let delivered = 0;
+    for (const [key, t] of this.sentAt) {
+      if (t < from || t >= to) continue;
+      sent += 1;
+      for (const seen of this.arrivals) {
+        const at = seen.get(key);
+        if (at === undefined) latencies.push(Infinity);
+        else {
+          delivered += 1;
+          latencies.push(at - t);
+        }
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    return { sent, delivered, expected: sent * this.observers, latencies };
+  }
+
+  /**
+   * Resolves once every update sent in [from, to) has arrived at every observer, or after `maxMs`
+   * (an update that never arrives then counts as Infinity in `window`).
+   */
+  async settled(from: number, to: number, maxMs: number): Promise<void> {
+    const deadline = wallNow() + maxMs;
+    for (;;) {
+      const { delivered, expected } = this.window(from, to);
+      if (delivered >= expected || wallNow() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Drops what was sent, and what arrived, before `before`: an arrival is never earlier than its send. */
+  forget(before: number): void {
+    for (const [key, t] of this.sentAt) if (t < before) this.sentAt.delete(key);
+    for (const seen of this.arrivals) for (const [key, at] of seen) if (at < before) seen.delete(key);
+  }
+}
+
+/** The `q` quantile of ascending `sorted` (NaN when empty). */
+export function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
