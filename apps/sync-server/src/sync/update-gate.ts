@@ -85,8 +85,10 @@ export class UpdateGate {
     const shadow = new Y.Doc({ gc: true });
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.source));
     for (const update of this.inFlight) Y.applyUpdate(shadow, update);
-    shadow.on('update', () => {
-      this.shadowChanged = true;
+    // Only whether a transaction deleted something is needed (for delete-only updates); listening to
+    // 'update' would make Yjs encode every transaction's changes for nothing.
+    shadow.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.deleteSet.clients.size > 0) this.shadowChanged = true;
     });
     this.shadow = shadow;
     return shadow;
