@@ -25,6 +25,11 @@ const SETTINGS = {
     schema: int(0, 3_600_000).default(5_000),
     help: 'Keep a document in memory this long after its last client leaves',
   },
+  maxBroadcastDelayMs: {
+    env: 'MAX_BROADCAST_DELAY_MS',
+    schema: int(0, 1000).default(16),
+    help: 'Under load, space a document\'s broadcasts by up to this long (10 µs per client), merging what arrives meanwhile; 0 sends every batch at once',
+  },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     schema: int(0, 600_000).default(10_000),
@@ -38,7 +43,7 @@ const SETTINGS = {
   sqliteSync: {
     env: 'SQLITE_SYNC',
     schema: z.enum(['full', 'normal']).default('full'),
-    help: 'full: fsync every commit (survives power loss); normal: survives a process crash only',
+    help: 'full: every commit flushed to disk before it counts (survives power loss); normal: survives a process crash only',
   },
   authSecret: {
     env: 'AUTH_SECRET',

@@ -46,6 +46,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger,
     events: metrics.events,
     checkpointEvery: config.checkpointEvery,
+    maxBroadcastDelayMs: config.maxBroadcastDelayMs,
     unloadDelayMs: config.docUnloadDelayMs,
     maxDocBytes: config.maxDocBytes,
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,

@@ -137,6 +137,11 @@ export class Connection {
     }
   }
 
+  /** True once this connection was refused (its later messages are ignored). */
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
   get isClosed(): boolean {
     return this.ws.readyState === this.ws.CLOSED;
   }

@@ -55,6 +55,7 @@ describe('room registry lifecycle', () => {
       logger: pino({ level: 'silent' }),
       events: createMetrics().events,
       checkpointEvery: 100,
+      maxBroadcastDelayMs: 16,
       unloadDelayMs: 50,
       maxDocBytes: 1 << 20,
       maxConnectionsPerDoc: 100,

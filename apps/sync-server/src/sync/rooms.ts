@@ -15,6 +15,7 @@ export interface RoomRegistryDeps {
   readonly logger: Logger;
   readonly events: SyncEvents;
   readonly checkpointEvery: number;
+  readonly maxBroadcastDelayMs: number;
   readonly unloadDelayMs: number;
   readonly maxDocBytes: number;
   readonly maxConnectionsPerDoc: number;
@@ -133,6 +134,7 @@ export class RoomRegistry {
       logger: this.deps.logger,
       events: this.deps.events,
       checkpointEvery: this.deps.checkpointEvery,
+      maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
       maxDocBytes: this.deps.maxDocBytes,
       onBroken: (room) => this.drop(room),
     });

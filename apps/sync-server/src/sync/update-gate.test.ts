@@ -75,4 +75,24 @@ describe('update gate', () => {
     const poison = unappliable({ client: client.clientID, clock: 0 });
     expect(gate.admit(poison)).toBe(true);
   });
+
+  it('judges a turn of updates together, and finds the bad one among good ones', () => {
+    const room = new Y.Doc();
+    room.getText('t').insert(0, 'base');
+    const gate = new UpdateGate(room, 'doc');
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    for (const d of [alice, bob]) Y.applyUpdate(d, Y.encodeStateAsUpdate(room));
+    const [a1] = updatesOf(alice, () => alice.getText('t').insert(0, 'A'));
+    const [b1] = updatesOf(bob, () => bob.getText('t').insert(4, 'B'));
+    const [a2] = updatesOf(alice, () => alice.getText('t').delete(1, 1));
+    const [a3] = updatesOf(alice, () => alice.getText('t').insert(0, 'C'));
+    const poison = unappliable({ client: room.clientID, clock: 0 });
+    const verdicts = gate.admitAll([a1!, b1!, poison, new Uint8Array([0, 0]), a2!, a3!]);
+    expect(verdicts.slice(0, 2)).toEqual(['store', 'store']);
+    expect(verdicts[2]).toBeInstanceOf(TandemError);
+    expect(verdicts.slice(3)).toEqual(['skip', 'store', 'store']);
+    // Everything admitted is now judged against: a deletion alice already sent changes nothing again.
+    expect(gate.admitAll([a2!])).toEqual(['skip']);
+  });
 });

@@ -7,6 +7,9 @@
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 
+/** What to do with one update: store it, skip it (it changes nothing), or refuse it. */
+export type Verdict = 'store' | 'skip' | TandemError;
+
 export class UpdateGate {
   /** The room's document plus every admitted update not yet applied to it; built on first use. */
   private shadow: Y.Doc | undefined;
@@ -19,34 +22,89 @@ export class UpdateGate {
   ) {}
 
   /**
-   * Returns true if `update` must be stored, false if it changes nothing (an empty sync step 2, or
-   * deletions the document already has). Throws TandemError('invalid-update') if it does not decode
-   * or cannot be applied; nothing is stored then and the room's document is untouched.
+   * Judges updates that arrived together, in order: 'store' for one that must be stored, 'skip' for
+   * one that changes nothing (an empty sync step 2, deletions the document already has), or the
+   * TandemError('invalid-update') for one that does not decode or cannot be applied. Consecutive
+   * updates that insert are tried in one shadow transaction (a Yjs transaction costs time in the
+   * number of clients that ever wrote to the document); only if that throws is each tried alone.
    */
+  admitAll(updates: readonly Uint8Array[]): Verdict[] {
+    const verdicts: Array<Verdict | undefined> = [];
+    const kinds = updates.map((update, i) => {
+      try {
+        return this.classify(update);
+      } catch (error) {
+        verdicts[i] = error as TandemError;
+        return undefined;
+      }
+    });
+    for (let i = 0; i < updates.length; ) {
+      const kind = kinds[i];
+      if (kind === undefined) {
+        i += 1;
+      } else if (kind === 'empty') {
+        verdicts[i++] = 'skip';
+      } else if (kind === 'deletions') {
+        verdicts[i] = this.tryOne(updates[i]!, true);
+        i += 1;
+      } else {
+        let end = i;
+        while (end < updates.length && kinds[end] === 'structs') end += 1;
+        const run = updates.slice(i, end);
+        if (this.tryTogether(run)) for (let k = i; k < end; k++) verdicts[k] = 'store';
+        else for (let k = i; k < end; k++) verdicts[k] = this.tryOne(updates[k]!, false);
+        i = end;
+      }
+    }
+    return verdicts as Verdict[];
+  }
+
+  /** One update: true if it must be stored, false if it changes nothing; throws TandemError('invalid-update'). */
   admit(update: Uint8Array): boolean {
-    let hasStructs: boolean;
+    const [verdict] = this.admitAll([update]);
+    if (verdict instanceof TandemError) throw verdict;
+    return verdict === 'store';
+  }
+
+  private classify(update: Uint8Array): 'empty' | 'structs' | 'deletions' {
     try {
       const decoded = Y.decodeUpdate(update);
-      hasStructs = decoded.structs.length > 0;
-      if (!hasStructs && decoded.ds.clients.size === 0) return false;
+      if (decoded.structs.length > 0) return 'structs';
+      return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
     } catch (cause) {
       throw this.invalid('does not decode', cause);
     }
+  }
+
+  private tryTogether(run: readonly Uint8Array[]): boolean {
+    const shadow = this.ensureShadow();
+    try {
+      Y.transact(shadow, () => {
+        for (const update of run) Y.applyUpdate(shadow, update);
+      });
+    } catch {
+      this.discard(); // possibly half-applied: rebuilt from the room's document and what is in flight
+      return false;
+    }
+    for (const update of run) this.inFlight.add(update);
+    return true;
+  }
+
+  private tryOne(update: Uint8Array, deletionsOnly: boolean): Verdict {
     const shadow = this.ensureShadow();
     const pendingBefore = shadow.store.pendingDs;
     this.shadowChanged = false;
     try {
       Y.applyUpdate(shadow, update);
     } catch (cause) {
-      this.shadow?.destroy();
-      this.shadow = undefined; // possibly half-applied: rebuilt from the room's document on next use
-      throw this.invalid('cannot be applied to the document', cause);
+      this.discard();
+      return this.invalid('cannot be applied to the document', cause);
     }
     // Structs are always kept (they may be waiting for others); a delete set only if it deleted
     // something or waits for items the document does not have yet.
-    if (!hasStructs && !this.shadowChanged && shadow.store.pendingDs === pendingBefore) return false;
+    if (deletionsOnly && !this.shadowChanged && shadow.store.pendingDs === pendingBefore) return 'skip';
     this.inFlight.add(update);
-    return true;
+    return 'store';
   }
 
   /** `update` (admitted earlier) is now applied to the room's document. */
