@@ -3,12 +3,14 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, decodeClientMessage, encodeStoredAck } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { Broadcast } from './ws-frame.js';
 
 export interface ConnectionHandler {
   receive(conn: Connection, message: ClientMessage): void;
@@ -27,6 +29,12 @@ export interface ConnectionOptions {
   readonly acks?: boolean;
   /** The client's address, for per-address limits. */
   readonly ip?: string;
+  /**
+   * The socket under `ws`, when the caller has it (the upgrade does): broadcasts are written to it
+   * as prepared frames. `ws` (no compression) writes each frame synchronously to this same socket,
+   * so the two kinds of writes keep their order.
+   */
+  readonly socket?: Duplex;
   readonly limits: ConnectionLimits;
 }
 
@@ -147,14 +155,27 @@ export class Connection {
   }
 
   send(data: Uint8Array): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.mayWrite()) this.ws.send(data);
+  }
+
+  /** Sends a message prepared once for many connections. */
+  sendBroadcast(broadcast: Broadcast): void {
+    if (!this.mayWrite()) return;
+    const socket = this.options.socket;
+    if (socket === undefined) this.ws.send(broadcast.message);
+    else socket.write(broadcast.frame);
+  }
+
+  private mayWrite(): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    // bufferedAmount includes what waits in the socket, direct writes too.
     if (this.ws.bufferedAmount > this.options.limits.maxBufferedBytes) {
       // A client that stopped reading: drop it rather than buffer without bound. It reconnects and resyncs.
       this.fail(new TandemError('slow-consumer', `More than ${this.options.limits.maxBufferedBytes} bytes wait to be sent`));
       this.ws.terminate();
-      return;
+      return false;
     }
-    this.ws.send(data);
+    return true;
   }
 
   /**

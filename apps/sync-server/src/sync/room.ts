@@ -10,6 +10,7 @@ import { Connection, type ConnectionHandler } from './connection.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { UpdateGate } from './update-gate.js';
+import { prepareBroadcast } from './ws-frame.js';
 
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch';
@@ -347,11 +348,11 @@ export class Room implements ConnectionHandler {
     this.outgoingSkip = null;
     if (updates.length === 0 || this.destroyed) return;
     this.lastBroadcastAt = performance.now();
-    const message = encodeUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    const broadcast = prepareBroadcast(encodeUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
     let recipients = 0;
     for (const conn of this.connections) {
       if (conn === skip) continue;
-      conn.send(message);
+      conn.sendBroadcast(broadcast);
       recipients += 1;
     }
     this.deps.events.updateBroadcast(this.name, recipients);
@@ -378,8 +379,8 @@ export class Room implements ConnectionHandler {
     this.awarenessDirty.clear();
     this.awarenessSkip = null;
     if (this.destroyed || ids.length === 0) return;
-    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-    for (const conn of this.connections) if (conn !== skip) conn.send(message);
+    const broadcast = prepareBroadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+    for (const conn of this.connections) if (conn !== skip) conn.sendBroadcast(broadcast);
   }
 
   private markBroken(error: TandemError): void {

@@ -63,7 +63,7 @@ describe('room registry lifecycle', () => {
       limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
     });
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    wss.on('connection', (ws) => rooms.connect(ws, 'doc'));
+    wss.on('connection', (ws, req) => rooms.connect(ws, 'doc', { socket: req.socket }));
     await new Promise((resolve) => wss.once('listening', resolve));
   });
 

@@ -187,6 +187,18 @@ describe('sync over the stock y-websocket client', () => {
     for (const ws of [observer, ...senders]) ws.close();
   });
 
+  it('delivers broadcasts of every frame length (7-bit, 16-bit and 64-bit payload lengths)', async () => {
+    const a = client('sizes');
+    const b = client('sizes');
+    await Promise.all([a.synced(), b.synced()]);
+    const pieces = ['x', 'y'.repeat(200), 'z'.repeat(70_000)];
+    for (const piece of pieces) {
+      a.text.insert(a.text.length, piece);
+      await expect.poll(() => b.text.length).toBe(a.text.length);
+    }
+    expect(b.text.toString()).toBe(pieces.join(''));
+  });
+
   it('writes checkpoints every N updates and loads from the latest checkpoint plus the tail', async () => {
     await server.destroy();
     server = await startTestServer({ CHECKPOINT_EVERY: '10' });

@@ -48,7 +48,7 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
         if (admitted === undefined) return refuse(socket, response);
         socket.off('error', ignore);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, principal: admitted.principal, ip: admitted.ip });
+          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, principal: admitted.principal, ip: admitted.ip, socket });
         });
       },
       (err: unknown) => {
