@@ -8,14 +8,12 @@
 // time each update from its send (in the worker) to its arrival. Prints p50/p99/max, server CPU and
 // memory (from /proc), and the generator's own CPU and event-loop lag (main thread and worker).
 
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LatencyLedger, percentile, wallNow } from './load/ledger.js';
+import { percentile, wallNow } from './load/ledger.js';
 import { GeneratorMeter, ServerMeter } from './load/meters.js';
-import { type Observer, openObserver } from './load/observers.js';
-import { Typists } from './load/typists.js';
+import { startSession } from './load/session.js';
 import { PEERS, type Peer } from './peers/servers.js';
 
 const { values } = parseArgs({
@@ -67,12 +65,8 @@ async function dirBytes(dir: string): Promise<number> {
 }
 
 async function measure(peer: Peer): Promise<Result> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), `bench-typing-${peer.name}-`));
-  const server = await peer.start(dataDir);
-  const ledger = new LatencyLedger(OBSERVERS);
-  const observers: Observer[] = [];
-  for (let i = 0; i < OBSERVERS; i++) observers.push(await openObserver({ url: server.url, framing: peer.framing, doc: DOC, ledger, index: i }));
-  const typists = await Typists.start({ peer: peer.name, url: server.url, doc: DOC }, (pairs) => ledger.recordSent(pairs));
+  const session = await startSession(peer, { scenario: 'typing', doc: DOC, observers: OBSERVERS });
+  const { server, ledger, typists } = session;
   await typists.add(CLIENTS - OBSERVERS);
   const clockOffsetMs = await typists.clockOffsetMs();
   await typists.stats(); // from here on
@@ -88,11 +82,9 @@ async function measure(peer: Peer): Promise<Result> {
   const worker = await typists.stats();
   await ledger.settled(started, ended, DRAIN_MS);
   const window = ledger.window(started, ended);
-  await typists.close();
-  for (const o of observers) o.close();
-  await server.stop();
-  const diskBytes = await dirBytes(dataDir);
-  await rm(dataDir, { recursive: true, force: true });
+  await session.stop();
+  const diskBytes = await dirBytes(session.dataDir);
+  await session.dispose();
   const sorted = window.latencies.filter(Number.isFinite);
   return {
     server: peer.name,

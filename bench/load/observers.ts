@@ -1,6 +1,6 @@
-// Observers: full clients on the main thread that sync the document, apply every update they
-// receive, and record in the ledger when each update (by its Yjs id) arrived. They are few, so the
-// main thread stays idle enough that an arrival is timestamped when it comes off the socket.
+// Observers: clients on the main thread that sync the document, apply every update they receive
+// (unless told not to), and record in the ledger when each update (by its Yjs id) arrived. They are
+// few, so the main thread stays idle enough that an arrival is timestamped as it comes off the socket.
 
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -40,10 +40,15 @@ export interface ObserverOptions {
   readonly ledger: LatencyLedger;
   /** This observer's index in the ledger. */
   readonly index: number;
+  /**
+   * Whether to apply every update (a full client, the default) or only record its arrival: at tens
+   * of thousands of messages a second, applying them is what would saturate this thread.
+   */
+  readonly apply?: boolean;
 }
 
 /** Connects, and resolves once the server's document has been received (sync step 2). */
-export function openObserver({ url, framing, doc: name, ledger, index }: ObserverOptions): Promise<Observer> {
+export function openObserver({ url, framing, doc: name, ledger, index, apply = true }: ObserverOptions): Promise<Observer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(framing.url(url, name));
     ws.binaryType = 'nodebuffer';
@@ -84,9 +89,11 @@ export function openObserver({ url, framing, doc: name, ledger, index }: Observe
         ws.send(framing.wrap(name, syncMessage(1, Y.encodeStateAsUpdate(doc, payload))));
         return;
       }
-      Y.applyUpdate(doc, payload);
-      if (syncType === 1) resolve(observer);
-      else {
+      if (syncType === 1) {
+        Y.applyUpdate(doc, payload);
+        resolve(observer);
+      } else {
+        if (apply) Y.applyUpdate(doc, payload);
         const { from, to } = Y.parseUpdateMeta(payload);
         ledger.recordArrival(index, from, to, at);
       }

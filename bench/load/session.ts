@@ -1,0 +1,58 @@
+// One server under load: a fresh server process with its own data directory, observers on this
+// thread writing arrivals into a ledger, and typists in a worker thread writing sends into it.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Peer, RunningPeer } from '../peers/servers.js';
+import { LatencyLedger } from './ledger.js';
+import { type Observer, openObserver } from './observers.js';
+import { Typists } from './typists.js';
+
+export interface SessionOptions {
+  /** Names the data directory. */
+  readonly scenario: string;
+  readonly doc: string;
+  readonly observers: number;
+  /** Whether observers apply what they receive (a full client) or only record it. */
+  readonly apply?: boolean;
+}
+
+export interface LoadSession {
+  readonly server: RunningPeer;
+  readonly dataDir: string;
+  readonly ledger: LatencyLedger;
+  readonly observers: readonly Observer[];
+  readonly typists: Typists;
+  /** Observers the server disconnected. */
+  droppedObservers(): number;
+  /** Closes every client and stops the server; the data directory stays until `dispose`. */
+  stop(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Starts the server, connects and syncs the observers, and starts the (not yet connected) typists. */
+export async function startSession(peer: Peer, options: SessionOptions): Promise<LoadSession> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `bench-${options.scenario}-${peer.name}-`));
+  const server = await peer.start(dataDir);
+  const ledger = new LatencyLedger(options.observers);
+  const observers: Observer[] = [];
+  for (let i = 0; i < options.observers; i++) {
+    observers.push(await openObserver({ url: server.url, framing: peer.framing, doc: options.doc, ledger, index: i, apply: options.apply ?? true }));
+  }
+  const typists = await Typists.start({ peer: peer.name, url: server.url, doc: options.doc }, (pairs) => ledger.recordSent(pairs));
+  return {
+    server,
+    dataDir,
+    ledger,
+    observers,
+    typists,
+    droppedObservers: () => observers.filter((o) => o.dropped).length,
+    async stop() {
+      await typists.close();
+      for (const o of observers) o.close();
+      await server.stop();
+    },
+    dispose: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
