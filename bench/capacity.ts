@@ -1,0 +1,215 @@
+// Benchmark: capacity. The largest number of clients typing on one document (`cps` characters a
+// second each) for which the p99 latency, from a typist's send to an observer's receipt, stays under
+// `threshold-ms`, for Tandem and the peer servers in the same run.
+//   npm run bench:capacity [-- --steps 50,100,200 --seconds 3 --servers tandem,hocuspocus]
+// One server process per peer serves the whole ramp: clients are added between steps (the
+// document keeps growing), each step settles for `settle` seconds and is then measured for
+// `seconds`. The ramp stops at the first step whose p99 reaches the threshold, or which loses an
+// update or a connection. A step where the generator itself was saturated (busy threads, lag, or
+// keystrokes it could not send on time) is flagged: a capacity ended by it is a lower bound.
+
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { percentile, wallNow } from './load/ledger.js';
+import { GeneratorMeter, ServerMeter } from './load/meters.js';
+import { generatorVerdict, type StepLoad } from './load/saturation.js';
+import { startSession } from './load/session.js';
+import { PEERS, type Peer } from './peers/servers.js';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '50,100,200,300,400,500,600,700,800,1000,1200,1600,2000' },
+    seconds: { type: 'string', default: '3' },
+    settle: { type: 'string', default: '1' },
+    observers: { type: 'string', default: '3' },
+    cps: { type: 'string', default: '5' },
+    'threshold-ms': { type: 'string', default: '50' },
+    servers: { type: 'string', default: PEERS.map((p) => p.name).join(',') },
+    out: { type: 'string' },
+  },
+});
+const STEPS = values.steps.split(',').map(Number);
+const SECONDS = Number(values.seconds);
+const SETTLE_SECONDS = Number(values.settle);
+const OBSERVERS = Number(values.observers);
+const CPS = Number(values.cps);
+const THRESHOLD_MS = Number(values['threshold-ms']);
+const DOC = 'bench/capacity';
+// Updates of a step still in flight when it ends may take this long to arrive before they count as lost.
+const DRAIN_MS = 1000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Step {
+  /** Typing clients (observers not counted). */
+  clients: number;
+  /** Seconds it took to connect this step's new clients. */
+  connectSeconds: number;
+  sentPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  /** (update, observer) pairs that had not arrived a second after the step. */
+  missing: number;
+  server: { cpuPercent: number; rssMiB: number } | 'crashed';
+  generator: StepLoad & { cpuPercent: number };
+  /** Why the generator may have limited this step, if it did. */
+  generatorBound: string | undefined;
+  passed: boolean;
+  /** Why the step failed, if it did. */
+  failure: string | undefined;
+}
+
+interface Result {
+  server: string;
+  /** Largest passing client count (0 when the first step failed). */
+  capacity: number;
+  /** What ended the ramp: the server, the generator (capacity is a lower bound), or the last step. */
+  limitedBy: 'server' | 'generator' | 'last step' | 'crash';
+  /** The step that ended the ramp and why, if one did. */
+  ending: string | undefined;
+  steps: Step[];
+}
+
+async function measure(peer: Peer): Promise<Result> {
+  const session = await startSession(peer, { scenario: 'capacity', doc: DOC, observers: OBSERVERS });
+  const { server, ledger, typists } = session;
+  await typists.setRate(CPS); // typists start typing as they connect
+  const steps: Step[] = [];
+  let limitedBy: Result['limitedBy'] = 'last step';
+  let ending: string | undefined;
+  let clients = 0;
+  for (const target of STEPS) {
+    const connectStarted = performance.now();
+    try {
+      clients = await typists.add(target - clients);
+    } catch (err) {
+      // A server too busy to accept clients has reached its capacity as surely as a slow one.
+      limitedBy = server.alive ? 'server' : 'crash';
+      ending = `${target}: could not connect (${(err as Error).message})`;
+      console.log(`  ${peer.name.padEnd(20)} ${String(target).padStart(6)}   FAIL: ${ending}`);
+      break;
+    }
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
+    await sleep(SETTLE_SECONDS * 1000);
+    await typists.stats(); // the step's window starts here
+    const generatorMeter = new GeneratorMeter();
+    const serverMeter = new ServerMeter(server.pid);
+    const from = wallNow();
+    await sleep(SECONDS * 1000);
+    const to = wallNow();
+    const serverReading = serverMeter.read();
+    const generatorReading = generatorMeter.read();
+    const worker = await typists.stats();
+    await ledger.settled(from, to, DRAIN_MS);
+    const window = ledger.window(from, to);
+    ledger.forget(to);
+    const load: StepLoad = {
+      offered: clients * CPS * ((to - from) / 1000),
+      sent: window.sent,
+      missed: worker.missed,
+      workerUtilization: worker.utilization,
+      workerLagP99Ms: worker.lagP99Ms,
+      mainUtilization: generatorReading.mainUtilization,
+      mainLagP99Ms: generatorReading.mainLagP99Ms,
+    };
+    const p99 = percentile(window.latencies, 0.99);
+    const dropped = worker.closed + session.droppedObservers();
+    const failure =
+      serverReading === undefined
+        ? 'server crashed'
+        : dropped > 0
+          ? `${dropped} connections closed by the server`
+          : !(p99 < THRESHOLD_MS)
+            ? `p99 ${Number.isFinite(p99) ? p99.toFixed(1) + ' ms' : '(updates lost)'} ≥ ${THRESHOLD_MS} ms`
+            : undefined;
+    const step: Step = {
+      clients,
+      connectSeconds,
+      sentPerSecond: window.sent / ((to - from) / 1000),
+      latencyMs: { p50: percentile(window.latencies, 0.5), p99, max: window.latencies.at(-1) ?? NaN },
+      missing: window.expected - window.delivered,
+      server: serverReading ?? 'crashed',
+      generator: { ...load, cpuPercent: generatorReading.cpuPercent },
+      generatorBound: generatorVerdict(load, THRESHOLD_MS),
+      passed: failure === undefined,
+      failure,
+    };
+    steps.push(step);
+    printStep(peer.name, step);
+    if (!step.passed) {
+      limitedBy = serverReading === undefined ? 'crash' : step.generatorBound !== undefined ? 'generator' : 'server';
+      ending = `${clients}: ${failure}${step.generatorBound !== undefined ? ` [generator: ${step.generatorBound}]` : ''}`;
+      break;
+    }
+  }
+  await session.stop();
+  await session.dispose();
+  const capacity = steps.filter((s) => s.passed).at(-1)?.clients ?? 0;
+  return { server: peer.name, capacity, limitedBy, ending, steps };
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '∞');
+
+function printStep(server: string, s: Step): void {
+  const srv = s.server === 'crashed' ? 'crashed' : `${s.server.cpuPercent.toFixed(0)}%`;
+  console.log(
+    [
+      `  ${server.padEnd(20)}`,
+      String(s.clients).padStart(6),
+      s.sentPerSecond.toFixed(0).padStart(7),
+      ms(s.latencyMs.p50).padStart(8),
+      ms(s.latencyMs.p99).padStart(8),
+      srv.padStart(8),
+      `${s.generator.cpuPercent.toFixed(0)}%`.padStart(8),
+      `${(s.generator.workerUtilization * 100).toFixed(0)}%`.padStart(8),
+      `${(s.generator.mainUtilization * 100).toFixed(0)}%`.padStart(8),
+      s.generator.workerLagP99Ms.toFixed(1).padStart(8),
+      s.generator.mainLagP99Ms.toFixed(1).padStart(8),
+      `  ${s.passed ? 'pass' : `FAIL: ${s.failure}`}${s.generatorBound !== undefined ? ` [generator: ${s.generatorBound}]` : ''}`,
+    ].join(' '),
+  );
+}
+
+async function main() {
+  const wanted = values.servers.split(',');
+  const peers = PEERS.filter((p) => wanted.includes(p.name));
+  console.log(`capacity: clients typing ${CPS} chars/s each on one document, ${OBSERVERS} observers; pass while p99 < ${THRESHOLD_MS} ms`);
+  console.log(`  ramp ${STEPS.join(', ')}; ${SETTLE_SECONDS} s settle + ${SECONDS} s measured per step, one server process per peer`);
+  console.log(
+    [`  ${'server'.padEnd(20)}`, 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'wrk lag'.padStart(8), 'obs lag'.padStart(8)].join(' '),
+  );
+  const started = new Date();
+  const results: Result[] = [];
+  for (const peer of peers) results.push(await measure(peer));
+
+  const ours = results.find((r) => r.server === 'tandem');
+  const others = results.filter((r) => r.server !== 'tandem');
+  const best = Math.max(...others.map((r) => r.capacity));
+  const ratio = ours !== undefined && others.length > 0 && best > 0 ? ours.capacity / best : undefined;
+  console.log();
+  console.log(['server'.padEnd(20), 'capacity'.padStart(10), 'p99 ms there'.padStart(13), 'ended by'.padStart(10), '  step that ended the ramp'].join(' '));
+  for (const r of results) {
+    const passing = r.steps.filter((s) => s.passed).at(-1);
+    // A ramp that ran out of steps, or that the generator ended, only shows a lower bound.
+    const bound = r.limitedBy === 'generator' || r.limitedBy === 'last step' ? '≥' : '';
+    const capacity = `${bound}${r.capacity}` + (r === ours && ratio !== undefined ? ` (${ratio.toFixed(2)}×)` : '');
+    console.log(
+      [
+        r.server.padEnd(20),
+        capacity.padStart(10),
+        (passing === undefined ? '-' : ms(passing.latencyMs.p99)).padStart(13),
+        r.limitedBy.padStart(10),
+        `  ${r.ending ?? '-'}`,
+      ].join(' '),
+    );
+  }
+  if (ratio !== undefined) console.log('(ratio: Tandem ÷ best peer; higher is better; ≥ marks a lower bound)');
+  const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'capacity.json');
+  await writeFile(
+    file,
+    JSON.stringify({ date: started.toISOString(), cps: CPS, observers: OBSERVERS, seconds: SECONDS, settleSeconds: SETTLE_SECONDS, thresholdMs: THRESHOLD_MS, steps: STEPS, ratio, results }, null, 2) + '\n',
+  );
+  console.log(`results: ${path.relative(process.cwd(), file)}`);
+}
+
+await main();
