@@ -29,6 +29,44 @@ describe('benchmark smoke runs', () => {
     }
   });
 
+  it('typing: times updates sent from the typists\' worker thread at observers on the main thread', { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'typing-worker.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--clients', '5', '--observers', '1', '--seconds', '1', '--servers', 'tandem', '--out', file], { cwd: root });
+    const [r] = JSON.parse(await readFile(file, 'utf8')).results;
+    // Sends from the worker were joined with arrivals at the one observer; each is a sample or missing.
+    expect(r.updatesSent).toBeGreaterThan(0);
+    expect(r.samples).toBeGreaterThan(0);
+    expect(r.samples + r.missing).toBe(r.updatesSent);
+    expect(r.generator.workerUtilization).toBeGreaterThan(0);
+    expect(Number.isFinite(r.generator.clockOffsetMs)).toBe(true);
+  });
+
+  it('capacity: ramps typing clients on every server and records each step', { timeout: 90_000 }, async () => {
+    const file = path.join(out, 'capacity.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/capacity.ts', '--steps', '4,8', '--seconds', '0.5', '--settle', '0.2', '--observers', '2', '--out', file], { cwd: root });
+    const { results } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server', 'hocuspocus']);
+    for (const r of results) {
+      expect(r.steps.length, r.server).toBeGreaterThan(0);
+      expect(r.steps[0].clients, r.server).toBe(4);
+      expect(r.steps[0].sentPerSecond, r.server).toBeGreaterThan(0);
+      expect(r.steps[0].latencyMs.p50, r.server).toBeGreaterThan(0);
+      expect(['server', 'generator', 'last step', 'crash'], r.server).toContain(r.limitedBy);
+    }
+  });
+
+  it('burst: ramps the offered update rate on every server and counts what observers receive', { timeout: 90_000 }, async () => {
+    const file = path.join(out, 'burst.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/burst.ts', '--rates', '200,400', '--senders', '4', '--seconds', '0.5', '--drain-ms', '500', '--out', file], { cwd: root });
+    const { results } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server', 'hocuspocus']);
+    for (const r of results) {
+      expect(r.steps[0].offeredPerSecond, r.server).toBe(200);
+      expect(r.steps[0].sentPerSecond, r.server).toBeGreaterThan(0);
+      expect(r.steps[0].deliveredPerSecond, r.server).toBeGreaterThan(0);
+    }
+  });
+
   it('idle: connects to every server and measures memory per connection', { timeout: 60_000 }, async () => {
     const file = path.join(out, 'idle.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/idle.ts', '--connections', '20', '--docs', '5', '--out', file], { cwd: root });
