@@ -49,8 +49,10 @@ interface Step {
   /** Delivered ÷ offered. */
   deliveredShare: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** When some did not arrive: how many senders they came from, and how many observers hold updates they cannot apply. */
+  missingFrom?: { senders: number; observersWaiting: number };
   server: { cpuPercent: number; rssMiB: number } | 'crashed';
-  generator: StepLoad & { cpuPercent: number };
+  generator: StepLoad & { cpuPercent: number; typistsReceivedMiBPerSecond: number };
   generatorBound: string | undefined;
   keptUp: boolean;
   failure: string | undefined;
@@ -118,8 +120,9 @@ async function measure(peer: Peer): Promise<Result> {
       deliveredPerSecond: deliveredEach / seconds,
       deliveredShare: deliveredEach / offered,
       latencyMs: { p50: percentile(window.latencies, 0.5), p99, max: window.latencies.at(-1) ?? NaN },
+      ...(window.delivered < window.expected ? { missingFrom: { senders: window.clientsMissing, observersWaiting: session.waitingObservers() } } : {}),
       server: serverReading ?? 'crashed',
-      generator: { ...load, cpuPercent: generatorReading.cpuPercent },
+      generator: { ...load, cpuPercent: generatorReading.cpuPercent, typistsReceivedMiBPerSecond: worker.receivedBytes / 2 ** 20 / ((to - from) / 1000) },
       generatorBound: generatorVerdict(load, MAX_P99_MS),
       keptUp: failure === undefined,
       failure,
@@ -154,6 +157,7 @@ function printStep(server: string, s: Step): void {
       `${s.generator.cpuPercent.toFixed(0)}%`.padStart(8),
       `${(s.generator.workerUtilization * 100).toFixed(0)}%`.padStart(8),
       `${(s.generator.mainUtilization * 100).toFixed(0)}%`.padStart(8),
+      s.generator.typistsReceivedMiBPerSecond.toFixed(1).padStart(9),
       `  ${s.keptUp ? 'keeps up' : `FAIL: ${s.failure}`}${s.generatorBound !== undefined ? ` [generator: ${s.generatorBound}]` : ''}`,
     ].join(' '),
   );
@@ -167,7 +171,7 @@ async function main() {
     `  offered ${RATES.join(', ')} updates/s, ${SECONDS} s each; keeps up while each observer receives ≥ ${KEEP_UP * 100}% within ${DRAIN_MS} ms after the step and p99 < ${MAX_P99_MS} ms`,
   );
   console.log(
-    [`  ${'server'.padEnd(20)}`, 'offered'.padStart(7), 'sent/s'.padStart(7), 'deliv/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8)].join(' '),
+    [`  ${'server'.padEnd(20)}`, 'offered'.padStart(7), 'sent/s'.padStart(7), 'deliv/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9)].join(' '),
   );
   const started = new Date();
   const results: Result[] = [];

@@ -50,8 +50,10 @@ interface Step {
   latencyMs: { p50: number; p99: number; max: number };
   /** (update, observer) pairs that had not arrived a second after the step. */
   missing: number;
+  /** When some are missing: how many typists they came from, and how many observers hold updates they cannot apply. */
+  missingFrom?: { typists: number; observersWaiting: number };
   server: { cpuPercent: number; rssMiB: number } | 'crashed';
-  generator: StepLoad & { cpuPercent: number };
+  generator: StepLoad & { cpuPercent: number; typistsReceivedMiBPerSecond: number };
   /** Why the generator may have limited this step, if it did. */
   generatorBound: string | undefined;
   passed: boolean;
@@ -120,7 +122,9 @@ async function measure(peer: Peer): Promise<Result> {
         : dropped > 0
           ? `${dropped} connections closed by the server`
           : !(p99 < THRESHOLD_MS)
-            ? `p99 ${Number.isFinite(p99) ? p99.toFixed(1) + ' ms' : '(updates lost)'} ≥ ${THRESHOLD_MS} ms`
+            ? Number.isFinite(p99)
+              ? `p99 ${p99.toFixed(1)} ms ≥ ${THRESHOLD_MS} ms`
+              : `${(((window.expected - window.delivered) / window.expected) * 100).toFixed(1)}% of updates did not arrive within ${DRAIN_MS} ms (from ${window.clientsMissing} typists; ${session.waitingObservers()} observers hold updates they cannot apply)`
             : undefined;
     const step: Step = {
       clients,
@@ -128,8 +132,9 @@ async function measure(peer: Peer): Promise<Result> {
       sentPerSecond: window.sent / ((to - from) / 1000),
       latencyMs: { p50: percentile(window.latencies, 0.5), p99, max: window.latencies.at(-1) ?? NaN },
       missing: window.expected - window.delivered,
+      ...(window.delivered < window.expected ? { missingFrom: { typists: window.clientsMissing, observersWaiting: session.waitingObservers() } } : {}),
       server: serverReading ?? 'crashed',
-      generator: { ...load, cpuPercent: generatorReading.cpuPercent },
+      generator: { ...load, cpuPercent: generatorReading.cpuPercent, typistsReceivedMiBPerSecond: worker.receivedBytes / 2 ** 20 / ((to - from) / 1000) },
       generatorBound: generatorVerdict(load, THRESHOLD_MS),
       passed: failure === undefined,
       failure,
@@ -163,6 +168,7 @@ function printStep(server: string, s: Step): void {
       `${s.generator.cpuPercent.toFixed(0)}%`.padStart(8),
       `${(s.generator.workerUtilization * 100).toFixed(0)}%`.padStart(8),
       `${(s.generator.mainUtilization * 100).toFixed(0)}%`.padStart(8),
+      s.generator.typistsReceivedMiBPerSecond.toFixed(1).padStart(9),
       s.generator.workerLagP99Ms.toFixed(1).padStart(8),
       s.generator.mainLagP99Ms.toFixed(1).padStart(8),
       `  ${s.passed ? 'pass' : `FAIL: ${s.failure}`}${s.generatorBound !== undefined ? ` [generator: ${s.generatorBound}]` : ''}`,
@@ -176,7 +182,7 @@ async function main() {
   console.log(`capacity: clients typing ${CPS} chars/s each on one document, ${OBSERVERS} observers; pass while p99 < ${THRESHOLD_MS} ms`);
   console.log(`  ramp ${STEPS.join(', ')}; ${SETTLE_SECONDS} s settle + ${SECONDS} s measured per step, one server process per peer`);
   console.log(
-    [`  ${'server'.padEnd(20)}`, 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'wrk lag'.padStart(8), 'obs lag'.padStart(8)].join(' '),
+    [`  ${'server'.padEnd(20)}`, 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9), 'wrk lag'.padStart(8), 'obs lag'.padStart(8)].join(' '),
   );
   const started = new Date();
   const results: Result[] = [];

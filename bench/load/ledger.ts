@@ -19,6 +19,8 @@ export interface WindowReport {
   /** (update, observer) pairs that arrived; each update is expected once at every observer. */
   readonly delivered: number;
   readonly expected: number;
+  /** Typists (Yjs clients) with at least one update that did not arrive somewhere. */
+  readonly clientsMissing: number;
   /** Latencies of the pairs, ascending; a pair that has not arrived counts as Infinity. */
   readonly latencies: readonly number[];
 }
@@ -56,20 +58,23 @@ export class LatencyLedger {
     const latencies: number[] = [];
     let sent = 0;
     let delivered = 0;
+    const clientsMissing = new Set<number>();
     for (const [key, t] of this.sentAt) {
       if (t < from || t >= to) continue;
       sent += 1;
       for (const seen of this.arrivals) {
         const at = seen.get(key);
-        if (at === undefined) latencies.push(Infinity);
-        else {
+        if (at === undefined) {
+          latencies.push(Infinity);
+          clientsMissing.add(Math.floor(key / CLOCK_SPAN));
+        } else {
           delivered += 1;
           latencies.push(at - t);
         }
       }
     }
     latencies.sort((a, b) => a - b);
-    return { sent, delivered, expected: sent * this.observers, latencies };
+    return { sent, delivered, expected: sent * this.observers, clientsMissing: clientsMissing.size, latencies };
   }
 
   /**

@@ -30,6 +30,8 @@ export interface Observer {
   readonly doc: Y.Doc;
   /** True once the server closed the socket (before `close()`). */
   readonly dropped: boolean;
+  /** True while the doc holds updates it cannot apply yet: something they build on never arrived. */
+  readonly waiting: boolean;
   close(): void;
 }
 
@@ -60,6 +62,9 @@ export function openObserver({ url, framing, doc: name, ledger, index, apply = t
       doc,
       get dropped() {
         return dropped;
+      },
+      get waiting() {
+        return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
       },
       close() {
         closing = true;

@@ -47,6 +47,9 @@ export class SendOnlySocket {
   /** Bytes received from the server, frames included. */
   bytesReceived = 0;
   private closedFlag = false;
+  // Returning false from `onread` stops reading without putting the stream in paused mode
+  // (`isPaused()` stays false), so whether reading is stopped is tracked here.
+  private readingStopped = false;
   // Frame-skipping state: the header being read, then how much payload is left to skip.
   private readonly header = Buffer.alloc(14);
   private headerLength = 0;
@@ -132,7 +135,9 @@ export class SendOnlySocket {
 
   /** Reads what has arrived since the last read (the socket pauses after each one). */
   drain(): void {
-    if (!this.closedFlag && this.socket.isPaused()) this.socket.resume();
+    if (this.closedFlag || !this.readingStopped) return;
+    this.readingStopped = false;
+    this.socket.resume();
   }
 
   destroy(): void {
@@ -173,6 +178,7 @@ export class SendOnlySocket {
       this.control = opcode >= OP_CLOSE ? { opcode, payload: Buffer.alloc(payloadLength), have: 0 } : undefined;
       if (payloadLength === 0) this.controlDone();
     }
+    this.readingStopped = true;
     return false;
   }
 

@@ -26,6 +26,8 @@ export interface LoadSession {
   readonly typists: Typists;
   /** Observers the server disconnected. */
   droppedObservers(): number;
+  /** Observers holding updates they cannot apply (the server skipped something they build on). */
+  waitingObservers(): number;
   /** Closes every client and stops the server; the data directory stays until `dispose`. */
   stop(): Promise<void>;
   dispose(): Promise<void>;
@@ -48,6 +50,7 @@ export async function startSession(peer: Peer, options: SessionOptions): Promise
     observers,
     typists,
     droppedObservers: () => observers.filter((o) => o.dropped).length,
+    waitingObservers: () => observers.filter((o) => o.waiting).length,
     async stop() {
       await typists.close();
       for (const o of observers) o.close();

@@ -31,6 +31,8 @@ export interface TypistsStats {
   readonly missed: number;
   /** Typists whose socket the server closed (or that failed), in total. */
   readonly closed: number;
+  /** Bytes the typists read from the server (and skipped). */
+  readonly receivedBytes: number;
   readonly lagP99Ms: number;
   readonly lagMaxMs: number;
 }

@@ -6,9 +6,43 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { SendOnlySocket } from '../../bench/load/send-only-socket.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
+
+describe("the typists' send-only WebSocket", () => {
+  it('keeps reading between drains, answers pings, and sends frames a ws server decodes', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const { port } = wss.address() as { port: number };
+    const server = new Promise<import('ws').WebSocket>((resolve) => wss.once('connection', resolve));
+    const socket = await SendOnlySocket.open(`ws://127.0.0.1:${port}/doc`, Buffer.alloc(64 * 1024));
+    const peer = await server;
+    const received: Buffer[] = [];
+    peer.on('message', (data: Buffer) => received.push(data));
+    try {
+      // Three batches of frames, each read only after a drain: a socket that stopped reading for good
+      // after its first batch would never reach the total.
+      for (let batch = 0; batch < 3; batch++) {
+        for (let i = 0; i < 10; i++) peer.send(Buffer.alloc(1000 + i));
+        const target = (batch + 1) * (10 * 1000 + 45 + 10 * 4);
+        await expect.poll(() => (socket.drain(), socket.bytesReceived), { interval: 10 }).toBe(target);
+      }
+      const pong = new Promise<Buffer>((resolve) => peer.once('pong', resolve));
+      peer.ping(Buffer.from('are you there'));
+      await expect.poll(() => (socket.drain(), pong.then(String)), { interval: 10 }).toBe('are you there');
+      socket.send(Uint8Array.of(1, 2, 3));
+      socket.send(new Uint8Array(70_000).fill(7));
+      await expect.poll(() => received.map((m) => m.byteLength)).toEqual([3, 70_000]);
+      expect([...received[0]!]).toEqual([1, 2, 3]);
+    } finally {
+      socket.destroy();
+      wss.close();
+    }
+  });
+});
 
 describe('benchmark smoke runs', () => {
   let out: string;
