@@ -19,8 +19,8 @@ import { PEERS, type Peer } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
-    steps: { type: 'string', default: '50,100,200,300,400,500,600,700,800,1000,1200,1600,2000' },
-    seconds: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '50,100,200,300,400,500,600,700,800,1000,1200,1400,1600,2000' },
+    seconds: { type: 'string', default: '2.5' },
     settle: { type: 'string', default: '1' },
     observers: { type: 'string', default: '3' },
     cps: { type: 'string', default: '5' },
