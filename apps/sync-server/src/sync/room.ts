@@ -32,7 +32,7 @@ export interface RoomDeps {
   readonly logger: Logger;
   readonly events: SyncEvents;
   readonly checkpointEvery: number;
-  /** Longest a broadcast may wait so that it goes out merged with the next ones (see broadcastUpdate). */
+  /** Longest a broadcast may wait so that it goes out merged with the next ones (see applyStored). */
   readonly maxBroadcastDelayMs: number;
   /** Largest stored size (bytes of the update log) the document may grow to. */
   readonly maxDocBytes: number;
@@ -60,11 +60,8 @@ export class Room implements ConnectionHandler {
   private applyQueue: StoredUpdate[] = [];
   /** Client updates received this turn, checked together before they go to the log. */
   private incoming: Array<{ conn: Connection; update: Uint8Array; resolve: (stored: boolean) => void }> = [];
-  /** Applied updates not sent yet, while broadcasts are spaced out under load. */
-  private outgoing: Uint8Array[] = [];
-  private outgoingSkip: Connection | null = null;
+  private applyTimer: NodeJS.Timeout | undefined;
   private lastBroadcastAt = -Infinity;
-  private broadcastTimer: NodeJS.Timeout | undefined;
   private readonly awarenessDirty = new Set<number>();
   private awarenessSkip: Connection | null = null;
   private destroyed = false;
@@ -106,7 +103,13 @@ export class Room implements ConnectionHandler {
 
   /** True when nobody is connected and nothing is left to write. */
   get idle(): boolean {
-    return this.connections.size === 0 && this.holds === 0 && this.pendingWrites === 0 && this.background.size === 0;
+    return (
+      this.connections.size === 0 &&
+      this.holds === 0 &&
+      this.pendingWrites === 0 &&
+      this.applyQueue.length === 0 &&
+      this.background.size === 0
+    );
   }
 
   join(conn: Connection): void {
@@ -248,20 +251,34 @@ export class Room implements ConnectionHandler {
   }
 
   /**
-   * Queues a committed update to be applied once the current batch of commits has resolved. Every
-   * update of one group commit is applied in a single transaction, so its clients receive one
-   * message for the batch instead of one per update: under load, sends grow with turns, not updates.
+   * Queues a committed update to be applied, together with every other update committed before the
+   * room applies again, in one transaction whose 'update' event is the broadcast: one message,
+   * encoded and framed once, for the whole batch.
+   *
+   * Each send costs the server a few microseconds per recipient, so on a busy document the sends,
+   * not the edits, use up the CPU (and so does a Yjs transaction, in the number of clients that ever
+   * wrote). A document is therefore applied and broadcast at most once per
+   * BROADCAST_SPACING_PER_CLIENT_MS × its clients (never more than `maxBroadcastDelayMs`): a quiet
+   * document's updates go out at once (right after the commit batch that stored them), and 600
+   * typists on one document wait at most 6 ms. Every update is in the log before it waits here.
    */
   private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore'): void {
     this.applyQueue.push({ seq, update, origin });
+    if (this.applyQueue.length > 1) return; // a microtask or timer is already due
+    const spacing = Math.min(this.deps.maxBroadcastDelayMs, this.connections.size * BROADCAST_SPACING_PER_CLIENT_MS);
+    const wait = this.lastBroadcastAt + spacing - performance.now();
     // The continuations of one flush's appends are queued as microtasks already; this one runs after them.
-    if (this.applyQueue.length === 1) queueMicrotask(() => this.applyQueued());
+    if (wait <= 0) queueMicrotask(() => this.applyQueued());
+    else this.applyTimer = setTimeout(() => this.applyQueued(), wait);
   }
 
   private applyQueued(): void {
+    clearTimeout(this.applyTimer);
+    this.applyTimer = undefined;
     const batch = this.applyQueue;
     if (batch.length === 0) return;
     this.applyQueue = [];
+    this.lastBroadcastAt = performance.now();
     // A broken room is on its way out: the updates are in the log and the next load applies them.
     if (this.broken) return;
     const first = batch[0]!.origin;
@@ -316,42 +333,13 @@ export class Room implements ConnectionHandler {
     this.background.add(task);
   }
 
-  /**
-   * Sends an applied update to every other client. Each send costs the server a few microseconds per
-   * recipient, so on a busy document the sends, not the edits, use up the CPU: broadcasts of one
-   * document are spaced at least BROADCAST_SPACING_PER_CLIENT_MS × clients apart (at most
-   * `maxBroadcastDelayMs`), and what is applied meanwhile goes out as one merged message. A quiet
-   * document's updates go out at once; 600 typists on one document wait at most 6 ms.
-   */
+  /** Sends an applied batch to every client but its sender (when it had one sender). */
   private broadcastUpdate(update: Uint8Array, origin: TxOrigin): void {
     if (origin === 'load') return;
-    const from = origin instanceof Connection ? origin : null;
-    this.outgoingSkip = this.outgoing.length === 0 ? from : this.outgoingSkip === from ? from : null;
-    this.outgoing.push(update);
-    if (this.broadcastTimer !== undefined) return;
-    const spacing = Math.min(this.deps.maxBroadcastDelayMs, this.connections.size * BROADCAST_SPACING_PER_CLIENT_MS);
-    const wait = this.lastBroadcastAt + spacing - performance.now();
-    if (wait <= 0) {
-      this.sendOutgoing();
-      return;
-    }
-    this.broadcastTimer = setTimeout(() => {
-      this.broadcastTimer = undefined;
-      this.sendOutgoing();
-    }, wait);
-  }
-
-  private sendOutgoing(): void {
-    const updates = this.outgoing;
-    const skip = this.outgoingSkip;
-    this.outgoing = [];
-    this.outgoingSkip = null;
-    if (updates.length === 0 || this.destroyed) return;
-    this.lastBroadcastAt = performance.now();
-    const broadcast = prepareBroadcast(encodeUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
+    const broadcast = prepareBroadcast(encodeUpdate(update));
     let recipients = 0;
     for (const conn of this.connections) {
-      if (conn === skip) continue;
+      if (conn === origin) continue;
       conn.sendBroadcast(broadcast);
       recipients += 1;
     }
@@ -417,7 +405,7 @@ export class Room implements ConnectionHandler {
 
   destroy(): void {
     this.destroyed = true;
-    clearTimeout(this.broadcastTimer);
+    clearTimeout(this.applyTimer);
     this.gate.destroy();
     this.awareness.destroy();
     this.doc.destroy();
