@@ -28,7 +28,7 @@ const SETTINGS = {
   maxBroadcastDelayMs: {
     env: 'MAX_BROADCAST_DELAY_MS',
     schema: int(0, 1000).default(16),
-    help: 'Under load, space a document\'s broadcasts by up to this long (10 µs per client), merging what arrives meanwhile; 0 sends every batch at once',
+    help: 'Under load, apply and broadcast a document at most once per 10 µs × its clients, up to this long apart; 0 sends every commit batch at once',
   },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
