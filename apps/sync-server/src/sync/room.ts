@@ -18,7 +18,7 @@ export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch';
 /** Estimated cost of one send, per recipient: how far apart a document's broadcasts are spaced. */
 const BROADCAST_SPACING_PER_CLIENT_MS = 0.01;
 
-/** An update committed to the log, waiting (for the rest of its turn) to be applied. */
+/** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
 interface StoredUpdate {
   readonly seq: number;
   readonly update: Uint8Array;
