@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createGroupCommit, type DocumentStore, openSqliteStore, sqliteStorePath } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -99,15 +100,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await store.close();
       if ('closeAllConnections' in server) server.closeAllConnections();
       // Every socket is closed by now; the deadline only guards against one the server never saw end.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          logger.warn({ event: 'shutdown-http-timeout' }, 'HTTP server did not report closed; stopping anyway');
-          resolve();
-        }, 2000);
-      });
-      await Promise.race([httpClosed, late]);
-      clearTimeout(timer);
+      if (!(await settledWithin(httpClosed, 2000))) {
+        logger.warn({ event: 'shutdown-http-timeout' }, 'HTTP server did not report closed; stopping anyway');
+      }
       logger.info({ event: 'shutdown-complete' }, 'shutdown complete');
     })();
     return closing;

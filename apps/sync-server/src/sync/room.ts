@@ -284,7 +284,6 @@ export class Room implements ConnectionHandler {
     const first = batch[0]!.origin;
     // One sender: everyone else gets the batch. Several: everyone does (a client ignores what it has).
     const origin: TxOrigin = batch.every((item) => item.origin === first) ? first : 'batch';
-    let applying = batch[0]!.seq;
     try {
       Y.transact(
         this.doc,
@@ -296,7 +295,6 @@ export class Room implements ConnectionHandler {
               this.logger.warn({ event: 'log-gap', expected: this.lastSeq + 1, seq }, 'log written by another writer');
             }
             this.lastSeq = seq;
-            applying = seq;
             Y.applyUpdate(this.doc, update);
           }
         },
@@ -305,7 +303,7 @@ export class Room implements ConnectionHandler {
     } catch (cause) {
       // The gate applied each update to a copy of this state first, so this should not happen; if
       // it does, the doc no longer matches the log.
-      this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq: applying }, { cause }));
+      this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq: this.lastSeq }, { cause }));
       return;
     }
     for (const { update, origin: from } of batch) {
@@ -378,10 +376,6 @@ export class Room implements ConnectionHandler {
     this.logger.error({ event: 'room-broken', err: error }, error.message);
     for (const conn of this.connections) conn.fail(error);
     this.deps.onBroken(this);
-  }
-
-  get isBroken(): boolean {
-    return this.broken;
   }
 
   /** Resolves when every append and checkpoint write started by this room has finished. */

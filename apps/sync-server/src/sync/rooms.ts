@@ -4,6 +4,7 @@
 import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
 import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { SyncEvents } from './events.js';
@@ -202,12 +203,7 @@ export class RoomRegistry {
     while (this.connections.size > 0 && Date.now() < deadline) {
       const conns = [...this.connections];
       for (const conn of conns) conn.close(1001, 'server shutting down');
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, deadline - Date.now());
-      });
-      await Promise.race([Promise.all(conns.map((c) => c.closed)), timedOut]);
-      clearTimeout(timer);
+      await settledWithin(Promise.all(conns.map((c) => c.closed)), deadline - Date.now());
     }
     if (this.connections.size > 0) {
       this.deps.logger.warn({ event: 'shutdown-timeout', open: this.connections.size }, 'terminating clients that did not close');

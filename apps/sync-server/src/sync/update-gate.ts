@@ -59,13 +59,6 @@ export class UpdateGate {
     return verdicts as Verdict[];
   }
 
-  /** One update: true if it must be stored, false if it changes nothing; throws TandemError('invalid-update'). */
-  admit(update: Uint8Array): boolean {
-    const [verdict] = this.admitAll([update]);
-    if (verdict instanceof TandemError) throw verdict;
-    return verdict === 'store';
-  }
-
   private classify(update: Uint8Array): 'empty' | 'structs' | 'deletions' {
     try {
       const decoded = Y.decodeUpdate(update);
