@@ -12,9 +12,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile, wallNow } from './load/ledger.js';
-import { GeneratorMeter, ServerMeter } from './load/meters.js';
-import { generatorVerdict, type StepLoad } from './load/saturation.js';
+import { generatorCells, generatorNote, type LimitedBy, measureWindow, ms, printRampSummary, rampEnding } from './load/ramp.js';
+import type { StepLoad } from './load/saturation.js';
 import { startSession } from './load/session.js';
 import { PEERS, type Peer } from './peers/servers.js';
 
@@ -63,75 +62,56 @@ interface Result {
   /** Delivered updates per second at the highest offered rate the server kept up with (0 if none). */
   sustainedPerSecond: number;
   /** What ended the ramp: the server, the generator (a lower bound), or the last rate. */
-  limitedBy: 'server' | 'generator' | 'last step' | 'crash';
+  limitedBy: LimitedBy;
   ending: string | undefined;
   steps: Step[];
 }
 
 async function measure(peer: Peer): Promise<Result> {
   const session = await startSession(peer, { scenario: 'burst', doc: DOC, observers: OBSERVERS, apply: false });
-  const { server, ledger, typists } = session;
+  const { typists } = session;
   await typists.add(SENDERS);
   const steps: Step[] = [];
   let limitedBy: Result['limitedBy'] = 'last step';
   let ending: string | undefined;
   for (const rate of RATES) {
-    await typists.stats(); // the step starts here
-    const generatorMeter = new GeneratorMeter();
-    const serverMeter = new ServerMeter(server.pid);
-    const from = wallNow();
-    await typists.setRate(rate / SENDERS);
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    await typists.setRate(0);
-    const to = wallNow();
-    const serverReading = serverMeter.read();
-    const generatorReading = generatorMeter.read();
-    const worker = await typists.stats();
-    await ledger.settled(from, to, DRAIN_MS);
-    const window = ledger.window(from, to);
-    ledger.forget(to);
-    const seconds = (to - from) / 1000;
-    const offered = rate * seconds;
-    const load: StepLoad = {
-      offered,
-      sent: window.sent,
-      missed: worker.missed,
-      workerUtilization: worker.utilization,
-      workerLagP99Ms: worker.lagP99Ms,
-      mainUtilization: generatorReading.mainUtilization,
-      mainLagP99Ms: generatorReading.mainLagP99Ms,
-    };
+    const m = await measureWindow(session, {
+      during: async () => {
+        await typists.setRate(rate / SENDERS);
+        await new Promise((r) => setTimeout(r, SECONDS * 1000));
+        await typists.setRate(0);
+      },
+      offeredPerSecond: rate,
+      drainMs: DRAIN_MS,
+      latencyLimitMs: MAX_P99_MS,
+    });
+    const { window, latencyMs } = m;
+    const offered = rate * m.seconds;
     const deliveredEach = window.delivered / OBSERVERS;
-    const p99 = percentile(window.latencies, 0.99);
-    const dropped = worker.closed + session.droppedObservers();
     const failure =
-      serverReading === undefined
-        ? 'server crashed'
-        : dropped > 0
-          ? `${dropped} connections closed by the server`
-          : deliveredEach < KEEP_UP * offered
-            ? `delivered ${((deliveredEach / offered) * 100).toFixed(0)}% of offered`
-            : !(p99 < MAX_P99_MS)
-              ? `p99 ${p99.toFixed(0)} ms ≥ ${MAX_P99_MS} ms`
-              : undefined;
+      m.broken ??
+      (deliveredEach < KEEP_UP * offered
+        ? `delivered ${((deliveredEach / offered) * 100).toFixed(0)}% of offered`
+        : !(latencyMs.p99 < MAX_P99_MS)
+          ? `p99 ${latencyMs.p99.toFixed(0)} ms ≥ ${MAX_P99_MS} ms`
+          : undefined);
     const step: Step = {
       offeredPerSecond: rate,
-      sentPerSecond: window.sent / seconds,
-      deliveredPerSecond: deliveredEach / seconds,
+      sentPerSecond: m.sentPerSecond,
+      deliveredPerSecond: deliveredEach / m.seconds,
       deliveredShare: deliveredEach / offered,
-      latencyMs: { p50: percentile(window.latencies, 0.5), p99, max: window.latencies.at(-1) ?? NaN },
+      latencyMs,
       ...(window.delivered < window.expected ? { missingFrom: { senders: window.clientsMissing, observersWaiting: session.waitingObservers() } } : {}),
-      server: serverReading ?? 'crashed',
-      generator: { ...load, cpuPercent: generatorReading.cpuPercent, typistsReceivedMiBPerSecond: worker.receivedBytes / 2 ** 20 / ((to - from) / 1000) },
-      generatorBound: generatorVerdict(load, MAX_P99_MS),
+      server: m.server,
+      generator: m.generator,
+      generatorBound: m.generatorBound,
       keptUp: failure === undefined,
       failure,
     };
     steps.push(step);
     printStep(peer.name, step);
-    if (!step.keptUp) {
-      limitedBy = serverReading === undefined ? 'crash' : step.generatorBound !== undefined ? 'generator' : 'server';
-      ending = `${rate}/s: ${failure}${step.generatorBound !== undefined ? ` [generator: ${step.generatorBound}]` : ''}`;
+    if (failure !== undefined) {
+      ({ limitedBy, ending } = rampEnding(`${rate}/s`, m, failure));
       break;
     }
   }
@@ -141,10 +121,7 @@ async function measure(peer: Peer): Promise<Result> {
   return { server: peer.name, sustainedPerSecond, limitedBy, ending, steps };
 }
 
-const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '∞');
-
 function printStep(server: string, s: Step): void {
-  const srv = s.server === 'crashed' ? 'crashed' : `${s.server.cpuPercent.toFixed(0)}%`;
   console.log(
     [
       `  ${server.padEnd(20)}`,
@@ -153,12 +130,8 @@ function printStep(server: string, s: Step): void {
       s.deliveredPerSecond.toFixed(0).padStart(9),
       ms(s.latencyMs.p50).padStart(8),
       ms(s.latencyMs.p99).padStart(8),
-      srv.padStart(8),
-      `${s.generator.cpuPercent.toFixed(0)}%`.padStart(8),
-      `${(s.generator.workerUtilization * 100).toFixed(0)}%`.padStart(8),
-      `${(s.generator.mainUtilization * 100).toFixed(0)}%`.padStart(8),
-      s.generator.typistsReceivedMiBPerSecond.toFixed(1).padStart(9),
-      `  ${s.keptUp ? 'keeps up' : `FAIL: ${s.failure}`}${s.generatorBound !== undefined ? ` [generator: ${s.generatorBound}]` : ''}`,
+      ...generatorCells(s),
+      `  ${s.keptUp ? 'keeps up' : `FAIL: ${s.failure}`}${generatorNote(s.generatorBound)}`,
     ].join(' '),
   );
 }
@@ -177,21 +150,13 @@ async function main() {
   const results: Result[] = [];
   for (const peer of peers) results.push(await measure(peer));
 
-  const ours = results.find((r) => r.server === 'tandem');
-  const others = results.filter((r) => r.server !== 'tandem');
-  const best = Math.max(...others.map((r) => r.sustainedPerSecond));
-  const ratio = ours !== undefined && others.length > 0 && best > 0 ? ours.sustainedPerSecond / best : undefined;
-  console.log();
-  console.log(['server'.padEnd(20), 'sustained upd/s'.padStart(18), 'p99 ms there'.padStart(13), 'ended by'.padStart(10), '  step that ended the ramp'].join(' '));
-  for (const r of results) {
-    const kept = r.steps.filter((s) => s.keptUp).at(-1);
-    const bound = r.limitedBy === 'generator' || r.limitedBy === 'last step' ? '≥' : '';
-    const sustained = `${bound}${r.sustainedPerSecond.toFixed(0)}` + (r === ours && ratio !== undefined ? ` (${ratio.toFixed(2)}×)` : '');
-    console.log(
-      [r.server.padEnd(20), sustained.padStart(18), (kept === undefined ? '-' : ms(kept.latencyMs.p99)).padStart(13), r.limitedBy.padStart(10), `  ${r.ending ?? '-'}`].join(' '),
-    );
-  }
-  if (ratio !== undefined) console.log('(ratio: Tandem ÷ best peer; higher is better; ≥ marks a lower bound)');
+  const ratio = printRampSummary(results, {
+    title: 'sustained upd/s',
+    width: 18,
+    value: (r) => r.sustainedPerSecond,
+    format: (v) => v.toFixed(0),
+    passed: (s) => s.keptUp,
+  });
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'burst.json');
   await writeFile(
     file,

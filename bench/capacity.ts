@@ -11,9 +11,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile, wallNow } from './load/ledger.js';
-import { GeneratorMeter, ServerMeter } from './load/meters.js';
-import { generatorVerdict, type StepLoad } from './load/saturation.js';
+import { generatorCells, generatorNote, type LimitedBy, measureWindow, ms, printRampSummary, rampEnding } from './load/ramp.js';
+import type { StepLoad } from './load/saturation.js';
 import { startSession } from './load/session.js';
 import { PEERS, type Peer } from './peers/servers.js';
 
@@ -66,7 +65,7 @@ interface Result {
   /** Largest passing client count (0 when the first step failed). */
   capacity: number;
   /** What ended the ramp: the server, the generator (capacity is a lower bound), or the last step. */
-  limitedBy: 'server' | 'generator' | 'last step' | 'crash';
+  limitedBy: LimitedBy;
   /** The step that ended the ramp and why, if one did. */
   ending: string | undefined;
   steps: Step[];
@@ -74,7 +73,7 @@ interface Result {
 
 async function measure(peer: Peer): Promise<Result> {
   const session = await startSession(peer, { scenario: 'capacity', doc: DOC, observers: OBSERVERS });
-  const { server, ledger, typists } = session;
+  const { server, typists } = session;
   await typists.setRate(CPS); // typists start typing as they connect
   const steps: Step[] = [];
   let limitedBy: Result['limitedBy'] = 'last step';
@@ -93,57 +92,39 @@ async function measure(peer: Peer): Promise<Result> {
     }
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     await sleep(SETTLE_SECONDS * 1000);
-    await typists.stats(); // the step's window starts here
-    const generatorMeter = new GeneratorMeter();
-    const serverMeter = new ServerMeter(server.pid);
-    const from = wallNow();
-    await sleep(SECONDS * 1000);
-    const to = wallNow();
-    const serverReading = serverMeter.read();
-    const generatorReading = generatorMeter.read();
-    const worker = await typists.stats();
-    await ledger.settled(from, to, DRAIN_MS);
-    const window = ledger.window(from, to);
-    ledger.forget(to);
-    const load: StepLoad = {
-      offered: clients * CPS * ((to - from) / 1000),
-      sent: window.sent,
-      missed: worker.missed,
-      workerUtilization: worker.utilization,
-      workerLagP99Ms: worker.lagP99Ms,
-      mainUtilization: generatorReading.mainUtilization,
-      mainLagP99Ms: generatorReading.mainLagP99Ms,
-    };
-    const p99 = percentile(window.latencies, 0.99);
-    const dropped = worker.closed + session.droppedObservers();
+    const m = await measureWindow(session, {
+      during: async () => {
+        await sleep(SECONDS * 1000);
+      },
+      offeredPerSecond: clients * CPS,
+      drainMs: DRAIN_MS,
+      latencyLimitMs: THRESHOLD_MS,
+    });
+    const { window, latencyMs } = m;
     const failure =
-      serverReading === undefined
-        ? 'server crashed'
-        : dropped > 0
-          ? `${dropped} connections closed by the server`
-          : !(p99 < THRESHOLD_MS)
-            ? Number.isFinite(p99)
-              ? `p99 ${p99.toFixed(1)} ms ≥ ${THRESHOLD_MS} ms`
-              : `${(((window.expected - window.delivered) / window.expected) * 100).toFixed(1)}% of updates did not arrive within ${DRAIN_MS} ms (from ${window.clientsMissing} typists; ${session.waitingObservers()} observers hold updates they cannot apply)`
-            : undefined;
+      m.broken ??
+      (!(latencyMs.p99 < THRESHOLD_MS)
+        ? Number.isFinite(latencyMs.p99)
+          ? `p99 ${latencyMs.p99.toFixed(1)} ms ≥ ${THRESHOLD_MS} ms`
+          : `${(((window.expected - window.delivered) / window.expected) * 100).toFixed(1)}% of updates did not arrive within ${DRAIN_MS} ms (from ${window.clientsMissing} typists; ${session.waitingObservers()} observers hold updates they cannot apply)`
+        : undefined);
     const step: Step = {
       clients,
       connectSeconds,
-      sentPerSecond: window.sent / ((to - from) / 1000),
-      latencyMs: { p50: percentile(window.latencies, 0.5), p99, max: window.latencies.at(-1) ?? NaN },
+      sentPerSecond: m.sentPerSecond,
+      latencyMs,
       missing: window.expected - window.delivered,
       ...(window.delivered < window.expected ? { missingFrom: { typists: window.clientsMissing, observersWaiting: session.waitingObservers() } } : {}),
-      server: serverReading ?? 'crashed',
-      generator: { ...load, cpuPercent: generatorReading.cpuPercent, typistsReceivedMiBPerSecond: worker.receivedBytes / 2 ** 20 / ((to - from) / 1000) },
-      generatorBound: generatorVerdict(load, THRESHOLD_MS),
+      server: m.server,
+      generator: m.generator,
+      generatorBound: m.generatorBound,
       passed: failure === undefined,
       failure,
     };
     steps.push(step);
     printStep(peer.name, step);
-    if (!step.passed) {
-      limitedBy = serverReading === undefined ? 'crash' : step.generatorBound !== undefined ? 'generator' : 'server';
-      ending = `${clients}: ${failure}${step.generatorBound !== undefined ? ` [generator: ${step.generatorBound}]` : ''}`;
+    if (failure !== undefined) {
+      ({ limitedBy, ending } = rampEnding(String(clients), m, failure));
       break;
     }
   }
@@ -153,10 +134,7 @@ async function measure(peer: Peer): Promise<Result> {
   return { server: peer.name, capacity, limitedBy, ending, steps };
 }
 
-const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '∞');
-
 function printStep(server: string, s: Step): void {
-  const srv = s.server === 'crashed' ? 'crashed' : `${s.server.cpuPercent.toFixed(0)}%`;
   console.log(
     [
       `  ${server.padEnd(20)}`,
@@ -164,14 +142,10 @@ function printStep(server: string, s: Step): void {
       s.sentPerSecond.toFixed(0).padStart(7),
       ms(s.latencyMs.p50).padStart(8),
       ms(s.latencyMs.p99).padStart(8),
-      srv.padStart(8),
-      `${s.generator.cpuPercent.toFixed(0)}%`.padStart(8),
-      `${(s.generator.workerUtilization * 100).toFixed(0)}%`.padStart(8),
-      `${(s.generator.mainUtilization * 100).toFixed(0)}%`.padStart(8),
-      s.generator.typistsReceivedMiBPerSecond.toFixed(1).padStart(9),
+      ...generatorCells(s),
       s.generator.workerLagP99Ms.toFixed(1).padStart(8),
       s.generator.mainLagP99Ms.toFixed(1).padStart(8),
-      `  ${s.passed ? 'pass' : `FAIL: ${s.failure}`}${s.generatorBound !== undefined ? ` [generator: ${s.generatorBound}]` : ''}`,
+      `  ${s.passed ? 'pass' : `FAIL: ${s.failure}`}${generatorNote(s.generatorBound)}`,
     ].join(' '),
   );
 }
@@ -188,28 +162,13 @@ async function main() {
   const results: Result[] = [];
   for (const peer of peers) results.push(await measure(peer));
 
-  const ours = results.find((r) => r.server === 'tandem');
-  const others = results.filter((r) => r.server !== 'tandem');
-  const best = Math.max(...others.map((r) => r.capacity));
-  const ratio = ours !== undefined && others.length > 0 && best > 0 ? ours.capacity / best : undefined;
-  console.log();
-  console.log(['server'.padEnd(20), 'capacity'.padStart(10), 'p99 ms there'.padStart(13), 'ended by'.padStart(10), '  step that ended the ramp'].join(' '));
-  for (const r of results) {
-    const passing = r.steps.filter((s) => s.passed).at(-1);
-    // A ramp that ran out of steps, or that the generator ended, only shows a lower bound.
-    const bound = r.limitedBy === 'generator' || r.limitedBy === 'last step' ? '≥' : '';
-    const capacity = `${bound}${r.capacity}` + (r === ours && ratio !== undefined ? ` (${ratio.toFixed(2)}×)` : '');
-    console.log(
-      [
-        r.server.padEnd(20),
-        capacity.padStart(10),
-        (passing === undefined ? '-' : ms(passing.latencyMs.p99)).padStart(13),
-        r.limitedBy.padStart(10),
-        `  ${r.ending ?? '-'}`,
-      ].join(' '),
-    );
-  }
-  if (ratio !== undefined) console.log('(ratio: Tandem ÷ best peer; higher is better; ≥ marks a lower bound)');
+  const ratio = printRampSummary(results, {
+    title: 'capacity',
+    width: 10,
+    value: (r) => r.capacity,
+    format: String,
+    passed: (s) => s.passed,
+  });
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'capacity.json');
   await writeFile(
     file,
