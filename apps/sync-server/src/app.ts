@@ -1,13 +1,13 @@
 // createApp: the Hono app with every route mounted and the single error path.
 
-import type { DocumentStore } from '@tandem/persistence';
+import { type DocumentStore, PersistenceError } from '@tandem/persistence';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { SyncEvents } from './sync/events.js';
-import { TandemError } from './errors.js';
+import { storageError, TandemError } from './errors.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -39,7 +39,11 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => c.json(new TandemError('not-found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {
     const tandem =
-      error instanceof TandemError ? error : new TandemError('internal', 'Internal server error', {}, { cause: error });
+      error instanceof TandemError
+        ? error
+        : isWriteRefused(error)
+          ? storageError(error, 'The change could not be stored', { doc: error.doc })
+          : new TandemError('internal', 'Internal server error', {}, { cause: error });
     if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
@@ -51,3 +55,6 @@ export function createApp(deps: AppDeps): Hono {
   });
   return app;
 }
+
+const isWriteRefused = (error: unknown): error is PersistenceError =>
+  error instanceof PersistenceError && (error.code === 'write-failed' || error.code === 'insufficient-storage');

@@ -1,6 +1,8 @@
 // The one error type of the sync server, and the single table that maps its codes to an HTTP status
 // and a named WebSocket close code.
 
+import { PersistenceError } from '@tandem/persistence';
+
 export type TandemErrorCode =
   | 'bad-request'
   | 'unauthorized'
@@ -16,6 +18,7 @@ export type TandemErrorCode =
   | 'too-large'
   | 'load-failed'
   | 'storage-failed'
+  | 'insufficient-storage'
   | 'shutting-down'
   | 'internal';
 
@@ -39,6 +42,8 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'invalid-update': { status: 422, closeCode: 4422 },
   'load-failed': { status: 500, closeCode: 4500 },
   'storage-failed': { status: 503, closeCode: 4503 },
+  // 5xx-like: the stock client reconnects and resends its unsaved edits once space is freed.
+  'insufficient-storage': { status: 507, closeCode: 4507 },
   'shutting-down': { status: 503, closeCode: 1001 },
   internal: { status: 500, closeCode: 1011 },
 };
@@ -73,4 +78,16 @@ export function closeReason(error: TandemError): string {
   const text = `${error.code}: ${error.message}`;
   const buf = Buffer.from(text);
   return buf.byteLength <= 123 ? text : buf.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
+}
+
+/**
+ * The sync server's error for a failed store write: 507 / 4507 below the free-disk floor, otherwise
+ * 503 / 4503 (the store may refuse writes until a restart; see /readyz). The cause (with file paths)
+ * goes to the log, not to the client.
+ */
+export function storageError(cause: unknown, message: string, context: Readonly<Record<string, unknown>> = {}): TandemError {
+  if (cause instanceof PersistenceError && cause.code === 'insufficient-storage') {
+    return new TandemError('insufficient-storage', `${message}: the server is low on disk space`, context, { cause });
+  }
+  return new TandemError('storage-failed', message, context, { cause });
 }

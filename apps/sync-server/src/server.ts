@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createGroupCommit, type DocumentStore, openSqliteStore, sqliteStorePath } from '@tandem/persistence';
+import { createGroupCommit, type DocumentStore, openSqliteStore, type SqliteStoreOptions, sqliteStorePath } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { settledWithin } from './deadline.js';
@@ -24,20 +24,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const storeOptions = { dataDir: config.dataDir, synchronous: config.sqliteSync };
+export interface StartOptions {
+  /** How the store opens its WAL for flushing (tests stand in for a failing disk). */
+  readonly openForSync?: SqliteStoreOptions['openForSync'];
+}
+
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const storeOptions: SqliteStoreOptions = { dataDir: config.dataDir, synchronous: config.sqliteSync, openForSync: options.openForSync };
   const store = openSqliteStore(storeOptions);
   const dbFile = sqliteStorePath(storeOptions);
   const metrics = createMetrics({
     storeSizeBytes: () =>
       ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbFile + suffix, { throwIfNoEntry: false })?.size ?? 0), 0),
   });
+  let unusableReported = false;
+  // After a failed disk flush the store refuses writes until a restart: say so once, with the way out.
+  const reportIfUnusable = (): void => {
+    store.checkHealth().catch((err: unknown) => {
+      if (unusableReported) return;
+      unusableReported = true;
+      logger.fatal(
+        { event: 'store-unusable', err },
+        'the store refuses writes until the server restarts: fix the disk (dmesg, free space), then restart; ' +
+          'SQLite replays its write-ahead log on open, and clients resend what was not acknowledged',
+      );
+    });
+  };
   const log = createGroupCommit({
     store,
     onFlush: (report) => {
       metrics.events.updatesFlushed(report);
       if (report.error !== undefined) {
         logger.error({ event: 'persist-failed', err: report.error, updates: report.updates }, 'group commit failed');
+        reportIfUnusable();
       }
     },
   });

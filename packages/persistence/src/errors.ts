@@ -4,6 +4,7 @@ export type PersistenceErrorCode =
   | 'invalid-doc-name'
   | 'invalid-argument'
   | 'write-failed'
+  | 'insufficient-storage'
   | 'read-failed'
   | 'corrupt-data'
   | 'closed'

@@ -5,7 +5,7 @@ import { type DocumentStore, loadDocument, type UpdateLog } from '@tandem/persis
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { TandemError } from '../errors.js';
+import { storageError, TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
@@ -221,7 +221,7 @@ export class Room implements ConnectionHandler {
     } catch (cause) {
       this.sizeBytes -= update.byteLength;
       this.gate.abandoned(update);
-      conn.fail(new TandemError('storage-failed', 'The update could not be stored', { doc: this.name }, { cause }));
+      conn.fail(storageError(cause, 'The update could not be stored', { doc: this.name }));
       return false;
     }
     // ── Durability point ──────────────────────────────────────────────────────────────────────

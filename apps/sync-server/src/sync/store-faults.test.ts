@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sqliteStorePath } from '@tandem/persistence';
+import { failingDisk } from '@tandem/persistence/testing/failing-disk';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
@@ -149,5 +150,49 @@ describe('a store that cannot be read or written', () => {
     await expect.poll(() => reader.text.toString(), { timeout: 10_000 }).toBe('ok!');
     expect((await server.store.getDocument('doomed'))?.updateCount).toBe(3);
     for (const c of [writer, reader, bystander]) c.destroy();
+  });
+
+  it('after a failed disk flush: closes the writer with 4503, broadcasts nothing, refuses every later write, /readyz 503', async () => {
+    await seed('flushed', 'ok');
+    const disk = failingDisk();
+    server = await startTestServer({}, dataDir, { openForSync: disk.openForSync });
+    const writer = connectClient(server.url, 'flushed');
+    const reader = connectClient(server.url, 'flushed');
+    await Promise.all([writer.synced(), reader.synced()]);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+
+    disk.failNext = true;
+    const writerCloses: number[] = [];
+    writer.provider.on('connection-close', (event) => writerCloses.push(event?.code ?? -1));
+    writer.text.insert(2, '!');
+    await expect.poll(() => writerCloses[0]).toBe(4503);
+    expect(disk.failNext).toBe(false); // the flush that failed was the one holding the writer's update
+    expect(server.logs.some((l) => l.event === 'connection-failed' && l.code === 'storage-failed' && l.doc === 'flushed')).toBe(true);
+
+    await expect.poll(() => server!.logs.some((l) => l.event === 'store-unusable' && /restart/.test(String(l.msg)))).toBe(true);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { error: string }).error).toMatch(/EIO.*restart the server/);
+
+    // Every later write is refused, though the disk would now report success: over the WebSocket
+    // (4503, and the client retries later) and over HTTP (503).
+    const readerCloses: number[] = [];
+    reader.provider.on('connection-close', (event) => readerCloses.push(event?.code ?? -1));
+    expect(reader.text.toString()).toBe('ok');
+    reader.text.insert(0, '?');
+    await expect.poll(() => readerCloses[0]).toBe(4503);
+    const version = await fetch(`${server.url}/api/docs/flushed/named-versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'after the failure' }),
+    });
+    expect(version.status).toBe(503);
+    expect(((await version.json()) as { error: { code: string } }).error.code).toBe('storage-failed');
+
+    // Neither update reached the shared document: a client that joins now sees what was stored before.
+    const late = connectClient(server.url, 'flushed');
+    await late.synced();
+    expect(late.text.toString()).toBe('ok');
+    for (const c of [writer, reader, late]) c.destroy();
   });
 });

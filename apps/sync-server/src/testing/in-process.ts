@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { type Config, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { type RunningServer, startServer } from '../server.js';
+import { type RunningServer, type StartOptions, startServer } from '../server.js';
 
 export interface TestServer extends RunningServer {
   readonly config: Config;
@@ -17,7 +17,7 @@ export interface TestServer extends RunningServer {
   destroy(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, options: StartOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tandem-test-')));
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', DOC_UNLOAD_DELAY_MS: '100', ...env });
   const logs: Array<Record<string, unknown>> = [];
@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
       done();
     },
   });
-  const server = await startServer(config, createLogger(config.logLevel, sink));
+  const server = await startServer(config, createLogger(config.logLevel, sink), options);
   return {
     ...server,
     config,

@@ -18,7 +18,7 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { WalSync } from './wal-sync.js';
+import { type OpenForSync, WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Directory that holds the database file; created if missing. */
@@ -30,6 +30,8 @@ export interface SqliteStoreOptions {
    * `normal` survives a process crash but may lose the last commits on power loss.
    */
   readonly synchronous?: 'full' | 'normal';
+  /** How the WAL is opened for flushing; tests pass one whose flush fails, as a failing disk's would. */
+  readonly openForSync?: OpenForSync;
 }
 
 interface DocumentRow {
@@ -91,7 +93,7 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
-  return new SqliteStore(db, file, options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`));
+  return new SqliteStore(db, file, options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync));
 }
 
 function toInfo(row: DocumentRow): DocumentInfo {
@@ -115,7 +117,8 @@ function toBuffer(bytes: Uint8Array): Buffer {
 
 class SqliteStore implements DocumentStore {
   private closed = false;
-  private flushFailure: unknown;
+  /** Set once the disk lost or may have lost a write: every later write is refused until a restart. */
+  private failure: unknown;
   private readonly stmt;
   private readonly appendTx;
 
@@ -216,9 +219,9 @@ class SqliteStore implements DocumentStore {
     try {
       await this.wal.sync();
     } catch (cause) {
-      // After a failed flush the kernel may have dropped the dirty pages: what is on disk is unknown.
-      // Refuse every later write rather than acknowledge more on top of it (restart to recover).
-      this.flushFailure ??= cause;
+      // Every write that waited on this flush fails with it, and so does every later one (see
+      // wal-sync.ts): what is on disk is unknown until the process restarts.
+      this.failure ??= cause;
       throw new PersistenceError('write-failed', `Flushing the write-ahead log failed: ${(cause as Error).message}`, doc, { cause });
     }
   }
@@ -334,15 +337,22 @@ class SqliteStore implements DocumentStore {
   }
 
   private write<T>(doc: string | undefined, what: string, run: () => T): T {
-    if (this.flushFailure !== undefined) {
-      const reason = this.flushFailure instanceof Error ? this.flushFailure.message : String(this.flushFailure);
-      throw new PersistenceError('write-failed', `${what} refused: an earlier flush to disk failed (${reason})`, doc);
+    if (this.failure !== undefined) {
+      throw new PersistenceError('write-failed', `${what} refused: ${this.failureReason()}`, doc);
     }
     try {
       return run();
     } catch (cause) {
+      // An I/O error inside SQLite (not a full disk, not a constraint) is a disk that misbehaves:
+      // treated like a failed flush.
+      if (String((cause as { code?: unknown }).code).startsWith('SQLITE_IOERR')) this.failure ??= cause;
       throw new PersistenceError('write-failed', `${what} failed: ${(cause as Error).message}`, doc, { cause });
     }
+  }
+
+  private failureReason(): string {
+    const reason = this.failure instanceof Error ? this.failure.message : String(this.failure);
+    return `an earlier write to disk failed (${reason}); fix the disk, then restart the server`;
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {
@@ -357,6 +367,7 @@ class SqliteStore implements DocumentStore {
   async checkHealth(): Promise<void> {
     this.ensureOpen();
     try {
+      if (this.failure !== undefined) throw new Error(this.failureReason());
       this.stmt.health.get();
       if (this.db.readonly) throw new Error('database is read-only');
     } catch (cause) {
