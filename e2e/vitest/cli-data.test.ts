@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient } from '../../apps/sync-server/src/testing/clients.js';
-import { startServerProcess } from '../support/server-process.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const exec = promisify(execFile);
 const MAIN = path.resolve(import.meta.dirname, '../../apps/sync-server/dist/main.js');
@@ -115,5 +116,95 @@ describe('tandem data commands on a real data directory', () => {
     expect(compacted.stderr).toContain('compact 100%');
     expect((await inOther('export', 'team/minutes', '--format', 'md')).stdout).toBe(before);
     expect((await inOther('verify', 'team/minutes')).stdout).toContain('ok:');
+  });
+});
+
+describe('tandem restore and backup beside the server process', () => {
+  let dir: string;
+  let backup: string;
+  const servers: ServerProcess[] = [];
+  const run = (dataDir: string, ...args: string[]) => exec(process.execPath, [MAIN, ...args, '--data-dir', dataDir]);
+  const start = async (dataDir: string) => {
+    const server = await startServerProcess(dataDir);
+    servers.push(server);
+    return server;
+  };
+  /** Types `text` into `doc` through a real client, one update per character, until all are stored. */
+  const type = async (url: string, doc: string, text: string) => {
+    const client = connectClient(url, doc);
+    await client.synced();
+    const before = client.text.length;
+    for (const ch of text) client.text.insert(client.text.length, ch);
+    await vi.waitFor(async () => {
+      expect((await (await fetch(`${url}/api/docs/${encodeURIComponent(doc)}`)).json()).updateCount).toBeGreaterThanOrEqual(before + text.length);
+    }, { timeout: 10_000 });
+    client.destroy();
+  };
+  const documentsIn = (file: string) => {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT name, update_count AS updates FROM documents ORDER BY name').all();
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-restore-'));
+    const source = path.join(dir, 'source');
+    const server = await start(source);
+    await type(server.url, 'from/backup', 'restored text');
+    await server.stop('SIGTERM');
+    backup = path.join(dir, 'backup.sqlite');
+    await run(source, 'backup', backup);
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) if (s.child.exitCode === null && s.child.signalCode === null) await s.stop('SIGKILL');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('after a kill -9, restore --force keeps the old store whole (its WAL included) as before-restore', async () => {
+    const dataDir = path.join(dir, 'killed');
+    const server = await start(dataDir);
+    await type(server.url, 'crash/notes', 'written just before the crash');
+    expect(await server.stop('SIGKILL')).toBe('SIGKILL');
+    // The acknowledged updates are in the WAL only: nothing checkpointed them into the database file.
+    expect(statSync(path.join(dataDir, 'tandem.sqlite-wal')).size).toBeGreaterThan(0);
+
+    const restored = await run(dataDir, 'restore', backup, '--force');
+    expect(documentsIn(path.join(dataDir, 'tandem.sqlite.before-restore'))).toEqual([{ name: 'crash/notes', updates: 29 }]);
+    expect(restored.stdout).toContain('restored 1 document(s)');
+    expect(restored.stdout).toContain('tandem.sqlite.before-restore');
+    expect(documentsIn(path.join(dataDir, 'tandem.sqlite'))).toEqual([{ name: 'from/backup', updates: 13 }]);
+
+    // The restored store serves as usual, and a second restore keeps the first one's old store too.
+    const again = await start(dataDir);
+    await type(again.url, 'from/backup', '!');
+    await again.stop('SIGTERM');
+    const second = await run(dataDir, 'restore', backup, '--force');
+    expect(second.stdout).toContain('tandem.sqlite.before-restore.1');
+    expect(documentsIn(path.join(dataDir, 'tandem.sqlite.before-restore.1'))).toEqual([{ name: 'from/backup', updates: 14 }]);
+    expect(documentsIn(path.join(dataDir, 'tandem.sqlite.before-restore'))).toEqual([{ name: 'crash/notes', updates: 29 }]);
+  });
+
+  it('refuses to restore while a server uses the data directory, naming its pid, and loses nothing', async () => {
+    const dataDir = path.join(dir, 'running');
+    const server = await start(dataDir);
+    await type(server.url, 'live', 'before');
+    await expect(run(dataDir, 'restore', backup, '--force')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`stop the server (pid ${server.child.pid}) first`),
+    });
+    // A second server on the same directory refuses to start, naming the first.
+    await expect(startServerProcess(dataDir)).rejects.toThrow(new RegExp(`pid ${server.child.pid}`));
+    // The running server goes on storing, and what it acknowledged is there after a restart.
+    await type(server.url, 'live', ' after');
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(existsSync(path.join(dataDir, 'tandem.lock'))).toBe(false);
+    const restarted = await start(dataDir);
+    const reader = connectClient(restarted.url, 'live');
+    await reader.synced();
+    expect(reader.text.toString()).toBe('before after');
+    reader.destroy();
   });
 });

@@ -4,6 +4,7 @@
 import { DATA_USAGE, isDataCommand, runDataCommand } from './cli/data-commands.js';
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
 import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
+import { DataDirBusyError } from './data-dir-lock.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     try {
       process.exitCode = await runDataCommand(command!, rest, process.env, io);
     } catch (error) {
-      const known = error instanceof ConfigError || (error instanceof Error && error.name === 'PersistenceError');
+      const known = error instanceof ConfigError || error instanceof DataDirBusyError || (error instanceof Error && error.name === 'PersistenceError');
       if (!known) throw error;
       process.stderr.write(`tandem ${command}: ${(error as Error).message}\n`);
       process.exitCode = 2;

@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createGroupCommit, type DocumentStore, openSqliteStore, type SqliteStoreOptions, sqliteStorePath } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
@@ -30,6 +31,17 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  // One server per data directory: a second one (or a restore) would write under the first's feet.
+  const lock = lockDataDir(config.dataDir, 'server');
+  try {
+    return await serveFrom(config, logger, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function serveFrom(config: Config, logger: Logger, options: StartOptions, unlock: () => void): Promise<RunningServer> {
   const storeOptions: SqliteStoreOptions = { dataDir: config.dataDir, synchronous: config.sqliteSync, openForSync: options.openForSync };
   const store = openSqliteStore(storeOptions);
   const dbFile = sqliteStorePath(storeOptions);
@@ -117,6 +129,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       await rooms.shutdown(config.shutdownTimeoutMs);
       await log.drain();
       await store.close();
+      unlock();
       if ('closeAllConnections' in server) server.closeAllConnections();
       // Every socket is closed by now; the deadline only guards against one the server never saw end.
       if (!(await settledWithin(httpClosed, 2000))) {

@@ -5,6 +5,7 @@ export type PersistenceErrorCode =
   | 'invalid-argument'
   | 'write-failed'
   | 'insufficient-storage'
+  | 'busy'
   | 'read-failed'
   | 'corrupt-data'
   | 'closed'

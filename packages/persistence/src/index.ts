@@ -9,6 +9,6 @@ export type { NamedVersion } from './types.js';
 export { materialize, resolveSeq, type HistoryPoint, type MaterializeOptions } from './history/materialize.js';
 export { readTimeline, groupSessions, updateStats, type EditSession, type TimelinePage } from './history/timeline.js';
 export { diffVersions, type DiffChange, type DocumentDiff } from './history/diff.js';
-export { backupSqliteStore, restoreSqliteStore, type BackupProgress } from './adapters/sqlite/backup.js';
+export { backupSqliteStore, restoreSqliteStore, type BackupProgress, type RestoreResult } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
 export { compactDocument, type CompactReport, type RetentionPolicy } from './history/compact.js';

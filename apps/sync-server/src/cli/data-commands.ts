@@ -1,5 +1,7 @@
 // `tandem docs | history | export | verify | backup | restore`: working on the data directory
-// directly (safe beside a running server: SQLite readers do not block it).
+// directly. Beside a running server, the reading commands open the store read-only (WAL readers
+// never block its commits, and nothing here can change its schema); restore refuses to run while
+// a server holds the directory.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import {
   type DocumentStore,
 } from '@tandem/persistence';
 import { ConfigError } from '../config.js';
+import { lockDataDir } from '../data-dir-lock.js';
 import { downloadName, parseFormat, render } from '../history/render.js';
 
 export const DATA_USAGE = `Usage: tandem docs                                   list documents
@@ -83,12 +86,18 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
   }
   if (command === 'restore') {
     const file = path.resolve(needArg('a backup file'));
-    const { documents } = restoreSqliteStore({ dataDir }, file, { force: v.force === true });
-    io.out(`restored ${documents} document(s) into ${dataDir}`);
+    const lock = lockDataDir(dataDir, 'restore');
+    try {
+      const { documents, keptAs } = restoreSqliteStore({ dataDir }, file, { force: v.force === true });
+      io.out(`restored ${documents} document(s) into ${dataDir}${keptAs === undefined ? '' : `; the old store is kept as ${keptAs}`}`);
+    } finally {
+      lock.release();
+    }
     return 0;
   }
 
-  const store: DocumentStore = openSqliteStore({ dataDir });
+  // Only compact writes; every other command reads, and opens the store read-only.
+  const store: DocumentStore = openSqliteStore({ dataDir, readOnly: command !== 'compact' });
   try {
     switch (command) {
       case 'docs': {

@@ -1,7 +1,7 @@
 // Backing up and restoring the embedded store: the whole database (every update of every document,
 // checkpoints and named versions), copied consistently even while a server is writing to it.
 
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PersistenceError } from '../../errors.js';
 import { SCHEMA_VERSION } from './schema.js';
@@ -9,34 +9,85 @@ import { sqliteStorePath, type SqliteStoreOptions } from './sqlite-store.js';
 
 export type BackupProgress = (done: number, total: number) => void;
 
-/** Writes a consistent copy of the store to `file` using SQLite's online backup. */
+/** Pages copied per backup step; the event loop runs between steps. */
+const PAGES_PER_STEP = 256;
+
+/**
+ * Writes a consistent copy of the store to `file` using SQLite's online backup, in steps. The copy
+ * is of one snapshot: a read transaction stays open on the source throughout, so a server that
+ * keeps committing neither waits for the backup (WAL readers do not block writers) nor makes it
+ * start over (a stepped backup restarts whenever another connection changes the source).
+ */
 export async function backupSqliteStore(options: SqliteStoreOptions, file: string, onProgress?: BackupProgress): Promise<void> {
   const source = sqliteStorePath(options);
   if (!existsSync(source)) throw new PersistenceError('not-found', `No store at ${source}`);
   if (existsSync(file)) throw new PersistenceError('invalid-argument', `${file} exists already; choose a new file`);
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM documents').get(); // starts the read snapshot
     await db.backup(file, {
       progress: ({ totalPages, remainingPages }) => {
         onProgress?.(totalPages - remainingPages, totalPages);
-        return 256;
+        return PAGES_PER_STEP;
       },
     });
   } catch (cause) {
     rmSync(file, { force: true });
     throw new PersistenceError('write-failed', `Backup to ${file} failed: ${(cause as Error).message}`, undefined, { cause });
   } finally {
+    if (db.inTransaction) db.exec('COMMIT');
     db.close();
   }
 }
 
+export interface RestoreResult {
+  readonly documents: number;
+  /** Where the replaced store was kept (with its WAL, if it had one), if there was one. */
+  readonly keptAs?: string;
+}
+
 /**
  * Replaces the store with the backup in `file` after checking that it is a Tandem store. Refuses to
- * overwrite an existing store unless `force`; the old one is kept beside it as `<name>.before-restore`.
+ * overwrite an existing store unless `force`, and refuses while any other process has it open. The
+ * old store is kept whole beside it as `<name>.before-restore` (`.1`, `.2`… if that exists).
  */
-export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { force = false } = {}): { documents: number } {
+export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { force = false } = {}): RestoreResult {
   const target = sqliteStorePath(options);
-  let documents: number;
+  const documents = checkBackup(file);
+  const hasStore = existsSync(target);
+  if (hasStore && !force) {
+    throw new PersistenceError('invalid-argument', `A store exists at ${target}; stop the server and pass --force to replace it`);
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  let keptAs: string | undefined;
+  if (hasStore || existsSync(`${target}-wal`)) {
+    if (hasStore) settle(target);
+    keptAs = freeName(`${target}.before-restore`);
+    // The database file with its WAL and shared-memory files: a WAL left behind would be replayed
+    // into the restored store, and one moved without its database would be lost.
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, keptAs + suffix);
+  }
+  const partial = `${target}.restoring`;
+  rmSync(partial, { force: true });
+  const source = new Database(file, { readonly: true });
+  try {
+    // VACUUM INTO writes a clean, compact copy in one step; it becomes the store only once on disk.
+    source.prepare('VACUUM INTO ?').run(partial);
+    fsyncFile(partial);
+    renameSync(partial, target);
+    fsyncFile(options.dataDir);
+  } catch (cause) {
+    rmSync(partial, { force: true });
+    throw new PersistenceError('write-failed', `Restoring into ${target} failed: ${(cause as Error).message}`, undefined, { cause });
+  } finally {
+    source.close();
+  }
+  return { documents, keptAs };
+}
+
+/** The number of documents in a backup, after checking it is a Tandem store this server reads. */
+function checkBackup(file: string): number {
   try {
     const probe = new Database(file, { readonly: true, fileMustExist: true });
     try {
@@ -44,27 +95,53 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
       if (version < 1 || version > SCHEMA_VERSION) throw new Error(`schema version ${version} is not one this server reads`);
       const check = probe.pragma('integrity_check', { simple: true });
       if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
-      documents = (probe.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+      return (probe.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
     } finally {
       probe.close();
     }
   } catch (cause) {
     throw new PersistenceError('corrupt-data', `${file} is not a usable Tandem backup: ${(cause as Error).message}`, undefined, { cause });
   }
-  if (existsSync(target)) {
-    if (!force) throw new PersistenceError('invalid-argument', `A store exists at ${target}; stop the server and pass --force to replace it`);
-    renameSync(target, `${target}.before-restore`);
-    for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
-  }
-  const source = new Database(file, { readonly: true });
-  try {
-    mkdirSync(options.dataDir, { recursive: true });
-    // VACUUM INTO writes a clean, compact copy in one step.
-    source.prepare('VACUUM INTO ?').run(target);
-  } catch (cause) {
-    throw new PersistenceError('write-failed', `Restoring into ${target} failed: ${(cause as Error).message}`, undefined, { cause });
-  } finally {
-    source.close();
-  }
-  return { documents };
 }
+
+/**
+ * Makes sure no other process has the store open (SQLite's own file locks, so this also sees a
+ * server on another container of the same host, or a running `tandem` command), then moves what
+ * its WAL holds into the database file. A store SQLite cannot open (the reason for a restore,
+ * perhaps) is left as it is: it is moved aside with its WAL either way.
+ */
+function settle(target: string): void {
+  let db: Database.Database;
+  try {
+    db = new Database(target, { fileMustExist: true, timeout: 0 });
+  } catch {
+    return;
+  }
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (cause) {
+    if (String((cause as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
+      throw new PersistenceError('busy', `The store at ${target} is open in another process (a server, or a tandem command): stop it first`, undefined, { cause });
+    }
+  } finally {
+    db.close();
+  }
+}
+
+function freeName(base: string): string {
+  let name = base;
+  for (let n = 1; existsSync(name) || existsSync(`${name}-wal`); n += 1) name = `${base}.${n}`;
+  return name;
+}
+
+function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+

@@ -1,7 +1,7 @@
 // The embedded default store: one SQLite database file (WAL, flushed to disk before a write resolves)
 // in the data directory.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertDocName } from '../../doc-name.js';
@@ -30,6 +30,11 @@ export interface SqliteStoreOptions {
    * `normal` survives a process crash but may lose the last commits on power loss.
    */
   readonly synchronous?: 'full' | 'normal';
+  /**
+   * Open an existing store for reading only (the CLI's reading commands beside a running server):
+   * no schema changes, no writes, never a write lock the server would wait for.
+   */
+  readonly readOnly?: boolean;
   /** How the WAL is opened for flushing; tests pass one whose flush fails, as a failing disk's would. */
   readonly openForSync?: OpenForSync;
 }
@@ -75,6 +80,7 @@ export function sqliteStorePath(options: SqliteStoreOptions): string {
 
 export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   const file = sqliteStorePath(options);
+  if (options.readOnly === true) return new SqliteStore(openReadOnly(file), file, undefined);
   let db: Database.Database;
   try {
     mkdirSync(options.dataDir, { recursive: true });
@@ -84,16 +90,35 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`database schema version ${version} is newer than this server understands (${SCHEMA_VERSION})`);
-    }
+    checkSchemaVersion(db);
     db.exec(SCHEMA_SQL);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
   return new SqliteStore(db, file, options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync));
+}
+
+function openReadOnly(file: string): Database.Database {
+  if (!existsSync(file)) throw new PersistenceError('not-found', `No store at ${file}`);
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    if (checkSchemaVersion(db) !== SCHEMA_VERSION) {
+      throw new Error(`its schema (version ${db.pragma('user_version', { simple: true })}) is older than this version's; start the server once to upgrade it`);
+    }
+    return db;
+  } catch (cause) {
+    throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
+  }
+}
+
+function checkSchemaVersion(db: Database.Database): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${version} is newer than this server understands (${SCHEMA_VERSION})`);
+  }
+  return version;
 }
 
 function toInfo(row: DocumentRow): DocumentInfo {
@@ -337,6 +362,7 @@ class SqliteStore implements DocumentStore {
   }
 
   private write<T>(doc: string | undefined, what: string, run: () => T): T {
+    if (this.db.readonly) throw new PersistenceError('write-failed', `${what} refused: ${this.file} is open read-only`, doc);
     if (this.failure !== undefined) {
       throw new PersistenceError('write-failed', `${what} refused: ${this.failureReason()}`, doc);
     }
