@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openSqliteStore } from '@tandem/persistence';
 import Database from 'better-sqlite3';
+import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { connectClient } from '../../apps/sync-server/src/testing/clients.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
@@ -207,4 +211,107 @@ describe('tandem restore and backup beside the server process', () => {
     expect(reader.text.toString()).toBe('before after');
     reader.destroy();
   });
+
+  it('reading commands leave the store byte for byte as it was (no schema writes, no checkpoints)', async () => {
+    const dataDir = path.join(dir, 'source');
+    const file = path.join(dataDir, 'tandem.sqlite');
+    const before = sha256(await readFile(file));
+    await run(dataDir, 'docs');
+    await run(dataDir, 'history', 'from/backup');
+    await run(dataDir, 'export', 'from/backup', '--format', 'text');
+    await run(dataDir, 'verify', 'from/backup');
+    await run(dataDir, 'backup', path.join(dir, 'again.sqlite'));
+    expect(sha256(await readFile(file))).toBe(before);
+    expect(statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0).toBe(0);
+  });
+
+  it('exports, verifies and backs up a long document while the server keeps acknowledging a typist promptly', async () => {
+    const dataDir = path.join(dir, 'busy');
+    const written = await seedLongDocument(dataDir, 'long', 8_000);
+    const server = await start(dataDir);
+    const typist = await typeWithAcks(server.url, 'typing');
+    try {
+      await typist.acked(20); // warmed up
+      const cli = Promise.all([
+        run(dataDir, 'export', 'long', '--format', 'text', '--out', path.join(dir, 'long.txt')),
+        run(dataDir, 'verify', 'long'),
+        run(dataDir, 'backup', path.join(dir, 'busy.sqlite')),
+      ]);
+      const from = typist.latencies.length;
+      const [, verified] = await cli;
+      const during = typist.latencies.slice(from);
+      expect(statSync(path.join(dir, 'long.txt')).size).toBeGreaterThan(written);
+      expect(verified.stdout).toContain('ok: 8000 updates');
+      expect(documentsIn(path.join(dir, 'busy.sqlite'))).toEqual(
+        expect.arrayContaining([{ name: 'long', updates: 8_000 }, expect.objectContaining({ name: 'typing' })]),
+      );
+      // The server went on storing the typist's updates throughout, each acknowledged promptly.
+      expect(during.length).toBeGreaterThan(5);
+      console.log(`typist acks while the CLI ran: ${during.length}, worst ${Math.round(Math.max(...during))} ms`);
+      expect(Math.max(...during)).toBeLessThan(1_000);
+    } finally {
+      typist.stop();
+    }
+  });
 });
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Writes a document of `count` paragraph-sized updates straight into a store (no server running). */
+async function seedLongDocument(dataDir: string, doc: string, count: number): Promise<number> {
+  const store = openSqliteStore({ dataDir });
+  const ydoc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  ydoc.on('update', (u: Uint8Array) => updates.push(u));
+  const fragment = ydoc.getXmlFragment('prosemirror');
+  const line = 'All work and no play makes a long document. '.repeat(10);
+  for (let i = 0; i < count; i++) {
+    const para = new Y.XmlElement('paragraph');
+    para.insert(0, [new Y.XmlText(line)]);
+    fragment.insert(fragment.length, [para]);
+  }
+  for (let i = 0; i < updates.length; i += 1_000) {
+    await store.append([{ doc, entries: updates.slice(i, i + 1_000).map((update) => ({ update, author: 'seed', receivedAt: Date.now() })) }]);
+  }
+  await store.close();
+  return count * line.length;
+}
+
+/**
+ * A raw client on `doc` asking for stored-acks (?acks=1) that sends one update, waits for its ack,
+ * and sends the next, recording each round trip in ms.
+ */
+async function typeWithAcks(url: string, doc: string) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/${doc}?acks=1`);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const ydoc = new Y.Doc();
+  const latencies: number[] = [];
+  let stopped = false;
+  let sentAt = 0;
+  const sendNext = () => {
+    if (stopped) return;
+    sentAt = performance.now();
+    ydoc.getText('t').insert(0, 'k');
+  };
+  ydoc.on('update', (update: Uint8Array) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // sync
+    encoding.writeVarUint(e, 2); // update
+    encoding.writeVarUint8Array(e, update);
+    ws.send(encoding.toUint8Array(e));
+  });
+  ws.on('message', (data: Buffer) => {
+    if (data[0] !== 100) return; // a stored-ack
+    latencies.push(performance.now() - sentAt);
+    setTimeout(sendNext, 5);
+  });
+  sendNext();
+  return {
+    latencies,
+    acked: (n: number) => vi.waitFor(() => expect(latencies.length).toBeGreaterThanOrEqual(n), { timeout: 10_000 }),
+    stop: () => {
+      stopped = true;
+      ws.close();
+    },
+  };
+}
