@@ -45,6 +45,11 @@ const SETTINGS = {
     schema: z.enum(['full', 'normal']).default('full'),
     help: 'full: every commit flushed to disk before it counts (survives power loss); normal: survives a process crash only',
   },
+  minFreeDiskBytes: {
+    env: 'MIN_FREE_DISK_BYTES',
+    schema: int(0, 2 ** 50).default(512 * 1024 * 1024),
+    help: 'Refuse writes (WebSocket 4507, HTTP 507, /readyz 503) while the data directory\'s disk has less free space; 0 turns it off',
+  },
   authSecret: {
     env: 'AUTH_SECRET',
     schema: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -42,7 +42,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
 }
 
 async function serveFrom(config: Config, logger: Logger, options: StartOptions, unlock: () => void): Promise<RunningServer> {
-  const storeOptions: SqliteStoreOptions = { dataDir: config.dataDir, synchronous: config.sqliteSync, openForSync: options.openForSync };
+  const storeOptions: SqliteStoreOptions = {
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSync,
+    minFreeBytes: config.minFreeDiskBytes,
+    openForSync: options.openForSync,
+  };
   const store = openSqliteStore(storeOptions);
   const dbFile = sqliteStorePath(storeOptions);
   const metrics = createMetrics({

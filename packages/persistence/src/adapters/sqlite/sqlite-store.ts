@@ -18,6 +18,7 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
@@ -35,6 +36,11 @@ export interface SqliteStoreOptions {
    * no schema changes, no writes, never a write lock the server would wait for.
    */
   readonly readOnly?: boolean;
+  /**
+   * Writes that grow the store are refused (code `insufficient-storage`) while the data directory's
+   * filesystem has less free space than this many bytes; 0 or unset turns the floor off.
+   */
+  readonly minFreeBytes?: number;
   /** How the WAL is opened for flushing; tests pass one whose flush fails, as a failing disk's would. */
   readonly openForSync?: OpenForSync;
 }
@@ -80,7 +86,7 @@ export function sqliteStorePath(options: SqliteStoreOptions): string {
 
 export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   const file = sqliteStorePath(options);
-  if (options.readOnly === true) return new SqliteStore(openReadOnly(file), file, undefined);
+  if (options.readOnly === true) return new SqliteStore(openReadOnly(file), file, undefined, new FreeSpace(options.dataDir, 0));
   let db: Database.Database;
   try {
     mkdirSync(options.dataDir, { recursive: true });
@@ -90,13 +96,16 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    checkSchemaVersion(db);
+    // CREATE … IF NOT EXISTS writes nothing when the schema is there, and the version is written only
+    // when it changes: a store on a full disk still opens, to serve what it holds.
+    const version = checkSchemaVersion(db);
     db.exec(SCHEMA_SQL);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
-  return new SqliteStore(db, file, options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync));
+  const wal = options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync);
+  return new SqliteStore(db, file, wal, new FreeSpace(options.dataDir, options.minFreeBytes ?? 0));
 }
 
 function openReadOnly(file: string): Database.Database {
@@ -152,6 +161,7 @@ class SqliteStore implements DocumentStore {
     private readonly file: string,
     /** Flushes committed writes to disk; undefined with synchronous `normal`. */
     private readonly wal: WalSync | undefined,
+    private readonly space: FreeSpace,
   ) {
     this.stmt = {
       docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
@@ -337,7 +347,7 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     if (row === undefined) return false;
-    const deleted = this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0);
+    const deleted = this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0, false);
     await this.flushed(doc);
     return deleted;
   }
@@ -357,21 +367,31 @@ class SqliteStore implements DocumentStore {
         this.stmt.deleteCheckpoints.run(row.id, fromSeq, toSeq);
         this.stmt.shrinkDoc.run(before.n - 1, (before.bytes ?? 0) - merged.update.byteLength, row.id);
       })(),
+      false, // compaction frees space: it runs below the floor too
     );
     await this.flushed(doc);
   }
 
-  private write<T>(doc: string | undefined, what: string, run: () => T): T {
+  /** Runs a write; `grows` writes (all but deletions) are refused below the free-disk floor. */
+  private write<T>(doc: string | undefined, what: string, run: () => T, grows = true): T {
     if (this.db.readonly) throw new PersistenceError('write-failed', `${what} refused: ${this.file} is open read-only`, doc);
     if (this.failure !== undefined) {
       throw new PersistenceError('write-failed', `${what} refused: ${this.failureReason()}`, doc);
     }
+    const shortfall = grows ? this.space.shortfall : undefined;
+    if (shortfall !== undefined) throw new PersistenceError('insufficient-storage', `${what} refused: ${shortfall}`, doc);
     try {
       return run();
     } catch (cause) {
-      // An I/O error inside SQLite (not a full disk, not a constraint) is a disk that misbehaves:
-      // treated like a failed flush.
-      if (String((cause as { code?: unknown }).code).startsWith('SQLITE_IOERR')) this.failure ??= cause;
+      const code = String((cause as { code?: unknown }).code);
+      if (code === 'SQLITE_FULL') {
+        // The disk filled up before the floor was seen: the transaction was rolled back, nothing
+        // acknowledged is touched. Read free space again so /readyz and later writes know.
+        void this.space.check();
+        throw new PersistenceError('insufficient-storage', `${what} failed: the disk is full`, doc, { cause });
+      }
+      // An I/O error inside SQLite is a disk that misbehaves: treated like a failed flush.
+      if (code.startsWith('SQLITE_IOERR')) this.failure ??= cause;
       throw new PersistenceError('write-failed', `${what} failed: ${(cause as Error).message}`, doc, { cause });
     }
   }
@@ -394,6 +414,8 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen();
     try {
       if (this.failure !== undefined) throw new Error(this.failureReason());
+      const shortfall = this.space.shortfall;
+      if (shortfall !== undefined) throw new Error(`writes are refused: ${shortfall}`);
       this.stmt.health.get();
       if (this.db.readonly) throw new Error('database is read-only');
     } catch (cause) {
@@ -404,6 +426,7 @@ class SqliteStore implements DocumentStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.space.stop();
     await this.wal?.close();
     this.db.close();
   }
