@@ -28,7 +28,8 @@ export const DATA_USAGE = `Usage: tandem docs                                   
        tandem compact <doc> [--keep-days 30] [--every hour|day] [--dry-run]
                                                         keep every update for N days, then one version per hour/day
        tandem backup <file>                             copy the whole store (full history)
-       tandem restore <file> [--force]                  replace the store with a backup
+       tandem restore <file> [--force]                  replace the store with a backup (server stopped;
+                                                        the old store is kept as tandem.sqlite.before-restore)
 All take --data-dir DIR (default: DATA_DIR or ./data).`;
 
 export interface Io {
