@@ -1,3 +1,4 @@
+import { chownSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,5 +69,17 @@ describe('SQLite backup and restore beside a live store', () => {
     const kept = new Database(path.join(dataDir, 'tandem.sqlite.before-restore'), { readonly: true });
     expect(kept.prepare('SELECT name, update_count AS n FROM documents').all()).toEqual([{ name: 'live', n: 2 }]);
     kept.close();
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('run as root, leaves the restored store to the old store\'s owner', async () => {
+    const store = openSqliteStore({ dataDir });
+    await store.append([{ doc: 'live', entries: [entry(1)] }]);
+    await store.close();
+    const file = path.join(dir, 'backup.sqlite');
+    await backupSqliteStore({ dataDir }, file);
+    const db = path.join(dataDir, 'tandem.sqlite');
+    chownSync(db, 65534, 65534);
+    restoreSqliteStore({ dataDir }, file, { force: true });
+    expect(statSync(db)).toMatchObject({ uid: 65534, gid: 65534 });
   });
 });

@@ -1,7 +1,8 @@
 // Backing up and restoring the embedded store: the whole database (every update of every document,
 // checkpoints and named versions), copied consistently even while a server is writing to it.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PersistenceError } from '../../errors.js';
 import { SCHEMA_VERSION } from './schema.js';
@@ -32,6 +33,7 @@ export async function backupSqliteStore(options: SqliteStoreOptions, file: strin
         return PAGES_PER_STEP;
       },
     });
+    fsyncFile(path.dirname(path.resolve(file)));
   } catch (cause) {
     rmSync(file, { force: true });
     throw new PersistenceError('write-failed', `Backup to ${file} failed: ${(cause as Error).message}`, undefined, { cause });
@@ -61,6 +63,9 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
   }
   mkdirSync(options.dataDir, { recursive: true });
   let keptAs: string | undefined;
+  // The restored store belongs to whoever owned the old one (a restore run as root must not leave the
+  // server's user a database it cannot write).
+  const owner = hasStore ? statSync(target) : undefined;
   if (hasStore || existsSync(`${target}-wal`)) {
     if (hasStore) settle(target);
     keptAs = freeName(`${target}.before-restore`);
@@ -74,6 +79,7 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
   try {
     // VACUUM INTO writes a clean, compact copy in one step; it becomes the store only once on disk.
     source.prepare('VACUUM INTO ?').run(partial);
+    if (owner !== undefined && process.getuid?.() === 0) chownSync(partial, owner.uid, owner.gid);
     fsyncFile(partial);
     renameSync(partial, target);
     fsyncFile(options.dataDir);
