@@ -52,6 +52,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     maxDocBytes: config.maxDocBytes,
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionsPerUser: config.maxConnectionsPerUser,
+    presence: {
+      maxStatesPerConnection: config.maxAwarenessStatesPerConnection,
+      maxStateBytes: config.maxAwarenessStateBytes,
+      maxStatesPerDoc: config.maxAwarenessStatesPerDoc ?? config.maxConnectionsPerDoc,
+    },
     limits: {
       maxMessageBytes: config.maxMessageBytes,
       messagesPerSecond: config.rateLimitMessages,
