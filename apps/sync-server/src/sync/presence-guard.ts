@@ -97,16 +97,19 @@ export class PresenceGuard {
         // else: a stock client echoing a state it received; it changes nothing.
       } else if (!entry.removal && entry.id !== this.deps.awareness.clientID) {
         if ((this.owned.get(owner)?.size ?? 0) >= this.deps.limits.maxStatesPerConnection) {
-          this.deps.events.limitHit('awareness-states-per-connection');
+          this.overLimit(owner, 'awareness-states-per-connection');
         } else if (this.owners.size >= this.deps.limits.maxStatesPerDoc) {
-          this.deps.events.limitHit('awareness-states-per-doc');
+          this.overLimit(owner, 'awareness-states-per-doc');
         } else {
           this.claim(owner, entry, accepted, claimed);
         }
       }
       // A removal of an id nobody holds has nothing to remove.
     }
-    if (notOwner > 0) this.dropped(owner, notOwner);
+    if (notOwner > 0) {
+      this.deps.events.awarenessStatesDropped(this.deps.doc, 'not-owner', notOwner);
+      this.warnOnce(owner, 'awareness-not-owner', 'dropped awareness states for client ids another connection holds');
+    }
     if (accepted.length === 0) return;
     awarenessProtocol.applyAwarenessUpdate(this.deps.awareness, encode(accepted), owner);
     // A claim the Awareness did not take (an initial clock of 0 is never applied) owns nothing.
@@ -170,11 +173,16 @@ export class PresenceGuard {
     return clock < entry.clock || (clock === entry.clock && entry.removal && awareness.states.has(entry.id));
   }
 
-  private dropped(owner: PresenceOwner, count: number): void {
-    this.deps.events.awarenessStatesDropped(this.deps.doc, 'not-owner', count);
+  private overLimit(owner: PresenceOwner, kind: 'awareness-states-per-connection' | 'awareness-states-per-doc'): void {
+    this.deps.events.limitHit(kind);
+    this.warnOnce(owner, kind, `dropped awareness states past the limit (${kind})`);
+  }
+
+  /** One log line per connection: a client that keeps trying would otherwise fill the log. */
+  private warnOnce(owner: PresenceOwner, event: string, message: string): void {
     if (this.warned.has(owner)) return;
     this.warned.add(owner);
-    owner.log.warn({ event: 'awareness-not-owner', count }, 'dropped awareness states for client ids another connection holds');
+    owner.log.warn({ event }, `${message}; further drops of this connection are only counted`);
   }
 
   /** Decodes and checks every entry; throws before anything is applied. */
