@@ -86,8 +86,28 @@ const SETTINGS = {
   },
   maxConnectionsPerIp: {
     env: 'MAX_CONNECTIONS_PER_IP',
-    schema: int(1, 1_000_000).default(200),
-    help: 'Connections one client address may have at once',
+    schema: int(1, 1_000_000).default(1000),
+    help: 'Connections one client address may have at once without a token (behind a proxy or NAT, many people share one)',
+  },
+  maxConnectionsPerUser: {
+    env: 'MAX_CONNECTIONS_PER_USER',
+    schema: int(1, 1_000_000).default(100),
+    help: 'Connections one signed-in user (token sub) may have at once, from any address; these do not count per address',
+  },
+  maxAwarenessStatesPerConnection: {
+    env: 'MAX_AWARENESS_STATES_PER_CONNECTION',
+    schema: int(1, 1000).default(4),
+    help: 'Presence (awareness) client ids one connection may hold; a stock client uses one',
+  },
+  maxAwarenessStateBytes: {
+    env: 'MAX_AWARENESS_STATE_BYTES',
+    schema: int(256, 1024 * 1024).default(8 * 1024),
+    help: 'Largest presence state (its JSON); a larger one closes the connection with 4413',
+  },
+  maxAwarenessStatesPerDoc: {
+    env: 'MAX_AWARENESS_STATES_PER_DOC',
+    schema: int(1, 1_000_000).optional(),
+    help: 'Presence states one document may hold (default: MAX_CONNECTIONS_PER_DOC)',
   },
   maxBufferedBytes: {
     env: 'MAX_BUFFERED_BYTES',

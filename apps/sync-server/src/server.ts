@@ -88,6 +88,12 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     maxDocBytes: config.maxDocBytes,
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionsPerUser: config.maxConnectionsPerUser,
+    presence: {
+      maxStatesPerConnection: config.maxAwarenessStatesPerConnection,
+      maxStateBytes: config.maxAwarenessStateBytes,
+      maxStatesPerDoc: config.maxAwarenessStatesPerDoc ?? config.maxConnectionsPerDoc,
+    },
     limits: {
       maxMessageBytes: config.maxMessageBytes,
       messagesPerSecond: config.rateLimitMessages,

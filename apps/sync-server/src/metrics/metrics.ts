@@ -33,6 +33,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const checkpoints = new Counter(opts('checkpoints_written_total', 'Checkpoints of merged document state written'));
   const errors = new Counter(opts('errors_total', 'Errors by kind', ['kind']));
   const viewerDropped = new Counter(opts('viewer_updates_dropped_total', 'Updates sent by read-only viewers and dropped'));
+  const awarenessDropped = new Counter(
+    opts('awareness_states_dropped_total', 'Awareness (presence) states dropped: for a client id another connection holds', ['reason']),
+  );
   const limits = new Counter(opts('limits_hit_total', 'Requests refused by a configured limit', ['kind']));
   const persistLatency = new Histogram({
     ...opts('persist_duration_seconds', 'Time to durably write one group-commit batch'),
@@ -78,6 +81,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     updateBroadcast: (_doc, recipients) => broadcast.inc(recipients),
     checkpointWritten: () => checkpoints.inc(),
     viewerUpdateDropped: () => viewerDropped.inc(),
+    awarenessStatesDropped: (_doc, reason, count) => awarenessDropped.inc({ reason }, count),
     limitHit: (kind) => limits.inc({ kind }),
     error: (kind) => errors.inc({ kind }),
   };

@@ -56,6 +56,9 @@ describe('bad input closes only the offending connection', () => {
     ['a length past the end of the frame', frame(uint(0), uint(2), raw(0xff, 0x01, 1, 2))],
     ['an empty frame', new Uint8Array(0)],
     ['a malformed awareness update', frame(uint(1), bytes(new Uint8Array([1, 5, 1, 3, 0x7b])))],
+    ['an awareness state that is not an object', frame(uint(1), bytes(new Uint8Array([1, 5, 1, 1, 0x37])))],
+    ['an awareness update with bytes after its entries', frame(uint(1), bytes(new Uint8Array([1, 5, 1, 2, 0x7b, 0x7d, 9])))],
+    ['an awareness update cut off mid-entry', frame(uint(1), bytes(new Uint8Array([2, 5, 1, 2, 0x7b, 0x7d, 6])))],
     ['a malformed state vector', frame(uint(0), uint(0), bytes(new Uint8Array([5, 0x80])))],
   ])('closes with 4400 on %s and logs it', async (_what, data) => {
     const ws = await openRawSocket(server.url, 'target');

@@ -38,8 +38,6 @@ export interface ConnectionOptions {
   readonly limits: ConnectionLimits;
 }
 
-const EMPTY_IDS: ReadonlySet<number> = new Set();
-
 const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'slow-consumer', 'insufficient-storage']);
 
 // setTimeout cannot wait longer than this; longer token lifetimes re-arm the timer.
@@ -53,8 +51,6 @@ export class Connection {
   readonly ip: string;
   readonly closed: Promise<void>;
   private connId: string | undefined;
-  /** Awareness client ids announced over this connection, removed when it closes. */
-  private awarenessClients: Set<number> | undefined;
   private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
   private queued: ClientMessage[] | undefined;
@@ -102,19 +98,6 @@ export class Connection {
   /** Identity recorded with every update this connection stores: the token's user, else the connection. */
   get author(): string {
     return this.principal === LOCAL_PRINCIPAL ? this.id : this.principal.userId;
-  }
-
-  /** Records awareness client ids this connection added, updated or removed. */
-  trackAwareness(added: readonly number[], updated: readonly number[], removed: readonly number[]): void {
-    const ids = (this.awarenessClients ??= new Set());
-    for (const id of added) ids.add(id);
-    for (const id of updated) ids.add(id);
-    for (const id of removed) ids.delete(id);
-  }
-
-  /** Awareness client ids announced over this connection and not removed since. */
-  get awarenessIds(): ReadonlySet<number> {
-    return this.awarenessClients ?? EMPTY_IDS;
   }
 
   /** This connection's logger, made on first use: most connections never log, and a child costs memory. */
@@ -205,7 +188,9 @@ export class Connection {
     this.failed = true;
     const level = error.status >= 500 && error.code !== 'slow-consumer' ? 'error' : 'warn';
     this.log[level]({ event: 'connection-failed', code: error.code, closeCode: error.closeCode, err: error }, error.message);
-    if (LIMIT_CODES.has(error.code)) this.events.limitHit(error.code);
+    // A limit may name itself more precisely than its code (`too-large` of a message, a document, a presence state).
+    const limit = typeof error.context.limit === 'string' ? error.context.limit : error.code;
+    if (LIMIT_CODES.has(error.code)) this.events.limitHit(limit);
     else this.events.error(error.code);
     this.close(error.closeCode, closeReason(error));
   }

@@ -13,6 +13,8 @@ export interface SyncEvents {
   updateBroadcast(doc: string, recipients: number): void;
   checkpointWritten(doc: string, seq: number, bytes: number): void;
   viewerUpdateDropped(doc: string): void;
+  /** Awareness entries dropped because another connection holds their client id. */
+  awarenessStatesDropped(doc: string, reason: 'not-owner', count: number): void;
   /** A configured limit refused something (message size, rate, connections, document size, slow consumer). */
   limitHit(kind: string): void;
   error(kind: string): void;

@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
 import { closed, connectClient, openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
@@ -79,6 +80,28 @@ describe('limits', () => {
     expect(await limitsHit(server, 'connections-per-ip')).toBeGreaterThanOrEqual(1);
     b.close();
     c.close();
+  });
+
+  it('counts authenticated connections per user (MAX_CONNECTIONS_PER_USER) instead of per address', async () => {
+    const secret = 'test-secret-that-is-long-enough-0123456789';
+    server = await startTestServer({ AUTH_SECRET: secret, MAX_CONNECTIONS_PER_USER: '2', MAX_CONNECTIONS_PER_IP: '1' });
+    const as = async (userId: string) => `d?token=${await mintToken(secret, { userId, docs: ['*'], role: 'editor' })}`;
+    // Everyone here shares one address, as behind a reverse proxy or a NAT.
+    const alice = [await openRawSocket(server.url, await as('alice')), await openRawSocket(server.url, await as('alice'))];
+    expect(await refusedWith(server.url, await as('alice'))).toBe('HTTP 429');
+    const bob = await openRawSocket(server.url, await as('bob'));
+    expect(await limitsHit(server, 'connections-per-user')).toBe(1);
+    expect(await limitsHit(server, 'connections-per-ip')).toBe(0);
+    const closing = closed(alice[0]!);
+    alice[0]!.close();
+    await closing;
+    await expect.poll(async () => refusedWith(server.url, await as('alice'))).toBe(101);
+    for (const ws of [...alice, bob]) ws.close();
+  });
+
+  it('defaults to 1000 connections per address without a token and 100 per user with one', async () => {
+    server = await startTestServer();
+    expect(server.config).toMatchObject({ maxConnectionsPerIp: 1000, maxConnectionsPerUser: 100 });
   });
 
   it('drops a client that stops reading once its send buffer passes MAX_BUFFERED_BYTES', async () => {

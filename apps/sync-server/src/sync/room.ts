@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { storageError, TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { SyncEvents } from './events.js';
+import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { UpdateGate } from './update-gate.js';
 import { prepareBroadcast } from './ws-frame.js';
@@ -36,6 +37,8 @@ export interface RoomDeps {
   readonly maxBroadcastDelayMs: number;
   /** Largest stored size (bytes of the update log) the document may grow to. */
   readonly maxDocBytes: number;
+  /** How many awareness states a connection and the document may hold, and how large each may be. */
+  readonly presence: PresenceLimits;
   /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
   readonly onBroken: (room: Room) => void;
 }
@@ -69,11 +72,13 @@ export class Room implements ConnectionHandler {
   holds = 0;
   private readonly logger: Logger;
   private readonly gate: UpdateGate;
+  private readonly presence: PresenceGuard;
 
   private constructor(private readonly deps: RoomDeps) {
     this.logger = deps.logger.child({ doc: deps.name });
     this.gate = new UpdateGate(this.doc, deps.name);
     this.awareness.setLocalState(null);
+    this.presence = new PresenceGuard({ doc: deps.name, awareness: this.awareness, limits: deps.presence, events: deps.events });
     this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
     this.awareness.on('update', (change: AwarenessChange, origin: TxOrigin) => this.broadcastAwareness(change, origin));
   }
@@ -124,9 +129,7 @@ export class Room implements ConnectionHandler {
 
   leave(conn: Connection): void {
     this.connections.delete(conn);
-    if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], 'leave' satisfies TxOrigin);
-    }
+    this.presence.release(conn, 'leave' satisfies TxOrigin);
     if (this.connections.size === 0) this.gate.release();
   }
 
@@ -152,10 +155,15 @@ export class Room implements ConnectionHandler {
         conn.acknowledgeWhen(this.admitThenPersist(conn, message.update));
         return;
       case 'awareness':
+        // Only what this connection may change gets through (see PresenceGuard).
         try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, conn);
+          this.presence.receive(conn, message.update);
         } catch (cause) {
-          conn.fail(new TandemError('bad-message', 'Malformed awareness update', { doc: this.name }, { cause }));
+          conn.fail(
+            cause instanceof TandemError
+              ? cause
+              : new TandemError('bad-message', 'Malformed awareness update', { doc: this.name }, { cause }),
+          );
         }
         return;
       case 'query-awareness':
@@ -349,7 +357,6 @@ export class Room implements ConnectionHandler {
    * changed in the turn goes out in one message, encoded once, instead of one message per change.
    */
   private broadcastAwareness({ added, updated, removed }: AwarenessChange, origin: TxOrigin): void {
-    if (origin instanceof Connection) origin.trackAwareness(added, updated, removed);
     if (added.length + updated.length + removed.length === 0) return;
     const first = this.awarenessDirty.size === 0;
     for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessDirty.add(id);
@@ -367,6 +374,7 @@ export class Room implements ConnectionHandler {
     if (this.destroyed || ids.length === 0) return;
     const broadcast = prepareBroadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
     for (const conn of this.connections) if (conn !== skip) conn.sendBroadcast(broadcast);
+    this.presence.trimRemembered();
   }
 
   private markBroken(error: TandemError): void {

@@ -60,6 +60,8 @@ describe('room registry lifecycle', () => {
       maxDocBytes: 1 << 20,
       maxConnectionsPerDoc: 100,
       maxConnectionsPerIp: 100,
+      maxConnectionsPerUser: 100,
+      presence: { maxStatesPerConnection: 4, maxStateBytes: 8192, maxStatesPerDoc: 100 },
       limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
     });
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });

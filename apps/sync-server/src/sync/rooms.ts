@@ -4,10 +4,12 @@
 import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
 import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { SyncEvents } from './events.js';
+import type { PresenceLimits } from './presence-guard.js';
 import { Room } from './room.js';
 
 export interface RoomRegistryDeps {
@@ -20,8 +22,20 @@ export interface RoomRegistryDeps {
   readonly unloadDelayMs: number;
   readonly maxDocBytes: number;
   readonly maxConnectionsPerDoc: number;
+  /** Connections one address may have at once; counts only connections without a token. */
   readonly maxConnectionsPerIp: number;
+  /** Connections one signed-in user (a token's `sub`) may have at once, from any address. */
+  readonly maxConnectionsPerUser: number;
   readonly limits: ConnectionLimits;
+  readonly presence: PresenceLimits;
+}
+
+/** What a connection counts against besides its document: its user when it has a token, else its address. */
+interface Quota {
+  readonly counts: Map<string, number>;
+  readonly key: string;
+  readonly max: number;
+  readonly kind: 'connections-per-user' | 'connections-per-ip';
 }
 
 interface Entry {
@@ -35,6 +49,7 @@ export class RoomRegistry {
   private readonly connections = new Set<Connection>();
   private readonly perDoc = new Map<string, number>();
   private readonly perIp = new Map<string, number>();
+  private readonly perUser = new Map<string, number>();
   /** Broken rooms whose writes are still finishing; their document is loaded again only after. */
   private readonly draining = new Map<string, Promise<void>>();
   private shuttingDown = false;
@@ -54,16 +69,32 @@ export class RoomRegistry {
     return this.entries.get(doc)?.room;
   }
 
-  /** Throws TandemError('too-many-connections') if `doc` or `ip` has no room for another connection. */
-  admit(doc: string, ip: string): void {
+  /**
+   * Throws TandemError('too-many-connections') if `doc`, or the user of `principal` (its address
+   * `ip` without a token), has no room for another connection.
+   */
+  admit(doc: string, principal: Principal, ip: string): void {
     if ((this.perDoc.get(doc) ?? 0) >= this.deps.maxConnectionsPerDoc) {
       this.deps.events.limitHit('connections-per-doc');
       throw new TandemError('too-many-connections', `Document has ${this.deps.maxConnectionsPerDoc} connections already`, { doc });
     }
-    if ((this.perIp.get(ip) ?? 0) >= this.deps.maxConnectionsPerIp) {
-      this.deps.events.limitHit('connections-per-ip');
-      throw new TandemError('too-many-connections', `Address has ${this.deps.maxConnectionsPerIp} connections already`, { ip });
+    const quota = this.quota(principal, ip);
+    if ((quota.counts.get(quota.key) ?? 0) >= quota.max) {
+      this.deps.events.limitHit(quota.kind);
+      const [who, context] = quota.kind === 'connections-per-user' ? ['User', { user: quota.key }] : ['Address', { ip: quota.key }];
+      throw new TandemError('too-many-connections', `${who} has ${quota.max} connections already`, { doc, ...context });
     }
+  }
+
+  /**
+   * Behind a reverse proxy or a NAT many people share one address, so a signed-in connection counts
+   * against its user, wherever it comes from; only connections without a token (authentication
+   * off) count against their address.
+   */
+  private quota(principal: Principal, ip: string): Quota {
+    return principal === LOCAL_PRINCIPAL
+      ? { counts: this.perIp, key: ip, max: this.deps.maxConnectionsPerIp, kind: 'connections-per-ip' }
+      : { counts: this.perUser, key: principal.userId, max: this.deps.maxConnectionsPerUser, kind: 'connections-per-user' };
   }
 
   /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */
@@ -76,8 +107,9 @@ export class RoomRegistry {
       return conn;
     }
     this.connections.add(conn);
+    const quota = this.quota(conn.principal, conn.ip);
     bump(this.perDoc, doc, 1);
-    bump(this.perIp, conn.ip, 1);
+    bump(quota.counts, quota.key, 1);
     this.deps.events.connectionOpened();
     if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-opened' }, 'connection opened');
     let room: Room | undefined;
@@ -90,7 +122,7 @@ export class RoomRegistry {
     void conn.closed.then(() => {
       this.connections.delete(conn);
       bump(this.perDoc, doc, -1);
-      bump(this.perIp, conn.ip, -1);
+      bump(quota.counts, quota.key, -1);
       this.deps.events.connectionClosed();
       if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-closed' }, 'connection closed');
       leave();
@@ -137,6 +169,7 @@ export class RoomRegistry {
       checkpointEvery: this.deps.checkpointEvery,
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
       maxDocBytes: this.deps.maxDocBytes,
+      presence: this.deps.presence,
       onBroken: (room) => this.drop(room),
     });
     // Loading while a broken predecessor still writes would read a log that is about to grow.

@@ -38,7 +38,7 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate, config }: Sync
     const principal = await authenticate(c);
     authorizeDoc(principal, doc);
     const ip = incoming.socket.remoteAddress ?? 'unknown';
-    rooms.admit(doc, ip);
+    rooms.admit(doc, principal, ip);
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
     (c.env as UpgradeEnv).admitted = { doc, principal, ip, acks: c.req.query('acks') === '1' };
     return c.body(null, 204);

@@ -14,13 +14,18 @@ export interface TestClient {
 }
 
 /** `httpUrl` is the server's http://host:port. */
-export function connectClient(httpUrl: string, docName: string, options: { connect?: boolean } = {}): TestClient {
+export function connectClient(
+  httpUrl: string,
+  docName: string,
+  options: { connect?: boolean; params?: Record<string, string> } = {},
+): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`${httpUrl.replace(/^http/, 'ws')}/ws`, encodeURIComponent(docName), doc, {
     // The `ws` WebSocket class is API-compatible with the browser's, which is what the provider expects.
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: options.connect ?? true,
+    params: options.params ?? {},
   });
   return {
     doc,

@@ -1,0 +1,235 @@
+// Who may speak for each awareness (presence) client id of one document, and how much presence each
+// connection and the document may hold. Every awareness message from a client passes through here,
+// entry by entry, before anything of it reaches the room's Awareness.
+
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { TandemError } from '../errors.js';
+import type { SyncEvents } from './events.js';
+import { encodeAwareness } from './protocol.js';
+
+export interface PresenceLimits {
+  /** Client ids one connection may hold a state for at once. */
+  readonly maxStatesPerConnection: number;
+  /** Largest state (its JSON, in UTF-8 bytes); a larger one closes the connection. */
+  readonly maxStateBytes: number;
+  /** States one document may hold at once. */
+  readonly maxStatesPerDoc: number;
+}
+
+/** The side of a connection the guard needs. */
+export interface PresenceOwner {
+  readonly principal: Principal;
+  readonly log: Logger;
+  send(data: Uint8Array): void;
+}
+
+export interface PresenceGuardDeps {
+  readonly doc: string;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly limits: PresenceLimits;
+  readonly events: SyncEvents;
+}
+
+interface Entry {
+  readonly id: number;
+  readonly clock: number;
+  /** The state's JSON as sent, re-encoded unchanged when accepted. */
+  readonly json: Uint8Array;
+  readonly removal: boolean;
+}
+
+interface Claim extends Entry {
+  /** Sent with a clock above the one the document last sent for this id. */
+  readonly advanced: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The connection that announced a client id owns it while the id has a state: updates and removals
+ * for it from any other connection are dropped and counted. Ownership ends when the state does (its
+ * owner removes it, it times out after 30 s without renewal, or its owner's connection closes); the
+ * next connection to announce the id then takes it, as a stock client does when it reconnects with
+ * the same id. A connection of the same signed-in user takes an id over at once, so a reconnect is
+ * not shadowed by its own half-open predecessor.
+ *
+ * Clocks: every client keeps the last clock it saw for an id, also after the state was removed, and
+ * ignores a state that is not newer. A stock client that reconnects announces itself with the clock
+ * it had, so a claim at or below the clock the document last sent for that id goes out one above it,
+ * and the claimer is told, so that its own next update is newer still.
+ */
+export class PresenceGuard {
+  private readonly owners = new Map<number, PresenceOwner>();
+  private readonly owned = new Map<PresenceOwner, Set<number>>();
+  private readonly warned = new WeakSet<PresenceOwner>();
+
+  constructor(private readonly deps: PresenceGuardDeps) {
+    // However a state ends (removed by its owner, timed out, its owner gone), its id is free again.
+    deps.awareness.on('update', ({ removed }: { removed: number[] }) => {
+      for (const id of removed) this.disown(id);
+    });
+  }
+
+  /**
+   * Applies what `owner` may change of an awareness update, with `owner` as the origin. Throws
+   * TandemError ('bad-message' for anything malformed, 'too-large' for an oversized state) before
+   * applying anything.
+   */
+  receive(owner: PresenceOwner, update: Uint8Array): void {
+    const accepted: Entry[] = [];
+    const claimed: Claim[] = [];
+    let notOwner = 0;
+    for (const entry of this.decode(update)) {
+      const holder = this.owners.get(entry.id);
+      if (holder === owner) {
+        accepted.push(entry);
+      } else if (holder !== undefined) {
+        if (!entry.removal && sameUser(holder, owner)) {
+          this.disown(entry.id);
+          this.claim(owner, entry, accepted, claimed);
+        } else if (this.wouldChange(entry)) {
+          notOwner += 1;
+        }
+        // else: a stock client echoing a state it received; it changes nothing.
+      } else if (!entry.removal && entry.id !== this.deps.awareness.clientID) {
+        if ((this.owned.get(owner)?.size ?? 0) >= this.deps.limits.maxStatesPerConnection) {
+          this.overLimit(owner, 'awareness-states-per-connection');
+        } else if (this.owners.size >= this.deps.limits.maxStatesPerDoc) {
+          this.overLimit(owner, 'awareness-states-per-doc');
+        } else {
+          this.claim(owner, entry, accepted, claimed);
+        }
+      }
+      // A removal of an id nobody holds has nothing to remove.
+    }
+    if (notOwner > 0) {
+      this.deps.events.awarenessStatesDropped(this.deps.doc, 'not-owner', notOwner);
+      this.warnOnce(owner, 'awareness-not-owner', 'dropped awareness states for client ids another connection holds');
+    }
+    if (accepted.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.deps.awareness, encode(accepted), owner);
+    // A claim the Awareness did not take (an initial clock of 0 is never applied) owns nothing.
+    for (const { id } of claimed) if (!this.deps.awareness.states.has(id)) this.disown(id);
+    const advanced = claimed.filter((entry) => entry.advanced && this.owners.get(entry.id) === owner);
+    if (advanced.length > 0) owner.send(encodeAwareness(encode(advanced)));
+  }
+
+  /** Removes every state `owner` holds, with `origin`; called when its connection closes. */
+  release(owner: PresenceOwner, origin: unknown): void {
+    const ids = this.owned.get(owner);
+    if (ids === undefined) return;
+    this.owned.delete(owner);
+    for (const id of ids) this.owners.delete(id);
+    awarenessProtocol.removeAwarenessStates(this.deps.awareness, [...ids], origin);
+  }
+
+  /**
+   * Bounds the clocks remembered for ids whose state is gone (y-protocols keeps one per client id
+   * ever seen): at most as many as the document may hold states, the oldest forgotten first. Called
+   * after a broadcast, when no removal waits to be sent with its clock.
+   */
+  trimRemembered(): void {
+    const { awareness } = this.deps;
+    const own = awareness.meta.has(awareness.clientID) && !awareness.states.has(awareness.clientID) ? 1 : 0;
+    let excess = awareness.meta.size - awareness.states.size - own - this.deps.limits.maxStatesPerDoc;
+    if (excess <= 0) return;
+    for (const id of awareness.meta.keys()) {
+      if (excess <= 0) break;
+      if (awareness.states.has(id) || this.owners.has(id) || id === awareness.clientID) continue;
+      awareness.meta.delete(id);
+      excess -= 1;
+    }
+  }
+
+  private claim(owner: PresenceOwner, entry: Entry, accepted: Entry[], claimed: Claim[]): void {
+    const remembered = this.deps.awareness.meta.get(entry.id)?.clock;
+    const advanced = remembered !== undefined && entry.clock <= remembered;
+    const taken: Claim = advanced ? { ...entry, clock: remembered + 1, advanced } : { ...entry, advanced };
+    this.owners.set(entry.id, owner);
+    let ids = this.owned.get(owner);
+    if (ids === undefined) this.owned.set(owner, (ids = new Set()));
+    ids.add(entry.id);
+    accepted.push(taken);
+    claimed.push(taken);
+  }
+
+  private disown(id: number): void {
+    const owner = this.owners.get(id);
+    if (owner === undefined) return;
+    this.owners.delete(id);
+    const ids = this.owned.get(owner);
+    ids?.delete(id);
+    if (ids?.size === 0) this.owned.delete(owner);
+  }
+
+  /** Whether the Awareness would apply `entry` (the rule of y-protocols' applyAwarenessUpdate). */
+  private wouldChange(entry: Entry): boolean {
+    const { awareness } = this.deps;
+    const clock = awareness.meta.get(entry.id)?.clock ?? 0;
+    return clock < entry.clock || (clock === entry.clock && entry.removal && awareness.states.has(entry.id));
+  }
+
+  private overLimit(owner: PresenceOwner, kind: 'awareness-states-per-connection' | 'awareness-states-per-doc'): void {
+    this.deps.events.limitHit(kind);
+    this.warnOnce(owner, kind, `dropped awareness states past the limit (${kind})`);
+  }
+
+  /** One log line per connection: a client that keeps trying would otherwise fill the log. */
+  private warnOnce(owner: PresenceOwner, event: string, message: string): void {
+    if (this.warned.has(owner)) return;
+    this.warned.add(owner);
+    owner.log.warn({ event }, `${message}; further drops of this connection are only counted`);
+  }
+
+  /** Decodes and checks every entry; throws before anything is applied. */
+  private decode(update: Uint8Array): Entry[] {
+    const { maxStateBytes } = this.deps.limits;
+    const entries: Entry[] = [];
+    try {
+      const decoder = decoding.createDecoder(update);
+      const count = decoding.readVarUint(decoder);
+      for (let i = 0; i < count; i++) {
+        const id = decoding.readVarUint(decoder);
+        const clock = decoding.readVarUint(decoder);
+        const length = decoding.readVarUint(decoder);
+        if (length > update.byteLength - decoder.pos) throw new Error('state runs past the end of the message');
+        if (length > maxStateBytes) {
+          throw new TandemError(
+            'too-large',
+            `An awareness state of ${length} bytes exceeds the limit of ${maxStateBytes}`,
+            { limit: 'awareness-state-bytes' },
+          );
+        }
+        const json = decoding.readUint8Array(decoder, length);
+        const state: unknown = JSON.parse(utf8.decode(json));
+        if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new Error('a state must be an object or null');
+        entries.push({ id, clock, json, removal: state === null });
+      }
+      if (decoder.pos !== update.byteLength) throw new Error('bytes after the last entry');
+    } catch (cause) {
+      if (cause instanceof TandemError) throw cause;
+      throw new TandemError('bad-message', `Malformed awareness update: ${(cause as Error).message}`, {}, { cause });
+    }
+    return entries;
+  }
+}
+
+function sameUser(a: PresenceOwner, b: PresenceOwner): boolean {
+  return a.principal !== LOCAL_PRINCIPAL && b.principal !== LOCAL_PRINCIPAL && a.principal.userId === b.principal.userId;
+}
+
+/** Encodes entries the way y-protocols does (a state's JSON is a length-prefixed UTF-8 string). */
+function encode(entries: readonly Entry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { id, clock, json } of entries) {
+    encoding.writeVarUint(encoder, id);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarUint8Array(encoder, json);
+  }
+  return encoding.toUint8Array(encoder);
+}
