@@ -6,7 +6,7 @@ import { type Context, Hono } from 'hono';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import { TandemError } from '../errors.js';
-import { downloadName, parseFormat, render } from '../history/render.js';
+import { exportHeaders, parseFormat, render } from '../history/render.js';
 import { restoreUpdate } from '../history/restore.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { docParam } from './doc-param.js';
@@ -84,11 +84,8 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const ydoc = await materialize(store, doc, seq);
     const rendered = render(ydoc, format, { doc, seq, at: await receivedAt(doc, seq) });
     ydoc.destroy();
-    const disposition = c.req.query('download') === '1' ? 'attachment' : 'inline';
-    const name = downloadName(doc, seq, rendered.extension);
-    c.header('content-type', rendered.contentType);
-    c.header('content-disposition', `${disposition}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    c.header('x-tandem-seq', String(seq));
+    // A download unless ?inline=1 (`download=1`, which older links carry, changes nothing).
+    for (const [key, value] of Object.entries(exportHeaders(doc, seq, rendered, c.req.query('inline') === '1'))) c.header(key, value);
     return c.body(typeof rendered.body === 'string' ? rendered.body : (rendered.body as Uint8Array<ArrayBuffer>));
   };
 
