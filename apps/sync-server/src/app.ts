@@ -13,6 +13,7 @@ import { editorRoutes } from './http/editor.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
+import { sameOrigin } from './http/same-origin.js';
 import type { RoomRegistry } from './sync/rooms.js';
 import { syncRoutes } from './sync/ws-route.js';
 
@@ -29,6 +30,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // Before every route, WebSocket upgrades included (./sync/upgrade.ts passes them through this app).
+  app.use(sameOrigin({ host: deps.config.host, allowedOrigins: deps.config.allowedOrigins }));
   app.route('/', healthRoutes(deps));
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));

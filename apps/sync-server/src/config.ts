@@ -57,7 +57,7 @@ const SETTINGS = {
       .optional()
       .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
       .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins' }))),
-    help: 'Comma-separated origins allowed to open WebSockets (default: any)',
+    help: 'Comma-separated origins, besides the server\'s own, allowed to write (HTTP API and WebSockets); default: none',
   },
   maxDocBytes: {
     env: 'MAX_DOC_BYTES',

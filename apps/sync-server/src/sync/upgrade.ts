@@ -76,10 +76,10 @@ async function refuse(socket: Duplex, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   if (socket.destroyed) return;
   const type = response.headers.get('content-type');
-  socket.end(
+  const head =
     `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\nConnection: close\r\n` +
-      (type !== null ? `Content-Type: ${type}\r\n` : '') +
-      `Content-Length: ${body.byteLength}\r\n\r\n`,
-  );
-  socket.end(body);
+    (type !== null ? `Content-Type: ${type}\r\n` : '') +
+    `Content-Length: ${body.byteLength}\r\n\r\n`;
+  // One end() with head and body: a second end() after the first is ignored, and the body with it.
+  socket.end(Buffer.concat([Buffer.from(head), body]));
 }
