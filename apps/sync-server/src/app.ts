@@ -2,6 +2,7 @@
 
 import type { DocumentStore } from '@tandem/persistence';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
@@ -16,6 +17,9 @@ import { namedVersionRoutes } from './http/named-versions.routes.js';
 import { sameOrigin } from './http/same-origin.js';
 import type { RoomRegistry } from './sync/rooms.js';
 import { syncRoutes } from './sync/ws-route.js';
+
+/** The largest request body (every body the API takes is a small JSON object). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
   readonly config: Config;
@@ -32,6 +36,15 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   // Before every route, WebSocket upgrades included (./sync/upgrade.ts passes them through this app).
   app.use(sameOrigin({ host: deps.config.host, allowedOrigins: deps.config.allowedOrigins }));
+  // Refused from Content-Length before reading; a chunked body is cut off once it passes the limit.
+  app.use(
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: () => {
+        throw new TandemError('too-large', `Request bodies are limited to ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps));
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
