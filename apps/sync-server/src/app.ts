@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
 import { sameOrigin } from './http/same-origin.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
 import { syncRoutes } from './sync/ws-route.js';
 
@@ -34,6 +35,7 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use(securityHeaders());
   // Before every route, WebSocket upgrades included (./sync/upgrade.ts passes them through this app).
   app.use(sameOrigin({ host: deps.config.host, allowedOrigins: deps.config.allowedOrigins }));
   // Refused from Content-Length before reading; a chunked body is cut off once it passes the limit.
