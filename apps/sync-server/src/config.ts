@@ -49,6 +49,7 @@ const SETTINGS = {
     env: 'AUTH_SECRET',
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     help: 'HS256 secret; when set, every document and API call needs a token',
+    secret: true,
   },
   allowedOrigins: {
     env: 'ALLOWED_ORIGINS',
@@ -138,7 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     const parsed = setting.schema.safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => i.message).join('; ');
-      throw new ConfigError(`Invalid ${source}=${JSON.stringify(raw)}: ${reason}`);
+      const shown = 'secret' in setting ? ' (value hidden)' : `=${JSON.stringify(raw)}`;
+      throw new ConfigError(`Invalid ${source}${shown}: ${reason}`);
     }
     out[key] = parsed.data;
   }

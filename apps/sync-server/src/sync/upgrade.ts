@@ -11,6 +11,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/token.js';
+import { TandemError } from '../errors.js';
 import type { RoomRegistry } from './rooms.js';
 
 /** What the route decided for an admitted upgrade; it travels in the request's env. */
@@ -53,15 +54,23 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
       },
       (err: unknown) => {
         deps.logger.error({ event: 'upgrade-failed', err }, 'upgrade failed');
-        socket.destroy();
+        void refuse(socket, answer(new TandemError('internal', 'Internal server error')));
       },
     );
   });
   return wss;
 }
 
+const answer = (error: TandemError) => Response.json(error.toJSON(), { status: error.status });
+
 async function admit(app: Hono, req: IncomingMessage): Promise<{ admitted?: AdmittedUpgrade; response: Response }> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    // e.g. `//[bad/ws/x`: a bad request, answered as one (and the URL, which may hold a token, is not logged).
+    return { response: answer(new TandemError('bad-request', 'Malformed request URL')) };
+  }
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.append(key, Array.isArray(value) ? value.join(', ') : value);
