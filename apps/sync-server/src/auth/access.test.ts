@@ -64,6 +64,22 @@ describe('authentication and roles (AUTH_SECRET set)', () => {
     expect(await server.store.listDocuments()).toEqual([]);
   });
 
+  it('takes the token from a WebSocket subprotocol offer, so a browser need not put it in the URL', async () => {
+    const ydoc = new Y.Doc();
+    const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/ws`, encodeURIComponent('team/notes'), ydoc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      protocols: ['tandem', `tandem.token.${await token()}`],
+    });
+    await new Promise<void>((r) => provider.once('sync', () => r()));
+    expect(provider.ws?.protocol).toBe('tandem');
+    ydoc.getText('t').insert(0, 'no token in the URL');
+    await expect.poll(async () => (await server.store.readUpdates('team/notes')).map((u) => u.author)).toEqual(['alice']);
+    provider.destroy();
+    const forged = await mintToken('another-secret-that-is-long-enough-000000', { userId: 'eve', docs: ['*'], role: 'editor' });
+    expect(await upgradeStatus(server.url, encodeURIComponent('team/notes'), { 'sec-websocket-protocol': `tandem, tandem.token.${forged}` })).toBe(401);
+  });
+
   it('records the token’s user as the author of every stored update', async () => {
     const a = clientWithToken(server.url, 'team/notes', await token());
     await a.synced();

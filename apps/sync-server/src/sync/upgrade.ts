@@ -39,7 +39,13 @@ export interface UpgradeDeps {
 
 /** Routes the server's upgrade requests through `app` and turns admitted ones into sync connections. */
 export function handleUpgrades(server: Server | Http2Server | Http2SecureServer, deps: UpgradeDeps): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayload, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: deps.maxPayload,
+    perMessageDeflate: false,
+    // Never echo the subprotocol that carries a token (../auth/authenticate.ts); answer `tandem` if offered.
+    handleProtocols: (protocols) => (protocols.has('tandem') ? 'tandem' : false),
+  });
   (server as Server).on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets during the (asynchronous) admission must not take the process down.
     const ignore = (): void => undefined;
