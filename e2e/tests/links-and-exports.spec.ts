@@ -103,3 +103,24 @@ test('exporting from the history view downloads through fetch, with no token in 
   expect(withToken).toEqual([expect.stringMatching(/\/d\/export\?token=/)]);
   expect(alice.errors).toEqual([]);
 });
+
+test('a javascript: link written straight into the Yjs document is never rendered as one, live or in history', async ({ server, person }) => {
+  const { alice } = await openAsAlice(server, person, 'crdt-link');
+  await alice.focusEnd();
+  await alice.type('evil text');
+  await alice.expectSaved();
+  // What a client that skips the editor can do: put any mark into the shared document.
+  await alice.page.evaluate(() => {
+    type XmlNode = { get(i: number): XmlNode; format(index: number, length: number, attrs: object): void };
+    const fragment = (window as unknown as { tandem: { doc: { getXmlFragment(n: string): XmlNode } } }).tandem.doc.getXmlFragment('prosemirror');
+    fragment.get(0).get(0).format(0, 4, { link: { href: 'javascript:alert(document.domain)', title: null } });
+  });
+  await alice.expectSaved();
+  await expect(alice.editor.locator('a')).toHaveCount(1);
+  await expect(alice.editor.locator('a[href]')).toHaveCount(0);
+
+  await alice.page.getByRole('button', { name: 'History' }).click();
+  await expect(alice.page.getByTestId('history-document')).toHaveText('evil text');
+  await expect(alice.page.getByTestId('history-document').locator('a[href]')).toHaveCount(0);
+  expect(alice.errors).toEqual([]);
+});

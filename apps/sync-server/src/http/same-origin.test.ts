@@ -109,4 +109,16 @@ describe('ALLOWED_ORIGINS', () => {
     expect((await upgradeResponse(server.url, 'x', { origin: server.url })).status).toBe(101);
     expect((await upgradeResponse(server.url, 'x', { origin: 'https://other.example' })).status).toBe(403);
   });
+
+  it('lets a reverse proxy pass its public host on, and still refuses any other', async () => {
+    expect((await request(server.url, { path: '/api/docs', headers: { host: 'app.example' } })).status).toBe(200);
+    const own = await request(server.url, {
+      method: 'POST',
+      path: '/api/docs/x/named-versions',
+      headers: { host: 'app.example', origin: 'https://app.example', 'content-type': 'application/json' },
+      body: '{"label":"a"}',
+    });
+    expect(own.status).toBe(404);
+    expect((await request(server.url, { path: '/api/docs', headers: { host: 'other.example' } })).status).toBe(421);
+  });
 });

@@ -1,7 +1,7 @@
 // Keeps other websites out: a browser request may write (API POST/PATCH/PUT/DELETE, WebSocket
 // upgrade) only from the server's own origin or ALLOWED_ORIGINS, writes must be JSON (so no form or
 // text/plain request can skip the CORS preflight), and a server bound to loopback answers only to
-// loopback host names (so a DNS-rebinding page cannot even read). Clients without an Origin header
+// loopback host names and those of ALLOWED_ORIGINS (so a DNS-rebinding page cannot even read). Clients without an Origin header
 // are not browsers, and pass.
 
 import type { MiddlewareHandler } from 'hono';
@@ -35,7 +35,8 @@ const originHost = (origin: string): string | undefined => {
 export function sameOrigin({ host, allowedOrigins }: SameOriginOptions): MiddlewareHandler {
   const allowed = new Set(allowedOrigins.map((o) => new URL(o).origin));
   const loopback = LOOPBACK_NAMES.includes(bracketed(host.toLowerCase()));
-  const hostNames = new Set([...LOOPBACK_NAMES, bracketed(host.toLowerCase())]);
+  // Behind a reverse proxy that passes the public Host on, ALLOWED_ORIGINS names that host too.
+  const hostNames = new Set([...LOOPBACK_NAMES, bracketed(host.toLowerCase()), ...[...allowed].map((o) => new URL(o).hostname)]);
   return async function sameOriginCheck(c, next) {
     const hostHeader = c.req.header('host');
     if (loopback && hostHeader !== undefined) {
