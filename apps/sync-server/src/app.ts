@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps): Hono {
     bodyLimit({
       maxSize: MAX_JSON_BODY_BYTES,
       onError: () => {
+        deps.events.limitHit('request-body');
         throw new TandemError('too-large', `Request bodies are limited to ${MAX_JSON_BODY_BYTES / 1024} KiB`);
       },
     }),
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono {
     if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
+    if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);
     const fields = { event: 'http-error', method: c.req.method, path: c.req.path, code: tandem.code, ...tandem.context };
     // A client's mistake is worth a line; only our own failures deserve a stack.
     if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);

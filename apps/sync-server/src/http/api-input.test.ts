@@ -83,5 +83,6 @@ describe('API input checks', () => {
     });
     expect(status).toBe(413);
     expect(sent).toBeLessThan(32 * 1024 * 1024);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/tandem_limits_hit_total\{kind="request-body"\} 1/);
   });
 });

@@ -46,6 +46,7 @@ describe('cross-site requests (authentication off)', () => {
     const del = await fetch(`${server.url}/api/docs/${DOC}/named-versions/1`, { method: 'DELETE', headers: { origin: 'null' } });
     expect(del.status).toBe(403);
     expect((await server.store.getDocument(DOC))!.lastSeq).toBe(1);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/tandem_errors_total\{kind="forbidden-origin"\} 3/);
   });
 
   it('refuses the content types a browser sends without a preflight, even without an Origin', async () => {
