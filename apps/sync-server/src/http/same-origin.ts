@@ -1,8 +1,8 @@
 // Keeps other websites out: a browser request may write (API POST/PATCH/PUT/DELETE, WebSocket
-// upgrade) only from the server's own origin or ALLOWED_ORIGINS, writes must be JSON (so no form or
-// text/plain request can skip the CORS preflight), and a server bound to loopback answers only to
-// loopback host names and those of ALLOWED_ORIGINS (so a DNS-rebinding page cannot even read). Clients without an Origin header
-// are not browsers, and pass.
+// upgrade) only from the server's own origin or ALLOWED_ORIGINS; writes must be JSON (so no form or
+// text/plain request can skip the CORS preflight); and a server bound to loopback answers only to
+// loopback host names and those of ALLOWED_ORIGINS (so a DNS-rebinding page cannot even read).
+// Clients without an Origin header are not browsers, and pass.
 
 import type { MiddlewareHandler } from 'hono';
 import { TandemError } from '../errors.js';
@@ -42,10 +42,10 @@ export function sameOrigin({ host, allowedOrigins }: SameOriginOptions): Middlew
     if (loopback && hostHeader !== undefined) {
       const name = hostName(hostHeader);
       if (name === undefined || !hostNames.has(name)) {
-        throw new TandemError('misdirected', `This server answers only to ${[...hostNames].join(', ')}, not ${JSON.stringify(hostHeader.slice(0, 100))}`);
+        throw new TandemError('misdirected', `This server does not answer to the host ${JSON.stringify(hostHeader.slice(0, 100))} (see ALLOWED_ORIGINS)`);
       }
     }
-    const upgrade = c.req.header('upgrade') !== undefined;
+    const upgrade = c.req.method === 'GET' && c.req.header('upgrade')?.toLowerCase() === 'websocket';
     if (!upgrade && READS.has(c.req.method)) return next();
 
     const origin = c.req.header('origin');
