@@ -6,6 +6,7 @@ import type { MarkType, NodeType } from 'prosemirror-model';
 import { type Command, type EditorState, type Plugin } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
+import { toggleLink } from './links.js';
 import { schema } from './schema.js';
 
 const { nodes, marks } = schema;
@@ -24,17 +25,6 @@ export function blockActive(state: EditorState, type: NodeType, attrs: Record<st
   }
   return false;
 }
-
-/** Asks for a URL and links the selection; removes the link when the selection already has one. */
-export const toggleLink: Command = (state, dispatch) => {
-  const type = marks.link!;
-  if (markActive(state, type)) return toggleMark(type)(state, dispatch);
-  if (state.selection.empty) return false;
-  if (dispatch === undefined) return true;
-  const href = window.prompt('Link address', 'https://');
-  if (href === null || href.trim() === '' || href.trim() === 'https://') return false;
-  return toggleMark(type, { href: href.trim() })(state, dispatch);
-};
 
 /** A heading of `level`, or back to a paragraph when the block already is one. */
 export const toggleHeading =

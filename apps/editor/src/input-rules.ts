@@ -1,4 +1,5 @@
-// Markdown-style shortcuts typed into the text: "# ", "- ", "1. ", "> ", "```", **bold**, *italic*, `code`.
+// Markdown-style shortcuts typed into the text: "# ", "- ", "1. ", "> ", "```", **bold**, *italic*, `code`,
+// [links](https://…).
 
 import {
   ellipsis,
@@ -11,6 +12,7 @@ import {
 } from 'prosemirror-inputrules';
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
+import { linkInputRule } from './links.js';
 import { schema } from './schema.js';
 
 /** Turns `<delimiter>text<delimiter>` into marked text once the closing delimiter is typed. */
@@ -46,6 +48,7 @@ export function buildInputRules(): Plugin {
       markRule(/(?<![*\w])\*([^*\s](?:[^*]*[^*\s])?)\*$/, marks.em!),
       markRule(/(?<![_\w])_([^_\s](?:[^_]*[^_\s])?)_$/, marks.em!),
       markRule(/`([^`]+)`$/, marks.code!),
+      linkInputRule,
     ],
   });
 }

@@ -2,6 +2,7 @@
 
 import { type DocumentStore, PersistenceError } from '@tandem/persistence';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
@@ -13,8 +14,13 @@ import { editorRoutes } from './http/editor.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
+import { sameOrigin } from './http/same-origin.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
 import { syncRoutes } from './sync/ws-route.js';
+
+/** The largest request body (every body the API takes is a small JSON object). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
   readonly config: Config;
@@ -29,6 +35,19 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use(securityHeaders());
+  // Before every route, WebSocket upgrades included (./sync/upgrade.ts passes them through this app).
+  app.use(sameOrigin({ host: deps.config.host, allowedOrigins: deps.config.allowedOrigins }));
+  // Refused from Content-Length before reading; a chunked body is cut off once it passes the limit.
+  app.use(
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: () => {
+        deps.events.limitHit('request-body');
+        throw new TandemError('too-large', `Request bodies are limited to ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps));
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
@@ -47,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
     if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
+    if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);
     const fields = { event: 'http-error', method: c.req.method, path: c.req.path, code: tandem.code, ...tandem.context };
     // A client's mistake is worth a line; only our own failures deserve a stack.
     if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);

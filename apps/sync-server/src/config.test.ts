@@ -26,4 +26,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);
   });
+
+  it('never repeats a secret in its error', () => {
+    expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).toThrow(/Invalid AUTH_SECRET \(value hidden\): must be at least 32/);
+    expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).not.toThrow(/still-secret/);
+  });
 });

@@ -54,6 +54,7 @@ const SETTINGS = {
     env: 'AUTH_SECRET',
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     help: 'HS256 secret; when set, every document and API call needs a token',
+    secret: true,
   },
   allowedOrigins: {
     env: 'ALLOWED_ORIGINS',
@@ -62,7 +63,7 @@ const SETTINGS = {
       .optional()
       .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
       .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins' }))),
-    help: 'Comma-separated origins allowed to open WebSockets (default: any)',
+    help: 'Comma-separated origins, besides the server\'s own, allowed to write (HTTP API and WebSockets); default: none',
   },
   maxDocBytes: {
     env: 'MAX_DOC_BYTES',
@@ -163,7 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     const parsed = setting.schema.safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => i.message).join('; ');
-      throw new ConfigError(`Invalid ${source}=${JSON.stringify(raw)}: ${reason}`);
+      const shown = 'secret' in setting ? ' (value hidden)' : `=${JSON.stringify(raw)}`;
+      throw new ConfigError(`Invalid ${source}${shown}: ${reason}`);
     }
     out[key] = parsed.data;
   }

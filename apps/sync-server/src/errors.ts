@@ -8,6 +8,9 @@ export type TandemErrorCode =
   | 'unauthorized'
   | 'token-expired'
   | 'forbidden'
+  | 'forbidden-origin'
+  | 'misdirected'
+  | 'unsupported-media-type'
   | 'rate-limited'
   | 'too-many-connections'
   | 'slow-consumer'
@@ -32,6 +35,9 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   unauthorized: { status: 401, closeCode: 4401 },
   'token-expired': { status: 401, closeCode: 4401 },
   forbidden: { status: 403, closeCode: 4403 },
+  'forbidden-origin': { status: 403, closeCode: 4403 },
+  misdirected: { status: 421, closeCode: 4400 },
+  'unsupported-media-type': { status: 415, closeCode: 4400 },
   'rate-limited': { status: 429, closeCode: 4529 },
   'too-many-connections': { status: 429, closeCode: 4529 },
   'slow-consumer': { status: 503, closeCode: 4530 },

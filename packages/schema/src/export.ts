@@ -1,8 +1,29 @@
 // Turning a document into the formats people download: plain text, Markdown and standalone HTML.
 // Works without a DOM (the server has none): HTML is rendered from each node's own toDOM spec.
+// Every format drops links whose target is not safe (see links.ts) and keeps their text.
 
-import { defaultMarkdownSerializer } from 'prosemirror-markdown';
-import type { DOMOutputSpec, Mark, Node } from 'prosemirror-model';
+import { defaultMarkdownSerializer, MarkdownSerializer } from 'prosemirror-markdown';
+import { type DOMOutputSpec, Fragment, type Mark, type Node } from 'prosemirror-model';
+import { isSafeHref } from './links.js';
+
+const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
+
+/** `doc` without link marks whose href is unsafe (the same node when it has none). */
+export function withSafeLinks(doc: Node): Node {
+  let unsafe = false;
+  doc.descendants((node) => {
+    if (node.marks.some(isUnsafeLink)) unsafe = true;
+    return !unsafe;
+  });
+  return unsafe ? strip(doc) : doc;
+}
+
+function strip(node: Node): Node {
+  if (node.isText) return node.mark(node.marks.filter((m) => !isUnsafeLink(m)));
+  const children: Node[] = [];
+  node.forEach((child) => children.push(strip(child)));
+  return node.copy(Fragment.fromArray(children)).mark(node.marks.filter((m) => !isUnsafeLink(m)));
+}
 
 export function toText(doc: Node): string {
   const blocks: string[] = [];
@@ -16,8 +37,13 @@ export function toText(doc: Node): string {
   return blocks.join('\n');
 }
 
+// "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
+const markdown = new MarkdownSerializer(defaultMarkdownSerializer.nodes, defaultMarkdownSerializer.marks, {
+  escapeExtraCharacters: /[<>]/g,
+});
+
 export function toMarkdown(doc: Node): string {
-  return defaultMarkdownSerializer.serialize(doc);
+  return markdown.serialize(withSafeLinks(doc));
 }
 
 const escapeHtml = (text: string): string =>
@@ -64,7 +90,7 @@ function renderNode(node: Node): string {
 /** The document's body HTML. */
 export function toHtmlFragment(doc: Node): string {
   let html = '';
-  doc.forEach((child) => (html += renderNode(child)));
+  withSafeLinks(doc).forEach((child) => (html += renderNode(child)));
   return html;
 }
 

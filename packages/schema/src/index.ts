@@ -1,2 +1,3 @@
 export { FRAGMENT, schema } from './schema.js';
-export { toHtml, toHtmlFragment, toMarkdown, toText } from './export.js';
+export { toHtml, toHtmlFragment, toMarkdown, toText, withSafeLinks } from './export.js';
+export { isSafeHref, safeHref } from './links.js';

@@ -100,9 +100,24 @@ export async function fetchDiff(name: string, from: number, to: number, signal?:
   return ((await res.json()) as { segments: DiffSegment[] }).segments;
 }
 
-export function exportUrl(name: string, seq: number, format: 'markdown' | 'html' | 'json', token?: string): string {
-  const auth = token === undefined ? '' : `&token=${encodeURIComponent(token)}`;
-  return `${docApi(name)}/versions/${seq}?format=${format}&download=1${auth}`;
+/**
+ * Downloads version `seq` as a file. Fetched with the Authorization header and handed to the
+ * browser as a Blob, so the token never appears in a URL (where proxy logs and history keep it).
+ */
+export async function downloadVersion(name: string, seq: number, format: 'markdown' | 'html' | 'json'): Promise<void> {
+  const res = await fetch(`${docApi(name)}/versions/${seq}?format=${format}`, { headers: authHeaders() });
+  if (!res.ok) throw new ApiError(res.status, 'http-error', `export of version ${seq}: HTTP ${res.status}`);
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `version-${seq}`;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The click starts the download synchronously; the object URL is not needed after this turn.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export const restoreVersion = (name: string, seq: number) => send<{ seq: number }>(`${docApi(name)}/restore`, 'POST', { seq });

@@ -6,7 +6,7 @@ import { EditorState, Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import {
   type EditSession,
-  exportUrl,
+  downloadVersion,
   fetchDiff,
   fetchTimeline,
   fetchVersion,
@@ -15,7 +15,6 @@ import {
   nameVersion,
   restoreVersion,
 } from '../api/client.js';
-import { currentToken } from '../api/session.js';
 import { schema } from '../schema.js';
 import { authorColor, diffDecorations } from './diff-decorations.js';
 
@@ -49,7 +48,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
       <button type="button" class="name-version">Name this version</button>
       <button type="button" class="restore" data-testid="history-restore">Restore this version</button>
     </div>
-    <p class="exports">Export: <a data-format="markdown">Markdown</a> · <a data-format="html">HTML</a> · <a data-format="json">JSON</a></p>
+    <p class="exports">Export: <button type="button" class="link" data-format="markdown">Markdown</button> · <button type="button" class="link" data-format="html">HTML</button> · <button type="button" class="link" data-format="json">JSON</button></p>
     <ul class="legend"></ul>
     <h3>Named versions</h3>
     <ul class="named-versions"><li class="muted">None yet</li></ul>
@@ -165,9 +164,14 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     await nameVersion(docName, seq, text.trim());
     await loadNamed();
   });
-  panel.querySelectorAll<HTMLAnchorElement>('.exports a').forEach((a) =>
-    a.addEventListener('click', () => {
-      a.href = exportUrl(docName, Number(slider.value), a.dataset.format as 'markdown' | 'html' | 'json', currentToken());
+  panel.querySelectorAll<HTMLButtonElement>('.exports button').forEach((button) =>
+    button.addEventListener('click', async () => {
+      const seq = Number(slider.value);
+      try {
+        await downloadVersion(docName, seq, button.dataset.format as 'markdown' | 'html' | 'json');
+      } catch (error) {
+        label.textContent = `Export failed: ${(error as Error).message}`;
+      }
     }),
   );
 

@@ -58,10 +58,26 @@ describe('authentication and roles (AUTH_SECRET set)', () => {
     expect(await upgradeStatus(server.url, `${doc}?token=${expired}`, origin)).toBe(401);
     expect(await upgradeStatus(server.url, `${encodeURIComponent('private/x')}?token=${await token()}`, origin)).toBe(403);
     expect(await upgradeStatus(server.url, `${doc}?token=${await token()}`, origin)).toBe(101);
-    // The origin list is checked too.
+    // The origin list is checked too; a client without an Origin is not a browser, and passes.
     expect(await upgradeStatus(server.url, `${doc}?token=${await token()}`, { origin: 'http://evil.example' })).toBe(403);
-    expect(await upgradeStatus(server.url, `${doc}?token=${await token()}`)).toBe(403);
+    expect(await upgradeStatus(server.url, `${doc}?token=${await token()}`)).toBe(101);
     expect(await server.store.listDocuments()).toEqual([]);
+  });
+
+  it('takes the token from a WebSocket subprotocol offer, so a browser need not put it in the URL', async () => {
+    const ydoc = new Y.Doc();
+    const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/ws`, encodeURIComponent('team/notes'), ydoc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      protocols: ['tandem', `tandem.token.${await token()}`],
+    });
+    await new Promise<void>((r) => provider.once('sync', () => r()));
+    expect(provider.ws?.protocol).toBe('tandem');
+    ydoc.getText('t').insert(0, 'no token in the URL');
+    await expect.poll(async () => (await server.store.readUpdates('team/notes')).map((u) => u.author)).toEqual(['alice']);
+    provider.destroy();
+    const forged = await mintToken('another-secret-that-is-long-enough-000000', { userId: 'eve', docs: ['*'], role: 'editor' });
+    expect(await upgradeStatus(server.url, encodeURIComponent('team/notes'), { 'sec-websocket-protocol': `tandem, tandem.token.${forged}` })).toBe(401);
   });
 
   it('records the token’s user as the author of every stored update', async () => {

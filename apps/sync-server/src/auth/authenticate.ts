@@ -1,5 +1,6 @@
-// Turns a request into a Principal: the token from `Authorization: Bearer …` or `?token=…`, verified
-// with the configured secret; everyone is the local editor when no secret is configured.
+// Turns a request into a Principal: the token from `Authorization: Bearer …`, a `tandem.token.…`
+// WebSocket subprotocol or `?token=…`, verified with the configured secret; everyone is the local
+// editor when no secret is configured.
 
 import type { Context } from 'hono';
 import { TandemError } from '../errors.js';
@@ -7,11 +8,25 @@ import { LOCAL_PRINCIPAL, mayOpen, type Principal, verifyToken } from './token.j
 
 export type Authenticate = (c: Context) => Promise<Principal>;
 
+/** The prefix of a WebSocket subprotocol that carries the token (the server answers with plain `tandem`). */
+export const TOKEN_SUBPROTOCOL = 'tandem.token.';
+
+/**
+ * A browser's WebSocket cannot send an Authorization header; offering `tandem, tandem.token.<jwt>` as
+ * subprotocols keeps the token out of the URL, where proxy logs and history would keep it.
+ */
+const subprotocolToken = (header: string | undefined): string | undefined =>
+  header
+    ?.split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(TOKEN_SUBPROTOCOL))
+    ?.slice(TOKEN_SUBPROTOCOL.length);
+
 export function createAuthenticate(secret: string | undefined): Authenticate {
   return async (c) => {
     if (secret === undefined) return LOCAL_PRINCIPAL;
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const token = bearer ?? c.req.query('token');
+    const token = bearer ?? subprotocolToken(c.req.header('sec-websocket-protocol')) ?? c.req.query('token');
     if (token === undefined || token === '') {
       throw new TandemError('unauthorized', 'A token is required: Authorization: Bearer <token>, or ?token=<token>');
     }

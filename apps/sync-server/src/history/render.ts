@@ -1,7 +1,7 @@
 // Renders a materialized document in a download format: ProseMirror JSON, HTML, Markdown, text or
 // the Yjs binary state.
 
-import { FRAGMENT, schema, toHtml, toMarkdown, toText } from '@tandem/schema';
+import { FRAGMENT, schema, toHtml, toMarkdown, toText, withSafeLinks } from '@tandem/schema';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
@@ -23,9 +23,27 @@ export function parseFormat(value: string | undefined): Format {
   return format as Format;
 }
 
-/** The ProseMirror document held by a Y.Doc's editor fragment. */
+/**
+ * The ProseMirror document held by a Y.Doc's editor fragment, without unsafe links: any client can
+ * write any mark into the CRDT, so what leaves the server is checked here, not trusted.
+ */
 export function proseMirrorDoc(ydoc: Y.Doc) {
-  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema);
+  return withSafeLinks(yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema));
+}
+
+/**
+ * Headers for serving a rendered version: a download unless `inline`, and never able to run script
+ * or load anything on this origin, whatever the content.
+ */
+export function exportHeaders(doc: string, seq: number, rendered: Rendered, inline: boolean): Record<string, string> {
+  const name = downloadName(doc, seq, rendered.extension);
+  return {
+    'content-type': rendered.contentType,
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'content-security-policy': "sandbox; default-src 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-tandem-seq': String(seq),
+  };
 }
 
 export function render(ydoc: Y.Doc, format: Format, meta: { doc: string; seq: number; at: string | null }): Rendered {

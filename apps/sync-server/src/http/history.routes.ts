@@ -6,25 +6,17 @@ import { type Context, Hono } from 'hono';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import { TandemError } from '../errors.js';
-import { downloadName, parseFormat, render } from '../history/render.js';
+import { exportHeaders, parseFormat, render } from '../history/render.js';
 import { restoreUpdate } from '../history/restore.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { docParam } from './doc-param.js';
+import { intField, intParam } from './params.js';
 
 export interface HistoryDeps {
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
 }
-
-const intParam = (value: string | undefined, name: string, fallback?: number): number => {
-  if (value === undefined || value === '') {
-    if (fallback !== undefined) return fallback;
-    throw new TandemError('bad-request', `Missing ${name}`);
-  }
-  if (!/^\d+$/.test(value)) throw new TandemError('bad-request', `${name} must be a non-negative integer, not ${JSON.stringify(value)}`);
-  return Number(value);
-};
 
 const timeParam = (value: string): number => {
   const at = Date.parse(value);
@@ -64,9 +56,9 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
 
   app.get('/:doc/history', async (c) => {
     const { doc } = await access(c);
-    const limit = Math.min(intParam(c.req.query('limit'), 'limit', 50), 500);
-    const gapMs = intParam(c.req.query('gap'), 'gap', 60) * 1000;
-    const page = await readTimeline(store, doc, { afterSeq: intParam(c.req.query('after'), 'after', 0), limit, gapMs });
+    const limit = Math.min(intParam(c.req.query('limit'), 'limit', { fallback: 50, min: 1 }), 500);
+    const gapMs = intParam(c.req.query('gap'), 'gap', { fallback: 60, max: 365 * 86_400 }) * 1000;
+    const page = await readTimeline(store, doc, { afterSeq: intParam(c.req.query('after'), 'after', { fallback: 0 }), limit, gapMs });
     return c.json({
       doc,
       lastSeq: (await store.getDocument(doc))!.lastSeq,
@@ -84,11 +76,8 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const ydoc = await materialize(store, doc, seq);
     const rendered = render(ydoc, format, { doc, seq, at: await receivedAt(doc, seq) });
     ydoc.destroy();
-    const disposition = c.req.query('download') === '1' ? 'attachment' : 'inline';
-    const name = downloadName(doc, seq, rendered.extension);
-    c.header('content-type', rendered.contentType);
-    c.header('content-disposition', `${disposition}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    c.header('x-tandem-seq', String(seq));
+    // A download unless ?inline=1 (`download=1`, which older links carry, changes nothing).
+    for (const [key, value] of Object.entries(exportHeaders(doc, seq, rendered, c.req.query('inline') === '1'))) c.header(key, value);
     return c.body(typeof rendered.body === 'string' ? rendered.body : (rendered.body as Uint8Array<ArrayBuffer>));
   };
 
@@ -109,7 +98,7 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const { doc } = await access(c);
     const last = (await store.getDocument(doc))!.lastSeq;
     const from = await resolveSeq(store, doc, { seq: intParam(c.req.query('from'), 'from') }).catch(fromPersistence);
-    const to = await resolveSeq(store, doc, { seq: intParam(c.req.query('to'), 'to', last) }).catch(fromPersistence);
+    const to = await resolveSeq(store, doc, { seq: intParam(c.req.query('to'), 'to', { fallback: last }) }).catch(fromPersistence);
     if (from > to) throw new TandemError('bad-request', `from (${from}) must not be after to (${to})`);
     return c.json({ doc, ...(await diffVersions(store, doc, from, to)) });
   });
@@ -118,8 +107,7 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const { doc, principal } = await access(c);
     requireEditor(principal, 'restore a version');
     const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
-    if (typeof body.seq !== 'number') throw new TandemError('bad-request', 'Send {"seq": <sequence number>}');
-    const seq = await resolveSeq(store, doc, { seq: body.seq }).catch(fromPersistence);
+    const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
     const target = await materialize(store, doc, seq);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const newSeq = await rooms.withRoom(doc, (room) => room.commitServerEdit(restoreUpdate(room.doc, target), author));

@@ -6,6 +6,7 @@ import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { TandemError } from '../errors.js';
 import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
+import { intField, intParam } from './params.js';
 
 export interface NamedVersionDeps {
   readonly store: DocumentStore;
@@ -33,11 +34,7 @@ export function namedVersionRoutes({ store, authenticate }: NamedVersionDeps): H
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     return { doc, principal, info };
   };
-  const id = (c: Context) => {
-    const raw = c.req.param('id') ?? '';
-    if (!/^\d+$/.test(raw)) throw new TandemError('bad-request', `Version id must be a number, not ${JSON.stringify(raw)}`);
-    return Number(raw);
-  };
+  const id = (c: Context) => intParam(c.req.param('id'), 'Version id');
 
   app.get('/:doc/named-versions', async (c) => {
     const { doc } = await access(c, false);
@@ -46,9 +43,9 @@ export function namedVersionRoutes({ store, authenticate }: NamedVersionDeps): H
   app.post('/:doc/named-versions', async (c) => {
     const { doc, principal, info } = await access(c, true);
     const body = (await c.req.json().catch(() => ({}))) as { label?: unknown; seq?: unknown };
-    if (body.seq !== undefined && typeof body.seq !== 'number') throw new TandemError('bad-request', 'seq must be a number');
+    const seq = body.seq === undefined ? info.lastSeq : intField(body.seq, 'seq', { max: info.lastSeq });
     const version = await store
-      .createVersion(doc, { label: labelFrom(body), seq: (body.seq as number | undefined) ?? info.lastSeq, author: principal.userId, createdAt: Date.now() })
+      .createVersion(doc, { label: labelFrom(body), seq, author: principal.userId, createdAt: Date.now() })
       .catch(fromPersistence);
     return c.json(json(version), 201);
   });

@@ -41,7 +41,7 @@ describe('bad input closes only the offending connection', () => {
   };
 
   it('refuses invalid document names with HTTP 400 before any upgrade', async () => {
-    const bad = ['%00nul', 'a%2F%2Fb', '%2Fabs', 'x'.repeat(201), '%20leading', 'a%2F..%2Fb', 'tab%09name'];
+    const bad = ['%00nul', 'a%2F%2Fb', '%2Fabs', 'x'.repeat(201), '%20leading', 'a%2F..%2Fb', 'tab%09name', 'pay%E2%80%8Broll', 'a%E2%80%AEb', 'Cafe%CC%81'];
     for (const name of bad) {
       await expect(openRawSocket(server.url, name), name).rejects.toThrow('HTTP 400');
     }
@@ -132,9 +132,11 @@ describe('bad input closes only the offending connection', () => {
     const res = await fetch(`${server.url}/api/docs/${encodeURIComponent('no/such/doc')}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not-found', message: 'No document named "no/such/doc"' } });
-    const bad = await fetch(`${server.url}/api/docs/%00x`);
-    expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('invalid-doc-name');
+    for (const name of ['%00x', 'pay%E2%80%8Broll', 'Cafe%CC%81']) {
+      const bad = await fetch(`${server.url}/api/docs/${name}`);
+      expect(bad.status, name).toBe(400);
+      expect((await bad.json()).error.code).toBe('invalid-doc-name');
+    }
     const plain = await fetch(`${server.url}/ws/target`);
     expect(plain.status).toBe(400);
   });

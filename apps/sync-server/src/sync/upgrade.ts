@@ -11,6 +11,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/token.js';
+import { TandemError } from '../errors.js';
 import type { RoomRegistry } from './rooms.js';
 
 /** What the route decided for an admitted upgrade; it travels in the request's env. */
@@ -38,7 +39,13 @@ export interface UpgradeDeps {
 
 /** Routes the server's upgrade requests through `app` and turns admitted ones into sync connections. */
 export function handleUpgrades(server: Server | Http2Server | Http2SecureServer, deps: UpgradeDeps): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayload, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: deps.maxPayload,
+    perMessageDeflate: false,
+    // Never echo the subprotocol that carries a token (../auth/authenticate.ts); answer `tandem` if offered.
+    handleProtocols: (protocols) => (protocols.has('tandem') ? 'tandem' : false),
+  });
   (server as Server).on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets during the (asynchronous) admission must not take the process down.
     const ignore = (): void => undefined;
@@ -53,15 +60,23 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
       },
       (err: unknown) => {
         deps.logger.error({ event: 'upgrade-failed', err }, 'upgrade failed');
-        socket.destroy();
+        void refuse(socket, answer(new TandemError('internal', 'Internal server error')));
       },
     );
   });
   return wss;
 }
 
+const answer = (error: TandemError) => Response.json(error.toJSON(), { status: error.status });
+
 async function admit(app: Hono, req: IncomingMessage): Promise<{ admitted?: AdmittedUpgrade; response: Response }> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    // e.g. `//[bad/ws/x`: a bad request, answered as one (and the URL, which may hold a token, is not logged).
+    return { response: answer(new TandemError('bad-request', 'Malformed request URL')) };
+  }
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.append(key, Array.isArray(value) ? value.join(', ') : value);
@@ -76,10 +91,10 @@ async function refuse(socket: Duplex, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   if (socket.destroyed) return;
   const type = response.headers.get('content-type');
-  socket.end(
+  const head =
     `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\nConnection: close\r\n` +
-      (type !== null ? `Content-Type: ${type}\r\n` : '') +
-      `Content-Length: ${body.byteLength}\r\n\r\n`,
-  );
-  socket.end(body);
+    (type !== null ? `Content-Type: ${type}\r\n` : '') +
+    `Content-Length: ${body.byteLength}\r\n\r\n`;
+  // One end() with head and body: a second end() after the first is ignored, and the body with it.
+  socket.end(Buffer.concat([Buffer.from(head), body]));
 }

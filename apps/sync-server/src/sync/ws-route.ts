@@ -1,5 +1,6 @@
 // The WebSocket endpoint: GET /ws/<url-encoded doc name> upgrades to the y-websocket protocol.
-// Everything that can refuse a client (shutdown, bad name, origin, token, scope, connection limits)
+// Everything that can refuse a client (shutdown, bad name, token, scope, connection limits; the origin
+// and host are checked before, by ../http/same-origin.ts for the whole app)
 // answers with an HTTP status before the upgrade, so a refused client never gets a socket. The
 // handshake itself is completed by ./upgrade.ts for requests this route admits.
 
@@ -14,14 +15,12 @@ export interface SyncRouteDeps {
   readonly rooms: RoomRegistry;
   readonly isShuttingDown: () => boolean;
   readonly authenticate: Authenticate;
-  readonly config: { readonly allowedOrigins: readonly string[] };
 }
 
 type Env = { Bindings: Partial<UpgradeEnv> };
 
-export function syncRoutes({ rooms, isShuttingDown, authenticate, config }: SyncRouteDeps): Hono<Env> {
+export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDeps): Hono<Env> {
   const app = new Hono<Env>();
-  const origins = new Set(config.allowedOrigins.map((o) => new URL(o).origin));
   app.get('/:doc', async (c) => {
     if (isShuttingDown()) throw new TandemError('shutting-down', 'Server is shutting down');
     const incoming = c.env?.incoming;
@@ -29,12 +28,6 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate, config }: Sync
       throw new TandemError('bad-request', 'This endpoint only accepts WebSocket upgrades');
     }
     const doc = docParam(c);
-    if (origins.size > 0) {
-      const origin = c.req.header('origin');
-      if (origin === undefined || !origins.has(origin)) {
-        throw new TandemError('forbidden', `Origin ${JSON.stringify(origin ?? '')} is not allowed`, { doc });
-      }
-    }
     const principal = await authenticate(c);
     authorizeDoc(principal, doc);
     const ip = incoming.socket.remoteAddress ?? 'unknown';

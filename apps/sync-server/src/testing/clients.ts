@@ -56,3 +56,30 @@ export function closed(ws: WebSocket): Promise<{ code: number; reason: string }>
   if (ws.readyState === ws.CLOSED) return Promise.resolve({ code: -1, reason: 'already closed' });
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
+
+/**
+ * Attempts a WebSocket upgrade of `${httpUrl}/ws/${path}` with extra request headers; resolves with
+ * 101 (then closes) or with the refusal's status and body as the client received them.
+ */
+export function upgradeResponse(
+  httpUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws/${path}`, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve({ status: 101, body: '', headers: {} });
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.once('error', reject);
+      res.once('aborted', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    ws.once('error', () => undefined);
+  });
+}

@@ -1,0 +1,88 @@
+import http from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const DOC = 'inputs';
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('API input checks', () => {
+  let server: TestServer;
+  const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/docs/${DOC}${path}`, init);
+  const expectBadRequest = async (res: Response, what: string) => {
+    expect(res.status, what).toBe(400);
+    expect((await res.json()).error.code, what).toBe('bad-request');
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    const writer = connectClient(server.url, DOC);
+    await writer.synced();
+    writer.text.insert(0, 'a');
+    writer.text.insert(1, 'b');
+    await expect.poll(async () => (await server.store.getDocument(DOC))?.lastSeq).toBe(2);
+    writer.destroy();
+  });
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  it('answers 400, never 500, for a number out of its range or not an integer in any query or path', async () => {
+    for (const query of ['limit=0', 'limit=-1', 'limit=1.5', 'gap=99999999999999999999', 'after=1e3']) {
+      await expectBadRequest(await api(`/history?${query}`), query);
+    }
+    expect((await api('/history?limit=1')).status).toBe(200);
+    for (const path of ['/versions/0.5', '/versions/99999999999999999999', '/diff?from=0.5', '/diff?from=0&to=1e1']) {
+      await expectBadRequest(await api(path), path);
+    }
+    await expectBadRequest(await api('/named-versions/99999999999999999999', { method: 'DELETE' }), 'version id');
+  });
+
+  it('answers 400 for a seq in a JSON body that is not a whole number in range', async () => {
+    for (const seq of [0.5, -1, 1e300, '1', null]) {
+      const body = JSON.stringify({ seq, label: 'v' });
+      await expectBadRequest(await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body }), `named ${seq}`);
+      await expectBadRequest(await api('/restore', { method: 'POST', headers: JSON_TYPE, body }), `restore ${seq}`);
+    }
+    expect(await server.store.listVersions(DOC)).toEqual([]);
+    expect((await server.store.getDocument(DOC))!.lastSeq).toBe(2);
+  });
+
+  it('refuses a JSON body over 64 KiB with 413 from its Content-Length, before reading it', async () => {
+    const body = JSON.stringify({ label: 'x'.repeat(64 * 1024) });
+    const res = await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('too-large');
+    expect((await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ label: 'fine' }) })).status).toBe(201);
+  });
+
+  it('stops a chunked body that never ends with 413 once it passes 64 KiB', async () => {
+    const url = new URL(`${server.url}/api/docs/${DOC}/named-versions`);
+    let sent = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers: { ...JSON_TYPE, 'transfer-encoding': 'chunked' } });
+      let answered = false;
+      req.once('response', (res) => {
+        answered = true;
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.once('error', (err) => (answered ? undefined : reject(err)));
+      const chunk = Buffer.alloc(16 * 1024, 'x');
+      const pump = () => {
+        // A server that buffers everything would never answer: give up at 32 MiB.
+        while (!answered && sent < 32 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!answered) req.end();
+      };
+      req.write('{"label":"');
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/tandem_limits_hit_total\{kind="request-body"\} 1/);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const DOC = 'notes/links';
+
+describe('exports of a document holding a javascript: link', () => {
+  let server: TestServer;
+  let client: TestClient;
+  const version = (query: string) => fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/versions/1?${query}`);
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    client = connectClient(server.url, DOC);
+    await client.synced();
+    // What a malicious client can write: the editor would never create this link, the CRDT takes it.
+    const paragraph = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    text.insert(0, 'Click me', { link: { href: 'javascript:alert(document.domain)', title: null } });
+    text.insert(8, ' and ');
+    text.insert(13, 'this', { link: { href: 'https://example.com/', title: null } });
+    paragraph.insert(0, [text]);
+    client.doc.getXmlFragment('prosemirror').insert(0, [paragraph]);
+    await expect.poll(async () => (await server.store.getDocument(DOC))?.lastSeq).toBe(1);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await server.destroy();
+  });
+
+  it.each(['html', 'markdown', 'json', 'text'])('%s keeps the text and drops only the unsafe href', async (format) => {
+    const res = await version(`format=${format}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).not.toMatch(/javascript/i);
+    expect(body).toContain('Click me');
+    if (format === 'html') expect(body).toContain('<a href="https://example.com/">this</a>');
+    if (format === 'markdown') expect(body).toBe('Click me and [this](https://example.com/)');
+  });
+
+  it('serves every export as a sandboxed, nosniff attachment unless asked inline', async () => {
+    for (const format of ['html', 'markdown', 'json', 'text', 'yjs']) {
+      const res = await version(`format=${format}`);
+      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="notes_links-v1\./);
+    }
+    const inline = await version('format=html&inline=1');
+    expect(inline.headers.get('content-disposition')).toMatch(/^inline;/);
+    expect(inline.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+  });
+});

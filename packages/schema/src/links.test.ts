@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { isSafeHref } from './links.js';
+import { schema } from './schema.js';
+import { toHtml, toMarkdown, toText, withSafeLinks } from './export.js';
+
+const linked = (href: string, text = 'click') =>
+  schema.node('doc', null, [schema.node('paragraph', null, [schema.text(text, [schema.marks.link!.create({ href })])])]);
+
+describe('isSafeHref', () => {
+  it.each(['https://example.com/a?b=c#d', 'http://x.test', 'mailto:someone@example.com', '/d/notes', 'notes.html', '#top', '?q=1', '//example.com/x', 'HTTPS://EXAMPLE.COM'])(
+    'allows %s',
+    (href) => expect(isSafeHref(href)).toBe(true),
+  );
+  it.each([
+    'javascript:alert(1)',
+    'JavaScript:alert(1)',
+    ' javascript:alert(1)',
+    'java\tscript:alert(1)',
+    'java\nscript:alert(1)',
+    '\u0000javascript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+    'javascript&#58;alert(1)',
+    'javascript&colon;alert(1)',
+    'javascript\\:alert(1)',
+    '',
+  ])('refuses %j', (href) => expect(isSafeHref(href)).toBe(false));
+  it('refuses what is not a string', () => {
+    expect(isSafeHref(undefined)).toBe(false);
+    expect(isSafeHref(42)).toBe(false);
+  });
+});
+
+describe('links in the schema', () => {
+  it('never renders an unsafe href, even for a mark put into the document directly', () => {
+    const mark = schema.marks.link!.create({ href: 'javascript:alert(1)' });
+    const spec = schema.marks.link!.spec.toDOM!(mark, true) as [string, Record<string, unknown>];
+    expect(spec[1].href ?? null).toBeNull();
+  });
+  it('keeps a safe href when rendering', () => {
+    const mark = schema.marks.link!.create({ href: 'https://example.com' });
+    const spec = schema.marks.link!.spec.toDOM!(mark, true) as [string, Record<string, unknown>];
+    expect(spec[1].href).toBe('https://example.com');
+  });
+  it('refuses to parse an <a> with an unsafe href (paste), keeping its text', () => {
+    const rule = schema.marks.link!.spec.parseDOM![0]!;
+    const fakeA = (href: string) => ({ getAttribute: (name: string) => (name === 'href' ? href : null) }) as unknown as HTMLElement;
+    expect(rule.getAttrs!(fakeA('javascript:alert(1)'))).toBe(false);
+    expect(rule.getAttrs!(fakeA('https://example.com'))).toEqual({ href: 'https://example.com', title: null });
+  });
+});
+
+describe('exports', () => {
+  it('drop an unsafe link and keep its text in every format', () => {
+    const doc = linked('javascript:alert(1)');
+    expect(toHtml(doc, 't')).not.toMatch(/javascript:|href=/);
+    expect(toHtml(doc, 't')).toContain('click');
+    expect(toMarkdown(doc)).toBe('click');
+    expect(toText(doc)).toBe('click');
+    expect(JSON.stringify(withSafeLinks(doc).toJSON())).not.toMatch(/javascript|link/);
+  });
+  it('keep a safe link', () => {
+    const doc = linked('https://example.com/a', 'site');
+    expect(toHtml(doc, 't')).toContain('<a href="https://example.com/a">site</a>');
+    expect(toMarkdown(doc)).toBe('[site](https://example.com/a)');
+    expect(withSafeLinks(doc)).toBe(doc);
+  });
+  it('escape "<" in Markdown text, so typed text never becomes an autolink or raw HTML', () => {
+    const doc = schema.node('doc', null, [schema.node('paragraph', null, [schema.text('<javascript:alert(1)> <b onclick=x>')])]);
+    expect(toMarkdown(doc)).not.toMatch(/(^|[^\\])</);
+    expect(toMarkdown(doc)).toContain('\\<javascript');
+  });
+});
