@@ -1,9 +1,15 @@
 // What changed between two versions, attributed: the text inserted and deleted between `from` and
 // `to`, in document order, each run with the author of the update that made it.
+//
+// Cost is linear in the updates of (from, to] plus the size of the two versions (n·log n with the
+// range look-ups): both versions come from their nearest checkpoint, and the updates in between are
+// only decoded to learn who inserted and who deleted which Yjs ids, never replayed one by one.
 
 import * as Y from 'yjs';
+import { PersistenceError } from '../errors.js';
 import type { DocumentStore } from '../types.js';
 import { materialize } from './materialize.js';
+import { RangeAuthors } from './range-authors.js';
 
 export interface DiffChange {
   readonly type: 'insert' | 'delete';
@@ -28,91 +34,169 @@ export interface DocumentDiff {
   readonly authors: Array<{ author: string; inserted: number; deleted: number }>;
 }
 
-/** Which author wrote which clock ranges of which Yjs client. */
-class RangeAuthors {
-  private readonly byClient = new Map<number, Array<{ from: number; to: number; author: string }>>();
-
-  add(client: number, from: number, to: number, author: string): void {
-    let list = this.byClient.get(client);
-    if (list === undefined) this.byClient.set(client, (list = []));
-    list.push({ from, to, author });
-  }
-
-  find(client: number, clock: number): string | undefined {
-    return this.byClient.get(client)?.find((r) => clock >= r.from && clock < r.to)?.author;
-  }
+export interface DiffOptions {
+  /** Refuse (PersistenceError 'too-large') once the segments would hold more characters than this. */
+  readonly maxChars?: number;
+  /** Updates decoded per read of the log. */
+  readonly chunk?: number;
 }
 
-interface TextItem {
-  id: { client: number; clock: number };
-  deleted: boolean;
-  content: { str?: string; type?: unknown };
-  right: TextItem | null;
-}
-
-export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number): Promise<DocumentDiff> {
-  // Deleted content must survive the replay of (from, to], so no garbage collection.
-  const ydoc = await materialize(store, doc, from, { keepDeleted: true });
-  const atFrom = Y.snapshot(ydoc);
+/** Who inserted and who deleted each Yjs id in (from, to], read from the updates without applying them. */
+async function readAuthorship(store: DocumentStore, doc: string, from: number, to: number, chunk: number) {
   const inserted = new RangeAuthors();
   const deleted = new RangeAuthors();
-  const updates = to > from ? await store.readUpdates(doc, { afterSeq: from, toSeq: to }) : [];
-  let author = '';
-  ydoc.on('afterTransaction', (tr: Y.Transaction) => {
-    for (const [client, after] of tr.afterState) {
-      const before = tr.beforeState.get(client) ?? 0;
-      if (after > before) inserted.add(client, before, after, author);
+  for (let after = from; after < to; ) {
+    const batch = await store.readUpdates(doc, { afterSeq: after, toSeq: to, limit: chunk });
+    for (const u of batch) {
+      let decoded;
+      try {
+        decoded = Y.decodeUpdate(u.update);
+      } catch (cause) {
+        throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
+      }
+      for (const struct of decoded.structs) {
+        if (!(struct instanceof Y.Skip)) inserted.add(struct.id.client, struct.id.clock, struct.id.clock + struct.length, u.author);
+      }
+      for (const [client, ranges] of decoded.ds.clients) for (const r of ranges) deleted.add(client, r.clock, r.clock + r.len, u.author);
     }
-    for (const [client, ranges] of tr.deleteSet.clients) for (const r of ranges) deleted.add(client, r.clock, r.clock + r.len, author);
-  });
-  for (const u of updates) {
-    author = u.author;
-    Y.applyUpdate(ydoc, u.update);
+    if (batch.length < chunk) break;
+    after = batch.at(-1)!.seq;
+  }
+  return { inserted, deleted };
+}
+
+interface Run {
+  type: DiffSegment['type'];
+  author: string | undefined;
+  parts: string[];
+}
+
+/** Collects runs as string parts (joined once at the end) and counts characters against the bound. */
+class DiffBuilder {
+  private readonly segments: Run[] = [];
+  private readonly changes: Run[] = [];
+  private readonly totals = new Map<string, { inserted: number; deleted: number }>();
+  private chars = 0;
+
+  constructor(
+    private readonly doc: string,
+    private readonly maxChars: number,
+  ) {}
+
+  keep(text: string): void {
+    this.count(text);
+    this.append(this.segments, 'keep', text, undefined);
   }
 
-  const changes: DiffChange[] = [];
-  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string }> = [];
-  const segment = (type: DiffSegment['type'], ch: string, who?: string) => {
-    const last = segments.at(-1);
-    if (last?.type === type && last.author === who) last.text += ch;
-    else segments.push(who === undefined ? { type, text: ch } : { type, text: ch, author: who });
-  };
-  const totals = new Map<string, { inserted: number; deleted: number }>();
-  const push = (type: DiffChange['type'], ch: string, who: string) => {
-    const last = changes.at(-1);
-    if (last?.type === type && last.author === who) (last as { text: string }).text += ch;
-    else changes.push({ type, text: ch, author: who });
-    segment(type, ch, who);
-    const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
-    t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
-    totals.set(who, t);
-  };
-  const visibleAtFrom = (client: number, clock: number) =>
-    (atFrom.sv.get(client) ?? 0) > clock && !Y.isDeleted(atFrom.ds, { client, clock } as Y.ID);
+  change(type: DiffChange['type'], text: string, author: string): void {
+    this.count(text);
+    this.append(this.segments, type, text, author);
+    this.append(this.changes, type, text, author);
+    let t = this.totals.get(author);
+    if (t === undefined) this.totals.set(author, (t = { inserted: 0, deleted: 0 }));
+    t[type === 'insert' ? 'inserted' : 'deleted'] += text.length;
+  }
 
-  const walk = (start: TextItem | null): void => {
-    for (let item = start; item !== null; item = item.right) {
-      const { str, type } = item.content;
-      if (typeof str === 'string') {
-        for (let i = 0; i < str.length; i++) {
-          const clock = item.id.clock + i;
-          const existed = visibleAtFrom(item.id.client, clock);
-          if (!existed && !item.deleted) push('insert', str[i]!, inserted.find(item.id.client, clock) ?? 'unknown');
-          else if (existed && item.deleted) push('delete', str[i]!, deleted.find(item.id.client, clock) ?? 'unknown');
-          else if (existed) segment('keep', str[i]!);
-        }
-      } else if (type !== undefined) {
-        walk((type as { _start: TextItem | null })._start);
+  finish(from: number, to: number): DocumentDiff {
+    return {
+      from,
+      to,
+      changes: this.changes.map((r) => ({ type: r.type as DiffChange['type'], text: r.parts.join(''), author: r.author! })),
+      segments: this.segments.map((r) =>
+        r.author === undefined ? { type: r.type, text: r.parts.join('') } : { type: r.type, text: r.parts.join(''), author: r.author },
+      ),
+      authors: [...this.totals].map(([author, t]) => ({ author, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
+    };
+  }
+
+  private count(text: string): void {
+    this.chars += text.length;
+    if (this.chars > this.maxChars) {
+      throw new PersistenceError('too-large', `The diff holds more than ${this.maxChars} characters; compare closer versions`, this.doc);
+    }
+  }
+
+  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined): void {
+    if (text === '') return;
+    const last = runs.at(-1);
+    if (last?.type === type && last.author === author) last.parts.push(text);
+    else runs.push({ type, author, parts: [text] });
+  }
+}
+
+/** The structs of `client` in `ydoc`, and the clock its state has reached. */
+function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y.GC>; state: number } {
+  const structs = (ydoc.store.clients.get(client) ?? []) as Array<Y.Item | Y.GC>;
+  const last = structs.at(-1);
+  return { structs, state: last === undefined ? 0 : last.id.clock + last.length };
+}
+
+export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
+  const atFrom = await materialize(store, doc, from);
+  const atTo = await materialize(store, doc, to);
+  const { inserted, deleted } = to > from ? await readAuthorship(store, doc, from, to, options.chunk ?? 5_000) : { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+  const out = new DiffBuilder(doc, options.maxChars ?? Number.POSITIVE_INFINITY);
+
+  /** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
+  const attributed = (type: DiffChange['type'], ranges: RangeAuthors, client: number, clock: number, text: string) => {
+    for (let pos = clock, end = clock + text.length; pos < end; ) {
+      const hit = ranges.find(client, pos);
+      const stop = Math.min(end, hit.end);
+      out.change(type, text.slice(pos - clock, stop - clock), hit.author ?? 'unknown');
+      pos = stop;
+    }
+  };
+
+  /** Everything visible in a type of the `from` version, which is gone at `to` with the type that held it. */
+  const walkRemoved = (type: { readonly _start: Y.Item | null }): void => {
+    for (let item = type._start; item !== null; item = item.right) {
+      if (item.deleted) continue;
+      if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str);
+      else if (item.content instanceof Y.ContentType) walkRemoved(item.content.type);
+    }
+  };
+
+  /** Content of ids client:[clock, clock+length), deleted at `to`: what of it was visible at `from`. */
+  const removed = (client: number, clock: number, length: number): void => {
+    const { structs, state } = clientStructs(atFrom, client);
+    const end = Math.min(clock + length, state);
+    if (clock >= end) return;
+    for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < end; i++) {
+      const struct = structs[i]!;
+      if (!(struct instanceof Y.Item) || struct.deleted) continue;
+      if (struct.content instanceof Y.ContentString) {
+        const a = Math.max(clock, struct.id.clock);
+        const b = Math.min(end, struct.id.clock + struct.length);
+        attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock));
+      } else if (struct.content instanceof Y.ContentType) {
+        walkRemoved(struct.content.type);
       }
     }
   };
-  for (const shared of ydoc.share.values()) walk((shared as unknown as { _start: TextItem | null })._start);
-  ydoc.destroy();
-  return {
-    from,
-    to,
-    changes,
-    segments,
-    authors: [...totals].map(([who, t]) => ({ author: who, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
+
+  // The document at `to` in order. Deleted items keep their place in it (their content is gone, as in
+  // any garbage-collected document), so what they held at `from` is looked up there by id.
+  const walk = (type: { readonly _start: Y.Item | null }): void => {
+    for (let item = type._start; item !== null; item = item.right) {
+      const { client, clock } = item.id;
+      if (item.deleted) {
+        removed(client, clock, item.length);
+      } else if (item.content instanceof Y.ContentString) {
+        // Visible now and created by `from` means it was visible then too: Yjs never undeletes.
+        const str = item.content.str;
+        const existed = Math.max(0, Math.min(str.length, clientStructs(atFrom, client).state - clock));
+        if (existed > 0) out.keep(str.slice(0, existed));
+        if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed));
+      } else if (item.content instanceof Y.ContentType) {
+        walk(item.content.type);
+      }
+    }
   };
+  try {
+    for (const shared of atTo.share.values()) walk(shared);
+  } finally {
+    atFrom.destroy();
+    atTo.destroy();
+  }
+  return out.finish(from, to);
 }

@@ -2,6 +2,7 @@
 // author, each within `gapMs` of the previous), with how much text each added and removed.
 
 import * as Y from 'yjs';
+import { PersistenceError } from '../errors.js';
 import type { DocumentStore, StoredUpdate } from '../types.js';
 
 export interface EditSession {
@@ -29,22 +30,33 @@ export function updateStats(update: Uint8Array): { added: number; removed: numbe
   return { added, removed };
 }
 
-export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
-  const sessions: Array<{ -readonly [K in keyof EditSession]: EditSession[K] }> = [];
-  for (const u of updates) {
+type OpenSession = { -readonly [K in keyof EditSession]: EditSession[K] };
+
+/** Groups updates into sessions as they are fed, in seq order; each update is looked at once. */
+export class SessionGrouper {
+  readonly sessions: OpenSession[] = [];
+
+  constructor(private readonly gapMs: number) {}
+
+  add(u: StoredUpdate): void {
     const { added, removed } = updateStats(u.update);
-    const last = sessions.at(-1);
-    if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= gapMs) {
+    const last = this.sessions.at(-1);
+    if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= this.gapMs) {
       last.toSeq = u.seq;
       last.endedAt = u.receivedAt;
       last.updates += 1;
       last.added += added;
       last.removed += removed;
     } else {
-      sessions.push({ fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed });
+      this.sessions.push({ fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed });
     }
   }
-  return sessions;
+}
+
+export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
+  const grouper = new SessionGrouper(gapMs);
+  for (const u of updates) grouper.add(u);
+  return grouper.sessions;
 }
 
 export interface TimelinePage {
@@ -53,21 +65,28 @@ export interface TimelinePage {
   readonly nextAfterSeq: number | null;
 }
 
-/** Up to `limit` sessions starting after `afterSeq`, reading the log in chunks. */
+/**
+ * Up to `limit` sessions starting after `afterSeq`. Reads the log in growing chunks (from 64 updates up
+ * to `chunk`) and stops as soon as `limit` sessions are complete, which is when the one after them begins:
+ * it reads at most about twice what the page covers.
+ */
 export async function readTimeline(
   store: DocumentStore,
   doc: string,
   { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 }: { afterSeq?: number; limit?: number; gapMs?: number; chunk?: number } = {},
 ): Promise<TimelinePage> {
-  const updates: StoredUpdate[] = [];
+  if (!Number.isInteger(limit) || limit < 1) throw new PersistenceError('invalid-argument', `limit must be a positive integer, not ${limit}`, doc);
+  const grouper = new SessionGrouper(gapMs);
+  const { sessions } = grouper;
   let cursor = afterSeq;
-  for (;;) {
-    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: chunk });
-    updates.push(...batch);
-    const sessions = groupSessions(updates, gapMs);
-    if (batch.length < chunk) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions.length > limit ? sessions[limit - 1]!.toSeq : null };
-    // The last session may continue in the next chunk; the ones before it are complete.
-    if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };
+  for (let size = Math.min(64, chunk); ; size = Math.min(size * 2, chunk)) {
+    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: size });
+    for (const u of batch) {
+      grouper.add(u);
+      // The session after the page has begun, so every session of the page is complete.
+      if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };
+    }
+    if (batch.length < size) return { sessions, nextAfterSeq: null };
     cursor = batch.at(-1)!.seq;
   }
 }
