@@ -17,6 +17,8 @@ export type TandemErrorCode =
   | 'load-failed'
   | 'storage-failed'
   | 'shutting-down'
+  | 'history-timeout'
+  | 'history-busy'
   | 'internal';
 
 interface CodeInfo {
@@ -40,6 +42,8 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'load-failed': { status: 500, closeCode: 4500 },
   'storage-failed': { status: 503, closeCode: 4503 },
   'shutting-down': { status: 503, closeCode: 1001 },
+  'history-timeout': { status: 503, closeCode: 4503 },
+  'history-busy': { status: 503, closeCode: 4503 },
   internal: { status: 500, closeCode: 1011 },
 };
 

@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import { createHistoryPool } from './history/pool.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { handleUpgrades } from './sync/upgrade.js';
@@ -63,6 +64,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   const authenticate = createAuthenticate(config.authSecret);
+  // Heavy history work runs on these threads, never on this one (see history/pool.ts).
+  const history = createHistoryPool({
+    store: storeOptions,
+    workers: config.historyWorkers,
+    timeoutMs: config.historyTimeoutMs,
+    maxQueue: config.historyQueue,
+    logger,
+    events: metrics.events,
+  });
   const app = createApp({
     config,
     store,
@@ -72,6 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     isShuttingDown,
     authenticate,
     events: metrics.events,
+    history,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -95,6 +106,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);
       await log.drain();
       await store.close();

@@ -30,6 +30,11 @@ export interface SqliteStoreOptions {
    * `normal` survives a process crash but may lose the last commits on power loss.
    */
   readonly synchronous?: 'full' | 'normal';
+  /**
+   * Open an existing store for reading only (default false): a second connection beside the one that
+   * writes, as the history worker threads use. Nothing is created or migrated; every write fails.
+   */
+  readonly readOnly?: boolean;
 }
 
 interface DocumentRow {
@@ -74,6 +79,17 @@ export function sqliteStorePath(options: SqliteStoreOptions): string {
 export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   const file = sqliteStorePath(options);
   let db: Database.Database;
+  if (options.readOnly === true) {
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== SCHEMA_VERSION) throw new Error(`database schema version ${version} is not ${SCHEMA_VERSION}`);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file} to read: ${(cause as Error).message}`, undefined, { cause });
+    }
+    return new SqliteStore(db, file, undefined);
+  }
   try {
     mkdirSync(options.dataDir, { recursive: true });
     db = new Database(file);

@@ -1,0 +1,60 @@
+// The heavy history work, as plain jobs: what a history worker thread runs (history/worker.ts) on its
+// own read-only store. No HTTP here; results are bytes or small objects that cross a thread cheaply.
+
+import { diffVersions, materialize, readTimeline, type DocumentStore, type TimelinePage } from '@tandem/persistence';
+import * as Y from 'yjs';
+import { type Format, render } from './render.js';
+
+export type HistoryJob =
+  | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
+  | { readonly kind: 'diff'; readonly doc: string; readonly from: number; readonly to: number; readonly maxChars: number }
+  | { readonly kind: 'version'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string | null }
+  | { readonly kind: 'state'; readonly doc: string; readonly seq: number };
+
+export interface HistoryResults {
+  timeline: TimelinePage;
+  /** The diff as the JSON body of the response, serialized off the main thread. */
+  diff: Uint8Array;
+  version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
+  /** The document at `seq` as one Yjs update. */
+  state: Uint8Array;
+}
+
+export type HistoryResult<K extends HistoryJob['kind']> = HistoryResults[K];
+
+const utf8 = new TextEncoder();
+
+export async function runHistoryJob(store: DocumentStore, job: HistoryJob): Promise<HistoryResults[HistoryJob['kind']]> {
+  switch (job.kind) {
+    case 'timeline':
+      return readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs });
+    case 'diff': {
+      const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars });
+      return utf8.encode(JSON.stringify({ doc: job.doc, ...diff }));
+    }
+    case 'version': {
+      const ydoc = await materialize(store, job.doc, job.seq);
+      try {
+        const rendered = render(ydoc, job.format, { doc: job.doc, seq: job.seq, at: job.at });
+        const body = typeof rendered.body === 'string' ? utf8.encode(rendered.body) : rendered.body;
+        return { body, contentType: rendered.contentType, extension: rendered.extension };
+      } finally {
+        ydoc.destroy();
+      }
+    }
+    case 'state': {
+      const ydoc = await materialize(store, job.doc, job.seq);
+      try {
+        return Y.encodeStateAsUpdate(ydoc);
+      } finally {
+        ydoc.destroy();
+      }
+    }
+  }
+}
+
+/** The buffers of a result that can be moved to the other thread instead of copied. */
+export function transferables(result: HistoryResults[HistoryJob['kind']]): ArrayBuffer[] {
+  const bytes = result instanceof Uint8Array ? result : 'body' in result ? result.body : undefined;
+  return bytes !== undefined && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+}
