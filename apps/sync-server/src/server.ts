@@ -10,7 +10,7 @@ import { createApp } from './app.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
-import { createHistoryPool } from './history/pool.js';
+import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { handleUpgrades } from './sync/upgrade.js';
@@ -21,6 +21,8 @@ export interface RunningServer {
   readonly url: string;
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
+  /** The threads that run history work. */
+  readonly history: HistoryPool;
   /** Graceful stop: no new connections, clients closed, every pending write finished, storage closed. */
   close(): Promise<void>;
 }
@@ -120,5 +122,5 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
 
-  return { port, url, store, rooms, close };
+  return { port, url, store, rooms, history, close };
 }

@@ -27,6 +27,11 @@ export interface HistoryPoolOptions {
 export interface HistoryPool {
   /** Runs `job` on a worker. A `signal` that aborts while the job still waits takes it out of the queue. */
   run<K extends HistoryJob['kind']>(job: Extract<HistoryJob, { kind: K }>, signal?: AbortSignal): Promise<HistoryResult<K>>;
+  /**
+   * Starts the threads not yet running (they otherwise start with the first job) and resolves once each
+   * has opened its store. A thread cancelled for its budget is replaced at once.
+   */
+  ready(): Promise<void>;
   /** Refuses new jobs, fails waiting and running ones, and stops every worker. */
   close(): Promise<void>;
 }
@@ -44,6 +49,8 @@ interface Task {
 interface Slot {
   worker: Worker | undefined;
   task: Task | undefined;
+  /** Settles when the current worker has reported ready (or stopped). */
+  ready: Promise<void>;
 }
 
 /** The worker's entry: the compiled module, or the TypeScript source under tsx (tests, benches). */
@@ -66,7 +73,7 @@ function revive({ name, code, message, doc }: { name: string; code?: string; mes
 }
 
 export function createHistoryPool(options: HistoryPoolOptions): HistoryPool {
-  const slots: Slot[] = Array.from({ length: Math.max(1, options.workers) }, () => ({ worker: undefined, task: undefined }));
+  const slots: Slot[] = Array.from({ length: Math.max(1, options.workers) }, () => ({ worker: undefined, task: undefined, ready: Promise.resolve() }));
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
@@ -92,7 +99,10 @@ export function createHistoryPool(options: HistoryPoolOptions): HistoryPool {
   const startWorker = (slot: Slot): Worker => {
     const worker = spawn(options.store);
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => {
+    let markReady = () => {};
+    slot.ready = new Promise((resolve) => (markReady = resolve));
+    worker.on('message', (reply: WorkerReply | 'ready') => {
+      if (reply === 'ready') return markReady();
       const task = slot.task;
       if (task === undefined || task.id !== reply.id) return;
       settle(task);
@@ -101,6 +111,7 @@ export function createHistoryPool(options: HistoryPoolOptions): HistoryPool {
       dispatch();
     });
     const fail = (reason: string) => {
+      markReady();
       if (slot.worker !== worker) return;
       options.logger.error({ event: 'history-worker-failed', reason, job: slot.task?.job.kind }, 'history worker stopped');
       const task = slot.task;
@@ -133,7 +144,10 @@ export function createHistoryPool(options: HistoryPoolOptions): HistoryPool {
     const slot = task.slot;
     settle(task);
     // Terminating the thread is the only way to stop synchronous work midway; the next job starts a new one.
-    if (slot !== undefined) stopWorker(slot);
+    if (slot !== undefined) {
+      stopWorker(slot);
+      if (!closed) startWorker(slot);
+    }
     options.events.limitHit('history-timeout');
     options.logger.warn({ event: 'history-timeout', job: task.job.kind, doc: task.job.doc, timeoutMs: options.timeoutMs }, 'history job cancelled');
     task.reject(
@@ -146,6 +160,10 @@ export function createHistoryPool(options: HistoryPoolOptions): HistoryPool {
   };
 
   return {
+    async ready() {
+      if (!closed) for (const slot of slots) if (slot.worker === undefined) startWorker(slot);
+      await Promise.all(slots.map((slot) => slot.ready));
+    },
     run(job, signal) {
       if (closed) return Promise.reject(new TandemError('shutting-down', 'The server is shutting down'));
       const busy = slots.every((s) => s.task !== undefined);

@@ -27,3 +27,4 @@ port.on('message', async ({ id, job }: WorkerRequest) => {
     port.postMessage({ id, error: { name: e.name, code: e.code, message: e.message, doc: e.doc } } satisfies WorkerReply);
   }
 });
+port.postMessage('ready');

@@ -51,4 +51,53 @@ describe('history on a long document', () => {
     expect(body.authors.map((a: { author: string }) => a.author)).toEqual(['ann', 'ben', 'cat']);
     expect(worst).toBeLessThan(500);
   });
+
+  it('cancels work past HISTORY_TIMEOUT_MS with 503 history-timeout and Retry-After, and serves the next request', { timeout: 60_000 }, async () => {
+    await start({ HISTORY_TIMEOUT_MS: '50' });
+    const res = await api('/diff?from=0');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await res.json()).error.code).toBe('history-timeout');
+    expect(await (await fetch(`${server!.url}/metrics`)).text()).toContain('tandem_limits_hit_total{kind="history-timeout"} 1');
+    // The cancelled thread was replaced: once the new one is up, small work fits the budget again (a few
+    // tries, as a busy machine can take a new thread's first 50 ms).
+    const statuses = [];
+    for (let attempt = 0; attempt < 5 && statuses.at(-1) !== 200; attempt++) {
+      await server!.history.ready();
+      statuses.push((await api('/history?limit=1&after=119990')).status);
+    }
+    expect(statuses.at(-1)).toBe(200);
+  });
+
+  it('refuses history work beyond the queue with 503 history-busy instead of piling it up', { timeout: 60_000 }, async () => {
+    await start({ HISTORY_WORKERS: '1', HISTORY_QUEUE: '1' });
+    const statuses = await Promise.all(
+      Array.from({ length: 4 }, () => api('/diff?from=0').then(async (r) => [r.status, r.headers.get('retry-after'), (await r.json()).error?.code])),
+    );
+    // One runs, one waits, the other two are refused at once.
+    expect(statuses.filter(([status]) => status === 200)).toHaveLength(2);
+    expect(statuses.filter(([status]) => status === 503)).toEqual([
+      [503, '1', 'history-busy'],
+      [503, '1', 'history-busy'],
+    ]);
+  });
+
+  it('refuses a diff larger than HISTORY_MAX_DIFF_CHARS with 413, and serves a smaller one', { timeout: 60_000 }, async () => {
+    await start({ HISTORY_MAX_DIFF_CHARS: '50000' });
+    const res = await api('/diff?from=0');
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('too-large');
+    expect((await api('/diff?from=0&to=20000')).status).toBe(200);
+  });
+
+  it('answers a timeline page of a long log, and refuses limit=0 with 400', { timeout: 60_000 }, async () => {
+    await start();
+    const page = await (await api('/history?limit=2')).json();
+    expect(page.sessions.map((s: { author: string; fromSeq: number }) => [s.author, s.fromSeq])).toEqual([
+      ['ann', 1],
+      ['ben', page.sessions[0].toSeq + 1],
+    ]);
+    expect(page.nextAfter).toBe(page.sessions[1].toSeq);
+    expect((await api('/history?limit=0')).status).toBe(400);
+  });
 });
