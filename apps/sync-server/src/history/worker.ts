@@ -3,7 +3,7 @@
 // on the thread that serves WebSockets and HTTP.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteStore, type SqliteStoreOptions } from '@tandem/persistence';
+import { AuthorshipCache, openSqliteStore, type SqliteStoreOptions } from '@tandem/persistence';
 import { type HistoryJob, runHistoryJob, transferables } from './jobs.js';
 
 export interface WorkerRequest {
@@ -17,10 +17,12 @@ export type WorkerReply =
 
 const port = parentPort!;
 const store = openSqliteStore({ ...(workerData as SqliteStoreOptions), readOnly: true });
+// Whole-log authorship of the last few documents diffed from the empty document.
+const context = { authorship: new AuthorshipCache(4) };
 
 port.on('message', async ({ id, job }: WorkerRequest) => {
   try {
-    const result = await runHistoryJob(store, job);
+    const result = await runHistoryJob(store, job, context);
     port.postMessage({ id, result } satisfies WorkerReply, transferables(result));
   } catch (error) {
     const e = error as Error & { code?: string; doc?: string };

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { DocumentStore } from '../types.js';
 import { materialize } from './materialize.js';
+import { type AuthorshipCache, readAuthorship } from './authorship.js';
 import { RangeAuthors } from './range-authors.js';
 
 export interface DiffChange {
@@ -39,30 +40,8 @@ export interface DiffOptions {
   readonly maxChars?: number;
   /** Updates decoded per read of the log. */
   readonly chunk?: number;
-}
-
-/** Who inserted and who deleted each Yjs id in (from, to], read from the updates without applying them. */
-async function readAuthorship(store: DocumentStore, doc: string, from: number, to: number, chunk: number) {
-  const inserted = new RangeAuthors();
-  const deleted = new RangeAuthors();
-  for (let after = from; after < to; ) {
-    const batch = await store.readUpdates(doc, { afterSeq: after, toSeq: to, limit: chunk });
-    for (const u of batch) {
-      let decoded;
-      try {
-        decoded = Y.decodeUpdate(u.update);
-      } catch (cause) {
-        throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
-      }
-      for (const struct of decoded.structs) {
-        if (!(struct instanceof Y.Skip)) inserted.add(struct.id.client, struct.id.clock, struct.id.clock + struct.length, u.author);
-      }
-      for (const [client, ranges] of decoded.ds.clients) for (const r of ranges) deleted.add(client, r.clock, r.clock + r.len, u.author);
-    }
-    if (batch.length < chunk) break;
-    after = batch.at(-1)!.seq;
-  }
-  return { inserted, deleted };
+  /** Reuse what earlier diffs of the same document read (see AuthorshipCache). */
+  readonly authorship?: AuthorshipCache;
 }
 
 interface Run {
@@ -134,7 +113,12 @@ function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y
 export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
   const atFrom = await materialize(store, doc, from);
   const atTo = await materialize(store, doc, to);
-  const { inserted, deleted } = to > from ? await readAuthorship(store, doc, from, to, options.chunk ?? 5_000) : { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+  let authorship = to > from ? await options.authorship?.covering(store, doc, from, to) : undefined;
+  if (authorship === undefined) {
+    authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+    if (to > from) await readAuthorship(store, doc, from, to, authorship, options.chunk);
+  }
+  const { inserted, deleted } = authorship;
   const out = new DiffBuilder(doc, options.maxChars ?? Number.POSITIVE_INFINITY);
 
   /** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
