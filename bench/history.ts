@@ -37,6 +37,7 @@ const summary = (ms: number[]) => {
 function healthPoller(url: string) {
   let worst = 0;
   let stopped = false;
+  let polled = () => {};
   const loop = (async () => {
     while (!stopped) {
       const t0 = performance.now();
@@ -44,11 +45,14 @@ function healthPoller(url: string) {
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`/healthz answered ${res.status}`);
       worst = Math.max(worst, performance.now() - t0);
+      polled();
       await sleep(10);
     }
   })();
   return {
-    take: () => {
+    /** The worst latency since the last take, waiting for one more answer so that a quick request has one. */
+    take: async () => {
+      await new Promise<void>((resolve) => (polled = resolve));
       const w = worst;
       worst = 0;
       return w;
@@ -93,14 +97,14 @@ async function main() {
   const HEALTH_TARGET_MS = 100;
   const rows = [];
   for (const s of scenarios) {
-    poller.take();
+    await poller.take();
     const times: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       t = performance.now();
       await get(s.path(run));
       times.push(performance.now() - t);
     }
-    const worstHealthMs = poller.take();
+    const worstHealthMs = await poller.take();
     rows.push({ name: s.name, ...summary(times), worstHealthMs, targetMs: s.targetMs, met: summary(times).max < s.targetMs && worstHealthMs < HEALTH_TARGET_MS });
   }
   await poller.stop();
