@@ -4,7 +4,7 @@
 
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
-import type { DocumentStore } from '../types.js';
+import type { DocumentStore, StoredUpdate } from '../types.js';
 import { RangeAuthors } from './range-authors.js';
 
 export interface Authorship {
@@ -12,23 +12,28 @@ export interface Authorship {
   readonly deleted: RangeAuthors;
 }
 
+/** Adds who inserted and who deleted what in `updates` (in seq order) to `into`. */
+export function addAuthorship(doc: string, updates: readonly StoredUpdate[], into: Authorship): void {
+  for (const u of updates) {
+    let decoded;
+    try {
+      decoded = Y.decodeUpdate(u.update);
+    } catch (cause) {
+      throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
+    }
+    for (const struct of decoded.structs) {
+      if (!(struct instanceof Y.Skip)) into.inserted.add(struct.id.client, struct.id.clock, struct.id.clock + struct.length, u.author);
+    }
+    for (const [client, ranges] of decoded.ds.clients) for (const r of ranges) into.deleted.add(client, r.clock, r.clock + r.len, u.author);
+  }
+}
+
 /** Adds the authorship of updates (after, to] to `into`; resolves with the last seq read. */
 export async function readAuthorship(store: DocumentStore, doc: string, after: number, to: number, into: Authorship, chunk = 5_000): Promise<number> {
   let last = after;
   while (last < to) {
     const batch = await store.readUpdates(doc, { afterSeq: last, toSeq: to, limit: chunk });
-    for (const u of batch) {
-      let decoded;
-      try {
-        decoded = Y.decodeUpdate(u.update);
-      } catch (cause) {
-        throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
-      }
-      for (const struct of decoded.structs) {
-        if (!(struct instanceof Y.Skip)) into.inserted.add(struct.id.client, struct.id.clock, struct.id.clock + struct.length, u.author);
-      }
-      for (const [client, ranges] of decoded.ds.clients) for (const r of ranges) into.deleted.add(client, r.clock, r.clock + r.len, u.author);
-    }
+    addAuthorship(doc, batch, into);
     if (batch.length < chunk) return to;
     last = batch.at(-1)!.seq;
   }

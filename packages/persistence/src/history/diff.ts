@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { DocumentStore } from '../types.js';
 import { materialize } from './materialize.js';
-import { type AuthorshipCache, readAuthorship } from './authorship.js';
+import { addAuthorship, type AuthorshipCache, readAuthorship } from './authorship.js';
 import { RangeAuthors } from './range-authors.js';
 
 export interface DiffChange {
@@ -42,6 +42,8 @@ export interface DiffOptions {
   readonly chunk?: number;
   /** Reuse what earlier diffs of the same document read (see AuthorshipCache). */
   readonly authorship?: AuthorshipCache;
+  /** Diffs spanning at most this many updates apply them to the `from` version (default 2000); larger ones materialize both versions. */
+  readonly nearUpdates?: number;
 }
 
 interface Run {
@@ -110,67 +112,133 @@ function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y
   return { structs, state: last === undefined ? 0 : last.id.clock + last.length };
 }
 
-export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
-  const atFrom = await materialize(store, doc, from);
-  const atTo = await materialize(store, doc, to);
-  let authorship = to > from ? await options.authorship?.covering(store, doc, from, to) : undefined;
-  if (authorship === undefined) {
-    authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
-    if (to > from) await readAuthorship(store, doc, from, to, authorship, options.chunk);
+type Emit = (type: DiffChange['type'], text: string, author: string) => void;
+
+/** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
+function attributed(type: DiffChange['type'], ranges: RangeAuthors, client: number, clock: number, text: string, emit: Emit): void {
+  for (let pos = clock, end = clock + text.length; pos < end; ) {
+    const hit = ranges.find(client, pos);
+    const stop = Math.min(end, hit.end);
+    emit(type, text.slice(pos - clock, stop - clock), hit.author ?? 'unknown');
+    pos = stop;
   }
-  const { inserted, deleted } = authorship;
+}
+
+/** Everything visible in a type of the `from` version, which is gone at `to` with the type that held it. */
+function walkRemoved(type: { readonly _start: Y.Item | null }, deleted: RangeAuthors, emit: Emit): void {
+  for (let item = type._start; item !== null; item = item.right) {
+    if (item.deleted) continue;
+    if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str, emit);
+    else if (item.content instanceof Y.ContentType) walkRemoved(item.content.type, deleted, emit);
+  }
+}
+
+/** Of ids client:[clock, clock+length), deleted by `to`: what was visible in `atFrom`, in clock order. */
+function removed(atFrom: Y.Doc, deleted: RangeAuthors, client: number, clock: number, length: number, emit: (clock: number) => Emit): void {
+  const { structs, state } = clientStructs(atFrom, client);
+  const end = Math.min(clock + length, state);
+  if (clock >= end) return;
+  for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < end; i++) {
+    const struct = structs[i]!;
+    if (!(struct instanceof Y.Item) || struct.deleted) continue;
+    const a = Math.max(clock, struct.id.clock);
+    if (struct.content instanceof Y.ContentString) {
+      const b = Math.min(end, struct.id.clock + struct.length);
+      attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a));
+    } else if (struct.content instanceof Y.ContentType) {
+      walkRemoved(struct.content.type, deleted, emit(a));
+    }
+  }
+}
+
+/** Applying a few thousand small updates costs less than decoding a checkpoint of a long document. */
+const NEAR_UPDATES = 2_000;
+
+/**
+ * The text that versions at `from` held under the ids deleted in (from, to], taken before `atFrom` is
+ * turned into the `to` version: per client, in clock order.
+ */
+function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
+  const recorded = new Map<number, Array<{ clock: number; runs: Array<[DiffChange['type'], string, string]> }>>();
+  for (const [client, from, to] of deleted.runs()) {
+    let list = recorded.get(client);
+    if (list === undefined) recorded.set(client, (list = []));
+    removed(atFrom, deleted, client, from, to - from, (clock) => {
+      const entry = { clock, runs: [] as Array<[DiffChange['type'], string, string]> };
+      list.push(entry);
+      return (type, text, author) => entry.runs.push([type, text, author]);
+    });
+  }
+  return (client: number, clock: number, length: number, emit: Emit) => {
+    const list = recorded.get(client) ?? [];
+    let lo = 0;
+    for (let hi = list.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.clock < clock) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && list[i]!.clock < clock + length; i++) for (const [type, text, author] of list[i]!.runs) emit(type, text, author);
+  };
+}
+
+export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
+  const near = to > from && to - from <= (options.nearUpdates ?? NEAR_UPDATES);
+  const atFrom = await materialize(store, doc, from);
   const out = new DiffBuilder(doc, options.maxChars ?? Number.POSITIVE_INFINITY);
-
-  /** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
-  const attributed = (type: DiffChange['type'], ranges: RangeAuthors, client: number, clock: number, text: string) => {
-    for (let pos = clock, end = clock + text.length; pos < end; ) {
-      const hit = ranges.find(client, pos);
-      const stop = Math.min(end, hit.end);
-      out.change(type, text.slice(pos - clock, stop - clock), hit.author ?? 'unknown');
-      pos = stop;
-    }
-  };
-
-  /** Everything visible in a type of the `from` version, which is gone at `to` with the type that held it. */
-  const walkRemoved = (type: { readonly _start: Y.Item | null }): void => {
-    for (let item = type._start; item !== null; item = item.right) {
-      if (item.deleted) continue;
-      if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str);
-      else if (item.content instanceof Y.ContentType) walkRemoved(item.content.type);
-    }
-  };
-
-  /** Content of ids client:[clock, clock+length), deleted at `to`: what of it was visible at `from`. */
-  const removed = (client: number, clock: number, length: number): void => {
-    const { structs, state } = clientStructs(atFrom, client);
-    const end = Math.min(clock + length, state);
-    if (clock >= end) return;
-    for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < end; i++) {
-      const struct = structs[i]!;
-      if (!(struct instanceof Y.Item) || struct.deleted) continue;
-      if (struct.content instanceof Y.ContentString) {
-        const a = Math.max(clock, struct.id.clock);
-        const b = Math.min(end, struct.id.clock + struct.length);
-        attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock));
-      } else if (struct.content instanceof Y.ContentType) {
-        walkRemoved(struct.content.type);
+  const change: Emit = (type, text, author) => out.change(type, text, author);
+  let atTo: Y.Doc;
+  let stateAtFrom: (client: number) => number;
+  let onDeleted: (client: number, clock: number, length: number) => void;
+  let inserted: RangeAuthors;
+  try {
+    if (near) {
+      // One materialization: what the deleted ids held is recorded, then the updates between are applied.
+      const updates = await store.readUpdates(doc, { afterSeq: from, toSeq: to });
+      const authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+      addAuthorship(doc, updates, authorship);
+      inserted = authorship.inserted;
+      const states = Y.decodeStateVector(Y.encodeStateVector(atFrom));
+      stateAtFrom = (client) => states.get(client) ?? 0;
+      const replay = recordRemoved(atFrom, authorship.deleted);
+      onDeleted = (client, clock, length) => replay(client, clock, length, change);
+      try {
+        Y.transact(atFrom, () => {
+          for (const u of updates) Y.applyUpdate(atFrom, u.update);
+        });
+      } catch (cause) {
+        throw new PersistenceError('corrupt-data', `Stored history of ${JSON.stringify(doc)} from seq ${from} to ${to} cannot be applied`, doc, { cause });
       }
+      atTo = atFrom;
+    } else {
+      let authorship = to > from ? await options.authorship?.covering(store, doc, from, to) : undefined;
+      if (authorship === undefined) {
+        authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+        if (to > from) await readAuthorship(store, doc, from, to, authorship, options.chunk);
+      }
+      const { deleted } = authorship;
+      inserted = authorship.inserted;
+      atTo = await materialize(store, doc, to);
+      stateAtFrom = (client) => clientStructs(atFrom, client).state;
+      onDeleted = (client, clock, length) => removed(atFrom, deleted, client, clock, length, () => change);
     }
-  };
+  } catch (error) {
+    atFrom.destroy();
+    throw error;
+  }
 
   // The document at `to` in order. Deleted items keep their place in it (their content is gone, as in
-  // any garbage-collected document), so what they held at `from` is looked up there by id.
+  // any garbage-collected document), so what they held at `from` is looked up by id.
   const walk = (type: { readonly _start: Y.Item | null }): void => {
     for (let item = type._start; item !== null; item = item.right) {
       const { client, clock } = item.id;
       if (item.deleted) {
-        removed(client, clock, item.length);
+        onDeleted(client, clock, item.length);
       } else if (item.content instanceof Y.ContentString) {
         // Visible now and created by `from` means it was visible then too: Yjs never undeletes.
         const str = item.content.str;
-        const existed = Math.max(0, Math.min(str.length, clientStructs(atFrom, client).state - clock));
+        const existed = Math.max(0, Math.min(str.length, stateAtFrom(client) - clock));
         if (existed > 0) out.keep(str.slice(0, existed));
-        if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed));
+        if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed), change);
       } else if (item.content instanceof Y.ContentType) {
         walk(item.content.type);
       }

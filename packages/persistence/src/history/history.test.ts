@@ -281,7 +281,8 @@ describe('history', () => {
     for (const [from, to] of pairs) {
       const expected = await referenceDiff(store, 'paras', from!, to!);
       expect(await diffVersions(store, 'paras', from!, to!), `diff ${from}..${to}`).toEqual(expected);
-      expect(await diffVersions(store, 'paras', from!, to!, { authorship }), `cached diff ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { authorship, nearUpdates: 0 }), `cached diff ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { nearUpdates: 0 }), `diff of two materializations ${from}..${to}`).toEqual(expected);
       deletions += expected.changes.filter((c) => c.type === 'delete').length;
     }
     expect(deletions).toBeGreaterThan(0);

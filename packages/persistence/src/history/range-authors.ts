@@ -17,7 +17,7 @@ interface Runs {
 
 export class RangeAuthors {
   private readonly added = new Map<number, Range[]>();
-  private readonly runs = new Map<number, Runs>();
+  private readonly resolved = new Map<number, Runs>();
   private order = 0;
 
   add(client: number, from: number, to: number, author: string): void {
@@ -29,7 +29,7 @@ export class RangeAuthors {
     const last = list.at(-1);
     if (last !== undefined && last.to === from && last.author === author) last.to = to;
     else list.push({ from, to, order: this.order++, author });
-    this.runs.delete(client);
+    this.resolved.delete(client);
   }
 
   /** The author of `clock` (undefined if none), and the clock where that answer next changes. */
@@ -48,9 +48,17 @@ export class RangeAuthors {
     return { author: undefined, end: runs.starts[at + 1] ?? Number.POSITIVE_INFINITY };
   }
 
+  /** Every disjoint run: [client, from, to, author]. */
+  *runs(): Generator<[number, number, number, string]> {
+    for (const client of this.added.keys()) {
+      const runs = this.runsOf(client);
+      for (let i = 0; i < runs.starts.length; i++) yield [client, runs.starts[i]!, runs.ends[i]!, runs.authors[i]!];
+    }
+  }
+
   private runsOf(client: number): Runs {
-    let runs = this.runs.get(client);
-    if (runs === undefined) this.runs.set(client, (runs = resolve(this.added.get(client) ?? [])));
+    let runs = this.resolved.get(client);
+    if (runs === undefined) this.resolved.set(client, (runs = resolve(this.added.get(client) ?? [])));
     return runs;
   }
 }
