@@ -1,7 +1,7 @@
 // The heavy history work, as plain jobs: what a history worker thread runs (history/worker.ts) on its
 // own read-only store. No HTTP here; results are bytes or small objects that cross a thread cheaply.
 
-import { type AuthorshipCache, diffVersions, materialize, readTimeline, type DocumentStore, type TimelinePage } from '@tandem/persistence';
+import { type AuthorshipCache, diffVersions, materialize, readTimeline, type DocumentStore, type TimelineCache, type TimelinePage } from '@tandem/persistence';
 import * as Y from 'yjs';
 import { type Format, render } from './render.js';
 
@@ -27,12 +27,13 @@ const utf8 = new TextEncoder();
 /** What a thread keeps between jobs. */
 export interface JobContext {
   readonly authorship?: AuthorshipCache;
+  readonly timeline?: TimelineCache;
 }
 
 export async function runHistoryJob(store: DocumentStore, job: HistoryJob, context: JobContext = {}): Promise<HistoryResults[HistoryJob['kind']]> {
   switch (job.kind) {
     case 'timeline':
-      return readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs });
+      return readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs, cache: context.timeline });
     case 'diff': {
       const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship });
       return utf8.encode(JSON.stringify({ doc: job.doc, ...diff }));

@@ -3,7 +3,7 @@
 // on the thread that serves WebSockets and HTTP.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuthorshipCache, openSqliteStore, type SqliteStoreOptions } from '@tandem/persistence';
+import { AuthorshipCache, openSqliteStore, type SqliteStoreOptions, TimelineCache } from '@tandem/persistence';
 import { type HistoryJob, runHistoryJob, transferables } from './jobs.js';
 
 export interface WorkerRequest {
@@ -17,8 +17,9 @@ export type WorkerReply =
 
 const port = parentPort!;
 const store = openSqliteStore({ ...(workerData as SqliteStoreOptions), readOnly: true });
-// Whole-log authorship of the last few documents diffed from the empty document.
-const context = { authorship: new AuthorshipCache(4) };
+// What the thread keeps between jobs: whole-log authorship of the last few documents diffed from the
+// empty document, and the sessions of the last documents whose timeline was read.
+const context = { authorship: new AuthorshipCache(4), timeline: new TimelineCache(16) };
 
 port.on('message', async ({ id, job }: WorkerRequest) => {
   try {

@@ -9,7 +9,7 @@ import type { DocumentStore } from '../types.js';
 import { AuthorshipCache } from './authorship.js';
 import { diffVersions } from './diff.js';
 import { materialize, resolveSeq } from './materialize.js';
-import { readTimeline } from './timeline.js';
+import { readTimeline, TimelineCache } from './timeline.js';
 
 /** Two people editing one document; every update is appended as it happens, with its author and time. */
 class Scenario {
@@ -221,6 +221,17 @@ describe('history', () => {
     const next = await readTimeline(counting, 'long', { afterSeq: 300, limit: 2 });
     expect(next.sessions.map((x) => [x.author, x.fromSeq, x.toSeq])).toEqual([['bob', 301, 600], ['carol', 601, 900]]);
     expect(counting.updatesRead).toBeLessThanOrEqual(2 * 601);
+
+    // With a cache, a page already read costs no reading, and the next page reads on from where it stopped.
+    const cache = new TimelineCache();
+    expect(await readTimeline(counting, 'long', { limit: 1, cache })).toEqual(first);
+    counting.updatesRead = 0;
+    expect(await readTimeline(counting, 'long', { limit: 1, cache })).toEqual(first);
+    expect(counting.updatesRead).toBe(0);
+    expect(await readTimeline(counting, 'long', { afterSeq: 300, limit: 2, cache })).toEqual(next);
+    expect(counting.updatesRead).toBeLessThanOrEqual(2 * 601);
+    // A page that does not start at a session's end is read as without a cache.
+    expect(await readTimeline(counting, 'long', { afterSeq: 450, limit: 2, cache })).toEqual(await readTimeline(store, 'long', { afterSeq: 450, limit: 2 }));
   });
 
   it('diffs a long three-author log from the empty document: the text at the head, each run by the author who typed it', async () => {

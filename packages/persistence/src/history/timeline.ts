@@ -65,28 +65,110 @@ export interface TimelinePage {
   readonly nextAfterSeq: number | null;
 }
 
-/**
- * Up to `limit` sessions starting after `afterSeq`. Reads the log in growing chunks (from 64 updates up
- * to `chunk`) and stops as soon as `limit` sessions are complete, which is when the one after them begins:
- * it reads at most about twice what the page covers.
- */
-export async function readTimeline(
-  store: DocumentStore,
-  doc: string,
-  { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 }: { afterSeq?: number; limit?: number; gapMs?: number; chunk?: number } = {},
-): Promise<TimelinePage> {
-  if (!Number.isInteger(limit) || limit < 1) throw new PersistenceError('invalid-argument', `limit must be a positive integer, not ${limit}`, doc);
-  const grouper = new SessionGrouper(gapMs);
-  const { sessions } = grouper;
-  let cursor = afterSeq;
+export interface TimelineOptions {
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly gapMs?: number;
+  /** The most updates read at once. */
+  readonly chunk?: number;
+  /** Keep the sessions read so far for the next page of the same document. */
+  readonly cache?: TimelineCache;
+}
+
+/** Feeds `grouper` from the log after `cursor`, in chunks growing from 64 updates, until `enough()` or the end. */
+async function feed(store: DocumentStore, doc: string, grouper: SessionGrouper, cursor: number, chunk: number, enough: () => boolean) {
+  if (enough()) return { cursor, end: false };
   for (let size = Math.min(64, chunk); ; size = Math.min(size * 2, chunk)) {
     const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: size });
     for (const u of batch) {
       grouper.add(u);
-      // The session after the page has begun, so every session of the page is complete.
-      if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };
+      cursor = u.seq;
+      if (enough()) return { cursor, end: false };
     }
-    if (batch.length < size) return { sessions, nextAfterSeq: null };
-    cursor = batch.at(-1)!.seq;
+    if (batch.length < size) return { cursor, end: true };
+  }
+}
+
+/** `limit` sessions from `start`; complete ones only, unless the log ended. */
+function page(sessions: readonly EditSession[], start: number, limit: number): TimelinePage {
+  const more = sessions.length - start > limit;
+  return {
+    sessions: sessions.slice(start, more ? start + limit : undefined).map((x) => ({ ...x })),
+    nextAfterSeq: more ? sessions[start + limit - 1]!.toSeq : null,
+  };
+}
+
+/**
+ * Up to `limit` sessions starting after `afterSeq`. Stops reading as soon as `limit` sessions are
+ * complete, which is when the one after them begins: it reads at most about twice what the page covers,
+ * and, with a cache, only what earlier pages have not read.
+ */
+export async function readTimeline(store: DocumentStore, doc: string, options: TimelineOptions = {}): Promise<TimelinePage> {
+  const { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 } = options;
+  if (!Number.isInteger(limit) || limit < 1) throw new PersistenceError('invalid-argument', `limit must be a positive integer, not ${limit}`, doc);
+  const cached = await options.cache?.entry(store, doc, gapMs, afterSeq);
+  if (cached === undefined) {
+    const grouper = new SessionGrouper(gapMs);
+    await feed(store, doc, grouper, afterSeq, chunk, () => grouper.sessions.length > limit);
+    return page(grouper.sessions, 0, limit);
+  }
+  const { entry, start } = cached;
+  const { cursor } = await feed(store, doc, entry.grouper, entry.readSeq, chunk, () => entry.grouper.sessions.length - start > limit);
+  entry.readSeq = cursor;
+  return page(entry.grouper.sessions, start, limit);
+}
+
+interface CacheEntry {
+  readonly grouper: SessionGrouper;
+  /** Updates up to this seq have been grouped. */
+  readSeq: number;
+  /** The document's update count and last seq when the entry was last checked. */
+  updateCount: number;
+  lastSeq: number;
+}
+
+/** The sessions of a few documents' logs from seq 1, as far as pages have read them. */
+export class TimelineCache {
+  private readonly entries = new Map<string, CacheEntry>();
+
+  constructor(private readonly maxDocs = 16) {}
+
+  /** The entry to continue from and the index of the session after `afterSeq`; undefined if it cannot serve that page. */
+  async entry(store: DocumentStore, doc: string, gapMs: number, afterSeq: number): Promise<{ entry: CacheEntry; start: number } | undefined> {
+    const info = await store.getDocument(doc);
+    if (info === undefined) return undefined;
+    const key = `${gapMs}:${doc}`;
+    let entry = this.entries.get(key);
+    // Appends add one update per seq; anything else (compaction) changed the past: start over.
+    if (entry !== undefined && info.updateCount - entry.updateCount !== info.lastSeq - entry.lastSeq) {
+      this.entries.delete(key);
+      entry = undefined;
+    }
+    if (entry === undefined && afterSeq !== 0) return undefined;
+    entry ??= { grouper: new SessionGrouper(gapMs), readSeq: 0, updateCount: info.updateCount, lastSeq: info.lastSeq };
+    let start = 0;
+    if (afterSeq !== 0) {
+      // Pages continue after a session's end; the last session may still grow, so it is no such end yet.
+      const sessions = entry.grouper.sessions;
+      let lo = 0;
+      let hi = sessions.length - 2;
+      start = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (sessions[mid]!.toSeq < afterSeq) lo = mid + 1;
+        else if (sessions[mid]!.toSeq > afterSeq) hi = mid - 1;
+        else (start = mid + 1), (lo = hi + 1);
+      }
+      if (start < 0) return undefined;
+    }
+    entry.updateCount = info.updateCount;
+    entry.lastSeq = info.lastSeq;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxDocs) break;
+      this.entries.delete(oldest);
+    }
+    return { entry, start };
   }
 }
