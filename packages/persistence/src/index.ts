@@ -9,6 +9,7 @@ export { materialize, resolveSeq, type HistoryPoint, type MaterializeOptions } f
 export { readTimeline, groupSessions, updateStats, SessionGrouper, TimelineCache, type EditSession, type TimelineOptions, type TimelinePage } from './history/timeline.js';
 export { diffVersions, type DiffChange, type DiffOptions, type DocumentDiff } from './history/diff.js';
 export { AuthorshipCache } from './history/authorship.js';
+export { VersionCache } from './history/version-cache.js';
 export { backupSqliteStore, restoreSqliteStore, type BackupProgress } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
 export { compactDocument, type CompactReport, type RetentionPolicy } from './history/compact.js';

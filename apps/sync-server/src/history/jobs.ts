@@ -1,7 +1,16 @@
 // The heavy history work, as plain jobs: what a history worker thread runs (history/worker.ts) on its
 // own read-only store. No HTTP here; results are bytes or small objects that cross a thread cheaply.
 
-import { type AuthorshipCache, diffVersions, materialize, readTimeline, type DocumentStore, type TimelineCache, type TimelinePage } from '@tandem/persistence';
+import {
+  type AuthorshipCache,
+  diffVersions,
+  type DocumentStore,
+  materialize,
+  readTimeline,
+  type TimelineCache,
+  type TimelinePage,
+  type VersionCache,
+} from '@tandem/persistence';
 import * as Y from 'yjs';
 import { type Format, render } from './render.js';
 
@@ -28,6 +37,7 @@ const utf8 = new TextEncoder();
 export interface JobContext {
   readonly authorship?: AuthorshipCache;
   readonly timeline?: TimelineCache;
+  readonly versions?: VersionCache;
 }
 
 export async function runHistoryJob(store: DocumentStore, job: HistoryJob, context: JobContext = {}): Promise<HistoryResults[HistoryJob['kind']]> {
@@ -35,17 +45,17 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
     case 'timeline':
       return readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs, cache: context.timeline });
     case 'diff': {
-      const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship });
+      const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship, versions: context.versions });
       return utf8.encode(JSON.stringify({ doc: job.doc, ...diff }));
     }
     case 'version': {
-      const ydoc = await materialize(store, job.doc, job.seq);
+      const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);
       try {
         const rendered = render(ydoc, job.format, { doc: job.doc, seq: job.seq, at: job.at });
         const body = typeof rendered.body === 'string' ? utf8.encode(rendered.body) : rendered.body;
         return { body, contentType: rendered.contentType, extension: rendered.extension };
       } finally {
-        ydoc.destroy();
+        if (context.versions === undefined) ydoc.destroy();
       }
     }
     case 'state': {

@@ -3,7 +3,7 @@
 // on the thread that serves WebSockets and HTTP.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuthorshipCache, openSqliteStore, type SqliteStoreOptions, TimelineCache } from '@tandem/persistence';
+import { AuthorshipCache, openSqliteStore, type SqliteStoreOptions, TimelineCache, VersionCache } from '@tandem/persistence';
 import { type HistoryJob, runHistoryJob, transferables } from './jobs.js';
 
 export interface WorkerRequest {
@@ -18,8 +18,9 @@ export type WorkerReply =
 const port = parentPort!;
 const store = openSqliteStore({ ...(workerData as SqliteStoreOptions), readOnly: true });
 // What the thread keeps between jobs: whole-log authorship of the last few documents diffed from the
-// empty document, and the sessions of the last documents whose timeline was read.
-const context = { authorship: new AuthorshipCache(4), timeline: new TimelineCache(16) };
+// empty document, the sessions of the last documents whose timeline was read, and the last version
+// shown of two documents (moved forward as the history is scrubbed or played).
+const context = { authorship: new AuthorshipCache(4), timeline: new TimelineCache(16), versions: new VersionCache(2) };
 
 port.on('message', async ({ id, job }: WorkerRequest) => {
   try {

@@ -11,6 +11,7 @@ import type { DocumentStore } from '../types.js';
 import { materialize } from './materialize.js';
 import { addAuthorship, type AuthorshipCache, readAuthorship } from './authorship.js';
 import { RangeAuthors } from './range-authors.js';
+import type { VersionCache } from './version-cache.js';
 
 export interface DiffChange {
   readonly type: 'insert' | 'delete';
@@ -44,6 +45,8 @@ export interface DiffOptions {
   readonly authorship?: AuthorshipCache;
   /** Diffs spanning at most this many updates apply them to the `from` version (default 2000); larger ones materialize both versions. */
   readonly nearUpdates?: number;
+  /** Take versions from, and leave the `to` version in, this cache. */
+  readonly versions?: VersionCache;
 }
 
 interface Run {
@@ -183,7 +186,10 @@ function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
 
 export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
   const near = to > from && to - from <= (options.nearUpdates ?? NEAR_UPDATES);
-  const atFrom = await materialize(store, doc, from);
+  const { versions } = options;
+  const atFrom = near && versions !== undefined ? await versions.take(store, doc, from) : await materialize(store, doc, from);
+  // Whether `atTo` belongs to the version cache (left there, not destroyed).
+  let cachedTo = false;
   const out = new DiffBuilder(doc, options.maxChars ?? Number.POSITIVE_INFINITY);
   const change: Emit = (type, text, author) => out.change(type, text, author);
   let atTo: Y.Doc;
@@ -209,6 +215,10 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
         throw new PersistenceError('corrupt-data', `Stored history of ${JSON.stringify(doc)} from seq ${from} to ${to} cannot be applied`, doc, { cause });
       }
       atTo = atFrom;
+      if (versions !== undefined) {
+        versions.put(doc, to, atTo);
+        cachedTo = true;
+      }
     } else {
       let authorship = to > from ? await options.authorship?.covering(store, doc, from, to) : undefined;
       if (authorship === undefined) {
@@ -217,12 +227,13 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       }
       const { deleted } = authorship;
       inserted = authorship.inserted;
-      atTo = await materialize(store, doc, to);
+      atTo = versions !== undefined ? await versions.at(store, doc, to) : await materialize(store, doc, to);
+      cachedTo = versions !== undefined;
       stateAtFrom = (client) => clientStructs(atFrom, client).state;
       onDeleted = (client, clock, length) => removed(atFrom, deleted, client, clock, length, () => change);
     }
   } catch (error) {
-    atFrom.destroy();
+    if (!(near && cachedTo)) atFrom.destroy();
     throw error;
   }
 
@@ -247,8 +258,8 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   try {
     for (const shared of atTo.share.values()) walk(shared);
   } finally {
-    atFrom.destroy();
-    atTo.destroy();
+    if (atFrom !== atTo || !cachedTo) atFrom.destroy();
+    if (atFrom !== atTo && !cachedTo) atTo.destroy();
   }
   return out.finish(from, to);
 }

@@ -8,6 +8,7 @@ import { referenceDiff } from '../testing/diff-reference.js';
 import type { DocumentStore } from '../types.js';
 import { AuthorshipCache } from './authorship.js';
 import { diffVersions } from './diff.js';
+import { VersionCache } from './version-cache.js';
 import { materialize, resolveSeq } from './materialize.js';
 import { readTimeline, TimelineCache } from './timeline.js';
 
@@ -289,11 +290,17 @@ describe('history', () => {
     let deletions = 0;
     // Answers from the cache of whole-log authorship (filled by the diffs from 0) must not differ either.
     const authorship = new AuthorshipCache();
+    const versions = new VersionCache();
     for (const [from, to] of pairs) {
       const expected = await referenceDiff(store, 'paras', from!, to!);
       expect(await diffVersions(store, 'paras', from!, to!), `diff ${from}..${to}`).toEqual(expected);
       expect(await diffVersions(store, 'paras', from!, to!, { authorship, nearUpdates: 0 }), `cached diff ${from}..${to}`).toEqual(expected);
       expect(await diffVersions(store, 'paras', from!, to!, { nearUpdates: 0 }), `diff of two materializations ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { versions }), `diff with kept versions ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { versions, nearUpdates: 0 }), `diff with a kept head ${from}..${to}`).toEqual(expected);
+      expect((await versions.at(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON()).toEqual(
+        (await materialize(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON(),
+      );
       deletions += expected.changes.filter((c) => c.type === 'delete').length;
     }
     expect(deletions).toBeGreaterThan(0);
