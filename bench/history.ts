@@ -105,7 +105,8 @@ async function main() {
       times.push(performance.now() - t);
     }
     const worstHealthMs = await poller.take();
-    rows.push({ name: s.name, ...summary(times), worstHealthMs, targetMs: s.targetMs, met: summary(times).max < s.targetMs && worstHealthMs < HEALTH_TARGET_MS });
+    // The first run is reported on its own too: the history thread keeps what it read for the next one.
+    rows.push({ name: s.name, firstMs: times[0]!, ...summary(times), worstHealthMs, targetMs: s.targetMs, met: summary(times).max < s.targetMs && worstHealthMs < HEALTH_TARGET_MS });
   }
   await poller.stop();
   await server.stop();
@@ -113,8 +114,11 @@ async function main() {
 
   const fmt = (n: number) => n.toFixed(1).padStart(8);
   console.log(`\n${head} updates, ${RUNS} runs each, times in ms; targets: the request (every run) and /healthz < ${HEALTH_TARGET_MS} ms meanwhile`);
-  console.log(`${'request'.padEnd(30)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)} ${'healthz'.padStart(8)} ${'target'.padStart(8)}  met`);
-  for (const r of rows) console.log(`${r.name.padEnd(30)} ${fmt(r.median)} ${fmt(r.min)} ${fmt(r.max)} ${fmt(r.worstHealthMs)} ${fmt(r.targetMs)}  ${r.met ? 'yes' : 'NO'}`);
+  console.log(`${'request'.padEnd(30)} ${'first'.padStart(8)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)} ${'healthz'.padStart(8)} ${'target'.padStart(8)}  met`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(30)} ${fmt(r.firstMs)} ${fmt(r.median)} ${fmt(r.min)} ${fmt(r.max)} ${fmt(r.worstHealthMs)} ${fmt(r.targetMs)}  ${r.met ? 'yes' : 'NO'}`);
+  }
+  console.log(`(first: the first of the runs, before the history thread has kept anything of this document; healthz: worst /healthz answer meanwhile)`);
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'history.json');
   await writeFile(file, JSON.stringify({ date: new Date().toISOString(), updates: head, authors: AUTHORS.length, turn: TURN, runs: RUNS, healthTargetMs: HEALTH_TARGET_MS, results: rows }, null, 2) + '\n');
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);

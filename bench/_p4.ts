@@ -1,0 +1,13 @@
+import { mkdtemp } from 'node:fs/promises'; import { tmpdir } from 'node:os'; import path from 'node:path';
+import { openSqliteStore, diffVersions, materialize, readTimeline } from '@tandem/persistence';
+import { writeLongHistory } from '../apps/sync-server/src/testing/long-history.js';
+const dataDir = await mkdtemp(path.join(tmpdir(), 'p-'));
+const store = openSqliteStore({ dataDir, synchronous: 'normal' });
+await writeLongHistory(store, 'd', { updates: 250000, authors: ['a','b','c','d'], turn: 500, checkpointEvery: 500 });
+await store.close();
+const r = openSqliteStore({ dataDir, readOnly: true });
+let t = performance.now(); const all = await r.readUpdates('d'); console.log('read all', performance.now() - t);
+t = performance.now(); await materialize(r, 'd', 250000); console.log('materialize head', performance.now() - t);
+t = performance.now(); await diffVersions(r, 'd', 0, 250000); console.log('diff cold', performance.now() - t);
+t = performance.now(); await diffVersions(r, 'd', 0, 250000); console.log('diff 2nd', performance.now() - t);
+t = performance.now(); await readTimeline(r, 'd', {afterSeq: 100000}); console.log('timeline', performance.now() - t);
