@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { DocumentStore, StoredUpdate } from '../types.js';
+import { LogCache } from './log-cache.js';
 import { RangeAuthors } from './range-authors.js';
 
 export interface Authorship {
@@ -43,9 +44,6 @@ export async function readAuthorship(store: DocumentStore, doc: string, after: n
 interface Entry extends Authorship {
   /** Updates up to this seq have been read. */
   readSeq: number;
-  /** The document's update count and last seq when the entry was last checked. */
-  updateCount: number;
-  lastSeq: number;
 }
 
 /**
@@ -54,36 +52,20 @@ interface Entry extends Authorship {
  * deleted before it, and an id missing at `from` was not inserted before it.
  */
 export class AuthorshipCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly cache: LogCache<Entry>;
 
-  constructor(private readonly maxDocs = 4) {}
+  constructor(maxDocs = 4) {
+    this.cache = new LogCache(maxDocs);
+  }
 
   /** The authorship covering (from, to], or undefined when reading only that range is cheaper. */
   async covering(store: DocumentStore, doc: string, from: number, to: number): Promise<Authorship | undefined> {
-    const info = await store.getDocument(doc);
-    if (info === undefined) return undefined;
-    let entry = this.entries.get(doc);
-    // Appends add one update per seq; anything else (compaction) changed the past: start over.
-    if (entry !== undefined && info.updateCount - entry.updateCount !== info.lastSeq - entry.lastSeq) {
-      this.entries.delete(doc);
-      entry = undefined;
-    }
-    if (entry === undefined) {
-      // Only a diff from the empty document reads the whole log anyway; others read just their range.
-      if (from > 0) return undefined;
-      entry = { inserted: new RangeAuthors(), deleted: new RangeAuthors(), readSeq: 0, updateCount: info.updateCount, lastSeq: info.lastSeq };
-    } else if (entry.readSeq < from) {
-      return undefined;
-    }
-    this.entries.delete(doc);
+    // Only a diff from the empty document reads the whole log anyway; others read just their range.
+    const entry = await this.cache.get(store, doc, doc, () =>
+      from === 0 ? { inserted: new RangeAuthors(), deleted: new RangeAuthors(), readSeq: 0 } : undefined,
+    );
+    if (entry === undefined || entry.readSeq < from) return undefined;
     if (entry.readSeq < to) entry.readSeq = await readAuthorship(store, doc, entry.readSeq, to, entry);
-    entry.updateCount = info.updateCount;
-    entry.lastSeq = info.lastSeq;
-    this.entries.set(doc, entry);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxDocs) break;
-      this.entries.delete(oldest);
-    }
     return entry;
   }
 }

@@ -233,6 +233,12 @@ describe('history', () => {
     expect(counting.updatesRead).toBeLessThanOrEqual(2 * 601);
     // A page that does not start at a session's end is read as without a cache.
     expect(await readTimeline(counting, 'long', { afterSeq: 450, limit: 2, cache })).toEqual(await readTimeline(store, 'long', { afterSeq: 450, limit: 2 }));
+    // Compaction rewrites the past: what was kept is dropped, not served.
+    const merged = Y.mergeUpdates((await store.readUpdates('long', { toSeq: 450 })).map((u) => u.update));
+    await store.replaceRange('long', 1, 450, { update: merged, author: 'compacted', receivedAt: 1_000_000 });
+    const afterCompaction = await readTimeline(store, 'long', { limit: 2 });
+    expect(afterCompaction.sessions.map((x) => x.author)).toEqual(['compacted', 'bob']);
+    expect(await readTimeline(counting, 'long', { limit: 2, cache })).toEqual(afterCompaction);
   });
 
   it('diffs a long three-author log from the empty document: the text at the head, each run by the author who typed it', async () => {

@@ -4,6 +4,7 @@
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { DocumentStore, StoredUpdate } from '../types.js';
+import { LogCache } from './log-cache.js';
 
 export interface EditSession {
   readonly fromSeq: number;
@@ -122,53 +123,31 @@ interface CacheEntry {
   readonly grouper: SessionGrouper;
   /** Updates up to this seq have been grouped. */
   readSeq: number;
-  /** The document's update count and last seq when the entry was last checked. */
-  updateCount: number;
-  lastSeq: number;
 }
 
 /** The sessions of a few documents' logs from seq 1, as far as pages have read them. */
 export class TimelineCache {
-  private readonly entries = new Map<string, CacheEntry>();
+  private readonly cache: LogCache<CacheEntry>;
 
-  constructor(private readonly maxDocs = 16) {}
+  constructor(maxDocs = 16) {
+    this.cache = new LogCache(maxDocs);
+  }
 
   /** The entry to continue from and the index of the session after `afterSeq`; undefined if it cannot serve that page. */
   async entry(store: DocumentStore, doc: string, gapMs: number, afterSeq: number): Promise<{ entry: CacheEntry; start: number } | undefined> {
-    const info = await store.getDocument(doc);
-    if (info === undefined) return undefined;
-    const key = `${gapMs}:${doc}`;
-    let entry = this.entries.get(key);
-    // Appends add one update per seq; anything else (compaction) changed the past: start over.
-    if (entry !== undefined && info.updateCount - entry.updateCount !== info.lastSeq - entry.lastSeq) {
-      this.entries.delete(key);
-      entry = undefined;
+    const entry = await this.cache.get(store, doc, `${gapMs}:${doc}`, () =>
+      afterSeq === 0 ? { grouper: new SessionGrouper(gapMs), readSeq: 0 } : undefined,
+    );
+    if (entry === undefined) return undefined;
+    if (afterSeq === 0) return { entry, start: 0 };
+    // Pages continue after a session's end; the last session may still grow, so it is no such end yet.
+    const sessions = entry.grouper.sessions;
+    for (let lo = 0, hi = sessions.length - 2; lo <= hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (sessions[mid]!.toSeq < afterSeq) lo = mid + 1;
+      else if (sessions[mid]!.toSeq > afterSeq) hi = mid - 1;
+      else return { entry, start: mid + 1 };
     }
-    if (entry === undefined && afterSeq !== 0) return undefined;
-    entry ??= { grouper: new SessionGrouper(gapMs), readSeq: 0, updateCount: info.updateCount, lastSeq: info.lastSeq };
-    let start = 0;
-    if (afterSeq !== 0) {
-      // Pages continue after a session's end; the last session may still grow, so it is no such end yet.
-      const sessions = entry.grouper.sessions;
-      let lo = 0;
-      let hi = sessions.length - 2;
-      start = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (sessions[mid]!.toSeq < afterSeq) lo = mid + 1;
-        else if (sessions[mid]!.toSeq > afterSeq) hi = mid - 1;
-        else (start = mid + 1), (lo = hi + 1);
-      }
-      if (start < 0) return undefined;
-    }
-    entry.updateCount = info.updateCount;
-    entry.lastSeq = info.lastSeq;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxDocs) break;
-      this.entries.delete(oldest);
-    }
-    return { entry, start };
+    return undefined;
   }
 }
