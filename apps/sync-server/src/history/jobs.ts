@@ -11,22 +11,23 @@ import {
   type TimelinePage,
   type VersionCache,
 } from '@tandem/persistence';
-import * as Y from 'yjs';
 import { type Format, render } from './render.js';
+import { restoreUpdate } from './restore.js';
 
 export type HistoryJob =
   | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
   | { readonly kind: 'diff'; readonly doc: string; readonly from: number; readonly to: number; readonly maxChars: number }
   | { readonly kind: 'version'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string | null }
-  | { readonly kind: 'state'; readonly doc: string; readonly seq: number };
+  /** The edit that makes version `seq` the content again, given the live document's state. */
+  | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array };
 
 export interface HistoryResults {
   timeline: TimelinePage;
   /** The diff as the JSON body of the response, serialized off the main thread. */
   diff: Uint8Array;
   version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
-  /** The document at `seq` as one Yjs update. */
-  state: Uint8Array;
+  /** The restoring edit as one Yjs update. */
+  restore: Uint8Array;
 }
 
 export type HistoryResult<K extends HistoryJob['kind']> = HistoryResults[K];
@@ -58,10 +59,10 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
         if (context.versions === undefined) ydoc.destroy();
       }
     }
-    case 'state': {
+    case 'restore': {
       const ydoc = await materialize(store, job.doc, job.seq);
       try {
-        return Y.encodeStateAsUpdate(ydoc);
+        return restoreUpdate(job.current, ydoc);
       } finally {
         ydoc.destroy();
       }

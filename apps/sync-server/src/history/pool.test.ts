@@ -31,7 +31,7 @@ describe('history pool', () => {
       const running = pool.run({ kind: 'diff', doc: 'doc', from: 0, to: 2_000, maxChars: 1e9 });
       const aborted = new AbortController();
       const waiting = pool.run({ kind: 'timeline', doc: 'doc', afterSeq: 0, limit: 1, gapMs: 60_000 }, aborted.signal);
-      await expect(pool.run({ kind: 'state', doc: 'doc', seq: 1 })).rejects.toMatchObject({ code: 'history-busy' });
+      await expect(pool.run({ kind: 'version', doc: 'doc', seq: 1, format: 'text', at: null })).rejects.toMatchObject({ code: 'history-busy' });
       aborted.abort();
       await expect(waiting).rejects.toMatchObject({ code: 'bad-request' });
       // Its place in the queue is free again.
@@ -43,7 +43,7 @@ describe('history pool', () => {
       const late = expect(pool.run({ kind: 'diff', doc: 'doc', from: 0, to: 2_000, maxChars: 1e9 })).rejects.toMatchObject({ code: 'shutting-down' });
       await pool.close();
       await late;
-      await expect(pool.run({ kind: 'state', doc: 'doc', seq: 1 })).rejects.toMatchObject({ code: 'shutting-down' });
+      await expect(pool.run({ kind: 'version', doc: 'doc', seq: 1, format: 'text', at: null })).rejects.toMatchObject({ code: 'shutting-down' });
     } finally {
       await pool.close();
     }

@@ -11,7 +11,6 @@ import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
 import type { HistoryPool } from '../history/pool.js';
 import { downloadName, parseFormat } from '../history/render.js';
-import { restoreUpdate } from '../history/restore.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { docParam } from './doc-param.js';
 
@@ -128,11 +127,14 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
     const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
     if (typeof body.seq !== 'number') throw new TandemError('bad-request', 'Send {"seq": <sequence number>}');
     const seq = await resolveSeq(store, doc, { seq: body.seq }).catch(fromPersistence);
-    const target = new Y.Doc();
-    Y.applyUpdate(target, await history.run({ kind: 'state', doc, seq }).catch(fromPersistence));
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
-    const newSeq = await rooms.withRoom(doc, (room) => room.commitServerEdit(restoreUpdate(room.doc, target), author));
-    target.destroy();
+    const newSeq = await rooms.withRoom(doc, async (room) => {
+      // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
+      // kept beside it, as with any concurrent edit.
+      const current = Y.encodeStateAsUpdate(room.doc);
+      const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
+      return room.commitServerEdit(update, author);
+    });
     return c.json({ doc, restored: seq, seq: newSeq, author }, 201);
   });
   return app;
