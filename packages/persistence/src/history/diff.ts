@@ -2,8 +2,9 @@
 // `to`, in document order, each run with the author of the update that made it.
 //
 // Cost is linear in the updates of (from, to] plus the size of the two versions (n·log n with the
-// range look-ups): both versions come from their nearest checkpoint, and the updates in between are
-// only decoded to learn who inserted and who deleted which Yjs ids, never replayed one by one.
+// range look-ups): the updates in between are only decoded to learn who inserted and who deleted which
+// Yjs ids, never replayed one transaction at a time. Far-apart versions each come from their nearest
+// checkpoint; close ones (NEAR_UPDATES) from one materialization with the updates between applied.
 
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
