@@ -120,6 +120,18 @@ describe('benchmark smoke runs', () => {
     expect(results).toHaveLength(3);
   });
 
+  it('history: times every history request on a long document with /healthz polled meanwhile', { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'history.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/history.ts', '--updates', '2000', '--runs', '2', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.updates).toBe(2000);
+    expect(result.results.map((r: { name: string }) => r.name)).toContain('diff from 0 to head');
+    for (const r of result.results) {
+      expect(r.median, r.name).toBeGreaterThan(0);
+      expect(r.worstHealthMs, r.name).toBeGreaterThan(0);
+    }
+  });
+
   it('cold load: runs end to end and loads the written history', async () => {
     const file = path.join(out, 'cold-load.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });

@@ -9,6 +9,7 @@ import type { Authenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { SyncEvents } from './sync/events.js';
 import { storageError, TandemError } from './errors.js';
+import type { HistoryPool } from './history/pool.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -31,6 +32,7 @@ export interface AppDeps {
   readonly isShuttingDown: () => boolean;
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
+  readonly history: HistoryPool;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps): Hono {
     // A client's mistake is worth a line; only our own failures deserve a stack.
     if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);
     else deps.logger.info(fields, tandem.message);
+    const retryAfter = tandem.context.retryAfterSeconds;
+    if (typeof retryAfter === 'number') c.header('retry-after', String(retryAfter));
     return c.json(tandem.toJSON(), tandem.status as 400);
   });
   return app;

@@ -1,5 +1,6 @@
 // The only reader of process.env and argv: validates settings once at start-up and hands down a frozen object.
 
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -114,6 +115,26 @@ const SETTINGS = {
     env: 'MAX_BUFFERED_BYTES',
     schema: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
     help: 'Close a client that stops reading once this much is waiting to be sent to it',
+  },
+  historyWorkers: {
+    env: 'HISTORY_WORKERS',
+    schema: int(1, 64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
+    help: 'Worker threads for history work (timeline, versions, diffs, restore); default: cores - 1, 1 to 4',
+  },
+  historyTimeoutMs: {
+    env: 'HISTORY_TIMEOUT_MS',
+    schema: int(1, 600_000).default(10_000),
+    help: 'A history request still unfinished after this long is cancelled with 503 history-timeout',
+  },
+  historyQueue: {
+    env: 'HISTORY_QUEUE',
+    schema: int(0, 100_000).default(16),
+    help: 'History requests that may wait for a worker; more are refused with 503 history-busy',
+  },
+  historyMaxDiffChars: {
+    env: 'HISTORY_MAX_DIFF_CHARS',
+    schema: int(1000, 1_000_000_000).default(4_000_000),
+    help: 'Largest diff (characters of kept, inserted and deleted text); larger ones are refused with 413',
   },
   editorDir: {
     env: 'EDITOR_DIR',

@@ -23,6 +23,8 @@ export type TandemErrorCode =
   | 'storage-failed'
   | 'insufficient-storage'
   | 'shutting-down'
+  | 'history-timeout'
+  | 'history-busy'
   | 'internal';
 
 interface CodeInfo {
@@ -51,6 +53,8 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   // 5xx-like: the stock client reconnects and resends its unsaved edits once space is freed.
   'insufficient-storage': { status: 507, closeCode: 4507 },
   'shutting-down': { status: 503, closeCode: 1001 },
+  'history-timeout': { status: 503, closeCode: 4503 },
+  'history-busy': { status: 503, closeCode: 4503 },
   internal: { status: 500, closeCode: 1011 },
 };
 

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
     logger.fatal({ event: 'start-failed', err }, `could not start: ${(err as Error).message}`);
     process.exit(1);
   }
+  // Boot the history threads now rather than with the first history request.
+  void server.history.ready();
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ event: 'signal', signal }, `received ${signal}`);
     server.close().then(

@@ -11,6 +11,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { handleUpgrades } from './sync/upgrade.js';
@@ -21,6 +22,8 @@ export interface RunningServer {
   readonly url: string;
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
+  /** The threads that run history work. */
+  readonly history: HistoryPool;
   /** Graceful stop: no new connections, clients closed, every pending write finished, storage closed. */
   close(): Promise<void>;
 }
@@ -105,6 +108,15 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   const authenticate = createAuthenticate(config.authSecret);
+  // Heavy history work runs on these threads, never on this one (see history/pool.ts).
+  const history = createHistoryPool({
+    store: storeOptions,
+    workers: config.historyWorkers,
+    timeoutMs: config.historyTimeoutMs,
+    maxQueue: config.historyQueue,
+    logger,
+    events: metrics.events,
+  });
   const app = createApp({
     config,
     store,
@@ -114,6 +126,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     isShuttingDown,
     authenticate,
     events: metrics.events,
+    history,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -137,6 +150,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);
       await log.drain();
       await store.close();
@@ -151,5 +165,5 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     return closing;
   };
 
-  return { port, url, store, rooms, close };
+  return { port, url, store, rooms, history, close };
 }

@@ -10,7 +10,9 @@ export type PersistenceErrorCode =
   | 'corrupt-data'
   | 'closed'
   | 'not-found'
-  | 'out-of-range';
+  | 'out-of-range'
+  /** The result would exceed a configured bound (e.g. a diff's size). */
+  | 'too-large';
 
 export class PersistenceError extends Error {
   override readonly name = 'PersistenceError';

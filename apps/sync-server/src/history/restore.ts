@@ -4,10 +4,10 @@
 import { FRAGMENT } from '@tandem/schema';
 import * as Y from 'yjs';
 
-/** The Yjs update that turns `current`'s content into `target`'s. */
-export function restoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array {
+/** The Yjs update that turns the content of `current` (a document's encoded state) into `target`'s. */
+export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
   const work = new Y.Doc();
-  Y.applyUpdate(work, Y.encodeStateAsUpdate(current));
+  Y.applyUpdate(work, current);
   let update: Uint8Array | undefined;
   work.on('update', (u: Uint8Array) => (update = u));
   work.transact(() => {

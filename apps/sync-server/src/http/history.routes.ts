@@ -1,13 +1,16 @@
 // The history API of one document: its timeline, any version in any format, attributed diffs, and
-// restoring an old version as a new edit.
+// restoring an old version as a new edit. The work itself runs on the history pool's threads
+// (history/pool.ts); these routes check the request, hand it over, and send what comes back.
 
-import { diffVersions, materialize, PersistenceError, readTimeline, resolveSeq, type DocumentStore } from '@tandem/persistence';
+import { PersistenceError, resolveSeq, type DocumentStore } from '@tandem/persistence';
 import { type Context, Hono } from 'hono';
+import * as Y from 'yjs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
+import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
-import { exportHeaders, parseFormat, render } from '../history/render.js';
-import { restoreUpdate } from '../history/restore.js';
+import type { HistoryPool } from '../history/pool.js';
+import { exportHeaders, parseFormat } from '../history/render.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { docParam } from './doc-param.js';
 import { intField, intParam } from './params.js';
@@ -16,6 +19,8 @@ export interface HistoryDeps {
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
+  readonly history: HistoryPool;
+  readonly config: Pick<Config, 'historyMaxDiffChars'>;
 }
 
 const timeParam = (value: string): number => {
@@ -32,6 +37,7 @@ export function fromPersistence(error: unknown): never {
   if (error instanceof PersistenceError && (error.code === 'out-of-range' || error.code === 'invalid-argument')) {
     throw new TandemError('bad-request', error.message, { doc: error.doc });
   }
+  if (error instanceof PersistenceError && error.code === 'too-large') throw new TandemError('too-large', error.message, { doc: error.doc });
   throw error;
 }
 
@@ -39,7 +45,7 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
-export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono {
+export function historyRoutes({ store, rooms, authenticate, history, config }: HistoryDeps): Hono {
   const app = new Hono();
   const access = async (c: Context) => {
     const doc = docParam(c);
@@ -58,7 +64,8 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const { doc } = await access(c);
     const limit = Math.min(intParam(c.req.query('limit'), 'limit', { fallback: 50, min: 1 }), 500);
     const gapMs = intParam(c.req.query('gap'), 'gap', { fallback: 60, max: 365 * 86_400 }) * 1000;
-    const page = await readTimeline(store, doc, { afterSeq: intParam(c.req.query('after'), 'after', { fallback: 0 }), limit, gapMs });
+    const afterSeq = intParam(c.req.query('after'), 'after', { fallback: 0 });
+    const page = await history.run({ kind: 'timeline', doc, afterSeq, limit, gapMs }, c.req.raw.signal).catch(fromPersistence);
     return c.json({
       doc,
       lastSeq: (await store.getDocument(doc))!.lastSeq,
@@ -73,12 +80,11 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
 
   const version = async (c: Context, doc: string, seq: number) => {
     const format = parseFormat(c.req.query('format'));
-    const ydoc = await materialize(store, doc, seq);
-    const rendered = render(ydoc, format, { doc, seq, at: await receivedAt(doc, seq) });
-    ydoc.destroy();
+    const at = await receivedAt(doc, seq);
+    const rendered = await history.run({ kind: 'version', doc, seq, format, at }, c.req.raw.signal).catch(fromPersistence);
     // A download unless ?inline=1 (`download=1`, which older links carry, changes nothing).
     for (const [key, value] of Object.entries(exportHeaders(doc, seq, rendered, c.req.query('inline') === '1'))) c.header(key, value);
-    return c.body(typeof rendered.body === 'string' ? rendered.body : (rendered.body as Uint8Array<ArrayBuffer>));
+    return c.body(rendered.body as Uint8Array<ArrayBuffer>);
   };
 
   app.get('/:doc/versions/:seq', async (c) => {
@@ -100,7 +106,8 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const from = await resolveSeq(store, doc, { seq: intParam(c.req.query('from'), 'from') }).catch(fromPersistence);
     const to = await resolveSeq(store, doc, { seq: intParam(c.req.query('to'), 'to', { fallback: last }) }).catch(fromPersistence);
     if (from > to) throw new TandemError('bad-request', `from (${from}) must not be after to (${to})`);
-    return c.json({ doc, ...(await diffVersions(store, doc, from, to)) });
+    const body = await history.run({ kind: 'diff', doc, from, to, maxChars: config.historyMaxDiffChars }, c.req.raw.signal).catch(fromPersistence);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
   app.post('/:doc/restore', async (c) => {
@@ -108,10 +115,14 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     requireEditor(principal, 'restore a version');
     const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
     const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
-    const target = await materialize(store, doc, seq);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
-    const newSeq = await rooms.withRoom(doc, (room) => room.commitServerEdit(restoreUpdate(room.doc, target), author));
-    target.destroy();
+    const newSeq = await rooms.withRoom(doc, async (room) => {
+      // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
+      // kept beside it, as with any concurrent edit.
+      const current = Y.encodeStateAsUpdate(room.doc);
+      const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
+      return room.commitServerEdit(update, author);
+    });
     return c.json({ doc, restored: seq, seq: newSeq, author }, 201);
   });
   return app;

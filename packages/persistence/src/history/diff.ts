@@ -1,9 +1,18 @@
 // What changed between two versions, attributed: the text inserted and deleted between `from` and
 // `to`, in document order, each run with the author of the update that made it.
+//
+// Cost is linear in the updates of (from, to] plus the size of the two versions (n·log n with the
+// range look-ups): the updates in between are only decoded to learn who inserted and who deleted which
+// Yjs ids, never replayed one transaction at a time. Far-apart versions each come from their nearest
+// checkpoint; close ones (NEAR_UPDATES) from one materialization with the updates between applied.
 
 import * as Y from 'yjs';
+import { PersistenceError } from '../errors.js';
 import type { DocumentStore } from '../types.js';
 import { materialize } from './materialize.js';
+import { addAuthorship, type AuthorshipCache, readAuthorship } from './authorship.js';
+import { RangeAuthors } from './range-authors.js';
+import type { VersionCache } from './version-cache.js';
 
 export interface DiffChange {
   readonly type: 'insert' | 'delete';
@@ -28,91 +37,230 @@ export interface DocumentDiff {
   readonly authors: Array<{ author: string; inserted: number; deleted: number }>;
 }
 
-/** Which author wrote which clock ranges of which Yjs client. */
-class RangeAuthors {
-  private readonly byClient = new Map<number, Array<{ from: number; to: number; author: string }>>();
-
-  add(client: number, from: number, to: number, author: string): void {
-    let list = this.byClient.get(client);
-    if (list === undefined) this.byClient.set(client, (list = []));
-    list.push({ from, to, author });
-  }
-
-  find(client: number, clock: number): string | undefined {
-    return this.byClient.get(client)?.find((r) => clock >= r.from && clock < r.to)?.author;
-  }
+export interface DiffOptions {
+  /** Refuse (PersistenceError 'too-large') once the segments would hold more characters than this. */
+  readonly maxChars?: number;
+  /** Updates decoded per read of the log. */
+  readonly chunk?: number;
+  /** Reuse what earlier diffs of the same document read (see AuthorshipCache). */
+  readonly authorship?: AuthorshipCache;
+  /** Diffs spanning at most this many updates apply them to the `from` version (default 2000); larger ones materialize both versions. */
+  readonly nearUpdates?: number;
+  /** Take versions from, and leave the `to` version in, this cache. */
+  readonly versions?: VersionCache;
 }
 
-interface TextItem {
-  id: { client: number; clock: number };
-  deleted: boolean;
-  content: { str?: string; type?: unknown };
-  right: TextItem | null;
+interface Run {
+  type: DiffSegment['type'];
+  author: string | undefined;
+  parts: string[];
 }
 
-export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number): Promise<DocumentDiff> {
-  // Deleted content must survive the replay of (from, to], so no garbage collection.
-  const ydoc = await materialize(store, doc, from, { keepDeleted: true });
-  const atFrom = Y.snapshot(ydoc);
-  const inserted = new RangeAuthors();
-  const deleted = new RangeAuthors();
-  const updates = to > from ? await store.readUpdates(doc, { afterSeq: from, toSeq: to }) : [];
-  let author = '';
-  ydoc.on('afterTransaction', (tr: Y.Transaction) => {
-    for (const [client, after] of tr.afterState) {
-      const before = tr.beforeState.get(client) ?? 0;
-      if (after > before) inserted.add(client, before, after, author);
+/** Collects runs as string parts (joined once at the end) and counts characters against the bound. */
+class DiffBuilder {
+  private readonly segments: Run[] = [];
+  private readonly changes: Run[] = [];
+  private readonly totals = new Map<string, { inserted: number; deleted: number }>();
+  private chars = 0;
+
+  constructor(
+    private readonly doc: string,
+    private readonly maxChars: number,
+  ) {}
+
+  keep(text: string): void {
+    this.count(text);
+    this.append(this.segments, 'keep', text, undefined);
+  }
+
+  change(type: DiffChange['type'], text: string, author: string): void {
+    this.count(text);
+    this.append(this.segments, type, text, author);
+    this.append(this.changes, type, text, author);
+    let t = this.totals.get(author);
+    if (t === undefined) this.totals.set(author, (t = { inserted: 0, deleted: 0 }));
+    t[type === 'insert' ? 'inserted' : 'deleted'] += text.length;
+  }
+
+  finish(from: number, to: number): DocumentDiff {
+    return {
+      from,
+      to,
+      changes: this.changes.map((r) => ({ type: r.type as DiffChange['type'], text: r.parts.join(''), author: r.author! })),
+      segments: this.segments.map((r) =>
+        r.author === undefined ? { type: r.type, text: r.parts.join('') } : { type: r.type, text: r.parts.join(''), author: r.author },
+      ),
+      authors: [...this.totals].map(([author, t]) => ({ author, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
+    };
+  }
+
+  private count(text: string): void {
+    this.chars += text.length;
+    if (this.chars > this.maxChars) {
+      throw new PersistenceError('too-large', `The diff holds more than ${this.maxChars} characters; compare closer versions`, this.doc);
     }
-    for (const [client, ranges] of tr.deleteSet.clients) for (const r of ranges) deleted.add(client, r.clock, r.clock + r.len, author);
-  });
-  for (const u of updates) {
-    author = u.author;
-    Y.applyUpdate(ydoc, u.update);
   }
 
-  const changes: DiffChange[] = [];
-  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string }> = [];
-  const segment = (type: DiffSegment['type'], ch: string, who?: string) => {
-    const last = segments.at(-1);
-    if (last?.type === type && last.author === who) last.text += ch;
-    else segments.push(who === undefined ? { type, text: ch } : { type, text: ch, author: who });
-  };
-  const totals = new Map<string, { inserted: number; deleted: number }>();
-  const push = (type: DiffChange['type'], ch: string, who: string) => {
-    const last = changes.at(-1);
-    if (last?.type === type && last.author === who) (last as { text: string }).text += ch;
-    else changes.push({ type, text: ch, author: who });
-    segment(type, ch, who);
-    const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
-    t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
-    totals.set(who, t);
-  };
-  const visibleAtFrom = (client: number, clock: number) =>
-    (atFrom.sv.get(client) ?? 0) > clock && !Y.isDeleted(atFrom.ds, { client, clock } as Y.ID);
+  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined): void {
+    if (text === '') return;
+    const last = runs.at(-1);
+    if (last?.type === type && last.author === author) last.parts.push(text);
+    else runs.push({ type, author, parts: [text] });
+  }
+}
 
-  const walk = (start: TextItem | null): void => {
-    for (let item = start; item !== null; item = item.right) {
-      const { str, type } = item.content;
-      if (typeof str === 'string') {
-        for (let i = 0; i < str.length; i++) {
-          const clock = item.id.clock + i;
-          const existed = visibleAtFrom(item.id.client, clock);
-          if (!existed && !item.deleted) push('insert', str[i]!, inserted.find(item.id.client, clock) ?? 'unknown');
-          else if (existed && item.deleted) push('delete', str[i]!, deleted.find(item.id.client, clock) ?? 'unknown');
-          else if (existed) segment('keep', str[i]!);
-        }
-      } else if (type !== undefined) {
-        walk((type as { _start: TextItem | null })._start);
+/** The structs of `client` in `ydoc`, and the clock its state has reached. */
+function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y.GC>; state: number } {
+  const structs = (ydoc.store.clients.get(client) ?? []) as Array<Y.Item | Y.GC>;
+  const last = structs.at(-1);
+  return { structs, state: last === undefined ? 0 : last.id.clock + last.length };
+}
+
+type Emit = (type: DiffChange['type'], text: string, author: string) => void;
+
+/** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
+function attributed(type: DiffChange['type'], ranges: RangeAuthors, client: number, clock: number, text: string, emit: Emit): void {
+  for (let pos = clock, end = clock + text.length; pos < end; ) {
+    const hit = ranges.find(client, pos);
+    const stop = Math.min(end, hit.end);
+    emit(type, text.slice(pos - clock, stop - clock), hit.author ?? 'unknown');
+    pos = stop;
+  }
+}
+
+/** Everything visible in a type of the `from` version, which is gone at `to` with the type that held it. */
+function walkRemoved(type: { readonly _start: Y.Item | null }, deleted: RangeAuthors, emit: Emit): void {
+  for (let item = type._start; item !== null; item = item.right) {
+    if (item.deleted) continue;
+    if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str, emit);
+    else if (item.content instanceof Y.ContentType) walkRemoved(item.content.type, deleted, emit);
+  }
+}
+
+/** Of ids client:[clock, clock+length), deleted by `to`: what was visible in `atFrom`, in clock order. */
+function removed(atFrom: Y.Doc, deleted: RangeAuthors, client: number, clock: number, length: number, emit: (clock: number) => Emit): void {
+  const { structs, state } = clientStructs(atFrom, client);
+  const end = Math.min(clock + length, state);
+  if (clock >= end) return;
+  for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < end; i++) {
+    const struct = structs[i]!;
+    if (!(struct instanceof Y.Item) || struct.deleted) continue;
+    const a = Math.max(clock, struct.id.clock);
+    if (struct.content instanceof Y.ContentString) {
+      const b = Math.min(end, struct.id.clock + struct.length);
+      attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a));
+    } else if (struct.content instanceof Y.ContentType) {
+      walkRemoved(struct.content.type, deleted, emit(a));
+    }
+  }
+}
+
+/** Applying a few thousand small updates costs less than decoding a checkpoint of a long document. */
+const NEAR_UPDATES = 2_000;
+
+/**
+ * The text that versions at `from` held under the ids deleted in (from, to], taken before `atFrom` is
+ * turned into the `to` version: per client, in clock order.
+ */
+function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
+  const recorded = new Map<number, Array<{ clock: number; runs: Array<[DiffChange['type'], string, string]> }>>();
+  for (const [client, from, to] of deleted.runs()) {
+    let list = recorded.get(client);
+    if (list === undefined) recorded.set(client, (list = []));
+    removed(atFrom, deleted, client, from, to - from, (clock) => {
+      const entry = { clock, runs: [] as Array<[DiffChange['type'], string, string]> };
+      list.push(entry);
+      return (type, text, author) => entry.runs.push([type, text, author]);
+    });
+  }
+  return (client: number, clock: number, length: number, emit: Emit) => {
+    const list = recorded.get(client) ?? [];
+    let lo = 0;
+    for (let hi = list.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.clock < clock) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && list[i]!.clock < clock + length; i++) for (const [type, text, author] of list[i]!.runs) emit(type, text, author);
+  };
+}
+
+export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
+  const near = to > from && to - from <= (options.nearUpdates ?? NEAR_UPDATES);
+  const { versions } = options;
+  const atFrom = near && versions !== undefined ? await versions.take(store, doc, from) : await materialize(store, doc, from);
+  // Whether `atTo` belongs to the version cache (left there, not destroyed).
+  let cachedTo = false;
+  const out = new DiffBuilder(doc, options.maxChars ?? Number.POSITIVE_INFINITY);
+  const change: Emit = (type, text, author) => out.change(type, text, author);
+  let atTo: Y.Doc;
+  let stateAtFrom: (client: number) => number;
+  let onDeleted: (client: number, clock: number, length: number) => void;
+  let inserted: RangeAuthors;
+  try {
+    if (near) {
+      // One materialization: what the deleted ids held is recorded, then the updates between are applied.
+      const updates = await store.readUpdates(doc, { afterSeq: from, toSeq: to });
+      const authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+      addAuthorship(doc, updates, authorship);
+      inserted = authorship.inserted;
+      const states = Y.decodeStateVector(Y.encodeStateVector(atFrom));
+      stateAtFrom = (client) => states.get(client) ?? 0;
+      const replay = recordRemoved(atFrom, authorship.deleted);
+      onDeleted = (client, clock, length) => replay(client, clock, length, change);
+      try {
+        Y.transact(atFrom, () => {
+          for (const u of updates) Y.applyUpdate(atFrom, u.update);
+        });
+      } catch (cause) {
+        throw new PersistenceError('corrupt-data', `Stored history of ${JSON.stringify(doc)} from seq ${from} to ${to} cannot be applied`, doc, { cause });
+      }
+      atTo = atFrom;
+      if (versions !== undefined) {
+        versions.put(doc, to, atTo);
+        cachedTo = true;
+      }
+    } else {
+      let authorship = to > from ? await options.authorship?.covering(store, doc, from, to) : undefined;
+      if (authorship === undefined) {
+        authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+        if (to > from) await readAuthorship(store, doc, from, to, authorship, options.chunk);
+      }
+      const { deleted } = authorship;
+      inserted = authorship.inserted;
+      atTo = versions !== undefined ? await versions.at(store, doc, to) : await materialize(store, doc, to);
+      cachedTo = versions !== undefined;
+      stateAtFrom = (client) => clientStructs(atFrom, client).state;
+      onDeleted = (client, clock, length) => removed(atFrom, deleted, client, clock, length, () => change);
+    }
+  } catch (error) {
+    if (!(near && cachedTo)) atFrom.destroy();
+    throw error;
+  }
+
+  // The document at `to` in order. Deleted items keep their place in it (their content is gone, as in
+  // any garbage-collected document), so what they held at `from` is looked up by id.
+  const walk = (type: { readonly _start: Y.Item | null }): void => {
+    for (let item = type._start; item !== null; item = item.right) {
+      const { client, clock } = item.id;
+      if (item.deleted) {
+        onDeleted(client, clock, item.length);
+      } else if (item.content instanceof Y.ContentString) {
+        // Visible now and created by `from` means it was visible then too: Yjs never undeletes.
+        const str = item.content.str;
+        const existed = Math.max(0, Math.min(str.length, stateAtFrom(client) - clock));
+        if (existed > 0) out.keep(str.slice(0, existed));
+        if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed), change);
+      } else if (item.content instanceof Y.ContentType) {
+        walk(item.content.type);
       }
     }
   };
-  for (const shared of ydoc.share.values()) walk((shared as unknown as { _start: TextItem | null })._start);
-  ydoc.destroy();
-  return {
-    from,
-    to,
-    changes,
-    segments,
-    authors: [...totals].map(([who, t]) => ({ author: who, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
-  };
+  try {
+    for (const shared of atTo.share.values()) walk(shared);
+  } finally {
+    if (atFrom !== atTo || !cachedTo) atFrom.destroy();
+    if (atFrom !== atTo && !cachedTo) atTo.destroy();
+  }
+  return out.finish(from, to);
 }

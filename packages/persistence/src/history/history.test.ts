@@ -4,10 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { referenceDiff } from '../testing/diff-reference.js';
 import type { DocumentStore } from '../types.js';
+import { AuthorshipCache } from './authorship.js';
 import { diffVersions } from './diff.js';
+import { VersionCache } from './version-cache.js';
 import { materialize, resolveSeq } from './materialize.js';
-import { readTimeline } from './timeline.js';
+import { readTimeline, TimelineCache } from './timeline.js';
 
 /** Two people editing one document; every update is appended as it happens, with its author and time. */
 class Scenario {
@@ -37,6 +40,71 @@ class Scenario {
 
   get now(): number {
     return this.clock;
+  }
+}
+
+/** The real store, wrapped to count how many updates each read returns. */
+function countingStore(store: DocumentStore): DocumentStore & { updatesRead: number } {
+  const counting = Object.create(store) as DocumentStore & { updatesRead: number };
+  counting.updatesRead = 0;
+  counting.readUpdates = async (doc, range) => {
+    const updates = await store.readUpdates(doc, range);
+    counting.updatesRead += updates.length;
+    return updates;
+  };
+  return counting;
+}
+
+/** Appends `count` one-character typing updates (every tenth a deletion) by `authors` in turns of `turn` updates. */
+async function typeLongDocument(store: DocumentStore, name: string, count: number, authors: string[], turn: number): Promise<Y.Doc> {
+  const ydoc = new Y.Doc();
+  const text = ydoc.getText('t');
+  let pending: Uint8Array[] = [];
+  ydoc.on('update', (u: Uint8Array) => pending.push(u));
+  let entries: Array<{ update: Uint8Array; author: string; receivedAt: number }> = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 9) text.delete(Math.floor(text.length / 2), 1);
+    else text.insert(i % 50 === 0 ? Math.floor(text.length / 3) : text.length, String.fromCharCode(97 + (i % 26)));
+    entries.push({ update: pending.pop()!, author: authors[Math.floor(i / turn) % authors.length]!, receivedAt: 1_000_000 + i * 100 });
+    if (entries.length === 5_000 || i === count - 1) {
+      await store.append([{ doc: name, entries }]);
+      entries = [];
+    }
+  }
+  return ydoc;
+}
+
+/** Three people editing paragraphs of one fragment at random (typing, deleting, formatting, removing whole paragraphs). */
+async function editParagraphsAtRandom(store: DocumentStore, name: string, steps: number): Promise<void> {
+  const people = ['ann', 'ben', 'cat'].map((who) => ({ who, doc: new Y.Doc() }));
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+  for (let i = 0; i < steps; i++) {
+    const { who, doc } = people[random(3)]!;
+    const fragment = doc.getXmlFragment('prosemirror');
+    let update: Uint8Array | undefined;
+    doc.once('update', (u: Uint8Array) => (update = u));
+    const roll = random(20);
+    if (fragment.length === 0 || roll === 0) {
+      const p = new Y.XmlElement('paragraph');
+      const t = new Y.XmlText();
+      t.insert(0, `p${i} `);
+      p.insert(0, [t]);
+      fragment.insert(random(fragment.length + 1), [p]);
+    } else if (roll === 1 && fragment.length > 1) {
+      fragment.delete(random(fragment.length), 1);
+    } else {
+      const t = (fragment.get(random(fragment.length)) as Y.XmlElement).get(0) as Y.XmlText;
+      if (roll < 7 && t.length > 0) t.delete(random(t.length), 1 + random(Math.min(3, t.length)));
+      else if (roll === 7 && t.length > 2) t.format(0, 2, { strong: true });
+      else t.insert(random(t.length + 1), 'xyz'.slice(0, 1 + random(3)));
+    }
+    if (update === undefined) continue;
+    for (const other of people) if (other.doc !== doc) Y.applyUpdate(other.doc, update);
+    const [result] = await store.append([{ doc: name, entries: [{ update, author: who, receivedAt: 1_000 + i }] }]);
+    if (result!.lastSeq % 50 === 0) {
+      await store.writeCheckpoint(name, { seq: result!.lastSeq, state: Y.encodeStateAsUpdate(doc), createdAt: 0 });
+    }
   }
 }
 
@@ -138,5 +206,116 @@ describe('history', () => {
       { type: 'insert', text: 'Hello world', author: 'alice' },
       { type: 'insert', text: '.', author: 'bob' },
     ]);
+  });
+
+  it('reads only the updates the first timeline pages need', async () => {
+    await typeLongDocument(store, 'long', 6_000, ['alice', 'bob', 'carol'], 300);
+    const counting = countingStore(store);
+    const first = await readTimeline(counting, 'long', { limit: 1 });
+    expect(first.sessions.map((x) => [x.author, x.fromSeq, x.toSeq, x.updates])).toEqual([['alice', 1, 300, 300]]);
+    expect(first.nextAfterSeq).toBe(300);
+    // Knowing that the session ended takes the update after it; reading ahead is bounded by the session's length.
+    expect(counting.updatesRead).toBeGreaterThan(300);
+    expect(counting.updatesRead).toBeLessThanOrEqual(2 * 301);
+
+    counting.updatesRead = 0;
+    const next = await readTimeline(counting, 'long', { afterSeq: 300, limit: 2 });
+    expect(next.sessions.map((x) => [x.author, x.fromSeq, x.toSeq])).toEqual([['bob', 301, 600], ['carol', 601, 900]]);
+    expect(counting.updatesRead).toBeLessThanOrEqual(2 * 601);
+
+    // With a cache, a page already read costs no reading, and the next page reads on from where it stopped.
+    const cache = new TimelineCache();
+    expect(await readTimeline(counting, 'long', { limit: 1, cache })).toEqual(first);
+    counting.updatesRead = 0;
+    expect(await readTimeline(counting, 'long', { limit: 1, cache })).toEqual(first);
+    expect(counting.updatesRead).toBe(0);
+    expect(await readTimeline(counting, 'long', { afterSeq: 300, limit: 2, cache })).toEqual(next);
+    expect(counting.updatesRead).toBeLessThanOrEqual(2 * 601);
+    // A page that does not start at a session's end is read as without a cache.
+    expect(await readTimeline(counting, 'long', { afterSeq: 450, limit: 2, cache })).toEqual(await readTimeline(store, 'long', { afterSeq: 450, limit: 2 }));
+    // Compaction rewrites the past: what was kept is dropped, not served.
+    const merged = Y.mergeUpdates((await store.readUpdates('long', { toSeq: 450 })).map((u) => u.update));
+    await store.replaceRange('long', 1, 450, { update: merged, author: 'compacted', receivedAt: 1_000_000 });
+    const afterCompaction = await readTimeline(store, 'long', { limit: 2 });
+    expect(afterCompaction.sessions.map((x) => x.author)).toEqual(['compacted', 'bob']);
+    expect(await readTimeline(counting, 'long', { limit: 2, cache })).toEqual(afterCompaction);
+  });
+
+  it('diffs a long three-author log from the empty document: the text at the head, each run by the author who typed it', async () => {
+    // Who typed each character still in the document, kept beside the text while typing.
+    const authors = ['alice', 'bob', 'carol'];
+    const ydoc = new Y.Doc();
+    const text = ydoc.getText('t');
+    const typedBy: string[] = [];
+    let entries: Array<{ update: Uint8Array; author: string; receivedAt: number }> = [];
+    ydoc.on('update', (update: Uint8Array) => entries.push({ update, author: who, receivedAt: 1_000 + entries.length }));
+    let who = authors[0]!;
+    for (let i = 0; i < 20_000; i++) {
+      who = authors[Math.floor(i / 700) % 3]!;
+      if (i % 10 === 9) {
+        const at = Math.floor(text.length / 2);
+        text.delete(at, 1);
+        typedBy.splice(at, 1);
+      } else {
+        const at = i % 50 === 0 ? Math.floor(text.length / 3) : text.length;
+        text.insert(at, String.fromCharCode(97 + (i % 26)));
+        typedBy.splice(at, 0, who);
+      }
+      if (entries.length === 2_000) {
+        await store.append([{ doc: 'long', entries }]);
+        entries = [];
+      }
+    }
+    if (entries.length > 0) await store.append([{ doc: 'long', entries }]);
+    const head = (await store.getDocument('long'))!.lastSeq;
+    const expected: Array<{ type: string; text: string; author: string }> = [];
+    const final = text.toString();
+    for (let i = 0; i < typedBy.length; i++) {
+      const last = expected.at(-1);
+      if (last?.author === typedBy[i]) last.text += final[i];
+      else expected.push({ type: 'insert', text: final[i]!, author: typedBy[i]! });
+    }
+
+    const diff = await diffVersions(store, 'long', 0, head);
+    expect(diff.segments.map((s) => s.text).join('')).toBe((await materialize(store, 'long', head)).getText('t').toString());
+    expect(diff.segments).toEqual(expected);
+    expect(diff.changes).toEqual(expected);
+    expect(diff.authors).toEqual(
+      authors.map((author) => ({ author, inserted: typedBy.filter((a) => a === author).length, deleted: 0 })),
+    );
+  });
+
+  it('gives the same diff as a replay of every update, for paragraphs typed, formatted and removed by three people', async () => {
+    await editParagraphsAtRandom(store, 'paras', 400);
+    const head = (await store.getDocument('paras'))!.lastSeq;
+    const pairs = [[0, 100], [0, head], [0, 1], [1, head], [49, 51], [50, 50], [73, 260], [head - 1, head], [120, 121], [200, head - 5]];
+    for (let k = 0; k < 6; k++) {
+      const a = (k * 61) % head;
+      pairs.push([a, Math.min(head, a + 1 + k * 37)]);
+    }
+    let deletions = 0;
+    // Answers from the cache of whole-log authorship (filled by the diffs from 0) must not differ either.
+    const authorship = new AuthorshipCache();
+    const versions = new VersionCache();
+    for (const [from, to] of pairs) {
+      const expected = await referenceDiff(store, 'paras', from!, to!);
+      expect(await diffVersions(store, 'paras', from!, to!), `diff ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { authorship, nearUpdates: 0 }), `cached diff ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { nearUpdates: 0 }), `diff of two materializations ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { versions }), `diff with kept versions ${from}..${to}`).toEqual(expected);
+      expect(await diffVersions(store, 'paras', from!, to!, { versions, nearUpdates: 0 }), `diff with a kept head ${from}..${to}`).toEqual(expected);
+      expect((await versions.at(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON()).toEqual(
+        (await materialize(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON(),
+      );
+      deletions += expected.changes.filter((c) => c.type === 'delete').length;
+    }
+    expect(deletions).toBeGreaterThan(0);
+  });
+
+  it('refuses a diff whose text would exceed the size bound', async () => {
+    await typeLongDocument(store, 'long', 2_000, ['alice'], 2_000);
+    await expect(diffVersions(store, 'long', 0, 2_000, { maxChars: 500 })).rejects.toMatchObject({ code: 'too-large' });
+    await expect(diffVersions(store, 'long', 1_990, 2_000, { maxChars: 500 })).rejects.toMatchObject({ code: 'too-large' });
+    expect((await diffVersions(store, 'long', 0, 200, { maxChars: 500 })).segments.map((s) => s.text).join('')).toHaveLength(160); // 180 typed, 20 deleted
   });
 });

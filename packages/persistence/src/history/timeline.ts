@@ -2,7 +2,9 @@
 // author, each within `gapMs` of the previous), with how much text each added and removed.
 
 import * as Y from 'yjs';
+import { PersistenceError } from '../errors.js';
 import type { DocumentStore, StoredUpdate } from '../types.js';
+import { LogCache } from './log-cache.js';
 
 export interface EditSession {
   readonly fromSeq: number;
@@ -29,22 +31,33 @@ export function updateStats(update: Uint8Array): { added: number; removed: numbe
   return { added, removed };
 }
 
-export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
-  const sessions: Array<{ -readonly [K in keyof EditSession]: EditSession[K] }> = [];
-  for (const u of updates) {
+type OpenSession = { -readonly [K in keyof EditSession]: EditSession[K] };
+
+/** Groups updates into sessions as they are fed, in seq order; each update is looked at once. */
+export class SessionGrouper {
+  readonly sessions: OpenSession[] = [];
+
+  constructor(private readonly gapMs: number) {}
+
+  add(u: StoredUpdate): void {
     const { added, removed } = updateStats(u.update);
-    const last = sessions.at(-1);
-    if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= gapMs) {
+    const last = this.sessions.at(-1);
+    if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= this.gapMs) {
       last.toSeq = u.seq;
       last.endedAt = u.receivedAt;
       last.updates += 1;
       last.added += added;
       last.removed += removed;
     } else {
-      sessions.push({ fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed });
+      this.sessions.push({ fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed });
     }
   }
-  return sessions;
+}
+
+export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
+  const grouper = new SessionGrouper(gapMs);
+  for (const u of updates) grouper.add(u);
+  return grouper.sessions;
 }
 
 export interface TimelinePage {
@@ -53,21 +66,88 @@ export interface TimelinePage {
   readonly nextAfterSeq: number | null;
 }
 
-/** Up to `limit` sessions starting after `afterSeq`, reading the log in chunks. */
-export async function readTimeline(
-  store: DocumentStore,
-  doc: string,
-  { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 }: { afterSeq?: number; limit?: number; gapMs?: number; chunk?: number } = {},
-): Promise<TimelinePage> {
-  const updates: StoredUpdate[] = [];
-  let cursor = afterSeq;
-  for (;;) {
-    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: chunk });
-    updates.push(...batch);
-    const sessions = groupSessions(updates, gapMs);
-    if (batch.length < chunk) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions.length > limit ? sessions[limit - 1]!.toSeq : null };
-    // The last session may continue in the next chunk; the ones before it are complete.
-    if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };
-    cursor = batch.at(-1)!.seq;
+export interface TimelineOptions {
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly gapMs?: number;
+  /** The most updates read at once. */
+  readonly chunk?: number;
+  /** Keep the sessions read so far for the next page of the same document. */
+  readonly cache?: TimelineCache;
+}
+
+/** Feeds `grouper` from the log after `cursor`, in chunks growing from 64 updates, until `enough()` or the end. */
+async function feed(store: DocumentStore, doc: string, grouper: SessionGrouper, cursor: number, chunk: number, enough: () => boolean) {
+  if (enough()) return { cursor, end: false };
+  for (let size = Math.min(64, chunk); ; size = Math.min(size * 2, chunk)) {
+    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: size });
+    for (const u of batch) {
+      grouper.add(u);
+      cursor = u.seq;
+      if (enough()) return { cursor, end: false };
+    }
+    if (batch.length < size) return { cursor, end: true };
+  }
+}
+
+/** `limit` sessions from `start`; complete ones only, unless the log ended. */
+function page(sessions: readonly EditSession[], start: number, limit: number): TimelinePage {
+  const more = sessions.length - start > limit;
+  return {
+    sessions: sessions.slice(start, more ? start + limit : undefined).map((x) => ({ ...x })),
+    nextAfterSeq: more ? sessions[start + limit - 1]!.toSeq : null,
+  };
+}
+
+/**
+ * Up to `limit` sessions starting after `afterSeq`. Stops reading as soon as `limit` sessions are
+ * complete, which is when the one after them begins: it reads at most about twice what the page covers,
+ * and, with a cache, only what earlier pages have not read.
+ */
+export async function readTimeline(store: DocumentStore, doc: string, options: TimelineOptions = {}): Promise<TimelinePage> {
+  const { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 } = options;
+  if (!Number.isInteger(limit) || limit < 1) throw new PersistenceError('invalid-argument', `limit must be a positive integer, not ${limit}`, doc);
+  const cached = await options.cache?.entry(store, doc, gapMs, afterSeq);
+  if (cached === undefined) {
+    const grouper = new SessionGrouper(gapMs);
+    await feed(store, doc, grouper, afterSeq, chunk, () => grouper.sessions.length > limit);
+    return page(grouper.sessions, 0, limit);
+  }
+  const { entry, start } = cached;
+  const { cursor } = await feed(store, doc, entry.grouper, entry.readSeq, chunk, () => entry.grouper.sessions.length - start > limit);
+  entry.readSeq = cursor;
+  return page(entry.grouper.sessions, start, limit);
+}
+
+interface CacheEntry {
+  readonly grouper: SessionGrouper;
+  /** Updates up to this seq have been grouped. */
+  readSeq: number;
+}
+
+/** The sessions of a few documents' logs from seq 1, as far as pages have read them. */
+export class TimelineCache {
+  private readonly cache: LogCache<CacheEntry>;
+
+  constructor(maxDocs = 16) {
+    this.cache = new LogCache(maxDocs);
+  }
+
+  /** The entry to continue from and the index of the session after `afterSeq`; undefined if it cannot serve that page. */
+  async entry(store: DocumentStore, doc: string, gapMs: number, afterSeq: number): Promise<{ entry: CacheEntry; start: number } | undefined> {
+    const entry = await this.cache.get(store, doc, `${gapMs}:${doc}`, () =>
+      afterSeq === 0 ? { grouper: new SessionGrouper(gapMs), readSeq: 0 } : undefined,
+    );
+    if (entry === undefined) return undefined;
+    if (afterSeq === 0) return { entry, start: 0 };
+    // Pages continue after a session's end; the last session may still grow, so it is no such end yet.
+    const sessions = entry.grouper.sessions;
+    for (let lo = 0, hi = sessions.length - 2; lo <= hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (sessions[mid]!.toSeq < afterSeq) lo = mid + 1;
+      else if (sessions[mid]!.toSeq > afterSeq) hi = mid - 1;
+      else return { entry, start: mid + 1 };
+    }
+    return undefined;
   }
 }

@@ -55,12 +55,18 @@ interface DocumentRow {
   last_change_at: number;
 }
 
-interface UpdateRow {
-  seq: number;
-  received_at: number;
-  author: string;
-  data: Buffer;
+interface UpdateChunkRow {
+  seqs: string;
+  times: string;
+  authors: string;
+  lengths: string;
+  hex: string | null;
 }
+
+const isRising = (list: readonly number[]) => list.every((n, i) => i === 0 || n > list[i - 1]!);
+
+/** Bytes of update payloads read per query (one row holds them twice, as hex). */
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 interface VersionRow {
   id: number;
@@ -175,9 +181,18 @@ class SqliteStore implements DocumentStore {
         `UPDATE documents SET last_seq = ?, update_count = update_count + ?, size_bytes = size_bytes + ?,
          last_change_at = ? WHERE id = ?`,
       ),
-      readUpdates: db.prepare<[number, number, number, number], UpdateRow>(
-        `SELECT seq, received_at, author, data FROM updates
-         WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      // Reading a long log row by row costs more in per-row overhead than in SQLite; so a range is
+      // first sized, then read in chunks of a few MiB, each as one row of JSON arrays and one hex string.
+      // All aggregates of a query see the rows in the same order (the subquery's, in practice; the
+      // reader sorts if not), which keeps the arrays and the hex string aligned.
+      updateSizes: db.prepare<[number, number, number, number], { seqs: string; lengths: string }>(
+        `SELECT json_group_array(seq) AS seqs, json_group_array(length(data)) AS lengths
+         FROM (SELECT seq, data FROM updates WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)`,
+      ),
+      updateChunk: db.prepare<[number, number, number], UpdateChunkRow>(
+        `SELECT json_group_array(seq) AS seqs, json_group_array(received_at) AS times, json_group_array(author) AS authors,
+           json_group_array(length(data)) AS lengths, group_concat(hex(data), '') AS hex
+         FROM (SELECT seq, received_at, author, data FROM updates WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq)`,
       ),
       insertCheckpoint: db.prepare<[number, number, number, Buffer]>(
         'INSERT OR REPLACE INTO checkpoints (doc_id, seq, created_at, state) VALUES (?, ?, ?, ?)',
@@ -266,16 +281,45 @@ class SqliteStore implements DocumentStore {
     const row = this.readDoc(doc);
     if (row === undefined) return [];
     try {
-      const rows = this.stmt.readUpdates.all(
-        row.id,
-        range.afterSeq ?? 0,
-        range.toSeq ?? Number.MAX_SAFE_INTEGER,
-        range.limit ?? -1,
-      );
-      return rows.map((r) => ({ seq: r.seq, receivedAt: r.received_at, author: r.author, update: toBytes(r.data) }));
+      // One read transaction: the sizing and every chunk see the same log.
+      return this.db.transaction(() => this.readChunked(row.id, range))();
     } catch (cause) {
       throw new PersistenceError('read-failed', `Reading updates failed: ${(cause as Error).message}`, doc, { cause });
     }
+  }
+
+  /** The updates of `range`, read in chunks of about READ_CHUNK_BYTES. */
+  private readChunked(docId: number, range: ReadRange): StoredUpdate[] {
+    const sizes = this.stmt.updateSizes.get(docId, range.afterSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER, range.limit ?? -1)!;
+    const seqs = JSON.parse(sizes.seqs) as number[];
+    const lengths = JSON.parse(sizes.lengths) as number[];
+    if (!isRising(seqs)) {
+      const order = seqs.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+      const [sortedSeqs, sortedLengths] = [order.map((i) => seqs[i]!), order.map((i) => lengths[i]!)];
+      for (let i = 0; i < order.length; i++) (seqs[i] = sortedSeqs[i]!), (lengths[i] = sortedLengths[i]!);
+    }
+    const out: StoredUpdate[] = [];
+    for (let first = 0; first < seqs.length; ) {
+      let last = first;
+      for (let bytes = lengths[first]!; last + 1 < seqs.length && bytes + lengths[last + 1]! <= READ_CHUNK_BYTES; ) bytes += lengths[++last]!;
+      const chunk = this.stmt.updateChunk.get(docId, first === 0 ? (range.afterSeq ?? 0) : seqs[first - 1]!, seqs[last]!)!;
+      const [chunkSeqs, times, authors, chunkLengths] = [chunk.seqs, chunk.times, chunk.authors, chunk.lengths].map((j) => JSON.parse(j)) as [
+        number[],
+        number[],
+        string[],
+        number[],
+      ];
+      const data = Buffer.from(chunk.hex ?? '', 'hex');
+      const read: StoredUpdate[] = [];
+      for (let i = 0, offset = 0; i < chunkSeqs.length; offset += chunkLengths[i]!, i++) {
+        const update = new Uint8Array(data.buffer, data.byteOffset + offset, chunkLengths[i]!);
+        read.push({ seq: chunkSeqs[i]!, receivedAt: times[i]!, author: authors[i]!, update });
+      }
+      if (!isRising(chunkSeqs)) read.sort((a, b) => a.seq - b.seq);
+      for (const u of read) out.push(u);
+      first = last + 1;
+    }
+    return out;
   }
 
   async writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void> {

@@ -1,0 +1,77 @@
+// The heavy history work, as plain jobs: what a history worker thread runs (history/worker.ts) on its
+// own read-only store. No HTTP here; results are bytes or small objects that cross a thread cheaply.
+
+import {
+  type AuthorshipCache,
+  diffVersions,
+  type DocumentStore,
+  materialize,
+  readTimeline,
+  type TimelineCache,
+  type TimelinePage,
+  type VersionCache,
+} from '@tandem/persistence';
+import { type Format, render } from './render.js';
+import { restoreUpdate } from './restore.js';
+
+export type HistoryJob =
+  | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
+  | { readonly kind: 'diff'; readonly doc: string; readonly from: number; readonly to: number; readonly maxChars: number }
+  | { readonly kind: 'version'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string | null }
+  /** The edit that makes version `seq` the content again, given the live document's state. */
+  | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array };
+
+export interface HistoryResults {
+  timeline: TimelinePage;
+  /** The diff as the JSON body of the response, serialized off the main thread. */
+  diff: Uint8Array;
+  version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
+  /** The restoring edit as one Yjs update. */
+  restore: Uint8Array;
+}
+
+export type HistoryResult<K extends HistoryJob['kind']> = HistoryResults[K];
+
+const utf8 = new TextEncoder();
+
+/** What a thread keeps between jobs. */
+export interface JobContext {
+  readonly authorship?: AuthorshipCache;
+  readonly timeline?: TimelineCache;
+  readonly versions?: VersionCache;
+}
+
+export async function runHistoryJob(store: DocumentStore, job: HistoryJob, context: JobContext = {}): Promise<HistoryResults[HistoryJob['kind']]> {
+  switch (job.kind) {
+    case 'timeline':
+      return readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs, cache: context.timeline });
+    case 'diff': {
+      const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship, versions: context.versions });
+      return utf8.encode(JSON.stringify({ doc: job.doc, ...diff }));
+    }
+    case 'version': {
+      const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);
+      try {
+        const rendered = render(ydoc, job.format, { doc: job.doc, seq: job.seq, at: job.at });
+        const body = typeof rendered.body === 'string' ? utf8.encode(rendered.body) : rendered.body;
+        return { body, contentType: rendered.contentType, extension: rendered.extension };
+      } finally {
+        if (context.versions === undefined) ydoc.destroy();
+      }
+    }
+    case 'restore': {
+      const ydoc = await materialize(store, job.doc, job.seq);
+      try {
+        return restoreUpdate(job.current, ydoc);
+      } finally {
+        ydoc.destroy();
+      }
+    }
+  }
+}
+
+/** The buffers of a result that can be moved to the other thread instead of copied. */
+export function transferables(result: HistoryResults[HistoryJob['kind']]): ArrayBuffer[] {
+  const bytes = result instanceof Uint8Array ? result : 'body' in result ? result.body : undefined;
+  return bytes !== undefined && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+}

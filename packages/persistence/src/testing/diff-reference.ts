@@ -1,0 +1,83 @@
+// Test oracle: the first diff implementation, character by character (quadratic, so small documents
+// only). It replays every update of (from, to] one transaction at a time and asks Yjs who changed what,
+// which makes it slow but obviously right; diff.ts must give the same answer.
+
+import * as Y from 'yjs';
+import { materialize } from '../history/materialize.js';
+import type { DocumentDiff, DiffChange, DiffSegment } from '../history/diff.js';
+import type { DocumentStore } from '../types.js';
+
+interface TextItem {
+  id: { client: number; clock: number };
+  deleted: boolean;
+  content: { str?: string; type?: unknown };
+  right: TextItem | null;
+}
+
+export async function referenceDiff(store: DocumentStore, doc: string, from: number, to: number): Promise<DocumentDiff> {
+  const ydoc = await materialize(store, doc, from, { keepDeleted: true });
+  const atFrom = Y.snapshot(ydoc);
+  const ranges = { inserted: new Map<number, Array<[number, number, string]>>(), deleted: new Map<number, Array<[number, number, string]>>() };
+  const add = (map: Map<number, Array<[number, number, string]>>, client: number, a: number, b: number, who: string) => {
+    if (!map.has(client)) map.set(client, []);
+    map.get(client)!.push([a, b, who]);
+  };
+  const find = (map: Map<number, Array<[number, number, string]>>, client: number, clock: number) =>
+    map.get(client)?.find(([a, b]) => clock >= a && clock < b)?.[2];
+  let author = '';
+  ydoc.on('afterTransaction', (tr: Y.Transaction) => {
+    for (const [client, after] of tr.afterState) {
+      const before = tr.beforeState.get(client) ?? 0;
+      if (after > before) add(ranges.inserted, client, before, after, author);
+    }
+    for (const [client, rs] of tr.deleteSet.clients) for (const r of rs) add(ranges.deleted, client, r.clock, r.clock + r.len, author);
+  });
+  for (const u of to > from ? await store.readUpdates(doc, { afterSeq: from, toSeq: to }) : []) {
+    author = u.author;
+    Y.applyUpdate(ydoc, u.update);
+  }
+  const changes: Array<{ type: DiffChange['type']; text: string; author: string }> = [];
+  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string }> = [];
+  const totals = new Map<string, { inserted: number; deleted: number }>();
+  const segment = (type: DiffSegment['type'], ch: string, who?: string) => {
+    const last = segments.at(-1);
+    if (last?.type === type && last.author === who) last.text += ch;
+    else segments.push(who === undefined ? { type, text: ch } : { type, text: ch, author: who });
+  };
+  const push = (type: DiffChange['type'], ch: string, who: string) => {
+    const last = changes.at(-1);
+    if (last?.type === type && last.author === who) last.text += ch;
+    else changes.push({ type, text: ch, author: who });
+    segment(type, ch, who);
+    const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
+    t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
+    totals.set(who, t);
+  };
+  const visibleAtFrom = (client: number, clock: number) =>
+    (atFrom.sv.get(client) ?? 0) > clock && !Y.isDeleted(atFrom.ds, { client, clock } as Y.ID);
+  const walk = (start: TextItem | null): void => {
+    for (let item = start; item !== null; item = item.right) {
+      const { str, type } = item.content;
+      if (typeof str === 'string') {
+        for (let i = 0; i < str.length; i++) {
+          const clock = item.id.clock + i;
+          const existed = visibleAtFrom(item.id.client, clock);
+          if (!existed && !item.deleted) push('insert', str[i]!, find(ranges.inserted, item.id.client, clock) ?? 'unknown');
+          else if (existed && item.deleted) push('delete', str[i]!, find(ranges.deleted, item.id.client, clock) ?? 'unknown');
+          else if (existed) segment('keep', str[i]!);
+        }
+      } else if (type !== undefined) {
+        walk((type as { _start: TextItem | null })._start);
+      }
+    }
+  };
+  for (const shared of ydoc.share.values()) walk((shared as unknown as { _start: TextItem | null })._start);
+  ydoc.destroy();
+  return {
+    from,
+    to,
+    changes,
+    segments,
+    authors: [...totals].map(([who, t]) => ({ author: who, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
+  };
+}
