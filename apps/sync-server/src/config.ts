@@ -62,7 +62,7 @@ const SETTINGS = {
   maxDocBytes: {
     env: 'MAX_DOC_BYTES',
     schema: int(1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
-    help: 'Largest stored size of one document (its whole update log)',
+    help: 'Largest size of one document: its merged content (what a new client downloads), not its history; an edit or restore past it is refused (4413 / 413)',
   },
   rateLimitMessages: {
     env: 'RATE_LIMIT_MESSAGES',

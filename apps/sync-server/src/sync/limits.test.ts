@@ -51,6 +51,61 @@ describe('limits', () => {
     expect(info!.updateCount).toBe(2);
   });
 
+  it('keeps accepting edits once the log is past MAX_DOC_BYTES while the document itself stays small', async () => {
+    server = await startTestServer({ MAX_DOC_BYTES: '4096' });
+    const client = connectClient(server.url, 'typed-and-deleted');
+    const closes: number[] = [];
+    client.provider.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? -1));
+    await client.synced();
+    // A typist's pace: a few edits, stored, then the next few (a burst all in flight at once counts
+    // every update at full size until it is applied).
+    const rounds = 150;
+    const lastSeq = async () => (await server.store.getDocument('typed-and-deleted'))?.lastSeq;
+    for (let i = 0; i < rounds; i++) {
+      client.text.insert(0, `sentence number ${i}. `);
+      client.text.delete(0, client.text.length);
+      if (i % 10 === 9) await expect.poll(lastSeq).toBe(2 * (i + 1));
+    }
+    const info = await server.store.getDocument('typed-and-deleted');
+    expect(info!.sizeBytes).toBeGreaterThan(1.5 * 4096); // the log is well past the cap...
+    expect(closes).toEqual([]); // ...and no edit was refused
+    // The document is still open for edits.
+    client.text.insert(0, 'still editable');
+    await expect.poll(lastSeq).toBe(2 * rounds + 1);
+    expect(closes).toEqual([]);
+    client.destroy();
+  });
+
+  it('closes with 4413, storing nothing of it, an update that would make the document itself larger than MAX_DOC_BYTES', async () => {
+    server = await startTestServer({ MAX_DOC_BYTES: '4096' });
+    const ws = await openRawSocket(server.url, 'filling');
+    const local = new Y.Doc();
+    let last: Uint8Array | undefined;
+    local.on('update', (u: Uint8Array) => (last = u));
+    const edit = (change: () => void) => {
+      change();
+      ws.send(updateFrame(last!));
+    };
+    // Type and delete well past the cap in log bytes: the content stays tiny, so all of it is stored.
+    for (let i = 0; i < 100; i++) {
+      edit(() => local.getText('t').insert(0, `line ${i} `));
+      edit(() => local.getText('t').delete(0, local.getText('t').length));
+    }
+    await expect.poll(async () => (await server.store.getDocument('filling'))?.lastSeq).toBe(200);
+    edit(() => local.getText('t').insert(0, 'a'.repeat(2500))); // fits
+    await expect.poll(async () => (await server.store.getDocument('filling'))?.lastSeq).toBe(201);
+    const closing = closed(ws);
+    edit(() => local.getText('t').insert(0, 'b'.repeat(2500))); // 5000+ bytes of content: refused
+    expect((await closing).code).toBe(4413);
+    expect((await server.store.getDocument('filling'))!.lastSeq).toBe(201);
+    const stored = await server.store.readUpdates('filling', { afterSeq: 200 });
+    expect(stored).toHaveLength(1);
+    const check = connectClient(server.url, 'filling');
+    await check.synced();
+    expect(check.text.toString()).toBe('a'.repeat(2500));
+    check.destroy();
+  });
+
   it('closes with 4529 a connection that sends more messages per second than allowed', async () => {
     server = await startTestServer({ RATE_LIMIT_MESSAGES: '20' });
     const ws = await openRawSocket(server.url, 'chatty');
