@@ -74,6 +74,16 @@ const SETTINGS = {
     schema: int(1024, 1024 * 1024 * 1024).default(2 * 1024 * 1024),
     help: 'Bytes per second one connection may send (bursts up to 2 s worth)',
   },
+  storeRateBytesPerHour: {
+    env: 'STORE_RATE_BYTES_PER_HOUR',
+    schema: int(0, 1024 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    help: 'Bytes of edits one user (one address without auth) may store per hour, over all their documents; 0 for no limit',
+  },
+  storeBurstBytes: {
+    env: 'STORE_BURST_BYTES',
+    schema: int(1024, 1024 * 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    help: 'Bytes of edits one user may store at once before STORE_RATE_BYTES_PER_HOUR applies',
+  },
   maxConnectionsPerDoc: {
     env: 'MAX_CONNECTIONS_PER_DOC',
     schema: int(1, 1_000_000).default(1000),

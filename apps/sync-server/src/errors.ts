@@ -7,6 +7,7 @@ export type TandemErrorCode =
   | 'token-expired'
   | 'forbidden'
   | 'rate-limited'
+  | 'store-rate'
   | 'too-many-connections'
   | 'slow-consumer'
   | 'invalid-doc-name'
@@ -30,6 +31,7 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'token-expired': { status: 401, closeCode: 4401 },
   forbidden: { status: 403, closeCode: 4403 },
   'rate-limited': { status: 429, closeCode: 4529 },
+  'store-rate': { status: 429, closeCode: 4529 },
   'too-many-connections': { status: 429, closeCode: 4529 },
   'slow-consumer': { status: 503, closeCode: 4530 },
   'invalid-doc-name': { status: 400, closeCode: 4400 },

@@ -12,6 +12,7 @@ import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
+import { StoreRate } from './sync/store-rate.js';
 import { handleUpgrades } from './sync/upgrade.js';
 
 export interface RunningServer {
@@ -50,6 +51,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     maxBroadcastDelayMs: config.maxBroadcastDelayMs,
     unloadDelayMs: config.docUnloadDelayMs,
     maxDocBytes: config.maxDocBytes,
+    storeRate: new StoreRate(config.storeRateBytesPerHour, config.storeBurstBytes),
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     limits: {

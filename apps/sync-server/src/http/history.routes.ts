@@ -9,6 +9,7 @@ import { TandemError } from '../errors.js';
 import { downloadName, parseFormat, render } from '../history/render.js';
 import { restoreUpdate } from '../history/restore.js';
 import type { RoomRegistry } from '../sync/rooms.js';
+import { storeRateKey } from '../sync/store-rate.js';
 import { docParam } from './doc-param.js';
 
 export interface HistoryDeps {
@@ -122,7 +123,9 @@ export function historyRoutes({ store, rooms, authenticate }: HistoryDeps): Hono
     const seq = await resolveSeq(store, doc, { seq: body.seq }).catch(fromPersistence);
     const target = await materialize(store, doc, seq);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
-    const newSeq = await rooms.withRoom(doc, (room) => room.commitServerEdit(restoreUpdate(room.doc, target), author));
+    const ip = (c.env as { incoming?: { socket: { remoteAddress?: string } } } | undefined)?.incoming?.socket.remoteAddress ?? 'unknown';
+    const rateKey = storeRateKey(principal, ip);
+    const newSeq = await rooms.withRoom(doc, (room) => room.commitServerEdit(restoreUpdate(room.doc, target), author, rateKey));
     target.destroy();
     return c.json({ doc, restored: seq, seq: newSeq, author }, 201);
   });

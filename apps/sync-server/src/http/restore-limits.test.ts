@@ -19,7 +19,7 @@ function setParagraph(client: TestClient, text: string): void {
   });
 }
 
-describe('restore obeys MAX_DOC_BYTES', () => {
+describe('restore obeys MAX_DOC_BYTES and the stored-bytes rate', () => {
   let dataDir: string;
   let server: TestServer | undefined;
   beforeEach(async () => {
@@ -82,5 +82,19 @@ describe('restore obeys MAX_DOC_BYTES', () => {
     for (const seq of [1, 2, 1, 2, 1, 2]) expect((await restore(seq)).status).toBe(201);
     expect((await server.store.getDocument(DOC))!.sizeBytes).toBeGreaterThan(2048); // the log grew past it
     expect(await contentBytes()).toBeLessThanOrEqual(2048);
+  });
+
+  it('refuses with 429 a restore past the requester\'s stored-bytes rate, storing nothing', async () => {
+    server = await startTestServer({ STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: '2048' }, dataDir);
+    const client = connectClient(server.url, DOC);
+    await client.synced();
+    setParagraph(client, 'a'.repeat(1500));
+    await expect.poll(lastSeq).toBe(1);
+    client.destroy();
+    expect((await restore(0)).status).toBe(201); // the empty version: a small edit, which fits
+    const refused = await restore(1); // 1500 characters back: the bucket holds about 500 bytes
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: 'store-rate' } });
+    expect(await lastSeq()).toBe(2);
   });
 });

@@ -40,7 +40,7 @@ export interface ConnectionOptions {
 
 const EMPTY_IDS: ReadonlySet<number> = new Set();
 
-const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'slow-consumer']);
+const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'store-rate', 'slow-consumer']);
 
 // setTimeout cannot wait longer than this; longer token lifetimes re-arm the timer.
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -11,6 +11,7 @@ import { DocSize } from './doc-size.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { UpdateGate } from './update-gate.js';
+import { type StoreRate, storeRateKey } from './store-rate.js';
 import { prepareBroadcast } from './ws-frame.js';
 
 /** Who caused a change to the shared document or awareness. */
@@ -37,6 +38,8 @@ export interface RoomDeps {
   readonly maxBroadcastDelayMs: number;
   /** Largest size the document itself (its merged state, not its history) may grow to. */
   readonly maxDocBytes: number;
+  /** Bytes per hour each user (or address) may store, shared with every other room. */
+  readonly storeRate: StoreRate;
   /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
   readonly onBroken: (room: Room) => void;
 }
@@ -210,7 +213,14 @@ export class Room implements ConnectionHandler {
   /** Stores an admitted update, then queues it to be applied; resolves false if it could not be stored. */
   private async persistThenApply(conn: Connection, update: Uint8Array): Promise<boolean> {
     this.deps.events.updateReceived(this.name, update.byteLength);
+    const rateKey = storeRateKey(conn.principal, conn.ip);
+    if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
+      this.gate.abandoned(update);
+      conn.fail(this.storeRateHit(rateKey));
+      return false;
+    }
     if (!this.size.admit(update.byteLength)) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
       this.gate.abandoned(update);
       conn.fail(this.tooLarge(update));
       return false;
@@ -219,6 +229,7 @@ export class Room implements ConnectionHandler {
     try {
       seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
     } catch (cause) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
       this.size.released(update.byteLength);
       this.gate.abandoned(update);
       conn.fail(new TandemError('storage-failed', 'The update could not be stored', { doc: this.name }, { cause }));
@@ -229,6 +240,15 @@ export class Room implements ConnectionHandler {
     // through that change (the doc's 'update' event) does it reach any other client.
     this.applyStored(seq, update, conn);
     return true;
+  }
+
+  private storeRateHit(key: string): TandemError {
+    const { bytesPerHour, burstBytes } = this.deps.storeRate;
+    return new TandemError(
+      'store-rate',
+      `Stored more than ${bytesPerHour} bytes per hour (burst ${burstBytes}); try again later`,
+      { doc: this.name, key },
+    );
   }
 
   /** The document's merged size with `update` applied: exact, and costs time in the document's size. */
@@ -252,12 +272,18 @@ export class Room implements ConnectionHandler {
   }
 
   /**
-   * Stores an edit the server makes itself (a restore) with `author`, then applies it; every
-   * connected client receives it. Resolves with its sequence number; throws TandemError('too-large')
-   * (nothing stored) if the document would pass MAX_DOC_BYTES, as a client's update would.
+   * Stores an edit the server makes itself (a restore) with `author`, on behalf of `rateKey` (see
+   * storeRateKey), then applies it; every connected client receives it. Resolves with its sequence
+   * number; throws TandemError('too-large' or 'store-rate'), nothing stored, if the document would
+   * pass MAX_DOC_BYTES or the requester their stored-bytes rate, as a client's update would.
    */
-  async commitServerEdit(update: Uint8Array, author: string): Promise<number> {
+  async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number> {
+    if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
+      this.deps.events.limitHit('store-rate');
+      throw this.storeRateHit(rateKey);
+    }
     if (!this.size.admitMeasured(update.byteLength, this.sizeWith(update))) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
       this.deps.events.limitHit('too-large');
       throw this.tooLarge(update);
     }
@@ -266,6 +292,7 @@ export class Room implements ConnectionHandler {
     try {
       seq = await this.deps.log.append(this.name, { update, author, receivedAt: Date.now() });
     } catch (error) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
       this.size.released(update.byteLength);
       throw error;
     } finally {

@@ -9,6 +9,7 @@ import { TandemError } from '../errors.js';
 import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { SyncEvents } from './events.js';
 import { Room } from './room.js';
+import type { StoreRate } from './store-rate.js';
 
 export interface RoomRegistryDeps {
   readonly store: DocumentStore;
@@ -19,6 +20,8 @@ export interface RoomRegistryDeps {
   readonly maxBroadcastDelayMs: number;
   readonly unloadDelayMs: number;
   readonly maxDocBytes: number;
+  /** Bytes per hour each user (or address) may store, shared by all their rooms. */
+  readonly storeRate: StoreRate;
   readonly maxConnectionsPerDoc: number;
   readonly maxConnectionsPerIp: number;
   readonly limits: ConnectionLimits;
@@ -137,6 +140,7 @@ export class RoomRegistry {
       checkpointEvery: this.deps.checkpointEvery,
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
       maxDocBytes: this.deps.maxDocBytes,
+      storeRate: this.deps.storeRate,
       onBroken: (room) => this.drop(room),
     });
     // Loading while a broken predecessor still writes would read a log that is about to grow.
