@@ -10,4 +10,4 @@ export { readTimeline, groupSessions, updateStats, type EditSession, type Timeli
 export { diffVersions, type DiffChange, type DocumentDiff } from './history/diff.js';
 export { backupSqliteStore, restoreSqliteStore, type BackupProgress } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
-export { compactDocument, type CompactReport, type RetentionPolicy } from './history/compact.js';
+export { compactDocument, type CompactOptions, type CompactReport, type RetentionPolicy } from './history/compact.js';

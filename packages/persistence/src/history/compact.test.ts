@@ -7,6 +7,7 @@ import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { DocumentStore } from '../types.js';
 import { compactDocument } from './compact.js';
 import { materialize } from './materialize.js';
+import { readTimeline } from './timeline.js';
 import { verifyDocument } from './verify.js';
 
 const HOUR = 3_600_000;
@@ -68,5 +69,50 @@ describe('compaction with a retention policy', () => {
 
     // A second run finds nothing more to do.
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).rangesMerged).toBe(0);
+  });
+
+  it('keeps the authors and times of every edit session inside the ranges it merges, for the timeline', async () => {
+    const writer = new Y.Doc();
+    const text = writer.getText('t');
+    let seq = 0;
+    const write = async (author: string, at: number, change: () => void) => {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      change();
+      await store.append([{ doc: 'd', entries: [{ update: update!, author, receivedAt: at }] }]);
+      seq += 1;
+    };
+    // Three hours, 40 days ago: alice types 4 words, bob deletes 3 characters, alice types 2 more.
+    for (let hour = 0; hour < 3; hour++) {
+      const start = NOW - 40 * DAY + hour * HOUR;
+      for (let i = 0; i < 4; i++) await write('alice', start + i * 10_000, () => text.insert(text.length, `word${i} `));
+      for (let i = 0; i < 3; i++) await write('bob', start + 10 * 60_000 + i * 5_000, () => text.delete(0, 1));
+      for (let i = 0; i < 2; i++) await write('alice', start + 30 * 60_000 + i * 5_000, () => text.insert(0, 'ab'));
+    }
+    await store.createVersion('d', { label: 'inside the second hour', seq: 13, author: 'bob', createdAt: 0 });
+    for (let i = 0; i < 3; i++) await write('carol', NOW - HOUR + i * 1000, () => text.insert(0, 'c'));
+    const all = async () => (await readTimeline(store, 'd', { limit: 500 })).sessions;
+    const paged = async () => {
+      const sessions = [];
+      for (let after: number | null = 0; after !== null; ) {
+        const page = await readTimeline(store, 'd', { afterSeq: after, limit: 2, chunk: 4 });
+        sessions.push(...page.sessions);
+        after = page.nextAfterSeq;
+      }
+      return sessions;
+    };
+    const before = await all();
+    expect(before).toHaveLength(10); // 3 per hour, then carol's
+
+    const report = await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW });
+    expect(report.rangesMerged).toBe(4); // one per hour; the second split at the named version
+    expect(await all()).toEqual(before);
+    expect(await paged()).toEqual(before);
+
+    // Merging the merged ranges again (one per day) keeps them too.
+    expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: DAY }, { now: NOW })).rangesMerged).toBe(2);
+    expect((await store.readUpdates('d')).length).toBe(2 + 3);
+    expect(await all()).toEqual(before);
+    expect(await paged()).toEqual(before);
   });
 });

@@ -1,12 +1,19 @@
 // Compaction with a retention policy: every update younger than `keepAllForMs` is kept as it is;
 // older ones are merged so that one version per `bucketMs` (an hour, say) remains. The latest content
-// and every named version stay exactly as they were (a named version's seq always ends a bucket).
+// and every named version stay exactly as they were (a named version's seq always ends a bucket), and
+// each merged range keeps its edit sessions (authors, times, sizes) for the timeline.
+//
+// Linear in the updates it touches: one pass finds the ranges to merge (keeping only their bounds),
+// a second reads each range once, merges it and replaces it. It yields to the event loop between
+// chunks and ranges, so a server running it keeps serving.
 
 import * as Y from 'yjs';
-import type { DocumentStore, StoredUpdate } from '../types.js';
+import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
+import { addSession, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
+import { updateStats } from './timeline.js';
 
 export interface RetentionPolicy {
-  /** Keep every update received within this long before `now`. */
+  /** Keep every update received within this long before `now` (rounded back to a bucket's start). */
   readonly keepAllForMs: number;
   /** Older updates: one version per bucket of this length. */
   readonly bucketMs: number;
@@ -19,66 +26,98 @@ export interface CompactReport {
   readonly bytesBefore: number;
   readonly bytesAfter: number;
   readonly rangesMerged: number;
+  /**
+   * Every update up to this seq lies in a bucket wholly older than the cutoff: later runs with the same
+   * policy can start after it (`afterSeq`).
+   */
+  readonly settledThroughSeq: number;
+}
+
+export interface CompactOptions {
+  readonly now?: number;
+  readonly dryRun?: boolean;
+  /** Start after this seq (a previous run's `settledThroughSeq`); default 0. */
+  readonly afterSeq?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+const CHUNK = 5_000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface Range {
+  readonly fromSeq: number;
+  readonly toSeq: number;
 }
 
 export async function compactDocument(
   store: DocumentStore,
   doc: string,
   policy: RetentionPolicy,
-  { now = Date.now(), dryRun = false, onProgress = () => {} }: { now?: number; dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  { now = Date.now(), dryRun = false, afterSeq = 0, onProgress = () => {} }: CompactOptions = {},
 ): Promise<CompactReport> {
+  if (!(policy.bucketMs > 0) || !(policy.keepAllForMs >= 0)) throw new RangeError(`Invalid retention policy ${JSON.stringify(policy)}`);
   const info = await store.getDocument(doc);
   if (info === undefined) throw new Error(`No document named ${JSON.stringify(doc)}`);
   const protectedSeqs = new Set((await store.listVersions(doc)).map((v) => v.seq));
   protectedSeqs.add(info.lastSeq);
-  const cutoff = now - policy.keepAllForMs;
+  // Whole buckets only: a bucket that straddles the cutoff waits, so a later run never splits it.
+  const cutoff = Math.floor((now - policy.keepAllForMs) / policy.bucketMs) * policy.bucketMs;
 
-  // Group the old part of the log into runs that share a bucket and contain no protected seq
-  // except at their end.
-  const groups: StoredUpdate[][] = [];
-  let current: StoredUpdate[] = [];
-  let currentBucket = Number.NaN;
+  // Pass 1: the runs of updates that share a bucket and hold no protected seq except at their end.
+  // Updates appended after `info` was read are never touched (a live room appends meanwhile).
+  const ranges: Range[] = [];
+  let start: StoredUpdate | undefined;
+  let end: StoredUpdate | undefined;
+  let count = 0;
+  let settledThroughSeq = afterSeq;
   const close = () => {
-    if (current.length > 1) groups.push(current);
-    current = [];
+    if (count > 1) ranges.push({ fromSeq: start!.seq, toSeq: end!.seq });
+    start = end = undefined;
+    count = 0;
   };
-  for (let after = 0; ; ) {
-    const batch = await store.readUpdates(doc, { afterSeq: after, limit: 5_000 });
+  for (let after = afterSeq; ; ) {
+    const batch = await store.readUpdates(doc, { afterSeq: after, toSeq: info.lastSeq, limit: CHUNK });
     let reachedRecent = false;
     for (const u of batch) {
       if (u.receivedAt >= cutoff) {
         reachedRecent = true;
         break;
       }
-      const bucket = Math.floor(u.receivedAt / policy.bucketMs);
-      if (bucket !== currentBucket) {
-        close();
-        currentBucket = bucket;
-      }
-      current.push(u);
+      if (end !== undefined && Math.floor(u.receivedAt / policy.bucketMs) !== Math.floor(end.receivedAt / policy.bucketMs)) close();
+      start ??= u;
+      end = u;
+      count += 1;
+      settledThroughSeq = u.seq;
       if (protectedSeqs.has(u.seq)) close();
     }
-    if (reachedRecent || batch.length < 5_000) break;
+    if (reachedRecent || batch.length < CHUNK) break;
     after = batch.at(-1)!.seq;
+    await yieldToEventLoop();
   }
   close();
 
+  // Pass 2: each range read once, merged, and replaced with its sessions.
   let removed = 0;
   let bytesSaved = 0;
-  for (const [i, group] of groups.entries()) {
+  for (const [i, range] of ranges.entries()) {
+    const group = await store.readUpdates(doc, { afterSeq: range.fromSeq - 1, toSeq: range.toSeq });
     const merged = Y.mergeUpdates(group.map((u) => u.update));
-    const authors = new Set(group.map((u) => u.author));
+    const sessions = await sessionsOf(store, doc, group);
+    const authors = new Set(sessions.map((s) => s.author));
     const last = group.at(-1)!;
     if (!dryRun) {
-      await store.replaceRange(doc, group[0]!.seq, last.seq, {
-        update: merged,
-        author: authors.size === 1 ? last.author : 'compacted',
-        receivedAt: last.receivedAt,
-      });
+      await store.replaceRange(
+        doc,
+        range.fromSeq,
+        range.toSeq,
+        { update: merged, author: authors.size === 1 ? last.author : 'compacted', receivedAt: last.receivedAt },
+        sessions,
+      );
     }
     removed += group.length - 1;
     bytesSaved += group.reduce((n, u) => n + u.update.byteLength, 0) - merged.byteLength;
-    onProgress(i + 1, groups.length);
+    onProgress(i + 1, ranges.length);
+    await yieldToEventLoop();
   }
   return {
     doc,
@@ -86,6 +125,24 @@ export async function compactDocument(
     updatesAfter: info.updateCount - removed,
     bytesBefore: info.sizeBytes,
     bytesAfter: info.sizeBytes - bytesSaved,
-    rangesMerged: groups.length,
+    rangesMerged: ranges.length,
+    settledThroughSeq,
   };
+}
+
+/** The edit sessions of a range about to be merged; an update merged earlier brings its own. */
+async function sessionsOf(store: DocumentStore, doc: string, group: readonly StoredUpdate[]): Promise<CompactedSession[]> {
+  const first = group[0]!.seq;
+  const earlier = await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 });
+  const sessions: CompactedSession[] = [];
+  for (const u of group) {
+    const stored = earlier.get(u.seq);
+    if (stored !== undefined) {
+      for (const s of stored) addSession(sessions, s, SESSION_GAP_MS);
+      continue;
+    }
+    const { added, removed } = updateStats(u.update);
+    addSession(sessions, { fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed }, SESSION_GAP_MS);
+  }
+  return sessions;
 }

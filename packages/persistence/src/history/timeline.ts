@@ -2,7 +2,8 @@
 // author, each within `gapMs` of the previous), with how much text each added and removed.
 
 import * as Y from 'yjs';
-import type { DocumentStore, StoredUpdate } from '../types.js';
+import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
+import { addSession, readMergedSessions } from './compacted-sessions.js';
 
 export interface EditSession {
   readonly fromSeq: number;
@@ -29,9 +30,19 @@ export function updateStats(update: Uint8Array): { added: number; removed: numbe
   return { added, removed };
 }
 
-export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
+/** `merged`: the sessions stored for updates that compaction merged, by seq; they stand in for that update. */
+export function groupSessions(
+  updates: readonly StoredUpdate[],
+  gapMs: number,
+  merged?: ReadonlyMap<number, readonly CompactedSession[]>,
+): EditSession[] {
   const sessions: Array<{ -readonly [K in keyof EditSession]: EditSession[K] }> = [];
   for (const u of updates) {
+    const stored = merged?.get(u.seq);
+    if (stored !== undefined) {
+      for (const session of stored) addSession(sessions, session, gapMs);
+      continue;
+    }
     const { added, removed } = updateStats(u.update);
     const last = sessions.at(-1);
     if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= gapMs) {
@@ -60,11 +71,16 @@ export async function readTimeline(
   { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 }: { afterSeq?: number; limit?: number; gapMs?: number; chunk?: number } = {},
 ): Promise<TimelinePage> {
   const updates: StoredUpdate[] = [];
+  const merged = new Map<number, CompactedSession[]>();
   let cursor = afterSeq;
   for (;;) {
     const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: chunk });
     updates.push(...batch);
-    const sessions = groupSessions(updates, gapMs);
+    if (batch.length > 0) {
+      const range = { afterSeq: cursor, toSeq: batch.at(-1)!.seq, pageStart: afterSeq };
+      for (const [seq, stored] of await readMergedSessions(store, doc, range)) merged.set(seq, stored);
+    }
+    const sessions = groupSessions(updates, gapMs, merged);
     if (batch.length < chunk) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions.length > limit ? sessions[limit - 1]!.toSeq : null };
     // The last session may continue in the next chunk; the ones before it are complete.
     if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };
