@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import { startHistorySweep } from './history/sweep.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
@@ -62,6 +63,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
   });
 
+  const historySweep = startHistorySweep({
+    store,
+    intervalMs: config.historySweepInterval,
+    retention: config.historyKeepAll === null ? null : { keepAllForMs: config.historyKeepAll, bucketMs: config.historyBucket },
+    logger,
+    events: metrics.history,
+  });
+
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   const authenticate = createAuthenticate(config.authSecret);
@@ -96,6 +105,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       shuttingDown = true;
       logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await historySweep.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await rooms.shutdown(config.shutdownTimeoutMs);
       await log.drain();

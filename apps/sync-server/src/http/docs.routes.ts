@@ -39,7 +39,9 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
     authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(name)}`, { doc: name });
-    return c.json(describe(info));
+    // How fast the log grows: what the retention policy (HISTORY_KEEP_ALL) would have to keep up with.
+    const logBytesPerDay = await store.logBytesSince(name, Date.now() - 86_400_000);
+    return c.json({ ...describe(info), logBytesPerDay });
   });
   return app;
 }
