@@ -11,3 +11,4 @@ export { diffVersions, type DiffChange, type DocumentDiff } from './history/diff
 export { backupSqliteStore, restoreSqliteStore, type BackupProgress } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
 export { compactDocument, type CompactOptions, type CompactReport, type RetentionPolicy } from './history/compact.js';
+export { logGrowth, type LogGrowth } from './history/log-growth.js';

@@ -102,8 +102,6 @@ export interface DocumentStore {
   getDocument(doc: string): Promise<DocumentInfo | undefined>;
   /** The highest seq received at or before `time` (ms since epoch); 0 if none was. */
   seqAt(doc: string, time: number): Promise<number>;
-  /** Bytes of the updates received after `time` (ms since epoch): how fast the log grows. */
-  logBytesSince(doc: string, time: number): Promise<number>;
   createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion>;
   listVersions(doc: string): Promise<NamedVersion[]>;
   /** Renames a version; resolves undefined if there is no such version of `doc`. */

@@ -94,7 +94,7 @@ describe('history sweep', () => {
     await expect.poll(async () => (await server!.store.getDocument('busy'))?.lastSeq).toBe(20);
     const busyBytes = (await server.store.getDocument('busy'))!.sizeBytes;
     const docInfo = await (await fetch(`${server.url}/api/docs/busy`)).json();
-    expect(docInfo.logBytesPerDay).toBe(busyBytes);
+    expect(docInfo).toMatchObject({ logUpdatesPerDay: 20, logBytesPerDay: busyBytes });
     expect((await (await fetch(`${server.url}/api/docs/${DOC}`)).json()).logBytesPerDay).toBe(0); // all two days old
     await expect.poll(() => metric(server!, 'tandem_document_log_growth_bytes_per_day{doc="busy"}'), { timeout: 5000 }).toBe(busyBytes);
     expect(await metric(server, 'tandem_log_growth_bytes_per_day')).toBe(busyBytes);

@@ -8,7 +8,7 @@
 // meanwhile reads a checkpoint then the tail after it; a merged update in that tail repeats what the
 // checkpoint holds, which Yjs applies as a no-op.
 
-import { compactDocument, type DocumentStore, type RetentionPolicy } from '@tandem/persistence';
+import { compactDocument, type DocumentStore, logGrowth, type RetentionPolicy } from '@tandem/persistence';
 import type { Logger } from 'pino';
 
 const DAY_MS = 86_400_000;
@@ -52,7 +52,7 @@ export function startHistorySweep({ store, intervalMs, retention, logger, events
     for (const info of documents) {
       if (stopped) return;
       try {
-        if (info.lastChangeAt > now - DAY_MS) growth.set(info.name, await store.logBytesSince(info.name, now - DAY_MS));
+        if (info.lastChangeAt > now - DAY_MS) growth.set(info.name, (await logGrowth(store, info.name, now)).bytesPerDay);
         if (retention !== null && (settled.get(info.name) ?? 0) < info.lastSeq) {
           const report = await compactDocument(store, info.name, retention, { afterSeq: settled.get(info.name) ?? 0 });
           settled.set(info.name, report.settledThroughSeq);

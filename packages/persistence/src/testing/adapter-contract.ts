@@ -130,14 +130,6 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.seqAt('unknown', 10_000)).toBe(0);
     });
 
-    it('counts the bytes of the updates received after a time', async () => {
-      await store.append([{ doc: 'g', entries: [entry(bytes(1, 1), 'a', 100), entry(bytes(2, 2, 2), 'a', 200), entry(bytes(3), 'a', 300)] }]);
-      expect(await store.logBytesSince('g', 0)).toBe(6);
-      expect(await store.logBytesSince('g', 100)).toBe(4);
-      expect(await store.logBytesSince('g', 300)).toBe(0);
-      expect(await store.logBytesSince('unknown', 0)).toBe(0);
-    });
-
     it('creates, lists, renames and deletes named versions per document', async () => {
       await store.append([
         { doc: 'v', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] },

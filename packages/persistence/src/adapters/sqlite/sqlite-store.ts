@@ -177,9 +177,6 @@ class SqliteStore implements DocumentStore {
       seqAt: db.prepare<[number, number], { seq: number | null }>(
         'SELECT max(seq) AS seq FROM updates WHERE doc_id = ? AND received_at <= ?',
       ),
-      bytesSince: db.prepare<[number, number], { bytes: number | null }>(
-        'SELECT sum(length(data)) AS bytes FROM updates WHERE doc_id = ? AND received_at > ?',
-      ),
       insertVersion: db.prepare<[number, string, number, string, number], VersionRow>(
         'INSERT INTO versions (doc_id, label, seq, author, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
       ),
@@ -312,17 +309,6 @@ class SqliteStore implements DocumentStore {
     const row = this.readDoc(doc);
     if (row === undefined) return 0;
     return this.stmt.seqAt.get(row.id, time)?.seq ?? 0;
-  }
-
-  async logBytesSince(doc: string, time: number): Promise<number> {
-    this.ensureOpen(doc);
-    const row = this.readDoc(doc);
-    if (row === undefined) return 0;
-    try {
-      return this.stmt.bytesSince.get(row.id, time)?.bytes ?? 0;
-    } catch (cause) {
-      throw new PersistenceError('read-failed', `Reading log growth failed: ${(cause as Error).message}`, doc, { cause });
-    }
   }
 
   async createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion> {
