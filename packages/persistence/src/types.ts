@@ -116,8 +116,11 @@ export interface DocumentStore {
    * merged earlier) replace any stored for merged updates inside it.
    */
   replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry, sessions?: readonly CompactedSession[]): Promise<void>;
-  /** The sessions stored for merged updates with `afterSeq < entrySeq <= toSeq`, by entrySeq then fromSeq. */
-  readCompactedSessions(doc: string, range?: Omit<ReadRange, 'limit'>): Promise<StoredCompactedSession[]>;
+  /**
+   * The sessions stored for merged updates with `afterSeq < entrySeq <= toSeq`, by entrySeq then
+   * fromSeq; with `endingAfter`, only those with `toSeq > endingAfter`; at most `limit`.
+   */
+  readCompactedSessions(doc: string, range?: ReadRange & { readonly endingAfter?: number }): Promise<StoredCompactedSession[]>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

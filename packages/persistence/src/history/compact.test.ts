@@ -115,4 +115,29 @@ describe('compaction with a retention policy', () => {
     expect(await all()).toEqual(before);
     expect(await paged()).toEqual(before);
   });
+
+  it('pages the timeline through a merged range of concurrent typists (one session per update) as before compaction', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    for (let i = 0; i < 600; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, 'k');
+      entries.push({ update: update!, author: ['alice', 'bob', 'carol'][i % 3]!, receivedAt: NOW - 40 * DAY + i * 100 });
+    }
+    await store.append([{ doc: 'd', entries }]);
+    const pages = async () => {
+      const sessions = [];
+      for (let after: number | null = 0; after !== null; ) {
+        const page = await readTimeline(store, 'd', { afterSeq: after, limit: 50 });
+        sessions.push(...page.sessions);
+        after = page.nextAfterSeq;
+      }
+      return sessions;
+    };
+    const before = await pages();
+    expect(before).toHaveLength(600);
+    expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).updatesAfter).toBe(1);
+    expect(await pages()).toEqual(before);
+  });
 });

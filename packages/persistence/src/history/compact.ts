@@ -1,5 +1,6 @@
 // Compaction with a retention policy: every update younger than `keepAllForMs` is kept as it is;
-// older ones are merged so that one version per `bucketMs` (an hour, say) remains. The latest content
+// older ones are merged so that one version per `bucketMs` (an hour, say; or per MAX_RANGE_UPDATES
+// in a bucket that holds more) remains. The latest content
 // and every named version stay exactly as they were (a named version's seq always ends a bucket), and
 // each merged range keeps its edit sessions (authors, times, sizes) for the timeline.
 //
@@ -42,6 +43,11 @@ export interface CompactOptions {
 }
 
 const CHUNK = 5_000;
+/**
+ * At most this many updates become one: a bucket that holds more (a busy hour) keeps one version per
+ * this many, so that no single read, merge or replacing transaction pauses a server for long.
+ */
+const MAX_RANGE_UPDATES = 4_000;
 /** Updates merged per Y.mergeUpdates call (see mergeInLevels). */
 const MERGE_FAN = 32;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -65,7 +71,8 @@ export async function compactDocument(
   // Whole buckets only: a bucket that straddles the cutoff waits, so a later run never splits it.
   const cutoff = Math.floor((now - policy.keepAllForMs) / policy.bucketMs) * policy.bucketMs;
 
-  // Pass 1: the runs of updates that share a bucket and hold no protected seq except at their end.
+  // Pass 1: the runs of updates that share a bucket and hold no protected seq except at their end
+  // (nor more than MAX_RANGE_UPDATES).
   // Updates appended after `info` was read are never touched (a live room appends meanwhile).
   const ranges: Range[] = [];
   let start: StoredUpdate | undefined;
@@ -90,7 +97,7 @@ export async function compactDocument(
       end = u;
       count += 1;
       settledThroughSeq = u.seq;
-      if (protectedSeqs.has(u.seq)) close();
+      if (protectedSeqs.has(u.seq) || count === MAX_RANGE_UPDATES) close();
     }
     if (reachedRecent || batch.length < CHUNK) break;
     after = batch.at(-1)!.seq;
@@ -153,9 +160,10 @@ async function mergeInLevels(updates: readonly Uint8Array[]): Promise<Uint8Array
 /** The edit sessions of a range about to be merged; an update merged earlier brings its own. */
 async function sessionsOf(store: DocumentStore, doc: string, group: readonly StoredUpdate[]): Promise<CompactedSession[]> {
   const first = group[0]!.seq;
-  const earlier = await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 });
+  const earlier = (await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 })).bySeq;
   const sessions: CompactedSession[] = [];
-  for (const u of group) {
+  for (const [i, u] of group.entries()) {
+    if (i % 500 === 499) await yieldToEventLoop(); // decoding every update adds up
     const stored = earlier.get(u.seq);
     if (stored !== undefined) {
       for (const s of stored) addSession(sessions, s, SESSION_GAP_MS);

@@ -22,21 +22,38 @@ export function addSession(sessions: Array<Mutable<CompactedSession>>, session: 
   }
 }
 
+export interface MergedSessions {
+  /** Stored sessions, by the seq of the merged update they stand in for. */
+  readonly bySeq: Map<number, CompactedSession[]>;
+  /** Set when `max` sessions were read: later ones (of this merged update and after) were not. */
+  readonly cutAt?: number;
+}
+
 /**
- * The stored sessions of merged updates with `afterSeq < seq <= toSeq`, by the merged update's seq.
- * Sessions that end at or before `pageStart` are left out: a timeline page may end inside a merged range.
+ * The stored sessions of merged updates with `afterSeq < seq <= toSeq`, at most `max` of them (a merged
+ * range of concurrent typists holds about one per update). Sessions that end at or before `pageStart`
+ * are left out: a timeline page may end inside a merged range.
  */
 export async function readMergedSessions(
   store: DocumentStore,
   doc: string,
-  { afterSeq, toSeq, pageStart }: { afterSeq: number; toSeq: number; pageStart: number },
-): Promise<Map<number, CompactedSession[]>> {
-  const merged = new Map<number, CompactedSession[]>();
-  for (const { entrySeq, ...session } of await store.readCompactedSessions(doc, { afterSeq, toSeq })) {
-    if (session.toSeq <= pageStart) continue;
-    let list = merged.get(entrySeq);
-    if (list === undefined) merged.set(entrySeq, (list = []));
+  { afterSeq, toSeq, pageStart, max }: { afterSeq: number; toSeq: number; pageStart: number; max?: number },
+): Promise<MergedSessions> {
+  const bySeq = new Map<number, CompactedSession[]>();
+  const rows = await store.readCompactedSessions(doc, { afterSeq, toSeq, endingAfter: pageStart, limit: max });
+  for (const { entrySeq, ...session } of rows) {
+    let list = bySeq.get(entrySeq);
+    if (list === undefined) bySeq.set(entrySeq, (list = []));
     list.push(session);
   }
-  return merged;
+  return max !== undefined && rows.length === max ? { bySeq, cutAt: rows.at(-1)!.entrySeq } : { bySeq };
+}
+
+/**
+ * A timeline page whose reading stopped where stored sessions were cut off: its last session may
+ * continue past the cut, so the page ends before it (unless it is the only one).
+ */
+export function pageBeforeCut<S extends CompactedSession>(sessions: S[], limit: number): { sessions: S[]; nextAfterSeq: number } {
+  const page = sessions.length > limit ? sessions.slice(0, limit) : sessions.length > 1 ? sessions.slice(0, -1) : sessions;
+  return { sessions: page, nextAfterSeq: page.at(-1)!.toSeq };
 }

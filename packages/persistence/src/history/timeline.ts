@@ -3,7 +3,7 @@
 
 import * as Y from 'yjs';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
-import { addSession, readMergedSessions } from './compacted-sessions.js';
+import { addSession, pageBeforeCut, readMergedSessions } from './compacted-sessions.js';
 
 export interface EditSession {
   readonly fromSeq: number;
@@ -74,13 +74,13 @@ export async function readTimeline(
   const merged = new Map<number, CompactedSession[]>();
   let cursor = afterSeq;
   for (;;) {
-    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: chunk });
+    let batch = await store.readUpdates(doc, { afterSeq: cursor, limit: chunk });
+    const stored = batch.length === 0 ? undefined : await readMergedSessions(store, doc, { afterSeq: cursor, toSeq: batch.at(-1)!.seq, pageStart: afterSeq, max: 2 * limit + 2 });
+    for (const [seq, sessions] of stored?.bySeq ?? []) merged.set(seq, sessions);
+    if (stored?.cutAt !== undefined) batch = batch.filter((u) => u.seq <= stored.cutAt!);
     updates.push(...batch);
-    if (batch.length > 0) {
-      const range = { afterSeq: cursor, toSeq: batch.at(-1)!.seq, pageStart: afterSeq };
-      for (const [seq, stored] of await readMergedSessions(store, doc, range)) merged.set(seq, stored);
-    }
     const sessions = groupSessions(updates, gapMs, merged);
+    if (stored?.cutAt !== undefined) return pageBeforeCut(sessions, limit);
     if (batch.length < chunk) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions.length > limit ? sessions[limit - 1]!.toSeq : null };
     // The last session may continue in the next chunk; the ones before it are complete.
     if (sessions.length > limit) return { sessions: sessions.slice(0, limit), nextAfterSeq: sessions[limit - 1]!.toSeq };

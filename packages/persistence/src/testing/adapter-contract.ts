@@ -186,6 +186,7 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
         { entrySeq: 3, ...session(3, 3, 'alice') },
       ]);
       expect(await store.readCompactedSessions('s', { afterSeq: 3 })).toEqual([]);
+      expect((await store.readCompactedSessions('s', { endingAfter: 1, limit: 1 })).map((x) => x.fromSeq)).toEqual([2]);
       // Merging again over the merged update (its sessions start before the range): they are replaced by the new range's.
       await store.replaceRange('s', 3, 5, entry(bytes(8), 'compacted', 5000), [session(1, 3, 'alice'), session(4, 5, 'bob')]);
       expect((await store.readCompactedSessions('s', { toSeq: 6 })).map((x) => [x.entrySeq, x.fromSeq, x.toSeq])).toEqual([

@@ -198,8 +198,9 @@ class SqliteStore implements DocumentStore {
         `INSERT INTO compacted_sessions (doc_id, entry_seq, from_seq, to_seq, author, started_at, ended_at, updates, added, removed)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      readSessions: db.prepare<[number, number, number], SessionRow>(
-        `SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq > ? AND entry_seq <= ? ORDER BY entry_seq, from_seq`,
+      readSessions: db.prepare<[number, number, number, number, number], SessionRow>(
+        `SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq > ? AND entry_seq <= ? AND to_seq > ?
+         ORDER BY entry_seq, from_seq LIMIT ?`,
       ),
       health: db.prepare('SELECT count(*) AS n FROM documents'),
     };
@@ -382,12 +383,13 @@ class SqliteStore implements DocumentStore {
     await this.flushed(doc);
   }
 
-  async readCompactedSessions(doc: string, range: Omit<ReadRange, 'limit'> = {}): Promise<StoredCompactedSession[]> {
+  async readCompactedSessions(doc: string, range: ReadRange & { readonly endingAfter?: number } = {}): Promise<StoredCompactedSession[]> {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     if (row === undefined) return [];
     try {
-      return this.stmt.readSessions.all(row.id, range.afterSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER).map(toSession);
+      const { afterSeq = 0, toSeq = Number.MAX_SAFE_INTEGER, endingAfter = -1, limit = -1 } = range;
+      return this.stmt.readSessions.all(row.id, afterSeq, toSeq, endingAfter, limit).map(toSession);
     } catch (cause) {
       throw new PersistenceError('read-failed', `Reading compacted sessions failed: ${(cause as Error).message}`, doc, { cause });
     }
