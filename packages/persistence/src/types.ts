@@ -58,8 +58,8 @@ export interface NamedVersion {
 }
 
 /**
- * One edit session (consecutive updates by one author) inside a range that compaction merged into
- * one update: what the timeline shows for that range instead of one merged session.
+ * One edit session: consecutive updates by one author, each soon after the previous. The timeline
+ * shows these; compaction stores those of each range it merges into one update, to show in its place.
  */
 export interface CompactedSession {
   readonly fromSeq: number;

@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
 import { closed, connectClient, openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
@@ -21,6 +22,8 @@ const limitsHit = async (server: TestServer, kind: string) => {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   return Number(new RegExp(`tandem_limits_hit_total\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
 };
+const lastSeq = async (server: TestServer, doc: string) => (await server.store.getDocument(doc))?.lastSeq ?? 0;
+const SECRET = 'limits-secret-0123456789-0123456789';
 const refusedWith = (url: string, path: string) => openRawSocket(url, path).then(() => 101, (e: Error) => e.message);
 
 describe('limits', () => {
@@ -117,6 +120,41 @@ describe('limits', () => {
     const calm = connectClient(server.url, 'chatty');
     await calm.synced();
     calm.destroy();
+  });
+
+  it('closes with 4529 (store-rate) the address that stores more than its burst, across its documents and connections', async () => {
+    // 1 byte a second: nothing refills during the test.
+    server = await startTestServer({ STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: '4096' });
+    const a = await openRawSocket(server.url, 'doc-a');
+    a.send(updateFrame(textUpdate('a'.repeat(3000))));
+    await expect.poll(() => lastSeq(server, 'doc-a')).toBe(1);
+    // Another connection, another document, same address: the same bucket.
+    const b = await openRawSocket(server.url, 'doc-b');
+    const bClosed = closed(b);
+    b.send(updateFrame(textUpdate('b'.repeat(2000))));
+    expect((await bClosed).code).toBe(4529);
+    expect(await server.store.getDocument('doc-b')).toBeUndefined();
+    expect(await limitsHit(server, 'store-rate')).toBe(1);
+    // What fits in what is left is still stored.
+    a.send(updateFrame(textUpdate('c'.repeat(500))));
+    await expect.poll(() => lastSeq(server, 'doc-a')).toBe(2);
+    a.close();
+  });
+
+  it('gives each authenticated user a stored-bytes bucket of their own', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET, STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: '4096' });
+    const token = (userId: string) => mintToken(SECRET, { userId, docs: ['*'], role: 'editor', ttl: '1h' });
+    const alice = await openRawSocket(server.url, `shared?token=${await token('alice')}`);
+    const aliceClosed = closed(alice);
+    alice.send(updateFrame(textUpdate('a'.repeat(3000))));
+    alice.send(updateFrame(textUpdate('b'.repeat(3000))));
+    expect((await aliceClosed).code).toBe(4529);
+    expect(await lastSeq(server, 'shared')).toBe(1);
+    // Same address, another user: unaffected.
+    const bob = await openRawSocket(server.url, `shared?token=${await token('bob')}`);
+    bob.send(updateFrame(textUpdate('c'.repeat(3000))));
+    await expect.poll(() => lastSeq(server, 'shared')).toBe(2);
+    bob.close();
   });
 
   it('refuses upgrades past MAX_CONNECTIONS_PER_DOC and MAX_CONNECTIONS_PER_IP with 429', async () => {

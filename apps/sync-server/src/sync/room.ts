@@ -10,8 +10,8 @@ import { Connection, type ConnectionHandler } from './connection.js';
 import { DocSize } from './doc-size.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
-import { UpdateGate } from './update-gate.js';
 import { type StoreRate, storeRateKey } from './store-rate.js';
+import { UpdateGate } from './update-gate.js';
 import { prepareBroadcast } from './ws-frame.js';
 
 /** Who caused a change to the shared document or awareness. */

@@ -5,18 +5,8 @@ import * as Y from 'yjs';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
 import { addSession, pageBeforeCut, readMergedSessions } from './compacted-sessions.js';
 
-export interface EditSession {
-  readonly fromSeq: number;
-  readonly toSeq: number;
-  readonly author: string;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly updates: number;
-  /** Characters inserted (string content of new items). */
-  readonly added: number;
-  /** Units removed: characters of text, one per deleted element. */
-  readonly removed: number;
-}
+/** Consecutive updates by one author, each within `gapMs` of the previous (the same shape compaction stores). */
+export type EditSession = CompactedSession;
 
 export function updateStats(update: Uint8Array): { added: number; removed: number } {
   const { structs, ds } = Y.decodeUpdate(update);
