@@ -32,12 +32,13 @@ export interface HistorySweepDeps {
 }
 
 export interface HistorySweep {
-  /** Stops the timer and waits for the document in progress; nothing more starts after. */
+  /** Stops the timer and waits for the range in progress; nothing more starts after. */
   stop(): Promise<void>;
 }
 
 export function startHistorySweep({ store, intervalMs, retention, logger, events }: HistorySweepDeps): HistorySweep {
   let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   /** Per document, the seq up to which the log is already as compact as the policy wants. */
@@ -54,7 +55,7 @@ export function startHistorySweep({ store, intervalMs, retention, logger, events
       try {
         if (info.lastChangeAt > now - DAY_MS) growth.set(info.name, (await logGrowth(store, info.name, now)).bytesPerDay);
         if (retention !== null && (settled.get(info.name) ?? 0) < info.lastSeq) {
-          const report = await compactDocument(store, info.name, retention, { afterSeq: settled.get(info.name) ?? 0 });
+          const report = await compactDocument(store, info.name, retention, { afterSeq: settled.get(info.name) ?? 0, signal: stopping.signal });
           settled.set(info.name, report.settledThroughSeq);
           if (report.rangesMerged > 0) {
             events.compacted(info.name, report.updatesBefore - report.updatesAfter, report.bytesBefore - report.bytesAfter);
@@ -94,6 +95,7 @@ export function startHistorySweep({ store, intervalMs, retention, logger, events
   return {
     async stop() {
       stopped = true;
+      stopping.abort();
       clearTimeout(timer);
       await running;
     },

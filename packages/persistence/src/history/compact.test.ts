@@ -68,6 +68,7 @@ describe('compaction with a retention policy', () => {
     expect((await verifyDocument(store, 'd')).problems).toEqual([]);
 
     // A second run finds nothing more to do.
+    expect(report.settledThroughSeq).toBe(30);
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).rangesMerged).toBe(0);
   });
 
@@ -139,5 +140,25 @@ describe('compaction with a retention policy', () => {
     expect(before).toHaveLength(600);
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).updatesAfter).toBe(1);
     expect(await pages()).toEqual(before);
+  });
+
+  it('stops between ranges when aborted, and a run resumed after settledThroughSeq finishes the job', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    for (let i = 0; i < 40; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, `${i % 10}`);
+      entries.push({ update: update!, author: 'alice', receivedAt: NOW - 40 * DAY + i * (HOUR / 10) }); // 4 hours
+    }
+    await store.append([{ doc: 'd', entries }]);
+    const policy = { keepAllForMs: 30 * DAY, bucketMs: HOUR };
+    const stop = new AbortController();
+    const first = await compactDocument(store, 'd', policy, { now: NOW, signal: stop.signal, onProgress: () => stop.abort() });
+    expect(first).toMatchObject({ rangesMerged: 1, updatesAfter: 31, settledThroughSeq: 10 });
+    const rest = await compactDocument(store, 'd', policy, { now: NOW, afterSeq: first.settledThroughSeq });
+    expect(rest).toMatchObject({ rangesMerged: 3, updatesAfter: 4, settledThroughSeq: 40 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 20, 30, 40]);
+    expect((await materialize(store, 'd', 40)).getText('t').toString()).toBe(writer.getText('t').toString());
   });
 });

@@ -40,6 +40,8 @@ export interface CompactOptions {
   /** Start after this seq (a previous run's `settledThroughSeq`); default 0. */
   readonly afterSeq?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops between ranges once aborted (a server shutting down); the report says how far it got. */
+  readonly signal?: AbortSignal;
 }
 
 const CHUNK = 5_000;
@@ -61,7 +63,7 @@ export async function compactDocument(
   store: DocumentStore,
   doc: string,
   policy: RetentionPolicy,
-  { now = Date.now(), dryRun = false, afterSeq = 0, onProgress = () => {} }: CompactOptions = {},
+  { now = Date.now(), dryRun = false, afterSeq = 0, onProgress = () => {}, signal }: CompactOptions = {},
 ): Promise<CompactReport> {
   if (!(policy.bucketMs > 0) || !(policy.keepAllForMs >= 0)) throw new RangeError(`Invalid retention policy ${JSON.stringify(policy)}`);
   const info = await store.getDocument(doc);
@@ -102,6 +104,7 @@ export async function compactDocument(
     if (reachedRecent || batch.length < CHUNK) break;
     after = batch.at(-1)!.seq;
     await yieldToEventLoop();
+    if (signal?.aborted) return { ...unchanged(doc, info), settledThroughSeq: afterSeq };
   }
   close();
 
@@ -109,6 +112,11 @@ export async function compactDocument(
   let removed = 0;
   let bytesSaved = 0;
   for (const [i, range] of ranges.entries()) {
+    if (signal?.aborted) {
+      settledThroughSeq = i === 0 ? afterSeq : ranges[i - 1]!.toSeq;
+      ranges.length = i;
+      break;
+    }
     const group = await store.readUpdates(doc, { afterSeq: range.fromSeq - 1, toSeq: range.toSeq });
     const merged = await mergeInLevels(group.map((u) => u.update));
     const sessions = await sessionsOf(store, doc, group);
@@ -137,6 +145,10 @@ export async function compactDocument(
     rangesMerged: ranges.length,
     settledThroughSeq,
   };
+}
+
+function unchanged(doc: string, info: { updateCount: number; sizeBytes: number }): Omit<CompactReport, 'settledThroughSeq'> {
+  return { doc, updatesBefore: info.updateCount, updatesAfter: info.updateCount, bytesBefore: info.sizeBytes, bytesAfter: info.sizeBytes, rangesMerged: 0 };
 }
 
 /**
