@@ -117,7 +117,7 @@ describe('compaction with a retention policy', () => {
     expect(await paged()).toEqual(before);
   });
 
-  it('pages the timeline through a merged range of concurrent typists (one session per update) as before compaction', async () => {
+  it('keeps at most 200 sessions of a range of concurrent typists (one per update), joined in order and naming every author', async () => {
     const writer = new Y.Doc();
     const entries = [];
     for (let i = 0; i < 600; i++) {
@@ -136,10 +136,16 @@ describe('compaction with a retention policy', () => {
       }
       return sessions;
     };
-    const before = await pages();
-    expect(before).toHaveLength(600);
+    expect(await pages()).toHaveLength(600);
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).updatesAfter).toBe(1);
-    expect(await pages()).toEqual(before);
+    const after = await pages();
+    expect(after).toEqual(await (await readTimeline(store, 'd', { limit: 500 })).sessions);
+    expect(after.length).toBeLessThanOrEqual(200);
+    expect(after[0]).toMatchObject({ fromSeq: 1, author: 'alice, bob, carol', startedAt: NOW - 40 * DAY });
+    for (const [i, s] of after.entries()) if (i > 0) expect(s.fromSeq).toBe(after[i - 1]!.toSeq + 1);
+    expect(after.at(-1)).toMatchObject({ toSeq: 600, endedAt: NOW - 40 * DAY + 599 * 100 });
+    expect(after.reduce((n, s) => n + s.updates, 0)).toBe(600);
+    expect(after.reduce((n, s) => n + s.added, 0)).toBe(600);
   });
 
   it('stops between ranges when aborted, and a run resumed after settledThroughSeq finishes the job', async () => {

@@ -2,7 +2,7 @@
 // older ones are merged so that one version per `bucketMs` (an hour, say; or per MAX_RANGE_UPDATES
 // in a bucket that holds more) remains. The latest content
 // and every named version stay exactly as they were (a named version's seq always ends a bucket), and
-// each merged range keeps its edit sessions (authors, times, sizes) for the timeline.
+// each merged range keeps its edit sessions (authors, times, sizes; see boundSessions) for the timeline.
 //
 // n·log n in the updates it touches: one pass finds the ranges to merge (keeping only their bounds),
 // a second reads each range once, merges it in levels (see mergeInLevels) and replaces it. It yields
@@ -10,7 +10,7 @@
 
 import * as Y from 'yjs';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
-import { addSession, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
+import { addSession, boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
 import { updateStats } from './timeline.js';
 
 export interface RetentionPolicy {
@@ -169,7 +169,10 @@ async function mergeInLevels(updates: readonly Uint8Array[]): Promise<Uint8Array
   return level[0] ?? Y.mergeUpdates([]);
 }
 
-/** The edit sessions of a range about to be merged; an update merged earlier brings its own. */
+/**
+ * The edit sessions of a range about to be merged (at most MAX_SESSIONS_PER_RANGE); an update merged
+ * earlier brings its own.
+ */
 async function sessionsOf(store: DocumentStore, doc: string, group: readonly StoredUpdate[]): Promise<CompactedSession[]> {
   const first = group[0]!.seq;
   const earlier = (await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 })).bySeq;
@@ -184,5 +187,5 @@ async function sessionsOf(store: DocumentStore, doc: string, group: readonly Sto
     const { added, removed } = updateStats(u.update);
     addSession(sessions, { fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed }, SESSION_GAP_MS);
   }
-  return sessions;
+  return boundSessions(sessions, MAX_SESSIONS_PER_RANGE);
 }

@@ -6,6 +6,12 @@ import type { CompactedSession, DocumentStore } from '../types.js';
 /** The gap that ends a session when compaction records them: the timeline's default. */
 export const SESSION_GAP_MS = 60_000;
 
+/**
+ * Sessions kept per merged range at most. Concurrent typists alternate every keystroke, one session
+ * per update: stored one by one they would take more room than the updates compaction removed.
+ */
+export const MAX_SESSIONS_PER_RANGE = 200;
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Adds `session` to `sessions`: into the last one when it is the same author's within `gapMs`, else as a new one. */
@@ -56,4 +62,40 @@ export async function readMergedSessions(
 export function pageBeforeCut<S extends CompactedSession>(sessions: S[], limit: number): { sessions: S[]; nextAfterSeq: number } {
   const page = sessions.length > limit ? sessions.slice(0, limit) : sessions.length > 1 ? sessions.slice(0, -1) : sessions;
   return { sessions: page, nextAfterSeq: page.at(-1)!.toSeq };
+}
+
+/**
+ * At most `max` sessions, in order: while there are more, neighbours are joined in pairs. A joined
+ * session of several authors names them all, in order of appearance ("alice, bob").
+ */
+export function boundSessions(sessions: readonly CompactedSession[], max: number): CompactedSession[] {
+  let level = sessions.map((s) => ({ session: s, authors: new Set([s.author]) }));
+  while (level.length > max) {
+    const next: typeof level = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const a = level[i]!;
+      const b = level[i + 1];
+      if (b === undefined) {
+        next.push(a);
+        continue;
+      }
+      const authors = new Set([...a.authors, ...b.authors]);
+      const [x, y] = [a.session, b.session];
+      next.push({
+        authors,
+        session: {
+          fromSeq: x.fromSeq,
+          toSeq: y.toSeq,
+          author: [...authors].join(', '),
+          startedAt: x.startedAt,
+          endedAt: y.endedAt,
+          updates: x.updates + y.updates,
+          added: x.added + y.added,
+          removed: x.removed + y.removed,
+        },
+      });
+    }
+    level = next;
+  }
+  return level.map((l) => l.session);
 }
