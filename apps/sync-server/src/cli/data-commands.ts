@@ -182,7 +182,7 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
             dryRun,
             onProgress: (done, total) => {
               const pct = Math.floor((done / total) * 100);
-              if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${doc} ${pct}% (${done} of ${total} ranges)`);
+              if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${pct}% (${done} of ${total} ranges of ${doc})`);
               lastPct = pct;
             },
           });

@@ -167,4 +167,24 @@ describe('compaction with a retention policy', () => {
     expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 20, 30, 40]);
     expect((await materialize(store, 'd', 40)).getText('t').toString()).toBe(writer.getText('t').toString());
   });
+
+  it('merges a bucket the cutoff fell in, resumed after settledThroughSeq, into one version', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    for (let i = 0; i < 20; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, 'z');
+      entries.push({ update: update!, author: 'alice', receivedAt: NOW - 3 * HOUR + i * 60_000 }); // 09:00-10:00, minutes 0..19
+    }
+    await store.append([{ doc: 'd', entries }]);
+    await store.append([{ doc: 'd', entries: [{ update: new Uint8Array([0, 0]), author: 'alice', receivedAt: NOW }] }]);
+    const policy = { keepAllForMs: HOUR, bucketMs: HOUR };
+    // The cutoff falls at minute 10 of the bucket: its first 10 updates merge, the bucket is not settled.
+    const first = await compactDocument(store, 'd', policy, { now: NOW - 2 * HOUR + 10 * 60_000 - 1 });
+    expect(first).toMatchObject({ rangesMerged: 1, updatesAfter: 12, settledThroughSeq: 0 });
+    const second = await compactDocument(store, 'd', policy, { now: NOW, afterSeq: first.settledThroughSeq });
+    expect(second).toMatchObject({ rangesMerged: 1, updatesAfter: 2, settledThroughSeq: 20 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
+  });
 });

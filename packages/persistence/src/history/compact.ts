@@ -14,7 +14,7 @@ import { addSession, boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, 
 import { updateStats } from './timeline.js';
 
 export interface RetentionPolicy {
-  /** Keep every update received within this long before `now` (rounded back to a bucket's start). */
+  /** Keep every update received within this long before `now`. */
   readonly keepAllForMs: number;
   /** Older updates: one version per bucket of this length. */
   readonly bucketMs: number;
@@ -28,8 +28,9 @@ export interface CompactReport {
   readonly bytesAfter: number;
   readonly rangesMerged: number;
   /**
-   * Every update up to this seq lies in a bucket wholly older than the cutoff: later runs with the same
-   * policy can start after it (`afterSeq`).
+   * Every update up to this seq lies in a bucket wholly older than the cutoff, done with: later runs
+   * with the same policy can start after it (`afterSeq`). The bucket the cutoff falls in is read again
+   * next time, so its part merged now and its later updates become one.
    */
   readonly settledThroughSeq: number;
 }
@@ -70,8 +71,8 @@ export async function compactDocument(
   if (info === undefined) throw new Error(`No document named ${JSON.stringify(doc)}`);
   const protectedSeqs = new Set((await store.listVersions(doc)).map((v) => v.seq));
   protectedSeqs.add(info.lastSeq);
-  // Whole buckets only: a bucket that straddles the cutoff waits, so a later run never splits it.
-  const cutoff = Math.floor((now - policy.keepAllForMs) / policy.bucketMs) * policy.bucketMs;
+  const cutoff = now - policy.keepAllForMs;
+  const cutoffBucket = Math.floor(cutoff / policy.bucketMs);
 
   // Pass 1: the runs of updates that share a bucket and hold no protected seq except at their end
   // (nor more than MAX_RANGE_UPDATES).
@@ -98,7 +99,7 @@ export async function compactDocument(
       start ??= u;
       end = u;
       count += 1;
-      settledThroughSeq = u.seq;
+      if (Math.floor(u.receivedAt / policy.bucketMs) < cutoffBucket) settledThroughSeq = u.seq;
       if (protectedSeqs.has(u.seq) || count === MAX_RANGE_UPDATES) close();
     }
     if (reachedRecent || batch.length < CHUNK) break;
