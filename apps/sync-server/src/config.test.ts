@@ -15,6 +15,14 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', dataDir: '/tmp/a', logLevel: 'warn' });
   });
 
+  it('keeps every update by default, and reads a retention policy as durations', () => {
+    expect(loadConfig({}, [])).toMatchObject({ historyKeepAll: null, historyBucket: 3_600_000, historySweepInterval: 3_600_000 });
+    expect(loadConfig({ HISTORY_KEEP_ALL: '30d', HISTORY_BUCKET: '1d' }, [])).toMatchObject({
+      historyKeepAll: 30 * 86_400_000,
+      historyBucket: 86_400_000,
+    });
+  });
+
   it.each([
     [{ PORT: 'abc' }, [], /Invalid PORT="abc"/],
     [{ PORT: '70000' }, [], /Invalid PORT="70000"/],
@@ -22,6 +30,8 @@ describe('loadConfig', () => {
     [{ CHECKPOINT_EVERY: '0' }, [], /Invalid CHECKPOINT_EVERY="0"/],
     [{}, ['--port=-1'], /Invalid --port="-1"/],
     [{}, ['--colour', 'red'], /Unknown option '--colour'/],
+    [{ HISTORY_KEEP_ALL: '10m' }, [], /Invalid HISTORY_KEEP_ALL="10m": must be 'forever' or a duration of at least 1h/],
+    [{ HISTORY_BUCKET: 'hourly' }, [], /Invalid HISTORY_BUCKET="hourly"/],
   ])('names the bad setting and value: %j %j', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);

@@ -10,6 +10,27 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Milliseconds in a duration such as 90s, 30m, 1h, 30d; undefined if it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  return match === null ? undefined : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+const duration = (min: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms < parseDuration(min)!) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration of at least ${min} (e.g. 90s, 30m, 1h, 30d)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 /** Every setting: its environment variable, CLI flag, default and rule. */
 const SETTINGS = {
   port: { env: 'PORT', schema: int(0, 65535).default(1234), help: 'TCP port to listen on (0 picks a free one)' },
@@ -69,7 +90,33 @@ const SETTINGS = {
   maxDocBytes: {
     env: 'MAX_DOC_BYTES',
     schema: int(1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
-    help: 'Largest stored size of one document (its whole update log)',
+    help: 'Largest size of one document: its merged content (what a new client downloads), not its history; an edit or restore past it is refused (4413 / 413)',
+  },
+  historyKeepAll: {
+    env: 'HISTORY_KEEP_ALL',
+    schema: z
+      .string()
+      .default('forever')
+      .transform((text, ctx) => {
+        if (text === 'forever') return null;
+        const ms = parseDuration(text);
+        if (ms === undefined || ms < UNIT_MS.h) {
+          ctx.addIssue({ code: 'custom', message: "must be 'forever' or a duration of at least 1h (e.g. 30d)" });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+    help: "Keep every update of a document this long (e.g. 30d), then compact older ones in the background to one version per HISTORY_BUCKET; 'forever' (default) never compacts",
+  },
+  historyBucket: {
+    env: 'HISTORY_BUCKET',
+    schema: duration('1m', '1h'),
+    help: 'Past HISTORY_KEEP_ALL, one version of a document is kept per this long (default 1h)',
+  },
+  historySweepInterval: {
+    env: 'HISTORY_SWEEP_INTERVAL',
+    schema: duration('1s', '1h'),
+    help: 'How often the background jobs go through the documents (compaction, log growth metric), one at a time',
   },
   rateLimitMessages: {
     env: 'RATE_LIMIT_MESSAGES',
@@ -80,6 +127,16 @@ const SETTINGS = {
     env: 'RATE_LIMIT_BYTES',
     schema: int(1024, 1024 * 1024 * 1024).default(2 * 1024 * 1024),
     help: 'Bytes per second one connection may send (bursts up to 2 s worth)',
+  },
+  storeRateBytesPerHour: {
+    env: 'STORE_RATE_BYTES_PER_HOUR',
+    schema: int(0, 1024 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    help: 'Bytes of edits one user (one address without auth) may store per hour, over all their documents; 0 for no limit',
+  },
+  storeBurstBytes: {
+    env: 'STORE_BURST_BYTES',
+    schema: int(1024, 1024 * 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    help: 'Bytes of edits one user may store at once before STORE_RATE_BYTES_PER_HOUR applies',
   },
   maxConnectionsPerDoc: {
     env: 'MAX_CONNECTIONS_PER_DOC',

@@ -12,6 +12,7 @@ export type TandemErrorCode =
   | 'misdirected'
   | 'unsupported-media-type'
   | 'rate-limited'
+  | 'store-rate'
   | 'too-many-connections'
   | 'slow-consumer'
   | 'invalid-doc-name'
@@ -41,6 +42,7 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   misdirected: { status: 421, closeCode: 4400 },
   'unsupported-media-type': { status: 415, closeCode: 4400 },
   'rate-limited': { status: 429, closeCode: 4529 },
+  'store-rate': { status: 429, closeCode: 4529 },
   'too-many-connections': { status: 429, closeCode: 4529 },
   'slow-consumer': { status: 503, closeCode: 4530 },
   'invalid-doc-name': { status: 400, closeCode: 4400 },

@@ -12,8 +12,10 @@ import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
+import { startHistorySweep } from './history/sweep.js';
 import { createMetrics } from './metrics/metrics.js';
 import { RoomRegistry } from './sync/rooms.js';
+import { StoreRate } from './sync/store-rate.js';
 import { handleUpgrades } from './sync/upgrade.js';
 
 export interface RunningServer {
@@ -89,6 +91,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     maxBroadcastDelayMs: config.maxBroadcastDelayMs,
     unloadDelayMs: config.docUnloadDelayMs,
     maxDocBytes: config.maxDocBytes,
+    storeRate: new StoreRate(config.storeRateBytesPerHour, config.storeBurstBytes),
     maxConnectionsPerDoc: config.maxConnectionsPerDoc,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     maxConnectionsPerUser: config.maxConnectionsPerUser,
@@ -103,6 +106,14 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       bytesPerSecond: config.rateLimitBytes,
       maxBufferedBytes: config.maxBufferedBytes,
     },
+  });
+
+  const historySweep = startHistorySweep({
+    store,
+    intervalMs: config.historySweepInterval,
+    retention: config.historyKeepAll === null ? null : { keepAllForMs: config.historyKeepAll, bucketMs: config.historyBucket },
+    logger,
+    events: metrics.history,
   });
 
   let shuttingDown = false;
@@ -149,6 +160,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       shuttingDown = true;
       logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await historySweep.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);

@@ -13,4 +13,5 @@ export { AuthorshipCache } from './history/authorship.js';
 export { VersionCache } from './history/version-cache.js';
 export { backupSqliteStore, restoreSqliteStore, type BackupProgress, type RestoreResult } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
-export { compactDocument, type CompactReport, type RetentionPolicy } from './history/compact.js';
+export { compactDocument, type CompactOptions, type CompactReport, type RetentionPolicy } from './history/compact.js';
+export { logGrowth, type LogGrowth } from './history/log-growth.js';

@@ -57,6 +57,28 @@ export interface NamedVersion {
   readonly createdAt: number;
 }
 
+/**
+ * One edit session: consecutive updates by one author, each soon after the previous. The timeline
+ * shows these; compaction stores those of each range it merges into one update, to show in its place.
+ */
+export interface CompactedSession {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly author: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly updates: number;
+  /** Characters inserted. */
+  readonly added: number;
+  /** Units removed: characters of text, one per deleted element. */
+  readonly removed: number;
+}
+
+/** A compacted session with the seq of the merged update it belongs to. */
+export interface StoredCompactedSession extends CompactedSession {
+  readonly entrySeq: number;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -89,9 +111,16 @@ export interface DocumentStore {
   /**
    * Compaction: atomically replaces the updates `fromSeq..toSeq` (inclusive) with one `merged` update
    * stored at `toSeq`, and drops checkpoints strictly inside the range. Later sequence numbers do not
-   * change; the removed ones leave a gap.
+   * change; the removed ones leave a gap. In the same transaction, the edit sessions of the range
+   * (`sessions`, ordered, ending by toSeq; they start before fromSeq when the range holds an update
+   * merged earlier) replace any stored for merged updates inside it.
    */
-  replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry): Promise<void>;
+  replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry, sessions?: readonly CompactedSession[]): Promise<void>;
+  /**
+   * The sessions stored for merged updates with `afterSeq < entrySeq <= toSeq`, by entrySeq then
+   * fromSeq; with `endingAfter`, only those with `toSeq > endingAfter`; at most `limit`.
+   */
+  readCompactedSessions(doc: string, range?: ReadRange & { readonly endingAfter?: number }): Promise<StoredCompactedSession[]>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

@@ -17,7 +17,7 @@ import {
   verifyDocument,
   type DocumentStore,
 } from '@tandem/persistence';
-import { ConfigError } from '../config.js';
+import { ConfigError, parseDuration } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
 import { downloadName, parseFormat, render } from '../history/render.js';
 
@@ -25,8 +25,9 @@ export const DATA_USAGE = `Usage: tandem docs                                   
        tandem history <doc> [--limit 50] [--after SEQ]  edit sessions
        tandem export <doc> [--seq N | --at TIME] [--format md|html|json|text|yjs] [--out FILE]
        tandem verify <doc>                              replay the log, check every checkpoint
-       tandem compact <doc> [--keep-days 30] [--every hour|day] [--dry-run]
-                                                        keep every update for N days, then one version per hour/day
+       tandem compact <doc> | --all [--keep-all-for 30d] [--bucket 1h] [--dry-run]
+                                                        keep every update for 30d, then one version per hour
+                                                        (--keep-days N and --every hour|day also work)
        tandem backup <file>                             copy the whole store (full history)
        tandem restore <file> [--force]                  replace the store with a backup (server stopped;
                                                         the old store is kept as tandem.sqlite.before-restore)
@@ -51,6 +52,30 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>)
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
+/** The retention policy of `tandem compact`: --keep-all-for / --bucket durations, or the older --keep-days / --every. */
+function retentionPolicy(v: Record<string, string | boolean | undefined>): { keepAllForMs: number; bucketMs: number } {
+  const durationFlag = (name: string, fallback: string): number => {
+    const text = (v[name] as string | undefined) ?? fallback;
+    const ms = parseDuration(text);
+    if (ms === undefined) throw new ConfigError(`Invalid --${name}=${JSON.stringify(text)}: a duration like 90m, 12h, 30d`);
+    return ms;
+  };
+  let keepAllForMs = durationFlag('keep-all-for', '30d');
+  if (v['keep-days'] !== undefined) {
+    const keepDays = Number(v['keep-days']);
+    if (!Number.isFinite(keepDays) || keepDays < 0) throw new ConfigError(`Invalid --keep-days=${JSON.stringify(v['keep-days'])}`);
+    keepAllForMs = keepDays * 86_400_000;
+  }
+  let bucketMs = durationFlag('bucket', '1h');
+  if (v.every !== undefined) {
+    const every = { hour: 3_600_000, day: 86_400_000 }[v.every as string];
+    if (every === undefined) throw new ConfigError(`Invalid --every=${JSON.stringify(v.every)}: hour or day`);
+    bucketMs = every;
+  }
+  if (bucketMs <= 0) throw new ConfigError('--bucket must be longer than 0');
+  return { keepAllForMs, bucketMs };
+}
+
 /** Runs one data command; resolves with the process exit code. */
 export async function runDataCommand(command: string, argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const parsed = parse(argv, {
@@ -62,6 +87,9 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
     out: { type: 'string' },
     force: { type: 'boolean' },
     'keep-days': { type: 'string' },
+    'keep-all-for': { type: 'string' },
+    bucket: { type: 'string' },
+    all: { type: 'boolean' },
     every: { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
@@ -153,27 +181,26 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
         return report.problems.length === 0 ? 0 : 1;
       }
       case 'compact': {
-        const doc = needArg('a document name');
-        if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
-        const keepDays = Number(v['keep-days'] ?? 30);
-        if (!Number.isFinite(keepDays) || keepDays < 0) throw new ConfigError(`Invalid --keep-days=${JSON.stringify(v['keep-days'])}`);
-        const every = (v.every as string | undefined) ?? 'hour';
-        const bucketMs = { hour: 3_600_000, day: 86_400_000 }[every];
-        if (bucketMs === undefined) throw new ConfigError(`Invalid --every=${JSON.stringify(every)}: hour or day`);
+        const policy = retentionPolicy(v);
         const dryRun = v['dry-run'] === true;
-        let lastPct = -1;
-        const report = await compactDocument(store, doc, { keepAllForMs: keepDays * 86_400_000, bucketMs }, {
-          dryRun,
-          onProgress: (done, total) => {
-            const pct = Math.floor((done / total) * 100);
-            if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${pct}% (${done} of ${total} ranges)`);
-            lastPct = pct;
-          },
-        });
-        io.out(
-          `${dryRun ? 'would compact' : 'compacted'} ${doc}: ${report.updatesBefore} → ${report.updatesAfter} updates, ` +
-            `${report.bytesBefore} → ${report.bytesAfter} bytes (${report.rangesMerged} ranges merged; latest content and named versions unchanged)`,
-        );
+        if (v.all === true && arg !== undefined) throw new ConfigError('Give a document name or --all, not both');
+        const docs = v.all === true ? (await store.listDocuments()).map((d) => d.name) : [needArg('a document name (or --all)')];
+        if (v.all !== true && (await store.getDocument(docs[0]!)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(docs[0])}`);
+        for (const doc of docs) {
+          let lastPct = -1;
+          const report = await compactDocument(store, doc, policy, {
+            dryRun,
+            onProgress: (done, total) => {
+              const pct = Math.floor((done / total) * 100);
+              if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${pct}% (${done} of ${total} ranges of ${doc})`);
+              lastPct = pct;
+            },
+          });
+          io.out(
+            `${dryRun ? 'would compact' : 'compacted'} ${doc}: ${report.updatesBefore} → ${report.updatesAfter} updates, ` +
+              `${report.bytesBefore} → ${report.bytesAfter} bytes (${report.rangesMerged} ranges merged; latest content, named versions and edit sessions kept)`,
+          );
+        }
         return 0;
       }
       default:

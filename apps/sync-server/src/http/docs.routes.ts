@@ -1,6 +1,6 @@
 // The documents API: list every stored document and describe one.
 
-import type { DocumentInfo, DocumentStore } from '@tandem/persistence';
+import { type DocumentInfo, type DocumentStore, logGrowth } from '@tandem/persistence';
 import { Hono } from 'hono';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { mayOpen } from '../auth/token.js';
@@ -39,7 +39,9 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
     authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(name)}`, { doc: name });
-    return c.json(describe(info));
+    // How fast the log grows: what the retention policy (HISTORY_KEEP_ALL) would have to keep up with.
+    const growth = await logGrowth(store, name);
+    return c.json({ ...describe(info), logUpdatesPerDay: growth.updatesPerDay, logBytesPerDay: growth.bytesPerDay });
   });
   return app;
 }

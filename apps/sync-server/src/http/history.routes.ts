@@ -12,6 +12,7 @@ import { TandemError } from '../errors.js';
 import type { HistoryPool } from '../history/pool.js';
 import { exportHeaders, parseFormat } from '../history/render.js';
 import type { RoomRegistry } from '../sync/rooms.js';
+import { storeRateKey } from '../sync/store-rate.js';
 import { docParam } from './doc-param.js';
 import { intField, intParam } from './params.js';
 
@@ -116,12 +117,14 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
     const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
     const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
+    const ip = (c.env as { incoming?: { socket: { remoteAddress?: string } } } | undefined)?.incoming?.socket.remoteAddress ?? 'unknown';
+    const rateKey = storeRateKey(principal, ip);
     const newSeq = await rooms.withRoom(doc, async (room) => {
       // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
       // kept beside it, as with any concurrent edit.
       const current = Y.encodeStateAsUpdate(room.doc);
       const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
-      return room.commitServerEdit(update, author);
+      return room.commitServerEdit(update, author, rateKey);
     });
     return c.json({ doc, restored: seq, seq: newSeq, author }, 201);
   });

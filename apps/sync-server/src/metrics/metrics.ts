@@ -2,11 +2,16 @@
 
 import type { FlushReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HistorySweepEvents } from '../history/sweep.js';
 import type { SyncEvents } from '../sync/events.js';
+
+/** Documents named in the log growth gauge: the fastest-growing ones only, so its labels stay few. */
+const LOG_GROWTH_TOP = 10;
 
 export interface Metrics {
   readonly registry: Registry;
   readonly events: SyncEvents;
+  readonly history: HistorySweepEvents;
 }
 
 export interface MetricsOptions {
@@ -49,6 +54,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     ...opts('document_load_duration_seconds', 'Time to load a document from storage'),
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
   });
+  const compactedUpdates = new Counter(opts('history_compacted_updates_total', 'Updates merged away by the retention policy'));
+  const compactedBytes = new Counter(opts('history_compacted_bytes_total', 'Bytes of log removed by the retention policy'));
+  const growthTotal = new Gauge(opts('log_growth_bytes_per_day', 'Bytes appended to all document logs in the last 24 h (sampled by the history sweep)'));
+  const growthTop = new Gauge(
+    opts('document_log_growth_bytes_per_day', `Bytes appended to a document's log in the last 24 h, for the ${LOG_GROWTH_TOP} fastest-growing documents`, ['doc']),
+  );
   if (options.storeSizeBytes !== undefined) {
     const size = options.storeSizeBytes;
     new Gauge({
@@ -85,5 +96,20 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     limitHit: (kind) => limits.inc({ kind }),
     error: (kind) => errors.inc({ kind }),
   };
-  return { registry, events };
+  const history: HistorySweepEvents = {
+    logGrowthSampled: (perDoc) => {
+      let total = 0;
+      for (const bytes of perDoc.values()) total += bytes;
+      growthTotal.set(total);
+      growthTop.reset();
+      const top = [...perDoc].sort((a, b) => b[1] - a[1]).slice(0, LOG_GROWTH_TOP);
+      for (const [doc, bytes] of top) growthTop.set({ doc }, bytes);
+    },
+    compacted: (_doc, updates, bytes) => {
+      compactedUpdates.inc(updates);
+      compactedBytes.inc(Math.max(0, bytes));
+    },
+    error: (kind) => errors.inc({ kind }),
+  };
+  return { registry, events, history };
 }

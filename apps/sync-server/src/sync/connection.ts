@@ -38,7 +38,7 @@ export interface ConnectionOptions {
   readonly limits: ConnectionLimits;
 }
 
-const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'slow-consumer', 'insufficient-storage']);
+const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'store-rate', 'slow-consumer', 'insufficient-storage']);
 
 // setTimeout cannot wait longer than this; longer token lifetimes re-arm the timer.
 const MAX_TIMER_MS = 2 ** 31 - 1;

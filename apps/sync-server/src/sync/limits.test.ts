@@ -22,6 +22,8 @@ const limitsHit = async (server: TestServer, kind: string) => {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   return Number(new RegExp(`tandem_limits_hit_total\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
 };
+const lastSeq = async (server: TestServer, doc: string) => (await server.store.getDocument(doc))?.lastSeq ?? 0;
+const SECRET = 'limits-secret-0123456789-0123456789';
 const refusedWith = (url: string, path: string) => openRawSocket(url, path).then(() => 101, (e: Error) => e.message);
 
 describe('limits', () => {
@@ -52,6 +54,61 @@ describe('limits', () => {
     expect(info!.updateCount).toBe(2);
   });
 
+  it('keeps accepting edits once the log is past MAX_DOC_BYTES while the document itself stays small', async () => {
+    server = await startTestServer({ MAX_DOC_BYTES: '4096' });
+    const client = connectClient(server.url, 'typed-and-deleted');
+    const closes: number[] = [];
+    client.provider.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? -1));
+    await client.synced();
+    // A typist's pace: a few edits, stored, then the next few (a burst all in flight at once counts
+    // every update at full size until it is applied).
+    const rounds = 150;
+    const lastSeq = async () => (await server.store.getDocument('typed-and-deleted'))?.lastSeq;
+    for (let i = 0; i < rounds; i++) {
+      client.text.insert(0, `sentence number ${i}. `);
+      client.text.delete(0, client.text.length);
+      if (i % 10 === 9) await expect.poll(lastSeq).toBe(2 * (i + 1));
+    }
+    const info = await server.store.getDocument('typed-and-deleted');
+    expect(info!.sizeBytes).toBeGreaterThan(1.5 * 4096); // the log is well past the cap...
+    expect(closes).toEqual([]); // ...and no edit was refused
+    // The document is still open for edits.
+    client.text.insert(0, 'still editable');
+    await expect.poll(lastSeq).toBe(2 * rounds + 1);
+    expect(closes).toEqual([]);
+    client.destroy();
+  });
+
+  it('closes with 4413, storing nothing of it, an update that would make the document itself larger than MAX_DOC_BYTES', async () => {
+    server = await startTestServer({ MAX_DOC_BYTES: '4096' });
+    const ws = await openRawSocket(server.url, 'filling');
+    const local = new Y.Doc();
+    let last: Uint8Array | undefined;
+    local.on('update', (u: Uint8Array) => (last = u));
+    const edit = (change: () => void) => {
+      change();
+      ws.send(updateFrame(last!));
+    };
+    // Type and delete well past the cap in log bytes: the content stays tiny, so all of it is stored.
+    for (let i = 0; i < 100; i++) {
+      edit(() => local.getText('t').insert(0, `line ${i} `));
+      edit(() => local.getText('t').delete(0, local.getText('t').length));
+    }
+    await expect.poll(async () => (await server.store.getDocument('filling'))?.lastSeq).toBe(200);
+    edit(() => local.getText('t').insert(0, 'a'.repeat(2500))); // fits
+    await expect.poll(async () => (await server.store.getDocument('filling'))?.lastSeq).toBe(201);
+    const closing = closed(ws);
+    edit(() => local.getText('t').insert(0, 'b'.repeat(2500))); // 5000+ bytes of content: refused
+    expect((await closing).code).toBe(4413);
+    expect((await server.store.getDocument('filling'))!.lastSeq).toBe(201);
+    const stored = await server.store.readUpdates('filling', { afterSeq: 200 });
+    expect(stored).toHaveLength(1);
+    const check = connectClient(server.url, 'filling');
+    await check.synced();
+    expect(check.text.toString()).toBe('a'.repeat(2500));
+    check.destroy();
+  });
+
   it('closes with 4529 a connection that sends more messages per second than allowed', async () => {
     server = await startTestServer({ RATE_LIMIT_MESSAGES: '20' });
     const ws = await openRawSocket(server.url, 'chatty');
@@ -63,6 +120,41 @@ describe('limits', () => {
     const calm = connectClient(server.url, 'chatty');
     await calm.synced();
     calm.destroy();
+  });
+
+  it('closes with 4529 (store-rate) the address that stores more than its burst, across its documents and connections', async () => {
+    // 1 byte a second: nothing refills during the test.
+    server = await startTestServer({ STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: '4096' });
+    const a = await openRawSocket(server.url, 'doc-a');
+    a.send(updateFrame(textUpdate('a'.repeat(3000))));
+    await expect.poll(() => lastSeq(server, 'doc-a')).toBe(1);
+    // Another connection, another document, same address: the same bucket.
+    const b = await openRawSocket(server.url, 'doc-b');
+    const bClosed = closed(b);
+    b.send(updateFrame(textUpdate('b'.repeat(2000))));
+    expect((await bClosed).code).toBe(4529);
+    expect(await server.store.getDocument('doc-b')).toBeUndefined();
+    expect(await limitsHit(server, 'store-rate')).toBe(1);
+    // What fits in what is left is still stored.
+    a.send(updateFrame(textUpdate('c'.repeat(500))));
+    await expect.poll(() => lastSeq(server, 'doc-a')).toBe(2);
+    a.close();
+  });
+
+  it('gives each authenticated user a stored-bytes bucket of their own', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET, STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: '4096' });
+    const token = (userId: string) => mintToken(SECRET, { userId, docs: ['*'], role: 'editor', ttl: '1h' });
+    const alice = await openRawSocket(server.url, `shared?token=${await token('alice')}`);
+    const aliceClosed = closed(alice);
+    alice.send(updateFrame(textUpdate('a'.repeat(3000))));
+    alice.send(updateFrame(textUpdate('b'.repeat(3000))));
+    expect((await aliceClosed).code).toBe(4529);
+    expect(await lastSeq(server, 'shared')).toBe(1);
+    // Same address, another user: unaffected.
+    const bob = await openRawSocket(server.url, `shared?token=${await token('bob')}`);
+    bob.send(updateFrame(textUpdate('c'.repeat(3000))));
+    await expect.poll(() => lastSeq(server, 'shared')).toBe(2);
+    bob.close();
   });
 
   it('refuses upgrades past MAX_CONNECTIONS_PER_DOC and MAX_CONNECTIONS_PER_IP with 429', async () => {

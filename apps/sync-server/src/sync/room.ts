@@ -7,9 +7,11 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { storageError, TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
+import { DocSize } from './doc-size.js';
 import type { SyncEvents } from './events.js';
 import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
+import { type StoreRate, storeRateKey } from './store-rate.js';
 import { UpdateGate } from './update-gate.js';
 import { prepareBroadcast } from './ws-frame.js';
 
@@ -35,10 +37,12 @@ export interface RoomDeps {
   readonly checkpointEvery: number;
   /** Longest a broadcast may wait so that it goes out merged with the next ones (see applyStored). */
   readonly maxBroadcastDelayMs: number;
-  /** Largest stored size (bytes of the update log) the document may grow to. */
+  /** Largest size the document itself (its merged state, not its history) may grow to. */
   readonly maxDocBytes: number;
   /** How many awareness states a connection and the document may hold, and how large each may be. */
   readonly presence: PresenceLimits;
+  /** Bytes per hour each user (or address) may store, shared with every other room. */
+  readonly storeRate: StoreRate;
   /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
   readonly onBroken: (room: Room) => void;
 }
@@ -56,8 +60,8 @@ export class Room implements ConnectionHandler {
   private checkpointsSafe = true;
   private pendingWrites = 0;
   private writesDone: Array<() => void> = [];
-  /** Bytes of the stored log, including appends in flight. */
-  private sizeBytes = 0;
+  /** The document's merged size against MAX_DOC_BYTES, updates in flight included; set by load(). */
+  private size!: DocSize;
   private readonly background = new Set<Promise<void>>();
   private broken = false;
   private applyQueue: StoredUpdate[] = [];
@@ -95,7 +99,7 @@ export class Room implements ConnectionHandler {
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
       room.checkpointSeq = loaded.checkpointSeq;
-      room.sizeBytes = loaded.sizeBytes;
+      room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
       deps.events.documentLoaded(deps.name, performance.now() - started, loaded.tailLength);
       room.logger.info({ event: 'document-loaded', ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
       if (loaded.tailLength >= deps.checkpointEvery) room.checkpoint(loaded.lastSeq);
@@ -217,17 +221,24 @@ export class Room implements ConnectionHandler {
   /** Stores an admitted update, then queues it to be applied; resolves false if it could not be stored. */
   private async persistThenApply(conn: Connection, update: Uint8Array): Promise<boolean> {
     this.deps.events.updateReceived(this.name, update.byteLength);
-    if (this.sizeBytes + update.byteLength > this.deps.maxDocBytes) {
+    const rateKey = storeRateKey(conn.principal, conn.ip);
+    if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
       this.gate.abandoned(update);
-      conn.fail(new TandemError('too-large', `The document would exceed ${this.deps.maxDocBytes} bytes`, { doc: this.name }));
+      conn.fail(this.storeRateHit(rateKey));
       return false;
     }
-    this.sizeBytes += update.byteLength;
+    if (!this.size.admit(update.byteLength)) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.gate.abandoned(update);
+      conn.fail(this.tooLarge(update));
+      return false;
+    }
     let seq: number;
     try {
       seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
     } catch (cause) {
-      this.sizeBytes -= update.byteLength;
+      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.size.released(update.byteLength);
       this.gate.abandoned(update);
       conn.fail(storageError(cause, 'The update could not be stored', { doc: this.name }));
       return false;
@@ -239,19 +250,62 @@ export class Room implements ConnectionHandler {
     return true;
   }
 
+  private storeRateHit(key: string): TandemError {
+    const { bytesPerHour, burstBytes } = this.deps.storeRate;
+    return new TandemError(
+      'store-rate',
+      `Stored more than ${bytesPerHour} bytes per hour (burst ${burstBytes}); try again later`,
+      { doc: this.name, key },
+    );
+  }
+
+  /** The document's merged size with `update` applied: exact, and costs time in the document's size. */
+  private sizeWith(update: Uint8Array): number {
+    const copy = new Y.Doc({ gc: true });
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+      Y.applyUpdate(copy, update);
+      return Y.encodeStateAsUpdate(copy).byteLength;
+    } finally {
+      copy.destroy();
+    }
+  }
+
+  private tooLarge(update: Uint8Array): TandemError {
+    return new TandemError(
+      'too-large',
+      `The document would be larger than ${this.deps.maxDocBytes} bytes (MAX_DOC_BYTES)`,
+      { doc: this.name, updateBytes: update.byteLength, estimatedBytes: this.size.estimate },
+    );
+  }
+
   /**
-   * Stores an edit the server makes itself (a restore) with `author`, then applies it; every
-   * connected client receives it. Resolves with its sequence number.
+   * Stores an edit the server makes itself (a restore) with `author`, on behalf of `rateKey` (see
+   * storeRateKey), then applies it; every connected client receives it. Resolves with its sequence
+   * number; throws TandemError('too-large' or 'store-rate'), nothing stored, if the document would
+   * pass MAX_DOC_BYTES or the requester their stored-bytes rate, as a client's update would.
    */
-  async commitServerEdit(update: Uint8Array, author: string): Promise<number> {
+  async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number> {
+    if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
+      this.deps.events.limitHit('store-rate');
+      throw this.storeRateHit(rateKey);
+    }
+    if (!this.size.admitMeasured(update.byteLength, this.sizeWith(update))) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.deps.events.limitHit('too-large');
+      throw this.tooLarge(update);
+    }
     this.pendingWrites += 1;
     let seq: number;
     try {
       seq = await this.deps.log.append(this.name, { update, author, receivedAt: Date.now() });
+    } catch (error) {
+      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.size.released(update.byteLength);
+      throw error;
     } finally {
       this.writeFinished();
     }
-    this.sizeBytes += update.byteLength;
     // Durability point, as for client updates: stored first, then applied and broadcast.
     this.applyStored(seq, update, 'restore');
     this.applyQueued();
@@ -315,6 +369,7 @@ export class Room implements ConnectionHandler {
       return;
     }
     for (const { update, origin: from } of batch) {
+      this.size.applied(update.byteLength);
       if (from === 'restore') this.gate.sourceChanged(update);
       else this.gate.applied(update);
     }
@@ -324,6 +379,7 @@ export class Room implements ConnectionHandler {
   /** Stores the merged state at `seq`; must run right after update `seq` was applied. */
   private checkpoint(seq: number): void {
     const state = Y.encodeStateAsUpdate(this.doc);
+    this.size.observed(state.byteLength);
     this.checkpointSeq = seq;
     const task = this.deps.store
       .writeCheckpoint(this.name, { seq, state, createdAt: Date.now() })

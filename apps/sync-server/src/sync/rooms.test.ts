@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { createMetrics } from '../metrics/metrics.js';
 import { closed } from '../testing/clients.js';
 import { RoomRegistry } from './rooms.js';
+import { StoreRate } from './store-rate.js';
 
 /** A y-websocket sync-update frame carrying `text` typed into a fresh document. */
 function updateFrame(text: string): Uint8Array {
@@ -58,6 +59,7 @@ describe('room registry lifecycle', () => {
       maxBroadcastDelayMs: 16,
       unloadDelayMs: 50,
       maxDocBytes: 1 << 20,
+      storeRate: new StoreRate(0, 1024),
       maxConnectionsPerDoc: 100,
       maxConnectionsPerIp: 100,
       maxConnectionsPerUser: 100,

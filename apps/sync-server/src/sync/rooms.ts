@@ -11,6 +11,7 @@ import { Connection, type ConnectionLimits, type ConnectionOptions } from './con
 import type { SyncEvents } from './events.js';
 import type { PresenceLimits } from './presence-guard.js';
 import { Room } from './room.js';
+import type { StoreRate } from './store-rate.js';
 
 export interface RoomRegistryDeps {
   readonly store: DocumentStore;
@@ -21,6 +22,8 @@ export interface RoomRegistryDeps {
   readonly maxBroadcastDelayMs: number;
   readonly unloadDelayMs: number;
   readonly maxDocBytes: number;
+  /** Bytes per hour each user (or address) may store, shared by all their rooms. */
+  readonly storeRate: StoreRate;
   readonly maxConnectionsPerDoc: number;
   /** Connections one address may have at once; counts only connections without a token. */
   readonly maxConnectionsPerIp: number;
@@ -170,6 +173,7 @@ export class RoomRegistry {
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
       maxDocBytes: this.deps.maxDocBytes,
       presence: this.deps.presence,
+      storeRate: this.deps.storeRate,
       onBroken: (room) => this.drop(room),
     });
     // Loading while a broken predecessor still writes would read a log that is about to grow.

@@ -46,7 +46,7 @@ describe('loadDocument', () => {
 
   it('loads an unknown document as empty, at seq 0', async () => {
     const doc = new Y.Doc();
-    expect(await loadDocument(store, 'new', doc, 'load')).toEqual({ lastSeq: 0, checkpointSeq: 0, tailLength: 0, sizeBytes: 0 });
+    expect(await loadDocument(store, 'new', doc, 'load')).toEqual({ lastSeq: 0, checkpointSeq: 0, tailLength: 0, sizeBytes: 0, loadedBytes: 0 });
     expect(doc.getText('t').toString()).toBe('');
   });
 

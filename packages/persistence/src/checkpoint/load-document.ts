@@ -13,6 +13,8 @@ export interface LoadedDocument {
   readonly tailLength: number;
   /** Bytes of update payloads in the document's log. */
   readonly sizeBytes: number;
+  /** Bytes read to build the document (its checkpoint plus the tail): at least its merged size, usually. */
+  readonly loadedBytes: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function loadDocument(
   origin: unknown,
 ): Promise<LoadedDocument> {
   const info = await store.getDocument(name);
-  if (info === undefined) return { lastSeq: 0, checkpointSeq: 0, tailLength: 0, sizeBytes: 0 };
+  if (info === undefined) return { lastSeq: 0, checkpointSeq: 0, tailLength: 0, sizeBytes: 0, loadedBytes: 0 };
   const checkpoint = await store.latestCheckpoint(name);
   const tail = await store.readUpdates(name, { afterSeq: checkpoint?.seq ?? 0 });
   const lastSeq = tail.at(-1)?.seq ?? checkpoint?.seq ?? 0;
@@ -44,7 +46,8 @@ export async function loadDocument(
     },
     origin,
   );
-  return { lastSeq, checkpointSeq: checkpoint?.seq ?? 0, tailLength: tail.length, sizeBytes: info.sizeBytes };
+  const loadedBytes = tail.reduce((n, entry) => n + entry.update.byteLength, checkpoint?.state.byteLength ?? 0);
+  return { lastSeq, checkpointSeq: checkpoint?.seq ?? 0, tailLength: tail.length, sizeBytes: info.sizeBytes, loadedBytes };
 }
 
 function applyStored(doc: Y.Doc, name: string, update: Uint8Array, what: string): void {

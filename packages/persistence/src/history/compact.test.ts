@@ -7,6 +7,7 @@ import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { DocumentStore } from '../types.js';
 import { compactDocument } from './compact.js';
 import { materialize } from './materialize.js';
+import { readTimeline } from './timeline.js';
 import { verifyDocument } from './verify.js';
 
 const HOUR = 3_600_000;
@@ -67,6 +68,123 @@ describe('compaction with a retention policy', () => {
     expect((await verifyDocument(store, 'd')).problems).toEqual([]);
 
     // A second run finds nothing more to do.
+    expect(report.settledThroughSeq).toBe(30);
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).rangesMerged).toBe(0);
+  });
+
+  it('keeps the authors and times of every edit session inside the ranges it merges, for the timeline', async () => {
+    const writer = new Y.Doc();
+    const text = writer.getText('t');
+    let seq = 0;
+    const write = async (author: string, at: number, change: () => void) => {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      change();
+      await store.append([{ doc: 'd', entries: [{ update: update!, author, receivedAt: at }] }]);
+      seq += 1;
+    };
+    // Three hours, 40 days ago: alice types 4 words, bob deletes 3 characters, alice types 2 more.
+    for (let hour = 0; hour < 3; hour++) {
+      const start = NOW - 40 * DAY + hour * HOUR;
+      for (let i = 0; i < 4; i++) await write('alice', start + i * 10_000, () => text.insert(text.length, `word${i} `));
+      for (let i = 0; i < 3; i++) await write('bob', start + 10 * 60_000 + i * 5_000, () => text.delete(0, 1));
+      for (let i = 0; i < 2; i++) await write('alice', start + 30 * 60_000 + i * 5_000, () => text.insert(0, 'ab'));
+    }
+    await store.createVersion('d', { label: 'inside the second hour', seq: 13, author: 'bob', createdAt: 0 });
+    for (let i = 0; i < 3; i++) await write('carol', NOW - HOUR + i * 1000, () => text.insert(0, 'c'));
+    const all = async () => (await readTimeline(store, 'd', { limit: 500 })).sessions;
+    const paged = async () => {
+      const sessions = [];
+      for (let after: number | null = 0; after !== null; ) {
+        const page = await readTimeline(store, 'd', { afterSeq: after, limit: 2, chunk: 4 });
+        sessions.push(...page.sessions);
+        after = page.nextAfterSeq;
+      }
+      return sessions;
+    };
+    const before = await all();
+    expect(before).toHaveLength(10); // 3 per hour, then carol's
+
+    const report = await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW });
+    expect(report.rangesMerged).toBe(4); // one per hour; the second split at the named version
+    expect(await all()).toEqual(before);
+    expect(await paged()).toEqual(before);
+
+    // Merging the merged ranges again (one per day) keeps them too.
+    expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: DAY }, { now: NOW })).rangesMerged).toBe(2);
+    expect((await store.readUpdates('d')).length).toBe(2 + 3);
+    expect(await all()).toEqual(before);
+    expect(await paged()).toEqual(before);
+  });
+
+  it('keeps at most 200 sessions of a range of concurrent typists (one per update), joined in order and naming every author', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    for (let i = 0; i < 600; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, 'k');
+      entries.push({ update: update!, author: ['alice', 'bob', 'carol'][i % 3]!, receivedAt: NOW - 40 * DAY + i * 100 });
+    }
+    await store.append([{ doc: 'd', entries }]);
+    const pages = async () => {
+      const sessions = [];
+      for (let after: number | null = 0; after !== null; ) {
+        const page = await readTimeline(store, 'd', { afterSeq: after, limit: 50 });
+        sessions.push(...page.sessions);
+        after = page.nextAfterSeq;
+      }
+      return sessions;
+    };
+    expect(await pages()).toHaveLength(600);
+    expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).updatesAfter).toBe(1);
+    const after = await pages();
+    expect(after).toEqual(await (await readTimeline(store, 'd', { limit: 500 })).sessions);
+    expect(after.length).toBeLessThanOrEqual(200);
+    expect(after[0]).toMatchObject({ fromSeq: 1, author: 'alice, bob, carol', startedAt: NOW - 40 * DAY });
+    for (const [i, s] of after.entries()) if (i > 0) expect(s.fromSeq).toBe(after[i - 1]!.toSeq + 1);
+    expect(after.at(-1)).toMatchObject({ toSeq: 600, endedAt: NOW - 40 * DAY + 599 * 100 });
+    expect(after.reduce((n, s) => n + s.updates, 0)).toBe(600);
+    expect(after.reduce((n, s) => n + s.added, 0)).toBe(600);
+  });
+
+  it('stops between ranges when aborted, and a run resumed after settledThroughSeq finishes the job', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    for (let i = 0; i < 40; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, `${i % 10}`);
+      entries.push({ update: update!, author: 'alice', receivedAt: NOW - 40 * DAY + i * (HOUR / 10) }); // 4 hours
+    }
+    await store.append([{ doc: 'd', entries }]);
+    const policy = { keepAllForMs: 30 * DAY, bucketMs: HOUR };
+    const stop = new AbortController();
+    const first = await compactDocument(store, 'd', policy, { now: NOW, signal: stop.signal, onProgress: () => stop.abort() });
+    expect(first).toMatchObject({ rangesMerged: 1, updatesAfter: 31, settledThroughSeq: 10 });
+    const rest = await compactDocument(store, 'd', policy, { now: NOW, afterSeq: first.settledThroughSeq });
+    expect(rest).toMatchObject({ rangesMerged: 3, updatesAfter: 4, settledThroughSeq: 40 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 20, 30, 40]);
+    expect((await materialize(store, 'd', 40)).getText('t').toString()).toBe(writer.getText('t').toString());
+  });
+
+  it('merges a bucket the cutoff fell in, resumed after settledThroughSeq, into one version', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    for (let i = 0; i < 20; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, 'z');
+      entries.push({ update: update!, author: 'alice', receivedAt: NOW - 3 * HOUR + i * 60_000 }); // 09:00-10:00, minutes 0..19
+    }
+    await store.append([{ doc: 'd', entries }]);
+    await store.append([{ doc: 'd', entries: [{ update: new Uint8Array([0, 0]), author: 'alice', receivedAt: NOW }] }]);
+    const policy = { keepAllForMs: HOUR, bucketMs: HOUR };
+    // The cutoff falls at minute 10 of the bucket: its first 10 updates merge, the bucket is not settled.
+    const first = await compactDocument(store, 'd', policy, { now: NOW - 2 * HOUR + 10 * 60_000 - 1 });
+    expect(first).toMatchObject({ rangesMerged: 1, updatesAfter: 12, settledThroughSeq: 0 });
+    const second = await compactDocument(store, 'd', policy, { now: NOW, afterSeq: first.settledThroughSeq });
+    expect(second).toMatchObject({ rangesMerged: 1, updatesAfter: 2, settledThroughSeq: 20 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
   });
 });

@@ -3,21 +3,12 @@
 
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
-import type { DocumentStore, StoredUpdate } from '../types.js';
+import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
+import { addSession, bySeq, MAX_SESSIONS_PER_RANGE } from './compacted-sessions.js';
 import { LogCache } from './log-cache.js';
 
-export interface EditSession {
-  readonly fromSeq: number;
-  readonly toSeq: number;
-  readonly author: string;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly updates: number;
-  /** Characters inserted (string content of new items). */
-  readonly added: number;
-  /** Units removed: characters of text, one per deleted element. */
-  readonly removed: number;
-}
+/** Consecutive updates by one author, each within `gapMs` of the previous (the same shape compaction stores). */
+export type EditSession = CompactedSession;
 
 export function updateStats(update: Uint8Array): { added: number; removed: number } {
   const { structs, ds } = Y.decodeUpdate(update);
@@ -39,7 +30,12 @@ export class SessionGrouper {
 
   constructor(private readonly gapMs: number) {}
 
-  add(u: StoredUpdate): void {
+  /** `merged`: the sessions stored for `u` when compaction merged it from a range; they stand in for it. */
+  add(u: StoredUpdate, merged?: readonly CompactedSession[]): void {
+    if (merged !== undefined) {
+      for (const session of merged) addSession(this.sessions, session, this.gapMs);
+      return;
+    }
     const { added, removed } = updateStats(u.update);
     const last = this.sessions.at(-1);
     if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= this.gapMs) {
@@ -54,9 +50,14 @@ export class SessionGrouper {
   }
 }
 
-export function groupSessions(updates: readonly StoredUpdate[], gapMs: number): EditSession[] {
+/** `merged`: the sessions stored for updates that compaction merged, by seq; they stand in for that update. */
+export function groupSessions(
+  updates: readonly StoredUpdate[],
+  gapMs: number,
+  merged?: ReadonlyMap<number, readonly CompactedSession[]>,
+): EditSession[] {
   const grouper = new SessionGrouper(gapMs);
-  for (const u of updates) grouper.add(u);
+  for (const u of updates) grouper.add(u, merged?.get(u.seq));
   return grouper.sessions;
 }
 
@@ -76,17 +77,52 @@ export interface TimelineOptions {
   readonly cache?: TimelineCache;
 }
 
+/** Stored sessions read with one batch at most: a merged range holds at most MAX_SESSIONS_PER_RANGE. */
+const MAX_SESSIONS_PER_BATCH = 4 * MAX_SESSIONS_PER_RANGE;
+
+/**
+ * Up to `size` updates after `cursor`, with the stored sessions of those that compaction merged (leaving
+ * out sessions that end at or before `pageStart`: a page may begin inside a merged range). When a
+ * batch holds more stored sessions than MAX_SESSIONS_PER_BATCH, it ends before the merged update whose
+ * sessions were cut off, so every merged update it returns comes with all of its sessions.
+ */
+async function readBatch(store: DocumentStore, doc: string, cursor: number, size: number, pageStart: number) {
+  const updates = await store.readUpdates(doc, { afterSeq: cursor, limit: size });
+  const end = updates.length < size;
+  if (updates.length === 0) return { updates, merged: new Map<number, CompactedSession[]>(), end };
+  const range = { afterSeq: cursor, toSeq: updates.at(-1)!.seq, endingAfter: pageStart };
+  let rows = await store.readCompactedSessions(doc, { ...range, limit: MAX_SESSIONS_PER_BATCH });
+  let kept = updates;
+  if (rows.length === MAX_SESSIONS_PER_BATCH) {
+    const cut = rows.at(-1)!.entrySeq;
+    kept = updates.filter((u) => u.seq < cut);
+    rows = rows.filter((r) => r.entrySeq < cut);
+    if (kept.length === 0) {
+      // Only reachable if one merged update held more sessions than any compaction stores.
+      kept = updates.slice(0, 1);
+      rows = await store.readCompactedSessions(doc, { ...range, toSeq: kept[0]!.seq });
+    }
+  }
+  return { updates: kept, merged: bySeq(rows), end: end && kept.length === updates.length };
+}
+
 /** Feeds `grouper` from the log after `cursor`, in chunks growing from 64 updates, until `enough()` or the end. */
-async function feed(store: DocumentStore, doc: string, grouper: SessionGrouper, cursor: number, chunk: number, enough: () => boolean) {
+async function feed(
+  store: DocumentStore,
+  doc: string,
+  grouper: SessionGrouper,
+  { cursor, pageStart, chunk }: { cursor: number; pageStart: number; chunk: number },
+  enough: () => boolean,
+) {
   if (enough()) return { cursor, end: false };
   for (let size = Math.min(64, chunk); ; size = Math.min(size * 2, chunk)) {
-    const batch = await store.readUpdates(doc, { afterSeq: cursor, limit: size });
-    for (const u of batch) {
-      grouper.add(u);
+    const batch = await readBatch(store, doc, cursor, size, pageStart);
+    for (const u of batch.updates) {
+      grouper.add(u, batch.merged.get(u.seq));
       cursor = u.seq;
       if (enough()) return { cursor, end: false };
     }
-    if (batch.length < size) return { cursor, end: true };
+    if (batch.end) return { cursor, end: true };
   }
 }
 
@@ -110,11 +146,11 @@ export async function readTimeline(store: DocumentStore, doc: string, options: T
   const cached = await options.cache?.entry(store, doc, gapMs, afterSeq);
   if (cached === undefined) {
     const grouper = new SessionGrouper(gapMs);
-    await feed(store, doc, grouper, afterSeq, chunk, () => grouper.sessions.length > limit);
+    await feed(store, doc, grouper, { cursor: afterSeq, pageStart: afterSeq, chunk }, () => grouper.sessions.length > limit);
     return page(grouper.sessions, 0, limit);
   }
   const { entry, start } = cached;
-  const { cursor } = await feed(store, doc, entry.grouper, entry.readSeq, chunk, () => entry.grouper.sessions.length - start > limit);
+  const { cursor } = await feed(store, doc, entry.grouper, { cursor: entry.readSeq, pageStart: 0, chunk }, () => entry.grouper.sessions.length - start > limit);
   entry.readSeq = cursor;
   return page(entry.grouper.sessions, start, limit);
 }

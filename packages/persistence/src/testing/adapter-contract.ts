@@ -167,6 +167,40 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       await expect(store.replaceRange('c', 4, 9, entry(bytes(1)))).rejects.toMatchObject({ code: 'invalid-argument' });
     });
 
+    it('keeps the edit sessions of a merged range with it, replacing those of merged updates inside it', async () => {
+      await store.append([{ doc: 's', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n), n % 2 ? 'alice' : 'bob', n * 1000)) }]);
+      const session = (fromSeq: number, toSeq: number, author: string) => ({
+        fromSeq,
+        toSeq,
+        author,
+        startedAt: fromSeq * 1000,
+        endedAt: toSeq * 1000,
+        updates: toSeq - fromSeq + 1,
+        added: 2,
+        removed: 1,
+      });
+      await store.replaceRange('s', 1, 3, entry(bytes(9), 'compacted', 3000), [session(1, 1, 'alice'), session(2, 2, 'bob'), session(3, 3, 'alice')]);
+      expect(await store.readCompactedSessions('s')).toEqual([
+        { entrySeq: 3, ...session(1, 1, 'alice') },
+        { entrySeq: 3, ...session(2, 2, 'bob') },
+        { entrySeq: 3, ...session(3, 3, 'alice') },
+      ]);
+      expect(await store.readCompactedSessions('s', { afterSeq: 3 })).toEqual([]);
+      expect((await store.readCompactedSessions('s', { endingAfter: 1, limit: 1 })).map((x) => x.fromSeq)).toEqual([2]);
+      // Merging again over the merged update (its sessions start before the range): they are replaced by the new range's.
+      await store.replaceRange('s', 3, 5, entry(bytes(8), 'compacted', 5000), [session(1, 3, 'alice'), session(4, 5, 'bob')]);
+      expect((await store.readCompactedSessions('s', { toSeq: 6 })).map((x) => [x.entrySeq, x.fromSeq, x.toSeq])).toEqual([
+        [5, 1, 3],
+        [5, 4, 5],
+      ]);
+      await expect(store.replaceRange('s', 6, 6, entry(bytes(7)), [session(6, 7, 'bob')])).rejects.toMatchObject({ code: 'invalid-argument' });
+      expect((await store.readUpdates('s')).map((u) => u.seq)).toEqual([5, 6]); // nothing of the refused one
+      expect(await store.readCompactedSessions('unknown')).toEqual([]);
+      await store.close();
+      store = await harness.open();
+      expect(await store.readCompactedSessions('s')).toHaveLength(2);
+    });
+
     it('keeps everything across close and re-open', async () => {
       await store.append([{ doc: 'p', entries: [entry(bytes(1)), entry(bytes(2))] }]);
       await store.writeCheckpoint('p', { seq: 2, state: bytes(7), createdAt: 3 });

@@ -1,6 +1,8 @@
 // The SQLite schema of the embedded store, applied idempotently on open.
 
-export const SCHEMA_VERSION = 2;
+// 3: compacted_sessions (an existing store gains the empty table on open; merged updates compacted
+// before it show as one session each).
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -43,4 +45,20 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 
 CREATE INDEX IF NOT EXISTS versions_by_doc ON versions (doc_id, seq);
+
+-- The edit sessions inside each range compaction merged into one update (stored at entry_seq), for
+-- the timeline; written in the same transaction as the merge.
+CREATE TABLE IF NOT EXISTS compacted_sessions (
+  doc_id     INTEGER NOT NULL REFERENCES documents(id),
+  entry_seq  INTEGER NOT NULL,
+  from_seq   INTEGER NOT NULL,
+  to_seq     INTEGER NOT NULL,
+  author     TEXT    NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at   INTEGER NOT NULL,
+  updates    INTEGER NOT NULL,
+  added      INTEGER NOT NULL,
+  removed    INTEGER NOT NULL,
+  PRIMARY KEY (doc_id, entry_seq, from_seq)
+) WITHOUT ROWID;
 `;

@@ -10,11 +10,13 @@ import type {
   AppendEntry,
   AppendResult,
   Checkpoint,
+  CompactedSession,
   DocumentAppend,
   DocumentInfo,
   DocumentStore,
   NamedVersion,
   ReadRange,
+  StoredCompactedSession,
   StoredUpdate,
 } from '../../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
@@ -77,6 +79,30 @@ interface VersionRow {
 }
 
 const toVersion = (r: VersionRow): NamedVersion => ({ id: r.id, label: r.label, seq: r.seq, author: r.author, createdAt: r.created_at });
+
+interface SessionRow {
+  entry_seq: number;
+  from_seq: number;
+  to_seq: number;
+  author: string;
+  started_at: number;
+  ended_at: number;
+  updates: number;
+  added: number;
+  removed: number;
+}
+
+const toSession = (r: SessionRow): StoredCompactedSession => ({
+  entrySeq: r.entry_seq,
+  fromSeq: r.from_seq,
+  toSeq: r.to_seq,
+  author: r.author,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  updates: r.updates,
+  added: r.added,
+  removed: r.removed,
+});
 
 interface CheckpointRow {
   seq: number;
@@ -219,6 +245,15 @@ class SqliteStore implements DocumentStore {
       deleteCheckpoints: db.prepare<[number, number, number]>('DELETE FROM checkpoints WHERE doc_id = ? AND seq >= ? AND seq < ?'),
       shrinkDoc: db.prepare<[number, number, number]>(
         'UPDATE documents SET update_count = update_count - ?, size_bytes = size_bytes - ? WHERE id = ?',
+      ),
+      deleteSessions: db.prepare<[number, number, number]>('DELETE FROM compacted_sessions WHERE doc_id = ? AND entry_seq BETWEEN ? AND ?'),
+      insertSession: db.prepare<[number, number, number, number, string, number, number, number, number, number]>(
+        `INSERT INTO compacted_sessions (doc_id, entry_seq, from_seq, to_seq, author, started_at, ended_at, updates, added, removed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      readSessions: db.prepare<[number, number, number, number, number], SessionRow>(
+        `SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq > ? AND entry_seq <= ? AND to_seq > ?
+         ORDER BY entry_seq, from_seq LIMIT ?`,
       ),
       health: db.prepare('SELECT count(*) AS n FROM documents'),
     };
@@ -396,11 +431,22 @@ class SqliteStore implements DocumentStore {
     return deleted;
   }
 
-  async replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry): Promise<void> {
+  async replaceRange(
+    doc: string,
+    fromSeq: number,
+    toSeq: number,
+    merged: AppendEntry,
+    sessions: readonly CompactedSession[] = [],
+  ): Promise<void> {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     if (row === undefined || fromSeq < 1 || toSeq < fromSeq || toSeq > row.last_seq) {
       throw new PersistenceError('invalid-argument', `Range ${fromSeq}..${toSeq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
+    }
+    // A session may start before fromSeq: the range can hold an update merged earlier.
+    const outside = sessions.find((s) => s.toSeq > toSeq || s.fromSeq > s.toSeq);
+    if (outside !== undefined) {
+      throw new PersistenceError('invalid-argument', `Session ${outside.fromSeq}..${outside.toSeq} does not end within ..${toSeq}`, doc);
     }
     this.write(doc, 'Compacting', () =>
       this.db.transaction(() => {
@@ -410,10 +456,26 @@ class SqliteStore implements DocumentStore {
         this.stmt.insertUpdate.run(row.id, toSeq, merged.receivedAt, merged.author, toBuffer(merged.update));
         this.stmt.deleteCheckpoints.run(row.id, fromSeq, toSeq);
         this.stmt.shrinkDoc.run(before.n - 1, (before.bytes ?? 0) - merged.update.byteLength, row.id);
+        this.stmt.deleteSessions.run(row.id, fromSeq, toSeq);
+        for (const s of sessions) {
+          this.stmt.insertSession.run(row.id, toSeq, s.fromSeq, s.toSeq, s.author, s.startedAt, s.endedAt, s.updates, s.added, s.removed);
+        }
       })(),
       false, // compaction frees space: it runs below the floor too
     );
     await this.flushed(doc);
+  }
+
+  async readCompactedSessions(doc: string, range: ReadRange & { readonly endingAfter?: number } = {}): Promise<StoredCompactedSession[]> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return [];
+    try {
+      const { afterSeq = 0, toSeq = Number.MAX_SAFE_INTEGER, endingAfter = -1, limit = -1 } = range;
+      return this.stmt.readSessions.all(row.id, afterSeq, toSeq, endingAfter, limit).map(toSession);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading compacted sessions failed: ${(cause as Error).message}`, doc, { cause });
+    }
   }
 
   /** Runs a write; `grows` writes (all but deletions) are refused below the free-disk floor. */

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSqliteStore } from '@tandem/persistence';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ConfigError } from '../config.js';
+import { runDataCommand } from './data-commands.js';
+
+const HOUR = 3_600_000;
+
+describe('tandem compact', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-compact-'));
+    const store = openSqliteStore({ dataDir });
+    for (const doc of ['a', 'b']) {
+      const writer = new Y.Doc();
+      for (let i = 0; i < 10; i++) {
+        let update: Uint8Array | undefined;
+        writer.once('update', (u: Uint8Array) => (update = u));
+        writer.getText('t').insert(0, `${i}`);
+        await store.append([{ doc, entries: [{ update: update!, author: 'alice', receivedAt: Date.now() - 3 * 24 * HOUR + i * 1000 }] }]);
+      }
+    }
+    await store.close();
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const code = await runDataCommand('compact', [...argv, '--data-dir', dataDir], {}, { out: (t) => out.push(t), err: () => {} });
+    return { code, out };
+  };
+  const counts = async () => {
+    const store = openSqliteStore({ dataDir });
+    try {
+      return (await store.listDocuments()).map((d) => [d.name, d.updateCount]);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('compacts every document with --all, durations for the policy, and changes nothing with --dry-run', async () => {
+    const dry = await run('--all', '--keep-all-for', '1d', '--bucket', '1h', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toEqual([expect.stringMatching(/^would compact a: 10 → 1 updates/), expect.stringMatching(/^would compact b: 10 → 1 updates/)]);
+    expect(await counts()).toEqual([['a', 10], ['b', 10]]);
+
+    expect((await run('b', '--keep-all-for', '1d')).out).toEqual([expect.stringMatching(/^compacted b: 10 → 1 updates/)]);
+    expect((await run('--all', '--keep-all-for', '4d')).out).toEqual([expect.stringMatching(/^compacted a: 10 → 10 updates/), expect.stringMatching(/^compacted b: 1 → 1 updates/)]);
+    expect(await counts()).toEqual([['a', 10], ['b', 1]]);
+    await expect(run('a', '--all')).rejects.toBeInstanceOf(ConfigError);
+    await expect(run('--all', '--bucket', 'hourly')).rejects.toThrow(/Invalid --bucket="hourly"/);
+  });
+});

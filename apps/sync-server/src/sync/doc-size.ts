@@ -1,0 +1,89 @@
+// The size cap of one document: what the document is (its merged state, as a new client would
+// receive it), not how long its history is. Tracked cheaply: an estimate grows by each admitted
+// update's size, and the true size is measured again only when the estimate would pass the cap.
+
+/** Measures the document's merged state in bytes (`Y.encodeStateAsUpdate(doc).byteLength`). */
+export type MeasureState = () => number;
+
+/** Re-measuring costs time in the document's size, so at most this often while it sits near its cap… */
+const MIN_REMEASURE_INTERVAL_MS = 1000;
+/** …unless this fraction of the cap was admitted since the last measurement (amortised: ≤ 16 bytes encoded per byte admitted). */
+const REMEASURE_FRACTION = 1 / 16;
+
+export class DocSize {
+  /** Merged state at the last measurement, updates applied since excluded. */
+  private measured: number;
+  /** Bytes admitted since the last measurement (an over-estimate of what they add). */
+  private added: number;
+  /** Bytes admitted but not yet applied to the document: a measurement does not see them. */
+  private pending = 0;
+  private measuredAt = -Infinity;
+
+  constructor(
+    readonly limit: number,
+    /** An estimate at load (a checkpoint plus the tail after it); never a measurement. */
+    estimate: number,
+    private readonly measure: MeasureState,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.measured = 0;
+    this.added = estimate;
+  }
+
+  /** The current estimate of the document's merged size, in bytes. */
+  get estimate(): number {
+    return this.measured + this.added;
+  }
+
+  /**
+   * Reserves room for an update of `bytes`; false if the document would then be larger than the
+   * cap (nothing reserved). An admitted update must later be `applied` or `released`.
+   */
+  admit(bytes: number): boolean {
+    if (this.estimate + bytes > this.limit && this.added > this.pending && this.mayRemeasure()) this.remeasure();
+    if (this.estimate + bytes > this.limit) return false;
+    this.added += bytes;
+    this.pending += bytes;
+    return true;
+  }
+
+  /**
+   * Like admit, for an update whose result was measured exactly (`stateAfter`: the document's merged
+   * size with the update applied), as a rare server edit can afford to.
+   */
+  admitMeasured(bytes: number, stateAfter: number): boolean {
+    if (stateAfter + this.pending > this.limit) return false;
+    // Counted once more as pending until applied: an over-estimate the next measurement removes.
+    this.measured = stateAfter;
+    this.measuredAt = this.now();
+    this.pending += bytes;
+    this.added = this.pending;
+    return true;
+  }
+
+  /** An admitted update is now part of the document. */
+  applied(bytes: number): void {
+    this.pending -= bytes;
+  }
+
+  /** An admitted update was not stored after all. */
+  released(bytes: number): void {
+    this.pending -= bytes;
+    this.added = Math.max(0, this.added - bytes);
+  }
+
+  /** The merged state was encoded anyway (a checkpoint): a free measurement. */
+  observed(stateBytes: number): void {
+    this.measured = stateBytes;
+    this.added = this.pending;
+    this.measuredAt = this.now();
+  }
+
+  private mayRemeasure(): boolean {
+    return this.now() - this.measuredAt >= MIN_REMEASURE_INTERVAL_MS || this.added - this.pending >= this.limit * REMEASURE_FRACTION;
+  }
+
+  private remeasure(): void {
+    this.observed(this.measure());
+  }
+}

@@ -1,0 +1,72 @@
+// How fast one user (or, with authentication off, one client address) may add to the store: a token
+// bucket of bytes per hour with a burst, shared by all of that user's connections and documents, so
+// nobody fills the disk by opening more of them.
+
+import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Buckets kept before full ones (which mean the same as none) are swept out. */
+const SWEEP_AT = 10_000;
+
+export class StoreRate {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+
+  /** `bytesPerHour` 0 turns the limit off. */
+  constructor(
+    readonly bytesPerHour: number,
+    readonly burstBytes: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.perMs = bytesPerHour / 3_600_000;
+  }
+
+  get enabled(): boolean {
+    return this.bytesPerHour > 0;
+  }
+
+  /**
+   * Takes `bytes` from `key`'s bucket; false (nothing taken) when it holds too few. An update larger
+   * than the burst passes once the bucket is full, and leaves it in debt.
+   */
+  take(key: string, bytes: number): boolean {
+    if (!this.enabled) return true;
+    const bucket = this.refill(key);
+    if (bucket.tokens < Math.min(bytes, this.burstBytes)) return false;
+    bucket.tokens -= bytes;
+    return true;
+  }
+
+  /** Gives back what an update that was then not stored took. */
+  refund(key: string, bytes: number): void {
+    if (!this.enabled) return;
+    const bucket = this.refill(key);
+    bucket.tokens = Math.min(this.burstBytes, bucket.tokens + bytes);
+  }
+
+  private refill(key: string): Bucket {
+    const now = this.now();
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      if (this.buckets.size >= SWEEP_AT) this.sweep(now);
+      bucket = { tokens: this.burstBytes, at: now };
+      this.buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(this.burstBytes, bucket.tokens + (now - bucket.at) * this.perMs);
+    bucket.at = now;
+    return bucket;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) * this.perMs >= this.burstBytes) this.buckets.delete(key);
+  }
+}
+
+/** Whose bucket an edit draws from: the token's user, or with authentication off the client's address. */
+export function storeRateKey(principal: Principal, ip: string): string {
+  return principal === LOCAL_PRINCIPAL ? `address:${ip}` : `user:${principal.userId}`;
+}
