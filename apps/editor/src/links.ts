@@ -18,7 +18,8 @@ export const toggleLink: Command = (state, dispatch) => {
   if (state.selection.empty) return false;
   if (dispatch === undefined) return true;
   const answer = window.prompt('Link address', 'https://');
-  const href = answer?.trim() ?? '';
+  // A pasted address may hold spaces (`my file.pdf`); a URL carries them encoded.
+  const href = (answer?.trim() ?? '').replace(/ /g, '%20');
   if (href === '' || href === 'https://') return false;
   if (!isSafeHref(href)) {
     window.alert(UNSAFE_LINK_MESSAGE);

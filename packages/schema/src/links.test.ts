@@ -24,6 +24,14 @@ describe('isSafeHref', () => {
     'javascript&#58;alert(1)',
     'javascript&colon;alert(1)',
     'javascript\\:alert(1)',
+    'java&Tab;script:alert(1)',
+    'java&NewLine;script:alert(1)',
+    'javascript&#x3A&#x3a;alert(1)',
+    // A space or angle brackets end a Markdown link destination: what follows could be read as an autolink.
+    'https://a <javascript:alert%281%29>',
+    'https://a javascript:alert(1)',
+    'https://a>b',
+    'https://a\u00a0b',
     '',
   ])('refuses %j', (href) => expect(isSafeHref(href)).toBe(false));
   it('refuses what is not a string', () => {
@@ -58,6 +66,8 @@ describe('exports', () => {
     expect(toHtml(doc, 't')).toContain('click');
     expect(toMarkdown(doc)).toBe('click');
     expect(toText(doc)).toBe('click');
+    // A safe scheme followed by a space and an autolink: CommonMark would end the link at the space.
+    expect(toMarkdown(linked('https://a <javascript:alert%281%29>'))).not.toMatch(/javascript:/);
     expect(JSON.stringify(withSafeLinks(doc).toJSON())).not.toMatch(/javascript|link/);
   });
   it('keep a safe link', () => {
