@@ -124,9 +124,18 @@ export interface DocumentStore {
    * (`sessions`, ordered, ending by toSeq; they start before fromSeq when the range holds an update
    * merged earlier) replace any stored for merged updates inside it. Refused with code `conflict`,
    * changing nothing, when a named version has `fromSeq <= seq < toSeq` (one named after the caller
-   * chose the range): its seq would no longer exist.
+   * chose the range): its seq would no longer exist. With `expectedUpdates`, also refused with
+   * `conflict` unless the range still holds that many updates: another compaction (the CLI beside the
+   * server's sweep) merged part of it since the caller read it, and `merged` would drop what it holds.
    */
-  replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry, sessions?: readonly CompactedSession[]): Promise<void>;
+  replaceRange(
+    doc: string,
+    fromSeq: number,
+    toSeq: number,
+    merged: AppendEntry,
+    sessions?: readonly CompactedSession[],
+    expectedUpdates?: number,
+  ): Promise<void>;
   /**
    * The sessions stored for merged updates with `afterSeq < entrySeq <= toSeq`, by entrySeq then
    * fromSeq; with `endingAfter`, only those with `toSeq > endingAfter`; at most `limit`.

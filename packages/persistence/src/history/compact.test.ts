@@ -245,4 +245,21 @@ describe('compaction with a retention policy', () => {
     expect((await store.listVersions('d')).map((v) => v.seq)).toEqual([15]);
     expect((await verifyDocument(store, 'd')).problems).toEqual([]);
   });
+
+  it('skips a range that another compaction merged meanwhile (a CLI run beside the sweep), losing nothing', async () => {
+    const texts = await typeTwoOldHours();
+    // While this run (one version per hour) is about to replace 11..20, another (one per day) merges 10..20.
+    let other: Awaited<ReturnType<typeof compactDocument>> | undefined;
+    const racing: DocumentStore = Object.create(store);
+    racing.replaceRange = async (...args) => {
+      if (args[1] === 11 && other === undefined) other = await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: DAY }, { now: NOW });
+      return store.replaceRange(...args);
+    };
+    const report = await compactDocument(racing, 'd', policy, { now: NOW });
+    expect(other).toMatchObject({ rangesMerged: 1, updatesAfter: 2 });
+    expect(report).toMatchObject({ rangesMerged: 1, rangesSkipped: 1 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
+    for (const seq of [20, 21]) expect((await materialize(store, 'd', seq)).getText('t').toString(), `seq ${seq}`).toBe(texts[seq]);
+    expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+  });
 });

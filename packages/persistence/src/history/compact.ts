@@ -139,10 +139,12 @@ export async function compactDocument(
           range.toSeq,
           { update, author: authors.size === 1 ? last.author : 'compacted', receivedAt: last.receivedAt },
           sessions,
+          group.length,
         );
       } catch (error) {
-        // A version was named inside the range after pass 1 read them: leave the range, and say it is
-        // not settled, so that the next run splits it at the version. Later ranges are not affected.
+        // The range changed since it was read: a version was named inside it (after pass 1 read them),
+        // or another compaction merged part of it. Leave it, and say it is not settled, so that the next
+        // run reads it again (and splits it at the version). Later ranges are not affected.
         if (!(error instanceof PersistenceError && error.code === 'conflict')) throw error;
         skipped += 1;
         settledThroughSeq = Math.min(settledThroughSeq, range.fromSeq - 1);

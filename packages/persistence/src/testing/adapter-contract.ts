@@ -198,6 +198,15 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.createVersion('k', { label: 'empty', seq: 0, author: 'a', createdAt: 3 })).toMatchObject({ seq: 0 });
     });
 
+    it('refuses to replace a range that no longer holds the updates the caller read (conflict)', async () => {
+      await store.append([{ doc: 'x', entries: [1, 2, 3, 4, 5].map((n) => entry(bytes(n), 'a', n)) }]);
+      await store.replaceRange('x', 1, 3, entry(bytes(9), 'compacted', 3)); // another compactor, meanwhile
+      await expect(store.replaceRange('x', 2, 3, entry(bytes(8), 'compacted', 3), [], 2)).rejects.toMatchObject({ code: 'conflict' });
+      expect((await store.readUpdates('x')).map((u) => [u.seq, Array.from(u.update)])).toEqual([[3, [9]], [4, [4]], [5, [5]]]);
+      await store.replaceRange('x', 3, 5, entry(bytes(7), 'compacted', 5), [], 3);
+      expect((await store.readUpdates('x')).map((u) => u.seq)).toEqual([5]);
+    });
+
     it('keeps the edit sessions of a merged range with it, replacing those of merged updates inside it', async () => {
       await store.append([{ doc: 's', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n), n % 2 ? 'alice' : 'bob', n * 1000)) }]);
       const session = (fromSeq: number, toSeq: number, author: string) => ({

@@ -451,6 +451,7 @@ class SqliteStore implements DocumentStore {
     toSeq: number,
     merged: AppendEntry,
     sessions: readonly CompactedSession[] = [],
+    expectedUpdates?: number,
   ): Promise<void> {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
@@ -475,6 +476,13 @@ class SqliteStore implements DocumentStore {
           );
         }
         const before = this.stmt.rangeStats.get(row.id, fromSeq, toSeq)!;
+        if (expectedUpdates !== undefined && before.n !== expectedUpdates) {
+          throw new PersistenceError(
+            'conflict',
+            `Range ${fromSeq}..${toSeq} holds ${before.n} updates, not the ${expectedUpdates} read: another compaction merged part of it`,
+            doc,
+          );
+        }
         if (before.n === 0) throw new Error(`no updates in ${fromSeq}..${toSeq}`);
         this.stmt.deleteRange.run(row.id, fromSeq, toSeq);
         this.stmt.insertUpdate.run(row.id, toSeq, merged.receivedAt, merged.author, toBuffer(merged.update));
