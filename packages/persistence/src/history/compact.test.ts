@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
@@ -261,5 +262,18 @@ describe('compaction with a retention policy', () => {
     expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
     for (const seq of [20, 21]) expect((await materialize(store, 'd', seq)).getText('t').toString(), `seq ${seq}`).toBe(texts[seq]);
     expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+  });
+
+  it('verify reports a named version left at a seq compaction merged away (a store compacted before the check)', async () => {
+    await typeTwoOldHours();
+    await compactDocument(store, 'd', policy, { now: NOW });
+    expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+    // What the race left behind before replaceRange checked named versions.
+    const raw = new Database(path.join(dataDir, 'tandem.sqlite'));
+    raw.prepare(`INSERT INTO versions (doc_id, label, seq, author, created_at) SELECT id, 'stale', 5, 'bob', 0 FROM documents WHERE name = 'd'`).run();
+    raw.close();
+    const { problems } = await verifyDocument(store, 'd');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/"stale".* seq 5, which compaction merged away; it shows seq 10/);
   });
 });
