@@ -12,7 +12,9 @@ export type PersistenceErrorCode =
   | 'not-found'
   | 'out-of-range'
   /** The result would exceed a configured bound (e.g. a diff's size). */
-  | 'too-large';
+  | 'too-large'
+  /** The stored data changed under the request in a way it must not ignore (a named version inside a range to merge). */
+  | 'conflict';
 
 export class PersistenceError extends Error {
   override readonly name = 'PersistenceError';

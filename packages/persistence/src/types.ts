@@ -102,6 +102,15 @@ export interface DocumentStore {
   getDocument(doc: string): Promise<DocumentInfo | undefined>;
   /** The highest seq received at or before `time` (ms since epoch); 0 if none was. */
   seqAt(doc: string, time: number): Promise<number>;
+  /**
+   * The smallest seq in the log that is `>= seq`: `seq` itself while it is stored; for a seq that
+   * compaction merged away, the merged update that now holds it. Undefined past the end of the log.
+   */
+  seqAtOrAfter(doc: string, seq: number): Promise<number | undefined>;
+  /**
+   * Names a version. A seq that compaction merged away (asked for from a timeline read before the
+   * merge) is stored as the merged update's seq, found in the same transaction; the result says which.
+   */
   createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion>;
   listVersions(doc: string): Promise<NamedVersion[]>;
   /** Renames a version; resolves undefined if there is no such version of `doc`. */
@@ -113,9 +122,20 @@ export interface DocumentStore {
    * stored at `toSeq`, and drops checkpoints strictly inside the range. Later sequence numbers do not
    * change; the removed ones leave a gap. In the same transaction, the edit sessions of the range
    * (`sessions`, ordered, ending by toSeq; they start before fromSeq when the range holds an update
-   * merged earlier) replace any stored for merged updates inside it.
+   * merged earlier) replace any stored for merged updates inside it. Refused with code `conflict`,
+   * changing nothing, when a named version has `fromSeq <= seq < toSeq` (one named after the caller
+   * chose the range): its seq would no longer exist. With `expectedUpdates`, also refused with
+   * `conflict` unless the range still holds that many updates: another compaction (the CLI beside the
+   * server's sweep) merged part of it since the caller read it, and `merged` would drop what it holds.
    */
-  replaceRange(doc: string, fromSeq: number, toSeq: number, merged: AppendEntry, sessions?: readonly CompactedSession[]): Promise<void>;
+  replaceRange(
+    doc: string,
+    fromSeq: number,
+    toSeq: number,
+    merged: AppendEntry,
+    sessions?: readonly CompactedSession[],
+    expectedUpdates?: number,
+  ): Promise<void>;
   /**
    * The sessions stored for merged updates with `afterSeq < entrySeq <= toSeq`, by entrySeq then
    * fromSeq; with `endingAfter`, only those with `toSeq > endingAfter`; at most `limit`.

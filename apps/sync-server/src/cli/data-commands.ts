@@ -198,7 +198,8 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
           });
           io.out(
             `${dryRun ? 'would compact' : 'compacted'} ${doc}: ${report.updatesBefore} → ${report.updatesAfter} updates, ` +
-              `${report.bytesBefore} → ${report.bytesAfter} bytes (${report.rangesMerged} ranges merged; latest content, named versions and edit sessions kept)`,
+              `${report.bytesBefore} → ${report.bytesAfter} bytes (${report.rangesMerged} ranges merged; latest content, named versions and edit sessions kept)` +
+              (report.rangesSkipped > 0 ? `; ${report.rangesSkipped} ranges left as they were for a version named meanwhile: run it again to merge them` : ''),
           );
         }
         return 0;

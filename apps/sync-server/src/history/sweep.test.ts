@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openSqliteStore, readTimeline, verifyDocument } from '@tandem/persistence';
+import { type DocumentStore, materialize, openSqliteStore, readTimeline, verifyDocument } from '@tandem/persistence';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createLogger } from '../logger.js';
 import { connectClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { startHistorySweep } from './sweep.js';
 
 const HOUR = 3_600_000;
 const DOC = 'long-lived';
@@ -100,5 +102,53 @@ describe('history sweep', () => {
     expect(await metric(server, 'tandem_log_growth_bytes_per_day')).toBe(busyBytes);
     expect((await server.store.getDocument(DOC))!.updateCount).toBe(60); // a sweep ran, and compacted nothing
     client.destroy();
+  });
+
+  it('leaves a range alone when a version is named inside it while it is merged, without an error, and merges it on the next sweep', async () => {
+    const store = openSqliteStore({ dataDir });
+    const writer = new Y.Doc();
+    const hour = Math.floor((Date.now() - 2 * 24 * HOUR) / HOUR) * HOUR; // 20 updates in each of 3 whole hours
+    for (let i = 0; i < 60; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(i, `${i % 10}`);
+      await store.append([{ doc: DOC, entries: [{ update: update!, author: 'alice', receivedAt: hour + Math.floor(i / 20) * HOUR + (i % 20) * 1000 }] }]);
+    }
+    const textAt = (seq: number) => writer.getText('t').toString().slice(0, seq);
+    // Someone names seq 30 just as the sweep is about to merge 21..40: after it read the named versions.
+    let named = false;
+    const racing: DocumentStore = Object.create(store);
+    racing.replaceRange = async (...args) => {
+      if (args[1] === 21 && !named) {
+        named = true;
+        await store.createVersion(DOC, { label: 'named meanwhile', seq: 30, author: 'bob', createdAt: Date.now() });
+      }
+      return store.replaceRange(...args);
+    };
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = createLogger('debug', { write: (line: string) => logs.push(JSON.parse(line)) });
+    const errors: string[] = [];
+    const compacted: number[] = [];
+    const sweep = startHistorySweep({
+      store: racing,
+      intervalMs: 50,
+      retention: { keepAllForMs: HOUR, bucketMs: HOUR },
+      logger,
+      events: { logGrowthSampled: () => {}, compacted: (_doc, removed) => compacted.push(removed), error: (kind) => errors.push(kind) },
+    });
+    try {
+      await expect.poll(async () => (await store.readUpdates(DOC)).map((u) => u.seq), { timeout: 5000 }).toEqual([20, 30, 40, 60]);
+    } finally {
+      await sweep.stop();
+    }
+    expect(named).toBe(true);
+    expect(compacted).toEqual([19 + 19, 9 + 9]); // hours 1 and 3, then hour 2 split at the version
+    expect(errors).toEqual([]);
+    expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(logs.some((l) => l.event === 'document-compacted' && l.rangesSkipped === 1)).toBe(true);
+    expect((await store.listVersions(DOC)).map((v) => v.seq)).toEqual([30]);
+    for (const seq of [20, 30, 40, 60]) expect((await materialize(store, DOC, seq)).getText('t').toString(), `seq ${seq}`).toBe(textAt(seq));
+    expect((await verifyDocument(store, DOC)).problems).toEqual([]);
+    await store.close();
   });
 });

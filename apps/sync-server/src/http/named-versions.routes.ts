@@ -1,6 +1,6 @@
 // Named versions of a document: list, create (at the current or a given seq), rename, delete.
 
-import type { DocumentStore, NamedVersion } from '@tandem/persistence';
+import { type DocumentStore, type NamedVersion, resolveSeq } from '@tandem/persistence';
 import { type Context, Hono } from 'hono';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { TandemError } from '../errors.js';
@@ -43,7 +43,8 @@ export function namedVersionRoutes({ store, authenticate }: NamedVersionDeps): H
   app.post('/:doc/named-versions', async (c) => {
     const { doc, principal, info } = await access(c, true);
     const body = (await c.req.json().catch(() => ({}))) as { label?: unknown; seq?: unknown };
-    const seq = body.seq === undefined ? info.lastSeq : intField(body.seq, 'seq', { max: info.lastSeq });
+    // A seq compaction merged away names the merged update that holds it (the response says which).
+    const seq = body.seq === undefined ? info.lastSeq : await resolveSeq(store, doc, { seq: intField(body.seq, 'seq', { max: info.lastSeq }) }).catch(fromPersistence);
     const version = await store
       .createVersion(doc, { label: labelFrom(body), seq, author: principal.userId, createdAt: Date.now() })
       .catch(fromPersistence);

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { DocumentStore } from '../types.js';
 import { compactDocument } from './compact.js';
-import { materialize } from './materialize.js';
+import { materialize, resolveSeq } from './materialize.js';
 import { readTimeline } from './timeline.js';
 import { verifyDocument } from './verify.js';
 
@@ -186,5 +187,93 @@ describe('compaction with a retention policy', () => {
     const second = await compactDocument(store, 'd', policy, { now: NOW, afterSeq: first.settledThroughSeq });
     expect(second).toMatchObject({ rangesMerged: 1, updatesAfter: 2, settledThroughSeq: 20 });
     expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
+  });
+
+  /** Two hours of typing 40 days ago (10 updates each, alice then bob every 5) and one recent edit; the text after each seq. */
+  const typeTwoOldHours = async () => {
+    const writer = new Y.Doc();
+    const text = writer.getText('t');
+    const texts = [''];
+    for (let i = 0; i < 21; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      text.insert(text.length, i < 20 ? String.fromCharCode(97 + i) : '!');
+      const at = i < 20 ? NOW - 40 * DAY + Math.floor(i / 10) * HOUR + (i % 10) * 1000 : NOW - 1000;
+      await store.append([{ doc: 'd', entries: [{ update: update!, author: Math.floor(i / 5) % 2 ? 'bob' : 'alice', receivedAt: at }] }]);
+      texts.push(text.toString());
+    }
+    return texts;
+  };
+  const policy = { keepAllForMs: 30 * DAY, bucketMs: HOUR };
+
+  it('resolves a seq merged away (a timeline session ending inside a merged range) to the merged update that holds it', async () => {
+    const texts = await typeTwoOldHours();
+    expect((await compactDocument(store, 'd', policy, { now: NOW })).rangesMerged).toBe(2);
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 20, 21]);
+    // The timeline still lists alice's session 1..5 and bob's 6..10 inside the first merged update.
+    const sessions = (await readTimeline(store, 'd', { limit: 500 })).sessions;
+    const inside = sessions.find((s) => s.toSeq === 5)!;
+    expect(inside).toMatchObject({ fromSeq: 1, author: 'alice' });
+    const resolved = await resolveSeq(store, 'd', { seq: inside.toSeq });
+    expect(resolved).toBe(10);
+    const text = (await materialize(store, 'd', resolved)).getText('t').toString();
+    expect(text).toBe(texts[10]);
+    expect(text.startsWith(texts[5]!)).toBe(true); // what was typed up to the session's end is there
+    for (const seq of [11, 15, 19]) expect(await resolveSeq(store, 'd', { seq })).toBe(20);
+    for (const seq of [0, 10, 20, 21]) expect(await resolveSeq(store, 'd', { seq })).toBe(seq);
+    await expect(resolveSeq(store, 'd', { seq: 22 })).rejects.toMatchObject({ code: 'out-of-range' });
+  });
+
+  it('skips a range in which a named version appeared during the run (conflict), keeps that version right, and merges it on the next run', async () => {
+    const texts = await typeTwoOldHours();
+    // Someone names seq 15 (inside the second hour) while the first range is being merged.
+    let created: Promise<unknown> | undefined;
+    const report = await compactDocument(store, 'd', policy, {
+      now: NOW,
+      onProgress: (done) => {
+        if (done === 1) created = store.createVersion('d', { label: 'named meanwhile', seq: 15, author: 'bob', createdAt: NOW });
+      },
+    });
+    await created;
+    expect(report).toMatchObject({ rangesMerged: 1, rangesSkipped: 1, updatesAfter: 12, settledThroughSeq: 10 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
+    expect((await materialize(store, 'd', 15)).getText('t').toString()).toBe(texts[15]);
+
+    const next = await compactDocument(store, 'd', policy, { now: NOW, afterSeq: report.settledThroughSeq });
+    expect(next).toMatchObject({ rangesMerged: 2, rangesSkipped: 0, settledThroughSeq: 20 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 15, 20, 21]);
+    expect((await materialize(store, 'd', 15)).getText('t').toString()).toBe(texts[15]);
+    expect((await store.listVersions('d')).map((v) => v.seq)).toEqual([15]);
+    expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+  });
+
+  it('skips a range that another compaction merged meanwhile (a CLI run beside the sweep), losing nothing', async () => {
+    const texts = await typeTwoOldHours();
+    // While this run (one version per hour) is about to replace 11..20, another (one per day) merges 10..20.
+    let other: Awaited<ReturnType<typeof compactDocument>> | undefined;
+    const racing: DocumentStore = Object.create(store);
+    racing.replaceRange = async (...args) => {
+      if (args[1] === 11 && other === undefined) other = await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: DAY }, { now: NOW });
+      return store.replaceRange(...args);
+    };
+    const report = await compactDocument(racing, 'd', policy, { now: NOW });
+    expect(other).toMatchObject({ rangesMerged: 1, updatesAfter: 2 });
+    expect(report).toMatchObject({ rangesMerged: 1, rangesSkipped: 1 });
+    expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
+    for (const seq of [20, 21]) expect((await materialize(store, 'd', seq)).getText('t').toString(), `seq ${seq}`).toBe(texts[seq]);
+    expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+  });
+
+  it('verify reports a named version left at a seq compaction merged away (a store compacted before the check)', async () => {
+    await typeTwoOldHours();
+    await compactDocument(store, 'd', policy, { now: NOW });
+    expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+    // What the race left behind before replaceRange checked named versions.
+    const raw = new Database(path.join(dataDir, 'tandem.sqlite'));
+    raw.prepare(`INSERT INTO versions (doc_id, label, seq, author, created_at) SELECT id, 'stale', 5, 'bob', 0 FROM documents WHERE name = 'd'`).run();
+    raw.close();
+    const { problems } = await verifyDocument(store, 'd');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/"stale".* seq 5, which compaction merged away; it shows seq 10/);
   });
 });

@@ -9,6 +9,7 @@
 // to the event loop between chunks, merge steps and ranges, so a server running it keeps serving.
 
 import * as Y from 'yjs';
+import { PersistenceError } from '../errors.js';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
 import { addSession, boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
 import { updateStats } from './timeline.js';
@@ -27,6 +28,12 @@ export interface CompactReport {
   readonly bytesBefore: number;
   readonly bytesAfter: number;
   readonly rangesMerged: number;
+  /**
+   * Ranges left as they were because a version was named inside one while the run went on (the store
+   * refused the merge with `conflict`); the next run, starting at `settledThroughSeq`, merges them
+   * around the version.
+   */
+  readonly rangesSkipped: number;
   /**
    * Every update up to this seq lies in a bucket wholly older than the cutoff, done with: later runs
    * with the same policy can start after it (`afterSeq`). The bucket the cutoff falls in is read again
@@ -112,28 +119,42 @@ export async function compactDocument(
   // Pass 2: each range read once, merged, and replaced with its sessions.
   let removed = 0;
   let bytesSaved = 0;
+  let merged = 0;
+  let skipped = 0;
   for (const [i, range] of ranges.entries()) {
     if (signal?.aborted) {
-      settledThroughSeq = i === 0 ? afterSeq : ranges[i - 1]!.toSeq;
-      ranges.length = i;
+      settledThroughSeq = Math.min(settledThroughSeq, i === 0 ? afterSeq : ranges[i - 1]!.toSeq);
       break;
     }
     const group = await store.readUpdates(doc, { afterSeq: range.fromSeq - 1, toSeq: range.toSeq });
-    const merged = await mergeInLevels(group.map((u) => u.update));
+    const update = await mergeInLevels(group.map((u) => u.update));
     const sessions = await sessionsOf(store, doc, group);
     const authors = new Set(sessions.map((s) => s.author));
     const last = group.at(-1)!;
     if (!dryRun) {
-      await store.replaceRange(
-        doc,
-        range.fromSeq,
-        range.toSeq,
-        { update: merged, author: authors.size === 1 ? last.author : 'compacted', receivedAt: last.receivedAt },
-        sessions,
-      );
+      try {
+        await store.replaceRange(
+          doc,
+          range.fromSeq,
+          range.toSeq,
+          { update, author: authors.size === 1 ? last.author : 'compacted', receivedAt: last.receivedAt },
+          sessions,
+          group.length,
+        );
+      } catch (error) {
+        // The range changed since it was read: a version was named inside it (after pass 1 read them),
+        // or another compaction merged part of it. Leave it, and say it is not settled, so that the next
+        // run reads it again (and splits it at the version). Later ranges are not affected.
+        if (!(error instanceof PersistenceError && error.code === 'conflict')) throw error;
+        skipped += 1;
+        settledThroughSeq = Math.min(settledThroughSeq, range.fromSeq - 1);
+        onProgress(i + 1, ranges.length);
+        continue;
+      }
     }
+    merged += 1;
     removed += group.length - 1;
-    bytesSaved += group.reduce((n, u) => n + u.update.byteLength, 0) - merged.byteLength;
+    bytesSaved += group.reduce((n, u) => n + u.update.byteLength, 0) - update.byteLength;
     onProgress(i + 1, ranges.length);
     await yieldToEventLoop();
   }
@@ -143,13 +164,14 @@ export async function compactDocument(
     updatesAfter: info.updateCount - removed,
     bytesBefore: info.sizeBytes,
     bytesAfter: info.sizeBytes - bytesSaved,
-    rangesMerged: ranges.length,
+    rangesMerged: merged,
+    rangesSkipped: skipped,
     settledThroughSeq,
   };
 }
 
 function unchanged(doc: string, info: { updateCount: number; sizeBytes: number }): Omit<CompactReport, 'settledThroughSeq'> {
-  return { doc, updatesBefore: info.updateCount, updatesAfter: info.updateCount, bytesBefore: info.sizeBytes, bytesAfter: info.sizeBytes, rangesMerged: 0 };
+  return { doc, updatesBefore: info.updateCount, updatesAfter: info.updateCount, bytesBefore: info.sizeBytes, bytesAfter: info.sizeBytes, rangesMerged: 0, rangesSkipped: 0 };
 }
 
 /**

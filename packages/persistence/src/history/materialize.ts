@@ -8,7 +8,12 @@ import type { DocumentStore } from '../types.js';
 /** A point in a document's history: a sequence number, or a time (ms since epoch). */
 export type HistoryPoint = { readonly seq: number } | { readonly at: number };
 
-/** The seq a point refers to; throws PersistenceError 'not-found' / 'out-of-range'. */
+/**
+ * The seq a point refers to; throws PersistenceError 'not-found' / 'out-of-range'. A seq that
+ * compaction merged away (the timeline still lists the edit sessions inside a merged range) resolves
+ * to the merged update that now holds it: the first state that includes it. Materialized as it is,
+ * it would leave out everything from the start of the range up to it.
+ */
 export async function resolveSeq(store: DocumentStore, doc: string, point: HistoryPoint): Promise<number> {
   const info = await store.getDocument(doc);
   if (info === undefined) throw new PersistenceError('not-found', `No document named ${JSON.stringify(doc)}`, doc);
@@ -16,7 +21,9 @@ export async function resolveSeq(store: DocumentStore, doc: string, point: Histo
     if (!Number.isInteger(point.seq) || point.seq < 0 || point.seq > info.lastSeq) {
       throw new PersistenceError('out-of-range', `Sequence number ${point.seq} is outside 0..${info.lastSeq}`, doc);
     }
-    return point.seq;
+    if (point.seq === 0) return 0;
+    // The log's last seq is never merged away, so there is always one.
+    return (await store.seqAtOrAfter(doc, point.seq)) ?? point.seq;
   }
   if (!Number.isFinite(point.at)) throw new PersistenceError('out-of-range', 'The time is not valid', doc);
   return store.seqAt(doc, point.at);

@@ -73,6 +73,14 @@ export async function verifyDocument(
   }
   if (count !== info.updateCount) problems.push(`document records ${info.updateCount} updates, the log holds ${count}`);
   if (next < checkpoints.length) problems.push(`${checkpoints.length - next} checkpoint(s) point past the log`);
+  // A version named inside a range while it was being merged (possible before compaction checked for
+  // it): it is served as the merged update that holds it, which is not the state that was named.
+  for (const v of await store.listVersions(doc)) {
+    const stored = v.seq === 0 ? 0 : await store.seqAtOrAfter(doc, v.seq);
+    if (stored !== v.seq) {
+      problems.push(`named version ${v.id} (${JSON.stringify(v.label)}) is at seq ${v.seq}, which compaction merged away; it shows seq ${stored ?? 'none'}`);
+    }
+  }
   replay.destroy();
   return { doc, updates: count, checkpoints: checkpoints.length, problems };
 }

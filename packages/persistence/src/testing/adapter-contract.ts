@@ -167,6 +167,46 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       await expect(store.replaceRange('c', 4, 9, entry(bytes(1)))).rejects.toMatchObject({ code: 'invalid-argument' });
     });
 
+    it('finds the smallest stored seq at or after a seq: a seq merged away maps to the merged update that holds it', async () => {
+      await store.append([{ doc: 'g', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n), 'a', n)) }]);
+      expect(await store.seqAtOrAfter('g', 3)).toBe(3);
+      await store.replaceRange('g', 2, 4, entry(bytes(9), 'compacted', 4));
+      expect(await store.seqAtOrAfter('g', 1)).toBe(1);
+      expect(await store.seqAtOrAfter('g', 2)).toBe(4);
+      expect(await store.seqAtOrAfter('g', 3)).toBe(4);
+      expect(await store.seqAtOrAfter('g', 4)).toBe(4);
+      expect(await store.seqAtOrAfter('g', 6)).toBe(6);
+      expect(await store.seqAtOrAfter('g', 7)).toBeUndefined();
+      expect(await store.seqAtOrAfter('unknown', 1)).toBeUndefined();
+    });
+
+    it('refuses to merge away the seq of a named version (conflict), and stores a version at a merged-away seq at the merged update', async () => {
+      await store.append([{ doc: 'k', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n), 'a', n)) }]);
+      await store.createVersion('k', { label: 'at 3', seq: 3, author: 'a', createdAt: 1 });
+      for (const [from, to] of [[2, 4], [3, 5], [1, 6]] as const) {
+        await expect(store.replaceRange('k', from, to, entry(bytes(9), 'compacted', to))).rejects.toMatchObject({
+          name: 'PersistenceError',
+          code: 'conflict',
+        });
+      }
+      expect((await store.readUpdates('k')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]); // nothing of the refused ones
+      await store.replaceRange('k', 1, 3, entry(bytes(9), 'compacted', 3)); // the version ends the range: kept
+      await store.replaceRange('k', 4, 6, entry(bytes(8), 'compacted', 6));
+      expect((await store.readUpdates('k')).map((u) => u.seq)).toEqual([3, 6]);
+      // A version asked for at a seq merged away (a timeline read before the merge) names the state that holds it.
+      expect(await store.createVersion('k', { label: 'late', seq: 5, author: 'a', createdAt: 2 })).toMatchObject({ label: 'late', seq: 6 });
+      expect(await store.createVersion('k', { label: 'empty', seq: 0, author: 'a', createdAt: 3 })).toMatchObject({ seq: 0 });
+    });
+
+    it('refuses to replace a range that no longer holds the updates the caller read (conflict)', async () => {
+      await store.append([{ doc: 'x', entries: [1, 2, 3, 4, 5].map((n) => entry(bytes(n), 'a', n)) }]);
+      await store.replaceRange('x', 1, 3, entry(bytes(9), 'compacted', 3)); // another compactor, meanwhile
+      await expect(store.replaceRange('x', 2, 3, entry(bytes(8), 'compacted', 3), [], 2)).rejects.toMatchObject({ code: 'conflict' });
+      expect((await store.readUpdates('x')).map((u) => [u.seq, Array.from(u.update)])).toEqual([[3, [9]], [4, [4]], [5, [5]]]);
+      await store.replaceRange('x', 3, 5, entry(bytes(7), 'compacted', 5), [], 3);
+      expect((await store.readUpdates('x')).map((u) => u.seq)).toEqual([5]);
+    });
+
     it('keeps the edit sessions of a merged range with it, replacing those of merged updates inside it', async () => {
       await store.append([{ doc: 's', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n), n % 2 ? 'alice' : 'bob', n * 1000)) }]);
       const session = (fromSeq: number, toSeq: number, author: string) => ({

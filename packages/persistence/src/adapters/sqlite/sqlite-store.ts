@@ -230,6 +230,8 @@ class SqliteStore implements DocumentStore {
       seqAt: db.prepare<[number, number], { seq: number | null }>(
         'SELECT max(seq) AS seq FROM updates WHERE doc_id = ? AND received_at <= ?',
       ),
+      seqAtOrAfter: db.prepare<[number, number], { seq: number | null }>('SELECT min(seq) AS seq FROM updates WHERE doc_id = ? AND seq >= ?'),
+      versionInside: db.prepare<[number, number, number], VersionRow>('SELECT * FROM versions WHERE doc_id = ? AND seq >= ? AND seq < ? ORDER BY seq LIMIT 1'),
       insertVersion: db.prepare<[number, string, number, string, number], VersionRow>(
         'INSERT INTO versions (doc_id, label, seq, author, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
       ),
@@ -394,14 +396,26 @@ class SqliteStore implements DocumentStore {
     return this.stmt.seqAt.get(row.id, time)?.seq ?? 0;
   }
 
+  async seqAtOrAfter(doc: string, seq: number): Promise<number | undefined> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return undefined;
+    return this.stmt.seqAtOrAfter.get(row.id, seq)?.seq ?? undefined;
+  }
+
   async createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion> {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
-    if (row === undefined || version.seq < 0 || version.seq > row.last_seq) {
+    if (row === undefined || !Number.isSafeInteger(version.seq) || version.seq < 0 || version.seq > row.last_seq) {
       throw new PersistenceError('invalid-argument', `Version seq ${version.seq} is outside the log (0..${row?.last_seq ?? 0})`, doc);
     }
+    // Looked up and inserted in one write transaction, so that no merge (replaceRange checks the
+    // versions in its own) can come between: the version's seq always exists in the log.
     const created = this.write(doc, 'Creating a version', () =>
-      toVersion(this.stmt.insertVersion.get(row.id, version.label, version.seq, version.author, version.createdAt)!),
+      this.db.transaction(() => {
+        const seq = version.seq === 0 ? 0 : (this.stmt.seqAtOrAfter.get(row.id, version.seq)?.seq ?? version.seq);
+        return toVersion(this.stmt.insertVersion.get(row.id, version.label, seq, version.author, version.createdAt)!);
+      }).immediate(),
     );
     await this.flushed(doc);
     return created;
@@ -437,6 +451,7 @@ class SqliteStore implements DocumentStore {
     toSeq: number,
     merged: AppendEntry,
     sessions: readonly CompactedSession[] = [],
+    expectedUpdates?: number,
   ): Promise<void> {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
@@ -449,8 +464,25 @@ class SqliteStore implements DocumentStore {
       throw new PersistenceError('invalid-argument', `Session ${outside.fromSeq}..${outside.toSeq} does not end within ..${toSeq}`, doc);
     }
     this.write(doc, 'Compacting', () =>
+      // IMMEDIATE: the version check and the merge see the same versions, even with a server and the
+      // CLI writing to the store from two processes.
       this.db.transaction(() => {
+        const named = this.stmt.versionInside.get(row.id, fromSeq, toSeq);
+        if (named !== undefined) {
+          throw new PersistenceError(
+            'conflict',
+            `Range ${fromSeq}..${toSeq} holds named version ${named.id} (${JSON.stringify(named.label)}) at seq ${named.seq}: merging it would lose that version`,
+            doc,
+          );
+        }
         const before = this.stmt.rangeStats.get(row.id, fromSeq, toSeq)!;
+        if (expectedUpdates !== undefined && before.n !== expectedUpdates) {
+          throw new PersistenceError(
+            'conflict',
+            `Range ${fromSeq}..${toSeq} holds ${before.n} updates, not the ${expectedUpdates} read: another compaction merged part of it`,
+            doc,
+          );
+        }
         if (before.n === 0) throw new Error(`no updates in ${fromSeq}..${toSeq}`);
         this.stmt.deleteRange.run(row.id, fromSeq, toSeq);
         this.stmt.insertUpdate.run(row.id, toSeq, merged.receivedAt, merged.author, toBuffer(merged.update));
@@ -460,7 +492,7 @@ class SqliteStore implements DocumentStore {
         for (const s of sessions) {
           this.stmt.insertSession.run(row.id, toSeq, s.fromSeq, s.toSeq, s.author, s.startedAt, s.endedAt, s.updates, s.added, s.removed);
         }
-      })(),
+      }).immediate(),
       false, // compaction frees space: it runs below the floor too
     );
     await this.flushed(doc);
@@ -489,6 +521,7 @@ class SqliteStore implements DocumentStore {
     try {
       return run();
     } catch (cause) {
+      if (cause instanceof PersistenceError) throw cause; // refused by a check inside the transaction
       const code = String((cause as { code?: unknown }).code);
       if (code === 'SQLITE_FULL') {
         // The disk filled up before the floor was seen: the transaction was rolled back, nothing
