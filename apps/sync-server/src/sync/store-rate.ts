@@ -3,14 +3,15 @@
 // nobody fills the disk by opening more of them.
 
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { addressKey } from '../ip-address.js';
 
 interface Bucket {
   tokens: number;
   at: number;
 }
 
-/** Buckets kept before full ones (which mean the same as none) are swept out. */
-const SWEEP_AT = 10_000;
+/** Buckets kept by default; past it the least recently used is forgotten (it refills as new). */
+const MAX_KEYS = 10_000;
 
 export class StoreRate {
   private readonly buckets = new Map<string, Bucket>();
@@ -21,8 +22,18 @@ export class StoreRate {
     readonly bytesPerHour: number,
     readonly burstBytes: number,
     private readonly now: () => number = () => performance.now(),
+    /**
+     * Keys remembered at most. Whoever rotates through more keys than this gets a full bucket per
+     * new key anyway; the bound only keeps memory and each operation O(1).
+     */
+    private readonly maxKeys = MAX_KEYS,
   ) {
     this.perMs = bytesPerHour / 3_600_000;
+  }
+
+  /** Buckets held now. */
+  get size(): number {
+    return this.buckets.size;
   }
 
   get enabled(): boolean {
@@ -48,25 +59,27 @@ export class StoreRate {
     bucket.tokens = Math.min(this.burstBytes, bucket.tokens + bytes);
   }
 
+  /** `key`'s bucket, refilled to now and moved to the end: the Map's order is least recently used first. */
   private refill(key: string): Bucket {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      if (this.buckets.size >= SWEEP_AT) this.sweep(now);
+      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
       bucket = { tokens: this.burstBytes, at: now };
-      this.buckets.set(key, bucket);
+    } else {
+      this.buckets.delete(key);
     }
+    this.buckets.set(key, bucket);
     bucket.tokens = Math.min(this.burstBytes, bucket.tokens + (now - bucket.at) * this.perMs);
     bucket.at = now;
     return bucket;
   }
-
-  private sweep(now: number): void {
-    for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) * this.perMs >= this.burstBytes) this.buckets.delete(key);
-  }
 }
 
-/** Whose bucket an edit draws from: the token's user, or with authentication off the client's address. */
+/**
+ * Whose bucket an edit draws from: the token's user, or with authentication off the client's address
+ * (an IPv6 client's /64, see addressKey).
+ */
 export function storeRateKey(principal: Principal, ip: string): string {
-  return principal === LOCAL_PRINCIPAL ? `address:${ip}` : `user:${principal.userId}`;
+  return principal === LOCAL_PRINCIPAL ? `address:${addressKey(ip)}` : `user:${principal.userId}`;
 }
