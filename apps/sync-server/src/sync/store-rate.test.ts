@@ -35,6 +35,7 @@ describe('StoreRate', () => {
     expect(rate.size).toBe(100);
     expect(rate.take('rotating-9999', 1)).toBe(false); // recent: still in debt
     expect(rate.take('rotating-0', 1000)).toBe(true); // long gone: forgotten, a full bucket again
+    expect(() => new StoreRate(3_600, 1000, () => now, 0)).toThrow(RangeError);
   });
 });
 

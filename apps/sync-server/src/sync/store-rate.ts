@@ -14,7 +14,14 @@ interface Bucket {
 const MAX_KEYS = 10_000;
 
 export class StoreRate {
+  /** In least recently used order: a bucket is moved to the end whenever it is used. */
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * Walks `buckets` from the front, evicting as it goes. Every key behind it was evicted (a key used
+   * again was moved to the end, ahead of it), so its next key is the oldest one; a fresh iterator
+   * would instead step over every deleted entry still in the Map's table, each time.
+   */
+  private oldest: Iterator<string> = this.buckets.keys();
   private readonly perMs: number;
 
   /** `bytesPerHour` 0 turns the limit off. */
@@ -28,6 +35,7 @@ export class StoreRate {
      */
     private readonly maxKeys = MAX_KEYS,
   ) {
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError(`maxKeys must be a whole number of at least 1, not ${maxKeys}`);
     this.perMs = bytesPerHour / 3_600_000;
   }
 
@@ -64,7 +72,7 @@ export class StoreRate {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+      if (this.buckets.size >= this.maxKeys) this.evictOldest();
       bucket = { tokens: this.burstBytes, at: now };
     } else {
       this.buckets.delete(key);
@@ -73,6 +81,16 @@ export class StoreRate {
     bucket.tokens = Math.min(this.burstBytes, bucket.tokens + (now - bucket.at) * this.perMs);
     bucket.at = now;
     return bucket;
+  }
+
+  private evictOldest(): void {
+    let next = this.oldest.next();
+    if (next.done === true) {
+      // Not reached while the Map is not empty (see `oldest`); a new walk is always right.
+      this.oldest = this.buckets.keys();
+      next = this.oldest.next();
+    }
+    if (next.done !== true) this.buckets.delete(next.value);
   }
 }
 
