@@ -34,7 +34,7 @@ const duration = (min: string, fallback: string) =>
 /** Every setting: its environment variable, CLI flag, default and rule. */
 const SETTINGS = {
   port: { env: 'PORT', schema: int(0, 65535).default(1234), help: 'TCP port to listen on (0 picks a free one)' },
-  host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to bind; 0.0.0.0 for all' },
+  host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to bind; 0.0.0.0 for all (then set ALLOWED_ORIGINS)' },
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1).default('./data'), help: 'Directory of the embedded SQLite store' },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
   checkpointEvery: {
@@ -85,7 +85,7 @@ const SETTINGS = {
       .optional()
       .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
       .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins' }))),
-    help: 'Comma-separated origins, besides the server\'s own, allowed to write (HTTP API and WebSockets); default: none',
+    help: 'Comma-separated origins, besides the server\'s own, allowed to write (HTTP API and WebSockets); when set, the server answers only to their hosts and loopback names (421 for any other Host); default: none',
   },
   maxDocBytes: {
     env: 'MAX_DOC_BYTES',

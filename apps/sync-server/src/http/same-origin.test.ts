@@ -123,3 +123,65 @@ describe('ALLOWED_ORIGINS', () => {
     expect((await request(server.url, { path: '/api/docs', headers: { host: 'other.example' } })).status).toBe(421);
   });
 });
+
+describe('bound to every interface (HOST=0.0.0.0)', () => {
+  let server: TestServer;
+  let url: string;
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  it('with ALLOWED_ORIGINS, refuses a DNS-rebinding page whose Host and Origin both name the attacker', async () => {
+    server = await startTestServer({ HOST: '0.0.0.0', ALLOWED_ORIGINS: 'https://app.example' });
+    url = `http://127.0.0.1:${server.port}`;
+    const evil = `rebind.evil.example:${server.port}`;
+    const write = await request(url, {
+      method: 'POST',
+      path: '/api/docs/x/named-versions',
+      headers: { host: evil, origin: `http://${evil}`, 'content-type': 'application/json' },
+      body: '{"label":"a"}',
+    });
+    expect(write.status).toBe(421);
+    expect((await request(url, { path: '/api/docs', headers: { host: evil } })).status).toBe(421);
+    const socket = await upgradeResponse(url, 'x', { host: evil, origin: `http://${evil}` });
+    expect(socket.status).toBe(421);
+    expect(JSON.parse(socket.body).error.code).toBe('misdirected');
+    // The allowed origins' hosts and loopback names still reach it.
+    for (const host of ['app.example', `localhost:${server.port}`, `127.0.0.1:${server.port}`, '[::1]']) {
+      expect((await request(url, { path: '/api/docs', headers: { host } })).status, host).toBe(200);
+    }
+    expect((await upgradeResponse(url, 'x', { host: 'app.example', origin: 'https://app.example' })).status).toBe(101);
+    expect((await upgradeResponse(url, 'x', { host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` })).status).toBe(101);
+  });
+
+  it('without ALLOWED_ORIGINS, answers to any Host as before (an exposed server should set ALLOWED_ORIGINS)', async () => {
+    server = await startTestServer({ HOST: '0.0.0.0' });
+    url = `http://127.0.0.1:${server.port}`;
+    expect((await request(url, { path: '/api/docs', headers: { host: `tandem.lan:${server.port}` } })).status).toBe(200);
+    expect((await upgradeResponse(url, 'x', { host: `tandem.lan:${server.port}`, origin: `http://tandem.lan:${server.port}` })).status).toBe(101);
+    expect((await upgradeResponse(url, 'x', { host: `tandem.lan:${server.port}`, origin: 'https://evil.example' })).status).toBe(403);
+  });
+});
+
+describe('bound to any loopback address', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  for (const bind of ['127.0.0.2', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) {
+    it(`HOST=${bind}: refuses a foreign Host and answers to loopback names and literals`, async () => {
+      server = await startTestServer({ HOST: bind });
+      const evil = `rebind.evil.example:${server.port}`;
+      expect((await request(server.url, { path: '/api/docs', headers: { host: evil } })).status).toBe(421);
+      expect((await upgradeResponse(server.url, 'x', { host: evil, origin: `http://${evil}` })).status).toBe(421);
+      // (The HTTP adapter refuses with 400 an IPv6 Host not spelled as a URL would: `[::ffff:127.0.0.1]` is `[::ffff:7f00:1]`.)
+      for (const host of [`localhost:${server.port}`, `127.0.0.2:${server.port}`, '127.45.6.7', '[::1]:8080', '[::ffff:7f00:1]', '[::ffff:7f2d:607]:80']) {
+        expect((await request(server.url, { path: '/api/docs', headers: { host } })).status, host).toBe(200);
+      }
+      expect((await request(server.url, { path: '/api/docs', headers: { host: '[::ffff:a00:1]' } })).status).toBe(421);
+      expect((await request(server.url, { path: '/api/docs', headers: { host: '10.0.0.1' } })).status).toBe(421);
+      expect((await upgradeResponse(server.url, 'x')).status).toBe(101);
+    });
+  }
+});

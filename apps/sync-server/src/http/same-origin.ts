@@ -1,11 +1,13 @@
 // Keeps other websites out: a browser request may write (API POST/PATCH/PUT/DELETE, WebSocket
 // upgrade) only from the server's own origin or ALLOWED_ORIGINS; writes must be JSON (so no form or
-// text/plain request can skip the CORS preflight); and a server bound to loopback answers only to
-// loopback host names and those of ALLOWED_ORIGINS (so a DNS-rebinding page cannot even read).
+// text/plain request can skip the CORS preflight); and a server bound to loopback, or given
+// ALLOWED_ORIGINS, answers only to loopback names and literals and the hosts of ALLOWED_ORIGINS (so a
+// DNS-rebinding page, whose Host and Origin both name the attacker's domain, cannot even read).
 // Clients without an Origin header are not browsers, and pass.
 
 import type { MiddlewareHandler } from 'hono';
 import { TandemError } from '../errors.js';
+import { isLoopbackAddress } from '../ip-address.js';
 
 export interface SameOriginOptions {
   /** The interface the server binds (config HOST). */
@@ -14,7 +16,6 @@ export interface SameOriginOptions {
   readonly allowedOrigins: readonly string[];
 }
 
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
@@ -32,16 +33,25 @@ const originHost = (origin: string): string | undefined => {
   }
 };
 
+/** 0.0.0.0 or :: (any spelling): every interface, not a name the server answers to. */
+const UNSPECIFIED = /^(0\.0\.0\.0|[0:]+)$/;
+
 export function sameOrigin({ host, allowedOrigins }: SameOriginOptions): MiddlewareHandler {
   const allowed = new Set(allowedOrigins.map((o) => new URL(o).origin));
-  const loopback = LOOPBACK_NAMES.includes(bracketed(host.toLowerCase()));
-  // Behind a reverse proxy that passes the public Host on, ALLOWED_ORIGINS names that host too.
-  const hostNames = new Set([...LOOPBACK_NAMES, bracketed(host.toLowerCase()), ...[...allowed].map((o) => new URL(o).hostname)]);
+  const bound = host.toLowerCase();
+  const loopback = bound === 'localhost' || isLoopbackAddress(bound);
+  // Bound to every interface without ALLOWED_ORIGINS, the server cannot know its public names and
+  // answers to any Host (the README tells operators who expose it to set ALLOWED_ORIGINS). Behind a
+  // reverse proxy that passes the public Host on, ALLOWED_ORIGINS names that host too.
+  const checkHost = loopback || allowed.size > 0;
+  const hostNames = new Set(['localhost', ...[...allowed].map((o) => new URL(o).hostname)]);
+  if (!UNSPECIFIED.test(bound)) hostNames.add(bracketed(bound));
+  const answersTo = (name: string) => hostNames.has(name) || isLoopbackAddress(name);
   return async function sameOriginCheck(c, next) {
     const hostHeader = c.req.header('host');
-    if (loopback && hostHeader !== undefined) {
+    if (checkHost && hostHeader !== undefined) {
       const name = hostName(hostHeader);
-      if (name === undefined || !hostNames.has(name)) {
+      if (name === undefined || !answersTo(name)) {
         throw new TandemError('misdirected', `This server does not answer to the host ${JSON.stringify(hostHeader.slice(0, 100))} (see ALLOWED_ORIGINS)`);
       }
     }

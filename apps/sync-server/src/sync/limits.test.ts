@@ -1,6 +1,6 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
 import { closed, connectClient, openRawSocket } from '../testing/clients.js';
@@ -172,6 +172,23 @@ describe('limits', () => {
     expect(await limitsHit(server, 'connections-per-ip')).toBeGreaterThanOrEqual(1);
     b.close();
     c.close();
+  });
+
+  it('on a dual-stack socket counts each IPv4 client by its own address, not all of them as one IPv6 /64', async () => {
+    server = await startTestServer({ HOST: '::', MAX_CONNECTIONS_PER_IP: '1' });
+    // IPv4 clients reach a server bound to :: as ::ffff:127.0.0.x; each 127.0.0.0/8 address is its own.
+    const from = (localAddress: string) =>
+      new Promise<WebSocket | string>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/d`, { localAddress });
+        ws.once('open', () => resolve(ws));
+        ws.once('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`));
+      });
+    const a = await from('127.0.0.2');
+    const b = await from('127.0.0.3');
+    expect(a).toBeInstanceOf(WebSocket);
+    expect(b).toBeInstanceOf(WebSocket);
+    expect(await from('127.0.0.2')).toBe('HTTP 429');
+    for (const ws of [a, b]) if (ws instanceof WebSocket) ws.close();
   });
 
   it('counts authenticated connections per user (MAX_CONNECTIONS_PER_USER) instead of per address', async () => {

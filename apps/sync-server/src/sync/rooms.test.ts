@@ -9,8 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { createMetrics } from '../metrics/metrics.js';
+import { LOCAL_PRINCIPAL } from '../auth/token.js';
 import { closed } from '../testing/clients.js';
-import { RoomRegistry } from './rooms.js';
+import { RoomRegistry, type RoomRegistryDeps } from './rooms.js';
 import { StoreRate } from './store-rate.js';
 
 /** A y-websocket sync-update frame carrying `text` typed into a fresh document. */
@@ -22,6 +23,26 @@ function updateFrame(text: string): Uint8Array {
   encoding.writeVarUint(e, 2);
   encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc));
   return encoding.toUint8Array(e);
+}
+
+function registryDeps(store: DocumentStore, overrides: Partial<RoomRegistryDeps> = {}): RoomRegistryDeps {
+  return {
+    store,
+    log: overrides.log ?? createGroupCommit({ store }),
+    logger: pino({ level: 'silent' }),
+    events: createMetrics().events,
+    checkpointEvery: 100,
+    maxBroadcastDelayMs: 16,
+    unloadDelayMs: 50,
+    maxDocBytes: 1 << 20,
+    storeRate: new StoreRate(0, 1024),
+    maxConnectionsPerDoc: 100,
+    maxConnectionsPerIp: 100,
+    maxConnectionsPerUser: 100,
+    presence: { maxStatesPerConnection: 4, maxStateBytes: 8192, maxStatesPerDoc: 100 },
+    limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
+    ...overrides,
+  };
 }
 
 describe('room registry lifecycle', () => {
@@ -50,22 +71,7 @@ describe('room registry lifecycle', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    rooms = new RoomRegistry({
-      store: slowStore,
-      log: createGroupCommit({ store }),
-      logger: pino({ level: 'silent' }),
-      events: createMetrics().events,
-      checkpointEvery: 100,
-      maxBroadcastDelayMs: 16,
-      unloadDelayMs: 50,
-      maxDocBytes: 1 << 20,
-      storeRate: new StoreRate(0, 1024),
-      maxConnectionsPerDoc: 100,
-      maxConnectionsPerIp: 100,
-      maxConnectionsPerUser: 100,
-      presence: { maxStatesPerConnection: 4, maxStateBytes: 8192, maxStatesPerDoc: 100 },
-      limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
-    });
+    rooms = new RoomRegistry(registryDeps(slowStore, { log: createGroupCommit({ store }) }));
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     wss.on('connection', (ws, req) => rooms.connect(ws, 'doc', { socket: req.socket }));
     await new Promise((resolve) => wss.once('listening', resolve));
@@ -109,5 +115,66 @@ describe('room registry lifecycle', () => {
     expect((await earlyClosed).code).toBe(1001);
     await shutdown;
     expect(rooms.connectionCount).toBe(0);
+  });
+});
+
+describe('per-address connection limit', () => {
+  let dataDir: string;
+  let store: DocumentStore;
+  let wss: WebSocketServer;
+  let rooms: RoomRegistry;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-rooms-'));
+    store = openSqliteStore({ dataDir });
+    rooms = new RoomRegistry(registryDeps(store, { maxConnectionsPerIp: 1 }));
+    // Each test connection arrives from the address it names, as the WebSocket route passes on the
+    // socket's remote address (only ::1 and 127.0.0.0/8 can really connect here).
+    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    wss.on('connection', (ws, req) => rooms.connect(ws, 'doc', { socket: req.socket, ip: String(req.headers['x-address']) }));
+    await new Promise((resolve) => wss.once('listening', resolve));
+  });
+
+  afterEach(async () => {
+    await rooms.shutdown(1000);
+    await new Promise((resolve) => wss.close(resolve));
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const openFrom = (address: string): Promise<WebSocket> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, { headers: { 'x-address': address } });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+  const admits = (address: string) => {
+    try {
+      rooms.admit('doc', LOCAL_PRINCIPAL, address);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('counts an IPv6 client by its /64, so rotating through it gains nothing', async () => {
+    const ws = await openFrom('2001:db8:1:2::a');
+    await expect.poll(() => rooms.connectionCount).toBe(1);
+    expect(admits('2001:db8:1:2::a')).toBe(false);
+    expect(admits('2001:db8:1:2:ffff:1:2:3')).toBe(false);
+    expect(admits('2001:db8:1:3::a')).toBe(true);
+    ws.close();
+    await closed(ws);
+    await expect.poll(() => admits('2001:db8:1:2:ffff:1:2:3')).toBe(true);
+  });
+
+  it('counts an IPv4-mapped client as its IPv4 address', async () => {
+    const ws = await openFrom('::ffff:192.0.2.7');
+    await expect.poll(() => rooms.connectionCount).toBe(1);
+    expect(admits('192.0.2.7')).toBe(false);
+    expect(admits('::ffff:192.0.2.7')).toBe(false);
+    expect(admits('192.0.2.8')).toBe(true);
+    expect(admits('::ffff:192.0.2.8')).toBe(true);
+    ws.close();
   });
 });

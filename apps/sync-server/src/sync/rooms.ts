@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
+import { addressKey } from '../ip-address.js';
 import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { SyncEvents } from './events.js';
 import type { PresenceLimits } from './presence-guard.js';
@@ -92,11 +93,11 @@ export class RoomRegistry {
   /**
    * Behind a reverse proxy or a NAT many people share one address, so a signed-in connection counts
    * against its user, wherever it comes from; only connections without a token (authentication
-   * off) count against their address.
+   * off) count against their address (an IPv6 client's /64, see addressKey).
    */
   private quota(principal: Principal, ip: string): Quota {
     return principal === LOCAL_PRINCIPAL
-      ? { counts: this.perIp, key: ip, max: this.deps.maxConnectionsPerIp, kind: 'connections-per-ip' }
+      ? { counts: this.perIp, key: addressKey(ip), max: this.deps.maxConnectionsPerIp, kind: 'connections-per-ip' }
       : { counts: this.perUser, key: principal.userId, max: this.deps.maxConnectionsPerUser, kind: 'connections-per-user' };
   }
 

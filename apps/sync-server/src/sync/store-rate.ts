@@ -3,17 +3,25 @@
 // nobody fills the disk by opening more of them.
 
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { addressKey } from '../ip-address.js';
 
 interface Bucket {
   tokens: number;
   at: number;
 }
 
-/** Buckets kept before full ones (which mean the same as none) are swept out. */
-const SWEEP_AT = 10_000;
+/** Buckets kept by default; past it the least recently used is forgotten (it refills as new). */
+const MAX_KEYS = 10_000;
 
 export class StoreRate {
+  /** In least recently used order: a bucket is moved to the end whenever it is used. */
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * Walks `buckets` from the front, evicting as it goes. Every key behind it was evicted (a key used
+   * again was moved to the end, ahead of it), so its next key is the oldest one; a fresh iterator
+   * would instead step over every deleted entry still in the Map's table, each time.
+   */
+  private oldest: Iterator<string> = this.buckets.keys();
   private readonly perMs: number;
 
   /** `bytesPerHour` 0 turns the limit off. */
@@ -21,8 +29,19 @@ export class StoreRate {
     readonly bytesPerHour: number,
     readonly burstBytes: number,
     private readonly now: () => number = () => performance.now(),
+    /**
+     * Keys remembered at most. Whoever rotates through more keys than this gets a full bucket per
+     * new key anyway; the bound only keeps memory and each operation O(1).
+     */
+    private readonly maxKeys = MAX_KEYS,
   ) {
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError(`maxKeys must be a whole number of at least 1, not ${maxKeys}`);
     this.perMs = bytesPerHour / 3_600_000;
+  }
+
+  /** Buckets held now. */
+  get size(): number {
+    return this.buckets.size;
   }
 
   get enabled(): boolean {
@@ -48,25 +67,37 @@ export class StoreRate {
     bucket.tokens = Math.min(this.burstBytes, bucket.tokens + bytes);
   }
 
+  /** `key`'s bucket, refilled to now and moved to the end: the Map's order is least recently used first. */
   private refill(key: string): Bucket {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      if (this.buckets.size >= SWEEP_AT) this.sweep(now);
+      if (this.buckets.size >= this.maxKeys) this.evictOldest();
       bucket = { tokens: this.burstBytes, at: now };
-      this.buckets.set(key, bucket);
+    } else {
+      this.buckets.delete(key);
     }
+    this.buckets.set(key, bucket);
     bucket.tokens = Math.min(this.burstBytes, bucket.tokens + (now - bucket.at) * this.perMs);
     bucket.at = now;
     return bucket;
   }
 
-  private sweep(now: number): void {
-    for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) * this.perMs >= this.burstBytes) this.buckets.delete(key);
+  private evictOldest(): void {
+    let next = this.oldest.next();
+    if (next.done === true) {
+      // Not reached while the Map is not empty (see `oldest`); a new walk is always right.
+      this.oldest = this.buckets.keys();
+      next = this.oldest.next();
+    }
+    if (next.done !== true) this.buckets.delete(next.value);
   }
 }
 
-/** Whose bucket an edit draws from: the token's user, or with authentication off the client's address. */
+/**
+ * Whose bucket an edit draws from: the token's user, or with authentication off the client's address
+ * (an IPv6 client's /64, see addressKey).
+ */
 export function storeRateKey(principal: Principal, ip: string): string {
-  return principal === LOCAL_PRINCIPAL ? `address:${ip}` : `user:${principal.userId}`;
+  return principal === LOCAL_PRINCIPAL ? `address:${addressKey(ip)}` : `user:${principal.userId}`;
 }
