@@ -15,6 +15,7 @@ import type { RoomRegistry } from '../sync/rooms.js';
 import { storeRateKey } from '../sync/store-rate.js';
 import { docParam } from './doc-param.js';
 import { intField, intParam } from './params.js';
+import { requestAddress } from './request-address.js';
 
 export interface HistoryDeps {
   readonly store: DocumentStore;
@@ -117,8 +118,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
     const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
     const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
-    const ip = (c.env as { incoming?: { socket: { remoteAddress?: string } } } | undefined)?.incoming?.socket.remoteAddress ?? 'unknown';
-    const rateKey = storeRateKey(principal, ip);
+    const rateKey = storeRateKey(principal, requestAddress(c));
     const newSeq = await rooms.withRoom(doc, async (room) => {
       // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
       // kept beside it, as with any concurrent edit.

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { authorizeDoc, type Authenticate } from '../auth/authenticate.js';
 import { TandemError } from '../errors.js';
 import { docParam } from '../http/doc-param.js';
+import { requestAddress } from '../http/request-address.js';
 import type { RoomRegistry } from './rooms.js';
 import type { UpgradeEnv } from './upgrade.js';
 
@@ -30,7 +31,7 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDep
     const doc = docParam(c);
     const principal = await authenticate(c);
     authorizeDoc(principal, doc);
-    const ip = incoming.socket.remoteAddress ?? 'unknown';
+    const ip = requestAddress(c);
     rooms.admit(doc, principal, ip);
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
     (c.env as UpgradeEnv).admitted = { doc, principal, ip, acks: c.req.query('acks') === '1' };
