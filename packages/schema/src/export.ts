@@ -37,12 +37,15 @@ export function toText(doc: Node): string {
   return blocks.join('\n');
 }
 
-// "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
-const markdown = new MarkdownSerializer(defaultMarkdownSerializer.nodes, defaultMarkdownSerializer.marks, {
-  escapeExtraCharacters: /[<>]/g,
-});
+// Made on first use, not at import: the editor imports this package too, and a serializer built at
+// import would pull prosemirror-markdown and markdown-it into its bundle.
+let markdown: MarkdownSerializer | undefined;
 
 export function toMarkdown(doc: Node): string {
+  // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
+  markdown ??= new MarkdownSerializer(defaultMarkdownSerializer.nodes, defaultMarkdownSerializer.marks, {
+    escapeExtraCharacters: /[<>]/g,
+  });
   return markdown.serialize(withSafeLinks(doc));
 }
 
