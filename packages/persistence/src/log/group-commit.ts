@@ -82,9 +82,9 @@ export function createGroupCommit({ store, onFlush }: GroupCommitOptions): Updat
   };
 
   const turn = (): void => {
-    scheduled = false;
     const tasks = beforeCommit;
     beforeCommit = [];
+    // Still `scheduled` while the tasks run: what they append joins this turn without scheduling another.
     for (const task of tasks) {
       try {
         task();
@@ -92,7 +92,9 @@ export function createGroupCommit({ store, onFlush }: GroupCommitOptions): Updat
         warn('beforeNextCommit task', error);
       }
     }
+    scheduled = false;
     if (queued === 0) {
+      schedule(); // tasks queued by the tasks themselves, if any
       settleDrainsIfIdle();
       return;
     }
