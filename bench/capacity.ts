@@ -197,8 +197,8 @@ function summarize(servers: readonly Peer[], results: readonly Result[]): Summar
       kind: p.kind,
       capacity: spread(mine.map((r) => r.capacity)),
       lowerBounds: mine.filter((r) => r.limitedBy === 'generator' || r.limitedBy === 'last step').length,
-      diskFlushP999Ms: spread(flushes.map((f) => Math.max(...f.map((d) => d.p999Ms)))),
-      diskFlushMaxMs: spread(flushes.map((f) => Math.max(...f.map((d) => d.maxMs)))),
+      diskFlushP999Ms: spread(flushes.filter((f) => f.length > 0).map((f) => Math.max(...f.map((d) => d.p999Ms)))),
+      diskFlushMaxMs: spread(flushes.filter((f) => f.length > 0).map((f) => Math.max(...f.map((d) => d.maxMs)))),
     };
   });
 }

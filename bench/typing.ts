@@ -21,7 +21,7 @@ import { percentile, wallNow } from './load/ledger.js';
 import { GeneratorMeter, ServerMeter } from './load/meters.js';
 import { atMost, formatSpread, printTargets, ratio, references, roundOrder, spread, type Spread } from './load/rounds.js';
 import { startSession } from './load/session.js';
-import { formatStages, scrapeStages, stageDelta, type StageTimings } from './load/stage-timings.js';
+import { formatStages, medianStages, scrapeStages, stageDelta, type StageTimings } from './load/stage-timings.js';
 import { type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
@@ -83,6 +83,8 @@ interface Summary {
   diskFlushP999Ms: Spread;
   diskFlushMaxMs: Spread;
   missing: number;
+  /** Tandem's stage timings, median of the rounds' windows, when it exposes them. */
+  stages: StageTimings | undefined;
 }
 
 async function dirBytes(dir: string): Promise<number> {
@@ -199,6 +201,7 @@ function summarize(servers: readonly Peer[], results: readonly Result[]): Summar
       diskFlushP999Ms: spread(mine.map((r) => r.diskFlush.p999Ms)),
       diskFlushMaxMs: spread(mine.map((r) => r.diskFlush.maxMs)),
       missing: mine.reduce((sum, r) => sum + r.missing, 0),
+      stages: medianStages(mine.map((r) => r.stages)),
     };
   });
 }
@@ -229,6 +232,7 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
     );
   }
   console.log(`(best peer: p50 ${ref50.bestPeer ?? '-'}, p99 ${ref99.bestPeer ?? '-'}; disk: median of the rounds' p99.9, and the worst max)`);
+  for (const s of summary.filter((s) => s.kind === 'tandem')) console.log(`${s.server.padEnd(20)} ${formatStages(s.stages) ?? 'stages: n/a'} (medians of the rounds)`);
   const tandem = by('tandem');
   const durable = by(ref50.durableRelay);
   const targets = [

@@ -30,8 +30,11 @@ export interface StageFigures {
 /** A window's figures per stage, in pipeline order. */
 export type StageTimings = Readonly<Record<string, StageFigures>>;
 
-/** Parses the histogram out of a Prometheus text exposition; undefined when it is absent. */
-export function parseStages(text: string): StageSnapshot | undefined {
+/**
+ * Parses the histogram out of a Prometheus text exposition; empty when it is absent (prom-client
+ * prints no series for a labelled histogram before its first observation).
+ */
+export function parseStages(text: string): StageSnapshot {
   const stages = new Map<string, Histogram>();
   for (const line of text.split('\n')) {
     const m = LINE.exec(line);
@@ -47,10 +50,10 @@ export function parseStages(text: string): StageSnapshot | undefined {
     else h.count = value;
   }
   for (const h of stages.values()) h.buckets.sort((a, b) => a[0] - b[0]);
-  return stages.size > 0 ? stages : undefined;
+  return stages;
 }
 
-/** Scrapes `<url>/metrics`; undefined when the server has no such endpoint or metric. */
+/** Scrapes `<url>/metrics`; undefined when the server has no such endpoint. */
 export async function scrapeStages(url: string): Promise<StageSnapshot | undefined> {
   try {
     const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
@@ -82,9 +85,9 @@ export function histogramQuantile(buckets: readonly [number, number][], q: numbe
   return lowerBound;
 }
 
-/** What happened between two scrapes, per stage; undefined when either scrape had no histogram. */
+/** What happened between two scrapes, per stage; undefined when a scrape failed or the histogram is absent. */
 export function stageDelta(before: StageSnapshot | undefined, after: StageSnapshot | undefined): StageTimings | undefined {
-  if (before === undefined || after === undefined) return undefined;
+  if (before === undefined || after === undefined || after.size === 0) return undefined;
   const out: Record<string, StageFigures> = {};
   const names = [...STAGES.filter((s) => after.has(s)), ...[...after.keys()].filter((s) => !(STAGES as readonly string[]).includes(s))];
   for (const stage of names) {
@@ -104,4 +107,20 @@ export function formatStages(t: StageTimings | undefined): string | undefined {
   const f = (v: number) => (!Number.isFinite(v) ? '-' : v < 1 ? v.toFixed(3) : v.toFixed(1));
   const cells = Object.entries(t).map(([stage, s]) => `${stage} ${f(s.p50Ms)}/${f(s.p99Ms)}/${f(s.meanMs)}`);
   return cells.length > 0 ? `stages p50/p99/mean ms: ${cells.join(', ')}` : undefined;
+}
+
+/** Per stage, the median over windows of each figure (windows without the histogram are skipped). */
+export function medianStages(windows: readonly (StageTimings | undefined)[]): StageTimings | undefined {
+  const present = windows.filter((w): w is StageTimings => w !== undefined);
+  if (present.length === 0) return undefined;
+  const median = (xs: number[]) => {
+    const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const out: Record<string, StageFigures> = {};
+  for (const stage of Object.keys(present[0]!)) {
+    const figures = present.map((w) => w[stage]).filter((f): f is StageFigures => f !== undefined);
+    out[stage] = { count: median(figures.map((f) => f.count)), p50Ms: median(figures.map((f) => f.p50Ms)), p99Ms: median(figures.map((f) => f.p99Ms)), meanMs: median(figures.map((f) => f.meanMs)) };
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Histogram, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DiskSampler } from '../../bench/load/disk-sampler.js';
@@ -100,8 +101,25 @@ describe('benchmark helpers', () => {
     // All 100 new observations fell in (1 ms, 10 ms]: the median is interpolated halfway.
     expect(delta.checked!.p50Ms).toBeCloseTo(5.5);
     expect(histogramQuantile([[0.001, 1], [Infinity, 2]], 0.99)).toBe(0.001);
-    expect(parseStages('tandem_other_total 3\n')).toBeUndefined();
+    expect(parseStages('tandem_other_total 3\n').size).toBe(0);
     expect(stageDelta(undefined, after)).toBeUndefined();
+    expect(stageDelta(before, parseStages('tandem_other_total 3\n'))).toBeUndefined();
+  });
+
+  it("reads prom-client's own exposition of the stage histogram", async () => {
+    const registry = new Registry();
+    const stages = new Histogram({ name: 'tandem_update_stage_seconds', help: 'stages', labelNames: ['stage'], buckets: [0.0001, 0.001, 0.01], registers: [registry] });
+    const before = parseStages(await registry.metrics());
+    for (let i = 0; i < 99; i++) stages.observe({ stage: 'flushed' }, 0.0005);
+    stages.observe({ stage: 'flushed' }, 0.5);
+    stages.observe({ stage: 'checked' }, 0.00005);
+    expect(before.size).toBe(0); // nothing observed yet: no series, yet the delta from it is whole
+    const delta = stageDelta(before, parseStages(await registry.metrics()))!;
+    expect(Object.keys(delta)).toEqual(['checked', 'flushed']);
+    expect(delta.flushed!.count).toBe(100);
+    expect(delta.flushed!.p50Ms).toBeGreaterThan(0.1);
+    expect(delta.flushed!.p50Ms).toBeLessThanOrEqual(1);
+    expect(delta.flushed!.meanMs).toBeCloseTo((99 * 0.5 + 500) / 100);
   });
 
   it('rotates the order of the servers per round and spreads figures as median, min and max', () => {
