@@ -87,5 +87,7 @@ export function atMost(goal: string, value: number | undefined, factor: number, 
 /** `a ≥ factor × b` as a target, with undefined when either figure is missing. */
 export function atLeast(goal: string, value: number | undefined, factor: number, reference: number | undefined, unit: string): Target {
   if (value === undefined || reference === undefined || !Number.isFinite(reference)) return { goal, figures: 'needs both servers in the run', met: undefined };
+  // Against nothing, anything is "at least": say so rather than claim the target.
+  if (reference <= 0) return { goal, figures: `${value} ${unit} vs a reference of ${reference}: no comparison`, met: undefined };
   return { goal, figures: `${value} ${unit} vs ${factor} × ${reference} ${unit} (${ratio(value, reference)})`, met: value >= factor * reference };
 }
