@@ -86,6 +86,7 @@ wss.on('connection', (ws, request) => {
     } else if (data[0] === MESSAGE_AWARENESS) relay(room, ws, data);
     // Anything else (a query for awareness) has no state to answer with.
   });
+  ws.on('error', () => ws.terminate()); // a client's broken socket is that client's end, not the relay's
   ws.on('close', () => {
     room.delete(ws);
     if (room.size === 0) rooms.delete(name);
