@@ -8,6 +8,15 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** When an update counts as stored, from the strictest (and default) to the fastest; see README "Durability". */
+export const DURABILITY_MODES = ['flush-before-broadcast', 'flush-before-ack', 'none'] as const;
+export type Durability = (typeof DURABILITY_MODES)[number];
+
+/** Settings that were replaced, and what replaced them: naming one is an error, not silently ignored. */
+const REPLACED: Record<string, string> = {
+  SQLITE_SYNC: 'DURABILITY (SQLITE_SYNC=full is DURABILITY=flush-before-broadcast, the default; normal is DURABILITY=none)',
+};
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -62,10 +71,13 @@ const SETTINGS = {
     schema: int(1024, 512 * 1024 * 1024).default(1024 * 1024),
     help: 'Largest WebSocket message accepted; larger ones close the connection',
   },
-  sqliteSync: {
-    env: 'SQLITE_SYNC',
-    schema: z.enum(['full', 'normal']).default('full'),
-    help: 'full: every commit flushed to disk before it counts (survives power loss); normal: survives a process crash only',
+  durability: {
+    env: 'DURABILITY',
+    schema: z.enum(DURABILITY_MODES).default('flush-before-broadcast'),
+    help:
+      'flush-before-broadcast: an update is on disk before anyone sees it (survives power loss); ' +
+      'flush-before-ack: written before broadcast (survives a killed process), on disk before its sender is told it is saved; ' +
+      'none: written before broadcast, never waits for the disk (a power cut may lose the last seconds)',
   },
   minFreeDiskBytes: {
     env: 'MIN_FREE_DISK_BYTES',
@@ -232,6 +244,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     flags = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${configHelp()}`);
+  }
+  for (const [name, replacement] of Object.entries(REPLACED)) {
+    if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`${name} is no longer read: use ${replacement}`);
   }
   const out: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(SETTINGS)) {

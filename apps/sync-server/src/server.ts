@@ -49,7 +49,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
 async function serveFrom(config: Config, logger: Logger, options: StartOptions, unlock: () => void): Promise<RunningServer> {
   const storeOptions: SqliteStoreOptions = {
     dataDir: config.dataDir,
-    synchronous: config.sqliteSync,
+    // Every mode but `none` flushes the WAL; the room decides whether a broadcast waits for it.
+    synchronous: config.durability === 'none' ? 'normal' : 'full',
     minFreeBytes: config.minFreeDiskBytes,
     openForSync: options.openForSync,
   };
@@ -88,6 +89,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     logger,
     events: metrics.events,
     checkpointEvery: config.checkpointEvery,
+    durability: config.durability,
     maxBroadcastDelayMs: config.maxBroadcastDelayMs,
     unloadDelayMs: config.docUnloadDelayMs,
     maxDocBytes: config.maxDocBytes,

@@ -30,6 +30,13 @@ export interface AppendResult {
   readonly lastSeq: number;
 }
 
+/** A committed append (see DocumentStore.commit). */
+export interface CommittedAppend {
+  readonly results: AppendResult[];
+  /** Settles once the commit is on disk; rejects if the flush failed. Never left unhandled by the store. */
+  readonly flushed: Promise<void>;
+}
+
 export interface Checkpoint {
   /** The merged state of every update with `seq <= this.seq`. */
   readonly seq: number;
@@ -95,6 +102,13 @@ export interface DocumentStore {
    * start at 1 and have no gaps.
    */
   append(batch: readonly DocumentAppend[]): Promise<AppendResult[]>;
+  /**
+   * Appends like `append`, in two steps: resolves once the transaction is committed (readable, and
+   * kept if the process is killed), with `flushed` settling once it would also survive a power cut
+   * (at once for a store that does not flush). A failed flush rejects `flushed`, and from then on
+   * the store refuses writes. Commits made while a flush runs are covered by the next one.
+   */
+  commit(batch: readonly DocumentAppend[]): Promise<CommittedAppend>;
   readUpdates(doc: string, range?: ReadRange): Promise<StoredUpdate[]>;
   writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void>;
   /** The checkpoint with the highest seq that is `<= atOrBeforeSeq` (default: the latest). */

@@ -3,7 +3,7 @@
 import type { FlushReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HistorySweepEvents } from '../history/sweep.js';
-import type { SyncEvents } from '../sync/events.js';
+import type { SyncEvents, UpdateStages } from '../sync/events.js';
 
 /** Documents named in the log growth gauge: the fastest-growing ones only, so its labels stay few. */
 const LOG_GROWTH_TOP = 10;
@@ -50,6 +50,24 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     ...opts('persist_batch_updates', 'Updates per group-commit batch'),
     buckets: [1, 2, 5, 10, 20, 50, 100, 500],
   });
+  // Where an update's time goes between its arrival and its broadcast: each stage is the time since
+  // the one before it (see UpdateStages); `total` is arrival to sent.
+  const stageLatency = new Histogram({
+    ...opts('update_stage_seconds', 'Time each update spent reaching a stage from the previous one (checked, committed, flushed, applied, sent; total)', ['stage']),
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  });
+  const stage = Object.fromEntries(
+    (['checked', 'committed', 'flushed', 'applied', 'sent', 'total'] as const).map((name) => [name, stageLatency.labels(name)]),
+  ) as Record<'checked' | 'committed' | 'flushed' | 'applied' | 'sent' | 'total', ReturnType<typeof stageLatency.labels>>;
+  const observeStages = (t: UpdateStages): void => {
+    stage.checked.observe((t.checked - t.received) / 1000);
+    stage.committed.observe((t.committed - t.checked) / 1000);
+    if (t.flushed !== undefined) stage.flushed.observe((t.flushed - t.committed) / 1000);
+    if (t.applied === undefined || t.sent === undefined) return;
+    stage.applied.observe((t.applied - (t.flushed ?? t.committed)) / 1000);
+    stage.sent.observe((t.sent - t.applied) / 1000);
+    stage.total.observe((t.sent - t.received) / 1000);
+  };
   const loadLatency = new Histogram({
     ...opts('document_load_duration_seconds', 'Time to load a document from storage'),
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
@@ -90,6 +108,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       bytesStored.inc(report.bytes);
     },
     updateBroadcast: (_doc, recipients) => broadcast.inc(recipients),
+    updateStages: observeStages,
+    updateFlushed: (sinceCommitMs) => stage.flushed.observe(sinceCommitMs / 1000),
     checkpointWritten: () => checkpoints.inc(),
     viewerUpdateDropped: () => viewerDropped.inc(),
     awarenessStatesDropped: (_doc, reason, count) => awarenessDropped.inc({ reason }, count),

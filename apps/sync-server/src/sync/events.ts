@@ -3,6 +3,21 @@
 
 import type { FlushReport } from '@tandem/persistence';
 
+/**
+ * When one client update reached each stage on its way to the other clients (performance.now() ms):
+ * received by its room, checked by the update gate, committed to the log, flushed to disk (before
+ * it is applied with `flush-before-broadcast`; absent otherwise), applied to the shared document,
+ * and sent (framed and written to every other client's socket).
+ */
+export interface UpdateStages {
+  received: number;
+  checked: number;
+  committed: number;
+  flushed?: number;
+  applied?: number;
+  sent?: number;
+}
+
 export interface SyncEvents {
   connectionOpened(): void;
   connectionClosed(): void;
@@ -11,6 +26,10 @@ export interface SyncEvents {
   updateReceived(doc: string, bytes: number): void;
   updatesFlushed(report: FlushReport): void;
   updateBroadcast(doc: string, recipients: number): void;
+  /** A client update was sent on to the others; `stages` has every timestamp up to `sent`. */
+  updateStages(stages: UpdateStages): void;
+  /** An update already sent on (durability `flush-before-ack`) reached the disk this long after its commit. */
+  updateFlushed(sinceCommitMs: number): void;
   checkpointWritten(doc: string, seq: number, bytes: number): void;
   viewerUpdateDropped(doc: string): void;
   /** Awareness entries dropped because another connection holds their client id. */

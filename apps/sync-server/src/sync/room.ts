@@ -1,14 +1,15 @@
 // One document in memory: its Y.Doc and awareness, the connections editing it, and the hand-off of
 // every client update to the log before it touches the shared state.
 
-import { type DocumentStore, loadDocument, type UpdateLog } from '@tandem/persistence';
+import { type DocumentStore, loadDocument, type UpdateLog, type Written } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { storageError, TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { DocSize } from './doc-size.js';
-import type { SyncEvents } from './events.js';
+import type { SyncEvents, UpdateStages } from './events.js';
+import type { Durability } from '../config.js';
 import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { type StoreRate, storeRateKey } from './store-rate.js';
@@ -26,6 +27,8 @@ interface StoredUpdate {
   readonly seq: number;
   readonly update: Uint8Array;
   readonly origin: Connection | 'restore';
+  /** When a client's update reached each stage so far (performance.now()); none for a server edit. */
+  readonly stages?: UpdateStages;
 }
 
 export interface RoomDeps {
@@ -35,6 +38,8 @@ export interface RoomDeps {
   readonly logger: Logger;
   readonly events: SyncEvents;
   readonly checkpointEvery: number;
+  /** What an update waits for before others see it and before its sender hears it is stored. */
+  readonly durability: Durability;
   /** Longest a broadcast may wait so that it goes out merged with the next ones (see applyStored). */
   readonly maxBroadcastDelayMs: number;
   /** Largest size the document itself (its merged state, not its history) may grow to. */
@@ -66,7 +71,7 @@ export class Room implements ConnectionHandler {
   private broken = false;
   private applyQueue: StoredUpdate[] = [];
   /** Client updates received this turn, checked together before they go to the log. */
-  private incoming: Array<{ conn: Connection; update: Uint8Array; resolve: (stored: boolean) => void }> = [];
+  private incoming: Array<{ conn: Connection; update: Uint8Array; received: number; resolve: (stored: boolean) => void }> = [];
   private applyTimer: NodeJS.Timeout | undefined;
   private lastBroadcastAt = -Infinity;
   private readonly awarenessDirty = new Set<number>();
@@ -179,16 +184,18 @@ export class Room implements ConnectionHandler {
   }
 
   /**
-   * Resolves true once the update is stored (and applied in the same turn) or had nothing to store,
-   * false if it was refused. Updates are checked together with the others that arrive in the same
-   * event-loop turn, then each goes to the log.
+   * Resolves true once the update is stored as the durability mode asks (on disk, except with
+   * `none`) or had nothing to store, false if it was refused. Updates are checked together with
+   * the others that arrive in the same event-loop turn, right before that turn's commit, which
+   * they join.
    */
   private admitThenPersist(conn: Connection, update: Uint8Array): Promise<boolean> {
     // Counted as a pending write from now on, so unloading and shutdown wait for it.
     this.pendingWrites += 1;
+    const received = performance.now();
     return new Promise<boolean>((resolve) => {
-      this.incoming.push({ conn, update, resolve });
-      if (this.incoming.length === 1) setImmediate(() => this.admitIncoming());
+      this.incoming.push({ conn, update, received, resolve });
+      if (this.incoming.length === 1) this.deps.log.beforeNextCommit(() => this.admitIncoming());
     }).finally(() => this.writeFinished());
   }
 
@@ -201,7 +208,8 @@ export class Room implements ConnectionHandler {
       return;
     }
     const verdicts = this.gate.admitAll(items.map((item) => item.update));
-    items.forEach(({ conn, update, resolve }, i) => {
+    const checked = performance.now();
+    items.forEach(({ conn, update, received, resolve }, i) => {
       const verdict = verdicts[i]!;
       if (conn.hasFailed) {
         // Refused earlier in this batch (or closed for another reason): nothing more of it is stored.
@@ -213,13 +221,17 @@ export class Room implements ConnectionHandler {
       } else if (verdict === 'skip') {
         resolve(true);
       } else {
-        void this.persistThenApply(conn, update).then(resolve);
+        void this.persistThenApply(conn, update, received, checked).then(resolve);
       }
     });
   }
 
-  /** Stores an admitted update, then queues it to be applied; resolves false if it could not be stored. */
-  private async persistThenApply(conn: Connection, update: Uint8Array): Promise<boolean> {
+  /**
+   * Stores an admitted update, then queues it to be applied (which is what shows it to others):
+   * after its flush by default, right after its commit with `flush-before-ack` and `none`. Resolves
+   * true once it is stored as the mode promises its sender, false if it could not be.
+   */
+  private async persistThenApply(conn: Connection, update: Uint8Array, received: number, checked: number): Promise<boolean> {
     this.deps.events.updateReceived(this.name, update.byteLength);
     const rateKey = storeRateKey(conn.principal, conn.ip);
     if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
@@ -233,20 +245,45 @@ export class Room implements ConnectionHandler {
       conn.fail(this.tooLarge(update));
       return false;
     }
-    let seq: number;
-    try {
-      seq = await this.deps.log.append(this.name, { update, author: conn.author, receivedAt: Date.now() });
-    } catch (cause) {
+    const notStored = (cause: unknown): false => {
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.size.released(update.byteLength);
       this.gate.abandoned(update);
       conn.fail(storageError(cause, 'The update could not be stored', { doc: this.name }));
       return false;
+    };
+    let written: Written;
+    try {
+      written = await this.deps.log.write(this.name, { update, author: conn.author, receivedAt: Date.now() });
+    } catch (cause) {
+      return notStored(cause);
     }
-    // ── Durability point ──────────────────────────────────────────────────────────────────────
-    // The update is committed to the store. Only now may it change the shared document, and only
-    // through that change (the doc's 'update' event) does it reach any other client.
-    this.applyStored(seq, update, conn);
+    const stages: UpdateStages = { received, checked, committed: performance.now() };
+    if (this.deps.durability === 'flush-before-broadcast') {
+      try {
+        await written.flushed;
+      } catch (cause) {
+        return notStored(cause);
+      }
+      stages.flushed = performance.now();
+      // ── Durability point ────────────────────────────────────────────────────────────────────
+      // The update is on disk. Only now may it change the shared document, and only through that
+      // change (the doc's 'update' event) does it reach any other client.
+      this.applyStored(written.seq, update, conn, stages);
+      return true;
+    }
+    // Written to the log (a killed process keeps it), not yet flushed: others see it now, and its
+    // sender hears it is stored once the flush (if the mode has one) is done.
+    this.applyStored(written.seq, update, conn, stages);
+    try {
+      await written.flushed;
+    } catch (cause) {
+      // Already applied and sent: the store refuses every later write (see wal-sync.ts); the sender
+      // gets no acknowledgement and is closed, and resends it (or it comes back in a sync step 2).
+      conn.fail(storageError(cause, 'The update could not be flushed to disk', { doc: this.name }));
+      return false;
+    }
+    if (this.deps.durability === 'flush-before-ack') this.deps.events.updateFlushed(performance.now() - stages.committed);
     return true;
   }
 
@@ -324,8 +361,8 @@ export class Room implements ConnectionHandler {
    * document's updates go out at once (right after the commit batch that stored them), and 600
    * typists on one document wait at most 6 ms. Every update is in the log before it waits here.
    */
-  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore'): void {
-    this.applyQueue.push({ seq, update, origin });
+  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore', stages?: UpdateStages): void {
+    this.applyQueue.push({ seq, update, origin, stages });
     if (this.applyQueue.length > 1) return; // a microtask or timer is already due
     const spacing = Math.min(this.deps.maxBroadcastDelayMs, this.connections.size * BROADCAST_SPACING_PER_CLIENT_MS);
     const wait = this.lastBroadcastAt + spacing - performance.now();
@@ -346,6 +383,7 @@ export class Room implements ConnectionHandler {
     const first = batch[0]!.origin;
     // One sender: everyone else gets the batch. Several: everyone does (a client ignores what it has).
     const origin: TxOrigin = batch.every((item) => item.origin === first) ? first : 'batch';
+    let applied = 0;
     try {
       Y.transact(
         this.doc,
@@ -359,6 +397,8 @@ export class Room implements ConnectionHandler {
             this.lastSeq = seq;
             Y.applyUpdate(this.doc, update);
           }
+          // The transaction's 'update' event, which broadcasts, runs after this.
+          applied = performance.now();
         },
         origin,
       );
@@ -368,7 +408,13 @@ export class Room implements ConnectionHandler {
       this.markBroken(new TandemError('internal', 'A stored update could not be applied', { doc: this.name, seq: this.lastSeq }, { cause }));
       return;
     }
-    for (const { update, origin: from } of batch) {
+    const sent = performance.now();
+    for (const { update, origin: from, stages } of batch) {
+      if (stages !== undefined) {
+        stages.applied = applied;
+        stages.sent = sent;
+        this.deps.events.updateStages(stages);
+      }
       this.size.applied(update.byteLength);
       if (from === 'restore') this.gate.sourceChanged(update);
       else this.gate.applied(update);

@@ -32,6 +32,7 @@ function registryDeps(store: DocumentStore, overrides: Partial<RoomRegistryDeps>
     logger: pino({ level: 'silent' }),
     events: createMetrics().events,
     checkpointEvery: 100,
+    durability: 'flush-before-broadcast',
     maxBroadcastDelayMs: 16,
     unloadDelayMs: 50,
     maxDocBytes: 1 << 20,

@@ -9,6 +9,7 @@ import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
 import { addressKey } from '../ip-address.js';
 import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
+import type { Durability } from '../config.js';
 import type { SyncEvents } from './events.js';
 import type { PresenceLimits } from './presence-guard.js';
 import { Room } from './room.js';
@@ -20,6 +21,7 @@ export interface RoomRegistryDeps {
   readonly logger: Logger;
   readonly events: SyncEvents;
   readonly checkpointEvery: number;
+  readonly durability: Durability;
   readonly maxBroadcastDelayMs: number;
   readonly unloadDelayMs: number;
   readonly maxDocBytes: number;
@@ -171,6 +173,7 @@ export class RoomRegistry {
       logger: this.deps.logger,
       events: this.deps.events,
       checkpointEvery: this.deps.checkpointEvery,
+      durability: this.deps.durability,
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
       maxDocBytes: this.deps.maxDocBytes,
       presence: this.deps.presence,

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, sqliteStorePath } from '../adapters/sqlite/sqlite-store.js';
 import type { DocumentStore } from '../types.js';
+import { recordingDisk } from '../testing/recording-disk.js';
 import { createGroupCommit, type FlushReport } from './group-commit.js';
 
 const entry = (n: number) => ({ update: new Uint8Array([n]), author: `a${n}`, receivedAt: 1000 + n });
@@ -88,6 +89,42 @@ describe('group commit', () => {
       expect(warnings.some((m) => m.includes('metrics exploded'))).toBe(true);
     } finally {
       process.off('warning', onWarning);
+    }
+  });
+
+  it('keeps committing while a flush is slow, and one flush then covers every commit made during it', async () => {
+    const disk = recordingDisk();
+    const slowDisk = openSqliteStore({ dataDir, fileName: 'slow.sqlite', openForSync: disk.openForSync });
+    try {
+      const log = createGroupCommit({ store: slowDisk, onFlush: (r) => reports.push(r) });
+      expect(await log.append('doc', entry(1))).toBe(1);
+      const flushesBefore = disk.flushes;
+      disk.hold();
+      const first = await log.write('doc', entry(2));
+      await expect.poll(() => disk.held).toBe(1);
+      // Three more turns of commits while that flush stalls: each is written (readable) at once.
+      const later = [];
+      for (const n of [3, 4, 5]) {
+        later.push(await log.write('doc', entry(n)));
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(later.map((w) => w.seq)).toEqual([3, 4, 5]);
+      expect((await slowDisk.readUpdates('doc')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5]);
+      let durable = 0;
+      void first.flushed.then(() => (durable += 1));
+      for (const w of later) void w.flushed.then(() => (durable += 1));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(durable).toBe(0); // none of them is on disk yet: nobody may be told otherwise
+      expect(log.pending).toBe(4);
+
+      disk.release();
+      await log.drain();
+      expect(durable).toBe(4);
+      // The stalled flush, then one more for everything committed while it stalled: no convoy.
+      expect(disk.flushes - flushesBefore).toBe(2);
+      expect(reports.slice(-4).every((r) => r.error === undefined && r.commitMs <= r.durationMs)).toBe(true);
+    } finally {
+      await slowDisk.close();
     }
   });
 

@@ -1,6 +1,10 @@
-// Group commit: updates appended during one event-loop turn are written in a single store transaction.
-// Each caller gets a promise for its update's sequence number that resolves only once the
-// transaction is durable; promises for one document resolve in the order the updates were appended.
+// Group commit: updates appended during one event-loop turn are written in a single store transaction,
+// and flushes are pipelined behind commits: while one flush runs, the next turns' commits are written
+// and the next flush covers them all. A slow flush therefore delays what waits for it by at most its
+// own length, never by a queue of flushes, and never holds back the commits behind it.
+//
+// Each caller chooses what to wait for: `append` resolves once its update is durable (committed and
+// flushed); `write` resolves once it is committed, with the flush as a promise of its own.
 
 import type { AppendEntry, DocumentAppend, DocumentStore } from '../types.js';
 
@@ -8,29 +12,48 @@ export interface FlushReport {
   readonly updates: number;
   readonly documents: number;
   readonly bytes: number;
+  /** From the start of the commit until the flush covering it finished (or either failed). */
   readonly durationMs: number;
+  /** The commit alone (the part that runs on the caller's thread for an embedded store). */
+  readonly commitMs: number;
   readonly error?: unknown;
+  /** Which step failed, when one did. */
+  readonly failedAt?: 'commit' | 'flush';
 }
 
 export interface GroupCommitOptions {
   readonly store: DocumentStore;
-  /** Called after every flush, successful or not (for metrics and logs). */
+  /** Called once per batch after its flush, successful or not (for metrics and logs). */
   readonly onFlush?: (report: FlushReport) => void;
 }
 
+/** An update committed to the log: readable, kept by a killed process; `flushed` says when it is on disk. */
+export interface Written {
+  readonly seq: number;
+  /** Settles once the update would survive a power cut; rejects if the flush failed. */
+  readonly flushed: Promise<void>;
+}
+
 export interface UpdateLog {
-  /** Queues one update; resolves with its sequence number once it is durable. */
+  /** Queues one update; resolves with its sequence number once it is durable (committed and flushed). */
   append(doc: string, entry: AppendEntry): Promise<number>;
-  /** Resolves once everything appended so far has been written (or has failed). */
+  /** Queues one update; resolves once it is committed, before its flush (see Written). */
+  write(doc: string, entry: AppendEntry): Promise<Written>;
+  /**
+   * Runs `task` at the start of the next commit turn: whatever it appends joins that turn's commit.
+   * Lets a caller check a turn's worth of input and store it without waiting one more turn.
+   */
+  beforeNextCommit(task: () => void): void;
+  /** Resolves once everything appended so far has been committed and flushed (or has failed). */
   drain(): Promise<void>;
-  /** Updates queued or being written. */
+  /** Updates queued, being committed, or committed and waiting for their flush. */
   readonly pending: number;
 }
 
-interface Waiter {
-  resolve(seq: number): void;
+type Waiter = {
+  resolve(seq: number, flushed: Promise<void>): void;
   reject(error: unknown): void;
-}
+};
 
 interface QueuedDoc {
   entries: AppendEntry[];
@@ -40,36 +63,61 @@ interface QueuedDoc {
 export function createGroupCommit({ store, onFlush }: GroupCommitOptions): UpdateLog {
   let queue = new Map<string, QueuedDoc>();
   let queued = 0;
-  let inFlight = 0;
+  let committing = 0;
+  let unflushed = 0;
   let scheduled = false;
-  let writing: Promise<void> | undefined;
+  let commitRunning = false;
+  let beforeCommit: Array<() => void> = [];
+  const flushes = new Set<Promise<void>>();
   let drainWaiters: Array<() => void> = [];
 
+  const idle = () => queued === 0 && !commitRunning && !scheduled && flushes.size === 0 && beforeCommit.length === 0;
+
   const schedule = (): void => {
-    if (scheduled || writing !== undefined || queued === 0) return;
+    if (scheduled || commitRunning || (queued === 0 && beforeCommit.length === 0)) return;
     scheduled = true;
     // setImmediate runs after the I/O callbacks of this turn, so every WebSocket message read
     // in the same turn joins the same transaction.
-    setImmediate(() => {
-      scheduled = false;
-      writing = flush().finally(() => {
-        writing = undefined;
-        if (queued > 0) schedule();
-        else settleDrains();
-      });
+    setImmediate(turn);
+  };
+
+  const turn = (): void => {
+    const tasks = beforeCommit;
+    beforeCommit = [];
+    // Still `scheduled` while the tasks run: what they append joins this turn without scheduling another.
+    for (const task of tasks) {
+      try {
+        task();
+      } catch (error) {
+        warn('beforeNextCommit task', error);
+      }
+    }
+    scheduled = false;
+    if (queued === 0) {
+      schedule(); // tasks queued by the tasks themselves, if any
+      settleDrainsIfIdle();
+      return;
+    }
+    commitRunning = true;
+    void commitQueued().finally(() => {
+      commitRunning = false;
+      schedule();
+      settleDrainsIfIdle();
     });
   };
 
-  const settleDrains = (): void => {
+  const settleDrainsIfIdle = (): void => {
+    if (!idle()) return;
     const waiters = drainWaiters;
     drainWaiters = [];
     for (const done of waiters) done();
   };
 
-  const flush = async (): Promise<void> => {
+  const commitQueued = async (): Promise<void> => {
     const batchQueue = queue;
     queue = new Map();
-    inFlight = queued;
+    const count = queued;
+    committing = count;
     queued = 0;
     const batch: DocumentAppend[] = [];
     let bytes = 0;
@@ -77,53 +125,84 @@ export function createGroupCommit({ store, onFlush }: GroupCommitOptions): Updat
       batch.push({ doc, entries });
       for (const e of entries) bytes += e.update.byteLength;
     }
+    const summary = { updates: count, documents: batch.length, bytes };
     const started = performance.now();
+    let committed;
     try {
-      const results = await store.append(batch);
-      const durationMs = performance.now() - started;
-      inFlight = 0;
-      results.forEach((result, i) => {
-        const waiters = batchQueue.get(batch[i]!.doc)!.waiters;
-        waiters.forEach((w, j) => w.resolve(result.firstSeq + j));
-      });
-      report({ updates: batch.reduce((n, b) => n + b.entries.length, 0), documents: batch.length, bytes, durationMs });
+      committed = await store.commit(batch);
     } catch (error) {
+      committing = 0;
       const durationMs = performance.now() - started;
-      inFlight = 0;
       for (const { waiters } of batchQueue.values()) for (const w of waiters) w.reject(error);
-      report({ updates: 0, documents: batch.length, bytes, durationMs, error });
+      report({ ...summary, updates: 0, durationMs, commitMs: durationMs, error, failedAt: 'commit' });
+      return;
     }
+    const commitMs = performance.now() - started;
+    committing = 0;
+    unflushed += count;
+    const { results, flushed } = committed;
+    results.forEach((result, i) => {
+      const waiters = batchQueue.get(batch[i]!.doc)!.waiters;
+      waiters.forEach((w, j) => w.resolve(result.firstSeq + j, flushed));
+    });
+    // Waiters are settled before the report, and a throwing observer cannot leave them hanging.
+    const tracked: Promise<void> = flushed
+      .then(
+        () => report({ ...summary, durationMs: performance.now() - started, commitMs }),
+        (error: unknown) =>
+          report({ ...summary, updates: 0, durationMs: performance.now() - started, commitMs, error, failedAt: 'flush' }),
+      )
+      .finally(() => {
+        unflushed -= count;
+        flushes.delete(tracked);
+        settleDrainsIfIdle();
+      });
+    flushes.add(tracked);
   };
 
-  // Waiters are settled before the report, and a throwing observer cannot leave them hanging.
   const report = (flushReport: FlushReport): void => {
     try {
       onFlush?.(flushReport);
     } catch (error) {
-      process.emitWarning(`onFlush threw: ${error instanceof Error ? error.message : String(error)}`, 'TandemGroupCommitWarning');
+      warn('onFlush', error);
     }
+  };
+
+  const enqueue = (doc: string, entry: AppendEntry, waiter: Waiter): void => {
+    let item = queue.get(doc);
+    if (item === undefined) {
+      item = { entries: [], waiters: [] };
+      queue.set(doc, item);
+    }
+    item.entries.push(entry);
+    item.waiters.push(waiter);
+    queued += 1;
+    schedule();
   };
 
   return {
     append(doc, entry) {
-      return new Promise<number>((resolve, reject) => {
-        let item = queue.get(doc);
-        if (item === undefined) {
-          item = { entries: [], waiters: [] };
-          queue.set(doc, item);
-        }
-        item.entries.push(entry);
-        item.waiters.push({ resolve, reject });
-        queued += 1;
-        schedule();
-      });
+      return new Promise<number>((resolve, reject) =>
+        enqueue(doc, entry, { resolve: (seq, flushed) => flushed.then(() => resolve(seq), reject), reject }),
+      );
+    },
+    write(doc, entry) {
+      return new Promise<Written>((resolve, reject) => enqueue(doc, entry, { resolve: (seq, flushed) => resolve({ seq, flushed }), reject }));
+    },
+    beforeNextCommit(task) {
+      beforeCommit.push(task);
+      schedule();
     },
     drain() {
-      if (queued === 0 && writing === undefined && !scheduled) return Promise.resolve();
+      if (idle()) return Promise.resolve();
       return new Promise<void>((resolve) => drainWaiters.push(resolve));
     },
     get pending() {
-      return queued + inFlight;
+      return queued + committing + unflushed;
     },
   };
+}
+
+function warn(what: string, error: unknown): void {
+  process.emitWarning(`${what} threw: ${error instanceof Error ? error.message : String(error)}`, 'TandemGroupCommitWarning');
 }

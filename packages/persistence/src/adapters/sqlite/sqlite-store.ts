@@ -10,6 +10,7 @@ import type {
   AppendEntry,
   AppendResult,
   Checkpoint,
+  CommittedAppend,
   CompactedSession,
   DocumentAppend,
   DocumentInfo,
@@ -64,6 +65,8 @@ interface UpdateChunkRow {
   lengths: string;
   hex: string | null;
 }
+
+function noop(): void {}
 
 const isRising = (list: readonly number[]) => list.every((n, i) => i === 0 || n > list[i - 1]!);
 
@@ -286,6 +289,12 @@ class SqliteStore implements DocumentStore {
   }
 
   async append(batch: readonly DocumentAppend[]): Promise<AppendResult[]> {
+    const { results, flushed } = await this.commit(batch);
+    await flushed;
+    return results;
+  }
+
+  async commit(batch: readonly DocumentAppend[]): Promise<CommittedAppend> {
     this.ensureOpen();
     for (const item of batch) {
       assertDocName(item.doc);
@@ -293,11 +302,13 @@ class SqliteStore implements DocumentStore {
         throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
       }
     }
-    // The durability point of the embedded store: this transaction commits and (with `full`) its
-    // WAL frames are flushed to disk before the promise resolves.
+    // The transaction commits its WAL frames to the file (a killed process keeps them); the flush
+    // that makes them survive a power cut runs on the thread pool, shared with every commit made
+    // before it starts (see wal-sync.ts).
     const results = this.write(batch[0]?.doc, 'Appending updates', () => this.appendTx(batch));
-    await this.flushed(batch[0]?.doc);
-    return results;
+    const flushed = this.flushed(batch[0]?.doc);
+    flushed.catch(noop); // the caller may not wait for it; the failure is recorded in `failure`
+    return { results, flushed };
   }
 
   /** Resolves once committed writes are on disk (at once with synchronous `normal`). */

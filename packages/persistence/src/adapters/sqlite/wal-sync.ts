@@ -78,10 +78,11 @@ export class WalSync {
       // store first relies on the file, so its directory entry is made durable then too.
       this.handle ??= this.openDurably();
       const handle = await this.handle;
-      await handle.datasync();
       // The file flushed must still be the WAL: one unlinked underneath the store flushes nothing
-      // SQLite reads back.
-      if ((await handle.stat()).nlink === 0) throw new Error(`${this.walFile} was removed while the store was open`);
+      // SQLite reads back. Both calls run on the thread pool side by side, so the check costs no
+      // second round trip.
+      const [, stats] = await Promise.all([handle.datasync(), handle.stat()]);
+      if (stats.nlink === 0) throw new Error(`${this.walFile} was removed while the store was open`);
     } catch (cause) {
       this.failure ??= cause instanceof Error ? cause : new Error(String(cause));
       throw cause;
