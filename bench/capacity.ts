@@ -1,33 +1,43 @@
 // Benchmark: capacity. The largest number of clients typing on one document (`cps` characters a
 // second each) for which the p99 latency, from a typist's send to an observer's receipt, stays under
-// `threshold-ms`, for Tandem and the peer servers in the same run.
-//   npm run bench:capacity [-- --steps 50,100,200 --seconds 3 --servers tandem,hocuspocus]
-// One server process per peer serves the whole ramp: clients are added between steps (the
-// document keeps growing), each step settles for `settle` seconds and is then measured for
-// `seconds`. The ramp stops at the first step whose p99 reaches the threshold, or which loses an
-// update or a connection. A step where the generator itself was saturated (busy threads, lag, or
-// keystrokes it could not send on time) is flagged: a capacity ended by it is a lower bound.
+// `threshold-ms` with nothing lost, for the floors, Tandem in each durability mode and the peer
+// servers, in interleaved rounds.
+//   npm run bench:capacity [-- --rounds 5 --steps 100,200,400 --seconds 10 --servers tandem,hocuspocus]
+// One server process per server and round serves the whole ramp: clients are added between steps
+// (the document keeps growing), each step settles for `settle` seconds and is then measured for
+// `seconds` (10 by default, so that one disk stall cannot decide a step). The ramp stops at the first
+// step whose p99 reaches the threshold, or which loses an update or a connection. A step where the
+// generator itself was saturated (busy threads, lag, or keystrokes it could not send on time) is
+// flagged: a capacity ended by it is a lower bound. Every step reports p50/p95/p99, the disk's own
+// flush latency in the same window and, for Tandem, its stage timings (from /metrics). Round r runs
+// every server, in an order rotated by r; the summary gives each server's median [min–max] capacity,
+// ratios against the best peer and the floors, and the issue's targets.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generatorCells, generatorNote, type LimitedBy, measureWindow, ms, printRampSummary, rampEnding } from './load/ramp.js';
+import { DiskSampler, type FlushStats, formatFlush } from './load/disk-sampler.js';
+import { generatorCells, generatorNote, type LimitedBy, measureWindow, ms, rampEnding } from './load/ramp.js';
+import { atLeast, formatSpread, printTargets, ratio, references, roundOrder, spread, type Spread } from './load/rounds.js';
 import type { StepLoad } from './load/saturation.js';
 import { startSession } from './load/session.js';
-import { PEERS, type Peer } from './peers/servers.js';
+import { formatStages, type StageTimings } from './load/stage-timings.js';
+import { type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
-    steps: { type: 'string', default: '50,100,200,300,400,500,600,700,800,1000,1200,1400,1600,2000' },
-    seconds: { type: 'string', default: '2.5' },
+    rounds: { type: 'string', default: '5' },
+    steps: { type: 'string', default: '100,200,400,600,800,1000,1200,1500,2000' },
+    seconds: { type: 'string', default: '10' },
     settle: { type: 'string', default: '1' },
     observers: { type: 'string', default: '3' },
     cps: { type: 'string', default: '5' },
     'threshold-ms': { type: 'string', default: '50' },
-    servers: { type: 'string', default: PEERS.map((p) => p.name).join(',') },
+    servers: { type: 'string', default: SERVERS.map((p) => p.name).join(',') },
     out: { type: 'string' },
   },
 });
+const ROUNDS = Number(values.rounds);
 const STEPS = values.steps.split(',').map(Number);
 const SECONDS = Number(values.seconds);
 const SETTLE_SECONDS = Number(values.settle);
@@ -46,7 +56,11 @@ interface Step {
   /** Seconds it took to connect this step's new clients. */
   connectSeconds: number;
   sentPerSecond: number;
-  latencyMs: { p50: number; p99: number; max: number };
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** The disk's own flush latency (300-byte append + fdatasync) during the step's window. */
+  diskFlush: FlushStats | undefined;
+  /** Tandem's stage timings in the step's window, when it exposes them. */
+  stages: StageTimings | undefined;
   /** (update, observer) pairs that had not arrived a second after the step. */
   missing: number;
   /** When some are missing: how many typists they came from, and how many observers hold updates they cannot apply. */
@@ -62,6 +76,10 @@ interface Step {
 
 interface Result {
   server: string;
+  kind: ServerKind;
+  /** 1-based round, and this server's place in the round's order. */
+  round: number;
+  position: number;
   /** Largest passing client count (0 when the first step failed). */
   capacity: number;
   /** What ended the ramp: the server, the generator (capacity is a lower bound), or the last step. */
@@ -71,7 +89,7 @@ interface Result {
   steps: Step[];
 }
 
-async function measure(peer: Peer): Promise<Result> {
+async function measure(peer: Peer, disk: DiskSampler, round: number, position: number): Promise<Result> {
   const session = await startSession(peer, { scenario: 'capacity', doc: DOC, observers: OBSERVERS });
   const { server, typists } = session;
   await typists.setRate(CPS); // typists start typing as they connect
@@ -87,7 +105,7 @@ async function measure(peer: Peer): Promise<Result> {
       // A server too busy to accept clients has reached its capacity as surely as a slow one.
       limitedBy = server.alive ? 'server' : 'crash';
       ending = `${target}: could not connect (${(err as Error).message})`;
-      console.log(`  ${peer.name.padEnd(20)} ${String(target).padStart(6)}   FAIL: ${ending}`);
+      console.log(`${String(round).padStart(5)} ${peer.name.padEnd(20)} ${String(target).padStart(6)}   FAIL: ${ending}`);
       break;
     }
     const connectSeconds = (performance.now() - connectStarted) / 1000;
@@ -99,6 +117,7 @@ async function measure(peer: Peer): Promise<Result> {
       offeredPerSecond: clients * CPS,
       drainMs: DRAIN_MS,
       latencyLimitMs: THRESHOLD_MS,
+      disk,
     });
     const { window, latencyMs } = m;
     const failure =
@@ -113,6 +132,8 @@ async function measure(peer: Peer): Promise<Result> {
       connectSeconds,
       sentPerSecond: m.sentPerSecond,
       latencyMs,
+      diskFlush: m.disk,
+      stages: m.stages,
       missing: window.expected - window.delivered,
       ...(window.delivered < window.expected ? { missingFrom: { typists: window.clientsMissing, observersWaiting: session.waitingObservers() } } : {}),
       server: m.server,
@@ -122,7 +143,7 @@ async function measure(peer: Peer): Promise<Result> {
       failure,
     };
     steps.push(step);
-    printStep(peer.name, step);
+    printStep(round, peer, step);
     if (failure !== undefined) {
       ({ limitedBy, ending } = rampEnding(String(clients), m, failure));
       break;
@@ -131,48 +152,119 @@ async function measure(peer: Peer): Promise<Result> {
   await session.stop();
   await session.dispose();
   const capacity = steps.filter((s) => s.passed).at(-1)?.clients ?? 0;
-  return { server: peer.name, capacity, limitedBy, ending, steps };
+  return { server: peer.name, kind: peer.kind, round, position, capacity, limitedBy, ending, steps };
 }
 
-function printStep(server: string, s: Step): void {
+function printStep(round: number, peer: Peer, s: Step): void {
   console.log(
     [
-      `  ${server.padEnd(20)}`,
+      String(round).padStart(5),
+      peer.name.padEnd(20),
       String(s.clients).padStart(6),
       s.sentPerSecond.toFixed(0).padStart(7),
-      ms(s.latencyMs.p50).padStart(8),
-      ms(s.latencyMs.p99).padStart(8),
+      ms(s.latencyMs.p50).padStart(7),
+      ms(s.latencyMs.p95).padStart(7),
+      ms(s.latencyMs.p99).padStart(7),
       ...generatorCells(s),
       s.generator.workerLagP99Ms.toFixed(1).padStart(8),
       s.generator.mainLagP99Ms.toFixed(1).padStart(8),
+      formatFlush(s.diskFlush).padStart(20),
       `  ${s.passed ? 'pass' : `FAIL: ${s.failure}`}${generatorNote(s.generatorBound)}`,
     ].join(' '),
   );
+  const stages = formatStages(s.stages);
+  if (stages !== undefined) console.log(`        ${stages}`);
+  else if (peer.kind === 'tandem') console.log('        stages: n/a (no tandem_update_stage_seconds at /metrics)');
+}
+
+interface Summary {
+  server: string;
+  kind: ServerKind;
+  capacity: Spread;
+  /** Rounds whose capacity is only a lower bound (the generator, or the last step, ended the ramp). */
+  lowerBounds: number;
+  /** The disk's flush p99.9 and max over the server's measured steps: median of the rounds, and the worst. */
+  diskFlushP999Ms: Spread;
+  diskFlushMaxMs: Spread;
+}
+
+function summarize(servers: readonly Peer[], results: readonly Result[]): Summary[] {
+  return servers.map((p) => {
+    const mine = results.filter((r) => r.server === p.name);
+    const flushes = mine.map((r) => r.steps.map((s) => s.diskFlush).filter((d): d is FlushStats => d !== undefined && d.samples > 0));
+    return {
+      server: p.name,
+      kind: p.kind,
+      capacity: spread(mine.map((r) => r.capacity)),
+      lowerBounds: mine.filter((r) => r.limitedBy === 'generator' || r.limitedBy === 'last step').length,
+      diskFlushP999Ms: spread(flushes.filter((f) => f.length > 0).map((f) => Math.max(...f.map((d) => d.p999Ms)))),
+      diskFlushMaxMs: spread(flushes.filter((f) => f.length > 0).map((f) => Math.max(...f.map((d) => d.maxMs)))),
+    };
+  });
+}
+
+function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
+  const by = (name: string | undefined) => summary.find((s) => s.server === name);
+  const refs = references(servers, (n) => by(n)!.capacity.median, false);
+  const vs = (s: Summary, name: string | undefined) => ratio(s.capacity.median, by(name)?.capacity.median);
+  console.log();
+  console.log(`summary over ${ROUNDS} round(s): median [min–max] capacity (typing clients); ratios of medians (higher is better)`);
+  console.log(
+    ['server'.padEnd(20), 'kind'.padEnd(6), 'capacity'.padStart(22), 'lower bounds'.padStart(13), '÷durable'.padStart(9), '÷relay'.padStart(7), '÷best peer'.padStart(11), 'disk p99.9 ms'.padStart(14), 'disk max ms'.padStart(12)].join(' '),
+  );
+  for (const s of summary) {
+    console.log(
+      [
+        s.server.padEnd(20),
+        s.kind.padEnd(6),
+        formatSpread(s.capacity, 0).padStart(22),
+        `${s.lowerBounds}/${s.capacity.rounds.length}`.padStart(13),
+        vs(s, refs.durableRelay).padStart(9),
+        vs(s, refs.relay).padStart(7),
+        vs(s, refs.bestPeer).padStart(11),
+        s.diskFlushP999Ms.median.toFixed(2).padStart(14),
+        s.diskFlushMaxMs.max.toFixed(1).padStart(12),
+      ].join(' '),
+    );
+  }
+  console.log(`(best peer: ${refs.bestPeer ?? '-'}; lower bounds: rounds ended by the generator or the last step, whose figure is ≥; disk: median of each round's worst step p99.9, and the worst max)`);
+  const tandem = by('tandem');
+  const best = by(refs.bestPeer)?.capacity.median;
+  const targets = [
+    atLeast(`tandem capacity median ≥ 3× best peer (${refs.bestPeer ?? '-'})`, tandem?.capacity.median, 3, best, 'clients'),
+    atLeast(`tandem worst round ≥ 0.5× best peer median`, tandem?.capacity.min, 0.5, best, 'clients'),
+  ];
+  printTargets(targets);
+  return { references: refs, targets };
 }
 
 async function main() {
-  const wanted = values.servers.split(',');
-  const peers = PEERS.filter((p) => wanted.includes(p.name));
-  console.log(`capacity: clients typing ${CPS} chars/s each on one document, ${OBSERVERS} observers; pass while p99 < ${THRESHOLD_MS} ms`);
-  console.log(`  ramp ${STEPS.join(', ')}; ${SETTLE_SECONDS} s settle + ${SECONDS} s measured per step, one server process per peer`);
+  const servers = selectServers(values.servers);
+  console.log(`capacity: clients typing ${CPS} chars/s each on one document, ${OBSERVERS} observers; pass while p99 < ${THRESHOLD_MS} ms and nothing is lost`);
+  console.log(`  ramp ${STEPS.join(', ')}; ${SETTLE_SECONDS} s settle + ${SECONDS} s measured per step, one server process per server and round, ${ROUNDS} interleaved round(s)`);
   console.log(
-    [`  ${'server'.padEnd(20)}`, 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9), 'wrk lag'.padStart(8), 'obs lag'.padStart(8)].join(' '),
+    ['round'.padStart(5), 'server'.padEnd(20), 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9), 'wrk lag'.padStart(8), 'obs lag'.padStart(8), 'fdatasync ms 50/99/99.9/max'.padStart(20)].join(' '),
   );
   const started = new Date();
+  const disk = await DiskSampler.start();
   const results: Result[] = [];
-  for (const peer of peers) results.push(await measure(peer));
-
-  const ratio = printRampSummary(results, {
-    title: 'capacity',
-    width: 10,
-    value: (r) => r.capacity,
-    format: String,
-    passed: (s) => s.passed,
-  });
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [i, peer] of roundOrder(servers, round - 1).entries()) {
+        const r = await measure(peer, disk, round, i + 1);
+        results.push(r);
+        console.log(`${String(round).padStart(5)} ${peer.name.padEnd(20)} capacity ${r.limitedBy === 'generator' || r.limitedBy === 'last step' ? '≥' : ''}${r.capacity} (ended by ${r.limitedBy}${r.ending === undefined ? '' : `: ${r.ending}`})`);
+      }
+    }
+  } finally {
+    await disk.stop();
+  }
+  const summary = summarize(servers, results);
+  const { references: refs, targets } = printSummary(servers, summary);
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'capacity.json');
   await writeFile(
     file,
-    JSON.stringify({ date: started.toISOString(), cps: CPS, observers: OBSERVERS, seconds: SECONDS, settleSeconds: SETTLE_SECONDS, thresholdMs: THRESHOLD_MS, steps: STEPS, ratio, results }, null, 2) + '\n',
+    JSON.stringify({ date: started.toISOString(), cps: CPS, observers: OBSERVERS, seconds: SECONDS, settleSeconds: SETTLE_SECONDS, thresholdMs: THRESHOLD_MS, steps: STEPS, rounds: ROUNDS, summary, references: refs, targets, results }, null, 2) + '\n',
   );
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 }

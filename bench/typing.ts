@@ -1,31 +1,41 @@
-// Benchmark: typing latency on one document, for Tandem and the peer servers in the same run.
-//   npm run bench:typing [-- --clients 50 --observers 3 --seconds 15 --cps 5 --servers tandem,hocuspocus]
+// Benchmark: typing latency on one document, for the floors, Tandem in each durability mode and the
+// peer servers, in interleaved rounds.
+//   npm run bench:typing [-- --rounds 5 --clients 50 --observers 3 --seconds 15 --cps 5 --servers tandem,hocuspocus]
 // Starts each server as a child process with a fresh data directory and its on-disk persistence
-// (Tandem: fsync on every commit, durable before broadcast),
+// (Tandem: DURABILITY unset = flushed before broadcast, `tandem-ack` = flush-before-ack, `tandem-none`
+// = none; the floors: a bare relay, and a relay that fdatasyncs every turn's updates before relaying),
 // connects `clients` y-websocket protocol clients, each with its own Y.Doc and socket. Typists send
 // real Yjs updates at `cps` characters per second from a worker thread, without reading what they
-// receive (so the generator is not the bottleneck); observers on the main thread apply everything and
-// time each update from its send (in the worker) to its arrival. Prints p50/p99/max, server CPU and
-// memory (from /proc), and the generator's own CPU and event-loop lag (main thread and worker).
+// receive (so the generator is not the bottleneck); observers on the main thread connect first, apply
+// everything and time each update from its send (in the worker) to its arrival. Each round runs every
+// server (order rotated per round) and prints p50/p99/max, server CPU and memory (from /proc), the
+// generator's own CPU and event-loop lag, the disk's own flush latency in the same window, and
+// Tandem's stage timings (from /metrics). The summary gives each server's median [min–max] over the
+// rounds, ratios against the durable relay, the bare relay and the best peer, and the issue's targets.
 
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DiskSampler, type FlushStats, formatFlush } from './load/disk-sampler.js';
 import { percentile, wallNow } from './load/ledger.js';
 import { GeneratorMeter, ServerMeter } from './load/meters.js';
+import { atMost, formatSpread, printTargets, ratio, references, roundOrder, spread, type Spread } from './load/rounds.js';
 import { startSession } from './load/session.js';
-import { PEERS, type Peer } from './peers/servers.js';
+import { formatStages, medianStages, scrapeStages, stageDelta, type StageTimings } from './load/stage-timings.js';
+import { type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
     clients: { type: 'string', default: '50' },
     observers: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '15' },
     cps: { type: 'string', default: '5' },
-    servers: { type: 'string', default: PEERS.map((p) => p.name).join(',') },
+    servers: { type: 'string', default: SERVERS.map((p) => p.name).join(',') },
   },
 });
+const ROUNDS = Number(values.rounds);
 const CLIENTS = Number(values.clients);
 const OBSERVERS = Math.min(Number(values.observers), CLIENTS);
 const SECONDS = Number(values.seconds);
@@ -36,14 +46,22 @@ const DRAIN_MS = 1000;
 
 interface Result {
   server: string;
+  kind: ServerKind;
+  /** 1-based round, and this server's place in the round's order. */
+  round: number;
+  position: number;
   updatesSent: number;
   samples: number;
   /** (update, observer) pairs that never arrived. */
   missing: number;
-  latencyMs: { p50: number; p99: number; max: number };
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
   server_: { cpuPercent: number; rssMiB: number };
   /** Bytes in the server's data directory after it stopped, per update sent. */
   diskBytesPerUpdate: number;
+  /** The disk's own flush latency (300-byte append + fdatasync) during the window. */
+  diskFlush: FlushStats;
+  /** Tandem's stage timings in the window, when it exposes them. */
+  stages: StageTimings | undefined;
   generator: {
     cpuPercent: number;
     /** Main thread (observers). */
@@ -56,6 +74,19 @@ interface Result {
   };
 }
 
+interface Summary {
+  server: string;
+  kind: ServerKind;
+  p50Ms: Spread;
+  p99Ms: Spread;
+  /** The disk's flush p99.9 and max over the server's windows: median of the rounds, and the worst. */
+  diskFlushP999Ms: Spread;
+  diskFlushMaxMs: Spread;
+  missing: number;
+  /** Tandem's stage timings, median of the rounds' windows, when it exposes them. */
+  stages: StageTimings | undefined;
+}
+
 async function dirBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
@@ -64,11 +95,12 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function measure(peer: Peer): Promise<Result> {
+async function measure(peer: Peer, disk: DiskSampler, round: number, position: number): Promise<Result> {
   const session = await startSession(peer, { scenario: 'typing', doc: DOC, observers: OBSERVERS });
   const { server, ledger, typists } = session;
   await typists.add(CLIENTS - OBSERVERS);
   const clockOffsetMs = await typists.clockOffsetMs();
+  const stagesBefore = peer.kind === 'tandem' ? await scrapeStages(server.url) : undefined;
   await typists.stats(); // from here on
   const generatorMeter = new GeneratorMeter();
   const serverMeter = new ServerMeter(server.pid);
@@ -81,18 +113,25 @@ async function measure(peer: Peer): Promise<Result> {
   const generator = generatorMeter.read();
   const worker = await typists.stats();
   await ledger.settled(started, ended, DRAIN_MS);
+  const stagesAfter = peer.kind === 'tandem' ? await scrapeStages(server.url) : undefined;
   const window = ledger.window(started, ended);
   await session.stop();
   const diskBytes = await dirBytes(session.dataDir);
   await session.dispose();
+  await disk.caughtUp(ended);
   const sorted = window.latencies.filter(Number.isFinite);
   return {
     server: peer.name,
+    kind: peer.kind,
+    round,
+    position,
     updatesSent: window.sent,
     samples: sorted.length,
     missing: window.expected - window.delivered,
-    latencyMs: { p50: percentile(window.latencies, 0.5), p99: percentile(window.latencies, 0.99), max: window.latencies.at(-1) ?? NaN },
+    latencyMs: { p50: percentile(window.latencies, 0.5), p95: percentile(window.latencies, 0.95), p99: percentile(window.latencies, 0.99), max: window.latencies.at(-1) ?? NaN },
     diskBytesPerUpdate: diskBytes / Math.max(1, window.sent),
+    diskFlush: disk.window(started, ended),
+    stages: stageDelta(stagesBefore, stagesAfter),
     server_: serverReading,
     generator: {
       cpuPercent: generator.cpuPercent,
@@ -105,45 +144,132 @@ async function measure(peer: Peer): Promise<Result> {
   };
 }
 
-async function main() {
-  const wanted = values.servers.split(',');
-  const peers = PEERS.filter((p) => wanted.includes(p.name));
-  const results: Result[] = [];
-  for (const peer of peers) results.push(await measure(peer));
+const COLUMNS = [
+  ['round', 5],
+  ['server', -20],
+  ['sent', 6],
+  ['samples', 8],
+  ['p50 ms', 8],
+  ['p99 ms', 8],
+  ['max ms', 8],
+  ['srv cpu', 8],
+  ['srv MiB', 8],
+  ['gen cpu', 8],
+  ['gen lag', 8],
+  ['wrk lag', 8],
+  ['disk B/upd', 10],
+  ['disk fdatasync p50/p99/p99.9/max ms', 0],
+] as const;
+const cell = (text: string, width: number) => (width < 0 ? text.padEnd(-width) : text.padStart(width));
+const row = (cells: string[]) => cells.map((c, i) => cell(c, COLUMNS[i]![1])).join(' ');
 
-  console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers apply everything), ${CPS} chars/s each, ${SECONDS} s, one document`);
-  const ours = results.find((r) => r.server === 'tandem');
-  const others = results.filter((r) => r.server !== 'tandem');
-  // Disk is compared with the reference server, which also keeps updates; Hocuspocus keeps one merged state.
-  const reference = results.find((r) => r.server === 'y-websocket-server');
-  const best = (key: 'p50' | 'p99') => Math.min(...others.map((r) => r.latencyMs[key]));
-  const ratio = (v: number, b: number) => (others.length === 0 || !Number.isFinite(b) ? '' : ` (${(v / b).toFixed(2)}×)`);
-  console.log(['server'.padEnd(20), 'sent'.padStart(6), 'samples'.padStart(8), 'p50 ms'.padStart(14), 'p99 ms'.padStart(14), 'max ms'.padStart(8), 'srv cpu'.padStart(8), 'srv MiB'.padStart(8), 'gen cpu'.padStart(8), 'gen lag'.padStart(8), 'wrk lag'.padStart(8), 'disk B/upd'.padStart(14)].join(' '));
-  for (const r of results) {
-    const isOurs = r === ours;
+function printRound(r: Result): void {
+  console.log(
+    row([
+      String(r.round),
+      r.server,
+      String(r.updatesSent),
+      String(r.samples),
+      r.latencyMs.p50.toFixed(2),
+      r.latencyMs.p99.toFixed(2),
+      r.latencyMs.max.toFixed(1),
+      `${r.server_.cpuPercent.toFixed(0)}%`,
+      r.server_.rssMiB.toFixed(0),
+      `${r.generator.cpuPercent.toFixed(0)}%`,
+      r.generator.eventLoopLagP99Ms.toFixed(1),
+      r.generator.workerLagP99Ms.toFixed(1),
+      r.diskBytesPerUpdate.toFixed(0),
+      formatFlush(r.diskFlush),
+    ]),
+  );
+  const stages = formatStages(r.stages);
+  if (stages !== undefined) console.log(`        ${stages}`);
+  else if (r.kind === 'tandem') console.log('        stages: n/a (no tandem_update_stage_seconds at /metrics)');
+  if (r.generator.eventLoopLagP99Ms > 20) console.log(`  warning: the observers' thread lagged during ${r.server}; its latencies include that delay`);
+  if (r.generator.workerLagP99Ms > 50) console.log(`  warning: the typists' thread lagged during ${r.server}; it typed less evenly than asked`);
+  if (r.missing > 0) console.log(`  warning: ${r.missing} (update, observer) pairs never arrived at ${r.server}; counted as infinite latency`);
+}
+
+function summarize(servers: readonly Peer[], results: readonly Result[]): Summary[] {
+  return servers.map((p) => {
+    const mine = results.filter((r) => r.server === p.name);
+    return {
+      server: p.name,
+      kind: p.kind,
+      p50Ms: spread(mine.map((r) => r.latencyMs.p50)),
+      p99Ms: spread(mine.map((r) => r.latencyMs.p99)),
+      diskFlushP999Ms: spread(mine.map((r) => r.diskFlush.p999Ms)),
+      diskFlushMaxMs: spread(mine.map((r) => r.diskFlush.maxMs)),
+      missing: mine.reduce((sum, r) => sum + r.missing, 0),
+      stages: medianStages(mine.map((r) => r.stages)),
+    };
+  });
+}
+
+function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
+  const by = (name: string | undefined) => summary.find((s) => s.server === name);
+  const ref50 = references(servers, (n) => by(n)!.p50Ms.median, true);
+  const ref99 = references(servers, (n) => by(n)!.p99Ms.median, true);
+  const vs = (s: Summary, key: 'p50Ms' | 'p99Ms', name: string | undefined) => ratio(s[key].median, by(name)?.[key].median);
+  console.log();
+  console.log(`summary over ${ROUNDS} round(s): median [min–max] of each round's figure; ratios of medians (lower is better)`);
+  console.log(
+    ['server'.padEnd(20), 'kind'.padEnd(6), 'p50 ms'.padStart(22), 'p99 ms'.padStart(22), '÷durable p50/p99'.padStart(17), '÷relay p50/p99'.padStart(15), '÷best peer p50/p99'.padStart(19), 'disk p99.9 ms'.padStart(14), 'disk max ms'.padStart(12)].join(' '),
+  );
+  for (const s of summary) {
     console.log(
       [
-        r.server.padEnd(20),
-        String(r.updatesSent).padStart(6),
-        String(r.samples).padStart(8),
-        (r.latencyMs.p50.toFixed(2) + (isOurs ? ratio(r.latencyMs.p50, best('p50')) : '')).padStart(14),
-        (r.latencyMs.p99.toFixed(2) + (isOurs ? ratio(r.latencyMs.p99, best('p99')) : '')).padStart(14),
-        r.latencyMs.max.toFixed(1).padStart(8),
-        `${r.server_.cpuPercent.toFixed(0)}%`.padStart(8),
-        r.server_.rssMiB.toFixed(0).padStart(8),
-        `${r.generator.cpuPercent.toFixed(0)}%`.padStart(8),
-        r.generator.eventLoopLagP99Ms.toFixed(1).padStart(8),
-        r.generator.workerLagP99Ms.toFixed(1).padStart(8),
-        (r.diskBytesPerUpdate.toFixed(0) + (isOurs && reference !== undefined ? ` (${(r.diskBytesPerUpdate / reference.diskBytesPerUpdate).toFixed(2)}×)` : '')).padStart(14),
+        s.server.padEnd(20),
+        s.kind.padEnd(6),
+        formatSpread(s.p50Ms, 2).padStart(22),
+        formatSpread(s.p99Ms, 2).padStart(22),
+        `${vs(s, 'p50Ms', ref50.durableRelay)}/${vs(s, 'p99Ms', ref99.durableRelay)}`.padStart(17),
+        `${vs(s, 'p50Ms', ref50.relay)}/${vs(s, 'p99Ms', ref99.relay)}`.padStart(15),
+        `${vs(s, 'p50Ms', ref50.bestPeer)}/${vs(s, 'p99Ms', ref99.bestPeer)}`.padStart(19),
+        s.diskFlushP999Ms.median.toFixed(2).padStart(14),
+        s.diskFlushMaxMs.max.toFixed(1).padStart(12),
       ].join(' '),
     );
-    if (r.generator.eventLoopLagP99Ms > 20) console.log(`  warning: the observers' thread lagged during ${r.server}; its latencies include that delay`);
-    if (r.generator.workerLagP99Ms > 50) console.log(`  warning: the typists' thread lagged during ${r.server}; it typed less evenly than asked`);
-    if (r.missing > 0) console.log(`  warning: ${r.missing} (update, observer) pairs never arrived at ${r.server}; counted as infinite latency`);
   }
-  if (ours !== undefined && others.length > 0) console.log('(ratios: Tandem ÷ best peer, disk: ÷ y-websocket-server; lower is better)');
+  console.log(`(best peer: p50 ${ref50.bestPeer ?? '-'}, p99 ${ref99.bestPeer ?? '-'}; disk: median of the rounds' p99.9, and the worst max)`);
+  for (const s of summary.filter((s) => s.kind === 'tandem')) console.log(`${s.server.padEnd(20)} ${formatStages(s.stages) ?? 'stages: n/a'} (medians of the rounds)`);
+  const tandem = by('tandem');
+  const durable = by(ref50.durableRelay);
+  const targets = [
+    atMost('tandem typing p50 ≤ 1.1× durable-relay', tandem?.p50Ms.median, 1.1, durable?.p50Ms.median, 'ms'),
+    atMost('tandem typing p99 ≤ 1.1× durable-relay', tandem?.p99Ms.median, 1.1, durable?.p99Ms.median, 'ms'),
+  ];
+  for (const mode of ['tandem-ack', 'tandem-none']) {
+    targets.push(atMost(`${mode} typing p50 ≤ best peer (${ref50.bestPeer ?? '-'})`, by(mode)?.p50Ms.median, 1, by(ref50.bestPeer)?.p50Ms.median, 'ms'));
+    targets.push(atMost(`${mode} typing p99 ≤ best peer (${ref99.bestPeer ?? '-'})`, by(mode)?.p99Ms.median, 1, by(ref99.bestPeer)?.p99Ms.median, 'ms'));
+  }
+  printTargets(targets);
+  return { references: { p50: ref50, p99: ref99 }, targets };
+}
+
+async function main() {
+  const servers = selectServers(values.servers);
+  console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers apply everything), ${CPS} chars/s each, ${SECONDS} s, one document, ${ROUNDS} interleaved round(s)`);
+  const disk = await DiskSampler.start();
+  const results: Result[] = [];
+  const started = new Date();
+  try {
+    console.log(row(COLUMNS.map(([title]) => title)));
+    for (let round = 1; round <= ROUNDS; round++) {
+      const order = roundOrder(servers, round - 1);
+      for (const [i, peer] of order.entries()) {
+        const r = await measure(peer, disk, round, i + 1);
+        results.push(r);
+        printRound(r);
+      }
+    }
+  } finally {
+    await disk.stop();
+  }
+  const summary = summarize(servers, results);
+  const { references: refs, targets } = printSummary(servers, summary);
   const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'typing.json');
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), clients: CLIENTS, observers: OBSERVERS, seconds: SECONDS, cps: CPS, results }, null, 2) + '\n');
+  await writeFile(file, JSON.stringify({ date: started.toISOString(), clients: CLIENTS, observers: OBSERVERS, seconds: SECONDS, cps: CPS, rounds: ROUNDS, summary, references: refs, targets, results }, null, 2) + '\n');
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 }
 

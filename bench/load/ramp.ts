@@ -1,10 +1,12 @@
 // What the ramped scenarios (capacity, burst) share: measuring one step's window on a load session,
 // deciding what ended the ramp, and printing the summary with the ratio against the best peer.
 
+import type { DiskSampler, FlushStats } from './disk-sampler.js';
 import { type WindowReport, percentile, wallNow } from './ledger.js';
 import { GeneratorMeter, ServerMeter } from './meters.js';
 import { generatorVerdict, type StepLoad } from './saturation.js';
 import type { LoadSession } from './session.js';
+import { scrapeStages, stageDelta, type StageTimings } from './stage-timings.js';
 
 export interface WindowOptions {
   /** Runs the step's load; the window spans it. */
@@ -15,13 +17,19 @@ export interface WindowOptions {
   readonly drainMs: number;
   /** The step's latency limit, for judging whether the generator's own delays matter. */
   readonly latencyLimitMs: number;
+  /** The disk's flush sampler, to report what the disk did during the window. */
+  readonly disk?: DiskSampler;
 }
 
 export interface MeasuredWindow {
   readonly seconds: number;
   readonly window: WindowReport;
   readonly sentPerSecond: number;
-  readonly latencyMs: { p50: number; p99: number; max: number };
+  readonly latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** The disk's own flush latency during the window, when a sampler was given. */
+  readonly disk: FlushStats | undefined;
+  /** Tandem's stage timings during the window (undefined for other servers, or without the metric). */
+  readonly stages: StageTimings | undefined;
   readonly server: { cpuPercent: number; rssMiB: number } | 'crashed';
   readonly generator: StepLoad & { cpuPercent: number; typistsReceivedMiBPerSecond: number };
   /** Why the generator may have limited this step, if it did. */
@@ -33,6 +41,8 @@ export interface MeasuredWindow {
 /** Measures one step: server and generator meters, the typists' stats, and the latency window. */
 export async function measureWindow(session: LoadSession, options: WindowOptions): Promise<MeasuredWindow> {
   const { server, ledger, typists } = session;
+  const scrape = session.peer.kind === 'tandem';
+  const stagesBefore = scrape ? await scrapeStages(server.url) : undefined;
   await typists.stats(); // the step's window starts here
   const generatorMeter = new GeneratorMeter();
   const serverMeter = new ServerMeter(server.pid);
@@ -42,9 +52,11 @@ export async function measureWindow(session: LoadSession, options: WindowOptions
   const serverReading = serverMeter.read();
   const generatorReading = generatorMeter.read();
   const worker = await typists.stats();
+  const stagesAfter = scrape ? await scrapeStages(server.url) : undefined;
   await ledger.settled(from, to, options.drainMs);
   const window = ledger.window(from, to);
   ledger.forget(to);
+  await options.disk?.caughtUp(to);
   const seconds = (to - from) / 1000;
   const load: StepLoad = {
     offered: options.offeredPerSecond * seconds,
@@ -60,7 +72,9 @@ export async function measureWindow(session: LoadSession, options: WindowOptions
     seconds,
     window,
     sentPerSecond: window.sent / seconds,
-    latencyMs: { p50: percentile(window.latencies, 0.5), p99: percentile(window.latencies, 0.99), max: window.latencies.at(-1) ?? NaN },
+    latencyMs: { p50: percentile(window.latencies, 0.5), p95: percentile(window.latencies, 0.95), p99: percentile(window.latencies, 0.99), max: window.latencies.at(-1) ?? NaN },
+    disk: options.disk?.window(from, to),
+    stages: stageDelta(stagesBefore, stagesAfter),
     server: serverReading ?? 'crashed',
     generator: { ...load, cpuPercent: generatorReading.cpuPercent, typistsReceivedMiBPerSecond: worker.receivedBytes / 2 ** 20 / seconds },
     generatorBound: generatorVerdict(load, options.latencyLimitMs),

@@ -19,6 +19,7 @@ export interface SessionOptions {
 }
 
 export interface LoadSession {
+  readonly peer: Peer;
   readonly server: RunningPeer;
   readonly dataDir: string;
   readonly ledger: LatencyLedger;
@@ -44,6 +45,7 @@ export async function startSession(peer: Peer, options: SessionOptions): Promise
   }
   const typists = await Typists.start({ peer: peer.name, url: server.url, doc: options.doc }, (pairs) => ledger.recordSent(pairs));
   return {
+    peer,
     server,
     dataDir,
     ledger,

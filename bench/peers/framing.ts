@@ -1,5 +1,5 @@
-// How each compared server frames y-protocols messages on its WebSocket: Tandem and the reference
-// server speak them bare, Hocuspocus prefixes every message with the document name. Kept apart from
+// How each compared server frames y-protocols messages on its WebSocket: Tandem (in every durability
+// mode), the floors (relays) and the reference server speak them bare, Hocuspocus prefixes every message with the document name. Kept apart from
 // the process launcher so a load-generator worker can frame messages without starting anything.
 
 import * as decoding from 'lib0/decoding';
@@ -56,6 +56,10 @@ const hocuspocus: Framing = {
 
 export const FRAMINGS = {
   tandem: plain('/ws'),
+  'tandem-ack': plain('/ws'),
+  'tandem-none': plain('/ws'),
+  relay: plain(''),
+  'durable-relay': plain(''),
   'y-websocket-server': plain(''),
   hocuspocus,
 } as const satisfies Record<string, Framing>;

@@ -1,5 +1,10 @@
 // The servers the benchmarks compare, each started fresh as a child process with its own data
-// directory and on-disk persistence, and the framing each one speaks.
+// directory, and the framing each one speaks. Three kinds:
+//   - `peer`: the other servers (Hocuspocus, the reference y-websocket server), with on-disk persistence;
+//   - `tandem`: Tandem, in each durability mode (`DURABILITY`);
+//   - `floor`: what no server can beat: a bare relay, and a relay that flushes before relaying.
+// PEERS is Tandem (default) and the peers, as every scenario compares them; SERVERS adds the floors and
+// Tandem's other durability modes, for the scenarios that measure against floors.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -13,8 +18,12 @@ export type { Framing, PeerName } from './framing.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
+/** `peer`: another server; `tandem`: ours (any durability mode); `floor`: a relay, what no server can beat. */
+export type ServerKind = 'peer' | 'tandem' | 'floor';
+
 export interface Peer {
   readonly name: PeerName;
+  readonly kind: ServerKind;
   readonly framing: Framing;
   start(dataDir: string): Promise<RunningPeer>;
 }
@@ -43,8 +52,10 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-async function launch(args: string[], env: Record<string, string>, ready: RegExp, url: string): Promise<RunningPeer> {
-  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function launch(args: string[], env: Record<string, string>, ready: RegExp, url: string, unset: readonly string[] = []): Promise<RunningPeer> {
+  const inherited = { ...process.env };
+  for (const name of unset) delete inherited[name];
+  const child: ChildProcess = spawn(process.execPath, args, { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';
@@ -73,18 +84,42 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
   };
 }
 
-export const PEERS: Peer[] = [
-  {
-    name: 'tandem',
-    framing: FRAMINGS.tandem,
+/** Tandem in one durability mode (undefined: its default, flushed before broadcast). */
+function tandem(name: PeerName, durability: string | undefined): Peer {
+  return {
+    name,
+    kind: 'tandem',
+    framing: FRAMINGS[name],
     async start(dataDir) {
       const port = await freePort();
       const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
-      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
+      const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824' };
+      const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...limits, ...(durability === undefined ? {} : { DURABILITY: durability }) };
+      // The parent's DURABILITY must not leak into the default entry.
+      return launch([main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
     },
-  },
+  };
+}
+
+/** The relay floor; `durable` appends and fdatasyncs every turn's updates before relaying them. */
+function relay(name: PeerName, durable: boolean): Peer {
+  return {
+    name,
+    kind: 'floor',
+    framing: FRAMINGS[name],
+    async start(dataDir) {
+      const port = await freePort();
+      const env = { PORT: String(port), ...(durable ? { LOG_FILE: path.join(dataDir, 'relay.log') } : {}) };
+      return launch([path.join(here, 'relay.mjs')], env, /"event":"listening"/, `http://127.0.0.1:${port}`, ['LOG_FILE']);
+    },
+  };
+}
+
+export const PEERS: Peer[] = [
+  tandem('tandem', undefined),
   {
     name: 'y-websocket-server',
+    kind: 'peer',
     framing: FRAMINGS['y-websocket-server'],
     async start(dataDir) {
       const port = await freePort();
@@ -94,6 +129,7 @@ export const PEERS: Peer[] = [
   },
   {
     name: 'hocuspocus',
+    kind: 'peer',
     framing: FRAMINGS.hocuspocus,
     async start(dataDir) {
       const port = await freePort();
@@ -101,3 +137,20 @@ export const PEERS: Peer[] = [
     },
   },
 ];
+
+/** The floors, bare relay first. */
+export const FLOORS: Peer[] = [relay('relay', false), relay('durable-relay', true)];
+
+/** Tandem's opt-in durability modes, beside the default in PEERS. */
+export const TANDEM_MODES: Peer[] = [tandem('tandem-ack', 'flush-before-ack'), tandem('tandem-none', 'none')];
+
+/** Every server a scenario can measure: floors, Tandem in each mode, then the peers. */
+export const SERVERS: Peer[] = [...FLOORS, PEERS[0]!, ...TANDEM_MODES, ...PEERS.slice(1)];
+
+/** The servers named in a comma-separated list, in SERVERS order; throws on an unknown name. */
+export function selectServers(list: string): Peer[] {
+  const wanted = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = wanted.filter((name) => !SERVERS.some((p) => p.name === name));
+  if (unknown.length > 0) throw new RangeError(`Unknown server ${unknown.join(', ')}; known: ${SERVERS.map((p) => p.name).join(', ')}`);
+  return SERVERS.filter((p) => wanted.includes(p.name));
+}

@@ -5,9 +5,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Histogram, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { DiskSampler } from '../../bench/load/disk-sampler.js';
+import { roundOrder, spread } from '../../bench/load/rounds.js';
 import { SendOnlySocket } from '../../bench/load/send-only-socket.js';
+import { histogramQuantile, parseStages, stageDelta } from '../../bench/load/stage-timings.js';
+import { FLOORS, SERVERS } from '../../bench/peers/servers.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -44,6 +49,100 @@ describe("the typists' send-only WebSocket", () => {
   });
 });
 
+describe('the durable relay', () => {
+  it('relays an update to the other client of the room only after appending it to its log, and answers sync step 1', { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-relay-'));
+    const relay = await FLOORS.find((p) => p.name === 'durable-relay')!.start(dir);
+    const open = async (room: string) => {
+      const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/${room}`);
+      const messages: Buffer[] = [];
+      ws.on('message', (data: Buffer) => messages.push(data));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      return { ws, messages };
+    };
+    try {
+      const [a, b, other] = [await open('doc'), await open('doc'), await open('elsewhere')];
+      a.ws.send(Uint8Array.of(0, 0, 1, 0)); // sync step 1 with an empty state vector
+      await expect.poll(() => a.messages.map((m) => [...m])).toEqual([[0, 1, 2, 0, 0]]);
+      const update = Uint8Array.of(0, 2, 3, 9, 9, 9);
+      a.ws.send(update);
+      await expect.poll(() => b.messages.map((m) => [...m])).toEqual([[...update]]);
+      // By the time it was relayed, it was in the log.
+      expect([...(await readFile(path.join(dir, 'relay.log')))]).toEqual([...update]);
+      a.ws.send(Uint8Array.of(1, 1, 7)); // awareness
+      await expect.poll(() => b.messages.length).toBe(2);
+      expect(a.messages).toHaveLength(1);
+      expect(other.messages).toHaveLength(0);
+      for (const c of [a, b, other]) c.ws.close();
+    } finally {
+      await relay.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('benchmark helpers', () => {
+  it('reads stage timings from a Prometheus histogram, as deltas between two scrapes', () => {
+    const scrape = (checked: [string, number][], sum: number) =>
+      [
+        '# HELP tandem_update_stage_seconds Time per stage',
+        '# TYPE tandem_update_stage_seconds histogram',
+        ...checked.map(([le, n]) => `tandem_update_stage_seconds_bucket{le="${le}",stage="checked"} ${n}`),
+        `tandem_update_stage_seconds_sum{stage="checked"} ${sum}`,
+        `tandem_update_stage_seconds_count{stage="checked"} ${checked.at(-1)![1]}`,
+        'tandem_other_total 3',
+      ].join('\n');
+    const before = parseStages(scrape([['0.001', 10], ['0.01', 10], ['+Inf', 10]], 0.005));
+    const after = parseStages(scrape([['0.001', 10], ['0.01', 110], ['+Inf', 110]], 0.505));
+    const delta = stageDelta(before, after)!;
+    expect(Object.keys(delta)).toEqual(['checked']);
+    expect(delta.checked!.count).toBe(100);
+    expect(delta.checked!.meanMs).toBeCloseTo(5);
+    // All 100 new observations fell in (1 ms, 10 ms]: the median is interpolated halfway.
+    expect(delta.checked!.p50Ms).toBeCloseTo(5.5);
+    expect(histogramQuantile([[0.001, 1], [Infinity, 2]], 0.99)).toBe(0.001);
+    expect(parseStages('tandem_other_total 3\n').size).toBe(0);
+    expect(stageDelta(undefined, after)).toBeUndefined();
+    expect(stageDelta(before, parseStages('tandem_other_total 3\n'))).toBeUndefined();
+  });
+
+  it("reads prom-client's own exposition of the stage histogram", async () => {
+    const registry = new Registry();
+    const stages = new Histogram({ name: 'tandem_update_stage_seconds', help: 'stages', labelNames: ['stage'], buckets: [0.0001, 0.001, 0.01], registers: [registry] });
+    const before = parseStages(await registry.metrics());
+    for (let i = 0; i < 99; i++) stages.observe({ stage: 'flushed' }, 0.0005);
+    stages.observe({ stage: 'flushed' }, 0.5);
+    stages.observe({ stage: 'checked' }, 0.00005);
+    expect(before.size).toBe(0); // nothing observed yet: no series, yet the delta from it is whole
+    const delta = stageDelta(before, parseStages(await registry.metrics()))!;
+    expect(Object.keys(delta)).toEqual(['checked', 'flushed']);
+    expect(delta.flushed!.count).toBe(100);
+    expect(delta.flushed!.p50Ms).toBeGreaterThan(0.1);
+    expect(delta.flushed!.p50Ms).toBeLessThanOrEqual(1);
+    expect(delta.flushed!.meanMs).toBeCloseTo((99 * 0.5 + 500) / 100);
+  });
+
+  it('rotates the order of the servers per round and spreads figures as median, min and max', () => {
+    expect([0, 1, 2, 3].map((r) => roundOrder(['a', 'b', 'c'], r).join(''))).toEqual(['abc', 'bca', 'cab', 'abc']);
+    expect(spread([5, 1, 3])).toMatchObject({ median: 3, min: 1, max: 5, rounds: [5, 1, 3] });
+    expect(spread([4, 1, 3, 2]).median).toBe(2.5);
+  });
+
+  it("samples the disk's own flush latency beside a window", { timeout: 30_000 }, async () => {
+    const sampler = await DiskSampler.start(5);
+    try {
+      const from = performance.timeOrigin + performance.now();
+      await expect.poll(() => sampler.window(from, Infinity).samples, { timeout: 10_000 }).toBeGreaterThan(3);
+      const w = sampler.window(from, Infinity);
+      expect(w.p50Ms).toBeGreaterThan(0);
+      expect(w.maxMs).toBeGreaterThanOrEqual(w.p99Ms);
+      expect(sampler.window(0, from - 60_000).samples).toBe(0);
+    } finally {
+      await sampler.stop();
+    }
+  });
+});
+
 describe('benchmark smoke runs', () => {
   let out: string;
   beforeAll(async () => {
@@ -51,16 +150,21 @@ describe('benchmark smoke runs', () => {
   });
   afterAll(() => rm(out, { recursive: true, force: true }));
 
-  it('typing: runs end to end against Tandem and both peers and reports latency samples for each', { timeout: 60_000 }, async () => {
+  it('typing: runs a round end to end against the floors, Tandem in each mode and both peers, and reports latency samples for each', { timeout: 120_000 }, async () => {
     const file = path.join(out, 'typing.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--clients', '6', '--observers', '2', '--seconds', '1', '--out', file], { cwd: root });
-    const { results } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server', 'hocuspocus']);
+    await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--rounds', '1', '--clients', '6', '--observers', '2', '--seconds', '1', '--out', file], { cwd: root });
+    const { results, summary, targets } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string }) => r.server)).toEqual(SERVERS.map((p) => p.name));
     for (const r of results) {
       expect(r.updatesSent, r.server).toBeGreaterThan(0);
       expect(r.samples, r.server).toBeGreaterThan(0);
       expect(r.latencyMs.p50, r.server).toBeGreaterThan(0);
+      expect(r.diskFlush.samples, r.server).toBeGreaterThan(0);
     }
+    // The relays forward every update to the observers, which connected first.
+    for (const floor of results.filter((r: { kind: string }) => r.kind === 'floor')) expect([floor.server, floor.samples]).toEqual([floor.server, floor.updatesSent * 2]);
+    expect(summary.map((s: { server: string; p50Ms: { rounds: number[] } }) => [s.server, s.p50Ms.rounds.length])).toEqual(SERVERS.map((p) => [p.name, 1]));
+    expect(targets.map((t: { goal: string }) => t.goal)).toHaveLength(6);
   });
 
   it('typing: times updates sent from the typists\' worker thread at observers on the main thread', { timeout: 60_000 }, async () => {
@@ -75,18 +179,22 @@ describe('benchmark smoke runs', () => {
     expect(Number.isFinite(r.generator.clockOffsetMs)).toBe(true);
   });
 
-  it('capacity: ramps typing clients on every server and records each step', { timeout: 90_000 }, async () => {
+  it('capacity: ramps typing clients on every server, floors included, and records each step', { timeout: 120_000 }, async () => {
     const file = path.join(out, 'capacity.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/capacity.ts', '--steps', '4,8', '--seconds', '0.5', '--settle', '0.2', '--observers', '2', '--out', file], { cwd: root });
-    const { results } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server', 'hocuspocus']);
+    await run(process.execPath, ['--import', 'tsx', 'bench/capacity.ts', '--rounds', '1', '--steps', '4,8', '--seconds', '0.5', '--settle', '0.2', '--observers', '2', '--out', file], { cwd: root });
+    const { results, summary, targets } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string }) => r.server)).toEqual(SERVERS.map((p) => p.name));
     for (const r of results) {
       expect(r.steps.length, r.server).toBeGreaterThan(0);
       expect(r.steps[0].clients, r.server).toBe(4);
       expect(r.steps[0].sentPerSecond, r.server).toBeGreaterThan(0);
       expect(r.steps[0].latencyMs.p50, r.server).toBeGreaterThan(0);
+      expect(r.steps[0].latencyMs.p95, r.server).toBeGreaterThanOrEqual(r.steps[0].latencyMs.p50);
+      expect(r.steps[0].diskFlush.samples, r.server).toBeGreaterThan(0);
       expect(['server', 'generator', 'last step', 'crash'], r.server).toContain(r.limitedBy);
     }
+    expect(summary.map((s: { server: string; capacity: { rounds: number[] } }) => [s.server, s.capacity.rounds.length])).toEqual(SERVERS.map((p) => [p.name, 1]));
+    expect(targets).toHaveLength(2);
   });
 
   it('burst: ramps the offered update rate on every server and counts what observers receive', { timeout: 90_000 }, async () => {
