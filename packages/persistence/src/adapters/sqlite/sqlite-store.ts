@@ -22,6 +22,7 @@ import type {
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
+import { type Checkpointer, takeOverCheckpoints, type WalCheckpointOptions } from './checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** Directory that holds the database file; created if missing. */
@@ -45,6 +46,8 @@ export interface SqliteStoreOptions {
   readonly minFreeBytes?: number;
   /** How the WAL is opened for flushing; tests pass one whose flush fails, as a failing disk's would. */
   readonly openForSync?: OpenForSync;
+  /** Who checkpoints the WAL into the database file: a thread of its own by default (see checkpointer.ts). */
+  readonly walCheckpoints?: WalCheckpointOptions;
 }
 
 interface DocumentRow {
@@ -120,6 +123,7 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   const file = sqliteStorePath(options);
   if (options.readOnly === true) return new SqliteStore(openReadOnly(file), file, undefined, new FreeSpace(options.dataDir, 0));
   let db: Database.Database;
+  let checkpointer: Checkpointer | undefined;
   try {
     mkdirSync(options.dataDir, { recursive: true });
     db = new Database(file);
@@ -133,11 +137,13 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
     const version = checkSchemaVersion(db);
     db.exec(SCHEMA_SQL);
     if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    // Off the event loop: no commit of this connection checkpoints the WAL (see checkpointer.ts).
+    checkpointer = takeOverCheckpoints(db, file, options.walCheckpoints);
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
   const wal = options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync);
-  return new SqliteStore(db, file, wal, new FreeSpace(options.dataDir, options.minFreeBytes ?? 0));
+  return new SqliteStore(db, file, wal, new FreeSpace(options.dataDir, options.minFreeBytes ?? 0), checkpointer);
 }
 
 function openReadOnly(file: string): Database.Database {
@@ -194,6 +200,8 @@ class SqliteStore implements DocumentStore {
     /** Flushes committed writes to disk; undefined with synchronous `normal`. */
     private readonly wal: WalSync | undefined,
     private readonly space: FreeSpace,
+    /** Checkpoints the WAL on its own thread; undefined when read-only or SQLite checkpoints inline. */
+    private readonly checkpointer?: Checkpointer,
   ) {
     this.stmt = {
       docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
@@ -566,6 +574,8 @@ class SqliteStore implements DocumentStore {
     if (this.closed) return;
     this.closed = true;
     this.space.stop();
+    // First, so that this connection is the last one and its close checkpoints and removes the WAL.
+    await this.checkpointer?.stop();
     await this.wal?.close();
     this.db.close();
   }
