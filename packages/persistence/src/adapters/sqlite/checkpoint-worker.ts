@@ -6,7 +6,7 @@
 import { closeSync, openSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { readWalIndex } from './wal-index.js';
+import { readWalIndex, type WalIndexState } from './wal-index.js';
 
 export interface CheckpointWorkerData {
   readonly file: string;
@@ -14,6 +14,8 @@ export interface CheckpointWorkerData {
   readonly pages: number;
   /** How often the wal-index is looked at. */
   readonly pollMs: number;
+  /** One Int32 the worker sets while the writer's next commits should wait (see checkpointer.ts). */
+  readonly hold: SharedArrayBuffer;
 }
 
 export type CheckpointWorkerMessage =
@@ -29,7 +31,10 @@ export type CheckpointWorkerMessage =
       readonly remainingFrames: number;
       readonly walBytes: number;
       readonly pageSize: number;
+      /** Whether the writer's commits were held back during it. */
+      readonly held: boolean;
     }
+  | { readonly kind: 'released' }
   | { readonly kind: 'failed'; readonly phase: 'open' | 'checkpoint'; readonly message: string; readonly code?: string; readonly durationMs: number };
 
 interface CheckpointRow {
@@ -38,12 +43,11 @@ interface CheckpointRow {
   checkpointed: number;
 }
 
-/** Catch-up checkpoints run back to back when writes landed during one (so the writer can rewind the WAL). */
-const MAX_ROUNDS = 4;
 const MAX_BACKOFF_MS = 30_000;
 
 const port = parentPort!;
-const { file, pages, pollMs } = workerData as CheckpointWorkerData;
+const { file, pages, pollMs, hold: holdBuffer } = workerData as CheckpointWorkerData;
+const hold = new Int32Array(holdBuffer);
 let db: Database.Database | undefined;
 let shm: number | undefined;
 let failures = 0;
@@ -66,7 +70,8 @@ function checkpoint(db: Database.Database, backfilledBefore: number, pageSize: n
     const durationMs = performance.now() - started;
     const copied = Math.max(0, row!.checkpointed - backfilledBefore);
     const remaining = Math.max(0, row!.log - row!.checkpointed);
-    port.postMessage({ kind: 'checkpointed', durationMs, walFrames: row!.log, copiedFrames: copied, remainingFrames: remaining, walBytes: walBytes(), pageSize } satisfies CheckpointWorkerMessage);
+    const held = Atomics.load(hold, 0) === 1;
+    port.postMessage({ kind: 'checkpointed', durationMs, walFrames: row!.log, copiedFrames: copied, remainingFrames: remaining, walBytes: walBytes(), pageSize, held } satisfies CheckpointWorkerMessage);
     failures = 0;
     return { remaining, copied };
   } catch (error) {
@@ -79,22 +84,43 @@ function checkpoint(db: Database.Database, backfilledBefore: number, pageSize: n
   }
 }
 
+/**
+ * Up to `rounds` checkpoints back to back; true once every frame is in the database file (the writer's
+ * next commit rewinds the WAL), false if more wait. Undefined to give up until the next poll: a failure,
+ * or no progress because a reader pins the rest (the WAL cannot be rewound until it lets go).
+ */
+function catchUp(db: Database.Database, shm: number, state: WalIndexState, rounds: number): boolean | undefined {
+  for (let round = 0; round < rounds; round++) {
+    const result = checkpoint(db, state.backfilled, state.pageSize);
+    if (result === undefined || result.copied === 0) return undefined;
+    const next = readWalIndex(shm);
+    if (next === undefined) return undefined;
+    if (next.frames === next.backfilled) return true;
+    state = next;
+  }
+  return false;
+}
+
 function poll(): void {
   if (db === undefined || shm === undefined || Date.now() < nextAttemptAt) return;
   // A wal-index that cannot be read this time (a write in flight) is read again on the next poll.
-  let state = readWalIndex(shm);
-  // Checkpoint when enough frames wait; and, once the WAL is that long, whenever any wait: SQLite
-  // rewinds the WAL (the writer starts again at its beginning) only at a commit that finds every frame
-  // already in the database file, and a checkpoint that overlapped commits leaves their frames behind.
+  const state = readWalIndex(shm);
+  // Checkpoint when the WAL holds enough frames and not all are in the database file yet. SQLite rewinds
+  // the WAL (the writer starts again at its beginning) only at a commit that finds every frame already
+  // copied; a checkpoint that overlapped commits leaves theirs behind, so a long WAL keeps being caught up.
   if (state === undefined || state.frames === state.backfilled || state.frames < pages) return;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const result = checkpoint(db, state.backfilled, state.pageSize);
-    // On a failure, or when a reader pins the rest (no progress), the next poll tries again.
-    if (result === undefined || result.copied === 0) return;
-    // Back to back, each round copies only what was committed during the last, so that one finishes
-    // between two commits: the writer's next commit then rewinds the WAL.
-    state = readWalIndex(shm);
-    if (state === undefined || state.frames === state.backfilled) return;
+  // The bulk, then what was committed meanwhile: at most loads a commit-free millisecond comes soon.
+  if (catchUp(db, shm, state, 2) !== false) return;
+  // Commits land during every checkpoint (a writer at full speed): hold the next ones back for one short
+  // checkpoint of the last few frames. The writer's thread never waits; its next commits do, for about
+  // a millisecond, once per `pages` frames, and checkpointer.ts caps the wait.
+  Atomics.store(hold, 0, 1);
+  try {
+    const now = readWalIndex(shm);
+    if (now !== undefined && now.frames !== now.backfilled) catchUp(db, shm, now, 2);
+  } finally {
+    Atomics.store(hold, 0, 0);
+    port.postMessage({ kind: 'released' } satisfies CheckpointWorkerMessage);
   }
 }
 

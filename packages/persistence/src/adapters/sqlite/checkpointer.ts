@@ -29,6 +29,8 @@ export type WalCheckpointReport =
       /** Size of the WAL file; it shrinks only when the WAL is rewound past journal_size_limit, or on close. */
       readonly walBytes: number;
       readonly pageSize: number;
+      /** Whether the store's commits were held back for it (see Checkpointer.gate). */
+      readonly held: boolean;
     }
   | {
       readonly ok: false;
@@ -86,9 +88,24 @@ export interface CheckpointerOptions {
 }
 
 export interface Checkpointer {
+  /**
+   * Undefined when a commit may go ahead (nearly always); else a promise that settles when it may. The
+   * checkpointer asks commits to wait while it copies the WAL's last few frames, when a writer at full
+   * speed leaves no gap between commits for it to finish in (see checkpoint-worker.ts). It is a wait for
+   * the commit, not for the thread: the event loop goes on. Capped at MAX_HOLD_MS; waiting commits keep
+   * their order.
+   */
+  gate(): Promise<void> | undefined;
   /** Waits for a checkpoint in progress, then closes the thread's connection and ends the thread. */
   stop(): Promise<void>;
 }
+
+/**
+ * The longest a commit waits for the checkpointer. A hold lasts one checkpoint of a few frames (about a
+ * millisecond here); a longer one is a stalling disk, which the commit's own flush will wait for anyway.
+ * A commit released early at worst keeps the WAL from rewinding this time.
+ */
+const MAX_HOLD_MS = 20;
 
 /** The worker's entry: the compiled module, or the TypeScript source under tsx or vitest. */
 function spawn(workerData: CheckpointWorkerData): Worker {
@@ -103,19 +120,31 @@ function spawn(workerData: CheckpointWorkerData): Worker {
 
 export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const report = options.onReport ?? (() => {});
-  const worker = spawn({ file: options.file, pages: options.pages, pollMs: options.pollMs });
+  const hold = new SharedArrayBuffer(4);
+  const holding = new Int32Array(hold);
+  const worker = spawn({ file: options.file, pages: options.pages, pollMs: options.pollMs, hold });
   // Like a timer that nobody waits on: a store that is never closed does not keep the process alive.
   worker.unref();
   let ready = false;
   let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let held: Promise<void> | undefined;
+  let release = (): void => {};
+  const releaseCommits = (): void => {
+    const done = release;
+    held = undefined;
+    release = () => {};
+    done();
+  };
 
   worker.on('message', (message: CheckpointWorkerMessage) => {
     if (message.kind === 'ready') {
       ready = true;
+    } else if (message.kind === 'released') {
+      releaseCommits();
     } else if (message.kind === 'checkpointed') {
-      const { durationMs, walFrames, copiedFrames, remainingFrames, walBytes, pageSize } = message;
-      report({ ok: true, durationMs, walFrames, copiedPages: copiedFrames, remainingFrames, walBytes, pageSize });
+      const { durationMs, walFrames, copiedFrames, remainingFrames, walBytes, pageSize, held } = message;
+      report({ ok: true, durationMs, walFrames, copiedPages: copiedFrames, remainingFrames, walBytes, pageSize, held });
     } else {
       const what = message.phase === 'open' ? `Opening the WAL checkpointer's connection to ${options.file}` : `Checkpointing the WAL of ${options.file}`;
       const error = new PersistenceError('write-failed', `${what} failed: ${message.message}`, undefined, { cause: { code: message.code } });
@@ -126,11 +155,25 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
     report({ ok: false, durationMs: 0, error: new PersistenceError('write-failed', `WAL checkpointer of ${options.file} stopped: ${cause.message}`, undefined, { cause }) });
   });
   worker.on('exit', (code) => {
-    // Without the thread the WAL only grows (until the store closes): say so, unless it was asked to stop.
-    if (!stopping) report({ ok: false, durationMs: 0, error: new PersistenceError('write-failed', `WAL checkpointer of ${options.file} exited (code ${code})`) });
+    releaseCommits();
+    // Without the thread the WAL only grows (until the store closes): say so, unless it was asked to stop
+    // or stopped itself after reporting why (a connection it could not open).
+    if (!stopping && code !== 0) report({ ok: false, durationMs: 0, error: new PersistenceError('write-failed', `WAL checkpointer of ${options.file} exited (code ${code})`) });
   });
 
   return {
+    gate() {
+      if (held !== undefined) return held;
+      if (Atomics.load(holding, 0) === 0) return undefined;
+      held = new Promise<void>((resolve) => {
+        const timer = setTimeout(releaseCommits, MAX_HOLD_MS);
+        release = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      return held;
+    },
     async stop() {
       if (!stopping) {
         stopping = true;

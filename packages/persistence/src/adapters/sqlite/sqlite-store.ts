@@ -301,6 +301,13 @@ class SqliteStore implements DocumentStore {
         throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
       }
     }
+    // Now and then a writer at full speed waits a moment (the event loop does not) for the WAL
+    // checkpointer to catch up, so that the WAL can be rewound: see checkpointer.ts.
+    const gate = this.checkpointer?.gate();
+    if (gate !== undefined) {
+      await gate;
+      this.ensureOpen();
+    }
     // The durability point of the embedded store: this transaction commits and (with `full`) its
     // WAL frames are flushed to disk before the promise resolves.
     const results = this.write(batch[0]?.doc, 'Appending updates', () => this.appendTx(batch));
