@@ -3,7 +3,8 @@
 // checkpointed inline by SQLite (inside the commit that crosses 1000 pages, the old way) and one whose
 // checkpoints run on their own thread (the default), interleaved round by round. Printed per mode: the
 // synchronous part of `append` (the commit on this thread), the event loop's worst delay, the append's
-// latency to durable, and the WAL's largest size.
+// latency to durable, and the WAL's largest size. A third mode, `none`, never checkpoints during the run
+// (the WAL just grows): the floor, i.e. what this machine and disk cost a commit without any checkpoint.
 //   npm run build && tsx bench/wal-checkpoint.ts [-- --seconds 3 --rounds 3 --sync full --writers 20 --out FILE]
 
 import { statSync } from 'node:fs';
@@ -29,7 +30,7 @@ const ROUNDS = Number(values.rounds);
 const SYNC = values.sync === 'normal' ? 'normal' : 'full';
 const WRITERS = Number(values.writers);
 const BYTES = Number(values.bytes);
-const MODES = ['inline', 'worker'] as const;
+const MODES = ['none', 'inline', 'worker'] as const;
 type Mode = (typeof MODES)[number];
 
 interface RunResult {
@@ -52,7 +53,8 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 async function run(mode: Mode, round: number): Promise<RunResult> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-ckpt-'));
   const reports: WalCheckpointReport[] = [];
-  const store = openSqliteStore({ dataDir, synchronous: SYNC, walCheckpoints: { mode, onReport: (r) => reports.push(r) } });
+  const walCheckpoints = mode === 'none' ? { pages: 2 ** 31 - 1 } : { mode, onReport: (r: WalCheckpointReport) => reports.push(r) };
+  const store = openSqliteStore({ dataDir, synchronous: SYNC, walCheckpoints });
   const wal = `${sqliteStorePath({ dataDir })}-wal`;
   // Let the checkpointer thread start, as it has long before a server takes its first write.
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -101,8 +103,9 @@ async function run(mode: Mode, round: number): Promise<RunResult> {
 
 const results: RunResult[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
-  // Interleaved, the order swapped every round: a noisy neighbour hits both modes alike.
-  for (const mode of round % 2 === 1 ? MODES : [...MODES].reverse()) {
+  // Interleaved, the order rotated every round: a noisy neighbour hits every mode alike.
+  for (let m = 0; m < MODES.length; m++) {
+    const mode = MODES[(m + round) % MODES.length]!;
     const r = await run(mode, round);
     results.push(r);
     console.log(
