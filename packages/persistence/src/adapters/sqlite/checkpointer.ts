@@ -4,10 +4,16 @@
 // and this checkpointer runs PASSIVE checkpoints on a worker thread (checkpoint-worker.ts) with its own
 // connection: a checkpoint never takes the writer's lock, so commits go on while it copies and syncs.
 //
-// The worker polls the wal-index (wal-index.ts) instead of hearing from the writer after each commit: the
-// event loop pays nothing at all (no message, no system call per commit), and the commit path, which
-// others are changing, needs no hook. Between two polls the WAL can outgrow the threshold by one poll's
-// worth of writes, which is what the poll interval bounds.
+// The worker polls the wal-index (wal-index.ts: one 100-byte read) instead of hearing from the writer after
+// each commit: the event loop pays nothing per commit (no message, no system call), and the commit path
+// needs no hook. Between two polls the WAL can outgrow the threshold by one poll's worth of writes.
+//
+// The WAL is rewound (written again from its start) only by a commit that finds every frame already
+// copied. A checkpoint beside a busy writer always ends a few commits behind, so the worker runs a short
+// catch-up checkpoint after the bulk, and when even that overlaps commits, it asks the store to hold its
+// next commits back for one more (gate(); the store's thread goes on, only those commits wait). A reader
+// that pins an old snapshot (a history thread) keeps the WAL from rewinding until it lets go; the WAL file
+// then grows, and is cut back to journal_size_limit at the next rewind.
 
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
