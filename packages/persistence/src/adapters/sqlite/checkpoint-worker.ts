@@ -16,6 +16,8 @@ export interface CheckpointWorkerData {
   readonly pollMs: number;
   /** One Int32 the worker sets while the writer's next commits should wait (see checkpointer.ts). */
   readonly hold: SharedArrayBuffer;
+  /** A WAL this many frames long, still not rewound, is caught up with commits held back. */
+  readonly holdFrames: number;
 }
 
 export type CheckpointWorkerMessage =
@@ -46,7 +48,7 @@ interface CheckpointRow {
 const MAX_BACKOFF_MS = 30_000;
 
 const port = parentPort!;
-const { file, pages, pollMs, hold: holdBuffer } = workerData as CheckpointWorkerData;
+const { file, pages, pollMs, hold: holdBuffer, holdFrames } = workerData as CheckpointWorkerData;
 const hold = new Int32Array(holdBuffer);
 let db: Database.Database | undefined;
 let shm: number | undefined;
@@ -109,15 +111,17 @@ function poll(): void {
   // the WAL (the writer starts again at its beginning) only at a commit that finds every frame already
   // copied; a checkpoint that overlapped commits leaves theirs behind, so a long WAL keeps being caught up.
   if (state === undefined || state.frames === state.backfilled || state.frames < pages) return;
-  // The bulk, then what was committed meanwhile: at most loads a commit-free millisecond comes soon.
+  // The bulk, then what was committed meanwhile: at most loads a commit-free millisecond comes soon, and
+  // the next polls try again.
   if (catchUp(db, shm, state, 2) !== false) return;
-  // Commits land during every checkpoint (a writer at full speed): hold the next ones back for one short
-  // checkpoint of the last few frames. The writer's thread never waits; its next commits do, for about
-  // a millisecond, once per `pages` frames, and checkpointer.ts caps the wait.
+  const now = readWalIndex(shm);
+  if (now === undefined || now.frames < holdFrames) return;
+  // The WAL keeps growing: commits land during every checkpoint (a writer at full speed). Hold the next
+  // ones back for one short checkpoint of the last few frames. The writer's thread never waits; its next
+  // commits do, for a few ms at most (checkpointer.ts caps it), about once per `holdFrames` frames.
   Atomics.store(hold, 0, 1);
   try {
-    const now = readWalIndex(shm);
-    if (now !== undefined && now.frames !== now.backfilled) catchUp(db, shm, now, 2);
+    if (now.frames !== now.backfilled) catchUp(db, shm, now, 2);
   } finally {
     Atomics.store(hold, 0, 0);
     port.postMessage({ kind: 'released' } satisfies CheckpointWorkerMessage);

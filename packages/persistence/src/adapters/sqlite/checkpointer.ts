@@ -69,6 +69,12 @@ export const DEFAULT_CHECKPOINT_POLL_MS = 100;
  * the cut is one ftruncate on the writer's thread, once after such a episode, never in steady state.
  */
 const JOURNAL_LIMIT_FACTOR = 4;
+/**
+ * Commits are held back (gate()) only once the WAL has grown to this many times the threshold without
+ * being rewound: below it, unheld catch-up checkpoints on the next polls usually find a gap between
+ * commits, and a hold costs every waiting commit its length.
+ */
+const HOLD_FACTOR = 4;
 
 /**
  * Takes WAL checkpoints away from the writer connection `db` and hands them to a checkpointer thread;
@@ -111,7 +117,7 @@ export interface Checkpointer {
  * millisecond here); a longer one is a stalling disk, which the commit's own flush will wait for anyway.
  * A commit released early at worst keeps the WAL from rewinding this time.
  */
-const MAX_HOLD_MS = 20;
+const MAX_HOLD_MS = 10;
 
 /** The worker's entry: the compiled module, or the TypeScript source under tsx or vitest. */
 function spawn(workerData: CheckpointWorkerData): Worker {
@@ -128,7 +134,7 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const report = options.onReport ?? (() => {});
   const hold = new SharedArrayBuffer(4);
   const holding = new Int32Array(hold);
-  const worker = spawn({ file: options.file, pages: options.pages, pollMs: options.pollMs, hold });
+  const worker = spawn({ file: options.file, pages: options.pages, pollMs: options.pollMs, hold, holdFrames: HOLD_FACTOR * options.pages });
   // Like a timer that nobody waits on: a store that is never closed does not keep the process alive.
   worker.unref();
   let ready = false;
