@@ -75,6 +75,9 @@ async function run(mode: Mode, round: number): Promise<RunResult> {
         commits.push(performance.now() - started);
         await durable;
         appends.push(performance.now() - started);
+        // A server reads its sockets between commits: without this, `synchronous normal` (appends that
+        // resolve at once) would commit back to back and never let the event loop turn.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }),
   );
