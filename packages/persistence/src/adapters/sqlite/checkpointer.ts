@@ -65,10 +65,13 @@ export const DEFAULT_CHECKPOINT_PAGES = 1000;
 export const DEFAULT_CHECKPOINT_POLL_MS = 100;
 /**
  * A WAL file longer than this many times the threshold is cut back to it when the writer next rewinds
- * the WAL. It grows that long only while a reader pins an old snapshot (the WAL cannot be rewound then);
- * the cut is one ftruncate on the writer's thread, once after such a episode, never in steady state.
+ * the WAL. It grows that long only while a reader pins an old snapshot (the WAL cannot be rewound then)
+ * or a writer outpaces the disk; the cut is one ftruncate on the writer's thread, once after such an
+ * episode. Well above the WAL's steady size (about HOLD_FACTOR times the threshold under full load), so
+ * that the file is not cut and grown again every cycle: a commit that extends the file costs its flush
+ * a journal commit, one that overwrites does not.
  */
-const JOURNAL_LIMIT_FACTOR = 4;
+const JOURNAL_LIMIT_FACTOR = 16;
 /**
  * Commits are held back (gate()) only once the WAL has grown to this many times the threshold without
  * being rewound: below it, unheld catch-up checkpoints on the next polls usually find a gap between
