@@ -247,4 +247,12 @@ describe('benchmark smoke runs', () => {
     expect(result.updates).toBe(2000);
     expect(Object.keys(result.results)).toHaveLength(4);
   });
+
+  it('WAL checkpoints: appends with no, inline and threaded checkpoints and reports the commits of each', { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'wal-checkpoint.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/wal-checkpoint.ts', '--seconds', '0.5', '--rounds', '1', '--writers', '4', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.results.map((r: { mode: string }) => r.mode).sort()).toEqual(['inline', 'none', 'worker']);
+    for (const r of result.results) expect(r.appends, r.mode).toBeGreaterThan(0);
+  });
 });

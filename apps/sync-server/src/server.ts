@@ -54,11 +54,21 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     minFreeBytes: config.minFreeDiskBytes,
     openForSync: options.openForSync,
   };
-  const store = openSqliteStore(storeOptions);
   const dbFile = sqliteStorePath(storeOptions);
   const metrics = createMetrics({
     storeSizeBytes: () =>
       ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbFile + suffix, { throwIfNoEntry: false })?.size ?? 0), 0),
+  });
+  // Not in storeOptions: the history threads get those, and a function cannot cross to a thread.
+  const store = openSqliteStore({
+    ...storeOptions,
+    walCheckpoints: {
+      onReport: (report) => {
+        metrics.store.walCheckpointed(report);
+        // The WAL still holds every frame; the checkpointer tries again, backing off.
+        if (!report.ok) logger.warn({ event: 'wal-checkpoint-failed', err: report.error }, 'WAL checkpoint failed; the WAL keeps every write and grows until one succeeds');
+      },
+    },
   });
   let unusableReported = false;
   // After a failed disk flush the store refuses writes until a restart: say so once, with the way out.

@@ -3,6 +3,7 @@ export { PersistenceError, type PersistenceErrorCode } from './errors.js';
 export { assertDocName, docNameProblem, MAX_DOC_NAME_LENGTH } from './doc-name.js';
 export type { OpenForSync } from './adapters/sqlite/wal-sync.js';
 export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions } from './adapters/sqlite/sqlite-store.js';
+export type { WalCheckpointOptions, WalCheckpointReport } from './adapters/sqlite/checkpointer.js';
 export { createGroupCommit, type UpdateLog, type FlushReport, type GroupCommitOptions, type Written } from './log/group-commit.js';
 export { loadDocument, type LoadedDocument } from './checkpoint/load-document.js';
 export type { NamedVersion } from './types.js';

@@ -1,6 +1,6 @@
 // Prometheus metrics, fed from sync lifecycle events. Each server gets its own registry.
 
-import type { FlushReport } from '@tandem/persistence';
+import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HistorySweepEvents } from '../history/sweep.js';
 import type { SyncEvents, UpdateStages } from '../sync/events.js';
@@ -8,10 +8,16 @@ import type { SyncEvents, UpdateStages } from '../sync/events.js';
 /** Documents named in the log growth gauge: the fastest-growing ones only, so its labels stay few. */
 const LOG_GROWTH_TOP = 10;
 
+/** What the store reports from its own threads. */
+export interface StoreEvents {
+  walCheckpointed(report: WalCheckpointReport): void;
+}
+
 export interface Metrics {
   readonly registry: Registry;
   readonly events: SyncEvents;
   readonly history: HistorySweepEvents;
+  readonly store: StoreEvents;
 }
 
 export interface MetricsOptions {
@@ -78,6 +84,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const growthTop = new Gauge(
     opts('document_log_growth_bytes_per_day', `Bytes appended to a document's log in the last 24 h, for the ${LOG_GROWTH_TOP} fastest-growing documents`, ['doc']),
   );
+  const walCheckpointLatency = new Histogram({
+    ...opts('wal_checkpoint_duration_seconds', "Time a WAL checkpoint took on the checkpointer's thread (commits go on meanwhile)"),
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+  });
+  const walCheckpointPages = new Counter(opts('wal_checkpoint_pages_total', 'Pages WAL checkpoints copied into the database file'));
+  const walCheckpointHolds = new Counter(
+    opts('wal_checkpoint_holds_total', 'WAL checkpoints that held commits back for a moment, so that a writer at full speed lets the WAL rewind'),
+  );
+  const walBytes = new Gauge(opts('wal_bytes', 'Size of the WAL file at the last checkpoint'));
+  const walPending = new Gauge(opts('wal_pending_frames', 'Frames a checkpoint left in the WAL: written meanwhile, or pinned by a reader'));
   if (options.storeSizeBytes !== undefined) {
     const size = options.storeSizeBytes;
     new Gauge({
@@ -131,5 +147,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     error: (kind) => errors.inc({ kind }),
   };
-  return { registry, events, history };
+  const store: StoreEvents = {
+    walCheckpointed: (report) => {
+      if (!report.ok) {
+        errors.inc({ kind: 'wal-checkpoint' });
+        return;
+      }
+      if (report.copiedPages > 0) walCheckpointLatency.observe(report.durationMs / 1000);
+      walCheckpointPages.inc(report.copiedPages);
+      if (report.held) walCheckpointHolds.inc();
+      walBytes.set(report.walBytes);
+      walPending.set(report.remainingFrames);
+    },
+  };
+  return { registry, events, history, store };
 }

@@ -23,6 +23,7 @@ import type {
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
+import { type Checkpointer, takeOverCheckpoints, type WalCheckpointOptions } from './checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** Directory that holds the database file; created if missing. */
@@ -46,6 +47,8 @@ export interface SqliteStoreOptions {
   readonly minFreeBytes?: number;
   /** How the WAL is opened for flushing; tests pass one whose flush fails, as a failing disk's would. */
   readonly openForSync?: OpenForSync;
+  /** Who checkpoints the WAL into the database file: a thread of its own by default (see checkpointer.ts). */
+  readonly walCheckpoints?: WalCheckpointOptions;
 }
 
 interface DocumentRow {
@@ -123,6 +126,7 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   const file = sqliteStorePath(options);
   if (options.readOnly === true) return new SqliteStore(openReadOnly(file), file, undefined, new FreeSpace(options.dataDir, 0));
   let db: Database.Database;
+  let checkpointer: Checkpointer | undefined;
   try {
     mkdirSync(options.dataDir, { recursive: true });
     db = new Database(file);
@@ -136,11 +140,13 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
     const version = checkSchemaVersion(db);
     db.exec(SCHEMA_SQL);
     if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    // Off the event loop: no commit of this connection checkpoints the WAL (see checkpointer.ts).
+    checkpointer = takeOverCheckpoints(db, file, options.walCheckpoints);
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
   const wal = options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync);
-  return new SqliteStore(db, file, wal, new FreeSpace(options.dataDir, options.minFreeBytes ?? 0));
+  return new SqliteStore(db, file, wal, new FreeSpace(options.dataDir, options.minFreeBytes ?? 0), checkpointer);
 }
 
 function openReadOnly(file: string): Database.Database {
@@ -197,6 +203,8 @@ class SqliteStore implements DocumentStore {
     /** Flushes committed writes to disk; undefined with synchronous `normal`. */
     private readonly wal: WalSync | undefined,
     private readonly space: FreeSpace,
+    /** Checkpoints the WAL on its own thread; undefined when read-only or SQLite checkpoints inline. */
+    private readonly checkpointer?: Checkpointer,
   ) {
     this.stmt = {
       docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
@@ -301,6 +309,13 @@ class SqliteStore implements DocumentStore {
       if (item.entries.length === 0) {
         throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
       }
+    }
+    // Now and then a writer at full speed waits a moment (the event loop does not) for the WAL
+    // checkpointer to catch up, so that the WAL can be rewound: see checkpointer.ts.
+    const gate = this.checkpointer?.gate();
+    if (gate !== undefined) {
+      await gate;
+      this.ensureOpen();
     }
     // The transaction commits its WAL frames to the file (a killed process keeps them); the flush
     // that makes them survive a power cut runs on the thread pool, shared with every commit made
@@ -577,6 +592,8 @@ class SqliteStore implements DocumentStore {
     if (this.closed) return;
     this.closed = true;
     this.space.stop();
+    // First, so that this connection is the last one and its close checkpoints and removes the WAL.
+    await this.checkpointer?.stop();
     await this.wal?.close();
     this.db.close();
   }
