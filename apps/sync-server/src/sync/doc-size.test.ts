@@ -20,13 +20,24 @@ describe('DocSize', () => {
     expect(size.admit(900)).toBe(true);
   });
 
+  it('never refuses on the estimate alone a document that measured small, however recently it was measured', () => {
+    let measures = 0;
+    const size = new DocSize(4096, 0, () => (measures++, 1500), () => 0); // the clock never moves
+    size.observed(1500);
+    // Typed, then deleted: the estimate grows, the document does not.
+    for (let i = 0; i < 2; i++) expect(size.admit(100) ? (size.applied(100), true) : false).toBe(true);
+    expect(size.admit(2500)).toBe(true); // 1500 + 2500 fits, though the estimate (4200) said no
+    expect(measures).toBe(1);
+  });
+
   it('near its cap, measures at most once a second or per sixteenth of the cap applied', () => {
     let measures = 0;
     let now = 0;
-    const size = new DocSize(1000, 0, () => (measures++, 990), () => now);
-    size.observed(990);
-    // Edits that do not grow the document (typed, then deleted) at 990 of 1000 bytes.
-    const edit = () => (size.admit(5) ? (size.applied(5), true) : false);
+    const big = 990 * 1024;
+    const size = new DocSize(1000 * 1024, 0, () => (measures++, big), () => now);
+    size.observed(big);
+    // Edits that do not grow the document (typed, then deleted) at 990 of 1000 KiB.
+    const edit = () => (size.admit(5 * 1024) ? (size.applied(5 * 1024), true) : false);
     expect([edit(), edit()]).toEqual([true, true]);
     for (let i = 0; i < 100; i++) expect(edit()).toBe(false); // by the estimate; measuring each would cost the document's size
     expect(measures).toBe(0);

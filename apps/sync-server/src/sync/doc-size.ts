@@ -9,6 +9,12 @@ export type MeasureState = () => number;
 const MIN_REMEASURE_INTERVAL_MS = 1000;
 /** …unless this fraction of the cap was admitted since the last measurement (amortised: ≤ 16 bytes encoded per byte admitted). */
 const REMEASURE_FRACTION = 1 / 16;
+/**
+ * …and always while the document measured this small: its estimate is then mostly history churn
+ * (typed, then deleted), and measuring costs well under a millisecond. Refusing an edit on the
+ * estimate alone would close a client whose document is far below its cap.
+ */
+const CHEAP_STATE_BYTES = 256 * 1024;
 
 export class DocSize {
   /** Merged state at the last measurement, updates applied since excluded. */
@@ -80,7 +86,11 @@ export class DocSize {
   }
 
   private mayRemeasure(): boolean {
-    return this.now() - this.measuredAt >= MIN_REMEASURE_INTERVAL_MS || this.added - this.pending >= this.limit * REMEASURE_FRACTION;
+    return (
+      this.measured <= CHEAP_STATE_BYTES ||
+      this.now() - this.measuredAt >= MIN_REMEASURE_INTERVAL_MS ||
+      this.added - this.pending >= this.limit * REMEASURE_FRACTION
+    );
   }
 
   private remeasure(): void {

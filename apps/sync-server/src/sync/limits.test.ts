@@ -95,6 +95,11 @@ describe('limits', () => {
       edit(() => local.getText('t').delete(0, local.getText('t').length));
     }
     await expect.poll(async () => (await server.store.getDocument('filling'))?.lastSeq).toBe(200);
+    // Stored is not yet applied: until the room has applied them, the cap counts the edits in flight
+    // at their full size. A client that receives all of them shows they are.
+    const watcher = connectClient(server.url, 'filling');
+    await expect.poll(() => Y.encodeStateVector(watcher.doc).join()).toBe(Y.encodeStateVector(local).join());
+    watcher.destroy();
     edit(() => local.getText('t').insert(0, 'a'.repeat(2500))); // fits
     await expect.poll(async () => (await server.store.getDocument('filling'))?.lastSeq).toBe(201);
     const closing = closed(ws);

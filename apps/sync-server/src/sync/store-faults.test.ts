@@ -155,7 +155,7 @@ describe('a store that cannot be read or written', () => {
   it('after a failed disk flush: closes the writer with 4503, broadcasts nothing, refuses every later write, /readyz 503', async () => {
     await seed('flushed', 'ok');
     const disk = failingDisk();
-    server = await startTestServer({}, dataDir, { openForSync: disk.openForSync });
+    server = await startTestServer({ DOC_UNLOAD_DELAY_MS: '600000' }, dataDir, { openForSync: disk.openForSync });
     const writer = connectClient(server.url, 'flushed');
     const reader = connectClient(server.url, 'flushed');
     await Promise.all([writer.synced(), reader.synced()]);
