@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../apps/sync-server/dist/node-flags.js';
 import { FRAMINGS, type Framing, type PeerName } from './framing.js';
 
 export type { Framing, PeerName } from './framing.js';
@@ -73,6 +74,10 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
   };
 }
 
+/** Tandem runs with the flags it ships with (../../apps/sync-server/src/node-flags.ts); TANDEM_NODE_FLAGS replaces them, to measure their cost. */
+const tandemNodeFlags = (): string[] =>
+  process.env.TANDEM_NODE_FLAGS === undefined ? [...NODE_FLAGS] : process.env.TANDEM_NODE_FLAGS.split(' ').filter((f) => f !== '');
+
 export const PEERS: Peer[] = [
   {
     name: 'tandem',
@@ -80,7 +85,7 @@ export const PEERS: Peer[] = [
     async start(dataDir) {
       const port = await freePort();
       const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
-      return launch([main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
+      return launch([...tandemNodeFlags(), main], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', ...(process.env.TANDEM_SQLITE_SYNC ? { SQLITE_SYNC: process.env.TANDEM_SQLITE_SYNC } : {}) }, /"event":"listening"/, `http://127.0.0.1:${port}`);
     },
   },
   {
