@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../apps/sync-server/dist/node-flags.js';
 import { FRAMINGS, type Framing, type PeerName } from './framing.js';
 
 export type { Framing, PeerName } from './framing.js';
@@ -84,6 +85,10 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
   };
 }
 
+/** Tandem runs with the flags it ships with (../../apps/sync-server/src/node-flags.ts); TANDEM_NODE_FLAGS replaces them, to measure their cost. */
+const tandemNodeFlags = (): string[] =>
+  process.env.TANDEM_NODE_FLAGS === undefined ? [...NODE_FLAGS] : process.env.TANDEM_NODE_FLAGS.split(' ').filter((f) => f !== '');
+
 /** Tandem in one durability mode (undefined: its default, flushed before broadcast). */
 function tandem(name: PeerName, durability: string | undefined): Peer {
   return {
@@ -96,7 +101,7 @@ function tandem(name: PeerName, durability: string | undefined): Peer {
       const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824' };
       const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...limits, ...(durability === undefined ? {} : { DURABILITY: durability }) };
       // The parent's DURABILITY must not leak into the default entry.
-      return launch([main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
+      return launch([...tandemNodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
     },
   };
 }

@@ -23,6 +23,15 @@ export interface ConnectionLimits {
   readonly maxBufferedBytes: number;
 }
 
+/** What every connection of a registry shares: one object, so a connection holds a reference, not copies. */
+export interface ConnectionDeps {
+  readonly logger: Logger;
+  readonly events: SyncEvents;
+  readonly limits: ConnectionLimits;
+  /** Called once when the socket has closed (for whatever reason). */
+  readonly onClose?: (conn: Connection) => void;
+}
+
 export interface ConnectionOptions {
   readonly principal?: Principal;
   /** Whether this client asked for stored-acks (`?acks=1`). */
@@ -35,7 +44,6 @@ export interface ConnectionOptions {
    * so the two kinds of writes keep their order.
    */
   readonly socket?: Duplex;
-  readonly limits: ConnectionLimits;
 }
 
 const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'store-rate', 'slow-consumer', 'insufficient-storage']);
@@ -43,13 +51,30 @@ const LIMIT_CODES = new Set(['too-large', 'rate-limited', 'store-rate', 'slow-co
 // setTimeout cannot wait longer than this; longer token lifetimes re-arm the timer.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-// Fields are made on first use where most connections never need them: an idle connection should
-// cost little more than its socket.
+// The Connection of a socket, for the socket's listeners below: they are shared by every socket
+// (`ws` calls a listener with the socket as `this`), so a connection costs no closures of its own.
+const CONNECTION = Symbol('tandem.connection');
+type OwnedSocket = WebSocket & { [CONNECTION]?: Connection };
+
+function onSocketMessage(this: OwnedSocket, data: RawData, isBinary: boolean): void {
+  this[CONNECTION]?.onMessage(data, isBinary);
+}
+
+function onSocketError(this: OwnedSocket, err: Error & { code?: string }): void {
+  this[CONNECTION]?.onError(err);
+}
+
+function onSocketClose(this: OwnedSocket): void {
+  this[CONNECTION]?.onClose();
+}
+
+// Fields are made on first use where most connections never need them, and nothing per connection
+// is a closure: an idle connection should cost little more than its socket (see bench/idle.ts).
 export class Connection {
   readonly principal: Principal;
-  readonly readOnly: boolean;
   readonly ip: string;
-  readonly closed: Promise<void>;
+  private readonly socket: Duplex | undefined;
+  private readonly acks: boolean;
   private connId: string | undefined;
   private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
@@ -58,37 +83,53 @@ export class Connection {
   private ackChain: Promise<unknown> | undefined;
   private acksDue = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private readonly rate: RateLimiter;
-
-  private readonly logger: Logger;
+  private rate: RateLimiter | undefined;
+  private closedPromise: Promise<void> | undefined;
+  private resolveClosed: (() => void) | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     readonly doc: string,
-    logger: Logger,
-    private readonly events: SyncEvents,
-    private readonly options: ConnectionOptions,
+    private readonly deps: ConnectionDeps,
+    options: ConnectionOptions = {},
   ) {
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
-    this.readOnly = this.principal.role === 'viewer';
     this.ip = options.ip ?? 'unknown';
-    this.rate = new RateLimiter(options.limits.messagesPerSecond, options.limits.bytesPerSecond);
-    this.logger = logger;
-    this.closed = new Promise((resolve) =>
-      ws.once('close', () => {
-        clearTimeout(this.expiryTimer);
-        resolve();
-      }),
-    );
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('error', (err: Error & { code?: string }) => {
-      // `ws` has already started closing the socket (1009 past its hard size cap, 1002 for a
-      // protocol violation); this only records why.
-      const kind = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'socket';
-      this.log.warn({ event: 'socket-error', kind, wsCode: err.code, err }, err.message);
-      this.events.error(kind);
-    });
+    this.socket = options.socket;
+    this.acks = options.acks === true;
+    (ws as OwnedSocket)[CONNECTION] = this;
+    ws.on('message', onSocketMessage);
+    ws.on('error', onSocketError);
+    ws.on('close', onSocketClose);
     if (this.principal.expiresAt !== undefined) this.armExpiry(this.principal.expiresAt);
+  }
+
+  get readOnly(): boolean {
+    return this.principal.role === 'viewer';
+  }
+
+  /** Resolves once the socket has closed. */
+  get closed(): Promise<void> {
+    if (this.closedPromise === undefined) {
+      this.closedPromise = this.isClosed ? Promise.resolve() : new Promise((resolve) => (this.resolveClosed = resolve));
+    }
+    return this.closedPromise;
+  }
+
+  /** @internal The socket's 'close' listener. */
+  onClose(): void {
+    clearTimeout(this.expiryTimer);
+    this.resolveClosed?.();
+    this.deps.onClose?.(this);
+  }
+
+  /** @internal The socket's 'error' listener. */
+  onError(err: Error & { code?: string }): void {
+    // `ws` has already started closing the socket (1009 past its hard size cap, 1002 for a
+    // protocol violation); this only records why.
+    const kind = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'socket';
+    this.log.warn({ event: 'socket-error', kind, wsCode: err.code, err }, err.message);
+    this.deps.events.error(kind);
   }
 
   get id(): string {
@@ -102,7 +143,7 @@ export class Connection {
 
   /** This connection's logger, made on first use: most connections never log, and a child costs memory. */
   get log(): Logger {
-    return (this.childLog ??= this.logger.child({ conn: this.id, doc: this.doc, user: this.principal.userId }));
+    return (this.childLog ??= this.deps.logger.child({ conn: this.id, doc: this.doc, user: this.principal.userId }));
   }
 
   private armExpiry(expiresAt: number): void {
@@ -144,7 +185,7 @@ export class Connection {
   /** Sends a message prepared once for many connections. */
   sendBroadcast(broadcast: Broadcast): void {
     if (!this.mayWrite()) return;
-    const socket = this.options.socket;
+    const socket = this.socket;
     if (socket === undefined) this.ws.send(broadcast.message);
     else socket.write(broadcast.frame);
   }
@@ -152,9 +193,9 @@ export class Connection {
   private mayWrite(): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     // bufferedAmount includes what waits in the socket, direct writes too.
-    if (this.ws.bufferedAmount > this.options.limits.maxBufferedBytes) {
+    if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes) {
       // A client that stopped reading: drop it rather than buffer without bound. It reconnects and resyncs.
-      this.fail(new TandemError('slow-consumer', `More than ${this.options.limits.maxBufferedBytes} bytes wait to be sent`));
+      this.fail(new TandemError('slow-consumer', `More than ${this.deps.limits.maxBufferedBytes} bytes wait to be sent`));
       this.ws.terminate();
       return false;
     }
@@ -166,7 +207,7 @@ export class Connection {
    * messages arrived. Acks due in the same turn go out as one message.
    */
   acknowledgeWhen(stored: Promise<boolean>): void {
-    if (this.options.acks !== true) return;
+    if (!this.acks) return;
     this.ackChain = (this.ackChain ?? Promise.resolve())
       .then(() => stored)
       .then((ok) => {
@@ -190,8 +231,8 @@ export class Connection {
     this.log[level]({ event: 'connection-failed', code: error.code, closeCode: error.closeCode, err: error }, error.message);
     // A limit may name itself more precisely than its code (`too-large` of a message, a document, a presence state).
     const limit = typeof error.context.limit === 'string' ? error.context.limit : error.code;
-    if (LIMIT_CODES.has(error.code)) this.events.limitHit(limit);
-    else this.events.error(error.code);
+    if (LIMIT_CODES.has(error.code)) this.deps.events.limitHit(limit);
+    else this.deps.events.error(error.code);
     this.close(error.closeCode, closeReason(error));
   }
 
@@ -204,18 +245,19 @@ export class Connection {
     this.ws.terminate();
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
+  /** @internal The socket's 'message' listener. */
+  onMessage(data: RawData, isBinary: boolean): void {
     // Once failed, the rest of what this client sends is ignored; messages that arrive during a
     // clean close (a server shutdown) are still handled, so nothing sent before it is lost.
     if (this.failed) return;
     let message: ClientMessage;
     try {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-      const { maxMessageBytes } = this.options.limits;
+      const { maxMessageBytes, messagesPerSecond, bytesPerSecond } = this.deps.limits;
       if (bytes.byteLength > maxMessageBytes) {
         throw new TandemError('too-large', `Message of ${bytes.byteLength} bytes exceeds the limit of ${maxMessageBytes}`);
       }
-      if (!this.rate.take(bytes.byteLength)) {
+      if (!(this.rate ??= new RateLimiter(messagesPerSecond, bytesPerSecond)).take(bytes.byteLength)) {
         throw new TandemError('rate-limited', 'Too many messages or bytes per second');
       }
       if (!isBinary) throw new TandemError('bad-message', 'Text frames are not part of the protocol');

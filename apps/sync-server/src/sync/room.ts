@@ -79,12 +79,11 @@ export class Room implements ConnectionHandler {
   private destroyed = false;
   /** Server-side users of the room (a restore in progress) that keep it loaded without a connection. */
   holds = 0;
-  private readonly logger: Logger;
+  private childLog: Logger | undefined;
   private readonly gate: UpdateGate;
   private readonly presence: PresenceGuard;
 
   private constructor(private readonly deps: RoomDeps) {
-    this.logger = deps.logger.child({ doc: deps.name });
     this.gate = new UpdateGate(this.doc, deps.name);
     this.awareness.setLocalState(null);
     this.presence = new PresenceGuard({ doc: deps.name, awareness: this.awareness, limits: deps.presence, events: deps.events });
@@ -94,6 +93,11 @@ export class Room implements ConnectionHandler {
 
   get name(): string {
     return this.deps.name;
+  }
+
+  /** This room's logger, made on first use: most rooms never log after loading, and a child costs memory. */
+  private get logger(): Logger {
+    return (this.childLog ??= this.deps.logger.child({ doc: this.deps.name }));
   }
 
   /** Loads the document from storage; throws TandemError('load-failed') rather than return an empty stand-in. */
@@ -106,7 +110,7 @@ export class Room implements ConnectionHandler {
       room.checkpointSeq = loaded.checkpointSeq;
       room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
       deps.events.documentLoaded(deps.name, performance.now() - started, loaded.tailLength);
-      room.logger.info({ event: 'document-loaded', ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
+      deps.logger.info({ event: 'document-loaded', doc: deps.name, ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
       if (loaded.tailLength >= deps.checkpointEvery) room.checkpoint(loaded.lastSeq);
       return room;
     } catch (cause) {

@@ -105,6 +105,25 @@ describe('room registry lifecycle', () => {
     expect(reread.getText('t').toString()).toBe('sent then gone');
   });
 
+  it('forgets a connection once it closes, whether it closed before or after joining its room', async () => {
+    const early = await open();
+    await expect.poll(() => rooms.connectionCount).toBe(1);
+    early.close();
+    await closed(early);
+    // Closed while the document was loading: it no longer counts, and does not stay in the room.
+    await expect.poll(() => rooms.connectionCount).toBe(0);
+    letLoadsProceed();
+    await expect.poll(() => rooms.loaded('doc')?.connections.size).toBe(0);
+
+    const joined = await open();
+    await expect.poll(() => rooms.loaded('doc')?.connections.size).toBe(1);
+    joined.close();
+    await closed(joined);
+    expect(rooms.connectionCount).toBe(0);
+    // The room it left unloads (after unloadDelayMs), as nobody is in it.
+    await expect.poll(() => rooms.openRooms).toBe(0);
+  });
+
   it('closes with 1001 a connection that arrives after shutdown began, and shutdown still finishes', async () => {
     letLoadsProceed();
     const early = await open();

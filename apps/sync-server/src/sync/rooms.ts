@@ -8,7 +8,7 @@ import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
 import { addressKey } from '../ip-address.js';
-import { Connection, type ConnectionLimits, type ConnectionOptions } from './connection.js';
+import { Connection, type ConnectionDeps, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { Durability } from '../config.js';
 import type { SyncEvents } from './events.js';
 import type { PresenceLimits } from './presence-guard.js';
@@ -52,7 +52,8 @@ interface Entry {
 
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>();
-  private readonly connections = new Set<Connection>();
+  /** Every open connection, and its room once it has joined one. */
+  private readonly connections = new Map<Connection, Room | undefined>();
   private readonly perDoc = new Map<string, number>();
   private readonly perIp = new Map<string, number>();
   private readonly perUser = new Map<string, number>();
@@ -60,7 +61,12 @@ export class RoomRegistry {
   private readonly draining = new Map<string, Promise<void>>();
   private shuttingDown = false;
 
-  constructor(private readonly deps: RoomRegistryDeps) {}
+  /** Shared by every connection (one object, not one per connection). */
+  private readonly connectionDeps: ConnectionDeps;
+
+  constructor(private readonly deps: RoomRegistryDeps) {
+    this.connectionDeps = { logger: deps.logger, events: deps.events, limits: deps.limits, onClose: (conn) => this.closed(conn) };
+  }
 
   get openRooms(): number {
     return this.entries.size;
@@ -104,51 +110,49 @@ export class RoomRegistry {
   }
 
   /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */
-  connect(ws: WebSocket, doc: string, options: Omit<ConnectionOptions, 'limits'> = {}): Connection {
-    const conn = new Connection(ws, doc, this.deps.logger, this.deps.events, { ...options, limits: this.deps.limits });
+  connect(ws: WebSocket, doc: string, options: ConnectionOptions = {}): Connection {
+    const conn = new Connection(ws, doc, this.connectionDeps, options);
     if (this.shuttingDown) {
       // The upgrade was checked before shutdown began but finished after: this client never synced,
       // keeps its state, and sends it again to the next server.
       conn.close(1001, 'server shutting down');
       return conn;
     }
-    this.connections.add(conn);
+    this.connections.set(conn, undefined);
     const quota = this.quota(conn.principal, conn.ip);
     bump(this.perDoc, doc, 1);
     bump(quota.counts, quota.key, 1);
     this.deps.events.connectionOpened();
     if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-opened' }, 'connection opened');
-    let room: Room | undefined;
-    let released = false;
-    const leave = (): void => {
-      if (room === undefined || released) return;
-      released = true;
-      this.release(room, conn);
-    };
-    void conn.closed.then(() => {
-      this.connections.delete(conn);
-      bump(this.perDoc, doc, -1);
-      bump(quota.counts, quota.key, -1);
-      this.deps.events.connectionClosed();
-      if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-closed' }, 'connection closed');
-      leave();
-    });
     this.acquire(doc).then(
-      (loaded) => {
-        room = loaded;
+      (room) => {
         const entry = this.entries.get(doc);
         if (entry?.unloadTimer !== undefined) {
           clearTimeout(entry.unloadTimer);
           entry.unloadTimer = undefined;
         }
         // Always join, so what the client sent while the document loaded is handled (stored); a
-        // client that closed meanwhile then leaves at once.
-        loaded.join(conn);
-        if (conn.isClosed) leave();
+        // client that closed meanwhile (closed() found no room to leave) then leaves at once.
+        room.join(conn);
+        if (this.connections.has(conn)) this.connections.set(conn, room);
+        else this.release(room, conn);
       },
       (error: unknown) => conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error))),
     );
     return conn;
+  }
+
+  /** A connection's socket closed: it stops counting against its limits, and leaves its room if it joined one. */
+  private closed(conn: Connection): void {
+    if (!this.connections.has(conn)) return; // refused during shutdown; never counted
+    const room = this.connections.get(conn);
+    this.connections.delete(conn);
+    const quota = this.quota(conn.principal, conn.ip);
+    bump(this.perDoc, conn.doc, -1);
+    bump(quota.counts, quota.key, -1);
+    this.deps.events.connectionClosed();
+    if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-closed' }, 'connection closed');
+    if (room !== undefined) this.release(room, conn);
   }
 
   /** Runs `work` with `doc` loaded (loading it if needed), keeping it in memory until `work` is done. */
@@ -242,13 +246,13 @@ export class RoomRegistry {
     this.shuttingDown = true;
     const deadline = Date.now() + timeoutMs;
     while (this.connections.size > 0 && Date.now() < deadline) {
-      const conns = [...this.connections];
+      const conns = [...this.connections.keys()];
       for (const conn of conns) conn.close(1001, 'server shutting down');
       await settledWithin(Promise.all(conns.map((c) => c.closed)), deadline - Date.now());
     }
     if (this.connections.size > 0) {
       this.deps.logger.warn({ event: 'shutdown-timeout', open: this.connections.size }, 'terminating clients that did not close');
-      const conns = [...this.connections];
+      const conns = [...this.connections.keys()];
       for (const conn of conns) conn.terminate();
       await Promise.all(conns.map((c) => c.closed));
     }
