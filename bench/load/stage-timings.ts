@@ -6,7 +6,16 @@
 export const STAGES = ['checked', 'committed', 'flushed', 'applied', 'sent', 'total'] as const;
 
 const METRIC = 'tandem_update_stage_seconds';
-const LINE = new RegExp(`^${METRIC}_(bucket|sum|count)\\{([^}]*)\\}\\s+(\\S+)`);
+/**
+ * Other histograms scraped beside the stages, for the stalls they explain: garbage collection pauses
+ * by kind, the event loop's part of each document checkpoint, and WAL checkpoints (on their own thread).
+ */
+const EXTRAS: Readonly<Record<string, (labels: Record<string, string>) => string>> = {
+  tandem_process_nodejs_gc_duration_seconds: (l) => `gc.${l.kind ?? 'all'}`,
+  tandem_document_checkpoint_seconds: () => 'doc-checkpoint',
+  tandem_wal_checkpoint_duration_seconds: () => 'wal-checkpoint',
+};
+const LINE = new RegExp(`^(${[METRIC, ...Object.keys(EXTRAS)].join('|')})_(bucket|sum|count)(?:\\{([^}]*)\\})?\\s+(\\S+)`);
 const LABEL = /(\w+)="([^"]*)"/g;
 
 interface Histogram {
@@ -39,14 +48,14 @@ export function parseStages(text: string): StageSnapshot {
   for (const line of text.split('\n')) {
     const m = LINE.exec(line);
     if (m === null) continue;
-    const labels = Object.fromEntries([...m[2]!.matchAll(LABEL)].map((l) => [l[1]!, l[2]!]));
-    const stage = labels.stage;
+    const labels = Object.fromEntries([...(m[3] ?? '').matchAll(LABEL)].map((l) => [l[1]!, l[2]!]));
+    const stage = m[1] === METRIC ? labels.stage : EXTRAS[m[1]!]!(labels);
     if (stage === undefined) continue;
     let h = stages.get(stage);
     if (h === undefined) stages.set(stage, (h = { buckets: [], sum: 0, count: 0 }));
-    const value = Number(m[3]);
-    if (m[1] === 'bucket') h.buckets.push([labels.le === '+Inf' ? Infinity : Number(labels.le), value]);
-    else if (m[1] === 'sum') h.sum = value;
+    const value = Number(m[4]);
+    if (m[2] === 'bucket') h.buckets.push([labels.le === '+Inf' ? Infinity : Number(labels.le), value]);
+    else if (m[2] === 'sum') h.sum = value;
     else h.count = value;
   }
   for (const h of stages.values()) h.buckets.sort((a, b) => a[0] - b[0]);
@@ -105,7 +114,10 @@ export function stageDelta(before: StageSnapshot | undefined, after: StageSnapsh
 export function formatStages(t: StageTimings | undefined): string | undefined {
   if (t === undefined) return undefined;
   const f = (v: number) => (!Number.isFinite(v) ? '-' : v < 1 ? v.toFixed(3) : v.toFixed(1));
-  const cells = Object.entries(t).map(([stage, s]) => `${stage} ${f(s.p50Ms)}/${f(s.p99Ms)}/${f(s.meanMs)}`);
+  // Pipeline stages: p50/p99/mean. The stalls beside them (GC, checkpoints): how many, and p99/mean.
+  const cells = Object.entries(t).map(([stage, s]) =>
+    (STAGES as readonly string[]).includes(stage) ? `${stage} ${f(s.p50Ms)}/${f(s.p99Ms)}/${f(s.meanMs)}` : `${stage} ×${Math.round(s.count)} p99 ${f(s.p99Ms)} mean ${f(s.meanMs)}`,
+  );
   return cells.length > 0 ? `stages p50/p99/mean ms: ${cells.join(', ')}` : undefined;
 }
 

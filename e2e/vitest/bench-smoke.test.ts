@@ -11,7 +11,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DiskSampler } from '../../bench/load/disk-sampler.js';
 import { roundOrder, spread } from '../../bench/load/rounds.js';
 import { SendOnlySocket } from '../../bench/load/send-only-socket.js';
-import { histogramQuantile, parseStages, stageDelta } from '../../bench/load/stage-timings.js';
+import { histogramQuantile, formatStages, parseStages, stageDelta } from '../../bench/load/stage-timings.js';
 import { FLOORS, SERVERS } from '../../bench/peers/servers.js';
 
 const run = promisify(execFile);
@@ -120,6 +120,22 @@ describe('benchmark helpers', () => {
     expect(delta.flushed!.p50Ms).toBeGreaterThan(0.1);
     expect(delta.flushed!.p50Ms).toBeLessThanOrEqual(1);
     expect(delta.flushed!.meanMs).toBeCloseTo((99 * 0.5 + 500) / 100);
+  });
+
+  it('reads the stalls beside the stages: GC pauses by kind and checkpoints, labelled or not', async () => {
+    const registry = new Registry();
+    const gc = new Histogram({ name: 'tandem_process_nodejs_gc_duration_seconds', help: 'gc', labelNames: ['kind'], buckets: [0.001, 0.01], registers: [registry] });
+    const wal = new Histogram({ name: 'tandem_wal_checkpoint_duration_seconds', help: 'wal', buckets: [0.001, 0.01], registers: [registry] });
+    const before = parseStages(await registry.metrics());
+    gc.observe({ kind: 'minor' }, 0.002);
+    gc.observe({ kind: 'minor' }, 0.004);
+    wal.observe(0.02);
+    const delta = stageDelta(before, parseStages(await registry.metrics()))!;
+    expect(Object.keys(delta).sort()).toEqual(['gc.minor', 'wal-checkpoint']);
+    expect(delta['gc.minor']!.count).toBe(2);
+    expect(delta['gc.minor']!.meanMs).toBeCloseTo(3);
+    expect(delta['wal-checkpoint']!.count).toBe(1);
+    expect(formatStages(delta)).toContain('gc.minor ×2');
   });
 
   it('rotates the order of the servers per round and spreads figures as median, min and max', () => {

@@ -31,6 +31,8 @@ export interface SyncEvents {
   /** An update already sent on (durability `flush-before-ack`) reached the disk this long after its commit. */
   updateFlushed(sinceCommitMs: number): void;
   checkpointWritten(doc: string, seq: number, bytes: number): void;
+  /** The event loop spent this long encoding a document checkpoint and handing it to the store. */
+  checkpointTaken(onEventLoopMs: number): void;
   viewerUpdateDropped(doc: string): void;
   /** Awareness entries dropped because another connection holds their client id. */
   awarenessStatesDropped(doc: string, reason: 'not-owner', count: number): void;

@@ -428,11 +428,14 @@ export class Room implements ConnectionHandler {
 
   /** Stores the merged state at `seq`; must run right after update `seq` was applied. */
   private checkpoint(seq: number): void {
+    const started = performance.now();
     const state = Y.encodeStateAsUpdate(this.doc);
     this.size.observed(state.byteLength);
     this.checkpointSeq = seq;
-    const task = this.deps.store
-      .writeCheckpoint(this.name, { seq, state, createdAt: Date.now() })
+    const written = this.deps.store.writeCheckpoint(this.name, { seq, state, createdAt: Date.now() });
+    // What the event loop spent on it: the encoding and the store's synchronous write (not its flush).
+    this.deps.events.checkpointTaken(performance.now() - started);
+    const task = written
       .then(
         () => this.deps.events.checkpointWritten(this.name, seq, state.byteLength),
         (err: unknown) => {
