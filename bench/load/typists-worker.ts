@@ -28,12 +28,12 @@ const READ_EVERY_TICKS = 25;
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 const CONNECT_CONCURRENCY = 32;
 
-function updateMessage(update: Uint8Array): Uint8Array {
+function updateMessage(doc: string, update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, 0); // sync
   encoding.writeVarUint(e, 2); // update
   encoding.writeVarUint8Array(e, update);
-  return framing.wrap(setup.doc, encoding.toUint8Array(e));
+  return framing.wrap(doc, encoding.toUint8Array(e));
 }
 
 class Typist {
@@ -42,10 +42,13 @@ class Typist {
   /** When the next keystroke is due (wallNow ms). */
   next = Infinity;
 
-  constructor(readonly socket: SendOnlySocket) {
+  constructor(
+    readonly socket: SendOnlySocket,
+    docName: string,
+  ) {
     this.doc.on('update', (update: Uint8Array) => {
       const clock = Y.getState(this.doc.store, this.doc.clientID) - 1;
-      const message = updateMessage(update);
+      const message = updateMessage(docName, update);
       sent.push(updateKey(this.doc.clientID, clock), wallNow());
       socket.send(message);
     });
@@ -98,15 +101,15 @@ function report(): void {
   port.postMessage({ type: 'sent', pairs } satisfies TypistsMessage, [pairs.buffer]);
 }
 
-async function add(count: number): Promise<number> {
-  const url = framing.url(setup.url, setup.doc);
+async function add(count: number, doc: string): Promise<number> {
+  const url = framing.url(setup.url, doc);
   let left = count;
   const connectOne = async (): Promise<void> => {
     while (left > 0) {
       left -= 1;
       const socket = await SendOnlySocket.open(url, readBuffer);
-      for (const m of framing.hello(setup.doc)) socket.send(m);
-      const typist = new Typist(socket);
+      for (const m of framing.hello(doc)) socket.send(m);
+      const typist = new Typist(socket, doc);
       // Keystrokes are spread over the interval rather than all falling on one tick.
       typist.next = wallNow() + Math.random() * (interval === Infinity ? 0 : interval);
       typists.push(typist);
@@ -143,7 +146,7 @@ function stats(): TypistsStats {
 async function handle(request: TypistsRequest): Promise<unknown> {
   switch (request.op) {
     case 'add':
-      return add(request.count);
+      return add(request.count, request.doc ?? setup.doc);
     case 'rate':
       return setRate(request.perSecond);
     case 'stats':
