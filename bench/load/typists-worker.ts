@@ -1,11 +1,12 @@
-// The typists' thread: each typist has its own Y.Doc and socket and types one character per update
-// at the rate the main thread sets, never applying what it receives. Reports each update's send time
-// (by its Yjs id) in batches, and its own event-loop lag, to the main thread (./typists.ts).
+// The typists' thread: each typist has its own socket and Yjs client id and types one character per
+// update (encoded as Yjs would, ./keystrokes.ts) at the rate the main thread sets, never applying
+// what it receives. Reports each update's send time (by its Yjs id) in batches, and its own
+// event-loop lag, to the main thread (./typists.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import * as encoding from 'lib0/encoding';
-import * as Y from 'yjs';
 import { FRAMINGS } from '../peers/framing.js';
+import { Keystrokes } from './keystrokes.js';
 import { updateKey, wallNow } from './ledger.js';
 import { LagMonitor } from './meters.js';
 import { SendOnlySocket } from './send-only-socket.js';
@@ -37,25 +38,20 @@ function updateMessage(doc: string, update: Uint8Array): Uint8Array {
 }
 
 class Typist {
-  private readonly doc = new Y.Doc();
-  private readonly text = this.doc.getText('t');
+  private readonly keystrokes = new Keystrokes();
   /** When the next keystroke is due (wallNow ms). */
   next = Infinity;
 
   constructor(
     readonly socket: SendOnlySocket,
-    docName: string,
-  ) {
-    this.doc.on('update', (update: Uint8Array) => {
-      const clock = Y.getState(this.doc.store, this.doc.clientID) - 1;
-      const message = updateMessage(docName, update);
-      sent.push(updateKey(this.doc.clientID, clock), wallNow());
-      socket.send(message);
-    });
-  }
+    private readonly docName: string,
+  ) {}
 
   type(): void {
-    this.text.insert(this.text.length, 'x');
+    const key = updateKey(this.keystrokes.client, this.keystrokes.clock);
+    const message = updateMessage(this.docName, this.keystrokes.next());
+    sent.push(key, wallNow());
+    this.socket.send(message);
   }
 }
 
