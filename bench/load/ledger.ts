@@ -83,26 +83,15 @@ export class LatencyLedger {
    */
   async settled(from: number, to: number, maxMs: number): Promise<void> {
     const deadline = wallNow() + maxMs;
+    // Each poll checks only what had not arrived at the last one: the observers' thread timestamps
+    // the very arrivals awaited here, and must not spend the drain re-counting the whole window.
+    let pending: number[] = [];
+    for (const [key, t] of this.sentAt) if (t >= from && t < to) pending.push(key);
     for (;;) {
-      const { delivered, expected } = this.count(from, to);
-      if (delivered >= expected || wallNow() >= deadline) return;
+      pending = pending.filter((key) => this.arrivals.some((seen) => !seen.has(key)));
+      if (pending.length === 0 || wallNow() >= deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-  }
-
-  /**
-   * `window`'s counts without its latencies: polled while updates drain, and the observers' thread,
-   * which timestamps those very arrivals, must not spend that time sorting.
-   */
-  private count(from: number, to: number): { delivered: number; expected: number } {
-    let sent = 0;
-    let delivered = 0;
-    for (const [key, t] of this.sentAt) {
-      if (t < from || t >= to) continue;
-      sent += 1;
-      for (const seen of this.arrivals) if (seen.has(key)) delivered += 1;
-    }
-    return { delivered, expected: sent * this.observers };
   }
 
   /** Drops what was sent, and what arrived, before `before`: an arrival is never earlier than its send. */
