@@ -56,6 +56,8 @@ interface Measured {
   server: string;
   round: number;
   connectSeconds: number;
+  /** Updates the typists sent in the window. */
+  sent: number;
   sentPerSecond: number;
   /** (update, reader) pairs delivered within the window plus the drain. */
   delivered: number;
@@ -102,6 +104,7 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
       server: peer.name,
       round,
       connectSeconds,
+      sent: window.sent,
       sentPerSecond: m.sentPerSecond,
       delivered: window.delivered,
       lost: window.expected - window.delivered,
