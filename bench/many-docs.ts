@@ -13,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from './load/ledger.js';
+import { type MachineReading, MachineMeter } from './load/machine.js';
 import { measureWindow, ms } from './load/ramp.js';
 import { generatorVerdict, type StepLoad } from './load/saturation.js';
 import { startSession } from './load/session.js';
@@ -48,6 +49,8 @@ const BATCH = Number(values.batch);
 const PEER_NAMES: readonly string[] = ['hocuspocus', 'y-websocket-server'];
 const DURABLE_FLOOR = 'durable-relay';
 const FLOORS: readonly string[] = ['relay', DURABLE_FLOOR];
+// Above this share of all cores busy, the server and the generator wait for CPU.
+const MACHINE_BUSY = 0.9;
 const TARGET = { cpuVsBestPeer: 0.7, p99VsDurableFloor: 1.1 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -72,6 +75,10 @@ interface Measured {
   generator: StepLoad & { cpuPercent: number; typistsReceivedMiBPerSecond: number };
   /** Why the generator may have set this figure (busy or late threads, updates it could not send). */
   generatorBound: string | undefined;
+  /** The machine over the window; `otherCores` is what neither the server nor the generator used. */
+  machine: MachineReading & { otherCores: number };
+  /** When the machine had no CPU to spare: every figure of the window may be starved. */
+  machineBound: string | undefined;
 }
 
 type RoundResult = Measured | { server: string; round: number; failure: string };
@@ -90,8 +97,13 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     await typists.setRate(CPS);
     await sleep(SETTLE_SECONDS * 1000);
+    let machine: MachineReading | undefined;
     const m = await measureWindow(session, {
-      during: () => sleep(SECONDS * 1000),
+      during: async () => {
+        const meter = new MachineMeter();
+        await sleep(SECONDS * 1000);
+        machine = meter.read();
+      },
       offeredPerSecond: DOCS * TYPISTS * CPS,
       drainMs: DRAIN_MS,
       latencyLimitMs: Infinity, // judged below, against the latency measured
@@ -100,6 +112,7 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
     const { window } = m;
     const p99 = percentile(window.latencies, 0.99);
     const serverCpuSeconds = (m.server.cpuPercent / 100) * m.seconds;
+    const otherCores = machine!.busyCores - m.server.cpuPercent / 100 - m.generator.cpuPercent / 100;
     return {
       server: peer.name,
       round,
@@ -116,6 +129,11 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
       generator: m.generator,
       // The observers' own lag lands in every latency: flagged once it is a fifth of the p99 measured.
       generatorBound: generatorVerdict(m.generator, Number.isFinite(p99) ? p99 : Infinity),
+      machine: { ...machine!, otherCores },
+      machineBound:
+        machine!.busyCores > MACHINE_BUSY * machine!.cores
+          ? `${machine!.busyCores.toFixed(1)} of ${machine!.cores} cores busy, ${Math.max(0, otherCores).toFixed(1)} by other processes`
+          : undefined,
     };
   } catch (err) {
     return { server: peer.name, round, failure: (err as Error).message };
@@ -141,7 +159,7 @@ function ratios(results: readonly Measured[], value: (r: Measured) => number) {
 
 const ratioText = (v: number, base: number | undefined) => (base === undefined || !(base > 0) ? '-' : `${(v / base).toFixed(2)}×`);
 
-const HEAD = ['server'.padEnd(20), 'upd/s'.padStart(6), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'max ms'.padStart(7), 'lost'.padStart(6), 'srv cpu'.padStart(7), 'µs/upd'.padStart(7), 'srv MiB'.padStart(7), 'gen cpu'.padStart(7), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'wrk lag'.padStart(7), 'obs lag'.padStart(7), 'cpu÷peer'.padStart(8), 'p99÷dur'.padStart(8)];
+const HEAD = ['server'.padEnd(20), 'upd/s'.padStart(6), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'max ms'.padStart(7), 'lost'.padStart(6), 'srv cpu'.padStart(7), 'µs/upd'.padStart(7), 'srv MiB'.padStart(7), 'gen cpu'.padStart(7), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'wrk lag'.padStart(7), 'obs lag'.padStart(7), 'cpu÷peer'.padStart(8), 'p99÷dur'.padStart(8), 'others'.padStart(6)];
 
 function printRound(round: readonly RoundResult[]): void {
   const ok = round.filter((r): r is Measured => !failed(r));
@@ -173,7 +191,9 @@ function printRound(round: readonly RoundResult[]): void {
         g.mainLagP99Ms.toFixed(1).padStart(7),
         (compared ? ratioText(r.cpuUsPerUpdate, cpu.bestPeer) : '').padStart(8),
         (compared ? ratioText(r.latencyMs.p99, p99.durableFloor) : '').padStart(8),
+        r.machine.otherCores.toFixed(1).padStart(6),
         r.generatorBound === undefined ? '' : `  [generator: ${r.generatorBound}]`,
+        r.machineBound === undefined ? '' : `  [machine: ${r.machineBound}]`,
       ].join(' '),
     );
   }
@@ -188,6 +208,8 @@ interface Summary {
   rssMiB: Spread;
   lost: { total: number; worstRound: number };
   roundsGeneratorBound: number;
+  /** Rounds in which the machine had no CPU to spare. */
+  roundsMachineBound: number;
   /** Median CPU per update ÷ the best peer's median; median p99 ÷ the durable floor's. */
   ratios?: { cpuVsBestPeer: number | undefined; p99VsDurableFloor: number | undefined };
 }
@@ -210,6 +232,7 @@ function summarize(all: readonly RoundResult[], servers: readonly string[]): Sum
       rssMiB: spread(ok.map((r) => r.rssMiB)),
       lost: { total: ok.reduce((n, r) => n + r.lost, 0), worstRound: Math.max(0, ...ok.map((r) => r.lost)) },
       roundsGeneratorBound: ok.filter((r) => r.generatorBound !== undefined).length,
+      roundsMachineBound: ok.filter((r) => r.machineBound !== undefined).length,
     };
   });
   const peers = summaries.filter((s) => PEER_NAMES.includes(s.server) && s.rounds > s.failedRounds);
@@ -247,6 +270,7 @@ function printSummary(summaries: readonly Summary[]): void {
         (s.ratios === undefined ? '' : mark(s.ratios.p99VsDurableFloor, TARGET.p99VsDurableFloor)).padStart(12),
         s.failedRounds > 0 ? `  ${s.failedRounds} rounds failed` : '',
         s.roundsGeneratorBound > 0 ? `  ${s.roundsGeneratorBound} rounds generator-bound` : '',
+        s.roundsMachineBound > 0 ? `  ${s.roundsMachineBound} rounds machine-bound` : '',
       ].join(' '),
     );
   }
@@ -260,7 +284,7 @@ async function main() {
   const clients = DOCS * (TYPISTS + READERS);
   console.log(`many documents: ${DOCS} documents × (${TYPISTS} typists at ${CPS} chars/s + ${READERS} readers applying everything) = ${clients} connections, ${DOCS * TYPISTS * CPS} updates/s offered`);
   console.log(`  ${ROUNDS} rounds, server order rotated each round; per server: fresh process, connect ${BATCH} documents at a time, ${SETTLE_SECONDS} s typing to settle, ${SECONDS} s measured`);
-  console.log(`  µs/upd: server CPU (user + system, whole process, /proc) in the window ÷ (update, reader) pairs delivered`);
+  console.log(`  µs/upd: server CPU (user + system, whole process, /proc) in the window ÷ (update, reader) pairs delivered; others: cores busy with other processes`);
   const started = new Date();
   const all: RoundResult[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
