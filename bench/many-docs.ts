@@ -6,13 +6,13 @@
 // and typists a batch of documents at a time, starts the typing, lets it settle, then measures a
 // window: latency from a typist's send (worker thread) to its reader's receipt (main thread), updates
 // lost, the server's CPU time (utime + stime of the whole process, from /proc) over the window divided
-// by the (update, reader) pairs delivered, and its RSS at the end of the window. Typing goes on while
+// by the updates its readers received in that window, and its RSS at the end of the window. Typing goes on while
 // the window's last updates drain, so the window is steady state at both ends.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile } from './load/ledger.js';
+import { percentile, wallNow } from './load/ledger.js';
 import { type MachineReading, MachineMeter } from './load/machine.js';
 import { measureWindow, ms } from './load/ramp.js';
 import { generatorVerdict, type StepLoad } from './load/saturation.js';
@@ -53,12 +53,19 @@ const FLOORS: readonly string[] = ['relay', DURABLE_FLOOR];
 const MACHINE_BUSY = 0.9;
 const TARGET = { cpuVsBestPeer: 0.7, p99VsDurableFloor: 1.1 };
 
+// How long, after the settling time, the server may take to deliver everything typed so far.
+const CATCH_UP_MS = 10_000;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Measured {
   server: string;
   round: number;
   connectSeconds: number;
+  /** How long after the settling time the readers took to receive everything typed so far. */
+  catchUpSeconds: number;
+  /** False when they had not within CATCH_UP_MS: the window starts with a backlog. */
+  caughtUp: boolean;
   /** Updates the typists sent in the window. */
   sent: number;
   sentPerSecond: number;
@@ -69,7 +76,12 @@ interface Measured {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   serverCpuSeconds: number;
   serverCpuPercent: number;
-  /** Server CPU microseconds per delivered (update, reader) pair. */
+  /**
+   * (update, reader) arrivals during the window, whenever sent: the work the server's CPU in the
+   * window did, even when it is behind and delivering updates sent before the window.
+   */
+  arrivals: number;
+  /** Server CPU microseconds per arrival in the window (Infinity when nothing arrived). */
   cpuUsPerUpdate: number;
   rssMiB: number;
   generator: StepLoad & { cpuPercent: number; typistsReceivedMiBPerSecond: number };
@@ -97,12 +109,20 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     await typists.setRate(CPS);
     await sleep(SETTLE_SECONDS * 1000);
+    // The window starts once everything typed so far has reached the readers (or the wait gives up):
+    // a server still working through the start of the typing would charge that backlog to the window.
+    const catchUpStarted = wallNow();
+    await session.ledger.settled(0, catchUpStarted, CATCH_UP_MS);
+    const catchUpSeconds = (wallNow() - catchUpStarted) / 1000;
     let machine: MachineReading | undefined;
+    let arrivals = 0;
     const m = await measureWindow(session, {
       during: async () => {
         const meter = new MachineMeter();
+        const from = wallNow();
         await sleep(SECONDS * 1000);
         machine = meter.read();
+        arrivals = session.ledger.arrivalsBetween(from, wallNow());
       },
       offeredPerSecond: DOCS * TYPISTS * CPS,
       drainMs: DRAIN_MS,
@@ -117,6 +137,8 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
       server: peer.name,
       round,
       connectSeconds,
+      catchUpSeconds,
+      caughtUp: catchUpSeconds < CATCH_UP_MS / 1000,
       sent: window.sent,
       sentPerSecond: m.sentPerSecond,
       delivered: window.delivered,
@@ -124,7 +146,8 @@ async function measure(peer: Peer, round: number): Promise<RoundResult> {
       latencyMs: { p50: m.latencyMs.p50, p95: percentile(window.latencies, 0.95), p99, max: m.latencyMs.max },
       serverCpuSeconds,
       serverCpuPercent: m.server.cpuPercent,
-      cpuUsPerUpdate: (serverCpuSeconds * 1e6) / Math.max(1, window.delivered),
+      arrivals,
+      cpuUsPerUpdate: arrivals > 0 ? (serverCpuSeconds * 1e6) / arrivals : Infinity,
       rssMiB: m.server.rssMiB,
       generator: m.generator,
       // The observers' own lag lands in every latency: flagged once it is a fifth of the p99 measured.
@@ -182,7 +205,7 @@ function printRound(round: readonly RoundResult[]): void {
         ms(r.latencyMs.max).padStart(7),
         String(r.lost).padStart(6),
         `${r.serverCpuPercent.toFixed(0)}%`.padStart(7),
-        r.cpuUsPerUpdate.toFixed(0).padStart(7),
+        fixed(r.cpuUsPerUpdate, 0).padStart(7),
         r.rssMiB.toFixed(0).padStart(7),
         `${g.cpuPercent.toFixed(0)}%`.padStart(7),
         `${(g.workerUtilization * 100).toFixed(0)}%`.padStart(8),
@@ -194,6 +217,7 @@ function printRound(round: readonly RoundResult[]): void {
         r.machine.otherCores.toFixed(1).padStart(6),
         r.generatorBound === undefined ? '' : `  [generator: ${r.generatorBound}]`,
         r.machineBound === undefined ? '' : `  [machine: ${r.machineBound}]`,
+        r.caughtUp ? '' : `  [backlog: readers had not caught up ${CATCH_UP_MS / 1000} s after the settling time]`,
       ].join(' '),
     );
   }
@@ -248,7 +272,8 @@ function summarize(all: readonly RoundResult[], servers: readonly string[]): Sum
   return summaries;
 }
 
-const spreadText = (s: Spread, digits: number) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : Number.isNaN(v) ? '-' : '∞');
+const spreadText = (s: Spread, digits: number) => `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
 
 function printSummary(summaries: readonly Summary[]): void {
   console.log();
@@ -275,7 +300,7 @@ function printSummary(summaries: readonly Summary[]): void {
     );
   }
   const floor = summaries.some((s) => s.server === DURABLE_FLOOR) ? DURABLE_FLOOR : `${DURABLE_FLOOR} (not run: no p99 ratio)`;
-  console.log(`(cpu÷best peer: median µs per delivered update ÷ the lower of ${PEER_NAMES.join(', ')}, target ≤ ${TARGET.cpuVsBestPeer}; p99÷durable: median p99 ÷ ${floor}'s, target ≤ ${TARGET.p99VsDurableFloor})`);
+  console.log(`(cpu÷best peer: median server CPU µs per update a reader received ÷ the lower of ${PEER_NAMES.join(', ')}, target ≤ ${TARGET.cpuVsBestPeer}; p99÷durable: median p99 ÷ ${floor}'s, target ≤ ${TARGET.p99VsDurableFloor})`);
 }
 
 async function main() {
@@ -284,7 +309,7 @@ async function main() {
   const clients = DOCS * (TYPISTS + READERS);
   console.log(`many documents: ${DOCS} documents × (${TYPISTS} typists at ${CPS} chars/s + ${READERS} readers applying everything) = ${clients} connections, ${DOCS * TYPISTS * CPS} updates/s offered`);
   console.log(`  ${ROUNDS} rounds, server order rotated each round; per server: fresh process, connect ${BATCH} documents at a time, ${SETTLE_SECONDS} s typing to settle, ${SECONDS} s measured`);
-  console.log(`  µs/upd: server CPU (user + system, whole process, /proc) in the window ÷ (update, reader) pairs delivered; others: cores busy with other processes`);
+  console.log(`  µs/upd: server CPU (user + system, whole process, /proc) in the window ÷ updates readers received in it; others: cores busy with other processes`);
   const started = new Date();
   const all: RoundResult[] = [];
   for (let round = 1; round <= ROUNDS; round++) {

@@ -94,6 +94,13 @@ export class LatencyLedger {
     }
   }
 
+  /** (update, observer) arrivals in [from, to), whenever those updates were sent. */
+  arrivalsBetween(from: number, to: number): number {
+    let n = 0;
+    for (const seen of this.arrivals) for (const at of seen.values()) if (at >= from && at < to) n += 1;
+    return n;
+  }
+
   /** Drops what was sent, and what arrived, before `before`: an arrival is never earlier than its send. */
   forget(before: number): void {
     for (const [key, t] of this.sentAt) if (t < before) this.sentAt.delete(key);
