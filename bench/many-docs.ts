@@ -3,11 +3,13 @@
 // Tandem, the peers and the floors in the same run, over interleaved rounds.
 //   npm run bench:docs [-- --docs 500 --typists 3 --readers 1 --cps 5 --seconds 15 --rounds 5 --servers tandem,hocuspocus]
 // Each round starts every server afresh (server order rotated by one per round), connects readers
-// and typists a batch of documents at a time, starts the typing, lets it settle, then measures a
-// window: latency from a typist's send (worker thread) to its reader's receipt (main thread), updates
-// lost, the server's CPU time (utime + stime of the whole process, from /proc) over the window divided
-// by the updates its readers received in that window, and its RSS at the end of the window. Typing goes on while
-// the window's last updates drain, so the window is steady state at both ends.
+// and typists a batch of documents at a time, starts the typing, lets it settle until the readers
+// have caught up, then measures a window: latency from a typist's send (worker thread) to its
+// reader's receipt (main thread), updates lost, the server's CPU time (utime + stime of the whole
+// process, from /proc) over the window divided by the updates its readers received in that window,
+// and its RSS at the end of the window. Typing goes on while the window's last updates drain, so the
+// window is steady state at both ends. Rounds where the generator or the machine (other processes)
+// may have set the figures are flagged.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
