@@ -182,7 +182,7 @@ function ratios(results: readonly Measured[], value: (r: Measured) => number) {
   return { bestPeer: peers.length > 0 ? Math.min(...peers) : undefined, durableFloor: floor === undefined ? undefined : value(floor) };
 }
 
-const ratioText = (v: number, base: number | undefined) => (base === undefined || !(base > 0) ? '-' : `${(v / base).toFixed(2)}×`);
+const ratioText = (v: number, base: number | undefined) => (base === undefined || !(base > 0) ? '-' : `${fixed(v / base, 2)}×`);
 
 const HEAD = ['server'.padEnd(20), 'upd/s'.padStart(6), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'max ms'.padStart(7), 'lost'.padStart(6), 'srv cpu'.padStart(7), 'µs/upd'.padStart(7), 'srv MiB'.padStart(7), 'gen cpu'.padStart(7), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'wrk lag'.padStart(7), 'obs lag'.padStart(7), 'cpu÷peer'.padStart(8), 'p99÷dur'.padStart(8), 'others'.padStart(6)];
 
