@@ -83,11 +83,22 @@ export class LatencyLedger {
    */
   async settled(from: number, to: number, maxMs: number): Promise<void> {
     const deadline = wallNow() + maxMs;
+    // Each poll checks only what had not arrived at the last one: the observers' thread timestamps
+    // the very arrivals awaited here, and must not spend the drain re-counting the whole window.
+    let pending: number[] = [];
+    for (const [key, t] of this.sentAt) if (t >= from && t < to) pending.push(key);
     for (;;) {
-      const { delivered, expected } = this.window(from, to);
-      if (delivered >= expected || wallNow() >= deadline) return;
+      pending = pending.filter((key) => this.arrivals.some((seen) => !seen.has(key)));
+      if (pending.length === 0 || wallNow() >= deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /** (update, observer) arrivals in [from, to), whenever those updates were sent. */
+  arrivalsBetween(from: number, to: number): number {
+    let n = 0;
+    for (const seen of this.arrivals) for (const at of seen.values()) if (at >= from && at < to) n += 1;
+    return n;
   }
 
   /** Drops what was sent, and what arrived, before `before`: an arrival is never earlier than its send. */

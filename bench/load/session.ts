@@ -9,10 +9,19 @@ import { LatencyLedger } from './ledger.js';
 import { type Observer, openObserver } from './observers.js';
 import { Typists } from './typists.js';
 
+const CONNECT_DOCS_AT_ONCE = 20;
+
 export interface SessionOptions {
   /** Names the data directory. */
   readonly scenario: string;
+  /** The observers' document, and the typists' unless `add` names another. */
   readonly doc: string;
+  /**
+   * Observers on every document in `docs` instead (`doc` still names the typists' default): the
+   * i-th observer of each document is the ledger's observer i, since an update only reaches its own.
+   */
+  readonly docs?: readonly string[];
+  /** Observers per document. */
   readonly observers: number;
   /** Whether observers apply what they receive (a full client) or only record it. */
   readonly apply?: boolean;
@@ -40,8 +49,16 @@ export async function startSession(peer: Peer, options: SessionOptions): Promise
   const server = await peer.start(dataDir);
   const ledger = new LatencyLedger(options.observers);
   const observers: Observer[] = [];
-  for (let i = 0; i < options.observers; i++) {
-    observers.push(await openObserver({ url: server.url, framing: peer.framing, doc: options.doc, ledger, index: i, apply: options.apply ?? true }));
+  const docs = options.docs ?? [options.doc];
+  // A few documents at a time, so that connecting does not itself overload the server.
+  for (let first = 0; first < docs.length; first += CONNECT_DOCS_AT_ONCE) {
+    await Promise.all(
+      docs.slice(first, first + CONNECT_DOCS_AT_ONCE).map(async (doc) => {
+        for (let i = 0; i < options.observers; i++) {
+          observers.push(await openObserver({ url: server.url, framing: peer.framing, doc, ledger, index: i, apply: options.apply ?? true }));
+        }
+      }),
+    );
   }
   const typists = await Typists.start({ peer: peer.name, url: server.url, doc: options.doc }, (pairs) => ledger.recordSent(pairs));
   return {

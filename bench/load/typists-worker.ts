@@ -1,11 +1,12 @@
-// The typists' thread: each typist has its own Y.Doc and socket and types one character per update
-// at the rate the main thread sets, never applying what it receives. Reports each update's send time
-// (by its Yjs id) in batches, and its own event-loop lag, to the main thread (./typists.ts).
+// The typists' thread: each typist has its own socket and Yjs client id and types one character per
+// update (encoded as Yjs would, ./keystrokes.ts) at the rate the main thread sets, never applying
+// what it receives. Reports each update's send time (by its Yjs id) in batches, and its own
+// event-loop lag, to the main thread (./typists.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import * as encoding from 'lib0/encoding';
-import * as Y from 'yjs';
 import { FRAMINGS } from '../peers/framing.js';
+import { Keystrokes } from './keystrokes.js';
 import { updateKey, wallNow } from './ledger.js';
 import { LagMonitor } from './meters.js';
 import { SendOnlySocket } from './send-only-socket.js';
@@ -28,31 +29,29 @@ const READ_EVERY_TICKS = 25;
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 const CONNECT_CONCURRENCY = 32;
 
-function updateMessage(update: Uint8Array): Uint8Array {
+function updateMessage(doc: string, update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, 0); // sync
   encoding.writeVarUint(e, 2); // update
   encoding.writeVarUint8Array(e, update);
-  return framing.wrap(setup.doc, encoding.toUint8Array(e));
+  return framing.wrap(doc, encoding.toUint8Array(e));
 }
 
 class Typist {
-  private readonly doc = new Y.Doc();
-  private readonly text = this.doc.getText('t');
+  private readonly keystrokes = new Keystrokes();
   /** When the next keystroke is due (wallNow ms). */
   next = Infinity;
 
-  constructor(readonly socket: SendOnlySocket) {
-    this.doc.on('update', (update: Uint8Array) => {
-      const clock = Y.getState(this.doc.store, this.doc.clientID) - 1;
-      const message = updateMessage(update);
-      sent.push(updateKey(this.doc.clientID, clock), wallNow());
-      socket.send(message);
-    });
-  }
+  constructor(
+    readonly socket: SendOnlySocket,
+    private readonly docName: string,
+  ) {}
 
   type(): void {
-    this.text.insert(this.text.length, 'x');
+    const key = updateKey(this.keystrokes.client, this.keystrokes.clock);
+    const message = updateMessage(this.docName, this.keystrokes.next());
+    sent.push(key, wallNow());
+    this.socket.send(message);
   }
 }
 
@@ -98,15 +97,15 @@ function report(): void {
   port.postMessage({ type: 'sent', pairs } satisfies TypistsMessage, [pairs.buffer]);
 }
 
-async function add(count: number): Promise<number> {
-  const url = framing.url(setup.url, setup.doc);
+async function add(count: number, doc: string): Promise<number> {
+  const url = framing.url(setup.url, doc);
   let left = count;
   const connectOne = async (): Promise<void> => {
     while (left > 0) {
       left -= 1;
       const socket = await SendOnlySocket.open(url, readBuffer);
-      for (const m of framing.hello(setup.doc)) socket.send(m);
-      const typist = new Typist(socket);
+      for (const m of framing.hello(doc)) socket.send(m);
+      const typist = new Typist(socket, doc);
       // Keystrokes are spread over the interval rather than all falling on one tick.
       typist.next = wallNow() + Math.random() * (interval === Infinity ? 0 : interval);
       typists.push(typist);
@@ -143,7 +142,7 @@ function stats(): TypistsStats {
 async function handle(request: TypistsRequest): Promise<unknown> {
   switch (request.op) {
     case 'add':
-      return add(request.count);
+      return add(request.count, request.doc ?? setup.doc);
     case 'rate':
       return setRate(request.perSecond);
     case 'stats':

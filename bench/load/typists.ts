@@ -12,11 +12,12 @@ export interface TypistsSetup {
   readonly peer: PeerName;
   /** The server's base URL (http://host:port). */
   readonly url: string;
+  /** The document typists join unless `add` names another. */
   readonly doc: string;
 }
 
 export type TypistsRequest =
-  | { readonly id: number; readonly op: 'add'; readonly count: number }
+  | { readonly id: number; readonly op: 'add'; readonly count: number; readonly doc?: string }
   | { readonly id: number; readonly op: 'rate'; readonly perSecond: number }
   | { readonly id: number; readonly op: 'stats' }
   | { readonly id: number; readonly op: 'clock' }
@@ -82,9 +83,12 @@ export class Typists {
     return typists;
   }
 
-  /** Connects `count` more typists (idle until a rate is set, or typing at the current rate); resolves with the total. */
-  add(count: number): Promise<number> {
-    return this.request({ op: 'add', count }) as Promise<number>;
+  /**
+   * Connects `count` more typists to `doc` (the setup's document by default), idle until a rate is
+   * set or typing at the current rate; resolves with the total over all documents.
+   */
+  add(count: number, doc?: string): Promise<number> {
+    return this.request({ op: 'add', count, ...(doc === undefined ? {} : { doc }) }) as Promise<number>;
   }
 
   /** Every typist sends `perSecond` updates a second from now on (0 pauses them). */

@@ -225,6 +225,23 @@ describe('benchmark smoke runs', () => {
     }
   });
 
+  it("many docs: types on several documents at once and times each update at its document's reader", { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'many-docs.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/many-docs.ts', '--docs', '5', '--typists', '2', '--readers', '1', '--rounds', '1', '--seconds', '0.5', '--settle', '0.2', '--drain-ms', '500', '--servers', 'tandem,y-websocket-server', '--out', file], { cwd: root });
+    const { summaries, results } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server']);
+    for (const r of results) {
+      expect(r.failure, r.server).toBeUndefined();
+      expect(r.sent, r.server).toBeGreaterThan(0);
+      // One reader per document: each update sent is delivered to it once, or counted lost.
+      expect(r.delivered + r.lost, r.server).toBe(r.sent);
+      expect(r.delivered, r.server).toBeGreaterThan(0);
+      expect(r.latencyMs.p50, r.server).toBeGreaterThan(0);
+      expect(r.cpuUsPerUpdate, r.server).toBeGreaterThan(0);
+    }
+    expect(summaries.find((s: { server: string }) => s.server === 'tandem').ratios.cpuVsBestPeer).toBeGreaterThan(0);
+  });
+
   it('idle: connects to every server and measures memory per connection', { timeout: 60_000 }, async () => {
     const file = path.join(out, 'idle.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/idle.ts', '--connections', '20', '--docs', '5', '--out', file], { cwd: root });
