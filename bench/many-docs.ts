@@ -19,7 +19,7 @@ import { type MachineReading, MachineMeter } from './load/machine.js';
 import { measureWindow, ms } from './load/ramp.js';
 import { generatorVerdict, type StepLoad } from './load/saturation.js';
 import { startSession } from './load/session.js';
-import { PEERS, type Peer } from './peers/servers.js';
+import { type Peer, SERVERS, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     'drain-ms': { type: 'string', default: '2000' },
     // Documents whose typists connect at once; readers connect in their own batches (load/session.ts).
     batch: { type: 'string', default: '20' },
-    servers: { type: 'string', default: PEERS.map((p) => p.name).join(',') },
+    servers: { type: 'string', default: SERVERS.map((p) => p.name).join(',') },
     out: { type: 'string' },
   },
 });
@@ -317,8 +317,7 @@ function printSummary(summaries: readonly Summary[]): void {
 }
 
 async function main() {
-  const wanted = values.servers.split(',');
-  const peers = PEERS.filter((p) => wanted.includes(p.name));
+  const peers = selectServers(values.servers);
   const clients = DOCS * (TYPISTS + READERS);
   console.log(`many documents: ${DOCS} documents × (${TYPISTS} typists at ${CPS} chars/s + ${READERS} readers applying everything) = ${clients} connections, ${DOCS * TYPISTS * CPS} updates/s offered`);
   console.log(`  ${ROUNDS} rounds, server order rotated each round; per server: fresh process, connect ${BATCH} documents at a time, ${SETTLE_SECONDS} s typing to settle, ${SECONDS} s measured`);

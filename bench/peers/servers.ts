@@ -98,7 +98,8 @@ function tandem(name: PeerName, durability: string | undefined): Peer {
     async start(dataDir) {
       const port = await freePort();
       const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
-      const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824' };
+      // Every benchmark client comes from one address: per-address limits would measure themselves.
+      const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', STORE_RATE_BYTES_PER_HOUR: '0' };
       const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...limits, ...(durability === undefined ? {} : { DURABILITY: durability }) };
       // The parent's DURABILITY must not leak into the default entry.
       return launch([...tandemNodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
