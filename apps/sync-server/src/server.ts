@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
 import { createMetrics } from './metrics/metrics.js';
+import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
 import { handleUpgrades } from './sync/upgrade.js';
@@ -93,6 +94,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       }
     },
   });
+  const pacing = new SendPacing();
   const rooms = new RoomRegistry({
     store,
     log,
@@ -101,6 +103,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
     checkpointEvery: config.checkpointEvery,
     durability: config.durability,
     maxBroadcastDelayMs: config.maxBroadcastDelayMs,
+    pacing,
     unloadDelayMs: config.docUnloadDelayMs,
     maxDocBytes: config.maxDocBytes,
     storeRate: new StoreRate(config.storeRateBytesPerHour, config.storeBurstBytes),
@@ -176,6 +179,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);
+      pacing.stop();
       await log.drain();
       await store.close();
       unlock();

@@ -14,13 +14,12 @@ import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { type StoreRate, storeRateKey } from './store-rate.js';
 import { UpdateGate } from './update-gate.js';
+import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
 
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch';
 
-/** Estimated cost of one send, per recipient: how far apart a document's broadcasts are spaced. */
-const BROADCAST_SPACING_PER_CLIENT_MS = 0.01;
 
 /** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
 interface StoredUpdate {
@@ -42,6 +41,8 @@ export interface RoomDeps {
   readonly durability: Durability;
   /** Longest a broadcast may wait so that it goes out merged with the next ones (see applyStored). */
   readonly maxBroadcastDelayMs: number;
+  /** How far apart broadcasts are spaced per client (see send-pacing.ts); the idle spacing without one. */
+  readonly pacing?: Pacing;
   /** Largest size the document itself (its merged state, not its history) may grow to. */
   readonly maxDocBytes: number;
   /** How many awareness states a connection and the document may hold, and how large each may be. */
@@ -360,15 +361,17 @@ export class Room implements ConnectionHandler {
    *
    * Each send costs the server a few microseconds per recipient, so on a busy document the sends,
    * not the edits, use up the CPU (and so does a Yjs transaction, in the number of clients that ever
-   * wrote). A document is therefore applied and broadcast at most once per
-   * BROADCAST_SPACING_PER_CLIENT_MS × its clients (never more than `maxBroadcastDelayMs`): a quiet
-   * document's updates go out at once (right after the commit batch that stored them), and 600
-   * typists on one document wait at most 6 ms. Every update is in the log before it waits here.
+   * wrote). A document is therefore applied and broadcast at most once per its clients × a spacing
+   * per client (10 µs, rising to 40 µs as the event loop nears saturation; see send-pacing.ts), never
+   * more than `maxBroadcastDelayMs` apart: a quiet document's updates go out at once (right after the
+   * commit batch that stored them), and 600 typists on one document wait 6–16 ms. Every update is in
+   * the log before it waits here.
    */
   private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore', stages?: UpdateStages): void {
     this.applyQueue.push({ seq, update, origin, stages });
     if (this.applyQueue.length > 1) return; // a microtask or timer is already due
-    const spacing = Math.min(this.deps.maxBroadcastDelayMs, this.connections.size * BROADCAST_SPACING_PER_CLIENT_MS);
+    const perClientMs = this.deps.pacing?.perClientMs ?? SPACING_PER_CLIENT_MS.idle;
+    const spacing = Math.min(this.deps.maxBroadcastDelayMs, this.connections.size * perClientMs);
     const wait = this.lastBroadcastAt + spacing - performance.now();
     // The continuations of one flush's appends are queued as microtasks already; this one runs after them.
     if (wait <= 0) queueMicrotask(() => this.applyQueued());

@@ -13,6 +13,7 @@ import type { Durability } from '../config.js';
 import type { SyncEvents } from './events.js';
 import type { PresenceLimits } from './presence-guard.js';
 import { Room } from './room.js';
+import type { Pacing } from './send-pacing.js';
 import type { StoreRate } from './store-rate.js';
 
 export interface RoomRegistryDeps {
@@ -23,6 +24,7 @@ export interface RoomRegistryDeps {
   readonly checkpointEvery: number;
   readonly durability: Durability;
   readonly maxBroadcastDelayMs: number;
+  readonly pacing?: Pacing;
   readonly unloadDelayMs: number;
   readonly maxDocBytes: number;
   /** Bytes per hour each user (or address) may store, shared by all their rooms. */
@@ -179,6 +181,7 @@ export class RoomRegistry {
       checkpointEvery: this.deps.checkpointEvery,
       durability: this.deps.durability,
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
+      pacing: this.deps.pacing,
       maxDocBytes: this.deps.maxDocBytes,
       presence: this.deps.presence,
       storeRate: this.deps.storeRate,
