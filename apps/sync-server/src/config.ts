@@ -59,7 +59,7 @@ const SETTINGS = {
   maxBroadcastDelayMs: {
     env: 'MAX_BROADCAST_DELAY_MS',
     schema: int(0, 1000).default(16),
-    help: 'Under load, apply and broadcast a document at most once per 10 µs × its clients, up to this long apart; 0 sends every commit batch at once',
+    help: 'Under load, apply and broadcast a document at most once per 10–40 µs × its clients (more as the event loop saturates), up to this long apart; 0 sends every commit batch at once',
   },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
