@@ -9,22 +9,15 @@ import path from 'node:path';
 import { failingDisk } from '@tandem/persistence/testing/failing-disk';
 import { type RecordingDisk, recordingDisk } from '@tandem/persistence/testing/recording-disk';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { encodeUpdate } from './protocol.js';
 
 const DOC = 'durable';
 
-const updateFrame = (update: Uint8Array) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-};
 
 /** A raw client: its own Y.Doc, the updates it sends, what it receives applied, and its stored-acks. */
 async function rawClient(server: TestServer, acks: boolean) {
@@ -42,7 +35,7 @@ async function rawClient(server: TestServer, acks: boolean) {
     const sub = decoding.readVarUint(d);
     if (sub === 1 || sub === 2) Y.applyUpdate(received, decoding.readVarUint8Array(d));
   });
-  doc.on('update', (u: Uint8Array) => ws.send(updateFrame(u)));
+  doc.on('update', (u: Uint8Array) => ws.send(encodeUpdate(u)));
   return {
     type: (text: string) => doc.getText('t').insert(doc.getText('t').length, text),
     seen: () => received.getText('t').toString(),
