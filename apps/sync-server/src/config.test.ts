@@ -3,6 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
+  it('flushes before broadcast unless told otherwise, and reads each durability mode', () => {
+    expect(loadConfig({}).durability).toBe('flush-before-broadcast');
+    for (const mode of ['flush-before-broadcast', 'flush-before-ack', 'none']) expect(loadConfig({ DURABILITY: mode }).durability).toBe(mode);
+    expect(loadConfig({}, ['--durability', 'none']).durability).toBe('none');
+  });
+
   it('applies defaults: port 1234, ./data, info logs', () => {
     const config = loadConfig({}, []);
     expect(config).toMatchObject({ port: 1234, host: '127.0.0.1', logLevel: 'info', checkpointEvery: 500 });
@@ -32,6 +38,9 @@ describe('loadConfig', () => {
     [{}, ['--colour', 'red'], /Unknown option '--colour'/],
     [{ HISTORY_KEEP_ALL: '10m' }, [], /Invalid HISTORY_KEEP_ALL="10m": must be 'forever' or a duration of at least 1h/],
     [{ HISTORY_BUCKET: 'hourly' }, [], /Invalid HISTORY_BUCKET="hourly"/],
+    [{ DURABILITY: 'fsync' }, [], /Invalid DURABILITY="fsync"/],
+    // A replaced setting is refused with what replaces it, never silently ignored.
+    [{ SQLITE_SYNC: 'normal' }, [], /SQLITE_SYNC is no longer read: use DURABILITY .*normal is DURABILITY=none/],
   ])('names the bad setting and value: %j %j', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);
