@@ -288,4 +288,16 @@ describe('benchmark smoke runs', () => {
     expect(result.results.map((r: { mode: string }) => r.mode).sort()).toEqual(['inline', 'none', 'worker']);
     for (const r of result.results) expect(r.appends, r.mode).toBeGreaterThan(0);
   });
+
+  it('log write: times writes to the plain-file floors and to the store in each form, and the Yjs work per update', { timeout: 60_000 }, async () => {
+    const file = path.join(out, 'log-write.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/log-write.ts', '--seconds', '0.3', '--rounds', '1', '--keys', '4', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.results.map((r: { target: string }) => r.target).sort()).toEqual(['committed', 'floor', 'floor-over', 'store', 'store-warm']);
+    for (const r of result.results) {
+      expect(r.writes, r.target).toBeGreaterThan(0);
+      expect(r.durable.p50, r.target).toBeGreaterThanOrEqual(r.written.p50);
+    }
+    expect(result.yjs.trialP50).toBeGreaterThan(0);
+  });
 });
