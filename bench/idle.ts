@@ -1,5 +1,8 @@
 // Benchmark: idle connections. 2000 connections over 500 documents, each synced and then silent;
-// server memory (RSS, from /proc) per connection, for Tandem and the peers in one run.
+// server memory (RSS, from /proc) per connection, for Tandem and the peers in one run. Two figures:
+// the average growth over all connections (which includes one-off costs: loading the 500 documents,
+// the JavaScript heap's young generation growing once), and the marginal cost, from the RSS at half the
+// connections to the RSS at all of them (every document is loaded by then: only connections are added).
 //   npm run bench:idle [-- --connections 2000 --docs 500 --servers tandem,hocuspocus]
 
 import { readFileSync } from 'node:fs';
@@ -9,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
-import { PEERS, type Peer } from './peers/servers.js';
+import { PEERS, type Peer, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +44,16 @@ async function measure(peer: Peer) {
   const before = rssMiB(server.pid);
   const sockets: WebSocket[] = [];
   let answered = 0;
+  let half = NaN;
+  const settled = async (count: number) => {
+    for (let waited = 0; answered < count && waited < 20_000; waited += 100) await sleep(100);
+    await sleep(2000); // let the server settle
+  };
   for (let i = 0; i < CONNECTIONS; i++) {
+    if (i === CONNECTIONS / 2) {
+      await settled(i);
+      half = rssMiB(server.pid);
+    }
     const doc = `idle-${i % DOCS}`;
     const ws = new WebSocket(peer.framing.url(server.url, doc));
     sockets.push(ws);
@@ -55,23 +67,36 @@ async function measure(peer: Peer) {
       ws.once('error', reject);
     });
   }
-  for (let waited = 0; answered < CONNECTIONS && waited < 20_000; waited += 100) await sleep(100);
-  await sleep(2000); // let the server settle
+  await settled(CONNECTIONS);
   const after = rssMiB(server.pid);
   for (const ws of sockets) ws.terminate();
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });
-  return { server: peer.name, connections: CONNECTIONS, answered, rssBeforeMiB: before, rssAfterMiB: after, kibPerConnection: ((after - before) * 1024) / CONNECTIONS };
+  return {
+    server: peer.name,
+    connections: CONNECTIONS,
+    answered,
+    rssBeforeMiB: before,
+    rssHalfMiB: half,
+    rssAfterMiB: after,
+    kibPerConnection: ((after - before) * 1024) / CONNECTIONS,
+    marginalKibPerConnection: ((after - half) * 1024) / (CONNECTIONS - CONNECTIONS / 2),
+  };
 }
 
 const results = [];
-for (const peer of PEERS.filter((p) => values.servers.split(',').includes(p.name))) results.push(await measure(peer));
-const others = results.filter((r) => r.server !== 'tandem');
+for (const peer of selectServers(values.servers)) results.push(await measure(peer));
+const others = results.filter((r) => !r.server.startsWith('tandem'));
 const best = Math.min(...others.map((r) => r.kibPerConnection));
-console.log(`idle: ${CONNECTIONS} connections over ${DOCS} documents; server RSS growth per connection`);
+const bestMarginal = Math.min(...others.map((r) => r.marginalKibPerConnection));
+console.log(`idle: ${CONNECTIONS} connections over ${DOCS} documents; server RSS growth per connection (average; marginal, over the second half)`);
 for (const r of results) {
-  const ratio = r.server === 'tandem' && others.length > 0 ? ` (${(r.kibPerConnection / best).toFixed(2)}×)` : '';
-  console.log(`${r.server.padEnd(20)} ${r.kibPerConnection.toFixed(1).padStart(8)} KiB/conn${ratio}   rss ${r.rssBeforeMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB   answered ${r.answered}`);
+  const tandem = r.server.startsWith('tandem') && others.length > 0;
+  const ratio = tandem ? ` (${(r.kibPerConnection / best).toFixed(2)}×)` : '';
+  const marginalRatio = tandem ? ` (${(r.marginalKibPerConnection / bestMarginal).toFixed(2)}×)` : '';
+  console.log(
+    `${r.server.padEnd(20)} ${r.kibPerConnection.toFixed(1).padStart(8)} KiB/conn${ratio}   marginal ${r.marginalKibPerConnection.toFixed(1)} KiB/conn${marginalRatio}   rss ${r.rssBeforeMiB.toFixed(0)} → ${r.rssHalfMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB   answered ${r.answered}`,
+  );
 }
 const file = values.out ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'idle.json');
 await writeFile(file, JSON.stringify({ date: new Date().toISOString(), results }, null, 2) + '\n');

@@ -89,8 +89,11 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
 const tandemNodeFlags = (): string[] =>
   process.env.TANDEM_NODE_FLAGS === undefined ? [...NODE_FLAGS] : process.env.TANDEM_NODE_FLAGS.split(' ').filter((f) => f !== '');
 
-/** Tandem in one durability mode (undefined: its default, flushed before broadcast). */
-function tandem(name: PeerName, durability: string | undefined): Peer {
+/**
+ * Tandem in one durability mode (undefined: its default, flushed before broadcast); `nodeFlags`
+ * replaces the flags it ships with.
+ */
+function tandem(name: PeerName, durability: string | undefined, nodeFlags: () => string[] = tandemNodeFlags): Peer {
   return {
     name,
     kind: 'tandem',
@@ -102,7 +105,7 @@ function tandem(name: PeerName, durability: string | undefined): Peer {
       const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', STORE_RATE_BYTES_PER_HOUR: '0' };
       const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...limits, ...(durability === undefined ? {} : { DURABILITY: durability }) };
       // The parent's DURABILITY must not leak into the default entry.
-      return launch([...tandemNodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
+      return launch([...nodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
     },
   };
 }
@@ -150,13 +153,22 @@ export const FLOORS: Peer[] = [relay('relay', false), relay('durable-relay', tru
 /** Tandem's opt-in durability modes, beside the default in PEERS. */
 export const TANDEM_MODES: Peer[] = [tandem('tandem-ack', 'flush-before-ack'), tandem('tandem-none', 'none')];
 
+/**
+ * Tandem as shipped but with V8's own heap sizing (no `--max-semi-space-size`): what the flag costs
+ * under load, measured in the same run. Only when named (`--servers …,tandem-v8-default`).
+ */
+export const TANDEM_V8_DEFAULT: Peer = tandem('tandem-v8-default', undefined, () => []);
+
 /** Every server a scenario can measure: floors, Tandem in each mode, then the peers. */
 export const SERVERS: Peer[] = [...FLOORS, PEERS[0]!, ...TANDEM_MODES, ...PEERS.slice(1)];
+
+/** What `selectServers` accepts: SERVERS, and variants measured only when named. */
+const SELECTABLE: Peer[] = [...SERVERS, TANDEM_V8_DEFAULT];
 
 /** The servers named in a comma-separated list, in SERVERS order; throws on an unknown name. */
 export function selectServers(list: string): Peer[] {
   const wanted = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = wanted.filter((name) => !SERVERS.some((p) => p.name === name));
-  if (unknown.length > 0) throw new RangeError(`Unknown server ${unknown.join(', ')}; known: ${SERVERS.map((p) => p.name).join(', ')}`);
-  return SERVERS.filter((p) => wanted.includes(p.name));
+  const unknown = wanted.filter((name) => !SELECTABLE.some((p) => p.name === name));
+  if (unknown.length > 0) throw new RangeError(`Unknown server ${unknown.join(', ')}; known: ${SELECTABLE.map((p) => p.name).join(', ')}`);
+  return SELECTABLE.filter((p) => wanted.includes(p.name));
 }
