@@ -6,8 +6,9 @@
 //   store      — Tandem's SQLite store with its default durability, opened on a new database: one
 //                transaction (the update's row, the time index and the document's row, in the WAL),
 //                then the WAL's fdatasync;
-//   store-warm — the same with a WAL file already 16 MiB long (as after a server has run a while: SQLite
-//                rewinds the WAL and writes over it, and cuts it back only to journal_size_limit);
+//   store-pre  — the same with the WAL preallocated at open (walCheckpoints.preallocate, as the server
+//                opens it): its working size written full of zeros, so commits overwrite allocated blocks,
+//                as they do once a server has run a while;
 //   committed  — the store with synchronous `normal`: the transaction alone.
 // Interleaved round by round (the disk's mood changes by the minute); each figure is the median of
 // the rounds' p50s or p99s, with the min and max. Printed beside them: the Yjs work the server does
@@ -21,7 +22,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqliteStore, sqliteStorePath } from '@tandem/persistence';
+import { openSqliteStore } from '@tandem/persistence';
 import * as Y from 'yjs';
 import { formatSpread, roundOrder, type Spread, spread } from './load/rounds.js';
 
@@ -39,8 +40,8 @@ const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const INTERVAL_MS = Number(values['interval-ms']);
 const UPDATE = new Uint8Array(30).fill(7);
-const TARGETS = ['floor', 'floor-over', 'store', 'store-warm', 'committed'] as const;
-const WARM_WAL_BYTES = 16 * 1024 * 1024;
+const TARGETS = ['floor', 'floor-over', 'store', 'store-pre', 'committed'] as const;
+const PREALLOCATED_BYTES = 16 * 1024 * 1024;
 type Target = (typeof TARGETS)[number];
 
 /** Per write, milliseconds from its start: `written` (the write is in the file) and `durable` (flushed). */
@@ -58,7 +59,7 @@ async function measure(target: Target, dir: string): Promise<Sample[]> {
   if (target === 'floor' || target === 'floor-over') {
     const file = path.join(dir, 'log');
     if (target === 'floor-over') {
-      writeFileSync(file, Buffer.alloc(WARM_WAL_BYTES));
+      writeFileSync(file, Buffer.alloc(PREALLOCATED_BYTES));
       const fd = openSync(file, 'r+');
       fsyncSync(fd);
       closeSync(fd);
@@ -81,15 +82,7 @@ async function measure(target: Target, dir: string): Promise<Sample[]> {
     }
     return samples;
   }
-  if (target === 'store-warm') {
-    // A database that exists, and beside it a WAL of zeros: SQLite reads no valid header there, so the
-    // WAL counts as empty, and its first frames overwrite what is already allocated.
-    const first = openSqliteStore({ dataDir: dir });
-    await first.append([{ doc: 'bench', entries: [{ update: UPDATE, author: 'conn-bench', receivedAt: 0 }] }]);
-    await first.close();
-    writeFileSync(`${sqliteStorePath({ dataDir: dir })}-wal`, Buffer.alloc(WARM_WAL_BYTES));
-  }
-  const store = openSqliteStore({ dataDir: dir, synchronous: target === 'committed' ? 'normal' : 'full' });
+  const store = openSqliteStore({ dataDir: dir, synchronous: target === 'committed' ? 'normal' : 'full', walCheckpoints: { preallocate: target === 'store-pre' } });
   try {
     await sleep(300); // the WAL checkpointer thread starts, as it has long before a server's first write
     let receivedAt = Date.now();
@@ -192,8 +185,8 @@ console.log('|---|---|---|---|');
 const labels: Record<Target, string> = {
   floor: 'floor: append + fdatasync',
   'floor-over': 'floor, over allocated blocks: write + fdatasync',
-  store: 'Tandem store, default (transaction + WAL fdatasync), new WAL',
-  'store-warm': 'Tandem store, default, WAL already 16 MiB',
+  store: 'Tandem store, default (transaction + WAL fdatasync), WAL growing',
+  'store-pre': 'Tandem store, default, WAL preallocated at open',
   committed: 'Tandem store, synchronous normal (transaction only)',
 };
 for (const target of TARGETS) {
