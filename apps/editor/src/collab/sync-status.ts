@@ -108,11 +108,14 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
   // Follow the browser's own network state: without this, a socket on a dead network is noticed
   // only by y-websocket's 30-second silence watchdog.
   const goOffline = () => {
+    if (connection === 'denied') return; // refused for good: the network changes nothing
     provider.disconnect();
     connection = 'offline';
     emit();
   };
-  const goOnline = () => provider.connect();
+  const goOnline = () => {
+    if (connection !== 'denied') provider.connect();
+  };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);
 
