@@ -14,6 +14,8 @@ import type { Broadcast } from './ws-frame.js';
 
 export interface ConnectionHandler {
   receive(conn: Connection, message: ClientMessage): void;
+  /** The connection stopped answering pings (`away`), or was heard from again. */
+  awayChanged(conn: Connection, away: boolean): void;
 }
 
 export interface ConnectionLimits {
@@ -68,6 +70,10 @@ function onSocketClose(this: OwnedSocket): void {
   this[CONNECTION]?.onClose();
 }
 
+function onSocketPong(this: OwnedSocket): void {
+  this[CONNECTION]?.heard();
+}
+
 // Fields are made on first use where most connections never need them, and nothing per connection
 // is a closure: an idle connection should cost little more than its socket (see bench/idle.ts).
 export class Connection {
@@ -86,6 +92,10 @@ export class Connection {
   private rate: RateLimiter | undefined;
   private closedPromise: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
+  /** Heard from (a pong or a message) since the last ping; pings in a row unanswered; marked away. */
+  private answered = true;
+  private missedPings = 0;
+  private away = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -101,6 +111,7 @@ export class Connection {
     ws.on('message', onSocketMessage);
     ws.on('error', onSocketError);
     ws.on('close', onSocketClose);
+    ws.on('pong', onSocketPong);
     if (this.principal.expiresAt !== undefined) this.armExpiry(this.principal.expiresAt);
   }
 
@@ -156,6 +167,35 @@ export class Connection {
       Math.max(0, Math.min(delay, MAX_TIMER_MS)),
     );
     this.expiryTimer.unref();
+  }
+
+  /** Whether this client stopped answering pings (its network may have dropped); see heartbeat.ts. */
+  get isAway(): boolean {
+    return this.away;
+  }
+
+  /** @internal Pings the client; returns how many pings in a row it left unanswered before this one. */
+  heartbeat(): number {
+    this.missedPings = this.answered ? 0 : this.missedPings + 1;
+    this.answered = false;
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+    return this.missedPings;
+  }
+
+  /** @internal The client answered nothing since the last ping. */
+  markAway(): void {
+    if (this.away) return;
+    this.away = true;
+    if (this.deps.logger.isLevelEnabled('debug')) this.log.debug({ event: 'connection-away' }, 'no answer to a ping');
+    this.handler?.awayChanged(this, true);
+  }
+
+  /** @internal A pong or a message: the client is there. */
+  heard(): void {
+    this.answered = true;
+    if (!this.away) return;
+    this.away = false;
+    this.handler?.awayChanged(this, false);
   }
 
   /** Hands messages to `handler` from now on, starting with those that arrived while the room was loading. */
@@ -245,11 +285,18 @@ export class Connection {
     this.ws.terminate();
   }
 
+  /** @internal Cuts off a client that answered no ping for too long (no close frame can reach it). */
+  dropSilent(): void {
+    this.log.info({ event: 'connection-silent', missedPings: this.missedPings }, 'no answer to pings; connection dropped');
+    this.ws.terminate();
+  }
+
   /** @internal The socket's 'message' listener. */
   onMessage(data: RawData, isBinary: boolean): void {
     // Once failed, the rest of what this client sends is ignored; messages that arrive during a
     // clean close (a server shutdown) are still handled, so nothing sent before it is lost.
     if (this.failed) return;
+    this.heard();
     let message: ClientMessage;
     try {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;

@@ -18,7 +18,7 @@ import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
 
 /** Who caused a change to the shared document or awareness. */
-export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch';
+export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch' | 'heartbeat';
 
 
 /** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
@@ -139,6 +139,11 @@ export class Room implements ConnectionHandler {
       conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
     }
     conn.attach(this);
+  }
+
+  /** A connection stopped answering pings, or was heard again: everyone sees its people as away, or back. */
+  awayChanged(conn: Connection, away: boolean): void {
+    this.presence.setAway(conn, away, 'heartbeat' satisfies TxOrigin);
   }
 
   leave(conn: Connection): void {
