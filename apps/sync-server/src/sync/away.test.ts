@@ -69,6 +69,28 @@ describe('presence: away and gone, told from pings', () => {
     expect(server.logs.filter((l) => l.event === 'connection-away')).toHaveLength(1);
   });
 
+  it('for a client that asked for probes (?probes=1), only its own answer counts: a pong from its network stack does not', async () => {
+    const { watcher } = await start();
+    // This socket's `ws` answers pings by itself, like a browser whose page can no longer send.
+    const page = await openRawSocket(server.url, 'away?probes=1');
+    sockets.push(page);
+    let probes = 0;
+    let answering = true;
+    page.on('message', (data: Buffer) => {
+      if (data[0] !== 101) return;
+      probes += 1;
+      if (answering) page.send(Uint8Array.of(101, 0));
+    });
+    page.send(awarenessFrame(556, 1, { user: user('Pat') }));
+    await expect.poll(() => stateOf(watcher, 556)?.user?.name).toBe('Pat');
+    await expect.poll(() => probes).toBeGreaterThanOrEqual(3);
+    expect(stateOf(watcher, 556)?.away).toBeUndefined();
+    answering = false;
+    await expect.poll(() => stateOf(watcher, 556)?.away).toBe(true);
+    answering = true;
+    await expect.poll(() => stateOf(watcher, 556)?.away).toBeUndefined();
+  });
+
   it('drops a client silent for PING_DROP_AFTER_MS and removes it from everyone\'s list, keeping the others', async () => {
     const { watcher, bob } = await start();
     const dropped = performance.now();

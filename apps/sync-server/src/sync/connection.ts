@@ -8,7 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage, encodeStoredAck } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeStoredAck, PROBE } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Broadcast } from './ws-frame.js';
 
@@ -38,6 +38,8 @@ export interface ConnectionOptions {
   readonly principal?: Principal;
   /** Whether this client asked for stored-acks (`?acks=1`). */
   readonly acks?: boolean;
+  /** Whether this client answers Tandem's probes (`?probes=1`) instead of being pinged (see protocol.ts PROBE). */
+  readonly probes?: boolean;
   /** The client's address, for per-address limits. */
   readonly ip?: string;
   /**
@@ -71,7 +73,7 @@ function onSocketClose(this: OwnedSocket): void {
 }
 
 function onSocketPong(this: OwnedSocket): void {
-  this[CONNECTION]?.heard();
+  this[CONNECTION]?.onPong();
 }
 
 // Fields are made on first use where most connections never need them, and nothing per connection
@@ -81,6 +83,7 @@ export class Connection {
   readonly ip: string;
   private readonly socket: Duplex | undefined;
   private readonly acks: boolean;
+  private readonly probes: boolean;
   private connId: string | undefined;
   private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
@@ -107,6 +110,7 @@ export class Connection {
     this.ip = options.ip ?? 'unknown';
     this.socket = options.socket;
     this.acks = options.acks === true;
+    this.probes = options.probes === true;
     (ws as OwnedSocket)[CONNECTION] = this;
     ws.on('message', onSocketMessage);
     ws.on('error', onSocketError);
@@ -178,8 +182,14 @@ export class Connection {
   heartbeat(): number {
     this.missedPings = this.answered ? 0 : this.missedPings + 1;
     this.answered = false;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+    if (this.probes) this.send(PROBE);
+    else if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
     return this.missedPings;
+  }
+
+  /** @internal The socket's 'pong' listener: proof of life, except from a client that answers probes. */
+  onPong(): void {
+    if (!this.probes) this.heard();
   }
 
   /** @internal The client answered nothing since the last ping. */

@@ -1,6 +1,7 @@
 // Tells a live client from one whose network dropped without a close frame: every connection is
-// pinged each interval (one timer for all of them); one that has answered nothing (no pong, no
-// message) by the next ping is away, and one silent for `dropAfterMs` is cut off.
+// pinged each interval (one timer for all of them; a WebSocket ping, or Tandem's probe for clients
+// that answer it); one that has answered nothing (no pong, no message) by the next ping is away,
+// and one silent for `dropAfterMs` is cut off.
 
 export interface HeartbeatSettings {
   /** How often each connection is pinged; a ping unanswered by the next one marks it away. */

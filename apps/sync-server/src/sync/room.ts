@@ -188,6 +188,8 @@ export class Room implements ConnectionHandler {
       case 'query-awareness':
         conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
         return;
+      case 'probe-answer':
+        return; // Already counted as a sign of life by the connection (see heartbeat.ts).
       case 'auth':
         return; // No auth messages are defined for this server; ignored like the reference server does.
     }
