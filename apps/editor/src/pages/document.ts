@@ -2,7 +2,7 @@
 
 import * as Y from 'yjs';
 import { currentToken, tokenClaims } from '../api/session.js';
-import { renderPresence } from '../collab/presence.js';
+import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
@@ -56,6 +56,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const readOnly = claims.role === 'viewer';
   const sync = syncDocument(name, doc, token === undefined ? {} : { token });
   const awareness = sync.provider.awareness;
+  neverAwayToSelf(awareness);
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
   awareness.setLocalStateField('user', user);
