@@ -5,6 +5,7 @@ import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { awayAwareCursors } from './collab/presence.js';
 import { buildKeymaps } from './commands.js';
 import { buildInputRules } from './input-rules.js';
 import { FRAGMENT, schema } from './schema.js';
@@ -20,7 +21,7 @@ export function createEditor(
     schema,
     plugins: [
       ySyncPlugin(doc.getXmlFragment(FRAGMENT)),
-      yCursorPlugin(awareness),
+      yCursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount) }),
       // Tracks only changes made through this editor (the sync plugin's origin), so undo never
       // touches a collaborator's edits.
       yUndoPlugin(),

@@ -1,8 +1,10 @@
-// Entry: route by path (/ → documents, /d/<name> → editor) and register the offline service worker.
+// Entry: route by path (/ → documents, /d/<name> → editor, or why the name cannot be used) and register the offline service worker.
 
 import './style.css';
+import { docNameProblem } from '@tandem/schema/doc-name';
 import { renderDocument } from './pages/document.js';
 import { renderHome } from './pages/home.js';
+import { renderInvalidName } from './pages/invalid-name.js';
 
 const root = document.getElementById('app')!;
 const match = /^\/d\/(.+)$/.exec(location.pathname);
@@ -13,7 +15,10 @@ if (match) {
   } catch {
     name = match[1]!;
   }
-  renderDocument(root, name);
+  // The server's own rule: a name it refuses gets a page that says so, never an editor that cannot save.
+  const problem = docNameProblem(name);
+  if (problem === undefined) renderDocument(root, name);
+  else renderInvalidName(root, name, problem);
 } else {
   renderHome(root);
 }

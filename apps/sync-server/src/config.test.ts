@@ -39,11 +39,18 @@ describe('loadConfig', () => {
     [{ HISTORY_KEEP_ALL: '10m' }, [], /Invalid HISTORY_KEEP_ALL="10m": must be 'forever' or a duration of at least 1h/],
     [{ HISTORY_BUCKET: 'hourly' }, [], /Invalid HISTORY_BUCKET="hourly"/],
     [{ DURABILITY: 'fsync' }, [], /Invalid DURABILITY="fsync"/],
+    [{ PING_INTERVAL_MS: '50' }, [], /Invalid PING_INTERVAL_MS="50"/],
+    [{ PING_INTERVAL_MS: '5000', PING_DROP_AFTER_MS: '5000' }, [], /PING_DROP_AFTER_MS \(5000\) must be longer than PING_INTERVAL_MS \(5000\)/],
     // A replaced setting is refused with what replaces it, never silently ignored.
     [{ SQLITE_SYNC: 'normal' }, [], /SQLITE_SYNC is no longer read: use DURABILITY .*normal is DURABILITY=none/],
   ])('names the bad setting and value: %j %j', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);
+  });
+
+  it('pings every 2 s and drops a client silent for 15 s unless told otherwise', () => {
+    expect(loadConfig({}, [])).toMatchObject({ pingIntervalMs: 2000, pingDropAfterMs: 15_000 });
+    expect(loadConfig({ PING_INTERVAL_MS: '500', PING_DROP_AFTER_MS: '3000' }, [])).toMatchObject({ pingIntervalMs: 500, pingDropAfterMs: 3000 });
   });
 
   it('never repeats a secret in its error', () => {

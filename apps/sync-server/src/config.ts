@@ -180,6 +180,16 @@ const SETTINGS = {
     schema: int(1, 1_000_000).optional(),
     help: 'Presence states one document may hold (default: MAX_CONNECTIONS_PER_DOC)',
   },
+  pingIntervalMs: {
+    env: 'PING_INTERVAL_MS',
+    schema: int(100, 60_000).default(2_000),
+    help: 'Ping every client this often; one that answers nothing by the next ping is shown to the others as away',
+  },
+  pingDropAfterMs: {
+    env: 'PING_DROP_AFTER_MS',
+    schema: int(1_000, 600_000).default(15_000),
+    help: 'Drop a client that answers no ping (nor anything else) this long, and remove it from everyone\'s people list',
+  },
   maxBufferedBytes: {
     env: 'MAX_BUFFERED_BYTES',
     schema: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
@@ -261,6 +271,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       throw new ConfigError(`Invalid ${source}${shown}: ${reason}`);
     }
     out[key] = parsed.data;
+  }
+  if ((out.pingDropAfterMs as number) <= (out.pingIntervalMs as number)) {
+    throw new ConfigError(`PING_DROP_AFTER_MS (${out.pingDropAfterMs}) must be longer than PING_INTERVAL_MS (${out.pingIntervalMs})`);
   }
   out.dataDir = path.resolve(out.dataDir as string);
   out.editorDir = path.resolve(out.editorDir as string);

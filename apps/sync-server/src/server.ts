@@ -115,6 +115,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       maxStateBytes: config.maxAwarenessStateBytes,
       maxStatesPerDoc: config.maxAwarenessStatesPerDoc ?? config.maxConnectionsPerDoc,
     },
+    heartbeat: { intervalMs: config.pingIntervalMs, dropAfterMs: config.pingDropAfterMs },
     limits: {
       maxMessageBytes: config.maxMessageBytes,
       messagesPerSecond: config.rateLimitMessages,

@@ -1,33 +1,8 @@
-// Which document names are allowed. Names are data, never paths, but rejecting tricks early keeps
-// logs, URLs and any future file-based adapter honest.
+// The storage side of document names: the rule is @tandem/schema's (shared with the server's routes
+// and the editor); storage refuses what it refuses with its own error.
 
+import { docNameProblem } from '@tandem/schema/doc-name';
 import { PersistenceError } from './errors.js';
-
-export const MAX_DOC_NAME_LENGTH = 200;
-
-// C0/C1 control characters, DEL, and Unicode line/paragraph separators.
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
-// Unicode format characters (category Cf): zero-width spaces and joiners, bidirectional controls, the
-// BOM, soft hyphens. Invisible, they make share links that look like another document's.
-const FORMAT_CHARS = /\p{Cf}/u;
-
-/** Returns why `name` is not a valid document name, or undefined when it is. */
-export function docNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'is empty';
-  if (name.length > MAX_DOC_NAME_LENGTH) return `is longer than ${MAX_DOC_NAME_LENGTH} characters`;
-  if (FORBIDDEN_CHARS.test(name)) return 'contains a control character';
-  if (FORMAT_CHARS.test(name)) return 'contains an invisible formatting character (zero-width or bidirectional control)';
-  // Refused rather than normalised: a name then maps to exactly one document, never silently to another's.
-  if (name.normalize('NFC') !== name) return 'is not in Unicode normal form NFC (compose accents with their letters)';
-  if (name.trim() !== name) return 'starts or ends with whitespace';
-  if (name.startsWith('/') || name.endsWith('/')) return 'starts or ends with "/"';
-  for (const segment of name.split('/')) {
-    if (segment === '') return 'contains an empty path segment ("//")';
-    if (segment === '.' || segment === '..') return `contains a "${segment}" segment`;
-  }
-  if (name.includes('\\')) return 'contains a backslash';
-  return undefined;
-}
 
 export function assertDocName(name: string): void {
   const problem = docNameProblem(name);

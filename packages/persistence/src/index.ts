@@ -1,6 +1,6 @@
 export type * from './types.js';
 export { PersistenceError, type PersistenceErrorCode } from './errors.js';
-export { assertDocName, docNameProblem, MAX_DOC_NAME_LENGTH } from './doc-name.js';
+export { assertDocName } from './doc-name.js';
 export type { OpenForSync } from './adapters/sqlite/wal-sync.js';
 export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions } from './adapters/sqlite/sqlite-store.js';
 export type { WalCheckpointOptions, WalCheckpointReport } from './adapters/sqlite/checkpointer.js';

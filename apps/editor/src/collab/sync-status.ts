@@ -6,6 +6,7 @@
 // sends on each socket (sync step 2 and update) and compares. Stock clients never ask and never see it.
 
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
@@ -24,6 +25,8 @@ export interface SyncStatus {
 }
 
 const STORED_ACK = 100;
+/** The server's "are you there?" (`?probes=1`): answered by the page, so the server can tell when it cannot talk. */
+const PROBE = 101;
 
 /** A WebSocket that counts the Yjs update messages sent over it, and the acks received for them. */
 class CountingWebSocket extends WebSocket {
@@ -53,7 +56,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
     WebSocketPolyfill: CountingWebSocket,
-    params: { acks: '1' },
+    params: { acks: '1', probes: '1' },
     // The token travels as a subprotocol offer, not in the URL, where proxy logs would keep it.
     protocols: options.token === undefined ? [] : ['tandem', `tandem.token.${options.token}`],
     disableBc: true,
@@ -108,11 +111,14 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
   // Follow the browser's own network state: without this, a socket on a dead network is noticed
   // only by y-websocket's 30-second silence watchdog.
   const goOffline = () => {
+    if (connection === 'denied') return; // refused for good: the network changes nothing
     provider.disconnect();
     connection = 'offline';
     emit();
   };
-  const goOnline = () => provider.connect();
+  const goOnline = () => {
+    if (connection !== 'denied') provider.connect();
+  };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);
 
@@ -120,6 +126,11 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     const ws = socket();
     if (ws !== null) ws.ackedUpdates += decoding.readVarUint(decoder);
     emit();
+  };
+  // y-websocket sends what a handler writes only past the first byte, hence a payload (0) after the type.
+  provider.messageHandlers[PROBE] = (encoder) => {
+    encoding.writeVarUint(encoder, PROBE);
+    encoding.writeVarUint(encoder, 0);
   };
   provider.on('status', ({ status: s }) => {
     if (s === 'connected') everConnected = true;

@@ -2,12 +2,14 @@
 
 import * as Y from 'yjs';
 import { currentToken, tokenClaims } from '../api/session.js';
-import { renderPresence } from '../collab/presence.js';
+import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createToolbar } from '../toolbar.js';
+import { accessNotice } from './access-notice.js';
+import { createNotice } from './notice.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean): string => {
   if (s.connection === 'denied') {
@@ -54,6 +56,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const readOnly = claims.role === 'viewer';
   const sync = syncDocument(name, doc, token === undefined ? {} : { token });
   const awareness = sync.provider.awareness;
+  neverAwayToSelf(awareness);
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
   awareness.setLocalStateField('user', user);
@@ -64,11 +67,19 @@ export function renderDocument(root: HTMLElement, name: string): void {
   if (readOnly) toolbar.element.hidden = true;
 
   const statusEl = root.querySelector<HTMLElement>('.status')!;
+  let denied = false;
   sync.onStatus((s) => {
     statusEl.dataset.connection = s.connection;
     statusEl.dataset.saved = String(s.saved);
-    statusEl.dataset.readOnly = String(readOnly);
+    statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
     statusEl.querySelector('.status-text')!.textContent = STATUS_TEXT(s, readOnly);
+    if (s.connection === 'denied' && !denied) {
+      // Refused for good: nothing typed from now on could reach the server, so no typing, and say why.
+      denied = true;
+      view.setProps({ editable: () => false });
+      toolbar.element.hidden = true;
+      root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
+    }
   });
   // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving.
   window.addEventListener('beforeunload', (event) => {

@@ -1,5 +1,6 @@
 // The start page: every document on the server, and a form to open or create one by name.
 
+import { docNameProblem } from '@tandem/schema/doc-name';
 import { ApiError, documentPath, listDocuments } from '../api/client.js';
 
 const timeAgo = (iso: string): string => {
@@ -24,19 +25,41 @@ export function renderHome(root: HTMLElement): void {
       <form class="new-doc" autocomplete="off">
         <label for="new-doc-name">Open or create a document</label>
         <div class="new-doc-row">
-          <input id="new-doc-name" name="name" required maxlength="200" placeholder="e.g. team/meeting-notes" />
+          <input id="new-doc-name" name="name" required maxlength="200" placeholder="e.g. team/meeting-notes" aria-describedby="new-doc-hint" />
           <button type="submit">Open</button>
         </div>
-        <p class="hint">Anyone with the link can join. Names may contain "/" to group documents.</p>
+        <p class="error" id="new-doc-error" role="alert" hidden></p>
+        <p class="hint" id="new-doc-hint">Anyone with the link can join. Names may contain "/" to group documents.</p>
       </form>
       <ul class="doc-list" aria-live="polite"><li class="muted">Loading…</li></ul>
     </main>`;
   const form = root.querySelector<HTMLFormElement>('form')!;
   const input = root.querySelector<HTMLInputElement>('#new-doc-name')!;
+  const error = root.querySelector<HTMLElement>('#new-doc-error')!;
+  // Spaces around the name, doubled and outer "/" are forgiven (tidied away); anything else the server
+  // would refuse is explained here, with the server's own rule, instead of opening a page that cannot save.
+  const tidy = (typed: string) => typed.trim().replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
+  const showProblem = (problem: string | undefined) => {
+    error.hidden = problem === undefined;
+    error.textContent = problem === undefined ? '' : `This name ${problem}.`;
+    if (problem === undefined) input.removeAttribute('aria-invalid');
+    else input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', problem === undefined ? 'new-doc-hint' : 'new-doc-error new-doc-hint');
+  };
+  input.addEventListener('input', () => {
+    // Clears the message once the name is fixed; a new one waits for the next submit.
+    if (input.getAttribute('aria-invalid') === 'true' && docNameProblem(tidy(input.value)) === undefined) showProblem(undefined);
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const name = input.value.trim().replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
-    if (name !== '') location.assign(documentPath(name));
+    const name = tidy(input.value);
+    const problem = docNameProblem(name);
+    showProblem(problem);
+    if (problem !== undefined) {
+      input.focus();
+      return;
+    }
+    location.assign(documentPath(name));
   });
   const list = root.querySelector<HTMLUListElement>('.doc-list')!;
   listDocuments().then(

@@ -1,6 +1,6 @@
 // Reads and validates the document name carried in a URL path segment.
 
-import { docNameProblem } from '@tandem/persistence';
+import { docNameProblem } from '@tandem/schema/doc-name';
 import type { Context } from 'hono';
 import { TandemError } from '../errors.js';
 

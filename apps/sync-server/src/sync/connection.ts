@@ -8,12 +8,14 @@ import type { RawData, WebSocket } from 'ws';
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage, encodeStoredAck } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeStoredAck, PROBE } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Broadcast } from './ws-frame.js';
 
 export interface ConnectionHandler {
   receive(conn: Connection, message: ClientMessage): void;
+  /** The connection stopped answering pings (`away`), or was heard from again. */
+  awayChanged(conn: Connection, away: boolean): void;
 }
 
 export interface ConnectionLimits {
@@ -36,6 +38,8 @@ export interface ConnectionOptions {
   readonly principal?: Principal;
   /** Whether this client asked for stored-acks (`?acks=1`). */
   readonly acks?: boolean;
+  /** Whether this client answers Tandem's probes (`?probes=1`) instead of being pinged (see protocol.ts PROBE). */
+  readonly probes?: boolean;
   /** The client's address, for per-address limits. */
   readonly ip?: string;
   /**
@@ -68,6 +72,10 @@ function onSocketClose(this: OwnedSocket): void {
   this[CONNECTION]?.onClose();
 }
 
+function onSocketPong(this: OwnedSocket): void {
+  this[CONNECTION]?.onPong();
+}
+
 // Fields are made on first use where most connections never need them, and nothing per connection
 // is a closure: an idle connection should cost little more than its socket (see bench/idle.ts).
 export class Connection {
@@ -75,6 +83,7 @@ export class Connection {
   readonly ip: string;
   private readonly socket: Duplex | undefined;
   private readonly acks: boolean;
+  private readonly probes: boolean;
   private connId: string | undefined;
   private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
@@ -86,6 +95,10 @@ export class Connection {
   private rate: RateLimiter | undefined;
   private closedPromise: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
+  /** Heard from (a pong or a message) since the last ping; pings in a row unanswered; marked away. */
+  private answered = true;
+  private missedPings = 0;
+  private away = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -97,10 +110,12 @@ export class Connection {
     this.ip = options.ip ?? 'unknown';
     this.socket = options.socket;
     this.acks = options.acks === true;
+    this.probes = options.probes === true;
     (ws as OwnedSocket)[CONNECTION] = this;
     ws.on('message', onSocketMessage);
     ws.on('error', onSocketError);
     ws.on('close', onSocketClose);
+    ws.on('pong', onSocketPong);
     if (this.principal.expiresAt !== undefined) this.armExpiry(this.principal.expiresAt);
   }
 
@@ -156,6 +171,41 @@ export class Connection {
       Math.max(0, Math.min(delay, MAX_TIMER_MS)),
     );
     this.expiryTimer.unref();
+  }
+
+  /** Whether this client stopped answering pings (its network may have dropped); see heartbeat.ts. */
+  get isAway(): boolean {
+    return this.away;
+  }
+
+  /** @internal Pings the client; returns how many pings in a row it left unanswered before this one. */
+  heartbeat(): number {
+    this.missedPings = this.answered ? 0 : this.missedPings + 1;
+    this.answered = false;
+    if (this.probes) this.send(PROBE);
+    else if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+    return this.missedPings;
+  }
+
+  /** @internal The socket's 'pong' listener: proof of life, except from a client that answers probes. */
+  onPong(): void {
+    if (!this.probes) this.heard();
+  }
+
+  /** @internal The client answered nothing since the last ping. */
+  markAway(): void {
+    if (this.away) return;
+    this.away = true;
+    if (this.deps.logger.isLevelEnabled('debug')) this.log.debug({ event: 'connection-away' }, 'no answer to a ping');
+    this.handler?.awayChanged(this, true);
+  }
+
+  /** @internal A pong or a message: the client is there. */
+  heard(): void {
+    this.answered = true;
+    if (!this.away) return;
+    this.away = false;
+    this.handler?.awayChanged(this, false);
   }
 
   /** Hands messages to `handler` from now on, starting with those that arrived while the room was loading. */
@@ -245,11 +295,18 @@ export class Connection {
     this.ws.terminate();
   }
 
+  /** @internal Cuts off a client that answered no ping for too long (no close frame can reach it). */
+  dropSilent(): void {
+    this.log.info({ event: 'connection-silent', missedPings: this.missedPings }, 'no answer to pings; connection dropped');
+    this.ws.terminate();
+  }
+
   /** @internal The socket's 'message' listener. */
   onMessage(data: RawData, isBinary: boolean): void {
     // Once failed, the rest of what this client sends is ignored; messages that arrive during a
     // clean close (a server shutdown) are still handled, so nothing sent before it is lost.
     if (this.failed) return;
+    this.heard();
     let message: ClientMessage;
     try {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;

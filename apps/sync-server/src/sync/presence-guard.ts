@@ -48,6 +48,7 @@ interface Claim extends Entry {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
 
 /**
  * The connection that announced a client id owns it while the id has a state: updates and removals
@@ -66,6 +67,8 @@ export class PresenceGuard {
   private readonly owners = new Map<number, PresenceOwner>();
   private readonly owned = new Map<PresenceOwner, Set<number>>();
   private readonly warned = new WeakSet<PresenceOwner>();
+  /** Ids whose clock the server raised (away, back) above the one their owner last sent. */
+  private readonly bumped = new Set<number>();
 
   constructor(private readonly deps: PresenceGuardDeps) {
     // However a state ends (removed by its owner, timed out, its owner gone), its id is free again.
@@ -86,7 +89,7 @@ export class PresenceGuard {
     for (const entry of this.decode(update)) {
       const holder = this.owners.get(entry.id);
       if (holder === owner) {
-        accepted.push(entry);
+        this.ownEntry(entry, accepted, claimed);
       } else if (holder !== undefined) {
         if (!entry.removal && sameUser(holder, owner)) {
           this.disown(entry.id);
@@ -116,6 +119,46 @@ export class PresenceGuard {
     for (const { id } of claimed) if (!this.deps.awareness.states.has(id)) this.disown(id);
     const advanced = claimed.filter((entry) => entry.advanced && this.owners.get(entry.id) === owner);
     if (advanced.length > 0) owner.send(encodeAwareness(encode(advanced)));
+  }
+
+  /**
+   * Marks every state `owner` holds as away (`away: true`), or no longer away, for everyone: the
+   * state re-sent by the server with its clock raised by one, a legitimate awareness update that
+   * stock clients apply. Only the server sets `away`: a client's own `away` field is dropped (see decode).
+   */
+  setAway(owner: PresenceOwner, away: boolean, origin: unknown): void {
+    const ids = this.owned.get(owner);
+    if (ids === undefined) return;
+    const { awareness } = this.deps;
+    const entries: Entry[] = [];
+    for (const id of ids) {
+      const state = awareness.states.get(id);
+      const clock = awareness.meta.get(id)?.clock;
+      if (state === undefined || clock === undefined || (state.away === true) === away) continue;
+      const { away: _was, ...rest } = state;
+      entries.push({ id, clock: clock + 1, json: utf8Encoder.encode(JSON.stringify(away ? { ...rest, away: true } : rest)), removal: false });
+      this.bumped.add(id);
+    }
+    if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(awareness, encode(entries), origin);
+  }
+
+  /**
+   * An entry from the id's owner. Its clocks only grow, so one at or below the document's clock means
+   * the server raised it (setAway): the owner's state still wins, sent one above, and the owner is
+   * told, so that its next update is newer still.
+   */
+  private ownEntry(entry: Entry, accepted: Entry[], claimed: Claim[]): void {
+    const current = this.deps.awareness.meta.get(entry.id)?.clock ?? 0;
+    if (entry.clock > current || !this.bumped.has(entry.id)) {
+      if (entry.clock > current) this.bumped.delete(entry.id);
+      accepted.push(entry);
+    } else if (entry.removal) {
+      accepted.push({ ...entry, clock: current }); // an equal clock removes a state (y-protocols' rule)
+    } else {
+      const taken: Claim = { ...entry, clock: current + 1, advanced: true };
+      accepted.push(taken);
+      claimed.push(taken);
+    }
   }
 
   /** Removes every state `owner` holds, with `origin`; called when its connection closes. */
@@ -161,6 +204,7 @@ export class PresenceGuard {
     const owner = this.owners.get(id);
     if (owner === undefined) return;
     this.owners.delete(id);
+    this.bumped.delete(id);
     const ids = this.owned.get(owner);
     ids?.delete(id);
     if (ids?.size === 0) this.owned.delete(owner);
@@ -204,9 +248,14 @@ export class PresenceGuard {
             { limit: 'awareness-state-bytes' },
           );
         }
-        const json = decoding.readUint8Array(decoder, length);
+        let json = decoding.readUint8Array(decoder, length);
         const state: unknown = JSON.parse(utf8.decode(json));
         if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new Error('a state must be an object or null');
+        if (state !== null && Object.hasOwn(state, 'away')) {
+          // Whether someone is away is the server's to say (a stock client keeps what it was sent).
+          const { away: _claimed, ...rest } = state as Record<string, unknown>;
+          json = utf8Encoder.encode(JSON.stringify(rest));
+        }
         entries.push({ id, clock, json, removal: state === null });
       }
       if (decoder.pos !== update.byteLength) throw new Error('bytes after the last entry');

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TandemError } from '../errors.js';
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100 } as const;
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 export type ClientMessage =
@@ -13,7 +13,8 @@ export type ClientMessage =
   | { readonly kind: 'update'; readonly update: Uint8Array; readonly fromStep2: boolean }
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
   | { readonly kind: 'query-awareness' }
-  | { readonly kind: 'auth' };
+  | { readonly kind: 'auth' }
+  | { readonly kind: 'probe-answer' };
 
 /** Decodes one client frame; throws TandemError('bad-message') on anything malformed. */
 export function decodeClientMessage(data: Uint8Array): ClientMessage {
@@ -36,6 +37,8 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
         return { kind: 'query-awareness' };
       case MessageType.auth:
         return { kind: 'auth' };
+      case MessageType.probe:
+        return { kind: 'probe-answer' };
       default:
         throw new Error(`unknown message type ${type}`);
     }
@@ -75,3 +78,11 @@ export function encodeStoredAck(count: number): Uint8Array {
   encoding.writeVarUint(encoder, count);
   return encoding.toUint8Array(encoder);
 }
+
+/**
+ * Tandem's "are you there?", sent instead of a WebSocket ping to clients that ask for it with
+ * `?probes=1`; they answer `[101, …]`. A browser's network stack answers pings on its own, also
+ * when the page can no longer send anything (DevTools' offline mode is one case), so for such a
+ * client only an answer from the page itself proves it is there (see heartbeat.ts).
+ */
+export const PROBE: Uint8Array = Uint8Array.of(MessageType.probe);

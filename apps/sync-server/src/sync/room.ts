@@ -18,7 +18,7 @@ import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
 
 /** Who caused a change to the shared document or awareness. */
-export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch';
+export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch' | 'heartbeat';
 
 
 /** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
@@ -141,6 +141,11 @@ export class Room implements ConnectionHandler {
     conn.attach(this);
   }
 
+  /** A connection stopped answering pings, or was heard again: everyone sees its people as away, or back. */
+  awayChanged(conn: Connection, away: boolean): void {
+    this.presence.setAway(conn, away, 'heartbeat' satisfies TxOrigin);
+  }
+
   leave(conn: Connection): void {
     this.connections.delete(conn);
     this.presence.release(conn, 'leave' satisfies TxOrigin);
@@ -183,6 +188,8 @@ export class Room implements ConnectionHandler {
       case 'query-awareness':
         conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
         return;
+      case 'probe-answer':
+        return; // Already counted as a sign of life by the connection (see heartbeat.ts).
       case 'auth':
         return; // No auth messages are defined for this server; ignored like the reference server does.
     }

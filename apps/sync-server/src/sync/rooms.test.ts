@@ -41,6 +41,7 @@ function registryDeps(store: DocumentStore, overrides: Partial<RoomRegistryDeps>
     maxConnectionsPerIp: 100,
     maxConnectionsPerUser: 100,
     presence: { maxStatesPerConnection: 4, maxStateBytes: 8192, maxStatesPerDoc: 100 },
+    heartbeat: { intervalMs: 2000, dropAfterMs: 15_000 },
     limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
     ...overrides,
   };

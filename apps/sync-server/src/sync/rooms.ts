@@ -11,6 +11,7 @@ import { addressKey } from '../ip-address.js';
 import { Connection, type ConnectionDeps, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { Durability } from '../config.js';
 import type { SyncEvents } from './events.js';
+import { type Heartbeat, type HeartbeatSettings, startHeartbeat } from './heartbeat.js';
 import type { PresenceLimits } from './presence-guard.js';
 import { Room } from './room.js';
 import type { Pacing } from './send-pacing.js';
@@ -36,6 +37,8 @@ export interface RoomRegistryDeps {
   readonly maxConnectionsPerUser: number;
   readonly limits: ConnectionLimits;
   readonly presence: PresenceLimits;
+  /** How often connections are pinged, and when a silent one is away or dropped (see heartbeat.ts). */
+  readonly heartbeat: HeartbeatSettings;
 }
 
 /** What a connection counts against besides its document: its user when it has a token, else its address. */
@@ -62,12 +65,14 @@ export class RoomRegistry {
   /** Broken rooms whose writes are still finishing; their document is loaded again only after. */
   private readonly draining = new Map<string, Promise<void>>();
   private shuttingDown = false;
+  private readonly heartbeat: Heartbeat;
 
   /** Shared by every connection (one object, not one per connection). */
   private readonly connectionDeps: ConnectionDeps;
 
   constructor(private readonly deps: RoomRegistryDeps) {
     this.connectionDeps = { logger: deps.logger, events: deps.events, limits: deps.limits, onClose: (conn) => this.closed(conn) };
+    this.heartbeat = startHeartbeat(deps.heartbeat, () => this.connections.keys());
   }
 
   get openRooms(): number {
@@ -247,6 +252,7 @@ export class RoomRegistry {
    */
   async shutdown(timeoutMs: number): Promise<void> {
     this.shuttingDown = true;
+    this.heartbeat.stop();
     const deadline = Date.now() + timeoutMs;
     while (this.connections.size > 0 && Date.now() < deadline) {
       const conns = [...this.connections.keys()];

@@ -20,6 +20,7 @@ export interface AdmittedUpgrade {
   readonly principal: Principal;
   readonly ip: string;
   readonly acks: boolean;
+  readonly probes: boolean;
 }
 
 /** The env of a request that arrived as an HTTP Upgrade; the route fills `admitted`. */
@@ -55,7 +56,7 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
         if (admitted === undefined) return refuse(socket, response);
         socket.off('error', ignore);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, principal: admitted.principal, ip: admitted.ip, socket });
+          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, principal: admitted.principal, ip: admitted.ip, socket });
         });
       },
       (err: unknown) => {
