@@ -9,6 +9,9 @@ import { awayAwareCursors } from './collab/presence.js';
 import { buildKeymaps } from './commands.js';
 import { buildInputRules } from './input-rules.js';
 import { FRAGMENT, schema } from './schema.js';
+import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
+
+const HINT_ID = 'editor-keys-hint';
 
 export function createEditor(
   mount: HTMLElement,
@@ -26,6 +29,8 @@ export function createEditor(
       // touches a collaborator's edits.
       yUndoPlugin(),
       buildInputRules(),
+      // Before the keymaps: Tab is settled here, whatever the other plugins would make of it.
+      tabKeyPlugin(),
       ...buildKeymaps(),
     ],
   });
@@ -33,12 +38,26 @@ export function createEditor(
   const view = new EditorView(mount, {
     state,
     editable: () => editable,
-    attributes: { class: 'document', spellcheck: 'true', 'aria-label': 'Document text', role: 'textbox', 'aria-multiline': 'true' },
+    attributes: {
+      class: 'document',
+      spellcheck: 'true',
+      'aria-label': 'Document text',
+      role: 'textbox',
+      'aria-multiline': 'true',
+      ...(editable ? { 'aria-describedby': HINT_ID } : {}),
+    },
     dispatchTransaction(this: EditorView, tr) {
       this.updateState(this.state.apply(tr));
       onUpdate(this);
     },
   });
+  if (editable) {
+    const hint = document.createElement('p');
+    hint.id = HINT_ID;
+    hint.className = 'visually-hidden';
+    hint.textContent = TAB_KEY_HINT;
+    mount.append(hint);
+  }
   onUpdate(view);
   return view;
 }

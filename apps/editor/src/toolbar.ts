@@ -1,36 +1,42 @@
 // The formatting toolbar: buttons for the shared commands, showing which apply to the selection.
+// Keyboard: the WAI-ARIA toolbar pattern (one tab stop, arrows, Home/End, Enter/Space).
 
+import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { blockActive, type CommandName, commands, markActive } from './commands.js';
 import { schema } from './schema.js';
-import type { EditorState } from 'prosemirror-state';
 
 interface Button {
   readonly command: CommandName;
+  /** What the button shows. */
   readonly label: string;
-  readonly title: string;
+  /** Its accessible name; holds the label when the label is words, so speech users can say what they see. */
+  readonly name: string;
+  /** The keyboard shortcut, as shown in the tooltip (`aria-keyshortcuts` takes it in its own syntax). */
+  readonly keys: string;
+  /** A toggle: shows, and tells assistive technology, whether it applies to the selection. */
   readonly active?: (state: EditorState) => boolean;
 }
 
 const { marks, nodes } = schema;
 const GROUPS: Button[][] = [
   [
-    { command: 'bold', label: 'B', title: 'Bold (Ctrl+B)', active: (s) => markActive(s, marks.strong!) },
-    { command: 'italic', label: 'I', title: 'Italic (Ctrl+I)', active: (s) => markActive(s, marks.em!) },
-    { command: 'code', label: '</>', title: 'Code (Ctrl+`)', active: (s) => markActive(s, marks.code!) },
-    { command: 'link', label: 'Link', title: 'Link (Ctrl+K)', active: (s) => markActive(s, marks.link!) },
+    { command: 'bold', label: 'B', name: 'Bold', keys: 'Ctrl+B', active: (s) => markActive(s, marks.strong!) },
+    { command: 'italic', label: 'I', name: 'Italic', keys: 'Ctrl+I', active: (s) => markActive(s, marks.em!) },
+    { command: 'code', label: '</>', name: 'Code', keys: 'Ctrl+`', active: (s) => markActive(s, marks.code!) },
+    { command: 'link', label: 'Link', name: 'Link', keys: 'Ctrl+K', active: (s) => markActive(s, marks.link!) },
   ],
   [
-    { command: 'h1', label: 'H1', title: 'Heading 1 (Ctrl+Shift+1)', active: (s) => blockActive(s, nodes.heading!, { level: 1 }) },
-    { command: 'h2', label: 'H2', title: 'Heading 2 (Ctrl+Shift+2)', active: (s) => blockActive(s, nodes.heading!, { level: 2 }) },
-    { command: 'bulletList', label: '•', title: 'Bullet list (Ctrl+Shift+8)', active: (s) => blockActive(s, nodes.bullet_list!) },
-    { command: 'orderedList', label: '1.', title: 'Numbered list (Ctrl+Shift+9)', active: (s) => blockActive(s, nodes.ordered_list!) },
-    { command: 'blockquote', label: '❝', title: 'Quote (Ctrl+>)', active: (s) => blockActive(s, nodes.blockquote!) },
-    { command: 'codeBlock', label: '{ }', title: 'Code block (Ctrl+Shift+\\)', active: (s) => blockActive(s, nodes.code_block!) },
+    { command: 'h1', label: 'H1', name: 'H1 heading', keys: 'Ctrl+Shift+1', active: (s) => blockActive(s, nodes.heading!, { level: 1 }) },
+    { command: 'h2', label: 'H2', name: 'H2 heading', keys: 'Ctrl+Shift+2', active: (s) => blockActive(s, nodes.heading!, { level: 2 }) },
+    { command: 'bulletList', label: '•', name: 'Bullet list', keys: 'Ctrl+Shift+8', active: (s) => blockActive(s, nodes.bullet_list!) },
+    { command: 'orderedList', label: '1.', name: '1. Numbered list', keys: 'Ctrl+Shift+9', active: (s) => blockActive(s, nodes.ordered_list!) },
+    { command: 'blockquote', label: '❝', name: 'Quote', keys: 'Ctrl+>', active: (s) => blockActive(s, nodes.blockquote!) },
+    { command: 'codeBlock', label: '{ }', name: 'Code block', keys: 'Ctrl+Shift+\\', active: (s) => blockActive(s, nodes.code_block!) },
   ],
   [
-    { command: 'undo', label: '↶', title: 'Undo your last change (Ctrl+Z)' },
-    { command: 'redo', label: '↷', title: 'Redo (Ctrl+Shift+Z)' },
+    { command: 'undo', label: '↶', name: 'Undo your last change', keys: 'Ctrl+Z' },
+    { command: 'redo', label: '↷', name: 'Redo', keys: 'Ctrl+Shift+Z' },
   ],
 ];
 
@@ -39,12 +45,37 @@ export interface Toolbar {
   update(view: EditorView): void;
 }
 
+/** Arrow keys move between buttons, wrapping at either end; Home and End jump to the first and last. */
+const MOVES: Record<string, (index: number, count: number) => number> = {
+  ArrowRight: (i, n) => (i + 1) % n,
+  ArrowLeft: (i, n) => (i - 1 + n) % n,
+  Home: () => 0,
+  End: (_i, n) => n - 1,
+};
+
 export function createToolbar(getView: () => EditorView): Toolbar {
   const element = document.createElement('div');
   element.className = 'toolbar';
   element.setAttribute('role', 'toolbar');
   element.setAttribute('aria-label', 'Formatting');
   const buttons: Array<[Button, HTMLButtonElement]> = [];
+
+  // Roving tabindex: the toolbar is one stop in the tab order, and remembers the button last used.
+  const rove = (target: HTMLButtonElement) => {
+    for (const [, el] of buttons) el.tabIndex = el === target ? 0 : -1;
+  };
+
+  const run = (button: Button, el: HTMLButtonElement) => {
+    // Unavailable buttons stay focusable (aria-disabled, not `disabled`), so they must refuse here.
+    if (el.getAttribute('aria-disabled') === 'true') return;
+    const view = getView();
+    const before = document.activeElement;
+    const applied = commands[button.command](view.state, view.dispatch, view);
+    // Back to the text after an edit, unless the command put focus somewhere of its own (a field).
+    const after = document.activeElement;
+    if (applied && (after === before || after === document.body || after === null)) view.focus();
+  };
+
   for (const group of GROUPS) {
     const groupEl = document.createElement('div');
     groupEl.className = 'toolbar-group';
@@ -52,30 +83,47 @@ export function createToolbar(getView: () => EditorView): Toolbar {
       const el = document.createElement('button');
       el.type = 'button';
       el.textContent = button.label;
-      el.title = button.title;
-      el.setAttribute('aria-label', button.title.replace(/ \(.*\)$/, ''));
+      el.title = `${button.name} (${button.keys})`;
+      el.setAttribute('aria-label', button.name);
+      el.setAttribute('aria-keyshortcuts', button.keys.replace('Ctrl', 'Control'));
       el.dataset.command = button.command;
+      el.tabIndex = buttons.length === 0 ? 0 : -1;
       // mousedown, not click: keep the editor's selection and focus.
       el.addEventListener('mousedown', (event) => {
         event.preventDefault();
-        const view = getView();
-        commands[button.command](view.state, view.dispatch, view);
-        view.focus();
+        rove(el);
+        run(button, el);
       });
+      // A click with no pointer behind it (detail 0): Enter or Space on the focused button, or a
+      // screen reader's activation. Pointer clicks were handled on mousedown.
+      el.addEventListener('click', (event) => {
+        if (event.detail === 0) run(button, el);
+      });
+      el.addEventListener('focus', () => rove(el));
       groupEl.append(el);
       buttons.push([button, el]);
     }
     element.append(groupEl);
   }
+
+  element.addEventListener('keydown', (event) => {
+    const move = MOVES[event.key];
+    if (move === undefined || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const index = buttons.findIndex(([, el]) => el === document.activeElement);
+    if (index < 0) return;
+    event.preventDefault();
+    buttons[move(index, buttons.length)]![1].focus();
+  });
+
   return {
     element,
     update(view) {
       for (const [button, el] of buttons) {
-        const enabled = commands[button.command](view.state, undefined, view);
-        el.disabled = !enabled && button.active?.(view.state) !== true;
         const active = button.active?.(view.state) ?? false;
+        const enabled = active || commands[button.command](view.state, undefined, view);
+        el.setAttribute('aria-disabled', String(!enabled));
         el.classList.toggle('active', active);
-        el.setAttribute('aria-pressed', String(active));
+        if (button.active !== undefined) el.setAttribute('aria-pressed', String(active));
       }
     },
   };

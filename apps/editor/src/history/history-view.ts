@@ -54,8 +54,10 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     <ul class="named-versions"><li class="muted">None yet</li></ul>
     <h3>Edit sessions</h3>
     <ol class="sessions" reversed></ol>`;
-  const viewer = document.createElement('div');
+  // The page's main content while the live editor (the other <main>) is hidden.
+  const viewer = document.createElement('main');
   viewer.className = 'version-view';
+  viewer.setAttribute('aria-label', 'Version');
   viewer.dataset.testid = 'history-document';
 
   const $ = <T extends HTMLElement>(selector: string) => panel.querySelector<T>(selector)!;
@@ -76,7 +78,13 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
   const view = new EditorView(viewer, {
     state: EditorState.create({ schema }),
     editable: () => false,
-    attributes: { class: 'document version-document', 'aria-label': 'Document at the chosen version' },
+    attributes: {
+      class: 'document version-document',
+      role: 'textbox',
+      'aria-readonly': 'true',
+      'aria-multiline': 'true',
+      'aria-label': 'Document at the chosen version',
+    },
   });
 
   const sessionOf = (seq: number) => sessions.find((s) => seq >= s.fromSeq && seq <= s.toSeq);

@@ -3,6 +3,7 @@
 import * as Y from 'yjs';
 import { currentToken, tokenClaims } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
+import { createStatusAnnouncer } from '../collab/status-announcer.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
@@ -29,7 +30,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     <header class="topbar">
       <a class="brand" href="/" title="All documents">Tandem</a>
       <h1 class="doc-title"></h1>
-      <div class="status" data-testid="status" role="status" aria-live="polite">
+      <div class="status" data-testid="status">
         <span class="status-dot"></span><span class="status-text">Connecting…</span>
       </div>
       <button type="button" class="history-toggle" aria-pressed="false" title="Browse, compare and restore earlier versions">History</button>
@@ -66,13 +67,18 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly);
   if (readOnly) toolbar.element.hidden = true;
 
+  // The visible status follows every change silently; the announcer speaks only of settled ones.
   const statusEl = root.querySelector<HTMLElement>('.status')!;
   let denied = false;
+  const announcer = createStatusAnnouncer();
+  statusEl.after(announcer.element);
   sync.onStatus((s) => {
+    const text = STATUS_TEXT(s, readOnly);
     statusEl.dataset.connection = s.connection;
     statusEl.dataset.saved = String(s.saved);
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
-    statusEl.querySelector('.status-text')!.textContent = STATUS_TEXT(s, readOnly);
+    statusEl.querySelector('.status-text')!.textContent = text;
+    announcer.update(s, text);
     if (s.connection === 'denied' && !denied) {
       // Refused for good: nothing typed from now on could reach the server, so no typing, and say why.
       denied = true;

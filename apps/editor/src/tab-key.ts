@@ -1,0 +1,74 @@
+// What Tab does inside the text: indent or outdent a list item, a tab character in code, nothing
+// elsewhere. Escape, then Tab (or Shift+Tab) lets the browser move focus out of the editor.
+
+import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
+import { type Command, type EditorState, Plugin } from 'prosemirror-state';
+import { schema } from './schema.js';
+
+/** Read to screen-reader users as the editor's description. */
+export const TAB_KEY_HINT = 'Tab indents list items and Shift+Tab outdents them. To leave the text, press Escape, then Tab.';
+
+const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock']);
+
+const inCode = (state: EditorState) => state.selection.$from.parent.type.spec.code === true;
+
+const inList = (state: EditorState) => {
+  const { $from } = state.selection;
+  for (let d = $from.depth; d > 0; d--) if ($from.node(d).type === schema.nodes.list_item) return true;
+  return false;
+};
+
+const insertTab: Command = (state, dispatch) => {
+  dispatch?.(state.tr.insertText('\t').scrollIntoView());
+  return true;
+};
+
+/** Removes one tab from the start of the caret's line in a code block, if there is one there. */
+const removeLeadingTab: Command = (state, dispatch) => {
+  const { $from } = state.selection;
+  const text = $from.parent.textContent;
+  const offset = $from.parentOffset;
+  const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+  if (text[lineStart] === '\t') dispatch?.(state.tr.delete($from.start() + lineStart, $from.start() + lineStart + 1));
+  return true;
+};
+
+/** The command for Tab (or Shift+Tab with `outdent`) at the current selection; it always consumes the key. */
+export const tabCommand =
+  (outdent: boolean): Command =>
+  (state, dispatch, view) => {
+    if (inCode(state)) return (outdent ? removeLeadingTab : insertTab)(state, dispatch, view);
+    if (inList(state)) (outdent ? liftListItem : sinkListItem)(schema.nodes.list_item!)(state, dispatch, view);
+    // Outside lists and code Tab does nothing, rather than move focus away mid-sentence: the next
+    // keys typed would land in whatever took focus (the "Your name" box renamed people this way).
+    return true;
+  };
+
+/** Handles Tab and Shift+Tab in the editor; after Escape, lets the next one through to the browser. */
+export function tabKeyPlugin(): Plugin {
+  // One-shot, and per editor: set by Escape, spent by the next key or lost with focus.
+  let leaving = false;
+  return new Plugin({
+    props: {
+      handleKeyDown(view, event) {
+        if (MODIFIERS.has(event.key)) return false;
+        const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+        if (event.key === 'Escape' && plain) {
+          // Not consumed: whatever else listens for Escape still hears it.
+          leaving = true;
+          return false;
+        }
+        const wasLeaving = leaving;
+        leaving = false;
+        if (event.key !== 'Tab' || !plain || wasLeaving) return false;
+        return tabCommand(event.shiftKey)(view.state, view.dispatch, view);
+      },
+      handleDOMEvents: {
+        blur() {
+          leaving = false;
+          return false;
+        },
+      },
+    },
+  });
+}

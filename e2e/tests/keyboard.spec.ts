@@ -1,0 +1,195 @@
+// Keyboard-only editing: Tab inside the text, leaving the editor, and the formatting toolbar.
+
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures/tandem.js';
+
+/** What has focus: `editor`, `toolbar:<command>`, `my-name`, or a short description of anything else. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (el === null || el === document.body) return 'body';
+    if (el.classList.contains('ProseMirror')) return 'editor';
+    if (el.closest('.toolbar') !== null) return `toolbar:${(el as HTMLElement).dataset.command}`;
+    if (el.matches('[data-testid=my-name]')) return 'my-name';
+    return `${el.tagName.toLowerCase()}.${el.className}`;
+  });
+
+test.describe('Tab in the text', () => {
+  test('Tab and Shift+Tab indent and outdent a list item; focus and the name stay put', async ({ pair }) => {
+    const { alice, bob } = await pair('tab-in-list');
+    const keys = alice.page.keyboard;
+    await alice.focusEnd();
+    await alice.type('- one');
+    await keys.press('Enter');
+    await alice.type('two');
+    await keys.press('Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await expect.poll(() => bob.texts('ul > li > ul > li')).toEqual(['two']);
+    // What comes next is text, not a new name for Alice.
+    await alice.type(' more');
+    await expect.poll(() => bob.texts('ul > li > ul > li')).toEqual(['two more']);
+    await expect(alice.page.getByTestId('my-name')).toHaveValue('Alice');
+    expect(await bob.presence()).toEqual(['Alice', 'Bob (you)']);
+
+    await keys.press('Shift+Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await expect.poll(() => bob.texts(':scope > ul > li')).toEqual(['one', 'two more']);
+    await expect.poll(() => bob.texts('ul ul')).toEqual([]);
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+
+  test('Tab in a code block inserts a tab; Shift+Tab takes one back off the line', async ({ person, server }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'tab-in-code');
+    const keys = alice.page.keyboard;
+    await alice.focusEnd();
+    await alice.type('```');
+    await alice.type('if (x) {');
+    await keys.press('Enter');
+    await keys.press('Tab');
+    await alice.type('go();');
+    await expect.poll(() => alice.texts('pre')).toEqual(['if (x) {\n\tgo();']);
+    await keys.press('Shift+Tab');
+    await expect.poll(() => alice.texts('pre')).toEqual(['if (x) {\ngo();']);
+    // No tab left at the start of the line: nothing happens, and focus stays.
+    await keys.press('Shift+Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await alice.type('!');
+    await expect.poll(() => alice.texts('pre')).toEqual(['if (x) {\ngo();!']);
+    expect(alice.errors).toEqual([]);
+  });
+
+  test('Tab in a paragraph does nothing and keeps focus in the text', async ({ person, server }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'tab-in-text');
+    await alice.focusEnd();
+    await alice.type('Hello');
+    await alice.page.keyboard.press('Tab');
+    await alice.page.keyboard.press('Shift+Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await alice.type('!');
+    await expect.poll(() => alice.text()).toBe('Hello!');
+    await expect(alice.page.getByTestId('my-name')).toHaveValue('Alice');
+  });
+
+  test('Escape then Tab leaves the editor, and the editor says so', async ({ person, server }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'escape-tab');
+    const keys = alice.page.keyboard;
+    await expect(alice.editor).toHaveAccessibleDescription(/Escape, then Tab/);
+    await alice.focusEnd();
+    await alice.type('- item');
+    await keys.press('Escape');
+    await keys.press('Tab');
+    expect(await focused(alice.page)).toBe('my-name');
+    // Back in: the flag was one-shot, so Tab indents again (here: nothing to sink into, focus stays).
+    await alice.focusEnd();
+    await keys.press('Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    expect(await focused(alice.page)).toMatch(/^toolbar:/);
+    // Escape followed by typing leaves the flag behind: Tab is the editor's again.
+    await keys.press('Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await keys.press('Escape');
+    await alice.type('s');
+    await keys.press('Tab');
+    expect(await focused(alice.page)).toBe('editor');
+    await expect.poll(() => alice.text()).toBe('items');
+  });
+});
+
+test.describe('the toolbar from the keyboard', () => {
+  test('one tab stop, arrows between buttons, Enter and Space apply, focus returns to the text', async ({ pair }) => {
+    const { alice, bob } = await pair('toolbar-keys');
+    const { page } = alice;
+    const keys = page.keyboard;
+    await alice.focusEnd();
+    await alice.type('word');
+    await keys.press('Shift+Home');
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    expect(await focused(page)).toBe('toolbar:bold');
+    await expect(page.locator('.toolbar [tabindex="0"]')).toHaveCount(1);
+
+    await keys.press('ArrowRight');
+    expect(await focused(page)).toBe('toolbar:italic');
+    await expect(page.locator('.toolbar [tabindex="0"]')).toHaveAttribute('data-command', 'italic');
+    await keys.press('Enter');
+    await expect.poll(() => bob.texts('em')).toEqual(['word']);
+    expect(await focused(page)).toBe('editor');
+    await expect(page.locator('.toolbar [data-command="italic"]')).toHaveAttribute('aria-pressed', 'true');
+
+    // The toolbar remembers the last button; arrows wrap; Home and End.
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    expect(await focused(page)).toBe('toolbar:italic');
+    await keys.press('ArrowLeft');
+    await keys.press('ArrowLeft');
+    expect(await focused(page)).toBe('toolbar:redo');
+    await keys.press('ArrowRight');
+    expect(await focused(page)).toBe('toolbar:bold');
+    await keys.press('End');
+    expect(await focused(page)).toBe('toolbar:redo');
+    await keys.press('Home');
+    expect(await focused(page)).toBe('toolbar:bold');
+    await keys.press(' ');
+    await expect.poll(() => bob.texts('strong')).toEqual(['word']);
+    expect(await focused(page)).toBe('editor');
+
+    // Tab from the toolbar goes on past it, not to the next button.
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    expect(await focused(page)).toBe('toolbar:bold');
+    await keys.press('Tab');
+    expect(await focused(page)).toBe('editor');
+    expect(alice.errors).toEqual([]);
+  });
+
+  test('an unavailable button stays reachable, says so, and does nothing', async ({ pair }) => {
+    const { alice, bob } = await pair('toolbar-unavailable');
+    await bob.focusEnd();
+    await bob.type('Bob: ');
+    await expect.poll(() => alice.text()).toBe('Bob: ');
+    const { page } = alice;
+    const keys = page.keyboard;
+    const undo = page.locator('.toolbar [data-command="undo"]');
+    const redo = page.locator('.toolbar [data-command="redo"]');
+    await alice.focusEnd();
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    await keys.press('End');
+    expect(await focused(page)).toBe('toolbar:redo');
+    await expect(redo).toHaveAttribute('aria-disabled', 'true');
+    await expect(redo).not.toHaveAttribute('disabled');
+    await expect(redo).toBeDisabled();
+    await keys.press('ArrowLeft');
+    expect(await focused(page)).toBe('toolbar:undo');
+    await expect(undo).toHaveAttribute('aria-disabled', 'true');
+    // Nothing of Alice's to undo: Bob's text stays, and so does focus.
+    await keys.press('Enter');
+    expect(await focused(page)).toBe('toolbar:undo');
+
+    await keys.press('Tab');
+    expect(await focused(page)).toBe('editor');
+    await alice.type('abc');
+    await expect.poll(() => bob.text()).toBe('Bob: abc');
+    await expect(undo).toHaveAttribute('aria-disabled', 'false');
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    expect(await focused(page)).toBe('toolbar:undo');
+    await keys.press('Enter');
+    await expect.poll(() => bob.text()).toBe('Bob: ');
+    expect(await focused(page)).toBe('editor');
+    await expect(redo).toHaveAttribute('aria-disabled', 'false');
+    await keys.press('Escape');
+    await keys.press('Shift+Tab');
+    await keys.press('ArrowRight');
+    await keys.press('Enter');
+    await expect.poll(() => bob.text()).toBe('Bob: abc');
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+});
