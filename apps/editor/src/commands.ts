@@ -6,6 +6,7 @@ import type { MarkType, NodeType } from 'prosemirror-model';
 import { type Command, type EditorState, type Plugin } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
+import { toggleCodeBlock } from './blocks.js';
 import { toggleLink } from './links.js';
 import { schema } from './schema.js';
 
@@ -54,7 +55,7 @@ export const commands = {
   bulletList: toggleList(nodes.bullet_list!),
   orderedList: toggleList(nodes.ordered_list!),
   blockquote: toggleBlockquote,
-  codeBlock: setBlockType(nodes.code_block!),
+  codeBlock: toggleCodeBlock,
   undo: undoCommand as Command,
   redo: redoCommand as Command,
 } satisfies Record<string, Command>;

@@ -6,6 +6,7 @@ import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { buildKeymaps } from './commands.js';
+import { blockKeymap } from './blocks.js';
 import { buildInputRules } from './input-rules.js';
 import { FRAGMENT, schema } from './schema.js';
 
@@ -25,6 +26,8 @@ export function createEditor(
       // touches a collaborator's edits.
       yUndoPlugin(),
       buildInputRules(),
+      // Before the general keymaps: Enter and ArrowDown that leave a code block.
+      blockKeymap(),
       ...buildKeymaps(),
     ],
   });

@@ -12,6 +12,7 @@ import {
 } from 'prosemirror-inputrules';
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
+import { listConversionRules } from './blocks.js';
 import { linkInputRule } from './links.js';
 import { schema } from './schema.js';
 
@@ -36,6 +37,8 @@ export function buildInputRules(): Plugin {
       emDash,
       textblockTypeInputRule(/^(#{1,3})\s$/, nodes.heading!, (m) => ({ level: m[1]!.length })),
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
+      // Before the wrapping rules: a marker typed in a list converts that list instead of nesting one.
+      ...listConversionRules,
       wrappingInputRule(/^\s*([-+*])\s$/, nodes.bullet_list!),
       wrappingInputRule(
         /^(\d+)\.\s$/,

@@ -23,6 +23,7 @@ const GROUPS: Button[][] = [
   [
     { command: 'h1', label: 'H1', title: 'Heading 1 (Ctrl+Shift+1)', active: (s) => blockActive(s, nodes.heading!, { level: 1 }) },
     { command: 'h2', label: 'H2', title: 'Heading 2 (Ctrl+Shift+2)', active: (s) => blockActive(s, nodes.heading!, { level: 2 }) },
+    { command: 'h3', label: 'H3', title: 'Heading 3 (Ctrl+Shift+3)', active: (s) => blockActive(s, nodes.heading!, { level: 3 }) },
     { command: 'bulletList', label: '•', title: 'Bullet list (Ctrl+Shift+8)', active: (s) => blockActive(s, nodes.bullet_list!) },
     { command: 'orderedList', label: '1.', title: 'Numbered list (Ctrl+Shift+9)', active: (s) => blockActive(s, nodes.ordered_list!) },
     { command: 'blockquote', label: '❝', title: 'Quote (Ctrl+>)', active: (s) => blockActive(s, nodes.blockquote!) },
