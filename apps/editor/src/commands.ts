@@ -7,7 +7,7 @@ import { type Command, type EditorState, type Plugin } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
 import { toggleCodeBlock } from './blocks.js';
-import { toggleLink } from './links.js';
+import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
 
 const { nodes, marks } = schema;
@@ -47,7 +47,7 @@ export const commands = {
   bold: toggleMark(marks.strong!),
   italic: toggleMark(marks.em!),
   code: toggleMark(marks.code!),
-  link: toggleLink,
+  link: openLinkField,
   h1: toggleHeading(1),
   h2: toggleHeading(2),
   h3: toggleHeading(3),

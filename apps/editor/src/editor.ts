@@ -8,6 +8,8 @@ import type * as Y from 'yjs';
 import { buildKeymaps } from './commands.js';
 import { blockKeymap } from './blocks.js';
 import { buildInputRules } from './input-rules.js';
+import { linkPopover } from './link-popover.js';
+import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
 
 export function createEditor(
@@ -26,7 +28,9 @@ export function createEditor(
       // touches a collaborator's edits.
       yUndoPlugin(),
       buildInputRules(),
-      // Before the general keymaps: Enter and ArrowDown that leave a code block.
+      // Before the general keymaps: Tab into the link popover, Enter after a URL or in a code block.
+      linkPopover(),
+      linkPlugin(),
       blockKeymap(),
       ...buildKeymaps(),
     ],

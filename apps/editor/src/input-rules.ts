@@ -1,5 +1,5 @@
 // Markdown-style shortcuts typed into the text: "# ", "- ", "1. ", "> ", "```", **bold**, *italic*, `code`,
-// [links](https://…).
+// [links](https://…), and a URL followed by a space.
 
 import {
   ellipsis,
@@ -13,7 +13,7 @@ import {
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
 import { listConversionRules } from './blocks.js';
-import { linkInputRule } from './links.js';
+import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
 
 /** Turns `<delimiter>text<delimiter>` into marked text once the closing delimiter is typed. */
@@ -52,6 +52,7 @@ export function buildInputRules(): Plugin {
       markRule(/(?<![_\w])_([^_\s](?:[^_]*[^_\s])?)_$/, marks.em!),
       markRule(/`([^`]+)`$/, marks.code!),
       linkInputRule,
+      typedUrlRule,
     ],
   });
 }
