@@ -89,9 +89,9 @@ export function openLink(href: string): void {
   if (isLinkTarget(href)) window.open(href, '_blank', 'noopener,noreferrer');
 }
 
-// A URL typed or pasted into text: it starts a word (or follows "(" or "["), and ends at whitespace;
+// A URL typed or pasted into text: it starts a word (or follows a bracket or quote), and ends at whitespace;
 // punctuation after it belongs to the sentence, and a ")" only to the URL when it opened one.
-const URL_IN_TEXT = /(?<=^|[\s([])(?:https?:\/\/|mailto:)[^\s<>]+/gi;
+const URL_IN_TEXT = /(?<=^|[\s(['"])(?:https?:\/\/|mailto:)[^\s<>]+/gi;
 const trimUrl = (url: string): string => {
   let end = url.length;
   for (;;) {
