@@ -38,6 +38,7 @@ test('Ctrl+K with nothing selected inserts the address as linked text, a bare do
   await expect(alice.editor.locator('a')).toHaveAttribute('href', 'https://example.com');
   await expect(bob.editor.locator('a')).toHaveAttribute('href', 'https://example.com');
   await expect(bob.editor.locator('a')).toHaveText('example.com');
+  expect(alice.errors).toEqual([]);
 });
 
 test('Ctrl+K with the caret inside a link edits its address, for the whole link', async ({ server, person }) => {
@@ -107,6 +108,7 @@ test('the popover shows the address of the link at the caret; its Remove button,
   await expect.poll(() => alice.text()).toBe('A linked phrase here');
   await expect(alice.editor).toBeFocused();
   await expect(popover(alice)).toBeHidden();
+  expect(alice.errors).toEqual([]);
 });
 
 test('Esc in the popover returns to the text, and its Edit button opens the address field', async ({ server, person }) => {
@@ -153,6 +155,7 @@ test('Ctrl+click and the popover Open button open the link in a new tab with no 
   await tab.waitForLoadState('domcontentloaded');
   expect(new URL(tab.url()).pathname).toBe('/d/other-doc');
   expect(await tab.evaluate(() => window.opener)).toBeNull();
+  expect(alice.errors).toEqual([]);
 });
 
 test('a typed URL becomes a link when followed by a space or Enter, without trailing punctuation', async ({ server, person }) => {

@@ -87,6 +87,8 @@ class LinkPopoverView {
   }
 
   private hide(): void {
+    // Called on every keystroke away from a link: touch the DOM only when something shows.
+    if (this.mode === 'hidden') return;
     this.mode = 'hidden';
     this.dom.hidden = true;
     this.dom.replaceChildren();
