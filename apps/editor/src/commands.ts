@@ -6,7 +6,8 @@ import type { MarkType, NodeType } from 'prosemirror-model';
 import { type Command, type EditorState, type Plugin } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
-import { toggleLink } from './links.js';
+import { toggleCodeBlock } from './blocks.js';
+import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
 
 const { nodes, marks } = schema;
@@ -46,7 +47,7 @@ export const commands = {
   bold: toggleMark(marks.strong!),
   italic: toggleMark(marks.em!),
   code: toggleMark(marks.code!),
-  link: toggleLink,
+  link: openLinkField,
   h1: toggleHeading(1),
   h2: toggleHeading(2),
   h3: toggleHeading(3),
@@ -54,7 +55,7 @@ export const commands = {
   bulletList: toggleList(nodes.bullet_list!),
   orderedList: toggleList(nodes.ordered_list!),
   blockquote: toggleBlockquote,
-  codeBlock: setBlockType(nodes.code_block!),
+  codeBlock: toggleCodeBlock,
   undo: undoCommand as Command,
   redo: redoCommand as Command,
 } satisfies Record<string, Command>;

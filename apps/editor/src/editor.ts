@@ -7,7 +7,10 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { awayAwareCursors } from './collab/presence.js';
 import { buildKeymaps } from './commands.js';
+import { blockKeymap } from './blocks.js';
 import { buildInputRules } from './input-rules.js';
+import { linkPopover } from './link-popover.js';
+import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
 
@@ -29,8 +32,12 @@ export function createEditor(
       // touches a collaborator's edits.
       yUndoPlugin(),
       buildInputRules(),
-      // Before the keymaps: Tab is settled here, whatever the other plugins would make of it.
+      // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the
+      // other plugins would make of it; then Enter after a URL or in a code block; then the keymaps.
+      linkPopover(),
       tabKeyPlugin(),
+      linkPlugin(),
+      blockKeymap(),
       ...buildKeymaps(),
     ],
   });

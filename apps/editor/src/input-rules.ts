@@ -1,5 +1,5 @@
 // Markdown-style shortcuts typed into the text: "# ", "- ", "1. ", "> ", "```", **bold**, *italic*, `code`,
-// [links](https://…).
+// [links](https://…), and a URL followed by a space.
 
 import {
   ellipsis,
@@ -12,7 +12,8 @@ import {
 } from 'prosemirror-inputrules';
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
-import { linkInputRule } from './links.js';
+import { listConversionRules } from './blocks.js';
+import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
 
 /** Turns `<delimiter>text<delimiter>` into marked text once the closing delimiter is typed. */
@@ -36,6 +37,8 @@ export function buildInputRules(): Plugin {
       emDash,
       textblockTypeInputRule(/^(#{1,3})\s$/, nodes.heading!, (m) => ({ level: m[1]!.length })),
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
+      // Before the wrapping rules: a marker typed in a list converts that list instead of nesting one.
+      ...listConversionRules,
       wrappingInputRule(/^\s*([-+*])\s$/, nodes.bullet_list!),
       wrappingInputRule(
         /^(\d+)\.\s$/,
@@ -49,6 +52,7 @@ export function buildInputRules(): Plugin {
       markRule(/(?<![_\w])_([^_\s](?:[^_]*[^_\s])?)_$/, marks.em!),
       markRule(/`([^`]+)`$/, marks.code!),
       linkInputRule,
+      typedUrlRule,
     ],
   });
 }

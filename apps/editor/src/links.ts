@@ -1,36 +1,202 @@
-// Links in the editor: the link command (Ctrl+K, toolbar) and the Markdown-style `[text](url)`
-// input rule. Both accept only the targets @tandem/schema allows (http, https, mailto, relative);
-// paste is covered by the schema's own parse rule, and rendering by its toDOM.
+// Links in the editor, apart from their popover: finding the link at the caret, setting and removing one,
+// URLs that become links as they are typed or pasted, `[text](url)`, and Ctrl/Cmd+click to open. Every
+// address goes through @tandem/schema's normalizeLink / isLinkTarget (http, https, mailto, /d/…).
 
-import { isSafeHref } from '@tandem/schema';
-import { toggleMark } from 'prosemirror-commands';
+import { isLinkTarget, normalizeLink } from '@tandem/schema';
 import { InputRule } from 'prosemirror-inputrules';
-import type { Command } from 'prosemirror-state';
-import { markActive } from './commands.js';
+import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
+import { type Command, type EditorState, Plugin } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
 import { schema } from './schema.js';
 
-export const UNSAFE_LINK_MESSAGE = 'Links may only go to http:, https: or mailto: addresses, or to a relative path.';
+const linkType = schema.marks.link!;
 
-/** Asks for a URL and links the selection; removes the link when the selection already has one. */
-export const toggleLink: Command = (state, dispatch) => {
-  const type = schema.marks.link!;
-  if (markActive(state, type)) return toggleMark(type)(state, dispatch);
-  if (state.selection.empty) return false;
-  if (dispatch === undefined) return true;
-  const answer = window.prompt('Link address', 'https://');
-  // A pasted address may hold spaces (`my file.pdf`); a URL carries them encoded.
-  const href = (answer?.trim() ?? '').replace(/ /g, '%20');
-  if (href === '' || href === 'https://') return false;
-  if (!isSafeHref(href)) {
-    window.alert(UNSAFE_LINK_MESSAGE);
-    return false;
+/** A link's extent in the document and its address. */
+export interface LinkRange {
+  readonly from: number;
+  readonly to: number;
+  readonly href: string;
+}
+
+/**
+ * The link holding the selection: for a caret, the link it is inside or touches (at either end); for a
+ * range, the link that contains all of it. Adjacent text with the same link counts as one link.
+ */
+export function linkAt(state: EditorState): LinkRange | null {
+  const { $from, $to } = state.selection;
+  if (!$from.sameParent($to) || !$from.parent.inlineContent) return null;
+  const parent = $from.parent;
+  let pos = $from.start();
+  let run: { from: number; to: number; mark: Mark } | null = null;
+  const runs: Array<{ from: number; to: number; mark: Mark }> = [];
+  for (let i = 0; i < parent.childCount; i++) {
+    const child = parent.child(i);
+    const mark = linkType.isInSet(child.marks);
+    if (mark !== undefined && run !== null && run.to === pos && run.mark.eq(mark)) run.to = pos + child.nodeSize;
+    else if (mark !== undefined) runs.push((run = { from: pos, to: pos + child.nodeSize, mark }));
+    else run = null;
+    pos += child.nodeSize;
   }
-  return toggleMark(type, { href })(state, dispatch);
+  const found = runs.find((r) => r.from <= $from.pos && $to.pos <= r.to);
+  return found === undefined ? null : { from: found.from, to: found.to, href: String(found.mark.attrs.href) };
+}
+
+/** True where a link can be added: at a caret in text that takes marks, outside code; over a range holding such text. */
+export function canLink(state: EditorState): boolean {
+  const { $from, from, to, empty } = state.selection;
+  const takesLinks = (node: Node) => node.inlineContent && node.type.allowsMarkType(linkType);
+  if (empty) return takesLinks($from.parent) && !(state.storedMarks ?? $from.marks()).some((m) => m.type.spec.code);
+  let found = false;
+  state.doc.nodesBetween(from, to, (node) => {
+    if (!found && takesLinks(node)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Links `href` to the selection; with a caret inside a link, changes that link's address; with a caret
+ * elsewhere, inserts `text` (what the person typed) as the linked text.
+ */
+export const setLink =
+  (href: string, text: string): Command =>
+  (state, dispatch) => {
+    if (!isLinkTarget(href) || !canLink(state)) return false;
+    if (dispatch === undefined) return true;
+    const mark = linkType.create({ href });
+    const { from, to, empty, $from } = state.selection;
+    const link = linkAt(state);
+    const tr = state.tr;
+    if (!empty) tr.removeMark(from, to, linkType).addMark(from, to, mark);
+    else if (link !== null) tr.removeMark(link.from, link.to, linkType).addMark(link.from, link.to, mark);
+    else tr.replaceSelectionWith(schema.text(text, mark.addToSet(linkType.removeFromSet(state.storedMarks ?? $from.marks()))), false);
+    dispatch(tr.removeStoredMark(linkType).scrollIntoView());
+    return true;
+  };
+
+/** Removes the link at the caret (all of it), or every link in the selection. */
+export const removeLink: Command = (state, dispatch) => {
+  const link = linkAt(state);
+  const { from, to, empty } = state.selection;
+  const range = link ?? (empty ? null : { from, to });
+  if (range === null || !state.doc.rangeHasMark(range.from, range.to, linkType)) return false;
+  dispatch?.(state.tr.removeMark(range.from, range.to, linkType).removeStoredMark(linkType));
+  return true;
 };
 
-/** `[text](url)` becomes linked text once the closing parenthesis is typed; an unsafe url stays plain text. */
-export const linkInputRule = new InputRule(/\[([^\]\n]+)\]\(([^()\s]+)\)$/, (state, match, start, end) => {
-  const [, text, href] = match;
-  if (text === undefined || !isSafeHref(href)) return null;
-  return state.tr.replaceWith(start, end, schema.text(text, [schema.marks.link!.create({ href })])).removeStoredMark(schema.marks.link!);
-});
+/** Opens `href` in a new tab that cannot reach back to this one. */
+export function openLink(href: string): void {
+  if (isLinkTarget(href)) window.open(href, '_blank', 'noopener,noreferrer');
+}
+
+// A URL typed or pasted into text: it starts a word (or follows a bracket or quote), and ends at whitespace;
+// punctuation after it belongs to the sentence, and a ")" only to the URL when it opened one.
+const URL_IN_TEXT = /(?<=^|[\s(['"])(?:https?:\/\/|mailto:)[^\s<>]+/gi;
+const trimUrl = (url: string): string => {
+  let end = url.length;
+  for (;;) {
+    const last = url[end - 1]!;
+    if (/[.,;:!?'"\]]/.test(last)) end--;
+    else if (last === ')' && (url.slice(0, end).match(/\(/g)?.length ?? 0) < (url.slice(0, end).match(/\)/g)?.length ?? 0)) end--;
+    else return url.slice(0, end);
+  }
+};
+
+/** Each linkable URL in `text`, with its offset. */
+export function urlsIn(text: string): Array<{ index: number; url: string }> {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => ({ index: m.index, url: trimUrl(m[0]) })).filter(({ url }) => isLinkTarget(url));
+}
+
+/** Links the URL that ends right before the caret (what was just typed), if there is one; else null. */
+function linkTypedUrl(state: EditorState, end: number): ReturnType<EditorState['tr']['addMark']> | null {
+  const $end = state.doc.resolve(end);
+  if (!canLink(state)) return null;
+  const before = $end.parent.textBetween(Math.max(0, $end.parentOffset - 500), $end.parentOffset, undefined, '\ufffc');
+  const last = urlsIn(before).at(-1);
+  if (last === undefined || !/^\s*$/.test(before.slice(last.index + last.url.length).replace(/[.,;:!?'")\]]+$/, ''))) return null;
+  const from = end - before.length + last.index;
+  const to = from + last.url.length;
+  if (state.doc.rangeHasMark(from, to, linkType)) return null;
+  return state.tr.addMark(from, to, linkType.create({ href: last.url }));
+}
+
+/** A URL followed by a space becomes a link (Enter does the same, in {@link linkPlugin}). */
+export const typedUrlRule = new InputRule(
+  /(?:https?:\/\/|mailto:)[^\s<>]+\s$/i,
+  (state, match, start, end) => {
+    const tr = linkTypedUrl(state, end);
+    return tr === null ? null : tr.insertText(match[0].slice(-1), end);
+  },
+  { inCodeMark: false },
+);
+
+/** `[text](url)` becomes linked text once the closing parenthesis is typed; a refused url stays plain text. */
+export const linkInputRule = new InputRule(
+  /\[([^\]\n]+)\]\(([^()\s]+)\)$/,
+  (state, match, start, end) => {
+    const [, text, address] = match;
+    const link = normalizeLink(address ?? '');
+    if (text === undefined || !link.ok) return null;
+    return state.tr.replaceWith(start, end, schema.text(text, [linkType.create({ href: link.href })])).removeStoredMark(linkType);
+  },
+  { inCodeMark: false },
+);
+
+/** Links the URLs in pasted text that is not code and not already linked. */
+function linkifyFragment(fragment: Fragment, inCode: boolean): Fragment {
+  const nodes: Node[] = [];
+  fragment.forEach((node) => {
+    if (!node.isText) {
+      nodes.push(node.copy(linkifyFragment(node.content, inCode || node.type.spec.code === true || !node.type.allowsMarkType(linkType))));
+      return;
+    }
+    const text = node.text!;
+    const urls = inCode || node.marks.some((m) => m.type === linkType || m.type.spec.code) ? [] : urlsIn(text);
+    let at = 0;
+    for (const { index, url } of urls) {
+      if (index > at) nodes.push(node.cut(at, index));
+      nodes.push(schema.text(url, linkType.create({ href: url }).addToSet(node.marks)));
+      at = index + url.length;
+    }
+    if (at < text.length) nodes.push(at === 0 ? node : node.cut(at));
+  });
+  return Fragment.fromArray(nodes);
+}
+
+/** Typed and pasted URLs, a URL pasted over selected text, and Ctrl/Cmd+click to open. */
+export function linkPlugin(): Plugin {
+  return new Plugin({
+    props: {
+      handleKeyDown(view, event) {
+        // Enter after a URL links it, then lets the keymap split the block as usual.
+        if (event.key !== 'Enter' || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey || !view.state.selection.empty) return false;
+        if (view.state.selection.$from.parent.type.spec.code) return false;
+        const tr = linkTypedUrl(view.state, view.state.selection.from);
+        if (tr !== null) view.dispatch(tr);
+        return false;
+      },
+      transformPasted(slice, view) {
+        if (!canLink(view.state)) return slice;
+        return new Slice(linkifyFragment(slice.content, false), slice.openStart, slice.openEnd);
+      },
+      handlePaste(view, event) {
+        const text = event.clipboardData?.getData('text/plain').trim() ?? '';
+        const { empty, $from, $to } = view.state.selection;
+        if (empty || !$from.sameParent($to) || !/^(?:https?:\/\/|mailto:)\S+$/i.test(text)) return false;
+        return setLink(text, text)(view.state, view.dispatch);
+      },
+      handleClick(view, pos, event) {
+        if (!(event.ctrlKey || event.metaKey)) return false;
+        return openLinkAt(view, pos);
+      },
+    },
+  });
+}
+
+function openLinkAt(view: EditorView, pos: number): boolean {
+  const $pos = view.state.doc.resolve(pos);
+  const mark = linkType.isInSet($pos.nodeAfter?.marks ?? []) ?? linkType.isInSet($pos.nodeBefore?.marks ?? []);
+  if (mark === undefined) return false;
+  openLink(String(mark.attrs.href));
+  return true;
+}

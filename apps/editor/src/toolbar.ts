@@ -29,6 +29,7 @@ const GROUPS: Button[][] = [
   [
     { command: 'h1', label: 'H1', name: 'H1 heading', keys: 'Ctrl+Shift+1', active: (s) => blockActive(s, nodes.heading!, { level: 1 }) },
     { command: 'h2', label: 'H2', name: 'H2 heading', keys: 'Ctrl+Shift+2', active: (s) => blockActive(s, nodes.heading!, { level: 2 }) },
+    { command: 'h3', label: 'H3', name: 'H3 heading', keys: 'Ctrl+Shift+3', active: (s) => blockActive(s, nodes.heading!, { level: 3 }) },
     { command: 'bulletList', label: '•', name: 'Bullet list', keys: 'Ctrl+Shift+8', active: (s) => blockActive(s, nodes.bullet_list!) },
     { command: 'orderedList', label: '1.', name: '1. Numbered list', keys: 'Ctrl+Shift+9', active: (s) => blockActive(s, nodes.ordered_list!) },
     { command: 'blockquote', label: '❝', name: 'Quote', keys: 'Ctrl+>', active: (s) => blockActive(s, nodes.blockquote!) },

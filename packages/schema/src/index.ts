@@ -1,3 +1,3 @@
 export { FRAGMENT, schema } from './schema.js';
 export { toHtml, toHtmlFragment, toMarkdown, toText, withSafeLinks } from './export.js';
-export { isSafeHref, safeHref } from './links.js';
+export { isLinkTarget, isSafeHref, type LinkInput, normalizeLink, safeHref } from './links.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeHref } from './links.js';
+import { isLinkTarget, isSafeHref, normalizeLink } from './links.js';
 import { schema } from './schema.js';
 import { toHtml, toMarkdown, toText, withSafeLinks } from './export.js';
 
@@ -40,6 +40,32 @@ describe('isSafeHref', () => {
   });
 });
 
+describe('normalizeLink', () => {
+  it.each([
+    ['example.com', 'https://example.com'],
+    ['  www.example.com/a?b=c#d ', 'https://www.example.com/a?b=c#d'],
+    ['example.co.uk:8080/x', 'https://example.co.uk:8080/x'],
+    ['localhost:3000/d/a', 'https://localhost:3000/d/a'],
+    ['192.168.0.1', 'https://192.168.0.1'],
+    ['someone@example.com', 'mailto:someone@example.com'],
+    ['https://example.com/my file.pdf', 'https://example.com/my%20file.pdf'],
+    ['http://x.test', 'http://x.test'],
+    ['HTTPS://EXAMPLE.COM', 'HTTPS://EXAMPLE.COM'],
+    ['mailto:someone@example.com', 'mailto:someone@example.com'],
+    ['/d/notes', '/d/notes'],
+  ])('reads %j as %s', (input, href) => expect(normalizeLink(input)).toEqual({ ok: true, href }));
+  it.each(['javascript:alert(1)', 'data:text/html,x', 'ftp://example.com', 'notes', '/elsewhere', '#top', '?q=1', '//example.com/x', 'd/notes', 'hello world', 'https://', 'mailto:', 'file:///etc/passwd'])(
+    'refuses %j',
+    (input) => expect(normalizeLink(input)).toEqual({ ok: false, reason: 'not-allowed' }),
+  );
+  it('says when nothing was typed', () => expect(normalizeLink('   ')).toEqual({ ok: false, reason: 'empty' }));
+});
+
+describe('isLinkTarget', () => {
+  it.each(['https://example.com', 'http://x.test/a', 'mailto:a@b.c', '/d/x'])('allows %s', (href) => expect(isLinkTarget(href)).toBe(true));
+  it.each(['notes.html', '/d/', '/', 'javascript:alert(1)', 'https://a <javascript:x>', 'example.com', 42])('refuses %j', (href) => expect(isLinkTarget(href)).toBe(false));
+});
+
 describe('links in the schema', () => {
   it('never renders an unsafe href, even for a mark put into the document directly', () => {
     const mark = schema.marks.link!.create({ href: 'javascript:alert(1)' });
@@ -55,6 +81,7 @@ describe('links in the schema', () => {
     const rule = schema.marks.link!.spec.parseDOM![0]!;
     const fakeA = (href: string) => ({ getAttribute: (name: string) => (name === 'href' ? href : null) }) as unknown as HTMLElement;
     expect(rule.getAttrs!(fakeA('javascript:alert(1)'))).toBe(false);
+    expect(rule.getAttrs!(fakeA('notes.html'))).toBe(false);
     expect(rule.getAttrs!(fakeA('https://example.com'))).toEqual({ href: 'https://example.com', title: null });
   });
 });

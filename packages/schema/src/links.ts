@@ -46,3 +46,42 @@ export function isSafeHref(href: unknown): href is string {
 
 /** `href` when it is safe, else null (an attribute renderers then leave out). */
 export const safeHref = (href: unknown): string | null => (isSafeHref(href) ? href : null);
+
+/**
+ * Where a link may point when someone adds one, in every path a link enters (the link field, typed and
+ * pasted URLs, `[text](url)`): http(s) and mailto URLs, and the app's own documents (`/d/…`). Stricter than
+ * {@link isSafeHref}, which still renders other relative links already in a document.
+ */
+export function isLinkTarget(href: unknown): href is string {
+  if (!isSafeHref(href)) return false;
+  if (href.startsWith('/d/')) return href.length > 3;
+  const scheme = SCHEME.exec(href)?.[1]?.toLowerCase();
+  if (scheme === 'mailto') return /^mailto:[^@\s]+@[^@\s]+$/i.test(href);
+  if (scheme !== 'http' && scheme !== 'https') return false;
+  try {
+    return new URL(href).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+// What people type for a web or email address without its scheme: `example.com`, `www.example.com:8080/a?b`,
+// `localhost:3000`, `192.168.0.1`, `someone@example.com`.
+const BARE_HOST = /^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?(?:[/?#]\S*)?$/i;
+const BARE_EMAIL = /^[^\s@/:]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
+
+export type LinkInput = { readonly ok: true; readonly href: string } | { readonly ok: false; readonly reason: 'empty' | 'not-allowed' };
+
+/**
+ * Reads what someone typed as a link address: a bare domain gets `https://`, a bare email address
+ * `mailto:`, spaces are encoded; the result must pass {@link isLinkTarget}.
+ */
+export function normalizeLink(input: string): LinkInput {
+  const text = input.trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  // A pasted address may hold spaces (`my file.pdf`); a URL carries them encoded.
+  let href = text.replace(/ /g, '%20');
+  if (BARE_HOST.test(href)) href = `https://${href}`;
+  else if (BARE_EMAIL.test(href)) href = `mailto:${href}`;
+  return isLinkTarget(href) ? { ok: true, href } : { ok: false, reason: 'not-allowed' };
+}

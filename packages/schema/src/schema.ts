@@ -4,10 +4,10 @@
 import { type MarkSpec, Schema } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { addListNodes } from 'prosemirror-schema-list';
-import { isSafeHref, safeHref } from './links.js';
+import { isLinkTarget, safeHref } from './links.js';
 
-// The basic link, except that an unsafe href is never parsed (paste) nor rendered (a link that
-// reached the Yjs document some other way shows as plain text).
+// The basic link, except that a pasted link must go where a typed one may (isLinkTarget), and an unsafe
+// href is never rendered (a link that reached the Yjs document some other way shows as plain text).
 const link: MarkSpec = {
   ...basic.spec.marks.get('link')!,
   parseDOM: [
@@ -15,7 +15,7 @@ const link: MarkSpec = {
       tag: 'a[href]',
       getAttrs(dom) {
         const href = dom.getAttribute('href');
-        return isSafeHref(href) ? { href, title: dom.getAttribute('title') } : false;
+        return isLinkTarget(href) ? { href, title: dom.getAttribute('title') } : false;
       },
     },
   ],
@@ -25,8 +25,11 @@ const link: MarkSpec = {
   },
 };
 
+// linebreakReplacement: turning a code block into a paragraph keeps its lines as hard breaks, and back.
+const nodes = basic.spec.nodes.update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true });
+
 export const schema = new Schema({
-  nodes: addListNodes(basic.spec.nodes, 'paragraph block*', 'block'),
+  nodes: addListNodes(nodes, 'paragraph block*', 'block'),
   marks: basic.spec.marks.update('link', link),
 });
 

@@ -1,0 +1,94 @@
+// Block formatting that behaves as people expect: list conversion, code blocks you can leave, headings that toggle.
+
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+async function alone(server: { url: string }, person: (n: string, c: string) => Promise<EditorPage>, doc: string): Promise<EditorPage> {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, doc);
+  await alice.focusEnd();
+  return alice;
+}
+
+/** The document's block structure as tag names, nested lists included: `ul>li>p`. */
+const structure = (alice: EditorPage) =>
+  alice.editor.evaluate((el) => {
+    const walk = (node: Element): string =>
+      node.children.length === 0 || node.tagName === 'P' || /^H\d$/.test(node.tagName) || node.tagName === 'PRE'
+        ? node.tagName.toLowerCase()
+        : `${node.tagName.toLowerCase()}(${[...node.children].filter((c) => !c.classList.contains('ProseMirror-yjs-cursor') && c.tagName !== 'BR').map(walk).join(',')})`;
+    return [...el.children].filter((c) => c.tagName !== 'BR' || el.children.length > 1).map(walk).join(',');
+  });
+
+test('typing "1. " in a bullet item turns the list into a numbered one, "- " turns it back, and a marker of the same kind stays text', async ({ server, person }) => {
+  const alice = await alone(server, person, 'list-convert');
+  await alice.type('- first');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('1. second');
+  await expect.poll(() => structure(alice)).toBe('ol(li(p),li(p))');
+  await expect.poll(() => alice.texts('li')).toEqual(['first', 'second']);
+  await alice.page.keyboard.press('Enter');
+  await alice.type('* third');
+  await expect.poll(() => structure(alice)).toBe('ul(li(p),li(p),li(p))');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('- fourth');
+  await expect.poll(() => structure(alice)).toBe('ul(li(p),li(p),li(p),li(p))');
+  await expect.poll(() => alice.texts('li')).toEqual(['first', 'second', 'third', '- fourth']);
+});
+
+test('the code block button toggles a code block back to a paragraph, keeping its lines', async ({ server, person }) => {
+  const alice = await alone(server, person, 'code-toggle');
+  await alice.type('let a = 1;');
+  await alice.toolbar('codeBlock');
+  await expect.poll(() => structure(alice)).toBe('pre');
+  await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toHaveAttribute('aria-pressed', 'true');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('let b = 2;');
+  await alice.toolbar('codeBlock');
+  await expect.poll(() => structure(alice)).toBe('p');
+  await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toHaveAttribute('aria-pressed', 'false');
+  await expect(alice.editor.locator('p')).toHaveText('let a = 1;let b = 2;');
+  await expect(alice.editor.locator('p br:not(.ProseMirror-trailingBreak)')).toHaveCount(1);
+});
+
+test('Enter twice at the end of a code block leaves it for a paragraph', async ({ server, person }) => {
+  const alice = await alone(server, person, 'code-exit');
+  await alice.type('```');
+  await alice.type('one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('after');
+  await expect.poll(() => structure(alice)).toBe('pre,p');
+  await expect.poll(() => alice.texts(':scope > *')).toEqual(['one\ntwo', 'after']);
+});
+
+test('ArrowDown at the end of a code block that ends the document leaves it for a new paragraph', async ({ server, person }) => {
+  const alice = await alone(server, person, 'code-arrow');
+  await alice.type('```');
+  await alice.type('code');
+  await alice.page.keyboard.press('ArrowDown');
+  await alice.type('after');
+  await expect.poll(() => structure(alice)).toBe('pre,p');
+  await expect.poll(() => alice.texts(':scope > *')).toEqual(['code', 'after']);
+});
+
+test('an H3 button and Ctrl+Shift+3; H1, H2 and H3 toggle back to a paragraph', async ({ server, person }) => {
+  const alice = await alone(server, person, 'headings');
+  await alice.type('Title');
+  const button = (c: string) => alice.page.locator(`.toolbar [data-command="${c}"]`);
+  await expect(button('h3')).toHaveAccessibleName('Heading 3');
+  for (const level of [1, 2, 3]) {
+    await alice.toolbar(`h${level}`);
+    await expect.poll(() => structure(alice)).toBe(`h${level}`);
+    await expect(button(`h${level}`)).toHaveAttribute('aria-pressed', 'true');
+    await alice.toolbar(`h${level}`);
+    await expect.poll(() => structure(alice)).toBe('p');
+    await expect(button(`h${level}`)).toHaveAttribute('aria-pressed', 'false');
+  }
+  await alice.page.keyboard.press('Control+Shift+3');
+  await expect.poll(() => structure(alice)).toBe('h3');
+  await alice.page.keyboard.press('Control+Shift+3');
+  await expect.poll(() => structure(alice)).toBe('p');
+});
