@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import { buildKeymaps } from './commands.js';
 import { buildInputRules } from './input-rules.js';
 import { FRAGMENT, schema } from './schema.js';
+import { createUndoManager, undoSteps } from './undo-steps.js';
 
 export function createEditor(
   mount: HTMLElement,
@@ -16,14 +17,17 @@ export function createEditor(
   onUpdate: (view: EditorView) => void,
   editable = true,
 ): EditorView {
+  const fragment = doc.getXmlFragment(FRAGMENT);
+  // Tracks only changes made through this editor (the sync plugin's origin), so undo never touches a
+  // collaborator's edits; its steps end where undoSteps says.
+  const undoManager = createUndoManager(fragment);
   const state = EditorState.create({
     schema,
     plugins: [
-      ySyncPlugin(doc.getXmlFragment(FRAGMENT)),
+      undoSteps(undoManager),
+      ySyncPlugin(fragment),
       yCursorPlugin(awareness),
-      // Tracks only changes made through this editor (the sync plugin's origin), so undo never
-      // touches a collaborator's edits.
-      yUndoPlugin(),
+      yUndoPlugin({ undoManager }),
       buildInputRules(),
       ...buildKeymaps(),
     ],
