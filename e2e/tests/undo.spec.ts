@@ -59,23 +59,29 @@ test('a new sentence starts a new undo step, even without a pause', async ({ per
   expect(alice.errors).toEqual([]);
 });
 
-test('Enter ends an undo step, even while typing fast', async ({ person, server }) => {
+test('Enter ends an undo step and begins the next: one Ctrl+Z takes back the new line with its text', async ({ person, server }) => {
   const alice = await person('Alice', '#e11d48');
   await alice.open(server.url, 'undo-enter');
   await alice.focusEnd();
   await alice.page.keyboard.insertText('First line');
   await alice.page.keyboard.press('Enter');
   await alice.page.keyboard.insertText('Second line');
-  await expect.poll(() => alice.text()).toBe('First line\nSecond line');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('Third line');
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line\nThird line');
 
   await undo(alice);
-  await expect.poll(() => alice.text()).toBe('First line\n');
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line');
   await undo(alice);
   await expect.poll(() => alice.text()).toBe('First line');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
   await redo(alice);
-  await expect.poll(() => alice.text()).toBe('First line\n');
+  await expect.poll(() => alice.text()).toBe('First line');
   await redo(alice);
   await expect.poll(() => alice.text()).toBe('First line\nSecond line');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line\nThird line');
   expect(alice.errors).toEqual([]);
 });
 

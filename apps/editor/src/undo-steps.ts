@@ -1,8 +1,8 @@
 // Where one undo step ends and the next begins. Per-user undo is Yjs' UndoManager (only this
 // editor's own changes are tracked); this module decides its steps the way people expect from a
-// word processor: a step ends at a pause in typing, at the start of a new sentence, at a new line or
-// any other change of structure, at a change of formatting, at a paste or drop, and when the caret
-// moves elsewhere.
+// word processor: a step ends at a pause in typing, at the start of a new sentence, at a new line
+// (which begins a step with the text typed after it), at any other change of structure or
+// formatting (a step of its own), at a paste or drop, and when the caret moves elsewhere.
 
 import type { Node } from 'prosemirror-model';
 import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
@@ -57,12 +57,31 @@ interface StepState {
 const key = new PluginKey<StepState>('tandem-undo-steps');
 
 /** What a transaction does, as far as undo steps are concerned. */
-type Change = { kind: 'none' } | { kind: 'structure' } | { kind: 'typing'; sentenceStart: boolean; words: boolean };
+type Change =
+  | { kind: 'none' }
+  /** A new line (Enter, Shift+Enter): ends the step before it and begins one that typing continues. */
+  | { kind: 'new-line' }
+  /** Any other change of structure or formatting, a paste, a drop: a step of its own. */
+  | { kind: 'structure' }
+  | { kind: 'typing'; sentenceStart: boolean; words: boolean };
+
+/** Only empty blocks or a line break inserted, nothing removed: what Enter and Shift+Enter do. */
+function isNewLine(tr: Transaction): boolean {
+  return tr.steps.every(
+    (step) =>
+      step instanceof ReplaceStep &&
+      step.from === step.to &&
+      step.slice.size > 0 &&
+      step.slice.content.textBetween(0, step.slice.content.size) === '' &&
+      (step.slice.openStart > 0 || step.slice.content.firstChild?.type.name === 'hard_break'),
+  );
+}
 
 function classify(tr: Transaction): Change {
   if (!tr.docChanged) return { kind: 'none' };
   const ui = tr.getMeta('uiEvent') as string | undefined;
   if (tr.getMeta('paste') === true || ui === 'paste' || ui === 'drop' || ui === 'cut') return { kind: 'structure' };
+  if (isNewLine(tr)) return { kind: 'new-line' };
   let sentenceStart = false;
   let words = false;
   for (let i = 0; i < tr.steps.length; i++) {
@@ -113,7 +132,7 @@ export function undoSteps(undoManager: Y.UndoManager): Plugin<StepState> {
           (change.sentenceStart && value.stepHasWords);
         return {
           breaks: brk ? value.breaks + 1 : value.breaks,
-          breakBeforeNext: !typing,
+          breakBeforeNext: change.kind === 'structure',
           lastChangeAt: tr.time,
           stepHasWords: typing && (change.words || (!brk && value.stepHasWords)),
         };
