@@ -60,12 +60,14 @@ test.describe('two people in one document', () => {
 
   test('undo removes only your own edits, never the other person’s', async ({ pair }) => {
     const { alice, bob } = await pair('undo');
+    // Each text arrives as one input event: a pause of a second between keys (a loaded machine)
+    // would end an undo step in the middle of it, and this test is about whose edits undo takes back.
     await alice.focusEnd();
-    await alice.type('Alice wrote this.');
+    await alice.page.keyboard.insertText('Alice wrote this.');
     await expect.poll(() => bob.text()).toBe('Alice wrote this.');
     await bob.focusEnd();
     await bob.page.keyboard.press('Enter');
-    await bob.type('Bob wrote this.');
+    await bob.page.keyboard.insertText('Bob wrote this.');
     await expect.poll(() => alice.text()).toBe('Alice wrote this.\nBob wrote this.');
 
     await alice.editor.focus();
@@ -77,7 +79,7 @@ test.describe('two people in one document', () => {
     // Alice writes again; Bob's undo now removes his text and leaves her new line alone.
     await alice.focusEnd();
     await alice.page.keyboard.press('Enter');
-    await alice.type('Alice again.');
+    await alice.page.keyboard.insertText('Alice again.');
     await expect.poll(() => bob.text()).toBe('Bob wrote this.\nAlice again.');
     await bob.editor.focus();
     await bob.page.keyboard.press('Control+z');

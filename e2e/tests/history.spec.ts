@@ -1,6 +1,7 @@
 import { expect, test } from '../fixtures/tandem.js';
 
 test('scrub the history to an older version, see it with its changes, restore it, and everyone sees it', async ({ pair }, testInfo) => {
+  test.slow(); // scrubs update by update, each a round trip
   const { alice, bob } = await pair('history');
   const page = alice.page;
   await alice.focusEnd();
@@ -46,10 +47,60 @@ test('scrub the history to an older version, see it with its changes, restore it
   }
   expect(await versionText()).toBe('First draft.');
 
-  page.once('dialog', (dialog) => dialog.accept());
   await page.getByTestId('history-restore').click();
+  await page.getByRole('dialog', { name: /^Restore version \d+\?$/ }).getByRole('button', { name: /^Restore version/ }).click();
   await expect.poll(() => bob.text()).toBe('First draft.');
   await expect.poll(() => alice.text()).toBe('First draft.');
+  await alice.expectSaved();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test('restoring asks first, says what it did, and “Undo restore” brings the text back for everyone', async ({ pair }) => {
+  test.slow(); // two people, the history view, two restores: many round trips
+  const { alice, bob } = await pair('restore-undo');
+  const page = alice.page;
+  await alice.focusEnd();
+  await page.keyboard.insertText('Old text.');
+  await alice.expectSaved();
+  const oldSeq = Number(await page.evaluate(async () => (await (await fetch('/api/docs/restore-undo')).json()).lastSeq));
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('New text.');
+  await alice.expectSaved();
+  await expect.poll(() => bob.text()).toBe('New text.');
+
+  await page.getByRole('button', { name: 'History' }).click();
+  const slider = page.getByTestId('history-slider');
+  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', await slider.getAttribute('max') ?? '');
+  await slider.fill(String(oldSeq));
+  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(oldSeq));
+
+  // The question names the version and what will happen; Esc (and Cancel) leave everything as it was.
+  await page.getByTestId('history-restore').click();
+  const dialog = page.getByRole('dialog', { name: `Restore version ${oldSeq}?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(`version ${oldSeq}`);
+  await expect(dialog).toContainText('Undo restore');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('history-document')).toBeVisible();
+  expect(await bob.text()).toBe('New text.');
+
+  await page.getByTestId('history-restore').click();
+  await dialog.getByRole('button', { name: `Restore version ${oldSeq}` }).click();
+  const notice = page.getByTestId('restore-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute('role', 'status');
+  await expect(notice).toContainText(/Restored the version of \S.* · \d+ changes? undone/);
+  await expect.poll(() => alice.text()).toBe('Old text.');
+  await expect.poll(() => bob.text()).toBe('Old text.');
+
+  await notice.getByRole('button', { name: 'Undo restore' }).click();
+  await expect(notice).toContainText('Restore undone');
+  await expect(notice.getByRole('button', { name: 'Undo restore' })).toBeHidden();
+  await expect.poll(() => alice.text()).toBe('New text.');
+  await expect.poll(() => bob.text()).toBe('New text.');
   await alice.expectSaved();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);

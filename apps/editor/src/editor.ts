@@ -13,6 +13,7 @@ import { linkPopover } from './link-popover.js';
 import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
+import { createUndoManager, undoSteps } from './undo-steps.js';
 
 const HINT_ID = 'editor-keys-hint';
 
@@ -23,14 +24,17 @@ export function createEditor(
   onUpdate: (view: EditorView) => void,
   editable = true,
 ): EditorView {
+  const fragment = doc.getXmlFragment(FRAGMENT);
+  // Tracks only changes made through this editor (the sync plugin's origin), so undo never touches a
+  // collaborator's edits; its steps end where undoSteps says.
+  const undoManager = createUndoManager(fragment);
   const state = EditorState.create({
     schema,
     plugins: [
-      ySyncPlugin(doc.getXmlFragment(FRAGMENT)),
+      undoSteps(undoManager),
+      ySyncPlugin(fragment),
       yCursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount) }),
-      // Tracks only changes made through this editor (the sync plugin's origin), so undo never
-      // touches a collaborator's edits.
-      yUndoPlugin(),
+      yUndoPlugin({ undoManager }),
       buildInputRules(),
       // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the
       // other plugins would make of it; then Enter after a URL or in a code block; then the keymaps.

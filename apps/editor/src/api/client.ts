@@ -120,6 +120,19 @@ export async function downloadVersion(name: string, seq: number, format: 'markdo
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-export const restoreVersion = (name: string, seq: number) => send<{ seq: number }>(`${docApi(name)}/restore`, 'POST', { seq });
+export interface RestoreResult {
+  /** The version restored. */
+  readonly restored: number;
+  /** When that version was current; null for version 0 (or a compacted one). */
+  readonly restoredAt: string | null;
+  /** The restoring edit's own sequence number: what "Undo restore" takes back. */
+  readonly seq: number;
+  /** How many updates after the restored version the restore took back. */
+  readonly changesUndone: number;
+}
+
+export const restoreVersion = (name: string, seq: number) => send<RestoreResult>(`${docApi(name)}/restore`, 'POST', { seq });
+/** Takes back the restore stored at `seq` (edits made since it stay). */
+export const undoRestore = (name: string, seq: number) => send<{ undone: number; seq: number }>(`${docApi(name)}/restore/undo`, 'POST', { seq });
 export const listNamedVersions = async (name: string) => (await getJson<{ versions: NamedVersion[] }>(`${docApi(name)}/named-versions`)).versions;
 export const nameVersion = (name: string, seq: number, label: string) => send<NamedVersion>(`${docApi(name)}/named-versions`, 'POST', { seq, label });

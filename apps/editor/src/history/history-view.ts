@@ -13,10 +13,12 @@ import {
   listNamedVersions,
   type NamedVersion,
   nameVersion,
+  type RestoreResult,
   restoreVersion,
 } from '../api/client.js';
 import { schema } from '../schema.js';
 import { authorColor, diffDecorations } from './diff-decorations.js';
+import { confirmRestore } from './restore-dialog.js';
 
 export interface HistoryView {
   readonly panel: HTMLElement;
@@ -29,7 +31,7 @@ const SPEEDS = [1, 5, 20, 100];
 const who = (author: string) => (author.startsWith('conn-') ? `guest ${author.slice(5, 11)}` : author);
 const time = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
-export function createHistoryView(docName: string, options: { canEdit: boolean; onRestored: () => void }): HistoryView {
+export function createHistoryView(docName: string, options: { canEdit: boolean; onRestored: (result: RestoreResult) => void }): HistoryView {
   const panel = document.createElement('aside');
   panel.className = 'history-panel';
   panel.setAttribute('aria-label', 'History');
@@ -157,10 +159,11 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
 
   restore.addEventListener('click', async () => {
     const seq = Number(slider.value);
-    if (!window.confirm(`Make version ${seq} the current content? This adds a new change; nothing is lost.`)) return;
+    const session = sessionOf(seq);
+    const at = seq === 0 ? null : (session?.endedAt ?? null);
+    if (!(await confirmRestore({ seq, at, ...(session ? { author: who(session.author) } : {}) }))) return restore.focus();
     try {
-      await restoreVersion(docName, seq);
-      options.onRestored();
+      options.onRestored(await restoreVersion(docName, seq));
     } catch (error) {
       label.textContent = `Restore failed: ${(error as Error).message}`;
     }

@@ -8,6 +8,7 @@ import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
+import { createRestoreNotice } from '../history/restore-notice.js';
 import { createToolbar } from '../toolbar.js';
 import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
@@ -64,6 +65,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
 
   const toolbar = createToolbar(() => view);
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
+  const restoreNotice = createRestoreNotice(name);
+  toolbar.element.after(restoreNotice.element);
   const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly);
   if (readOnly) toolbar.element.hidden = true;
 
@@ -138,7 +141,13 @@ export function renderDocument(root: HTMLElement, name: string): void {
   };
   historyToggle.addEventListener('click', () => {
     if (history !== undefined) return closeHistory();
-    history = createHistoryView(name, { canEdit: !readOnly, onRestored: closeHistory });
+    history = createHistoryView(name, {
+      canEdit: !readOnly,
+      onRestored: (result) => {
+        closeHistory();
+        restoreNotice.show(result);
+      },
+    });
     main.hidden = true;
     sidebar.hidden = true;
     layout.classList.add('history-open');

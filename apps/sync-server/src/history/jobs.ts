@@ -3,6 +3,7 @@
 
 import {
   type AuthorshipCache,
+  PersistenceError,
   diffVersions,
   type DocumentStore,
   materialize,
@@ -12,14 +13,16 @@ import {
   type VersionCache,
 } from '@tandem/persistence';
 import { type Format, render } from './render.js';
-import { restoreUpdate } from './restore.js';
+import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 
 export type HistoryJob =
   | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
   | { readonly kind: 'diff'; readonly doc: string; readonly from: number; readonly to: number; readonly maxChars: number }
   | { readonly kind: 'version'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string | null }
   /** The edit that makes version `seq` the content again, given the live document's state. */
-  | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array };
+  | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
+  /** The edit that takes back the restore stored at `seq`, keeping every edit made since. */
+  | { readonly kind: 'undo-restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array };
 
 export interface HistoryResults {
   timeline: TimelinePage;
@@ -28,6 +31,8 @@ export interface HistoryResults {
   version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
   /** The restoring edit as one Yjs update. */
   restore: Uint8Array;
+  /** The edit that takes a restore back, as one Yjs update. */
+  'undo-restore': Uint8Array;
 }
 
 export type HistoryResult<K extends HistoryJob['kind']> = HistoryResults[K];
@@ -63,6 +68,19 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
       const ydoc = await materialize(store, job.doc, job.seq);
       try {
         return restoreUpdate(job.current, ydoc);
+      } finally {
+        ydoc.destroy();
+      }
+    }
+    case 'undo-restore': {
+      const [restore] = await store.readUpdates(job.doc, { afterSeq: job.seq - 1, toSeq: job.seq });
+      if (restore === undefined) {
+        throw new PersistenceError('out-of-range', `Update ${job.seq} of ${JSON.stringify(job.doc)} is not in the log (compacted, or not written yet)`, job.doc);
+      }
+      // Kept deleted content: what the restore deleted is what the undo brings back.
+      const ydoc = await materialize(store, job.doc, job.seq - 1, { keepDeleted: true });
+      try {
+        return undoRestoreUpdate(ydoc, restore.update, job.current);
       } finally {
         ydoc.destroy();
       }

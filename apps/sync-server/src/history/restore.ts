@@ -1,5 +1,5 @@
 // Building the edit that makes an older version the current content again, as a new change on top of
-// the history (nothing in the log is removed).
+// the history (nothing in the log is removed), and the edit that takes such a restore back.
 
 import { FRAGMENT } from '@tandem/schema';
 import * as Y from 'yjs';
@@ -17,5 +17,23 @@ export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
     if (content.length > 0) fragment.insert(0, content as Array<Y.XmlElement | Y.XmlText>);
   });
   work.destroy();
+  return update ?? Y.encodeStateAsUpdate(new Y.Doc());
+}
+
+/**
+ * The Yjs update that takes back the restore stored as `restore` on top of `before` (the document
+ * just before it), given the live document's state `current`: what the restore inserted is deleted,
+ * what it deleted comes back, and every edit made since the restore stays, as a person's own undo
+ * leaves the others' edits alone. Empty (no change) when nothing is left to take back.
+ */
+export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: Uint8Array): Uint8Array {
+  const RESTORE = Symbol('restore');
+  const undo = new Y.UndoManager(before.getXmlFragment(FRAGMENT), { trackedOrigins: new Set([RESTORE]), captureTimeout: 0 });
+  Y.applyUpdate(before, restore, RESTORE);
+  Y.applyUpdate(before, current);
+  let update: Uint8Array | undefined;
+  before.on('update', (u: Uint8Array) => (update = u));
+  undo.undo();
+  undo.destroy();
   return update ?? Y.encodeStateAsUpdate(new Y.Doc());
 }

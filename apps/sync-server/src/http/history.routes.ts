@@ -1,5 +1,5 @@
-// The history API of one document: its timeline, any version in any format, attributed diffs, and
-// restoring an old version as a new edit. The work itself runs on the history pool's threads
+// The history API of one document: its timeline, any version in any format, attributed diffs,
+// restoring an old version as a new edit, and taking such a restore back. The work itself runs on the history pool's threads
 // (history/pool.ts); these routes check the request, hand it over, and send what comes back.
 
 import { PersistenceError, resolveSeq, type DocumentStore } from '@tandem/persistence';
@@ -126,7 +126,26 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
       const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
       return room.commitServerEdit(update, author, rateKey);
     });
-    return c.json({ doc, restored: seq, seq: newSeq, author }, 201);
+    // What the editor tells the person: the version's time, and how many changes the restore took back.
+    return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: newSeq, changesUndone: newSeq - 1 - seq, author }, 201);
+  });
+
+  // Takes back the restore stored at `seq` (its inverse, as a new edit): what it replaced comes back,
+  // and edits made since it stay. Not "restore the version before it", which would drop those edits.
+  app.post('/:doc/restore/undo', async (c) => {
+    const { doc, principal } = await access(c);
+    requireEditor(principal, 'undo a restore');
+    const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
+    const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
+    if (seq === 0) throw new TandemError('bad-request', 'seq must be the sequence number of a restore, not 0');
+    const author = principal.userId === 'local' ? 'restore' : principal.userId;
+    const rateKey = storeRateKey(principal, requestAddress(c));
+    const newSeq = await rooms.withRoom(doc, async (room) => {
+      const current = Y.encodeStateAsUpdate(room.doc);
+      const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
+      return room.commitServerEdit(update, author, rateKey);
+    });
+    return c.json({ doc, undone: seq, seq: newSeq, author }, 201);
   });
   return app;
 }

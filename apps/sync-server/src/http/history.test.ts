@@ -131,6 +131,7 @@ describe('history API', () => {
   it('restores an old version as a new edit that connected clients see live, keeping the whole log', async () => {
     alice.block('First draft.');
     await expect.poll(lastSeq).toBe(1);
+    await expect.poll(() => bob.text()).toBe('First draft.');
     bob.doc.transact(() => {
       bob.fragment.delete(0, 1);
     });
@@ -150,6 +151,37 @@ describe('history API', () => {
     expect(log).toHaveLength(before + 1);
     expect(log.at(-1)!.author).toBe('alice');
     expect(await (await api(`/versions/${before}?format=text`)).text()).toBe('Rewritten by Bob.');
+  });
+
+  it('takes a restore back as a new edit: what it replaced returns, edits made since it stay', async () => {
+    alice.block('First draft.');
+    await expect.poll(lastSeq).toBe(1);
+    await expect.poll(() => bob.text()).toBe('First draft.');
+    bob.doc.transact(() => bob.fragment.delete(0, 1));
+    bob.block('Rewritten by Bob.');
+    await expect.poll(() => alice.text()).toBe('Rewritten by Bob.');
+    const before = await lastSeq();
+
+    const restored = await (await api('/restore', { method: 'POST', body: JSON.stringify({ seq: 1 }) })).json();
+    expect(restored).toMatchObject({ restored: 1, seq: before + 1, changesUndone: before - 1 });
+    expect(Date.parse(restored.restoredAt)).not.toBeNaN();
+    await expect.poll(() => bob.text()).toBe('First draft.');
+    // Bob adds a line after the restore; taking the restore back must keep it.
+    bob.block('Added after.');
+    await expect.poll(() => alice.text()).toBe('First draft.\nAdded after.');
+    await expect.poll(lastSeq).toBe(before + 2);
+
+    const viewer = await mintToken(SECRET, { userId: 'vic', docs: ['team/*'], role: 'viewer', ttl: '1h' });
+    expect((await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: restored.seq }), token: viewer })).status).toBe(403);
+    const res = await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: restored.seq }) });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ undone: restored.seq, seq: before + 3, author: 'alice' });
+    // The text the restore replaced comes back where Yjs puts it beside Bob's line (before or after).
+    const lines = (w: typeof alice) => w.text().split('\n').sort();
+    await expect.poll(() => lines(bob)).toEqual(['Added after.', 'Rewritten by Bob.']);
+    await expect.poll(() => lines(alice)).toEqual(['Added after.', 'Rewritten by Bob.']);
+    expect(await server.store.readUpdates(DOC)).toHaveLength(before + 3);
+    expect((await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: 99 }) })).status).toBe(400);
   });
 
   it('creates, lists, renames and deletes named versions; viewers may only read them', async () => {

@@ -1,0 +1,64 @@
+// The notice in the editor after a restore: what happened ("Restored the version of 14:05 · 12
+// changes undone") and an "Undo restore" button that takes the restore back for everyone.
+
+import { type RestoreResult, undoRestore } from '../api/client.js';
+import { formatTime } from './restore-dialog.js';
+
+export interface RestoreNotice {
+  readonly element: HTMLElement;
+  show(result: RestoreResult): void;
+  hide(): void;
+}
+
+const changes = (n: number) => (n === 1 ? '1 change undone' : `${n} changes undone`);
+
+export function createRestoreNotice(docName: string): RestoreNotice {
+  const element = document.createElement('div');
+  element.className = 'notice';
+  element.dataset.testid = 'restore-notice';
+  // Its own live region: the document's status line announces connection and saving, this one the restore.
+  element.setAttribute('role', 'status');
+  element.hidden = true;
+  element.innerHTML = `
+    <span class="notice-text"></span>
+    <button type="button" class="undo-restore">Undo restore</button>
+    <button type="button" class="dismiss" aria-label="Dismiss">×</button>`;
+  const text = element.querySelector<HTMLElement>('.notice-text')!;
+  const undo = element.querySelector<HTMLButtonElement>('.undo-restore')!;
+  let current: RestoreResult | undefined;
+
+  const hide = () => {
+    element.hidden = true;
+    current = undefined;
+  };
+  element.querySelector('.dismiss')!.addEventListener('click', hide);
+  // The inverse of the restore is exact at any later time (edits made since it stay), so the button
+  // stays until the person dismisses the notice, restores again, or leaves the document.
+  undo.addEventListener('click', async () => {
+    if (current === undefined) return;
+    const restore = current;
+    undo.disabled = true;
+    try {
+      await undoRestore(docName, restore.seq);
+      current = undefined;
+      text.textContent = 'Restore undone · the text from before it is back';
+      undo.hidden = true;
+    } catch (error) {
+      text.textContent = `Could not undo the restore: ${(error as Error).message}`;
+    } finally {
+      undo.disabled = false;
+    }
+  });
+
+  return {
+    element,
+    show(result) {
+      current = result;
+      const version = result.restoredAt === null ? 'the empty document' : `the version of ${formatTime(result.restoredAt)}`;
+      text.textContent = `Restored ${version} · ${changes(result.changesUndone)}`;
+      undo.hidden = false;
+      element.hidden = false;
+    },
+    hide,
+  };
+}

@@ -1,0 +1,153 @@
+// Where one undo step ends and the next begins. Per-user undo is Yjs' UndoManager (only this
+// editor's own changes are tracked); this module decides its steps the way people expect from a
+// word processor: a step ends at a pause in typing, at the start of a new sentence, at a new line
+// (which begins a step with the text typed after it), at any other change of structure or
+// formatting (a step of its own), at a paste or drop, and when the caret moves elsewhere.
+
+import type { Node } from 'prosemirror-model';
+import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { ReplaceStep } from 'prosemirror-transform';
+import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from 'y-prosemirror';
+import * as Y from 'yjs';
+
+/** Typing after this long a pause starts a new undo step. */
+export const STEP_PAUSE_MS = 1000;
+
+/** Typing that starts a sentence (after ".", "!", "?" or "…" and a space) starts a new step. */
+const SENTENCE_END = /[.!?…]["'”’)\]]*\s$/;
+
+/**
+ * The undo manager of one editor: tracks the sync plugin's changes (this person's own edits) in
+ * `fragment`, and merges them into one step until `undoSteps` ends it.
+ */
+export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
+  return new Y.UndoManager(fragment, {
+    trackedOrigins: new Set([ySyncPluginKey]),
+    // undoSteps ends every step itself (the pause included, timed by the transactions), so Yjs'
+    // own timer never has to.
+    captureTimeout: Number.MAX_SAFE_INTEGER,
+    captureTransaction: (tr) => tr.meta.get('addToHistory') !== false,
+    // The document's last paragraph stays (emptied): the editor cannot show a document with no block,
+    // and would write one back as a new change of its own, which would throw away every redo step.
+    deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes) && !isLastParagraph(item, fragment),
+  });
+}
+
+function isLastParagraph(item: Y.Item, fragment: Y.XmlFragment): boolean {
+  return (
+    item.parent === fragment &&
+    fragment.length <= 1 &&
+    item.content instanceof Y.ContentType &&
+    item.content.type instanceof Y.XmlElement &&
+    item.content.type.nodeName === 'paragraph'
+  );
+}
+
+interface StepState {
+  /** Incremented for every change that must begin a new step; the view tells the undo manager. */
+  readonly breaks: number;
+  /** The next change of this person's begins a new step (the last one was structure, or the caret moved). */
+  readonly breakBeforeNext: boolean;
+  /** When this person last changed the document (`Transaction.time`). */
+  readonly lastChangeAt: number;
+  /** The current step holds typed text, not only spaces: a new sentence may end it. */
+  readonly stepHasWords: boolean;
+}
+
+const key = new PluginKey<StepState>('tandem-undo-steps');
+
+/** What a transaction does, as far as undo steps are concerned. */
+type Change =
+  | { kind: 'none' }
+  /** A new line (Enter, Shift+Enter): ends the step before it and begins one that typing continues. */
+  | { kind: 'new-line' }
+  /** Any other change of structure or formatting, a paste, a drop: a step of its own. */
+  | { kind: 'structure' }
+  | { kind: 'typing'; sentenceStart: boolean; words: boolean };
+
+/** Only empty blocks or a line break inserted, nothing removed: what Enter and Shift+Enter do. */
+function isNewLine(tr: Transaction): boolean {
+  return tr.steps.every(
+    (step) =>
+      step instanceof ReplaceStep &&
+      step.from === step.to &&
+      step.slice.size > 0 &&
+      step.slice.content.textBetween(0, step.slice.content.size) === '' &&
+      (step.slice.openStart > 0 || step.slice.content.firstChild?.type.name === 'hard_break'),
+  );
+}
+
+function classify(tr: Transaction): Change {
+  if (!tr.docChanged) return { kind: 'none' };
+  const ui = tr.getMeta('uiEvent') as string | undefined;
+  if (tr.getMeta('paste') === true || ui === 'paste' || ui === 'drop' || ui === 'cut') return { kind: 'structure' };
+  if (isNewLine(tr)) return { kind: 'new-line' };
+  let sentenceStart = false;
+  let words = false;
+  for (let i = 0; i < tr.steps.length; i++) {
+    const step = tr.steps[i]!;
+    const before: Node = tr.docs[i]!;
+    // Text typed or deleted inside one paragraph (or heading…) is typing; anything else is structure.
+    if (!(step instanceof ReplaceStep) || step.slice.openStart !== 0 || step.slice.openEnd !== 0) return { kind: 'structure' };
+    const $from = before.resolve(step.from);
+    if (!$from.parent.isTextblock || !$from.sameParent(before.resolve(step.to))) return { kind: 'structure' };
+    let text = '';
+    for (let c = 0; c < step.slice.content.childCount; c++) {
+      const node = step.slice.content.child(c);
+      if (!node.isText) return { kind: 'structure' };
+      text += node.text;
+    }
+    if (/\S/.test(text)) words = true;
+    if (i === 0 && /^\S/.test(text) && SENTENCE_END.test($from.parent.textBetween(0, $from.parentOffset, undefined, '\ufffc'))) {
+      sentenceStart = true;
+    }
+  }
+  return { kind: 'typing', sentenceStart, words };
+}
+
+/**
+ * Ends undo steps at the boundaries people expect. Must come before `ySyncPlugin` in the plugin
+ * list: the sync plugin writes a change to Yjs in its view update, and the step has to be ended
+ * (`stopCapturing`) before that write is captured.
+ */
+export function undoSteps(undoManager: Y.UndoManager): Plugin<StepState> {
+  return new Plugin<StepState>({
+    key,
+    state: {
+      init: () => ({ breaks: 0, breakBeforeNext: false, lastChangeAt: 0, stepHasWords: false }),
+      apply(tr, value, oldState, newState) {
+        // Remote changes, and undo and redo themselves (rendered from Yjs), are not this person's typing.
+        const sync = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
+        if (sync?.isChangeOrigin === true || tr.getMeta('addToHistory') === false) return value;
+        const change = classify(tr);
+        if (change.kind === 'none') {
+          const moved = tr.selectionSet && !newState.selection.eq(oldState.selection);
+          return moved || tr.storedMarksSet ? { ...value, breakBeforeNext: true } : value;
+        }
+        const typing = change.kind === 'typing';
+        const brk =
+          value.breakBeforeNext ||
+          !typing ||
+          tr.time - value.lastChangeAt >= STEP_PAUSE_MS ||
+          (change.sentenceStart && value.stepHasWords);
+        return {
+          breaks: brk ? value.breaks + 1 : value.breaks,
+          breakBeforeNext: change.kind === 'structure',
+          lastChangeAt: tr.time,
+          stepHasWords: typing && (change.words || (!brk && value.stepHasWords)),
+        };
+      },
+    },
+    view(view) {
+      let seen = key.getState(view.state)!.breaks;
+      return {
+        update(v) {
+          const { breaks } = key.getState(v.state)!;
+          if (breaks === seen) return;
+          seen = breaks;
+          undoManager.stopCapturing();
+        },
+      };
+    },
+  });
+}

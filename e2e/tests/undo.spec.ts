@@ -1,0 +1,116 @@
+// Undo steps as people expect them: a step ends at a pause in typing, a new line or a change of
+// formatting; redo brings back exactly what undo took. Keyboard only.
+
+import { expect, test } from '../fixtures/tandem.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
+
+// Well within the step's pause (1 s) between keys, and well beyond it between sentences. Where the
+// test is about something else than the pause (Enter, formatting), text arrives as one input event
+// (as from an input method), so that a slow machine cannot split it.
+const KEY_DELAY = 15;
+const PAUSE_MS = 2_500;
+
+/** A person stopping to think: the behaviour under test, not a wait for something to happen. */
+const pause = (person: EditorPage) => person.page.waitForTimeout(PAUSE_MS);
+const undo = (person: EditorPage) => person.page.keyboard.press('Control+z');
+const redo = (person: EditorPage) => person.page.keyboard.press('Control+Shift+z');
+
+test('a pause in typing ends an undo step: one Ctrl+Z takes back only the sentence typed after it', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-pause');
+  await alice.focusEnd();
+  await alice.type('The first sentence.', KEY_DELAY);
+  await pause(alice);
+  await alice.type(' The second one.', KEY_DELAY);
+  await expect.poll(() => alice.text()).toBe('The first sentence. The second one.');
+
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('The first sentence.');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('The first sentence.');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('The first sentence. The second one.');
+  expect(alice.errors).toEqual([]);
+});
+
+test('typing without a pause is one undo step', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-burst');
+  await alice.focusEnd();
+  await alice.type('Typed in one go', KEY_DELAY);
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
+  expect(alice.errors).toEqual([]);
+});
+
+test('a new sentence starts a new undo step, even without a pause', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-sentence');
+  await alice.focusEnd();
+  await alice.type('One. Two? Three', KEY_DELAY);
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('One. Two? ');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('One. ');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('One. Two? ');
+  expect(alice.errors).toEqual([]);
+});
+
+test('Enter ends an undo step and begins the next: one Ctrl+Z takes back the new line with its text', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-enter');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('First line');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('Second line');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('Third line');
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line\nThird line');
+
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('First line');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('First line');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('First line\nSecond line\nThird line');
+  expect(alice.errors).toEqual([]);
+});
+
+test('a formatting change ends an undo step, even while typing fast', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-bold');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Plain then ');
+  await alice.page.keyboard.press('Control+b');
+  await alice.page.keyboard.insertText('bold');
+  await expect.poll(() => alice.texts('strong')).toEqual(['bold']);
+
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('Plain then ');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('Plain then ');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('Plain then bold');
+  await expect.poll(() => alice.texts('strong')).toEqual(['bold']);
+
+  // Bolding a selection is its own step too: undo takes back the bold, not the words.
+  await alice.page.keyboard.press('Home');
+  await alice.page.keyboard.press('Control+Shift+ArrowRight');
+  await alice.page.keyboard.press('Control+b');
+  await expect.poll(() => alice.texts('strong')).toEqual(['Plain', 'bold']);
+  await undo(alice);
+  await expect.poll(() => alice.texts('strong')).toEqual(['bold']);
+  await expect.poll(() => alice.text()).toBe('Plain then bold');
+  expect(alice.errors).toEqual([]);
+});
