@@ -99,20 +99,22 @@ test.describe('with sign-in on', () => {
   });
 
   test('an editor\'s and a viewer\'s token expiring while the page is open turn it read-only with a message', async ({ server, person }) => {
-    // Minted right before each page opens: the page must connect, editable or not, before its token ends.
+    test.setTimeout(150_000); // it waits for real tokens to expire
+    // Minted right before each page opens: the page must connect, editable or not, before its token ends
+    // (20 s: a loaded machine takes several seconds to open a page).
     const alice = await person('Alice', '#e11d48');
     const vic = await person('Vic', '#16a34a');
-    const editorToken = await mintToken(SECRET, { userId: 'alice', name: 'Alice', docs: ['team/*'], role: 'editor', ttl: 8 });
+    const editorToken = await mintToken(SECRET, { userId: 'alice', name: 'Alice', docs: ['team/*'], role: 'editor', ttl: 20 });
     await alice.page.goto(`${server.url}/d/team%2Fspec?token=${editorToken}`);
     await alice.expectConnected();
     await expect(alice.editor).toHaveAttribute('contenteditable', 'true');
-    const viewerToken = await mintToken(SECRET, { userId: 'vic', name: 'Vic', docs: ['team/*'], role: 'viewer', ttl: 8 });
+    const viewerToken = await mintToken(SECRET, { userId: 'vic', name: 'Vic', docs: ['team/*'], role: 'viewer', ttl: 20 });
     await vic.page.goto(`${server.url}/d/team%2Fspec?token=${viewerToken}`);
     await vic.expectConnected();
     await expect(vic.editor).toHaveAttribute('contenteditable', 'false');
 
     for (const p of [alice, vic]) {
-      await expect(p.status).toHaveAttribute('data-connection', 'denied', { timeout: 20_000 });
+      await expect(p.status).toHaveAttribute('data-connection', 'denied', { timeout: 40_000 });
       await expect(p.page.getByRole('alert')).toContainText('Your access link has expired or is not valid');
       await expectReadOnly(p);
     }
