@@ -14,6 +14,12 @@ const focused = (page: Page) =>
     return `${el.tagName.toLowerCase()}.${el.className}`;
   });
 
+/** Escape, then Shift+Tab: out of the text, back to the toolbar just before it. */
+const toToolbar = async (page: Page) => {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Shift+Tab');
+};
+
 test.describe('Tab in the text', () => {
   test('Tab and Shift+Tab indent and outdent a list item; focus and the name stay put', async ({ pair }) => {
     const { alice, bob } = await pair('tab-in-list');
@@ -66,6 +72,7 @@ test.describe('Tab in the text', () => {
     await alice.focusEnd();
     await alice.type('Hello');
     await alice.page.keyboard.press('Tab');
+    expect(await focused(alice.page)).toBe('editor');
     await alice.page.keyboard.press('Shift+Tab');
     expect(await focused(alice.page)).toBe('editor');
     await alice.type('!');
@@ -84,11 +91,11 @@ test.describe('Tab in the text', () => {
     await keys.press('Tab');
     expect(await focused(alice.page)).toBe('my-name');
     // Back in: the flag was one-shot, so Tab indents again (here: nothing to sink into, focus stays).
-    await alice.focusEnd();
+    await keys.press('Shift+Tab');
+    expect(await focused(alice.page)).toBe('editor');
     await keys.press('Tab');
     expect(await focused(alice.page)).toBe('editor');
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(alice.page);
     expect(await focused(alice.page)).toMatch(/^toolbar:/);
     // Escape followed by typing leaves the flag behind: Tab is the editor's again.
     await keys.press('Tab');
@@ -102,6 +109,9 @@ test.describe('Tab in the text', () => {
 });
 
 test.describe('the toolbar from the keyboard', () => {
+  // Two people and some forty key presses, each waited on: past the default timeout on a loaded machine.
+  test.slow();
+
   test('one tab stop, arrows between buttons, Enter and Space apply, focus returns to the text', async ({ pair }) => {
     const { alice, bob } = await pair('toolbar-keys');
     const { page } = alice;
@@ -109,8 +119,7 @@ test.describe('the toolbar from the keyboard', () => {
     await alice.focusEnd();
     await alice.type('word');
     await keys.press('Shift+Home');
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(page);
     expect(await focused(page)).toBe('toolbar:bold');
     await expect(page.locator('.toolbar [tabindex="0"]')).toHaveCount(1);
 
@@ -123,8 +132,7 @@ test.describe('the toolbar from the keyboard', () => {
     await expect(page.locator('.toolbar [data-command="italic"]')).toHaveAttribute('aria-pressed', 'true');
 
     // The toolbar remembers the last button; arrows wrap; Home and End.
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(page);
     expect(await focused(page)).toBe('toolbar:italic');
     await keys.press('ArrowLeft');
     await keys.press('ArrowLeft');
@@ -140,8 +148,7 @@ test.describe('the toolbar from the keyboard', () => {
     expect(await focused(page)).toBe('editor');
 
     // Tab from the toolbar goes on past it, not to the next button.
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(page);
     expect(await focused(page)).toBe('toolbar:bold');
     await keys.press('Tab');
     expect(await focused(page)).toBe('editor');
@@ -158,8 +165,7 @@ test.describe('the toolbar from the keyboard', () => {
     const undo = page.locator('.toolbar [data-command="undo"]');
     const redo = page.locator('.toolbar [data-command="redo"]');
     await alice.focusEnd();
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(page);
     await keys.press('End');
     expect(await focused(page)).toBe('toolbar:redo');
     await expect(redo).toHaveAttribute('aria-disabled', 'true');
@@ -177,15 +183,13 @@ test.describe('the toolbar from the keyboard', () => {
     await alice.type('abc');
     await expect.poll(() => bob.text()).toBe('Bob: abc');
     await expect(undo).toHaveAttribute('aria-disabled', 'false');
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(page);
     expect(await focused(page)).toBe('toolbar:undo');
     await keys.press('Enter');
     await expect.poll(() => bob.text()).toBe('Bob: ');
     expect(await focused(page)).toBe('editor');
     await expect(redo).toHaveAttribute('aria-disabled', 'false');
-    await keys.press('Escape');
-    await keys.press('Shift+Tab');
+    await toToolbar(page);
     await keys.press('ArrowRight');
     await keys.press('Enter');
     await expect.poll(() => bob.text()).toBe('Bob: abc');

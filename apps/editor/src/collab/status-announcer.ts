@@ -4,14 +4,13 @@
 import type { SyncStatus } from './sync-status.js';
 
 /** How long a state must hold before it is announced: "Saving…/Saved" per keystroke never settles. */
-export const SETTLE_MS = 1000;
+const SETTLE_MS = 1000;
 /** Saving is announced only when it takes this long (a slow or stalled server), never per keystroke. */
-export const SLOW_SAVE_MS = 3000;
+const SLOW_SAVE_MS = 3000;
 
 export interface StatusAnnouncer {
   readonly element: HTMLElement;
   update(status: SyncStatus, text: string): void;
-  destroy(): void;
 }
 
 /** What to say for a state; `undefined` for "Connecting…", a passing state between two that matter. */
@@ -45,9 +44,6 @@ export function createStatusAnnouncer(): StatusAnnouncer {
       const saving = status.connection === 'connected' && !status.saved;
       const calm = status.connection === 'connected';
       timer = setTimeout(() => settle(next, calm), saving ? SLOW_SAVE_MS : SETTLE_MS);
-    },
-    destroy() {
-      clearTimeout(timer);
     },
   };
 }
