@@ -22,9 +22,8 @@ async function pastePlain(alice: EditorPage, text: string): Promise<void> {
 const field = (alice: EditorPage) => alice.page.getByRole('textbox', { name: 'Link address' });
 const popover = (alice: EditorPage) => alice.page.getByTestId('link-popover');
 
-test('Ctrl+K with nothing selected inserts the address as linked text, a bare domain getting https://, for both people', async ({ pair }) => {
-  const { alice, bob } = await pair('link-insert');
-  await alice.focusEnd();
+test('Ctrl+K with nothing selected inserts the address as linked text, a bare domain getting https://', async ({ server, person }) => {
+  const alice = await alone(server, person, 'link-insert');
   await alice.type('See ');
   await alice.page.keyboard.press('Control+k');
   await expect(field(alice)).toBeFocused();
@@ -36,8 +35,6 @@ test('Ctrl+K with nothing selected inserts the address as linked text, a bare do
   await expect.poll(() => alice.text()).toBe('See example.com more');
   await expect(alice.editor.locator('a')).toHaveText('example.com');
   await expect(alice.editor.locator('a')).toHaveAttribute('href', 'https://example.com');
-  await expect(bob.editor.locator('a')).toHaveAttribute('href', 'https://example.com');
-  await expect(bob.editor.locator('a')).toHaveText('example.com');
   expect(alice.errors).toEqual([]);
 });
 
