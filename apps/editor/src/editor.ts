@@ -2,9 +2,12 @@
 
 import { EditorState } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror';
+import { ySyncPlugin, yCursorPlugin } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { remoteChangesOnly } from './collab/cursor-awareness.js';
+import { narrowSyncPlugin } from './collab/narrow-sync.js';
+import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
 import { buildInputRules } from './input-rules.js';
 import { FRAGMENT, schema } from './schema.js';
@@ -20,10 +23,12 @@ export function createEditor(
     schema,
     plugins: [
       ySyncPlugin(doc.getXmlFragment(FRAGMENT)),
-      yCursorPlugin(awareness),
+      // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).
+      narrowSyncPlugin(),
+      yCursorPlugin(remoteChangesOnly(awareness)),
       // Tracks only changes made through this editor (the sync plugin's origin), so undo never
       // touches a collaborator's edits.
-      yUndoPlugin(),
+      undoPlugin(),
       buildInputRules(),
       ...buildKeymaps(),
     ],
