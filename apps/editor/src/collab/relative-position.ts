@@ -14,14 +14,16 @@ import { absolutePositionToRelativePosition } from 'y-prosemirror';
 import * as Y from 'yjs';
 
 /** What y-prosemirror keeps per bound document: each Yjs type's ProseMirror node (text: its nodes). */
-export type Mapping = Map<Y.AbstractType<unknown>, Node | Node[]>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Yjs type: their event types differ
+export type YType = Y.AbstractType<any>;
+export type Mapping = Map<YType, Node | Node[]>;
 
 /** The `index`-th visible child of a Yjs list type: a walk over its items, cheap pointer steps. */
-export function childAt(type: Y.AbstractType<unknown>, index: number): Y.AbstractType<unknown> | undefined {
+export function childAt(type: YType, index: number): YType | undefined {
   let i = 0;
   for (let item = type._start; item !== null; item = item.right) {
     if (item.deleted || !item.countable) continue;
-    if (i === index) return (item.content as Y.ContentType).type as Y.AbstractType<unknown>;
+    if (i === index) return (item.content as Y.ContentType).type as YType;
     i += 1;
   }
   return undefined;
@@ -42,9 +44,9 @@ export function relativePosition(pos: number, doc: Node, type: Y.XmlFragment, ma
 }
 
 /** A position just before `n` in its parent, as y-prosemirror's `createRelativePosition`. */
-function itemPosition(n: Y.AbstractType<unknown>): Y.RelativePosition {
+function itemPosition(n: YType): Y.RelativePosition {
   const item = n._item!;
-  const parent = item.parent as Y.AbstractType<unknown>;
+  const parent = item.parent as YType;
   const typeid = parent._item === null ? null : Y.createID(parent._item.id.client, parent._item.id.clock);
   return new Y.RelativePosition(typeid, typeid === null ? Y.findRootTypeKey(parent) : null, item.id);
 }
@@ -60,7 +62,7 @@ export function relativeSelection(state: EditorState, type: Y.XmlFragment, mappi
 
 // y-prosemirror's loop, verbatim but for types, entered at block `start` with `pos` relative to it.
 /* eslint-disable @typescript-eslint/no-explicit-any -- the walk moves between Yjs type classes */
-function walk(type: Y.XmlFragment, start: Y.AbstractType<unknown>, pos: number, mapping: Mapping): Y.RelativePosition {
+function walk(type: Y.XmlFragment, start: YType, pos: number, mapping: Mapping): Y.RelativePosition {
   let n: any = start;
   while (n !== null && type !== n) {
     if (n instanceof Y.XmlText) {
