@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Benchmark: what one keystroke costs in the editor as the document grows (issue #13, "Speed in long
 // documents"). Starts the built server, seeds documents of N paragraphs through a stock y-websocket
 // client (which stays connected as a second person, its cursor in the middle of the document), opens
