@@ -281,6 +281,19 @@ describe('benchmark smoke runs', () => {
     expect(Object.keys(result.results)).toHaveLength(4);
   });
 
+  it('editor keystroke: opens seeded documents in Chromium and times dispatched and typed keys in each', { timeout: 180_000 }, async () => {
+    const file = path.join(out, 'editor-keystroke.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/editor-keystroke.ts', '--sizes', '0,50', '--rounds', '1', '--keys', '3', '--out', file], { cwd: root });
+    const { results, targets } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { paragraphs: number }) => r.paragraphs)).toEqual([0, 50]);
+    for (const r of results) {
+      expect(r.dispatchMs.rounds, String(r.paragraphs)).toHaveLength(1);
+      expect(r.dispatchMs.median, String(r.paragraphs)).toBeGreaterThan(0);
+      expect(r.keyTaskMs.median, String(r.paragraphs)).toBeGreaterThan(0);
+    }
+    expect(targets).toEqual([]); // neither 2 000 nor 10 000 paragraphs ran
+  });
+
   it('WAL checkpoints: appends with no, inline and threaded checkpoints and reports the commits of each', { timeout: 60_000 }, async () => {
     const file = path.join(out, 'wal-checkpoint.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/wal-checkpoint.ts', '--seconds', '0.5', '--rounds', '1', '--writers', '4', '--out', file], { cwd: root });

@@ -2,10 +2,13 @@
 
 import { EditorState } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror';
+import { ySyncPlugin, yCursorPlugin } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { remoteChangesOnly } from './collab/cursor-awareness.js';
+import { narrowSyncPlugin } from './collab/narrow-sync.js';
 import { awayAwareCursors } from './collab/presence.js';
+import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
 import { blockKeymap } from './blocks.js';
 import { buildInputRules } from './input-rules.js';
@@ -33,8 +36,11 @@ export function createEditor(
     plugins: [
       undoSteps(undoManager),
       ySyncPlugin(fragment),
-      yCursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount) }),
-      yUndoPlugin({ undoManager }),
+      // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).
+      narrowSyncPlugin(),
+      // Redraws remote cursors when someone else's state changed, not for our own caret.
+      yCursorPlugin(remoteChangesOnly(awareness), { cursorBuilder: awayAwareCursors(awareness, mount) }),
+      undoPlugin({ undoManager }),
       buildInputRules(),
       // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the
       // other plugins would make of it; then Enter after a URL or in a code block; then the keymaps.

@@ -1,0 +1,153 @@
+// Sends a local edit to Yjs by updating only the top-level blocks it changed.
+//
+// y-prosemirror's sync plugin hands every view update to `updateYFragment` over the whole document:
+// it lists every top-level Yjs child and ProseMirror child and compares them from both ends, and it
+// computes the selection's relative positions by walking from the first block (twice per Yjs
+// transaction). In a 2 000-paragraph document that is most of a keystroke's cost. This plugin,
+// placed right after `ySyncPlugin`, replaces the binding's `_prosemirrorChanged` with a narrower
+// path: ProseMirror's own structural sharing tells which top-level blocks changed since the last
+// document Yjs mirrors, and only those go through `updateYFragment` (the same per-block algorithm,
+// so the Yjs result is the same). Whenever it cannot be sure what Yjs mirrors (first render,
+// snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
+
+import type { MarkType, Node } from 'prosemirror-model';
+import { type EditorState, Plugin } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
+
+/** The parts of y-prosemirror's binding this path reads and replaces. */
+interface Binding {
+  readonly type: Y.XmlFragment;
+  readonly doc: Y.Doc;
+  readonly mapping: Mapping;
+  readonly isOMark: Map<MarkType, boolean>;
+  prosemirrorView: EditorView | null;
+  beforeTransactionSelection: unknown;
+  beforeAllTransactions: () => void;
+  _prosemirrorChanged(doc: Node): void;
+}
+
+/** The top-level children `from`…`to` of `type`, or undefined if any is not an element. */
+function elements(type: Y.XmlFragment, from: number, to: number): Y.XmlElement[] | undefined {
+  const out: Y.XmlElement[] = [];
+  let child = from < to ? childAt(type, from) : undefined;
+  for (let i = from; i < to; i++) {
+    if (!(child instanceof Y.XmlElement)) return undefined;
+    out.push(child);
+    const next = child._item!.next;
+    child = next === null ? undefined : ((next.content as Y.ContentType).type as YType);
+  }
+  return out;
+}
+
+/**
+ * Updates `binding.type`, which mirrors `prev`, to mirror `next`, touching only the blocks between
+ * the unchanged ones at either end. Returns false, having changed nothing, when it cannot.
+ */
+export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'mapping' | 'isOMark'>, prev: Node, next: Node): boolean {
+  const { type, doc } = binding;
+  if (type._length !== prev.childCount) return false;
+  const a = prev.content;
+  const b = next.content;
+  let start = 0;
+  const min = Math.min(a.childCount, b.childCount);
+  while (start < min && a.child(start) === b.child(start)) start++;
+  let endA = a.childCount;
+  let endB = b.childCount;
+  while (endA > start && endB > start && a.child(endA - 1) === b.child(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  const ys = elements(type, start, endA);
+  if (ys === undefined) return false;
+  const ps: Node[] = [];
+  for (let i = start; i < endB; i++) ps.push(b.child(i));
+  // A new block: an empty element in place, then filled by the same code that fills existing ones.
+  const create = (index: number, node: Node) => {
+    const el = new Y.XmlElement(node.type.name);
+    type.insert(index, [el]);
+    updateYFragment(doc, el, node, binding);
+  };
+  doc.transact(() => {
+    // y-prosemirror's order within the changed range: update a block in place when its type still
+    // matches (keeping concurrent edits inside it), from the left, else from the right, else replace.
+    let left = 0;
+    let right = 0;
+    while (ys.length - left - right > 0 && ps.length - left - right > 0) {
+      const leftY = ys[left]!;
+      const leftP = ps[left]!;
+      const rightY = ys[ys.length - right - 1]!;
+      const rightP = ps[ps.length - right - 1]!;
+      if (leftY.nodeName === leftP.type.name) {
+        updateYFragment(doc, leftY, leftP, binding);
+        left++;
+      } else if (rightY.nodeName === rightP.type.name) {
+        updateYFragment(doc, rightY, rightP, binding);
+        right++;
+      } else {
+        binding.mapping.delete(leftY);
+        type.delete(start + left, 1);
+        create(start + left, leftP);
+        left++;
+      }
+    }
+    const removed = ys.length - left - right;
+    if (removed > 0) {
+      for (const y of ys.slice(left, left + removed)) binding.mapping.delete(y);
+      type.delete(start + left, removed);
+    }
+    for (let i = left; i < ps.length - right; i++) create(start + i, ps[i]!);
+    binding.mapping.set(type, next);
+  }, ySyncPluginKey);
+  return true;
+}
+
+/** The plugin; goes right after `ySyncPlugin`, whose binding it narrows. */
+export function narrowSyncPlugin(): Plugin {
+  return new Plugin({
+    view(view) {
+      const binding = (ySyncPluginKey.getState(view.state) as { binding: ProsemirrorBinding }).binding as unknown as Binding;
+      const selection = (state: EditorState) => relativeSelection(state, binding.type, binding.mapping);
+      /** The document Yjs mirrors, when known. */
+      let synced: Node | undefined;
+      let changed = false;
+
+      binding._prosemirrorChanged = (next: Node) => {
+        changed = true;
+        const prev = synced;
+        binding.doc.transact(() => {
+          if (prev === next) binding.mapping.set(binding.type, next);
+          else if (prev === undefined || !updateChangedBlocks(binding, prev, next)) updateYFragment(binding.doc, binding.type, next, binding);
+          binding.beforeTransactionSelection = selection(binding.prosemirrorView!.state);
+        }, ySyncPluginKey);
+        synced = next;
+      };
+
+      // The selection before each Yjs transaction, kept for a remote change to restore: computed the
+      // narrow way, and registered in place of y-prosemirror's own listener.
+      const before = () => {
+        if (binding.beforeTransactionSelection === null && binding.prosemirrorView != null) {
+          binding.beforeTransactionSelection = selection(binding.prosemirrorView.state);
+        }
+      };
+      binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
+      binding.beforeAllTransactions = before;
+      binding.doc.on('beforeAllTransactions', before);
+
+      return {
+        update(v) {
+          // The sync plugin's view update runs first. When it did not hand the document to Yjs, either
+          // the document came from Yjs (a remote change, undo, first render: mirrored) or a snapshot
+          // is shown (unknown: the next local change takes the whole-document path).
+          if (!changed) {
+            const s = ySyncPluginKey.getState(v.state) as { snapshot: unknown; prevSnapshot: unknown };
+            synced = s.snapshot == null && s.prevSnapshot == null ? v.state.doc : undefined;
+          }
+          changed = false;
+        },
+      };
+    },
+  });
+}
