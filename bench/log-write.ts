@@ -3,12 +3,9 @@
 //   floor      — a plain file: append the bytes, fdatasync on the thread pool (what the durable relay does);
 //   floor-over — the same into a file written full of zeros beforehand: the write overwrites allocated
 //                blocks and the file's size never changes, so the flush has no metadata to journal;
-//   store      — Tandem's SQLite store with its default durability, opened on a new database: one
+//   store      — Tandem's SQLite store with its default durability: one
 //                transaction (the update's row, the time index and the document's row, in the WAL),
 //                then the WAL's fdatasync;
-//   store-pre  — the same with the WAL preallocated at open (walCheckpoints.preallocate, as the server
-//                opens it): its working size written full of zeros, so commits overwrite allocated blocks,
-//                as they do once a server has run a while;
 //   committed  — the store with synchronous `normal`: the transaction alone.
 // Interleaved round by round (the disk's mood changes by the minute); each figure is the median of
 // the rounds' p50s or p99s, with the min and max. Printed beside them: the Yjs work the server does
@@ -40,8 +37,8 @@ const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const INTERVAL_MS = Number(values['interval-ms']);
 const UPDATE = new Uint8Array(30).fill(7);
-const TARGETS = ['floor', 'floor-over', 'store', 'store-pre', 'committed'] as const;
-const PREALLOCATED_BYTES = 16 * 1024 * 1024;
+const TARGETS = ['floor', 'floor-over', 'store', 'committed'] as const;
+const FLOOR_FILE_BYTES = 16 * 1024 * 1024;
 type Target = (typeof TARGETS)[number];
 
 /** Per write, milliseconds from its start: `written` (the write is in the file) and `durable` (flushed). */
@@ -59,7 +56,7 @@ async function measure(target: Target, dir: string): Promise<Sample[]> {
   if (target === 'floor' || target === 'floor-over') {
     const file = path.join(dir, 'log');
     if (target === 'floor-over') {
-      writeFileSync(file, Buffer.alloc(PREALLOCATED_BYTES));
+      writeFileSync(file, Buffer.alloc(FLOOR_FILE_BYTES));
       const fd = openSync(file, 'r+');
       fsyncSync(fd);
       closeSync(fd);
@@ -82,7 +79,7 @@ async function measure(target: Target, dir: string): Promise<Sample[]> {
     }
     return samples;
   }
-  const store = openSqliteStore({ dataDir: dir, synchronous: target === 'committed' ? 'normal' : 'full', walCheckpoints: { preallocate: target === 'store-pre' } });
+  const store = openSqliteStore({ dataDir: dir, synchronous: target === 'committed' ? 'normal' : 'full' });
   try {
     await sleep(300); // the WAL checkpointer thread starts, as it has long before a server's first write
     let receivedAt = Date.now();
@@ -185,8 +182,7 @@ console.log('|---|---|---|---|');
 const labels: Record<Target, string> = {
   floor: 'floor: append + fdatasync',
   'floor-over': 'floor, over allocated blocks: write + fdatasync',
-  store: 'Tandem store, default (transaction + WAL fdatasync), WAL growing',
-  'store-pre': 'Tandem store, default, WAL preallocated at open',
+  store: 'Tandem store, default (transaction + WAL fdatasync)',
   committed: 'Tandem store, synchronous normal (transaction only)',
 };
 for (const target of TARGETS) {

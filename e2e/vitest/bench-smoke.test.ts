@@ -306,7 +306,7 @@ describe('benchmark smoke runs', () => {
     const file = path.join(out, 'log-write.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/log-write.ts', '--seconds', '0.3', '--rounds', '1', '--keys', '4', '--out', file], { cwd: root });
     const result = JSON.parse(await readFile(file, 'utf8'));
-    expect(result.results.map((r: { target: string }) => r.target).sort()).toEqual(['committed', 'floor', 'floor-over', 'store', 'store-pre']);
+    expect(result.results.map((r: { target: string }) => r.target).sort()).toEqual(['committed', 'floor', 'floor-over', 'store']);
     for (const r of result.results) {
       expect(r.writes, r.target).toBeGreaterThan(0);
       expect(r.durable.p50, r.target).toBeGreaterThanOrEqual(r.written.p50);

@@ -20,7 +20,6 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { PersistenceError } from '../../errors.js';
 import type { CheckpointWorkerData, CheckpointWorkerMessage } from './checkpoint-worker.js';
-import { preallocateWal } from './wal-preallocate.js';
 
 /** What one background checkpoint did, or why it failed; for logs and metrics. */
 export type WalCheckpointReport =
@@ -58,13 +57,6 @@ export interface WalCheckpointOptions {
   readonly pages?: number;
   /** How often the checkpointer looks at the WAL (one 100-byte read of the wal-index); default 100 ms. */
   readonly pollMs?: number;
-  /**
-   * Write the WAL file to its working size (the size it holds under full load: HOLD_FACTOR × `pages`)
-   * when the store opens, so that commits overwrite allocated blocks from the first one on and their
-   * flushes have no metadata to journal (see wal-preallocate.ts). Off by default: it writes 16 MiB at
-   * open; the server turns it on.
-   */
-  readonly preallocate?: boolean;
   /** Told about every background checkpoint and failure (logs, metrics); called on the store's thread. */
   readonly onReport?: (report: WalCheckpointReport) => void;
 }
@@ -98,7 +90,6 @@ export function takeOverCheckpoints(db: Database.Database, file: string, options
   db.pragma('wal_autocheckpoint = 0');
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.pragma(`journal_size_limit = ${JOURNAL_LIMIT_FACTOR * pages * pageSize}`);
-  if (options.preallocate === true) preallocateWal(db, `${file}-wal`, HOLD_FACTOR * pages * pageSize);
   return startCheckpointer({ file, pages, pollMs: options.pollMs ?? DEFAULT_CHECKPOINT_POLL_MS, onReport: options.onReport });
 }
 
