@@ -58,7 +58,7 @@ export const FRAMINGS = {
   tandem: plain('/ws'),
   'tandem-ack': plain('/ws'),
   'tandem-none': plain('/ws'),
-  'tandem-v8-default': plain('/ws'),
+  'tandem-small-young': plain('/ws'),
   relay: plain(''),
   'durable-relay': plain(''),
   'y-websocket-server': plain(''),

@@ -11,7 +11,6 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from '../../apps/sync-server/dist/node-flags.js';
 import { FRAMINGS, type Framing, type PeerName } from './framing.js';
 
 export type { Framing, PeerName } from './framing.js';
@@ -85,9 +84,8 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
   };
 }
 
-/** Tandem runs with the flags it ships with (../../apps/sync-server/src/node-flags.ts); TANDEM_NODE_FLAGS replaces them, to measure their cost. */
-const tandemNodeFlags = (): string[] =>
-  process.env.TANDEM_NODE_FLAGS === undefined ? [...NODE_FLAGS] : process.env.TANDEM_NODE_FLAGS.split(' ').filter((f) => f !== '');
+/** Tandem runs as shipped, with no Node flags; TANDEM_NODE_FLAGS adds some, to measure what they cost. */
+const tandemNodeFlags = (): string[] => (process.env.TANDEM_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 
 /**
  * Tandem in one durability mode (undefined: its default, flushed before broadcast); `nodeFlags`
@@ -154,16 +152,16 @@ export const FLOORS: Peer[] = [relay('relay', false), relay('durable-relay', tru
 export const TANDEM_MODES: Peer[] = [tandem('tandem-ack', 'flush-before-ack'), tandem('tandem-none', 'none')];
 
 /**
- * Tandem as shipped but with V8's own heap sizing (no `--max-semi-space-size`): what the flag costs
- * under load, measured in the same run. Only when named (`--servers …,tandem-v8-default`).
+ * Tandem with V8's young generation capped at 2 MiB per semi-space, as it shipped before: idle
+ * connections cost less, typing and history more (README, Benchmarks). Only when named.
  */
-export const TANDEM_V8_DEFAULT: Peer = tandem('tandem-v8-default', undefined, () => []);
+export const TANDEM_SMALL_YOUNG: Peer = tandem('tandem-small-young', undefined, () => ['--max-semi-space-size=2']);
 
 /** Every server a scenario can measure: floors, Tandem in each mode, then the peers. */
 export const SERVERS: Peer[] = [...FLOORS, PEERS[0]!, ...TANDEM_MODES, ...PEERS.slice(1)];
 
 /** What `selectServers` accepts: SERVERS, and variants measured only when named. */
-const SELECTABLE: Peer[] = [...SERVERS, TANDEM_V8_DEFAULT];
+const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG];
 
 /** The servers named in a comma-separated list, in SERVERS order; throws on an unknown name. */
 export function selectServers(list: string): Peer[] {

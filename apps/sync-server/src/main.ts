@@ -1,6 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT. The shebang carries
-// the Node flags of ./node-flags.ts (a shebang cannot import them; node-flags.test.ts keeps them equal).
+#!/usr/bin/env node
+// Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT.
 
 import { DATA_USAGE, isDataCommand, runDataCommand } from './cli/data-commands.js';
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
