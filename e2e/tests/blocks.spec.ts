@@ -78,7 +78,7 @@ test('an H3 button and Ctrl+Shift+3; H1, H2 and H3 toggle back to a paragraph', 
   const alice = await alone(server, person, 'headings');
   await alice.type('Title');
   const button = (c: string) => alice.page.locator(`.toolbar [data-command="${c}"]`);
-  await expect(button('h3')).toHaveAccessibleName('Heading 3');
+  await expect(button('h3')).toHaveAccessibleName('H3 heading');
   for (const level of [1, 2, 3]) {
     await alice.toolbar(`h${level}`);
     await expect.poll(() => structure(alice)).toBe(`h${level}`);
