@@ -75,6 +75,11 @@ export function createEditor(
     hint.textContent = TAB_KEY_HINT;
     mount.append(hint);
   }
+  // Undo and redo become possible after the transaction that changed them: Yjs fills its stacks once the
+  // document's observers (and so the editor's update) have run. Tell the toolbar then too.
+  const stacksChanged = (): void => queueMicrotask(() => onUpdate(view));
+  undoManager.on('stack-item-added', stacksChanged);
+  undoManager.on('stack-item-popped', stacksChanged);
   onUpdate(view);
   return view;
 }
