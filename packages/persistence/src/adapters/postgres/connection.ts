@@ -1,0 +1,63 @@
+// Connecting to PostgreSQL: one pool per store, numbers as numbers, the schema chosen per connection,
+// and connection strings that never show their password in a message.
+
+import pg from 'pg';
+
+export interface PostgresConnectionOptions {
+  /** postgres://user:password@host:port/database */
+  readonly url: string;
+  /** Schema holding Tandem's tables (created if missing). Default `public`. */
+  readonly schema?: string;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number;
+  /** A query (or a wait for a connection) that takes longer fails, so a database gone silent is noticed. Default 10 000. */
+  readonly queryTimeoutMs?: number;
+  /** Every transaction read-only, enforced by PostgreSQL (history threads, the CLI's reading commands). */
+  readonly readOnly?: boolean;
+  /** Shown in pg_stat_activity. Default `tandem`. */
+  readonly applicationName?: string;
+}
+
+export const DEFAULT_SCHEMA = 'public';
+
+/** A schema name we accept: plain identifiers only, so that it travels safely in connection options. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const INT8_OID = 20;
+
+/** bigint columns (seqs, times in ms, byte counts) read as numbers: all stay far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    for (const key of ['password', 'sslpassword']) if (parsed.searchParams.has(key)) parsed.searchParams.set(key, '***');
+    return parsed.toString();
+  } catch {
+    return '(a DATABASE_URL that is not a valid URL)';
+  }
+}
+
+export function createPool(options: PostgresConnectionOptions): pg.Pool {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`schema ${JSON.stringify(schema)} is not a plain lower-case identifier`);
+  const timeout = options.queryTimeoutMs ?? 10_000;
+  const settings = [`-c search_path=${schema}`];
+  if (options.readOnly === true) settings.push('-c default_transaction_read_only=on');
+  return new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: timeout,
+    query_timeout: timeout,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: options.applicationName ?? 'tandem',
+    options: settings.join(' '),
+    types,
+  });
+}

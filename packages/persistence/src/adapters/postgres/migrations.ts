@@ -1,0 +1,120 @@
+// The PostgreSQL schema as numbered migrations. Every instance runs `migrate` when it opens the store:
+// one transaction holding a transaction-level advisory lock, so that three instances starting at once
+// apply each migration exactly once (the others wait, then find nothing left to do).
+
+import type { PoolClient } from 'pg';
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** Append only: a released migration is never edited; a change is a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'documents, update log, checkpoints, named versions, compacted sessions',
+    sql: `
+CREATE TABLE documents (
+  id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name           text   NOT NULL UNIQUE,
+  created_at     bigint NOT NULL,
+  -- The document's head: every append takes its seqs by raising it, under this row's lock (see postgres-store.ts).
+  last_seq       bigint NOT NULL DEFAULT 0,
+  update_count   bigint NOT NULL DEFAULT 0,
+  size_bytes     bigint NOT NULL DEFAULT 0,
+  last_change_at bigint NOT NULL
+);
+
+-- The append-only log: one row per update, exactly as the client sent it.
+CREATE TABLE updates (
+  doc_id      bigint NOT NULL REFERENCES documents(id),
+  seq         bigint NOT NULL,
+  received_at bigint NOT NULL,
+  author      text   NOT NULL,
+  data        bytea  NOT NULL,
+  PRIMARY KEY (doc_id, seq)
+);
+ALTER TABLE updates ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE INDEX updates_by_time ON updates (doc_id, received_at);
+
+CREATE TABLE checkpoints (
+  doc_id     bigint NOT NULL REFERENCES documents(id),
+  seq        bigint NOT NULL,
+  created_at bigint NOT NULL,
+  state      bytea  NOT NULL,
+  PRIMARY KEY (doc_id, seq)
+);
+
+CREATE TABLE versions (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  doc_id     bigint NOT NULL REFERENCES documents(id),
+  label      text   NOT NULL,
+  seq        bigint NOT NULL,
+  author     text   NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX versions_by_doc ON versions (doc_id, seq);
+
+CREATE TABLE compacted_sessions (
+  doc_id     bigint NOT NULL REFERENCES documents(id),
+  entry_seq  bigint NOT NULL,
+  from_seq   bigint NOT NULL,
+  to_seq     bigint NOT NULL,
+  author     text   NOT NULL,
+  started_at bigint NOT NULL,
+  ended_at   bigint NOT NULL,
+  updates    bigint NOT NULL,
+  added      bigint NOT NULL,
+  removed    bigint NOT NULL,
+  PRIMARY KEY (doc_id, entry_seq, from_seq)
+);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+/** Advisory lock keys: (namespace, key). The namespace is Tandem's; keys below say what is locked. */
+export const LOCK_NAMESPACE = 0x7a6d; // "zm": any constant unlikely to clash with another application's
+export const MIGRATION_LOCK_KEY = 0;
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Brings `schema` up to SCHEMA_VERSION. Refuses a database whose schema is newer than this code (an
+ * older instance started beside newer ones): it would write rows the newer code does not expect.
+ * Returns the versions it applied.
+ */
+export async function migrate(client: PoolClient, schema: string): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS tandem_migrations (
+      version     integer PRIMARY KEY,
+      description text    NOT NULL,
+      applied_at  timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM tandem_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...done);
+    if (newest > SCHEMA_VERSION) {
+      throw new Error(`the database schema is at version ${newest}, newer than this server understands (${SCHEMA_VERSION}): upgrade this instance`);
+    }
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO tandem_migrations (version, description) VALUES ($1, $2)', [m.version, m.description]);
+      applied.push(m.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,131 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { PersistenceError } from '../../errors.js';
+import { describeStoreContract } from '../../testing/adapter-contract.js';
+import { type TestSchema, testSchema } from '../../testing/postgres.js';
+import type { DocumentStore } from '../../types.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { openPostgresStore } from './postgres-store.js';
+
+describeStoreContract('postgres', async () => {
+  const db = testSchema();
+  return {
+    open: () => openPostgresStore({ url: db.url, schema: db.schema, poolSize: 4 }),
+    destroy: () => db.drop(),
+  };
+});
+
+const entry = (n: number, author = 'w') => ({ update: new Uint8Array([n & 0xff, n >> 8]), author, receivedAt: 1_700_000_000_000 + n });
+
+async function withStores<T>(count: number, run: (stores: DocumentStore[], db: TestSchema) => Promise<T>): Promise<T> {
+  const db = testSchema();
+  const stores: DocumentStore[] = [];
+  try {
+    // Opened at once, as instances starting together would: the migrations run once.
+    stores.push(...(await Promise.all(Array.from({ length: count }, () => openPostgresStore({ url: db.url, schema: db.schema, poolSize: 3 })))));
+    return await run(stores, db);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+    await db.drop();
+  }
+}
+
+describe('postgres store: several instances on one database', () => {
+  it('gives concurrent writers on several instances contiguous seqs, loses none, and commits in seq order', async () => {
+    await withStores(4, async ([reader, ...writers]) => {
+      const perWriter = 150;
+      let writing = true;
+      const seen: number[][] = [];
+      // A reader polling throughout: every read must be a gap-free prefix (a later seq is never
+      // visible before an earlier one commits).
+      const polling = (async () => {
+        while (writing) seen.push((await reader!.readUpdates('shared')).map((u) => u.seq));
+      })();
+      await Promise.all(
+        writers.map(async (store, w) => {
+          for (let i = 0; i < perWriter; i++) {
+            const n = w * perWriter + i;
+            // Some batches also touch two other documents, in both orders, to contend for their rows too.
+            const others = i % 3 === 0 ? (w % 2 ? ['x', 'y'] : ['y', 'x']).map((doc) => ({ doc, entries: [entry(n, `w${w}`)] })) : [];
+            const entries = i % 5 === 0 ? [entry(n, `w${w}`), entry(n, `w${w}`)] : [entry(n, `w${w}`)];
+            await store.append([{ doc: 'shared', entries }, ...others]);
+          }
+        }),
+      );
+      writing = false;
+      await polling;
+      const expected = writers.length * perWriter + writers.length * Math.ceil(perWriter / 5);
+      const updates = await reader!.readUpdates('shared');
+      expect(updates.map((u) => u.seq)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+      expect(await reader!.getDocument('shared')).toMatchObject({ lastSeq: expected, updateCount: expected });
+      // Every writer's updates, each exactly as often as it was sent.
+      const counts = new Map<string, number>();
+      for (const u of updates) counts.set(`${u.author}:${u.update.join(',')}`, (counts.get(`${u.author}:${u.update.join(',')}`) ?? 0) + 1);
+      expect(counts.size).toBe(writers.length * perWriter);
+      expect(seen.length).toBeGreaterThan(1);
+      for (const read of seen) expect(read).toEqual(Array.from({ length: read.length }, (_, i) => i + 1));
+      for (const doc of ['x', 'y']) {
+        expect((await reader!.readUpdates(doc)).map((u) => u.seq)).toEqual(Array.from({ length: writers.length * perWriter / 3 }, (_, i) => i + 1));
+      }
+    });
+  });
+
+  it('leaves no gap when an append fails: the whole batch is rolled back, seqs included', async () => {
+    await withStores(1, async ([store]) => {
+      await store!.append([{ doc: 'a', entries: [entry(1)] }]);
+      // PostgreSQL refuses a NUL in text: the statement fails after document a's head was raised.
+      await expect(store!.append([{ doc: 'a', entries: [entry(2)] }, { doc: 'b', entries: [entry(3, 'bad\u0000author')] }])).rejects.toMatchObject({
+        code: 'write-failed',
+      });
+      expect(await store!.append([{ doc: 'a', entries: [entry(4)] }])).toEqual([{ doc: 'a', firstSeq: 2, lastSeq: 2 }]);
+      expect(await store!.getDocument('b')).toBeUndefined();
+      expect((await store!.readUpdates('a')).map((u) => u.update[0])).toEqual([1, 4]);
+    });
+  });
+
+  it('applies each migration once when instances start together, and refuses a schema newer than it knows', async () => {
+    await withStores(3, async (stores, db) => {
+      const client = new pg.Client({ connectionString: db.url, options: `-c search_path=${db.schema}` });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ version: number }>('SELECT version FROM tandem_migrations ORDER BY version');
+        expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+        await client.query(`INSERT INTO tandem_migrations (version, description) VALUES (${SCHEMA_VERSION + 1}, 'from the future')`);
+      } finally {
+        await client.end();
+      }
+      await expect(openPostgresStore({ url: db.url, schema: db.schema })).rejects.toThrow(/newer than this server understands/);
+      expect(stores).toHaveLength(3);
+    });
+  });
+
+  it('lets one of two compactions of the same range through and refuses the other (conflict)', async () => {
+    await withStores(2, async ([a, b]) => {
+      await a!.append([{ doc: 'c', entries: Array.from({ length: 20 }, (_, i) => entry(i + 1)) }]);
+      const merged = { update: new Uint8Array([9]), author: 'compacted', receivedAt: 1 };
+      const results = await Promise.allSettled([a!.replaceRange('c', 1, 10, merged, [], 10), b!.replaceRange('c', 1, 10, merged, [], 10)]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
+      expect((await a!.readUpdates('c')).map((u) => u.seq)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+      expect(await b!.getDocument('c')).toMatchObject({ updateCount: 11, lastSeq: 20 });
+    });
+  });
+
+  it('does not keep a checkpoint at a seq a compaction merged away', async () => {
+    await withStores(1, async ([store]) => {
+      await store!.append([{ doc: 'k', entries: Array.from({ length: 5 }, (_, i) => entry(i + 1)) }]);
+      await store!.replaceRange('k', 1, 4, { update: new Uint8Array([7]), author: 'compacted', receivedAt: 1 });
+      await store!.writeCheckpoint('k', { seq: 3, state: new Uint8Array([1]), createdAt: 1 }); // read before the merge
+      expect(await store!.latestCheckpoint('k')).toBeUndefined();
+      await store!.writeCheckpoint('k', { seq: 4, state: new Uint8Array([2]), createdAt: 2 });
+      expect(await store!.latestCheckpoint('k')).toMatchObject({ seq: 4 });
+    });
+  });
+
+  it('says which database it cannot reach, without its password', async () => {
+    const error = await openPostgresStore({ url: 'postgres://tandem:s3cret@127.0.0.1:1/nowhere', queryTimeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PersistenceError);
+    expect((error as Error).message).toMatch(/Cannot open PostgreSQL store at postgres:\/\/tandem:\*\*\*@127\.0\.0\.1:1\/nowhere/);
+    expect((error as Error).message).not.toContain('s3cret');
+  });
+});

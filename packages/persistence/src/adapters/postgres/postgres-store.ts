@@ -1,0 +1,535 @@
+// The PostgreSQL store: the same log as the embedded SQLite store, in a database several instances
+// can share. A commit is one statement (`synchronous_commit` on: committed means on the server's disk),
+// so `flushed` settles at once.
+//
+// Sequence numbers: each document's row holds its head (`last_seq`). An append raises it by the
+// number of updates with `INSERT … ON CONFLICT DO UPDATE … RETURNING`, which takes the row's lock until
+// the transaction ends: writers to one document, on any instance, take their numbers one after the
+// other and commit in that order, and a rolled-back append gives its numbers back (no gaps). A
+// PostgreSQL sequence would do neither (its values are not transactional, and a later value can
+// commit before an earlier one).
+//
+// Writers that change what other writers read (compaction, named versions) take a transaction-level
+// advisory lock on the document (pg_advisory_xact_lock(namespace, document id)); appends never take it.
+// Checkpoints are written under a share lock of the log row they describe, so none survives a merge
+// that removed its seq.
+
+import type pg from 'pg';
+import { assertDocName } from '../../doc-name.js';
+import { PersistenceError } from '../../errors.js';
+import type {
+  AppendEntry,
+  AppendResult,
+  Checkpoint,
+  CommittedAppend,
+  CompactedSession,
+  DocumentAppend,
+  DocumentInfo,
+  DocumentStore,
+  NamedVersion,
+  ReadRange,
+  StoredCompactedSession,
+  StoredUpdate,
+} from '../../types.js';
+import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl } from './connection.js';
+import { LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
+
+export interface PostgresStoreOptions extends PostgresConnectionOptions {}
+
+interface DocumentRow {
+  id: number;
+  name: string;
+  created_at: number;
+  last_seq: number;
+  update_count: number;
+  size_bytes: number;
+  last_change_at: number;
+}
+
+interface VersionRow {
+  id: number;
+  label: string;
+  seq: number;
+  author: string;
+  created_at: number;
+}
+
+interface SessionRow {
+  entry_seq: number;
+  from_seq: number;
+  to_seq: number;
+  author: string;
+  started_at: number;
+  ended_at: number;
+  updates: number;
+  added: number;
+  removed: number;
+}
+
+const toInfo = (r: DocumentRow): DocumentInfo => ({
+  name: r.name,
+  updateCount: r.update_count,
+  lastSeq: r.last_seq,
+  sizeBytes: r.size_bytes,
+  createdAt: r.created_at,
+  lastChangeAt: r.last_change_at,
+});
+
+const toVersion = (r: VersionRow): NamedVersion => ({ id: r.id, label: r.label, seq: r.seq, author: r.author, createdAt: r.created_at });
+
+const toSession = (r: SessionRow): StoredCompactedSession => ({
+  entrySeq: r.entry_seq,
+  fromSeq: r.from_seq,
+  toSeq: r.to_seq,
+  author: r.author,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  updates: r.updates,
+  added: r.added,
+  removed: r.removed,
+});
+
+const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+/** PostgreSQL error codes (SQLSTATE) this store tells apart. */
+const SQLSTATE = {
+  deadlock: '40P01',
+  serialization: '40001',
+  diskFull: '53100',
+  readOnly: '25006',
+} as const;
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * One statement appends a whole batch: the document rows are created or raised (in name order, so
+ * two batches lock shared documents in the same order), and the updates are inserted at the seqs
+ * the raised heads give them. Entries carry the index of their document in $1 and how far from the
+ * end of its run they are (the last one gets the new head).
+ */
+const APPEND_SQL = `
+WITH d AS (
+  INSERT INTO documents AS t (name, created_at, last_change_at, last_seq, update_count, size_bytes)
+  SELECT name, created_at, last_change_at, n, n, bytes
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS i(name, created_at, last_change_at, n, bytes)
+  ON CONFLICT (name) DO UPDATE SET
+    last_seq = t.last_seq + EXCLUDED.last_seq,
+    update_count = t.update_count + EXCLUDED.update_count,
+    size_bytes = t.size_bytes + EXCLUDED.size_bytes,
+    last_change_at = greatest(t.last_change_at, EXCLUDED.last_change_at)
+  RETURNING t.id, t.name, t.last_seq
+), ins AS (
+  INSERT INTO updates (doc_id, seq, received_at, author, data)
+  SELECT d.id, d.last_seq - e.back, e.received_at, e.author, e.data
+  FROM unnest($6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::bytea[]) AS e(doc, back, received_at, author, data)
+  JOIN d ON d.name = ($1::text[])[e.doc]
+)
+SELECT name, last_seq FROM d`;
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<DocumentStore> {
+  const where = `PostgreSQL store at ${redactUrl(options.url)}`;
+  let pool: pg.Pool;
+  try {
+    pool = createPool(options);
+  } catch (cause) {
+    throw new PersistenceError('invalid-argument', `Cannot open ${where}: ${(cause as Error).message}`, undefined, { cause });
+  }
+  // An idle connection the server drops (a restart, a network cut) must not crash the process: the
+  // pool replaces it, and the next query says what is wrong.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      if (options.readOnly === true) await checkVersion(client);
+      else await migrate(client, options.schema ?? DEFAULT_SCHEMA);
+    } finally {
+      client.release();
+    }
+  } catch (cause) {
+    await pool.end().catch(() => {});
+    throw new PersistenceError('read-failed', `Cannot open ${where}: ${(cause as Error).message}`, undefined, { cause });
+  }
+  return new PostgresStore(pool, where, options.readOnly === true);
+}
+
+async function checkVersion(client: pg.PoolClient): Promise<void> {
+  const found = await client.query<{ version: number | null }>(
+    `SELECT CASE WHEN to_regclass('tandem_migrations') IS NULL THEN NULL ELSE (SELECT max(version) FROM tandem_migrations) END AS version`,
+  );
+  const version = found.rows[0]?.version ?? null;
+  if (version === null) throw new PersistenceError('not-found', 'it holds no Tandem store (start a server on it once to create one)');
+  if (version !== SCHEMA_VERSION) {
+    throw new Error(`its schema is at version ${version}, this version expects ${SCHEMA_VERSION}; start a server of this version once to upgrade it`);
+  }
+}
+
+class PostgresStore implements DocumentStore {
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly where: string,
+    private readonly readOnly: boolean,
+  ) {}
+
+  private ensureOpen(doc?: string): void {
+    if (this.closed) throw new PersistenceError('closed', `${this.where} is closed`, doc);
+  }
+
+  async append(batch: readonly DocumentAppend[]): Promise<AppendResult[]> {
+    return (await this.commit(batch)).results;
+  }
+
+  async commit(batch: readonly DocumentAppend[]): Promise<CommittedAppend> {
+    this.ensureOpen();
+    for (const item of batch) {
+      assertDocName(item.doc);
+      if (item.entries.length === 0) throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
+    }
+    // One run per document, in name order (items naming one document twice are joined, in order).
+    const runs = new Map<string, AppendEntry[]>();
+    for (const item of batch) {
+      const run = runs.get(item.doc);
+      if (run === undefined) runs.set(item.doc, [...item.entries]);
+      else run.push(...item.entries);
+    }
+    const names = [...runs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Per document (in `names` order): first receive time, last, count, bytes; per entry: its document, place, time, author, bytes.
+    const created: number[] = [];
+    const lastAt: number[] = [];
+    const counts: number[] = [];
+    const sizes: number[] = [];
+    const docIndex: number[] = [];
+    const back: number[] = [];
+    const times: number[] = [];
+    const authors: string[] = [];
+    const data: Buffer[] = [];
+    names.forEach((name, i) => {
+      const entries = runs.get(name)!;
+      let bytes = 0;
+      let last = entries[0]!.receivedAt;
+      entries.forEach((e, j) => {
+        bytes += e.update.byteLength;
+        last = Math.max(last, e.receivedAt);
+        docIndex.push(i + 1);
+        back.push(entries.length - 1 - j);
+        times.push(e.receivedAt);
+        authors.push(e.author);
+        data.push(toBuffer(e.update));
+      });
+      created.push(entries[0]!.receivedAt);
+      lastAt.push(last);
+      counts.push(entries.length);
+      sizes.push(bytes);
+    });
+    const rows = await this.write(batch[0]?.doc, 'Appending updates', async () => {
+      // A deadlock (two instances with batches that share documents) rolls the statement back whole: retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await this.pool.query<{ name: string; last_seq: number }>(APPEND_SQL, [names, created, lastAt, counts, sizes, docIndex, back, times, authors, data])).rows;
+        } catch (error) {
+          if ((error as { code?: string }).code !== SQLSTATE.deadlock || attempt >= 5) throw error;
+        }
+      }
+    });
+    const heads = new Map(rows.map((r) => [r.name, r.last_seq]));
+    // Each item's seqs: its document's run started at head - run length + 1, items in batch order.
+    const next = new Map(names.map((name) => [name, heads.get(name)! - runs.get(name)!.length + 1]));
+    const results = batch.map(({ doc, entries }): AppendResult => {
+      const firstSeq = next.get(doc)!;
+      next.set(doc, firstSeq + entries.length);
+      return { doc, firstSeq, lastSeq: firstSeq + entries.length - 1 };
+    });
+    return { results, flushed: Promise.resolve() };
+  }
+
+  async readUpdates(doc: string, range: ReadRange = {}): Promise<StoredUpdate[]> {
+    this.ensureOpen(doc);
+    const { afterSeq = 0, toSeq = MAX_SAFE, limit } = range;
+    const { rows } = await this.read(doc, 'Reading updates', () =>
+      this.pool.query<[number, number, string, Buffer]>({
+        text: `SELECT u.seq, u.received_at, u.author, u.data FROM updates u JOIN documents d ON d.id = u.doc_id
+               WHERE d.name = $1 AND u.seq > $2 AND u.seq <= $3 ORDER BY u.seq LIMIT $4`,
+        values: [doc, afterSeq, toSeq, limit ?? null],
+        rowMode: 'array',
+      }),
+    );
+    return rows.map(([seq, receivedAt, author, update]) => ({ seq, receivedAt, author, update: toBytes(update) }));
+  }
+
+  async writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    if (row === undefined || checkpoint.seq > row.last_seq || checkpoint.seq < 1) {
+      throw new PersistenceError('invalid-argument', `Checkpoint seq ${checkpoint.seq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
+    }
+    // Written only while the update at its seq exists, holding that row (a merge that would remove it
+    // waits, then drops this checkpoint with the others inside its range); a seq merged away meanwhile
+    // writes nothing: the checkpoint would describe a log that no longer exists.
+    await this.write(doc, 'Writing checkpoint', () =>
+      this.pool.query(
+        `INSERT INTO checkpoints (doc_id, seq, created_at, state)
+         SELECT doc_id, seq, $3, $4 FROM updates WHERE doc_id = $1 AND seq = $2 FOR SHARE
+         ON CONFLICT (doc_id, seq) DO UPDATE SET created_at = EXCLUDED.created_at, state = EXCLUDED.state`,
+        [row.id, checkpoint.seq, checkpoint.createdAt, toBuffer(checkpoint.state)],
+      ),
+    );
+  }
+
+  async latestCheckpoint(doc: string, atOrBeforeSeq = MAX_SAFE): Promise<Checkpoint | undefined> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Reading checkpoint', () =>
+      this.pool.query<{ seq: number; created_at: number; state: Buffer }>(
+        `SELECT c.seq, c.created_at, c.state FROM checkpoints c JOIN documents d ON d.id = c.doc_id
+         WHERE d.name = $1 AND c.seq <= $2 ORDER BY c.seq DESC LIMIT 1`,
+        [doc, atOrBeforeSeq],
+      ),
+    );
+    const cp = rows[0];
+    return cp && { seq: cp.seq, createdAt: cp.created_at, state: toBytes(cp.state) };
+  }
+
+  async getDocument(doc: string): Promise<DocumentInfo | undefined> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    return row && toInfo(row);
+  }
+
+  async seqAt(doc: string, time: number): Promise<number> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Finding a seq by time', () =>
+      this.pool.query<{ seq: number | null }>(
+        'SELECT max(u.seq) AS seq FROM updates u JOIN documents d ON d.id = u.doc_id WHERE d.name = $1 AND u.received_at <= $2',
+        [doc, time],
+      ),
+    );
+    return rows[0]?.seq ?? 0;
+  }
+
+  async seqAtOrAfter(doc: string, seq: number): Promise<number | undefined> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Finding a seq', () =>
+      this.pool.query<{ seq: number | null }>(
+        'SELECT min(u.seq) AS seq FROM updates u JOIN documents d ON d.id = u.doc_id WHERE d.name = $1 AND u.seq >= $2',
+        [doc, seq],
+      ),
+    );
+    return rows[0]?.seq ?? undefined;
+  }
+
+  async createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    if (row === undefined || !Number.isSafeInteger(version.seq) || version.seq < 0 || version.seq > row.last_seq) {
+      throw new PersistenceError('invalid-argument', `Version seq ${version.seq} is outside the log (0..${row?.last_seq ?? 0})`, doc);
+    }
+    // Under the document's lock, as compaction is: the seq looked up still exists when it is stored.
+    return this.write(doc, 'Creating a version', () =>
+      this.transaction(async (client) => {
+        await lockDocument(client, row.id);
+        let seq = version.seq;
+        if (seq !== 0) {
+          const found = await client.query<{ seq: number | null }>('SELECT min(seq) AS seq FROM updates WHERE doc_id = $1 AND seq >= $2', [row.id, seq]);
+          seq = found.rows[0]?.seq ?? seq;
+        }
+        const { rows } = await client.query<VersionRow>(
+          'INSERT INTO versions (doc_id, label, seq, author, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+          [row.id, version.label, seq, version.author, version.createdAt],
+        );
+        return toVersion(rows[0]!);
+      }),
+    );
+  }
+
+  async listVersions(doc: string): Promise<NamedVersion[]> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Listing versions', () =>
+      this.pool.query<VersionRow>(
+        'SELECT v.* FROM versions v JOIN documents d ON d.id = v.doc_id WHERE d.name = $1 ORDER BY v.seq, v.id',
+        [doc],
+      ),
+    );
+    return rows.map(toVersion);
+  }
+
+  async renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined> {
+    this.ensureOpen(doc);
+    if (!Number.isSafeInteger(id)) return undefined;
+    const { rows } = await this.write(doc, 'Renaming a version', () =>
+      this.pool.query<VersionRow>(
+        'UPDATE versions v SET label = $1 FROM documents d WHERE v.id = $2 AND v.doc_id = d.id AND d.name = $3 RETURNING v.*',
+        [label, id, doc],
+      ),
+    );
+    return rows[0] && toVersion(rows[0]);
+  }
+
+  async deleteVersion(doc: string, id: number): Promise<boolean> {
+    this.ensureOpen(doc);
+    if (!Number.isSafeInteger(id)) return false;
+    const result = await this.write(doc, 'Deleting a version', () =>
+      this.pool.query('DELETE FROM versions v USING documents d WHERE v.id = $1 AND v.doc_id = d.id AND d.name = $2', [id, doc]),
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async replaceRange(
+    doc: string,
+    fromSeq: number,
+    toSeq: number,
+    merged: AppendEntry,
+    sessions: readonly CompactedSession[] = [],
+    expectedUpdates?: number,
+  ): Promise<void> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    if (row === undefined || fromSeq < 1 || toSeq < fromSeq || toSeq > row.last_seq) {
+      throw new PersistenceError('invalid-argument', `Range ${fromSeq}..${toSeq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
+    }
+    const outside = sessions.find((s) => s.toSeq > toSeq || s.fromSeq > s.toSeq);
+    if (outside !== undefined) {
+      throw new PersistenceError('invalid-argument', `Session ${outside.fromSeq}..${outside.toSeq} does not end within ..${toSeq}`, doc);
+    }
+    const id = row.id;
+    await this.write(doc, 'Compacting', () =>
+      this.transaction(async (client) => {
+        // Another instance's compaction, or a version being named, waits here; appends do not.
+        await lockDocument(client, id);
+        const named = (await client.query<VersionRow>('SELECT * FROM versions WHERE doc_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq LIMIT 1', [id, fromSeq, toSeq])).rows[0];
+        if (named !== undefined) {
+          throw new PersistenceError(
+            'conflict',
+            `Range ${fromSeq}..${toSeq} holds named version ${named.id} (${JSON.stringify(named.label)}) at seq ${named.seq}: merging it would lose that version`,
+            doc,
+          );
+        }
+        const before = (
+          await client.query<{ n: number; bytes: number | null }>(
+            'SELECT count(*)::bigint AS n, sum(length(data))::bigint AS bytes FROM updates WHERE doc_id = $1 AND seq BETWEEN $2 AND $3',
+            [id, fromSeq, toSeq],
+          )
+        ).rows[0]!;
+        if (expectedUpdates !== undefined && before.n !== expectedUpdates) {
+          throw new PersistenceError(
+            'conflict',
+            `Range ${fromSeq}..${toSeq} holds ${before.n} updates, not the ${expectedUpdates} read: another compaction merged part of it`,
+            doc,
+          );
+        }
+        if (before.n === 0) throw new Error(`no updates in ${fromSeq}..${toSeq}`);
+        await client.query('DELETE FROM updates WHERE doc_id = $1 AND seq BETWEEN $2 AND $3', [id, fromSeq, toSeq]);
+        await client.query('INSERT INTO updates (doc_id, seq, received_at, author, data) VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          toSeq,
+          merged.receivedAt,
+          merged.author,
+          toBuffer(merged.update),
+        ]);
+        await client.query('DELETE FROM checkpoints WHERE doc_id = $1 AND seq >= $2 AND seq < $3', [id, fromSeq, toSeq]);
+        await client.query('UPDATE documents SET update_count = update_count - $1, size_bytes = size_bytes - $2 WHERE id = $3', [
+          before.n - 1,
+          (before.bytes ?? 0) - merged.update.byteLength,
+          id,
+        ]);
+        await client.query('DELETE FROM compacted_sessions WHERE doc_id = $1 AND entry_seq BETWEEN $2 AND $3', [id, fromSeq, toSeq]);
+        if (sessions.length > 0) {
+          const column = <K extends keyof CompactedSession>(key: K) => sessions.map((s) => s[key]);
+          await client.query(
+            `INSERT INTO compacted_sessions (doc_id, entry_seq, from_seq, to_seq, author, started_at, ended_at, updates, added, removed)
+             SELECT $1, $2, * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])`,
+            [id, toSeq, column('fromSeq'), column('toSeq'), column('author'), column('startedAt'), column('endedAt'), column('updates'), column('added'), column('removed')],
+          );
+        }
+      }),
+    );
+  }
+
+  async readCompactedSessions(doc: string, range: ReadRange & { readonly endingAfter?: number } = {}): Promise<StoredCompactedSession[]> {
+    this.ensureOpen(doc);
+    const { afterSeq = 0, toSeq = MAX_SAFE, endingAfter = -1, limit } = range;
+    const { rows } = await this.read(doc, 'Reading compacted sessions', () =>
+      this.pool.query<SessionRow>(
+        `SELECT s.* FROM compacted_sessions s JOIN documents d ON d.id = s.doc_id
+         WHERE d.name = $1 AND s.entry_seq > $2 AND s.entry_seq <= $3 AND s.to_seq > $4
+         ORDER BY s.entry_seq, s.from_seq LIMIT $5`,
+        [doc, afterSeq, toSeq, endingAfter, limit ?? null],
+      ),
+    );
+    return rows.map(toSession);
+  }
+
+  async listDocuments(): Promise<DocumentInfo[]> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Listing documents', () =>
+      this.pool.query<DocumentRow>('SELECT * FROM documents ORDER BY name COLLATE "C"'),
+    );
+    return rows.map(toInfo);
+  }
+
+  async checkHealth(): Promise<void> {
+    this.ensureOpen();
+    try {
+      const { rows } = await this.pool.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery');
+      if (rows[0]?.recovery === true && !this.readOnly) throw new Error('the database is a read-only standby');
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `${this.where} is not usable: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async readDoc(doc: string): Promise<DocumentRow | undefined> {
+    const { rows } = await this.read(doc, 'Reading document', () => this.pool.query<DocumentRow>('SELECT * FROM documents WHERE name = $1', [doc]));
+    return rows[0];
+  }
+
+  /** Runs `work` in a transaction on one connection of the pool. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      // A connection whose rollback failed is in an unknown state: the pool drops it.
+      client.release(broken);
+    }
+  }
+
+  private async read<T>(doc: string | undefined, what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (cause) {
+      if (cause instanceof PersistenceError) throw cause;
+      throw new PersistenceError('read-failed', `${what} failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
+  private async write<T>(doc: string | undefined, what: string, run: () => Promise<T>): Promise<T> {
+    if (this.readOnly) throw new PersistenceError('write-failed', `${what} refused: ${this.where} is open read-only`, doc);
+    try {
+      return await run();
+    } catch (cause) {
+      if (cause instanceof PersistenceError) throw cause;
+      const code = (cause as { code?: string }).code;
+      if (code === SQLSTATE.diskFull) throw new PersistenceError('insufficient-storage', `${what} failed: the database's disk is full`, doc, { cause });
+      if (code === SQLSTATE.serialization) throw new PersistenceError('busy', `${what} failed: ${(cause as Error).message}`, doc, { cause });
+      throw new PersistenceError('write-failed', `${what} failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+}
+
+/** Serializes writers that change what others read of one document (see the top of this file). */
+async function lockDocument(client: pg.PoolClient, docId: number): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, docId | 0]);
+}
