@@ -1,9 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Server tests that also run with PostgreSQL as the store (TANDEM_TEST_ENGINE=postgres; each server a
+ * schema of its own): sync, stored acknowledgements, access, the history API, compacted history and
+ * the kill -9 / restart cycles. The rest look at SQLite files or disks on purpose, or do not touch a store.
+ */
+const ON_POSTGRES = [
+  'apps/sync-server/src/sync/sync.test.ts',
+  'apps/sync-server/src/sync/stored-acks.test.ts',
+  'apps/sync-server/src/auth/access.test.ts',
+  'apps/sync-server/src/http/history.test.ts',
+  'apps/sync-server/src/http/compacted-history.test.ts',
+  'apps/sync-server/src/http/api-input.test.ts',
+  'e2e/vitest/restart.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'e2e/vitest/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'e2e/vitest/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ON_POSTGRES,
+          env: { TANDEM_TEST_ENGINE: 'postgres' },
+          globalSetup: ['packages/persistence/src/testing/pg-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { POSTGRES_SCHEMA_NAME } from '@tandem/persistence';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -45,6 +46,25 @@ const SETTINGS = {
   port: { env: 'PORT', schema: int(0, 65535).default(1234), help: 'TCP port to listen on (0 picks a free one)' },
   host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to bind; 0.0.0.0 for all (then set ALLOWED_ORIGINS)' },
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1).default('./data'), help: 'Directory of the embedded SQLite store' },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    help: 'Keep the update log in PostgreSQL (postgres://user:password@host:5432/database) instead of SQLite in DATA_DIR',
+    secret: true,
+  },
+  databaseSchema: {
+    env: 'DATABASE_SCHEMA',
+    schema: z.string().regex(POSTGRES_SCHEMA_NAME, 'must be a plain lower-case identifier').default('public'),
+    help: "With DATABASE_URL: the schema that holds Tandem's tables (created if missing)",
+  },
+  databasePoolSize: {
+    env: 'DATABASE_POOL_SIZE',
+    schema: int(1, 1000).default(10),
+    help: 'With DATABASE_URL: connections this instance keeps open (its history threads open 2 more each)',
+  },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
   checkpointEvery: {
     env: 'CHECKPOINT_EVERY',

@@ -7,6 +7,7 @@ import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
 import { DataDirBusyError } from './data-dir-lock.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { StorageUnreachableError } from './storage.js';
 
 const USAGE = `Usage: tandem [serve] [options]     run the sync server (the default)
        tandem token [options]             mint an access token (tandem token --help)
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
     server = await startServer(config, logger);
   } catch (err) {
     logger.fatal({ event: 'start-failed', err }, `could not start: ${(err as Error).message}`);
-    process.exit(1);
+    // A database that cannot be reached is a setting to fix (exit 2, as a bad setting is), not a crash.
+    if (err instanceof StorageUnreachableError) process.stderr.write(`tandem: ${err.message}\n`);
+    process.exit(err instanceof StorageUnreachableError ? err.exitCode : 1);
   }
   // Boot the history threads now rather than with the first history request.
   void server.history.ready();

@@ -1,19 +1,18 @@
 // startServer: opens storage, builds the sync layer and the app, listens, and knows how to shut
 // all of it down without losing a write. Used by main.ts and by in-process tests.
 
-import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createGroupCommit, type DocumentStore, openSqliteStore, type SqliteStoreOptions, sqliteStorePath } from '@tandem/persistence';
+import { createGroupCommit, type DocumentStore, type SqliteStoreOptions } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import { lockDataDir } from './data-dir-lock.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
-import { createMetrics } from './metrics/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { openServerStorage, type ServerStorage } from './storage.js';
 import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
@@ -37,43 +36,34 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  // One server per data directory: a second one (or a restore) would write under the first's feet.
-  const lock = lockDataDir(config.dataDir, 'server');
+  // SQLite only: the store's file size, once the store is open.
+  let sizeBytes: (() => number) | undefined;
+  const metrics = createMetrics({ storeSizeBytes: config.databaseUrl === undefined ? () => sizeBytes?.() ?? 0 : undefined });
+  const storage = await openServerStorage(config, {
+    openForSync: options.openForSync,
+    onWalCheckpoint: (report) => {
+      metrics.store.walCheckpointed(report);
+      // The WAL still holds every frame; the checkpointer tries again, backing off.
+      if (!report.ok) logger.warn({ event: 'wal-checkpoint-failed', err: report.error }, 'WAL checkpoint failed; the WAL keeps every write and grows until one succeeds');
+    },
+  });
+  sizeBytes = storage.sizeBytes;
   try {
-    return await serveFrom(config, logger, options, lock.release);
+    return await serveFrom(config, logger, storage, metrics);
   } catch (error) {
-    lock.release();
+    await storage.store.close().catch(() => {});
+    storage.release();
     throw error;
   }
 }
 
-async function serveFrom(config: Config, logger: Logger, options: StartOptions, unlock: () => void): Promise<RunningServer> {
-  const storeOptions: SqliteStoreOptions = {
-    dataDir: config.dataDir,
-    // Every mode but `none` flushes the WAL; the room decides whether a broadcast waits for it.
-    synchronous: config.durability === 'none' ? 'normal' : 'full',
-    minFreeBytes: config.minFreeDiskBytes,
-    openForSync: options.openForSync,
-  };
-  const dbFile = sqliteStorePath(storeOptions);
-  const metrics = createMetrics({
-    storeSizeBytes: () =>
-      ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbFile + suffix, { throwIfNoEntry: false })?.size ?? 0), 0),
-  });
-  // Not in storeOptions: the history threads get those, and a function cannot cross to a thread.
-  const store = openSqliteStore({
-    ...storeOptions,
-    walCheckpoints: {
-      onReport: (report) => {
-        metrics.store.walCheckpointed(report);
-        // The WAL still holds every frame; the checkpointer tries again, backing off.
-        if (!report.ok) logger.warn({ event: 'wal-checkpoint-failed', err: report.error }, 'WAL checkpoint failed; the WAL keeps every write and grows until one succeeds');
-      },
-    },
-  });
+async function serveFrom(config: Config, logger: Logger, storage: ServerStorage, metrics: Metrics): Promise<RunningServer> {
+  const { store } = storage;
   let unusableReported = false;
   // After a failed disk flush the store refuses writes until a restart: say so once, with the way out.
   const reportIfUnusable = (): void => {
+    // PostgreSQL: writes fail while the database is away and work again once it is back.
+    if (!storage.failuresAreFinal) return;
     store.checkHealth().catch((err: unknown) => {
       if (unusableReported) return;
       unusableReported = true;
@@ -137,7 +127,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
   const authenticate = createAuthenticate(config.authSecret);
   // Heavy history work runs on these threads, never on this one (see history/pool.ts).
   const history = createHistoryPool({
-    store: storeOptions,
+    store: storage.location,
     workers: config.historyWorkers,
     timeoutMs: config.historyTimeoutMs,
     maxQueue: config.historyQueue,
@@ -166,7 +156,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info(
-    { event: 'listening', url, dataDir: config.dataDir, auth: config.authSecret !== undefined },
+    { event: 'listening', url, store: storage.engine, where: storage.where, auth: config.authSecret !== undefined },
     `Tandem listening on ${url}`,
   );
 
@@ -183,7 +173,7 @@ async function serveFrom(config: Config, logger: Logger, options: StartOptions, 
       pacing.stop();
       await log.drain();
       await store.close();
-      unlock();
+      storage.release();
       if ('closeAllConnections' in server) server.closeAllConnections();
       // Every socket is closed by now; the deadline only guards against one the server never saw end.
       if (!(await settledWithin(httpClosed, 2000))) {

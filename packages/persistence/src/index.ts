@@ -16,3 +16,6 @@ export { backupSqliteStore, restoreSqliteStore, type BackupProgress, type Restor
 export { verifyDocument, type VerifyReport } from './history/verify.js';
 export { compactDocument, type CompactOptions, type CompactReport, type RetentionPolicy } from './history/compact.js';
 export { logGrowth, type LogGrowth } from './history/log-growth.js';
+export { openPostgresStore, type PostgresStoreOptions } from './adapters/postgres/postgres-store.js';
+export { redactUrl, SCHEMA_NAME as POSTGRES_SCHEMA_NAME } from './adapters/postgres/connection.js';
+export { openStore, type StoreLocation } from './adapters/open-store.js';

@@ -20,7 +20,7 @@ describe('history pool', () => {
   it('drops a waiting job whose request was aborted, making room in the queue, and fails what is left on close', { timeout: 30_000 }, async () => {
     const limits: string[] = [];
     const pool = createHistoryPool({
-      store: { dataDir },
+      store: { engine: 'sqlite', sqlite: { dataDir } },
       workers: 1,
       timeoutMs: 20_000,
       maxQueue: 1,

@@ -5,7 +5,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PersistenceError, type SqliteStoreOptions } from '@tandem/persistence';
+import { PersistenceError, type StoreLocation } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import { TandemError } from '../errors.js';
 import type { SyncEvents } from '../sync/events.js';
@@ -14,7 +14,7 @@ import type { WorkerReply, WorkerRequest } from './worker.js';
 
 export interface HistoryPoolOptions {
   /** Where the store is; each worker opens it read-only. */
-  readonly store: SqliteStoreOptions;
+  readonly store: StoreLocation;
   readonly workers: number;
   /** A job that has not finished this long after it was asked for is cancelled. */
   readonly timeoutMs: number;
@@ -54,8 +54,8 @@ interface Slot {
 }
 
 /** The worker's entry: the compiled module, or the TypeScript source under tsx (tests, benches). */
-function spawn(storeOptions: SqliteStoreOptions): Worker {
-  const workerData = { ...storeOptions };
+function spawn(location: StoreLocation): Worker {
+  const workerData = location;
   if (import.meta.url.endsWith('.ts')) {
     // tsx's hooks do not apply to a worker's entry module on Node 20, so register them first.
     const entry = new URL('./worker.ts', import.meta.url).href;

@@ -3,7 +3,7 @@
 // on the thread that serves WebSockets and HTTP.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuthorshipCache, openSqliteStore, type SqliteStoreOptions, TimelineCache, VersionCache } from '@tandem/persistence';
+import { AuthorshipCache, openStore, type StoreLocation, TimelineCache, VersionCache } from '@tandem/persistence';
 import { type HistoryJob, runHistoryJob, transferables } from './jobs.js';
 
 export interface WorkerRequest {
@@ -16,7 +16,7 @@ export type WorkerReply =
   | { readonly id: number; readonly error: { name: string; code?: string; message: string; doc?: string } };
 
 const port = parentPort!;
-const store = openSqliteStore({ ...(workerData as SqliteStoreOptions), readOnly: true });
+const store = await openStore(workerData as StoreLocation, { readOnly: true });
 // What the thread keeps between jobs: whole-log authorship of the last few documents diffed from the
 // empty document, the sessions of the last documents whose timeline was read, and the last version
 // shown of two documents (moved forward as the history is scrubbed or played).

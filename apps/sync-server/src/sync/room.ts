@@ -1,7 +1,7 @@
 // One document in memory: its Y.Doc and awareness, the connections editing it, and the hand-off of
 // every client update to the log before it touches the shared state.
 
-import { type DocumentStore, loadDocument, type UpdateLog, type Written } from '@tandem/persistence';
+import { type DocumentStore, loadDocument, PersistenceError, type UpdateLog, type Written } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -116,7 +116,10 @@ export class Room implements ConnectionHandler {
       return room;
     } catch (cause) {
       room.destroy();
-      throw new TandemError('load-failed', `Document ${JSON.stringify(deps.name)} could not be loaded`, { doc: deps.name }, { cause });
+      // A store that cannot be read right now (a database that is away) is 4503: try again later.
+      // Anything else (data that cannot be applied) is 4500.
+      const unavailable = cause instanceof PersistenceError && cause.code === 'read-failed';
+      throw new TandemError(unavailable ? 'storage-failed' : 'load-failed', `Document ${JSON.stringify(deps.name)} could not be loaded`, { doc: deps.name }, { cause });
     }
   }
 

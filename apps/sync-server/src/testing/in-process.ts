@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { testStoreEnv } from '@tandem/persistence/testing/postgres';
 import { type Config, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type RunningServer, type StartOptions, startServer } from '../server.js';
@@ -19,7 +20,8 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, options: StartOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tandem-test-')));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', DOC_UNLOAD_DELAY_MS: '100', ...env });
+  // On the PostgreSQL test project, the store is a schema named after the data directory (see testStoreEnv).
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', DOC_UNLOAD_DELAY_MS: '100', ...testStoreEnv(dir), ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

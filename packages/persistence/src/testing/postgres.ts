@@ -1,7 +1,7 @@
 // Test databases: every test run gets a schema of its own in the machine's PostgreSQL, so runs (and
 // parallel test files) never see each other's rows; `drop` removes it.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The PostgreSQL tests use: TANDEM_TEST_DATABASE_URL, else the machine's (trust auth, database `test`). */
@@ -30,4 +30,37 @@ export function testSchema(prefix = 't'): TestSchema {
       }
     },
   };
+}
+
+/** Which engine the server tests run on: `postgres` when TANDEM_TEST_ENGINE says so (see vitest.config.ts). */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.TANDEM_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** This test run's schemas start with it (set once per run by the global setup; see pg-global-setup.ts). */
+const runPrefix = () => process.env.TANDEM_TEST_PG_RUN ?? 'srv_local';
+
+/**
+ * The settings that put a test server's store where this run's engine keeps it: nothing for SQLite
+ * (its data directory is the store), or DATABASE_URL with a schema named after the data directory,
+ * so that a test restarting its server on the same directory finds the same data.
+ */
+export function testStoreEnv(dataDir: string): Record<string, string> {
+  if (TEST_ENGINE === 'sqlite') return {};
+  const digest = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  return { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: `${runPrefix()}_${digest}` };
+}
+
+/** Drops every schema whose name starts with `prefix_` (the end of a test run). */
+export async function dropSchemas(prefix: string): Promise<number> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`,
+      [`${prefix}_`],
+    );
+    for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    return rows.length;
+  } finally {
+    await client.end();
+  }
 }

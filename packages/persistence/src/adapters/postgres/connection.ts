@@ -14,6 +14,11 @@ export interface PostgresConnectionOptions {
   readonly queryTimeoutMs?: number;
   /** Every transaction read-only, enforced by PostgreSQL (history threads, the CLI's reading commands). */
   readonly readOnly?: boolean;
+  /**
+   * `false` commits without waiting for PostgreSQL's WAL flush (synchronous_commit = off): a crash of
+   * the database server may lose the last commits, never corrupt them. Default true.
+   */
+  readonly synchronousCommit?: boolean;
   /** Shown in pg_stat_activity. Default `tandem`. */
   readonly applicationName?: string;
 }
@@ -49,6 +54,7 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
   const timeout = options.queryTimeoutMs ?? 10_000;
   const settings = [`-c search_path=${schema}`];
   if (options.readOnly === true) settings.push('-c default_transaction_read_only=on');
+  if (options.synchronousCommit === false) settings.push('-c synchronous_commit=off');
   return new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
