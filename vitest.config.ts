@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'e2e/vitest/**/*.test.ts'],
+          // The PostgreSQL adapter's own tests are in this project too.
+          globalSetup: ['packages/persistence/src/testing/pg-reachable.ts'],
         },
       },
       {

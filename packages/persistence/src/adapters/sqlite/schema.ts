@@ -1,10 +1,22 @@
-// The SQLite schema of the embedded store, applied idempotently on open.
+// The SQLite schema of the embedded store, as numbered migrations recorded in the database's
+// user_version. Opening a store applies the missing ones in one IMMEDIATE transaction (which takes
+// the write lock first, so two processes opening one store apply each migration once); a store that
+// is up to date is not written at all (so one on a full disk still opens, to serve what it holds).
+// Every statement is IF NOT EXISTS: a store whose tables are there without the version recorded
+// (an early build) upgrades too.
 
-// 3: compacted_sessions (an existing store gains the empty table on open; merged updates compacted
-// before it show as one session each).
-export const SCHEMA_VERSION = 3;
+export interface SqliteMigration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
 
-export const SCHEMA_SQL = `
+/** Append only: a released migration is never edited; a change is a new one. */
+export const MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    description: 'documents, the update log, checkpoints',
+    sql: `
 CREATE TABLE IF NOT EXISTS documents (
   id             INTEGER PRIMARY KEY,
   name           TEXT    NOT NULL UNIQUE,
@@ -34,7 +46,12 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   state      BLOB    NOT NULL,
   PRIMARY KEY (doc_id, seq)
 ) WITHOUT ROWID;
-
+`,
+  },
+  {
+    version: 2,
+    description: 'named versions',
+    sql: `
 CREATE TABLE IF NOT EXISTS versions (
   id         INTEGER PRIMARY KEY,
   doc_id     INTEGER NOT NULL REFERENCES documents(id),
@@ -45,7 +62,13 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 
 CREATE INDEX IF NOT EXISTS versions_by_doc ON versions (doc_id, seq);
-
+`,
+  },
+  {
+    version: 3,
+    // An existing store gains the empty table; merged updates compacted before it show as one session each.
+    description: 'compacted sessions',
+    sql: `
 -- The edit sessions inside each range compaction merged into one update (stored at entry_seq), for
 -- the timeline; written in the same transaction as the merge.
 CREATE TABLE IF NOT EXISTS compacted_sessions (
@@ -61,4 +84,8 @@ CREATE TABLE IF NOT EXISTS compacted_sessions (
   removed    INTEGER NOT NULL,
   PRIMARY KEY (doc_id, entry_seq, from_seq)
 ) WITHOUT ROWID;
-`;
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../../testing/adapter-contract.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { openSqliteStore, sqliteStorePath } from './sqlite-store.js';
 
 describeStoreContract('sqlite', async () => {
@@ -43,6 +44,60 @@ describe('sqlite store reads', () => {
 });
 
 describe('sqlite schema migration', () => {
+  it('upgrades a version-1 store (the first release: no named versions) in place, keeping its log and checkpoints', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-sqlite-v1-'));
+    try {
+      // Laid out exactly as the first release did: its migration alone, and its rows.
+      const raw = new Database(sqliteStorePath({ dataDir }));
+      raw.pragma('journal_mode = WAL');
+      raw.exec(MIGRATIONS[0]!.sql);
+      raw.prepare('INSERT INTO documents (id, name, created_at, last_seq, update_count, size_bytes, last_change_at) VALUES (1, ?, 10, 2, 2, 2, 20)').run('v1 doc');
+      raw.prepare('INSERT INTO updates (doc_id, seq, received_at, author, data) VALUES (1, 1, 10, ?, ?), (1, 2, 20, ?, ?)').run('ann', Buffer.from([1]), 'ben', Buffer.from([2]));
+      raw.prepare('INSERT INTO checkpoints (doc_id, seq, created_at, state) VALUES (1, 2, 21, ?)').run(Buffer.from([7]));
+      raw.pragma('user_version = 1');
+      raw.close();
+
+      const store = openSqliteStore({ dataDir });
+      try {
+        expect((await store.readUpdates('v1 doc')).map((u) => [u.seq, u.author, Array.from(u.update)])).toEqual([
+          [1, 'ann', [1]],
+          [2, 'ben', [2]],
+        ]);
+        expect(await store.latestCheckpoint('v1 doc')).toMatchObject({ seq: 2, state: new Uint8Array([7]) });
+        // What later migrations added works on the upgraded store.
+        await store.createVersion('v1 doc', { label: 'kept', seq: 1, author: 'ann', createdAt: 30 });
+        expect((await store.listVersions('v1 doc')).map((v) => v.label)).toEqual(['kept']);
+        expect(await store.readCompactedSessions('v1 doc')).toEqual([]);
+        expect(await store.append([{ doc: 'v1 doc', entries: [{ update: new Uint8Array([3]), author: 'ann', receivedAt: 40 }] }])).toEqual([
+          { doc: 'v1 doc', firstSeq: 3, lastSeq: 3 },
+        ]);
+      } finally {
+        await store.close();
+      }
+      const check = new Database(sqliteStorePath({ dataDir }), { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      check.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a store whose schema is newer than this version understands, changing nothing', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-sqlite-new-'));
+    try {
+      await openSqliteStore({ dataDir }).close();
+      const raw = new Database(sqliteStorePath({ dataDir }));
+      raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+      raw.close();
+      expect(() => openSqliteStore({ dataDir })).toThrow(/newer than this server understands/);
+      const check = new Database(sqliteStorePath({ dataDir }), { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+      check.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('opens a version-2 store (before compacted sessions) and upgrades it in place', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-sqlite-v2-'));
     try {

@@ -20,7 +20,7 @@ import type {
   StoredCompactedSession,
   StoredUpdate,
 } from '../../types.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
 import { type Checkpointer, takeOverCheckpoints, type WalCheckpointOptions } from './checkpointer.js';
@@ -135,11 +135,7 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // CREATE … IF NOT EXISTS writes nothing when the schema is there, and the version is written only
-    // when it changes: a store on a full disk still opens, to serve what it holds.
-    const version = checkSchemaVersion(db);
-    db.exec(SCHEMA_SQL);
-    if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    migrate(db);
     // Off the event loop: no commit of this connection checkpoints the WAL (see checkpointer.ts).
     checkpointer = takeOverCheckpoints(db, file, options.walCheckpoints);
   } catch (cause) {
@@ -161,6 +157,17 @@ function openReadOnly(file: string): Database.Database {
   } catch (cause) {
     throw new PersistenceError('read-failed', `Cannot open SQLite store at ${file}: ${(cause as Error).message}`, undefined, { cause });
   }
+}
+
+/** Applies the migrations the store lacks (see schema.ts); writes nothing to a store that is up to date. */
+function migrate(db: Database.Database): void {
+  if (checkSchemaVersion(db) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Read again under the write lock: another process may have upgraded the store meanwhile.
+    const version = checkSchemaVersion(db);
+    for (const m of MIGRATIONS) if (m.version > version) db.exec(m.sql);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 function checkSchemaVersion(db: Database.Database): number {
