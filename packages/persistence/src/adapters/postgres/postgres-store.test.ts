@@ -129,3 +129,27 @@ describe('postgres store: several instances on one database', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 });
+
+describe('postgres store reads', () => {
+  it('reads a long log in chunks, by rows and by bytes, byte for byte and in order', async () => {
+    await withStores(1, async ([store]) => {
+      // Larger than a chunk's byte budget alone, several in one budget, and more rows than one chunk holds.
+      const sizes = [1, 0x300000, 7, 0x900000, 0x200000, 0x200000, 0x200000, ...Array.from({ length: 25_000 }, (_, i) => 1 + (i % 300))];
+      const updates = sizes.map((n, i) => new Uint8Array(n).map((_, j) => (i * 31 + j) & 0xff));
+      for (let i = 0; i < updates.length; i += 5000) {
+        await store!.append([{ doc: 'big', entries: updates.slice(i, i + 5000).map((update, j) => ({ update, author: (i + j) % 2 ? 'a"\u00e9\n,' : 'b', receivedAt: 1_700_000_000_000 + i + j })) }]);
+      }
+      const read = await store!.readUpdates('big');
+      expect(read.map((u) => u.seq)).toEqual(sizes.map((_, i) => i + 1));
+      expect(read.every((u, i) => Buffer.from(u.update).equals(Buffer.from(updates[i]!)))).toBe(true);
+      expect(read.map((u) => [u.author, u.receivedAt])).toEqual(sizes.map((_, i) => [i % 2 ? 'a"\u00e9\n,' : 'b', 1_700_000_000_000 + i]));
+      expect((await store!.readUpdates('big', { afterSeq: 2, toSeq: 6, limit: 3 })).map((u) => [u.seq, u.update.byteLength])).toEqual([
+        [3, 7],
+        [4, 0x900000],
+        [5, 0x200000],
+      ]);
+      expect((await store!.readUpdates('big', { afterSeq: 10, limit: 20_001 })).map((u) => u.seq)).toEqual(Array.from({ length: 20_001 }, (_, i) => i + 11));
+      expect(await store!.readUpdates('big', { afterSeq: sizes.length })).toEqual([]);
+    });
+  });
+});
