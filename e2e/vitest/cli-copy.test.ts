@@ -1,13 +1,14 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { openSqliteStore } from '@tandem/persistence';
+import { openPostgresStore, openSqliteStore } from '@tandem/persistence';
 import { type TestSchema, testSchema } from '@tandem/persistence/testing/postgres';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient } from '../../apps/sync-server/src/testing/clients.js';
+import { writeLongHistory } from '../../apps/sync-server/src/testing/long-history.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const exec = promisify(execFile);
@@ -113,5 +114,49 @@ describe('tandem copy between a data directory and PostgreSQL (built CLI)', () =
       code: 2,
       stderr: expect.stringContaining('cannot open the source (--from)'),
     });
+  });
+});
+
+describe('tandem copy interrupted (Ctrl-C) and run again', () => {
+  let dir: string;
+  let db: TestSchema;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-copy-int-'));
+    db = testSchema('clicopyint');
+  });
+  afterAll(async () => {
+    await db.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops between batches on SIGINT (exit 130), and the same command then copies only the rest and verifies', async () => {
+    const source = path.join(dir, 'source');
+    const store = openSqliteStore({ dataDir: source, synchronous: 'normal' });
+    const { lastSeq } = await writeLongHistory(store, 'long', { updates: 30_000, authors: ['ana', 'bo'], turn: 500, checkpointEvery: 1_000 });
+    await store.close();
+    const args = ['copy', '--from', source, '--to', db.url, '--to-schema', db.schema, '--batch', '500'];
+    const child = spawn(process.execPath, [MAIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const firstBatch = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/^copy long/m.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await firstBatch;
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted: run the same tandem copy again to finish');
+
+    const target = await openPostgresStore({ url: db.url, schema: db.schema, readOnly: true });
+    const partial = (await target.getDocument('long'))!.updateCount;
+    await target.close();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(lastSeq);
+
+    const rerun = await tandem(...args);
+    expect(rerun.stdout).toContain(`ok long: ${lastSeq} updates (${lastSeq - partial} copied now)`);
+    expect(rerun.stdout).toMatch(/all verified$/m);
   });
 });
