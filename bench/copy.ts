@@ -59,7 +59,19 @@ try {
   const written = performance.now();
   await writeLongHistory(source, DOC, { updates: UPDATES, authors: ['ana', 'bo', 'chen', 'dara'], turn: 500, checkpointEvery: 500 });
   const info = (await source.getDocument(DOC))!;
-  console.log(`source: ${info.updateCount} updates, ${info.sizeBytes} bytes of updates (written in ${((performance.now() - written) / 1000).toFixed(1)} s)`);
+  let checkpoints = 0;
+  let checkpointBytes = 0;
+  for (let at = info.lastSeq; at > 0; ) {
+    const c = await source.latestCheckpoint(DOC, at);
+    if (c === undefined) break;
+    checkpoints += 1;
+    checkpointBytes += c.state.byteLength;
+    at = c.seq - 1;
+  }
+  console.log(
+    `source: ${info.updateCount} updates, ${info.sizeBytes} bytes of updates, ${checkpoints} checkpoints of ${checkpointBytes} bytes ` +
+      `(written in ${((performance.now() - written) / 1000).toFixed(1)} s)`,
+  );
   const toPg = { copy: [] as number[], verify: [] as number[] };
   const toSqlite = { copy: [] as number[], verify: [] as number[] };
   let pgSource: DocumentStore | undefined;
@@ -90,6 +102,8 @@ try {
     const result = {
       updates: UPDATES,
       bytes: info.sizeBytes,
+      checkpoints,
+      checkpointBytes,
       batch: BATCH,
       runs: RUNS,
       sqliteToPostgres: { copyMs: summary(toPg.copy), verifyMs: summary(toPg.verify) },
