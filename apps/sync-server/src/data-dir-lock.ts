@@ -1,14 +1,14 @@
 // Who owns a data directory: a lock file (tandem.lock, holding its owner's pid) that a server takes
 // at start and removes when it stops gracefully, and that `tandem restore` takes while it swaps the
-// store. Node has no flock; a pid file written with O_EXCL, stale once its process is gone, is
-// checked by every process that could compete for the store.
+// store (and `tandem copy` while it writes into it). Node has no flock; a pid file written with
+// O_EXCL, stale once its process is gone, is checked by every process that could compete for the store.
 
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export const LOCK_FILE = 'tandem.lock';
 
-export type LockHolder = 'server' | 'restore';
+export type LockHolder = 'server' | 'restore' | 'copy';
 
 interface LockOwner {
   readonly pid: number;
@@ -64,7 +64,7 @@ export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
 }
 
 function busyMessage(dataDir: string, file: string, owner: LockOwner, wanted: LockHolder): string {
-  const who = owner.holder === 'server' ? `a Tandem server (pid ${owner.pid}, since ${owner.since})` : `tandem restore (pid ${owner.pid})`;
+  const who = owner.holder === 'server' ? `a Tandem server (pid ${owner.pid}, since ${owner.since})` : `tandem ${owner.holder} (pid ${owner.pid})`;
   const todo =
     owner.holder === 'server'
       ? `stop the server (pid ${owner.pid}) first`

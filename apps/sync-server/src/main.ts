@@ -35,13 +35,16 @@ async function main(): Promise<void> {
       return;
     }
     const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) };
+    // Ctrl-C stops a copy between batches (run it again to finish); the other commands end as they would.
+    const stop = new AbortController();
+    if (command === 'copy') process.once('SIGINT', () => stop.abort(new Error('interrupted: run the same tandem copy again to finish')));
     try {
-      process.exitCode = await runDataCommand(command!, rest, process.env, io);
+      process.exitCode = await runDataCommand(command!, rest, process.env, io, stop.signal);
     } catch (error) {
       const known = error instanceof ConfigError || error instanceof DataDirBusyError || (error instanceof Error && error.name === 'PersistenceError');
-      if (!known) throw error;
+      if (!known && !stop.signal.aborted) throw error;
       process.stderr.write(`tandem ${command}: ${(error as Error).message}\n`);
-      process.exitCode = 2;
+      process.exitCode = stop.signal.aborted ? 130 : 2;
     }
     return;
   }

@@ -19,3 +19,5 @@ export { logGrowth, type LogGrowth } from './history/log-growth.js';
 export { openPostgresStore, type PostgresStoreOptions } from './adapters/postgres/postgres-store.js';
 export { redactUrl, SCHEMA_NAME as POSTGRES_SCHEMA_NAME } from './adapters/postgres/connection.js';
 export { openStore, type StoreLocation } from './adapters/open-store.js';
+export { copyStore, type CopyOptions, type CopyProgress, type CopyReport, type DocumentCopy } from './transfer/copy-store.js';
+export { verifyCopy, type CopyVerification } from './transfer/verify-copy.js';

@@ -155,6 +155,34 @@ export interface DocumentStore {
    * fromSeq; with `endingAfter`, only those with `toSeq > endingAfter`; at most `limit`.
    */
   readCompactedSessions(doc: string, range?: ReadRange & { readonly endingAfter?: number }): Promise<StoredCompactedSession[]>;
+  /**
+   * Import (moving a store to another engine, see transfer/copy-store.ts): writes `updates` at the
+   * seqs they carry, with their receive times, authors and bytes, in one transaction. Gaps in the seqs
+   * (ranges compaction merged) stay gaps. Idempotent: an update already stored at its seq with the same
+   * bytes, author and time is skipped; a different one there is refused with code `conflict` and nothing
+   * of the call is written. The document row is created with `document.createdAt` (default: the first
+   * update's time); its last seq becomes the highest stored, its update count and size count what was
+   * inserted, and its last change time the latest of its own, the updates' and `document.lastChangeAt`.
+   * Resolves with the number of updates inserted.
+   */
+  importUpdates(
+    doc: string,
+    updates: readonly StoredUpdate[],
+    document?: { readonly createdAt?: number; readonly lastChangeAt?: number },
+  ): Promise<number>;
+  /**
+   * Import of named versions, keeping label, seq, author and creation time (ids are the target's own).
+   * Idempotent as a multiset: a version identical in those four fields to one already stored is not
+   * stored again (two identical ones in `versions` need two stored). The document must exist, and each
+   * seq lie in 0..last seq (else `invalid-argument`). Resolves with the number inserted.
+   */
+  importVersions(doc: string, versions: readonly Omit<NamedVersion, 'id'>[]): Promise<number>;
+  /**
+   * Import of compacted sessions as stored (entrySeq included). Idempotent: one identical to the
+   * stored one with its (entrySeq, fromSeq) is skipped; a different one is a `conflict`, and nothing
+   * of the call is written. Resolves with the number inserted.
+   */
+  importCompactedSessions(doc: string, sessions: readonly StoredCompactedSession[]): Promise<number>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openSqliteStore } from '@tandem/persistence';
+import { openPostgresStore, openSqliteStore } from '@tandem/persistence';
+import { type TestSchema, testSchema } from '@tandem/persistence/testing/postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ConfigError } from '../config.js';
@@ -54,5 +55,47 @@ describe('tandem compact', () => {
     expect(await counts()).toEqual([['a', 10], ['b', 1]]);
     await expect(run('a', '--all')).rejects.toBeInstanceOf(ConfigError);
     await expect(run('--all', '--bucket', 'hourly')).rejects.toThrow(/Invalid --bucket="hourly"/);
+  });
+});
+
+describe('data commands on PostgreSQL (--database-url, DATABASE_URL)', () => {
+  let db: TestSchema;
+  beforeEach(async () => {
+    db = testSchema('clidata');
+    const store = await openPostgresStore({ url: db.url, schema: db.schema, poolSize: 2 });
+    const writer = new Y.Doc();
+    for (let i = 0; i < 10; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, `${i}`);
+      await store.append([{ doc: 'pg/doc', entries: [{ update: update!, author: 'alice', receivedAt: Date.now() - 3 * 24 * HOUR + i * 1000 }] }]);
+    }
+    await store.close();
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  const run = async (command: string, argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runDataCommand(command, argv, env, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out, err };
+  };
+
+  it('lists, verifies and compacts the documents of a schema, and refuses backup/restore', async () => {
+    const docs = await run('docs', ['--database-url', db.url, '--database-schema', db.schema]);
+    expect(docs.out[1]).toMatch(/^pg\/doc\s+10\s+/);
+    // From the environment, as the server reads it.
+    const verified = await run('verify', ['pg/doc'], { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema });
+    expect(verified).toMatchObject({ code: 0, out: ['ok: 10 updates, 0 checkpoints checked'] });
+    const compacted = await run('compact', ['pg/doc', '--keep-all-for', '1d', '--database-url', db.url, '--database-schema', db.schema]);
+    expect(compacted.out).toEqual([expect.stringMatching(/^compacted pg\/doc: 10 → 1 updates/)]);
+    expect((await run('docs', [], { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema })).out[1]).toMatch(/^pg\/doc\s+1\s+/);
+    await expect(run('backup', ['x.sqlite', '--database-url', db.url])).rejects.toThrow(/pg_dump/);
+    await expect(run('restore', ['x.sqlite'], { DATABASE_URL: db.url })).rejects.toThrow(/pg_restore/);
+    await expect(run('docs', ['--database-url', 'mysql://x'])).rejects.toBeInstanceOf(ConfigError);
+    // A schema that holds no store: the reading commands do not create one.
+    await expect(run('docs', ['--database-url', db.url, '--database-schema', `${db.schema}_none`])).rejects.toMatchObject({ code: 'read-failed' });
   });
 });

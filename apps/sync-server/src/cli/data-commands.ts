@@ -1,7 +1,8 @@
-// `tandem docs | history | export | verify | backup | restore`: working on the data directory
-// directly. Beside a running server, the reading commands open the store read-only (WAL readers
-// never block its commits, and nothing here can change its schema); restore refuses to run while
-// a server holds the directory.
+// `tandem docs | history | export | verify | compact | backup | restore | copy`: working on the store
+// directly, a data directory or (with --database-url) PostgreSQL. Beside a running server, the reading
+// commands open the store read-only (WAL readers never block its commits, a read-only PostgreSQL
+// session writes nothing, and nothing here can change a schema); restore refuses to run while a server
+// holds the directory. backup / restore are SQLite's; PostgreSQL has pg_dump / pg_restore.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import {
   backupSqliteStore,
   compactDocument,
   materialize,
+  openPostgresStore,
   openSqliteStore,
+  POSTGRES_SCHEMA_NAME,
   readTimeline,
   resolveSeq,
   restoreSqliteStore,
@@ -20,6 +23,7 @@ import {
 import { ConfigError, parseDuration } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
 import { downloadName, parseFormat, render } from '../history/render.js';
+import { COPY_USAGE, runCopyCommand } from './copy-command.js';
 
 export const DATA_USAGE = `Usage: tandem docs                                   list documents
        tandem history <doc> [--limit 50] [--after SEQ]  edit sessions
@@ -31,19 +35,27 @@ export const DATA_USAGE = `Usage: tandem docs                                   
        tandem backup <file>                             copy the whole store (full history)
        tandem restore <file> [--force]                  replace the store with a backup (server stopped;
                                                         the old store is kept as tandem.sqlite.before-restore)
-All take --data-dir DIR (default: DATA_DIR or ./data).`;
+${COPY_USAGE}
+All but copy take --data-dir DIR (default: DATA_DIR or ./data); docs, history, export, verify and compact
+take --database-url postgres://… (default: DATABASE_URL) and --database-schema S (DATABASE_SCHEMA, public)
+to work on PostgreSQL instead. For PostgreSQL, back up with pg_dump and restore with pg_restore.`;
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
 }
 
-const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'compact', 'backup', 'restore']);
+const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'compact', 'backup', 'restore', 'copy']);
 export const isDataCommand = (name: string | undefined): boolean => name !== undefined && COMMANDS.has(name);
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: true, options: { 'data-dir': { type: 'string' }, ...options } });
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, 'database-schema': { type: 'string' }, ...options },
+    });
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n\n${DATA_USAGE}`);
   }
@@ -76,8 +88,22 @@ function retentionPolicy(v: Record<string, string | boolean | undefined>): { kee
   return { keepAllForMs, bucketMs };
 }
 
+/**
+ * PostgreSQL from --database-url (or DATABASE_URL, unless --data-dir names a directory), with
+ * --database-schema (or DATABASE_SCHEMA); undefined for the data directory.
+ */
+function postgresArgs(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): { url: string; schema: string } | undefined {
+  const url = (v['database-url'] as string | undefined) ?? (v['data-dir'] === undefined ? env.DATABASE_URL : undefined);
+  if (url === undefined || url === '') return undefined;
+  if (!/^postgres(ql)?:\/\/./.test(url)) throw new ConfigError('--database-url (or DATABASE_URL) must be a postgres:// or postgresql:// URL');
+  const schema = (v['database-schema'] as string | undefined) ?? env.DATABASE_SCHEMA ?? 'public';
+  if (!POSTGRES_SCHEMA_NAME.test(schema)) throw new ConfigError(`Invalid --database-schema=${JSON.stringify(schema)}: a plain lower-case identifier`);
+  return { url, schema };
+}
+
 /** Runs one data command; resolves with the process exit code. */
-export async function runDataCommand(command: string, argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+export async function runDataCommand(command: string, argv: string[], env: NodeJS.ProcessEnv, io: Io, signal?: AbortSignal): Promise<number> {
+  if (command === 'copy') return runCopyCommand(argv, io, signal);
   const parsed = parse(argv, {
     limit: { type: 'string' },
     after: { type: 'string' },
@@ -95,12 +121,19 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
   });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const dataDir = path.resolve((v['data-dir'] as string | undefined) ?? env.DATA_DIR ?? './data');
+  const database = postgresArgs(v, env);
   const [arg] = parsed.positionals;
   const needArg = (what: string) => {
     if (arg === undefined) throw new ConfigError(`tandem ${command} needs ${what}\n\n${DATA_USAGE}`);
     return arg;
   };
 
+  if ((command === 'backup' || command === 'restore') && database !== undefined) {
+    throw new ConfigError(
+      `tandem ${command} works on a SQLite data directory; for PostgreSQL use ${command === 'backup' ? 'pg_dump' : 'pg_restore'}` +
+        (v['database-url'] === undefined ? ' (DATABASE_URL is set: pass --data-dir to back up or restore a data directory)' : ''),
+    );
+  }
   if (command === 'backup') {
     const file = path.resolve(needArg('a file to write'));
     let last = -1;
@@ -126,7 +159,9 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
   }
 
   // Only compact writes; every other command reads, and opens the store read-only.
-  const store: DocumentStore = openSqliteStore({ dataDir, readOnly: command !== 'compact' });
+  const readOnly = command !== 'compact';
+  const store: DocumentStore =
+    database === undefined ? openSqliteStore({ dataDir, readOnly }) : await openPostgresStore({ ...database, readOnly, poolSize: 2, queryTimeoutMs: 60_000 });
   try {
     switch (command) {
       case 'docs': {

@@ -1,19 +1,22 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PersistenceError } from '../../errors.js';
-import { describeStoreContract } from '../../testing/adapter-contract.js';
+import { describeStoreContract, type StoreHarness } from '../../testing/adapter-contract.js';
+import { describeImportContract } from '../../testing/import-contract.js';
 import { type TestSchema, testSchema } from '../../testing/postgres.js';
 import type { DocumentStore } from '../../types.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openPostgresStore } from './postgres-store.js';
 
-describeStoreContract('postgres', async () => {
+const postgresHarness = async (): Promise<StoreHarness> => {
   const db = testSchema();
   return {
     open: () => openPostgresStore({ url: db.url, schema: db.schema, poolSize: 4 }),
     destroy: () => db.drop(),
   };
-});
+};
+describeStoreContract('postgres', postgresHarness);
+describeImportContract('postgres', postgresHarness);
 
 const entry = (n: number, author = 'w') => ({ update: new Uint8Array([n & 0xff, n >> 8]), author, receivedAt: 1_700_000_000_000 + n });
 

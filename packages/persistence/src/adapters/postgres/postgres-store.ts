@@ -31,6 +31,7 @@ import type {
   StoredCompactedSession,
   StoredUpdate,
 } from '../../types.js';
+import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl } from './connection.js';
 import { LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
 
@@ -461,6 +462,124 @@ class PostgresStore implements DocumentStore {
       ),
     );
     return rows.map(toSession);
+  }
+
+  async importUpdates(
+    doc: string,
+    updates: readonly StoredUpdate[],
+    document: { readonly createdAt?: number; readonly lastChangeAt?: number } = {},
+  ): Promise<number> {
+    this.ensureOpen(doc);
+    assertDocName(doc);
+    checkImportSeqs(doc, updates);
+    if (updates.length === 0) return 0;
+    const first = updates[0]!.seq;
+    const last = updates.at(-1)!.seq;
+    return this.write(doc, 'Importing updates', () =>
+      this.transaction(async (client) => {
+        const createdAt = document.createdAt ?? updates[0]!.receivedAt;
+        // Created, or locked as an append locks it: appends and imports of this document take turns.
+        const { rows } = await client.query<{ id: number }>(
+          `INSERT INTO documents AS t (name, created_at, last_change_at) VALUES ($1, $2, $3)
+           ON CONFLICT (name) DO UPDATE SET name = t.name RETURNING t.id`,
+          [doc, createdAt, document.lastChangeAt ?? createdAt],
+        );
+        const id = rows[0]!.id;
+        const stored = await client.query<[number, number, string, Buffer]>({
+          text: 'SELECT seq, received_at, author, data FROM updates WHERE doc_id = $1 AND seq BETWEEN $2 AND $3',
+          values: [id, first, last],
+          rowMode: 'array',
+        });
+        const existing = new Map(stored.rows.map((r) => [r[0], r]));
+        const seqs: number[] = [];
+        const times: number[] = [];
+        const authors: string[] = [];
+        const data: Buffer[] = [];
+        let bytes = 0;
+        let lastAt = document.lastChangeAt ?? 0;
+        for (const u of updates) {
+          const row = existing.get(u.seq);
+          if (row !== undefined) {
+            if (row[1] !== u.receivedAt || row[2] !== u.author || !toBuffer(u.update).equals(row[3])) throw importConflict(doc, u.seq);
+            continue;
+          }
+          seqs.push(u.seq);
+          times.push(u.receivedAt);
+          authors.push(u.author);
+          data.push(toBuffer(u.update));
+          bytes += u.update.byteLength;
+          lastAt = Math.max(lastAt, u.receivedAt);
+        }
+        if (seqs.length > 0) {
+          await client.query(
+            `INSERT INTO updates (doc_id, seq, received_at, author, data)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bytea[])`,
+            [id, seqs, times, authors, data],
+          );
+        }
+        await client.query(
+          `UPDATE documents SET last_seq = greatest(last_seq, $2), update_count = update_count + $3, size_bytes = size_bytes + $4,
+           last_change_at = greatest(last_change_at, $5) WHERE id = $1`,
+          [id, last, seqs.length, bytes, lastAt],
+        );
+        return seqs.length;
+      }),
+    );
+  }
+
+  async importVersions(doc: string, versions: readonly Omit<NamedVersion, 'id'>[]): Promise<number> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('invalid-argument', 'Versions can only be imported into a document that exists', doc);
+    const outside = versions.find((v) => !Number.isSafeInteger(v.seq) || v.seq < 0 || v.seq > row.last_seq);
+    if (outside !== undefined) throw new PersistenceError('invalid-argument', `Version seq ${outside.seq} is outside the log (0..${row.last_seq})`, doc);
+    return this.write(doc, 'Importing versions', () =>
+      this.transaction(async (client) => {
+        await lockDocument(client, row.id);
+        const stored = (await client.query<VersionRow>('SELECT * FROM versions WHERE doc_id = $1', [row.id])).rows.map(toVersion);
+        const missing = missingVersions(stored, versions);
+        if (missing.length > 0) {
+          const column = <K extends keyof Omit<NamedVersion, 'id'>>(key: K) => missing.map((v) => v[key]);
+          await client.query(
+            `INSERT INTO versions (doc_id, label, seq, author, created_at)
+             SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bigint[])`,
+            [row.id, column('label'), column('seq'), column('author'), column('createdAt')],
+          );
+        }
+        return missing.length;
+      }),
+    );
+  }
+
+  async importCompactedSessions(doc: string, sessions: readonly StoredCompactedSession[]): Promise<number> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('invalid-argument', 'Sessions can only be imported into a document that exists', doc);
+    if (sessions.length === 0) return 0;
+    return this.write(doc, 'Importing compacted sessions', () =>
+      this.transaction(async (client) => {
+        await lockDocument(client, row.id);
+        const stored = await client.query<SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = $1 AND entry_seq = ANY($2::bigint[])', [
+          row.id,
+          [...new Set(sessions.map((s) => s.entrySeq))],
+        ]);
+        const existing = new Map(stored.rows.map((r) => [`${r.entry_seq}:${r.from_seq}`, toSession(r)]));
+        const missing = sessions.filter((s) => {
+          const found = existing.get(`${s.entrySeq}:${s.fromSeq}`);
+          if (found !== undefined && !sameSession(found, s)) throw sessionConflict(doc, s);
+          return found === undefined;
+        });
+        if (missing.length > 0) {
+          const column = <K extends keyof StoredCompactedSession>(key: K) => missing.map((s) => s[key]);
+          await client.query(
+            `INSERT INTO compacted_sessions (doc_id, entry_seq, from_seq, to_seq, author, started_at, ended_at, updates, added, removed)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])`,
+            [row.id, column('entrySeq'), column('fromSeq'), column('toSeq'), column('author'), column('startedAt'), column('endedAt'), column('updates'), column('added'), column('removed')],
+          );
+        }
+        return missing.length;
+      }),
+    );
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

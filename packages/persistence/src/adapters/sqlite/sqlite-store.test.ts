@@ -3,17 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { describeStoreContract } from '../../testing/adapter-contract.js';
+import { describeStoreContract, type StoreHarness } from '../../testing/adapter-contract.js';
+import { describeImportContract } from '../../testing/import-contract.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { openSqliteStore, sqliteStorePath } from './sqlite-store.js';
 
-describeStoreContract('sqlite', async () => {
+const sqliteHarness = async (): Promise<StoreHarness> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-sqlite-'));
   return {
     open: async () => openSqliteStore({ dataDir }),
     destroy: () => rm(dataDir, { recursive: true, force: true }),
   };
-});
+};
+describeStoreContract('sqlite', sqliteHarness);
+describeImportContract('sqlite', sqliteHarness);
 
 describe('sqlite store reads', () => {
   it('reads a log of many updates, some larger than one read chunk, byte for byte and in order', async () => {

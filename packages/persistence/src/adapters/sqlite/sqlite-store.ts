@@ -20,6 +20,7 @@ import type {
   StoredCompactedSession,
   StoredUpdate,
 } from '../../types.js';
+import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
@@ -276,6 +277,14 @@ class SqliteStore implements DocumentStore {
          ORDER BY entry_seq, from_seq LIMIT ?`,
       ),
       health: db.prepare('SELECT count(*) AS n FROM documents'),
+      updateAt: db.prepare<[number, number], { received_at: number; author: string; data: Buffer }>(
+        'SELECT received_at, author, data FROM updates WHERE doc_id = ? AND seq = ?',
+      ),
+      raiseDoc: db.prepare<[number, number, number, number, number]>(
+        `UPDATE documents SET last_seq = max(last_seq, ?), update_count = update_count + ?, size_bytes = size_bytes + ?,
+         last_change_at = max(last_change_at, ?) WHERE id = ?`,
+      ),
+      sessionAt: db.prepare<[number, number, number], SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq = ? AND from_seq = ?'),
     };
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
@@ -541,6 +550,84 @@ class SqliteStore implements DocumentStore {
     } catch (cause) {
       throw new PersistenceError('read-failed', `Reading compacted sessions failed: ${(cause as Error).message}`, doc, { cause });
     }
+  }
+
+  async importUpdates(
+    doc: string,
+    updates: readonly StoredUpdate[],
+    document: { readonly createdAt?: number; readonly lastChangeAt?: number } = {},
+  ): Promise<number> {
+    this.ensureOpen(doc);
+    assertDocName(doc);
+    checkImportSeqs(doc, updates);
+    if (updates.length === 0) return 0;
+    const inserted = this.write(doc, 'Importing updates', () =>
+      this.db.transaction(() => {
+        const createdAt = document.createdAt ?? updates[0]!.receivedAt;
+        const row = this.stmt.docByName.get(doc) ?? this.stmt.insertDoc.get(doc, createdAt, document.lastChangeAt ?? createdAt)!;
+        let count = 0;
+        let bytes = 0;
+        let lastAt = document.lastChangeAt ?? 0;
+        for (const u of updates) {
+          const existing = this.stmt.updateAt.get(row.id, u.seq);
+          if (existing !== undefined) {
+            if (existing.received_at !== u.receivedAt || existing.author !== u.author || !toBuffer(u.update).equals(existing.data)) {
+              throw importConflict(doc, u.seq);
+            }
+            continue;
+          }
+          this.stmt.insertUpdate.run(row.id, u.seq, u.receivedAt, u.author, toBuffer(u.update));
+          count += 1;
+          bytes += u.update.byteLength;
+          lastAt = Math.max(lastAt, u.receivedAt);
+        }
+        this.stmt.raiseDoc.run(updates.at(-1)!.seq, count, bytes, lastAt, row.id);
+        return count;
+      }).immediate(),
+    );
+    await this.flushed(doc);
+    return inserted;
+  }
+
+  async importVersions(doc: string, versions: readonly Omit<NamedVersion, 'id'>[]): Promise<number> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('invalid-argument', 'Versions can only be imported into a document that exists', doc);
+    const outside = versions.find((v) => !Number.isSafeInteger(v.seq) || v.seq < 0 || v.seq > row.last_seq);
+    if (outside !== undefined) throw new PersistenceError('invalid-argument', `Version seq ${outside.seq} is outside the log (0..${row.last_seq})`, doc);
+    const inserted = this.write(doc, 'Importing versions', () =>
+      this.db.transaction(() => {
+        const missing = missingVersions(this.stmt.listVersions.all(row.id).map(toVersion), versions);
+        for (const v of missing) this.stmt.insertVersion.get(row.id, v.label, v.seq, v.author, v.createdAt);
+        return missing.length;
+      }).immediate(),
+    );
+    await this.flushed(doc);
+    return inserted;
+  }
+
+  async importCompactedSessions(doc: string, sessions: readonly StoredCompactedSession[]): Promise<number> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('invalid-argument', 'Sessions can only be imported into a document that exists', doc);
+    if (sessions.length === 0) return 0;
+    const inserted = this.write(doc, 'Importing compacted sessions', () =>
+      this.db.transaction(() => {
+        let count = 0;
+        for (const s of sessions) {
+          const existing = this.stmt.sessionAt.get(row.id, s.entrySeq, s.fromSeq);
+          if (existing !== undefined) {
+            if (!sameSession(toSession(existing), s)) throw sessionConflict(doc, s);
+            continue;
+          }
+          this.stmt.insertSession.run(row.id, s.entrySeq, s.fromSeq, s.toSeq, s.author, s.startedAt, s.endedAt, s.updates, s.added, s.removed);
+          count += 1;
+        }
+        return count;
+      }).immediate(),
+    );
+    await this.flushed(doc);
+    return inserted;
   }
 
   /** Runs a write; `grows` writes (all but deletions) are refused below the free-disk floor. */

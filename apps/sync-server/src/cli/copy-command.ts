@@ -1,0 +1,100 @@
+// `tandem copy --from X --to Y [--doc NAME]...`: moves the stored history of every document (or of the
+// named ones) from one store to another, SQLite and PostgreSQL either way, then verifies each copy.
+// Exit codes: 0 copied and verified; 1 a copy did not verify, or the target holds a different history
+// for a document; 2 bad arguments, or a store that cannot be opened (the message says which side).
+
+import { parseArgs } from 'node:util';
+import { type CopyProgress, copyStore, type DocumentStore, PersistenceError } from '@tandem/persistence';
+import { ConfigError } from '../config.js';
+import { type DataDirLock, lockDataDir } from '../data-dir-lock.js';
+import type { Io } from './data-commands.js';
+import { describeStore, openStoreArg, parseStoreArg, sameStore } from './store-arg.js';
+
+export const COPY_USAGE = `       tandem copy --from SRC --to DEST [--doc NAME]... [--from-schema S] [--to-schema S] [--batch 5000]
+                                                        copy every document's full history between stores
+                                                        (a postgres:// URL, a data directory or a .sqlite file),
+                                                        then verify it; run it again to finish an interrupted copy`;
+
+/** Progress on stderr: at most one line a second, and one at the end of each phase of each document. */
+function progressPrinter(io: Io): (p: CopyProgress) => void {
+  let lastAt = 0;
+  return (p) => {
+    const now = Date.now();
+    const done = p.docUpdatesRead >= p.docUpdates;
+    if (!done && now - lastAt < 1_000) return;
+    lastAt = now;
+    const pct = p.docUpdates === 0 ? 100 : Math.floor((p.docUpdatesRead / p.docUpdates) * 100);
+    io.err(`${p.phase} ${p.doc} (document ${p.documentsDone + 1} of ${p.documentsTotal}): ${p.docUpdatesRead} of ${p.docUpdates} updates (${pct}%), ${p.updatesCopied} copied in all`);
+  };
+}
+
+export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'from-schema': { type: 'string' },
+        'to-schema': { type: 'string' },
+        doc: { type: 'string', multiple: true },
+        batch: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\nUsage:${COPY_USAGE.slice(6)}`);
+  }
+  if (values.from === undefined || values.to === undefined) throw new ConfigError(`tandem copy needs --from and --to\n\nUsage:${COPY_USAGE.slice(6)}`);
+  const from = parseStoreArg('--from', values.from, values['from-schema']);
+  const to = parseStoreArg('--to', values.to, values['to-schema']);
+  if (sameStore(from, to)) throw new ConfigError(`--from and --to are the same store (${describeStore(from)})`);
+  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+  if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize > 0)) throw new ConfigError(`Invalid --batch=${JSON.stringify(values.batch)}`);
+
+  // Writing into a data directory: never under a running server's feet (it would not see the rows).
+  let lock: DataDirLock | undefined;
+  let source: DocumentStore | undefined;
+  let target: DocumentStore | undefined;
+  try {
+    if (to.engine === 'sqlite') lock = lockDataDir(to.dataDir, 'copy');
+    source = await openStoreArg(from, 'source (--from)', { readOnly: true });
+    target = await openStoreArg(to, 'target (--to)', { readOnly: false });
+    const names = values.doc;
+    if (names !== undefined) {
+      for (const name of names) if ((await source.getDocument(name)) === undefined) throw new ConfigError(`The source (${describeStore(from)}) holds no document named ${JSON.stringify(name)}`);
+    }
+    const started = performance.now();
+    let report;
+    try {
+      report = await copyStore(source, target, { docs: names, batchSize, signal, onProgress: progressPrinter(io) });
+    } catch (error) {
+      if (error instanceof PersistenceError && error.code === 'conflict') {
+        io.err(`tandem copy: ${error.message}. Copy it into another target, or remove it from this one first.`);
+        return 1;
+      }
+      throw error;
+    }
+    for (const d of report.documents) {
+      const problems = d.verification.problems;
+      io.out(
+        `${problems.length === 0 ? 'ok' : 'FAILED'} ${d.doc}: ${d.updates} updates (${d.updatesInserted} copied now), ` +
+          `${d.versionsInserted} versions, ${d.checkpointsWritten} checkpoints, ${d.sessionsInserted} compacted sessions written` +
+          (problems.length === 0 ? '; verified' : `; ${problems.join('; ')}`),
+      );
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const failed = report.documents.filter((d) => d.verification.problems.length > 0).length;
+    io.out(
+      `${failed === 0 ? 'copied' : 'FAILED:'} ${report.documents.length} document(s), ${report.updatesCopied} update(s) copied from ${describeStore(from)} to ${describeStore(to)} in ${seconds} s` +
+        (failed === 0 ? ', all verified' : `; ${failed} did not verify`),
+    );
+    return failed === 0 ? 0 : 1;
+  } finally {
+    await source?.close();
+    await target?.close();
+    lock?.release();
+  }
+}

@@ -1,0 +1,145 @@
+// Moving a store to another engine (SQLite ⇄ PostgreSQL): every document's full history, as it is
+// stored. Updates go over in batches at the seqs they carry (DocumentStore.importUpdates), so memory
+// stays bounded whatever a log's length; then the compacted sessions of each batch, the named versions
+// and the checkpoints. A rerun after an interruption reads the source again, compares what the target
+// already holds batch by batch, and imports only what is missing; a target whose history differs is
+// refused, naming the document. Each copied document is then verified (verify-copy.ts).
+
+import { PersistenceError } from '../errors.js';
+import type { DocumentInfo, DocumentStore, StoredUpdate } from '../types.js';
+import { checkpointsOf, sameCheckpoint, sameUpdate, verifyCopy, type CopyVerification } from './verify-copy.js';
+
+export interface CopyProgress {
+  readonly phase: 'copy' | 'verify';
+  readonly doc: string;
+  /** Documents finished (copied and verified) before this one. */
+  readonly documentsDone: number;
+  readonly documentsTotal: number;
+  /** Updates of this document read from the source so far in this phase, of `docUpdates`. */
+  readonly docUpdatesRead: number;
+  readonly docUpdates: number;
+  /** Updates inserted into the target so far, all documents. */
+  readonly updatesCopied: number;
+}
+
+export interface CopyOptions {
+  /** The documents to copy; default every document of the source. */
+  readonly docs?: readonly string[];
+  /** Updates per read and per import transaction. Default 5 000. */
+  readonly batchSize?: number;
+  /** Stops between batches (the copy can be run again to finish). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CopyProgress) => void;
+}
+
+export interface DocumentCopy {
+  readonly doc: string;
+  /** Updates in the source's log. */
+  readonly updates: number;
+  /** Of them, inserted by this run (the rest were there already). */
+  readonly updatesInserted: number;
+  readonly versionsInserted: number;
+  readonly sessionsInserted: number;
+  readonly checkpointsWritten: number;
+  readonly verification: CopyVerification;
+}
+
+export interface CopyReport {
+  readonly documents: readonly DocumentCopy[];
+  readonly updatesCopied: number;
+  /** True when every document verified. */
+  readonly ok: boolean;
+}
+
+const DEFAULT_BATCH = 5_000;
+
+export async function copyStore(from: DocumentStore, to: DocumentStore, options: CopyOptions = {}): Promise<CopyReport> {
+  const docs = options.docs ?? (await from.listDocuments()).map((d) => d.name);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new PersistenceError('invalid-argument', `Batch size ${batchSize} is not a positive integer`);
+  const documents: DocumentCopy[] = [];
+  let updatesCopied = 0;
+  for (const [index, doc] of docs.entries()) {
+    const source = await from.getDocument(doc);
+    if (source === undefined) throw new PersistenceError('not-found', `The source holds no document named ${JSON.stringify(doc)}`, doc);
+    const report = (phase: CopyProgress['phase'], docUpdatesRead: number, inserted: number) =>
+      options.onProgress?.({
+        phase,
+        doc,
+        documentsDone: index,
+        documentsTotal: docs.length,
+        docUpdatesRead,
+        docUpdates: source.updateCount,
+        updatesCopied: updatesCopied + inserted,
+      });
+    const copied = await copyDocument(from, to, source, batchSize, options.signal, (read, inserted) => report('copy', read, inserted));
+    updatesCopied += copied.updatesInserted;
+    const verification = await verifyCopy(from, to, doc, { batchSize, signal: options.signal, onProgress: (read) => report('verify', read, 0) });
+    documents.push({ doc, updates: source.updateCount, ...copied, verification });
+  }
+  return { documents, updatesCopied, ok: documents.every((d) => d.verification.problems.length === 0) };
+}
+
+async function copyDocument(
+  from: DocumentStore,
+  to: DocumentStore,
+  source: DocumentInfo,
+  batchSize: number,
+  signal: AbortSignal | undefined,
+  onBatch: (read: number, inserted: number) => void,
+): Promise<Omit<DocumentCopy, 'doc' | 'updates' | 'verification'>> {
+  const doc = source.name;
+  const target = await to.getDocument(doc);
+  if (target !== undefined && target.lastSeq > source.lastSeq) {
+    throw differs(doc, `the target's log goes on to seq ${target.lastSeq}, past the source's last seq ${source.lastSeq}`);
+  }
+  let updatesInserted = 0;
+  let sessionsInserted = 0;
+  let read = 0;
+  // Up to the source's head when the copy started: a source still written to is copied as it was then.
+  for (let after = 0; after < source.lastSeq; ) {
+    signal?.throwIfAborted();
+    const batch = await from.readUpdates(doc, { afterSeq: after, toSeq: source.lastSeq, limit: batchSize });
+    if (batch.length === 0) break;
+    const last = batch.at(-1)!.seq;
+    let missing: readonly StoredUpdate[] = batch;
+    if (target !== undefined && target.lastSeq > after) {
+      // The target held part of this document before this run: what it holds here must be this batch's.
+      const bySeq = new Map(batch.map((u) => [u.seq, u]));
+      const there = new Set<number>();
+      for (const held of await to.readUpdates(doc, { afterSeq: after, toSeq: last })) {
+        const wanted = bySeq.get(held.seq);
+        if (wanted === undefined) throw differs(doc, `the target holds an update at seq ${held.seq}, which the source does not`);
+        if (!sameUpdate(wanted, held)) throw differs(doc, `the target's update at seq ${held.seq} is not the source's`);
+        there.add(held.seq);
+      }
+      missing = batch.filter((u) => !there.has(u.seq));
+    }
+    try {
+      if (missing.length > 0) updatesInserted += await to.importUpdates(doc, missing, { createdAt: source.createdAt, lastChangeAt: source.lastChangeAt });
+      // The sessions stored for the merged updates of this batch.
+      const sessions = await from.readCompactedSessions(doc, { afterSeq: after, toSeq: last });
+      if (sessions.length > 0) sessionsInserted += await to.importCompactedSessions(doc, sessions);
+    } catch (error) {
+      if (error instanceof PersistenceError && error.code === 'conflict') throw differs(doc, error.message);
+      throw error;
+    }
+    read += batch.length;
+    after = last;
+    onBatch(read, updatesInserted);
+  }
+  signal?.throwIfAborted();
+  const versionsInserted = await to.importVersions(doc, await from.listVersions(doc));
+  let checkpointsWritten = 0;
+  for await (const checkpoint of checkpointsOf(from, doc, source.lastSeq)) {
+    signal?.throwIfAborted();
+    const held = await to.latestCheckpoint(doc, checkpoint.seq);
+    if (held !== undefined && sameCheckpoint(held, checkpoint)) continue;
+    await to.writeCheckpoint(doc, checkpoint);
+    checkpointsWritten += 1;
+  }
+  return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten };
+}
+
+const differs = (doc: string, why: string) =>
+  new PersistenceError('conflict', `The target holds a different history for document ${JSON.stringify(doc)}: ${why}; nothing of it was changed after that point`, doc);

@@ -1,0 +1,133 @@
+// Checks a copied document against its source: the same log (seqs, times, authors, bytes: one running
+// hash each side, read in batches), the same compacted sessions, named versions, checkpoints and
+// document row, and the same head state materialized from each store.
+
+import { createHash, type Hash } from 'node:crypto';
+import * as Y from 'yjs';
+import type { Checkpoint, DocumentInfo, DocumentStore, NamedVersion, StoredCompactedSession, StoredUpdate } from '../types.js';
+
+export interface CopyVerification {
+  readonly doc: string;
+  /** Empty when the copy is identical. */
+  readonly problems: readonly string[];
+  /** Hex sha-256 of the source's log (seq, time, author, bytes of every update, in seq order). */
+  readonly logHash: string;
+}
+
+export interface VerifyCopyOptions {
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (updatesRead: number) => void;
+}
+
+export const sameUpdate = (a: StoredUpdate, b: StoredUpdate): boolean =>
+  a.seq === b.seq && a.receivedAt === b.receivedAt && a.author === b.author && Buffer.from(a.update).equals(Buffer.from(b.update));
+
+/** Every checkpoint of `doc` at or before `toSeq`, newest first, one at a time. */
+export async function* checkpointsOf(store: DocumentStore, doc: string, toSeq: number): AsyncGenerator<Checkpoint> {
+  for (let at = toSeq; at > 0; ) {
+    const checkpoint = await store.latestCheckpoint(doc, at);
+    if (checkpoint === undefined) return;
+    yield checkpoint;
+    at = checkpoint.seq - 1;
+  }
+}
+
+export const sameCheckpoint = (a: Checkpoint, b: Checkpoint): boolean =>
+  a.seq === b.seq && a.createdAt === b.createdAt && Buffer.from(a.state).equals(Buffer.from(b.state));
+
+/** A framed record per update, so that no two different logs hash alike by shifting bytes between fields. */
+function hashUpdate(hash: Hash, u: StoredUpdate): void {
+  const head = Buffer.alloc(24);
+  head.writeDoubleBE(u.seq, 0);
+  head.writeDoubleBE(u.receivedAt, 8);
+  head.writeUInt32BE(Buffer.byteLength(u.author), 16);
+  head.writeUInt32BE(u.update.byteLength, 20);
+  hash.update(head).update(u.author).update(u.update);
+}
+
+const hashSession = (hash: Hash, s: StoredCompactedSession) =>
+  hash.update(`${JSON.stringify([s.entrySeq, s.fromSeq, s.toSeq, s.author, s.startedAt, s.endedAt, s.updates, s.added, s.removed])}\n`);
+
+const versionKeys = (versions: readonly NamedVersion[]) => versions.map((v) => JSON.stringify([v.seq, v.label, v.author, v.createdAt])).sort();
+
+const infoFields = (i: DocumentInfo | undefined) => i && JSON.stringify([i.updateCount, i.lastSeq, i.sizeBytes, i.createdAt, i.lastChangeAt]);
+
+async function checkpointDigests(store: DocumentStore, doc: string, toSeq: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const c of checkpointsOf(store, doc, toSeq)) out.push(checkpointDigest(c));
+  return out;
+}
+const checkpointDigest = (c: Checkpoint) => `${c.seq}@${c.createdAt}:${createHash('sha256').update(c.state).digest('hex')}`;
+
+/** The document at `seq`, deleted content kept: its latest checkpoint, then the log in batches. */
+async function headState(store: DocumentStore, doc: string, seq: number, batchSize: number): Promise<Uint8Array> {
+  const ydoc = new Y.Doc({ gc: false });
+  const checkpoint = await store.latestCheckpoint(doc, seq);
+  if (checkpoint !== undefined) Y.applyUpdate(ydoc, checkpoint.state);
+  for (let after = checkpoint?.seq ?? 0; after < seq; ) {
+    const batch = await store.readUpdates(doc, { afterSeq: after, toSeq: seq, limit: batchSize });
+    if (batch.length === 0) break;
+    Y.transact(ydoc, () => {
+      for (const u of batch) Y.applyUpdate(ydoc, u.update);
+    });
+    after = batch.at(-1)!.seq;
+  }
+  const state = Y.encodeStateAsUpdate(ydoc);
+  ydoc.destroy();
+  return state;
+}
+
+export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: string, options: VerifyCopyOptions = {}): Promise<CopyVerification> {
+  const batchSize = options.batchSize ?? 5_000;
+  const problems: string[] = [];
+  const source = await from.getDocument(doc);
+  const target = await to.getDocument(doc);
+  if (source === undefined) return { doc, problems: [`the source holds no document named ${JSON.stringify(doc)}`], logHash: '' };
+  if (target === undefined) return { doc, problems: ['the target holds no such document'], logHash: '' };
+  if (infoFields(source) !== infoFields(target)) {
+    problems.push(`document rows differ: source ${JSON.stringify(source)}, target ${JSON.stringify(target)}`);
+  }
+  const [logs, sessions] = [[createHash('sha256'), createHash('sha256')], [createHash('sha256'), createHash('sha256')]] as const;
+  const counts = [0, 0];
+  let firstDifference: number | undefined;
+  let read = 0;
+  const last = Math.max(source.lastSeq, target.lastSeq);
+  for (let after = 0; after < last; ) {
+    options.signal?.throwIfAborted();
+    // The same window of seqs from each side: the source's next batch decides where it ends.
+    const a = await from.readUpdates(doc, { afterSeq: after, toSeq: last, limit: batchSize });
+    const end = a.at(-1)?.seq ?? last;
+    const b = await to.readUpdates(doc, { afterSeq: after, toSeq: end });
+    if (firstDifference === undefined) {
+      const i = a.findIndex((u, k) => b[k] === undefined || !sameUpdate(u, b[k]!));
+      if (i >= 0) firstDifference = a[i]!.seq;
+      else if (b.length > a.length) firstDifference = b[a.length]!.seq;
+    }
+    for (const u of a) hashUpdate(logs[0], u);
+    for (const u of b) hashUpdate(logs[1], u);
+    counts[0]! += a.length;
+    counts[1]! += b.length;
+    for (const s of await from.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[0], s);
+    for (const s of await to.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[1], s);
+    read += a.length;
+    options.onProgress?.(read);
+    after = end;
+  }
+  const logHash = logs[0].digest('hex');
+  if (logHash !== logs[1].digest('hex')) {
+    problems.push(`the logs differ (source ${counts[0]} updates, target ${counts[1]}; first at seq ${firstDifference ?? '?'})`);
+  }
+  if (sessions[0].digest('hex') !== sessions[1].digest('hex')) problems.push('the compacted sessions differ');
+  const [va, vb] = [versionKeys(await from.listVersions(doc)), versionKeys(await to.listVersions(doc))];
+  if (JSON.stringify(va) !== JSON.stringify(vb)) problems.push(`the named versions differ (source ${va.length}, target ${vb.length})`);
+  const [ca, cb] = [await checkpointDigests(from, doc, last), await checkpointDigests(to, doc, last)];
+  if (JSON.stringify(ca) !== JSON.stringify(cb)) problems.push(`the checkpoints differ (source ${ca.length}, target ${cb.length})`);
+  try {
+    const [sa, sb] = [await headState(from, doc, source.lastSeq, batchSize), await headState(to, doc, source.lastSeq, batchSize)];
+    if (!Buffer.from(sa).equals(Buffer.from(sb))) problems.push(`the document at seq ${source.lastSeq} differs`);
+  } catch (error) {
+    problems.push(`the document at seq ${source.lastSeq} cannot be built: ${(error as Error).message}`);
+  }
+  return { doc, problems, logHash };
+}
