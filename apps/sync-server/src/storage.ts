@@ -53,6 +53,7 @@ export function postgresOptions(config: Config): PostgresStoreOptions | undefine
     url: config.databaseUrl,
     schema: config.databaseSchema,
     poolSize: config.databasePoolSize,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
     // Every mode but `none` waits for PostgreSQL's own flush at commit (see README "Durability").
     synchronousCommit: config.durability !== 'none',
   };

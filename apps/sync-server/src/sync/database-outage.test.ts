@@ -1,0 +1,164 @@
+// PostgreSQL going away while the server runs: a proxy in front of the machine's database is cut (every
+// connection reset, new ones refused) or silenced (a database that hangs), then restored.
+
+import { openPostgresStore } from '@tandem/persistence';
+import { TEST_DATABASE_URL, testSchema, type TestSchema } from '@tandem/persistence/testing/postgres';
+import { startTcpProxy, type TcpProxy } from '@tandem/persistence/testing/tcp-proxy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const QUERY_TIMEOUT_MS = 1_000;
+
+describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (kind) => {
+  let proxy: TcpProxy;
+  let schema: TestSchema;
+  let servers: TestServer[] = [];
+  let clients: TestClient[] = [];
+
+  beforeEach(async () => {
+    const db = new URL(TEST_DATABASE_URL);
+    proxy = await startTcpProxy({ host: db.hostname, port: Number(db.port || 5432) });
+    schema = testSchema('outage');
+  });
+
+  afterEach(async () => {
+    for (const c of clients) c.destroy();
+    clients = [];
+    proxy.restore();
+    for (const s of servers) await s.destroy();
+    servers = [];
+    await proxy.close();
+    await schema.drop();
+  });
+
+  const start = async (env: Record<string, string> = {}) => {
+    const server = await startTestServer({
+      DATABASE_URL: proxy.via(schema.url),
+      DATABASE_SCHEMA: schema.schema,
+      DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+      ...env,
+    });
+    servers.push(server);
+    return server;
+  };
+  const client = (server: TestServer, doc: string) => {
+    const c = connectClient(server.url, doc);
+    clients.push(c);
+    return c;
+  };
+  const lose = () => (kind === 'cut' ? proxy.cut() : proxy.silence());
+  /** /readyz's status and how long it took to answer. */
+  const ready = async (server: TestServer) => {
+    const started = performance.now();
+    const res = await fetch(`${server.url}/readyz`);
+    return { status: res.status, ms: performance.now() - started };
+  };
+  /** The document's text as PostgreSQL holds it, read through a store of its own (not the proxy). */
+  const stored = async (doc: string) => {
+    const store = await openPostgresStore({ url: schema.url, schema: schema.schema, poolSize: 1 });
+    try {
+      const ydoc = new Y.Doc();
+      for (const u of await store.readUpdates(doc)) Y.applyUpdate(ydoc, u.update);
+      return ydoc.getText('t').toString();
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('refuses writes with 4503 while it is away, and recovers by itself when it returns', async () => {
+    const server = await start();
+    const a = client(server, 'doc');
+    const b = client(server, 'doc');
+    await Promise.all([a.synced(), b.synced()]);
+    a.text.insert(0, 'saved ');
+    await expect.poll(() => b.text.toString()).toBe('saved ');
+    expect(await stored('doc')).toBe('saved ');
+
+    // The writer is told once its connection fails; it stays disconnected until we reconnect it.
+    const closes: number[] = [];
+    a.provider.on('connection-close', (event: { code: number } | null) => {
+      if (event !== null) closes.push(event.code);
+      a.provider.shouldConnect = false;
+    });
+    lose();
+    a.text.insert(a.text.length, 'lost');
+    await expect.poll(() => closes, { timeout: QUERY_TIMEOUT_MS * 5 }).toEqual([4503]);
+
+    // Readiness says so within a few seconds, and never hangs; liveness stays fine.
+    await expect.poll(async () => (await ready(server)).status, { timeout: 5_000 }).toBe(503);
+    const answer = await ready(server);
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(3_000);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    // A document that is not loaded yet is unavailable (4503), not broken (4500).
+    const ws = await openRawSocket(server.url, 'not-loaded');
+    expect((await closed(ws)).code).toBe(4503);
+
+    proxy.restore();
+    await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
+    expect(b.text.toString()).toBe('saved ');
+
+    // Nothing of the refused update reached the other client, the log, or a server started afresh.
+    const fresh = await start();
+    const c = client(fresh, 'doc');
+    await c.synced();
+    expect(b.text.toString()).toBe('saved ');
+    if (kind === 'cut') {
+      expect(c.text.toString()).toBe('saved ');
+      expect(await stored('doc')).toBe('saved ');
+    } else {
+      // A database that hangs may still run the statement it was sent once it wakes up, after the
+      // server gave up waiting: the refused update can be in the log (stored once more when resent).
+      expect(['saved ', 'saved lost']).toContain(c.text.toString());
+    }
+    c.destroy(); // instances do not share their rooms (no fan-out here): this one would not hear of the resend
+
+    // The writer reconnects and resends what was not saved; everyone converges, and all of it is stored.
+    a.provider.connect();
+    await expect.poll(() => b.text.toString(), { timeout: 10_000 }).toBe('saved lost');
+    expect(a.text.toString()).toBe('saved lost');
+    expect(await stored('doc')).toBe('saved lost');
+
+    // The document that could not be loaded loads now.
+    const late = client(server, 'not-loaded');
+    await late.synced();
+    late.text.insert(0, 'x');
+    await expect.poll(() => stored('not-loaded')).toBe('x');
+  });
+
+  it('lets stock clients that keep reconnecting through the outage converge once it is over', async () => {
+    const server = await start();
+    const a = client(server, 'typing');
+    const b = client(server, 'typing');
+    await Promise.all([a.synced(), b.synced()]);
+    const codes: number[] = [];
+    a.provider.on('connection-close', (event: { code: number } | null) => event !== null && codes.push(event.code));
+    a.text.insert(0, 'a1 ');
+    b.text.insert(0, 'b1 ');
+    await expect.poll(() => a.text.toString() === b.text.toString() && a.text.length === 6).toBe(true);
+    lose();
+    a.text.insert(a.text.length, 'a2 ');
+    b.text.insert(b.text.length, 'b2 ');
+    await expect.poll(() => codes.includes(4503), { timeout: QUERY_TIMEOUT_MS * 5 }).toBe(true);
+    // What the other side received while the database was away, if anything, is what is stored later.
+    await new Promise((resolve) => setTimeout(resolve, QUERY_TIMEOUT_MS * 2));
+    proxy.restore();
+    await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
+    await expect.poll(() => a.text.toString() === b.text.toString() && a.text.length === 12, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => stored('typing'), { timeout: 5_000 }).toBe(a.text.toString());
+  });
+
+  it('answers /readyz within a few seconds however long queries may wait', async () => {
+    const server = await start({ DATABASE_QUERY_TIMEOUT_MS: '60000' });
+    expect((await ready(server)).status).toBe(200);
+    lose();
+    const answer = await ready(server);
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(3_000);
+    proxy.restore();
+    await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
+  });
+});
