@@ -4,6 +4,9 @@ import type { DocumentStore } from '@tandem/persistence';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 
+/** Longest /readyz waits for the store: a database that hangs must not hang the probe that asks about it. */
+export const READY_DEADLINE_MS = 2_000;
+
 export interface HealthDeps {
   readonly store: DocumentStore;
   readonly registry: Registry;
@@ -15,11 +18,17 @@ export function healthRoutes({ store, registry, isShuttingDown }: HealthDeps): H
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     if (isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the store did not answer within ${READY_DEADLINE_MS} ms`)), READY_DEADLINE_MS);
+    });
     try {
-      await store.checkHealth();
+      await Promise.race([store.checkHealth(), late]);
       return c.json({ status: 'ready' });
     } catch (error) {
       return c.json({ status: 'unavailable', error: (error as Error).message }, 503);
+    } finally {
+      clearTimeout(timer);
     }
   });
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
