@@ -12,7 +12,7 @@ import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
-import { healthRoutes } from './http/health.routes.js';
+import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
 import { sameOrigin } from './http/same-origin.js';
@@ -33,6 +33,8 @@ export interface AppDeps {
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
   readonly history: HistoryPool;
+  /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
+  readonly availability?: HealthDeps['availability'];
 }
 
 export function createApp(deps: AppDeps): Hono {

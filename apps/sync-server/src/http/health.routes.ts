@@ -3,6 +3,7 @@
 import type { DocumentStore } from '@tandem/persistence';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import type { StoreAvailability } from '../store-availability.js';
 
 /** Longest /readyz waits for the store: a database that hangs must not hang the probe that asks about it. */
 export const READY_DEADLINE_MS = 2_000;
@@ -11,9 +12,11 @@ export interface HealthDeps {
   readonly store: DocumentStore;
   readonly registry: Registry;
   readonly isShuttingDown: () => boolean;
+  /** Told what each readiness check found (PostgreSQL only). */
+  readonly availability?: Pick<StoreAvailability, 'failed' | 'succeeded'>;
 }
 
-export function healthRoutes({ store, registry, isShuttingDown }: HealthDeps): Hono {
+export function healthRoutes({ store, registry, isShuttingDown, availability }: HealthDeps): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -24,8 +27,10 @@ export function healthRoutes({ store, registry, isShuttingDown }: HealthDeps): H
     });
     try {
       await Promise.race([store.checkHealth(), late]);
+      availability?.succeeded();
       return c.json({ status: 'ready' });
     } catch (error) {
+      availability?.failed(error);
       return c.json({ status: 'unavailable', error: (error as Error).message }, 503);
     } finally {
       clearTimeout(timer);

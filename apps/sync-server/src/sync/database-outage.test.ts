@@ -10,6 +10,19 @@ import { closed, connectClient, openRawSocket, type TestClient } from '../testin
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const QUERY_TIMEOUT_MS = 1_000;
+/** Trust authentication ignores it; it is there to prove that no log line shows it. */
+const PASSWORD = 'pw-that-must-not-leak';
+
+const withPassword = (url: string) => {
+  const parsed = new URL(url);
+  parsed.password = PASSWORD;
+  return parsed.toString();
+};
+const metric = async (server: TestServer, name: string) => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+};
 
 describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (kind) => {
   let proxy: TcpProxy;
@@ -35,7 +48,7 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
 
   const start = async (env: Record<string, string> = {}) => {
     const server = await startTestServer({
-      DATABASE_URL: proxy.via(schema.url),
+      DATABASE_URL: proxy.via(withPassword(schema.url)),
       DATABASE_SCHEMA: schema.schema,
       DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
       ...env,
@@ -92,6 +105,7 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(3_000);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await metric(server, 'tandem_store_available')).toBe(0);
 
     // A document that is not loaded yet is unavailable (4503), not broken (4500).
     const ws = await openRawSocket(server.url, 'not-loaded');
@@ -100,6 +114,16 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     proxy.restore();
     await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
     expect(b.text.toString()).toBe('saved ');
+    // Said once per outage, with what an operator needs, and never the password.
+    await expect.poll(() => server.logs.filter((l) => l.event === 'database-recovered').length, { timeout: 5_000 }).toBe(1);
+    const outage = server.logs.filter((l) => l.event === 'database-unavailable');
+    expect(outage).toHaveLength(1);
+    expect(outage[0]).toMatchObject({ level: 50, where: expect.stringContaining(`127.0.0.1:${proxy.port}`), reason: expect.any(String) });
+    expect(server.logs.find((l) => l.event === 'database-recovered')).toMatchObject({ level: 30, downMs: expect.any(Number) });
+    expect(server.logs.filter((l) => l.event === 'persist-failed')).toHaveLength(0);
+    expect(JSON.stringify(server.logs)).not.toContain(PASSWORD);
+    expect(await metric(server, 'tandem_store_available')).toBe(1);
+    expect(await metric(server, 'tandem_store_outages_total')).toBe(1);
 
     // Nothing of the refused update reached the other client, the log, or a server started afresh.
     const fresh = await start();
