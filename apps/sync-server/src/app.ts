@@ -66,7 +66,9 @@ export function createApp(deps: AppDeps): Hono {
         ? error
         : isWriteRefused(error)
           ? storageError(error, 'The change could not be stored', { doc: error.doc })
-          : new TandemError('internal', 'Internal server error', {}, { cause: error });
+          : isReadRefused(error)
+            ? storageError(error, 'The store could not be read; try again later', { doc: error.doc })
+            : new TandemError('internal', 'Internal server error', {}, { cause: error });
     if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
@@ -81,6 +83,9 @@ export function createApp(deps: AppDeps): Hono {
   });
   return app;
 }
+
+/** A store that cannot be read right now (a database that is away): 503, as for a WebSocket (4503). */
+const isReadRefused = (error: unknown): error is PersistenceError => error instanceof PersistenceError && error.code === 'read-failed';
 
 const isWriteRefused = (error: unknown): error is PersistenceError =>
   error instanceof PersistenceError && (error.code === 'write-failed' || error.code === 'insufficient-storage');

@@ -107,6 +107,10 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(await metric(server, 'tandem_store_available')).toBe(0);
 
+    // The HTTP API answers 503 too (not 500): the document list, and the history read by its threads.
+    expect((await fetch(`${server.url}/api/docs`)).status).toBe(503);
+    expect((await fetch(`${server.url}/api/docs/doc/history`)).status).toBe(503);
+
     // A document that is not loaded yet is unavailable (4503), not broken (4500).
     const ws = await openRawSocket(server.url, 'not-loaded');
     expect((await closed(ws)).code).toBe(4503);
