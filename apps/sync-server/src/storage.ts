@@ -68,7 +68,8 @@ export async function openServerStorage(config: Config, hooks: StorageHooks = {}
       store = await openPostgresStore(postgres);
     } catch (cause) {
       throw new StorageUnreachableError(
-        `cannot use the PostgreSQL database in DATABASE_URL (${where}, schema ${postgres.schema}): ${(cause as Error).message}`,
+        // The store's message names the URL (without its password) already.
+        `cannot use the PostgreSQL database in DATABASE_URL (schema ${postgres.schema}): ${(cause as Error).message}`,
         { cause },
       );
     }

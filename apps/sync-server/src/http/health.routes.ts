@@ -18,6 +18,9 @@ export interface HealthDeps {
 
 export function healthRoutes({ store, registry, isShuttingDown, availability }: HealthDeps): Hono {
   const app = new Hono();
+  // One check at a time: probes that arrive while a database hangs share it rather than pile up in the pool.
+  let checking: Promise<void> | undefined;
+  const check = () => (checking ??= store.checkHealth().finally(() => (checking = undefined)));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     if (isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
@@ -26,7 +29,7 @@ export function healthRoutes({ store, registry, isShuttingDown, availability }: 
       timer = setTimeout(() => reject(new Error(`the store did not answer within ${READY_DEADLINE_MS} ms`)), READY_DEADLINE_MS);
     });
     try {
-      await Promise.race([store.checkHealth(), late]);
+      await Promise.race([check(), late]);
       availability?.succeeded();
       return c.json({ status: 'ready' });
     } catch (error) {
