@@ -5,6 +5,8 @@ import { openPostgresStore } from '@tandem/persistence';
 import { TEST_DATABASE_URL, testSchema, type TestSchema } from '@tandem/persistence/testing/postgres';
 import { startTcpProxy, type TcpProxy } from '@tandem/persistence/testing/tcp-proxy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
@@ -18,6 +20,15 @@ const withPassword = (url: string) => {
   parsed.password = PASSWORD;
   return parsed.toString();
 };
+/** A sync update message (type 0, sync step 2 / update). */
+const updateFrame = (update: Uint8Array) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+};
+
 const metric = async (server: TestServer, name: string) => {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
@@ -188,5 +199,33 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     expect(answer.ms).toBeLessThan(3_000);
     proxy.restore();
     await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
+  });
+
+  it('acknowledges (?acks=1) only what is stored: an update refused with 4503 gets no ack', async () => {
+    const server = await start();
+    const ws = await openRawSocket(server.url, 'acked?acks=1');
+    let acked = 0;
+    ws.on('message', (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(d) === 100) acked += decoding.readVarUint(d);
+    });
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    doc.getText('t').insert(0, 'a');
+    ws.send(updateFrame(updates[0]!));
+    await expect.poll(() => acked).toBe(1);
+    const closing = closed(ws);
+    lose();
+    doc.getText('t').insert(1, 'b');
+    ws.send(updateFrame(updates[1]!));
+    expect((await closing).code).toBe(4503);
+    expect(acked).toBe(1);
+    proxy.restore();
+    await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
+    // What was acknowledged is stored; what was refused is not (a hanging database may still have run it).
+    const text = await stored('acked');
+    if (kind === 'cut') expect(text).toBe('a');
+    else expect(['a', 'ab']).toContain(text);
   });
 });
