@@ -99,6 +99,8 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     a.text.insert(0, 'saved ');
     await expect.poll(() => b.text.toString()).toBe('saved ');
     expect(await stored('doc')).toBe('saved ');
+    // The history threads have their own connections to lose.
+    expect((await fetch(`${server.url}/api/docs/doc/history`)).status).toBe(200);
 
     // The writer is told once its connection fails; it stays disconnected until we reconnect it.
     const closes: number[] = [];
@@ -139,6 +141,8 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     expect(JSON.stringify(server.logs)).not.toContain(PASSWORD);
     expect(await metric(server, 'tandem_store_available')).toBe(1);
     expect(await metric(server, 'tandem_store_outages_total')).toBe(1);
+    expect((await fetch(`${server.url}/api/docs/doc/history`)).status).toBe(200);
+    expect(server.logs.filter((l) => l.event === 'history-worker-failed')).toEqual([]);
 
     // Nothing of the refused update reached the other client, the log, or a server started afresh.
     const fresh = await start();
