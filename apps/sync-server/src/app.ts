@@ -75,7 +75,9 @@ export function createApp(deps: AppDeps): Hono {
     if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);
     const fields = { event: 'http-error', method: c.req.method, path: c.req.path, code: tandem.code, ...tandem.context };
     // A client's mistake is worth a line; only our own failures deserve a stack.
-    if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);
+    // A store that is away is logged once as such (see store-availability.ts); each request it refuses is a warning.
+    if (tandem.code === 'storage-failed') deps.logger.warn({ ...fields, err: error }, tandem.message);
+    else if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);
     else deps.logger.info(fields, tandem.message);
     const retryAfter = tandem.context.retryAfterSeconds;
     if (typeof retryAfter === 'number') c.header('retry-after', String(retryAfter));

@@ -138,6 +138,8 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     expect(outage[0]).toMatchObject({ level: 50, where: expect.stringContaining(`127.0.0.1:${proxy.port}`), reason: expect.any(String) });
     expect(server.logs.find((l) => l.event === 'database-recovered')).toMatchObject({ level: 30, downMs: expect.any(Number) });
     expect(server.logs.filter((l) => l.event === 'persist-failed')).toHaveLength(0);
+    // The outage is the one error; what it causes (refused connections and requests) is a warning each.
+    expect(server.logs.filter((l) => (l.level as number) >= 50).map((l) => l.event)).toEqual(['database-unavailable']);
     expect(JSON.stringify(server.logs)).not.toContain(PASSWORD);
     expect(await metric(server, 'tandem_store_available')).toBe(1);
     expect(await metric(server, 'tandem_store_outages_total')).toBe(1);
