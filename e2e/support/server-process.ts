@@ -48,3 +48,25 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     },
   };
 }
+
+/** Runs the built server with `env` until it exits by itself (it is killed after `timeoutMs`); resolves with its exit code and output. */
+export async function runServerProcessToExit(
+  dataDir: string,
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | NodeJS.Signals; stdout: string; stderr: string; ms: number }> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+  const started = performance.now();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (c, signal) => resolve(c ?? signal ?? -1)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, ms: performance.now() - started };
+}

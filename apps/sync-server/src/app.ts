@@ -12,7 +12,7 @@ import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
-import { healthRoutes } from './http/health.routes.js';
+import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
 import { sameOrigin } from './http/same-origin.js';
@@ -33,6 +33,8 @@ export interface AppDeps {
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
   readonly history: HistoryPool;
+  /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
+  readonly availability?: HealthDeps['availability'];
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -64,14 +66,18 @@ export function createApp(deps: AppDeps): Hono {
         ? error
         : isWriteRefused(error)
           ? storageError(error, 'The change could not be stored', { doc: error.doc })
-          : new TandemError('internal', 'Internal server error', {}, { cause: error });
+          : isReadRefused(error)
+            ? storageError(error, 'The store could not be read; try again later', { doc: error.doc })
+            : new TandemError('internal', 'Internal server error', {}, { cause: error });
     if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
     if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);
     const fields = { event: 'http-error', method: c.req.method, path: c.req.path, code: tandem.code, ...tandem.context };
     // A client's mistake is worth a line; only our own failures deserve a stack.
-    if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);
+    // A store that is away is logged once as such (see store-availability.ts); each request it refuses is a warning.
+    if (tandem.code === 'storage-failed') deps.logger.warn({ ...fields, err: error }, tandem.message);
+    else if (tandem.status >= 500) deps.logger.error({ ...fields, err: error }, tandem.message);
     else deps.logger.info(fields, tandem.message);
     const retryAfter = tandem.context.retryAfterSeconds;
     if (typeof retryAfter === 'number') c.header('retry-after', String(retryAfter));
@@ -79,6 +85,9 @@ export function createApp(deps: AppDeps): Hono {
   });
   return app;
 }
+
+/** A store that cannot be read right now (a database that is away): 503, as for a WebSocket (4503). */
+const isReadRefused = (error: unknown): error is PersistenceError => error instanceof PersistenceError && error.code === 'read-failed';
 
 const isWriteRefused = (error: unknown): error is PersistenceError =>
   error instanceof PersistenceError && (error.code === 'write-failed' || error.code === 'insufficient-storage');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { postgresOptions } from './storage.js';
 
 describe('loadConfig', () => {
   it('flushes before broadcast unless told otherwise, and reads each durability mode', () => {
@@ -51,6 +52,13 @@ describe('loadConfig', () => {
   it('pings every 2 s and drops a client silent for 15 s unless told otherwise', () => {
     expect(loadConfig({}, [])).toMatchObject({ pingIntervalMs: 2000, pingDropAfterMs: 15_000 });
     expect(loadConfig({ PING_INTERVAL_MS: '500', PING_DROP_AFTER_MS: '3000' }, [])).toMatchObject({ pingIntervalMs: 500, pingDropAfterMs: 3000 });
+  });
+
+  it('gives up on a PostgreSQL query after 10 s unless told otherwise, and passes the setting to the store', () => {
+    expect(loadConfig({}, []).databaseQueryTimeoutMs).toBe(10_000);
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/d', DATABASE_QUERY_TIMEOUT_MS: '1500' }, []);
+    expect(postgresOptions(config)).toMatchObject({ queryTimeoutMs: 1500 });
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '10' }, [])).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);
   });
 
   it('never repeats a secret in its error', () => {

@@ -65,6 +65,11 @@ const SETTINGS = {
     schema: int(1, 1000).default(10),
     help: 'With DATABASE_URL: connections this instance keeps open (its history threads open 2 more each)',
   },
+  databaseQueryTimeoutMs: {
+    env: 'DATABASE_QUERY_TIMEOUT_MS',
+    schema: int(100, 600_000).default(10_000),
+    help: 'With DATABASE_URL: a query (or a wait for a connection) that takes longer fails, so a database gone silent is noticed (clients get 4503, /readyz 503)',
+  },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
   checkpointEvery: {
     env: 'CHECKPOINT_EVERY',

@@ -13,6 +13,7 @@ import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { openServerStorage, type ServerStorage } from './storage.js';
+import { StoreAvailability } from './store-availability.js';
 import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
@@ -59,14 +60,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
 async function serveFrom(config: Config, logger: Logger, storage: ServerStorage, metrics: Metrics): Promise<RunningServer> {
   const { store } = storage;
+  // PostgreSQL: writes fail while the database is away and work again once it is back; said once per outage.
+  const availability = new StoreAvailability({ store, logger, where: storage.where, events: metrics.store });
   let unusableReported = false;
   // After a failed disk flush the store refuses writes until a restart: say so once, with the way out.
   const reportIfUnusable = (): void => {
-    // PostgreSQL: writes fail while the database is away and work again once it is back.
-    if (!storage.failuresAreFinal) return;
     store.checkHealth().catch((err: unknown) => {
       if (unusableReported) return;
       unusableReported = true;
+      metrics.store.storeAvailability(false);
       logger.fatal(
         { event: 'store-unusable', err },
         'the store refuses writes until the server restarts: fix the disk (dmesg, free space), then restart; ' +
@@ -78,7 +80,10 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     store,
     onFlush: (report) => {
       metrics.events.updatesFlushed(report);
-      if (report.error !== undefined) {
+      if (!storage.failuresAreFinal) {
+        if (report.error === undefined) availability.succeeded();
+        else availability.failed(report.error);
+      } else if (report.error !== undefined) {
         logger.error({ event: 'persist-failed', err: report.error, updates: report.updates }, 'group commit failed');
         reportIfUnusable();
       }
@@ -141,6 +146,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     registry: metrics.registry,
     logger,
     isShuttingDown,
+    // A failed readiness check starts an outage too (and its probe), so one is noticed without writes.
+    availability: storage.failuresAreFinal ? undefined : availability,
     authenticate,
     events: metrics.events,
     history,
@@ -167,6 +174,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await historySweep.stop();
+      availability.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);

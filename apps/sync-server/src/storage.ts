@@ -53,6 +53,7 @@ export function postgresOptions(config: Config): PostgresStoreOptions | undefine
     url: config.databaseUrl,
     schema: config.databaseSchema,
     poolSize: config.databasePoolSize,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
     // Every mode but `none` waits for PostgreSQL's own flush at commit (see README "Durability").
     synchronousCommit: config.durability !== 'none',
   };
@@ -67,7 +68,8 @@ export async function openServerStorage(config: Config, hooks: StorageHooks = {}
       store = await openPostgresStore(postgres);
     } catch (cause) {
       throw new StorageUnreachableError(
-        `cannot use the PostgreSQL database in DATABASE_URL (${where}, schema ${postgres.schema}): ${(cause as Error).message}`,
+        // The store's message names the URL (without its password) already.
+        `cannot use the PostgreSQL database in DATABASE_URL (schema ${postgres.schema}): ${(cause as Error).message}`,
         { cause },
       );
     }

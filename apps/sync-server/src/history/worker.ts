@@ -3,7 +3,7 @@
 // on the thread that serves WebSockets and HTTP.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuthorshipCache, openStore, type StoreLocation, TimelineCache, VersionCache } from '@tandem/persistence';
+import { AuthorshipCache, type DocumentStore, openStore, type StoreLocation, TimelineCache, VersionCache } from '@tandem/persistence';
 import { type HistoryJob, runHistoryJob, transferables } from './jobs.js';
 
 export interface WorkerRequest {
@@ -16,7 +16,15 @@ export type WorkerReply =
   | { readonly id: number; readonly error: { name: string; code?: string; message: string; doc?: string } };
 
 const port = parentPort!;
-const store = await openStore(workerData as StoreLocation, { readOnly: true });
+// Opened again by the next job if it could not be (a database that is away): the job fails with the
+// store's error (read-failed: 503), and the thread stays.
+let opening: Promise<DocumentStore> | undefined;
+const openedStore = (): Promise<DocumentStore> =>
+  (opening ??= openStore(workerData as StoreLocation, { readOnly: true }).catch((error: unknown) => {
+    opening = undefined;
+    throw error;
+  }));
+await openedStore().catch(() => {});
 // What the thread keeps between jobs: whole-log authorship of the last few documents diffed from the
 // empty document, the sessions of the last documents whose timeline was read, and the last version
 // shown of two documents (moved forward as the history is scrubbed or played).
@@ -24,7 +32,7 @@ const context = { authorship: new AuthorshipCache(4), timeline: new TimelineCach
 
 port.on('message', async ({ id, job }: WorkerRequest) => {
   try {
-    const result = await runHistoryJob(store, job, context);
+    const result = await runHistoryJob(await openedStore(), job, context);
     port.postMessage({ id, result } satisfies WorkerReply, transferables(result));
   } catch (error) {
     const e = error as Error & { code?: string; doc?: string };

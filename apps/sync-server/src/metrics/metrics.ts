@@ -3,13 +3,14 @@
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HistorySweepEvents } from '../history/sweep.js';
+import type { AvailabilityEvents } from '../store-availability.js';
 import type { SyncEvents, UpdateStages } from '../sync/events.js';
 
 /** Documents named in the log growth gauge: the fastest-growing ones only, so its labels stay few. */
 const LOG_GROWTH_TOP = 10;
 
 /** What the store reports from its own threads. */
-export interface StoreEvents {
+export interface StoreEvents extends AvailabilityEvents {
   walCheckpointed(report: WalCheckpointReport): void;
 }
 
@@ -98,6 +99,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   );
   const walBytes = new Gauge(opts('wal_bytes', 'Size of the WAL file at the last checkpoint'));
   const walPending = new Gauge(opts('wal_pending_frames', 'Frames a checkpoint left in the WAL: written meanwhile, or pinned by a reader'));
+  const storeAvailable = new Gauge(opts('store_available', '1 while the store takes writes, 0 while it refuses them (a database that is away, a failed disk)'));
+  storeAvailable.set(1);
+  const storeOutages = new Counter(opts('store_outages_total', 'Times the store became unavailable'));
   if (options.storeSizeBytes !== undefined) {
     const size = options.storeSizeBytes;
     new Gauge({
@@ -153,6 +157,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     error: (kind) => errors.inc({ kind }),
   };
   const store: StoreEvents = {
+    storeAvailability: (available) => {
+      storeAvailable.set(available ? 1 : 0);
+      if (!available) storeOutages.inc();
+    },
     walCheckpointed: (report) => {
       if (!report.ok) {
         errors.inc({ kind: 'wal-checkpoint' });

@@ -277,7 +277,8 @@ export class Connection {
   fail(error: TandemError): void {
     if (this.failed) return;
     this.failed = true;
-    const level = error.status >= 500 && error.code !== 'slow-consumer' ? 'error' : 'warn';
+    // A store that is away is logged once as such (see store-availability.ts); each client it refuses is a warning.
+    const level = error.status >= 500 && error.code !== 'slow-consumer' && error.code !== 'storage-failed' ? 'error' : 'warn';
     this.log[level]({ event: 'connection-failed', code: error.code, closeCode: error.closeCode, err: error }, error.message);
     // A limit may name itself more precisely than its code (`too-large` of a message, a document, a presence state).
     const limit = typeof error.context.limit === 'string' ? error.context.limit : error.code;

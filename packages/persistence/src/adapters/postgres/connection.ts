@@ -67,3 +67,25 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
     types,
   });
 }
+
+/**
+ * Runs `work` on one connection of the pool, for several statements in a row. The pool listens for a
+ * connection's errors only while it is idle in the pool: one that drops while it is checked out and
+ * between two statements (the database restarted, the network cut) would emit an error nobody
+ * handles and crash the process. Here it marks the connection broken instead: the next statement
+ * fails, and the pool discards the connection. Also discarded when `release` says so.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient, discard: () => void) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  const lost = () => {
+    broken = true;
+  };
+  client.on('error', lost);
+  try {
+    return await work(client, lost);
+  } finally {
+    client.off('error', lost);
+    client.release(broken);
+  }
+}

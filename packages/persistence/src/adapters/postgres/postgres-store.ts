@@ -32,7 +32,7 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
-import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl } from './connection.js';
+import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
@@ -140,13 +140,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // pool replaces it, and the next query says what is wrong.
   pool.on('error', () => {});
   try {
-    const client = await pool.connect();
-    try {
+    await withClient(pool, async (client) => {
       if (options.readOnly === true) await checkVersion(client);
       else await migrate(client, options.schema ?? DEFAULT_SCHEMA);
-    } finally {
-      client.release();
-    }
+    });
   } catch (cause) {
     await pool.end().catch(() => {});
     throw new PersistenceError('read-failed', `Cannot open ${where}: ${(cause as Error).message}`, undefined, { cause });
@@ -613,37 +610,33 @@ class PostgresStore implements DocumentStore {
 
   /** Runs `work` on one connection, in a read-only transaction that sees one snapshot of the log. */
   private async snapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return withClient(this.pool, async (client, discard) => {
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(discard);
+        throw error;
+      }
+    });
   }
 
   /** Runs `work` in a transaction on one connection of the pool. */
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      // A connection whose rollback failed is in an unknown state: the pool drops it.
-      client.release(broken);
-    }
+    return withClient(this.pool, async (client, discard) => {
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A connection whose rollback failed is in an unknown state: the pool drops it.
+        await client.query('ROLLBACK').catch(discard);
+        throw error;
+      }
+    });
   }
 
   private async read<T>(doc: string | undefined, what: string, run: () => Promise<T>): Promise<T> {
