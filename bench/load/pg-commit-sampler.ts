@@ -12,9 +12,8 @@ export type PgCommitSampler = LatencySampler;
 const child = fileURLToPath(new URL('./pg-commit-sampler-child.mjs', import.meta.url));
 
 export const PgCommitSampler = {
-  /** Starts sampling every `intervalMs` against `url`; resolves once the first commit is done. */
-  async start(intervalMs = 20, url = benchDatabaseUrl()): Promise<PgCommitSampler> {
-    const schema = benchSchema('commit_sampler');
+  /** Starts sampling every `intervalMs` into `schema` at `url`; resolves once the first commit is done. */
+  async start(intervalMs = 20, url = benchDatabaseUrl(), schema = benchSchema('commit_sampler')): Promise<PgCommitSampler> {
     return LatencySampler.spawn('PostgreSQL commit sampler', child, { DATABASE_URL: url, SCHEMA: schema, INTERVAL_MS: String(intervalMs) }, () => dropSchema(url, schema));
   },
 };

@@ -127,6 +127,12 @@ function tandem(name: PeerName, durability: string | undefined, nodeFlags: () =>
       const server = await launch([...nodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, unset);
       if (database === undefined) return server;
       let databaseBytes: number | undefined;
+      let stopped: Promise<void> | undefined;
+      const stopAndDrop = async () => {
+        await server.stop();
+        databaseBytes = await schemaBytes(database.url, database.schema);
+        await dropSchema(database.url, database.schema);
+      };
       return {
         url: server.url,
         pid: server.pid,
@@ -137,11 +143,7 @@ function tandem(name: PeerName, durability: string | undefined, nodeFlags: () =>
         get databaseBytes() {
           return databaseBytes;
         },
-        async stop() {
-          await server.stop();
-          databaseBytes = await schemaBytes(database.url, database.schema);
-          await dropSchema(database.url, database.schema);
-        },
+        stop: () => (stopped ??= stopAndDrop()),
       };
     },
   };
