@@ -263,9 +263,9 @@ async function main() {
     ['round'.padStart(5), 'server'.padEnd(20), 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9), 'wrk lag'.padStart(8), 'obs lag'.padStart(8), 'fdatasync ms 50/99/99.9/max'.padStart(20), ...(pgColumns ? ['pg commit 50/99/99.9/max'.padStart(20)] : [])].join(' '),
   );
   const started = new Date();
-  const disk = await DiskSampler.start();
   // PostgreSQL's commit latency is sampled through the whole run, beside every server, when one is on it.
   const pgCommit = pgColumns ? await PgCommitSampler.start() : undefined;
+  const disk = await DiskSampler.start();
   const results: Result[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {

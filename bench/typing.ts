@@ -264,9 +264,9 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
 async function main() {
   const servers = selectServers(values.servers);
   console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers apply everything), ${CPS} chars/s each, ${SECONDS} s, one document, ${ROUNDS} interleaved round(s)`);
-  const disk = await DiskSampler.start();
   // PostgreSQL's commit latency is sampled through the whole run, beside every server, when one is on it.
   const pgCommit = servers.some(onPostgres) ? await PgCommitSampler.start() : undefined;
+  const disk = await DiskSampler.start();
   const results: Result[] = [];
   const started = new Date();
   try {

@@ -11,7 +11,13 @@ const PAYLOAD = 'x'.repeat(300);
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(SCHEMA ?? '')) throw new RangeError(`SCHEMA ${JSON.stringify(SCHEMA)} is not a plain lower-case identifier`);
 
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-await client.connect();
+try {
+  await client.connect();
+} catch (error) {
+  const where = (process.env.DATABASE_URL ?? '').replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  console.error(`PostgreSQL commit sampler: cannot connect to ${where} (TANDEM_BENCH_DATABASE_URL): ${error.message}`);
+  process.exit(2);
+}
 await client.query(`CREATE SCHEMA IF NOT EXISTS "${SCHEMA}"`);
 await client.query(`CREATE TABLE IF NOT EXISTS "${SCHEMA}".commit_samples (id bigserial PRIMARY KEY, payload text NOT NULL)`);
 // Prepared once, so a sample is one round trip of a known plan.
