@@ -9,7 +9,8 @@
 // step whose p99 reaches the threshold, or which loses an update or a connection. A step where the
 // generator itself was saturated (busy threads, lag, or keystrokes it could not send on time) is
 // flagged: a capacity ended by it is a lower bound. Every step reports p50/p95/p99, the disk's own
-// flush latency in the same window and, for Tandem, its stage timings (from /metrics). Round r runs
+// flush latency in the same window (and, when `tandem-postgres` runs, PostgreSQL's own commit latency)
+// and, for Tandem, its stage timings (from /metrics). Round r runs
 // every server, in an order rotated by r; the summary gives each server's median [min–max] capacity,
 // ratios against the best peer and the floors, and the issue's targets.
 
@@ -19,10 +20,11 @@ import { parseArgs } from 'node:util';
 import { DiskSampler, type FlushStats, formatFlush } from './load/disk-sampler.js';
 import { generatorCells, generatorNote, type LimitedBy, measureWindow, ms, rampEnding } from './load/ramp.js';
 import { atLeast, formatSpread, printTargets, ratio, references, roundOrder, spread, type Spread } from './load/rounds.js';
+import { PgCommitSampler } from './load/pg-commit-sampler.js';
 import type { StepLoad } from './load/saturation.js';
 import { startSession } from './load/session.js';
 import { formatStages, type StageTimings } from './load/stage-timings.js';
-import { type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
+import { onPostgres, type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,6 +61,8 @@ interface Step {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** The disk's own flush latency (300-byte append + fdatasync) during the step's window. */
   diskFlush: FlushStats | undefined;
+  /** PostgreSQL's own commit latency (one 300-byte row) during the step's window, when it was sampled. */
+  pgCommit: FlushStats | undefined;
   /** Tandem's stage timings in the step's window, when it exposes them. */
   stages: StageTimings | undefined;
   /** (update, observer) pairs that had not arrived a second after the step. */
@@ -89,7 +93,7 @@ interface Result {
   steps: Step[];
 }
 
-async function measure(peer: Peer, disk: DiskSampler, round: number, position: number): Promise<Result> {
+async function measure(peer: Peer, disk: DiskSampler, pgCommit: PgCommitSampler | undefined, round: number, position: number): Promise<Result> {
   const session = await startSession(peer, { scenario: 'capacity', doc: DOC, observers: OBSERVERS });
   const { server, typists } = session;
   await typists.setRate(CPS); // typists start typing as they connect
@@ -118,6 +122,7 @@ async function measure(peer: Peer, disk: DiskSampler, round: number, position: n
       drainMs: DRAIN_MS,
       latencyLimitMs: THRESHOLD_MS,
       disk,
+      pgCommit,
     });
     const { window, latencyMs } = m;
     const failure =
@@ -133,6 +138,7 @@ async function measure(peer: Peer, disk: DiskSampler, round: number, position: n
       sentPerSecond: m.sentPerSecond,
       latencyMs,
       diskFlush: m.disk,
+      pgCommit: m.pgCommit,
       stages: m.stages,
       missing: window.expected - window.delivered,
       ...(window.delivered < window.expected ? { missingFrom: { typists: window.clientsMissing, observersWaiting: session.waitingObservers() } } : {}),
@@ -169,6 +175,7 @@ function printStep(round: number, peer: Peer, s: Step): void {
       s.generator.workerLagP99Ms.toFixed(1).padStart(8),
       s.generator.mainLagP99Ms.toFixed(1).padStart(8),
       formatFlush(s.diskFlush).padStart(20),
+      ...(s.pgCommit === undefined ? [] : [formatFlush(s.pgCommit).padStart(20)]),
       `  ${s.passed ? 'pass' : `FAIL: ${s.failure}`}${generatorNote(s.generatorBound)}`,
     ].join(' '),
   );
@@ -186,31 +193,39 @@ interface Summary {
   /** The disk's flush p99.9 and max over the server's measured steps: median of the rounds, and the worst. */
   diskFlushP999Ms: Spread;
   diskFlushMaxMs: Spread;
+  /** PostgreSQL's commit p99.9 and max, likewise, when it was sampled. */
+  pgCommitP999Ms: Spread;
+  pgCommitMaxMs: Spread;
 }
 
 function summarize(servers: readonly Peer[], results: readonly Result[]): Summary[] {
   return servers.map((p) => {
     const mine = results.filter((r) => r.server === p.name);
-    const flushes = mine.map((r) => r.steps.map((s) => s.diskFlush).filter((d): d is FlushStats => d !== undefined && d.samples > 0));
+    const sampled = (of: (s: Step) => FlushStats | undefined) => mine.map((r) => r.steps.map(of).filter((d): d is FlushStats => d !== undefined && d.samples > 0)).filter((f) => f.length > 0);
+    const flushes = sampled((s) => s.diskFlush);
+    const commits = sampled((s) => s.pgCommit);
     return {
       server: p.name,
       kind: p.kind,
       capacity: spread(mine.map((r) => r.capacity)),
       lowerBounds: mine.filter((r) => r.limitedBy === 'generator' || r.limitedBy === 'last step').length,
-      diskFlushP999Ms: spread(flushes.filter((f) => f.length > 0).map((f) => Math.max(...f.map((d) => d.p999Ms)))),
-      diskFlushMaxMs: spread(flushes.filter((f) => f.length > 0).map((f) => Math.max(...f.map((d) => d.maxMs)))),
+      diskFlushP999Ms: spread(flushes.map((f) => Math.max(...f.map((d) => d.p999Ms)))),
+      diskFlushMaxMs: spread(flushes.map((f) => Math.max(...f.map((d) => d.maxMs)))),
+      pgCommitP999Ms: spread(commits.map((f) => Math.max(...f.map((d) => d.p999Ms)))),
+      pgCommitMaxMs: spread(commits.map((f) => Math.max(...f.map((d) => d.maxMs)))),
     };
   });
 }
 
 function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
+  const pgColumns = servers.some(onPostgres);
   const by = (name: string | undefined) => summary.find((s) => s.server === name);
   const refs = references(servers, (n) => by(n)!.capacity.median, false);
   const vs = (s: Summary, name: string | undefined) => ratio(s.capacity.median, by(name)?.capacity.median);
   console.log();
   console.log(`summary over ${ROUNDS} round(s): median [min–max] capacity (typing clients); ratios of medians (higher is better)`);
   console.log(
-    ['server'.padEnd(20), 'kind'.padEnd(6), 'capacity'.padStart(22), 'lower bounds'.padStart(13), '÷durable'.padStart(9), '÷relay'.padStart(7), '÷best peer'.padStart(11), 'disk p99.9 ms'.padStart(14), 'disk max ms'.padStart(12)].join(' '),
+    ['server'.padEnd(20), 'kind'.padEnd(6), 'capacity'.padStart(22), 'lower bounds'.padStart(13), '÷durable'.padStart(9), '÷relay'.padStart(7), '÷best peer'.padStart(11), 'disk p99.9 ms'.padStart(14), 'disk max ms'.padStart(12), ...(pgColumns ? ['pg p99.9 ms'.padStart(12), 'pg max ms'.padStart(10)] : [])].join(' '),
   );
   for (const s of summary) {
     console.log(
@@ -224,10 +239,11 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
         vs(s, refs.bestPeer).padStart(11),
         s.diskFlushP999Ms.median.toFixed(2).padStart(14),
         s.diskFlushMaxMs.max.toFixed(1).padStart(12),
+        ...(pgColumns ? [s.pgCommitP999Ms.median.toFixed(2).padStart(12), s.pgCommitMaxMs.max.toFixed(1).padStart(10)] : []),
       ].join(' '),
     );
   }
-  console.log(`(best peer: ${refs.bestPeer ?? '-'}; lower bounds: rounds ended by the generator or the last step, whose figure is ≥; disk: median of each round's worst step p99.9, and the worst max)`);
+  console.log(`(best peer: ${refs.bestPeer ?? '-'}; lower bounds: rounds ended by the generator or the last step, whose figure is ≥; disk${pgColumns ? ' and pg commit' : ''}: median of each round's worst step p99.9, and the worst max)`);
   const tandem = by('tandem');
   const best = by(refs.bestPeer)?.capacity.median;
   const targets = [
@@ -240,24 +256,28 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
 
 async function main() {
   const servers = selectServers(values.servers);
+  const pgColumns = servers.some(onPostgres);
   console.log(`capacity: clients typing ${CPS} chars/s each on one document, ${OBSERVERS} observers; pass while p99 < ${THRESHOLD_MS} ms and nothing is lost`);
   console.log(`  ramp ${STEPS.join(', ')}; ${SETTLE_SECONDS} s settle + ${SECONDS} s measured per step, one server process per server and round, ${ROUNDS} interleaved round(s)`);
   console.log(
-    ['round'.padStart(5), 'server'.padEnd(20), 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9), 'wrk lag'.padStart(8), 'obs lag'.padStart(8), 'fdatasync ms 50/99/99.9/max'.padStart(20)].join(' '),
+    ['round'.padStart(5), 'server'.padEnd(20), 'typing'.padStart(6), 'upd/s'.padStart(7), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'srv cpu'.padStart(8), 'gen cpu'.padStart(8), 'wrk busy'.padStart(8), 'obs busy'.padStart(8), 'rcv MiB/s'.padStart(9), 'wrk lag'.padStart(8), 'obs lag'.padStart(8), 'fdatasync ms 50/99/99.9/max'.padStart(20), ...(pgColumns ? ['pg commit 50/99/99.9/max'.padStart(20)] : [])].join(' '),
   );
   const started = new Date();
+  // PostgreSQL's commit latency is sampled through the whole run, beside every server, when one is on it.
+  const pgCommit = pgColumns ? await PgCommitSampler.start() : undefined;
   const disk = await DiskSampler.start();
   const results: Result[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [i, peer] of roundOrder(servers, round - 1).entries()) {
-        const r = await measure(peer, disk, round, i + 1);
+        const r = await measure(peer, disk, pgCommit, round, i + 1);
         results.push(r);
         console.log(`${String(round).padStart(5)} ${peer.name.padEnd(20)} capacity ${r.limitedBy === 'generator' || r.limitedBy === 'last step' ? '≥' : ''}${r.capacity} (ended by ${r.limitedBy}${r.ending === undefined ? '' : `: ${r.ending}`})`);
       }
     }
   } finally {
     await disk.stop();
+    await pgCommit?.stop();
   }
   const summary = summarize(servers, results);
   const { references: refs, targets } = printSummary(servers, summary);

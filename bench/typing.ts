@@ -9,8 +9,8 @@
 // receive (so the generator is not the bottleneck); observers on the main thread connect first, apply
 // everything and time each update from its send (in the worker) to its arrival. Each round runs every
 // server (order rotated per round) and prints p50/p99/max, server CPU and memory (from /proc), the
-// generator's own CPU and event-loop lag, the disk's own flush latency in the same window, and
-// Tandem's stage timings (from /metrics). The summary gives each server's median [min–max] over the
+// generator's own CPU and event-loop lag, the disk's own flush latency in the same window (and, when
+// `tandem-postgres` runs, PostgreSQL's own commit latency), and Tandem's stage timings (from /metrics). The summary gives each server's median [min–max] over the
 // rounds, ratios against the durable relay, the bare relay and the best peer, and the issue's targets.
 
 import { readdir, stat, writeFile } from 'node:fs/promises';
@@ -19,10 +19,11 @@ import { parseArgs } from 'node:util';
 import { DiskSampler, type FlushStats, formatFlush } from './load/disk-sampler.js';
 import { percentile, wallNow } from './load/ledger.js';
 import { GeneratorMeter, ServerMeter } from './load/meters.js';
+import { PgCommitSampler } from './load/pg-commit-sampler.js';
 import { atMost, formatSpread, printTargets, ratio, references, roundOrder, spread, type Spread } from './load/rounds.js';
 import { startSession } from './load/session.js';
 import { formatStages, medianStages, scrapeStages, stageDelta, type StageTimings } from './load/stage-timings.js';
-import { type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
+import { onPostgres, type Peer, SERVERS, type ServerKind, selectServers } from './peers/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,10 +57,12 @@ interface Result {
   missing: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   server_: { cpuPercent: number; rssMiB: number };
-  /** Bytes in the server's data directory after it stopped, per update sent. */
+  /** Bytes in the server's data directory (and its database schema) after it stopped, per update sent. */
   diskBytesPerUpdate: number;
   /** The disk's own flush latency (300-byte append + fdatasync) during the window. */
   diskFlush: FlushStats;
+  /** PostgreSQL's own commit latency (one 300-byte row) during the window, when it was sampled. */
+  pgCommit: FlushStats | undefined;
   /** Tandem's stage timings in the window, when it exposes them. */
   stages: StageTimings | undefined;
   generator: {
@@ -82,6 +85,9 @@ interface Summary {
   /** The disk's flush p99.9 and max over the server's windows: median of the rounds, and the worst. */
   diskFlushP999Ms: Spread;
   diskFlushMaxMs: Spread;
+  /** PostgreSQL's commit p99.9 and max, likewise, when it was sampled. */
+  pgCommitP999Ms: Spread;
+  pgCommitMaxMs: Spread;
   missing: number;
   /** Tandem's stage timings, median of the rounds' windows, when it exposes them. */
   stages: StageTimings | undefined;
@@ -95,7 +101,7 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function measure(peer: Peer, disk: DiskSampler, round: number, position: number): Promise<Result> {
+async function measure(peer: Peer, disk: DiskSampler, pgCommit: PgCommitSampler | undefined, round: number, position: number): Promise<Result> {
   const session = await startSession(peer, { scenario: 'typing', doc: DOC, observers: OBSERVERS });
   const { server, ledger, typists } = session;
   await typists.add(CLIENTS - OBSERVERS);
@@ -116,9 +122,10 @@ async function measure(peer: Peer, disk: DiskSampler, round: number, position: n
   const stagesAfter = peer.kind === 'tandem' ? await scrapeStages(server.url) : undefined;
   const window = ledger.window(started, ended);
   await session.stop();
-  const diskBytes = await dirBytes(session.dataDir);
+  const diskBytes = (await dirBytes(session.dataDir)) + (server.databaseBytes ?? 0);
   await session.dispose();
   await disk.caughtUp(ended);
+  await pgCommit?.caughtUp(ended);
   const sorted = window.latencies.filter(Number.isFinite);
   return {
     server: peer.name,
@@ -131,6 +138,7 @@ async function measure(peer: Peer, disk: DiskSampler, round: number, position: n
     latencyMs: { p50: percentile(window.latencies, 0.5), p95: percentile(window.latencies, 0.95), p99: percentile(window.latencies, 0.99), max: window.latencies.at(-1) ?? NaN },
     diskBytesPerUpdate: diskBytes / Math.max(1, window.sent),
     diskFlush: disk.window(started, ended),
+    pgCommit: pgCommit?.window(started, ended),
     stages: stageDelta(stagesBefore, stagesAfter),
     server_: serverReading,
     generator: {
@@ -158,7 +166,8 @@ const COLUMNS = [
   ['gen lag', 8],
   ['wrk lag', 8],
   ['disk B/upd', 10],
-  ['disk fdatasync p50/p99/p99.9/max ms', 0],
+  ['disk fdatasync p50/p99/p99.9/max ms', -36],
+  ['pg commit p50/p99/p99.9/max ms', 0],
 ] as const;
 const cell = (text: string, width: number) => (width < 0 ? text.padEnd(-width) : text.padStart(width));
 const row = (cells: string[]) => cells.map((c, i) => cell(c, COLUMNS[i]![1])).join(' ');
@@ -180,6 +189,7 @@ function printRound(r: Result): void {
       r.generator.workerLagP99Ms.toFixed(1),
       r.diskBytesPerUpdate.toFixed(0),
       formatFlush(r.diskFlush),
+      ...(r.pgCommit === undefined ? [] : [formatFlush(r.pgCommit)]),
     ]),
   );
   const stages = formatStages(r.stages);
@@ -200,6 +210,8 @@ function summarize(servers: readonly Peer[], results: readonly Result[]): Summar
       p99Ms: spread(mine.map((r) => r.latencyMs.p99)),
       diskFlushP999Ms: spread(mine.map((r) => r.diskFlush.p999Ms)),
       diskFlushMaxMs: spread(mine.map((r) => r.diskFlush.maxMs)),
+      pgCommitP999Ms: spread(mine.flatMap((r) => (r.pgCommit?.samples ? [r.pgCommit.p999Ms] : []))),
+      pgCommitMaxMs: spread(mine.flatMap((r) => (r.pgCommit?.samples ? [r.pgCommit.maxMs] : []))),
       missing: mine.reduce((sum, r) => sum + r.missing, 0),
       stages: medianStages(mine.map((r) => r.stages)),
     };
@@ -207,6 +219,7 @@ function summarize(servers: readonly Peer[], results: readonly Result[]): Summar
 }
 
 function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
+  const pgColumns = servers.some(onPostgres);
   const by = (name: string | undefined) => summary.find((s) => s.server === name);
   const ref50 = references(servers, (n) => by(n)!.p50Ms.median, true);
   const ref99 = references(servers, (n) => by(n)!.p99Ms.median, true);
@@ -214,7 +227,7 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
   console.log();
   console.log(`summary over ${ROUNDS} round(s): median [min–max] of each round's figure; ratios of medians (lower is better)`);
   console.log(
-    ['server'.padEnd(20), 'kind'.padEnd(6), 'p50 ms'.padStart(22), 'p99 ms'.padStart(22), '÷durable p50/p99'.padStart(17), '÷relay p50/p99'.padStart(15), '÷best peer p50/p99'.padStart(19), 'disk p99.9 ms'.padStart(14), 'disk max ms'.padStart(12)].join(' '),
+    ['server'.padEnd(20), 'kind'.padEnd(6), 'p50 ms'.padStart(22), 'p99 ms'.padStart(22), '÷durable p50/p99'.padStart(17), '÷relay p50/p99'.padStart(15), '÷best peer p50/p99'.padStart(19), 'disk p99.9 ms'.padStart(14), 'disk max ms'.padStart(12), ...(pgColumns ? ['pg p99.9 ms'.padStart(12), 'pg max ms'.padStart(10)] : [])].join(' '),
   );
   for (const s of summary) {
     console.log(
@@ -228,10 +241,11 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
         `${vs(s, 'p50Ms', ref50.bestPeer)}/${vs(s, 'p99Ms', ref99.bestPeer)}`.padStart(19),
         s.diskFlushP999Ms.median.toFixed(2).padStart(14),
         s.diskFlushMaxMs.max.toFixed(1).padStart(12),
+        ...(pgColumns ? [s.pgCommitP999Ms.median.toFixed(2).padStart(12), s.pgCommitMaxMs.max.toFixed(1).padStart(10)] : []),
       ].join(' '),
     );
   }
-  console.log(`(best peer: p50 ${ref50.bestPeer ?? '-'}, p99 ${ref99.bestPeer ?? '-'}; disk: median of the rounds' p99.9, and the worst max)`);
+  console.log(`(best peer: p50 ${ref50.bestPeer ?? '-'}, p99 ${ref99.bestPeer ?? '-'}; disk${pgColumns ? ' and pg commit' : ''}: median of the rounds' p99.9, and the worst max)`);
   for (const s of summary.filter((s) => s.kind === 'tandem')) console.log(`${s.server.padEnd(20)} ${formatStages(s.stages) ?? 'stages: n/a'} (medians of the rounds)`);
   const tandem = by('tandem');
   const durable = by(ref50.durableRelay);
@@ -250,21 +264,24 @@ function printSummary(servers: readonly Peer[], summary: readonly Summary[]) {
 async function main() {
   const servers = selectServers(values.servers);
   console.log(`typing: ${CLIENTS} clients (${OBSERVERS} observers apply everything), ${CPS} chars/s each, ${SECONDS} s, one document, ${ROUNDS} interleaved round(s)`);
+  // PostgreSQL's commit latency is sampled through the whole run, beside every server, when one is on it.
+  const pgCommit = servers.some(onPostgres) ? await PgCommitSampler.start() : undefined;
   const disk = await DiskSampler.start();
   const results: Result[] = [];
   const started = new Date();
   try {
-    console.log(row(COLUMNS.map(([title]) => title)));
+    console.log(row(COLUMNS.slice(0, pgCommit === undefined ? -1 : undefined).map(([title]) => title)));
     for (let round = 1; round <= ROUNDS; round++) {
       const order = roundOrder(servers, round - 1);
       for (const [i, peer] of order.entries()) {
-        const r = await measure(peer, disk, round, i + 1);
+        const r = await measure(peer, disk, pgCommit, round, i + 1);
         results.push(r);
         printRound(r);
       }
     }
   } finally {
     await disk.stop();
+    await pgCommit?.stop();
   }
   const summary = summarize(servers, results);
   const { references: refs, targets } = printSummary(servers, summary);

@@ -2,6 +2,7 @@
 // deciding what ended the ramp, and printing the summary with the ratio against the best peer.
 
 import type { DiskSampler, FlushStats } from './disk-sampler.js';
+import type { PgCommitSampler } from './pg-commit-sampler.js';
 import { type WindowReport, percentile, wallNow } from './ledger.js';
 import { GeneratorMeter, ServerMeter } from './meters.js';
 import { generatorVerdict, type StepLoad } from './saturation.js';
@@ -19,6 +20,8 @@ export interface WindowOptions {
   readonly latencyLimitMs: number;
   /** The disk's flush sampler, to report what the disk did during the window. */
   readonly disk?: DiskSampler;
+  /** PostgreSQL's commit sampler, to report what the database did during the window. */
+  readonly pgCommit?: PgCommitSampler;
 }
 
 export interface MeasuredWindow {
@@ -28,6 +31,8 @@ export interface MeasuredWindow {
   readonly latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** The disk's own flush latency during the window, when a sampler was given. */
   readonly disk: FlushStats | undefined;
+  /** PostgreSQL's own commit latency during the window, when a sampler was given. */
+  readonly pgCommit: FlushStats | undefined;
   /** Tandem's stage timings during the window (undefined for other servers, or without the metric). */
   readonly stages: StageTimings | undefined;
   readonly server: { cpuPercent: number; rssMiB: number } | 'crashed';
@@ -57,6 +62,7 @@ export async function measureWindow(session: LoadSession, options: WindowOptions
   const window = ledger.window(from, to);
   ledger.forget(to);
   await options.disk?.caughtUp(to);
+  await options.pgCommit?.caughtUp(to);
   const seconds = (to - from) / 1000;
   const load: StepLoad = {
     offered: options.offeredPerSecond * seconds,
@@ -74,6 +80,7 @@ export async function measureWindow(session: LoadSession, options: WindowOptions
     sentPerSecond: window.sent / seconds,
     latencyMs: { p50: percentile(window.latencies, 0.5), p95: percentile(window.latencies, 0.95), p99: percentile(window.latencies, 0.99), max: window.latencies.at(-1) ?? NaN },
     disk: options.disk?.window(from, to),
+    pgCommit: options.pgCommit?.window(from, to),
     stages: stageDelta(stagesBefore, stagesAfter),
     server: serverReading ?? 'crashed',
     generator: { ...load, cpuPercent: generatorReading.cpuPercent, typistsReceivedMiBPerSecond: worker.receivedBytes / 2 ** 20 / seconds },

@@ -1,7 +1,8 @@
 // The servers the benchmarks compare, each started fresh as a child process with its own data
 // directory, and the framing each one speaks. Three kinds:
 //   - `peer`: the other servers (Hocuspocus, the reference y-websocket server), with on-disk persistence;
-//   - `tandem`: Tandem, in each durability mode (`DURABILITY`);
+//   - `tandem`: Tandem, in each durability mode (`DURABILITY`), on SQLite in its data directory, and
+//     (`tandem-postgres`, only when named) on PostgreSQL in a schema of its own;
 //   - `floor`: what no server can beat: a bare relay, and a relay that flushes before relaying.
 // PEERS is Tandem (default) and the peers, as every scenario compares them; SERVERS adds the floors and
 // Tandem's other durability modes, for the scenarios that measure against floors.
@@ -11,6 +12,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDatabaseUrl, benchSchema, dropSchema, schemaBytes } from './bench-database.js';
 import { FRAMINGS, type Framing, type PeerName } from './framing.js';
 
 export type { Framing, PeerName } from './framing.js';
@@ -33,6 +35,10 @@ export interface RunningPeer {
   readonly pid: number;
   /** False once the process has exited (crashed, or stopped). */
   readonly alive: boolean;
+  /** Where the server keeps its data when it is not its data directory (a PostgreSQL schema). */
+  readonly database?: { readonly url: string; readonly schema: string };
+  /** Bytes its database held when it stopped (its data directory not counted); set by `stop`. */
+  readonly databaseBytes?: number;
   stop(): Promise<void>;
 }
 
@@ -87,11 +93,16 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
 /** Tandem runs as shipped, with no Node flags; TANDEM_NODE_FLAGS adds some, to measure what they cost. */
 const tandemNodeFlags = (): string[] => (process.env.TANDEM_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 
+/** The parent's store settings, which must not decide where a Tandem entry keeps its data. */
+const STORE_ENV = ['DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE'];
+
 /**
  * Tandem in one durability mode (undefined: its default, flushed before broadcast); `nodeFlags`
- * replaces the flags it ships with.
+ * replaces the flags it ships with. On SQLite in its data directory, or with `postgres`, on
+ * PostgreSQL (TANDEM_BENCH_DATABASE_URL, else the machine's) in a new schema at every start, which
+ * the server creates; `stop` then notes the schema's size and drops it.
  */
-function tandem(name: PeerName, durability: string | undefined, nodeFlags: () => string[] = tandemNodeFlags): Peer {
+function tandem(name: PeerName, durability: string | undefined, nodeFlags: () => string[] = tandemNodeFlags, postgres = false): Peer {
   return {
     name,
     kind: 'tandem',
@@ -101,9 +112,39 @@ function tandem(name: PeerName, durability: string | undefined, nodeFlags: () =>
       const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
       // Every benchmark client comes from one address: per-address limits would measure themselves.
       const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', STORE_RATE_BYTES_PER_HOUR: '0' };
-      const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...limits, ...(durability === undefined ? {} : { DURABILITY: durability }) };
-      // The parent's DURABILITY must not leak into the default entry.
-      return launch([...nodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, durability === undefined ? ['DURABILITY', 'SQLITE_SYNC'] : ['SQLITE_SYNC']);
+      const database = postgres ? { url: benchDatabaseUrl(), schema: benchSchema(name) } : undefined;
+      const env: Record<string, string> = {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        ...limits,
+        ...(durability === undefined ? {} : { DURABILITY: durability }),
+        ...(database === undefined ? {} : { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema }),
+      };
+      // The parent's DURABILITY must not leak into the default entry, nor its store settings into any.
+      const unset = [...STORE_ENV, 'SQLITE_SYNC', ...(durability === undefined ? ['DURABILITY'] : [])];
+      const server = await launch([...nodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, unset);
+      if (database === undefined) return server;
+      let databaseBytes: number | undefined;
+      let stopped: Promise<void> | undefined;
+      const stopAndDrop = async () => {
+        await server.stop();
+        databaseBytes = await schemaBytes(database.url, database.schema);
+        await dropSchema(database.url, database.schema);
+      };
+      return {
+        url: server.url,
+        pid: server.pid,
+        get alive() {
+          return server.alive;
+        },
+        database,
+        get databaseBytes() {
+          return databaseBytes;
+        },
+        stop: () => (stopped ??= stopAndDrop()),
+      };
     },
   };
 }
@@ -157,11 +198,20 @@ export const TANDEM_MODES: Peer[] = [tandem('tandem-ack', 'flush-before-ack'), t
  */
 export const TANDEM_SMALL_YOUNG: Peer = tandem('tandem-small-young', undefined, () => ['--max-semi-space-size=2']);
 
+/**
+ * Tandem as shipped (default durability: a commit waits for PostgreSQL's WAL flush) with its update
+ * log in PostgreSQL, a schema of its own per start. Only when named (it needs the database).
+ */
+export const TANDEM_POSTGRES: Peer = tandem('tandem-postgres', undefined, tandemNodeFlags, true);
+
+/** Whether a server keeps its data in PostgreSQL (the commit sampler then runs beside it). */
+export const onPostgres = (peer: Peer): boolean => peer === TANDEM_POSTGRES;
+
 /** Every server a scenario can measure: floors, Tandem in each mode, then the peers. */
 export const SERVERS: Peer[] = [...FLOORS, PEERS[0]!, ...TANDEM_MODES, ...PEERS.slice(1)];
 
 /** What `selectServers` accepts: SERVERS, and variants measured only when named. */
-const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG];
+const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG, TANDEM_POSTGRES];
 
 /** The servers named in a comma-separated list, in SERVERS order; throws on an unknown name. */
 export function selectServers(list: string): Peer[] {

@@ -1,18 +1,21 @@
 // A seconds-long run of each benchmark, so the benchmark code cannot rot. No timing thresholds here:
 // the figures live in bench/results and the README.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Histogram, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import pg from 'pg';
 import { DiskSampler } from '../../bench/load/disk-sampler.js';
+import { PgCommitSampler } from '../../bench/load/pg-commit-sampler.js';
 import { roundOrder, spread } from '../../bench/load/rounds.js';
 import { SendOnlySocket } from '../../bench/load/send-only-socket.js';
 import { histogramQuantile, formatStages, parseStages, stageDelta } from '../../bench/load/stage-timings.js';
-import { FLOORS, SERVERS } from '../../bench/peers/servers.js';
+import { benchDatabaseUrl, benchSchema } from '../../bench/peers/bench-database.js';
+import { FLOORS, PEERS, SERVERS, selectServers } from '../../bench/peers/servers.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -159,6 +162,70 @@ describe('benchmark helpers', () => {
   });
 });
 
+/** Whether a schema of that name exists in the benchmarks' database. */
+async function schemaExists(schema: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: benchDatabaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('Tandem on PostgreSQL in the benchmarks', () => {
+  it('runs tandem-postgres in a schema the server creates, and drops it at stop after noting its size', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-pg-'));
+    const [peer] = selectServers('tandem-postgres');
+    const server = await peer!.start(dir);
+    try {
+      const schema = server.database!.schema;
+      expect(await schemaExists(schema)).toBe(true);
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.ok).toBe(true);
+      await server.stop();
+      expect(server.databaseBytes).toBeGreaterThan(0);
+      expect(await schemaExists(schema)).toBe(false);
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the default tandem on SQLite in its data directory whatever the bench's own DATABASE_URL says", { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-sqlite-'));
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://nobody@127.0.0.1:1/nowhere';
+    try {
+      const server = await PEERS.find((p) => p.name === 'tandem')!.start(dir);
+      await server.stop();
+      expect(server.database).toBeUndefined();
+      expect((await readdir(dir)).some((f) => f.endsWith('.sqlite') || f.endsWith('.db'))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("samples PostgreSQL's own commit latency beside a window, and drops its scratch schema at stop", { timeout: 30_000 }, async () => {
+    const schema = benchSchema('sampler_test');
+    const sampler = await PgCommitSampler.start(5, benchDatabaseUrl(), schema);
+    try {
+      const from = performance.timeOrigin + performance.now();
+      await expect.poll(() => sampler.window(from, Infinity).samples, { timeout: 10_000 }).toBeGreaterThan(3);
+      const w = sampler.window(from, Infinity);
+      expect(w.p50Ms).toBeGreaterThan(0);
+      expect(w.maxMs).toBeGreaterThanOrEqual(w.p99Ms);
+      expect(sampler.window(0, from - 60_000).samples).toBe(0);
+      expect(await schemaExists(schema)).toBe(true);
+    } finally {
+      await sampler.stop();
+    }
+    expect(await schemaExists(schema)).toBe(false);
+  });
+});
+
 describe('benchmark smoke runs', () => {
   let out: string;
   beforeAll(async () => {
@@ -211,6 +278,33 @@ describe('benchmark smoke runs', () => {
     }
     expect(summary.map((s: { server: string; capacity: { rounds: number[] } }) => [s.server, s.capacity.rounds.length])).toEqual(SERVERS.map((p) => [p.name, 1]));
     expect(targets).toHaveLength(2);
+  });
+
+  it('engines: runs typing and capacity on Tandem on SQLite and on PostgreSQL, and prints both engines with figures and their ratio', { timeout: 180_000 }, async () => {
+    const file = path.join(out, 'engines.json');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/engines.ts', '--rounds', '1', '--clients', '4', '--observers', '2', '--seconds', '1', '--steps', '4,8', '--step-seconds', '0.5', '--settle', '0.2', '--out', file],
+      { cwd: root, maxBuffer: 64 * 2 ** 20 },
+    );
+    const summary = stdout.slice(stdout.indexOf('engines, summary'));
+    const number = String.raw`\d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\]`;
+    for (const figure of ['typing p50 ms', 'typing p99 ms']) expect(summary).toMatch(new RegExp(`${figure} +${number} +${number} +\\d+\\.\\d+×`));
+    expect(summary).toMatch(new RegExp(`capacity clients +${number}.* +${number}`));
+    expect(summary).toMatch(/ tandem +disk fdatasync p50 \d+\.\d+.*pg commit p50 \d+\.\d+/);
+    expect(summary).toMatch(/ tandem-postgres +disk fdatasync p50 \d+\.\d+.*pg commit p50 \d+\.\d+/);
+    const { summary: engines, rounds } = JSON.parse(await readFile(file, 'utf8'));
+    expect(engines.map((s: { engine: string; server: string }) => [s.engine, s.server])).toEqual([
+      ['sqlite', 'tandem'],
+      ['postgres', 'tandem-postgres'],
+    ]);
+    expect(rounds.map((r: { server: string }) => r.server)).toEqual(['tandem', 'tandem-postgres']);
+    for (const r of rounds) {
+      expect(r.typingP50Ms, r.server).toBeGreaterThan(0);
+      expect(r.typingPgCommit.samples, r.server).toBeGreaterThan(0);
+      expect(r.typingDisk.samples, r.server).toBeGreaterThan(0);
+      expect(Number.isInteger(r.capacity), r.server).toBe(true);
+    }
   });
 
   it('burst: ramps the offered update rate on every server and counts what observers receive', { timeout: 90_000 }, async () => {
