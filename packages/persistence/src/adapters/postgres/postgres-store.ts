@@ -31,67 +31,13 @@ import type {
   StoredCompactedSession,
   StoredUpdate,
 } from '../../types.js';
+import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 
-interface DocumentRow {
-  id: number;
-  name: string;
-  created_at: number;
-  last_seq: number;
-  update_count: number;
-  size_bytes: number;
-  last_change_at: number;
-}
-
-interface VersionRow {
-  id: number;
-  label: string;
-  seq: number;
-  author: string;
-  created_at: number;
-}
-
-interface SessionRow {
-  entry_seq: number;
-  from_seq: number;
-  to_seq: number;
-  author: string;
-  started_at: number;
-  ended_at: number;
-  updates: number;
-  added: number;
-  removed: number;
-}
-
-const toInfo = (r: DocumentRow): DocumentInfo => ({
-  name: r.name,
-  updateCount: r.update_count,
-  lastSeq: r.last_seq,
-  sizeBytes: r.size_bytes,
-  createdAt: r.created_at,
-  lastChangeAt: r.last_change_at,
-});
-
-const toVersion = (r: VersionRow): NamedVersion => ({ id: r.id, label: r.label, seq: r.seq, author: r.author, createdAt: r.created_at });
-
-const toSession = (r: SessionRow): StoredCompactedSession => ({
-  entrySeq: r.entry_seq,
-  fromSeq: r.from_seq,
-  toSeq: r.to_seq,
-  author: r.author,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  updates: r.updates,
-  added: r.added,
-  removed: r.removed,
-});
-
-const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 /** PostgreSQL error codes (SQLSTATE) this store tells apart. */
 const SQLSTATE = {
@@ -609,25 +555,19 @@ class PostgresStore implements DocumentStore {
   }
 
   /** Runs `work` on one connection, in a read-only transaction that sees one snapshot of the log. */
-  private async snapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withClient(this.pool, async (client, discard) => {
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(discard);
-        throw error;
-      }
-    });
+  private snapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
   }
 
   /** Runs `work` in a transaction on one connection of the pool. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', work);
+  }
+
+  private async inTransaction<T>(begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return withClient(this.pool, async (client, discard) => {
       try {
-        await client.query('BEGIN');
+        await client.query(begin);
         const result = await work(client);
         await client.query('COMMIT');
         return result;

@@ -20,6 +20,7 @@ import type {
   StoredCompactedSession,
   StoredUpdate,
 } from '../../types.js';
+import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
@@ -52,16 +53,6 @@ export interface SqliteStoreOptions {
   readonly walCheckpoints?: WalCheckpointOptions;
 }
 
-interface DocumentRow {
-  id: number;
-  name: string;
-  created_at: number;
-  last_seq: number;
-  update_count: number;
-  size_bytes: number;
-  last_change_at: number;
-}
-
 interface UpdateChunkRow {
   seqs: string;
   times: string;
@@ -76,40 +67,6 @@ const isRising = (list: readonly number[]) => list.every((n, i) => i === 0 || n 
 
 /** Bytes of update payloads read per query (one row holds them twice, as hex). */
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
-interface VersionRow {
-  id: number;
-  label: string;
-  seq: number;
-  author: string;
-  created_at: number;
-}
-
-const toVersion = (r: VersionRow): NamedVersion => ({ id: r.id, label: r.label, seq: r.seq, author: r.author, createdAt: r.created_at });
-
-interface SessionRow {
-  entry_seq: number;
-  from_seq: number;
-  to_seq: number;
-  author: string;
-  started_at: number;
-  ended_at: number;
-  updates: number;
-  added: number;
-  removed: number;
-}
-
-const toSession = (r: SessionRow): StoredCompactedSession => ({
-  entrySeq: r.entry_seq,
-  fromSeq: r.from_seq,
-  toSeq: r.to_seq,
-  author: r.author,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  updates: r.updates,
-  added: r.added,
-  removed: r.removed,
-});
 
 interface CheckpointRow {
   seq: number;
@@ -177,25 +134,6 @@ function checkSchemaVersion(db: Database.Database): number {
     throw new Error(`database schema version ${version} is newer than this server understands (${SCHEMA_VERSION})`);
   }
   return version;
-}
-
-function toInfo(row: DocumentRow): DocumentInfo {
-  return {
-    name: row.name,
-    updateCount: row.update_count,
-    lastSeq: row.last_seq,
-    sizeBytes: row.size_bytes,
-    createdAt: row.created_at,
-    lastChangeAt: row.last_change_at,
-  };
-}
-
-function toBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 class SqliteStore implements DocumentStore {
