@@ -70,6 +70,20 @@ const SETTINGS = {
     schema: int(100, 600_000).default(10_000),
     help: 'With DATABASE_URL: a query (or a wait for a connection) that takes longer fails, so a database gone silent is noticed (clients get 4503, /readyz 503)',
   },
+  redisUrl: {
+    env: 'REDIS_URL',
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\/./, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    help: 'With DATABASE_URL: several instances share updates and presence through this Redis (redis://host:6379); nothing is kept in it',
+    secret: true,
+  },
+  fanoutHeadCheckMs: {
+    env: 'FANOUT_HEAD_CHECK_MS',
+    schema: int(100, 600_000).default(3_000),
+    help: "With REDIS_URL: how often each open document's head seq is read from the log, to catch up on updates Redis did not deliver",
+  },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
   checkpointEvery: {
     env: 'CHECKPOINT_EVERY',
@@ -299,6 +313,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   }
   if ((out.pingDropAfterMs as number) <= (out.pingIntervalMs as number)) {
     throw new ConfigError(`PING_DROP_AFTER_MS (${out.pingDropAfterMs}) must be longer than PING_INTERVAL_MS (${out.pingIntervalMs})`);
+  }
+  if (out.redisUrl !== undefined && out.databaseUrl === undefined) {
+    throw new ConfigError('REDIS_URL needs DATABASE_URL: instances that share updates must share the log, in PostgreSQL');
   }
   out.dataDir = path.resolve(out.dataDir as string);
   out.editorDir = path.resolve(out.editorDir as string);

@@ -13,6 +13,7 @@ import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { openServerStorage, type ServerStorage } from './storage.js';
+import { createRedisFanout } from './fanout/redis-fanout.js';
 import { StoreAvailability } from './store-availability.js';
 import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
@@ -90,7 +91,19 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     },
   });
   const pacing = new SendPacing();
+  // Several instances on one log: updates and presence go between them through Redis (see fanout/).
+  const fanout =
+    config.redisUrl === undefined
+      ? undefined
+      : createRedisFanout({ url: config.redisUrl, prefix: `tandem:${config.databaseSchema}`, logger, events: metrics.fanout });
+  // Connected before the first client, so that documents are heard from the start (at most 2 s: an
+  // instance starts without Redis, and the log heals what it misses meanwhile).
+  if (fanout !== undefined && !(await fanout.ready(2_000))) {
+    logger.warn({ event: 'redis-unavailable', reason: 'not reachable at start-up' }, 'starting without Redis: other instances see this one through the log, a few seconds late');
+  }
   const rooms = new RoomRegistry({
+    fanout,
+    headCheckMs: config.fanoutHeadCheckMs,
     store,
     log,
     logger,
@@ -180,6 +193,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await rooms.shutdown(config.shutdownTimeoutMs);
       pacing.stop();
       await log.drain();
+      await fanout?.close();
       await store.close();
       storage.release();
       if ('closeAllConnections' in server) server.closeAllConnections();

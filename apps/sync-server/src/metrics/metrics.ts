@@ -2,6 +2,7 @@
 
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FanoutEvents } from '../fanout/redis-fanout.js';
 import type { HistorySweepEvents } from '../history/sweep.js';
 import type { AvailabilityEvents } from '../store-availability.js';
 import type { SyncEvents, UpdateStages } from '../sync/events.js';
@@ -16,6 +17,8 @@ export interface StoreEvents extends AvailabilityEvents {
 
 export interface Metrics {
   readonly registry: Registry;
+  /** Delivery between instances through Redis (REDIS_URL). */
+  readonly fanout: FanoutEvents;
   readonly events: SyncEvents;
   readonly history: HistorySweepEvents;
   readonly store: StoreEvents;
@@ -112,6 +115,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   }
 
+  const fanoutPublished = new Counter(opts('fanout_published_total', 'Messages published to the other instances through Redis', ['kind']));
+  const fanoutPublishFailed = new Counter(opts('fanout_publish_failed_total', 'Messages that could not be published (Redis away); the others read those updates from the log', ['kind']));
+  const fanoutReceived = new Counter(opts('fanout_received_total', 'Messages received from the other instances through Redis', ['kind']));
+  const fanoutHealed = new Counter(opts('fanout_healed_updates_total', "Other instances' updates read from the log because Redis did not bring them (lost, late or while it was away)"));
+  const fanoutLag = new Histogram({
+    ...opts('fanout_delivery_lag_seconds', "From another instance's publish to its arrival here (clocks of both hosts)", ['kind']),
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+  });
+  const redisConnected = new Gauge(opts('redis_connected', '1 while this instance is connected to Redis (REDIS_URL), 0 while delivery between instances is degraded to the log'));
+  const fanout: FanoutEvents = {
+    fanoutPublished: (kind) => fanoutPublished.inc({ kind }),
+    fanoutPublishFailed: (kind) => fanoutPublishFailed.inc({ kind }),
+    fanoutReceived: (kind, lagMs) => {
+      fanoutReceived.inc({ kind });
+      fanoutLag.observe({ kind }, Math.max(0, lagMs) / 1000);
+    },
+    fanoutConnected: (connected) => redisConnected.set(connected ? 1 : 0),
+  };
+
   const events: SyncEvents = {
     connectionOpened: () => connections.inc(),
     connectionClosed: () => connections.dec(),
@@ -140,6 +162,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     awarenessStatesDropped: (_doc, reason, count) => awarenessDropped.inc({ reason }, count),
     limitHit: (kind) => limits.inc({ kind }),
     error: (kind) => errors.inc({ kind }),
+    fanoutHealed: (count) => fanoutHealed.inc(count),
   };
   const history: HistorySweepEvents = {
     logGrowthSampled: (perDoc) => {
@@ -173,5 +196,5 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       walPending.set(report.remainingFrames);
     },
   };
-  return { registry, events, history, store };
+  return { registry, events, history, store, fanout };
 }

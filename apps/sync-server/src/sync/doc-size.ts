@@ -72,6 +72,11 @@ export class DocSize {
     this.pending -= bytes;
   }
 
+  /** An update another instance stored (never admitted here) is now part of the document. */
+  arrived(bytes: number): void {
+    this.added += bytes;
+  }
+
   /** An admitted update was not stored after all. */
   released(bytes: number): void {
     this.pending -= bytes;

@@ -39,4 +39,6 @@ export interface SyncEvents {
   /** A configured limit refused something (message size, rate, connections, document size, slow consumer). */
   limitHit(kind: string): void;
   error(kind: string): void;
+  /** Updates committed by other instances that were read from the log because Redis did not bring them. */
+  fanoutHealed(count: number): void;
 }

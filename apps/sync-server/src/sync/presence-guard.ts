@@ -122,6 +122,30 @@ export class PresenceGuard {
   }
 
   /**
+   * Applies the states other instances' connections hold, as their instance sent them (it checked
+   * them, and set `away` itself). Their ids belong to that instance while they last: no connection
+   * here may take one over (its updates for such an id are dropped as another's). Ids a connection
+   * here holds are not changed from afar.
+   */
+  receiveRemote(update: Uint8Array, origin: unknown): void {
+    const accepted: Entry[] = [];
+    for (const entry of this.decode(update, true)) {
+      const holder = this.owners.get(entry.id);
+      if (holder !== undefined && holder !== REMOTE_OWNER) continue;
+      if (holder === undefined && !entry.removal) {
+        this.owners.set(entry.id, REMOTE_OWNER);
+        let ids = this.owned.get(REMOTE_OWNER);
+        if (ids === undefined) this.owned.set(REMOTE_OWNER, (ids = new Set()));
+        ids.add(entry.id);
+      }
+      accepted.push(entry);
+    }
+    if (accepted.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.deps.awareness, encode(accepted), origin);
+    for (const { id } of accepted) if (!this.deps.awareness.states.has(id)) this.disown(id);
+  }
+
+  /**
    * Marks every state `owner` holds as away (`away: true`), or no longer away, for everyone: the
    * state re-sent by the server with its clock raised by one, a legitimate awareness update that
    * stock clients apply. Only the server sets `away`: a client's own `away` field is dropped (see decode).
@@ -229,8 +253,8 @@ export class PresenceGuard {
     owner.log.warn({ event }, `${message}; further drops of this connection are only counted`);
   }
 
-  /** Decodes and checks every entry; throws before anything is applied. */
-  private decode(update: Uint8Array): Entry[] {
+  /** Decodes and checks every entry; throws before anything is applied. `trusted`: another instance's, `away` kept. */
+  private decode(update: Uint8Array, trusted = false): Entry[] {
     const { maxStateBytes } = this.deps.limits;
     const entries: Entry[] = [];
     try {
@@ -251,7 +275,7 @@ export class PresenceGuard {
         let json = decoding.readUint8Array(decoder, length);
         const state: unknown = JSON.parse(utf8.decode(json));
         if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new Error('a state must be an object or null');
-        if (state !== null && Object.hasOwn(state, 'away')) {
+        if (!trusted && state !== null && Object.hasOwn(state, 'away')) {
           // Whether someone is away is the server's to say (a stock client keeps what it was sent).
           const { away: _claimed, ...rest } = state as Record<string, unknown>;
           json = utf8Encoder.encode(JSON.stringify(rest));
@@ -266,6 +290,13 @@ export class PresenceGuard {
     return entries;
   }
 }
+
+/** The owner of states held by connections of other instances (see receiveRemote). */
+const REMOTE_OWNER: PresenceOwner = Object.freeze({
+  principal: Object.freeze({ userId: '\u0000another instance', name: 'another instance', role: 'viewer' as const, docs: [] }),
+  log: undefined as unknown as Logger,
+  send: () => {},
+});
 
 function sameUser(a: PresenceOwner, b: PresenceOwner): boolean {
   return a.principal !== LOCAL_PRINCIPAL && b.principal !== LOCAL_PRINCIPAL && a.principal.userId === b.principal.userId;

@@ -16,16 +16,19 @@ import { type StoreRate, storeRateKey } from './store-rate.js';
 import { UpdateGate } from './update-gate.js';
 import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
+import type { DocFanout, Fanout, RemoteHandler } from '../fanout/redis-fanout.js';
+import { SeqOrder } from '../fanout/seq-order.js';
 
 /** Who caused a change to the shared document or awareness. */
-export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch' | 'heartbeat';
+export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch' | 'heartbeat' | 'remote';
 
 
 /** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
 interface StoredUpdate {
   readonly seq: number;
   readonly update: Uint8Array;
-  readonly origin: Connection | 'restore';
+  /** `remote`: committed by another instance (heard through Redis, or read from the log). */
+  readonly origin: Connection | 'restore' | 'remote';
   /** When a client's update reached each stage so far (performance.now()); none for a server edit. */
   readonly stages?: UpdateStages;
 }
@@ -51,6 +54,13 @@ export interface RoomDeps {
   readonly storeRate: StoreRate;
   /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
   readonly onBroken: (room: Room) => void;
+  /**
+   * Other instances serving this log (REDIS_URL): updates they commit are applied here in seq order,
+   * and this room's are published to them (see fanout/).
+   */
+  readonly fanout?: Fanout;
+  /** With `fanout`: how often the log's head is checked, to catch a message Redis lost. Default 3000 ms. */
+  readonly headCheckMs?: number;
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -83,6 +93,13 @@ export class Room implements ConnectionHandler {
   private childLog: Logger | undefined;
   private readonly gate: UpdateGate;
   private readonly presence: PresenceGuard;
+  /** With several instances: the link to the others, the order updates are applied in, and what came before it. */
+  private remote: DocFanout | undefined;
+  private order: SeqOrder<StoredUpdate> | undefined;
+  private early: Array<{ seq: number; update: Uint8Array }> = [];
+  private headTimer: NodeJS.Timeout | undefined;
+  /** Awareness ids changed here this turn, to publish to the other instances. */
+  private readonly awarenessToPublish = new Set<number>();
 
   private constructor(private readonly deps: RoomDeps) {
     this.gate = new UpdateGate(this.doc, deps.name);
@@ -106,10 +123,14 @@ export class Room implements ConnectionHandler {
     const room = new Room(deps);
     const started = performance.now();
     try {
+      // Subscribed before loading: an update committed elsewhere after the load is heard (or, if Redis
+      // lost it, found by the head check); one the load already covered is dropped by its seq.
+      if (deps.fanout !== undefined) room.remote = await deps.fanout.join(deps.name, room.remoteHandler());
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
       room.checkpointSeq = loaded.checkpointSeq;
       room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
+      if (deps.fanout !== undefined) room.startOrdering(loaded.lastSeq);
       deps.events.documentLoaded(deps.name, performance.now() - started, loaded.tailLength);
       deps.logger.info({ event: 'document-loaded', doc: deps.name, ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
       if (loaded.tailLength >= deps.checkpointEvery) room.checkpoint(loaded.lastSeq);
@@ -378,7 +399,15 @@ export class Room implements ConnectionHandler {
    * the log before it waits here.
    */
   private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore', stages?: UpdateStages): void {
-    this.applyQueue.push({ seq, update, origin, stages });
+    // The durability point has passed: the other instances may show it too.
+    this.remote?.publishUpdate(seq, update);
+    // With other instances writing the same log, updates are applied strictly in seq order (see seq-order.ts).
+    if (this.order !== undefined) this.order.offer({ seq, update, origin, stages });
+    else this.enqueueApply({ seq, update, origin, stages });
+  }
+
+  private enqueueApply(item: StoredUpdate): void {
+    this.applyQueue.push(item);
     if (this.applyQueue.length > 1) return; // a microtask or timer is already due
     const perClientMs = this.deps.pacing?.perClientMs ?? SPACING_PER_CLIENT_MS.idle;
     const spacing = Math.min(this.deps.maxBroadcastDelayMs, this.connections.size * perClientMs);
@@ -432,6 +461,11 @@ export class Room implements ConnectionHandler {
         stages.sent = sent;
         this.deps.events.updateStages(stages);
       }
+      if (from === 'remote') {
+        this.size.arrived(update.byteLength);
+        this.gate.sourceChanged(update);
+        continue;
+      }
       this.size.applied(update.byteLength);
       if (from === 'restore') this.gate.sourceChanged(update);
       else this.gate.applied(update);
@@ -483,6 +517,11 @@ export class Room implements ConnectionHandler {
     const first = this.awarenessDirty.size === 0;
     for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessDirty.add(id);
     const from = origin instanceof Connection ? origin : null;
+    // Changes made here (not heard from another instance, not a state timing out, which every instance
+    // does by itself) go to the other instances with this turn's broadcast.
+    if (this.remote !== undefined && origin !== 'remote' && (origin as unknown) !== 'timeout') {
+      for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessToPublish.add(id);
+    }
     // The sender of every change in the batch does not need it back; with several senders, all get it.
     this.awarenessSkip = first ? from : this.awarenessSkip === from ? from : null;
     if (first) setImmediate(() => this.flushAwareness());
@@ -496,7 +535,60 @@ export class Room implements ConnectionHandler {
     if (this.destroyed || ids.length === 0) return;
     const broadcast = prepareBroadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
     for (const conn of this.connections) if (conn !== skip) conn.sendBroadcast(broadcast);
+    if (this.awarenessToPublish.size > 0) {
+      this.remote?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessToPublish]));
+      this.awarenessToPublish.clear();
+    }
     this.presence.trimRemembered();
+  }
+
+  /** What this room hears from the other instances. */
+  private remoteHandler(): RemoteHandler {
+    return {
+      update: (seq, update) => {
+        if (this.order === undefined) this.early.push({ seq, update });
+        else this.order.offer({ seq, update, origin: 'remote' });
+      },
+      awareness: (update) => {
+        if (this.destroyed) return;
+        try {
+          this.presence.receiveRemote(update, 'remote' satisfies TxOrigin);
+        } catch (err) {
+          this.logger.warn({ event: 'remote-awareness-dropped', err }, 'dropped an awareness update from another instance');
+        }
+      },
+      resync: () => this.checkHead(),
+    };
+  }
+
+  /** From the loaded seq on, every committed update (here or elsewhere) is applied once, in seq order. */
+  private startOrdering(after: number): void {
+    const name = this.name;
+    this.order = new SeqOrder<StoredUpdate>({
+      after,
+      deliver: (item) => this.enqueueApply(item),
+      read: async (afterSeq, toSeq) =>
+        (await this.deps.store.readUpdates(name, { afterSeq, toSeq })).map((u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote' })),
+      onHealed: (count) => {
+        if (count > 0) this.deps.events.fanoutHealed(count);
+      },
+      onReadError: (err) => this.logger.warn({ event: 'fanout-heal-failed', err }, 'reading missed updates from the log failed; retrying'),
+    });
+    for (const { seq, update } of this.early) this.order.offer({ seq, update, origin: 'remote' });
+    this.early = [];
+    this.headTimer = setInterval(() => this.checkHead(), this.deps.headCheckMs ?? 3_000);
+    this.headTimer.unref();
+  }
+
+  /** Reads the log's head: anything committed elsewhere that Redis did not bring is read from the log. */
+  private checkHead(): void {
+    if (this.order === undefined || this.destroyed) return;
+    this.deps.store.getDocument(this.name).then(
+      (info) => {
+        if (info !== undefined) this.order?.headAt(info.lastSeq);
+      },
+      () => {}, // the database is away: the store's availability says so; the next check tries again
+    );
   }
 
   private markBroken(error: TandemError): void {
@@ -530,6 +622,9 @@ export class Room implements ConnectionHandler {
   destroy(): void {
     this.destroyed = true;
     clearTimeout(this.applyTimer);
+    clearInterval(this.headTimer);
+    this.order?.stop();
+    this.remote?.leave();
     this.gate.destroy();
     this.awareness.destroy();
     this.doc.destroy();

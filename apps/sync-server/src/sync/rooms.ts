@@ -11,6 +11,7 @@ import { addressKey } from '../ip-address.js';
 import { Connection, type ConnectionDeps, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { Durability } from '../config.js';
 import type { SyncEvents } from './events.js';
+import type { Fanout } from '../fanout/redis-fanout.js';
 import { type Heartbeat, type HeartbeatSettings, startHeartbeat } from './heartbeat.js';
 import type { PresenceLimits } from './presence-guard.js';
 import { Room } from './room.js';
@@ -39,6 +40,9 @@ export interface RoomRegistryDeps {
   readonly presence: PresenceLimits;
   /** How often connections are pinged, and when a silent one is away or dropped (see heartbeat.ts). */
   readonly heartbeat: HeartbeatSettings;
+  /** Other instances on the same log (REDIS_URL); see Room. */
+  readonly fanout?: Fanout;
+  readonly headCheckMs?: number;
 }
 
 /** What a connection counts against besides its document: its user when it has a token, else its address. */
@@ -191,6 +195,8 @@ export class RoomRegistry {
       presence: this.deps.presence,
       storeRate: this.deps.storeRate,
       onBroken: (room) => this.drop(room),
+      fanout: this.deps.fanout,
+      headCheckMs: this.deps.headCheckMs,
     });
     // Loading while a broken predecessor still writes would read a log that is about to grow.
     const draining = this.draining.get(doc);

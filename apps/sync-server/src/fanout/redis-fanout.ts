@@ -1,0 +1,184 @@
+// Delivery of committed updates (and presence) between instances that share one PostgreSQL log,
+// through Redis pub/sub: one channel per document. Redis is never trusted to keep or deliver anything:
+// a message lost (Redis down, a reconnect, a slow subscriber) is healed from the log by seq (see
+// remote-order.ts). Messages carry the sending instance's id, so an instance drops its own.
+//
+// A message: [version 1][kind][instance id: 16 bytes][sent at: float64 ms][kind update: seq float64][payload]
+
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+const VERSION = 1;
+const KIND_UPDATE = 1;
+const KIND_AWARENESS = 2;
+const ID_BYTES = 16;
+const HEADER = 2 + ID_BYTES + 8;
+
+export interface FanoutEvents {
+  fanoutPublished(kind: 'update' | 'awareness'): void;
+  fanoutPublishFailed(kind: 'update' | 'awareness'): void;
+  fanoutReceived(kind: 'update' | 'awareness', lagMs: number): void;
+  fanoutConnected(connected: boolean): void;
+}
+
+/** What a document's room hears from other instances. */
+export interface RemoteHandler {
+  update(seq: number, update: Uint8Array): void;
+  awareness(update: Uint8Array): void;
+  /** Messages may have been missed (Redis came back): catch up from the log. */
+  resync(): void;
+}
+
+/** One document's link to the other instances. */
+export interface DocFanout {
+  publishUpdate(seq: number, update: Uint8Array): void;
+  publishAwareness(update: Uint8Array): void;
+  /** Stops hearing the document. */
+  leave(): void;
+}
+
+export interface Fanout {
+  /** Resolves once connected to Redis, or after `timeoutMs` (the server starts without it: the log heals). */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** Resolves once subscribed (or at once while Redis is away: the log heals what is missed). */
+  join(doc: string, handler: RemoteHandler): Promise<DocFanout>;
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+export interface RedisFanoutOptions {
+  readonly url: string;
+  /** Channel names start with it: deployments sharing one Redis do not hear each other. */
+  readonly prefix: string;
+  readonly logger: Logger;
+  readonly events: FanoutEvents;
+  /** How long a join waits for its subscription before going on without it. Default 1000 ms. */
+  readonly subscribeTimeoutMs?: number;
+}
+
+export function createRedisFanout(options: RedisFanoutOptions): Fanout {
+  const instance = randomBytes(ID_BYTES);
+  const connectionOptions = {
+    // A command while Redis is away fails at once instead of queueing: a publish is best-effort.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 2_000),
+    lazyConnect: false,
+  };
+  const pub = new Redis(options.url, connectionOptions);
+  // The subscriber queues its (re)subscriptions until it is connected again.
+  const sub = new Redis(options.url, { ...connectionOptions, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const handlers = new Map<string, Set<RemoteHandler>>();
+  const channelOf = (doc: string) => `${options.prefix}:doc:${doc}`;
+  const docOf = (channel: string) => channel.slice(options.prefix.length + 5);
+  let connected = false;
+  let everConnected = false;
+  let closed = false;
+
+  const setConnected = (up: boolean, reason?: string) => {
+    if (up === connected) return;
+    connected = up;
+    options.events.fanoutConnected(up);
+    if (up) {
+      if (everConnected) options.logger.info({ event: 'redis-recovered' }, 'Redis is back: updates between instances go through it again');
+      everConnected = true;
+      // Subscribed again explicitly (a subscription asked for while connecting can be lost), and
+      // whatever was published while this instance was not listening is caught up from the log.
+      if (handlers.size > 0) sub.subscribe(...[...handlers.keys()].map(channelOf)).catch(() => {});
+      for (const set of handlers.values()) for (const h of set) h.resync();
+    } else if (!closed) {
+      options.logger.warn(
+        { event: 'redis-unavailable', reason },
+        'Redis is unavailable: edits are stored and served as usual; other instances see them through the log, a few seconds late',
+      );
+    }
+  };
+  sub.on('ready', () => setConnected(true));
+  sub.on('close', () => setConnected(false, 'connection closed'));
+  sub.on('error', (err: Error) => setConnected(false, err.message));
+  pub.on('error', () => {}); // reported through the subscriber's state; a failed publish is counted
+
+  sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+    if (message.length < HEADER || message[0] !== VERSION) return;
+    if (message.subarray(2, 2 + ID_BYTES).equals(instance)) return;
+    const set = handlers.get(docOf(channel.toString()));
+    if (set === undefined) return;
+    const lagMs = Date.now() - message.readDoubleBE(2 + ID_BYTES);
+    if (message[1] === KIND_UPDATE) {
+      if (message.length < HEADER + 8) return;
+      const seq = message.readDoubleBE(HEADER);
+      const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER + 8, message.length - HEADER - 8);
+      options.events.fanoutReceived('update', lagMs);
+      for (const h of set) h.update(seq, payload);
+    } else if (message[1] === KIND_AWARENESS) {
+      const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
+      options.events.fanoutReceived('awareness', lagMs);
+      for (const h of set) h.awareness(payload);
+    }
+  });
+
+  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number) => {
+    if (closed) return;
+    const head = Buffer.allocUnsafe(HEADER + (seq === undefined ? 0 : 8));
+    head[0] = VERSION;
+    head[1] = kind === 'update' ? KIND_UPDATE : KIND_AWARENESS;
+    instance.copy(head, 2);
+    head.writeDoubleBE(Date.now(), 2 + ID_BYTES);
+    if (seq !== undefined) head.writeDoubleBE(seq, HEADER);
+    const message = Buffer.concat([head, body]);
+    pub.publish(channelOf(doc), message).then(
+      () => options.events.fanoutPublished(kind),
+      () => options.events.fanoutPublishFailed(kind),
+    );
+  };
+
+  return {
+    async ready(timeoutMs) {
+      if (connected) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const up = await Promise.race([
+        new Promise<boolean>((resolve) => sub.once('ready', () => resolve(true))),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      return up;
+    },
+    get connected() {
+      return connected;
+    },
+    async join(doc, handler) {
+      let set = handlers.get(doc);
+      if (set === undefined) {
+        set = new Set();
+        handlers.set(doc, set);
+        const subscribed = sub.subscribe(channelOf(doc)).catch(() => {});
+        // Subscribed before the caller loads the document, so nothing committed after the load is missed.
+        // While Redis is away the subscription waits for it, and the room's check of the log's head
+        // catches up meanwhile: loading does not wait.
+        if (connected) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([subscribed, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.subscribeTimeoutMs ?? 1_000)))]);
+          clearTimeout(timer);
+        }
+      }
+      set.add(handler);
+      return {
+        publishUpdate: (seq, update) => publish(doc, 'update', update, seq),
+        publishAwareness: (update) => publish(doc, 'awareness', update),
+        leave: () => {
+          const current = handlers.get(doc);
+          if (current === undefined || !current.delete(handler) || current.size > 0) return;
+          handlers.delete(doc);
+          sub.unsubscribe(channelOf(doc)).catch(() => {});
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      handlers.clear();
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

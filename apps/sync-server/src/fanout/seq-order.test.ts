@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { SeqOrder } from './seq-order.js';
+
+interface Item {
+  readonly seq: number;
+  readonly from: string;
+}
+
+/** A log holding `seqs` (gaps: merged away by compaction), and an order over it. */
+function setup(after: number, seqs: number[], options: { failReads?: number } = {}) {
+  const delivered: Item[] = [];
+  const reads: Array<[number, number | undefined]> = [];
+  let failReads = options.failReads ?? 0;
+  const order = new SeqOrder<Item>({
+    after,
+    deliver: (item) => delivered.push(item),
+    read: async (afterSeq, toSeq) => {
+      reads.push([afterSeq, toSeq]);
+      if (failReads-- > 0) throw new Error('database away');
+      return seqs.filter((s) => s > afterSeq && (toSeq === undefined || s <= toSeq)).map((seq) => ({ seq, from: 'log' }));
+    },
+    graceMs: 5,
+  });
+  return { order, delivered, reads, seqsOf: () => delivered.map((d) => d.seq) };
+}
+
+const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+describe('SeqOrder', () => {
+  it('hands on in seq order, each once, whatever order they arrive in', async () => {
+    const { order, seqsOf, reads } = setup(10, [11, 12, 13, 14]);
+    order.offer({ seq: 12, from: 'redis' });
+    order.offer({ seq: 10, from: 'redis' }); // the load covered it
+    order.offer({ seq: 11, from: 'local' });
+    order.offer({ seq: 12, from: 'local' }); // a duplicate
+    order.offer({ seq: 14, from: 'redis' });
+    order.offer({ seq: 13, from: 'redis' });
+    expect(seqsOf()).toEqual([11, 12, 13, 14]);
+    await settle();
+    expect(reads).toEqual([]); // every gap filled within the grace: no read
+    expect(order.delivered).toBe(14);
+  });
+
+  it('reads a gap that does not fill from the log, then hands on what waited behind it', async () => {
+    const { order, delivered, reads } = setup(0, [1, 2, 3, 4]);
+    order.offer({ seq: 4, from: 'local' });
+    expect(delivered).toEqual([]);
+    await settle();
+    expect(reads).toEqual([[0, 3]]);
+    expect(delivered.map((d) => [d.seq, d.from])).toEqual([
+      [1, 'log'],
+      [2, 'log'],
+      [3, 'log'],
+      [4, 'local'],
+    ]);
+  });
+
+  it('catches up to a head seen in the log when nothing arrives (a lost last message)', async () => {
+    const { order, seqsOf } = setup(5, [6, 7]);
+    order.headAt(7);
+    await settle();
+    expect(seqsOf()).toEqual([6, 7]);
+    order.headAt(7);
+    order.headAt(3);
+    await settle();
+    expect(seqsOf()).toEqual([6, 7]);
+  });
+
+  it('steps over seqs compaction merged away: the merged update at the end of the range holds them', async () => {
+    const { order, seqsOf } = setup(2, [6, 7]); // 3..6 merged into 6
+    order.offer({ seq: 7, from: 'redis' });
+    await settle();
+    expect(seqsOf()).toEqual([6, 7]);
+    const head = setup(2, [6]);
+    head.order.headAt(6);
+    await settle();
+    expect(head.seqsOf()).toEqual([6]);
+  });
+
+  it('retries a read that failed (the database away), and hands on once it answers', async () => {
+    const { order, seqsOf, reads } = setup(0, [1, 2], { failReads: 1 });
+    order.offer({ seq: 2, from: 'redis' });
+    await settle(50);
+    expect(seqsOf()).toEqual([]);
+    await settle(600);
+    expect(seqsOf()).toEqual([1, 2]);
+    expect(reads.length).toBe(2);
+  });
+
+  it('hands on nothing once stopped', async () => {
+    const { order, seqsOf } = setup(0, [1, 2]);
+    order.stop();
+    order.offer({ seq: 1, from: 'local' });
+    order.headAt(2);
+    await settle();
+    expect(seqsOf()).toEqual([]);
+  });
+});

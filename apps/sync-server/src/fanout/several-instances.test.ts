@@ -1,0 +1,138 @@
+import { testSchema } from '@tandem/persistence/testing/postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { materialize, openPostgresStore } from '@tandem/persistence';
+import { connectClient, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
+
+const MACHINE_REDIS = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function metric(server: TestServer, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  let total = 0;
+  for (const m of text.matchAll(new RegExp(`^tandem_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
+  return total;
+}
+
+/** Types `count` characters at random places, one per `ms`. */
+async function type(client: TestClient, label: string, count: number, ms = 3): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    client.text.insert(Math.floor(Math.random() * (client.text.length + 1)), label);
+    await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+describe('several instances on one PostgreSQL log, Redis between them', () => {
+  const servers: TestServer[] = [];
+  const clients: TestClient[] = [];
+  let redis: TestRedis | undefined;
+  let db = testSchema('fan');
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const s of servers.splice(0)) await s.destroy();
+    await redis?.stop();
+    redis = undefined;
+    await db.drop();
+    db = testSchema('fan');
+  });
+
+  const start = async (count: number, redisUrl: string, env: Record<string, string> = {}) => {
+    for (let i = 0; i < count; i++) {
+      servers.push(
+        await startTestServer({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, REDIS_URL: redisUrl, FANOUT_HEAD_CHECK_MS: '500', ...env }),
+      );
+    }
+  };
+  const client = (server: TestServer, doc: string) => {
+    const c = connectClient(server.url, doc);
+    clients.push(c);
+    return c;
+  };
+  const converged = async (doc: string, all: TestClient[], timeout = 10_000) => {
+    await expect.poll(() => new Set(all.map((c) => c.text.toString())).size, { timeout, interval: 50 }).toBe(1);
+    // What every client shows is exactly the log's replay.
+    const store = await openPostgresStore({ url: db.url, schema: db.schema, readOnly: true });
+    try {
+      await expect
+        .poll(async () => {
+          const head = (await store.getDocument(doc))?.lastSeq ?? 0;
+          return (await materialize(store, doc, head)).getText('t').toString();
+        }, { timeout, interval: 100 })
+        .toBe(all[0]!.text.toString());
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('applies what one instance commits on the others, in seq order, live: concurrent typists converge on the log', async () => {
+    await start(3, MACHINE_REDIS);
+    const typists = servers.flatMap((s) => [client(s, 'shared'), client(s, 'shared')]);
+    await Promise.all(typists.map((c) => c.synced()));
+    await Promise.all(typists.map((c, i) => type(c, String.fromCharCode(97 + i), 40)));
+    await converged('shared', typists);
+    expect(typists[0]!.text.length).toBe(typists.length * 40);
+    // Delivered through Redis, not only healed from the log.
+    for (const s of servers) expect(await metric(s, 'fanout_received_total')).toBeGreaterThan(0);
+    // A client that joins later, on any instance, gets it all.
+    const late = client(servers[1]!, 'shared');
+    await late.synced();
+    expect(late.text.toString()).toBe(typists[0]!.text.toString());
+  });
+
+  it('shows a person on one instance to people on the others, and drops their state everywhere when they leave', async () => {
+    await start(2, MACHINE_REDIS);
+    const ann = client(servers[0]!, 'people');
+    const ben = client(servers[1]!, 'people');
+    await Promise.all([ann.synced(), ben.synced()]);
+    ann.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+    ben.provider.awareness.setLocalStateField('user', { name: 'Ben' });
+    const nameOn = (c: TestClient, id: number) => (c.provider.awareness.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
+    await expect.poll(() => nameOn(ben, ann.doc.clientID), { timeout: 5000 }).toBe('Ann');
+    await expect.poll(() => nameOn(ann, ben.doc.clientID), { timeout: 5000 }).toBe('Ben');
+    // Someone on the second instance cannot speak for Ann.
+    const mallory = client(servers[1]!, 'people');
+    await mallory.synced();
+    (mallory.provider.awareness as unknown as { clientID: number }).clientID = ann.doc.clientID;
+    mallory.provider.awareness.setLocalStateField('user', { name: 'Mallory' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(nameOn(ben, ann.doc.clientID)).toBe('Ann');
+    // Ann leaves: gone for Ben at once, not after a timeout.
+    const annId = ann.doc.clientID;
+    ann.destroy();
+    clients.splice(clients.indexOf(ann), 1);
+    await expect.poll(() => ben.provider.awareness.getStates().has(annId), { timeout: 2000 }).toBe(false);
+  });
+
+  it('keeps every instance editing while Redis is down, converges through the log meanwhile, and delivers through Redis again once it is back', async () => {
+    redis = await startTestRedis();
+    await start(2, redis.url);
+    const a = client(servers[0]!, 'doc');
+    const b = client(servers[1]!, 'doc');
+    await Promise.all([a.synced(), b.synced()]);
+    await Promise.all([type(a, 'a', 10), type(b, 'b', 10)]);
+    await converged('doc', [a, b]);
+
+    await redis.stop();
+    await expect.poll(() => metric(servers[0]!, 'redis_connected'), { timeout: 5000 }).toBe(0);
+    const healedBefore = await metric(servers[1]!, 'fanout_healed_updates_total');
+    await Promise.all([type(a, 'x', 10), type(b, 'y', 10)]);
+    // Through the head check of the log (FANOUT_HEAD_CHECK_MS, 500 ms here).
+    await converged('doc', [a, b], 5000);
+    expect(a.text.length).toBe(40);
+    expect(await metric(servers[1]!, 'fanout_healed_updates_total')).toBeGreaterThan(healedBefore);
+    for (const s of servers) expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+
+    await redis.start();
+    await expect.poll(() => metric(servers[0]!, 'redis_connected'), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => metric(servers[1]!, 'redis_connected'), { timeout: 10_000 }).toBe(1);
+    const receivedBefore = await metric(servers[1]!, 'fanout_received_total');
+    await type(a, 'z', 10);
+    await converged('doc', [a, b]);
+    expect(await metric(servers[1]!, 'fanout_received_total')).toBeGreaterThan(receivedBefore);
+  });
+
+  it('refuses REDIS_URL without DATABASE_URL: instances must share the log', async () => {
+    await expect(startTestServer({ REDIS_URL: MACHINE_REDIS })).rejects.toThrow(/REDIS_URL needs DATABASE_URL/);
+  });
+});
