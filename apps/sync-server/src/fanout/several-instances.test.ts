@@ -95,7 +95,8 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await mallory.synced();
     (mallory.provider.awareness as unknown as { clientID: number }).clientID = ann.doc.clientID;
     mallory.provider.awareness.setLocalStateField('user', { name: 'Mallory' });
-    await new Promise((r) => setTimeout(r, 300));
+    // Refused by the second instance (Ann's id belongs to the first), and counted there.
+    await expect.poll(() => metric(servers[1]!, 'awareness_states_dropped_total'), { timeout: 3000 }).toBeGreaterThan(0);
     expect(nameOn(ben, ann.doc.clientID)).toBe('Ann');
     // Ann leaves: gone for Ben at once, not after a timeout.
     const annId = ann.doc.clientID;
