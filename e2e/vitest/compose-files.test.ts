@@ -17,6 +17,8 @@ const DEPLOY = path.join(ROOT, 'deploy');
 function findCompose(): { argv: string[] } | { missing: string } {
   const ok = (argv: string[]) => spawnSync(argv[0]!, [...argv.slice(1), 'version'], { encoding: 'utf8' }).status === 0;
   if (spawnSync('docker', ['--version']).error !== undefined) return { missing: 'the docker binary is not installed' };
+  // Installs Debian's docker-compose when the docker CLI has no compose plugin (as the browser tests install Chromium).
+  spawnSync(process.execPath, [path.join(ROOT, 'e2e/scripts/ensure-compose.mjs')], { stdio: 'inherit', timeout: 300_000 });
   if (ok(['docker', 'compose'])) return { argv: ['docker', 'compose'] };
   if (ok(['docker-compose'])) return { argv: ['docker-compose'] };
   return { missing: 'neither `docker compose` (the Compose plugin) nor `docker-compose` is installed (apt-get install docker-compose)' };

@@ -100,7 +100,7 @@ describe('the production layout (what the Dockerfile copies) runs from a clean f
     if (IS_ROOT) chownSync(dataDir, NOBODY.uid, NOBODY.gid); // the volume belongs to the image's user
     port = await freePort();
     env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...imageEnv(), DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
-  }, 400_000);
+  }, 600_000); // npm ci compiles better-sqlite3 when no prebuilt binary can be fetched: 1.5 min idle, 5 min on a busy machine
 
   afterAll(async () => {
     for (const c of clients.splice(0)) c.destroy();
