@@ -51,6 +51,25 @@ function asNonRoot(argv: string[]): string[] {
   return IS_ROOT ? ['setpriv', `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', ...argv] : argv;
 }
 
+describe('the Dockerfile and the layout script agree', () => {
+  it('the build stage copies every workspace manifest before npm ci (the lockfile names them all)', () => {
+    const workspaces = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    const build = DOCKERFILE.slice(0, DOCKERFILE.indexOf('RUN npm ci'));
+    for (const ws of workspaces) expect(build).toContain(`COPY ${ws}/package.json ${ws}/`);
+    expect(build).toContain('COPY package.json package-lock.json ./');
+  });
+
+  it('the runtime stage takes only the layout, runs as a non-root user, keeps /data as a volume', () => {
+    expect(RUNTIME_STAGE).toMatch(/^COPY --from=build --chown=root:root \/out \/app$/m);
+    expect(RUNTIME_STAGE.match(/^COPY /gm)?.length).toBe(1);
+    expect(RUNTIME_STAGE).toMatch(/^USER tandem$/m);
+    expect(RUNTIME_STAGE).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(RUNTIME_STAGE).toMatch(/^EXPOSE 1234$/m);
+    expect(imageEnv()).toMatchObject({ HOST: '0.0.0.0', PORT: '1234', DATA_DIR: '/data' });
+    expect(execForm(/^ENTRYPOINT (\[.+\])$/m).slice(0, 3)).toEqual(['/usr/bin/tini', '--', 'node']);
+  });
+});
+
 describe('the production layout (what the Dockerfile copies) runs from a clean folder as a non-root user', () => {
   let layout: string;
   let dataDir: string;
