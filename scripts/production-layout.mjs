@@ -51,12 +51,32 @@ export function installProductionDependencies(target, extraArgs = []) {
   if (result.status !== 0) throw new Error(`npm ci --omit=dev in ${target} failed (exit ${result.status ?? result.signal})`);
 }
 
+/** Packages with a native part built by their install script: the only ones `--reuse-native` copies. */
+const NATIVE = ['better-sqlite3'];
+
+/**
+ * `npm ci --omit=dev --ignore-scripts`, then each native package's compiled build copied from this
+ * checkout's node_modules (same Node, same machine). The test's shortcut: compiling better-sqlite3
+ * from source takes minutes here; the Dockerfile installs with its scripts.
+ */
+export function installReusingNative(target, root = ROOT) {
+  installProductionDependencies(target, ['--ignore-scripts']);
+  for (const name of NATIVE) {
+    const from = path.join(root, 'node_modules', name, 'build');
+    if (!existsSync(from)) throw new Error(`${from} is missing: run npm ci in the checkout first`);
+    cpSync(from, path.join(target, 'node_modules', name, 'build'), { recursive: true });
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [target, ...flags] = process.argv.slice(2);
   if (target === undefined || target.startsWith('-')) {
-    process.stderr.write('Usage: node scripts/production-layout.mjs <target-dir> [--install]\n');
+    process.stderr.write('Usage: node scripts/production-layout.mjs <target-dir> [--install | --install --reuse-native]\n');
     process.exit(2);
   }
   copyProductionLayout(path.resolve(target));
-  if (flags.includes('--install')) installProductionDependencies(path.resolve(target));
+  if (flags.includes('--install')) {
+    if (flags.includes('--reuse-native')) installReusingNative(path.resolve(target));
+    else installProductionDependencies(path.resolve(target));
+  }
 }

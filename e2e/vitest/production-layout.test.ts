@@ -108,9 +108,10 @@ describe('the production layout (what the Dockerfile copies) runs from a clean f
     }
     layout = mkdtempSync(path.join(tmpdir(), 'tandem-layout-'));
     chmodSync(layout, 0o755); // readable by the non-root user, as /app is in the image (owned by root)
-    // The same command as the Dockerfile's build stage.
+    // The same command as the Dockerfile's build stage, except that better-sqlite3's compiled part is
+    // taken from this checkout instead of compiled again (minutes here; see production-layout.mjs).
     expect(DOCKERFILE).toMatch(/node scripts\/production-layout\.mjs \/out --install/);
-    const made = spawnSync(process.execPath, [path.join(ROOT, 'scripts/production-layout.mjs'), layout, '--install'], {
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'scripts/production-layout.mjs'), layout, '--install', '--reuse-native'], {
       encoding: 'utf8',
     });
     if (made.status !== 0) throw new Error(`production layout failed (${made.status}):\n${made.stdout}\n${made.stderr}`);
@@ -119,7 +120,7 @@ describe('the production layout (what the Dockerfile copies) runs from a clean f
     if (IS_ROOT) chownSync(dataDir, NOBODY.uid, NOBODY.gid); // the volume belongs to the image's user
     port = await freePort();
     env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...imageEnv(), DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
-  }, 600_000); // npm ci compiles better-sqlite3 when no prebuilt binary can be fetched: 1.5 min idle, 5 min on a busy machine
+  }, 300_000);
 
   afterAll(async () => {
     for (const c of clients.splice(0)) c.destroy();
