@@ -25,6 +25,7 @@ import { GeneratorMeter } from './load/meters.js';
 import { type Observer, openObserver } from './load/observers.js';
 import { formatSpread, printTargets, ratio, roundOrder, spread, type Spread, type Target } from './load/rounds.js';
 import { SetupCpuMeter } from './load/setup-cpu.js';
+import { formatStages, medianStages, scrapeStages, stageDelta, type StageTimings } from './load/stage-timings.js';
 import { Typists } from './load/typists.js';
 import { benchDatabaseUrl } from './peers/bench-database.js';
 import { FRAMINGS } from './peers/framing.js';
@@ -78,6 +79,8 @@ interface Result {
   /** CPU microseconds of the setup (servers + PostgreSQL when it uses it + Redis) per delivered update. */
   cpuPerUpdateUs: number;
   generatorCpuPercent: number;
+  /** Tandem's stage timings (and fan-out lag) in the window, per instance. */
+  stages: (StageTimings | undefined)[];
 }
 
 const merged = (parts: readonly (readonly number[])[]): number[] => parts.flat().sort((a, b) => a - b);
@@ -108,6 +111,8 @@ async function measure(setup: Setup, round: number, position: number): Promise<R
     }
     for (const t of typists) await t.stats();
     const generator = new GeneratorMeter();
+    const tandem = setup.framing !== 'hocuspocus';
+    const stagesBefore = tandem ? await Promise.all(running.servers.map((s) => scrapeStages(s.url))) : [];
     const cpuMeter = new SetupCpuMeter(running.servers.map((s) => s.pid), running.redisPid, POSTGRES_PORT);
     const started = wallNow();
     await Promise.all(typists.map((t) => t.setRate(CPS)));
@@ -118,6 +123,8 @@ async function measure(setup: Setup, round: number, position: number): Promise<R
     // After the drain: the work of delivering the window's updates is all in.
     const cpu = cpuMeter.read();
     const generatorCpuPercent = generator.read().cpuPercent;
+    const stagesAfter = tandem ? await Promise.all(running.servers.map((s) => scrapeStages(s.url))) : [];
+    const stages = stagesAfter.map((after, k) => stageDelta(stagesBefore[k], after));
     const all = ledgers.map((l) => l.window(started, ended));
     const on = (k: number) => observers.map((_, i) => i).filter((i) => instanceOf(i, n) === k);
     const off = (k: number) => observers.map((_, i) => i).filter((i) => instanceOf(i, n) !== k);
@@ -141,6 +148,7 @@ async function measure(setup: Setup, round: number, position: number): Promise<R
       cpu: { ...cpu, totalSeconds: counted, postgresCounted: setup.usesPostgres },
       cpuPerUpdateUs: (counted / Math.max(1, delivered)) * 1e6,
       generatorCpuPercent,
+      stages,
     };
   } finally {
     for (const t of typists) await t.close();
@@ -172,6 +180,8 @@ function printRound(r: Result): void {
       r.generatorCpuPercent.toFixed(0).padStart(6),
     ].join(' '),
   );
+  const first = formatStages(r.stages[0]);
+  if (first !== undefined) console.log(`${' '.repeat(12)}instance 1 ${first}`);
 }
 
 interface Summary {
@@ -184,6 +194,8 @@ interface Summary {
   crossMinusSameMs: Spread;
   cpuPerUpdateUs: Spread;
   missing: number;
+  /** Instance 1's stage timings, median of the rounds (Tandem only). */
+  stages: StageTimings | undefined;
 }
 
 function summarize(results: readonly Result[]): Summary[] {
@@ -198,6 +210,7 @@ function summarize(results: readonly Result[]): Summary[] {
       crossMinusSameMs: spread(mine.map((r) => r.crossInstanceP50Ms - r.sameInstanceP50Ms)),
       cpuPerUpdateUs: spread(mine.map((r) => r.cpuPerUpdateUs)),
       missing: mine.reduce((m, r) => m + r.missing, 0),
+      stages: medianStages(mine.map((r) => r.stages[0])),
     };
   });
 }
@@ -258,6 +271,10 @@ async function main(): Promise<void> {
         formatSpread(s.cpuPerUpdateUs, 0).padStart(18),
       ].join(' '),
     );
+  }
+  for (const s of summary) {
+    const stages = formatStages(s.stages);
+    if (stages !== undefined) console.log(`  ${s.setup}, instance 1, median of the rounds: ${stages}`);
   }
   const t3 = summary.find((s) => s.setup === 'tandem-pg-3');
   const h3 = summary.find((s) => s.setup === 'hocuspocus-redis-3');
