@@ -81,7 +81,23 @@ interface Result {
   generatorCpuPercent: number;
   /** Tandem's stage timings (and fan-out lag) in the window, per instance. */
   stages: (StageTimings | undefined)[];
+  /** Tandem with several instances: other instances' updates read from the log because Redis had not brought them in time, summed over the instances. */
+  healedUpdates: number;
 }
+
+/** Sum of a counter's series in `<url>/metrics` (0 when absent or unreachable). */
+async function counter(url: string, name: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    let total = 0;
+    for (const line of text.split('\n')) if (line.startsWith(name) && /^\S+(\{[^}]*\})?\s/.test(line) && line.split(/[\s{]/)[0] === name) total += Number(line.trim().split(/\s+/).at(-1));
+    return total;
+  } catch {
+    return 0;
+  }
+}
+const HEALED = 'tandem_fanout_healed_updates_total';
+const healedOf = async (urls: readonly string[]): Promise<number> => (await Promise.all(urls.map((u) => counter(u, HEALED)))).reduce((a, b) => a + b, 0);
 
 const merged = (parts: readonly (readonly number[])[]): number[] => parts.flat().sort((a, b) => a - b);
 
@@ -113,6 +129,7 @@ async function measure(setup: Setup, round: number, position: number): Promise<R
     const generator = new GeneratorMeter();
     const tandem = setup.framing !== 'hocuspocus';
     const stagesBefore = tandem ? await Promise.all(running.servers.map((s) => scrapeStages(s.url))) : [];
+    const healedBefore = tandem ? await healedOf(running.servers.map((s) => s.url)) : 0;
     const cpuMeter = new SetupCpuMeter(running.servers.map((s) => s.pid), running.redisPid, POSTGRES_PORT);
     const started = wallNow();
     await Promise.all(typists.map((t) => t.setRate(CPS)));
@@ -125,6 +142,7 @@ async function measure(setup: Setup, round: number, position: number): Promise<R
     const generatorCpuPercent = generator.read().cpuPercent;
     const stagesAfter = tandem ? await Promise.all(running.servers.map((s) => scrapeStages(s.url))) : [];
     const stages = stagesAfter.map((after, k) => stageDelta(stagesBefore[k], after));
+    const healedUpdates = tandem ? (await healedOf(running.servers.map((s) => s.url))) - healedBefore : 0;
     const all = ledgers.map((l) => l.window(started, ended));
     const on = (k: number) => observers.map((_, i) => i).filter((i) => instanceOf(i, n) === k);
     const off = (k: number) => observers.map((_, i) => i).filter((i) => instanceOf(i, n) !== k);
@@ -149,6 +167,7 @@ async function measure(setup: Setup, round: number, position: number): Promise<R
       cpuPerUpdateUs: (counted / Math.max(1, delivered)) * 1e6,
       generatorCpuPercent,
       stages,
+      healedUpdates,
     };
   } finally {
     for (const t of typists) await t.close();
@@ -181,7 +200,7 @@ function printRound(r: Result): void {
     ].join(' '),
   );
   const first = formatStages(r.stages[0]);
-  if (first !== undefined) console.log(`${' '.repeat(12)}instance 1 ${first}`);
+  if (first !== undefined) console.log(`${' '.repeat(12)}instance 1 ${first}${r.instances > 1 ? `; healed from the log (all instances): ${r.healedUpdates}` : ''}`);
 }
 
 interface Summary {

@@ -331,6 +331,7 @@ describe('benchmark smoke runs', () => {
       expect(r.cpuPerUpdateUs, r.setup).toBeGreaterThan(0);
       expect(r.instances, r.setup).toBe(r.setup === 'tandem-pg-1' ? 1 : 3);
       // Across instances only where there are several (NaN, written as null, with one).
+      expect(r.healedUpdates, r.setup).toBeGreaterThanOrEqual(0);
       if (r.instances > 1) expect(r.crossInstanceP50Ms, r.setup).toBeGreaterThan(0);
       else expect(r.crossInstanceP50Ms, r.setup).toBeNull();
       // The PostgreSQL backends of the setup's own connections were found (Tandem keeps a pool per instance).
