@@ -53,8 +53,12 @@ export class LatencyLedger {
     }
   }
 
-  /** Latencies of the updates sent in [from, to), counting what has arrived by now. */
-  window(from: number, to: number): WindowReport {
+  /**
+   * Latencies of the updates sent in [from, to), counting what has arrived by now; at the observers
+   * in `only` (their indices), or at every one.
+   */
+  window(from: number, to: number, only?: readonly number[]): WindowReport {
+    const arrivals = only === undefined ? this.arrivals : only.map((i) => this.arrivals[i]!);
     const latencies: number[] = [];
     let sent = 0;
     let delivered = 0;
@@ -62,7 +66,7 @@ export class LatencyLedger {
     for (const [key, t] of this.sentAt) {
       if (t < from || t >= to) continue;
       sent += 1;
-      for (const seen of this.arrivals) {
+      for (const seen of arrivals) {
         const at = seen.get(key);
         if (at === undefined) {
           latencies.push(Infinity);
@@ -74,7 +78,7 @@ export class LatencyLedger {
       }
     }
     latencies.sort((a, b) => a - b);
-    return { sent, delivered, expected: sent * this.observers, clientsMissing: clientsMissing.size, latencies };
+    return { sent, delivered, expected: sent * arrivals.length, clientsMissing: clientsMissing.size, latencies };
   }
 
   /**

@@ -39,7 +39,8 @@ export interface ObserverOptions {
   readonly url: string;
   readonly framing: Framing;
   readonly doc: string;
-  readonly ledger: LatencyLedger;
+  /** Where arrivals go (a ledger, or something that hands them to several). */
+  readonly ledger: Pick<LatencyLedger, 'recordArrival'>;
   /** This observer's index in the ledger. */
   readonly index: number;
   /**

@@ -67,10 +67,10 @@ export interface Target {
   readonly met: boolean | undefined;
 }
 
-export function printTargets(targets: readonly Target[]): void {
+export function printTargets(targets: readonly Target[], title = 'targets (issue #12; medians of the rounds):'): void {
   if (targets.length === 0) return;
   console.log();
-  console.log('targets (issue #12; medians of the rounds):');
+  console.log(title);
   for (const t of targets) {
     const verdict = t.met === undefined ? 'n/a    ' : t.met ? 'met    ' : 'NOT MET';
     console.log(`  ${verdict} ${t.goal.padEnd(52)} ${t.figures}`);

@@ -8,12 +8,15 @@ export const STAGES = ['checked', 'committed', 'flushed', 'applied', 'sent', 'to
 const METRIC = 'tandem_update_stage_seconds';
 /**
  * Other histograms scraped beside the stages, for the stalls they explain: garbage collection pauses
- * by kind, the event loop's part of each document checkpoint, and WAL checkpoints (on their own thread).
+ * by kind, the event loop's part of each document checkpoint, WAL checkpoints (on their own thread),
+ * and with several instances, how long a published update took to reach this one.
  */
 const EXTRAS: Readonly<Record<string, (labels: Record<string, string>) => string>> = {
   tandem_process_nodejs_gc_duration_seconds: (l) => `gc.${l.kind ?? 'all'}`,
   tandem_document_checkpoint_seconds: () => 'doc-checkpoint',
   tandem_wal_checkpoint_duration_seconds: () => 'wal-checkpoint',
+  // Several instances (REDIS_URL): from another instance's publish to its arrival here.
+  tandem_fanout_delivery_lag_seconds: (l) => `fanout-lag${l.kind === undefined ? '' : `.${l.kind}`}`,
 };
 const LINE = new RegExp(`^(${[METRIC, ...Object.keys(EXTRAS)].join('|')})_(bucket|sum|count)(?:\\{([^}]*)\\})?\\s+(\\S+)`);
 const LABEL = /(\w+)="([^"]*)"/g;

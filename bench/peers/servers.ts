@@ -93,8 +93,40 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
 /** Tandem runs as shipped, with no Node flags; TANDEM_NODE_FLAGS adds some, to measure what they cost. */
 const tandemNodeFlags = (): string[] => (process.env.TANDEM_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 
-/** The parent's store settings, which must not decide where a Tandem entry keeps its data. */
-const STORE_ENV = ['DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE'];
+/** The parent's store (and fan-out) settings, which must not decide where a Tandem entry keeps its data. */
+const STORE_ENV = ['DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE', 'REDIS_URL', 'FANOUT_HEAD_CHECK_MS'];
+
+export interface TandemInstanceOptions {
+  /** DURABILITY; undefined: the default, flushed before broadcast. */
+  readonly durability?: string | undefined;
+  readonly nodeFlags?: readonly string[];
+  /** PostgreSQL instead of SQLite in the data directory; the caller creates and drops nothing, the server creates the schema. */
+  readonly database?: { readonly url: string; readonly schema: string } | undefined;
+  /** REDIS_URL: several instances on one `database` share updates through it. */
+  readonly redisUrl?: string | undefined;
+}
+
+/** One Tandem process, as shipped unless told otherwise; see `tandem` for the entries built on it. */
+export async function startTandemInstance(dataDir: string, options: TandemInstanceOptions = {}): Promise<RunningPeer> {
+  const { durability, nodeFlags = tandemNodeFlags(), database, redisUrl } = options;
+  const port = await freePort();
+  const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
+  // Every benchmark client comes from one address: per-address limits would measure themselves.
+  const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', STORE_RATE_BYTES_PER_HOUR: '0' };
+  const env: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...limits,
+    ...(durability === undefined ? {} : { DURABILITY: durability }),
+    ...(database === undefined ? {} : { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema }),
+    ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+  };
+  // The parent's DURABILITY must not leak into the default entry, nor its store settings into any.
+  const unset = [...STORE_ENV, 'SQLITE_SYNC', ...(durability === undefined ? ['DURABILITY'] : [])];
+  return launch([...nodeFlags, main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, unset);
+}
 
 /**
  * Tandem in one durability mode (undefined: its default, flushed before broadcast); `nodeFlags`
@@ -108,23 +140,8 @@ function tandem(name: PeerName, durability: string | undefined, nodeFlags: () =>
     kind: 'tandem',
     framing: FRAMINGS[name],
     async start(dataDir) {
-      const port = await freePort();
-      const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
-      // Every benchmark client comes from one address: per-address limits would measure themselves.
-      const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', STORE_RATE_BYTES_PER_HOUR: '0' };
       const database = postgres ? { url: benchDatabaseUrl(), schema: benchSchema(name) } : undefined;
-      const env: Record<string, string> = {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        ...limits,
-        ...(durability === undefined ? {} : { DURABILITY: durability }),
-        ...(database === undefined ? {} : { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema }),
-      };
-      // The parent's DURABILITY must not leak into the default entry, nor its store settings into any.
-      const unset = [...STORE_ENV, 'SQLITE_SYNC', ...(durability === undefined ? ['DURABILITY'] : [])];
-      const server = await launch([...nodeFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, unset);
+      const server = await startTandemInstance(dataDir, { durability, nodeFlags: nodeFlags(), database });
       if (database === undefined) return server;
       let databaseBytes: number | undefined;
       let stopped: Promise<void> | undefined;
@@ -219,4 +236,21 @@ export function selectServers(list: string): Peer[] {
   const unknown = wanted.filter((name) => !SELECTABLE.some((p) => p.name === name));
   if (unknown.length > 0) throw new RangeError(`Unknown server ${unknown.join(', ')}; known: ${SELECTABLE.map((p) => p.name).join(', ')}`);
   return SELECTABLE.filter((p) => wanted.includes(p.name));
+}
+
+/** Where the Hocuspocus instances of one setup meet: a Redis, and a key prefix of their own. */
+export interface HocuspocusRedis {
+  readonly host: string;
+  readonly port: number;
+  readonly prefix: string;
+}
+
+/**
+ * One Hocuspocus instance with @hocuspocus/extension-redis and its SQLite extension on `dbFile`
+ * (the setup passes every instance the same file: one shared database, as its docs deploy them).
+ */
+export async function startHocuspocusRedisInstance(dbFile: string, redis: HocuspocusRedis): Promise<RunningPeer> {
+  const port = await freePort();
+  const env = { PORT: String(port), DB: dbFile, REDIS_HOST: redis.host, REDIS_PORT: String(redis.port), REDIS_PREFIX: redis.prefix };
+  return launch([path.join(here, 'hocuspocus-redis.mjs')], env, /"event":"listening"/, `http://127.0.0.1:${port}`);
 }

@@ -307,6 +307,40 @@ describe('benchmark smoke runs', () => {
     }
   });
 
+  it('instances: runs Tandem alone, three Tandem instances over Redis and three Hocuspocus instances over Redis, and prints each with figures and the targets', { timeout: 180_000 }, async () => {
+    const file = path.join(out, 'instances.json');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/instances.ts', '--rounds', '1', '--clients', '9', '--observers', '3', '--seconds', '1', '--warmup', '0.5', '--out', file],
+      { cwd: root, maxBuffer: 64 * 2 ** 20 },
+    );
+    const summary = stdout.slice(stdout.indexOf('instances, summary'));
+    const number = String.raw`\d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\]`;
+    const signed = String.raw`-?\d+(\.\d+)? \[-?\d+(\.\d+)?–-?\d+(\.\d+)?\]`;
+    expect(summary).toMatch(new RegExp(`tandem-pg-1 +${number} +${number} +${number} +n/a +n/a +${number}`));
+    for (const setup of ['tandem-pg-3', 'hocuspocus-redis-3']) expect(summary).toMatch(new RegExp(`${setup} +${number} +${number} +${number} +${number} +${signed} +${number}`));
+    expect(summary).toMatch(/CPU per update, tandem-pg-3 ÷ hocuspocus-redis-3: \d+\.\d+× \(target ≤ 0\.70×\)/);
+    const { results, targets } = JSON.parse(await readFile(file, 'utf8'));
+    expect(results.map((r: { setup: string }) => r.setup).sort()).toEqual(['hocuspocus-redis-3', 'tandem-pg-1', 'tandem-pg-3']);
+    for (const r of results) {
+      expect(r.updatesSent, r.setup).toBeGreaterThan(0);
+      expect(r.updatesDelivered, r.setup).toBeGreaterThan(0);
+      expect(r.latencyMs.p50, r.setup).toBeGreaterThan(0);
+      expect(r.sameInstanceP50Ms, r.setup).toBeGreaterThan(0);
+      expect(r.cpu.serversSeconds, r.setup).toBeGreaterThan(0);
+      expect(r.cpuPerUpdateUs, r.setup).toBeGreaterThan(0);
+      expect(r.instances, r.setup).toBe(r.setup === 'tandem-pg-1' ? 1 : 3);
+      // Across instances only where there are several (NaN, written as null, with one).
+      expect(r.healedUpdates, r.setup).toBeGreaterThanOrEqual(0);
+      if (r.instances > 1) expect(r.crossInstanceP50Ms, r.setup).toBeGreaterThan(0);
+      else expect(r.crossInstanceP50Ms, r.setup).toBeNull();
+      // The PostgreSQL backends of the setup's own connections were found (Tandem keeps a pool per instance).
+      if (r.setup.startsWith('tandem')) expect(r.cpu.ownBackends, r.setup).toBeGreaterThanOrEqual(r.instances);
+      else expect([r.cpu.ownBackends, r.cpu.postgresCounted]).toEqual([0, false]);
+    }
+    expect(targets.map((t: { met: boolean | null }) => typeof t.met)).toEqual(['boolean', 'boolean']);
+  });
+
   it('burst: ramps the offered update rate on every server and counts what observers receive', { timeout: 90_000 }, async () => {
     const file = path.join(out, 'burst.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/burst.ts', '--rates', '200,400', '--senders', '4', '--seconds', '0.5', '--drain-ms', '500', '--out', file], { cwd: root });
