@@ -77,6 +77,38 @@ describe('SeqOrder', () => {
     expect(head.seqsOf()).toEqual([6]);
   });
 
+  it('does not take a head seen during a read as covered by that read: what lies past the read is read next', async () => {
+    // The log holds 1..5. A read of the gap below 3 is slow; meanwhile 1 and 2 arrive (through Redis)
+    // and the head check sees 5. The read brings nothing new, and 4 and 5 were never read: they must
+    // be read, not stepped over as if compaction had merged them away.
+    const log = [1, 2, 3, 4, 5];
+    const delivered: number[] = [];
+    const reads: Array<[number, number | undefined]> = [];
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const order = new SeqOrder<Item>({
+      after: 0,
+      deliver: (item) => delivered.push(item.seq),
+      read: async (afterSeq, toSeq) => {
+        reads.push([afterSeq, toSeq]);
+        if (reads.length === 1) await slow;
+        return log.filter((s) => s > afterSeq && (toSeq === undefined || s <= toSeq)).map((seq) => ({ seq, from: 'log' }));
+      },
+      graceMs: 5,
+    });
+    order.offer({ seq: 3, from: 'redis' });
+    await settle();
+    expect(reads).toEqual([[0, 2]]);
+    order.offer({ seq: 1, from: 'redis' });
+    order.offer({ seq: 2, from: 'redis' });
+    expect(delivered).toEqual([1, 2, 3]);
+    order.headAt(5);
+    release();
+    await settle();
+    expect(delivered).toEqual([1, 2, 3, 4, 5]);
+    expect(reads).toEqual([[0, 2], [3, 5]]);
+  });
+
   it('retries a read that failed (the database away), and hands on once it answers', async () => {
     const { order, seqsOf, reads } = setup(0, [1, 2], { failReads: 1 });
     order.offer({ seq: 2, from: 'redis' });

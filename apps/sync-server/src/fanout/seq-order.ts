@@ -19,6 +19,8 @@ export interface SeqOrderOptions<T extends Sequenced> {
   readonly onReadError?: (error: unknown) => void;
   /** Updates read from the log to fill gaps. */
   readonly onHealed?: (count: number) => void;
+  /** Seqs `from..to` stepped over: not in the log, below one that is (compaction merged them away). */
+  readonly onSkipped?: (from: number, to: number) => void;
 }
 
 export class SeqOrder<T extends Sequenced> {
@@ -105,11 +107,17 @@ export class SeqOrder<T extends Sequenced> {
     // seq, and everything up to the first one it holds is covered.
     if (this.waiting.size > 0 && !this.waiting.has(this.last + 1)) {
       const first = Math.min(...this.waiting.keys());
-      if (first <= upTo + 1) this.last = first - 1;
+      if (first <= upTo + 1) {
+        this.options.onSkipped?.(this.last + 1, first - 1);
+        this.last = first - 1;
+      }
     }
-    if (this.knownHead > this.last && !this.waiting.has(this.last + 1) && this.waiting.size === 0) {
-      // Nothing between: the head was compacted into what was delivered already.
-      this.last = Math.max(this.last, this.knownHead);
+    // Nothing between: the head was compacted into what was delivered already. Only a head this read
+    // reached: one seen while it ran (updates delivered meanwhile moved `last` past what it read) is
+    // read next, not stepped over.
+    if (this.knownHead > this.last && this.knownHead <= upTo && this.waiting.size === 0) {
+      this.options.onSkipped?.(this.last + 1, this.knownHead);
+      this.last = this.knownHead;
     }
     this.drain();
   }

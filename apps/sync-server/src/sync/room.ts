@@ -572,6 +572,7 @@ export class Room implements ConnectionHandler {
       onHealed: (count) => {
         if (count > 0) this.deps.events.fanoutHealed(count);
       },
+      onSkipped: (from, to) => this.logger.info({ event: 'fanout-compacted-over', from, to }, 'seqs merged away by compaction stepped over'),
       onReadError: (err) => this.logger.warn({ event: 'fanout-heal-failed', err }, 'reading missed updates from the log failed; retrying'),
     });
     for (const { seq, update } of this.early) this.order.offer({ seq, update, origin: 'remote' });
