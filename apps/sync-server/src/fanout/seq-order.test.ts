@@ -7,7 +7,7 @@ interface Item {
 }
 
 /** A log holding `seqs` (gaps: merged away by compaction), and an order over it. */
-function setup(after: number, seqs: number[], options: { failReads?: number } = {}) {
+function setup(after: number, seqs: number[], options: { failReads?: number; trustRedis?: boolean } = {}) {
   const delivered: Item[] = [];
   const reads: Array<[number, number | undefined]> = [];
   let failReads = options.failReads ?? 0;
@@ -20,6 +20,8 @@ function setup(after: number, seqs: number[], options: { failReads?: number } = 
       return seqs.filter((s) => s > afterSeq && (toSeq === undefined || s <= toSeq)).map((seq) => ({ seq, from: 'log' }));
     },
     graceMs: 5,
+    // Items that came through Redis are hints until the log confirms them (unless the test says otherwise).
+    trusted: options.trustRedis === false ? (item) => item.from !== 'redis' : undefined,
   });
   return { order, delivered, reads, seqsOf: () => delivered.map((d) => d.seq) };
 }
@@ -46,7 +48,7 @@ describe('SeqOrder', () => {
     order.offer({ seq: 4, from: 'local' });
     expect(delivered).toEqual([]);
     await settle();
-    expect(reads).toEqual([[0, 3]]);
+    expect(reads).toEqual([[0, 4]]);
     expect(delivered.map((d) => [d.seq, d.from])).toEqual([
       [1, 'log'],
       [2, 'log'],
@@ -98,7 +100,7 @@ describe('SeqOrder', () => {
     });
     order.offer({ seq: 3, from: 'redis' });
     await settle();
-    expect(reads).toEqual([[0, 2]]);
+    expect(reads).toEqual([[0, 3]]); // up to the first one waiting, whose own copy the log decides
     order.offer({ seq: 1, from: 'redis' });
     order.offer({ seq: 2, from: 'redis' });
     expect(delivered).toEqual([1, 2, 3]);
@@ -106,7 +108,7 @@ describe('SeqOrder', () => {
     release();
     await settle();
     expect(delivered).toEqual([1, 2, 3, 4, 5]);
-    expect(reads).toEqual([[0, 2], [3, 5]]);
+    expect(reads).toEqual([[0, 3], [3, 5]]);
   });
 
   it('retries a read that failed (the database away), and hands on once it answers', async () => {
@@ -126,5 +128,27 @@ describe('SeqOrder', () => {
     order.headAt(2);
     await settle();
     expect(seqsOf()).toEqual([]);
+  });
+
+  it('drops what Redis brought for a seq the log does not hold (a forged seq far ahead), and steps over nothing for it', async () => {
+    const { order, seqsOf, delivered } = setup(0, [1, 2, 3], { trustRedis: false });
+    order.offer({ seq: 1_000_000, from: 'redis' });
+    await settle();
+    // The log was read up to the forged seq: its real updates are handed on, the forged one dropped.
+    expect(seqsOf()).toEqual([1, 2, 3]);
+    expect(order.pending).toBe(0);
+    order.offer({ seq: 4, from: 'local' });
+    expect(seqsOf()).toEqual([1, 2, 3, 4]);
+    expect(delivered.every((d) => d.from !== 'redis')).toBe(true);
+  });
+
+  it("replaces what Redis brought with the log's own update once the log is read", async () => {
+    const { order, delivered } = setup(0, [1, 2], { trustRedis: false });
+    order.offer({ seq: 2, from: 'redis' }); // a gap before it: the log is read up to it
+    await settle();
+    expect(delivered.map((d) => [d.seq, d.from])).toEqual([
+      [1, 'log'],
+      [2, 'log'],
+    ]);
   });
 });

@@ -2,6 +2,11 @@
 // order, each once. What arrives early waits for what comes before it; a gap that does not fill
 // within a moment (a message Redis lost, or one still on its way) is read from the log, where every
 // seq below a committed one is already committed (the document row's lock orders commits).
+//
+// Only the log and this instance's own commits are trusted: what Redis brought is a hint. Whenever the
+// log is read, it decides for the seqs it covers: its updates replace what Redis brought for them, and
+// what Redis brought that the log does not hold (a garbled or forged message) is dropped. Seqs are only
+// ever stepped over (merged away by compaction) below an update the log holds.
 
 export interface Sequenced {
   readonly seq: number;
@@ -21,6 +26,10 @@ export interface SeqOrderOptions<T extends Sequenced> {
   readonly onHealed?: (count: number) => void;
   /** Seqs `from..to` stepped over: not in the log, below one that is (compaction merged them away). */
   readonly onSkipped?: (from: number, to: number) => void;
+  /** Whether an item is known to be in the log (read from it, or committed here); default: all are. */
+  readonly trusted?: (item: T) => boolean;
+  /** Items that arrived for seqs the log, once read, did not hold: dropped. */
+  readonly onRejected?: (count: number) => void;
 }
 
 export class SeqOrder<T extends Sequenced> {
@@ -84,18 +93,16 @@ export class SeqOrder<T extends Sequenced> {
 
   private async fill(): Promise<void> {
     if (this.stopped || this.reading) return;
-    const upTo = Math.max(this.knownHead, this.waiting.size > 0 ? Math.min(...this.waiting.keys()) - 1 : 0);
+    // Up to the first update waiting (included: the log's copy of it decides), or to a head the log showed.
+    const upTo = Math.max(this.knownHead, this.waiting.size > 0 ? Math.min(...this.waiting.keys()) : 0);
     if (upTo <= this.last) {
       this.drain();
       return;
     }
     this.reading = true;
+    let read: T[];
     try {
-      const read = await this.options.read(this.last, upTo);
-      if (this.stopped) return;
-      const fresh = read.filter((u) => u.seq > this.last && !this.waiting.has(u.seq));
-      this.options.onHealed?.(fresh.length);
-      for (const u of fresh) this.waiting.set(u.seq, u);
+      read = await this.options.read(this.last, upTo);
     } catch (error) {
       this.options.onReadError?.(error);
       this.reading = false;
@@ -103,22 +110,36 @@ export class SeqOrder<T extends Sequenced> {
       return;
     }
     this.reading = false;
-    // Compaction may have merged a missing seq away: the log then holds the merged update at a later
-    // seq, and everything up to the first one it holds is covered.
-    if (this.waiting.size > 0 && !this.waiting.has(this.last + 1)) {
-      const first = Math.min(...this.waiting.keys());
-      if (first <= upTo + 1) {
-        this.options.onSkipped?.(this.last + 1, first - 1);
-        this.last = first - 1;
+    if (this.stopped) return;
+    const trusted = this.options.trusted ?? (() => true);
+    const inLog = new Set(read.map((u) => u.seq));
+    let rejected = 0;
+    for (const [seq, item] of this.waiting) {
+      if (seq <= upTo && !inLog.has(seq) && !trusted(item)) {
+        this.waiting.delete(seq);
+        rejected += 1;
       }
     }
-    // Nothing between: the head was compacted into what was delivered already. Only a head this read
-    // reached: one seen while it ran (updates delivered meanwhile moved `last` past what it read) is
-    // read next, not stepped over.
-    if (this.knownHead > this.last && this.knownHead <= upTo && this.waiting.size === 0) {
-      this.options.onSkipped?.(this.last + 1, this.knownHead);
-      this.last = this.knownHead;
+    if (rejected > 0) this.options.onRejected?.(rejected);
+    let healed = 0;
+    for (const u of read) {
+      if (u.seq <= this.last) continue;
+      const waiting = this.waiting.get(u.seq);
+      if (waiting !== undefined && trusted(waiting)) continue; // committed here: the same update, with its sender's bookkeeping
+      if (waiting === undefined) healed += 1;
+      this.waiting.set(u.seq, u);
     }
+    this.options.onHealed?.(healed);
+    // Compaction may have merged seqs away: the log then holds the merged update at a later seq, and
+    // everything before the first update it holds after `last` is covered by it. Only an update the log
+    // holds is stepped to; a head seen while this read ran (`last` moved meanwhile) is read next.
+    const first = read.find((u) => u.seq > this.last)?.seq;
+    if (first !== undefined && first > this.last + 1) {
+      this.options.onSkipped?.(this.last + 1, first - 1);
+      this.last = first - 1;
+    }
+    // A head the log no longer holds anything up to (nothing read): nothing to wait for.
+    if (first === undefined && this.knownHead <= upTo) this.knownHead = 0;
     this.drain();
   }
 }

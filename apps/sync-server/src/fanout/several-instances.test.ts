@@ -1,5 +1,7 @@
 import { testSchema } from '@tandem/persistence/testing/postgres';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { materialize, openPostgresStore } from '@tandem/persistence';
 import { connectClient, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
@@ -131,6 +133,51 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await type(a, 'z', 10);
     await converged('doc', [a, b]);
     expect(await metric(servers[1]!, 'fanout_received_total')).toBeGreaterThan(receivedBefore);
+  });
+
+  it('drops what a hostile or broken publisher sends on a document channel, and goes on converging', async () => {
+    await start(2, MACHINE_REDIS);
+    const a = client(servers[0]!, 'target');
+    const b = client(servers[1]!, 'target');
+    await Promise.all([a.synced(), b.synced()]);
+    await type(a, 'a', 5);
+    await converged('target', [a, b]);
+    const publisher = new Redis(MACHINE_REDIS);
+    try {
+      const channel = `tandem:${db.schema}:doc:target`;
+      const message = (kind: number, seq: number | undefined, payload: Uint8Array, version = 1) => {
+        const head = Buffer.alloc(2 + 16 + 8 + (seq === undefined ? 0 : 8));
+        head[0] = version;
+        head[1] = kind;
+        head.writeDoubleBE(Date.now(), 18);
+        if (seq !== undefined) head.writeDoubleBE(seq, 26);
+        return Buffer.concat([head, payload]);
+      };
+      const forged = new Y.Doc();
+      forged.getText('t').insert(0, 'FORGED');
+      const forgedUpdate = Y.encodeStateAsUpdate(forged);
+      forged.destroy();
+      for (const m of [
+        Buffer.from([1]), // too short
+        message(1, 3, forgedUpdate, 9), // an unknown version
+        message(1, 999_999_999, forgedUpdate), // a seq far past the log's head
+        message(1, Number.NaN, forgedUpdate),
+        message(1, -4, forgedUpdate),
+        message(1, 7, new Uint8Array([0xff, 0xfe, 0x01])), // not a Yjs update
+        message(2, undefined, new Uint8Array([0x01, 0x99])), // presence that does not decode
+        message(7, 1, new Uint8Array([0])), // an unknown kind
+      ]) {
+        await publisher.publish(channel, m);
+      }
+      await expect.poll(async () => (await metric(servers[0]!, 'fanout_dropped_total')) + (await metric(servers[1]!, 'fanout_dropped_total')), { timeout: 3000 }).toBeGreaterThanOrEqual(6);
+    } finally {
+      publisher.disconnect();
+    }
+    // Nothing of it reached a document, and both rooms go on: later edits converge on the log.
+    await Promise.all([type(a, 'x', 5), type(b, 'y', 5)]);
+    await converged('target', [a, b]);
+    expect(a.text.toString()).not.toContain('FORGED');
+    expect(a.text.length).toBe(15);
   });
 
   it('refuses REDIS_URL without DATABASE_URL: instances must share the log', async () => {

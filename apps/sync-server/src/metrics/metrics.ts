@@ -119,6 +119,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const fanoutPublishFailed = new Counter(opts('fanout_publish_failed_total', 'Messages that could not be published (Redis away); the others read those updates from the log', ['kind']));
   const fanoutReceived = new Counter(opts('fanout_received_total', 'Messages received from the other instances through Redis', ['kind']));
   const fanoutHealed = new Counter(opts('fanout_healed_updates_total', "Other instances' updates read from the log because Redis did not bring them (lost, late or while it was away)"));
+  const fanoutDropped = new Counter(opts('fanout_dropped_total', 'Messages from Redis dropped: malformed, or naming a seq the log does not hold', ['reason']));
   const fanoutLag = new Histogram({
     ...opts('fanout_delivery_lag_seconds', "From another instance's publish to its arrival here (clocks of both hosts)", ['kind']),
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
@@ -163,6 +164,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     limitHit: (kind) => limits.inc({ kind }),
     error: (kind) => errors.inc({ kind }),
     fanoutHealed: (count) => fanoutHealed.inc(count),
+    fanoutDropped: (reason, count) => fanoutDropped.inc({ reason }, count),
   };
   const history: HistorySweepEvents = {
     logGrowthSampled: (perDoc) => {

@@ -41,4 +41,6 @@ export interface SyncEvents {
   error(kind: string): void;
   /** Updates committed by other instances that were read from the log because Redis did not bring them. */
   fanoutHealed(count: number): void;
+  /** Messages from Redis dropped: malformed, or naming a seq the log does not hold. */
+  fanoutDropped(reason: 'malformed' | 'not-in-log', count: number): void;
 }

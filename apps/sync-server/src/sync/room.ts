@@ -19,6 +19,16 @@ import { prepareBroadcast } from './ws-frame.js';
 import type { DocFanout, Fanout, RemoteHandler } from '../fanout/redis-fanout.js';
 import { SeqOrder } from '../fanout/seq-order.js';
 
+/** Whether `bytes` decode as a Yjs update (what Redis brings is not trusted to). */
+function isYjsUpdate(bytes: Uint8Array): boolean {
+  try {
+    Y.decodeUpdate(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch' | 'heartbeat' | 'remote';
 
@@ -29,6 +39,8 @@ interface StoredUpdate {
   readonly update: Uint8Array;
   /** `remote`: committed by another instance (heard through Redis, or read from the log). */
   readonly origin: Connection | 'restore' | 'remote';
+  /** Read from the log (an update Redis brought is only a hint until the log confirms it). */
+  readonly fromLog?: boolean;
   /** When a client's update reached each stage so far (performance.now()); none for a server edit. */
   readonly stages?: UpdateStages;
 }
@@ -546,6 +558,12 @@ export class Room implements ConnectionHandler {
   private remoteHandler(): RemoteHandler {
     return {
       update: (seq, update) => {
+        // What Redis brings is checked before it can reach the document: a seq that cannot be one, or
+        // bytes that are not a Yjs update, are dropped (the log brings the real update, if any).
+        if (!Number.isSafeInteger(seq) || seq < 1 || !isYjsUpdate(update)) {
+          this.deps.events.fanoutDropped('malformed', 1);
+          return;
+        }
         if (this.order === undefined) this.early.push({ seq, update });
         else this.order.offer({ seq, update, origin: 'remote' });
       },
@@ -553,8 +571,8 @@ export class Room implements ConnectionHandler {
         if (this.destroyed) return;
         try {
           this.presence.receiveRemote(update, 'remote' satisfies TxOrigin);
-        } catch (err) {
-          this.logger.warn({ event: 'remote-awareness-dropped', err }, 'dropped an awareness update from another instance');
+        } catch {
+          this.deps.events.fanoutDropped('malformed', 1);
         }
       },
       resync: () => this.checkHead(),
@@ -568,7 +586,9 @@ export class Room implements ConnectionHandler {
       after,
       deliver: (item) => this.enqueueApply(item),
       read: async (afterSeq, toSeq) =>
-        (await this.deps.store.readUpdates(name, { afterSeq, toSeq })).map((u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote' })),
+        (await this.deps.store.readUpdates(name, { afterSeq, toSeq })).map((u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote', fromLog: true })),
+      trusted: (item) => item.origin !== 'remote' || item.fromLog === true,
+      onRejected: (count) => this.deps.events.fanoutDropped('not-in-log', count),
       onHealed: (count) => {
         if (count > 0) this.deps.events.fanoutHealed(count);
       },
