@@ -72,6 +72,7 @@ test('a refused address gets an inline message; Esc cancels and returns to the t
   await alice.type('click here');
   await alice.page.keyboard.press('Control+a');
   await alice.page.keyboard.press('Control+k');
+  await expect(field(alice)).toBeFocused(); // typed into the field, not the text
   await alice.type('ftp://example.com/file');
   await alice.page.keyboard.press('Enter');
   await expect(alice.page.getByRole('alert')).toContainText('http');
