@@ -3,7 +3,7 @@
 // restores and history cross instances; an instance killed with -9 loses nothing anyone had received
 // (its clients reconnect through a round-robin TCP balancer to the others); Redis stopped for 10 s
 // degrades delivery to the log's head check and resumes; a dead instance's people disappear from the
-// others within the awareness timeout. Authentication is on (AUTH_SECRET, one token per user), so the
+// others within seconds (its heartbeat on Redis stops), a stopped one's at once. Authentication is on (AUTH_SECRET, one token per user), so the
 // log's authors are user ids.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,8 +22,8 @@ import { backendOf, startTcpBalancer, type TcpBalancer } from '../support/tcp-ba
 
 const SECRET = 'several-instances-test-secret-0123456789abcdef';
 const HEAD_CHECK_MS = 300;
-/** y-protocols' awareness timeout: a state not renewed for this long is dropped by everyone holding it. */
-const AWARENESS_TIMEOUT_MS = 30_000;
+/** FANOUT_HEARTBEAT_MS's default: an instance not heard from for five of these is taken for dead. */
+const HEARTBEAT_MS = 1_000;
 
 const token = (user: string) => mintToken(SECRET, { userId: user, docs: ['*'], role: 'editor' });
 
@@ -264,7 +264,7 @@ describe('several server processes on one PostgreSQL log, Redis between them', (
     for (const [i, s] of instances.entries()) expect(await metric(s.url, 'fanout_received_total')).toBeGreaterThan(receivedBefore[i]!);
   }, 45_000);
 
-  it('drops the people of an instance killed with -9 from the other instances within the awareness timeout', async () => {
+  it('drops the people of an instance killed with -9 from the other instances within seconds, and of a stopped one at once', async () => {
     const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
     const ann = await client(a.url, 'presence', 'ann');
     const ben = await client(b.url, 'presence', 'ben');
@@ -272,37 +272,40 @@ describe('several server processes on one PostgreSQL log, Redis between them', (
     await Promise.all([ann.synced(), ben.synced(), cat.synced()]);
     ann.provider.awareness.setLocalStateField('user', { name: 'Ann' });
     ben.provider.awareness.setLocalStateField('user', { name: 'Ben' });
+    cat.provider.awareness.setLocalStateField('user', { name: 'Cat' });
     await expect.poll(() => nameOn(ben, ann.doc.clientID), { timeout: 5000 }).toBe('Ann');
     await expect.poll(() => nameOn(cat, ann.doc.clientID), { timeout: 5000 }).toBe('Ann');
-    // Ann's last word before her instance dies: from here her state is never renewed.
-    ann.provider.awareness.setLocalStateField('cursor', { at: 1 });
-    await expect.poll(() => (cat.provider.awareness.getStates().get(ann.doc.clientID) as { cursor?: unknown } | undefined)?.cursor, { timeout: 5000 }).toEqual({ at: 1 });
-    // Her instance dies: no clean close (which would remove her everywhere at once); her client retries
-    // the dead address in vain.
+    await expect.poll(() => nameOn(ben, cat.doc.clientID), { timeout: 5000 }).toBe('Cat');
+    // The instance killed in an earlier test is forgotten once its silence is long enough.
+    await expect.poll(() => metric(b.url, 'fanout_instances'), { timeout: 10 * HEARTBEAT_MS }).toBe(2);
+    // Ann's instance dies: no clean close (which would remove her everywhere at once), no goodbye; her
+    // client retries the dead address in vain. Her state would live 30 s more (y-protocols' timeout);
+    // the others stop hearing her instance's heartbeat and drop what it held.
     const killedAt = performance.now();
     await a.stop('SIGKILL');
-
     const annId = ann.doc.clientID;
     await expect
-      .poll(() => ben.provider.awareness.getStates().has(annId) || cat.provider.awareness.getStates().has(annId), {
-        timeout: AWARENESS_TIMEOUT_MS + 5000,
-        interval: 250,
-      })
+      .poll(() => ben.provider.awareness.getStates().has(annId) || cat.provider.awareness.getStates().has(annId), { timeout: 20 * HEARTBEAT_MS, interval: 100 })
       .toBe(false);
     const goneAfter = performance.now() - killedAt;
     console.info(`presence of a killed instance's client gone from the others after ${Math.round(goneAfter)} ms`);
-    // 30 s after her last update, found by y-protocols' check, which runs every tenth of the timeout.
-    expect(goneAfter).toBeLessThan(AWARENESS_TIMEOUT_MS * 1.1 + 1000);
-    // Gone from the instances too, not only from their clients: by then the instances' own checks have
-    // run, and someone joining does not get her state (with a fresh 30 s of life) from them.
-    await new Promise((r) => setTimeout(r, AWARENESS_TIMEOUT_MS * 1.1 + 500 - (performance.now() - killedAt)));
+    // Five heartbeats of silence, found by a check that runs every heartbeat, plus delivery.
+    expect(goneAfter).toBeLessThan(7 * HEARTBEAT_MS + 1_000);
+    // Gone from the instances too, not only from their clients: someone joining does not get her state.
     for (const s of [b, c]) {
       const late = await client(s.url, 'presence', 'dan');
       await late.synced();
       await expect.poll(() => nameOn(late, ben.doc.clientID), { timeout: 5000 }).toBe('Ben');
       expect(late.provider.awareness.getStates().has(annId)).toBe(false);
     }
+    await expect.poll(() => metric(b.url, 'fanout_instances'), { timeout: 2 * HEARTBEAT_MS }).toBe(1);
     // Ben, on a live instance, is still there for everyone.
     expect(nameOn(cat, ben.doc.clientID)).toBe('Ben');
+
+    // Cat's instance is stopped (SIGTERM): her state goes at once, with the instance's goodbye.
+    const stoppedAt = performance.now();
+    await c.stop('SIGTERM');
+    await expect.poll(() => ben.provider.awareness.getStates().has(cat.doc.clientID), { timeout: 5 * HEARTBEAT_MS, interval: 50 }).toBe(false);
+    expect(performance.now() - stoppedAt).toBeLessThan(3 * HEARTBEAT_MS);
   }, 60_000);
 });

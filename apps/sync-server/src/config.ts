@@ -84,6 +84,11 @@ const SETTINGS = {
     schema: int(100, 600_000).default(3_000),
     help: "With REDIS_URL: how often each open document's head seq is read from the log, to catch up on updates Redis did not deliver",
   },
+  fanoutHeartbeatMs: {
+    env: 'FANOUT_HEARTBEAT_MS',
+    schema: int(100, 60_000).default(1_000),
+    help: 'With REDIS_URL: how often each instance tells the others it is alive; one silent for 5 of these is taken for dead and its people are dropped',
+  },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
   checkpointEvery: {
     env: 'CHECKPOINT_EVERY',

@@ -95,7 +95,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
   const fanout =
     config.redisUrl === undefined
       ? undefined
-      : createRedisFanout({ url: config.redisUrl, prefix: `tandem:${config.databaseSchema}`, logger, events: metrics.fanout });
+      : createRedisFanout({ url: config.redisUrl, prefix: `tandem:${config.databaseSchema}`, logger, events: metrics.fanout, heartbeatMs: config.fanoutHeartbeatMs });
   // Connected before the first client, so that documents are heard from the start (at most 2 s: an
   // instance starts without Redis, and the log heals what it misses meanwhile).
   if (fanout !== undefined && !(await fanout.ready(2_000))) {

@@ -3,6 +3,10 @@
 // a message lost (Redis down, a reconnect, a slow subscriber) is healed from the log by seq (see
 // remote-order.ts). Messages carry the sending instance's id, so an instance drops its own.
 //
+// Each instance also says it is alive on one channel of its own (`<prefix>:instances`): a heartbeat every
+// `heartbeatMs`, a goodbye when it stops. An instance not heard from for HEARTBEATS_TO_GONE heartbeats
+// is taken for dead, and the presence it held is dropped everywhere (nobody there will remove it).
+//
 // A message: [version 1][kind][instance id: 16 bytes][sent at: float64 ms][kind update: seq float64][payload]
 
 import { randomBytes } from 'node:crypto';
@@ -12,6 +16,10 @@ import type { Logger } from 'pino';
 const VERSION = 1;
 const KIND_UPDATE = 1;
 const KIND_AWARENESS = 2;
+const KIND_HEARTBEAT = 3;
+const KIND_GOODBYE = 4;
+/** Heartbeats an instance may miss before the others take it for dead. */
+export const HEARTBEATS_TO_GONE = 5;
 const ID_BYTES = 16;
 const HEADER = 2 + ID_BYTES + 8;
 
@@ -20,12 +28,17 @@ export interface FanoutEvents {
   fanoutPublishFailed(kind: 'update' | 'awareness'): void;
   fanoutReceived(kind: 'update' | 'awareness', lagMs: number): void;
   fanoutConnected(connected: boolean): void;
+  /** How many other instances this one hears (alive by their heartbeat). */
+  fanoutInstances(count: number): void;
 }
 
 /** What a document's room hears from other instances. */
 export interface RemoteHandler {
   update(seq: number, update: Uint8Array): void;
-  awareness(update: Uint8Array): void;
+  /** `from`: the sending instance, as `instanceGone` names it. */
+  awareness(update: Uint8Array, from: string): void;
+  /** Instance `from` stopped or died: drop the presence it held. */
+  instanceGone(from: string): void;
   /** Messages may have been missed (Redis came back): catch up from the log. */
   resync(): void;
 }
@@ -55,6 +68,8 @@ export interface RedisFanoutOptions {
   readonly events: FanoutEvents;
   /** How long a join waits for its subscription before going on without it. Default 1000 ms. */
   readonly subscribeTimeoutMs?: number;
+  /** How often this instance says it is alive. Default 1000 ms. */
+  readonly heartbeatMs?: number;
 }
 
 export function createRedisFanout(options: RedisFanoutOptions): Fanout {
@@ -72,9 +87,27 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
   const handlers = new Map<string, Set<RemoteHandler>>();
   const channelOf = (doc: string) => `${options.prefix}:doc:${doc}`;
   const docOf = (channel: string) => channel.slice(options.prefix.length + 5);
+  const instancesChannel = `${options.prefix}:instances`;
+  const heartbeatMs = options.heartbeatMs ?? 1_000;
+  const goneAfterMs = HEARTBEATS_TO_GONE * heartbeatMs;
+  /** Other instances heard from: id (hex) → when last heard. */
+  const peers = new Map<string, number>();
   let connected = false;
+  let connectedAt = 0;
   let everConnected = false;
   let closed = false;
+
+  const gone = (peer: string, reason: 'goodbye' | 'silent') => {
+    if (!peers.delete(peer)) return;
+    options.events.fanoutInstances(peers.size);
+    options.logger.info({ event: 'instance-gone', instance: peer, reason }, reason === 'goodbye' ? 'another instance stopped' : 'another instance went silent: taken for dead');
+    for (const set of handlers.values()) for (const h of set) h.instanceGone(peer);
+  };
+  const heard = (peer: string) => {
+    const known = peers.has(peer);
+    peers.set(peer, Date.now());
+    if (!known) options.events.fanoutInstances(peers.size);
+  };
 
   const setConnected = (up: boolean, reason?: string) => {
     if (up === connected) return;
@@ -83,9 +116,12 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     if (up) {
       if (everConnected) options.logger.info({ event: 'redis-recovered' }, 'Redis is back: updates between instances go through it again');
       everConnected = true;
+      // Silence while this instance could not hear is no sign of death: every peer gets a full timeout again.
+      connectedAt = Date.now();
+      for (const peer of peers.keys()) peers.set(peer, connectedAt);
       // Subscribed again explicitly (a subscription asked for while connecting can be lost), and
       // whatever was published while this instance was not listening is caught up from the log.
-      if (handlers.size > 0) sub.subscribe(...[...handlers.keys()].map(channelOf)).catch(() => {});
+      sub.subscribe(instancesChannel, ...[...handlers.keys()].map(channelOf)).catch(() => {});
       for (const set of handlers.values()) for (const h of set) h.resync();
     } else if (!closed) {
       options.logger.warn(
@@ -101,7 +137,12 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
 
   sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
     if (message.length < HEADER || message[0] !== VERSION) return;
-    if (message.subarray(2, 2 + ID_BYTES).equals(instance)) return;
+    const sender = message.subarray(2, 2 + ID_BYTES);
+    if (sender.equals(instance)) return;
+    const from = sender.toString('hex');
+    if (message[1] === KIND_GOODBYE) return gone(from, 'goodbye');
+    heard(from);
+    if (message[1] === KIND_HEARTBEAT) return;
     const set = handlers.get(docOf(channel.toString()));
     if (set === undefined) return;
     const lagMs = Date.now() - message.readDoubleBE(2 + ID_BYTES);
@@ -114,17 +155,21 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
       options.events.fanoutReceived('awareness', lagMs);
-      for (const h of set) h.awareness(payload);
+      for (const h of set) h.awareness(payload, from);
     }
   });
 
-  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number) => {
-    if (closed) return;
-    const head = Buffer.allocUnsafe(HEADER + (seq === undefined ? 0 : 8));
+  const header = (kind: number, extra = 0) => {
+    const head = Buffer.allocUnsafe(HEADER + extra);
     head[0] = VERSION;
-    head[1] = kind === 'update' ? KIND_UPDATE : KIND_AWARENESS;
+    head[1] = kind;
     instance.copy(head, 2);
     head.writeDoubleBE(Date.now(), 2 + ID_BYTES);
+    return head;
+  };
+  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number) => {
+    if (closed) return;
+    const head = header(kind === 'update' ? KIND_UPDATE : KIND_AWARENESS, seq === undefined ? 0 : 8);
     if (seq !== undefined) head.writeDoubleBE(seq, HEADER);
     const message = Buffer.concat([head, body]);
     pub.publish(channelOf(doc), message).then(
@@ -132,6 +177,16 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       () => options.events.fanoutPublishFailed(kind),
     );
   };
+
+  // Alive: said every heartbeat; peers silent for too long (while this instance could hear them) are gone.
+  const pulse = setInterval(() => {
+    if (!connected) return;
+    pub.publish(instancesChannel, header(KIND_HEARTBEAT)).catch(() => {});
+    const now = Date.now();
+    if (now - connectedAt < goneAfterMs) return;
+    for (const [peer, last] of peers) if (now - last > goneAfterMs) gone(peer, 'silent');
+  }, heartbeatMs);
+  pulse.unref();
 
   return {
     async ready(timeoutMs) {
@@ -176,6 +231,17 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     },
     async close() {
       closed = true;
+      clearInterval(pulse);
+      // A goodbye, so that the others drop what this instance held at once (best-effort: a dead
+      // instance says nothing, and its heartbeat's silence tells).
+      if (connected) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          pub.publish(instancesChannel, header(KIND_GOODBYE)).catch(() => {}),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, 500))),
+        ]);
+        clearTimeout(timer);
+      }
       handlers.clear();
       pub.disconnect();
       sub.disconnect();

@@ -69,6 +69,8 @@ export class PresenceGuard {
   private readonly warned = new WeakSet<PresenceOwner>();
   /** Ids whose clock the server raised (away, back) above the one their owner last sent. */
   private readonly bumped = new Set<number>();
+  /** The instance each remotely held id came from (see receiveRemote, releaseInstance). */
+  private readonly remoteFrom = new Map<number, string>();
 
   constructor(private readonly deps: PresenceGuardDeps) {
     // However a state ends (removed by its owner, timed out, its owner gone), its id is free again.
@@ -125,9 +127,10 @@ export class PresenceGuard {
    * Applies the states other instances' connections hold, as their instance sent them (it checked
    * them, and set `away` itself). Their ids belong to that instance while they last: no connection
    * here may take one over (its updates for such an id are dropped as another's). Ids a connection
-   * here holds are not changed from afar.
+   * here holds are not changed from afar. `from` names the instance, so that what it held can be
+   * dropped at once when it dies (releaseInstance).
    */
-  receiveRemote(update: Uint8Array, origin: unknown): void {
+  receiveRemote(update: Uint8Array, origin: unknown, from: string): void {
     const accepted: Entry[] = [];
     for (const entry of this.decode(update, true)) {
       const holder = this.owners.get(entry.id);
@@ -138,6 +141,7 @@ export class PresenceGuard {
         if (ids === undefined) this.owned.set(REMOTE_OWNER, (ids = new Set()));
         ids.add(entry.id);
       }
+      if (!entry.removal) this.remoteFrom.set(entry.id, from);
       accepted.push(entry);
     }
     if (accepted.length === 0) return;
@@ -185,6 +189,18 @@ export class PresenceGuard {
     }
   }
 
+  /**
+   * Removes every state that instance `from` held, with `origin`: it stopped (its goodbye) or died
+   * (its heartbeat stopped), and nobody there will ever remove or renew them.
+   */
+  releaseInstance(from: string, origin: unknown): number {
+    const ids: number[] = [];
+    for (const [id, instance] of this.remoteFrom) if (instance === from && this.owners.get(id) === REMOTE_OWNER) ids.push(id);
+    for (const id of ids) this.disown(id);
+    awarenessProtocol.removeAwarenessStates(this.deps.awareness, ids, origin);
+    return ids.length;
+  }
+
   /** Removes every state `owner` holds, with `origin`; called when its connection closes. */
   release(owner: PresenceOwner, origin: unknown): void {
     const ids = this.owned.get(owner);
@@ -226,6 +242,7 @@ export class PresenceGuard {
 
   private disown(id: number): void {
     const owner = this.owners.get(id);
+    this.remoteFrom.delete(id);
     if (owner === undefined) return;
     this.owners.delete(id);
     this.bumped.delete(id);

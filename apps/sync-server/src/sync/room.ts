@@ -567,13 +567,17 @@ export class Room implements ConnectionHandler {
         if (this.order === undefined) this.early.push({ seq, update });
         else this.order.offer({ seq, update, origin: 'remote' });
       },
-      awareness: (update) => {
+      awareness: (update, from) => {
         if (this.destroyed) return;
         try {
-          this.presence.receiveRemote(update, 'remote' satisfies TxOrigin);
+          this.presence.receiveRemote(update, 'remote' satisfies TxOrigin, from);
         } catch {
           this.deps.events.fanoutDropped('malformed', 1);
         }
+      },
+      // Every instance drops a dead one's people by itself: the removal is not published.
+      instanceGone: (from) => {
+        if (!this.destroyed) this.presence.releaseInstance(from, 'remote' satisfies TxOrigin);
       },
       resync: () => this.checkHead(),
     };
