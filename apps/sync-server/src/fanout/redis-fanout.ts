@@ -8,6 +8,9 @@
 // is taken for dead, and the presence it held is dropped everywhere (nobody there will remove it).
 //
 // A message: [version 1][kind][instance id: 16 bytes][sent at: float64 ms][kind update: seq float64][payload]
+// An update bigger than `inlineMaxBytes` goes as its seq alone (an empty payload): the others read it
+// from the log. A pasted book then crosses Redis as 34 bytes, and never fills a subscriber's output
+// buffer (Redis disconnects a pub/sub client past `client-output-buffer-limit pubsub`, 32 MB by default).
 
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -21,12 +24,13 @@ const KIND_GOODBYE = 4;
 /** Heartbeats an instance may miss before the others take it for dead. */
 export const HEARTBEATS_TO_GONE = 5;
 const ID_BYTES = 16;
+const SEQ_ONLY = new Uint8Array(0);
 const HEADER = 2 + ID_BYTES + 8;
 
 export interface FanoutEvents {
   fanoutPublished(kind: 'update' | 'awareness'): void;
   fanoutPublishFailed(kind: 'update' | 'awareness'): void;
-  fanoutReceived(kind: 'update' | 'awareness', lagMs: number): void;
+  fanoutReceived(kind: 'update' | 'awareness', lagMs: number, bytes: number): void;
   fanoutConnected(connected: boolean): void;
   /** How many other instances this one hears (alive by their heartbeat). */
   fanoutInstances(count: number): void;
@@ -68,6 +72,8 @@ export interface RedisFanoutOptions {
   readonly events: FanoutEvents;
   /** How long a join waits for its subscription before going on without it. Default 1000 ms. */
   readonly subscribeTimeoutMs?: number;
+  /** Updates bigger than this are published as their seq only. Default 64 KiB. */
+  readonly inlineMaxBytes?: number;
   /** How often this instance says it is alive. Default 1000 ms. */
   readonly heartbeatMs?: number;
 }
@@ -89,6 +95,7 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
   const docOf = (channel: string) => channel.slice(options.prefix.length + 5);
   const instancesChannel = `${options.prefix}:instances`;
   const heartbeatMs = options.heartbeatMs ?? 1_000;
+  const inlineMaxBytes = options.inlineMaxBytes ?? 64 * 1024;
   const goneAfterMs = HEARTBEATS_TO_GONE * heartbeatMs;
   /** Other instances heard from: id (hex) → when last heard. */
   const peers = new Map<string, number>();
@@ -150,11 +157,11 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       if (message.length < HEADER + 8) return;
       const seq = message.readDoubleBE(HEADER);
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER + 8, message.length - HEADER - 8);
-      options.events.fanoutReceived('update', lagMs);
+      options.events.fanoutReceived('update', lagMs, message.length);
       for (const h of set) h.update(seq, payload);
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
-      options.events.fanoutReceived('awareness', lagMs);
+      options.events.fanoutReceived('awareness', lagMs, message.length);
       for (const h of set) h.awareness(payload, from);
     }
   });
@@ -219,7 +226,7 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       }
       set.add(handler);
       return {
-        publishUpdate: (seq, update) => publish(doc, 'update', update, seq),
+        publishUpdate: (seq, update) => publish(doc, 'update', update.byteLength > inlineMaxBytes ? SEQ_ONLY : update, seq),
         publishAwareness: (update) => publish(doc, 'awareness', update),
         leave: () => {
           const current = handlers.get(doc);

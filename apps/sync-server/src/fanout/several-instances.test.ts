@@ -135,6 +135,26 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     expect(await metric(servers[1]!, 'fanout_received_total')).toBeGreaterThan(receivedBefore);
   });
 
+  it('publishes a big update as its seq only: the others read it from the log at once, not at the next head check', async () => {
+    // A head check far away: only the seq-only message can make the second instance read the log soon.
+    await start(2, MACHINE_REDIS, { FANOUT_HEAD_CHECK_MS: '600000' });
+    const a = client(servers[0]!, 'big');
+    const b = client(servers[1]!, 'big');
+    await Promise.all([a.synced(), b.synced()]);
+    const bytesBefore = await metric(servers[1]!, 'fanout_received_bytes_total');
+    const healedBefore = await metric(servers[1]!, 'fanout_healed_updates_total');
+    const paste = 'lorem ipsum '.repeat(20_000); // 240 kB: past what goes through Redis whole
+    a.text.insert(0, paste);
+    await expect.poll(() => b.text.length, { timeout: 3000, interval: 20 }).toBe(paste.length);
+    // It came from the log (healed), and Redis carried a few bytes, not the paste.
+    expect(await metric(servers[1]!, 'fanout_healed_updates_total')).toBe(healedBefore + 1);
+    expect((await metric(servers[1]!, 'fanout_received_bytes_total')) - bytesBefore).toBeLessThan(1_000);
+    // Small updates still travel whole.
+    b.text.insert(0, 'x');
+    await expect.poll(() => a.text.toString().startsWith('x'), { timeout: 3000 }).toBe(true);
+    expect(await metric(servers[0]!, 'fanout_healed_updates_total')).toBe(0);
+  });
+
   it('drops what a hostile or broken publisher sends on a document channel, and goes on converging', async () => {
     await start(2, MACHINE_REDIS);
     const a = client(servers[0]!, 'target');

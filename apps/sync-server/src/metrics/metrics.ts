@@ -125,12 +125,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
   });
   const redisConnected = new Gauge(opts('redis_connected', '1 while this instance is connected to Redis (REDIS_URL), 0 while delivery between instances is degraded to the log'));
+  const fanoutReceivedBytes = new Counter(opts('fanout_received_bytes_total', 'Bytes of messages received from the other instances through Redis', ['kind']));
   const fanoutInstances = new Gauge(opts('fanout_instances', 'Other instances heard from through Redis (alive by their heartbeat)'));
   const fanout: FanoutEvents = {
     fanoutPublished: (kind) => fanoutPublished.inc({ kind }),
     fanoutPublishFailed: (kind) => fanoutPublishFailed.inc({ kind }),
-    fanoutReceived: (kind, lagMs) => {
+    fanoutReceived: (kind, lagMs, bytes) => {
       fanoutReceived.inc({ kind });
+      fanoutReceivedBytes.inc({ kind }, bytes);
       fanoutLag.observe({ kind }, Math.max(0, lagMs) / 1000);
     },
     fanoutConnected: (connected) => redisConnected.set(connected ? 1 : 0),

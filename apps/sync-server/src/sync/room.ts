@@ -109,6 +109,8 @@ export class Room implements ConnectionHandler {
   private remote: DocFanout | undefined;
   private order: SeqOrder<StoredUpdate> | undefined;
   private early: Array<{ seq: number; update: Uint8Array }> = [];
+  /** The highest seq announced without its update (a big one) while loading. */
+  private earlyHead = 0;
   private headTimer: NodeJS.Timeout | undefined;
   /** Awareness ids changed here this turn, to publish to the other instances. */
   private readonly awarenessToPublish = new Set<number>();
@@ -560,11 +562,15 @@ export class Room implements ConnectionHandler {
       update: (seq, update) => {
         // What Redis brings is checked before it can reach the document: a seq that cannot be one, or
         // bytes that are not a Yjs update, are dropped (the log brings the real update, if any).
-        if (!Number.isSafeInteger(seq) || seq < 1 || !isYjsUpdate(update)) {
+        if (!Number.isSafeInteger(seq) || seq < 1 || (update.byteLength > 0 && !isYjsUpdate(update))) {
           this.deps.events.fanoutDropped('malformed', 1);
           return;
         }
-        if (this.order === undefined) this.early.push({ seq, update });
+        // A big update comes as its seq alone (see redis-fanout.ts): the log is read up to it.
+        if (update.byteLength === 0) {
+          if (this.order === undefined) this.earlyHead = Math.max(this.earlyHead, seq);
+          else this.order.headAt(seq);
+        } else if (this.order === undefined) this.early.push({ seq, update });
         else this.order.offer({ seq, update, origin: 'remote' });
       },
       awareness: (update, from) => {
@@ -601,6 +607,7 @@ export class Room implements ConnectionHandler {
     });
     for (const { seq, update } of this.early) this.order.offer({ seq, update, origin: 'remote' });
     this.early = [];
+    if (this.earlyHead > 0) this.order.headAt(this.earlyHead);
     this.headTimer = setInterval(() => this.checkHead(), this.deps.headCheckMs ?? 3_000);
     this.headTimer.unref();
   }
