@@ -171,7 +171,14 @@ class PostgresStore implements DocumentStore {
       // A deadlock (two instances with batches that share documents) rolls the statement back whole: retry.
       for (let attempt = 1; ; attempt++) {
         try {
-          return (await this.pool.query<{ name: string; last_seq: number }>(APPEND_SQL, [names, created, lastAt, counts, sizes, docIndex, back, times, authors, data])).rows;
+          return (
+            await this.pool.query<{ name: string; last_seq: number }>({
+              // Prepared once per connection: parsing and planning it cost PostgreSQL as much as running it.
+              name: 'tandem_append',
+              text: APPEND_SQL,
+              values: [names, created, lastAt, counts, sizes, docIndex, back, times, authors, data],
+            })
+          ).rows;
         } catch (error) {
           if ((error as { code?: string }).code !== SQLSTATE.deadlock || attempt >= 5) throw error;
         }
@@ -550,7 +557,7 @@ class PostgresStore implements DocumentStore {
   }
 
   private async readDoc(doc: string): Promise<DocumentRow | undefined> {
-    const { rows } = await this.read(doc, 'Reading document', () => this.pool.query<DocumentRow>('SELECT * FROM documents WHERE name = $1', [doc]));
+    const { rows } = await this.read(doc, 'Reading document', () => this.pool.query<DocumentRow>({ name: 'tandem_document', text: 'SELECT * FROM documents WHERE name = $1', values: [doc] }));
     return rows[0];
   }
 
