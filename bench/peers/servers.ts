@@ -42,6 +42,12 @@ export interface RunningPeer {
   stop(): Promise<void>;
 }
 
+/** `BENCH_CPU_PROF=<dir>`: every Tandem server writes a V8 CPU profile there when it stops. */
+const profileFlags = (): string[] => {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+};
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
@@ -125,7 +131,7 @@ export async function startTandemInstance(dataDir: string, options: TandemInstan
   };
   // The parent's DURABILITY must not leak into the default entry, nor its store settings into any.
   const unset = [...STORE_ENV, 'SQLITE_SYNC', ...(durability === undefined ? ['DURABILITY'] : [])];
-  return launch([...nodeFlags, main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, unset);
+  return launch([...nodeFlags, ...profileFlags(), main], env, /"event":"listening"/, `http://127.0.0.1:${port}`, unset);
 }
 
 /**
