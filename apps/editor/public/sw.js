@@ -1,15 +1,19 @@
 // Tandem's service worker: keeps the app shell (index.html and its hashed assets) so the editor
 // opens without a connection. Document data never goes through here (it lives in IndexedDB and
-// travels over the WebSocket); the API is always fetched from the network.
-const CACHE = 'tandem-shell-v1';
+// travels over the WebSocket); the API is always fetched from the network. Everything is addressed
+// from the worker's scope: the app's base path ('/', or '/docs/' behind a proxy).
+const CACHE = 'tandem-shell-v2';
+const SCOPE = new URL(self.registration.scope).pathname;
+const ASSETS = `${SCOPE}assets/`;
 
 async function precache() {
   const cache = await caches.open(CACHE);
-  const res = await fetch('/', { cache: 'no-store' });
+  const res = await fetch(SCOPE, { cache: 'no-store' });
   if (!res.ok) return;
   const html = await res.clone().text();
-  await cache.put('/', res);
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  await cache.put(SCOPE, res);
+  // Asset addresses in the page are relative to its <base>, the scope.
+  const assets = [...html.matchAll(/(?:src|href)="(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => `${SCOPE}${m[1]}`);
   await cache.addAll(assets);
 }
 
@@ -34,15 +38,15 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(event.request).then(
         (res) => {
-          if (res.ok) void caches.open(CACHE).then((c) => c.put('/', res.clone()));
+          if (res.ok) void caches.open(CACHE).then((c) => c.put(SCOPE, res.clone()));
           return res;
         },
-        async () => (await caches.match('/')) ?? Response.error(),
+        async () => (await caches.match(SCOPE)) ?? Response.error(),
       ),
     );
     return;
   }
-  if (url.pathname.startsWith('/assets/')) {
+  if (url.pathname.startsWith(ASSETS)) {
     // Hashed file names never change content: cache first.
     event.respondWith(
       caches.match(event.request).then(

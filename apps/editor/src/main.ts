@@ -1,13 +1,15 @@
-// Entry: route by path (/ → documents, /d/<name> → editor, or why the name cannot be used) and register the offline service worker.
+// Entry: route by path under the base path (/ → documents, /d/<name> → editor, or why the name cannot be used) and register the offline service worker.
 
 import './style.css';
 import { docNameProblem } from '@tandem/schema/doc-name';
 import { renderDocument } from './pages/document.js';
 import { renderHome } from './pages/home.js';
 import { renderInvalidName } from './pages/invalid-name.js';
+import { appPath, BASE_PATH } from './base-path.js';
 
 const root = document.getElementById('app')!;
-const match = /^\/d\/(.+)$/.exec(location.pathname);
+const DOC_PREFIX = appPath('/d/');
+const match = location.pathname.startsWith(DOC_PREFIX) && location.pathname.length > DOC_PREFIX.length ? [location.pathname, location.pathname.slice(DOC_PREFIX.length)] : null;
 if (match) {
   let name: string;
   try {
@@ -26,5 +28,5 @@ if (match) {
 // The service worker keeps the app itself available offline, so a document with unsent changes can
 // be reopened (from IndexedDB) without a connection.
 if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.hostname === 'localhost' || location.hostname === '127.0.0.1')) {
-  navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  navigator.serviceWorker.register(appPath('/sw.js'), { scope: BASE_PATH }).catch(() => undefined);
 }

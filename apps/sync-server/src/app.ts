@@ -15,6 +15,7 @@ import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
+import { clientAddresses } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
@@ -52,12 +53,18 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
-  app.route('/', healthRoutes(deps));
-  app.route('/api/docs', docsRoutes(deps));
-  app.route('/api/docs', historyRoutes(deps));
-  app.route('/api/docs', namedVersionRoutes(deps));
-  app.route('/ws', syncRoutes(deps));
-  app.route('/', editorRoutes(deps.config.editorDir));
+  app.use(clientAddresses(deps.config.trustProxy));
+  // Everything lives under BASE_PATH (behind a proxy at https://intranet/docs/); health and metrics
+  // also answer at the root, where probes and scrapers look by default.
+  const { basePath } = deps.config;
+  const routes = basePath === '' ? app : app.basePath(basePath);
+  if (basePath !== '') app.route('/', healthRoutes(deps));
+  routes.route('/', healthRoutes(deps));
+  routes.route('/api/docs', docsRoutes(deps));
+  routes.route('/api/docs', historyRoutes(deps));
+  routes.route('/api/docs', namedVersionRoutes(deps));
+  routes.route('/ws', syncRoutes(deps));
+  routes.route('/', editorRoutes(deps.config.editorDir, basePath));
 
   app.notFound((c) => c.json(new TandemError('not-found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {

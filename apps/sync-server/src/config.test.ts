@@ -65,4 +65,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).toThrow(/Invalid AUTH_SECRET \(value hidden\): must be at least 32/);
     expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).not.toThrow(/still-secret/);
   });
+
+  it('reads BASE_PATH (trailing slash dropped) and refuses a path that is not one', () => {
+    expect(loadConfig({}).basePath).toBe('');
+    expect(loadConfig({ BASE_PATH: '/docs/' }).basePath).toBe('/docs');
+    expect(loadConfig({ BASE_PATH: '/team/docs' }).basePath).toBe('/team/docs');
+    for (const bad of ['docs', '/do cs', '/..', '/a/./b', '/<script>']) expect(() => loadConfig({ BASE_PATH: bad }), bad).toThrow(/BASE_PATH/);
+  });
+
+  it('reads TRUST_PROXY as addresses and CIDRs, and names an entry that is neither', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy.map((r) => r.text)).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,proxy.local' })).toThrow(/TRUST_PROXY.*proxy\.local/);
+  });
 });

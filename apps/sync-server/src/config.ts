@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { POSTGRES_SCHEMA_NAME } from '@tandem/persistence';
 import { z } from 'zod';
+import { type AddressRange, parseAddressRange } from './ip-address.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -134,6 +135,31 @@ const SETTINGS = {
     help: 'HS256 secret; when set, every document and API call needs a token',
     secret: true,
   },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    schema: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const ranges: AddressRange[] = [];
+        for (const item of (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+          const range = parseAddressRange(item);
+          if (range === undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not an IP address or CIDR (10.0.0.0/8, ::1)` });
+          else ranges.push(range);
+        }
+        return ranges;
+      }),
+    help: 'Comma-separated addresses or CIDRs of reverse proxies in front of the server (127.0.0.1, 10.0.0.0/8); requests from them take the client address from X-Forwarded-For (per-address limits, logs); default: none',
+  },
+  basePath: {
+    env: 'BASE_PATH',
+    schema: z
+      .string()
+      .default('')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .pipe(z.string().regex(/^(\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9._~-]+)*$/, 'must be a path such as /docs (segments of letters, digits, . _ ~ -; not . or ..)')),
+    help: 'Serve everything (editor, API, WebSocket) under this path, e.g. /docs behind a proxy at https://intranet/docs/; /healthz, /readyz and /metrics answer at the root too',
+  },
   allowedOrigins: {
     env: 'ALLOWED_ORIGINS',
     schema: z
@@ -202,7 +228,7 @@ const SETTINGS = {
   maxConnectionsPerIp: {
     env: 'MAX_CONNECTIONS_PER_IP',
     schema: int(1, 1_000_000).default(1000),
-    help: 'Connections one client address may have at once without a token (behind a proxy or NAT, many people share one)',
+    help: 'Connections one client address may have at once without a token (behind a NAT many people share one; behind a proxy set TRUST_PROXY, or everyone counts as the proxy)',
   },
   maxConnectionsPerUser: {
     env: 'MAX_CONNECTIONS_PER_USER',

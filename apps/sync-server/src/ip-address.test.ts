@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, isLoopbackAddress } from './ip-address.js';
+import { clientAddress } from './http/request-address.js';
+import { addressKey, inRange, isLoopbackAddress, parseAddressRange } from './ip-address.js';
 
 describe('addressKey', () => {
   it('keys an IPv6 address by its /64, however it is written', () => {
@@ -34,5 +35,47 @@ describe('isLoopbackAddress', () => {
     for (const no of ['128.0.0.1', '10.0.0.1', '0.0.0.0', '::', '::2', '::ffff:10.0.0.1', '2001:db8::1', 'localhost', '127.1', 'evil.example', '']) {
       expect(isLoopbackAddress(no), no).toBe(false);
     }
+  });
+});
+
+describe('address ranges (TRUST_PROXY)', () => {
+  it('matches IPv4 and IPv6 CIDRs and bare addresses, IPv4-mapped included', () => {
+    const lan = parseAddressRange('10.0.0.0/8')!;
+    expect(inRange('10.200.3.4', lan)).toBe(true);
+    expect(inRange('::ffff:10.1.2.3', lan)).toBe(true);
+    expect(inRange('11.0.0.1', lan)).toBe(false);
+    const one = parseAddressRange('192.0.2.7')!;
+    expect(inRange('192.0.2.7', one)).toBe(true);
+    expect(inRange('192.0.2.8', one)).toBe(false);
+    const v6 = parseAddressRange('2001:db8::/32')!;
+    expect(inRange('2001:db8:ffff::1', v6)).toBe(true);
+    expect(inRange('2001:db9::1', v6)).toBe(false);
+    expect(inRange('10.0.0.1', v6)).toBe(false);
+    expect(inRange('not an address', lan)).toBe(false);
+  });
+
+  it('refuses what is not an address or CIDR', () => {
+    for (const bad of ['', 'proxy.local', '10.0.0.0/33', '::1/129', '10.0.0.0/8/1', '10.0.0.0/x', '300.1.1.1']) {
+      expect(parseAddressRange(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('clientAddress (X-Forwarded-For from trusted proxies)', () => {
+  const trusted = ['127.0.0.2', '10.0.0.0/8'].map((r) => parseAddressRange(r)!);
+
+  it('takes the first untrusted hop from the right', () => {
+    expect(clientAddress('127.0.0.2', '198.51.100.4', trusted)).toBe('198.51.100.4');
+    expect(clientAddress('127.0.0.2', '203.0.113.9, 198.51.100.4, 10.1.1.1', trusted)).toBe('198.51.100.4');
+  });
+
+  it('ignores the header from an untrusted socket, and a missing header is the socket', () => {
+    expect(clientAddress('198.51.100.4', '203.0.113.9', trusted)).toBe('198.51.100.4');
+    expect(clientAddress('127.0.0.2', undefined, trusted)).toBe('127.0.0.2');
+    expect(clientAddress('127.0.0.2', '203.0.113.9', [])).toBe('127.0.0.2');
+  });
+
+  it('gives the leftmost hop when every hop is a trusted proxy', () => {
+    expect(clientAddress('127.0.0.2', '10.9.9.9, 10.1.1.1', trusted)).toBe('10.9.9.9');
   });
 });

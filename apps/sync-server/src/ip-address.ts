@@ -30,6 +30,44 @@ export function isLoopbackAddress(address: string): boolean {
   return groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
 }
 
+/** A parsed address range: an IPv4 or IPv6 CIDR (a bare address is its own /32 or /128). */
+export interface AddressRange {
+  readonly text: string;
+  /** 128 bits (IPv4 as IPv4-mapped IPv6) and the prefix length over them. */
+  readonly bits: bigint;
+  readonly prefix: number;
+}
+
+/** Parses `192.0.2.0/24`, `10.0.0.1`, `2001:db8::/32`, `::1`; undefined when it is none of these. */
+export function parseAddressRange(text: string): AddressRange | undefined {
+  const [address, length, extra] = text.trim().split('/');
+  if (address === undefined || extra !== undefined) return undefined;
+  const bits = addressBits(address);
+  if (bits === undefined) return undefined;
+  const v4 = isIPv4(address);
+  const max = v4 ? 32 : 128;
+  if (length !== undefined && !/^\d{1,3}$/.test(length)) return undefined;
+  const own = length === undefined ? max : Number(length);
+  if (own > max) return undefined;
+  return { text: text.trim(), bits, prefix: v4 ? 96 + own : own };
+}
+
+/** Whether `address` (a socket's remoteAddress or a forwarded one) lies in `range`. */
+export function inRange(address: string, range: AddressRange): boolean {
+  const bits = addressBits(address);
+  if (bits === undefined) return false;
+  const shift = BigInt(128 - range.prefix);
+  return bits >> shift === range.bits >> shift;
+}
+
+/** An address as 128 bits, IPv4 as IPv4-mapped IPv6 (so `1.2.3.4` and `::ffff:1.2.3.4` are one). */
+function addressBits(address: string): bigint | undefined {
+  const literal = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const groups = isIPv4(literal) ? ipv6Groups(`::ffff:${literal}`) : ipv6Groups(literal);
+  if (groups === undefined || groups.length !== 8 || groups.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) return undefined;
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+}
+
 /** The eight 16-bit groups of an IPv6 address (any zone id ignored); undefined when it is not one. */
 function ipv6Groups(address: string): number[] | undefined {
   const plain = address.replace(/%.*$/, '');

@@ -1,6 +1,7 @@
 // The server's HTTP API, as the editor uses it.
 
 import { authHeaders } from './session.js';
+import { appPath } from '../base-path.js';
 
 export interface DocumentSummary {
   readonly name: string;
@@ -33,11 +34,11 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 export async function listDocuments(): Promise<DocumentSummary[]> {
-  return (await getJson<{ documents: DocumentSummary[] }>('/api/docs')).documents;
+  return (await getJson<{ documents: DocumentSummary[] }>(appPath('/api/docs'))).documents;
 }
 
 export function documentPath(name: string): string {
-  return `/d/${encodeURIComponent(name)}`;
+  return appPath(`/d/${encodeURIComponent(name)}`);
 }
 
 export interface EditSession {
@@ -65,7 +66,7 @@ export interface NamedVersion {
   readonly createdAt: string;
 }
 
-const docApi = (name: string) => `/api/docs/${encodeURIComponent(name)}`;
+const docApi = (name: string) => appPath(`/api/docs/${encodeURIComponent(name)}`);
 
 async function send<T>(path: string, method: string, body: unknown): Promise<T> {
   const res = await fetch(path, { method, headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify(body) });

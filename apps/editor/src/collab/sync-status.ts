@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { appPath } from '../base-path.js';
 
 /** `denied`: the server refused this client for good (bad or expired token, no access, bad input). */
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'denied';
@@ -53,7 +54,7 @@ export interface DocumentSync {
 export function syncDocument(docName: string, doc: Y.Doc, options: { token?: string } = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
   const local = new IndexeddbPersistence(`tandem/${docName}`, doc);
-  const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
     WebSocketPolyfill: CountingWebSocket,
     params: { acks: '1', probes: '1' },
@@ -76,7 +77,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     if (checkingAccess) return;
     checkingAccess = true;
     try {
-      const res = await fetch(`/api/docs/${encodeURIComponent(docName)}`, {
+      const res = await fetch(appPath(`/api/docs/${encodeURIComponent(docName)}`), {
         headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
       });
       if (res.status === 401 || res.status === 403) {

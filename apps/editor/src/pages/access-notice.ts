@@ -2,9 +2,10 @@
 // or forged one, no access to this document, or another 44xx close), and where to go from there.
 
 import type { Notice } from './notice.js';
+import { BASE_PATH } from '../base-path.js';
 
 const EDITING_OFF = 'Editing is off here: nothing typed on this page could be saved.';
-const HOME = { label: 'All documents', href: '/' } as const;
+const HOME = { label: 'All documents', href: BASE_PATH } as const;
 
 /** `reason`: SyncStatus.deniedReason (an HTTP status or a close code, then words). */
 export function accessNotice(reason: string, hasToken: boolean): Notice {

@@ -12,6 +12,7 @@ import { createRestoreNotice } from '../history/restore-notice.js';
 import { createToolbar } from '../toolbar.js';
 import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
+import { BASE_PATH } from '../base-path.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean): string => {
   if (s.connection === 'denied') {
@@ -29,7 +30,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   document.title = `${name} · Tandem`;
   root.innerHTML = `
     <header class="topbar">
-      <a class="brand" href="/" title="All documents">Tandem</a>
+      <a class="brand" href="${BASE_PATH}" title="All documents">Tandem</a>
       <h1 class="doc-title"></h1>
       <div class="status" data-testid="status">
         <span class="status-dot"></span><span class="status-text">Connecting…</span>

@@ -2,6 +2,7 @@
 
 import { docNameProblem } from '@tandem/schema/doc-name';
 import { ApiError, documentPath, listDocuments } from '../api/client.js';
+import { BASE_PATH } from '../base-path.js';
 
 const timeAgo = (iso: string): string => {
   const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
@@ -19,7 +20,7 @@ const timeAgo = (iso: string): string => {
 export function renderHome(root: HTMLElement): void {
   document.title = 'Tandem';
   root.innerHTML = `
-    <header class="topbar"><a class="brand" href="/">Tandem</a></header>
+    <header class="topbar"><a class="brand" href="${BASE_PATH}">Tandem</a></header>
     <main class="home">
       <h1>Documents</h1>
       <form class="new-doc" autocomplete="off">

@@ -1,4 +1,5 @@
-// Serves the built editor: its static files, and index.html for the app's own routes (/, /d/<doc>).
+// Serves the built editor: its static files, and index.html for the app's own routes (/, /d/<doc>),
+// all under BASE_PATH; the page's <base> names it, and the editor builds every address from there.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,10 +11,14 @@ import { editorPolicy } from './security-headers.js';
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Tandem</title>
 <p>The Tandem sync server is running, but the editor is not built. Run <code>npm start</code> from the repository root.</p>`;
 
-export function editorRoutes(editorDir: string): Hono {
+/** The built page's <base> (apps/editor/index.html), replaced by the base path the server runs under. */
+const BASE_TAG = '<base href="/" />';
+
+export function editorRoutes(editorDir: string, basePath = ''): Hono {
   const app = new Hono();
   const indexFile = path.join(editorDir, 'index.html');
-  const index = async (): Promise<string> => (existsSync(indexFile) ? readFile(indexFile, 'utf8') : NOT_BUILT);
+  const index = async (): Promise<string> =>
+    existsSync(indexFile) ? (await readFile(indexFile, 'utf8')).replace(BASE_TAG, `<base href="${basePath}/" />`) : NOT_BUILT;
   // On every file, not only the pages: the policy sent with sw.js is the one the service worker runs under.
   app.use('/*', async (c, next) => {
     await next();
@@ -21,8 +26,13 @@ export function editorRoutes(editorDir: string): Hono {
     c.header('content-security-policy', editorPolicy(c.req.header('host')));
     c.header('cross-origin-opener-policy', 'same-origin');
   });
-  app.get('/', async (c) => c.html(await index()));
-  app.get('/d/*', async (c) => c.html(await index()));
-  if (existsSync(editorDir)) app.use('/*', serveStatic({ root: editorDir }));
+  // The app's pages: the base path itself (with its slash: relative addresses resolve from there) and /d/<doc>.
+  app.get('/*', async (c, next) => {
+    const own = c.req.path.slice(basePath.length);
+    if (own === '' && basePath !== '') return c.redirect(`${basePath}/`, 301);
+    if (own === '/' || own === '/index.html' || own.startsWith('/d/')) return c.html(await index());
+    return next();
+  });
+  if (existsSync(editorDir)) app.use('/*', serveStatic({ root: editorDir, rewriteRequestPath: (p) => p.slice(basePath.length) }));
   return app;
 }

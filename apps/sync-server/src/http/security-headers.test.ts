@@ -23,7 +23,7 @@ describe('security headers', () => {
       expect(csp.get('default-src'), page).toEqual(["'self'"]);
       expect(csp.get('script-src'), page).toEqual(["'self'"]);
       expect(csp.get('object-src'), page).toEqual(["'none'"]);
-      expect(csp.get('base-uri'), page).toEqual(["'none'"]);
+      expect(csp.get('base-uri'), page).toEqual(["'self'"]);
       expect(csp.get('frame-ancestors'), page).toEqual(["'none'"]);
       const host = new URL(server.url).host;
       expect(csp.get('connect-src'), page).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
@@ -45,7 +45,7 @@ describe('security headers', () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
     expect(scripts.length).toBeGreaterThan(0);
     for (const [, attrs, body] of scripts) {
-      expect(attrs).toMatch(/\bsrc="\/assets\//);
+      expect(attrs).toMatch(/\bsrc="\.\/assets\//);
       expect(body!.trim()).toBe('');
     }
     expect(html).not.toMatch(/\son[a-z]+=/i);

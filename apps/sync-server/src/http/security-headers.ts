@@ -35,7 +35,8 @@ export function editorPolicy(host: string | undefined): string {
     `connect-src 'self'${sockets}`,
     "worker-src 'self'",
     "object-src 'none'",
-    "base-uri 'none'",
+    // The page's own <base> (BASE_PATH) only: an injected one pointing elsewhere is refused.
+    "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
