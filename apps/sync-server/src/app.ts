@@ -15,7 +15,7 @@ import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
-import { clientAddresses } from './http/request-address.js';
+import { clientAddresses, requestAddress } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
       deps.events.error(`auth-${tandem.code}`);
     }
     if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);
-    const fields = { event: 'http-error', method: c.req.method, path: c.req.path, code: tandem.code, ...tandem.context };
+    const fields = { event: 'http-error', method: c.req.method, path: c.req.path, ip: requestAddress(c), code: tandem.code, ...tandem.context };
     // A client's mistake is worth a line; only our own failures deserve a stack.
     // A store that is away is logged once as such (see store-availability.ts); each request it refuses is a warning.
     if (tandem.code === 'storage-failed') deps.logger.warn({ ...fields, err: error }, tandem.message);

@@ -158,7 +158,7 @@ export class Connection {
 
   /** This connection's logger, made on first use: most connections never log, and a child costs memory. */
   get log(): Logger {
-    return (this.childLog ??= this.deps.logger.child({ conn: this.id, doc: this.doc, user: this.principal.userId }));
+    return (this.childLog ??= this.deps.logger.child({ conn: this.id, doc: this.doc, user: this.principal.userId, ip: this.ip }));
   }
 
   private armExpiry(expiresAt: number): void {
