@@ -1,12 +1,13 @@
-// deploy/nginx.path-prefix.conf for real, with Debian's nginx (installed when missing): Tandem under
+// deploy/nginx.path-prefix.conf and deploy/Caddyfile.path-prefix for real, with Debian's nginx and
+// Caddy (installed when missing). nginx: Tandem under
 // /docs/ (BASE_PATH) behind it, WebSocket upgrades passed through, the client address taken from
 // X-Forwarded-For only from the trusted proxy (TRUST_PROXY). The TLS lines are left out (no certificate
 // here) and nginx listens on a free port; it connects to Tandem from 127.0.0.2 (proxy_bind), so that
 // the test's own clients (127.0.0.1, .3, .4) are not the trusted proxy. A stock y-websocket client and
 // the editor in Chromium work through it.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectClient, type TestClient } from '../../apps/sync-server/src/testing/clients.js';
+import { freePort } from '../../apps/sync-server/src/testing/free-port.js';
 import { CHROMIUM } from '../playwright.config.js';
 import { type RunningNginx, startNginx } from '../support/nginx.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
@@ -166,4 +168,102 @@ describe('behind nginx under a path (BASE_PATH, TRUST_PROXY)', () => {
       }
     }, 90_000);
   });
+});
+
+const CADDY = process.env.CADDY_PATH ?? '/usr/bin/caddy';
+
+/** Debian's Caddy with the recipe, plain HTTP on a free port (no certificate here), in front of `backend`. */
+async function startCaddy(backend: string): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
+  if (!existsSync(CADDY)) {
+    const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+    const run = (args: string[]) => spawnSync(sudo[0] ?? args[0]!, sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run(['apt-get', 'update', '-qq']);
+    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'caddy']);
+    if (!existsSync(CADDY)) throw new Error(`${CADDY} is missing and apt-get could not install caddy`);
+  }
+  const home = mkdtempSync(path.join(tmpdir(), 'tandem-caddy-'));
+  const port = await freePort();
+  const recipe = readFileSync(path.join(ROOT, 'deploy/Caddyfile.path-prefix'), 'utf8');
+  const adapted = `{\n\tadmin off\n\tauto_https off\n}\n\n${recipe}`
+    .replace(/^intranet\.example \{$/m, `http://127.0.0.1:${port} {\n\trespond /caddy-health "ok" 200`)
+    .replace(/reverse_proxy 127\.0\.0\.1:1234$/m, `reverse_proxy ${backend}`);
+  if (!adapted.includes(`http://127.0.0.1:${port}`) || !adapted.includes(`reverse_proxy ${backend}`)) throw new Error(`the Caddyfile did not adapt as expected:\n${adapted}`);
+  const file = path.join(home, 'Caddyfile');
+  writeFileSync(file, adapted);
+  const child: ChildProcess = spawn(CADDY, ['run', '--config', file, '--adapter', 'caddyfile'], {
+    env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; (await fetch(`${url}/caddy-health`).catch(() => undefined))?.status !== 200; waited += 50) {
+    if (waited > 15_000 || child.exitCode !== null) throw new Error(`caddy did not come up:\n${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('behind Caddy under a path', () => {
+  let server: ServerProcess;
+  let caddy: Awaited<ReturnType<typeof startCaddy>>;
+  let dataDir: string;
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-caddy-data-'));
+    // Caddy connects from 127.0.0.1; the test's clients come from 127.0.0.3 and .4.
+    server = await startServerProcess(dataDir, { BASE_PATH: '/docs', TRUST_PROXY: '127.0.0.1', MAX_CONNECTIONS_PER_IP: String(PER_ADDRESS) });
+    caddy = await startCaddy(new URL(server.url).host);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of sockets.splice(0)) s.terminate();
+    await caddy?.stop();
+    if (server?.child.exitCode === null) await server.stop('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('serves the editor under /docs/, carries stock clients, and counts limits by the address Caddy saw', async () => {
+    const bare = await fetch(`${caddy.url}/docs`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(await (await fetch(`${caddy.url}/docs/d/x`)).text()).toContain('<base href="/docs/" />');
+    expect((await fetch(`${caddy.url}/docs/api/docs`)).status).toBe(200);
+
+    const a = connectClient(`${caddy.url}/docs`, 'caddy/stock');
+    const b = connectClient(`${caddy.url}/docs`, 'caddy/stock');
+    try {
+      await Promise.all([a.synced(), b.synced()]);
+      a.text.insert(0, 'through caddy');
+      await expect.poll(() => b.text.toString(), { timeout: 5000 }).toBe('through caddy');
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+
+    const viaCaddy = `${caddy.url.replace(/^http/, 'ws')}/docs/ws/caddy%2Flimits`;
+    for (let i = 0; i < PER_ADDRESS; i++) {
+      const { outcome, ws } = await openFrom(viaCaddy, '127.0.0.3', { 'x-forwarded-for': `203.0.113.${i}` });
+      sockets.push(ws);
+      expect(outcome).toBe('open');
+    }
+    const over = await openFrom(viaCaddy, '127.0.0.3');
+    sockets.push(over.ws);
+    expect(over.outcome, caddy.log()).toBe(429);
+    const other = await openFrom(viaCaddy, '127.0.0.4');
+    sockets.push(other.ws);
+    expect(other.outcome).toBe('open');
+  }, 60_000);
 });
