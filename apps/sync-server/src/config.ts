@@ -91,6 +91,11 @@ const SETTINGS = {
     help: 'With REDIS_URL: how often each instance tells the others it is alive; one silent for 5 of these is taken for dead and its people are dropped',
   },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info'), help: LOG_LEVELS.join(' | ') },
+  logFormat: {
+    env: 'LOG_FORMAT',
+    schema: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    help: 'auto: readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector) | json | pretty',
+  },
   checkpointEvery: {
     env: 'CHECKPOINT_EVERY',
     schema: int(1, 1_000_000).default(500),

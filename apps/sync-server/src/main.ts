@@ -5,7 +5,7 @@ import { DATA_USAGE, isDataCommand, runDataCommand } from './cli/data-commands.j
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
 import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
 import { DataDirBusyError } from './data-dir-lock.js';
-import { createLogger } from './logger.js';
+import { createLogger, resolveLogFormat } from './logger.js';
 import { startServer } from './server.js';
 import { StorageUnreachableError } from './storage.js';
 
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat, process.stdout.isTTY === true));
   let server;
   try {
     server = await startServer(config, logger);

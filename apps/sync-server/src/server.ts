@@ -182,7 +182,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info(
     { event: 'listening', url, store: storage.engine, where: storage.where, auth: config.authSecret !== undefined },
-    `Tandem listening on ${url}`,
+    `Tandem listening on ${url} · ${storage.engine === 'sqlite' ? 'data in' : 'log in'} ${storage.where}`,
   );
 
   let closing: Promise<void> | undefined;
