@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { postgresOptions } from './storage.js';
@@ -77,5 +79,30 @@ describe('loadConfig', () => {
     expect(loadConfig({}).trustProxy).toEqual([]);
     expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy.map((r) => r.text)).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,proxy.local' })).toThrow(/TRUST_PROXY.*proxy\.local/);
+  });
+
+  describe('a configuration file (--config, TANDEM_CONFIG)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tandem-config-'));
+    const file = (name: string, text: string) => {
+      const p = path.join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
+
+    it('reads TOML and JSON with the environment\'s names; flags beat the environment, which beats the file', () => {
+      const toml = file('tandem.toml', 'PORT = 4100\nLOG_LEVEL = "warn"\nALLOWED_ORIGINS = ["https://a.example", "https://b.example"]\nBASE_PATH = "/docs"\n');
+      expect(loadConfig({}, ['--config', toml])).toMatchObject({ port: 4100, logLevel: 'warn', basePath: '/docs', allowedOrigins: ['https://a.example', 'https://b.example'] });
+      expect(loadConfig({ TANDEM_CONFIG: toml, PORT: '4200' }).port).toBe(4200);
+      expect(loadConfig({ TANDEM_CONFIG: toml, PORT: '4200' }, ['--port', '4300']).port).toBe(4300);
+      const json = file('tandem.json', JSON.stringify({ PORT: 4400, CHECKPOINT_EVERY: 50 }));
+      expect(loadConfig({}, ['--config', json])).toMatchObject({ port: 4400, checkpointEvery: 50 });
+    });
+
+    it('validates the file as the environment, naming the file, and refuses unknown settings', () => {
+      expect(() => loadConfig({}, ['--config', file('bad.toml', 'PORT = "many"\n')])).toThrow(/Invalid PORT \(in .*bad\.toml\)="many"/);
+      expect(() => loadConfig({}, ['--config', file('typo.toml', 'port = 1\n')])).toThrow(/Unknown setting port .*did you mean PORT\?/);
+      expect(() => loadConfig({}, ['--config', file('broken.toml', 'PORT = = 1\n')])).toThrow(/not valid TOML/);
+      expect(() => loadConfig({}, ['--config', path.join(dir, 'missing.toml')])).toThrow(/Cannot read the configuration file/);
+    });
   });
 });

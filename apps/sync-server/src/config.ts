@@ -2,9 +2,11 @@
 
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { POSTGRES_SCHEMA_NAME } from '@tandem/persistence';
+import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { type AddressRange, parseAddressRange } from './ip-address.js';
 
@@ -315,21 +317,61 @@ export function configHelp(): string {
   const lines = Object.entries(SETTINGS).map(
     ([key, s]) => `  --${flagName(key).padEnd(22)} ${s.env.padEnd(22)} ${s.help}`,
   );
-  return ['Options (flag, environment variable, meaning):', ...lines, '  --help'].join('\n');
+  return [
+    'Options (flag, environment variable, meaning):',
+    ...lines,
+    `  --${'config'.padEnd(22)} ${'TANDEM_CONFIG'.padEnd(22)} A TOML or JSON file of these settings, named as the environment variables (flags > environment > file)`,
+    '  --help',
+  ].join('\n');
 }
 
 /**
- * Reads settings from CLI flags (which win) and environment variables. Throws a ConfigError naming
- * the bad variable or flag and its value.
+ * The settings of a configuration file (`--config` / TANDEM_CONFIG): TOML or JSON by its extension, keys
+ * named as the environment variables (`PORT = 1234`, `ALLOWED_ORIGINS = ["https://a", "https://b"]`),
+ * each value as the environment would give it. An unknown key is an error, not silently ignored.
+ */
+function readConfigFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read the configuration file ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = /\.json$/i.test(file) ? JSON.parse(text) : parseToml(text);
+  } catch (error) {
+    throw new ConfigError(`The configuration file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'TOML'}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`The configuration file ${file} must hold a table of settings`);
+  const known = new Set<string>(Object.values(SETTINGS).map((s) => s.env));
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(parsed)) {
+    if (!known.has(key)) {
+      const near = [...known].find((name) => name.toLowerCase().replace(/_/g, '') === key.toLowerCase().replace(/[_-]/g, ''));
+      throw new ConfigError(`Unknown setting ${key} in ${file}${near === undefined ? '' : ` (did you mean ${near}?)`}; settings are named as the environment variables (--help lists them)`);
+    }
+    if (Array.isArray(raw)) out[key] = raw.map(String).join(',');
+    else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') out[key] = String(raw);
+    else throw new ConfigError(`${key} in ${file} must be a string, a number or a list`);
+  }
+  return out;
+}
+
+/**
+ * Reads settings from CLI flags (which win), environment variables, then a configuration file
+ * (`--config` or TANDEM_CONFIG). Throws a ConfigError naming the bad setting, where it came from, and its value.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
   const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [flagName(k), { type: 'string' as const }]));
   let flags: Record<string, string | boolean | undefined>;
   try {
-    flags = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
+    flags = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' }, config: { type: 'string' } }, strict: true }).values;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${configHelp()}`);
   }
+  const configFile = typeof flags.config === 'string' ? flags.config : env.TANDEM_CONFIG !== undefined && env.TANDEM_CONFIG !== '' ? env.TANDEM_CONFIG : undefined;
+  const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
   for (const [name, replacement] of Object.entries(REPLACED)) {
     if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`${name} is no longer read: use ${replacement}`);
   }
@@ -337,8 +379,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   for (const [key, setting] of Object.entries(SETTINGS)) {
     const flag = flagName(key);
     const fromFlag = flags[flag];
-    const raw = typeof fromFlag === 'string' ? fromFlag : env[setting.env];
-    const source = typeof fromFlag === 'string' ? `--${flag}` : setting.env;
+    const fromEnv = env[setting.env] === '' ? undefined : env[setting.env];
+    const raw = typeof fromFlag === 'string' ? fromFlag : (fromEnv ?? fromFile[setting.env]);
+    const source = typeof fromFlag === 'string' ? `--${flag}` : fromEnv !== undefined || fromFile[setting.env] === undefined ? setting.env : `${setting.env} (in ${configFile})`;
     const parsed = setting.schema.safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => i.message).join('; ');
