@@ -8,7 +8,8 @@
 // Copies, from a built checkout (npm ci && npm run build): the root package.json and package-lock.json,
 // every workspace's package.json (the lockfile names them all, so `npm ci` needs them; e2e and bench have
 // only dev dependencies, so nothing of theirs is installed), and the built output the server needs:
-// apps/sync-server/dist, packages/*/dist and apps/editor/dist (served at /). Tests, source maps of tests
+// apps/sync-server/dist, packages/*/dist and apps/editor/dist (served at /), and deploy/tandem-backup.sh
+// (the systemd backup timer runs it). Tests, source maps of tests
 // and tsbuildinfo files are left out. With --install it then runs `npm ci --omit=dev` in the target.
 
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Built directories the server loads at run time. */
 export const BUILT_DIRS = ['packages/schema/dist', 'packages/persistence/dist', 'apps/sync-server/dist', 'apps/editor/dist'];
+
+/** Operator scripts a deployment runs beside the server (the systemd backup timer's). */
+export const DEPLOY_FILES = ['deploy/tandem-backup.sh'];
 
 /** Files copied as they are: the manifests npm ci reads. */
 export function manifestFiles(root = ROOT) {
@@ -40,6 +44,10 @@ export function copyProductionLayout(target, root = ROOT) {
     cpSync(path.join(root, file), path.join(target, file));
   }
   for (const dir of BUILT_DIRS) cpSync(path.join(root, dir), path.join(target, dir), { recursive: true, filter: keep });
+  for (const file of DEPLOY_FILES) {
+    mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
+    cpSync(path.join(root, file), path.join(target, file));
+  }
 }
 
 /** `npm ci --omit=dev` in `target`: production dependencies only, exactly as the lockfile pins them. */
