@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { SyncEvents } from './sync/events.js';
 import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
+import { contentRoutes, isDocumentBody } from './http/content.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
@@ -44,15 +45,15 @@ export function createApp(deps: AppDeps): Hono {
   // Before every route, WebSocket upgrades included (./sync/upgrade.ts passes them through this app).
   app.use(sameOrigin({ host: deps.config.host, allowedOrigins: deps.config.allowedOrigins }));
   // Refused from Content-Length before reading; a chunked body is cut off once it passes the limit.
-  app.use(
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: () => {
-        deps.events.limitHit('request-body');
-        throw new TandemError('too-large', `Request bodies are limited to ${MAX_JSON_BODY_BYTES / 1024} KiB`);
-      },
-    }),
-  );
+  // Document bodies (./http/content.routes.ts) have a limit of their own.
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: () => {
+      deps.events.limitHit('request-body');
+      throw new TandemError('too-large', `Request bodies are limited to ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+    },
+  });
+  app.use(async (c, next) => (isDocumentBody(c.req.method, c.req.path, deps.config.basePath) ? next() : jsonLimit(c, next)));
   app.use(clientAddresses(deps.config.trustProxy));
   // Everything lives under BASE_PATH (behind a proxy at https://intranet/docs/); health and metrics
   // also answer at the root, where probes and scrapers look by default.
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   routes.route('/', healthRoutes(deps));
   routes.route('/api/docs', docsRoutes(deps));
   routes.route('/api/docs', historyRoutes(deps));
+  routes.route('/api/docs', contentRoutes(deps));
   routes.route('/api/docs', namedVersionRoutes(deps));
   routes.route('/ws', syncRoutes(deps));
   routes.route('/', editorRoutes(deps.config.editorDir, basePath));

@@ -17,6 +17,7 @@ export type TandemErrorCode =
   | 'slow-consumer'
   | 'invalid-doc-name'
   | 'not-found'
+  | 'conflict'
   | 'bad-message'
   | 'invalid-update'
   | 'too-large'
@@ -47,6 +48,7 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'slow-consumer': { status: 503, closeCode: 4530 },
   'invalid-doc-name': { status: 400, closeCode: 4400 },
   'not-found': { status: 404, closeCode: 4404 },
+  conflict: { status: 409, closeCode: 4409 },
   'bad-message': { status: 400, closeCode: 4400 },
   'too-large': { status: 413, closeCode: 4413 },
   'invalid-update': { status: 422, closeCode: 4422 },

@@ -18,6 +18,12 @@ export interface SameOriginOptions {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Bodies a write may have: JSON, and the document API's Markdown and Yjs bytes. None of them is a type
+ * a browser sends cross-site without a CORS preflight (form encodings, text/plain), which is the point.
+ */
+const WRITE_TYPES = new Set(['application/json', 'text/markdown', 'application/octet-stream']);
+
 const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?$/i;
@@ -67,7 +73,7 @@ export function sameOrigin({ host, allowedOrigins }: SameOriginOptions): Middlew
     }
     if (!upgrade && (c.req.method !== 'DELETE' || hasBody(c.req.raw.headers))) {
       const type = c.req.header('content-type')?.split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') {
+      if (type === undefined || !WRITE_TYPES.has(type)) {
         throw new TandemError('unsupported-media-type', `Send JSON (Content-Type: application/json), not ${JSON.stringify(type ?? 'no content type')}`);
       }
     }

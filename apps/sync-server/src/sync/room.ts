@@ -21,6 +21,18 @@ import type { DocFanout, Fanout, RemoteHandler } from '../fanout/redis-fanout.js
 import { SeqOrder } from '../fanout/seq-order.js';
 
 /** Whether `bytes` decode as a Yjs update (what Redis brings is not trusted to). */
+/** Whether `doc` holds every item `update` inserts and every deletion it makes already. */
+function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
+  if (Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length > 0) return false;
+  const { ds } = Y.decodeUpdate(update);
+  if (ds.clients.size === 0) return true;
+  const deleted = Y.snapshot(doc).ds;
+  for (const [client, ranges] of ds.clients) {
+    for (const { clock, len } of ranges) for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(deleted, Y.createID(client, c))) return false;
+  }
+  return true;
+}
+
 function isYjsUpdate(bytes: Uint8Array): boolean {
   try {
     Y.decodeUpdate(bytes);
@@ -31,7 +43,7 @@ function isYjsUpdate(bytes: Uint8Array): boolean {
 }
 
 /** Who caused a change to the shared document or awareness. */
-export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'batch' | 'heartbeat' | 'remote';
+export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
 
 
 /** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
@@ -39,7 +51,7 @@ interface StoredUpdate {
   readonly seq: number;
   readonly update: Uint8Array;
   /** `remote`: committed by another instance (heard through Redis, or read from the log). */
-  readonly origin: Connection | 'restore' | 'remote';
+  readonly origin: Connection | 'restore' | 'api' | 'remote';
   /** Read from the log (an update Redis brought is only a hint until the log confirms it). */
   readonly fromLog?: boolean;
   /** When a client's update reached each stage so far (performance.now()); none for a server edit. */
@@ -382,11 +394,40 @@ export class Room implements ConnectionHandler {
    * pass MAX_DOC_BYTES or the requester their stored-bytes rate, as a client's update would.
    */
   async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number> {
+    return this.storeEdit(update, author, rateKey, 'restore');
+  }
+
+  /**
+   * Stores an update another program sent through the HTTP API as an edit by `author`: tried by the
+   * update gate first, as a client's is (TandemError 'invalid-update' if the document cannot take it),
+   * then stored and applied as commitServerEdit does. Resolves with its seq, or undefined when it
+   * changes nothing (nothing is stored).
+   */
+  async commitApiUpdate(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
+    if (this.broken || this.destroyed) throw new TandemError('internal', 'The document cannot take edits right now', { doc: this.name });
+    const [verdict] = this.gate.admitAll([update]);
+    if (verdict instanceof TandemError) throw verdict;
+    if (verdict === 'skip') return undefined;
+    // Unlike a client, a program may send what the document holds already: stored, it would be a no-op in history.
+    if (changesNothing(this.doc, update)) {
+      this.gate.abandoned(update);
+      return undefined;
+    }
+    return this.storeEdit(update, author, rateKey, 'api');
+  }
+
+  private async storeEdit(update: Uint8Array, author: string, rateKey: string, origin: 'restore' | 'api'): Promise<number> {
+    // An admitted update the room will not apply leaves the gate's copy (see UpdateGate.abandoned).
+    const abandon = () => {
+      if (origin === 'api') this.gate.abandoned(update);
+    };
     if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
+      abandon();
       this.deps.events.limitHit('store-rate');
       throw this.storeRateHit(rateKey);
     }
     if (!this.size.admitMeasured(update.byteLength, this.sizeWith(update))) {
+      abandon();
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.deps.events.limitHit('too-large');
       throw this.tooLarge(update);
@@ -396,6 +437,7 @@ export class Room implements ConnectionHandler {
     try {
       seq = await this.deps.log.append(this.name, { update, author, receivedAt: Date.now() });
     } catch (error) {
+      abandon();
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.size.released(update.byteLength);
       throw error;
@@ -403,7 +445,7 @@ export class Room implements ConnectionHandler {
       this.writeFinished();
     }
     // Durability point, as for client updates: stored first, then applied and broadcast.
-    this.applyStored(seq, update, 'restore');
+    this.applyStored(seq, update, origin);
     this.applyQueued();
     return seq;
   }
@@ -421,7 +463,7 @@ export class Room implements ConnectionHandler {
    * commit batch that stored them), and 600 typists on one document wait 6–16 ms. Every update is in
    * the log before it waits here.
    */
-  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore', stages?: UpdateStages): void {
+  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore' | 'api', stages?: UpdateStages): void {
     // The durability point has passed: the other instances may show it too.
     this.remote?.publishUpdate(seq, update);
     // With other instances writing the same log, updates are applied strictly in seq order (see seq-order.ts).

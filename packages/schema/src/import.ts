@@ -1,0 +1,33 @@
+// Documents from outside: Markdown (CommonMark, raw HTML left as text) and ProseMirror JSON, turned into
+// the shared schema's nodes. Unsafe links keep their text and lose the link (as in every export).
+
+import MarkdownIt from 'markdown-it';
+import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
+import type { Node } from 'prosemirror-model';
+import { withSafeLinks } from './export.js';
+import { schema } from './schema.js';
+
+/** Why an import was refused: what was wrong with the input, in words for the person who sent it. */
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+}
+
+// The schema's nodes and marks carry prosemirror-markdown's names, so its token table applies as is.
+const markdown = new MarkdownParser(schema, new MarkdownIt('commonmark', { html: false }), defaultMarkdownParser.tokens);
+
+export function fromMarkdown(text: string): Node {
+  return withSafeLinks(markdown.parse(text));
+}
+
+/** A ProseMirror document as JSON (`{ "type": "doc", "content": [...] }`), checked against the schema. */
+export function fromProseMirrorJson(json: unknown): Node {
+  let doc: Node;
+  try {
+    doc = schema.nodeFromJSON(json);
+    doc.check();
+  } catch (cause) {
+    throw new ImportError(`Not a document of this editor's schema: ${(cause as Error).message}`, { cause });
+  }
+  if (doc.type !== schema.topNodeType) throw new ImportError(`The top node must be "doc", not ${JSON.stringify(doc.type.name)}`);
+  return withSafeLinks(doc);
+}
