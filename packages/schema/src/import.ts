@@ -1,9 +1,12 @@
-// Documents from outside: Markdown (CommonMark, raw HTML left as text) and ProseMirror JSON, turned into
-// the shared schema's nodes. Unsafe links keep their text and lose the link (as in every export).
+// Documents from outside: Markdown (CommonMark, raw HTML left as text), HTML and ProseMirror JSON, turned
+// into the shared schema's nodes. Unsafe links keep their text and lose the link (as in every export).
+// HTML is parsed without a browser (linkedom) by the schema's own parse rules, as a paste is in the
+// editor: what the schema has no node for keeps its text (a table's cells), scripts and styles go.
 
+import { parseHTML } from 'linkedom';
 import MarkdownIt from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
-import type { Node } from 'prosemirror-model';
+import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { withSafeLinks } from './export.js';
 import { schema } from './schema.js';
 
@@ -17,6 +20,17 @@ const markdown = new MarkdownParser(schema, new MarkdownIt('commonmark', { html:
 
 export function fromMarkdown(text: string): Node {
   return withSafeLinks(markdown.parse(text));
+}
+
+const htmlParser = ProseMirrorDomParser.fromSchema(schema);
+
+/** An HTML document or fragment; nothing in it runs or loads (the DOM is linkedom's, never rendered). */
+export function fromHtml(html: string): Node {
+  const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
+  const container = document.createElement('div');
+  // A whole page's <body>, or the fragment itself.
+  container.innerHTML = /<body[\s>]/i.test(html) ? (/<body[^>]*>([\s\S]*?)(<\/body>|$)/i.exec(html)?.[1] ?? '') : html;
+  return withSafeLinks(htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0]));
 }
 
 /** A ProseMirror document as JSON (`{ "type": "doc", "content": [...] }`), checked against the schema. */

@@ -1,4 +1,4 @@
 export { FRAGMENT, schema } from './schema.js';
 export { toHtml, toHtmlFragment, toMarkdown, toText, withSafeLinks } from './export.js';
 export { isLinkTarget, isSafeHref, type LinkInput, normalizeLink, safeHref } from './links.js';
-export { fromMarkdown, fromProseMirrorJson, ImportError } from './import.js';
+export { fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } from './import.js';

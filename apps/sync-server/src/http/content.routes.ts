@@ -1,11 +1,11 @@
-// The document API for other programs: create a document from Markdown, ProseMirror JSON or a Yjs update
+// The document API for other programs: create a document from Markdown, HTML, ProseMirror JSON or a Yjs update
 // (PUT /api/docs/<doc>), apply a Yjs update as an edit (POST …/updates), replace the content with
-// Markdown or JSON as one edit computed against what is there (POST …/content), and read the current
+// Markdown, HTML or JSON as one edit computed against what is there (POST …/content), and read the current
 // content in any export format (GET …/content?format=). Every write goes the way a client's edit goes:
 // tried by the update gate, stored durably before anyone sees it, attributed to the token's user, and
 // counted against the same size and rate limits.
 
-import { FRAGMENT, fromMarkdown, fromProseMirrorJson, ImportError } from '@tandem/schema';
+import { FRAGMENT, fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } from '@tandem/schema';
 import { bodyLimit } from 'hono/body-limit';
 import { type Context, Hono } from 'hono';
 import type { Node } from 'prosemirror-model';
@@ -35,6 +35,7 @@ export interface ContentDeps {
 /** Content types a document can be written in; the same list same-origin.ts lets through. */
 export const CONTENT_TYPES = {
   markdown: 'text/markdown',
+  html: 'text/html',
   json: 'application/json',
   yjs: 'application/octet-stream',
 } as const;
@@ -59,6 +60,7 @@ async function readDocument(c: Context, allowed: readonly string[]): Promise<Nod
   }
   try {
     if (type === CONTENT_TYPES.markdown) return fromMarkdown(await c.req.text());
+    if (type === CONTENT_TYPES.html) return fromHtml(await c.req.text());
     if (type === CONTENT_TYPES.json) {
       const body = (await c.req.json().catch(() => {
         throw new ImportError('The body is not JSON');
@@ -144,7 +146,7 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
 
   app.post('/:doc/content', limit, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
-    const node = (await readDocument(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.json])) as Node;
+    const node = (await readDocument(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.html, CONTENT_TYPES.json])) as Node;
     const seq = await rooms.withRoom(doc, async (room) => {
       const update = replacementUpdate(room.doc, node);
       return update === undefined ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);

@@ -151,3 +151,26 @@ describe('the document API (PUT /api/docs/<doc>, POST …/updates, POST …/cont
     expect(await server.store.getDocument('bigger')).toBeUndefined();
   });
 });
+
+describe('HTML import', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.destroy();
+  });
+
+  it('creates a document from HTML with the schema\'s parse rules: scripts and unsafe links go, text stays', async () => {
+    server = await startTestServer();
+    const html = `<!doctype html><html><head><title>x</title><script>alert(1)</script></head><body>
+      <h2>Report</h2><p>See <a href="https://example.com/a">this</a> and <a href="javascript:alert(1)">that</a>.<script>alert(2)</script></p>
+      <ul><li>one</li><li>two</li></ul><table><tr><td>cell 1</td><td>cell 2</td></tr></table><img src="x" onerror="alert(3)"></body></html>`;
+    const res = await fetch(`${server.url}/api/docs/from-html`, { method: 'PUT', headers: { 'content-type': 'text/html; charset=utf-8' }, body: html });
+    expect(res.status).toBe(201);
+    const md = await (await fetch(`${server.url}/api/docs/from-html/content?format=markdown`)).text();
+    expect(md).toContain('## Report');
+    expect(md).toContain('[this](https://example.com/a)');
+    expect(md).toContain('and that.');
+    expect(md).toContain('* one');
+    expect(md).toContain('cell 1cell 2');
+    expect(md).not.toMatch(/alert|javascript|onerror/);
+  });
+});

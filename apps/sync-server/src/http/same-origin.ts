@@ -19,10 +19,10 @@ export interface SameOriginOptions {
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Bodies a write may have: JSON, and the document API's Markdown and Yjs bytes. None of them is a type
+ * Bodies a write may have: JSON, and the document API's Markdown, HTML and Yjs bytes. None of them is a type
  * a browser sends cross-site without a CORS preflight (form encodings, text/plain), which is the point.
  */
-const WRITE_TYPES = new Set(['application/json', 'text/markdown', 'application/octet-stream']);
+const WRITE_TYPES = new Set(['application/json', 'text/markdown', 'text/html', 'application/octet-stream']);
 
 const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
