@@ -120,6 +120,14 @@ export interface AuthorInfo {
   readonly verified: boolean;
 }
 
+/** A document in the trash: kept whole (restorable) until it is purged. */
+export interface TrashEntry {
+  readonly doc: string;
+  readonly trashedAt: number;
+  /** Who moved it there (an author id). */
+  readonly trashedBy: string;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -232,6 +240,23 @@ export interface DocumentStore {
    * and keeps its colour. Idempotent. Resolves with the number inserted.
    */
   importAuthors(records: readonly AuthorRecord[]): Promise<number>;
+  /**
+   * Moves a document to the trash (marks it; nothing of it is removed). Resolves false, changing
+   * nothing, if there is no such document or it is in the trash already.
+   */
+  trashDocument(doc: string, entry: { readonly at: number; readonly by: string }): Promise<boolean>;
+  /** Takes a document out of the trash; resolves false if it was not in it. */
+  untrashDocument(doc: string): Promise<boolean>;
+  /** The trash entry of `doc`, if it is in the trash. */
+  inTrash(doc: string): Promise<TrashEntry | undefined>;
+  /** Every document in the trash, oldest first. */
+  listTrash(): Promise<TrashEntry[]>;
+  /**
+   * Removes a document and everything of it (log, checkpoints, named versions, sessions, its trash
+   * entry) for good, in one transaction. Resolves false if there was no such document.
+   */
+  purgeDocument(doc: string): Promise<boolean>;
+  /** Every document, trashed ones included (see listTrash). */
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

@@ -34,6 +34,41 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       await harness.destroy();
     });
 
+    it('moves a document to the trash and back, whole, and survives a reopen', async () => {
+      await store.append([{ doc: 'bin/a', entries: [entry(bytes(1)), entry(bytes(2))] }, { doc: 'bin/b', entries: [entry(bytes(3))] }]);
+      expect(await store.trashDocument('bin/a', { at: 1_700_000_000_500, by: 'alice' })).toBe(true);
+      expect(await store.trashDocument('bin/a', { at: 1_700_000_000_900, by: 'bob' })).toBe(false); // already there: the first stays
+      expect(await store.trashDocument('nothing', { at: 1, by: 'alice' })).toBe(false);
+      expect(await store.inTrash('bin/a')).toEqual({ doc: 'bin/a', trashedAt: 1_700_000_000_500, trashedBy: 'alice' });
+      expect(await store.inTrash('bin/b')).toBeUndefined();
+      await store.close();
+      store = await harness.open();
+      expect(await store.listTrash()).toEqual([{ doc: 'bin/a', trashedAt: 1_700_000_000_500, trashedBy: 'alice' }]);
+      // Nothing of it is gone while it is in the trash.
+      expect((await store.readUpdates('bin/a')).map((u) => u.seq)).toEqual([1, 2]);
+      expect(await store.untrashDocument('bin/a')).toBe(true);
+      expect(await store.untrashDocument('bin/a')).toBe(false);
+      expect(await store.listTrash()).toEqual([]);
+    });
+
+    it('purges a document and everything of it, leaving the others; its name can be used again from seq 1', async () => {
+      await store.append([{ doc: 'gone', entries: [entry(bytes(1)), entry(bytes(2))] }, { doc: 'kept', entries: [entry(bytes(3))] }]);
+      await store.writeCheckpoint('gone', { seq: 2, state: bytes(9), createdAt: 1 });
+      await store.createVersion('gone', { label: 'v', seq: 1, author: 'a', createdAt: 1 });
+      await store.trashDocument('gone', { at: 5, by: 'a' });
+      expect(await store.purgeDocument('gone')).toBe(true);
+      expect(await store.purgeDocument('gone')).toBe(false);
+      expect(await store.getDocument('gone')).toBeUndefined();
+      expect(await store.readUpdates('gone')).toEqual([]);
+      expect(await store.latestCheckpoint('gone')).toBeUndefined();
+      expect(await store.listVersions('gone')).toEqual([]);
+      expect(await store.listTrash()).toEqual([]);
+      expect((await store.listDocuments()).map((d) => d.name)).toEqual(['kept']);
+      expect((await store.readUpdates('kept')).map((u) => u.update)).toEqual([bytes(3)]);
+      const [again] = await store.append([{ doc: 'gone', entries: [entry(bytes(4))] }]);
+      expect(again).toMatchObject({ firstSeq: 1, lastSeq: 1 });
+    });
+
     it('numbers each document’s updates from 1 without gaps, independently per document', async () => {
       const first = await store.append([
         { doc: 'a', entries: [entry(bytes(1)), entry(bytes(2))] },

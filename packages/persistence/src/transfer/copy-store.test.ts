@@ -100,6 +100,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
       expect((await source.readCompactedSessions(doc)).length).toBeGreaterThan(0);
       expect(await source.latestCheckpoint(doc)).toBeDefined();
     }
+    await source.trashDocument('team/plan', { at: 1_700_000_123_000, by: 'alice' });
     const progress: number[] = [];
     const pg = await postgres();
     const there = await copyStore(source, pg, { batchSize: 64, onProgress: (p) => p.phase === 'copy' && progress.push(p.updatesCopied) });
@@ -124,6 +125,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
         expect(await copy.readCompactedSessions(doc)).toEqual(await source.readCompactedSessions(doc));
         expect(await copy.latestCheckpoint(doc)).toEqual(await source.latestCheckpoint(doc));
         expect(await sortedAuthors(copy)).toEqual(await sortedAuthors(source));
+        expect(await copy.inTrash(doc)).toEqual(await source.inTrash(doc));
         expect(await expectSameVersions(source, copy, doc)).toBeGreaterThan(50);
       }
     }

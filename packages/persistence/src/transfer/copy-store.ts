@@ -146,6 +146,9 @@ async function copyDocument(
     await to.writeCheckpoint(doc, checkpoint);
     checkpointsWritten += 1;
   }
+  // A document in the trash stays there, with when and by whom it was moved.
+  const trashed = await from.inTrash(doc);
+  if (trashed !== undefined) await to.trashDocument(doc, { at: trashed.trashedAt, by: trashed.trashedBy });
   return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten, authorsInserted };
 }
 

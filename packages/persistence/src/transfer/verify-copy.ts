@@ -92,6 +92,10 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   if (infoFields(source) !== infoFields(target)) {
     problems.push(`document rows differ: source ${JSON.stringify(source)}, target ${JSON.stringify(target)}`);
   }
+  const trash = await Promise.all([from.inTrash(doc), to.inTrash(doc)]);
+  if (JSON.stringify(trash[0] ?? null) !== JSON.stringify(trash[1] ?? null)) {
+    problems.push(`the trash differs: source ${JSON.stringify(trash[0] ?? 'not in the trash')}, target ${JSON.stringify(trash[1] ?? 'not in the trash')}`);
+  }
   const [logs, sessions] = [[createHash('sha256'), createHash('sha256')], [createHash('sha256'), createHash('sha256')]] as const;
   const counts = [0, 0];
   let firstDifference: number | undefined;

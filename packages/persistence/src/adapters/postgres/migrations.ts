@@ -87,6 +87,18 @@ CREATE TABLE authors (
 );
 `,
   },
+  {
+    version: 3,
+    description: 'trash',
+    sql: `
+-- Documents moved to the trash: kept whole until purged (TRASH_DAYS, or tandem purge).
+CREATE TABLE trash (
+  doc_id     bigint PRIMARY KEY REFERENCES documents(id),
+  trashed_at bigint NOT NULL,
+  trashed_by text   NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -18,6 +18,7 @@ import type pg from 'pg';
 import { assertDocName } from '../../doc-name.js';
 import { PersistenceError } from '../../errors.js';
 import type {
+  TrashEntry,
   AppendEntry,
   AppendResult,
   AuthorRecord,
@@ -110,6 +111,14 @@ async function checkVersion(client: pg.PoolClient): Promise<void> {
     throw new Error(`its schema is at version ${version}, this version expects ${SCHEMA_VERSION}; start a server of this version once to upgrade it`);
   }
 }
+
+interface TrashRow {
+  name: string;
+  trashed_at: number;
+  trashed_by: string;
+}
+
+const toTrashEntry = (r: TrashRow): TrashEntry => ({ doc: r.name, trashedAt: Number(r.trashed_at), trashedBy: r.trashed_by });
 
 class PostgresStore implements DocumentStore {
   private closed = false;
@@ -531,6 +540,59 @@ class PostgresStore implements DocumentStore {
           );
         }
         return missing.length;
+      }),
+    );
+  }
+
+  async trashDocument(doc: string, entry: { readonly at: number; readonly by: string }): Promise<boolean> {
+    this.ensureOpen(doc);
+    const { rowCount } = await this.write(doc, 'Moving a document to the trash', () =>
+      this.pool.query(
+        'INSERT INTO trash (doc_id, trashed_at, trashed_by) SELECT id, $1, $2 FROM documents WHERE name = $3 ON CONFLICT (doc_id) DO NOTHING',
+        [entry.at, entry.by, doc],
+      ),
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async untrashDocument(doc: string): Promise<boolean> {
+    this.ensureOpen(doc);
+    const { rowCount } = await this.write(doc, 'Taking a document out of the trash', () =>
+      this.pool.query('DELETE FROM trash WHERE doc_id = (SELECT id FROM documents WHERE name = $1)', [doc]),
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async inTrash(doc: string): Promise<TrashEntry | undefined> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Reading the trash', () =>
+      this.pool.query<TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id WHERE d.name = $1', [doc]),
+    );
+    return rows[0] && toTrashEntry(rows[0]);
+  }
+
+  async listTrash(): Promise<TrashEntry[]> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Reading the trash', () =>
+      this.pool.query<TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id ORDER BY t.trashed_at, d.name'),
+    );
+    return rows.map(toTrashEntry);
+  }
+
+  async purgeDocument(doc: string): Promise<boolean> {
+    this.ensureOpen(doc);
+    return this.write(doc, 'Purging a document', () =>
+      this.transaction(async (client) => {
+        // The row's lock first: appends to it (which take it) wait, and then find no document to append to.
+        const found = await client.query<{ id: number }>('SELECT id FROM documents WHERE name = $1 FOR UPDATE', [doc]);
+        const id = found.rows[0]?.id;
+        if (id === undefined) return false;
+        await lockDocument(client, id); // no compaction or named version half-way through it
+        for (const table of ['trash', 'compacted_sessions', 'versions', 'checkpoints', 'updates']) {
+          await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [id]);
+        }
+        await client.query('DELETE FROM documents WHERE id = $1', [id]);
+        return true;
       }),
     );
   }

@@ -101,6 +101,18 @@ CREATE TABLE IF NOT EXISTS authors (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    description: 'trash',
+    sql: `
+-- Documents moved to the trash: kept whole until purged (TRASH_DAYS, or tandem purge).
+CREATE TABLE IF NOT EXISTS trash (
+  doc_id     INTEGER PRIMARY KEY REFERENCES documents(id),
+  trashed_at INTEGER NOT NULL,
+  trashed_by TEXT    NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

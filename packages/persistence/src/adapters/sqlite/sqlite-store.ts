@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { assertDocName } from '../../doc-name.js';
 import { PersistenceError } from '../../errors.js';
 import type {
+  TrashEntry,
   AppendEntry,
   AppendResult,
   AuthorRecord,
@@ -26,6 +27,7 @@ import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
+import { TrashTable } from './trash-table.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
@@ -147,6 +149,7 @@ class SqliteStore implements DocumentStore {
   private readonly stmt;
   private readonly appendTx;
   private readonly authors: AuthorTable;
+  private readonly trashTable: TrashTable;
 
   constructor(
     private readonly db: Database.Database,
@@ -230,6 +233,7 @@ class SqliteStore implements DocumentStore {
       sessionAt: db.prepare<[number, number, number], SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq = ? AND from_seq = ?'),
     };
     this.authors = new AuthorTable(db);
+    this.trashTable = new TrashTable(db);
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
     );
@@ -628,6 +632,45 @@ class SqliteStore implements DocumentStore {
   private failureReason(): string {
     const reason = this.failure instanceof Error ? this.failure.message : String(this.failure);
     return `an earlier write to disk failed (${reason}); fix the disk, then restart the server`;
+  }
+
+  async trashDocument(doc: string, entry: { readonly at: number; readonly by: string }): Promise<boolean> {
+    this.ensureOpen(doc);
+    const trashed = this.write(doc, 'Moving a document to the trash', () => this.trashTable.trash(doc, entry.at, entry.by), false);
+    await this.flushed(doc);
+    return trashed;
+  }
+
+  async untrashDocument(doc: string): Promise<boolean> {
+    this.ensureOpen(doc);
+    const untrashed = this.write(doc, 'Taking a document out of the trash', () => this.trashTable.untrash(doc), false);
+    await this.flushed(doc);
+    return untrashed;
+  }
+
+  async inTrash(doc: string): Promise<TrashEntry | undefined> {
+    this.ensureOpen(doc);
+    return this.readTrash(doc, () => this.trashTable.get(doc));
+  }
+
+  async listTrash(): Promise<TrashEntry[]> {
+    this.ensureOpen();
+    return this.readTrash(undefined, () => this.trashTable.list());
+  }
+
+  async purgeDocument(doc: string): Promise<boolean> {
+    this.ensureOpen(doc);
+    const purged = this.write(doc, 'Purging a document', () => this.trashTable.purge(doc), false);
+    await this.flushed(doc);
+    return purged;
+  }
+
+  private readTrash<T>(doc: string | undefined, read: () => T): T {
+    try {
+      return read();
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading the trash failed: ${(cause as Error).message}`, doc, { cause });
+    }
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

@@ -1,0 +1,63 @@
+// The SQLite store's trash: which documents are in it, and purging one (every table that holds a part
+// of it, in one transaction).
+
+import type Database from 'better-sqlite3';
+import type { TrashEntry } from '../../types.js';
+
+interface TrashRow {
+  name: string;
+  trashed_at: number;
+  trashed_by: string;
+}
+
+const toEntry = (r: TrashRow): TrashEntry => ({ doc: r.name, trashedAt: r.trashed_at, trashedBy: r.trashed_by });
+
+export class TrashTable {
+  private readonly insert;
+  private readonly remove;
+  private readonly one;
+  private readonly all;
+  private readonly purgeTx;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare<[number, string, string]>(
+      'INSERT INTO trash (doc_id, trashed_at, trashed_by) SELECT id, ?, ? FROM documents WHERE name = ? ON CONFLICT (doc_id) DO NOTHING',
+    );
+    this.remove = db.prepare<[string]>('DELETE FROM trash WHERE doc_id = (SELECT id FROM documents WHERE name = ?)');
+    this.one = db.prepare<[string], TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id WHERE d.name = ?');
+    this.all = db.prepare<[], TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id ORDER BY t.trashed_at, d.name');
+    const id = db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE name = ?');
+    const parts = ['trash', 'compacted_sessions', 'versions', 'checkpoints', 'updates'].map((table) =>
+      db.prepare<[number]>(`DELETE FROM ${table} WHERE doc_id = ?`),
+    );
+    const document = db.prepare<[number]>('DELETE FROM documents WHERE id = ?');
+    this.purgeTx = db.transaction((doc: string): boolean => {
+      const row = id.get(doc);
+      if (row === undefined) return false;
+      for (const part of parts) part.run(row.id);
+      document.run(row.id);
+      return true;
+    });
+  }
+
+  trash(doc: string, at: number, by: string): boolean {
+    return this.insert.run(at, by, doc).changes > 0;
+  }
+
+  untrash(doc: string): boolean {
+    return this.remove.run(doc).changes > 0;
+  }
+
+  get(doc: string): TrashEntry | undefined {
+    const row = this.one.get(doc);
+    return row && toEntry(row);
+  }
+
+  list(): TrashEntry[] {
+    return this.all.all().map(toEntry);
+  }
+
+  purge(doc: string): boolean {
+    return this.purgeTx.immediate(doc);
+  }
+}
