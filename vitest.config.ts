@@ -14,6 +14,7 @@ const ON_POSTGRES = [
   'apps/sync-server/src/http/api-input.test.ts',
   'apps/sync-server/src/authors/authors.test.ts',
   'apps/sync-server/src/http/content.test.ts',
+  'apps/sync-server/src/http/trash.test.ts',
   'e2e/vitest/restart.test.ts',
 ];
 

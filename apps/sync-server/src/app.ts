@@ -7,11 +7,13 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import type { Fanout } from './fanout/redis-fanout.js';
 import type { SyncEvents } from './sync/events.js';
 import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
 import { contentRoutes, isDocumentBody } from './http/content.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
+import { trashRoutes } from './http/trash.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly history: HistoryPool;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
+  /** With several instances: told when a document goes to the trash (see http/trash.routes.ts). */
+  readonly fanout?: Fanout;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -64,6 +68,9 @@ export function createApp(deps: AppDeps): Hono {
   routes.route('/api/docs', docsRoutes(deps));
   routes.route('/api/docs', historyRoutes(deps));
   routes.route('/api/docs', contentRoutes(deps));
+  const trash = trashRoutes(deps);
+  routes.route('/api/docs', trash.docs);
+  routes.route('/api/trash', trash.trash);
   routes.route('/api/docs', namedVersionRoutes(deps));
   routes.route('/ws', syncRoutes(deps));
   routes.route('/', editorRoutes(deps.config.editorDir, basePath));

@@ -202,6 +202,11 @@ const SETTINGS = {
     schema: duration('1m', '1h'),
     help: 'Past HISTORY_KEEP_ALL, one version of a document is kept per this long (default 1h)',
   },
+  trashDays: {
+    env: 'TRASH_DAYS',
+    schema: int(1, 36_500).default(30),
+    help: 'A deleted document stays in the trash (restorable) this many days, then it is purged for good',
+  },
   historySweepInterval: {
     env: 'HISTORY_SWEEP_INTERVAL',
     schema: duration('1s', '1h'),

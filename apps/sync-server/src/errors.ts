@@ -18,6 +18,7 @@ export type TandemErrorCode =
   | 'invalid-doc-name'
   | 'not-found'
   | 'conflict'
+  | 'gone'
   | 'bad-message'
   | 'invalid-update'
   | 'too-large'
@@ -49,6 +50,7 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'invalid-doc-name': { status: 400, closeCode: 4400 },
   'not-found': { status: 404, closeCode: 4404 },
   conflict: { status: 409, closeCode: 4409 },
+  gone: { status: 410, closeCode: 4410 },
   'bad-message': { status: 400, closeCode: 4400 },
   'too-large': { status: 413, closeCode: 4413 },
   'invalid-update': { status: 422, closeCode: 4422 },

@@ -16,6 +16,7 @@ import { startHistorySweep } from './history/sweep.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { openServerStorage, type ServerStorage } from './storage.js';
 import { createRedisFanout } from './fanout/redis-fanout.js';
+import { startTrashPurge } from './trash/purge.js';
 import { StoreAvailability } from './store-availability.js';
 import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
@@ -169,7 +170,10 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     authenticate,
     events: metrics.events,
     history,
+    ...(fanout === undefined ? {} : { fanout }),
   });
+  // Documents in the trash longer than TRASH_DAYS are purged, checked as often as the history sweep runs.
+  const trashPurge = startTrashPurge({ store, trashDays: config.trashDays, intervalMs: config.historySweepInterval, logger });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -192,6 +196,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       logger.info({ event: 'shutdown-started', connections: rooms.connectionCount }, 'shutting down');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await historySweep.stop();
+      await trashPurge.stop();
       availability.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();

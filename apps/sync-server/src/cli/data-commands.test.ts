@@ -99,3 +99,48 @@ describe('data commands on PostgreSQL (--database-url, DATABASE_URL)', () => {
     await expect(run('docs', ['--database-url', db.url, '--database-schema', `${db.schema}_none`])).rejects.toMatchObject({ code: 'read-failed' });
   });
 });
+
+describe('tandem purge', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-purge-'));
+    const store = openSqliteStore({ dataDir });
+    const day = 24 * HOUR;
+    for (const doc of ['old', 'recent', 'live']) {
+      const writer = new Y.Doc();
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, doc);
+      await store.append([{ doc, entries: [{ update: update!, author: 'alice', receivedAt: Date.now() }] }]);
+    }
+    await store.trashDocument('old', { at: Date.now() - 40 * day, by: 'alice' });
+    await store.trashDocument('recent', { at: Date.now() - 2 * day, by: 'alice' });
+    await store.close();
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const run = async (command: string, ...argv: string[]) => {
+    const out: string[] = [];
+    const code = await runDataCommand(command, [...argv, '--data-dir', dataDir], {}, { out: (t) => out.push(t), err: () => {} });
+    return { code, out };
+  };
+  const names = async () => {
+    const store = openSqliteStore({ dataDir, readOnly: true });
+    try {
+      return (await store.listDocuments()).map((d) => d.name);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('purges what has been in the trash longer than --trash-days, one document by name, and never one outside the trash', async () => {
+    expect((await run('docs')).out.join('\n')).toMatch(/old .*\(in the trash since/);
+    expect(await run('purge', '--expired')).toEqual({ code: 0, out: ['purged old', '1 document(s) purged (in the trash longer than 30 days)'] });
+    expect(await names()).toEqual(['live', 'recent']);
+    await expect(run('purge', 'live')).rejects.toThrow(/not in the trash/);
+    expect((await run('purge', 'recent')).out).toEqual(['purged recent']);
+    expect(await names()).toEqual(['live']);
+    await expect(run('purge', '--expired', '--trash-days', '0')).rejects.toThrow(ConfigError);
+  });
+});

@@ -22,6 +22,7 @@ import {
 } from '@tandem/persistence';
 import { ConfigError, parseDuration } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
+import { purgeExpired } from '../trash/purge.js';
 import { downloadName, parseFormat, render } from '../history/render.js';
 import { COPY_USAGE, runCopyCommand } from './copy-command.js';
 
@@ -32,6 +33,8 @@ export const DATA_USAGE = `Usage: tandem docs                                   
        tandem compact <doc> | --all [--keep-all-for 30d] [--bucket 1h] [--dry-run]
                                                         keep every update for 30d, then one version per hour
                                                         (--keep-days N and --every hour|day also work)
+       tandem purge <doc> | --expired [--trash-days 30]  remove a document in the trash for good (or every one
+                                                        there longer than --trash-days, default TRASH_DAYS or 30)
        tandem backup <file>                             copy the whole store (full history)
        tandem restore <file> [--force]                  replace the store with a backup (server stopped;
                                                         the old store is kept as tandem.sqlite.before-restore)
@@ -45,7 +48,7 @@ export interface Io {
   err(text: string): void;
 }
 
-const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'compact', 'backup', 'restore', 'copy']);
+const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'compact', 'purge', 'backup', 'restore', 'copy']);
 export const isDataCommand = (name: string | undefined): boolean => name !== undefined && COMMANDS.has(name);
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -113,6 +116,8 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
     out: { type: 'string' },
     force: { type: 'boolean' },
     'keep-days': { type: 'string' },
+    expired: { type: 'boolean' },
+    'trash-days': { type: 'string' },
     'keep-all-for': { type: 'string' },
     bucket: { type: 'string' },
     all: { type: 'boolean' },
@@ -159,15 +164,37 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
   }
 
   // Only compact writes; every other command reads, and opens the store read-only.
-  const readOnly = command !== 'compact';
+  const readOnly = command !== 'compact' && command !== 'purge';
   const store: DocumentStore =
     database === undefined ? openSqliteStore({ dataDir, readOnly }) : await openPostgresStore({ ...database, readOnly, poolSize: 2, queryTimeoutMs: 60_000 });
   try {
     switch (command) {
       case 'docs': {
         const docs = await store.listDocuments();
+        const trashed = new Map((await store.listTrash()).map((e) => [e.doc, e]));
         io.out(`${pad('NAME', 32)} ${pad('UPDATES', 8)} ${pad('BYTES', 10)} LAST CHANGE`);
-        for (const d of docs) io.out(`${pad(d.name, 32)} ${pad(String(d.updateCount), 8)} ${pad(String(d.sizeBytes), 10)} ${iso(d.lastChangeAt)}`);
+        for (const d of docs) {
+          const inTrash = trashed.get(d.name);
+          io.out(`${pad(d.name, 32)} ${pad(String(d.updateCount), 8)} ${pad(String(d.sizeBytes), 10)} ${iso(d.lastChangeAt)}${inTrash === undefined ? '' : `  (in the trash since ${iso(inTrash.trashedAt)})`}`);
+        }
+        return 0;
+      }
+      case 'purge': {
+        if (v.expired === true) {
+          if (arg !== undefined) throw new ConfigError('Give a document name or --expired, not both');
+          const trashDays = Number(v['trash-days'] ?? env.TRASH_DAYS ?? 30);
+          if (!Number.isInteger(trashDays) || trashDays < 1) throw new ConfigError(`Invalid --trash-days=${JSON.stringify(v['trash-days'])}: whole days, at least 1`);
+          const purged = await purgeExpired(store, trashDays);
+          for (const doc of purged) io.out(`purged ${doc}`);
+          io.out(`${purged.length} document(s) purged (in the trash longer than ${trashDays} days)`);
+          return 0;
+        }
+        const doc = needArg('a document name (or --expired)');
+        if ((await store.inTrash(doc)) === undefined) {
+          throw new ConfigError(`${JSON.stringify(doc)} is not in the trash: only a document in the trash is purged (delete it first)`);
+        }
+        await store.purgeDocument(doc);
+        io.out(`purged ${doc}`);
         return 0;
       }
       case 'history': {

@@ -21,6 +21,7 @@ const KIND_UPDATE = 1;
 const KIND_AWARENESS = 2;
 const KIND_HEARTBEAT = 3;
 const KIND_GOODBYE = 4;
+const KIND_TRASHED = 5;
 /** Heartbeats an instance may miss before the others take it for dead. */
 export const HEARTBEATS_TO_GONE = 5;
 const ID_BYTES = 16;
@@ -45,6 +46,8 @@ export interface RemoteHandler {
   instanceGone(from: string): void;
   /** Messages may have been missed (Redis came back): catch up from the log. */
   resync(): void;
+  /** The document was moved to the trash through another instance. */
+  trashed(): void;
 }
 
 /** One document's link to the other instances. */
@@ -58,6 +61,8 @@ export interface DocFanout {
 export interface Fanout {
   /** Resolves once connected to Redis, or after `timeoutMs` (the server starts without it: the log heals). */
   ready(timeoutMs: number): Promise<boolean>;
+  /** Tells the instances that have `doc` open that it went to the trash (best-effort, as every message). */
+  announceTrashed(doc: string): void;
   /** Resolves once subscribed (or at once while Redis is away: the log heals what is missed). */
   join(doc: string, handler: RemoteHandler): Promise<DocFanout>;
   readonly connected: boolean;
@@ -159,6 +164,8 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER + 8, message.length - HEADER - 8);
       options.events.fanoutReceived('update', lagMs, message.length);
       for (const h of set) h.update(seq, payload);
+    } else if (message[1] === KIND_TRASHED) {
+      for (const h of set) h.trashed();
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
       options.events.fanoutReceived('awareness', lagMs, message.length);
@@ -208,6 +215,10 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     },
     get connected() {
       return connected;
+    },
+    announceTrashed(doc) {
+      if (closed) return;
+      pub.publish(channelOf(doc), header(KIND_TRASHED)).catch(() => {});
     },
     async join(doc, handler) {
       let set = handlers.get(doc);

@@ -200,6 +200,26 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     expect(a.text.length).toBe(15);
   });
 
+  it('closes a deleted document on every instance at once, and no instance opens it again', async () => {
+    await start(2, MACHINE_REDIS, { FANOUT_HEAD_CHECK_MS: '600000' });
+    const a = client(servers[0]!, 'doomed');
+    const b = client(servers[1]!, 'doomed');
+    await Promise.all([a.synced(), b.synced()]);
+    a.text.insert(0, 'x');
+    await expect.poll(() => b.text.toString()).toBe('x');
+    const codes: number[] = [];
+    b.provider.on('connection-close', (event: CloseEvent | null) => event !== null && codes.push(event.code));
+    const deleted = await fetch(`${servers[0]!.url}/api/docs/doomed`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+    expect(deleted.status).toBe(200);
+    await expect.poll(() => codes[0], { timeout: 2000 }).toBe(4410);
+    const late = connectClient(servers[1]!.url, 'doomed', { connect: false });
+    clients.push(late);
+    const lateCodes: number[] = [];
+    late.provider.on('connection-close', (event: CloseEvent | null) => event !== null && lateCodes.push(event.code));
+    late.provider.connect();
+    await expect.poll(() => lateCodes[0], { timeout: 2000 }).toBe(4410);
+  });
+
   it('refuses REDIS_URL without DATABASE_URL: instances must share the log', async () => {
     await expect(startTestServer({ REDIS_URL: MACHINE_REDIS })).rejects.toThrow(/REDIS_URL needs DATABASE_URL/);
   });

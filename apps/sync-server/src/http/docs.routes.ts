@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { mayOpen } from '../auth/token.js';
 import { TandemError } from '../errors.js';
+import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { docParam } from './doc-param.js';
 
@@ -31,7 +32,8 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
   };
   app.get('/', async (c) => {
     const principal = await authenticate(c);
-    const docs = (await store.listDocuments()).filter((d) => mayOpen(principal, d.name));
+    const trashed = new Set((await store.listTrash()).map((e) => e.doc));
+    const docs = (await store.listDocuments()).filter((d) => mayOpen(principal, d.name) && !trashed.has(d.name));
     return c.json({ documents: docs.map(describe) });
   });
   app.get('/:doc', async (c) => {
@@ -39,6 +41,7 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
     authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(name)}`, { doc: name });
+    if ((await store.inTrash(name)) !== undefined) throw trashedError(name);
     // How fast the log grows: what the retention policy (HISTORY_KEEP_ALL) would have to keep up with.
     const growth = await logGrowth(store, name);
     return c.json({ ...describe(info), logUpdatesPerDay: growth.updatesPerDay, logBytesPerDay: growth.bytesPerDay });

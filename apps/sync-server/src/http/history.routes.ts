@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
 import type { HistoryPool } from '../history/pool.js';
 import { exportHeaders, parseFormat } from '../history/render.js';
+import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { storeRateKey } from '../sync/store-rate.js';
 import { docParam } from './doc-param.js';
@@ -54,6 +55,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
     const principal = await authenticate(c);
     authorizeDoc(principal, doc);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
+    if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
     return { doc, principal };
   };
   // The time of update `seq`; null for version 0, or for a seq that compaction merged away.

@@ -33,6 +33,11 @@ function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
   return true;
 }
 
+/** What a client of a document in the trash is told (close code 4410, HTTP 410). */
+export function trashedError(doc: string): TandemError {
+  return new TandemError('gone', `${JSON.stringify(doc)} is in the trash (an editor can restore it)`, { doc });
+}
+
 function isYjsUpdate(bytes: Uint8Array): boolean {
   try {
     Y.decodeUpdate(bytes);
@@ -81,6 +86,8 @@ export interface RoomDeps {
   readonly storeRate: StoreRate;
   /** Called once if the room can no longer be trusted to match the log; the registry drops it. */
   readonly onBroken: (room: Room) => void;
+  /** Another instance moved the document to the trash (heard through Redis). */
+  readonly onTrashed?: (room: Room) => void;
   /**
    * Other instances serving this log (REDIS_URL): updates they commit are applied here in seq order,
    * and this room's are published to them (see fanout/).
@@ -161,6 +168,8 @@ export class Room implements ConnectionHandler {
       // Subscribed before loading: an update committed elsewhere after the load is heard (or, if Redis
       // lost it, found by the head check); one the load already covered is dropped by its seq.
       if (deps.fanout !== undefined) room.remote = await deps.fanout.join(deps.name, room.remoteHandler());
+      // A document in the trash is not opened: a client with a copy of it cannot bring it back.
+      if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
       room.checkpointSeq = loaded.checkpointSeq;
@@ -172,6 +181,7 @@ export class Room implements ConnectionHandler {
       return room;
     } catch (cause) {
       room.destroy();
+      if (cause instanceof TandemError) throw cause;
       // A store that cannot be read right now (a database that is away) is 4503: try again later.
       // Anything else (data that cannot be applied) is 4500.
       const unavailable = cause instanceof PersistenceError && cause.code === 'read-failed';
@@ -637,6 +647,9 @@ export class Room implements ConnectionHandler {
         if (!this.destroyed) this.presence.releaseInstance(from, 'remote' satisfies TxOrigin);
       },
       resync: () => this.checkHead(),
+      trashed: () => {
+        if (!this.destroyed) this.deps.onTrashed?.(this);
+      },
     };
   }
 

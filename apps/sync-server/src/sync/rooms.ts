@@ -15,7 +15,7 @@ import type { SyncEvents } from './events.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
 import { type Heartbeat, type HeartbeatSettings, startHeartbeat } from './heartbeat.js';
 import type { PresenceLimits } from './presence-guard.js';
-import { Room } from './room.js';
+import { Room, trashedError } from './room.js';
 import type { Pacing } from './send-pacing.js';
 import type { StoreRate } from './store-rate.js';
 
@@ -171,6 +171,22 @@ export class RoomRegistry {
     if (room !== undefined) this.release(room, conn);
   }
 
+  /**
+   * `doc` was moved to the trash: every connection to it is closed with 4410 and the room leaves
+   * memory. Loading it again is refused (Room.load checks the trash), so nobody can reopen it.
+   */
+  closeTrashed(doc: string): void {
+    const entry = this.entries.get(doc);
+    if (entry === undefined) return;
+    void entry.ready.then(
+      (room) => {
+        for (const conn of [...room.connections]) conn.fail(trashedError(doc));
+        this.drop(room);
+      },
+      () => {},
+    );
+  }
+
   /** Runs `work` with `doc` loaded (loading it if needed), keeping it in memory until `work` is done. */
   async withRoom<T>(doc: string, work: (room: Room) => Promise<T>): Promise<T> {
     const room = await this.acquire(doc);
@@ -201,6 +217,7 @@ export class RoomRegistry {
       presence: this.deps.presence,
       storeRate: this.deps.storeRate,
       onBroken: (room) => this.drop(room),
+      onTrashed: (room) => this.closeTrashed(room.name),
       fanout: this.deps.fanout,
       headCheckMs: this.deps.headCheckMs,
     });

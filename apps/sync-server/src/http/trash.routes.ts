@@ -1,0 +1,76 @@
+// Deleting documents: DELETE /api/docs/<doc> moves one to the trash (editors), where it stays whole
+// for TRASH_DAYS; GET /api/trash lists what is there, POST /api/trash/<doc>/restore takes one back,
+// DELETE /api/trash/<doc> purges one now. A document in the trash is closed to everyone (4410 / 410):
+// a client that kept a copy cannot write it back.
+
+import { type DocumentStore } from '@tandem/persistence';
+import { Hono } from 'hono';
+import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import { mayOpen } from '../auth/token.js';
+import type { Config } from '../config.js';
+import { TandemError } from '../errors.js';
+import type { Fanout } from '../fanout/redis-fanout.js';
+import type { RoomRegistry } from '../sync/rooms.js';
+import { purgeAt } from '../trash/purge.js';
+import { docParam } from './doc-param.js';
+import { requireEditor } from './history.routes.js';
+
+export interface TrashDeps {
+  readonly store: DocumentStore;
+  readonly rooms: RoomRegistry;
+  readonly authenticate: Authenticate;
+  readonly fanout?: Fanout;
+  readonly config: Pick<Config, 'trashDays'>;
+}
+
+export function trashRoutes({ store, rooms, authenticate, fanout, config }: TrashDeps): { docs: Hono; trash: Hono } {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const describe = (entry: { doc: string; trashedAt: number; trashedBy: string }) => ({
+    doc: entry.doc,
+    trashedAt: iso(entry.trashedAt),
+    trashedBy: entry.trashedBy,
+    purgeAt: iso(purgeAt(entry, config.trashDays)),
+  });
+  const editor = async (c: Parameters<Authenticate>[0], what: string) => {
+    const doc = docParam(c);
+    const principal = await authenticate(c);
+    authorizeDoc(principal, doc);
+    requireEditor(principal, what);
+    return { doc, principal };
+  };
+
+  const docs = new Hono();
+  docs.delete('/:doc', async (c) => {
+    const { doc, principal } = await editor(c, 'delete documents');
+    if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
+    const at = Date.now();
+    if (!(await store.trashDocument(doc, { at, by: principal.userId === 'local' ? 'api' : principal.userId }))) {
+      throw new TandemError('gone', `${JSON.stringify(doc)} is in the trash already`, { doc });
+    }
+    // Everyone connected is closed (here, and on other instances through Redis; a room that loads
+    // later finds the document in the trash and refuses).
+    rooms.closeTrashed(doc);
+    fanout?.announceTrashed(doc);
+    return c.json(describe((await store.inTrash(doc)) ?? { doc, trashedAt: at, trashedBy: principal.userId }));
+  });
+
+  const trash = new Hono();
+  trash.get('/', async (c) => {
+    const principal = await authenticate(c);
+    return c.json({ trash: (await store.listTrash()).filter((e) => mayOpen(principal, e.doc)).map(describe), trashDays: config.trashDays });
+  });
+  trash.post('/:doc/restore', async (c) => {
+    const { doc } = await editor(c, 'restore documents from the trash');
+    if (!(await store.untrashDocument(doc))) throw new TandemError('not-found', `${JSON.stringify(doc)} is not in the trash`, { doc });
+    return c.json({ doc, restored: true });
+  });
+  trash.delete('/:doc', async (c) => {
+    const { doc } = await editor(c, 'purge documents');
+    if ((await store.inTrash(doc)) === undefined) {
+      throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
+    }
+    await store.purgeDocument(doc);
+    return c.json({ doc, purged: true });
+  });
+  return { docs, trash };
+}
