@@ -137,3 +137,23 @@ export const restoreVersion = (name: string, seq: number) => send<RestoreResult>
 export const undoRestore = (name: string, seq: number) => send<{ undone: number; seq: number }>(`${docApi(name)}/restore/undo`, 'POST', { seq });
 export const listNamedVersions = async (name: string) => (await getJson<{ versions: NamedVersion[] }>(`${docApi(name)}/named-versions`)).versions;
 export const nameVersion = (name: string, seq: number, label: string) => send<NamedVersion>(`${docApi(name)}/named-versions`, 'POST', { seq, label });
+
+export interface TrashEntry {
+  readonly doc: string;
+  readonly trashedAt: string;
+  readonly trashedBy: string;
+  readonly purgeAt: string;
+}
+
+/** Moves a document to the trash (editors); everyone connected to it is closed. */
+export async function deleteDocument(name: string): Promise<TrashEntry> {
+  return send<TrashEntry>(docApi(name), 'DELETE', {});
+}
+
+export async function listTrash(): Promise<{ trash: TrashEntry[]; trashDays: number }> {
+  return getJson<{ trash: TrashEntry[]; trashDays: number }>(appPath('/api/trash'));
+}
+
+export async function restoreFromTrash(name: string): Promise<void> {
+  await send(appPath(`/api/trash/${encodeURIComponent(name)}/restore`), 'POST', {});
+}

@@ -29,6 +29,13 @@ export function accessNotice(reason: string, hasToken: boolean): Notice {
       links: [HOME],
     };
   }
+  if (/^4?410\b/.test(reason)) {
+    return {
+      title: 'This document is in the trash',
+      text: `Someone deleted it. An editor can restore it from the trash on the start page; after that, reload this page. ${EDITING_OFF}`,
+      links: [{ label: 'Trash', href: `${BASE_PATH}#trash` }, HOME],
+    };
+  }
   return {
     title: 'The server closed this document',
     text: `It said: ${reason}. Reload the page to try again. ${EDITING_OFF}`,

@@ -18,6 +18,7 @@ const STATUS_TEXT = (s: SyncStatus, readOnly: boolean): string => {
   if (s.connection === 'denied') {
     if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
     if (/^4?403\b/.test(s.deniedReason)) return 'No access to this document';
+    if (/^4?410\b/.test(s.deniedReason)) return 'In the trash · editing is off';
     return `Disconnected by the server · ${s.deniedReason}`;
   }
   if (readOnly) return s.connection === 'connected' ? 'View only' : s.connection === 'offline' ? 'View only · offline' : 'Connecting…';
