@@ -102,7 +102,7 @@ export interface Timeline {
 /** Every edit session of a document, oldest first (follows the pagination cursor); empty for a document never edited. */
 export async function fetchTimeline(name: string): Promise<Timeline> {
   const sessions: EditSession[] = [];
-  const authors: Record<string, AuthorInfo> = {};
+  const authors: Record<string, AuthorInfo> = Object.create(null) as Record<string, AuthorInfo>; // ids are any string, "__proto__" too
   let after = 0;
   for (;;) {
     let page;

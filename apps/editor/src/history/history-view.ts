@@ -93,7 +93,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
   let sessions: EditSession[] = [];
   let named: NamedVersion[] = [];
   /** Every author id seen in a response → name and colour (a rename shows on the next load). */
-  const lookup: Record<string, AuthorInfo> = {};
+  const lookup: Record<string, AuthorInfo> = Object.create(null) as Record<string, AuthorInfo>; // ids are any string, "__proto__" too
   const controls = () => [
     slider,
     play,
