@@ -77,6 +77,8 @@ describe('history API', () => {
     await expect.poll(lastSeq).toBe(draftSeq + 1);
     expect(body.toString()).toContain('doubled');
 
+    // The server records who connected in the background; the lookup reads those records.
+    await expect.poll(async () => (await server.store.listAuthors(['alice', 'bob'])).length).toBe(2);
     // Alice's draft and Bob's edit moments later: one session of two authors, with a lookup naming them.
     // "grew.", typed and deleted within the session, counts for neither.
     const history = await (await api('/history')).json();
@@ -120,6 +122,11 @@ describe('history API', () => {
     expect(diff.totals).toEqual([{ author: 'bob', inserted: 8, deleted: 5 }]);
     expect(Object.keys(diff.authors)).toEqual(['bob']);
     expect(diff.authors.bob).toEqual(history.authors.bob);
+    // A rename shows in the history at once, the log unchanged, the colour kept.
+    await server.store.recordAuthors([{ id: 'bob', name: 'Bob B.', verified: true, seenAt: Date.now() }]);
+    const renamed = await (await api('/history')).json();
+    expect(renamed.authors.bob).toEqual({ ...history.authors.bob, name: 'Bob B.' });
+    expect((await (await api(`/diff?from=${draftSeq}`)).json()).authors.bob.name).toBe('Bob B.');
   });
 
   it('answers unknown documents, out-of-range seqs, bad times and formats with clear 4xx JSON', async () => {
