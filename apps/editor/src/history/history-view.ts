@@ -198,7 +198,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
   });
   nameButton.addEventListener('click', async () => {
     const seq = Number(slider.value);
-    const text = window.prompt(`Name this version (${label.textContent ?? ""})`, "");
+    const text = window.prompt(`Name this version (${label.textContent ?? ''})`, '');
     if (text === null || text.trim() === '') return;
     await nameVersion(docName, seq, text.trim());
     await loadNamed();
