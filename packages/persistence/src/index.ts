@@ -8,7 +8,7 @@ export { createGroupCommit, type UpdateLog, type FlushReport, type GroupCommitOp
 export { loadDocument, type LoadedDocument } from './checkpoint/load-document.js';
 export type { NamedVersion } from './types.js';
 export { materialize, resolveSeq, type HistoryPoint, type MaterializeOptions } from './history/materialize.js';
-export { readTimeline, groupSessions, updateStats, SessionGrouper, TimelineCache, type EditSession, type TimelineOptions, type TimelinePage } from './history/timeline.js';
+export { readTimeline, groupSessions, updateStats, SessionGrouper, TimelineCache, type EditSession, type SessionAuthor, type TimelineOptions, type TimelinePage } from './history/timeline.js';
 export { diffVersions, type DiffChange, type DiffOptions, type DocumentDiff } from './history/diff.js';
 export { AuthorshipCache } from './history/authorship.js';
 export { VersionCache } from './history/version-cache.js';

@@ -68,8 +68,9 @@ export interface NamedVersion {
 }
 
 /**
- * One edit session: consecutive updates by one author, each soon after the previous. The timeline
- * shows these; compaction stores those of each range it merges into one update, to show in its place.
+ * One author's part in an edit session (updates less than the gap apart, whoever made them): the seqs
+ * and times it spans, and its counts. Compaction stores these for each range it merges into one update;
+ * the timeline puts the runs of a session back together in its place.
  */
 export interface CompactedSession {
   readonly fromSeq: number;

@@ -41,15 +41,34 @@ export function documentPath(name: string): string {
   return appPath(`/d/${encodeURIComponent(name)}`);
 }
 
+/** How the server shows an author: a display name and a colour, and whether a token vouched for them. */
+export interface AuthorInfo {
+  readonly name: string;
+  readonly color: string;
+  readonly verified: boolean;
+}
+
+/** Author ids (as stored in the log) → how to show them; every id a response mentions is in it. */
+export type AuthorLookup = Readonly<Record<string, AuthorInfo>>;
+
+/** One author's part in an edit session: updates, and characters added and removed net of churn. */
+export interface SessionAuthor {
+  readonly id: string;
+  readonly updates: number;
+  readonly added: number;
+  readonly removed: number;
+}
+
+/** Consecutive updates less than the gap apart, whoever made them. */
 export interface EditSession {
   readonly fromSeq: number;
   readonly toSeq: number;
-  readonly author: string;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly updates: number;
   readonly added: number;
   readonly removed: number;
+  readonly authors: readonly SessionAuthor[];
 }
 
 export interface DiffSegment {
@@ -75,16 +94,31 @@ async function send<T>(path: string, method: string, body: unknown): Promise<T> 
   return json;
 }
 
-/** Every edit session of a document, oldest first (follows the pagination cursor). */
-export async function fetchTimeline(name: string): Promise<{ lastSeq: number; sessions: EditSession[] }> {
+export interface Timeline {
+  readonly lastSeq: number;
+  readonly sessions: EditSession[];
+  readonly authors: AuthorLookup;
+}
+
+/** Every edit session of a document, oldest first (follows the pagination cursor); empty for a document never edited. */
+export async function fetchTimeline(name: string): Promise<Timeline> {
   const sessions: EditSession[] = [];
+  const authors: Record<string, AuthorInfo> = Object.create(null) as Record<string, AuthorInfo>; // ids are any string, "__proto__" too
   let after = 0;
-  let lastSeq = 0;
   for (;;) {
-    const page = await getJson<{ lastSeq: number; sessions: EditSession[]; nextAfter: number | null }>(`${docApi(name)}/history?limit=500&after=${after}`);
+    let page;
+    try {
+      page = await getJson<{ lastSeq: number; sessions: EditSession[]; authors?: AuthorLookup; nextAfter: number | null }>(
+        `${docApi(name)}/history?limit=500&after=${after}`,
+      );
+    } catch (error) {
+      // A document nobody has typed into is not stored yet: it has no history, which is no error.
+      if (error instanceof ApiError && error.status === 404 && after === 0) return { lastSeq: 0, sessions, authors };
+      throw error;
+    }
     sessions.push(...page.sessions);
-    lastSeq = page.lastSeq;
-    if (page.nextAfter === null) return { lastSeq, sessions };
+    Object.assign(authors, page.authors ?? {});
+    if (page.nextAfter === null) return { lastSeq: page.lastSeq, sessions, authors };
     after = page.nextAfter;
   }
 }
@@ -95,10 +129,11 @@ export async function fetchVersion(name: string, seq: number, signal?: AbortSign
   return ((await res.json()) as { content: unknown }).content;
 }
 
-export async function fetchDiff(name: string, from: number, to: number, signal?: AbortSignal): Promise<DiffSegment[]> {
+export async function fetchDiff(name: string, from: number, to: number, signal?: AbortSignal): Promise<{ segments: DiffSegment[]; authors: AuthorLookup }> {
   const res = await fetch(`${docApi(name)}/diff?from=${from}&to=${to}`, { headers: authHeaders(), ...(signal ? { signal } : {}) });
   if (!res.ok) throw new ApiError(res.status, 'http-error', `diff ${from}..${to}: HTTP ${res.status}`);
-  return ((await res.json()) as { segments: DiffSegment[] }).segments;
+  const body = (await res.json()) as { segments: DiffSegment[]; authors?: AuthorLookup };
+  return { segments: body.segments, authors: body.authors ?? {} };
 }
 
 /**

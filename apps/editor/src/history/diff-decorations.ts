@@ -3,28 +3,22 @@
 
 import type { Node } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
-import type { DiffSegment } from '../api/client.js';
+import type { AuthorLookup, DiffSegment } from '../api/client.js';
+import { authorInfo } from './history-labels.js';
 
-const PALETTE = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
-
-/** A stable colour per author. */
-export function authorColor(author: string): string {
-  let hash = 0;
-  for (const ch of author) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
-  return PALETTE[Math.abs(hash) % PALETTE.length]!;
-}
-
-function deletion(text: string, author: string | undefined): HTMLElement {
+function deletion(text: string, author: { name: string; color: string } | undefined): HTMLElement {
   const el = document.createElement('del');
   el.className = 'diff-delete';
   el.textContent = text;
-  el.title = `Deleted by ${author ?? 'unknown'}`;
-  el.style.textDecorationColor = authorColor(author ?? '');
-  el.style.color = authorColor(author ?? '');
+  el.title = `Deleted by ${author?.name ?? 'unknown'}`;
+  el.style.textDecorationColor = author?.color ?? 'currentColor';
+  el.style.color = author?.color ?? 'inherit';
   return el;
 }
 
-export function diffDecorations(doc: Node, segments: readonly DiffSegment[]): DecorationSet {
+/** `authors`: the diff's lookup, for each author's name and colour. */
+export function diffDecorations(doc: Node, segments: readonly DiffSegment[], authors: AuthorLookup): DecorationSet {
+  const who = (id: string | undefined) => (id === undefined ? undefined : authorInfo(id, authors));
   const decorations: Decoration[] = [];
   let index = 0;
   let offset = 0;
@@ -32,7 +26,7 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[]): De
   const flushDeletes = (pos: number) => {
     while (index < segments.length && segments[index]!.type === 'delete') {
       const seg = segments[index]!;
-      decorations.push(Decoration.widget(pos, () => deletion(seg.text, seg.author), { side: -1, key: `del-${index}` }));
+      decorations.push(Decoration.widget(pos, () => deletion(seg.text, who(seg.author)), { side: -1, key: `del-${index}` }));
       index += 1;
       offset = 0;
     }
@@ -47,12 +41,13 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[]): De
       if (seg === undefined) return false;
       const take = Math.min(seg.text.length - offset, text.length - i);
       if (seg.type === 'insert') {
-        const color = authorColor(seg.author ?? '');
+        const author = who(seg.author);
+        const color = author?.color ?? '#6b7280';
         decorations.push(
           Decoration.inline(pos + i, pos + i + take, {
             class: 'diff-insert',
             style: `background-color: ${color}33; border-bottom: 2px solid ${color}`,
-            title: `Added by ${seg.author ?? 'unknown'}`,
+            title: `Added by ${author?.name ?? 'unknown'}`,
           }),
         );
       }

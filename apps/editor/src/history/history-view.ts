@@ -5,6 +5,7 @@
 import { EditorState, Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import {
+  type AuthorInfo,
   type EditSession,
   downloadVersion,
   fetchDiff,
@@ -17,7 +18,8 @@ import {
   restoreVersion,
 } from '../api/client.js';
 import { schema } from '../schema.js';
-import { authorColor, diffDecorations } from './diff-decorations.js';
+import { diffDecorations } from './diff-decorations.js';
+import { authorInfo, authorNames, pointLabel, sessionAt, sessionWhen } from './history-labels.js';
 import { confirmRestore } from './restore-dialog.js';
 
 export interface HistoryView {
@@ -27,35 +29,48 @@ export interface HistoryView {
 }
 
 const SPEEDS = [1, 5, 20, 100];
-/** Connection ids (anonymous authors) are long: show a short, stable handle instead. */
-const who = (author: string) => (author.startsWith('conn-') ? `guest ${author.slice(5, 11)}` : author);
-const time = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** A colour swatch and a name, as text (names are chosen by people: never parsed as HTML). */
+function personChip(info: { name: string; color: string }): DocumentFragment {
+  const chip = document.createDocumentFragment();
+  const dot = document.createElement('span');
+  dot.className = 'person-dot';
+  dot.style.backgroundColor = info.color;
+  const name = document.createElement('span');
+  name.className = 'person-label';
+  name.textContent = info.name;
+  chip.append(dot, name);
+  return chip;
+}
 
 export function createHistoryView(docName: string, options: { canEdit: boolean; onRestored: (result: RestoreResult) => void }): HistoryView {
   const panel = document.createElement('aside');
   panel.className = 'history-panel';
   panel.setAttribute('aria-label', 'History');
+  // Comparing and naming come first; restoring, which changes the document for everyone, is secondary.
   panel.innerHTML = `
     <h2>History</h2>
+    <p class="version-label" data-testid="history-version" aria-live="polite">Loading…</p>
     <div class="scrub">
-      <button type="button" class="play" aria-label="Play">▶</button>
-      <input type="range" class="slider" min="0" max="0" value="0" aria-label="Version" data-testid="history-slider" />
-      <select class="speed" aria-label="Playback speed">${SPEEDS.map((s) => `<option value="${s}">${s}×</option>`).join('')}</select>
+      <button type="button" class="play" aria-label="Play" disabled>▶</button>
+      <input type="range" class="slider" min="0" max="0" value="0" aria-label="Point in time" data-testid="history-slider" disabled />
+      <select class="speed" aria-label="Playback speed" disabled>${SPEEDS.map((s) => `<option value="${s}">${s}×</option>`).join('')}</select>
     </div>
-    <p class="version-label" data-testid="history-version">Loading…</p>
-    <label class="base">Show changes since
-      <select class="base-select" data-testid="history-base"></select>
-    </label>
-    <div class="history-actions">
-      <button type="button" class="name-version">Name this version</button>
-      <button type="button" class="restore" data-testid="history-restore">Restore this version</button>
+    <div class="history-primary">
+      <label class="base">Compare with
+        <select class="base-select" data-testid="history-base" disabled></select>
+      </label>
+      <button type="button" class="name-version" disabled>Name this version</button>
     </div>
-    <p class="exports">Export: <button type="button" class="link" data-format="markdown">Markdown</button> · <button type="button" class="link" data-format="html">HTML</button> · <button type="button" class="link" data-format="json">JSON</button></p>
-    <ul class="legend"></ul>
+    <ul class="legend" aria-label="Changes by"></ul>
+    <p class="exports">Export: <button type="button" class="link" data-format="markdown" disabled>Markdown</button> · <button type="button" class="link" data-format="html" disabled>HTML</button> · <button type="button" class="link" data-format="json" disabled>JSON</button></p>
+    <h3>Edit sessions</h3>
+    <ol class="sessions" reversed><li class="muted">Loading…</li></ol>
     <h3>Named versions</h3>
     <ul class="named-versions"><li class="muted">None yet</li></ul>
-    <h3>Edit sessions</h3>
-    <ol class="sessions" reversed></ol>`;
+    <div class="history-secondary">
+      <button type="button" class="restore" data-testid="history-restore" disabled>Restore this version</button>
+    </div>`;
   // The page's main content while the live editor (the other <main>) is hidden.
   const viewer = document.createElement('main');
   viewer.className = 'version-view';
@@ -77,6 +92,18 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
 
   let sessions: EditSession[] = [];
   let named: NamedVersion[] = [];
+  /** Every author id seen in a response → name and colour (a rename shows on the next load). */
+  const lookup: Record<string, AuthorInfo> = Object.create(null) as Record<string, AuthorInfo>; // ids are any string, "__proto__" too
+  const controls = () => [
+    slider,
+    play,
+    speed,
+    baseSelect,
+    nameButton,
+    restore,
+    ...panel.querySelectorAll<HTMLButtonElement>('.exports button'),
+  ];
+  const enable = (on: boolean) => controls().forEach((c) => (c.disabled = !on));
   const view = new EditorView(viewer, {
     state: EditorState.create({ schema }),
     editable: () => false,
@@ -89,7 +116,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     },
   });
 
-  const sessionOf = (seq: number) => sessions.find((s) => seq >= s.fromSeq && seq <= s.toSeq);
+  const sessionOf = (seq: number) => sessionAt(sessions, seq);
   const baseFor = (seq: number): number => {
     const choice = baseSelect.value;
     if (choice === 'session') return Math.max(0, (sessionOf(seq)?.fromSeq ?? seq) - 1);
@@ -102,23 +129,23 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
-    const session = sessionOf(seq);
-    label.textContent = seq === 0 ? 'Version 0 · empty document' : `Version ${seq}${session ? ` · ${who(session.author)} · ${time(session.endedAt)}` : ''}`;
+    label.textContent = pointLabel(seq, sessionOf(seq), lookup);
     label.dataset.seq = String(seq);
+    slider.setAttribute('aria-valuetext', label.textContent);
     try {
       const base = baseFor(seq);
-      const [content, segments] = await Promise.all([fetchVersion(docName, seq, signal), fetchDiff(docName, base, seq, signal)]);
+      const [content, diff] = await Promise.all([fetchVersion(docName, seq, signal), fetchDiff(docName, base, seq, signal)]);
+      Object.assign(lookup, diff.authors);
+      const { segments } = diff;
       const doc = schema.nodeFromJSON(content);
-      const decorations = diffDecorations(doc, segments);
+      const decorations = diffDecorations(doc, segments, lookup);
       view.updateState(EditorState.create({ doc, plugins: [new Plugin({ props: { decorations: () => decorations } })] }));
       viewer.dataset.seq = String(seq);
       const authors = [...new Set(segments.filter((s) => s.author !== undefined).map((s) => s.author!))];
       $('.legend').replaceChildren(
         ...authors.map((a) => {
           const li = document.createElement('li');
-          li.innerHTML = `<span class="person-dot"></span>`;
-          (li.firstChild as HTMLElement).style.backgroundColor = authorColor(a);
-          li.append(who(a));
+          li.append(personChip(authorInfo(a, lookup)));
           return li;
         }),
       );
@@ -161,7 +188,8 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     const seq = Number(slider.value);
     const session = sessionOf(seq);
     const at = seq === 0 ? null : (session?.endedAt ?? null);
-    if (!(await confirmRestore({ seq, at, ...(session ? { author: who(session.author) } : {}) }))) return restore.focus();
+    const by = session === undefined ? undefined : authorNames(session.authors.map((a) => a.id), lookup);
+    if (!(await confirmRestore({ seq, at, ...(by === undefined ? {} : { author: by }) }))) return restore.focus();
     try {
       options.onRestored(await restoreVersion(docName, seq));
     } catch (error) {
@@ -170,7 +198,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
   });
   nameButton.addEventListener('click', async () => {
     const seq = Number(slider.value);
-    const text = window.prompt(`Name version ${seq}`, '');
+    const text = window.prompt(`Name this version (${label.textContent ?? ''})`, '');
     if (text === null || text.trim() === '') return;
     await nameVersion(docName, seq, text.trim());
     await loadNamed();
@@ -202,28 +230,54 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     if (named.length === 0) list.innerHTML = '<li class="muted">None yet</li>';
     else list.replaceChildren(...named.map((v) => jumpButton(`${v.label} (v${v.seq})`, v.seq)));
     baseSelect.replaceChildren(
-      new Option('the start of that edit session', 'session'),
+      new Option('the start of its edit session', 'session'),
       new Option('an empty document', '0'),
       ...named.map((v) => new Option(`“${v.label}” (v${v.seq})`, String(v.seq))),
     );
   };
 
+  const sessionItem = (s: EditSession) => {
+    const li = jumpButton(sessionWhen(s), s.toSeq);
+    li.className = 'session';
+    const people = document.createElement('ul');
+    people.className = 'session-authors';
+    for (const a of s.authors) {
+      const item = document.createElement('li');
+      const counts = document.createElement('span');
+      counts.className = 'counts';
+      counts.textContent = `+${a.added} −${a.removed}`;
+      item.append(personChip(authorInfo(a.id, lookup)), counts);
+      people.append(item);
+    }
+    li.append(people);
+    return li;
+  };
+
+  const empty = () => {
+    label.textContent = 'No edits yet';
+    label.dataset.seq = '0';
+    $('.sessions').innerHTML = '<li class="muted">No edits yet</li>';
+    const note = document.createElement('p');
+    note.className = 'history-empty';
+    note.textContent = 'No edits yet: what people write in this document will show up here, with who wrote it and when.';
+    viewer.replaceChildren(note);
+    viewer.dataset.seq = '0';
+  };
+
   void (async () => {
     try {
       const timeline = await fetchTimeline(docName);
+      Object.assign(lookup, timeline.authors);
       sessions = timeline.sessions;
+      if (timeline.lastSeq === 0 || sessions.length === 0) return empty();
       slider.max = String(timeline.lastSeq);
       await loadNamed();
-      $('.sessions').replaceChildren(
-        ...[...sessions].reverse().map((s) => {
-          const li = jumpButton(`${who(s.author)} · ${time(s.startedAt)} · +${s.added} −${s.removed}`, s.toSeq);
-          li.style.borderLeft = `3px solid ${authorColor(s.author)}`;
-          return li;
-        }),
-      );
+      $('.sessions').replaceChildren(...[...sessions].reverse().map(sessionItem));
+      enable(true);
       scrubTo(timeline.lastSeq);
     } catch (error) {
       label.textContent = `Could not load the history: ${(error as Error).message}`;
+      $('.sessions').replaceChildren();
     }
   })();
 

@@ -201,9 +201,9 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
         const doc = needArg('a document name');
         if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
         const page = await readTimeline(store, doc, { afterSeq: Number(v.after ?? 0), limit: Number(v.limit ?? 50) });
-        io.out(`${pad('SEQ', 16)} ${pad('AUTHOR', 24)} ${pad('STARTED', 21)} ${pad('+CHARS', 7)} -CHARS`);
+        io.out(`${pad('SEQ', 16)} ${pad('AUTHORS', 24)} ${pad('STARTED', 21)} ${pad('+CHARS', 7)} -CHARS`);
         for (const s of page.sessions) {
-          io.out(`${pad(`${s.fromSeq}-${s.toSeq}`, 16)} ${pad(s.author, 24)} ${pad(iso(s.startedAt), 21)} ${pad(String(s.added), 7)} ${s.removed}`);
+          io.out(`${pad(`${s.fromSeq}-${s.toSeq}`, 16)} ${pad(s.authors.map((a) => a.id).join(', '), 24)} ${pad(iso(s.startedAt), 21)} ${pad(String(s.added), 7)} ${s.removed}`);
         }
         if (page.nextAfterSeq !== null) io.out(`more: tandem history ${JSON.stringify(doc)} --after ${page.nextAfterSeq}`);
         return 0;

@@ -12,6 +12,7 @@ import {
   type TimelinePage,
   type VersionCache,
 } from '@tandem/persistence';
+import { type AuthorLookup, authorLookup } from './author-lookup.js';
 import { type Format, render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 
@@ -25,7 +26,8 @@ export type HistoryJob =
   | { readonly kind: 'undo-restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array };
 
 export interface HistoryResults {
-  timeline: TimelinePage;
+  /** A page of sessions, and how to show every author it names. */
+  timeline: TimelinePage & { readonly authors: AuthorLookup };
   /** The diff as the JSON body of the response, serialized off the main thread. */
   diff: Uint8Array;
   version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
@@ -48,11 +50,15 @@ export interface JobContext {
 
 export async function runHistoryJob(store: DocumentStore, job: HistoryJob, context: JobContext = {}): Promise<HistoryResults[HistoryJob['kind']]> {
   switch (job.kind) {
-    case 'timeline':
-      return readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs, cache: context.timeline });
+    case 'timeline': {
+      const page = await readTimeline(store, job.doc, { afterSeq: job.afterSeq, limit: job.limit, gapMs: job.gapMs, cache: context.timeline });
+      return { ...page, authors: await authorLookup(store, page.sessions.flatMap((s) => s.authors.map((a) => a.id))) };
+    }
     case 'diff': {
-      const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship, versions: context.versions });
-      return utf8.encode(JSON.stringify({ doc: job.doc, ...diff }));
+      const { authors: totals, ...diff } = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship, versions: context.versions });
+      // `totals`: characters each author inserted and deleted; `authors`: how to show each of them.
+      const authors = await authorLookup(store, totals.map((t) => t.author));
+      return utf8.encode(JSON.stringify({ doc: job.doc, ...diff, totals, authors }));
     }
     case 'version': {
       const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);

@@ -37,7 +37,7 @@ describe('history threads on a PostgreSQL database that is away', () => {
       const job = { kind: 'timeline', doc: 'doc', afterSeq: 0, limit: 10, gapMs: 60_000 } as const;
       await expect(pool.run(job)).rejects.toMatchObject({ name: 'PersistenceError', code: 'read-failed' });
       proxy.restore();
-      await expect(pool.run(job)).resolves.toMatchObject({ sessions: [{ author: 'ann' }] });
+      await expect(pool.run(job)).resolves.toMatchObject({ sessions: [{ authors: [{ id: 'ann' }] }], authors: { ann: { name: 'ann' } } });
     } finally {
       await pool.close();
     }

@@ -37,7 +37,7 @@ describe('history pool', () => {
       // Its place in the queue is free again.
       const next = pool.run({ kind: 'timeline', doc: 'doc', afterSeq: 0, limit: 1, gapMs: 60_000 });
       expect(JSON.parse(Buffer.from((await running) as Uint8Array).toString()).to).toBe(2_000);
-      expect((await next).sessions.map((s) => [s.author, s.fromSeq, s.toSeq])).toEqual([['ann', 1, 501]]); // the first paragraph, then 500 keystrokes
+      expect((await next).sessions.map((s) => [s.authors.map((a) => a.id), s.fromSeq, s.toSeq])).toEqual([[['ann'], 1, 501]]); // the first paragraph, then 500 keystrokes
       expect(limits).toEqual(['history-busy']);
 
       const late = expect(pool.run({ kind: 'diff', doc: 'doc', from: 0, to: 2_000, maxChars: 1e9 })).rejects.toMatchObject({ code: 'shutting-down' });

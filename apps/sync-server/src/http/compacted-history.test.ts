@@ -35,7 +35,8 @@ describe('history routes at a seq compaction merged away', () => {
       } else {
         text.insert(text.length, `w${i} `);
       }
-      const receivedAt = i < 10 ? now - 40 * DAY + i * 1000 : now;
+      // Bob starts 3 s after alice stops: with a 2 s gap, her session ends inside the range merged below.
+      const receivedAt = i < 10 ? now - 40 * DAY + i * 1000 + (i >= 5 ? 2_000 : 0) : now;
       await server.store.append([{ doc: DOC, entries: [{ update: update!, author: i < 5 ? 'alice' : 'bob', receivedAt }] }]);
       texts.push(text.toString());
     }
@@ -46,7 +47,7 @@ describe('history routes at a seq compaction merged away', () => {
   afterEach(() => server.destroy());
 
   it('serves a version, a diff, a restore and a named version at an interior seq as the merged update, saying which seq', async () => {
-    const timeline = (await (await api('/history?limit=50')).json()) as { sessions: Array<{ toSeq: number }> };
+    const timeline = (await (await api('/history?limit=50&gap=2')).json()) as { sessions: Array<{ toSeq: number }> };
     const interior = timeline.sessions.find((s) => s.toSeq < 10)!.toSeq;
     expect(interior).toBe(5); // alice's session
     expect(texts[10]).toContain(texts[5]!.trim());

@@ -79,6 +79,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
         endedAt: new Date(s.endedAt).toISOString(),
       })),
       nextAfter: page.nextAfterSeq,
+      authors: page.authors,
     });
   });
 

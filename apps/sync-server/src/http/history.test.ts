@@ -77,9 +77,21 @@ describe('history API', () => {
     await expect.poll(lastSeq).toBe(draftSeq + 1);
     expect(body.toString()).toContain('doubled');
 
+    // The server records who connected in the background; the lookup reads those records.
+    await expect.poll(async () => (await server.store.listAuthors(['alice', 'bob'])).length).toBe(2);
+    // Alice's draft and Bob's edit moments later: one session of two authors, with a lookup naming them.
+    // "grew.", typed and deleted within the session, counts for neither.
     const history = await (await api('/history')).json();
-    expect(history.sessions.map((s: { author: string }) => s.author)).toEqual(['alice', 'bob']);
-    expect(history.sessions[1]).toMatchObject({ fromSeq: draftSeq + 1, added: 8, removed: 5 });
+    expect(history.sessions).toHaveLength(1);
+    const drafted = 'Quarterly reportRevenue '.length;
+    expect(history.sessions[0]).toMatchObject({ fromSeq: 1, toSeq: draftSeq + 1, added: drafted + 8, removed: 0 });
+    expect(history.sessions[0].authors).toEqual([
+      { id: 'alice', updates: draftSeq, added: drafted, removed: 0 },
+      { id: 'bob', updates: 1, added: 8, removed: 0 },
+    ]);
+    expect(Object.keys(history.authors).sort()).toEqual(['alice', 'bob']);
+    expect(history.authors.bob).toMatchObject({ name: 'bob', verified: true, color: expect.stringMatching(/^#[0-9a-f]{6}$/) });
+    expect(history.authors.alice.color).not.toBe(history.authors.bob.color);
 
     const asJson = await api(`/versions/${draftSeq}`);
     expect(asJson.headers.get('content-type')).toContain('application/json');
@@ -107,6 +119,14 @@ describe('history API', () => {
       { type: 'delete', text: 'grew.', author: 'bob' },
       { type: 'insert', text: 'doubled!', author: 'bob' },
     ]);
+    expect(diff.totals).toEqual([{ author: 'bob', inserted: 8, deleted: 5 }]);
+    expect(Object.keys(diff.authors)).toEqual(['bob']);
+    expect(diff.authors.bob).toEqual(history.authors.bob);
+    // A rename shows in the history at once, the log unchanged, the colour kept.
+    await server.store.recordAuthors([{ id: 'bob', name: 'Bob B.', verified: true, seenAt: Date.now() }]);
+    const renamed = await (await api('/history')).json();
+    expect(renamed.authors.bob).toEqual({ ...history.authors.bob, name: 'Bob B.' });
+    expect((await (await api(`/diff?from=${draftSeq}`)).json()).authors.bob.name).toBe('Bob B.');
   });
 
   it('answers unknown documents, out-of-range seqs, bad times and formats with clear 4xx JSON', async () => {

@@ -118,35 +118,53 @@ describe('compaction with a retention policy', () => {
     expect(await paged()).toEqual(before);
   });
 
-  it('keeps at most 200 sessions of a range of concurrent typists (one per update), joined in order and naming every author', async () => {
+  it('keeps a session of three concurrent typists (a switch at every update) as one session of three authors', async () => {
     const writer = new Y.Doc();
     const entries = [];
     for (let i = 0; i < 600; i++) {
       let update: Uint8Array | undefined;
       writer.once('update', (u: Uint8Array) => (update = u));
-      writer.getText('t').insert(0, 'k');
+      if (i % 6 === 5) writer.getText('t').delete(0, 1); // carol takes bob's last 'k' back: nets out
+      else writer.getText('t').insert(0, 'k');
       entries.push({ update: update!, author: ['alice', 'bob', 'carol'][i % 3]!, receivedAt: NOW - 40 * DAY + i * 100 });
     }
     await store.append([{ doc: 'd', entries }]);
-    const pages = async () => {
-      const sessions = [];
-      for (let after: number | null = 0; after !== null; ) {
-        const page = await readTimeline(store, 'd', { afterSeq: after, limit: 50 });
-        sessions.push(...page.sessions);
-        after = page.nextAfterSeq;
-      }
-      return sessions;
-    };
-    expect(await pages()).toHaveLength(600);
+    const before = (await readTimeline(store, 'd', { limit: 50 })).sessions;
+    expect(before).toHaveLength(1);
+    expect(before[0]!.authors).toEqual([
+      { id: 'alice', updates: 200, added: 200, removed: 0 },
+      { id: 'bob', updates: 200, added: 100, removed: 0 },
+      { id: 'carol', updates: 200, added: 100, removed: 0 },
+    ]);
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).updatesAfter).toBe(1);
-    const after = await pages();
-    expect(after).toEqual(await (await readTimeline(store, 'd', { limit: 500 })).sessions);
-    expect(after.length).toBeLessThanOrEqual(200);
-    expect(after[0]).toMatchObject({ fromSeq: 1, author: 'alice, bob, carol', startedAt: NOW - 40 * DAY });
+    expect(await store.readCompactedSessions('d')).toHaveLength(3); // one run per author
+    expect((await readTimeline(store, 'd', { limit: 50 })).sessions).toEqual(before);
+  });
+
+  it('keeps at most 200 runs of a range of many short sessions, joining neighbouring sessions, never authors', async () => {
+    const writer = new Y.Doc();
+    const entries = [];
+    // 300 sessions of two people, 2 minutes apart, in one day: 600 runs.
+    for (let i = 0; i < 600; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, 'k');
+      entries.push({ update: update!, author: i % 2 ? 'bob' : 'alice', receivedAt: NOW - 40 * DAY + Math.floor(i / 2) * 120_000 + (i % 2) * 1000 });
+    }
+    await store.append([{ doc: 'd', entries }]);
+    expect((await readTimeline(store, 'd', { limit: 500 })).sessions).toHaveLength(300);
+    expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: DAY }, { now: NOW })).updatesAfter).toBe(1);
+    const runs = await store.readCompactedSessions('d');
+    expect(runs.length).toBeLessThanOrEqual(200);
+    expect(new Set(runs.map((r) => r.author))).toEqual(new Set(['alice', 'bob']));
+    const after = (await readTimeline(store, 'd', { limit: 500 })).sessions;
+    expect(after.length).toBeLessThan(300);
+    expect(after[0]).toMatchObject({ fromSeq: 1, startedAt: NOW - 40 * DAY });
     for (const [i, s] of after.entries()) if (i > 0) expect(s.fromSeq).toBe(after[i - 1]!.toSeq + 1);
-    expect(after.at(-1)).toMatchObject({ toSeq: 600, endedAt: NOW - 40 * DAY + 599 * 100 });
+    expect(after.at(-1)).toMatchObject({ toSeq: 600, endedAt: NOW - 40 * DAY + 299 * 120_000 + 1000 });
     expect(after.reduce((n, s) => n + s.updates, 0)).toBe(600);
     expect(after.reduce((n, s) => n + s.added, 0)).toBe(600);
+    for (const s of after) expect(s.authors.map((a) => a.id)).toEqual(['alice', 'bob']);
   });
 
   it('stops between ranges when aborted, and a run resumed after settledThroughSeq finishes the job', async () => {
@@ -210,10 +228,13 @@ describe('compaction with a retention policy', () => {
     const texts = await typeTwoOldHours();
     expect((await compactDocument(store, 'd', policy, { now: NOW })).rangesMerged).toBe(2);
     expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([10, 20, 21]);
-    // The timeline still lists alice's session 1..5 and bob's 6..10 inside the first merged update.
-    const sessions = (await readTimeline(store, 'd', { limit: 500 })).sessions;
+    // With a 3 s gap, the timeline still lists alice's session 1..5 and bob's 6..10 inside the first merged
+    // update (their runs' times are 1 s apart inside, and bob starts 1 s after alice stops: joined
+    // when the gap is larger).
+    const sessions = (await readTimeline(store, 'd', { limit: 500, gapMs: 1_000 })).sessions;
     const inside = sessions.find((s) => s.toSeq === 5)!;
-    expect(inside).toMatchObject({ fromSeq: 1, author: 'alice' });
+    expect(inside).toMatchObject({ fromSeq: 1, authors: [{ id: 'alice', updates: 5 }] });
+    expect((await readTimeline(store, 'd', { limit: 500 })).sessions[0]!.authors.map((a) => a.id)).toEqual(['alice', 'bob']);
     const resolved = await resolveSeq(store, 'd', { seq: inside.toSeq });
     expect(resolved).toBe(10);
     const text = (await materialize(store, 'd', resolved)).getText('t').toString();

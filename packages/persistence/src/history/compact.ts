@@ -11,8 +11,8 @@
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
-import { addSession, boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
-import { updateStats } from './timeline.js';
+import { boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
+import { SessionGrouper } from './timeline.js';
 
 export interface RetentionPolicy {
   /** Keep every update received within this long before `now`. */
@@ -193,22 +193,17 @@ async function mergeInLevels(updates: readonly Uint8Array[]): Promise<Uint8Array
 }
 
 /**
- * The edit sessions of a range about to be merged (at most MAX_SESSIONS_PER_RANGE); an update merged
- * earlier brings its own.
+ * The edit sessions of a range about to be merged, as runs: one per author per session (each author's
+ * counts net of churn within the session), at most MAX_SESSIONS_PER_RANGE. An update merged earlier
+ * brings its own runs.
  */
 async function sessionsOf(store: DocumentStore, doc: string, group: readonly StoredUpdate[]): Promise<CompactedSession[]> {
   const first = group[0]!.seq;
-  const earlier = (await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 }));
-  const sessions: CompactedSession[] = [];
+  const earlier = await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 });
+  const grouper = new SessionGrouper(SESSION_GAP_MS);
   for (const [i, u] of group.entries()) {
     if (i % 500 === 499) await yieldToEventLoop(); // decoding every update adds up
-    const stored = earlier.get(u.seq);
-    if (stored !== undefined) {
-      for (const s of stored) addSession(sessions, s, SESSION_GAP_MS);
-      continue;
-    }
-    const { added, removed } = updateStats(u.update);
-    addSession(sessions, { fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed }, SESSION_GAP_MS);
+    grouper.add(u, earlier.get(u.seq));
   }
-  return boundSessions(sessions, MAX_SESSIONS_PER_RANGE);
+  return boundSessions(grouper.sessions.map((s) => s.tally.runs()), MAX_SESSIONS_PER_RANGE);
 }

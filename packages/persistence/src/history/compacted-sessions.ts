@@ -12,22 +12,6 @@ export const SESSION_GAP_MS = 60_000;
  */
 export const MAX_SESSIONS_PER_RANGE = 200;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Adds `session` to `sessions`: into the last one when it is the same author's within `gapMs`, else as a new one. */
-export function addSession(sessions: Array<Mutable<CompactedSession>>, session: CompactedSession, gapMs: number): void {
-  const last = sessions.at(-1);
-  if (last !== undefined && last.author === session.author && session.startedAt - last.endedAt <= gapMs) {
-    last.toSeq = session.toSeq;
-    last.endedAt = session.endedAt;
-    last.updates += session.updates;
-    last.added += session.added;
-    last.removed += session.removed;
-  } else {
-    sessions.push({ ...session });
-  }
-}
-
 /**
  * The stored sessions of merged updates with `afterSeq < seq <= toSeq`, by the seq of the merged update
  * they stand in for. Sessions that end at or before `pageStart` are left out.
@@ -52,11 +36,48 @@ export function bySeq(rows: readonly StoredCompactedSession[]): Map<number, Comp
 }
 
 /**
- * At most `max` sessions, in order: while there are more, neighbours are joined in pairs. A joined
- * session of several authors names them all, in order of appearance ("alice, bob").
+ * At most `max` runs from the runs of each session (one per author, see SessionTally.runs): while there
+ * are more, neighbouring sessions are joined in pairs, each author's runs into one. Only a single
+ * session of more than `max` authors has runs of several authors joined, naming them all ("alice, bob").
  */
-export function boundSessions(sessions: readonly CompactedSession[], max: number): CompactedSession[] {
-  let level = sessions.map((s) => ({ session: s, authors: new Set([s.author]) }));
+export function boundSessions(sessions: ReadonlyArray<readonly CompactedSession[]>, max: number): CompactedSession[] {
+  let level = sessions.filter((s) => s.length > 0);
+  const count = () => level.reduce((n, s) => n + s.length, 0);
+  while (level.length > 1 && count() > max) {
+    const next: CompactedSession[][] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? joinByAuthor([...level[i]!, ...level[i + 1]!]) : [...level[i]!]);
+    level = next;
+  }
+  const runs = level.flat();
+  return runs.length > max ? joinInPairs(runs, max) : runs;
+}
+
+function join(x: CompactedSession, y: CompactedSession, author: string): CompactedSession {
+  return {
+    fromSeq: Math.min(x.fromSeq, y.fromSeq),
+    toSeq: Math.max(x.toSeq, y.toSeq),
+    author,
+    startedAt: Math.min(x.startedAt, y.startedAt),
+    endedAt: Math.max(x.endedAt, y.endedAt),
+    updates: x.updates + y.updates,
+    added: x.added + y.added,
+    removed: x.removed + y.removed,
+  };
+}
+
+/** One run per author, ordered by first seq. */
+function joinByAuthor(runs: readonly CompactedSession[]): CompactedSession[] {
+  const byAuthor = new Map<string, CompactedSession>();
+  for (const run of runs) {
+    const seen = byAuthor.get(run.author);
+    byAuthor.set(run.author, seen === undefined ? run : join(seen, run, run.author));
+  }
+  return [...byAuthor.values()].sort((a, b) => a.fromSeq - b.fromSeq);
+}
+
+/** Neighbouring runs joined in pairs until at most `max` remain; a joined run names its authors in order. */
+function joinInPairs(runs: readonly CompactedSession[], max: number): CompactedSession[] {
+  let level = runs.map((s) => ({ session: s, authors: new Set([s.author]) }));
   while (level.length > max) {
     const next: typeof level = [];
     for (let i = 0; i < level.length; i += 2) {
@@ -67,20 +88,7 @@ export function boundSessions(sessions: readonly CompactedSession[], max: number
         continue;
       }
       const authors = new Set([...a.authors, ...b.authors]);
-      const [x, y] = [a.session, b.session];
-      next.push({
-        authors,
-        session: {
-          fromSeq: x.fromSeq,
-          toSeq: y.toSeq,
-          author: [...authors].join(', '),
-          startedAt: x.startedAt,
-          endedAt: y.endedAt,
-          updates: x.updates + y.updates,
-          added: x.added + y.added,
-          removed: x.removed + y.removed,
-        },
-      });
+      next.push({ authors, session: join(a.session, b.session, [...authors].join(', ')) });
     }
     level = next;
   }

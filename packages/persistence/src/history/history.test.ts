@@ -55,7 +55,10 @@ function countingStore(store: DocumentStore): DocumentStore & { updatesRead: num
   return counting;
 }
 
-/** Appends `count` one-character typing updates (every tenth a deletion) by `authors` in turns of `turn` updates. */
+/**
+ * Appends `count` one-character typing updates (every tenth a deletion), 100 ms apart, by `authors` in
+ * turns of `turn` updates, each turn two minutes after the previous one (its own edit session).
+ */
 async function typeLongDocument(store: DocumentStore, name: string, count: number, authors: string[], turn: number): Promise<Y.Doc> {
   const ydoc = new Y.Doc();
   const text = ydoc.getText('t');
@@ -65,7 +68,8 @@ async function typeLongDocument(store: DocumentStore, name: string, count: numbe
   for (let i = 0; i < count; i++) {
     if (i % 10 === 9) text.delete(Math.floor(text.length / 2), 1);
     else text.insert(i % 50 === 0 ? Math.floor(text.length / 3) : text.length, String.fromCharCode(97 + (i % 26)));
-    entries.push({ update: pending.pop()!, author: authors[Math.floor(i / turn) % authors.length]!, receivedAt: 1_000_000 + i * 100 });
+    const pauses = Math.floor(i / turn) * 120_000;
+    entries.push({ update: pending.pop()!, author: authors[Math.floor(i / turn) % authors.length]!, receivedAt: 1_000_000 + i * 100 + pauses });
     if (entries.length === 5_000 || i === count - 1) {
       await store.append([{ doc: name, entries }]);
       entries = [];
@@ -148,28 +152,28 @@ describe('history', () => {
     await expect(resolveSeq(store, 'nope', { seq: 0 })).rejects.toMatchObject({ code: 'not-found' });
   });
 
-  it('groups updates into edit sessions by author and pause, counting text added and removed', async () => {
+  it('groups updates into edit sessions by pause, whoever made them, counting text added and removed', async () => {
     const s = new Scenario(store, 'doc');
     await s.edit('alice', (t) => t.insert(0, 'Hello'));
     await s.edit('alice', (t) => t.insert(5, ' world'));
-    await s.edit('bob', (t) => t.delete(6, 5)); // "world"
+    await s.edit('bob', (t) => t.delete(6, 5)); // "world", typed in this session: nets out
     await s.edit('bob', (t) => t.insert(6, 'there'));
     await s.edit('bob', (t) => t.insert(11, '!'), 10 * 60_000); // after a long pause: a new session
     await s.edit('alice', (t) => t.insert(0, '> '));
+    await s.edit('alice', (t) => t.delete(2, 5), 10 * 60_000); // "Hello", from an earlier session: removed
 
     const page = await readTimeline(store, 'doc', { gapMs: 60_000 });
     expect(page.nextAfterSeq).toBeNull();
-    expect(page.sessions.map((x) => [x.author, x.fromSeq, x.toSeq, x.added, x.removed])).toEqual([
-      ['alice', 1, 2, 11, 0],
-      ['bob', 3, 4, 5, 5],
-      ['bob', 5, 5, 1, 0],
-      ['alice', 6, 6, 2, 0],
+    expect(page.sessions.map((x) => [x.fromSeq, x.toSeq, x.added, x.removed, x.authors.map((a) => [a.id, a.added, a.removed])])).toEqual([
+      [1, 4, 11, 0, [['alice', 6, 0], ['bob', 5, 0]]],
+      [5, 6, 3, 0, [['bob', 1, 0], ['alice', 2, 0]]],
+      [7, 7, 0, 5, [['alice', 0, 5]]],
     ]);
     // Pages continue where the previous one stopped, even when chunks split a session.
     const first = await readTimeline(store, 'doc', { limit: 2, chunk: 3 });
-    expect(first.sessions.map((x) => x.fromSeq)).toEqual([1, 3]);
+    expect(first.sessions.map((x) => x.fromSeq)).toEqual([1, 5]);
     const second = await readTimeline(store, 'doc', { afterSeq: first.nextAfterSeq!, limit: 2, chunk: 3 });
-    expect(second.sessions.map((x) => x.fromSeq)).toEqual([5, 6]);
+    expect(second.sessions.map((x) => x.fromSeq)).toEqual([7]);
     expect(second.nextAfterSeq).toBeNull();
   });
 
@@ -212,7 +216,7 @@ describe('history', () => {
     await typeLongDocument(store, 'long', 6_000, ['alice', 'bob', 'carol'], 300);
     const counting = countingStore(store);
     const first = await readTimeline(counting, 'long', { limit: 1 });
-    expect(first.sessions.map((x) => [x.author, x.fromSeq, x.toSeq, x.updates])).toEqual([['alice', 1, 300, 300]]);
+    expect(first.sessions.map((x) => [x.authors.map((a) => a.id), x.fromSeq, x.toSeq, x.updates])).toEqual([[['alice'], 1, 300, 300]]);
     expect(first.nextAfterSeq).toBe(300);
     // Knowing that the session ended takes the update after it; reading ahead is bounded by the session's length.
     expect(counting.updatesRead).toBeGreaterThan(300);
@@ -220,7 +224,7 @@ describe('history', () => {
 
     counting.updatesRead = 0;
     const next = await readTimeline(counting, 'long', { afterSeq: 300, limit: 2 });
-    expect(next.sessions.map((x) => [x.author, x.fromSeq, x.toSeq])).toEqual([['bob', 301, 600], ['carol', 601, 900]]);
+    expect(next.sessions.map((x) => [x.authors.map((a) => a.id), x.fromSeq, x.toSeq])).toEqual([[['bob'], 301, 600], [['carol'], 601, 900]]);
     expect(counting.updatesRead).toBeLessThanOrEqual(2 * 601);
 
     // With a cache, a page already read costs no reading, and the next page reads on from where it stopped.
@@ -237,7 +241,7 @@ describe('history', () => {
     const merged = Y.mergeUpdates((await store.readUpdates('long', { toSeq: 450 })).map((u) => u.update));
     await store.replaceRange('long', 1, 450, { update: merged, author: 'compacted', receivedAt: 1_000_000 });
     const afterCompaction = await readTimeline(store, 'long', { limit: 2 });
-    expect(afterCompaction.sessions.map((x) => x.author)).toEqual(['compacted', 'bob']);
+    expect(afterCompaction.sessions.map((x) => x.authors.map((a) => a.id))).toEqual([['compacted'], ['bob']]);
     expect(await readTimeline(counting, 'long', { limit: 2, cache })).toEqual(afterCompaction);
   });
 

@@ -1,14 +1,29 @@
-// The timeline of a document: its updates grouped into edit sessions (consecutive updates by one
-// author, each within `gapMs` of the previous), with how much text each added and removed.
+// The timeline of a document: its updates grouped into edit sessions by time (consecutive updates less
+// than `gapMs` apart, whoever made them), with every author who took part and what each added and removed.
 
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
-import { addSession, bySeq, MAX_SESSIONS_PER_RANGE } from './compacted-sessions.js';
+import { bySeq, MAX_SESSIONS_PER_RANGE } from './compacted-sessions.js';
 import { LogCache } from './log-cache.js';
+import { type SessionAuthor, SessionTally } from './session-tally.js';
 
-/** Consecutive updates by one author, each within `gapMs` of the previous (the same shape compaction stores). */
-export type EditSession = CompactedSession;
+export type { SessionAuthor } from './session-tally.js';
+
+/**
+ * Consecutive updates, each less than the gap after the previous, by one author or several. The
+ * totals are the sums over `authors` (in order of first contribution), net of churn within the session.
+ */
+export interface EditSession {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly updates: number;
+  readonly added: number;
+  readonly removed: number;
+  readonly authors: SessionAuthor[];
+}
 
 export function updateStats(update: Uint8Array): { added: number; removed: number } {
   const { structs, ds } = Y.decodeUpdate(update);
@@ -22,7 +37,20 @@ export function updateStats(update: Uint8Array): { added: number; removed: numbe
   return { added, removed };
 }
 
-type OpenSession = { -readonly [K in keyof EditSession]: EditSession[K] };
+interface OpenSession {
+  readonly fromSeq: number;
+  toSeq: number;
+  readonly startedAt: number;
+  endedAt: number;
+  readonly tally: SessionTally;
+}
+
+/** The session as the timeline returns it: a copy, with its totals. */
+function snapshot(s: OpenSession): EditSession {
+  const authors = s.tally.authors.map((a) => ({ ...a }));
+  const sum = (key: 'updates' | 'added' | 'removed') => authors.reduce((n, a) => n + a[key], 0);
+  return { fromSeq: s.fromSeq, toSeq: s.toSeq, startedAt: s.startedAt, endedAt: s.endedAt, updates: sum('updates'), added: sum('added'), removed: sum('removed'), authors };
+}
 
 /** Groups updates into sessions as they are fed, in seq order; each update is looked at once. */
 export class SessionGrouper {
@@ -30,27 +58,42 @@ export class SessionGrouper {
 
   constructor(private readonly gapMs: number) {}
 
-  /** `merged`: the sessions stored for `u` when compaction merged it from a range; they stand in for it. */
+  /** `merged`: the runs stored for `u` when compaction merged it from a range; they stand in for it. */
   add(u: StoredUpdate, merged?: readonly CompactedSession[]): void {
     if (merged !== undefined) {
-      for (const session of merged) addSession(this.sessions, session, this.gapMs);
+      for (const run of merged) this.session(run.fromSeq, run.toSeq, run.startedAt, run.endedAt).tally.addRun(run);
       return;
     }
-    const { added, removed } = updateStats(u.update);
-    const last = this.sessions.at(-1);
-    if (last !== undefined && last.author === u.author && u.receivedAt - last.endedAt <= this.gapMs) {
-      last.toSeq = u.seq;
-      last.endedAt = u.receivedAt;
-      last.updates += 1;
-      last.added += added;
-      last.removed += removed;
-    } else {
-      this.sessions.push({ fromSeq: u.seq, toSeq: u.seq, author: u.author, startedAt: u.receivedAt, endedAt: u.receivedAt, updates: 1, added, removed });
+    let decoded;
+    try {
+      decoded = Y.decodeUpdate(u.update);
+    } catch (cause) {
+      throw new PersistenceError('corrupt-data', `Update ${u.seq} cannot be decoded`, undefined, { cause });
     }
+    this.session(u.seq, u.seq, u.receivedAt, u.receivedAt).tally.addUpdate(u, decoded);
+  }
+
+  /** The open session, extended to toSeq/endedAt, when `startedAt` is within the gap of its end; else a new one. */
+  private session(fromSeq: number, toSeq: number, startedAt: number, endedAt: number): OpenSession {
+    const last = this.sessions.at(-1);
+    if (last !== undefined && startedAt - last.endedAt < this.gapMs) {
+      last.toSeq = Math.max(last.toSeq, toSeq);
+      last.endedAt = Math.max(last.endedAt, endedAt);
+      return last;
+    }
+    last?.tally.seal();
+    const next = { fromSeq, toSeq, startedAt, endedAt, tally: new SessionTally() };
+    this.sessions.push(next);
+    return next;
+  }
+
+  /** Sessions `start` to `end` (exclusive) as the timeline returns them. */
+  slice(start: number, end?: number): EditSession[] {
+    return this.sessions.slice(start, end).map(snapshot);
   }
 }
 
-/** `merged`: the sessions stored for updates that compaction merged, by seq; they stand in for that update. */
+/** `merged`: the runs stored for updates that compaction merged, by seq; they stand in for that update. */
 export function groupSessions(
   updates: readonly StoredUpdate[],
   gapMs: number,
@@ -58,7 +101,7 @@ export function groupSessions(
 ): EditSession[] {
   const grouper = new SessionGrouper(gapMs);
   for (const u of updates) grouper.add(u, merged?.get(u.seq));
-  return grouper.sessions;
+  return grouper.slice(0);
 }
 
 export interface TimelinePage {
@@ -127,10 +170,11 @@ async function feed(
 }
 
 /** `limit` sessions from `start`; complete ones only, unless the log ended. */
-function page(sessions: readonly EditSession[], start: number, limit: number): TimelinePage {
+function page(grouper: SessionGrouper, start: number, limit: number): TimelinePage {
+  const sessions = grouper.sessions;
   const more = sessions.length - start > limit;
   return {
-    sessions: sessions.slice(start, more ? start + limit : undefined).map((x) => ({ ...x })),
+    sessions: grouper.slice(start, more ? start + limit : undefined),
     nextAfterSeq: more ? sessions[start + limit - 1]!.toSeq : null,
   };
 }
@@ -147,12 +191,12 @@ export async function readTimeline(store: DocumentStore, doc: string, options: T
   if (cached === undefined) {
     const grouper = new SessionGrouper(gapMs);
     await feed(store, doc, grouper, { cursor: afterSeq, pageStart: afterSeq, chunk }, () => grouper.sessions.length > limit);
-    return page(grouper.sessions, 0, limit);
+    return page(grouper, 0, limit);
   }
   const { entry, start } = cached;
   const { cursor } = await feed(store, doc, entry.grouper, { cursor: entry.readSeq, pageStart: 0, chunk }, () => entry.grouper.sessions.length - start > limit);
   entry.readSeq = cursor;
-  return page(entry.grouper.sessions, start, limit);
+  return page(entry.grouper, start, limit);
 }
 
 interface CacheEntry {
