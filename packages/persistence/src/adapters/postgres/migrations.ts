@@ -87,6 +87,33 @@ CREATE TABLE authors (
 );
 `,
   },
+  {
+    // 4, not 3: 3 is kept for the revocations table of another branch (renumbered at merge if unused).
+    version: 4,
+    description: 'webhook deliveries',
+    sql: `
+-- Webhook deliveries not yet settled (one row per event and target URL); a delivered or given-up one
+-- is deleted. merge_key is set while a debounced event may still take more changes; lease_until while
+-- an instance is sending it.
+CREATE TABLE webhook_deliveries (
+  id          bigserial PRIMARY KEY,
+  event_id    text    NOT NULL,
+  target      text    NOT NULL,
+  type        text    NOT NULL,
+  doc         text    NOT NULL,
+  occurred_at bigint  NOT NULL,
+  due_at      bigint  NOT NULL,
+  data        text    NOT NULL,
+  attempts    integer NOT NULL DEFAULT 0,
+  lease_until bigint,
+  merge_key   text,
+  created_at  bigint  NOT NULL,
+  last_error  text
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (due_at);
+CREATE UNIQUE INDEX webhook_deliveries_merge ON webhook_deliveries (target, merge_key) WHERE merge_key IS NOT NULL;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -11,6 +11,8 @@ import type {
   AppendResult,
   AuthorRecord,
   AuthorSighting,
+  NewWebhookDelivery,
+  WebhookDelivery,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -26,6 +28,8 @@ import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
+import { WebhookTable } from './webhook-table.js';
+import { checkDeliveries } from '../webhook-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
@@ -147,6 +151,7 @@ class SqliteStore implements DocumentStore {
   private readonly stmt;
   private readonly appendTx;
   private readonly authors: AuthorTable;
+  private readonly webhooks: WebhookTable;
 
   constructor(
     private readonly db: Database.Database,
@@ -230,6 +235,7 @@ class SqliteStore implements DocumentStore {
       sessionAt: db.prepare<[number, number, number], SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq = ? AND from_seq = ?'),
     };
     this.authors = new AuthorTable(db);
+    this.webhooks = new WebhookTable(db);
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
     );
@@ -598,6 +604,43 @@ class SqliteStore implements DocumentStore {
     const inserted = this.write(undefined, 'Importing authors', () => this.authors.write(incoming));
     await this.flushed(undefined);
     return inserted;
+  }
+
+  async enqueueWebhooks(deliveries: readonly NewWebhookDelivery[]): Promise<void> {
+    this.ensureOpen();
+    checkDeliveries(deliveries);
+    if (deliveries.length === 0) return;
+    this.write(undefined, 'Queueing webhooks', () => this.webhooks.enqueue(deliveries));
+    await this.flushed(undefined);
+  }
+
+  async claimWebhooks(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    this.ensureOpen();
+    // A claim changes rows but does not grow the store: allowed below the free-disk floor.
+    const claimed = this.write(undefined, 'Claiming webhooks', () => this.webhooks.claim(now, leaseMs, limit), false);
+    if (claimed.length > 0) await this.flushed(undefined);
+    return claimed;
+  }
+
+  async deleteWebhook(id: number): Promise<void> {
+    this.ensureOpen();
+    this.write(undefined, 'Removing a webhook delivery', () => this.webhooks.remove(id), false);
+    await this.flushed(undefined);
+  }
+
+  async rescheduleWebhook(id: number, dueAt: number, attempts: number, lastError?: string): Promise<void> {
+    this.ensureOpen();
+    this.write(undefined, 'Rescheduling a webhook delivery', () => this.webhooks.reschedule(id, dueAt, attempts, lastError), false);
+    await this.flushed(undefined);
+  }
+
+  async countWebhooks(): Promise<number> {
+    this.ensureOpen();
+    try {
+      return this.webhooks.count();
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Counting webhook deliveries failed: ${(cause as Error).message}`, undefined, { cause });
+    }
   }
 
   /** Runs a write; `grows` writes (all but deletions) are refused below the free-disk floor. */
