@@ -19,6 +19,7 @@ import { clientAddresses, requestAddress } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
+import type { DocumentEvents } from './webhooks/outbox.js';
 import { syncRoutes } from './sync/ws-route.js';
 
 /** The largest request body (every body the API takes is a small JSON object). */
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
   readonly history: HistoryPool;
+  /** What the routes tell webhooks (restore, named version). */
+  readonly documentEvents: DocumentEvents;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
 }

@@ -21,6 +21,7 @@ import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
 import { handleUpgrades } from './sync/upgrade.js';
+import { NO_DOCUMENT_EVENTS, startWebhooks } from './webhooks/webhooks.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -79,7 +80,9 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       );
     });
   };
-  const log = createGroupCommit({
+  // Signed calls to WEBHOOK_URL: queued in the store, sent in the background (see webhooks/).
+  const webhooks = startWebhooks({ config, store, logger, events: metrics.webhooks });
+  const groupCommit = createGroupCommit({
     store,
     onFlush: (report) => {
       metrics.events.updatesFlushed(report);
@@ -92,6 +95,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       }
     },
   });
+  // Each stored update is reported to the webhooks' outbox (nothing waits for it).
+  const log = webhooks?.reportCommits(groupCommit) ?? groupCommit;
   const pacing = new SendPacing();
   // Several instances on one log: updates and presence go between them through Redis (see fanout/).
   const fanout =
@@ -169,6 +174,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     authenticate,
     events: metrics.events,
     history,
+    documentEvents: webhooks?.events ?? NO_DOCUMENT_EVENTS,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -200,6 +206,9 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await settledWithin(authorRecorder.close(), config.shutdownTimeoutMs);
       pacing.stop();
       await log.drain();
+      // The events of the last updates, then the sends under way (each ends by WEBHOOK_TIMEOUT_MS).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await settledWithin(webhooks?.close() ?? Promise.resolve(), config.shutdownTimeoutMs);
       await fanout?.close();
       await store.close();
       storage.release();
