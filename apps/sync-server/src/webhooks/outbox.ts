@@ -1,7 +1,7 @@
 // Turns what happens to documents into queued webhook deliveries in the store, one per target URL, in
 // the background: nothing here is awaited by an edit or a request. Changes to a document are summed
 // in memory for at most FLUSH_MS, then merged in the store into the one pending `document.changed` of
-// that document (due WEBHOOK_DEBOUNCE_MS after its first change): a crash loses at most the last
+// that document (due WEBHOOK_DEBOUNCE_MS after it was first written): a crash loses at most the last
 // FLUSH_MS of changes from a summary, never an event already written.
 
 import { randomUUID } from 'node:crypto';
@@ -76,6 +76,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (held.size === 0 && batch.length === 0) return;
     changes = new Map();
     events = [];
+    // Due WEBHOOK_DEBOUNCE_MS after this write, not after the first change: a new pending row exists only
+    // once the previous one was claimed (sent), so two calls for a document are always that far apart.
+    const dueAt = Date.now() + debounceMs;
     const changed = [...held].flatMap(([doc, summary]) => {
       const eventId = randomUUID();
       return targets.map((target): NewWebhookDelivery => ({
@@ -84,7 +87,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         type: 'document.changed',
         doc,
         occurredAt: summary.lastAt,
-        dueAt: summary.firstAt + debounceMs,
+        dueAt,
         data: { ...summary },
         mergeKey: doc,
       }));
