@@ -45,7 +45,8 @@ const FLUSH_MS = 1_000;
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { store, logger, targets, debounceMs } = options;
-  const flushMs = Math.min(FLUSH_MS, debounceMs);
+  // At least 50 ms: with no debounce at all, a store write per commit batch would cost more than the edits.
+  const flushMs = Math.min(FLUSH_MS, Math.max(50, debounceMs));
   let changes = new Map<string, ChangeSummary>();
   let events: NewWebhookDelivery[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -111,7 +112,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       } finally {
         writing = undefined;
       }
-      if (events.length > 0) schedule(failing ? flushMs || FLUSH_MS : 0);
+      if (events.length > 0) schedule(failing ? flushMs : 0);
       else if (changes.size > 0) schedule(flushMs);
     })();
     return writing;

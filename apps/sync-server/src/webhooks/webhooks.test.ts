@@ -161,6 +161,7 @@ describe('webhooks', () => {
     const first = await start(webhookEnv(), dir);
     const ada = await connect(first, 'away');
     ada.text.insert(0, 'while the receiver is away');
+    await expect.poll(async () => (await first.store.getDocument('away'))?.lastSeq, POLL).toBe(1);
     expect((await api(first, 'away', '/named-versions', { label: 'v1' })).status).toBe(201);
     await expect.poll(() => first.logs.filter((l) => l.event === 'webhook-failed').length, POLL).toBeGreaterThanOrEqual(2);
     ada.destroy();
@@ -183,7 +184,7 @@ describe('webhooks', () => {
     const normal = await typeThrough(a0, b0, 150);
 
     receiver.behaviour = () => 'hang';
-    const server = await start(webhookEnv({ WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_DEBOUNCE_MS: '0' }));
+    const server = await start(webhookEnv({ WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_DEBOUNCE_MS: '200' }));
     const [a, b] = [await connect(server, 'typing'), await connect(server, 'typing')];
     const hanging = await typeThrough(a, b, 150);
     expect(b.text.toString()).toBe(a.text.toString());
