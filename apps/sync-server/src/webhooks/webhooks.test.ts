@@ -191,4 +191,16 @@ describe('webhooks', () => {
     expect(hanging).toBeLessThan(normal * 2 + 250);
     await expect.poll(() => server.logs.some((l) => l.event === 'webhook-failed' && l.error === 'no answer within 300 ms'), POLL).toBe(true);
   });
+  it('gives up a delivery still failing after WEBHOOK_RETRY_FOR: logged, counted, removed', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    receiver.behaviour = () => 'fail';
+    const server = await start(webhookEnv({ WEBHOOK_RETRY_FOR: '1s' }));
+    expect((await api(server, 'missing', '/named-versions', { label: 'x' })).status).toBe(404);
+    const ada = await connect(server, 'doomed');
+    ada.text.insert(0, 'x');
+    await expect.poll(() => server.logs.filter((l) => l.event === 'webhook-given-up').map((l) => l.type).sort(), POLL).toEqual(['document.changed', 'document.created']);
+    expect(await metric(server, 'tandem_webhooks_given_up_total')).toBe(2);
+    await expect.poll(() => metric(server, 'tandem_webhooks_pending'), POLL).toBe(0);
+    expect(receiver.accepted).toEqual([]);
+  });
 });
