@@ -120,11 +120,14 @@ export interface AuthorInfo {
   readonly verified: boolean;
 }
 
-/** What a `document.changed` webhook covers; pending ones of a document are merged (see mergeChanges). */
+/**
+ * What a `document.changed` webhook covers; pending ones of a document are merged (see mergeChanges).
+ * The store makes the ranges of one document's events (per target) follow on from each other, without
+ * overlap, even when several instances report changes (see DocumentStore.enqueueWebhooks).
+ */
 export interface ChangeSummary {
   readonly fromSeq: number;
   readonly toSeq: number;
-  readonly updates: number;
   /** ms since epoch: the first and last change covered. */
   readonly firstAt: number;
   readonly lastAt: number;
@@ -275,7 +278,10 @@ export interface DocumentStore {
   importAuthors(records: readonly AuthorRecord[]): Promise<number>;
   /**
    * Webhooks: queues deliveries in one transaction (see NewWebhookDelivery.mergeKey for debouncing).
-   * Pending deliveries are kept until settled, across restarts.
+   * Pending deliveries are kept until settled, across restarts. For a delivery with a mergeKey, the store
+   * keeps the highest toSeq queued per target and key: a new delivery's range starts right after it (a
+   * range entirely below it is merged into the pending one if there is one, else dropped: an earlier
+   * event already covered those seqs), so consecutive ranges tile the log.
    */
   enqueueWebhooks(deliveries: readonly NewWebhookDelivery[]): Promise<void>;
   /**

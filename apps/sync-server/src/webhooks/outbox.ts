@@ -122,7 +122,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     committed(doc, seq, author, at) {
       if (closed) return;
       if (seq === 1) event('document.created', doc, at, { seq, authors: [author] });
-      const summary: ChangeSummary = { fromSeq: seq, toSeq: seq, updates: 1, firstAt: at, lastAt: at, authors: [author] };
+      const summary: ChangeSummary = { fromSeq: seq, toSeq: seq, firstAt: at, lastAt: at, authors: [author] };
       const held = changes.get(doc);
       changes.set(doc, held === undefined ? summary : mergeChanges(held, summary));
       schedule(flushMs);

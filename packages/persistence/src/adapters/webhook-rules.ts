@@ -26,18 +26,22 @@ export const toWebhook = (r: WebhookRow): WebhookDelivery => ({
   doc: r.doc,
   occurredAt: Number(r.occurred_at),
   dueAt: Number(r.due_at),
-  data: JSON.parse(r.data) as Record<string, unknown>,
+  data: withoutFloor(JSON.parse(r.data) as Record<string, unknown>),
   attempts: r.attempts,
   createdAt: Number(r.created_at),
   ...(r.last_error === null ? {} : { lastError: r.last_error }),
 });
+
+/** The data as claimed: without the floor the store keeps for merging (see planChange). */
+function withoutFloor({ floor: _floor, ...data }: Record<string, unknown>): Record<string, unknown> {
+  return data;
+}
 
 /** The union of two summaries of one document's changes: the widest seq range and time span, every author once. */
 export function mergeChanges(a: ChangeSummary, b: ChangeSummary): ChangeSummary {
   return {
     fromSeq: Math.min(a.fromSeq, b.fromSeq),
     toSeq: Math.max(a.toSeq, b.toSeq),
-    updates: a.updates + b.updates,
     firstAt: Math.min(a.firstAt, b.firstAt),
     lastAt: Math.max(a.lastAt, b.lastAt),
     authors: [...new Set([...a.authors, ...b.authors])],
@@ -58,6 +62,26 @@ export function checkDeliveries(deliveries: readonly NewWebhookDelivery[]): void
   }
 }
 
-/** The data a merge writes: the held summary merged with the incoming one. */
-export const mergedData = (held: string, incoming: NewWebhookDelivery): string =>
-  JSON.stringify(mergeChanges(JSON.parse(held) as ChangeSummary, incoming.data as unknown as ChangeSummary));
+export type ChangePlan =
+  | { readonly kind: 'merge'; readonly data: string; readonly mark: number }
+  | { readonly kind: 'insert'; readonly data: string; readonly mark: number }
+  | { readonly kind: 'skip' };
+
+/**
+ * What to write for a debounced change: merged into the pending delivery (`held`, its data) if there is
+ * one; else a new delivery starting right after `mark`, the highest toSeq queued before for its target
+ * and key (none: where the incoming starts); nothing if every seq of it was covered already.
+ */
+export function planChange(held: string | undefined, mark: number | undefined, incoming: NewWebhookDelivery): ChangePlan {
+  const summary = incoming.data as unknown as ChangeSummary;
+  if (held !== undefined) {
+    // `floor`: the mark when the pending delivery was queued; what is at or below it was covered before.
+    const { floor, ...pending } = JSON.parse(held) as ChangeSummary & { floor?: number };
+    const merged = mergeChanges(pending, summary);
+    const fromSeq = floor === undefined ? merged.fromSeq : Math.max(merged.fromSeq, floor + 1);
+    return { kind: 'merge', data: JSON.stringify({ ...merged, fromSeq, ...(floor === undefined ? {} : { floor }) }), mark: Math.max(mark ?? 0, merged.toSeq) };
+  }
+  if (mark === undefined) return { kind: 'insert', data: JSON.stringify(summary), mark: summary.toSeq };
+  if (summary.toSeq <= mark) return { kind: 'skip' };
+  return { kind: 'insert', data: JSON.stringify({ ...summary, fromSeq: mark + 1, floor: mark }), mark: summary.toSeq };
+}

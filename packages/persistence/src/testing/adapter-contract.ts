@@ -301,7 +301,6 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
     const changes = (fromSeq: number, toSeq: number, at: number, authors: string[]): NewWebhookDelivery['data'] => ({
       fromSeq,
       toSeq,
-      updates: toSeq - fromSeq + 1,
       firstAt: at,
       lastAt: at,
       authors,
@@ -343,7 +342,7 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.countWebhooks()).toBe(2);
       const [merged, other] = await store.claimWebhooks(10_000, 60_000, 10);
       expect(merged).toMatchObject({ eventId: 'c1', dueAt: 10_000, occurredAt: 300 });
-      expect(merged!.data).toEqual({ fromSeq: 1, toSeq: 5, updates: 5, firstAt: 100, lastAt: 300, authors: ['alice', 'bob', 'carol'] });
+      expect(merged!.data).toEqual({ fromSeq: 1, toSeq: 5, firstAt: 100, lastAt: 300, authors: ['alice', 'bob', 'carol'] });
       expect(other).toMatchObject({ eventId: 'other', target: 'http://other.test/' });
       // Being sent: a later change is a new event, not a change to one already on its way.
       await store.enqueueWebhooks([changed('c4', 6, 6, 400, ['alice'])]);
@@ -355,6 +354,26 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
         ['c1', 1, 5],
         ['c4', 6, 7],
       ]);
+    });
+
+    it('starts a debounced range right after the last one queued for its target and key, so ranges tile the log', async () => {
+      const changed = (eventId: string, from: number, to: number, authors: string[]) =>
+        delivery({ eventId, type: 'document.changed', dueAt: 10_000, mergeKey: 'w', data: changes(from, to, 100, authors) });
+      // Before any mark: a range starts where its changes start (a store that had documents before webhooks).
+      await store.enqueueWebhooks([changed('c1', 40, 43, ['a'])]);
+      await store.claimWebhooks(10_000, 60_000, 10);
+      // Another instance reports seqs 41..50 late (41..43 already covered): the new range is 44..50.
+      await store.enqueueWebhooks([changed('c2', 41, 50, ['b'])]);
+      // Late again, all covered, and a pending one to merge into: only its author is added.
+      await store.enqueueWebhooks([changed('c3', 42, 42, ['c'])]);
+      const [second] = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(second!.data).toMatchObject({ fromSeq: 44, toSeq: 50, authors: ['b', 'c'] });
+      // All covered and nothing pending: nothing is queued.
+      await store.enqueueWebhooks([changed('c4', 45, 49, ['d'])]);
+      // A gap (seqs another instance has not reported yet) belongs to the next range.
+      await store.enqueueWebhooks([changed('c5', 53, 55, ['e'])]);
+      const rest = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(rest.map((d) => [d.eventId, d.data.fromSeq, d.data.toSeq])).toEqual([['c5', 51, 55]]);
     });
 
     it('keeps queued webhook deliveries across close and re-open, and refuses one it cannot store', async () => {

@@ -112,6 +112,13 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (due_at);
 CREATE UNIQUE INDEX webhook_deliveries_merge ON webhook_deliveries (target, merge_key) WHERE merge_key IS NOT NULL;
+-- The highest seq a debounced event queued so far covers, per target and document: the next one starts after it.
+CREATE TABLE webhook_marks (
+  target    text   NOT NULL,
+  merge_key text   NOT NULL,
+  seq       bigint NOT NULL,
+  PRIMARY KEY (target, merge_key)
+);
 `,
   },
 ];
@@ -123,6 +130,8 @@ export const LOCK_NAMESPACE = 0x7a6d; // "zm": any constant unlikely to clash wi
 export const MIGRATION_LOCK_KEY = 0;
 /** Taken by whoever inserts authors, so that each new author's number (hence colour) is its own. */
 export const AUTHORS_LOCK_KEY = -1;
+/** A namespace of its own: keys are hashes of (webhook target, document), any int4. */
+export const WEBHOOK_LOCK_NAMESPACE = LOCK_NAMESPACE + 1;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

@@ -39,8 +39,8 @@ import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
-import { checkDeliveries, mergedData, toWebhook, type WebhookRow } from '../webhook-rules.js';
-import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
+import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
+import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 
@@ -591,32 +591,41 @@ class PostgresStore implements DocumentStore {
     await this.write(undefined, 'Queueing webhooks', () =>
       this.transaction(async (client) => {
         const now = Date.now();
-        for (const d of deliveries) {
-          // Two instances may debounce the same document: the unique (target, merge_key) index lets one
-          // insert win; the other merges into the winner's row on its next pass round this loop.
-          for (;;) {
-            if (d.mergeKey !== undefined) {
-              const held = await client.query<{ id: string; data: string; occurred_at: string }>(
-                'SELECT id, data, occurred_at FROM webhook_deliveries WHERE target = $1 AND merge_key = $2 FOR UPDATE',
-                [d.target, d.mergeKey],
-              );
-              const row = held.rows[0];
-              if (row !== undefined) {
-                await client.query('UPDATE webhook_deliveries SET data = $1, occurred_at = $2 WHERE id = $3', [
-                  mergedData(row.data, d),
-                  Math.max(Number(row.occurred_at), d.occurredAt),
-                  row.id,
-                ]);
-                break;
-              }
-            }
-            const inserted = await client.query(
+        // Debounced ones in a fixed order: two instances queueing the same documents take their locks alike.
+        const ordered = [...deliveries].sort((a, b) => (a.mergeKey === undefined ? 0 : 1) - (b.mergeKey === undefined ? 0 : 1) || `${a.target}\n${a.mergeKey}`.localeCompare(`${b.target}\n${b.mergeKey}`));
+        for (const d of ordered) {
+          if (d.mergeKey === undefined) {
+            await client.query(
               `INSERT INTO webhook_deliveries (event_id, target, type, doc, occurred_at, due_at, data, merge_key, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-              [d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, JSON.stringify(d.data), d.mergeKey ?? null, now],
+               VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)`,
+              [d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, JSON.stringify(d.data), now],
             );
-            if (inserted.rowCount === 1) break;
+            continue;
           }
+          // Instances debouncing the same document take turns (till commit): each sees the other's row and mark.
+          await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WEBHOOK_LOCK_NAMESPACE, `${d.target}\n${d.mergeKey}`]);
+          const held = await client.query<{ id: string; data: string; occurred_at: string }>(
+            'SELECT id, data, occurred_at FROM webhook_deliveries WHERE target = $1 AND merge_key = $2',
+            [d.target, d.mergeKey],
+          );
+          const mark = await client.query<{ seq: string }>('SELECT seq FROM webhook_marks WHERE target = $1 AND merge_key = $2', [d.target, d.mergeKey]);
+          const row = held.rows[0];
+          const plan = planChange(row?.data, mark.rows[0] === undefined ? undefined : Number(mark.rows[0].seq), d);
+          if (plan.kind === 'skip') continue;
+          if (plan.kind === 'merge') {
+            await client.query('UPDATE webhook_deliveries SET data = $1, occurred_at = $2 WHERE id = $3', [plan.data, Math.max(Number(row!.occurred_at), d.occurredAt), row!.id]);
+          } else {
+            await client.query(
+              `INSERT INTO webhook_deliveries (event_id, target, type, doc, occurred_at, due_at, data, merge_key, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              [d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, plan.data, d.mergeKey, now],
+            );
+          }
+          await client.query(
+            `INSERT INTO webhook_marks (target, merge_key, seq) VALUES ($1, $2, $3)
+             ON CONFLICT (target, merge_key) DO UPDATE SET seq = GREATEST(webhook_marks.seq, EXCLUDED.seq)`,
+            [d.target, d.mergeKey, plan.mark],
+          );
         }
       }),
     );

@@ -125,6 +125,13 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (due_at);
 CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_merge ON webhook_deliveries (target, merge_key) WHERE merge_key IS NOT NULL;
+-- The highest seq a debounced event queued so far covers, per target and document: the next one starts after it.
+CREATE TABLE IF NOT EXISTS webhook_marks (
+  target    TEXT    NOT NULL,
+  merge_key TEXT    NOT NULL,
+  seq       INTEGER NOT NULL,
+  PRIMARY KEY (target, merge_key)
+) WITHOUT ROWID;
 `,
   },
 ];

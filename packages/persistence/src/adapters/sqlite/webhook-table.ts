@@ -3,7 +3,7 @@
 
 import type Database from 'better-sqlite3';
 import type { NewWebhookDelivery, WebhookDelivery } from '../../types.js';
-import { mergedData, toWebhook, type WebhookRow } from '../webhook-rules.js';
+import { planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
 
 export class WebhookTable {
   private readonly stmt;
@@ -20,6 +20,10 @@ export class WebhookTable {
         'SELECT id, data, occurred_at FROM webhook_deliveries WHERE target = ? AND merge_key = ?',
       ),
       merge: db.prepare<[string, number, number]>('UPDATE webhook_deliveries SET data = ?, occurred_at = ? WHERE id = ?'),
+      mark: db.prepare<[string, string], { seq: number }>('SELECT seq FROM webhook_marks WHERE target = ? AND merge_key = ?'),
+      setMark: db.prepare<[string, string, number]>(
+        'INSERT INTO webhook_marks (target, merge_key, seq) VALUES (?, ?, ?) ON CONFLICT (target, merge_key) DO UPDATE SET seq = max(seq, excluded.seq)',
+      ),
       due: db.prepare<[number, number, number], WebhookRow>(
         `SELECT * FROM webhook_deliveries WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
          ORDER BY due_at, id LIMIT ?`,
@@ -33,12 +37,16 @@ export class WebhookTable {
     };
     const enqueue = db.transaction((deliveries: readonly NewWebhookDelivery[], now: number) => {
       for (const d of deliveries) {
-        const held = d.mergeKey === undefined ? undefined : this.stmt.mergeable.get(d.target, d.mergeKey);
-        if (held !== undefined) {
-          this.stmt.merge.run(mergedData(held.data, d), Math.max(held.occurred_at, d.occurredAt), held.id);
-        } else {
-          this.stmt.insert.run(d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, JSON.stringify(d.data), d.mergeKey ?? null, now);
+        if (d.mergeKey === undefined) {
+          this.stmt.insert.run(d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, JSON.stringify(d.data), null, now);
+          continue;
         }
+        const held = this.stmt.mergeable.get(d.target, d.mergeKey);
+        const plan = planChange(held?.data, this.stmt.mark.get(d.target, d.mergeKey)?.seq, d);
+        if (plan.kind === 'skip') continue;
+        if (plan.kind === 'merge') this.stmt.merge.run(plan.data, Math.max(held!.occurred_at, d.occurredAt), held!.id);
+        else this.stmt.insert.run(d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, plan.data, d.mergeKey, now);
+        this.stmt.setMark.run(d.target, d.mergeKey, plan.mark);
       }
     });
     this.enqueueTx = (deliveries: readonly NewWebhookDelivery[]) => enqueue.immediate(deliveries, Date.now());
