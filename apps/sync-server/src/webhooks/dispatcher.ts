@@ -17,7 +17,7 @@ export interface WebhookEvents {
 }
 
 export interface DispatcherOptions {
-  readonly store: Pick<DocumentStore, 'claimWebhooks' | 'deleteWebhook' | 'rescheduleWebhook' | 'countWebhooks' | 'listAuthors'>;
+  readonly store: Pick<DocumentStore, 'claimWebhooks' | 'deleteWebhook' | 'rescheduleWebhook' | 'countWebhooks' | 'listAuthors' | 'readUpdates'>;
   readonly logger: Logger;
   readonly events: WebhookEvents;
   readonly secret: string;
@@ -37,6 +37,8 @@ export interface Dispatcher {
 }
 
 const MAX_DELAY_MS = 3_600_000;
+/** A document.changed covering more seqs than this takes its authors from the stored summary, not the log. */
+const MAX_LOG_READ = 10_000;
 /** Deliveries claimed per pass (sent at once). */
 const BATCH = 32;
 
@@ -119,9 +121,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return ids.map((id) => ({ id, ...describeAuthor(id, records.get(id)) }));
   };
 
+  /**
+   * The authors and times of a document.changed, read from the log: each instance reports only its own
+   * updates, and one's late report may fall in a range already queued; the log knows them all.
+   * The summary as stored when the range is too long to read here or compaction merged it away.
+   */
+  const fromLog = async (d: WebhookDelivery): Promise<Record<string, unknown>> => {
+    const { fromSeq, toSeq } = d.data as { fromSeq?: number; toSeq?: number };
+    if (d.type !== 'document.changed' || fromSeq === undefined || toSeq === undefined || toSeq - fromSeq >= MAX_LOG_READ) return d.data;
+    const updates = await store.readUpdates(d.doc, { afterSeq: fromSeq - 1, toSeq }).catch(() => []);
+    if (updates.length !== toSeq - fromSeq + 1) return d.data;
+    const times = updates.map((u) => u.receivedAt);
+    return { ...d.data, firstAt: Math.min(...times), lastAt: Math.max(...times), authors: [...new Set(updates.map((u) => u.author))] };
+  };
+
   /** The body: the stored data, its author ids described and its ms times as ISO 8601. */
   const bodyOf = async (d: WebhookDelivery): Promise<string> => {
-    const { authors, firstAt, lastAt, ...rest } = d.data as { authors?: string[]; firstAt?: number; lastAt?: number };
+    const { authors, firstAt, lastAt, ...rest } = (await fromLog(d)) as { authors?: string[]; firstAt?: number; lastAt?: number };
     const data: Record<string, unknown> = { ...rest };
     if (firstAt !== undefined) data.firstChangeAt = new Date(firstAt).toISOString();
     if (lastAt !== undefined) data.lastChangeAt = new Date(lastAt).toISOString();
