@@ -605,7 +605,9 @@ class PostgresStore implements DocumentStore {
           // Instances debouncing the same document take turns (till commit): each sees the other's row and mark.
           await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WEBHOOK_LOCK_NAMESPACE, `${d.target}\n${d.mergeKey}`]);
           const held = await client.query<{ id: string; data: string; occurred_at: string }>(
-            'SELECT id, data, occurred_at FROM webhook_deliveries WHERE target = $1 AND merge_key = $2',
+            // FOR UPDATE: a claim taking this row meanwhile (merge_key := NULL) is waited for, and then the
+            // row no longer matches; without it, changes merged into a row already being sent would be lost.
+            'SELECT id, data, occurred_at FROM webhook_deliveries WHERE target = $1 AND merge_key = $2 FOR UPDATE',
             [d.target, d.mergeKey],
           );
           const mark = await client.query<{ seq: string }>('SELECT seq FROM webhook_marks WHERE target = $1 AND merge_key = $2', [d.target, d.mergeKey]);
