@@ -4,7 +4,7 @@
 import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createDispatcher, type WebhookEvents } from './dispatcher.js';
+import { createDispatcher, redactUrl, type WebhookEvents } from './dispatcher.js';
 import { createOutbox, type DocumentEvents } from './outbox.js';
 
 export interface Webhooks {
@@ -27,6 +27,8 @@ export const NO_DOCUMENT_EVENTS: DocumentEvents = { committed() {}, restored() {
 
 export function startWebhooks({ config, store, logger, events }: WebhookDeps): Webhooks | undefined {
   if (config.webhookUrl.length === 0 || config.webhookSecret === undefined) return undefined;
+  const targets = config.webhookUrl.map(redactUrl);
+  logger.info({ event: 'webhooks-on', targets, debounceMs: config.webhookDebounceMs }, `webhooks to ${targets.join(', ')}`);
   // Pending deliveries of an earlier run (or of other instances) are in the store: the first pass sends them.
   const dispatcher = createDispatcher({
     store,
