@@ -1,8 +1,9 @@
 // Turns what happens to documents into queued webhook deliveries in the store, one per target URL, in
 // the background: nothing here is awaited by an edit or a request. Changes to a document are summed
 // in memory for at most FLUSH_MS, then merged in the store into the one pending `document.changed` of
-// that document (due WEBHOOK_DEBOUNCE_MS after it was first written): a crash loses at most the last
-// FLUSH_MS of changes from a summary, never an event already written.
+// that document (due WEBHOOK_DEBOUNCE_MS after it was first written). What a crash loses: the changes
+// of the last FLUSH_MS until the document's next change (whose event's range starts where the last
+// queued one ended, so it covers them); other events, written at the next tick, a few milliseconds.
 
 import { randomUUID } from 'node:crypto';
 import type { ChangeSummary, DocumentStore, NamedVersion, NewWebhookDelivery } from '@tandem/persistence';
