@@ -15,7 +15,9 @@ const ON_POSTGRES = [
   'apps/sync-server/src/authors/authors.test.ts',
   'apps/sync-server/src/http/content.test.ts',
   'apps/sync-server/src/http/trash.test.ts',
+  'apps/sync-server/src/webhooks/webhooks.test.ts',
   'e2e/vitest/restart.test.ts',
+  'e2e/vitest/webhooks-restart.test.ts',
 ];
 
 export default defineConfig({

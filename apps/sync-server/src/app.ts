@@ -22,6 +22,7 @@ import { clientAddresses, requestAddress } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
+import type { DocumentEvents } from './webhooks/outbox.js';
 import { syncRoutes } from './sync/ws-route.js';
 
 /** The largest request body (every body the API takes is a small JSON object). */
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
   readonly history: HistoryPool;
+  /** What the routes tell webhooks (restore, named version). */
+  readonly documentEvents: DocumentEvents;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
   /** With several instances: told when a document goes to the trash (see http/trash.routes.ts). */

@@ -68,6 +68,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).not.toThrow(/still-secret/);
   });
 
+  it('reads webhook settings: one or more http(s) URLs, a secret of 32+ characters required with them, never shown', () => {
+    const secret = 'webhook-secret-that-is-long-enough-0123456789';
+    expect(loadConfig({})).toMatchObject({ webhookUrl: [], webhookDebounceMs: 10_000, webhookTimeoutMs: 5_000, webhookRetryFor: 86_400_000 });
+    const config = loadConfig({ WEBHOOK_URL: 'https://a.example/hook, http://10.0.0.5:8080/in?key=k', WEBHOOK_SECRET: secret, WEBHOOK_DEBOUNCE_MS: '2000', WEBHOOK_RETRY_FOR: '2h' });
+    expect(config).toMatchObject({ webhookUrl: ['https://a.example/hook', 'http://10.0.0.5:8080/in?key=k'], webhookSecret: secret, webhookDebounceMs: 2000, webhookRetryFor: 7_200_000 });
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://a.example/hook' })).toThrow(/WEBHOOK_URL needs WEBHOOK_SECRET/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'ftp://a.example/?key=hidden', WEBHOOK_SECRET: secret })).toThrow(/Invalid WEBHOOK_URL \(value hidden\)/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'ftp://a.example/?key=hidden', WEBHOOK_SECRET: secret })).not.toThrow(/hidden-key|key=hidden/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://a.example/', WEBHOOK_SECRET: 'short-but-still-a-secret' })).toThrow(/Invalid WEBHOOK_SECRET \(value hidden\): must be at least 32/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://a.example/', WEBHOOK_SECRET: 'short-but-still-a-secret' })).not.toThrow(/still-a-secret/);
+  });
+
   it('reads BASE_PATH (trailing slash dropped) and refuses a path that is not one', () => {
     expect(loadConfig({}).basePath).toBe('');
     expect(loadConfig({ BASE_PATH: '/docs/' }).basePath).toBe('/docs');

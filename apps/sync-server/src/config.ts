@@ -297,6 +297,38 @@ const SETTINGS = {
     schema: int(1000, 1_000_000_000).default(4_000_000),
     help: 'Largest diff (characters of kept, inserted and deleted text); larger ones are refused with 413',
   },
+  webhookUrl: {
+    env: 'WEBHOOK_URL',
+    schema: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? [] : v.split(',').map((u) => u.trim()).filter((u) => u !== '')))
+      .pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' }))),
+    help: 'Comma-separated http(s) URLs that receive signed JSON events (document created, changed, restored, named); needs WEBHOOK_SECRET',
+    // A URL may carry credentials (https://user:pass@host/ or a token in its query).
+    secret: true,
+  },
+  webhookSecret: {
+    env: 'WEBHOOK_SECRET',
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    help: 'With WEBHOOK_URL: the key of the HMAC-SHA256 signature in each call\'s Tandem-Signature header',
+    secret: true,
+  },
+  webhookDebounceMs: {
+    env: 'WEBHOOK_DEBOUNCE_MS',
+    schema: int(0, 86_400_000).default(10_000),
+    help: 'With WEBHOOK_URL: at most one document.changed call per document per this many ms, covering every change meanwhile',
+  },
+  webhookTimeoutMs: {
+    env: 'WEBHOOK_TIMEOUT_MS',
+    schema: int(100, 600_000).default(5_000),
+    help: 'With WEBHOOK_URL: a call not answered (2xx) within this long counts as failed and is retried',
+  },
+  webhookRetryFor: {
+    env: 'WEBHOOK_RETRY_FOR',
+    schema: duration('1s', '24h'),
+    help: 'With WEBHOOK_URL: retry a failing call with growing delays (1 s doubling to 1 h, with jitter) for this long after the event, then give up (logged)',
+  },
   editorDir: {
     env: 'EDITOR_DIR',
     schema: z.string().min(1).default(defaultEditorDir()),
@@ -400,6 +432,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   }
   if (out.redisUrl !== undefined && out.databaseUrl === undefined) {
     throw new ConfigError('REDIS_URL needs DATABASE_URL: instances that share updates must share the log, in PostgreSQL');
+  }
+  if ((out.webhookUrl as string[]).length > 0 && out.webhookSecret === undefined) {
+    throw new ConfigError('WEBHOOK_URL needs WEBHOOK_SECRET (at least 32 characters): receivers check each call\'s signature with it');
   }
   out.dataDir = path.resolve(out.dataDir as string);
   out.editorDir = path.resolve(out.editorDir as string);

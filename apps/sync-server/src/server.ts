@@ -22,6 +22,7 @@ import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
 import { handleUpgrades } from './sync/upgrade.js';
+import { NO_DOCUMENT_EVENTS, startWebhooks } from './webhooks/webhooks.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -80,7 +81,9 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       );
     });
   };
-  const log = createGroupCommit({
+  // Signed calls to WEBHOOK_URL: queued in the store, sent in the background (see webhooks/).
+  const webhooks = startWebhooks({ config, store, logger, events: metrics.webhooks });
+  const groupCommit = createGroupCommit({
     store,
     onFlush: (report) => {
       metrics.events.updatesFlushed(report);
@@ -93,6 +96,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       }
     },
   });
+  // Each stored update is reported to the webhooks' outbox (nothing waits for it).
+  const log = webhooks?.reportCommits(groupCommit) ?? groupCommit;
   const pacing = new SendPacing();
   // Several instances on one log: updates and presence go between them through Redis (see fanout/).
   const fanout =
@@ -171,6 +176,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     events: metrics.events,
     history,
     ...(fanout === undefined ? {} : { fanout }),
+    documentEvents: webhooks?.events ?? NO_DOCUMENT_EVENTS,
   });
   // Documents in the trash longer than TRASH_DAYS are purged, checked as often as the history sweep runs.
   const trashPurge = startTrashPurge({ store, trashDays: config.trashDays, intervalMs: config.historySweepInterval, logger });
@@ -205,6 +211,9 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await settledWithin(authorRecorder.close(), config.shutdownTimeoutMs);
       pacing.stop();
       await log.drain();
+      // The events of the last updates, then the sends under way (each ends by WEBHOOK_TIMEOUT_MS).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await settledWithin(webhooks?.close() ?? Promise.resolve(), config.shutdownTimeoutMs);
       await fanout?.close();
       await store.close();
       storage.release();

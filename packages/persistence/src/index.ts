@@ -23,3 +23,4 @@ export { copyStore, type CopyOptions, type CopyProgress, type CopyReport, type D
 export { verifyCopy, type CopyVerification } from './transfer/verify-copy.js';
 export { describeAuthor, GUEST_PREFIX, CONNECTION_PREFIX, COMPACTED_AUTHOR } from './authors/describe-author.js';
 export { authorColor } from './authors/author-palette.js';
+export { mergeChanges } from './adapters/webhook-rules.js';

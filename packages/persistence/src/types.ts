@@ -121,6 +121,50 @@ export interface AuthorInfo {
   readonly verified: boolean;
 }
 
+/**
+ * What a `document.changed` webhook covers; pending ones of a document are merged (see mergeChanges).
+ * The store makes the ranges of one document's events (per target) follow on from each other, without
+ * overlap, even when several instances report changes (see DocumentStore.enqueueWebhooks).
+ */
+export interface ChangeSummary {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  /** ms since epoch: the first and last change covered. */
+  readonly firstAt: number;
+  readonly lastAt: number;
+  /** Author ids, each once, in order of first appearance. */
+  readonly authors: readonly string[];
+}
+
+/** A webhook delivery to queue: one event for one target URL. */
+export interface NewWebhookDelivery {
+  readonly eventId: string;
+  readonly target: string;
+  readonly type: string;
+  readonly doc: string;
+  /** ms since epoch. */
+  readonly occurredAt: number;
+  /** Not sent before this time (ms since epoch). */
+  readonly dueAt: number;
+  /** The event's data (a JSON object); for a `changes` delivery, its ChangeSummary. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /**
+   * Merges into a queued delivery of the same target and key that no one has tried yet (its data is
+   * then a ChangeSummary, merged with mergeChanges; its id and due time are kept). Used to debounce.
+   */
+  readonly mergeKey?: string;
+}
+
+/** A queued webhook delivery, as claimed by a dispatcher. */
+export interface WebhookDelivery extends Omit<NewWebhookDelivery, 'mergeKey'> {
+  /** The row's own id (one per event and target). */
+  readonly id: number;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  readonly createdAt: number;
+  readonly lastError?: string;
+}
+
 /** A document in the trash: kept whole (restorable) until it is purged. */
 export interface TrashEntry {
   readonly doc: string;
@@ -241,6 +285,26 @@ export interface DocumentStore {
    * and keeps its colour. Idempotent. Resolves with the number inserted.
    */
   importAuthors(records: readonly AuthorRecord[]): Promise<number>;
+  /**
+   * Webhooks: queues deliveries in one transaction (see NewWebhookDelivery.mergeKey for debouncing).
+   * Pending deliveries are kept until settled, across restarts. For a delivery with a mergeKey, the store
+   * keeps the highest toSeq queued per target and key: a new delivery's range starts right after it (a
+   * range entirely below it is merged into the pending one if there is one, else dropped: an earlier
+   * event already covered those seqs), so consecutive ranges tile the log.
+   */
+  enqueueWebhooks(deliveries: readonly NewWebhookDelivery[]): Promise<void>;
+  /**
+   * Claims up to `limit` deliveries due at `now` that no one holds, by due time: each is held for
+   * `leaseMs` (another dispatcher, on this or another instance, does not claim it meanwhile) and takes
+   * no more merges. A dispatcher that dies holding one lets it become claimable again when the lease ends.
+   */
+  claimWebhooks(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  /** Removes a delivery: it was delivered, or given up. */
+  deleteWebhook(id: number): Promise<void>;
+  /** Releases a claimed delivery to be tried again at `dueAt`, with its attempt count and last error. */
+  rescheduleWebhook(id: number, dueAt: number, attempts: number, lastError?: string): Promise<void>;
+  /** Deliveries queued (due or not, held or not). */
+  countWebhooks(): Promise<number>;
   /**
    * Moves a document to the trash (marks it; nothing of it is removed). Resolves false, changing
    * nothing, if there is no such document or it is in the trash already.

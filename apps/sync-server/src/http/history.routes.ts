@@ -13,6 +13,7 @@ import type { HistoryPool } from '../history/pool.js';
 import { exportHeaders, parseFormat } from '../history/render.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
+import type { DocumentEvents } from '../webhooks/outbox.js';
 import { storeRateKey } from '../sync/store-rate.js';
 import { docParam } from './doc-param.js';
 import { intField, intParam } from './params.js';
@@ -24,6 +25,7 @@ export interface HistoryDeps {
   readonly authenticate: Authenticate;
   readonly history: HistoryPool;
   readonly config: Pick<Config, 'historyMaxDiffChars'>;
+  readonly documentEvents: DocumentEvents;
 }
 
 const timeParam = (value: string): number => {
@@ -48,7 +50,7 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
-export function historyRoutes({ store, rooms, authenticate, history, config }: HistoryDeps): Hono {
+export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents }: HistoryDeps): Hono {
   const app = new Hono();
   const access = async (c: Context) => {
     const doc = docParam(c);
@@ -129,6 +131,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config }: H
       const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
       return room.commitServerEdit(update, author, rateKey);
     });
+    documentEvents.restored(doc, { seq: newSeq, restoredTo: seq, author, at: Date.now() });
     // What the editor tells the person: the version's time, and how many changes the restore took back.
     return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: newSeq, changesUndone: newSeq - 1 - seq, author }, 201);
   });

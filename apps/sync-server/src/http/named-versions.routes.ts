@@ -7,10 +7,12 @@ import { TandemError } from '../errors.js';
 import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
 import { intField, intParam } from './params.js';
+import type { DocumentEvents } from '../webhooks/outbox.js';
 
 export interface NamedVersionDeps {
   readonly store: DocumentStore;
   readonly authenticate: Authenticate;
+  readonly documentEvents: DocumentEvents;
 }
 
 const MAX_LABEL = 200;
@@ -23,7 +25,7 @@ function labelFrom(body: { label?: unknown }): string {
   return label;
 }
 
-export function namedVersionRoutes({ store, authenticate }: NamedVersionDeps): Hono {
+export function namedVersionRoutes({ store, authenticate, documentEvents }: NamedVersionDeps): Hono {
   const app = new Hono();
   const access = async (c: Context, write: boolean) => {
     const doc = docParam(c);
@@ -48,6 +50,7 @@ export function namedVersionRoutes({ store, authenticate }: NamedVersionDeps): H
     const version = await store
       .createVersion(doc, { label: labelFrom(body), seq, author: principal.userId, createdAt: Date.now() })
       .catch(fromPersistence);
+    documentEvents.versionNamed(doc, version);
     return c.json(json(version), 201);
   });
   app.patch('/:doc/named-versions/:id', async (c) => {

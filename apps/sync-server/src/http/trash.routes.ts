@@ -10,6 +10,7 @@ import { mayOpen } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
+import type { DocumentEvents } from '../webhooks/outbox.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { purgeAt } from '../trash/purge.js';
 import { docParam } from './doc-param.js';
@@ -21,9 +22,11 @@ export interface TrashDeps {
   readonly authenticate: Authenticate;
   readonly fanout?: Fanout;
   readonly config: Pick<Config, 'trashDays'>;
+  /** Told when a document goes to the trash (the `document.deleted` webhook). */
+  readonly documentEvents: Pick<DocumentEvents, 'deleted'>;
 }
 
-export function trashRoutes({ store, rooms, authenticate, fanout, config }: TrashDeps): { docs: Hono; trash: Hono } {
+export function trashRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: TrashDeps): { docs: Hono; trash: Hono } {
   const iso = (ms: number) => new Date(ms).toISOString();
   const describe = (entry: { doc: string; trashedAt: number; trashedBy: string }) => ({
     doc: entry.doc,
@@ -44,13 +47,15 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config }: Tras
     const { doc, principal } = await editor(c, 'delete documents');
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     const at = Date.now();
-    if (!(await store.trashDocument(doc, { at, by: principal.userId === 'local' ? 'api' : principal.userId }))) {
+    const by = principal.userId === 'local' ? 'api' : principal.userId;
+    if (!(await store.trashDocument(doc, { at, by }))) {
       throw new TandemError('gone', `${JSON.stringify(doc)} is in the trash already`, { doc });
     }
     // Everyone connected is closed (here, and on other instances through Redis; a room that loads
     // later finds the document in the trash and refuses).
     rooms.closeTrashed(doc);
     fanout?.announceTrashed(doc);
+    documentEvents.deleted(doc, { author: by, at });
     return c.json(describe((await store.inTrash(doc)) ?? { doc, trashedAt: at, trashedBy: principal.userId }));
   });
 

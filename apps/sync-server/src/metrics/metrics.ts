@@ -3,6 +3,7 @@
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuthorEvents } from '../authors/recorder.js';
+import type { WebhookEvents } from '../webhooks/dispatcher.js';
 import type { FanoutEvents } from '../fanout/redis-fanout.js';
 import type { HistorySweepEvents } from '../history/sweep.js';
 import type { AvailabilityEvents } from '../store-availability.js';
@@ -25,6 +26,8 @@ export interface Metrics {
   readonly store: StoreEvents;
   /** The authors table's background writes (authors/recorder.ts). */
   readonly authors: AuthorEvents;
+  /** Webhook deliveries (webhooks/dispatcher.ts). */
+  readonly webhooks: WebhookEvents;
 }
 
 export interface MetricsOptions {
@@ -211,5 +214,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     authorsRecorded: (count) => authorsRecorded.inc(count),
     authorsRecordFailed: () => authorsFailed.inc(),
   };
-  return { registry, events, history, store, fanout, authors };
+  const webhooksDelivered = new Counter(opts('webhooks_delivered_total', 'Webhook calls answered with a 2xx, by target URL (no query or credentials)', ['target']));
+  const webhookAttemptsFailed = new Counter(opts('webhook_attempts_failed_total', 'Webhook calls that failed (not 2xx, no answer in WEBHOOK_TIMEOUT_MS, unreachable); each is retried', ['target']));
+  const webhooksGivenUp = new Counter(opts('webhooks_given_up_total', 'Webhook deliveries dropped after failing for WEBHOOK_RETRY_FOR', ['target']));
+  const webhooksPending = new Gauge(opts('webhooks_pending', 'Webhook deliveries queued in the store (all instances), not yet delivered or given up'));
+  const webhookLatency = new Histogram({
+    ...opts('webhook_delivery_seconds', 'Time from sending a webhook call to its 2xx answer'),
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  const webhooks: WebhookEvents = {
+    delivered: (target, ms) => {
+      webhooksDelivered.inc({ target });
+      webhookLatency.observe(ms / 1000);
+    },
+    attemptFailed: (target) => webhookAttemptsFailed.inc({ target }),
+    gaveUp: (target) => webhooksGivenUp.inc({ target }),
+    pending: (count) => webhooksPending.set(count),
+  };
+  return { registry, events, history, store, fanout, authors, webhooks };
 }

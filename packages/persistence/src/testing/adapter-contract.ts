@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersistenceError } from '../errors.js';
-import type { AppendEntry, DocumentStore } from '../types.js';
+import type { AppendEntry, DocumentStore, NewWebhookDelivery } from '../types.js';
 
 export interface StoreHarness {
   /** Opens the store on this harness' storage; calling it again after close() re-opens the same data. */
@@ -321,6 +321,102 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       await expect(store.recordAuthors([{ id: 'ok', name: 'Ok', verified: false, seenAt: Number.NaN }])).rejects.toMatchObject({ code: 'invalid-argument' });
       expect(await store.listAuthors(['ok'])).toEqual([]);
       await expect(store.recordAuthors([])).resolves.toBeUndefined();
+    });
+
+    const delivery = (over: Partial<NewWebhookDelivery> = {}): NewWebhookDelivery => ({
+      eventId: 'evt-1',
+      target: 'http://receiver.test/hook',
+      type: 'document.created',
+      doc: 'w',
+      occurredAt: 1_000,
+      dueAt: 1_000,
+      data: { seq: 1 },
+      ...over,
+    });
+    const changes = (fromSeq: number, toSeq: number, at: number, authors: string[]): NewWebhookDelivery['data'] => ({
+      fromSeq,
+      toSeq,
+      firstAt: at,
+      lastAt: at,
+      authors,
+    });
+
+    it('queues webhook deliveries and hands each due one to one claim, by due time, until its lease ends', async () => {
+      await store.enqueueWebhooks([
+        delivery({ eventId: 'late', dueAt: 5_000 }),
+        delivery({ eventId: 'b', dueAt: 2_000, target: 'http://other.test/' }),
+        delivery({ eventId: 'a', dueAt: 1_000, data: { nested: { ok: true } } }),
+      ]);
+      expect(await store.countWebhooks()).toBe(3);
+      const first = await store.claimWebhooks(3_000, 10_000, 10);
+      expect(first.map((d) => d.eventId)).toEqual(['a', 'b']);
+      expect(first[0]).toMatchObject({ type: 'document.created', doc: 'w', occurredAt: 1_000, dueAt: 1_000, attempts: 0, data: { nested: { ok: true } } });
+      expect(first[0]!.createdAt).toBeGreaterThan(0);
+      // Held: a second dispatcher gets nothing until the lease ends.
+      expect(await store.claimWebhooks(3_000, 10_000, 10)).toEqual([]);
+      expect((await store.claimWebhooks(13_000, 10_000, 10)).map((d) => d.eventId).sort()).toEqual(['a', 'b', 'late']);
+      expect(await store.claimWebhooks(20_000, 10_000, 1)).toEqual([]);
+    });
+
+    it('settles a webhook delivery: deleted once delivered, or released to a later time with its attempts and error', async () => {
+      await store.enqueueWebhooks([delivery({ eventId: 'x' }), delivery({ eventId: 'y' })]);
+      const [x, y] = await store.claimWebhooks(1_000, 60_000, 10);
+      await store.deleteWebhook(x!.id);
+      await store.rescheduleWebhook(y!.id, 9_000, 1, 'HTTP 500');
+      expect(await store.countWebhooks()).toBe(1);
+      expect(await store.claimWebhooks(8_999, 60_000, 10)).toEqual([]);
+      expect(await store.claimWebhooks(9_000, 60_000, 10)).toEqual([expect.objectContaining({ eventId: 'y', attempts: 1, lastError: 'HTTP 500', dueAt: 9_000 })]);
+    });
+
+    it('merges debounced changes into the untried delivery of the same target and key, and starts a new one once it is claimed', async () => {
+      const changed = (eventId: string, from: number, to: number, at: number, authors: string[]) =>
+        delivery({ eventId, type: 'document.changed', occurredAt: at, dueAt: 10_000, mergeKey: 'w', data: changes(from, to, at, authors) });
+      await store.enqueueWebhooks([changed('c1', 1, 2, 100, ['alice'])]);
+      await store.enqueueWebhooks([changed('c2', 3, 3, 300, ['bob', 'alice']), changed('c3', 4, 5, 200, ['carol'])]);
+      await store.enqueueWebhooks([{ ...changed('other', 1, 1, 100, ['dan']), target: 'http://other.test/' }]);
+      expect(await store.countWebhooks()).toBe(2);
+      const [merged, other] = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(merged).toMatchObject({ eventId: 'c1', dueAt: 10_000, occurredAt: 300 });
+      expect(merged!.data).toEqual({ fromSeq: 1, toSeq: 5, firstAt: 100, lastAt: 300, authors: ['alice', 'bob', 'carol'] });
+      expect(other).toMatchObject({ eventId: 'other', target: 'http://other.test/' });
+      // Being sent: a later change is a new event, not a change to one already on its way.
+      await store.enqueueWebhooks([changed('c4', 6, 6, 400, ['alice'])]);
+      expect(await store.countWebhooks()).toBe(3);
+      await store.rescheduleWebhook(merged!.id, 10_000, 1, 'timeout');
+      await store.enqueueWebhooks([changed('c5', 7, 7, 500, ['alice'])]);
+      const again = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(again.map((d) => [d.eventId, d.data.fromSeq, d.data.toSeq])).toEqual([
+        ['c1', 1, 5],
+        ['c4', 6, 7],
+      ]);
+    });
+
+    it('starts a debounced range right after the last one queued for its target and key, so ranges tile the log', async () => {
+      const changed = (eventId: string, from: number, to: number, authors: string[]) =>
+        delivery({ eventId, type: 'document.changed', dueAt: 10_000, mergeKey: 'w', data: changes(from, to, 100, authors) });
+      // Before any mark: a range starts where its changes start (a store that had documents before webhooks).
+      await store.enqueueWebhooks([changed('c1', 40, 43, ['a'])]);
+      await store.claimWebhooks(10_000, 60_000, 10);
+      // Another instance reports seqs 41..50 late (41..43 already covered): the new range is 44..50.
+      await store.enqueueWebhooks([changed('c2', 41, 50, ['b'])]);
+      // Late again, all covered, and a pending one to merge into: only its author is added.
+      await store.enqueueWebhooks([changed('c3', 42, 42, ['c'])]);
+      const [second] = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(second!.data).toMatchObject({ fromSeq: 44, toSeq: 50, authors: ['b', 'c'] });
+      // All covered and nothing pending: nothing is queued.
+      await store.enqueueWebhooks([changed('c4', 45, 49, ['d'])]);
+      // A gap (seqs another instance has not reported yet) belongs to the next range.
+      await store.enqueueWebhooks([changed('c5', 53, 55, ['e'])]);
+      const rest = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(rest.map((d) => [d.eventId, d.data.fromSeq, d.data.toSeq])).toEqual([['c5', 51, 55]]);
+    });
+
+    it('keeps queued webhook deliveries across close and re-open, and refuses one it cannot store', async () => {
+      await store.enqueueWebhooks([delivery({ eventId: 'kept' })]);
+      await expect(store.enqueueWebhooks([delivery({ eventId: 'ok2' }), delivery({ eventId: 'bad', target: '' })])).rejects.toMatchObject({ code: 'invalid-argument' });
+      await store.close();
+      store = await harness.open();
+      expect((await store.claimWebhooks(1_000, 1_000, 10)).map((d) => d.eventId)).toEqual(['kept']);
     });
 
     it('keeps everything across close and re-open', async () => {

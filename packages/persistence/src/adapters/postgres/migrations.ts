@@ -99,6 +99,39 @@ CREATE TABLE trash (
 );
 `,
   },
+  {
+    version: 5,
+    description: 'webhook deliveries',
+    sql: `
+-- Webhook deliveries not yet settled (one row per event and target URL); a delivered or given-up one
+-- is deleted. merge_key is set while a debounced event may still take more changes; lease_until while
+-- an instance is sending it.
+CREATE TABLE webhook_deliveries (
+  id          bigserial PRIMARY KEY,
+  event_id    text    NOT NULL,
+  target      text    NOT NULL,
+  type        text    NOT NULL,
+  doc         text    NOT NULL,
+  occurred_at bigint  NOT NULL,
+  due_at      bigint  NOT NULL,
+  data        text    NOT NULL,
+  attempts    integer NOT NULL DEFAULT 0,
+  lease_until bigint,
+  merge_key   text,
+  created_at  bigint  NOT NULL,
+  last_error  text
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (due_at);
+CREATE UNIQUE INDEX webhook_deliveries_merge ON webhook_deliveries (target, merge_key) WHERE merge_key IS NOT NULL;
+-- The highest seq a debounced event queued so far covers, per target and document: the next one starts after it.
+CREATE TABLE webhook_marks (
+  target    text   NOT NULL,
+  merge_key text   NOT NULL,
+  seq       bigint NOT NULL,
+  PRIMARY KEY (target, merge_key)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -108,6 +141,8 @@ export const LOCK_NAMESPACE = 0x7a6d; // "zm": any constant unlikely to clash wi
 export const MIGRATION_LOCK_KEY = 0;
 /** Taken by whoever inserts authors, so that each new author's number (hence colour) is its own. */
 export const AUTHORS_LOCK_KEY = -1;
+/** A namespace of its own: keys are hashes of (webhook target, document), any int4. */
+export const WEBHOOK_LOCK_NAMESPACE = LOCK_NAMESPACE + 1;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

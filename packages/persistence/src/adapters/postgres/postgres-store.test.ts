@@ -87,6 +87,29 @@ describe('postgres store: several instances on one database', () => {
     });
   });
 
+  it('hands each webhook delivery to one of several instances claiming at once, and merges their debounced changes into one', async () => {
+    await withStores(3, async (stores) => {
+      const target = 'http://receiver.test/hook';
+      await stores[0]!.enqueueWebhooks(
+        Array.from({ length: 60 }, (_, i) => ({ eventId: `e${i}`, target, type: 'version.named', doc: 'd', occurredAt: 1, dueAt: 1, data: { i } })),
+      );
+      const claimed = await Promise.all(stores.flatMap((store) => [0, 1, 2, 3].map(() => store.claimWebhooks(10, 60_000, 7))));
+      const ids = claimed.flat().map((d) => d.eventId);
+      expect(ids).toHaveLength(new Set(ids).size);
+      // Instances debouncing the same document at once: one pending delivery covering all of it.
+      await Promise.all(
+        stores.map((store, i) =>
+          store.enqueueWebhooks([
+            { eventId: `c${i}`, target, type: 'document.changed', doc: 'd', occurredAt: 100 + i, dueAt: 1_000_000, mergeKey: 'd', data: { fromSeq: i + 1, toSeq: i + 1, firstAt: 100 + i, lastAt: 100 + i, authors: [`a${i}`] } },
+          ]),
+        ),
+      );
+      const changed = (await stores[1]!.claimWebhooks(1_000_000, 60_000, 100)).filter((d) => d.type === 'document.changed');
+      expect(changed).toHaveLength(1);
+      expect(changed[0]!.data).toMatchObject({ fromSeq: 1, toSeq: 3, firstAt: 100, lastAt: 102 });
+    });
+  });
+
   it('leaves no gap when an append fails: the whole batch is rolled back, seqs included', async () => {
     await withStores(1, async ([store]) => {
       await store!.append([{ doc: 'a', entries: [entry(1)] }]);

@@ -23,6 +23,8 @@ import type {
   AppendResult,
   AuthorRecord,
   AuthorSighting,
+  NewWebhookDelivery,
+  WebhookDelivery,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -38,7 +40,8 @@ import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
-import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
+import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
+import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 
@@ -641,6 +644,97 @@ class PostgresStore implements DocumentStore {
         return inserted;
       }),
     );
+  }
+
+  async enqueueWebhooks(deliveries: readonly NewWebhookDelivery[]): Promise<void> {
+    this.ensureOpen();
+    checkDeliveries(deliveries);
+    if (deliveries.length === 0) return;
+    await this.write(undefined, 'Queueing webhooks', () =>
+      this.transaction(async (client) => {
+        const now = Date.now();
+        // Debounced ones in a fixed order: two instances queueing the same documents take their locks alike.
+        const ordered = [...deliveries].sort((a, b) => (a.mergeKey === undefined ? 0 : 1) - (b.mergeKey === undefined ? 0 : 1) || `${a.target}\n${a.mergeKey}`.localeCompare(`${b.target}\n${b.mergeKey}`));
+        for (const d of ordered) {
+          if (d.mergeKey === undefined) {
+            await client.query(
+              `INSERT INTO webhook_deliveries (event_id, target, type, doc, occurred_at, due_at, data, merge_key, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)`,
+              [d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, JSON.stringify(d.data), now],
+            );
+            continue;
+          }
+          // Instances debouncing the same document take turns (till commit): each sees the other's row and mark.
+          await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WEBHOOK_LOCK_NAMESPACE, `${d.target}\n${d.mergeKey}`]);
+          const held = await client.query<{ id: string; data: string; occurred_at: string }>(
+            // FOR UPDATE: a claim taking this row meanwhile (merge_key := NULL) is waited for, and then the
+            // row no longer matches; without it, changes merged into a row already being sent would be lost.
+            'SELECT id, data, occurred_at FROM webhook_deliveries WHERE target = $1 AND merge_key = $2 FOR UPDATE',
+            [d.target, d.mergeKey],
+          );
+          const mark = await client.query<{ seq: string }>('SELECT seq FROM webhook_marks WHERE target = $1 AND merge_key = $2', [d.target, d.mergeKey]);
+          const row = held.rows[0];
+          const plan = planChange(row?.data, mark.rows[0] === undefined ? undefined : Number(mark.rows[0].seq), d);
+          if (plan.kind === 'skip') continue;
+          if (plan.kind === 'merge') {
+            await client.query('UPDATE webhook_deliveries SET data = $1, occurred_at = $2 WHERE id = $3', [plan.data, Math.max(Number(row!.occurred_at), d.occurredAt), row!.id]);
+          } else {
+            await client.query(
+              `INSERT INTO webhook_deliveries (event_id, target, type, doc, occurred_at, due_at, data, merge_key, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              [d.eventId, d.target, d.type, d.doc, d.occurredAt, d.dueAt, plan.data, d.mergeKey, now],
+            );
+          }
+          await client.query(
+            `INSERT INTO webhook_marks (target, merge_key, seq) VALUES ($1, $2, $3)
+             ON CONFLICT (target, merge_key) DO UPDATE SET seq = GREATEST(webhook_marks.seq, EXCLUDED.seq)`,
+            [d.target, d.mergeKey, plan.mark],
+          );
+        }
+      }),
+    );
+  }
+
+  async claimWebhooks(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    this.ensureOpen();
+    // SKIP LOCKED: two instances claiming at once take different rows; the lease keeps a row theirs
+    // after the claim's transaction ends, while they send it.
+    const { rows } = await this.write(undefined, 'Claiming webhooks', () =>
+      this.pool.query<WebhookRow>(
+        `UPDATE webhook_deliveries SET lease_until = $2, merge_key = NULL
+         WHERE id IN (SELECT id FROM webhook_deliveries
+                      WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+                      ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now, now + leaseMs, limit],
+      ),
+    );
+    return rows.map(toWebhook).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+  }
+
+  async deleteWebhook(id: number): Promise<void> {
+    this.ensureOpen();
+    await this.write(undefined, 'Removing a webhook delivery', () => this.pool.query('DELETE FROM webhook_deliveries WHERE id = $1', [id]));
+  }
+
+  async rescheduleWebhook(id: number, dueAt: number, attempts: number, lastError?: string): Promise<void> {
+    this.ensureOpen();
+    await this.write(undefined, 'Rescheduling a webhook delivery', () =>
+      this.pool.query('UPDATE webhook_deliveries SET due_at = $1, attempts = $2, last_error = $3, lease_until = NULL WHERE id = $4', [
+        dueAt,
+        attempts,
+        lastError ?? null,
+        id,
+      ]),
+    );
+  }
+
+  async countWebhooks(): Promise<number> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Counting webhook deliveries', () =>
+      this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries'),
+    );
+    return rows[0]!.n;
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

@@ -113,6 +113,38 @@ CREATE TABLE IF NOT EXISTS trash (
 );
 `,
   },
+  {
+    version: 7,
+    description: 'webhook deliveries',
+    sql: `
+-- Webhook deliveries not yet settled (one row per event and target URL); a delivered or given-up one
+-- is deleted. merge_key is set while a debounced event may still take more changes.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id    TEXT    NOT NULL,
+  target      TEXT    NOT NULL,
+  type        TEXT    NOT NULL,
+  doc         TEXT    NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  due_at      INTEGER NOT NULL,
+  data        TEXT    NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,
+  merge_key   TEXT,
+  created_at  INTEGER NOT NULL,
+  last_error  TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (due_at);
+CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_merge ON webhook_deliveries (target, merge_key) WHERE merge_key IS NOT NULL;
+-- The highest seq a debounced event queued so far covers, per target and document: the next one starts after it.
+CREATE TABLE IF NOT EXISTS webhook_marks (
+  target    TEXT    NOT NULL,
+  merge_key TEXT    NOT NULL,
+  seq       INTEGER NOT NULL,
+  PRIMARY KEY (target, merge_key)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -12,6 +12,8 @@ import type {
   AppendResult,
   AuthorRecord,
   AuthorSighting,
+  NewWebhookDelivery,
+  WebhookDelivery,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -28,6 +30,8 @@ import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionC
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
+import { WebhookTable } from './webhook-table.js';
+import { checkDeliveries } from '../webhook-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
@@ -150,6 +154,7 @@ class SqliteStore implements DocumentStore {
   private readonly appendTx;
   private readonly authors: AuthorTable;
   private readonly trashTable: TrashTable;
+  private readonly webhooks: WebhookTable;
 
   constructor(
     private readonly db: Database.Database,
@@ -234,6 +239,7 @@ class SqliteStore implements DocumentStore {
     };
     this.authors = new AuthorTable(db);
     this.trashTable = new TrashTable(db);
+    this.webhooks = new WebhookTable(db);
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
     );
@@ -602,6 +608,43 @@ class SqliteStore implements DocumentStore {
     const inserted = this.write(undefined, 'Importing authors', () => this.authors.write(incoming));
     await this.flushed(undefined);
     return inserted;
+  }
+
+  async enqueueWebhooks(deliveries: readonly NewWebhookDelivery[]): Promise<void> {
+    this.ensureOpen();
+    checkDeliveries(deliveries);
+    if (deliveries.length === 0) return;
+    this.write(undefined, 'Queueing webhooks', () => this.webhooks.enqueue(deliveries));
+    await this.flushed(undefined);
+  }
+
+  async claimWebhooks(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    this.ensureOpen();
+    // A claim changes rows but does not grow the store: allowed below the free-disk floor.
+    const claimed = this.write(undefined, 'Claiming webhooks', () => this.webhooks.claim(now, leaseMs, limit), false);
+    if (claimed.length > 0) await this.flushed(undefined);
+    return claimed;
+  }
+
+  async deleteWebhook(id: number): Promise<void> {
+    this.ensureOpen();
+    this.write(undefined, 'Removing a webhook delivery', () => this.webhooks.remove(id), false);
+    await this.flushed(undefined);
+  }
+
+  async rescheduleWebhook(id: number, dueAt: number, attempts: number, lastError?: string): Promise<void> {
+    this.ensureOpen();
+    this.write(undefined, 'Rescheduling a webhook delivery', () => this.webhooks.reschedule(id, dueAt, attempts, lastError), false);
+    await this.flushed(undefined);
+  }
+
+  async countWebhooks(): Promise<number> {
+    this.ensureOpen();
+    try {
+      return this.webhooks.count();
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Counting webhook deliveries failed: ${(cause as Error).message}`, undefined, { cause });
+    }
   }
 
   /** Runs a write; `grows` writes (all but deletions) are refused below the free-disk floor. */

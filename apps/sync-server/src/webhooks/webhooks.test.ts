@@ -1,0 +1,243 @@
+// Webhooks end to end: the real server, real y-websocket clients, and a real HTTP receiver that checks
+// every signature, fails when told to, hangs, or is away while the server restarts.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { testSchema } from '@tandem/persistence/testing/postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectClient, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { type ReceivedEvent, startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
+
+const SECRET = 'webhook-secret-that-is-long-enough-0123456789';
+const POLL = { timeout: 15_000, interval: 50 };
+
+let servers: TestServer[] = [];
+let receiver: WebhookReceiver | undefined;
+let clients: TestClient[] = [];
+let dirs: string[] = [];
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  for (const s of servers) await s.destroy();
+  servers = [];
+  await receiver?.close();
+  receiver = undefined;
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+// A query string stands in for a credential in the URL: logs and metrics must not show it.
+const webhookEnv = (extra: Record<string, string> = {}) => ({
+  WEBHOOK_URL: `${receiver!.url}?key=not-for-logs`,
+  WEBHOOK_SECRET: SECRET,
+  WEBHOOK_DEBOUNCE_MS: '300',
+  ...extra,
+});
+
+const start = async (env: Record<string, string>, dataDir?: string) => {
+  const server = await startTestServer(env, dataDir);
+  servers.push(server);
+  return server;
+};
+
+const connect = async (server: TestServer, doc: string) => {
+  const client = connectClient(server.url, doc);
+  clients.push(client);
+  await client.synced();
+  return client;
+};
+
+const api = (server: TestServer, doc: string, route: string, body: unknown) =>
+  fetch(`${server.url}/api/docs/${encodeURIComponent(doc)}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+const ofType = (type: string, doc: string) => receiver!.accepted.filter((e) => e.type === type && e.doc === doc);
+
+/** The seqs the document.changed events of `doc` cover, each once: throws on an overlap. */
+function coveredSeqs(events: readonly ReceivedEvent[]): number[] {
+  const seqs: number[] = [];
+  for (const e of events) for (let s = e.data.fromSeq as number; s <= (e.data.toSeq as number); s++) seqs.push(s);
+  expect(new Set(seqs).size).toBe(seqs.length);
+  return seqs.sort((a, b) => a - b);
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+async function metric(server: TestServer, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/** Types `count` characters one update at a time, each seen by `reader` before the next: the time it took. */
+async function typeThrough(writer: TestClient, reader: TestClient, count: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const seen = new Promise<void>((resolve) => reader.doc.once('update', () => resolve()));
+    writer.text.insert(writer.text.length, 'x');
+    await seen;
+  }
+  return performance.now() - started;
+}
+
+describe('webhooks', () => {
+  it('sends signed document.created, document.changed, version.named, document.restored and document.deleted events', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    const server = await start(webhookEnv());
+    const ada = await connect(server, 'report');
+    ada.text.insert(0, 'hello');
+    ada.text.insert(5, ' world');
+    await expect.poll(() => ofType('document.created', 'report').length, POLL).toBe(1);
+    expect(ofType('document.created', 'report')[0]!.data).toMatchObject({ seq: 1, authors: [{ id: expect.stringMatching(/^conn-/), verified: false }] });
+    const lastSeq = async () => (await server.store.getDocument('report'))!.lastSeq;
+    await expect.poll(async () => coveredSeqs(ofType('document.changed', 'report')), POLL).toEqual(range(await lastSeq()));
+    const changed = ofType('document.changed', 'report')[0]!;
+    expect(changed.data).toMatchObject({ fromSeq: 1, firstChangeAt: expect.any(String), lastChangeAt: expect.any(String) });
+    expect(Date.parse(changed.data.lastChangeAt as string)).toBeGreaterThanOrEqual(Date.parse(changed.data.firstChangeAt as string));
+
+    expect((await api(server, 'report', '/named-versions', { label: 'Sent to legal' })).status).toBe(201);
+    await expect.poll(() => ofType('version.named', 'report').length, POLL).toBe(1);
+    expect(ofType('version.named', 'report')[0]!.data).toMatchObject({ label: 'Sent to legal', seq: await lastSeq(), versionId: expect.any(Number) });
+
+    const restore = (await (await api(server, 'report', '/restore', { seq: 1 })).json()) as { seq: number };
+    await expect.poll(() => ofType('document.restored', 'report').length, POLL).toBe(1);
+    expect(ofType('document.restored', 'report')[0]!.data).toMatchObject({ seq: restore.seq, restoredTo: 1, authors: [{ id: 'restore' }] });
+    // The restore is a change too.
+    await expect.poll(async () => coveredSeqs(ofType('document.changed', 'report')), POLL).toEqual(range(restore.seq));
+
+    // Deleted: moved to the trash, by whom.
+    ada.destroy();
+    expect((await fetch(`${server.url}/api/docs/report`, { method: 'DELETE', headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    await expect.poll(() => ofType('document.deleted', 'report').length, POLL).toBe(1);
+    expect(ofType('document.deleted', 'report')[0]!.data).toMatchObject({ authors: [{ id: 'api' }] });
+    expect(receiver.calls.every((c) => c.signatureOk)).toBe(true);
+    expect(new Set(receiver.accepted.map((e) => e.id)).size).toBe(receiver.accepted.length);
+    expect(await metric(server, 'tandem_webhooks_delivered_total')).toBe(receiver.accepted.length);
+  });
+
+  it('sends at most one document.changed per document per WEBHOOK_DEBOUNCE_MS, covering every change', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    const server = await start(webhookEnv({ WEBHOOK_DEBOUNCE_MS: '500' }));
+    const [ada, bob] = [await connect(server, 'busy'), await connect(server, 'busy')];
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) {
+      (i % 2 === 0 ? ada : bob).text.insert(0, 'x');
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    const typedFor = Date.now() - started;
+    const lastSeq = (await server.store.getDocument('busy'))!.lastSeq;
+    await expect.poll(async () => coveredSeqs(ofType('document.changed', 'busy')), POLL).toEqual(range(lastSeq));
+    const calls = receiver.calls.filter((c) => JSON.parse(c.body).type === 'document.changed');
+    expect(calls.length).toBeLessThanOrEqual(Math.ceil(typedFor / 500) + 1);
+    // Measured on arrival: a call's own latency (a loaded test machine) may move it by a little.
+    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(350);
+    const authors = new Set(ofType('document.changed', 'busy').flatMap((e) => e.data.authors!.map((a) => a.id)));
+    expect(authors.size).toBe(2);
+  });
+
+  it('retries a receiver that fails (500) until it accepts, logging each failure without the URL query', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    receiver.behaviour = ({ attempt }) => (attempt < 3 ? 'fail' : 'ok');
+    const server = await start(webhookEnv());
+    const ada = await connect(server, 'flaky');
+    ada.text.insert(0, 'hi');
+    await expect.poll(() => ofType('document.created', 'flaky').length, POLL).toBe(1);
+    await expect.poll(() => ofType('document.changed', 'flaky').length, POLL).toBe(1);
+    for (const e of receiver.accepted) expect(receiver.calls.filter((c) => c.eventId === e.id).map((c) => c.status)).toEqual([500, 500, 204]);
+    const failures = server.logs.filter((l) => l.event === 'webhook-failed');
+    expect(failures).toHaveLength(4);
+    for (const l of failures) {
+      expect(l).toMatchObject({ target: receiver.url, error: 'HTTP 500', retryInMs: expect.any(Number) });
+      expect(JSON.stringify(l)).not.toContain('not-for-logs');
+    }
+    expect(await metric(server, 'tandem_webhook_attempts_failed_total')).toBe(4);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).not.toContain('not-for-logs');
+    await expect.poll(() => metric(server, 'tandem_webhooks_pending'), POLL).toBe(0);
+  });
+
+  it('delivers every event once after the receiver was away while the server restarted', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-webhooks-'));
+    dirs.push(dir);
+    await receiver.stop();
+    const first = await start(webhookEnv(), dir);
+    const ada = await connect(first, 'away');
+    ada.text.insert(0, 'while the receiver is away');
+    await expect.poll(async () => (await first.store.getDocument('away'))?.lastSeq, POLL).toBe(1);
+    expect((await api(first, 'away', '/named-versions', { label: 'v1' })).status).toBe(201);
+    await expect.poll(() => first.logs.filter((l) => l.event === 'webhook-failed').length, POLL).toBeGreaterThanOrEqual(2);
+    ada.destroy();
+    servers = servers.filter((s) => s !== first);
+    await first.close();
+
+    await receiver.start();
+    const second = await start(webhookEnv(), dir);
+    await expect.poll(() => receiver!.accepted.map((e) => e.type).sort(), POLL).toEqual(['document.changed', 'document.created', 'version.named']);
+    expect(coveredSeqs(ofType('document.changed', 'away'))).toEqual(range((await second.store.getDocument('away'))!.lastSeq));
+    // Nothing more comes: none twice.
+    await expect.poll(() => metric(second, 'tandem_webhooks_pending'), POLL).toBe(0);
+    expect(new Set(receiver.accepted.map((e) => e.id)).size).toBe(3);
+  });
+
+  it('does not slow editing while the receiver never answers; each call times out and is retried', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    const baseline = await start({});
+    const [a0, b0] = [await connect(baseline, 'typing'), await connect(baseline, 'typing')];
+    const normal = await typeThrough(a0, b0, 150);
+
+    receiver.behaviour = () => 'hang';
+    const server = await start(webhookEnv({ WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_DEBOUNCE_MS: '200' }));
+    const [a, b] = [await connect(server, 'typing'), await connect(server, 'typing')];
+    const hanging = await typeThrough(a, b, 150);
+    expect(b.text.toString()).toBe(a.text.toString());
+    expect(hanging).toBeLessThan(normal * 2 + 250);
+    await expect.poll(() => server.logs.some((l) => l.event === 'webhook-failed' && l.error === 'no answer within 300 ms'), POLL).toBe(true);
+  });
+  it('gives up a delivery still failing after WEBHOOK_RETRY_FOR: logged, counted, removed', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    receiver.behaviour = () => 'fail';
+    const server = await start(webhookEnv({ WEBHOOK_RETRY_FOR: '1s' }));
+    expect((await api(server, 'missing', '/named-versions', { label: 'x' })).status).toBe(404);
+    const ada = await connect(server, 'doomed');
+    ada.text.insert(0, 'x');
+    await expect.poll(() => server.logs.filter((l) => l.event === 'webhook-given-up').map((l) => l.type).sort(), POLL).toEqual(['document.changed', 'document.created']);
+    expect(await metric(server, 'tandem_webhooks_given_up_total')).toBe(2);
+    await expect.poll(() => metric(server, 'tandem_webhooks_pending'), POLL).toBe(0);
+    expect(receiver.accepted).toEqual([]);
+  });
+});
+
+describe('webhooks from several instances on one PostgreSQL database', () => {
+  it('sends each event once, whichever instance claims it, with one debounced document.changed for all of them', async () => {
+    const db = testSchema('hooks');
+    try {
+      receiver = await startWebhookReceiver(SECRET);
+      const env = webhookEnv({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, REDIS_URL: process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', WEBHOOK_DEBOUNCE_MS: '400' });
+      const instances = [await start(env), await start(env), await start(env)];
+      const writers = await Promise.all(instances.map((server) => connect(server, 'shared')));
+      for (let round = 0; round < 15; round++) {
+        writers.forEach((w, i) => w.text.insert(0, String(i)));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      for (const [i, server] of instances.entries()) expect((await api(server, 'shared', '/named-versions', { label: `v${i}` })).status).toBe(201);
+      const lastSeq = async () => (await instances[0]!.store.getDocument('shared'))!.lastSeq;
+      await expect.poll(async () => coveredSeqs(ofType('document.changed', 'shared')), POLL).toEqual(range(await lastSeq()));
+      await expect.poll(() => ofType('version.named', 'shared').map((e) => e.data.label).sort(), POLL).toEqual(['v0', 'v1', 'v2']);
+      expect(ofType('document.created', 'shared')).toHaveLength(1);
+      await expect.poll(() => metric(instances[0]!, 'tandem_webhooks_pending'), POLL).toBe(0);
+      expect(new Set(receiver.accepted.map((e) => e.id)).size).toBe(receiver.accepted.length);
+      expect(receiver.calls.filter((c) => c.status !== 204)).toEqual([]);
+      // Every author of the document is in some document.changed.
+      expect(new Set(ofType('document.changed', 'shared').flatMap((e) => e.data.authors!.map((a) => a.id))).size).toBe(3);
+    } finally {
+      for (const c of clients.splice(0)) c.destroy();
+      for (const s of servers.splice(0)) await s.destroy();
+      await db.drop();
+    }
+  });
+});
