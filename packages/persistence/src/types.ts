@@ -120,6 +120,21 @@ export interface AuthorInfo {
   readonly verified: boolean;
 }
 
+/** What a revocation withdraws: every token of a user (issued up to its time), or one token by its id (jti). */
+export type RevocationKind = 'user' | 'token';
+
+/** Access withdrawn before the tokens expire (see DocumentStore.revoke). */
+export interface Revocation {
+  readonly kind: RevocationKind;
+  /** The user id (a token's `sub`) or the token id (its `jti`). */
+  readonly value: string;
+  /** ms since epoch after which the revocation may be forgotten (the tokens it covers have expired); null: kept. */
+  readonly until: number | null;
+  /** ms since epoch; a user revocation covers the tokens issued up to this time. */
+  readonly createdAt: number;
+  readonly reason: string;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -232,6 +247,16 @@ export interface DocumentStore {
    * and keeps its colour. Idempotent. Resolves with the number inserted.
    */
   importAuthors(records: readonly AuthorRecord[]): Promise<number>;
+  /**
+   * Stores a revocation, one per (kind, value): revoking again keeps one row, with the later createdAt
+   * (a user revocation then covers the tokens issued since), the later `until` (null, kept, wins) and the
+   * latest reason. Idempotent (import re-runs it). Resolves with the row as stored.
+   */
+  revoke(revocation: Revocation): Promise<Revocation>;
+  /** The revocations in force at `now` (until null or after `now`), oldest first. */
+  listRevocations(now: number): Promise<Revocation[]>;
+  /** Deletes the revocations whose `until` is at or before `now`; resolves with how many. */
+  forgetRevocations(now: number): Promise<number>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;
