@@ -6,10 +6,12 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
+import type { Revocations } from './auth/revocations.js';
 import type { Config } from './config.js';
 import type { SyncEvents } from './sync/events.js';
 import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
+import { adminRoutes } from './http/admin.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
@@ -34,6 +36,7 @@ export interface AppDeps {
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
   readonly history: HistoryPool;
+  readonly revocations: Revocations;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
 }
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   routes.route('/api/docs', docsRoutes(deps));
   routes.route('/api/docs', historyRoutes(deps));
   routes.route('/api/docs', namedVersionRoutes(deps));
+  routes.route('/api/admin', adminRoutes(deps));
   routes.route('/ws', syncRoutes(deps));
   routes.route('/', editorRoutes(deps.config.editorDir, basePath));
 
@@ -76,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
           : isReadRefused(error)
             ? storageError(error, 'The store could not be read; try again later', { doc: error.doc })
             : new TandemError('internal', 'Internal server error', {}, { cause: error });
-    if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
+    if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'token-revoked' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
     if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);

@@ -10,6 +10,9 @@ import { createAuthorTracker } from './authors/author-tracker.js';
 import { createAuthorRecorder } from './authors/recorder.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
+import { RevocationList } from './auth/revocation-list.js';
+import { createRevocations } from './auth/revocations.js';
+import { createRevocationChannel } from './fanout/revocation-channel.js';
 import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
@@ -147,7 +150,31 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const authenticate = createAuthenticate(config.authSecret);
+  // Withdrawn access, checked in memory at every authentication and re-read from the store (see auth/revocations.ts).
+  const revocationList = new RevocationList();
+  const revocations = createRevocations({
+    store,
+    list: revocationList,
+    logger,
+    closeCovered: (covers) => rooms.closeCovered(covers),
+    checkMs: config.revocationCheckMs,
+  });
+  const revocationChannel =
+    config.redisUrl === undefined || config.authSecret === undefined
+      ? undefined
+      : createRevocationChannel({
+          url: config.redisUrl,
+          prefix: `tandem:${config.databaseSchema}`,
+          logger,
+          onRevocation: (r) => revocations.heard(r),
+          onReconnect: () => void revocations.reread(),
+        });
+  // Without tokens nothing can be revoked: the store is not read again and again for nothing.
+  if (config.authSecret !== undefined) {
+    await revocationChannel?.ready(2_000);
+    await revocations.start(revocationChannel);
+  }
+  const authenticate = createAuthenticate(config.authSecret, revocationList);
   // Heavy history work runs on these threads, never on this one (see history/pool.ts).
   const history = createHistoryPool({
     store: storage.location,
@@ -169,6 +196,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     authenticate,
     events: metrics.events,
     history,
+    revocations,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -193,6 +221,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await historySweep.stop();
       availability.stop();
+      revocations.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);
@@ -201,6 +230,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       pacing.stop();
       await log.drain();
       await fanout?.close();
+      await revocationChannel?.close();
       await store.close();
       storage.release();
       if ('closeAllConnections' in server) server.closeAllConnections();
