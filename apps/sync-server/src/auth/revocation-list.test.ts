@@ -40,10 +40,14 @@ describe('the revocation list', () => {
     list.add([rev('user', 'old', 1, 5)]);
     list.beginReread();
     list.add([rev('token', 'new', 2)]);
-    list.replace([rev('user', 'old', 1, 5), rev('user', 'stored', 3)], 10);
+    expect(list.replace([rev('user', 'old', 1, 5), rev('user', 'stored', 3)], 10)).toBe(true);
     expect(list.list(10).map((r) => r.value)).toEqual(['new', 'stored']);
+    // Nothing new: no need to look at the connections again.
+    expect(list.replace([rev('user', 'stored', 3)], 10)).toBe(false);
+    // The same user revoked again later is news (it covers tokens issued since).
+    expect(list.replace([rev('user', 'stored', 4)], 10)).toBe(true);
     list.beginReread();
-    list.replace([], 10);
+    expect(list.replace([], 10)).toBe(false);
     expect(list.size).toBe(0);
   });
 

@@ -62,13 +62,22 @@ export class RevocationList {
     this.recent = [];
   }
 
-  /** Takes the store's revocations in force as the whole list (those past their `until` are forgotten). */
-  replace(inStore: readonly Revocation[], now = Date.now()): void {
+  /**
+   * Takes the store's revocations in force as the whole list (those past their `until` are forgotten).
+   * Returns whether it brought any this list did not cover yet (then live connections need a look).
+   */
+  replace(inStore: readonly Revocation[], now = Date.now()): boolean {
     const learned = this.recent ?? [];
     this.recent = undefined;
+    const held = { user: this.users, token: this.tokens };
+    const news = inStore.some((r) => {
+      const h = held[r.kind].get(r.value);
+      return inForce(r, now) && (h === undefined || h.createdAt < r.createdAt || !inForce(h, now));
+    });
     this.users = new Map();
     this.tokens = new Map();
     this.add([...inStore, ...learned].filter((r) => inForce(r, now)));
+    return news;
   }
 
   list(now = Date.now()): Revocation[] {

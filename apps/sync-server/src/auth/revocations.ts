@@ -2,8 +2,9 @@
 // stored, every instance learns it, at the latest by its next re-read), then learned here, the live
 // connections it covers closed, and told to the other instances at once (Redis, see
 // ../fanout/revocation-channel.ts). The store is re-read every REVOCATION_CHECK_MS for revocations made
-// by `tandem revoke` or by an instance whose message was missed; each re-read also closes connections
-// that a revocation covers (one authenticated just before it was learned).
+// by `tandem revoke` or by an instance whose message was missed. Authentication checks the list in
+// memory (no store query per request); live connections are looked at whenever the list learns a
+// revocation, one lookup each.
 
 import type { DocumentStore, Revocation, RevocationKind } from '@tandem/persistence';
 import type { Logger } from 'pino';
@@ -72,8 +73,9 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs }
           if (forgotten > 0) logger.info({ event: 'revocations-forgotten', forgotten }, `forgot ${forgotten} revocation(s) past their until`);
         }
         list.beginReread();
-        list.replace(await store.listRevocations(Date.now()));
-        closeNow('re-read');
+        // Connections are looked at only when the store brought something new: one authenticated
+        // before a revocation was learned here was closed when it was learned (add, heard).
+        if (list.replace(await store.listRevocations(Date.now()))) closeNow('re-read');
       } catch (err) {
         // The list held stays in force; the next re-read tries again.
         logger.warn({ event: 'revocations-reread-failed', err }, 'could not re-read revocations from the store; the ones known stay in force');
