@@ -221,7 +221,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await historySweep.stop();
       availability.stop();
-      revocations.stop();
+      await revocations.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);

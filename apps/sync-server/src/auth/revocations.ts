@@ -44,7 +44,8 @@ export interface Revocations {
   reread(): Promise<void>;
   /** Reads the store once (so that a restarted server refuses revoked tokens from its first request), then every checkMs. */
   start(channel?: RevocationChannel): Promise<void>;
-  stop(): void;
+  /** Stops re-reading; resolves once a re-read in progress is done (the store may then close). */
+  stop(): Promise<void>;
 }
 
 export function createRevocations({ store, list, logger, closeCovered, checkMs }: RevocationsDeps): Revocations {
@@ -105,8 +106,9 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs }
       timer = setInterval(() => void reread(), checkMs);
       timer.unref();
     },
-    stop() {
+    async stop() {
       clearInterval(timer);
+      await rereading;
     },
   };
 }
