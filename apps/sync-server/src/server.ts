@@ -158,6 +158,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     logger,
     closeCovered: (covers) => rooms.closeCovered(covers),
     checkMs: config.revocationCheckMs,
+    events: metrics.revocations,
   });
   const revocationChannel =
     config.redisUrl === undefined || config.authSecret === undefined

@@ -90,6 +90,9 @@ describe('withdrawing access (AUTH_SECRET set)', () => {
     await expect.poll(() => Date.now(), { timeout: 2_000, interval: 50 }).toBeGreaterThanOrEqual(Math.ceil((revocations[0]!.createdAt + 1) / 1000) * 1000);
     expect((await upgrade(s, await token('alice'))).status).toBe(101);
     expect((await api(s, 'GET', '/api/admin/revocations', bobToken)).status).toBe(403);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tandem_revocations_in_force 1$/m);
+    expect(metrics).toMatch(/^tandem_revoked_connections_closed_total 1$/m);
   });
 
   it('revoking one token by its id closes the connections using it; the same user’s other token keeps working', async () => {

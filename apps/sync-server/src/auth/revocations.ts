@@ -16,7 +16,15 @@ import type { Principal } from './token.js';
 /** Revocations past their `until` are deleted from the store this often (and at start). */
 const FORGET_EVERY_MS = 3_600_000;
 
+export interface RevocationEvents {
+  /** How many revocations this instance holds in force. */
+  revocationsInForce(count: number): void;
+  /** Live connections closed because a revocation covers them. */
+  revokedConnectionsClosed(count: number): void;
+}
+
 export interface RevocationsDeps {
+  readonly events?: RevocationEvents;
   readonly store: DocumentStore;
   readonly list: RevocationList;
   readonly logger: Logger;
@@ -48,18 +56,20 @@ export interface Revocations {
   stop(): Promise<void>;
 }
 
-export function createRevocations({ store, list, logger, closeCovered, checkMs }: RevocationsDeps): Revocations {
+export function createRevocations({ store, list, logger, closeCovered, checkMs, events }: RevocationsDeps): Revocations {
   let channel: RevocationChannel | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastForget = 0;
   let rereading: Promise<void> | undefined;
 
   const closeNow = (why: string): number => {
+    events?.revocationsInForce(list.size);
     if (list.size === 0) return 0;
     const closed = closeCovered((principal) => {
       const r = list.covering(principal);
       return r === undefined ? undefined : revokedError(r, principal);
     });
+    if (closed > 0) events?.revokedConnectionsClosed(closed);
     if (closed > 0) logger.info({ event: 'revoked-connections-closed', closed, why }, `closed ${closed} connection(s) whose access was revoked`);
     return closed;
   };
@@ -77,6 +87,7 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs }
         // Connections are looked at only when the store brought something new: one authenticated
         // before a revocation was learned here was closed when it was learned (add, heard).
         if (list.replace(await store.listRevocations(Date.now()))) closeNow('re-read');
+        else events?.revocationsInForce(list.size);
       } catch (err) {
         // The list held stays in force; the next re-read tries again.
         logger.warn({ event: 'revocations-reread-failed', err }, 'could not re-read revocations from the store; the ones known stay in force');

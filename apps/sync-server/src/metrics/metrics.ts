@@ -2,6 +2,7 @@
 
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RevocationEvents } from '../auth/revocations.js';
 import type { AuthorEvents } from '../authors/recorder.js';
 import type { FanoutEvents } from '../fanout/redis-fanout.js';
 import type { HistorySweepEvents } from '../history/sweep.js';
@@ -25,6 +26,8 @@ export interface Metrics {
   readonly store: StoreEvents;
   /** The authors table's background writes (authors/recorder.ts). */
   readonly authors: AuthorEvents;
+  /** Withdrawn access (auth/revocations.ts). */
+  readonly revocations: RevocationEvents;
 }
 
 export interface MetricsOptions {
@@ -211,5 +214,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     authorsRecorded: (count) => authorsRecorded.inc(count),
     authorsRecordFailed: () => authorsFailed.inc(),
   };
-  return { registry, events, history, store, fanout, authors };
+  const revocationsInForce = new Gauge(opts('revocations_in_force', 'Revocations this instance holds in force (users and token ids)'));
+  const revokedClosed = new Counter(opts('revoked_connections_closed_total', 'Live connections closed because their access was revoked'));
+  const revocations: RevocationEvents = {
+    revocationsInForce: (count) => revocationsInForce.set(count),
+    revokedConnectionsClosed: (count) => revokedClosed.inc(count),
+  };
+  return { registry, events, history, store, fanout, authors, revocations };
 }
