@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { type DocumentStore, openPostgresStore, openSqliteStore, type Revocation, sqliteStorePath } from '@tandem/persistence';
 import { parseUntil } from '../auth/revocation-list.js';
 import { ConfigError } from '../config.js';
+import { publishRevocation } from '../fanout/revocation-channel.js';
 import { type Io, postgresArgs } from './data-commands.js';
 
 export const REVOKE_USAGE = `Usage: tandem revoke --user <id> | --token-id <jti> [--reason <text>] [--until never|30d|<ISO time>]
@@ -17,7 +18,8 @@ minted later works); --token-id, one token (tandem token prints its id). A runni
 connections it covers within REVOCATION_CHECK_MS and refuses them from then on. --until: when the
 revocation may be forgotten (once the tokens it covers have expired; default never).
 Takes --data-dir DIR (default: DATA_DIR or ./data) or --database-url postgres://… (DATABASE_URL)
-with --database-schema S (DATABASE_SCHEMA, public).`;
+with --database-schema S (DATABASE_SCHEMA, public); with PostgreSQL and --redis-url (REDIS_URL), the
+running instances are also told at once through Redis.`;
 
 const iso = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
 const describe = (r: Revocation) => `${r.kind} ${JSON.stringify(r.value)}`;
@@ -37,6 +39,7 @@ export async function runRevokeCommand(argv: string[], env: NodeJS.ProcessEnv, i
         'data-dir': { type: 'string' },
         'database-url': { type: 'string' },
         'database-schema': { type: 'string' },
+        'redis-url': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -75,7 +78,13 @@ export async function runRevokeCommand(argv: string[], env: NodeJS.ProcessEnv, i
       createdAt: Date.now(),
       reason: values.reason.trim(),
     });
-    io.out(`revoked ${describe(stored)} until ${iso(stored.until)}; running servers close its connections within REVOCATION_CHECK_MS (default 5 s)`);
+    // With several instances, Redis tells them at once; their re-read of the store covers a message lost.
+    const redisUrl = values['redis-url'] ?? env.REDIS_URL;
+    const told = database !== undefined && redisUrl !== undefined && redisUrl !== '' && (await publishRevocation(redisUrl, `tandem:${database.schema}`, stored));
+    io.out(
+      `revoked ${describe(stored)} until ${iso(stored.until)}; ` +
+        (told ? 'running instances were told through Redis and close its connections now' : 'running servers close its connections within REVOCATION_CHECK_MS (default 5 s)'),
+    );
     return 0;
   } finally {
     await store.close();

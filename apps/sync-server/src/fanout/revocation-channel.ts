@@ -83,3 +83,28 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     },
   };
 }
+
+/**
+ * One revocation told to the running instances from outside a server (`tandem revoke` with REDIS_URL):
+ * resolves whether Redis took it within `timeoutMs` (if not, the instances' re-read of the store covers).
+ */
+export async function publishRevocation(url: string, prefix: string, revocation: Revocation, timeoutMs = 2_000): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  client.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      client
+        .connect()
+        .then(() => client.publish(`${prefix}:revocations`, JSON.stringify({ from: 'cli', revocation })))
+        .then(
+          () => true,
+          () => false,
+        ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { testSchema } from '@tandem/persistence/testing/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/token.js';
@@ -7,6 +10,7 @@ import { startTestServer, type TestServer } from '../testing/in-process.js';
 const MACHINE_REDIS = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'revocation-fanout-secret-0123456789-abcdef';
 const DOC = 'team/plan';
+const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 
 const token = (userId: string, admin = false) => mintToken(SECRET, { userId, docs: admin ? [] : ['team/*'], role: 'editor', ttl: '1h', admin });
 
@@ -63,6 +67,25 @@ describe('revocations across instances on one PostgreSQL store, Redis between th
     expect((await upgradeResponse(b.url, `${encodeURIComponent(DOC)}?token=${mallory}`)).status).toBe(401);
     expect(other.provider.wsconnected).toBe(true);
     expect(b.logs.some((l) => l.event === 'revocation-heard')).toBe(true);
+  });
+
+  it('`tandem revoke` with REDIS_URL tells every instance at once, without waiting for their re-read', async () => {
+    const slow = { REDIS_URL: MACHINE_REDIS, REVOCATION_CHECK_MS: '600000' };
+    const [a, b] = [await start(slow), await start(slow)];
+    const t = await token('mallory');
+    const [onA, onB] = [await client(a, t), await client(b, t)];
+    const closes = [closeOf(onA), closeOf(onB)];
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [MAIN, 'revoke', '--user', 'mallory', '--database-url', db.url, '--database-schema', db.schema],
+      { env: { ...process.env, REDIS_URL: MACHINE_REDIS } },
+    );
+    const exited = Date.now();
+    expect(stdout).toMatch(/told through Redis/);
+    for (const closed of await Promise.all(closes)) {
+      expect(closed.code).toBe(4401);
+      expect(closed.at).toBeLessThan(exited + 1_000);
+    }
   });
 
   it('without Redis, instance B learns a revocation made on A by its re-read of the store', async () => {
