@@ -1,6 +1,6 @@
 // Benchmark: what withdrawing access costs an authentication. Every request and upgrade with a token
 // verifies it (HS256, jose) and then looks it up in the in-memory revocation list (no store query);
-// this measures both, with an empty list and with a large one, and the sweep each re-read makes over
+// this measures both, with an empty list and with a large one, and the sweep over
 // the live connections each time a revocation is learned (one lookup per connection).
 //   npm run bench:revocations [-- --revocations 100000 --connections 10000 --out FILE]
 
