@@ -21,6 +21,23 @@ describe('tandem token', () => {
     expect(principal.expiresAt! - Date.now()).toBeLessThanOrEqual(3_600_000);
   });
 
+  it('gives every token its own id (jti), printed to stderr for tandem revoke --token-id; --id chooses it', async () => {
+    const env = { env: { ...process.env, AUTH_SECRET: SECRET } };
+    const first = await run(process.execPath, [MAIN, 'token', '--user', 'a', '--doc', 'x'], env);
+    const second = await run(process.execPath, [MAIN, 'token', '--user', 'a', '--doc', 'x'], env);
+    const [p1, p2] = [await verifyToken(SECRET, first.stdout.trim()), await verifyToken(SECRET, second.stdout.trim())];
+    expect(p1.tokenId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(p1.tokenId).not.toBe(p2.tokenId);
+    expect(first.stderr).toContain(`tandem revoke --token-id ${p1.tokenId}`);
+    const chosen = await run(process.execPath, [MAIN, 'token', '--user', 'a', '--doc', 'x', '--id', 'laptop-2026'], env);
+    expect(await verifyToken(SECRET, chosen.stdout.trim())).toMatchObject({ tokenId: 'laptop-2026' });
+  });
+
+  it('mints an admin token (for /api/admin/*) that needs no --doc and opens no document', async () => {
+    const { stdout } = await run(process.execPath, [MAIN, 'token', '--user', 'ops', '--admin'], { env: { ...process.env, AUTH_SECRET: SECRET } });
+    expect(await verifyToken(SECRET, stdout.trim())).toMatchObject({ userId: 'ops', admin: true, docs: [] });
+  });
+
   it.each([
     [['--doc', 'x'], /--user is required/],
     [['--user', 'a'], /--doc is required/],

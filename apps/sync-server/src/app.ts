@@ -6,12 +6,14 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
+import type { Revocations } from './auth/revocations.js';
 import type { Config } from './config.js';
 import type { Fanout } from './fanout/redis-fanout.js';
 import type { SyncEvents } from './sync/events.js';
 import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
 import { contentRoutes, isDocumentBody } from './http/content.routes.js';
+import { adminRoutes } from './http/admin.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { trashRoutes } from './http/trash.routes.js';
 import { editorRoutes } from './http/editor.routes.js';
@@ -40,6 +42,7 @@ export interface AppDeps {
   readonly history: HistoryPool;
   /** What the routes tell webhooks (restore, named version). */
   readonly documentEvents: DocumentEvents;
+  readonly revocations: Revocations;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
   /** With several instances: told when a document goes to the trash (see http/trash.routes.ts). */
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps): Hono {
   routes.route('/api/docs', trash.docs);
   routes.route('/api/trash', trash.trash);
   routes.route('/api/docs', namedVersionRoutes(deps));
+  routes.route('/api/admin', adminRoutes(deps));
   routes.route('/ws', syncRoutes(deps));
   routes.route('/', editorRoutes(deps.config.editorDir, basePath));
 
@@ -88,7 +92,7 @@ export function createApp(deps: AppDeps): Hono {
           : isReadRefused(error)
             ? storageError(error, 'The store could not be read; try again later', { doc: error.doc })
             : new TandemError('internal', 'Internal server error', {}, { cause: error });
-    if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'forbidden') {
+    if (tandem.code === 'unauthorized' || tandem.code === 'token-expired' || tandem.code === 'token-revoked' || tandem.code === 'forbidden') {
       deps.events.error(`auth-${tandem.code}`);
     }
     if (tandem.code === 'forbidden-origin' || tandem.code === 'misdirected') deps.events.error(tandem.code);

@@ -142,6 +142,11 @@ const SETTINGS = {
     help: 'HS256 secret; when set, every document and API call needs a token',
     secret: true,
   },
+  revocationCheckMs: {
+    env: 'REVOCATION_CHECK_MS',
+    schema: int(100, 600_000).default(5_000),
+    help: 'With AUTH_SECRET: how often the revocations are read again from the store (those made by tandem revoke, or missed from another instance); revoked connections close within this long',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     schema: z

@@ -7,6 +7,7 @@ export type TandemErrorCode =
   | 'bad-request'
   | 'unauthorized'
   | 'token-expired'
+  | 'token-revoked'
   | 'forbidden'
   | 'forbidden-origin'
   | 'misdirected'
@@ -39,6 +40,8 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'bad-request': { status: 400, closeCode: 4400 },
   unauthorized: { status: 401, closeCode: 4401 },
   'token-expired': { status: 401, closeCode: 4401 },
+  // Access withdrawn (tandem revoke, POST /api/admin/revocations): live connections are closed with it.
+  'token-revoked': { status: 401, closeCode: 4401 },
   forbidden: { status: 403, closeCode: 4403 },
   'forbidden-origin': { status: 403, closeCode: 4403 },
   misdirected: { status: 421, closeCode: 4400 },

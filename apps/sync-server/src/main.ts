@@ -2,6 +2,7 @@
 // Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT.
 
 import { DATA_USAGE, isDataCommand, runDataCommand } from './cli/data-commands.js';
+import { REVOKE_USAGE, runRevokeCommand } from './cli/revoke-command.js';
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
 import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
 import { DataDirBusyError } from './data-dir-lock.js';
@@ -11,6 +12,7 @@ import { StorageUnreachableError } from './storage.js';
 
 const USAGE = `Usage: tandem [serve] [options]     run the sync server (the default)
        tandem token [options]             mint an access token (tandem token --help)
+       tandem revoke --user ID | --token-id JTI [--reason TEXT]   withdraw access (tandem revoke --help)
 ${DATA_USAGE.replace('Usage: ', '       ')}`;
 
 async function main(): Promise<void> {
@@ -21,11 +23,29 @@ async function main(): Promise<void> {
       return;
     }
     try {
-      process.stdout.write(`${await runTokenCommand(rest, process.env)}\n`);
+      const { token, tokenId } = await runTokenCommand(rest, process.env);
+      process.stdout.write(`${token}\n`);
+      // On stderr, so that TOKEN=$(tandem token …) still captures the token alone.
+      process.stderr.write(`token id (jti): ${tokenId}  (withdraw it with: tandem revoke --token-id ${tokenId})\n`);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`tandem token: ${error.message}\n`);
       process.exit(2);
+    }
+    return;
+  }
+  if (command === 'revoke') {
+    if (wantsHelp(rest)) {
+      process.stdout.write(`${REVOKE_USAGE}\n`);
+      return;
+    }
+    const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) };
+    try {
+      process.exitCode = await runRevokeCommand(rest, process.env, io);
+    } catch (error) {
+      if (!(error instanceof ConfigError) && !(error instanceof Error && error.name === 'PersistenceError')) throw error;
+      process.stderr.write(`tandem revoke: ${error.message}\n`);
+      process.exitCode = 2;
     }
     return;
   }

@@ -10,6 +10,9 @@ import { createAuthorTracker } from './authors/author-tracker.js';
 import { createAuthorRecorder } from './authors/recorder.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
+import { RevocationList } from './auth/revocation-list.js';
+import { createRevocations } from './auth/revocations.js';
+import { createRevocationChannel } from './fanout/revocation-channel.js';
 import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
@@ -153,7 +156,32 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const authenticate = createAuthenticate(config.authSecret);
+  // Withdrawn access, checked in memory at every authentication and re-read from the store (see auth/revocations.ts).
+  const revocationList = new RevocationList();
+  const revocations = createRevocations({
+    store,
+    list: revocationList,
+    logger,
+    closeCovered: (covers) => rooms.closeCovered(covers),
+    checkMs: config.revocationCheckMs,
+    events: metrics.revocations,
+  });
+  const revocationChannel =
+    config.redisUrl === undefined || config.authSecret === undefined
+      ? undefined
+      : createRevocationChannel({
+          url: config.redisUrl,
+          prefix: `tandem:${config.databaseSchema}`,
+          logger,
+          onRevocation: (r) => revocations.heard(r),
+          onReconnect: () => void revocations.reread(),
+        });
+  // Without tokens nothing can be revoked: the store is not read again and again for nothing.
+  if (config.authSecret !== undefined) {
+    await revocationChannel?.ready(2_000);
+    await revocations.start(revocationChannel);
+  }
+  const authenticate = createAuthenticate(config.authSecret, revocationList);
   // Heavy history work runs on these threads, never on this one (see history/pool.ts).
   const history = createHistoryPool({
     store: storage.location,
@@ -177,6 +205,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     history,
     ...(fanout === undefined ? {} : { fanout }),
     documentEvents: webhooks?.events ?? NO_DOCUMENT_EVENTS,
+    revocations,
   });
   // Documents in the trash longer than TRASH_DAYS are purged, checked as often as the history sweep runs.
   const trashPurge = startTrashPurge({ store, trashDays: config.trashDays, intervalMs: config.historySweepInterval, logger });
@@ -204,6 +233,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await historySweep.stop();
       await trashPurge.stop();
       availability.stop();
+      await revocations.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);
@@ -215,6 +245,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await new Promise<void>((resolve) => setImmediate(resolve));
       await settledWithin(webhooks?.close() ?? Promise.resolve(), config.shutdownTimeoutMs);
       await fanout?.close();
+      await revocationChannel?.close();
       await store.close();
       storage.release();
       if ('closeAllConnections' in server) server.closeAllConnections();

@@ -173,6 +173,21 @@ export interface TrashEntry {
   readonly trashedBy: string;
 }
 
+/** What a revocation withdraws: every token of a user (issued up to its time), or one token by its id (jti). */
+export type RevocationKind = 'user' | 'token';
+
+/** Access withdrawn before the tokens expire (see DocumentStore.revoke). */
+export interface Revocation {
+  readonly kind: RevocationKind;
+  /** The user id (a token's `sub`) or the token id (its `jti`). */
+  readonly value: string;
+  /** ms since epoch after which the revocation may be forgotten (the tokens it covers have expired); null: kept. */
+  readonly until: number | null;
+  /** ms since epoch; a user revocation covers the tokens issued up to this time. */
+  readonly createdAt: number;
+  readonly reason: string;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -305,6 +320,16 @@ export interface DocumentStore {
   rescheduleWebhook(id: number, dueAt: number, attempts: number, lastError?: string): Promise<void>;
   /** Deliveries queued (due or not, held or not). */
   countWebhooks(): Promise<number>;
+  /**
+   * Stores a revocation, one per (kind, value): revoking again keeps one row, with the later createdAt
+   * (a user revocation then covers the tokens issued since), the later `until` (null, kept, wins) and the
+   * latest reason. Idempotent (import re-runs it). Resolves with the row as stored.
+   */
+  revoke(revocation: Revocation): Promise<Revocation>;
+  /** The revocations in force at `now` (until null or after `now`), oldest first. */
+  listRevocations(now: number): Promise<Revocation[]>;
+  /** Deletes the revocations whose `until` is at or before `now`; resolves with how many. */
+  forgetRevocations(now: number): Promise<number>;
   /**
    * Moves a document to the trash (marks it; nothing of it is removed). Resolves false, changing
    * nothing, if there is no such document or it is in the trash already.

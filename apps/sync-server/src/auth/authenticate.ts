@@ -4,6 +4,7 @@
 
 import type { Context } from 'hono';
 import { TandemError } from '../errors.js';
+import type { RevocationList } from './revocation-list.js';
 import { LOCAL_PRINCIPAL, mayOpen, type Principal, verifyToken } from './token.js';
 
 export type Authenticate = (c: Context) => Promise<Principal>;
@@ -22,7 +23,8 @@ const subprotocolToken = (header: string | undefined): string | undefined =>
     .find((p) => p.startsWith(TOKEN_SUBPROTOCOL))
     ?.slice(TOKEN_SUBPROTOCOL.length);
 
-export function createAuthenticate(secret: string | undefined): Authenticate {
+/** `revocations`: checked after the signature (in memory, see revocation-list.ts). */
+export function createAuthenticate(secret: string | undefined, revocations?: RevocationList): Authenticate {
   return async (c) => {
     if (secret === undefined) return LOCAL_PRINCIPAL;
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
@@ -30,7 +32,9 @@ export function createAuthenticate(secret: string | undefined): Authenticate {
     if (token === undefined || token === '') {
       throw new TandemError('unauthorized', 'A token is required: Authorization: Bearer <token>, or ?token=<token>');
     }
-    return verifyToken(secret, token);
+    const principal = await verifyToken(secret, token);
+    revocations?.check(principal);
+    return principal;
   };
 }
 

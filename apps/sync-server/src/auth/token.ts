@@ -1,5 +1,6 @@
 // Access tokens: HS256 JWTs (jose) naming a user, the documents they may open and their role.
 
+import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { TandemError } from '../errors.js';
 
@@ -14,6 +15,12 @@ export interface Principal {
   readonly docs: readonly string[];
   /** Milliseconds since epoch; undefined for a token without expiry. */
   readonly expiresAt?: number;
+  /** The token's id (`jti`), by which this one token can be revoked; undefined for a token without one. */
+  readonly tokenId?: string;
+  /** When the token was issued (`iat`, ms since epoch); a token without one counts as issued at 0. */
+  readonly issuedAt?: number;
+  /** May manage revocations (`admin: true` in the token; see `tandem token --admin`). */
+  readonly admin?: boolean;
 }
 
 /** Everyone is this principal when authentication is off. */
@@ -26,15 +33,21 @@ export interface MintOptions {
   readonly role: Role;
   /** Seconds until expiry; jose-style strings like "1h" also work. */
   readonly ttl?: number | string;
+  /** The token's id (`jti`); default a random UUID, null for none. */
+  readonly tokenId?: string | null;
+  /** An admin token (may call /api/admin/*). */
+  readonly admin?: boolean;
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 export async function mintToken(secret: string, options: MintOptions): Promise<string> {
-  const jwt = new SignJWT({ name: options.name ?? options.userId, docs: [...options.docs], role: options.role })
+  const jwt = new SignJWT({ name: options.name ?? options.userId, docs: [...options.docs], role: options.role, ...(options.admin === true ? { admin: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
     .setIssuedAt();
+  const tokenId = options.tokenId === undefined ? randomUUID() : options.tokenId;
+  if (tokenId !== null) jwt.setJti(tokenId);
   if (options.ttl !== undefined) jwt.setExpirationTime(typeof options.ttl === 'number' ? `${options.ttl}s` : options.ttl);
   return jwt.sign(key(secret));
 }
@@ -48,18 +61,23 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
     if (cause instanceof joseErrors.JWTExpired) throw new TandemError('token-expired', 'The token has expired', {}, { cause });
     throw new TandemError('unauthorized', 'The token is not valid', {}, { cause });
   }
-  const { sub, name, docs, role, exp } = payload as Record<string, unknown>;
+  const { sub, name, docs, role, exp, iat, jti, admin } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '') throw new TandemError('unauthorized', 'The token names no user (sub)');
   if (role !== 'editor' && role !== 'viewer') throw new TandemError('unauthorized', 'The token role must be "editor" or "viewer"');
-  if (!Array.isArray(docs) || docs.length === 0 || !docs.every((d) => typeof d === 'string' && d !== '')) {
+  // An admin token may open no document: it is for the admin API.
+  if (!Array.isArray(docs) || (docs.length === 0 && admin !== true) || !docs.every((d) => typeof d === 'string' && d !== '')) {
     throw new TandemError('unauthorized', 'The token must list the documents it opens (docs)');
   }
+  if (jti !== undefined && (typeof jti !== 'string' || jti === '')) throw new TandemError('unauthorized', 'The token id (jti) must be a non-empty string');
   return {
     userId: sub,
     name: typeof name === 'string' && name !== '' ? name : sub,
     role,
     docs,
     ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
+    ...(typeof jti === 'string' ? { tokenId: jti } : {}),
+    ...(typeof iat === 'number' ? { issuedAt: iat * 1000 } : {}),
+    ...(admin === true ? { admin: true } : {}),
   };
 }
 

@@ -89,6 +89,7 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
     const failed = report.documents.filter((d) => d.verification.problems.length > 0).length;
     io.out(
       `${failed === 0 ? 'copied' : 'FAILED:'} ${report.documents.length} document(s), ${report.updatesCopied} update(s) copied from ${describeStore(from)} to ${describeStore(to)} in ${seconds} s` +
+        (report.revocations > 0 ? `, ${report.revocations} revocation(s) in force` : '') +
         (failed === 0 ? ', all verified' : `; ${failed} did not verify`),
     );
     return failed === 0 ? 0 : 1;

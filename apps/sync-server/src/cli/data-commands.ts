@@ -95,7 +95,7 @@ function retentionPolicy(v: Record<string, string | boolean | undefined>): { kee
  * PostgreSQL from --database-url (or DATABASE_URL, unless --data-dir names a directory), with
  * --database-schema (or DATABASE_SCHEMA); undefined for the data directory.
  */
-function postgresArgs(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): { url: string; schema: string } | undefined {
+export function postgresArgs(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): { url: string; schema: string } | undefined {
   const url = (v['database-url'] as string | undefined) ?? (v['data-dir'] === undefined ? env.DATABASE_URL : undefined);
   if (url === undefined || url === '') return undefined;
   if (!/^postgres(ql)?:\/\/./.test(url)) throw new ConfigError('--database-url (or DATABASE_URL) must be a postgres:// or postgresql:// URL');

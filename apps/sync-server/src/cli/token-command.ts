@@ -1,17 +1,25 @@
 // `tandem token`: mints an access token for a user, a set of documents and a role.
 
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { mintToken, type Role } from '../auth/token.js';
 import { ConfigError } from '../config.js';
 
 export const TOKEN_USAGE = `Usage: tandem token --user <id> [--name <display name>] --doc <name or prefix*> [--doc ...]
-                    [--role editor|viewer] [--ttl 1h] [--secret <secret>]
+                    [--role editor|viewer] [--ttl 1h] [--admin] [--id <jti>] [--secret <secret>]
 
 Prints an HS256 token signed with --secret or AUTH_SECRET (the server's secret, at least 32 characters).
 --doc may repeat; 'team/*' opens every document whose name starts with "team/", '*' opens all.
---ttl takes seconds or a duration such as 30m, 12h, 7d (default 24h); 'never' for no expiry.`;
+--ttl takes seconds or a duration such as 30m, 12h, 7d (default 24h); 'never' for no expiry.
+Each token carries an id (jti, random unless --id) that tandem revoke --token-id withdraws; the id is
+printed to stderr. --admin: the token may call the admin API (/api/admin/revocations); --doc is then optional.`;
 
-export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+export interface MintedToken {
+  readonly token: string;
+  readonly tokenId: string;
+}
+
+export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<MintedToken> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -24,6 +32,8 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
         role: { type: 'string', default: 'editor' },
         ttl: { type: 'string', default: '24h' },
         secret: { type: 'string' },
+        admin: { type: 'boolean', default: false },
+        id: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -34,7 +44,8 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
     throw new ConfigError(`A secret of at least 32 characters is needed (--secret or AUTH_SECRET)\n\n${TOKEN_USAGE}`);
   }
   if (values.user === undefined || values.user === '') throw new ConfigError(`--user is required\n\n${TOKEN_USAGE}`);
-  if (values.doc === undefined || values.doc.length === 0) throw new ConfigError(`--doc is required\n\n${TOKEN_USAGE}`);
+  if ((values.doc === undefined || values.doc.length === 0) && !values.admin) throw new ConfigError(`--doc is required\n\n${TOKEN_USAGE}`);
+  if (values.id !== undefined && values.id.trim() === '') throw new ConfigError(`--id must not be empty\n\n${TOKEN_USAGE}`);
   if (values.role !== 'editor' && values.role !== 'viewer') {
     throw new ConfigError(`Invalid --role=${JSON.stringify(values.role)}: editor or viewer\n\n${TOKEN_USAGE}`);
   }
@@ -42,11 +53,15 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
   if (typeof ttl === 'string' && !/^\d+\s*(s|sec|m|min|h|hr|d|day|w|week)s?$/.test(ttl)) {
     throw new ConfigError(`Invalid --ttl=${JSON.stringify(values.ttl)}: seconds, or a duration like 30m, 12h, 7d\n\n${TOKEN_USAGE}`);
   }
-  return mintToken(secret, {
+  const tokenId = values.id?.trim() ?? randomUUID();
+  const token = await mintToken(secret, {
     userId: values.user,
     name: values.name ?? values.user,
-    docs: values.doc,
+    docs: values.doc ?? [],
     role: values.role as Role,
+    tokenId,
+    admin: values.admin,
     ...(ttl === undefined ? {} : { ttl }),
   });
+  return { token, tokenId };
 }

@@ -2,6 +2,7 @@
 
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RevocationEvents } from '../auth/revocations.js';
 import type { AuthorEvents } from '../authors/recorder.js';
 import type { WebhookEvents } from '../webhooks/dispatcher.js';
 import type { FanoutEvents } from '../fanout/redis-fanout.js';
@@ -28,6 +29,8 @@ export interface Metrics {
   readonly authors: AuthorEvents;
   /** Webhook deliveries (webhooks/dispatcher.ts). */
   readonly webhooks: WebhookEvents;
+  /** Withdrawn access (auth/revocations.ts). */
+  readonly revocations: RevocationEvents;
 }
 
 export interface MetricsOptions {
@@ -231,5 +234,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     gaveUp: (target) => webhooksGivenUp.inc({ target }),
     pending: (count) => webhooksPending.set(count),
   };
-  return { registry, events, history, store, fanout, authors, webhooks };
+  const revocationsInForce = new Gauge(opts('revocations_in_force', 'Revocations this instance holds in force (users and token ids)'));
+  const revokedClosed = new Counter(opts('revoked_connections_closed_total', 'Live connections closed because their access was revoked'));
+  const revocations: RevocationEvents = {
+    revocationsInForce: (count) => revocationsInForce.set(count),
+    revokedConnectionsClosed: (count) => revokedClosed.inc(count),
+  };
+  return { registry, events, history, store, fanout, authors, webhooks, revocations };
 }

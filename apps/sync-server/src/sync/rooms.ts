@@ -187,6 +187,21 @@ export class RoomRegistry {
     );
   }
 
+  /**
+   * Closes every open connection for which `covers` gives an error (access revoked), with that error's
+   * close code; returns how many.
+   */
+  closeCovered(covers: (principal: Principal) => TandemError | undefined): number {
+    let count = 0;
+    for (const conn of this.connections.keys()) {
+      const error = covers(conn.principal);
+      if (error === undefined) continue;
+      conn.fail(error);
+      count += 1;
+    }
+    return count;
+  }
+
   /** Runs `work` with `doc` loaded (loading it if needed), keeping it in memory until `work` is done. */
   async withRoom<T>(doc: string, work: (room: Room) => Promise<T>): Promise<T> {
     const room = await this.acquire(doc);

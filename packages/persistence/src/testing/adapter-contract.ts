@@ -419,6 +419,47 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect((await store.claimWebhooks(1_000, 1_000, 10)).map((d) => d.eventId)).toEqual(['kept']);
     });
 
+    it('stores one revocation per user or token id: revoking again takes the later time and reason, the later until (kept wins)', async () => {
+      expect(await store.listRevocations(0)).toEqual([]);
+      const alice = { kind: 'user', value: 'alice', until: 5_000, createdAt: 1_000, reason: 'left' } as const;
+      expect(await store.revoke(alice)).toEqual(alice);
+      await store.revoke({ kind: 'token', value: 'jti-1', until: null, createdAt: 2_000, reason: '' });
+      // Revoked again: later createdAt and its reason, later until.
+      expect(await store.revoke({ ...alice, until: 4_000, createdAt: 3_000, reason: 'again' })).toEqual({ ...alice, createdAt: 3_000, reason: 'again' });
+      // An older revocation (an import) changes neither its time nor its reason; a later until still counts.
+      expect(await store.revoke({ ...alice, until: 6_000, createdAt: 500, reason: 'old' })).toEqual({ ...alice, until: 6_000, createdAt: 3_000, reason: 'again' });
+      expect(await store.revoke({ ...alice, until: null, createdAt: 3_000, reason: 'again' })).toMatchObject({ until: null });
+      expect(await store.revoke({ ...alice, until: 7_000, createdAt: 3_000, reason: 'again' })).toMatchObject({ until: null });
+      // A user and a token may share a value: they are different revocations.
+      await store.revoke({ kind: 'token', value: 'alice', until: 100, createdAt: 50, reason: '' });
+      expect((await store.listRevocations(0)).map((r) => `${r.kind}:${r.value}`)).toEqual(['token:alice', 'token:jti-1', 'user:alice']);
+      await store.close();
+      store = await harness.open();
+      expect(await store.listRevocations(0)).toHaveLength(3);
+    });
+
+    it('lists only revocations in force, and forgets those past their until', async () => {
+      await store.revoke({ kind: 'token', value: 'short', until: 1_000, createdAt: 10, reason: '' });
+      await store.revoke({ kind: 'token', value: 'long', until: 9_000, createdAt: 20, reason: '' });
+      await store.revoke({ kind: 'user', value: 'kept', until: null, createdAt: 30, reason: 'r' });
+      expect((await store.listRevocations(999)).map((r) => r.value)).toEqual(['short', 'long', 'kept']);
+      expect((await store.listRevocations(1_000)).map((r) => r.value)).toEqual(['long', 'kept']);
+      expect(await store.forgetRevocations(1_000)).toBe(1);
+      expect((await store.listRevocations(0)).map((r) => r.value)).toEqual(['long', 'kept']);
+      expect(await store.forgetRevocations(1_000)).toBe(0);
+      expect(await store.forgetRevocations(Number.MAX_SAFE_INTEGER)).toBe(1);
+      expect((await store.listRevocations(0)).map((r) => r.value)).toEqual(['kept']);
+    });
+
+    it('refuses a revocation it cannot store', async () => {
+      const ok = { kind: 'user', value: 'u', until: null, createdAt: 1, reason: '' } as const;
+      await expect(store.revoke({ ...ok, value: '' })).rejects.toMatchObject({ code: 'invalid-argument' });
+      await expect(store.revoke({ ...ok, kind: 'group' as 'user' })).rejects.toMatchObject({ code: 'invalid-argument' });
+      await expect(store.revoke({ ...ok, until: 1.5 })).rejects.toMatchObject({ code: 'invalid-argument' });
+      await expect(store.revoke({ ...ok, reason: 'x'.repeat(501) })).rejects.toMatchObject({ code: 'invalid-argument' });
+      expect(await store.listRevocations(0)).toEqual([]);
+    });
+
     it('keeps everything across close and re-open', async () => {
       await store.append([{ doc: 'p', entries: [entry(bytes(1)), entry(bytes(2))] }]);
       await store.writeCheckpoint('p', { seq: 2, state: bytes(7), createdAt: 3 });

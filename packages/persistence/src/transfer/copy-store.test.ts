@@ -134,6 +134,21 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     expect((await pg.append([{ doc: 'minutes', entries: [{ update: Y.encodeStateAsUpdate(new Y.Doc()), author: 'a', receivedAt: 1 }] }]))[0]!.firstSeq).toBe(next);
   });
 
+  it('copies the revocations in force with a whole store (not those past their until), idempotently; not with a choice of documents', async () => {
+    const source = sqlite('source');
+    await writeHistory(source, 'minutes', 60, 0);
+    const now = Date.now();
+    await source.revoke({ kind: 'user', value: 'mallory', until: null, createdAt: now - 10, reason: 'left the team' });
+    await source.revoke({ kind: 'token', value: 'jti-live', until: now + 3_600_000, createdAt: now - 5, reason: '' });
+    await source.revoke({ kind: 'token', value: 'jti-past', until: now - 1_000, createdAt: now - 5_000, reason: '' });
+    const pg = await postgres();
+    expect((await copyStore(source, pg, { docs: ['minutes'] })).revocations).toBe(0);
+    expect(await pg.listRevocations(0)).toEqual([]);
+    expect((await copyStore(source, pg)).revocations).toBe(2);
+    expect((await copyStore(source, pg)).revocations).toBe(2);
+    expect(await pg.listRevocations(0)).toEqual(await source.listRevocations(now));
+  });
+
   it('finishes an interrupted copy when run again, copying only what is missing; a third run copies nothing', async () => {
     const source = sqlite('source');
     await writeHistory(source, 'a', 300, 1);

@@ -1,7 +1,7 @@
 // Moving a store to another engine (SQLite ⇄ PostgreSQL): every document's full history, as it is
 // stored. Updates go over in batches at the seqs they carry (DocumentStore.importUpdates), so memory
 // stays bounded whatever a log's length; then the compacted sessions of each batch, the named versions
-// and the checkpoints, and the records of the authors its log, sessions and versions name. A rerun
+// and the checkpoints, and the records of the authors its log, sessions and versions name; for a whole store, the revocations in force. A rerun
 // after an interruption reads the source again, compares what the target already holds batch by batch,
 // and imports only what is missing; a target whose history differs is refused, naming the document. Each copied document is then verified (verify-copy.ts).
 
@@ -49,6 +49,8 @@ export interface DocumentCopy {
 export interface CopyReport {
   readonly documents: readonly DocumentCopy[];
   readonly updatesCopied: number;
+  /** Revocations in force in the source, stored in the target (a whole-store copy only; see copyStore). */
+  readonly revocations: number;
   /** True when every document verified. */
   readonly ok: boolean;
 }
@@ -79,7 +81,17 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
     const verification = await verifyCopy(from, to, doc, { batchSize, signal: options.signal, onProgress: (read) => report('verify', read, 0) });
     documents.push({ doc, updates: source.updateCount, ...copied, verification });
   }
-  return { documents, updatesCopied, ok: documents.every((d) => d.verification.problems.length === 0) };
+  // Withdrawn access moves with the store, or a token revoked on the old server works on the new one.
+  // Not with a choice of documents: revocations are the whole store's, not a document's.
+  let revocations = 0;
+  if (options.docs === undefined) {
+    options.signal?.throwIfAborted();
+    for (const r of await from.listRevocations(Date.now())) {
+      await to.revoke(r);
+      revocations += 1;
+    }
+  }
+  return { documents, updatesCopied, revocations, ok: documents.every((d) => d.verification.problems.length === 0) };
 }
 
 async function copyDocument(

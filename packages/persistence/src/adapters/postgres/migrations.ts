@@ -100,6 +100,22 @@ CREATE TABLE trash (
 `,
   },
   {
+    version: 4,
+    description: 'revocations',
+    sql: `
+-- Access withdrawn before the tokens expire: every token of a user issued up to created_at, or one
+-- token by its id (jti). A row may be forgotten once until (ms since epoch) has passed; NULL: kept.
+CREATE TABLE revocations (
+  kind       text   NOT NULL CHECK (kind IN ('user', 'token')),
+  value      text   NOT NULL,
+  until      bigint,
+  created_at bigint NOT NULL,
+  reason     text   NOT NULL,
+  PRIMARY KEY (kind, value)
+);
+`,
+  },
+  {
     version: 5,
     description: 'webhook deliveries',
     sql: `

@@ -25,6 +25,7 @@ import type {
   AuthorSighting,
   NewWebhookDelivery,
   WebhookDelivery,
+  Revocation,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -39,6 +40,7 @@ import type {
 import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
+import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
 import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
 import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
@@ -735,6 +737,35 @@ class PostgresStore implements DocumentStore {
       this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries'),
     );
     return rows[0]!.n;
+  }
+
+  async revoke(revocation: Revocation): Promise<Revocation> {
+    this.ensureOpen();
+    const r = checkRevocation(revocation);
+    const { rows } = await this.write(undefined, 'Revoking', () =>
+      this.pool.query<RevocationRow>(revokeSql(['$1', '$2', '$3::bigint', '$4::bigint', '$5'], 'GREATEST'), [r.kind, r.value, r.until, r.createdAt, r.reason]),
+    );
+    return toRevocation(rows[0]!);
+  }
+
+  async listRevocations(now: number): Promise<Revocation[]> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Reading revocations', () =>
+      this.pool.query<RevocationRow>({
+        name: 'tandem_revocations',
+        text: 'SELECT * FROM revocations WHERE until IS NULL OR until > $1 ORDER BY created_at, kind, value',
+        values: [now],
+      }),
+    );
+    return rows.map(toRevocation);
+  }
+
+  async forgetRevocations(now: number): Promise<number> {
+    this.ensureOpen();
+    const { rowCount } = await this.write(undefined, 'Forgetting revocations', () =>
+      this.pool.query('DELETE FROM revocations WHERE until IS NOT NULL AND until <= $1', [now]),
+    );
+    return rowCount ?? 0;
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

@@ -114,6 +114,22 @@ CREATE TABLE IF NOT EXISTS trash (
 `,
   },
   {
+    version: 6,
+    description: 'revocations',
+    sql: `
+-- Access withdrawn before the tokens expire: every token of a user issued up to created_at, or one
+-- token by its id (jti). A row may be forgotten once until (ms since epoch) has passed; NULL: kept.
+CREATE TABLE IF NOT EXISTS revocations (
+  kind       TEXT    NOT NULL CHECK (kind IN ('user', 'token')),
+  value      TEXT    NOT NULL,
+  until      INTEGER,
+  created_at INTEGER NOT NULL,
+  reason     TEXT    NOT NULL,
+  PRIMARY KEY (kind, value)
+);
+`,
+  },
+  {
     version: 7,
     description: 'webhook deliveries',
     sql: `

@@ -14,6 +14,7 @@ import type {
   AuthorSighting,
   NewWebhookDelivery,
   WebhookDelivery,
+  Revocation,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -32,6 +33,7 @@ import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
 import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
+import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
@@ -155,6 +157,7 @@ class SqliteStore implements DocumentStore {
   private readonly authors: AuthorTable;
   private readonly trashTable: TrashTable;
   private readonly webhooks: WebhookTable;
+  private readonly revocationStmt;
 
   constructor(
     private readonly db: Database.Database,
@@ -236,6 +239,13 @@ class SqliteStore implements DocumentStore {
          last_change_at = max(last_change_at, ?) WHERE id = ?`,
       ),
       sessionAt: db.prepare<[number, number, number], SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq = ? AND from_seq = ?'),
+    };
+    this.revocationStmt = {
+      revoke: db.prepare<[string, string, number | null, number, string], RevocationRow>(revokeSql(['?', '?', '?', '?', '?'], 'max')),
+      revocationsInForce: db.prepare<[number], RevocationRow>(
+        'SELECT * FROM revocations WHERE until IS NULL OR until > ? ORDER BY created_at, kind, value',
+      ),
+      forgetRevocations: db.prepare<[number]>('DELETE FROM revocations WHERE until IS NOT NULL AND until <= ?'),
     };
     this.authors = new AuthorTable(db);
     this.trashTable = new TrashTable(db);
@@ -714,6 +724,30 @@ class SqliteStore implements DocumentStore {
     } catch (cause) {
       throw new PersistenceError('read-failed', `Reading the trash failed: ${(cause as Error).message}`, doc, { cause });
     }
+  }
+
+  async revoke(revocation: Revocation): Promise<Revocation> {
+    this.ensureOpen();
+    const r = checkRevocation(revocation);
+    const row = this.write(undefined, 'Revoking', () => this.revocationStmt.revoke.get(r.kind, r.value, r.until, r.createdAt, r.reason)!);
+    await this.flushed(undefined);
+    return toRevocation(row);
+  }
+
+  async listRevocations(now: number): Promise<Revocation[]> {
+    this.ensureOpen();
+    try {
+      return this.revocationStmt.revocationsInForce.all(now).map(toRevocation);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading revocations failed: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async forgetRevocations(now: number): Promise<number> {
+    this.ensureOpen();
+    const { changes } = this.write(undefined, 'Forgetting revocations', () => this.revocationStmt.forgetRevocations.run(now), false);
+    if (changes > 0) await this.flushed(undefined);
+    return changes;
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {
