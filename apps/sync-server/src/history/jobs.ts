@@ -11,7 +11,11 @@ import {
   type TimelineCache,
   type TimelinePage,
   type VersionCache,
+  readVisibleAuthorship,
+  type AuthorshipRange,
+  type VisibleAuthorshipCache,
 } from '@tandem/persistence';
+import { type AuthorInfo, describeAuthors } from './author-lookup.js';
 import { type Format, render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 
@@ -19,6 +23,8 @@ export type HistoryJob =
   | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
   | { readonly kind: 'diff'; readonly doc: string; readonly from: number; readonly to: number; readonly maxChars: number }
   | { readonly kind: 'version'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string | null }
+  /** Who inserted each run of the current document still present, and when (the editor's authorship colours). */
+  | { readonly kind: 'authorship'; readonly doc: string }
   /** The edit that makes version `seq` the content again, given the live document's state. */
   | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
   /** The edit that takes back the restore stored at `seq`, keeping every edit made since. */
@@ -29,6 +35,7 @@ export interface HistoryResults {
   /** The diff as the JSON body of the response, serialized off the main thread. */
   diff: Uint8Array;
   version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
+  authorship: { readonly seq: number; readonly authors: Record<string, AuthorInfo>; readonly ranges: readonly AuthorshipRange[] };
   /** The restoring edit as one Yjs update. */
   restore: Uint8Array;
   /** The edit that takes a restore back, as one Yjs update. */
@@ -44,6 +51,7 @@ export interface JobContext {
   readonly authorship?: AuthorshipCache;
   readonly timeline?: TimelineCache;
   readonly versions?: VersionCache;
+  readonly visible?: VisibleAuthorshipCache;
 }
 
 export async function runHistoryJob(store: DocumentStore, job: HistoryJob, context: JobContext = {}): Promise<HistoryResults[HistoryJob['kind']]> {
@@ -53,6 +61,10 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
     case 'diff': {
       const diff = await diffVersions(store, job.doc, job.from, job.to, { maxChars: job.maxChars, authorship: context.authorship, versions: context.versions });
       return utf8.encode(JSON.stringify({ doc: job.doc, ...diff }));
+    }
+    case 'authorship': {
+      const { seq, ranges, authors } = await readVisibleAuthorship(store, job.doc, context.visible);
+      return { seq, authors: await describeAuthors(store, authors), ranges };
     }
     case 'version': {
       const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);
