@@ -3,13 +3,18 @@
 // a message lost (Redis down, a reconnect, a slow subscriber) is healed from the log by seq (see
 // remote-order.ts). Messages carry the sending instance's id, so an instance drops its own.
 //
-// A message: [version 1][kind][instance id: 16 bytes][sent at: float64 ms][kind update: seq float64][payload]
+// A message: [version 2][kind][instance id: 16 bytes][sent at: float64 ms]
+//   kind update:    [seq: float64][author length: uint16][author: UTF-8][payload]
+//   kind awareness: [payload]
+// Version 1 (no author) is refused whole: the update it carried is read from the log, author and all.
 
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-const VERSION = 1;
+const VERSION = 2;
+/** Author ids are short (a token's sub, guest:<id>, conn-<uuid>); longer ones are not published. */
+const MAX_AUTHOR_BYTES = 1024;
 const KIND_UPDATE = 1;
 const KIND_AWARENESS = 2;
 const ID_BYTES = 16;
@@ -20,11 +25,14 @@ export interface FanoutEvents {
   fanoutPublishFailed(kind: 'update' | 'awareness'): void;
   fanoutReceived(kind: 'update' | 'awareness', lagMs: number): void;
   fanoutConnected(connected: boolean): void;
+  /** A message in another format (an instance of another version) was dropped; the log brings its update. */
+  fanoutRejected(reason: 'old-format' | 'malformed'): void;
 }
 
 /** What a document's room hears from other instances. */
 export interface RemoteHandler {
-  update(seq: number, update: Uint8Array): void;
+  /** `author`: who the other instance stored it as (the log decides, as for the rest of the message). */
+  update(seq: number, update: Uint8Array, author: string): void;
   awareness(update: Uint8Array): void;
   /** Messages may have been missed (Redis came back): catch up from the log. */
   resync(): void;
@@ -32,7 +40,7 @@ export interface RemoteHandler {
 
 /** One document's link to the other instances. */
 export interface DocFanout {
-  publishUpdate(seq: number, update: Uint8Array): void;
+  publishUpdate(seq: number, update: Uint8Array, author: string): void;
   publishAwareness(update: Uint8Array): void;
   /** Stops hearing the document. */
   leave(): void;
@@ -100,17 +108,21 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
   pub.on('error', () => {}); // reported through the subscriber's state; a failed publish is counted
 
   sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-    if (message.length < HEADER || message[0] !== VERSION) return;
+    if (message.length < HEADER) return options.events.fanoutRejected('malformed');
+    if (message[0] !== VERSION) return options.events.fanoutRejected('old-format');
     if (message.subarray(2, 2 + ID_BYTES).equals(instance)) return;
     const set = handlers.get(docOf(channel.toString()));
     if (set === undefined) return;
     const lagMs = Date.now() - message.readDoubleBE(2 + ID_BYTES);
     if (message[1] === KIND_UPDATE) {
-      if (message.length < HEADER + 8) return;
+      if (message.length < HEADER + 10) return options.events.fanoutRejected('malformed');
       const seq = message.readDoubleBE(HEADER);
-      const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER + 8, message.length - HEADER - 8);
+      const authorEnd = HEADER + 10 + message.readUInt16BE(HEADER + 8);
+      if (message.length < authorEnd) return options.events.fanoutRejected('malformed');
+      const author = message.toString('utf8', HEADER + 10, authorEnd);
+      const payload = new Uint8Array(message.buffer, message.byteOffset + authorEnd, message.length - authorEnd);
       options.events.fanoutReceived('update', lagMs);
-      for (const h of set) h.update(seq, payload);
+      for (const h of set) h.update(seq, payload, author);
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
       options.events.fanoutReceived('awareness', lagMs);
@@ -118,14 +130,21 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     }
   });
 
-  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number) => {
+  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number, author?: string) => {
     if (closed) return;
-    const head = Buffer.allocUnsafe(HEADER + (seq === undefined ? 0 : 8));
+    const authorBytes = author === undefined ? undefined : Buffer.from(author, 'utf8');
+    // Another instance reads the update (with its author) from the log instead.
+    if (authorBytes !== undefined && authorBytes.length > MAX_AUTHOR_BYTES) return;
+    const head = Buffer.allocUnsafe(HEADER + (seq === undefined ? 0 : 10 + authorBytes!.length));
     head[0] = VERSION;
     head[1] = kind === 'update' ? KIND_UPDATE : KIND_AWARENESS;
     instance.copy(head, 2);
     head.writeDoubleBE(Date.now(), 2 + ID_BYTES);
-    if (seq !== undefined) head.writeDoubleBE(seq, HEADER);
+    if (seq !== undefined) {
+      head.writeDoubleBE(seq, HEADER);
+      head.writeUInt16BE(authorBytes!.length, HEADER + 8);
+      authorBytes!.copy(head, HEADER + 10);
+    }
     const message = Buffer.concat([head, body]);
     pub.publish(channelOf(doc), message).then(
       () => options.events.fanoutPublished(kind),
@@ -164,7 +183,7 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       }
       set.add(handler);
       return {
-        publishUpdate: (seq, update) => publish(doc, 'update', update, seq),
+        publishUpdate: (seq, update, author) => publish(doc, 'update', update, seq, author),
         publishAwareness: (update) => publish(doc, 'awareness', update),
         leave: () => {
           const current = handlers.get(doc);

@@ -15,7 +15,7 @@ import {
   type AuthorshipRange,
   type VisibleAuthorshipCache,
 } from '@tandem/persistence';
-import { type AuthorInfo, describeAuthors } from './author-lookup.js';
+import { type AuthorInfo, describeAuthors } from '../authors/author-lookup.js';
 import { type Format, render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 

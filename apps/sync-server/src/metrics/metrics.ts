@@ -133,6 +133,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       fanoutLag.observe({ kind }, Math.max(0, lagMs) / 1000);
     },
     fanoutConnected: (connected) => redisConnected.set(connected ? 1 : 0),
+    fanoutRejected: (reason) => fanoutDropped.inc({ reason }),
   };
 
   const events: SyncEvents = {

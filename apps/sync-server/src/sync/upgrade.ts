@@ -21,6 +21,7 @@ export interface AdmittedUpgrade {
   readonly ip: string;
   readonly acks: boolean;
   readonly probes: boolean;
+  readonly authors: boolean;
 }
 
 /** The env of a request that arrived as an HTTP Upgrade; the route fills `admitted`. */
@@ -56,7 +57,7 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
         if (admitted === undefined) return refuse(socket, response);
         socket.off('error', ignore);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, principal: admitted.principal, ip: admitted.ip, socket });
+          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, authors: admitted.authors, principal: admitted.principal, ip: admitted.ip, socket });
         });
       },
       (err: unknown) => {

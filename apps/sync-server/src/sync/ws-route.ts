@@ -34,7 +34,7 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDep
     const ip = requestAddress(c);
     rooms.admit(doc, principal, ip);
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
-    (c.env as UpgradeEnv).admitted = { doc, principal, ip, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1' };
+    (c.env as UpgradeEnv).admitted = { doc, principal, ip, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1', authors: c.req.query('authors') === '1' };
     return c.body(null, 204);
   });
   return app;
