@@ -50,13 +50,14 @@ export interface DocumentSync {
   destroy(): void;
 }
 
-export function syncDocument(docName: string, doc: Y.Doc, options: { token?: string } = {}): DocumentSync {
+export function syncDocument(docName: string, doc: Y.Doc, options: { token?: string; authors?: boolean } = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
   const local = new IndexeddbPersistence(`tandem/${docName}`, doc);
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
     WebSocketPolyfill: CountingWebSocket,
-    params: { acks: '1', probes: '1' },
+    // `authors`: the author of each Yjs client id (message 102), for the authorship colours.
+    params: { acks: '1', probes: '1', ...(options.authors === true ? { authors: '1' } : {}) },
     // The token travels as a subprotocol offer, not in the URL, where proxy logs would keep it.
     protocols: options.token === undefined ? [] : ['tandem', `tandem.token.${options.token}`],
     disableBc: true,

@@ -10,6 +10,9 @@ import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createRestoreNotice } from '../history/restore-notice.js';
 import { createToolbar } from '../toolbar.js';
+import { AuthorshipIndex } from '../authorship/authorship-index.js';
+import { authorshipPlugin } from '../authorship/authorship-plugin.js';
+import { authorshipRemembered, createAuthorshipToggle } from '../authorship/authorship-toggle.js';
 import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
 
@@ -56,7 +59,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const token = currentToken();
   const claims = tokenClaims(token);
   const readOnly = claims.role === 'viewer';
-  const sync = syncDocument(name, doc, token === undefined ? {} : { token });
+  const sync = syncDocument(name, doc, { ...(token === undefined ? {} : { token }), authors: authorshipRemembered() });
   const awareness = sync.provider.awareness;
   neverAwayToSelf(awareness);
   let user: User = loadUser();
@@ -67,7 +70,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
   const restoreNotice = createRestoreNotice(name);
   toolbar.element.after(restoreNotice.element);
-  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly);
+  const authorship = new AuthorshipIndex();
+  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [authorshipPlugin(authorship)]);
+  const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
+  root.querySelector('.history-toggle')!.before(authorshipToggle.button);
   if (readOnly) toolbar.element.hidden = true;
 
   // The visible status follows every change silently; the announcer speaks only of settled ones.
@@ -155,6 +161,6 @@ export function renderDocument(root: HTMLElement, name: string): void {
     historyToggle.setAttribute('aria-pressed', 'true');
   });
 
-  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync };
+  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync, authorship: authorshipToggle };
   view.focus();
 }
