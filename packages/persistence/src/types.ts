@@ -86,6 +86,37 @@ export interface StoredCompactedSession extends CompactedSession {
   readonly entrySeq: number;
 }
 
+/** Who an author id in the log is, as recorded once per author (see DocumentStore.recordAuthors). */
+export interface AuthorRecord {
+  /** The author id as stored with each update in the log. */
+  readonly id: string;
+  /** The current display name: the latest one seen. */
+  readonly name: string;
+  /** '#rrggbb', assigned once, when the author is first recorded. */
+  readonly color: string;
+  /** From a verified token (true) or self-declared by the client (false). */
+  readonly verified: boolean;
+  /** ms since epoch. */
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+/** One sighting of an author (a connection opened, closed, or renamed itself). */
+export interface AuthorSighting {
+  readonly id: string;
+  readonly name: string;
+  readonly verified: boolean;
+  /** ms since epoch. */
+  readonly seenAt: number;
+}
+
+/** What a reader shows for an author id (see describeAuthor). */
+export interface AuthorInfo {
+  readonly name: string;
+  readonly color: string;
+  readonly verified: boolean;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -183,6 +214,21 @@ export interface DocumentStore {
    * of the call is written. Resolves with the number inserted.
    */
   importCompactedSessions(doc: string, sessions: readonly StoredCompactedSession[]): Promise<number>;
+  /**
+   * Records authors, in one transaction: an id not yet known is inserted with the next colour of the
+   * palette (by how many authors were recorded before it) and firstSeen = its sighting; a known one keeps
+   * its colour and firstSeen, takes the name of its latest sighting (when not older than its lastSeen),
+   * lastSeen := the latest, and stays verified once verified (an unverified sighting never downgrades it).
+   */
+  recordAuthors(sightings: readonly AuthorSighting[]): Promise<void>;
+  /** The records of those of `ids` that are known, in any order. */
+  listAuthors(ids: readonly string[]): Promise<AuthorRecord[]>;
+  /**
+   * Import (tandem copy): inserts the records of ids not yet known as they are (colour included); a
+   * known id is merged like a sighting (latest name, lastSeen max, firstSeen min, verified once verified)
+   * and keeps its colour. Idempotent. Resolves with the number inserted.
+   */
+  importAuthors(records: readonly AuthorRecord[]): Promise<number>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;

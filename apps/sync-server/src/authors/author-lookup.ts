@@ -1,23 +1,13 @@
-// Names and colours for the author ids a history answer mentions.
-// TEMPORARY until f16-authors is merged: then store.listAuthors + describeAuthor.
+// Names and colours for the author ids an answer mentions: each one's record where the store has one,
+// else what describeAuthor derives from the id. A store that cannot answer right now costs the names,
+// not the answer.
 
-import type { DocumentStore } from '@tandem/persistence';
+import { type AuthorInfo, describeAuthor, type DocumentStore } from '@tandem/persistence';
 
-export interface AuthorInfo {
-  readonly name: string;
-  readonly color: string;
-  readonly verified: boolean;
-}
+export type { AuthorInfo };
 
-const PALETTE = ['#d7263d', '#1b998b', '#2e86ab', '#f46036', '#6a4c93', '#3d9970', '#c5283d', '#e9a03b'];
-
-function describe(id: string): AuthorInfo {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  const name = id.startsWith('conn-') ? `Guest ${id.slice(5, 11)}` : id;
-  return { name, color: PALETTE[h % PALETTE.length]!, verified: false };
-}
-
-export async function describeAuthors(_store: DocumentStore, ids: readonly string[]): Promise<Record<string, AuthorInfo>> {
-  return Object.fromEntries(ids.map((id) => [id, describe(id)]));
+export async function describeAuthors(store: DocumentStore, ids: readonly string[]): Promise<Record<string, AuthorInfo>> {
+  const records = ids.length === 0 ? [] : await store.listAuthors(ids).catch(() => []);
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return Object.fromEntries(ids.map((id) => [id, describeAuthor(id, byId.get(id))]));
 }

@@ -241,6 +241,53 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.readCompactedSessions('s')).toHaveLength(2);
     });
 
+    it('records each author once: colour at first sight, name from the latest sighting, lastSeen the latest', async () => {
+      expect(await store.listAuthors(['guest:ada'])).toEqual([]);
+      await store.recordAuthors([{ id: 'guest:ada', name: 'Ada', verified: false, seenAt: 1000 }]);
+      const [first] = await store.listAuthors(['guest:ada']);
+      expect(first).toEqual({ id: 'guest:ada', name: 'Ada', color: expect.stringMatching(/^#[0-9a-f]{6}$/), verified: false, firstSeen: 1000, lastSeen: 1000 });
+      // A rename, then a sighting that arrives late (older than lastSeen): the latest name stays.
+      await store.recordAuthors([{ id: 'guest:ada', name: 'Ada L.', verified: false, seenAt: 3000 }]);
+      await store.recordAuthors([{ id: 'guest:ada', name: 'Old name', verified: false, seenAt: 2000 }]);
+      expect(await store.listAuthors(['guest:ada'])).toEqual([{ ...first, name: 'Ada L.', lastSeen: 3000 }]);
+      // In one batch, the latest sighting of an id decides, whatever its place.
+      await store.recordAuthors([
+        { id: 'guest:bob', name: 'Bob 2', verified: false, seenAt: 5000 },
+        { id: 'guest:bob', name: 'Bob 1', verified: false, seenAt: 4000 },
+      ]);
+      expect(await store.listAuthors(['guest:bob'])).toMatchObject([{ name: 'Bob 2', firstSeen: 4000, lastSeen: 5000 }]);
+      expect((await store.listAuthors(['nobody', 'guest:bob', 'guest:ada'])).map((a) => a.id).sort()).toEqual(['guest:ada', 'guest:bob']);
+      expect(await store.listAuthors([])).toEqual([]);
+      await store.close();
+      store = await harness.open();
+      expect(await store.listAuthors(['guest:ada'])).toEqual([{ ...first, name: 'Ada L.', lastSeen: 3000 }]);
+    });
+
+    it('never downgrades a verified author, and gives authors recorded one after another different colours', async () => {
+      await store.recordAuthors([{ id: 'u1', name: 'Ursula', verified: true, seenAt: 10 }]);
+      await store.recordAuthors([{ id: 'u1', name: 'Ursula K.', verified: false, seenAt: 20 }]);
+      expect(await store.listAuthors(['u1'])).toMatchObject([{ name: 'Ursula K.', verified: true, firstSeen: 10, lastSeen: 20 }]);
+      await store.recordAuthors([{ id: 'u2', name: 'Vera', verified: true, seenAt: 30 }]);
+      await store.recordAuthors([
+        { id: 'u3', name: 'Walt', verified: false, seenAt: 40 },
+        { id: 'u4', name: 'Xena', verified: false, seenAt: 40 },
+      ]);
+      const colors = new Map((await store.listAuthors(['u1', 'u2', 'u3', 'u4'])).map((a) => [a.id, a.color]));
+      expect(new Set(colors.values()).size).toBe(4);
+      // The colour stays what it was at first sight.
+      await store.recordAuthors([{ id: 'u1', name: 'Ursula', verified: true, seenAt: 50 }]);
+      expect((await store.listAuthors(['u1']))[0]!.color).toBe(colors.get('u1'));
+    });
+
+    it('refuses sightings it cannot store, writing none of the call', async () => {
+      await expect(store.recordAuthors([{ id: 'ok', name: 'Ok', verified: false, seenAt: 1 }, { id: '', name: 'x', verified: false, seenAt: 1 }])).rejects.toMatchObject({
+        code: 'invalid-argument',
+      });
+      await expect(store.recordAuthors([{ id: 'ok', name: 'Ok', verified: false, seenAt: Number.NaN }])).rejects.toMatchObject({ code: 'invalid-argument' });
+      expect(await store.listAuthors(['ok'])).toEqual([]);
+      await expect(store.recordAuthors([])).resolves.toBeUndefined();
+    });
+
     it('keeps everything across close and re-open', async () => {
       await store.append([{ doc: 'p', entries: [entry(bytes(1)), entry(bytes(2))] }]);
       await store.writeCheckpoint('p', { seq: 2, state: bytes(7), createdAt: 3 });

@@ -131,5 +131,18 @@ export function describeImportContract(adapterName: string, makeHarness: () => P
       expect(await store.getDocument('c')).toMatchObject({ updateCount: 3, lastSeq: 8, createdAt: 1 });
       expect((await store.readUpdates('c')).map((u) => u.seq)).toEqual([2, 5, 8]);
     });
+
+    it('imports authors as they are, colour included; a known one keeps its colour and takes the later name', async () => {
+      const ada = { id: 'guest:ada', name: 'Ada', color: '#0a5fb4', verified: false, firstSeen: 100, lastSeen: 900 };
+      const sub = { id: 'user-1', name: 'Una', color: '#a3164a', verified: true, firstSeen: 50, lastSeen: 60 };
+      expect(await store.importAuthors([ada, sub])).toBe(2);
+      expect(await store.importAuthors([ada, sub])).toBe(0); // a rerun
+      expect((await store.listAuthors(['guest:ada', 'user-1'])).sort((a, b) => a.id.localeCompare(b.id))).toEqual([ada, sub]);
+      await store.recordAuthors([{ id: 'guest:bob', name: 'Bob', verified: false, seenAt: 1000 }]);
+      const [bob] = await store.listAuthors(['guest:bob']);
+      expect(await store.importAuthors([{ ...bob!, name: 'Robert', color: '#000000', firstSeen: 10, lastSeen: 2000 }])).toBe(0);
+      expect(await store.listAuthors(['guest:bob'])).toEqual([{ ...bob, name: 'Robert', firstSeen: 10, lastSeen: 2000 }]);
+      await expect(store.importAuthors([{ ...ada, color: 'red' }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    });
   });
 }

@@ -43,8 +43,14 @@ async function writeHistory(store: DocumentStore, doc: string, count: number, se
     await store.createVersion(doc, { label: `v${i} of ${doc}`, seq: s, author: i % 2 ? 'bob' : 'alice', createdAt: at + i });
   }
   await store.createVersion(doc, { label: 'start', seq: 0, author: 'alice', createdAt: at + 10 });
+  await store.recordAuthors([
+    { id: 'alice', name: `Alice ${seed}`, verified: true, seenAt: at },
+    { id: 'bob', name: 'Bob', verified: false, seenAt: at + seed },
+  ]);
   await compactDocument(store, doc, { keepAllForMs: 2 * DAY, bucketMs: 3_600_000 });
 }
+
+const sortedAuthors = async (store: DocumentStore) => (await store.listAuthors(['alice', 'bob', 'carol'])).sort((a, b) => a.id.localeCompare(b.id));
 
 /** Every state of `doc` that can be asked for (seq 0, every stored seq, every named version) is the same in both stores. */
 async function expectSameVersions(a: DocumentStore, b: DocumentStore, doc: string): Promise<number> {
@@ -99,6 +105,8 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     const there = await copyStore(source, pg, { batchSize: 64, onProgress: (p) => p.phase === 'copy' && progress.push(p.updatesCopied) });
     expect(there.ok).toBe(true);
     expect(there.documents.map((d) => d.doc)).toEqual(docs);
+    expect(there.documents.map((d) => d.authorsInserted)).toEqual([2, 0, 0]); // authors are shared: copied with the first
+    expect((await sortedAuthors(source)).map((a) => a.name)).toEqual(['Alice 2', 'Bob']);
     const total = (await source.listDocuments()).reduce((n, d) => n + d.updateCount, 0);
     expect(there.updatesCopied).toBe(total);
     expect(progress.length).toBeGreaterThan(docs.length); // several batches
@@ -115,6 +123,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
         expect((await copy.listVersions(doc)).map(({ id: _, ...v }) => v)).toEqual((await source.listVersions(doc)).map(({ id: _, ...v }) => v));
         expect(await copy.readCompactedSessions(doc)).toEqual(await source.readCompactedSessions(doc));
         expect(await copy.latestCheckpoint(doc)).toEqual(await source.latestCheckpoint(doc));
+        expect(await sortedAuthors(copy)).toEqual(await sortedAuthors(source));
         expect(await expectSameVersions(source, copy, doc)).toBeGreaterThan(50);
       }
     }
@@ -153,7 +162,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     const third = await copyStore(source, target, { batchSize: 50 });
     expect(third.ok).toBe(true);
     expect(third.updatesCopied).toBe(0);
-    expect(third.documents.every((d) => d.versionsInserted + d.sessionsInserted + d.checkpointsWritten === 0)).toBe(true);
+    expect(third.documents.every((d) => d.versionsInserted + d.sessionsInserted + d.checkpointsWritten + d.authorsInserted === 0)).toBe(true);
   });
 
   it('refuses a target that holds a different history for a document, naming it, and changes nothing of it', async () => {
@@ -190,11 +199,13 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     const checkpoint = (await target.latestCheckpoint('v'))!;
     await target.writeCheckpoint('v', { ...checkpoint, state: Y.encodeStateAsUpdate(new Y.Doc()) });
     await target.append([{ doc: 'v', entries: [{ update: new Uint8Array([0, 0]), author: 'late', receivedAt: 1 }] }]);
+    await target.recordAuthors([{ id: 'bob', name: 'Robert', verified: false, seenAt: Date.now() }]);
     const report = await verifyCopy(source, target, 'v');
     expect(report.problems).toEqual([
       expect.stringContaining('document rows differ'),
       expect.stringContaining('the logs differ'),
       expect.stringContaining('named versions differ'),
+      expect.stringContaining('author records differ'),
       expect.stringContaining('checkpoints differ'),
       'the document at seq 250 differs', // built from the altered checkpoint
     ]);

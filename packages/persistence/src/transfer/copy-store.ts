@@ -1,9 +1,9 @@
 // Moving a store to another engine (SQLite ⇄ PostgreSQL): every document's full history, as it is
 // stored. Updates go over in batches at the seqs they carry (DocumentStore.importUpdates), so memory
 // stays bounded whatever a log's length; then the compacted sessions of each batch, the named versions
-// and the checkpoints. A rerun after an interruption reads the source again, compares what the target
-// already holds batch by batch, and imports only what is missing; a target whose history differs is
-// refused, naming the document. Each copied document is then verified (verify-copy.ts).
+// and the checkpoints, and the records of the authors its log, sessions and versions name. A rerun
+// after an interruption reads the source again, compares what the target already holds batch by batch,
+// and imports only what is missing; a target whose history differs is refused, naming the document. Each copied document is then verified (verify-copy.ts).
 
 import { PersistenceError } from '../errors.js';
 import type { DocumentInfo, DocumentStore, StoredUpdate } from '../types.js';
@@ -41,6 +41,8 @@ export interface DocumentCopy {
   readonly versionsInserted: number;
   readonly sessionsInserted: number;
   readonly checkpointsWritten: number;
+  /** Author records inserted into the target (authors are shared by documents: one copied before counts there). */
+  readonly authorsInserted: number;
   readonly verification: CopyVerification;
 }
 
@@ -96,12 +98,14 @@ async function copyDocument(
   let updatesInserted = 0;
   let sessionsInserted = 0;
   let read = 0;
+  const authors = new Set<string>();
   // Up to the source's head when the copy started: a source still written to is copied as it was then.
   for (let after = 0; after < source.lastSeq; ) {
     signal?.throwIfAborted();
     const batch = await from.readUpdates(doc, { afterSeq: after, toSeq: source.lastSeq, limit: batchSize });
     if (batch.length === 0) break;
     const last = batch.at(-1)!.seq;
+    for (const u of batch) authors.add(u.author);
     let missing: readonly StoredUpdate[] = batch;
     if (target !== undefined && target.lastSeq > after) {
       // The target held part of this document before this run: what it holds here must be this batch's.
@@ -120,6 +124,7 @@ async function copyDocument(
       // The sessions stored for the merged updates of this batch.
       const sessions = await from.readCompactedSessions(doc, { afterSeq: after, toSeq: last });
       if (sessions.length > 0) sessionsInserted += await to.importCompactedSessions(doc, sessions);
+      for (const session of sessions) authors.add(session.author);
     } catch (error) {
       if (error instanceof PersistenceError && error.code === 'conflict') throw differs(doc, error.message);
       throw error;
@@ -129,7 +134,10 @@ async function copyDocument(
     onBatch(read, updatesInserted);
   }
   signal?.throwIfAborted();
-  const versionsInserted = await to.importVersions(doc, await from.listVersions(doc));
+  const versions = await from.listVersions(doc);
+  const versionsInserted = await to.importVersions(doc, versions);
+  for (const v of versions) authors.add(v.author);
+  const authorsInserted = await to.importAuthors(await from.listAuthors([...authors]));
   let checkpointsWritten = 0;
   for await (const checkpoint of checkpointsOf(from, doc, source.lastSeq)) {
     signal?.throwIfAborted();
@@ -138,7 +146,7 @@ async function copyDocument(
     await to.writeCheckpoint(doc, checkpoint);
     checkpointsWritten += 1;
   }
-  return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten };
+  return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten, authorsInserted };
 }
 
 const differs = (doc: string, why: string) =>

@@ -1,10 +1,11 @@
 // Checks a copied document against its source: the same log (seqs, times, authors, bytes: one running
 // hash each side, read in batches), the same compacted sessions, named versions, checkpoints and
-// document row, and the same head state materialized from each store.
+// document row, the same records of the authors they name, and the same head state materialized from
+// each store.
 
 import { createHash, type Hash } from 'node:crypto';
 import * as Y from 'yjs';
-import type { Checkpoint, DocumentInfo, DocumentStore, NamedVersion, StoredCompactedSession, StoredUpdate } from '../types.js';
+import type { AuthorRecord, Checkpoint, DocumentInfo, DocumentStore, NamedVersion, StoredCompactedSession, StoredUpdate } from '../types.js';
 
 export interface CopyVerification {
   readonly doc: string;
@@ -51,6 +52,9 @@ const hashSession = (hash: Hash, s: StoredCompactedSession) =>
 
 const versionKeys = (versions: readonly NamedVersion[]) => versions.map((v) => JSON.stringify([v.seq, v.label, v.author, v.createdAt])).sort();
 
+const authorKeys = (authors: readonly AuthorRecord[]) =>
+  authors.map((a) => JSON.stringify([a.id, a.name, a.color, a.verified, a.firstSeen, a.lastSeen])).sort();
+
 const infoFields = (i: DocumentInfo | undefined) => i && JSON.stringify([i.updateCount, i.lastSeq, i.sizeBytes, i.createdAt, i.lastChangeAt]);
 
 async function checkpointDigests(store: DocumentStore, doc: string, toSeq: number): Promise<string[]> {
@@ -92,6 +96,7 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   const counts = [0, 0];
   let firstDifference: number | undefined;
   let read = 0;
+  const authors = new Set<string>();
   const last = Math.max(source.lastSeq, target.lastSeq);
   for (let after = 0; after < last; ) {
     options.signal?.throwIfAborted();
@@ -104,11 +109,11 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
       if (i >= 0) firstDifference = a[i]!.seq;
       else if (b.length > a.length) firstDifference = b[a.length]!.seq;
     }
-    for (const u of a) hashUpdate(logs[0], u);
+    for (const u of a) hashUpdate(logs[0], u), authors.add(u.author);
     for (const u of b) hashUpdate(logs[1], u);
     counts[0]! += a.length;
     counts[1]! += b.length;
-    for (const s of await from.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[0], s);
+    for (const s of await from.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[0], s), authors.add(s.author);
     for (const s of await to.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[1], s);
     read += a.length;
     options.onProgress?.(read);
@@ -119,8 +124,12 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
     problems.push(`the logs differ (source ${counts[0]} updates, target ${counts[1]}; first at seq ${firstDifference ?? '?'})`);
   }
   if (sessions[0].digest('hex') !== sessions[1].digest('hex')) problems.push('the compacted sessions differ');
-  const [va, vb] = [versionKeys(await from.listVersions(doc)), versionKeys(await to.listVersions(doc))];
+  const versions = await from.listVersions(doc);
+  const [va, vb] = [versionKeys(versions), versionKeys(await to.listVersions(doc))];
   if (JSON.stringify(va) !== JSON.stringify(vb)) problems.push(`the named versions differ (source ${va.length}, target ${vb.length})`);
+  for (const v of versions) authors.add(v.author);
+  const [aa, ab] = [authorKeys(await from.listAuthors([...authors])), authorKeys(await to.listAuthors([...authors]))];
+  if (JSON.stringify(aa) !== JSON.stringify(ab)) problems.push(`the author records differ (source ${aa.length}, target ${ab.length})`);
   const [ca, cb] = [await checkpointDigests(from, doc, last), await checkpointDigests(to, doc, last)];
   if (JSON.stringify(ca) !== JSON.stringify(cb)) problems.push(`the checkpoints differ (source ${ca.length}, target ${cb.length})`);
   try {

@@ -72,6 +72,21 @@ CREATE TABLE compacted_sessions (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'authors',
+    sql: `
+-- Who each author id in the logs is (all documents share it): display name, colour, verified or not.
+CREATE TABLE authors (
+  id         text    PRIMARY KEY,
+  name       text    NOT NULL,
+  color      text    NOT NULL,
+  verified   boolean NOT NULL,
+  first_seen bigint  NOT NULL,
+  last_seen  bigint  NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -79,6 +94,8 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 /** Advisory lock keys: (namespace, key). The namespace is Tandem's; keys below say what is locked. */
 export const LOCK_NAMESPACE = 0x7a6d; // "zm": any constant unlikely to clash with another application's
 export const MIGRATION_LOCK_KEY = 0;
+/** Taken by whoever inserts authors, so that each new author's number (hence colour) is its own. */
+export const AUTHORS_LOCK_KEY = -1;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

@@ -34,6 +34,20 @@ async function withStores<T>(count: number, run: (stores: DocumentStore[], db: T
 }
 
 describe('postgres store: several instances on one database', () => {
+  it('gives authors that instances record at the same moment colours of their own', async () => {
+    await withStores(3, async (stores) => {
+      await Promise.all(
+        stores.flatMap((store, i) =>
+          [0, 1, 2].map((j) => store.recordAuthors([{ id: `a${i}-${j}`, name: `A${i}${j}`, verified: false, seenAt: 1000 + j }])),
+        ),
+      );
+      const ids = stores.flatMap((_, i) => [0, 1, 2].map((j) => `a${i}-${j}`));
+      const authors = await stores[0]!.listAuthors(ids);
+      expect(authors).toHaveLength(9);
+      expect(new Set(authors.map((a) => a.color)).size).toBe(9);
+    });
+  });
+
   it('gives concurrent writers on several instances contiguous seqs, loses none, and commits in seq order', async () => {
     await withStores(4, async ([reader, ...writers]) => {
       const perWriter = 150;

@@ -20,6 +20,8 @@ import { PersistenceError } from '../../errors.js';
 import type {
   AppendEntry,
   AppendResult,
+  AuthorRecord,
+  AuthorSighting,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -34,7 +36,8 @@ import type {
 import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
-import { LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
+import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
+import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 
@@ -521,6 +524,52 @@ class PostgresStore implements DocumentStore {
           );
         }
         return missing.length;
+      }),
+    );
+  }
+
+  async recordAuthors(sightings: readonly AuthorSighting[]): Promise<void> {
+    this.ensureOpen();
+    await this.writeAuthors('Recording authors', foldSightings(sightings));
+  }
+
+  async listAuthors(ids: readonly string[]): Promise<AuthorRecord[]> {
+    this.ensureOpen();
+    if (ids.length === 0) return [];
+    const { rows } = await this.read(undefined, 'Reading authors', () =>
+      this.pool.query<AuthorRow>('SELECT * FROM authors WHERE id = ANY($1::text[])', [[...ids]]),
+    );
+    return rows.map(toAuthor);
+  }
+
+  async importAuthors(records: readonly AuthorRecord[]): Promise<number> {
+    this.ensureOpen();
+    return this.writeAuthors('Importing authors', checkAuthorRecords(records));
+  }
+
+  /**
+   * Reads what is held of `incoming`, folds it in (author-rules.ts) and writes back, under a lock every
+   * instance takes to write authors: each new author's number, hence colour, is its own.
+   */
+  private async writeAuthors(what: string, incoming: readonly AuthorFold[]): Promise<number> {
+    if (incoming.length === 0) return 0;
+    return this.write(undefined, what, () =>
+      this.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, AUTHORS_LOCK_KEY]);
+        const held = await client.query<AuthorRow>('SELECT * FROM authors WHERE id = ANY($1::text[])', [incoming.map((a) => a.id)]);
+        const known = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM authors');
+        const { rows, inserted } = planAuthors(held.rows.map(toAuthor), incoming, known.rows[0]!.n);
+        if (rows.length > 0) {
+          const column = <K extends keyof AuthorRecord>(key: K) => rows.map((r) => r[key]);
+          await client.query(
+            `INSERT INTO authors AS a (id, name, color, verified, first_seen, last_seen)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[], $6::bigint[])
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, verified = EXCLUDED.verified,
+               first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen`,
+            [column('id'), column('name'), column('color'), column('verified'), column('firstSeen'), column('lastSeen')],
+          );
+        }
+        return inserted;
       }),
     );
   }

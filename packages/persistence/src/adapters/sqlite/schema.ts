@@ -86,6 +86,21 @@ CREATE TABLE IF NOT EXISTS compacted_sessions (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    description: 'authors',
+    sql: `
+-- Who each author id in the logs is (all documents share it): display name, colour, verified or not.
+CREATE TABLE IF NOT EXISTS authors (
+  id         TEXT    PRIMARY KEY,
+  name       TEXT    NOT NULL,
+  color      TEXT    NOT NULL,
+  verified   INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -108,7 +108,7 @@ describe('sqlite schema migration', () => {
       await store.append([{ doc: 'old', entries: [1, 2, 3].map((n) => ({ update: new Uint8Array([n]), author: 'a', receivedAt: n })) }]);
       await store.close();
       const raw = new Database(sqliteStorePath({ dataDir }));
-      raw.exec('DROP TABLE compacted_sessions');
+      raw.exec('DROP TABLE compacted_sessions; DROP TABLE authors');
       raw.pragma('user_version = 2');
       raw.close();
 
@@ -117,9 +117,11 @@ describe('sqlite schema migration', () => {
       const session = { fromSeq: 1, toSeq: 2, author: 'a', startedAt: 1, endedAt: 2, updates: 2, added: 0, removed: 0 };
       await store.replaceRange('old', 1, 2, { update: new Uint8Array([9]), author: 'a', receivedAt: 2 }, [session]);
       expect(await store.readCompactedSessions('old')).toEqual([{ entrySeq: 2, ...session }]);
+      await store.recordAuthors([{ id: 'a', name: 'A', verified: true, seenAt: 3 }]); // version 4: authors
+      expect(await store.listAuthors(['a'])).toMatchObject([{ name: 'A' }]);
       await store.close();
       const check = new Database(sqliteStorePath({ dataDir }), { readonly: true });
-      expect(check.pragma('user_version', { simple: true })).toBe(3);
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       check.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -9,6 +9,8 @@ import { PersistenceError } from '../../errors.js';
 import type {
   AppendEntry,
   AppendResult,
+  AuthorRecord,
+  AuthorSighting,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -22,6 +24,8 @@ import type {
 } from '../../types.js';
 import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
+import { checkAuthorRecords, foldSightings } from '../author-rules.js';
+import { AuthorTable } from './author-table.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
@@ -142,6 +146,7 @@ class SqliteStore implements DocumentStore {
   private failure: unknown;
   private readonly stmt;
   private readonly appendTx;
+  private readonly authors: AuthorTable;
 
   constructor(
     private readonly db: Database.Database,
@@ -224,6 +229,7 @@ class SqliteStore implements DocumentStore {
       ),
       sessionAt: db.prepare<[number, number, number], SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq = ? AND from_seq = ?'),
     };
+    this.authors = new AuthorTable(db);
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
     );
@@ -565,6 +571,32 @@ class SqliteStore implements DocumentStore {
       }).immediate(),
     );
     await this.flushed(doc);
+    return inserted;
+  }
+
+  async recordAuthors(sightings: readonly AuthorSighting[]): Promise<void> {
+    this.ensureOpen();
+    const incoming = foldSightings(sightings);
+    if (incoming.length === 0) return;
+    this.write(undefined, 'Recording authors', () => this.authors.write(incoming));
+    await this.flushed(undefined);
+  }
+
+  async listAuthors(ids: readonly string[]): Promise<AuthorRecord[]> {
+    this.ensureOpen();
+    try {
+      return this.authors.list(ids);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading authors failed: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async importAuthors(records: readonly AuthorRecord[]): Promise<number> {
+    this.ensureOpen();
+    const incoming = checkAuthorRecords(records);
+    if (incoming.length === 0) return 0;
+    const inserted = this.write(undefined, 'Importing authors', () => this.authors.write(incoming));
+    await this.flushed(undefined);
     return inserted;
   }
 
