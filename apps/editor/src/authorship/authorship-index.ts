@@ -126,7 +126,7 @@ function find(runs: Run[] | undefined, clock: number): { run: Run | undefined; n
 /** "Today 14:05", "Yesterday 09:12", "3 Nov 14:05", "3 Nov 2025 14:05". */
 export function formatWhen(at: number, now = Date.now()): string {
   const date = new Date(at);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const days = Math.round((day(new Date(now)) - day(date)) / 86_400_000);
   if (days === 0) return `Today ${time}`;

@@ -84,6 +84,11 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
       provider.params.authors = '1';
       if (provider.wsconnected || provider.wsconnecting) {
         provider.disconnect();
+        // The disconnect dropped the others' presence but kept its clocks, and the server resends it
+        // with those same clocks, which awareness ignores: forget them, or the people list and the
+        // cursors stay empty until each person's next 15-second renewal.
+        const { awareness } = provider;
+        for (const id of [...awareness.meta.keys()]) if (id !== awareness.clientID && !awareness.states.has(id)) awareness.meta.delete(id);
         provider.connect();
       }
     }
