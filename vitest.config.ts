@@ -13,6 +13,7 @@ const ON_POSTGRES = [
   'apps/sync-server/src/http/authorship.test.ts',
   'apps/sync-server/src/http/compacted-history.test.ts',
   'apps/sync-server/src/http/api-input.test.ts',
+  'apps/sync-server/src/authors/authors.test.ts',
   'e2e/vitest/restart.test.ts',
 ];
 

@@ -6,6 +6,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createGroupCommit, type DocumentStore, type SqliteStoreOptions } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAuthorTracker } from './authors/author-tracker.js';
+import { createAuthorRecorder } from './authors/recorder.js';
 import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Config } from './config.js';
@@ -101,7 +103,10 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
   if (fanout !== undefined && !(await fanout.ready(2_000))) {
     logger.warn({ event: 'redis-unavailable', reason: 'not reachable at start-up' }, 'starting without Redis: other instances see this one through the log, a few seconds late');
   }
+  // Who the authors are, written in the background: never in the way of a connection or an update.
+  const authorRecorder = createAuthorRecorder({ store, logger, events: metrics.authors });
   const rooms = new RoomRegistry({
+    authors: createAuthorTracker({ recorder: authorRecorder }),
     fanout,
     headCheckMs: config.fanoutHeadCheckMs,
     store,
@@ -191,6 +196,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);
+      // The sightings of the connections just closed (their lastSeen), within the shutdown deadline.
+      await settledWithin(authorRecorder.close(), config.shutdownTimeoutMs);
       pacing.stop();
       await log.drain();
       await fanout?.close();

@@ -5,7 +5,8 @@ import { defaultCursorBuilder } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type { User } from './user.js';
 
-export interface Person extends User {
+/** What the others see of a person (their id stays in their browser; see presenceOf). */
+export interface Person extends Omit<User, 'id'> {
   readonly clientId: number;
   readonly isSelf: boolean;
   /** Their connection stopped answering the server; they are dropped if it stays silent. */
@@ -17,7 +18,7 @@ const isAway = (state: unknown): boolean => (state as { away?: unknown } | undef
 export function people(awareness: Awareness): Person[] {
   const list: Person[] = [];
   for (const [clientId, state] of awareness.getStates()) {
-    const user = (state as { user?: Partial<User> }).user;
+    const user = (state as { user?: Partial<Person> }).user;
     if (typeof user?.name !== 'string' || typeof user.color !== 'string') continue;
     const isSelf = clientId === awareness.clientID;
     list.push({ clientId, name: user.name, color: user.color, isSelf, away: !isSelf && isAway(state) });

@@ -45,19 +45,37 @@ class CountingWebSocket extends WebSocket {
 export interface DocumentSync {
   readonly provider: WebsocketProvider;
   readonly local: IndexeddbPersistence;
+  /** The name presented on the next (re)connection, when no token is used (the awareness tells the open one). */
+  rename(name: string): void;
   status(): SyncStatus;
   onStatus(listener: (status: SyncStatus) => void): void;
   destroy(): void;
 }
 
-export function syncDocument(docName: string, doc: Y.Doc, options: { token?: string; authors?: boolean } = {}): DocumentSync {
+export interface SyncOptions {
+  readonly token?: string;
+  /**
+   * This browser's identity, presented as `?author=<id>&name=<name>` when there is no token: the server
+   * records edits under it (unverified), so they stay this person's across reconnects. A token decides
+   * instead when there is one.
+   */
+  readonly identity?: { readonly id: string; readonly name: string };
+  /** Ask for the author of each Yjs client id (`?authors=1`, message 102), for the authorship colours. */
+  readonly authors?: boolean;
+}
+
+export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
   const local = new IndexeddbPersistence(`tandem/${docName}`, doc);
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
     WebSocketPolyfill: CountingWebSocket,
-    // `authors`: the author of each Yjs client id (message 102), for the authorship colours.
-    params: { acks: '1', probes: '1', ...(options.authors === true ? { authors: '1' } : {}) },
+    params: {
+      acks: '1',
+      probes: '1',
+      ...(options.token === undefined && options.identity !== undefined ? { author: options.identity.id, name: options.identity.name } : {}),
+      ...(options.authors === true ? { authors: '1' } : {}),
+    },
     // The token travels as a subprotocol offer, not in the URL, where proxy logs would keep it.
     protocols: options.token === undefined ? [] : ['tandem', `tandem.token.${options.token}`],
     disableBc: true,
@@ -161,6 +179,9 @@ export function syncDocument(docName: string, doc: Y.Doc, options: { token?: str
     provider,
     local,
     status,
+    rename(name) {
+      if (provider.params.author !== undefined) provider.params.name = name; // read from params at each (re)connect
+    },
     onStatus(listener) {
       listeners.add(listener);
       listener(status());

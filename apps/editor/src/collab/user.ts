@@ -1,6 +1,10 @@
-// The local person: a display name and a colour, kept in this browser for next time.
+// The local person: a stable random id, a display name and a colour, kept in this browser for next
+// time. The id is what the server records as this person's author when no token says who they are
+// (see syncDocument); it stays in this browser and is not shown to the others.
 
 export interface User {
+  /** 22 base64url characters (16 random bytes), made once per browser. */
+  readonly id: string;
   readonly name: string;
   /** 6-digit hex: y-prosemirror appends an alpha suffix for selections. */
   readonly color: string;
@@ -9,19 +13,32 @@ export interface User {
 const KEY = 'tandem:user';
 const COLORS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#dc2626', '#4f46e5'];
 const ANIMALS = ['Otter', 'Heron', 'Lynx', 'Badger', 'Falcon', 'Marten', 'Ibex', 'Puffin', 'Gecko', 'Bison'];
+/** What the server accepts as an id (sync-server authors/guest-identity.ts). */
+const ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
+/** 16 random bytes as unpadded base64url: 22 characters. */
+export function newUserId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
 export function loadUser(storage: Storage = localStorage): User {
+  let saved: Partial<User> | null = null;
   try {
-    const saved = JSON.parse(storage.getItem(KEY) ?? 'null') as Partial<User> | null;
-    if (saved && typeof saved.name === 'string' && /^#[0-9a-f]{6}$/i.test(saved.color ?? '')) {
-      return { name: saved.name, color: saved.color! };
-    }
+    saved = JSON.parse(storage.getItem(KEY) ?? 'null') as Partial<User> | null;
   } catch {
     // A corrupt entry is replaced below.
   }
-  const user = { name: `Anonymous ${pick(ANIMALS)}`, color: pick(COLORS) };
+  if (saved && typeof saved.name === 'string' && /^#[0-9a-f]{6}$/i.test(saved.color ?? '')) {
+    if (typeof saved.id === 'string' && ID.test(saved.id)) return { id: saved.id, name: saved.name, color: saved.color! };
+    // Saved before users had ids: keep the name and colour, add an id once.
+    const user = { id: newUserId(), name: saved.name, color: saved.color! };
+    saveUser(user, storage);
+    return user;
+  }
+  const user = { id: newUserId(), name: `Anonymous ${pick(ANIMALS)}`, color: pick(COLORS) };
   saveUser(user, storage);
   return user;
 }
@@ -29,3 +46,6 @@ export function loadUser(storage: Storage = localStorage): User {
 export function saveUser(user: User, storage: Storage = localStorage): void {
   storage.setItem(KEY, JSON.stringify(user));
 }
+
+/** What the others see of this person (awareness `user`): never the id, which would let them pose as them. */
+export const presenceOf = (user: User): { name: string; color: string } => ({ name: user.name, color: user.color });

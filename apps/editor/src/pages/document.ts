@@ -5,7 +5,7 @@ import { currentToken, tokenClaims } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
-import { loadUser, saveUser, type User } from '../collab/user.js';
+import { loadUser, presenceOf, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createRestoreNotice } from '../history/restore-notice.js';
@@ -59,12 +59,16 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const token = currentToken();
   const claims = tokenClaims(token);
   const readOnly = claims.role === 'viewer';
-  const sync = syncDocument(name, doc, { ...(token === undefined ? {} : { token }), authors: authorshipRemembered() });
-  const awareness = sync.provider.awareness;
-  neverAwayToSelf(awareness);
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
-  awareness.setLocalStateField('user', user);
+  // Without a token, this browser's own id is who the server records as the author of what is typed here.
+  const sync = syncDocument(name, doc, {
+    ...(token === undefined ? { identity: { id: user.id, name: user.name } } : { token }),
+    authors: authorshipRemembered(),
+  });
+  const awareness = sync.provider.awareness;
+  neverAwayToSelf(awareness);
+  awareness.setLocalStateField('user', presenceOf(user));
 
   const toolbar = createToolbar(() => view);
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
@@ -113,7 +117,9 @@ export function renderDocument(root: HTMLElement, name: string): void {
     user = { ...user, name: next };
     saveUser(user);
     localStorage.setItem('tandem:user-named', '1');
-    awareness.setLocalStateField('user', user);
+    // The server records the new name from the presence (a guest's; a token's name is the token's).
+    awareness.setLocalStateField('user', presenceOf(user));
+    sync.rename(next);
   });
 
   const share = root.querySelector<HTMLButtonElement>('.share')!;

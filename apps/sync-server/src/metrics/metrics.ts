@@ -2,6 +2,7 @@
 
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuthorEvents } from '../authors/recorder.js';
 import type { FanoutEvents } from '../fanout/redis-fanout.js';
 import type { HistorySweepEvents } from '../history/sweep.js';
 import type { AvailabilityEvents } from '../store-availability.js';
@@ -22,6 +23,8 @@ export interface Metrics {
   readonly events: SyncEvents;
   readonly history: HistorySweepEvents;
   readonly store: StoreEvents;
+  /** The authors table's background writes (authors/recorder.ts). */
+  readonly authors: AuthorEvents;
 }
 
 export interface MetricsOptions {
@@ -199,5 +202,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       walPending.set(report.remainingFrames);
     },
   };
-  return { registry, events, history, store, fanout };
+  const authorsRecorded = new Counter(opts('authors_recorded_total', 'Author sightings (connect, disconnect, rename) written to the authors table'));
+  const authorsFailed = new Counter(opts('authors_record_failed_total', 'Writes of author sightings that failed (the store away); they are retried with the next batch'));
+  const authors: AuthorEvents = {
+    authorsRecorded: (count) => authorsRecorded.inc(count),
+    authorsRecordFailed: () => authorsFailed.inc(),
+  };
+  return { registry, events, history, store, fanout, authors };
 }

@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+import { GUEST_PREFIX } from '@tandem/persistence';
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import type { GuestIdentity } from '../authors/guest-identity.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
 import { type ClientMessage, decodeClientMessage, encodeStoredAck, PROBE } from './protocol.js';
@@ -36,6 +38,8 @@ export interface ConnectionDeps {
 
 export interface ConnectionOptions {
   readonly principal?: Principal;
+  /** The identity the editor presented (`?author=&name=`), read only when authentication is off. */
+  readonly guest?: GuestIdentity;
   /** Whether this client asked for stored-acks (`?acks=1`). */
   readonly acks?: boolean;
   /** Whether this client asked for the author of each Yjs client id (`?authors=1`, message 102). */
@@ -83,6 +87,7 @@ function onSocketPong(this: OwnedSocket): void {
 export class Connection {
   readonly principal: Principal;
   readonly ip: string;
+  private readonly guest: GuestIdentity | undefined;
   private readonly socket: Duplex | undefined;
   private readonly acks: boolean;
   private readonly probes: boolean;
@@ -112,6 +117,8 @@ export class Connection {
   ) {
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
     this.ip = options.ip ?? 'unknown';
+    // A token decides who someone is: what the client says of itself counts only without one.
+    this.guest = this.principal === LOCAL_PRINCIPAL ? options.guest : undefined;
     this.socket = options.socket;
     this.acks = options.acks === true;
     this.probes = options.probes === true;
@@ -156,9 +163,25 @@ export class Connection {
     return (this.connId ??= `conn-${randomUUID()}`);
   }
 
-  /** Identity recorded with every update this connection stores: the token's user, else the connection. */
+  /**
+   * Identity recorded with every update this connection stores: the token's user; else the editor's
+   * own id (`guest:<id>`, unverified); else the connection.
+   */
   get author(): string {
-    return this.principal === LOCAL_PRINCIPAL ? this.id : this.principal.userId;
+    if (this.principal !== LOCAL_PRINCIPAL) return this.principal.userId;
+    return this.guest === undefined ? this.id : `${GUEST_PREFIX}${this.guest.id}`;
+  }
+
+  /** The author's display name for the authors table; undefined for a per-connection author (not recorded). */
+  get authorName(): string | undefined {
+    if (this.principal !== LOCAL_PRINCIPAL) return this.principal.name;
+    if (this.guest === undefined) return undefined;
+    return this.guest.name ?? `Guest ${this.guest.id.slice(0, 6)}`;
+  }
+
+  /** Whether `author` was proven (a token), not self-declared. */
+  get verified(): boolean {
+    return this.principal !== LOCAL_PRINCIPAL;
   }
 
   /** This connection's logger, made on first use: most connections never log, and a child costs memory. */

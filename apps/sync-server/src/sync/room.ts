@@ -5,6 +5,7 @@ import { type DocumentStore, loadDocument, PersistenceError, type UpdateLog, typ
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { AuthorTracker } from '../authors/author-tracker.js';
 import { storageError, TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { DocSize } from './doc-size.js';
@@ -55,6 +56,8 @@ export interface RoomDeps {
   readonly log: UpdateLog;
   readonly logger: Logger;
   readonly events: SyncEvents;
+  /** Told of presence changes, for a guest's renames (see authors/author-tracker.ts). */
+  readonly authors?: AuthorTracker;
   readonly checkpointEvery: number;
   /** What an update waits for before others see it and before its sender hears it is stored. */
   readonly durability: Durability;
@@ -126,6 +129,12 @@ export class Room implements ConnectionHandler {
     this.presence = new PresenceGuard({ doc: deps.name, awareness: this.awareness, limits: deps.presence, events: deps.events });
     this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
     this.awareness.on('update', (change: AwarenessChange, origin: TxOrigin) => this.broadcastAwareness(change, origin));
+    if (deps.authors !== undefined) {
+      const authors = deps.authors;
+      this.awareness.on('change', ({ added, updated }: AwarenessChange, origin: TxOrigin) => {
+        if (origin instanceof Connection) authors.presence(origin, [...added, ...updated], this.awareness);
+      });
+    }
   }
 
   get name(): string {

@@ -10,6 +10,7 @@ import { TandemError } from '../errors.js';
 import { addressKey } from '../ip-address.js';
 import { Connection, type ConnectionDeps, type ConnectionLimits, type ConnectionOptions } from './connection.js';
 import type { Durability } from '../config.js';
+import type { AuthorTracker } from '../authors/author-tracker.js';
 import type { SyncEvents } from './events.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
 import { type Heartbeat, type HeartbeatSettings, startHeartbeat } from './heartbeat.js';
@@ -23,6 +24,8 @@ export interface RoomRegistryDeps {
   readonly log: UpdateLog;
   readonly logger: Logger;
   readonly events: SyncEvents;
+  /** Records who the connections are in the authors table (see authors/author-tracker.ts). */
+  readonly authors?: AuthorTracker;
   readonly checkpointEvery: number;
   readonly durability: Durability;
   readonly maxBroadcastDelayMs: number;
@@ -134,6 +137,7 @@ export class RoomRegistry {
     bump(this.perDoc, doc, 1);
     bump(quota.counts, quota.key, 1);
     this.deps.events.connectionOpened();
+    this.deps.authors?.opened(conn);
     if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-opened' }, 'connection opened');
     this.acquire(doc).then(
       (room) => {
@@ -162,6 +166,7 @@ export class RoomRegistry {
     bump(this.perDoc, conn.doc, -1);
     bump(quota.counts, quota.key, -1);
     this.deps.events.connectionClosed();
+    this.deps.authors?.closed(conn);
     if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-closed' }, 'connection closed');
     if (room !== undefined) this.release(room, conn);
   }
@@ -187,6 +192,7 @@ export class RoomRegistry {
       log: this.deps.log,
       logger: this.deps.logger,
       events: this.deps.events,
+      authors: this.deps.authors,
       checkpointEvery: this.deps.checkpointEvery,
       durability: this.deps.durability,
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,

@@ -11,6 +11,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/token.js';
+import type { GuestIdentity } from '../authors/guest-identity.js';
 import { TandemError } from '../errors.js';
 import type { RoomRegistry } from './rooms.js';
 
@@ -21,6 +22,8 @@ export interface AdmittedUpgrade {
   readonly ip: string;
   readonly acks: boolean;
   readonly probes: boolean;
+  /** The identity the editor presented (authentication off only). */
+  readonly guest?: GuestIdentity;
   readonly authors: boolean;
 }
 
@@ -57,7 +60,7 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
         if (admitted === undefined) return refuse(socket, response);
         socket.off('error', ignore);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, authors: admitted.authors, principal: admitted.principal, ip: admitted.ip, socket });
+          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, authors: admitted.authors, principal: admitted.principal, ip: admitted.ip, guest: admitted.guest, socket });
         });
       },
       (err: unknown) => {

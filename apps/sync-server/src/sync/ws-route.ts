@@ -6,6 +6,8 @@
 
 import { Hono } from 'hono';
 import { authorizeDoc, type Authenticate } from '../auth/authenticate.js';
+import { LOCAL_PRINCIPAL } from '../auth/token.js';
+import { guestIdentity } from '../authors/guest-identity.js';
 import { TandemError } from '../errors.js';
 import { docParam } from '../http/doc-param.js';
 import { requestAddress } from '../http/request-address.js';
@@ -34,7 +36,9 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDep
     const ip = requestAddress(c);
     rooms.admit(doc, principal, ip);
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
-    (c.env as UpgradeEnv).admitted = { doc, principal, ip, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1', authors: c.req.query('authors') === '1' };
+    // With authentication off, the editor may say who it is (unverified); with it on, the token decides.
+    const guest = principal === LOCAL_PRINCIPAL ? guestIdentity(c.req.query('author'), c.req.query('name')) : undefined;
+    (c.env as UpgradeEnv).admitted = { doc, principal, ip, guest, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1', authors: c.req.query('authors') === '1' };
     return c.body(null, 204);
   });
   return app;
