@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // Benchmark: authorship colours (issue #16). Writes a 100 000-update document straight into the
-// store (one-character updates, every tenth a deletion, three authors taking turns; see
-// long-history.ts), starts the built server on it and opens it in Chromium.
+// store (one-character updates, every tenth a deletion, a new paragraph every 300, three people each
+// with their own Yjs client taking turns of 2 000 updates), starts the built server on it and opens
+// it in Chromium.
 //   first paint   from the click on "Show authorship" to the first coloured passage in the page,
 //                 in a fresh browser context each run; the first run after the server started is
 //                 reported apart (the history worker reads the whole log then; later runs are cached).
@@ -17,9 +18,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, chromium, type Page } from '@playwright/test';
-import { openSqliteStore } from '@tandem/persistence';
+import { type DocumentStore, openSqliteStore } from '@tandem/persistence';
 import * as Y from 'yjs';
-import { writeLongHistory } from '../apps/sync-server/src/testing/long-history.js';
 import { AuthorBindings } from '../apps/sync-server/src/sync/author-bindings.js';
 import playwrightConfig, { CHROMIUM } from '../e2e/playwright.config.js';
 import { startServerProcess } from '../e2e/support/server-process.js';
@@ -125,16 +125,54 @@ function bindCost(): { nsPerUpdate: number; decodeNsPerUpdate: number } {
   return { nsPerUpdate: ns, decodeNsPerUpdate: decode };
 }
 
+/** Three people typing in turns, each from their own Y.Doc; every update stored with its author and time. */
+async function writeDocument(store: DocumentStore, updates: number): Promise<number> {
+  const people = ['ada', 'bob', 'cat'].map((author) => ({ author, doc: new Y.Doc() }));
+  let at = Date.now() - updates * 50 - 3_600_000;
+  let entries: Array<{ update: Uint8Array; author: string; receivedAt: number }> = [];
+  let written = 0;
+  for (let i = 0; written + entries.length < updates; i++) {
+    const turn = Math.floor(i / 2_000) % people.length;
+    const { author, doc } = people[turn]!;
+    at += i % 2_000 === 0 && i > 0 ? 120_000 : 50;
+    const fragment = doc.getXmlFragment('prosemirror');
+    let update: Uint8Array | undefined;
+    const capture = (u: Uint8Array) => (update = u);
+    doc.once('update', capture);
+    const last = fragment.length === 0 ? undefined : (fragment.get(fragment.length - 1) as Y.XmlElement);
+    if (last === undefined || i % 300 === 150) {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText()]);
+      fragment.insert(fragment.length, [p]);
+    } else {
+      const text = last.get(0) as Y.XmlText;
+      if (i % 10 === 9 && text.length > 0) text.delete(Math.floor((text.length * 2) / 3), 1);
+      else text.insert(i % 40 === 0 ? Math.floor(text.length / 2) : text.length, 'etaoin shrdlu'[i % 13]!);
+    }
+    doc.off('update', capture);
+    if (update === undefined) continue;
+    for (const other of people) if (other.doc !== doc) Y.applyUpdate(other.doc, update);
+    entries.push({ update, author, receivedAt: at });
+    if (entries.length === 5_000 || written + entries.length >= updates) {
+      await store.append([{ doc: DOC, entries }]);
+      written += entries.length;
+      entries = [];
+      await store.writeCheckpoint(DOC, { seq: written, state: Y.encodeStateAsUpdate(people[0]!.doc), createdAt: at });
+    }
+  }
+  return people[0]!.doc.getXmlFragment('prosemirror').length;
+}
+
 async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-authorship-'));
   const store = openSqliteStore({ dataDir, synchronous: 'normal' });
   const t0 = performance.now();
-  await writeLongHistory(store, DOC, { updates: UPDATES, authors: ['ada', 'bob', 'cat'], turn: 2_000, checkpointEvery: 500 });
+  const blocks = await writeDocument(store, UPDATES);
   await store.close();
-  console.log(`wrote ${UPDATES} updates in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`wrote ${UPDATES} updates (${blocks} paragraphs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const server = await startServerProcess(dataDir);
   const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, executablePath: CHROMIUM });
-  const minBlocks = Math.max(1, Math.floor(UPDATES / 300) - 1);
+  const minBlocks = blocks;
   try {
     const paints: Array<{ ms: number; passages: number }> = [];
     for (let run = 0; run < RUNS + 1; run++) {

@@ -123,14 +123,30 @@ function find(runs: Run[] | undefined, clock: number): { run: Run | undefined; n
   return { run, next: runs[at + 1]?.from ?? Number.POSITIVE_INFINITY };
 }
 
+let timeFormat: Intl.DateTimeFormat | undefined;
+let dayFormat: Intl.DateTimeFormat | undefined;
+let yearFormat: Intl.DateTimeFormat | undefined;
+/** Formatted minutes: a repaint labels thousands of passages typed in a few minutes. */
+const formatted = new Map<number, string>();
+
 /** "Today 14:05", "Yesterday 09:12", "3 Nov 14:05", "3 Nov 2025 14:05". */
 export function formatWhen(at: number, now = Date.now()): string {
-  const date = new Date(at);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-  const days = Math.round((day(new Date(now)) - day(date)) / 86_400_000);
-  if (days === 0) return `Today ${time}`;
-  if (days === 1) return `Yesterday ${time}`;
-  const sameYear = date.getFullYear() === new Date(now).getFullYear();
-  return `${date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) })} ${time}`;
+  const today = day(new Date(now));
+  const minute = Math.floor(at / 60_000);
+  // Keyed by the minute and today, so that yesterday's "Today" is not kept.
+  const key = minute * 100_000 + (today / 86_400_000) % 100_000;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
+  const date = new Date(at);
+  const time = (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(date);
+  const days = Math.round((today - day(date)) / 86_400_000);
+  let text: string;
+  if (days === 0) text = `Today ${time}`;
+  else if (days === 1) text = `Yesterday ${time}`;
+  else if (date.getFullYear() === new Date(now).getFullYear()) text = `${(dayFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' })).format(date)} ${time}`;
+  else text = `${(yearFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })).format(date)} ${time}`;
+  if (formatted.size > 10_000) formatted.clear();
+  formatted.set(key, text);
+  return text;
 }

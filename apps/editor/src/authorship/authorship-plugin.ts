@@ -100,6 +100,7 @@ export function authorshipPlugin(index: AuthorshipIndex): Plugin<DecorationSet> 
         painted = index.version;
         const started = performance.now();
         const set = index.enabled ? authorshipDecorations(v.state, index) : DecorationSet.empty;
+        performance.measure('tandem:authorship-compute', { start: started });
         v.dispatch(v.state.tr.setMeta(authorshipKey, set).setMeta('addToHistory', false));
         // What a repaint costs (computing and drawing), for bench/authorship.ts and the browser's profiler.
         performance.measure('tandem:authorship-repaint', { start: started });
