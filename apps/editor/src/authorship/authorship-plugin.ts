@@ -24,14 +24,28 @@ export function authorshipDecorations(state: EditorState, index: AuthorshipIndex
   if (binding === undefined) return DecorationSet.empty;
   const typeOf = new Map<PMNode, Y.AbstractType<unknown>>();
   for (const [type, node] of binding.mapping) if (!Array.isArray(node)) typeOf.set(node, type);
-  const decorations: Decoration[] = [];
+  const passages: Passage[] = [];
   state.doc.descendants((node, pos) => {
     if (!node.inlineContent) return true;
     const type = typeOf.get(node);
-    if (type instanceof Y.XmlElement) paintBlock(type, pos + 1, pos + node.nodeSize - 1, binding, index, now, decorations);
+    if (type instanceof Y.XmlElement) paintBlock(type, pos + 1, pos + node.nodeSize - 1, binding, index, now, passages);
     return false;
   });
-  return DecorationSet.create(state.doc, decorations);
+  return DecorationSet.create(
+    state.doc,
+    passages.map(({ from, to, author, color, title }) =>
+      Decoration.inline(from, to, { class: 'authored', style: `--author-color: ${color}`, title, 'data-author': author }),
+    ),
+  );
+}
+
+/** A stretch of text by one author with one label: one decoration, however many Yjs items it spans. */
+interface Passage {
+  readonly from: number;
+  to: number;
+  readonly author: string;
+  readonly color: string;
+  readonly title: string;
 }
 
 function paintBlock(
@@ -41,7 +55,7 @@ function paintBlock(
   binding: SyncBinding,
   index: AuthorshipIndex,
   now: number,
-  out: Decoration[],
+  out: Passage[],
 ): void {
   let pos = start;
   for (let item = element._start; item !== null && pos < end; item = item.right) {
@@ -61,21 +75,18 @@ function paintBlock(
   }
 }
 
-/** Decorations for `length` ids of `client` from `clock`, placed from `pos`. */
-function paintRun(client: number, clock: number, length: number, pos: number, index: AuthorshipIndex, now: number, out: Decoration[]): void {
+/** Passages for `length` ids of `client` from `clock`, placed from `pos`; extends the last one where it goes on. */
+function paintRun(client: number, clock: number, length: number, pos: number, index: AuthorshipIndex, now: number, out: Passage[]): void {
   for (let c = clock; c < clock + length; ) {
     const { author, at, end } = index.attribute(client, c);
     const to = Math.min(end, clock + length);
     const info = author === undefined ? undefined : index.describe(author);
     if (author !== undefined && info !== undefined) {
-      out.push(
-        Decoration.inline(pos + (c - clock), pos + (to - clock), {
-          class: 'authored',
-          style: `--author-color: ${info.color}`,
-          title: at === undefined ? info.name : `${info.name} · ${formatWhen(at, now)}`,
-          'data-author': author,
-        }),
-      );
+      const from = pos + (c - clock);
+      const title = at === undefined ? info.name : `${info.name} · ${formatWhen(at, now)}`;
+      const last = out.at(-1);
+      if (last !== undefined && last.to === from && last.author === author && last.title === title) last.to = pos + (to - clock);
+      else out.push({ from, to: pos + (to - clock), author, color: info.color, title });
     }
     c = to;
   }
