@@ -14,7 +14,7 @@ export const authorshipKey = new PluginKey<DecorationSet>('authorship');
 /** Repainted at most this often while people type; between repaints the colours move with the text. */
 const REPAINT_MS = 80;
 
-interface SyncBinding {
+export interface SyncBinding {
   readonly mapping: Map<Y.AbstractType<unknown>, PMNode | PMNode[]>;
 }
 
@@ -22,25 +22,30 @@ interface SyncBinding {
 export function authorshipDecorations(state: EditorState, index: AuthorshipIndex, now = Date.now()): DecorationSet {
   const binding = (ySyncPluginKey.getState(state) as { binding?: SyncBinding } | undefined)?.binding;
   if (binding === undefined) return DecorationSet.empty;
-  const typeOf = new Map<PMNode, Y.AbstractType<unknown>>();
-  for (const [type, node] of binding.mapping) if (!Array.isArray(node)) typeOf.set(node, type);
-  const passages: Passage[] = [];
-  state.doc.descendants((node, pos) => {
-    if (!node.inlineContent) return true;
-    const type = typeOf.get(node);
-    if (type instanceof Y.XmlElement) paintBlock(type, pos + 1, pos + node.nodeSize - 1, binding, index, now, passages);
-    return false;
-  });
   return DecorationSet.create(
     state.doc,
-    passages.map(({ from, to, author, color, title }) =>
+    passagesOf(state.doc, binding, index, now).map(({ from, to, author, color, title }) =>
       Decoration.inline(from, to, { class: 'authored', style: `--author-color: ${color}`, title, 'data-author': author }),
     ),
   );
 }
 
+/** Every passage of `doc` whose author `index` knows, in document order. */
+export function passagesOf(doc: PMNode, binding: SyncBinding, index: AuthorshipIndex, now = Date.now()): Passage[] {
+  const typeOf = new Map<PMNode, Y.AbstractType<unknown>>();
+  for (const [type, node] of binding.mapping) if (!Array.isArray(node)) typeOf.set(node, type);
+  const passages: Passage[] = [];
+  doc.descendants((node, pos) => {
+    if (!node.inlineContent) return true;
+    const type = typeOf.get(node);
+    if (type instanceof Y.XmlElement) paintBlock(type, pos + 1, pos + node.nodeSize - 1, binding, index, now, passages);
+    return false;
+  });
+  return passages;
+}
+
 /** A stretch of text by one author with one label: one decoration, however many Yjs items it spans. */
-interface Passage {
+export interface Passage {
   readonly from: number;
   to: number;
   readonly author: string;
