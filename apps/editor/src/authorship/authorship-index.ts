@@ -44,6 +44,8 @@ export class AuthorshipIndex {
   private readonly info = new Map<string, AuthorInfo>();
   /** Bumped on every change, so views know to repaint. */
   version = 0;
+  /** Bumped on changes that may recolour any passage (not just text that arrived): repaint it all. */
+  wholeVersion = 0;
   /** Whether the colours are shown (the toggle). */
   private on = false;
   /** Told after every change. */
@@ -58,8 +60,9 @@ export class AuthorshipIndex {
     this.changed();
   }
 
-  private changed(): void {
+  private changed(whole = true): void {
     this.version += 1;
+    if (whole) this.wholeVersion += 1;
     for (const listener of this.listeners) listener();
   }
 
@@ -90,7 +93,7 @@ export class AuthorshipIndex {
     // Clocks of one client only grow; a run that continues the last within a minute extends it.
     if (last !== undefined && last.to === from && at - last.at < 60_000) runs[runs.length - 1] = { ...last, to };
     else runs.push({ from, to, author: undefined, at });
-    this.changed();
+    this.changed(false);
   }
 
   describe(author: string): AuthorInfo | undefined {

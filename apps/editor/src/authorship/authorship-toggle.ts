@@ -46,7 +46,9 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
       // A message this page cannot read changes nothing; the colours stay as they were.
     }
   };
-  // Which ids each transaction brought, and when: the time shown for text typed since the answer.
+  // Which ids each transaction brought, and when: the time shown for text typed since the answer. Noted
+  // before the observers run, as y-prosemirror (an observer) hands a remote change to the editor,
+  // which paints it at once.
   const noteArrivals = (tr: Y.Transaction) => {
     const now = Date.now();
     for (const [client, to] of tr.afterState) {
@@ -76,11 +78,11 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
       // Private mode without storage: the choice lasts for this page.
     }
     if (!on) {
-      doc.off('afterTransaction', noteArrivals);
+      doc.off('beforeObserverCalls', noteArrivals);
       index.enabled = false;
       return;
     }
-    doc.on('afterTransaction', noteArrivals);
+    doc.on('beforeObserverCalls', noteArrivals);
     // Opting in to bindings takes a new connection; an unchanged one keeps its socket.
     if (provider.params.authors !== '1') {
       provider.params.authors = '1';
@@ -113,7 +115,7 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
     },
     set,
     destroy() {
-      doc.off('afterTransaction', noteArrivals);
+      doc.off('beforeObserverCalls', noteArrivals);
       delete provider.messageHandlers[AUTHOR_BINDINGS];
     },
   };
