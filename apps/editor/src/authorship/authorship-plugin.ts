@@ -237,7 +237,8 @@ export function authorshipPlugin(index: AuthorshipIndex): Plugin<Painted> {
       // Off, the plugin costs a mapped empty set per transaction and nothing more.
       const schedule = (v: EditorView) => {
         if (timer === undefined && (index.enabled || key.getState(v.state)!.set !== DecorationSet.empty)) {
-          timer = setTimeout(() => repaint(v), REPAINT_MS);
+          // An answer or the toggle is painted at once; typing waits for a pause or the next REPAINT_MS.
+          timer = setTimeout(() => repaint(v), paintedWhole !== index.wholeVersion ? 0 : REPAINT_MS);
         }
       };
       const onIndex = () => schedule(view);

@@ -35,11 +35,20 @@ export interface HistoryResults {
   /** The diff as the JSON body of the response, serialized off the main thread. */
   diff: Uint8Array;
   version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
-  authorship: { readonly seq: number; readonly authors: Record<string, AuthorInfo>; readonly ranges: readonly AuthorshipRange[] };
+  /** `{ seq, authors, ranges }` as the JSON body of the response, serialized off the main thread (see AuthorshipBody). */
+  authorship: Uint8Array;
   /** The restoring edit as one Yjs update. */
   restore: Uint8Array;
   /** The edit that takes a restore back, as one Yjs update. */
   'undo-restore': Uint8Array;
+}
+
+/** What GET /api/docs/:doc/authorship answers. */
+export interface AuthorshipBody {
+  readonly seq: number;
+  readonly authors: Record<string, AuthorInfo>;
+  /** [client, clock, length, author, receivedAt ms]: who inserted each run still present, and when. */
+  readonly ranges: readonly AuthorshipRange[];
 }
 
 export type HistoryResult<K extends HistoryJob['kind']> = HistoryResults[K];
@@ -64,7 +73,8 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
     }
     case 'authorship': {
       const { seq, ranges, authors } = await readVisibleAuthorship(store, job.doc, context.visible);
-      return { seq, authors: await describeAuthors(store, authors), ranges };
+      const body: AuthorshipBody = { seq, authors: await describeAuthors(store, authors), ranges };
+      return utf8.encode(JSON.stringify(body));
     }
     case 'version': {
       const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);
