@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { DocumentStore, StoredUpdate } from '../types.js';
+import { decodeStored } from './authorship.js';
 import { LogCache } from './log-cache.js';
 import { RangeAuthors } from './range-authors.js';
 
@@ -36,12 +37,7 @@ interface Entry {
 
 function addUpdates(doc: string, updates: readonly StoredUpdate[], into: Entry): void {
   for (const u of updates) {
-    let decoded;
-    try {
-      decoded = Y.decodeUpdate(u.update);
-    } catch (cause) {
-      throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
-    }
+    const decoded = decodeStored(doc, u);
     const key = keyOf(u.author, u.receivedAt);
     for (const s of decoded.structs) {
       // Skips are gaps; GC structs are content already deleted and collected.
