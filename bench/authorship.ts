@@ -182,6 +182,15 @@ async function main() {
       await page.context().close();
     }
     const [cold, ...warm] = paints;
+    // The request alone, from this process (the worker caches of the pool warmed by the runs above).
+    const requestMs: number[] = [];
+    let rangeCount = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/authorship`);
+      rangeCount = ((await res.json()) as { ranges: unknown[] }).ranges.length;
+      requestMs.push(performance.now() - started);
+    }
     const warmPaint = spread(warm.map((p) => p.ms));
 
     // Per key: the same page, colours off then on, RUNS rounds each, alternating.
@@ -219,6 +228,8 @@ async function main() {
       firstPaintColdMs: cold!.ms,
       firstPaintWarmMs: warmPaint,
       fetchColdMs: cold!.fetchMs,
+      requestAloneMs: spread(requestMs),
+      ranges: rangeCount,
       fetchWarmMs: spread(warm.map((p) => p.fetchMs)),
       perKeyOff: { dispatchMs: spread(off.map((x) => x.dispatch)), totalMs: perKey(off) },
       perKeyOn: {
@@ -233,6 +244,7 @@ async function main() {
     console.log(`\nauthorship colours on a ${UPDATES}-update document (${passages} coloured passages); median [min–max]`);
     console.log(`  first paint, first request after start   ${cold!.ms.toFixed(0)} ms (of which the authorship request ${cold!.fetchMs.toFixed(0)} ms)`);
     console.log(`  first paint, ${RUNS} runs after that        ${formatSpread(warmPaint, 0)} ms (request ${formatSpread(results.fetchWarmMs, 0)} ms)`);
+    console.log(`  the request alone (warm, from Node)      ${formatSpread(results.requestAloneMs, 0)} ms, ${rangeCount} ranges`);
     console.log(`  per key, colours off: dispatch           ${f(results.perKeyOff.dispatchMs)} ms`);
     console.log(`  per key, colours on:  dispatch           ${f(results.perKeyOn.dispatchMs)} ms`);
     console.log(`                        one repaint        ${f(results.perKeyOn.repaintEachMs)} ms (${f(results.perKeyOn.repaintsPerKey)} per key, ${KEYS} keys 60 ms apart)`);
