@@ -20,6 +20,8 @@ const colorOf = (person: EditorPage, author: string) =>
 
 test.describe('authorship colours', () => {
   test('colour each word in its author’s colour, live, with who and when on hover', async ({ pair }, testInfo) => {
+    // Two people, three saves, a reconnect to opt in and a reload: more than a minute on a loaded machine.
+    test.setTimeout(120_000);
     const { alice, bob } = await pair('authorship');
     await alice.focusEnd();
     await alice.type('alpha ');
@@ -47,6 +49,10 @@ test.describe('authorship colours', () => {
     expect(alpha.color).not.toBe(bravo.color);
     expect(alpha.title).toMatch(/^Alice · Today \d\d:\d\d/);
     expect(bravo.title).toMatch(/^Bob · Today \d\d:\d\d/);
+    // Who is who, in the same colours.
+    const legend = alice.page.getByTestId('authorship-legend');
+    await expect(legend.locator('li')).toHaveText(['Alice', 'Bob']);
+    expect(await legend.locator(`li[data-author="${alpha.author}"]`).evaluate((el) => getComputedStyle(el).getPropertyValue('--author-color').trim())).toBe(alpha.color);
 
     // Bob types on: his new word takes his colour on Alice's page, without a reload.
     await bob.focusEnd();
@@ -66,6 +72,7 @@ test.describe('authorship colours', () => {
     await expect(alice.editor.locator('.authored', { hasText: 'charlie' })).toHaveAttribute('data-author', bravo.author!);
     await expect(bob.page.getByTestId('authorship-toggle')).toHaveAttribute('aria-pressed', 'false');
     await expect(bob.editor.locator('.authored')).toHaveCount(0);
+    await expect(bob.page.getByTestId('authorship-legend')).toBeHidden();
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });

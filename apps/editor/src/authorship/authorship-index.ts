@@ -96,6 +96,17 @@ export class AuthorshipIndex {
     this.changed(false);
   }
 
+  /** Every author the log or the bindings named, with their name and colour. */
+  authors(): Array<[string, AuthorInfo]> {
+    const named = new Set<string>();
+    for (const runs of this.stored.values()) for (const run of runs) if (run.author !== undefined) named.add(run.author);
+    for (const author of this.bound.values()) named.add(author);
+    return [...named].flatMap((id) => {
+      const info = this.info.get(id);
+      return info === undefined ? [] : [[id, info] as [string, AuthorInfo]];
+    });
+  }
+
   describe(author: string): AuthorInfo | undefined {
     return this.info.get(author);
   }

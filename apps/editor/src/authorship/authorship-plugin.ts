@@ -220,7 +220,8 @@ export function authorshipPlugin(index: AuthorshipIndex): Plugin<Painted> {
       let paintedWhole = -1;
       const repaint = (v: EditorView) => {
         timer = undefined;
-        const whole = paintedWhole !== index.wholeVersion;
+        // Nothing shown yet (the answer came before the document did, say): no changes were tracked.
+        const whole = paintedWhole !== index.wholeVersion || key.getState(v.state)!.set === DecorationSet.empty;
         painted = index.version;
         paintedWhole = index.wholeVersion;
         // Nothing changed that the colours do not already show (a remote change is painted as it lands).

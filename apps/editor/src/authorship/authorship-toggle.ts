@@ -23,6 +23,8 @@ export function authorshipRemembered(): boolean {
 
 export interface AuthorshipToggle {
   readonly button: HTMLButtonElement;
+  /** Who is who while the colours are on: each author's name beside a swatch of their colour. */
+  readonly legend: HTMLElement;
   readonly index: AuthorshipIndex;
   /** Resolves once the colours asked for last are painted from the server's answer (for tests and the bench). */
   readonly loaded: Promise<void>;
@@ -38,6 +40,31 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
   button.title = 'Colour the text by who wrote it';
   button.setAttribute('aria-pressed', 'false');
   button.dataset.testid = 'authorship-toggle';
+
+  const legend = document.createElement('ul');
+  legend.className = 'authorship-legend';
+  legend.setAttribute('aria-label', 'Authors and their colours');
+  legend.dataset.testid = 'authorship-legend';
+  legend.hidden = true;
+  let shown = '';
+  const renderLegend = () => {
+    const authors = index.enabled ? index.authors().sort((a, b) => a[1].name.localeCompare(b[1].name)) : [];
+    const key = JSON.stringify(authors);
+    if (key === shown) return;
+    shown = key;
+    legend.hidden = authors.length === 0;
+    legend.replaceChildren(
+      ...authors.map(([id, info]) => {
+        const item = document.createElement('li');
+        item.dataset.author = id;
+        item.style.setProperty('--author-color', info.color);
+        item.textContent = info.name;
+        if (!info.verified) item.title = 'The name this person gave; not verified by a sign-in';
+        return item;
+      }),
+    );
+  };
+  index.listeners.add(renderLegend);
 
   provider.messageHandlers[AUTHOR_BINDINGS] = (_encoder, decoder) => {
     try {
@@ -109,12 +136,14 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
 
   return {
     button,
+    legend,
     index,
     get loaded() {
       return loaded;
     },
     set,
     destroy() {
+      index.listeners.delete(renderLegend);
       doc.off('beforeObserverCalls', noteArrivals);
       delete provider.messageHandlers[AUTHOR_BINDINGS];
     },

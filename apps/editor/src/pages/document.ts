@@ -78,6 +78,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [authorshipPlugin(authorship)]);
   const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
   root.querySelector('.history-toggle')!.before(authorshipToggle.button);
+  toolbar.element.after(authorshipToggle.legend);
   if (readOnly) toolbar.element.hidden = true;
 
   // The visible status follows every change silently; the announcer speaks only of settled ones.
