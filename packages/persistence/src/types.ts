@@ -7,7 +7,10 @@ export interface StoredUpdate {
   readonly update: Uint8Array;
   /** Server time (ms since epoch) when the update was received. */
   readonly receivedAt: number;
-  /** Identity of the sender: a connection id, or a user id once authentication is on. */
+  /**
+   * Identity of the sender: the token's user id with authentication on; else `guest:<id>`, the id an
+   * editor keeps per browser (self-declared); else `conn-<uuid>`, one per connection. See AuthorRecord.
+   */
   readonly author: string;
 }
 

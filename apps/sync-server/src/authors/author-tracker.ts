@@ -33,12 +33,11 @@ interface Tracked {
   /** A rename waiting for the throttle. */
   timer?: NodeJS.Timeout;
   pendingName?: string;
+  /** The presence name last looked at, as sent: a cursor move changes the state, not the name. */
+  lastRaw?: unknown;
 }
 
-const presenceName = (state: unknown): string | undefined => {
-  const user = (state as { user?: { name?: unknown } } | null | undefined)?.user;
-  return cleanName(user?.name);
-};
+const rawName = (state: unknown): unknown => (state as { user?: { name?: unknown } } | null | undefined)?.user?.name;
 
 export function createAuthorTracker(options: AuthorTrackerOptions): AuthorTracker {
   const { recorder } = options;
@@ -66,8 +65,11 @@ export function createAuthorTracker(options: AuthorTrackerOptions): AuthorTracke
     presence(conn, clientIds, awareness) {
       const state = tracked.get(conn);
       if (state === undefined || !conn.author.startsWith(GUEST_PREFIX)) return; // a token's name decides
-      let name: string | undefined;
-      for (const id of clientIds) name = presenceName(awareness.getStates().get(id)) ?? name;
+      let raw: unknown;
+      for (const id of clientIds) raw = rawName(awareness.getStates().get(id)) ?? raw;
+      if (raw === undefined || raw === state.lastRaw) return;
+      state.lastRaw = raw;
+      const name = cleanName(raw);
       if (name === undefined || name === (state.pendingName ?? state.name)) return;
       const wait = state.lastRenameAt + renameEveryMs - now();
       if (wait <= 0) {

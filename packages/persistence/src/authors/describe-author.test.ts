@@ -44,6 +44,7 @@ describe('describeAuthor', () => {
     expect(describeAuthor('conn-4bdf2a91-0c3e-4f7a-9b2d-1e2f3a4b5c6d')).toEqual(conn);
     expect(describeAuthor('user-17')).toEqual({ name: 'user-17', color: colorForId('user-17'), verified: true });
     expect(describeAuthor('guest:Zx9_abcdefghijklmnop')).toMatchObject({ name: 'Guest Zx9_ab', verified: false });
+    expect(describeAuthor('restore')).toMatchObject({ name: 'restore', verified: false });
     expect(colorForId('user-17')).not.toBe(colorForId('user-18'));
   });
 });

@@ -10,6 +10,8 @@ export const GUEST_PREFIX = 'guest:';
 export const CONNECTION_PREFIX = 'conn-';
 /** The author compaction gives an update merged from several authors' edits. */
 export const COMPACTED_AUTHOR = 'compacted';
+/** Authors the server itself writes under: merged updates, and restores made without a token. */
+const SERVER_AUTHORS = new Set([COMPACTED_AUTHOR, 'restore']);
 
 export function describeAuthor(id: string, record?: AuthorRecord): AuthorInfo {
   if (record !== undefined) return { name: record.name, color: record.color, verified: record.verified };
@@ -19,7 +21,7 @@ export function describeAuthor(id: string, record?: AuthorRecord): AuthorInfo {
   }
   // A guest whose record was not written (the store was down when they connected): not its 22-char id.
   if (id.startsWith(GUEST_PREFIX)) return { name: `Guest ${id.slice(GUEST_PREFIX.length, GUEST_PREFIX.length + 6)}`, color, verified: false };
-  if (id === COMPACTED_AUTHOR) return { name: id, color, verified: false };
+  if (SERVER_AUTHORS.has(id)) return { name: id, color, verified: false };
   // Any other id is a token's subject: verified by the server that stored it.
   return { name: id, color, verified: true };
 }
