@@ -1,6 +1,6 @@
 // The ProseMirror editor bound to a Y.Doc: sync, remote cursors, per-user undo, keys and input rules.
 
-import { EditorState } from 'prosemirror-state';
+import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, yCursorPlugin } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
@@ -26,6 +26,8 @@ export function createEditor(
   awareness: Awareness,
   onUpdate: (view: EditorView) => void,
   editable = true,
+  /** Feature plugins (authorship colours), after the editor's own. */
+  extraPlugins: readonly Plugin[] = [],
 ): EditorView {
   const fragment = doc.getXmlFragment(FRAGMENT);
   // Tracks only changes made through this editor (the sync plugin's origin), so undo never touches a
@@ -49,6 +51,7 @@ export function createEditor(
       linkPlugin(),
       blockKeymap(),
       ...buildKeymaps(),
+      ...extraPlugins,
     ],
   });
   // `this`, not a closure over `view`: plugins may dispatch while the view is being constructed.

@@ -21,6 +21,7 @@ export { redactUrl, SCHEMA_NAME as POSTGRES_SCHEMA_NAME } from './adapters/postg
 export { openStore, type StoreLocation } from './adapters/open-store.js';
 export { copyStore, type CopyOptions, type CopyProgress, type CopyReport, type DocumentCopy } from './transfer/copy-store.js';
 export { verifyCopy, type CopyVerification } from './transfer/verify-copy.js';
+export { readVisibleAuthorship, VisibleAuthorshipCache, MERGE_WITHIN_MS, type AuthorshipRange, type VisibleAuthorship } from './history/visible-authorship.js';
 export { describeAuthor, GUEST_PREFIX, CONNECTION_PREFIX, COMPACTED_AUTHOR } from './authors/describe-author.js';
 export { authorColor } from './authors/author-palette.js';
 export { mergeChanges } from './adapters/webhook-rules.js';

@@ -61,6 +61,8 @@ export interface SyncOptions {
    * instead when there is one.
    */
   readonly identity?: { readonly id: string; readonly name: string };
+  /** Ask for the author of each Yjs client id (`?authors=1`, message 102), for the authorship colours. */
+  readonly authors?: boolean;
 }
 
 export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
@@ -73,6 +75,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
       acks: '1',
       probes: '1',
       ...(options.token === undefined && options.identity !== undefined ? { author: options.identity.id, name: options.identity.name } : {}),
+      ...(options.authors === true ? { authors: '1' } : {}),
     },
     // The token travels as a subprotocol offer, not in the URL, where proxy logs would keep it.
     protocols: options.token === undefined ? [] : ['tandem', `tandem.token.${options.token}`],

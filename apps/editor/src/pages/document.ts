@@ -10,6 +10,9 @@ import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createRestoreNotice } from '../history/restore-notice.js';
 import { createToolbar } from '../toolbar.js';
+import { AuthorshipIndex } from '../authorship/authorship-index.js';
+import { authorshipPlugin } from '../authorship/authorship-plugin.js';
+import { authorshipRemembered, createAuthorshipToggle } from '../authorship/authorship-toggle.js';
 import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
 import { BASE_PATH } from '../base-path.js';
@@ -61,7 +64,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
   // Without a token, this browser's own id is who the server records as the author of what is typed here.
-  const sync = syncDocument(name, doc, token === undefined ? { identity: { id: user.id, name: user.name } } : { token });
+  const sync = syncDocument(name, doc, {
+    ...(token === undefined ? { identity: { id: user.id, name: user.name } } : { token }),
+    authors: authorshipRemembered(),
+  });
   const awareness = sync.provider.awareness;
   neverAwayToSelf(awareness);
   awareness.setLocalStateField('user', presenceOf(user));
@@ -70,7 +76,11 @@ export function renderDocument(root: HTMLElement, name: string): void {
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
   const restoreNotice = createRestoreNotice(name);
   toolbar.element.after(restoreNotice.element);
-  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly);
+  const authorship = new AuthorshipIndex();
+  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [authorshipPlugin(authorship)]);
+  const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
+  root.querySelector('.history-toggle')!.before(authorshipToggle.button);
+  toolbar.element.after(authorshipToggle.legend);
   if (readOnly) toolbar.element.hidden = true;
 
   // The visible status follows every change silently; the announcer speaks only of settled ones.
@@ -160,6 +170,6 @@ export function renderDocument(root: HTMLElement, name: string): void {
     historyToggle.setAttribute('aria-pressed', 'true');
   });
 
-  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync };
+  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync, authorship: authorshipToggle };
   view.focus();
 }

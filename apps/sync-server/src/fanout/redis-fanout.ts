@@ -7,7 +7,10 @@
 // `heartbeatMs`, a goodbye when it stops. An instance not heard from for HEARTBEATS_TO_GONE heartbeats
 // is taken for dead, and the presence it held is dropped everywhere (nobody there will remove it).
 //
-// A message: [version 1][kind][instance id: 16 bytes][sent at: float64 ms][kind update: seq float64][payload]
+// A message: [version 2][kind][instance id: 16 bytes][sent at: float64 ms]
+//   kind update:    [seq: float64][author length: uint16][author: UTF-8][payload]
+//   kind awareness: [payload]; heartbeat, goodbye, trashed: nothing more
+// Version 1 (no author) is refused whole: the update it carried is read from the log, author and all.
 // An update bigger than `inlineMaxBytes` goes as its seq alone (an empty payload): the others read it
 // from the log. A pasted book then crosses Redis as 34 bytes, and never fills a subscriber's output
 // buffer (Redis disconnects a pub/sub client past `client-output-buffer-limit pubsub`, 32 MB by default).
@@ -16,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-const VERSION = 1;
+const VERSION = 2;
 const KIND_UPDATE = 1;
 const KIND_AWARENESS = 2;
 const KIND_HEARTBEAT = 3;
@@ -25,6 +28,8 @@ const KIND_TRASHED = 5;
 /** Heartbeats an instance may miss before the others take it for dead. */
 export const HEARTBEATS_TO_GONE = 5;
 const ID_BYTES = 16;
+/** An author id longer than this is not sent through Redis: the others read that update (author and all) from the log. */
+const MAX_AUTHOR_BYTES = 1024;
 const SEQ_ONLY = new Uint8Array(0);
 const HEADER = 2 + ID_BYTES + 8;
 
@@ -35,11 +40,14 @@ export interface FanoutEvents {
   fanoutConnected(connected: boolean): void;
   /** How many other instances this one hears (alive by their heartbeat). */
   fanoutInstances(count: number): void;
+  /** A message in another format (an instance of another version) was dropped; the log brings its update. */
+  fanoutRejected(reason: 'old-format' | 'malformed'): void;
 }
 
 /** What a document's room hears from other instances. */
 export interface RemoteHandler {
-  update(seq: number, update: Uint8Array): void;
+  /** `author`: who the other instance stored it as (the log decides, as for the rest of the message). */
+  update(seq: number, update: Uint8Array, author: string): void;
   /** `from`: the sending instance, as `instanceGone` names it. */
   awareness(update: Uint8Array, from: string): void;
   /** Instance `from` stopped or died: drop the presence it held. */
@@ -52,7 +60,7 @@ export interface RemoteHandler {
 
 /** One document's link to the other instances. */
 export interface DocFanout {
-  publishUpdate(seq: number, update: Uint8Array): void;
+  publishUpdate(seq: number, update: Uint8Array, author: string): void;
   publishAwareness(update: Uint8Array): void;
   /** Stops hearing the document. */
   leave(): void;
@@ -148,7 +156,8 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
   pub.on('error', () => {}); // reported through the subscriber's state; a failed publish is counted
 
   sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-    if (message.length < HEADER || message[0] !== VERSION) return;
+    if (message.length < HEADER) return options.events.fanoutRejected('malformed');
+    if (message[0] !== VERSION) return options.events.fanoutRejected('old-format');
     const sender = message.subarray(2, 2 + ID_BYTES);
     if (sender.equals(instance)) return;
     const from = sender.toString('hex');
@@ -159,11 +168,14 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     if (set === undefined) return;
     const lagMs = Date.now() - message.readDoubleBE(2 + ID_BYTES);
     if (message[1] === KIND_UPDATE) {
-      if (message.length < HEADER + 8) return;
+      if (message.length < HEADER + 10) return options.events.fanoutRejected('malformed');
       const seq = message.readDoubleBE(HEADER);
-      const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER + 8, message.length - HEADER - 8);
+      const authorEnd = HEADER + 10 + message.readUInt16BE(HEADER + 8);
+      if (message.length < authorEnd) return options.events.fanoutRejected('malformed');
+      const author = message.toString('utf8', HEADER + 10, authorEnd);
+      const payload = new Uint8Array(message.buffer, message.byteOffset + authorEnd, message.length - authorEnd);
       options.events.fanoutReceived('update', lagMs, message.length);
-      for (const h of set) h.update(seq, payload);
+      for (const h of set) h.update(seq, payload, author);
     } else if (message[1] === KIND_TRASHED) {
       for (const h of set) h.trashed();
     } else if (message[1] === KIND_AWARENESS) {
@@ -181,10 +193,17 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     head.writeDoubleBE(Date.now(), 2 + ID_BYTES);
     return head;
   };
-  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number) => {
+  const publish = (doc: string, kind: 'update' | 'awareness', body: Uint8Array, seq?: number, author?: string) => {
     if (closed) return;
-    const head = header(kind === 'update' ? KIND_UPDATE : KIND_AWARENESS, seq === undefined ? 0 : 8);
-    if (seq !== undefined) head.writeDoubleBE(seq, HEADER);
+    const authorBytes = author === undefined ? undefined : Buffer.from(author, 'utf8');
+    // Another instance reads the update (with its author) from the log instead.
+    if (authorBytes !== undefined && authorBytes.length > MAX_AUTHOR_BYTES) return;
+    const head = header(kind === 'update' ? KIND_UPDATE : KIND_AWARENESS, seq === undefined ? 0 : 10 + authorBytes!.length);
+    if (seq !== undefined) {
+      head.writeDoubleBE(seq, HEADER);
+      head.writeUInt16BE(authorBytes!.length, HEADER + 8);
+      authorBytes!.copy(head, HEADER + 10);
+    }
     const message = Buffer.concat([head, body]);
     pub.publish(channelOf(doc), message).then(
       () => options.events.fanoutPublished(kind),
@@ -237,7 +256,7 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       }
       set.add(handler);
       return {
-        publishUpdate: (seq, update) => publish(doc, 'update', update.byteLength > inlineMaxBytes ? SEQ_ONLY : update, seq),
+        publishUpdate: (seq, update, author) => publish(doc, 'update', update.byteLength > inlineMaxBytes ? SEQ_ONLY : update, seq, author),
         publishAwareness: (update) => publish(doc, 'awareness', update),
         leave: () => {
           const current = handlers.get(doc);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { materialize, openPostgresStore } from '@tandem/persistence';
-import { connectClient, type TestClient } from '../testing/clients.js';
+import { connectClient, hearBindings, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
 
@@ -165,12 +165,14 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     const publisher = new Redis(MACHINE_REDIS);
     try {
       const channel = `tandem:${db.schema}:doc:target`;
-      const message = (kind: number, seq: number | undefined, payload: Uint8Array, version = 1) => {
-        const head = Buffer.alloc(2 + 16 + 8 + (seq === undefined ? 0 : 8));
+      const message = (kind: number, seq: number | undefined, payload: Uint8Array, version = 2) => {
+        const author = Buffer.from('mallory');
+        const head = Buffer.alloc(2 + 16 + 8 + (seq === undefined ? 0 : version === 1 ? 8 : 10 + author.length));
         head[0] = version;
         head[1] = kind;
         head.writeDoubleBE(Date.now(), 18);
         if (seq !== undefined) head.writeDoubleBE(seq, 26);
+        if (seq !== undefined && version !== 1) (head.writeUInt16BE(author.length, 34), author.copy(head, 36));
         return Buffer.concat([head, payload]);
       };
       const forged = new Y.Doc();
@@ -180,6 +182,7 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
       for (const m of [
         Buffer.from([1]), // too short
         message(1, 3, forgedUpdate, 9), // an unknown version
+        message(1, 3, forgedUpdate, 1), // the format before authors travelled with updates
         message(1, 999_999_999, forgedUpdate), // a seq far past the log's head
         message(1, Number.NaN, forgedUpdate),
         message(1, -4, forgedUpdate),
@@ -189,7 +192,7 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
       ]) {
         await publisher.publish(channel, m);
       }
-      await expect.poll(async () => (await metric(servers[0]!, 'fanout_dropped_total')) + (await metric(servers[1]!, 'fanout_dropped_total')), { timeout: 3000 }).toBeGreaterThanOrEqual(6);
+      await expect.poll(async () => (await metric(servers[0]!, 'fanout_dropped_total')) + (await metric(servers[1]!, 'fanout_dropped_total')), { timeout: 3000 }).toBeGreaterThanOrEqual(7);
     } finally {
       publisher.disconnect();
     }
@@ -218,6 +221,26 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     late.provider.on('connection-close', (event: CloseEvent | null) => event !== null && lateCodes.push(event.code));
     late.provider.connect();
     await expect.poll(() => lateCodes[0], { timeout: 2000 }).toBe(4410);
+  });
+
+  it('binds what another instance commits to the author it stored, whether Redis brings it or the log', async () => {
+    for (const redisUrl of [MACHINE_REDIS, 'redis://127.0.0.1:1' /* nobody there: only the log heals */]) {
+      await start(2, redisUrl);
+      const [a, b] = servers.slice(-2) as [TestServer, TestServer];
+      const doc = `bound-${servers.length}`;
+      const typist = client(a, doc);
+      const watcher = connectClient(b.url, doc, { params: { authors: '1' } });
+      clients.push(watcher);
+      const heard = hearBindings(watcher);
+      await Promise.all([typist.synced(), watcher.synced()]);
+      typist.text.insert(0, 'hello');
+      await converged(doc, [typist, watcher]);
+      const store = await openPostgresStore({ url: db.url, schema: db.schema, readOnly: true });
+      const [stored] = await store.readUpdates(doc);
+      await store.close();
+      expect(stored!.author).toMatch(/^conn-/);
+      await expect.poll(() => heard.bound().get(typist.doc.clientID), { timeout: 5_000 }).toBe(stored!.author);
+    }
   });
 
   it('refuses REDIS_URL without DATABASE_URL: instances must share the log', async () => {

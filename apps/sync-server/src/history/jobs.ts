@@ -11,8 +11,12 @@ import {
   type TimelineCache,
   type TimelinePage,
   type VersionCache,
+  readVisibleAuthorship,
+  type AuthorshipRange,
+  type VisibleAuthorshipCache,
 } from '@tandem/persistence';
 import { type AuthorLookup, authorLookup } from './author-lookup.js';
+import { type AuthorInfo, describeAuthors } from '../authors/author-lookup.js';
 import { type Format, render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 
@@ -20,6 +24,8 @@ export type HistoryJob =
   | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
   | { readonly kind: 'diff'; readonly doc: string; readonly from: number; readonly to: number; readonly maxChars: number }
   | { readonly kind: 'version'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string | null }
+  /** Who inserted each run of the current document still present, and when (the editor's authorship colours). */
+  | { readonly kind: 'authorship'; readonly doc: string }
   /** The edit that makes version `seq` the content again, given the live document's state. */
   | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
   /** The edit that takes back the restore stored at `seq`, keeping every edit made since. */
@@ -31,10 +37,20 @@ export interface HistoryResults {
   /** The diff as the JSON body of the response, serialized off the main thread. */
   diff: Uint8Array;
   version: { readonly body: Uint8Array; readonly contentType: string; readonly extension: string };
+  /** `{ seq, authors, ranges }` as the JSON body of the response, serialized off the main thread (see AuthorshipBody). */
+  authorship: Uint8Array;
   /** The restoring edit as one Yjs update. */
   restore: Uint8Array;
   /** The edit that takes a restore back, as one Yjs update. */
   'undo-restore': Uint8Array;
+}
+
+/** What GET /api/docs/:doc/authorship answers. */
+export interface AuthorshipBody {
+  readonly seq: number;
+  readonly authors: Record<string, AuthorInfo>;
+  /** [client, clock, length, author, receivedAt ms]: who inserted each run still present, and when. */
+  readonly ranges: readonly AuthorshipRange[];
 }
 
 export type HistoryResult<K extends HistoryJob['kind']> = HistoryResults[K];
@@ -46,6 +62,7 @@ export interface JobContext {
   readonly authorship?: AuthorshipCache;
   readonly timeline?: TimelineCache;
   readonly versions?: VersionCache;
+  readonly visible?: VisibleAuthorshipCache;
 }
 
 export async function runHistoryJob(store: DocumentStore, job: HistoryJob, context: JobContext = {}): Promise<HistoryResults[HistoryJob['kind']]> {
@@ -59,6 +76,11 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
       // `totals`: characters each author inserted and deleted; `authors`: how to show each of them.
       const authors = await authorLookup(store, totals.map((t) => t.author));
       return utf8.encode(JSON.stringify({ doc: job.doc, ...diff, totals, authors }));
+    }
+    case 'authorship': {
+      const { seq, ranges, authors } = await readVisibleAuthorship(store, job.doc, context.visible);
+      const body: AuthorshipBody = { seq, authors: await describeAuthors(store, authors), ranges };
+      return utf8.encode(JSON.stringify(body));
     }
     case 'version': {
       const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);

@@ -3,7 +3,7 @@
 // on the thread that serves WebSockets and HTTP.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuthorshipCache, type DocumentStore, openStore, type StoreLocation, TimelineCache, VersionCache } from '@tandem/persistence';
+import { AuthorshipCache, type DocumentStore, openStore, type StoreLocation, TimelineCache, VersionCache, VisibleAuthorshipCache } from '@tandem/persistence';
 import { type HistoryJob, runHistoryJob, transferables } from './jobs.js';
 
 export interface WorkerRequest {
@@ -27,8 +27,9 @@ const openedStore = (): Promise<DocumentStore> =>
 await openedStore().catch(() => {});
 // What the thread keeps between jobs: whole-log authorship of the last few documents diffed from the
 // empty document, the sessions of the last documents whose timeline was read, and the last version
-// shown of two documents (moved forward as the history is scrubbed or played).
-const context = { authorship: new AuthorshipCache(4), timeline: new TimelineCache(16), versions: new VersionCache(2) };
+// shown of two documents (moved forward as the history is scrubbed or played), and who wrote what is
+// still in the last few documents whose authorship colours were shown.
+const context = { authorship: new AuthorshipCache(4), timeline: new TimelineCache(16), versions: new VersionCache(2), visible: new VisibleAuthorshipCache(4) };
 
 port.on('message', async ({ id, job }: WorkerRequest) => {
   try {

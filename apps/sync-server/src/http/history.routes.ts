@@ -85,6 +85,14 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     });
   });
 
+  // Who inserted each run of the current document still present, and when: the editor's authorship
+  // colours. `ranges`: [client, clock, length, author, receivedAt ms]; viewers may read it, as the history.
+  app.get('/:doc/authorship', async (c) => {
+    const { doc } = await access(c);
+    const body = await history.run({ kind: 'authorship', doc }, c.req.raw.signal).catch(fromPersistence);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
   const version = async (c: Context, doc: string, seq: number) => {
     const format = parseFormat(c.req.query('format'));
     const at = await receivedAt(doc, seq);

@@ -146,6 +146,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     fanoutConnected: (connected) => redisConnected.set(connected ? 1 : 0),
     fanoutInstances: (count) => fanoutInstances.set(count),
+    fanoutRejected: (reason) => fanoutDropped.inc({ reason }),
   };
 
   const events: SyncEvents = {

@@ -42,6 +42,8 @@ export interface ConnectionOptions {
   readonly guest?: GuestIdentity;
   /** Whether this client asked for stored-acks (`?acks=1`). */
   readonly acks?: boolean;
+  /** Whether this client asked for the author of each Yjs client id (`?authors=1`, message 102). */
+  readonly authors?: boolean;
   /** Whether this client answers Tandem's probes (`?probes=1`) instead of being pinged (see protocol.ts PROBE). */
   readonly probes?: boolean;
   /** The client's address, for per-address limits. */
@@ -89,6 +91,8 @@ export class Connection {
   private readonly socket: Duplex | undefined;
   private readonly acks: boolean;
   private readonly probes: boolean;
+  /** Asked for author bindings (`?authors=1`). */
+  readonly wantsAuthors: boolean;
   private connId: string | undefined;
   private childLog: Logger | undefined;
   private handler: ConnectionHandler | undefined;
@@ -118,6 +122,7 @@ export class Connection {
     this.socket = options.socket;
     this.acks = options.acks === true;
     this.probes = options.probes === true;
+    this.wantsAuthors = options.authors === true;
     (ws as OwnedSocket)[CONNECTION] = this;
     ws.on('message', onSocketMessage);
     ws.on('error', onSocketError);

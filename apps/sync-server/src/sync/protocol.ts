@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TandemError } from '../errors.js';
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101 } as const;
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 export type ClientMessage =
@@ -86,3 +86,15 @@ export function encodeStoredAck(count: number): Uint8Array {
  * client only an answer from the page itself proves it is there (see heartbeat.ts).
  */
 export const PROBE: Uint8Array = Uint8Array.of(MessageType.probe);
+
+/**
+ * Who wrote with which Yjs client ids, sent only to clients that ask with `?authors=1` (the editor's
+ * authorship colours): `[102, JSON]` with `{ bindings: [[clientId, authorId], …], authors: { [authorId]:
+ * { name, color, verified } } }`. The author is the one the server stored the client's updates as.
+ */
+export function encodeAuthorBindings(json: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.authors);
+  encoding.writeVarString(encoder, json);
+  return encoding.toUint8Array(encoder);
+}

@@ -9,6 +9,8 @@ import type { AuthorTracker } from '../authors/author-tracker.js';
 import { storageError, TandemError } from '../errors.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { DocSize } from './doc-size.js';
+import { AuthorBindings } from './author-bindings.js';
+import { describeAuthors } from '../authors/author-lookup.js';
 import type { SyncEvents, UpdateStages } from './events.js';
 import type { Durability } from '../config.js';
 import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
@@ -57,6 +59,8 @@ interface StoredUpdate {
   readonly update: Uint8Array;
   /** `remote`: committed by another instance (heard through Redis, or read from the log). */
   readonly origin: Connection | 'restore' | 'api' | 'remote';
+  /** Who it is stored as (for a remote one: as Redis says until the log, which decides, is read). */
+  readonly author: string;
   /** Read from the log (an update Redis brought is only a hint until the log confirms it). */
   readonly fromLog?: boolean;
   /** When a client's update reached each stage so far (performance.now()); none for a server edit. */
@@ -130,15 +134,18 @@ export class Room implements ConnectionHandler {
   /** With several instances: the link to the others, the order updates are applied in, and what came before it. */
   private remote: DocFanout | undefined;
   private order: SeqOrder<StoredUpdate> | undefined;
-  private early: Array<{ seq: number; update: Uint8Array }> = [];
+  private early: Array<{ seq: number; update: Uint8Array; author: string }> = [];
   /** The highest seq announced without its update (a big one) while loading. */
   private earlyHead = 0;
+  /** Which author each Yjs client id writes as, told to connections that asked (`?authors=1`). */
+  private readonly bindings: AuthorBindings;
   private headTimer: NodeJS.Timeout | undefined;
   /** Awareness ids changed here this turn, to publish to the other instances. */
   private readonly awarenessToPublish = new Set<number>();
 
   private constructor(private readonly deps: RoomDeps) {
     this.gate = new UpdateGate(this.doc, deps.name);
+    this.bindings = new AuthorBindings({ describe: (ids) => describeAuthors(deps.store, ids) });
     this.awareness.setLocalState(null);
     this.presence = new PresenceGuard({ doc: deps.name, awareness: this.awareness, limits: deps.presence, events: deps.events });
     this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
@@ -207,6 +214,7 @@ export class Room implements ConnectionHandler {
     if (states.size > 0) {
       conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
     }
+    if (conn.wantsAuthors) this.bindings.listen(conn);
     conn.attach(this);
   }
 
@@ -217,6 +225,7 @@ export class Room implements ConnectionHandler {
 
   leave(conn: Connection): void {
     this.connections.delete(conn);
+    this.bindings.unlisten(conn);
     this.presence.release(conn, 'leave' satisfies TxOrigin);
     if (this.connections.size === 0) this.gate.release();
   }
@@ -350,12 +359,12 @@ export class Room implements ConnectionHandler {
       // ── Durability point ────────────────────────────────────────────────────────────────────
       // The update is on disk. Only now may it change the shared document, and only through that
       // change (the doc's 'update' event) does it reach any other client.
-      this.applyStored(written.seq, update, conn, stages);
+      this.applyStored(written.seq, update, conn, conn.author, stages);
       return true;
     }
     // Written to the log (a killed process keeps it), not yet flushed: others see it now, and its
     // sender hears it is stored once the flush (if the mode has one) is done.
-    this.applyStored(written.seq, update, conn, stages);
+    this.applyStored(written.seq, update, conn, conn.author, stages);
     try {
       await written.flushed;
     } catch (cause) {
@@ -455,7 +464,7 @@ export class Room implements ConnectionHandler {
       this.writeFinished();
     }
     // Durability point, as for client updates: stored first, then applied and broadcast.
-    this.applyStored(seq, update, origin);
+    this.applyStored(seq, update, origin, author);
     this.applyQueued();
     return seq;
   }
@@ -473,12 +482,12 @@ export class Room implements ConnectionHandler {
    * commit batch that stored them), and 600 typists on one document wait 6–16 ms. Every update is in
    * the log before it waits here.
    */
-  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore' | 'api', stages?: UpdateStages): void {
+  private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore' | 'api', author: string, stages?: UpdateStages): void {
     // The durability point has passed: the other instances may show it too.
-    this.remote?.publishUpdate(seq, update);
+    this.remote?.publishUpdate(seq, update, author);
     // With other instances writing the same log, updates are applied strictly in seq order (see seq-order.ts).
-    if (this.order !== undefined) this.order.offer({ seq, update, origin, stages });
-    else this.enqueueApply({ seq, update, origin, stages });
+    if (this.order !== undefined) this.order.offer({ seq, update, origin, author, stages });
+    else this.enqueueApply({ seq, update, origin, author, stages });
   }
 
   private enqueueApply(item: StoredUpdate): void {
@@ -530,7 +539,8 @@ export class Room implements ConnectionHandler {
       return;
     }
     const sent = performance.now();
-    for (const { update, origin: from, stages } of batch) {
+    for (const { update, origin: from, author, stages } of batch) {
+      this.bindings.bind(update, author);
       if (stages !== undefined) {
         stages.applied = applied;
         stages.sent = sent;
@@ -620,7 +630,7 @@ export class Room implements ConnectionHandler {
   /** What this room hears from the other instances. */
   private remoteHandler(): RemoteHandler {
     return {
-      update: (seq, update) => {
+      update: (seq, update, author) => {
         // What Redis brings is checked before it can reach the document: a seq that cannot be one, or
         // bytes that are not a Yjs update, are dropped (the log brings the real update, if any).
         if (!Number.isSafeInteger(seq) || seq < 1 || (update.byteLength > 0 && !isYjsUpdate(update))) {
@@ -631,8 +641,8 @@ export class Room implements ConnectionHandler {
         if (update.byteLength === 0) {
           if (this.order === undefined) this.earlyHead = Math.max(this.earlyHead, seq);
           else this.order.headAt(seq);
-        } else if (this.order === undefined) this.early.push({ seq, update });
-        else this.order.offer({ seq, update, origin: 'remote' });
+        } else if (this.order === undefined) this.early.push({ seq, update, author });
+        else this.order.offer({ seq, update, origin: 'remote', author });
       },
       awareness: (update, from) => {
         if (this.destroyed) return;
@@ -660,7 +670,9 @@ export class Room implements ConnectionHandler {
       after,
       deliver: (item) => this.enqueueApply(item),
       read: async (afterSeq, toSeq) =>
-        (await this.deps.store.readUpdates(name, { afterSeq, toSeq })).map((u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote', fromLog: true })),
+        (await this.deps.store.readUpdates(name, { afterSeq, toSeq })).map(
+          (u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote', author: u.author, fromLog: true }),
+        ),
       trusted: (item) => item.origin !== 'remote' || item.fromLog === true,
       onRejected: (count) => this.deps.events.fanoutDropped('not-in-log', count),
       onHealed: (count) => {
@@ -669,7 +681,7 @@ export class Room implements ConnectionHandler {
       onSkipped: (from, to) => this.logger.info({ event: 'fanout-compacted-over', from, to }, 'seqs merged away by compaction stepped over'),
       onReadError: (err) => this.logger.warn({ event: 'fanout-heal-failed', err }, 'reading missed updates from the log failed; retrying'),
     });
-    for (const { seq, update } of this.early) this.order.offer({ seq, update, origin: 'remote' });
+    for (const { seq, update, author } of this.early) this.order.offer({ seq, update, origin: 'remote', author });
     this.early = [];
     if (this.earlyHead > 0) this.order.headAt(this.earlyHead);
     this.headTimer = setInterval(() => this.checkHead(), this.deps.headCheckMs ?? 3_000);

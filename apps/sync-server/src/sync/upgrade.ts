@@ -24,6 +24,7 @@ export interface AdmittedUpgrade {
   readonly probes: boolean;
   /** The identity the editor presented (authentication off only). */
   readonly guest?: GuestIdentity;
+  readonly authors: boolean;
 }
 
 /** The env of a request that arrived as an HTTP Upgrade; the route fills `admitted`. */
@@ -59,7 +60,7 @@ export function handleUpgrades(server: Server | Http2Server | Http2SecureServer,
         if (admitted === undefined) return refuse(socket, response);
         socket.off('error', ignore);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, principal: admitted.principal, ip: admitted.ip, guest: admitted.guest, socket });
+          deps.rooms.connect(ws, admitted.doc, { acks: admitted.acks, probes: admitted.probes, authors: admitted.authors, principal: admitted.principal, ip: admitted.ip, guest: admitted.guest, socket });
         });
       },
       (err: unknown) => {

@@ -38,7 +38,7 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDep
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
     // With authentication off, the editor may say who it is (unverified); with it on, the token decides.
     const guest = principal === LOCAL_PRINCIPAL ? guestIdentity(c.req.query('author'), c.req.query('name')) : undefined;
-    (c.env as UpgradeEnv).admitted = { doc, principal, ip, guest, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1' };
+    (c.env as UpgradeEnv).admitted = { doc, principal, ip, guest, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1', authors: c.req.query('authors') === '1' };
     return c.body(null, 204);
   });
   return app;

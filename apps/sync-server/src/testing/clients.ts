@@ -1,5 +1,6 @@
 // Test helpers: real y-websocket clients (Node `ws`, no BroadcastChannel) against a running server.
 
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -83,3 +84,29 @@ export function upgradeResponse(
     ws.once('error', () => undefined);
   });
 }
+
+/** What a message 102 (`?authors=1`) says. */
+export interface BindingsMessage {
+  bindings: Array<[number, string]>;
+  authors: Record<string, { name: string; color: string; verified: boolean }>;
+}
+
+/** Records every message 102 a provider receives, and every message type. */
+export function hearBindings(client: TestClient) {
+  const heard: BindingsMessage[] = [];
+  const types = new Set<number>();
+  client.provider.messageHandlers[102] = (_encoder, decoder) => {
+    heard.push(JSON.parse(decoding.readVarString(decoder)) as BindingsMessage);
+  };
+  const ws = () => client.provider.ws;
+  client.provider.on('status', ({ status }: { status: string }) => {
+    if (status === 'connected') ws()?.addEventListener('message', (e: MessageEvent) => types.add(new Uint8Array(e.data as ArrayBuffer)[0]!));
+  });
+  return {
+    heard,
+    types,
+    /** client id → author, from everything heard. */
+    bound: () => new Map(heard.flatMap((m) => m.bindings)),
+  };
+}
+

@@ -13,15 +13,19 @@ export interface Authorship {
   readonly deleted: RangeAuthors;
 }
 
+/** The structs and delete set of stored update `u` of `doc`; PersistenceError('corrupt-data') if it does not decode. */
+export function decodeStored(doc: string, u: StoredUpdate): ReturnType<typeof Y.decodeUpdate> {
+  try {
+    return Y.decodeUpdate(u.update);
+  } catch (cause) {
+    throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
+  }
+}
+
 /** Adds who inserted and who deleted what in `updates` (in seq order) to `into`. */
 export function addAuthorship(doc: string, updates: readonly StoredUpdate[], into: Authorship): void {
   for (const u of updates) {
-    let decoded;
-    try {
-      decoded = Y.decodeUpdate(u.update);
-    } catch (cause) {
-      throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
-    }
+    const decoded = decodeStored(doc, u);
     for (const struct of decoded.structs) {
       if (!(struct instanceof Y.Skip)) into.inserted.add(struct.id.client, struct.id.clock, struct.id.clock + struct.length, u.author);
     }

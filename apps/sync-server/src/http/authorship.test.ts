@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
+import { connectClient, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const SECRET = 'authorship-secret-0123456789-0123456789';
+const DOC = 'team/notes';
+
+type Range = [number, number, number, string, number];
+interface AuthorshipBody {
+  seq: number;
+  authors: Record<string, { name: string; color: string; verified: boolean }>;
+  ranges: Range[];
+}
+
+/** The author of each character of `text` still present, by the ranges ('?' where none says). */
+function authorsOf(text: Y.Text, ranges: Range[]): string[] {
+  const out: string[] = [];
+  for (let item = text._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    for (let i = 0; i < item.length; i++) {
+      const clock = item.id.clock + i;
+      const r = ranges.find(([c, from, len]) => c === item!.id.client && clock >= from && clock < from + len);
+      out.push(r?.[3] ?? '?');
+    }
+  }
+  return out;
+}
+
+describe('GET /api/docs/:doc/authorship', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  const token = (user: string, role: 'editor' | 'viewer' = 'editor') => mintToken(SECRET, { userId: user, docs: ['team/*'], role, ttl: '1h' });
+  const join = async (user: string) => {
+    const client = connectClient(server.url, DOC, { params: { token: await token(user) } });
+    clients.push(client);
+    await client.synced();
+    return client;
+  };
+  const lastSeq = async () => (await server.store.getDocument(DOC))?.lastSeq ?? 0;
+
+  beforeEach(async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await server.destroy();
+  });
+
+  it('names who inserted each passage still in the document, and when; a viewer may read it', async () => {
+    const ada = await join('ada');
+    const bob = await join('bob');
+    const before = Date.now();
+    ada.text.insert(0, 'alpha ');
+    await expect.poll(lastSeq).toBe(1);
+    await expect.poll(() => bob.text.toString()).toBe('alpha ');
+    bob.text.insert(6, 'bravo');
+    await expect.poll(lastSeq).toBe(2);
+    bob.text.delete(0, 2); // bob deletes "al" of ada's word: gone from the answer
+    await expect.poll(lastSeq).toBe(3);
+    await expect.poll(() => ada.text.toString()).toBe('pha bravo');
+
+    const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/authorship`, {
+      headers: { authorization: `Bearer ${await token('vera', 'viewer')}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as AuthorshipBody;
+    expect(body.seq).toBe(3);
+    expect(authorsOf(ada.text, body.ranges).join(',')).toBe('ada,ada,ada,ada,bob,bob,bob,bob,bob');
+    expect(body.ranges.reduce((n, r) => n + r[2], 0)).toBe(9);
+    for (const r of body.ranges) expect(r[4]).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(Object.keys(body.authors).sort()).toEqual(['ada', 'bob']);
+    expect(body.authors.ada!.color).toMatch(/^#[0-9a-f]{6}$/);
+  });
+
+  it('follows the log as it grows', async () => {
+    const ada = await join('ada');
+    ada.text.insert(0, 'one');
+    await expect.poll(lastSeq).toBe(1);
+    const get = async () =>
+      (await (await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/authorship`, { headers: { authorization: `Bearer ${await token('ada')}` } })).json()) as AuthorshipBody;
+    expect((await get()).seq).toBe(1);
+    const bob = await join('bob');
+    bob.text.insert(3, ' two');
+    await expect.poll(lastSeq).toBe(2);
+    const second = await get();
+    expect(second.seq).toBe(2);
+    await expect.poll(() => ada.text.toString()).toBe('one two');
+    expect(authorsOf(ada.text, second.ranges).join('')).toBe('adaadaadabobbobbobbob');
+  });
+
+  it('answers 404 for a document that does not exist and 401 without a token', async () => {
+    const missing = await fetch(`${server.url}/api/docs/team%2Fnone/authorship`, { headers: { authorization: `Bearer ${await token('ada')}` } });
+    expect(missing.status).toBe(404);
+    const anonymous = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/authorship`);
+    expect(anonymous.status).toBe(401);
+  });
+});

@@ -1,0 +1,79 @@
+import type { Locator } from '@playwright/test';
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+/** The coloured passage of `person`'s page that holds `word`: its author id, colour and hover text. */
+async function passage(person: EditorPage, word: string): Promise<{ author: string | null; color: string; title: string | null; locator: Locator }> {
+  const locator = person.editor.locator('.authored', { hasText: word });
+  await expect(locator).toHaveCount(1);
+  return {
+    locator,
+    author: await locator.getAttribute('data-author'),
+    color: await locator.evaluate((el) => getComputedStyle(el).getPropertyValue('--author-color').trim()),
+    title: await locator.getAttribute('title'),
+  };
+}
+
+/** The colour the server gives `author` (what the toggle's answer and bindings said). */
+const colorOf = (person: EditorPage, author: string) =>
+  person.page.evaluate((id) => (window as unknown as { tandem: { authorship: { index: { describe(id: string): { color: string } | undefined } } } }).tandem.authorship.index.describe(id)?.color, author);
+
+test.describe('authorship colours', () => {
+  test('colour each word in its author’s colour, live, with who and when on hover', async ({ pair }, testInfo) => {
+    // Two people, three saves, a reconnect to opt in and a reload: more than a minute on a loaded machine.
+    test.setTimeout(120_000);
+    const { alice, bob } = await pair('authorship');
+    await alice.focusEnd();
+    await alice.type('alpha ');
+    await alice.expectSaved();
+    await expect.poll(() => bob.text()).toBe('alpha ');
+    await bob.focusEnd();
+    await bob.type('bravo');
+    await bob.expectSaved();
+    await expect.poll(() => alice.text()).toBe('alpha bravo');
+
+    // Off until asked for.
+    const toggle = alice.page.getByTestId('authorship-toggle');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await expect(alice.editor.locator('.authored')).toHaveCount(0);
+    // Keyboard reachable: focus it and press Enter.
+    await toggle.focus();
+    await alice.page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+
+    const alpha = await passage(alice, 'alpha');
+    const bravo = await passage(alice, 'bravo');
+    expect(alpha.author).not.toBe(bravo.author);
+    expect(alpha.color).toBe(await colorOf(alice, alpha.author!));
+    expect(bravo.color).toBe(await colorOf(alice, bravo.author!));
+    expect(alpha.color).not.toBe(bravo.color);
+    expect(alpha.title).toMatch(/^Alice · Today \d\d:\d\d/);
+    expect(bravo.title).toMatch(/^Bob · Today \d\d:\d\d/);
+    // Who is who, in the same colours.
+    const legend = alice.page.getByTestId('authorship-legend');
+    await expect(legend.locator('li')).toHaveText(['Alice', 'Bob']);
+    expect(await legend.locator(`li[data-author="${alpha.author}"]`).evaluate((el) => getComputedStyle(el).getPropertyValue('--author-color').trim())).toBe(alpha.color);
+
+    // Bob types on: his new word takes his colour on Alice's page, without a reload.
+    await bob.focusEnd();
+    await bob.type(' charlie');
+    await expect.poll(() => alice.text()).toBe('alpha bravo charlie');
+    await expect(alice.editor.locator('.authored', { hasText: 'charlie' })).toHaveAttribute('data-author', bravo.author!);
+    const charlie = await passage(alice, 'charlie');
+    expect(charlie.color).toBe(bravo.color);
+    await charlie.locator.hover();
+    expect(charlie.title).toMatch(/^Bob · Today \d\d:\d\d$/);
+
+    await alice.page.screenshot({ path: testInfo.outputPath('authorship-colours.png') });
+
+    // Remembered in this browser: on after a reload, off for Bob, who never asked.
+    await alice.page.reload();
+    await expect(alice.page.getByTestId('authorship-toggle')).toHaveAttribute('aria-pressed', 'true');
+    await expect(alice.editor.locator('.authored', { hasText: 'charlie' })).toHaveAttribute('data-author', bravo.author!);
+    await expect(bob.page.getByTestId('authorship-toggle')).toHaveAttribute('aria-pressed', 'false');
+    await expect(bob.editor.locator('.authored')).toHaveCount(0);
+    await expect(bob.page.getByTestId('authorship-legend')).toBeHidden();
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+});
