@@ -130,7 +130,9 @@ test.describe('the toolbar from the keyboard', () => {
     expect(await focused(page)).toBe('toolbar:italic');
     await expect(page.locator('.toolbar [tabindex="0"]')).toHaveAttribute('data-command', 'italic');
     await keys.press('Enter');
-    await expect.poll(() => bob.texts('em')).toEqual(['word']);
+    // Applied here first, then on Bob's page (a loaded machine delays his copy, not the result).
+    await expect.poll(() => alice.texts('em')).toEqual(['word']);
+    await expect.poll(() => bob.texts('em'), { timeout: 20_000 }).toEqual(['word']);
     expect(await focused(page)).toBe('editor');
     await expect(page.locator('.toolbar [data-command="italic"]')).toHaveAttribute('aria-pressed', 'true');
 

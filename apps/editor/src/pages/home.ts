@@ -38,7 +38,7 @@ export function renderHome(root: HTMLElement): void {
       <section class="trash" id="trash" aria-labelledby="trash-title" hidden>
         <h2 id="trash-title">Trash</h2>
         <p class="hint trash-hint"></p>
-        <ul class="doc-list trash-list"></ul>
+        <ul class="trash-list"></ul>
       </section>
     </main>`;
   const form = root.querySelector<HTMLFormElement>('form')!;
