@@ -46,7 +46,7 @@ export interface Revocations {
   revoke(request: RevocationRequest): Promise<{ revocation: Revocation; closed: number }>;
   /** Those in force, as this instance knows them. */
   list(): Revocation[];
-  /** A revocation another instance made (heard on Redis): applied here. */
+  /** Another instance says it made a revocation (heard on Redis): the store is read at once, and what it holds applies. */
   heard(revocation: Revocation): void;
   /** Re-reads the store now (also after Redis reconnects: messages may have been missed). */
   reread(): Promise<void>;
@@ -106,9 +106,10 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs, 
       return { revocation, closed };
     },
     list: () => list.list(),
-    heard(revocation) {
-      list.add([revocation]);
-      closeNow('heard');
+    heard() {
+      // What Redis brings is a hint: the store decides (a message anyone on Redis could publish closes
+      // nobody by itself). Read after any read in progress, which may have started before it was stored.
+      void (rereading ?? Promise.resolve()).then(reread);
     },
     reread,
     async start(ch) {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { testSchema } from '@tandem/persistence/testing/postgres';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/token.js';
 import { connectClient, type TestClient, upgradeResponse } from '../testing/clients.js';
@@ -67,6 +68,22 @@ describe('revocations across instances on one PostgreSQL store, Redis between th
     expect((await upgradeResponse(b.url, `${encodeURIComponent(DOC)}?token=${mallory}`)).status).toBe(401);
     expect(other.provider.wsconnected).toBe(true);
     expect(b.logs.some((l) => l.event === 'revocation-heard')).toBe(true);
+  });
+
+  it('a revocation heard on Redis that the store does not hold closes nobody (Redis is a hint, the store decides)', async () => {
+    const a = await start({ REDIS_URL: MACHINE_REDIS, REVOCATION_CHECK_MS: '600000' });
+    const victim = await client(a, await token('victim'));
+    const closed = closeOf(victim);
+    const publisher = new Redis(MACHINE_REDIS);
+    try {
+      const revocation = { kind: 'user', value: 'victim', until: null, createdAt: Date.now(), reason: 'forged' };
+      await publisher.publish(`tandem:${db.schema}:revocations`, JSON.stringify({ from: 'elsewhere', revocation }));
+    } finally {
+      publisher.disconnect();
+    }
+    const outcome = await Promise.race([closed.then((c) => `closed ${c.code}`), new Promise((r) => setTimeout(() => r('open'), 1_000))]);
+    expect(outcome).toBe('open');
+    expect((await upgradeResponse(a.url, `${encodeURIComponent(DOC)}?token=${await token('victim')}`)).status).toBe(101);
   });
 
   it('`tandem revoke` with REDIS_URL tells every instance at once, without waiting for their re-read', async () => {

@@ -189,6 +189,7 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
         message(1, 7, new Uint8Array([0xff, 0xfe, 0x01])), // not a Yjs update
         message(2, undefined, new Uint8Array([0x01, 0x99])), // presence that does not decode
         message(7, 1, new Uint8Array([0])), // an unknown kind
+        message(5, undefined, new Uint8Array()), // "moved to the trash", for a document that is not
       ]) {
         await publisher.publish(channel, m);
       }
@@ -196,7 +197,11 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     } finally {
       publisher.disconnect();
     }
-    // Nothing of it reached a document, and both rooms go on: later edits converge on the log.
+    // Nothing of it reached a document, and both rooms go on (nobody was closed): later edits converge on the log.
+    const closes: number[] = [];
+    for (const c of [a, b]) c.provider.on('connection-close', (event: CloseEvent | null) => event !== null && closes.push(event.code));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(closes).toEqual([]);
     await Promise.all([type(a, 'x', 5), type(b, 'y', 5)]);
     await converged('target', [a, b]);
     expect(a.text.toString()).not.toContain('FORGED');

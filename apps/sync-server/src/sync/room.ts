@@ -657,8 +657,14 @@ export class Room implements ConnectionHandler {
         if (!this.destroyed) this.presence.releaseInstance(from, 'remote' satisfies TxOrigin);
       },
       resync: () => this.checkHead(),
+      // A hint, as all that Redis brings: only a document the store has in the trash is closed.
       trashed: () => {
-        if (!this.destroyed) this.deps.onTrashed?.(this);
+        this.deps.store.inTrash(this.name).then(
+          (entry) => {
+            if (entry !== undefined && !this.destroyed) this.deps.onTrashed?.(this);
+          },
+          () => {}, // the database is away: Room.load refuses a trashed document once it is back
+        );
       },
     };
   }
