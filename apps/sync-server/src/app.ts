@@ -12,6 +12,7 @@ import type { Fanout } from './fanout/redis-fanout.js';
 import type { SyncEvents } from './sync/events.js';
 import { storageError, TandemError } from './errors.js';
 import type { HistoryPool } from './history/pool.js';
+import { commentsRoutes } from './http/comments.routes.js';
 import { contentRoutes, isDocumentBody } from './http/content.routes.js';
 import { adminRoutes } from './http/admin.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): Hono {
   routes.route('/api/docs', docsRoutes(deps));
   routes.route('/api/docs', historyRoutes(deps));
   routes.route('/api/docs', contentRoutes(deps));
+  routes.route('/api/docs', commentsRoutes(deps));
   const trash = trashRoutes(deps);
   routes.route('/api/docs', trash.docs);
   routes.route('/api/trash', trash.trash);

@@ -10,7 +10,7 @@ export type { NamedVersion } from './types.js';
 export { materialize, resolveSeq, type HistoryPoint, type MaterializeOptions } from './history/materialize.js';
 export { readTimeline, groupSessions, updateStats, SessionGrouper, TimelineCache, type EditSession, type SessionAuthor, type TimelineOptions, type TimelinePage } from './history/timeline.js';
 export { diffVersions, type DiffChange, type DiffOptions, type DocumentDiff } from './history/diff.js';
-export { AuthorshipCache } from './history/authorship.js';
+export { AuthorshipCache, readItemAuthors } from './history/authorship.js';
 export { VersionCache } from './history/version-cache.js';
 export { backupSqliteStore, restoreSqliteStore, type BackupProgress, type RestoreResult } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';

@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { TandemError } from '../errors.js';
 
-export type Role = 'editor' | 'viewer';
+/** `editor` writes anything; `commenter` reads and writes comments only; `viewer` only reads. */
+export type Role = 'editor' | 'commenter' | 'viewer';
+
+export const ROLES: readonly Role[] = ['editor', 'commenter', 'viewer'];
+
+export const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
+
+/** Whether `role` may write comments (add, reply, resolve, reopen, delete its own). */
+export const mayComment = (role: Role): boolean => role !== 'viewer';
 
 /** Who is on the other end, as proven by a verified token (or the anonymous local user). */
 export interface Principal {
@@ -63,7 +71,7 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
   }
   const { sub, name, docs, role, exp, iat, jti, admin } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '') throw new TandemError('unauthorized', 'The token names no user (sub)');
-  if (role !== 'editor' && role !== 'viewer') throw new TandemError('unauthorized', 'The token role must be "editor" or "viewer"');
+  if (!isRole(role)) throw new TandemError('unauthorized', 'The token role must be "editor", "commenter" or "viewer"');
   // An admin token may open no document: it is for the admin API.
   if (!Array.isArray(docs) || (docs.length === 0 && admin !== true) || !docs.every((d) => typeof d === 'string' && d !== '')) {
     throw new TandemError('unauthorized', 'The token must list the documents it opens (docs)');

@@ -2,11 +2,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { mintToken, type Role } from '../auth/token.js';
+import { isRole, mintToken } from '../auth/token.js';
 import { ConfigError } from '../config.js';
 
 export const TOKEN_USAGE = `Usage: tandem token --user <id> [--name <display name>] --doc <name or prefix*> [--doc ...]
-                    [--role editor|viewer] [--ttl 1h] [--admin] [--id <jti>] [--secret <secret>]
+                    [--role editor|commenter|viewer] [--ttl 1h] [--admin] [--id <jti>] [--secret <secret>]
 
 Prints an HS256 token signed with --secret or AUTH_SECRET (the server's secret, at least 32 characters).
 --doc may repeat; 'team/*' opens every document whose name starts with "team/", '*' opens all.
@@ -46,8 +46,8 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
   if (values.user === undefined || values.user === '') throw new ConfigError(`--user is required\n\n${TOKEN_USAGE}`);
   if ((values.doc === undefined || values.doc.length === 0) && !values.admin) throw new ConfigError(`--doc is required\n\n${TOKEN_USAGE}`);
   if (values.id !== undefined && values.id.trim() === '') throw new ConfigError(`--id must not be empty\n\n${TOKEN_USAGE}`);
-  if (values.role !== 'editor' && values.role !== 'viewer') {
-    throw new ConfigError(`Invalid --role=${JSON.stringify(values.role)}: editor or viewer\n\n${TOKEN_USAGE}`);
+  if (!isRole(values.role)) {
+    throw new ConfigError(`Invalid --role=${JSON.stringify(values.role)}: editor, commenter or viewer\n\n${TOKEN_USAGE}`);
   }
   const ttl = values.ttl === 'never' ? undefined : /^\d+$/.test(values.ttl) ? Number(values.ttl) : values.ttl;
   if (typeof ttl === 'string' && !/^\d+\s*(s|sec|m|min|h|hr|d|day|w|week)s?$/.test(ttl)) {
@@ -58,7 +58,7 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
     userId: values.user,
     name: values.name ?? values.user,
     docs: values.doc ?? [],
-    role: values.role as Role,
+    role: values.role,
     tokenId,
     admin: values.admin,
     ...(ttl === undefined ? {} : { ttl }),

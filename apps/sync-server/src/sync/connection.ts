@@ -1,6 +1,7 @@
 // One client's WebSocket: who it is, the limits it must keep, decoding its frames (held until its
 // room is loaded), sending to it, and closing it with a named code when something goes wrong.
 
+import type { Writer } from './comment-rules.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
@@ -133,6 +134,11 @@ export class Connection {
 
   get readOnly(): boolean {
     return this.principal.role === 'viewer';
+  }
+
+  /** Who this connection's updates are judged as (see comment-rules.ts): a commenter changes comments only. */
+  get writer(): Writer {
+    return { author: this.author, mayEdit: this.principal.role === 'editor' };
   }
 
   /** Resolves once the socket has closed. */

@@ -34,6 +34,8 @@ export interface SyncEvents {
   /** The event loop spent this long encoding a document checkpoint and handing it to the store. */
   checkpointTaken(onEventLoopMs: number): void;
   viewerUpdateDropped(doc: string): void;
+  /** An update changed what its writer may not (a commenter's text edit, someone else's comment) and was dropped. */
+  updateRefused(doc: string): void;
   /** Awareness entries dropped because another connection holds their client id. */
   awarenessStatesDropped(doc: string, reason: 'not-owner', count: number): void;
   /** A configured limit refused something (message size, rate, connections, document size, slow consumer). */

@@ -1,7 +1,7 @@
 // One document in memory: its Y.Doc and awareness, the connections editing it, and the hand-off of
 // every client update to the log before it touches the shared state.
 
-import { type DocumentStore, loadDocument, PersistenceError, type UpdateLog, type Written } from '@tandem/persistence';
+import { type DocumentStore, loadDocument, readItemAuthors, PersistenceError, type UpdateLog, type Written } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -16,7 +16,9 @@ import type { Durability } from '../config.js';
 import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { type StoreRate, storeRateKey } from './store-rate.js';
-import { UpdateGate } from './update-gate.js';
+import { Refused, UpdateGate } from './update-gate.js';
+import { commentItems } from './comment-rules.js';
+import { COMMENTS } from '@tandem/schema/comments';
 import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
 import type { DocFanout, Fanout, RemoteHandler } from '../fanout/redis-fanout.js';
@@ -181,6 +183,7 @@ export class Room implements ConnectionHandler {
       room.lastSeq = loaded.lastSeq;
       room.checkpointSeq = loaded.checkpointSeq;
       room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
+      await room.readCommentAuthors(loaded.lastSeq);
       if (deps.fanout !== undefined) room.startOrdering(loaded.lastSeq);
       deps.events.documentLoaded(deps.name, performance.now() - started, loaded.tailLength);
       deps.logger.info({ event: 'document-loaded', doc: deps.name, ...loaded, ms: Math.round(performance.now() - started) }, 'document loaded');
@@ -194,6 +197,25 @@ export class Room implements ConnectionHandler {
       const unavailable = cause instanceof PersistenceError && cause.code === 'read-failed';
       throw new TandemError(unavailable ? 'storage-failed' : 'load-failed', `Document ${JSON.stringify(deps.name)} could not be loaded`, { doc: deps.name }, { cause });
     }
+  }
+
+  /**
+   * Who wrote the comments the loaded document holds: the authors of the updates that stored their
+   * maps, read from the log (only for a document with comments; new ones are recorded as they come).
+   */
+  private async readCommentAuthors(lastSeq: number): Promise<void> {
+    const ids = commentItems(this.doc.getMap(COMMENTS));
+    if (ids.length === 0) return;
+    const authors = await readItemAuthors(this.deps.store, this.name, ids, lastSeq);
+    ids.forEach((id, i) => {
+      const author = authors[i];
+      if (author !== undefined) this.gate.commentAuthors.set(id, author);
+    });
+  }
+
+  /** The stored author of the comment whose map is item `id`, if known. */
+  commentAuthor(id: Y.ID): string | undefined {
+    return this.gate.commentAuthors.get(id);
   }
 
   /** True when nobody is connected and nothing is left to write. */
@@ -297,7 +319,10 @@ export class Room implements ConnectionHandler {
       for (const item of items) item.resolve(false);
       return;
     }
-    const verdicts = this.gate.admitAll(items.map((item) => item.update));
+    const verdicts = this.gate.admitAll(
+      items.map((item) => item.update),
+      items.map((item) => item.conn.writer),
+    );
     const checked = performance.now();
     items.forEach(({ conn, update, received, resolve }, i) => {
       const verdict = verdicts[i]!;
@@ -307,6 +332,11 @@ export class Room implements ConnectionHandler {
         resolve(false);
       } else if (verdict instanceof TandemError) {
         conn.fail(verdict);
+        resolve(false);
+      } else if (verdict instanceof Refused) {
+        // As a viewer's update: dropped, never stored or sent on; the connection stays.
+        this.deps.events.updateRefused(this.name);
+        this.logger.info({ event: 'update-refused', author: conn.author, reason: verdict.reason }, 'update refused');
         resolve(false);
       } else if (verdict === 'skip') {
         resolve(true);
@@ -424,8 +454,9 @@ export class Room implements ConnectionHandler {
    */
   async commitApiUpdate(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
     if (this.broken || this.destroyed) throw new TandemError('internal', 'The document cannot take edits right now', { doc: this.name });
-    const [verdict] = this.gate.admitAll([update]);
+    const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }]);
     if (verdict instanceof TandemError) throw verdict;
+    if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
     if (verdict === 'skip') return undefined;
     // Unlike a client, a program may send what the document holds already: stored, it would be a no-op in history.
     if (changesNothing(this.doc, update)) {
@@ -548,11 +579,11 @@ export class Room implements ConnectionHandler {
       }
       if (from === 'remote') {
         this.size.arrived(update.byteLength);
-        this.gate.sourceChanged(update);
+        this.gate.sourceChanged(update, author);
         continue;
       }
       this.size.applied(update.byteLength);
-      if (from === 'restore') this.gate.sourceChanged(update);
+      if (from === 'restore') this.gate.sourceChanged(update, author);
       else this.gate.applied(update);
     }
     if (this.checkpointsSafe && this.lastSeq - this.checkpointSeq >= this.deps.checkpointEvery) this.checkpoint(this.lastSeq);

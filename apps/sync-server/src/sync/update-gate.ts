@@ -2,23 +2,38 @@
 // document can take: one that decodes but throws when applied (it refers to the document's own
 // items in a way Yjs cannot integrate) would break the room and every later load of the document.
 // Whether an update applies depends on the state it lands on, so the gate applies it to a shadow
-// copy of the room's document plus the updates still on their way to the log.
+// copy of the room's document plus the updates still on their way to the log. The same try tells
+// what the update changed, and so whether its writer may change that (see comment-rules.ts).
 
+import { COMMENTS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
+import { type CommentTouch, CommentAuthors, createdIn, inspect, judge, UNTOUCHED, type Writer } from './comment-rules.js';
 
-/** What to do with one update: store it, skip it (it changes nothing), or refuse it. */
-export type Verdict = 'store' | 'skip' | TandemError;
+/** An update its writer may not make: dropped (not stored, not sent on) and counted, as a viewer's is. */
+export class Refused {
+  constructor(readonly reason: string) {}
+}
+
+/** What to do with one update: store it, skip it (it changes nothing), refuse it, or drop it (not its writer's to make). */
+export type Verdict = 'store' | 'skip' | TandemError | Refused;
+
+/** The writer of an update whose author is not known: may edit, owns no comment. */
+const ANYONE: Writer = Object.freeze({ author: '', mayEdit: true });
 
 export class UpdateGate {
   /** The room's document plus every admitted update not yet applied to it; built on first use. */
   private shadow: Y.Doc | undefined;
   private readonly inFlight = new Set<Uint8Array>();
   private shadowChanged = false;
+  /** What the shadow's last transaction did to the comments; undefined while the shadow is being built. */
+  private touch: CommentTouch = UNTOUCHED;
 
   constructor(
     private readonly source: Y.Doc,
     private readonly doc: string,
+    /** Who wrote each comment: filled as comments are admitted, and by the room from the log on load. */
+    readonly commentAuthors = new CommentAuthors(),
   ) {}
 
   /**
@@ -28,7 +43,8 @@ export class UpdateGate {
    * updates that insert are tried in one shadow transaction (a Yjs transaction costs time in the
    * number of clients that ever wrote to the document); only if that throws is each tried alone.
    */
-  admitAll(updates: readonly Uint8Array[]): Verdict[] {
+  admitAll(updates: readonly Uint8Array[], writers: readonly Writer[] = []): Verdict[] {
+    const writerOf = (i: number) => writers[i] ?? ANYONE;
     const verdicts: Array<Verdict | undefined> = [];
     const kinds = updates.map((update, i) => {
       try {
@@ -44,15 +60,18 @@ export class UpdateGate {
         i += 1;
       } else if (kind === 'empty') {
         verdicts[i++] = 'skip';
-      } else if (kind === 'deletions') {
-        verdicts[i] = this.tryOne(updates[i]!, true);
+      } else if (kind === 'deletions' || !writerOf(i).mayEdit) {
+        // A commenter's update is tried alone: what it may change is judged per update.
+        verdicts[i] = this.tryOne(updates[i]!, kind === 'deletions', writerOf(i));
         i += 1;
       } else {
         let end = i;
-        while (end < updates.length && kinds[end] === 'structs') end += 1;
+        while (end < updates.length && kinds[end] === 'structs' && writerOf(end).mayEdit) end += 1;
         const run = updates.slice(i, end);
-        if (this.tryTogether(run)) for (let k = i; k < end; k++) verdicts[k] = 'store';
-        else for (let k = i; k < end; k++) verdicts[k] = this.tryOne(updates[k]!, false);
+        const together = this.tryTogether(run, end - i === 1 ? writerOf(i) : undefined);
+        if (together === true) for (let k = i; k < end; k++) verdicts[k] = 'store';
+        else if (together instanceof Refused) verdicts[i] = together;
+        else for (let k = i; k < end; k++) verdicts[k] = this.tryOne(updates[k]!, false, writerOf(k));
         i = end;
       }
     }
@@ -69,8 +88,13 @@ export class UpdateGate {
     }
   }
 
-  private tryTogether(run: readonly Uint8Array[]): boolean {
+  /**
+   * True when the whole run may be stored. A run that touched the comments is judged here when it is
+   * one update (`writer`), else taken back and tried update by update (false), as one that throws.
+   */
+  private tryTogether(run: readonly Uint8Array[], writer: Writer | undefined): boolean | Refused {
     const shadow = this.ensureShadow();
+    this.touch = UNTOUCHED;
     try {
       Y.transact(shadow, () => {
         for (const update of run) Y.applyUpdate(shadow, update);
@@ -79,19 +103,37 @@ export class UpdateGate {
       this.discard(); // possibly half-applied: rebuilt from the room's document and what is in flight
       return false;
     }
+    // An editor's ordinary run changed text (or only resolved threads): nothing to judge.
+    if (this.touch.created.length + this.touch.authorOnly.length > 0 || this.touch.refusal !== undefined) {
+      const refusal = writer === undefined ? undefined : judge(this.touch, writer, this.commentAuthors);
+      if (writer === undefined || refusal !== undefined) {
+        this.discard(); // the run is in the shadow: taken back by rebuilding it
+        return refusal === undefined ? false : new Refused(refusal);
+      }
+    }
     for (const update of run) this.inFlight.add(update);
     return true;
   }
 
-  private tryOne(update: Uint8Array, deletionsOnly: boolean): Verdict {
+  private tryOne(update: Uint8Array, deletionsOnly: boolean, writer: Writer): Verdict {
     const shadow = this.ensureShadow();
     const pendingBefore = shadow.store.pendingDs;
+    const structsBefore = shadow.store.pendingStructs;
     this.shadowChanged = false;
+    this.touch = UNTOUCHED;
     try {
       Y.applyUpdate(shadow, update);
     } catch (cause) {
       this.discard();
       return this.invalid('cannot be applied to the document', cause);
+    }
+    // A commenter's update must be judged by what it changes now: one that waits for items the
+    // document lacks would change them later, in whichever update brings them.
+    const waits = !writer.mayEdit && (shadow.store.pendingDs !== pendingBefore || shadow.store.pendingStructs !== structsBefore);
+    const refusal = waits ? 'a commenter sends no updates that wait for others' : judge(this.touch, writer, this.commentAuthors);
+    if (refusal !== undefined) {
+      this.discard(); // taken back by rebuilding the shadow without it
+      return new Refused(refusal);
     }
     // Structs are always kept (they may be waiting for others); a delete set only if it deleted
     // something or waits for items the document does not have yet.
@@ -111,14 +153,24 @@ export class UpdateGate {
     this.discard();
   }
 
-  /** The room's document changed other than through an admitted update (a server edit). */
-  sourceChanged(update: Uint8Array): void {
-    if (this.shadow === undefined) return;
+  /**
+   * The room's document changed other than through an admitted update (a server edit, or one stored
+   * by another instance), stored as `author`: the comments it creates are theirs.
+   */
+  sourceChanged(update: Uint8Array, author: string): void {
+    if (this.shadow === undefined) {
+      for (const id of createdIn(update)) this.commentAuthors.set(id, author);
+      return;
+    }
+    this.touch = UNTOUCHED;
     try {
       Y.applyUpdate(this.shadow, update);
     } catch {
       this.discard();
+      for (const id of createdIn(update)) this.commentAuthors.set(id, author);
+      return;
     }
+    for (const id of this.touch.created) this.commentAuthors.set(id, author);
   }
 
   /** Frees the shadow when nothing is in flight (nobody is editing); it is rebuilt on the next update. */
@@ -134,12 +186,15 @@ export class UpdateGate {
   private ensureShadow(): Y.Doc {
     if (this.shadow !== undefined) return this.shadow;
     const shadow = new Y.Doc({ gc: true });
+    // The comments root is a map before anything lands in it (a root type takes the kind first asked for).
+    const comments = shadow.getMap<unknown>(COMMENTS);
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.source));
     for (const update of this.inFlight) Y.applyUpdate(shadow, update);
-    // Only whether a transaction deleted something is needed (for delete-only updates); listening to
-    // 'update' would make Yjs encode every transaction's changes for nothing.
+    // Whether a transaction deleted something (for delete-only updates) and what it did to the
+    // comments; listening to 'update' would make Yjs encode every transaction's changes for nothing.
     shadow.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.deleteSet.clients.size > 0) this.shadowChanged = true;
+      this.touch = inspect(tr, comments);
     });
     this.shadow = shadow;
     return shadow;

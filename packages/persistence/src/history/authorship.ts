@@ -73,3 +73,18 @@ export class AuthorshipCache {
     return entry;
   }
 }
+
+/**
+ * Who stored each of the Yjs items `ids` (the author of the update that inserted it), reading the log of
+ * `doc` up to `to` once; undefined for an id no stored update inserted.
+ */
+export async function readItemAuthors(
+  store: DocumentStore,
+  doc: string,
+  ids: ReadonlyArray<{ readonly client: number; readonly clock: number }>,
+  to: number,
+): Promise<Array<string | undefined>> {
+  const into: Authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
+  await readAuthorship(store, doc, 0, to, into);
+  return ids.map(({ client, clock }) => into.inserted.find(client, clock).author);
+}

@@ -1,0 +1,79 @@
+// GET /api/docs/<doc>/comments: a document's comment threads as they are now, each with its stored
+// author (who stored the update that created it, never a field of the comment), the text its anchor
+// covers now, and whether that text is gone (orphaned). Anyone who may open the document may read them.
+
+import type { DocumentStore } from '@tandem/persistence';
+import { quoteAnchors, readComments, type StoredComment, threadsOf } from '@tandem/schema/comments';
+import { type Context, Hono } from 'hono';
+import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import { describeAuthors } from '../authors/author-lookup.js';
+import { TandemError } from '../errors.js';
+import { trashedError } from '../sync/room.js';
+import type { RoomRegistry } from '../sync/rooms.js';
+import { docParam } from './doc-param.js';
+
+export interface CommentsDeps {
+  readonly store: DocumentStore;
+  readonly rooms: RoomRegistry;
+  readonly authenticate: Authenticate;
+}
+
+const STATUSES = ['open', 'resolved', 'all'] as const;
+type Status = (typeof STATUSES)[number];
+
+/** The one place this route's input is checked. */
+function parseStatus(c: Context): Status {
+  const status = c.req.query('status') ?? 'all';
+  if (!(STATUSES as readonly string[]).includes(status)) {
+    throw new TandemError('bad-request', `status must be one of ${STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
+  }
+  return status as Status;
+}
+
+export function commentsRoutes({ store, rooms, authenticate }: CommentsDeps): Hono {
+  const app = new Hono();
+
+  app.get('/:doc/comments', async (c) => {
+    const doc = docParam(c);
+    const status = parseStatus(c);
+    authorizeDoc(await authenticate(c), doc);
+    if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
+    if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
+
+    const { threads, quotes, authorOf } = await rooms.withRoom(doc, async (room) => {
+      const threads = threadsOf(readComments(room.doc)).filter(
+        ({ comment }) => status === 'all' || (status === 'resolved') === comment.resolved,
+      );
+      const quotes = quoteAnchors(room.doc, threads.map(({ comment }) => comment.anchor));
+      const authorOf = (comment: StoredComment) => room.commentAuthor(comment.item);
+      return { threads, quotes, authorOf };
+    });
+    const ids = new Set<string>();
+    for (const { comment, replies } of threads) for (const c of [comment, ...replies]) ids.add(authorOf(c) ?? '');
+    ids.delete('');
+    const authors = await describeAuthors(store, [...ids]);
+    const describe = (comment: StoredComment) => {
+      const id = authorOf(comment);
+      return {
+        id: comment.id,
+        author: id === undefined ? null : { id, ...authors[id]! },
+        body: comment.body,
+        createdAt: new Date(comment.createdAt).toISOString(),
+        deleted: comment.deleted,
+      };
+    };
+    return c.json({
+      doc,
+      threads: threads.map(({ comment, replies }, i) => ({
+        ...describe(comment),
+        resolved: comment.resolved,
+        resolvedAt: comment.resolvedAt === undefined ? null : new Date(comment.resolvedAt).toISOString(),
+        quote: quotes[i]!.quote,
+        orphaned: quotes[i]!.orphaned,
+        replies: replies.map(describe),
+      })),
+    });
+  });
+
+  return app;
+}

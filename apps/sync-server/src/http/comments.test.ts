@@ -1,0 +1,191 @@
+import { FRAGMENT } from '@tandem/schema';
+import { COMMENTS, newCommentFields } from '@tandem/schema/comments';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { mintToken, type Role } from '../auth/token.js';
+import { connectClient, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const SECRET = 'comments-secret-0123456789-0123456789-xx';
+const DOC = 'team/notes';
+
+interface ApiComment {
+  id: string;
+  author: { id: string; name: string; verified: boolean } | null;
+  body: string;
+  deleted: boolean;
+}
+interface ApiThread extends ApiComment {
+  resolved: boolean;
+  quote: string;
+  orphaned: boolean;
+  replies: ApiComment[];
+}
+
+/** The paragraph text of a client's ProseMirror fragment (created by the first writer). */
+function paragraphText(client: TestClient): Y.XmlText {
+  const fragment = client.doc.getXmlFragment(FRAGMENT);
+  if (fragment.length === 0) {
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText()]);
+    fragment.insert(0, [paragraph]);
+  }
+  return (fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+}
+
+/** Adds a comment as the editor does: a fresh map under a new id, anchored on [from, to) of `text`. */
+function addComment(client: TestClient, id: string, body: string, range?: { text: Y.XmlText; from: number; to: number }, extra: Record<string, unknown> = {}) {
+  const anchor =
+    range === undefined
+      ? undefined
+      : {
+          start: Y.createRelativePositionFromTypeIndex(range.text, range.from, 0),
+          end: Y.createRelativePositionFromTypeIndex(range.text, range.to, -1),
+        };
+  const map = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries({ ...newCommentFields({ body, ...(anchor === undefined ? {} : { anchor }) }), ...extra })) map.set(key, value);
+  client.doc.getMap(COMMENTS).set(id, map);
+}
+
+/** Types into the paragraph in one transaction (one update), creating it if needed. */
+function type(client: TestClient, index: number, s: string) {
+  client.doc.transact(() => paragraphText(client).insert(index, s));
+}
+
+const commentMap = (client: TestClient, id: string) => client.doc.getMap<Y.Map<unknown>>(COMMENTS).get(id);
+
+describe('comments', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  const join = async (user: string, role: Role) => {
+    const token = await mintToken(SECRET, { userId: user, name: user.toUpperCase(), docs: ['team/*'], role, ttl: '1h' });
+    const client = connectClient(server.url, DOC, { params: { token } });
+    clients.push(client);
+    await client.synced();
+    return client;
+  };
+  const stored = async () => (await server.store.readUpdates(DOC)).map((u) => u.author);
+  const refusals = (author: string) => server.logs.filter((l) => l.event === 'update-refused' && l.author === author).length;
+  const list = async (status = 'all') => {
+    const token = await mintToken(SECRET, { userId: 'reader', docs: ['team/*'], role: 'viewer', ttl: '1h' });
+    const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/comments?status=${status}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { threads: ApiThread[] }).threads;
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await server.destroy();
+  });
+
+  it('lets a commenter add a comment but not edit the text; a viewer may not comment', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    await expect.poll(stored).toEqual(['ada']);
+    const cat = await join('cat', 'commenter');
+    addComment(cat, 'c1', 'Which world?', { text: paragraphText(cat), from: 6, to: 11 });
+    await expect.poll(stored).toEqual(['ada', 'cat']);
+    await expect.poll(() => commentMap(ada, 'c1')?.get('body')).toBe('Which world?');
+
+    type(cat, 0, 'EDITED ');
+    await expect.poll(() => refusals('cat')).toBe(1);
+    const vic = await join('vic', 'viewer');
+    addComment(vic, 'v1', 'A viewer speaks', { text: paragraphText(vic), from: 0, to: 5 });
+    type(ada, 11, '!');
+    await expect.poll(stored).toEqual(['ada', 'cat', 'ada']);
+    await expect.poll(() => paragraphText(ada).toString()).toBe('hello world!');
+    expect(commentMap(ada, 'v1')).toBeUndefined();
+    expect((await list()).map((t) => t.id)).toEqual(['c1']);
+    // Refused, not failed: the commenter is still connected.
+    expect(cat.provider.wsconnected).toBe(true);
+  });
+
+  it("reports the stored author of a comment, never an author the client wrote into it", async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    await expect.poll(stored).toEqual(['ada']);
+    const mal = await join('mal', 'commenter');
+    addComment(mal, 'c1', 'Signed by Ada', { text: paragraphText(mal), from: 0, to: 5 }, { author: 'ada', authorName: 'ADA', name: 'ADA' });
+    await expect.poll(stored).toEqual(['ada', 'mal']);
+    const [thread] = await list();
+    expect(thread!.author).toMatchObject({ id: 'mal', verified: true });
+    expect(thread!.body).toBe('Signed by Ada');
+  });
+
+  it("refuses deleting or editing someone else's comment; anyone who may comment resolves and reopens", async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    addComment(ada, 'c1', 'Ada asks', { text: paragraphText(ada), from: 0, to: 5 });
+    await expect.poll(stored).toEqual(['ada', 'ada']);
+    const bob = await join('bob', 'editor');
+    const cat = await join('cat', 'commenter');
+
+    commentMap(bob, 'c1')!.set('deleted', true);
+    await expect.poll(() => refusals('bob')).toBe(1);
+    commentMap(cat, 'c1')!.set('body', 'Cat rewrote this');
+    await expect.poll(() => refusals('cat')).toBe(1);
+    // Removing a comment from the map outright is refused even for its author.
+    ada.doc.getMap(COMMENTS).delete('c1');
+    await expect.poll(() => refusals('ada')).toBe(1);
+    expect(await stored()).toEqual(['ada', 'ada']);
+
+    const bob2 = await join('bob2', 'editor');
+    commentMap(bob2, 'c1')!.set('resolved', true);
+    await expect.poll(stored).toEqual(['ada', 'ada', 'bob2']);
+    expect((await list('resolved')).map((t) => t.id)).toEqual(['c1']);
+    expect(await list('open')).toEqual([]);
+    const cat2 = await join('cat2', 'commenter');
+    commentMap(cat2, 'c1')!.set('resolved', false);
+    await expect.poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2']);
+
+    // The author's own delete is stored, also after the document was unloaded and loaded again
+    // (the author then comes from the log).
+    for (const c of clients.splice(0)) c.destroy();
+    await expect.poll(() => server.logs.some((l) => l.event === 'document-unloaded')).toBe(true);
+    const ada2 = await join('ada', 'editor');
+    const mine = commentMap(ada2, 'c1')!;
+    ada2.doc.transact(() => {
+      mine.set('deleted', true);
+      mine.set('body', '');
+    });
+    await expect.poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2', 'ada']);
+    const [thread] = await list();
+    expect(thread).toMatchObject({ id: 'c1', deleted: true, body: '', author: { id: 'ada' } });
+  });
+
+  it('lists threads with their replies, the anchored text as it is now, and orphaned ones', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world, bye');
+    const text = paragraphText(ada);
+    addComment(ada, 'c1', 'On world', { text, from: 6, to: 11 });
+    addComment(ada, 'c2', 'On bye', { text, from: 13, to: 16 });
+    const cat = await join('cat', 'commenter');
+    addComment(cat, 'r1', 'A reply', undefined, { parent: 'c1' });
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.replies.map((r) => [r.id, r.author?.id])])).toEqual([
+      ['c1', 'world', [['r1', 'cat']]],
+      ['c2', 'bye', []],
+    ]);
+
+    // Edits around and inside the anchored text move the anchor with it; deleting all of it orphans the comment.
+    text.insert(0, 'oh ');
+    text.insert(11, 'wide ');
+    text.delete(text.toString().indexOf('bye'), 3);
+    expect(text.toString()).toBe('oh hello wowide rld, ');
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([
+      ['c1', 'wowide rld', false],
+      ['c2', '', true],
+    ]);
+  });
+
+  it('refuses a malformed status', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'x');
+    await expect.poll(stored).toEqual(['ada']);
+    const token = await mintToken(SECRET, { userId: 'ada', docs: ['team/*'], role: 'editor', ttl: '1h' });
+    const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/comments?status=closed`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(400);
+  });
+});
