@@ -1,13 +1,16 @@
 // The formatting toolbar: buttons for the shared commands, showing which apply to the selection.
 // Keyboard: the WAI-ARIA toolbar pattern (one tab stop, arrows, Home/End, Enter/Space).
 
-import type { EditorState } from 'prosemirror-state';
+import type { Command, EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { blockActive, type CommandName, commands, markActive } from './commands.js';
 import { schema } from './schema.js';
 
-interface Button {
-  readonly command: CommandName;
+/** A toolbar button: one of the shared commands, or a feature's own (`run`). */
+export interface ToolbarButton {
+  readonly command: CommandName | string;
+  /** What the button does, when it is not one of the shared commands. */
+  readonly run?: Command;
   /** What the button shows. */
   readonly label: string;
   /** Its accessible name; holds the label when the label is words, so speech users can say what they see. */
@@ -19,7 +22,7 @@ interface Button {
 }
 
 const { marks, nodes } = schema;
-const GROUPS: Button[][] = [
+const GROUPS: ToolbarButton[][] = [
   [
     { command: 'bold', label: 'B', name: 'Bold', keys: 'Ctrl+B', active: (s) => markActive(s, marks.strong!) },
     { command: 'italic', label: 'I', name: 'Italic', keys: 'Ctrl+I', active: (s) => markActive(s, marks.em!) },
@@ -54,30 +57,36 @@ const MOVES: Record<string, (index: number, count: number) => number> = {
   End: (_i, n) => n - 1,
 };
 
-export function createToolbar(getView: () => EditorView): Toolbar {
+const commandOf = (button: ToolbarButton): Command => button.run ?? commands[button.command as CommandName];
+
+/**
+ * `extra`: groups of feature buttons after the formatting ones; `formatting: false` leaves the
+ * formatting out (someone who may comment but not edit).
+ */
+export function createToolbar(getView: () => EditorView, extra: readonly ToolbarButton[][] = [], formatting = true): Toolbar {
   const element = document.createElement('div');
   element.className = 'toolbar';
   element.setAttribute('role', 'toolbar');
   element.setAttribute('aria-label', 'Formatting');
-  const buttons: Array<[Button, HTMLButtonElement]> = [];
+  const buttons: Array<[ToolbarButton, HTMLButtonElement]> = [];
 
   // Roving tabindex: the toolbar is one stop in the tab order, and remembers the button last used.
   const rove = (target: HTMLButtonElement) => {
     for (const [, el] of buttons) el.tabIndex = el === target ? 0 : -1;
   };
 
-  const run = (button: Button, el: HTMLButtonElement) => {
+  const run = (button: ToolbarButton, el: HTMLButtonElement) => {
     // Unavailable buttons stay focusable (aria-disabled, not `disabled`), so they must refuse here.
     if (el.getAttribute('aria-disabled') === 'true') return;
     const view = getView();
     const before = document.activeElement;
-    const applied = commands[button.command](view.state, view.dispatch, view);
+    const applied = commandOf(button)(view.state, view.dispatch, view);
     // Back to the text after an edit, unless the command put focus somewhere of its own (a field).
     const after = document.activeElement;
     if (applied && (after === before || after === document.body || after === null)) view.focus();
   };
 
-  for (const group of GROUPS) {
+  for (const group of [...(formatting ? GROUPS : []), ...extra]) {
     const groupEl = document.createElement('div');
     groupEl.className = 'toolbar-group';
     for (const button of group) {
@@ -121,7 +130,7 @@ export function createToolbar(getView: () => EditorView): Toolbar {
     update(view) {
       for (const [button, el] of buttons) {
         const active = button.active?.(view.state) ?? false;
-        const enabled = active || commands[button.command](view.state, undefined, view);
+        const enabled = active || commandOf(button)(view.state, undefined, view);
         el.setAttribute('aria-disabled', String(!enabled));
         el.classList.toggle('active', active);
         if (button.active !== undefined) el.setAttribute('aria-pressed', String(active));

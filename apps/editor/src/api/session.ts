@@ -6,7 +6,7 @@ const KEY = 'tandem:token';
 export interface TokenClaims {
   readonly sub?: string;
   readonly name?: string;
-  readonly role?: 'editor' | 'viewer';
+  readonly role?: 'editor' | 'commenter' | 'viewer';
   readonly exp?: number;
 }
 

@@ -10,6 +10,7 @@ import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createRestoreNotice } from '../history/restore-notice.js';
 import { createToolbar } from '../toolbar.js';
+import { COMMENT_KEYS, createComments } from '../comments/index.js';
 import { AuthorshipIndex } from '../authorship/authorship-index.js';
 import { authorshipPlugin } from '../authorship/authorship-plugin.js';
 import { authorshipRemembered, createAuthorshipToggle } from '../authorship/authorship-toggle.js';
@@ -17,14 +18,15 @@ import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
 import { BASE_PATH } from '../base-path.js';
 
-const STATUS_TEXT = (s: SyncStatus, readOnly: boolean): string => {
+const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
   if (s.connection === 'denied') {
     if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
     if (/^4?403\b/.test(s.deniedReason)) return 'No access to this document';
     if (/^4?410\b/.test(s.deniedReason)) return 'In the trash · editing is off';
     return `Disconnected by the server · ${s.deniedReason}`;
   }
-  if (readOnly) return s.connection === 'connected' ? 'View only' : s.connection === 'offline' ? 'View only · offline' : 'Connecting…';
+  const only = commentOnly ? 'Comment only' : 'View only';
+  if (readOnly) return s.connection === 'connected' ? only : s.connection === 'offline' ? `${only} · offline` : 'Connecting…';
   if (s.connection === 'offline') return 'Offline · changes kept in this browser';
   if (s.connection === 'connecting') return 'Connecting…';
   return s.saved ? 'Saved' : 'Saving…';
@@ -60,7 +62,9 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const doc = new Y.Doc();
   const token = currentToken();
   const claims = tokenClaims(token);
-  const readOnly = claims.role === 'viewer';
+  // A commenter reads the text and writes comments only (the server refuses anything else).
+  const readOnly = claims.role === 'viewer' || claims.role === 'commenter';
+  const canComment = claims.role !== 'viewer';
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
   // Without a token, this browser's own id is who the server records as the author of what is typed here.
@@ -72,16 +76,29 @@ export function renderDocument(root: HTMLElement, name: string): void {
   neverAwayToSelf(awareness);
   awareness.setLocalStateField('user', presenceOf(user));
 
-  const toolbar = createToolbar(() => view);
+  const comments = createComments({
+    doc,
+    docName: name,
+    canComment,
+    me: token === undefined ? `guest:${user.id}` : claims.sub,
+    getView: () => view,
+  });
+  const commentButton = { command: 'comment', run: comments.command, label: 'Comment', name: 'Comment on the selected text', keys: COMMENT_KEYS };
+  const toolbar = createToolbar(() => view, canComment ? [[commentButton]] : [], !readOnly);
+  comments.listen(root);
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
   const restoreNotice = createRestoreNotice(name);
   toolbar.element.after(restoreNotice.element);
   const authorship = new AuthorshipIndex();
-  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [authorshipPlugin(authorship)]);
+  const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [
+    authorshipPlugin(authorship),
+    ...comments.plugins,
+  ]);
+  root.querySelector('.doc-main')!.after(comments.panel.element);
   const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
   root.querySelector('.history-toggle')!.before(authorshipToggle.button);
   toolbar.element.after(authorshipToggle.legend);
-  if (readOnly) toolbar.element.hidden = true;
+  if (!canComment) toolbar.element.hidden = true;
 
   // The visible status follows every change silently; the announcer speaks only of settled ones.
   const statusEl = root.querySelector<HTMLElement>('.status')!;
@@ -89,7 +106,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const announcer = createStatusAnnouncer();
   statusEl.after(announcer.element);
   sync.onStatus((s) => {
-    const text = STATUS_TEXT(s, readOnly);
+    const text = STATUS_TEXT(s, readOnly, canComment);
     statusEl.dataset.connection = s.connection;
     statusEl.dataset.saved = String(s.saved);
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
@@ -150,6 +167,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     history = undefined;
     main.hidden = false;
     sidebar.hidden = false;
+    comments.panel.element.hidden = false;
     layout.classList.remove('history-open');
     historyToggle.setAttribute('aria-pressed', 'false');
     view.focus();
@@ -165,11 +183,12 @@ export function renderDocument(root: HTMLElement, name: string): void {
     });
     main.hidden = true;
     sidebar.hidden = true;
+    comments.panel.element.hidden = true;
     layout.classList.add('history-open');
     layout.append(history.viewer, history.panel);
     historyToggle.setAttribute('aria-pressed', 'true');
   });
 
-  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync, authorship: authorshipToggle };
+  (window as unknown as { tandem: unknown }).tandem = { doc, view, sync, authorship: authorshipToggle, comments: comments.store };
   view.focus();
 }

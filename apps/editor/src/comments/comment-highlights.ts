@@ -1,0 +1,138 @@
+// Where each comment's anchor is in the editor, and the highlight on its text: anchors are Yjs
+// relative positions, turned into ProseMirror positions after the document changes (a remote edit,
+// or our own once y-prosemirror has written it to Yjs), and mapped through edits in between.
+
+import { type EditorState, Plugin, PluginKey } from 'prosemirror-state';
+import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
+import { relativePositionToAbsolutePosition, ySyncPluginKey } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { type Mapping, relativePosition } from '../collab/relative-position.js';
+import type { Anchor, CommentStore } from './comment-store.js';
+
+interface SyncState {
+  readonly doc: Y.Doc;
+  readonly type: Y.XmlFragment;
+  readonly binding?: { readonly mapping: Mapping };
+}
+
+/** Where an open thread's anchored text is now; absent for an orphaned one. */
+export interface Placed {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface Highlights {
+  readonly set: DecorationSet;
+  readonly placed: ReadonlyMap<string, Placed>;
+  /** The thread shown as the current one (its highlight is stronger). */
+  readonly active: string | undefined;
+}
+
+export const highlightsKey = new PluginKey<Highlights>('comment-highlights');
+
+const syncOf = (state: EditorState) => ySyncPluginKey.getState(state) as SyncState | undefined;
+
+/** A relative position at `pos` that sticks to the text on its `assoc` side (the anchored text's edges). */
+function stick(pos: number, state: EditorState, sync: SyncState, mapping: Mapping, assoc: number): Y.RelativePosition {
+  const relative = relativePosition(pos, state.doc, sync.type, mapping);
+  const absolute = Y.createAbsolutePositionFromRelativePosition(relative, sync.doc);
+  if (absolute === null || !(absolute.type instanceof Y.XmlText)) return relative;
+  return Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, assoc);
+}
+
+/** The anchor for the selected text: typing at either edge stays outside it. Undefined for an empty selection. */
+export function anchorOfSelection(state: EditorState): Anchor | undefined {
+  const { from, to, empty } = state.selection;
+  const sync = syncOf(state);
+  if (empty || sync?.binding === undefined || state.doc.textBetween(from, to, ' ').trim() === '') return undefined;
+  return { start: stick(from, state, sync, sync.binding.mapping, 0), end: stick(to, state, sync, sync.binding.mapping, -1) };
+}
+
+function place(state: EditorState, comments: CommentStore, active: string | undefined): Highlights {
+  const sync = syncOf(state);
+  const placed = new Map<string, Placed>();
+  if (sync?.binding === undefined) return { set: DecorationSet.empty, placed, active };
+  const decorations: Decoration[] = [];
+  for (const { comment } of comments.threads()) {
+    if (comment.anchor === undefined || comment.deleted) continue;
+    const from = relativePositionToAbsolutePosition(sync.doc, sync.type, comment.anchor.start, sync.binding.mapping);
+    const to = relativePositionToAbsolutePosition(sync.doc, sync.type, comment.anchor.end, sync.binding.mapping);
+    if (from === null || to === null || from >= to || to > state.doc.content.size) continue;
+    placed.set(comment.id, { from, to });
+    if (comment.resolved) continue;
+    decorations.push(
+      Decoration.inline(from, to, {
+        class: comment.id === active ? 'comment-highlight active' : 'comment-highlight',
+        'data-comment-id': comment.id,
+      }),
+    );
+  }
+  return { set: DecorationSet.create(state.doc, decorations), placed, active };
+}
+
+/** Shows `id` as the current thread (undefined: none). */
+export function setActiveComment(view: EditorView, id: string | undefined): void {
+  view.dispatch(view.state.tr.setMeta(highlightsKey, { active: id }).setMeta('addToHistory', false));
+}
+
+/** The open thread whose highlight holds `pos`, if any. */
+export function threadAt(state: EditorState, pos: number): string | undefined {
+  const highlights = highlightsKey.getState(state);
+  if (highlights === undefined) return undefined;
+  for (const [id, { from, to }] of highlights.placed) if (pos >= from && pos <= to) return id;
+  return undefined;
+}
+
+/**
+ * The plugin: places the anchors again after each change to the document or the comments (in a task
+ * of its own, once Yjs has our edit too), and maps them in between.
+ */
+export function commentHighlights(comments: CommentStore, onPlaced: (highlights: Highlights) => void): Plugin<Highlights> {
+  return new Plugin<Highlights>({
+    key: highlightsKey,
+    state: {
+      init: () => ({ set: DecorationSet.empty, placed: new Map(), active: undefined }),
+      apply(tr, value, _previous, state) {
+        const meta = tr.getMeta(highlightsKey) as { placed?: Highlights; active?: string } | undefined;
+        if (meta?.placed !== undefined) return meta.placed;
+        if (meta !== undefined && 'active' in meta) return place(state, comments, meta.active);
+        if (!tr.docChanged) return value;
+        const placed = new Map<string, Placed>();
+        for (const [id, { from, to }] of value.placed) {
+          const a = tr.mapping.map(from, 1);
+          const b = tr.mapping.map(to, -1);
+          if (a < b) placed.set(id, { from: a, to: b });
+        }
+        return { set: value.set.map(tr.mapping, tr.doc), placed, active: value.active };
+      },
+    },
+    props: {
+      decorations: (state) => highlightsKey.getState(state)?.set,
+    },
+    view(view) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let placedVersion = -1;
+      const schedule = () => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          placedVersion = comments.version;
+          const highlights = place(view.state, comments, highlightsKey.getState(view.state)?.active);
+          view.dispatch(view.state.tr.setMeta(highlightsKey, { placed: highlights }).setMeta('addToHistory', false));
+          onPlaced(highlights);
+        }, 0);
+      };
+      const listener = () => schedule();
+      comments.listeners.add(listener);
+      schedule();
+      return {
+        update(v, previous) {
+          if (v.state.doc !== previous.doc || placedVersion !== comments.version) schedule();
+        },
+        destroy() {
+          clearTimeout(timer);
+          comments.listeners.delete(listener);
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,224 @@
+// The comments side panel: a labelled region listing the threads (quote, comments, replies), a form
+// for a new comment on the selected text, and per thread: reply, resolve or reopen, delete your own.
+// Threads are kept as elements by id and updated in place, so a reply being typed survives others'
+// changes.
+
+import type { CommentAuthors } from './comment-authors.js';
+import type { Placed } from './comment-highlights.js';
+import type { Anchor, CommentStore, StoredComment, Thread } from './comment-store.js';
+import { MAX_COMMENT_BODY } from '@tandem/schema/comments';
+
+export interface PanelDeps {
+  readonly comments: CommentStore;
+  readonly authors: CommentAuthors;
+  /** May add, reply, resolve (an editor or a commenter). */
+  readonly canComment: boolean;
+  /** The author id the server stores this person's updates as (their own comments may be deleted). */
+  readonly me: string | undefined;
+  /** The text an open thread covers now (undefined: its text is gone). */
+  quoteOf(placed: Placed): string;
+  /** The person picked a thread (clicked, or focused it): show it as the current one. */
+  onActivate(id: string | undefined): void;
+  /** Back to the text (after a comment is saved or cancelled). */
+  focusEditor(): void;
+}
+
+export interface CommentPanel {
+  readonly element: HTMLElement;
+  /** Opens the form for a comment on `anchor` (the selected text, quoted as `quote`). */
+  compose(anchor: Anchor, quote: string): void;
+  /** Redraws with where each anchor is now. */
+  render(placed: ReadonlyMap<string, Placed>): void;
+  /** Shows `id` as the current thread. */
+  activate(id: string | undefined): void;
+}
+
+const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: Array<Node | string>) => {
+  const el = document.createElement(tag);
+  Object.assign(el, props);
+  el.append(...children);
+  return el;
+};
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+let formCount = 0;
+
+/** A labelled text box with a submit button; `onSubmit` gets the trimmed text. */
+function textForm(label: string, submit: string, onSubmit: (body: string) => void, onCancel?: () => void): { form: HTMLFormElement; box: HTMLTextAreaElement } {
+  const id = `comment-box-${++formCount}`;
+  const box = h('textarea', { id, maxLength: MAX_COMMENT_BODY, rows: 2, required: true });
+  const form = h('form', { className: 'comment-form' }, h('label', { htmlFor: id, textContent: label }), box);
+  const actions = h('div', { className: 'comment-form-actions' }, h('button', { type: 'submit', textContent: submit }));
+  if (onCancel !== undefined) {
+    const cancel = h('button', { type: 'button', textContent: 'Cancel' });
+    cancel.addEventListener('click', onCancel);
+    actions.append(cancel);
+  }
+  form.append(actions);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = box.value.trim();
+    if (body === '') return;
+    onSubmit(body);
+    box.value = '';
+  });
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === 'Escape' && onCancel !== undefined) {
+      event.preventDefault();
+      onCancel();
+    }
+  });
+  return { form, box };
+}
+
+interface ThreadView {
+  readonly li: HTMLLIElement;
+  readonly quote: HTMLElement;
+  readonly list: HTMLElement;
+  readonly resolve: HTMLButtonElement;
+  readonly reply: HTMLFormElement | undefined;
+}
+
+export function createCommentPanel(deps: PanelDeps): CommentPanel {
+  const { comments, authors } = deps;
+  const heading = h('h2', { id: 'comments-heading', textContent: 'Comments' });
+  const element = h('section', { className: 'comments-panel' }, heading);
+  element.setAttribute('aria-labelledby', heading.id);
+  element.dataset.testid = 'comments-panel';
+
+  let pending: Anchor | undefined;
+  const composeQuote = h('blockquote', { className: 'comment-quote' });
+  const closeCompose = () => {
+    pending = undefined;
+    compose.form.hidden = true;
+    deps.focusEditor();
+  };
+  const compose = textForm(
+    'New comment',
+    'Comment',
+    (body) => {
+      if (pending === undefined) return;
+      const id = comments.add(pending, body);
+      closeCompose();
+      deps.onActivate(id);
+    },
+    closeCompose,
+  );
+  compose.form.prepend(composeQuote);
+  compose.form.hidden = true;
+  compose.form.dataset.testid = 'comment-compose';
+
+  const showResolved = h('input', { type: 'checkbox' });
+  const filter = h('label', { className: 'comments-filter' }, showResolved, ' Show resolved');
+  const empty = h('p', { className: 'muted comments-empty' });
+  empty.textContent = deps.canComment ? 'No comments. Select text and press Ctrl+Alt+M to comment.' : 'No comments.';
+  const list = h('ol', { className: 'comment-threads' });
+  element.append(compose.form, filter, empty, list);
+
+  const views = new Map<string, ThreadView>();
+  let lastPlaced: ReadonlyMap<string, Placed> = new Map();
+  let active: string | undefined;
+
+  const commentEl = (comment: StoredComment): HTMLElement => {
+    const author = authors.of(comment.id);
+    const name = author?.name ?? (comments.isLocal(comment) ? 'You' : '…');
+    const who = h('span', { className: 'comment-author', textContent: name });
+    if (author !== undefined) who.style.setProperty('--author-color', author.color);
+    const when = h('time', { dateTime: new Date(comment.createdAt).toISOString(), textContent: timeFormat.format(comment.createdAt) });
+    const body = comment.deleted ? h('p', { className: 'comment-body deleted', textContent: 'Comment deleted' }) : h('p', { className: 'comment-body', textContent: comment.body });
+    const article = h('article', { className: 'comment' }, h('header', {}, who, ' ', when), body);
+    article.dataset.testid = 'comment';
+    const mine = (author !== undefined && author.id === deps.me) || (author === undefined && comments.isLocal(comment));
+    if (deps.canComment && mine && !comment.deleted) {
+      const remove = h('button', { type: 'button', className: 'comment-delete', textContent: 'Delete' });
+      remove.setAttribute('aria-label', `Delete your comment “${comment.body.slice(0, 40)}”`);
+      remove.addEventListener('click', () => comments.remove(comment.id));
+      article.append(remove);
+    }
+    return article;
+  };
+
+  const threadView = (thread: Thread): ThreadView => {
+    const id = thread.comment.id;
+    const known = views.get(id);
+    if (known !== undefined) return known;
+    const li = h('li', { className: 'comment-thread', tabIndex: -1 });
+    li.dataset.commentId = id;
+    li.dataset.testid = 'comment-thread';
+    const quote = h('blockquote', { className: 'comment-quote' });
+    const threadList = h('div', { className: 'comment-list' });
+    const resolve = h('button', { type: 'button', className: 'comment-resolve' });
+    resolve.addEventListener('click', () => comments.setResolved(id, !(comments.map.get(id)?.get('resolved') === true)));
+    li.append(quote, threadList);
+    let reply: HTMLFormElement | undefined;
+    if (deps.canComment) {
+      reply = textForm('Reply', 'Reply', (body) => comments.reply(id, body)).form;
+      li.append(reply, resolve);
+    }
+    li.addEventListener('click', (event) => {
+      if (!(event.target instanceof HTMLButtonElement || event.target instanceof HTMLTextAreaElement)) deps.onActivate(id);
+    });
+    li.addEventListener('focusin', () => deps.onActivate(id));
+    const view = { li, quote, list: threadList, resolve, reply };
+    views.set(id, view);
+    return view;
+  };
+
+  const render = (placed: ReadonlyMap<string, Placed>) => {
+    lastPlaced = placed;
+    const threads = comments.threads().filter(({ comment, replies }) => !(comment.deleted && replies.every((r) => r.deleted)));
+    authors.want(threads.flatMap(({ comment, replies }) => [comment.id, ...replies.map((r) => r.id)]));
+    const shown = threads.filter(({ comment }) => showResolved.checked || !comment.resolved);
+    // In the order of the text; orphaned threads (and replies-only) after, oldest first.
+    const at = (t: Thread) => placed.get(t.comment.id)?.from ?? Number.POSITIVE_INFINITY;
+    shown.sort((a, b) => at(a) - at(b) || a.comment.createdAt - b.comment.createdAt);
+    const keep = new Set(shown.map((t) => t.comment.id));
+    for (const [id, view] of views) {
+      if (keep.has(id)) continue;
+      view.li.remove();
+      views.delete(id);
+    }
+    shown.forEach((thread, i) => {
+      const view = threadView(thread);
+      const where = placed.get(thread.comment.id);
+      view.li.classList.toggle('resolved', thread.comment.resolved);
+      view.li.classList.toggle('active', thread.comment.id === active);
+      if (where !== undefined) {
+        view.quote.className = 'comment-quote';
+        view.quote.textContent = deps.quoteOf(where);
+      } else {
+        view.quote.className = 'comment-quote orphaned';
+        view.quote.textContent = 'The text this comment was on was deleted';
+      }
+      view.li.dataset.orphaned = String(where === undefined);
+      view.li.dataset.resolved = String(thread.comment.resolved);
+      view.list.replaceChildren(commentEl(thread.comment), ...thread.replies.map(commentEl));
+      view.resolve.textContent = thread.comment.resolved ? 'Reopen' : 'Resolve';
+      if (list.children[i] !== view.li) list.insertBefore(view.li, list.children[i] ?? null);
+    });
+    empty.hidden = shown.length > 0;
+  };
+
+  showResolved.addEventListener('change', () => render(lastPlaced));
+  authors.listeners.add(() => render(lastPlaced));
+
+  return {
+    element,
+    compose(anchor, quote) {
+      pending = anchor;
+      composeQuote.textContent = quote;
+      compose.form.hidden = false;
+      compose.box.focus();
+    },
+    render,
+    activate(id) {
+      active = id;
+      for (const [key, view] of views) view.li.classList.toggle('active', key === id);
+      views.get(id ?? '')?.li.scrollIntoView({ block: 'nearest' });
+    },
+  };
+}

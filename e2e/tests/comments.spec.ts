@@ -1,0 +1,145 @@
+// Comments between two people in separate browser contexts, and a viewer who reads them but cannot add one.
+
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { mintToken } from '../../apps/sync-server/src/auth/token.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+const SECRET = 'e2e-comments-secret-0123456789-012345';
+test.use({ serverEnv: { AUTH_SECRET: SECRET } });
+
+const DOC = 'team/comments';
+const link = (base: string, token: string) => `${base}/d/${encodeURIComponent(DOC)}?token=${token}`;
+const token = (userId: string, name: string, role: 'editor' | 'commenter' | 'viewer') =>
+  mintToken(SECRET, { userId, name, docs: ['team/*'], role, ttl: '1h' });
+
+/** Selects the first occurrence of `text` in the document (as a mouse drag would). */
+async function select(person: EditorPage, text: string): Promise<void> {
+  await person.page.evaluate((wanted) => {
+    type View = {
+      state: { doc: { descendants(f: (node: { isText: boolean; text?: string }, pos: number) => void): void }; selection: { constructor: { create(doc: unknown, a: number, b: number): unknown } }; tr: { setSelection(s: unknown): unknown } };
+      dispatch(tr: unknown): void;
+    };
+    const view = (window as unknown as { tandem: { view: View } }).tandem.view;
+    let from = -1;
+    view.state.doc.descendants((node, pos) => {
+      const at = node.isText ? (node.text ?? '').indexOf(wanted) : -1;
+      if (from < 0 && at >= 0) from = pos + at;
+    });
+    if (from < 0) throw new Error(`"${wanted}" is not in the document`);
+    const selection = view.state.selection.constructor.create(view.state.doc, from, from + wanted.length);
+    view.dispatch(view.state.tr.setSelection(selection));
+  }, text);
+}
+
+const threads = (page: Page) => page.getByTestId('comment-thread');
+/** The highlighted passages, one per comment (a remote cursor inside one splits its element in two). */
+const highlighted = (page: Page) =>
+  page.locator('.ProseMirror .comment-highlight').evaluateAll((spans) => {
+    const byId = new Map<string, string>();
+    for (const span of spans) {
+      const id = (span as HTMLElement).dataset.commentId ?? '';
+      byId.set(id, (byId.get(id) ?? '') + (span.textContent ?? ''));
+    }
+    return [...byId.values()];
+  });
+
+test('a comment reaches the other person live with its author, stays on its text as it is edited, is resolved; a viewer reads but cannot comment', async ({ server, person }, testInfo) => {
+  const alice = await person('Alice', '#e11d48');
+  const bob = await person('Bob', '#2563eb');
+  const vic = await person('Vic', '#16a34a');
+  await alice.page.goto(link(server.url, await token('alice', 'Alice', 'editor')));
+  await alice.expectConnected();
+  await alice.focusEnd();
+  await alice.type('The quick brown fox jumps over the lazy dog.');
+  await alice.expectSaved();
+  await bob.page.goto(link(server.url, await token('bob', 'Bob', 'editor')));
+  await bob.expectConnected();
+  await expect.poll(() => bob.text()).toBe('The quick brown fox jumps over the lazy dog.');
+
+  // Alice comments on "brown fox" from the keyboard: Ctrl+Alt+M opens the form, Ctrl+Enter saves it.
+  await select(alice, 'brown fox');
+  await alice.editor.focus();
+  await alice.page.keyboard.press('Control+Alt+M');
+  const compose = alice.page.getByRole('textbox', { name: 'New comment' });
+  await expect(compose).toBeFocused();
+  await compose.fill('Is it really brown?');
+  await compose.press('Control+Enter');
+
+  // Bob sees it live, with Alice's name from the server, and the highlight on the text.
+  const bobThread = threads(bob.page).first();
+  await expect(bobThread.locator('.comment-body')).toHaveText('Is it really brown?');
+  await expect(bobThread.locator('.comment-author')).toHaveText('Alice');
+  await expect(bobThread.locator('.comment-quote')).toHaveText('brown fox');
+  await expect.poll(() => highlighted(bob.page)).toEqual(['brown fox']);
+
+  // Bob edits before, after and inside the anchored text: the comment stays on it.
+  await bob.focusEnd();
+  await bob.type(' Twice.');
+  await select(bob, 'quick');
+  await bob.type('very quick');
+  await select(bob, 'fox');
+  await bob.page.keyboard.press('ArrowLeft');
+  await bob.type('red ');
+  await expect.poll(() => alice.text()).toBe('The very quick brown red fox jumps over the lazy dog. Twice.');
+  await expect.poll(() => highlighted(alice.page)).toEqual(['brown red fox']);
+  await expect(threads(alice.page).first().locator('.comment-quote')).toHaveText('brown red fox');
+  await expect.poll(() => highlighted(bob.page)).toEqual(['brown red fox']);
+
+  // Bob replies; Alice comments on another passage: two threads, one with a reply.
+  await bobThread.getByRole('textbox', { name: 'Reply' }).fill('Reddish, now.');
+  await bobThread.getByRole('button', { name: 'Reply' }).click();
+  const aliceThread = threads(alice.page).filter({ hasText: 'Is it really brown?' });
+  await expect(aliceThread.locator('.comment-body')).toHaveText(['Is it really brown?', 'Reddish, now.']);
+  await expect(aliceThread.locator('.comment-author')).toHaveText(['Alice', 'Bob']);
+  await select(alice, 'lazy dog');
+  await alice.toolbar('comment');
+  await alice.page.getByRole('textbox', { name: 'New comment' }).fill('Not lazy: resting.');
+  await alice.page.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(threads(bob.page)).toHaveCount(2);
+  await expect(threads(alice.page).filter({ hasText: 'Not lazy' }).locator('.comment-author')).toHaveText('Alice');
+  await expect.poll(() => highlighted(alice.page)).toEqual(['brown red fox', 'lazy dog']);
+  const shot = testInfo.outputPath('comments.png');
+  await alice.page.locator('.doc-layout').screenshot({ path: shot });
+  // `TANDEM_DOCS_SCREENSHOTS=1` refreshes the README's picture from this run.
+  if (process.env.TANDEM_DOCS_SCREENSHOTS === '1') {
+    await alice.page.locator('.doc-layout').screenshot({ path: fileURLToPath(new URL('../../docs/comments.png', import.meta.url)) });
+  }
+
+  // A viewer sees the threads, but has nothing to comment with; a comment forced into its copy is refused.
+  await vic.page.goto(link(server.url, await token('vic', 'Vic', 'viewer')));
+  await vic.expectConnected();
+  await expect(threads(vic.page)).toHaveCount(2);
+  await expect(threads(vic.page).first().locator('.comment-author')).toHaveText(['Alice', 'Bob']);
+  await expect(vic.page.locator('.toolbar')).toBeHidden();
+  await expect(vic.page.getByRole('textbox', { name: 'Reply' })).toHaveCount(0);
+  await expect(vic.page.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
+  await select(vic, 'Twice');
+  await vic.page.keyboard.press('Control+Alt+M');
+  await expect(vic.page.getByTestId('comment-compose')).toBeHidden();
+  await vic.page.evaluate(() => {
+    const { comments } = (window as unknown as { tandem: { comments: { threads(): Array<{ comment: { id: string } }>; reply(id: string, body: string): void } } }).tandem;
+    comments.reply(comments.threads()[0]!.comment.id, 'Sneaky viewer reply');
+  });
+
+  // Bob resolves Alice's first thread: it leaves the open list and its highlight goes, for everyone.
+  await bobThread.getByRole('button', { name: 'Resolve' }).click();
+  await expect(threads(alice.page)).toHaveCount(1);
+  await expect.poll(() => highlighted(alice.page)).toEqual(['lazy dog']);
+  await alice.page.getByLabel('Show resolved').check();
+  await expect(threads(alice.page)).toHaveCount(2);
+  await expect(aliceThread).toHaveAttribute('data-resolved', 'true');
+  await expect(aliceThread.getByRole('button', { name: 'Reopen' })).toBeVisible();
+  // The viewer's reply never reached anyone.
+  await expect(aliceThread.locator('.comment-body')).toHaveText(['Is it really brown?', 'Reddish, now.']);
+  const listed = (await (await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/comments`, {
+    headers: { authorization: `Bearer ${await token('alice', 'Alice', 'editor')}` },
+  })).json()) as { threads: Array<{ body: string; resolved: boolean; quote: string; replies: Array<{ body: string }> }> };
+  expect(listed.threads.map((t) => [t.body, t.resolved, t.quote, t.replies.map((r) => r.body)])).toEqual([
+    ['Is it really brown?', true, 'brown red fox', ['Reddish, now.']],
+    ['Not lazy: resting.', false, 'lazy dog', []],
+  ]);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
