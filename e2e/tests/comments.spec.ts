@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
+import { axeViolations } from '../fixtures/axe.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 const SECRET = 'e2e-comments-secret-0123456789-012345';
@@ -46,6 +47,8 @@ const highlighted = (page: Page) =>
   });
 
 test('a comment reaches the other person live with its author, stays on its text as it is edited, is resolved; a viewer reads but cannot comment', async ({ server, person }, testInfo) => {
+  // Three browsers and an accessibility scan: slow on a busy machine.
+  test.slow();
   const alice = await person('Alice', '#e11d48');
   const bob = await person('Bob', '#2563eb');
   const vic = await person('Vic', '#16a34a');
@@ -100,12 +103,16 @@ test('a comment reaches the other person live with its author, stays on its text
   await expect(threads(bob.page)).toHaveCount(2);
   await expect(threads(alice.page).filter({ hasText: 'Not lazy' }).locator('.comment-author')).toHaveText('Alice');
   await expect.poll(() => highlighted(alice.page)).toEqual(['brown red fox', 'lazy dog']);
+  await alice.focusEnd();
   const shot = testInfo.outputPath('comments.png');
   await alice.page.locator('.doc-layout').screenshot({ path: shot });
   // `TANDEM_DOCS_SCREENSHOTS=1` refreshes the README's picture from this run.
   if (process.env.TANDEM_DOCS_SCREENSHOTS === '1') {
     await alice.page.locator('.doc-layout').screenshot({ path: fileURLToPath(new URL('../../docs/comments.png', import.meta.url)) });
   }
+
+  // The panel, its threads and forms pass the accessibility scan.
+  expect(await axeViolations(alice.page)).toEqual([]);
 
   // A viewer sees the threads, but has nothing to comment with; a comment forced into its copy is refused.
   await vic.page.goto(link(server.url, await token('vic', 'Vic', 'viewer')));

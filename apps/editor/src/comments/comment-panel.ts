@@ -45,9 +45,9 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: '
 let formCount = 0;
 
 /** A labelled text box with a submit button; `onSubmit` gets the trimmed text. */
-function textForm(label: string, submit: string, onSubmit: (body: string) => void, onCancel?: () => void): { form: HTMLFormElement; box: HTMLTextAreaElement } {
+function textForm(label: string, submit: string, onSubmit: (body: string) => void, onCancel?: () => void, rows = 2): { form: HTMLFormElement; box: HTMLTextAreaElement; actions: HTMLElement } {
   const id = `comment-box-${++formCount}`;
-  const box = h('textarea', { id, maxLength: MAX_COMMENT_BODY, rows: 2, required: true });
+  const box = h('textarea', { id, maxLength: MAX_COMMENT_BODY, rows, required: true });
   const form = h('form', { className: 'comment-form' }, h('label', { htmlFor: id, textContent: label }), box);
   const actions = h('div', { className: 'comment-form-actions' }, h('button', { type: 'submit', textContent: submit }));
   if (onCancel !== undefined) {
@@ -72,7 +72,7 @@ function textForm(label: string, submit: string, onSubmit: (body: string) => voi
       onCancel();
     }
   });
-  return { form, box };
+  return { form, box, actions };
 }
 
 interface ThreadView {
@@ -130,14 +130,15 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
     if (author !== undefined) who.style.setProperty('--author-color', author.color);
     const when = h('time', { dateTime: new Date(comment.createdAt).toISOString(), textContent: timeFormat.format(comment.createdAt) });
     const body = comment.deleted ? h('p', { className: 'comment-body deleted', textContent: 'Comment deleted' }) : h('p', { className: 'comment-body', textContent: comment.body });
-    const article = h('article', { className: 'comment' }, h('header', {}, who, ' ', when), body);
+    const header = h('header', {}, who, ' ', when);
+    const article = h('article', { className: 'comment' }, header, body);
     article.dataset.testid = 'comment';
     const mine = (author !== undefined && author.id === deps.me) || (author === undefined && comments.isLocal(comment));
     if (deps.canComment && mine && !comment.deleted) {
       const remove = h('button', { type: 'button', className: 'comment-delete', textContent: 'Delete' });
       remove.setAttribute('aria-label', `Delete your comment “${comment.body.slice(0, 40)}”`);
       remove.addEventListener('click', () => comments.remove(comment.id));
-      article.append(remove);
+      header.append(remove);
     }
     return article;
   };
@@ -156,8 +157,10 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
     li.append(quote, threadList);
     let reply: HTMLFormElement | undefined;
     if (deps.canComment) {
-      reply = textForm('Reply', 'Reply', (body) => comments.reply(id, body)).form;
-      li.append(reply, resolve);
+      const form = textForm('Reply', 'Reply', (body) => comments.reply(id, body), undefined, 1);
+      form.actions.append(resolve);
+      reply = form.form;
+      li.append(reply);
     }
     li.addEventListener('click', (event) => {
       if (!(event.target instanceof HTMLButtonElement || event.target instanceof HTMLTextAreaElement)) deps.onActivate(id);

@@ -1,0 +1,88 @@
+import { COMMENTS, newCommentFields } from '@tandem/schema/comments';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Refused, UpdateGate } from './update-gate.js';
+
+const EDITOR = (author: string) => ({ author, mayEdit: true });
+const COMMENTER = (author: string) => ({ author, mayEdit: false });
+
+/** The one update `edit` makes to `doc`. */
+function updateOf(doc: Y.Doc, edit: () => void): Uint8Array {
+  let update: Uint8Array | undefined;
+  const record = (u: Uint8Array) => (update = u);
+  doc.on('update', record);
+  doc.transact(edit);
+  doc.off('update', record);
+  return update!;
+}
+
+function comment(doc: Y.Doc, id: string, body: string): Uint8Array {
+  return updateOf(doc, () => {
+    const map = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(newCommentFields({ body }))) map.set(k, v);
+    doc.getMap(COMMENTS).set(id, map);
+  });
+}
+
+const itemOf = (doc: Y.Doc, id: string) => (doc.getMap(COMMENTS).get(id) as Y.Map<unknown>)._item!.id;
+
+describe('comment rules in the update gate', () => {
+  it("records each comment's author when editors' comments arrive together in one turn", () => {
+    const room = new Y.Doc();
+    const gate = new UpdateGate(room, 'doc');
+    const ada = new Y.Doc();
+    const bob = new Y.Doc();
+    const text = updateOf(ada, () => ada.getText('t').insert(0, 'typing'));
+    const fromAda = comment(ada, 'a', 'from Ada');
+    const fromBob = comment(bob, 'b', 'from Bob');
+    const verdicts = gate.admitAll([text, fromAda, fromBob], [EDITOR('ada'), EDITOR('ada'), EDITOR('bob')]);
+    expect(verdicts).toEqual(['store', 'store', 'store']);
+    expect(gate.commentAuthors.get(itemOf(ada, 'a'))).toBe('ada');
+    expect(gate.commentAuthors.get(itemOf(bob, 'b'))).toBe('bob');
+  });
+
+  it("refuses only the update that deletes another's comment out of a turn's run, and keeps the shadow without it", () => {
+    const room = new Y.Doc();
+    const ada = new Y.Doc();
+    Y.applyUpdate(room, comment(ada, 'a', 'from Ada'));
+    const gate = new UpdateGate(room, 'doc');
+    gate.commentAuthors.set(itemOf(ada, 'a'), 'ada');
+    const bob = new Y.Doc();
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(room));
+    const typing = updateOf(bob, () => bob.getText('t').insert(0, 'fine'));
+    const deleting = updateOf(bob, () => (bob.getMap(COMMENTS).get('a') as Y.Map<unknown>).set('deleted', true));
+    const cat = new Y.Doc();
+    const more = updateOf(cat, () => cat.getText('t').insert(0, 'also fine'));
+    const verdicts = gate.admitAll([typing, deleting, more], [EDITOR('bob'), EDITOR('bob'), EDITOR('cat')]);
+    expect(verdicts[0]).toBe('store');
+    expect(verdicts[1]).toBeInstanceOf(Refused);
+    expect(verdicts[2]).toBe('store');
+    // Ada may: her own comment.
+    const own = updateOf(ada, () => (ada.getMap(COMMENTS).get('a') as Y.Map<unknown>).set('deleted', true));
+    expect(gate.admitAll([own], [EDITOR('ada')])).toEqual(['store']);
+  });
+
+  it('refuses a commenter update that waits for items the document lacks (it would change them later)', () => {
+    const room = new Y.Doc();
+    const gate = new UpdateGate(room, 'doc');
+    const cat = new Y.Doc();
+    comment(cat, 'c1', 'first'); // never sent
+    const second = comment(cat, 'c2', 'second');
+    expect(gate.admitAll([second], [COMMENTER('cat')])[0]).toBeInstanceOf(Refused);
+    expect(gate.admitAll([second], [EDITOR('ed')])).toEqual(['store']);
+  });
+
+  it('refuses a comment holding a nested type or no body', () => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    const cat = new Y.Doc();
+    const nested = updateOf(cat, () => {
+      const map = new Y.Map<unknown>();
+      map.set('body', new Y.Text('rich'));
+      cat.getMap(COMMENTS).set('x', map);
+    });
+    expect(gate.admitAll([nested], [COMMENTER('cat')])[0]).toBeInstanceOf(Refused);
+    const bare = new Y.Doc();
+    const noBody = updateOf(bare, () => bare.getMap(COMMENTS).set('y', new Y.Map<unknown>()));
+    expect(gate.admitAll([noBody], [EDITOR('ed')])[0]).toBeInstanceOf(Refused);
+  });
+});
