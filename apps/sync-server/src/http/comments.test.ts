@@ -180,6 +180,28 @@ describe('comments', () => {
     ]);
   });
 
+  it('keeps comments through a restore: those on replaced text are orphaned, and come back when the restore is undone', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    await expect.poll(stored).toEqual(['ada']);
+    addComment(ada, 'c1', 'On world', { text: paragraphText(ada), from: 6, to: 11 });
+    type(ada, 11, ' and more');
+    await expect.poll(stored).toEqual(['ada', 'ada', 'ada']);
+    const token = await mintToken(SECRET, { userId: 'ada', docs: ['team/*'], role: 'editor', ttl: '1h' });
+    const post = (path: string, seq: number) =>
+      fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ seq }),
+      });
+    const restored = await post('restore', 1);
+    expect(restored.status).toBe(201);
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.body, t.quote, t.orphaned])).toEqual([['c1', 'On world', '', true]]);
+    const { seq } = (await restored.json()) as { seq: number };
+    expect((await post('restore/undo', seq)).status).toBe(201);
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([['c1', 'world', false]]);
+  });
+
   it('refuses a malformed status', async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'x');
