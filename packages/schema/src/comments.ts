@@ -6,7 +6,8 @@
 // and `resolvedAt` (threads), `deleted`. Its author is never a field: it is whoever stored the update
 // that created the map (see the server's comment rules).
 
-import { initProseMirrorDoc, relativePositionToAbsolutePosition } from 'y-prosemirror';
+import type { Node } from 'prosemirror-model';
+import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositionToAbsolutePosition } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { FRAGMENT, schema } from './schema.js';
 
@@ -118,18 +119,116 @@ export interface Quoted {
   readonly orphaned: boolean;
 }
 
+/** Where an anchor is in the ProseMirror copy of the document, and the text it covers. */
+export interface Placed {
+  readonly from: number;
+  readonly to: number;
+  readonly quote: string;
+}
+
+// y-prosemirror's mapping of Yjs types to ProseMirror nodes (typed loosely in its declarations).
+type Mapping = ReturnType<typeof initProseMirrorDoc>['mapping'];
+
+function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): { pm: Node; mapping: Mapping; placed: Array<Placed | undefined> } {
+  const fragment = doc.getXmlFragment(FRAGMENT);
+  const { doc: pm, mapping } = initProseMirrorDoc(fragment, schema);
+  const placed = anchors.map((anchor) => {
+    if (anchor === undefined) return undefined;
+    const from = relativePositionToAbsolutePosition(doc, fragment, anchor.start, mapping);
+    const to = relativePositionToAbsolutePosition(doc, fragment, anchor.end, mapping);
+    if (from === null || to === null || from >= to || to > pm.content.size) return undefined;
+    return { from, to, quote: pm.textBetween(from, to, '\n') };
+  });
+  return { pm, mapping, placed };
+}
+
 /**
  * What each anchor of `doc` covers now, read through a ProseMirror copy of the document (the positions the
  * editor would show). Anchors whose text is all gone are orphaned.
  */
 export function quoteAnchors(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Quoted[] {
-  const fragment = doc.getXmlFragment(FRAGMENT);
-  const { doc: pm, mapping } = initProseMirrorDoc(fragment, schema);
-  return anchors.map((anchor) => {
-    if (anchor === undefined) return { quote: '', orphaned: false };
-    const from = relativePositionToAbsolutePosition(doc, fragment, anchor.start, mapping);
-    const to = relativePositionToAbsolutePosition(doc, fragment, anchor.end, mapping);
-    if (from === null || to === null || from >= to) return { quote: '', orphaned: true };
-    return { quote: pm.textBetween(from, to, '\n'), orphaned: false };
+  return placeAll(doc, anchors).placed.map((p, i) => (anchors[i] === undefined ? { quote: '', orphaned: false } : p === undefined ? { quote: '', orphaned: true } : { quote: p.quote, orphaned: false }));
+}
+
+/** Where every anchored, not deleted comment of `doc` is now, by id (orphaned ones left out). */
+export function placeComments(doc: Y.Doc): Map<string, Placed> {
+  const comments = readComments(doc).filter((c) => c.anchor !== undefined && !c.deleted);
+  const { placed } = placeAll(doc, comments.map((c) => c.anchor));
+  const out = new Map<string, Placed>();
+  comments.forEach((c, i) => {
+    if (placed[i] !== undefined) out.set(c.id, placed[i]);
   });
+  return out;
+}
+
+/** The start of the occurrence of `quote` within one text block of `pm` nearest to `near`. */
+function nearest(pm: Node, quote: string, near: number): number | undefined {
+  let best: number | undefined;
+  pm.descendants((node, pos) => {
+    if (!node.isTextblock) return true;
+    // The block's text with the document position of each character (inline nodes that are not text break runs).
+    let text = '';
+    const at: number[] = [];
+    node.forEach((child, offset) => {
+      if (child.isText) {
+        for (let i = 0; i < child.text!.length; i++) at.push(pos + 1 + offset + i);
+        text += child.text!;
+      } else {
+        text += '\uFFFC';
+        at.push(-1);
+      }
+    });
+    for (let i = text.indexOf(quote); i >= 0; i = text.indexOf(quote, i + 1)) {
+      const from = at[i]!;
+      if (at[i + quote.length - 1]! - from !== quote.length - 1) continue;
+      if (best === undefined || Math.abs(from - near) < Math.abs(best - near)) best = from;
+    }
+    return false;
+  });
+  return best;
+}
+
+/**
+ * Whether either end of `anchor` sits on deleted text. Yjs would follow an undone deletion to the text
+ * that replaced it, but only in the document that ran the undo: everyone else sees the deleted text.
+ */
+function onDeletedText(doc: Y.Doc, anchor: Anchor | undefined): boolean {
+  if (anchor === undefined) return false;
+  return [anchor.start, anchor.end].some((position) => {
+    if (position.item === null) return false;
+    try {
+      return Y.getItem(doc.store, position.item).deleted;
+    } catch {
+      return true; // not in the document at all
+    }
+  });
+}
+
+/**
+ * Puts back on their text the comments of `doc` that `was` placed and that no longer cover that text
+ * (after an edit that replaced the text with copies of it, as a restore does): each is anchored again
+ * on the occurrence of its quote nearest to where it was, within one block. Others are left alone
+ * (orphaned, if their text is gone). Run inside the transaction that made the edit.
+ */
+export function reanchorComments(doc: Y.Doc, was: ReadonlyMap<string, Placed>): void {
+  const now = placeComments(doc);
+  const fragment = doc.getXmlFragment(FRAGMENT);
+  const map = commentsOf(doc);
+  let pm: { doc: Node; mapping: Mapping } | undefined;
+  const stick = (pos: number, assoc: number, mapping: Mapping): Uint8Array => {
+    const relative = absolutePositionToRelativePosition(pos, fragment, mapping);
+    const absolute = Y.createAbsolutePositionFromRelativePosition(relative, doc);
+    const sticky = absolute !== null && absolute.type instanceof Y.XmlText ? Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, assoc) : relative;
+    return Y.encodeRelativePosition(sticky);
+  };
+  for (const [id, placed] of was) {
+    const comment = map.get(id);
+    if (comment === undefined || placed.quote.includes('\n')) continue;
+    if (now.get(id)?.quote === placed.quote && !onDeletedText(doc, readComment(id, comment)?.anchor)) continue;
+    pm ??= initProseMirrorDoc(fragment, schema);
+    const from = nearest(pm.doc, placed.quote, placed.from);
+    if (from === undefined) continue;
+    comment.set('start', stick(from, 0, pm.mapping));
+    comment.set('end', stick(from + placed.quote.length, -1, pm.mapping));
+  }
 }

@@ -2,6 +2,7 @@
 // the history (nothing in the log is removed), and the edit that takes such a restore back.
 
 import { FRAGMENT } from '@tandem/schema';
+import { placeComments, reanchorComments } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 
 /** The Yjs update that turns the content of `current` (a document's encoded state) into `target`'s. */
@@ -10,11 +11,15 @@ export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
   Y.applyUpdate(work, current);
   let update: Uint8Array | undefined;
   work.on('update', (u: Uint8Array) => (update = u));
+  // Comments are the conversation, not the content: a restore keeps them all, and moves each one
+  // whose text the restored version still has onto that text (the copies the restore writes).
+  const placed = placeComments(work);
   work.transact(() => {
     const fragment = work.getXmlFragment(FRAGMENT);
     if (fragment.length > 0) fragment.delete(0, fragment.length);
     const content = target.getXmlFragment(FRAGMENT).toArray().map((node) => node.clone());
     if (content.length > 0) fragment.insert(0, content as Array<Y.XmlElement | Y.XmlText>);
+    reanchorComments(work, placed);
   });
   work.destroy();
   return update ?? Y.encodeStateAsUpdate(new Y.Doc());
@@ -29,11 +34,18 @@ export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
 export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: Uint8Array): Uint8Array {
   const RESTORE = Symbol('restore');
   const undo = new Y.UndoManager(before.getXmlFragment(FRAGMENT), { trackedOrigins: new Set([RESTORE]), captureTimeout: 0 });
+  // Where the comments were before the restore (and, for those written since, now): the text the
+  // undo brings back is new copies, so each comment is moved back onto its text (see restoreUpdate).
+  const wasBefore = placeComments(before);
   Y.applyUpdate(before, restore, RESTORE);
   Y.applyUpdate(before, current);
+  const placed = new Map([...placeComments(before), ...wasBefore]);
   let update: Uint8Array | undefined;
   before.on('update', (u: Uint8Array) => (update = u));
-  undo.undo();
+  before.transact(() => {
+    undo.undo();
+    reanchorComments(before, placed);
+  });
   undo.destroy();
   return update ?? Y.encodeStateAsUpdate(new Y.Doc());
 }

@@ -180,13 +180,15 @@ describe('comments', () => {
     ]);
   });
 
-  it('keeps comments through a restore: those on replaced text are orphaned, and come back when the restore is undone', async () => {
+  it('keeps comments through a restore, on their text where the version has it (else orphaned), and back on it when the restore is undone', async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
     await expect.poll(stored).toEqual(['ada']);
     addComment(ada, 'c1', 'On world', { text: paragraphText(ada), from: 6, to: 11 });
     type(ada, 11, ' and more');
-    await expect.poll(stored).toEqual(['ada', 'ada', 'ada']);
+    addComment(ada, 'c2', 'On more', { text: paragraphText(ada), from: 16, to: 20 });
+    await expect.poll(stored).toEqual(['ada', 'ada', 'ada', 'ada']);
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote])).toEqual([['c1', 'world'], ['c2', 'more']]);
     const token = await mintToken(SECRET, { userId: 'ada', docs: ['team/*'], role: 'editor', ttl: '1h' });
     const post = (path: string, seq: number) =>
       fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/${path}`, {
@@ -196,10 +198,17 @@ describe('comments', () => {
       });
     const restored = await post('restore', 1);
     expect(restored.status).toBe(201);
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.body, t.quote, t.orphaned])).toEqual([['c1', 'On world', '', true]]);
+    // Version 1 is "hello world": the restore writes it as new text; c1 moves onto its copy of "world".
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.body, t.quote, t.orphaned])).toEqual([
+      ['c1', 'On world', 'world', false],
+      ['c2', 'On more', '', true],
+    ]);
     const { seq } = (await restored.json()) as { seq: number };
     expect((await post('restore/undo', seq)).status).toBe(201);
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([['c1', 'world', false]]);
+    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([
+      ['c1', 'world', false],
+      ['c2', 'more', false],
+    ]);
   });
 
   it('refuses a malformed status', async () => {
