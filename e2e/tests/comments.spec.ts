@@ -150,3 +150,37 @@ test('a comment reaches the other person live with its author, stays on its text
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+test('a commenter comments on the text but cannot change it', async ({ server, person }) => {
+  test.slow();
+  const alice = await person('Alice', '#e11d48');
+  const cat = await person('Cat', '#7c3aed');
+  await alice.page.goto(link(server.url, await token('alice', 'Alice', 'editor')));
+  await alice.expectConnected();
+  await alice.focusEnd();
+  await alice.type('Commenters read this.');
+  await alice.expectSaved();
+
+  await cat.page.goto(link(server.url, await token('cat', 'Cat', 'commenter')));
+  await cat.expectConnected();
+  await expect(cat.status).toContainText('Comment only');
+  await expect(cat.editor).toHaveAttribute('contenteditable', 'false');
+  await expect(cat.page.locator('.toolbar button')).toHaveText(['Comment']);
+  await select(cat, 'read');
+  await cat.toolbar('comment');
+  await cat.page.getByRole('textbox', { name: 'New comment' }).fill('Only reading?');
+  await cat.page.getByRole('button', { name: 'Comment', exact: true }).click();
+  const thread = threads(alice.page).first();
+  await expect(thread.locator('.comment-body')).toHaveText('Only reading?');
+  await expect(thread.locator('.comment-author')).toHaveText('Cat');
+  await expect(threads(cat.page).first().locator('.comment-author')).toHaveText('Cat');
+
+  await cat.editor.click();
+  await cat.type('vandalism');
+  await alice.focusEnd();
+  await alice.type(' Yes.');
+  await expect.poll(() => cat.text()).toBe('Commenters read this. Yes.');
+  expect(await alice.text()).toBe('Commenters read this. Yes.');
+  expect(alice.errors).toEqual([]);
+  expect(cat.errors).toEqual([]);
+});
