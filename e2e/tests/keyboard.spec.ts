@@ -3,7 +3,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/tandem.js';
 
-/** What has focus: `editor`, `toolbar:<command>`, `my-name`, or a short description of anything else. */
+/** What has focus: `editor`, `toolbar:<command>`, `comments` (the panel after the text), `my-name`, or a short description of anything else. */
 const focused = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement;
@@ -11,6 +11,7 @@ const focused = (page: Page) =>
     if (el.classList.contains('ProseMirror')) return 'editor';
     if (el.closest('.toolbar') !== null) return `toolbar:${(el as HTMLElement).dataset.command}`;
     if (el.matches('[data-testid=my-name]')) return 'my-name';
+    if (el.closest('.comments-panel') !== null) return 'comments';
     return `${el.tagName.toLowerCase()}.${el.className}`;
   });
 
@@ -89,7 +90,7 @@ test.describe('Tab in the text', () => {
     await alice.type('- item');
     await keys.press('Escape');
     await keys.press('Tab');
-    expect(await focused(alice.page)).toBe('my-name');
+    expect(await focused(alice.page)).toBe('comments');
     // Back in: the flag was one-shot, so Tab indents again (here: nothing to sink into, focus stays).
     await keys.press('Shift+Tab');
     expect(await focused(alice.page)).toBe('editor');

@@ -72,7 +72,7 @@ function place(state: EditorState, comments: CommentStore, active: string | unde
 
 /** Shows `id` as the current thread (undefined: none). */
 export function setActiveComment(view: EditorView, id: string | undefined): void {
-  view.dispatch(view.state.tr.setMeta(highlightsKey, { active: id }).setMeta('addToHistory', false));
+  view.dispatch(view.state.tr.setMeta(highlightsKey, { active: id }));
 }
 
 /** The open thread whose highlight holds `pos`, if any. */
@@ -117,7 +117,8 @@ export function commentHighlights(comments: CommentStore, onPlaced: (highlights:
           timer = undefined;
           placedVersion = comments.version;
           const highlights = place(view.state, comments, highlightsKey.getState(view.state)?.active);
-          view.dispatch(view.state.tr.setMeta(highlightsKey, { placed: highlights }).setMeta('addToHistory', false));
+          // Not marked `addToHistory: false`: y-prosemirror ends the current undo step on such a transaction.
+          view.dispatch(view.state.tr.setMeta(highlightsKey, { placed: highlights }));
           onPlaced(highlights);
         }, 0);
       };
