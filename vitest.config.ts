@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Server tests that also run with PostgreSQL as the store (TANDEM_TEST_ENGINE=postgres; each server a
- * schema of its own): sync, stored acknowledgements, access, the history API, compacted history, revocations and
+ * schema of its own): sync, stored acknowledgements, access, the history API, comments, compacted history, revocations and
  * the kill -9 / restart cycles. The rest look at SQLite files or disks on purpose, or do not touch a store.
  */
 const ON_POSTGRES = [
@@ -11,6 +11,7 @@ const ON_POSTGRES = [
   'apps/sync-server/src/auth/access.test.ts',
   'apps/sync-server/src/http/history.test.ts',
   'apps/sync-server/src/http/authorship.test.ts',
+  'apps/sync-server/src/http/comments.test.ts',
   'apps/sync-server/src/http/compacted-history.test.ts',
   'apps/sync-server/src/http/api-input.test.ts',
   'apps/sync-server/src/authors/authors.test.ts',
