@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { axeViolations } from '../fixtures/axe.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 /** Creates a document through the API (PUT, Markdown), as another program would. */
@@ -79,6 +80,7 @@ test.describe('the start page', () => {
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await listed(page)).length).toBe(6);
     await expect(pager).toContainText('Page 2');
+    expect(await axeViolations(page)).toEqual([]);
     await expect(pager.getByRole('button', { name: 'Next' })).toBeDisabled();
     // Focus is not lost with the disabled button: it moved to Previous.
     await expect(pager.getByRole('button', { name: 'Previous' })).toBeFocused();
@@ -104,6 +106,8 @@ test.describe('the start page', () => {
     const name = page.getByLabel('Name of the new document');
     await expect(name).toHaveValue('Meeting notes');
     await expect(name).toBeFocused();
+    // The import form, the search and sort controls pass the accessibility scan too.
+    expect(await axeViolations(page)).toEqual([]);
     await name.fill('team/Meeting notes');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page).toHaveURL(`${server.url}/d/team%2FMeeting%20notes`);
