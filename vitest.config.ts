@@ -16,6 +16,7 @@ const ON_POSTGRES = [
   'apps/sync-server/src/authors/authors.test.ts',
   'apps/sync-server/src/http/content.test.ts',
   'apps/sync-server/src/http/trash.test.ts',
+  'apps/sync-server/src/http/doc-list.test.ts',
   'apps/sync-server/src/webhooks/webhooks.test.ts',
   'apps/sync-server/src/auth/revocation.test.ts',
   'e2e/vitest/restart.test.ts',

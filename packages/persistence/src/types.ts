@@ -188,6 +188,46 @@ export interface Revocation {
   readonly reason: string;
 }
 
+/** The orders a document list comes in (see DocumentStore.listDocumentPage). */
+export type DocumentSort = 'lastChange' | 'name';
+
+/** Which documents a reader may see: exact names, and name prefixes ('' is every document). */
+export interface DocumentScope {
+  readonly names: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+/** Where a page ends: the sort key of its last document (its name breaks ties of lastChangeAt). */
+export interface DocumentPageCursor {
+  readonly lastChangeAt: number;
+  readonly name: string;
+}
+
+export interface DocumentPageQuery {
+  /** Only names containing this, in any case (taken literally: `%` and `_` are characters, not wildcards). */
+  readonly search?: string;
+  /** `lastChange` (default): newest change first, ties by name; `name`: by name (code point order). */
+  readonly sort?: DocumentSort;
+  /** At most this many documents (1..1000). */
+  readonly limit: number;
+  /** The cursor of the page before (its `next`): documents after it in the order. */
+  readonly after?: DocumentPageCursor;
+  /** Only these documents; undefined: every one. */
+  readonly scope?: DocumentScope;
+}
+
+/** A listed document, with who made its last change. */
+export interface ListedDocument extends DocumentInfo {
+  /** The author id of its last stored update; null for a document with none. */
+  readonly lastAuthor: string | null;
+}
+
+export interface DocumentPage {
+  readonly documents: ListedDocument[];
+  /** The cursor of the next page; null when this page is the last. */
+  readonly next: DocumentPageCursor | null;
+}
+
 export interface ReadRange {
   /** Exclusive lower bound: read updates with `seq > afterSeq`. Default 0. */
   readonly afterSeq?: number;
@@ -348,6 +388,12 @@ export interface DocumentStore {
   purgeDocument(doc: string): Promise<boolean>;
   /** Every document, trashed ones included (see listTrash). */
   listDocuments(): Promise<DocumentInfo[]>;
+  /**
+   * One page of the documents not in the trash, in `query.sort` order, filtered by `search` and
+   * `scope` inside the query (a page is short only when it is the last). Paged by key (the cursor),
+   * not by offset: a document added or changed between two pages neither shifts nor repeats the rest.
+   */
+  listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;
   close(): Promise<void>;

@@ -148,6 +148,16 @@ CREATE TABLE webhook_marks (
 );
 `,
   },
+  {
+    version: 6,
+    description: 'documents by last change and by name',
+    sql: `
+-- The start page lists documents by last change, newest first, ties by name, or by name; names sort
+-- by code point (COLLATE "C", as in SQLite) whatever the database's collation (see document-page.ts).
+CREATE INDEX documents_by_last_change ON documents (last_change_at DESC, name COLLATE "C");
+CREATE INDEX documents_by_name_c ON documents (name COLLATE "C");
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -31,6 +31,8 @@ import type {
   CompactedSession,
   DocumentAppend,
   DocumentInfo,
+  DocumentPage,
+  DocumentPageQuery,
   DocumentStore,
   NamedVersion,
   ReadRange,
@@ -43,6 +45,7 @@ import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, 
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
 import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
+import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
@@ -124,6 +127,14 @@ interface TrashRow {
 }
 
 const toTrashEntry = (r: TrashRow): TrashEntry => ({ doc: r.name, trashedAt: Number(r.trashed_at), trashedBy: r.trashed_by });
+
+const POSTGRES_PAGES: PageDialect = {
+  param: (params, value) => `$${params.push(value)}`,
+  name: 'd.name COLLATE "C"',
+  contains: (params, search) => `strpos(lower(d.name), lower(${POSTGRES_PAGES.param(params, search)}::text)) > 0`,
+  inNames: (params, names) => `d.name = ANY(${POSTGRES_PAGES.param(params, names)}::text[])`,
+  startsWith: (params, prefix) => `starts_with(d.name, ${POSTGRES_PAGES.param(params, prefix)}::text)`,
+};
 
 class PostgresStore implements DocumentStore {
   private closed = false;
@@ -774,6 +785,14 @@ class PostgresStore implements DocumentStore {
       this.pool.query<DocumentRow>('SELECT * FROM documents ORDER BY name COLLATE "C"'),
     );
     return rows.map(toInfo);
+  }
+
+  async listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage> {
+    this.ensureOpen();
+    const built = documentPageSql(POSTGRES_PAGES, query);
+    if (built === undefined) return { documents: [], next: null };
+    const { rows } = await this.read(undefined, 'Listing documents', () => this.pool.query<DocumentPageRow>(built.sql, built.params));
+    return toDocumentPage(rows, query.limit);
   }
 
   async checkHealth(): Promise<void> {

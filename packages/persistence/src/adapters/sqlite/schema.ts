@@ -161,6 +161,14 @@ CREATE TABLE IF NOT EXISTS webhook_marks (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 8,
+    description: 'documents by last change',
+    sql: `
+-- The start page lists documents by last change, newest first, ties by name (see document-page.ts).
+CREATE INDEX IF NOT EXISTS documents_by_last_change ON documents (last_change_at DESC, name);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

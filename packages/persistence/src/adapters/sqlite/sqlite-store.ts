@@ -20,6 +20,8 @@ import type {
   CompactedSession,
   DocumentAppend,
   DocumentInfo,
+  DocumentPage,
+  DocumentPageQuery,
   DocumentStore,
   NamedVersion,
   ReadRange,
@@ -35,6 +37,7 @@ import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
 import { type Checkpointer, takeOverCheckpoints, type WalCheckpointOptions } from './checkpointer.js';
@@ -148,6 +151,14 @@ function checkSchemaVersion(db: Database.Database): number {
   return version;
 }
 
+const SQLITE_PAGES: PageDialect = {
+  param: (params, value) => (params.push(value), '?'),
+  name: 'd.name',
+  contains: (params, search) => `instr(tandem_fold(d.name), ${SQLITE_PAGES.param(params, search.toLowerCase())}) > 0`,
+  inNames: (params, names) => `d.name IN (SELECT value FROM json_each(${SQLITE_PAGES.param(params, JSON.stringify(names))}))`,
+  startsWith: (params, prefix) => `instr(d.name, ${SQLITE_PAGES.param(params, prefix)}) = 1`,
+};
+
 class SqliteStore implements DocumentStore {
   private closed = false;
   /** Set once the disk lost or may have lost a write: every later write is refused until a restart. */
@@ -168,6 +179,8 @@ class SqliteStore implements DocumentStore {
     /** Checkpoints the WAL on its own thread; undefined when read-only or SQLite checkpoints inline. */
     private readonly checkpointer?: Checkpointer,
   ) {
+    // Search folds case with JavaScript's rules (SQLite's own lower() knows only ASCII); no index uses it.
+    db.function('tandem_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
     this.stmt = {
       docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
       insertDoc: db.prepare<[string, number, number], DocumentRow>(
@@ -754,6 +767,17 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen();
     try {
       return this.stmt.listDocs.all().map(toInfo);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Listing documents failed: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage> {
+    this.ensureOpen();
+    const built = documentPageSql(SQLITE_PAGES, query);
+    if (built === undefined) return { documents: [], next: null };
+    try {
+      return toDocumentPage(this.db.prepare<unknown[], DocumentPageRow>(built.sql).all(...built.params), query.limit);
     } catch (cause) {
       throw new PersistenceError('read-failed', `Listing documents failed: ${(cause as Error).message}`, undefined, { cause });
     }
