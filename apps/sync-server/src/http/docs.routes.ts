@@ -1,13 +1,15 @@
 // The documents API: list every stored document and describe one.
 
 import { type DocumentInfo, type DocumentStore, logGrowth } from '@tandem/persistence';
-import { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { mayOpen } from '../auth/token.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
+import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
+import { getDocument, listDocuments } from './docs.schemas.js';
 
 export interface DocsDeps {
   readonly store: DocumentStore;
@@ -16,8 +18,8 @@ export interface DocsDeps {
 }
 
 // With authentication on, a token sees only the documents it may open.
-export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
-  const app = new Hono();
+export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHono {
+  const app = apiApp();
   const describe = (info: DocumentInfo) => {
     const room = rooms.loaded(info.name);
     return {
@@ -30,13 +32,13 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
       connections: room?.connections.size ?? 0,
     };
   };
-  app.get('/', async (c) => {
+  app.openapi(listDocuments, async (c) => {
     const principal = await authenticate(c);
     const trashed = new Set((await store.listTrash()).map((e) => e.doc));
     const docs = (await store.listDocuments()).filter((d) => mayOpen(principal, d.name) && !trashed.has(d.name));
     return c.json({ documents: docs.map(describe) });
   });
-  app.get('/:doc', async (c) => {
+  app.openapi(getDocument, async (c) => {
     const name = docParam(c);
     authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);
