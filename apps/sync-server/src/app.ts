@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): Hono {
 /** Hono's own refusals (a malformed JSON body, a content type a route does not take), in our error format. */
 const fromHttpException = (error: HTTPException): TandemError =>
   error.status === 415
-    ? new TandemError('unsupported-media-type', 'This route does not take that content type', {}, { cause: error })
+    ? new TandemError('unsupported-media-type', 'The body is not of a content type this route takes (see /api/openapi.json)', {}, { cause: error })
     : error.status === 400
       ? new TandemError('bad-request', error.message || 'Malformed request', {}, { cause: error })
       : new TandemError('internal', 'Internal server error', {}, { cause: error });

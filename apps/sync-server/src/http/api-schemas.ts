@@ -64,12 +64,16 @@ interface Range {
 
 const rangeText = ({ min = 0, max = Number.MAX_SAFE_INTEGER }: Range) => `must be a whole number from ${min} to ${max}`;
 
+/** A required value that is absent says so, rather than "expected string, received undefined". */
+const absentOr = (message: (issue: { input?: unknown }) => string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is missing' : message(issue);
+
 /** A whole number in a path or query string (`12`; not `1e3`, `0.5` or `-1`). */
 export function wholeNumber(range: Range = {}) {
   const { min = 0, max = Number.MAX_SAFE_INTEGER } = range;
   const not = (issue: { input?: unknown }) => `${rangeText(range)}, not ${JSON.stringify(String(issue.input).slice(0, 40))}`;
   return z
-    .string()
+    .string({ error: absentOr(not) })
     .regex(/^\d{1,16}$/, { error: not })
     .transform(Number)
     .pipe(z.number().min(min, { error: not }).max(max, { error: not }))
@@ -87,7 +91,7 @@ export function wholeQuery(range: Range & { fallback: number }) {
 export function wholeField(range: Range = {}) {
   const { min = 0, max = Number.MAX_SAFE_INTEGER } = range;
   const not = (issue: { input?: unknown }) => `${rangeText(range)}, not ${JSON.stringify(issue.input)}`;
-  return z.number({ error: 'must be a number' }).int({ error: not }).min(min, { error: not }).max(max, { error: not });
+  return z.number({ error: absentOr(() => 'must be a number') }).int({ error: not }).min(min, { error: not }).max(max, { error: not });
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {

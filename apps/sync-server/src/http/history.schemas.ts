@@ -127,10 +127,13 @@ export const diff = apiRoute({
           doc: z.string(),
           from: z.number().int(),
           to: z.number().int(),
-          changes: z.array(z.object({ type: z.enum(['insert', 'delete']), text: z.string(), author: z.string() }).passthrough()),
+          changes: z.array(z.object({ type: z.enum(['insert', 'delete']), text: z.string(), author: z.string() })),
+          segments: z
+            .array(z.object({ type: z.enum(['keep', 'insert', 'delete']), text: z.string(), author: z.string().optional() }))
+            .openapi({ description: 'The whole text at to as keep/insert runs, with delete runs where text was removed' }),
           totals: z.array(z.object({ author: z.string(), inserted: z.number().int(), deleted: z.number().int() })),
           authors: Authors,
-        }).passthrough(),
+        }),
       ),
     },
   },

@@ -119,6 +119,8 @@ describe('the OpenAPI document', () => {
     const res = await fetch(`${server.url}/api/docs/some-doc/history?limit=0`);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'bad-request', message: expect.stringMatching(/^limit: must be a whole number from 1/) } });
+    const missing = await fetch(`${server.url}/api/docs/some-doc/diff?to=1`);
+    expect(await missing.json()).toEqual({ error: { code: 'bad-request', message: 'from: is missing' } });
     const format = await fetch(`${server.url}/api/docs/some-doc/content?format=docx`);
     expect(format.status).toBe(400);
     expect((await format.json()).error).toEqual({ code: 'bad-request', message: expect.stringMatching(/^format: /) });
