@@ -133,15 +133,18 @@ describe('the OpenAPI document', () => {
   });
 });
 
-describe('the OpenAPI document behind BASE_PATH', () => {
+describe('the OpenAPI document behind BASE_PATH, with authentication on', () => {
   let server: TestServer;
   afterAll(async () => {
     await server?.destroy();
   });
 
-  it('names BASE_PATH as its server, with paths relative to it', async () => {
-    server = await startTestServer({ BASE_PATH: '/docs' });
-    const doc = (await (await fetch(`${server.url}/docs/api/openapi.json`)).json()) as Document;
+  it('names BASE_PATH as its server, with paths relative to it, and needs no token', async () => {
+    server = await startTestServer({ BASE_PATH: '/docs', AUTH_SECRET: 'a-secret-of-at-least-thirty-two-bytes!' });
+    expect((await fetch(`${server.url}/docs/api/docs`)).status).toBe(401);
+    const res = await fetch(`${server.url}/docs/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as Document;
     expect(doc.servers).toEqual([{ url: '/docs' }]);
     expect(documented(doc).sort()).toEqual(routed(server.app.routes, '/docs'));
   });
