@@ -2,15 +2,17 @@
 // describe one.
 
 import { type DocumentInfo, type DocumentStore, type ListedDocument, logGrowth } from '@tandem/persistence';
-import { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { docScope } from '../auth/token.js';
 import { describeAuthors } from '../authors/author-lookup.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
+import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
-import { encodeCursor, parseDocListQuery } from './doc-list-query.js';
+import { docListQuery, encodeCursor } from './doc-list-query.js';
+import { getDocument, listDocuments } from './docs.schemas.js';
 
 export interface DocsDeps {
   readonly store: DocumentStore;
@@ -19,8 +21,8 @@ export interface DocsDeps {
 }
 
 // With authentication on, a token sees only the documents it may open.
-export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
-  const app = new Hono();
+export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHono {
+  const app = apiApp();
   const describe = (info: DocumentInfo) => {
     const room = rooms.loaded(info.name);
     return {
@@ -36,9 +38,9 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
   // One page, newest change first by default (?sort=name for by name), ?q= searching names, and
   // nextCursor for the page after; the token's documents are chosen inside the store's query, so a page
   // is full whenever more of them match.
-  app.get('/', async (c) => {
+  app.openapi(listDocuments, async (c) => {
     const principal = await authenticate(c);
-    const query = parseDocListQuery((name) => c.req.query(name));
+    const query = docListQuery(c.req.valid('query'));
     const page = await store.listDocumentPage({ ...query, scope: docScope(principal) });
     const ids = [...new Set(page.documents.flatMap((d) => (d.lastAuthor === null ? [] : [d.lastAuthor])))];
     const authors = await describeAuthors(store, ids);
@@ -48,7 +50,7 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
       nextCursor: page.next === null ? null : encodeCursor(query.sort, page.next),
     });
   });
-  app.get('/:doc', async (c) => {
+  app.openapi(getDocument, async (c) => {
     const name = docParam(c);
     authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);
