@@ -16,6 +16,8 @@ import { contentRoutes, isDocumentBody } from './http/content.routes.js';
 import { adminRoutes } from './http/admin.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { trashRoutes } from './http/trash.routes.js';
+import { documentMoveRoutes } from './http/document-moves.routes.js';
+import { followRedirects } from './http/redirects.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
@@ -45,7 +47,7 @@ export interface AppDeps {
   readonly revocations: Revocations;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
-  /** With several instances: told when a document goes to the trash (see http/trash.routes.ts). */
+  /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
   readonly fanout?: Fanout;
 }
 
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps): Hono {
   const routes = basePath === '' ? app : app.basePath(basePath);
   if (basePath !== '') app.route('/', healthRoutes(deps));
   routes.route('/', healthRoutes(deps));
+  // A renamed document's old name leads to the new one (every route of a document, before it runs).
+  routes.use('/api/docs/*', followRedirects({ store: deps.store, basePath }));
   routes.route('/api/docs', docsRoutes(deps));
   routes.route('/api/docs', historyRoutes(deps));
   routes.route('/api/docs', contentRoutes(deps));
@@ -78,9 +82,10 @@ export function createApp(deps: AppDeps): Hono {
   routes.route('/api/docs', trash.docs);
   routes.route('/api/trash', trash.trash);
   routes.route('/api/docs', namedVersionRoutes(deps));
+  routes.route('/api/docs', documentMoveRoutes(deps));
   routes.route('/api/admin', adminRoutes(deps));
   routes.route('/ws', syncRoutes(deps));
-  routes.route('/', editorRoutes(deps.config.editorDir, basePath));
+  routes.route('/', editorRoutes(deps.config.editorDir, basePath, deps.store));
 
   app.notFound((c) => c.json(new TandemError('not-found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {

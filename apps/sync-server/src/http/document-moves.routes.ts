@@ -1,0 +1,97 @@
+// Renaming and duplicating documents: POST /api/docs/<doc>/rename {"to"} moves a document, history and
+// all, to a new name (its old name then redirects: see ./redirects.ts); POST /api/docs/<doc>/duplicate
+// {"to"} makes a new document holding a full copy of the current content. Both answer 201 {from, to}.
+
+import { type DocumentStore, PersistenceError } from '@tandem/persistence';
+import { docNameProblem } from '@tandem/schema/doc-name';
+import { type Context, Hono } from 'hono';
+import * as Y from 'yjs';
+import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import type { Principal } from '../auth/token.js';
+import type { Config } from '../config.js';
+import { TandemError } from '../errors.js';
+import type { Fanout } from '../fanout/redis-fanout.js';
+import { trashedError } from '../sync/room.js';
+import type { RoomRegistry } from '../sync/rooms.js';
+import { storeRateKey } from '../sync/store-rate.js';
+import { docParam } from './doc-param.js';
+import { requireEditor } from './history.routes.js';
+import { requestAddress } from './request-address.js';
+
+export interface DocumentMoveDeps {
+  readonly store: DocumentStore;
+  readonly rooms: RoomRegistry;
+  readonly authenticate: Authenticate;
+  /** With several instances: tells the others to close the old name's room (see ../fanout/). */
+  readonly fanout?: Fanout;
+  readonly config: Pick<Config, 'basePath'>;
+}
+
+/** The one input check of both routes: the source from the path, the target from the body `{"to": name}`. */
+async function moveInput(c: Context): Promise<{ from: string; to: string }> {
+  const from = docParam(c);
+  const body = (await c.req.json().catch(() => undefined)) as { to?: unknown } | undefined;
+  if (typeof body?.to !== 'string') throw new TandemError('bad-request', 'Send {"to": "<new document name>"}');
+  const problem = docNameProblem(body.to);
+  if (problem !== undefined) throw new TandemError('invalid-doc-name', `Document name ${problem}`, { doc: body.to.slice(0, 80) });
+  if (body.to === from) throw new TandemError('conflict', `${JSON.stringify(from)} has that name already`, { doc: from });
+  return { from, to: body.to };
+}
+
+/** The author stored for what the API writes: the token's user, or `api` without authentication. */
+const apiAuthor = (principal: Principal) => (principal.userId === 'local' ? 'api' : principal.userId);
+
+const fromStore = (error: unknown): never => {
+  if (error instanceof PersistenceError && error.code === 'conflict') throw new TandemError('conflict', error.message, { doc: error.doc });
+  if (error instanceof PersistenceError && error.code === 'not-found') throw new TandemError('not-found', error.message, { doc: error.doc });
+  throw error;
+};
+
+export function documentMoveRoutes({ store, rooms, authenticate, fanout, config }: DocumentMoveDeps): Hono {
+  const app = new Hono();
+  /** The source exists and is not in the trash; the target name is free (no document, no redirect). */
+  const check = async (from: string, to: string) => {
+    if ((await store.getDocument(from)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(from)}`, { doc: from });
+    if ((await store.inTrash(from)) !== undefined) throw trashedError(from);
+    if ((await store.getDocument(to)) !== undefined) {
+      throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists${(await store.inTrash(to)) === undefined ? '' : ' (in the trash)'}`, { doc: to });
+    }
+  };
+
+  app.post('/:doc/rename', async (c) => {
+    const { from, to } = await moveInput(c);
+    const principal = await authenticate(c);
+    // Both names: a token scoped to some documents can neither take one out of its scope nor bring one in.
+    authorizeDoc(principal, from);
+    authorizeDoc(principal, to);
+    requireEditor(principal, 'rename documents');
+    await check(from, to);
+    // An old name of this or another document may be taken: it then leads here.
+    await rooms.rename(from, to, () => store.renameDocument(from, to, Date.now())).catch(fromStore);
+    fanout?.announceMoved(from);
+    return c.json({ from, to }, 201, { location: `${config.basePath}/api/docs/${encodeURIComponent(to)}` });
+  });
+
+  // Reading the source is enough (a viewer may copy what it can read); the new document needs editor rights.
+  app.post('/:doc/duplicate', async (c) => {
+    const { from, to } = await moveInput(c);
+    const principal = await authenticate(c);
+    authorizeDoc(principal, from);
+    authorizeDoc(principal, to);
+    requireEditor(principal, 'create documents');
+    await check(from, to);
+    const redirect = await store.resolveRedirect(to);
+    if (redirect !== undefined) {
+      throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(redirect)} (PUT /api/docs/<name> takes a name back)`, { doc: to });
+    }
+    // The content as it is now (everything the room applied is stored), as one update stored as the
+    // person who copies: the copy starts its own history there.
+    const content = await rooms.withRoom(from, async (room) => Y.encodeStateAsUpdate(room.doc));
+    const seq = await rooms.withRoom(to, async (room) => {
+      if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
+      return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)));
+    });
+    return c.json({ from, to, seq: seq ?? null }, 201, { location: `${config.basePath}/api/docs/${encodeURIComponent(to)}` });
+  });
+  return app;
+}
