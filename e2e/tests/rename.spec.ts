@@ -1,3 +1,4 @@
+import { axeViolations } from '../fixtures/axe.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.describe('renaming and copying a document', () => {
@@ -23,6 +24,7 @@ test.describe('renaming and copying a document', () => {
     await field.press('Enter');
     await expect(alice.page.getByRole('alert')).toHaveText('That name contains an empty path segment ("//").');
     await expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(await axeViolations(alice.page)).toEqual([]); // the field, its label and its error
     await field.fill('notes/final');
     await field.press('Enter');
 

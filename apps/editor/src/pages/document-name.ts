@@ -72,7 +72,8 @@ export function createDocumentName(name: string, options: DocumentNameOptions): 
     save.textContent = LABELS[mode].save;
     field.value = mode === 'rename' ? name : `${name} (copy)`;
     showError('');
-    title.hidden = mode === 'rename';
+    // Out of sight while its field is open, but still the page's heading for screen readers.
+    title.classList.toggle('visually-hidden', mode === 'rename');
     rename.hidden = true;
     copy.hidden = true;
     form.hidden = false;
@@ -83,7 +84,7 @@ export function createDocumentName(name: string, options: DocumentNameOptions): 
   const close = () => {
     if (busy) return;
     form.hidden = true;
-    title.hidden = false;
+    title.classList.remove('visually-hidden');
     rename.hidden = false;
     copy.hidden = false;
     (mode === 'rename' ? rename : copy).focus();
