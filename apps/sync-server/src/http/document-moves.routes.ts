@@ -66,7 +66,11 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config 
     authorizeDoc(principal, to);
     requireEditor(principal, 'rename documents');
     await check(from, to);
-    // An old name of this or another document may be taken: it then leads here.
+    // Its own old names may be taken back; another document's lead there (PUT takes one back on purpose).
+    const redirect = await store.resolveRedirect(to);
+    if (redirect !== undefined && redirect !== from) {
+      throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(redirect)} (PUT /api/docs/<name> takes a name back)`, { doc: to });
+    }
     await rooms.rename(from, to, () => store.renameDocument(from, to, Date.now())).catch(fromStore);
     fanout?.announceMoved(from);
     return c.json({ from, to }, 201, { location: `${config.basePath}/api/docs/${encodeURIComponent(to)}` });

@@ -89,6 +89,16 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect((await server.store.getDocument('new/name'))!.lastSeq).toBe(1);
   });
 
+  it('sends the old name on under BASE_PATH too', async () => {
+    server = await startTestServer({ BASE_PATH: '/docs' });
+    const put = (name: string) => fetch(`${server.url}/docs/api/docs/${name}`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: 'hello' });
+    expect((await put('old')).status).toBe(201);
+    const renamed = await fetch(`${server.url}/docs/api/docs/old/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'new' }) });
+    expect(renamed.headers.get('location')).toBe('/docs/api/docs/new');
+    expect((await fetch(`${server.url}/docs/api/docs/old/history`, { redirect: 'manual' })).headers.get('location')).toBe('/docs/api/docs/new/history');
+    expect((await fetch(`${server.url}/docs/d/old`, { redirect: 'manual' })).headers.get('location')).toBe('/docs/d/new');
+  });
+
   it('collapses chains and lets PUT take an old name back', async () => {
     server = await startTestServer();
     const ann = await client('a');
@@ -96,6 +106,12 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect((await post('docs/a/rename', { to: 'b' })).status).toBe(201);
     expect((await post('docs/b/rename', { to: 'c' })).status).toBe(201);
     expect((await api('docs/a')).headers.get('location')).toBe('/api/docs/c');
+    // Another document may not take c's old name by a rename; c itself may (renaming back).
+    await typed(await client('z'), 'z', 'z', 1);
+    expect((await post('docs/z/rename', { to: 'a' })).status).toBe(409);
+    expect((await post('docs/z/duplicate', { to: 'a' })).status).toBe(409);
+    expect((await post('docs/c/rename', { to: 'b' })).status).toBe(201);
+    expect((await post('docs/b/rename', { to: 'c' })).status).toBe(201);
     const put = await api('docs/a', { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: 'a new a' });
     expect(put.status).toBe(201);
     expect((await api('docs/a')).status).toBe(200);
