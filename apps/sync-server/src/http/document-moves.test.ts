@@ -89,6 +89,31 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect((await server.store.getDocument('new/name'))!.lastSeq).toBe(1);
   });
 
+  it('stores nothing under the old name while it is renamed, however fast someone types', async () => {
+    server = await startTestServer();
+    const ann = await client('busy');
+    const codes = closes(ann);
+    await typed(ann, 'busy', 'start', 1);
+    let typing = true;
+    const typist = (async () => {
+      for (let i = 0; typing && codes.length === 0; i++) {
+        ann.text.insert(ann.text.length, String(i % 10));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await expect.poll(async () => (await server.store.getDocument('busy'))?.lastSeq ?? 0).toBeGreaterThan(20);
+    expect((await post('docs/busy/rename', { to: 'calm' })).status).toBe(201);
+    await expect.poll(() => codes[0]?.code).toBe(4430);
+    typing = false;
+    await typist;
+    // No new document under the old name; the renamed one holds what was stored before.
+    expect(await server.store.getDocument('busy')).toBeUndefined();
+    const kept = (await server.store.getDocument('calm'))!.lastSeq;
+    const ben = await client('calm');
+    expect(ann.text.toString().startsWith(ben.text.toString())).toBe(true);
+    expect((await server.store.getDocument('calm'))!.lastSeq).toBe(kept);
+  });
+
   it('sends the old name on under BASE_PATH too', async () => {
     server = await startTestServer({ BASE_PATH: '/docs' });
     const put = (name: string) => fetch(`${server.url}/docs/api/docs/${name}`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: 'hello' });
