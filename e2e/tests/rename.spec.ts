@@ -75,3 +75,29 @@ test.describe('renaming and copying a document', () => {
     expect([...alice.errors, ...bob.errors].filter((e) => !/WebSocket|4430|Failed to load resource/.test(e))).toEqual([]);
   });
 });
+
+test('what Bob typed offline while Alice renamed the document reaches it under the new name', async ({ server, pair }) => {
+  test.setTimeout(120_000);
+  const { alice, bob } = await pair('offline/old');
+  await alice.focusEnd();
+  await alice.type('Shared.');
+  await expect.poll(() => bob.text()).toBe('Shared.');
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.focusEnd();
+  await bob.type(' Typed offline.');
+
+  await alice.page.locator('.topbar').getByRole('button', { name: 'Rename' }).click();
+  const field = alice.page.getByRole('textbox', { name: 'New name for this document' });
+  await field.fill('offline/new');
+  await field.press('Enter');
+  await expect(alice.page).toHaveURL(`${server.url}/d/offline%2Fnew`);
+  await alice.expectConnected();
+
+  // Back online, Bob's page is sent to the new name and brings what it kept.
+  await bob.context.setOffline(false);
+  await expect(bob.page).toHaveURL(`${server.url}/d/offline%2Fnew`);
+  await bob.expectConnected();
+  await expect.poll(() => alice.text()).toBe('Shared. Typed offline.');
+  await bob.expectSaved();
+});
