@@ -49,44 +49,53 @@ const fromStore = (error: unknown): never => {
 
 export function documentMoveRoutes({ store, rooms, authenticate, fanout, config }: DocumentMoveDeps): Hono {
   const app = new Hono();
-  /** The source exists and is not in the trash; the target name is free (no document, no redirect). */
+  /**
+   * Who asks may open both names (a token scoped to some documents can neither take one out of its
+   * scope nor bring one in) and is an editor (a token's role holds for every document it opens).
+   */
+  const authorize = async (c: Context, from: string, to: string, what: string): Promise<Principal> => {
+    const principal = await authenticate(c);
+    authorizeDoc(principal, from);
+    authorizeDoc(principal, to);
+    requireEditor(principal, what);
+    return principal;
+  };
+  /**
+   * The source exists and is not in the trash; the target name is free: no document holds it, and it
+   * is no other document's old name (PUT /api/docs/<name> takes one back on purpose). `from`'s own old
+   * names are free to it (renaming back).
+   */
   const check = async (from: string, to: string) => {
     if ((await store.getDocument(from)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(from)}`, { doc: from });
     if ((await store.inTrash(from)) !== undefined) throw trashedError(from);
     if ((await store.getDocument(to)) !== undefined) {
       throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists${(await store.inTrash(to)) === undefined ? '' : ' (in the trash)'}`, { doc: to });
     }
-  };
-
-  app.post('/:doc/rename', async (c) => {
-    const { from, to } = await moveInput(c);
-    const principal = await authenticate(c);
-    // Both names: a token scoped to some documents can neither take one out of its scope nor bring one in.
-    authorizeDoc(principal, from);
-    authorizeDoc(principal, to);
-    requireEditor(principal, 'rename documents');
-    await check(from, to);
-    // Its own old names may be taken back; another document's lead there (PUT takes one back on purpose).
     const redirect = await store.resolveRedirect(to);
     if (redirect !== undefined && redirect !== from) {
       throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(redirect)} (PUT /api/docs/<name> takes a name back)`, { doc: to });
     }
+  };
+  const created = (c: Context, body: Record<string, unknown>, to: string) =>
+    c.json(body, 201, { location: `${config.basePath}/api/docs/${encodeURIComponent(to)}` });
+
+  app.post('/:doc/rename', async (c) => {
+    const { from, to } = await moveInput(c);
+    await authorize(c, from, to, 'rename documents');
+    await check(from, to);
     await rooms.rename(from, to, () => store.renameDocument(from, to, Date.now())).catch(fromStore);
     fanout?.announceMoved(from);
-    return c.json({ from, to }, 201, { location: `${config.basePath}/api/docs/${encodeURIComponent(to)}` });
+    return created(c, { from, to }, to);
   });
 
-  // Reading the source is enough (a viewer may copy what it can read); the new document needs editor rights.
+  // What it asks of the source is to be read; the copy is a new document (an editor's right).
   app.post('/:doc/duplicate', async (c) => {
     const { from, to } = await moveInput(c);
-    const principal = await authenticate(c);
-    authorizeDoc(principal, from);
-    authorizeDoc(principal, to);
-    requireEditor(principal, 'create documents');
+    const principal = await authorize(c, from, to, 'create documents');
     await check(from, to);
-    const redirect = await store.resolveRedirect(to);
-    if (redirect !== undefined) {
-      throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(redirect)} (PUT /api/docs/<name> takes a name back)`, { doc: to });
+    // Not even onto one of the source's own old names: the links there would lead to the copy.
+    if ((await store.resolveRedirect(to)) !== undefined) {
+      throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(from)}: its links lead there`, { doc: to });
     }
     // The content as it is now (everything the room applied is stored), as one update stored as the
     // person who copies: the copy starts its own history there.
@@ -95,7 +104,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config 
       if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
       return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)));
     });
-    return c.json({ from, to, seq: seq ?? null }, 201, { location: `${config.basePath}/api/docs/${encodeURIComponent(to)}` });
+    return created(c, { from, to, seq: seq ?? null }, to);
   });
   return app;
 }
