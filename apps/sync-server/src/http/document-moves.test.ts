@@ -49,6 +49,7 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect(renamed.headers.get('location')).toBe('/api/docs/plans%2F2026%20Q3');
     // The stock client is closed with 4430, the new name in the reason, and does not reconnect.
     await expect.poll(() => codes[0]).toEqual({ code: 4430, reason: 'moved: plans/2026 Q3' });
+    expect(ann.provider.shouldConnect).toBe(false);
 
     const history = (await (await api('docs/plans%2F2026%20Q3/history')).json()) as { sessions: Array<{ fromSeq: number; toSeq: number }> };
     expect(history.sessions.at(-1)).toMatchObject({ fromSeq: 1, toSeq: 2 });
