@@ -115,6 +115,17 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect((await server.store.getDocument('calm'))!.lastSeq).toBe(kept);
   });
 
+  it('says `moved` alone when the new name does not fit in a close reason (123 bytes); GET of the old name tells it', async () => {
+    server = await startTestServer();
+    const ann = await client('short');
+    const codes = closes(ann);
+    await typed(ann, 'short', 'x', 1);
+    const long = `a long name ${'é'.repeat(100)}`;
+    expect((await post('docs/short/rename', { to: long })).status).toBe(201);
+    await expect.poll(() => codes[0]).toEqual({ code: 4430, reason: 'moved' });
+    expect(((await (await fetch(`${server.url}/api/docs/short`)).json()) as { name: string }).name).toBe(long);
+  });
+
   it('sends the old name on under BASE_PATH too', async () => {
     server = await startTestServer({ BASE_PATH: '/docs' });
     const put = (name: string) => fetch(`${server.url}/docs/api/docs/${name}`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: 'hello' });
