@@ -100,4 +100,8 @@ test('what Bob typed offline while Alice renamed the document reaches it under t
   await bob.expectConnected();
   await expect.poll(() => alice.text()).toBe('Shared. Typed offline.');
   await bob.expectSaved();
+  // Nothing of the old name is left in Bob's browser.
+  const databases = await bob.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(databases).toContain('tandem/offline/new');
+  expect(databases).not.toContain('tandem/offline/old');
 });

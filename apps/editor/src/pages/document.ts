@@ -78,11 +78,11 @@ export function renderDocument(root: HTMLElement, name: string): void {
   // Renamed (here or by someone else): this page moves to the new address, taking along what this
   // browser holds of the document; the old name's local copy is dropped once that is kept.
   let moving = false;
-  const moveTo = (to: string) => {
+  const moveTo = async (to: string) => {
     if (moving) return;
     moving = true;
     sync.provider.disconnect();
-    if (carryTo(to, doc)) void sync.local.clearData();
+    if (carryTo(to, doc)) await Promise.race([sync.local.clearData(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
     location.replace(documentPath(to));
   };
   const docName = createDocumentName(name, {
