@@ -17,6 +17,8 @@ import { contentRoutes, isDocumentBody } from './http/content.routes.js';
 import { adminRoutes } from './http/admin.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { trashRoutes } from './http/trash.routes.js';
+import { documentMoveRoutes } from './http/document-moves.routes.js';
+import { followRedirects } from './http/redirects.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
@@ -48,7 +50,7 @@ export interface AppDeps {
   readonly revocations: Revocations;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
-  /** With several instances: told when a document goes to the trash (see http/trash.routes.ts). */
+  /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
   readonly fanout?: Fanout;
 }
 
@@ -73,6 +75,8 @@ export function createApp(deps: AppDeps): Hono {
   const { basePath } = deps.config;
   const routes = basePath === '' ? app : app.basePath(basePath);
   if (basePath !== '') app.route('/', healthRoutes(deps));
+  // A renamed document's old name leads to the new one (every route of a document, before it runs).
+  routes.use('/api/docs/*', followRedirects({ store: deps.store, basePath }));
   // Every route of the HTTP API, declared with its schemas: what /api/openapi.json describes.
   const api = apiApp();
   api.route('/', healthRoutes(deps));
@@ -83,11 +87,12 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/api/docs', trash.docs);
   api.route('/api/trash', trash.trash);
   api.route('/api/docs', namedVersionRoutes(deps));
+  api.route('/api/docs', documentMoveRoutes(deps));
   api.route('/api/admin', adminRoutes(deps));
   api.route('/', openApiRoutes(api, basePath));
   routes.route('/', api);
   routes.route('/ws', syncRoutes(deps));
-  routes.route('/', editorRoutes(deps.config.editorDir, basePath));
+  routes.route('/', editorRoutes(deps.config.editorDir, basePath, deps.store));
 
   app.notFound((c) => c.json(new TandemError('not-found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {

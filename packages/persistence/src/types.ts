@@ -173,6 +173,14 @@ export interface TrashEntry {
   readonly trashedBy: string;
 }
 
+/** An old name of a renamed document, and the document's name now (chains collapse: see renameDocument). */
+export interface Redirect {
+  readonly from: string;
+  readonly to: string;
+  /** ms since epoch: when the document was renamed away from `from`. */
+  readonly renamedAt: number;
+}
+
 /** What a revocation withdraws: every token of a user (issued up to its time), or one token by its id (jti). */
 export type RevocationKind = 'user' | 'token';
 
@@ -383,9 +391,28 @@ export interface DocumentStore {
   listTrash(): Promise<TrashEntry[]>;
   /**
    * Removes a document and everything of it (log, checkpoints, named versions, sessions, its trash
-   * entry) for good, in one transaction. Resolves false if there was no such document.
+   * entry, the redirects that lead to it) for good, in one transaction. Resolves false if there was no such document.
    */
   purgeDocument(doc: string): Promise<boolean>;
+  /**
+   * Renames a document, in one transaction: its log, checkpoints, named versions, compacted sessions,
+   * trash entry and pending webhook deliveries all go with it, and `from` becomes a redirect to it.
+   * Redirects follow the document (a→b then b→c: a and b both lead to c); renaming it to one of its old
+   * names removes that redirect. Refused with `not-found` if there is no document `from`, with
+   * `conflict` if a document `to` exists (in the trash or not) or `from` and `to` are the same.
+   */
+  renameDocument(from: string, to: string, at: number): Promise<void>;
+  /** The name the document once called `name` has now, if `name` is a redirect (see renameDocument). */
+  resolveRedirect(name: string): Promise<string | undefined>;
+  /** Forgets the redirect at `name` (the name is taken back for a new document); resolves false if there was none. */
+  removeRedirect(name: string): Promise<boolean>;
+  /** Every redirect, by old name (tandem copy). */
+  listRedirects(): Promise<Redirect[]>;
+  /**
+   * Import (tandem copy): stores each redirect whose target document exists here, unless a document or
+   * another redirect holds its name. Idempotent. Resolves with the number inserted.
+   */
+  importRedirects(redirects: readonly Redirect[]): Promise<number>;
   /** Every document, trashed ones included (see listTrash). */
   listDocuments(): Promise<DocumentInfo[]>;
   /**

@@ -218,3 +218,18 @@ export async function listTrash(): Promise<{ trash: TrashEntry[]; trashDays: num
 export async function restoreFromTrash(name: string): Promise<void> {
   await send(appPath(`/api/trash/${encodeURIComponent(name)}/restore`), 'POST', {});
 }
+
+/** Renames a document (editors): its history goes with it; its old name leads to the new one. */
+export async function renameDocument(name: string, to: string): Promise<{ from: string; to: string }> {
+  return send<{ from: string; to: string }>(`${docApi(name)}/rename`, 'POST', { to });
+}
+
+/** Makes a new document `to` holding a full copy of `name`'s current content. */
+export async function duplicateDocument(name: string, to: string): Promise<{ from: string; to: string }> {
+  return send<{ from: string; to: string }>(`${docApi(name)}/duplicate`, 'POST', { to });
+}
+
+/** The name a renamed document has now (the server answers its old name with a redirect, followed here). */
+export async function currentName(name: string): Promise<string> {
+  return (await getJson<{ name: string }>(docApi(name))).name;
+}

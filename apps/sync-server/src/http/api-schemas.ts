@@ -22,18 +22,18 @@ export const ErrorBody = z
 /** Marks a doc-name issue, so the validation hook answers `invalid-doc-name` as docParam() always has. */
 export const DOC_NAME_ISSUE = 'invalid-doc-name';
 
-/** A document name in a path segment: URL-encoded (`team%2Fnotes`), then checked by the one rule of @tandem/schema/doc-name. */
-export const DocName = z
-  .string()
-  .superRefine((name, ctx) => {
-    const problem = docNameProblem(name);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `Document name ${problem}`, params: { tandem: DOC_NAME_ISSUE } });
-  })
-  .openapi({
-    param: { name: 'doc', in: 'path' },
-    description: `The document's name, URL-encoded (team%2Fnotes is team/notes): at most ${MAX_DOC_NAME_LENGTH} characters, no control or invisible characters, NFC, no empty, "." or ".." segments`,
-    example: 'team/notes',
-  });
+/** A document name as any request carries it, checked by the one rule of @tandem/schema/doc-name. */
+export const DocNameValue = z.string().superRefine((name, ctx) => {
+  const problem = docNameProblem(name);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `Document name ${problem}`, params: { tandem: DOC_NAME_ISSUE } });
+});
+
+/** A document name in a path segment: URL-encoded (`team%2Fnotes`). */
+export const DocName = DocNameValue.openapi({
+  param: { name: 'doc', in: 'path' },
+  description: `The document's name, URL-encoded (team%2Fnotes is team/notes): at most ${MAX_DOC_NAME_LENGTH} characters, no control or invisible characters, NFC, no empty, "." or ".." segments`,
+  example: 'team/notes',
+});
 
 export const DocParams = z.object({ doc: DocName });
 

@@ -131,6 +131,8 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
     const { doc, principal, rateKey } = await editor(c, 'create documents');
     const content = await readDocument(c, Object.values(CONTENT_TYPES));
     const update = content instanceof Uint8Array ? content : documentUpdate(content);
+    // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
+    await store.removeRedirect(doc);
     const seq = await rooms.withRoom(doc, async (room) => {
       if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
         throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });

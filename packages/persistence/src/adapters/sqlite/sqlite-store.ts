@@ -8,6 +8,7 @@ import { assertDocName } from '../../doc-name.js';
 import { PersistenceError } from '../../errors.js';
 import type {
   TrashEntry,
+  Redirect,
   AppendEntry,
   AppendResult,
   AuthorRecord,
@@ -33,6 +34,8 @@ import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionC
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
+import { RedirectTable } from './redirect-table.js';
+import { checkRedirects, checkRename } from '../redirect-rules.js';
 import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
@@ -167,6 +170,7 @@ class SqliteStore implements DocumentStore {
   private readonly appendTx;
   private readonly authors: AuthorTable;
   private readonly trashTable: TrashTable;
+  private readonly redirects: RedirectTable;
   private readonly webhooks: WebhookTable;
   private readonly revocationStmt;
 
@@ -262,6 +266,7 @@ class SqliteStore implements DocumentStore {
     };
     this.authors = new AuthorTable(db);
     this.trashTable = new TrashTable(db);
+    this.redirects = new RedirectTable(db);
     this.webhooks = new WebhookTable(db);
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
@@ -729,6 +734,47 @@ class SqliteStore implements DocumentStore {
     const purged = this.write(doc, 'Purging a document', () => this.trashTable.purge(doc), false);
     await this.flushed(doc);
     return purged;
+  }
+
+  async renameDocument(from: string, to: string, at: number): Promise<void> {
+    this.ensureOpen(from);
+    checkRename(from, to, at);
+    this.write(from, 'Renaming a document', () => this.redirects.rename(from, to, at), false);
+    await this.flushed(from);
+  }
+
+  async resolveRedirect(name: string): Promise<string | undefined> {
+    this.ensureOpen(name);
+    return this.readRedirects(name, () => this.redirects.resolve(name));
+  }
+
+  async removeRedirect(name: string): Promise<boolean> {
+    this.ensureOpen(name);
+    const removed = this.write(name, 'Removing a redirect', () => this.redirects.remove(name), false);
+    if (removed) await this.flushed(name);
+    return removed;
+  }
+
+  async listRedirects(): Promise<Redirect[]> {
+    this.ensureOpen();
+    return this.readRedirects(undefined, () => this.redirects.list());
+  }
+
+  async importRedirects(redirects: readonly Redirect[]): Promise<number> {
+    this.ensureOpen();
+    checkRedirects(redirects);
+    if (redirects.length === 0) return 0;
+    const inserted = this.write(undefined, 'Importing redirects', () => this.redirects.import(redirects));
+    await this.flushed(undefined);
+    return inserted;
+  }
+
+  private readRedirects<T>(doc: string | undefined, read: () => T): T {
+    try {
+      return read();
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading redirects failed: ${(cause as Error).message}`, doc, { cause });
+    }
   }
 
   private readTrash<T>(doc: string | undefined, read: () => T): T {
