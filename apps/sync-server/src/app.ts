@@ -2,6 +2,7 @@
 
 import { type DocumentStore, PersistenceError } from '@tandem/persistence';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -17,9 +18,13 @@ import { contentRoutes, isDocumentBody } from './http/content.routes.js';
 import { adminRoutes } from './http/admin.routes.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { trashRoutes } from './http/trash.routes.js';
+import { documentMoveRoutes } from './http/document-moves.routes.js';
+import { followRedirects } from './http/redirects.js';
 import { editorRoutes } from './http/editor.routes.js';
 import { type HealthDeps, healthRoutes } from './http/health.routes.js';
 import { historyRoutes } from './http/history.routes.js';
+import { apiApp } from './http/api-app.js';
+import { openApiRoutes } from './http/openapi.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
 import { clientAddresses, requestAddress } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
@@ -46,7 +51,7 @@ export interface AppDeps {
   readonly revocations: Revocations;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
-  /** With several instances: told when a document goes to the trash (see http/trash.routes.ts). */
+  /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
   readonly fanout?: Fanout;
 }
 
@@ -71,24 +76,33 @@ export function createApp(deps: AppDeps): Hono {
   const { basePath } = deps.config;
   const routes = basePath === '' ? app : app.basePath(basePath);
   if (basePath !== '') app.route('/', healthRoutes(deps));
-  routes.route('/', healthRoutes(deps));
-  routes.route('/api/docs', docsRoutes(deps));
-  routes.route('/api/docs', historyRoutes(deps));
-  routes.route('/api/docs', contentRoutes(deps));
-  routes.route('/api/docs', commentsRoutes(deps));
+  // A renamed document's old name leads to the new one (every route of a document, before it runs).
+  routes.use('/api/docs/*', followRedirects({ store: deps.store, basePath }));
+  // Every route of the HTTP API, declared with its schemas: what /api/openapi.json describes.
+  const api = apiApp();
+  api.route('/', healthRoutes(deps));
+  api.route('/api/docs', docsRoutes(deps));
+  api.route('/api/docs', historyRoutes(deps));
+  api.route('/api/docs', contentRoutes(deps));
+  api.route('/api/docs', commentsRoutes(deps));
   const trash = trashRoutes(deps);
-  routes.route('/api/docs', trash.docs);
-  routes.route('/api/trash', trash.trash);
-  routes.route('/api/docs', namedVersionRoutes(deps));
-  routes.route('/api/admin', adminRoutes(deps));
+  api.route('/api/docs', trash.docs);
+  api.route('/api/trash', trash.trash);
+  api.route('/api/docs', namedVersionRoutes(deps));
+  api.route('/api/docs', documentMoveRoutes(deps));
+  api.route('/api/admin', adminRoutes(deps));
+  api.route('/', openApiRoutes(api, basePath));
+  routes.route('/', api);
   routes.route('/ws', syncRoutes(deps));
-  routes.route('/', editorRoutes(deps.config.editorDir, basePath));
+  routes.route('/', editorRoutes(deps.config.editorDir, basePath, deps.store));
 
   app.notFound((c) => c.json(new TandemError('not-found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {
     const tandem =
       error instanceof TandemError
         ? error
+        : error instanceof HTTPException
+          ? fromHttpException(error)
         : isWriteRefused(error)
           ? storageError(error, 'The change could not be stored', { doc: error.doc })
           : isReadRefused(error)
@@ -110,6 +124,14 @@ export function createApp(deps: AppDeps): Hono {
   });
   return app;
 }
+
+/** Hono's own refusals (a malformed JSON body, a content type a route does not take), in our error format. */
+const fromHttpException = (error: HTTPException): TandemError =>
+  error.status === 415
+    ? new TandemError('unsupported-media-type', 'The body is not of a content type this route takes (see /api/openapi.json)', {}, { cause: error })
+    : error.status === 400
+      ? new TandemError('bad-request', error.message || 'Malformed request', {}, { cause: error })
+      : new TandemError('internal', 'Internal server error', {}, { cause: error });
 
 /** A store that cannot be read right now (a database that is away): 503, as for a WebSocket (4503). */
 const isReadRefused = (error: unknown): error is PersistenceError => error instanceof PersistenceError && error.code === 'read-failed';

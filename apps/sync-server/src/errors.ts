@@ -20,6 +20,8 @@ export type TandemErrorCode =
   | 'not-found'
   | 'conflict'
   | 'gone'
+  /** The document was renamed: the new name is in the context (`to`). */
+  | 'moved'
   | 'bad-message'
   | 'invalid-update'
   | 'too-large'
@@ -54,6 +56,9 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'not-found': { status: 404, closeCode: 4404 },
   conflict: { status: 409, closeCode: 4409 },
   gone: { status: 410, closeCode: 4410 },
+  // A write to an old name is refused (GET is answered 308 instead; see http/redirects.ts). 4430 lies in
+  // the 4400-4499 range on which the stock y-websocket client stops reconnecting; the reason names the new name.
+  moved: { status: 409, closeCode: 4430 },
   'bad-message': { status: 400, closeCode: 4400 },
   'too-large': { status: 413, closeCode: 4413 },
   'invalid-update': { status: 422, closeCode: 4422 },
@@ -94,6 +99,11 @@ export class TandemError extends Error {
 
 /** A WebSocket close reason must fit in 123 bytes of UTF-8. */
 export function closeReason(error: TandemError): string {
+  if (error.code === 'moved') {
+    // `moved: <new name>` when it fits, else `moved` alone (the client asks GET /api/docs/<old name>).
+    const named = `moved: ${String(error.context.to)}`;
+    return Buffer.byteLength(named) <= 123 ? named : 'moved';
+  }
   const text = `${error.code}: ${error.message}`;
   const buf = Buffer.from(text);
   return buf.byteLength <= 123 ? text : buf.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';

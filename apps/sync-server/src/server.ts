@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createGroupCommit, type DocumentStore, type SqliteStoreOptions } from '@tandem/persistence';
 import type { Logger } from 'pino';
+import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { createAuthorTracker } from './authors/author-tracker.js';
 import { createAuthorRecorder } from './authors/recorder.js';
@@ -35,6 +36,8 @@ export interface RunningServer {
   readonly rooms: RoomRegistry;
   /** The threads that run history work. */
   readonly history: HistoryPool;
+  /** The HTTP app (its routes are what /api/openapi.json must describe). */
+  readonly app: Hono;
   /** Graceful stop: no new connections, clients closed, every pending write finished, storage closed. */
   close(): Promise<void>;
 }
@@ -258,5 +261,5 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     return closing;
   };
 
-  return { port, url, store, rooms, history, close };
+  return { port, url, store, rooms, history, app, close };
 }

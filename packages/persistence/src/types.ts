@@ -173,6 +173,14 @@ export interface TrashEntry {
   readonly trashedBy: string;
 }
 
+/** An old name of a renamed document, and the document's name now (chains collapse: see renameDocument). */
+export interface Redirect {
+  readonly from: string;
+  readonly to: string;
+  /** ms since epoch: when the document was renamed away from `from`. */
+  readonly renamedAt: number;
+}
+
 /** What a revocation withdraws: every token of a user (issued up to its time), or one token by its id (jti). */
 export type RevocationKind = 'user' | 'token';
 
@@ -186,6 +194,46 @@ export interface Revocation {
   /** ms since epoch; a user revocation covers the tokens issued up to this time. */
   readonly createdAt: number;
   readonly reason: string;
+}
+
+/** The orders a document list comes in (see DocumentStore.listDocumentPage). */
+export type DocumentSort = 'lastChange' | 'name';
+
+/** Which documents a reader may see: exact names, and name prefixes ('' is every document). */
+export interface DocumentScope {
+  readonly names: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+/** Where a page ends: the sort key of its last document (its name breaks ties of lastChangeAt). */
+export interface DocumentPageCursor {
+  readonly lastChangeAt: number;
+  readonly name: string;
+}
+
+export interface DocumentPageQuery {
+  /** Only names containing this, in any case (taken literally: `%` and `_` are characters, not wildcards). */
+  readonly search?: string;
+  /** `lastChange` (default): newest change first, ties by name; `name`: by name (code point order). */
+  readonly sort?: DocumentSort;
+  /** At most this many documents (1..1000). */
+  readonly limit: number;
+  /** The cursor of the page before (its `next`): documents after it in the order. */
+  readonly after?: DocumentPageCursor;
+  /** Only these documents; undefined: every one. */
+  readonly scope?: DocumentScope;
+}
+
+/** A listed document, with who made its last change. */
+export interface ListedDocument extends DocumentInfo {
+  /** The author id of its last stored update; null for a document with none. */
+  readonly lastAuthor: string | null;
+}
+
+export interface DocumentPage {
+  readonly documents: ListedDocument[];
+  /** The cursor of the next page; null when this page is the last. */
+  readonly next: DocumentPageCursor | null;
 }
 
 export interface ReadRange {
@@ -343,11 +391,36 @@ export interface DocumentStore {
   listTrash(): Promise<TrashEntry[]>;
   /**
    * Removes a document and everything of it (log, checkpoints, named versions, sessions, its trash
-   * entry) for good, in one transaction. Resolves false if there was no such document.
+   * entry, the redirects that lead to it) for good, in one transaction. Resolves false if there was no such document.
    */
   purgeDocument(doc: string): Promise<boolean>;
+  /**
+   * Renames a document, in one transaction: its log, checkpoints, named versions, compacted sessions,
+   * trash entry and pending webhook deliveries all go with it, and `from` becomes a redirect to it.
+   * Redirects follow the document (a→b then b→c: a and b both lead to c); renaming it to one of its old
+   * names removes that redirect. Refused with `not-found` if there is no document `from`, with
+   * `conflict` if a document `to` exists (in the trash or not) or `from` and `to` are the same.
+   */
+  renameDocument(from: string, to: string, at: number): Promise<void>;
+  /** The name the document once called `name` has now, if `name` is a redirect (see renameDocument). */
+  resolveRedirect(name: string): Promise<string | undefined>;
+  /** Forgets the redirect at `name` (the name is taken back for a new document); resolves false if there was none. */
+  removeRedirect(name: string): Promise<boolean>;
+  /** Every redirect, by old name (tandem copy). */
+  listRedirects(): Promise<Redirect[]>;
+  /**
+   * Import (tandem copy): stores each redirect whose target document exists here, unless a document or
+   * another redirect holds its name. Idempotent. Resolves with the number inserted.
+   */
+  importRedirects(redirects: readonly Redirect[]): Promise<number>;
   /** Every document, trashed ones included (see listTrash). */
   listDocuments(): Promise<DocumentInfo[]>;
+  /**
+   * One page of the documents not in the trash, in `query.sort` order, filtered by `search` and
+   * `scope` inside the query (a page is short only when it is the last). Paged by key (the cursor),
+   * not by offset: a document added or changed between two pages neither shifts nor repeats the rest.
+   */
+  listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage>;
   /** Throws a PersistenceError when the store cannot be read and written. */
   checkHealth(): Promise<void>;
   close(): Promise<void>;

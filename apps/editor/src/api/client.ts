@@ -11,6 +11,16 @@ export interface DocumentSummary {
   readonly createdAt: string;
   readonly lastChangeAt: string;
   readonly connections: number;
+  /** Who made the last change (null for a document without one). */
+  readonly lastAuthor: (AuthorInfo & { readonly id: string }) | null;
+}
+
+export type DocumentSort = 'lastChange' | 'name';
+
+export interface DocumentPage {
+  readonly documents: DocumentSummary[];
+  /** Pass as `cursor` for the page after this one; null on the last page. */
+  readonly nextCursor: string | null;
 }
 
 export class ApiError extends Error {
@@ -33,8 +43,24 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function listDocuments(): Promise<DocumentSummary[]> {
-  return (await getJson<{ documents: DocumentSummary[] }>(appPath('/api/docs'))).documents;
+/** One page of the documents this browser may open, searched by name (any case) and sorted. */
+export async function listDocumentPage(query: { q?: string; sort?: DocumentSort; limit?: number; cursor?: string | null }): Promise<DocumentPage> {
+  const params = new URLSearchParams();
+  if (query.q !== undefined && query.q !== '') params.set('q', query.q);
+  if (query.sort !== undefined) params.set('sort', query.sort);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.cursor !== undefined && query.cursor !== null) params.set('cursor', query.cursor);
+  const search = params.toString();
+  return getJson<DocumentPage>(appPath(`/api/docs${search === '' ? '' : `?${search}`}`));
+}
+
+/** Creates a document from Markdown or HTML (PUT /api/docs/<name>); refused with 409 if it exists. */
+export async function importDocument(name: string, content: string, type: 'text/markdown' | 'text/html'): Promise<void> {
+  const res = await fetch(appPath(`/api/docs/${encodeURIComponent(name)}`), { method: 'PUT', headers: { 'content-type': type, ...authHeaders() }, body: content });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    throw new ApiError(res.status, body.error?.code ?? 'http-error', body.error?.message ?? `import: HTTP ${res.status}`);
+  }
 }
 
 export function documentPath(name: string): string {
@@ -191,4 +217,19 @@ export async function listTrash(): Promise<{ trash: TrashEntry[]; trashDays: num
 
 export async function restoreFromTrash(name: string): Promise<void> {
   await send(appPath(`/api/trash/${encodeURIComponent(name)}/restore`), 'POST', {});
+}
+
+/** Renames a document (editors): its history goes with it; its old name leads to the new one. */
+export async function renameDocument(name: string, to: string): Promise<{ from: string; to: string }> {
+  return send<{ from: string; to: string }>(`${docApi(name)}/rename`, 'POST', { to });
+}
+
+/** Makes a new document `to` holding a full copy of `name`'s current content. */
+export async function duplicateDocument(name: string, to: string): Promise<{ from: string; to: string }> {
+  return send<{ from: string; to: string }>(`${docApi(name)}/duplicate`, 'POST', { to });
+}
+
+/** The name a renamed document has now (the server answers its old name with a redirect, followed here). */
+export async function currentName(name: string): Promise<string> {
+  return (await getJson<{ name: string }>(docApi(name))).name;
 }

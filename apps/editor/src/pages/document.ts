@@ -17,12 +17,16 @@ import { authorshipRemembered, createAuthorshipToggle } from '../authorship/auth
 import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
 import { BASE_PATH } from '../base-path.js';
+import { documentPath } from '../api/client.js';
+import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
+import { createDocumentName } from './document-name.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
   if (s.connection === 'denied') {
     if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
     if (/^4?403\b/.test(s.deniedReason)) return 'No access to this document';
     if (/^4?410\b/.test(s.deniedReason)) return 'In the trash · editing is off';
+    if (isMoved(s.deniedReason)) return 'Renamed · opening it under its new name…';
     return `Disconnected by the server · ${s.deniedReason}`;
   }
   const only = commentOnly ? 'Comment only' : 'View only';
@@ -37,7 +41,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   root.innerHTML = `
     <header class="topbar">
       <a class="brand" href="${BASE_PATH}" title="All documents">Tandem</a>
-      <h1 class="doc-title"></h1>
+      <div class="doc-name-slot"></div>
       <div class="status" data-testid="status">
         <span class="status-dot"></span><span class="status-text">Connecting…</span>
       </div>
@@ -57,9 +61,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
         </label>
       </aside>
     </div>`;
-  root.querySelector('.doc-title')!.textContent = name;
 
   const doc = new Y.Doc();
+  // What the page of this document's old name held (it was renamed while open in this tab), sent with the first sync.
+  takeCarried(name, doc);
   const token = currentToken();
   const claims = tokenClaims(token);
   // A commenter reads the text and writes comments only (the server refuses anything else).
@@ -73,6 +78,23 @@ export function renderDocument(root: HTMLElement, name: string): void {
     authors: authorshipRemembered(),
   });
   const awareness = sync.provider.awareness;
+
+  // Renamed (here or by someone else): this page moves to the new address, taking along what this
+  // browser holds of the document; the old name's local copy is dropped once that is kept.
+  let moving = false;
+  const moveTo = async (to: string) => {
+    if (moving) return;
+    moving = true;
+    sync.provider.disconnect();
+    if (carryTo(to, doc)) await Promise.race([sync.local.clearData(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    location.replace(documentPath(to));
+  };
+  const docName = createDocumentName(name, {
+    canEdit: !readOnly,
+    onRenamed: moveTo,
+    onCopied: (to) => location.assign(documentPath(to)),
+  });
+  root.querySelector('.doc-name-slot')!.replaceWith(docName.element);
   neverAwayToSelf(awareness);
   awareness.setLocalStateField('user', presenceOf(user));
 
@@ -112,6 +134,15 @@ export function renderDocument(root: HTMLElement, name: string): void {
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
     statusEl.querySelector('.status-text')!.textContent = text;
     announcer.update(s, text);
+    if (s.connection === 'denied' && isMoved(s.deniedReason)) {
+      if (denied) return;
+      denied = true;
+      view.setProps({ editable: () => false });
+      newNameOf(name, s.deniedReason).then(moveTo, () => {
+        root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
+      });
+      return;
+    }
     if (s.connection === 'denied' && !denied) {
       // Refused for good: nothing typed from now on could reach the server, so no typing, and say why.
       denied = true;

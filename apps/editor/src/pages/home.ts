@@ -1,22 +1,14 @@
-// The start page: every document on the server (each with Delete, which moves it to the trash), a form
-// to open or create one by name, and the trash, from which a document can be restored.
+// The start page: the documents this browser may open (searched, sorted, a page at a time; see
+// doc-list-view.ts), a form to open or create one by name, importing a Markdown or HTML file (see
+// file-import.ts), and the trash, from which a document can be restored.
 
 import { docNameProblem } from '@tandem/schema/doc-name';
-import { ApiError, deleteDocument, type DocumentSummary, documentPath, listDocuments, listTrash, restoreFromTrash, type TrashEntry } from '../api/client.js';
+import { ApiError, documentPath, listTrash, restoreFromTrash, type TrashEntry } from '../api/client.js';
 import { BASE_PATH } from '../base-path.js';
-
-const timeAgo = (iso: string): string => {
-  const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
-  if (seconds < 60) return 'just now';
-  const units: Array<[number, string]> = [[86_400, 'day'], [3_600, 'hour'], [60, 'minute']];
-  for (const [size, unit] of units) {
-    if (seconds >= size) {
-      const n = Math.floor(seconds / size);
-      return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
-    }
-  }
-  return iso;
-};
+import { createDocListView } from './doc-list-view.js';
+import { ACCEPT, setUpFileImport } from './file-import.js';
+import { timeAgo } from './relative-time.js';
+import { tidyName } from './tidy-name.js';
 
 export function renderHome(root: HTMLElement): void {
   document.title = 'Tandem';
@@ -33,20 +25,52 @@ export function renderHome(root: HTMLElement): void {
         <p class="error" id="new-doc-error" role="alert" hidden></p>
         <p class="hint" id="new-doc-hint">Anyone with the link can join. Names may contain "/" to group documents.</p>
       </form>
-      <ul class="doc-list" aria-live="polite"><li class="muted">Loading…</li></ul>
+      <section class="import" aria-label="Import a file">
+        <div class="import-row">
+          <button type="button" class="import-button secondary">Import file…</button>
+          <span class="hint">A Markdown or HTML file becomes a new document. You can also drop one anywhere on this page.</span>
+        </div>
+        <input type="file" class="import-file" accept="${ACCEPT}" hidden />
+        <form class="import-form" autocomplete="off" hidden>
+          <p class="import-file-name"></p>
+          <label for="import-name">Name of the new document</label>
+          <div class="new-doc-row">
+            <input id="import-name" name="name" required maxlength="200" aria-describedby="import-error" />
+            <button type="submit">Import</button>
+            <button type="button" class="secondary import-cancel">Cancel</button>
+          </div>
+        </form>
+        <p class="error" id="import-error" role="alert" hidden></p>
+      </section>
+      <div class="list-controls" role="search" aria-label="Documents">
+        <label for="doc-search">Search documents</label>
+        <input type="search" id="doc-search" placeholder="Part of a name" maxlength="200" />
+        <label for="doc-sort">Sort by</label>
+        <select id="doc-sort">
+          <option value="lastChange">Last change</option>
+          <option value="name">Name</option>
+        </select>
+      </div>
+      <p class="list-summary muted" aria-live="polite"></p>
+      <ul class="doc-list"><li class="muted">Loading…</li></ul>
+      <nav class="pager" aria-label="Pages of documents" hidden>
+        <button type="button" class="pager-previous">Previous</button>
+        <span class="pager-label muted"></span>
+        <button type="button" class="pager-next">Next</button>
+      </nav>
       <p class="home-status" role="status"></p>
       <section class="trash" id="trash" aria-labelledby="trash-title" hidden>
         <h2 id="trash-title">Trash</h2>
         <p class="hint trash-hint"></p>
         <ul class="trash-list"></ul>
       </section>
-    </main>`;
-  const form = root.querySelector<HTMLFormElement>('form')!;
+    </main>
+    <div class="drop-zone" hidden><p>Drop a Markdown or HTML file to import it as a new document</p></div>`;
+  const form = root.querySelector<HTMLFormElement>('form.new-doc')!;
   const input = root.querySelector<HTMLInputElement>('#new-doc-name')!;
   const error = root.querySelector<HTMLElement>('#new-doc-error')!;
   // Spaces around the name, doubled and outer "/" are forgiven (tidied away); anything else the server
   // would refuse is explained here, with the server's own rule, instead of opening a page that cannot save.
-  const tidy = (typed: string) => typed.trim().replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
   const showProblem = (problem: string | undefined) => {
     error.hidden = problem === undefined;
     error.textContent = problem === undefined ? '' : `This name ${problem}.`;
@@ -56,11 +80,11 @@ export function renderHome(root: HTMLElement): void {
   };
   input.addEventListener('input', () => {
     // Clears the message once the name is fixed; a new one waits for the next submit.
-    if (input.getAttribute('aria-invalid') === 'true' && docNameProblem(tidy(input.value)) === undefined) showProblem(undefined);
+    if (input.getAttribute('aria-invalid') === 'true' && docNameProblem(tidyName(input.value)) === undefined) showProblem(undefined);
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const name = tidy(input.value);
+    const name = tidyName(input.value);
     const problem = docNameProblem(name);
     showProblem(problem);
     if (problem !== undefined) {
@@ -69,39 +93,12 @@ export function renderHome(root: HTMLElement): void {
     }
     location.assign(documentPath(name));
   });
-  const list = root.querySelector<HTMLUListElement>('.doc-list')!;
   const status = root.querySelector<HTMLElement>('.home-status')!;
   const trashSection = root.querySelector<HTMLElement>('.trash')!;
   const trashList = root.querySelector<HTMLUListElement>('.trash-list')!;
   const say = (text: string) => (status.textContent = text);
   const failed = (what: string) => (error: Error) =>
     say(error instanceof ApiError && error.status === 403 ? `Only editors may ${what}.` : `Could not ${what}: ${error.message}`);
-
-  const documentRow = (d: DocumentSummary) => {
-    const li = document.createElement('li');
-    const a = document.createElement('a');
-    a.href = documentPath(d.name);
-    a.textContent = d.name;
-    const meta = document.createElement('span');
-    meta.className = 'muted';
-    const people = d.connections > 0 ? ` · ${d.connections} editing now` : '';
-    meta.textContent = `edited ${timeAgo(d.lastChangeAt)} · ${d.updateCount} changes${people}`;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'secondary delete-doc';
-    remove.textContent = 'Delete';
-    remove.setAttribute('aria-label', `Delete ${d.name}`);
-    remove.addEventListener('click', () => {
-      const who = d.connections > 0 ? ` ${d.connections} ${d.connections === 1 ? 'person is' : 'people are'} editing it now and will be disconnected.` : '';
-      if (!window.confirm(`Move "${d.name}" to the trash?${who} It can be restored from the trash.`)) return;
-      deleteDocument(d.name).then(() => {
-        say(`"${d.name}" moved to the trash.`);
-        refresh();
-      }, failed('delete documents'));
-    });
-    li.append(a, meta, remove);
-    return li;
-  };
 
   const trashRow = (entry: TrashEntry) => {
     const li = document.createElement('li');
@@ -126,26 +123,7 @@ export function renderHome(root: HTMLElement): void {
     return li;
   };
 
-  const refresh = () => {
-    listDocuments().then(
-      (docs) => {
-        if (docs.length === 0) {
-          list.innerHTML = '<li class="muted">No documents yet. Name one above to start writing.</li>';
-          return;
-        }
-        list.replaceChildren(...docs.sort((a, b) => b.lastChangeAt.localeCompare(a.lastChangeAt)).map(documentRow));
-      },
-      (error: Error) => {
-        list.innerHTML = '';
-        const li = document.createElement('li');
-        li.className = 'error';
-        li.textContent =
-          error instanceof ApiError && error.status === 401
-            ? 'This server needs an access token: open the link you were given (it ends in ?token=…).'
-            : `Could not load the documents: ${error.message}`;
-        list.append(li);
-      },
-    );
+  const refreshTrash = () => {
     listTrash().then(
       ({ trash, trashDays }) => {
         trashSection.hidden = trash.length === 0;
@@ -155,5 +133,32 @@ export function renderHome(root: HTMLElement): void {
       () => (trashSection.hidden = true),
     );
   };
-  refresh();
+  const docs = createDocListView(
+    {
+      search: root.querySelector('#doc-search')!,
+      sort: root.querySelector('#doc-sort')!,
+      list: root.querySelector('.doc-list')!,
+      summary: root.querySelector('.list-summary')!,
+      pager: root.querySelector('.pager')!,
+      previous: root.querySelector('.pager-previous')!,
+      next: root.querySelector('.pager-next')!,
+      pageLabel: root.querySelector('.pager-label')!,
+    },
+    { say, failed, onDeleted: () => refresh() },
+  );
+  const refresh = () => {
+    docs.refresh();
+    refreshTrash();
+  };
+  refreshTrash();
+  setUpFileImport({
+    button: root.querySelector('.import-button')!,
+    fileInput: root.querySelector('.import-file')!,
+    form: root.querySelector('.import-form')!,
+    fileLabel: root.querySelector('.import-file-name')!,
+    nameInput: root.querySelector('#import-name')!,
+    cancel: root.querySelector('.import-cancel')!,
+    error: root.querySelector('#import-error')!,
+    dropZone: root.querySelector('.drop-zone')!,
+  });
 }

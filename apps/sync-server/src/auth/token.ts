@@ -2,6 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { DocumentScope } from '@tandem/persistence';
 import { TandemError } from '../errors.js';
 
 /** `editor` writes anything; `commenter` reads and writes comments only; `viewer` only reads. */
@@ -92,4 +93,12 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
 /** Whether `principal` may open `doc`: an exact name, or a pattern `prefix*`. */
 export function mayOpen(principal: Principal, doc: string): boolean {
   return principal.docs.some((pattern) => (pattern.endsWith('*') ? doc.startsWith(pattern.slice(0, -1)) : doc === pattern));
+}
+
+/** The documents `principal` may open, as a store scope: the same rule as mayOpen, for a query to apply. */
+export function docScope(principal: Principal): DocumentScope {
+  return {
+    names: principal.docs.filter((pattern) => !pattern.endsWith('*')),
+    prefixes: principal.docs.filter((pattern) => pattern.endsWith('*')).map((pattern) => pattern.slice(0, -1)),
+  };
 }

@@ -90,6 +90,7 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
     io.out(
       `${failed === 0 ? 'copied' : 'FAILED:'} ${report.documents.length} document(s), ${report.updatesCopied} update(s) copied from ${describeStore(from)} to ${describeStore(to)} in ${seconds} s` +
         (report.revocations > 0 ? `, ${report.revocations} revocation(s) in force` : '') +
+        (report.redirects > 0 ? `, ${report.redirects} old name(s) of renamed documents` : '') +
         (failed === 0 ? ', all verified' : `; ${failed} did not verify`),
     );
     return failed === 0 ? 0 : 1;

@@ -9,7 +9,7 @@
 //
 // A message: [version 2][kind][instance id: 16 bytes][sent at: float64 ms]
 //   kind update:    [seq: float64][author length: uint16][author: UTF-8][payload]
-//   kind awareness: [payload]; heartbeat, goodbye, trashed: nothing more
+//   kind awareness: [payload]; heartbeat, goodbye, trashed, moved: nothing more (the store says where to)
 // Version 1 (no author) is refused whole: the update it carried is read from the log, author and all.
 // An update bigger than `inlineMaxBytes` goes as its seq alone (an empty payload): the others read it
 // from the log. A pasted book then crosses Redis as 34 bytes, and never fills a subscriber's output
@@ -25,6 +25,7 @@ const KIND_AWARENESS = 2;
 const KIND_HEARTBEAT = 3;
 const KIND_GOODBYE = 4;
 const KIND_TRASHED = 5;
+const KIND_MOVED = 6;
 /** Heartbeats an instance may miss before the others take it for dead. */
 export const HEARTBEATS_TO_GONE = 5;
 const ID_BYTES = 16;
@@ -56,6 +57,8 @@ export interface RemoteHandler {
   resync(): void;
   /** The document was moved to the trash through another instance. */
   trashed(): void;
+  /** The document was renamed through another instance (its new name is the store's to tell). */
+  moved(): void;
 }
 
 /** One document's link to the other instances. */
@@ -71,6 +74,8 @@ export interface Fanout {
   ready(timeoutMs: number): Promise<boolean>;
   /** Tells the instances that have `doc` open that it went to the trash (best-effort, as every message). */
   announceTrashed(doc: string): void;
+  /** Tells the instances that have `doc` open that it was renamed (best-effort; they ask the store where to). */
+  announceMoved(doc: string): void;
   /** Resolves once subscribed (or at once while Redis is away: the log heals what is missed). */
   join(doc: string, handler: RemoteHandler): Promise<DocFanout>;
   readonly connected: boolean;
@@ -178,6 +183,8 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       for (const h of set) h.update(seq, payload, author);
     } else if (message[1] === KIND_TRASHED) {
       for (const h of set) h.trashed();
+    } else if (message[1] === KIND_MOVED) {
+      for (const h of set) h.moved();
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
       options.events.fanoutReceived('awareness', lagMs, message.length);
@@ -238,6 +245,10 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     announceTrashed(doc) {
       if (closed) return;
       pub.publish(channelOf(doc), header(KIND_TRASHED)).catch(() => {});
+    },
+    announceMoved(doc) {
+      if (closed) return;
+      pub.publish(channelOf(doc), header(KIND_MOVED)).catch(() => {});
     },
     async join(doc, handler) {
       let set = handlers.get(doc);

@@ -190,6 +190,7 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
         message(2, undefined, new Uint8Array([0x01, 0x99])), // presence that does not decode
         message(7, 1, new Uint8Array([0])), // an unknown kind
         message(5, undefined, new Uint8Array()), // "moved to the trash", for a document that is not
+        message(6, undefined, new Uint8Array()), // "renamed", for a document that was not
       ]) {
         await publisher.publish(channel, m);
       }
@@ -226,6 +227,29 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     late.provider.on('connection-close', (event: CloseEvent | null) => event !== null && lateCodes.push(event.code));
     late.provider.connect();
     await expect.poll(() => lateCodes[0], { timeout: 2000 }).toBe(4410);
+  });
+
+  it('sends the clients of a renamed document on, on every instance at once, and no instance opens the old name again', async () => {
+    await start(2, MACHINE_REDIS, { FANOUT_HEAD_CHECK_MS: '600000' });
+    const a = client(servers[0]!, 'draft');
+    const b = client(servers[1]!, 'draft');
+    await Promise.all([a.synced(), b.synced()]);
+    a.text.insert(0, 'x');
+    await expect.poll(() => b.text.toString()).toBe('x');
+    const seen: Array<{ code: number; reason: string }> = [];
+    b.provider.on('connection-close', (event: CloseEvent | null) => event !== null && seen.push({ code: event.code, reason: event.reason }));
+    const renamed = await fetch(`${servers[0]!.url}/api/docs/draft/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'final' }) });
+    expect(renamed.status).toBe(201);
+    await expect.poll(() => seen[0], { timeout: 2000 }).toEqual({ code: 4430, reason: 'moved: final' });
+    const late = connectClient(servers[1]!.url, 'draft', { connect: false });
+    clients.push(late);
+    const lateCodes: number[] = [];
+    late.provider.on('connection-close', (event: CloseEvent | null) => event !== null && lateCodes.push(event.code));
+    late.provider.connect();
+    await expect.poll(() => lateCodes[0], { timeout: 2000 }).toBe(4430);
+    const next = client(servers[1]!, 'final');
+    await next.synced();
+    expect(next.text.toString()).toBe('x');
   });
 
   it('binds what another instance commits to the author it stored, whether Redis brings it or the log', async () => {

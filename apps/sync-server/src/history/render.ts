@@ -15,8 +15,11 @@ export interface Rendered {
   readonly extension: string;
 }
 
+/** Other names a format goes by (a file's extension). */
+export const FORMAT_ALIASES: Readonly<Record<string, Format>> = { md: 'markdown', txt: 'text' };
+
 export function parseFormat(value: string | undefined): Format {
-  const format = value === undefined || value === '' ? 'json' : value === 'md' ? 'markdown' : value === 'txt' ? 'text' : value;
+  const format = value === undefined || value === '' ? 'json' : (FORMAT_ALIASES[value] ?? value);
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new TandemError('bad-request', `Unknown format ${JSON.stringify(value)}: use ${FORMATS.join(', ')}`);
   }

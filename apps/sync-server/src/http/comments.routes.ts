@@ -4,13 +4,14 @@
 
 import type { DocumentStore } from '@tandem/persistence';
 import { quoteAnchors, readComments, type StoredComment, threadsOf } from '@tandem/schema/comments';
-import { type Context, Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { describeAuthors } from '../authors/author-lookup.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
-import { docParam } from './doc-param.js';
+import { apiApp } from './api-app.js';
+import { listComments } from './comments.schemas.js';
 
 export interface CommentsDeps {
   readonly store: DocumentStore;
@@ -18,24 +19,12 @@ export interface CommentsDeps {
   readonly authenticate: Authenticate;
 }
 
-const STATUSES = ['open', 'resolved', 'all'] as const;
-type Status = (typeof STATUSES)[number];
+export function commentsRoutes({ store, rooms, authenticate }: CommentsDeps): OpenAPIHono {
+  const app = apiApp();
 
-/** The one place this route's input is checked. */
-function parseStatus(c: Context): Status {
-  const status = c.req.query('status') ?? 'all';
-  if (!(STATUSES as readonly string[]).includes(status)) {
-    throw new TandemError('bad-request', `status must be one of ${STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
-  }
-  return status as Status;
-}
-
-export function commentsRoutes({ store, rooms, authenticate }: CommentsDeps): Hono {
-  const app = new Hono();
-
-  app.get('/:doc/comments', async (c) => {
-    const doc = docParam(c);
-    const status = parseStatus(c);
+  app.openapi(listComments, async (c) => {
+    const { doc } = c.req.valid('param');
+    const { status } = c.req.valid('query');
     authorizeDoc(await authenticate(c), doc);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);

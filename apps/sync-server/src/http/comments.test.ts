@@ -52,6 +52,9 @@ function type(client: TestClient, index: number, s: string) {
   client.doc.transact(() => paragraphText(client).insert(index, s));
 }
 
+/** Waits for a condition, long enough for a loaded machine (expect.poll's default is one second). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
+
 const commentMap = (client: TestClient, id: string) => client.doc.getMap<Y.Map<unknown>>(COMMENTS).get(id);
 
 describe('comments', () => {
@@ -84,19 +87,19 @@ describe('comments', () => {
   it('lets a commenter add a comment but not edit the text; a viewer may not comment', async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
-    await expect.poll(stored).toEqual(['ada']);
+    await poll(stored).toEqual(['ada']);
     const cat = await join('cat', 'commenter');
     addComment(cat, 'c1', 'Which world?', { text: paragraphText(cat), from: 6, to: 11 });
-    await expect.poll(stored).toEqual(['ada', 'cat']);
-    await expect.poll(() => commentMap(ada, 'c1')?.get('body')).toBe('Which world?');
+    await poll(stored).toEqual(['ada', 'cat']);
+    await poll(() => commentMap(ada, 'c1')?.get('body')).toBe('Which world?');
 
     type(cat, 0, 'EDITED ');
-    await expect.poll(() => refusals('cat')).toBe(1);
+    await poll(() => refusals('cat')).toBe(1);
     const vic = await join('vic', 'viewer');
     addComment(vic, 'v1', 'A viewer speaks', { text: paragraphText(vic), from: 0, to: 5 });
     type(ada, 11, '!');
-    await expect.poll(stored).toEqual(['ada', 'cat', 'ada']);
-    await expect.poll(() => paragraphText(ada).toString()).toBe('hello world!');
+    await poll(stored).toEqual(['ada', 'cat', 'ada']);
+    await poll(() => paragraphText(ada).toString()).toBe('hello world!');
     expect(commentMap(ada, 'v1')).toBeUndefined();
     expect((await list()).map((t) => t.id)).toEqual(['c1']);
     // Refused, not failed: the commenter is still connected.
@@ -106,10 +109,10 @@ describe('comments', () => {
   it("reports the stored author of a comment, never an author the client wrote into it", async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
-    await expect.poll(stored).toEqual(['ada']);
+    await poll(stored).toEqual(['ada']);
     const mal = await join('mal', 'commenter');
     addComment(mal, 'c1', 'Signed by Ada', { text: paragraphText(mal), from: 0, to: 5 }, { author: 'ada', authorName: 'ADA', name: 'ADA' });
-    await expect.poll(stored).toEqual(['ada', 'mal']);
+    await poll(stored).toEqual(['ada', 'mal']);
     const [thread] = await list();
     expect(thread!.author).toMatchObject({ id: 'mal', verified: true });
     expect(thread!.body).toBe('Signed by Ada');
@@ -119,39 +122,39 @@ describe('comments', () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
     addComment(ada, 'c1', 'Ada asks', { text: paragraphText(ada), from: 0, to: 5 });
-    await expect.poll(stored).toEqual(['ada', 'ada']);
+    await poll(stored).toEqual(['ada', 'ada']);
     const bob = await join('bob', 'editor');
     const cat = await join('cat', 'commenter');
 
     commentMap(bob, 'c1')!.set('deleted', true);
-    await expect.poll(() => refusals('bob')).toBe(1);
+    await poll(() => refusals('bob')).toBe(1);
     commentMap(cat, 'c1')!.set('body', 'Cat rewrote this');
-    await expect.poll(() => refusals('cat')).toBe(1);
+    await poll(() => refusals('cat')).toBe(1);
     // Removing a comment from the map outright is refused even for its author.
     ada.doc.getMap(COMMENTS).delete('c1');
-    await expect.poll(() => refusals('ada')).toBe(1);
+    await poll(() => refusals('ada')).toBe(1);
     expect(await stored()).toEqual(['ada', 'ada']);
 
     const bob2 = await join('bob2', 'editor');
     commentMap(bob2, 'c1')!.set('resolved', true);
-    await expect.poll(stored).toEqual(['ada', 'ada', 'bob2']);
+    await poll(stored).toEqual(['ada', 'ada', 'bob2']);
     expect((await list('resolved')).map((t) => t.id)).toEqual(['c1']);
     expect(await list('open')).toEqual([]);
     const cat2 = await join('cat2', 'commenter');
     commentMap(cat2, 'c1')!.set('resolved', false);
-    await expect.poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2']);
+    await poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2']);
 
     // The author's own delete is stored, also after the document was unloaded and loaded again
     // (the author then comes from the log).
     for (const c of clients.splice(0)) c.destroy();
-    await expect.poll(() => server.logs.some((l) => l.event === 'document-unloaded')).toBe(true);
+    await poll(() => server.logs.some((l) => l.event === 'document-unloaded')).toBe(true);
     const ada2 = await join('ada', 'editor');
     const mine = commentMap(ada2, 'c1')!;
     ada2.doc.transact(() => {
       mine.set('deleted', true);
       mine.set('body', '');
     });
-    await expect.poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2', 'ada']);
+    await poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2', 'ada']);
     const [thread] = await list();
     expect(thread).toMatchObject({ id: 'c1', deleted: true, body: '', author: { id: 'ada' } });
   });
@@ -164,7 +167,7 @@ describe('comments', () => {
     addComment(ada, 'c2', 'On bye', { text, from: 13, to: 16 });
     const cat = await join('cat', 'commenter');
     addComment(cat, 'r1', 'A reply', undefined, { parent: 'c1' });
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.replies.map((r) => [r.id, r.author?.id])])).toEqual([
+    await poll(async () => (await list()).map((t) => [t.id, t.quote, t.replies.map((r) => [r.id, r.author?.id])])).toEqual([
       ['c1', 'world', [['r1', 'cat']]],
       ['c2', 'bye', []],
     ]);
@@ -174,7 +177,7 @@ describe('comments', () => {
     text.insert(11, 'wide ');
     text.delete(text.toString().indexOf('bye'), 3);
     expect(text.toString()).toBe('oh hello wowide rld, ');
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([
+    await poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([
       ['c1', 'wowide rld', false],
       ['c2', '', true],
     ]);
@@ -183,12 +186,12 @@ describe('comments', () => {
   it('keeps comments through a restore, on their text where the version has it (else orphaned), and back on it when the restore is undone', async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
-    await expect.poll(stored).toEqual(['ada']);
+    await poll(stored).toEqual(['ada']);
     addComment(ada, 'c1', 'On world', { text: paragraphText(ada), from: 6, to: 11 });
     type(ada, 11, ' and more');
     addComment(ada, 'c2', 'On more', { text: paragraphText(ada), from: 16, to: 20 });
-    await expect.poll(stored).toEqual(['ada', 'ada', 'ada', 'ada']);
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote])).toEqual([['c1', 'world'], ['c2', 'more']]);
+    await poll(stored).toEqual(['ada', 'ada', 'ada', 'ada']);
+    await poll(async () => (await list()).map((t) => [t.id, t.quote])).toEqual([['c1', 'world'], ['c2', 'more']]);
     const token = await mintToken(SECRET, { userId: 'ada', docs: ['team/*'], role: 'editor', ttl: '1h' });
     const post = (path: string, seq: number) =>
       fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/${path}`, {
@@ -199,13 +202,13 @@ describe('comments', () => {
     const restored = await post('restore', 1);
     expect(restored.status).toBe(201);
     // Version 1 is "hello world": the restore writes it as new text; c1 moves onto its copy of "world".
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.body, t.quote, t.orphaned])).toEqual([
+    await poll(async () => (await list()).map((t) => [t.id, t.body, t.quote, t.orphaned])).toEqual([
       ['c1', 'On world', 'world', false],
       ['c2', 'On more', '', true],
     ]);
     const { seq } = (await restored.json()) as { seq: number };
     expect((await post('restore/undo', seq)).status).toBe(201);
-    await expect.poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([
+    await poll(async () => (await list()).map((t) => [t.id, t.quote, t.orphaned])).toEqual([
       ['c1', 'world', false],
       ['c2', 'more', false],
     ]);
@@ -214,7 +217,7 @@ describe('comments', () => {
   it('refuses a malformed status', async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'x');
-    await expect.poll(stored).toEqual(['ada']);
+    await poll(stored).toEqual(['ada']);
     const token = await mintToken(SECRET, { userId: 'ada', docs: ['team/*'], role: 'editor', ttl: '1h' });
     const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/comments?status=closed`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(400);

@@ -7,7 +7,8 @@
 
 import { FRAGMENT, fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } from '@tandem/schema';
 import { bodyLimit } from 'hono/body-limit';
-import { type Context, Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { Node } from 'prosemirror-model';
 import { prosemirrorToYXmlFragment, updateYFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -19,6 +20,8 @@ import { exportHeaders, parseFormat, render } from '../history/render.js';
 import type { SyncEvents } from '../sync/events.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { storeRateKey } from '../sync/store-rate.js';
+import { apiApp } from './api-app.js';
+import { getContent, postUpdate, putDocument, replaceContent } from './content.schemas.js';
 import { docParam } from './doc-param.js';
 import { requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
@@ -106,8 +109,8 @@ function replacementUpdate(current: Y.Doc, node: Node): Uint8Array | undefined {
   }
 }
 
-export function contentRoutes({ store, rooms, authenticate, config }: ContentDeps): Hono {
-  const app = new Hono();
+export function contentRoutes({ store, rooms, authenticate, config }: ContentDeps): OpenAPIHono {
+  const app = apiApp();
   // Documents are bigger than the API's JSON bodies (64 KiB): up to one WebSocket message's size.
   const limit = bodyLimit({
     maxSize: config.maxMessageBytes,
@@ -124,10 +127,12 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
   };
   const stored = (doc: string, seq: number | undefined) => ({ doc, seq: seq ?? null, changed: seq !== undefined });
 
-  app.put('/:doc', limit, async (c) => {
+  app.openapi({ ...putDocument, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'create documents');
     const content = await readDocument(c, Object.values(CONTENT_TYPES));
     const update = content instanceof Uint8Array ? content : documentUpdate(content);
+    // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
+    await store.removeRedirect(doc);
     const seq = await rooms.withRoom(doc, async (room) => {
       if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
         throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
@@ -137,14 +142,14 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
     return c.json(stored(doc, seq), 201);
   });
 
-  app.post('/:doc/updates', limit, async (c) => {
+  app.openapi({ ...postUpdate, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const update = (await readDocument(c, [CONTENT_TYPES.yjs])) as Uint8Array;
     const seq = await rooms.withRoom(doc, (room) => room.commitApiUpdate(update, apiAuthor(principal), rateKey));
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
-  app.post('/:doc/content', limit, async (c) => {
+  app.openapi({ ...replaceContent, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const node = (await readDocument(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.html, CONTENT_TYPES.json])) as Node;
     const seq = await rooms.withRoom(doc, async (room) => {
@@ -154,10 +159,10 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
-  app.get('/:doc/content', async (c) => {
+  app.openapi(getContent, async (c) => {
     const doc = docParam(c);
     authorizeDoc(await authenticate(c), doc);
-    const format = parseFormat(c.req.query('format'));
+    const format = parseFormat(c.req.valid('query').format);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     const { rendered, seq } = await rooms.withRoom(doc, async (room) => ({
       rendered: render(room.doc, format, { doc, seq: room.lastSeq, at: new Date().toISOString() }),

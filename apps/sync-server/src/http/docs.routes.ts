@@ -1,13 +1,18 @@
-// The documents API: list every stored document and describe one.
+// The documents API: list the documents a reader may open, a page at a time (searched, sorted), and
+// describe one.
 
-import { type DocumentInfo, type DocumentStore, logGrowth } from '@tandem/persistence';
-import { Hono } from 'hono';
+import { type DocumentInfo, type DocumentStore, type ListedDocument, logGrowth } from '@tandem/persistence';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
-import { mayOpen } from '../auth/token.js';
+import { docScope } from '../auth/token.js';
+import { describeAuthors } from '../authors/author-lookup.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
+import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
+import { docListQuery, encodeCursor } from './doc-list-query.js';
+import { getDocument, listDocuments } from './docs.schemas.js';
 
 export interface DocsDeps {
   readonly store: DocumentStore;
@@ -16,8 +21,8 @@ export interface DocsDeps {
 }
 
 // With authentication on, a token sees only the documents it may open.
-export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
-  const app = new Hono();
+export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHono {
+  const app = apiApp();
   const describe = (info: DocumentInfo) => {
     const room = rooms.loaded(info.name);
     return {
@@ -30,13 +35,22 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): Hono {
       connections: room?.connections.size ?? 0,
     };
   };
-  app.get('/', async (c) => {
+  // One page, newest change first by default (?sort=name for by name), ?q= searching names, and
+  // nextCursor for the page after; the token's documents are chosen inside the store's query, so a page
+  // is full whenever more of them match.
+  app.openapi(listDocuments, async (c) => {
     const principal = await authenticate(c);
-    const trashed = new Set((await store.listTrash()).map((e) => e.doc));
-    const docs = (await store.listDocuments()).filter((d) => mayOpen(principal, d.name) && !trashed.has(d.name));
-    return c.json({ documents: docs.map(describe) });
+    const query = docListQuery(c.req.valid('query'));
+    const page = await store.listDocumentPage({ ...query, scope: docScope(principal) });
+    const ids = [...new Set(page.documents.flatMap((d) => (d.lastAuthor === null ? [] : [d.lastAuthor])))];
+    const authors = await describeAuthors(store, ids);
+    const lastAuthor = ({ lastAuthor: id }: ListedDocument) => (id === null ? null : { id, ...authors[id]! });
+    return c.json({
+      documents: page.documents.map((d) => ({ ...describe(d), lastAuthor: lastAuthor(d) })),
+      nextCursor: page.next === null ? null : encodeCursor(query.sort, page.next),
+    });
   });
-  app.get('/:doc', async (c) => {
+  app.openapi(getDocument, async (c) => {
     const name = docParam(c);
     authorizeDoc(await authenticate(c), name);
     const info = await store.getDocument(name);

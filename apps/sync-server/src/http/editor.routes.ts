@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { DocumentStore } from '@tandem/persistence';
+import { docNameProblem } from '@tandem/schema/doc-name';
 import { Hono } from 'hono';
 import { editorPolicy } from './security-headers.js';
 
@@ -14,7 +16,18 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Tandem</title>
 /** The built page's <base> (apps/editor/index.html), replaced by the base path the server runs under. */
 const BASE_TAG = '<base href="/" />';
 
-export function editorRoutes(editorDir: string, basePath = ''): Hono {
+/** The new name of a renamed document opened by its old link (/d/<old name>), if it is one. */
+async function renamedTo(store: Pick<DocumentStore, 'resolveRedirect'>, encoded: string): Promise<string | undefined> {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    return undefined; // the page says what is wrong with the name
+  }
+  return docNameProblem(name) === undefined ? store.resolveRedirect(name) : undefined;
+}
+
+export function editorRoutes(editorDir: string, basePath = '', store?: Pick<DocumentStore, 'resolveRedirect'>): Hono {
   const app = new Hono();
   const indexFile = path.join(editorDir, 'index.html');
   const index = async (): Promise<string> =>
@@ -30,6 +43,11 @@ export function editorRoutes(editorDir: string, basePath = ''): Hono {
   app.get('/*', async (c, next) => {
     const own = c.req.path.slice(basePath.length);
     if (own === '' && basePath !== '') return c.redirect(`${basePath}/`, 301);
+    if (own.startsWith('/d/') && store !== undefined) {
+      // An old link of a renamed document: the page opens under the new name (302: the name may be taken back).
+      const to = await renamedTo(store, new URL(c.req.url).pathname.slice(`${basePath}/d/`.length));
+      if (to !== undefined) return c.redirect(`${basePath}/d/${encodeURIComponent(to)}`, 302);
+    }
     if (own === '/' || own === '/index.html' || own.startsWith('/d/')) return c.html(await index());
     return next();
   });

@@ -1,12 +1,49 @@
 // Liveness, readiness and Prometheus metrics.
 
 import type { DocumentStore } from '@tandem/persistence';
-import { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Registry } from 'prom-client';
 import type { StoreAvailability } from '../store-availability.js';
+import { apiApp } from './api-app.js';
+import { apiRoute, json, z } from './api-schemas.js';
 
 /** Longest /readyz waits for the store: a database that hangs must not hang the probe that asks about it. */
 export const READY_DEADLINE_MS = 2_000;
+
+const Status = <T extends string>(...values: [T, ...T[]]) => z.object({ status: z.enum(values) });
+
+const healthz = apiRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'Liveness: the process is up',
+  open: true,
+  responses: { 200: { description: 'Up', ...json(Status('ok')) } },
+});
+
+const readyz = apiRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['health'],
+  summary: 'Readiness: storage can be read and written',
+  open: true,
+  responses: {
+    200: { description: 'Ready', ...json(Status('ready')) },
+    503: {
+      description: 'Storage cannot answer (or failed a disk flush, or is below MIN_FREE_DISK_BYTES), or the server is shutting down',
+      ...json(z.object({ status: z.enum(['unavailable', 'shutting-down']), error: z.string().optional() })),
+    },
+  },
+});
+
+const metrics = apiRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['health'],
+  summary: 'Prometheus metrics',
+  open: true,
+  responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+});
 
 export interface HealthDeps {
   readonly store: DocumentStore;
@@ -16,13 +53,13 @@ export interface HealthDeps {
   readonly availability?: Pick<StoreAvailability, 'failed' | 'succeeded'>;
 }
 
-export function healthRoutes({ store, registry, isShuttingDown, availability }: HealthDeps): Hono {
-  const app = new Hono();
+export function healthRoutes({ store, registry, isShuttingDown, availability }: HealthDeps): OpenAPIHono {
+  const app = apiApp();
   // One check at a time: probes that arrive while a database hangs share it rather than pile up in the pool.
   let checking: Promise<void> | undefined;
   const check = () => (checking ??= store.checkHealth().finally(() => (checking = undefined)));
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
+  app.openapi(healthz, (c) => c.json({ status: 'ok' }));
+  app.openapi(readyz, async (c) => {
     if (isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -39,6 +76,6 @@ export function healthRoutes({ store, registry, isShuttingDown, availability }: 
       clearTimeout(timer);
     }
   });
-  app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.openapi(metrics, async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   return app;
 }

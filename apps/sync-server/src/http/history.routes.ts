@@ -3,7 +3,8 @@
 // (history/pool.ts); these routes check the request, hand it over, and send what comes back.
 
 import { PersistenceError, resolveSeq, type DocumentStore } from '@tandem/persistence';
-import { type Context, Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import * as Y from 'yjs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
@@ -15,8 +16,9 @@ import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
 import { storeRateKey } from '../sync/store-rate.js';
+import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
-import { intField, intParam } from './params.js';
+import { authorship, diff, restore, timeline, undoRestore, versionAtSeq, versionAtTime } from './history.schemas.js';
 import { requestAddress } from './request-address.js';
 
 export interface HistoryDeps {
@@ -27,14 +29,6 @@ export interface HistoryDeps {
   readonly config: Pick<Config, 'historyMaxDiffChars'>;
   readonly documentEvents: DocumentEvents;
 }
-
-const timeParam = (value: string): number => {
-  const at = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at)) {
-    throw new TandemError('bad-request', `at must be an ISO 8601 time (2026-11-25T10:00:00Z), not ${JSON.stringify(value)}`);
-  }
-  return at;
-};
 
 /** Maps the history layer's errors to HTTP ones. */
 export function fromPersistence(error: unknown): never {
@@ -50,8 +44,8 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
-export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents }: HistoryDeps): Hono {
-  const app = new Hono();
+export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents }: HistoryDeps): OpenAPIHono {
+  const app = apiApp();
   const access = async (c: Context) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
@@ -66,11 +60,10 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     return update === undefined ? null : new Date(update.receivedAt).toISOString();
   };
 
-  app.get('/:doc/history', async (c) => {
+  app.openapi(timeline, async (c) => {
     const { doc } = await access(c);
-    const limit = Math.min(intParam(c.req.query('limit'), 'limit', { fallback: 50, min: 1 }), 500);
-    const gapMs = intParam(c.req.query('gap'), 'gap', { fallback: 60, max: 365 * 86_400 }) * 1000;
-    const afterSeq = intParam(c.req.query('after'), 'after', { fallback: 0 });
+    const query = c.req.valid('query');
+    const [limit, gapMs, afterSeq] = [Math.min(query.limit, 500), query.gap * 1000, query.after];
     const page = await history.run({ kind: 'timeline', doc, afterSeq, limit, gapMs }, c.req.raw.signal).catch(fromPersistence);
     return c.json({
       doc,
@@ -87,7 +80,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
 
   // Who inserted each run of the current document still present, and when: the editor's authorship
   // colours. `ranges`: [client, clock, length, author, receivedAt ms]; viewers may read it, as the history.
-  app.get('/:doc/authorship', async (c) => {
+  app.openapi(authorship, async (c) => {
     const { doc } = await access(c);
     const body = await history.run({ kind: 'authorship', doc }, c.req.raw.signal).catch(fromPersistence);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
@@ -102,34 +95,32 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     return c.body(rendered.body as Uint8Array<ArrayBuffer>);
   };
 
-  app.get('/:doc/versions/:seq', async (c) => {
+  app.openapi(versionAtSeq, async (c) => {
     const { doc } = await access(c);
-    const seq = await resolveSeq(store, doc, { seq: intParam(c.req.param('seq'), 'seq') }).catch(fromPersistence);
+    const seq = await resolveSeq(store, doc, { seq: c.req.valid('param').seq }).catch(fromPersistence);
     return version(c, doc, seq);
   });
 
-  app.get('/:doc/versions', async (c) => {
+  app.openapi(versionAtTime, async (c) => {
     const { doc } = await access(c);
-    const at = c.req.query('at');
-    if (at === undefined) throw new TandemError('bad-request', 'Give a time (?at=<ISO time>) or use /versions/<seq>');
-    return version(c, doc, await resolveSeq(store, doc, { at: timeParam(at) }).catch(fromPersistence));
+    return version(c, doc, await resolveSeq(store, doc, { at: c.req.valid('query').at }).catch(fromPersistence));
   });
 
-  app.get('/:doc/diff', async (c) => {
+  app.openapi(diff, async (c) => {
     const { doc } = await access(c);
     const last = (await store.getDocument(doc))!.lastSeq;
-    const from = await resolveSeq(store, doc, { seq: intParam(c.req.query('from'), 'from') }).catch(fromPersistence);
-    const to = await resolveSeq(store, doc, { seq: intParam(c.req.query('to'), 'to', { fallback: last }) }).catch(fromPersistence);
+    const query = c.req.valid('query');
+    const from = await resolveSeq(store, doc, { seq: query.from }).catch(fromPersistence);
+    const to = await resolveSeq(store, doc, { seq: query.to ?? last }).catch(fromPersistence);
     if (from > to) throw new TandemError('bad-request', `from (${from}) must not be after to (${to})`);
     const body = await history.run({ kind: 'diff', doc, from, to, maxChars: config.historyMaxDiffChars }, c.req.raw.signal).catch(fromPersistence);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
-  app.post('/:doc/restore', async (c) => {
+  app.openapi(restore, async (c) => {
     const { doc, principal } = await access(c);
     requireEditor(principal, 'restore a version');
-    const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
-    const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
+    const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));
     const newSeq = await rooms.withRoom(doc, async (room) => {
@@ -146,11 +137,10 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
 
   // Takes back the restore stored at `seq` (its inverse, as a new edit): what it replaced comes back,
   // and edits made since it stay. Not "restore the version before it", which would drop those edits.
-  app.post('/:doc/restore/undo', async (c) => {
+  app.openapi(undoRestore, async (c) => {
     const { doc, principal } = await access(c);
     requireEditor(principal, 'undo a restore');
-    const body = (await c.req.json().catch(() => ({}))) as { seq?: unknown };
-    const seq = await resolveSeq(store, doc, { seq: intField(body.seq, 'seq') }).catch(fromPersistence);
+    const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
     if (seq === 0) throw new TandemError('bad-request', 'seq must be the sequence number of a restore, not 0');
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));

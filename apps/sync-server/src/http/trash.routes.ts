@@ -4,7 +4,7 @@
 // a client that kept a copy cannot write it back.
 
 import { type DocumentStore } from '@tandem/persistence';
-import { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { mayOpen } from '../auth/token.js';
 import type { Config } from '../config.js';
@@ -13,7 +13,9 @@ import type { Fanout } from '../fanout/redis-fanout.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { purgeAt } from '../trash/purge.js';
+import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
+import { listTrash, purgeDocument, restoreFromTrash, trashDocument } from './trash.schemas.js';
 import { requireEditor } from './history.routes.js';
 
 export interface TrashDeps {
@@ -26,7 +28,7 @@ export interface TrashDeps {
   readonly documentEvents: Pick<DocumentEvents, 'deleted'>;
 }
 
-export function trashRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: TrashDeps): { docs: Hono; trash: Hono } {
+export function trashRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: TrashDeps): { docs: OpenAPIHono; trash: OpenAPIHono } {
   const iso = (ms: number) => new Date(ms).toISOString();
   const describe = (entry: { doc: string; trashedAt: number; trashedBy: string }) => ({
     doc: entry.doc,
@@ -42,8 +44,8 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     return { doc, principal };
   };
 
-  const docs = new Hono();
-  docs.delete('/:doc', async (c) => {
+  const docs = apiApp();
+  docs.openapi(trashDocument, async (c) => {
     const { doc, principal } = await editor(c, 'delete documents');
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     const at = Date.now();
@@ -59,17 +61,17 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     return c.json(describe((await store.inTrash(doc)) ?? { doc, trashedAt: at, trashedBy: principal.userId }));
   });
 
-  const trash = new Hono();
-  trash.get('/', async (c) => {
+  const trash = apiApp();
+  trash.openapi(listTrash, async (c) => {
     const principal = await authenticate(c);
     return c.json({ trash: (await store.listTrash()).filter((e) => mayOpen(principal, e.doc)).map(describe), trashDays: config.trashDays });
   });
-  trash.post('/:doc/restore', async (c) => {
+  trash.openapi(restoreFromTrash, async (c) => {
     const { doc } = await editor(c, 'restore documents from the trash');
     if (!(await store.untrashDocument(doc))) throw new TandemError('not-found', `${JSON.stringify(doc)} is not in the trash`, { doc });
     return c.json({ doc, restored: true });
   });
-  trash.delete('/:doc', async (c) => {
+  trash.openapi(purgeDocument, async (c) => {
     const { doc } = await editor(c, 'purge documents');
     if ((await store.inTrash(doc)) === undefined) {
       throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });

@@ -37,6 +37,11 @@ function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
   return true;
 }
 
+/** What a client of a renamed document's old name is told (close code 4430 with the new name; HTTP 409 for writes). */
+export function movedError(doc: string, to: string): TandemError {
+  return new TandemError('moved', `${JSON.stringify(doc)} was renamed to ${JSON.stringify(to)}`, { doc, to });
+}
+
 /** What a client of a document in the trash is told (close code 4410, HTTP 410). */
 export function trashedError(doc: string): TandemError {
   return new TandemError('gone', `${JSON.stringify(doc)} is in the trash (an editor can restore it)`, { doc });
@@ -94,6 +99,8 @@ export interface RoomDeps {
   readonly onBroken: (room: Room) => void;
   /** Another instance moved the document to the trash (heard through Redis). */
   readonly onTrashed?: (room: Room) => void;
+  /** Another instance renamed the document (heard through Redis, checked in the store): its new name. */
+  readonly onMoved?: (room: Room, to: string) => void;
   /**
    * Other instances serving this log (REDIS_URL): updates they commit are applied here in seq order,
    * and this room's are published to them (see fanout/).
@@ -120,6 +127,10 @@ export class Room implements ConnectionHandler {
   private size!: DocSize;
   private readonly background = new Set<Promise<void>>();
   private broken = false;
+  /** Set while the document is renamed (see freeze): updates are not stored under the old name. */
+  private frozen = false;
+  /** Updates refused while frozen. */
+  private refusedWhileFrozen = 0;
   private applyQueue: StoredUpdate[] = [];
   /** Client updates received this turn, checked together before they go to the log. */
   private incoming: Array<{ conn: Connection; update: Uint8Array; received: number; resolve: (stored: boolean) => void }> = [];
@@ -177,6 +188,9 @@ export class Room implements ConnectionHandler {
       // Subscribed before loading: an update committed elsewhere after the load is heard (or, if Redis
       // lost it, found by the head check); one the load already covered is dropped by its seq.
       if (deps.fanout !== undefined) room.remote = await deps.fanout.join(deps.name, room.remoteHandler());
+      // An old name is not opened (nor created again by a client's sync): the client is sent to the new one.
+      const to = await deps.store.resolveRedirect(deps.name);
+      if (to !== undefined) throw movedError(deps.name, to);
       // A document in the trash is not opened: a client with a copy of it cannot bring it back.
       if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
@@ -319,6 +333,12 @@ export class Room implements ConnectionHandler {
       for (const item of items) item.resolve(false);
       return;
     }
+    if (this.frozen) {
+      // Not stored, not acknowledged: the sender keeps them and sends them again where it reconnects.
+      this.refusedWhileFrozen += items.length;
+      for (const item of items) item.resolve(false);
+      return;
+    }
     const verdicts = this.gate.admitAll(
       items.map((item) => item.update),
       items.map((item) => item.conn.writer),
@@ -454,6 +474,7 @@ export class Room implements ConnectionHandler {
    */
   async commitApiUpdate(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
     if (this.broken || this.destroyed) throw new TandemError('internal', 'The document cannot take edits right now', { doc: this.name });
+    if (this.frozen) throw new TandemError('conflict', 'The document is being renamed; try again under its new name', { doc: this.name });
     const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }]);
     if (verdict instanceof TandemError) throw verdict;
     if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
@@ -697,6 +718,15 @@ export class Room implements ConnectionHandler {
           () => {}, // the database is away: Room.load refuses a trashed document once it is back
         );
       },
+      // Likewise: only a name the store has as a redirect is closed, and to the store's new name.
+      moved: () => {
+        this.deps.store.resolveRedirect(this.name).then(
+          (to) => {
+            if (to !== undefined && !this.destroyed) this.deps.onMoved?.(this, to);
+          },
+          () => {}, // the database is away: Room.load sends clients on once it is back
+        );
+      },
     };
   }
 
@@ -743,6 +773,22 @@ export class Room implements ConnectionHandler {
     this.logger.error({ event: 'room-broken', err: error }, error.message);
     for (const conn of this.connections) conn.fail(error);
     this.deps.onBroken(this);
+  }
+
+  /**
+   * Stops storing updates (a rename is under way) and resolves once every write this room started has
+   * finished, so that nothing more is written under the current name. `thaw` undoes it, and says
+   * whether updates were refused meanwhile (their senders must then sync again to send them).
+   */
+  async freeze(): Promise<void> {
+    this.frozen = true;
+    this.refusedWhileFrozen = 0;
+    await this.quiesced();
+  }
+
+  thaw(): boolean {
+    this.frozen = false;
+    return this.refusedWhileFrozen > 0;
   }
 
   /** Resolves when every append and checkpoint write started by this room has finished. */

@@ -15,7 +15,7 @@ import type { SyncEvents } from './events.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
 import { type Heartbeat, type HeartbeatSettings, startHeartbeat } from './heartbeat.js';
 import type { PresenceLimits } from './presence-guard.js';
-import { Room, trashedError } from './room.js';
+import { movedError, Room, trashedError } from './room.js';
 import type { Pacing } from './send-pacing.js';
 import type { StoreRate } from './store-rate.js';
 
@@ -188,6 +188,43 @@ export class RoomRegistry {
   }
 
   /**
+   * `doc` was renamed to `to`: every connection to it is closed with 4430 (the reason names `to`) and
+   * the room leaves memory. Loading it again is refused the same way (Room.load checks redirects).
+   */
+  closeMoved(doc: string, to: string): void {
+    const entry = this.entries.get(doc);
+    if (entry === undefined) return;
+    void entry.ready.then(
+      (room) => {
+        for (const conn of [...room.connections]) conn.fail(movedError(doc, to));
+        this.drop(room);
+      },
+      () => {},
+    );
+  }
+
+  /**
+   * Renames `from` to `to` with `rename` (the store's), its room here (if loaded) storing nothing
+   * meanwhile: every write it started finishes first, and an update sent during the rename is not
+   * stored under the old name (its sender keeps it, and sends it again under the new one). Then its
+   * clients are sent on (closeMoved). If `rename` fails, the room takes updates again; clients whose
+   * updates it refused meanwhile are closed with a code they reconnect after, to send them again.
+   */
+  async rename(from: string, to: string, rename: () => Promise<void>): Promise<void> {
+    const room = this.entries.get(from)?.room;
+    try {
+      await room?.freeze();
+      await rename();
+    } catch (error) {
+      if (room?.thaw() === true) {
+        for (const conn of [...room.connections]) conn.fail(new TandemError('storage-failed', 'The document could not be renamed; reconnect', { doc: from }));
+      }
+      throw error;
+    }
+    this.closeMoved(from, to);
+  }
+
+  /**
    * Closes every open connection for which `covers` gives an error (access revoked), with that error's
    * close code; returns how many.
    */
@@ -233,6 +270,7 @@ export class RoomRegistry {
       storeRate: this.deps.storeRate,
       onBroken: (room) => this.drop(room),
       onTrashed: (room) => this.closeTrashed(room.name),
+      onMoved: (room, to) => this.closeMoved(room.name, to),
       fanout: this.deps.fanout,
       headCheckMs: this.deps.headCheckMs,
     });

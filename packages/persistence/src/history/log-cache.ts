@@ -1,5 +1,6 @@
 // What a history thread keeps of a few documents between requests (sessions, authorship), dropped when
-// a log changed other than by appending: compaction rewrote its past.
+// a log changed other than by appending: compaction rewrote its past, or the name now holds another
+// document (a renamed document's old name taken back, a purged one's used again).
 
 import type { DocumentStore } from '../types.js';
 
@@ -8,6 +9,8 @@ interface Entry<T> {
   /** The document's update count and last seq when the entry was last checked. */
   updateCount: number;
   lastSeq: number;
+  /** Which document holds the name: its creation time. */
+  createdAt: number;
 }
 
 export class LogCache<T> {
@@ -25,11 +28,11 @@ export class LogCache<T> {
     let entry = this.entries.get(key);
     this.entries.delete(key);
     // Appends add one update per seq; anything else (compaction) changed the past: start over.
-    if (entry !== undefined && info.updateCount - entry.updateCount !== info.lastSeq - entry.lastSeq) entry = undefined;
+    if (entry !== undefined && (info.createdAt !== entry.createdAt || info.updateCount - entry.updateCount !== info.lastSeq - entry.lastSeq)) entry = undefined;
     if (entry === undefined) {
       const value = create();
       if (value === undefined) return undefined;
-      entry = { value, updateCount: info.updateCount, lastSeq: info.lastSeq };
+      entry = { value, updateCount: info.updateCount, lastSeq: info.lastSeq, createdAt: info.createdAt };
     }
     entry.updateCount = info.updateCount;
     entry.lastSeq = info.lastSeq;

@@ -14,6 +14,8 @@ interface Entry {
 
 export class VersionCache {
   private readonly entries = new Map<string, Entry>();
+  /** Which document each name held when last read (its creation time): another one there now starts over. */
+  private readonly holders = new Map<string, number | undefined>();
 
   /**
    * @param maxDocs documents kept
@@ -35,7 +37,10 @@ export class VersionCache {
   async take(store: DocumentStore, doc: string, seq: number): Promise<Y.Doc> {
     const entry = this.entries.get(doc);
     this.entries.delete(doc);
-    if (entry !== undefined && entry.seq <= seq && seq - entry.seq <= this.maxForward) {
+    const holder = (await store.getDocument(doc))?.createdAt;
+    const sameDocument = this.holders.get(doc) === holder;
+    this.holders.set(doc, holder);
+    if (entry !== undefined && sameDocument && entry.seq <= seq && seq - entry.seq <= this.maxForward) {
       if (seq > entry.seq) {
         const updates = await store.readUpdates(doc, { afterSeq: entry.seq, toSeq: seq });
         try {
@@ -63,6 +68,7 @@ export class VersionCache {
       if (this.entries.size <= this.maxDocs) break;
       entry.ydoc.destroy();
       this.entries.delete(oldest);
+      this.holders.delete(oldest);
     }
   }
 }

@@ -134,6 +134,20 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     expect((await pg.append([{ doc: 'minutes', entries: [{ update: Y.encodeStateAsUpdate(new Y.Doc()), author: 'a', receivedAt: 1 }] }]))[0]!.firstSeq).toBe(next);
   });
 
+  it('copies the redirects of renamed documents that it copies, idempotently', async () => {
+    const source = sqlite('source');
+    await writeHistory(source, 'minutes', 30, 0);
+    await writeHistory(source, 'notes', 30, 1);
+    await source.renameDocument('minutes', 'minutes-2026', 5);
+    await source.renameDocument('notes', 'notes-2', 6);
+    const pg = await postgres();
+    expect((await copyStore(source, pg, { docs: ['minutes-2026'] })).redirects).toBe(1);
+    expect(await pg.listRedirects()).toEqual([{ from: 'minutes', to: 'minutes-2026', renamedAt: 5 }]);
+    expect((await copyStore(source, pg)).redirects).toBe(1);
+    expect((await copyStore(source, pg)).redirects).toBe(0);
+    expect(await pg.resolveRedirect('notes')).toBe('notes-2');
+  });
+
   it('copies the revocations in force with a whole store (not those past their until), idempotently; not with a choice of documents', async () => {
     const source = sqlite('source');
     await writeHistory(source, 'minutes', 60, 0);

@@ -51,6 +51,8 @@ export interface CopyReport {
   readonly updatesCopied: number;
   /** Revocations in force in the source, stored in the target (a whole-store copy only; see copyStore). */
   readonly revocations: number;
+  /** Old names of the copied documents (redirects) newly stored in the target. */
+  readonly redirects: number;
   /** True when every document verified. */
   readonly ok: boolean;
 }
@@ -91,7 +93,11 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
       revocations += 1;
     }
   }
-  return { documents, updatesCopied, revocations, ok: documents.every((d) => d.verification.problems.length === 0) };
+  // A renamed document's old links keep working on the new server: the redirects to what was copied.
+  options.signal?.throwIfAborted();
+  const copiedNames = new Set(docs);
+  const redirects = await to.importRedirects((await from.listRedirects()).filter((r) => copiedNames.has(r.to)));
+  return { documents, updatesCopied, revocations, redirects, ok: documents.every((d) => d.verification.problems.length === 0) };
 }
 
 async function copyDocument(

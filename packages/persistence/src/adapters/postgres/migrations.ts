@@ -148,6 +148,30 @@ CREATE TABLE webhook_marks (
 );
 `,
   },
+  {
+    version: 6,
+    description: 'documents by last change and by name',
+    sql: `
+-- The start page lists documents by last change, newest first, ties by name, or by name; names sort
+-- by code point (COLLATE "C", as in SQLite) whatever the database's collation (see document-page.ts).
+CREATE INDEX documents_by_last_change ON documents (last_change_at DESC, name COLLATE "C");
+CREATE INDEX documents_by_name_c ON documents (name COLLATE "C");
+`,
+  },
+  {
+    version: 7,
+    description: 'redirects',
+    sql: `
+-- Old names of renamed documents. A redirect points at the document row, not at a name: renaming the
+-- document again moves every redirect with it (a chain a→b→c is a→c, b→c by construction).
+CREATE TABLE redirects (
+  name       text   PRIMARY KEY,
+  doc_id     bigint NOT NULL REFERENCES documents(id),
+  renamed_at bigint NOT NULL
+);
+CREATE INDEX redirects_by_doc ON redirects (doc_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

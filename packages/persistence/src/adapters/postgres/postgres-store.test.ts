@@ -2,7 +2,9 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PersistenceError } from '../../errors.js';
 import { describeStoreContract, type StoreHarness } from '../../testing/adapter-contract.js';
+import { describeDocumentListContract } from '../../testing/document-list-contract.js';
 import { describeImportContract } from '../../testing/import-contract.js';
+import { describeRenameContract } from '../../testing/rename-contract.js';
 import { type TestSchema, testSchema } from '../../testing/postgres.js';
 import type { DocumentStore } from '../../types.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -17,6 +19,8 @@ const postgresHarness = async (): Promise<StoreHarness> => {
 };
 describeStoreContract('postgres', postgresHarness);
 describeImportContract('postgres', postgresHarness);
+describeDocumentListContract('postgres', postgresHarness);
+describeRenameContract('postgres', postgresHarness);
 
 const entry = (n: number, author = 'w') => ({ update: new Uint8Array([n & 0xff, n >> 8]), author, receivedAt: 1_700_000_000_000 + n });
 

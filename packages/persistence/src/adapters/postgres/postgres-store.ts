@@ -18,6 +18,7 @@ import type pg from 'pg';
 import { assertDocName } from '../../doc-name.js';
 import { PersistenceError } from '../../errors.js';
 import type {
+  Redirect,
   TrashEntry,
   AppendEntry,
   AppendResult,
@@ -31,6 +32,8 @@ import type {
   CompactedSession,
   DocumentAppend,
   DocumentInfo,
+  DocumentPage,
+  DocumentPageQuery,
   DocumentStore,
   NamedVersion,
   ReadRange,
@@ -42,7 +45,9 @@ import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionC
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
+import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
+import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
@@ -51,6 +56,7 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 /** PostgreSQL error codes (SQLSTATE) this store tells apart. */
 const SQLSTATE = {
   deadlock: '40P01',
+  uniqueViolation: '23505',
   serialization: '40001',
   diskFull: '53100',
   readOnly: '25006',
@@ -124,6 +130,14 @@ interface TrashRow {
 }
 
 const toTrashEntry = (r: TrashRow): TrashEntry => ({ doc: r.name, trashedAt: Number(r.trashed_at), trashedBy: r.trashed_by });
+
+const POSTGRES_PAGES: PageDialect = {
+  param: (params, value) => `$${params.push(value)}`,
+  name: 'd.name COLLATE "C"',
+  contains: (params, search) => `strpos(lower(d.name), lower(${POSTGRES_PAGES.param(params, search)}::text)) > 0`,
+  inNames: (params, names) => `d.name = ANY(${POSTGRES_PAGES.param(params, names)}::text[])`,
+  startsWith: (params, prefix) => `starts_with(d.name, ${POSTGRES_PAGES.param(params, prefix)}::text)`,
+};
 
 class PostgresStore implements DocumentStore {
   private closed = false;
@@ -593,11 +607,94 @@ class PostgresStore implements DocumentStore {
         const id = found.rows[0]?.id;
         if (id === undefined) return false;
         await lockDocument(client, id); // no compaction or named version half-way through it
-        for (const table of ['trash', 'compacted_sessions', 'versions', 'checkpoints', 'updates']) {
+        for (const table of ['trash', 'redirects', 'compacted_sessions', 'versions', 'checkpoints', 'updates']) {
           await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [id]);
         }
         await client.query('DELETE FROM documents WHERE id = $1', [id]);
         return true;
+      }),
+    );
+  }
+
+  async renameDocument(from: string, to: string, at: number): Promise<void> {
+    this.ensureOpen(from);
+    checkRename(from, to, at);
+    await this.write(from, 'Renaming a document', () =>
+      this.transaction(async (client) => {
+        // The row's lock first: appends to it wait, then find it under its new name (and the old one free).
+        const found = await client.query<{ id: number }>('SELECT id FROM documents WHERE name = $1 FOR UPDATE', [from]);
+        const id = found.rows[0]?.id;
+        if (id === undefined) throw new PersistenceError('not-found', `No document named ${JSON.stringify(from)} to rename`, from);
+        if (from === to) throw new PersistenceError('conflict', `${JSON.stringify(from)} has that name already`, from);
+        const taken = () => new PersistenceError('conflict', `A document named ${JSON.stringify(to)} exists (perhaps in the trash)`, from);
+        if ((await client.query('SELECT 1 FROM documents WHERE name = $1', [to])).rowCount !== 0) throw taken();
+        await lockDocument(client, id); // no compaction or named version half-way through it
+        // Every other table keys the document by its row id: they follow the row.
+        await client.query('DELETE FROM redirects WHERE name = $1', [to]);
+        try {
+          await client.query('UPDATE documents SET name = $1 WHERE id = $2', [to, id]);
+        } catch (error) {
+          // Created meanwhile by another writer (an append on another instance).
+          if ((error as { code?: string }).code === SQLSTATE.uniqueViolation) throw taken();
+          throw error;
+        }
+        await client.query('INSERT INTO redirects (name, doc_id, renamed_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [from, id, at]);
+        // Pending webhook deliveries go with the document; the outbox keys a document's debounce by its name.
+        // A purged document's events still queued under the new name stop taking merges.
+        await client.query('UPDATE webhook_deliveries SET merge_key = NULL WHERE merge_key = $1', [to]);
+        await client.query('DELETE FROM webhook_marks WHERE merge_key = $1', [to]);
+        await client.query('UPDATE webhook_deliveries SET doc = $1 WHERE doc = $2', [to, from]);
+        await client.query('UPDATE webhook_deliveries SET merge_key = $1 WHERE merge_key = $2', [to, from]);
+        await client.query('UPDATE webhook_marks SET merge_key = $1 WHERE merge_key = $2', [to, from]);
+      }),
+    );
+  }
+
+  async resolveRedirect(name: string): Promise<string | undefined> {
+    this.ensureOpen(name);
+    const { rows } = await this.read(name, 'Reading redirects', () =>
+      this.pool.query<{ name: string }>({
+        name: 'tandem_redirect',
+        text: 'SELECT d.name FROM redirects r JOIN documents d ON d.id = r.doc_id WHERE r.name = $1',
+        values: [name],
+      }),
+    );
+    return rows[0]?.name;
+  }
+
+  async removeRedirect(name: string): Promise<boolean> {
+    this.ensureOpen(name);
+    const { rowCount } = await this.write(name, 'Removing a redirect', () => this.pool.query('DELETE FROM redirects WHERE name = $1', [name]));
+    return (rowCount ?? 0) > 0;
+  }
+
+  async listRedirects(): Promise<Redirect[]> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Reading redirects', () =>
+      this.pool.query<RedirectRow>(
+        'SELECT r.name AS from_name, d.name AS to_name, r.renamed_at FROM redirects r JOIN documents d ON d.id = r.doc_id ORDER BY r.name',
+      ),
+    );
+    return rows.map(toRedirect);
+  }
+
+  async importRedirects(redirects: readonly Redirect[]): Promise<number> {
+    this.ensureOpen();
+    checkRedirects(redirects);
+    if (redirects.length === 0) return 0;
+    return this.write(undefined, 'Importing redirects', () =>
+      this.transaction(async (client) => {
+        let count = 0;
+        for (const r of redirects) {
+          const { rowCount } = await client.query(
+            `INSERT INTO redirects (name, doc_id, renamed_at)
+             SELECT $1, d.id, $3 FROM documents d WHERE d.name = $2 AND NOT EXISTS (SELECT 1 FROM documents WHERE name = $1)
+             ON CONFLICT (name) DO NOTHING`,
+            [r.from, r.to, r.renamedAt],
+          );
+          count += rowCount ?? 0;
+        }
+        return count;
       }),
     );
   }
@@ -774,6 +871,14 @@ class PostgresStore implements DocumentStore {
       this.pool.query<DocumentRow>('SELECT * FROM documents ORDER BY name COLLATE "C"'),
     );
     return rows.map(toInfo);
+  }
+
+  async listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage> {
+    this.ensureOpen();
+    const built = documentPageSql(POSTGRES_PAGES, query);
+    if (built === undefined) return { documents: [], next: null };
+    const { rows } = await this.read(undefined, 'Listing documents', () => this.pool.query<DocumentPageRow>(built.sql, built.params));
+    return toDocumentPage(rows, query.limit);
   }
 
   async checkHealth(): Promise<void> {

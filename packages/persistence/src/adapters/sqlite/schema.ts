@@ -161,6 +161,28 @@ CREATE TABLE IF NOT EXISTS webhook_marks (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 8,
+    description: 'documents by last change',
+    sql: `
+-- The start page lists documents by last change, newest first, ties by name (see document-page.ts).
+CREATE INDEX IF NOT EXISTS documents_by_last_change ON documents (last_change_at DESC, name);
+`,
+  },
+  {
+    version: 9,
+    description: 'redirects',
+    sql: `
+-- Old names of renamed documents. A redirect points at the document row, not at a name: renaming the
+-- document again moves every redirect with it (a chain a→b→c is a→c, b→c by construction).
+CREATE TABLE IF NOT EXISTS redirects (
+  name       TEXT    PRIMARY KEY,
+  doc_id     INTEGER NOT NULL REFERENCES documents(id),
+  renamed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS redirects_by_doc ON redirects (doc_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

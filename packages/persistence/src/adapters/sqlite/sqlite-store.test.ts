@@ -4,7 +4,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract, type StoreHarness } from '../../testing/adapter-contract.js';
+import { describeDocumentListContract } from '../../testing/document-list-contract.js';
 import { describeImportContract } from '../../testing/import-contract.js';
+import { describeRenameContract } from '../../testing/rename-contract.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { openSqliteStore, sqliteStorePath } from './sqlite-store.js';
 
@@ -17,6 +19,8 @@ const sqliteHarness = async (): Promise<StoreHarness> => {
 };
 describeStoreContract('sqlite', sqliteHarness);
 describeImportContract('sqlite', sqliteHarness);
+describeDocumentListContract('sqlite', sqliteHarness);
+describeRenameContract('sqlite', sqliteHarness);
 
 describe('sqlite store reads', () => {
   it('reads a log of many updates, some larger than one read chunk, byte for byte and in order', async () => {

@@ -8,6 +8,7 @@ import { assertDocName } from '../../doc-name.js';
 import { PersistenceError } from '../../errors.js';
 import type {
   TrashEntry,
+  Redirect,
   AppendEntry,
   AppendResult,
   AuthorRecord,
@@ -20,6 +21,8 @@ import type {
   CompactedSession,
   DocumentAppend,
   DocumentInfo,
+  DocumentPage,
+  DocumentPageQuery,
   DocumentStore,
   NamedVersion,
   ReadRange,
@@ -31,10 +34,13 @@ import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionC
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
+import { RedirectTable } from './redirect-table.js';
+import { checkRedirects, checkRename } from '../redirect-rules.js';
 import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
 import { type Checkpointer, takeOverCheckpoints, type WalCheckpointOptions } from './checkpointer.js';
@@ -148,6 +154,14 @@ function checkSchemaVersion(db: Database.Database): number {
   return version;
 }
 
+const SQLITE_PAGES: PageDialect = {
+  param: (params, value) => (params.push(value), '?'),
+  name: 'd.name',
+  contains: (params, search) => `instr(tandem_fold(d.name), ${SQLITE_PAGES.param(params, search.toLowerCase())}) > 0`,
+  inNames: (params, names) => `d.name IN (SELECT value FROM json_each(${SQLITE_PAGES.param(params, JSON.stringify(names))}))`,
+  startsWith: (params, prefix) => `instr(d.name, ${SQLITE_PAGES.param(params, prefix)}) = 1`,
+};
+
 class SqliteStore implements DocumentStore {
   private closed = false;
   /** Set once the disk lost or may have lost a write: every later write is refused until a restart. */
@@ -156,6 +170,7 @@ class SqliteStore implements DocumentStore {
   private readonly appendTx;
   private readonly authors: AuthorTable;
   private readonly trashTable: TrashTable;
+  private readonly redirects: RedirectTable;
   private readonly webhooks: WebhookTable;
   private readonly revocationStmt;
 
@@ -168,6 +183,8 @@ class SqliteStore implements DocumentStore {
     /** Checkpoints the WAL on its own thread; undefined when read-only or SQLite checkpoints inline. */
     private readonly checkpointer?: Checkpointer,
   ) {
+    // Search folds case with JavaScript's rules (SQLite's own lower() knows only ASCII); no index uses it.
+    db.function('tandem_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
     this.stmt = {
       docByName: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE name = ?'),
       insertDoc: db.prepare<[string, number, number], DocumentRow>(
@@ -249,6 +266,7 @@ class SqliteStore implements DocumentStore {
     };
     this.authors = new AuthorTable(db);
     this.trashTable = new TrashTable(db);
+    this.redirects = new RedirectTable(db);
     this.webhooks = new WebhookTable(db);
     this.appendTx = db.transaction((batch: readonly DocumentAppend[]): AppendResult[] =>
       batch.map((item) => this.appendOne(item)),
@@ -718,6 +736,47 @@ class SqliteStore implements DocumentStore {
     return purged;
   }
 
+  async renameDocument(from: string, to: string, at: number): Promise<void> {
+    this.ensureOpen(from);
+    checkRename(from, to, at);
+    this.write(from, 'Renaming a document', () => this.redirects.rename(from, to, at), false);
+    await this.flushed(from);
+  }
+
+  async resolveRedirect(name: string): Promise<string | undefined> {
+    this.ensureOpen(name);
+    return this.readRedirects(name, () => this.redirects.resolve(name));
+  }
+
+  async removeRedirect(name: string): Promise<boolean> {
+    this.ensureOpen(name);
+    const removed = this.write(name, 'Removing a redirect', () => this.redirects.remove(name), false);
+    if (removed) await this.flushed(name);
+    return removed;
+  }
+
+  async listRedirects(): Promise<Redirect[]> {
+    this.ensureOpen();
+    return this.readRedirects(undefined, () => this.redirects.list());
+  }
+
+  async importRedirects(redirects: readonly Redirect[]): Promise<number> {
+    this.ensureOpen();
+    checkRedirects(redirects);
+    if (redirects.length === 0) return 0;
+    const inserted = this.write(undefined, 'Importing redirects', () => this.redirects.import(redirects));
+    await this.flushed(undefined);
+    return inserted;
+  }
+
+  private readRedirects<T>(doc: string | undefined, read: () => T): T {
+    try {
+      return read();
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading redirects failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
   private readTrash<T>(doc: string | undefined, read: () => T): T {
     try {
       return read();
@@ -754,6 +813,17 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen();
     try {
       return this.stmt.listDocs.all().map(toInfo);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Listing documents failed: ${(cause as Error).message}`, undefined, { cause });
+    }
+  }
+
+  async listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage> {
+    this.ensureOpen();
+    const built = documentPageSql(SQLITE_PAGES, query);
+    if (built === undefined) return { documents: [], next: null };
+    try {
+      return toDocumentPage(this.db.prepare<unknown[], DocumentPageRow>(built.sql).all(...built.params), query.limit);
     } catch (cause) {
       throw new PersistenceError('read-failed', `Listing documents failed: ${(cause as Error).message}`, undefined, { cause });
     }

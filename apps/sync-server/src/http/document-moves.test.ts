@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mintToken } from '../auth/token.js';
+import { connectClient, type TestClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const SECRET = 'moves-test-secret-0123456789abcdef0123';
+
+/** The close events a client's connections ended with, as y-websocket reports them. */
+function closes(client: TestClient): Array<{ code: number; reason: string }> {
+  const seen: Array<{ code: number; reason: string }> = [];
+  client.provider.on('connection-close', (event: CloseEvent | null) => {
+    if (event !== null) seen.push({ code: event.code, reason: event.reason });
+  });
+  return seen;
+}
+
+describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /duplicate)', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await server?.destroy();
+  });
+  const client = async (doc: string, params?: Record<string, string>) => {
+    const c = connectClient(server.url, doc, params === undefined ? {} : { params });
+    clients.push(c);
+    await c.synced();
+    return c;
+  };
+  const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/${path}`, { redirect: 'manual', ...init });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const typed = async (c: TestClient, doc: string, text: string, seq: number) => {
+    c.text.insert(c.text.length, text);
+    await expect.poll(async () => (await server.store.getDocument(doc))?.lastSeq).toBe(seq);
+  };
+
+  it('moves a document with its whole history; the history answers at the new name; clients of the old name are sent on with 4430', async () => {
+    server = await startTestServer();
+    const ann = await client('plans/q3');
+    const codes = closes(ann);
+    await typed(ann, 'plans/q3', 'one ', 1);
+    await typed(ann, 'plans/q3', 'two', 2);
+    expect((await post('docs/plans%2Fq3/named-versions', { label: 'draft', seq: 1 })).status).toBe(201);
+
+    const renamed = await post('docs/plans%2Fq3/rename', { to: 'plans/2026 Q3' });
+    expect(renamed.status).toBe(201);
+    expect(await renamed.json()).toEqual({ from: 'plans/q3', to: 'plans/2026 Q3' });
+    expect(renamed.headers.get('location')).toBe('/api/docs/plans%2F2026%20Q3');
+    // The stock client is closed with 4430, the new name in the reason, and does not reconnect.
+    await expect.poll(() => codes[0]).toEqual({ code: 4430, reason: 'moved: plans/2026 Q3' });
+    expect(ann.provider.shouldConnect).toBe(false);
+
+    const history = (await (await api('docs/plans%2F2026%20Q3/history')).json()) as { sessions: Array<{ fromSeq: number; toSeq: number }> };
+    expect(history.sessions.at(-1)).toMatchObject({ fromSeq: 1, toSeq: 2 });
+    const versions = (await (await api('docs/plans%2F2026%20Q3/named-versions')).json()) as { versions: Array<{ label: string; seq: number }> };
+    expect(versions.versions).toMatchObject([{ label: 'draft', seq: 1 }]);
+    const ben = await client('plans/2026 Q3');
+    expect(ben.text.toString()).toBe('one two');
+    await typed(ben, 'plans/2026 Q3', '!', 3);
+  });
+
+  it('sends the old name on: GET 308 to the same path, writes 409 `moved`, the editor page 302, and a WebSocket 4430', async () => {
+    server = await startTestServer();
+    const ann = await client('old');
+    await typed(ann, 'old', 'text', 1);
+    expect((await post('docs/old/rename', { to: 'new/name' })).status).toBe(201);
+
+    const got = await api('docs/old/content?format=text');
+    expect(got.status).toBe(308);
+    expect(got.headers.get('location')).toBe('/api/docs/new%2Fname/content?format=text');
+    const followed = await fetch(`${server.url}/api/docs/old`);
+    expect(((await followed.json()) as { name: string; lastSeq: number })).toMatchObject({ name: 'new/name', lastSeq: 1 });
+    const write = await post('docs/old/named-versions', { label: 'x' });
+    expect(write.status).toBe(409);
+    expect(((await write.json()) as { error: { code: string } }).error.code).toBe('moved');
+    expect(write.headers.get('location')).toBe('/api/docs/new%2Fname/named-versions');
+    const page = await fetch(`${server.url}/d/old`, { redirect: 'manual' });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/d/new%2Fname');
+
+    // A client that opens the old name (a tab reopened) is sent on, and nothing it holds is stored there.
+    const late = connectClient(server.url, 'old', { connect: false });
+    clients.push(late);
+    late.text.insert(0, 'written under the old name');
+    const codes = closes(late);
+    late.provider.connect();
+    await expect.poll(() => codes[0]).toEqual({ code: 4430, reason: 'moved: new/name' });
+    expect(await server.store.getDocument('old')).toBeUndefined();
+    expect((await server.store.getDocument('new/name'))!.lastSeq).toBe(1);
+  });
+
+  it('stores nothing under the old name while it is renamed, however fast someone types', async () => {
+    server = await startTestServer();
+    const ann = await client('busy');
+    const codes = closes(ann);
+    await typed(ann, 'busy', 'start', 1);
+    let typing = true;
+    const typist = (async () => {
+      for (let i = 0; typing && codes.length === 0; i++) {
+        ann.text.insert(ann.text.length, String(i % 10));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await expect.poll(async () => (await server.store.getDocument('busy'))?.lastSeq ?? 0).toBeGreaterThan(20);
+    expect((await post('docs/busy/rename', { to: 'calm' })).status).toBe(201);
+    await expect.poll(() => codes[0]?.code).toBe(4430);
+    typing = false;
+    await typist;
+    // No new document under the old name; the renamed one holds what was stored before.
+    expect(await server.store.getDocument('busy')).toBeUndefined();
+    const kept = (await server.store.getDocument('calm'))!.lastSeq;
+    const ben = await client('calm');
+    expect(ann.text.toString().startsWith(ben.text.toString())).toBe(true);
+    expect((await server.store.getDocument('calm'))!.lastSeq).toBe(kept);
+  });
+
+  it('says `moved` alone when the new name does not fit in a close reason (123 bytes); GET of the old name tells it', async () => {
+    server = await startTestServer();
+    const ann = await client('short');
+    const codes = closes(ann);
+    await typed(ann, 'short', 'x', 1);
+    const long = `a long name ${'é'.repeat(100)}`;
+    expect((await post('docs/short/rename', { to: long })).status).toBe(201);
+    await expect.poll(() => codes[0]).toEqual({ code: 4430, reason: 'moved' });
+    expect(((await (await fetch(`${server.url}/api/docs/short`)).json()) as { name: string }).name).toBe(long);
+  });
+
+  it('sends the old name on under BASE_PATH too', async () => {
+    server = await startTestServer({ BASE_PATH: '/docs' });
+    const put = (name: string) => fetch(`${server.url}/docs/api/docs/${name}`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: 'hello' });
+    expect((await put('old')).status).toBe(201);
+    const renamed = await fetch(`${server.url}/docs/api/docs/old/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'new' }) });
+    expect(renamed.headers.get('location')).toBe('/docs/api/docs/new');
+    expect((await fetch(`${server.url}/docs/api/docs/old/history`, { redirect: 'manual' })).headers.get('location')).toBe('/docs/api/docs/new/history');
+    expect((await fetch(`${server.url}/docs/d/old`, { redirect: 'manual' })).headers.get('location')).toBe('/docs/d/new');
+  });
+
+  it('collapses chains and lets PUT take an old name back', async () => {
+    server = await startTestServer();
+    const ann = await client('a');
+    await typed(ann, 'a', 'x', 1);
+    expect((await post('docs/a/rename', { to: 'b' })).status).toBe(201);
+    expect((await post('docs/b/rename', { to: 'c' })).status).toBe(201);
+    expect((await api('docs/a')).headers.get('location')).toBe('/api/docs/c');
+    // Another document may not take c's old name by a rename; c itself may (renaming back).
+    await typed(await client('z'), 'z', 'z', 1);
+    expect((await post('docs/z/rename', { to: 'a' })).status).toBe(409);
+    expect((await post('docs/z/duplicate', { to: 'a' })).status).toBe(409);
+    expect((await post('docs/c/rename', { to: 'b' })).status).toBe(201);
+    expect((await post('docs/b/rename', { to: 'c' })).status).toBe(201);
+    const put = await api('docs/a', { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: 'a new a' });
+    expect(put.status).toBe(201);
+    expect((await api('docs/a')).status).toBe(200);
+    expect((await api('docs/b')).headers.get('location')).toBe('/api/docs/c');
+  });
+
+  it('refuses a rename onto a name in use (in the trash too), of what does not exist or is in the trash, and bad names', async () => {
+    server = await startTestServer();
+    for (const doc of ['a', 'b', 'binned']) await typed(await client(doc), doc, doc, 1);
+    expect((await api('docs/binned', { method: 'DELETE' })).status).toBe(200);
+    expect((await post('docs/a/rename', { to: 'b' })).status).toBe(409);
+    expect((await post('docs/a/rename', { to: 'binned' })).status).toBe(409);
+    expect((await post('docs/a/rename', { to: 'a' })).status).toBe(409);
+    expect((await post('docs/nothing/rename', { to: 'z' })).status).toBe(404);
+    expect((await post('docs/binned/rename', { to: 'z' })).status).toBe(410);
+    expect((await post('docs/a/rename', { to: 'bad//name' })).status).toBe(400);
+    expect((await post('docs/a/rename', { name: 'z' })).status).toBe(400);
+    expect((await server.store.listDocuments()).map((d) => d.name)).toEqual(['a', 'b', 'binned']);
+  });
+
+  it('duplicates the current content into a new document stored as the one who copies, leaving the source untouched', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const token = (userId: string, role: 'editor' | 'viewer', docs = ['*']) => mintToken(SECRET, { userId, docs, role, ttl: '1h' });
+    const ann = await client('report', { token: await token('ann', 'editor') });
+    await typed(ann, 'report', 'first ', 1);
+    await typed(ann, 'report', 'second', 2);
+    const before = await server.store.readUpdates('report');
+    const bob = { authorization: `Bearer ${await token('bob', 'editor')}` };
+
+    const copied = await post('docs/report/duplicate', { to: 'report (copy)' }, bob);
+    expect(copied.status).toBe(201);
+    expect(await copied.json()).toEqual({ from: 'report', to: 'report (copy)', seq: 1 });
+    const copy = await server.store.readUpdates('report (copy)');
+    expect(copy.map((u) => [u.seq, u.author])).toEqual([[1, 'bob']]);
+    const carol = await client('report (copy)', { token: await token('carol', 'editor') });
+    expect(carol.text.toString()).toBe('first second');
+    // The source is as it was, and the two go their own ways.
+    expect(await server.store.readUpdates('report')).toEqual(before);
+    await typed(carol, 'report (copy)', ' and more', 2);
+    expect(ann.text.toString()).toBe('first second');
+
+    expect((await post('docs/report/duplicate', { to: 'report (copy)' }, bob)).status).toBe(409);
+    expect((await post('docs/report/duplicate', { to: 'report' }, bob)).status).toBe(409);
+    expect((await post('docs/nothing/duplicate', { to: 'x' }, bob)).status).toBe(404);
+  });
+
+  it('lets only editors rename, and only within what their token opens; a viewer may not duplicate either', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const token = (role: 'editor' | 'viewer', docs = ['*']) => mintToken(SECRET, { userId: role, docs, role, ttl: '1h' });
+    const c = await client('team/a', { token: await token('editor') });
+    await typed(c, 'team/a', 'x', 1);
+    const viewer = { authorization: `Bearer ${await token('viewer')}` };
+    const scoped = { authorization: `Bearer ${await token('editor', ['team/*'])}` };
+    expect((await post('docs/team%2Fa/rename', { to: 'team/b' }, viewer)).status).toBe(403);
+    expect((await post('docs/team%2Fa/duplicate', { to: 'team/b' }, viewer)).status).toBe(403);
+    expect((await post('docs/team%2Fa/rename', { to: 'elsewhere' }, scoped)).status).toBe(403);
+    expect((await post('docs/team%2Fa/rename', { to: 'team/b' })).status).toBe(401);
+    expect((await post('docs/team%2Fa/rename', { to: 'team/b' }, scoped)).status).toBe(201);
+  });
+});

@@ -1,0 +1,39 @@
+// The API at a renamed document's old name: a read (GET, HEAD) is answered 308 with the same path under
+// the new name; anything else is refused with 409 `moved` (and the new address in Location), so that a
+// write meant for one name is never applied under another without the caller knowing. PUT of the
+// document itself is let through: creating a document takes the old name back (see content.routes.ts).
+
+import type { DocumentStore } from '@tandem/persistence';
+import { docNameProblem } from '@tandem/schema/doc-name';
+import type { MiddlewareHandler } from 'hono';
+import { movedError } from '../sync/room.js';
+
+export interface RedirectDeps {
+  readonly store: Pick<DocumentStore, 'resolveRedirect'>;
+  readonly basePath: string;
+}
+
+/** For routes under `<basePath>/api/docs/:doc`. */
+export function followRedirects({ store, basePath }: RedirectDeps): MiddlewareHandler {
+  const prefix = `${basePath}/api/docs/`;
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    if (!url.pathname.startsWith(prefix)) return next();
+    const own = url.pathname.slice(prefix.length);
+    const cut = own.indexOf('/');
+    const rest = cut === -1 ? '' : own.slice(cut);
+    let name: string;
+    try {
+      name = decodeURIComponent(cut === -1 ? own : own.slice(0, cut));
+    } catch {
+      return next(); // the route says what is wrong with the name
+    }
+    if (docNameProblem(name) !== undefined || (c.req.method === 'PUT' && rest === '')) return next();
+    const to = await store.resolveRedirect(name);
+    if (to === undefined) return next();
+    const location = `${prefix}${encodeURIComponent(to)}${rest}${url.search}`;
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(location, 308);
+    const error = movedError(name, to);
+    return c.json(error.toJSON(), 409, { location });
+  };
+}
