@@ -18,6 +18,7 @@ import { apiApp } from './api-app.js';
 import { duplicateDocument, renameDocument } from './document-moves.schemas.js';
 import { requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
+import type { DocumentEvents } from '../webhooks/outbox.js';
 
 export interface DocumentMoveDeps {
   readonly store: DocumentStore;
@@ -26,6 +27,8 @@ export interface DocumentMoveDeps {
   /** With several instances: tells the others to close the old name's room (see ../fanout/). */
   readonly fanout?: Fanout;
   readonly config: Pick<Config, 'basePath'>;
+  /** Told when a document is renamed (the `document.renamed` webhook). */
+  readonly documentEvents: Pick<DocumentEvents, 'renamed'>;
 }
 
 /** The source from the path, the target from the body (both checked by the route's schema). */
@@ -43,7 +46,7 @@ const fromStore = (error: unknown): never => {
   throw error;
 };
 
-export function documentMoveRoutes({ store, rooms, authenticate, fanout, config }: DocumentMoveDeps): OpenAPIHono {
+export function documentMoveRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: DocumentMoveDeps): OpenAPIHono {
   const app = apiApp();
   /**
    * Who asks may open both names (a token scoped to some documents can neither take one out of its
@@ -77,10 +80,12 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config 
 
   app.openapi(renameDocument, async (c) => {
     const { from, to } = moveInput(c.req.valid('param').doc, c.req.valid('json').to);
-    await authorize(c, from, to, 'rename documents');
+    const principal = await authorize(c, from, to, 'rename documents');
     await check(from, to);
-    await rooms.rename(from, to, () => store.renameDocument(from, to, Date.now())).catch(fromStore);
+    const at = Date.now();
+    await rooms.rename(from, to, () => store.renameDocument(from, to, at)).catch(fromStore);
     fanout?.announceMoved(from);
+    documentEvents.renamed(from, to, { author: apiAuthor(principal), at });
     return created(c, { from, to }, to);
   });
 

@@ -11,7 +11,7 @@ import { mergeChanges } from '@tandem/persistence';
 import type { Logger } from 'pino';
 
 /** Every event type a receiver may get. */
-export const WEBHOOK_EVENT_TYPES = ['document.created', 'document.changed', 'document.restored', 'version.named', 'document.deleted'] as const;
+export const WEBHOOK_EVENT_TYPES = ['document.created', 'document.changed', 'document.restored', 'version.named', 'document.deleted', 'document.renamed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What the server tells the outbox. Each call returns at once. */
@@ -23,6 +23,8 @@ export interface DocumentEvents {
   versionNamed(doc: string, version: NamedVersion): void;
   /** A document moved to the trash. No delete exists yet: the route that adds one calls this. */
   deleted(doc: string, deletion: { readonly author: string; readonly at: number }): void;
+  /** A document renamed from `from` to `to` (its history, and the changes not yet sent, go with it). */
+  renamed(from: string, to: string, rename: { readonly author: string; readonly at: number }): void;
 }
 
 export interface Outbox extends DocumentEvents {
@@ -136,6 +138,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     deleted(doc, { author, at }) {
       event('document.deleted', doc, at, { authors: [author] });
+    },
+    renamed(from, to, { author, at }) {
+      // Changes held here under the old name are the renamed document's (the store moved what it held).
+      const held = changes.get(from);
+      if (held !== undefined) {
+        changes.delete(from);
+        const newer = changes.get(to);
+        changes.set(to, newer === undefined ? held : mergeChanges(held, newer));
+      }
+      event('document.renamed', to, at, { previousName: from, authors: [author] });
     },
     async flush() {
       clearTimeout(timer);

@@ -119,6 +119,24 @@ describe('webhooks', () => {
     expect(await metric(server, 'tandem_webhooks_delivered_total')).toBe(receiver.accepted.length);
   });
 
+  it('sends document.renamed under the new name, and the changes made just before a rename arrive under it too', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    // A long debounce: the changes are still held (in memory or pending in the store) when the rename lands.
+    const server = await start(webhookEnv({ WEBHOOK_DEBOUNCE_MS: '1500' }));
+    const ada = await connect(server, 'draft');
+    ada.text.insert(0, 'hello');
+    await expect.poll(() => ofType('document.created', 'draft').length, POLL).toBe(1);
+    ada.text.insert(5, ' again');
+    await expect.poll(async () => (await server.store.getDocument('draft'))?.lastSeq, POLL).toBe(2);
+    const renamed = await api(server, 'draft', '/rename', { to: 'final' });
+    expect(renamed.status).toBe(201);
+    await expect.poll(() => ofType('document.renamed', 'final').length, POLL).toBe(1);
+    expect(ofType('document.renamed', 'final')[0]!.data).toMatchObject({ previousName: 'draft', authors: [{ id: 'api' }] });
+    // Every change is reported once, the ones after the first call under the document's new name.
+    await expect.poll(() => coveredSeqs([...ofType('document.changed', 'draft'), ...ofType('document.changed', 'final')]), POLL).toEqual(range(2));
+    expect(ofType('document.changed', 'final').length).toBeGreaterThan(0);
+  });
+
   it('sends at most one document.changed per document per WEBHOOK_DEBOUNCE_MS, covering every change', async () => {
     receiver = await startWebhookReceiver(SECRET);
     const server = await start(webhookEnv({ WEBHOOK_DEBOUNCE_MS: '500' }));
