@@ -179,7 +179,11 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
           prefix: `tandem:${config.databaseSchema}`,
           logger,
           onRevocation: (r) => revocations.heard(r),
-          onReconnect: () => void revocations.reread(),
+          onLinkRevoked: () => shareLinks?.heard(),
+          onReconnect: () => {
+            void revocations.reread();
+            void shareLinks?.reread();
+          },
         });
   // Share links and their revocation, checked in memory like the revocations (see auth/share-links.ts).
   const revokedLinks = new RevokedLinkList();
@@ -193,6 +197,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
           logger,
           closeCovered: (covers) => rooms.closeCovered(covers),
           checkMs: config.revocationCheckMs,
+          ...(revocationChannel === undefined ? {} : { channel: revocationChannel }),
         });
   // Without tokens nothing can be revoked: the store is not read again and again for nothing.
   if (config.authSecret !== undefined) {

@@ -2,8 +2,9 @@
 // its secret (share-link-secret.ts) for a token of their own: a user id of their own (`share:<random>`),
 // the link's document only, the link's role and never past its expiry, with the claim `lid`.
 // Revoking a link is stored first (the durability point), then learned here and its live connections
-// closed at once (4401 token-revoked); the store is re-read every REVOCATION_CHECK_MS, so every other
-// instance refuses its tokens, and closes their connections, within that interval.
+// closed at once (4401 token-revoked), and the other instances told on Redis (they re-read the store at
+// once); the store is re-read every REVOCATION_CHECK_MS, so every instance refuses its tokens, and
+// closes their connections, within that interval even if the message is lost.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DocumentStore, ShareLink } from '@tandem/persistence';
@@ -33,6 +34,8 @@ export interface ShareLinksDeps {
   /** Closes every live connection for which `covers` gives an error, with it; returns how many. */
   readonly closeCovered: (covers: (principal: Principal) => TandemError | undefined) => number;
   readonly checkMs: number;
+  /** Tells the other instances a link was revoked (Redis; they re-read the store at once). */
+  readonly channel?: { publishLink(linkId: string): void };
   readonly now?: () => number;
 }
 
@@ -58,13 +61,15 @@ export interface ShareLinks {
   /** `holder`: a token the browser holds already; from the same link, its user id is kept (a reload is the same person). */
   redeem(secret: string, name: string | undefined, holder: Principal | undefined): Promise<Redeemed>;
   reread(): Promise<void>;
+  /** Another instance says it revoked a link: the store is read (after any read in progress), and what it holds applies. */
+  heard(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const shareUserId = () => `share:${randomBytes(12).toString('base64url')}`;
 
-export function createShareLinks({ store, secret, list, logger, closeCovered, checkMs, now = Date.now }: ShareLinksDeps): ShareLinks {
+export function createShareLinks({ store, secret, list, logger, closeCovered, checkMs, channel, now = Date.now }: ShareLinksDeps): ShareLinks {
   let timer: NodeJS.Timeout | undefined;
   let rereading: Promise<void> | undefined;
   /** Revoked here while a re-read runs (it may have read before they were stored). */
@@ -113,6 +118,7 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
       list.add(id);
       learned?.push(id);
       const closed = closeLinks('revoked');
+      channel?.publishLink(id);
       logger.info({ event: 'share-link-revoked', doc, id, closed }, `share link revoked for ${doc}`);
       return { link, closed };
     },
@@ -130,6 +136,9 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
       return { token, expiresAt: at + ttl * 1000, link, userId };
     },
     reread,
+    heard() {
+      void (rereading ?? Promise.resolve()).then(reread);
+    },
     async start() {
       await reread();
       timer = setInterval(() => void reread(), checkMs);
