@@ -130,3 +130,19 @@ test('the start page lists only the documents a token opens, and says so when th
   await olga.page.goto(`${server.url}/?token=${other}`);
   await expect(olga.page.locator('.doc-list')).toHaveText('No documents shared with you yet.');
 });
+
+test.describe('without sign-in', () => {
+  test.use({ serverEnv: {} });
+
+  test('Share copies the address, as before: no dialog, no links', async ({ server, person }) => {
+    const ann = await person('Ann', '#e11d48');
+    await ann.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await ann.open(server.url, DOC);
+    const share = ann.page.locator('.share');
+    await expect(share).not.toHaveAttribute('aria-haspopup', 'dialog');
+    await share.click();
+    await expect(share).toHaveText('Link copied');
+    await expect(ann.page.getByRole('dialog')).toHaveCount(0);
+    expect(await ann.page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/d/team%2Fplan`);
+  });
+});
