@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Server tests that also run with PostgreSQL as the store (TANDEM_TEST_ENGINE=postgres; each server a
- * schema of its own): sync, stored acknowledgements, access, the history API, comments, compacted history, revocations, renames and
+ * schema of its own): sync, stored acknowledgements, access, the history API, comments, compacted history, revocations, share links, renames and
  * the kill -9 / restart cycles. The rest look at SQLite files or disks on purpose, or do not touch a store.
  */
 const ON_POSTGRES = [
@@ -21,6 +21,7 @@ const ON_POSTGRES = [
   'apps/sync-server/src/http/document-moves.test.ts',
   'apps/sync-server/src/webhooks/webhooks.test.ts',
   'apps/sync-server/src/auth/revocation.test.ts',
+  'apps/sync-server/src/http/share-links.test.ts',
   'e2e/vitest/restart.test.ts',
   'e2e/vitest/webhooks-restart.test.ts',
 ];

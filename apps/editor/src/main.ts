@@ -5,6 +5,7 @@ import { docNameProblem } from '@tandem/schema/doc-name';
 import { renderDocument } from './pages/document.js';
 import { renderHome } from './pages/home.js';
 import { renderInvalidName } from './pages/invalid-name.js';
+import { enterByShareLink } from './pages/share-link-entry.js';
 import { appPath, BASE_PATH } from './base-path.js';
 
 const root = document.getElementById('app')!;
@@ -19,8 +20,8 @@ if (match) {
   }
   // The server's own rule: a name it refuses gets a page that says so, never an editor that cannot save.
   const problem = docNameProblem(name);
-  if (problem === undefined) renderDocument(root, name);
-  else renderInvalidName(root, name, problem);
+  if (problem !== undefined) renderInvalidName(root, name, problem);
+  else void enterByShareLink(root, name).then((open) => open && renderDocument(root, name));
 } else {
   renderHome(root);
 }

@@ -26,6 +26,8 @@ import { historyRoutes } from './http/history.routes.js';
 import { apiApp } from './http/api-app.js';
 import { openApiRoutes } from './http/openapi.routes.js';
 import { namedVersionRoutes } from './http/named-versions.routes.js';
+import { shareLinkRoutes } from './http/share-links.routes.js';
+import type { ShareLinks } from './auth/share-links.js';
 import { clientAddresses, requestAddress } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   /** What the routes tell webhooks (restore, named version). */
   readonly documentEvents: DocumentEvents;
   readonly revocations: Revocations;
+  /** With sign-in on: links that give each person who opens one a token of their own (see auth/share-links.ts). */
+  readonly shareLinks?: ShareLinks;
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
   /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
@@ -90,6 +94,9 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/api/trash', trash.trash);
   api.route('/api/docs', namedVersionRoutes(deps));
   api.route('/api/docs', documentMoveRoutes(deps));
+  const share = shareLinkRoutes(deps);
+  api.route('/api/docs', share.docs);
+  api.route('/api/share-links', share.redeem);
   api.route('/api/admin', adminRoutes(deps));
   api.route('/', openApiRoutes(api, basePath));
   routes.route('/', api);

@@ -13,6 +13,8 @@ import { settledWithin } from './deadline.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import { RevocationList } from './auth/revocation-list.js';
 import { createRevocations } from './auth/revocations.js';
+import { RevokedLinkList } from './auth/revoked-link-list.js';
+import { createShareLinks } from './auth/share-links.js';
 import { createRevocationChannel } from './fanout/revocation-channel.js';
 import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
@@ -177,14 +179,33 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
           prefix: `tandem:${config.databaseSchema}`,
           logger,
           onRevocation: (r) => revocations.heard(r),
-          onReconnect: () => void revocations.reread(),
+          onLinkRevoked: () => shareLinks?.heard(),
+          onReconnect: () => {
+            void revocations.reread();
+            void shareLinks?.reread();
+          },
+        });
+  // Share links and their revocation, checked in memory like the revocations (see auth/share-links.ts).
+  const revokedLinks = new RevokedLinkList();
+  const shareLinks =
+    config.authSecret === undefined
+      ? undefined
+      : createShareLinks({
+          store,
+          secret: config.authSecret,
+          list: revokedLinks,
+          logger,
+          closeCovered: (covers) => rooms.closeCovered(covers),
+          checkMs: config.revocationCheckMs,
+          ...(revocationChannel === undefined ? {} : { channel: revocationChannel }),
         });
   // Without tokens nothing can be revoked: the store is not read again and again for nothing.
   if (config.authSecret !== undefined) {
     await revocationChannel?.ready(2_000);
     await revocations.start(revocationChannel);
+    await shareLinks?.start();
   }
-  const authenticate = createAuthenticate(config.authSecret, revocationList);
+  const authenticate = createAuthenticate(config.authSecret, revocationList, revokedLinks);
   // Heavy history work runs on these threads, never on this one (see history/pool.ts).
   const history = createHistoryPool({
     store: storage.location,
@@ -209,6 +230,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     ...(fanout === undefined ? {} : { fanout }),
     documentEvents: webhooks?.events ?? NO_DOCUMENT_EVENTS,
     revocations,
+    ...(shareLinks === undefined ? {} : { shareLinks }),
   });
   // Documents in the trash longer than TRASH_DAYS are purged, checked as often as the history sweep runs.
   const trashPurge = startTrashPurge({ store, trashDays: config.trashDays, intervalMs: config.historySweepInterval, logger });
@@ -237,6 +259,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await trashPurge.stop();
       availability.stop();
       await revocations.stop();
+      await shareLinks?.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await history.close();
       await rooms.shutdown(config.shutdownTimeoutMs);

@@ -196,6 +196,25 @@ export interface Revocation {
   readonly reason: string;
 }
 
+/** The roles a share link may grant (a token's role, never above its creator's). */
+export type ShareLinkRole = 'editor' | 'viewer' | 'commenter';
+
+/** A link that gives whoever opens it a token of their own for one document (see DocumentStore.createShareLink). */
+export interface ShareLink {
+  /** Random, made by the server; the claim `lid` of every token redeemed from it. */
+  readonly id: string;
+  readonly doc: string;
+  readonly role: ShareLinkRole;
+  /** The user id (token `sub`) of the editor who made it. */
+  readonly createdBy: string;
+  /** ms since epoch. */
+  readonly createdAt: number;
+  /** ms since epoch: the link cannot be redeemed after, and no token redeemed from it lasts longer. */
+  readonly expiresAt: number;
+  /** ms since epoch; null while it works. */
+  readonly revokedAt: number | null;
+}
+
 /** The orders a document list comes in (see DocumentStore.listDocumentPage). */
 export type DocumentSort = 'lastChange' | 'name';
 
@@ -378,6 +397,16 @@ export interface DocumentStore {
   listRevocations(now: number): Promise<Revocation[]>;
   /** Deletes the revocations whose `until` is at or before `now`; resolves with how many. */
   forgetRevocations(now: number): Promise<number>;
+  /** Stores a new share link (its id must be new: PersistenceError('conflict') otherwise). */
+  createShareLink(link: ShareLink): Promise<ShareLink>;
+  /** One share link by id, revoked or expired ones included. */
+  getShareLink(id: string): Promise<ShareLink | undefined>;
+  /** A document's share links not yet expired at `now` (revoked ones included), newest first. */
+  listShareLinks(doc: string, now: number): Promise<ShareLink[]>;
+  /** Marks a link revoked at `at` (a link revoked already keeps its first time); undefined if no such link of `doc`. */
+  revokeShareLink(doc: string, id: string, at: number): Promise<ShareLink | undefined>;
+  /** The ids of revoked links not yet expired at `now` (tokens redeemed from them could still be used). */
+  listRevokedShareLinks(now: number): Promise<string[]>;
   /**
    * Moves a document to the trash (marks it; nothing of it is removed). Resolves false, changing
    * nothing, if there is no such document or it is in the trash already.

@@ -8,6 +8,8 @@ export interface TokenClaims {
   readonly name?: string;
   readonly role?: 'editor' | 'commenter' | 'viewer';
   readonly exp?: number;
+  /** The share link the token was redeemed from. */
+  readonly lid?: string;
 }
 
 export function currentToken(): string | undefined {
@@ -20,6 +22,19 @@ export function currentToken(): string | undefined {
     return fromUrl;
   }
   return localStorage.getItem(KEY) ?? undefined;
+}
+
+/** Keeps `token` as this browser's (a share link redeemed: see share-link-entry.ts). */
+export function keepToken(token: string): void {
+  localStorage.setItem(KEY, token);
+}
+
+/** The secret of a share link opened (`#share=…`), taken out of the address bar so it is not copied on. */
+export function takeShareSecret(): string | undefined {
+  const secret = new URLSearchParams(location.hash.slice(1)).get('share');
+  if (secret === null || secret === '') return undefined;
+  history.replaceState(history.state, '', location.pathname + location.search);
+  return secret;
 }
 
 /** The token's claims, read without verifying (the server verifies; this only shapes the UI). */

@@ -9,6 +9,13 @@ const HOME = { label: 'All documents', href: BASE_PATH } as const;
 
 /** `reason`: SyncStatus.deniedReason (an HTTP status or a close code, then words). */
 export function accessNotice(reason: string, hasToken: boolean): Notice {
+  if (/^4?401 token-revoked\b/.test(reason)) {
+    return {
+      title: 'Your access to this document was withdrawn',
+      text: `The link you opened was revoked, or your access was. Ask the person who shared it for a new link. ${EDITING_OFF}`,
+      links: [HOME],
+    };
+  }
   if (/^4?401\b/.test(reason)) {
     return hasToken
       ? {

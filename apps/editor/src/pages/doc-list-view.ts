@@ -27,6 +27,8 @@ export interface DocListOptions {
   readonly failed: (what: string) => (error: Error) => void;
   /** After a document was moved to the trash (the trash list changes too). */
   readonly onDeleted: () => void;
+  /** What an empty list says when nothing is searched for (sign-in on: only what this person's token opens is listed). */
+  readonly emptyText?: string;
 }
 
 export interface DocListView {
@@ -116,7 +118,7 @@ export function createDocListView(el: DocListElements, options: DocListOptions):
         nextCursor = result.nextCursor;
         cursors[page + 1] = nextCursor;
         if (result.documents.length === 0) {
-          message(query === '' ? 'No documents yet. Name one above to start writing.' : `No documents match “${query}”.`);
+          message(query === '' ? (options.emptyText ?? 'No documents yet. Name one above to start writing.') : `No documents match “${query}”.`);
           el.summary.textContent = query === '' ? '' : `No documents match “${query}”.`;
         } else {
           el.list.replaceChildren(...result.documents.map(row));

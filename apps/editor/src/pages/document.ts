@@ -20,9 +20,11 @@ import { BASE_PATH } from '../base-path.js';
 import { documentPath } from '../api/client.js';
 import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
+import { openShareDialog } from './share-dialog.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
   if (s.connection === 'denied') {
+    if (/^4?401 token-revoked\b/.test(s.deniedReason)) return 'Access withdrawn · ask for a new link';
     if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
     if (/^4?403\b/.test(s.deniedReason)) return 'No access to this document';
     if (/^4?410\b/.test(s.deniedReason)) return 'In the trash · editing is off';
@@ -174,7 +176,19 @@ export function renderDocument(root: HTMLElement, name: string): void {
   });
 
   const share = root.querySelector<HTMLButtonElement>('.share')!;
+  // With sign-in on, an editor (not one let in by a share link) makes links of their own in a dialog;
+  // everyone else copies the address, as without sign-in.
+  const makesLinks = token !== undefined && claims.role === 'editor' && claims.lid === undefined;
+  if (makesLinks) {
+    share.title = 'Make a link that gives access to this document';
+    share.setAttribute('aria-haspopup', 'dialog');
+  }
   share.addEventListener('click', async () => {
+    if (makesLinks) {
+      const dialog = openShareDialog(name);
+      dialog.addEventListener('close', () => share.focus());
+      return;
+    }
     const url = `${location.origin}${location.pathname}`;
     try {
       await navigator.clipboard.writeText(url);

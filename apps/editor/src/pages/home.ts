@@ -5,6 +5,7 @@
 import { docNameProblem } from '@tandem/schema/doc-name';
 import { ApiError, documentPath, listTrash, restoreFromTrash, type TrashEntry } from '../api/client.js';
 import { BASE_PATH } from '../base-path.js';
+import { currentToken } from '../api/session.js';
 import { createDocListView } from './doc-list-view.js';
 import { ACCEPT, setUpFileImport } from './file-import.js';
 import { timeAgo } from './relative-time.js';
@@ -144,7 +145,13 @@ export function renderHome(root: HTMLElement): void {
       next: root.querySelector('.pager-next')!,
       pageLabel: root.querySelector('.pager-label')!,
     },
-    { say, failed, onDeleted: () => refresh() },
+    {
+      say,
+      failed,
+      onDeleted: () => refresh(),
+      // With sign-in on the server lists only the documents this person's token opens.
+      ...(currentToken() === undefined ? {} : { emptyText: 'No documents shared with you yet.' }),
+    },
   );
   const refresh = () => {
     docs.refresh();

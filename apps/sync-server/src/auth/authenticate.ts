@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { TandemError } from '../errors.js';
 import type { RevocationList } from './revocation-list.js';
+import type { RevokedLinkList } from './revoked-link-list.js';
 import { LOCAL_PRINCIPAL, mayOpen, type Principal, verifyToken } from './token.js';
 
 export type Authenticate = (c: Context) => Promise<Principal>;
@@ -23,8 +24,8 @@ const subprotocolToken = (header: string | undefined): string | undefined =>
     .find((p) => p.startsWith(TOKEN_SUBPROTOCOL))
     ?.slice(TOKEN_SUBPROTOCOL.length);
 
-/** `revocations`: checked after the signature (in memory, see revocation-list.ts). */
-export function createAuthenticate(secret: string | undefined, revocations?: RevocationList): Authenticate {
+/** `revocations`, `revokedLinks`: checked after the signature (in memory, see revocation-list.ts, revoked-link-list.ts). */
+export function createAuthenticate(secret: string | undefined, revocations?: RevocationList, revokedLinks?: RevokedLinkList): Authenticate {
   return async (c) => {
     if (secret === undefined) return LOCAL_PRINCIPAL;
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
@@ -34,6 +35,7 @@ export function createAuthenticate(secret: string | undefined, revocations?: Rev
     }
     const principal = await verifyToken(secret, token);
     revocations?.check(principal);
+    revokedLinks?.check(principal);
     return principal;
   };
 }

@@ -30,6 +30,8 @@ export interface Principal {
   readonly issuedAt?: number;
   /** May manage revocations (`admin: true` in the token; see `tandem token --admin`). */
   readonly admin?: boolean;
+  /** The share link this token was redeemed from (`lid`): refused once the link is revoked (see share-links.ts). */
+  readonly linkId?: string;
 }
 
 /** Everyone is this principal when authentication is off. */
@@ -46,12 +48,14 @@ export interface MintOptions {
   readonly tokenId?: string | null;
   /** An admin token (may call /api/admin/*). */
   readonly admin?: boolean;
+  /** The share link it is redeemed from (claim `lid`). */
+  readonly linkId?: string;
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 export async function mintToken(secret: string, options: MintOptions): Promise<string> {
-  const jwt = new SignJWT({ name: options.name ?? options.userId, docs: [...options.docs], role: options.role, ...(options.admin === true ? { admin: true } : {}) })
+  const jwt = new SignJWT({ name: options.name ?? options.userId, docs: [...options.docs], role: options.role, ...(options.admin === true ? { admin: true } : {}), ...(options.linkId === undefined ? {} : { lid: options.linkId }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
     .setIssuedAt();
@@ -70,7 +74,7 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
     if (cause instanceof joseErrors.JWTExpired) throw new TandemError('token-expired', 'The token has expired', {}, { cause });
     throw new TandemError('unauthorized', 'The token is not valid', {}, { cause });
   }
-  const { sub, name, docs, role, exp, iat, jti, admin } = payload as Record<string, unknown>;
+  const { sub, name, docs, role, exp, iat, jti, admin, lid } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '') throw new TandemError('unauthorized', 'The token names no user (sub)');
   if (!isRole(role)) throw new TandemError('unauthorized', 'The token role must be "editor", "commenter" or "viewer"');
   // An admin token may open no document: it is for the admin API.
@@ -78,6 +82,7 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
     throw new TandemError('unauthorized', 'The token must list the documents it opens (docs)');
   }
   if (jti !== undefined && (typeof jti !== 'string' || jti === '')) throw new TandemError('unauthorized', 'The token id (jti) must be a non-empty string');
+  if (lid !== undefined && (typeof lid !== 'string' || lid === '')) throw new TandemError('unauthorized', 'The share link id (lid) must be a non-empty string');
   return {
     userId: sub,
     name: typeof name === 'string' && name !== '' ? name : sub,
@@ -87,6 +92,7 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
     ...(typeof jti === 'string' ? { tokenId: jti } : {}),
     ...(typeof iat === 'number' ? { issuedAt: iat * 1000 } : {}),
     ...(admin === true ? { admin: true } : {}),
+    ...(typeof lid === 'string' ? { linkId: lid } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface RevocationChannel {
   /** Resolves true once subscribed, or false after `timeoutMs` (the store's re-read covers meanwhile). */
   ready(timeoutMs: number): Promise<boolean>;
   publish(revocation: Revocation): void;
+  /** A share link revoked here (by id): the others re-read the revoked links from the store. */
+  publishLink(linkId: string): void;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface RevocationChannelOptions {
   readonly logger: Logger;
   /** A revocation made on another instance. */
   readonly onRevocation: (revocation: Revocation) => void;
+  /** A share link revoked on another instance (a hint: the store decides, see auth/share-links.ts). */
+  readonly onLinkRevoked?: (linkId: string) => void;
   /** Connected again after a break: what was published meanwhile is read from the store. */
   readonly onReconnect: () => void;
 }
@@ -52,13 +56,19 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   });
   sub.on('message', (from: string, text: string) => {
     if (from !== channel) return;
-    let message: { from?: unknown; revocation?: unknown };
+    let message: { from?: unknown; revocation?: unknown; link?: unknown };
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
       return;
     }
-    if (message.from === instance || !isRevocation(message.revocation)) return;
+    if (message.from === instance) return;
+    if (typeof message.link === 'string' && message.link !== '') {
+      options.logger.info({ event: 'share-link-revocation-heard', linkId: message.link }, 'share link revocation heard from another instance');
+      options.onLinkRevoked?.(message.link);
+      return;
+    }
+    if (!isRevocation(message.revocation)) return;
     options.logger.info({ event: 'revocation-heard', kind: message.revocation.kind, value: message.revocation.value }, 'revocation heard from another instance');
     options.onRevocation(message.revocation);
   });
@@ -75,6 +85,11 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     publish(revocation) {
       pub.publish(channel, JSON.stringify({ from: instance, revocation })).catch((err: unknown) => {
         options.logger.warn({ event: 'revocation-publish-failed', err }, 'could not tell the other instances of a revocation; they learn it by re-reading the store');
+      });
+    },
+    publishLink(linkId) {
+      pub.publish(channel, JSON.stringify({ from: instance, link: linkId })).catch((err: unknown) => {
+        options.logger.warn({ event: 'revocation-publish-failed', err }, 'could not tell the other instances of a share link revoked; they learn it by re-reading the store');
       });
     },
     async close() {

@@ -117,4 +117,25 @@ describe('revocations across instances on one PostgreSQL store, Redis between th
     expect(closed.code).toBe(4401);
     expect(closed.at - before).toBeLessThan(300 + 1_000);
   });
+  it('a share link revoked through instance A closes its connections on instance B at once (Redis), and B refuses its tokens after', async () => {
+    const slow = { REDIS_URL: MACHINE_REDIS, REVOCATION_CHECK_MS: '600000' };
+    const a = await start(slow);
+    const b = await start(slow);
+    const alice = await token('alice');
+    const api = (s: TestServer, method: string, route: string, body?: object, t = alice) =>
+      fetch(`${s.url}${route}`, { method, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const links = `/api/docs/${encodeURIComponent(DOC)}/share-links`;
+    const link = (await (await api(a, 'POST', links, { role: 'editor', expiresIn: 3_600 })).json()) as { id: string; url: string };
+    const secret = new URL(link.url).hash.replace('#share=', '');
+    const redeemed = (await (await api(b, 'POST', '/api/share-links/redeem', { secret })).json()) as { token: string };
+    const onB = await client(b, redeemed.token);
+    const closed = closeOf(onB);
+    const before = Date.now();
+    expect((await api(a, 'DELETE', `${links}/${link.id}`)).status).toBe(200);
+    const close = await closed;
+    expect(close.code).toBe(4401);
+    expect(close.at - before).toBeLessThan(1_000);
+    expect((await upgradeResponse(b.url, `${encodeURIComponent(DOC)}?token=${redeemed.token}`)).status).toBe(401);
+    expect(b.logs.some((l) => l.event === 'share-link-revocation-heard')).toBe(true);
+  });
 });

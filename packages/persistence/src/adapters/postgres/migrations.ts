@@ -172,6 +172,26 @@ CREATE TABLE redirects (
 CREATE INDEX redirects_by_doc ON redirects (doc_id);
 `,
   },
+  {
+    version: 8,
+    description: 'share links',
+    sql: `
+-- Links an editor made that give whoever opens one a token of their own for one document (the name it
+-- had then), with a role and until expires_at (ms since epoch). revoked_at: NULL while the link works;
+-- tokens redeemed from a revoked link are refused (their claim lid is this id).
+CREATE TABLE share_links (
+  id         text   PRIMARY KEY,
+  doc        text   NOT NULL,
+  role       text   NOT NULL CHECK (role IN ('editor', 'viewer', 'commenter')),
+  created_by text   NOT NULL,
+  created_at bigint  NOT NULL,
+  expires_at bigint  NOT NULL,
+  revoked_at bigint 
+);
+CREATE INDEX share_links_by_doc ON share_links (doc, created_at);
+CREATE INDEX share_links_revoked ON share_links (expires_at) WHERE revoked_at IS NOT NULL;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -5,6 +5,7 @@ import { describeStoreContract, type StoreHarness } from '../../testing/adapter-
 import { describeDocumentListContract } from '../../testing/document-list-contract.js';
 import { describeImportContract } from '../../testing/import-contract.js';
 import { describeRenameContract } from '../../testing/rename-contract.js';
+import { describeShareLinkContract } from '../../testing/share-link-contract.js';
 import { type TestSchema, testSchema } from '../../testing/postgres.js';
 import type { DocumentStore } from '../../types.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -21,6 +22,7 @@ describeStoreContract('postgres', postgresHarness);
 describeImportContract('postgres', postgresHarness);
 describeDocumentListContract('postgres', postgresHarness);
 describeRenameContract('postgres', postgresHarness);
+describeShareLinkContract('postgres', postgresHarness);
 
 const entry = (n: number, author = 'w') => ({ update: new Uint8Array([n & 0xff, n >> 8]), author, receivedAt: 1_700_000_000_000 + n });
 

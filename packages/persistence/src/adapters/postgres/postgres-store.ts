@@ -27,6 +27,7 @@ import type {
   NewWebhookDelivery,
   WebhookDelivery,
   Revocation,
+  ShareLink,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -44,6 +45,7 @@ import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
+import { checkShareLink, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
@@ -863,6 +865,58 @@ class PostgresStore implements DocumentStore {
       this.pool.query('DELETE FROM revocations WHERE until IS NOT NULL AND until <= $1', [now]),
     );
     return rowCount ?? 0;
+  }
+
+  async createShareLink(link: ShareLink): Promise<ShareLink> {
+    this.ensureOpen();
+    const l = checkShareLink(link);
+    const { rows } = await this.write(undefined, 'Creating a share link', () =>
+      this.pool.query<ShareLinkRow>(
+        `INSERT INTO share_links (${SHARE_LINK_COLUMNS}) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint) ON CONFLICT (id) DO NOTHING RETURNING ${SHARE_LINK_COLUMNS}`,
+        [l.id, l.doc, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt],
+      ),
+    );
+    if (rows[0] === undefined) throw new PersistenceError('conflict', `A share link ${JSON.stringify(l.id)} exists`, l.doc);
+    return toShareLink(rows[0]);
+  }
+
+  async getShareLink(id: string): Promise<ShareLink | undefined> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Reading a share link', () =>
+      this.pool.query<ShareLinkRow>(`SELECT ${SHARE_LINK_COLUMNS} FROM share_links WHERE id = $1`, [id]),
+    );
+    return rows[0] === undefined ? undefined : toShareLink(rows[0]);
+  }
+
+  async listShareLinks(doc: string, now: number): Promise<ShareLink[]> {
+    this.ensureOpen();
+    const { rows } = await this.read(doc, 'Listing share links', () =>
+      this.pool.query<ShareLinkRow>(`SELECT ${SHARE_LINK_COLUMNS} FROM share_links WHERE doc = $1 AND expires_at > $2 ORDER BY created_at DESC, id`, [doc, now]),
+    );
+    return rows.map(toShareLink);
+  }
+
+  async revokeShareLink(doc: string, id: string, at: number): Promise<ShareLink | undefined> {
+    this.ensureOpen();
+    const { rows } = await this.write(doc, 'Revoking a share link', () =>
+      this.pool.query<ShareLinkRow>(
+        `UPDATE share_links SET revoked_at = coalesce(revoked_at, $1::bigint) WHERE id = $2 AND doc = $3 RETURNING ${SHARE_LINK_COLUMNS}`,
+        [at, id, doc],
+      ),
+    );
+    return rows[0] === undefined ? undefined : toShareLink(rows[0]);
+  }
+
+  async listRevokedShareLinks(now: number): Promise<string[]> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Reading revoked share links', () =>
+      this.pool.query<{ id: string }>({
+        name: 'tandem_revoked_share_links',
+        text: 'SELECT id FROM share_links WHERE revoked_at IS NOT NULL AND expires_at > $1 ORDER BY id',
+        values: [now],
+      }),
+    );
+    return rows.map((r) => r.id);
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

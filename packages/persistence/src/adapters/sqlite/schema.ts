@@ -183,6 +183,26 @@ CREATE TABLE IF NOT EXISTS redirects (
 CREATE INDEX IF NOT EXISTS redirects_by_doc ON redirects (doc_id);
 `,
   },
+  {
+    version: 10,
+    description: 'share links',
+    sql: `
+-- Links an editor made that give whoever opens one a token of their own for one document (the name it
+-- had then), with a role and until expires_at (ms since epoch). revoked_at: NULL while the link works;
+-- tokens redeemed from a revoked link are refused (their claim lid is this id).
+CREATE TABLE IF NOT EXISTS share_links (
+  id         TEXT    PRIMARY KEY,
+  doc        TEXT    NOT NULL,
+  role       TEXT    NOT NULL CHECK (role IN ('editor', 'viewer', 'commenter')),
+  created_by TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS share_links_by_doc ON share_links (doc, created_at);
+CREATE INDEX IF NOT EXISTS share_links_revoked ON share_links (expires_at) WHERE revoked_at IS NOT NULL;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -7,6 +7,7 @@ import { describeStoreContract, type StoreHarness } from '../../testing/adapter-
 import { describeDocumentListContract } from '../../testing/document-list-contract.js';
 import { describeImportContract } from '../../testing/import-contract.js';
 import { describeRenameContract } from '../../testing/rename-contract.js';
+import { describeShareLinkContract } from '../../testing/share-link-contract.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { openSqliteStore, sqliteStorePath } from './sqlite-store.js';
 
@@ -21,6 +22,7 @@ describeStoreContract('sqlite', sqliteHarness);
 describeImportContract('sqlite', sqliteHarness);
 describeDocumentListContract('sqlite', sqliteHarness);
 describeRenameContract('sqlite', sqliteHarness);
+describeShareLinkContract('sqlite', sqliteHarness);
 
 describe('sqlite store reads', () => {
   it('reads a log of many updates, some larger than one read chunk, byte for byte and in order', async () => {

@@ -16,6 +16,7 @@ import type {
   NewWebhookDelivery,
   WebhookDelivery,
   Revocation,
+  ShareLink,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -39,6 +40,7 @@ import { checkRedirects, checkRename } from '../redirect-rules.js';
 import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
+import { checkShareLink, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { FreeSpace } from './free-space.js';
@@ -173,6 +175,7 @@ class SqliteStore implements DocumentStore {
   private readonly redirects: RedirectTable;
   private readonly webhooks: WebhookTable;
   private readonly revocationStmt;
+  private readonly shareLinkStmt;
 
   constructor(
     private readonly db: Database.Database,
@@ -263,6 +266,19 @@ class SqliteStore implements DocumentStore {
         'SELECT * FROM revocations WHERE until IS NULL OR until > ? ORDER BY created_at, kind, value',
       ),
       forgetRevocations: db.prepare<[number]>('DELETE FROM revocations WHERE until IS NOT NULL AND until <= ?'),
+    };
+    this.shareLinkStmt = {
+      insert: db.prepare<[string, string, string, string, number, number, number | null], ShareLinkRow>(
+        `INSERT INTO share_links (${SHARE_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING ${SHARE_LINK_COLUMNS}`,
+      ),
+      get: db.prepare<[string], ShareLinkRow>(`SELECT ${SHARE_LINK_COLUMNS} FROM share_links WHERE id = ?`),
+      ofDoc: db.prepare<[string, number], ShareLinkRow>(
+        `SELECT ${SHARE_LINK_COLUMNS} FROM share_links WHERE doc = ? AND expires_at > ? ORDER BY created_at DESC, id`,
+      ),
+      revoke: db.prepare<[number, string, string], ShareLinkRow>(
+        `UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND doc = ? RETURNING ${SHARE_LINK_COLUMNS}`,
+      ),
+      revoked: db.prepare<[number], { id: string }>('SELECT id FROM share_links WHERE revoked_at IS NOT NULL AND expires_at > ? ORDER BY id'),
     };
     this.authors = new AuthorTable(db);
     this.trashTable = new TrashTable(db);
@@ -807,6 +823,48 @@ class SqliteStore implements DocumentStore {
     const { changes } = this.write(undefined, 'Forgetting revocations', () => this.revocationStmt.forgetRevocations.run(now), false);
     if (changes > 0) await this.flushed(undefined);
     return changes;
+  }
+
+  async createShareLink(link: ShareLink): Promise<ShareLink> {
+    this.ensureOpen();
+    const l = checkShareLink(link);
+    const row = this.write(undefined, 'Creating a share link', () =>
+      this.shareLinkStmt.insert.get(l.id, l.doc, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt),
+    );
+    if (row === undefined) throw new PersistenceError('conflict', `A share link ${JSON.stringify(l.id)} exists`, l.doc);
+    await this.flushed(undefined);
+    return toShareLink(row);
+  }
+
+  async getShareLink(id: string): Promise<ShareLink | undefined> {
+    this.ensureOpen();
+    const row = this.readShareLinks(() => this.shareLinkStmt.get.get(id));
+    return row === undefined ? undefined : toShareLink(row);
+  }
+
+  async listShareLinks(doc: string, now: number): Promise<ShareLink[]> {
+    this.ensureOpen();
+    return this.readShareLinks(() => this.shareLinkStmt.ofDoc.all(doc, now)).map(toShareLink);
+  }
+
+  async revokeShareLink(doc: string, id: string, at: number): Promise<ShareLink | undefined> {
+    this.ensureOpen();
+    const row = this.write(doc, 'Revoking a share link', () => this.shareLinkStmt.revoke.get(at, id, doc), false);
+    if (row !== undefined) await this.flushed(doc);
+    return row === undefined ? undefined : toShareLink(row);
+  }
+
+  async listRevokedShareLinks(now: number): Promise<string[]> {
+    this.ensureOpen();
+    return this.readShareLinks(() => this.shareLinkStmt.revoked.all(now)).map((r) => r.id);
+  }
+
+  private readShareLinks<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading share links failed: ${(cause as Error).message}`, undefined, { cause });
+    }
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

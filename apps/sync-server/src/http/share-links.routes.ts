@@ -1,0 +1,93 @@
+// Share links (see ../auth/share-links.ts):
+//   POST   /api/docs/<doc>/share-links {role, expiresIn | expiresAt} → 201 link (editors of <doc>)
+//   GET    /api/docs/<doc>/share-links                               → {doc, links} (editors)
+//   DELETE /api/docs/<doc>/share-links/<id>                          → {link, closed} (editors)
+//   POST   /api/share-links/redeem {secret, name?}                   → {token, expiresAt, doc, role, userId}
+// With sign-in off there is nothing to share but the address: every route answers 409.
+
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ShareLink } from '@tandem/persistence';
+import type { Context } from 'hono';
+import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import type { ShareLinks } from '../auth/share-links.js';
+import type { Principal, Role } from '../auth/token.js';
+import type { Config } from '../config.js';
+import { TandemError } from '../errors.js';
+import { apiApp } from './api-app.js';
+import { requireEditor } from './history.routes.js';
+import { createShareLink, listShareLinks, redeemShareLink, revokeShareLink } from './share-links.schemas.js';
+
+export interface ShareLinkRouteDeps {
+  readonly authenticate: Authenticate;
+  readonly shareLinks?: ShareLinks;
+  readonly config: Pick<Config, 'basePath'>;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export function shareLinkRoutes({ authenticate, shareLinks, config }: ShareLinkRouteDeps): { docs: OpenAPIHono; redeem: OpenAPIHono } {
+  const enabled = (): ShareLinks => {
+    if (shareLinks === undefined) throw new TandemError('conflict', 'Share links need sign-in (AUTH_SECRET): without it, share the address');
+    return shareLinks;
+  };
+  const editorOf = async (c: Context, doc: string, what: string): Promise<Principal> => {
+    const principal = await authenticate(c);
+    authorizeDoc(principal, doc);
+    requireEditor(principal, what);
+    return principal;
+  };
+  /** The address to open: this server as the browser reached it, the secret after `#` (never sent to a server or kept in its logs). */
+  const urlOf = (c: Context, doc: string, secret: string) => {
+    const origin = c.req.header('origin') ?? new URL(c.req.url).origin;
+    return `${origin}${config.basePath}/d/${encodeURIComponent(doc)}#share=${secret}`;
+  };
+  const body = async (c: Context, links: ShareLinks, l: ShareLink) => ({
+    id: l.id,
+    doc: l.doc,
+    role: l.role as Role,
+    url: urlOf(c, l.doc, await links.secretOf(l)),
+    createdBy: l.createdBy,
+    createdAt: iso(l.createdAt),
+    expiresAt: iso(l.expiresAt),
+    revokedAt: l.revokedAt === null ? null : iso(l.revokedAt),
+  });
+
+  const docs = apiApp();
+  docs.openapi(createShareLink, async (c) => {
+    const { doc } = c.req.valid('param');
+    const links = enabled();
+    const creator = await editorOf(c, doc, 'share this document');
+    // Else revoking a link would leave standing the links made by the people it let in.
+    if (creator.linkId !== undefined) throw new TandemError('forbidden', 'Access from a share link cannot make share links', { doc, user: creator.userId });
+    const input = c.req.valid('json');
+    const expiresAt = input.expiresAt ?? Date.now() + input.expiresIn! * 1000;
+    const { link } = await links.create(creator, doc, input.role, expiresAt);
+    return c.json(await body(c, links, link), 201);
+  });
+  docs.openapi(listShareLinks, async (c) => {
+    const { doc } = c.req.valid('param');
+    const links = enabled();
+    await editorOf(c, doc, 'see the share links');
+    const all = await links.list(doc);
+    return c.json({ doc, links: await Promise.all(all.map((l) => body(c, links, l))) });
+  });
+  docs.openapi(revokeShareLink, async (c) => {
+    const { doc, id } = c.req.valid('param');
+    const links = enabled();
+    await editorOf(c, doc, 'revoke share links');
+    const revoked = await links.revoke(doc, id);
+    if (revoked === undefined) throw new TandemError('not-found', `${JSON.stringify(doc)} has no share link ${JSON.stringify(id)}`, { doc });
+    return c.json({ link: await body(c, links, revoked.link), closed: revoked.closed });
+  });
+
+  const redeem = apiApp();
+  redeem.openapi(redeemShareLink, async (c) => {
+    const links = enabled();
+    const { secret, name } = c.req.valid('json');
+    // A token this browser holds already (sent as Bearer): from the same link, the same person.
+    const holder = c.req.header('authorization') === undefined ? undefined : await authenticate(c).catch(() => undefined);
+    const r = await links.redeem(secret, name, holder);
+    return c.json({ token: r.token, expiresAt: iso(r.expiresAt), doc: r.link.doc, role: r.link.role as Role, userId: r.userId });
+  });
+  return { docs, redeem };
+}

@@ -1,0 +1,48 @@
+// The share_links table as both adapters keep it: its row, and the check of what is stored.
+
+import { PersistenceError } from '../errors.js';
+import type { ShareLink, ShareLinkRole } from '../types.js';
+
+export interface ShareLinkRow {
+  id: string;
+  doc: string;
+  role: ShareLinkRole;
+  created_by: string;
+  created_at: number | string;
+  expires_at: number | string;
+  revoked_at: number | string | null;
+}
+
+/** PostgreSQL hands bigint back as a string. */
+export const toShareLink = (r: ShareLinkRow): ShareLink => ({
+  id: r.id,
+  doc: r.doc,
+  role: r.role,
+  createdBy: r.created_by,
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+});
+
+const ROLES: readonly ShareLinkRole[] = ['editor', 'viewer', 'commenter'];
+const MAX_ID_LENGTH = 64;
+const MAX_USER_LENGTH = 256;
+const isTime = (t: unknown): t is number => Number.isSafeInteger(t) && (t as number) >= 0;
+
+export function checkShareLink(link: ShareLink): ShareLink {
+  const what = `Share link ${JSON.stringify(link.id)}`;
+  if (typeof link.id !== 'string' || link.id.length === 0 || link.id.length > MAX_ID_LENGTH) {
+    throw new PersistenceError('invalid-argument', `${what}: the id must be 1..${MAX_ID_LENGTH} characters`);
+  }
+  if (!ROLES.includes(link.role)) throw new PersistenceError('invalid-argument', `${what}: role ${JSON.stringify(link.role)} must be one of ${ROLES.join(', ')}`);
+  if (typeof link.createdBy !== 'string' || link.createdBy.length === 0 || link.createdBy.length > MAX_USER_LENGTH) {
+    throw new PersistenceError('invalid-argument', `${what}: createdBy must be 1..${MAX_USER_LENGTH} characters`);
+  }
+  if (!isTime(link.createdAt) || !isTime(link.expiresAt) || (link.revokedAt !== null && !isTime(link.revokedAt))) {
+    throw new PersistenceError('invalid-argument', `${what}: times must be non-negative integers (ms since epoch)`);
+  }
+  if (link.expiresAt <= link.createdAt) throw new PersistenceError('invalid-argument', `${what}: it must expire after it is created`);
+  return link;
+}
+
+export const SHARE_LINK_COLUMNS = 'id, doc, role, created_by, created_at, expires_at, revoked_at';

@@ -1,0 +1,92 @@
+// The share-link part of the DocumentStore contract: links are stored whole, listed per document until
+// they expire, revoked once, and the revoked ones not yet expired are what servers refuse tokens of.
+// Every adapter's test file calls describeShareLinkContract.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DocumentStore, ShareLink } from '../types.js';
+import type { StoreHarness } from './adapter-contract.js';
+
+const link = (over: Partial<ShareLink> = {}): ShareLink => ({
+  id: 'link-1',
+  doc: 'plan',
+  role: 'viewer',
+  createdBy: 'alice',
+  createdAt: 1_700_000_000_000,
+  expiresAt: 1_700_086_400_000,
+  revokedAt: null,
+  ...over,
+});
+
+export function describeShareLinkContract(adapterName: string, makeHarness: () => Promise<StoreHarness>): void {
+  describe(`DocumentStore contract, share links: ${adapterName}`, () => {
+    let harness: StoreHarness;
+    let store: DocumentStore;
+
+    beforeEach(async () => {
+      harness = await makeHarness();
+      store = await harness.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await harness.destroy();
+    });
+
+    it('stores a link and reads it back by id, as it was given', async () => {
+      const l = link({ role: 'editor' });
+      expect(await store.createShareLink(l)).toEqual(l);
+      expect(await store.getShareLink('link-1')).toEqual(l);
+      expect(await store.getShareLink('nope')).toBeUndefined();
+    });
+
+    it('refuses a second link with the same id, and a link that is not valid', async () => {
+      await store.createShareLink(link());
+      await expect(store.createShareLink(link({ doc: 'other' }))).rejects.toMatchObject({ code: 'conflict' });
+      await expect(store.createShareLink(link({ id: 'x', role: 'owner' as 'editor' }))).rejects.toMatchObject({ code: 'invalid-argument' });
+      await expect(store.createShareLink(link({ id: 'y', expiresAt: 1_600_000_000_000 }))).rejects.toMatchObject({ code: 'invalid-argument' });
+      expect(await store.getShareLink('link-1')).toEqual(link());
+    });
+
+    it("lists one document's links not yet expired, newest first, revoked ones included", async () => {
+      const now = 1_700_000_500_000;
+      await store.createShareLink(link({ id: 'a', createdAt: now - 3_000 }));
+      await store.createShareLink(link({ id: 'b', createdAt: now - 2_000, role: 'editor' }));
+      await store.createShareLink(link({ id: 'expired', createdAt: now - 9_000, expiresAt: now - 1 }));
+      await store.createShareLink(link({ id: 'other-doc', doc: 'elsewhere', createdAt: now - 1_000 }));
+      await store.revokeShareLink('plan', 'a', now);
+      expect((await store.listShareLinks('plan', now)).map((l) => [l.id, l.revokedAt])).toEqual([['b', null], ['a', now]]);
+      expect((await store.listShareLinks('elsewhere', now)).map((l) => l.id)).toEqual(['other-doc']);
+      expect(await store.listShareLinks('none', now)).toEqual([]);
+    });
+
+    it('revokes a link of that document once (the first time stays), and nothing of another document', async () => {
+      await store.createShareLink(link());
+      expect(await store.revokeShareLink('other', 'link-1', 5)).toBeUndefined();
+      expect((await store.getShareLink('link-1'))?.revokedAt).toBeNull();
+      expect(await store.revokeShareLink('plan', 'link-1', 1_700_000_001_000)).toEqual(link({ revokedAt: 1_700_000_001_000 }));
+      expect((await store.revokeShareLink('plan', 'link-1', 1_700_000_002_000))?.revokedAt).toBe(1_700_000_001_000);
+      expect(await store.revokeShareLink('plan', 'missing', 1)).toBeUndefined();
+    });
+
+    it('lists the ids of revoked links that have not expired yet', async () => {
+      const now = 1_700_000_500_000;
+      await store.createShareLink(link({ id: 'live' }));
+      await store.createShareLink(link({ id: 'revoked' }));
+      await store.createShareLink(link({ id: 'revoked-expired', expiresAt: now }));
+      await store.createShareLink(link({ id: 'other', doc: 'elsewhere' }));
+      await store.revokeShareLink('plan', 'revoked', now - 10);
+      await store.revokeShareLink('plan', 'revoked-expired', now - 10);
+      await store.revokeShareLink('elsewhere', 'other', now - 5);
+      expect(await store.listRevokedShareLinks(now)).toEqual(['other', 'revoked']);
+      expect(await store.listRevokedShareLinks(1_700_086_400_000)).toEqual([]);
+    });
+
+    it('keeps links across a reopen', async () => {
+      await store.createShareLink(link());
+      await store.revokeShareLink('plan', 'link-1', 1_700_000_000_500);
+      await store.close();
+      store = await harness.open();
+      expect(await store.getShareLink('link-1')).toEqual(link({ revokedAt: 1_700_000_000_500 }));
+    });
+  });
+}
