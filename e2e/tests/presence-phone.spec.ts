@@ -90,7 +90,7 @@ test('default names differ in initials, colours of two people stay apart, and a 
   await bob.type(' Bob was here.');
   const bobButton = alice.page.locator('[data-testid=people] button.person-body');
   await expect(bobButton).toHaveAttribute('aria-disabled', 'false');
-  await expect(bobButton).toHaveAccessibleName(`${bobUser.name}: show their cursor`);
+  await expect(bobButton).toHaveAccessibleName(`${bobUser.name} (show their cursor)`);
   const bobCursor = alice.page.locator('.ProseMirror-yjs-cursor');
   await expect(bobCursor).toHaveCount(1);
   await expect(bobCursor).toHaveCSS('border-left-color', bobColor);

@@ -5,8 +5,8 @@ import {
   contrastOnWhite, hueDistance, hueOf, MIN_CONTRAST_ON_WHITE, MIN_HUE_APART, PALETTE, presenceColors, readable, spreadColors,
 } from './presence-colors.js';
 
-const minApart = (colors: Iterable<string>) => {
-  const hues = [...colors].map(hueOf);
+const minApart = (shown: Iterable<{ color: string }>) => {
+  const hues = [...shown].map((s) => hueOf(s.color));
   let min = 180;
   for (let i = 0; i < hues.length; i++) for (let j = i + 1; j < hues.length; j++) min = Math.min(min, hueDistance(hues[i]!, hues[j]!));
   return min;
@@ -15,7 +15,7 @@ const minApart = (colors: Iterable<string>) => {
 describe('presence colours', () => {
   it('has a palette of twelve hues 30° apart, each readable under white text', () => {
     expect(PALETTE).toHaveLength(12);
-    expect(minApart(PALETTE)).toBeGreaterThanOrEqual(MIN_HUE_APART - 1);
+    expect(minApart(PALETTE.map((color) => ({ color })))).toBeGreaterThanOrEqual(MIN_HUE_APART - 1);
     for (const c of PALETTE) expect(contrastOnWhite(c)).toBeGreaterThanOrEqual(MIN_CONTRAST_ON_WHITE);
   });
 
@@ -32,7 +32,7 @@ describe('presence colours', () => {
       { clientId: 1, color: '#e11d48', isSelf: true },
       { clientId: 2, color: '#2563eb', isSelf: false },
     ]);
-    expect([...shown.values()]).toEqual(['#e11d48', '#2563eb']);
+    expect([...shown.values()].map((s) => s.color)).toEqual(['#e11d48', '#2563eb']);
   });
 
   it('moves a newcomer whose colour is near someone present to a free slot; the person of this browser never moves', () => {
@@ -43,13 +43,16 @@ describe('presence colours', () => {
       { clientId: 7, color: '#3b82f6', isSelf: false },
     ];
     const shown = spreadColors(people);
-    expect(shown.get(9)).toBe('#2563eb');
+    expect(shown.get(9)?.color).toBe('#2563eb');
     expect(minApart(shown.values())).toBeGreaterThanOrEqual(MIN_HUE_APART - 1);
-    for (const c of shown.values()) expect(contrastOnWhite(c)).toBeGreaterThanOrEqual(MIN_CONTRAST_ON_WHITE);
+    for (const { color } of shown.values()) expect(contrastOnWhite(color)).toBeGreaterThanOrEqual(MIN_CONTRAST_ON_WHITE);
     // A later newcomer moves; those shown before keep their colours.
-    const later = spreadColors([...people, { clientId: 1, color: shown.get(3)!, isSelf: false }], shown);
-    for (const id of [9, 3, 5, 7]) expect(later.get(id)).toBe(shown.get(id));
+    const later = spreadColors([...people, { clientId: 1, color: shown.get(3)!.color, isSelf: false }], shown);
+    for (const id of [9, 3, 5, 7]) expect(later.get(id)).toEqual(shown.get(id));
     expect(minApart(later.values())).toBeGreaterThanOrEqual(MIN_HUE_APART - 1);
+    // Someone whose own colour changed is placed again (here: their new colour is free, so theirs).
+    const changed = spreadColors(people.map((p) => (p.clientId === 5 ? { ...p, color: '#7c3aed' } : p)), shown);
+    expect(changed.get(5)?.color).toBe('#7c3aed');
   });
 
   it('gives twelve people sharing one colour twelve hues 30° apart', () => {

@@ -4,7 +4,7 @@
 // dark enough for white cursor-label text (4.5:1 on white, WCAG AA).
 //
 // Who keeps their colour: this browser's person always; then whoever was shown before (a colour once
-// shown stays while its person is present); newcomers adapt, in client-id order. Each browser decides
+// shown stays while its person is present, with the same own colour); newcomers adapt, in client-id order. Each browser decides
 // for itself, so two onlookers may show a late-comer in different colours; nobody's colour changes
 // under their eyes.
 
@@ -83,15 +83,26 @@ export interface Colored {
   readonly isSelf: boolean;
 }
 
+/** The colour a person was shown in, and their own colour it was chosen for. */
+export interface Shown {
+  readonly own: string;
+  readonly color: string;
+}
+
 /**
- * The colour to show each person in (by client id). `shown`: what was shown before; those still
- * present keep it. Pure: the same people and `shown` give the same answer.
+ * The colour to show each person in (by client id). `before`: what was shown before; those still
+ * present with the same own colour keep it. Pure: the same people and `before` give the same answer.
  */
-export function spreadColors(people: readonly Colored[], shown: ReadonlyMap<number, string> = new Map()): Map<number, string> {
+export function spreadColors(people: readonly Colored[], before: ReadonlyMap<number, Shown> = new Map()): Map<number, Shown> {
+  const shown = new Map<number, string>();
+  for (const p of people) {
+    const was = before.get(p.clientId);
+    if (was !== undefined && was.own === p.color) shown.set(p.clientId, was.color);
+  }
   const order = [...people].sort(
     (a, b) => Number(b.isSelf) - Number(a.isSelf) || Number(shown.has(b.clientId)) - Number(shown.has(a.clientId)) || a.clientId - b.clientId,
   );
-  const result = new Map<number, string>();
+  const result = new Map<number, Shown>();
   const taken: number[] = [];
   const apart = (hue: number) => Math.min(180, ...taken.map((t) => hueDistance(t, hue)));
   // The free slots are laid out from this browser's person's hue, so that twelve fit around it.
@@ -109,7 +120,7 @@ export function spreadColors(people: readonly Colored[], shown: ReadonlyMap<numb
       color = best;
     }
     if (person.isSelf) palette = paletteFrom(hueOf(color));
-    result.set(person.clientId, color);
+    result.set(person.clientId, { own: person.color, color });
     taken.push(hueOf(color));
   }
   return result;
@@ -129,7 +140,7 @@ const byAwareness = new WeakMap<Awareness, PresenceColors>();
 export function presenceColors(awareness: Awareness): PresenceColors {
   let colors = byAwareness.get(awareness);
   if (colors !== undefined) return colors;
-  let shown = new Map<number, string>();
+  let shown = new Map<number, Shown>();
   colors = {
     colorOf(clientId, own) {
       const people: Colored[] = [];
@@ -138,7 +149,7 @@ export function presenceColors(awareness: Awareness): PresenceColors {
         if (typeof color === 'string' && /^#[0-9a-f]{6}$/i.test(color)) people.push({ clientId: id, color, isSelf: id === awareness.clientID });
       }
       shown = spreadColors(people, shown);
-      return shown.get(clientId) ?? readable(own);
+      return shown.get(clientId)?.color ?? readable(own);
     },
   };
   byAwareness.set(awareness, colors);

@@ -100,8 +100,11 @@ export function renderPresence(awareness: Awareness, element: HTMLElement, optio
         } else {
           const button = body as HTMLButtonElement;
           button.type = 'button';
-          // Named as seen ("Bold Vole"), then what it does; the avatar's initials are not read.
-          button.setAttribute('aria-label', `${p.name}${p.away ? ' (away)' : ''}: ${present ? 'show their cursor' : 'no cursor in the text'}`);
+          // Named as seen ("Bold Vole", "away"), then what it does; the avatar's initials are not read.
+          const hint = document.createElement('span');
+          hint.className = 'visually-hidden';
+          hint.textContent = present ? '(show their cursor)' : '(no cursor in the text)';
+          button.append(hint);
           button.title = p.away
             ? `${p.name} (away: their connection stopped answering)${present ? ' · show their cursor' : ''}`
             : present ? `Show ${p.name}'s cursor` : `${p.name} has no cursor in the text`;

@@ -35,14 +35,16 @@ export function loadUser(storage: Storage = localStorage): User {
     // A corrupt entry is replaced below.
   }
   if (saved && typeof saved.name === 'string' && /^#[0-9a-f]{6}$/i.test(saved.color ?? '')) {
-    if (isOldDefaultName(saved.name) && storage.getItem(NAMED_KEY) === null) {
-      // An "Anonymous …" default from before (every avatar an "A"): a new default, same id and colour.
-      saved = { ...saved, name: defaultName() };
-      if (typeof saved.id === 'string' && ID.test(saved.id)) saveUser(saved as User, storage);
+    // An "Anonymous …" default from before (every avatar an "A"): a new default, same id and colour.
+    const renamed = isOldDefaultName(saved.name) && storage.getItem(NAMED_KEY) === null;
+    const name = renamed ? defaultName() : saved.name;
+    if (typeof saved.id === 'string' && ID.test(saved.id)) {
+      const user = { id: saved.id, name, color: saved.color! };
+      if (renamed) saveUser(user, storage);
+      return user;
     }
-    if (typeof saved.id === 'string' && ID.test(saved.id)) return { id: saved.id, name: saved.name, color: saved.color! };
     // Saved before users had ids: keep the name and colour, add an id once.
-    const user = { id: newUserId(), name: saved.name, color: saved.color! };
+    const user = { id: newUserId(), name, color: saved.color! };
     saveUser(user, storage);
     return user;
   }
