@@ -7,7 +7,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { remoteChangesOnly } from './collab/cursor-awareness.js';
 import { narrowSyncPlugin } from './collab/narrow-sync.js';
-import { awayAwareCursors } from './collab/presence.js';
+import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
 import { blockKeymap } from './blocks.js';
@@ -41,7 +41,7 @@ export function createEditor(
       // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).
       narrowSyncPlugin(),
       // Redraws remote cursors when someone else's state changed, not for our own caret.
-      yCursorPlugin(remoteChangesOnly(awareness), { cursorBuilder: awayAwareCursors(awareness, mount) }),
+      yCursorPlugin(remoteChangesOnly(awareness), { cursorBuilder: awayAwareCursors(awareness, mount), selectionBuilder: spreadSelections(awareness) }),
       undoPlugin({ undoManager }),
       buildInputRules(),
       // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the

@@ -3,6 +3,8 @@
 
 import { defaultCursorBuilder } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
+import { initials } from './default-name.js';
+import { presenceColors } from './presence-colors.js';
 import type { User } from './user.js';
 
 /** What the others see of a person (their id stays in their browser; see presenceOf). */
@@ -26,33 +28,94 @@ export function people(awareness: Awareness): Person[] {
   return list.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name));
 }
 
-/** Renders the presence list into `element` now and whenever awareness changes. */
-export function renderPresence(awareness: Awareness, element: HTMLElement): () => void {
+export interface PresenceOptions {
+  /** The shown cursor of a person, if their caret is in the text (default: looked up in the page). */
+  readonly findCursor?: (clientId: number) => HTMLElement | null;
+}
+
+const HIGHLIGHT_MS = 2_000;
+
+const findCursorInPage = (clientId: number): HTMLElement | null =>
+  document.querySelector<HTMLElement>(`.ProseMirror-yjs-cursor[data-client-id="${clientId}"]`);
+
+/** Whether a person's caret is in the text (y-prosemirror publishes `cursor`, null when it left). */
+const hasCursor = (state: unknown): boolean => (state as { cursor?: unknown } | undefined)?.cursor != null;
+
+/**
+ * Renders the presence list into `element` now and whenever awareness changes. Everyone else is a
+ * button that scrolls the editor to their cursor and highlights it for a moment.
+ */
+export function renderPresence(awareness: Awareness, element: HTMLElement, options: PresenceOptions = {}): () => void {
+  const findCursor = options.findCursor ?? findCursorInPage;
+  const colors = presenceColors(awareness);
+  const goTo = (p: Person, button: HTMLElement) => {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    const cursor = findCursor(p.clientId);
+    if (cursor === null) return;
+    cursor.scrollIntoView({ block: 'center', inline: 'nearest' });
+    cursor.classList.remove('highlighted');
+    void cursor.offsetWidth; // restarts the animation when asked again
+    cursor.classList.add('highlighted');
+    setTimeout(() => cursor.classList.remove('highlighted'), HIGHLIGHT_MS);
+  };
+  let drawn = '';
   const render = () => {
+    // Only when what is shown changed: a button replaced between mouse down and up gets no click.
+    const list = people(awareness).map((p) => ({
+      ...p,
+      color: colors.colorOf(p.clientId, p.color),
+      present: !p.isSelf && hasCursor(awareness.getStates().get(p.clientId)),
+    }));
+    const key = JSON.stringify(list);
+    if (key === drawn) return;
+    drawn = key;
+    // A re-render replaces the buttons: keep the keyboard where it was.
+    const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement).closest<HTMLElement>('.person')?.dataset.clientId : undefined;
     element.replaceChildren(
-      ...people(awareness).map((p) => {
+      ...list.map((p) => {
         const chip = document.createElement('li');
         chip.className = p.away ? 'person away' : 'person';
         chip.dataset.clientId = String(p.clientId);
         chip.dataset.away = String(p.away);
-        chip.title = p.isSelf ? `${p.name} (you)` : p.away ? `${p.name} (away: their connection stopped answering)` : p.name;
+        const { color, present } = p;
         const dot = document.createElement('span');
         dot.className = 'person-dot';
-        dot.style.backgroundColor = p.color;
-        dot.textContent = p.name.trim().charAt(0).toUpperCase();
+        dot.setAttribute('aria-hidden', 'true');
+        dot.style.backgroundColor = color;
+        dot.textContent = initials(p.name);
         const name = document.createElement('span');
         name.className = 'person-name';
         name.textContent = p.isSelf ? `${p.name} (you)` : p.name;
-        chip.append(dot, name);
+        const body = p.isSelf ? document.createElement('span') : document.createElement('button');
+        body.className = 'person-body';
+        body.append(dot, name);
         if (p.away) {
           const away = document.createElement('span');
           away.className = 'person-away';
           away.textContent = 'away';
-          chip.append(away);
+          body.append(away);
         }
+        if (p.isSelf) {
+          body.title = `${p.name} (you)`;
+        } else {
+          const button = body as HTMLButtonElement;
+          button.type = 'button';
+          // Named as seen ("Bold Vole", "away"), then what it does; the avatar's initials are not read.
+          const hint = document.createElement('span');
+          hint.className = 'visually-hidden';
+          hint.textContent = present ? '(show their cursor)' : '(no cursor in the text)';
+          button.append(hint);
+          button.title = p.away
+            ? `${p.name} (away: their connection stopped answering)${present ? ' · show their cursor' : ''}`
+            : present ? `Show ${p.name}'s cursor` : `${p.name} has no cursor in the text`;
+          button.setAttribute('aria-disabled', String(!present));
+          button.addEventListener('click', () => goTo(p, button));
+        }
+        chip.append(body);
         return chip;
       }),
     );
+    if (focused !== undefined) element.querySelector<HTMLElement>(`.person[data-client-id="${focused}"] button`)?.focus();
   };
   awareness.on('change', render);
   render();
@@ -81,12 +144,19 @@ export function awayAwareCursors(awareness: Awareness, root: HTMLElement): (user
       }
     }
   });
+  const colors = presenceColors(awareness);
   return (user, clientId) => {
-    const cursor = defaultCursorBuilder(user) as HTMLElement;
+    const cursor = defaultCursorBuilder({ ...user, color: colors.colorOf(clientId, user.color) }) as HTMLElement;
     cursor.dataset.clientId = String(clientId);
     showAway(cursor, user.name, isAway(awareness.getStates().get(clientId)));
     return cursor;
   };
+}
+
+/** A remote selection, in the colour its person is shown in (see presenceColors). */
+export function spreadSelections(awareness: Awareness): (user: User, clientId: number) => { style: string; class: string } {
+  const colors = presenceColors(awareness);
+  return (user, clientId) => ({ style: `background-color: ${colors.colorOf(clientId, user.color)}40`, class: 'ProseMirror-yjs-selection' });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadUser, newUserId, presenceOf, saveUser } from './user.js';
+import { contrastOnWhite, PALETTE } from './presence-colors.js';
+import { loadUser, NAMED_KEY, newUserId, presenceOf, saveUser } from './user.js';
 
 /** The Web Storage API over a Map (Node has no localStorage). */
 class MemoryStorage implements Storage {
@@ -42,6 +43,26 @@ describe('the local user', () => {
     expect(loadUser(storage).id).toBe(user.id); // saved: the same next time
     storage.setItem('tandem:user', JSON.stringify({ id: 'bad id', name: 'Grace', color: '#2563eb' }));
     expect(loadUser(storage).id).not.toBe('bad id');
+  });
+
+  it('names a new person with an adjective and an animal, in a palette colour readable under white text', () => {
+    const user = loadUser(new MemoryStorage());
+    expect(user.name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(user.name).not.toMatch(/^Anonymous/);
+    expect(PALETTE).toContain(user.color);
+    expect(contrastOnWhite(user.color)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('replaces an old "Anonymous …" default once, keeping id and colour, but never a name the person chose', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('tandem:user', JSON.stringify({ id: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'Anonymous Otter', color: '#2563eb' }));
+    const renamed = loadUser(storage);
+    expect(renamed).toEqual({ id: 'AAAAAAAAAAAAAAAAAAAAAA', name: expect.not.stringMatching(/^Anonymous/), color: '#2563eb' });
+    expect(loadUser(storage)).toEqual(renamed);
+    // Typed by the person (the name field sets NAMED_KEY): theirs.
+    storage.setItem('tandem:user', JSON.stringify({ id: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'Anonymous Otter', color: '#2563eb' }));
+    storage.setItem(NAMED_KEY, '1');
+    expect(loadUser(storage).name).toBe('Anonymous Otter');
   });
 
   it('shows the others a name and colour, never the id', () => {

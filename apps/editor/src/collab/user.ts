@@ -1,6 +1,9 @@
 // The local person: a stable random id, a display name and a colour, kept in this browser for next
-// time. The id is what the server records as this person's author when no token says who they are
+// time (a default name such as "Curious Otter" and a palette colour until they choose). The id is what the server records as this person's author when no token says who they are
 // (see syncDocument); it stays in this browser and is not shown to the others.
+
+import { defaultName, isOldDefaultName } from './default-name.js';
+import { PALETTE } from './presence-colors.js';
 
 export interface User {
   /** 22 base64url characters (16 random bytes), made once per browser. */
@@ -11,8 +14,8 @@ export interface User {
 }
 
 const KEY = 'tandem:user';
-const COLORS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#dc2626', '#4f46e5'];
-const ANIMALS = ['Otter', 'Heron', 'Lynx', 'Badger', 'Falcon', 'Marten', 'Ibex', 'Puffin', 'Gecko', 'Bison'];
+/** Set once the person typed a name of their own (see the page's name field): never replaced then. */
+export const NAMED_KEY = 'tandem:user-named';
 /** What the server accepts as an id (sync-server authors/guest-identity.ts). */
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -32,13 +35,20 @@ export function loadUser(storage: Storage = localStorage): User {
     // A corrupt entry is replaced below.
   }
   if (saved && typeof saved.name === 'string' && /^#[0-9a-f]{6}$/i.test(saved.color ?? '')) {
-    if (typeof saved.id === 'string' && ID.test(saved.id)) return { id: saved.id, name: saved.name, color: saved.color! };
+    // An "Anonymous …" default from before (every avatar an "A"): a new default, same id and colour.
+    const renamed = isOldDefaultName(saved.name) && storage.getItem(NAMED_KEY) === null;
+    const name = renamed ? defaultName() : saved.name;
+    if (typeof saved.id === 'string' && ID.test(saved.id)) {
+      const user = { id: saved.id, name, color: saved.color! };
+      if (renamed) saveUser(user, storage);
+      return user;
+    }
     // Saved before users had ids: keep the name and colour, add an id once.
-    const user = { id: newUserId(), name: saved.name, color: saved.color! };
+    const user = { id: newUserId(), name, color: saved.color! };
     saveUser(user, storage);
     return user;
   }
-  const user = { id: newUserId(), name: `Anonymous ${pick(ANIMALS)}`, color: pick(COLORS) };
+  const user = { id: newUserId(), name: defaultName(), color: pick(PALETTE) };
   saveUser(user, storage);
   return user;
 }

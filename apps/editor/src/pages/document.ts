@@ -21,6 +21,7 @@ import { documentPath } from '../api/client.js';
 import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
 import { openShareDialog } from './share-dialog.js';
+import { tuckNameField } from '../collab/name-field.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
   if (s.connection === 'denied') {
@@ -160,6 +161,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
 
   renderPresence(awareness, root.querySelector<HTMLElement>('.people')!);
   const nameInput = root.querySelector<HTMLInputElement>('[data-testid=my-name]')!;
+  tuckNameField(root.querySelector<HTMLElement>('.sidebar')!, root.querySelector<HTMLElement>('.my-name')!);
   nameInput.value = user.name;
   nameInput.addEventListener('change', () => {
     const next = nameInput.value.trim();
