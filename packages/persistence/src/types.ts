@@ -420,7 +420,8 @@ export interface DocumentStore {
   listTrash(): Promise<TrashEntry[]>;
   /**
    * Removes a document and everything of it (log, checkpoints, named versions, sessions, its trash
-   * entry, the redirects that lead to it) for good, in one transaction. Resolves false if there was no such document.
+   * entry, the redirects that lead to it) for good, in one transaction, and revokes its share links (now).
+   * Resolves false if there was no such document.
    */
   purgeDocument(doc: string): Promise<boolean>;
   /**

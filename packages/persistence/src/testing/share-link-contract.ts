@@ -68,6 +68,34 @@ export function describeShareLinkContract(adapterName: string, makeHarness: () =
       expect(await store.revokeShareLink('plan', 'missing', 1)).toBeUndefined();
     });
 
+    it('moves a document\'s links with it when it is renamed (revoked ones too); other documents keep theirs', async () => {
+      const at = 1_700_000_000_000;
+      await store.append([{ doc: 'plan', entries: [{ update: new Uint8Array([1]), author: 'alice', receivedAt: at }] }]);
+      await store.createShareLink(link({ id: 'live' }));
+      await store.createShareLink(link({ id: 'revoked' }));
+      await store.createShareLink(link({ id: 'other', doc: 'elsewhere' }));
+      await store.revokeShareLink('plan', 'revoked', at + 10);
+      await store.renameDocument('plan', 'team/plan', at + 20);
+      expect((await store.listShareLinks('team/plan', at + 30)).map((l) => l.id).sort()).toEqual(['live', 'revoked']);
+      expect(await store.listShareLinks('plan', at + 30)).toEqual([]);
+      expect(await store.getShareLink('live')).toEqual(link({ id: 'live', doc: 'team/plan' }));
+      expect((await store.listShareLinks('elsewhere', at + 30)).map((l) => l.id)).toEqual(['other']);
+      expect(await store.listRevokedShareLinks(at + 30)).toEqual(['revoked']);
+    });
+
+    it('revokes the links of a purged document, so that they never open another document given its name', async () => {
+      const now = Date.now();
+      const live = link({ id: 'live', createdAt: now - 1_000, expiresAt: now + 86_400_000 });
+      await store.append([{ doc: 'plan', entries: [{ update: new Uint8Array([1]), author: 'alice', receivedAt: now }] }]);
+      await store.createShareLink(live);
+      await store.createShareLink(link({ id: 'other', doc: 'elsewhere', createdAt: now - 1_000, expiresAt: now + 86_400_000 }));
+      expect(await store.purgeDocument('plan')).toBe(true);
+      const after = await store.getShareLink('live');
+      expect(after?.revokedAt).toBeGreaterThanOrEqual(now);
+      expect(await store.listRevokedShareLinks(now)).toEqual(['live']);
+      expect((await store.getShareLink('other'))?.revokedAt).toBeNull();
+    });
+
     it('lists the ids of revoked links that have not expired yet', async () => {
       const now = 1_700_000_500_000;
       await store.createShareLink(link({ id: 'live' }));

@@ -613,6 +613,9 @@ class PostgresStore implements DocumentStore {
           await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [id]);
         }
         await client.query('DELETE FROM documents WHERE id = $1', [id]);
+        // Share links name their document: revoked (not deleted, so tokens minted from them are refused
+        // too), or they would open whichever document is next given that name.
+        await client.query('UPDATE share_links SET revoked_at = coalesce(revoked_at, $1::bigint) WHERE doc = $2', [Date.now(), doc]);
         return true;
       }),
     );
@@ -648,6 +651,8 @@ class PostgresStore implements DocumentStore {
         await client.query('UPDATE webhook_deliveries SET doc = $1 WHERE doc = $2', [to, from]);
         await client.query('UPDATE webhook_deliveries SET merge_key = $1 WHERE merge_key = $2', [to, from]);
         await client.query('UPDATE webhook_marks SET merge_key = $1 WHERE merge_key = $2', [to, from]);
+        // Share links name their document: they go with it (tokens minted from them follow the redirect).
+        await client.query('UPDATE share_links SET doc = $1 WHERE doc = $2', [to, from]);
       }),
     );
   }

@@ -32,6 +32,8 @@ export class RedirectTable {
       db.prepare<[string, string]>('UPDATE webhook_deliveries SET doc = ? WHERE doc = ?'),
       db.prepare<[string, string]>('UPDATE webhook_deliveries SET merge_key = ? WHERE merge_key = ?'),
       db.prepare<[string, string]>('UPDATE webhook_marks SET merge_key = ? WHERE merge_key = ?'),
+      // Share links name their document: they go with it (tokens minted from them follow the redirect).
+      db.prepare<[string, string]>('UPDATE share_links SET doc = ? WHERE doc = ?'),
     ];
     this.renameTx = db.transaction((from: string, to: string, at: number): void => {
       const row = id.get(from);

@@ -31,11 +31,15 @@ export class TrashTable {
       db.prepare<[number]>(`DELETE FROM ${table} WHERE doc_id = ?`),
     );
     const document = db.prepare<[number]>('DELETE FROM documents WHERE id = ?');
+    // Share links name their document: revoked (not deleted, so tokens minted from them are refused too),
+    // or they would open whichever document is next given that name.
+    const revokeLinks = db.prepare<[number, string]>('UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) WHERE doc = ?');
     this.purgeTx = db.transaction((doc: string): boolean => {
       const row = id.get(doc);
       if (row === undefined) return false;
       for (const part of parts) part.run(row.id);
       document.run(row.id);
+      revokeLinks.run(Date.now(), doc);
       return true;
     });
   }
