@@ -2,11 +2,12 @@
 // WebSocket subprotocol or `?token=…`, verified with the configured secret; everyone is the local
 // editor when no secret is configured.
 
+import type { DocumentScope, DocumentStore } from '@tandem/persistence';
 import type { Context } from 'hono';
 import { TandemError } from '../errors.js';
 import type { RevocationList } from './revocation-list.js';
 import type { RevokedLinkList } from './revoked-link-list.js';
-import { LOCAL_PRINCIPAL, mayOpen, type Principal, verifyToken } from './token.js';
+import { docScope, LOCAL_PRINCIPAL, mayOpen, type Principal, verifyToken } from './token.js';
 
 export type Authenticate = (c: Context) => Promise<Principal>;
 
@@ -40,9 +41,32 @@ export function createAuthenticate(secret: string | undefined, revocations?: Rev
   };
 }
 
-/** Throws TandemError('forbidden') unless `principal` may open `doc`. */
-export function authorizeDoc(principal: Principal, doc: string): void {
-  if (!mayOpen(principal, doc)) {
-    throw new TandemError('forbidden', `This token does not open ${JSON.stringify(doc)}`, { doc, user: principal.userId });
+/** Where the former names of renamed documents lead (the store's redirects). */
+export type Redirects = Pick<DocumentStore, 'resolveRedirect'>;
+
+/** How many of a token's exact names are followed through renames (a token naming more is unusual). */
+const FOLLOWED_NAMES = 50;
+
+/**
+ * Throws TandemError('forbidden') unless `principal` may open `doc`: by its token's patterns, or because
+ * the token names `doc` exactly by a name it had before a rename. A token, like the share link it may come
+ * from, follows its document; a prefix (`team/*`) grants a place, not a document, and is not followed.
+ * The redirects are read only when the patterns refuse.
+ */
+export async function authorizeDoc(principal: Principal, doc: string, redirects: Redirects): Promise<void> {
+  if (mayOpen(principal, doc)) return;
+  for (const name of exactNames(principal)) {
+    if ((await redirects.resolveRedirect(name)) === doc) return;
   }
+  throw new TandemError('forbidden', `This token does not open ${JSON.stringify(doc)}`, { doc, user: principal.userId });
 }
+
+/** The documents `principal` may list: its scope, with the names its exact names were renamed to. */
+export async function listScope(principal: Principal, redirects: Redirects): Promise<DocumentScope> {
+  const scope = docScope(principal);
+  const renamed = await Promise.all(exactNames(principal).map((name) => redirects.resolveRedirect(name)));
+  const names = new Set([...scope.names, ...renamed.filter((name): name is string => name !== undefined)]);
+  return { ...scope, names: [...names] };
+}
+
+const exactNames = (principal: Principal): string[] => principal.docs.filter((pattern) => !pattern.endsWith('*')).slice(0, FOLLOWED_NAMES);

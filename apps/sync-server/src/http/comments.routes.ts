@@ -25,7 +25,7 @@ export function commentsRoutes({ store, rooms, authenticate }: CommentsDeps): Op
   app.openapi(listComments, async (c) => {
     const { doc } = c.req.valid('param');
     const { status } = c.req.valid('query');
-    authorizeDoc(await authenticate(c), doc);
+    await authorizeDoc(await authenticate(c), doc, store);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
 

@@ -121,7 +121,7 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
   const editor = async (c: Context, what: string) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
-    authorizeDoc(principal, doc);
+    await authorizeDoc(principal, doc, store);
     requireEditor(principal, what);
     return { doc, principal, rateKey: storeRateKey(principal, requestAddress(c)) };
   };
@@ -161,7 +161,7 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
 
   app.openapi(getContent, async (c) => {
     const doc = docParam(c);
-    authorizeDoc(await authenticate(c), doc);
+    await authorizeDoc(await authenticate(c), doc, store);
     const format = parseFormat(c.req.valid('query').format);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     const { rendered, seq } = await rooms.withRoom(doc, async (room) => ({

@@ -3,8 +3,7 @@
 
 import { type DocumentInfo, type DocumentStore, type ListedDocument, logGrowth } from '@tandem/persistence';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
-import { docScope } from '../auth/token.js';
+import { type Authenticate, authorizeDoc, listScope } from '../auth/authenticate.js';
 import { describeAuthors } from '../authors/author-lookup.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
@@ -41,7 +40,7 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHon
   app.openapi(listDocuments, async (c) => {
     const principal = await authenticate(c);
     const query = docListQuery(c.req.valid('query'));
-    const page = await store.listDocumentPage({ ...query, scope: docScope(principal) });
+    const page = await store.listDocumentPage({ ...query, scope: await listScope(principal, store) });
     const ids = [...new Set(page.documents.flatMap((d) => (d.lastAuthor === null ? [] : [d.lastAuthor])))];
     const authors = await describeAuthors(store, ids);
     const lastAuthor = ({ lastAuthor: id }: ListedDocument) => (id === null ? null : { id, ...authors[id]! });
@@ -52,7 +51,7 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHon
   });
   app.openapi(getDocument, async (c) => {
     const name = docParam(c);
-    authorizeDoc(await authenticate(c), name);
+    await authorizeDoc(await authenticate(c), name, store);
     const info = await store.getDocument(name);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(name)}`, { doc: name });
     if ((await store.inTrash(name)) !== undefined) throw trashedError(name);

@@ -54,8 +54,8 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
    */
   const authorize = async (c: Context, from: string, to: string, what: string): Promise<Principal> => {
     const principal = await authenticate(c);
-    authorizeDoc(principal, from);
-    authorizeDoc(principal, to);
+    await authorizeDoc(principal, from, store);
+    await authorizeDoc(principal, to, store);
     requireEditor(principal, what);
     return principal;
   };

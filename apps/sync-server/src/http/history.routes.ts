@@ -49,7 +49,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
   const access = async (c: Context) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
-    authorizeDoc(principal, doc);
+    await authorizeDoc(principal, doc, store);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
     return { doc, principal };

@@ -24,7 +24,7 @@ export function namedVersionRoutes({ store, authenticate, documentEvents }: Name
   const access = async (c: Context, write: boolean) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
-    authorizeDoc(principal, doc);
+    await authorizeDoc(principal, doc, store);
     if (write) requireEditor(principal, 'change named versions');
     const info = await store.getDocument(doc);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });

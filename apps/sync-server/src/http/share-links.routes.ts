@@ -8,7 +8,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ShareLink } from '@tandem/persistence';
 import type { Context } from 'hono';
-import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import { type Authenticate, authorizeDoc, type Redirects } from '../auth/authenticate.js';
 import type { ShareLinks } from '../auth/share-links.js';
 import type { Principal, Role } from '../auth/token.js';
 import type { Config } from '../config.js';
@@ -19,20 +19,22 @@ import { createShareLink, listShareLinks, redeemShareLink, revokeShareLink } fro
 
 export interface ShareLinkRouteDeps {
   readonly authenticate: Authenticate;
+  /** A token naming a renamed document by its old name still opens it. */
+  readonly store: Redirects;
   readonly shareLinks?: ShareLinks;
   readonly config: Pick<Config, 'basePath'>;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function shareLinkRoutes({ authenticate, shareLinks, config }: ShareLinkRouteDeps): { docs: OpenAPIHono; redeem: OpenAPIHono } {
+export function shareLinkRoutes({ authenticate, store, shareLinks, config }: ShareLinkRouteDeps): { docs: OpenAPIHono; redeem: OpenAPIHono } {
   const enabled = (): ShareLinks => {
     if (shareLinks === undefined) throw new TandemError('conflict', 'Share links need sign-in (AUTH_SECRET): without it, share the address');
     return shareLinks;
   };
   const editorOf = async (c: Context, doc: string, what: string): Promise<Principal> => {
     const principal = await authenticate(c);
-    authorizeDoc(principal, doc);
+    await authorizeDoc(principal, doc, store);
     requireEditor(principal, what);
     return principal;
   };

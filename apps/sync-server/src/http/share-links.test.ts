@@ -161,6 +161,37 @@ describe('share links (AUTH_SECRET set)', () => {
     expect(listed.links.find((l) => l.id === editorLink.id)?.revokedAt).not.toBeNull();
   });
 
+  it('a renamed document keeps its links and the tokens minted from them: they open it under its new name (HTTP, WebSocket, the list); its editors manage them there', async () => {
+    const s = await start();
+    const alice = await token('alice', { docs: [DOC, 'elsewhere/*'] });
+    const link = await create(s, alice, { role: 'editor', expiresIn: DAY });
+    const bob = (await redeem(s, link)).body.token;
+    const writer = await client(s, bob);
+    writer.text.insert(0, 'before the rename');
+    await expect.poll(async () => (await s.store.readUpdates(DOC)).length).toBeGreaterThan(0);
+    writer.destroy();
+
+    const renamed = await api(s, 'POST', `/api/docs/${encodeURIComponent(DOC)}/rename`, alice, { to: 'elsewhere/plan' });
+    expect(renamed.status).toBe(201);
+    const NEW = encodeURIComponent('elsewhere/plan');
+    // Bob's token names the old name: it opens the document there still, by its new name.
+    expect((await api(s, 'GET', `/api/docs/${NEW}`, bob)).status).toBe(200);
+    expect((await upgradeResponse(s.url, `${NEW}?token=${bob}`)).status).toBe(101);
+    const listed = (await (await api(s, 'GET', '/api/docs', bob)).json()) as { documents: { name: string }[] };
+    expect(listed.documents.map((d) => d.name)).toEqual(['elsewhere/plan']);
+    // The link goes with the document: listed and revocable there; a new redemption names the new name.
+    const links = (await (await api(s, 'GET', `/api/docs/${NEW}/share-links`, alice)).json()) as { links: LinkBody[] };
+    expect(links.links.map((l) => l.id)).toEqual([link.id]);
+    const carol = await redeem(s, link);
+    expect(carol.status).toBe(200);
+    expect((await verifyToken(SECRET, carol.body.token)).docs).toEqual(['elsewhere/plan']);
+    // A document given the old name afterwards is not the renamed one: the old token follows the name there.
+    const other = await api(s, 'GET', `/api/docs/${encodeURIComponent('elsewhere/other')}`, bob);
+    expect(other.status).toBe(403);
+    expect((await api(s, 'DELETE', `/api/docs/${NEW}/share-links/${link.id}`, alice)).status).toBe(200);
+    expect((await api(s, 'GET', `/api/docs/${NEW}`, bob)).status).toBe(401);
+  });
+
   it('a link revoked in the store by another instance is refused, and its connections closed, within REVOCATION_CHECK_MS', async () => {
     const s = await start({ REVOCATION_CHECK_MS: '300' });
     const link = await create(s, await token('alice'), { role: 'editor', expiresIn: DAY });

@@ -39,7 +39,7 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
   const editor = async (c: Parameters<Authenticate>[0], what: string) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
-    authorizeDoc(principal, doc);
+    await authorizeDoc(principal, doc, store);
     requireEditor(principal, what);
     return { doc, principal };
   };

@@ -5,7 +5,7 @@
 // handshake itself is completed by ./upgrade.ts for requests this route admits.
 
 import { Hono } from 'hono';
-import { authorizeDoc, type Authenticate } from '../auth/authenticate.js';
+import { authorizeDoc, type Authenticate, type Redirects } from '../auth/authenticate.js';
 import { LOCAL_PRINCIPAL } from '../auth/token.js';
 import { guestIdentity } from '../authors/guest-identity.js';
 import { TandemError } from '../errors.js';
@@ -18,11 +18,13 @@ export interface SyncRouteDeps {
   readonly rooms: RoomRegistry;
   readonly isShuttingDown: () => boolean;
   readonly authenticate: Authenticate;
+  /** A token naming a renamed document by its old name still opens it. */
+  readonly store: Redirects;
 }
 
 type Env = { Bindings: Partial<UpgradeEnv> };
 
-export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDeps): Hono<Env> {
+export function syncRoutes({ rooms, isShuttingDown, authenticate, store }: SyncRouteDeps): Hono<Env> {
   const app = new Hono<Env>();
   app.get('/:doc', async (c) => {
     if (isShuttingDown()) throw new TandemError('shutting-down', 'Server is shutting down');
@@ -32,7 +34,7 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate }: SyncRouteDep
     }
     const doc = docParam(c);
     const principal = await authenticate(c);
-    authorizeDoc(principal, doc);
+    await authorizeDoc(principal, doc, store);
     const ip = requestAddress(c);
     rooms.admit(doc, principal, ip);
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
