@@ -54,10 +54,9 @@ export const insertHorizontalRule: Command = (state, dispatch) => {
     }
   }
   const tr = state.tr.replaceSelectionWith(rule.create());
-  // After a rule that ends its parent there is no text to type into: add a paragraph.
-  const $after = tr.selection.$from;
-  if (!$after.parent.inlineContent) {
-    const at = tr.selection.from;
+  // After a rule that ends its parent the rule itself is selected, with no text to type into: add a paragraph.
+  if (!tr.selection.$from.parent.inlineContent) {
+    const at = tr.selection.to;
     tr.insert(at, paragraph.create()).setSelection(TextSelection.create(tr.doc, at + 1));
   }
   dispatch(tr.scrollIntoView());

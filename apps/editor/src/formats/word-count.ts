@@ -19,26 +19,29 @@ const SETTLE_MS = 250;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** Words (word-like segments) and characters (graphemes, spaces included, as Google Docs counts them) in `text`. */
+/**
+ * Words (word-like segments) and characters (graphemes, spaces included, as Google Docs counts them) in
+ * `text`; a line end ("\n", between blocks and for hard breaks and images) separates words and is no character.
+ */
 export function countText(text: string): Counts {
   let words = 0;
   for (const segment of wordSegmenter.segment(text)) if (segment.isWordLike) words++;
   let characters = 0;
   // ASCII is one grapheme per code unit; only other text needs the segmenter.
-  if (/^[\x00-\x7f]*$/.test(text)) characters = text.length;
-  else for (const _ of graphemeSegmenter.segment(text)) characters++;
+  if (/^[\x00-\x7f]*$/.test(text)) characters = text.length - (text.match(/\n/g)?.length ?? 0);
+  else for (const { segment } of graphemeSegmenter.segment(text)) if (segment !== '\n') characters++;
   return { words, characters };
 }
 
 const add = (a: Counts, b: Counts): Counts => ({ words: a.words + b.words, characters: a.characters + b.characters });
 
 /** Counts of a document, remembering each block's so that unchanged blocks are not counted again. */
-export function createCounter(): (node: Node) => Counts {
+export function createCounter(counter: (text: string) => Counts = countText): (node: Node) => Counts {
   const cache = new WeakMap<Node, Counts>();
   const count = (node: Node): Counts => {
     let counts = cache.get(node);
     if (counts !== undefined) return counts;
-    if (node.isTextblock) counts = countText(node.textBetween(0, node.content.size, '\n', ' '));
+    if (node.isTextblock) counts = counter(node.textBetween(0, node.content.size, '\n', '\n'));
     else if (node.isLeaf) counts = NONE;
     else {
       counts = NONE;
@@ -53,7 +56,7 @@ export function createCounter(): (node: Node) => Counts {
 /** The selection's counts, or null for a caret. Blocks in it count apart (a word does not run across two). */
 export function selectionCounts(state: EditorState): Counts | null {
   const { from, to, empty } = state.selection;
-  return empty ? null : countText(state.doc.textBetween(from, to, '\n', ' '));
+  return empty ? null : countText(state.doc.textBetween(from, to, '\n', '\n'));
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
