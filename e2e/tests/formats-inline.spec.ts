@@ -58,6 +58,7 @@ const loaded = (person: EditorPage, src: string) =>
   person.editor.locator(`img[src="${src}"]`).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
 
 test('underline (Ctrl+U) and strikethrough (Ctrl+Shift+X) by keys and by toolbar; the other person sees them', async ({ pair }) => {
+  test.setTimeout(180_000);
   const { alice, bob } = await pair('formats-marks');
   await alice.focusEnd();
   await alice.page.keyboard.press('Control+u');
