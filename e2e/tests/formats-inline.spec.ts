@@ -224,7 +224,7 @@ test('the word count shows the document and the selection, and never speaks up w
   await expect(alice.page.getByTestId('status-announcer')).not.toContainText('word');
 });
 
-test('the toolbar with the new formats, for the README', async ({ server, person }, testInfo) => {
+test('the toolbar with the new formats, for the README; the history view shows them too', async ({ server, person }, testInfo) => {
   const alice = await alone(server, person, 'Formats');
   await serveImages(alice.context);
   await alice.type('Plans for the ');
@@ -252,4 +252,13 @@ test('the toolbar with the new formats, for the README', async ({ server, person
   if (process.env.TANDEM_DOCS_SCREENSHOTS === '1') {
     await alice.page.locator('.doc-main').screenshot({ path: fileURLToPath(new URL('../../docs/toolbar.png', import.meta.url)) });
   }
+
+  // The history view shows the same formats (it renders versions with the shared schema).
+  await alice.expectSaved();
+  await alice.page.getByRole('button', { name: 'History' }).click();
+  const version = alice.page.getByTestId('history-document');
+  await expect(version.locator('u')).toHaveText('spring');
+  await expect(version.locator('s')).toHaveText('March');
+  await expect(version.locator('hr')).toHaveCount(1);
+  await expect(version.getByRole('img', { name: 'A drawing of a cat' })).toHaveAttribute('src', CAT);
 });
