@@ -14,24 +14,6 @@ async function alone(server: { url: string }, person: (n: string, c: string) => 
   return alice;
 }
 
-/** Selects the first occurrence of `text` in the document. */
-async function select(person: EditorPage, text: string): Promise<void> {
-  await person.page.evaluate((wanted) => {
-    type View = {
-      state: { doc: { descendants(f: (node: { isText: boolean; text?: string }, pos: number) => void): void }; selection: { constructor: { create(doc: unknown, a: number, b: number): unknown } }; tr: { setSelection(s: unknown): unknown } };
-      dispatch(tr: unknown): void;
-    };
-    const view = (window as unknown as { tandem: { view: View } }).tandem.view;
-    let from = -1;
-    view.state.doc.descendants((node, pos) => {
-      const at = node.isText ? (node.text ?? '').indexOf(wanted) : -1;
-      if (from < 0 && at >= 0) from = pos + at;
-    });
-    if (from < 0) throw new Error(`"${wanted}" is not in the document`);
-    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, from, from + wanted.length)));
-  }, text);
-}
-
 /** Pastes `html` (with its text) into the editor, as copying from a web page does. */
 async function pasteHtml(person: EditorPage, html: string, text: string): Promise<void> {
   await person.editor.evaluate(
@@ -77,7 +59,7 @@ test('underline (Ctrl+U) and strikethrough (Ctrl+Shift+X) by keys and by toolbar
   await expect.poll(() => alice.texts('s')).toEqual(['struck']);
 
   // The toolbar's buttons toggle the marks on a selection and say whether they apply.
-  await select(alice, 'again');
+  await alice.select('again');
   await expect(button(alice, 'underline')).toHaveAttribute('aria-pressed', 'false');
   await alice.toolbar('underline');
   await alice.toolbar('strikethrough');
@@ -215,7 +197,7 @@ test('the word count shows the document and the selection, and never speaks up w
   await alice.page.keyboard.press('Enter');
   await alice.type('Four');
   await expect(count).toHaveText('4 words · 18 characters');
-  await select(alice, 'two three');
+  await alice.select('two three');
   await expect(count).toHaveText('2 of 4 words · 9 of 18 characters');
   await alice.focusEnd();
   await expect(count).toHaveText('4 words · 18 characters');
@@ -244,7 +226,7 @@ test('the toolbar with the new formats, for the README; the history view shows t
     view.dispatch(view.state.tr.replaceSelectionWith(view.state.schema.nodes.image.create({ src, alt: 'A drawing of a cat' })));
   }, CAT);
   await expect.poll(() => loaded(alice, CAT)).toBe(true);
-  await select(alice, 'launch');
+  await alice.select('launch');
   await expect(alice.page.getByTestId('word-count')).toHaveText('1 of 7 words · 6 of 41 characters');
   const shot = testInfo.outputPath('toolbar.png');
   await alice.page.locator('.doc-main').screenshot({ path: shot });
