@@ -12,6 +12,7 @@ import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
 import { blockKeymap } from './blocks.js';
 import { buildInputRules } from './input-rules.js';
+import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
 import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
@@ -50,6 +51,7 @@ export function createEditor(
       tabKeyPlugin(),
       linkPlugin(),
       blockKeymap(),
+      ...inlineFormatPlugins(editable),
       ...buildKeymaps(),
       ...extraPlugins,
     ],

@@ -1,4 +1,4 @@
-// Markdown-style shortcuts typed into the text: "# ", "- ", "1. ", "> ", "```", **bold**, *italic*, `code`,
+// Markdown-style shortcuts typed into the text: "# ", "- ", "1. ", "> ", "```", "---", **bold**, *italic*, `code`,
 // [links](https://…), and a URL followed by a space.
 
 import {
@@ -13,6 +13,7 @@ import {
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
 import { listConversionRules } from './blocks.js';
+import { INLINE_FORMAT_RULES } from './formats/inline-formats.js';
 import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
 
@@ -35,6 +36,8 @@ export function buildInputRules(): Plugin {
       ...smartQuotes,
       ellipsis,
       emDash,
+      // `---` on an empty line: a horizontal rule (after emDash has made the first two "—").
+      ...INLINE_FORMAT_RULES,
       textblockTypeInputRule(/^(#{1,3})\s$/, nodes.heading!, (m) => ({ level: m[1]!.length })),
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
       // Before the wrapping rules: a marker typed in a list converts that list instead of nesting one.

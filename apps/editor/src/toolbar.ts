@@ -5,6 +5,7 @@ import type { Command, EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { blockActive, type CommandName, commands, markActive } from './commands.js';
 import { schema } from './schema.js';
+import { INLINE_MARK_BUTTONS, INSERT_BUTTONS } from './formats/inline-formats.js';
 
 /** A toolbar button: one of the shared commands, or a feature's own (`run`). */
 export interface ToolbarButton {
@@ -15,8 +16,8 @@ export interface ToolbarButton {
   readonly label: string;
   /** Its accessible name; holds the label when the label is words, so speech users can say what they see. */
   readonly name: string;
-  /** The keyboard shortcut, as shown in the tooltip (`aria-keyshortcuts` takes it in its own syntax). */
-  readonly keys: string;
+  /** The keyboard shortcut, as shown in the tooltip (`aria-keyshortcuts` takes it in its own syntax); none for some. */
+  readonly keys?: string;
   /** A toggle: shows, and tells assistive technology, whether it applies to the selection. */
   readonly active?: (state: EditorState) => boolean;
 }
@@ -26,6 +27,7 @@ const GROUPS: ToolbarButton[][] = [
   [
     { command: 'bold', label: 'B', name: 'Bold', keys: 'Ctrl+B', active: (s) => markActive(s, marks.strong!) },
     { command: 'italic', label: 'I', name: 'Italic', keys: 'Ctrl+I', active: (s) => markActive(s, marks.em!) },
+    ...INLINE_MARK_BUTTONS,
     { command: 'code', label: '</>', name: 'Code', keys: 'Ctrl+`', active: (s) => markActive(s, marks.code!) },
     { command: 'link', label: 'Link', name: 'Link', keys: 'Ctrl+K', active: (s) => markActive(s, marks.link!) },
   ],
@@ -38,6 +40,7 @@ const GROUPS: ToolbarButton[][] = [
     { command: 'blockquote', label: '❝', name: 'Quote', keys: 'Ctrl+>', active: (s) => blockActive(s, nodes.blockquote!) },
     { command: 'codeBlock', label: '{ }', name: 'Code block', keys: 'Ctrl+Shift+\\', active: (s) => blockActive(s, nodes.code_block!) },
   ],
+  [...INSERT_BUTTONS],
   [
     { command: 'undo', label: '↶', name: 'Undo your last change', keys: 'Ctrl+Z' },
     { command: 'redo', label: '↷', name: 'Redo', keys: 'Ctrl+Shift+Z' },
@@ -93,9 +96,9 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
       const el = document.createElement('button');
       el.type = 'button';
       el.textContent = button.label;
-      el.title = `${button.name} (${button.keys})`;
+      el.title = button.keys === undefined ? button.name : `${button.name} (${button.keys})`;
       el.setAttribute('aria-label', button.name);
-      el.setAttribute('aria-keyshortcuts', button.keys.replace('Ctrl', 'Control'));
+      if (button.keys !== undefined) el.setAttribute('aria-keyshortcuts', button.keys.replace('Ctrl', 'Control'));
       el.dataset.command = button.command;
       el.tabIndex = buttons.length === 0 ? 0 : -1;
       // mousedown, not click: keep the editor's selection and focus.

@@ -5,6 +5,7 @@
 import { defaultMarkdownSerializer, MarkdownSerializer } from 'prosemirror-markdown';
 import { type DOMOutputSpec, Fragment, type Mark, type Node } from 'prosemirror-model';
 import { isSafeHref } from './links.js';
+import { inlineMarkdown } from './formats/inline-formats.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
 
@@ -43,7 +44,8 @@ let markdown: MarkdownSerializer | undefined;
 
 export function toMarkdown(doc: Node): string {
   // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
-  markdown ??= new MarkdownSerializer(defaultMarkdownSerializer.nodes, defaultMarkdownSerializer.marks, {
+  const inline = inlineMarkdown(defaultMarkdownSerializer);
+  markdown ??= new MarkdownSerializer({ ...defaultMarkdownSerializer.nodes, ...inline.nodes }, { ...defaultMarkdownSerializer.marks, ...inline.marks }, {
     escapeExtraCharacters: /[<>]/g,
   });
   return markdown.serialize(withSafeLinks(doc));

@@ -9,6 +9,7 @@ import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { withSafeLinks } from './export.js';
 import { schema } from './schema.js';
+import { INLINE_TOKENS, inlineSyntax, withSafeImages } from './formats/inline-formats.js';
 
 /** Why an import was refused: what was wrong with the input, in words for the person who sent it. */
 export class ImportError extends Error {
@@ -16,10 +17,11 @@ export class ImportError extends Error {
 }
 
 // The schema's nodes and marks carry prosemirror-markdown's names, so its token table applies as is.
-const markdown = new MarkdownParser(schema, new MarkdownIt('commonmark', { html: false }), defaultMarkdownParser.tokens);
+const markdownIt = inlineSyntax(new MarkdownIt('commonmark', { html: false }));
+const markdown = new MarkdownParser(schema, markdownIt, { ...defaultMarkdownParser.tokens, ...INLINE_TOKENS });
 
 export function fromMarkdown(text: string): Node {
-  return withSafeLinks(markdown.parse(text));
+  return withSafeImages(withSafeLinks(markdown.parse(text)));
 }
 
 const htmlParser = ProseMirrorDomParser.fromSchema(schema);
@@ -30,7 +32,7 @@ export function fromHtml(html: string): Node {
   const container = document.createElement('div');
   // A whole page's <body>, or the fragment itself.
   container.innerHTML = /<body[\s>]/i.test(html) ? (/<body[^>]*>([\s\S]*?)(<\/body>|$)/i.exec(html)?.[1] ?? '') : html;
-  return withSafeLinks(htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0]));
+  return withSafeImages(withSafeLinks(htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0])));
 }
 
 /** A ProseMirror document as JSON (`{ "type": "doc", "content": [...] }`), checked against the schema. */
@@ -43,5 +45,5 @@ export function fromProseMirrorJson(json: unknown): Node {
     throw new ImportError(`Not a document of this editor's schema: ${(cause as Error).message}`, { cause });
   }
   if (doc.type !== schema.topNodeType) throw new ImportError(`The top node must be "doc", not ${JSON.stringify(doc.type.name)}`);
-  return withSafeLinks(doc);
+  return withSafeImages(withSafeLinks(doc));
 }

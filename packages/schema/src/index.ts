@@ -2,3 +2,4 @@ export { FRAGMENT, schema } from './schema.js';
 export { toHtml, toHtmlFragment, toMarkdown, toText, withSafeLinks } from './export.js';
 export { isLinkTarget, isSafeHref, type LinkInput, normalizeLink, safeHref } from './links.js';
 export { fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } from './import.js';
+export { type ImageInput, isImageSource, isSafeImageSrc, normalizeImageSource, safeImageSrc, withSafeImages } from './formats/inline-formats.js';

@@ -33,14 +33,15 @@ const BREAKS_OUT = /[\s\u0000-\u001f\u007f-\u009f<>]/;
 /**
  * True when `href` is an http, https or mailto URL or a relative one (`/d/x`, `notes.html`, `#top`).
  * Conservative: the scheme is judged on every reading a browser or Markdown renderer might make of it.
+ * `schemes`: others than http, https and mailto (an image's source is http or https only).
  */
-export function isSafeHref(href: unknown): href is string {
+export function isSafeHref(href: unknown, schemes: ReadonlySet<string> = SAFE_SCHEMES): href is string {
   if (typeof href !== 'string' || href.trim() === '' || BREAKS_OUT.test(href.trim())) return false;
   const raw = squeeze(href);
   const readings = [raw, squeeze(decodeReferences(raw)), squeeze(unescapeMarkdown(raw)), squeeze(unescapeMarkdown(decodeReferences(raw)))];
   return readings.every((reading) => {
     const scheme = SCHEME.exec(reading)?.[1];
-    return scheme === undefined || SAFE_SCHEMES.has(scheme.toLowerCase());
+    return scheme === undefined || schemes.has(scheme.toLowerCase());
   });
 }
 

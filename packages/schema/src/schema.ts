@@ -1,10 +1,11 @@
 // The document schema shared by the editor and the server: ProseMirror's basic nodes and marks plus
-// bullet and numbered lists, and the name of the Yjs type the document lives in.
+// bullet and numbered lists, underline, strikethrough and safe images (formats/), and the name of the Yjs type the document lives in.
 
 import { type MarkSpec, Schema } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { addListNodes } from 'prosemirror-schema-list';
 import { isLinkTarget, safeHref } from './links.js';
+import { INLINE_MARKS, INLINE_NODES } from './formats/inline-formats.js';
 
 // The basic link, except that a pasted link must go where a typed one may (isLinkTarget), and an unsafe
 // href is never rendered (a link that reached the Yjs document some other way shows as plain text).
@@ -29,8 +30,8 @@ const link: MarkSpec = {
 const nodes = basic.spec.nodes.update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true });
 
 export const schema = new Schema({
-  nodes: addListNodes(nodes, 'paragraph block*', 'block'),
-  marks: basic.spec.marks.update('link', link),
+  nodes: addListNodes(INLINE_NODES.reduce((all, [name, spec]) => all.update(name, spec), nodes), 'paragraph block*', 'block'),
+  marks: INLINE_MARKS.reduce((all, [name, spec]) => all.addBefore('code', name, spec), basic.spec.marks.update('link', link)),
 });
 
 /** The Y.XmlFragment every client binds its editor to. */

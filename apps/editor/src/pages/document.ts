@@ -10,6 +10,7 @@ import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createRestoreNotice } from '../history/restore-notice.js';
 import { createToolbar } from '../toolbar.js';
+import { createWordCount } from '../formats/inline-formats.js';
 import { COMMENT_KEYS, createComments } from '../comments/index.js';
 import { AuthorshipIndex } from '../authorship/authorship-index.js';
 import { authorshipPlugin } from '../authorship/authorship-plugin.js';
@@ -115,9 +116,12 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const restoreNotice = createRestoreNotice(name);
   toolbar.element.after(restoreNotice.element);
   const authorship = new AuthorshipIndex();
+  const wordCount = createWordCount();
+  root.querySelector('.editor')!.after(wordCount.element);
   const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [
     authorshipPlugin(authorship),
     ...comments.plugins,
+    wordCount.plugin,
   ]);
   root.querySelector('.doc-main')!.after(comments.panel.element);
   const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);

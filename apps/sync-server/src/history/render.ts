@@ -1,7 +1,7 @@
 // Renders a materialized document in a download format: ProseMirror JSON, HTML, Markdown, text or
 // the Yjs binary state.
 
-import { FRAGMENT, schema, toHtml, toMarkdown, toText, withSafeLinks } from '@tandem/schema';
+import { FRAGMENT, schema, toHtml, toMarkdown, toText, withSafeImages, withSafeLinks } from '@tandem/schema';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
@@ -27,11 +27,11 @@ export function parseFormat(value: string | undefined): Format {
 }
 
 /**
- * The ProseMirror document held by a Y.Doc's editor fragment, without unsafe links: any client can
+ * The ProseMirror document held by a Y.Doc's editor fragment, without unsafe links or image sources: any client can
  * write any mark into the CRDT, so what leaves the server is checked here, not trusted.
  */
 export function proseMirrorDoc(ydoc: Y.Doc) {
-  return withSafeLinks(yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema));
+  return withSafeImages(withSafeLinks(yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema)));
 }
 
 /**

@@ -51,3 +51,40 @@ describe('exports of a document holding a javascript: link', () => {
     expect(inline.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
   });
 });
+
+describe('exports of a document holding images from javascript: and data: sources', () => {
+  let server: TestServer;
+  let client: TestClient;
+  const version = (query: string) => fetch(`${server.url}/api/docs/${encodeURIComponent('notes/images')}/versions/1?${query}`);
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    client = connectClient(server.url, 'notes/images');
+    await client.synced();
+    // What a malicious client can write: the editor would never insert these images, the CRDT takes them.
+    const paragraph = new Y.XmlElement('paragraph');
+    const images = ['javascript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'https://example.com/cat.png'].map((src, i) => {
+      const image = new Y.XmlElement('image');
+      image.setAttribute('src', src);
+      image.setAttribute('alt', `picture ${i}`);
+      return image;
+    });
+    paragraph.insert(0, images);
+    client.doc.getXmlFragment('prosemirror').insert(0, [paragraph]);
+    await expect.poll(async () => (await server.store.getDocument('notes/images'))?.lastSeq).toBe(1);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await server.destroy();
+  });
+
+  it.each(['html', 'markdown', 'json'])('%s keeps the safe image and only the alt text of the others', async (format) => {
+    const body = await (await version(`format=${format}`)).text();
+    expect(body).not.toMatch(/javascript|data:|onload/i);
+    expect(body).toContain('picture 0');
+    expect(body).toContain('picture 1');
+    expect(body).toContain('https://example.com/cat.png');
+    if (format === 'markdown') expect(body).toBe('picture 0picture 1![picture 2](https://example.com/cat.png)');
+    if (format === 'html') expect(body).toContain('<img src="https://example.com/cat.png" alt="picture 2">');
+  });
+});

@@ -27,6 +27,8 @@ describe('security headers', () => {
       expect(csp.get('frame-ancestors'), page).toEqual(["'none'"]);
       const host = new URL(server.url).host;
       expect(csp.get('connect-src'), page).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
+      // Images by address (the image dialog takes http and https ones); an image runs no script.
+      expect(csp.get('img-src'), page).toEqual(["'self'", 'data:', 'https:', 'http:']);
       expect(res.headers.get('x-content-type-options'), page).toBe('nosniff');
     }
   });

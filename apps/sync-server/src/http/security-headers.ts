@@ -20,8 +20,9 @@ export function securityHeaders(): MiddlewareHandler {
 }
 
 /**
- * The editor's policy: its own scripts, styles, images and worker only, WebSockets to the host it was
- * loaded from, never framed. Inline style attributes stay allowed (ProseMirror decorations and
+ * The editor's policy: its own scripts, styles and worker only, WebSockets to the host it was loaded
+ * from, never framed. Images also from any http(s) address, as documents may show them (images by
+ * address); an image runs nothing, and the referrer policy keeps the document's address from their hosts. Inline style attributes stay allowed (ProseMirror decorations and
  * y-prosemirror cursors set them); inline script does not (the Vite build has none).
  */
 export function editorPolicy(host: string | undefined): string {
@@ -31,7 +32,7 @@ export function editorPolicy(host: string | undefined): string {
     "script-src 'self'",
     "style-src 'self'",
     "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data:",
+    "img-src 'self' data: https: http:",
     `connect-src 'self'${sockets}`,
     "worker-src 'self'",
     "object-src 'none'",

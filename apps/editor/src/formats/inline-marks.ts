@@ -1,0 +1,22 @@
+// Underline and strikethrough in the editor: their commands, keys (Ctrl/Cmd+U, and Ctrl/Cmd+Shift+X as
+// in Google Docs on a Mac, Slack and Notion) and toolbar buttons.
+
+import { toggleMark } from 'prosemirror-commands';
+import { keymap } from 'prosemirror-keymap';
+import type { Plugin } from 'prosemirror-state';
+import { markActive } from '../commands.js';
+import { schema } from '../schema.js';
+import type { ToolbarButton } from '../toolbar.js';
+
+const underline = schema.marks.underline!;
+const strikethrough = schema.marks.strikethrough!;
+
+export const toggleUnderline = toggleMark(underline);
+export const toggleStrikethrough = toggleMark(strikethrough);
+
+export const inlineMarkKeymap = (): Plugin => keymap({ 'Mod-u': toggleUnderline, 'Mod-Shift-x': toggleStrikethrough });
+
+export const INLINE_MARK_BUTTONS: readonly ToolbarButton[] = [
+  { command: 'underline', run: toggleUnderline, label: 'U', name: 'Underline', keys: 'Ctrl+U', active: (s) => markActive(s, underline) },
+  { command: 'strikethrough', run: toggleStrikethrough, label: 'S', name: 'Strikethrough', keys: 'Ctrl+Shift+X', active: (s) => markActive(s, strikethrough) },
+];

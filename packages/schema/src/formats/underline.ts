@@ -1,0 +1,48 @@
+// Underline: <u> in the document and in HTML. Markdown has no underline of its own, so it is written as
+// the raw tag `<u>…</u>`, which GitHub, GitLab and most renderers show underlined; the importer, which
+// otherwise reads raw HTML as text, reads back just this pair of tags.
+
+import type { MarkdownSerializer, ParseSpec } from 'prosemirror-markdown';
+import type { MarkSpec } from 'prosemirror-model';
+import type { PluginSimple, StateInline } from 'markdown-it';
+
+type MarkSerializer = MarkdownSerializer['marks'][string];
+
+/** True for a CSS `text-decoration` value that holds `line` (`underline`, `line-through`). */
+export const decorates = (line: string) => (value: string) => value.split(/\s+/).includes(line) && null;
+
+export const underline: MarkSpec = {
+  parseDOM: [
+    { tag: 'u' },
+    // Google Docs and Word paste spans with a text-decoration style; not consuming, so that one style
+    // holding both lines gives both marks.
+    { style: 'text-decoration', getAttrs: decorates('underline'), consuming: false },
+    { style: 'text-decoration-line', getAttrs: decorates('underline'), consuming: false },
+  ],
+  toDOM: () => ['u', 0],
+};
+
+export const underlineMarkdown: MarkSerializer = { open: '<u>', close: '</u>', mixable: true, expelEnclosingWhitespace: true };
+
+/** markdown-it's `u_open` / `u_close` tokens (made by {@link underlineSyntax}). */
+export const underlineTokens: Record<string, ParseSpec> = { u: { mark: 'underline' } };
+
+const TAG = /^<(\/?)u>/i;
+
+/** Reads `<u>` and `</u>` as underline tokens, a `<u>` only when a `</u>` follows it, a `</u>` only to close one. */
+function underlineTag(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x3c /* < */) return false;
+  const tag = TAG.exec(state.src.slice(state.pos, state.pos + 4));
+  if (tag === null) return false;
+  const closing = tag[1] === '/';
+  const open = state.tokens.reduce((n, t) => n + (t.type === 'u_open' ? 1 : t.type === 'u_close' ? -1 : 0), 0);
+  if (closing ? open <= 0 : !/<\/u>/i.test(state.src.slice(state.pos + tag[0].length))) return false;
+  if (!silent) state.push(closing ? 'u_close' : 'u_open', 'u', closing ? -1 : 1);
+  state.pos += tag[0].length;
+  return true;
+}
+
+/** A markdown-it plugin for the `<u>` and `</u>` tags, whether or not raw HTML is enabled. */
+export const underlineSyntax: PluginSimple = (md) => {
+  md.inline.ruler.before('autolink', 'underline_tag', underlineTag);
+};
