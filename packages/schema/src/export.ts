@@ -4,6 +4,8 @@
 
 import { defaultMarkdownSerializer, MarkdownSerializer } from 'prosemirror-markdown';
 import { type DOMOutputSpec, Fragment, type Mark, type Node } from 'prosemirror-model';
+import { tableMarkdown } from './formats/tables.js';
+import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
@@ -43,7 +45,11 @@ let markdown: MarkdownSerializer | undefined;
 
 export function toMarkdown(doc: Node): string {
   // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
-  markdown ??= new MarkdownSerializer(defaultMarkdownSerializer.nodes, defaultMarkdownSerializer.marks, {
+  markdown ??= new MarkdownSerializer({
+    ...defaultMarkdownSerializer.nodes,
+    ...tableMarkdown,
+    ...taskListMarkdown,
+  }, defaultMarkdownSerializer.marks, {
     escapeExtraCharacters: /[<>]/g,
   });
   return markdown.serialize(withSafeLinks(doc));
@@ -71,7 +77,7 @@ function renderSpec(spec: DOMOutputSpec, inner: string): string {
     .slice(start)
     .map((child) => (child === 0 ? inner : renderSpec(child as DOMOutputSpec, inner)))
     .join('');
-  const isVoid = ['br', 'hr', 'img'].includes(name);
+  const isVoid = ['br', 'hr', 'img', 'input'].includes(name);
   return isVoid ? `<${name}${attrs}>` : `<${name}${attrs}>${children}</${name}>`;
 }
 

@@ -4,6 +4,8 @@
 import { type MarkSpec, Schema } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { addListNodes } from 'prosemirror-schema-list';
+import { tableNodeSpecs } from './formats/tables.js';
+import { taskListNodeSpecs } from './formats/task-list.js';
 import { isLinkTarget, safeHref } from './links.js';
 
 // The basic link, except that a pasted link must go where a typed one may (isLinkTarget), and an unsafe
@@ -29,7 +31,9 @@ const link: MarkSpec = {
 const nodes = basic.spec.nodes.update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true });
 
 export const schema = new Schema({
-  nodes: addListNodes(nodes, 'paragraph block*', 'block'),
+  nodes: addListNodes(nodes, 'paragraph block*', 'block')
+    .append(tableNodeSpecs)
+    .append(taskListNodeSpecs),
   marks: basic.spec.marks.update('link', link),
 });
 
