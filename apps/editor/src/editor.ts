@@ -11,6 +11,8 @@ import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
 import { blockKeymap } from './blocks.js';
+import { tablePlugins } from './formats/tables.js';
+import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
 import { linkPopover } from './link-popover.js';
 import { linkPlugin } from './links.js';
@@ -50,6 +52,8 @@ export function createEditor(
       tabKeyPlugin(),
       linkPlugin(),
       blockKeymap(),
+      ...tablePlugins(),
+      ...taskListPlugins(),
       ...buildKeymaps(),
       ...extraPlugins,
     ],

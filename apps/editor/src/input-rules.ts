@@ -13,6 +13,7 @@ import {
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
 import { listConversionRules } from './blocks.js';
+import { taskListInputRule } from './formats/task-list.js';
 import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
 
@@ -39,6 +40,7 @@ export function buildInputRules(): Plugin {
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
       // Before the wrapping rules: a marker typed in a list converts that list instead of nesting one.
       ...listConversionRules,
+      taskListInputRule,
       wrappingInputRule(/^\s*([-+*])\s$/, nodes.bullet_list!),
       wrappingInputRule(
         /^(\d+)\.\s$/,

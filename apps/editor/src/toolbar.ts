@@ -4,6 +4,8 @@
 import type { Command, EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { blockActive, type CommandName, commands, markActive } from './commands.js';
+import { tableButtons } from './formats/tables.js';
+import { taskListButton } from './formats/task-list.js';
 import { schema } from './schema.js';
 
 /** A toolbar button: one of the shared commands, or a feature's own (`run`). */
@@ -15,10 +17,12 @@ export interface ToolbarButton {
   readonly label: string;
   /** Its accessible name; holds the label when the label is words, so speech users can say what they see. */
   readonly name: string;
-  /** The keyboard shortcut, as shown in the tooltip (`aria-keyshortcuts` takes it in its own syntax). */
-  readonly keys: string;
+  /** The keyboard shortcut, if it has one, as shown in the tooltip (`aria-keyshortcuts` takes it in its own syntax). */
+  readonly keys?: string;
   /** A toggle: shows, and tells assistive technology, whether it applies to the selection. */
   readonly active?: (state: EditorState) => boolean;
+  /** Shown only when this says so (table tools, in a table); a hidden button is out of the arrow keys' way. */
+  readonly visible?: (state: EditorState) => boolean;
 }
 
 const { marks, nodes } = schema;
@@ -38,6 +42,7 @@ const GROUPS: ToolbarButton[][] = [
     { command: 'blockquote', label: '❝', name: 'Quote', keys: 'Ctrl+>', active: (s) => blockActive(s, nodes.blockquote!) },
     { command: 'codeBlock', label: '{ }', name: 'Code block', keys: 'Ctrl+Shift+\\', active: (s) => blockActive(s, nodes.code_block!) },
   ],
+  [taskListButton, ...tableButtons],
   [
     { command: 'undo', label: '↶', name: 'Undo your last change', keys: 'Ctrl+Z' },
     { command: 'redo', label: '↷', name: 'Redo', keys: 'Ctrl+Shift+Z' },
@@ -93,9 +98,9 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
       const el = document.createElement('button');
       el.type = 'button';
       el.textContent = button.label;
-      el.title = `${button.name} (${button.keys})`;
+      el.title = button.keys === undefined ? button.name : `${button.name} (${button.keys})`;
       el.setAttribute('aria-label', button.name);
-      el.setAttribute('aria-keyshortcuts', button.keys.replace('Ctrl', 'Control'));
+      if (button.keys !== undefined) el.setAttribute('aria-keyshortcuts', button.keys.replace('Ctrl', 'Control'));
       el.dataset.command = button.command;
       el.tabIndex = buttons.length === 0 ? 0 : -1;
       // mousedown, not click: keep the editor's selection and focus.
@@ -119,10 +124,11 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
   element.addEventListener('keydown', (event) => {
     const move = MOVES[event.key];
     if (move === undefined || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const index = buttons.findIndex(([, el]) => el === document.activeElement);
+    const shown = buttons.filter(([, el]) => !el.hidden);
+    const index = shown.findIndex(([, el]) => el === document.activeElement);
     if (index < 0) return;
     event.preventDefault();
-    buttons[move(index, buttons.length)]![1].focus();
+    shown[move(index, shown.length)]![1].focus();
   });
 
   return {
@@ -134,7 +140,10 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
         el.setAttribute('aria-disabled', String(!enabled));
         el.classList.toggle('active', active);
         if (button.active !== undefined) el.setAttribute('aria-pressed', String(active));
+        el.hidden = !(button.visible?.(view.state) ?? true);
       }
+      // The toolbar's one tab stop must not be a button just hidden.
+      if (buttons.some(([, el]) => el.hidden && el.tabIndex === 0)) rove(buttons.find(([, el]) => !el.hidden)![1]);
     },
   };
 }
