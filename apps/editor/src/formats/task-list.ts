@@ -69,7 +69,7 @@ export const toggleTaskList: Command = (state, dispatch) => {
  * `[ ] ` or `[x] ` (or `[] `) at the start of a paragraph: a task list item there. In a bullet or numbered
  * list's item, that list becomes a task list; in a task item, it sets the box.
  */
-export const taskListInputRule = new InputRule(/^\[([ xX]?)\]\s$/, (state, match, start, end) => {
+export function taskMarkerTyped(state: EditorState, match: RegExpMatchArray, start: number, end: number): Transaction | null {
   const $start = state.doc.resolve(start);
   if ($start.parent.type !== nodes.paragraph) return null;
   const checked = match[1] === 'x' || match[1] === 'X';
@@ -88,7 +88,9 @@ export const taskListInputRule = new InputRule(/^\[([ xX]?)\]\s$/, (state, match
   if (!range || !wrapping) return null;
   wrapping[wrapping.length - 1] = { type: nodes.task_item!, attrs: { checked } };
   return tr.wrap(range, wrapping);
-});
+}
+
+export const taskListInputRule = new InputRule(/^\[([ xX]?)\]\s$/, taskMarkerTyped);
 
 /** A task item: its checkbox (outside the editable text) and its blocks. */
 class TaskItemView implements NodeView {
