@@ -99,6 +99,9 @@ test('a table from the toolbar, filled with Tab, grown by a row: the other edito
   const converged = [...filled.slice(0, 3), ['Ship', 'Friday', ''], ['Party', '', '']];
   await expect.poll(() => tables(alice)).toEqual([converged]);
   await expect.poll(() => tables(bob)).toEqual([converged]);
+  // Each sees the other's caret in the cell they type in.
+  await expect(alice.editor.locator('tr').nth(4).locator('.ProseMirror-yjs-cursor')).toContainText('Bob');
+  await expect(bob.editor.locator('tr').nth(3).locator('.ProseMirror-yjs-cursor')).toContainText('Alice');
   await alice.expectSaved();
   await picture(alice, 'table.png', testInfo);
   expect(alice.errors).toEqual([]);
