@@ -42,7 +42,8 @@ const GROUPS: ToolbarButton[][] = [
     { command: 'blockquote', label: '❝', name: 'Quote', keys: 'Ctrl+>', active: (s) => blockActive(s, nodes.blockquote!) },
     { command: 'codeBlock', label: '{ }', name: 'Code block', keys: 'Ctrl+Shift+\\', active: (s) => blockActive(s, nodes.code_block!) },
   ],
-  [taskListButton, ...tableButtons],
+  [taskListButton],
+  tableButtons,
   [
     { command: 'undo', label: '↶', name: 'Undo your last change', keys: 'Ctrl+Z' },
     { command: 'redo', label: '↷', name: 'Redo', keys: 'Ctrl+Shift+Z' },

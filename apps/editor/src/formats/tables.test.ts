@@ -100,3 +100,12 @@ describe('Tab in a table', () => {
     expect(cells(next)[0]![0]).toBe('onetwo*');
   });
 });
+
+describe('inserting a table in a list item', () => {
+  it('goes after the item’s paragraph, inside the item', () => {
+    const list = nodes.bullet_list!.create(null, nodes.list_item!.create(null, p('item')));
+    const { ok, next } = run(stateAt([list], 'item'), insertTable);
+    expect(ok).toBe(true);
+    expect(next.doc.child(0).child(0).content.content.map((n) => n.type.name)).toEqual(['paragraph', 'table', 'paragraph']);
+  });
+});

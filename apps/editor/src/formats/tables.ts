@@ -32,7 +32,8 @@ export const insertTable: Command = (state, dispatch) => {
   const empty = $from.parent.content.size === 0 && $from.parent.type === nodes.paragraph;
   const at = empty ? $from.before(depth) : $from.after(depth);
   const container = $from.node(depth - 1);
-  if (!container.type.validContent(container.content.replaceChild($from.index(depth - 1), table))) return false;
+  const index = $from.index(depth - 1);
+  if (!(empty ? container.canReplaceWith(index, index + 1, nodes.table!) : container.canReplaceWith(index + 1, index + 1, nodes.table!))) return false;
   if (dispatch) {
     const tr = empty ? state.tr.replaceWith(at, at + $from.parent.nodeSize, table) : state.tr.insert(at, table);
     const after = at + table.nodeSize;
