@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TestInfo } from '@playwright/test';
 import { mintToken } from '../../apps/sync-server/src/auth/token.js';
+import { axeViolations } from '../fixtures/axe.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -199,5 +200,12 @@ test('a viewer sees the task boxes disabled: a click or Ctrl+Enter ticks nothing
   const after = ['[x] Book the room!', '[ ] Send invites'];
   await expect.poll(() => tasks(vic)).toEqual(after);
   expect(await tasks(alice)).toEqual(after);
+  // The boxes and a table pass axe, for the editor and for the viewer.
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.toolbar('insertTable');
+  await expect(vic.editor.locator('table')).toHaveCount(1);
+  expect(await axeViolations(alice.page)).toEqual([]);
+  expect(await axeViolations(vic.page)).toEqual([]);
   for (const p of [alice, vic]) expect(p.errors).toEqual([]);
 });
