@@ -11,6 +11,8 @@ import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
 import { blockKeymap } from './blocks.js';
+import { tablePlugins } from './formats/tables.js';
+import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
 import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
@@ -52,6 +54,8 @@ export function createEditor(
       linkPlugin(),
       blockKeymap(),
       ...inlineFormatPlugins(editable),
+      ...tablePlugins(),
+      ...taskListPlugins(),
       ...buildKeymaps(),
       ...extraPlugins,
     ],

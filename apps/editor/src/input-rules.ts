@@ -14,6 +14,7 @@ import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
 import { listConversionRules } from './blocks.js';
 import { INLINE_FORMAT_RULES } from './formats/inline-formats.js';
+import { taskListInputRule } from './formats/task-list.js';
 import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
 
@@ -42,6 +43,7 @@ export function buildInputRules(): Plugin {
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
       // Before the wrapping rules: a marker typed in a list converts that list instead of nesting one.
       ...listConversionRules,
+      taskListInputRule,
       wrappingInputRule(/^\s*([-+*])\s$/, nodes.bullet_list!),
       wrappingInputRule(
         /^(\d+)\.\s$/,

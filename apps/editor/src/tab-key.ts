@@ -1,21 +1,26 @@
-// What Tab does inside the text: indent or outdent a list item, a tab character in code, nothing
-// elsewhere. Escape, then Tab (or Shift+Tab) lets the browser move focus out of the editor.
+// What Tab does inside the text: indent or outdent a list item (a task item too), the next or previous
+// cell in a table, a tab character in code, nothing elsewhere. Escape, then Tab (or Shift+Tab) lets the browser move focus out of the editor.
 
 import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
+import type { NodeType } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin } from 'prosemirror-state';
+import { caretInCell, tableTab } from './formats/tables.js';
 import { schema } from './schema.js';
 
 /** Read to screen-reader users as the editor's description. */
-export const TAB_KEY_HINT = 'Tab indents list items and Shift+Tab outdents them. To leave the text, press Escape, then Tab.';
+export const TAB_KEY_HINT =
+  'Tab indents list items and Shift+Tab outdents them; in a table they go to the next and previous cell. Ctrl+Enter ticks a task. To leave the text, press Escape, then Tab.';
 
 const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock']);
 
 const inCode = (state: EditorState) => state.selection.$from.parent.type.spec.code === true;
 
-const inList = (state: EditorState) => {
+/** The type of the innermost list item around the caret (a bullet or numbered one, or a task). */
+const listItemType = (state: EditorState): NodeType | undefined => {
   const { $from } = state.selection;
-  for (let d = $from.depth; d > 0; d--) if ($from.node(d).type === schema.nodes.list_item) return true;
-  return false;
+  const { list_item, task_item } = schema.nodes;
+  for (let d = $from.depth; d > 0; d--) if ($from.node(d).type === list_item || $from.node(d).type === task_item) return $from.node(d).type;
+  return undefined;
 };
 
 const insertTab: Command = (state, dispatch) => {
@@ -38,7 +43,10 @@ export const tabCommand =
   (outdent: boolean): Command =>
   (state, dispatch, view) => {
     if (inCode(state)) return (outdent ? removeLeadingTab : insertTab)(state, dispatch, view);
-    if (inList(state)) (outdent ? liftListItem : sinkListItem)(schema.nodes.list_item!)(state, dispatch, view);
+    // The innermost of a table cell and a list item decides.
+    if (caretInCell(state)) return tableTab(outdent)(state, dispatch, view);
+    const item = listItemType(state);
+    if (item !== undefined) (outdent ? liftListItem : sinkListItem)(item)(state, dispatch, view);
     // Outside lists and code Tab does nothing, rather than move focus away mid-sentence: the next
     // keys typed would land in whatever took focus (the "Your name" box renamed people this way).
     return true;

@@ -4,6 +4,8 @@
 import type { Command, EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { blockActive, type CommandName, commands, markActive } from './commands.js';
+import { tableButtons } from './formats/tables.js';
+import { taskListButton } from './formats/task-list.js';
 import { schema } from './schema.js';
 import { INLINE_MARK_BUTTONS, INSERT_BUTTONS } from './formats/inline-formats.js';
 
@@ -20,6 +22,8 @@ export interface ToolbarButton {
   readonly keys?: string;
   /** A toggle: shows, and tells assistive technology, whether it applies to the selection. */
   readonly active?: (state: EditorState) => boolean;
+  /** Shown only when this says so (table tools, in a table); a hidden button is out of the arrow keys' way. */
+  readonly visible?: (state: EditorState) => boolean;
 }
 
 const { marks, nodes } = schema;
@@ -41,6 +45,8 @@ const GROUPS: ToolbarButton[][] = [
     { command: 'codeBlock', label: '{ }', name: 'Code block', keys: 'Ctrl+Shift+\\', active: (s) => blockActive(s, nodes.code_block!) },
   ],
   [...INSERT_BUTTONS],
+  [taskListButton],
+  tableButtons,
   [
     { command: 'undo', label: '↶', name: 'Undo your last change', keys: 'Ctrl+Z' },
     { command: 'redo', label: '↷', name: 'Redo', keys: 'Ctrl+Shift+Z' },
@@ -122,10 +128,11 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
   element.addEventListener('keydown', (event) => {
     const move = MOVES[event.key];
     if (move === undefined || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const index = buttons.findIndex(([, el]) => el === document.activeElement);
+    const shown = buttons.filter(([, el]) => !el.hidden);
+    const index = shown.findIndex(([, el]) => el === document.activeElement);
     if (index < 0) return;
     event.preventDefault();
-    buttons[move(index, buttons.length)]![1].focus();
+    shown[move(index, shown.length)]![1].focus();
   });
 
   return {
@@ -137,7 +144,10 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
         el.setAttribute('aria-disabled', String(!enabled));
         el.classList.toggle('active', active);
         if (button.active !== undefined) el.setAttribute('aria-pressed', String(active));
+        el.hidden = !(button.visible?.(view.state) ?? true);
       }
+      // The toolbar's one tab stop must not be a button just hidden.
+      if (buttons.some(([, el]) => el.hidden && el.tabIndex === 0)) rove(buttons.find(([, el]) => !el.hidden)![1]);
     },
   };
 }

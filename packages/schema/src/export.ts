@@ -4,6 +4,8 @@
 
 import { defaultMarkdownSerializer, MarkdownSerializer } from 'prosemirror-markdown';
 import { type DOMOutputSpec, Fragment, type Mark, type Node } from 'prosemirror-model';
+import { tableMarkdown } from './formats/tables.js';
+import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 import { inlineMarkdown } from './formats/inline-formats.js';
 
@@ -45,7 +47,12 @@ let markdown: MarkdownSerializer | undefined;
 export function toMarkdown(doc: Node): string {
   // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
   const inline = inlineMarkdown(defaultMarkdownSerializer);
-  markdown ??= new MarkdownSerializer({ ...defaultMarkdownSerializer.nodes, ...inline.nodes }, { ...defaultMarkdownSerializer.marks, ...inline.marks }, {
+  markdown ??= new MarkdownSerializer({
+    ...defaultMarkdownSerializer.nodes,
+    ...inline.nodes,
+    ...tableMarkdown,
+    ...taskListMarkdown,
+  }, { ...defaultMarkdownSerializer.marks, ...inline.marks }, {
     escapeExtraCharacters: /[<>]/g,
   });
   return markdown.serialize(withSafeLinks(doc));
@@ -73,7 +80,7 @@ function renderSpec(spec: DOMOutputSpec, inner: string): string {
     .slice(start)
     .map((child) => (child === 0 ? inner : renderSpec(child as DOMOutputSpec, inner)))
     .join('');
-  const isVoid = ['br', 'hr', 'img'].includes(name);
+  const isVoid = ['br', 'hr', 'img', 'input'].includes(name);
   return isVoid ? `<${name}${attrs}>` : `<${name}${attrs}>${children}</${name}>`;
 }
 

@@ -1,13 +1,15 @@
 // Documents from outside: Markdown (CommonMark, raw HTML left as text), HTML and ProseMirror JSON, turned
 // into the shared schema's nodes. Unsafe links keep their text and lose the link (as in every export).
 // HTML is parsed without a browser (linkedom) by the schema's own parse rules, as a paste is in the
-// editor: what the schema has no node for keeps its text (a table's cells), scripts and styles go.
+// editor: what the schema has no node for keeps its text, scripts and styles go; tables keep their cells.
 
 import { parseHTML } from 'linkedom';
 import MarkdownIt from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { withSafeLinks } from './export.js';
+import { markdownItTables, tableTokens } from './formats/tables.js';
+import { markdownItTaskLists, taskListTokens } from './formats/task-list.js';
 import { schema } from './schema.js';
 import { INLINE_TOKENS, inlineSyntax, withSafeImages } from './formats/inline-formats.js';
 
@@ -17,8 +19,16 @@ export class ImportError extends Error {
 }
 
 // The schema's nodes and marks carry prosemirror-markdown's names, so its token table applies as is.
-const markdownIt = inlineSyntax(new MarkdownIt('commonmark', { html: false }));
-const markdown = new MarkdownParser(schema, markdownIt, { ...defaultMarkdownParser.tokens, ...INLINE_TOKENS });
+const markdown = new MarkdownParser(
+  schema,
+  inlineSyntax(new MarkdownIt('commonmark', { html: false })).use(markdownItTables).use(markdownItTaskLists),
+  {
+    ...defaultMarkdownParser.tokens,
+    ...INLINE_TOKENS,
+    ...tableTokens,
+    ...taskListTokens,
+  },
+);
 
 export function fromMarkdown(text: string): Node {
   return withSafeImages(withSafeLinks(markdown.parse(text)));

@@ -4,6 +4,8 @@
 import { type MarkSpec, Schema } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { addListNodes } from 'prosemirror-schema-list';
+import { tableNodeSpecs } from './formats/tables.js';
+import { taskListNodeSpecs } from './formats/task-list.js';
 import { isLinkTarget, safeHref } from './links.js';
 import { INLINE_MARKS, INLINE_NODES } from './formats/inline-formats.js';
 
@@ -30,7 +32,9 @@ const link: MarkSpec = {
 const nodes = basic.spec.nodes.update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true });
 
 export const schema = new Schema({
-  nodes: addListNodes(INLINE_NODES.reduce((all, [name, spec]) => all.update(name, spec), nodes), 'paragraph block*', 'block'),
+  nodes: addListNodes(INLINE_NODES.reduce((all, [name, spec]) => all.update(name, spec), nodes), 'paragraph block*', 'block')
+    .append(tableNodeSpecs)
+    .append(taskListNodeSpecs),
   marks: INLINE_MARKS.reduce((all, [name, spec]) => all.addBefore('code', name, spec), basic.spec.marks.update('link', link)),
 });
 

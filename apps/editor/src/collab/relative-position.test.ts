@@ -42,6 +42,15 @@ const DOCS: Record<string, Node> = {
     nodes.horizontal_rule!.create(),
     p('after'),
   ]),
+  'a table and a task list': nodes.doc!.create(null, [
+    p('before'),
+    nodes.table!.create(null, [
+      nodes.table_row!.create(null, [nodes.table_header!.create(null, p('h1')), nodes.table_header!.create(null, p())]),
+      nodes.table_row!.create(null, [nodes.table_cell!.create(null, [p('a'), p('b')]), nodes.table_cell!.create(null, p('c'))]),
+    ]),
+    nodes.task_list!.create(null, [nodes.task_item!.create({ checked: true }, p('done')), nodes.task_item!.create(null, p())]),
+    p('after'),
+  ]),
   'a long document': nodes.doc!.create(null, Array.from({ length: 300 }, (_, i) => (i % 7 === 3 ? p() : p(`paragraph ${i}`)))),
 };
 

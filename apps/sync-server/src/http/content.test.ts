@@ -170,7 +170,7 @@ describe('HTML import', () => {
     expect(md).toContain('[this](https://example.com/a)');
     expect(md).toContain('and that.');
     expect(md).toContain('* one');
-    expect(md).toContain('cell 1cell 2');
+    expect(md).toContain('| cell 1 | cell 2 |\n| --- | --- |');
     expect(md).not.toMatch(/alert|javascript|onerror/);
   });
 });

@@ -1,0 +1,111 @@
+// Table commands on plain editor states: inserting a table, and Tab / Shift+Tab between its cells.
+
+import { EditorState, TextSelection, type Command } from 'prosemirror-state';
+import type { Node } from 'prosemirror-model';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../schema.js';
+import { tabCommand } from '../tab-key.js';
+import { insertTable, tableTab } from './tables.js';
+
+const { nodes } = schema;
+const p = (text = '') => nodes.paragraph!.create(null, text ? schema.text(text) : null);
+
+/** A state of `blocks` with the caret at the first position whose parent's text is `inText` (at its end). */
+function stateAt(blocks: Node[], inText: string): EditorState {
+  const doc = nodes.doc!.create(null, blocks);
+  let at = -1;
+  doc.descendants((node, pos) => {
+    if (at < 0 && node.isTextblock && node.textContent === inText) at = pos + 1 + node.content.size;
+    return at < 0;
+  });
+  return EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) });
+}
+
+const run = (state: EditorState, command: Command) => {
+  let next = state;
+  const ok = command(state, (tr) => (next = state.apply(tr)));
+  return { ok, next };
+};
+
+/** Each table cell's text, `*` marking the one holding the caret. */
+function cells(state: EditorState): string[][] {
+  const rows: string[][] = [];
+  const { from } = state.selection;
+  state.doc.descendants((node, pos) => {
+    if (node.type === nodes.table_row) {
+      const row: string[] = [];
+      node.forEach((cell, offset) => {
+        const start = pos + 1 + offset;
+        const here = from > start && from < start + cell.nodeSize;
+        row.push(`${cell.textContent}${here ? '*' : ''}`);
+      });
+      rows.push(row);
+      return false;
+    }
+    return true;
+  });
+  return rows;
+}
+
+describe('inserting a table', () => {
+  it('puts a 3×3 table with a header row in place of an empty paragraph, a paragraph after it, the caret in the first cell', () => {
+    const { ok, next } = run(stateAt([p('Title'), p()], ''), insertTable);
+    expect(ok).toBe(true);
+    expect(next.doc.content.content.map((n) => n.type.name)).toEqual(['paragraph', 'table', 'paragraph']);
+    const table = next.doc.child(1);
+    expect(table.childCount).toBe(3);
+    expect(table.child(0).content.content.map((c) => c.type.name)).toEqual(['table_header', 'table_header', 'table_header']);
+    expect(table.child(1).content.content.map((c) => c.type.name)).toEqual(['table_cell', 'table_cell', 'table_cell']);
+    expect(cells(next)[0]).toEqual(['*', '', '']);
+  });
+
+  it('goes after a paragraph with text, keeping it; not inside a table', () => {
+    const { next } = run(stateAt([p('Title')], 'Title'), insertTable);
+    expect(next.doc.content.content.map((n) => n.type.name)).toEqual(['paragraph', 'table', 'paragraph']);
+    expect(next.doc.child(0).textContent).toBe('Title');
+    expect(insertTable(next)).toBe(false);
+  });
+});
+
+describe('Tab in a table', () => {
+  const grid = (texts: string[][]) =>
+    nodes.table!.create(
+      null,
+      texts.map((row, r) => nodes.table_row!.create(null, row.map((text) => (r === 0 ? nodes.table_header : nodes.table_cell)!.create(null, p(text))))),
+    );
+
+  it('goes to the next cell, and back with Shift+Tab', () => {
+    const state = stateAt([grid([['a', 'b'], ['c', 'd']])], 'a');
+    const forward = run(state, tabCommand(false)).next;
+    expect(cells(forward)).toEqual([['a', 'b*'], ['c', 'd']]);
+    const back = run(forward, tabCommand(true)).next;
+    expect(cells(back)).toEqual([['a*', 'b'], ['c', 'd']]);
+  });
+
+  it('adds a row after the last cell and goes to its first cell; Shift+Tab in the first cell stays', () => {
+    const { ok, next } = run(stateAt([grid([['a', 'b'], ['c', 'd']]), p()], 'd'), tableTab(false));
+    expect(ok).toBe(true);
+    expect(cells(next)).toEqual([['a', 'b'], ['c', 'd'], ['*', '']]);
+    const first = stateAt([grid([['a', 'b']])], 'a');
+    const stay = run(first, tabCommand(true));
+    expect(stay.ok).toBe(true);
+    expect(stay.next.doc.eq(first.doc)).toBe(true);
+  });
+
+  it('indents a list item inside a cell (the innermost of list and cell decides)', () => {
+    const list = nodes.bullet_list!.create(null, [nodes.list_item!.create(null, p('one')), nodes.list_item!.create(null, p('two'))]);
+    const inCell = nodes.table!.create(null, nodes.table_row!.create(null, [nodes.table_cell!.create(null, list), nodes.table_cell!.create(null, p('x'))]));
+    const { next } = run(stateAt([inCell], 'two'), tabCommand(false));
+    expect(next.doc.child(0).child(0).child(0).child(0).child(0).childCount).toBe(2);
+    expect(cells(next)[0]![0]).toBe('onetwo*');
+  });
+});
+
+describe('inserting a table in a list item', () => {
+  it('goes after the item’s paragraph, inside the item', () => {
+    const list = nodes.bullet_list!.create(null, nodes.list_item!.create(null, p('item')));
+    const { ok, next } = run(stateAt([list], 'item'), insertTable);
+    expect(ok).toBe(true);
+    expect(next.doc.child(0).child(0).content.content.map((n) => n.type.name)).toEqual(['paragraph', 'table', 'paragraph']);
+  });
+});

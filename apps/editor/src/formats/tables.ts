@@ -1,0 +1,86 @@
+// Tables in the editor: prosemirror-tables' editing plugin (cell selection, arrow keys, pasting cells),
+// a toolbar button that inserts a 3×3 table with a header row, table tools shown while the caret is in a
+// table, and Tab / Shift+Tab from cell to cell (tab-key.ts asks tableTab), a new row after the last cell.
+
+import type { Node } from 'prosemirror-model';
+import { type Command, type Plugin, TextSelection, type Transaction } from 'prosemirror-state';
+import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, goToNextCell, isInTable, selectionCell, tableEditing } from 'prosemirror-tables';
+import { schema } from '../schema.js';
+import type { ToolbarButton } from '../toolbar.js';
+
+const { nodes } = schema;
+
+/** A table of `rows` × `cols` empty cells, the first row header cells. */
+export function createTable(rows: number, cols: number): Node {
+  const cells = (type: typeof nodes.table_cell) => Array.from({ length: cols }, () => type!.createAndFill()!);
+  return nodes.table!.create(
+    null,
+    Array.from({ length: rows }, (_, r) => nodes.table_row!.create(null, cells(r === 0 ? nodes.table_header : nodes.table_cell))),
+  );
+}
+
+/**
+ * A 3×3 table with a header row: in place of an empty paragraph, else after the caret's block, with a
+ * paragraph after it when nothing follows (somewhere to go on typing); the caret in its first cell.
+ */
+export const insertTable: Command = (state, dispatch) => {
+  if (isInTable(state)) return false;
+  const { $from } = state.selection;
+  if (!$from.parent.isTextblock) return false;
+  const depth = $from.depth;
+  const table = createTable(3, 3);
+  const empty = $from.parent.content.size === 0 && $from.parent.type === nodes.paragraph;
+  const at = empty ? $from.before(depth) : $from.after(depth);
+  const container = $from.node(depth - 1);
+  const index = $from.index(depth - 1);
+  if (!(empty ? container.canReplaceWith(index, index + 1, nodes.table!) : container.canReplaceWith(index + 1, index + 1, nodes.table!))) return false;
+  if (dispatch) {
+    const tr = empty ? state.tr.replaceWith(at, at + $from.parent.nodeSize, table) : state.tr.insert(at, table);
+    const after = at + table.nodeSize;
+    if (tr.doc.resolve(after).nodeAfter === null) tr.insert(after, nodes.paragraph!.create());
+    dispatch(tr.setSelection(TextSelection.near(tr.doc.resolve(at + 3))).scrollIntoView());
+  }
+  return true;
+};
+
+/** Tab / Shift+Tab in a table: the next or previous cell; Tab in the last cell adds a row and goes there. */
+export const tableTab =
+  (outdent: boolean): Command =>
+  (state, dispatch, view) => {
+    if (goToNextCell(outdent ? -1 : 1)(state, dispatch, view)) return true;
+    if (outdent) return true;
+    // selectionCell resolves to just before the cell, inside its row: after() is the row's end.
+    const rowEnd = selectionCell(state).after();
+    let added: Transaction | undefined;
+    if (!addRowAfter(state, (tr) => (added = tr)) || added === undefined) return true;
+    const start = added.mapping.map(rowEnd, -1);
+    dispatch?.(added.setSelection(TextSelection.near(added.doc.resolve(start + 2))).scrollIntoView());
+    return true;
+  };
+
+/** Whether the caret sits in a table cell deeper than any list item (so Tab means "next cell"). */
+export function caretInCell(state: Parameters<Command>[0]): boolean {
+  const { $from } = state.selection;
+  for (let d = $from.depth; d > 0; d--) {
+    const role = $from.node(d).type.spec.tableRole as string | undefined;
+    if (role === 'cell' || role === 'header_cell') return true;
+    if ($from.node(d).type === nodes.list_item || $from.node(d).type === nodes.task_item) return false;
+  }
+  return false;
+}
+
+export function tablePlugins(): Plugin[] {
+  return [tableEditing()];
+}
+
+const whileInTable = (state: Parameters<Command>[0]) => isInTable(state);
+
+/** Insert a table; then, only while the caret is in one, rows, columns and the table itself. */
+export const tableButtons: ToolbarButton[] = [
+  { command: 'insertTable', run: insertTable, label: '▦', name: 'Insert table', visible: (s) => !isInTable(s) },
+  { command: 'addRowAfter', run: addRowAfter, label: 'Add row', name: 'Add row below', visible: whileInTable },
+  { command: 'addColumnAfter', run: addColumnAfter, label: 'Add column', name: 'Add column right', visible: whileInTable },
+  { command: 'deleteRow', run: deleteRow, label: 'Delete row', name: 'Delete row', visible: whileInTable },
+  { command: 'deleteColumn', run: deleteColumn, label: 'Delete column', name: 'Delete column', visible: whileInTable },
+  { command: 'deleteTable', run: deleteTable, label: 'Delete table', name: 'Delete table', visible: whileInTable },
+];

@@ -1,0 +1,137 @@
+// Tables: prosemirror-tables' node specs (cells hold blocks), and their Markdown as a GFM pipe table.
+//
+// A GFM cell holds one line of inline content, so export writes each cell's text blocks (paragraphs,
+// headings, list items, code lines) and hard breaks as one line joined with `<br>`, and import splits a
+// cell at `<br>` back into paragraphs: a cell of plain paragraphs round-trips exactly, while lists,
+// headings and hard breaks in a cell come back as paragraphs (HTML and JSON keep them). The first row is
+// the header row GFM requires; a merged cell is written in its first column and row, the cells it covers
+// empty. Column widths are HTML- and JSON-only.
+
+import type MarkdownIt from 'markdown-it';
+import type StateCore from 'markdown-it/lib/rules_core/state_core.mjs';
+import type { MarkdownSerializerState, ParseSpec } from 'prosemirror-markdown';
+import { Fragment, type Node, type NodeSpec } from 'prosemirror-model';
+import { TableMap, tableNodes } from 'prosemirror-tables';
+
+/** `table`, `table_row`, `table_header` and `table_cell`, cells holding one or more blocks. */
+export const tableNodeSpecs: Record<string, NodeSpec> = tableNodes({ tableGroup: 'block', cellContent: 'block+', cellAttributes: {} });
+
+type NodeSerializer = (state: MarkdownSerializerState, node: Node, parent: Node, index: number) => void;
+
+/** The inline runs of a cell: each text block, split at its hard breaks. */
+function cellLines(cell: Node): Node[] {
+  const lines: Node[] = [];
+  cell.descendants((node) => {
+    if (!node.isTextblock) return true;
+    if (node.type.spec.code) {
+      for (const line of node.textContent.split('\n')) lines.push(node.type.schema.nodes.paragraph!.create(null, line ? node.type.schema.text(line) : null));
+      return false;
+    }
+    let run: Node[] = [];
+    node.forEach((child) => {
+      if (child.type.name === 'hard_break') {
+        lines.push(node.copy(Fragment.fromArray(run)));
+        run = [];
+      } else run.push(child);
+    });
+    lines.push(node.copy(Fragment.fromArray(run)));
+    return false;
+  });
+  return lines;
+}
+
+/** One cell's Markdown: its lines joined with `<br>`, every pipe escaped (in code spans too, as GFM wants). */
+function writeCell(state: MarkdownSerializerState, cell: Node): void {
+  const out = state as unknown as { out: string };
+  cellLines(cell).forEach((line, i) => {
+    if (i > 0) out.out += '<br>';
+    const start = out.out.length;
+    state.renderInline(line, false);
+    out.out = out.out.slice(0, start) + out.out.slice(start).replace(/\|/g, '\\|');
+  });
+}
+
+const table: NodeSerializer = (state, node) => {
+  const map = TableMap.get(node);
+  const out = state as unknown as { out: string };
+  for (let row = 0; row < map.height; row++) {
+    state.write('|');
+    for (let col = 0; col < map.width; col++) {
+      const pos = map.map[row * map.width + col]!;
+      // A merged cell is written where it starts; the places it covers stay empty.
+      const starts = (row === 0 || map.map[(row - 1) * map.width + col] !== pos) && (col === 0 || map.map[row * map.width + col - 1] !== pos);
+      out.out += ' ';
+      if (starts) writeCell(state, node.nodeAt(pos)!);
+      out.out += ' |';
+    }
+    if (row === 0) {
+      out.out += '\n';
+      state.write(`|${' --- |'.repeat(map.width)}`);
+    }
+    if (row < map.height - 1) out.out += '\n';
+  }
+  state.closeBlock(node);
+};
+
+/** Rows and cells are written by `table`. */
+export const tableMarkdown: Record<string, NodeSerializer> = {
+  table,
+  table_row: () => {},
+  table_header: () => {},
+  table_cell: () => {},
+};
+
+export const tableTokens: Record<string, ParseSpec> = {
+  table: { block: 'table' },
+  thead: { ignore: true },
+  tbody: { ignore: true },
+  tr: { block: 'table_row' },
+  th: { block: 'table_header' },
+  td: { block: 'table_cell' },
+};
+
+/** `<br>` (or `<br/>`, `<br />`) not escaped by a backslash: where a cell's paragraphs meet. */
+function splitAtBreaks(content: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (const match of content.matchAll(/(\\*)<br\s*\/?>/gi)) {
+    if (match[1]!.length % 2 === 1) continue;
+    const at = match.index + match[1]!.length;
+    parts.push(content.slice(from, at));
+    from = at + match[0].length - match[1]!.length;
+  }
+  parts.push(content.slice(from));
+  return parts.map((part) => part.trim());
+}
+
+/** Wraps each cell's inline content in paragraphs, one per `<br>`-separated part, before inline parsing. */
+function cellParagraphs(state: StateCore): void {
+  const tokens = [];
+  let inCell = false;
+  for (const token of state.tokens) {
+    if (token.type === 'th_open' || token.type === 'td_open') inCell = true;
+    if (token.type === 'th_close' || token.type === 'td_close') inCell = false;
+    if (!inCell || token.type !== 'inline') {
+      tokens.push(token);
+      continue;
+    }
+    for (const part of splitAtBreaks(token.content)) {
+      const open = new state.Token('paragraph_open', 'p', 1);
+      const inline = new state.Token('inline', '', 0);
+      inline.content = part;
+      inline.map = token.map;
+      inline.children = [];
+      const close = new state.Token('paragraph_close', 'p', -1);
+      for (const t of [open, inline, close]) t.block = true;
+      inline.level = token.level + 1;
+      tokens.push(open, inline, close);
+    }
+  }
+  state.tokens = tokens;
+}
+
+/** GFM tables in a markdown-it instance, cells made of paragraphs. */
+export function markdownItTables(md: MarkdownIt): void {
+  md.enable('table');
+  md.core.ruler.before('inline', 'tandem_table_cells', cellParagraphs);
+}
