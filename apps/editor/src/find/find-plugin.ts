@@ -37,24 +37,23 @@ const CLOSED: FindState = {
 const MATCH: DecorationAttrs = { class: 'find-match' };
 const CURRENT: DecorationAttrs = { class: 'find-match find-match-current', 'data-find-current': 'true' };
 
+const highlight = (m: Match, current: boolean): Decoration => Decoration.inline(m.from, m.to, current ? CURRENT : MATCH, { current });
+
 function decorate(doc: Node, matches: readonly Match[], current: number): DecorationSet {
-  return DecorationSet.create(
-    doc,
-    matches.map((m, i) => Decoration.inline(m.from, m.to, i === current ? CURRENT : MATCH)),
-  );
+  return DecorationSet.create(doc, matches.map((m, i) => highlight(m, i === current)));
 }
 
 /** Moves the current highlight without rebuilding every other one. */
 function recolour(state: FindState, doc: Node, index: number): DecorationSet {
   let set = state.decorations;
-  const swap = (i: number, attrs: DecorationAttrs) => {
+  const swap = (i: number, current: boolean) => {
     const m = state.matches[i];
     if (m === undefined) return;
     set = set.remove(set.find(m.from, m.to).filter((d) => d.from === m.from && d.to === m.to));
-    set = set.add(doc, [Decoration.inline(m.from, m.to, attrs)]);
+    set = set.add(doc, [highlight(m, current)]);
   };
-  swap(state.current, MATCH);
-  swap(index, CURRENT);
+  swap(state.current, false);
+  swap(index, true);
   return set;
 }
 
