@@ -186,3 +186,32 @@ test('replace all is an undo step of its own, even with typing right after it', 
   await expect.poll(() => alice.text()).toBe('one two one');
   expect(alice.errors).toEqual([]);
 });
+
+test('Replace changes the current match only and moves to the next; Enter in the field does the same', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'replace-one');
+  await alice.focusEnd();
+  const keys = alice.page.keyboard;
+  await keys.insertText('tea, tea and ');
+  await keys.press('Control+b');
+  await keys.insertText('tea');
+  await keys.press('Home');
+  await keys.press('Control+h');
+  await alice.type('tea');
+  await expect(count(alice)).toHaveText('1 of 3');
+  await keys.press('Control+h');
+  await alice.type('coffee');
+  await keys.press('Enter');
+  await expect.poll(() => alice.text()).toBe('coffee, tea and tea');
+  await expect(count(alice)).toHaveText('1 of 2');
+  await expect.poll(() => current(alice)).toEqual(['tea']);
+  // The replace button, by keyboard: the replacement keeps the replaced text's formatting.
+  await keys.press('Enter');
+  await keys.press('Tab');
+  await expect.poll(() => focused(alice.page)).toBe('button.find-replace-one');
+  await keys.press('Enter');
+  await expect.poll(() => alice.text()).toBe('coffee, coffee and coffee');
+  await expect.poll(() => alice.texts('strong')).toEqual(['coffee']);
+  await expect(count(alice)).toHaveText('No results');
+  expect(alice.errors).toEqual([]);
+});
