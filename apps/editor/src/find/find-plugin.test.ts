@@ -4,6 +4,7 @@ import { EditorState } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { findKey, findPlugin } from './find-plugin.js';
+import { findMatches } from './search-core.js';
 
 const { nodes } = schema;
 const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
@@ -68,5 +69,29 @@ describe('findPlugin', () => {
     expect(shown(state)).toEqual([]);
     state = state.apply(state.tr.insertText('cat', 1));
     expect(shown(state)).toEqual([]);
+  });
+
+  it('keeps its highlights equal to a fresh search through many kinds of edit, with one current match', () => {
+    let state = open(doc(p('cat dog cat'), p('no match'), p('concat')), 'cat', 5);
+    const edits: Array<(s: EditorState) => EditorState> = [
+      (s) => s.apply(s.tr.insertText('ca', 14)), // "no catch" half-way: "no camatch"…
+      (s) => s.apply(s.tr.insertText('t', 16)),
+      (s) => s.apply(s.tr.split(5)), // a block split inside the first paragraph
+      (s) => s.apply(s.tr.delete(2, 3)), // the first "cat" broken
+      (s) => s.apply(s.tr.join(s.doc.child(0).nodeSize)), // blocks joined again
+      (s) => s.apply(s.tr.insertText('CAT', 1)),
+      (s) => s.apply(s.tr.replace(0, s.doc.content.size, new Slice(doc(p('cat cat'), ...Array.from({ length: s.doc.childCount }, (_, i) => s.doc.child(i))).content, 0, 0))),
+      (s) => s.apply(s.tr.delete(0, s.doc.child(0).nodeSize)),
+      (s) => s.apply(s.tr.insertText('cat', s.doc.content.size - 1)),
+    ];
+    for (const edit of edits) {
+      state = edit(state);
+      const expected = findMatches(state.doc, find(state).query).map((m) => state.doc.textBetween(m.from, m.to));
+      expect(shown(state).map((t) => t.replace(/^\[(.*)\]$/, '$1'))).toEqual(expected);
+      expect(find(state).matches.map((m) => state.doc.textBetween(m.from, m.to))).toEqual(expected);
+      const marked = shown(state).findIndex((t) => t.startsWith('['));
+      expect(marked).toBe(find(state).current);
+      expect(shown(state).filter((t) => t.startsWith('['))).toHaveLength(expected.length === 0 ? 0 : 1);
+    }
   });
 });

@@ -5,6 +5,7 @@
 
 import type { Node } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from 'prosemirror-state';
+import { Mapping, StepMap } from 'prosemirror-transform';
 import { Decoration, type DecorationAttrs, DecorationSet, type EditorView } from 'prosemirror-view';
 import { OWN_UNDO_STEP } from '../undo-steps.js';
 import { blockMemo, findMatches, type Match, matchAtOrAfter, type SearchQuery } from './search-core.js';
@@ -58,26 +59,38 @@ function recolour(state: FindState, doc: Node, index: number): DecorationSet {
 }
 
 /**
- * Where the current match went in the new document: the same block object (unchanged, perhaps
- * moved by edits before it) at the same offset; else the position mapped through the change;
- * undefined when the change replaced it (a remote change rebuilds the blocks it touched).
+ * What changed between two documents, as one replaced range (old `from..toA`, new `from..toB`), found
+ * by comparing them: the same node object is the same content, so this costs a walk over the top
+ * level. A transaction's own steps would not do: y-prosemirror applies a remote change as one step
+ * replacing the whole document.
  */
-function followCurrent(tr: Transaction, oldDoc: Node, at: number): number | undefined {
-  const $at = oldDoc.resolve(at);
-  const block = $at.parent;
-  const offset = at - $at.start();
-  let found: number | undefined;
-  tr.doc.descendants((node, pos) => {
-    if (found !== undefined) return false;
-    if (node === block) {
-      found = pos + 1 + offset;
-      return false;
-    }
-    return !node.isTextblock && !node.isInline;
-  });
-  if (found !== undefined) return found;
-  const mapped = tr.mapping.mapResult(at, 1);
-  return mapped.deleted ? undefined : mapped.pos;
+function changedRange(a: Node, b: Node): { from: number; toA: number; toB: number } | null {
+  const from = a.content.findDiffStart(b.content);
+  if (from === null) return null;
+  let { a: toA, b: toB } = a.content.findDiffEnd(b.content)!;
+  // Repeated text can make the two ends cross the start: take the later end.
+  const overlap = from - Math.min(toA, toB);
+  if (overlap > 0) {
+    toA += overlap;
+    toB += overlap;
+  }
+  return { from, toA, toB };
+}
+
+/** `from..to` widened to the whole textblocks it touches: where the matches must be found again. */
+function blocksAround(doc: Node, from: number, to: number): [number, number] {
+  const $from = doc.resolve(from);
+  const $to = doc.resolve(to);
+  return [$from.parent.isTextblock ? $from.start() : from, $to.parent.isTextblock ? $to.end() : to];
+}
+
+/** The matches within `from..to` (sorted matches, found by bisection). */
+function matchesWithin(matches: readonly Match[], from: number, to: number): readonly Match[] {
+  const first = matchAtOrAfter(matches, from);
+  if (first < 0 || matches[first]!.from < from) return [];
+  let last = first;
+  while (last < matches.length && matches[last]!.to <= to) last++;
+  return matches.slice(first, last);
 }
 
 export interface FindPluginOptions {
@@ -108,11 +121,30 @@ export function findPlugin(options: FindPluginOptions): Plugin<FindState> {
           return { ...prev, current: action.index, decorations: recolour(prev, newState.doc, action.index) };
         }
         if (!tr.docChanged) return prev;
+        const change = changedRange(oldState.doc, newState.doc);
+        if (change === null) return prev;
+        // Matches: every block's, remembered for the blocks that did not change.
         const matches = search(newState.doc, prev.query);
+        const map = new StepMap([change.from, change.toA - change.from, change.toB - change.from]);
         const was = prev.matches[prev.current];
-        const at = was === undefined ? undefined : followCurrent(tr, oldState.doc, was.from);
-        const current = at === undefined ? Math.min(prev.current, matches.length - 1) : matchAtOrAfter(matches, at);
-        return { ...prev, matches, current, decorations: decorate(newState.doc, matches, current) };
+        const at = was === undefined ? undefined : map.mapResult(was.from, 1);
+        const current =
+          matches.length === 0 ? -1 : at === undefined || at.deleted ? Math.min(Math.max(prev.current, 0), matches.length - 1) : matchAtOrAfter(matches, at.pos);
+        // Highlights: moved along outside the change, made again in the blocks it touched (building
+        // them all again costs, in ProseMirror, blocks × matches).
+        const [from, to] = blocksAround(newState.doc, change.from, change.toB);
+        let set = prev.decorations.map(new Mapping([map]), newState.doc);
+        set = set.remove(set.find(from, to));
+        set = set.add(newState.doc, matchesWithin(matches, from, to).map((m) => highlight(m, false)));
+        // The current one: the old mark, if it survived, becomes a plain highlight; the new one is marked.
+        if (at !== undefined && !at.deleted) {
+          for (const d of set.find(at.pos, at.pos, (spec: { current?: boolean }) => spec.current === true)) {
+            set = set.remove([d]).add(newState.doc, [highlight(d, false)]);
+          }
+        }
+        const now = matches[current];
+        if (now !== undefined) set = set.remove(set.find(now.from, now.to).filter((d) => d.from === now.from && d.to === now.to)).add(newState.doc, [highlight(now, true)]);
+        return { ...prev, matches, current, decorations: set };
       },
     },
     props: {
