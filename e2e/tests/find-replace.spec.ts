@@ -80,6 +80,8 @@ test('Ctrl+F finds every match with a count; Enter and Shift+Enter move; Esc ret
 });
 
 test('replace all is one change another person sees, follows their edits, and one Ctrl+Z takes it back', async ({ pair }) => {
+  // Two people, and many steps: on a loaded machine this outlasts the default minute without anything being wrong.
+  test.slow();
   const { alice, bob } = await pair('find-replace-all');
   const keys = alice.page.keyboard;
   await alice.focusEnd();
@@ -126,6 +128,8 @@ test.describe('with sign-in', () => {
   const link = (base: string, doc: string, token: string) => `${base}/d/${encodeURIComponent(doc)}?token=${token}`;
 
   test('a viewer finds, with no replace, and Esc puts them in the text at the match', async ({ server, person }) => {
+    // Two people signing in: on a loaded machine this outlasts the default minute without anything being wrong.
+    test.slow();
     const editorToken = await mintToken(SECRET, { userId: 'alice', name: 'Alice', docs: ['team/*'], role: 'editor', ttl: '1h' });
     const viewerToken = await mintToken(SECRET, { userId: 'vic', name: 'Vic', docs: ['team/*'], role: 'viewer', ttl: '1h' });
     const alice = await person('Alice', '#e11d48');
