@@ -16,6 +16,7 @@ import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
 import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
+import { keySelection } from './key-selection.js';
 import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
@@ -39,6 +40,8 @@ export function createEditor(
   const state = EditorState.create({
     schema,
     plugins: [
+      // First: every key command below sees the selection the browser last moved (key-selection.ts).
+      keySelection(),
       undoSteps(undoManager),
       ySyncPlugin(fragment),
       // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).

@@ -13,6 +13,9 @@ import * as Y from 'yjs';
 /** Typing after this long a pause starts a new undo step. */
 export const STEP_PAUSE_MS = 1000;
 
+/** Transaction meta: this change is an undo step of its own (a replacement made by find and replace). */
+export const OWN_UNDO_STEP = 'tandem:own-undo-step';
+
 /** Typing that starts a sentence (after ".", "!", "?" or "…" and a space) starts a new step. */
 const SENTENCE_END = /[.!?…]["'”’)\]]*\s$/;
 
@@ -80,6 +83,7 @@ function isNewLine(tr: Transaction): boolean {
 function classify(tr: Transaction): Change {
   if (!tr.docChanged) return { kind: 'none' };
   const ui = tr.getMeta('uiEvent') as string | undefined;
+  if (tr.getMeta(OWN_UNDO_STEP) === true) return { kind: 'structure' };
   if (tr.getMeta('paste') === true || ui === 'paste' || ui === 'drop' || ui === 'cut') return { kind: 'structure' };
   if (isNewLine(tr)) return { kind: 'new-line' };
   let sentenceStart = false;

@@ -21,6 +21,7 @@ import { BASE_PATH } from '../base-path.js';
 import { documentPath } from '../api/client.js';
 import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
+import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
 import { tuckNameField } from '../collab/name-field.js';
 
@@ -118,10 +119,14 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const authorship = new AuthorshipIndex();
   const wordCount = createWordCount();
   root.querySelector('.editor')!.after(wordCount.element);
+  const find = createFind({ getView: () => view, canReplace: !readOnly });
+  toolbar.element.after(find.bar.element);
+  find.listen(root);
   const view = createEditor(root.querySelector<HTMLElement>('.editor')!, doc, awareness, (v) => toolbar.update(v), !readOnly, [
     authorshipPlugin(authorship),
     ...comments.plugins,
     wordCount.plugin,
+    find.plugin,
   ]);
   root.querySelector('.doc-main')!.after(comments.panel.element);
   const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
