@@ -26,6 +26,36 @@ const ON_POSTGRES = [
   'e2e/vitest/webhooks-restart.test.ts',
 ];
 
+/**
+ * Tests that time something against a wall clock ("closed within 1 s", "a page in under 50 ms"): their
+ * margins assume the machine is theirs, so they run one file at a time, after the rest.
+ */
+const TIMED = [
+  'apps/sync-server/src/auth/revocation.test.ts',
+  'apps/sync-server/src/cli/data-commands.test.ts',
+  'apps/sync-server/src/fanout/revocation-instances.test.ts',
+  'apps/sync-server/src/fanout/several-instances.test.ts',
+  'apps/sync-server/src/history/sweep.test.ts',
+  'apps/sync-server/src/http/history-limits.test.ts',
+  'apps/sync-server/src/http/share-links.test.ts',
+  'apps/sync-server/src/sync/away.test.ts',
+  'apps/sync-server/src/sync/database-outage.test.ts',
+  'apps/sync-server/src/webhooks/webhooks.test.ts',
+  'packages/persistence/src/history/compact.test.ts',
+  'packages/persistence/src/history/timeline.test.ts',
+  'packages/persistence/src/transfer/copy-store.test.ts',
+];
+
+/**
+ * Cross-process tests (servers, proxies, kill -9 cycles, outages, benchmark smoke runs) are timed against
+ * real processes and disks too: with the timed tests, one file at a time, after the rest. Everything else
+ * spends most of its time waiting on sockets and disks, and runs three files at a time on two cores.
+ */
+const CROSS_PROCESS = 'e2e/vitest/**/*.test.ts';
+const ALONE = [...TIMED, CROSS_PROCESS];
+const IN_PARALLEL = 3;
+const isAlone = (file: string) => file.startsWith('e2e/') || TIMED.includes(file);
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -35,18 +65,44 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sqlite',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'e2e/vitest/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: [...TIMED, '**/node_modules/**'],
           // The PostgreSQL adapter's own tests are in this project too.
           globalSetup: ['packages/persistence/src/testing/pg-reachable.ts'],
+          maxWorkers: IN_PARALLEL,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: {
           name: 'postgres',
-          include: ON_POSTGRES,
+          include: ON_POSTGRES.filter((file) => !isAlone(file)),
           env: { TANDEM_TEST_ENGINE: 'postgres' },
           globalSetup: ['packages/persistence/src/testing/pg-global-setup.ts'],
+          maxWorkers: IN_PARALLEL,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'sqlite-alone',
+          include: ALONE,
+          globalSetup: ['packages/persistence/src/testing/pg-reachable.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres-alone',
+          include: ON_POSTGRES.filter(isAlone),
+          env: { TANDEM_TEST_ENGINE: 'postgres' },
+          globalSetup: ['packages/persistence/src/testing/pg-global-setup.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
         },
       },
     ],
