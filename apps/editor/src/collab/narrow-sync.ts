@@ -128,11 +128,15 @@ export function narrowSyncPlugin(): Plugin {
       };
 
       // The selection before each Yjs transaction, kept for a remote change to restore: computed the
-      // narrow way, and registered in place of y-prosemirror's own listener.
+      // narrow way, and registered in place of y-prosemirror's own listener. Not when the transaction is
+      // the one writing a local edit (the view shows a document Yjs does not mirror yet): the mapping is
+      // a step behind, so the narrow way would give up for the whole-document walk, and the result is
+      // never read, as `_prosemirrorChanged` above replaces it before the transaction ends.
       const before = () => {
-        if (binding.beforeTransactionSelection === null && binding.prosemirrorView != null) {
-          binding.beforeTransactionSelection = selection(binding.prosemirrorView.state);
-        }
+        const view = binding.prosemirrorView;
+        if (binding.beforeTransactionSelection !== null || view == null) return;
+        if (synced !== undefined && view.state.doc !== synced) return;
+        binding.beforeTransactionSelection = selection(view.state);
       };
       binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
       binding.beforeAllTransactions = before;
