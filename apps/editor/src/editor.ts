@@ -2,10 +2,10 @@
 
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { ySyncPlugin, yCursorPlugin } from 'y-prosemirror';
+import { ySyncPlugin } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { remoteChangesOnly } from './collab/cursor-awareness.js';
+import { cursorPlugin } from './collab/cursor-plugin.js';
 import { narrowSyncPlugin } from './collab/narrow-sync.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
@@ -46,8 +46,8 @@ export function createEditor(
       ySyncPlugin(fragment),
       // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).
       narrowSyncPlugin(),
-      // Redraws remote cursors when someone else's state changed, not for our own caret.
-      yCursorPlugin(remoteChangesOnly(awareness), { cursorBuilder: awayAwareCursors(awareness, mount), selectionBuilder: spreadSelections(awareness) }),
+      // Redraws remote cursors when someone else's state changed, not for our own caret (see cursor-plugin.ts).
+      cursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount), selectionBuilder: spreadSelections(awareness) }),
       undoPlugin({ undoManager }),
       buildInputRules(),
       // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the

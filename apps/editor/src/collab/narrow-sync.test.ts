@@ -13,6 +13,19 @@ const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [sc
 const start = () => nodes.doc!.create(null, ['one', 'two', '', 'three', 'four'].map(p));
 const at = (doc: Node, block: number, offset = 1) => doc.resolve(0).posAtIndex(block, 0) + offset;
 
+/** Makes stepping from the fragment's first block to the next throw until the returned function is called. */
+function poisonFirstStep(type: Y.XmlFragment): () => void {
+  const first = type._start!;
+  const right = first.right;
+  Object.defineProperty(first, 'right', {
+    configurable: true,
+    get() {
+      throw new Error('walked from the first block');
+    },
+  });
+  return () => Object.defineProperty(first, 'right', { value: right, writable: true, configurable: true, enumerable: true });
+}
+
 function bound(doc: Node) {
   const ydoc = new Y.Doc();
   const type = ydoc.getXmlFragment('prosemirror');
@@ -67,6 +80,16 @@ describe('updateChangedBlocks', () => {
     updateChangedBlocks(binding, doc, next);
     expect([0, 1, 2, 3, 4].map((i) => childAt(binding.type, i))).toEqual(before);
     expect((childAt(binding.type, 3) as Y.XmlElement).toString()).toBe('<paragraph>txhree</paragraph>');
+  });
+
+  it('finds the changed block without stepping through the blocks before it', () => {
+    const doc = start();
+    const binding = bound(doc);
+    const heal = poisonFirstStep(binding.type);
+    const next = EditorState.create({ schema, doc }).tr.insertText('x', at(doc, 3, 2)).doc;
+    expect(updateChangedBlocks(binding, doc, next)).toBe(true);
+    heal();
+    expect(binding.type.toJSON()).toContain('<paragraph>txhree</paragraph>');
   });
 
   it('refuses, changing nothing, when Yjs does not hold the blocks it was said to mirror', () => {

@@ -15,6 +15,7 @@ import { type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { elementOf } from './block-index.js';
 import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
 
 /** The parts of y-prosemirror's binding this path reads and replaces. */
@@ -29,10 +30,11 @@ interface Binding {
   _prosemirrorChanged(doc: Node): void;
 }
 
-/** The top-level children `from`…`to` of `type`, or undefined if any is not an element. */
-function elements(type: Y.XmlFragment, from: number, to: number): Y.XmlElement[] | undefined {
+/** The top-level children `from`…`to` of `type`, which mirror `doc`'s, or undefined if any is not an element. */
+function elements(type: Y.XmlFragment, mapping: Mapping, doc: Node, from: number, to: number): Y.XmlElement[] | undefined {
   const out: Y.XmlElement[] = [];
-  let child = from < to ? childAt(type, from) : undefined;
+  // The first from the mapping (block-index.ts); by index, stepping through the blocks before it, only if need be.
+  let child = from < to ? (elementOf(type, mapping, doc.child(from)) ?? childAt(type, from)) : undefined;
   for (let i = from; i < to; i++) {
     if (!(child instanceof Y.XmlElement)) return undefined;
     out.push(child);
@@ -60,7 +62,7 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     endA--;
     endB--;
   }
-  const ys = elements(type, start, endA);
+  const ys = elements(type, binding.mapping, prev, start, endA);
   if (ys === undefined) return false;
   const ps: Node[] = [];
   for (let i = start; i < endB; i++) ps.push(b.child(i));
@@ -126,11 +128,15 @@ export function narrowSyncPlugin(): Plugin {
       };
 
       // The selection before each Yjs transaction, kept for a remote change to restore: computed the
-      // narrow way, and registered in place of y-prosemirror's own listener.
+      // narrow way, and registered in place of y-prosemirror's own listener. Not when the transaction is
+      // the one writing a local edit (the view shows a document Yjs does not mirror yet): the mapping is
+      // a step behind, so the narrow way would give up for the whole-document walk, and the result is
+      // never read, as `_prosemirrorChanged` above replaces it before the transaction ends.
       const before = () => {
-        if (binding.beforeTransactionSelection === null && binding.prosemirrorView != null) {
-          binding.beforeTransactionSelection = selection(binding.prosemirrorView.state);
-        }
+        const view = binding.prosemirrorView;
+        if (binding.beforeTransactionSelection !== null || view == null) return;
+        if (synced !== undefined && view.state.doc !== synced) return;
+        binding.beforeTransactionSelection = selection(view.state);
       };
       binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
       binding.beforeAllTransactions = before;

@@ -138,6 +138,8 @@ function showAway(cursor: HTMLElement, name: string, away: boolean): void {
 export function awayAwareCursors(awareness: Awareness, root: HTMLElement): (user: User, clientId: number) => HTMLElement {
   awareness.on('change', ({ updated }: { updated: number[] }) => {
     for (const id of updated) {
+      // Our own cursor is never drawn here, and our caret changes on every key: no search of the text for it.
+      if (id === awareness.clientID) continue;
       const state = awareness.getStates().get(id) as { user?: Partial<User> } | undefined;
       for (const cursor of root.querySelectorAll<HTMLElement>(`.ProseMirror-yjs-cursor[data-client-id="${id}"]`)) {
         showAway(cursor, state?.user?.name ?? '', isAway(state));

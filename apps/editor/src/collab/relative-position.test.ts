@@ -18,6 +18,15 @@ function bind(doc: Node): { type: Y.XmlFragment; mapping: Mapping } {
   return { type, mapping: meta.mapping as Mapping };
 }
 
+/** Makes stepping from the fragment's first block to the next throw: a walk from the start fails. */
+function poisonFirstStep(type: Y.XmlFragment): void {
+  Object.defineProperty(type._start!, 'right', {
+    get() {
+      throw new Error('walked from the first block');
+    },
+  });
+}
+
 const outcome = (f: () => Y.RelativePosition) => {
   try {
     return Y.relativePositionToJSON(f());
@@ -51,6 +60,11 @@ const DOCS: Record<string, Node> = {
     nodes.task_list!.create(null, [nodes.task_item!.create({ checked: true }, p('done')), nodes.task_item!.create(null, p())]),
     p('after'),
   ]),
+  // ProseMirror shares unchanged node objects: one paragraph object mirrored by two Yjs elements.
+  'the same block object twice': (() => {
+    const shared = p('same');
+    return nodes.doc!.create(null, [p('a'), shared, p('b'), shared, p('c')]);
+  })(),
   'a long document': nodes.doc!.create(null, Array.from({ length: 300 }, (_, i) => (i % 7 === 3 ? p() : p(`paragraph ${i}`)))),
 };
 
@@ -61,6 +75,16 @@ describe('relativePosition', () => {
       expect(outcome(() => relativePosition(pos, doc, type, mapping)), `position ${pos}`).toEqual(
         outcome(() => absolutePositionToRelativePosition(pos, type, mapping)),
       );
+    }
+  });
+
+  it('finds the block holding a position without stepping through the blocks before it', () => {
+    const doc = DOCS['a long document']!;
+    const { type, mapping } = bind(doc);
+    const expected = [doc.content.size - 3, doc.content.size - 1].map((pos) => Y.relativePositionToJSON(absolutePositionToRelativePosition(pos, type, mapping)));
+    poisonFirstStep(type);
+    for (const [i, pos] of [doc.content.size - 3, doc.content.size - 1].entries()) {
+      expect(Y.relativePositionToJSON(relativePosition(pos, doc, type, mapping))).toEqual(expected[i]);
     }
   });
 

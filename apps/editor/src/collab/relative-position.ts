@@ -4,7 +4,8 @@
 // y-prosemirror walks the fragment from its first block, subtracting each block's size, until it
 // reaches the block holding the position: O(blocks before the caret), and it runs several times per
 // keystroke. ProseMirror already knows which top-level block holds a position (`resolve`, cached per
-// document), so this jumps to that block and runs the same walk from there. The walk below is
+// document) and y-prosemirror's mapping which Yjs element mirrors that block (block-index.ts), so this
+// jumps to that element and runs the same walk from there. The walk below is
 // y-prosemirror's own (src/lib.js, MIT), started at that block; relative-position.test.ts checks it
 // gives the same answer as y-prosemirror for every position of varied documents.
 
@@ -12,6 +13,7 @@ import type { Node } from 'prosemirror-model';
 import type { EditorState } from 'prosemirror-state';
 import { absolutePositionToRelativePosition } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { elementOf } from './block-index.js';
 
 /** What y-prosemirror keeps per bound document: each Yjs type's ProseMirror node (text: its nodes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Yjs type: their event types differ
@@ -34,13 +36,14 @@ export function childAt(type: YType, index: number): YType | undefined {
  * (`mapping` up to date with `doc`). Falls back to y-prosemirror's walk when they disagree.
  */
 export function relativePosition(pos: number, doc: Node, type: Y.XmlFragment, mapping: Mapping): Y.RelativePosition {
-  const index = pos > 0 && pos < doc.content.size ? doc.resolve(pos).index(0) : -1;
-  const child = index >= 0 && type._length === doc.childCount ? childAt(type, index) : undefined;
-  if (child === undefined || mapping.get(child) !== doc.child(index)) return absolutePositionToRelativePosition(pos, type, mapping);
-  const offset = pos - doc.resolve(pos).posAtIndex(index, 0);
-  // Between two blocks: y-prosemirror's walk stops right after stepping over the previous one.
-  if (offset === 0) return itemPosition(child);
-  return walk(type, child, offset, mapping);
+  const $pos = pos > 0 && pos < doc.content.size ? doc.resolve(pos) : undefined;
+  const index = $pos === undefined ? -1 : $pos.index(0);
+  // The block's element from the mapping (block-index.ts), not by stepping through the blocks before it.
+  const child = index >= 0 && type._length === doc.childCount ? elementOf(type, mapping, doc.child(index)) : undefined;
+  if ($pos === undefined || child === undefined) return absolutePositionToRelativePosition(pos, type, mapping);
+  // Between two blocks (depth 0): y-prosemirror's walk stops right after stepping over the previous one.
+  if ($pos.depth === 0) return itemPosition(child);
+  return walk(type, child, pos - $pos.before(1), mapping);
 }
 
 /** A position just before `n` in its parent, as y-prosemirror's `createRelativePosition`. */

@@ -70,6 +70,15 @@ function place(state: EditorState, comments: CommentStore, active: string | unde
   return { set: DecorationSet.create(state.doc, decorations), placed, active };
 }
 
+function samePlaces(a: ReadonlyMap<string, Placed>, b: ReadonlyMap<string, Placed>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, { from, to }] of a) {
+    const other = b.get(id);
+    if (other === undefined || other.from !== from || other.to !== to) return false;
+  }
+  return true;
+}
+
 /** Shows `id` as the current thread (undefined: none). */
 export function setActiveComment(view: EditorView, id: string | undefined): void {
   view.dispatch(view.state.tr.setMeta(highlightsKey, { active: id }));
@@ -115,10 +124,16 @@ export function commentHighlights(comments: CommentStore, onPlaced: (highlights:
       const schedule = () => {
         timer ??= setTimeout(() => {
           timer = undefined;
+          const threadsChanged = placedVersion !== comments.version;
           placedVersion = comments.version;
-          const highlights = place(view.state, comments, highlightsKey.getState(view.state)?.active);
-          // Not marked `addToHistory: false`: y-prosemirror ends the current undo step on such a transaction.
-          view.dispatch(view.state.tr.setMeta(highlightsKey, { placed: highlights }));
+          const shown = highlightsKey.getState(view.state);
+          const highlights = place(view.state, comments, shown?.active);
+          // Typing moves anchors as the mapping already did (always, with no comments): then the highlights
+          // shown are these, and a transaction to say so would run every plugin and the toolbar again.
+          if (threadsChanged || shown === undefined || !samePlaces(shown.placed, highlights.placed)) {
+            // Not marked `addToHistory: false`: y-prosemirror ends the current undo step on such a transaction.
+            view.dispatch(view.state.tr.setMeta(highlightsKey, { placed: highlights }));
+          }
           onPlaced(highlights);
         }, 0);
       };
