@@ -105,6 +105,11 @@ test('a table from the toolbar, filled with Tab, grown by a row: the other edito
   await expect(bob.editor.locator('tr').nth(3).locator('.ProseMirror-yjs-cursor')).toContainText('Alice');
   await alice.expectSaved();
   await picture(alice, 'table.png', testInfo);
+  // The history view shows the table as it was saved, header row included.
+  await alice.page.getByRole('button', { name: 'History' }).click();
+  const version = alice.page.getByTestId('history-document');
+  await expect(version.locator('th')).toHaveCount(3);
+  await expect(version.locator('tr').nth(3).locator('td')).toHaveText(['Ship', 'Friday', '']);
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
@@ -169,6 +174,13 @@ test('a task list from "[ ] " and from the toolbar, ticked by click and by Ctrl+
   await expect.poll(() => tasks(alice)).toEqual(afterBob);
   await alice.expectSaved();
   await picture(alice, 'task-list.png', testInfo);
+
+  // The history view shows the task list as it was saved (it renders versions with the shared schema).
+  await alice.page.getByRole('button', { name: 'History' }).click();
+  const version = alice.page.getByTestId('history-document');
+  await expect(version.getByRole('checkbox', { name: 'Done' })).toHaveCount(4);
+  await expect(version.locator('li.task-item')).toHaveText(['Book the room', 'Send invites', 'Order cake', 'Pick a date']);
+  expect(await version.getByRole('checkbox', { name: 'Done' }).evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).checked))).toEqual([true, false, true, false]);
 
   for (const p of [alice, bob]) expect(p.errors).toEqual([]);
 });
