@@ -3,7 +3,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { mintToken } from '../../apps/sync-server/src/auth/token.js';
-import type { EditorPage } from '../fixtures/editor-page.js';
 import { axeViolations } from '../fixtures/axe.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -14,25 +13,6 @@ const DOC = 'team/comments';
 const link = (base: string, token: string) => `${base}/d/${encodeURIComponent(DOC)}?token=${token}`;
 const token = (userId: string, name: string, role: 'editor' | 'commenter' | 'viewer') =>
   mintToken(SECRET, { userId, name, docs: ['team/*'], role, ttl: '1h' });
-
-/** Selects the first occurrence of `text` in the document (as a mouse drag would). */
-async function select(person: EditorPage, text: string): Promise<void> {
-  await person.page.evaluate((wanted) => {
-    type View = {
-      state: { doc: { descendants(f: (node: { isText: boolean; text?: string }, pos: number) => void): void }; selection: { constructor: { create(doc: unknown, a: number, b: number): unknown } }; tr: { setSelection(s: unknown): unknown } };
-      dispatch(tr: unknown): void;
-    };
-    const view = (window as unknown as { tandem: { view: View } }).tandem.view;
-    let from = -1;
-    view.state.doc.descendants((node, pos) => {
-      const at = node.isText ? (node.text ?? '').indexOf(wanted) : -1;
-      if (from < 0 && at >= 0) from = pos + at;
-    });
-    if (from < 0) throw new Error(`"${wanted}" is not in the document`);
-    const selection = view.state.selection.constructor.create(view.state.doc, from, from + wanted.length);
-    view.dispatch(view.state.tr.setSelection(selection));
-  }, text);
-}
 
 const threads = (page: Page) => page.getByTestId('comment-thread');
 /** The highlighted passages, one per comment (a remote cursor inside one splits its element in two). */
@@ -62,7 +42,7 @@ test('a comment reaches the other person live with its author, stays on its text
   await expect.poll(() => bob.text()).toBe('The quick brown fox jumps over the lazy dog.');
 
   // Alice comments on "brown fox" from the keyboard: Ctrl+Alt+M opens the form, Ctrl+Enter saves it.
-  await select(alice, 'brown fox');
+  await alice.select('brown fox');
   await alice.editor.focus();
   await alice.page.keyboard.press('Control+Alt+M');
   const compose = alice.page.getByRole('textbox', { name: 'New comment' });
@@ -80,9 +60,9 @@ test('a comment reaches the other person live with its author, stays on its text
   // Bob edits before, after and inside the anchored text: the comment stays on it.
   await bob.focusEnd();
   await bob.type(' Twice.');
-  await select(bob, 'quick');
+  await bob.select('quick');
   await bob.type('very quick');
-  await select(bob, 'fox');
+  await bob.select('fox');
   await bob.page.keyboard.press('ArrowLeft');
   await bob.type('red ');
   await expect.poll(() => alice.text()).toBe('The very quick brown red fox jumps over the lazy dog. Twice.');
@@ -96,7 +76,7 @@ test('a comment reaches the other person live with its author, stays on its text
   const aliceThread = threads(alice.page).filter({ hasText: 'Is it really brown?' });
   await expect(aliceThread.locator('.comment-body')).toHaveText(['Is it really brown?', 'Reddish, now.']);
   await expect(aliceThread.locator('.comment-author')).toHaveText(['Alice', 'Bob']);
-  await select(alice, 'lazy dog');
+  await alice.select('lazy dog');
   await alice.toolbar('comment');
   await alice.page.getByRole('textbox', { name: 'New comment' }).fill('Not lazy: resting.');
   await alice.page.getByRole('button', { name: 'Comment', exact: true }).click();
@@ -122,7 +102,7 @@ test('a comment reaches the other person live with its author, stays on its text
   await expect(vic.page.locator('.toolbar')).toBeHidden();
   await expect(vic.page.getByRole('textbox', { name: 'Reply' })).toHaveCount(0);
   await expect(vic.page.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
-  await select(vic, 'Twice');
+  await vic.select('Twice');
   await vic.page.keyboard.press('Control+Alt+M');
   await expect(vic.page.getByTestId('comment-compose')).toBeHidden();
   await vic.page.evaluate(() => {
@@ -166,7 +146,7 @@ test('a commenter comments on the text but cannot change it', async ({ server, p
   await expect(cat.status).toContainText('Comment only');
   await expect(cat.editor).toHaveAttribute('contenteditable', 'false');
   await expect(cat.page.locator('.toolbar button')).toHaveText(['Comment']);
-  await select(cat, 'read');
+  await cat.select('read');
   await cat.toolbar('comment');
   await cat.page.getByRole('textbox', { name: 'New comment' }).fill('Only reading?');
   await cat.page.getByRole('button', { name: 'Comment', exact: true }).click();
