@@ -1,31 +1,13 @@
 // Table commands on plain editor states: inserting a table, and Tab / Shift+Tab between its cells.
 
-import { EditorState, TextSelection, type Command } from 'prosemirror-state';
-import type { Node } from 'prosemirror-model';
+import type { EditorState } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
+import { p, run, stateAt } from './test-states.js';
 import { tabCommand } from '../tab-key.js';
 import { insertTable, tableTab } from './tables.js';
 
 const { nodes } = schema;
-const p = (text = '') => nodes.paragraph!.create(null, text ? schema.text(text) : null);
-
-/** A state of `blocks` with the caret at the first position whose parent's text is `inText` (at its end). */
-function stateAt(blocks: Node[], inText: string): EditorState {
-  const doc = nodes.doc!.create(null, blocks);
-  let at = -1;
-  doc.descendants((node, pos) => {
-    if (at < 0 && node.isTextblock && node.textContent === inText) at = pos + 1 + node.content.size;
-    return at < 0;
-  });
-  return EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) });
-}
-
-const run = (state: EditorState, command: Command) => {
-  let next = state;
-  const ok = command(state, (tr) => (next = state.apply(tr)));
-  return { ok, next };
-};
 
 /** Each table cell's text, `*` marking the one holding the caret. */
 function cells(state: EditorState): string[][] {

@@ -1,29 +1,13 @@
 // Task list commands on plain editor states: the typed `[ ] ` / `[x] ` marker, the toolbar's toggle, Ctrl+Enter.
 
 import type { Node } from 'prosemirror-model';
-import { type Command, EditorState, TextSelection } from 'prosemirror-state';
+import type { EditorState } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
+import { p, run, stateAt } from './test-states.js';
 import { taskMarkerTyped, toggleTaskChecked, toggleTaskList } from './task-list.js';
 
 const { nodes } = schema;
-const p = (text = '') => nodes.paragraph!.create(null, text ? schema.text(text) : null);
-
-function stateAt(blocks: Node[], inText: string, offset = inText.length): EditorState {
-  const doc = nodes.doc!.create(null, blocks);
-  let at = -1;
-  doc.descendants((node, pos) => {
-    if (at < 0 && node.isTextblock && node.textContent === inText) at = pos + 1 + offset;
-    return at < 0;
-  });
-  return EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) });
-}
-
-const run = (state: EditorState, command: Command) => {
-  let next = state;
-  const ok = command(state, (tr) => (next = state.apply(tr)));
-  return { ok, next };
-};
 
 /** The marker `[x] ` as if just typed at the start of the paragraph holding the caret (the rule's view of it). */
 function typeMarker(state: EditorState, marker: string): EditorState {
