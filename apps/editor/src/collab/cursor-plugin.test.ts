@@ -2,6 +2,7 @@ import { EditorState, TextSelection } from 'prosemirror-state';
 import { absolutePositionToRelativePosition, updateYFragment, ySyncPlugin, ySyncPluginKey } from 'y-prosemirror';
 import { Awareness } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
+import { poisonFirstStep } from './poison-first-step.js';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { publishCursor } from './cursor-plugin.js';
@@ -25,16 +26,9 @@ describe('publishCursor', () => {
     const { type, state, mapping, awareness } = editor();
     const at = state.doc.content.size - 4;
     const expected = Y.relativePositionToJSON(absolutePositionToRelativePosition(at, type, mapping));
-    const first = type._start!;
-    const right = first.right;
-    Object.defineProperty(first, 'right', {
-      configurable: true,
-      get() {
-        throw new Error('walked from the first block');
-      },
-    });
+    const heal = poisonFirstStep(type);
     publishCursor(state.apply(state.tr.setSelection(TextSelection.create(state.doc, at))), awareness, true);
-    Object.defineProperty(first, 'right', { value: right, writable: true, configurable: true, enumerable: true });
+    heal();
     const { cursor } = awareness.getLocalState() as { cursor: { anchor: Y.RelativePosition; head: Y.RelativePosition } };
     expect(Y.relativePositionToJSON(cursor.anchor)).toEqual(expected);
     expect(Y.relativePositionToJSON(cursor.head)).toEqual(expected);

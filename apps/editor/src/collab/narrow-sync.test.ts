@@ -3,6 +3,7 @@ import { EditorState, TextSelection, type Transaction } from 'prosemirror-state'
 import { wrapInList } from 'prosemirror-schema-list';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
+import { poisonFirstStep } from './poison-first-step.js';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { updateChangedBlocks } from './narrow-sync.js';
@@ -12,19 +13,6 @@ const { nodes } = schema;
 const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
 const start = () => nodes.doc!.create(null, ['one', 'two', '', 'three', 'four'].map(p));
 const at = (doc: Node, block: number, offset = 1) => doc.resolve(0).posAtIndex(block, 0) + offset;
-
-/** Makes stepping from the fragment's first block to the next throw until the returned function is called. */
-function poisonFirstStep(type: Y.XmlFragment): () => void {
-  const first = type._start!;
-  const right = first.right;
-  Object.defineProperty(first, 'right', {
-    configurable: true,
-    get() {
-      throw new Error('walked from the first block');
-    },
-  });
-  return () => Object.defineProperty(first, 'right', { value: right, writable: true, configurable: true, enumerable: true });
-}
 
 function bound(doc: Node) {
   const ydoc = new Y.Doc();

@@ -1,6 +1,7 @@
 import type { Node } from 'prosemirror-model';
 import { absolutePositionToRelativePosition, updateYFragment } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
+import { poisonFirstStep } from './poison-first-step.js';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { childAt, type Mapping, relativePosition } from './relative-position.js';
@@ -16,15 +17,6 @@ function bind(doc: Node): { type: Y.XmlFragment; mapping: Mapping } {
   const meta = { mapping: new Map(), isOMark: new Map() };
   updateYFragment(ydoc, type, doc, meta);
   return { type, mapping: meta.mapping as Mapping };
-}
-
-/** Makes stepping from the fragment's first block to the next throw: a walk from the start fails. */
-function poisonFirstStep(type: Y.XmlFragment): void {
-  Object.defineProperty(type._start!, 'right', {
-    get() {
-      throw new Error('walked from the first block');
-    },
-  });
 }
 
 const outcome = (f: () => Y.RelativePosition) => {
