@@ -7,6 +7,7 @@ import { blockActive, type CommandName, commands, markActive } from './commands.
 import { tableButtons } from './formats/tables.js';
 import { taskListButton } from './formats/task-list.js';
 import { schema } from './schema.js';
+import { selectionScope } from './toolbar-scope.js';
 import { INLINE_MARK_BUTTONS, INSERT_BUTTONS } from './formats/inline-formats.js';
 
 /** A toolbar button: one of the shared commands, or a feature's own (`run`). */
@@ -24,18 +25,27 @@ export interface ToolbarButton {
   readonly active?: (state: EditorState) => boolean;
   /** Shown only when this says so (table tools, in a table); a hidden button is out of the arrow keys' way. */
   readonly visible?: (state: EditorState) => boolean;
+  /**
+   * Its command, `active` and `visible` read only the selection and the blocks around it, never a plugin's
+   * state: the toolbar checks it against the top-level block around the selection alone (selectionScope),
+   * which costs the same in a long document as in a short one.
+   */
+  readonly local?: boolean;
 }
 
 const { marks, nodes } = schema;
-const GROUPS: ToolbarButton[][] = [
-  [
+const local = (group: readonly ToolbarButton[]): ToolbarButton[] => group.map((button) => ({ ...button, local: true }));
+
+/** The formatting buttons, in their groups; exported for the tests. */
+export const GROUPS: ToolbarButton[][] = [
+  local([
     { command: 'bold', label: 'B', name: 'Bold', keys: 'Ctrl+B', active: (s) => markActive(s, marks.strong!) },
     { command: 'italic', label: 'I', name: 'Italic', keys: 'Ctrl+I', active: (s) => markActive(s, marks.em!) },
     ...INLINE_MARK_BUTTONS,
     { command: 'code', label: '</>', name: 'Code', keys: 'Ctrl+`', active: (s) => markActive(s, marks.code!) },
     { command: 'link', label: 'Link', name: 'Link', keys: 'Ctrl+K', active: (s) => markActive(s, marks.link!) },
-  ],
-  [
+  ]),
+  local([
     { command: 'h1', label: 'H1', name: 'H1 heading', keys: 'Ctrl+Shift+1', active: (s) => blockActive(s, nodes.heading!, { level: 1 }) },
     { command: 'h2', label: 'H2', name: 'H2 heading', keys: 'Ctrl+Shift+2', active: (s) => blockActive(s, nodes.heading!, { level: 2 }) },
     { command: 'h3', label: 'H3', name: 'H3 heading', keys: 'Ctrl+Shift+3', active: (s) => blockActive(s, nodes.heading!, { level: 3 }) },
@@ -43,10 +53,10 @@ const GROUPS: ToolbarButton[][] = [
     { command: 'orderedList', label: '1.', name: '1. Numbered list', keys: 'Ctrl+Shift+9', active: (s) => blockActive(s, nodes.ordered_list!) },
     { command: 'blockquote', label: '❝', name: 'Quote', keys: 'Ctrl+>', active: (s) => blockActive(s, nodes.blockquote!) },
     { command: 'codeBlock', label: '{ }', name: 'Code block', keys: 'Ctrl+Shift+\\', active: (s) => blockActive(s, nodes.code_block!) },
-  ],
-  [...INSERT_BUTTONS],
-  [taskListButton],
-  tableButtons,
+  ]),
+  local(INSERT_BUTTONS),
+  local([taskListButton]),
+  local(tableButtons),
   [
     { command: 'undo', label: '↶', name: 'Undo your last change', keys: 'Ctrl+Z' },
     { command: 'redo', label: '↷', name: 'Redo', keys: 'Ctrl+Shift+Z' },
@@ -66,7 +76,7 @@ const MOVES: Record<string, (index: number, count: number) => number> = {
   End: (_i, n) => n - 1,
 };
 
-const commandOf = (button: ToolbarButton): Command => button.run ?? commands[button.command as CommandName];
+export const commandOf = (button: ToolbarButton): Command => button.run ?? commands[button.command as CommandName];
 
 /**
  * `extra`: groups of feature buttons after the formatting ones; `formatting: false` leaves the
@@ -107,6 +117,7 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
       if (button.keys !== undefined) el.setAttribute('aria-keyshortcuts', button.keys.replace('Ctrl', 'Control'));
       el.dataset.command = button.command;
       el.tabIndex = buttons.length === 0 ? 0 : -1;
+      if (button.active !== undefined) el.setAttribute('aria-pressed', 'false');
       // mousedown, not click: keep the editor's selection and focus.
       el.addEventListener('mousedown', (event) => {
         event.preventDefault();
@@ -138,13 +149,19 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
   return {
     element,
     update(view) {
+      let scoped: EditorState | undefined;
       for (const [button, el] of buttons) {
-        const active = button.active?.(view.state) ?? false;
-        const enabled = active || commandOf(button)(view.state, undefined, view);
-        el.setAttribute('aria-disabled', String(!enabled));
-        el.classList.toggle('active', active);
-        if (button.active !== undefined) el.setAttribute('aria-pressed', String(active));
-        el.hidden = !(button.visible?.(view.state) ?? true);
+        const state = button.local === true ? (scoped ??= selectionScope(view.state)) : view.state;
+        const active = button.active?.(state) ?? false;
+        const enabled = active || commandOf(button)(state, undefined, view);
+        const hidden = !(button.visible?.(state) ?? true);
+        // Touch the DOM only for a change: most keystrokes change no button.
+        if (el.getAttribute('aria-disabled') !== String(!enabled)) el.setAttribute('aria-disabled', String(!enabled));
+        if (el.classList.contains('active') !== active) {
+          el.classList.toggle('active', active);
+          el.setAttribute('aria-pressed', String(active));
+        }
+        if (el.hidden !== hidden) el.hidden = hidden;
       }
       // The toolbar's one tab stop must not be a button just hidden.
       if (buttons.some(([, el]) => el.hidden && el.tabIndex === 0)) rove(buttons.find(([, el]) => !el.hidden)![1]);
