@@ -63,4 +63,22 @@ test.describe('content is kept', () => {
     expect(a).toBe(b);
     expect(a).toContain('Bob online.');
   });
+
+  test('an edit typed offline is in this browser at once: closing the tab right after the key keeps it', async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'offline/close-at-once');
+    await alice.focusEnd();
+    await alice.type('Start.');
+    await alice.expectSaved();
+    await alice.context.setOffline(true);
+    await expect(alice.status).toHaveAttribute('data-connection', 'offline');
+    await alice.focusEnd();
+    // The copy is written after the keystroke's task (collab/local-copy.ts); the tab closes straight after the last key.
+    await alice.page.keyboard.type(' Last keys');
+    await alice.page.close();
+
+    const again = await alice.context.newPage();
+    await again.goto(`${server.url}/d/${encodeURIComponent('offline/close-at-once')}`);
+    await expect(again.locator('.ProseMirror')).toHaveText('Start. Last keys');
+  });
 });

@@ -7,10 +7,11 @@
 
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import type { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { appPath } from '../base-path.js';
+import { keepLocally } from './local-copy.js';
 
 /** `denied`: the server refused this client for good (bad or expired token, no access, bad input). */
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'denied';
@@ -67,7 +68,7 @@ export interface SyncOptions {
 
 export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
-  const local = new IndexeddbPersistence(`tandem/${docName}`, doc);
+  const local = keepLocally(`tandem/${docName}`, doc);
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
     WebSocketPolyfill: CountingWebSocket,
