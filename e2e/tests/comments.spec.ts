@@ -164,3 +164,40 @@ test('a commenter comments on the text but cannot change it', async ({ server, p
   expect(alice.errors).toEqual([]);
   expect(cat.errors).toEqual([]);
 });
+
+test('a change the server refuses is undone: the page says so, loads the saved document, and the next comment is stored', async ({ server, person }) => {
+  test.slow();
+  const alice = await person('Alice', '#e11d48');
+  const cat = await person('Cat', '#7c3aed');
+  await alice.page.goto(link(server.url, await token('alice', 'Alice', 'editor')));
+  await alice.expectConnected();
+  await alice.focusEnd();
+  await alice.type('Commenters read this.');
+  await alice.expectSaved();
+  await cat.page.goto(link(server.url, await token('cat', 'Cat', 'commenter')));
+  await cat.expectConnected();
+
+  // A change the server refuses from a commenter: the text, written through the page's own view (the
+  // editor is read-only for them; a page whose idea of the rules is stale could still make one).
+  await cat.page.evaluate(() => {
+    const { view } = (window as unknown as { tandem: { view: { state: { tr: { insertText(t: string, at: number): unknown } }; dispatch(tr: unknown): void } } }).tandem;
+    view.dispatch(view.state.tr.insertText('vandalism ', 1));
+  });
+  // The page starts again from the server: the refused change is gone, and it says why.
+  const notice = cat.page.getByTestId('doc-notice');
+  await expect(notice).toContainText('A change you made was not saved');
+  await expect(notice).toContainText('a commenter changes comments only');
+  await cat.expectConnected();
+  await expect.poll(() => cat.text()).toBe('Commenters read this.');
+  await expect(cat.status).toContainText('Comment only');
+
+  // Not stuck: the next comment is stored and reaches Alice.
+  await cat.select('read');
+  await cat.toolbar('comment');
+  await cat.page.getByRole('textbox', { name: 'New comment' }).fill('Only reading?');
+  await cat.page.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(threads(alice.page).first().locator('.comment-body')).toHaveText('Only reading?');
+  expect(await alice.text()).toBe('Commenters read this.');
+  expect(alice.errors).toEqual([]);
+  expect(cat.errors).toEqual([]);
+});
