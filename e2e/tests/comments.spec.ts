@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import { axeViolations } from '../fixtures/axe.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 const SECRET = 'e2e-comments-secret-0123456789-012345';
@@ -25,6 +26,28 @@ const highlighted = (page: Page) =>
     }
     return [...byId.values()];
   });
+
+/** Alice (an editor) writes "Commenters read this." and it is saved; then Cat opens it as a commenter. */
+async function aliceThenCommenter(url: string, person: (name: string, color: string) => Promise<EditorPage>) {
+  const alice = await person('Alice', '#e11d48');
+  const cat = await person('Cat', '#7c3aed');
+  await alice.page.goto(link(url, await token('alice', 'Alice', 'editor')));
+  await alice.expectConnected();
+  await alice.focusEnd();
+  await alice.type('Commenters read this.');
+  await alice.expectSaved();
+  await cat.page.goto(link(url, await token('cat', 'Cat', 'commenter')));
+  await cat.expectConnected();
+  return { alice, cat };
+}
+
+/** Cat comments "Only reading?" on "read", through the toolbar and the form's button. */
+async function commentAsCat(cat: EditorPage) {
+  await cat.select('read');
+  await cat.toolbar('comment');
+  await cat.page.getByRole('textbox', { name: 'New comment' }).fill('Only reading?');
+  await cat.page.getByRole('button', { name: 'Comment', exact: true }).click();
+}
 
 test('a comment reaches the other person live with its author, stays on its text as it is edited, is resolved; a viewer reads but cannot comment', async ({ server, person }, testInfo) => {
   // Three browsers and an accessibility scan: slow on a busy machine.
@@ -133,23 +156,11 @@ test('a comment reaches the other person live with its author, stays on its text
 
 test('a commenter comments on the text but cannot change it', async ({ server, person }) => {
   test.slow();
-  const alice = await person('Alice', '#e11d48');
-  const cat = await person('Cat', '#7c3aed');
-  await alice.page.goto(link(server.url, await token('alice', 'Alice', 'editor')));
-  await alice.expectConnected();
-  await alice.focusEnd();
-  await alice.type('Commenters read this.');
-  await alice.expectSaved();
-
-  await cat.page.goto(link(server.url, await token('cat', 'Cat', 'commenter')));
-  await cat.expectConnected();
+  const { alice, cat } = await aliceThenCommenter(server.url, person);
   await expect(cat.status).toContainText('Comment only');
   await expect(cat.editor).toHaveAttribute('contenteditable', 'false');
   await expect(cat.page.locator('.toolbar button')).toHaveText(['Comment']);
-  await cat.select('read');
-  await cat.toolbar('comment');
-  await cat.page.getByRole('textbox', { name: 'New comment' }).fill('Only reading?');
-  await cat.page.getByRole('button', { name: 'Comment', exact: true }).click();
+  await commentAsCat(cat);
   const thread = threads(alice.page).first();
   await expect(thread.locator('.comment-body')).toHaveText('Only reading?');
   await expect(thread.locator('.comment-author')).toHaveText('Cat');
@@ -161,6 +172,32 @@ test('a commenter comments on the text but cannot change it', async ({ server, p
   await alice.type(' Yes.');
   await expect.poll(() => cat.text()).toBe('Commenters read this. Yes.');
   expect(await alice.text()).toBe('Commenters read this. Yes.');
+  expect(alice.errors).toEqual([]);
+  expect(cat.errors).toEqual([]);
+});
+
+test('a change the server refuses is undone: the page says so, loads the saved document, and the next comment is stored', async ({ server, person }) => {
+  test.slow();
+  const { alice, cat } = await aliceThenCommenter(server.url, person);
+
+  // A change the server refuses from a commenter: the text, written through the page's own view (the
+  // editor is read-only for them; a page whose idea of the rules is stale could still make one).
+  await cat.page.evaluate(() => {
+    const { view } = (window as unknown as { tandem: { view: { state: { tr: { insertText(t: string, at: number): unknown } }; dispatch(tr: unknown): void } } }).tandem;
+    view.dispatch(view.state.tr.insertText('vandalism ', 1));
+  });
+  // The page starts again from the server: the refused change is gone, and it says why.
+  const notice = cat.page.getByTestId('doc-notice');
+  await expect(notice).toContainText('A change you made was not saved');
+  await expect(notice).toContainText('a commenter changes comments only');
+  await cat.expectConnected();
+  await expect.poll(() => cat.text()).toBe('Commenters read this.');
+  await expect(cat.status).toContainText('Comment only');
+
+  // Not stuck: the next comment is stored and reaches Alice.
+  await commentAsCat(cat);
+  await expect(threads(alice.page).first().locator('.comment-body')).toHaveText('Only reading?');
+  expect(await alice.text()).toBe('Commenters read this.');
   expect(alice.errors).toEqual([]);
   expect(cat.errors).toEqual([]);
 });

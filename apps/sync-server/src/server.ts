@@ -233,7 +233,13 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     ...(shareLinks === undefined ? {} : { shareLinks }),
   });
   // Documents in the trash longer than TRASH_DAYS are purged, checked as often as the history sweep runs.
-  const trashPurge = startTrashPurge({ store, trashDays: config.trashDays, intervalMs: config.historySweepInterval, logger });
+  const trashPurge = startTrashPurge({
+    store,
+    trashDays: config.trashDays,
+    intervalMs: config.historySweepInterval,
+    logger,
+    documentEvents: webhooks?.events ?? NO_DOCUMENT_EVENTS,
+  });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -421,6 +421,9 @@ export interface DocumentStore {
   /**
    * Removes a document and everything of it (log, checkpoints, named versions, sessions, its trash
    * entry, the redirects that lead to it) for good, in one transaction, and revokes its share links (now).
+   * Its queued `document.changed` webhook deliveries (tried or not) and debounce marks go too: a new
+   * document of that name starts its ranges at seq 1 and merges into nothing of the old one. Its other
+   * queued events (created, deleted, …) stay and are delivered: they happened.
    * Resolves false if there was no such document.
    */
   purgeDocument(doc: string): Promise<boolean>;

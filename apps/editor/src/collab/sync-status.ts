@@ -4,6 +4,8 @@
 // "Saved" uses the server's opt-in stored-acks (`?acks=1`): the server answers `[100, n]` once the
 // next n update messages this client sent are committed. This module counts the update messages it
 // sends on each socket (sync step 2 and update) and compares. Stock clients never ask and never see it.
+// An update the server refused is answered `[103, reason]` in its place: `refused` says so (the page
+// then starts again from the server, see refused-change.ts).
 
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -18,17 +20,24 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'denied';
 
 export interface SyncStatus {
   readonly connection: ConnectionState;
-  /** Connected, synced, and every local change is committed on the server. */
+  /** Connected, synced, and every local change is committed on the server (none was refused). */
   readonly saved: boolean;
   /** Local changes are stored in this browser (IndexedDB) and survive a reload. */
   readonly localReady: boolean;
   /** Why the server refused this client, when `connection` is `denied`: an HTTP status or close code, then words. */
   readonly deniedReason: string;
+  /**
+   * Why the server refused a local change, if it did ('' otherwise): the change is not stored and never
+   * will be, and the later changes of this Y.Doc build on it (see refused-change.ts).
+   */
+  readonly refused: string;
 }
 
 const STORED_ACK = 100;
 /** The server's "are you there?" (`?probes=1`): answered by the page, so the server can tell when it cannot talk. */
 const PROBE = 101;
+/** `[103, reason]`: the next update message after those acked was refused (with stored-acks only). */
+const REFUSED = 103;
 
 /** A WebSocket that counts the Yjs update messages sent over it, and the acks received for them. */
 class CountingWebSocket extends WebSocket {
@@ -88,6 +97,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   let connection: ConnectionState = navigator.onLine ? 'connecting' : 'offline';
   let localReady = false;
   let deniedReason = '';
+  let refused = '';
   let everConnected = false;
   let checkingAccess = false;
 
@@ -117,8 +127,8 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   const status = (): SyncStatus => {
     const ws = socket();
     const saved =
-      connection === 'connected' && provider.synced && ws !== null && ws.sentUpdates === ws.ackedUpdates;
-    return { connection, saved, localReady, deniedReason };
+      connection === 'connected' && provider.synced && ws !== null && ws.sentUpdates === ws.ackedUpdates && refused === '';
+    return { connection, saved, localReady, deniedReason, refused };
   };
   let last = '';
   const emit = () => {
@@ -146,6 +156,12 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   provider.messageHandlers[STORED_ACK] = (_encoder, decoder) => {
     const ws = socket();
     if (ws !== null) ws.ackedUpdates += decoding.readVarUint(decoder);
+    emit();
+  };
+  provider.messageHandlers[REFUSED] = (_encoder, decoder) => {
+    const ws = socket();
+    if (ws !== null) ws.ackedUpdates += 1; // settled, if not stored: later acks count the messages after it
+    refused ||= decoding.readVarString(decoder) || 'no reason given';
     emit();
   };
   // y-websocket sends what a handler writes only past the first byte, hence a payload (0) after the type.

@@ -24,8 +24,10 @@ import { createDocumentName } from './document-name.js';
 import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
 import { tuckNameField } from '../collab/name-field.js';
+import { refusalNotice, reloadWithoutRefused, takeRefusal } from '../collab/refused-change.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
+  if (s.refused !== '' && s.connection !== 'denied') return 'Change refused · reloading the saved document…';
   if (s.connection === 'denied') {
     if (/^4?401 token-revoked\b/.test(s.deniedReason)) return 'Access withdrawn · ask for a new link';
     if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
@@ -137,6 +139,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
   // The visible status follows every change silently; the announcer speaks only of settled ones.
   const statusEl = root.querySelector<HTMLElement>('.status')!;
   let denied = false;
+  let reloading = false;
+  // This page was reloaded because the server refused a change made here: say so, once.
+  const refusedBefore = takeRefusal(name);
+  if (refusedBefore !== undefined) root.querySelector('.doc-main')!.prepend(createNotice(refusalNotice(refusedBefore)));
   const announcer = createStatusAnnouncer();
   statusEl.after(announcer.element);
   sync.onStatus((s) => {
@@ -146,6 +152,14 @@ export function renderDocument(root: HTMLElement, name: string): void {
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
     statusEl.querySelector('.status-text')!.textContent = text;
     announcer.update(s, text);
+    if (s.refused !== '' && !reloading && !denied && !moving) {
+      // Nothing made here from now on could be stored: stop taking changes, and start again from the server.
+      reloading = true;
+      view.setProps({ editable: () => false });
+      sync.provider.disconnect();
+      void reloadWithoutRefused(name, s.refused, sync.local);
+      return;
+    }
     if (s.connection === 'denied' && isMoved(s.deniedReason)) {
       if (denied) return;
       denied = true;
@@ -165,6 +179,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   });
   // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving.
   window.addEventListener('beforeunload', (event) => {
+    if (reloading) return; // the refused change is meant to go
     if (sync.status().connection === 'connected' && !sync.status().saved) event.preventDefault();
   });
 

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import { FRAGMENT } from '@tandem/schema';
 import { COMMENTS, newCommentFields } from '@tandem/schema/comments';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,6 +105,41 @@ describe('comments', () => {
     expect((await list()).map((t) => t.id)).toEqual(['c1']);
     // Refused, not failed: the commenter is still connected.
     expect(cat.provider.wsconnected).toBe(true);
+  });
+
+  it('tells a commenter with stored-acks that its update was refused, in order with its acks; its later updates build on it and are refused too', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    await poll(stored).toEqual(['ada']);
+    const token = await mintToken(SECRET, { userId: 'cat', name: 'CAT', docs: ['team/*'], role: 'commenter', ttl: '1h' });
+    const cat = connectClient(server.url, DOC, { params: { token, acks: '1' } });
+    clients.push(cat);
+    // What the server said of each update message, in order: stored (acks counted one by one) or refused.
+    const heard: string[] = [];
+    cat.provider.messageHandlers[100] = (_encoder, decoder) => {
+      for (let n = decoding.readVarUint(decoder); n > 0; n--) heard.push('stored');
+    };
+    cat.provider.messageHandlers[103] = (_encoder, decoder) => {
+      heard.push(`refused: ${decoding.readVarString(decoder)}`);
+    };
+    await cat.synced();
+    await poll(() => heard).toEqual(['stored']); // its sync step 2, with nothing in it
+
+    addComment(cat, 'c1', 'First', { text: paragraphText(cat), from: 0, to: 5 });
+    await poll(stored).toEqual(['ada', 'cat']);
+    type(cat, 0, 'EDITED ');
+    await poll(() => heard).toEqual(['stored', 'stored', expect.stringMatching(/^refused: /)]);
+    // The refused edit stays in cat's Y.Doc; a comment made after it waits for it, and is refused too.
+    addComment(cat, 'c2', 'Second', { text: paragraphText(cat), from: 0, to: 5 });
+    await poll(() => heard).toHaveLength(4);
+    expect(heard[3]).toMatch(/^refused: /);
+    expect(await stored()).toEqual(['ada', 'cat']);
+    expect(cat.provider.wsconnected).toBe(true);
+    // What the page does on hearing it (a fresh state from the server, without the refused change) works.
+    const fresh = await join('cat', 'commenter');
+    addComment(fresh, 'c2', 'Second', { text: paragraphText(fresh), from: 0, to: 5 });
+    await poll(stored).toEqual(['ada', 'cat', 'cat']);
+    expect(paragraphText(fresh).toString()).toBe('hello world');
   });
 
   it("reports the stored author of a comment, never an author the client wrote into it", async () => {

@@ -24,8 +24,8 @@ export interface TrashDeps {
   readonly authenticate: Authenticate;
   readonly fanout?: Fanout;
   readonly config: Pick<Config, 'trashDays'>;
-  /** Told when a document goes to the trash (the `document.deleted` webhook). */
-  readonly documentEvents: Pick<DocumentEvents, 'deleted'>;
+  /** Told when a document goes to the trash (the `document.deleted` webhook), and before one is purged. */
+  readonly documentEvents: Pick<DocumentEvents, 'deleted' | 'purging'>;
 }
 
 export function trashRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: TrashDeps): { docs: OpenAPIHono; trash: OpenAPIHono } {
@@ -76,6 +76,7 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     if ((await store.inTrash(doc)) === undefined) {
       throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
     }
+    await documentEvents.purging(doc);
     await store.purgeDocument(doc);
     return c.json({ doc, purged: true });
   });

@@ -11,7 +11,7 @@ import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import type { GuestIdentity } from '../authors/guest-identity.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage, encodeStoredAck, PROBE } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeRefused, encodeStoredAck, PROBE } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Broadcast } from './ws-frame.js';
 
@@ -288,23 +288,29 @@ export class Connection {
 
   /**
    * Acknowledges one update message once `stored` resolves true, keeping acks in the order the
-   * messages arrived. Acks due in the same turn go out as one message.
+   * messages arrived. Acks due in the same turn go out as one message. A refused update (`{ reason }`)
+   * is said so in its place (see encodeRefused), after the acks due before it.
    */
-  acknowledgeWhen(stored: Promise<boolean>): void {
+  acknowledgeWhen(stored: Promise<boolean | { readonly reason: string }>): void {
     if (!this.acks) return;
     this.ackChain = (this.ackChain ?? Promise.resolve())
       .then(() => stored)
-      .then((ok) => {
-        if (!ok) return;
-        this.acksDue += 1;
-        if (this.acksDue === 1) {
-          setImmediate(() => {
-            const count = this.acksDue;
-            this.acksDue = 0;
-            this.send(encodeStoredAck(count));
-          });
+      .then((outcome) => {
+        if (typeof outcome === 'object') {
+          this.sendAcksDue();
+          this.send(encodeRefused(outcome.reason));
+          return;
         }
+        if (!outcome) return;
+        this.acksDue += 1;
+        if (this.acksDue === 1) setImmediate(() => this.sendAcksDue());
       });
+  }
+
+  private sendAcksDue(): void {
+    const count = this.acksDue;
+    this.acksDue = 0;
+    if (count > 0) this.send(encodeStoredAck(count));
   }
 
   /** Logs the error, counts it, and closes this connection only, with the error's close code. */

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TandemError } from '../errors.js';
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102 } as const;
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102, refused: 103 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 export type ClientMessage =
@@ -76,6 +76,20 @@ export function encodeStoredAck(count: number): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.stored);
   encoding.writeVarUint(encoder, count);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * With stored-acks (`?acks=1`) only: `[103, reason]` says the next update message this client sent
+ * (after those counted by earlier acks) was refused by the update gate and will never be stored. Its
+ * change stays in the client's Y.Doc, and every later update of that Yjs client builds on it (Yjs
+ * integrates a client's items in clock order), so those are refused too: the client must drop its
+ * state and load the document from the server again.
+ */
+export function encodeRefused(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.refused);
+  encoding.writeVarString(encoder, reason);
   return encoding.toUint8Array(encoder);
 }
 

@@ -133,7 +133,7 @@ export class Room implements ConnectionHandler {
   private refusedWhileFrozen = 0;
   private applyQueue: StoredUpdate[] = [];
   /** Client updates received this turn, checked together before they go to the log. */
-  private incoming: Array<{ conn: Connection; update: Uint8Array; received: number; resolve: (stored: boolean) => void }> = [];
+  private incoming: Array<{ conn: Connection; update: Uint8Array; received: number; resolve: (stored: boolean | Refused) => void }> = [];
   private applyTimer: NodeJS.Timeout | undefined;
   private lastBroadcastAt = -Infinity;
   private readonly awarenessDirty = new Set<number>();
@@ -311,15 +311,16 @@ export class Room implements ConnectionHandler {
 
   /**
    * Resolves true once the update is stored as the durability mode asks (on disk, except with
-   * `none`) or had nothing to store, false if it was refused. Updates are checked together with
+   * `none`) or had nothing to store, the Refused verdict if the gate refused it (not its writer's to
+   * make), false if it was not stored for another reason. Updates are checked together with
    * the others that arrive in the same event-loop turn, right before that turn's commit, which
    * they join.
    */
-  private admitThenPersist(conn: Connection, update: Uint8Array): Promise<boolean> {
+  private admitThenPersist(conn: Connection, update: Uint8Array): Promise<boolean | Refused> {
     // Counted as a pending write from now on, so unloading and shutdown wait for it.
     this.pendingWrites += 1;
     const received = performance.now();
-    return new Promise<boolean>((resolve) => {
+    return new Promise<boolean | Refused>((resolve) => {
       this.incoming.push({ conn, update, received, resolve });
       if (this.incoming.length === 1) this.deps.log.beforeNextCommit(() => this.admitIncoming());
     }).finally(() => this.writeFinished());
@@ -357,7 +358,7 @@ export class Room implements ConnectionHandler {
         // As a viewer's update: dropped, never stored or sent on; the connection stays.
         this.deps.events.updateRefused(this.name);
         this.logger.info({ event: 'update-refused', author: conn.author, reason: verdict.reason }, 'update refused');
-        resolve(false);
+        resolve(verdict); // its sender is told (with stored-acks), so that it can drop the change
       } else if (verdict === 'skip') {
         resolve(true);
       } else {

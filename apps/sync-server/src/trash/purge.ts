@@ -3,6 +3,7 @@
 
 import type { DocumentStore, TrashEntry } from '@tandem/persistence';
 import type { Logger } from 'pino';
+import type { DocumentEvents } from '../webhooks/outbox.js';
 
 const DAY_MS = 86_400_000;
 /** The first purge runs this soon after start (or after the interval, if shorter). */
@@ -12,12 +13,19 @@ const FIRST_RUN_MS = 60_000;
 export const purgeAt = (entry: TrashEntry, trashDays: number): number => entry.trashedAt + trashDays * DAY_MS;
 
 /** Purges every document in the trash for longer than `trashDays` at `now`; resolves with their names. */
-export async function purgeExpired(store: DocumentStore, trashDays: number, now = Date.now()): Promise<string[]> {
+export async function purgeExpired(
+  store: DocumentStore,
+  trashDays: number,
+  now = Date.now(),
+  /** Told before each purge (the webhooks' outbox forgets the changes it holds of the document). */
+  purging: (doc: string) => Promise<void> = async () => {},
+): Promise<string[]> {
   const purged: string[] = [];
   for (const entry of await store.listTrash()) {
     if (purgeAt(entry, trashDays) > now) break; // oldest first: the rest are younger
     // Taken out of the trash meanwhile (restored): inTrash says so, and it is kept.
     if ((await store.inTrash(entry.doc))?.trashedAt !== entry.trashedAt) continue;
+    await purging(entry.doc);
     if (await store.purgeDocument(entry.doc)) purged.push(entry.doc);
   }
   return purged;
@@ -27,10 +35,16 @@ export interface TrashPurge {
   stop(): Promise<void>;
 }
 
-export function startTrashPurge(deps: { store: DocumentStore; trashDays: number; intervalMs: number; logger: Logger }): TrashPurge {
+export function startTrashPurge(deps: {
+  store: DocumentStore;
+  trashDays: number;
+  intervalMs: number;
+  logger: Logger;
+  documentEvents: Pick<DocumentEvents, 'purging'>;
+}): TrashPurge {
   let running: Promise<void> | undefined;
   const run = () => {
-    running ??= purgeExpired(deps.store, deps.trashDays)
+    running ??= purgeExpired(deps.store, deps.trashDays, Date.now(), (doc) => deps.documentEvents.purging(doc))
       .then(
         (docs) => {
           for (const doc of docs) deps.logger.info({ event: 'document-purged', doc, trashDays: deps.trashDays }, 'document purged from the trash');

@@ -25,6 +25,12 @@ export interface DocumentEvents {
   deleted(doc: string, deletion: { readonly author: string; readonly at: number }): void;
   /** A document renamed from `from` to `to` (its history, and the changes not yet sent, go with it). */
   renamed(from: string, to: string, rename: { readonly author: string; readonly at: number }): void;
+  /**
+   * `doc` is about to be purged: its changes not yet queued are forgotten, and a queueing write under
+   * way is waited for, so that none of them lands after the purge (which drops those queued before,
+   * see DocumentStore.purgeDocument) and a new document of its name starts afresh. The one call awaited.
+   */
+  purging(doc: string): Promise<void>;
 }
 
 export interface Outbox extends DocumentEvents {
@@ -148,6 +154,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
         changes.set(to, newer === undefined ? held : mergeChanges(held, newer));
       }
       event('document.renamed', to, at, { previousName: from, authors: [author] });
+    },
+    async purging(doc) {
+      changes.delete(doc);
+      await writing;
+      changes.delete(doc); // a failed write puts back what it held
     },
     async flush() {
       clearTimeout(timer);

@@ -137,6 +137,34 @@ describe('webhooks', () => {
     expect(ofType('document.changed', 'final').length).toBeGreaterThan(0);
   });
 
+  it('drops the pending document.changed of a purged document; a new document of its name is reported from seq 1', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    // A long debounce: the first document's changes are still held (in memory or pending in the store) when it is purged.
+    const server = await start(webhookEnv({ WEBHOOK_DEBOUNCE_MS: '1500' }));
+    const ada = await connect(server, 'reused');
+    for (const c of 'old') ada.text.insert(ada.text.length, c);
+    await expect.poll(() => ofType('document.created', 'reused').length, POLL).toBe(1);
+    // Written after document.created was queued: held in memory for the next write when the purge comes.
+    for (const c of ' more') ada.text.insert(ada.text.length, c);
+    await expect.poll(async () => (await server.store.getDocument('reused'))?.lastSeq, POLL).toBe(8);
+    ada.destroy();
+    const del = (route: string) => fetch(`${server.url}/api${route}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+    expect((await del('/docs/reused')).status).toBe(200);
+    expect((await del('/trash/reused')).status).toBe(200);
+    await expect.poll(() => ofType('document.deleted', 'reused').length, POLL).toBe(1);
+
+    const bob = await connect(server, 'reused');
+    bob.text.insert(0, 'new');
+    await expect.poll(() => ofType('document.created', 'reused').length, POLL).toBe(2);
+    await expect.poll(() => ofType('document.changed', 'reused').length, POLL).toBe(1);
+    await expect.poll(() => metric(server, 'tandem_webhooks_pending'), POLL).toBe(0);
+    // Only the new document's change: seq 1, by its one writer; nothing of the purged one's.
+    const [changed] = ofType('document.changed', 'reused');
+    expect(changed!.data).toMatchObject({ fromSeq: 1, toSeq: 1 });
+    expect(changed!.data.authors!.map((a) => a.id)).toEqual([ofType('document.created', 'reused')[1]!.data.authors![0]!.id]);
+    expect(ofType('document.changed', 'reused')).toHaveLength(1);
+  });
+
   it('sends at most one document.changed per document per WEBHOOK_DEBOUNCE_MS, covering every change', async () => {
     receiver = await startWebhookReceiver(SECRET);
     const server = await start(webhookEnv({ WEBHOOK_DEBOUNCE_MS: '500' }));

@@ -32,6 +32,9 @@ export const toWebhook = (r: WebhookRow): WebhookDelivery => ({
   ...(r.last_error === null ? {} : { lastError: r.last_error }),
 });
 
+/** The event type whose data is a ChangeSummary: what a purge takes out of the queue (see DocumentStore.purgeDocument). */
+export const CHANGES_EVENT = 'document.changed';
+
 /** The data as claimed: without the floor the store keeps for merging (see planChange). */
 function withoutFloor({ floor: _floor, ...data }: Record<string, unknown>): Record<string, unknown> {
   return data;

@@ -411,6 +411,34 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(rest.map((d) => [d.eventId, d.data.fromSeq, d.data.toSeq])).toEqual([['c5', 51, 55]]);
     });
 
+    it('drops the queued document.changed deliveries and debounce marks of a purged document, keeping its other events', async () => {
+      const changed = (eventId: string, doc: string, from: number, to: number, target = 'http://receiver.test/hook') =>
+        delivery({ eventId, doc, target, type: 'document.changed', dueAt: 10_000, mergeKey: doc, data: changes(from, to, 100, ['a']) });
+      await store.append([{ doc: 'gone', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] }, { doc: 'kept', entries: [entry(bytes(4))] }]);
+      await store.enqueueWebhooks([delivery({ eventId: 'created', doc: 'gone' }), changed('retried', 'gone', 1, 2, 'http://other.test/')]);
+      // Both tried once, and waiting for their retry.
+      for (const tried of await store.claimWebhooks(10_000, 60_000, 10)) await store.rescheduleWebhook(tried.id, 20_000, 1, 'HTTP 500');
+      await store.enqueueWebhooks([
+        changed('pending', 'gone', 1, 3),
+        changed('kept-changed', 'kept', 1, 1),
+        delivery({ eventId: 'deleted', doc: 'gone', type: 'document.deleted', data: { authors: ['a'] } }),
+      ]);
+      await store.trashDocument('gone', { at: 5, by: 'a' });
+      expect(await store.purgeDocument('gone')).toBe(true);
+      expect(await store.countWebhooks()).toBe(3);
+      // A new document of that name: its first change is queued from seq 1, on its own.
+      await store.append([{ doc: 'gone', entries: [entry(bytes(5))] }]);
+      await store.enqueueWebhooks([changed('new', 'gone', 1, 1)]);
+      const left = await store.claimWebhooks(30_000, 60_000, 10);
+      expect(left.map((d) => [d.eventId, d.type, d.doc]).sort()).toEqual([
+        ['created', 'document.created', 'gone'],
+        ['deleted', 'document.deleted', 'gone'],
+        ['kept-changed', 'document.changed', 'kept'],
+        ['new', 'document.changed', 'gone'],
+      ]);
+      expect(left.find((d) => d.eventId === 'new')!.data).toMatchObject({ fromSeq: 1, toSeq: 1 });
+    });
+
     it('keeps queued webhook deliveries across close and re-open, and refuses one it cannot store', async () => {
       await store.enqueueWebhooks([delivery({ eventId: 'kept' })]);
       await expect(store.enqueueWebhooks([delivery({ eventId: 'ok2' }), delivery({ eventId: 'bad', target: '' })])).rejects.toMatchObject({ code: 'invalid-argument' });

@@ -48,7 +48,7 @@ import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '..
 import { checkShareLink, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
-import { checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
+import { CHANGES_EVENT, checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
@@ -616,6 +616,12 @@ class PostgresStore implements DocumentStore {
         // Share links name their document: revoked (not deleted, so tokens minted from them are refused
         // too), or they would open whichever document is next given that name.
         await client.query('UPDATE share_links SET revoked_at = coalesce(revoked_at, $1::bigint) WHERE doc = $2', [Date.now(), doc]);
+        // Its queued document.changed events go (tried or not: they name seqs of a log that is gone, and
+        // the name may soon be another document's), and so do its debounce marks (a new document of that
+        // name starts its ranges at seq 1). Its other events stay: they happened, and are delivered.
+        await client.query('DELETE FROM webhook_deliveries WHERE doc = $1 AND type = $2', [doc, CHANGES_EVENT]);
+        await client.query('UPDATE webhook_deliveries SET merge_key = NULL WHERE merge_key = $1', [doc]);
+        await client.query('DELETE FROM webhook_marks WHERE merge_key = $1', [doc]);
         return true;
       }),
     );

@@ -3,6 +3,7 @@
 
 import type Database from 'better-sqlite3';
 import type { TrashEntry } from '../../types.js';
+import { CHANGES_EVENT } from '../webhook-rules.js';
 
 interface TrashRow {
   name: string;
@@ -34,12 +35,21 @@ export class TrashTable {
     // Share links name their document: revoked (not deleted, so tokens minted from them are refused too),
     // or they would open whichever document is next given that name.
     const revokeLinks = db.prepare<[number, string]>('UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) WHERE doc = ?');
+    // Its queued document.changed events go (tried or not: they name seqs of a log that is gone, and the
+    // name may soon be another document's), and so do its debounce marks (a new document of that name
+    // starts its ranges at seq 1). Its other events stay: they happened, and are delivered.
+    const webhooks = [
+      db.prepare<[string]>(`DELETE FROM webhook_deliveries WHERE doc = ? AND type = '${CHANGES_EVENT}'`),
+      db.prepare<[string]>('UPDATE webhook_deliveries SET merge_key = NULL WHERE merge_key = ?'),
+      db.prepare<[string]>('DELETE FROM webhook_marks WHERE merge_key = ?'),
+    ];
     this.purgeTx = db.transaction((doc: string): boolean => {
       const row = id.get(doc);
       if (row === undefined) return false;
       for (const part of parts) part.run(row.id);
       document.run(row.id);
       revokeLinks.run(Date.now(), doc);
+      for (const w of webhooks) w.run(doc);
       return true;
     });
   }
