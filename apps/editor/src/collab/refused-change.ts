@@ -38,3 +38,12 @@ export const refusalNotice = (reason: string): Notice => ({
     'this is the document as it is saved. You can go on from here.',
   links: [],
 });
+
+/** Refused again right after the reload that should have dropped the change: the page stops there. */
+export const refusedAgainNotice = (reason: string): Notice => ({
+  title: 'Changes from this tab cannot be saved',
+  text:
+    `The server refused a change again (${reason}) after the page was reloaded to drop it. Nothing more from ` +
+    "this tab is saved: close it, clear this site's data in the browser, and open the document again.",
+  links: [],
+});

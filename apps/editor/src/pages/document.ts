@@ -24,10 +24,10 @@ import { createDocumentName } from './document-name.js';
 import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
 import { tuckNameField } from '../collab/name-field.js';
-import { refusalNotice, reloadWithoutRefused, takeRefusal } from '../collab/refused-change.js';
+import { refusalNotice, refusedAgainNotice, reloadWithoutRefused, takeRefusal } from '../collab/refused-change.js';
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
-  if (s.refused !== '' && s.connection !== 'denied') return 'Change refused · reloading the saved document…';
+  if (s.refused !== '' && s.connection !== 'denied') return 'Change refused · not saved';
   if (s.connection === 'denied') {
     if (/^4?401 token-revoked\b/.test(s.deniedReason)) return 'Access withdrawn · ask for a new link';
     if (/^4?401\b/.test(s.deniedReason)) return 'Access expired or invalid · ask for a new link';
@@ -157,7 +157,9 @@ export function renderDocument(root: HTMLElement, name: string): void {
       reloading = true;
       view.setProps({ editable: () => false });
       sync.provider.disconnect();
-      void reloadWithoutRefused(name, s.refused, sync.local);
+      // Refused again straight after such a reload (this browser's copy could not be dropped): no reload loop.
+      if (refusedBefore === undefined) void reloadWithoutRefused(name, s.refused, sync.local);
+      else root.querySelector('.doc-main')!.prepend(createNotice(refusedAgainNotice(s.refused)));
       return;
     }
     if (s.connection === 'denied' && isMoved(s.deniedReason)) {
