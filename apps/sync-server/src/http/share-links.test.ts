@@ -204,6 +204,52 @@ describe('share links (AUTH_SECRET set)', () => {
     expect(Date.now() - at).toBeLessThan(300 + 700);
     expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
   });
+
+  it('revoking a user ends the links they made: redeeming them is refused, their tokens refused and live connections closed at once; links made by others, or by the user after, work', async () => {
+    const s = await start();
+    const admin = await mintToken(SECRET, { userId: 'root', docs: ['*'], role: 'editor', admin: true, ttl: '1h' });
+    const alice = await token('alice');
+    const aliceLink = await create(s, alice, { role: 'editor', expiresIn: DAY });
+    const daveLink = await create(s, await token('dave'), { role: 'viewer', expiresIn: DAY });
+    const bob = (await redeem(s, aliceLink)).body.token;
+    const carol = (await redeem(s, daveLink)).body.token;
+    const bobClient = await client(s, bob);
+    const bobClosed = firstClose(bobClient);
+    const before = Date.now();
+    const res = await api(s, 'POST', '/api/admin/revocations', admin, { user: 'alice', reason: 'left the team' });
+    expect(res.status).toBe(201);
+    const { revocation, closed } = (await res.json()) as { revocation: { createdAt: number }; closed: number };
+    expect(closed).toBe(1); // bob's, from alice's link
+    const close = await bobClosed;
+    expect(close.code).toBe(4401);
+    expect(close.reason).toMatch(/^token-revoked/);
+    expect(close.at - before).toBeLessThan(1_000);
+    expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
+    expect((await upgradeResponse(s.url, `${encodeURIComponent(DOC)}?token=${bob}`)).status).toBe(401);
+    const again = await redeem(s, aliceLink);
+    expect(again.status).toBe(401);
+    expect(again.body.error?.code).toBe('token-revoked');
+    expect((await api(s, 'GET', '/api/docs', carol)).status).toBe(200);
+    expect((await redeem(s, daveLink)).status).toBe(200);
+    // A token issued to alice after the revocation works (see revocation-list.ts), and so does a link made with it.
+    await expect.poll(() => Date.now(), { timeout: 2_000, interval: 50 }).toBeGreaterThanOrEqual(Math.ceil((revocation.createdAt + 1) / 1000) * 1000);
+    const later = await create(s, await token('alice'), { role: 'viewer', expiresIn: DAY });
+    expect((await redeem(s, later)).status).toBe(200);
+  });
+
+  it('a user revoked in the store (tandem revoke, another instance) has their links refused, and the connections from them closed, within REVOCATION_CHECK_MS', async () => {
+    const s = await start({ REVOCATION_CHECK_MS: '300' });
+    const link = await create(s, await token('alice'), { role: 'editor', expiresIn: DAY });
+    const bob = (await redeem(s, link)).body.token;
+    const bobClient = await client(s, bob);
+    const closed = firstClose(bobClient);
+    await s.store.revoke({ kind: 'user', value: 'alice', until: null, createdAt: Date.now(), reason: '' });
+    const at = Date.now();
+    expect((await closed).code).toBe(4401);
+    expect(Date.now() - at).toBeLessThan(300 + 700);
+    expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
+    expect((await redeem(s, link)).status).toBe(401);
+  });
 });
 
 describe('share links (sign-in off)', () => {
