@@ -250,6 +250,30 @@ describe('share links (AUTH_SECRET set)', () => {
     expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
     expect((await redeem(s, link)).status).toBe(401);
   });
+
+  it('limits redeeming per client address (a wrong secret counts too): 429 rate-limited with Retry-After, counted in the limits metric; another address is not held back', async () => {
+    const s = await start({ SHARE_LINK_REDEEMS_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' });
+    const link = await create(s, await token('alice'), { role: 'viewer', expiresIn: DAY });
+    const from = (address: string, secret = secretOf(link)) =>
+      fetch(`${s.url}/api/share-links/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify({ secret }),
+      });
+    expect((await from('198.51.100.7')).status).toBe(200);
+    expect((await from('198.51.100.7', 'not-a-secret')).status).toBe(401);
+    expect((await from('198.51.100.7')).status).toBe(200);
+    const refused = await from('198.51.100.7');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: { code: 'rate-limited', message: expect.stringMatching(/^Too many share links redeemed from this address \(at most 3 a minute\); try again in \d+ s$/) },
+    });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(20);
+    expect((await from('203.0.113.9')).status).toBe(200);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('tandem_limits_hit_total{kind="share-link-redeems"} 1');
+  });
 });
 
 describe('share links (sign-in off)', () => {
