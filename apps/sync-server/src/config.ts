@@ -147,6 +147,11 @@ const SETTINGS = {
     schema: int(100, 600_000).default(5_000),
     help: 'With AUTH_SECRET: how often the revocations are read again from the store (those made by tandem revoke, or missed from another instance); revoked connections close within this long',
   },
+  shareLinkRedeemsPerMinute: {
+    env: 'SHARE_LINK_REDEEMS_PER_MINUTE',
+    schema: int(0, 1_000_000).default(30),
+    help: 'With AUTH_SECRET: share links one client address may redeem a minute (bursts up to as many), wrong secrets included; more are answered 429 with Retry-After; 0 for no limit',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     schema: z

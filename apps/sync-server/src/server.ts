@@ -163,14 +163,6 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
   const isShuttingDown = () => shuttingDown;
   // Withdrawn access, checked in memory at every authentication and re-read from the store (see auth/revocations.ts).
   const revocationList = new RevocationList();
-  const revocations = createRevocations({
-    store,
-    list: revocationList,
-    logger,
-    closeCovered: (covers) => rooms.closeCovered(covers),
-    checkMs: config.revocationCheckMs,
-    events: metrics.revocations,
-  });
   const revocationChannel =
     config.redisUrl === undefined || config.authSecret === undefined
       ? undefined
@@ -199,6 +191,16 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
           checkMs: config.revocationCheckMs,
           ...(revocationChannel === undefined ? {} : { channel: revocationChannel }),
         });
+  // After the share links: a user revocation ends the links the user made (see auth/revocations.ts).
+  const revocations = createRevocations({
+    store,
+    list: revocationList,
+    logger,
+    closeCovered: (covers) => rooms.closeCovered(covers),
+    checkMs: config.revocationCheckMs,
+    events: metrics.revocations,
+    ...(shareLinks === undefined ? {} : { links: shareLinks }),
+  });
   // Without tokens nothing can be revoked: the store is not read again and again for nothing.
   if (config.authSecret !== undefined) {
     await revocationChannel?.ready(2_000);

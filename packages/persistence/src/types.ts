@@ -390,7 +390,9 @@ export interface DocumentStore {
   /**
    * Stores a revocation, one per (kind, value): revoking again keeps one row, with the later createdAt
    * (a user revocation then covers the tokens issued since), the later `until` (null, kept, wins) and the
-   * latest reason. Idempotent (import re-runs it). Resolves with the row as stored.
+   * latest reason. Idempotent (import re-runs it). Resolves with the row as stored. A user revocation
+   * also revokes, in the same transaction and at the stored row's createdAt, the share links that user
+   * made up to that time (those revoked already keep their time): a link must not outlive its maker's access.
    */
   revoke(revocation: Revocation): Promise<Revocation>;
   /** The revocations in force at `now` (until null or after `now`), oldest first. */

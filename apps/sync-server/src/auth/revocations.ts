@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { type TandemError } from '../errors.js';
 import type { RevocationChannel } from '../fanout/revocation-channel.js';
 import { type RevocationList, revokedError } from './revocation-list.js';
+import type { ShareLinks } from './share-links.js';
 import type { Principal } from './token.js';
 
 /** Revocations past their `until` are deleted from the store this often (and at start). */
@@ -32,6 +33,12 @@ export interface RevocationsDeps {
   readonly closeCovered: (covers: (principal: Principal) => TandemError | undefined) => number;
   /** How often the store is re-read. */
   readonly checkMs: number;
+  /**
+   * The share links (sign-in on): a user revocation revokes, in the store, the links the user made;
+   * they are read again here at once (the connections from them closed), and when another instance
+   * says it revoked a user.
+   */
+  readonly links?: Pick<ShareLinks, 'refresh' | 'heard'>;
 }
 
 export interface RevocationRequest {
@@ -56,7 +63,7 @@ export interface Revocations {
   stop(): Promise<void>;
 }
 
-export function createRevocations({ store, list, logger, closeCovered, checkMs, events }: RevocationsDeps): Revocations {
+export function createRevocations({ store, list, logger, closeCovered, checkMs, events, links }: RevocationsDeps): Revocations {
   let channel: RevocationChannel | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastForget = 0;
@@ -100,16 +107,18 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs, 
     async revoke({ kind, value, until, reason }) {
       const revocation = await store.revoke({ kind, value, until, reason, createdAt: Date.now() });
       list.add([revocation]);
-      const closed = closeNow('revoked');
+      let closed = closeNow('revoked');
+      if (revocation.kind === 'user' && links !== undefined) closed += await links.refresh();
       channel?.publish(revocation);
       logger.info({ event: 'revoked', kind, value, until, reason, closed }, `revoked ${kind} ${value}`);
       return { revocation, closed };
     },
     list: () => list.list(),
-    heard() {
+    heard(revocation) {
       // What Redis brings is a hint: the store decides (a message anyone on Redis could publish closes
       // nobody by itself). Read after any read in progress, which may have started before it was stored.
       void (rereading ?? Promise.resolve()).then(reread);
+      if (revocation.kind === 'user') links?.heard();
     },
     reread,
     async start(ch) {

@@ -4,7 +4,8 @@
 // Revoking a link is stored first (the durability point), then learned here and its live connections
 // closed at once (4401 token-revoked), and the other instances told on Redis (they re-read the store at
 // once); the store is re-read every REVOCATION_CHECK_MS, so every instance refuses its tokens, and
-// closes their connections, within that interval even if the message is lost.
+// closes their connections, within that interval even if the message is lost. Revoking a user revokes
+// the links they made, in the store (see DocumentStore.revoke): the same path then ends them everywhere.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DocumentStore, ShareLink } from '@tandem/persistence';
@@ -61,7 +62,12 @@ export interface ShareLinks {
   /** `holder`: a token the browser holds already; from the same link, its user id is kept (a reload is the same person). */
   redeem(secret: string, name: string | undefined, holder: Principal | undefined): Promise<Redeemed>;
   reread(): Promise<void>;
-  /** Another instance says it revoked a link: the store is read (after any read in progress), and what it holds applies. */
+  /**
+   * Reads the store after any read in progress (which may have begun before a change it must see) and
+   * closes the connections of links newly revoked; resolves with how many. After a user revocation here.
+   */
+  refresh(): Promise<number>;
+  /** Another instance says it revoked a link (or a user, whose links the store revoked): the store is read (after any read in progress), and what it holds applies. */
   heard(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -71,7 +77,6 @@ const shareUserId = () => `share:${randomBytes(12).toString('base64url')}`;
 
 export function createShareLinks({ store, secret, list, logger, closeCovered, checkMs, channel, now = Date.now }: ShareLinksDeps): ShareLinks {
   let timer: NodeJS.Timeout | undefined;
-  let rereading: Promise<void> | undefined;
   /** Revoked here while a re-read runs (it may have read before they were stored). */
   let learned: string[] | undefined;
 
@@ -82,19 +87,23 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
     return closed;
   };
 
-  const reread = (): Promise<void> =>
+  let rereading: Promise<number> | undefined;
+  /** Resolves with the connections it closed. */
+  const reread = (): Promise<number> =>
     (rereading ??= (async () => {
       try {
         learned = [];
         const ids = await store.listRevokedShareLinks(now());
-        if (list.replace(ids, learned)) closeLinks('re-read');
+        return list.replace(ids, learned) ? closeLinks('re-read') : 0;
       } catch (err) {
         logger.warn({ event: 'share-links-reread-failed', err }, 'could not re-read revoked share links; the ones known stay revoked');
+        return 0;
       } finally {
         learned = undefined;
         rereading = undefined;
       }
     })());
+  const rereadAfter = (): Promise<number> => (rereading ?? Promise.resolve()).then(reread);
 
   return {
     async create(creator, doc, role, expiresAt) {
@@ -135,9 +144,10 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
       logger.info({ event: 'share-link-redeemed', doc: link.doc, id, user: userId }, `share link redeemed for ${link.doc}`);
       return { token, expiresAt: at + ttl * 1000, link, userId };
     },
-    reread,
+    reread: async () => void (await reread()),
+    refresh: rereadAfter,
     heard() {
-      void (rereading ?? Promise.resolve()).then(reread);
+      void rereadAfter();
     },
     async start() {
       await reread();

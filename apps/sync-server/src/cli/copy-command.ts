@@ -81,7 +81,7 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
       const problems = d.verification.problems;
       io.out(
         `${problems.length === 0 ? 'ok' : 'FAILED'} ${d.doc}: ${d.updates} updates (${d.updatesInserted} copied now), ` +
-          `${d.versionsInserted} versions, ${d.checkpointsWritten} checkpoints, ${d.sessionsInserted} compacted sessions, ${d.authorsInserted} authors written` +
+          `${d.versionsInserted} versions, ${d.checkpointsWritten} checkpoints, ${d.sessionsInserted} compacted sessions, ${d.authorsInserted} authors, ${d.shareLinksCopied} share links written` +
           (problems.length === 0 ? '; verified' : `; ${problems.join('; ')}`),
       );
     }

@@ -138,4 +138,25 @@ describe('revocations across instances on one PostgreSQL store, Redis between th
     expect((await upgradeResponse(b.url, `${encodeURIComponent(DOC)}?token=${redeemed.token}`)).status).toBe(401);
     expect(b.logs.some((l) => l.event === 'share-link-revocation-heard')).toBe(true);
   });
+
+  it('revoking a user through instance A closes, on instance B at once (Redis), the connections from links that user made, and B refuses them after', async () => {
+    const slow = { REDIS_URL: MACHINE_REDIS, REVOCATION_CHECK_MS: '600000' };
+    const a = await start(slow);
+    const b = await start(slow);
+    const alice = await token('alice');
+    const api = (s: TestServer, method: string, route: string, body?: object) =>
+      fetch(`${s.url}${route}`, { method, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const link = (await (await api(a, 'POST', `/api/docs/${encodeURIComponent(DOC)}/share-links`, { role: 'editor', expiresIn: 3_600 })).json()) as { url: string };
+    const secret = new URL(link.url).hash.replace('#share=', '');
+    const redeemed = (await (await api(b, 'POST', '/api/share-links/redeem', { secret })).json()) as { token: string };
+    const onB = await client(b, redeemed.token);
+    const closed = closeOf(onB);
+    const before = Date.now();
+    await revoke(a, { user: 'alice', reason: 'left the team' });
+    const close = await closed;
+    expect(close.code).toBe(4401);
+    expect(close.at - before).toBeLessThan(1_000);
+    expect((await upgradeResponse(b.url, `${encodeURIComponent(DOC)}?token=${redeemed.token}`)).status).toBe(401);
+    expect((await api(b, 'POST', '/api/share-links/redeem', { secret })).status).toBe(401);
+  });
 });

@@ -3,6 +3,7 @@
 //   GET    /api/docs/<doc>/share-links                               → {doc, links} (editors)
 //   DELETE /api/docs/<doc>/share-links/<id>                          → {link, closed} (editors)
 //   POST   /api/share-links/redeem {secret, name?}                   → {token, expiresAt, doc, role, userId}
+//                                     (at most SHARE_LINK_REDEEMS_PER_MINUTE per client address, else 429)
 // With sign-in off there is nothing to share but the address: every route answers 409.
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -13,6 +14,10 @@ import type { ShareLinks } from '../auth/share-links.js';
 import type { Principal, Role } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
+import { addressKey } from '../ip-address.js';
+import type { SyncEvents } from '../sync/events.js';
+import { StoreRate } from '../sync/store-rate.js';
+import { requestAddress } from './request-address.js';
 import { apiApp } from './api-app.js';
 import { requireEditor } from './history.routes.js';
 import { createShareLink, listShareLinks, redeemShareLink, revokeShareLink } from './share-links.schemas.js';
@@ -22,12 +27,27 @@ export interface ShareLinkRouteDeps {
   /** A token naming a renamed document by its old name still opens it. */
   readonly store: Redirects;
   readonly shareLinks?: ShareLinks;
-  readonly config: Pick<Config, 'basePath'>;
+  readonly config: Pick<Config, 'basePath' | 'shareLinkRedeemsPerMinute'>;
+  readonly events: Pick<SyncEvents, 'limitHit'>;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function shareLinkRoutes({ authenticate, store, shareLinks, config }: ShareLinkRouteDeps): { docs: OpenAPIHono; redeem: OpenAPIHono } {
+export function shareLinkRoutes({ authenticate, store, shareLinks, config, events }: ShareLinkRouteDeps): { docs: OpenAPIHono; redeem: OpenAPIHono } {
+  // Redeeming mints a token and reads the store: per client address (an IPv6 client's /64), a bucket of
+  // one a redeem, refilled at the configured rate a minute, with a burst of as many.
+  const perMinute = config.shareLinkRedeemsPerMinute;
+  const redeemRate = new StoreRate(perMinute * 60, perMinute);
+  const admitRedeem = (c: Context): void => {
+    const key = addressKey(requestAddress(c));
+    if (redeemRate.take(key, 1)) return;
+    events.limitHit('share-link-redeems');
+    const retryAfterSeconds = Math.max(1, Math.ceil(redeemRate.waitMs(key, 1) / 1000));
+    throw new TandemError('rate-limited', `Too many share links redeemed from this address (at most ${perMinute} a minute); try again in ${retryAfterSeconds} s`, {
+      ip: key,
+      retryAfterSeconds,
+    });
+  };
   const enabled = (): ShareLinks => {
     if (shareLinks === undefined) throw new TandemError('conflict', 'Share links need sign-in (AUTH_SECRET): without it, share the address');
     return shareLinks;
@@ -85,6 +105,8 @@ export function shareLinkRoutes({ authenticate, store, shareLinks, config }: Sha
   const redeem = apiApp();
   redeem.openapi(redeemShareLink, async (c) => {
     const links = enabled();
+    // Before anything else: a wrong secret counts too (guessing is what the limit is for).
+    admitRedeem(c);
     const { secret, name } = c.req.valid('json');
     // A token this browser holds already (sent as Bearer): from the same link, the same person.
     const holder = c.req.header('authorization') === undefined ? undefined : await authenticate(c).catch(() => undefined);

@@ -68,7 +68,7 @@ export const redeemShareLink = apiRoute({
       ...json(z.object({ secret: z.string().min(1).max(2048), name: z.string().trim().min(1).max(40).optional().openapi({ description: 'The name the others see' }) })),
     },
   },
-  errors: [401, 409, 415],
+  errors: [401, 409, 415, 429],
   responses: {
     200: {
       description: 'The token, its expiry, and what it opens',

@@ -204,6 +204,76 @@ describe('share links (AUTH_SECRET set)', () => {
     expect(Date.now() - at).toBeLessThan(300 + 700);
     expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
   });
+
+  it('revoking a user ends the links they made: redeeming them is refused, their tokens refused and live connections closed at once; links made by others, or by the user after, work', async () => {
+    const s = await start();
+    const admin = await mintToken(SECRET, { userId: 'root', docs: ['*'], role: 'editor', admin: true, ttl: '1h' });
+    const alice = await token('alice');
+    const aliceLink = await create(s, alice, { role: 'editor', expiresIn: DAY });
+    const daveLink = await create(s, await token('dave'), { role: 'viewer', expiresIn: DAY });
+    const bob = (await redeem(s, aliceLink)).body.token;
+    const carol = (await redeem(s, daveLink)).body.token;
+    const bobClient = await client(s, bob);
+    const bobClosed = firstClose(bobClient);
+    const before = Date.now();
+    const res = await api(s, 'POST', '/api/admin/revocations', admin, { user: 'alice', reason: 'left the team' });
+    expect(res.status).toBe(201);
+    const { revocation, closed } = (await res.json()) as { revocation: { createdAt: number }; closed: number };
+    expect(closed).toBe(1); // bob's, from alice's link
+    const close = await bobClosed;
+    expect(close.code).toBe(4401);
+    expect(close.reason).toMatch(/^token-revoked/);
+    expect(close.at - before).toBeLessThan(1_000);
+    expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
+    expect((await upgradeResponse(s.url, `${encodeURIComponent(DOC)}?token=${bob}`)).status).toBe(401);
+    const again = await redeem(s, aliceLink);
+    expect(again.status).toBe(401);
+    expect(again.body.error?.code).toBe('token-revoked');
+    expect((await api(s, 'GET', '/api/docs', carol)).status).toBe(200);
+    expect((await redeem(s, daveLink)).status).toBe(200);
+    // A token issued to alice after the revocation works (see revocation-list.ts), and so does a link made with it.
+    await expect.poll(() => Date.now(), { timeout: 2_000, interval: 50 }).toBeGreaterThanOrEqual(Math.ceil((revocation.createdAt + 1) / 1000) * 1000);
+    const later = await create(s, await token('alice'), { role: 'viewer', expiresIn: DAY });
+    expect((await redeem(s, later)).status).toBe(200);
+  });
+
+  it('a user revoked in the store (tandem revoke, another instance) has their links refused, and the connections from them closed, within REVOCATION_CHECK_MS', async () => {
+    const s = await start({ REVOCATION_CHECK_MS: '300' });
+    const link = await create(s, await token('alice'), { role: 'editor', expiresIn: DAY });
+    const bob = (await redeem(s, link)).body.token;
+    const bobClient = await client(s, bob);
+    const closed = firstClose(bobClient);
+    await s.store.revoke({ kind: 'user', value: 'alice', until: null, createdAt: Date.now(), reason: '' });
+    const at = Date.now();
+    expect((await closed).code).toBe(4401);
+    expect(Date.now() - at).toBeLessThan(300 + 700);
+    expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(401);
+    expect((await redeem(s, link)).status).toBe(401);
+  });
+
+  it('limits redeeming per client address (a wrong secret counts too): 429 rate-limited with Retry-After, counted in the limits metric; another address is not held back', async () => {
+    const s = await start({ SHARE_LINK_REDEEMS_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' });
+    const link = await create(s, await token('alice'), { role: 'viewer', expiresIn: DAY });
+    const from = (address: string, secret = secretOf(link)) =>
+      fetch(`${s.url}/api/share-links/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify({ secret }),
+      });
+    expect((await from('198.51.100.7')).status).toBe(200);
+    expect((await from('198.51.100.7', 'not-a-secret')).status).toBe(401);
+    expect((await from('198.51.100.7')).status).toBe(200);
+    const refused = await from('198.51.100.7');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: { code: 'rate-limited', message: expect.stringMatching(/^Too many share links redeemed from this address \(at most 3 a minute\); try again in \d+ s$/) },
+    });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(20);
+    expect((await from('203.0.113.9')).status).toBe(200);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('tandem_limits_hit_total{kind="share-link-redeems"} 1');
+  });
 });
 
 describe('share links (sign-in off)', () => {

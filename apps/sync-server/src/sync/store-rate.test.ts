@@ -21,6 +21,18 @@ describe('StoreRate', () => {
     expect(new StoreRate(0, 1000).take('k', 1e12)).toBe(true); // 0: no limit
   });
 
+  it('says how long until a bucket holds what was refused (0 when it does now, or with no limit)', () => {
+    let now = 0;
+    const rate = new StoreRate(3_600_000, 1000, () => now); // 1000 bytes a second
+    expect(rate.waitMs('k', 400)).toBe(0);
+    expect(rate.take('k', 1000)).toBe(true);
+    expect(rate.waitMs('k', 400)).toBe(400);
+    now += 100;
+    expect(rate.waitMs('k', 400)).toBe(300);
+    expect(rate.waitMs('k', 5000)).toBe(900); // more than the burst: until the bucket is full
+    expect(new StoreRate(0, 1000).waitMs('k', 1e12)).toBe(0);
+  });
+
   it('keeps at most maxKeys buckets while keys rotate, forgetting the least recently used first', () => {
     let now = 0;
     const rate = new StoreRate(3_600, 1000, () => now, 100); // 1 byte a second: a spent bucket stays in debt

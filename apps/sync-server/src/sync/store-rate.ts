@@ -1,6 +1,7 @@
 // How fast one user (or, with authentication off, one client address) may add to the store: a token
 // bucket of bytes per hour with a burst, shared by all of that user's connections and documents, so
-// nobody fills the disk by opening more of them.
+// nobody fills the disk by opening more of them. The bucket counts any unit: share-link redeems per
+// address use it too (http/share-links.routes.ts), one unit a redeem.
 
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { addressKey } from '../ip-address.js';
@@ -58,6 +59,13 @@ export class StoreRate {
     if (bucket.tokens < Math.min(bytes, this.burstBytes)) return false;
     bucket.tokens -= bytes;
     return true;
+  }
+
+  /** How long until `key`'s bucket holds `amount` (capped at the burst, as take needs): 0 when it does now. */
+  waitMs(key: string, amount: number): number {
+    if (!this.enabled) return 0;
+    const short = Math.min(amount, this.burstBytes) - this.refill(key).tokens;
+    return short <= 0 ? 0 : Math.ceil(short / this.perMs);
   }
 
   /** Gives back what an update that was then not stored took. */

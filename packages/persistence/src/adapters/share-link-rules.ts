@@ -46,3 +46,10 @@ export function checkShareLink(link: ShareLink): ShareLink {
 }
 
 export const SHARE_LINK_COLUMNS = 'id, doc, role, created_by, created_at, expires_at, revoked_at';
+
+/**
+ * A user revocation ends the links that user made up to its time (a link outlives the tokens of its
+ * maker otherwise): revoked at that time, in the revocation's transaction. Parameters: the time, the user.
+ */
+export const revokeLinksOfUserSql = (at: string, user: string): string =>
+  `UPDATE share_links SET revoked_at = ${at} WHERE created_by = ${user} AND created_at <= ${at} AND revoked_at IS NULL`;

@@ -96,6 +96,34 @@ export function describeShareLinkContract(adapterName: string, makeHarness: () =
       expect((await store.getShareLink('other'))?.revokedAt).toBeNull();
     });
 
+    it("revoking a user revokes, at its time, the links that user made up to it (one revoked already keeps its time); not later links, nor another's; a token revocation none", async () => {
+      const t = 1_700_000_000_000;
+      await store.createShareLink(link({ id: 'made-before', createdAt: t - 10 }));
+      await store.createShareLink(link({ id: 'made-at', doc: 'elsewhere', createdAt: t }));
+      await store.createShareLink(link({ id: 'revoked-before', createdAt: t - 10 }));
+      await store.createShareLink(link({ id: 'made-after', createdAt: t + 1 }));
+      await store.createShareLink(link({ id: 'of-bob', createdBy: 'bob', createdAt: t - 10 }));
+      await store.revokeShareLink('plan', 'revoked-before', t - 5);
+      await store.revoke({ kind: 'token', value: 'alice', until: null, createdAt: t, reason: '' });
+      expect((await store.getShareLink('made-before'))?.revokedAt).toBeNull();
+      await store.revoke({ kind: 'user', value: 'alice', until: t + 3_600_000, createdAt: t, reason: 'left' });
+      const revokedAt = async (id: string) => (await store.getShareLink(id))?.revokedAt;
+      expect(await revokedAt('made-before')).toBe(t);
+      expect(await revokedAt('made-at')).toBe(t);
+      expect(await revokedAt('revoked-before')).toBe(t - 5);
+      expect(await revokedAt('made-after')).toBeNull();
+      expect(await revokedAt('of-bob')).toBeNull();
+      expect(await store.listRevokedShareLinks(t)).toEqual(['made-at', 'made-before', 'revoked-before']);
+      // Revoking again, later (the tokens issued since): the links made since go too; the others keep their time.
+      await store.revoke({ kind: 'user', value: 'alice', until: null, createdAt: t + 5, reason: '' });
+      expect(await revokedAt('made-after')).toBe(t + 5);
+      expect(await revokedAt('made-before')).toBe(t);
+      // A revocation replayed with an older time (tandem copy) revokes nothing made after that time.
+      await store.createShareLink(link({ id: 'made-later', createdAt: t + 10 }));
+      await store.revoke({ kind: 'user', value: 'alice', until: null, createdAt: t, reason: '' });
+      expect(await revokedAt('made-later')).toBeNull();
+    });
+
     it('lists the ids of revoked links that have not expired yet', async () => {
       const now = 1_700_000_500_000;
       await store.createShareLink(link({ id: 'live' }));

@@ -8,7 +8,7 @@ import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { compactDocument } from '../history/compact.js';
 import { materialize } from '../history/materialize.js';
 import { type TestSchema, testSchema } from '../testing/postgres.js';
-import type { DocumentStore } from '../types.js';
+import type { DocumentStore, ShareLink } from '../types.js';
 import { copyStore } from './copy-store.js';
 import { verifyCopy } from './verify-copy.js';
 
@@ -161,6 +161,39 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     expect((await copyStore(source, pg)).revocations).toBe(2);
     expect((await copyStore(source, pg)).revocations).toBe(2);
     expect(await pg.listRevocations(0)).toEqual(await source.listRevocations(now));
+  });
+
+  it("copies the share links of the documents it copies (revoked ones with their time, not expired ones), idempotently, and a later revocation", async () => {
+    const source = sqlite('source');
+    await writeHistory(source, 'minutes', 40, 0);
+    await writeHistory(source, 'notes', 40, 1);
+    const now = Date.now();
+    const link = (id: string, doc: string, over: Partial<ShareLink> = {}): ShareLink => ({
+      id, doc, role: 'viewer', createdBy: 'alice', createdAt: now - 60_000, expiresAt: now + DAY, revokedAt: null, ...over,
+    });
+    await source.createShareLink(link('live', 'minutes', { role: 'editor' }));
+    await source.createShareLink(link('revoked', 'minutes', { revokedAt: now - 1_000 }));
+    await source.createShareLink(link('expired', 'minutes', { createdAt: now - 2 * DAY, expiresAt: now - DAY }));
+    await source.createShareLink(link('of-notes', 'notes'));
+    const pg = await postgres();
+    const first = await copyStore(source, pg, { docs: ['minutes'] });
+    expect(first.ok).toBe(true);
+    expect(first.documents.map((d) => d.shareLinksCopied)).toEqual([2]);
+    expect(await pg.listShareLinks('minutes', now)).toEqual(await source.listShareLinks('minutes', now));
+    expect(await pg.getShareLink('expired')).toBeUndefined();
+    expect(await pg.getShareLink('of-notes')).toBeUndefined();
+    // Run again: nothing new; a link revoked since in the source is revoked in the target, at its time.
+    expect((await copyStore(source, pg, { docs: ['minutes'] })).documents.map((d) => d.shareLinksCopied)).toEqual([0]);
+    await source.revokeShareLink('minutes', 'live', now + 5);
+    expect((await copyStore(source, pg)).documents.map((d) => [d.doc, d.shareLinksCopied])).toEqual([['minutes', 1], ['notes', 1]]);
+    expect((await pg.getShareLink('live'))?.revokedAt).toBe(now + 5);
+    // And back to SQLite.
+    const back = sqlite('back');
+    expect((await copyStore(pg, back)).ok).toBe(true);
+    for (const doc of ['minutes', 'notes']) expect(await back.listShareLinks(doc, now)).toEqual(await source.listShareLinks(doc, now));
+    // Verification sees a link that differs.
+    await back.revokeShareLink('notes', 'of-notes', now);
+    expect((await verifyCopy(source, back, 'notes')).problems).toEqual([expect.stringContaining('the share links differ')]);
   });
 
   it('finishes an interrupted copy when run again, copying only what is missing; a third run copies nothing', async () => {

@@ -1,7 +1,8 @@
 // Moving a store to another engine (SQLite ⇄ PostgreSQL): every document's full history, as it is
 // stored. Updates go over in batches at the seqs they carry (DocumentStore.importUpdates), so memory
 // stays bounded whatever a log's length; then the compacted sessions of each batch, the named versions
-// and the checkpoints, and the records of the authors its log, sessions and versions name; for a whole store, the revocations in force. A rerun
+// and the checkpoints, the records of the authors its log, sessions and versions name, its trash entry
+// and its share links not yet expired; for a whole store, the revocations in force. A rerun
 // after an interruption reads the source again, compares what the target already holds batch by batch,
 // and imports only what is missing; a target whose history differs is refused, naming the document. Each copied document is then verified (verify-copy.ts).
 
@@ -43,6 +44,8 @@ export interface DocumentCopy {
   readonly checkpointsWritten: number;
   /** Author records inserted into the target (authors are shared by documents: one copied before counts there). */
   readonly authorsInserted: number;
+  /** Share links not yet expired stored in the target, or revoked there as they are in the source. */
+  readonly shareLinksCopied: number;
   readonly verification: CopyVerification;
 }
 
@@ -167,7 +170,32 @@ async function copyDocument(
   // A document in the trash stays there, with when and by whom it was moved.
   const trashed = await from.inTrash(doc);
   if (trashed !== undefined) await to.trashDocument(doc, { at: trashed.trashedAt, by: trashed.trashedBy });
-  return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten, authorsInserted };
+  signal?.throwIfAborted();
+  const shareLinksCopied = await copyShareLinks(from, to, doc);
+  return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten, authorsInserted, shareLinksCopied };
+}
+
+/**
+ * The links of `doc` that can still be redeemed or whose tokens still work (not expired), as stored:
+ * the same id, times and creator, so the secret each one carries (signed with AUTH_SECRET) opens the
+ * copy too. A link the target holds already is kept; one revoked in the source since is revoked there,
+ * at the source's time. Expired links open nothing and stay behind.
+ */
+async function copyShareLinks(from: DocumentStore, to: DocumentStore, doc: string): Promise<number> {
+  let copied = 0;
+  for (const link of await from.listShareLinks(doc, Date.now())) {
+    const held = await to.getShareLink(link.id);
+    if (held === undefined) {
+      await to.createShareLink(link);
+      copied += 1;
+    } else if (held.doc !== doc) {
+      throw differs(doc, `the target's share link ${JSON.stringify(link.id)} belongs to document ${JSON.stringify(held.doc)}`);
+    } else if (link.revokedAt !== null && held.revokedAt === null) {
+      await to.revokeShareLink(doc, link.id, link.revokedAt);
+      copied += 1;
+    }
+  }
+  return copied;
 }
 
 const differs = (doc: string, why: string) =>

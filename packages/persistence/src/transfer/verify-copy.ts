@@ -1,11 +1,11 @@
 // Checks a copied document against its source: the same log (seqs, times, authors, bytes: one running
-// hash each side, read in batches), the same compacted sessions, named versions, checkpoints and
-// document row, the same records of the authors they name, and the same head state materialized from
-// each store.
+// hash each side, read in batches), the same compacted sessions, named versions, checkpoints, share
+// links not yet expired and document row, the same records of the authors they name, and the same
+// head state materialized from each store.
 
 import { createHash, type Hash } from 'node:crypto';
 import * as Y from 'yjs';
-import type { AuthorRecord, Checkpoint, DocumentInfo, DocumentStore, NamedVersion, StoredCompactedSession, StoredUpdate } from '../types.js';
+import type { AuthorRecord, Checkpoint, DocumentInfo, DocumentStore, NamedVersion, ShareLink, StoredCompactedSession, StoredUpdate } from '../types.js';
 
 export interface CopyVerification {
   readonly doc: string;
@@ -54,6 +54,9 @@ const versionKeys = (versions: readonly NamedVersion[]) => versions.map((v) => J
 
 const authorKeys = (authors: readonly AuthorRecord[]) =>
   authors.map((a) => JSON.stringify([a.id, a.name, a.color, a.verified, a.firstSeen, a.lastSeen])).sort();
+
+const shareLinkKeys = (links: readonly ShareLink[]) =>
+  links.map((l) => JSON.stringify([l.id, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt])).sort();
 
 const infoFields = (i: DocumentInfo | undefined) => i && JSON.stringify([i.updateCount, i.lastSeq, i.sizeBytes, i.createdAt, i.lastChangeAt]);
 
@@ -134,6 +137,10 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   for (const v of versions) authors.add(v.author);
   const [aa, ab] = [authorKeys(await from.listAuthors([...authors])), authorKeys(await to.listAuthors([...authors]))];
   if (JSON.stringify(aa) !== JSON.stringify(ab)) problems.push(`the author records differ (source ${aa.length}, target ${ab.length})`);
+  // Listed at one time for both sides: a link that expires between two reads is not a difference.
+  const at = Date.now();
+  const [la, lb] = [shareLinkKeys(await from.listShareLinks(doc, at)), shareLinkKeys(await to.listShareLinks(doc, at))];
+  if (JSON.stringify(la) !== JSON.stringify(lb)) problems.push(`the share links differ (source ${la.length}, target ${lb.length})`);
   const [ca, cb] = [await checkpointDigests(from, doc, last), await checkpointDigests(to, doc, last)];
   if (JSON.stringify(ca) !== JSON.stringify(cb)) problems.push(`the checkpoints differ (source ${ca.length}, target ${cb.length})`);
   try {

@@ -145,6 +145,33 @@ describe('postgres store: several instances on one database', () => {
     });
   });
 
+  it('upgrading a version-8 schema revokes the share links of users revoked before (at their revocation), and no others', async () => {
+    await withStores(1, async ([store], db) => {
+      const link = { doc: 'plan', role: 'viewer' as const, createdAt: 1_000, expiresAt: 9_000_000_000_000, revokedAt: null };
+      await store!.createShareLink({ ...link, id: 'by-mallory', createdBy: 'mallory' });
+      await store!.createShareLink({ ...link, id: 'by-mallory-later', createdBy: 'mallory', createdAt: 3_000 });
+      await store!.createShareLink({ ...link, id: 'by-ann', createdBy: 'ann' });
+      const client = new pg.Client({ connectionString: db.url, options: `-c search_path=${db.schema}` });
+      await client.connect();
+      try {
+        // A user revoked by a version that did not end their links.
+        await client.query("INSERT INTO revocations (kind, value, until, created_at, reason) VALUES ('user', 'mallory', NULL, 2000, '')");
+        await client.query('DROP INDEX share_links_by_creator');
+        await client.query('DELETE FROM tandem_migrations WHERE version > 8');
+      } finally {
+        await client.end();
+      }
+      const upgraded = await openPostgresStore({ url: db.url, schema: db.schema, poolSize: 1 });
+      try {
+        expect((await upgraded.getShareLink('by-mallory'))?.revokedAt).toBe(2_000);
+        expect((await upgraded.getShareLink('by-mallory-later'))?.revokedAt).toBeNull();
+        expect((await upgraded.getShareLink('by-ann'))?.revokedAt).toBeNull();
+      } finally {
+        await upgraded.close();
+      }
+    });
+  });
+
   it('lets one of two compactions of the same range through and refuses the other (conflict)', async () => {
     await withStores(2, async ([a, b]) => {
       await a!.append([{ doc: 'c', entries: Array.from({ length: 20 }, (_, i) => entry(i + 1)) }]);

@@ -45,7 +45,7 @@ import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession
 import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
-import { checkShareLink, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
+import { checkShareLink, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { CHANGES_EVENT, checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
@@ -852,10 +852,15 @@ class PostgresStore implements DocumentStore {
   async revoke(revocation: Revocation): Promise<Revocation> {
     this.ensureOpen();
     const r = checkRevocation(revocation);
-    const { rows } = await this.write(undefined, 'Revoking', () =>
-      this.pool.query<RevocationRow>(revokeSql(['$1', '$2', '$3::bigint', '$4::bigint', '$5'], 'GREATEST'), [r.kind, r.value, r.until, r.createdAt, r.reason]),
+    const row = await this.write(undefined, 'Revoking', () =>
+      this.transaction(async (client) => {
+        const { rows } = await client.query<RevocationRow>(revokeSql(['$1', '$2', '$3::bigint', '$4::bigint', '$5'], 'GREATEST'), [r.kind, r.value, r.until, r.createdAt, r.reason]);
+        const stored = rows[0]!;
+        if (stored.kind === 'user') await client.query(revokeLinksOfUserSql('$1::bigint', '$2'), [stored.created_at, stored.value]);
+        return stored;
+      }),
     );
-    return toRevocation(rows[0]!);
+    return toRevocation(row);
   }
 
   async listRevocations(now: number): Promise<Revocation[]> {

@@ -203,6 +203,21 @@ CREATE INDEX IF NOT EXISTS share_links_by_doc ON share_links (doc, created_at);
 CREATE INDEX IF NOT EXISTS share_links_revoked ON share_links (expires_at) WHERE revoked_at IS NOT NULL;
 `,
   },
+  {
+    version: 11,
+    description: "a user revocation revokes the user's share links",
+    sql: `
+-- A user revocation now ends the share links that user made up to it (see DocumentStore.revoke); the
+-- links of users revoked before this version are revoked here, at their revocation's time.
+UPDATE share_links SET revoked_at = (
+  SELECT r.created_at FROM revocations r WHERE r.kind = 'user' AND r.value = share_links.created_by
+)
+WHERE revoked_at IS NULL AND EXISTS (
+  SELECT 1 FROM revocations r WHERE r.kind = 'user' AND r.value = share_links.created_by AND share_links.created_at <= r.created_at
+);
+CREATE INDEX IF NOT EXISTS share_links_by_creator ON share_links (created_by, created_at);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -107,6 +107,30 @@ describe('sqlite schema migration', () => {
     }
   });
 
+  it('upgrading a version-10 store revokes the share links of users revoked before (at their revocation), and no others', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-sqlite-v10-'));
+    try {
+      let store = openSqliteStore({ dataDir });
+      const link = { doc: 'plan', role: 'viewer' as const, createdAt: 1_000, expiresAt: 9_000_000_000_000, revokedAt: null };
+      await store.createShareLink({ ...link, id: 'by-mallory', createdBy: 'mallory' });
+      await store.createShareLink({ ...link, id: 'by-mallory-later', createdBy: 'mallory', createdAt: 3_000 });
+      await store.createShareLink({ ...link, id: 'by-ann', createdBy: 'ann' });
+      await store.close();
+      // A user revoked by a version that did not end their links.
+      const raw = new Database(sqliteStorePath({ dataDir }));
+      raw.exec("INSERT INTO revocations (kind, value, until, created_at, reason) VALUES ('user', 'mallory', NULL, 2000, '')");
+      raw.pragma('user_version = 10');
+      raw.close();
+      store = openSqliteStore({ dataDir });
+      expect((await store.getShareLink('by-mallory'))?.revokedAt).toBe(2_000);
+      expect((await store.getShareLink('by-mallory-later'))?.revokedAt).toBeNull();
+      expect((await store.getShareLink('by-ann'))?.revokedAt).toBeNull();
+      await store.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('opens a version-2 store (before compacted sessions) and upgrades it in place', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-sqlite-v2-'));
     try {

@@ -40,7 +40,7 @@ import { checkRedirects, checkRename } from '../redirect-rules.js';
 import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
-import { checkShareLink, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
+import { checkShareLink, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { FreeSpace } from './free-space.js';
@@ -266,6 +266,7 @@ class SqliteStore implements DocumentStore {
         'SELECT * FROM revocations WHERE until IS NULL OR until > ? ORDER BY created_at, kind, value',
       ),
       forgetRevocations: db.prepare<[number]>('DELETE FROM revocations WHERE until IS NOT NULL AND until <= ?'),
+      revokeLinksOf: db.prepare<{ at: number; user: string }>(revokeLinksOfUserSql('@at', '@user')),
     };
     this.shareLinkStmt = {
       insert: db.prepare<[string, string, string, string, number, number, number | null], ShareLinkRow>(
@@ -804,7 +805,13 @@ class SqliteStore implements DocumentStore {
   async revoke(revocation: Revocation): Promise<Revocation> {
     this.ensureOpen();
     const r = checkRevocation(revocation);
-    const row = this.write(undefined, 'Revoking', () => this.revocationStmt.revoke.get(r.kind, r.value, r.until, r.createdAt, r.reason)!);
+    const row = this.write(undefined, 'Revoking', () =>
+      this.db.transaction(() => {
+        const stored = this.revocationStmt.revoke.get(r.kind, r.value, r.until, r.createdAt, r.reason)!;
+        if (stored.kind === 'user') this.revocationStmt.revokeLinksOf.run({ at: stored.created_at, user: stored.value });
+        return stored;
+      })(),
+    );
     await this.flushed(undefined);
     return toRevocation(row);
   }
