@@ -12,6 +12,18 @@ export interface StoreHarness {
   destroy(): Promise<void>;
 }
 
+/** A harness on fresh storage and its store, opened: what each contract test starts from. */
+export async function openFresh(makeHarness: () => Promise<StoreHarness>): Promise<{ harness: StoreHarness; store: DocumentStore }> {
+  const harness = await makeHarness();
+  return { harness, store: await harness.open() };
+}
+
+/** After a contract test: closes the store it ended with (a test may have re-opened it) and removes the storage. */
+export async function closeAndDestroy(harness: StoreHarness, store: DocumentStore): Promise<void> {
+  await store.close();
+  await harness.destroy();
+}
+
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 const entry = (update: Uint8Array, author = 'conn-a', receivedAt = 1_700_000_000_000): AppendEntry => ({
   update,
@@ -25,14 +37,9 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
     let store: DocumentStore;
 
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
+      ({ harness, store } = await openFresh(makeHarness));
     });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.destroy();
-    });
+    afterEach(() => closeAndDestroy(harness, store));
 
     it('moves a document to the trash and back, whole, and survives a reopen', async () => {
       await store.append([{ doc: 'bin/a', entries: [entry(bytes(1)), entry(bytes(2))] }, { doc: 'bin/b', entries: [entry(bytes(3))] }]);

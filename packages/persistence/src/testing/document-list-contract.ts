@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersistenceError } from '../errors.js';
 import type { DocumentPageQuery, DocumentStore, ListedDocument } from '../types.js';
-import type { StoreHarness } from './adapter-contract.js';
+import { closeAndDestroy, openFresh, type StoreHarness } from './adapter-contract.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -34,14 +34,9 @@ export function describeDocumentListContract(adapterName: string, makeHarness: (
     let store: DocumentStore;
 
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
+      ({ harness, store } = await openFresh(makeHarness));
     });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.destroy();
-    });
+    afterEach(() => closeAndDestroy(harness, store));
 
     it('lists by last change, newest first, ties by name, with each one’s last author; the trash is left out', async () => {
       await write(store, 'old', T0);

@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentStore, StoredCompactedSession, StoredUpdate } from '../types.js';
-import type { StoreHarness } from './adapter-contract.js';
+import { closeAndDestroy, openFresh, type StoreHarness } from './adapter-contract.js';
 
 const update = (seq: number, author = 'alice', receivedAt = 1_700_000_000_000 + seq * 1000, bytes = [seq & 0xff, 7]): StoredUpdate => ({
   seq,
@@ -34,14 +34,9 @@ export function describeImportContract(adapterName: string, makeHarness: () => P
     let store: DocumentStore;
 
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
+      ({ harness, store } = await openFresh(makeHarness));
     });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.destroy();
-    });
+    afterEach(() => closeAndDestroy(harness, store));
 
     it('stores updates at the seqs they carry, gaps kept, and keeps the document row right', async () => {
       const log = [update(1), update(4, 'compacted'), update(5, 'bob'), update(9)];

@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppendEntry, DocumentStore, NewWebhookDelivery } from '../types.js';
-import type { StoreHarness } from './adapter-contract.js';
+import { closeAndDestroy, openFresh, type StoreHarness } from './adapter-contract.js';
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 const entry = (update: Uint8Array, author = 'conn-a', receivedAt = 1_700_000_000_000): AppendEntry => ({ update, author, receivedAt });
@@ -14,14 +14,9 @@ export function describeRenameContract(adapterName: string, makeHarness: () => P
     let store: DocumentStore;
 
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
+      ({ harness, store } = await openFresh(makeHarness));
     });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.destroy();
-    });
+    afterEach(() => closeAndDestroy(harness, store));
 
     it('renames a document with its log, checkpoints, named versions, compacted sessions and trash entry; the old name redirects', async () => {
       await store.append([{ doc: 'old', entries: [entry(bytes(1)), entry(bytes(2), 'alice', 1_700_000_000_100), entry(bytes(3)), entry(bytes(4))] }]);

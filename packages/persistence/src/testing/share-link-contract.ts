@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentStore, ShareLink } from '../types.js';
-import type { StoreHarness } from './adapter-contract.js';
+import { closeAndDestroy, openFresh, type StoreHarness } from './adapter-contract.js';
 
 const link = (over: Partial<ShareLink> = {}): ShareLink => ({
   id: 'link-1',
@@ -23,14 +23,9 @@ export function describeShareLinkContract(adapterName: string, makeHarness: () =
     let store: DocumentStore;
 
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
+      ({ harness, store } = await openFresh(makeHarness));
     });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.destroy();
-    });
+    afterEach(() => closeAndDestroy(harness, store));
 
     it('stores a link and reads it back by id, as it was given', async () => {
       const l = link({ role: 'editor' });
