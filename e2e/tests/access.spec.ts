@@ -2,7 +2,7 @@ import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 const SECRET = 'e2e-secret-0123456789-0123456789-0123';
-test.use({ serverEnv: { AUTH_SECRET: SECRET } });
+test.use({ serverEnv: { AUTH_SECRET: SECRET }, serverScope: 'file' }); // each test has documents of its own
 
 const link = (base: string, doc: string, token: string) => `${base}/d/${encodeURIComponent(doc)}?token=${token}`;
 

@@ -1,5 +1,7 @@
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 
 test.describe('two people in one document', () => {
   test('type into the same paragraph at the same time and converge on identical text', async ({ pair }) => {

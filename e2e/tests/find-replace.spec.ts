@@ -6,6 +6,8 @@ import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 /** What has focus: `editor`, `find`, `replace`, or the focused element's tag and class. */
 const focused = (page: Page) =>
   page.evaluate(() => {

@@ -10,7 +10,7 @@ import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 const SECRET = 'e2e-formats-secret-0123456789-0123456789';
-test.use({ serverEnv: { AUTH_SECRET: SECRET } });
+test.use({ serverEnv: { AUTH_SECRET: SECRET }, serverScope: 'file' }); // each test has documents of its own
 
 type Role = 'editor' | 'viewer';
 

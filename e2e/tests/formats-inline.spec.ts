@@ -7,6 +7,8 @@ import { axeViolations } from '../fixtures/axe.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 async function alone(server: { url: string }, person: (n: string, c: string) => Promise<EditorPage>, doc: string): Promise<EditorPage> {
   const alice = await person('Alice', '#e11d48');
   await alice.open(server.url, doc);

@@ -4,6 +4,8 @@
 
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 test('names the author in the history view after a reload: one person, not two', async ({ server, person }) => {
   const ada = await person('Ada', '#7c3aed');
   await ada.open(server.url, 'ada-notes');

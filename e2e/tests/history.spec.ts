@@ -1,5 +1,7 @@
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 test('scrub the history to an older version, see it with its changes, restore it, and everyone sees it', async ({ pair }, testInfo) => {
   test.slow(); // scrubs update by update, each a round trip
   const { alice, bob } = await pair('history');

@@ -3,6 +3,8 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 /** What has focus: `editor`, `toolbar:<command>`, `comments` (the panel after the text), `my-name`, or a short description of anything else. */
 const focused = (page: Page) =>
   page.evaluate(() => {

@@ -5,6 +5,8 @@ import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 /** The page shows no editable text and nothing that claims the text is kept or saved. */
 async function expectReadOnly(p: EditorPage): Promise<void> {
   await expect(p.page.locator('[contenteditable=true]')).toHaveCount(0);

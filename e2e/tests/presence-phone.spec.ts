@@ -6,6 +6,8 @@ import type { Browser, BrowserContextOptions, Locator, Page } from '@playwright/
 import { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 /** The threshold of apps/editor/src/collab/presence-colors.ts. */
 const MIN_HUE_APART = 30;
 

@@ -1,6 +1,8 @@
 import { axeViolations } from '../fixtures/axe.js';
 import { expect, test } from '../fixtures/tandem.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 test.describe('renaming and copying a document', () => {
   test('Alice renames it from the header: Bob follows to the new name and keeps editing; history and the old link come along', async ({ server, pair }) => {
     test.setTimeout(120_000); // two people, a rename, the history view and a copy

@@ -4,6 +4,8 @@
 import { expect, test } from '../fixtures/tandem.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
 // Text mostly arrives as one input event per chunk (as from an input method): each chunk is one
 // change however slow the machine, so a step's end comes from the rule under test, never from a
 // loaded machine's second-long gap between keys. The test of typing in one go types key by key, well
