@@ -123,12 +123,7 @@ test('a pasted HTML table (as Google Docs puts it on the clipboard) keeps its ce
     '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-42"><div dir="ltr"><table><colgroup><col width="120"><col width="120"></colgroup><tbody>' +
     '<tr><td><p dir="ltr"><span>cell 1</span></p></td><td><p dir="ltr"><span>cell 2</span></p></td></tr>' +
     '<tr><td><p dir="ltr"><span>cell 3</span></p></td><td><p dir="ltr"><span>cell 4</span></p></td></tr></tbody></table></div></b>';
-  await alice.editor.evaluate((el, data) => {
-    const clipboardData = new DataTransfer();
-    clipboardData.setData('text/html', data);
-    clipboardData.setData('text/plain', 'cell 1\tcell 2\ncell 3\tcell 4');
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
-  }, html);
+  await alice.paste({ 'text/html': html, 'text/plain': 'cell 1\tcell 2\ncell 3\tcell 4' });
   await expect.poll(() => tables(alice)).toEqual([
     [
       ['cell 1', 'cell 2'],

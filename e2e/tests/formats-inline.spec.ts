@@ -17,17 +17,7 @@ async function alone(server: { url: string }, person: (n: string, c: string) => 
 }
 
 /** Pastes `html` (with its text) into the editor, as copying from a web page does. */
-async function pasteHtml(person: EditorPage, html: string, text: string): Promise<void> {
-  await person.editor.evaluate(
-    (el, [h, t]) => {
-      const data = new DataTransfer();
-      data.setData('text/html', h!);
-      data.setData('text/plain', t!);
-      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    },
-    [html, text],
-  );
-}
+const pasteHtml = (person: EditorPage, html: string, text: string) => person.paste({ 'text/html': html, 'text/plain': text });
 
 // An image host on another origin: Playwright answers for it (the browser still applies the page's CSP first).
 const CAT = 'https://images.example/cat.svg';

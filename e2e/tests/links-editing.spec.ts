@@ -12,14 +12,8 @@ async function alone(server: { url: string }, person: (n: string, c: string) => 
   return alice;
 }
 
-/** Dispatches a paste of plain text (what copying from an address bar gives) into the editor. */
-async function pastePlain(alice: EditorPage, text: string): Promise<void> {
-  await alice.editor.evaluate((el, t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
+/** Pastes plain text (what copying from an address bar gives) into the editor. */
+const pastePlain = (alice: EditorPage, text: string) => alice.paste({ 'text/plain': text });
 
 const field = (alice: EditorPage) => alice.page.getByRole('textbox', { name: 'Link address' });
 const popover = (alice: EditorPage) => alice.page.getByTestId('link-popover');
