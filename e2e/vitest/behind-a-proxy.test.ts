@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectClient, type TestClient } from '../../apps/sync-server/src/testing/clients.js';
 import { freePort } from '../../apps/sync-server/src/testing/free-port.js';
-import { CHROMIUM } from '../playwright.config.js';
+import { TEST_CHROMIUM } from '../playwright.config.js';
 import { type RunningNginx, startNginx } from '../support/nginx.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
@@ -138,7 +138,7 @@ describe('behind nginx under a path (BASE_PATH, TRUST_PROXY)', () => {
       const installed = spawnSync(process.execPath, [path.join(ROOT, 'e2e/scripts/ensure-chromium.mjs')], { stdio: 'inherit' });
       if (installed.status !== 0) throw new Error('Chromium could not be installed');
       browser = await chromium.launch({
-        executablePath: CHROMIUM,
+        executablePath: TEST_CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
     }, 300_000);
