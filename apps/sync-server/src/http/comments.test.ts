@@ -149,6 +149,8 @@ describe('comments', () => {
     const mal = await join('mal', 'commenter');
     addComment(mal, 'c1', 'Signed by Ada', { text: paragraphText(mal), from: 0, to: 5 }, { author: 'ada', authorName: 'ADA', name: 'ADA' });
     await poll(stored).toEqual(['ada', 'mal']);
+    // Stored (committed) comes before applied to the document the API reads: wait for that too.
+    await poll(async () => (await list()).length).toBe(1);
     const [thread] = await list();
     expect(thread!.author).toMatchObject({ id: 'mal', verified: true });
     expect(thread!.body).toBe('Signed by Ada');
@@ -174,7 +176,7 @@ describe('comments', () => {
     const bob2 = await join('bob2', 'editor');
     commentMap(bob2, 'c1')!.set('resolved', true);
     await poll(stored).toEqual(['ada', 'ada', 'bob2']);
-    expect((await list('resolved')).map((t) => t.id)).toEqual(['c1']);
+    await poll(async () => (await list('resolved')).map((t) => t.id)).toEqual(['c1']);
     expect(await list('open')).toEqual([]);
     const cat2 = await join('cat2', 'commenter');
     commentMap(cat2, 'c1')!.set('resolved', false);
@@ -191,6 +193,7 @@ describe('comments', () => {
       mine.set('body', '');
     });
     await poll(stored).toEqual(['ada', 'ada', 'bob2', 'cat2', 'ada']);
+    await poll(async () => (await list())[0]?.deleted).toBe(true);
     const [thread] = await list();
     expect(thread).toMatchObject({ id: 'c1', deleted: true, body: '', author: { id: 'ada' } });
   });
