@@ -47,14 +47,29 @@ const TIMED = [
 ];
 
 /**
- * Cross-process tests (servers, proxies, kill -9 cycles, outages, benchmark smoke runs) are timed against
- * real processes and disks too: with the timed tests, one file at a time, after the rest. Everything else
- * spends most of its time waiting on sockets and disks, and runs three files at a time on two cores.
+ * Cross-process tests that time nothing and install nothing with apt-get (two apt-gets at once would fight
+ * over its lock): the benchmarks' smoke runs (their timeouts only catch a hang), the CLI's token command,
+ * the production layout and the systemd units. They run with the rest, three files at a time.
+ */
+const CROSS_PROCESS_UNTIMED = [
+  'e2e/vitest/bench-keystrokes.test.ts',
+  'e2e/vitest/bench-smoke.test.ts',
+  'e2e/vitest/bench-smoke-load.test.ts',
+  'e2e/vitest/bench-smoke-typing.test.ts',
+  'e2e/vitest/cli-token.test.ts',
+  'e2e/vitest/production-layout.test.ts',
+  'e2e/vitest/systemd-units.test.ts',
+];
+
+/**
+ * The other cross-process tests (servers, proxies, kill -9 cycles, outages) are timed against real processes
+ * and disks too, or install a proxy: with the timed tests, one file at a time, after the rest. Everything
+ * else spends most of its time waiting on sockets and disks, and runs three files at a time on two cores.
  */
 const CROSS_PROCESS = 'e2e/vitest/**/*.test.ts';
 const ALONE = [...TIMED, CROSS_PROCESS];
 const IN_PARALLEL = 3;
-const isAlone = (file: string) => file.startsWith('e2e/') || TIMED.includes(file);
+const isAlone = (file: string) => (file.startsWith('e2e/') && !CROSS_PROCESS_UNTIMED.includes(file)) || TIMED.includes(file);
 
 export default defineConfig({
   test: {
@@ -65,7 +80,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sqlite',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', ...CROSS_PROCESS_UNTIMED],
           exclude: [...TIMED, '**/node_modules/**'],
           // The PostgreSQL adapter's own tests are in this project too.
           globalSetup: ['packages/persistence/src/testing/pg-reachable.ts'],
@@ -89,6 +104,7 @@ export default defineConfig({
         test: {
           name: 'sqlite-alone',
           include: ALONE,
+          exclude: [...CROSS_PROCESS_UNTIMED, '**/node_modules/**'],
           globalSetup: ['packages/persistence/src/testing/pg-reachable.ts'],
           maxWorkers: 1,
           sequence: { groupOrder: 2 },

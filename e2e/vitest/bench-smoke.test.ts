@@ -1,12 +1,11 @@
-// A seconds-long run of each benchmark, so the benchmark code cannot rot. No timing thresholds here:
-// the figures live in bench/results and the README.
-import { execFile } from 'node:child_process';
+// The benchmarks' helpers and floors, and a seconds-long run of each benchmark not in
+// bench-smoke-typing/-load.test.ts, so the benchmark code cannot rot. No timing thresholds here: the figures
+// live in bench/results and the README.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Histogram, Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import pg from 'pg';
 import { DiskSampler } from '../../bench/load/disk-sampler.js';
@@ -15,10 +14,8 @@ import { roundOrder, spread } from '../../bench/load/rounds.js';
 import { SendOnlySocket } from '../../bench/load/send-only-socket.js';
 import { histogramQuantile, formatStages, parseStages, stageDelta } from '../../bench/load/stage-timings.js';
 import { benchDatabaseUrl, benchSchema } from '../../bench/peers/bench-database.js';
-import { FLOORS, PEERS, SERVERS, selectServers } from '../../bench/peers/servers.js';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
+import { FLOORS, PEERS, selectServers } from '../../bench/peers/servers.js';
+import { root, run, scratchDir, SMOKE_TIMEOUT_MS } from './bench-smoke-support.js';
 
 describe("the typists' send-only WebSocket", () => {
   it('keeps reading between drains, answers pings, and sends frames a ws server decodes', async () => {
@@ -227,122 +224,10 @@ describe('Tandem on PostgreSQL in the benchmarks', () => {
 });
 
 describe('benchmark smoke runs', () => {
-  let out: string;
-  beforeAll(async () => {
-    out = await mkdtemp(path.join(tmpdir(), 'tandem-bench-smoke-'));
-  });
-  afterAll(() => rm(out, { recursive: true, force: true }));
+  const scratch = scratchDir();
 
-  it('typing: runs a round end to end against the floors, Tandem in each mode and both peers, and reports latency samples for each', { timeout: 120_000 }, async () => {
-    const file = path.join(out, 'typing.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--rounds', '1', '--clients', '6', '--observers', '2', '--seconds', '1', '--out', file], { cwd: root });
-    const { results, summary, targets } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { server: string }) => r.server)).toEqual(SERVERS.map((p) => p.name));
-    for (const r of results) {
-      expect(r.updatesSent, r.server).toBeGreaterThan(0);
-      expect(r.samples, r.server).toBeGreaterThan(0);
-      expect(r.latencyMs.p50, r.server).toBeGreaterThan(0);
-      expect(r.diskFlush.samples, r.server).toBeGreaterThan(0);
-    }
-    // The relays forward every update to the observers, which connected first.
-    for (const floor of results.filter((r: { kind: string }) => r.kind === 'floor')) expect([floor.server, floor.samples]).toEqual([floor.server, floor.updatesSent * 2]);
-    expect(summary.map((s: { server: string; p50Ms: { rounds: number[] } }) => [s.server, s.p50Ms.rounds.length])).toEqual(SERVERS.map((p) => [p.name, 1]));
-    expect(targets.map((t: { goal: string }) => t.goal)).toHaveLength(6);
-  });
-
-  it('typing: times updates sent from the typists\' worker thread at observers on the main thread', { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'typing-worker.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/typing.ts', '--clients', '5', '--observers', '1', '--seconds', '1', '--servers', 'tandem', '--out', file], { cwd: root });
-    const [r] = JSON.parse(await readFile(file, 'utf8')).results;
-    // Sends from the worker were joined with arrivals at the one observer; each is a sample or missing.
-    expect(r.updatesSent).toBeGreaterThan(0);
-    expect(r.samples).toBeGreaterThan(0);
-    expect(r.samples + r.missing).toBe(r.updatesSent);
-    expect(r.generator.workerUtilization).toBeGreaterThan(0);
-    expect(Number.isFinite(r.generator.clockOffsetMs)).toBe(true);
-  });
-
-  it('capacity: ramps typing clients on every server, floors included, and records each step', { timeout: 120_000 }, async () => {
-    const file = path.join(out, 'capacity.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/capacity.ts', '--rounds', '1', '--steps', '4,8', '--seconds', '0.5', '--settle', '0.2', '--observers', '2', '--out', file], { cwd: root });
-    const { results, summary, targets } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { server: string }) => r.server)).toEqual(SERVERS.map((p) => p.name));
-    for (const r of results) {
-      expect(r.steps.length, r.server).toBeGreaterThan(0);
-      expect(r.steps[0].clients, r.server).toBe(4);
-      expect(r.steps[0].sentPerSecond, r.server).toBeGreaterThan(0);
-      expect(r.steps[0].latencyMs.p50, r.server).toBeGreaterThan(0);
-      expect(r.steps[0].latencyMs.p95, r.server).toBeGreaterThanOrEqual(r.steps[0].latencyMs.p50);
-      expect(r.steps[0].diskFlush.samples, r.server).toBeGreaterThan(0);
-      expect(['server', 'generator', 'last step', 'crash'], r.server).toContain(r.limitedBy);
-    }
-    expect(summary.map((s: { server: string; capacity: { rounds: number[] } }) => [s.server, s.capacity.rounds.length])).toEqual(SERVERS.map((p) => [p.name, 1]));
-    expect(targets).toHaveLength(2);
-  });
-
-  it('engines: runs typing and capacity on Tandem on SQLite and on PostgreSQL, and prints both engines with figures and their ratio', { timeout: 180_000 }, async () => {
-    const file = path.join(out, 'engines.json');
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'bench/engines.ts', '--rounds', '1', '--clients', '4', '--observers', '2', '--seconds', '1', '--steps', '4,8', '--step-seconds', '0.5', '--settle', '0.2', '--out', file],
-      { cwd: root, maxBuffer: 64 * 2 ** 20 },
-    );
-    const summary = stdout.slice(stdout.indexOf('engines, summary'));
-    const number = String.raw`\d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\]`;
-    for (const figure of ['typing p50 ms', 'typing p99 ms']) expect(summary).toMatch(new RegExp(`${figure} +${number} +${number} +\\d+\\.\\d+×`));
-    expect(summary).toMatch(new RegExp(`capacity clients +${number}.* +${number}`));
-    expect(summary).toMatch(/ tandem +disk fdatasync p50 \d+\.\d+.*pg commit p50 \d+\.\d+/);
-    expect(summary).toMatch(/ tandem-postgres +disk fdatasync p50 \d+\.\d+.*pg commit p50 \d+\.\d+/);
-    const { summary: engines, rounds } = JSON.parse(await readFile(file, 'utf8'));
-    expect(engines.map((s: { engine: string; server: string }) => [s.engine, s.server])).toEqual([
-      ['sqlite', 'tandem'],
-      ['postgres', 'tandem-postgres'],
-    ]);
-    expect(rounds.map((r: { server: string }) => r.server)).toEqual(['tandem', 'tandem-postgres']);
-    for (const r of rounds) {
-      expect(r.typingP50Ms, r.server).toBeGreaterThan(0);
-      expect(r.typingPgCommit.samples, r.server).toBeGreaterThan(0);
-      expect(r.typingDisk.samples, r.server).toBeGreaterThan(0);
-      expect(Number.isInteger(r.capacity), r.server).toBe(true);
-    }
-  });
-
-  it('instances: runs Tandem alone, three Tandem instances over Redis and three Hocuspocus instances over Redis, and prints each with figures and the targets', { timeout: 180_000 }, async () => {
-    const file = path.join(out, 'instances.json');
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'bench/instances.ts', '--rounds', '1', '--clients', '9', '--observers', '3', '--seconds', '1', '--warmup', '0.5', '--out', file],
-      { cwd: root, maxBuffer: 64 * 2 ** 20 },
-    );
-    const summary = stdout.slice(stdout.indexOf('instances, summary'));
-    const number = String.raw`\d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\]`;
-    const signed = String.raw`-?\d+(\.\d+)? \[-?\d+(\.\d+)?–-?\d+(\.\d+)?\]`;
-    expect(summary).toMatch(new RegExp(`tandem-pg-1 +${number} +${number} +${number} +n/a +n/a +${number}`));
-    for (const setup of ['tandem-pg-3', 'hocuspocus-redis-3']) expect(summary).toMatch(new RegExp(`${setup} +${number} +${number} +${number} +${number} +${signed} +${number}`));
-    expect(summary).toMatch(/CPU per update, tandem-pg-3 ÷ hocuspocus-redis-3: \d+\.\d+× \(target ≤ 0\.70×\)/);
-    const { results, targets } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { setup: string }) => r.setup).sort()).toEqual(['hocuspocus-redis-3', 'tandem-pg-1', 'tandem-pg-3']);
-    for (const r of results) {
-      expect(r.updatesSent, r.setup).toBeGreaterThan(0);
-      expect(r.updatesDelivered, r.setup).toBeGreaterThan(0);
-      expect(r.latencyMs.p50, r.setup).toBeGreaterThan(0);
-      expect(r.sameInstanceP50Ms, r.setup).toBeGreaterThan(0);
-      expect(r.cpu.serversSeconds, r.setup).toBeGreaterThan(0);
-      expect(r.cpuPerUpdateUs, r.setup).toBeGreaterThan(0);
-      expect(r.instances, r.setup).toBe(r.setup === 'tandem-pg-1' ? 1 : 3);
-      // Across instances only where there are several (NaN, written as null, with one).
-      expect(r.healedUpdates, r.setup).toBeGreaterThanOrEqual(0);
-      if (r.instances > 1) expect(r.crossInstanceP50Ms, r.setup).toBeGreaterThan(0);
-      else expect(r.crossInstanceP50Ms, r.setup).toBeNull();
-      // The PostgreSQL backends of the setup's own connections were found (Tandem keeps a pool per instance).
-      if (r.setup.startsWith('tandem')) expect(r.cpu.ownBackends, r.setup).toBeGreaterThanOrEqual(r.instances);
-      else expect([r.cpu.ownBackends, r.cpu.postgresCounted]).toEqual([0, false]);
-    }
-    expect(targets.map((t: { met: boolean | null }) => typeof t.met)).toEqual(['boolean', 'boolean']);
-  });
-
-  it('burst: ramps the offered update rate on every server and counts what observers receive', { timeout: 90_000 }, async () => {
-    const file = path.join(out, 'burst.json');
+  it('burst: ramps the offered update rate on every server and counts what observers receive', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'burst.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/burst.ts', '--rates', '200,400', '--senders', '4', '--seconds', '0.5', '--drain-ms', '500', '--out', file], { cwd: root });
     const { results } = JSON.parse(await readFile(file, 'utf8'));
     expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server', 'hocuspocus']);
@@ -353,8 +238,8 @@ describe('benchmark smoke runs', () => {
     }
   });
 
-  it("many docs: types on several documents at once and times each update at its document's reader", { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'many-docs.json');
+  it("many docs: types on several documents at once and times each update at its document's reader", { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'many-docs.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/many-docs.ts', '--docs', '5', '--typists', '2', '--readers', '1', '--rounds', '1', '--seconds', '0.5', '--settle', '0.2', '--drain-ms', '500', '--servers', 'tandem,y-websocket-server', '--out', file], { cwd: root });
     const { summaries, results } = JSON.parse(await readFile(file, 'utf8'));
     expect(results.map((r: { server: string }) => r.server)).toEqual(['tandem', 'y-websocket-server']);
@@ -370,27 +255,16 @@ describe('benchmark smoke runs', () => {
     expect(summaries.find((s: { server: string }) => s.server === 'tandem').ratios.cpuVsBestPeer).toBeGreaterThan(0);
   });
 
-  it('idle: connects to every server and measures memory per connection', { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'idle.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/idle.ts', '--connections', '20', '--docs', '5', '--out', file], { cwd: root });
-    const { results } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { server: string; answered: number }) => [r.server, r.answered])).toEqual([
-      ['tandem', 20],
-      ['y-websocket-server', 20],
-      ['hocuspocus', 20],
-    ]);
-  });
-
-  it('cold start: writes, restarts and reloads a document on every server', { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'cold-start.json');
+  it('cold start: writes, restarts and reloads a document on every server', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'cold-start.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-start.ts', '--updates', '300', '--runs', '1', '--settle-ms', '500', '--out', file], { cwd: root });
     const { results } = JSON.parse(await readFile(file, 'utf8'));
     for (const r of results) expect([r.server, r.runs, r.error]).toEqual([r.server, 1, undefined]);
     expect(results).toHaveLength(3);
   });
 
-  it('history: times every history request on a long document with /healthz polled meanwhile', { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'history.json');
+  it('history: times every history request on a long document with /healthz polled meanwhile', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'history.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/history.ts', '--updates', '2000', '--runs', '2', '--out', file], { cwd: root });
     const result = JSON.parse(await readFile(file, 'utf8'));
     expect(result.updates).toBe(2000);
@@ -401,37 +275,24 @@ describe('benchmark smoke runs', () => {
     }
   });
 
-  it('cold load: runs end to end and loads the written history', async () => {
-    const file = path.join(out, 'cold-load.json');
+  it('cold load: runs end to end and loads the written history', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'cold-load.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });
     const result = JSON.parse(await readFile(file, 'utf8'));
     expect(result.updates).toBe(2000);
     expect(Object.keys(result.results)).toHaveLength(4);
   });
 
-  it('editor keystroke: opens seeded documents in Chromium and times dispatched and typed keys in each', { timeout: 180_000 }, async () => {
-    const file = path.join(out, 'editor-keystroke.json');
-    await run(process.execPath, ['--import', 'tsx', 'bench/editor-keystroke.ts', '--sizes', '0,50', '--rounds', '1', '--keys', '3', '--out', file], { cwd: root });
-    const { results, targets } = JSON.parse(await readFile(file, 'utf8'));
-    expect(results.map((r: { paragraphs: number }) => r.paragraphs)).toEqual([0, 50]);
-    for (const r of results) {
-      expect(r.dispatchMs.rounds, String(r.paragraphs)).toHaveLength(1);
-      expect(r.dispatchMs.median, String(r.paragraphs)).toBeGreaterThan(0);
-      expect(r.keyTaskMs.median, String(r.paragraphs)).toBeGreaterThan(0);
-    }
-    expect(targets).toEqual([]); // neither 2 000 nor 10 000 paragraphs ran
-  });
-
-  it('WAL checkpoints: appends with no, inline and threaded checkpoints and reports the commits of each', { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'wal-checkpoint.json');
+  it('WAL checkpoints: appends with no, inline and threaded checkpoints and reports the commits of each', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'wal-checkpoint.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/wal-checkpoint.ts', '--seconds', '0.5', '--rounds', '1', '--writers', '4', '--out', file], { cwd: root });
     const result = JSON.parse(await readFile(file, 'utf8'));
     expect(result.results.map((r: { mode: string }) => r.mode).sort()).toEqual(['inline', 'none', 'worker']);
     for (const r of result.results) expect(r.appends, r.mode).toBeGreaterThan(0);
   });
 
-  it('log write: times writes to the plain-file floors and to the store in each form, and the Yjs work per update', { timeout: 60_000 }, async () => {
-    const file = path.join(out, 'log-write.json');
+  it('log write: times writes to the plain-file floors and to the store in each form, and the Yjs work per update', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'log-write.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/log-write.ts', '--seconds', '0.3', '--rounds', '1', '--keys', '4', '--out', file], { cwd: root });
     const result = JSON.parse(await readFile(file, 'utf8'));
     expect(result.results.map((r: { target: string }) => r.target).sort()).toEqual(['committed', 'floor', 'floor-over', 'store']);
