@@ -48,14 +48,15 @@ const TIMED = [
 
 /**
  * Cross-process tests that time nothing and install nothing with apt-get (two apt-gets at once would fight
- * over its lock): the benchmarks' smoke runs (their timeouts only catch a hang), the CLI's token command,
- * the production layout and the systemd units. They run with the rest, three files at a time.
+ * over its lock): the benchmarks' smoke runs (their timeouts only catch a hang), the CLI's token and copy
+ * commands, the production layout and the systemd units. They run with the rest, three files at a time.
  */
 const CROSS_PROCESS_UNTIMED = [
   'e2e/vitest/bench-keystrokes.test.ts',
   'e2e/vitest/bench-smoke.test.ts',
   'e2e/vitest/bench-smoke-load.test.ts',
   'e2e/vitest/bench-smoke-typing.test.ts',
+  'e2e/vitest/cli-copy.test.ts',
   'e2e/vitest/cli-token.test.ts',
   'e2e/vitest/production-layout.test.ts',
   'e2e/vitest/systemd-units.test.ts',
