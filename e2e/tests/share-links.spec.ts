@@ -53,7 +53,9 @@ test('an editor shares with a viewer link and an editor link; each person is the
   await expect(rows.nth(0)).toContainText('alice');
   await expect(rows.nth(1)).toContainText('Can view');
   expect(await axeViolations(alice.page)).toEqual([]);
-  await alice.page.screenshot({ path: SCREENSHOT });
+  await alice.page.screenshot({ path: test.info().outputPath('share-dialog.png') });
+  // `TANDEM_DOCS_SCREENSHOTS=1` refreshes the README's picture from this run (a plain run leaves docs/ alone).
+  if (process.env.TANDEM_DOCS_SCREENSHOTS === '1') await alice.page.screenshot({ path: SCREENSHOT });
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
   await expect(shareButton).toBeFocused();
