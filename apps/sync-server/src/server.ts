@@ -227,6 +227,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     // A failed readiness check starts an outage too (and its probe), so one is noticed without writes.
     availability: storage.failuresAreFinal ? undefined : availability,
     authenticate,
+    authorsWritten: (ids) => authorRecorder.written(ids),
     events: metrics.events,
     history,
     ...(fanout === undefined ? {} : { fanout }),

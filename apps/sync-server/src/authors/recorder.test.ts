@@ -34,6 +34,24 @@ describe('author recorder', () => {
     ]);
   });
 
+  it('writes at once when a reader asks for an author still queued or being written, and only then', async () => {
+    const recorder = createAuthorRecorder({ store, logger: pino({ level: 'silent' }), events, intervalMs: 60_000 });
+    recorder.seen({ id: 'u1', name: 'Una', verified: true, seenAt: 5 });
+    await recorder.written(['someone-else']);
+    expect(written).toEqual([]);
+    await recorder.written(['someone-else', 'u1']);
+    expect(written).toEqual([1]);
+    expect(await store.listAuthors(['u1'])).toMatchObject([{ name: 'Una' }]);
+    // Asked while its write is under way: resolves once that write ended.
+    recorder.seen({ id: 'u2', name: 'Vera', verified: true, seenAt: 6 });
+    const flushing = recorder.flush();
+    await recorder.written(['u2']);
+    expect(await store.listAuthors(['u2'])).toMatchObject([{ name: 'Vera' }]);
+    await flushing;
+    expect(written).toEqual([1, 1]);
+    await recorder.close();
+  });
+
   it('writes what waits when it is closed, without waiting for the interval', async () => {
     const recorder = createAuthorRecorder({ store, logger: pino({ level: 'silent' }), events, intervalMs: 60_000 });
     recorder.seen({ id: 'u1', name: 'Una', verified: true, seenAt: 5 });

@@ -28,6 +28,11 @@ export interface AuthorRecorder {
   seen(sighting: AuthorSighting): void;
   /** Writes what is queued now (also what waits after a failure); resolves once that write ended. */
   flush(): Promise<void>;
+  /**
+   * Writes at once if a sighting of one of `ids` is still queued or being written (a reader is about to
+   * describe these authors: the store's record, with its colour, is the answer, not the id); else nothing.
+   */
+  written(ids: readonly string[]): Promise<void>;
   /** Writes what is queued, then stops. */
   close(): Promise<void>;
 }
@@ -40,6 +45,8 @@ export function createAuthorRecorder(options: AuthorRecorderOptions): AuthorReco
   let pending = new Map<string, { first: AuthorSighting; last: AuthorSighting }>();
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> | undefined;
+  /** The ids of the write in progress. */
+  let inFlight: ReadonlyMap<string, unknown> = new Map();
   let failing = false;
   let closed = false;
 
@@ -57,6 +64,7 @@ export function createAuthorRecorder(options: AuthorRecorderOptions): AuthorReco
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
+    inFlight = batch;
     const sightings = [...batch.values()].flatMap(({ first, last }) => (first === last ? [last] : [first, last]));
     writing = (async () => {
       try {
@@ -76,6 +84,7 @@ export function createAuthorRecorder(options: AuthorRecorderOptions): AuthorReco
         trim();
       } finally {
         writing = undefined;
+        inFlight = new Map();
       }
       schedule();
     })();
@@ -104,6 +113,9 @@ export function createAuthorRecorder(options: AuthorRecorderOptions): AuthorReco
       timer = undefined;
       await writing;
       await write();
+    },
+    async written(ids) {
+      if (ids.some((id) => pending.has(id) || inFlight.has(id))) await this.flush();
     },
     async close() {
       await this.flush();

@@ -17,9 +17,11 @@ export interface CommentsDeps {
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
+  /** Writes the sightings of these authors still held in memory (see authors/recorder.ts). */
+  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
 }
 
-export function commentsRoutes({ store, rooms, authenticate }: CommentsDeps): OpenAPIHono {
+export function commentsRoutes({ store, rooms, authenticate, authorsWritten }: CommentsDeps): OpenAPIHono {
   const app = apiApp();
 
   app.openapi(listComments, async (c) => {
@@ -40,6 +42,9 @@ export function commentsRoutes({ store, rooms, authenticate }: CommentsDeps): Op
     const ids = new Set<string>();
     for (const { comment, replies } of threads) for (const c of [comment, ...replies]) ids.add(authorOf(c) ?? '');
     ids.delete('');
+    // A comment just written: its author's first sighting may still wait for the recorder's next write,
+    // and the page that asks keeps what it is told (a name and a colour) for good.
+    await authorsWritten?.([...ids]);
     const authors = await describeAuthors(store, [...ids]);
     const describe = (comment: StoredComment) => {
       const id = authorOf(comment);

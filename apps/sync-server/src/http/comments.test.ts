@@ -142,6 +142,20 @@ describe('comments', () => {
     expect(paragraphText(fresh).toString()).toBe('hello world');
   });
 
+  it('names the author of a comment asked for at once, before the author recorder would have written them', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    await poll(stored).toEqual(['ada']);
+    // A page keeps the name and colour it is told for good: the record, not the id, even this early.
+    const cat = await join('cat', 'commenter');
+    addComment(cat, 'c1', 'Who am I?', { text: paragraphText(cat), from: 0, to: 5 });
+    await poll(stored).toEqual(['ada', 'cat']);
+    await poll(async () => (await list()).length).toBe(1);
+    const [thread] = await list();
+    const [record] = await server.store.listAuthors(['cat']);
+    expect(thread!.author).toEqual({ id: 'cat', name: 'CAT', color: record!.color, verified: true });
+  });
+
   it("reports the stored author of a comment, never an author the client wrote into it", async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
