@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { connectClient, type TestClient } from '../../apps/sync-server/src/testing/clients.js';
 import { freePort } from '../../apps/sync-server/src/testing/free-port.js';
 import { TEST_CHROMIUM } from '../playwright.config.js';
+import { ensureChromium } from '../support/ensure-chromium.js';
 import { type RunningNginx, startNginx } from '../support/nginx.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
@@ -135,8 +136,7 @@ describe('behind nginx under a path (BASE_PATH, TRUST_PROXY)', () => {
   describe('the editor in Chromium', () => {
     let browser: Browser;
     beforeAll(async () => {
-      const installed = spawnSync(process.execPath, [path.join(ROOT, 'e2e/scripts/ensure-chromium.mjs')], { stdio: 'inherit' });
-      if (installed.status !== 0) throw new Error('Chromium could not be installed');
+      ensureChromium();
       browser = await chromium.launch({
         executablePath: TEST_CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

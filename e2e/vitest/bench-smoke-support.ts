@@ -1,6 +1,6 @@
 // What the benchmarks' smoke runs share: each runs one benchmark script for a second or so, writing its
 // JSON into a scratch directory of the describe block, and reads it back.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,10 +28,4 @@ export function scratchDir(): { readonly path: string } {
       return dir;
     },
   };
-}
-
-/** Installs Debian's Chromium when it is missing (the Playwright step does the same, later). */
-export function ensureChromium(): void {
-  const installed = spawnSync(process.execPath, [path.join(root, 'e2e/scripts/ensure-chromium.mjs')], { stdio: 'inherit' });
-  if (installed.status !== 0) throw new Error('Chromium could not be installed');
 }

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SERVERS } from '../../bench/peers/servers.js';
-import { ensureChromium, root, run, scratchDir, SMOKE_TIMEOUT_MS } from './bench-smoke-support.js';
+import { ensureChromium } from '../support/ensure-chromium.js';
+import { root, run, scratchDir, SMOKE_TIMEOUT_MS } from './bench-smoke-support.js';
 
 describe('benchmark smoke runs: typing', () => {
   const scratch = scratchDir();
