@@ -17,10 +17,12 @@ export interface DocsDeps {
   readonly store: DocumentStore;
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
+  /** Writes the sightings of these authors still held in memory (see authors/recorder.ts). */
+  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
 }
 
 // With authentication on, a token sees only the documents it may open.
-export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHono {
+export function docsRoutes({ store, rooms, authenticate, authorsWritten }: DocsDeps): OpenAPIHono {
   const app = apiApp();
   const describe = (info: DocumentInfo) => {
     const room = rooms.loaded(info.name);
@@ -42,6 +44,8 @@ export function docsRoutes({ store, rooms, authenticate }: DocsDeps): OpenAPIHon
     const query = docListQuery(c.req.valid('query'));
     const page = await store.listDocumentPage({ ...query, scope: await listScope(principal, store) });
     const ids = [...new Set(page.documents.flatMap((d) => (d.lastAuthor === null ? [] : [d.lastAuthor])))];
+    // Someone who just edited: their first sighting may still wait for the recorder's next write.
+    await authorsWritten?.(ids);
     const authors = await describeAuthors(store, ids);
     const lastAuthor = ({ lastAuthor: id }: ListedDocument) => (id === null ? null : { id, ...authors[id]! });
     return c.json({
