@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mayOpen, mintToken, type Principal } from '../auth/token.js';
+import { connectClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const SECRET = 'doc-list-test-secret-0123456789abcdef';
@@ -41,6 +42,22 @@ describe('GET /api/docs: a page of documents, searched and sorted, with each one
   };
   const write = (doc: string, at: number, author = 'alice') =>
     server.store.append([{ doc, entries: [{ update: new Uint8Array([1]), author, receivedAt: at }] }]);
+
+  it('names someone who has just edited by their record, before the author recorder would have written it', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const token = await mintToken(SECRET, { userId: 'ada', name: 'Ada', docs: ['*'], role: 'editor', ttl: '1h' });
+    const ada = connectClient(server.url, 'fresh', { params: { token } });
+    try {
+      await ada.synced();
+      ada.doc.getText('t').insert(0, 'hello');
+      await expect.poll(async () => (await server.store.readUpdates('fresh')).length, { timeout: 10_000 }).toBe(1);
+      const [listed] = (await page('', token)).documents;
+      const [record] = await server.store.listAuthors(['ada']);
+      expect(listed!.lastAuthor).toEqual({ id: 'ada', name: 'Ada', color: record!.color, verified: true });
+    } finally {
+      ada.destroy();
+    }
+  });
 
   it('pages by 50 when no limit is asked, newest change first, each row with its last author’s name and colour', async () => {
     server = await startTestServer();
