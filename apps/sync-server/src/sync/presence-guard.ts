@@ -56,7 +56,11 @@ const utf8Encoder = new TextEncoder();
  * owner removes it, it times out after 30 s without renewal, or its owner's connection closes); the
  * next connection to announce the id then takes it, as a stock client does when it reconnects with
  * the same id. A connection of the same signed-in user takes an id over at once, so a reconnect is
- * not shadowed by its own half-open predecessor.
+ * not shadowed by its own half-open predecessor: with the announcement a stock client opens with, or
+ * with a newer state. Stock clients send back every state they receive, so a second tab of the same
+ * user echoes the first's state: an echo is never newer, and taking the id over with it would start
+ * the two tabs taking it from each other, hundreds of times a second. Nor does a late echo of a state
+ * that was removed make its sender the owner (isLateEcho).
  *
  * Clocks: every client keeps the last clock it saw for an id, also after the state was removed, and
  * ignores a state that is not newer. A stock client that reconnects announces itself with the clock
@@ -71,12 +75,28 @@ export class PresenceGuard {
   private readonly bumped = new Set<number>();
   /** The instance each remotely held id came from (see receiveRemote, releaseInstance). */
   private readonly remoteFrom = new Map<number, string>();
+  /** Counts joins and removals, to tell which connections were sent which removal (see isLateEcho). */
+  private moment = 0;
+  /** When each id whose state is gone was removed. */
+  private readonly removedAt = new Map<number, number>();
+  /** When each connection joined. */
+  private readonly joinedAt = new WeakMap<PresenceOwner, number>();
+  /** Connections that have sent an awareness message (the first is a stock client's announcement of itself). */
+  private readonly spoken = new WeakSet<PresenceOwner>();
 
   constructor(private readonly deps: PresenceGuardDeps) {
     // However a state ends (removed by its owner, timed out, its owner gone), its id is free again.
     deps.awareness.on('update', ({ removed }: { removed: number[] }) => {
-      for (const id of removed) this.disown(id);
+      for (const id of removed) {
+        this.disown(id);
+        this.removedAt.set(id, ++this.moment);
+      }
     });
+  }
+
+  /** `owner` joined the document: it is sent every state there is now, and every change from now on. */
+  joined(owner: PresenceOwner): void {
+    this.joinedAt.set(owner, ++this.moment);
   }
 
   /**
@@ -88,19 +108,22 @@ export class PresenceGuard {
     const accepted: Entry[] = [];
     const claimed: Claim[] = [];
     let notOwner = 0;
-    for (const entry of this.decode(update)) {
+    const entries = this.decode(update);
+    const opening = !this.spoken.has(owner);
+    this.spoken.add(owner);
+    for (const entry of entries) {
       const holder = this.owners.get(entry.id);
       if (holder === owner) {
         this.ownEntry(entry, accepted, claimed);
       } else if (holder !== undefined) {
-        if (!entry.removal && sameUser(holder, owner)) {
+        if (!entry.removal && sameUser(holder, owner) && (opening || this.isNewer(entry))) {
           this.disown(entry.id);
           this.claim(owner, entry, accepted, claimed);
         } else if (this.wouldChange(entry)) {
           notOwner += 1;
         }
         // else: a stock client echoing a state it received; it changes nothing.
-      } else if (!entry.removal && entry.id !== this.deps.awareness.clientID) {
+      } else if (!entry.removal && entry.id !== this.deps.awareness.clientID && !this.isLateEcho(owner, entry)) {
         if ((this.owned.get(owner)?.size ?? 0) >= this.deps.limits.maxStatesPerConnection) {
           this.overLimit(owner, 'awareness-states-per-connection');
         } else if (this.owners.size >= this.deps.limits.maxStatesPerDoc) {
@@ -109,7 +132,7 @@ export class PresenceGuard {
           this.claim(owner, entry, accepted, claimed);
         }
       }
-      // A removal of an id nobody holds has nothing to remove.
+      // A removal of an id nobody holds has nothing to remove; a late echo of a removed state changes nothing.
     }
     if (notOwner > 0) {
       this.deps.events.awarenessStatesDropped(this.deps.doc, 'not-owner', notOwner);
@@ -224,8 +247,24 @@ export class PresenceGuard {
       if (excess <= 0) break;
       if (awareness.states.has(id) || this.owners.has(id) || id === awareness.clientID) continue;
       awareness.meta.delete(id);
+      this.removedAt.delete(id);
       excess -= 1;
     }
+  }
+
+  /**
+   * Whether `entry`, for an id nobody holds, is a state this connection was sent and echoed back (stock
+   * clients send back every state they receive) before it was sent the state's removal: the connection
+   * joined before the removal, and the entry is no newer than it. The id's owner, back on a new
+   * connection, either joined after the removal, or was sent its own removal and answers with a newer
+   * clock (y-protocols never lets others remove the local state), so it is never taken for one.
+   */
+  private isLateEcho(owner: PresenceOwner, entry: Entry): boolean {
+    const removedAt = this.removedAt.get(entry.id);
+    const joinedAt = this.joinedAt.get(owner);
+    if (removedAt === undefined || joinedAt === undefined || joinedAt > removedAt) return false;
+    const remembered = this.deps.awareness.meta.get(entry.id)?.clock;
+    return remembered === undefined || entry.clock <= remembered;
   }
 
   private claim(owner: PresenceOwner, entry: Entry, accepted: Entry[], claimed: Claim[]): void {
@@ -233,6 +272,7 @@ export class PresenceGuard {
     const advanced = remembered !== undefined && entry.clock <= remembered;
     const taken: Claim = advanced ? { ...entry, clock: remembered + 1, advanced } : { ...entry, advanced };
     this.owners.set(entry.id, owner);
+    this.removedAt.delete(entry.id);
     let ids = this.owned.get(owner);
     if (ids === undefined) this.owned.set(owner, (ids = new Set()));
     ids.add(entry.id);
@@ -249,6 +289,11 @@ export class PresenceGuard {
     const ids = this.owned.get(owner);
     ids?.delete(id);
     if (ids?.size === 0) this.owned.delete(owner);
+  }
+
+  /** Whether `entry` is newer than the state the document holds for its id: a change, never an echo. */
+  private isNewer(entry: Entry): boolean {
+    return entry.clock > (this.deps.awareness.meta.get(entry.id)?.clock ?? 0);
   }
 
   /** Whether the Awareness would apply `entry` (the rule of y-protocols' applyAwarenessUpdate). */

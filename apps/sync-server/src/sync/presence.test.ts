@@ -136,6 +136,36 @@ describe('presence (awareness): ownership', () => {
     await expect.poll(() => nameOf(b, aId)).toBe('Alice 2');
   });
 
+  it("takes an echo of a closed connection's state, still in flight from another client, for the echo it is", async () => {
+    // Stock clients send back every state they receive. One sent just before its owner's connection closed
+    // reaches the server after the removal: it must not make the echoing connection the id's owner (the
+    // state would come back for everyone and stay until the echoer left, and the owner's reconnect be refused).
+    server = await startTestServer();
+    const watcher = client('echo');
+    await watcher.synced();
+    const owner = await raw('echo');
+    const echoer = await raw('echo');
+    owner.send(awarenessFrame([{ id: 600, clock: 4, state: user('Alice') }]));
+    await expect.poll(() => nameOf(watcher, 600)).toBe('Alice');
+    const gone = removedAt(watcher, 600);
+    owner.close();
+    await gone;
+
+    echoer.send(awarenessFrame([{ id: 600, clock: 4, state: user('Alice') }, { id: 601, clock: 1, state: user('marker') }]));
+    await expect.poll(() => nameOf(watcher, 601)).toBe('marker');
+    expect(watcher.provider.awareness.getStates().has(600)).toBe(false);
+    expect(server.rooms.loaded('echo')!.awareness.getStates().has(600)).toBe(false);
+
+    // The owner, back on a new connection with the clock it had, is shown again and owns its id.
+    const back = await raw('echo');
+    back.send(awarenessFrame([{ id: 600, clock: 4, state: user('Alice back') }]));
+    await expect.poll(() => nameOf(watcher, 600)).toBe('Alice back');
+    const goneAgain = removedAt(watcher, 600);
+    back.close();
+    await goneAgain;
+    expect(nameOf(watcher, 601)).toBe('marker');
+  });
+
   it('lets a connection of the same signed-in user take an id over from one that has not closed yet', async () => {
     server = await startTestServer({ AUTH_SECRET: SECRET });
     const as = async (userId: string) => `d?token=${await mintToken(SECRET, { userId, docs: ['*'], role: 'editor' })}`;
@@ -158,6 +188,31 @@ describe('presence (awareness): ownership', () => {
     await expect.poll(() => nameOf(watcher, 502)).toBe('marker 2');
     expect(nameOf(watcher, 500)).toBe('Alice again');
     expect(nameOf(watcher, 501)).toBe('marker');
+  });
+
+  it("keeps a person's two tabs from taking each other's ids with the echoes stock clients send", async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const as = async (userId: string, role: 'editor' | 'viewer' = 'editor') => ({ token: await mintToken(SECRET, { userId, docs: ['*'], role, ttl: '1h' }) });
+    const first = client('tabs', await as('alice'));
+    const second = client('tabs', await as('alice'));
+    const watcher = client('tabs', await as('wendy', 'viewer'));
+    await Promise.all([first.synced(), second.synced(), watcher.synced()]);
+    const id = first.doc.clientID;
+    first.provider.awareness.setLocalStateField('user', user('Alice').user);
+    await expect.poll(() => nameOf(watcher, id)).toBe('Alice');
+    // The second tab sends the state back; were that a takeover, each tab would take the id from the
+    // other with a clock one higher, and everyone would receive hundreds of updates a second.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let updates = 0;
+    watcher.provider.awareness.on('update', ({ updated }: { updated: number[] }) => {
+      if (updated.includes(id)) updates += 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(updates).toBe(0);
+    expect(watcher.provider.awareness.meta.get(id)?.clock).toBe(1);
+    // The first tab still owns its id: closing it removes its state for everyone at once.
+    first.destroy();
+    await expect.poll(() => watcher.provider.awareness.getStates().has(id), { timeout: 5_000 }).toBe(false);
   });
 
   it('remembers the clocks of at most MAX_AWARENESS_STATES_PER_DOC removed ids', async () => {

@@ -245,6 +245,7 @@ export class Room implements ConnectionHandler {
 
   join(conn: Connection): void {
     this.connections.add(conn);
+    this.presence.joined(conn);
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const states = this.awareness.getStates();
     if (states.size > 0) {
