@@ -74,6 +74,28 @@ describe('GET /api/docs/:doc/authorship', () => {
     expect(body.authors.ada!.color).toMatch(/^#[0-9a-f]{6}$/);
   });
 
+  it('names an author who has just typed by their record in every history answer, before the author recorder would have written it', async () => {
+    const headers = { authorization: `Bearer ${await token('vera', 'viewer')}` };
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/${path}`, { headers });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { authors: Record<string, unknown> }).authors;
+    };
+    // The history thread started first, so that the answers below come well within the recorder's second.
+    (await join('bob')).text.insert(0, 'warm ');
+    await expect.poll(lastSeq).toBe(1);
+    await Promise.all([get('authorship'), get('history'), get('diff?from=0&to=1')]);
+
+    const named = connectClient(server.url, DOC, { params: { token: await mintToken(SECRET, { userId: 'ada', name: 'Ada', docs: ['team/*'], role: 'editor', ttl: '1h' }) } });
+    clients.push(named);
+    await named.synced();
+    named.text.insert(0, 'hello ');
+    await expect.poll(lastSeq).toBe(2);
+    const answers = await Promise.all([get('authorship'), get('history'), get('diff?from=0&to=2')]);
+    const [record] = await server.store.listAuthors(['ada']);
+    for (const authors of answers) expect(authors.ada).toEqual({ name: 'Ada', color: record!.color, verified: true });
+  });
+
   it('follows the log as it grows', async () => {
     const ada = await join('ada');
     ada.text.insert(0, 'one');

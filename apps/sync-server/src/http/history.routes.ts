@@ -28,6 +28,8 @@ export interface HistoryDeps {
   readonly history: HistoryPool;
   readonly config: Pick<Config, 'historyMaxDiffChars'>;
   readonly documentEvents: DocumentEvents;
+  /** Writes the author sightings still queued: the answers that name authors read their records. */
+  readonly authorsWritten?: (ids?: readonly string[]) => Promise<void>;
 }
 
 /** Maps the history layer's errors to HTTP ones. */
@@ -44,7 +46,7 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
-export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents }: HistoryDeps): OpenAPIHono {
+export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, authorsWritten }: HistoryDeps): OpenAPIHono {
   const app = apiApp();
   const access = async (c: Context) => {
     const doc = docParam(c);
@@ -64,6 +66,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const { doc } = await access(c);
     const query = c.req.valid('query');
     const [limit, gapMs, afterSeq] = [Math.min(query.limit, 500), query.gap * 1000, query.after];
+    await authorsWritten?.();
     const page = await history.run({ kind: 'timeline', doc, afterSeq, limit, gapMs }, c.req.raw.signal).catch(fromPersistence);
     return c.json({
       doc,
@@ -82,6 +85,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
   // colours. `ranges`: [client, clock, length, author, receivedAt ms]; viewers may read it, as the history.
   app.openapi(authorship, async (c) => {
     const { doc } = await access(c);
+    await authorsWritten?.();
     const body = await history.run({ kind: 'authorship', doc }, c.req.raw.signal).catch(fromPersistence);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
@@ -113,6 +117,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const from = await resolveSeq(store, doc, { seq: query.from }).catch(fromPersistence);
     const to = await resolveSeq(store, doc, { seq: query.to ?? last }).catch(fromPersistence);
     if (from > to) throw new TandemError('bad-request', `from (${from}) must not be after to (${to})`);
+    await authorsWritten?.();
     const body = await history.run({ kind: 'diff', doc, from, to, maxChars: config.historyMaxDiffChars }, c.req.raw.signal).catch(fromPersistence);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
