@@ -143,13 +143,17 @@ describe('presence (awareness): ownership', () => {
     server = await startTestServer();
     const watcher = client('echo');
     await watcher.synced();
+    /** `ws` announces id 600, is seen, and closes: its state is removed for everyone (it owned the id). */
+    const showThenLeave = async (ws: WebSocket, name: string) => {
+      ws.send(awarenessFrame([{ id: 600, clock: 4, state: user(name) }]));
+      await expect.poll(() => nameOf(watcher, 600)).toBe(name);
+      const gone = removedAt(watcher, 600);
+      ws.close();
+      await gone;
+    };
     const owner = await raw('echo');
     const echoer = await raw('echo');
-    owner.send(awarenessFrame([{ id: 600, clock: 4, state: user('Alice') }]));
-    await expect.poll(() => nameOf(watcher, 600)).toBe('Alice');
-    const gone = removedAt(watcher, 600);
-    owner.close();
-    await gone;
+    await showThenLeave(owner, 'Alice');
 
     echoer.send(awarenessFrame([{ id: 600, clock: 4, state: user('Alice') }, { id: 601, clock: 1, state: user('marker') }]));
     await expect.poll(() => nameOf(watcher, 601)).toBe('marker');
@@ -157,12 +161,7 @@ describe('presence (awareness): ownership', () => {
     expect(server.rooms.loaded('echo')!.awareness.getStates().has(600)).toBe(false);
 
     // The owner, back on a new connection with the clock it had, is shown again and owns its id.
-    const back = await raw('echo');
-    back.send(awarenessFrame([{ id: 600, clock: 4, state: user('Alice back') }]));
-    await expect.poll(() => nameOf(watcher, 600)).toBe('Alice back');
-    const goneAgain = removedAt(watcher, 600);
-    back.close();
-    await goneAgain;
+    await showThenLeave(await raw('echo'), 'Alice back');
     expect(nameOf(watcher, 601)).toBe('marker');
   });
 
