@@ -69,6 +69,34 @@ describe('presence: away and gone, told from pings', () => {
     expect(server.logs.filter((l) => l.event === 'connection-away')).toHaveLength(1);
   });
 
+  it('settles once a stock client is back: the states the server raised, sent back by their owner, are not raised again', async () => {
+    const { watcher } = await start();
+    const alice = connectClient(server.url, 'away');
+    clients.push(alice);
+    await alice.synced();
+    const id = alice.doc.clientID;
+    alice.provider.awareness.setLocalStateField('user', user('Alice'));
+    await expect.poll(() => stateOf(watcher, id)?.user?.name).toBe('Alice');
+    dropNetwork(alice.provider.ws as unknown as WebSocket);
+    await expect.poll(() => stateOf(watcher, id)?.away, { interval: 10 }).toBe(true);
+    restoreNetwork(alice.provider.ws as unknown as WebSocket);
+    await expect.poll(() => stateOf(watcher, id)?.away).toBeUndefined();
+    // Alice's client takes the raised states as its own and sends them back. Were each raised again, the
+    // two would go on for good (measured: 729 updates to everyone in 2 s). A ping missed on a busy machine
+    // may mark her away and back once more: a handful of updates at most.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let updates = 0;
+    watcher.provider.awareness.on('update', ({ updated }: { updated: number[] }) => {
+      if (updated.includes(id)) updates += 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(updates).toBeLessThan(5);
+    expect(stateOf(watcher, id)?.user?.name).toBe('Alice');
+    // Her own next change still shows.
+    alice.provider.awareness.setLocalStateField('user', user('Alice 2'));
+    await expect.poll(() => stateOf(watcher, id)?.user?.name).toBe('Alice 2');
+  });
+
   it('for a client that asked for probes (?probes=1), only its own answer counts: a pong from its network stack does not', async () => {
     const { watcher } = await start();
     // This socket's `ws` answers pings by itself, like a browser whose page can no longer send.

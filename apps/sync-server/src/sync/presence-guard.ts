@@ -196,7 +196,7 @@ export class PresenceGuard {
   /**
    * An entry from the id's owner. Its clocks only grow, so one at or below the document's clock means
    * the server raised it (setAway): the owner's state still wins, sent one above, and the owner is
-   * told, so that its next update is newer still.
+   * told, so that its next update is newer still; unless it is the raised state itself, sent back.
    */
   private ownEntry(entry: Entry, accepted: Entry[], claimed: Claim[]): void {
     const current = this.deps.awareness.meta.get(entry.id)?.clock ?? 0;
@@ -205,6 +205,11 @@ export class PresenceGuard {
       accepted.push(entry);
     } else if (entry.removal) {
       accepted.push({ ...entry, clock: current }); // an equal clock removes a state (y-protocols' rule)
+    } else if (this.isCurrentState(entry)) {
+      // The owner sending back a raised state it was sent (a stock client takes it as its own, and
+      // sends it on): nothing new. Raising it again would start the two raising it without end. At the
+      // current clock, the owner has caught up: its next state is newer.
+      if (entry.clock === current) this.bumped.delete(entry.id);
     } else {
       const taken: Claim = { ...entry, clock: current + 1, advanced: true };
       accepted.push(taken);
@@ -289,6 +294,14 @@ export class PresenceGuard {
     const ids = this.owned.get(owner);
     ids?.delete(id);
     if (ids?.size === 0) this.owned.delete(owner);
+  }
+
+  /** Whether `entry` holds the state the document holds for its id (the server's `away` aside). */
+  private isCurrentState(entry: Entry): boolean {
+    const state = this.deps.awareness.states.get(entry.id);
+    if (state === undefined) return false;
+    const { away: _away, ...rest } = state;
+    return utf8.decode(entry.json) === JSON.stringify(rest);
   }
 
   /** Whether `entry` is newer than the state the document holds for its id: a change, never an echo. */

@@ -190,7 +190,8 @@ describe('presence (awareness): ownership', () => {
   });
 
   it("keeps a person's two tabs from taking each other's ids with the echoes stock clients send", async () => {
-    server = await startTestServer({ AUTH_SECRET: SECRET });
+    // Pings far apart: a busy machine must not mark anyone away (and back) while updates are counted.
+    server = await startTestServer({ AUTH_SECRET: SECRET, PING_INTERVAL_MS: '60000', PING_DROP_AFTER_MS: '120000' });
     const as = async (userId: string, role: 'editor' | 'viewer' = 'editor') => ({ token: await mintToken(SECRET, { userId, docs: ['*'], role, ttl: '1h' }) });
     const first = client('tabs', await as('alice'));
     const second = client('tabs', await as('alice'));
