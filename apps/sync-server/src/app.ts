@@ -56,7 +56,7 @@ export interface AppDeps {
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
   /** Writes the sightings of these authors still held in memory before an answer names them (see authors/recorder.ts). */
-  readonly authorsWritten?: (ids?: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
   /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
   readonly fanout?: Fanout;
 }

@@ -47,6 +47,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** How the store opens its WAL for flushing (tests stand in for a failing disk). */
   readonly openForSync?: SqliteStoreOptions['openForSync'];
+  /** How often the author recorder writes (default 1 s): tests hold it back to see what reads wait for it. */
+  readonly authorsIntervalMs?: number;
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
@@ -63,7 +65,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   });
   sizeBytes = storage.sizeBytes;
   try {
-    return await serveFrom(config, logger, storage, metrics);
+    return await serveFrom(config, logger, storage, metrics, options);
   } catch (error) {
     await storage.store.close().catch(() => {});
     storage.release();
@@ -71,7 +73,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   }
 }
 
-async function serveFrom(config: Config, logger: Logger, storage: ServerStorage, metrics: Metrics): Promise<RunningServer> {
+async function serveFrom(config: Config, logger: Logger, storage: ServerStorage, metrics: Metrics, options: StartOptions): Promise<RunningServer> {
   const { store } = storage;
   // PostgreSQL: writes fail while the database is away and work again once it is back; said once per outage.
   const availability = new StoreAvailability({ store, logger, where: storage.where, events: metrics.store });
@@ -118,7 +120,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     logger.warn({ event: 'redis-unavailable', reason: 'not reachable at start-up' }, 'starting without Redis: other instances see this one through the log, a few seconds late');
   }
   // Who the authors are, written in the background: never in the way of a connection or an update.
-  const authorRecorder = createAuthorRecorder({ store, logger, events: metrics.authors });
+  const authorRecorder = createAuthorRecorder({ store, logger, events: metrics.authors, intervalMs: options.authorsIntervalMs });
   const rooms = new RoomRegistry({
     authors: createAuthorTracker({ recorder: authorRecorder }),
     fanout,

@@ -52,19 +52,6 @@ describe('author recorder', () => {
     await recorder.close();
   });
 
-  it('without ids, writes at once whatever is queued, and nothing when nothing is', async () => {
-    const recorder = createAuthorRecorder({ store, logger: pino({ level: 'silent' }), events, intervalMs: 60_000 });
-    await recorder.written();
-    expect(written).toEqual([]);
-    recorder.seen({ id: 'u1', name: 'Una', verified: true, seenAt: 5 });
-    recorder.seen({ id: 'u2', name: 'Vera', verified: true, seenAt: 6 });
-    await recorder.written();
-    expect(written).toEqual([2]);
-    await recorder.written();
-    expect(written).toEqual([2]);
-    await recorder.close();
-  });
-
   it('writes what waits when it is closed, without waiting for the interval', async () => {
     const recorder = createAuthorRecorder({ store, logger: pino({ level: 'silent' }), events, intervalMs: 60_000 });
     recorder.seen({ id: 'u1', name: 'Una', verified: true, seenAt: 5 });

@@ -29,11 +29,10 @@ export interface AuthorRecorder {
   /** Writes what is queued now (also what waits after a failure); resolves once that write ended. */
   flush(): Promise<void>;
   /**
-   * Writes at once if a sighting of one of `ids` (without `ids`: of anyone) is still queued or being
-   * written (a reader is about to describe these authors: the store's record, with its colour, is the
-   * answer, not the id); else nothing.
+   * Writes at once if a sighting of one of `ids` is still queued or being written (a reader is about to
+   * describe these authors: the store's record, with its colour, is the answer, not the id); else nothing.
    */
-  written(ids?: readonly string[]): Promise<void>;
+  written(ids: readonly string[]): Promise<void>;
   /** Writes what is queued, then stops. */
   close(): Promise<void>;
 }
@@ -116,8 +115,7 @@ export function createAuthorRecorder(options: AuthorRecorderOptions): AuthorReco
       await write();
     },
     async written(ids) {
-      const waiting = ids === undefined ? pending.size + inFlight.size > 0 : ids.some((id) => pending.has(id) || inFlight.has(id));
-      if (waiting) await this.flush();
+      if (ids.some((id) => pending.has(id) || inFlight.has(id))) await this.flush();
     },
     async close() {
       await this.flush();

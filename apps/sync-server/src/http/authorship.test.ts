@@ -75,25 +75,24 @@ describe('GET /api/docs/:doc/authorship', () => {
   });
 
   it('names an author who has just typed by their record in every history answer, before the author recorder would have written it', async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET }, undefined, { authorsIntervalMs: 60_000 });
     const headers = { authorization: `Bearer ${await token('vera', 'viewer')}` };
-    const get = async (path: string) => {
+    // One new author per answer, each still queued when it is asked for.
+    for (const [seq, [user, path]] of [['ada', 'authorship'], ['bob', 'history'], ['cy', 'diff?from=0&to=3']].entries()) {
+      const name = user!.toUpperCase();
+      const typist = connectClient(server.url, DOC, { params: { token: await mintToken(SECRET, { userId: user!, name, docs: ['team/*'], role: 'editor', ttl: '1h' }) } });
+      clients.push(typist);
+      await typist.synced();
+      typist.text.insert(0, user!);
+      await expect.poll(lastSeq).toBe(seq + 1);
+      expect(await server.store.listAuthors([user!])).toEqual([]); // still queued
       const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/${path}`, { headers });
       expect(res.status).toBe(200);
-      return ((await res.json()) as { authors: Record<string, unknown> }).authors;
-    };
-    // The history thread started first, so that the answers below come well within the recorder's second.
-    (await join('bob')).text.insert(0, 'warm ');
-    await expect.poll(lastSeq).toBe(1);
-    await Promise.all([get('authorship'), get('history'), get('diff?from=0&to=1')]);
-
-    const named = connectClient(server.url, DOC, { params: { token: await mintToken(SECRET, { userId: 'ada', name: 'Ada', docs: ['team/*'], role: 'editor', ttl: '1h' }) } });
-    clients.push(named);
-    await named.synced();
-    named.text.insert(0, 'hello ');
-    await expect.poll(lastSeq).toBe(2);
-    const answers = await Promise.all([get('authorship'), get('history'), get('diff?from=0&to=2')]);
-    const [record] = await server.store.listAuthors(['ada']);
-    for (const authors of answers) expect(authors.ada).toEqual({ name: 'Ada', color: record!.color, verified: true });
+      const { authors } = (await res.json()) as { authors: Record<string, unknown> };
+      const [record] = await server.store.listAuthors([user!]);
+      expect(authors[user!], path).toEqual({ name, color: record?.color, verified: true });
+    }
   });
 
   it('follows the log as it grows', async () => {

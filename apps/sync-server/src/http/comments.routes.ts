@@ -18,7 +18,7 @@ export interface CommentsDeps {
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
   /** Writes the sightings of these authors still held in memory (see authors/recorder.ts). */
-  readonly authorsWritten?: (ids?: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
 }
 
 export function commentsRoutes({ store, rooms, authenticate, authorsWritten }: CommentsDeps): OpenAPIHono {

@@ -44,13 +44,14 @@ describe('GET /api/docs: a page of documents, searched and sorted, with each one
     server.store.append([{ doc, entries: [{ update: new Uint8Array([1]), author, receivedAt: at }] }]);
 
   it('names someone who has just edited by their record, before the author recorder would have written it', async () => {
-    server = await startTestServer({ AUTH_SECRET: SECRET });
+    server = await startTestServer({ AUTH_SECRET: SECRET }, undefined, { authorsIntervalMs: 60_000 });
     const token = await mintToken(SECRET, { userId: 'ada', name: 'Ada', docs: ['*'], role: 'editor', ttl: '1h' });
     const ada = connectClient(server.url, 'fresh', { params: { token } });
     try {
       await ada.synced();
       ada.doc.getText('t').insert(0, 'hello');
       await expect.poll(async () => (await server.store.readUpdates('fresh')).length, { timeout: 10_000 }).toBe(1);
+      expect(await server.store.listAuthors(['ada'])).toEqual([]); // still queued
       const [listed] = (await page('', token)).documents;
       const [record] = await server.store.listAuthors(['ada']);
       expect(listed!.lastAuthor).toEqual({ id: 'ada', name: 'Ada', color: record!.color, verified: true });

@@ -18,7 +18,7 @@ export interface DocsDeps {
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
   /** Writes the sightings of these authors still held in memory (see authors/recorder.ts). */
-  readonly authorsWritten?: (ids?: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
 }
 
 // With authentication on, a token sees only the documents it may open.

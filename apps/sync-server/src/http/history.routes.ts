@@ -28,8 +28,8 @@ export interface HistoryDeps {
   readonly history: HistoryPool;
   readonly config: Pick<Config, 'historyMaxDiffChars'>;
   readonly documentEvents: DocumentEvents;
-  /** Writes the author sightings still queued: the answers that name authors read their records. */
-  readonly authorsWritten?: (ids?: readonly string[]) => Promise<void>;
+  /** Writes the queued sightings of these authors, if any: the answers that name authors read their records. */
+  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
 }
 
 /** Maps the history layer's errors to HTTP ones. */
@@ -48,6 +48,13 @@ export function requireEditor(principal: Principal, what: string): void {
 
 export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, authorsWritten }: HistoryDeps): OpenAPIHono {
   const app = apiApp();
+  // Someone who has just typed may still wait in the author recorder's queue (it writes at most once a
+  // second): the answers that name authors read their records, so those of the people in the document
+  // are written first. Only theirs: a scrub sends a request per frame, and the queue holds every document's.
+  const peopleHereWritten = async (doc: string) => {
+    const room = rooms.loaded(doc);
+    if (room !== undefined && room.connections.size > 0) await authorsWritten?.([...room.connections].map((conn) => conn.author));
+  };
   const access = async (c: Context) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
@@ -66,7 +73,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const { doc } = await access(c);
     const query = c.req.valid('query');
     const [limit, gapMs, afterSeq] = [Math.min(query.limit, 500), query.gap * 1000, query.after];
-    await authorsWritten?.();
+    await peopleHereWritten(doc);
     const page = await history.run({ kind: 'timeline', doc, afterSeq, limit, gapMs }, c.req.raw.signal).catch(fromPersistence);
     return c.json({
       doc,
@@ -85,7 +92,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
   // colours. `ranges`: [client, clock, length, author, receivedAt ms]; viewers may read it, as the history.
   app.openapi(authorship, async (c) => {
     const { doc } = await access(c);
-    await authorsWritten?.();
+    await peopleHereWritten(doc);
     const body = await history.run({ kind: 'authorship', doc }, c.req.raw.signal).catch(fromPersistence);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
@@ -117,7 +124,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const from = await resolveSeq(store, doc, { seq: query.from }).catch(fromPersistence);
     const to = await resolveSeq(store, doc, { seq: query.to ?? last }).catch(fromPersistence);
     if (from > to) throw new TandemError('bad-request', `from (${from}) must not be after to (${to})`);
-    await authorsWritten?.();
+    await peopleHereWritten(doc);
     const body = await history.run({ kind: 'diff', doc, from, to, maxChars: config.historyMaxDiffChars }, c.req.raw.signal).catch(fromPersistence);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
