@@ -252,6 +252,7 @@ export class PresenceGuard {
       if (excess <= 0) break;
       if (awareness.states.has(id) || this.owners.has(id) || id === awareness.clientID) continue;
       awareness.meta.delete(id);
+      // Its removal goes too: a late echo of a forgotten id counts as new (past MAX_AWARENESS_STATES_PER_DOC removed ids only).
       this.removedAt.delete(id);
       excess -= 1;
     }
