@@ -48,6 +48,8 @@ interface Claim extends Entry {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** States remembered per id whose clock the server raised (see PresenceGuard.raised). */
+const MAX_RAISED_REMEMBERED = 8;
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -71,8 +73,12 @@ export class PresenceGuard {
   private readonly owners = new Map<number, PresenceOwner>();
   private readonly owned = new Map<PresenceOwner, Set<number>>();
   private readonly warned = new WeakSet<PresenceOwner>();
-  /** Ids whose clock the server raised (away, back) above the one their owner last sent. */
-  private readonly bumped = new Set<number>();
+  /**
+   * Ids whose clock the server raised (away, back, an owner's state sent above) past the one their owner
+   * last sent, with the state (its JSON, `away` aside) the document held at each clock it chose: the
+   * owner is sent those, and a stock client sends back what it is sent (see ownEntry).
+   */
+  private readonly raised = new Map<number, Map<number, string>>();
   /** The instance each remotely held id came from (see receiveRemote, releaseInstance). */
   private readonly remoteFrom = new Map<number, string>();
   /** Counts joins and removals, to tell which connections were sent which removal (see isLateEcho). */
@@ -188,7 +194,7 @@ export class PresenceGuard {
       if (state === undefined || clock === undefined || (state.away === true) === away) continue;
       const { away: _was, ...rest } = state;
       entries.push({ id, clock: clock + 1, json: utf8Encoder.encode(JSON.stringify(away ? { ...rest, away: true } : rest)), removal: false });
-      this.bumped.add(id);
+      this.raise(id, clock + 1, JSON.stringify(rest));
     }
     if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(awareness, encode(entries), origin);
   }
@@ -200,21 +206,43 @@ export class PresenceGuard {
    */
   private ownEntry(entry: Entry, accepted: Entry[], claimed: Claim[]): void {
     const current = this.deps.awareness.meta.get(entry.id)?.clock ?? 0;
-    if (entry.clock > current || !this.bumped.has(entry.id)) {
-      if (entry.clock > current) this.bumped.delete(entry.id);
+    const raised = this.raised.get(entry.id);
+    if (entry.clock > current || raised === undefined) {
+      if (entry.clock > current) this.raised.delete(entry.id);
       accepted.push(entry);
     } else if (entry.removal) {
       accepted.push({ ...entry, clock: current }); // an equal clock removes a state (y-protocols' rule)
-    } else if (this.isCurrentState(entry)) {
-      // The owner sending back a raised state it was sent (a stock client takes it as its own, and
-      // sends it on): nothing new. Raising it again would start the two raising it without end. At the
-      // current clock, the owner has caught up: its next state is newer.
-      if (entry.clock === current) this.bumped.delete(entry.id);
+    } else if (this.isSentBack(entry, raised)) {
+      // A state the server chose the clock of, sent back by its owner (a stock client takes it as its
+      // own and sends it on): nothing new. Raising it again would start the two raising it without end,
+      // and could put an older state of the owner's back over a newer one. At the current clock, the
+      // owner has caught up: its next state is newer.
+      if (entry.clock === current) this.raised.delete(entry.id);
     } else {
       const taken: Claim = { ...entry, clock: current + 1, advanced: true };
+      this.raise(entry.id, taken.clock, utf8.decode(entry.json));
       accepted.push(taken);
       claimed.push(taken);
     }
+  }
+
+  /** Remembers that the document holds `json` for `id` at `clock`, a clock the server chose. */
+  private raise(id: number, clock: number, json: string): void {
+    let states = this.raised.get(id);
+    if (states === undefined) this.raised.set(id, (states = new Map()));
+    states.set(clock, json);
+    // A few are enough: an owner sends back what it was sent within a round trip.
+    if (states.size > MAX_RAISED_REMEMBERED) states.delete(states.keys().next().value!);
+  }
+
+  /** Whether `entry` holds the state the document held at its clock, or holds now (`away` aside). */
+  private isSentBack(entry: Entry, raised: ReadonlyMap<number, string>): boolean {
+    const json = utf8.decode(entry.json);
+    if (raised.get(entry.clock) === json) return true;
+    const state = this.deps.awareness.states.get(entry.id);
+    if (state === undefined) return false;
+    const { away: _away, ...rest } = state;
+    return json === JSON.stringify(rest);
   }
 
   /**
@@ -291,18 +319,10 @@ export class PresenceGuard {
     this.remoteFrom.delete(id);
     if (owner === undefined) return;
     this.owners.delete(id);
-    this.bumped.delete(id);
+    this.raised.delete(id);
     const ids = this.owned.get(owner);
     ids?.delete(id);
     if (ids?.size === 0) this.owned.delete(owner);
-  }
-
-  /** Whether `entry` holds the state the document holds for its id (the server's `away` aside). */
-  private isCurrentState(entry: Entry): boolean {
-    const state = this.deps.awareness.states.get(entry.id);
-    if (state === undefined) return false;
-    const { away: _away, ...rest } = state;
-    return utf8.decode(entry.json) === JSON.stringify(rest);
   }
 
   /** Whether `entry` is newer than the state the document holds for its id: a change, never an echo. */
