@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
 import type { Revocations } from './auth/revocations.js';
+import type { AuthorsWritten } from './authors/recorder.js';
 import type { Config } from './config.js';
 import type { Fanout } from './fanout/redis-fanout.js';
 import type { SyncEvents } from './sync/events.js';
@@ -56,7 +57,7 @@ export interface AppDeps {
   /** Told what each readiness check found (PostgreSQL only; see store-availability.ts). */
   readonly availability?: HealthDeps['availability'];
   /** Writes the sightings of these authors still held in memory before an answer names them (see authors/recorder.ts). */
-  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: AuthorsWritten;
   /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
   readonly fanout?: Fanout;
 }

@@ -23,6 +23,9 @@ export interface AuthorRecorderOptions {
   readonly maxPending?: number;
 }
 
+/** `AuthorRecorder.written`, as a route is given it: a reader about to describe these authors waits for their records. */
+export type AuthorsWritten = (ids: readonly string[]) => Promise<void>;
+
 export interface AuthorRecorder {
   /** Queues a sighting; it is written within about one interval. */
   seen(sighting: AuthorSighting): void;

@@ -7,6 +7,7 @@ import { quoteAnchors, readComments, type StoredComment, threadsOf } from '@tand
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import { describeAuthors } from '../authors/author-lookup.js';
+import type { AuthorsWritten } from '../authors/recorder.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
@@ -18,7 +19,7 @@ export interface CommentsDeps {
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
   /** Writes the sightings of these authors still held in memory (see authors/recorder.ts). */
-  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: AuthorsWritten;
 }
 
 export function commentsRoutes({ store, rooms, authenticate, authorsWritten }: CommentsDeps): OpenAPIHono {

@@ -5,6 +5,7 @@ import { type DocumentInfo, type DocumentStore, type ListedDocument, logGrowth }
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc, listScope } from '../auth/authenticate.js';
 import { describeAuthors } from '../authors/author-lookup.js';
+import type { AuthorsWritten } from '../authors/recorder.js';
 import { TandemError } from '../errors.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
@@ -18,7 +19,7 @@ export interface DocsDeps {
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
   /** Writes the sightings of these authors still held in memory (see authors/recorder.ts). */
-  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: AuthorsWritten;
 }
 
 // With authentication on, a token sees only the documents it may open.

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import type { AuthorsWritten } from '../authors/recorder.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
@@ -29,7 +30,7 @@ export interface HistoryDeps {
   readonly config: Pick<Config, 'historyMaxDiffChars'>;
   readonly documentEvents: DocumentEvents;
   /** Writes the queued sightings of these authors, if any: the answers that name authors read their records. */
-  readonly authorsWritten?: (ids: readonly string[]) => Promise<void>;
+  readonly authorsWritten?: AuthorsWritten;
 }
 
 /** Maps the history layer's errors to HTTP ones. */
