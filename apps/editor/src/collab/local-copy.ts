@@ -15,10 +15,12 @@
 import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb';
 import * as Y from 'yjs';
 
-type PostTask = (task: () => void, options: { priority: 'user-blocking' }) => Promise<unknown>;
-const postTask = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler?.postTask;
+interface Scheduler {
+  postTask(task: () => void, options: { priority: 'user-blocking' }): Promise<unknown>;
+}
+const scheduler = (globalThis as { scheduler?: Partial<Scheduler> }).scheduler;
 const soon: (task: () => void) => void =
-  postTask === undefined ? (task) => setTimeout(task, 0) : (task) => void postTask.call((globalThis as { scheduler?: unknown }).scheduler, task, { priority: 'user-blocking' });
+  scheduler?.postTask === undefined ? (task) => setTimeout(task, 0) : (task) => void (scheduler as Scheduler).postTask(task, { priority: 'user-blocking' });
 
 /** What y-indexeddb's own update handler does, with the transaction committed at once. */
 function store(local: IndexeddbPersistence, update: Uint8Array): void {
