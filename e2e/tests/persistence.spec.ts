@@ -81,4 +81,39 @@ test.describe('content is kept', () => {
     await again.goto(`${server.url}/d/${encodeURIComponent('offline/close-at-once')}`);
     await expect(again.locator('.ProseMirror')).toHaveText('Start. Last keys');
   });
+
+  test("another tab dropping this browser's copy (as a refused change does) does not stop this tab keeping its edits", async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    const name = 'offline/copy-dropped';
+    await alice.open(server.url, name);
+    await alice.focusEnd();
+    await alice.type('Before.');
+    await alice.expectSaved();
+    // Another tab of this document deletes the browser's copy (collab/refused-change.ts does, before it
+    // reloads); IndexedDB closes this tab's connection to let the deletion through.
+    const other = await alice.context.newPage();
+    await other.goto(`${server.url}/`);
+    await other.evaluate(
+      (db) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase(db);
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        }),
+      `tandem/${name}`, // the copy's name (collab/sync-status.ts)
+    );
+    await other.close();
+
+    await alice.context.setOffline(true);
+    await expect(alice.status).toHaveAttribute('data-connection', 'offline');
+    await alice.focusEnd();
+    await alice.type(' After.');
+    await expect(alice.status).toHaveAttribute('data-saved', 'false');
+    await alice.page.close();
+
+    // Still offline: what a new tab shows comes from this browser's copy alone.
+    const again = await alice.context.newPage();
+    await again.goto(`${server.url}/d/${encodeURIComponent(name)}`);
+    await expect(again.locator('.ProseMirror')).toHaveText('Before. After.');
+  });
 });

@@ -11,7 +11,13 @@
 // one in four lost, on an idle machine too). So the write is a user-blocking task, which input does not
 // starve, and each transaction is committed as soon as its update is in (IDBTransaction.commit), not
 // after a round trip to the page.
+//
+// Another tab may delete the copy (a change the server refused, a rename: both drop it before they
+// reload) and the browser may close it; IndexedDB then closes this tab's connection, and y-indexeddb
+// would write nothing more from here. The copy is opened again and this tab's whole document written
+// to it, so what is typed here next (offline, say) is still kept.
 
+import * as idb from 'lib0/indexeddb';
 import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb';
 import * as Y from 'yjs';
 
@@ -25,7 +31,8 @@ const soon: (task: () => void) => void =
 /** What y-indexeddb's own update handler does, with the transaction committed at once. */
 function store(local: IndexeddbPersistence, update: Uint8Array): void {
   const db = local.db;
-  if (db === null) return; // not open yet: y-indexeddb stores the whole document when it opens
+  // Not open yet, or being opened again: the whole document is stored when it is open.
+  if (db === null) return;
   const transaction = db.transaction(['updates'], 'readwrite');
   transaction.objectStore('updates').add(update);
   transaction.commit();
@@ -33,15 +40,56 @@ function store(local: IndexeddbPersistence, update: Uint8Array): void {
     // Many updates: y-indexeddb's merge into one, debounced as it does.
     if (local._storeTimeoutId !== null) clearTimeout(local._storeTimeoutId);
     local._storeTimeoutId = setTimeout(() => {
-      void storeState(local, false);
       local._storeTimeoutId = null;
+      if (local.db !== null) void storeState(local, false);
     }, local._storeTimeout);
   }
+}
+
+/** The stores y-indexeddb creates in a new database. */
+const createStores = (db: IDBDatabase) =>
+  idb.createStores(db, [
+    ['updates', { autoIncrement: true }],
+    ['custom'],
+  ]);
+
+/**
+ * When IndexedDB closes the copy under this tab (another tab deletes it, the browser drops it), opens
+ * it again and writes the whole document there, then goes on writing update by update.
+ */
+function keepOpen(local: IndexeddbPersistence, doc: Y.Doc, db: IDBDatabase): void {
+  const closed = () => {
+    db.close(); // a deletion waits for every connection to close
+    if (local.db !== db || local._destroyed) return;
+    local.db = null;
+    // Requests on one database run in order: this one opens a new copy once the deletion is done.
+    const reopened = idb.openDB(local.name, createStores);
+    local._db = reopened;
+    reopened.then(
+      (fresh) => {
+        if (local._destroyed) return; // destroy() closes it (it waits on local._db)
+        local.db = fresh;
+        local._dbref = 0;
+        local._dbsize = 0;
+        keepOpen(local, doc, fresh);
+        store(local, Y.encodeStateAsUpdate(doc));
+      },
+      () => {
+        // Cannot be opened (storage gone): this tab keeps the document in memory only.
+      },
+    );
+  };
+  db.onversionchange = closed;
+  db.onclose = closed;
 }
 
 export function keepLocally(name: string, doc: Y.Doc): IndexeddbPersistence {
   const local = new IndexeddbPersistence(name, doc);
   doc.off('update', local._storeUpdate);
+  local._db.then(
+    (db) => keepOpen(local, doc, db),
+    () => {}, // not opened: y-indexeddb keeps nothing, and neither can this
+  );
   let pending: Uint8Array[] = [];
   let scheduled = false;
 
