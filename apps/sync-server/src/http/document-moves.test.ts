@@ -195,6 +195,41 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect((await post('docs/nothing/duplicate', { to: 'x' }, bob)).status).toBe(404);
   });
 
+  it('a restore still working when the document is renamed is refused, not stored as a new document under the old name', async () => {
+    server = await startTestServer();
+    const ann = await client('old');
+    await typed(ann, 'old', 'one ', 1);
+    await typed(ann, 'old', 'two', 2);
+    // The history thread builds the restore slowly (a long document): it is held until the rename is done.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const started = new Promise<void>((resolve) => (reached = resolve));
+    const run = server.history.run.bind(server.history);
+    server.history.run = async (job, signal) => {
+      if (job.kind === 'restore') {
+        reached();
+        await held;
+      }
+      return run(job, signal);
+    };
+    const restoring = post('docs/old/restore', { seq: 1 });
+    await started;
+    expect((await post('docs/old/rename', { to: 'new' })).status).toBe(201);
+    release();
+    const restored = await restoring;
+    expect(restored.status).toBe(409);
+    expect(((await restored.json()) as { error: { message: string } }).error.message).toMatch(/renamed/);
+    // Nothing was stored under the old name, which still leads to the document.
+    expect(await server.store.getDocument('old')).toBeUndefined();
+    expect(await server.store.resolveRedirect('old')).toBe('new');
+    expect((await server.store.getDocument('new'))?.lastSeq).toBe(2);
+    // Restored again under its new name, it is.
+    const again = await post('docs/new/restore', { seq: 1 });
+    expect(again.status).toBe(201);
+    expect((await server.store.getDocument('new'))?.lastSeq).toBe(3);
+  });
+
   it('lets only editors rename, and only within what their token opens; a viewer may not duplicate either', async () => {
     server = await startTestServer({ AUTH_SECRET: SECRET });
     const token = (role: 'editor' | 'viewer', docs = ['*']) => mintToken(SECRET, { userId: role, docs, role, ttl: '1h' });

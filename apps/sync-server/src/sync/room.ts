@@ -475,8 +475,7 @@ export class Room implements ConnectionHandler {
    * changes nothing (nothing is stored).
    */
   async commitApiUpdate(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
-    if (this.broken || this.destroyed) throw new TandemError('internal', 'The document cannot take edits right now', { doc: this.name });
-    if (this.frozen) throw new TandemError('conflict', 'The document is being renamed; try again under its new name', { doc: this.name });
+    this.assertTakingEdits();
     const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }]);
     if (verdict instanceof TandemError) throw verdict;
     if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
@@ -489,11 +488,30 @@ export class Room implements ConnectionHandler {
     return this.storeEdit(update, author, rateKey, 'api');
   }
 
+  /**
+   * Throws unless this room may store an edit now: not while the document is renamed (freeze), nor once
+   * the room is closed (renamed, unloaded) or broken; stored, the edit would make a new document under
+   * the old name, or be lost. The caller may have waited since it took the room (a restore is built on a
+   * history thread), so this is asked right before the write is counted, in the same synchronous step.
+   */
+  private assertTakingEdits(): void {
+    if (this.frozen || this.destroyed) {
+      throw new TandemError('conflict', 'The document is being renamed or was closed meanwhile; try again (under its new name if it was renamed)', { doc: this.name });
+    }
+    if (this.broken) throw new TandemError('internal', 'The document cannot take edits right now', { doc: this.name });
+  }
+
   private async storeEdit(update: Uint8Array, author: string, rateKey: string, origin: 'restore' | 'api'): Promise<number> {
     // An admitted update the room will not apply leaves the gate's copy (see UpdateGate.abandoned).
     const abandon = () => {
       if (origin === 'api') this.gate.abandoned(update);
     };
+    try {
+      this.assertTakingEdits();
+    } catch (error) {
+      abandon();
+      throw error;
+    }
     if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
       abandon();
       this.deps.events.limitHit('store-rate');
@@ -506,21 +524,38 @@ export class Room implements ConnectionHandler {
       throw this.tooLarge(update);
     }
     this.pendingWrites += 1;
-    let seq: number;
-    try {
-      seq = await this.deps.log.append(this.name, { update, author, receivedAt: Date.now() });
-    } catch (error) {
+    const notStored = (error: unknown): never => {
       abandon();
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.size.released(update.byteLength);
       throw error;
+    };
+    let written: Written;
+    try {
+      written = await this.deps.log.write(this.name, { update, author, receivedAt: Date.now() });
+    } catch (error) {
+      return notStored(error);
     } finally {
       this.writeFinished();
     }
-    // Durability point, as for client updates: stored first, then applied and broadcast.
-    this.applyStored(seq, update, origin, author);
+    // The same steps as a client's update (persistThenApply), so that updates stored in one commit
+    // are queued to be applied in the order of their seqs, whoever made them.
+    if (this.deps.durability === 'flush-before-broadcast') {
+      try {
+        await written.flushed;
+      } catch (error) {
+        return notStored(error);
+      }
+      this.applyStored(written.seq, update, origin, author);
+      this.applyQueued();
+      return written.seq;
+    }
+    this.applyStored(written.seq, update, origin, author);
     this.applyQueued();
-    return seq;
+    // Acknowledged (answered) once flushed, as a client's update is; if the flush fails the store
+    // refuses every later write (see wal-sync.ts), and the caller hears it failed.
+    await written.flushed;
+    return written.seq;
   }
 
   /**
@@ -558,7 +593,9 @@ export class Room implements ConnectionHandler {
   private applyQueued(): void {
     clearTimeout(this.applyTimer);
     this.applyTimer = undefined;
-    const batch = this.applyQueue;
+    // Queued in the order their stores finished, which is the seqs' for updates of one commit; sorted
+    // all the same, since a doc that skips back from its log's order stops taking checkpoints.
+    const batch = this.applyQueue.sort((a, b) => a.seq - b.seq);
     if (batch.length === 0) return;
     this.applyQueue = [];
     this.lastBroadcastAt = performance.now();
