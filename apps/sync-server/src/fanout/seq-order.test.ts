@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeqOrder } from './seq-order.js';
+import { MAX_WAITING, SeqOrder } from './seq-order.js';
 
 interface Item {
   readonly seq: number;
@@ -119,6 +119,27 @@ describe('SeqOrder', () => {
     await settle(600);
     expect(seqsOf()).toEqual([1, 2]);
     expect(reads.length).toBe(2);
+  });
+
+  it('behind a gap it cannot read for a long while, keeps at most MAX_WAITING updates and reads the rest from the log once it can', async () => {
+    const count = 200_000; // past what spreading the waiting seqs into Math.min could take
+    const seqs = Array.from({ length: count + 1 }, (_, i) => i + 1);
+    const { order, seqsOf } = setup(0, seqs, { failReads: 1 });
+    const errors: unknown[] = [];
+    const onUnhandled = (reason: unknown) => errors.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Seq 1 was lost on its way; the others keep coming while the log cannot be read.
+      for (let seq = 2; seq <= count + 1; seq++) order.offer({ seq, from: 'redis' });
+      expect(order.pending).toBe(MAX_WAITING);
+      await settle(800); // the failed read, then its retry
+      expect(errors).toEqual([]);
+      expect(seqsOf()).toEqual(seqs);
+      expect(order.pending).toBe(0);
+    } finally {
+      order.stop();
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('hands on nothing once stopped', async () => {

@@ -32,6 +32,13 @@ export interface SeqOrderOptions<T extends Sequenced> {
   readonly onRejected?: (count: number) => void;
 }
 
+/**
+ * Updates kept waiting behind a gap, at most: past it, an update is not kept but remembered as a head to
+ * read from the log (a gap that long means this instance cannot read the log; memory must not grow
+ * with the others' typing meanwhile).
+ */
+export const MAX_WAITING = 10_000;
+
 export class SeqOrder<T extends Sequenced> {
   private last: number;
   private readonly waiting = new Map<number, T>();
@@ -57,6 +64,10 @@ export class SeqOrder<T extends Sequenced> {
 
   offer(item: T): void {
     if (this.stopped || item.seq <= this.last || this.waiting.has(item.seq)) return;
+    if (this.waiting.size >= MAX_WAITING && item.seq !== this.last + 1) {
+      this.headAt(item.seq);
+      return;
+    }
     this.waiting.set(item.seq, item);
     this.drain();
   }
@@ -83,6 +94,13 @@ export class SeqOrder<T extends Sequenced> {
     if (this.waiting.size > 0 || this.knownHead > this.last) this.schedule(this.options.graceMs ?? 5);
   }
 
+  /** The lowest seq waiting, 0 if none (a loop: spreading thousands of keys into Math.min overflows the stack). */
+  private lowestWaiting(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const seq of this.waiting.keys()) if (seq < lowest) lowest = seq;
+    return lowest === Number.POSITIVE_INFINITY ? 0 : lowest;
+  }
+
   private schedule(ms: number): void {
     if (this.timer !== undefined || this.reading || this.stopped) return;
     this.timer = setTimeout(() => {
@@ -94,7 +112,7 @@ export class SeqOrder<T extends Sequenced> {
   private async fill(): Promise<void> {
     if (this.stopped || this.reading) return;
     // Up to the first update waiting (included: the log's copy of it decides), or to a head the log showed.
-    const upTo = Math.max(this.knownHead, this.waiting.size > 0 ? Math.min(...this.waiting.keys()) : 0);
+    const upTo = Math.max(this.knownHead, this.lowestWaiting());
     if (upTo <= this.last) {
       this.drain();
       return;
