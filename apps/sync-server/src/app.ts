@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Hono {
   const routes = basePath === '' ? app : app.basePath(basePath);
   if (basePath !== '') app.route('/', healthRoutes(deps));
   // A renamed document's old name leads to the new one (every route of a document, before it runs).
-  routes.use('/api/docs/*', followRedirects({ store: deps.store, basePath }));
+  routes.use('/api/docs/*', followRedirects({ store: deps.store, basePath, authenticate: deps.authenticate }));
   // Every route of the HTTP API, declared with its schemas: what /api/openapi.json describes.
   const api = apiApp();
   api.route('/', healthRoutes(deps));

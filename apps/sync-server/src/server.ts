@@ -244,6 +244,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     intervalMs: config.historySweepInterval,
     logger,
     documentEvents: webhooks?.events ?? NO_DOCUMENT_EVENTS,
+    purged: (docs) => void shareLinks?.storeRevoked(`purged ${docs.join(', ')}`),
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -41,8 +41,8 @@ export function createAuthenticate(secret: string | undefined, revocations?: Rev
   };
 }
 
-/** Where the former names of renamed documents lead (the store's redirects). */
-export type Redirects = Pick<DocumentStore, 'resolveRedirect'>;
+/** Where the former names of renamed documents lead (the store's redirects), and which document a share link is for. */
+export type Redirects = Pick<DocumentStore, 'resolveRedirect' | 'getShareLink'>;
 
 /** How many of a token's exact names are followed through renames (a token naming more is unusual). */
 const FOLLOWED_NAMES = 50;
@@ -54,6 +54,12 @@ const FOLLOWED_NAMES = 50;
  * The redirects are read only when the patterns refuse.
  */
 export async function authorizeDoc(principal: Principal, doc: string, redirects: Redirects): Promise<void> {
+  if (principal.linkId !== undefined) {
+    // A share link is for one document, whatever its name: the link's own record follows renames, and
+    // a new document given the old name is not the link's (the token's `docs` name it as it was).
+    if ((await linkDocument(principal.linkId, redirects)) === doc) return;
+    throw new TandemError('forbidden', `This share link does not open ${JSON.stringify(doc)}`, { doc, user: principal.userId });
+  }
   if (mayOpen(principal, doc)) return;
   for (const name of exactNames(principal)) {
     if ((await redirects.resolveRedirect(name)) === doc) return;
@@ -64,9 +70,18 @@ export async function authorizeDoc(principal: Principal, doc: string, redirects:
 /** The documents `principal` may list: its scope, with the names its exact names were renamed to. */
 export async function listScope(principal: Principal, redirects: Redirects): Promise<DocumentScope> {
   const scope = docScope(principal);
+  if (principal.linkId !== undefined) {
+    const doc = await linkDocument(principal.linkId, redirects);
+    return { names: doc === undefined ? [] : [doc], prefixes: [] };
+  }
   const renamed = await Promise.all(exactNames(principal).map((name) => redirects.resolveRedirect(name)));
   const names = new Set([...scope.names, ...renamed.filter((name): name is string => name !== undefined)]);
   return { ...scope, names: [...names] };
 }
 
 const exactNames = (principal: Principal): string[] => principal.docs.filter((pattern) => !pattern.endsWith('*')).slice(0, FOLLOWED_NAMES);
+
+/** The document a share link is for now (undefined once it is gone with its purged document). */
+async function linkDocument(linkId: string, store: Redirects): Promise<string | undefined> {
+  return (await store.getShareLink(linkId))?.doc;
+}

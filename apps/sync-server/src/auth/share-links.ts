@@ -67,6 +67,11 @@ export interface ShareLinks {
    * closes the connections of links newly revoked; resolves with how many. After a user revocation here.
    */
   refresh(): Promise<number>;
+  /**
+   * The store revoked links itself (purging a document revokes its links): they apply here at once,
+   * their connections are closed, and the other instances are told. Resolves with the connections closed.
+   */
+  storeRevoked(why: string): Promise<number>;
   /** Another instance says it revoked a link (or a user, whose links the store revoked): the store is read (after any read in progress), and what it holds applies. */
   heard(): void;
   start(): Promise<void>;
@@ -146,6 +151,11 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
     },
     reread: async () => void (await reread()),
     refresh: rereadAfter,
+    async storeRevoked(why) {
+      const closed = await rereadAfter();
+      channel?.publishLink(why);
+      return closed;
+    },
     heard() {
       void rereadAfter();
     },

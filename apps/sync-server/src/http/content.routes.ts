@@ -132,13 +132,20 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
     const content = await readDocument(c, Object.values(CONTENT_TYPES));
     const update = content instanceof Uint8Array ? content : documentUpdate(content);
     // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
-    await store.removeRedirect(doc);
-    const seq = await rooms.withRoom(doc, async (room) => {
-      if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
-        throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
-      }
-      return room.commitApiUpdate(update, apiAuthor(principal), rateKey);
-    });
+    // Only if it is created: a PUT that fails, or stores nothing, leaves the redirect as it was.
+    const redirect = (await store.resolveRedirect(doc)) === undefined ? undefined : (await store.listRedirects()).find((r) => r.from === doc);
+    if (redirect !== undefined) await store.removeRedirect(doc);
+    let seq: number | undefined;
+    try {
+      seq = await rooms.withRoom(doc, async (room) => {
+        if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
+          throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
+        }
+        return room.commitApiUpdate(update, apiAuthor(principal), rateKey);
+      });
+    } finally {
+      if (redirect !== undefined && seq === undefined) await store.importRedirects([redirect]);
+    }
     return c.json(stored(doc, seq), 201);
   });
 

@@ -9,6 +9,7 @@ import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
 import { createNamed, deleteNamed, listNamed, renameNamed } from './named-versions.schemas.js';
+import { trashedError } from '../sync/room.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
 
 export interface NamedVersionDeps {
@@ -28,6 +29,8 @@ export function namedVersionRoutes({ store, authenticate, documentEvents }: Name
     if (write) requireEditor(principal, 'change named versions');
     const info = await store.getDocument(doc);
     if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
+    // As every other route of a document: 410 while it is in the trash.
+    if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
     return { doc, principal, info };
   };
   app.openapi(listNamed, async (c) => {

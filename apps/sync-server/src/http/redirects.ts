@@ -2,19 +2,22 @@
 // the new name; anything else is refused with 409 `moved` (and the new address in Location), so that a
 // write meant for one name is never applied under another without the caller knowing. PUT of the
 // document itself is let through: creating a document takes the old name back (see content.routes.ts).
+// The new name is told only to a caller whose token opens the document under both names: it may say more
+// than the old one did ("hr/plan" renamed to "hr/layoffs-…").
 
-import type { DocumentStore } from '@tandem/persistence';
 import { docNameProblem } from '@tandem/schema/doc-name';
 import type { MiddlewareHandler } from 'hono';
+import { type Authenticate, authorizeDoc, type Redirects } from '../auth/authenticate.js';
 import { movedError } from '../sync/room.js';
 
 export interface RedirectDeps {
-  readonly store: Pick<DocumentStore, 'resolveRedirect'>;
+  readonly store: Redirects;
   readonly basePath: string;
+  readonly authenticate: Authenticate;
 }
 
 /** For routes under `<basePath>/api/docs/:doc`. */
-export function followRedirects({ store, basePath }: RedirectDeps): MiddlewareHandler {
+export function followRedirects({ store, basePath, authenticate }: RedirectDeps): MiddlewareHandler {
   const prefix = `${basePath}/api/docs/`;
   return async (c, next) => {
     const url = new URL(c.req.url);
@@ -31,6 +34,10 @@ export function followRedirects({ store, basePath }: RedirectDeps): MiddlewareHa
     if (docNameProblem(name) !== undefined || (c.req.method === 'PUT' && rest === '')) return next();
     const to = await store.resolveRedirect(name);
     if (to === undefined) return next();
+    // 401 without a valid token, 403 for one that opens neither name (the route itself would say the same).
+    const principal = await authenticate(c);
+    await authorizeDoc(principal, name, store);
+    await authorizeDoc(principal, to, store);
     const location = `${prefix}${encodeURIComponent(to)}${rest}${url.search}`;
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(location, 308);
     const error = movedError(name, to);

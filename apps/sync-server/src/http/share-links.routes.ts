@@ -52,10 +52,16 @@ export function shareLinkRoutes({ authenticate, store, shareLinks, config, event
     if (shareLinks === undefined) throw new TandemError('conflict', 'Share links need sign-in (AUTH_SECRET): without it, share the address');
     return shareLinks;
   };
+  /**
+   * An editor of `doc` who did not come in through a share link. Access from a link neither makes,
+   * lists nor revokes links: a list holds every link's secret, and revoking the guest's own link must
+   * end everything that came from it (not leave it another link's secret to redeem).
+   */
   const editorOf = async (c: Context, doc: string, what: string): Promise<Principal> => {
     const principal = await authenticate(c);
     await authorizeDoc(principal, doc, store);
     requireEditor(principal, what);
+    if (principal.linkId !== undefined) throw new TandemError('forbidden', `Access from a share link cannot ${what}`, { doc, user: principal.userId });
     return principal;
   };
   /** The address to open: this server as the browser reached it, the secret after `#` (never sent to a server or kept in its logs). */
@@ -78,9 +84,7 @@ export function shareLinkRoutes({ authenticate, store, shareLinks, config, event
   docs.openapi(createShareLink, async (c) => {
     const { doc } = c.req.valid('param');
     const links = enabled();
-    const creator = await editorOf(c, doc, 'share this document');
-    // Else revoking a link would leave standing the links made by the people it let in.
-    if (creator.linkId !== undefined) throw new TandemError('forbidden', 'Access from a share link cannot make share links', { doc, user: creator.userId });
+    const creator = await editorOf(c, doc, 'make share links');
     const input = c.req.valid('json');
     const expiresAt = input.expiresAt ?? Date.now() + input.expiresIn! * 1000;
     const { link } = await links.create(creator, doc, input.role, expiresAt);

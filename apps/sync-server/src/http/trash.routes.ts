@@ -6,6 +6,7 @@
 import { type DocumentStore } from '@tandem/persistence';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import type { ShareLinks } from '../auth/share-links.js';
 import { mayOpen } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
@@ -26,9 +27,11 @@ export interface TrashDeps {
   readonly config: Pick<Config, 'trashDays'>;
   /** Told when a document goes to the trash (the `document.deleted` webhook), and before one is purged. */
   readonly documentEvents: Pick<DocumentEvents, 'deleted' | 'purging'>;
+  /** Purging revokes the document's share links: they end at once, not at the next re-read. */
+  readonly shareLinks?: Pick<ShareLinks, 'storeRevoked'>;
 }
 
-export function trashRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: TrashDeps): { docs: OpenAPIHono; trash: OpenAPIHono } {
+export function trashRoutes({ store, rooms, authenticate, fanout, config, documentEvents, shareLinks }: TrashDeps): { docs: OpenAPIHono; trash: OpenAPIHono } {
   const iso = (ms: number) => new Date(ms).toISOString();
   const describe = (entry: { doc: string; trashedAt: number; trashedBy: string }) => ({
     doc: entry.doc,
@@ -78,6 +81,7 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     }
     await documentEvents.purging(doc);
     await store.purgeDocument(doc);
+    await shareLinks?.storeRevoked(`purged ${doc}`);
     return c.json({ doc, purged: true });
   });
   return { docs, trash };

@@ -41,6 +41,8 @@ export function startTrashPurge(deps: {
   intervalMs: number;
   logger: Logger;
   documentEvents: Pick<DocumentEvents, 'purging'>;
+  /** Told after documents were purged (their share links were revoked with them). */
+  purged?: (docs: readonly string[]) => void;
 }): TrashPurge {
   let running: Promise<void> | undefined;
   const run = () => {
@@ -48,6 +50,7 @@ export function startTrashPurge(deps: {
       .then(
         (docs) => {
           for (const doc of docs) deps.logger.info({ event: 'document-purged', doc, trashDays: deps.trashDays }, 'document purged from the trash');
+          if (docs.length > 0) deps.purged?.(docs);
         },
         (err: unknown) => deps.logger.warn({ event: 'trash-purge-failed', err }, 'emptying the trash failed; trying again later'),
       )
