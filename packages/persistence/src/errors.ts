@@ -28,3 +28,11 @@ export class PersistenceError extends Error {
     super(message, options);
   }
 }
+
+/** An append that would start a new document at a renamed one's old name (see DocumentStore.append). */
+export const renamedAway = (doc: string, to: string | undefined): PersistenceError =>
+  new PersistenceError(
+    'conflict',
+    `${JSON.stringify(doc)} was renamed${to === undefined ? '' : ` to ${JSON.stringify(to)}`}: its old name starts no new document (take it back first)`,
+    doc,
+  );

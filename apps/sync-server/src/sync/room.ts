@@ -388,6 +388,8 @@ export class Room implements ConnectionHandler {
       return false;
     }
     const notStored = (cause: unknown): false => {
+      // The store refuses a new document at an old name: renamed through another instance, unheard here.
+      if (cause instanceof PersistenceError && cause.code === 'conflict') this.checkMoved();
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.size.released(update.byteLength);
       this.gate.abandoned(update);
@@ -749,24 +751,30 @@ export class Room implements ConnectionHandler {
       },
       resync: () => this.checkHead(),
       // A hint, as all that Redis brings: only a document the store has in the trash is closed.
-      trashed: () => {
-        this.deps.store.inTrash(this.name).then(
-          (entry) => {
-            if (entry !== undefined && !this.destroyed) this.deps.onTrashed?.(this);
-          },
-          () => {}, // the database is away: Room.load refuses a trashed document once it is back
-        );
-      },
+      trashed: () => this.checkTrashed(),
       // Likewise: only a name the store has as a redirect is closed, and to the store's new name.
-      moved: () => {
-        this.deps.store.resolveRedirect(this.name).then(
-          (to) => {
-            if (to !== undefined && !this.destroyed) this.deps.onMoved?.(this, to);
-          },
-          () => {}, // the database is away: Room.load sends clients on once it is back
-        );
-      },
+      moved: () => this.checkMoved(),
     };
+  }
+
+  /** Closes the room if the store has the document in the trash (trashed through another instance). */
+  private checkTrashed(): void {
+    this.deps.store.inTrash(this.name).then(
+      (entry) => {
+        if (entry !== undefined && !this.destroyed) this.deps.onTrashed?.(this);
+      },
+      () => {}, // the database is away: Room.load refuses a trashed document once it is back
+    );
+  }
+
+  /** Closes the room, sending its clients to the new name, if the store has this name as a redirect. */
+  private checkMoved(): void {
+    this.deps.store.resolveRedirect(this.name).then(
+      (to) => {
+        if (to !== undefined && !this.destroyed) this.deps.onMoved?.(this, to);
+      },
+      () => {}, // the database is away: Room.load sends clients on once it is back
+    );
   }
 
   /** From the loaded seq on, every committed update (here or elsewhere) is applied once, in seq order. */
@@ -797,9 +805,13 @@ export class Room implements ConnectionHandler {
   /** Reads the log's head: anything committed elsewhere that Redis did not bring is read from the log. */
   private checkHead(): void {
     if (this.order === undefined || this.destroyed) return;
+    // Trashed through another instance, the message lost: this room would go on storing into it.
+    this.checkTrashed();
     this.deps.store.getDocument(this.name).then(
       (info) => {
-        if (info !== undefined) this.order?.headAt(info.lastSeq);
+        // Gone from under this name (renamed or purged through another instance, the message lost).
+        if (info === undefined) this.checkMoved();
+        else this.order?.headAt(info.lastSeq);
       },
       () => {}, // the database is away: the store's availability says so; the next check tries again
     );

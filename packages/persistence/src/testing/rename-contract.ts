@@ -48,6 +48,23 @@ export function describeRenameContract(adapterName: string, makeHarness: () => P
       expect(await store.resolveRedirect('old')).toBe('team/new');
     });
 
+    it('refuses an append that would start a new document at an old name (a writer that missed the rename), storing nothing of its batch', async () => {
+      await store.append([{ doc: 'draft', entries: [entry(bytes(1)), entry(bytes(2))] }]);
+      await store.renameDocument('draft', 'final', 10);
+      // Another instance still had 'draft' open: its next commit holds that and another document's update.
+      await expect(store.append([{ doc: 'draft', entries: [entry(bytes(3))] }, { doc: 'other', entries: [entry(bytes(4))] }])).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringMatching(/draft.*renamed/),
+      });
+      expect(await store.getDocument('draft')).toBeUndefined();
+      expect(await store.getDocument('other')).toBeUndefined();
+      expect((await store.getDocument('final'))?.lastSeq).toBe(2);
+      expect(await store.resolveRedirect('draft')).toBe('final');
+      // Taken back on purpose (PUT at the old name removes the redirect first), the name starts a new document.
+      await store.removeRedirect('draft');
+      expect(await store.append([{ doc: 'draft', entries: [entry(bytes(5))] }])).toEqual([{ doc: 'draft', firstSeq: 1, lastSeq: 1 }]);
+    });
+
     it('keeps a checkpoint with the document', async () => {
       await store.append([{ doc: 'c', entries: [entry(bytes(1)), entry(bytes(2))] }]);
       await store.writeCheckpoint('c', { seq: 2, state: bytes(9), createdAt: 5 });

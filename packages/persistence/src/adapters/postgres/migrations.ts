@@ -11,6 +11,9 @@ export interface Migration {
 }
 
 /** Append only: a released migration is never edited; a change is a new one. */
+/** The SQLSTATE of an append refused because it would start a document at a redirect (migration 10). */
+export const RENAMED_AWAY = 'TDMOV';
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -205,6 +208,28 @@ WHERE revoked_at IS NULL AND EXISTS (
   SELECT 1 FROM revocations r WHERE r.kind = 'user' AND r.value = share_links.created_by AND share_links.created_at <= r.created_at
 );
 CREATE INDEX share_links_by_creator ON share_links (created_by, created_at);
+`,
+  },
+  {
+    version: 10,
+    description: "no new document at a renamed document's old name",
+    sql: `
+-- An instance that missed a rename (its room still open under the old name) must not start a new
+-- document there: the redirect would hide it, with the updates its clients meant for the renamed one.
+-- After the insert (not before): an append that waited for the renaming transaction's row lock inserts
+-- once it commits, and only a check made then sees its redirect. Taking a name back (PUT) removes the
+-- redirect first.
+CREATE OR REPLACE FUNCTION refuse_document_at_redirect() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM redirects WHERE name = NEW.name) THEN
+    RAISE EXCEPTION '% was renamed: its old name starts no new document', NEW.name USING ERRCODE = '${RENAMED_AWAY}';
+  END IF;
+  RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS documents_not_at_a_redirect ON documents;
+CREATE TRIGGER documents_not_at_a_redirect AFTER INSERT ON documents
+  FOR EACH ROW EXECUTE FUNCTION refuse_document_at_redirect();
 `,
   },
 ];

@@ -16,7 +16,7 @@
 
 import type pg from 'pg';
 import { assertDocName } from '../../doc-name.js';
-import { PersistenceError } from '../../errors.js';
+import { PersistenceError, renamedAway } from '../../errors.js';
 import type {
   Redirect,
   TrashEntry,
@@ -50,7 +50,7 @@ import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, pla
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { CHANGES_EVENT, checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
-import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
+import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, RENAMED_AWAY, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 
@@ -1013,6 +1013,10 @@ class PostgresStore implements DocumentStore {
     } catch (cause) {
       if (cause instanceof PersistenceError) throw cause;
       const code = (cause as { code?: string }).code;
+      if (code === RENAMED_AWAY) {
+        const name = /^(.*) was renamed: /s.exec((cause as Error).message)?.[1] ?? doc ?? '';
+        throw renamedAway(name, await this.resolveRedirect(name).catch(() => undefined));
+      }
       if (code === SQLSTATE.diskFull) throw new PersistenceError('insufficient-storage', `${what} failed: the database's disk is full`, doc, { cause });
       if (code === SQLSTATE.serialization) throw new PersistenceError('busy', `${what} failed: ${(cause as Error).message}`, doc, { cause });
       throw new PersistenceError('write-failed', `${what} failed: ${(cause as Error).message}`, doc, { cause });

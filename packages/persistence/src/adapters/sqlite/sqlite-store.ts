@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertDocName } from '../../doc-name.js';
-import { PersistenceError } from '../../errors.js';
+import { PersistenceError, renamedAway } from '../../errors.js';
 import type {
   TrashEntry,
   Redirect,
@@ -290,9 +290,20 @@ class SqliteStore implements DocumentStore {
     );
   }
 
+  /**
+   * A new document's row. Not at a renamed document's old name: a writer that missed the rename (a
+   * restore built meanwhile) would start a document there that the redirect hides. Taking the name
+   * back (PUT) removes the redirect first.
+   */
+  private insertDoc(doc: string, createdAt: number): DocumentRow | undefined {
+    const to = this.redirects.resolve(doc);
+    if (to !== undefined) throw renamedAway(doc, to);
+    return this.stmt.insertDoc.get(doc, createdAt, createdAt);
+  }
+
   private appendOne({ doc, entries }: DocumentAppend): AppendResult {
     const createdAt = entries[0]!.receivedAt;
-    const row = this.stmt.docByName.get(doc) ?? this.stmt.insertDoc.get(doc, createdAt, createdAt);
+    const row = this.stmt.docByName.get(doc) ?? this.insertDoc(doc, createdAt);
     if (row === undefined) throw new PersistenceError('write-failed', 'Document row was not created', doc);
     let seq = row.last_seq;
     let bytes = 0;
