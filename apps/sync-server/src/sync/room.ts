@@ -467,6 +467,7 @@ export class Room implements ConnectionHandler {
    * pass MAX_DOC_BYTES or the requester their stored-bytes rate, as a client's update would.
    */
   async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number> {
+    this.assertTakingEdits();
     return this.storeEdit(update, author, rateKey, 'restore');
   }
 
@@ -494,7 +495,8 @@ export class Room implements ConnectionHandler {
    * Throws unless this room may store an edit now: not while the document is renamed (freeze), nor once
    * the room is closed (renamed, unloaded) or broken; stored, the edit would make a new document under
    * the old name, or be lost. The caller may have waited since it took the room (a restore is built on a
-   * history thread), so this is asked right before the write is counted, in the same synchronous step.
+   * history thread), so this is asked right before the write is counted, in the same synchronous step
+   * (commitServerEdit and commitApiUpdate reach storeEdit's count without awaiting).
    */
   private assertTakingEdits(): void {
     if (this.frozen || this.destroyed) {
@@ -508,12 +510,6 @@ export class Room implements ConnectionHandler {
     const abandon = () => {
       if (origin === 'api') this.gate.abandoned(update);
     };
-    try {
-      this.assertTakingEdits();
-    } catch (error) {
-      abandon();
-      throw error;
-    }
     if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
       abandon();
       this.deps.events.limitHit('store-rate');

@@ -10,10 +10,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** Append only: a released migration is never edited; a change is a new one. */
 /** The SQLSTATE of an append refused because it would start a document at a redirect (migration 10). */
 export const RENAMED_AWAY = 'TDMOV';
 
+/** Append only: a released migration is never edited; a change is a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
