@@ -6,23 +6,9 @@
 import { openPostgresStore } from '@tandem/persistence';
 import { testSchema } from '@tandem/persistence/testing/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, type TestClient } from '../testing/clients.js';
-import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { closeCodes, connectClient, type TestClient } from '../testing/clients.js';
+import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
-
-async function redisConnected(server: TestServer): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(/^tandem_redis_connected (\S+)$/m.exec(text)?.[1] ?? NaN);
-}
-
-/** The close codes a client's connections ended with. */
-function closeCodes(client: TestClient): number[] {
-  const codes: number[] = [];
-  client.provider.on('connection-close', (event: CloseEvent | null) => {
-    if (event !== null) codes.push(event.code);
-  });
-  return codes;
-}
 
 describe('a move or a deletion through another instance, unheard', () => {
   const servers: TestServer[] = [];
@@ -60,8 +46,9 @@ describe('a move or a deletion through another instance, unheard', () => {
     a.text.insert(0, 'base ');
     await expect.poll(() => b.text.toString(), { timeout: 5000 }).toBe('base ');
     const codes = closeCodes(b);
+    expect(await metricTotal(servers[1]!, 'redis_connected')).toBe(1);
     await redis!.stop();
-    await expect.poll(() => redisConnected(servers[1]!), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => metricTotal(servers[1]!, 'redis_connected'), { timeout: 5000 }).toBe(0);
 
     const renamed = await fetch(`${servers[0]!.url}/api/docs/draft/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'final' }) });
     expect(renamed.status).toBe(201);
@@ -87,8 +74,9 @@ describe('a move or a deletion through another instance, unheard', () => {
     a.text.insert(0, 'x');
     await expect.poll(() => b.text.toString(), { timeout: 5000 }).toBe('x');
     const codes = closeCodes(b);
+    expect(await metricTotal(servers[1]!, 'redis_connected')).toBe(1);
     await redis!.stop();
-    await expect.poll(() => redisConnected(servers[1]!), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => metricTotal(servers[1]!, 'redis_connected'), { timeout: 5000 }).toBe(0);
 
     const deleted = await fetch(`${servers[0]!.url}/api/docs/doomed`, { method: 'DELETE' });
     expect(deleted.status).toBe(200);

@@ -4,17 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { materialize, openPostgresStore } from '@tandem/persistence';
 import { connectClient, hearBindings, type TestClient } from '../testing/clients.js';
-import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { metricTotal as metric, startTestServer, type TestServer } from '../testing/in-process.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
 
 const MACHINE_REDIS = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function metric(server: TestServer, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  let total = 0;
-  for (const m of text.matchAll(new RegExp(`^tandem_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
-  return total;
-}
 
 /** Types `count` characters at random places, one per `ms`. */
 async function type(client: TestClient, label: string, count: number, ms = 3): Promise<void> {

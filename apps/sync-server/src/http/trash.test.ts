@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/token.js';
-import { connectClient, type TestClient } from '../testing/clients.js';
+import { closeCodes, connectClient, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 import { purgeExpired } from '../trash/purge.js';
 
 const SECRET = 'trash-test-secret-0123456789abcdef0123';
 const DAY_MS = 86_400_000;
-
-/** The close codes a client's connections ended with, as y-websocket reports them. */
-function closeCodes(client: TestClient): number[] {
-  const codes: number[] = [];
-  client.provider.on('connection-close', (event: CloseEvent | null) => {
-    if (event !== null) codes.push(event.code);
-  });
-  return codes;
-}
 
 describe('the trash (DELETE /api/docs/<doc>, /api/trash)', () => {
   let server: TestServer;

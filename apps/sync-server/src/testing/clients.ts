@@ -42,6 +42,15 @@ export function connectClient(
 }
 
 /** Opens a raw WebSocket to /ws/<doc>; resolves once open, rejects with the HTTP status if refused. */
+/** The close codes a client's connections ended with, as y-websocket reports them (filled as they close). */
+export function closeCodes(client: TestClient): number[] {
+  const codes: number[] = [];
+  client.provider.on('connection-close', (event: CloseEvent | null) => {
+    if (event !== null) codes.push(event.code);
+  });
+  return codes;
+}
+
 export function openRawSocket(httpUrl: string, docPath: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws/${docPath}`);

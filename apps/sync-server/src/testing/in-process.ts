@@ -40,3 +40,11 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     },
   };
 }
+
+/** The sum of a `tandem_<name>` metric over all its labels, as the server's /metrics shows it now. */
+export async function metricTotal(server: { readonly url: string }, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  let total = 0;
+  for (const m of text.matchAll(new RegExp(`^tandem_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
+  return total;
+}
