@@ -26,7 +26,10 @@ const KIND_HEARTBEAT = 3;
 const KIND_GOODBYE = 4;
 const KIND_TRASHED = 5;
 const KIND_MOVED = 6;
-/** Heartbeats an instance may miss before the others take it for dead. */
+/**
+ * Heartbeats an instance may miss before the others take it for dead; and its own heartbeats it may miss
+ * hearing back before it takes Redis for away (a Redis that hangs without closing its connections).
+ */
 export const HEARTBEATS_TO_GONE = 5;
 const ID_BYTES = 16;
 /** An author id longer than this is not sent through Redis: the others read that update (author and all) from the log. */
@@ -119,6 +122,8 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
   const peers = new Map<string, number>();
   let connected = false;
   let connectedAt = 0;
+  /** When this instance last heard its own heartbeat back: Redis took it and delivered it, both ways work. */
+  let heardSelfAt = 0;
   let everConnected = false;
   let closed = false;
 
@@ -164,7 +169,10 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     if (message.length < HEADER) return options.events.fanoutRejected('malformed');
     if (message[0] !== VERSION) return options.events.fanoutRejected('old-format');
     const sender = message.subarray(2, 2 + ID_BYTES);
-    if (sender.equals(instance)) return;
+    if (sender.equals(instance)) {
+      if (message[1] === KIND_HEARTBEAT) heardSelfAt = Date.now();
+      return;
+    }
     const from = sender.toString('hex');
     if (message[1] === KIND_GOODBYE) return gone(from, 'goodbye');
     heard(from);
@@ -219,10 +227,23 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
   };
 
   // Alive: said every heartbeat; peers silent for too long (while this instance could hear them) are gone.
+  let pulsedAt = Date.now();
   const pulse = setInterval(() => {
-    if (!connected) return;
-    pub.publish(instancesChannel, header(KIND_HEARTBEAT)).catch(() => {});
     const now = Date.now();
+    // Late by more than a beat: this process was busy, and a heartbeat that came back may still be unread.
+    const stalled = now - pulsedAt > 2 * heartbeatMs;
+    pulsedAt = now;
+    if (!connected) return;
+    // A Redis that stops answering but keeps its connections open (a hung host, a paused VM) closes
+    // nothing: without this, it would look connected while every publish waited on it, in memory.
+    // Reconnecting fails whatever waits, and until Redis answers a publish fails at once.
+    if (!stalled && now - Math.max(heardSelfAt, connectedAt) > goneAfterMs) {
+      setConnected(false, `no answer: this instance's own heartbeat did not come back within ${goneAfterMs} ms`);
+      pub.disconnect(true);
+      sub.disconnect(true);
+      return;
+    }
+    pub.publish(instancesChannel, header(KIND_HEARTBEAT)).catch(() => {});
     if (now - connectedAt < goneAfterMs) return;
     for (const [peer, last] of peers) if (now - last > goneAfterMs) gone(peer, 'silent');
   }, heartbeatMs);

@@ -128,6 +128,39 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     expect(await metric(servers[1]!, 'fanout_received_total')).toBeGreaterThan(receivedBefore);
   });
 
+  it('takes a Redis that stops answering without closing its connections (a hung host) for away: says so, and keeps nothing waiting on it', async () => {
+    redis = await startTestRedis();
+    await start(2, redis.url, { FANOUT_HEAD_CHECK_MS: '300' });
+    const a = client(servers[0]!, 'hung');
+    const b = client(servers[1]!, 'hung');
+    await Promise.all([a.synced(), b.synced()]);
+    a.text.insert(0, 'x');
+    await expect.poll(() => b.text.toString(), { timeout: 5000 }).toBe('x');
+    const settled = async () => (await metric(servers[0]!, 'fanout_published_total')) + (await metric(servers[0]!, 'fanout_publish_failed_total'));
+    const before = await settled();
+
+    redis.pause();
+    const typed = 50;
+    for (let i = 0; i < typed; i++) {
+      a.text.insert(a.text.length, 'y');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Within a few heartbeats (HEARTBEATS_TO_GONE × 1 s), as when Redis closes its connections.
+    for (const s of servers) await expect.poll(() => metric(s, 'redis_connected'), { timeout: 10_000 }).toBe(0);
+    expect(servers[0]!.logs.some((l) => l.event === 'redis-unavailable')).toBe(true);
+    // Every update published meanwhile has settled (failed), none waits in memory for a Redis that does not answer.
+    await expect.poll(async () => (await settled()) - before, { timeout: 5000 }).toBeGreaterThanOrEqual(typed);
+    // The log carries the edits meanwhile (head check).
+    await expect.poll(() => b.text.toString(), { timeout: 5000 }).toBe(a.text.toString());
+
+    redis.resume();
+    for (const s of servers) await expect.poll(() => metric(s, 'redis_connected'), { timeout: 10_000 }).toBe(1);
+    const receivedBefore = await metric(servers[1]!, 'fanout_received_total');
+    a.text.insert(0, 'z');
+    await expect.poll(() => b.text.toString(), { timeout: 5000 }).toBe(a.text.toString());
+    await expect.poll(() => metric(servers[1]!, 'fanout_received_total'), { timeout: 5000 }).toBeGreaterThan(receivedBefore);
+  }, 60_000);
+
   it('publishes a big update as its seq only: the others read it from the log at once, not at the next head check', async () => {
     // A head check far away: only the seq-only message can make the second instance read the log soon.
     await start(2, MACHINE_REDIS, { FANOUT_HEAD_CHECK_MS: '600000' });

@@ -9,8 +9,11 @@ export interface TestRedis {
   readonly port: number;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops the process without closing its connections (SIGSTOP): a hung host, a paused VM. */
+  pause(): void;
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void;
 }
-
 
 export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
@@ -39,8 +42,10 @@ export async function startTestRedis(): Promise<TestRedis> {
       if (proc === undefined || proc.exitCode !== null) return;
       await new Promise<void>((resolve) => {
         proc.once('exit', () => resolve());
-        proc.kill('SIGKILL');
+        proc.kill('SIGKILL'); // a paused process takes SIGKILL too
       });
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
   };
 }
