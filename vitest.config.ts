@@ -36,6 +36,7 @@ const TIMED = [
   'apps/sync-server/src/fanout/revocation-instances.test.ts',
   'apps/sync-server/src/fanout/several-instances.test.ts',
   'apps/sync-server/src/history/sweep.test.ts',
+  'apps/sync-server/src/http/content-limits.test.ts',
   'apps/sync-server/src/http/history-limits.test.ts',
   'apps/sync-server/src/http/share-links.test.ts',
   'apps/sync-server/src/sync/away.test.ts',

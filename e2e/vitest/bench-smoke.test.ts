@@ -275,6 +275,14 @@ describe('benchmark smoke runs', () => {
     }
   });
 
+  it('export: times import, Markdown (against the serializer it matches) and HTML at each size', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'export.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/export.ts', '--runs', '1', '--sizes', '100,400', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.rows.map((r: { blocks: number }) => r.blocks)).toEqual([100, 400]);
+    for (const r of result.rows) for (const k of ['import', 'markdown', 'reference', 'html']) expect(r[k].median, `${r.blocks} ${k}`).toBeGreaterThan(0);
+  });
+
   it('cold load: runs end to end and loads the written history', { timeout: SMOKE_TIMEOUT_MS }, async () => {
     const file = path.join(scratch.path, 'cold-load.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });

@@ -2,7 +2,7 @@
 // Works without a DOM (the server has none): HTML is rendered from each node's own toDOM spec.
 // Every format drops links whose target is not safe (see links.ts) and keeps their text.
 
-import { defaultMarkdownSerializer, MarkdownSerializer } from 'prosemirror-markdown';
+import { defaultMarkdownSerializer, MarkdownSerializer, MarkdownSerializerState } from 'prosemirror-markdown';
 import { type DOMOutputSpec, Fragment, type Mark, type Node } from 'prosemirror-model';
 import { tableMarkdown } from './formats/tables.js';
 import { taskListMarkdown } from './formats/task-list.js';
@@ -45,17 +45,53 @@ export function toText(doc: Node): string {
 let markdown: MarkdownSerializer | undefined;
 
 export function toMarkdown(doc: Node): string {
-  // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
+  return serialize(markdownSerializer(), withSafeLinks(doc));
+}
+
+/** prosemirror-markdown's serializer with this schema's nodes and marks (exported for tests). */
+export function markdownSerializer(): MarkdownSerializer {
+  if (markdown !== undefined) return markdown;
   const inline = inlineMarkdown(defaultMarkdownSerializer);
-  markdown ??= new MarkdownSerializer({
+  // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
+  return (markdown = new MarkdownSerializer({
     ...defaultMarkdownSerializer.nodes,
     ...inline.nodes,
     ...tableMarkdown,
     ...taskListMarkdown,
   }, { ...defaultMarkdownSerializer.marks, ...inline.marks }, {
     escapeExtraCharacters: /[<>]/g,
-  });
-  return markdown.serialize(withSafeLinks(doc));
+  }));
+}
+
+/** Characters of output the serializer keeps at hand: it looks back at most two (atBlank, text). */
+const KEEP = 16;
+/** Output is moved out of the serializer's string once it is this long. */
+const DRAIN_AT = 16 * 1024;
+
+/**
+ * `serializer.serialize(doc)` in time linear in the document. prosemirror-markdown's state appends to one
+ * string and reads its last character after nearly every append; V8 then flattens the whole concatenated
+ * string each time, and a 10 000-paragraph document took six seconds. After each block node, all but the
+ * last few characters move to a list of parts. Not within a block: a table's cells (formats/tables.ts)
+ * hold offsets into the string while their inline content renders.
+ */
+function serialize(serializer: MarkdownSerializer, doc: Node): string {
+  // The constructor is marked internal in the typings; serialize() itself calls it with these three.
+  const State = MarkdownSerializerState as unknown as new (...args: [MarkdownSerializer['nodes'], MarkdownSerializer['marks'], MarkdownSerializer['options']]) => MarkdownSerializerState;
+  const state = new State(serializer.nodes, serializer.marks, serializer.options);
+  const output = state as unknown as { out: string };
+  const parts: string[] = [];
+  const render = state.render.bind(state);
+  state.render = (node, parent, index) => {
+    render(node, parent, index);
+    if (node.isBlock && output.out.length >= DRAIN_AT) {
+      parts.push(output.out.slice(0, -KEEP));
+      output.out = output.out.slice(-KEEP);
+    }
+  };
+  state.renderContent(doc);
+  parts.push(output.out);
+  return parts.join('');
 }
 
 const escapeHtml = (text: string): string =>

@@ -1,5 +1,6 @@
-// The heavy history work, as plain jobs: what a history worker thread runs (history/worker.ts) on its
-// own read-only store. No HTTP here; results are bytes or small objects that cross a thread cheaply.
+// The heavy history work, and the document API's imports and exports, as plain jobs: what a history
+// worker thread runs (history/worker.ts) on its own read-only store. No HTTP here; results are bytes or
+// small objects that cross a thread cheaply.
 
 import {
   type AuthorshipCache,
@@ -19,6 +20,8 @@ import { type AuthorLookup, authorLookup } from './author-lookup.js';
 import { type AuthorInfo, describeAuthors } from '../authors/author-lookup.js';
 import { type Format, render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
+import { documentUpdate, type ImportType, parseDocument, replacementUpdate } from './import.js';
+import * as Y from 'yjs';
 
 export type HistoryJob =
   | { readonly kind: 'timeline'; readonly doc: string; readonly afterSeq: number; readonly limit: number; readonly gapMs: number }
@@ -29,7 +32,14 @@ export type HistoryJob =
   /** The edit that makes version `seq` the content again, given the live document's state. */
   | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
   /** The edit that takes back the restore stored at `seq`, keeping every edit made since. */
-  | { readonly kind: 'undo-restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array };
+  | { readonly kind: 'undo-restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
+  /** The live document (its state, `current`, at `seq`) in an export format (GET …/content). */
+  | { readonly kind: 'export'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string; readonly current: Uint8Array }
+  /**
+   * A document sent as `type`: the update that creates it, or, given the live document's state
+   * (`current`), the update that turns it into the document sent (PUT and POST …/content).
+   */
+  | { readonly kind: 'import'; readonly doc: string; readonly type: ImportType; readonly body: Uint8Array; readonly current?: Uint8Array };
 
 export interface HistoryResults {
   /** A page of sessions, and how to show every author it names. */
@@ -43,6 +53,9 @@ export interface HistoryResults {
   restore: Uint8Array;
   /** The edit that takes a restore back, as one Yjs update. */
   'undo-restore': Uint8Array;
+  export: HistoryResults['version'];
+  /** The edit as one Yjs update; null when the document sent is the document as it is. */
+  import: Uint8Array | null;
 }
 
 /** What GET /api/docs/:doc/authorship answers. */
@@ -85,12 +98,23 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
     case 'version': {
       const ydoc = context.versions !== undefined ? await context.versions.at(store, job.doc, job.seq) : await materialize(store, job.doc, job.seq);
       try {
-        const rendered = render(ydoc, job.format, { doc: job.doc, seq: job.seq, at: job.at });
-        const body = typeof rendered.body === 'string' ? utf8.encode(rendered.body) : rendered.body;
-        return { body, contentType: rendered.contentType, extension: rendered.extension };
+        return rendered(ydoc, job);
       } finally {
         if (context.versions === undefined) ydoc.destroy();
       }
+    }
+    case 'export': {
+      const ydoc = new Y.Doc();
+      try {
+        Y.applyUpdate(ydoc, job.current);
+        return rendered(ydoc, job);
+      } finally {
+        ydoc.destroy();
+      }
+    }
+    case 'import': {
+      const node = parseDocument(job.type, job.body);
+      return job.current === undefined ? documentUpdate(node) : (replacementUpdate(job.current, node) ?? null);
     }
     case 'restore': {
       const ydoc = await materialize(store, job.doc, job.seq);
@@ -116,8 +140,13 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
   }
 }
 
+function rendered(ydoc: Y.Doc, job: { doc: string; seq: number; format: Format; at: string | null }): HistoryResults['version'] {
+  const { body, contentType, extension } = render(ydoc, job.format, { doc: job.doc, seq: job.seq, at: job.at });
+  return { body: typeof body === 'string' ? utf8.encode(body) : body, contentType, extension };
+}
+
 /** The buffers of a result that can be moved to the other thread instead of copied. */
 export function transferables(result: HistoryResults[HistoryJob['kind']]): ArrayBuffer[] {
-  const bytes = result instanceof Uint8Array ? result : 'body' in result ? result.body : undefined;
+  const bytes = result === null ? undefined : result instanceof Uint8Array ? result : 'body' in result ? result.body : undefined;
   return bytes !== undefined && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
 }

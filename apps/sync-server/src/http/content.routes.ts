@@ -3,27 +3,28 @@
 // Markdown, HTML or JSON as one edit computed against what is there (POST …/content), and read the current
 // content in any export format (GET …/content?format=). Every write goes the way a client's edit goes:
 // tried by the update gate, stored durably before anyone sees it, attributed to the token's user, and
-// counted against the same size and rate limits.
+// counted against the same size and rate limits. Parsing what is sent and rendering what is read run
+// on the history threads (history/import.ts), within their time budget, never on the thread that
+// serves everyone.
 
-import { FRAGMENT, fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } from '@tandem/schema';
 import { bodyLimit } from 'hono/body-limit';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Node } from 'prosemirror-model';
-import { prosemirrorToYXmlFragment, updateYFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
-import { exportHeaders, parseFormat, render } from '../history/render.js';
+import type { HistoryPool } from '../history/pool.js';
+import { exportHeaders, parseFormat, type Rendered } from '../history/render.js';
 import type { SyncEvents } from '../sync/events.js';
+import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import { storeRateKey } from '../sync/store-rate.js';
 import { apiApp } from './api-app.js';
 import { getContent, postUpdate, putDocument, replaceContent } from './content.schemas.js';
 import { docParam } from './doc-param.js';
-import { requireEditor } from './history.routes.js';
+import { fromPersistence, requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentStore } from '@tandem/persistence';
 
@@ -32,6 +33,8 @@ export interface ContentDeps {
   readonly rooms: RoomRegistry;
   readonly authenticate: Authenticate;
   readonly events: SyncEvents;
+  /** Parsing what is sent and rendering what is read run there (a megabyte of Markdown takes a while). */
+  readonly history: HistoryPool;
   readonly config: Pick<Config, 'maxMessageBytes'>;
 }
 
@@ -56,60 +59,16 @@ const typeOf = (c: Context) => c.req.header('content-type')?.split(';')[0]!.trim
 /** The author an API edit is stored with: the token's user, or `api` without authentication. */
 const apiAuthor = (principal: Principal) => (principal.userId === 'local' ? 'api' : principal.userId);
 
-async function readDocument(c: Context, allowed: readonly string[]): Promise<Node | Uint8Array> {
+/** The body as sent, if its content type is one of `allowed`: parsing it is the history thread's work. */
+async function readBody<T extends string>(c: Context, allowed: readonly T[]): Promise<{ type: T; body: Uint8Array }> {
   const type = typeOf(c);
-  if (type === undefined || !allowed.includes(type)) {
+  if (type === undefined || !(allowed as readonly string[]).includes(type)) {
     throw new TandemError('unsupported-media-type', `Send the content as ${allowed.join(', ')}, not ${JSON.stringify(type ?? 'no content type')}`);
   }
-  try {
-    if (type === CONTENT_TYPES.markdown) return fromMarkdown(await c.req.text());
-    if (type === CONTENT_TYPES.html) return fromHtml(await c.req.text());
-    if (type === CONTENT_TYPES.json) {
-      const body = (await c.req.json().catch(() => {
-        throw new ImportError('The body is not JSON');
-      })) as { content?: unknown; type?: unknown };
-      // A version as GET …?format=json gives it ({ doc, seq, content }) goes back in as it came out.
-      return fromProseMirrorJson(body.type === undefined && body.content !== undefined ? body.content : body);
-    }
-    return new Uint8Array(await c.req.arrayBuffer());
-  } catch (error) {
-    if (error instanceof ImportError) throw new TandemError('bad-request', error.message);
-    throw error;
-  }
+  return { type: type as T, body: new Uint8Array(await c.req.arrayBuffer()) };
 }
 
-/** `node` as the update that writes it into an empty document. */
-function documentUpdate(node: Node): Uint8Array {
-  const ydoc = new Y.Doc();
-  try {
-    prosemirrorToYXmlFragment(node, ydoc.getXmlFragment(FRAGMENT));
-    return Y.encodeStateAsUpdate(ydoc);
-  } finally {
-    ydoc.destroy();
-  }
-}
-
-/**
- * The update that turns `current` into `node`, as y-prosemirror's binding computes an editor's change:
- * what stays the same stays (its items, its authors, anyone's cursor in it), only what differs is
- * deleted and inserted. Undefined when nothing differs.
- */
-function replacementUpdate(current: Y.Doc, node: Node): Uint8Array | undefined {
-  const copy = new Y.Doc({ gc: false });
-  try {
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(current));
-    const before = Y.encodeStateVector(copy);
-    const fragment = copy.getXmlFragment(FRAGMENT);
-    copy.transact(() => updateYFragment(copy, fragment, node, { mapping: new Map(), isOMark: new Map() }));
-    const update = Y.encodeStateAsUpdate(copy, before);
-    const changed = Y.decodeUpdate(update);
-    return changed.structs.length === 0 && changed.ds.clients.size === 0 ? undefined : update;
-  } finally {
-    copy.destroy();
-  }
-}
-
-export function contentRoutes({ store, rooms, authenticate, config }: ContentDeps): OpenAPIHono {
+export function contentRoutes({ store, rooms, authenticate, history, config }: ContentDeps): OpenAPIHono {
   const app = apiApp();
   // Documents are bigger than the API's JSON bodies (64 KiB): up to one WebSocket message's size.
   const limit = bodyLimit({
@@ -129,8 +88,9 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
 
   app.openapi({ ...putDocument, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'create documents');
-    const content = await readDocument(c, Object.values(CONTENT_TYPES));
-    const update = content instanceof Uint8Array ? content : documentUpdate(content);
+    const { type, body } = await readBody(c, Object.values(CONTENT_TYPES));
+    const update =
+      type === CONTENT_TYPES.yjs ? body : ((await history.run({ kind: 'import', doc, type, body }, c.req.raw.signal).catch(fromPersistence)) as Uint8Array);
     // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
     // Only if it is created: a PUT that fails, or stores nothing, leaves the redirect as it was.
     const redirect = (await store.resolveRedirect(doc)) === undefined ? undefined : (await store.listRedirects()).find((r) => r.from === doc);
@@ -151,17 +111,20 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
 
   app.openapi({ ...postUpdate, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
-    const update = (await readDocument(c, [CONTENT_TYPES.yjs])) as Uint8Array;
+    const { body: update } = await readBody(c, [CONTENT_TYPES.yjs]);
     const seq = await rooms.withRoom(doc, (room) => room.commitApiUpdate(update, apiAuthor(principal), rateKey));
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
   app.openapi({ ...replaceContent, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
-    const node = (await readDocument(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.html, CONTENT_TYPES.json])) as Node;
+    const { type, body } = await readBody(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.html, CONTENT_TYPES.json]);
     const seq = await rooms.withRoom(doc, async (room) => {
-      const update = replacementUpdate(room.doc, node);
-      return update === undefined ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
+      // Computed on a history thread against the live state as it is now; edits arriving meanwhile are
+      // kept beside it, as with any concurrent edit (and as a restore does).
+      const current = Y.encodeStateAsUpdate(room.doc);
+      const update = await history.run({ kind: 'import', doc, type, body, current }).catch(fromPersistence);
+      return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
     });
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
@@ -170,12 +133,22 @@ export function contentRoutes({ store, rooms, authenticate, config }: ContentDep
     const doc = docParam(c);
     await authorizeDoc(await authenticate(c), doc, store);
     const format = parseFormat(c.req.valid('query').format);
-    if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
-    const { rendered, seq } = await rooms.withRoom(doc, async (room) => ({
-      rendered: render(room.doc, format, { doc, seq: room.lastSeq, at: new Date().toISOString() }),
-      seq: room.lastSeq,
-    }));
-    return c.body(rendered.body as string, 200, exportHeaders(doc, seq, rendered, c.req.query('download') !== '1'));
+    const info = await store.getDocument(doc);
+    if (info === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
+    if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
+    const at = new Date().toISOString();
+    // Open here: its live state (all of it stored), rendered on a history thread as a version is. Not
+    // open: the stored version at the head, read there too, so this thread does not load the document.
+    const room = rooms.loaded(doc);
+    const live = room === undefined ? undefined : { current: Y.encodeStateAsUpdate(room.doc), seq: room.lastSeq };
+    const seq = live?.seq ?? info.lastSeq;
+    const rendered: Rendered =
+      live === undefined
+        ? await history.run({ kind: 'version', doc, seq, format, at }, c.req.raw.signal).catch(fromPersistence)
+        : format === 'yjs'
+          ? { body: live.current, contentType: 'application/octet-stream', extension: 'yjs' }
+          : await history.run({ kind: 'export', doc, seq, format, at, current: live.current }, c.req.raw.signal).catch(fromPersistence);
+    return c.body(rendered.body as Uint8Array<ArrayBuffer>, 200, exportHeaders(doc, seq, rendered, c.req.query('download') !== '1'));
   });
   return app;
 }

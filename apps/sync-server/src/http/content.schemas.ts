@@ -65,6 +65,6 @@ export const getContent = apiRoute({
     params: DocParams,
     query: z.object({ format: FormatQuery, download: z.string().optional().openapi({ description: '1: as an attachment, not inline' }) }),
   },
-  errors: [403, 404, 503],
+  errors: [403, 404, 410, 503],
   responses: { 200: formats(EXPORT_TYPES, 'The content in the format asked for, with X-Tandem-Seq naming its version') },
 });

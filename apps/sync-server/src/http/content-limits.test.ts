@@ -1,0 +1,117 @@
+// The document API on a large document must not stall the server: parsing what is sent (Markdown, HTML,
+// JSON) and rendering what is read run on the history threads, within their time budget, as versions and
+// diffs do. A viewer's export or an editor's import of a megabyte of Markdown leaves every other
+// document, and /healthz, answering.
+
+import { fromMarkdown, FRAGMENT, toMarkdown } from '@tandem/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { prosemirrorToYXmlFragment } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { connectClient } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+/** About 0.9 MB of Markdown: `count` paragraphs, each with marks and a link. */
+const markdownOf = (count: number) =>
+  Array.from({ length: count }, (_, i) => `Paragraph ${i} with some **bold** and *italic* text and a [link](https://example.com/${i}).`).join('\n\n');
+
+/** The worst /healthz round trip while `work` runs, and what `work` gave. */
+async function healthWhile<T>(server: TestServer, work: Promise<T>): Promise<{ worst: number; result: T }> {
+  let done = false;
+  const settled = work.finally(() => (done = true));
+  let worst = 0;
+  while (!done) {
+    const t0 = performance.now();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    worst = Math.max(worst, performance.now() - t0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { worst, result: await settled };
+}
+
+describe('the document API on a large document', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.destroy();
+    server = undefined;
+  });
+  const api = (doc: string, p = '', init: RequestInit = {}) => fetch(`${server!.url}/api/docs/${encodeURIComponent(doc)}${p}`, init);
+  /** Stores `markdown` as a document through the API's Yjs route (built here, so only the read is measured). */
+  const seed = async (doc: string, markdown: string) => {
+    const ydoc = new Y.Doc();
+    prosemirrorToYXmlFragment(fromMarkdown(markdown), ydoc.getXmlFragment(FRAGMENT));
+    const res = await api(doc, '', { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: Y.encodeStateAsUpdate(ydoc) });
+    expect(res.status).toBe(201);
+  };
+
+  it('exports as Markdown and HTML off the server thread, open or not: /healthz answers meanwhile, and the export is whole', { timeout: 120_000 }, async () => {
+    server = await startTestServer({ MAX_MESSAGE_BYTES: String(16 * 1024 * 1024) });
+    const markdown = markdownOf(12_000);
+    await seed('big', markdown);
+    const read = async (format: string) => {
+      const res = await api('big', `/content?format=${format}`);
+      return { status: res.status, body: await res.text(), seq: res.headers.get('x-tandem-seq') };
+    };
+    // Not open on this server: read from the store on a history thread (this thread does not load it).
+    await expect.poll(() => server!.rooms.loaded('big'), { timeout: 10_000 }).toBeUndefined();
+    const md = await healthWhile(server, read('markdown'));
+    expect(server.rooms.loaded('big')).toBeUndefined();
+    expect(md.result.status).toBe(200);
+    expect(md.result.seq).toBe('1');
+    // Exactly what the serializer gives for the whole document.
+    expect(md.result.body).toBe(toMarkdown(fromMarkdown(markdown)));
+    // Open (someone is in it): its live state, rendered on a history thread.
+    const reader = connectClient(server.url, 'big');
+    try {
+      await reader.synced();
+      const html = await healthWhile(server, read('html'));
+      expect(html.result.status).toBe(200);
+      expect(html.result.seq).toBe('1');
+      expect(html.result.body).toContain('<p>Paragraph 11999 with some <strong>bold</strong>');
+      const again = await healthWhile(server, read('markdown'));
+      expect(again.result.body).toBe(md.result.body);
+      expect(md.worst).toBeLessThan(500);
+      expect(html.worst).toBeLessThan(500);
+      expect(again.worst).toBeLessThan(500);
+    } finally {
+      reader.destroy();
+    }
+  });
+
+  it('imports a megabyte of Markdown off the server thread (create and replace), and refuses bad input as before', { timeout: 120_000 }, async () => {
+    server = await startTestServer();
+    const markdown = markdownOf(10_000);
+    const put = await healthWhile(server, api('imported', '', { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: markdown }));
+    expect(put.result.status).toBe(201);
+    // Replacing it with one paragraph changed: one edit, what stays the same stays.
+    const changed = markdown.replace('Paragraph 5000 with', 'Paragraph 5000 (changed) with');
+    const post = await healthWhile(server, api('imported', '/content', { method: 'POST', headers: { 'content-type': 'text/markdown' }, body: changed }));
+    expect(post.result.status).toBe(201);
+    expect(await post.result.json()).toMatchObject({ doc: 'imported', seq: 2, changed: true });
+    const [, edit] = await server.store.readUpdates('imported');
+    expect(edit!.update.byteLength).toBeLessThan(2_000);
+    expect(await (await api('imported', '/content?format=markdown')).text()).toBe(toMarkdown(fromMarkdown(changed)));
+    expect(put.worst).toBeLessThan(500);
+    expect(post.worst).toBeLessThan(500);
+
+    const bad = await api('other', '', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"type":"doc","content":[{"type":"nope"}]}' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ code: 'bad-request', message: expect.stringContaining("Not a document of this editor's schema") });
+    const notJson = await api('other', '', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.message).toBe('The body is not JSON');
+    expect(await server.store.getDocument('other')).toBeUndefined();
+  });
+
+  it('holds the export and the import to the history budget (HISTORY_TIMEOUT_MS): 503 history-timeout, nothing stored', { timeout: 120_000 }, async () => {
+    server = await startTestServer({ HISTORY_TIMEOUT_MS: '1' });
+    const markdown = markdownOf(2_000);
+    await seed('budget', markdown);
+    const read = await api('budget', '/content?format=html');
+    expect(read.status).toBe(503);
+    expect((await read.json()).error.code).toBe('history-timeout');
+    const put = await api('budget-2', '', { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: markdown });
+    expect(put.status).toBe(503);
+    expect((await put.json()).error.code).toBe('history-timeout');
+    expect(await server.store.getDocument('budget-2')).toBeUndefined();
+  });
+});
