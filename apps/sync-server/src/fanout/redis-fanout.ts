@@ -9,7 +9,8 @@
 //
 // A message: [version 2][kind][instance id: 16 bytes][sent at: float64 ms]
 //   kind update:    [seq: float64][author length: uint16][author: UTF-8][payload]
-//   kind awareness: [payload]; heartbeat, goodbye, trashed, moved: nothing more (the store says where to)
+//   kind awareness: [payload]; heartbeat, goodbye, trashed, moved, presence query: nothing more (the
+//   store says where to)
 // Version 1 (no author) is refused whole: the update it carried is read from the log, author and all.
 // An update bigger than `inlineMaxBytes` goes as its seq alone (an empty payload): the others read it
 // from the log. A pasted book then crosses Redis as 34 bytes, and never fills a subscriber's output
@@ -26,6 +27,8 @@ const KIND_HEARTBEAT = 3;
 const KIND_GOODBYE = 4;
 const KIND_TRASHED = 5;
 const KIND_MOVED = 6;
+/** An instance opened the document (or heard Redis again): each other one sends the presence its clients hold. */
+const KIND_PRESENCE_QUERY = 7;
 /**
  * Heartbeats an instance may miss before the others take it for dead; and its own heartbeats it may miss
  * hearing back before it takes Redis for away (a Redis that hangs without closing its connections).
@@ -62,6 +65,11 @@ export interface RemoteHandler {
   trashed(): void;
   /** The document was renamed through another instance (its new name is the store's to tell). */
   moved(): void;
+  /**
+   * Another instance opened the document, or came back to Redis: publish the presence this instance's
+   * own clients hold (their clients renew it only every 15 s, and the newcomer should not wait for that).
+   */
+  presenceAsked(): void;
 }
 
 /** One document's link to the other instances. */
@@ -151,8 +159,18 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       for (const peer of peers.keys()) peers.set(peer, connectedAt);
       // Subscribed again explicitly (a subscription asked for while connecting can be lost), and
       // whatever was published while this instance was not listening is caught up from the log.
-      sub.subscribe(instancesChannel, ...[...handlers.keys()].map(channelOf)).catch(() => {});
+      const resubscribed = sub.subscribe(instancesChannel, ...[...handlers.keys()].map(channelOf)).catch(() => {});
       for (const set of handlers.values()) for (const h of set) h.resync();
+      // Presence changed while away is not kept anywhere: once subscribed again and able to publish,
+      // this instance sends what its own clients hold and asks the others for theirs. An instance that
+      // comes back before another is listening is answered when that one comes back and asks.
+      void resubscribed.then(publisherReady).then((ready) => {
+        if (!ready || !connected) return;
+        for (const [doc, set] of handlers) {
+          askPresence(doc);
+          for (const h of set) h.presenceAsked();
+        }
+      });
     } else if (!closed) {
       options.logger.warn(
         { event: 'redis-unavailable', reason },
@@ -193,6 +211,8 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       for (const h of set) h.trashed();
     } else if (message[1] === KIND_MOVED) {
       for (const h of set) h.moved();
+    } else if (message[1] === KIND_PRESENCE_QUERY) {
+      for (const h of set) h.presenceAsked();
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
       options.events.fanoutReceived('awareness', lagMs, message.length);
@@ -224,6 +244,19 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       () => options.events.fanoutPublished(kind),
       () => options.events.fanoutPublishFailed(kind),
     );
+  };
+
+  /** Resolves true once the publishing connection is up (it reconnects on its own), false after a while. */
+  const publisherReady = () =>
+    pub.status === 'ready'
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => (pub.off('ready', ready), resolve(false)), 5_000);
+          const ready = () => (clearTimeout(timer), resolve(true));
+          pub.once('ready', ready);
+        });
+  const askPresence = (doc: string) => {
+    if (!closed) pub.publish(channelOf(doc), header(KIND_PRESENCE_QUERY)).catch(() => {});
   };
 
   // Alive: said every heartbeat; peers silent for too long (while this instance could hear them) are gone.
@@ -286,7 +319,10 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
           clearTimeout(timer);
         }
       }
+      const opened = set.size === 0;
       set.add(handler);
+      // Who is in the document on the other instances: their answers come as presence on this channel.
+      if (opened && connected) askPresence(doc);
       return {
         publishUpdate: (seq, update, author) => publish(doc, 'update', update.byteLength > inlineMaxBytes ? SEQ_ONLY : update, seq, author),
         publishAwareness: (update) => publish(doc, 'awareness', update),

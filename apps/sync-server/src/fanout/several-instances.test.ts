@@ -100,6 +100,28 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await expect.poll(() => ben.provider.awareness.getStates().has(annId), { timeout: 2000 }).toBe(false);
   });
 
+  it('shows who is already there to someone who opens the document on another instance, without waiting for them to move', async () => {
+    await start(2, MACHINE_REDIS);
+    const nameOn = (c: TestClient, id: number) => (c.provider.awareness.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
+    const ann = client(servers[0]!, 'arrivals');
+    await ann.synced();
+    ann.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+    await expect.poll(() => servers[0]!.rooms.loaded('arrivals')?.awareness.getStates().has(ann.doc.clientID)).toBe(true);
+    // The second instance does not have the document open: it opens it for Ben. Ann's client renews its
+    // state only every 15 s; Ben sees her at once, because the second instance asks the others on opening.
+    expect(servers[1]!.rooms.loaded('arrivals')).toBeUndefined();
+    const ben = client(servers[1]!, 'arrivals');
+    await ben.synced();
+    await expect.poll(() => nameOn(ben, ann.doc.clientID), { timeout: 3000, interval: 50 }).toBe('Ann');
+    // Only what an instance's own clients hold answers: the first instance does not send Ben's state back as its own.
+    ben.provider.awareness.setLocalStateField('user', { name: 'Ben' });
+    await expect.poll(() => nameOn(ann, ben.doc.clientID), { timeout: 3000 }).toBe('Ben');
+    const cat = client(servers[1]!, 'arrivals');
+    await cat.synced();
+    await expect.poll(() => nameOn(cat, ann.doc.clientID), { timeout: 3000 }).toBe('Ann');
+    expect(await metric(servers[1]!, 'awareness_states_dropped_total')).toBe(0);
+  });
+
   it('keeps every instance editing while Redis is down, converges through the log meanwhile, and delivers through Redis again once it is back', async () => {
     redis = await startTestRedis();
     await start(2, redis.url);
@@ -118,10 +140,15 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     expect(a.text.length).toBe(40);
     expect(await metric(servers[1]!, 'fanout_healed_updates_total')).toBeGreaterThan(healedBefore);
     for (const s of servers) expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+    // Presence set while Redis is away is not delivered then (nothing keeps it)...
+    a.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+    const annOnB = () => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name?: string } } | undefined)?.user?.name;
 
     await redis.start();
     await expect.poll(() => metric(servers[0]!, 'redis_connected'), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => metric(servers[1]!, 'redis_connected'), { timeout: 10_000 }).toBe(1);
+    // ...but asked for again when Redis is back, not left until Ann's client renews it (every 15 s).
+    await expect.poll(annOnB, { timeout: 3000, interval: 50 }).toBe('Ann');
     const receivedBefore = await metric(servers[1]!, 'fanout_received_total');
     await type(a, 'z', 10);
     await converged('doc', [a, b]);

@@ -257,6 +257,13 @@ export class PresenceGuard {
     return ids.length;
   }
 
+  /** The ids whose state a connection here holds (not another instance's): what this instance speaks for. */
+  localIds(): number[] {
+    const ids: number[] = [];
+    for (const [id, owner] of this.owners) if (owner !== REMOTE_OWNER && this.deps.awareness.states.has(id)) ids.push(id);
+    return ids;
+  }
+
   /** Removes every state `owner` holds, with `origin`; called when its connection closes. */
   release(owner: PresenceOwner, origin: unknown): void {
     const ids = this.owned.get(owner);

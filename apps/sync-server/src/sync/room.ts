@@ -750,6 +750,10 @@ export class Room implements ConnectionHandler {
       trashed: () => this.checkTrashed(),
       // Likewise: only a name the store has as a redirect is closed, and to the store's new name.
       moved: () => this.checkMoved(),
+      presenceAsked: () => {
+        const ids = this.destroyed ? [] : this.presence.localIds();
+        if (ids.length > 0) this.remote?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+      },
     };
   }
 
