@@ -117,3 +117,32 @@ test.describe('content is kept', () => {
     await expect(again.locator('.ProseMirror')).toHaveText('Before. After.');
   });
 });
+
+test.describe("when this browser cannot keep a copy", () => {
+  test('without IndexedDB, offline says changes cannot be kept here (never "kept"), and closing the tab asks first', async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    // As with storage turned off for the site: every attempt to open a database fails.
+    await alice.context.addInitScript(() => {
+      IDBFactory.prototype.open = function () {
+        throw new DOMException('The operation failed because storage is turned off', 'InvalidStateError');
+      };
+    });
+    await alice.open(server.url, 'offline/no-storage');
+    await alice.focusEnd();
+    await alice.type('Stored on the server.');
+    await alice.expectSaved();
+    await expect(alice.status).toHaveAttribute('data-kept-here', 'false');
+
+    await alice.context.setOffline(true);
+    await expect(alice.status).toHaveAttribute('data-connection', 'offline');
+    await expect(alice.status).toContainText('Offline · changes cannot be kept in this browser');
+    await expect(alice.status).toHaveAttribute('title', /not kept in this browser: this browser cannot store it/);
+    await alice.focusEnd();
+    await alice.type(' Typed offline.');
+    // Closing would lose what was typed offline: the browser asks first.
+    const asked = new Promise<string>((resolve) => alice.page.once('dialog', (dialog) => (resolve(dialog.type()), void dialog.dismiss())));
+    await alice.page.close({ runBeforeUnload: true });
+    expect(await asked).toBe('beforeunload');
+    await expect(alice.status).toContainText('Offline · changes cannot be kept in this browser');
+  });
+});

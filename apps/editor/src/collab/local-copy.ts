@@ -16,6 +16,10 @@
 // reload) and the browser may close it; IndexedDB then closes this tab's connection, and y-indexeddb
 // would write nothing more from here. The copy is opened again and this tab's whole document written
 // to it, so what is typed here next (offline, say) is still kept.
+//
+// The copy can also fail: IndexedDB unavailable (storage turned off, some private modes), a write refused
+// (the browser's storage for this site full), the copy not opening again. The page is told (`onKept`), so
+// it never says "kept in this browser" when it is not; a later write that commits clears it.
 
 import * as idb from 'lib0/indexeddb';
 import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb';
@@ -28,14 +32,31 @@ const scheduler = (globalThis as { scheduler?: Partial<Scheduler> }).scheduler;
 const soon: (task: () => void) => void =
   scheduler?.postTask === undefined ? (task) => setTimeout(task, 0) : (task) => void (scheduler as Scheduler).postTask(task, { priority: 'user-blocking' });
 
+/** '' while this browser's copy takes every write; otherwise why it does not, in words for the person. */
+export type KeptHere = (failure: string) => void;
+
+/** Why IndexedDB refused, as a person would put it. */
+const failureOf = (error: unknown): string =>
+  error instanceof DOMException && error.name === 'QuotaExceededError'
+    ? "this browser's storage for this site is full"
+    : `this browser cannot store it (${error instanceof Error ? error.message || error.name : String(error)})`;
+
 /** What y-indexeddb's own update handler does, with the transaction committed at once. */
-function store(local: IndexeddbPersistence, update: Uint8Array): void {
+function store(local: IndexeddbPersistence, update: Uint8Array, kept: KeptHere): void {
   const db = local.db;
   // Not open yet, or being opened again: the whole document is stored when it is open.
   if (db === null) return;
-  const transaction = db.transaction(['updates'], 'readwrite');
-  transaction.objectStore('updates').add(update);
-  transaction.commit();
+  try {
+    const transaction = db.transaction(['updates'], 'readwrite');
+    transaction.oncomplete = () => kept('');
+    // An aborted transaction (a full quota aborts it) reports its error here, once.
+    transaction.onabort = () => kept(failureOf(transaction.error));
+    transaction.objectStore('updates').add(update);
+    transaction.commit();
+  } catch (error) {
+    kept(failureOf(error));
+    return;
+  }
   if (++local._dbsize >= PREFERRED_TRIM_SIZE) {
     // Many updates: y-indexeddb's merge into one, debounced as it does.
     if (local._storeTimeoutId !== null) clearTimeout(local._storeTimeoutId);
@@ -57,7 +78,7 @@ const createStores = (db: IDBDatabase) =>
  * When IndexedDB closes the copy under this tab (another tab deletes it, the browser drops it), opens
  * it again and writes the whole document there, then goes on writing update by update.
  */
-function keepOpen(local: IndexeddbPersistence, doc: Y.Doc, db: IDBDatabase): void {
+function keepOpen(local: IndexeddbPersistence, doc: Y.Doc, db: IDBDatabase, kept: KeptHere): void {
   const closed = () => {
     db.close(); // a deletion waits for every connection to close
     if (local.db !== db || local._destroyed) return;
@@ -71,24 +92,25 @@ function keepOpen(local: IndexeddbPersistence, doc: Y.Doc, db: IDBDatabase): voi
         local.db = fresh;
         local._dbref = 0;
         local._dbsize = 0;
-        keepOpen(local, doc, fresh);
-        store(local, Y.encodeStateAsUpdate(doc));
+        keepOpen(local, doc, fresh, kept);
+        store(local, Y.encodeStateAsUpdate(doc), kept);
       },
-      () => {
-        // Cannot be opened (storage gone): this tab keeps the document in memory only.
-      },
+      // Cannot be opened (storage gone): this tab keeps the document in memory only.
+      (error: unknown) => kept(failureOf(error)),
     );
   };
   db.onversionchange = closed;
   db.onclose = closed;
 }
 
-export function keepLocally(name: string, doc: Y.Doc): IndexeddbPersistence {
+export function keepLocally(name: string, doc: Y.Doc, kept: KeptHere = () => {}): IndexeddbPersistence {
+  // Even without IndexedDB at all (`indexedDB` undefined), this throws nothing: opening rejects.
   const local = new IndexeddbPersistence(name, doc);
   doc.off('update', local._storeUpdate);
   local._db.then(
-    (db) => keepOpen(local, doc, db),
-    () => {}, // not opened: y-indexeddb keeps nothing, and neither can this
+    (db) => keepOpen(local, doc, db, kept),
+    // Not opened: y-indexeddb keeps nothing, and neither can this.
+    (error: unknown) => kept(failureOf(error)),
   );
   let pending: Uint8Array[] = [];
   let scheduled = false;
@@ -98,7 +120,7 @@ export function keepLocally(name: string, doc: Y.Doc): IndexeddbPersistence {
     if (pending.length === 0) return;
     const updates = pending;
     pending = [];
-    store(local, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    store(local, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), kept);
   };
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === local) return; // read from IndexedDB: already there

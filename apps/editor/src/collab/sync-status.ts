@@ -24,6 +24,8 @@ export interface SyncStatus {
   readonly saved: boolean;
   /** Local changes are stored in this browser (IndexedDB) and survive a reload. */
   readonly localReady: boolean;
+  /** Why this browser's copy does not keep changes ('' while it does): unavailable, full, gone. */
+  readonly localFailure: string;
   /** Why the server refused this client, when `connection` is `denied`: an HTTP status or close code, then words. */
   readonly deniedReason: string;
   /**
@@ -77,7 +79,12 @@ export interface SyncOptions {
 
 export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
-  const local = keepLocally(`tandem/${docName}`, doc);
+  let localFailure = '';
+  const local = keepLocally(`tandem/${docName}`, doc, (failure) => {
+    if (failure === localFailure) return;
+    localFailure = failure;
+    emit();
+  });
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
     WebSocketPolyfill: CountingWebSocket,
@@ -128,7 +135,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     const ws = socket();
     const saved =
       connection === 'connected' && provider.synced && ws !== null && ws.sentUpdates === ws.ackedUpdates && refused === '';
-    return { connection, saved, localReady, deniedReason, refused };
+    return { connection, saved, localReady, localFailure, deniedReason, refused };
   };
   let last = '';
   const emit = () => {

@@ -38,7 +38,8 @@ const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): st
   }
   const only = commentOnly ? 'Comment only' : 'View only';
   if (readOnly) return s.connection === 'connected' ? only : s.connection === 'offline' ? `${only} · offline` : 'Connecting…';
-  if (s.connection === 'offline') return 'Offline · changes kept in this browser';
+  // Never "kept" when this browser's copy cannot keep them: closing the tab would lose them.
+  if (s.connection === 'offline') return s.localFailure === '' ? 'Offline · changes kept in this browser' : 'Offline · changes cannot be kept in this browser';
   if (s.connection === 'connecting') return 'Connecting…';
   return s.saved ? 'Saved' : 'Saving…';
 };
@@ -149,6 +150,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
     const text = STATUS_TEXT(s, readOnly, canComment);
     statusEl.dataset.connection = s.connection;
     statusEl.dataset.saved = String(s.saved);
+    statusEl.dataset.keptHere = String(s.localFailure === '');
+    statusEl.title = s.localFailure === '' ? '' : `Changes are not kept in this browser: ${s.localFailure}`;
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
     statusEl.querySelector('.status-text')!.textContent = text;
     announcer.update(s, text);
@@ -179,10 +182,12 @@ export function renderDocument(root: HTMLElement, name: string): void {
       root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
     }
   });
-  // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving.
+  // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving; and when
+  // this browser's copy cannot keep them, closing would lose them, online or not.
   window.addEventListener('beforeunload', (event) => {
     if (reloading) return; // the refused change is meant to go
-    if (sync.status().connection === 'connected' && !sync.status().saved) event.preventDefault();
+    const s = sync.status();
+    if (!s.saved && (s.connection === 'connected' || (s.localFailure !== '' && s.connection === 'offline'))) event.preventDefault();
   });
 
   renderPresence(awareness, root.querySelector<HTMLElement>('.people')!);
