@@ -18,8 +18,9 @@
 // to it, so what is typed here next (offline, say) is still kept.
 //
 // The copy can also fail: IndexedDB unavailable (storage turned off, some private modes), a write refused
-// (the browser's storage for this site full), the copy not opening again. The page is told (`onKept`), so
-// it never says "kept in this browser" when it is not; a later write that commits clears it.
+// (the browser's storage for this site full), the copy not opening again. The page is told (`report`), so
+// it never says "kept in this browser" when it is not; after a refused write, the next write is the whole
+// document, and only its commit clears it.
 
 import * as idb from 'lib0/indexeddb';
 import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb';
@@ -103,12 +104,26 @@ function keepOpen(local: IndexeddbPersistence, doc: Y.Doc, db: IDBDatabase, kept
   db.onclose = closed;
 }
 
-export function keepLocally(name: string, doc: Y.Doc, kept: KeptHere = () => {}): IndexeddbPersistence {
+export function keepLocally(name: string, doc: Y.Doc, report: KeptHere = () => {}): IndexeddbPersistence {
+  // Once a write was refused, the copy lacks that update (and later ones build on it): only a write of
+  // the whole document that commits makes it whole again, not the next small one.
+  let missing = false;
+  const kept: KeptHere = (failure) => {
+    if (failure !== '') missing = true;
+    report(failure);
+  };
+  const keptWhole: KeptHere = (failure) => {
+    if (failure === '') missing = false;
+    kept(failure);
+  };
+  const keptPart: KeptHere = (failure) => {
+    if (failure !== '' || !missing) kept(failure);
+  };
   // Even without IndexedDB at all (`indexedDB` undefined), this throws nothing: opening rejects.
   const local = new IndexeddbPersistence(name, doc);
   doc.off('update', local._storeUpdate);
   local._db.then(
-    (db) => keepOpen(local, doc, db, kept),
+    (db) => keepOpen(local, doc, db, keptWhole),
     // Not opened: y-indexeddb keeps nothing, and neither can this.
     (error: unknown) => kept(failureOf(error)),
   );
@@ -120,7 +135,8 @@ export function keepLocally(name: string, doc: Y.Doc, kept: KeptHere = () => {})
     if (pending.length === 0) return;
     const updates = pending;
     pending = [];
-    store(local, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), kept);
+    if (missing) store(local, Y.encodeStateAsUpdate(doc), keptWhole);
+    else store(local, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), keptPart);
   };
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === local) return; // read from IndexedDB: already there

@@ -187,7 +187,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   window.addEventListener('beforeunload', (event) => {
     if (reloading) return; // the refused change is meant to go
     const s = sync.status();
-    if (!s.saved && (s.connection === 'connected' || (s.localFailure !== '' && s.connection === 'offline'))) event.preventDefault();
+    if (!s.saved && (s.connection === 'connected' || s.localFailure !== '')) event.preventDefault();
   });
 
   renderPresence(awareness, root.querySelector<HTMLElement>('.people')!);

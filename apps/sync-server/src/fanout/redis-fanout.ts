@@ -66,10 +66,12 @@ export interface RemoteHandler {
   /** The document was renamed through another instance (its new name is the store's to tell). */
   moved(): void;
   /**
-   * Another instance opened the document, or came back to Redis: publish the presence this instance's
-   * own clients hold (their clients renew it only every 15 s, and the newcomer should not wait for that).
+   * Another instance opened the document (or came back to Redis and asks): publish the presence this
+   * instance's own clients hold (their clients renew it only every 15 s, and the newcomer should not wait
+   * for that). `afterOutage`: this instance itself is back from being cut off from Redis, and the others
+   * may have taken it for dead and removed its people: the states go out with their clocks raised.
    */
-  presenceAsked(): void;
+  presenceAsked(afterOutage: boolean): void;
 }
 
 /** One document's link to the other instances. */
@@ -168,7 +170,7 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
         if (!ready || !connected) return;
         for (const [doc, set] of handlers) {
           askPresence(doc);
-          for (const h of set) h.presenceAsked();
+          for (const h of set) h.presenceAsked(true);
         }
       });
     } else if (!closed) {
@@ -212,7 +214,7 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     } else if (message[1] === KIND_MOVED) {
       for (const h of set) h.moved();
     } else if (message[1] === KIND_PRESENCE_QUERY) {
-      for (const h of set) h.presenceAsked();
+      for (const h of set) h.presenceAsked(false);
     } else if (message[1] === KIND_AWARENESS) {
       const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER, message.length - HEADER);
       options.events.fanoutReceived('awareness', lagMs, message.length);

@@ -1,10 +1,12 @@
 import { testSchema } from '@tandem/persistence/testing/postgres';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { materialize, openPostgresStore } from '@tandem/persistence';
 import { connectClient, hearBindings, type TestClient } from '../testing/clients.js';
 import { metricTotal as metric, startTestServer, type TestServer } from '../testing/in-process.js';
+import { freePort } from '../testing/free-port.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
 
 const MACHINE_REDIS = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -15,6 +17,38 @@ async function type(client: TestClient, label: string, count: number, ms = 3): P
     client.text.insert(Math.floor(Math.random() * (client.text.length + 1)), label);
     await new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** A TCP proxy to the machine's Redis that can be cut (its connections closed, new ones refused) and restored: one instance partitioned. */
+async function redisProxy(target: string) {
+  const { hostname, port: targetPort } = new URL(target);
+  const port = await freePort();
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((inbound) => {
+        const outbound = net.connect(Number(targetPort || 6379), hostname);
+        for (const s of [inbound, outbound]) sockets.add(s);
+        inbound.pipe(outbound);
+        outbound.pipe(inbound);
+        const end = () => {
+          for (const s of [inbound, outbound]) (s.destroy(), sockets.delete(s));
+        };
+        inbound.on('error', end).on('close', end);
+        outbound.on('error', end).on('close', end);
+      });
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      if (server === undefined) return resolve();
+      server.close(() => resolve());
+      server = undefined;
+      for (const s of sockets) s.destroy();
+    });
+  await listen();
+  return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, close: cut };
 }
 
 describe('several instances on one PostgreSQL log, Redis between them', () => {
@@ -153,6 +187,34 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await type(a, 'z', 10);
     await converged('doc', [a, b]);
     expect(await metric(servers[1]!, 'fanout_received_total')).toBeGreaterThan(receivedBefore);
+  });
+
+  it('shows the people of an instance cut off from Redis again once it is back, at once, though the others took it for dead', async () => {
+    const proxy = await redisProxy(MACHINE_REDIS);
+    try {
+      const env = { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, FANOUT_HEAD_CHECK_MS: '500', FANOUT_HEARTBEAT_MS: '200' };
+      servers.push(await startTestServer({ ...env, REDIS_URL: proxy.url }));
+      servers.push(await startTestServer({ ...env, REDIS_URL: MACHINE_REDIS }));
+      const ann = client(servers[0]!, 'returns');
+      const ben = client(servers[1]!, 'returns');
+      await Promise.all([ann.synced(), ben.synced()]);
+      ann.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+      const annOnBen = () => (ben.provider.awareness.getStates().get(ann.doc.clientID) as { user?: { name?: string } } | undefined)?.user?.name;
+      await expect.poll(annOnBen, { timeout: 5000 }).toBe('Ann');
+      // The first instance loses Redis; the second takes it for dead (5 heartbeats of 200 ms) and drops Ann.
+      await proxy.cut();
+      await expect.poll(annOnBen, { timeout: 5000 }).toBeUndefined();
+      // Back: Ann shows again at once, not at her client's second renewal (about 30 s) past the removal's clock.
+      await proxy.restore();
+      await expect.poll(() => metric(servers[0]!, 'redis_connected'), { timeout: 10_000 }).toBe(1);
+      await expect.poll(annOnBen, { timeout: 3000, interval: 50 }).toBe('Ann');
+      // Ann's client took the raised clock as its own: what she sets next reaches Ben too.
+      ann.provider.awareness.setLocalStateField('user', { name: 'Ann B.' });
+      await expect.poll(annOnBen, { timeout: 3000 }).toBe('Ann B.');
+      expect(ann.provider.awareness.getStates().get(ann.doc.clientID)).toMatchObject({ user: { name: 'Ann B.' } });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('takes a Redis that stops answering without closing its connections (a hung host) for away: says so, and keeps nothing waiting on it', async () => {

@@ -200,6 +200,27 @@ export class PresenceGuard {
   }
 
   /**
+   * Sends every state a connection here holds again, for everyone, with its clock raised by two: after
+   * this instance was cut off from the others, they took it for dead and removed its people (a removal
+   * raises an id's clock by one, see releaseInstance), so a state at its old clock, or one above, would be
+   * ignored by them and their clients. The owners take the raised clock as their own, as with setAway.
+   */
+  reannounce(origin: unknown): number {
+    const { awareness } = this.deps;
+    const entries: Entry[] = [];
+    for (const id of this.localIds()) {
+      const state = awareness.states.get(id);
+      const clock = awareness.meta.get(id)?.clock;
+      if (state === undefined || state === null || clock === undefined) continue;
+      const { away: _away, ...rest } = state;
+      entries.push({ id, clock: clock + 2, json: utf8Encoder.encode(JSON.stringify(state)), removal: false });
+      this.raise(id, clock + 2, JSON.stringify(rest));
+    }
+    if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(awareness, encode(entries), origin);
+    return entries.length;
+  }
+
+  /**
    * An entry from the id's owner. Its clocks only grow, so one at or below the document's clock means
    * the server raised it (setAway): the owner's state still wins, sent one above, and the owner is
    * told, so that its next update is newer still; unless it is the raised state itself, sent back.

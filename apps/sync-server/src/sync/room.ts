@@ -750,8 +750,11 @@ export class Room implements ConnectionHandler {
       trashed: () => this.checkTrashed(),
       // Likewise: only a name the store has as a redirect is closed, and to the store's new name.
       moved: () => this.checkMoved(),
-      presenceAsked: () => {
-        const ids = this.destroyed ? [] : this.presence.localIds();
+      presenceAsked: (afterOutage) => {
+        if (this.destroyed) return;
+        // Raised, the states are a change here: this turn's broadcast sends them to everyone, here and there.
+        if (afterOutage) return void this.presence.reannounce('heartbeat' satisfies TxOrigin);
+        const ids = this.presence.localIds();
         if (ids.length > 0) this.remote?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
       },
     };
