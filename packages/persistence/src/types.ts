@@ -90,6 +90,29 @@ export interface StoredCompactedSession extends CompactedSession {
   readonly entrySeq: number;
 }
 
+/**
+ * Who inserted and who deleted each Yjs id of a merged update whose range several people wrote (the
+ * update itself is stored as author `compacted`): what authorship colours, diffs and comment ownership
+ * read instead of the update's author. Flat runs, ids `clock .. clock + length - 1` of `client`.
+ */
+export interface MergedAuthorship {
+  readonly authors: readonly string[];
+  /** [client, clock, length, index into `authors`, received at (ms, to the minute)] per run of inserted ids. */
+  readonly inserted: readonly number[];
+  /** [client, clock, length, index into `authors`] per run of deleted ids. */
+  readonly deleted: readonly number[];
+}
+
+/** Authorship with the seq of the merged update it belongs to. */
+export interface StoredMergedAuthorship extends MergedAuthorship {
+  readonly entrySeq: number;
+}
+
+/** A merged update, and who wrote what in it when several people did (see MergedAuthorship). */
+export interface MergedEntry extends AppendEntry {
+  readonly authorship?: MergedAuthorship;
+}
+
 /** Who an author id in the log is, as recorded once per author (see DocumentStore.recordAuthors). */
 export interface AuthorRecord {
   /** The author id as stored with each update in the log. */
@@ -315,10 +338,21 @@ export interface DocumentStore {
     doc: string,
     fromSeq: number,
     toSeq: number,
-    merged: AppendEntry,
+    merged: MergedEntry,
     sessions?: readonly CompactedSession[],
     expectedUpdates?: number,
   ): Promise<void>;
+  /**
+   * The authorship stored for merged updates with `afterSeq < entrySeq <= toSeq` (written with them by
+   * replaceRange, which drops any stored for merged updates inside the range it merges), by entrySeq.
+   */
+  readMergedAuthorship(doc: string, range?: ReadRange): Promise<StoredMergedAuthorship[]>;
+  /**
+   * Import of merged authorship as stored. Idempotent: one identical to the stored one at its entrySeq
+   * is skipped; a different one is a `conflict`, and nothing of the call is written. The document must
+   * exist. Resolves with the number inserted.
+   */
+  importMergedAuthorship(doc: string, rows: readonly StoredMergedAuthorship[]): Promise<number>;
   /**
    * The sessions stored for merged updates with `afterSeq < entrySeq <= toSeq`, by entrySeq then
    * fromSeq; with `endingAfter`, only those with `toSeq > endingAfter`; at most `limit`.

@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import { FRAGMENT } from '@tandem/schema';
 import { COMMENTS, newCommentFields } from '@tandem/schema/comments';
+import { compactDocument } from '@tandem/persistence';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { mintToken, type Role } from '../auth/token.js';
@@ -172,6 +173,36 @@ describe('comments', () => {
     const [thread] = await list();
     expect(thread!.author).toMatchObject({ id: 'mal', verified: true });
     expect(thread!.body).toBe('Signed by Ada');
+  });
+
+  it("keeps who wrote a comment after compaction merged it with others' edits: its author still edits it, others still may not", async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    await poll(stored).toEqual(['ada']);
+    const cat = await join('cat', 'commenter');
+    addComment(cat, 'c1', 'Cat asks', { text: paragraphText(cat), from: 0, to: 5 });
+    await poll(stored).toEqual(['ada', 'cat']);
+    await poll(() => commentMap(ada, 'c1')?.get('body')).toBe('Cat asks');
+    type(ada, 11, '!');
+    await poll(stored).toEqual(['ada', 'cat', 'ada']);
+    // Everyone leaves; the document unloads; its whole log is merged into one update (several authors).
+    for (const c of clients.splice(0)) c.destroy();
+    await poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const report = await compactDocument(server.store, DOC, { keepAllForMs: 0, bucketMs: 24 * 3_600_000 }, { now: Date.now() + 1 });
+    expect(report).toMatchObject({ updatesBefore: 3, updatesAfter: 1 });
+    expect(await stored()).toEqual(['compacted']);
+
+    // Loaded again: Cat's comment is still Cat's.
+    expect((await list())[0]!.author).toMatchObject({ id: 'cat' });
+    const cat2 = await join('cat', 'commenter');
+    await poll(() => commentMap(cat2, 'c1')?.get('body')).toBe('Cat asks');
+    commentMap(cat2, 'c1')!.set('body', 'Cat asks again');
+    await poll(stored).toEqual(['compacted', 'cat']);
+    expect(refusals('cat')).toBe(0);
+    const ada2 = await join('ada', 'editor');
+    commentMap(ada2, 'c1')!.set('deleted', true);
+    await poll(() => refusals('ada')).toBe(1);
+    expect(await stored()).toEqual(['compacted', 'cat']);
   });
 
   it("refuses deleting or editing someone else's comment; anyone who may comment resolves and reopens", async () => {

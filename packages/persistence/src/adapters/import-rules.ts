@@ -3,7 +3,7 @@
 // conflict errors that name the document and the seq.
 
 import { PersistenceError } from '../errors.js';
-import type { NamedVersion, StoredCompactedSession, StoredUpdate } from '../types.js';
+import type { MergedAuthorship, NamedVersion, StoredCompactedSession, StoredMergedAuthorship, StoredUpdate } from '../types.js';
 
 /** Seqs must be positive safe integers, strictly rising within one call. */
 export function checkImportSeqs(doc: string, updates: readonly StoredUpdate[]): void {
@@ -34,6 +34,22 @@ export const sameSession = (a: StoredCompactedSession, b: StoredCompactedSession
   a.updates === b.updates &&
   a.added === b.added &&
   a.removed === b.removed;
+
+/** Refuses authorship whose runs are not whole (5 numbers per inserted run, 4 per deleted) or name no author. */
+export function checkMergedAuthorship(doc: string, a: MergedAuthorship): void {
+  const ok =
+    Array.isArray(a.authors) && a.authors.every((x) => typeof x === 'string') &&
+    Array.isArray(a.inserted) && a.inserted.length % 5 === 0 && Array.isArray(a.deleted) && a.deleted.length % 4 === 0 &&
+    [a.inserted, a.deleted].every((runs) => runs.every((n) => Number.isSafeInteger(n) && n >= 0)) &&
+    a.inserted.every((n, i) => i % 5 !== 3 || n < a.authors.length) && a.deleted.every((n, i) => i % 4 !== 3 || n < a.authors.length);
+  if (!ok) throw new PersistenceError('invalid-argument', 'Merged authorship must be whole runs naming listed authors', doc);
+}
+
+export const authorshipConflict = (doc: string, entrySeq: number) =>
+  new PersistenceError('conflict', `Document ${JSON.stringify(doc)} already holds different merged authorship at entry seq ${entrySeq}`, doc);
+
+export const sameAuthorship = (a: StoredMergedAuthorship, b: StoredMergedAuthorship): boolean =>
+  a.entrySeq === b.entrySeq && JSON.stringify([a.authors, a.inserted, a.deleted]) === JSON.stringify([b.authors, b.inserted, b.deleted]);
 
 export const versionKey = (v: Omit<NamedVersion, 'id'>): string => JSON.stringify([v.seq, v.label, v.author, v.createdAt]);
 

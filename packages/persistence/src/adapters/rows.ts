@@ -1,7 +1,7 @@
 // The rows both adapters store (the same tables and columns in SQLite and PostgreSQL), and how they
 // become the store interface's objects.
 
-import type { DocumentInfo, NamedVersion, StoredCompactedSession } from '../types.js';
+import type { DocumentInfo, MergedAuthorship, NamedVersion, StoredCompactedSession, StoredMergedAuthorship } from '../types.js';
 
 export interface DocumentRow {
   id: number;
@@ -55,6 +55,19 @@ export const toSession = (r: SessionRow): StoredCompactedSession => ({
   added: r.added,
   removed: r.removed,
 });
+
+export interface AuthorshipRow {
+  entry_seq: number | string;
+  data: string;
+}
+
+/** How MergedAuthorship is stored (JSON text, the same in every engine: a copy compares it as it is). */
+export const authorshipData = (a: MergedAuthorship): string => JSON.stringify({ authors: a.authors, inserted: a.inserted, deleted: a.deleted });
+
+export const toMergedAuthorship = (r: AuthorshipRow): StoredMergedAuthorship => {
+  const { authors, inserted, deleted } = JSON.parse(r.data) as MergedAuthorship;
+  return { entrySeq: Number(r.entry_seq), authors, inserted, deleted };
+};
 
 /** Views of the same bytes, no copy. */
 export const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -3,9 +3,10 @@
 // base, asked for on every step of a scrub) read each update once, not once per request.
 
 import * as Y from 'yjs';
-import { PersistenceError } from '../errors.js';
-import type { DocumentStore, StoredUpdate } from '../types.js';
+import type { DocumentStore, MergedAuthorship, StoredUpdate } from '../types.js';
+import { decodeStored } from './decode-stored.js';
 import { LogCache } from './log-cache.js';
+import { forEachRun, mergedAuthorshipOf } from './merged-authorship.js';
 import { RangeAuthors } from './range-authors.js';
 
 export interface Authorship {
@@ -13,18 +14,22 @@ export interface Authorship {
   readonly deleted: RangeAuthors;
 }
 
-/** The structs and delete set of stored update `u` of `doc`; PersistenceError('corrupt-data') if it does not decode. */
-export function decodeStored(doc: string, u: StoredUpdate): ReturnType<typeof Y.decodeUpdate> {
-  try {
-    return Y.decodeUpdate(u.update);
-  } catch (cause) {
-    throw new PersistenceError('corrupt-data', `Update ${u.seq} of ${JSON.stringify(doc)} cannot be decoded`, doc, { cause });
-  }
-}
 
-/** Adds who inserted and who deleted what in `updates` (in seq order) to `into`. */
-export function addAuthorship(doc: string, updates: readonly StoredUpdate[], into: Authorship): void {
+/**
+ * Adds who inserted and who deleted what in `updates` (in seq order) to `into`; for an update merged
+ * from several people's, what its table in `merged` says (see merged-authorship.ts).
+ */
+export function addAuthorship(doc: string, updates: readonly StoredUpdate[], into: Authorship, merged: ReadonlyMap<number, MergedAuthorship> = new Map()): void {
   for (const u of updates) {
+    const table = merged.get(u.seq);
+    if (table !== undefined) {
+      forEachRun(
+        table,
+        (client, from, to, author) => into.inserted.add(client, from, to, author),
+        (client, from, to, author) => into.deleted.add(client, from, to, author),
+      );
+      continue;
+    }
     const decoded = decodeStored(doc, u);
     for (const struct of decoded.structs) {
       if (!(struct instanceof Y.Skip)) into.inserted.add(struct.id.client, struct.id.clock, struct.id.clock + struct.length, u.author);
@@ -38,7 +43,7 @@ export async function readAuthorship(store: DocumentStore, doc: string, after: n
   let last = after;
   while (last < to) {
     const batch = await store.readUpdates(doc, { afterSeq: last, toSeq: to, limit: chunk });
-    addAuthorship(doc, batch, into);
+    addAuthorship(doc, batch, into, await mergedAuthorshipOf(store, doc, batch));
     if (batch.length < chunk) return to;
     last = batch.at(-1)!.seq;
   }

@@ -6,7 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { DocumentStore } from '../types.js';
+import { readItemAuthors } from './authorship.js';
 import { compactDocument } from './compact.js';
+import { diffVersions } from './diff.js';
+import { readVisibleAuthorship } from './visible-authorship.js';
 import { materialize, resolveSeq } from './materialize.js';
 import { readTimeline } from './timeline.js';
 import { verifyDocument } from './verify.js';
@@ -139,6 +142,61 @@ describe('compaction with a retention policy', () => {
     expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW })).updatesAfter).toBe(1);
     expect(await store.readCompactedSessions('d')).toHaveLength(3); // one run per author
     expect((await readTimeline(store, 'd', { limit: 50 })).sessions).toEqual(before);
+  });
+
+  it('keeps who wrote what in a range several people wrote: authorship, diffs and item authors name them, not "compacted"', async () => {
+    const ann = new Y.Doc();
+    const ben = new Y.Doc();
+    let seq = 0;
+    const write = async (writer: Y.Doc, other: Y.Doc, author: string, at: number, change: (t: Y.Text) => void) => {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      change(writer.getText('t'));
+      Y.applyUpdate(other, update!);
+      await store.append([{ doc: 'd', entries: [{ update: update!, author, receivedAt: at }] }]);
+      return ++seq;
+    };
+    // One hour, 40 days ago: Ann and Ben type in turns, each on their own client; Ben deletes one of Ann's words.
+    const start = NOW - 40 * DAY;
+    for (let i = 0; i < 20; i++) {
+      await write(ann, ben, 'ann', start + i * 60_000, (t) => t.insert(t.length, `a${i} `));
+      await write(ben, ann, 'ben', start + i * 60_000 + 1000, (t) => t.insert(t.length, `b${i} `));
+    }
+    await write(ben, ann, 'ben', start + 30 * 60_000, (t) => t.delete(0, 3)); // "a0 "
+    // A comment-like item Ann made: whose is it after the merge?
+    const annItem = { client: ann.clientID, clock: 3 }; // inside "a1 " (her second insert)
+    const before = {
+      visible: await readVisibleAuthorship(store, 'd'),
+      diff: await diffVersions(store, 'd', 0, seq),
+      items: await readItemAuthors(store, 'd', [annItem, { client: ben.clientID, clock: 0 }], seq),
+    };
+    expect(before.items).toEqual(['ann', 'ben']);
+
+    const report = await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW });
+    expect(report).toMatchObject({ updatesBefore: 41, updatesAfter: 1 });
+    const [merged] = await store.readUpdates('d');
+    expect(merged!.author).toBe('compacted');
+    // Who wrote each run still there, and who inserted and deleted what, as before the merge (times to the minute).
+    const after = await readVisibleAuthorship(store, 'd');
+    expect(after.authors.sort()).toEqual(['ann', 'ben']);
+    const strip = (v: typeof after) => v.ranges.map(([client, clock, length, author]) => [client, clock, length, author]);
+    expect(strip(after)).toEqual(strip(before.visible));
+    expect(await diffVersions(store, 'd', 0, seq)).toEqual(before.diff);
+    expect((await diffVersions(store, 'd', 0, seq)).authors.map((a) => a.author)).toEqual(['ann', 'ben']);
+    expect(await readItemAuthors(store, 'd', [annItem, { client: ben.clientID, clock: 0 }], seq)).toEqual(['ann', 'ben']);
+
+    // Merged again with later updates (a bigger bucket): the table of the merged update carries over.
+    await write(ann, ben, 'ann', start + 2 * HOUR, (t) => t.insert(0, 'late '));
+    expect((await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: DAY }, { now: NOW })).updatesAfter).toBe(1);
+    expect(await readItemAuthors(store, 'd', [annItem, { client: ben.clientID, clock: 0 }, { client: ann.clientID, clock: 70 }], seq + 1)).toEqual([
+      'ann',
+      'ben',
+      'ann',
+    ]);
+    const again = await readVisibleAuthorship(store, 'd');
+    expect(again.authors.sort()).toEqual(['ann', 'ben']);
+    expect(await store.readMergedAuthorship('d')).toHaveLength(1); // the first table went with the range it covered
+    expect(ann.getText('t').toString()).toMatch(/^late b0 a1 b1 /);
   });
 
   it('keeps at most 200 runs of a range of many short sessions, joining neighbouring sessions, never authors', async () => {

@@ -13,6 +13,8 @@ import { PersistenceError } from '../errors.js';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
 import { boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
 import { SessionGrouper } from './timeline.js';
+import { COMPACTED_AUTHOR } from '../authors/describe-author.js';
+import { buildMergedAuthorship, mergedAuthorshipOf } from './merged-authorship.js';
 
 export interface RetentionPolicy {
   /** Keep every update received within this long before `now`. */
@@ -131,13 +133,16 @@ export async function compactDocument(
     const sessions = await sessionsOf(store, doc, group);
     const authors = new Set(sessions.map((s) => s.author));
     const last = group.at(-1)!;
+    // Several people's updates become one row of one author (`compacted`): who wrote what in it is kept
+    // in its authorship table, for authorship colours, diffs and who may edit a comment.
+    const authorship = authors.size === 1 ? undefined : buildMergedAuthorship(doc, group, await mergedAuthorshipOf(store, doc, group));
     if (!dryRun) {
       try {
         await store.replaceRange(
           doc,
           range.fromSeq,
           range.toSeq,
-          { update, author: authors.size === 1 ? last.author : 'compacted', receivedAt: last.receivedAt },
+          { update, author: authorship === undefined ? last.author : COMPACTED_AUTHOR, receivedAt: last.receivedAt, authorship },
           sessions,
           group.length,
         );

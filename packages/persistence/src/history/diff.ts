@@ -11,6 +11,7 @@ import { PersistenceError } from '../errors.js';
 import type { DocumentStore } from '../types.js';
 import { materialize } from './materialize.js';
 import { addAuthorship, type AuthorshipCache, readAuthorship } from './authorship.js';
+import { mergedAuthorshipOf } from './merged-authorship.js';
 import { RangeAuthors } from './range-authors.js';
 import type { VersionCache } from './version-cache.js';
 
@@ -202,7 +203,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       // One materialization: what the deleted ids held is recorded, then the updates between are applied.
       const updates = await store.readUpdates(doc, { afterSeq: from, toSeq: to });
       const authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
-      addAuthorship(doc, updates, authorship);
+      addAuthorship(doc, updates, authorship, await mergedAuthorshipOf(store, doc, updates));
       inserted = authorship.inserted;
       const states = Y.decodeStateVector(Y.encodeStateVector(atFrom));
       stateAtFrom = (client) => states.get(client) ?? 0;

@@ -6,8 +6,9 @@
 
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
-import type { DocumentStore, StoredUpdate } from '../types.js';
-import { decodeStored } from './authorship.js';
+import type { DocumentStore, MergedAuthorship, StoredUpdate } from '../types.js';
+import { decodeStored } from './decode-stored.js';
+import { forEachRun, mergedAuthorshipOf } from './merged-authorship.js';
 import { LogCache } from './log-cache.js';
 import { RangeAuthors } from './range-authors.js';
 
@@ -35,8 +36,17 @@ interface Entry {
   readSeq: number;
 }
 
-function addUpdates(doc: string, updates: readonly StoredUpdate[], into: Entry): void {
+function addUpdates(doc: string, updates: readonly StoredUpdate[], into: Entry, merged: ReadonlyMap<number, MergedAuthorship>): void {
   for (const u of updates) {
+    const table = merged.get(u.seq);
+    if (table !== undefined) {
+      forEachRun(
+        table,
+        (client, from, to, author, at) => into.inserted.add(client, from, to, keyOf(author, at)),
+        (client, from, to) => into.deleted.add(client, from, to, ''),
+      );
+      continue;
+    }
     const decoded = decodeStored(doc, u);
     const key = keyOf(u.author, u.receivedAt);
     for (const s of decoded.structs) {
@@ -87,7 +97,7 @@ export async function readVisibleAuthorship(store: DocumentStore, doc: string, c
 async function extend(store: DocumentStore, doc: string, entry: Entry, to: number, chunk = 5_000): Promise<void> {
   while (entry.readSeq < to) {
     const batch = await store.readUpdates(doc, { afterSeq: entry.readSeq, toSeq: to, limit: chunk });
-    addUpdates(doc, batch, entry);
+    addUpdates(doc, batch, entry, await mergedAuthorshipOf(store, doc, batch));
     entry.readSeq = batch.length < chunk ? to : batch.at(-1)!.seq;
   }
 }

@@ -283,6 +283,40 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.readCompactedSessions('s')).toHaveLength(2);
     });
 
+    it('keeps the authorship table of a merged update with it, replaces it with its range, imports it once, and purges it', async () => {
+      await store.append([{ doc: 'm', entries: [1, 2, 3, 4, 5].map((n) => entry(bytes(n), n % 2 ? 'alice' : 'bob', n * 1000)) }]);
+      const table = { authors: ['alice', 'bob'], inserted: [7, 0, 3, 0, 60_000, 8, 0, 2, 1, 120_000], deleted: [7, 1, 1, 1] };
+      await store.replaceRange('m', 1, 3, { ...entry(bytes(9), 'compacted', 3000), authorship: table });
+      expect(await store.readMergedAuthorship('m')).toEqual([{ entrySeq: 3, ...table }]);
+      expect(await store.readMergedAuthorship('m', { afterSeq: 3 })).toEqual([]);
+      expect(await store.readMergedAuthorship('unknown')).toEqual([]);
+      // Merged again over it: its table goes with the range; the new merge brings its own (or none).
+      const wider = { authors: ['bob', 'alice'], inserted: [7, 0, 5, 1, 60_000], deleted: [] };
+      await store.replaceRange('m', 3, 4, { ...entry(bytes(8), 'compacted', 4000), authorship: wider });
+      expect(await store.readMergedAuthorship('m')).toEqual([{ entrySeq: 4, ...wider }]);
+      await store.replaceRange('m', 4, 5, entry(bytes(7), 'alice', 5000));
+      expect(await store.readMergedAuthorship('m')).toEqual([]);
+      // A table that is not whole runs, or names no listed author, is refused with nothing changed.
+      await store.append([{ doc: 'm', entries: [entry(bytes(1)), entry(bytes(2))] }]);
+      for (const bad of [{ authors: ['a'], inserted: [1, 2, 3], deleted: [] }, { authors: ['a'], inserted: [], deleted: [1, 0, 1, 1] }]) {
+        await expect(store.replaceRange('m', 6, 7, { ...entry(bytes(3), 'compacted'), authorship: bad })).rejects.toMatchObject({ code: 'invalid-argument' });
+      }
+      expect((await store.readUpdates('m')).map((u) => u.seq)).toEqual([5, 6, 7]);
+      // Import (a copy between engines): once; the same again is skipped, a different one is a conflict.
+      const rows = [{ entrySeq: 6, ...table }];
+      expect(await store.importMergedAuthorship('m', rows)).toBe(1);
+      expect(await store.importMergedAuthorship('m', rows)).toBe(0);
+      await expect(store.importMergedAuthorship('m', [{ entrySeq: 6, ...wider }])).rejects.toMatchObject({ code: 'conflict' });
+      await expect(store.importMergedAuthorship('nowhere', rows)).rejects.toMatchObject({ code: 'invalid-argument' });
+      await store.close();
+      store = await harness.open();
+      expect(await store.readMergedAuthorship('m')).toEqual(rows);
+      // Purged with its document: a new document of that name starts without it.
+      expect(await store.purgeDocument('m')).toBe(true);
+      await store.append([{ doc: 'm', entries: [1, 2, 3, 4, 5, 6].map((n) => entry(bytes(n))) }]);
+      expect(await store.readMergedAuthorship('m')).toEqual([]);
+    });
+
     it('records each author once: colour at first sight, name from the latest sighting, lastSeen the latest', async () => {
       expect(await store.listAuthors(['guest:ada'])).toEqual([]);
       await store.recordAuthors([{ id: 'guest:ada', name: 'Ada', verified: false, seenAt: 1000 }]);

@@ -98,6 +98,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
       const info = (await source.getDocument(doc))!;
       expect(info.updateCount).toBeLessThan(info.lastSeq);
       expect((await source.readCompactedSessions(doc)).length).toBeGreaterThan(0);
+      expect((await source.readMergedAuthorship(doc)).length).toBeGreaterThan(0); // hours both wrote in
       expect(await source.latestCheckpoint(doc)).toBeDefined();
     }
     await source.trashDocument('team/plan', { at: 1_700_000_123_000, by: 'alice' });
@@ -123,6 +124,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
         expect(await copy.getDocument(doc)).toEqual(await source.getDocument(doc));
         expect((await copy.listVersions(doc)).map(({ id: _, ...v }) => v)).toEqual((await source.listVersions(doc)).map(({ id: _, ...v }) => v));
         expect(await copy.readCompactedSessions(doc)).toEqual(await source.readCompactedSessions(doc));
+        expect(await copy.readMergedAuthorship(doc)).toEqual(await source.readMergedAuthorship(doc));
         expect(await copy.latestCheckpoint(doc)).toEqual(await source.latestCheckpoint(doc));
         expect(await sortedAuthors(copy)).toEqual(await sortedAuthors(source));
         expect(await copy.inTrash(doc)).toEqual(await source.inTrash(doc));

@@ -146,6 +146,10 @@ async function copyDocument(
       const sessions = await from.readCompactedSessions(doc, { afterSeq: after, toSeq: last });
       if (sessions.length > 0) sessionsInserted += await to.importCompactedSessions(doc, sessions);
       for (const session of sessions) authors.add(session.author);
+      // Who wrote what in this batch's merged updates of several people.
+      const tables = await from.readMergedAuthorship(doc, { afterSeq: after, toSeq: last });
+      if (tables.length > 0) await to.importMergedAuthorship(doc, tables);
+      for (const table of tables) for (const author of table.authors) authors.add(author);
     } catch (error) {
       if (error instanceof PersistenceError && error.code === 'conflict') throw differs(doc, error.message);
       throw error;

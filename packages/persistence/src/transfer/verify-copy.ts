@@ -5,7 +5,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import * as Y from 'yjs';
-import type { AuthorRecord, Checkpoint, DocumentInfo, DocumentStore, NamedVersion, ShareLink, StoredCompactedSession, StoredUpdate } from '../types.js';
+import type { AuthorRecord, Checkpoint, DocumentInfo, DocumentStore, NamedVersion, ShareLink, StoredCompactedSession, StoredMergedAuthorship, StoredUpdate } from '../types.js';
 
 export interface CopyVerification {
   readonly doc: string;
@@ -99,7 +99,12 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   if (JSON.stringify(trash[0] ?? null) !== JSON.stringify(trash[1] ?? null)) {
     problems.push(`the trash differs: source ${JSON.stringify(trash[0] ?? 'not in the trash')}, target ${JSON.stringify(trash[1] ?? 'not in the trash')}`);
   }
-  const [logs, sessions] = [[createHash('sha256'), createHash('sha256')], [createHash('sha256'), createHash('sha256')]] as const;
+  const [logs, sessions, tables] = [
+    [createHash('sha256'), createHash('sha256')],
+    [createHash('sha256'), createHash('sha256')],
+    [createHash('sha256'), createHash('sha256')],
+  ] as const;
+  const authorshipKey = (t: StoredMergedAuthorship) => JSON.stringify([t.entrySeq, t.authors, t.inserted, t.deleted]);
   const counts = [0, 0];
   let firstDifference: number | undefined;
   let read = 0;
@@ -122,6 +127,8 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
     counts[1]! += b.length;
     for (const s of await from.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[0], s), authors.add(s.author);
     for (const s of await to.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[1], s);
+    for (const t of await from.readMergedAuthorship(doc, { afterSeq: after, toSeq: end })) tables[0].update(`${authorshipKey(t)}\n`);
+    for (const t of await to.readMergedAuthorship(doc, { afterSeq: after, toSeq: end })) tables[1].update(`${authorshipKey(t)}\n`);
     read += a.length;
     options.onProgress?.(read);
     after = end;
@@ -131,6 +138,7 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
     problems.push(`the logs differ (source ${counts[0]} updates, target ${counts[1]}; first at seq ${firstDifference ?? '?'})`);
   }
   if (sessions[0].digest('hex') !== sessions[1].digest('hex')) problems.push('the compacted sessions differ');
+  if (tables[0].digest('hex') !== tables[1].digest('hex')) problems.push('the authorship of merged updates differs');
   const versions = await from.listVersions(doc);
   const [va, vb] = [versionKeys(versions), versionKeys(await to.listVersions(doc))];
   if (JSON.stringify(va) !== JSON.stringify(vb)) problems.push(`the named versions differ (source ${va.length}, target ${vb.length})`);

@@ -232,6 +232,21 @@ CREATE TRIGGER documents_not_at_a_redirect AFTER INSERT ON documents
   FOR EACH ROW EXECUTE FUNCTION refuse_document_at_redirect();
 `,
   },
+  {
+    version: 11,
+    // Ranges merged before it keep the author "compacted" for what several people wrote in them.
+    description: 'merged authorship',
+    sql: `
+-- Who inserted and deleted which Yjs ids of a merged update several people wrote (JSON, see
+-- MergedAuthorship), stored at its entry_seq in the same transaction as the merge.
+CREATE TABLE IF NOT EXISTS merged_authorship (
+  doc_id    bigint NOT NULL REFERENCES documents(id),
+  entry_seq bigint NOT NULL,
+  data      text   NOT NULL,
+  PRIMARY KEY (doc_id, entry_seq)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

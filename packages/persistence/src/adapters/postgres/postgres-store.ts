@@ -40,9 +40,32 @@ import type {
   ReadRange,
   StoredCompactedSession,
   StoredUpdate,
+  MergedEntry,
+  StoredMergedAuthorship,
 } from '../../types.js';
-import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
-import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
+import {
+  type AuthorshipRow,
+  authorshipData,
+  type DocumentRow,
+  type SessionRow,
+  toBuffer,
+  toBytes,
+  toInfo,
+  toMergedAuthorship,
+  toSession,
+  toVersion,
+  type VersionRow,
+} from '../rows.js';
+import {
+  authorshipConflict,
+  checkImportSeqs,
+  checkMergedAuthorship,
+  importConflict,
+  missingVersions,
+  sameAuthorship,
+  sameSession,
+  sessionConflict,
+} from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { checkShareLink, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
@@ -366,11 +389,12 @@ class PostgresStore implements DocumentStore {
     doc: string,
     fromSeq: number,
     toSeq: number,
-    merged: AppendEntry,
+    merged: MergedEntry,
     sessions: readonly CompactedSession[] = [],
     expectedUpdates?: number,
   ): Promise<void> {
     this.ensureOpen(doc);
+    if (merged.authorship !== undefined) checkMergedAuthorship(doc, merged.authorship);
     const row = await this.readDoc(doc);
     if (row === undefined || fromSeq < 1 || toSeq < fromSeq || toSeq > row.last_seq) {
       throw new PersistenceError('invalid-argument', `Range ${fromSeq}..${toSeq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
@@ -429,6 +453,10 @@ class PostgresStore implements DocumentStore {
             [id, toSeq, column('fromSeq'), column('toSeq'), column('author'), column('startedAt'), column('endedAt'), column('updates'), column('added'), column('removed')],
           );
         }
+        await client.query('DELETE FROM merged_authorship WHERE doc_id = $1 AND entry_seq BETWEEN $2 AND $3', [id, fromSeq, toSeq]);
+        if (merged.authorship !== undefined) {
+          await client.query('INSERT INTO merged_authorship (doc_id, entry_seq, data) VALUES ($1, $2, $3)', [id, toSeq, authorshipData(merged.authorship)]);
+        }
       }),
     );
   }
@@ -445,6 +473,49 @@ class PostgresStore implements DocumentStore {
       ),
     );
     return rows.map(toSession);
+  }
+
+  async readMergedAuthorship(doc: string, range: ReadRange = {}): Promise<StoredMergedAuthorship[]> {
+    this.ensureOpen(doc);
+    const { afterSeq = 0, toSeq = MAX_SAFE } = range;
+    const { rows } = await this.read(doc, 'Reading merged authorship', () =>
+      this.pool.query<AuthorshipRow>(
+        `SELECT a.entry_seq, a.data FROM merged_authorship a JOIN documents d ON d.id = a.doc_id
+         WHERE d.name = $1 AND a.entry_seq > $2 AND a.entry_seq <= $3 ORDER BY a.entry_seq`,
+        [doc, afterSeq, toSeq],
+      ),
+    );
+    return rows.map(toMergedAuthorship);
+  }
+
+  async importMergedAuthorship(doc: string, rows: readonly StoredMergedAuthorship[]): Promise<number> {
+    this.ensureOpen(doc);
+    const row = await this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('invalid-argument', 'Merged authorship can only be imported into a document that exists', doc);
+    for (const a of rows) checkMergedAuthorship(doc, a);
+    if (rows.length === 0) return 0;
+    return this.write(doc, 'Importing merged authorship', () =>
+      this.transaction(async (client) => {
+        await lockDocument(client, row.id);
+        const stored = await client.query<AuthorshipRow>('SELECT entry_seq, data FROM merged_authorship WHERE doc_id = $1 AND entry_seq = ANY($2::bigint[])', [
+          row.id,
+          rows.map((a) => a.entrySeq),
+        ]);
+        const existing = new Map(stored.rows.map((r) => [Number(r.entry_seq), toMergedAuthorship(r)]));
+        let count = 0;
+        for (const a of rows) {
+          const found = existing.get(a.entrySeq);
+          if (found !== undefined) {
+            if (!sameAuthorship(found, a)) throw authorshipConflict(doc, a.entrySeq);
+            continue;
+          }
+          await client.query('INSERT INTO merged_authorship (doc_id, entry_seq, data) VALUES ($1, $2, $3)', [row.id, a.entrySeq, authorshipData(a)]);
+          existing.set(a.entrySeq, a);
+          count += 1;
+        }
+        return count;
+      }),
+    );
   }
 
   async importUpdates(
@@ -609,7 +680,7 @@ class PostgresStore implements DocumentStore {
         const id = found.rows[0]?.id;
         if (id === undefined) return false;
         await lockDocument(client, id); // no compaction or named version half-way through it
-        for (const table of ['trash', 'redirects', 'compacted_sessions', 'versions', 'checkpoints', 'updates']) {
+        for (const table of ['trash', 'redirects', 'compacted_sessions', 'merged_authorship', 'versions', 'checkpoints', 'updates']) {
           await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [id]);
         }
         await client.query('DELETE FROM documents WHERE id = $1', [id]);

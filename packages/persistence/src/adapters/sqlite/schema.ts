@@ -218,6 +218,21 @@ WHERE revoked_at IS NULL AND EXISTS (
 CREATE INDEX IF NOT EXISTS share_links_by_creator ON share_links (created_by, created_at);
 `,
   },
+  {
+    version: 12,
+    // Ranges merged before it keep the author "compacted" for what several people wrote in them.
+    description: 'merged authorship',
+    sql: `
+-- Who inserted and deleted which Yjs ids of a merged update several people wrote (JSON, see
+-- MergedAuthorship), stored at its entry_seq in the same transaction as the merge.
+CREATE TABLE IF NOT EXISTS merged_authorship (
+  doc_id    INTEGER NOT NULL REFERENCES documents(id),
+  entry_seq INTEGER NOT NULL,
+  data      TEXT    NOT NULL,
+  PRIMARY KEY (doc_id, entry_seq)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

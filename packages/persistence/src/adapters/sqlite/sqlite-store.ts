@@ -27,11 +27,34 @@ import type {
   DocumentStore,
   NamedVersion,
   ReadRange,
+  MergedEntry,
   StoredCompactedSession,
+  StoredMergedAuthorship,
   StoredUpdate,
 } from '../../types.js';
-import { type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toSession, toVersion, type VersionRow } from '../rows.js';
-import { checkImportSeqs, importConflict, missingVersions, sameSession, sessionConflict } from '../import-rules.js';
+import {
+  type AuthorshipRow,
+  authorshipData,
+  type DocumentRow,
+  type SessionRow,
+  toBuffer,
+  toBytes,
+  toInfo,
+  toMergedAuthorship,
+  toSession,
+  toVersion,
+  type VersionRow,
+} from '../rows.js';
+import {
+  authorshipConflict,
+  checkImportSeqs,
+  checkMergedAuthorship,
+  importConflict,
+  missingVersions,
+  sameAuthorship,
+  sameSession,
+  sessionConflict,
+} from '../import-rules.js';
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
@@ -259,6 +282,12 @@ class SqliteStore implements DocumentStore {
          last_change_at = max(last_change_at, ?) WHERE id = ?`,
       ),
       sessionAt: db.prepare<[number, number, number], SessionRow>('SELECT * FROM compacted_sessions WHERE doc_id = ? AND entry_seq = ? AND from_seq = ?'),
+      deleteAuthorship: db.prepare<[number, number, number]>('DELETE FROM merged_authorship WHERE doc_id = ? AND entry_seq BETWEEN ? AND ?'),
+      insertAuthorship: db.prepare<[number, number, string]>('INSERT INTO merged_authorship (doc_id, entry_seq, data) VALUES (?, ?, ?)'),
+      readAuthorship: db.prepare<[number, number, number], AuthorshipRow>(
+        'SELECT entry_seq, data FROM merged_authorship WHERE doc_id = ? AND entry_seq > ? AND entry_seq <= ? ORDER BY entry_seq',
+      ),
+      authorshipAt: db.prepare<[number, number], AuthorshipRow>('SELECT entry_seq, data FROM merged_authorship WHERE doc_id = ? AND entry_seq = ?'),
     };
     this.revocationStmt = {
       revoke: db.prepare<[string, string, number | null, number, string], RevocationRow>(revokeSql(['?', '?', '?', '?', '?'], 'max')),
@@ -501,11 +530,12 @@ class SqliteStore implements DocumentStore {
     doc: string,
     fromSeq: number,
     toSeq: number,
-    merged: AppendEntry,
+    merged: MergedEntry,
     sessions: readonly CompactedSession[] = [],
     expectedUpdates?: number,
   ): Promise<void> {
     this.ensureOpen(doc);
+    if (merged.authorship !== undefined) checkMergedAuthorship(doc, merged.authorship);
     const row = this.readDoc(doc);
     if (row === undefined || fromSeq < 1 || toSeq < fromSeq || toSeq > row.last_seq) {
       throw new PersistenceError('invalid-argument', `Range ${fromSeq}..${toSeq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
@@ -544,6 +574,8 @@ class SqliteStore implements DocumentStore {
         for (const s of sessions) {
           this.stmt.insertSession.run(row.id, toSeq, s.fromSeq, s.toSeq, s.author, s.startedAt, s.endedAt, s.updates, s.added, s.removed);
         }
+        this.stmt.deleteAuthorship.run(row.id, fromSeq, toSeq);
+        if (merged.authorship !== undefined) this.stmt.insertAuthorship.run(row.id, toSeq, authorshipData(merged.authorship));
       }).immediate(),
       false, // compaction frees space: it runs below the floor too
     );
@@ -560,6 +592,42 @@ class SqliteStore implements DocumentStore {
     } catch (cause) {
       throw new PersistenceError('read-failed', `Reading compacted sessions failed: ${(cause as Error).message}`, doc, { cause });
     }
+  }
+
+  async readMergedAuthorship(doc: string, range: ReadRange = {}): Promise<StoredMergedAuthorship[]> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return [];
+    try {
+      return this.stmt.readAuthorship.all(row.id, range.afterSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER).map(toMergedAuthorship);
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Reading merged authorship failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
+  async importMergedAuthorship(doc: string, rows: readonly StoredMergedAuthorship[]): Promise<number> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('invalid-argument', 'Merged authorship can only be imported into a document that exists', doc);
+    for (const a of rows) checkMergedAuthorship(doc, a);
+    if (rows.length === 0) return 0;
+    const inserted = this.write(doc, 'Importing merged authorship', () =>
+      this.db.transaction(() => {
+        let count = 0;
+        for (const a of rows) {
+          const existing = this.stmt.authorshipAt.get(row.id, a.entrySeq);
+          if (existing !== undefined) {
+            if (!sameAuthorship(toMergedAuthorship(existing), a)) throw authorshipConflict(doc, a.entrySeq);
+            continue;
+          }
+          this.stmt.insertAuthorship.run(row.id, a.entrySeq, authorshipData(a));
+          count += 1;
+        }
+        return count;
+      }).immediate(),
+    );
+    await this.flushed(doc);
+    return inserted;
   }
 
   async importUpdates(
