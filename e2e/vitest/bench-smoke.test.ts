@@ -283,6 +283,15 @@ describe('benchmark smoke runs', () => {
     for (const r of result.rows) for (const k of ['import', 'markdown', 'reference', 'html']) expect(r[k].median, `${r.blocks} ${k}`).toBeGreaterThan(0);
   });
 
+  it('compaction: compacts a long history with authorship tables and finds every author kept', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'compaction.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/compaction.ts', '--updates', '3000', '--runs', '1', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.same).toBe(true);
+    expect(result.updatesAfter).toBeLessThan(3000);
+    expect(result.figures.compact.median).toBeGreaterThan(0);
+  });
+
   it('cold load: runs end to end and loads the written history', { timeout: SMOKE_TIMEOUT_MS }, async () => {
     const file = path.join(scratch.path, 'cold-load.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/cold-load.ts', '--updates', '2000', '--runs', '2', '--every', '500', '--out', file], { cwd: root });
