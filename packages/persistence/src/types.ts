@@ -97,7 +97,7 @@ export interface StoredCompactedSession extends CompactedSession {
  */
 export interface MergedAuthorship {
   readonly authors: readonly string[];
-  /** [client, clock, length, index into `authors`, received at (ms, to the minute)] per run of inserted ids. */
+  /** [client, clock, length, index into `authors`, received at (ms, to the second)] per run of inserted ids. */
   readonly inserted: readonly number[];
   /** [client, clock, length, index into `authors`] per run of deleted ids. */
   readonly deleted: readonly number[];

@@ -127,7 +127,10 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
     counts[1]! += b.length;
     for (const s of await from.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[0], s), authors.add(s.author);
     for (const s of await to.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[1], s);
-    for (const t of await from.readMergedAuthorship(doc, { afterSeq: after, toSeq: end })) tables[0].update(`${authorshipKey(t)}\n`);
+    for (const t of await from.readMergedAuthorship(doc, { afterSeq: after, toSeq: end })) {
+      tables[0].update(`${authorshipKey(t)}\n`);
+      for (const author of t.authors) authors.add(author);
+    }
     for (const t of await to.readMergedAuthorship(doc, { afterSeq: after, toSeq: end })) tables[1].update(`${authorshipKey(t)}\n`);
     read += a.length;
     options.onProgress?.(read);
