@@ -15,6 +15,7 @@ import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
+import { type HistoryJob, type HistoryResult, runHistoryJob } from '../history/jobs.js';
 import type { HistoryPool } from '../history/pool.js';
 import { exportHeaders, parseFormat, type Rendered } from '../history/render.js';
 import type { SyncEvents } from '../sync/events.js';
@@ -54,6 +55,13 @@ export function isDocumentBody(method: string, path: string, basePath: string): 
   return method === 'POST' && /^[^/]+\/(updates|content)$/.test(rest);
 }
 
+/**
+ * Bodies and documents up to this size are converted on this thread: a few milliseconds, no hop to a
+ * history thread, and never refused because the history threads are busy (a script creating many small
+ * documents at once). Bigger ones go to the history threads.
+ */
+const INLINE_MAX_BYTES = 32 * 1024;
+
 const typeOf = (c: Context) => c.req.header('content-type')?.split(';')[0]!.trim().toLowerCase();
 
 /** The author an API edit is stored with: the token's user, or `api` without authentication. */
@@ -84,13 +92,16 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     requireEditor(principal, what);
     return { doc, principal, rateKey: storeRateKey(principal, requestAddress(c)) };
   };
+  // `bytes`: how much the job reads (the body, the live state); see INLINE_MAX_BYTES.
+  const convert = async <K extends 'import' | 'export'>(job: Extract<HistoryJob, { kind: K }>, bytes: number, signal?: AbortSignal): Promise<HistoryResult<K>> =>
+    bytes <= INLINE_MAX_BYTES ? ((await runHistoryJob(store, job)) as HistoryResult<K>) : history.run(job, signal).catch(fromPersistence);
   const stored = (doc: string, seq: number | undefined) => ({ doc, seq: seq ?? null, changed: seq !== undefined });
 
   app.openapi({ ...putDocument, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'create documents');
     const { type, body } = await readBody(c, Object.values(CONTENT_TYPES));
     const update =
-      type === CONTENT_TYPES.yjs ? body : ((await history.run({ kind: 'import', doc, type, body }, c.req.raw.signal).catch(fromPersistence)) as Uint8Array);
+      type === CONTENT_TYPES.yjs ? body : ((await convert({ kind: 'import', doc, type, body }, body.byteLength, c.req.raw.signal)) as Uint8Array);
     // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
     // Only if it is created: a PUT that fails, or stores nothing, leaves the redirect as it was.
     const redirect = (await store.resolveRedirect(doc)) === undefined ? undefined : (await store.listRedirects()).find((r) => r.from === doc);
@@ -123,7 +134,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
       // Computed on a history thread against the live state as it is now; edits arriving meanwhile are
       // kept beside it, as with any concurrent edit (and as a restore does).
       const current = Y.encodeStateAsUpdate(room.doc);
-      const update = await history.run({ kind: 'import', doc, type, body, current }).catch(fromPersistence);
+      const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(body.byteLength, current.byteLength));
       return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
     });
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
@@ -144,10 +155,12 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     const seq = live?.seq ?? info.lastSeq;
     const rendered: Rendered =
       live === undefined
-        ? await history.run({ kind: 'version', doc, seq, format, at }, c.req.raw.signal).catch(fromPersistence)
+        ? info.sizeBytes <= INLINE_MAX_BYTES
+          ? ((await runHistoryJob(store, { kind: 'version', doc, seq, format, at }).catch(fromPersistence)) as Rendered)
+          : await history.run({ kind: 'version', doc, seq, format, at }, c.req.raw.signal).catch(fromPersistence)
         : format === 'yjs'
           ? { body: live.current, contentType: 'application/octet-stream', extension: 'yjs' }
-          : await history.run({ kind: 'export', doc, seq, format, at, current: live.current }, c.req.raw.signal).catch(fromPersistence);
+          : await convert({ kind: 'export', doc, seq, format, at, current: live.current }, live.current.byteLength, c.req.raw.signal);
     return c.body(rendered.body as Uint8Array<ArrayBuffer>, 200, exportHeaders(doc, seq, rendered, c.req.query('download') !== '1'));
   });
   return app;
