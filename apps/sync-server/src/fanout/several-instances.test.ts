@@ -156,6 +156,38 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     expect(await metric(servers[1]!, 'awareness_states_dropped_total')).toBe(0);
   });
 
+  it('answers a flood of presence queries on a document channel at most once a second, and goes on', async () => {
+    await start(2, MACHINE_REDIS);
+    const ann = client(servers[0]!, 'asked');
+    await ann.synced();
+    ann.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+    const published = () => metric(servers[0]!, 'fanout_published_total');
+    await expect.poll(() => servers[0]!.rooms.loaded('asked')?.awareness.getStates().has(ann.doc.clientID)).toBe(true);
+    const publisher = new Redis(MACHINE_REDIS);
+    try {
+      const query = Buffer.alloc(2 + 16 + 8);
+      query[0] = 2;
+      query[1] = 7; // presence query, from an instance id nobody has
+      query.fill(0xab, 2, 18);
+      query.writeDoubleBE(Date.now(), 18);
+      await new Promise((r) => setTimeout(r, 1100)); // past any answer the join itself caused
+      const before = await published();
+      const started = performance.now();
+      for (let i = 0; i < 200; i++) await publisher.publish(`tandem:${db.schema}:doc:asked`, query);
+      await new Promise((r) => setTimeout(r, 1500));
+      const seconds = (performance.now() - started) / 1000;
+      const answers = (await published()) - before;
+      expect(answers).toBeGreaterThan(0);
+      expect(answers).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    } finally {
+      publisher.disconnect();
+    }
+    // Still answering, and still delivering presence, to a newcomer on the other instance.
+    const ben = client(servers[1]!, 'asked');
+    await ben.synced();
+    await expect.poll(() => (ben.provider.awareness.getStates().get(ann.doc.clientID) as { user?: { name?: string } } | undefined)?.user?.name, { timeout: 3000 }).toBe('Ann');
+  });
+
   it('keeps every instance editing while Redis is down, converges through the log meanwhile, and delivers through Redis again once it is back', async () => {
     redis = await startTestRedis();
     await start(2, redis.url);
@@ -303,7 +335,7 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
         message(1, -4, forgedUpdate),
         message(1, 7, new Uint8Array([0xff, 0xfe, 0x01])), // not a Yjs update
         message(2, undefined, new Uint8Array([0x01, 0x99])), // presence that does not decode
-        message(7, 1, new Uint8Array([0])), // an unknown kind
+        message(99, 1, new Uint8Array([0])), // an unknown kind
         message(5, undefined, new Uint8Array()), // "moved to the trash", for a document that is not
         message(6, undefined, new Uint8Array()), // "renamed", for a document that was not
       ]) {

@@ -57,6 +57,9 @@ function isYjsUpdate(bytes: Uint8Array): boolean {
 }
 
 /** Who caused a change to the shared document or awareness. */
+/** Another instance's presence query is answered at most once in this long (see answerPresence). */
+const PRESENCE_ANSWER_MS = 1_000;
+
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
 
 
@@ -153,6 +156,9 @@ export class Room implements ConnectionHandler {
   /** Which author each Yjs client id writes as, told to connections that asked (`?authors=1`). */
   private readonly bindings: AuthorBindings;
   private headTimer: NodeJS.Timeout | undefined;
+  /** When this room last answered another instance's presence query, and the answer waiting, if any. */
+  private presenceAnsweredAt = 0;
+  private presenceAnswer: NodeJS.Timeout | undefined;
   /** Awareness ids changed here this turn, to publish to the other instances. */
   private readonly awarenessToPublish = new Set<number>();
 
@@ -754,10 +760,28 @@ export class Room implements ConnectionHandler {
         if (this.destroyed) return;
         // Raised, the states are a change here: this turn's broadcast sends them to everyone, here and there.
         if (afterOutage) return void this.presence.reannounce('heartbeat' satisfies TxOrigin);
-        const ids = this.presence.localIds();
-        if (ids.length > 0) this.remote?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+        this.answerPresence();
       },
     };
+  }
+
+  /**
+   * Publishes the presence this instance's own clients hold, at most once a second however many
+   * instances ask (a query is one small message any instance, or anyone who can publish on Redis, may
+   * send): a query within the second gets the answer at its end.
+   */
+  private answerPresence(): void {
+    if (this.presenceAnswer !== undefined) return;
+    const send = () => {
+      this.presenceAnswer = undefined;
+      this.presenceAnsweredAt = Date.now();
+      const ids = this.destroyed ? [] : this.presence.localIds();
+      if (ids.length > 0) this.remote?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    };
+    const wait = this.presenceAnsweredAt + PRESENCE_ANSWER_MS - Date.now();
+    if (wait <= 0) return send();
+    this.presenceAnswer = setTimeout(send, wait);
+    this.presenceAnswer.unref();
   }
 
   /** Closes the room if the store has the document in the trash (trashed through another instance). */
@@ -868,6 +892,7 @@ export class Room implements ConnectionHandler {
     this.destroyed = true;
     clearTimeout(this.applyTimer);
     clearInterval(this.headTimer);
+    clearTimeout(this.presenceAnswer);
     this.order?.stop();
     this.remote?.leave();
     this.gate.destroy();
