@@ -144,18 +144,24 @@ describe('compaction with a retention policy', () => {
     expect((await readTimeline(store, 'd', { limit: 50 })).sessions).toEqual(before);
   });
 
-  it('keeps who wrote what in a range several people wrote: authorship, diffs and item authors name them, not "compacted"', async () => {
+  /** Ann's and Ben's clients, each applying the other's updates; `write` stores one change as its author. */
+  const twoWriters = () => {
     const ann = new Y.Doc();
     const ben = new Y.Doc();
-    let seq = 0;
     const write = async (writer: Y.Doc, other: Y.Doc, author: string, at: number, change: (t: Y.Text) => void) => {
       let update: Uint8Array | undefined;
       writer.once('update', (u: Uint8Array) => (update = u));
       change(writer.getText('t'));
       Y.applyUpdate(other, update!);
       await store.append([{ doc: 'd', entries: [{ update: update!, author, receivedAt: at }] }]);
-      return ++seq;
     };
+    return { ann, ben, write };
+  };
+
+  it('keeps who wrote what in a range several people wrote: authorship, diffs and item authors name them, not "compacted"', async () => {
+    const { ann, ben, write: writeOne } = twoWriters();
+    let seq = 0;
+    const write = async (...args: Parameters<typeof writeOne>) => (await writeOne(...args), ++seq);
     // One hour, 40 days ago: Ann and Ben type in turns, each on their own client; Ben deletes one of Ann's words.
     const start = NOW - 40 * DAY;
     for (let i = 0; i < 20; i++) {
@@ -199,15 +205,7 @@ describe('compaction with a retention policy', () => {
   });
 
   it('gives the same authorship colour runs after a merge as before, for a run typed across a minute boundary', async () => {
-    const ann = new Y.Doc();
-    const ben = new Y.Doc();
-    const write = async (writer: Y.Doc, other: Y.Doc, author: string, at: number, change: (t: Y.Text) => void) => {
-      let update: Uint8Array | undefined;
-      writer.once('update', (u: Uint8Array) => (update = u));
-      change(writer.getText('t'));
-      Y.applyUpdate(other, update!);
-      await store.append([{ doc: 'd', entries: [{ update: update!, author, receivedAt: at }] }]);
-    };
+    const { ann, ben, write } = twoWriters();
     const t0 = NOW - 40 * DAY; // on a minute boundary
     // Ann types "a" at 00:30 and "b" at 01:15: one run (its keys start less than 60 s apart); Ben adds one.
     await write(ann, ben, 'ann', t0 + 30_000, (t) => t.insert(0, 'a'));
