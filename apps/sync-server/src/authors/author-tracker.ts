@@ -17,6 +17,8 @@ export interface AuthorTracker {
   /** A connection changed these awareness states of `awareness`. */
   presence(conn: TrackedConnection, clientIds: readonly number[], awareness: Awareness): void;
   closed(conn: TrackedConnection): void;
+  /** Resolves once the sightings of `ids` queued so far are in the store (see AuthorRecorder.written). */
+  written(ids: readonly string[]): Promise<void>;
 }
 
 export interface AuthorTrackerOptions {
@@ -56,6 +58,7 @@ export function createAuthorTracker(options: AuthorTrackerOptions): AuthorTracke
   };
 
   return {
+    written: (ids) => recorder.written(ids),
     opened(conn) {
       const name = conn.authorName;
       if (name === undefined) return; // not an author the table knows (a per-connection one)

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
-import { connectClient, type TestClient } from '../testing/clients.js';
+import { connectClient, hearBindings, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const SECRET = 'authorship-secret-0123456789-0123456789';
@@ -93,6 +93,47 @@ describe('GET /api/docs/:doc/authorship', () => {
       const [record] = await server.store.listAuthors([user!]);
       expect(authors[user!], path).toEqual({ name, color: record?.color, verified: true });
     }
+  });
+
+  it('names an author who typed and then left (or reconnected, as turning the colours on does) by their record, before the recorder would have written it', async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET }, undefined, { authorsIntervalMs: 60_000 });
+    const headers = { authorization: `Bearer ${await token('vera', 'viewer')}` };
+    const authorship = async () => ((await (await fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/authorship`, { headers })).json()) as AuthorshipBody).authors;
+    // Walt stays, so the document stays open; his record is written by the first answer.
+    const walt = connectClient(server.url, DOC, { params: { token: await mintToken(SECRET, { userId: 'walt', name: 'WALT', docs: ['team/*'], role: 'editor', ttl: '1h' }) } });
+    clients.push(walt);
+    await walt.synced();
+    walt.text.insert(0, 'w');
+    await expect.poll(lastSeq).toBe(1);
+    expect((await authorship()).walt).toMatchObject({ name: 'WALT' });
+    // Ada types and is gone before anyone asks; her sighting is still queued.
+    const ada = connectClient(server.url, DOC, { params: { token: await mintToken(SECRET, { userId: 'ada', name: 'ADA', docs: ['team/*'], role: 'editor', ttl: '1h' }) } });
+    clients.push(ada);
+    await ada.synced();
+    ada.text.insert(0, 'ada');
+    await expect.poll(lastSeq).toBe(2);
+    ada.destroy();
+    await expect.poll(() => server.rooms.loaded(DOC)?.connections.size).toBe(1);
+    expect(await server.store.listAuthors(['ada'])).toEqual([]);
+    expect((await authorship()).ada).toMatchObject({ name: 'ADA', verified: true });
+  });
+
+  it('names an author still queued by their record in the bindings a page asks for (?authors=1)', async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET }, undefined, { authorsIntervalMs: 60_000 });
+    const ada = connectClient(server.url, DOC, { params: { token: await mintToken(SECRET, { userId: 'ada', name: 'ADA', docs: ['team/*'], role: 'editor', ttl: '1h' }) } });
+    clients.push(ada);
+    await ada.synced();
+    ada.text.insert(0, 'ada');
+    await expect.poll(lastSeq).toBe(1);
+    expect(await server.store.listAuthors(['ada'])).toEqual([]); // still queued
+    const vera = connectClient(server.url, DOC, { params: { token: await token('vera', 'viewer'), authors: '1' } });
+    clients.push(vera);
+    const heard = hearBindings(vera);
+    await vera.synced();
+    await expect.poll(() => heard.heard.length).toBeGreaterThan(0);
+    expect(heard.heard.flatMap((m) => Object.entries(m.authors)).find(([id]) => id === 'ada')?.[1]).toMatchObject({ name: 'ADA' });
   });
 
   it('follows the log as it grows', async () => {

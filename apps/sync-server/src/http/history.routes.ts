@@ -50,11 +50,13 @@ export function requireEditor(principal: Principal, what: string): void {
 export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, authorsWritten }: HistoryDeps): OpenAPIHono {
   const app = apiApp();
   // Someone who has just typed may still wait in the author recorder's queue (it writes at most once a
-  // second): the answers that name authors read their records, so those of the people in the document
-  // are written first. Only theirs: a scrub sends a request per frame, and the queue holds every document's.
+  // second): the answers that name authors read their records, so those of the people in the document,
+  // and of those who wrote in it since it opened (one who left, or reconnected, as turning the authorship
+  // colours on does), are written first. Only theirs: a scrub sends a request per frame, and the queue
+  // holds every document's.
   const peopleHereWritten = async (doc: string) => {
     const room = rooms.loaded(doc);
-    if (room !== undefined && room.connections.size > 0) await authorsWritten?.([...room.connections].map((conn) => conn.author));
+    if (room !== undefined) await authorsWritten?.([...new Set([...[...room.connections].map((conn) => conn.author), ...room.writers()])]);
   };
   const access = async (c: Context) => {
     const doc = docParam(c);

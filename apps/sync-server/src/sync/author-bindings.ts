@@ -51,6 +51,11 @@ export class AuthorBindings {
     return this.byClient.get(client);
   }
 
+  /** Every author a client of this room has been bound to: who wrote here since the room opened. */
+  authors(): string[] {
+    return [...new Set(this.byClient.values())];
+  }
+
   /** `listener` hears every binding this room knows, now and as they come. */
   listen(listener: BindingListener): void {
     this.listeners.add(listener);

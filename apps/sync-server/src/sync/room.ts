@@ -164,7 +164,13 @@ export class Room implements ConnectionHandler {
 
   private constructor(private readonly deps: RoomDeps) {
     this.gate = new UpdateGate(this.doc, deps.name);
-    this.bindings = new AuthorBindings({ describe: (ids) => describeAuthors(deps.store, ids) });
+    // Names from the records, which the author recorder may still hold queued for someone who just came.
+    this.bindings = new AuthorBindings({
+      describe: async (ids) => {
+        await deps.authors?.written(ids);
+        return describeAuthors(deps.store, ids);
+      },
+    });
     this.awareness.setLocalState(null);
     this.presence = new PresenceGuard({ doc: deps.name, awareness: this.awareness, limits: deps.presence, events: deps.events });
     this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
@@ -231,6 +237,11 @@ export class Room implements ConnectionHandler {
       const author = authors[i];
       if (author !== undefined) this.gate.commentAuthors.set(id, author);
     });
+  }
+
+  /** Who wrote in this room since it opened (connected or not now). */
+  writers(): string[] {
+    return this.bindings.authors();
   }
 
   /** The stored author of the comment whose map is item `id`, if known. */
