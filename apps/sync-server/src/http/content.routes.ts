@@ -92,9 +92,9 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     requireEditor(principal, what);
     return { doc, principal, rateKey: storeRateKey(principal, requestAddress(c)) };
   };
-  // `bytes`: how much the job reads (the body, the live state); see INLINE_MAX_BYTES.
-  const convert = async <K extends 'import' | 'export'>(job: Extract<HistoryJob, { kind: K }>, bytes: number, signal?: AbortSignal): Promise<HistoryResult<K>> =>
-    bytes <= INLINE_MAX_BYTES ? ((await runHistoryJob(store, job)) as HistoryResult<K>) : history.run(job, signal).catch(fromPersistence);
+  // `bytes`: how much the job reads (the body, the live state, the stored log); see INLINE_MAX_BYTES.
+  const convert = <K extends 'import' | 'export' | 'version'>(job: Extract<HistoryJob, { kind: K }>, bytes: number, signal?: AbortSignal): Promise<HistoryResult<K>> =>
+    (bytes <= INLINE_MAX_BYTES ? (runHistoryJob(store, job) as Promise<HistoryResult<K>>) : history.run(job, signal)).catch(fromPersistence);
   const stored = (doc: string, seq: number | undefined) => ({ doc, seq: seq ?? null, changed: seq !== undefined });
 
   app.openapi({ ...putDocument, middleware: limit }, async (c) => {
@@ -155,9 +155,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     const seq = live?.seq ?? info.lastSeq;
     const rendered: Rendered =
       live === undefined
-        ? info.sizeBytes <= INLINE_MAX_BYTES
-          ? ((await runHistoryJob(store, { kind: 'version', doc, seq, format, at }).catch(fromPersistence)) as Rendered)
-          : await history.run({ kind: 'version', doc, seq, format, at }, c.req.raw.signal).catch(fromPersistence)
+        ? await convert({ kind: 'version', doc, seq, format, at }, info.sizeBytes, c.req.raw.signal)
         : format === 'yjs'
           ? { body: live.current, contentType: 'application/octet-stream', extension: 'yjs' }
           : await convert({ kind: 'export', doc, seq, format, at, current: live.current }, live.current.byteLength, c.req.raw.signal);

@@ -205,7 +205,7 @@ export class PresenceGuard {
    * raises an id's clock by one, see releaseInstance), so a state at its old clock, or one above, would be
    * ignored by them and their clients. The owners take the raised clock as their own, as with setAway.
    */
-  reannounce(origin: unknown): number {
+  reannounce(origin: unknown): void {
     const { awareness } = this.deps;
     const entries: Entry[] = [];
     for (const id of this.localIds()) {
@@ -217,7 +217,6 @@ export class PresenceGuard {
       this.raise(id, clock + 2, JSON.stringify(rest));
     }
     if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(awareness, encode(entries), origin);
-    return entries.length;
   }
 
   /**

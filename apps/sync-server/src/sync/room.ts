@@ -56,10 +56,10 @@ function isYjsUpdate(bytes: Uint8Array): boolean {
   }
 }
 
-/** Who caused a change to the shared document or awareness. */
 /** Another instance's presence query is answered at most once in this long (see answerPresence). */
 const PRESENCE_ANSWER_MS = 1_000;
 
+/** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
 
 
