@@ -23,7 +23,9 @@ async function writeOldHistory(dataDir: string): Promise<string> {
   const store = openSqliteStore({ dataDir });
   const writer = new Y.Doc();
   const text = writer.getText('t');
-  const start = Date.now() - 2 * 24 * HOUR;
+  // On an hour boundary: each hour's 20 updates (19 s) then fall in one bucket of HISTORY_BUCKET=1h,
+  // whatever the time of day (started in the last 19 s of an hour, they straddled two and merged into 4).
+  const start = Math.floor((Date.now() - 2 * 24 * HOUR) / HOUR) * HOUR;
   for (let i = 0; i < 60; i++) {
     let update: Uint8Array | undefined;
     writer.once('update', (u: Uint8Array) => (update = u));

@@ -36,7 +36,8 @@ describe('history routes at a seq compaction merged away', () => {
         text.insert(text.length, `w${i} `);
       }
       // Bob starts 3 s after alice stops: with a 2 s gap, her session ends inside the range merged below.
-      const receivedAt = i < 10 ? now - 40 * DAY + i * 1000 + (i >= 5 ? 2_000 : 0) : now;
+      // The old ones from an hour boundary on, so that they fall in one bucket whatever the time of day.
+      const receivedAt = i < 10 ? Math.floor((now - 40 * DAY) / HOUR) * HOUR + i * 1000 + (i >= 5 ? 2_000 : 0) : now;
       await server.store.append([{ doc: DOC, entries: [{ update: update!, author: i < 5 ? 'alice' : 'bob', receivedAt }] }]);
       texts.push(text.toString());
     }
