@@ -59,7 +59,12 @@ export function documentPageSql(dialect: PageDialect, query: DocumentPageQuery):
     where.push(`d.last_change_at <= ${at} AND (d.last_change_at < ${again} OR ${n} > ${dialect.param(params, after.name)})`);
   }
   const order = sort === 'name' ? n : `d.last_change_at DESC, ${n}`;
-  const sql = `SELECT d.*, (SELECT u.author FROM updates u WHERE u.doc_id = d.id ORDER BY u.seq DESC LIMIT 1) AS last_author
+  // The last update's author; when compaction merged several people's updates into it (author
+  // `compacted`), the author of its sessions' latest run.
+  const sql = `SELECT d.*, (SELECT COALESCE(
+        (SELECT s.author FROM compacted_sessions s WHERE s.doc_id = u.doc_id AND s.entry_seq = u.seq ORDER BY s.to_seq DESC, s.ended_at DESC LIMIT 1),
+        u.author)
+      FROM updates u WHERE u.doc_id = d.id ORDER BY u.seq DESC LIMIT 1) AS last_author
     FROM documents d WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${dialect.param(params, limit + 1)}`;
   return { sql, params };
 }

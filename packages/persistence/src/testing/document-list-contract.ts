@@ -3,6 +3,7 @@
 // An adapter's test file calls describeDocumentListContract with the harness of describeStoreContract.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMPACTED_AUTHOR } from '../authors/describe-author.js';
 import { PersistenceError } from '../errors.js';
 import type { DocumentPageQuery, DocumentStore, ListedDocument } from '../types.js';
 import { closeAndDestroy, openFresh, type StoreHarness } from './adapter-contract.js';
@@ -61,6 +62,25 @@ export function describeDocumentListContract(adapterName: string, makeHarness: (
       expect(lastAuthor).toBe('alice');
       await store.untrashDocument('binned');
       expect(names((await store.listDocumentPage({ limit: 1 })).documents)).toEqual(['binned']);
+    });
+
+    it('names the last writer of a last update that compaction merged from several people, not “compacted”', async () => {
+      await write(store, 'merged', T0, ['alice', 'bob', 'alice', 'carol']);
+      await write(store, 'older', T0 - 10, ['dave', 'erin']);
+      const session = (author: string, fromSeq: number, toSeq: number) => ({ fromSeq, toSeq, author, startedAt: T0 - 3, endedAt: T0, updates: 1, added: 1, removed: 0 });
+      // carol wrote the last update of the merged range; alice's run began first and ends before hers.
+      await store.replaceRange('merged', 1, 4, { update: new Uint8Array([9]), author: COMPACTED_AUTHOR, receivedAt: T0 }, [
+        session('alice', 1, 3),
+        session('bob', 2, 2),
+        session('carol', 4, 4),
+      ]);
+      // Merged before sessions were kept: nothing better to say than what the row says.
+      await store.replaceRange('older', 1, 2, { update: new Uint8Array([9]), author: COMPACTED_AUTHOR, receivedAt: T0 - 10 });
+      const page = await store.listDocumentPage({ limit: 10 });
+      expect(page.documents.map((d) => [d.name, d.lastAuthor])).toEqual([
+        ['merged', 'carol'],
+        ['older', COMPACTED_AUTHOR],
+      ]);
     });
 
     it('sorts by name in code point order, the same on every engine', async () => {
