@@ -18,6 +18,15 @@ describe('docNameProblem', () => {
     expect(docNameProblem(name)).toMatch(/invisible formatting character/);
   });
 
+  it.each([
+    ['lone high surrogate', 'notes-\uD800'],
+    ['lone low surrogate', '\uDC00notes'],
+    ['reversed pair', 'a\uDC00\uD800b'],
+  ])('refuses a name with a %s: no store keeps it as written, and no URL can carry it', (_what, name) => {
+    expect(docNameProblem(name)).toBe('is not well-formed Unicode (a lone surrogate)');
+    expect(() => encodeURIComponent(name)).toThrow(URIError);
+  });
+
   it('refuses a name not in NFC, so one name maps to one document', () => {
     const decomposed = 'Cafe\u0301';
     expect(decomposed.normalize('NFC')).toBe('Café');
@@ -47,6 +56,8 @@ describe('suggestDocName', () => {
     ['pay\u200Broll', 'payroll'],
     ['Cafe\u0301', 'Café'],
     ['x'.repeat(201), 'x'.repeat(200)],
+    ['notes-\uD800', 'notes-'],
+    ['x'.repeat(199) + '🎉', 'x'.repeat(199)],
   ])('suggests a valid name for %j: %j', (name, suggestion) => {
     expect(suggestDocName(name)).toBe(suggestion);
     expect(docNameProblem(suggestion)).toBeUndefined();

@@ -10,11 +10,15 @@ const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 // Unicode format characters (category Cf): zero-width spaces and joiners, bidirectional controls, the
 // BOM, soft hyphens. Invisible, they make share links that look like another document's.
 const FORMAT_CHARS = /\p{Cf}/u;
+// A UTF-16 surrogate not in a pair: JSON and JavaScript strings carry it, but UTF-8 cannot (SQLite
+// would keep three U+FFFD, PostgreSQL one), nor can a URL (encodeURIComponent throws).
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Returns why `name` is not a valid document name (a phrase to follow "Document name"), or undefined when it is. */
 export function docNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > MAX_DOC_NAME_LENGTH) return `is longer than ${MAX_DOC_NAME_LENGTH} characters`;
+  if (LONE_SURROGATE.test(name)) return 'is not well-formed Unicode (a lone surrogate)';
   if (FORBIDDEN_CHARS.test(name)) return 'contains a control character';
   if (FORMAT_CHARS.test(name)) return 'contains an invisible formatting character (zero-width or bidirectional control)';
   // Refused rather than normalised: a name then maps to exactly one document, never silently to another's.
@@ -39,11 +43,14 @@ export function suggestDocName(name: string): string | undefined {
   if (docNameProblem(name) === undefined) return undefined;
   const segments = name
     .normalize('NFC')
-    .replace(new RegExp(`${FORBIDDEN_CHARS.source}|${FORMAT_CHARS.source}`, 'gu'), '')
+    .replace(new RegExp(`${FORBIDDEN_CHARS.source}|${FORMAT_CHARS.source}|${LONE_SURROGATE.source}`, 'gu'), '')
     .replace(/\\/g, '/')
     .split('/')
     .map((segment) => segment.trim())
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
-  const suggestion = segments.join('/').slice(0, MAX_DOC_NAME_LENGTH).replace(/[\s/]+$/u, '');
+  let joined = segments.join('/');
+  // Cut to the limit, never between the two halves of a pair.
+  if (joined.length > MAX_DOC_NAME_LENGTH) joined = joined.slice(0, MAX_DOC_NAME_LENGTH).replace(/\p{Cs}$/u, '');
+  const suggestion = joined.replace(/[\s/]+$/u, '');
   return suggestion !== '' && docNameProblem(suggestion) === undefined ? suggestion : undefined;
 }

@@ -166,6 +166,12 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect((await post('docs/binned/rename', { to: 'z' })).status).toBe(410);
     expect((await post('docs/a/rename', { to: 'bad//name' })).status).toBe(400);
     expect((await post('docs/a/rename', { name: 'z' })).status).toBe(400);
+    // A lone surrogate travels in JSON but no store or URL keeps it: refused before anything is
+    // stored (it used to be renamed, then answer 500, and on SQLite no name opened it again).
+    for (const action of ['rename', 'duplicate']) {
+      const res = await post(`docs/a/${action}`, { to: 'a-\uD800' });
+      expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 400, body: { error: { code: 'invalid-doc-name' } } });
+    }
     expect((await server.store.listDocuments()).map((d) => d.name)).toEqual(['a', 'b', 'binned']);
   });
 
