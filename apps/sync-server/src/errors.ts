@@ -100,7 +100,9 @@ export class TandemError extends Error {
 /** A WebSocket close reason must fit in 123 bytes of UTF-8. */
 export function closeReason(error: TandemError): string {
   if (error.code === 'moved') {
-    // `moved: <new name>` when it fits, else `moved` alone (the client asks GET /api/docs/<old name>).
+    // `moved: <new name>` when it fits, else `moved` alone (the client asks GET /api/docs/<old name>);
+    // `moved` alone too when the new name is not to be told (see movedError).
+    if (error.context.to === undefined) return 'moved';
     const named = `moved: ${String(error.context.to)}`;
     return Buffer.byteLength(named) <= 123 ? named : 'moved';
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/token.js';
-import { connectClient, type TestClient } from '../testing/clients.js';
+import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const SECRET = 'moves-test-secret-0123456789abcdef0123';
@@ -234,6 +234,36 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     const again = await post('docs/new/restore', { seq: 1 });
     expect(again.status).toBe(201);
     expect((await server.store.getDocument('new'))?.lastSeq).toBe(3);
+  });
+
+  it('tells the new name only to a token that opens it: over HTTP, to a new connection, and to one connected when it is renamed', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const token = (userId: string, docs: string[]) => mintToken(SECRET, { userId, docs, role: 'editor', ttl: '1h' });
+    const owner = await token('owner', ['*']);
+    const hr = await token('hana', ['hr/*']);
+    const both = await token('bo', ['hr/*', 'exec/*']);
+    const hana = await client('hr/plan', { token: hr });
+    const bo = await client('hr/plan', { token: both });
+    const [hanaCloses, boCloses] = [closes(hana), closes(bo)];
+    await typed(hana, 'hr/plan', 'plan', 1);
+    expect((await post('docs/hr%2Fplan/rename', { to: 'exec/layoffs-2027' }, { authorization: `Bearer ${owner}` })).status).toBe(201);
+    // Connected when it was renamed: the one whose token opens the new name is sent there; the other
+    // hears that it moved, not where.
+    await expect.poll(() => [hanaCloses[0], boCloses[0]]).toEqual([
+      { code: 4430, reason: 'moved' },
+      { code: 4430, reason: 'moved: exec/layoffs-2027' },
+    ]);
+    // A new connection to the old name: the same.
+    for (const [t, reason] of [[hr, 'moved'], [both, 'moved: exec/layoffs-2027']] as const) {
+      expect(await closed(await openRawSocket(server.url, `hr%2Fplan?token=${t}`))).toEqual({ code: 4430, reason });
+    }
+    // HTTP: 403 at the old name, naming neither the new name nor sending there.
+    for (const [method, path] of [['GET', 'docs/hr%2Fplan'], ['GET', 'docs/hr%2Fplan/history'], ['POST', 'docs/hr%2Fplan/restore']] as const) {
+      const res = await api(path, { method, headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{"seq":0}' } : {}) });
+      const text = await res.text();
+      expect({ path, status: res.status, location: res.headers.get('location'), named: text.includes('layoffs') }).toEqual({ path, status: 403, location: null, named: false });
+    }
+    expect((await api('docs/hr%2Fplan', { headers: { authorization: `Bearer ${both}` } })).headers.get('location')).toBe('/api/docs/exec%2Flayoffs-2027');
   });
 
   it('lets only editors rename, and only within what their token opens; a viewer may not duplicate either', async () => {

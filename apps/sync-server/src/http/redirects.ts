@@ -8,6 +8,7 @@
 import { docNameProblem } from '@tandem/schema/doc-name';
 import type { MiddlewareHandler } from 'hono';
 import { type Authenticate, authorizeDoc, type Redirects } from '../auth/authenticate.js';
+import { TandemError } from '../errors.js';
 import { movedError } from '../sync/room.js';
 
 export interface RedirectDeps {
@@ -37,7 +38,9 @@ export function followRedirects({ store, basePath, authenticate }: RedirectDeps)
     // 401 without a valid token, 403 for one that opens neither name (the route itself would say the same).
     const principal = await authenticate(c);
     await authorizeDoc(principal, name, store);
-    await authorizeDoc(principal, to, store);
+    await authorizeDoc(principal, to, store).catch(() => {
+      throw new TandemError('forbidden', `${JSON.stringify(name)} was renamed, to a name this token does not open`, { doc: name, user: principal.userId });
+    });
     const location = `${prefix}${encodeURIComponent(to)}${rest}${url.search}`;
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(location, 308);
     const error = movedError(name, to);

@@ -37,9 +37,15 @@ function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
   return true;
 }
 
-/** What a client of a renamed document's old name is told (close code 4430 with the new name; HTTP 409 for writes). */
-export function movedError(doc: string, to: string): TandemError {
-  return new TandemError('moved', `${JSON.stringify(doc)} was renamed to ${JSON.stringify(to)}`, { doc, to });
+/**
+ * What a client of a renamed document's old name is told (close code 4430 with the new name; HTTP 409
+ * for writes); without `to`, that it was renamed but not to what: for a token that does not open the
+ * new name, which may say more than the old one did.
+ */
+export function movedError(doc: string, to?: string): TandemError {
+  return to === undefined
+    ? new TandemError('moved', `${JSON.stringify(doc)} was renamed`, { doc })
+    : new TandemError('moved', `${JSON.stringify(doc)} was renamed to ${JSON.stringify(to)}`, { doc, to });
 }
 
 /** What a client of a document in the trash is told (close code 4410, HTTP 410). */

@@ -4,6 +4,7 @@
 import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { authorizeDoc } from '../auth/authenticate.js';
 import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
@@ -152,9 +153,20 @@ export class RoomRegistry {
         if (this.connections.has(conn)) this.connections.set(conn, room);
         else this.release(room, conn);
       },
-      (error: unknown) => conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error))),
+      (error: unknown) => {
+        if (error instanceof TandemError && error.code === 'moved' && typeof error.context.to === 'string') this.failMoved(conn, error.context.to);
+        else conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error)));
+      },
     );
     return conn;
+  }
+
+  /** Closes `conn` with 4430, naming the new name `to` only if its token opens it. */
+  private failMoved(conn: Connection, to: string): void {
+    authorizeDoc(conn.principal, to, this.deps.store).then(
+      () => conn.fail(movedError(conn.doc, to)),
+      () => conn.fail(movedError(conn.doc)),
+    );
   }
 
   /** A connection's socket closed: it stops counting against its limits, and leaves its room if it joined one. */
@@ -196,7 +208,7 @@ export class RoomRegistry {
     if (entry === undefined) return;
     void entry.ready.then(
       (room) => {
-        for (const conn of [...room.connections]) conn.fail(movedError(doc, to));
+        for (const conn of [...room.connections]) this.failMoved(conn, to);
         this.drop(room);
       },
       () => {},
