@@ -21,6 +21,8 @@ export interface WebhookCall {
   readonly body: string;
   /** When it arrived (ms since epoch). */
   readonly at: number;
+  /** Its Authorization header, if it had one. */
+  readonly authorization?: string;
 }
 
 export type Behaviour = 'ok' | 'fail' | 'hang';
@@ -72,11 +74,11 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         const behaviour = signatureOk ? receiver.behaviour({ eventId, attempt, type: parsed.type }) : 'fail';
         if (behaviour === 'hang') {
           hanging.add(req);
-          receiver.calls.push({ eventId, attempt, status: 0, signatureOk, body, at: Date.now() });
+          receiver.calls.push({ eventId, attempt, status: 0, signatureOk, body, at: Date.now(), authorization: req.headers.authorization });
           return;
         }
         const status = behaviour === 'ok' && parsed.id === eventId && req.headers['tandem-event-type'] === parsed.type ? 204 : signatureOk ? 500 : 401;
-        receiver.calls.push({ eventId, attempt, status, signatureOk, body, at: Date.now() });
+        receiver.calls.push({ eventId, attempt, status, signatureOk, body, at: Date.now(), authorization: req.headers.authorization });
         if (status === 204) receiver.accepted.push(parsed);
         res.writeHead(status).end();
       });

@@ -52,6 +52,22 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Where a delivery goes and how: fetch refuses a URL with credentials (`https://user:pass@host/`), so
+ * they travel as Basic authorization instead, as a browser or curl would send them.
+ */
+export function webhookRequest(target: string): { url: string; headers: Record<string, string> } {
+  const u = new URL(target);
+  if (u.username === '' && u.password === '') return { url: target, headers: {} };
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
+
+/** An error's text as logs and the store keep it: every URL in it redacted (see redactUrl). */
+const redactedText = (text: string): string => text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, (url) => redactUrl(url));
+
 /** The delay before attempt `attempts + 1`: base × 2^(attempts-1), capped, then jittered into [½, 1]×. */
 export function retryDelay(attempts: number, baseMs: number, random: () => number = Math.random): number {
   const full = Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
@@ -157,12 +173,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     let failure: string;
     try {
       const body = await bodyOf(d);
-      const response = await fetch(d.target, {
+      const request = webhookRequest(d.target);
+      const response = await fetch(request.url, {
         method: 'POST',
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
         headers: {
+          ...request.headers,
           'content-type': 'application/json',
           'user-agent': 'Tandem-Webhooks/1',
           [SIGNATURE_HEADER]: signWebhook(secret, body),
@@ -182,7 +200,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       failure = `HTTP ${response.status}`;
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      failure = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+      failure = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? redactedText(e.message));
     }
     const attempts = d.attempts + 1;
     events.attemptFailed(target);

@@ -206,6 +206,34 @@ describe('webhooks', () => {
     await expect.poll(() => metric(server, 'tandem_webhooks_pending'), POLL).toBe(0);
   });
 
+  it('sends the credentials of a URL with user:pass@ as Basic authorization, never in a log line or the store', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    const url = new URL(receiver.url);
+    url.username = 'tandem%20hooks';
+    url.password = 'hunter2:not-for-logs';
+    const server = await start(webhookEnv({ WEBHOOK_URL: url.toString() }));
+    expect((await fetch(`${server.url}/api/docs/report`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: '# Report' })).status).toBe(201);
+    await expect.poll(() => ofType('document.created', 'report').length, POLL).toBe(1);
+    expect(receiver.calls[0]!.authorization).toBe(`Basic ${Buffer.from('tandem hooks:hunter2:not-for-logs').toString('base64')}`);
+    expect(server.logs.filter((l) => JSON.stringify(l).includes('not-for-logs'))).toEqual([]);
+  });
+
+  it('keeps the credentials out of the log and the store when a delivery fails before any answer', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    await receiver.stop(); // nothing listens: each attempt fails to connect
+    const url = new URL(receiver.url);
+    url.username = 'tandem';
+    url.password = 'not-for-logs';
+    const server = await start(webhookEnv({ WEBHOOK_URL: `${url.toString()}?key=not-for-logs` }));
+    expect((await fetch(`${server.url}/api/docs/report`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: '# Report' })).status).toBe(201);
+    await expect.poll(() => server.logs.filter((l) => l.event === 'webhook-failed').length, POLL).toBeGreaterThan(0);
+    expect(server.logs.filter((l) => l.event === 'webhook-failed')[0]).toMatchObject({ error: 'ECONNREFUSED' });
+    expect(server.logs.filter((l) => JSON.stringify(l).includes('not-for-logs'))).toEqual([]);
+    const pending = await server.store.claimWebhooks(Date.now() + 3_600_000, 60_000, 10);
+    expect(pending.length).toBeGreaterThan(0);
+    expect(JSON.stringify(pending.map((d) => d.lastError))).not.toContain('not-for-logs');
+  });
+
   it('delivers every event once after the receiver was away while the server restarted', async () => {
     receiver = await startWebhookReceiver(SECRET);
     const dir = await mkdtemp(path.join(tmpdir(), 'tandem-webhooks-'));
