@@ -18,10 +18,19 @@ export class ImportError extends Error {
   override readonly name = 'ImportError';
 }
 
+/**
+ * How deep an imported document may nest (the document itself counts as one level): lists in lists in
+ * quotes as deep as anyone writes (a list level takes two), and far from the depth at which the
+ * recursive walks over a document (to Yjs, to the editor's view, to an export) run out of stack.
+ */
+export const MAX_NESTING = 100;
+
 // The schema's nodes and marks carry prosemirror-markdown's names, so its token table applies as is.
 const markdown = new MarkdownParser(
   schema,
-  inlineSyntax(new MarkdownIt('commonmark', { html: false })).use(markdownItTables).use(markdownItTaskLists),
+  // CommonMark's preset stops parsing at nesting level 20 (ten list levels) and drops the rest of the
+  // document; past the parser's limit a document is deeper than MAX_NESTING and refused whole instead.
+  inlineSyntax(new MarkdownIt('commonmark', { html: false, maxNesting: 2 * MAX_NESTING })).use(markdownItTables).use(markdownItTaskLists),
   {
     ...defaultMarkdownParser.tokens,
     ...INLINE_TOKENS,
@@ -30,23 +39,63 @@ const markdown = new MarkdownParser(
   },
 );
 
+const tooDeep = () => new ImportError(`The document is nested more than ${MAX_NESTING} levels deep`);
+
+/** `node` if it nests at most MAX_NESTING levels; throws ImportError otherwise. Iterative: any depth. */
+function withinNesting(node: Node): Node {
+  const stack: Array<[Node, number]> = [[node, 1]];
+  while (stack.length > 0) {
+    const [n, level] = stack.pop()!;
+    if (level > MAX_NESTING) throw tooDeep();
+    n.forEach((child) => stack.push([child, level + 1]));
+  }
+  return node;
+}
+
+/** Whether plain JSON (a parsed body) nests objects and arrays deeper than `max`; iterative. */
+function jsonDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, level] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (level > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, level + 1]);
+  }
+  return false;
+}
+
+/** Runs a recursive parse, a stack overflow on a hostile depth reported as too deep. */
+function parsing(parse: () => Node): Node {
+  try {
+    return withinNesting(parse());
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw tooDeep();
+    throw error;
+  }
+}
+
 export function fromMarkdown(text: string): Node {
-  return withSafeImages(withSafeLinks(markdown.parse(text)));
+  return withSafeImages(withSafeLinks(parsing(() => markdown.parse(text))));
 }
 
 const htmlParser = ProseMirrorDomParser.fromSchema(schema);
 
 /** An HTML document or fragment; nothing in it runs or loads (the DOM is linkedom's, never rendered). */
 export function fromHtml(html: string): Node {
-  const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
-  const container = document.createElement('div');
-  // A whole page's <body>, or the fragment itself.
-  container.innerHTML = /<body[\s>]/i.test(html) ? (/<body[^>]*>([\s\S]*?)(<\/body>|$)/i.exec(html)?.[1] ?? '') : html;
-  return withSafeImages(withSafeLinks(htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0])));
+  const doc = parsing(() => {
+    const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
+    const container = document.createElement('div');
+    // A whole page's <body>, or the fragment itself.
+    container.innerHTML = /<body[\s>]/i.test(html) ? (/<body[^>]*>([\s\S]*?)(<\/body>|$)/i.exec(html)?.[1] ?? '') : html;
+    return htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0]);
+  });
+  return withSafeImages(withSafeLinks(doc));
 }
 
 /** A ProseMirror document as JSON (`{ "type": "doc", "content": [...] }`), checked against the schema. */
 export function fromProseMirrorJson(json: unknown): Node {
+  // A node is an object holding an array of nodes: two JSON levels a level (marks and attrs one more).
+  if (jsonDeeperThan(json, 2 * MAX_NESTING + 2)) throw tooDeep();
   let doc: Node;
   try {
     doc = schema.nodeFromJSON(json);
@@ -55,5 +104,5 @@ export function fromProseMirrorJson(json: unknown): Node {
     throw new ImportError(`Not a document of this editor's schema: ${(cause as Error).message}`, { cause });
   }
   if (doc.type !== schema.topNodeType) throw new ImportError(`The top node must be "doc", not ${JSON.stringify(doc.type.name)}`);
-  return withSafeImages(withSafeLinks(doc));
+  return withSafeImages(withSafeLinks(withinNesting(doc)));
 }

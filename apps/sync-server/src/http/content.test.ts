@@ -89,6 +89,18 @@ describe('the document API (PUT /api/docs/<doc>, POST …/updates, POST …/cont
     expect(garbage.status).toBe(422);
     const plain = await send('PUT', 'd', 'text/plain', 'hello');
     expect(plain.status).toBe(415);
+    // Nested past what anyone writes (small bodies, converted on the server's thread; one on a history
+    // thread): 400 saying so, where the recursion to Yjs used to overflow its stack (500).
+    const deepJson = `{"type":"doc","content":[${'{"type":"blockquote","content":['.repeat(5_000)}{"type":"paragraph"}${']}'.repeat(5_000)}]}`;
+    for (const [type, body, how] of [
+      ['text/html', `${'<blockquote>'.repeat(1_000)}x`, 'PUT'],
+      ['text/html', `${'<blockquote>'.repeat(1_000)}x`, 'POST'],
+      ['application/json', deepJson, 'PUT'],
+      ['text/markdown', `${'>'.repeat(40_000)} deep`, 'PUT'],
+    ] as const) {
+      const res = await send(how, how === 'POST' ? 'd/content' : 'd', type, body);
+      expect({ type, how, status: res.status, message: (await res.json()).error.message }).toEqual({ type, how, status: 400, message: 'The document is nested more than 100 levels deep' });
+    }
     expect(await server.store.getDocument('d')).toBeUndefined();
   });
 
