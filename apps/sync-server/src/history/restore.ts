@@ -1,28 +1,59 @@
 // Building the edit that makes an older version the current content again, as a new change on top of
 // the history (nothing in the log is removed), and the edit that takes such a restore back.
 
-import { FRAGMENT } from '@tandem/schema';
+import { FRAGMENT, schema } from '@tandem/schema';
 import { placeComments, reanchorComments } from '@tandem/schema/comments';
+import type { Node } from 'prosemirror-model';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 
-/** The Yjs update that turns the content of `current` (a document's encoded state) into `target`'s. */
+/**
+ * The Yjs update that turns the content of `current` (a document's encoded state) into `target`'s, as
+ * an editor's change would: what both have stays as it is (its items, so edits others make meanwhile,
+ * offline ones included, land in text that is still there), only what differs is deleted and inserted.
+ * A version the editor's schema cannot hold is written whole instead (every block replaced).
+ */
 export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
-  const work = new Y.Doc();
-  Y.applyUpdate(work, current);
-  let update: Uint8Array | undefined;
-  work.on('update', (u: Uint8Array) => (update = u));
-  // Comments are the conversation, not the content: a restore keeps them all, and moves each one
-  // whose text the restored version still has onto that text (the copies the restore writes).
-  const placed = placeComments(work);
-  work.transact(() => {
-    const fragment = work.getXmlFragment(FRAGMENT);
+  let node: Node | undefined;
+  try {
+    node = yXmlFragmentToProseMirrorRootNode(target.getXmlFragment(FRAGMENT), schema);
+    node.check();
+  } catch {
+    node = undefined;
+  }
+  if (node !== undefined) {
+    const version = node;
+    try {
+      return editOf(current, (work, fragment) => updateYFragment(work, fragment, version, { mapping: new Map(), isOMark: new Map() }));
+    } catch {
+      // The live document holds what the schema cannot (a client wrote it): replaced whole below.
+    }
+  }
+  return editOf(current, (_work, fragment) => {
     if (fragment.length > 0) fragment.delete(0, fragment.length);
-    const content = target.getXmlFragment(FRAGMENT).toArray().map((node) => node.clone());
+    const content = target.getXmlFragment(FRAGMENT).toArray().map((n) => n.clone());
     if (content.length > 0) fragment.insert(0, content as Array<Y.XmlElement | Y.XmlText>);
-    reanchorComments(work, placed);
   });
-  work.destroy();
-  return update ?? Y.encodeStateAsUpdate(new Y.Doc());
+}
+
+/** The update `change` makes to the document whose state is `current`, comments kept on their text. */
+function editOf(current: Uint8Array, change: (work: Y.Doc, fragment: Y.XmlFragment) => void): Uint8Array {
+  const work = new Y.Doc();
+  try {
+    Y.applyUpdate(work, current);
+    let update: Uint8Array | undefined;
+    work.on('update', (u: Uint8Array) => (update = u));
+    // Comments are the conversation, not the content: a restore keeps them all, and moves each one
+    // whose text the restored version still has onto that text (the copies the restore writes).
+    const placed = placeComments(work);
+    work.transact(() => {
+      change(work, work.getXmlFragment(FRAGMENT));
+      reanchorComments(work, placed);
+    });
+    return update ?? Y.encodeStateAsUpdate(new Y.Doc());
+  } finally {
+    work.destroy();
+  }
 }
 
 /**

@@ -204,6 +204,50 @@ describe('history API', () => {
     expect((await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: 99 }) })).status).toBe(400);
   });
 
+  it('changes only what differs from the version: words typed offline meanwhile in a paragraph both share survive the restore', async () => {
+    const intro = alice.block('Intro paragraph.');
+    alice.block('Second paragraph.');
+    await expect.poll(lastSeq).toBe(2);
+    alice.block('A third paragraph to take back.');
+    await expect.poll(() => bob.text()).toBe('Intro paragraph.\nSecond paragraph.\nA third paragraph to take back.');
+    await expect.poll(lastSeq).toBe(3);
+    // Bob goes offline and adds to the first paragraph, which every version has unchanged.
+    bob.provider.disconnect();
+    ((bob.fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert('Intro paragraph.'.length, ' Bob wrote this offline.');
+    const restored = await api('/restore', { method: 'POST', body: JSON.stringify({ seq: 2 }) });
+    expect(restored.status).toBe(201);
+    await expect.poll(() => alice.text()).toBe('Intro paragraph.\nSecond paragraph.');
+    // The restore kept the paragraph's own items: it deleted only the third one.
+    expect(intro.toString()).toBe('Intro paragraph.');
+    expect(alice.fragment.get(0)).toBe(intro.parent);
+    bob.provider.connect();
+    const merged = 'Intro paragraph. Bob wrote this offline.\nSecond paragraph.';
+    await expect.poll(() => alice.text()).toBe(merged);
+    await expect.poll(() => bob.text()).toBe(merged);
+  });
+
+  it('takes a restore back keeping what was typed since into the paragraphs it changed', async () => {
+    alice.block('Old wording of the plan.');
+    await expect.poll(lastSeq).toBe(1);
+    await expect.poll(() => bob.text()).toBe('Old wording of the plan.');
+    const text = (alice.fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    alice.doc.transact(() => {
+      text.delete(0, 'Old wording'.length);
+      text.insert(0, 'New text');
+    });
+    await expect.poll(() => bob.text()).toBe('New text of the plan.');
+    await expect.poll(lastSeq).toBe(2);
+    const restored = await (await api('/restore', { method: 'POST', body: JSON.stringify({ seq: 1 }) })).json();
+    await expect.poll(() => bob.text()).toBe('Old wording of the plan.');
+    // Bob adds a sentence to the restored paragraph; taking the restore back keeps it.
+    ((bob.fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert('Old wording of the plan.'.length, ' Bob wrote this after.');
+    await expect.poll(() => alice.text()).toBe('Old wording of the plan. Bob wrote this after.');
+    await expect.poll(lastSeq).toBe(restored.seq + 1);
+    expect((await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: restored.seq }) })).status).toBe(201);
+    await expect.poll(() => alice.text()).toBe('New text of the plan. Bob wrote this after.');
+    await expect.poll(() => bob.text()).toBe('New text of the plan. Bob wrote this after.');
+  });
+
   it('creates, lists, renames and deletes named versions; viewers may only read them', async () => {
     alice.block('v1');
     await expect.poll(lastSeq).toBe(1);
