@@ -16,6 +16,8 @@ describe('guest identity', () => {
     expect(cleanName('x'.repeat(80))).toBe('x'.repeat(80));
     expect(guestIdentity('a'.repeat(16), 'x'.repeat(81))).toEqual({ id: 'a'.repeat(16) });
     expect(cleanName(' \u0007 ')).toBeUndefined();
+    // Invisible characters that would let a name pose as another; a lone surrogate no store keeps.
+    expect(cleanName('Al\u00adi\u2060ce\u061c \u206a\uD800')).toBe('Alice');
     expect(cleanName(42)).toBeUndefined();
   });
 });

@@ -19,7 +19,11 @@ export interface GuestIdentity {
 export function cleanName(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
   // Control and invisible formatting characters (bidi overrides, zero-width spaces) would let a name pose as another.
-  const name = raw.replace(/[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '').replace(/\s+/g, ' ').trim();
+  // (The zero-width joiner stays: emoji sequences are made with it.) Lone surrogates go as well.
+  const name = raw
+    .replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\p{Cs}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return name.length >= 1 && [...name].length <= MAX_NAME_LENGTH ? name : undefined;
 }
 

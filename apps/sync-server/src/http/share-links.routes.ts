@@ -11,6 +11,7 @@ import type { ShareLink } from '@tandem/persistence';
 import type { Context } from 'hono';
 import { type Authenticate, authorizeDoc, type Redirects } from '../auth/authenticate.js';
 import type { ShareLinks } from '../auth/share-links.js';
+import { cleanName } from '../authors/guest-identity.js';
 import type { Principal, Role } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
@@ -111,7 +112,10 @@ export function shareLinkRoutes({ authenticate, store, shareLinks, config, event
     const links = enabled();
     // Before anything else: a wrong secret counts too (guessing is what the limit is for).
     admitRedeem(c);
-    const { secret, name } = c.req.valid('json');
+    const { secret, name: given } = c.req.valid('json');
+    // Cleaned as a guest's name is: what would let it pose as another goes.
+    const name = given === undefined ? undefined : cleanName(given);
+    if (given !== undefined && name === undefined) throw new TandemError('bad-request', 'The name has no visible characters');
     // A token this browser holds already (sent as Bearer): from the same link, the same person.
     const holder = c.req.header('authorization') === undefined ? undefined : await authenticate(c).catch(() => undefined);
     const r = await links.redeem(secret, name, holder);

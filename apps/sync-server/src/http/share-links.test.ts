@@ -77,6 +77,11 @@ describe('share links (AUTH_SECRET set)', () => {
     const p = await verifyToken(SECRET, bob.body.token);
     expect(p).toMatchObject({ userId: bob.body.userId, name: 'Bob', role: 'viewer', docs: [DOC], linkId: link.id });
     expect(p.expiresAt!).toBeLessThanOrEqual(Date.parse(link.expiresAt));
+    // The name is cleaned as a guest's is: "Alice \u202e)nimda(" would show as "Alice (admin)".
+    const posing = await redeem(s, link, undefined, 'Alice \u202e)nimda(\u200b\u0007\u2060\u00ad');
+    expect((await verifyToken(SECRET, posing.body.token)).name).toBe('Alice )nimda(');
+    const invisible = await redeem(s, link, undefined, '\u202e\u200b');
+    expect({ status: invisible.status, code: invisible.body.error?.code }).toEqual({ status: 400, code: 'bad-request' });
     // Opened again with the token from it (a reload): the same person.
     expect((await redeem(s, link, bob.body.token)).body.userId).toBe(bob.body.userId);
     // The secret alone opens nothing.
@@ -188,6 +193,12 @@ describe('share links (AUTH_SECRET set)', () => {
     // A document given the old name afterwards is not the renamed one: the old token follows the name there.
     const other = await api(s, 'GET', `/api/docs/${encodeURIComponent('elsewhere/other')}`, bob);
     expect(other.status).toBe(403);
+    // Nor is it in the trash for them.
+    const owner = await token('owner', { docs: ['*'] });
+    expect((await api(s, 'PUT', `/api/docs/${encodeURIComponent(DOC)}`, owner, { type: 'doc', content: [{ type: 'paragraph' }] })).status).toBe(201);
+    expect((await api(s, 'GET', `/api/docs/${encodeURIComponent(DOC)}`, bob)).status).toBe(403);
+    expect((await api(s, 'DELETE', `/api/docs/${encodeURIComponent(DOC)}`, owner)).status).toBe(200);
+    expect(((await (await api(s, 'GET', '/api/trash', bob)).json()) as { trash: unknown[] }).trash).toEqual([]);
     expect((await api(s, 'DELETE', `/api/docs/${NEW}/share-links/${link.id}`, alice)).status).toBe(200);
     expect((await api(s, 'GET', `/api/docs/${NEW}`, bob)).status).toBe(401);
   });

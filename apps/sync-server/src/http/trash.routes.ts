@@ -5,9 +5,8 @@
 
 import { type DocumentStore } from '@tandem/persistence';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
+import { type Authenticate, authorizeDoc, inScope, listScope } from '../auth/authenticate.js';
 import type { ShareLinks } from '../auth/share-links.js';
-import { mayOpen } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
@@ -67,7 +66,11 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
   const trash = apiApp();
   trash.openapi(listTrash, async (c) => {
     const principal = await authenticate(c);
-    return c.json({ trash: (await store.listTrash()).filter((e) => mayOpen(principal, e.doc)).map(describe), trashDays: config.trashDays });
+    // The rule of the document list: a share link's document by whatever name it has now, a token's
+    // exact names followed through renames (a token's patterns alone would show a link's guest the
+    // trash of another document that took its old name).
+    const scope = await listScope(principal, store);
+    return c.json({ trash: (await store.listTrash()).filter((e) => inScope(scope, e.doc)).map(describe), trashDays: config.trashDays });
   });
   trash.openapi(restoreFromTrash, async (c) => {
     const { doc } = await editor(c, 'restore documents from the trash');
