@@ -100,11 +100,15 @@ export function revokedError(r: Revocation, principal: Principal): TandemError {
 export function parseUntil(value: string | number | null | undefined, now: number): number | null {
   if (value === undefined || value === null || value === 'never') return null;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value <= now) throw new RangeError(`until must be a future time in ms since epoch, not ${value}`);
+    if (!Number.isSafeInteger(value) || value <= now || value > 8.64e15) throw new RangeError(`until must be a future time in ms since epoch, not ${value}`);
     return value;
   }
   const duration = parseDuration(value);
-  if (duration !== undefined) return now + duration;
+  if (duration !== undefined) {
+    // Date's own limit (8.64e15 ms, year 275760): past it no time can be kept, nor shown.
+    if (now + duration > 8.64e15) throw new RangeError(`until ${JSON.stringify(value.slice(0, 40))} is too far ahead: use 'never'`);
+    return now + duration;
+  }
   const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(at)) throw new RangeError(`until must be 'never', a duration (30m, 12h, 30d) or an ISO time, not ${JSON.stringify(value.slice(0, 40))}`);
   if (at <= now) throw new RangeError(`until ${JSON.stringify(value)} is in the past`);

@@ -102,6 +102,8 @@ describe('withdrawing access (AUTH_SECRET set)', () => {
     const onLaptop = await client(s, laptop);
     const phoneClosed = firstClose(onPhone);
     const before = Date.now();
+    const tooFar = await api(s, 'POST', '/api/admin/revocations', admin, { tokenId: 'jti-phone', until: '99999999999999999d' });
+    expect({ status: tooFar.status, code: ((await tooFar.json()) as { error: { code: string } }).error.code }).toEqual({ status: 400, code: 'bad-request' });
     const res = await api(s, 'POST', '/api/admin/revocations', admin, { tokenId: 'jti-phone', until: '2h' });
     expect(await res.json()).toMatchObject({ revocation: { kind: 'token', value: 'jti-phone' }, closed: 1 });
     const close = await phoneClosed;

@@ -48,6 +48,17 @@ describe('API input checks', () => {
     expect((await server.store.getDocument(DOC))!.lastSeq).toBe(2);
   });
 
+  it('refuses a label with a control character (PostgreSQL cannot store U+0000: it answered 503), also when renaming', async () => {
+    for (const label of ['draft\u0000', 'two\nlines', 'bell\u0007']) {
+      await expectBadRequest(await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ label }) }), `named ${JSON.stringify(label)}`);
+    }
+    const made = await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ label: 'fine' }) });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: number };
+    await expectBadRequest(await api(`/named-versions/${id}`, { method: 'PATCH', headers: JSON_TYPE, body: JSON.stringify({ label: 'x\u0000' }) }), 'rename');
+    expect((await server.store.listVersions(DOC)).map((v) => v.label)).toEqual(['fine']);
+  });
+
   it('refuses a JSON body over 64 KiB with 413 from its Content-Length, before reading it', async () => {
     const body = JSON.stringify({ label: 'x'.repeat(64 * 1024) });
     const res = await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body });

@@ -2,6 +2,7 @@
 // of a page's last document, opaque to clients (base64url JSON), tied to the order it was read in.
 
 import type { DocumentPageCursor, DocumentPageQuery, DocumentSort } from '@tandem/persistence';
+import { docNameProblem } from '@tandem/schema/doc-name';
 import { TandemError } from '../errors.js';
 
 /** Documents per page when the client names no limit: a page, never the whole server. */
@@ -21,7 +22,14 @@ function decodeCursor(cursor: string, sort: DocumentSort): DocumentPageCursor {
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || !(SORTS as readonly unknown[]).includes(parsed[0]) || !Number.isSafeInteger(parsed[1]) || typeof parsed[2] !== 'string') {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    !(SORTS as readonly unknown[]).includes(parsed[0]) ||
+    !Number.isSafeInteger(parsed[1]) ||
+    typeof parsed[2] !== 'string' ||
+    docNameProblem(parsed[2]) !== undefined
+  ) {
     throw new TandemError('bad-request', 'cursor is not one this server gave (pass nextCursor as it came)');
   }
   if (parsed[0] !== sort) throw new TandemError('bad-request', `cursor belongs to a list sorted by ${parsed[0]}, not ${sort}: start again without it`);

@@ -124,6 +124,9 @@ describe('GET /api/docs: a page of documents, searched and sorted, with each one
       ['?cursor=not-a-cursor', 'cursor'],
       [`?sort=name&cursor=${encodeURIComponent(first.nextCursor!)}`, 'sorted by lastChange'],
       [`?q=${'x'.repeat(201)}`, 'q'],
+      // A control character (U+0000 above all: PostgreSQL's text cannot hold it, which answered 503).
+      ['?q=a%00', 'control character'],
+      [`?sort=name&cursor=${Buffer.from(JSON.stringify(['name', 0, 'a\u0000'])).toString('base64url')}`, 'cursor'],
     ] as const) {
       const res = await get(query);
       expect(res.status, query).toBe(400);

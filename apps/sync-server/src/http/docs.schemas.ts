@@ -26,6 +26,8 @@ export const listDocuments = apiRoute({
       q: z
         .string()
         .max(MAX_DOC_NAME_LENGTH, { error: `is longer than a document name can be (${MAX_DOC_NAME_LENGTH} characters)` })
+        // No name holds one (and U+0000 cannot even be sent to PostgreSQL).
+        .refine((q) => !/[\u0000-\u001f\u007f-\u009f]/.test(q), { error: 'contains a control character, which no document name holds' })
         .optional()
         .openapi({ description: 'Names containing this, in any case (`%` and `_` are plain characters)' }),
       sort: z

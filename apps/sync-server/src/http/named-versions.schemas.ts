@@ -4,11 +4,15 @@ import { apiRoute, DocParams, IsoTime, json, wholeField, wholeNumber, z } from '
 
 export const MAX_LABEL = 200;
 
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
 const Label = z
   .string({ error: `must be 1 to ${MAX_LABEL} characters` })
   .trim()
   .min(1, { error: `must be 1 to ${MAX_LABEL} characters` })
-  .max(MAX_LABEL, { error: `must be 1 to ${MAX_LABEL} characters` });
+  .max(MAX_LABEL, { error: `must be 1 to ${MAX_LABEL} characters` })
+  // One line of text (and U+0000, which PostgreSQL's text cannot hold, never reaches the store).
+  .refine((label) => !CONTROL_CHARS.test(label), { error: 'must not contain a control character (a line break, a tab, U+0000…)' });
 
 const NamedVersion = z
   .object({ id: z.number().int(), label: z.string(), seq: z.number().int(), author: z.string(), createdAt: IsoTime })
