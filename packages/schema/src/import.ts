@@ -4,7 +4,7 @@
 // editor: what the schema has no node for keeps its text, scripts and styles go; tables keep their cells.
 
 import { parseHTML } from 'linkedom';
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type Options } from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { withSafeLinks } from './export.js';
@@ -30,7 +30,8 @@ const markdown = new MarkdownParser(
   schema,
   // CommonMark's preset stops parsing at nesting level 20 (ten list levels) and drops the rest of the
   // document; past the parser's limit a document is deeper than MAX_NESTING and refused whole instead.
-  inlineSyntax(new MarkdownIt('commonmark', { html: false, maxNesting: 2 * MAX_NESTING })).use(markdownItTables).use(markdownItTaskLists),
+  // (markdown-it takes the option; its type declarations leave it out.)
+  inlineSyntax(new MarkdownIt('commonmark', { html: false, maxNesting: 2 * MAX_NESTING } as Options)).use(markdownItTables).use(markdownItTaskLists),
   {
     ...defaultMarkdownParser.tokens,
     ...INLINE_TOKENS,
