@@ -77,6 +77,11 @@ export interface SyncOptions {
   readonly authors?: boolean;
 }
 
+/** WebSocket close code of a message larger than the receiver takes. */
+const MESSAGE_TOO_BIG = 1009;
+/** Closes that refuse a change of this tab's for good: too large (4413), not applicable (4422). */
+const CHANGE_REFUSED_CODES = new Set([4413, 4422]);
+
 export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
   let localFailure = '';
@@ -181,7 +186,17 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     connection = s === 'connected' ? 'connected' : s === 'connecting' && connection !== 'offline' ? 'connecting' : 'offline';
     emit();
   });
-  provider.on('connection-close', () => {
+  provider.on('connection-close', (event: CloseEvent | null) => {
+    if (event?.code === MESSAGE_TOO_BIG) {
+      // The socket layer cut a message of ours past what the server takes in one: sent again after a
+      // reconnect it would be cut again, for ever. A change that can never be stored, as a refused one.
+      provider.disconnect();
+      refused ||= 'the change is larger than the server takes in one message';
+      connection = 'denied';
+      deniedReason = `${MESSAGE_TOO_BIG} ${refused}`;
+      emit();
+      return;
+    }
     if (connection !== 'denied') connection = 'offline';
     emit();
     if (!everConnected && navigator.onLine) void checkAccess();
@@ -190,6 +205,9 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   provider.on('closed', ({ code, reason }) => {
     connection = 'denied';
     deniedReason = `${code} ${reason}`;
+    // A change of ours the server can never take (the document would be too large, or it cannot apply
+    // it): it is in this browser's copy, which would send it again after any reload.
+    if (CHANGE_REFUSED_CODES.has(code)) refused ||= reason || `closed with ${code}`;
     emit();
   });
   provider.on('sync', () => emit());

@@ -1,0 +1,44 @@
+// A change the server can never take (a paste that makes the document larger than MAX_DOC_BYTES: 4413;
+// one too big for a single message: the socket is cut with 1009) is handled like a refused change: this
+// tab drops its copy, reloads from the server, says what was not saved, and goes on. It used to stay
+// read-only for good (4413, the local copy resending the change after every reload), or reconnect and
+// resend the change without end while saying "Offline" (1009).
+
+import { expect, type TandemServer, test } from '../fixtures/tandem.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
+
+const keepsWorkingAfter = async (paste: string, server: TandemServer, person: (name: string, color: string) => Promise<EditorPage>) => {
+  const alice = await person('Alice', '#e11d48');
+  const sockets: number[] = [];
+  alice.page.on('websocket', () => sockets.push(Date.now()));
+  await alice.open(server.url, 'too-large');
+  await alice.focusEnd();
+  await alice.type('Kept text.');
+  await alice.expectSaved();
+
+  await alice.paste({ 'text/plain': paste });
+  // The page reloads by itself and says what happened.
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'A change you made was not saved' })).toBeVisible({ timeout: 10_000 });
+  await expect(alice.status).toHaveAttribute('data-connection', 'connected');
+  await expect(alice.page.locator('.ProseMirror')).toHaveText('Kept text.');
+  await alice.focusEnd();
+  await alice.type(' More.');
+  await alice.expectSaved();
+  await expect(alice.page.locator('.ProseMirror')).toHaveText('Kept text. More.');
+  // One socket before the paste, one after the reload (at most one more while the refusal arrived).
+  expect(sockets.length).toBeLessThanOrEqual(3);
+};
+
+test.describe('a document that would grow past MAX_DOC_BYTES', () => {
+  test.use({ serverEnv: { MAX_DOC_BYTES: '16384' } });
+  test('the refused paste goes, the text before it stays, and typing is saved again', async ({ server, person }) => {
+    await keepsWorkingAfter('lorem ipsum dolor sit amet '.repeat(1_200), server, person);
+  });
+});
+
+test.describe('a change larger than twice MAX_MESSAGE_BYTES (cut by the socket, 1009)', () => {
+  test.use({ serverEnv: { MAX_MESSAGE_BYTES: '65536' } });
+  test('is refused once, not resent without end, and typing is saved again', async ({ server, person }) => {
+    await keepsWorkingAfter('lorem ipsum dolor sit amet '.repeat(6_000), server, person);
+  });
+});
