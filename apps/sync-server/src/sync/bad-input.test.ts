@@ -121,6 +121,24 @@ describe('bad input closes only the offending connection', () => {
     }
   });
 
+  it('closes with 4422 on an update parked behind a collaborator\'s next clock that would throw once they type, so their typing is stored', async () => {
+    // The same struct placed after the watcher's *next* clock: any document only parks it, until the
+    // watcher's next keystroke makes it integrable and Yjs throws; that keystroke was then refused
+    // (4422) instead, and every later one of the watcher's, while the struct stayed in the log.
+    const next = watcher.text.length;
+    const update = frame(uint(1), uint(1), uint(999), uint(0), raw(0xc4), uint(watcher.doc.clientID), uint(next), uint(999), uint(5));
+    const ws = await openRawSocket(server.url, 'target');
+    const closing = closed(ws);
+    ws.send(frame(uint(0), uint(2), bytes(frame(raw(...update), (e) => encoding.writeVarString(e, 'x'), uint(0)))));
+    expect((await closing).code).toBe(4422);
+    const watcherCloses: number[] = [];
+    watcher.provider.on('connection-close', (event: CloseEvent | null) => void (event !== null && watcherCloses.push(event.code)));
+    watcher.text.insert(6, '?');
+    await expect.poll(async () => (await server.store.getDocument('target'))?.updateCount).toBe(2);
+    expect(watcherCloses).toEqual([]);
+    expect(watcher.provider.wsconnected).toBe(true);
+  });
+
   it('closes a connection whose message exceeds MAX_MESSAGE_BYTES (1009) without applying it', async () => {
     const ws = await openRawSocket(server.url, 'target');
     const closing = closed(ws);

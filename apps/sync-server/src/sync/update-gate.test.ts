@@ -57,6 +57,18 @@ describe('update gate', () => {
     expect(admit(gate, edit!)).toBe(true);
   });
 
+  it('refuses a struct that would wait for a collaborator and throw once they type (its own client referenced ahead of it)', () => {
+    const room = new Y.Doc();
+    room.getText('t').insert(0, 'base');
+    const gate = new UpdateGate(room, 'doc');
+    // Parked behind the room's next clock, it would be integrated by the next keystroke, and throw then,
+    // refusing the keystroke (4422) instead of itself.
+    const parked = unappliable({ client: room.clientID, clock: Y.getState(room.store, room.clientID) });
+    expect(() => admit(gate, parked)).toThrow(/refers to its own client ahead of itself/);
+    const [keystroke] = updatesOf(room, () => room.getText('t').insert(4, '!'));
+    expect(admit(gate, keystroke!)).toBe(true);
+  });
+
   it('skips empty updates and deletions the document already has', () => {
     const room = new Y.Doc();
     room.getText('t').insert(0, 'hello');
@@ -73,14 +85,16 @@ describe('update gate', () => {
 
   it('forgets an abandoned update, so later updates are judged against what is stored', () => {
     const room = new Y.Doc();
-    const gate = new UpdateGate(room, 'doc');
     const client = new Y.Doc();
     const [insert] = updatesOf(client, () => client.getText('t').insert(0, 'abc'));
-    expect(admit(gate, insert!)).toBe(true);
-    gate.abandoned(insert!); // never stored
-    // The poison refers to the abandoned insert: against the stored state it is only pending.
-    const poison = unappliable({ client: client.clientID, clock: 0 });
-    expect(admit(gate, poison)).toBe(true);
+    Y.applyUpdate(room, insert!);
+    const gate = new UpdateGate(room, 'doc');
+    const [deletion] = updatesOf(client, () => client.getText('t').delete(1, 1));
+    expect(admit(gate, deletion!)).toBe(true);
+    expect(admit(gate, deletion!)).toBe(false); // in flight: sent again, it changes nothing
+    gate.abandoned(deletion!); // never stored
+    // Against what is stored, the same deletion deletes something again.
+    expect(admit(gate, deletion!)).toBe(true);
   });
 
   it('judges a turn of updates together, and finds the bad one among good ones', () => {

@@ -18,6 +18,19 @@ export class Refused {
 /** What to do with one update: store it, skip it (it changes nothing), refuse it, or drop it (not its writer's to make). */
 export type Verdict = 'store' | 'skip' | TandemError | Refused;
 
+/**
+ * Whether an item refers (by origin, right origin or parent) to its own client at a clock not before its
+ * own. Yjs never writes one (an item refers only to what existed when it was made), and Yjs checks such a
+ * reference only when it integrates the item: one parked until a collaborator's next clock arrives would
+ * throw then, and the gate would refuse the collaborator's update instead of this one.
+ */
+function refersAhead(struct: Y.Item | Y.GC | Y.Skip): boolean {
+  if (!(struct instanceof Y.Item)) return false;
+  const { client, clock } = struct.id;
+  const ahead = (id: Y.ID | null | undefined) => id != null && id.client === client && id.clock >= clock;
+  return ahead(struct.origin) || ahead(struct.rightOrigin) || (struct.parent instanceof Y.ID && ahead(struct.parent));
+}
+
 /** The writer of an update whose author is not known: may edit, owns no comment. */
 const ANYONE: Writer = Object.freeze({ author: '', mayEdit: true });
 
@@ -79,13 +92,17 @@ export class UpdateGate {
   }
 
   private classify(update: Uint8Array): 'empty' | 'structs' | 'deletions' {
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
-      const decoded = Y.decodeUpdate(update);
-      if (decoded.structs.length > 0) return 'structs';
-      return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
+      decoded = Y.decodeUpdate(update);
     } catch (cause) {
       throw this.invalid('does not decode', cause);
     }
+    if (decoded.structs.length > 0) {
+      if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
+      return 'structs';
+    }
+    return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
   }
 
   /**
