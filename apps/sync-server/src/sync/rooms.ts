@@ -140,25 +140,39 @@ export class RoomRegistry {
     this.deps.events.connectionOpened();
     this.deps.authors?.opened(conn);
     if (this.deps.logger.isLevelEnabled('debug')) conn.log.debug({ event: 'connection-opened' }, 'connection opened');
-    this.acquire(doc).then(
-      (room) => {
-        const entry = this.entries.get(doc);
-        if (entry?.unloadTimer !== undefined) {
-          clearTimeout(entry.unloadTimer);
-          entry.unloadTimer = undefined;
-        }
-        // Always join, so what the client sent while the document loaded is handled (stored); a
-        // client that closed meanwhile (closed() found no room to leave) then leaves at once.
-        room.join(conn);
-        if (this.connections.has(conn)) this.connections.set(conn, room);
-        else this.release(room, conn);
-      },
-      (error: unknown) => {
+    void this.joinWhenLoaded(conn, doc);
+    return conn;
+  }
+
+  /**
+   * Joins `conn` to `doc`'s room once loaded. A room dropped while its load was under way (the document
+   * trashed, renamed, or the room broken meanwhile: their handlers run before those who waited on the
+   * same load) is never joined: `doc` is loaded again, and the new load refuses as its checks say (4410,
+   * 4430) or gives the room everyone else now uses. The check and the join are in one synchronous step.
+   */
+  private async joinWhenLoaded(conn: Connection, doc: string): Promise<void> {
+    for (;;) {
+      let room: Room;
+      try {
+        room = await this.acquire(doc);
+      } catch (error) {
         if (error instanceof TandemError && error.code === 'moved' && typeof error.context.to === 'string') this.failMoved(conn, error.context.to);
         else conn.fail(error instanceof TandemError ? error : new TandemError('load-failed', String(error)));
-      },
-    );
-    return conn;
+        return;
+      }
+      const entry = this.entries.get(doc);
+      if (entry?.room !== room) continue;
+      if (entry.unloadTimer !== undefined) {
+        clearTimeout(entry.unloadTimer);
+        entry.unloadTimer = undefined;
+      }
+      // Always join, so what the client sent while the document loaded is handled (stored); a
+      // client that closed meanwhile (closed() found no room to leave) then leaves at once.
+      room.join(conn);
+      if (this.connections.has(conn)) this.connections.set(conn, room);
+      else this.release(room, conn);
+      return;
+    }
   }
 
   /** Closes `conn` with 4430, naming the new name `to` only if its token opens it. */
@@ -253,7 +267,9 @@ export class RoomRegistry {
 
   /** Runs `work` with `doc` loaded (loading it if needed), keeping it in memory until `work` is done. */
   async withRoom<T>(doc: string, work: (room: Room) => Promise<T>): Promise<T> {
-    const room = await this.acquire(doc);
+    let room = await this.acquire(doc);
+    // Never a room dropped while it loaded (see joinWhenLoaded): checked in the step that holds it.
+    while (this.entries.get(doc)?.room !== room) room = await this.acquire(doc);
     room.holds += 1;
     try {
       return await work(room);
