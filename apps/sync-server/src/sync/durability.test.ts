@@ -49,6 +49,31 @@ async function rawClient(server: TestServer, acks: boolean) {
   };
 }
 
+/** A raw client that edits the document it receives (so two of them can make the very same change). */
+async function sharingClient(server: TestServer, acks: boolean) {
+  const ws: WebSocket = await openRawSocket(server.url, acks ? `${DOC}?acks=1` : DOC);
+  const doc = new Y.Doc();
+  let acked = 0;
+  ws.on('message', (data: Buffer) => {
+    const d = decoding.createDecoder(new Uint8Array(data));
+    const type = decoding.readVarUint(d);
+    if (type === 100) acked += decoding.readVarUint(d);
+    if (type !== 0) return;
+    const sub = decoding.readVarUint(d);
+    if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d), 'remote');
+  });
+  doc.on('update', (u: Uint8Array, origin: unknown) => {
+    if (origin !== 'remote') ws.send(encodeUpdate(u));
+  });
+  return {
+    text: doc.getText('t'),
+    get acked() {
+      return acked;
+    },
+    close: () => ws.close(),
+  };
+}
+
 /** Time for the server to send what it would (a broadcast, an ack) if it were going to. */
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
@@ -147,5 +172,31 @@ describe('DURABILITY', () => {
     expect(reader.seen()).toBe('ab'); // it had been sent on before the flush failed
     expect(writer.acked).toBe(1);
     await expect.poll(async () => (await fetch(`${server!.url}/readyz`)).status).toBe(503);
+  });
+  // (Under flush-before-ack A would see B's deletion before making its own: it is shown before its flush.)
+  it("flush-before-broadcast (default): a deletion someone else's unflushed update already carries is acknowledged only once that one is on disk", async () => {
+    const disk = recordingDisk();
+    server = await startTestServer({}, undefined, { openForSync: disk.openForSync });
+    const a = await sharingClient(server, true);
+    const b = await sharingClient(server, false);
+    a.text.insert(0, 'abc');
+    await expect.poll(() => a.acked).toBe(1);
+    await expect.poll(() => b.text.toString()).toBe('abc');
+    disk.hold();
+    try {
+      b.text.delete(1, 1); // committed, its flush held
+      await expect.poll(() => disk.held).toBe(1);
+      a.text.delete(1, 1); // the same deletion, made on its own: nothing new to store
+      await settle();
+      // A power cut now loses the deletion, so A has not been told it is stored.
+      expect(await afterPowerCut(disk)).toBe('abc');
+      expect(a.acked).toBe(1);
+    } finally {
+      disk.release();
+    }
+    // Once B's update is on disk, A's deletion is stored too, and A hears so.
+    await expect.poll(() => a.acked).toBe(2);
+    a.close();
+    b.close();
   });
 });

@@ -131,6 +131,8 @@ export class Room implements ConnectionHandler {
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
   private pendingWrites = 0;
+  /** Client updates being stored (resolving true once stored as the durability mode promises). */
+  private readonly storing = new Set<Promise<boolean>>();
   private writesDone: Array<() => void> = [];
   /** The document's merged size against MAX_DOC_BYTES, updates in flight included; set by load(). */
   private size!: DocSize;
@@ -385,10 +387,28 @@ export class Room implements ConnectionHandler {
         resolve(verdict); // its sender is told (with stored-acks), so that it can drop the change
       } else if (verdict === 'skip') {
         resolve(true);
+      } else if (verdict === 'covered') {
+        // Deletions another update still on its way to the log (or to disk) may be the one to store:
+        // stored, as far as its sender is told, once every write under way now is.
+        void this.afterWritesUnderWay().then((stored) => {
+          if (!stored) conn.fail(storageError(undefined, 'The update could not be stored', { doc: this.name }));
+          resolve(stored);
+        });
       } else {
-        void this.persistThenApply(conn, update, received, checked).then(resolve);
+        const storing = this.persistThenApply(conn, update, received, checked);
+        this.storing.add(storing);
+        void storing.then((stored) => {
+          this.storing.delete(storing);
+          resolve(stored);
+        });
       }
     });
+  }
+
+  /** True once every client update being stored now is stored as the mode promises; false if one was not. */
+  private async afterWritesUnderWay(): Promise<boolean> {
+    const results = await Promise.all([...this.storing]);
+    return results.every(Boolean);
   }
 
   /**
@@ -505,7 +525,7 @@ export class Room implements ConnectionHandler {
     const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }]);
     if (verdict instanceof TandemError) throw verdict;
     if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
-    if (verdict === 'skip') return undefined;
+    if (verdict === 'skip' || verdict === 'covered') return undefined;
     // Unlike a client, a program may send what the document holds already: stored, it would be a no-op in history.
     if (changesNothing(this.doc, update)) {
       this.gate.abandoned(update);

@@ -15,8 +15,12 @@ export class Refused {
   constructor(readonly reason: string) {}
 }
 
-/** What to do with one update: store it, skip it (it changes nothing), refuse it, or drop it (not its writer's to make). */
-export type Verdict = 'store' | 'skip' | TandemError | Refused;
+/**
+ * What to do with one update: store it, skip it (it changes nothing), refuse it, or drop it (not its
+ * writer's to make). 'covered': deletions that change nothing because what is stored or on its way to
+ * the log deletes the same: stored once those writes are.
+ */
+export type Verdict = 'store' | 'skip' | 'covered' | TandemError | Refused;
 
 /**
  * Whether an item refers (by origin, right origin or parent) to its own client at a clock not before its
@@ -154,7 +158,7 @@ export class UpdateGate {
     }
     // Structs are always kept (they may be waiting for others); a delete set only if it deleted
     // something or waits for items the document does not have yet.
-    if (deletionsOnly && !this.shadowChanged && shadow.store.pendingDs === pendingBefore) return 'skip';
+    if (deletionsOnly && !this.shadowChanged && shadow.store.pendingDs === pendingBefore) return 'covered';
     this.inFlight.add(update);
     return 'store';
   }
