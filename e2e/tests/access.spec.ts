@@ -33,6 +33,17 @@ test('a token link opens the document; a viewer sees edits live but cannot chang
   await expect.poll(() => alice.presence()).toEqual(['Alice (you)', 'Vic']);
   expect(alice.errors).toEqual([]);
   expect(vic.errors).toEqual([]);
+  // Nothing of the viewer's waits to be saved (its sync step 2 is settled, not left unanswered), so
+  // closing the tab does not ask "Leave site?".
+  await expect(vic.status).toHaveAttribute('data-saved', 'true');
+  let asked = false;
+  vic.page.on('dialog', (dialog) => {
+    asked = true;
+    void dialog.dismiss();
+  });
+  await vic.page.close({ runBeforeUnload: true });
+  await expect.poll(() => vic.page.isClosed()).toBe(true);
+  expect(asked).toBe(false);
 });
 
 test('without a token, or with one for other documents, the editor says access is refused', async ({ server, person }) => {

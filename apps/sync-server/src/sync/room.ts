@@ -30,11 +30,34 @@ function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
   if (Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length > 0) return false;
   const { ds } = Y.decodeUpdate(update);
   if (ds.clients.size === 0) return true;
+  // Each range deleted in the document already: in time by the ranges, not by the clocks they span.
   const deleted = Y.snapshot(doc).ds;
   for (const [client, ranges] of ds.clients) {
-    for (const { clock, len } of ranges) for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(deleted, Y.createID(client, c))) return false;
+    const have = deleted.clients.get(client) ?? [];
+    for (const { clock, len } of ranges) if (!withinRanges(have, clock, clock + len)) return false;
   }
   return true;
+}
+
+/** Whether [from, to) lies within `ranges` (sorted by clock, neighbours possibly touching). */
+function withinRanges(ranges: ReadonlyArray<{ clock: number; len: number }>, from: number, to: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.clock <= from) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  // From the range that holds `from`, across touching neighbours, until `to` is reached.
+  let end = from;
+  for (let i = at; i >= 0 && i < ranges.length && ranges[i]!.clock <= end; i++) {
+    end = Math.max(end, ranges[i]!.clock + ranges[i]!.len);
+    if (end >= to) return true;
+  }
+  return false;
 }
 
 /**
@@ -307,8 +330,22 @@ export class Room implements ConnectionHandler {
       }
       case 'update':
         if (conn.readOnly) {
-          // A viewer changes nothing: its updates (sync step 2 included) are dropped, never stored or sent on.
+          // A viewer changes nothing: its updates are never stored or sent on. Its sync step 2 (which a
+          // stock provider always sends) usually holds nothing new: settled as such, or a page counting
+          // its messages would never say everything is saved; one that would change the document is
+          // dropped and, with stored-acks, said to be refused.
+          let nothing = false;
+          try {
+            nothing = changesNothing(this.doc, message.update);
+          } catch {
+            // Not an update at all: dropped like any other of a viewer's.
+          }
+          if (nothing) {
+            conn.acknowledgeWhen(Promise.resolve(true));
+            return;
+          }
           this.deps.events.viewerUpdateDropped(this.name);
+          conn.acknowledgeWhen(Promise.resolve(new Refused('a viewer cannot change the document')));
           return;
         }
         conn.acknowledgeWhen(this.admitThenPersist(conn, message.update));

@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
 import { openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
@@ -66,5 +67,44 @@ describe('stored-acks (?acks=1)', () => {
     await expect.poll(() => seen.types.at(-1)).toBe(1);
     expect(seen.types).not.toContain(100);
     ws.close();
+  });
+});
+
+describe('stored-acks for a viewer', () => {
+  const SECRET = 'viewer-acks-secret-0123456789-0123456789';
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+  });
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  it('settles every update message: one holding nothing new (its sync step 2) as stored, a change as refused', async () => {
+    const token = (role: 'editor' | 'viewer') => mintToken(SECRET, { userId: role, docs: ['*'], role, ttl: '1h' });
+    // The editor writes, and deletes some of it, so the state carries a delete set.
+    const editor = await openRawSocket(server.url, `shared?token=${await token('editor')}`);
+    const written = new Y.Doc();
+    written.on('update', (u: Uint8Array) => editor.send(updateFrame(u)));
+    written.getText('t').insert(0, 'hello world');
+    written.getText('t').delete(0, 6);
+    await expect.poll(async () => (await server.store.getDocument('shared'))?.updateCount).toBe(2);
+
+    const viewer = await openRawSocket(server.url, `shared?acks=1&token=${await token('viewer')}`);
+    const seen = watch(viewer);
+    // What a stock provider answers the server's sync step 1 with, holding what the server has.
+    viewer.send(updateFrame(Y.encodeStateAsUpdate(written), 2));
+    await expect.poll(() => seen.acks).toEqual([1]);
+    // A change of its own: never stored, and said to be refused (103) rather than left unanswered.
+    const own = new Y.Doc();
+    Y.applyUpdate(own, Y.encodeStateAsUpdate(written));
+    const changes: Uint8Array[] = [];
+    own.on('update', (u: Uint8Array) => changes.push(u));
+    own.getText('t').insert(0, 'viewer ');
+    viewer.send(updateFrame(changes[0]!));
+    await expect.poll(() => seen.types.includes(103)).toBe(true);
+    expect((await server.store.getDocument('shared'))?.updateCount).toBe(2);
+    editor.close();
+    viewer.close();
   });
 });
