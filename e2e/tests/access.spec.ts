@@ -60,3 +60,28 @@ test('without a token, or with one for other documents, the editor says access i
   await expect(nobody.status).toHaveAttribute('data-connection', 'denied');
   await expect(nobody.status).toContainText('Access expired or invalid');
 });
+
+test('access revoked while the page was offline (a laptop closed overnight): back online, it says so instead of "Offline" for ever', async ({ server, person }) => {
+  const token = await mintToken(SECRET, { userId: 'lena', name: 'Lena', docs: ['team/*'], role: 'editor', ttl: '1h' });
+  const admin = await mintToken(SECRET, { userId: 'ops', docs: ['*'], role: 'editor', ttl: '1h', admin: true });
+  const lena = await person('Lena', '#e11d48');
+  await lena.page.goto(link(server.url, 'team/laptop', token));
+  await lena.expectConnected();
+  await lena.focusEnd();
+  await lena.type('Before the lid closed.');
+  await lena.expectSaved();
+
+  await lena.context.setOffline(true);
+  await expect(lena.status).toHaveAttribute('data-connection', 'offline');
+  await lena.type(' Typed on the train.');
+  const revoked = await fetch(`${server.url}/api/admin/revocations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'lena', reason: 'left the team' }),
+  });
+  expect(revoked.status).toBe(201);
+  await lena.context.setOffline(false);
+  // Refused for good, and told why, as when access ends while connected.
+  await expect(lena.status).toHaveAttribute('data-connection', 'denied', { timeout: 15_000 });
+  await expect(lena.page.getByRole('alert')).toContainText('Your access to this document was withdrawn');
+});

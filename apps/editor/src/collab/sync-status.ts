@@ -110,7 +110,8 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   let localReady = false;
   let deniedReason = '';
   let refused = '';
-  let everConnected = false;
+  /** Whether the current connection attempt's socket opened (reset when it closes). */
+  let openedThisAttempt = false;
   let checkingAccess = false;
 
   // A refused upgrade (401/403) reaches the browser only as a failed socket, which y-websocket keeps
@@ -182,7 +183,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     encoding.writeVarUint(encoder, 0);
   };
   provider.on('status', ({ status: s }) => {
-    if (s === 'connected') everConnected = true;
+    if (s === 'connected') openedThisAttempt = true;
     connection = s === 'connected' ? 'connected' : s === 'connecting' && connection !== 'offline' ? 'connecting' : 'offline';
     emit();
   });
@@ -199,7 +200,10 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     }
     if (connection !== 'denied') connection = 'offline';
     emit();
-    if (!everConnected && navigator.onLine) void checkAccess();
+    // A socket that closed without ever opening was refused, or never reached the server: ask which
+    // (access can end while a page is offline: a token that expired overnight, a user revoked).
+    if (!openedThisAttempt && navigator.onLine) void checkAccess();
+    openedThisAttempt = false;
   });
   // y-websocket stops reconnecting after a 44xx close: the server said retrying cannot help.
   provider.on('closed', ({ code, reason }) => {
