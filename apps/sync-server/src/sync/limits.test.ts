@@ -32,6 +32,26 @@ describe('limits', () => {
     await server.destroy();
   });
 
+  it('keeps no room in memory for a name opened and left without writing, so one address cannot pile them up past its connection limit', async () => {
+    server = await startTestServer({ MAX_CONNECTIONS_PER_IP: '2', DOC_UNLOAD_DELAY_MS: '60000' });
+    for (let i = 0; i < 200; i++) {
+      const ws = await openRawSocket(server.url, `churn-${i}`);
+      const done = closed(ws);
+      ws.close();
+      await done;
+    }
+    await expect.poll(() => server.rooms.openRooms).toBe(0);
+    expect(await server.store.listDocuments()).toEqual([]);
+    // A document that exists stays loaded for DOC_UNLOAD_DELAY_MS after its last client, as before.
+    const writer = connectClient(server.url, 'kept');
+    await writer.synced();
+    writer.text.insert(0, 'x');
+    await expect.poll(async () => (await server.store.getDocument('kept'))?.lastSeq).toBe(1);
+    writer.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.rooms.openRooms).toBe(1);
+  });
+
   it('closes with 4413 a message over MAX_MESSAGE_BYTES, applying nothing of it', async () => {
     server = await startTestServer({ MAX_MESSAGE_BYTES: '4096' });
     const ws = await openRawSocket(server.url, 'big');

@@ -328,6 +328,10 @@ export class RoomRegistry {
     const entry = this.entries.get(room.name);
     if (entry?.room !== room) return;
     if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
+    // A document nobody wrote (opened and left, never created) goes at once: connecting to new names
+    // costs a client a handshake each, so waiting the delay would let one address keep any number of
+    // rooms in memory, whatever its connection limit.
+    const delay = room.lastSeq === 0 ? 0 : this.deps.unloadDelayMs;
     entry.unloadTimer = setTimeout(() => {
       entry.unloadTimer = undefined;
       if (room.connections.size > 0) return;
@@ -339,7 +343,7 @@ export class RoomRegistry {
       room.destroy();
       this.deps.events.documentUnloaded(room.name);
       this.deps.logger.info({ event: 'document-unloaded', doc: room.name }, 'document unloaded');
-    }, this.deps.unloadDelayMs);
+    }, delay);
     entry.unloadTimer.unref();
   }
 
