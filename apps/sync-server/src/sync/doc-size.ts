@@ -15,6 +15,8 @@ const REMEASURE_FRACTION = 1 / 16;
  * estimate alone would close a client whose document is far below its cap.
  */
 const CHEAP_STATE_BYTES = 256 * 1024;
+/** What one deleted range may add to the merged state, at most about (see admit). */
+const SPLIT_BYTES = 32;
 
 export class DocSize {
   /** Merged state at the last measurement, updates applied since excluded. */
@@ -45,10 +47,13 @@ export class DocSize {
    * Reserves room for an update of `bytes`; false if the document would then be larger than the
    * cap (nothing reserved). An admitted update must later be `applied` or `released`.
    */
-  admit(bytes: number): boolean {
-    if (this.estimate + bytes > this.limit && this.added > this.pending && this.mayRemeasure()) this.remeasure();
-    if (this.estimate + bytes > this.limit) return false;
-    this.added += bytes;
+  admit(bytes: number, deletedRanges = 0): boolean {
+    // A deleted range may split an item at both ends: two more items in the merged state (about 24
+    // bytes measured: ids, origins, lengths), where the update spends about 4 bytes on the range.
+    const grows = bytes + deletedRanges * SPLIT_BYTES;
+    if (this.estimate + grows > this.limit && this.added > this.pending && this.mayRemeasure()) this.remeasure();
+    if (this.estimate + grows > this.limit) return false;
+    this.added += grows;
     this.pending += bytes;
     return true;
   }

@@ -74,6 +74,34 @@ describe('limits', () => {
     expect(info!.updateCount).toBe(2);
   });
 
+  it('closes with 4413 a deletion that would split the document past MAX_DOC_BYTES (deleting every other character grows it ~6× the update)', async () => {
+    const cap = 1_000_000;
+    server = await startTestServer({ MAX_DOC_BYTES: String(cap) });
+    const ws = await openRawSocket(server.url, 'split');
+    const closing = closed(ws);
+    const local = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    local.on('update', (u: Uint8Array) => updates.push(u));
+    local.getText('t').insert(0, 'x'.repeat(200_000)); // a fifth of the cap
+    // Every other character deleted: 100 000 one-clock ranges, about 390 KB (built directly: Yjs takes
+    // a minute to make it one character at a time).
+    const e = encoding.createEncoder();
+    for (const n of [0, 1, local.clientID, 100_000]) encoding.writeVarUint(e, n);
+    for (let clock = 1; clock < 200_000; clock += 2) {
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarUint(e, 1);
+    }
+    updates.push(encoding.toUint8Array(e));
+    for (const u of updates) ws.send(updateFrame(u));
+    expect((await closing).code).toBe(4413);
+    expect(await lastSeq(server, 'split')).toBe(1);
+    const reader = connectClient(server.url, 'split');
+    await reader.synced();
+    expect(reader.text.length).toBe(200_000);
+    expect(Y.encodeStateAsUpdate(reader.doc).byteLength).toBeLessThanOrEqual(cap);
+    reader.destroy();
+  });
+
   it('keeps accepting edits once the log is past MAX_DOC_BYTES while the document itself stays small', async () => {
     server = await startTestServer({ MAX_DOC_BYTES: '4096' });
     const client = connectClient(server.url, 'typed-and-deleted');

@@ -461,7 +461,7 @@ export class Room implements ConnectionHandler {
       conn.fail(this.storeRateHit(rateKey));
       return false;
     }
-    if (!this.size.admit(update.byteLength)) {
+    if (!this.size.admit(update.byteLength, this.gate.rangesDeletedBy(update))) {
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.gate.abandoned(update);
       conn.fail(this.tooLarge(update));

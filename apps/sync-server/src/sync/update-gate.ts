@@ -42,6 +42,8 @@ export class UpdateGate {
   /** The room's document plus every admitted update not yet applied to it; built on first use. */
   private shadow: Y.Doc | undefined;
   private readonly inFlight = new Set<Uint8Array>();
+  /** How many ranges each judged update deletes (see rangesDeletedBy). */
+  private readonly deletedRanges = new WeakMap<Uint8Array, number>();
   private shadowChanged = false;
   /** What the shadow's last transaction did to the comments; undefined while the shadow is being built. */
   private touch: CommentTouch = UNTOUCHED;
@@ -102,6 +104,9 @@ export class UpdateGate {
     } catch (cause) {
       throw this.invalid('does not decode', cause);
     }
+    let ranges = 0;
+    for (const list of decoded.ds.clients.values()) ranges += list.length;
+    if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
       return 'structs';
@@ -161,6 +166,14 @@ export class UpdateGate {
     if (deletionsOnly && !this.shadowChanged && shadow.store.pendingDs === pendingBefore) return 'covered';
     this.inFlight.add(update);
     return 'store';
+  }
+
+  /**
+   * How many ranges `update` (judged here) deletes: each may split an item of the document in two
+   * places, so a delete set can grow the document several times its own size (see DocSize.admit).
+   */
+  rangesDeletedBy(update: Uint8Array): number {
+    return this.deletedRanges.get(update) ?? 0;
   }
 
   /** `update` (admitted earlier) is now applied to the room's document. */
