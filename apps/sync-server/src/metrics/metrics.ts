@@ -57,6 +57,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const checkpoints = new Counter(opts('checkpoints_written_total', 'Checkpoints of merged document state written'));
   const errors = new Counter(opts('errors_total', 'Errors by kind', ['kind']));
   const viewerDropped = new Counter(opts('viewer_updates_dropped_total', 'Updates sent by read-only viewers and dropped'));
+  const syncAnswers = new Counter(
+    opts('sync_answers_total', "Sync step 1s answered: encoded for the client, from the cached whole document, or coalesced with the sender's later one", ['kind']),
+  );
   const refused = new Counter(opts('updates_refused_total', "Updates dropped for changing what their writer may not (a commenter's text edit, another's comment)"));
   const awarenessDropped = new Counter(
     opts('awareness_states_dropped_total', 'Awareness (presence) states dropped: for a client id another connection holds', ['reason']),
@@ -175,6 +178,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     checkpointWritten: () => checkpoints.inc(),
     checkpointTaken: (ms) => checkpointLatency.observe(ms / 1000),
     viewerUpdateDropped: () => viewerDropped.inc(),
+    syncAnswered: (kind) => syncAnswers.inc({ kind }),
     updateRefused: () => refused.inc(),
     awarenessStatesDropped: (_doc, reason, count) => awarenessDropped.inc({ reason }, count),
     limitHit: (kind) => limits.inc({ kind }),

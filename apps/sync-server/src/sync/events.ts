@@ -34,6 +34,11 @@ export interface SyncEvents {
   /** The event loop spent this long encoding a document checkpoint and handing it to the store. */
   checkpointTaken(onEventLoopMs: number): void;
   viewerUpdateDropped(doc: string): void;
+  /**
+   * A sync step 1 answered: 'encoded' for the document (or what the client lacks) encoded for it,
+   * 'cached' for the whole document encoded earlier, 'coalesced' for one asked again before its answer.
+   */
+  syncAnswered(kind: 'encoded' | 'cached' | 'coalesced'): void;
   /** An update changed what its writer may not (a commenter's text edit, someone else's comment) and was dropped. */
   updateRefused(doc: string): void;
   /** Awareness entries dropped because another connection holds their client id. */

@@ -88,6 +88,11 @@ function isYjsUpdate(bytes: Uint8Array): boolean {
 /** Another instance's presence query is answered at most once in this long (see answerPresence). */
 const PRESENCE_ANSWER_MS = 1_000;
 
+/** The longest the event loop answers sync step 1s of one document before letting other work run. */
+const SYNC_SLICE_MS = 10;
+/** How long the whole document, encoded for a new client, is kept for the next ones (while unchanged). */
+const WHOLE_STATE_KEPT_MS = 10_000;
+
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
 
@@ -154,6 +159,11 @@ export class Room implements ConnectionHandler {
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
   private pendingWrites = 0;
+  /** Sync step 1s waiting for their answer: the latest state vector of each connection (see askedToSync). */
+  private readonly syncAsks = new Map<Connection, Map<number, number>>();
+  /** The whole document encoded, while it is unchanged: the answer to a client that knows none of it. */
+  private wholeState: Uint8Array | undefined;
+  private wholeStateTimer: NodeJS.Timeout | undefined;
   /** Client updates being stored (resolving true once stored as the durability mode promises). */
   private readonly storing = new Set<Promise<boolean>>();
   private writesDone: Array<() => void> = [];
@@ -204,7 +214,10 @@ export class Room implements ConnectionHandler {
     });
     this.awareness.setLocalState(null);
     this.presence = new PresenceGuard({ doc: deps.name, awareness: this.awareness, limits: deps.presence, events: deps.events });
-    this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => this.broadcastUpdate(update, origin));
+    this.doc.on('update', (update: Uint8Array, origin: TxOrigin) => {
+      this.wholeState = undefined; // a new version: encoded again when next asked for
+      this.broadcastUpdate(update, origin);
+    });
     this.awareness.on('update', (change: AwarenessChange, origin: TxOrigin) => this.broadcastAwareness(change, origin));
     if (deps.authors !== undefined) {
       const authors = deps.authors;
@@ -318,14 +331,14 @@ export class Room implements ConnectionHandler {
   receive(conn: Connection, message: ClientMessage): void {
     switch (message.kind) {
       case 'sync-step1': {
-        let diff: Uint8Array;
+        let known: Map<number, number>;
         try {
-          diff = Y.encodeStateAsUpdate(this.doc, message.stateVector);
+          known = Y.decodeStateVector(message.stateVector);
         } catch (cause) {
           conn.fail(new TandemError('bad-message', 'Malformed state vector in sync step 1', { doc: this.name }, { cause }));
           return;
         }
-        conn.send(encodeSyncStep2(diff));
+        this.askedToSync(conn, known);
         return;
       }
       case 'update':
@@ -370,6 +383,55 @@ export class Room implements ConnectionHandler {
       case 'auth':
         return; // No auth messages are defined for this server; ignored like the reference server does.
     }
+  }
+
+  /**
+   * A sync step 1 is answered with everything of the document its sender lacks, which costs time in
+   * the whole document (Yjs walks every item for the delete set) for a message of a few bytes. So that
+   * cheap messages cannot buy the server's time without end: answers go out from a queue, a slice of
+   * at most SYNC_SLICE_MS per turn of the event loop (whatever else waits runs between slices); a
+   * connection that asks again before its answer went out gets one answer, to its latest state vector;
+   * and the answer to a sender that knows nothing of the document (every new client) is encoded once
+   * per version of the document.
+   */
+  private askedToSync(conn: Connection, known: Map<number, number>): void {
+    if (this.syncAsks.has(conn)) this.deps.events.syncAnswered('coalesced');
+    this.syncAsks.set(conn, known);
+    if (this.syncAsks.size > 1) return; // a drain is due
+    setImmediate(() => this.answerSyncAsks());
+  }
+
+  private answerSyncAsks(): void {
+    const started = performance.now();
+    for (const [conn, known] of this.syncAsks) {
+      this.syncAsks.delete(conn);
+      if (this.destroyed) break;
+      if (!this.connections.has(conn)) continue; // gone meanwhile
+      conn.send(encodeSyncStep2(this.missingFrom(known)));
+      if (performance.now() - started >= SYNC_SLICE_MS) break;
+    }
+    if (this.syncAsks.size > 0 && !this.destroyed) setImmediate(() => this.answerSyncAsks());
+  }
+
+  /** What a client knowing `known` (client → clock) lacks of the document, as one update. */
+  private missingFrom(known: Map<number, number>): Uint8Array {
+    const knowsSome = [...known].some(([client, clock]) => clock > 0 && this.doc.store.clients.has(client));
+    if (knowsSome) {
+      this.deps.events.syncAnswered('encoded');
+      return Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(known));
+    }
+    if (this.wholeState !== undefined) {
+      this.deps.events.syncAnswered('cached');
+      return this.wholeState;
+    }
+    this.deps.events.syncAnswered('encoded');
+    this.wholeState = Y.encodeStateAsUpdate(this.doc);
+    // Kept for the clients that arrive together (a page shared in a meeting, reconnects after a
+    // restart), not for as long as the document stays unchanged: it is as large as the document.
+    clearTimeout(this.wholeStateTimer);
+    this.wholeStateTimer = setTimeout(() => (this.wholeState = undefined), WHOLE_STATE_KEPT_MS);
+    this.wholeStateTimer.unref();
+    return this.wholeState;
   }
 
   /**
@@ -967,6 +1029,9 @@ export class Room implements ConnectionHandler {
     clearTimeout(this.applyTimer);
     clearInterval(this.headTimer);
     clearTimeout(this.presenceAnswer);
+    clearTimeout(this.wholeStateTimer);
+    this.wholeState = undefined;
+    this.syncAsks.clear();
     this.order?.stop();
     this.remote?.leave();
     this.gate.destroy();
