@@ -40,6 +40,8 @@ const STORED_ACK = 100;
 const PROBE = 101;
 /** `[103, reason]`: the next update message after those acked was refused (with stored-acks only). */
 const REFUSED = 103;
+/** `[104]`: an older version was just restored in this document (sent after the restoring edit). */
+const RESTORED = 104;
 
 /** A WebSocket that counts the Yjs update messages sent over it, and the acks received for them. */
 class CountingWebSocket extends WebSocket {
@@ -62,6 +64,8 @@ export interface DocumentSync {
   rename(name: string): void;
   status(): SyncStatus;
   onStatus(listener: (status: SyncStatus) => void): void;
+  /** `listener` runs each time a version is restored here, once this page holds the restoring edit. */
+  onRestored(listener: () => void): void;
   destroy(): void;
 }
 
@@ -177,6 +181,10 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     refused ||= decoding.readVarString(decoder) || 'no reason given';
     emit();
   };
+  const restoredListeners = new Set<() => void>();
+  provider.messageHandlers[RESTORED] = () => {
+    for (const listener of restoredListeners) listener();
+  };
   // y-websocket sends what a handler writes only past the first byte, hence a payload (0) after the type.
   provider.messageHandlers[PROBE] = (encoder) => {
     encoding.writeVarUint(encoder, PROBE);
@@ -229,12 +237,16 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     rename(name) {
       if (provider.params.author !== undefined) provider.params.name = name; // read from params at each (re)connect
     },
+    onRestored(listener) {
+      restoredListeners.add(listener);
+    },
     onStatus(listener) {
       listeners.add(listener);
       listener(status());
     },
     destroy() {
       listeners.clear();
+      restoredListeners.clear();
       window.removeEventListener('offline', goOffline);
       window.removeEventListener('online', goOnline);
       provider.destroy();

@@ -1,5 +1,6 @@
 // The document page: header with status and share link, toolbar, editor, and the people in it.
 
+import { yUndoPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { currentToken, tokenClaims } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
@@ -266,6 +267,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
     layout.append(history.viewer, history.panel);
     historyToggle.setAttribute('aria-pressed', 'true');
   });
+
+  // A restore replaced the text this person's undo steps were made against: undoing them now would put
+  // what they deleted in a second time beside the restored copy. They go, as after a reload.
+  sync.onRestored(() => yUndoPluginKey.getState(view.state)?.undoManager.clear());
 
   (window as unknown as { tandem: unknown }).tandem = { doc, view, sync, authorship: authorshipToggle, comments: comments.store };
   view.focus();

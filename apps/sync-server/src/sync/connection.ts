@@ -11,7 +11,7 @@ import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import type { GuestIdentity } from '../authors/guest-identity.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage, encodeRefused, encodeStoredAck, PROBE } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeRefused, encodeStoredAck, PROBE, RESTORED } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Broadcast } from './ws-frame.js';
 
@@ -311,6 +311,11 @@ export class Connection {
     const count = this.acksDue;
     this.acksDue = 0;
     if (count > 0) this.send(encodeStoredAck(count));
+  }
+
+  /** A version was restored in this document (see RESTORED); only a client with stored-acks hears it. */
+  tellRestored(): void {
+    if (this.acks) this.send(RESTORED);
   }
 
   /** Logs the error, counts it, and closes this connection only, with the error's close code. */

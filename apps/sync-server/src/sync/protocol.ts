@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TandemError } from '../errors.js';
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102, refused: 103 } as const;
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102, refused: 103, restored: 104 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 export type ClientMessage =
@@ -92,6 +92,13 @@ export function encodeRefused(reason: string): Uint8Array {
   encoding.writeVarString(encoder, reason);
   return encoding.toUint8Array(encoder);
 }
+
+/**
+ * With stored-acks (`?acks=1`) only: `[104]` says an older version was just restored (or a restore taken
+ * back), right after the restoring edit itself. The editor then forgets its undo steps: made against the
+ * text the restore replaced, undoing them would put that text in a second time.
+ */
+export const RESTORED: Uint8Array = Uint8Array.of(MessageType.restored);
 
 /**
  * Tandem's "are you there?", sent instead of a WebSocket ping to clients that ask for it with

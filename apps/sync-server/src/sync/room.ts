@@ -770,6 +770,8 @@ export class Room implements ConnectionHandler {
       return;
     }
     const sent = performance.now();
+    // After the restoring edit itself, so that a client forgets its undo steps once it holds it.
+    if (batch.some((item) => item.origin === 'restore')) for (const conn of this.connections) conn.tellRestored();
     for (const { update, origin: from, author, stages } of batch) {
       this.bindings.bind(update, author);
       if (stages !== undefined) {
