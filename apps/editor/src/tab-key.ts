@@ -1,5 +1,6 @@
 // What Tab does inside the text: indent or outdent a list item (a task item too), the next or previous
-// cell in a table, a tab character in code, nothing elsewhere. Escape, then Tab (or Shift+Tab) lets the browser move focus out of the editor.
+// cell in a table, a tab character in code (at the start of each selected line when lines are selected),
+// nothing elsewhere. Escape, then Tab (or Shift+Tab) lets the browser move focus out of the editor.
 
 import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import type { NodeType } from 'prosemirror-model';
@@ -23,18 +24,40 @@ const listItemType = (state: EditorState): NodeType | undefined => {
   return undefined;
 };
 
+/** Where each line the selection touches starts, as offsets in the code block's text. */
+const selectedLineStarts = (state: EditorState): number[] => {
+  const { $from, $to } = state.selection;
+  const text = $from.parent.textContent;
+  const from = $from.parentOffset;
+  // The selection's end inside the same block (a selection reaching past it stops at its end).
+  const to = $to.parent === $from.parent ? $to.parentOffset : text.length;
+  const starts = [from === 0 ? 0 : text.lastIndexOf('\n', from - 1) + 1];
+  // A line the selection only reaches the start of (whole lines selected up to the next) is not one of them.
+  for (let i = text.indexOf('\n', from); i !== -1 && i + 1 < to; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+};
+
+/** A tab at the caret; with text selected, one at the start of each line it touches (the selection kept). */
 const insertTab: Command = (state, dispatch) => {
-  dispatch?.(state.tr.insertText('\t').scrollIntoView());
+  if (state.selection.empty) {
+    dispatch?.(state.tr.insertText('\t').scrollIntoView());
+    return true;
+  }
+  const base = state.selection.$from.start();
+  const tr = state.tr;
+  // From the last line up, so that each insertion leaves the earlier offsets as they were.
+  for (const start of selectedLineStarts(state).reverse()) tr.insertText('\t', base + start);
+  dispatch?.(tr.scrollIntoView());
   return true;
 };
 
-/** Removes one tab from the start of the caret's line in a code block, if there is one there. */
+/** Removes one tab from the start of each line the selection touches in a code block (the caret's line). */
 const removeLeadingTab: Command = (state, dispatch) => {
-  const { $from } = state.selection;
-  const text = $from.parent.textContent;
-  const offset = $from.parentOffset;
-  const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
-  if (text[lineStart] === '\t') dispatch?.(state.tr.delete($from.start() + lineStart, $from.start() + lineStart + 1));
+  const base = state.selection.$from.start();
+  const text = state.selection.$from.parent.textContent;
+  const tr = state.tr;
+  for (const start of selectedLineStarts(state).reverse()) if (text[start] === '\t') tr.delete(base + start, base + start + 1);
+  if (tr.docChanged) dispatch?.(tr);
   return true;
 };
 
