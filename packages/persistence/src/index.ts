@@ -6,7 +6,7 @@ export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOpti
 export type { WalCheckpointOptions, WalCheckpointReport } from './adapters/sqlite/checkpointer.js';
 export { createGroupCommit, type UpdateLog, type FlushReport, type GroupCommitOptions, type Written } from './log/group-commit.js';
 export { loadDocument, type LoadedDocument } from './checkpoint/load-document.js';
-export type { NamedVersion } from './types.js';
+export type { NamedVersion, RestoreRecord } from './types.js';
 export { materialize, resolveSeq, type HistoryPoint, type MaterializeOptions } from './history/materialize.js';
 export { readTimeline, groupSessions, updateStats, SessionGrouper, TimelineCache, type EditSession, type SessionAuthor, type TimelineOptions, type TimelinePage } from './history/timeline.js';
 export { diffVersions, type DiffChange, type DiffOptions, type DocumentDiff } from './history/diff.js';

@@ -103,6 +103,17 @@ export interface MergedAuthorship {
   readonly deleted: readonly number[];
 }
 
+/** An update that restored an older version (see DocumentStore.recordRestore). */
+export interface RestoreRecord {
+  /** The restoring update's seq. */
+  readonly seq: number;
+  /** The seq of the version it restored. */
+  readonly restoredTo: number;
+  readonly author: string;
+  /** ms since epoch. */
+  readonly at: number;
+}
+
 /** Authorship with the seq of the merged update it belongs to. */
 export interface StoredMergedAuthorship extends MergedAuthorship {
   readonly entrySeq: number;
@@ -319,6 +330,13 @@ export interface DocumentStore {
    */
   createVersion(doc: string, version: Omit<NamedVersion, 'id'>): Promise<NamedVersion>;
   listVersions(doc: string): Promise<NamedVersion[]>;
+  /**
+   * Records that the update at `restore.seq` is a restore (of the version at `restoredTo`): what "Undo
+   * restore" may take back. The document must exist.
+   */
+  recordRestore(doc: string, restore: RestoreRecord): Promise<void>;
+  /** The restore stored at `seq`, if that update is one. */
+  getRestore(doc: string, seq: number): Promise<RestoreRecord | undefined>;
   /** Renames a version; resolves undefined if there is no such version of `doc`. */
   renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined>;
   /** Deletes a version; resolves false if there is no such version of `doc`. */

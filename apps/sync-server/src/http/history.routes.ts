@@ -5,6 +5,7 @@
 import { PersistenceError, resolveSeq, type DocumentStore } from '@tandem/persistence';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { AuthorsWritten } from '../authors/recorder.js';
@@ -29,6 +30,7 @@ export interface HistoryDeps {
   readonly history: HistoryPool;
   readonly config: Pick<Config, 'historyMaxDiffChars'>;
   readonly documentEvents: DocumentEvents;
+  readonly logger: Logger;
   /** Writes the queued sightings of these authors, if any: the answers that name authors read their records. */
   readonly authorsWritten?: AuthorsWritten;
 }
@@ -47,7 +49,7 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
-export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, authorsWritten }: HistoryDeps): OpenAPIHono {
+export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, logger, authorsWritten }: HistoryDeps): OpenAPIHono {
   const app = apiApp();
   // Someone who has just typed may still wait in the author recorder's queue (it writes at most once a
   // second): the answers that name authors read their records, so those of the people in the document,
@@ -145,7 +147,13 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
       return room.commitServerEdit(update, author, rateKey);
     });
-    documentEvents.restored(doc, { seq: newSeq, restoredTo: seq, author, at: Date.now() });
+    const at = Date.now();
+    // What "Undo restore" may take back. Not recording it does not undo the restore (it is stored): the
+    // undo is then refused, which the log line says why.
+    await store.recordRestore(doc, { seq: newSeq, restoredTo: seq, author, at }).catch((err: unknown) => {
+      logger.warn({ event: 'restore-record-failed', doc, seq: newSeq, err }, 'the restore is stored, but not recorded as one: it cannot be taken back');
+    });
+    documentEvents.restored(doc, { seq: newSeq, restoredTo: seq, author, at });
     // What the editor tells the person: the version's time, and how many changes the restore took back.
     return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: newSeq, changesUndone: newSeq - 1 - seq, author }, 201);
   });
@@ -157,6 +165,8 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     requireEditor(principal, 'undo a restore');
     const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
     if (seq === 0) throw new TandemError('bad-request', 'seq must be the sequence number of a restore, not 0');
+    // Taking back any other update this way would revert someone's edit under the name of an undone restore.
+    if ((await store.getRestore(doc, seq).catch(fromPersistence)) === undefined) throw new TandemError('bad-request', `Update ${seq} is not a restore`, { doc, seq });
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));
     const newSeq = await rooms.withRoom(doc, async (room) => {

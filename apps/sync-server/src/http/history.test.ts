@@ -202,6 +202,12 @@ describe('history API', () => {
     await expect.poll(() => lines(alice)).toEqual(['Added after.', 'Rewritten by Bob.']);
     expect(await server.store.readUpdates(DOC)).toHaveLength(before + 3);
     expect((await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: 99 }) })).status).toBe(400);
+    // Only a restore is taken back this way: Bob's line (an ordinary edit) and the undo itself are not.
+    for (const seq of [before + 2, before + 3]) {
+      const refused = await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq }) });
+      expect({ status: refused.status, message: (await refused.json()).error.message }).toEqual({ status: 400, message: `Update ${seq} is not a restore` });
+    }
+    expect(await server.store.readUpdates(DOC)).toHaveLength(before + 3);
   });
 
   it('changes only what differs from the version: words typed offline meanwhile in a paragraph both share survive the restore', async () => {

@@ -62,6 +62,7 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       await store.append([{ doc: 'gone', entries: [entry(bytes(1)), entry(bytes(2))] }, { doc: 'kept', entries: [entry(bytes(3))] }]);
       await store.writeCheckpoint('gone', { seq: 2, state: bytes(9), createdAt: 1 });
       await store.createVersion('gone', { label: 'v', seq: 1, author: 'a', createdAt: 1 });
+      await store.recordRestore('gone', { seq: 2, restoredTo: 1, author: 'a', at: 2 });
       await store.trashDocument('gone', { at: 5, by: 'a' });
       expect(await store.purgeDocument('gone')).toBe(true);
       expect(await store.purgeDocument('gone')).toBe(false);
@@ -72,8 +73,23 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.listTrash()).toEqual([]);
       expect((await store.listDocuments()).map((d) => d.name)).toEqual(['kept']);
       expect((await store.readUpdates('kept')).map((u) => u.update)).toEqual([bytes(3)]);
-      const [again] = await store.append([{ doc: 'gone', entries: [entry(bytes(4))] }]);
-      expect(again).toMatchObject({ firstSeq: 1, lastSeq: 1 });
+      const [again] = await store.append([{ doc: 'gone', entries: [entry(bytes(4)), entry(bytes(5))] }]);
+      expect(again).toMatchObject({ firstSeq: 1, lastSeq: 2 });
+      // The new document of that name has no restore of the purged one's.
+      expect(await store.getRestore('gone', 2)).toBeUndefined();
+    });
+
+    it('records which updates are restores, per document; a document must exist to record one', async () => {
+      await store.append([
+        { doc: 'r', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] },
+        { doc: 's', entries: [entry(bytes(1)), entry(bytes(2))] },
+      ]);
+      await store.recordRestore('r', { seq: 3, restoredTo: 1, author: 'alice', at: 30 });
+      expect(await store.getRestore('r', 3)).toEqual({ seq: 3, restoredTo: 1, author: 'alice', at: 30 });
+      expect(await store.getRestore('r', 2)).toBeUndefined();
+      expect(await store.getRestore('s', 3)).toBeUndefined();
+      expect(await store.getRestore('nothing', 3)).toBeUndefined();
+      await expect(store.recordRestore('nothing', { seq: 1, restoredTo: 0, author: 'a', at: 1 })).rejects.toMatchObject({ code: 'not-found' });
     });
 
     it('numbers each document’s updates from 1 without gaps, independently per document', async () => {

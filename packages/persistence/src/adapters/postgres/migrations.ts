@@ -247,6 +247,22 @@ CREATE TABLE IF NOT EXISTS merged_authorship (
 );
 `,
   },
+  {
+    version: 12,
+    // Restores made before it cannot be taken back with POST …/restore/undo (nothing says they were restores).
+    description: 'restores',
+    sql: `
+-- Which updates are restores (POST …/restore): what "Undo restore" may take back.
+CREATE TABLE IF NOT EXISTS restores (
+  doc_id      bigint NOT NULL REFERENCES documents(id),
+  seq         bigint NOT NULL,
+  restored_to bigint NOT NULL,
+  author      text   NOT NULL,
+  at          bigint NOT NULL,
+  PRIMARY KEY (doc_id, seq)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -37,6 +37,7 @@ import type {
   DocumentPageQuery,
   DocumentStore,
   NamedVersion,
+  RestoreRecord,
   ReadRange,
   StoredCompactedSession,
   StoredUpdate,
@@ -364,6 +365,31 @@ class PostgresStore implements DocumentStore {
     return (result.rowCount ?? 0) > 0;
   }
 
+  async recordRestore(doc: string, restore: RestoreRecord): Promise<void> {
+    this.ensureOpen(doc);
+    const result = await this.write(doc, 'Recording a restore', () =>
+      this.pool.query(
+        `INSERT INTO restores (doc_id, seq, restored_to, author, at) SELECT d.id, $2, $3, $4, $5 FROM documents d WHERE d.name = $1
+         ON CONFLICT (doc_id, seq) DO UPDATE SET restored_to = EXCLUDED.restored_to, author = EXCLUDED.author, at = EXCLUDED.at`,
+        [doc, restore.seq, restore.restoredTo, restore.author, restore.at],
+      ),
+    );
+    if ((result.rowCount ?? 0) === 0) throw new PersistenceError('not-found', `No document named ${JSON.stringify(doc)}`, doc);
+  }
+
+  async getRestore(doc: string, seq: number): Promise<RestoreRecord | undefined> {
+    this.ensureOpen(doc);
+    if (!Number.isSafeInteger(seq)) return undefined;
+    const { rows } = await this.read(doc, 'Reading a restore', () =>
+      this.pool.query<{ seq: string; restored_to: string; author: string; at: string }>(
+        'SELECT r.seq, r.restored_to, r.author, r.at FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1 AND r.seq = $2',
+        [doc, seq],
+      ),
+    );
+    const found = rows[0];
+    return found === undefined ? undefined : { seq: Number(found.seq), restoredTo: Number(found.restored_to), author: found.author, at: Number(found.at) };
+  }
+
   async replaceRange(
     doc: string,
     fromSeq: number,
@@ -659,7 +685,7 @@ class PostgresStore implements DocumentStore {
         const id = found.rows[0]?.id;
         if (id === undefined) return false;
         await lockDocument(client, id); // no compaction or named version half-way through it
-        for (const table of ['trash', 'redirects', 'compacted_sessions', 'merged_authorship', 'versions', 'checkpoints', 'updates']) {
+        for (const table of ['trash', 'redirects', 'restores', 'compacted_sessions', 'merged_authorship', 'versions', 'checkpoints', 'updates']) {
           await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [id]);
         }
         await client.query('DELETE FROM documents WHERE id = $1', [id]);

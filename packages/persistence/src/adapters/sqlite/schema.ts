@@ -233,6 +233,22 @@ CREATE TABLE IF NOT EXISTS merged_authorship (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 13,
+    // Restores made before it cannot be taken back with POST …/restore/undo (nothing says they were restores).
+    description: 'restores',
+    sql: `
+-- Which updates are restores (POST …/restore): what "Undo restore" may take back.
+CREATE TABLE IF NOT EXISTS restores (
+  doc_id      INTEGER NOT NULL REFERENCES documents(id),
+  seq         INTEGER NOT NULL,
+  restored_to INTEGER NOT NULL,
+  author      TEXT    NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (doc_id, seq)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

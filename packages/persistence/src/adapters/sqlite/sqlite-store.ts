@@ -26,6 +26,7 @@ import type {
   DocumentPageQuery,
   DocumentStore,
   NamedVersion,
+  RestoreRecord,
   ReadRange,
   MergedEntry,
   StoredCompactedSession,
@@ -235,6 +236,12 @@ class SqliteStore implements DocumentStore {
         'UPDATE versions SET label = ? WHERE id = ? AND doc_id = ? RETURNING *',
       ),
       deleteVersion: db.prepare<[number, number]>('DELETE FROM versions WHERE id = ? AND doc_id = ?'),
+      insertRestore: db.prepare<[number, number, number, string, number]>(
+        'INSERT OR REPLACE INTO restores (doc_id, seq, restored_to, author, at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      getRestore: db.prepare<[number, number], { seq: number; restored_to: number; author: string; at: number }>(
+        'SELECT seq, restored_to, author, at FROM restores WHERE doc_id = ? AND seq = ?',
+      ),
       rangeStats: db.prepare<[number, number, number], { n: number; bytes: number | null }>(
         'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE doc_id = ? AND seq BETWEEN ? AND ?',
       ),
@@ -503,6 +510,21 @@ class SqliteStore implements DocumentStore {
     const deleted = this.write(doc, 'Deleting a version', () => this.stmt.deleteVersion.run(id, row.id).changes > 0, false);
     await this.flushed(doc);
     return deleted;
+  }
+
+  async recordRestore(doc: string, restore: RestoreRecord): Promise<void> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) throw new PersistenceError('not-found', `No document named ${JSON.stringify(doc)}`, doc);
+    this.write(doc, 'Recording a restore', () => this.stmt.insertRestore.run(row.id, restore.seq, restore.restoredTo, restore.author, restore.at));
+    await this.flushed(doc);
+  }
+
+  async getRestore(doc: string, seq: number): Promise<RestoreRecord | undefined> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    const found = row === undefined ? undefined : this.stmt.getRestore.get(row.id, seq);
+    return found === undefined ? undefined : { seq: found.seq, restoredTo: found.restored_to, author: found.author, at: found.at };
   }
 
   async replaceRange(

@@ -28,7 +28,7 @@ export class TrashTable {
     this.one = db.prepare<[string], TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id WHERE d.name = ?');
     this.all = db.prepare<[], TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id ORDER BY t.trashed_at, d.name');
     const id = db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE name = ?');
-    const parts = ['trash', 'redirects', 'compacted_sessions', 'merged_authorship', 'versions', 'checkpoints', 'updates'].map((table) =>
+    const parts = ['trash', 'redirects', 'restores', 'compacted_sessions', 'merged_authorship', 'versions', 'checkpoints', 'updates'].map((table) =>
       db.prepare<[number]>(`DELETE FROM ${table} WHERE doc_id = ?`),
     );
     const document = db.prepare<[number]>('DELETE FROM documents WHERE id = ?');
