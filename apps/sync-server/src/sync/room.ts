@@ -488,11 +488,10 @@ export class Room implements ConnectionHandler {
         resolve(true);
       } else if (verdict === 'covered') {
         // Deletions another update still on its way to the log (or to disk) may be the one to store:
-        // stored, as far as its sender is told, once every write under way now is.
-        void this.afterWritesUnderWay().then((stored) => {
-          if (!stored) conn.fail(storageError(undefined, 'The update could not be stored', { doc: this.name }));
-          resolve(stored);
-        });
+        // stored, as far as its sender is told, once every write under way now is. If one of those was
+        // not stored (refused for its own writer's reasons, or the store failed), this one is judged
+        // again against what is stored then, and stored itself if need be.
+        void this.afterWritesUnderWay().then((stored) => (stored ? resolve(true) : void this.admitThenPersist(conn, update).then(resolve)));
       } else {
         const storing = this.persistThenApply(conn, update, received, checked);
         this.storing.add(storing);

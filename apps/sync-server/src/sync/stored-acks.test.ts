@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
-import { openRawSocket } from '../testing/clients.js';
+import { closed, openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const updateFrame = (update: Uint8Array, syncType = 2) => {
@@ -89,6 +89,8 @@ describe('stored-acks for a viewer', () => {
     written.getText('t').insert(0, 'hello world');
     written.getText('t').delete(0, 6);
     await expect.poll(async () => (await server.store.getDocument('shared'))?.updateCount).toBe(2);
+    // Applied to the room's document too (a viewer only ever holds what the room sent it).
+    await expect.poll(() => server.rooms.loaded('shared')?.doc.getText('t').toString()).toBe('world');
 
     const viewer = await openRawSocket(server.url, `shared?acks=1&token=${await token('viewer')}`);
     const seen = watch(viewer);
@@ -106,5 +108,50 @@ describe('stored-acks for a viewer', () => {
     expect((await server.store.getDocument('shared'))?.updateCount).toBe(2);
     editor.close();
     viewer.close();
+  });
+});
+
+describe('stored-acks for a deletion the document already holds, while another write fails', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({ MAX_DOC_BYTES: '20000' });
+  });
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  it("a client resending a deletion the document already holds is not closed because another client's update was too large", async () => {
+    // A writes and deletes: stored and acknowledged.
+    const a = await openRawSocket(server.url, 'doc?acks=1');
+    const aAcks = watch(a).acks;
+    const aDoc = new Y.Doc();
+    const aUpdates: Uint8Array[] = [];
+    aDoc.on('update', (u: Uint8Array) => aUpdates.push(u));
+    aDoc.getText('t').insert(0, 'hello world');
+    aDoc.getText('t').delete(0, 6);
+    for (const u of aUpdates) a.send(updateFrame(u));
+    await expect.poll(() => aAcks.reduce((x, y) => x + y, 0)).toBe(2);
+
+    // B, another client, sends something far past MAX_DOC_BYTES (refused with 4413: its own problem).
+    const b = await openRawSocket(server.url, 'doc');
+    const bClosed = closed(b);
+    const bDoc = new Y.Doc();
+    const big: Uint8Array[] = [];
+    bDoc.on('update', (u: Uint8Array) => big.push(u));
+    bDoc.getText('other').insert(0, 'x'.repeat(60_000));
+
+    // A, in the same turn (as on a reconnect, its sync step 2 carries its delete set, nothing new).
+    const aClosed = closed(a);
+    const { ds } = Y.decodeUpdate(aUpdates[1]!);
+    expect(ds.clients.size).toBe(1);
+    b.send(updateFrame(big[0]!));
+    a.send(updateFrame(aUpdates[1]!)); // the deletion again: the document has it, stored and flushed long ago
+
+    expect((await bClosed).code).toBe(4413);
+    // A did nothing wrong (it used to be closed with 4503): its deletion is stored, and it hears so.
+    const outcome = await Promise.race([aClosed, new Promise((r) => setTimeout(() => r('open'), 1000))]);
+    expect(outcome).toBe('open');
+    expect(aAcks.reduce((x, y) => x + y, 0)).toBe(3);
+    a.close();
   });
 });
