@@ -44,18 +44,31 @@ export class DocSize {
   }
 
   /**
-   * Reserves room for an update of `bytes`; false if the document would then be larger than the
-   * cap (nothing reserved). An admitted update must later be `applied` or `released`.
+   * Reserves room for an update of `bytes` deleting `deletedRanges` ranges; false if the document
+   * would then be larger than the cap (nothing reserved), else what was counted for it (for
+   * `released`). An admitted update must later be `applied` or `released`.
    */
-  admit(bytes: number, deletedRanges = 0): boolean {
+  admit(bytes: number, deletedRanges = 0, measureWith?: MeasureState): number | false {
     // A deleted range may split an item at both ends: two more items in the merged state (about 24
     // bytes measured: ids, origins, lengths), where the update spends about 4 bytes on the range.
-    const grows = bytes + deletedRanges * SPLIT_BYTES;
-    if (this.estimate + grows > this.limit && this.added > this.pending && this.mayRemeasure()) this.remeasure();
-    if (this.estimate + grows > this.limit) return false;
-    this.added += grows;
+    const charge = bytes + deletedRanges * SPLIT_BYTES;
+    if (this.estimate + charge > this.limit && this.added > this.pending && this.mayRemeasure()) this.remeasure();
+    if (this.estimate + charge <= this.limit) {
+      this.added += charge;
+      this.pending += bytes;
+      return charge;
+    }
+    // The ranges may be ones the document deleted long ago (a reconnecting client sends its whole
+    // delete set): measured exactly instead, with this update and those in flight applied.
+    if (deletedRanges === 0 || measureWith === undefined || !this.mayRemeasure()) return false;
+    const after = measureWith();
+    if (after > this.limit) return false;
+    // The updates in flight are in `after` and still counted as pending: an over-estimate until applied.
+    this.measured = after;
+    this.measuredAt = this.now();
     this.pending += bytes;
-    return true;
+    this.added = this.pending;
+    return bytes;
   }
 
   /**
@@ -82,10 +95,10 @@ export class DocSize {
     this.added += bytes;
   }
 
-  /** An admitted update was not stored after all. */
-  released(bytes: number): void {
+  /** An admitted update was not stored after all (`charged`: what admit counted for it). */
+  released(bytes: number, charged = bytes): void {
     this.pending -= bytes;
-    this.added = Math.max(0, this.added - bytes);
+    this.added = Math.max(0, this.added - charged);
   }
 
   /** The merged state was encoded anyway (a checkpoint): a free measurement. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
-import { closed, connectClient, openRawSocket } from '../testing/clients.js';
+import { closeCodes, closed, connectClient, openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const updateFrame = (update: Uint8Array) => {
@@ -101,6 +101,35 @@ describe('limits', () => {
     await expect.poll(() => reader.text.length).toBe(200_000);
     expect(Y.encodeStateAsUpdate(reader.doc).byteLength).toBeLessThanOrEqual(cap);
     reader.destroy();
+  });
+
+  it('stores a small offline edit to a document well under MAX_DOC_BYTES after a reconnect, whose sync step 2 carries every range the document ever deleted', async () => {
+    // A document whose history left many separate deleted ranges (typing, then deleting here and there).
+    const source = new Y.Doc();
+    const text = source.getText('t');
+    text.insert(0, 'abcdefghij'.repeat(300)); // 3000 characters
+    for (let i = 2999; i >= 0; i -= 2) text.delete(i, 1); // 1500 separate deleted ranges
+    const state = Y.encodeStateAsUpdate(source);
+    const ranges = [...Y.decodeUpdate(state).ds.clients.values()].reduce((n, r) => n + r.length, 0);
+    expect(ranges).toBe(1500);
+    // The cap: the document's true size plus a generous 20 KB of room.
+    const cap = state.byteLength + 20_000;
+    server = await startTestServer({ MAX_DOC_BYTES: String(cap) });
+    const put = await fetch(`${server.url}/api/docs/fragmented/updates`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: state });
+    expect(put.status).toBe(201);
+
+    const client = connectClient(server.url, 'fragmented', { params: { acks: '1' } });
+    const codes = closeCodes(client);
+    await client.synced();
+    expect(client.text.toString()).toBe(text.toString());
+    // Offline for a moment: one character typed. On reconnect the provider answers the server's sync
+    // step 1 with what the server lacks (one character) plus its delete set (as Yjs always sends it).
+    client.provider.disconnect();
+    client.text.insert(0, 'X');
+    client.provider.connect();
+    await expect.poll(async () => (await server.store.getDocument('fragmented'))?.lastSeq).toBe(2);
+    expect(codes).not.toContain(4413);
+    client.destroy();
   });
 
   it('keeps accepting edits once the log is past MAX_DOC_BYTES while the document itself stays small', async () => {

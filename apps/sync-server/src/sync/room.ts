@@ -522,7 +522,8 @@ export class Room implements ConnectionHandler {
       conn.fail(this.storeRateHit(rateKey));
       return false;
     }
-    if (!this.size.admit(update.byteLength, this.gate.rangesDeletedBy(update))) {
+    const charged = this.size.admit(update.byteLength, this.gate.rangesDeletedBy(update), () => this.gate.measureShadow());
+    if (charged === false) {
       this.deps.storeRate.refund(rateKey, update.byteLength);
       this.gate.abandoned(update);
       conn.fail(this.tooLarge(update));
@@ -532,7 +533,7 @@ export class Room implements ConnectionHandler {
       // The store refuses a new document at an old name: renamed through another instance, unheard here.
       if (cause instanceof PersistenceError && cause.code === 'conflict') this.checkMoved();
       this.deps.storeRate.refund(rateKey, update.byteLength);
-      this.size.released(update.byteLength);
+      this.size.released(update.byteLength, charged);
       this.gate.abandoned(update);
       conn.fail(storageError(cause, 'The update could not be stored', { doc: this.name }));
       return false;

@@ -176,6 +176,11 @@ export class UpdateGate {
     return this.deletedRanges.get(update) ?? 0;
   }
 
+  /** The merged size of the document with every admitted update applied (its shadow), in bytes. */
+  measureShadow(): number {
+    return Y.encodeStateAsUpdate(this.ensureShadow()).byteLength;
+  }
+
   /** `update` (admitted earlier) is now applied to the room's document. */
   applied(update: Uint8Array): void {
     this.inFlight.delete(update);
