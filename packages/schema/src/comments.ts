@@ -129,17 +129,35 @@ export interface Placed {
 // y-prosemirror's mapping of Yjs types to ProseMirror nodes (typed loosely in its declarations).
 type Mapping = ReturnType<typeof initProseMirrorDoc>['mapping'];
 
-function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): { pm: Node; mapping: Mapping; placed: Array<Placed | undefined> } {
-  const fragment = doc.getXmlFragment(FRAGMENT);
+/**
+ * `doc` as ProseMirror sees it, read from a copy: y-prosemirror deletes from the Y.Doc it reads whatever
+ * the schema cannot hold (an unknown element or mark, written by some client), and the document read
+ * may be a server's live one, whose every change goes to everyone (and never to its log). The copy has
+ * the same item ids, so relative positions resolve in it as in `doc`.
+ */
+function readProseMirror(doc: Y.Doc): { copy: Y.Doc; fragment: Y.XmlFragment; pm: Node; mapping: Mapping } {
+  const copy = new Y.Doc({ gc: doc.gc });
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  const fragment = copy.getXmlFragment(FRAGMENT);
   const { doc: pm, mapping } = initProseMirrorDoc(fragment, schema);
-  const placed = anchors.map((anchor) => {
-    if (anchor === undefined) return undefined;
-    const from = relativePositionToAbsolutePosition(doc, fragment, anchor.start, mapping);
-    const to = relativePositionToAbsolutePosition(doc, fragment, anchor.end, mapping);
-    if (from === null || to === null || from >= to || to > pm.content.size) return undefined;
-    return { from, to, quote: pm.textBetween(from, to, '\n') };
-  });
-  return { pm, mapping, placed };
+  return { copy, fragment, pm, mapping };
+}
+
+function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Array<Placed | undefined> {
+  // Nothing to place: nothing to read (reading costs the whole document).
+  if (anchors.every((anchor) => anchor === undefined)) return anchors.map(() => undefined);
+  const { copy, fragment, pm, mapping } = readProseMirror(doc);
+  try {
+    return anchors.map((anchor) => {
+      if (anchor === undefined) return undefined;
+      const from = relativePositionToAbsolutePosition(copy, fragment, anchor.start, mapping);
+      const to = relativePositionToAbsolutePosition(copy, fragment, anchor.end, mapping);
+      if (from === null || to === null || from >= to || to > pm.content.size) return undefined;
+      return { from, to, quote: pm.textBetween(from, to, '\n') };
+    });
+  } finally {
+    copy.destroy();
+  }
 }
 
 /**
@@ -147,13 +165,13 @@ function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): { pm:
  * editor would show). Anchors whose text is all gone are orphaned.
  */
 export function quoteAnchors(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Quoted[] {
-  return placeAll(doc, anchors).placed.map((p, i) => (anchors[i] === undefined ? { quote: '', orphaned: false } : p === undefined ? { quote: '', orphaned: true } : { quote: p.quote, orphaned: false }));
+  return placeAll(doc, anchors).map((p, i) => (anchors[i] === undefined ? { quote: '', orphaned: false } : p === undefined ? { quote: '', orphaned: true } : { quote: p.quote, orphaned: false }));
 }
 
 /** Where every anchored, not deleted comment of `doc` is now, by id (orphaned ones left out). */
 export function placeComments(doc: Y.Doc): Map<string, Placed> {
   const comments = readComments(doc).filter((c) => c.anchor !== undefined && !c.deleted);
-  const { placed } = placeAll(doc, comments.map((c) => c.anchor));
+  const placed = placeAll(doc, comments.map((c) => c.anchor));
   const out = new Map<string, Placed>();
   comments.forEach((c, i) => {
     if (placed[i] !== undefined) out.set(c.id, placed[i]);
@@ -211,12 +229,13 @@ function onDeletedText(doc: Y.Doc, anchor: Anchor | undefined): boolean {
  * (orphaned, if their text is gone). Run inside the transaction that made the edit.
  */
 export function reanchorComments(doc: Y.Doc, was: ReadonlyMap<string, Placed>): void {
+  if (was.size === 0) return;
   const now = placeComments(doc);
-  const fragment = doc.getXmlFragment(FRAGMENT);
   const map = commentsOf(doc);
-  let pm: { doc: Node; mapping: Mapping } | undefined;
-  const stick = (pos: number, assoc: number, mapping: Mapping): Uint8Array => {
-    const relative = absolutePositionToRelativePosition(pos, fragment, mapping);
+  let read: ReturnType<typeof readProseMirror> | undefined;
+  const stick = (pos: number, assoc: number): Uint8Array => {
+    // A position in the copy, as ids: the same in `doc`.
+    const relative = absolutePositionToRelativePosition(pos, read!.fragment, read!.mapping);
     const absolute = Y.createAbsolutePositionFromRelativePosition(relative, doc);
     const sticky = absolute !== null && absolute.type instanceof Y.XmlText ? Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, assoc) : relative;
     return Y.encodeRelativePosition(sticky);
@@ -225,10 +244,11 @@ export function reanchorComments(doc: Y.Doc, was: ReadonlyMap<string, Placed>): 
     const comment = map.get(id);
     if (comment === undefined || placed.quote.includes('\n')) continue;
     if (now.get(id)?.quote === placed.quote && !onDeletedText(doc, readComment(id, comment)?.anchor)) continue;
-    pm ??= initProseMirrorDoc(fragment, schema);
-    const from = nearest(pm.doc, placed.quote, placed.from);
+    read ??= readProseMirror(doc);
+    const from = nearest(read.pm, placed.quote, placed.from);
     if (from === undefined) continue;
-    comment.set('start', stick(from, 0, pm.mapping));
-    comment.set('end', stick(from + placed.quote.length, -1, pm.mapping));
+    comment.set('start', stick(from, 0));
+    comment.set('end', stick(from + placed.quote.length, -1));
   }
+  read?.copy.destroy();
 }

@@ -14,13 +14,7 @@ import * as Y from 'yjs';
  * A version the editor's schema cannot hold is written whole instead (every block replaced).
  */
 export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
-  let node: Node | undefined;
-  try {
-    node = yXmlFragmentToProseMirrorRootNode(target.getXmlFragment(FRAGMENT), schema);
-    node.check();
-  } catch {
-    node = undefined;
-  }
+  const node = asProseMirror(target);
   if (node !== undefined) {
     const version = node;
     try {
@@ -34,6 +28,50 @@ export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
     const content = target.getXmlFragment(FRAGMENT).toArray().map((n) => n.clone());
     if (content.length > 0) fragment.insert(0, content as Array<Y.XmlElement | Y.XmlText>);
   });
+}
+
+/**
+ * The version as a document of the editor's schema, or undefined if it holds anything the schema
+ * cannot (an element or a mark it does not know, content a node may not hold): y-prosemirror leaves
+ * such content out without a word, so what it read is compared with the version, element by element
+ * and character by character.
+ */
+function asProseMirror(target: Y.Doc): Node | undefined {
+  const fragment = target.getXmlFragment(FRAGMENT);
+  const inVersion = { elements: 0, chars: 0 };
+  const stack: Array<Y.XmlElement | Y.XmlFragment> = [fragment];
+  while (stack.length > 0) {
+    for (const child of stack.pop()!.toArray()) {
+      if (child instanceof Y.XmlElement) {
+        if (schema.nodes[child.nodeName] === undefined) return undefined;
+        inVersion.elements += 1;
+        stack.push(child);
+      } else if (child instanceof Y.XmlText) {
+        for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+          if (typeof op.insert !== 'string') return undefined;
+          if (Object.keys(op.attributes ?? {}).some((mark) => schema.marks[mark] === undefined)) return undefined;
+          inVersion.chars += op.insert.length;
+        }
+      } else return undefined;
+    }
+  }
+  let node: Node;
+  try {
+    // Read from a copy: y-prosemirror may delete from the Y.Doc it reads what it cannot place.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(target));
+    node = yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(FRAGMENT), schema);
+    copy.destroy();
+    node.check();
+  } catch {
+    return undefined;
+  }
+  const read = { elements: 0, chars: 0 };
+  node.descendants((n) => {
+    if (n.isText) read.chars += n.text!.length;
+    else read.elements += 1;
+  });
+  return read.elements === inVersion.elements && read.chars === inVersion.chars ? node : undefined;
 }
 
 /** The update `change` makes to the document whose state is `current`, comments kept on their text. */

@@ -272,6 +272,25 @@ describe('comments', () => {
     ]);
   });
 
+  it('lists comments without changing the document: content the schema cannot hold (a client wrote it) stays, for everyone and in the log', async () => {
+    const ada = await join('ada', 'editor');
+    type(ada, 0, 'hello world');
+    addComment(ada, 'c1', 'On world', { text: paragraphText(ada), from: 6, to: 11 });
+    const callout = new Y.XmlElement('callout');
+    callout.insert(0, [new Y.XmlText('not in the schema')]);
+    ada.doc.getXmlFragment(FRAGMENT).insert(1, [callout]);
+    await poll(async () => (await server.store.getDocument(DOC))?.lastSeq).toBe(3);
+    const bob = await join('bob', 'editor');
+    await poll(() => bob.doc.getXmlFragment(FRAGMENT).length).toBe(2);
+    // Reading the quotes goes through y-prosemirror, which deletes what it cannot place from the doc it
+    // reads: the room's own document, whose change went to everyone but never to the log.
+    expect((await list()).map((t) => [t.id, t.quote])).toEqual([['c1', 'world']]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bob.doc.getXmlFragment(FRAGMENT).toArray().map((n) => (n as Y.XmlElement).nodeName)).toEqual(['paragraph', 'callout']);
+    expect(server.rooms.loaded(DOC)!.doc.getXmlFragment(FRAGMENT).length).toBe(2);
+    expect((await server.store.getDocument(DOC))?.lastSeq).toBe(3);
+  });
+
   it('keeps comments through a restore, on their text where the version has it (else orphaned), and back on it when the restore is undone', async () => {
     const ada = await join('ada', 'editor');
     type(ada, 0, 'hello world');
