@@ -337,6 +337,8 @@ export interface DocumentStore {
   recordRestore(doc: string, restore: RestoreRecord): Promise<void>;
   /** The restore stored at `seq`, if that update is one. */
   getRestore(doc: string, seq: number): Promise<RestoreRecord | undefined>;
+  /** The seq of the document's latest restore; 0 when it has none. */
+  lastRestoreSeq(doc: string): Promise<number>;
   /** Renames a version; resolves undefined if there is no such version of `doc`. */
   renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined>;
   /** Deletes a version; resolves false if there is no such version of `doc`. */

@@ -40,7 +40,7 @@ const STORED_ACK = 100;
 const PROBE = 101;
 /** `[103, reason]`: the next update message after those acked was refused (with stored-acks only). */
 const REFUSED = 103;
-/** `[104]`: an older version was just restored in this document (sent after the restoring edit). */
+/** `[104, seq]`: the seq of the document's latest restore, at each connection and after each restore. */
 const RESTORED = 104;
 
 /** A WebSocket that counts the Yjs update messages sent over it, and the acks received for them. */
@@ -182,8 +182,14 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     emit();
   };
   const restoredListeners = new Set<() => void>();
-  provider.messageHandlers[RESTORED] = () => {
-    for (const listener of restoredListeners) listener();
+  // The latest restore this page knows of: one it hears of later happened after its undo steps were
+  // made (while connected, or while it was away, told when it connects again).
+  let knownRestore: number | undefined;
+  provider.messageHandlers[RESTORED] = (_encoder, decoder) => {
+    const seq = decoding.readVarUint(decoder);
+    const newer = knownRestore !== undefined && seq > knownRestore;
+    knownRestore = Math.max(knownRestore ?? 0, seq);
+    if (newer) for (const listener of restoredListeners) listener();
   };
   // y-websocket sends what a handler writes only past the first byte, hence a payload (0) after the type.
   provider.messageHandlers[PROBE] = (encoder) => {

@@ -11,7 +11,7 @@ import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import type { GuestIdentity } from '../authors/guest-identity.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage, encodeRefused, encodeStoredAck, PROBE, RESTORED } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeRefused, encodeRestored, encodeStoredAck, PROBE } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Broadcast } from './ws-frame.js';
 
@@ -313,9 +313,9 @@ export class Connection {
     if (count > 0) this.send(encodeStoredAck(count));
   }
 
-  /** A version was restored in this document (see RESTORED); only a client with stored-acks hears it. */
-  tellRestored(): void {
-    if (this.acks) this.send(RESTORED);
+  /** The seq of the document's latest restore (see encodeRestored); only a client with stored-acks hears it. */
+  tellRestored(seq: number): void {
+    if (this.acks) this.send(encodeRestored(seq));
   }
 
   /** Logs the error, counts it, and closes this connection only, with the error's close code. */

@@ -94,11 +94,17 @@ export function encodeRefused(reason: string): Uint8Array {
 }
 
 /**
- * With stored-acks (`?acks=1`) only: `[104]` says an older version was just restored (or a restore taken
- * back), right after the restoring edit itself. The editor then forgets its undo steps: made against the
- * text the restore replaced, undoing them would put that text in a second time.
+ * With stored-acks (`?acks=1`) only: `[104, seq]`, the seq of the document's latest restore (0 if none),
+ * sent when the connection joins and right after each restore (or a restore taken back) reaches it. A
+ * client that sees it grow forgets its undo steps: made against the text the restore replaced, undoing
+ * them would put that text in a second time. At join, it tells a client that was away during a restore.
  */
-export const RESTORED: Uint8Array = Uint8Array.of(MessageType.restored);
+export function encodeRestored(seq: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.restored);
+  encoding.writeVarUint(encoder, seq);
+  return encoding.toUint8Array(encoder);
+}
 
 /**
  * Tandem's "are you there?", sent instead of a WebSocket ping to clients that ask for it with

@@ -155,6 +155,8 @@ export class Room implements ConnectionHandler {
   readonly connections = new Set<Connection>();
   /** Highest log seq applied to `doc`. */
   lastSeq = 0;
+  /** The seq of the latest restore made through this instance, or read at load (see encodeRestored). */
+  private lastRestoreSeq = 0;
   private checkpointSeq = 0;
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
@@ -251,6 +253,7 @@ export class Room implements ConnectionHandler {
       if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
+      room.lastRestoreSeq = await deps.store.lastRestoreSeq(deps.name);
       room.checkpointSeq = loaded.checkpointSeq;
       room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
       await room.readCommentAuthors(loaded.lastSeq);
@@ -313,6 +316,8 @@ export class Room implements ConnectionHandler {
       conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
     }
     if (conn.wantsAuthors) this.bindings.listen(conn);
+    // A client that was away during a restore learns of it here (it gets the restored text in its sync).
+    conn.tellRestored(this.lastRestoreSeq);
     conn.attach(this);
   }
 
@@ -771,7 +776,11 @@ export class Room implements ConnectionHandler {
     }
     const sent = performance.now();
     // After the restoring edit itself, so that a client forgets its undo steps once it holds it.
-    if (batch.some((item) => item.origin === 'restore')) for (const conn of this.connections) conn.tellRestored();
+    const restored = batch.filter((item) => item.origin === 'restore').at(-1);
+    if (restored !== undefined) {
+      this.lastRestoreSeq = restored.seq;
+      for (const conn of this.connections) conn.tellRestored(restored.seq);
+    }
     for (const { update, origin: from, author, stages } of batch) {
       this.bindings.bind(update, author);
       if (stages !== undefined) {

@@ -84,9 +84,14 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
         { doc: 'r', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] },
         { doc: 's', entries: [entry(bytes(1)), entry(bytes(2))] },
       ]);
+      expect(await store.lastRestoreSeq('r')).toBe(0);
+      await store.recordRestore('r', { seq: 2, restoredTo: 1, author: 'alice', at: 20 });
       await store.recordRestore('r', { seq: 3, restoredTo: 1, author: 'alice', at: 30 });
+      expect(await store.lastRestoreSeq('r')).toBe(3);
+      expect(await store.lastRestoreSeq('s')).toBe(0);
+      expect(await store.lastRestoreSeq('nothing')).toBe(0);
       expect(await store.getRestore('r', 3)).toEqual({ seq: 3, restoredTo: 1, author: 'alice', at: 30 });
-      expect(await store.getRestore('r', 2)).toBeUndefined();
+      expect(await store.getRestore('r', 1)).toBeUndefined();
       expect(await store.getRestore('s', 3)).toBeUndefined();
       expect(await store.getRestore('nothing', 3)).toBeUndefined();
       await expect(store.recordRestore('nothing', { seq: 1, restoredTo: 0, author: 'a', at: 1 })).rejects.toMatchObject({ code: 'not-found' });

@@ -390,6 +390,14 @@ class PostgresStore implements DocumentStore {
     return found === undefined ? undefined : { seq: Number(found.seq), restoredTo: Number(found.restored_to), author: found.author, at: Number(found.at) };
   }
 
+  async lastRestoreSeq(doc: string): Promise<number> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Reading the latest restore', () =>
+      this.pool.query<{ seq: string | null }>('SELECT max(r.seq) AS seq FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1', [doc]),
+    );
+    return Number(rows[0]?.seq ?? 0);
+  }
+
   async replaceRange(
     doc: string,
     fromSeq: number,

@@ -239,6 +239,7 @@ class SqliteStore implements DocumentStore {
       insertRestore: db.prepare<[number, number, number, string, number]>(
         'INSERT OR REPLACE INTO restores (doc_id, seq, restored_to, author, at) VALUES (?, ?, ?, ?, ?)',
       ),
+      lastRestore: db.prepare<[number], { seq: number | null }>('SELECT max(seq) AS seq FROM restores WHERE doc_id = ?'),
       getRestore: db.prepare<[number, number], { seq: number; restored_to: number; author: string; at: number }>(
         'SELECT seq, restored_to, author, at FROM restores WHERE doc_id = ? AND seq = ?',
       ),
@@ -525,6 +526,12 @@ class SqliteStore implements DocumentStore {
     const row = this.readDoc(doc);
     const found = row === undefined ? undefined : this.stmt.getRestore.get(row.id, seq);
     return found === undefined ? undefined : { seq: found.seq, restoredTo: found.restored_to, author: found.author, at: found.at };
+  }
+
+  async lastRestoreSeq(doc: string): Promise<number> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    return row === undefined ? 0 : (this.stmt.lastRestore.get(row.id)?.seq ?? 0);
   }
 
   async replaceRange(
