@@ -2,19 +2,19 @@
 // a collaborator typed offline meanwhile merge when they reconnect, and "Undo restore" keeps what was
 // typed since into the text the restore brought back (a restore used to replace every block).
 
+import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
-/** The live document's text, one line per block (read from the editor's state, not the DOM). */
-const docText = (p: { page: import('@playwright/test').Page }) =>
-  p.page.evaluate(() => {
-    const { view } = (window as unknown as { tandem: { view: any } }).tandem;
-    const lines: string[] = [];
-    view.state.doc.descendants((n: any) => (n.isTextblock ? (lines.push(n.textContent), false) : true));
-    return lines.join('\n');
-  });
+/** The live document's text, one line per block. */
+const docText = async (p: EditorPage) => (await p.blocks()).join('\n');
 
-const headSeq = (page: import('@playwright/test').Page, doc: string) =>
-  page.evaluate(async (d) => Number((await (await fetch(`/api/docs/${encodeURIComponent(d)}`)).json()).lastSeq), doc);
+/** Puts `p`'s caret after the first `chars` characters of the first paragraph. */
+const caretAfter = (p: EditorPage, chars: number) =>
+  p.page.evaluate((n) => {
+    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.near(view.state.doc.resolve(1 + n))));
+    view.focus();
+  }, chars);
 
 test("Bob's offline words in an unchanged paragraph survive Alice restoring a version", async ({ pair }) => {
   test.slow();
@@ -25,7 +25,7 @@ test("Bob's offline words in an unchanged paragraph survive Alice restoring a ve
   await page.keyboard.press('Enter');
   await page.keyboard.insertText('Second paragraph.');
   await alice.expectSaved();
-  const oldSeq = await headSeq(page, 'restore-offline');
+  const oldSeq = await alice.headSeq('restore-offline');
   await page.keyboard.press('Enter');
   await page.keyboard.insertText('A third paragraph to take back.');
   await alice.expectSaved();
@@ -34,23 +34,12 @@ test("Bob's offline words in an unchanged paragraph survive Alice restoring a ve
   // Bob goes offline and adds words to the first paragraph, which every version has unchanged.
   await bob.context.setOffline(true);
   await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await bob.page.evaluate(() => {
-    const { view } = (window as unknown as { tandem: { view: any } }).tandem;
-    const end = 1 + 'Intro paragraph.'.length;
-    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.near(view.state.doc.resolve(end))));
-    view.focus();
-  });
+  await caretAfter(bob, 'Intro paragraph.'.length);
   await bob.page.keyboard.type(' Bob wrote this offline.');
   await expect.poll(() => docText(bob)).toContain('Intro paragraph. Bob wrote this offline.');
 
   // Alice restores the version before the third paragraph.
-  await page.getByRole('button', { name: 'History' }).click();
-  const slider = page.getByTestId('history-slider');
-  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(await headSeq(page, 'restore-offline')));
-  await slider.fill(String(oldSeq));
-  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(oldSeq));
-  await page.getByTestId('history-restore').click();
-  await page.getByRole('dialog', { name: `Restore version ${oldSeq}?` }).getByRole('button', { name: `Restore version ${oldSeq}` }).click();
+  await alice.restoreVersion('restore-offline', oldSeq);
   await expect.poll(() => docText(alice)).toBe('Intro paragraph.\nSecond paragraph.');
 
   // Bob comes back: his offline words should merge, as offline edits do.
@@ -68,7 +57,7 @@ test("after Undo restore, Bob's offline words typed during the restore are back 
   await alice.focusEnd();
   await page.keyboard.insertText('Intro paragraph.');
   await alice.expectSaved();
-  const oldSeq = await headSeq(page, 'restore-offline-undo');
+  const oldSeq = await alice.headSeq('restore-offline-undo');
   await page.keyboard.press('Enter');
   await page.keyboard.insertText('Later paragraph.');
   await alice.expectSaved();
@@ -76,19 +65,10 @@ test("after Undo restore, Bob's offline words typed during the restore are back 
 
   await bob.context.setOffline(true);
   await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await bob.page.evaluate(() => {
-    const { view } = (window as unknown as { tandem: { view: any } }).tandem;
-    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.near(view.state.doc.resolve(1 + 'Intro paragraph.'.length))));
-    view.focus();
-  });
+  await caretAfter(bob, 'Intro paragraph.'.length);
   await bob.page.keyboard.type(' Bob offline.');
 
-  await page.getByRole('button', { name: 'History' }).click();
-  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(await headSeq(page, 'restore-offline-undo')));
-  await page.getByTestId('history-slider').fill(String(oldSeq));
-  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(oldSeq));
-  await page.getByTestId('history-restore').click();
-  await page.getByRole('dialog', { name: `Restore version ${oldSeq}?` }).getByRole('button', { name: `Restore version ${oldSeq}` }).click();
+  await alice.restoreVersion('restore-offline-undo', oldSeq);
   await expect.poll(() => docText(alice)).toBe('Intro paragraph.');
 
   await bob.context.setOffline(false);
@@ -107,18 +87,13 @@ test("Undo restore keeps the sentence Bob typed into the restored text after the
   await alice.focusEnd();
   await page.keyboard.insertText('Old text.');
   await alice.expectSaved();
-  const oldSeq = await headSeq(page, 'undo-restore-keeps');
+  const oldSeq = await alice.headSeq('undo-restore-keeps');
   await page.keyboard.press('Control+a');
   await page.keyboard.insertText('New text.');
   await alice.expectSaved();
   await expect.poll(() => docText(bob)).toBe('New text.');
 
-  await page.getByRole('button', { name: 'History' }).click();
-  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(await headSeq(page, 'undo-restore-keeps')));
-  await page.getByTestId('history-slider').fill(String(oldSeq));
-  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(oldSeq));
-  await page.getByTestId('history-restore').click();
-  await page.getByRole('dialog', { name: `Restore version ${oldSeq}?` }).getByRole('button', { name: `Restore version ${oldSeq}` }).click();
+  await alice.restoreVersion('undo-restore-keeps', oldSeq);
   await expect.poll(() => docText(bob)).toBe('Old text.');
 
   // Bob goes on writing in the restored paragraph, and it is saved.

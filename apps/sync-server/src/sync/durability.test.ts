@@ -19,11 +19,15 @@ import { encodeUpdate } from './protocol.js';
 const DOC = 'durable';
 
 
-/** A raw client: its own Y.Doc, the updates it sends, what it receives applied, and its stored-acks. */
-async function rawClient(server: TestServer, acks: boolean) {
+/**
+ * A raw client: its own Y.Doc, the updates it sends, what it receives, and its stored-acks. What it
+ * receives goes to a separate doc (so a test sees exactly what reached it), or, `sharing`, into its own
+ * (so two of them can make the very same change).
+ */
+async function rawClient(server: TestServer, acks: boolean, { sharing = false } = {}) {
   const ws: WebSocket = await openRawSocket(server.url, acks ? `${DOC}?acks=1` : DOC);
   const doc = new Y.Doc();
-  const received = new Y.Doc();
+  const received = sharing ? doc : new Y.Doc();
   let acked = 0;
   let closeCode: number | undefined;
   ws.on('close', (code: number) => (closeCode = code));
@@ -33,10 +37,13 @@ async function rawClient(server: TestServer, acks: boolean) {
     if (type === 100) acked += decoding.readVarUint(d);
     if (type !== 0) return;
     const sub = decoding.readVarUint(d);
-    if (sub === 1 || sub === 2) Y.applyUpdate(received, decoding.readVarUint8Array(d));
+    if (sub === 1 || sub === 2) Y.applyUpdate(received, decoding.readVarUint8Array(d), 'remote');
   });
-  doc.on('update', (u: Uint8Array) => ws.send(encodeUpdate(u)));
+  doc.on('update', (u: Uint8Array, origin: unknown) => {
+    if (origin !== 'remote') ws.send(encodeUpdate(u));
+  });
   return {
+    text: doc.getText('t'),
     type: (text: string) => doc.getText('t').insert(doc.getText('t').length, text),
     seen: () => received.getText('t').toString(),
     get acked() {
@@ -44,31 +51,6 @@ async function rawClient(server: TestServer, acks: boolean) {
     },
     get closeCode() {
       return closeCode;
-    },
-    close: () => ws.close(),
-  };
-}
-
-/** A raw client that edits the document it receives (so two of them can make the very same change). */
-async function sharingClient(server: TestServer, acks: boolean) {
-  const ws: WebSocket = await openRawSocket(server.url, acks ? `${DOC}?acks=1` : DOC);
-  const doc = new Y.Doc();
-  let acked = 0;
-  ws.on('message', (data: Buffer) => {
-    const d = decoding.createDecoder(new Uint8Array(data));
-    const type = decoding.readVarUint(d);
-    if (type === 100) acked += decoding.readVarUint(d);
-    if (type !== 0) return;
-    const sub = decoding.readVarUint(d);
-    if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d), 'remote');
-  });
-  doc.on('update', (u: Uint8Array, origin: unknown) => {
-    if (origin !== 'remote') ws.send(encodeUpdate(u));
-  });
-  return {
-    text: doc.getText('t'),
-    get acked() {
-      return acked;
     },
     close: () => ws.close(),
   };
@@ -177,8 +159,8 @@ describe('DURABILITY', () => {
   it("flush-before-broadcast (default): a deletion someone else's unflushed update already carries is acknowledged only once that one is on disk", async () => {
     const disk = recordingDisk();
     server = await startTestServer({}, undefined, { openForSync: disk.openForSync });
-    const a = await sharingClient(server, true);
-    const b = await sharingClient(server, false);
+    const a = await rawClient(server, true, { sharing: true });
+    const b = await rawClient(server, false, { sharing: true });
     a.text.insert(0, 'abc');
     await expect.poll(() => a.acked).toBe(1);
     await expect.poll(() => b.text.toString()).toBe('abc');
