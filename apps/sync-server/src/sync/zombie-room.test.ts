@@ -1,13 +1,49 @@
 // A connection that arrives while its document is loading, after the document was moved to the trash
 // (or renamed) during that load, used to join the room that closeTrashed (closeMoved) had just dropped:
 // never closed, shown the trashed document, its edits neither stored nor refused, hearing nobody.
-// A slow read of the log (a long history, a busy disk or database) holds the load open here.
+// A slow first read of the store (holdFirstCall) holds the load open.
 
 import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closed, connectClient, openRawSocket } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+/** A document written and closed: nothing of it in memory, so the next connection loads it. */
+async function stored(server: TestServer, doc: string, text: string): Promise<void> {
+  const seed = connectClient(server.url, doc);
+  await seed.synced();
+  seed.text.insert(0, text);
+  await expect.poll(async () => (await server.store.getDocument(doc))?.lastSeq).toBe(1);
+  seed.destroy();
+  await expect.poll(() => server.rooms.openRooms).toBe(0);
+}
+
+/**
+ * Holds the store's first call of `method` until released (a long history, a busy disk or database):
+ * a load that makes it waits there; the calls after it go through.
+ */
+function holdFirstCall(server: TestServer, method: 'readUpdates' | 'getDocument') {
+  const store = server.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = store[method]!.bind(store);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let held = false;
+  store[method] = async (...args: unknown[]) => {
+    if (!held) {
+      held = true;
+      await gate;
+    }
+    return original(...args);
+  };
+  return {
+    held: () => held,
+    release: () => {
+      release();
+      store[method] = original;
+    },
+  };
+}
 
 describe('a connection joining a document trashed or renamed while it loads', () => {
   let server: TestServer | undefined;
@@ -18,29 +54,13 @@ describe('a connection joining a document trashed or renamed while it loads', ()
 
   it('is closed with 4410 like every other connection to a trashed document', async () => {
     server = await startTestServer();
-    const seed = connectClient(server.url, 'gone');
-    await seed.synced();
-    seed.text.insert(0, 'secret plans');
-    await expect.poll(async () => (await server!.store.getDocument('gone'))?.lastSeq).toBe(1);
-    seed.destroy();
-    await expect.poll(() => server!.rooms.openRooms).toBe(0);
-
-    // A slow read of the log (a long history, a busy disk or database): the load waits here.
-    const store = server.store;
-    const readUpdates = store.readUpdates.bind(store);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let reading = false;
-    store.readUpdates = async (...args: Parameters<typeof readUpdates>) => {
-      reading = true;
-      await gate;
-      return readUpdates(...args);
-    };
+    await stored(server, 'gone', 'secret plans');
+    const load = holdFirstCall(server, 'readUpdates');
 
     // First connection: starts loading the room.
     const first = await openRawSocket(server.url, 'gone');
     const firstClosed = closed(first);
-    await expect.poll(() => reading).toBe(true);
+    await expect.poll(() => load.held()).toBe(true);
 
     // The document is moved to the trash while it loads.
     const deleted = await fetch(`${server.url}/api/docs/gone`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
@@ -59,8 +79,7 @@ describe('a connection joining a document trashed or renamed while it loads', ()
     });
     await expect.poll(() => server!.rooms.connectionCount).toBe(2);
 
-    release();
-    store.readUpdates = readUpdates;
+    load.release();
     expect((await firstClosed).code).toBe(4410);
 
     // The second is closed too, by a new load that finds the document in the trash.
@@ -71,29 +90,12 @@ describe('a connection joining a document trashed or renamed while it loads', ()
   });
   it('is sent on with 4430 when the document is renamed while it loads', async () => {
     server = await startTestServer();
-    const seed = connectClient(server.url, 'old-name');
-    await seed.synced();
-    seed.text.insert(0, 'moving soon');
-    await expect.poll(async () => (await server!.store.getDocument('old-name'))?.lastSeq).toBe(1);
-    seed.destroy();
-    await expect.poll(() => server!.rooms.openRooms).toBe(0);
-
-    const store = server.store;
+    await stored(server, 'old-name', 'moving soon');
     // The load's first read (the document's row) is slow; everything else goes through.
-    const getDocument = store.getDocument.bind(store);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let reading = false;
-    store.getDocument = async (...args: Parameters<typeof getDocument>) => {
-      if (!reading) {
-        reading = true;
-        await gate;
-      }
-      return getDocument(...args);
-    };
+    const load = holdFirstCall(server, 'getDocument');
     const first = await openRawSocket(server.url, 'old-name');
     const firstClosed = closed(first);
-    await expect.poll(() => reading).toBe(true);
+    await expect.poll(() => load.held()).toBe(true);
     const renamed = await fetch(`${server.url}/api/docs/old-name/rename`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -103,8 +105,7 @@ describe('a connection joining a document trashed or renamed while it loads', ()
     const second = await openRawSocket(server.url, 'old-name?acks=1');
     const secondClosed = closed(second);
     await expect.poll(() => server!.rooms.connectionCount).toBe(2);
-    release();
-    store.getDocument = getDocument;
+    load.release();
     expect((await firstClosed).code).toBe(4430);
     const outcome = await Promise.race([secondClosed, new Promise<'still open'>((r) => setTimeout(() => r('still open'), 2000))]);
     expect(outcome).toMatchObject({ code: 4430 });
