@@ -9,8 +9,8 @@
 //
 // A message: [version 2][kind][instance id: 16 bytes][sent at: float64 ms]
 //   kind update:    [seq: float64][author length: uint16][author: UTF-8][payload]
-//   kind awareness: [payload]; heartbeat, goodbye, trashed, moved, presence query: nothing more (the
-//   store says where to)
+//   kind awareness: [payload]; heartbeat, goodbye, trashed, moved, restored, presence query: nothing more
+//   (the store says where to, and which restore)
 // Version 1 (no author) is refused whole: the update it carried is read from the log, author and all.
 // An update bigger than `inlineMaxBytes` goes as its seq alone (an empty payload): the others read it
 // from the log. A pasted book then crosses Redis as 34 bytes, and never fills a subscriber's output
@@ -29,6 +29,8 @@ const KIND_TRASHED = 5;
 const KIND_MOVED = 6;
 /** An instance opened the document (or heard Redis again): each other one sends the presence its clients hold. */
 const KIND_PRESENCE_QUERY = 7;
+/** A version of the document was restored: the store says which seq (its restores record). */
+const KIND_RESTORED = 8;
 /**
  * Heartbeats an instance may miss before the others take it for dead; and its own heartbeats it may miss
  * hearing back before it takes Redis for away (a Redis that hangs without closing its connections).
@@ -65,6 +67,8 @@ export interface RemoteHandler {
   trashed(): void;
   /** The document was renamed through another instance (its new name is the store's to tell). */
   moved(): void;
+  /** A version was restored through another instance (which seq is the store's to tell). */
+  restored(): void;
   /**
    * Another instance opened the document (or came back to Redis and asks): publish the presence this
    * instance's own clients hold (their clients renew it only every 15 s, and the newcomer should not wait
@@ -89,6 +93,8 @@ export interface Fanout {
   announceTrashed(doc: string): void;
   /** Tells the instances that have `doc` open that it was renamed (best-effort; they ask the store where to). */
   announceMoved(doc: string): void;
+  /** Tells the instances that have `doc` open that a version was restored (best-effort; they ask the store). */
+  announceRestored(doc: string): void;
   /** Resolves once subscribed (or at once while Redis is away: the log heals what is missed). */
   join(doc: string, handler: RemoteHandler): Promise<DocFanout>;
   readonly connected: boolean;
@@ -213,6 +219,8 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
       for (const h of set) h.trashed();
     } else if (message[1] === KIND_MOVED) {
       for (const h of set) h.moved();
+    } else if (message[1] === KIND_RESTORED) {
+      for (const h of set) h.restored();
     } else if (message[1] === KIND_PRESENCE_QUERY) {
       for (const h of set) h.presenceAsked(false);
     } else if (message[1] === KIND_AWARENESS) {
@@ -305,6 +313,10 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     announceMoved(doc) {
       if (closed) return;
       pub.publish(channelOf(doc), header(KIND_MOVED)).catch(() => {});
+    },
+    announceRestored(doc) {
+      if (closed) return;
+      pub.publish(channelOf(doc), header(KIND_RESTORED)).catch(() => {});
     },
     async join(doc, handler) {
       let set = handlers.get(doc);

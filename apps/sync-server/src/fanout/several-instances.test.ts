@@ -1,10 +1,11 @@
 import { testSchema } from '@tandem/persistence/testing/postgres';
 import net from 'node:net';
+import * as decoding from 'lib0/decoding';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { materialize, openPostgresStore } from '@tandem/persistence';
-import { connectClient, hearBindings, type TestClient } from '../testing/clients.js';
+import { connectClient, hearBindings, hearRestores, type TestClient } from '../testing/clients.js';
 import { metricTotal as metric, startTestServer, type TestServer } from '../testing/in-process.js';
 import { freePort } from '../testing/free-port.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
@@ -397,6 +398,45 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     const next = client(servers[1]!, 'final');
     await next.synced();
     expect(next.text.toString()).toBe('x');
+  });
+
+  it.each([
+    // The head check far off: only what Redis says makes it live.
+    ['through Redis', MACHINE_REDIS, '600000'],
+    // Nobody there: the head check finds the restore's edit in the log, and asks the store.
+    ['through the log, Redis lost', 'redis://127.0.0.1:1', '300'],
+  ])('tells editors on every instance of a restore made through one, once they hold the restoring edit (%s)', async (_how, redisUrl, headCheckMs) => {
+    await start(2, redisUrl, { FANOUT_HEAD_CHECK_MS: headCheckMs });
+    const doc = `restored-${servers.length}`;
+    const here = connectClient(servers[0]!.url, doc, { params: { acks: '1' } });
+    const there = connectClient(servers[1]!.url, doc, { params: { acks: '1' } });
+    clients.push(here, there);
+    // What the editor writes: paragraphs in the fragment y-prosemirror binds (restore diffs it).
+    const paragraphs = (c: TestClient) => c.doc.getXmlFragment('prosemirror').toArray().map((p) => (p as Y.XmlElement).toString());
+    const write = (c: TestClient, text: string) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(text)]);
+      const fragment = c.doc.getXmlFragment('prosemirror');
+      fragment.insert(fragment.length, [p]);
+    };
+    const heardHere = hearRestores(here);
+    const heardThere: Array<{ seq: number; holding: string[] }> = [];
+    there.provider.messageHandlers[104] = (_encoder, decoder) => heardThere.push({ seq: decoding.readVarUint(decoder), holding: paragraphs(there) });
+    await Promise.all([here.synced(), there.synced()]);
+    write(here, 'first');
+    await expect.poll(() => paragraphs(there).length).toBe(1);
+    write(there, 'second');
+    await expect.poll(() => paragraphs(here).length).toBe(2);
+    // Both heard at join that nothing was restored yet.
+    expect(heardHere).toEqual([0]);
+    expect(heardThere.map((h) => h.seq)).toEqual([0]);
+    const res = await fetch(`${servers[0]!.url}/api/docs/${doc}/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq: 1 }) });
+    expect(res.status).toBe(201);
+    const { seq } = (await res.json()) as { seq: number };
+    await expect.poll(() => heardHere.at(-1)).toBe(seq);
+    await expect.poll(() => heardThere.at(-1)?.seq, { timeout: 3_000 }).toBe(seq);
+    // Told once it holds the restoring edit: its undo steps go with the text the restore replaced.
+    expect(heardThere.at(-1)!.holding).toEqual(['<paragraph>first</paragraph>']);
   });
 
   it('binds what another instance commits to the author it stored, whether Redis brings it or the log', async () => {

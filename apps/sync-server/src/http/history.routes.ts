@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { AuthorsWritten } from '../authors/recorder.js';
+import type { Fanout } from '../fanout/redis-fanout.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
@@ -33,6 +34,8 @@ export interface HistoryDeps {
   readonly logger: Logger;
   /** Writes the queued sightings of these authors, if any: the answers that name authors read their records. */
   readonly authorsWritten?: AuthorsWritten;
+  /** The other instances, told of a restore (their editors forget their undo steps, as ours do). */
+  readonly fanout?: Fanout;
 }
 
 /** Maps the history layer's errors to HTTP ones. */
@@ -49,7 +52,7 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
-export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, logger, authorsWritten }: HistoryDeps): OpenAPIHono {
+export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, logger, authorsWritten, fanout }: HistoryDeps): OpenAPIHono {
   const app = apiApp();
   // Someone who has just typed may still wait in the author recorder's queue (it writes at most once a
   // second): the answers that name authors read their records, so those of the people in the document,
@@ -153,6 +156,8 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     await store.recordRestore(doc, { seq: newSeq, restoredTo: seq, author, at }).catch((err: unknown) => {
       logger.warn({ event: 'restore-record-failed', doc, seq: newSeq, err }, 'the restore is stored, but not recorded as one: it cannot be taken back');
     });
+    // Editors on the other instances forget their undo steps too (their instance asks the store which restore).
+    fanout?.announceRestored(doc);
     documentEvents.restored(doc, { seq: newSeq, restoredTo: seq, author, at });
     // What the editor tells the person: the version's time, and how many changes the restore took back.
     return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: newSeq, changesUndone: newSeq - 1 - seq, author }, 201);

@@ -157,6 +157,8 @@ export class Room implements ConnectionHandler {
   lastSeq = 0;
   /** The seq of the latest restore made through this instance, or read at load (see encodeRestored). */
   private lastRestoreSeq = 0;
+  /** A restore's seq the store recorded that `doc` does not hold yet: its clients are told once it does. */
+  private restoreDue = 0;
   private checkpointSeq = 0;
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
@@ -253,7 +255,7 @@ export class Room implements ConnectionHandler {
       if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
-      room.lastRestoreSeq = await deps.store.lastRestoreSeq(deps.name);
+      room.restoreRecorded(await deps.store.lastRestoreSeq(deps.name));
       room.checkpointSeq = loaded.checkpointSeq;
       room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
       await room.readCommentAuthors(loaded.lastSeq);
@@ -777,10 +779,9 @@ export class Room implements ConnectionHandler {
     const sent = performance.now();
     // After the restoring edit itself, so that a client forgets its undo steps once it holds it.
     const restored = batch.filter((item) => item.origin === 'restore').at(-1);
-    if (restored !== undefined) {
-      this.lastRestoreSeq = restored.seq;
-      for (const conn of this.connections) conn.tellRestored(restored.seq);
-    }
+    if (restored !== undefined) this.tellRestored(restored.seq);
+    // One made through another instance, recorded there: the store said which, and here is its edit.
+    if (this.restoreDue > 0 && this.lastSeq >= this.restoreDue) this.tellRestored(this.restoreDue);
     for (const { update, origin: from, author, stages } of batch) {
       this.bindings.bind(update, author);
       if (stages !== undefined) {
@@ -898,11 +899,15 @@ export class Room implements ConnectionHandler {
       instanceGone: (from) => {
         if (!this.destroyed) this.presence.releaseInstance(from, 'remote' satisfies TxOrigin);
       },
-      resync: () => this.checkHead(),
+      resync: () => {
+        this.checkHead();
+        this.checkRestored();
+      },
       // A hint, as all that Redis brings: only a document the store has in the trash is closed.
       trashed: () => this.checkTrashed(),
       // Likewise: only a name the store has as a redirect is closed, and to the store's new name.
       moved: () => this.checkMoved(),
+      restored: () => this.checkRestored(),
       presenceAsked: (afterOutage) => {
         if (this.destroyed) return;
         // Raised, the states are a change here: this turn's broadcast sends them to everyone, here and there.
@@ -929,6 +934,35 @@ export class Room implements ConnectionHandler {
     if (wait <= 0) return send();
     this.presenceAnswer = setTimeout(send, wait);
     this.presenceAnswer.unref();
+  }
+
+  /** Tells every editor here that the document's latest restore is `seq` (see encodeRestored); never a lower one. */
+  private tellRestored(seq: number): void {
+    if (seq <= this.restoreDue) this.restoreDue = 0;
+    if (seq <= this.lastRestoreSeq) return;
+    this.lastRestoreSeq = seq;
+    for (const conn of this.connections) conn.tellRestored(seq);
+  }
+
+  /**
+   * The store's latest recorded restore is `seq`: told at once if `doc` holds it, otherwise once it does
+   * (an editor told before it holds the restoring edit would keep undo steps that undo it).
+   */
+  private restoreRecorded(seq: number): void {
+    if (seq <= this.lastRestoreSeq) return;
+    if (seq <= this.lastSeq) return this.tellRestored(seq);
+    this.restoreDue = Math.max(this.restoreDue, seq);
+    this.order?.headAt(seq);
+  }
+
+  /** Asks the store for the latest restore (made through another instance: Redis said so, or may have lost it). */
+  private checkRestored(): void {
+    this.deps.store.lastRestoreSeq(this.name).then(
+      (seq) => {
+        if (!this.destroyed) this.restoreRecorded(seq);
+      },
+      () => {}, // the database is away: a client told at its next join
+    );
   }
 
   /** Closes the room if the store has the document in the trash (trashed through another instance). */
@@ -984,8 +1018,10 @@ export class Room implements ConnectionHandler {
     this.deps.store.getDocument(this.name).then(
       (info) => {
         // Gone from under this name (renamed or purged through another instance, the message lost).
-        if (info === undefined) this.checkMoved();
-        else this.order?.headAt(info.lastSeq);
+        if (info === undefined) return this.checkMoved();
+        // Behind the log: Redis may have lost a restore's message with its update.
+        if (info.lastSeq > this.lastSeq) this.checkRestored();
+        this.order?.headAt(info.lastSeq);
       },
       () => {}, // the database is away: the store's availability says so; the next check tries again
     );

@@ -119,3 +119,12 @@ export function hearBindings(client: TestClient) {
   };
 }
 
+
+/** Records the seqs of every message 104 (a restore, `?acks=1`) a provider receives, in order. */
+export function hearRestores(client: TestClient): number[] {
+  const heard: number[] = [];
+  client.provider.messageHandlers[104] = (_encoder, decoder) => {
+    heard.push(decoding.readVarUint(decoder));
+  };
+  return heard;
+}
