@@ -339,6 +339,8 @@ export interface DocumentStore {
   getRestore(doc: string, seq: number): Promise<RestoreRecord | undefined>;
   /** The seq of the document's latest restore; 0 when it has none. */
   lastRestoreSeq(doc: string): Promise<number>;
+  /** Every restore recorded for the document, by seq (what a copy of the store carries). */
+  listRestores(doc: string): Promise<RestoreRecord[]>;
   /** Renames a version; resolves undefined if there is no such version of `doc`. */
   renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined>;
   /** Deletes a version; resolves false if there is no such version of `doc`. */

@@ -94,6 +94,12 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.getRestore('r', 1)).toBeUndefined();
       expect(await store.getRestore('s', 3)).toBeUndefined();
       expect(await store.getRestore('nothing', 3)).toBeUndefined();
+      expect(await store.listRestores('r')).toEqual([
+        { seq: 2, restoredTo: 1, author: 'alice', at: 20 },
+        { seq: 3, restoredTo: 1, author: 'alice', at: 30 },
+      ]);
+      expect(await store.listRestores('s')).toEqual([]);
+      expect(await store.listRestores('nothing')).toEqual([]);
       await expect(store.recordRestore('nothing', { seq: 1, restoredTo: 0, author: 'a', at: 1 })).rejects.toMatchObject({ code: 'not-found' });
     });
 

@@ -102,6 +102,10 @@ describe('copying a store between SQLite and PostgreSQL', () => {
       expect(await source.latestCheckpoint(doc)).toBeDefined();
     }
     await source.trashDocument('team/plan', { at: 1_700_000_123_000, by: 'alice' });
+    // What "Undo restore" may take back, and what editors are told of ([104]).
+    const lastOf = async (doc: string) => (await source.getDocument(doc))!.lastSeq;
+    await source.recordRestore('minutes', { seq: (await lastOf('minutes')) - 5, restoredTo: 3, author: 'alice', at: 1_700_000_000_000 });
+    await source.recordRestore('minutes', { seq: await lastOf('minutes'), restoredTo: 7, author: 'bob', at: 1_700_000_100_000 });
     const progress: number[] = [];
     const pg = await postgres();
     const there = await copyStore(source, pg, { batchSize: 64, onProgress: (p) => p.phase === 'copy' && progress.push(p.updatesCopied) });
@@ -128,6 +132,8 @@ describe('copying a store between SQLite and PostgreSQL', () => {
         expect(await copy.latestCheckpoint(doc)).toEqual(await source.latestCheckpoint(doc));
         expect(await sortedAuthors(copy)).toEqual(await sortedAuthors(source));
         expect(await copy.inTrash(doc)).toEqual(await source.inTrash(doc));
+        expect(await copy.listRestores(doc)).toEqual(await source.listRestores(doc));
+        expect(await copy.lastRestoreSeq(doc)).toBe(await source.lastRestoreSeq(doc));
         expect(await expectSameVersions(source, copy, doc)).toBeGreaterThan(50);
       }
     }
@@ -255,7 +261,7 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     await expect(copyStore(source, sqlite('none'), { docs: ['missing'] })).rejects.toMatchObject({ code: 'not-found', doc: 'missing' });
   });
 
-  it('verification reports a copy that differs in versions, checkpoints or the document row', async () => {
+  it('verification reports a copy that differs in versions, restores, checkpoints or the document row', async () => {
     const source = sqlite('source');
     await writeHistory(source, 'v', 250, 3);
     const target = await postgres();
@@ -266,11 +272,13 @@ describe('copying a store between SQLite and PostgreSQL', () => {
     await target.writeCheckpoint('v', { ...checkpoint, state: Y.encodeStateAsUpdate(new Y.Doc()) });
     await target.append([{ doc: 'v', entries: [{ update: new Uint8Array([0, 0]), author: 'late', receivedAt: 1 }] }]);
     await target.recordAuthors([{ id: 'bob', name: 'Robert', verified: false, seenAt: Date.now() }]);
+    await target.recordRestore('v', { seq: 200, restoredTo: 10, author: 'bob', at: 1 });
     const report = await verifyCopy(source, target, 'v');
     expect(report.problems).toEqual([
       expect.stringContaining('document rows differ'),
       expect.stringContaining('the logs differ'),
       expect.stringContaining('named versions differ'),
+      expect.stringContaining('restores differ'),
       expect.stringContaining('author records differ'),
       expect.stringContaining('checkpoints differ'),
       'the document at seq 250 differs', // built from the altered checkpoint

@@ -1,7 +1,7 @@
 // Moving a store to another engine (SQLite ⇄ PostgreSQL): every document's full history, as it is
 // stored. Updates go over in batches at the seqs they carry (DocumentStore.importUpdates), so memory
-// stays bounded whatever a log's length; then the compacted sessions of each batch, the named versions
-// and the checkpoints, the records of the authors its log, sessions and versions name, its trash entry
+// stays bounded whatever a log's length; then the compacted sessions of each batch, the named versions,
+// the restores and the checkpoints, the records of the authors its log, sessions and versions name, its trash entry
 // and its share links not yet expired; for a whole store, the revocations in force. A rerun
 // after an interruption reads the source again, compares what the target already holds batch by batch,
 // and imports only what is missing; a target whose history differs is refused, naming the document. Each copied document is then verified (verify-copy.ts).
@@ -162,6 +162,11 @@ async function copyDocument(
   const versions = await from.listVersions(doc);
   const versionsInserted = await to.importVersions(doc, versions);
   for (const v of versions) authors.add(v.author);
+  // Which updates are restores: what "Undo restore" may take back on the new server (recorded as they
+  // are; recording one the target holds already changes nothing).
+  const restores = await from.listRestores(doc);
+  for (const restore of restores) await to.recordRestore(doc, restore);
+  for (const r of restores) authors.add(r.author);
   const authorsInserted = await to.importAuthors(await from.listAuthors([...authors]));
   let checkpointsWritten = 0;
   for await (const checkpoint of checkpointsOf(from, doc, source.lastSeq)) {

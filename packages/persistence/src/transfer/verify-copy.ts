@@ -1,5 +1,5 @@
 // Checks a copied document against its source: the same log (seqs, times, authors, bytes: one running
-// hash each side, read in batches), the same compacted sessions, named versions, checkpoints, share
+// hash each side, read in batches), the same compacted sessions, named versions, restores, checkpoints, share
 // links not yet expired and document row, the same records of the authors they name, and the same
 // head state materialized from each store.
 
@@ -146,6 +146,10 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   const [va, vb] = [versionKeys(versions), versionKeys(await to.listVersions(doc))];
   if (JSON.stringify(va) !== JSON.stringify(vb)) problems.push(`the named versions differ (source ${va.length}, target ${vb.length})`);
   for (const v of versions) authors.add(v.author);
+  const restores = await from.listRestores(doc);
+  const [ra, rb] = [JSON.stringify(restores), JSON.stringify(await to.listRestores(doc))];
+  if (ra !== rb) problems.push(`the restores differ (source ${restores.length}, target ${(JSON.parse(rb) as unknown[]).length})`);
+  for (const r of restores) authors.add(r.author);
   const [aa, ab] = [authorKeys(await from.listAuthors([...authors])), authorKeys(await to.listAuthors([...authors]))];
   if (JSON.stringify(aa) !== JSON.stringify(ab)) problems.push(`the author records differ (source ${aa.length}, target ${ab.length})`);
   // Listed at one time for both sides: a link that expires between two reads is not a difference.

@@ -398,6 +398,17 @@ class PostgresStore implements DocumentStore {
     return Number(rows[0]?.seq ?? 0);
   }
 
+  async listRestores(doc: string): Promise<RestoreRecord[]> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Reading the restores', () =>
+      this.pool.query<{ seq: string; restored_to: string; author: string; at: string }>(
+        'SELECT r.seq, r.restored_to, r.author, r.at FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1 ORDER BY r.seq',
+        [doc],
+      ),
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), restoredTo: Number(r.restored_to), author: r.author, at: Number(r.at) }));
+  }
+
   async replaceRange(
     doc: string,
     fromSeq: number,

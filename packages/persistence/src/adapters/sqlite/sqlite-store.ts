@@ -243,6 +243,9 @@ class SqliteStore implements DocumentStore {
       getRestore: db.prepare<[number, number], { seq: number; restored_to: number; author: string; at: number }>(
         'SELECT seq, restored_to, author, at FROM restores WHERE doc_id = ? AND seq = ?',
       ),
+      listRestores: db.prepare<[number], { seq: number; restored_to: number; author: string; at: number }>(
+        'SELECT seq, restored_to, author, at FROM restores WHERE doc_id = ? ORDER BY seq',
+      ),
       rangeStats: db.prepare<[number, number, number], { n: number; bytes: number | null }>(
         'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE doc_id = ? AND seq BETWEEN ? AND ?',
       ),
@@ -532,6 +535,13 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     return row === undefined ? 0 : (this.stmt.lastRestore.get(row.id)?.seq ?? 0);
+  }
+
+  async listRestores(doc: string): Promise<RestoreRecord[]> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return [];
+    return this.stmt.listRestores.all(row.id).map((r) => ({ seq: r.seq, restoredTo: r.restored_to, author: r.author, at: r.at }));
   }
 
   async replaceRange(
