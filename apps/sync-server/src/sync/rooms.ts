@@ -331,12 +331,15 @@ export class RoomRegistry {
     // A document nobody wrote (opened and left, never created) goes at once: connecting to new names
     // costs a client a handshake each, so waiting the delay would let one address keep any number of
     // rooms in memory, whatever its connection limit.
-    const delay = room.lastSeq === 0 ? 0 : this.deps.unloadDelayMs;
+    const seqAtLeave = room.lastSeq;
+    const delay = seqAtLeave === 0 ? 0 : this.deps.unloadDelayMs;
     entry.unloadTimer = setTimeout(() => {
       entry.unloadTimer = undefined;
       if (room.connections.size > 0) return;
-      if (!room.idle) {
-        this.scheduleUnload(room); // writes still in flight; try again later
+      // Writes still in flight, or one landed since the client left (it wrote, then left before its
+      // update was applied): try again later, with the delay of a document that exists.
+      if (!room.idle || room.lastSeq !== seqAtLeave) {
+        this.scheduleUnload(room);
         return;
       }
       this.entries.delete(room.name);
