@@ -8,6 +8,7 @@ import { materialize, openPostgresStore } from '@tandem/persistence';
 import { connectClient, hearBindings, hearRestores, type TestClient } from '../testing/clients.js';
 import { metricTotal as metric, startTestServer, type TestServer } from '../testing/in-process.js';
 import { freePort } from '../testing/free-port.js';
+import { mintToken } from '../auth/token.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
 
 const MACHINE_REDIS = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -437,6 +438,41 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await expect.poll(() => heardThere.at(-1)?.seq, { timeout: 3_000 }).toBe(seq);
     // Told once it holds the restoring edit: its undo steps go with the text the restore replaced.
     expect(heardThere.at(-1)!.holding).toEqual(['<paragraph>first</paragraph>']);
+  });
+
+  it("settles a viewer's sync on an instance that has not yet heard an update the viewer holds: the instance catches up from the log first", async () => {
+    // No Redis, the head check far off: B hears nothing of what A commits until it reads the log.
+    const SECRET = 'lagging-viewer-secret-0123456789-0123456789';
+    await start(2, 'redis://127.0.0.1:1', { FANOUT_HEAD_CHECK_MS: '600000', AUTH_SECRET: SECRET });
+    const token = (role: 'editor' | 'viewer') => mintToken(SECRET, { userId: role, docs: ['*'], role, ttl: '1h' });
+    const [a, b] = servers as [TestServer, TestServer];
+    const editor = connectClient(a.url, 'lag', { params: { token: await token('editor') } });
+    // Someone on B keeps the document open there (loaded before the edit).
+    const present = connectClient(b.url, 'lag', { params: { token: await token('editor') } });
+    clients.push(editor, present);
+    await Promise.all([editor.synced(), present.synced()]);
+    editor.text.insert(0, 'seen on A');
+    // The viewer saw it on A (its page holds it), then reconnects through the load balancer to B.
+    const viewerOnA = connectClient(a.url, 'lag', { params: { token: await token('viewer') } });
+    clients.push(viewerOnA);
+    await expect.poll(() => viewerOnA.text.toString()).toBe('seen on A');
+    expect(present.text.toString()).toBe('');
+    const viewer = connectClient(b.url, 'lag', { connect: false, params: { token: await token('viewer'), acks: '1' } });
+    clients.push(viewer);
+    Y.applyUpdate(viewer.doc, Y.encodeStateAsUpdate(viewerOnA.doc));
+    const heard = hearBindings(viewer);
+    const refused: string[] = [];
+    viewer.provider.messageHandlers[103] = (_encoder, decoder) => void refused.push(decoding.readVarString(decoder));
+    let acked = 0;
+    viewer.provider.messageHandlers[100] = (_encoder, decoder) => void (acked += decoding.readVarUint(decoder));
+    viewer.provider.connect();
+    await viewer.synced();
+    // Its sync step 2 is settled as holding nothing new: the page does not reload or say it lost anything.
+    await expect.poll(() => acked, { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(refused).toEqual([]);
+    expect(heard.types.has(103)).toBe(false);
+    // And B caught up: its own people see the edit.
+    await expect.poll(() => present.text.toString()).toBe('seen on A');
   });
 
   it('binds what another instance commits to the author it stored, whether Redis brings it or the log', async () => {

@@ -92,6 +92,8 @@ const PRESENCE_ANSWER_MS = 1_000;
 const SYNC_SLICE_MS = 10;
 /** How long the whole document, encoded for a new client, is kept for the next ones (while unchanged). */
 const WHOLE_STATE_KEPT_MS = 10_000;
+/** How long a viewer's update waits for this instance to catch up with the log before it is refused (see viewerUpdateSettled). */
+const VIEWER_CATCH_UP_MS = 3_000;
 
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
@@ -159,6 +161,10 @@ export class Room implements ConnectionHandler {
   private lastRestoreSeq = 0;
   /** A restore's seq the store recorded that `doc` does not hold yet: its clients are told once it does. */
   private restoreDue = 0;
+  /** The log's head being read for viewers' updates (see viewerUpdateSettled). */
+  private headRead: Promise<number> | undefined;
+  /** Waiting for `doc` to hold the log up to `seq` (see appliedUpTo). */
+  private readonly seqWaiters = new Set<{ readonly seq: number; done(ok: boolean): void }>();
   private checkpointSeq = 0;
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
@@ -364,8 +370,7 @@ export class Room implements ConnectionHandler {
             conn.acknowledgeWhen(Promise.resolve(true));
             return;
           }
-          this.deps.events.viewerUpdateDropped(this.name);
-          conn.acknowledgeWhen(Promise.resolve(new Refused('a viewer cannot change the document')));
+          conn.acknowledgeWhen(this.viewerUpdateSettled(message.update));
           return;
         }
         conn.acknowledgeWhen(this.admitThenPersist(conn, message.update));
@@ -782,6 +787,7 @@ export class Room implements ConnectionHandler {
     if (restored !== undefined) this.tellRestored(restored.seq);
     // One made through another instance, recorded there: the store said which, and here is its edit.
     if (this.restoreDue > 0 && this.lastSeq >= this.restoreDue) this.tellRestored(this.restoreDue);
+    for (const waiter of this.seqWaiters) if (this.lastSeq >= waiter.seq) waiter.done(true);
     for (const { update, origin: from, author, stages } of batch) {
       this.bindings.bind(update, author);
       if (stages !== undefined) {
@@ -936,6 +942,45 @@ export class Room implements ConnectionHandler {
     this.presenceAnswer.unref();
   }
 
+  /**
+   * A viewer's update that would change the document: refused, unless this instance is behind the log
+   * (several instances) and the update holds only what others committed meanwhile: a viewer that saw an
+   * edit on another instance, then reconnected here before this one heard of it. The log is read first
+   * (within VIEWER_CATCH_UP_MS), and the update judged again.
+   */
+  private async viewerUpdateSettled(update: Uint8Array): Promise<true | Refused> {
+    const refuse = () => {
+      this.deps.events.viewerUpdateDropped(this.name);
+      return new Refused('a viewer cannot change the document');
+    };
+    if (this.order === undefined || !isYjsUpdate(update)) return refuse();
+    // One read of the head at a time, shared by every viewer update waiting for it (a viewer sending
+    // many makes one query, not one each).
+    this.headRead ??= this.deps.store.getDocument(this.name).then(
+      (info) => info?.lastSeq ?? 0,
+      () => 0,
+    ).finally(() => (this.headRead = undefined));
+    const head = await this.headRead;
+    if (head <= this.lastSeq || !(await this.appliedUpTo(head, VIEWER_CATCH_UP_MS))) return refuse();
+    try {
+      return changesNothing(this.doc, update) ? true : refuse();
+    } catch {
+      return refuse();
+    }
+  }
+
+  /** Resolves true once `doc` holds every update up to `seq` (read from the log if need be), false after `ms`. */
+  private appliedUpTo(seq: number, ms: number): Promise<boolean> {
+    if (this.lastSeq >= seq) return Promise.resolve(true);
+    if (this.destroyed || this.order === undefined) return Promise.resolve(false);
+    this.order.headAt(seq);
+    return new Promise<boolean>((resolve) => {
+      const waiter = { seq, done: (ok: boolean) => (clearTimeout(timer), this.seqWaiters.delete(waiter), resolve(ok)) };
+      const timer = setTimeout(() => waiter.done(false), ms);
+      this.seqWaiters.add(waiter);
+    });
+  }
+
   /** Tells every editor here that the document's latest restore is `seq` (see encodeRestored); never a lower one. */
   private tellRestored(seq: number): void {
     if (seq <= this.restoreDue) this.restoreDue = 0;
@@ -1079,6 +1124,7 @@ export class Room implements ConnectionHandler {
     clearTimeout(this.wholeStateTimer);
     this.wholeState = undefined;
     this.syncAsks.clear();
+    for (const waiter of this.seqWaiters) waiter.done(false);
     this.order?.stop();
     this.remote?.leave();
     this.gate.destroy();
