@@ -3,7 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createGroupCommit, type DocumentStore, type SqliteStoreOptions } from '@tandem/persistence';
+import { createGroupCommit, type DocumentStore, PersistenceError, type SqliteStoreOptions } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
@@ -99,7 +99,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       metrics.events.updatesFlushed(report);
       if (!storage.failuresAreFinal) {
         if (report.error === undefined) availability.succeeded();
-        else availability.failed(report.error);
+        // A refusal of one document's append (its name renamed away) is the database answering, not away.
+        else if (!(report.error instanceof PersistenceError && report.error.code === 'conflict')) availability.failed(report.error);
       } else if (report.error !== undefined) {
         logger.error({ event: 'persist-failed', err: report.error, updates: report.updates }, 'group commit failed');
         reportIfUnusable();

@@ -6,6 +6,7 @@
 // Each caller chooses what to wait for: `append` resolves once its update is durable (committed and
 // flushed); `write` resolves once it is committed, with the flush as a promise of its own.
 
+import { PersistenceError } from '../errors.js';
 import type { AppendEntry, DocumentAppend, DocumentStore } from '../types.js';
 
 export interface FlushReport {
@@ -131,6 +132,26 @@ export function createGroupCommit({ store, onFlush }: GroupCommitOptions): Updat
     try {
       committed = await store.commit(batch);
     } catch (error) {
+      // One document's append refused for its own reason (its name renamed away, through another
+      // instance that has not told this one yet): its writers hear so, and the other documents of the
+      // batch, not at fault, are committed without it.
+      const refused = error instanceof PersistenceError && error.code === 'conflict' ? error.doc : undefined;
+      if (refused !== undefined && batchQueue.size > 1 && batchQueue.has(refused)) {
+        const { entries, waiters } = batchQueue.get(refused)!;
+        for (const w of waiters) w.reject(error);
+        batchQueue.delete(refused);
+        const retry = new Map<string, QueuedDoc>();
+        for (const [doc, item] of batchQueue) {
+          const waiting = queue.get(doc);
+          // Ahead of anything queued for it since: the order of one document's updates is kept.
+          retry.set(doc, waiting === undefined ? item : { entries: [...item.entries, ...waiting.entries], waiters: [...item.waiters, ...waiting.waiters] });
+        }
+        for (const [doc, item] of queue) if (!retry.has(doc)) retry.set(doc, item);
+        queue = retry;
+        queued += count - entries.length;
+        committing = 0;
+        return commitQueued();
+      }
       committing = 0;
       const durationMs = performance.now() - started;
       for (const { waiters } of batchQueue.values()) for (const w of waiters) w.reject(error);
