@@ -35,6 +35,7 @@ const TIMED = [
   'apps/sync-server/src/cli/data-commands.test.ts',
   'apps/sync-server/src/fanout/revocation-instances.test.ts',
   'apps/sync-server/src/fanout/refused-append-batch.test.ts',
+  'apps/sync-server/src/fanout/restore-lagging.test.ts',
   'apps/sync-server/src/fanout/several-instances.test.ts',
   'apps/sync-server/src/history/sweep.test.ts',
   'apps/sync-server/src/http/content-limits.test.ts',

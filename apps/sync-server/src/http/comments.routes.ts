@@ -33,6 +33,8 @@ export function commentsRoutes({ store, rooms, authenticate, authorsWritten }: C
     if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
 
     const { threads, quotes, authorOf } = await rooms.withRoom(doc, async (room) => {
+      // A comment just posted through another instance is listed here too.
+      await room.caughtUp();
       const threads = threadsOf(readComments(room.doc)).filter(
         ({ comment }) => status === 'all' || (status === 'resolved') === comment.resolved,
       );

@@ -123,7 +123,8 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
   app.openapi({ ...postUpdate, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const { body: update } = await readBody(c, [CONTENT_TYPES.yjs]);
-    const seq = await rooms.withRoom(doc, (room) => room.commitApiUpdate(update, apiAuthor(principal), rateKey));
+    // Caught up first: an update built on edits stored through another instance applies here too.
+    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, apiAuthor(principal), rateKey)));
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
@@ -132,7 +133,9 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     const { type, body } = await readBody(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.html, CONTENT_TYPES.json]);
     const seq = await rooms.withRoom(doc, async (room) => {
       // Computed on a history thread against the live state as it is now; edits arriving meanwhile are
-      // kept beside it, as with any concurrent edit (and as a restore does).
+      // kept beside it, as with any concurrent edit (and as a restore does); not those stored before it
+      // through another instance (caught up first).
+      await room.caughtUp();
       const current = Y.encodeStateAsUpdate(room.doc);
       const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(body.byteLength, current.byteLength));
       return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
@@ -151,7 +154,8 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     // Open here: its live state (all of it stored), rendered on a history thread as a version is. Not
     // open: the stored version at the head, read there too, so this thread does not load the document.
     const room = rooms.loaded(doc);
-    const live = room === undefined ? undefined : { current: Y.encodeStateAsUpdate(room.doc), seq: room.lastSeq };
+    // Behind the log (another instance's edits not heard here yet): the stored head, as if not open.
+    const live = room === undefined || room.lastSeq < info.lastSeq ? undefined : { current: Y.encodeStateAsUpdate(room.doc), seq: room.lastSeq };
     const seq = live?.seq ?? info.lastSeq;
     const rendered: Rendered =
       live === undefined

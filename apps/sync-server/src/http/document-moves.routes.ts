@@ -98,9 +98,10 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     if ((await store.resolveRedirect(to)) !== undefined) {
       throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(from)}: its links lead there`, { doc: to });
     }
-    // The content as it is now (everything the room applied is stored), as one update stored as the
+    // The content as it is now (everything the room applied is stored, and it holds all the log: caught
+    // up with what other instances stored), as one update stored as the
     // person who copies: the copy starts its own history there.
-    const content = await rooms.withRoom(from, async (room) => Y.encodeStateAsUpdate(room.doc));
+    const content = await rooms.withRoom(from, async (room) => (await room.caughtUp(), Y.encodeStateAsUpdate(room.doc)));
     const seq = await rooms.withRoom(to, async (room) => {
       if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
       return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)));

@@ -145,7 +145,9 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const rateKey = storeRateKey(principal, requestAddress(c));
     const newSeq = await rooms.withRoom(doc, async (room) => {
       // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
-      // kept beside it, as with any concurrent edit.
+      // kept beside it, as with any concurrent edit. Edits stored before it (through another instance,
+      // not yet heard here) are not "meanwhile": the room catches up with the log first.
+      await room.caughtUp();
       const current = Y.encodeStateAsUpdate(room.doc);
       const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
       return room.commitServerEdit(update, author, rateKey);
@@ -175,6 +177,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));
     const newSeq = await rooms.withRoom(doc, async (room) => {
+      await room.caughtUp();
       const current = Y.encodeStateAsUpdate(room.doc);
       const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
       return room.commitServerEdit(update, author, rateKey);

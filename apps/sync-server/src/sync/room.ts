@@ -969,6 +969,26 @@ export class Room implements ConnectionHandler {
     }
   }
 
+  /**
+   * Resolves once `doc` holds every update the log held when called. With other instances, what they
+   * committed may not have reached this one yet (Redis slow or away until the next head check), and
+   * work built on the live document (a restore, a replace, a copy) must not take it for an edit made
+   * meanwhile, nor leave it out. At once with one instance. Throws TandemError('storage-failed') if the
+   * log cannot be read, or caught up within `timeoutMs`.
+   */
+  async caughtUp(timeoutMs = 5_000): Promise<void> {
+    if (this.order === undefined) return;
+    let head: number;
+    try {
+      head = (await this.deps.store.getDocument(this.name))?.lastSeq ?? 0;
+    } catch (cause) {
+      throw storageError(cause, 'The document could not be brought up to date with the log', { doc: this.name });
+    }
+    if (!(await this.appliedUpTo(head, timeoutMs)) && !this.destroyed) {
+      throw new TandemError('storage-failed', 'The document could not be brought up to date with the log in time', { doc: this.name, seq: head });
+    }
+  }
+
   /** Resolves true once `doc` holds every update up to `seq` (read from the log if need be), false after `ms`. */
   private appliedUpTo(seq: number, ms: number): Promise<boolean> {
     if (this.lastSeq >= seq) return Promise.resolve(true);
