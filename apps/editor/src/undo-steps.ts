@@ -7,8 +7,9 @@
 import type { Node } from 'prosemirror-model';
 import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { ReplaceStep } from 'prosemirror-transform';
-import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from 'y-prosemirror';
+import { defaultDeleteFilter, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { schema } from './schema.js';
 
 /** Typing after this long a pause starts a new undo step. */
 export const STEP_PAUSE_MS = 1000;
@@ -18,6 +19,14 @@ export const OWN_UNDO_STEP = 'tandem:own-undo-step';
 
 /** Typing that starts a sentence (after ".", "!", "?" or "…" and a space) starts a new step. */
 const SENTENCE_END = /[.!?…]["'”’)\]]*\s$/;
+
+/**
+ * Blocks undo never deletes while they hold anything: y-prosemirror's default keeps paragraphs only, so
+ * undoing Enter in a list item or a heading deleted the new item or heading with the text someone else had
+ * typed into it since. Undo first takes out this person's own text (children go before their parents),
+ * so a block left holding only theirs is empty by then and goes as before.
+ */
+const PROTECTED_NODES = new Set(Object.keys(schema.nodes));
 
 /**
  * The undo manager of one editor: tracks the sync plugin's changes (this person's own edits) in
@@ -32,7 +41,7 @@ export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
     captureTransaction: (tr) => tr.meta.get('addToHistory') !== false,
     // The document's last paragraph stays (emptied): the editor cannot show a document with no block,
     // and would write one back as a new change of its own, which would throw away every redo step.
-    deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes) && !isLastParagraph(item, fragment),
+    deleteFilter: (item) => defaultDeleteFilter(item, PROTECTED_NODES) && !isLastParagraph(item, fragment),
   });
 }
 
