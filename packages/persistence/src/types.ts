@@ -207,6 +207,12 @@ export interface TrashEntry {
   readonly trashedBy: string;
 }
 
+/** What purgeDocument checks before it purges (see there). */
+export interface PurgeCondition {
+  /** The trash entry's time: only a document moved to the trash then (not taken out and trashed again since). */
+  readonly trashedAt?: number;
+}
+
 /** An old name of a renamed document, and the document's name now (chains collapse: see renameDocument). */
 export interface Redirect {
   readonly from: string;
@@ -482,9 +488,11 @@ export interface DocumentStore {
    * Its queued `document.changed` webhook deliveries (tried or not) and debounce marks go too: a new
    * document of that name starts its ranges at seq 1 and merges into nothing of the old one. Its other
    * queued events (created, deleted, …) stay and are delivered: they happened.
-   * Resolves false if there was no such document.
+   * Resolves false if there was no such document. With `only`, also false (changing nothing) unless the
+   * document is in the trash, moved there at `only.trashedAt` when given: checked in the same transaction,
+   * so that a document taken out of the trash after the caller looked is never purged.
    */
-  purgeDocument(doc: string): Promise<boolean>;
+  purgeDocument(doc: string, only?: PurgeCondition): Promise<boolean>;
   /**
    * Renames a document, in one transaction: its log, checkpoints, named versions, compacted sessions,
    * trash entry and pending webhook deliveries all go with it, and `from` becomes a redirect to it.

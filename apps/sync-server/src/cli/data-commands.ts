@@ -193,7 +193,9 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
         if ((await store.inTrash(doc)) === undefined) {
           throw new ConfigError(`${JSON.stringify(doc)} is not in the trash: only a document in the trash is purged (delete it first)`);
         }
-        await store.purgeDocument(doc);
+        if (!(await store.purgeDocument(doc, {}))) {
+          throw new ConfigError(`${JSON.stringify(doc)} is not in the trash (taken out of it meanwhile): only a document in the trash is purged`);
+        }
         io.out(`purged ${doc}`);
         return 0;
       }

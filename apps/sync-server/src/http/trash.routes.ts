@@ -83,7 +83,9 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
       throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
     }
     await documentEvents.purging(doc);
-    await store.purgeDocument(doc);
+    if (!(await store.purgeDocument(doc, {}))) {
+      throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
+    }
     await shareLinks?.storeRevoked(`purged ${doc}`);
     return c.json({ doc, purged: true });
   });

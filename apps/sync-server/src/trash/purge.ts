@@ -26,7 +26,8 @@ export async function purgeExpired(
     // Taken out of the trash meanwhile (restored): inTrash says so, and it is kept.
     if ((await store.inTrash(entry.doc))?.trashedAt !== entry.trashedAt) continue;
     await purging(entry.doc);
-    if (await store.purgeDocument(entry.doc)) purged.push(entry.doc);
+    // Only if it is still that trash entry: it may have been taken out of the trash meanwhile.
+    if (await store.purgeDocument(entry.doc, { trashedAt: entry.trashedAt })) purged.push(entry.doc);
   }
   return purged;
 }

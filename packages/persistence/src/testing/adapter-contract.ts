@@ -79,6 +79,17 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.getRestore('gone', 2)).toBeUndefined();
     });
 
+    it('purges with a condition only a document in the trash, moved there at the time given', async () => {
+      await store.append([{ doc: 'held', entries: [entry(bytes(1))] }]);
+      expect(await store.purgeDocument('held', {})).toBe(false);
+      await store.trashDocument('held', { at: 5, by: 'a' });
+      expect(await store.purgeDocument('held', { trashedAt: 6 })).toBe(false);
+      expect(await store.getDocument('held')).toBeDefined();
+      expect(await store.purgeDocument('held', { trashedAt: 5 })).toBe(true);
+      expect(await store.getDocument('held')).toBeUndefined();
+      expect(await store.purgeDocument('nothing', {})).toBe(false);
+    });
+
     it('records which updates are restores, per document; a document must exist to record one', async () => {
       await store.append([
         { doc: 'r', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] },

@@ -19,6 +19,7 @@ import { assertDocName } from '../../doc-name.js';
 import { PersistenceError, renamedAway } from '../../errors.js';
 import type {
   Redirect,
+  PurgeCondition,
   TrashEntry,
   AppendEntry,
   AppendResult,
@@ -695,7 +696,7 @@ class PostgresStore implements DocumentStore {
     return rows.map(toTrashEntry);
   }
 
-  async purgeDocument(doc: string): Promise<boolean> {
+  async purgeDocument(doc: string, only?: PurgeCondition): Promise<boolean> {
     this.ensureOpen(doc);
     return this.write(doc, 'Purging a document', () =>
       this.transaction(async (client) => {
@@ -703,6 +704,11 @@ class PostgresStore implements DocumentStore {
         const found = await client.query<{ id: number }>('SELECT id FROM documents WHERE name = $1 FOR UPDATE', [doc]);
         const id = found.rows[0]?.id;
         if (id === undefined) return false;
+        if (only !== undefined) {
+          // Under the row's lock: taking it out of the trash (or trashing it again) waits, or came first.
+          const entry = (await client.query<{ trashed_at: number }>('SELECT trashed_at FROM trash WHERE doc_id = $1 FOR UPDATE', [id])).rows[0];
+          if (entry === undefined || (only.trashedAt !== undefined && entry.trashed_at !== only.trashedAt)) return false;
+        }
         await lockDocument(client, id); // no compaction or named version half-way through it
         for (const table of ['trash', 'redirects', 'restores', 'compacted_sessions', 'merged_authorship', 'versions', 'checkpoints', 'updates']) {
           await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [id]);

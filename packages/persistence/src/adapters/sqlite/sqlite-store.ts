@@ -8,6 +8,7 @@ import { assertDocName } from '../../doc-name.js';
 import { PersistenceError, renamedAway } from '../../errors.js';
 import type {
   TrashEntry,
+  PurgeCondition,
   Redirect,
   AppendEntry,
   AppendResult,
@@ -843,9 +844,9 @@ class SqliteStore implements DocumentStore {
     return this.readTrash(undefined, () => this.trashTable.list());
   }
 
-  async purgeDocument(doc: string): Promise<boolean> {
+  async purgeDocument(doc: string, only?: PurgeCondition): Promise<boolean> {
     this.ensureOpen(doc);
-    const purged = this.write(doc, 'Purging a document', () => this.trashTable.purge(doc), false);
+    const purged = this.write(doc, 'Purging a document', () => this.trashTable.purge(doc, only), false);
     await this.flushed(doc);
     return purged;
   }

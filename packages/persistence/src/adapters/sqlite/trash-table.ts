@@ -2,7 +2,7 @@
 // of it, in one transaction).
 
 import type Database from 'better-sqlite3';
-import type { TrashEntry } from '../../types.js';
+import type { PurgeCondition, TrashEntry } from '../../types.js';
 import { CHANGES_EVENT } from '../webhook-rules.js';
 
 interface TrashRow {
@@ -43,9 +43,14 @@ export class TrashTable {
       db.prepare<[string]>('UPDATE webhook_deliveries SET merge_key = NULL WHERE merge_key = ?'),
       db.prepare<[string]>('DELETE FROM webhook_marks WHERE merge_key = ?'),
     ];
-    this.purgeTx = db.transaction((doc: string): boolean => {
+    const trashedAt = db.prepare<[number], { trashed_at: number }>('SELECT trashed_at FROM trash WHERE doc_id = ?');
+    this.purgeTx = db.transaction((doc: string, only?: PurgeCondition): boolean => {
       const row = id.get(doc);
       if (row === undefined) return false;
+      if (only !== undefined) {
+        const entry = trashedAt.get(row.id);
+        if (entry === undefined || (only.trashedAt !== undefined && entry.trashed_at !== only.trashedAt)) return false;
+      }
       for (const part of parts) part.run(row.id);
       document.run(row.id);
       revokeLinks.run(Date.now(), doc);
@@ -71,7 +76,7 @@ export class TrashTable {
     return this.all.all().map(toEntry);
   }
 
-  purge(doc: string): boolean {
-    return this.purgeTx.immediate(doc);
+  purge(doc: string, only?: PurgeCondition): boolean {
+    return this.purgeTx.immediate(doc, only);
   }
 }
