@@ -129,6 +129,12 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
       if (restore === undefined) {
         throw new PersistenceError('out-of-range', `Update ${job.seq} of ${JSON.stringify(job.doc)} is not in the log (compacted, or not written yet)`, job.doc);
       }
+      // The update stored at the restore's seq is the restore alone only while the update before it is
+      // stored too: compaction may have merged the restore with the updates before it into one update
+      // stored at its seq, and taking that back would revert every edit of the range.
+      if (job.seq > 1 && (await store.seqAtOrAfter(job.doc, job.seq - 1)) !== job.seq - 1) {
+        throw new PersistenceError('out-of-range', `Update ${job.seq} of ${JSON.stringify(job.doc)} was merged with the updates before it (compacted): it cannot be taken back alone`, job.doc);
+      }
       // Kept deleted content: what the restore deleted is what the undo brings back.
       const ydoc = await materialize(store, job.doc, job.seq - 1, { keepDeleted: true });
       try {

@@ -80,6 +80,12 @@ export async function compactDocument(
   if (info === undefined) throw new Error(`No document named ${JSON.stringify(doc)}`);
   const protectedSeqs = new Set((await store.listVersions(doc)).map((v) => v.seq));
   protectedSeqs.add(info.lastSeq);
+  // A restore stays apart, the update before it ending a range: "Undo restore" takes back the restore's
+  // own update against the version just before it.
+  for (const restore of await store.listRestores(doc)) {
+    protectedSeqs.add(restore.seq - 1);
+    protectedSeqs.add(restore.seq);
+  }
   const cutoff = now - policy.keepAllForMs;
   const cutoffBucket = Math.floor(cutoff / policy.bucketMs);
 
