@@ -7,6 +7,7 @@ import { renderHome } from './pages/home.js';
 import { renderInvalidName } from './pages/invalid-name.js';
 import { enterByShareLink } from './pages/share-link-entry.js';
 import { appPath, BASE_PATH } from './base-path.js';
+import { useDocument } from './api/session.js';
 
 const root = document.getElementById('app')!;
 const DOC_PREFIX = appPath('/d/');
@@ -21,7 +22,10 @@ if (match) {
   // The server's own rule: a name it refuses gets a page that says so, never an editor that cannot save.
   const problem = docNameProblem(name);
   if (problem !== undefined) renderInvalidName(root, name, problem);
-  else void enterByShareLink(root, name).then((open) => open && renderDocument(root, name));
+  else {
+    useDocument(name);
+    void enterByShareLink(root, name).then((open) => open && renderDocument(root, name));
+  }
 } else {
   renderHome(root);
 }

@@ -2,6 +2,35 @@
 // `?token=…` once, kept in localStorage, and removed from the address bar so share links never carry it.
 
 const KEY = 'tandem:token';
+/**
+ * Tokens from share links, by the document each opens (a redeemed link's token opens that one document).
+ * Kept apart from KEY: a link opened for one document must not take away the sign-in (or an earlier
+ * link's token) that opens the others.
+ */
+const LINK_KEY = 'tandem:link-tokens';
+
+/** The document this page shows, if it shows one (set before any token is read). */
+let pageDoc: string | undefined;
+
+/** This page is document `doc`'s: a share link's token for it comes before the browser's own. */
+export function useDocument(doc: string): void {
+  pageDoc = doc;
+}
+
+function linkTokens(): Record<string, string> {
+  try {
+    const all = JSON.parse(localStorage.getItem(LINK_KEY) ?? '{}') as unknown;
+    return all !== null && typeof all === 'object' && !Array.isArray(all) ? (all as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Whether `token`'s claims name `doc` (a pattern ending in `*` names every document it starts). */
+export function tokenOpens(token: string | undefined, doc: string): boolean {
+  const claims = tokenClaims(token) as { docs?: unknown };
+  return Array.isArray(claims.docs) && claims.docs.some((p) => typeof p === 'string' && (p.endsWith('*') ? doc.startsWith(p.slice(0, -1)) : p === doc));
+}
 
 export interface TokenClaims {
   readonly sub?: string;
@@ -21,12 +50,29 @@ export function currentToken(): string | undefined {
     history.replaceState(history.state, '', url.pathname + url.search + url.hash);
     return fromUrl;
   }
-  return localStorage.getItem(KEY) ?? undefined;
+  const own = localStorage.getItem(KEY) ?? undefined;
+  if (pageDoc === undefined || tokenOpens(own, pageDoc)) return own;
+  return linkTokens()[pageDoc] ?? own;
 }
 
-/** Keeps `token` as this browser's (a share link redeemed: see share-link-entry.ts). */
-export function keepToken(token: string): void {
-  localStorage.setItem(KEY, token);
+/**
+ * Keeps `token`, redeemed from a share link for `doc` (see share-link-entry.ts), for that document. It
+ * becomes the browser's token for the start page too only when no sign-in of the person's own is kept.
+ */
+export function keepToken(token: string, doc: string): void {
+  const all = linkTokens();
+  all[doc] = token;
+  localStorage.setItem(LINK_KEY, JSON.stringify(all));
+  const own = localStorage.getItem(KEY) ?? undefined;
+  if (own === undefined || tokenClaims(own).lid !== undefined) localStorage.setItem(KEY, token);
+}
+
+/** The document was renamed from `from` to `to`: a share link's token for it (which still opens it) goes along. */
+export function carryToken(from: string, to: string): void {
+  const all = linkTokens();
+  if (all[from] === undefined) return;
+  all[to] = all[from];
+  localStorage.setItem(LINK_KEY, JSON.stringify(all));
 }
 
 /** The secret of a share link opened (`#share=…`), taken out of the address bar so it is not copied on. */

@@ -2,7 +2,7 @@
 
 import { yUndoPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { currentToken, tokenClaims } from '../api/session.js';
+import { carryToken, currentToken, tokenClaims } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
@@ -95,6 +95,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     if (moving) return;
     moving = true;
     sync.provider.disconnect();
+    carryToken(name, to);
     if (carryTo(to, doc)) await Promise.race([sync.local.clearData(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
     location.replace(documentPath(to));
   };

@@ -1,7 +1,7 @@
 // Opening a share link (`/d/<doc>#share=<secret>`): the secret is traded for a token of this person's
 // own (their name as this browser knows it), kept like any token, before the document opens.
 
-import { currentToken, keepToken, takeShareSecret, tokenClaims } from '../api/session.js';
+import { currentToken, keepToken, takeShareSecret, tokenClaims, tokenOpens } from '../api/session.js';
 import { redeemShareLink } from '../api/share-links.js';
 import { loadUser } from '../collab/user.js';
 import { BASE_PATH } from '../base-path.js';
@@ -9,9 +9,7 @@ import { createNotice } from './notice.js';
 
 /** Whether `token` is a sign-in of one's own (not from a share link) that opens `doc` already. */
 function opensAlready(token: string | undefined, doc: string): boolean {
-  const claims = tokenClaims(token) as { lid?: string; docs?: unknown };
-  if (token === undefined || claims.lid !== undefined || !Array.isArray(claims.docs)) return false;
-  return claims.docs.some((p) => typeof p === 'string' && (p.endsWith('*') ? doc.startsWith(p.slice(0, -1)) : p === doc));
+  return token !== undefined && tokenClaims(token).lid === undefined && tokenOpens(token, doc);
 }
 
 /**
@@ -24,7 +22,7 @@ export async function enterByShareLink(root: HTMLElement, doc: string): Promise<
   try {
     // The name this browser goes by (one chosen, or the one it was given) is the name the others see.
     const { token } = await redeemShareLink(secret, loadUser().name, currentToken());
-    keepToken(token);
+    keepToken(token, doc);
     return true;
   } catch (error) {
     root.replaceChildren(
