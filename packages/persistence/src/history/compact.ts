@@ -141,7 +141,12 @@ export async function compactDocument(
     const last = group.at(-1)!;
     // Several people's updates become one row of one author (`compacted`): who wrote what in it is kept
     // in its authorship table, for authorship colours, diffs and who may edit a comment.
-    const authorship = authors.size === 1 ? undefined : buildMergedAuthorship(doc, group, await mergedAuthorshipOf(store, doc, group));
+    // One person's range needs no table only while the row's author and time say it all: every update of
+    // it arrived in the second the merged one is dated by (the table keeps insertion times to the second),
+    // and none is a merged update whose own table would be dropped with the range.
+    const second = (at: number) => Math.floor(at / 1000);
+    const plain = authors.size === 1 && group.every((u) => u.author !== COMPACTED_AUTHOR && second(u.receivedAt) === second(last.receivedAt));
+    const authorship = plain ? undefined : buildMergedAuthorship(doc, group, await mergedAuthorshipOf(store, doc, group));
     if (!dryRun) {
       try {
         await store.replaceRange(
