@@ -36,6 +36,8 @@ const TIMED = [
   'apps/sync-server/src/fanout/revocation-instances.test.ts',
   'apps/sync-server/src/fanout/refused-append-batch.test.ts',
   'apps/sync-server/src/fanout/restore-lagging.test.ts',
+  'apps/sync-server/src/fanout/forged-checkpoint.test.ts',
+  'apps/sync-server/src/fanout/name-taken-back.test.ts',
   'apps/sync-server/src/fanout/several-instances.test.ts',
   'apps/sync-server/src/history/sweep.test.ts',
   'apps/sync-server/src/http/content-limits.test.ts',

@@ -76,6 +76,10 @@ export function trashedError(doc: string): TandemError {
   return new TandemError('gone', `${JSON.stringify(doc)} is in the trash (an editor can restore it)`, { doc });
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 function isYjsUpdate(bytes: Uint8Array): boolean {
   try {
     Y.decodeUpdate(bytes);
@@ -138,8 +142,12 @@ export interface RoomDeps {
   readonly onBroken: (room: Room) => void;
   /** Another instance moved the document to the trash (heard through Redis). */
   readonly onTrashed?: (room: Room) => void;
-  /** Another instance renamed the document (heard through Redis, checked in the store): its new name. */
-  readonly onMoved?: (room: Room, to: string) => void;
+  /**
+   * Another instance renamed the document (heard through Redis, checked in the store): its new name;
+   * undefined when the name now holds another document (renamed, then the name taken back by a new
+   * one) and where this one went is not known here.
+   */
+  readonly onMoved?: (room: Room, to: string | undefined) => void;
   /**
    * Other instances serving this log (REDIS_URL): updates they commit are applied here in seq order,
    * and this room's are published to them (see fanout/).
@@ -159,6 +167,13 @@ export class Room implements ConnectionHandler {
   lastSeq = 0;
   /** The seq of the latest restore made through this instance, or read at load (see encodeRestored). */
   private lastRestoreSeq = 0;
+  /**
+   * Updates applied as Redis brought them, not (yet) confirmed by the log, by seq: checked against the
+   * log before a checkpoint covers them, and against this instance's own commit of the same seq.
+   */
+  private readonly unverified = new Map<number, Uint8Array>();
+  /** When the document this room holds was created (see checkHead): undefined until it exists. */
+  private createdAt: number | undefined;
   /** A restore's seq the store recorded that `doc` does not hold yet: its clients are told once it does. */
   private restoreDue = 0;
   /** The log's head being read for viewers' updates (see viewerUpdateSettled). */
@@ -261,6 +276,7 @@ export class Room implements ConnectionHandler {
       if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
       const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
       room.lastSeq = loaded.lastSeq;
+      room.createdAt = loaded.createdAt;
       room.restoreRecorded(await deps.store.lastRestoreSeq(deps.name));
       room.checkpointSeq = loaded.checkpointSeq;
       room.size = new DocSize(deps.maxDocBytes, loaded.loadedBytes, () => Y.encodeStateAsUpdate(room.doc).byteLength);
@@ -726,6 +742,13 @@ export class Room implements ConnectionHandler {
   private applyStored(seq: number, update: Uint8Array, origin: Connection | 'restore' | 'api', author: string, stages?: UpdateStages): void {
     // The durability point has passed: the other instances may show it too.
     this.remote?.publishUpdate(seq, update, author);
+    // This instance committed `seq`: an update Redis brought for it and already applied was not this one
+    // (a forged message). The document no longer matches the log: it is loaded again from it.
+    const heard = this.unverified.get(seq);
+    if (heard !== undefined && !sameBytes(heard, update)) {
+      this.markBroken(new TandemError('internal', 'An update heard through Redis is not the one stored at its seq', { doc: this.name, seq }));
+      return;
+    }
     // With other instances writing the same log, updates are applied strictly in seq order (see seq-order.ts).
     if (this.order !== undefined) this.order.offer({ seq, update, origin, author, stages });
     else this.enqueueApply({ seq, update, origin, author, stages });
@@ -765,6 +788,7 @@ export class Room implements ConnectionHandler {
             if (seq !== this.lastSeq + 1) {
               // Someone else appended to this document's log: the doc is no longer exactly the log prefix.
               this.checkpointsSafe = false;
+              this.unverified.clear();
               this.logger.warn({ event: 'log-gap', expected: this.lastSeq + 1, seq }, 'log written by another writer');
             }
             this.lastSeq = seq;
@@ -812,8 +836,31 @@ export class Room implements ConnectionHandler {
     const started = performance.now();
     const state = Y.encodeStateAsUpdate(this.doc);
     this.size.observed(state.byteLength);
+    const from = this.checkpointSeq;
     this.checkpointSeq = seq;
-    const written = this.deps.store.writeCheckpoint(this.name, { seq, state, createdAt: Date.now() });
+    // What Redis brought goes into a checkpoint (which every later load starts from) only once the log
+    // holds the same updates at those seqs.
+    const heard = [...this.unverified].filter(([s]) => s <= seq);
+    for (const [s] of heard) this.unverified.delete(s);
+    const after = heard.reduce((n, [s]) => Math.min(n, s - 1), from);
+    const verified: Promise<'same' | 'differs' | 'unknown'> =
+      heard.length === 0
+        ? Promise.resolve('same')
+        : this.deps.store.readUpdates(this.name, { afterSeq: after, toSeq: seq }).then((read) => {
+            const inLog = new Map(read.map((u) => [u.seq, u.update]));
+            let verdict: 'same' | 'differs' | 'unknown' = 'same';
+            for (const [s, update] of heard) {
+              const stored = inLog.get(s);
+              if (stored === undefined) verdict = 'unknown'; // merged away by compaction meanwhile: not checked
+              else if (!sameBytes(stored, update)) return 'differs';
+            }
+            return verdict;
+          });
+    const written = verified.then((verdict) => {
+      if (verdict === 'same') return this.deps.store.writeCheckpoint(this.name, { seq, state, createdAt: Date.now() });
+      if (verdict === 'differs') this.markBroken(new TandemError('internal', 'An update heard through Redis is not the one the log holds at its seq', { doc: this.name, seq }));
+      throw new TandemError('internal', `Checkpoint not written: what Redis brought ${verdict === 'differs' ? 'differs from' : 'could not be checked against'} the log`, { doc: this.name, seq });
+    });
     // What the event loop spent on it: the encoding and the store's synchronous write (not its flush).
     this.deps.events.checkpointTaken(performance.now() - started);
     const task = written
@@ -1041,10 +1088,14 @@ export class Room implements ConnectionHandler {
   }
 
   /** Closes the room, sending its clients to the new name, if the store has this name as a redirect. */
-  private checkMoved(): void {
+  private checkMoved(fromHeadCheck = false): void {
     this.deps.store.resolveRedirect(this.name).then(
       (to) => {
-        if (to !== undefined && !this.destroyed) this.deps.onMoved?.(this, to);
+        if (this.destroyed) return;
+        if (to !== undefined) this.deps.onMoved?.(this, to);
+        // No redirect (any more): the name may have been taken back by a new document since; the head
+        // check compares which document the name holds.
+        else if (!fromHeadCheck) this.checkHead();
       },
       () => {}, // the database is away: Room.load sends clients on once it is back
     );
@@ -1055,7 +1106,10 @@ export class Room implements ConnectionHandler {
     const name = this.name;
     this.order = new SeqOrder<StoredUpdate>({
       after,
-      deliver: (item) => this.enqueueApply(item),
+      deliver: (item) => {
+        if (item.origin === 'remote' && item.fromLog !== true && this.checkpointsSafe) this.unverified.set(item.seq, item.update);
+        this.enqueueApply(item);
+      },
       read: async (afterSeq, toSeq) =>
         (await this.deps.store.readUpdates(name, { afterSeq, toSeq })).map(
           (u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote', author: u.author, fromLog: true }),
@@ -1080,10 +1134,20 @@ export class Room implements ConnectionHandler {
     if (this.order === undefined || this.destroyed) return;
     // Trashed through another instance, the message lost: this room would go on storing into it.
     this.checkTrashed();
+    // Applied before the read starts: the log's head, read, is at least this (unless it is another log).
+    const applied = this.order.delivered;
     this.deps.store.getDocument(this.name).then(
       (info) => {
         // Gone from under this name (renamed or purged through another instance, the message lost).
-        if (info === undefined) return this.checkMoved();
+        if (info === undefined) return this.checkMoved(true);
+        if (this.destroyed) return;
+        // The name holds another document now (renamed, then taken back by a new one, through another
+        // instance, unheard): its log is not this room's, and nothing of this room may go into it.
+        if ((this.createdAt !== undefined && info.createdAt !== this.createdAt) || info.lastSeq < applied) {
+          this.logger.warn({ event: 'document-replaced', createdAt: this.createdAt, now: info.createdAt }, 'the name holds another document now');
+          return this.deps.onMoved?.(this, undefined);
+        }
+        this.createdAt ??= info.createdAt;
         // Behind the log: Redis may have lost a restore's message with its update.
         if (info.lastSeq > this.lastSeq) this.checkRestored();
         this.order?.headAt(info.lastSeq);

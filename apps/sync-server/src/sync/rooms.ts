@@ -217,12 +217,16 @@ export class RoomRegistry {
    * `doc` was renamed to `to`: every connection to it is closed with 4430 (the reason names `to`) and
    * the room leaves memory. Loading it again is refused the same way (Room.load checks redirects).
    */
-  closeMoved(doc: string, to: string): void {
+  closeMoved(doc: string, to: string | undefined): void {
     const entry = this.entries.get(doc);
     if (entry === undefined) return;
     void entry.ready.then(
       (room) => {
-        for (const conn of [...room.connections]) this.failMoved(conn, to);
+        for (const conn of [...room.connections]) {
+          // Where it went is not known (the name holds another document now): the client asks the store.
+          if (to === undefined) conn.fail(movedError(doc));
+          else this.failMoved(conn, to);
+        }
         this.drop(room);
       },
       () => {},

@@ -15,6 +15,8 @@ export interface LoadedDocument {
   readonly sizeBytes: number;
   /** Bytes read to build the document (its checkpoint plus the tail): at least its merged size, usually. */
   readonly loadedBytes: number;
+  /** When the loaded document was created (undefined for a new one): which document the name held. */
+  readonly createdAt?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function loadDocument(
     origin,
   );
   const loadedBytes = tail.reduce((n, entry) => n + entry.update.byteLength, checkpoint?.state.byteLength ?? 0);
-  return { lastSeq, checkpointSeq: checkpoint?.seq ?? 0, tailLength: tail.length, sizeBytes: info.sizeBytes, loadedBytes };
+  return { lastSeq, checkpointSeq: checkpoint?.seq ?? 0, tailLength: tail.length, sizeBytes: info.sizeBytes, loadedBytes, createdAt: info.createdAt };
 }
 
 function applyStored(doc: Y.Doc, name: string, update: Uint8Array, what: string): void {
