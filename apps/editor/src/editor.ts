@@ -17,6 +17,7 @@ import { buildInputRules } from './input-rules.js';
 import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
 import { keySelection } from './key-selection.js';
+import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
@@ -42,6 +43,8 @@ export function createEditor(
     plugins: [
       // First: every key command below sees the selection the browser last moved (key-selection.ts).
       keySelection(),
+      // A read-only editor is still read and selected from the keyboard (a commenter comments on a selection).
+      ...(editable ? [] : [readOnlyCaret()]),
       undoSteps(undoManager),
       ySyncPlugin(fragment),
       // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).
@@ -73,7 +76,7 @@ export function createEditor(
       'aria-label': 'Document text',
       role: 'textbox',
       'aria-multiline': 'true',
-      ...(editable ? { 'aria-describedby': HINT_ID } : {}),
+      ...(editable ? { 'aria-describedby': HINT_ID } : { tabindex: '0', 'aria-readonly': 'true' }),
     },
     dispatchTransaction(this: EditorView, tr) {
       this.updateState(this.state.apply(tr));

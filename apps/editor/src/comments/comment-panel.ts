@@ -81,6 +81,8 @@ interface ThreadView {
   readonly list: HTMLElement;
   readonly resolve: HTMLButtonElement;
   readonly reply: HTMLFormElement | undefined;
+  /** What its comments were last drawn from: they are drawn again only when it changes. */
+  drawn: string;
 }
 
 export function createCommentPanel(deps: PanelDeps): CommentPanel {
@@ -133,6 +135,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
     const header = h('header', {}, who, ' ', when);
     const article = h('article', { className: 'comment' }, header, body);
     article.dataset.testid = 'comment';
+    article.dataset.commentId = comment.id;
     const mine = (author !== undefined && author.id === deps.me) || (author === undefined && comments.isLocal(comment));
     if (deps.canComment && mine && !comment.deleted) {
       const remove = h('button', { type: 'button', className: 'comment-delete', textContent: 'Delete' });
@@ -166,7 +169,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       if (!(event.target instanceof HTMLButtonElement || event.target instanceof HTMLTextAreaElement)) deps.onActivate(id);
     });
     li.addEventListener('focusin', () => deps.onActivate(id));
-    const view = { li, quote, list: threadList, resolve, reply };
+    const view: ThreadView = { li, quote, list: threadList, resolve, reply, drawn: '' };
     views.set(id, view);
     return view;
   };
@@ -199,7 +202,24 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       }
       view.li.dataset.orphaned = String(where === undefined);
       view.li.dataset.resolved = String(thread.comment.resolved);
-      view.list.replaceChildren(commentEl(thread.comment), ...thread.replies.map(commentEl));
+      // Drawn again only when what it shows changed: a redraw replaces the Delete button a keyboard user
+      // may be on (this runs after every change to the document, anyone's); when it must, focus stays put.
+      const drawn = JSON.stringify(
+        [thread.comment, ...thread.replies].map((c) => {
+          const author = authors.of(c.id);
+          return [c.id, c.body, c.deleted, c.createdAt, author?.id, author?.name, author?.color, comments.isLocal(c)];
+        }),
+      );
+      if (view.drawn !== drawn) {
+        view.drawn = drawn;
+        const focused = document.activeElement;
+        const onDelete = focused instanceof HTMLElement && view.list.contains(focused) ? focused.closest<HTMLElement>('article')?.dataset.commentId : undefined;
+        view.list.replaceChildren(commentEl(thread.comment), ...thread.replies.map(commentEl));
+        if (onDelete !== undefined) {
+          const again = [...view.list.querySelectorAll<HTMLElement>('article')].find((a) => a.dataset.commentId === onDelete);
+          (again?.querySelector<HTMLElement>('.comment-delete') ?? view.li).focus();
+        }
+      }
       view.resolve.textContent = thread.comment.resolved ? 'Reopen' : 'Resolve';
       if (list.children[i] !== view.li) list.insertBefore(view.li, list.children[i] ?? null);
     });
