@@ -174,6 +174,7 @@ export class Room implements ConnectionHandler {
   private readonly unverified = new Map<number, Uint8Array>();
   /** When the document this room holds was created (see checkHead): undefined until it exists. */
   private createdAt: number | undefined;
+  private readingCreatedAt = false;
   /** A restore's seq the store recorded that `doc` does not hold yet: its clients are told once it does. */
   private restoreDue = 0;
   /** The log's head being read for viewers' updates (see viewerUpdateSettled). */
@@ -812,6 +813,9 @@ export class Room implements ConnectionHandler {
     // One made through another instance, recorded there: the store said which, and here is its edit.
     if (this.restoreDue > 0 && this.lastSeq >= this.restoreDue) this.tellRestored(this.restoreDue);
     for (const waiter of this.seqWaiters) if (this.lastSeq >= waiter.seq) waiter.done(true);
+    // The document was created since this room opened: which one the name holds is read at once, while
+    // it is surely this one (the head check compares it; see checkHead).
+    if (this.createdAt === undefined && this.order !== undefined && !this.readingCreatedAt) this.readCreatedAt();
     for (const { update, origin: from, author, stages } of batch) {
       this.bindings.bind(update, author);
       if (stages !== undefined) {
@@ -1130,6 +1134,17 @@ export class Room implements ConnectionHandler {
   }
 
   /** Reads the log's head: anything committed elsewhere that Redis did not bring is read from the log. */
+  private readCreatedAt(): void {
+    this.readingCreatedAt = true;
+    this.deps.store.getDocument(this.name).then(
+      (info) => {
+        this.readingCreatedAt = false;
+        if (info !== undefined) this.createdAt ??= info.createdAt;
+      },
+      () => (this.readingCreatedAt = false), // the next applied batch, or head check, reads it
+    );
+  }
+
   private checkHead(): void {
     if (this.order === undefined || this.destroyed) return;
     // Trashed through another instance, the message lost: this room would go on storing into it.
