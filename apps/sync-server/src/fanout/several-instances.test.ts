@@ -475,6 +475,32 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await expect.poll(() => present.text.toString()).toBe('seen on A');
   });
 
+  it('unloads the room of an instance its last client left, whatever the others type', async () => {
+    await start(2, MACHINE_REDIS, { DOC_UNLOAD_DELAY_MS: '200' });
+    const [a, b] = servers as [TestServer, TestServer];
+    const writer = client(a, 'busy');
+    const visitor = client(b, 'busy');
+    await Promise.all([writer.synced(), visitor.synced()]);
+    writer.text.insert(0, 'start ');
+    await expect.poll(() => visitor.text.toString(), { timeout: 5000 }).toBe('start ');
+    // The visitor on B leaves; the writer on A types on, one character every 50 ms.
+    visitor.provider.destroy();
+    let typing = true;
+    const typed = (async () => {
+      while (typing) {
+        writer.text.insert(writer.text.length, 'x');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      // Well past the unload delay: B's room has nobody and nothing of its own to write.
+      await expect.poll(() => b.rooms.loaded('busy'), { timeout: 2500, interval: 100 }).toBeUndefined();
+    } finally {
+      typing = false;
+      await typed;
+    }
+  });
+
   it('binds what another instance commits to the author it stored, whether Redis brings it or the log', async () => {
     for (const redisUrl of [MACHINE_REDIS, 'redis://127.0.0.1:1' /* nobody there: only the log heals */]) {
       await start(2, redisUrl);

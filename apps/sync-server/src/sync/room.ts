@@ -1054,7 +1054,8 @@ export class Room implements ConnectionHandler {
 
   /** Tells every editor here that the document's latest restore is `seq` (see encodeRestored); never a lower one. */
   private tellRestored(seq: number): void {
-    if (seq <= this.restoreDue) this.restoreDue = 0;
+    // Told this one or a later one: the one due is told (a lower one, made here, leaves it due).
+    if (seq >= this.restoreDue) this.restoreDue = 0;
     if (seq <= this.lastRestoreSeq) return;
     this.lastRestoreSeq = seq;
     for (const conn of this.connections) conn.tellRestored(seq);

@@ -340,9 +340,11 @@ export class RoomRegistry {
     entry.unloadTimer = setTimeout(() => {
       entry.unloadTimer = undefined;
       if (room.connections.size > 0) return;
-      // Writes still in flight, or one landed since the client left (it wrote, then left before its
-      // update was applied): try again later, with the delay of a document that exists.
-      if (!room.idle || room.lastSeq !== seqAtLeave) {
+      // Writes still in flight, or a document judged unwritten when its client left that was written
+      // since (it wrote, then left before its update was applied): try again later, with the delay of a
+      // document that exists. Not for any seq moved since: with several instances, the others' edits
+      // move it, and the room would stay for as long as anyone elsewhere types.
+      if (!room.idle || (seqAtLeave === 0 && room.lastSeq !== 0)) {
         this.scheduleUnload(room);
         return;
       }
