@@ -171,9 +171,26 @@ export function renderDocument(root: HTMLElement, name: string): void {
       if (denied) return;
       denied = true;
       view.setProps({ editable: () => false });
-      newNameOf(name, s.deniedReason).then(moveTo, () => {
-        root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
-      });
+      newNameOf(name, s.deniedReason).then(
+        (to) => {
+          if (to !== name) return moveTo(to);
+          // Renamed, and its name taken back since by another document (the server could not say where this
+          // one went): this page's copy is of the renamed document. Carried (or kept in this browser) it
+          // would go into the new document with the next sync.
+          sync.provider.disconnect();
+          void sync.local.clearData();
+          root.querySelector('.doc-main')!.prepend(
+            createNotice({
+              title: 'This document was renamed',
+              text: 'Its name now belongs to another document. Find it under its new name on the start page. Editing is off.',
+              links: [{ label: 'Start page', href: `${BASE_PATH}` }],
+            }),
+          );
+        },
+        () => {
+          root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
+        },
+      );
       return;
     }
     if (s.connection === 'denied' && !denied) {

@@ -1159,9 +1159,15 @@ export class Room implements ConnectionHandler {
         if (this.destroyed) return;
         // The name holds another document now (renamed, then taken back by a new one, through another
         // instance, unheard): its log is not this room's, and nothing of this room may go into it.
-        if ((this.createdAt !== undefined && info.createdAt !== this.createdAt) || info.lastSeq < applied) {
+        if (this.createdAt !== undefined ? info.createdAt !== this.createdAt : info.lastSeq < applied) {
           this.logger.warn({ event: 'document-replaced', createdAt: this.createdAt, now: info.createdAt }, 'the name holds another document now');
           return this.deps.onMoved?.(this, undefined);
+        }
+        // The same document, its log behind what was applied here: something Redis brought that the log
+        // does not hold (a forged update). Not a rename (its clients would be told the name holds another
+        // document): the room is loaded again from the log.
+        if (info.lastSeq < applied) {
+          return this.markBroken(new TandemError('internal', 'Applied an update the log does not hold', { doc: this.name, seq: applied }));
         }
         this.createdAt ??= info.createdAt;
         // Behind the log: Redis may have lost a restore's message with its update.
