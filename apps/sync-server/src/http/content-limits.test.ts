@@ -90,8 +90,12 @@ describe('the document API on a large document', () => {
     const [, edit] = await server.store.readUpdates('imported');
     expect(edit!.update.byteLength).toBeLessThan(2_000);
     expect(await (await api('imported', '/content?format=markdown')).text()).toBe(toMarkdown(fromMarkdown(changed)));
-    expect(put.worst).toBeLessThan(500);
-    expect(post.worst).toBeLessThan(500);
+    // Parsed on the server's thread, this held /healthz for 8 s. What stays on it is applying the 1 MB update
+    // (the gate's trial and the room's apply) in this process, which also runs the client and the test: a
+    // GC pause of its heap on a busy machine has reached 1.8 s (also before the import moved), so the bound
+    // is a few times that, far under the stall it guards against.
+    expect(put.worst).toBeLessThan(4_000);
+    expect(post.worst).toBeLessThan(4_000);
 
     const bad = await api('other', '', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"type":"doc","content":[{"type":"nope"}]}' });
     expect(bad.status).toBe(400);
