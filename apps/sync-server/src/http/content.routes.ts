@@ -155,7 +155,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     // open: the stored version at the head, read there too, so this thread does not load the document.
     const room = rooms.loaded(doc);
     // Behind the log (another instance's edits not heard here yet): the stored head, as if not open.
-    const live = room === undefined || room.lastSeq < info.lastSeq ? undefined : { current: Y.encodeStateAsUpdate(room.doc), seq: room.lastSeq };
+    const live = room === undefined || (room.sharesLog && room.lastSeq < info.lastSeq) ? undefined : { current: Y.encodeStateAsUpdate(room.doc), seq: room.lastSeq };
     const seq = live?.seq ?? info.lastSeq;
     const rendered: Rendered =
       live === undefined

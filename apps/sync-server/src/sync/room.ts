@@ -98,6 +98,8 @@ const SYNC_SLICE_MS = 10;
 const WHOLE_STATE_KEPT_MS = 10_000;
 /** How long a viewer's update waits for this instance to catch up with the log before it is refused (see viewerUpdateSettled). */
 const VIEWER_CATCH_UP_MS = 3_000;
+/** A viewer's updates read the log's head at most this often (see viewerUpdateSettled). */
+const VIEWER_HEAD_READ_MS = 1_000;
 
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
@@ -179,6 +181,7 @@ export class Room implements ConnectionHandler {
   private restoreDue = 0;
   /** The log's head being read for viewers' updates (see viewerUpdateSettled). */
   private headRead: Promise<number> | undefined;
+  private headReadAt = 0;
   /** Waiting for `doc` to hold the log up to `seq` (see appliedUpTo). */
   private readonly seqWaiters = new Set<{ readonly seq: number; done(ok: boolean): void }>();
   private checkpointSeq = 0;
@@ -847,29 +850,32 @@ export class Room implements ConnectionHandler {
     const heard = [...this.unverified].filter(([s]) => s <= seq);
     for (const [s] of heard) this.unverified.delete(s);
     const after = heard.reduce((n, [s]) => Math.min(n, s - 1), from);
-    const verified: Promise<'same' | 'differs' | 'unknown'> =
+    const write = () => this.deps.store.writeCheckpoint(this.name, { seq, state, createdAt: Date.now() }).then(() => true);
+    const written: Promise<boolean> =
       heard.length === 0
-        ? Promise.resolve('same')
+        ? write()
         : this.deps.store.readUpdates(this.name, { afterSeq: after, toSeq: seq }).then((read) => {
             const inLog = new Map(read.map((u) => [u.seq, u.update]));
-            let verdict: 'same' | 'differs' | 'unknown' = 'same';
+            let checked = true;
             for (const [s, update] of heard) {
               const stored = inLog.get(s);
-              if (stored === undefined) verdict = 'unknown'; // merged away by compaction meanwhile: not checked
-              else if (!sameBytes(stored, update)) return 'differs';
+              if (stored === undefined) checked = false; // merged away by compaction meanwhile: not checked
+              else if (!sameBytes(stored, update)) {
+                this.markBroken(new TandemError('internal', 'An update heard through Redis is not the one the log holds at its seq', { doc: this.name, seq: s }));
+                return false;
+              }
             }
-            return verdict;
+            if (checked) return write();
+            this.logger.info({ event: 'checkpoint-skipped', seq }, 'checkpoint not written: what Redis brought could not be checked against the log (compacted meanwhile)');
+            return false;
           });
-    const written = verified.then((verdict) => {
-      if (verdict === 'same') return this.deps.store.writeCheckpoint(this.name, { seq, state, createdAt: Date.now() });
-      if (verdict === 'differs') this.markBroken(new TandemError('internal', 'An update heard through Redis is not the one the log holds at its seq', { doc: this.name, seq }));
-      throw new TandemError('internal', `Checkpoint not written: what Redis brought ${verdict === 'differs' ? 'differs from' : 'could not be checked against'} the log`, { doc: this.name, seq });
-    });
     // What the event loop spent on it: the encoding and the store's synchronous write (not its flush).
     this.deps.events.checkpointTaken(performance.now() - started);
     const task = written
       .then(
-        () => this.deps.events.checkpointWritten(this.name, seq, state.byteLength),
+        (wrote) => {
+          if (wrote) this.deps.events.checkpointWritten(this.name, seq, state.byteLength);
+        },
         (err: unknown) => {
           // Not fatal: loading just reads a longer tail until the next checkpoint succeeds.
           this.deps.events.error('checkpoint');
@@ -1005,12 +1011,15 @@ export class Room implements ConnectionHandler {
       return new Refused('a viewer cannot change the document');
     };
     if (this.order === undefined || !isYjsUpdate(update)) return refuse();
-    // One read of the head at a time, shared by every viewer update waiting for it (a viewer sending
-    // many makes one query, not one each).
-    this.headRead ??= this.deps.store.getDocument(this.name).then(
-      (info) => info?.lastSeq ?? 0,
-      () => 0,
-    ).finally(() => (this.headRead = undefined));
+    // One read of the head at a time, shared by every viewer update waiting for it, and at most one a
+    // second (a viewer sending many makes one query a second, not one each).
+    if (this.headRead === undefined || performance.now() - this.headReadAt > VIEWER_HEAD_READ_MS) {
+      this.headReadAt = performance.now();
+      this.headRead = this.deps.store.getDocument(this.name).then(
+        (info) => info?.lastSeq ?? 0,
+        () => 0,
+      );
+    }
     const head = await this.headRead;
     if (head <= this.lastSeq || !(await this.appliedUpTo(head, VIEWER_CATCH_UP_MS))) return refuse();
     try {
@@ -1018,6 +1027,11 @@ export class Room implements ConnectionHandler {
     } catch {
       return refuse();
     }
+  }
+
+  /** True when other instances write this document's log too (REDIS_URL): the room may be behind it. */
+  get sharesLog(): boolean {
+    return this.order !== undefined;
   }
 
   /**
@@ -1035,9 +1049,9 @@ export class Room implements ConnectionHandler {
     } catch (cause) {
       throw storageError(cause, 'The document could not be brought up to date with the log', { doc: this.name });
     }
-    if (!(await this.appliedUpTo(head, timeoutMs)) && !this.destroyed) {
-      throw new TandemError('storage-failed', 'The document could not be brought up to date with the log in time', { doc: this.name, seq: head });
-    }
+    if (await this.appliedUpTo(head, timeoutMs)) return;
+    if (this.destroyed) throw new TandemError('conflict', 'The document was closed meanwhile (renamed, moved to the trash, or reloaded); try again', { doc: this.name });
+    throw new TandemError('storage-failed', 'The document could not be brought up to date with the log in time', { doc: this.name, seq: head });
   }
 
   /** Resolves true once `doc` holds every update up to `seq` (read from the log if need be), false after `ms`. */
