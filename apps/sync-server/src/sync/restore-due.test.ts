@@ -13,13 +13,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGroupCommit, type DocumentStore, openSqliteStore } from '@tandem/persistence';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import type { DocFanout, Fanout, RemoteHandler } from '../fanout/redis-fanout.js';
-import { createMetrics } from '../metrics/metrics.js';
 import { connectClient, hearRestores, type TestClient } from '../testing/clients.js';
+import { registryDeps } from '../testing/registry-deps.js';
 import { RoomRegistry } from './rooms.js';
 import { StoreRate } from './store-rate.js';
 
@@ -76,26 +75,9 @@ describe('a restore through this instance applied after one made elsewhere was a
       connected: true,
       close: async () => {},
     };
-    rooms = new RoomRegistry({
-      store: held,
-      log: createGroupCommit({ store: real }),
-      logger: pino({ level: 'silent' }),
-      events: createMetrics().events,
-      checkpointEvery: 100,
-      durability: 'flush-before-broadcast',
-      maxBroadcastDelayMs: 16,
-      unloadDelayMs: 60_000,
-      maxDocBytes: 1 << 20,
-      storeRate: new StoreRate(0, 1 << 20),
-      maxConnectionsPerDoc: 100,
-      maxConnectionsPerIp: 100,
-      maxConnectionsPerUser: 100,
-      presence: { maxStatesPerConnection: 4, maxStateBytes: 8192, maxStatesPerDoc: 100 },
-      heartbeat: { intervalMs: 2000, dropAfterMs: 15_000 },
-      limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
-      fanout,
-      headCheckMs: 600_000,
-    });
+    rooms = new RoomRegistry(
+      registryDeps(held, { log: createGroupCommit({ store: real }), unloadDelayMs: 60_000, storeRate: new StoreRate(0, 1 << 20), fanout, headCheckMs: 600_000 }),
+    );
     const registry = rooms;
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     wss.on('connection', (ws, req) => registry.connect(ws, 'doc', { socket: req.socket, acks: true }));

@@ -4,15 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGroupCommit, type DocumentStore, openSqliteStore } from '@tandem/persistence';
 import * as encoding from 'lib0/encoding';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { createMetrics } from '../metrics/metrics.js';
 import { LOCAL_PRINCIPAL } from '../auth/token.js';
 import { closed } from '../testing/clients.js';
-import { RoomRegistry, type RoomRegistryDeps } from './rooms.js';
-import { StoreRate } from './store-rate.js';
+import { registryDeps } from '../testing/registry-deps.js';
+import { RoomRegistry } from './rooms.js';
 
 /** A y-websocket sync-update frame carrying `text` typed into a fresh document. */
 function updateFrame(text: string): Uint8Array {
@@ -25,27 +23,6 @@ function updateFrame(text: string): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-function registryDeps(store: DocumentStore, overrides: Partial<RoomRegistryDeps> = {}): RoomRegistryDeps {
-  return {
-    store,
-    log: overrides.log ?? createGroupCommit({ store }),
-    logger: pino({ level: 'silent' }),
-    events: createMetrics().events,
-    checkpointEvery: 100,
-    durability: 'flush-before-broadcast',
-    maxBroadcastDelayMs: 16,
-    unloadDelayMs: 50,
-    maxDocBytes: 1 << 20,
-    storeRate: new StoreRate(0, 1024),
-    maxConnectionsPerDoc: 100,
-    maxConnectionsPerIp: 100,
-    maxConnectionsPerUser: 100,
-    presence: { maxStatesPerConnection: 4, maxStateBytes: 8192, maxStatesPerDoc: 100 },
-    heartbeat: { intervalMs: 2000, dropAfterMs: 15_000 },
-    limits: { maxMessageBytes: 1 << 20, messagesPerSecond: 1000, bytesPerSecond: 1 << 24, maxBufferedBytes: 1 << 24 },
-    ...overrides,
-  };
-}
 
 describe('room registry lifecycle', () => {
   let dataDir: string;
