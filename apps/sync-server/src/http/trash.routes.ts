@@ -82,8 +82,9 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     if ((await store.inTrash(doc)) === undefined) {
       throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
     }
-    await documentEvents.purging(doc);
+    const keep = await documentEvents.purging(doc);
     if (!(await store.purgeDocument(doc, {}))) {
+      keep();
       throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
     }
     await shareLinks?.storeRevoked(`purged ${doc}`);

@@ -17,17 +17,21 @@ export async function purgeExpired(
   store: DocumentStore,
   trashDays: number,
   now = Date.now(),
-  /** Told before each purge (the webhooks' outbox forgets the changes it holds of the document). */
-  purging: (doc: string) => Promise<void> = async () => {},
+  /**
+   * Told before each purge (the webhooks' outbox forgets the changes it holds of the document); what it
+   * resolves with is called if the purge does not happen after all.
+   */
+  purging: (doc: string) => Promise<() => void> = async () => () => {},
 ): Promise<string[]> {
   const purged: string[] = [];
   for (const entry of await store.listTrash()) {
     if (purgeAt(entry, trashDays) > now) break; // oldest first: the rest are younger
     // Taken out of the trash meanwhile (restored): inTrash says so, and it is kept.
     if ((await store.inTrash(entry.doc))?.trashedAt !== entry.trashedAt) continue;
-    await purging(entry.doc);
+    const keep = await purging(entry.doc);
     // Only if it is still that trash entry: it may have been taken out of the trash meanwhile.
     if (await store.purgeDocument(entry.doc, { trashedAt: entry.trashedAt })) purged.push(entry.doc);
+    else keep();
   }
   return purged;
 }

@@ -29,8 +29,10 @@ export interface DocumentEvents {
    * `doc` is about to be purged: its changes not yet queued are forgotten, and a queueing write under
    * way is waited for, so that none of them lands after the purge (which drops those queued before,
    * see DocumentStore.purgeDocument) and a new document of its name starts afresh. The one call awaited.
+   * Resolves with what to call if the purge does not happen after all (the document left the trash
+   * meanwhile): the changes forgotten are held again.
    */
-  purging(doc: string): Promise<void>;
+  purging(doc: string): Promise<() => void>;
 }
 
 export interface Outbox extends DocumentEvents {
@@ -156,9 +158,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
       event('document.renamed', to, at, { previousName: from, authors: [author] });
     },
     async purging(doc) {
-      changes.delete(doc);
+      let taken: ChangeSummary | undefined;
+      const take = () => {
+        const held = changes.get(doc);
+        if (held === undefined) return;
+        changes.delete(doc);
+        taken = taken === undefined ? held : mergeChanges(held, taken);
+      };
+      take();
       await writing;
-      changes.delete(doc); // a failed write puts back what it held
+      take(); // a failed write puts back what it held
+      return () => {
+        if (taken === undefined || closed) return;
+        const newer = changes.get(doc);
+        changes.set(doc, newer === undefined ? taken : mergeChanges(taken, newer));
+        schedule(flushMs);
+      };
     },
     async flush() {
       clearTimeout(timer);

@@ -23,7 +23,7 @@ export interface WebhookDeps {
 }
 
 /** Events no one listens to (WEBHOOK_URL unset). */
-export const NO_DOCUMENT_EVENTS: DocumentEvents = { committed() {}, restored() {}, versionNamed() {}, deleted() {}, renamed() {}, purging: async () => {} };
+export const NO_DOCUMENT_EVENTS: DocumentEvents = { committed() {}, restored() {}, versionNamed() {}, deleted() {}, renamed() {}, purging: async () => () => {} };
 
 export function startWebhooks({ config, store, logger, events }: WebhookDeps): Webhooks | undefined {
   if (config.webhookUrl.length === 0 || config.webhookSecret === undefined) return undefined;
