@@ -63,6 +63,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '10' }, [])).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);
   });
 
+  it('refuses at start a database or Redis URL that does not parse, naming it, its password unshown', () => {
+    // A generated password holding '/' (base64), not percent-encoded: the client's own parse error carries
+    // the whole URL, which the start-failed log line would print.
+    for (const [env, url] of [
+      ['REDIS_URL', 'redis://:Zk3/q9+rT7wXs-secret@127.0.0.1:6379'],
+      ['REDIS_URL', 'redis://127.0.0.1:99999'],
+      ['DATABASE_URL', 'postgres://u:Zk3/q9+rT7wXs-secret@127.0.0.1:5432/d'],
+    ] as const) {
+      const extra = env === 'REDIS_URL' ? { DATABASE_URL: 'postgres://u@h/d' } : {};
+      expect(() => loadConfig({ ...extra, [env]: url }, [])).toThrow(new RegExp(`${env}.*not a valid URL \\(percent-encode`));
+      expect(() => loadConfig({ ...extra, [env]: url }, [])).not.toThrow(/secret/);
+    }
+  });
+
+  it("refuses a HISTORY_SWEEP_INTERVAL past what a timer can wait (Node fires such a timer after 1 ms, over and over)", () => {
+    expect(loadConfig({ HISTORY_SWEEP_INTERVAL: '24d' }, []).historySweepInterval).toBe(24 * 86_400_000);
+    expect(() => loadConfig({ HISTORY_SWEEP_INTERVAL: '30d' }, [])).toThrow(/HISTORY_SWEEP_INTERVAL.*from 1s to 24d/);
+  });
+
   it('never repeats a secret in its error', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).toThrow(/Invalid AUTH_SECRET \(value hidden\): must be at least 32/);
     expect(() => loadConfig({ AUTH_SECRET: 'too-short-but-still-secret' }, [])).not.toThrow(/still-secret/);

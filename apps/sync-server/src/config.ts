@@ -31,18 +31,26 @@ export function parseDuration(text: string): number | undefined {
   return match === null ? undefined : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-const duration = (min: string, fallback: string) =>
+const duration = (min: string, fallback: string, max?: string) =>
   z
     .string()
     .default(fallback)
     .transform((text, ctx) => {
       const ms = parseDuration(text);
-      if (ms === undefined || ms < parseDuration(min)!) {
-        ctx.addIssue({ code: 'custom', message: `must be a duration of at least ${min} (e.g. 90s, 30m, 1h, 30d)` });
+      if (ms === undefined || ms < parseDuration(min)! || (max !== undefined && ms > parseDuration(max)!)) {
+        const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+        ctx.addIssue({ code: 'custom', message: `must be a duration ${range} (e.g. 90s, 30m, 1h, 30d)` });
         return z.NEVER;
       }
       return ms;
     });
+
+/**
+ * A URL the clients can parse. Checked here because their own parse error (Node's ERR_INVALID_URL) carries
+ * the whole URL, password included, in its `input` field, which the start-failed log line would print.
+ */
+const parsesAsUrl = (text: string): boolean => URL.canParse(text);
+const URL_HINT = 'is not a valid URL (percent-encode characters such as / # ? @ : % in the user name or password; the port must be 0-65535)';
 
 /** Every setting: its environment variable, CLI flag, default and rule. */
 const SETTINGS = {
@@ -54,6 +62,7 @@ const SETTINGS = {
     schema: z
       .string()
       .regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL')
+      .refine(parsesAsUrl, URL_HINT)
       .optional(),
     help: 'Keep the update log in PostgreSQL (postgres://user:password@host:5432/database) instead of SQLite in DATA_DIR',
     secret: true,
@@ -78,6 +87,7 @@ const SETTINGS = {
     schema: z
       .string()
       .regex(/^rediss?:\/\/./, 'must be a redis:// or rediss:// URL')
+      .refine(parsesAsUrl, URL_HINT)
       .optional(),
     help: 'With DATABASE_URL: several instances share updates and presence through this Redis (redis://host:6379); nothing is kept in it',
     secret: true,
@@ -219,7 +229,8 @@ const SETTINGS = {
   },
   historySweepInterval: {
     env: 'HISTORY_SWEEP_INTERVAL',
-    schema: duration('1s', '1h'),
+    // A timer waits at most 2^31-1 ms (~24.8 days); past it Node fires after 1 ms, over and over.
+    schema: duration('1s', '1h', '24d'),
     help: 'How often the background jobs go through the documents (compaction, log growth metric), one at a time',
   },
   rateLimitMessages: {

@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   readonly logger: Logger;
   readonly events: WebhookEvents;
   readonly secret: string;
+  /** The URLs configured now (WEBHOOK_URL): a queued row naming another one is dropped, not sent. */
+  readonly targets?: readonly string[];
   readonly timeoutMs: number;
   readonly retryForMs: number;
   /** Look for due deliveries at least this often (those queued here wake it sooner). Default 1000. */
@@ -78,6 +80,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, logger, events, secret, timeoutMs, retryForMs } = options;
   const pollMs = options.pollMs ?? 1_000;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
+  const configured = options.targets === undefined ? undefined : new Set(options.targets);
   // Long enough to send (timeout) and settle; a dispatcher that dies holding rows frees them after it.
   const leaseMs = 2 * timeoutMs + 10_000;
   const pausedUntil = new Map<string, number>();
@@ -163,6 +166,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const attempt = async (d: WebhookDelivery): Promise<void> => {
     const target = redactUrl(d.target);
+    if (configured !== undefined && !configured.has(d.target)) {
+      // Queued for a URL since taken out of WEBHOOK_URL: the operator no longer wants it called.
+      events.gaveUp(target);
+      logger.warn({ event: 'webhook-target-removed', target, eventId: d.eventId, type: d.type, doc: d.doc }, `webhook to ${target} dropped: no longer in WEBHOOK_URL`);
+      await settle(() => store.deleteWebhook(d.id));
+      return;
+    }
     const paused = pausedUntil.get(d.target) ?? 0;
     if (paused > Date.now()) {
       // Not an attempt: waits for its target to be tried again.

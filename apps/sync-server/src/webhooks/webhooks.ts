@@ -35,6 +35,7 @@ export function startWebhooks({ config, store, logger, events }: WebhookDeps): W
     logger,
     events,
     secret: config.webhookSecret,
+    targets: config.webhookUrl,
     timeoutMs: config.webhookTimeoutMs,
     retryForMs: config.webhookRetryFor,
   });
