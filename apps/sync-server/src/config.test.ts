@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a WEBHOOK_URL whose credentials are not valid percent-encoding (every delivery would fail)', () => {
+    const secret = 'webhook-secret-that-is-long-enough-0123456789';
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://u:50%off@hooks.example/in', WEBHOOK_SECRET: secret }, [])).toThrow(/WEBHOOK_URL.*percent-encoding/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://u:50%off@hooks.example/in', WEBHOOK_SECRET: secret }, [])).not.toThrow(/50%off/);
+    expect(loadConfig({ WEBHOOK_URL: 'https://u:50%25off@hooks.example/in', WEBHOOK_SECRET: secret }, []).webhookUrl).toHaveLength(1);
+  });
+
   it("refuses a HISTORY_SWEEP_INTERVAL past what a timer can wait (Node fires such a timer after 1 ms, over and over)", () => {
     expect(loadConfig({ HISTORY_SWEEP_INTERVAL: '24d' }, []).historySweepInterval).toBe(24 * 86_400_000);
     expect(() => loadConfig({ HISTORY_SWEEP_INTERVAL: '30d' }, [])).toThrow(/HISTORY_SWEEP_INTERVAL.*from 1s to 24d/);

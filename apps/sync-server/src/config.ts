@@ -49,6 +49,17 @@ const duration = (min: string, fallback: string, max?: string) =>
  * A URL the clients can parse. Checked here because their own parse error (Node's ERR_INVALID_URL) carries
  * the whole URL, password included, in its `input` field, which the start-failed log line would print.
  */
+/** Whether a URL's user name and password decode (they are sent decoded, as Basic authorization). */
+function credentialsDecode(text: string): boolean {
+  try {
+    const url = new URL(text);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const parsesAsUrl = (text: string): boolean => URL.canParse(text);
 const URL_HINT = 'is not a valid URL (percent-encode characters such as / # ? @ : % in the user name or password; the port must be 0-65535)';
 
@@ -324,7 +335,14 @@ const SETTINGS = {
       .string()
       .optional()
       .transform((v) => (v === undefined ? [] : v.split(',').map((u) => u.trim()).filter((u) => u !== '')))
-      .pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' }))),
+      .pipe(
+        z.array(
+          z
+            .url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })
+            // Its credentials are sent decoded (Basic authorization): a stray '%' would fail every delivery.
+            .refine(credentialsDecode, "has a user name or password that is not valid percent-encoding (write '%' as %25)"),
+        ),
+      ),
     help: 'Comma-separated http(s) URLs that receive signed JSON events (document created, changed, restored, named); needs WEBHOOK_SECRET',
     // A URL may carry credentials (https://user:pass@host/ or a token in its query).
     secret: true,
