@@ -3,7 +3,8 @@
 // refused source (data:, javascript:…) into its alt text. Applied again on render, as links are (links.ts),
 // since a client that skips the editor can write anything into a Yjs document.
 
-import type { MarkdownSerializer } from 'prosemirror-markdown';
+import type { MarkdownSerializer, ParseSpec } from 'prosemirror-markdown';
+import type Token from 'markdown-it/lib/token.mjs';
 import { Fragment, type Node, type NodeSpec } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { isSafeHref } from '../links.js';
@@ -63,11 +64,35 @@ type NodeSerializer = MarkdownSerializer['nodes'][string];
 
 /** `image` (prosemirror-markdown's), except that an unsafe source is written as the image's alt text alone. */
 export const imageMarkdown =
-  (image: NodeSerializer): NodeSerializer =>
-  (state, node, parent, index) => {
-    if (isSafeImageSrc(node.attrs.src)) image(state, node, parent, index);
-    else state.text(String(node.attrs.alt ?? ''));
+  (_image: NodeSerializer): NodeSerializer =>
+  (state, node) => {
+    if (!isSafeImageSrc(node.attrs.src)) return state.text(String(node.attrs.alt ?? ''));
+    // prosemirror-markdown's, with backslashes escaped in the source and title (a title ending in `\`
+    // escaped its closing quote, and what followed it was read as Markdown of its own).
+    const { alt, src, title } = node.attrs as { alt: string | null; src: string; title: string | null };
+    state.write(`![${state.esc(alt ?? '')}](${markdownDestination(src)}${title ? ` ${markdownTitle(title)}` : ''})`);
   };
+
+/** A link or image destination: `\`, parentheses and `"` backslash-escaped. */
+export const markdownDestination = (href: string): string => href.replace(/[\\()"]/g, '\\$&');
+
+/** A link or image title in double quotes, read back as the same text and never ending early. */
+export const markdownTitle = (title: string): string =>
+  `"${title.replace(/[\\"&]/g, '\\$&').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;')}"`;
+
+/** The text of an image description's tokens (markdown-it leaves escaped characters as tokens of their own). */
+const plainText = (tokens: readonly Token[] | null): string =>
+  (tokens ?? [])
+    .map((t) => (['text', 'text_special', 'code_inline'].includes(t.type) ? t.content : t.type === 'image' ? plainText(t.children) : t.type === 'softbreak' || t.type === 'hardbreak' ? '\n' : ''))
+    .join('');
+
+/** prosemirror-markdown's image token, except that the description is all of its text (not its first token). */
+export const imageTokens: Record<string, ParseSpec> = {
+  image: {
+    node: 'image',
+    getAttrs: (tok) => ({ src: tok.attrGet('src'), title: tok.attrGet('title') || null, alt: plainText(tok.children) || null }),
+  },
+};
 
 const isRefused = (node: Node) => node.type.name === 'image' && !isSafeImageSrc(node.attrs.src);
 

@@ -4,7 +4,7 @@
 import type MarkdownIt from 'markdown-it';
 import type { MarkdownSerializer, ParseSpec } from 'prosemirror-markdown';
 import type { MarkSpec, NodeSpec } from 'prosemirror-model';
-import { image, imageMarkdown } from './image.js';
+import { image, imageMarkdown, imageTokens, markdownDestination, markdownTitle } from './image.js';
 import { STRIKETHROUGH_RULE, strikethrough, strikethroughMarkdown, strikethroughTokens } from './strikethrough.js';
 import { underline, underlineMarkdown, underlineSyntax, underlineTokens } from './underline.js';
 
@@ -25,11 +25,23 @@ type Serializer = Pick<MarkdownSerializer, 'nodes' | 'marks'>;
  * module, which the schema imports, does not load prosemirror-markdown itself). */
 export const inlineMarkdown = (defaults: Serializer): Serializer => ({
   nodes: { image: imageMarkdown(defaults.nodes.image!) },
-  marks: { underline: underlineMarkdown, strikethrough: strikethroughMarkdown },
+  marks: { underline: underlineMarkdown, strikethrough: strikethroughMarkdown, link: linkMarkdown(defaults.marks.link!) },
+});
+
+type MarkSerializer = MarkdownSerializer['marks'][string];
+
+/** prosemirror-markdown's link, with its destination and title escaped so that neither can end early. */
+const linkMarkdown = (link: MarkSerializer): MarkSerializer => ({
+  ...link,
+  close(state, mark, parent, index) {
+    if ((state as unknown as { inAutolink?: boolean }).inAutolink) return (link.close as (...args: unknown[]) => string)(state, mark, parent, index);
+    const { href, title } = mark.attrs as { href: string; title: string | null };
+    return `](${markdownDestination(href)}${title ? ` ${markdownTitle(title)}` : ''})`;
+  },
 });
 
 /** Parser tokens to merge over prosemirror-markdown's defaults. */
-export const INLINE_TOKENS: Record<string, ParseSpec> = { ...underlineTokens, ...strikethroughTokens };
+export const INLINE_TOKENS: Record<string, ParseSpec> = { ...underlineTokens, ...strikethroughTokens, ...imageTokens };
 
 /** The markdown-it syntax these formats need. */
 export const inlineSyntax = (md: MarkdownIt): MarkdownIt => md.enable(STRIKETHROUGH_RULE).use(underlineSyntax);
