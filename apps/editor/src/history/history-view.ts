@@ -229,11 +229,16 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     const list = $('.named-versions');
     if (named.length === 0) list.innerHTML = '<li class="muted">None yet</li>';
     else list.replaceChildren(...named.map((v) => jumpButton(`${v.label} (v${v.seq})`, v.seq)));
+    // Keep the base being compared with (the diff on screen was made against it); if it is gone, show the
+    // version again against the one the select falls back to.
+    const chosen = baseSelect.value;
     baseSelect.replaceChildren(
       new Option('the start of its edit session', 'session'),
       new Option('an empty document', '0'),
       ...named.map((v) => new Option(`“${v.label}” (v${v.seq})`, String(v.seq))),
     );
+    if (chosen === '' || [...baseSelect.options].some((o) => o.value === chosen)) baseSelect.value = chosen || 'session';
+    else void show(Number(slider.value));
   };
 
   const sessionItem = (s: EditSession) => {
