@@ -315,3 +315,39 @@ describe('webhooks from several instances on one PostgreSQL database', () => {
     }
   });
 });
+
+it('stops calling a URL once it is no longer in WEBHOOK_URL', async () => {
+  const removed = (receiver = await startWebhookReceiver(SECRET));
+  const kept = await startWebhookReceiver(SECRET);
+  try {
+    removed.behaviour = () => 'fail';
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-webhooks-removed-'));
+    dirs.push(dir);
+
+    const first = await startTestServer({ WEBHOOK_URL: removed.url, WEBHOOK_SECRET: SECRET, WEBHOOK_DEBOUNCE_MS: '100' }, dir);
+    servers.push(first);
+    const ada = connectClient(first.url, 'memo');
+    clients.push(ada);
+    await ada.synced();
+    ada.text.insert(0, 'confidential');
+    await expect.poll(() => first.logs.filter((l) => l.event === 'webhook-failed').length, POLL).toBeGreaterThanOrEqual(1);
+    ada.destroy();
+    servers = servers.filter((s) => s !== first);
+    await first.close();
+
+    // The operator takes the failing receiver out of the configuration and restarts.
+    const callsBefore = removed.calls.length;
+    const second = await startTestServer({ WEBHOOK_URL: kept.url, WEBHOOK_SECRET: SECRET, WEBHOOK_DEBOUNCE_MS: '100' }, dir);
+    servers.push(second);
+    const bob = connectClient(second.url, 'other');
+    clients.push(bob);
+    await bob.synced();
+    bob.text.insert(0, 'x');
+    await expect.poll(() => kept.accepted.some((e) => e.doc === 'other'), POLL).toBe(true);
+    // Long enough for the retries (1 s, then 2 s, with jitter) that the rows of the first run would get.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(removed.calls.slice(callsBefore).map((c) => `${c.eventId} attempt ${c.attempt}`)).toEqual([]);
+  } finally {
+    await kept.close();
+  }
+}, 30_000);
