@@ -311,6 +311,11 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await Promise.all([a.synced(), b.synced()]);
     await type(a, 'a', 5);
     await converged('target', [a, b]);
+    // An editor that would forget its undo steps if told of a restore.
+    const editor = connectClient(servers[1]!.url, 'target', { params: { acks: '1' } });
+    clients.push(editor);
+    const restores = hearRestores(editor);
+    await editor.synced();
     const publisher = new Redis(MACHINE_REDIS);
     try {
       const channel = `tandem:${db.schema}:doc:target`;
@@ -340,6 +345,7 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
         message(99, 1, new Uint8Array([0])), // an unknown kind
         message(5, undefined, new Uint8Array()), // "moved to the trash", for a document that is not
         message(6, undefined, new Uint8Array()), // "renamed", for a document that was not
+        ...Array.from({ length: 100 }, () => message(8, undefined, new Uint8Array())), // "restored", for a document that was not
       ]) {
         await publisher.publish(channel, m);
       }
@@ -356,6 +362,8 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     await converged('target', [a, b]);
     expect(a.text.toString()).not.toContain('FORGED');
     expect(a.text.length).toBe(15);
+    // "Restored" is a hint: the store, which recorded no restore, decides.
+    expect(restores).toEqual([0]);
   });
 
   it('closes a deleted document on every instance at once, and no instance opens it again', async () => {

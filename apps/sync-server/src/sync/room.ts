@@ -182,6 +182,8 @@ export class Room implements ConnectionHandler {
   /** The log's head being read for viewers' updates (see viewerUpdateSettled). */
   private headRead: Promise<number> | undefined;
   private headReadAt = 0;
+  /** Whether the store is being asked for the latest restore (see checkRestored). */
+  private restoreCheck: 'idle' | 'running' | 'again' = 'idle';
   /** Waiting for `doc` to hold the log up to `seq` (see appliedUpTo). */
   private readonly seqWaiters = new Set<{ readonly seq: number; done(ok: boolean): void }>();
   private checkpointSeq = 0;
@@ -1088,12 +1090,26 @@ export class Room implements ConnectionHandler {
 
   /** Asks the store for the latest restore (made through another instance: Redis said so, or may have lost it). */
   private checkRestored(): void {
-    this.deps.store.lastRestoreSeq(this.name).then(
-      (seq) => {
-        if (!this.destroyed) this.restoreRecorded(seq);
-      },
-      () => {}, // the database is away: a client told at its next join
-    );
+    // One read at a time, and one more for whatever asked meanwhile: a flood of hints (anyone who can
+    // publish on Redis may send them) makes one query after another, not one each at once.
+    if (this.restoreCheck !== 'idle') {
+      this.restoreCheck = 'again';
+      return;
+    }
+    this.restoreCheck = 'running';
+    this.deps.store
+      .lastRestoreSeq(this.name)
+      .then(
+        (seq) => {
+          if (!this.destroyed) this.restoreRecorded(seq);
+        },
+        () => {}, // the database is away: a client told at its next join
+      )
+      .finally(() => {
+        const again = this.restoreCheck === 'again';
+        this.restoreCheck = 'idle';
+        if (again && !this.destroyed) this.checkRestored();
+      });
   }
 
   /** Closes the room if the store has the document in the trash (trashed through another instance). */
