@@ -8,6 +8,7 @@ import { tableMarkdown } from './formats/tables.js';
 import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 import { inlineMarkdown } from './formats/inline-formats.js';
+import { escapeLineStarts, textMarkdown } from './markdown-text.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
 
@@ -55,6 +56,7 @@ export function markdownSerializer(): MarkdownSerializer {
   // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
   return (markdown = new MarkdownSerializer({
     ...defaultMarkdownSerializer.nodes,
+    ...textMarkdown(defaultMarkdownSerializer.nodes),
     ...inline.nodes,
     ...tableMarkdown,
     ...taskListMarkdown,
@@ -80,6 +82,7 @@ function serialize(serializer: MarkdownSerializer, doc: Node): string {
   const State = MarkdownSerializerState as unknown as new (...args: [MarkdownSerializer['nodes'], MarkdownSerializer['marks'], MarkdownSerializer['options']]) => MarkdownSerializerState;
   const state = new State(serializer.nodes, serializer.marks, serializer.options);
   const output = state as unknown as { out: string };
+  escapeLineStarts(state);
   const parts: string[] = [];
   const render = state.render.bind(state);
   state.render = (node, parent, index) => {

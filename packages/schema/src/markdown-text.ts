@@ -1,0 +1,98 @@
+// Text in the Markdown export that Markdown would otherwise read as something else. prosemirror-markdown
+// escapes what is special at the start of a block; this adds what it leaves out:
+// - the start of every line, not just the block's: after a hard break, "# x", "- x", "1) x" or "===" would
+//   start a heading or a list, or turn the line before into a heading;
+// - "1)" lists, "+" and "7." followed by a tab or nothing;
+// - leading and trailing spaces and tabs, which a reader strips (or, four spaces or a tab at the start of a
+//   block, reads as code): written as character references (&#32; &#9;);
+// - "&amp;" and other entity references in the text, which a reader decodes: "\&";
+// - a heading's closing "#"s ("C #" is the heading "C");
+// - a hard break in a heading, which an ATX heading cannot hold: levels 1 and 2 are written as setext
+//   headings (underlined), which can; in levels 3 to 6 the break is written as a space.
+
+import type { MarkdownSerializer, MarkdownSerializerState } from 'prosemirror-markdown';
+import type { Node } from 'prosemirror-model';
+
+type NodeSerializer = MarkdownSerializer['nodes'][string];
+type State = MarkdownSerializerState & { out: string; delim: string; inAutolink?: boolean };
+
+const ENTITY = /&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/g;
+const blanks = (text: string) => text.replace(/[ \t]/g, (c) => (c === ' ' ? '&#32;' : '&#9;'));
+
+/** Whether what the state writes next starts a line of Markdown (after its container's prefix). */
+const atLineStart = (state: State) => state.out === '' || state.out === state.delim || state.out.endsWith(`\n${state.delim}`);
+
+/** Wraps the state's `esc` with the rules above; call once per state, before rendering. */
+export function escapeLineStarts(state: MarkdownSerializerState): void {
+  const s = state as State;
+  const esc = s.esc.bind(s);
+  s.esc = (str: string, startOfLine = false) => {
+    let out = esc(str, startOfLine).replace(ENTITY, '\\&');
+    if (startOfLine || atLineStart(s)) {
+      out = out
+        .replace(/^[ \t]+/, blanks)
+        .replace(/^(\d{1,9})([.)])(?=[ \t]|$)/, '$1\\$2')
+        .replace(/^([+\-=])/, '\\$1')
+        .replace(/^(#{1,6})(?=[ \t]|$)/, '\\$1');
+    }
+    return out;
+  };
+}
+
+const hasBreak = (node: Node) => {
+  let found = false;
+  node.forEach((child, _, i) => {
+    if (child.type.name === 'hard_break' && i < node.childCount - 1) found = true;
+  });
+  return found;
+};
+
+export const textMarkdown = (defaults: MarkdownSerializer['nodes']): Record<string, NodeSerializer> => ({
+  text(state, node, parent, index) {
+    const s = state as State;
+    if (s.inAutolink) return defaults.text!(state, node, parent, index);
+    let body = node.text ?? '';
+    let tail = '';
+    let head = '';
+    // An ATX heading's text starts after "## ", not at a line start, and a reader strips its spaces too.
+    if (index === 0 && parent.type.name === 'heading') {
+      const leading = /^[ \t]+/.exec(body);
+      if (leading !== null) {
+        head = blanks(leading[0]);
+        body = body.slice(leading[0].length);
+      }
+    }
+    if (parent.isTextblock && index === parent.childCount - 1) {
+      const trailing = /[ \t]+$/.exec(body);
+      if (trailing !== null) {
+        tail = blanks(trailing[0]);
+        body = body.slice(0, trailing.index);
+      } else if (parent.type.name === 'heading' && !hasBreak(parent)) {
+        const closing = /(^|[ \t])(#+)$/.exec(body);
+        if (closing !== null) {
+          tail = `\\${closing[2]}`;
+          body = body.slice(0, body.length - closing[2]!.length);
+        }
+      }
+    }
+    if (head !== '') state.text(head, false);
+    if (body !== '') state.text(body, true);
+    if (tail !== '') state.text(tail, false);
+  },
+  hard_break(state, node, parent, index) {
+    if (parent.type.name === 'heading' && (parent.attrs.level as number) > 2) {
+      for (let i = index + 1; i < parent.childCount; i++) {
+        if (parent.child(i).type !== node.type) return state.write(' ');
+      }
+      return;
+    }
+    return defaults.hard_break!(state, node, parent, index);
+  },
+  heading(state, node, parent, index) {
+    if ((node.attrs.level as number) > 2 || !hasBreak(node)) return defaults.heading!(state, node, parent, index);
+    state.renderInline(node);
+    state.ensureNewLine();
+    state.write(node.attrs.level === 1 ? '===' : '---');
+    state.closeBlock(node);
+  },
+});
