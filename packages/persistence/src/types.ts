@@ -443,6 +443,12 @@ export interface DocumentStore {
    * no more merges. A dispatcher that dies holding one lets it become claimable again when the lease ends.
    */
   claimWebhooks(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Moves the queued deliveries and debounce marks of target `from` to `to` (a target named differently,
+   * e.g. without the credentials an earlier release kept in it), in one transaction. A pending debounced
+   * delivery of both names stays two deliveries; the mark is the higher of the two.
+   */
+  renameWebhookTarget(from: string, to: string): Promise<void>;
   /** Removes a delivery: it was delivered, or given up. */
   deleteWebhook(id: number): Promise<void>;
   /** Releases a claimed delivery to be tried again at `dueAt`, with its attempt count and last error. */
@@ -520,7 +526,11 @@ export interface DocumentStore {
    * not by offset: a document added or changed between two pages neither shifts nor repeats the rest.
    */
   listDocumentPage(query: DocumentPageQuery): Promise<DocumentPage>;
-  /** Throws a PersistenceError when the store cannot be read and written. */
+  /**
+   * Throws a PersistenceError when the store cannot be read and written: 'write-failed' when it refuses writes
+   * until it is opened again (a failed disk flush), 'insufficient-storage' below the free-disk floor, another
+   * code when it cannot be reached or read.
+   */
   checkHealth(): Promise<void>;
   close(): Promise<void>;
 }

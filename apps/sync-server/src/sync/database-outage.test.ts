@@ -77,7 +77,8 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
   const ready = async (server: TestServer) => {
     const started = performance.now();
     const res = await fetch(`${server.url}/readyz`);
-    return { status: res.status, ms: performance.now() - started };
+    const ms = performance.now() - started;
+    return { status: res.status, ms, body: await res.text() };
   };
   /** The document's text as PostgreSQL holds it, read through a store of its own (not the proxy). */
   const stored = async (doc: string) => {
@@ -117,6 +118,9 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     const answer = await ready(server);
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(3_000);
+    // The answer names the kind of failure, not the database's address, user or error text.
+    expect(JSON.parse(answer.body)).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^store-(unavailable|timeout)$/), error: expect.any(String) });
+    expect(answer.body).not.toMatch(/postgres|127\.0\.0\.1|ECONN|timeout expired/i);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(await metric(server, 'tandem_store_available')).toBe(0);
 
@@ -203,6 +207,9 @@ describe.each(['cut', 'silent'] as const)('PostgreSQL lost at run time (%s)', (k
     const answer = await ready(server);
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(3_000);
+    // The answer names the kind of failure, not the database's address, user or error text.
+    expect(JSON.parse(answer.body)).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^store-(unavailable|timeout)$/), error: expect.any(String) });
+    expect(answer.body).not.toMatch(/postgres|127\.0\.0\.1|ECONN|timeout expired/i);
     proxy.restore();
     await expect.poll(async () => (await ready(server)).status, { timeout: 10_000 }).toBe(200);
   });

@@ -56,7 +56,9 @@ describe('a disk running out of space', () => {
     server = await startTestServer({ MIN_FREE_DISK_BYTES: String((await freeBytes(dataDir)) + 2 ** 30) }, dataDir);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { error: string }).error).toMatch(/below the floor of .* \(MIN_FREE_DISK_BYTES\)/);
+    const readyBody = await ready.text();
+    expect(JSON.parse(readyBody)).toEqual({ status: 'unavailable', reason: 'insufficient-storage', error: expect.stringMatching(/MIN_FREE_DISK_BYTES/) });
+    expect(readyBody).not.toContain(dataDir);
 
     const writer = connectClient(server.url, 'notes');
     await writer.synced();

@@ -7,6 +7,7 @@ import { type AuthorRecord, type DocumentStore, describeAuthor, type WebhookDeli
 import type { Logger } from 'pino';
 import { settledWithin } from '../deadline.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
+import { redactUrl, type WebhookTarget, webhookRequest } from './targets.js';
 
 export interface WebhookEvents {
   delivered(target: string, durationMs: number): void;
@@ -21,8 +22,8 @@ export interface DispatcherOptions {
   readonly logger: Logger;
   readonly events: WebhookEvents;
   readonly secret: string;
-  /** The URLs configured now (WEBHOOK_URL): a queued row naming another one is dropped, not sent. */
-  readonly targets?: readonly string[];
+  /** The targets configured now (WEBHOOK_URL): a queued row naming another one is dropped, not sent. */
+  readonly targets: readonly WebhookTarget[];
   readonly timeoutMs: number;
   readonly retryForMs: number;
   /** Look for due deliveries at least this often (those queued here wake it sooner). Default 1000. */
@@ -44,29 +45,6 @@ const MAX_LOG_READ = 10_000;
 /** Deliveries claimed per pass (sent at once). */
 const BATCH = 32;
 
-/** A URL as logs and metrics show it: no credentials, query or fragment (they may hold secrets). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
-/**
- * Where a delivery goes and how: fetch refuses a URL with credentials (`https://user:pass@host/`), so
- * they travel as Basic authorization instead, as a browser or curl would send them.
- */
-export function webhookRequest(target: string): { url: string; headers: Record<string, string> } {
-  const u = new URL(target);
-  if (u.username === '' && u.password === '') return { url: target, headers: {} };
-  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-  u.username = '';
-  u.password = '';
-  return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
-}
-
 /** An error's text as logs and the store keep it: every URL in it redacted (see redactUrl). */
 const redactedText = (text: string): string => text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, (url) => redactUrl(url));
 
@@ -80,7 +58,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, logger, events, secret, timeoutMs, retryForMs } = options;
   const pollMs = options.pollMs ?? 1_000;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
-  const configured = options.targets === undefined ? undefined : new Set(options.targets);
+  // By key, and by URL for rows an earlier release queued under the whole URL (until they are renamed).
+  const configured = new Map<string, WebhookTarget>();
+  for (const t of options.targets) configured.set(t.key, t).set(t.url, t);
   // Long enough to send (timeout) and settle; a dispatcher that dies holding rows frees them after it.
   const leaseMs = 2 * timeoutMs + 10_000;
   const pausedUntil = new Map<string, number>();
@@ -165,15 +145,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   const attempt = async (d: WebhookDelivery): Promise<void> => {
-    const target = redactUrl(d.target);
-    if (configured !== undefined && !configured.has(d.target)) {
-      // Queued for a URL since taken out of WEBHOOK_URL: the operator no longer wants it called.
+    const to = configured.get(d.target);
+    const target = to?.shown ?? redactUrl(d.target);
+    if (to === undefined) {
+      // Queued for a URL since taken out of WEBHOOK_URL (or keyed with another WEBHOOK_SECRET, see
+      // ./targets.ts): the operator no longer wants it called.
       events.gaveUp(target);
       logger.warn({ event: 'webhook-target-removed', target, eventId: d.eventId, type: d.type, doc: d.doc }, `webhook to ${target} dropped: no longer in WEBHOOK_URL`);
       await settle(() => store.deleteWebhook(d.id));
       return;
     }
-    const paused = pausedUntil.get(d.target) ?? 0;
+    const paused = pausedUntil.get(to.key) ?? 0;
     if (paused > Date.now()) {
       // Not an attempt: waits for its target to be tried again.
       await settle(() => store.rescheduleWebhook(d.id, paused, d.attempts, d.lastError));
@@ -183,7 +165,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     let failure: string;
     try {
       const body = await bodyOf(d);
-      const request = webhookRequest(d.target);
+      const request = webhookRequest(to.url);
       const response = await fetch(request.url, {
         method: 'POST',
         body,
@@ -201,7 +183,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       });
       await response.body?.cancel().catch(() => {});
       if (response.ok) {
-        pausedUntil.delete(d.target);
+        pausedUntil.delete(to.key);
         events.delivered(target, performance.now() - started);
         logger.debug({ event: 'webhook-delivered', target, eventId: d.eventId, type: d.type, doc: d.doc, attempt: d.attempts + 1 }, 'webhook delivered');
         await settle(() => store.deleteWebhook(d.id));
@@ -222,7 +204,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return;
     }
     const delay = retryDelay(attempts, retryBaseMs);
-    pausedUntil.set(d.target, Math.max(pausedUntil.get(d.target) ?? 0, Date.now() + delay));
+    pausedUntil.set(to.key, Math.max(pausedUntil.get(to.key) ?? 0, Date.now() + delay));
     logger.warn({ event: 'webhook-failed', ...fields, retryInMs: delay }, `webhook to ${target} failed (${failure}); retrying in ${delay} ms`);
     await settle(() => store.rescheduleWebhook(d.id, Date.now() + delay, attempts, failure));
   };

@@ -231,7 +231,34 @@ describe('webhooks', () => {
     expect(server.logs.filter((l) => JSON.stringify(l).includes('not-for-logs'))).toEqual([]);
     const pending = await server.store.claimWebhooks(Date.now() + 3_600_000, 60_000, 10);
     expect(pending.length).toBeGreaterThan(0);
-    expect(JSON.stringify(pending.map((d) => d.lastError))).not.toContain('not-for-logs');
+    // Neither the error nor where the row goes: the store keeps the URL without credentials or query, and
+    // a fingerprint keyed with WEBHOOK_SECRET that tells the configured URLs apart.
+    expect(JSON.stringify(pending)).not.toContain('not-for-logs');
+    expect(pending[0]!.target).toMatch(new RegExp(`^${receiver.url.replace(/[.?]/g, '\\$&')}#[0-9a-f]{16}$`));
+  });
+
+  it('moves a delivery an earlier release queued under the whole URL (credentials and all) to the URL\'s key, and sends it', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    receiver.behaviour = () => 'fail';
+    const url = new URL(receiver.url);
+    url.username = 'tandem';
+    url.password = 'not-for-logs';
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-webhooks-legacy-'));
+    dirs.push(dir);
+    const before = await startTestServer({}, dir);
+    await before.store.enqueueWebhooks([
+      { eventId: 'queued-before-upgrade', target: url.toString(), type: 'version.named', doc: 'memo', occurredAt: Date.now(), dueAt: Date.now(), data: { label: 'draft' } },
+    ]);
+    await before.close();
+
+    const server = await start(webhookEnv({ WEBHOOK_URL: url.toString() }), dir);
+    await expect.poll(() => receiver!.calls.filter((c) => c.eventId === 'queued-before-upgrade').length, POLL).toBeGreaterThan(0);
+    expect(receiver.calls[0]!.authorization).toBe(`Basic ${Buffer.from('tandem:not-for-logs').toString('base64')}`);
+    await expect.poll(() => server.logs.some((l) => l.event === 'webhook-failed' && l.eventId === 'queued-before-upgrade'), POLL).toBe(true);
+    const pending = await server.store.claimWebhooks(Date.now() + 3_600_000, 60_000, 10);
+    expect(pending.map((d) => d.eventId)).toEqual(['queued-before-upgrade']);
+    expect(JSON.stringify(pending)).not.toContain('not-for-logs');
+    expect(server.logs.filter((l) => JSON.stringify(l).includes('not-for-logs'))).toEqual([]);
   });
 
   it('delivers every event once after the receiver was away while the server restarted', async () => {

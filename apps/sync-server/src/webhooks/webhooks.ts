@@ -4,8 +4,9 @@
 import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createDispatcher, redactUrl, type WebhookEvents } from './dispatcher.js';
+import { createDispatcher, type WebhookEvents } from './dispatcher.js';
 import { createOutbox, type DocumentEvents } from './outbox.js';
+import { webhookTargets } from './targets.js';
 
 export interface Webhooks {
   readonly events: DocumentEvents;
@@ -27,22 +28,32 @@ export const NO_DOCUMENT_EVENTS: DocumentEvents = { committed() {}, restored() {
 
 export function startWebhooks({ config, store, logger, events }: WebhookDeps): Webhooks | undefined {
   if (config.webhookUrl.length === 0 || config.webhookSecret === undefined) return undefined;
-  const targets = config.webhookUrl.map(redactUrl);
-  logger.info({ event: 'webhooks-on', targets, debounceMs: config.webhookDebounceMs }, `webhooks to ${targets.join(', ')}`);
+  const targets = webhookTargets(config.webhookUrl, config.webhookSecret);
+  const shown = targets.map((t) => t.shown);
+  logger.info({ event: 'webhooks-on', targets: shown, debounceMs: config.webhookDebounceMs }, `webhooks to ${shown.join(', ')}`);
+  // Deliveries an earlier release queued under a whole URL, credentials and all, take the URL's key. Until
+  // then the dispatcher finds their target by URL.
+  for (const t of targets) {
+    if (t.key === t.url) continue;
+    // (The store's error names no parameter, so no URL.)
+    store.renameWebhookTarget(t.url, t.key).catch((err: unknown) => {
+      logger.warn({ event: 'webhook-target-rename-failed', target: t.shown, err }, `could not move the deliveries queued for ${t.shown} to its new key`);
+    });
+  }
   // Pending deliveries of an earlier run (or of other instances) are in the store: the first pass sends them.
   const dispatcher = createDispatcher({
     store,
     logger,
     events,
     secret: config.webhookSecret,
-    targets: config.webhookUrl,
+    targets,
     timeoutMs: config.webhookTimeoutMs,
     retryForMs: config.webhookRetryFor,
   });
   const outbox = createOutbox({
     store,
     logger,
-    targets: config.webhookUrl,
+    targets: targets.map((t) => t.key),
     debounceMs: config.webhookDebounceMs,
     onQueued: (dueAt) => dispatcher.wake(dueAt),
   });

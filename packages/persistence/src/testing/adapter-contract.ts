@@ -490,6 +490,33 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(rest.map((d) => [d.eventId, d.data.fromSeq, d.data.toSeq])).toEqual([['c5', 51, 55]]);
     });
 
+    it('renames a webhook target: its queued deliveries and debounce marks move to the new name, merging with what the new name holds', async () => {
+      const changed = (eventId: string, target: string, from: number, to: number) =>
+        delivery({ eventId, target, type: 'document.changed', dueAt: 10_000, mergeKey: 'w', data: changes(from, to, 100, ['a']) });
+      const old = 'http://user:secret@receiver.test/hook';
+      const renamed = 'http://receiver.test/hook#fingerprint';
+      await store.enqueueWebhooks([delivery({ eventId: 'created', target: old }), changed('c1', old, 1, 3), changed('elsewhere', 'http://other.test/', 1, 3)]);
+      // Another instance, already on the new name, queued its own pending range of the same document.
+      await store.enqueueWebhooks([changed('c2', renamed, 2, 6)]);
+      await store.renameWebhookTarget(old, renamed);
+      await store.renameWebhookTarget('http://nothing.test/', 'http://none.test/');
+      const claimed = await store.claimWebhooks(10_000, 60_000, 10);
+      expect(claimed.map((d) => [d.eventId, d.target]).sort()).toEqual([
+        ['c1', renamed],
+        ['c2', renamed],
+        ['created', renamed],
+        ['elsewhere', 'http://other.test/'],
+      ]);
+      expect(JSON.stringify(claimed)).not.toContain('secret');
+      // The mark moved too (the highest of both names): the next range starts after seq 6.
+      await store.enqueueWebhooks([changed('c3', renamed, 5, 8)]);
+      await store.enqueueWebhooks([changed('c4', old, 1, 9)]);
+      expect((await store.claimWebhooks(10_000, 60_000, 10)).map((d) => [d.eventId, d.target, d.data.fromSeq, d.data.toSeq]).sort()).toEqual([
+        ['c3', renamed, 7, 8],
+        ['c4', old, 1, 9],
+      ]);
+    });
+
     it('drops the queued document.changed deliveries and debounce marks of a purged document, keeping its other events', async () => {
       const changed = (eventId: string, doc: string, from: number, to: number, target = 'http://receiver.test/hook') =>
         delivery({ eventId, doc, target, type: 'document.changed', dueAt: 10_000, mergeKey: doc, data: changes(from, to, 100, ['a']) });

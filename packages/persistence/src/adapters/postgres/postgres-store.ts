@@ -925,6 +925,32 @@ class PostgresStore implements DocumentStore {
     return rows.map(toWebhook).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
   }
 
+  async renameWebhookTarget(from: string, to: string): Promise<void> {
+    this.ensureOpen();
+    if (from === to) return;
+    await this.write(undefined, 'Renaming a webhook target', () =>
+      this.transaction(async (client) => {
+        // Rows and marks of both names are locked first: an instance queueing under either waits for this.
+        await client.query('SELECT id FROM webhook_deliveries WHERE target = ANY($1) FOR UPDATE', [[from, to]]);
+        await client.query('SELECT seq FROM webhook_marks WHERE target = ANY($1) FOR UPDATE', [[from, to]]);
+        // Two pending debounced deliveries of one document cannot share a name and key: the moved one is no
+        // longer merged into (it is sent as it is).
+        await client.query(
+          `UPDATE webhook_deliveries SET merge_key = NULL WHERE target = $1 AND merge_key IN
+             (SELECT merge_key FROM webhook_deliveries WHERE target = $2 AND merge_key IS NOT NULL)`,
+          [from, to],
+        );
+        await client.query('UPDATE webhook_deliveries SET target = $1 WHERE target = $2', [to, from]);
+        await client.query(
+          `INSERT INTO webhook_marks (target, merge_key, seq) SELECT $1, merge_key, seq FROM webhook_marks WHERE target = $2
+           ON CONFLICT (target, merge_key) DO UPDATE SET seq = GREATEST(webhook_marks.seq, EXCLUDED.seq)`,
+          [to, from],
+        );
+        await client.query('DELETE FROM webhook_marks WHERE target = $1', [from]);
+      }),
+    );
+  }
+
   async deleteWebhook(id: number): Promise<void> {
     this.ensureOpen();
     await this.write(undefined, 'Removing a webhook delivery', () => this.pool.query('DELETE FROM webhook_deliveries WHERE id = $1', [id]));

@@ -769,6 +769,12 @@ class SqliteStore implements DocumentStore {
     return claimed;
   }
 
+  async renameWebhookTarget(from: string, to: string): Promise<void> {
+    this.ensureOpen();
+    this.write(undefined, 'Renaming a webhook target', () => this.webhooks.renameTarget(from, to), false);
+    await this.flushed(undefined);
+  }
+
   async deleteWebhook(id: number): Promise<void> {
     this.ensureOpen();
     this.write(undefined, 'Removing a webhook delivery', () => this.webhooks.remove(id), false);
@@ -994,10 +1000,12 @@ class SqliteStore implements DocumentStore {
 
   async checkHealth(): Promise<void> {
     this.ensureOpen();
+    const unusable = (code: 'write-failed' | 'insufficient-storage', why: string) =>
+      new PersistenceError(code, `SQLite store ${this.file} is not usable: ${why}`);
+    if (this.failure !== undefined) throw unusable('write-failed', this.failureReason());
+    const shortfall = this.space.shortfall;
+    if (shortfall !== undefined) throw unusable('insufficient-storage', `writes are refused: ${shortfall}`);
     try {
-      if (this.failure !== undefined) throw new Error(this.failureReason());
-      const shortfall = this.space.shortfall;
-      if (shortfall !== undefined) throw new Error(`writes are refused: ${shortfall}`);
       this.stmt.health.get();
       if (this.db.readonly) throw new Error('database is read-only');
     } catch (cause) {

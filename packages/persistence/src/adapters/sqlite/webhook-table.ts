@@ -9,6 +9,7 @@ export class WebhookTable {
   private readonly stmt;
   private readonly enqueueTx;
   private readonly claimTx;
+  private readonly renameTx;
 
   constructor(db: Database.Database) {
     this.stmt = {
@@ -56,6 +57,25 @@ export class WebhookTable {
       return rows.map(toWebhook);
     });
     this.claimTx = (now: number, leaseMs: number, limit: number) => claim.immediate(now, leaseMs, limit);
+    const unmerge = db.prepare<[string, string]>(
+      `UPDATE webhook_deliveries SET merge_key = NULL WHERE target = ? AND merge_key IN
+         (SELECT merge_key FROM webhook_deliveries WHERE target = ? AND merge_key IS NOT NULL)`,
+    );
+    const retarget = db.prepare<[string, string]>('UPDATE webhook_deliveries SET target = ? WHERE target = ?');
+    const moveMarks = db.prepare<[string, string]>(
+      `INSERT INTO webhook_marks (target, merge_key, seq) SELECT ?, merge_key, seq FROM webhook_marks WHERE target = ?
+       ON CONFLICT (target, merge_key) DO UPDATE SET seq = max(seq, excluded.seq)`,
+    );
+    const dropMarks = db.prepare<[string]>('DELETE FROM webhook_marks WHERE target = ?');
+    const rename = db.transaction((from: string, to: string) => {
+      // Two pending debounced deliveries of one document cannot share a name and key: the moved one is no
+      // longer merged into (it is sent as it is).
+      unmerge.run(from, to);
+      retarget.run(to, from);
+      moveMarks.run(to, from);
+      dropMarks.run(from);
+    });
+    this.renameTx = (from: string, to: string) => rename.immediate(from, to);
   }
 
   enqueue(deliveries: readonly NewWebhookDelivery[]): void {
@@ -66,6 +86,10 @@ export class WebhookTable {
     // Looked at first without the write lock: a dispatcher with nothing due never holds up a commit.
     if (this.stmt.due.all(now, now, 1).length === 0) return [];
     return this.claimTx(now, leaseMs, limit);
+  }
+
+  renameTarget(from: string, to: string): void {
+    if (from !== to) this.renameTx(from, to);
   }
 
   remove(id: number): void {
