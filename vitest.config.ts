@@ -43,6 +43,7 @@ const TIMED = [
   'apps/sync-server/src/http/history-limits.test.ts',
   'apps/sync-server/src/http/share-links.test.ts',
   'apps/sync-server/src/sync/away.test.ts',
+  'apps/sync-server/src/sync/refusal-cost.test.ts',
   'apps/sync-server/src/sync/sync-answers.test.ts',
   'apps/sync-server/src/sync/database-outage.test.ts',
   'apps/sync-server/src/webhooks/webhooks.test.ts',

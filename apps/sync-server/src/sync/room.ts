@@ -17,7 +17,7 @@ import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { type StoreRate, storeRateKey } from './store-rate.js';
 import { Refused, UpdateGate } from './update-gate.js';
-import { commentItems } from './comment-rules.js';
+import { commentItems, type Writer } from './comment-rules.js';
 import { COMMENTS } from '@tandem/schema/comments';
 import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
@@ -31,12 +31,38 @@ function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
   const { ds } = Y.decodeUpdate(update);
   if (ds.clients.size === 0) return true;
   // Each range deleted in the document already: in time by the ranges, not by the clocks they span.
-  const deleted = Y.snapshot(doc).ds;
+  const deleted = deletedIn(doc);
   for (const [client, ranges] of ds.clients) {
     const have = deleted.clients.get(client) ?? [];
     for (const { clock, len } of ranges) if (!withinRanges(have, clock, clock + len)) return false;
   }
   return true;
+}
+
+/** Each document's delete set, kept until its next transaction: walking every struct per message let a
+ * viewer's tiny delete-set messages hold the event loop (refusal-cost.test.ts). */
+type DeleteSet = ReturnType<typeof Y.snapshot>['ds'];
+const deleteSets = new WeakMap<Y.Doc, DeleteSet>();
+function deletedIn(doc: Y.Doc): DeleteSet {
+  let ds = deleteSets.get(doc);
+  if (ds === undefined) {
+    ds = Y.snapshot(doc).ds;
+    deleteSets.set(doc, ds);
+    doc.once('afterTransaction', () => deleteSets.delete(doc));
+  }
+  return ds;
+}
+
+/** A connection whose updates are refused more often than this within the window is closed (4529). */
+const MAX_REFUSALS = 3;
+const REFUSALS_WINDOW_MS = 60_000;
+const refusals = new WeakMap<Connection, number[]>();
+function tooManyRefusals(conn: Connection): boolean {
+  const now = Date.now();
+  const times = (refusals.get(conn) ?? []).filter((t) => now - t < REFUSALS_WINDOW_MS);
+  times.push(now);
+  refusals.set(conn, times);
+  return times.length > MAX_REFUSALS;
 }
 
 /** Whether [from, to) lies within `ranges` (sorted by clock, neighbours possibly touching). */
@@ -499,9 +525,12 @@ export class Room implements ConnectionHandler {
       for (const item of items) item.resolve(false);
       return;
     }
+    // One writer per connection (the gate refuses a writer's later updates in a batch with its first).
+    const writers = new Map<Connection, Writer>();
+    const writerOf = (conn: Connection) => writers.get(conn) ?? writers.set(conn, conn.writer).get(conn)!;
     const verdicts = this.gate.admitAll(
       items.map((item) => item.update),
-      items.map((item) => item.conn.writer),
+      items.map((item) => writerOf(item.conn)),
     );
     const checked = performance.now();
     items.forEach(({ conn, update, received, resolve }, i) => {
@@ -515,8 +544,16 @@ export class Room implements ConnectionHandler {
         resolve(false);
       } else if (verdict instanceof Refused) {
         // As a viewer's update: dropped, never stored or sent on; the connection stays.
-        this.deps.events.updateRefused(this.name);
-        this.logger.info({ event: 'update-refused', author: conn.author, reason: verdict.reason }, 'update refused');
+        const first = verdicts.findIndex((v, k) => v === verdict && items[k]!.conn === conn) === i;
+        if (first) {
+          this.deps.events.updateRefused(this.name);
+          this.logger.info({ event: 'update-refused', author: conn.author, reason: verdict.reason }, 'update refused');
+          // Each refusal costs a rebuild of the gate's shadow (the whole document): a connection that
+          // keeps sending what it may not is closed rather than let hold the event loop.
+          if (tooManyRefusals(conn)) {
+            conn.fail(new TandemError('rate-limited', `More than ${MAX_REFUSALS} refused changes within ${REFUSALS_WINDOW_MS / 1000} s: ${verdict.reason}`, { doc: this.name }));
+          }
+        }
         resolve(verdict); // its sender is told (with stored-acks), so that it can drop the change
       } else if (verdict === 'skip') {
         resolve(true);

@@ -65,6 +65,9 @@ export class UpdateGate {
   admitAll(updates: readonly Uint8Array[], writers: readonly Writer[] = []): Verdict[] {
     const writerOf = (i: number) => writers[i] ?? ANYONE;
     const verdicts: Array<Verdict | undefined> = [];
+    // A writer refused once in this batch has its later updates refused with it, untried: each refusal
+    // rebuilds the shadow from the whole document, and a burst of refused updates held the event loop.
+    const refused = new Map<Writer, Refused>();
     const kinds = updates.map((update, i) => {
       try {
         return this.classify(update);
@@ -75,13 +78,17 @@ export class UpdateGate {
     });
     for (let i = 0; i < updates.length; ) {
       const kind = kinds[i];
+      const earlier = writers[i] === undefined ? undefined : refused.get(writers[i]!);
       if (kind === undefined) {
         i += 1;
+      } else if (earlier !== undefined) {
+        verdicts[i++] = earlier;
       } else if (kind === 'empty') {
         verdicts[i++] = 'skip';
       } else if (kind === 'deletions' || !writerOf(i).mayEdit) {
         // A commenter's update is tried alone: what it may change is judged per update.
         verdicts[i] = this.tryOne(updates[i]!, kind === 'deletions', writerOf(i));
+        if (verdicts[i] instanceof Refused && writers[i] !== undefined) refused.set(writers[i]!, verdicts[i] as Refused);
         i += 1;
       } else {
         let end = i;
@@ -89,8 +96,16 @@ export class UpdateGate {
         const run = updates.slice(i, end);
         const together = this.tryTogether(run, end - i === 1 ? writerOf(i) : undefined);
         if (together === true) for (let k = i; k < end; k++) verdicts[k] = 'store';
-        else if (together instanceof Refused) verdicts[i] = together;
-        else for (let k = i; k < end; k++) verdicts[k] = this.tryOne(updates[k]!, false, writerOf(k));
+        else if (together instanceof Refused) {
+          verdicts[i] = together;
+          if (writers[i] !== undefined) refused.set(writers[i]!, together);
+        } else {
+          for (let k = i; k < end; k++) {
+            const earlierK = writers[k] === undefined ? undefined : refused.get(writers[k]!);
+            verdicts[k] = earlierK ?? this.tryOne(updates[k]!, false, writerOf(k));
+            if (verdicts[k] instanceof Refused && writers[k] !== undefined) refused.set(writers[k]!, verdicts[k] as Refused);
+          }
+        }
         i = end;
       }
     }
