@@ -42,6 +42,50 @@ const markdown = new MarkdownParser(
 
 const tooDeep = () => new ImportError(`The document is nested more than ${MAX_NESTING} levels deep`);
 
+/**
+ * At most this many nodes per byte of input, plus MIN_NODE_BUDGET: ordinary writing makes well under one
+ * node a byte (a paragraph of text with a few marks, 60-100 bytes, makes a handful), a dense table about
+ * one; a table whose short rows are each padded to a wide header made tens (130 000 nodes from 2 KiB),
+ * and everything after the parse (Yjs, the log, every load) costs in nodes.
+ */
+export const MAX_NODES_PER_BYTE = 2;
+const MIN_NODE_BUDGET = 1_000;
+
+/** `doc` if it holds at most the node budget of `bytes` of input; throws ImportError otherwise. */
+function withinBudget(doc: Node, bytes: number): Node {
+  const budget = MIN_NODE_BUDGET + MAX_NODES_PER_BYTE * bytes;
+  let nodes = 0;
+  doc.descendants(() => {
+    nodes += 1;
+    return nodes <= budget;
+  });
+  if (nodes > budget) {
+    throw new ImportError(`The document would hold ${nodes}+ nodes from ${bytes} bytes (at most ${budget}): a table padded far beyond what it holds?`);
+  }
+  return doc;
+}
+
+/**
+ * Whether `markdown` may grow far beyond its size when parsed: a table's rows are padded to its header's
+ * width, so the widest line's "|"s times the number of lines bounds its cells. Such input is parsed off
+ * the server's thread (and then refused by the node budget if it did grow).
+ */
+export function markdownMayExpand(markdown: string, maxCells = 5_000): boolean {
+  let lines = 1;
+  let widest = 0;
+  let pipes = 0;
+  for (let i = 0; i < markdown.length; i++) {
+    const c = markdown.charCodeAt(i);
+    if (c === 124) pipes += 1;
+    else if (c === 10) {
+      lines += 1;
+      widest = Math.max(widest, pipes);
+      pipes = 0;
+    }
+  }
+  return Math.max(widest, pipes) * lines > maxCells;
+}
+
 /** `node` if it nests at most MAX_NESTING levels; throws ImportError otherwise. Iterative: any depth. */
 function withinNesting(node: Node): Node {
   const stack: Array<[Node, number]> = [[node, 1]];
@@ -76,7 +120,7 @@ function parsing(parse: () => Node): Node {
 }
 
 export function fromMarkdown(text: string): Node {
-  return withSafeImages(withSafeLinks(parsing(() => markdown.parse(text))));
+  return withSafeImages(withSafeLinks(withinBudget(parsing(() => markdown.parse(text)), text.length)));
 }
 
 const htmlParser = ProseMirrorDomParser.fromSchema(schema);
@@ -90,7 +134,7 @@ export function fromHtml(html: string): Node {
     container.innerHTML = /<body[\s>]/i.test(html) ? (/<body[^>]*>([\s\S]*?)(<\/body>|$)/i.exec(html)?.[1] ?? '') : html;
     return htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0]);
   });
-  return withSafeImages(withSafeLinks(doc));
+  return withSafeImages(withSafeLinks(withinBudget(doc, html.length)));
 }
 
 /** A ProseMirror document as JSON (`{ "type": "doc", "content": [...] }`), checked against the schema. */

@@ -12,12 +12,17 @@ import { TandemError } from '../errors.js';
 export const IMPORT_TYPES = ['text/markdown', 'text/html', 'application/json'] as const;
 export type ImportType = (typeof IMPORT_TYPES)[number];
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** `body` (as sent, in `type`) as a document of the editor's schema; refused input is a 400 'bad-request'. */
 export function parseDocument(type: ImportType, body: Uint8Array): Node {
   try {
-    const text = utf8.decode(body);
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw new ImportError('The body is not UTF-8 text');
+    }
     if (type === 'text/markdown') return fromMarkdown(text);
     if (type === 'text/html') return fromHtml(text);
     let json: { content?: unknown; type?: unknown };

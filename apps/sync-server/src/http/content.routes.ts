@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
+import { markdownMayExpand } from '@tandem/schema';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
@@ -95,13 +96,17 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
   // `bytes`: how much the job reads (the body, the live state, the stored log); see INLINE_MAX_BYTES.
   const convert = <K extends 'import' | 'export' | 'version'>(job: Extract<HistoryJob, { kind: K }>, bytes: number, signal?: AbortSignal): Promise<HistoryResult<K>> =>
     (bytes <= INLINE_MAX_BYTES ? (runHistoryJob(store, job) as Promise<HistoryResult<K>>) : history.run(job, signal)).catch(fromPersistence);
+  // What an import reads, for INLINE_MAX_BYTES: Markdown that may grow far beyond its size (a padded
+  // table) counts as big, so that it is parsed (and refused) off this thread.
+  const importBytes = (type: string, body: Uint8Array) =>
+    type === CONTENT_TYPES.markdown && body.byteLength <= INLINE_MAX_BYTES && markdownMayExpand(new TextDecoder().decode(body)) ? Infinity : body.byteLength;
   const stored = (doc: string, seq: number | undefined) => ({ doc, seq: seq ?? null, changed: seq !== undefined });
 
   app.openapi({ ...putDocument, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'create documents');
     const { type, body } = await readBody(c, Object.values(CONTENT_TYPES));
     const update =
-      type === CONTENT_TYPES.yjs ? body : ((await convert({ kind: 'import', doc, type, body }, body.byteLength, c.req.raw.signal)) as Uint8Array);
+      type === CONTENT_TYPES.yjs ? body : ((await convert({ kind: 'import', doc, type, body }, importBytes(type, body), c.req.raw.signal)) as Uint8Array);
     // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
     // Only if it is created: a PUT that fails, or stores nothing, leaves the redirect as it was.
     const redirect = (await store.resolveRedirect(doc)) === undefined ? undefined : (await store.listRedirects()).find((r) => r.from === doc);
@@ -137,7 +142,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
       // through another instance (caught up first).
       await room.caughtUp();
       const current = Y.encodeStateAsUpdate(room.doc);
-      const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(body.byteLength, current.byteLength));
+      const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
       return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
     });
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
