@@ -52,6 +52,14 @@ export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
 
+/**
+ * Someone who did not come in through a share link: what cannot be taken back from history (deleting a
+ * document for good), or would outlive the link (making links), is the document's people's, not a guest's.
+ */
+export function requireNoShareLink(principal: Principal, what: string, doc: string): void {
+  if (principal.linkId !== undefined) throw new TandemError('forbidden', `Access from a share link cannot ${what}`, { doc, user: principal.userId });
+}
+
 export function historyRoutes({ store, rooms, authenticate, history, config, documentEvents, logger, authorsWritten, fanout }: HistoryDeps): OpenAPIHono {
   const app = apiApp();
   // Someone who has just typed may still wait in the author recorder's queue (it writes at most once a

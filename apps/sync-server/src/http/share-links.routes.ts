@@ -20,7 +20,7 @@ import type { SyncEvents } from '../sync/events.js';
 import { StoreRate } from '../sync/store-rate.js';
 import { requestAddress } from './request-address.js';
 import { apiApp } from './api-app.js';
-import { requireEditor } from './history.routes.js';
+import { requireEditor, requireNoShareLink } from './history.routes.js';
 import { createShareLink, listShareLinks, redeemShareLink, revokeShareLink } from './share-links.schemas.js';
 
 export interface ShareLinkRouteDeps {
@@ -62,7 +62,7 @@ export function shareLinkRoutes({ authenticate, store, shareLinks, config, event
     const principal = await authenticate(c);
     await authorizeDoc(principal, doc, store);
     requireEditor(principal, what);
-    if (principal.linkId !== undefined) throw new TandemError('forbidden', `Access from a share link cannot ${what}`, { doc, user: principal.userId });
+    requireNoShareLink(principal, what, doc);
     return principal;
   };
   /** The address to open: this server as the browser reached it, the secret after `#` (never sent to a server or kept in its logs). */

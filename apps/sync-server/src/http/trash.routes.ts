@@ -16,7 +16,7 @@ import { purgeAt } from '../trash/purge.js';
 import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
 import { listTrash, purgeDocument, restoreFromTrash, trashDocument } from './trash.schemas.js';
-import { requireEditor } from './history.routes.js';
+import { requireEditor, requireNoShareLink } from './history.routes.js';
 
 export interface TrashDeps {
   readonly store: DocumentStore;
@@ -38,17 +38,19 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     trashedBy: entry.trashedBy,
     purgeAt: iso(purgeAt(entry, config.trashDays)),
   });
-  const editor = async (c: Parameters<Authenticate>[0], what: string) => {
+  /** An editor of the document; `own`: one who did not come in through a share link (see requireNoShareLink). */
+  const editor = async (c: Parameters<Authenticate>[0], what: string, own = false) => {
     const doc = docParam(c);
     const principal = await authenticate(c);
     await authorizeDoc(principal, doc, store);
     requireEditor(principal, what);
+    if (own) requireNoShareLink(principal, what, doc);
     return { doc, principal };
   };
 
   const docs = apiApp();
   docs.openapi(trashDocument, async (c) => {
-    const { doc, principal } = await editor(c, 'delete documents');
+    const { doc, principal } = await editor(c, 'delete documents', true);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     const at = Date.now();
     const by = principal.userId === 'local' ? 'api' : principal.userId;
@@ -78,7 +80,7 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     return c.json({ doc, restored: true });
   });
   trash.openapi(purgeDocument, async (c) => {
-    const { doc } = await editor(c, 'purge documents');
+    const { doc } = await editor(c, 'purge documents', true);
     if ((await store.inTrash(doc)) === undefined) {
       throw new TandemError('conflict', `${JSON.stringify(doc)} is not in the trash: DELETE /api/docs/<doc> moves it there first`, { doc });
     }

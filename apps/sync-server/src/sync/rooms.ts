@@ -121,7 +121,13 @@ export class RoomRegistry {
   private quota(principal: Principal, ip: string): Quota {
     return principal === LOCAL_PRINCIPAL
       ? { counts: this.perIp, key: addressKey(ip), max: this.deps.maxConnectionsPerIp, kind: 'connections-per-ip' }
-      : { counts: this.perUser, key: principal.userId, max: this.deps.maxConnectionsPerUser, kind: 'connections-per-user' };
+      : {
+          counts: this.perUser,
+          // A share link's guests are new users at each redeem: theirs counts per link and address.
+          key: principal.linkId === undefined ? principal.userId : `link:${principal.linkId}:${addressKey(ip)}`,
+          max: this.deps.maxConnectionsPerUser,
+          kind: 'connections-per-user',
+        };
   }
 
   /** Takes over an upgraded socket for `doc`: it joins the room once the document is loaded. */

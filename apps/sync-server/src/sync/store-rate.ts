@@ -104,8 +104,10 @@ export class StoreRate {
 
 /**
  * Whose bucket an edit draws from: the token's user, or with authentication off the client's address
- * (an IPv6 client's /64, see addressKey).
+ * (an IPv6 client's /64, see addressKey). A share link's guest is a new user at each redeem, so its
+ * bucket is the link's from its address: redeeming again starts no new budget.
  */
 export function storeRateKey(principal: Principal, ip: string): string {
-  return principal === LOCAL_PRINCIPAL ? `address:${addressKey(ip)}` : `user:${principal.userId}`;
+  if (principal === LOCAL_PRINCIPAL) return `address:${addressKey(ip)}`;
+  return principal.linkId === undefined ? `user:${principal.userId}` : `link:${principal.linkId}:${addressKey(ip)}`;
 }
