@@ -112,6 +112,11 @@ export interface RestoreRecord {
   readonly author: string;
   /** ms since epoch. */
   readonly at: number;
+  /**
+   * Set once it is taken back (POST …/restore/undo): the seq of the update that did; negative while an
+   * undo is under way (minus the time it began, ms since epoch). Absent while nothing took it back.
+   */
+  readonly undoneBy?: number;
 }
 
 /** Authorship with the seq of the merged update it belongs to. */
@@ -247,6 +252,8 @@ export interface ShareLink {
   readonly role: ShareLinkRole;
   /** The user id (token `sub`) of the editor who made it. */
   readonly createdBy: string;
+  /** The id (`jti`) of the token it was made with, if it had one: revoking that token ends the link. */
+  readonly createdByToken?: string;
   /** ms since epoch. */
   readonly createdAt: number;
   /** ms since epoch: the link cannot be redeemed after, and no token redeemed from it lasts longer. */
@@ -347,6 +354,12 @@ export interface DocumentStore {
   lastRestoreSeq(doc: string): Promise<number>;
   /** Every restore recorded for the document, by seq (what a copy of the store carries). */
   listRestores(doc: string): Promise<RestoreRecord[]>;
+  /**
+   * Sets the restore at `seq`'s undoneBy to `to` (undefined: none) if it is `from` now (undefined: none);
+   * false, changing nothing, if it is not, or there is no such restore. One undo of a restore at a time,
+   * across instances: claimed (a negative time), then settled with the undo's seq or released.
+   */
+  markRestoreUndone(doc: string, seq: number, to: number | undefined, from: number | undefined): Promise<boolean>;
   /** Renames a version; resolves undefined if there is no such version of `doc`. */
   renameVersion(doc: string, id: number, label: string): Promise<NamedVersion | undefined>;
   /** Deletes a version; resolves false if there is no such version of `doc`. */

@@ -108,7 +108,9 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs, 
       const revocation = await store.revoke({ kind, value, until, reason, createdAt: Date.now() });
       list.add([revocation]);
       let closed = closeNow('revoked');
-      if (revocation.kind === 'user' && links !== undefined) closed += await links.refresh();
+      // A user's revocation ends the links they made, a token's the links made with it (in the store, in
+      // the same transaction): what was redeemed from them closes too.
+      if (links !== undefined) closed += await links.refresh();
       channel?.publish(revocation);
       logger.info({ event: 'revoked', kind, value, until, reason, closed }, `revoked ${kind} ${value}`);
       return { revocation, closed };
@@ -118,7 +120,7 @@ export function createRevocations({ store, list, logger, closeCovered, checkMs, 
       // What Redis brings is a hint: the store decides (a message anyone on Redis could publish closes
       // nobody by itself). Read after any read in progress, which may have started before it was stored.
       void (rereading ?? Promise.resolve()).then(reread);
-      if (revocation.kind === 'user') links?.heard();
+      links?.heard();
     },
     reread,
     async start(ch) {

@@ -120,7 +120,17 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
       if (capped - at < MIN_LINK_MS) {
         throw new TandemError('bad-request', `A share link must last at least ${MIN_LINK_MS / 1000} s (and not past your own access)`, { doc });
       }
-      const link = await store.createShareLink({ id: randomUUID(), doc, role, createdBy: creator.userId, createdAt: at, expiresAt: capped, revokedAt: null });
+      // With the maker's token id: revoking that token (a leaked one) ends the link too.
+      const link = await store.createShareLink({
+        id: randomUUID(),
+        doc,
+        role,
+        createdBy: creator.userId,
+        ...(creator.tokenId === undefined ? {} : { createdByToken: creator.tokenId }),
+        createdAt: at,
+        expiresAt: capped,
+        revokedAt: null,
+      });
       logger.info({ event: 'share-link-created', doc, id: link.id, role, expiresAt: link.expiresAt, by: creator.userId }, `share link made for ${doc}`);
       return { link, secret: await linkSecret(secret, link) };
     },

@@ -48,6 +48,9 @@ export function fromPersistence(error: unknown): never {
   throw error;
 }
 
+/** An undo of a restore claimed this long ago and never settled (its server died) may be claimed again. */
+const UNDO_CLAIM_MS = 60_000;
+
 export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });
 }
@@ -181,14 +184,40 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
     if (seq === 0) throw new TandemError('bad-request', 'seq must be the sequence number of a restore, not 0');
     // Taking back any other update this way would revert someone's edit under the name of an undone restore.
-    if ((await store.getRestore(doc, seq).catch(fromPersistence)) === undefined) throw new TandemError('bad-request', `Update ${seq} is not a restore`, { doc, seq });
+    const record = await store.getRestore(doc, seq).catch(fromPersistence);
+    if (record === undefined) throw new TandemError('bad-request', `Update ${seq} is not a restore`, { doc, seq });
+    // Taken back once: a second undo would bring back what the restore replaced a second time. Claimed in
+    // the store first (one undo at a time, on any instance), settled with the undo's seq.
+    const undoneBy = record.undoneBy;
+    if (undoneBy !== undefined && undoneBy > 0) {
+      throw new TandemError('conflict', `Restore ${seq} was taken back already (update ${undoneBy})`, { doc, seq });
+    }
+    const stale = undoneBy !== undefined && Date.now() + undoneBy > UNDO_CLAIM_MS;
+    const claim = -Date.now();
+    if ((undoneBy !== undefined && !stale) || !(await store.markRestoreUndone(doc, seq, claim, undoneBy).catch(fromPersistence))) {
+      const now = await store.getRestore(doc, seq).catch(() => undefined);
+      const by = now?.undoneBy ?? 0;
+      throw new TandemError('conflict', by > 0 ? `Restore ${seq} was taken back already (update ${by})` : `Restore ${seq} is being taken back`, { doc, seq });
+    }
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));
-    const newSeq = await rooms.withRoom(doc, async (room) => {
-      await room.caughtUp();
-      const current = Y.encodeStateAsUpdate(room.doc);
-      const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
-      return room.commitServerEdit(update, author, rateKey);
+    let newSeq: number | undefined;
+    try {
+      newSeq = await rooms.withRoom(doc, async (room) => {
+        await room.caughtUp();
+        const current = Y.encodeStateAsUpdate(room.doc);
+        const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
+        return room.commitServerEdit(update, author, rateKey);
+      });
+    } catch (error) {
+      await store.markRestoreUndone(doc, seq, undefined, claim).catch((err: unknown) => {
+        logger.warn({ event: 'undo-restore-release-failed', doc, seq, err }, `the failed undo's claim stays ${UNDO_CLAIM_MS / 1000} s`);
+      });
+      throw error;
+    }
+    // An undo that changed nothing (what the restore replaced is back already) settles it too.
+    await store.markRestoreUndone(doc, seq, newSeq ?? seq, claim).catch((err: unknown) => {
+      logger.warn({ event: 'undo-restore-record-failed', doc, seq, err }, 'the undo is stored, but not recorded: it could be taken again once its claim is stale');
     });
     return c.json({ doc, undone: seq, seq: newSeq, author }, 201);
   });

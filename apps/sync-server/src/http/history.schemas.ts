@@ -169,6 +169,6 @@ export const undoRestore = apiRoute({
   tags: ['history'],
   summary: 'Takes back the restore stored at seq, keeping edits made since (editors)',
   request: { params: DocParams, body: { required: true, ...json(SeqBody) } },
-  errors: [...HISTORY_ERRORS, 413, 415, 422, 429, 507],
+  errors: [...HISTORY_ERRORS, 409, 413, 415, 422, 429, 507],
   responses: { 201: { description: 'Undone', ...json(z.object({ doc: z.string(), undone: z.number().int(), seq: z.number().int(), author: z.string() })) } },
 });

@@ -207,7 +207,17 @@ describe('history API', () => {
       const refused = await api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq }) });
       expect({ status: refused.status, message: (await refused.json()).error.message }).toEqual({ status: 400, message: `Update ${seq} is not a restore` });
     }
+    // Taken back once: a second undo (two people pressing "Undo restore", a script retrying) brought what
+    // the restore replaced back a second time (found by a review). Refused now, at once or together.
+    const again = await Promise.all([1, 2].map(() => api('/restore/undo', { method: 'POST', body: JSON.stringify({ seq: restored.seq }) })));
+    for (const refused of again) {
+      expect({ status: refused.status, message: (await refused.json()).error.message }).toEqual({
+        status: 409,
+        message: `Restore ${restored.seq} was taken back already (update ${before + 3})`,
+      });
+    }
     expect(await server.store.readUpdates(DOC)).toHaveLength(before + 3);
+    expect(await server.store.getRestore(DOC, restored.seq)).toMatchObject({ undoneBy: before + 3 });
   });
 
   it('changes only what differs from the version: words typed offline meanwhile in a paragraph both share survive the restore', async () => {

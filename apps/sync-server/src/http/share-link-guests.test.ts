@@ -48,6 +48,25 @@ describe('share-link guests', () => {
     expect((await api('GET', '/api/docs/handbook', o)).status).toBe(200);
   });
 
+  it('revoking a token by its id (a leaked one) also ends the share links made with it, and what they let in', async () => {
+    await start();
+    await put(await owner(), 'board', '# Board');
+    const leaked = await mintToken(SECRET, { userId: 'alice', docs: ['*'], role: 'editor', ttl: '7d', tokenId: 'leaked-jti' });
+    const other = await mintToken(SECRET, { userId: 'alice', docs: ['*'], role: 'editor', ttl: '7d', tokenId: 'kept-jti' });
+    // Whoever holds the leaked token makes themselves a 30-day editor link first, and redeems it.
+    const backdoor = await makeLink(leaked, 'board', 'editor');
+    const redeemed = ((await (await redeem(backdoor.secret)).json()) as { token: string }).token;
+    const kept = await makeLink(other, 'board', 'viewer');
+    const admin = await mintToken(SECRET, { userId: 'admin', docs: [], role: 'viewer', admin: true, ttl: '1h' });
+    expect((await api('POST', '/api/admin/revocations', admin, { tokenId: 'leaked-jti' })).status).toBe(201);
+    expect((await api('GET', '/api/docs/board', leaked)).status).toBe(401);
+    expect((await redeem(backdoor.secret)).status).toBe(401);
+    expect((await api('POST', '/api/docs/board/content', redeemed, '# defaced', 'text/markdown')).status).toBe(401);
+    // Alice's other token, and the link made with it, still work.
+    expect((await redeem(kept.secret)).status).toBe(200);
+    expect((await api('GET', '/api/docs/board', other)).status).toBe(200);
+  });
+
   it('redeeming the same link again from the same address starts no new store budget', async () => {
     await start({ STORE_RATE_BYTES_PER_HOUR: '4096', STORE_BURST_BYTES: '4096' });
     await put(await owner(), 'pad', '# pad');

@@ -8,6 +8,7 @@ export interface ShareLinkRow {
   doc: string;
   role: ShareLinkRole;
   created_by: string;
+  created_by_token: string | null;
   created_at: number | string;
   expires_at: number | string;
   revoked_at: number | string | null;
@@ -19,6 +20,7 @@ export const toShareLink = (r: ShareLinkRow): ShareLink => ({
   doc: r.doc,
   role: r.role,
   createdBy: r.created_by,
+  ...(r.created_by_token === null ? {} : { createdByToken: r.created_by_token }),
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
   revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
@@ -38,6 +40,9 @@ export function checkShareLink(link: ShareLink): ShareLink {
   if (typeof link.createdBy !== 'string' || link.createdBy.length === 0 || link.createdBy.length > MAX_USER_LENGTH) {
     throw new PersistenceError('invalid-argument', `${what}: createdBy must be 1..${MAX_USER_LENGTH} characters`);
   }
+  if (link.createdByToken !== undefined && (typeof link.createdByToken !== 'string' || link.createdByToken.length === 0 || link.createdByToken.length > MAX_USER_LENGTH)) {
+    throw new PersistenceError('invalid-argument', `${what}: createdByToken must be 1..${MAX_USER_LENGTH} characters`);
+  }
   if (!isTime(link.createdAt) || !isTime(link.expiresAt) || (link.revokedAt !== null && !isTime(link.revokedAt))) {
     throw new PersistenceError('invalid-argument', `${what}: times must be non-negative integers (ms since epoch)`);
   }
@@ -45,7 +50,7 @@ export function checkShareLink(link: ShareLink): ShareLink {
   return link;
 }
 
-export const SHARE_LINK_COLUMNS = 'id, doc, role, created_by, created_at, expires_at, revoked_at';
+export const SHARE_LINK_COLUMNS = 'id, doc, role, created_by, created_at, expires_at, revoked_at, created_by_token';
 
 /**
  * A user revocation ends the links that user made up to its time (a link outlives the tokens of its
@@ -53,3 +58,10 @@ export const SHARE_LINK_COLUMNS = 'id, doc, role, created_by, created_at, expire
  */
 export const revokeLinksOfUserSql = (at: string, user: string): string =>
   `UPDATE share_links SET revoked_at = ${at} WHERE created_by = ${user} AND created_at <= ${at} AND revoked_at IS NULL`;
+
+/**
+ * A token revocation (by its id) ends the links made with that token, as a user revocation ends the user's:
+ * a leaked token's holder could otherwise have made themselves a link that outlives it.
+ */
+export const revokeLinksOfTokenSql = (at: string, token: string): string =>
+  `UPDATE share_links SET revoked_at = ${at} WHERE created_by_token = ${token} AND revoked_at IS NULL`;

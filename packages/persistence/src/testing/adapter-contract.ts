@@ -114,6 +114,41 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       await expect(store.recordRestore('nothing', { seq: 1, restoredTo: 0, author: 'a', at: 1 })).rejects.toMatchObject({ code: 'not-found' });
     });
 
+    it('takes a restore back once: an undo is claimed, then settled with its seq or released; a copy carries it', async () => {
+      await store.append([{ doc: 'u', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] }]);
+      await store.recordRestore('u', { seq: 2, restoredTo: 1, author: 'alice', at: 20 });
+      expect(await store.markRestoreUndone('u', 2, -100, undefined)).toBe(true);
+      // A second undo (another request, another instance) finds it claimed.
+      expect(await store.markRestoreUndone('u', 2, -200, undefined)).toBe(false);
+      expect(await store.getRestore('u', 2)).toEqual({ seq: 2, restoredTo: 1, author: 'alice', at: 20, undoneBy: -100 });
+      // The undo failed: released, and claimed again.
+      expect(await store.markRestoreUndone('u', 2, undefined, -100)).toBe(true);
+      expect(await store.markRestoreUndone('u', 2, -300, undefined)).toBe(true);
+      expect(await store.markRestoreUndone('u', 2, 3, -300)).toBe(true);
+      expect(await store.markRestoreUndone('u', 2, -400, undefined)).toBe(false);
+      expect(await store.listRestores('u')).toEqual([{ seq: 2, restoredTo: 1, author: 'alice', at: 20, undoneBy: 3 }]);
+      expect(await store.markRestoreUndone('u', 1, -1, undefined)).toBe(false); // not a restore
+      expect(await store.markRestoreUndone('nothing', 2, -1, undefined)).toBe(false);
+      await store.append([{ doc: 'v', entries: [entry(bytes(1)), entry(bytes(2)), entry(bytes(3))] }]);
+      await store.recordRestore('v', { seq: 2, restoredTo: 1, author: 'alice', at: 20, undoneBy: 3 });
+      expect(await store.getRestore('v', 2)).toEqual({ seq: 2, restoredTo: 1, author: 'alice', at: 20, undoneBy: 3 });
+    });
+
+    it('ends the share links made with a token when that token is revoked by its id, and no others', async () => {
+      await store.append([{ doc: 'plan', entries: [entry(bytes(1))] }]);
+      const link = { doc: 'plan', role: 'editor' as const, createdBy: 'alice', createdAt: 1_000, expiresAt: 9_000_000_000_000, revokedAt: null };
+      await store.createShareLink({ ...link, id: 'by-leaked', createdByToken: 'jti-leaked' });
+      await store.createShareLink({ ...link, id: 'by-other', createdByToken: 'jti-other' });
+      await store.createShareLink({ ...link, id: 'by-no-id' });
+      expect(await store.getShareLink('by-leaked')).toMatchObject({ createdBy: 'alice', createdByToken: 'jti-leaked', revokedAt: null });
+      expect(await store.getShareLink('by-no-id')).not.toHaveProperty('createdByToken');
+      await store.revoke({ kind: 'token', value: 'jti-leaked', until: null, createdAt: 2_000, reason: 'leaked' });
+      expect((await store.getShareLink('by-leaked'))?.revokedAt).toBe(2_000);
+      expect((await store.getShareLink('by-other'))?.revokedAt).toBeNull();
+      expect((await store.getShareLink('by-no-id'))?.revokedAt).toBeNull();
+      expect(await store.listRevokedShareLinks(3_000)).toEqual(['by-leaked']);
+    });
+
     it('numbers each document’s updates from 1 without gaps, independently per document', async () => {
       const first = await store.append([
         { doc: 'a', entries: [entry(bytes(1)), entry(bytes(2))] },

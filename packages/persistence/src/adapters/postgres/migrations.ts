@@ -263,6 +263,19 @@ CREATE TABLE IF NOT EXISTS restores (
 );
 `,
   },
+  {
+    version: 13,
+    description: 'undone restores; share links by the token that made them',
+    sql: `
+-- The update that took a restore back (POST …/restore/undo): it is taken back once. Negative while an
+-- undo is under way (minus the time it began).
+ALTER TABLE restores ADD COLUMN IF NOT EXISTS undone_by bigint;
+-- The id (jti) of the token a link was made with: revoking the token ends its links. NULL for links made
+-- before, or with a token without an id.
+ALTER TABLE share_links ADD COLUMN IF NOT EXISTS created_by_token text;
+CREATE INDEX IF NOT EXISTS share_links_by_token ON share_links (created_by_token) WHERE created_by_token IS NOT NULL;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -49,7 +49,8 @@ import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, 
 import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
-import { checkShareLink, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
+import { checkShareLink, revokeLinksOfTokenSql, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
+import { type RestoreRow, toRestore } from '../restore-row.js';
 import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, planAuthors, toAuthor } from '../author-rules.js';
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { CHANGES_EVENT, checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
@@ -370,9 +371,9 @@ class PostgresStore implements DocumentStore {
     this.ensureOpen(doc);
     const result = await this.write(doc, 'Recording a restore', () =>
       this.pool.query(
-        `INSERT INTO restores (doc_id, seq, restored_to, author, at) SELECT d.id, $2, $3, $4, $5 FROM documents d WHERE d.name = $1
-         ON CONFLICT (doc_id, seq) DO UPDATE SET restored_to = EXCLUDED.restored_to, author = EXCLUDED.author, at = EXCLUDED.at`,
-        [doc, restore.seq, restore.restoredTo, restore.author, restore.at],
+        `INSERT INTO restores (doc_id, seq, restored_to, author, at, undone_by) SELECT d.id, $2, $3, $4, $5, $6 FROM documents d WHERE d.name = $1
+         ON CONFLICT (doc_id, seq) DO UPDATE SET restored_to = EXCLUDED.restored_to, author = EXCLUDED.author, at = EXCLUDED.at, undone_by = EXCLUDED.undone_by`,
+        [doc, restore.seq, restore.restoredTo, restore.author, restore.at, restore.undoneBy ?? null],
       ),
     );
     if ((result.rowCount ?? 0) === 0) throw new PersistenceError('not-found', `No document named ${JSON.stringify(doc)}`, doc);
@@ -382,13 +383,26 @@ class PostgresStore implements DocumentStore {
     this.ensureOpen(doc);
     if (!Number.isSafeInteger(seq)) return undefined;
     const { rows } = await this.read(doc, 'Reading a restore', () =>
-      this.pool.query<{ seq: string; restored_to: string; author: string; at: string }>(
-        'SELECT r.seq, r.restored_to, r.author, r.at FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1 AND r.seq = $2',
+      this.pool.query<RestoreRow>(
+        'SELECT r.seq, r.restored_to, r.author, r.at, r.undone_by FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1 AND r.seq = $2',
         [doc, seq],
       ),
     );
     const found = rows[0];
-    return found === undefined ? undefined : { seq: Number(found.seq), restoredTo: Number(found.restored_to), author: found.author, at: Number(found.at) };
+    return found === undefined ? undefined : toRestore(found);
+  }
+
+  async markRestoreUndone(doc: string, seq: number, to: number | undefined, from: number | undefined): Promise<boolean> {
+    this.ensureOpen(doc);
+    if (!Number.isSafeInteger(seq)) return false;
+    const result = await this.write(doc, 'Marking a restore undone', () =>
+      this.pool.query(
+        `UPDATE restores r SET undone_by = $3::bigint FROM documents d
+         WHERE d.id = r.doc_id AND d.name = $1 AND r.seq = $2 AND r.undone_by IS NOT DISTINCT FROM $4::bigint`,
+        [doc, seq, to ?? null, from ?? null],
+      ),
+    );
+    return (result.rowCount ?? 0) > 0;
   }
 
   async lastRestoreSeq(doc: string): Promise<number> {
@@ -402,12 +416,12 @@ class PostgresStore implements DocumentStore {
   async listRestores(doc: string): Promise<RestoreRecord[]> {
     this.ensureOpen(doc);
     const { rows } = await this.read(doc, 'Reading the restores', () =>
-      this.pool.query<{ seq: string; restored_to: string; author: string; at: string }>(
-        'SELECT r.seq, r.restored_to, r.author, r.at FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1 ORDER BY r.seq',
+      this.pool.query<RestoreRow>(
+        'SELECT r.seq, r.restored_to, r.author, r.at, r.undone_by FROM restores r JOIN documents d ON d.id = r.doc_id WHERE d.name = $1 ORDER BY r.seq',
         [doc],
       ),
     );
-    return rows.map((r) => ({ seq: Number(r.seq), restoredTo: Number(r.restored_to), author: r.author, at: Number(r.at) }));
+    return rows.map(toRestore);
   }
 
   async replaceRange(
@@ -984,6 +998,7 @@ class PostgresStore implements DocumentStore {
         const { rows } = await client.query<RevocationRow>(revokeSql(['$1', '$2', '$3::bigint', '$4::bigint', '$5'], 'GREATEST'), [r.kind, r.value, r.until, r.createdAt, r.reason]);
         const stored = rows[0]!;
         if (stored.kind === 'user') await client.query(revokeLinksOfUserSql('$1::bigint', '$2'), [stored.created_at, stored.value]);
+        if (stored.kind === 'token') await client.query(revokeLinksOfTokenSql('$1::bigint', '$2'), [stored.created_at, stored.value]);
         return stored;
       }),
     );
@@ -1015,8 +1030,8 @@ class PostgresStore implements DocumentStore {
     const l = checkShareLink(link);
     const { rows } = await this.write(undefined, 'Creating a share link', () =>
       this.pool.query<ShareLinkRow>(
-        `INSERT INTO share_links (${SHARE_LINK_COLUMNS}) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint) ON CONFLICT (id) DO NOTHING RETURNING ${SHARE_LINK_COLUMNS}`,
-        [l.id, l.doc, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt],
+        `INSERT INTO share_links (${SHARE_LINK_COLUMNS}) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, $8) ON CONFLICT (id) DO NOTHING RETURNING ${SHARE_LINK_COLUMNS}`,
+        [l.id, l.doc, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt, l.createdByToken ?? null],
       ),
     );
     if (rows[0] === undefined) throw new PersistenceError('conflict', `A share link ${JSON.stringify(l.id)} exists`, l.doc);

@@ -8,6 +8,8 @@
 export interface SqliteMigration {
   readonly version: number;
   readonly description: string;
+  /** Columns to add ([table, column, type]), each only if the table lacks it (SQLite has no ADD COLUMN IF NOT EXISTS); before `sql`. */
+  readonly columns?: ReadonlyArray<readonly [string, string, string]>;
   readonly sql: string;
 }
 
@@ -247,6 +249,21 @@ CREATE TABLE IF NOT EXISTS restores (
   at          INTEGER NOT NULL,
   PRIMARY KEY (doc_id, seq)
 ) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 14,
+    description: 'undone restores; share links by the token that made them',
+    // restores.undone_by: the update that took a restore back (POST …/restore/undo), taken back once;
+    // negative while an undo is under way (minus the time it began). share_links.created_by_token: the id
+    // (jti) of the token a link was made with, revoking the token ends its links (NULL for links made
+    // before, or with a token without an id).
+    columns: [
+      ['restores', 'undone_by', 'INTEGER'],
+      ['share_links', 'created_by_token', 'TEXT'],
+    ],
+    sql: `
+CREATE INDEX IF NOT EXISTS share_links_by_token ON share_links (created_by_token) WHERE created_by_token IS NOT NULL;
 `,
   },
 ];

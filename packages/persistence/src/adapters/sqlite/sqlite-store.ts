@@ -44,7 +44,8 @@ import { checkRedirects, checkRename } from '../redirect-rules.js';
 import { WebhookTable } from './webhook-table.js';
 import { checkDeliveries } from '../webhook-rules.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
-import { checkShareLink, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
+import { checkShareLink, revokeLinksOfTokenSql, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
+import { type RestoreRow, toRestore } from '../restore-row.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { FreeSpace } from './free-space.js';
@@ -147,7 +148,14 @@ function migrate(db: Database.Database): void {
   db.transaction(() => {
     // Read again under the write lock: another process may have upgraded the store meanwhile.
     const version = checkSchemaVersion(db);
-    for (const m of MIGRATIONS) if (m.version > version) db.exec(m.sql);
+    for (const m of MIGRATIONS) {
+      if (m.version <= version) continue;
+      for (const [table, column, type] of m.columns ?? []) {
+        const has = (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === column);
+        if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+      db.exec(m.sql);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -237,15 +245,18 @@ class SqliteStore implements DocumentStore {
         'UPDATE versions SET label = ? WHERE id = ? AND doc_id = ? RETURNING *',
       ),
       deleteVersion: db.prepare<[number, number]>('DELETE FROM versions WHERE id = ? AND doc_id = ?'),
-      insertRestore: db.prepare<[number, number, number, string, number]>(
-        'INSERT OR REPLACE INTO restores (doc_id, seq, restored_to, author, at) VALUES (?, ?, ?, ?, ?)',
+      insertRestore: db.prepare<[number, number, number, string, number, number | null]>(
+        'INSERT OR REPLACE INTO restores (doc_id, seq, restored_to, author, at, undone_by) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       lastRestore: db.prepare<[number], { seq: number | null }>('SELECT max(seq) AS seq FROM restores WHERE doc_id = ?'),
-      getRestore: db.prepare<[number, number], { seq: number; restored_to: number; author: string; at: number }>(
-        'SELECT seq, restored_to, author, at FROM restores WHERE doc_id = ? AND seq = ?',
+      getRestore: db.prepare<[number, number], RestoreRow>(
+        'SELECT seq, restored_to, author, at, undone_by FROM restores WHERE doc_id = ? AND seq = ?',
       ),
-      listRestores: db.prepare<[number], { seq: number; restored_to: number; author: string; at: number }>(
-        'SELECT seq, restored_to, author, at FROM restores WHERE doc_id = ? ORDER BY seq',
+      markRestoreUndone: db.prepare<[number | null, number, number, number | null]>(
+        'UPDATE restores SET undone_by = ? WHERE doc_id = ? AND seq = ? AND undone_by IS ?',
+      ),
+      listRestores: db.prepare<[number], RestoreRow>(
+        'SELECT seq, restored_to, author, at, undone_by FROM restores WHERE doc_id = ? ORDER BY seq',
       ),
       rangeStats: db.prepare<[number, number, number], { n: number; bytes: number | null }>(
         'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE doc_id = ? AND seq BETWEEN ? AND ?',
@@ -287,10 +298,11 @@ class SqliteStore implements DocumentStore {
       ),
       forgetRevocations: db.prepare<[number]>('DELETE FROM revocations WHERE until IS NOT NULL AND until <= ?'),
       revokeLinksOf: db.prepare<{ at: number; user: string }>(revokeLinksOfUserSql('@at', '@user')),
+      revokeLinksOfToken: db.prepare<{ at: number; token: string }>(revokeLinksOfTokenSql('@at', '@token')),
     };
     this.shareLinkStmt = {
-      insert: db.prepare<[string, string, string, string, number, number, number | null], ShareLinkRow>(
-        `INSERT INTO share_links (${SHARE_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING ${SHARE_LINK_COLUMNS}`,
+      insert: db.prepare<[string, string, string, string, number, number, number | null, string | null], ShareLinkRow>(
+        `INSERT INTO share_links (${SHARE_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING ${SHARE_LINK_COLUMNS}`,
       ),
       get: db.prepare<[string], ShareLinkRow>(`SELECT ${SHARE_LINK_COLUMNS} FROM share_links WHERE id = ?`),
       ofDoc: db.prepare<[string, number], ShareLinkRow>(
@@ -521,7 +533,7 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     if (row === undefined) throw new PersistenceError('not-found', `No document named ${JSON.stringify(doc)}`, doc);
-    this.write(doc, 'Recording a restore', () => this.stmt.insertRestore.run(row.id, restore.seq, restore.restoredTo, restore.author, restore.at));
+    this.write(doc, 'Recording a restore', () => this.stmt.insertRestore.run(row.id, restore.seq, restore.restoredTo, restore.author, restore.at, restore.undoneBy ?? null));
     await this.flushed(doc);
   }
 
@@ -529,7 +541,16 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     const found = row === undefined ? undefined : this.stmt.getRestore.get(row.id, seq);
-    return found === undefined ? undefined : { seq: found.seq, restoredTo: found.restored_to, author: found.author, at: found.at };
+    return found === undefined ? undefined : toRestore(found);
+  }
+
+  async markRestoreUndone(doc: string, seq: number, to: number | undefined, from: number | undefined): Promise<boolean> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined || !Number.isSafeInteger(seq)) return false;
+    const changed = this.write(doc, 'Marking a restore undone', () => this.stmt.markRestoreUndone.run(to ?? null, row.id, seq, from ?? null).changes > 0, false);
+    await this.flushed(doc);
+    return changed;
   }
 
   async lastRestoreSeq(doc: string): Promise<number> {
@@ -542,7 +563,7 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen(doc);
     const row = this.readDoc(doc);
     if (row === undefined) return [];
-    return this.stmt.listRestores.all(row.id).map((r) => ({ seq: r.seq, restoredTo: r.restored_to, author: r.author, at: r.at }));
+    return this.stmt.listRestores.all(row.id).map(toRestore);
   }
 
   async replaceRange(
@@ -913,6 +934,7 @@ class SqliteStore implements DocumentStore {
       this.db.transaction(() => {
         const stored = this.revocationStmt.revoke.get(r.kind, r.value, r.until, r.createdAt, r.reason)!;
         if (stored.kind === 'user') this.revocationStmt.revokeLinksOf.run({ at: stored.created_at, user: stored.value });
+        if (stored.kind === 'token') this.revocationStmt.revokeLinksOfToken.run({ at: stored.created_at, token: stored.value });
         return stored;
       })(),
     );
@@ -940,7 +962,7 @@ class SqliteStore implements DocumentStore {
     this.ensureOpen();
     const l = checkShareLink(link);
     const row = this.write(undefined, 'Creating a share link', () =>
-      this.shareLinkStmt.insert.get(l.id, l.doc, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt),
+      this.shareLinkStmt.insert.get(l.id, l.doc, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt, l.createdByToken ?? null),
     );
     if (row === undefined) throw new PersistenceError('conflict', `A share link ${JSON.stringify(l.id)} exists`, l.doc);
     await this.flushed(undefined);
