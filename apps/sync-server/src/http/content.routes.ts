@@ -113,12 +113,14 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     if (redirect !== undefined) await store.removeRedirect(doc);
     let seq: number | undefined;
     try {
-      seq = await rooms.withRoom(doc, async (room) => {
-        if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
-          throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
-        }
-        return room.commitApiUpdate(update, apiAuthor(principal), rateKey);
-      });
+      seq = await rooms.withRoom(doc, (room) =>
+        room.exclusive(async () => {
+          if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
+            throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
+          }
+          return room.commitApiUpdate(update, apiAuthor(principal), rateKey);
+        }),
+      );
     } finally {
       if (redirect !== undefined && seq === undefined) await store.importRedirects([redirect]);
     }
@@ -136,15 +138,17 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
   app.openapi({ ...replaceContent, middleware: limit }, async (c) => {
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const { type, body } = await readBody(c, [CONTENT_TYPES.markdown, CONTENT_TYPES.html, CONTENT_TYPES.json]);
-    const seq = await rooms.withRoom(doc, async (room) => {
+    const seq = await rooms.withRoom(doc, (room) =>
       // Computed on a history thread against the live state as it is now; edits arriving meanwhile are
       // kept beside it, as with any concurrent edit (and as a restore does); not those stored before it
-      // through another instance (caught up first).
-      await room.caughtUp();
-      const current = Y.encodeStateAsUpdate(room.doc);
-      const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
-      return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
-    });
+      // through another instance (caught up first), nor another replacement or restore (they take turns).
+      room.exclusive(async () => {
+        await room.caughtUp();
+        const current = Y.encodeStateAsUpdate(room.doc);
+        const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
+        return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
+      }),
+    );
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 

@@ -102,10 +102,12 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     // up with what other instances stored), as one update stored as the
     // person who copies: the copy starts its own history there.
     const content = await rooms.withRoom(from, async (room) => (await room.caughtUp(), Y.encodeStateAsUpdate(room.doc)));
-    const seq = await rooms.withRoom(to, async (room) => {
-      if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
-      return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)));
-    });
+    const seq = await rooms.withRoom(to, (room) =>
+      room.exclusive(async () => {
+        if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
+        return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)));
+      }),
+    );
     return created(c, { from, to, seq: seq ?? null }, to);
   });
   return app;

@@ -154,15 +154,18 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));
-    const newSeq = await rooms.withRoom(doc, async (room) => {
+    const newSeq = await rooms.withRoom(doc, (room) =>
       // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
       // kept beside it, as with any concurrent edit. Edits stored before it (through another instance,
-      // not yet heard here) are not "meanwhile": the room catches up with the log first.
-      await room.caughtUp();
-      const current = Y.encodeStateAsUpdate(room.doc);
-      const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
-      return room.commitServerEdit(update, author, rateKey);
-    });
+      // not yet heard here) are not "meanwhile": the room catches up with the log first; nor is another
+      // restore or replacement (they take turns).
+      room.exclusive(async () => {
+        await room.caughtUp();
+        const current = Y.encodeStateAsUpdate(room.doc);
+        const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
+        return room.commitServerEdit(update, author, rateKey);
+      }),
+    );
     const at = Date.now();
     // What "Undo restore" may take back. Not recording it does not undo the restore (it is stored): the
     // undo is then refused, which the log line says why.
@@ -203,12 +206,14 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const rateKey = storeRateKey(principal, requestAddress(c));
     let newSeq: number | undefined;
     try {
-      newSeq = await rooms.withRoom(doc, async (room) => {
-        await room.caughtUp();
-        const current = Y.encodeStateAsUpdate(room.doc);
-        const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
-        return room.commitServerEdit(update, author, rateKey);
-      });
+      newSeq = await rooms.withRoom(doc, (room) =>
+        room.exclusive(async () => {
+          await room.caughtUp();
+          const current = Y.encodeStateAsUpdate(room.doc);
+          const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
+          return room.commitServerEdit(update, author, rateKey);
+        }),
+      );
     } catch (error) {
       await store.markRestoreUndone(doc, seq, undefined, claim).catch((err: unknown) => {
         logger.warn({ event: 'undo-restore-release-failed', doc, seq, err }, `the failed undo's claim stays ${UNDO_CLAIM_MS / 1000} s`);

@@ -230,6 +230,8 @@ export class Room implements ConnectionHandler {
   private broken = false;
   /** Set while the document is renamed (see freeze): updates are not stored under the old name. */
   private frozen = false;
+  /** The last exclusive work (see exclusive). */
+  private exclusiveTail: Promise<void> = Promise.resolve();
   /** Updates refused while frozen. */
   private refusedWhileFrozen = 0;
   private applyQueue: StoredUpdate[] = [];
@@ -1071,6 +1073,21 @@ export class Room implements ConnectionHandler {
   /** True when other instances write this document's log too (REDIS_URL): the room may be behind it. */
   get sharesLog(): boolean {
     return this.order !== undefined;
+  }
+
+  /**
+   * Runs `work` once every exclusive work of this room before it has settled. For the server's edits that
+   * say what the document must be (restore, undo a restore, replace the content, create it): each is
+   * built from the live document, so two at once would each be built from the same state and both stored
+   * (on this instance; another instance's may still interleave).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusiveTail.then(work, work);
+    this.exclusiveTail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /**
