@@ -106,7 +106,8 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     // The token travels as a subprotocol offer, not in the URL, where proxy logs would keep it.
     protocols: options.token === undefined ? [] : ['tandem', `tandem.token.${options.token}`],
     disableBc: true,
-    connect: navigator.onLine,
+    // Connected once this browser's copy is known to be of the document the server holds (checkCopy).
+    connect: false,
   });
 
   const socket = () => provider.ws as CountingWebSocket | null;
@@ -141,6 +142,47 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     }
   };
 
+  // This browser's copy is of one document: the one the server holds under this name when the copy first
+  // synced (its creation time, kept beside the copy). A document deleted for good and a new one given its
+  // name, or none yet: the copy is of the old one, and syncing it would bring deleted text back into the
+  // new one (found by a review). Such a copy is dropped and the page starts again from the server.
+  const copyOfKey = `tandem:copy-of:${docName}`;
+  const docInfo = () =>
+    fetch(appPath(`/api/docs/${encodeURIComponent(docName)}`), {
+      headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+  const checkCopy = async (): Promise<boolean> => {
+    const copyOf = localStorage.getItem(copyOfKey);
+    if (copyOf === null) return true; // never synced here (or kept by an earlier version): nothing to compare
+    const res = await docInfo();
+    let now: string | undefined;
+    if (res.status === 200) now = ((await res.json()) as { createdAt?: string }).createdAt;
+    else if (res.status !== 404) return true; // refused, in the trash, or failing: the connection says so
+    if (now === copyOf) return true;
+    localStorage.removeItem(copyOfKey);
+    await local.clearData();
+    location.reload();
+    return false;
+  };
+  let checked: Promise<boolean> | undefined;
+  const connectChecked = () =>
+    void (checked ??= checkCopy().catch(() => true)).then((go) => {
+      if (go && connection !== 'denied' && navigator.onLine) provider.connect();
+    });
+  let tagging = false;
+  const tagCopy = () => {
+    if (tagging || localStorage.getItem(copyOfKey) !== null) return;
+    tagging = true;
+    void docInfo()
+      .then(async (res) => {
+        const createdAt = res.status === 200 ? ((await res.json()) as { createdAt?: string }).createdAt : undefined;
+        if (createdAt !== undefined) localStorage.setItem(copyOfKey, createdAt);
+      })
+      .catch(() => {})
+      .finally(() => (tagging = false));
+  };
+
   const status = (): SyncStatus => {
     const ws = socket();
     const saved =
@@ -153,6 +195,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     const key = JSON.stringify(now);
     if (key === last) return;
     last = key;
+    if (now.saved) tagCopy();
     for (const listener of listeners) listener(now);
   };
 
@@ -165,7 +208,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     emit();
   };
   const goOnline = () => {
-    if (connection !== 'denied') provider.connect();
+    if (connection !== 'denied') connectChecked();
   };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);
@@ -231,6 +274,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   provider.on('sync', () => emit());
   // The provider's own update handler was registered first, so the message is already counted here.
   doc.on('update', () => emit());
+  if (navigator.onLine) connectChecked();
   void local.whenSynced.then(() => {
     localReady = true;
     emit();
