@@ -823,7 +823,10 @@ export class Room implements ConnectionHandler {
     if (this.broken) return;
     const first = batch[0]!.origin;
     // One sender: everyone else gets the batch. Several: everyone does (a client ignores what it has).
-    const origin: TxOrigin = batch.every((item) => item.origin === first) ? first : 'batch';
+    // So does a batch that may release structs parked in the document (waiting for what it brings): the
+    // transaction's update then holds more than its sender sent, and the sender would never get the rest.
+    const parked = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+    const origin: TxOrigin = !parked && batch.every((item) => item.origin === first) ? first : 'batch';
     let applied = 0;
     try {
       Y.transact(
