@@ -195,7 +195,8 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     const key = JSON.stringify(now);
     if (key === last) return;
     last = key;
-    if (now.saved) tagCopy();
+    // Saved, and holding something (the server has the document then; asking for one nobody wrote would be a 404).
+    if (now.saved && doc.store.clients.size > 0) tagCopy();
     for (const listener of listeners) listener(now);
   };
 
