@@ -172,7 +172,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
         : format === 'yjs'
           ? { body: live.current, contentType: 'application/octet-stream', extension: 'yjs' }
           : await convert({ kind: 'export', doc, seq, format, at, current: live.current }, live.current.byteLength, c.req.raw.signal);
-    return c.body(rendered.body as Uint8Array<ArrayBuffer>, 200, exportHeaders(doc, seq, rendered, c.req.query('download') !== '1'));
+    return c.body(rendered.body as Uint8Array<ArrayBuffer>, 200, exportHeaders(doc, seq, rendered, c.req.query('inline') === '1'));
   });
   return app;
 }

@@ -63,7 +63,7 @@ export const getContent = apiRoute({
   summary: 'The current content, in any export format',
   request: {
     params: DocParams,
-    query: z.object({ format: FormatQuery, download: z.string().optional().openapi({ description: '1: as an attachment, not inline' }) }),
+    query: z.object({ format: FormatQuery, inline: z.string().optional().openapi({ description: '1: shown inline, not as an attachment' }), download: z.string().optional().openapi({ description: 'ignored (an attachment is the default)' }) }),
   },
   errors: [403, 404, 410, 503],
   responses: { 200: formats(EXPORT_TYPES, 'The content in the format asked for, with X-Tandem-Seq naming its version') },

@@ -49,6 +49,14 @@ describe('exports of a document holding a javascript: link', () => {
     const inline = await version('format=html&inline=1');
     expect(inline.headers.get('content-disposition')).toMatch(/^inline;/);
     expect(inline.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    // The current content too: it was shown inline unless ?download=1 (found by a review).
+    const current = (query: string) => fetch(`${server.url}/api/docs/${encodeURIComponent('notes/links')}/content?${query}`);
+    for (const format of ['html', 'markdown', 'json', 'text', 'yjs']) {
+      const res = await current(`format=${format}`);
+      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="notes_links-v1\./);
+    }
+    expect((await current('format=html&inline=1')).headers.get('content-disposition')).toMatch(/^inline;/);
   });
 });
 
