@@ -124,6 +124,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     } finally {
       if (redirect !== undefined && seq === undefined) await store.importRedirects([redirect]);
     }
+    if (seq === undefined) throw new TandemError('bad-request', 'The update holds no content: nothing was created', { doc });
     return c.json(stored(doc, seq), 201);
   });
 

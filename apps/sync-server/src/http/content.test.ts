@@ -89,6 +89,9 @@ describe('the document API (PUT /api/docs/<doc>, POST …/updates, POST …/cont
     expect(garbage.status).toBe(422);
     const plain = await send('PUT', 'd', 'text/plain', 'hello');
     expect(plain.status).toBe(415);
+    // An empty Yjs update creates nothing: it answered 201 for a document that did not exist (found by a review).
+    const empty = await send('PUT', 'd', 'application/octet-stream', new Uint8Array([0, 0]));
+    expect({ status: empty.status, message: (await empty.json()).error.message }).toEqual({ status: 400, message: 'The update holds no content: nothing was created' });
     // Nested past what anyone writes (small bodies, converted on the server's thread; one on a history
     // thread): 400 saying so, where the recursion to Yjs used to overflow its stack (500).
     const deepJson = `{"type":"doc","content":[${'{"type":"blockquote","content":['.repeat(5_000)}{"type":"paragraph"}${']}'.repeat(5_000)}]}`;
