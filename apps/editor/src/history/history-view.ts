@@ -200,7 +200,19 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     const seq = Number(slider.value);
     const text = window.prompt(`Name this version (${label.textContent ?? ''})`, '');
     if (text === null || text.trim() === '') return;
-    await nameVersion(docName, seq, text.trim());
+    const name = text.trim();
+    // Checked here as the server does (1 to 200 characters), and whatever the server refuses is said too:
+    // a refused name used to fail without a word.
+    if ([...name].length > 200) {
+      label.textContent = `Naming failed: a name has at most 200 characters (this one has ${[...name].length})`;
+      return;
+    }
+    try {
+      await nameVersion(docName, seq, name);
+    } catch (error) {
+      label.textContent = `Naming failed: ${(error as Error).message}`;
+      return;
+    }
     await loadNamed();
   });
   panel.querySelectorAll<HTMLButtonElement>('.exports button').forEach((button) =>
