@@ -8,7 +8,7 @@ import { tableMarkdown } from './formats/tables.js';
 import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 import { inlineMarkdown } from './formats/inline-formats.js';
-import { escapeLineStarts, textMarkdown } from './markdown-text.js';
+import { codeMarkdown, escapeLineStarts, textMarkdown } from './markdown-text.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
 
@@ -60,7 +60,7 @@ export function markdownSerializer(): MarkdownSerializer {
     ...inline.nodes,
     ...tableMarkdown,
     ...taskListMarkdown,
-  }, { ...defaultMarkdownSerializer.marks, ...inline.marks }, {
+  }, { ...defaultMarkdownSerializer.marks, code: codeMarkdown(defaultMarkdownSerializer.marks.code!), ...inline.marks }, {
     escapeExtraCharacters: /[<>]/g,
   }));
 }

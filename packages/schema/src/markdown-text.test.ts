@@ -38,6 +38,8 @@ const CASES: Array<[string, Node]> = [
   ['a heading ending in " #"', doc(h(2, 'C #'))],
   ['a heading that is "##"', doc(h(4, '##'))],
   ['a list item after a paragraph ending in "1)"', doc(p('step 1)'), p('2) next'))],
+  ['inline code with a space at each end', doc(p('run ', s.text(' ls ', [s.mark('code')]), ' now'))],
+  ['inline code of backticks and spaces', doc(p(s.text(' `a` ', [s.mark('code')])))],
 ];
 
 describe('text the Markdown export must not let Markdown reinterpret', () => {

@@ -8,12 +8,14 @@
 // - "&amp;" and other entity references in the text, which a reader decodes: "\&";
 // - a heading's closing "#"s ("C #" is the heading "C");
 // - a hard break in a heading, which an ATX heading cannot hold: levels 1 and 2 are written as setext
-//   headings (underlined), which can; in levels 3 to 6 the break is written as a space.
+//   headings (underlined), which can; in levels 3 to 6 the break is written as a space;
+// - inline code that starts and ends with a space (a reader strips one space from each end): padded.
 
 import type { MarkdownSerializer, MarkdownSerializerState } from 'prosemirror-markdown';
 import type { Node } from 'prosemirror-model';
 
 type NodeSerializer = MarkdownSerializer['nodes'][string];
+type MarkSerializer = MarkdownSerializer['marks'][string];
 type State = MarkdownSerializerState & { out: string; delim: string; inAutolink?: boolean };
 
 const ENTITY = /&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/g;
@@ -96,3 +98,18 @@ export const textMarkdown = (defaults: MarkdownSerializer['nodes']): Record<stri
     state.closeBlock(node);
   },
 });
+
+/** prosemirror-markdown's code mark, with a space of padding inside the backticks of code that starts and ends with one. */
+export const codeMarkdown = (code: MarkSerializer): MarkSerializer => {
+  const padded = (node: Node | undefined) => {
+    const text = node?.isText === true ? node.text! : '';
+    return !text.includes('`') && text.length > 1 && text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '';
+  };
+  const open = code.open as (state: MarkdownSerializerState, mark: unknown, parent: Node, index: number) => string;
+  const close = code.close as (state: MarkdownSerializerState, mark: unknown, parent: Node, index: number) => string;
+  return {
+    ...code,
+    open: (state, mark, parent, index) => open(state, mark, parent, index) + (padded(parent.child(index)) ? ' ' : ''),
+    close: (state, mark, parent, index) => (padded(parent.maybeChild(index - 1) ?? undefined) ? ' ' : '') + close(state, mark, parent, index),
+  };
+};
