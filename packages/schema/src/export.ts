@@ -8,7 +8,7 @@ import { tableMarkdown } from './formats/tables.js';
 import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 import { inlineMarkdown } from './formats/inline-formats.js';
-import { codeMarkdown, escapeLineStarts, textMarkdown } from './markdown-text.js';
+import { codeMarkdown, escapeLineStarts, flankingMark, textMarkdown, trailingBlanks } from './markdown-text.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
 
@@ -60,7 +60,14 @@ export function markdownSerializer(): MarkdownSerializer {
     ...inline.nodes,
     ...tableMarkdown,
     ...taskListMarkdown,
-  }, { ...defaultMarkdownSerializer.marks, code: codeMarkdown(defaultMarkdownSerializer.marks.code!), ...inline.marks }, {
+  }, {
+    ...defaultMarkdownSerializer.marks,
+    code: codeMarkdown(defaultMarkdownSerializer.marks.code!),
+    em: flankingMark(defaultMarkdownSerializer.marks.em!, '*', 'em'),
+    strong: flankingMark(defaultMarkdownSerializer.marks.strong!, '**', 'strong'),
+    ...inline.marks,
+    strikethrough: flankingMark(inline.marks.strikethrough!, '~~', 's'),
+  }, {
     escapeExtraCharacters: /[<>]/g,
   }));
 }
@@ -87,6 +94,9 @@ function serialize(serializer: MarkdownSerializer, doc: Node): string {
   const render = state.render.bind(state);
   state.render = (node, parent, index) => {
     render(node, parent, index);
+    // Spaces a mark moved out of itself (expelEnclosingWhitespace) at the end of a paragraph or heading,
+    // which a reader would strip: written as character references (see markdown-text.ts).
+    if (node.isTextblock && node.type.spec.code !== true) output.out = output.out.replace(/[ \t]+$/, trailingBlanks);
     if (node.isBlock && output.out.length >= DRAIN_AT) {
       parts.push(output.out.slice(0, -KEEP));
       output.out = output.out.slice(-KEEP);

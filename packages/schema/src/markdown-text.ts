@@ -9,7 +9,10 @@
 // - a heading's closing "#"s ("C #" is the heading "C");
 // - a hard break in a heading, which an ATX heading cannot hold: levels 1 and 2 are written as setext
 //   headings (underlined), which can; in levels 3 to 6 the break is written as a space;
-// - inline code that starts and ends with a space (a reader strips one space from each end): padded.
+// - inline code that starts and ends with a space (a reader strips one space from each end): padded;
+// - emphasis, bold and strikethrough whose text starts or ends with punctuation right beside a letter,
+//   where "*", "**" or "~~" is no delimiter to a reader: written as the HTML tag (<em>, <strong>, <s>),
+//   which the importer reads back as it reads <u>.
 
 import type { MarkdownSerializer, MarkdownSerializerState } from 'prosemirror-markdown';
 import type { Node } from 'prosemirror-model';
@@ -20,6 +23,8 @@ type State = MarkdownSerializerState & { out: string; delim: string; inAutolink?
 
 const ENTITY = /&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/g;
 const blanks = (text: string) => text.replace(/[ \t]/g, (c) => (c === ' ' ? '&#32;' : '&#9;'));
+/** Spaces and tabs as character references: what a reader would strip at the end of a block. */
+export const trailingBlanks = blanks;
 
 /** Whether what the state writes next starts a line of Markdown (after its container's prefix). */
 const atLineStart = (state: State) => state.out === '' || state.out === state.delim || state.out.endsWith(`\n${state.delim}`);
@@ -113,3 +118,44 @@ export const codeMarkdown = (code: MarkSerializer): MarkSerializer => {
     close: (state, mark, parent, index) => (padded(parent.maybeChild(index - 1) ?? undefined) ? ' ' : '') + close(state, mark, parent, index),
   };
 };
+
+const PUNCTUATION = /[\p{P}\p{S}]/u;
+const SPACE = /\s/u;
+/** A node's text as a reader sees it beside a delimiter: an image or other leaf counts as a letter. */
+const textOf = (node: Node): string => (node.isText ? node.text! : node.type.name === 'hard_break' ? '\n' : 'x');
+
+/** Marks opened as HTML tags, per serializer state, until they close. */
+const openedAsTags = new WeakMap<object, Set<unknown>>();
+
+/**
+ * A mark written with `delim` (`*`, `**`, `~~`) where CommonMark reads it as one (left-flanking where it
+ * opens, right-flanking where it closes), else as `<tag>`…`</tag>`.
+ */
+export const flankingMark = (mark: MarkSerializer, delim: string, tag: string): MarkSerializer => ({
+  ...mark,
+  open(state, m, parent, index) {
+    let end = index;
+    while (end < parent.childCount && m.isInSet(parent.child(end).marks)) end += 1;
+    let inner = '';
+    for (let i = index; i < end; i++) inner += textOf(parent.child(i));
+    const out = (state as State).out;
+    // Whitespace at either end is moved outside the delimiters (expelEnclosingWhitespace).
+    const before = /^\s/u.test(inner) ? ' ' : out === '' ? '\n' : out.at(-1)!;
+    const after = /\s$/u.test(inner) ? ' ' : end < parent.childCount ? textOf(parent.child(end)).charAt(0) || '\n' : '\n';
+    const body = inner.trim();
+    const first = body.charAt(0);
+    const last = body.charAt(body.length - 1);
+    const opens = first !== '' && (!PUNCTUATION.test(first) || SPACE.test(before) || PUNCTUATION.test(before));
+    const closes = last !== '' && (!PUNCTUATION.test(last) || SPACE.test(after) || PUNCTUATION.test(after));
+    if (opens && closes) return delim;
+    let tags = openedAsTags.get(state);
+    if (tags === undefined) openedAsTags.set(state, (tags = new Set()));
+    tags.add(m);
+    return `<${tag}>`;
+  },
+  close(state, m) {
+    const tags = openedAsTags.get(state);
+    if (tags?.delete(m) === true) return `</${tag}>`;
+    return delim;
+  },
+});

@@ -27,22 +27,27 @@ export const underlineMarkdown: MarkSerializer = { open: '<u>', close: '</u>', m
 /** markdown-it's `u_open` / `u_close` tokens (made by {@link underlineSyntax}). */
 export const underlineTokens: Record<string, ParseSpec> = { u: { mark: 'underline' } };
 
-const TAG = /^<(\/?)u>/i;
+/**
+ * The tags read as marks: `<u>` (Markdown has no underline), and `<em>`, `<strong>` and `<s>`, which the
+ * export writes where `*`, `**` or `~~` would be no delimiter (see markdown-text.ts).
+ */
+const TAG = /^<(\/?)(u|em|strong|s)>/i;
 
-/** Reads `<u>` and `</u>` as underline tokens, a `<u>` only when a `</u>` follows it, a `</u>` only to close one. */
-function underlineTag(state: StateInline, silent: boolean): boolean {
+/** Reads `<u>` and `</u>` (and the others) as mark tokens, an opening tag only when its closing one follows it, a closing one only to close one. */
+function markTag(state: StateInline, silent: boolean): boolean {
   if (state.src.charCodeAt(state.pos) !== 0x3c /* < */) return false;
-  const tag = TAG.exec(state.src.slice(state.pos, state.pos + 4));
+  const tag = TAG.exec(state.src.slice(state.pos, state.pos + 9));
   if (tag === null) return false;
   const closing = tag[1] === '/';
-  const open = state.tokens.reduce((n, t) => n + (t.type === 'u_open' ? 1 : t.type === 'u_close' ? -1 : 0), 0);
-  if (closing ? open <= 0 : !/<\/u>/i.test(state.src.slice(state.pos + tag[0].length))) return false;
-  if (!silent) state.push(closing ? 'u_close' : 'u_open', 'u', closing ? -1 : 1);
+  const name = tag[2]!.toLowerCase();
+  const open = state.tokens.reduce((n, t) => n + (t.type === `${name}_open` ? 1 : t.type === `${name}_close` ? -1 : 0), 0);
+  if (closing ? open <= 0 : !new RegExp(`</${name}>`, 'i').test(state.src.slice(state.pos + tag[0].length))) return false;
+  if (!silent) state.push(closing ? `${name}_close` : `${name}_open`, name, closing ? -1 : 1);
   state.pos += tag[0].length;
   return true;
 }
 
-/** A markdown-it plugin for the `<u>` and `</u>` tags, whether or not raw HTML is enabled. */
+/** A markdown-it plugin for the `<u>` and `</u>` tags (and `<em>`, `<strong>`, `<s>`), whether or not raw HTML is enabled. */
 export const underlineSyntax: PluginSimple = (md) => {
-  md.inline.ruler.before('autolink', 'underline_tag', underlineTag);
+  md.inline.ruler.before('autolink', 'underline_tag', markTag);
 };
