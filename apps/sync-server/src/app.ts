@@ -104,7 +104,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', openApiRoutes(api, basePath));
   routes.route('/', api);
   routes.route('/ws', syncRoutes(deps));
-  routes.route('/', editorRoutes(deps.config.editorDir, basePath, deps.store));
+  routes.route('/', editorRoutes(deps.config.editorDir, basePath, deps.config.authSecret === undefined ? deps.store : undefined));
 
   app.notFound((c) => c.json(new TandemError('not-found', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {

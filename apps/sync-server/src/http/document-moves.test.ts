@@ -264,6 +264,11 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
       expect({ path, status: res.status, location: res.headers.get('location'), named: text.includes('layoffs') }).toEqual({ path, status: 403, location: null, named: false });
     }
     expect((await api('docs/hr%2Fplan', { headers: { authorization: `Bearer ${both}` } })).headers.get('location')).toBe('/api/docs/exec%2Flayoffs-2027');
+    // The editor's page at the old name: it carries no token (the editor sends it with its API calls and its
+    // WebSocket), so it does not lead there either; it opens under the old name, and the editor hears the
+    // new name (4430) if its token opens it. It answered 302 to the new name for anyone (found by a review).
+    const page = await fetch(`${server.url}/d/hr%2Fplan`, { redirect: 'manual' });
+    expect({ status: page.status, location: page.headers.get('location') }).toEqual({ status: 200, location: null });
   });
 
   it('lets only editors rename, and only within what their token opens; a viewer may not duplicate either', async () => {

@@ -27,6 +27,12 @@ async function renamedTo(store: Pick<DocumentStore, 'resolveRedirect'>, encoded:
   return docNameProblem(name) === undefined ? store.resolveRedirect(name) : undefined;
 }
 
+/**
+ * `store`: with it, an old name's page leads to the document's new name (302). Only with sign-in off: the
+ * page's request carries no token (the editor sends it with its API calls and WebSocket), and the new name
+ * may say more than the old one; with sign-in on, the page opens under the old name and the editor is told
+ * the new name (WebSocket 4430) if its token opens it.
+ */
 export function editorRoutes(editorDir: string, basePath = '', store?: Pick<DocumentStore, 'resolveRedirect'>): Hono {
   const app = new Hono();
   const indexFile = path.join(editorDir, 'index.html');
