@@ -19,7 +19,7 @@ import { createRevocationChannel } from './fanout/revocation-channel.js';
 import type { Config } from './config.js';
 import { createHistoryPool, type HistoryPool } from './history/pool.js';
 import { startHistorySweep } from './history/sweep.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createMetrics, docFingerprint, type Metrics } from './metrics/metrics.js';
 import { openServerStorage, type ServerStorage } from './storage.js';
 import { createRedisFanout } from './fanout/redis-fanout.js';
 import { startTrashPurge } from './trash/purge.js';
@@ -54,7 +54,11 @@ export interface StartOptions {
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   // SQLite only: the store's file size, once the store is open.
   let sizeBytes: (() => number) | undefined;
-  const metrics = createMetrics({ storeSizeBytes: config.databaseUrl === undefined ? () => sizeBytes?.() ?? 0 : undefined });
+  const metrics = createMetrics({
+    storeSizeBytes: config.databaseUrl === undefined ? () => sizeBytes?.() ?? 0 : undefined,
+    // /metrics answers anyone: with sign-in on, documents are labelled by a fingerprint, not their names.
+    ...(config.authSecret === undefined ? {} : { docLabel: docFingerprint(config.authSecret) }),
+  });
   const storage = await openServerStorage(config, {
     openForSync: options.openForSync,
     onWalCheckpoint: (report) => {

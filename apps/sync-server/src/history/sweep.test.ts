@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DocumentStore, materialize, openSqliteStore, readTimeline, verifyDocument } from '@tandem/persistence';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
 import { createLogger } from '../logger.js';
 import { connectClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
@@ -105,6 +107,21 @@ describe('history sweep', () => {
     expect(await metric(server, 'tandem_log_growth_bytes_per_day')).toBe(busyBytes);
     expect((await server.store.getDocument(DOC))!.updateCount).toBe(60); // a sweep ran, and compacted nothing
     client.destroy();
+  });
+
+  it('with sign-in on, labels a document in /metrics (which answers anyone) by a fingerprint, not its name', async () => {
+    const secret = 'metrics-fingerprint-secret-0123456789abcdef';
+    server = await startTestServer({ HISTORY_SWEEP_INTERVAL: '1s', AUTH_SECRET: secret });
+    const owner = await mintToken(secret, { userId: 'owner', docs: ['*'], role: 'editor', ttl: '1h' });
+    const put = await fetch(`${server.url}/api/docs/${encodeURIComponent('hr/layoffs-2027')}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'text/markdown' },
+      body: '# Confidential',
+    });
+    expect(put.status).toBe(201);
+    const label = createHmac('sha256', secret).update('hr/layoffs-2027').digest('hex').slice(0, 16);
+    await expect.poll(() => metric(server!, `tandem_document_log_growth_bytes_per_day{doc="${label}"}`), { timeout: 5000 }).toBeGreaterThan(0);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).not.toContain('layoffs');
   });
 
   it('leaves a range alone when a version is named inside it while it is merged, without an error, and merges it on the next sweep', async () => {

@@ -1,5 +1,6 @@
 // Prometheus metrics, fed from sync lifecycle events. Each server gets its own registry.
 
+import { createHmac } from 'node:crypto';
 import type { FlushReport, WalCheckpointReport } from '@tandem/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RevocationEvents } from '../auth/revocations.js';
@@ -36,9 +37,18 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Bytes the store occupies on disk, read at scrape time. */
   readonly storeSizeBytes?: () => number;
+  /**
+   * A document's `doc` label: its name by default. /metrics answers anyone, so with sign-in on the server
+   * passes a fingerprint (see docFingerprint), not the name.
+   */
+  readonly docLabel?: (doc: string) => string;
 }
 
+/** 16 hex digits of HMAC-SHA256(secret, name): a document's label in /metrics with sign-in on. */
+export const docFingerprint = (secret: string) => (doc: string) => createHmac('sha256', secret).update(doc).digest('hex').slice(0, 16);
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const docLabel = options.docLabel ?? ((doc: string) => doc);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tandem_process_' });
   const opts = <T extends string>(name: string, help: string, labelNames: T[] = []) => ({
@@ -193,7 +203,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       growthTotal.set(total);
       growthTop.reset();
       const top = [...perDoc].sort((a, b) => b[1] - a[1]).slice(0, LOG_GROWTH_TOP);
-      for (const [doc, bytes] of top) growthTop.set({ doc }, bytes);
+      for (const [doc, bytes] of top) growthTop.set({ doc: docLabel(doc) }, bytes);
     },
     compacted: (_doc, updates, bytes) => {
       compactedUpdates.inc(updates);
