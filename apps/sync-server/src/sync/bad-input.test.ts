@@ -61,6 +61,10 @@ describe('bad input closes only the offending connection', () => {
     ['an awareness state that is not an object', frame(uint(1), bytes(new Uint8Array([1, 5, 1, 1, 0x37])))],
     ['an awareness update with bytes after its entries', frame(uint(1), bytes(new Uint8Array([1, 5, 1, 2, 0x7b, 0x7d, 9])))],
     ['an awareness update cut off mid-entry', frame(uint(1), bytes(new Uint8Array([2, 5, 1, 2, 0x7b, 0x7d, 6])))],
+    // Past 2^53 a clock + 1 is the clock: an id claimed at one could never be claimed again, and its
+    // owner's presence stayed hidden (found by a review).
+    ['an awareness clock past 2^53', frame(uint(1), bytes(new Uint8Array([1, 5, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10, 2, 0x7b, 0x7d])))],
+    ['an awareness client id past 2^53', frame(uint(1), bytes(new Uint8Array([1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10, 1, 2, 0x7b, 0x7d])))],
     ['a malformed state vector', frame(uint(0), uint(0), bytes(new Uint8Array([5, 0x80])))],
   ])('closes with 4400 on %s and logs it', async (_what, data) => {
     const ws = await openRawSocket(server.url, 'target');

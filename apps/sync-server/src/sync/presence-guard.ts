@@ -386,6 +386,8 @@ export class PresenceGuard {
       for (let i = 0; i < count; i++) {
         const id = decoding.readVarUint(decoder);
         const clock = decoding.readVarUint(decoder);
+        // The server raises a clock by up to 2 (see setAway, resend): all of it must stay exact.
+        if (!Number.isSafeInteger(id) || !Number.isSafeInteger(clock + 2)) throw new Error('a client id or clock past 2^53');
         const length = decoding.readVarUint(decoder);
         if (length > update.byteLength - decoder.pos) throw new Error('state runs past the end of the message');
         if (length > maxStateBytes) {
