@@ -216,6 +216,14 @@ export function linkPopover(): Plugin {
         if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
           const first = popover?.firstButton();
           if (first == null) return false;
+          // In a list item or a table cell Tab indents or moves on: there the popover takes it only from
+          // inside the link, not at either end of it (the caret at the start of an item that begins with
+          // a link is where Tab indents; found by a review).
+          const { $from } = view.state.selection;
+          const link = linkAt(view.state);
+          let structural = false;
+          for (let d = $from.depth; d > 0; d--) if (['list_item', 'task_item', 'table_cell', 'table_header'].includes($from.node(d).type.name)) structural = true;
+          if (structural && (link === null || $from.pos <= link.from || $from.pos >= link.to)) return false;
           first.focus();
           return true;
         }
