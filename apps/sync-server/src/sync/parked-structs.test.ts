@@ -1,4 +1,4 @@
-// An editor's struct may wait on the server for an item its author has not typed yet (a Yjs update may
+// Updates that hold what the document holds already. An editor's struct may wait on the server for an item its author has not typed yet (a Yjs update may
 // refer ahead to another client's next clock). When that client's update arrives, the server's apply
 // releases the parked struct, and the transaction's update holds both: it was sent to everyone but its
 // sender, who then never got the released struct and diverged (found by a review).
@@ -56,4 +56,30 @@ it("sends a struct released by a client's own update to that client too: everyon
   const replay = new Y.Doc();
   for (const u of await server.store.readUpdates('park')) Y.applyUpdate(replay, u.update);
   expect(replay.getText('t').toString()).toBe('hello! more');
+});
+
+it('stores an update sent twice once, and acknowledges both (a resend after a reconnect is not a second edit)', async () => {
+  server = await startTestServer();
+  const ws = await openRawSocket(server.url, 'dup?acks=1');
+  sockets.push(ws);
+  let acked = 0;
+  ws.on('message', (data: Buffer) => {
+    if (data[0] === 100) acked += data[1]!;
+  });
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  doc.getText('t').insert(0, 'hello');
+  ws.send(updateFrame(updates[0]!));
+  await expect.poll(() => acked).toBe(1);
+  ws.send(updateFrame(updates[0]!));
+  await expect.poll(() => acked).toBe(2);
+  // And once more with a deletion of its own: stored, as it changes the document.
+  doc.getText('t').delete(0, 1);
+  ws.send(updateFrame(Y.mergeUpdates([updates[0]!, updates[1]!])));
+  await expect.poll(() => acked).toBe(3);
+  expect((await server.store.getDocument('dup'))?.updateCount).toBe(2);
+  const replay = new Y.Doc();
+  for (const u of await server.store.readUpdates('dup')) Y.applyUpdate(replay, u.update);
+  expect(replay.getText('t').toString()).toBe('ello');
 });

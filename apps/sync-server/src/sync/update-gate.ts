@@ -124,7 +124,11 @@ export class UpdateGate {
     if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
-      return 'structs';
+      // Every struct held already (the same update sent again, a resend after a reconnect): only its
+      // deletions can change anything. Stored again, it grew the log by a copy (found by a review).
+      const store = this.ensureShadow().store;
+      const held = decoded.structs.every((struct) => struct instanceof Y.Skip || struct.id.clock + struct.length <= Y.getState(store, struct.id.client));
+      if (!held) return 'structs';
     }
     return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
   }
