@@ -6,6 +6,7 @@ import { type DocumentStore, PersistenceError } from '@tandem/persistence';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
+import { COMMENTS } from '@tandem/schema/comments';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
@@ -45,6 +46,22 @@ const fromStore = (error: unknown): never => {
   if (error instanceof PersistenceError && error.code === 'not-found') throw new TandemError('not-found', error.message, { doc: error.doc });
   throw error;
 };
+
+/**
+ * A copy's content: the text without the comments. A comment's author is whoever stored the update that
+ * made it, so in a copy stored as one edit every comment was the copier's, theirs to edit or delete (found
+ * by a review); and comments are the conversation about the original. As Google Docs' Make a copy does by
+ * default, the copy starts without them (deleted, their content gone: only the ids of the items remain).
+ */
+function withoutComments(state: Uint8Array): Uint8Array {
+  const doc = new Y.Doc({ gc: true });
+  const comments = doc.getMap<unknown>(COMMENTS);
+  Y.applyUpdate(doc, state);
+  if (comments.size > 0) doc.transact(() => comments.clear());
+  const copy = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return copy;
+}
 
 export function documentMoveRoutes({ store, rooms, authenticate, fanout, config, documentEvents }: DocumentMoveDeps): OpenAPIHono {
   const app = apiApp();
@@ -101,7 +118,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     // The content as it is now (everything the room applied is stored, and it holds all the log: caught
     // up with what other instances stored), as one update stored as the
     // person who copies: the copy starts its own history there.
-    const content = await rooms.withRoom(from, async (room) => (await room.caughtUp(), Y.encodeStateAsUpdate(room.doc)));
+    const content = await rooms.withRoom(from, async (room) => (await room.caughtUp(), withoutComments(Y.encodeStateAsUpdate(room.doc))));
     const seq = await rooms.withRoom(to, (room) =>
       room.exclusive(async () => {
         if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
