@@ -93,10 +93,18 @@ function serialize(serializer: MarkdownSerializer, doc: Node): string {
   const parts: string[] = [];
   const render = state.render.bind(state);
   state.render = (node, parent, index) => {
+    const start = output.out.length;
     render(node, parent, index);
     // Spaces a mark moved out of itself (expelEnclosingWhitespace) at the end of a paragraph or heading,
-    // which a reader would strip: written as character references (see markdown-text.ts).
-    if (node.isTextblock && node.type.spec.code !== true) output.out = output.out.replace(/[ \t]+$/, trailingBlanks);
+    // which a reader would strip: written as character references (see markdown-text.ts). Only the block's
+    // own text: not the blanks of a prefix written before it ("* ", "1. ", "- [ ] ") or by it ("## ").
+    if (node.isTextblock && node.type.spec.code !== true && node.content.size > 0) {
+      const written = output.out.slice(start);
+      const prefix = node.type.name === 'heading' ? (/^#{1,6} /.exec(written)?.[0] ?? '') : '';
+      const text = written.slice(prefix.length);
+      const fixed = text.replace(/[ \t]+$/, trailingBlanks);
+      if (fixed !== text) output.out = output.out.slice(0, start) + prefix + fixed;
+    }
     if (node.isBlock && output.out.length >= DRAIN_AT) {
       parts.push(output.out.slice(0, -KEEP));
       output.out = output.out.slice(-KEEP);

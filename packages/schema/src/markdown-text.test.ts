@@ -48,6 +48,13 @@ const CASES: Array<[string, Node]> = [
   ['bold starting with a bracket after a letter', doc(p('a', s.text('(b)', [s.mark('strong')])))],
   ['bold and italic ending in "!" before a letter', doc(p('Go', s.text('now!', [s.mark('strong'), s.mark('em')]), 'x'))],
   ['emphasis inside a word', doc(p('un', s.text('believ', [s.mark('em')]), 'able'))],
+  // Empty blocks: the blanks at their line's end are their prefix's, not their text's (found by a review
+  // of the blank handling above, which wrote "*&#32;" for an empty list item).
+  ['an empty bullet item', doc(s.node('bullet_list', null, [s.node('list_item', null, [p()]), s.node('list_item', null, [p('b')])]))],
+  ['an empty numbered item', doc(s.node('ordered_list', { order: 1 }, [s.node('list_item', null, [p('a')]), s.node('list_item', null, [p()]), s.node('list_item', null, [p('b')])]))],
+  ['an empty heading', doc(h(2), p('x'))],
+  ['an empty task item', doc(s.node('task_list', null, [s.node('task_item', { checked: false }, [p('a')]), s.node('task_item', { checked: false }, [p()])]))],
+  ['a list item ending in spaces', doc(s.node('bullet_list', null, [s.node('list_item', null, [p('a  ')])]))],
 ];
 
 describe('text the Markdown export must not let Markdown reinterpret', () => {
@@ -56,7 +63,13 @@ describe('text the Markdown export must not let Markdown reinterpret', () => {
     expect(fromMarkdown(markdown).toJSON(), markdown).toEqual(original.toJSON());
   });
 
-  it.each(CASES)('%s reads the same in a plain CommonMark reader', (_, original) => {
+  // (Lists aside: a plain reader makes tight lists without paragraphs, and task items are text to it.)
+  const hasList = (d: Node) => {
+    let found = false;
+    d.descendants((n) => void (found ||= /list$/.test(n.type.name)));
+    return found;
+  };
+  it.each(CASES.filter(([, d]) => !hasList(d)))('%s reads the same in a plain CommonMark reader', (_, original) => {
     const markdown = toMarkdown(original);
     const html = new MarkdownIt('commonmark').render(markdown);
     // The same blocks, and no list, quote, code or rule that was not there.
@@ -64,6 +77,13 @@ describe('text the Markdown export must not let Markdown reinterpret', () => {
     original.forEach((b) => blocks.push(b.type.name === 'heading' ? `h${b.attrs.level}` : 'p'));
     expect(html.match(/<(ol|ul|blockquote|pre|hr)\b/g) ?? [], markdown).toEqual([]);
     expect([...html.matchAll(/<(p|h[1-6])>/g)].map((m) => m[1]), markdown).toEqual(blocks);
+  });
+
+  it('keeps the text of a heading ending in bold spaces (the mark of spaces moves out of it)', () => {
+    const original = doc(h(2, 'x', s.text('  ', [s.mark('strong')])));
+    const back = fromMarkdown(toMarkdown(original));
+    expect(back.firstChild!.type.name).toBe('heading');
+    expect(back.textContent).toBe('x  ');
   });
 
   it('writes a hard break in a level-3 to level-6 heading as a space, keeping the heading and all of its text', () => {
