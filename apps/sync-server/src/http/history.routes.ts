@@ -48,8 +48,11 @@ export function fromPersistence(error: unknown): never {
   throw error;
 }
 
-/** An undo of a restore claimed this long ago and never settled (its server died) may be claimed again. */
-const UNDO_CLAIM_MS = 60_000;
+/**
+ * An undo of a restore claimed this long ago and never settled (its server died) may be claimed again:
+ * far longer than an undo takes, even behind other exclusive edits of the document.
+ */
+const UNDO_CLAIM_MS = 10 * 60_000;
 
 export function requireEditor(principal: Principal, what: string): void {
   if (principal.role !== 'editor') throw new TandemError('forbidden', `Only editors may ${what}`, { user: principal.userId });

@@ -74,6 +74,22 @@ describe('update gate', () => {
     expect(admit(gate, keystroke!)).toBe(true);
   });
 
+  it('stores the resend of an update still on its way to the log: that write may fail (a review of the skip of updates held already)', () => {
+    const room = new Y.Doc();
+    const gate = new UpdateGate(room, 'doc');
+    const client = new Y.Doc();
+    const [update] = updatesOf(client, () => client.getText('t').insert(0, 'offline work'));
+    expect(gate.admitAll([update!])).toEqual(['store']); // in flight
+    // The client reconnects meanwhile: its sync step 2 carries the update again.
+    const resend = Y.encodeStateAsUpdate(client, Y.encodeStateVector(room));
+    expect(gate.admitAll([resend])).toEqual(['store']);
+    gate.abandoned(update!); // the first write failed: the resend is what stores it
+    // Once applied to the room, the same update again is skipped.
+    Y.applyUpdate(room, update!);
+    gate.applied(resend);
+    expect(gate.admitAll([update!])).toEqual(['skip']);
+  });
+
   it('skips empty updates and deletions the document already has', () => {
     const room = new Y.Doc();
     room.getText('t').insert(0, 'hello');

@@ -125,8 +125,10 @@ export class UpdateGate {
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
-      // deletions can change anything. Stored again, it grew the log by a copy (found by a review).
-      const store = this.ensureShadow().store;
+      // deletions can change anything. Stored again, it grew the log by a copy (found by a review). Held by
+      // the room's document, stored and applied: not by the shadow, whose updates on their way to the log
+      // may yet fail, and a resend of one is then all that would store it.
+      const store = this.source.store;
       const held = decoded.structs.every((struct) => struct instanceof Y.Skip || struct.id.clock + struct.length <= Y.getState(store, struct.id.client));
       if (!held) return 'structs';
     }
