@@ -6,9 +6,8 @@ import { TEST_DATABASE_URL, testSchema, type TestSchema } from '@tandem/persiste
 import { startTcpProxy, type TcpProxy } from '@tandem/persistence/testing/tcp-proxy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
+import { closed, connectClient, openRawSocket, type TestClient, updateFrame } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const QUERY_TIMEOUT_MS = 1_000;
@@ -21,13 +20,6 @@ const withPassword = (url: string) => {
   return parsed.toString();
 };
 /** A sync update message (type 0, sync step 2 / update). */
-const updateFrame = (update: Uint8Array) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-};
 
 const metric = async (server: TestServer, name: string) => {
   const text = await (await fetch(`${server.url}/metrics`)).text();

@@ -3,16 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
-import { closeCodes, closed, connectClient, openRawSocket } from '../testing/clients.js';
+import { closeCodes, closed, connectClient, openRawSocket, updateFrame } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
-const updateFrame = (update: Uint8Array) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-};
 const textUpdate = (text: string) => {
   const doc = new Y.Doc();
   doc.getText('t').insert(0, text);

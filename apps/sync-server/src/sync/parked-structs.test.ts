@@ -3,20 +3,12 @@
 // releases the parked struct, and the transaction's update holds both: it was sent to everyone but its
 // sender, who then never got the released struct and diverged (found by a review).
 
-import * as encoding from 'lib0/encoding';
 import { afterEach, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
+import { connectClient, openRawSocket, type TestClient, updateFrame } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
-const updateFrame = (update: Uint8Array) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-};
 
 let server: TestServer | undefined;
 const clients: TestClient[] = [];

@@ -1,19 +1,11 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
-import { closed, openRawSocket } from '../testing/clients.js';
+import { closed, openRawSocket, updateFrame } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
-const updateFrame = (update: Uint8Array, syncType = 2) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, syncType);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-};
 
 /** Collects the message types a socket receives, and the counts of stored-acks. */
 const watch = (ws: WebSocket) => {

@@ -1,6 +1,7 @@
 // Test helpers: real y-websocket clients (Node `ws`, no BroadcastChannel) against a running server.
 
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -49,6 +50,15 @@ export function closeCodes(client: TestClient): number[] {
     if (event !== null) codes.push(event.code);
   });
   return codes;
+}
+
+/** A y-websocket sync message carrying `update`: an update (syncType 2, the default) or a sync step 2 (1). */
+export function updateFrame(update: Uint8Array, syncType = 2): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, syncType);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
 }
 
 export function openRawSocket(httpUrl: string, docPath: string): Promise<WebSocket> {
