@@ -265,6 +265,28 @@ describe('presence (awareness): caps', () => {
   };
   const ids = (c: TestClient, of: readonly number[]) => of.filter((id) => c.provider.awareness.getStates().has(id));
 
+  it('answers a flood of queries for everyone\'s presence a few times, not once each', async () => {
+    server = await startTestServer();
+    const alice = await watch('queried');
+    alice.provider.awareness.setLocalState(user('Alice'));
+    const ws = await openRawSocket(server.url, 'queried');
+    let answers = 0;
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 1) answers += 1;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const before = answers;
+    const query = new Uint8Array([3]);
+    for (let i = 0; i < 600; i++) ws.send(query);
+    await new Promise((r) => setTimeout(r, 200));
+    alice.provider.awareness.setLocalState(user('Alice B.'));
+    await new Promise((r) => setTimeout(r, 600));
+    // Each answer encodes every state: one at once, then one per 250 ms for all that came meanwhile.
+    expect(answers - before).toBeGreaterThanOrEqual(2);
+    expect(answers - before).toBeLessThanOrEqual(8);
+    ws.close();
+  });
+
   it('holds at most MAX_AWARENESS_STATES_PER_CONNECTION ids per connection (4 by default) and counts the rest', async () => {
     server = await startTestServer();
     const watcher = await watch('many');

@@ -53,6 +53,10 @@ function deletedIn(doc: Y.Doc): DeleteSet {
   return ds;
 }
 
+/** A connection's queries for everyone's presence are answered at most this often (see answerAwarenessQuery). */
+const AWARENESS_QUERY_MS = 250;
+const awarenessQueries = new WeakMap<Connection, { nextAt: number; waiting: boolean }>();
+
 /** A connection whose updates are refused more often than this within the window is closed (4529). */
 const MAX_REFUSALS = 3;
 const REFUSALS_WINDOW_MS = 60_000;
@@ -438,7 +442,7 @@ export class Room implements ConnectionHandler {
         }
         return;
       case 'query-awareness':
-        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+        this.answerAwarenessQuery(conn);
         return;
       case 'probe-answer':
         return; // Already counted as a sign of life by the connection (see heartbeat.ts).
@@ -1076,6 +1080,32 @@ export class Room implements ConnectionHandler {
   /** True when other instances write this document's log too (REDIS_URL): the room may be behind it. */
   get sharesLog(): boolean {
     return this.order !== undefined;
+  }
+
+  /**
+   * Answers a query for everyone's presence: at once, and then at most once per AWARENESS_QUERY_MS for
+   * the connection, the queries meanwhile answered together at its end. Each answer encodes every state
+   * in the room, and a client sending one-byte queries in a loop held the event loop (suspected by a
+   * review, reproduced).
+   */
+  private answerAwarenessQuery(conn: Connection): void {
+    const answer = () => {
+      if (!conn.isClosed) conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+    };
+    const pacing = awarenessQueries.get(conn);
+    const now = performance.now();
+    if (pacing === undefined || now >= pacing.nextAt) {
+      awarenessQueries.set(conn, { nextAt: now + AWARENESS_QUERY_MS, waiting: false });
+      answer();
+      return;
+    }
+    if (pacing.waiting) return;
+    pacing.waiting = true;
+    setTimeout(() => {
+      pacing.waiting = false;
+      pacing.nextAt = performance.now() + AWARENESS_QUERY_MS;
+      answer();
+    }, pacing.nextAt - now).unref();
   }
 
   /**
