@@ -8,7 +8,7 @@ import { tableMarkdown } from './formats/tables.js';
 import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 import { inlineMarkdown } from './formats/inline-formats.js';
-import { codeMarkdown, escapeLineStarts, flankingMark, textMarkdown, trailingBlanks } from './markdown-text.js';
+import { blanks, codeMarkdown, escapeLineStarts, flankingMark, textMarkdown } from './markdown-text.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
 
@@ -102,7 +102,7 @@ function serialize(serializer: MarkdownSerializer, doc: Node): string {
       const written = output.out.slice(start);
       const prefix = node.type.name === 'heading' ? (/^#{1,6} /.exec(written)?.[0] ?? '') : '';
       const text = written.slice(prefix.length);
-      const fixed = text.replace(/[ \t]+$/, trailingBlanks);
+      const fixed = text.replace(/[ \t]+$/, blanks);
       if (fixed !== text) output.out = output.out.slice(0, start) + prefix + fixed;
     }
     if (node.isBlock && output.out.length >= DRAIN_AT) {

@@ -22,9 +22,8 @@ type MarkSerializer = MarkdownSerializer['marks'][string];
 type State = MarkdownSerializerState & { out: string; delim: string; inAutolink?: boolean };
 
 const ENTITY = /&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/g;
-const blanks = (text: string) => text.replace(/[ \t]/g, (c) => (c === ' ' ? '&#32;' : '&#9;'));
-/** Spaces and tabs as character references: what a reader would strip at the end of a block. */
-export const trailingBlanks = blanks;
+/** Spaces and tabs as character references: what a reader would strip at the start or end of a block. */
+export const blanks = (text: string) => text.replace(/[ \t]/g, (c) => (c === ' ' ? '&#32;' : '&#9;'));
 
 /** Whether what the state writes next starts a line of Markdown (after its container's prefix). */
 const atLineStart = (state: State) => state.out === '' || state.out === state.delim || state.out.endsWith(`\n${state.delim}`);

@@ -118,6 +118,12 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   /** Whether the current connection attempt's socket opened (reset when it closes). */
   let openedThisAttempt = false;
   let checkingAccess = false;
+  /** The document as the HTTP API describes it to this page's token. */
+  const docInfo = (signal?: AbortSignal) =>
+    fetch(appPath(`/api/docs/${encodeURIComponent(docName)}`), {
+      headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
+      ...(signal === undefined ? {} : { signal }),
+    });
 
   // A refused upgrade (401/403) reaches the browser only as a failed socket, which y-websocket keeps
   // retrying; ask the HTTP API, which applies the same rules, whether this is a network problem or a "no".
@@ -125,9 +131,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     if (checkingAccess) return;
     checkingAccess = true;
     try {
-      const res = await fetch(appPath(`/api/docs/${encodeURIComponent(docName)}`), {
-        headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
-      });
+      const res = await docInfo();
       if (res.status === 401 || res.status === 403) {
         const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
         provider.disconnect();
@@ -147,15 +151,10 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   // name, or none yet: the copy is of the old one, and syncing it would bring deleted text back into the
   // new one (found by a review). Such a copy is dropped and the page starts again from the server.
   const copyOfKey = `tandem:copy-of:${docName}`;
-  const docInfo = () =>
-    fetch(appPath(`/api/docs/${encodeURIComponent(docName)}`), {
-      headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
-      signal: AbortSignal.timeout(5_000),
-    });
   const checkCopy = async (): Promise<boolean> => {
     const copyOf = localStorage.getItem(copyOfKey);
     if (copyOf === null) return true; // never synced here (or kept by an earlier version): nothing to compare
-    const res = await docInfo();
+    const res = await docInfo(AbortSignal.timeout(5_000));
     let now: string | undefined;
     if (res.status === 200) now = ((await res.json()) as { createdAt?: string }).createdAt;
     else if (res.status !== 404) return true; // refused, in the trash, or failing: the connection says so
@@ -174,7 +173,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   const tagCopy = () => {
     if (tagging || localStorage.getItem(copyOfKey) !== null) return;
     tagging = true;
-    void docInfo()
+    void docInfo(AbortSignal.timeout(5_000))
       .then(async (res) => {
         const createdAt = res.status === 200 ? ((await res.json()) as { createdAt?: string }).createdAt : undefined;
         if (createdAt !== undefined) localStorage.setItem(copyOfKey, createdAt);
