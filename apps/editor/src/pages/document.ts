@@ -22,6 +22,7 @@ import { BASE_PATH } from '../base-path.js';
 import { documentPath } from '../api/client.js';
 import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
+import { keepTextThroughJoins, ownClients } from '../collab/join-rescue.js';
 import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
 import { tuckNameField } from '../collab/name-field.js';
@@ -78,6 +79,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const claims = tokenClaims(token);
   // A commenter reads the text and writes comments only (the server refuses anything else).
   const readOnly = claims.role === 'viewer' || claims.role === 'commenter';
+  // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
+  if (!readOnly) keepTextThroughJoins(doc, ownClients(name, doc));
   const canComment = claims.role !== 'viewer';
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };

@@ -1,0 +1,181 @@
+import { FRAGMENT, schema } from '@tandem/schema';
+import type { Node } from 'prosemirror-model';
+import { describe, expect, it } from 'vitest';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { keepTextThroughJoins } from './join-rescue.js';
+
+const p = (...content: Array<string | Node>) => schema.node('paragraph', null, content.map((c) => (typeof c === 'string' ? schema.text(c) : c)));
+const bold = (text: string) => schema.text(text, [schema.marks.strong!.create()]);
+const page = (...blocks: Node[]) => schema.node('doc', null, blocks);
+
+/** What the editor does to the Y document when its ProseMirror document becomes `doc`. */
+function edit(ydoc: Y.Doc, doc: Node): void {
+  ydoc.transact(() => updateYFragment(ydoc, ydoc.getXmlFragment(FRAGMENT), doc, { mapping: new Map(), isOMark: new Map() }));
+}
+
+const blocks = (ydoc: Y.Doc): string[] => {
+  const out: string[] = [];
+  yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema).forEach((b) => out.push(b.textContent));
+  return out;
+};
+
+/** The text node of block `i` (a paragraph holding text only). */
+const textOf = (ydoc: Y.Doc, i: number) => (ydoc.getXmlFragment(FRAGMENT).get(i) as Y.XmlElement).get(0) as Y.XmlText;
+
+const send = (from: Y.Doc, to: Y.Doc, origin: unknown = 'remote') => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), origin);
+
+/** Alice and Bob share "Hello there" / "world wide"; Bob keeps his text through joins, Alice her own. */
+function twoPeople() {
+  const alice = new Y.Doc();
+  const bob = new Y.Doc();
+  edit(alice, page(p('Hello there'), p('world wide')));
+  send(alice, bob);
+  keepTextThroughJoins(bob, (client) => client === bob.clientID);
+  keepTextThroughJoins(alice, (client) => client === alice.clientID);
+  return { alice, bob };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('text typed into a paragraph someone joins meanwhile', () => {
+  it('is typed again where it was, in the joined paragraph, for everyone', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so'); // Bob, offline
+    edit(alice, page(p('Hello thereworld wide'))); // Alice joins, not having seen it
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld so wide']);
+    send(bob, alice);
+    await settle();
+    expect(blocks(alice)).toEqual(['Hello thereworld so wide']);
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld so wide']);
+  });
+
+  it('is kept when the server re-sends the join after Bob’s text reached it (the deletion then names Bob’s text too)', async () => {
+    const { alice, bob } = twoPeople();
+    const server = new Y.Doc();
+    send(alice, server);
+    const fromServer: Uint8Array[] = [];
+    server.on('update', (update: Uint8Array, origin: unknown) => origin === 'alice' && fromServer.push(update));
+    textOf(bob, 1).insert('world wide'.length, ' web');
+    send(bob, server, 'bob');
+    edit(alice, page(p('Hello thereworld wide')));
+    send(alice, server, 'alice');
+    expect(fromServer).toHaveLength(1);
+    Y.applyUpdate(bob, fromServer[0]!, 'server');
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld wide web']);
+    send(bob, server);
+    expect(blocks(server)).toEqual(['Hello thereworld wide web']);
+  });
+
+  it('is not typed again when the joiner had seen it (it moved with the rest)', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so');
+    send(bob, alice);
+    edit(alice, page(p('Hello thereworld so wide')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld so wide']);
+  });
+
+  it('keeps only what the joiner had not seen, when Bob typed twice and the joiner saw the first', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert(0, 'big ');
+    send(bob, alice);
+    textOf(bob, 1).insert('big world wide'.length, '!');
+    edit(alice, page(p('Hello therebig world wide')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello therebig world wide!']);
+  });
+
+  it('keeps the marks it was typed with, and takes none of its new neighbours’', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(p('Hello'), p(bold('world'))));
+    send(alice, bob);
+    keepTextThroughJoins(bob, (client) => client === bob.clientID);
+    textOf(bob, 1).insert(2, 'RL', { strong: {} });
+    textOf(bob, 1).insert('woRLrld'.length, ' plain', {});
+    edit(alice, page(p('Hello', bold('world'))));
+    send(alice, bob);
+    await settle();
+    const joined = yXmlFragmentToProseMirrorRootNode(bob.getXmlFragment(FRAGMENT), schema).child(0);
+    const runs: Array<[string, string[]]> = [];
+    joined.forEach((n) => runs.push([n.text!, n.marks.map((m) => m.type.name)]));
+    expect(runs).toEqual([
+      ['Hello', []],
+      ['woRLrld', ['strong']],
+      [' plain', []],
+    ]);
+  });
+
+  it('is kept when the join deleted from the middle of one paragraph into the middle of the next', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world wide'.length, ' web');
+    edit(alice, page(p('Hello wide'))); // "there" + "world " selected and deleted
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello wide web']);
+  });
+
+  it('is typed again by its author only: a third person’s editor leaves it', async () => {
+    const { alice, bob } = twoPeople();
+    const carol = new Y.Doc();
+    send(alice, carol);
+    keepTextThroughJoins(carol, (client) => client === carol.clientID);
+    textOf(bob, 1).insert(0, 'the ');
+    send(bob, carol);
+    edit(alice, page(p('Hello thereworld wide')));
+    send(alice, carol);
+    send(alice, bob);
+    await settle();
+    send(carol, bob);
+    send(bob, carol);
+    await settle();
+    expect(blocks(carol)).toEqual(['Hello therethe world wide']);
+    expect(blocks(bob)).toEqual(['Hello therethe world wide']);
+  });
+});
+
+describe('what is not typed again', () => {
+  it('a join long ago of text this page never showed, loaded in one go (a sync after a long time away)', async () => {
+    const { alice, bob } = twoPeople();
+    const before = Y.encodeStateAsUpdate(alice); // what a later page of Bob's shows first
+    textOf(bob, 1).insert('world'.length, ' so');
+    edit(alice, page(p('Hello thereworld wide')));
+    const bobBefore = Y.encodeStateAsUpdate(bob); // Bob's copy, from before the join reached him
+    const aliceAfter = Y.encodeStateAsUpdate(alice);
+    // A later page of Bob's, whose earlier id counts as his, loads everything at once.
+    const later = new Y.Doc();
+    keepTextThroughJoins(later, (client) => client === later.clientID || client === bob.clientID);
+    Y.applyUpdate(later, before, 'load');
+    later.transact(() => {
+      Y.applyUpdate(later, bobBefore);
+      Y.applyUpdate(later, aliceAfter);
+    }, 'load');
+    await settle();
+    expect(blocks(later)).toEqual(['Hello thereworld wide']);
+  });
+
+  it('is kept when the joiner’s editor prepended the first paragraph’s text to the second (and deleted the first)', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(p('Hello there'), p('world wide')));
+    send(alice, bob);
+    keepTextThroughJoins(bob, (client) => client === bob.clientID);
+    textOf(bob, 0).insert('Hello'.length, ',');
+    // The other way y-prosemirror may write a join: the first paragraph goes, its text goes in front of the second's.
+    alice.transact(() => {
+      textOf(alice, 1).insert(0, 'Hello there');
+      alice.getXmlFragment(FRAGMENT).delete(0, 1);
+    });
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello, thereworld wide']);
+  });
+});
