@@ -93,3 +93,28 @@ test('a paragraph joined while someone types into it: what they type is kept, wh
   await bob.expectSaved();
   await alice.expectSaved();
 });
+
+test('text typed offline into a paragraph that someone makes a heading meanwhile is kept in the heading', async ({ pair }) => {
+  const { alice, bob } = await pair('join-keeps/heading');
+  await twoParagraphs(alice);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
+  await bob.expectSaved();
+
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.focusEnd();
+  await bob.page.keyboard.insertText(' web');
+
+  // Alice's caret is in the second paragraph: she makes it a heading.
+  await alice.toolbar('h2');
+  await expect(alice.page.locator('.ProseMirror h2')).toHaveText('world wide');
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  // (The page's text shows the other person's cursor label too: the editor's blocks are compared.)
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide web']);
+  await expect.poll(() => alice.blocks()).toEqual(['Hello there', 'world wide web']);
+  await expect(bob.page.locator('.ProseMirror h2')).toHaveCount(1);
+  await expect(alice.page.locator('.ProseMirror h2')).toContainText('world wide web');
+  await bob.expectSaved();
+});

@@ -179,3 +179,26 @@ describe('what is not typed again', () => {
     expect(blocks(bob)).toEqual(['Hello, thereworld wide']);
   });
 });
+
+describe('text typed into a paragraph someone turns into another kind of block meanwhile', () => {
+  it('is kept when the paragraph became a heading (y-prosemirror writes a new block with the text)', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so');
+    edit(alice, page(p('Hello there'), schema.node('heading', { level: 1 }, [schema.text('world wide')])));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello there', 'world so wide']);
+    const second = yXmlFragmentToProseMirrorRootNode(bob.getXmlFragment(FRAGMENT), schema).child(1);
+    expect(second.type.name).toBe('heading');
+  });
+
+  it('is kept when the paragraph went into a bulleted list', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert(0, 'the ');
+    const item = schema.node('list_item', null, [p('world wide')]);
+    edit(alice, page(p('Hello there'), schema.node('bullet_list', null, [item])));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello there', 'the world wide']);
+  });
+});

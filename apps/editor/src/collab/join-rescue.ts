@@ -1,7 +1,9 @@
-// Keeping what this person typed into a paragraph that someone else joined to its neighbour meanwhile.
+// Keeping what this person typed into a paragraph that someone else joined to its neighbour meanwhile, or
+// turned into another kind of block (a heading, a list item).
 //
 // y-prosemirror writes a join (Backspace at the start of a paragraph, or deleting from one paragraph into
-// the next) as: delete one paragraph, insert its text, as the joiner saw it, into the other. Text typed
+// the next) as: delete one paragraph, insert its text, as the joiner saw it, into the other; and a block
+// that changes kind as a new block holding the old one's text, the old one deleted. Text typed
 // into the deleted paragraph by someone who had not yet sent it to the joiner (offline, or in flight)
 // stays inside the deleted paragraph: invisible to everyone, though their page had said "Saved".
 //
@@ -82,8 +84,7 @@ interface MovedText {
 function movedTexts(transaction: Y.Transaction): MovedText[] {
   const found: MovedText[] = [];
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
-  for (const type of transaction.changed.keys()) {
-    if (!(type instanceof Y.XmlText) || (type._item !== null && type._item.deleted)) continue;
+  for (const type of textNodesWritten(transaction)) {
     // The visible text, and the runs this transaction inserted into it.
     let text = '';
     const runs: Array<{ index: number; length: number }> = [];
@@ -102,6 +103,27 @@ function movedTexts(transaction: Y.Transaction): MovedText[] {
     }
   }
   return found;
+}
+
+/**
+ * The text nodes still there that `transaction` inserted text into: changed ones, and new ones (a block
+ * that became another kind, a heading or a list item, is a new block holding its text).
+ */
+function textNodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
+  const nodes = new Set<Y.XmlText>();
+  const alive = (type: unknown): type is Y.XmlText => type instanceof Y.XmlText && (type._item === null || !type._item.deleted);
+  for (const type of transaction.changed.keys()) if (alive(type)) nodes.add(type);
+  const store = transaction.doc.store;
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = store.clients.get(client);
+    if (after <= before || structs === undefined) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && alive(struct.content.type)) nodes.add(struct.content.type);
+    }
+  }
+  return nodes;
 }
 
 function lostIn(node: Y.XmlText, transaction: Y.Transaction, own: (client: number) => boolean, moved: readonly MovedText[]): LostText[] {
