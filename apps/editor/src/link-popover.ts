@@ -2,7 +2,7 @@
 // command (Ctrl+K, the toolbar's Link button) turns it into a labelled address field. Enter applies, Esc
 // cancels, and both return focus to the text. Tab from the text moves into the popover while it shows.
 
-import { normalizeLink } from '@tandem/schema';
+import { normalizeLink } from '@tandem/schema/links';
 import { type Command, type EditorState, Plugin, PluginKey } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { canLink, linkAt, openLink, removeLink, setLink } from './links.js';

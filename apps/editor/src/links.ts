@@ -2,7 +2,7 @@
 // URLs that become links as they are typed or pasted, `[text](url)`, and Ctrl/Cmd+click to open. Every
 // address goes through @tandem/schema's normalizeLink / isLinkTarget (http, https, mailto, /d/…).
 
-import { isLinkTarget, normalizeLink } from '@tandem/schema';
+import { isLinkTarget, normalizeLink } from '@tandem/schema/links';
 import { InputRule } from 'prosemirror-inputrules';
 import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin } from 'prosemirror-state';

@@ -1,2 +1,2 @@
 // The schema lives in @tandem/schema, shared with the server's exports and history views.
-export { FRAGMENT, schema } from '@tandem/schema';
+export { FRAGMENT, schema } from '@tandem/schema/schema';

@@ -2,7 +2,7 @@
 // description (alt text). Only what @tandem/schema's isImageSource accepts goes in (http, https, a path on
 // this site); anything else is refused in the dialog with the reason, next to the field.
 
-import { normalizeImageSource } from '@tandem/schema';
+import { normalizeImageSource } from '@tandem/schema/inline-formats';
 import type { Command, EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { schema } from '../schema.js';
