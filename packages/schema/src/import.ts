@@ -11,6 +11,7 @@ import { withSafeLinks } from './export.js';
 import { markdownItTables, tableTokens } from './formats/tables.js';
 import { markdownItTaskLists, taskListTokens } from './formats/task-list.js';
 import { schema } from './schema.js';
+export { markdownMayExpand } from './import-limits.js';
 import { INLINE_TOKENS, inlineSyntax, withSafeImages } from './formats/inline-formats.js';
 
 /** Why an import was refused: what was wrong with the input, in words for the person who sent it. */
@@ -63,27 +64,6 @@ function withinBudget(doc: Node, bytes: number): Node {
     throw new ImportError(`The document would hold ${nodes}+ nodes from ${bytes} bytes (at most ${budget}): a table padded far beyond what it holds?`);
   }
   return doc;
-}
-
-/**
- * Whether `markdown` may grow far beyond its size when parsed: a table's rows are padded to its header's
- * width, so the widest line's "|"s times the number of lines bounds its cells. Such input is parsed off
- * the server's thread (and then refused by the node budget if it did grow).
- */
-export function markdownMayExpand(markdown: string, maxCells = 5_000): boolean {
-  let lines = 1;
-  let widest = 0;
-  let pipes = 0;
-  for (let i = 0; i < markdown.length; i++) {
-    const c = markdown.charCodeAt(i);
-    if (c === 124) pipes += 1;
-    else if (c === 10) {
-      lines += 1;
-      widest = Math.max(widest, pipes);
-      pipes = 0;
-    }
-  }
-  return Math.max(widest, pipes) * lines > maxCells;
 }
 
 /** `node` if it nests at most MAX_NESTING levels; throws ImportError otherwise. Iterative: any depth. */

@@ -23,7 +23,8 @@ import {
 import { ConfigError, parseDuration } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
 import { purgeExpired } from '../trash/purge.js';
-import { downloadName, parseFormat, render } from '../history/render.js';
+import { downloadName, parseFormat } from '../history/formats.js';
+import { render } from '../history/render.js';
 import { COPY_USAGE, runCopyCommand } from './copy-command.js';
 
 export const DATA_USAGE = `Usage: tandem docs                                   list documents

@@ -18,7 +18,8 @@ import {
 } from '@tandem/persistence';
 import { type AuthorLookup, authorLookup } from './author-lookup.js';
 import { type AuthorInfo, describeAuthors } from '../authors/author-lookup.js';
-import { type Format, render } from './render.js';
+import type { Format } from './formats.js';
+import { render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 import { documentUpdate, type ImportType, parseDocument, replacementUpdate } from './import.js';
 import * as Y from 'yjs';

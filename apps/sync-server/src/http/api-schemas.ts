@@ -5,7 +5,7 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import { docNameProblem, MAX_DOC_NAME_LENGTH } from '@tandem/schema/doc-name';
 import { ERROR_CODES, type TandemErrorCode } from '../errors.js';
-import { FORMAT_ALIASES, FORMATS } from '../history/render.js';
+import { FORMAT_ALIASES, FORMATS } from '../history/formats.js';
 
 export { z };
 

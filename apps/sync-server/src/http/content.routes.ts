@@ -11,14 +11,14 @@ import { bodyLimit } from 'hono/body-limit';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
-import { markdownMayExpand } from '@tandem/schema';
+import { markdownMayExpand } from '@tandem/schema/import-limits';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
-import { type HistoryJob, type HistoryResult, runHistoryJob } from '../history/jobs.js';
+import type { HistoryJob, HistoryResult } from '../history/jobs.js';
 import type { HistoryPool } from '../history/pool.js';
-import { exportHeaders, parseFormat, type Rendered } from '../history/render.js';
+import { exportHeaders, parseFormat, type Rendered } from '../history/formats.js';
 import type { SyncEvents } from '../sync/events.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
@@ -29,6 +29,11 @@ import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentStore } from '@tandem/persistence';
+
+// The jobs (the schema's parsers and exporters, y-prosemirror) load on the first small import or export
+// done on this thread, not at start: they cost the server's start a few hundred milliseconds.
+let jobs: Promise<typeof import('../history/jobs.js')> | undefined;
+const inlineJobs = () => (jobs ??= import('../history/jobs.js'));
 
 export interface ContentDeps {
   readonly store: DocumentStore;
@@ -95,7 +100,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
   };
   // `bytes`: how much the job reads (the body, the live state, the stored log); see INLINE_MAX_BYTES.
   const convert = <K extends 'import' | 'export' | 'version'>(job: Extract<HistoryJob, { kind: K }>, bytes: number, signal?: AbortSignal): Promise<HistoryResult<K>> =>
-    (bytes <= INLINE_MAX_BYTES ? (runHistoryJob(store, job) as Promise<HistoryResult<K>>) : history.run(job, signal)).catch(fromPersistence);
+    (bytes <= INLINE_MAX_BYTES ? (inlineJobs().then((jobs) => jobs.runHistoryJob(store, job)) as Promise<HistoryResult<K>>) : history.run(job, signal)).catch(fromPersistence);
   // What an import reads, for INLINE_MAX_BYTES: Markdown that may grow far beyond its size (a padded
   // table) counts as big, so that it is parsed (and refused) off this thread.
   const importBytes = (type: string, body: Uint8Array) =>

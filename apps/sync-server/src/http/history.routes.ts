@@ -14,7 +14,7 @@ import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
 import type { HistoryPool } from '../history/pool.js';
-import { exportHeaders, parseFormat } from '../history/render.js';
+import { exportHeaders, parseFormat } from '../history/formats.js';
 import { trashedError } from '../sync/room.js';
 import type { RoomRegistry } from '../sync/rooms.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
