@@ -1,5 +1,6 @@
 // The ProseMirror editor bound to a Y.Doc: sync, remote cursors, per-user undo, keys and input rules.
 
+import { keepAnchorsThroughUndo } from './comments/anchors-after-undo.js';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin } from 'y-prosemirror';
@@ -38,6 +39,8 @@ export function createEditor(
   // Tracks only changes made through this editor (the sync plugin's origin), so undo never touches a
   // collaborator's edits; its steps end where undoSteps says.
   const undoManager = createUndoManager(fragment);
+  // Comments on text this editor's undo brings back move onto it, for everyone (anchors-after-undo.ts).
+  if (editable) keepAnchorsThroughUndo(undoManager, doc);
   const state = EditorState.create({
     schema,
     plugins: [

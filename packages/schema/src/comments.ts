@@ -19,6 +19,11 @@ export const MAX_COMMENT_BODY = 2_000;
 export const RESOLVE_KEYS: ReadonlySet<string> = new Set(['resolved', 'resolvedAt']);
 /** Keys of an existing comment only its author may set (editing and deleting it). */
 export const AUTHOR_KEYS: ReadonlySet<string> = new Set(['body', 'deleted']);
+/**
+ * Keys of an existing comment any editor may set: its anchor, moved with the text (Ctrl+Z brings deleted
+ * text back as new Yjs items; the editor that undid it moves the anchors that were on the old ones).
+ */
+export const ANCHOR_KEYS: ReadonlySet<string> = new Set(['start', 'end']);
 
 export interface Anchor {
   readonly start: Y.RelativePosition;

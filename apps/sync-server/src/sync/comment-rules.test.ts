@@ -86,3 +86,44 @@ describe('comment rules in the update gate', () => {
     expect(gate.admitAll([noBody], [EDITOR('ed')])[0]).toBeInstanceOf(Refused);
   });
 });
+
+describe("moving a comment's anchor (an editor's undo brings its text back as new items)", () => {
+  /** A room holding Ada's comment, its author known to the gate; and Bob's copy of it. */
+  function withAdasComment() {
+    const room = new Y.Doc();
+    const ada = new Y.Doc();
+    Y.applyUpdate(room, comment(ada, 'a', 'from Ada'));
+    const gate = new UpdateGate(room, 'doc');
+    gate.commentAuthors.set(itemOf(ada, 'a'), 'ada');
+    const bob = new Y.Doc();
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(room));
+    const text = bob.getText('t');
+    const anchorAt = (index: number) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index));
+    const move = (fields: Record<string, unknown>) =>
+      updateOf(bob, () => {
+        const map = bob.getMap(COMMENTS).get('a') as Y.Map<unknown>;
+        for (const [k, v] of Object.entries(fields)) map.set(k, v);
+      });
+    return { gate, bob, text, anchorAt, move };
+  }
+
+  it('is allowed to any editor, not only the comment’s author', () => {
+    const { gate, bob, text, anchorAt, move } = withAdasComment();
+    const typing = updateOf(bob, () => text.insert(0, 'hello'));
+    const moved = move({ start: anchorAt(1), end: anchorAt(3) });
+    expect(gate.admitAll([typing, moved], [EDITOR('bob'), EDITOR('bob')])).toEqual(['store', 'store']);
+  });
+
+  it('is refused to a commenter, and refused to anyone as something that is not a relative position', () => {
+    const { gate, anchorAt, move } = withAdasComment();
+    const [byCommenter] = gate.admitAll([move({ start: anchorAt(0) })], [COMMENTER('cat')]);
+    expect(byCommenter).toBeInstanceOf(Refused);
+    expect((byCommenter as Refused).reason).toMatch(/only an editor moves/);
+    const fresh = withAdasComment();
+    const [garbage] = fresh.gate.admitAll([fresh.move({ end: new Uint8Array([255, 255, 255]) })], [EDITOR('bob')]);
+    expect(garbage).toBeInstanceOf(Refused);
+    const again = withAdasComment();
+    const [text] = again.gate.admitAll([again.move({ start: 'somewhere' })], [EDITOR('bob')]);
+    expect(text).toBeInstanceOf(Refused);
+  });
+});

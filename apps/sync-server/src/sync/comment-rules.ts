@@ -3,12 +3,13 @@
 // - a commenter may change nothing outside the comments; an editor may change anything else;
 // - a new comment holds primitives only, with a valid body; its author is whoever stored its update;
 // - on an existing comment anyone who may comment may resolve and reopen (RESOLVE_KEYS), only its
-//   author may edit or delete it (AUTHOR_KEYS), and nothing else changes;
+//   author may edit or delete it (AUTHOR_KEYS), any editor may move its anchor to an encoded relative
+//   position (ANCHOR_KEYS: an undo brings text back as new items), and nothing else changes;
 // - a comment is never removed from the map (deleting is marking it `deleted`), so threads keep their shape.
 // Only the types a transaction changed are looked at: an ordinary keystroke costs a walk from its
 // text to the root, a few pointer steps.
 
-import { AUTHOR_KEYS, COMMENTS, isCommentBody, RESOLVE_KEYS } from '@tandem/schema/comments';
+import { ANCHOR_KEYS, AUTHOR_KEYS, COMMENTS, isCommentBody, RESOLVE_KEYS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 
 /** Who sent an update, as far as its rules go. */
@@ -29,10 +30,12 @@ export interface CommentTouch {
   readonly created: readonly Y.ID[];
   /** Existing comments it changed in a way only their author may. */
   readonly authorOnly: readonly Y.ID[];
+  /** It moved an existing comment's anchor, which only an editor may. */
+  readonly anchorsMoved: boolean;
 }
 
-export const UNTOUCHED: CommentTouch = Object.freeze({ outside: false, refusal: undefined, created: [], authorOnly: [] });
-const OUTSIDE_ONLY: CommentTouch = Object.freeze({ outside: true, refusal: undefined, created: [], authorOnly: [] });
+export const UNTOUCHED: CommentTouch = Object.freeze({ outside: false, refusal: undefined, created: [], authorOnly: [], anchorsMoved: false });
+const OUTSIDE_ONLY: CommentTouch = Object.freeze({ outside: true, refusal: undefined, created: [], authorOnly: [], anchorsMoved: false });
 
 export const idKey = (id: Y.ID): string => `${id.client}:${id.clock}`;
 
@@ -75,6 +78,16 @@ function malformed(map: Y.Map<unknown>): string | undefined {
   return isCommentBody(map.get('body')) ? undefined : 'a comment needs a body of 1 to 2000 characters';
 }
 
+function isRelativePosition(value: unknown): boolean {
+  if (!(value instanceof Uint8Array)) return false;
+  try {
+    Y.decodeRelativePosition(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What transaction `tr` (applied to a document whose comments root is `root`) did to the comments. */
 export function inspect(tr: Y.Transaction, root: Y.Map<unknown>): CommentTouch {
   let outside = false;
@@ -87,6 +100,7 @@ export function inspect(tr: Y.Transaction, root: Y.Map<unknown>): CommentTouch {
   let refusal: string | undefined;
   const created: Y.ID[] = [];
   const authorOnly: Y.ID[] = [];
+  let anchorsMoved = false;
   for (const [type, keys] of tr.changed) {
     const place = placeOf(type as AnyType, root as AnyType);
     if (place === 'outside') continue;
@@ -114,7 +128,10 @@ export function inspect(tr: Y.Transaction, root: Y.Map<unknown>): CommentTouch {
       const map = type as unknown as Y.Map<unknown>;
       for (const key of keys) {
         if (key !== null && RESOLVE_KEYS.has(key)) continue;
-        if (key !== null && AUTHOR_KEYS.has(key)) {
+        if (key !== null && ANCHOR_KEYS.has(key)) {
+          anchorsMoved = true;
+          if (!isRelativePosition(map.get(key))) refusal = "a comment's anchor is an encoded relative position";
+        } else if (key !== null && AUTHOR_KEYS.has(key)) {
           authorOnly.push(item.id);
           const body = map.get('body');
           if (key === 'body' && map.get('deleted') !== true && !isCommentBody(body)) refusal = 'a comment needs a body of 1 to 2000 characters';
@@ -124,13 +141,14 @@ export function inspect(tr: Y.Transaction, root: Y.Map<unknown>): CommentTouch {
       }
     }
   }
-  return { outside, refusal, created, authorOnly };
+  return { outside, refusal, created, authorOnly, anchorsMoved };
 }
 
 /** Why `writer` may not make the changes `touch` describes, or undefined when it may (its comments are then recorded). */
 export function judge(touch: CommentTouch, writer: Writer, authors: CommentAuthors): string | undefined {
   if (touch.outside && !writer.mayEdit) return 'a commenter changes comments only';
   if (touch.refusal !== undefined) return touch.refusal;
+  if (touch.anchorsMoved && !writer.mayEdit) return "only an editor moves a comment's anchor";
   for (const id of touch.authorOnly) {
     if (authors.get(id) !== writer.author) return "only a comment's author edits or deletes it";
   }
