@@ -10,6 +10,7 @@ const ON_POSTGRES = [
   'apps/sync-server/src/sync/stored-acks.test.ts',
   'apps/sync-server/src/auth/access.test.ts',
   'apps/sync-server/src/http/history.test.ts',
+  'apps/sync-server/src/http/restore-edges.test.ts',
   'apps/sync-server/src/http/authorship.test.ts',
   'apps/sync-server/src/http/comments.test.ts',
   'apps/sync-server/src/http/compacted-history.test.ts',

@@ -191,11 +191,13 @@ export interface RestoreResult {
   readonly seq: number;
   /** How many updates after the restored version the restore took back. */
   readonly changesUndone: number;
+  /** Nothing was stored: the version is the content already (`seq` is the current one). */
+  readonly unchanged?: boolean;
 }
 
 export const restoreVersion = (name: string, seq: number) => send<RestoreResult>(`${docApi(name)}/restore`, 'POST', { seq });
 /** Takes back the restore stored at `seq` (edits made since it stay). */
-export const undoRestore = (name: string, seq: number) => send<{ undone: number; seq: number }>(`${docApi(name)}/restore/undo`, 'POST', { seq });
+export const undoRestore = (name: string, seq: number) => send<{ undone: number; seq: number; unchanged?: boolean }>(`${docApi(name)}/restore/undo`, 'POST', { seq });
 export const listNamedVersions = async (name: string) => (await getJson<{ versions: NamedVersion[] }>(`${docApi(name)}/named-versions`)).versions;
 export const nameVersion = (name: string, seq: number, label: string) => send<NamedVersion>(`${docApi(name)}/named-versions`, 'POST', { seq, label });
 

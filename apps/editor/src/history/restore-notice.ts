@@ -55,6 +55,14 @@ export function createRestoreNotice(docName: string): RestoreNotice {
     show(result) {
       current = result;
       const version = result.restoredAt === null ? 'the empty document' : `the version of ${formatTime(result.restoredAt)}`;
+      if (result.unchanged === true) {
+        // Nothing was stored: there is nothing to take back.
+        current = undefined;
+        text.textContent = `Nothing to restore · the document is ${version} already`;
+        undo.hidden = true;
+        element.hidden = false;
+        return;
+      }
       text.textContent = `Restored ${version} · ${changes(result.changesUndone)}`;
       undo.hidden = false;
       element.hidden = false;

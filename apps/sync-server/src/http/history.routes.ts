@@ -170,6 +170,12 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       }),
     );
     const at = Date.now();
+    // The version is the content already: nothing is stored, recorded or announced (no empty edit in the
+    // history, no "restored" event, and editors keep their undo steps).
+    if (newSeq === undefined) {
+      const head = (await store.getDocument(doc).catch(fromPersistence))?.lastSeq ?? seq;
+      return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: head, changesUndone: 0, author, unchanged: true }, 200);
+    }
     // What "Undo restore" may take back. Not recording it does not undo the restore (it is stored): the
     // undo is then refused, which the log line says why.
     await store.recordRestore(doc, { seq: newSeq, restoredTo: seq, author, at }).catch((err: unknown) => {
@@ -179,7 +185,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     fanout?.announceRestored(doc);
     documentEvents.restored(doc, { seq: newSeq, restoredTo: seq, author, at });
     // What the editor tells the person: the version's time, and how many changes the restore took back.
-    return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: newSeq, changesUndone: newSeq - 1 - seq, author }, 201);
+    return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: newSeq, changesUndone: newSeq - 1 - seq, author, unchanged: false }, 201);
   });
 
   // Takes back the restore stored at `seq` (its inverse, as a new edit): what it replaced comes back,
@@ -197,6 +203,12 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const undoneBy = record.undoneBy;
     if (undoneBy !== undefined && undoneBy > 0) {
       throw new TandemError('conflict', `Restore ${seq} was taken back already (update ${undoneBy})`, { doc, seq });
+    }
+    // A later restore, not taken back, replaced what this one made: the inverse of this one would put back
+    // what the later one brought already, beside it (words doubled). That one is taken back first.
+    const later = (await store.listRestores(doc).catch(fromPersistence)).find((r) => r.seq > seq && !(r.undoneBy !== undefined && r.undoneBy > 0));
+    if (later !== undefined) {
+      throw new TandemError('conflict', `A later restore (update ${later.seq}) replaced what restore ${seq} made: take that one back first`, { doc, seq, later: later.seq });
     }
     const stale = undoneBy !== undefined && Date.now() + undoneBy > UNDO_CLAIM_MS;
     const claim = -Date.now();
@@ -227,7 +239,11 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     await store.markRestoreUndone(doc, seq, newSeq ?? seq, claim).catch((err: unknown) => {
       logger.warn({ event: 'undo-restore-record-failed', doc, seq, err }, 'the undo is stored, but not recorded: it could be taken again once its claim is stale');
     });
-    return c.json({ doc, undone: seq, seq: newSeq, author }, 201);
+    if (newSeq === undefined) {
+      const head = (await store.getDocument(doc).catch(fromPersistence))?.lastSeq ?? seq;
+      return c.json({ doc, undone: seq, seq: head, author, unchanged: true }, 200);
+    }
+    return c.json({ doc, undone: seq, seq: newSeq, author, unchanged: false }, 201);
   });
   return app;
 }

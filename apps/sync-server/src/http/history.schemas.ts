@@ -139,6 +139,19 @@ export const diff = apiRoute({
   },
 });
 
+const RestoreResult = z.object({
+  doc: z.string(),
+  restored: z.number().int(),
+  restoredAt: IsoTime.nullable(),
+  seq: z.number().int(),
+  changesUndone: z.number().int(),
+  author: z.string(),
+  /** True when nothing was stored (the version is the current content). */
+  unchanged: z.boolean(),
+});
+
+const UndoRestoreResult = z.object({ doc: z.string(), undone: z.number().int(), seq: z.number().int(), author: z.string(), unchanged: z.boolean() });
+
 export const restore = apiRoute({
   method: 'post',
   path: '/{doc}/restore',
@@ -147,19 +160,8 @@ export const restore = apiRoute({
   request: { params: DocParams, body: { required: true, ...json(SeqBody) } },
   errors: [...HISTORY_ERRORS, 413, 415, 422, 429, 507],
   responses: {
-    201: {
-      description: 'Restored; changesUndone: the updates after seq',
-      ...json(
-        z.object({
-          doc: z.string(),
-          restored: z.number().int(),
-          restoredAt: IsoTime.nullable(),
-          seq: z.number().int(),
-          changesUndone: z.number().int(),
-          author: z.string(),
-        }),
-      ),
-    },
+    201: { description: 'Restored; changesUndone: the updates after seq', ...json(RestoreResult) },
+    200: { description: 'Nothing to restore: the version is the content already (nothing stored; seq is the current one)', ...json(RestoreResult) },
   },
 });
 
@@ -170,5 +172,8 @@ export const undoRestore = apiRoute({
   summary: 'Takes back the restore stored at seq, keeping edits made since (editors)',
   request: { params: DocParams, body: { required: true, ...json(SeqBody) } },
   errors: [...HISTORY_ERRORS, 409, 413, 415, 422, 429, 507],
-  responses: { 201: { description: 'Undone', ...json(z.object({ doc: z.string(), undone: z.number().int(), seq: z.number().int(), author: z.string() })) } },
+  responses: {
+    201: { description: 'Undone', ...json(UndoRestoreResult) },
+    200: { description: 'Nothing to take back: what the restore replaced is the content already (nothing stored)', ...json(UndoRestoreResult) },
+  },
 });

@@ -682,11 +682,13 @@ export class Room implements ConnectionHandler {
   /**
    * Stores an edit the server makes itself (a restore) with `author`, on behalf of `rateKey` (see
    * storeRateKey), then applies it; every connected client receives it. Resolves with its sequence
-   * number; throws TandemError('too-large' or 'store-rate'), nothing stored, if the document would
-   * pass MAX_DOC_BYTES or the requester their stored-bytes rate, as a client's update would.
+   * number, or undefined when it changes nothing (nothing is stored: a restore of the current content);
+   * throws TandemError('too-large' or 'store-rate'), nothing stored, if the document would pass
+   * MAX_DOC_BYTES or the requester their stored-bytes rate, as a client's update would.
    */
-  async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number> {
+  async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
     this.assertTakingEdits();
+    if (changesNothing(this.doc, update)) return undefined;
     return this.storeEdit(update, author, rateKey, 'restore');
   }
 
