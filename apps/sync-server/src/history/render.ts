@@ -11,7 +11,15 @@ import type { Format, Rendered } from './formats.js';
  * write any mark into the CRDT, so what leaves the server is checked here, not trusted.
  */
 export function proseMirrorDoc(ydoc: Y.Doc) {
-  return withSafeImages(withSafeLinks(yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema)));
+  // Read from a copy: y-prosemirror deletes from the Y.Doc it reads whatever the schema cannot hold, and
+  // `ydoc` may be a version a history thread keeps for the next request (a Yjs download of it, a diff).
+  const copy = new Y.Doc();
+  try {
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc));
+    return withSafeImages(withSafeLinks(yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(FRAGMENT), schema)));
+  } finally {
+    copy.destroy();
+  }
 }
 
 export function render(ydoc: Y.Doc, format: Format, meta: { doc: string; seq: number; at: string | null }): Rendered {
