@@ -3,7 +3,7 @@ import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { keepTextThroughJoins } from './join-rescue.js';
+import { keepTextThroughJoins, noteWhatWasSeen } from './join-rescue.js';
 
 const p = (...content: Array<string | Node>) => schema.node('paragraph', null, content.map((c) => (typeof c === 'string' ? schema.text(c) : c)));
 const bold = (text: string) => schema.text(text, [schema.marks.strong!.create()]);
@@ -11,6 +11,14 @@ const page = (...blocks: Node[]) => schema.node('doc', null, blocks);
 
 /** What the editor does to the Y document when its ProseMirror document becomes `doc`. */
 function edit(ydoc: Y.Doc, doc: Node): void {
+  ydoc.transact((tr) => {
+    updateYFragment(ydoc, ydoc.getXmlFragment(FRAGMENT), doc, { mapping: new Map(), isOMark: new Map() });
+    noteWhatWasSeen(tr); // as the editor's sync does
+  });
+}
+
+/** The same edit from a client that does not say what it had seen (an older editor, a program). */
+function editSayingNothing(ydoc: Y.Doc, doc: Node): void {
   ydoc.transact(() => updateYFragment(ydoc, ydoc.getXmlFragment(FRAGMENT), doc, { mapping: new Map(), isOMark: new Map() }));
 }
 
@@ -23,7 +31,19 @@ const blocks = (ydoc: Y.Doc): string[] => {
 /** The text node of block `i` (a paragraph holding text only). */
 const textOf = (ydoc: Y.Doc, i: number) => (ydoc.getXmlFragment(FRAGMENT).get(i) as Y.XmlElement).get(0) as Y.XmlText;
 
-const send = (from: Y.Doc, to: Y.Doc, origin: unknown = 'remote') => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), origin);
+/** What the server acknowledged storing for each page: everything it sent, by `send`. */
+const acked = new WeakMap<Y.Doc, Map<number, number>>();
+/** `from` sends what `to` lacks, through the server: stored (and acknowledged to `from`) on the way. */
+const send = (from: Y.Doc, to: Y.Doc, origin: unknown = 'remote') => {
+  acked.set(from, Y.decodeStateVector(Y.encodeStateVector(from)));
+  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), origin);
+};
+/** The same, its acknowledgement to `from` still on its way. */
+const sendUnacked = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), 'remote');
+
+/** `doc` keeps the text of these client ids (its own by default) through joins. */
+const keep = (doc: Y.Doc, own: (client: number) => boolean = (client) => client === doc.clientID) =>
+  keepTextThroughJoins(doc, { own, stored: (client) => acked.get(doc)?.get(client) ?? 0 });
 
 /** Alice and Bob share "Hello there" / "world wide"; Bob keeps his text through joins, Alice her own. */
 function twoPeople() {
@@ -31,8 +51,8 @@ function twoPeople() {
   const bob = new Y.Doc();
   edit(alice, page(p('Hello there'), p('world wide')));
   send(alice, bob);
-  keepTextThroughJoins(bob, (client) => client === bob.clientID);
-  keepTextThroughJoins(alice, (client) => client === alice.clientID);
+  keep(bob);
+  keep(alice);
   return { alice, bob };
 }
 
@@ -98,7 +118,7 @@ describe('text typed into a paragraph someone joins meanwhile', () => {
     const bob = new Y.Doc();
     edit(alice, page(p('Hello'), p(bold('world'))));
     send(alice, bob);
-    keepTextThroughJoins(bob, (client) => client === bob.clientID);
+    keep(bob);
     textOf(bob, 1).insert(2, 'RL', { strong: {} });
     textOf(bob, 1).insert('woRLrld'.length, ' plain', {});
     edit(alice, page(p('Hello', bold('world'))));
@@ -127,9 +147,9 @@ describe('text typed into a paragraph someone joins meanwhile', () => {
     const { alice, bob } = twoPeople();
     const carol = new Y.Doc();
     send(alice, carol);
-    keepTextThroughJoins(carol, (client) => client === carol.clientID);
+    keep(carol);
     textOf(bob, 1).insert(0, 'the ');
-    send(bob, carol);
+    sendUnacked(bob, carol); // Bob's ack is still on its way when Alice's join reaches him
     edit(alice, page(p('Hello thereworld wide')));
     send(alice, carol);
     send(alice, bob);
@@ -152,7 +172,7 @@ describe('what is not typed again', () => {
     const aliceAfter = Y.encodeStateAsUpdate(alice);
     // A later page of Bob's, whose earlier id counts as his, loads everything at once.
     const later = new Y.Doc();
-    keepTextThroughJoins(later, (client) => client === later.clientID || client === bob.clientID);
+    keep(later, (client) => client === later.clientID || client === bob.clientID);
     Y.applyUpdate(later, before, 'load');
     later.transact(() => {
       Y.applyUpdate(later, bobBefore);
@@ -167,7 +187,7 @@ describe('what is not typed again', () => {
     const bob = new Y.Doc();
     edit(alice, page(p('Hello there'), p('world wide')));
     send(alice, bob);
-    keepTextThroughJoins(bob, (client) => client === bob.clientID);
+    keep(bob);
     textOf(bob, 0).insert('Hello'.length, ',');
     // The other way y-prosemirror may write a join: the first paragraph goes, its text goes in front of the second's.
     alice.transact(() => {
@@ -200,5 +220,98 @@ describe('text typed into a paragraph someone turns into another kind of block m
     send(alice, bob);
     await settle();
     expect(blocks(bob)).toEqual(['Hello there', 'the world wide']);
+  });
+});
+
+describe('what the joiner saw is not typed again', () => {
+  it('text the joiner saw and deleted together with the join (a selection across the break) stays deleted', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert(0, 'the ');
+    send(bob, alice);
+    edit(alice, page(p('Hello thereworld wide'))); // from the end of the first paragraph to after "the "
+    send(alice, bob);
+    await settle();
+    send(bob, alice);
+    await settle();
+    expect(blocks(alice)).toEqual(['Hello thereworld wide']);
+    expect(blocks(bob)).toEqual(['Hello thereworld wide']);
+  });
+
+  it('text the joiner deleted after seeing it, then joined, both reaching Bob at once, stays deleted', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so');
+    send(bob, alice);
+    edit(alice, page(p('Hello there'), p('world wide')));
+    edit(alice, page(p('Hello thereworld wide')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld wide']);
+  });
+});
+
+describe('more joins that take text with them', () => {
+  it('text typed after a reload, into a paragraph holding the earlier page’s text (another client id of this browser)', async () => {
+    const alice = new Y.Doc();
+    const earlier = new Y.Doc(); // Bob's page before the reload
+    edit(alice, page(p('Hello there'), p('world wide')));
+    send(alice, earlier);
+    for (let i = 0; i < 5; i++) textOf(earlier, 1).insert(textOf(earlier, 1).length, '!'); // clocks well above 0
+    send(earlier, alice);
+    const bob = new Y.Doc(); // after the reload: this browser's copy, a new client id
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(earlier));
+    acked.set(bob, Y.decodeStateVector(Y.encodeStateVector(earlier))); // the server has the earlier page's text
+    keep(bob, (client) => client === bob.clientID || client === earlier.clientID);
+    textOf(bob, 1).insert('world'.length, ' so'); // offline
+    edit(alice, page(p('Hello thereworld wide!!!!!')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld so wide!!!!!']);
+  });
+
+  it('text typed offline when the joiner also typed a space at the join (both reaching Bob at once)', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so');
+    edit(alice, page(p('Hello thereworld wide')));
+    edit(alice, page(p('Hello there world wide')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello there world so wide']);
+  });
+
+  it('bold text typed into a paragraph someone made a code block keeps the block, without the mark it cannot hold', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so', { strong: {} });
+    edit(alice, page(p('Hello there'), schema.node('code_block', null, [schema.text('world wide')])));
+    send(alice, bob);
+    await settle();
+    send(bob, alice);
+    await settle();
+    for (const ydoc of [alice, bob]) {
+      const doc = yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema);
+      expect(doc.child(1).type.name).toBe('code_block');
+      expect(doc.child(1).textContent).toBe('world so wide');
+      expect(() => doc.check()).not.toThrow();
+    }
+  });
+});
+
+describe('a join from a client that does not say what it had seen', () => {
+  it('keeps what the server had not acknowledged storing (so nobody can have seen it)', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so'); // offline: not stored
+    editSayingNothing(alice, page(p('Hello thereworld wide')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld so wide']);
+  });
+
+  it('does not bring back what the server had stored and the joiner deleted with the join', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert(0, 'the ');
+    send(bob, alice);
+    editSayingNothing(alice, page(p('Hello thereworld wide')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld wide']);
   });
 });

@@ -8,20 +8,70 @@
 // stays inside the deleted paragraph: invisible to everyone, though their page had said "Saved".
 //
 // This person's editor sees it happen: a transaction from elsewhere deletes the text node holding their
-// characters and, in the same transaction, inserts that node's other text at the start or end of another
-// text node. Which of their characters the joiner had seen is told by Yjs' order: a client's updates
-// arrive in clock order, so the joiner saw this client's characters below some clock and none above it;
-// the highest such clock for which the moved text is the deleted node's text without the unseen
-// characters is the one that happened. Those characters are typed again, where they were, in the joined
-// text, with their marks: a new edit of this person's, stored and sent as any other (not an undo step).
+// characters and, in the same transaction, inserts that node's other text into another text node. Which
+// of their characters the joiner cannot have seen, this page knows: those the server had not yet
+// acknowledged storing (the server shows an update to others only once stored). Those are typed again
+// where they were in the moved text (found by its characters), with the marks the block there allows: a
+// new edit of this person's, stored and sent as any other (not an undo step). Characters the server had
+// stored may have been seen and deleted on purpose: they are typed again only when the moved text shows
+// the joiner had seen none of this person's characters in the node.
 //
-// Not kept (Yjs cannot tell what the other person saw): text typed into an empty paragraph that someone
-// deleted, and into the part of a paragraph someone deleted together with the join.
+// Not kept: text typed into an empty paragraph that someone deleted; into the part of a paragraph someone
+// deleted together with the join; text the joiner changed besides moving it (a corrected word) or split
+// off with a line break; and text whose ack had arrived though the joiner had not yet seen it (in flight).
 
 import * as Y from 'yjs';
+import { schema } from '../schema.js';
+
+/**
+ * A root map of what each editor had seen when it last deleted a text node (a join, a block changing
+ * kind): client id → { client id of the node's characters → the clock up to which it had them }, written
+ * in the same transaction as the deletion (see noteWhatWasSeen), for the authors of those characters.
+ */
+export const SEEN = 'tandem:seen';
+
+/**
+ * Records, in `transaction` (a local edit of the editor's), what this page had seen of the characters of
+ * every text node it deletes: their authors' editors then know which of their characters went unseen.
+ * Costs nothing unless the transaction deletes a text node.
+ */
+export function noteWhatWasSeen(transaction: Y.Transaction): void {
+  const clients = new Set<number>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlText)) return;
+    for (let item = struct.content.type._start; item !== null; item = item.right) if (item.content instanceof Y.ContentString) clients.add(item.id.client);
+  });
+  if (clients.size === 0) return;
+  const seen = Object.fromEntries([...clients].map((client) => [String(client), transaction.beforeState.get(client) ?? 0]));
+  transaction.doc.getMap(SEEN).set(String(transaction.doc.clientID), seen);
+}
+
+/** What the editors that wrote to SEEN in `transaction` had seen of `client`, the least of them; undefined if none wrote. */
+function seenIn(transaction: Y.Transaction): ((client: number) => number) | undefined {
+  const map = transaction.doc.share.get(SEEN);
+  const keys = map === undefined ? undefined : transaction.changed.get(map);
+  if (map === undefined || keys === undefined) return undefined;
+  const entries: Array<Record<string, unknown>> = [];
+  for (const key of keys) {
+    const item = key === null ? undefined : map._map.get(key);
+    if (item === undefined || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) continue;
+    const value = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
+    if (typeof value === 'object' && value !== null) entries.push(value as Record<string, unknown>);
+  }
+  if (entries.length === 0) return undefined;
+  return (client) => Math.min(...entries.map((e) => (typeof e[String(client)] === 'number' ? (e[String(client)] as number) : 0)));
+}
 
 /** The origin of the edits that put characters back: not the editor's, so not an undo step of this person's. */
 export const RESCUE_ORIGIN = Symbol('tandem:join-rescue');
+
+/** Whose characters this page may type again, and what of them the server had acknowledged storing. */
+export interface Ownership {
+  /** Whether a Yjs client id is this person's (this page's, or an earlier page's of this browser whose copy this page loaded). */
+  readonly own: (client: number) => boolean;
+  /** The clock of `client` up to which the server acknowledged storing its content for this page. */
+  readonly stored: (client: number) => number;
+}
 
 /** Characters to type again: `text` with `attributes` (marks) at `at`. */
 export interface LostText {
@@ -39,12 +89,11 @@ interface Char {
 
 /**
  * What `transaction` (from elsewhere) deleted of this person's text only because it moved the rest of the
- * text node holding it, with where to type each run again. `own` says whether a Yjs client id is this
- * person's (this page's, or an earlier page's of this browser whose copy this page loaded).
+ * text node holding it, with where to type each run again.
  * Must run before the transaction's cleanup (an 'afterTransaction' handler): deleted content is
  * garbage-collected right after.
  */
-export function lostInJoins(transaction: Y.Transaction, own: (client: number) => boolean): LostText[] {
+export function lostInJoins(transaction: Y.Transaction, { own, stored }: Ownership): LostText[] {
   if (transaction.local) return [];
   const ds = transaction.deleteSet;
   let mine = false;
@@ -62,8 +111,9 @@ export function lostInJoins(transaction: Y.Transaction, own: (client: number) =>
   });
   if (nodes.size === 0) return [];
   const moved = movedTexts(transaction);
+  const seen = seenIn(transaction);
   const lost: LostText[] = [];
-  for (const node of nodes) lost.push(...lostIn(node, transaction, own, moved));
+  for (const node of nodes) lost.push(...lostIn(node, transaction, { own, stored }, seen, moved));
   return lost;
 }
 
@@ -79,6 +129,8 @@ interface MovedText {
   /** Index in `node` of the moved text's first character. */
   readonly index: number;
   readonly appended: boolean;
+  /** `moved` is a run the moved text may lie anywhere within. */
+  readonly within: boolean;
 }
 
 function movedTexts(transaction: Y.Transaction): MovedText[] {
@@ -98,8 +150,10 @@ function movedTexts(transaction: Y.Transaction): MovedText[] {
       text += item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
     }
     for (const run of runs) {
-      found.push({ node: type, moved: text.slice(run.index), index: run.index, appended: true });
-      found.push({ node: type, moved: text.slice(0, run.index + run.length), index: 0, appended: false });
+      found.push({ node: type, moved: text.slice(run.index), index: run.index, appended: true, within: false });
+      found.push({ node: type, moved: text.slice(0, run.index + run.length), index: 0, appended: false, within: false });
+      // The run alone: the joiner typed beside the moved text in the same update (a space at the join).
+      found.push({ node: type, moved: text.slice(run.index, run.index + run.length), index: run.index, appended: false, within: true });
     }
   }
   return found;
@@ -126,7 +180,13 @@ function textNodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
   return nodes;
 }
 
-function lostIn(node: Y.XmlText, transaction: Y.Transaction, own: (client: number) => boolean, moved: readonly MovedText[]): LostText[] {
+function lostIn(
+  node: Y.XmlText,
+  transaction: Y.Transaction,
+  { own, stored }: Ownership,
+  seenByJoiner: ((client: number) => number) | undefined,
+  moved: readonly MovedText[],
+): LostText[] {
   const ds = transaction.deleteSet;
   // The characters the node showed before this transaction, with their marks.
   const chars: Char[] = [];
@@ -144,36 +204,62 @@ function lostIn(node: Y.XmlText, transaction: Y.Transaction, own: (client: numbe
       for (let i = 0; i < text.length; i++) chars.push({ ch: text[i]!, client: item.id.client, clock: item.id.clock + i, attributes: marks });
     }
   }
-  // Candidate thresholds: the joiner saw this person's characters below the clock, none from it on.
-  const thresholds = [Infinity, ...new Set(chars.filter((c) => own(c.client)).map((c) => c.clock))].sort((a, b) => b - a);
-  const candidates = thresholds.flatMap((threshold) => {
-    const seen = chars.filter((c) => !(own(c.client) && c.clock >= threshold)).map((c) => c.ch).join('');
-    if (seen.length === 0) return []; // nothing of it moved: nothing tells where it went
-    return moved
-      .filter((m) => m.moved.length > 0 && (m.appended ? seen.endsWith(m.moved) : seen.startsWith(m.moved)))
-      .map((m) => ({ threshold, seen, m, whole: m.moved.length === seen.length }));
-  });
-  // All of the node's text moved under the highest threshold that says so; failing that, part of it did
-  // (the joiner deleted the rest) under the highest threshold that says so.
-  const chosen = candidates.find((c) => c.whole) ?? candidates[0];
-  if (chosen === undefined || chosen.threshold === Infinity) return []; // the joiner saw all of it
-  const { threshold, seen, m } = chosen;
-  // Where the moved text starts in the seen text.
-  const from = m.appended ? seen.length - m.moved.length : 0;
+  // The joiner's editor said what it had seen (SEEN): what is beyond it went unseen. Otherwise (another
+  // client): certainly unseen, this person's characters beyond what the server had acknowledged storing;
+  // failing a match with those alone left out, all of this person's characters in the node.
+  const told = seenByJoiner === undefined ? undefined : (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client);
+  const certain = told ?? ((c: Char) => own(c.client) && c.clock >= stored(c.client));
+  if (!chars.some(certain)) return [];
+  for (const unseen of told !== undefined ? [told] : [certain, (c: Char) => own(c.client)]) {
+    const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
+    if (seen.length === 0) continue; // nothing of it moved: nothing tells where it went
+    const match = findMoved(seen, moved);
+    if (match !== undefined) return typedAgainAt(chars, unseen, match);
+  }
+  return [];
+}
+
+interface Match {
+  readonly node: Y.XmlText;
+  /** Index in `node` of the seen text's character `from`. */
+  readonly index: number;
+  /** The first character of the seen text that moved, and how many did. */
+  readonly from: number;
+  readonly length: number;
+}
+
+/** Where the seen text went: all of it (preferred) or, the rest deleted by the joiner, its end or start. */
+function findMoved(seen: string, moved: readonly MovedText[]): Match | undefined {
+  for (const m of moved) {
+    if (m.within) {
+      const at = m.moved.indexOf(seen);
+      if (at >= 0) return { node: m.node, index: m.index + at, from: 0, length: seen.length };
+    } else if (m.moved === seen) return { node: m.node, index: m.index, from: 0, length: seen.length };
+  }
+  for (const m of moved) {
+    if (m.within || m.moved.length === 0) continue;
+    if (m.appended && seen.endsWith(m.moved)) return { node: m.node, index: m.index, from: seen.length - m.moved.length, length: m.moved.length };
+    if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
+  }
+  return undefined;
+}
+
+/** The runs of unseen characters, each anchored where it stood among the seen ones that moved. */
+function typedAgainAt(chars: readonly Char[], unseen: (c: Char) => boolean, match: Match): LostText[] {
   const lost: LostText[] = [];
   let seenBefore = 0;
   let current: { text: string; attributes: Record<string, unknown>; offset: number } | undefined;
   const flush = () => {
     if (current === undefined) return;
-    const offset = Math.min(m.moved.length, Math.max(0, current.offset - from));
+    const offset = Math.min(match.length, Math.max(0, current.offset - match.from));
     // Anchored to the moved character it goes before (or the node's end): edits meanwhile move it along.
-    const at = Y.createRelativePositionFromTypeIndex(m.node, m.index + offset);
+    const at = Y.createRelativePositionFromTypeIndex(match.node, match.index + offset);
     const text = current.text.replace(/\uFFFC/g, '');
     if (text.length > 0) lost.push({ text, attributes: current.attributes, at });
     current = undefined;
   };
   for (const c of chars) {
-    if (!own(c.client) || c.clock < threshold) {
+    if (!unseen(c)) {
       flush();
       seenBefore += 1;
       continue;
@@ -191,14 +277,27 @@ function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>): bool
   return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
-/** Types `lost` again, each run with exactly its own marks, in one transaction of RESCUE_ORIGIN. */
+/**
+ * Types `lost` again, each run with its own marks that the block it goes into allows (a code block takes
+ * none: given one, y-prosemirror could not read the block and would delete it), in one transaction of
+ * RESCUE_ORIGIN.
+ */
 export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): void {
   doc.transact(() => {
     for (const { text, attributes, at } of lost) {
       const pos = Y.createAbsolutePositionFromRelativePosition(at, doc);
       if (pos === null || !(pos.type instanceof Y.XmlText)) continue;
+      const block = pos.type.parent instanceof Y.XmlElement ? schema.nodes[pos.type.parent.nodeName] : undefined;
+      if (block === undefined) continue;
+      // y-prosemirror writes a mark as an attribute named for it (with "--<id>" when it may repeat).
+      const marks = Object.fromEntries(
+        Object.entries(attributes).filter(([key]) => {
+          const mark = schema.marks[key.split('--')[0]!];
+          return mark !== undefined && block.allowsMarkType(mark);
+        }),
+      );
       // Given marks, insert() sets exactly these (any other mark of the neighbours' is ended for it).
-      pos.type.insert(pos.index, text, { ...attributes });
+      pos.type.insert(pos.index, text, marks);
     }
   }, RESCUE_ORIGIN);
 }
@@ -207,9 +306,9 @@ export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): void {
  * Watches `doc` for joins from elsewhere that take this person's text with them, and types it again at
  * once. Returns a function that stops watching.
  */
-export function keepTextThroughJoins(doc: Y.Doc, own: (client: number) => boolean): () => void {
+export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership): () => void {
   const onTransaction = (transaction: Y.Transaction) => {
-    const lost = lostInJoins(transaction, own);
+    const lost = lostInJoins(transaction, ownership);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
     if (lost.length > 0) queueMicrotask(() => typeAgain(doc, lost));
   };
@@ -227,18 +326,34 @@ const REMEMBERED_CLIENTS = 32;
  */
 export function ownClients(docName: string, doc: Y.Doc): (client: number) => boolean {
   const key = `tandem:clients:${docName}`;
-  let earlier = new Set<number>();
+  const read = (): Set<number> => {
+    try {
+      const stored: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
+      return new Set(Array.isArray(stored) ? stored.filter((n): n is number => Number.isSafeInteger(n)) : []);
+    } catch {
+      return new Set(); // no storage here: this page's own id is all there is (and no browser copy holds earlier text)
+    }
+  };
+  let earlier = read();
   try {
-    const stored: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
-    if (Array.isArray(stored)) earlier = new Set(stored.filter((n): n is number => Number.isSafeInteger(n)));
     localStorage.setItem(key, JSON.stringify([...earlier, doc.clientID].slice(-REMEMBERED_CLIENTS)));
   } catch {
-    // No storage here: this page's own id is all there is (and no browser copy holds earlier text).
+    // as above
   }
   let steward = false;
   void navigator.locks?.request(`tandem:steward:${docName}`, () => {
     steward = true;
     return new Promise<void>(() => {}); // held for the page's life
   });
-  return (client) => client === doc.clientID || (steward && earlier.has(client));
+  // Tabs opened after this one add their ids: read again, at most once a second.
+  let readAt = performance.now();
+  return (client) => {
+    if (client === doc.clientID) return true;
+    if (!steward) return false;
+    if (!earlier.has(client) && performance.now() - readAt > 1_000) {
+      earlier = read();
+      readAt = performance.now();
+    }
+    return earlier.has(client);
+  };
 }

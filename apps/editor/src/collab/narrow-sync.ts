@@ -10,6 +10,7 @@
 // so the Yjs result is the same). Whenever it cannot be sure what Yjs mirrors (first render,
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
+import { noteWhatWasSeen } from './join-rescue.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -123,6 +124,8 @@ export function narrowSyncPlugin(): Plugin {
           if (prev === next) binding.mapping.set(binding.type, next);
           else if (prev === undefined || !updateChangedBlocks(binding, prev, next)) updateYFragment(binding.doc, binding.type, next, binding);
           binding.beforeTransactionSelection = selection(binding.prosemirrorView!.state);
+          // A join or a block changing kind deletes text nodes: say what of them this page had seen (join-rescue.ts).
+          noteWhatWasSeen(binding.doc._transaction!);
         }, ySyncPluginKey);
         synced = next;
       };

@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { appPath } from '../base-path.js';
 import { keepLocally } from './local-copy.js';
 
@@ -47,12 +47,21 @@ const RESTORED = 104;
 class CountingWebSocket extends WebSocket {
   sentUpdates = 0;
   ackedUpdates = 0;
+  /** The document's state vector as each update message not yet acked was sent (what its ack stores). */
+  readonly sentClocks: Array<Map<number, number>> = [];
+  /** The document's state vector now (set by the page's subclass). */
+  protected clocks(): Map<number, number> {
+    return new Map();
+  }
 
   override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     const bytes =
       data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : undefined;
     // [0 = sync, 1 = step 2 | 2 = update, ...]
-    if (bytes !== undefined && bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) this.sentUpdates += 1;
+    if (bytes !== undefined && bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) {
+      this.sentUpdates += 1;
+      this.sentClocks.push(this.clocks());
+    }
     super.send(data);
   }
 }
@@ -66,6 +75,12 @@ export interface DocumentSync {
   onStatus(listener: (status: SyncStatus) => void): void;
   /** `listener` runs each time a version is restored here, once this page holds the restoring edit. */
   onRestored(listener: () => void): void;
+  /**
+   * How much of Yjs client `client`'s content the server said it stored for this page: its clock up to
+   * which every update this page sent was acknowledged (0 when none). What is beyond it, nobody else has
+   * seen yet (the server shows an update to others once stored).
+   */
+  storedClock(client: number): number;
   destroy(): void;
 }
 
@@ -95,8 +110,15 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     emit();
   });
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
+  // What the server acknowledged storing, by client: each ack settles the clocks its message was sent at.
+  const stored = new Map<number, number>();
+  class DocSocket extends CountingWebSocket {
+    protected override clocks(): Map<number, number> {
+      return Y.decodeStateVector(Y.encodeStateVector(doc));
+    }
+  }
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
-    WebSocketPolyfill: CountingWebSocket,
+    WebSocketPolyfill: DocSocket,
     params: {
       acks: '1',
       probes: '1',
@@ -215,12 +237,21 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
 
   provider.messageHandlers[STORED_ACK] = (_encoder, decoder) => {
     const ws = socket();
-    if (ws !== null) ws.ackedUpdates += decoding.readVarUint(decoder);
+    if (ws !== null) {
+      const acked = decoding.readVarUint(decoder);
+      ws.ackedUpdates += acked;
+      for (let i = 0; i < acked; i++) {
+        for (const [client, clock] of ws.sentClocks.shift() ?? []) stored.set(client, Math.max(stored.get(client) ?? 0, clock));
+      }
+    }
     emit();
   };
   provider.messageHandlers[REFUSED] = (_encoder, decoder) => {
     const ws = socket();
-    if (ws !== null) ws.ackedUpdates += 1; // settled, if not stored: later acks count the messages after it
+    if (ws !== null) {
+      ws.ackedUpdates += 1; // settled, if not stored: later acks count the messages after it
+      ws.sentClocks.shift();
+    }
     refused ||= decoding.readVarString(decoder) || 'no reason given';
     emit();
   };
@@ -287,6 +318,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     rename(name) {
       if (provider.params.author !== undefined) provider.params.name = name; // read from params at each (re)connect
     },
+    storedClock: (client) => stored.get(client) ?? 0,
     onRestored(listener) {
       restoredListeners.add(listener);
     },

@@ -79,8 +79,6 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const claims = tokenClaims(token);
   // A commenter reads the text and writes comments only (the server refuses anything else).
   const readOnly = claims.role === 'viewer' || claims.role === 'commenter';
-  // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
-  if (!readOnly) keepTextThroughJoins(doc, ownClients(name, doc));
   const canComment = claims.role !== 'viewer';
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
@@ -90,6 +88,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
     authors: authorshipRemembered(),
   });
   const awareness = sync.provider.awareness;
+  // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
+  if (!readOnly) keepTextThroughJoins(doc, { own: ownClients(name, doc), stored: (client) => sync.storedClock(client) });
 
   // Renamed (here or by someone else): this page moves to the new address, taking along what this
   // browser holds of the document; the old name's local copy is dropped once that is kept.
