@@ -163,7 +163,10 @@ export function toHtmlFragment(doc: Node): string {
   return html;
 }
 
+/** Text blocks show runs of spaces, leading spaces and tabs as typed (the editor does: ProseMirror's pre-wrap). */
+const PAGE_STYLE = '<style>p,h1,h2,h3,h4,h5,h6,th,td{white-space:pre-wrap}</style>';
+
 /** A standalone HTML page with the document. */
 export function toHtml(doc: Node, title: string): string {
-  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body>\n${toHtmlFragment(doc)}\n</body></html>\n`;
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${PAGE_STYLE}</head>\n<body>\n${toHtmlFragment(doc)}\n</body></html>\n`;
 }

@@ -26,14 +26,15 @@ export function parseFormat(value: string | undefined): Format {
 
 /**
  * Headers for serving a rendered version: a download unless `inline`, and never able to run script
- * or load anything on this origin, whatever the content.
+ * or load anything on this origin, whatever the content (inline styles only).
  */
 export function exportHeaders(doc: string, seq: number, rendered: Rendered, inline: boolean): Record<string, string> {
   const name = downloadName(doc, seq, rendered.extension);
   return {
     'content-type': rendered.contentType,
     'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    'content-security-policy': "sandbox; default-src 'none'",
+    // Styles only (the HTML export's own, which keeps runs of spaces): no script, no request, in a sandbox.
+    'content-security-policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'",
     'x-content-type-options': 'nosniff',
     'x-tandem-seq': String(seq),
   };

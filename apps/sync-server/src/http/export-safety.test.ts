@@ -42,18 +42,18 @@ describe('exports of a document holding a javascript: link', () => {
   it('serves every export as a sandboxed, nosniff attachment unless asked inline', async () => {
     for (const format of ['html', 'markdown', 'json', 'text', 'yjs']) {
       const res = await version(`format=${format}`);
-      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'; style-src 'unsafe-inline'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="notes_links-v1\./);
     }
     const inline = await version('format=html&inline=1');
     expect(inline.headers.get('content-disposition')).toMatch(/^inline;/);
-    expect(inline.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(inline.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'; style-src 'unsafe-inline'");
     // The current content too: it was shown inline unless ?download=1 (found by a review).
     const current = (query: string) => fetch(`${server.url}/api/docs/${encodeURIComponent('notes/links')}/content?${query}`);
     for (const format of ['html', 'markdown', 'json', 'text', 'yjs']) {
       const res = await current(`format=${format}`);
-      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'; style-src 'unsafe-inline'");
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="notes_links-v1\./);
     }
     expect((await current('format=html&inline=1')).headers.get('content-disposition')).toMatch(/^inline;/);
