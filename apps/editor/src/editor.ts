@@ -1,9 +1,9 @@
 // The ProseMirror editor bound to a Y.Doc: sync, remote cursors, per-user undo, keys and input rules.
 
-import { keepAnchorsThroughUndo } from './comments/anchors-after-undo.js';
+import { keepAnchorsThroughMoves, keepAnchorsThroughUndo } from './comments/anchors-after-undo.js';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { ySyncPlugin } from 'y-prosemirror';
+import { ySyncPlugin, ySyncPluginKey } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { cursorPlugin } from './collab/cursor-plugin.js';
@@ -40,7 +40,11 @@ export function createEditor(
   // collaborator's edits; its steps end where undoSteps says.
   const undoManager = createUndoManager(fragment);
   // Comments on text this editor's undo brings back move onto it, for everyone (anchors-after-undo.ts).
-  if (editable) keepAnchorsThroughUndo(undoManager, doc);
+  if (editable) {
+    keepAnchorsThroughUndo(undoManager, doc);
+    // And onto where this editor moves text (a join, a block changing kind).
+    keepAnchorsThroughMoves(doc, ySyncPluginKey);
+  }
   const state = EditorState.create({
     schema,
     plugins: [

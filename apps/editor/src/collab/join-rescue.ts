@@ -123,7 +123,7 @@ export function lostInJoins(transaction: Y.Transaction, { own, stored }: Ownersh
  * run's length; `index` is then 0 in effect). The inserted run may be shorter than what moved: the diff
  * keeps the node's old characters that happen to equal the moved text's last (or first) ones.
  */
-interface MovedText {
+export interface MovedText {
   readonly node: Y.XmlText;
   readonly moved: string;
   /** Index in `node` of the moved text's first character. */
@@ -133,7 +133,7 @@ interface MovedText {
   readonly within: boolean;
 }
 
-function movedTexts(transaction: Y.Transaction): MovedText[] {
+export function movedTexts(transaction: Y.Transaction): MovedText[] {
   const found: MovedText[] = [];
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   for (const type of textNodesWritten(transaction)) {
@@ -219,7 +219,7 @@ function lostIn(
   return [];
 }
 
-interface Match {
+export interface Match {
   readonly node: Y.XmlText;
   /** Index in `node` of the seen text's character `from`. */
   readonly index: number;
@@ -229,7 +229,7 @@ interface Match {
 }
 
 /** Where the seen text went: all of it (preferred) or, the rest deleted by the joiner, its end or start. */
-function findMoved(seen: string, moved: readonly MovedText[]): Match | undefined {
+export function findMoved(seen: string, moved: readonly MovedText[]): Match | undefined {
   for (const m of moved) {
     if (m.within) {
       const at = m.moved.indexOf(seen);

@@ -1,4 +1,9 @@
-// Keeping comments on text that Ctrl+Z brings back. Yjs undoes a deletion by inserting new items with
+// Keeping comments on their text when this editor moves it. A join (Backspace at the start of a
+// paragraph) or a block changing kind is written by y-prosemirror as: delete the text node, insert its
+// text elsewhere; the anchors pointed into the deleted node. After such an edit of its own, this editor
+// moves them to where the text went (found as the join rescue finds it: see collab/join-rescue.ts).
+//
+// And keeping comments on text that Ctrl+Z brings back. Yjs undoes a deletion by inserting new items with
 // the old content; a comment anchored to the old items pointed into deleted text, orphaned for everyone
 // (only the editor that undid it knows, through Yjs' local "redone" links, which items replaced which).
 // After each of its own undos and redos, this editor moves such anchors onto the new items, as an edit
@@ -6,6 +11,7 @@
 
 import { ANCHOR_KEYS, COMMENTS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
+import { findMoved, movedTexts } from '../collab/join-rescue.js';
 
 /** The origin of the anchor moves: not an edit of the text, so not an undo step. */
 export const ANCHOR_ORIGIN = Symbol('tandem:comment-anchors');
@@ -50,4 +56,89 @@ export function keepAnchorsThroughUndo(undoManager: Y.UndoManager, doc: Y.Doc): 
   const popped = () => queueMicrotask(() => moveAnchorsOntoRedone(doc));
   undoManager.on('stack-item-popped', popped);
   return () => undoManager.off('stack-item-popped', popped);
+}
+
+/** Where `rel` points in a text node `transaction` deleted: the node and the offset among the characters it showed. */
+function inDeletedNode(rel: Y.RelativePosition, transaction: Y.Transaction): { node: Y.XmlText; offset: number } | undefined {
+  const store = transaction.doc.store;
+  const ds = transaction.deleteSet;
+  const shown = (item: Y.Item) => (!item.deleted || Y.isDeleted(ds, item.id)) && item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0);
+  if (rel.item !== null) {
+    if (Y.getState(store, rel.item.client) <= rel.item.clock) return undefined;
+    const item = Y.getItem(store, rel.item);
+    const node = item.parent;
+    if (!(node instanceof Y.XmlText) || node._item === null || !Y.isDeleted(ds, node._item.id) || !Y.isDeleted(ds, item.id)) return undefined;
+    let offset = 0;
+    for (let left = node._start; left !== null && left !== item; left = left.right) if (shown(left) && left.countable) offset += left.length;
+    // A position that goes with the character before it (assoc < 0, a comment's end) is after that character.
+    return { node, offset: offset + (rel.item.clock - item.id.clock) + (rel.assoc >= 0 ? 0 : 1) };
+  }
+  if (rel.type === null || Y.getState(store, rel.type.client) <= rel.type.clock) return undefined;
+  const typeItem = Y.getItem(store, rel.type);
+  if (!(typeItem.content instanceof Y.ContentType) || !(typeItem.content.type instanceof Y.XmlText) || !Y.isDeleted(ds, typeItem.id)) return undefined;
+  const node = typeItem.content.type;
+  let length = 0;
+  for (let item = node._start; item !== null; item = item.right) if (shown(item) && item.countable) length += item.length;
+  return { node, offset: length };
+}
+
+/** The text `node` showed before `transaction` (a placeholder for each non-text character). */
+function shownText(node: Y.XmlText, transaction: Y.Transaction): string {
+  let text = '';
+  for (let item = node._start; item !== null; item = item.right) {
+    if ((item.deleted && !Y.isDeleted(transaction.deleteSet, item.id)) || !item.countable) continue;
+    if (item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue;
+    text += item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
+  }
+  return text;
+}
+
+/**
+ * The anchor moves that keep comments on text `transaction` (an edit of this editor's) moved out of text
+ * nodes it deleted. Must run before the transaction's cleanup (deleted content is collected then).
+ */
+export function anchorsAfterMove(transaction: Y.Transaction): Array<[Y.Map<unknown>, string, Uint8Array]> {
+  if (transaction.deleteSet.clients.size === 0) return [];
+  const comments = transaction.doc.share.get(COMMENTS);
+  if (comments === undefined || comments._map.size === 0) return [];
+  const moves: Array<[Y.Map<unknown>, string, Uint8Array]> = [];
+  let moved: ReturnType<typeof movedTexts> | undefined;
+  for (const item of comments._map.values()) {
+    if (item.deleted || !(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Map)) continue;
+    const comment = item.content.type as Y.Map<unknown>;
+    for (const key of ANCHOR_KEYS) {
+      const encoded = comment.get(key);
+      if (!(encoded instanceof Uint8Array)) continue;
+      let rel: Y.RelativePosition;
+      try {
+        rel = Y.decodeRelativePosition(encoded);
+      } catch {
+        continue;
+      }
+      const at = inDeletedNode(rel, transaction);
+      if (at === undefined) continue;
+      moved ??= movedTexts(transaction);
+      const match = findMoved(shownText(at.node, transaction), moved);
+      if (match === undefined) continue;
+      const index = match.index + Math.min(match.length, Math.max(0, at.offset - match.from));
+      moves.push([comment, key, Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(match.node, index, rel.assoc))]);
+    }
+  }
+  return moves;
+}
+
+/** After each edit of this editor's (`origin`) that moves text, moves the comments on it along. Returns a stop function. */
+export function keepAnchorsThroughMoves(doc: Y.Doc, origin: unknown): () => void {
+  const onTransaction = (transaction: Y.Transaction) => {
+    if (transaction.origin !== origin) return;
+    const moves = anchorsAfterMove(transaction);
+    if (moves.length === 0) return;
+    queueMicrotask(() =>
+      doc.transact(() => {
+        for (const [comment, key, value] of moves) comment.set(key, value);
+      }, ANCHOR_ORIGIN),
+    );
+  };
+  doc.on('afterTransaction', onTransaction);
+  return () => doc.off('afterTransaction', onTransaction);
 }
