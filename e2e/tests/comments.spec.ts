@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import { axeViolations } from '../fixtures/axe.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
+import { highlighted, threads } from '../fixtures/comments.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 const SECRET = 'e2e-comments-secret-0123456789-012345';
@@ -15,17 +16,6 @@ const link = (base: string, token: string) => `${base}/d/${encodeURIComponent(DO
 const token = (userId: string, name: string, role: 'editor' | 'commenter' | 'viewer') =>
   mintToken(SECRET, { userId, name, docs: ['team/*'], role, ttl: '1h' });
 
-const threads = (page: Page) => page.getByTestId('comment-thread');
-/** The highlighted passages, one per comment (a remote cursor inside one splits its element in two). */
-const highlighted = (page: Page) =>
-  page.locator('.ProseMirror .comment-highlight').evaluateAll((spans) => {
-    const byId = new Map<string, string>();
-    for (const span of spans) {
-      const id = (span as HTMLElement).dataset.commentId ?? '';
-      byId.set(id, (byId.get(id) ?? '') + (span.textContent ?? ''));
-    }
-    return [...byId.values()];
-  });
 
 /** Alice (an editor) writes "Commenters read this." and it is saved; then Cat opens it as a commenter. */
 async function aliceThenCommenter(url: string, person: (name: string, color: string) => Promise<EditorPage>) {
