@@ -4,6 +4,7 @@
 
 import type { Page } from '@playwright/test';
 import { highlighted, threads } from '../fixtures/comments.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' });
@@ -56,14 +57,19 @@ async function comment(person: { select(t: string): Promise<void>; editor: any; 
   await expect.poll(() => highlighted(person.page)).toEqual([text]);
 }
 
-test('a comment on the second paragraph keeps its text when the paragraph is joined to the first', async ({ pair }) => {
-  const { alice, bob } = await pair('comment-through-join');
+/** Alice writes "Hello there" / "world wide" and comments on "wide"; Bob sees both paragraphs. */
+async function commentOnSecondParagraph(alice: EditorPage, bob: EditorPage) {
   await alice.focusEnd();
   await alice.page.keyboard.insertText('Hello there');
   await alice.page.keyboard.press('Enter');
   await alice.page.keyboard.insertText('world wide');
   await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
   await comment(alice, 'wide');
+}
+
+test('a comment on the second paragraph keeps its text when the paragraph is joined to the first', async ({ pair }) => {
+  const { alice, bob } = await pair('comment-through-join');
+  await commentOnSecondParagraph(alice, bob);
   await alice.focusEnd();
   await alice.page.keyboard.press('Home');
   await alice.selectionRead();
@@ -75,12 +81,7 @@ test('a comment on the second paragraph keeps its text when the paragraph is joi
 
 test('a comment stays on its text when its paragraph is made a heading', async ({ pair }) => {
   const { alice, bob } = await pair('comment-through-heading');
-  await alice.focusEnd();
-  await alice.page.keyboard.insertText('Hello there');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('world wide');
-  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
-  await comment(alice, 'wide');
+  await commentOnSecondParagraph(alice, bob);
   await alice.focusEnd();
   await alice.toolbar('h2');
   await expect(alice.page.locator('.ProseMirror h2')).toHaveCount(1);

@@ -4,6 +4,7 @@
 // their page had said "Saved". Their editor now puts it back where it was typed, in the joined paragraph.
 
 import type { Page } from '@playwright/test';
+import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -25,6 +26,17 @@ async function selectAt(page: Page, from: [number, number], to: [number, number]
   );
 }
 
+/** Bob has seen both paragraphs saved, goes offline, and types `text` into the second after `offset` characters. */
+async function bobTypesOffline(bob: EditorPage, offset: number, text: string) {
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
+  await bob.expectSaved();
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await selectAt(bob.page, [1, offset]);
+  await bob.selectionRead();
+  await bob.page.keyboard.insertText(text);
+}
+
 /** Alice writes two paragraphs; both see them. */
 async function twoParagraphs(alice: { focusEnd(): Promise<void>; page: Page }) {
   await alice.focusEnd();
@@ -36,15 +48,7 @@ async function twoParagraphs(alice: { focusEnd(): Promise<void>; page: Page }) {
 test('text typed offline into a paragraph that someone joins to the one before it is kept, where it was typed', async ({ pair }) => {
   const { alice, bob } = await pair('join-keeps/offline');
   await twoParagraphs(alice);
-  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
-  await bob.expectSaved();
-
-  await bob.context.setOffline(true);
-  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  // Bob types into the second paragraph, after "world".
-  await selectAt(bob.page, [1, 'world'.length]);
-  await bob.selectionRead();
-  await bob.page.keyboard.insertText(' so');
+  await bobTypesOffline(bob, 'world'.length, ' so');
   await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world so wide']);
 
   // Meanwhile Alice joins the two paragraphs.
@@ -192,13 +196,7 @@ test('after a reload, text typed offline into a paragraph holding the earlier pa
 test('text typed offline is kept when the joiner also typed a space at the join', async ({ pair }) => {
   const { alice, bob } = await pair('review-j/join-then-space');
   await twoParagraphs(alice);
-  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
-  await bob.expectSaved();
-  await bob.context.setOffline(true);
-  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await selectAt(bob.page, [1, 'world'.length]);
-  await bob.selectionRead();
-  await bob.page.keyboard.insertText(' so');
+  await bobTypesOffline(bob, 'world'.length, ' so');
 
   await alice.focusEnd();
   await alice.page.keyboard.press('Home');
