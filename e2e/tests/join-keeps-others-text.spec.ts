@@ -4,7 +4,7 @@
 // their page had said "Saved". Their editor now puts it back where it was typed, in the joined paragraph.
 
 import type { Page } from '@playwright/test';
-import type { EditorPage } from '../fixtures/editor-page.js';
+import { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -240,4 +240,33 @@ test('bold text typed offline into a paragraph someone makes a code block meanwh
   expect(await alice.blocks()).toEqual(['Hello there', 'world so wide']);
   expect(await bob.blocks()).toEqual(['Hello there', 'world so wide']);
   await expect(alice.page.locator('.ProseMirror pre')).toHaveCount(1);
+});
+
+test('text typed in a second tab into a paragraph joined meanwhile is typed again once, not once per tab', async ({ pair, server }) => {
+  const doc = 'join-keeps/two-tabs';
+  const { alice, bob } = await pair(doc);
+  await twoParagraphs(alice);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide']);
+  await alice.expectSaved();
+  const tab2 = new EditorPage(await bob.context.newPage(), bob.context, 'Bob', bob.color);
+  await tab2.open(server.url, doc);
+  await expect.poll(() => tab2.blocks()).toEqual(['Hello there', 'world wide']);
+  await alice.context.setOffline(true);
+  await expect(alice.status).toHaveAttribute('data-connection', 'offline');
+  await selectAt(tab2.page, [1, 'world'.length]);
+  await tab2.selectionRead();
+  await tab2.page.keyboard.insertText(' so');
+  await tab2.expectSaved();
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world so wide']);
+  await bob.page.waitForTimeout(2_500); // past the first tab's check of which pages are open
+  await alice.page.keyboard.press('Home');
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello thereworld wide']);
+  await alice.context.setOffline(false);
+  await expect.poll(() => alice.blocks()).toEqual(['Hello thereworld so wide']);
+  await tab2.expectSaved();
+  await bob.expectSaved();
+  await alice.page.waitForTimeout(1_000);
+  for (const page of [alice, bob, tab2]) expect(await page.blocks()).toEqual(['Hello thereworld so wide']);
 });

@@ -315,3 +315,20 @@ describe('a join from a client that does not say what it had seen', () => {
     expect(blocks(bob)).toEqual(['Hello thereworld wide']);
   });
 });
+
+describe('several joins reaching someone at once', () => {
+  it('each is read for its own paragraph: text the joiner had seen and moved is not typed again', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(p('Hello there'), p('world wide'), p('foo'), p('bar')));
+    send(alice, bob);
+    keep(bob);
+    textOf(bob, 1).insert('world wide'.length, ' web');
+    send(bob, alice);
+    edit(alice, page(p('Hello thereworld wide web'), p('foo'), p('bar')));
+    edit(alice, page(p('Hello thereworld wide web'), p('foobar')));
+    send(alice, bob); // both joins in one update
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello thereworld wide web', 'foobar']);
+  });
+});

@@ -9,12 +9,11 @@
 //
 // This person's editor sees it happen: a transaction from elsewhere deletes the text node holding their
 // characters and, in the same transaction, inserts that node's other text into another text node. Which
-// of their characters the joiner cannot have seen, this page knows: those the server had not yet
-// acknowledged storing (the server shows an update to others only once stored). Those are typed again
+// of their characters the joiner had not seen, the joiner's editor says in the same transaction (SEEN);
+// from another client, this page counts those the server had not yet acknowledged storing (the server
+// shows an update to others only once stored). Those are typed again
 // where they were in the moved text (found by its characters), with the marks the block there allows: a
-// new edit of this person's, stored and sent as any other (not an undo step). Characters the server had
-// stored may have been seen and deleted on purpose: they are typed again only when the moved text shows
-// the joiner had seen none of this person's characters in the node.
+// new edit of this person's, stored and sent as any other (not an undo step).
 //
 // Not kept: text typed into an empty paragraph that someone deleted; into the part of a paragraph someone
 // deleted together with the join; text the joiner changed besides moving it (a corrected word) or split
@@ -24,11 +23,15 @@ import * as Y from 'yjs';
 import { schema } from '../schema.js';
 
 /**
- * A root map of what each editor had seen when it last deleted a text node (a join, a block changing
- * kind): client id → { client id of the node's characters → the clock up to which it had them }, written
- * in the same transaction as the deletion (see noteWhatWasSeen), for the authors of those characters.
+ * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
+ * "<client>:<clock>" of the node's item → { client id of its characters → the clock up to which the editor
+ * had them }, written in the same transaction as the deletion (see noteWhatWasSeen), for the authors of
+ * those characters. One entry per deleted node, so that several joins reaching someone at once (offline,
+ * a sync after a while away) are each read for their own node.
  */
 export const SEEN = 'tandem:seen';
+
+const nodeKey = (id: Y.ID) => `${id.client}:${id.clock}`;
 
 /**
  * Records, in `transaction` (a local edit of the editor's), what this page had seen of the characters of
@@ -36,30 +39,31 @@ export const SEEN = 'tandem:seen';
  * Costs nothing unless the transaction deletes a text node.
  */
 export function noteWhatWasSeen(transaction: Y.Transaction): void {
-  const clients = new Set<number>();
+  const nodes: Array<[string, Record<string, number>]> = [];
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlText)) return;
-    for (let item = struct.content.type._start; item !== null; item = item.right) if (item.content instanceof Y.ContentString) clients.add(item.id.client);
+    const seen: Record<string, number> = {};
+    for (let item = struct.content.type._start; item !== null; item = item.right) {
+      if (item.content instanceof Y.ContentString) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
+    }
+    if (Object.keys(seen).length > 0) nodes.push([nodeKey(struct.id), seen]);
   });
-  if (clients.size === 0) return;
-  const seen = Object.fromEntries([...clients].map((client) => [String(client), transaction.beforeState.get(client) ?? 0]));
-  transaction.doc.getMap(SEEN).set(String(transaction.doc.clientID), seen);
+  if (nodes.length === 0) return;
+  const map = transaction.doc.getMap(SEEN);
+  for (const [key, seen] of nodes) map.set(key, seen);
 }
 
-/** What the editors that wrote to SEEN in `transaction` had seen of `client`, the least of them; undefined if none wrote. */
-function seenIn(transaction: Y.Transaction): ((client: number) => number) | undefined {
+/** What the editor that deleted `node` in `transaction` had seen of each client, if it said (SEEN). */
+function seenIn(transaction: Y.Transaction, node: Y.XmlText): ((client: number) => number) | undefined {
   const map = transaction.doc.share.get(SEEN);
-  const keys = map === undefined ? undefined : transaction.changed.get(map);
-  if (map === undefined || keys === undefined) return undefined;
-  const entries: Array<Record<string, unknown>> = [];
-  for (const key of keys) {
-    const item = key === null ? undefined : map._map.get(key);
-    if (item === undefined || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) continue;
-    const value = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
-    if (typeof value === 'object' && value !== null) entries.push(value as Record<string, unknown>);
-  }
-  if (entries.length === 0) return undefined;
-  return (client) => Math.min(...entries.map((e) => (typeof e[String(client)] === 'number' ? (e[String(client)] as number) : 0)));
+  const item = map === undefined || node._item === null ? undefined : map._map.get(nodeKey(node._item.id));
+  // Written with the deletion: in this transaction.
+  if (item === undefined || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) return undefined;
+  const entry = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const seen = entry as Record<string, unknown>;
+  // A client the entry does not name had no character in the node as the joiner saw it: none seen.
+  return (client) => (typeof seen[String(client)] === 'number' ? (seen[String(client)] as number) : 0);
 }
 
 /** The origin of the edits that put characters back: not the editor's, so not an undo step of this person's. */
@@ -111,9 +115,8 @@ export function lostInJoins(transaction: Y.Transaction, { own, stored }: Ownersh
   });
   if (nodes.size === 0) return [];
   const moved = movedTexts(transaction);
-  const seen = seenIn(transaction);
   const lost: LostText[] = [];
-  for (const node of nodes) lost.push(...lostIn(node, transaction, { own, stored }, seen, moved));
+  for (const node of nodes) lost.push(...lostIn(node, transaction, { own, stored }, seenIn(transaction, node), moved));
   return lost;
 }
 
@@ -205,18 +208,15 @@ function lostIn(
     }
   }
   // The joiner's editor said what it had seen (SEEN): what is beyond it went unseen. Otherwise (another
-  // client): certainly unseen, this person's characters beyond what the server had acknowledged storing;
-  // failing a match with those alone left out, all of this person's characters in the node.
-  const told = seenByJoiner === undefined ? undefined : (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client);
-  const certain = told ?? ((c: Char) => own(c.client) && c.clock >= stored(c.client));
-  if (!chars.some(certain)) return [];
-  for (const unseen of told !== undefined ? [told] : [certain, (c: Char) => own(c.client)]) {
-    const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
-    if (seen.length === 0) continue; // nothing of it moved: nothing tells where it went
-    const match = findMoved(seen, moved);
-    if (match !== undefined) return typedAgainAt(chars, unseen, match);
-  }
-  return [];
+  // client: a program, the server's restore), only what nobody can have seen: this person's characters
+  // beyond what the server had acknowledged storing.
+  const unseen =
+    seenByJoiner !== undefined ? (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client) : (c: Char) => own(c.client) && c.clock >= stored(c.client);
+  if (!chars.some(unseen)) return [];
+  const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
+  if (seen.length === 0) return []; // nothing of it moved: nothing tells where it went
+  const match = findMoved(seen, moved);
+  return match === undefined ? [] : typedAgainAt(chars, unseen, match);
 }
 
 export interface Match {
@@ -318,42 +318,44 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership): () => vo
 
 const REMEMBERED_CLIENTS = 32;
 
+/** The Yjs client ids this browser used for `docName` (the earlier pages' and this one's). */
+export function rememberedClients(docName: string): number[] {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(`tandem:clients:${docName}`) ?? '[]');
+    return Array.isArray(stored) ? stored.filter((n): n is number => Number.isSafeInteger(n)) : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Whether a Yjs client id is this person's in this browser: this page's, or an earlier page's of this
- * document here (this browser's copy may hold text of theirs the server has not got yet). Earlier ids
- * count in one tab of the document at a time (the first to open holds a Web Lock), so that two tabs do
- * not both type the same text again.
+ * Whether a Yjs client id is this person's in this browser: this page's, or that of an earlier page of this
+ * document here that is closed now (this browser's copy may hold text of theirs the server has not got
+ * yet). Earlier ids count in one tab of the document at a time (the first to open holds a Web Lock), and
+ * only once their page is gone (each page holds a lock named for its id while open): a page still open
+ * types its own text again, and two tabs never both do.
  */
 export function ownClients(docName: string, doc: Y.Doc): (client: number) => boolean {
-  const key = `tandem:clients:${docName}`;
-  const read = (): Set<number> => {
-    try {
-      const stored: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
-      return new Set(Array.isArray(stored) ? stored.filter((n): n is number => Number.isSafeInteger(n)) : []);
-    } catch {
-      return new Set(); // no storage here: this page's own id is all there is (and no browser copy holds earlier text)
-    }
-  };
-  let earlier = read();
+  const CLIENT_LOCK = 'tandem:client:';
+  const read = () => new Set(rememberedClients(docName));
   try {
-    localStorage.setItem(key, JSON.stringify([...earlier, doc.clientID].slice(-REMEMBERED_CLIENTS)));
+    localStorage.setItem(`tandem:clients:${docName}`, JSON.stringify([...read(), doc.clientID].slice(-REMEMBERED_CLIENTS)));
   } catch {
-    // as above
+    // no storage here: this page's own id is all there is (and no browser copy holds earlier text)
   }
-  let steward = false;
-  void navigator.locks?.request(`tandem:steward:${docName}`, () => {
-    steward = true;
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  void locks?.request(`${CLIENT_LOCK}${doc.clientID}`, () => new Promise<void>(() => {})); // held for the page's life
+  /** Earlier ids whose pages are closed, as last checked (only the steward checks). */
+  let closed = new Set<number>();
+  const check = async () => {
+    const { held = [] } = await locks!.query();
+    const open = new Set(held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(CLIENT_LOCK)).map((name) => Number(name.slice(CLIENT_LOCK.length))));
+    closed = new Set([...read()].filter((id) => id !== doc.clientID && !open.has(id)));
+  };
+  void locks?.request(`tandem:steward:${docName}`, async () => {
+    await check();
+    setInterval(() => void check(), 2_000);
     return new Promise<void>(() => {}); // held for the page's life
   });
-  // Tabs opened after this one add their ids: read again, at most once a second.
-  let readAt = performance.now();
-  return (client) => {
-    if (client === doc.clientID) return true;
-    if (!steward) return false;
-    if (!earlier.has(client) && performance.now() - readAt > 1_000) {
-      earlier = read();
-      readAt = performance.now();
-    }
-    return earlier.has(client);
-  };
+  return (client) => client === doc.clientID || closed.has(client);
 }

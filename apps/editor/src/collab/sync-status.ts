@@ -13,6 +13,7 @@ import type { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appPath } from '../base-path.js';
+import { rememberedClients } from './join-rescue.js';
 import { keepLocally } from './local-copy.js';
 
 /** `denied`: the server refused this client for good (bad or expired token, no access, bad input). */
@@ -112,9 +113,12 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   // What the server acknowledged storing, by client: each ack settles the clocks its message was sent at.
   const stored = new Map<number, number>();
+  // Only this browser's own clients are asked about (a document's state vector grows with every page
+  // that ever wrote to it); the earlier pages' ids as this page starts (see collab/join-rescue.ts).
+  const ownIds = [...new Set([doc.clientID, ...rememberedClients(docName)])];
   class DocSocket extends CountingWebSocket {
     protected override clocks(): Map<number, number> {
-      return Y.decodeStateVector(Y.encodeStateVector(doc));
+      return new Map(ownIds.map((id) => [id, Y.getState(doc.store, id)]));
     }
   }
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {

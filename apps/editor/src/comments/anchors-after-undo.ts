@@ -101,6 +101,12 @@ export function anchorsAfterMove(transaction: Y.Transaction): Array<[Y.Map<unkno
   if (transaction.deleteSet.clients.size === 0) return [];
   const comments = transaction.doc.share.get(COMMENTS);
   if (comments === undefined || comments._map.size === 0) return [];
+  // Only a transaction that deleted a text node moved text (a keystroke's deletion costs a look at its range).
+  let deletedNode = false;
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && struct.content.type instanceof Y.XmlText) deletedNode = true;
+  });
+  if (!deletedNode) return [];
   const moves: Array<[Y.Map<unknown>, string, Uint8Array]> = [];
   let moved: ReturnType<typeof movedTexts> | undefined;
   for (const item of comments._map.values()) {

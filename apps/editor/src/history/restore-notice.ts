@@ -39,9 +39,9 @@ export function createRestoreNotice(docName: string): RestoreNotice {
     const restore = current;
     undo.disabled = true;
     try {
-      await undoRestore(docName, restore.seq);
+      const undone = await undoRestore(docName, restore.seq);
       current = undefined;
-      text.textContent = 'Restore undone · the text from before it is back';
+      text.textContent = undone.unchanged === true ? 'Nothing to take back · the text from before the restore is back already' : 'Restore undone · the text from before it is back';
       undo.hidden = true;
     } catch (error) {
       text.textContent = `Could not undo the restore: ${(error as Error).message}`;

@@ -127,3 +127,26 @@ describe("moving a comment's anchor (an editor's undo brings its text back as ne
     expect(text).toBeInstanceOf(Refused);
   });
 });
+
+describe('an anchor moved to bytes that point nowhere', () => {
+  it('is refused: it would orphan the comment for everyone', () => {
+    const verdictFor = (bytes: (text: Y.Text) => Uint8Array) => {
+      const room = new Y.Doc();
+      const ada = new Y.Doc();
+      Y.applyUpdate(room, comment(ada, 'a', 'from Ada'));
+      const gate = new UpdateGate(room, 'doc');
+      gate.commentAuthors.set(itemOf(ada, 'a'), 'ada');
+      const bob = new Y.Doc();
+      Y.applyUpdate(bob, Y.encodeStateAsUpdate(room));
+      const text = bob.getText('t');
+      const typing = updateOf(bob, () => text.insert(0, 'hello'));
+      const move = updateOf(bob, () => (bob.getMap(COMMENTS).get('a') as Y.Map<unknown>).set('start', bytes(text)));
+      return gate.admitAll([typing, move], [EDITOR('bob'), EDITOR('bob')])[1];
+    };
+    const real = (text: Y.Text) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, 2));
+    expect(verdictFor(real)).toBe('store');
+    expect(verdictFor(() => new Uint8Array([9]))).toBeInstanceOf(Refused);
+    expect(verdictFor((text) => new Uint8Array([...real(text), 0, 0]))).toBeInstanceOf(Refused);
+    expect(verdictFor(() => Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ item: { client: 123456, clock: 9 } })))).toBeInstanceOf(Refused);
+  });
+});

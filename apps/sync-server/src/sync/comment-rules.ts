@@ -78,14 +78,19 @@ function malformed(map: Y.Map<unknown>): string | undefined {
   return isCommentBody(map.get('body')) ? undefined : 'a comment needs a body of 1 to 2000 characters';
 }
 
-function isRelativePosition(value: unknown): boolean {
+/** An encoded relative position into `doc`, exactly: naming an item or a type the document has, no bytes after it. */
+function isRelativePosition(value: unknown, doc: Y.Doc): boolean {
   if (!(value instanceof Uint8Array)) return false;
+  let rel: Y.RelativePosition;
   try {
-    Y.decodeRelativePosition(value);
-    return true;
+    rel = Y.decodeRelativePosition(value);
   } catch {
     return false;
   }
+  const id = rel.item ?? rel.type;
+  if (id === null ? rel.tname === null : id.clock >= Y.getState(doc.store, id.client)) return false; // names nothing (or nothing here)
+  const again = Y.encodeRelativePosition(rel);
+  return again.length === value.length && again.every((byte, i) => byte === value[i]);
 }
 
 /** What transaction `tr` (applied to a document whose comments root is `root`) did to the comments. */
@@ -130,7 +135,7 @@ export function inspect(tr: Y.Transaction, root: Y.Map<unknown>): CommentTouch {
         if (key !== null && RESOLVE_KEYS.has(key)) continue;
         if (key !== null && ANCHOR_KEYS.has(key)) {
           anchorsMoved = true;
-          if (!isRelativePosition(map.get(key))) refusal = "a comment's anchor is an encoded relative position";
+          if (!isRelativePosition(map.get(key), tr.doc)) refusal = "a comment's anchor is an encoded relative position into the document";
         } else if (key !== null && AUTHOR_KEYS.has(key)) {
           authorOnly.push(item.id);
           const body = map.get('body');
