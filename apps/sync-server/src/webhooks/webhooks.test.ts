@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testSchema } from '@tandem/persistence/testing/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { connectClient, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 import { type ReceivedEvent, startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
@@ -89,8 +90,12 @@ describe('webhooks', () => {
     receiver = await startWebhookReceiver(SECRET);
     const server = await start(webhookEnv());
     const ada = await connect(server, 'report');
-    ada.text.insert(0, 'hello');
-    ada.text.insert(5, ' world');
+    // Into the editor's content (what a restore restores), as the editor writes it.
+    const paragraph = new Y.XmlElement('paragraph');
+    ada.doc.getXmlFragment('prosemirror').insert(0, [paragraph]);
+    const line = new Y.XmlText('hello');
+    paragraph.insert(0, [line]);
+    line.insert(5, ' world');
     await expect.poll(() => ofType('document.created', 'report').length, POLL).toBe(1);
     expect(ofType('document.created', 'report')[0]!.data).toMatchObject({ seq: 1, authors: [{ id: expect.stringMatching(/^conn-/), verified: false }] });
     const lastSeq = async () => (await server.store.getDocument('report'))!.lastSeq;
