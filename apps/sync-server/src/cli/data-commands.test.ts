@@ -9,6 +9,8 @@ import { ConfigError } from '../config.js';
 import { runDataCommand } from './data-commands.js';
 
 const HOUR = 3_600_000;
+// Ten updates a second apart, three days ago, all in one 1-hour bucket (a span across an hour's turn made two).
+const THREE_DAYS_AGO_IN_ONE_HOUR = Math.floor((Date.now() - 3 * 24 * HOUR) / HOUR) * HOUR + 60_000;
 
 describe('tandem compact', () => {
   let dataDir: string;
@@ -21,7 +23,7 @@ describe('tandem compact', () => {
         let update: Uint8Array | undefined;
         writer.once('update', (u: Uint8Array) => (update = u));
         writer.getText('t').insert(0, `${i}`);
-        await store.append([{ doc, entries: [{ update: update!, author: 'alice', receivedAt: Date.now() - 3 * 24 * HOUR + i * 1000 }] }]);
+        await store.append([{ doc, entries: [{ update: update!, author: 'alice', receivedAt: THREE_DAYS_AGO_IN_ONE_HOUR + i * 1000 }] }]);
       }
     }
     await store.close();
@@ -68,7 +70,7 @@ describe('data commands on PostgreSQL (--database-url, DATABASE_URL)', () => {
       let update: Uint8Array | undefined;
       writer.once('update', (u: Uint8Array) => (update = u));
       writer.getText('t').insert(0, `${i}`);
-      await store.append([{ doc: 'pg/doc', entries: [{ update: update!, author: 'alice', receivedAt: Date.now() - 3 * 24 * HOUR + i * 1000 }] }]);
+      await store.append([{ doc: 'pg/doc', entries: [{ update: update!, author: 'alice', receivedAt: THREE_DAYS_AGO_IN_ONE_HOUR + i * 1000 }] }]);
     }
     await store.close();
   });
