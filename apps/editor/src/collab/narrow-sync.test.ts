@@ -26,6 +26,7 @@ const EDITS: Record<string, (s: EditorState) => Transaction> = {
   'typing in a block': (s) => s.tr.insertText('x', at(s.doc, 1, 2)),
   'typing into an empty block': (s) => s.tr.insertText('x', at(s.doc, 2)),
   'Enter in the middle of a block': (s) => s.tr.split(at(s.doc, 3, 3)),
+  'Enter at the start of a block': (s) => s.tr.split(at(s.doc, 3)),
   'Enter at the end of the last block': (s) => s.tr.split(at(s.doc, 4, 5)),
   'Backspace joining two blocks': (s) => s.tr.join(at(s.doc, 1, 0)),
   'deleting blocks': (s) => s.tr.delete(at(s.doc, 1, -1), at(s.doc, 3, -1)),
@@ -68,6 +69,32 @@ describe('updateChangedBlocks', () => {
     updateChangedBlocks(binding, doc, next);
     expect([0, 1, 2, 3, 4].map((i) => childAt(binding.type, i))).toEqual(before);
     expect((childAt(binding.type, 3) as Y.XmlElement).toString()).toBe('<paragraph>txhree</paragraph>');
+  });
+
+  it('keeps a block\'s text in its Yjs block when Enter at its start adds an empty block before it', () => {
+    const doc = start();
+    const binding = bound(doc);
+    // Someone else, with the same document, types at the end of "three" meanwhile.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(binding.doc));
+    const three = (childAt(other.getXmlFragment('prosemirror'), 3) as Y.XmlElement).get(0) as Y.XmlText;
+    three.insert(5, '!');
+    const text = (childAt(binding.type, 3) as Y.XmlElement).get(0);
+    const next = EditorState.create({ schema, doc }).tr.split(at(doc, 3)).doc;
+    expect(updateChangedBlocks(binding, doc, next)).toBe(true);
+    expect((childAt(binding.type, 4) as Y.XmlElement).get(0)).toBe(text);
+    Y.applyUpdate(binding.doc, Y.encodeStateAsUpdate(other));
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(binding.doc));
+    for (const d of [binding.doc, other]) {
+      expect(yXmlFragmentToProseMirrorRootNode(d.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent)).toEqual([
+        'one',
+        'two',
+        '',
+        '',
+        'three!',
+        'four',
+      ]);
+    }
   });
 
   it('finds the changed block without stepping through the blocks before it', () => {

@@ -74,10 +74,21 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     updateYFragment(doc, el, node, binding);
   };
   doc.transact(() => {
-    // y-prosemirror's order within the changed range: update a block in place when its type still
-    // matches (keeping concurrent edits inside it), from the left, else from the right, else replace.
+    // y-prosemirror's order within the changed range: first the blocks whose content is unchanged from
+    // either end (Enter at the start of a paragraph adds an empty one before it: the text stays in its
+    // Yjs block, with whatever others are typing into it); then a block updated in place when its type
+    // still matches (keeping concurrent edits inside it), from the left, else from the right, else replaced.
     let left = 0;
     let right = 0;
+    const unchanged = (y: number, p: number) => prev.child(start + y).eq(ps[p]!);
+    while (left < Math.min(ys.length, ps.length) && unchanged(left, left)) {
+      updateYFragment(doc, ys[left]!, ps[left]!, binding);
+      left++;
+    }
+    while (right < Math.min(ys.length, ps.length) - left && unchanged(ys.length - right - 1, ps.length - right - 1)) {
+      updateYFragment(doc, ys[ys.length - right - 1]!, ps[ps.length - right - 1]!, binding);
+      right++;
+    }
     while (ys.length - left - right > 0 && ps.length - left - right > 0) {
       const leftY = ys[left]!;
       const leftP = ps[left]!;
