@@ -11,6 +11,7 @@
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
 import { noteWhatWasSeen } from './join-rescue.js';
+import { followMove } from './moved-text.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -155,6 +156,15 @@ export function narrowSyncPlugin(): Plugin {
       binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
       binding.beforeAllTransactions = before;
       binding.doc.on('beforeAllTransactions', before);
+
+      // A change from elsewhere that moves the text holding this page's caret (Enter earlier in the
+      // paragraph, a join, a paragraph made a heading) takes the caret with it, to the same character in
+      // the moved text, before the sync plugin restores the selection (moved-text.ts).
+      binding.doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
+        const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
+        if (transaction.local || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
+        binding.beforeTransactionSelection = { ...kept, anchor: followMove(transaction, kept.anchor), head: followMove(transaction, kept.head) };
+      });
 
       return {
         update(v) {

@@ -1,0 +1,173 @@
+// Where text went when someone else's edit moved it.
+//
+// y-prosemirror writes every change of a paragraph's shape as "delete these characters here, insert the
+// same text there": Enter in the middle of a paragraph deletes the text after the caret and inserts it in a
+// new paragraph; a join deletes the second paragraph and appends its text to the first; a paragraph made a
+// heading is a new block holding the old one's text. A Yjs relative position names a character, and a
+// deleted character stays where it was: this person's caret, left before a character that moved, would
+// stay behind in the old place (Enter earlier in the paragraph someone is typing in put their caret at the
+// end of the first half, and their next keys there). movedCharacters pairs each character such a
+// transaction deleted with the character that took its place, where the same text was inserted.
+
+import * as Y from 'yjs';
+
+/** A run of characters one transaction inserted into a text node. */
+interface InsertedRun {
+  readonly node: Y.XmlText;
+  text: string;
+  readonly ids: Y.ID[];
+  used: boolean;
+}
+
+/** A run of characters one transaction deleted from a text node, which was shown before it. */
+interface DeletedRun {
+  text: string;
+  readonly ids: Y.ID[];
+}
+
+const key = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** Text nodes `transaction` inserted characters into (changed ones, and new ones that are still there). */
+function nodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
+  const nodes = new Set<Y.XmlText>();
+  const alive = (type: unknown): type is Y.XmlText => type instanceof Y.XmlText && (type._item === null || !type._item.deleted);
+  for (const type of transaction.changed.keys()) if (alive(type)) nodes.add(type);
+  const store = transaction.doc.store;
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = store.clients.get(client);
+    if (after <= before || structs === undefined) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && alive(struct.content.type)) nodes.add(struct.content.type);
+    }
+  }
+  return nodes;
+}
+
+const isNew = (transaction: Y.Transaction, id: Y.ID) => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
+
+function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
+  const runs: InsertedRun[] = [];
+  for (const node of nodesWritten(transaction)) {
+    let run: InsertedRun | undefined;
+    for (let item = node._start; item !== null; item = item.right) {
+      if (item.deleted || !item.countable) continue;
+      if (!isNew(transaction, item.id) || !(item.content instanceof Y.ContentString)) {
+        run = undefined;
+        continue;
+      }
+      if (run === undefined) runs.push((run = { node, text: '', ids: [], used: false }));
+      const { str } = item.content;
+      run.text += str;
+      for (let i = 0; i < str.length; i++) run.ids.push(Y.createID(item.id.client, item.id.clock + i));
+    }
+  }
+  return runs;
+}
+
+/** The runs of characters of `node` shown before `transaction` and deleted by it. */
+function deletedRuns(transaction: Y.Transaction, node: Y.XmlText): DeletedRun[] {
+  const runs: DeletedRun[] = [];
+  let run: DeletedRun | undefined;
+  for (let item = node._start; item !== null; item = item.right) {
+    if (!item.countable || isNew(transaction, item.id)) continue;
+    const deletedNow = Y.isDeleted(transaction.deleteSet, item.id);
+    if (item.deleted && !deletedNow) continue; // gone before: not shown
+    if (!deletedNow || !(item.content instanceof Y.ContentString)) {
+      run = undefined;
+      continue;
+    }
+    if (run === undefined) runs.push((run = { text: '', ids: [] }));
+    const { str } = item.content;
+    run.text += str;
+    for (let i = 0; i < str.length; i++) run.ids.push(Y.createID(item.id.client, item.id.clock + i));
+  }
+  return runs;
+}
+
+/** A character's new place: the text node and its index there. */
+export interface NewPlace {
+  readonly node: Y.XmlText;
+  readonly id: Y.ID;
+}
+
+/**
+ * For `transaction` (a change from elsewhere), the character that took the place of each character it
+ * deleted from `nodes` (text nodes) by moving it: the same text inserted by the same transaction in another
+ * place (the first such place not already taken by another run). Undefined for a character that was
+ * deleted, not moved. Must run before the transaction's cleanup (deleted content is garbage-collected).
+ */
+export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>): (id: Y.ID) => NewPlace | undefined {
+  const places = new Map<string, NewPlace>();
+  let inserted: InsertedRun[] | undefined;
+  for (const node of nodes) {
+    for (const deleted of deletedRuns(transaction, node)) {
+      inserted ??= insertedRuns(transaction);
+      for (const run of inserted) {
+        if (run.used || run.node === node) continue;
+        const at = run.text.indexOf(deleted.text);
+        if (at < 0) continue;
+        run.used = true;
+        deleted.ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
+        break;
+      }
+    }
+  }
+  return (id) => places.get(key(id));
+}
+
+/** The index of character `id` in `node`'s text, if it is shown there. */
+function indexOf(node: Y.XmlText, id: Y.ID): number | undefined {
+  let index = 0;
+  for (let item = node._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    if (item.id.client === id.client && id.clock >= item.id.clock && id.clock < item.id.clock + item.length) return index + id.clock - item.id.clock;
+    index += item.length;
+  }
+  return undefined;
+}
+
+/** The text node a relative position names, by its item or (at a node's end) by the node itself. */
+function nodeOf(doc: Y.Doc, pos: Y.RelativePosition): Y.XmlText | undefined {
+  if (pos.item !== null) {
+    const item = Y.getItem(doc.store, pos.item);
+    return item instanceof Y.Item && item.parent instanceof Y.XmlText ? item.parent : undefined;
+  }
+  if (pos.type === null) return undefined;
+  const item = Y.getItem(doc.store, pos.type);
+  return item instanceof Y.Item && item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlText ? item.content.type : undefined;
+}
+
+/** The last character of `node` shown before `transaction`. */
+function lastShown(transaction: Y.Transaction, node: Y.XmlText): Y.ID | undefined {
+  for (let item = node._start === null ? null : lastItem(node); item !== null; item = item.left) {
+    if (!item.countable || isNew(transaction, item.id) || (item.deleted && !Y.isDeleted(transaction.deleteSet, item.id))) continue;
+    return Y.createID(item.id.client, item.id.clock + item.length - 1);
+  }
+  return undefined;
+}
+
+function lastItem(node: Y.XmlText): Y.Item {
+  let item = node._start!;
+  while (item.right !== null) item = item.right;
+  return item;
+}
+
+/**
+ * `pos` as it should be after `transaction` (from elsewhere): if it stood before a character the
+ * transaction moved, or at the end of a text node whose last characters it moved, the same place in the
+ * moved text; otherwise `pos` itself.
+ */
+export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition): Y.RelativePosition {
+  const node = nodeOf(transaction.doc, pos);
+  if (node === undefined) return pos;
+  const atEnd = pos.item === null;
+  const char = atEnd ? lastShown(transaction, node) : pos.item!;
+  if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return pos;
+  const place = movedCharacters(transaction, [node])(char);
+  if (place === undefined) return pos;
+  const index = indexOf(place.node, place.id);
+  if (index === undefined) return pos;
+  return Y.createRelativePositionFromTypeIndex(place.node, atEnd ? index + 1 : index, pos.assoc);
+}

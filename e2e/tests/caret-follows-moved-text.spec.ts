@@ -1,0 +1,84 @@
+// Enter, a join or a change of block kind is, in y-prosemirror, "delete this text here, insert it there".
+// Someone else whose caret stood in the moved text was left behind in the old place: Enter pressed earlier
+// in the paragraph they were typing in put their caret at the end of the first half, and their next keys
+// went there. Their caret now goes with the text (collab/moved-text.ts).
+
+import type { Page } from '@playwright/test';
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+/** Puts the caret in `block` after `offset` characters, through the editor. */
+async function caretAt(page: Page, block: number, offset: number) {
+  await page.evaluate(
+    ([b, o]) => {
+      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let at = 0;
+      for (let i = 0; i < b; i++) at += view.state.doc.child(i).nodeSize;
+      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at + 1 + o)));
+      view.focus();
+    },
+    [block, offset] as const,
+  );
+}
+
+async function write(alice: EditorPage, bob: EditorPage, blocks: string[]) {
+  await alice.focusEnd();
+  for (const [i, text] of blocks.entries()) {
+    if (i > 0) await alice.page.keyboard.press('Enter');
+    await alice.page.keyboard.insertText(text);
+  }
+  await expect.poll(() => bob.blocks()).toEqual(blocks);
+}
+
+test('Enter pressed earlier in the paragraph someone is typing in: their next keys go where their caret was', async ({ pair }) => {
+  const { alice, bob } = await pair('caret-follows/enter');
+  await write(alice, bob, ['Hello world']);
+  await caretAt(bob.page, 0, 8); // Hello wo|rld
+  await bob.selectionRead();
+  await caretAt(alice.page, 0, 5);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', ' woXrld']);
+  // At the paragraph's end too.
+  await caretAt(bob.page, 1, 7);
+  await bob.selectionRead();
+  await caretAt(alice.page, 1, 3);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' wo', 'Xrld']);
+  await bob.page.keyboard.insertText('!');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', ' wo', 'Xrld!']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' wo', 'Xrld!']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test('the paragraph someone is typing in joined to the one before it: their caret stays at the same word', async ({ pair }) => {
+  const { alice, bob } = await pair('caret-follows/join');
+  await write(alice, bob, ['Hello', 'world wide']);
+  await caretAt(bob.page, 1, 6); // world |wide
+  await bob.selectionRead();
+  await caretAt(alice.page, 1, 0);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Helloworld wide']);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['Helloworld Xwide']);
+});
+
+test('the paragraph someone is typing in made a heading: their caret stays in it', async ({ pair }) => {
+  const { alice, bob } = await pair('caret-follows/heading');
+  await write(alice, bob, ['one', 'Title here']);
+  await caretAt(bob.page, 1, 5); // Title| here
+  await bob.selectionRead();
+  await caretAt(alice.page, 1, 2);
+  await alice.selectionRead();
+  await alice.toolbar('h1');
+  await expect.poll(() => bob.page.locator('.ProseMirror h1').count()).toBe(1);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['one', 'TitleX here']);
+});
