@@ -1,7 +1,9 @@
 // Enter, a join or a change of block kind is, in y-prosemirror, "delete this text here, insert it there".
 // Someone else whose caret stood in the moved text was left behind in the old place: Enter pressed earlier
 // in the paragraph they were typing in put their caret at the end of the first half, and their next keys
-// went there. Their caret now goes with the text (collab/moved-text.ts).
+// went there. Their caret now goes with the text (collab/moved-text.ts); and what they had typed into the
+// moved text that the one pressing Enter had not yet seen (offline, in flight), which stayed behind in the
+// first half, goes with it too (collab/split-rescue.ts).
 
 import type { Page } from '@playwright/test';
 import type { EditorPage } from '../fixtures/editor-page.js';
@@ -81,4 +83,38 @@ test('the paragraph someone is typing in made a heading: their caret stays in it
   await expect.poll(() => bob.page.locator('.ProseMirror h1').count()).toBe(1);
   await bob.page.keyboard.insertText('X');
   await expect.poll(() => alice.blocks()).toEqual(['one', 'TitleX here']);
+});
+
+test('text typed offline into the part of a paragraph someone splits off with Enter goes with that part', async ({ pair }) => {
+  const { alice, bob } = await pair('caret-follows/offline-split');
+  await write(alice, bob, ['Hello world, and more']);
+  await bob.expectSaved();
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await caretAt(bob.page, 0, 8); // Hello wo|rld
+  await bob.selectionRead();
+  await bob.page.keyboard.insertText('X');
+  await caretAt(bob.page, 0, 22); // at the end
+  await bob.selectionRead();
+  await bob.page.keyboard.insertText('!');
+  // Meanwhile Alice presses Enter after "Hello" and after "world,".
+  await caretAt(alice.page, 0, 5);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await caretAt(alice.page, 1, 7);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', ' world,', ' and more']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  const expected = ['Hello', ' woXrld,', ' and more!'];
+  await expect.poll(() => bob.blocks()).toEqual(expected);
+  await expect.poll(() => alice.blocks()).toEqual(expected);
+  await bob.expectSaved();
+  // Bob's caret went with his text: his next key follows the "!".
+  await bob.page.keyboard.insertText('?');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', ' woXrld,', ' and more!?']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
 });

@@ -21,6 +21,7 @@
 
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
+import { moveStranded, strandedByMoves } from './split-rescue.js';
 
 /**
  * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
@@ -272,7 +273,7 @@ function typedAgainAt(chars: readonly Char[], unseen: (c: Char) => boolean, matc
   return lost;
 }
 
-function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+export function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
@@ -283,23 +284,26 @@ function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>): bool
  * RESCUE_ORIGIN.
  */
 export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): void {
-  doc.transact(() => {
-    for (const { text, attributes, at } of lost) {
-      const pos = Y.createAbsolutePositionFromRelativePosition(at, doc);
-      if (pos === null || !(pos.type instanceof Y.XmlText)) continue;
-      const block = pos.type.parent instanceof Y.XmlElement ? schema.nodes[pos.type.parent.nodeName] : undefined;
-      if (block === undefined) continue;
-      // y-prosemirror writes a mark as an attribute named for it (with "--<id>" when it may repeat).
-      const marks = Object.fromEntries(
-        Object.entries(attributes).filter(([key]) => {
-          const mark = schema.marks[key.split('--')[0]!];
-          return mark !== undefined && block.allowsMarkType(mark);
-        }),
-      );
-      // Given marks, insert() sets exactly these (any other mark of the neighbours' is ended for it).
-      pos.type.insert(pos.index, text, marks);
-    }
-  }, RESCUE_ORIGIN);
+  doc.transact(() => insertWithAllowedMarks(doc, lost), RESCUE_ORIGIN);
+}
+
+/** Inserts each of `lost` where it goes, with its marks that the block there allows (see typeAgain). */
+export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): void {
+  for (const { text, attributes, at } of lost) {
+    const pos = Y.createAbsolutePositionFromRelativePosition(at, doc);
+    if (pos === null || !(pos.type instanceof Y.XmlText)) continue;
+    const block = pos.type.parent instanceof Y.XmlElement ? schema.nodes[pos.type.parent.nodeName] : undefined;
+    if (block === undefined) continue;
+    // y-prosemirror writes a mark as an attribute named for it (with "--<id>" when it may repeat).
+    const marks = Object.fromEntries(
+      Object.entries(attributes).filter(([key]) => {
+        const mark = schema.marks[key.split('--')[0]!];
+        return mark !== undefined && block.allowsMarkType(mark);
+      }),
+    );
+    // Given marks, insert() sets exactly these (any other mark of the neighbours' is ended for it).
+    pos.type.insert(pos.index, text, marks);
+  }
 }
 
 /**
@@ -309,8 +313,11 @@ export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): void {
 export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership): () => void {
   const onTransaction = (transaction: Y.Transaction) => {
     const lost = lostInJoins(transaction, ownership);
+    // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
+    const stranded = strandedByMoves(transaction, ownership);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
     if (lost.length > 0) queueMicrotask(() => typeAgain(doc, lost));
+    if (stranded.length > 0) queueMicrotask(() => moveStranded(doc, stranded));
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);

@@ -16,7 +16,9 @@ interface InsertedRun {
   readonly node: Y.XmlText;
   text: string;
   readonly ids: Y.ID[];
-  used: boolean;
+  /** The text node whose deleted text this run holds, and the end of what of it was matched so far. */
+  takenBy?: Y.XmlText;
+  end: number;
 }
 
 /** A run of characters one transaction deleted from a text node, which was shown before it. */
@@ -57,7 +59,7 @@ function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
         run = undefined;
         continue;
       }
-      if (run === undefined) runs.push((run = { node, text: '', ids: [], used: false }));
+      if (run === undefined) runs.push((run = { node, text: '', ids: [], end: 0 }));
       const { str } = item.content;
       run.text += str;
       for (let i = 0; i < str.length; i++) run.ids.push(Y.createID(item.id.client, item.id.clock + i));
@@ -95,7 +97,7 @@ export interface NewPlace {
 /**
  * For `transaction` (a change from elsewhere), the character that took the place of each character it
  * deleted from `nodes` (text nodes) by moving it: the same text inserted by the same transaction in another
- * place (the first such place not already taken by another run). Undefined for a character that was
+ * place (the first such place not already taken by another node's text). Undefined for a character that was
  * deleted, not moved. Must run before the transaction's cleanup (deleted content is garbage-collected).
  */
 export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>): (id: Y.ID) => NewPlace | undefined {
@@ -104,21 +106,60 @@ export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.Xm
   for (const node of nodes) {
     for (const deleted of deletedRuns(transaction, node)) {
       inserted ??= insertedRuns(transaction);
-      for (const run of inserted) {
-        if (run.used || run.node === node) continue;
-        const at = run.text.indexOf(deleted.text);
-        if (at < 0) continue;
-        run.used = true;
-        deleted.ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
-        break;
+      // Where the run went: all of it within one inserted run, or (several Enters in it) its first part
+      // making up the whole of one inserted run, the rest matched the same way.
+      let done = 0;
+      while (done < deleted.text.length) {
+        const rest = deleted.text.slice(done);
+        const match = matchWithin(inserted, node, rest) ?? matchPrefix(inserted, node, rest);
+        if (match === undefined) break;
+        const { run, at, length } = match;
+        run.takenBy = node;
+        run.end = at + length;
+        for (let i = 0; i < length; i++) places.set(key(deleted.ids[done + i]!), { node: run.node, id: run.ids[at + i]! });
+        done += length;
       }
     }
   }
   return (id) => places.get(key(id));
 }
 
+interface RunMatch {
+  readonly run: InsertedRun;
+  readonly at: number;
+  readonly length: number;
+}
+
+/**
+ * An inserted run holding all of `text`: one not taken yet, anywhere in it; or the one holding `node`'s
+ * text so far, right after it (the node's deleted runs are cut apart by characters the mover had not
+ * seen, which stayed behind).
+ */
+function matchWithin(inserted: readonly InsertedRun[], node: Y.XmlText, text: string): RunMatch | undefined {
+  for (const run of inserted) {
+    if (run.node === node) continue;
+    const at = run.takenBy === undefined ? run.text.indexOf(text) : run.takenBy === node && run.text.startsWith(text, run.end) ? run.end : -1;
+    if (at >= 0) return { run, at, length: text.length };
+  }
+  return undefined;
+}
+
+/**
+ * An inserted run whose text (not taken yet, or the rest of `node`'s) starts `text` and ends there: the
+ * text was split again, into this run and more.
+ */
+function matchPrefix(inserted: readonly InsertedRun[], node: Y.XmlText, text: string): RunMatch | undefined {
+  for (const run of inserted) {
+    if (run.node === node || (run.takenBy !== undefined && run.takenBy !== node)) continue;
+    const at = run.takenBy === undefined ? 0 : run.end;
+    const length = run.text.length - at;
+    if (length > 0 && text.startsWith(run.text.slice(at))) return { run, at, length };
+  }
+  return undefined;
+}
+
 /** The index of character `id` in `node`'s text, if it is shown there. */
-function indexOf(node: Y.XmlText, id: Y.ID): number | undefined {
+export function indexIn(node: Y.XmlText, id: Y.ID): number | undefined {
   let index = 0;
   for (let item = node._start; item !== null; item = item.right) {
     if (item.deleted || !item.countable) continue;
@@ -167,7 +208,7 @@ export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition):
   if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return pos;
   const place = movedCharacters(transaction, [node])(char);
   if (place === undefined) return pos;
-  const index = indexOf(place.node, place.id);
+  const index = indexIn(place.node, place.id);
   if (index === undefined) return pos;
   return Y.createRelativePositionFromTypeIndex(place.node, atEnd ? index + 1 : index, pos.assoc);
 }

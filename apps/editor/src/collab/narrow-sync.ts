@@ -10,7 +10,7 @@
 // so the Yjs result is the same). Whenever it cannot be sure what Yjs mirrors (first render,
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
-import { noteWhatWasSeen } from './join-rescue.js';
+import { noteWhatWasSeen, RESCUE_ORIGIN } from './join-rescue.js';
 import { followMove } from './moved-text.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
@@ -159,10 +159,11 @@ export function narrowSyncPlugin(): Plugin {
 
       // A change from elsewhere that moves the text holding this page's caret (Enter earlier in the
       // paragraph, a join, a paragraph made a heading) takes the caret with it, to the same character in
-      // the moved text, before the sync plugin restores the selection (moved-text.ts).
+      // the moved text, before the sync plugin restores the selection (moved-text.ts). So does this page's
+      // moving its own characters after such a change (split-rescue.ts).
       binding.doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
-        if (transaction.local || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
+        if ((transaction.local && transaction.origin !== RESCUE_ORIGIN) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
         binding.beforeTransactionSelection = { ...kept, anchor: followMove(transaction, kept.anchor), head: followMove(transaction, kept.head) };
       });
 

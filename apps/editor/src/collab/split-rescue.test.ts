@@ -1,0 +1,158 @@
+import type { Node } from 'prosemirror-model';
+import { EditorState, type Transaction } from 'prosemirror-state';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { schema } from '../schema.js';
+import { updateChangedBlocks } from './narrow-sync.js';
+import { childAt } from './relative-position.js';
+import { moveStranded, strandedByMoves } from './split-rescue.js';
+
+const { nodes } = schema;
+const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
+const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
+const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
+
+/** Alice's editor over a Yjs document, written the way the editor writes (narrow-sync.ts). */
+function alice(...texts: string[]) {
+  const ydoc = new Y.Doc();
+  const type = ydoc.getXmlFragment('prosemirror');
+  const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
+  let state = EditorState.create({ schema, doc: nodes.doc!.create(null, texts.map(p)) });
+  updateYFragment(ydoc, type, state.doc, binding);
+  return {
+    ydoc,
+    edit(change: (s: EditorState) => Transaction) {
+      const next = state.apply(change(state));
+      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true));
+      state = next;
+    },
+  };
+}
+
+/** Someone with a copy of Alice's document who types into it without her seeing it yet. */
+function person(a: ReturnType<typeof alice>) {
+  const ydoc = new Y.Doc();
+  Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(a.ydoc));
+  return {
+    ydoc,
+    type(block: number, offset: number, text: string, attributes?: Record<string, unknown>) {
+      ((childAt(ydoc.getXmlFragment('prosemirror'), block) as Y.XmlElement).get(0) as Y.XmlText).insert(offset, text, attributes);
+    },
+  };
+}
+
+/**
+ * `to` gets what `from` has that it lacks, and moves what of its own the change left behind. The
+ * characters of `to`'s the server had not acknowledged: those from its clock `storedUpTo` on.
+ */
+function receive(to: Y.Doc, from: Y.Doc, storedUpTo: number) {
+  let stranded: ReturnType<typeof strandedByMoves> = [];
+  const ownership = { own: (client: number) => client === to.clientID, stored: () => storedUpTo };
+  to.once('afterTransaction', (tr: Y.Transaction) => (stranded = strandedByMoves(tr, ownership)));
+  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+  if (stranded.length > 0) moveStranded(to, stranded);
+}
+
+/**
+ * Bob (offline since his clock was 0: none of his characters acknowledged) gets what Alice did, and Alice
+ * (everything of hers acknowledged) what Bob did then, each as their editor does; then everyone has everything.
+ */
+function meet(a: ReturnType<typeof alice>, bob: ReturnType<typeof person>, ...others: Array<ReturnType<typeof person>>) {
+  for (const o of others) Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(o.ydoc));
+  receive(bob.ydoc, a.ydoc, 0);
+  receive(a.ydoc, bob.ydoc, Number.MAX_SAFE_INTEGER);
+  for (const d of [a.ydoc, ...others.map((o) => o.ydoc)]) {
+    Y.applyUpdate(d, Y.encodeStateAsUpdate(bob.ydoc));
+    Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(d));
+  }
+  const result = blocks(bob.ydoc);
+  for (const d of [a.ydoc, ...others.map((o) => o.ydoc)]) expect(blocks(d)).toEqual(result);
+  return result;
+}
+
+describe('characters left behind by Enter pressed earlier in their paragraph go with the text', () => {
+  it('typed inside the text that moved', () => {
+    const a = alice('Hello world');
+    const bob = person(a);
+    bob.type(0, 8, 'X'); // Hello woX|rld
+    a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+    expect(meet(a, bob)).toEqual(['Hello', ' woXrld']);
+  });
+
+  it('typed at the end of the text that moved', () => {
+    const a = alice('Hello world');
+    const bob = person(a);
+    bob.type(0, 11, '!!');
+    a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+    expect(meet(a, bob)).toEqual(['Hello', ' world!!']);
+  });
+
+  it('typed at the split point, or before it: stays', () => {
+    for (const offset of [5, 2]) {
+      const a = alice('Hello world');
+      const bob = person(a);
+      bob.type(0, offset, 'X');
+      a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+      expect(meet(a, bob)).toEqual([offset === 5 ? 'HelloX' : 'HeXllo', ' world']);
+    }
+  });
+
+  it('keeps its marks', () => {
+    const a = alice('Hello world');
+    const bob = person(a);
+    bob.type(0, 8, 'X', { strong: true });
+    a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+    expect(meet(a, bob)).toEqual(['Hello', ' woXrld']);
+    const second = yXmlFragmentToProseMirrorRootNode(a.ydoc.getXmlFragment('prosemirror'), schema).child(1);
+    const marked: string[] = [];
+    second.forEach((n) => (n.marks.some((m) => m.type.name === 'strong') ? marked.push(n.text!) : undefined));
+    expect(marked).toEqual(['X']);
+  });
+
+  it('two Enters in the moved text: each run goes where it was typed', () => {
+    const a = alice('one two three');
+    const bob = person(a);
+    bob.type(0, 13, '!'); // one two three!
+    bob.type(0, 5, 'X'); // one tXwo three!
+    a.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    a.edit((s) => s.tr.split(at(s.doc, 1, 4)));
+    expect(meet(a, bob)).toEqual(['one', ' tXwo', ' three!']);
+  });
+
+  it('several runs at once, one at the end; Alice\'s own text is left where it is when Bob\'s editor moves his', () => {
+    const a = alice('Hello world, and more');
+    const bob = person(a);
+    bob.type(0, 8, 'X');
+    bob.type(0, 22, '!');
+    a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+    a.edit((s) => s.tr.split(at(s.doc, 1, 7)));
+    expect(meet(a, bob)).toEqual(['Hello', ' woXrld,', ' and more!']);
+  });
+
+  it('someone else\'s characters are theirs to move: this page leaves them', () => {
+    const a = alice('Hello world');
+    const carol = person(a);
+    carol.type(0, 8, 'C');
+    const bob = person(a);
+    a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+    expect(meet(a, bob, carol)).toEqual(['HelloC', ' world']);
+  });
+
+  it('only characters the server had not acknowledged: those the mover may have seen stay', () => {
+    const a = alice('Hello world');
+    const bob = person(a);
+    bob.type(0, 8, 'X');
+    a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+    receive(bob.ydoc, a.ydoc, Number.MAX_SAFE_INTEGER);
+    expect(blocks(bob.ydoc)).toEqual(['HelloX', ' world']);
+  });
+
+  it('a deletion that moved nothing leaves them', () => {
+    const a = alice('Hello world');
+    const bob = person(a);
+    bob.type(0, 8, 'X');
+    a.edit((s) => s.tr.delete(at(s.doc, 0, 5), at(s.doc, 0, 11)));
+    expect(meet(a, bob)).toEqual(['HelloX']);
+  });
+});

@@ -1,0 +1,149 @@
+// Keeping what this person typed into the part of a paragraph someone else split off with Enter meanwhile.
+//
+// y-prosemirror writes Enter in the middle of a paragraph as: delete the text after the caret, insert it
+// into a new paragraph. Characters typed into that text by someone who had not yet sent them to the one
+// pressing Enter (offline, or in flight) are not deleted (that editor did not know them) but stay in the
+// old paragraph, now among deleted characters: "Hello wo|rld" split after "Hello" while Bob typed X after
+// "wo" gave "HelloX" and " world" for everyone. Bob's editor sees it happen: a change from elsewhere moves
+// the characters on both sides of his (moved-text.ts) and leaves his own behind. It moves his characters
+// to the same place in the moved text: a new edit of his, stored and sent as any other.
+//
+// Which characters the mover had not seen: this person's that the server had not acknowledged storing when
+// the move arrived (the server shows an update to others only once stored, and acknowledges it first), left
+// inside moved text or after it at the paragraph's end (a character the mover had seen there would have
+// moved with the rest). Characters at the split point itself (moved text on one side, kept text on the
+// other) stay. The test of acknowledgement matters: another person's editor moving their own characters
+// back (this very rescue) is also a move, and must not take text of this person's that was seen.
+
+import * as Y from 'yjs';
+import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, type LostText, type Ownership } from './join-rescue.js';
+import { indexIn, movedCharacters } from './moved-text.js';
+
+/** This person's characters left behind by a move: to delete from `node` and type again at `lost.at`. */
+export interface Stranded {
+  readonly node: Y.XmlText;
+  readonly ids: readonly Y.ID[];
+  readonly lost: LostText;
+}
+
+type Kind = 'moved' | 'deleted' | 'kept';
+
+interface Char {
+  readonly id: Y.ID;
+  readonly ch: string;
+  readonly kind: Kind;
+  /** This person's, still there, and unseen by the mover. */
+  readonly mine: boolean;
+  readonly attributes: Record<string, unknown>;
+}
+
+/**
+ * This person's characters that `transaction` (from elsewhere) left behind when it moved the text around
+ * them, with where each run goes. Must run before the transaction's cleanup (an 'afterTransaction'
+ * handler): deleted content is garbage-collected right after.
+ */
+export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Ownership): Stranded[] {
+  if (transaction.local || transaction.deleteSet.clients.size === 0) return [];
+  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
+  const nodes = new Set<Y.XmlText>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString) || isNew(struct)) return;
+    const parent = struct.parent;
+    if (parent instanceof Y.XmlText && (parent._item === null || !parent._item.deleted)) nodes.add(parent);
+  });
+  const mineIn = (node: Y.XmlText) => {
+    for (let item = node._start; item !== null; item = item.right) if (!item.deleted && item.countable && own(item.id.client)) return true;
+    return false;
+  };
+  const candidates = [...nodes].filter(mineIn);
+  if (candidates.length === 0) return [];
+  const place = movedCharacters(transaction, candidates);
+  const stranded: Stranded[] = [];
+  // This person's characters the server had not acknowledged storing: the mover cannot have seen them.
+  const unseen = (id: Y.ID) => own(id.client) && id.clock >= stored(id.client);
+  for (const node of candidates) stranded.push(...strandedIn(node, transaction, unseen, place));
+  return stranded;
+}
+
+function strandedIn(
+  node: Y.XmlText,
+  transaction: Y.Transaction,
+  unseen: (id: Y.ID) => boolean,
+  place: ReturnType<typeof movedCharacters>,
+): Stranded[] {
+  const ds = transaction.deleteSet;
+  // The characters the node showed before this transaction, with their marks and what became of them.
+  const chars: Char[] = [];
+  const attributes = new Map<string, unknown>();
+  for (let item = node._start; item !== null; item = item.right) {
+    if ((item.deleted && !Y.isDeleted(ds, item.id)) || item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue;
+    if (item.content instanceof Y.ContentFormat) {
+      const { key, value } = item.content;
+      if (value === null) attributes.delete(key);
+      else attributes.set(key, value);
+    } else if (item.countable) {
+      const text = item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
+      const marks = Object.fromEntries(attributes);
+      for (let i = 0; i < text.length; i++) {
+        const id = Y.createID(item.id.client, item.id.clock + i);
+        const kind: Kind = !item.deleted ? 'kept' : place(id) !== undefined ? 'moved' : 'deleted';
+        chars.push({ id, ch: text[i]!, kind, mine: kind === 'kept' && unseen(id), attributes: marks });
+      }
+    }
+  }
+  const out: Stranded[] = [];
+  let i = 0;
+  while (i < chars.length) {
+    if (!chars[i]!.mine) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < chars.length && chars[j]!.mine) j++;
+    // chars[i..j) are this person's and still there; what is on either side?
+    const left = i > 0 ? chars[i - 1]! : undefined;
+    const right = j < chars.length ? chars[j]! : undefined;
+    const leftMoved = left?.kind === 'moved';
+    const rightMoved = right?.kind === 'moved';
+    if (leftMoved && (rightMoved || right === undefined)) {
+      // Before the right neighbour's new place, or after the left one's.
+      const anchor = rightMoved ? place(right.id)! : place(left!.id)!;
+      const index = indexIn(anchor.node, anchor.id);
+      // Not an image or another embed: typing it again would not bring it back, so it stays where it is.
+      if (index !== undefined && !chars.slice(i, j).some((c) => c.ch === '\uFFFC')) {
+        const at = Y.createRelativePositionFromTypeIndex(anchor.node, rightMoved ? index : index + 1);
+        // One run per set of marks, each typed again before the next.
+        let k = i;
+        while (k < j) {
+          let m = k + 1;
+          while (m < j && sameMarks(chars[m]!.attributes, chars[k]!.attributes)) m++;
+          const run = chars.slice(k, m);
+          const text = run.map((c) => c.ch).join('');
+          out.push({ node, ids: run.map((c) => c.id), lost: { text, attributes: chars[k]!.attributes, at } });
+          k = m;
+        }
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** Moves `stranded` to where it goes: typed again there and deleted here, in one transaction of RESCUE_ORIGIN. */
+export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[]): void {
+  doc.transact(() => {
+    insertWithAllowedMarks(
+      doc,
+      stranded.map((s) => s.lost),
+    );
+    for (const { node, ids } of stranded) {
+      // Still there, side by side: delete them (from the first's index; they are contiguous in the node).
+      const index = indexIn(node, ids[0]!);
+      if (index === undefined) continue;
+      const last = indexIn(node, ids[ids.length - 1]!);
+      if (last !== index + ids.length - 1) continue;
+      node.delete(index, ids.length);
+    }
+  }, RESCUE_ORIGIN);
+}
