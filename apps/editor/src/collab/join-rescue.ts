@@ -340,9 +340,10 @@ export function rememberedClients(docName: string): number[] {
  * document here that is closed now (this browser's copy may hold text of theirs the server has not got
  * yet). Earlier ids count in one tab of the document at a time (the first to open holds a Web Lock), and
  * only once their page is gone (each page holds a lock named for its id while open): a page still open
- * types its own text again, and two tabs never both do.
+ * types its own text again, and two tabs never both do. `ready` settles once that is known (connect after it:
+ * a change from the server handled before it would find no earlier id this page's).
  */
-export function ownClients(docName: string, doc: Y.Doc): (client: number) => boolean {
+export function ownClients(docName: string, doc: Y.Doc): { own: (client: number) => boolean; ready: Promise<void> } {
   const CLIENT_LOCK = 'tandem:client:';
   const read = () => new Set(rememberedClients(docName));
   try {
@@ -351,7 +352,13 @@ export function ownClients(docName: string, doc: Y.Doc): (client: number) => boo
     // no storage here: this page's own id is all there is (and no browser copy holds earlier text)
   }
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-  void locks?.request(`${CLIENT_LOCK}${doc.clientID}`, () => new Promise<void>(() => {})); // held for the page's life
+  // Held while the page is open, and let go as it closes (pagehide), not when the browser gets round to
+  // destroying it: a page of this document opened right after (a reload) must see this id as closed.
+  const hold = () => void locks?.request(`${CLIENT_LOCK}${doc.clientID}`, () => new Promise<void>((release) => addEventListener('pagehide', () => release(), { once: true })));
+  hold();
+  addEventListener('pageshow', (event) => {
+    if (event.persisted) hold(); // back from the back-forward cache
+  });
   /** Earlier ids whose pages are closed, as last checked (only the steward checks). */
   let closed = new Set<number>();
   const check = async () => {
@@ -359,10 +366,22 @@ export function ownClients(docName: string, doc: Y.Doc): (client: number) => boo
     const open = new Set(held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(CLIENT_LOCK)).map((name) => Number(name.slice(CLIENT_LOCK.length))));
     closed = new Set([...read()].filter((id) => id !== doc.clientID && !open.has(id)));
   };
-  void locks?.request(`tandem:steward:${docName}`, async () => {
-    await check();
+  const steward = async (checked: () => void = () => {}) => {
+    await check().finally(checked);
     setInterval(() => void check(), 2_000);
     return new Promise<void>(() => {}); // held for the page's life
+  };
+  // Ready once this page knows which ids are its own: as the steward, after the first check; when another
+  // tab is the steward, at once (this page's id only; it becomes the steward when that tab closes).
+  const ready = new Promise<void>((resolve) => {
+    if (locks === undefined) return resolve();
+    void locks
+      .request(`tandem:steward:${docName}`, { ifAvailable: true }, async (lock) => {
+        if (lock !== null) return steward(resolve);
+        resolve();
+        void locks.request(`tandem:steward:${docName}`, () => steward());
+      })
+      .catch(() => resolve());
   });
-  return (client) => client === doc.clientID || closed.has(client);
+  return { own: (client) => client === doc.clientID || closed.has(client), ready };
 }

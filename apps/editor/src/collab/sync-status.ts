@@ -95,6 +95,8 @@ export interface SyncOptions {
   readonly identity?: { readonly id: string; readonly name: string };
   /** Ask for the author of each Yjs client id (`?authors=1`, message 102), for the authorship colours. */
   readonly authors?: boolean;
+  /** Connect the first time only once this settles (what handles the server's changes is ready). */
+  readonly connectAfter?: Promise<unknown>;
 }
 
 /** WebSocket close code of a message larger than the receiver takes. */
@@ -192,7 +194,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   };
   let checked: Promise<boolean> | undefined;
   const connectChecked = () =>
-    void (checked ??= checkCopy().catch(() => true)).then((go) => {
+    void (checked ??= Promise.all([checkCopy().catch(() => true), options.connectAfter?.catch(() => {})]).then(([go]) => go)).then((go) => {
       if (go && connection !== 'denied' && navigator.onLine) provider.connect();
     });
   let tagging = false;

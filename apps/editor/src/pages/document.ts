@@ -82,14 +82,17 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const canComment = claims.role !== 'viewer';
   let user: User = loadUser();
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
+  // Whose Yjs client ids are this person's here (join-rescue.ts): known before the first sync is handled.
+  const ownership = readOnly ? undefined : ownClients(name, doc);
   // Without a token, this browser's own id is who the server records as the author of what is typed here.
   const sync = syncDocument(name, doc, {
     ...(token === undefined ? { identity: { id: user.id, name: user.name } } : { token }),
     authors: authorshipRemembered(),
+    ...(ownership === undefined ? {} : { connectAfter: ownership.ready }),
   });
   const awareness = sync.provider.awareness;
   // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
-  if (!readOnly) keepTextThroughJoins(doc, { own: ownClients(name, doc), stored: (client) => sync.storedClock(client) });
+  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client) });
 
   // Renamed (here or by someone else): this page moves to the new address, taking along what this
   // browser holds of the document; the old name's local copy is dropped once that is kept.
