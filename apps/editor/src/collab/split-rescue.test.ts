@@ -1,4 +1,4 @@
-import type { Node } from 'prosemirror-model';
+import { Fragment, type Node, Slice } from 'prosemirror-model';
 import { EditorState, type Transaction } from 'prosemirror-state';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +137,14 @@ describe('characters left behind by Enter pressed earlier in their paragraph go 
     const bob = person(a);
     a.edit((s) => s.tr.split(at(s.doc, 0, 5)));
     expect(meet(a, bob, carol)).toEqual(['HelloC', ' world']);
+  });
+
+  it('paragraphs pasted into the middle of the paragraph: the text after them goes with them', () => {
+    const a = alice('Hello world');
+    const bob = person(a);
+    bob.type(0, 8, 'X');
+    a.edit((s) => s.tr.replace(at(s.doc, 0, 5), at(s.doc, 0, 5), new Slice(Fragment.from([p(' one'), p('two'), p('three')]), 1, 1)));
+    expect(meet(a, bob)).toEqual(['Hello one', 'two', 'three woXrld']);
   });
 
   it('only characters the server had not acknowledged: those the mover may have seen stay', () => {
