@@ -46,4 +46,7 @@ test('Ctrl+Z after splitting a heading keeps what the other person typed in its 
   await expect.poll(() => bob.text()).toContain(' by Bob');
   await expect.poll(() => alice.text()).toContain(' by Bob');
   await expect.poll(() => bob.text()).toContain('Plan notes');
+  // Bob's words went back with the text they followed, and the heading Alice's Enter made went.
+  await expect.poll(() => alice.blocks()).toEqual(['Plan notes by Bob']);
+  await expect.poll(() => bob.blocks()).toEqual(['Plan notes by Bob']);
 });

@@ -1,17 +1,21 @@
 import { Fragment, type Node, Slice } from 'prosemirror-model';
 import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { updateChangedBlocks } from './narrow-sync.js';
 import { childAt } from './relative-position.js';
-import { moveStranded, strandedByMoves } from './split-rescue.js';
+import { createUndoManager } from '../undo-steps.js';
+import { moveStranded, strandedByMoves, strandedByOwnUndo } from './split-rescue.js';
 
 const { nodes } = schema;
 const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
 const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
 const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
+
+/** The origin of Alice's edits: the editor's, which her undo manager tracks. */
+const EDITOR = ySyncPluginKey;
 
 /** Alice's editor over a Yjs document, written the way the editor writes (narrow-sync.ts). */
 function alice(...texts: string[]) {
@@ -24,7 +28,7 @@ function alice(...texts: string[]) {
     ydoc,
     edit(change: (s: EditorState) => Transaction) {
       const next = state.apply(change(state));
-      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true));
+      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true), EDITOR);
       state = next;
     },
   };
@@ -162,5 +166,41 @@ describe('characters left behind by Enter pressed earlier in their paragraph go 
     bob.type(0, 8, 'X');
     a.edit((s) => s.tr.delete(at(s.doc, 0, 5), at(s.doc, 0, 11)));
     expect(meet(a, bob)).toEqual(['HelloX']);
+  });
+});
+
+describe('undoing a join or a split takes along what others typed into the moved text since', () => {
+  /** Alice's edit, then Bob's typing (seen by Alice), then Alice's undo as her editor does it. */
+  function undone(texts: string[], edit: (s: EditorState) => Transaction, typing: (bob: ReturnType<typeof person>) => void) {
+    const a = alice(...texts);
+    const bob = person(a);
+    const undo = createUndoManager(a.ydoc.getXmlFragment('prosemirror')); // the editor's: keeps blocks others wrote in
+    a.edit(edit);
+    Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
+    typing(bob);
+    Y.applyUpdate(a.ydoc, Y.encodeStateAsUpdate(bob.ydoc));
+    let left: ReturnType<typeof strandedByOwnUndo> = [];
+    a.ydoc.once('afterTransaction', (tr: Y.Transaction) => (left = strandedByOwnUndo(tr)));
+    undo.undo();
+    if (left.length > 0) moveStranded(a.ydoc, left, true);
+    Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
+    expect(blocks(bob.ydoc)).toEqual(blocks(a.ydoc));
+    return blocks(a.ydoc);
+  }
+
+  it('a join taken back: the words typed after and inside the moved text go back with it', () => {
+    const result = undone(['Hello', 'world'], (s) => s.tr.join(at(s.doc, 1, -1)), (bob) => {
+      bob.type(0, 10, ' wide');
+      bob.type(0, 7, 'X');
+    });
+    expect(result).toEqual(['Hello', 'woXrld wide']);
+  });
+
+  it('words typed before the moved text, at the join, stay', () => {
+    expect(undone(['Hello', 'world'], (s) => s.tr.join(at(s.doc, 1, -1)), (bob) => bob.type(0, 5, ' big '))).toEqual(['Hello big ', 'world']);
+  });
+
+  it('a split taken back: the words typed into its second half join the paragraph again, and the emptied half goes', () => {
+    expect(undone(['Plan notes'], (s) => s.tr.split(at(s.doc, 0, 5)), (bob) => bob.type(1, 5, ' by Bob'))).toEqual(['Plan notes by Bob']);
   });
 });

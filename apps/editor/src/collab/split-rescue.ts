@@ -32,7 +32,7 @@ interface Char {
   readonly id: Y.ID;
   readonly ch: string;
   readonly kind: Kind;
-  /** This person's, still there, and unseen by the mover. */
+  /** Still there, and one to move if left behind (this person's unseen by the mover; another's after an undo). */
   readonly mine: boolean;
   readonly attributes: Record<string, unknown>;
 }
@@ -43,7 +43,25 @@ interface Char {
  * handler): deleted content is garbage-collected right after.
  */
 export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Ownership): Stranded[] {
-  if (transaction.local || transaction.deleteSet.clients.size === 0) return [];
+  if (transaction.local) return [];
+  // This person's characters the server had not acknowledged storing: the mover cannot have seen them.
+  return stranded(transaction, (id) => own(id.client) && id.clock >= stored(id.client));
+}
+
+/**
+ * Other people's characters that this editor's own undo or redo (`transaction`) left behind when it moved
+ * the text around them: taking back a join puts the second paragraph's text back in a paragraph of its own,
+ * and what someone typed into it since, after the moved text, stayed in the first. Undo moves only this
+ * person's own items, so theirs are seen, and left alone on purpose.
+ */
+export function strandedByOwnUndo(transaction: Y.Transaction): Stranded[] {
+  const me = transaction.doc.clientID;
+  return stranded(transaction, (id) => id.client !== me);
+}
+
+/** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
+function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean): Stranded[] {
+  if (transaction.deleteSet.clients.size === 0) return [];
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
   const nodes = new Set<Y.XmlText>();
@@ -53,23 +71,21 @@ export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Own
     if (parent instanceof Y.XmlText && (parent._item === null || !parent._item.deleted)) nodes.add(parent);
   });
   const mineIn = (node: Y.XmlText) => {
-    for (let item = node._start; item !== null; item = item.right) if (!item.deleted && item.countable && own(item.id.client)) return true;
+    for (let item = node._start; item !== null; item = item.right) if (!item.deleted && item.countable && movable(item.id)) return true;
     return false;
   };
   const candidates = [...nodes].filter(mineIn);
   if (candidates.length === 0) return [];
   const place = movedCharacters(transaction, candidates);
-  const stranded: Stranded[] = [];
-  // This person's characters the server had not acknowledged storing: the mover cannot have seen them.
-  const unseen = (id: Y.ID) => own(id.client) && id.clock >= stored(id.client);
-  for (const node of candidates) stranded.push(...strandedIn(node, transaction, unseen, place));
-  return stranded;
+  const out: Stranded[] = [];
+  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place));
+  return out;
 }
 
 function strandedIn(
   node: Y.XmlText,
   transaction: Y.Transaction,
-  unseen: (id: Y.ID) => boolean,
+  movable: (id: Y.ID) => boolean,
   place: ReturnType<typeof movedCharacters>,
 ): Stranded[] {
   const ds = transaction.deleteSet;
@@ -88,7 +104,7 @@ function strandedIn(
       for (let i = 0; i < text.length; i++) {
         const id = Y.createID(item.id.client, item.id.clock + i);
         const kind: Kind = !item.deleted ? 'kept' : place(id) !== undefined ? 'moved' : 'deleted';
-        chars.push({ id, ch: text[i]!, kind, mine: kind === 'kept' && unseen(id), attributes: marks });
+        chars.push({ id, ch: text[i]!, kind, mine: kind === 'kept' && movable(id), attributes: marks });
       }
     }
   }
@@ -130,8 +146,12 @@ function strandedIn(
   return out;
 }
 
-/** Moves `stranded` to where it goes: typed again there and deleted here, in one transaction of RESCUE_ORIGIN. */
-export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[]): void {
+/**
+ * Moves `stranded` to where it goes: typed again there and deleted here, in one transaction of RESCUE_ORIGIN.
+ * With `dropEmptied`, a top-level block this page created that holds nothing once they are gone goes too:
+ * the block an undo was taking out, kept only because it held someone else's text.
+ */
+export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied = false): void {
   doc.transact(() => {
     insertWithAllowedMarks(
       doc,
@@ -144,6 +164,32 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[]): void {
       const last = indexIn(node, ids[ids.length - 1]!);
       if (last !== index + ids.length - 1) continue;
       node.delete(index, ids.length);
+      const block = node.parent;
+      if (
+        dropEmptied &&
+        node.length === 0 &&
+        block instanceof Y.XmlElement &&
+        block.length === 1 &&
+        block._item !== null &&
+        block._item.id.client === doc.clientID &&
+        block.parent instanceof Y.XmlFragment &&
+        block.parent.length > 1
+      ) {
+        const fragment = block.parent;
+        let i = 0;
+        for (let item = fragment._start; item !== null && item !== block._item; item = item.right) if (!item.deleted && item.countable) i++;
+        fragment.delete(i, 1);
+      }
     }
   }, RESCUE_ORIGIN);
+}
+
+/** Watches this editor's undo and redo for text they move, and moves others' text left behind with it. */
+export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager): void {
+  doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (transaction.origin !== undoManager) return;
+    const left = strandedByOwnUndo(transaction);
+    // After this transaction's cleanup (a transaction started in its handlers would run inside it).
+    if (left.length > 0) queueMicrotask(() => moveStranded(doc, left, true));
+  });
 }

@@ -1,0 +1,57 @@
+// Ctrl+Z after joining two paragraphs (Backspace at the start of the second) puts the second paragraph back.
+// What someone else had typed into the joined paragraph since, after the moved text, stayed in the first
+// paragraph: "Hello" and "world" joined, Bob's " wide" typed after "world", Ctrl+Z gave "Hello wide" and
+// "world". The editor taking back the join moves such text along with the text around it.
+
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+async function caretAt(page: Page, block: number, offset: number) {
+  await page.evaluate(
+    ([b, o]) => {
+      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let at = 0;
+      for (let i = 0; i < b; i++) at += view.state.doc.child(i).nodeSize;
+      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at + 1 + o)));
+      view.focus();
+    },
+    [block, offset] as const,
+  );
+}
+
+test('Ctrl+Z of a join keeps what someone else typed after the moved text with it', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-join/after');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Hello');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('world');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world']);
+  await alice.page.waitForTimeout(1_100); // a pause: the join is an undo step of its own
+
+  await caretAt(alice.page, 1, 0);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Helloworld']);
+
+  await caretAt(bob.page, 0, 10);
+  await bob.selectionRead();
+  await bob.page.keyboard.insertText(' wide');
+  await caretAt(bob.page, 0, 7); // Hellowo|rld wide
+  await bob.selectionRead();
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['HellowoXrld wide']);
+  await bob.expectSaved();
+
+  await alice.page.keyboard.press('Control+z');
+  const expected = ['Hello', 'woXrld wide'];
+  await expect.poll(() => alice.blocks()).toEqual(expected);
+  await expect.poll(() => bob.blocks()).toEqual(expected);
+  await alice.expectSaved();
+  // Bob's caret went with his text.
+  await bob.page.keyboard.insertText('!');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'woX!rld wide']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
