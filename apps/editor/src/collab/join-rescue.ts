@@ -21,6 +21,7 @@
 
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
+import type { Retyped } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
 
 /**
@@ -83,6 +84,8 @@ export interface LostText {
   readonly text: string;
   readonly attributes: Record<string, unknown>;
   readonly at: Y.RelativePosition;
+  /** The characters these are typed again for. */
+  readonly from: readonly Y.ID[];
 }
 
 interface Char {
@@ -249,14 +252,14 @@ export function findMoved(seen: string, moved: readonly MovedText[]): Match | un
 function typedAgainAt(chars: readonly Char[], unseen: (c: Char) => boolean, match: Match): LostText[] {
   const lost: LostText[] = [];
   let seenBefore = 0;
-  let current: { text: string; attributes: Record<string, unknown>; offset: number } | undefined;
+  let current: { text: string; attributes: Record<string, unknown>; offset: number; from: Y.ID[] } | undefined;
   const flush = () => {
     if (current === undefined) return;
     const offset = Math.min(match.length, Math.max(0, current.offset - match.from));
     // Anchored to the moved character it goes before (or the node's end): edits meanwhile move it along.
     const at = Y.createRelativePositionFromTypeIndex(match.node, match.index + offset);
     const text = current.text.replace(/\uFFFC/g, '');
-    if (text.length > 0) lost.push({ text, attributes: current.attributes, at });
+    if (text.length > 0) lost.push({ text, attributes: current.attributes, at, from: current.from });
     current = undefined;
   };
   for (const c of chars) {
@@ -266,8 +269,9 @@ function typedAgainAt(chars: readonly Char[], unseen: (c: Char) => boolean, matc
       continue;
     }
     if (current !== undefined && !sameMarks(current.attributes, c.attributes)) flush();
-    current ??= { text: '', attributes: c.attributes, offset: seenBefore };
+    current ??= { text: '', attributes: c.attributes, offset: seenBefore, from: [] };
     current.text += c.ch;
+    current.from.push(Y.createID(c.client, c.clock));
   }
   flush();
   return lost;
@@ -283,13 +287,16 @@ export function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>
  * none: given one, y-prosemirror could not read the block and would delete it), in one transaction of
  * RESCUE_ORIGIN.
  */
-export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): void {
-  doc.transact(() => insertWithAllowedMarks(doc, lost), RESCUE_ORIGIN);
+export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): Retyped[] {
+  let retyped: Retyped[] = [];
+  doc.transact(() => (retyped = insertWithAllowedMarks(doc, lost)), RESCUE_ORIGIN);
+  return retyped;
 }
 
 /** Inserts each of `lost` where it goes, with its marks that the block there allows (see typeAgain). */
-export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): void {
-  for (const { text, attributes, at } of lost) {
+export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): Retyped[] {
+  const retyped: Retyped[] = [];
+  for (const { text, attributes, at, from } of lost) {
     const pos = Y.createAbsolutePositionFromRelativePosition(at, doc);
     if (pos === null || !(pos.type instanceof Y.XmlText)) continue;
     const block = pos.type.parent instanceof Y.XmlElement ? schema.nodes[pos.type.parent.nodeName] : undefined;
@@ -302,22 +309,25 @@ export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): v
       }),
     );
     // Given marks, insert() sets exactly these (any other mark of the neighbours' is ended for it).
+    const clock = Y.getState(doc.store, doc.clientID);
     pos.type.insert(pos.index, text, marks);
+    retyped.push({ from, client: doc.clientID, clock, length: Y.getState(doc.store, doc.clientID) - clock });
   }
+  return retyped;
 }
 
 /**
  * Watches `doc` for joins from elsewhere that take this person's text with them, and types it again at
  * once. Returns a function that stops watching.
  */
-export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership): () => void {
+export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped: (retyped: Retyped[]) => void = () => {}): () => void {
   const onTransaction = (transaction: Y.Transaction) => {
     const lost = lostInJoins(transaction, ownership);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
-    if (lost.length > 0) queueMicrotask(() => typeAgain(doc, lost));
-    if (stranded.length > 0) queueMicrotask(() => moveStranded(doc, stranded));
+    if (lost.length > 0) queueMicrotask(() => onRetyped(typeAgain(doc, lost)));
+    if (stranded.length > 0) queueMicrotask(() => onRetyped(moveStranded(doc, stranded)));
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);

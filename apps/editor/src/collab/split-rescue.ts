@@ -18,6 +18,7 @@
 import * as Y from 'yjs';
 import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, movedCharacters } from './moved-text.js';
+import type { Retyped } from './rescue-undo.js';
 
 /** This person's characters left behind by a move: to delete from `node` and type again at `lost.at`. */
 export interface Stranded {
@@ -136,7 +137,8 @@ function strandedIn(
           while (m < j && sameMarks(chars[m]!.attributes, chars[k]!.attributes)) m++;
           const run = chars.slice(k, m);
           const text = run.map((c) => c.ch).join('');
-          out.push({ node, ids: run.map((c) => c.id), lost: { text, attributes: chars[k]!.attributes, at } });
+          const ids = run.map((c) => c.id);
+          out.push({ node, ids, lost: { text, attributes: chars[k]!.attributes, at, from: ids } });
           k = m;
         }
       }
@@ -151,9 +153,10 @@ function strandedIn(
  * With `dropEmptied`, a top-level block this page created that holds nothing once they are gone goes too:
  * the block an undo was taking out, kept only because it held someone else's text.
  */
-export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied = false): void {
+export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied = false): Retyped[] {
+  let retyped: Retyped[] = [];
   doc.transact(() => {
-    insertWithAllowedMarks(
+    retyped = insertWithAllowedMarks(
       doc,
       stranded.map((s) => s.lost),
     );
@@ -182,6 +185,7 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
       }
     }
   }, RESCUE_ORIGIN);
+  return retyped;
 }
 
 /** Watches this editor's undo and redo for text they move, and moves others' text left behind with it. */

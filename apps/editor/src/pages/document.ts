@@ -23,6 +23,7 @@ import { documentPath } from '../api/client.js';
 import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
 import { keepTextThroughJoins, ownClients } from '../collab/join-rescue.js';
+import { type Retyped, undoableWithTheOriginal } from '../collab/rescue-undo.js';
 import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
 import { tuckNameField } from '../collab/name-field.js';
@@ -92,7 +93,12 @@ export function renderDocument(root: HTMLElement, name: string): void {
   });
   const awareness = sync.provider.awareness;
   // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
-  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client) });
+  // Ctrl+Z takes such text back like the rest of its undo step (rescue-undo.ts): the editor's undo manager, once it exists.
+  let undoManager: Y.UndoManager | undefined;
+  const onRetyped = (retyped: Retyped[]) => {
+    if (undoManager !== undefined) undoableWithTheOriginal(undoManager, retyped);
+  };
+  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client) }, onRetyped);
 
   // Renamed (here or by someone else): this page moves to the new address, taking along what this
   // browser holds of the document; the old name's local copy is dropped once that is kept.
@@ -139,6 +145,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     wordCount.plugin,
     find.plugin,
   ]);
+  undoManager = yUndoPluginKey.getState(view.state)?.undoManager;
   root.querySelector('.doc-main')!.after(comments.panel.element);
   const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
   root.querySelector('.history-toggle')!.before(authorshipToggle.button);

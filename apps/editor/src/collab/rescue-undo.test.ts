@@ -1,0 +1,77 @@
+import type { Node } from 'prosemirror-model';
+import { EditorState, type Transaction } from 'prosemirror-state';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { schema } from '../schema.js';
+import { createUndoManager } from '../undo-steps.js';
+import { lostInJoins, typeAgain } from './join-rescue.js';
+import { updateChangedBlocks } from './narrow-sync.js';
+import { childAt } from './relative-position.js';
+import { undoableWithTheOriginal } from './rescue-undo.js';
+import { moveStranded, strandedByMoves } from './split-rescue.js';
+
+const { nodes } = schema;
+const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
+const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
+const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
+
+function alice(...texts: string[]) {
+  const ydoc = new Y.Doc();
+  const type = ydoc.getXmlFragment('prosemirror');
+  const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
+  let state = EditorState.create({ schema, doc: nodes.doc!.create(null, texts.map(p)) });
+  updateYFragment(ydoc, type, state.doc, binding);
+  return {
+    ydoc,
+    edit(change: (s: EditorState) => Transaction) {
+      const next = state.apply(change(state));
+      ydoc.transact(() => updateChangedBlocks(binding, state.doc, next.doc), ySyncPluginKey);
+      state = next;
+    },
+  };
+}
+
+/**
+ * Bob types `text` into `block` at `offset` through his editor (an undo step), unseen by Alice, who then
+ * does `edit`; Bob's editor types his text again as it does; then Bob presses Ctrl+Z.
+ */
+function bobUndoes(texts: string[], [block, offset, text]: [number, number, string], edit: (s: EditorState) => Transaction, undoable: boolean) {
+  const a = alice(...texts);
+  const bob = new Y.Doc();
+  Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc));
+  const undo = createUndoManager(bob.getXmlFragment('prosemirror'));
+  bob.transact(() => ((childAt(bob.getXmlFragment('prosemirror'), block) as Y.XmlElement).get(0) as Y.XmlText).insert(offset, text), ySyncPluginKey);
+  a.edit(edit);
+  const ownership = { own: (client: number) => client === bob.clientID, stored: () => 0 };
+  let rescue = () => [] as ReturnType<typeof typeAgain>;
+  bob.once('afterTransaction', (tr: Y.Transaction) => {
+    const lost = lostInJoins(tr, ownership);
+    const stranded = strandedByMoves(tr, ownership);
+    rescue = () => [...(lost.length > 0 ? typeAgain(bob, lost) : []), ...(stranded.length > 0 ? moveStranded(bob, stranded) : [])];
+  });
+  Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc, Y.encodeStateVector(bob)));
+  const retyped = rescue();
+  expect(retyped.length).toBeGreaterThan(0);
+  const typed = blocks(bob);
+  if (undoable) undoableWithTheOriginal(undo, retyped);
+  undo.undo();
+  return { typed, undone: blocks(bob) };
+}
+
+describe('Ctrl+Z takes back text the editor had to type again', () => {
+  const split = (s: EditorState) => s.tr.split(at(s.doc, 0, 5));
+  const join = (s: EditorState) => s.tr.join(at(s.doc, 1, -1));
+
+  it('after Enter earlier in its paragraph moved it', () => {
+    expect(bobUndoes(['Hello world'], [0, 8, 'X'], split, true)).toEqual({ typed: ['Hello', ' woXrld'], undone: ['Hello', ' world'] });
+  });
+
+  it('after a join moved it', () => {
+    expect(bobUndoes(['Hello', 'world wide'], [1, 5, ' so'], join, true)).toEqual({ typed: ['Helloworld so wide'], undone: ['Helloworld wide'] });
+  });
+
+  it('(without this, Ctrl+Z changed nothing)', () => {
+    expect(bobUndoes(['Hello world'], [0, 8, 'X'], split, false).undone).toEqual(['Hello', ' woXrld']);
+  });
+});
