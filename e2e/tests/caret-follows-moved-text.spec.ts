@@ -130,3 +130,28 @@ test('text typed offline into the part of a paragraph someone splits off with En
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+test('two people pressing Enter in the same paragraph at once do not repeat its words', async ({ pair }) => {
+  const { alice, bob } = await pair('caret-follows/two-enters');
+  await write(alice, bob, ['one two three']);
+  await bob.expectSaved();
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await caretAt(bob.page, 0, 7);
+  await bob.selectionRead();
+  await bob.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['one two', ' three']);
+  await caretAt(alice.page, 0, 3);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  // The words stay where Alice's Enter put them, once; Bob's break after "two" is dropped (double-move.ts).
+  await expect.poll(() => bob.blocks()).toEqual(['one', ' two three']);
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
+  await bob.expectSaved();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

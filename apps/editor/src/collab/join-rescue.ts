@@ -19,7 +19,9 @@
 // deleted together with the join; text the joiner changed besides moving it (a corrected word) or split
 // off with a line break; and text whose ack had arrived though the joiner had not yet seen it (in flight).
 
+import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { deleteRepeats, OwnMoves } from './double-move.js';
 import { schema } from '../schema.js';
 import type { Retyped } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
@@ -321,7 +323,12 @@ export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): R
  * once. Returns a function that stops watching.
  */
 export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped: (retyped: Retyped[]) => void = () => {}): () => void {
+  // What this page moved, to tell the words another person's move at the same time repeats (double-move.ts).
+  const ownMoves = new OwnMoves(doc);
   const onTransaction = (transaction: Y.Transaction) => {
+    if (transaction.local && transaction.origin === ySyncPluginKey) ownMoves.record(transaction);
+    const repeats = ownMoves.repeats(transaction);
+    if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = lostInJoins(transaction, ownership);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);

@@ -102,6 +102,21 @@ export interface NewPlace {
  */
 export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>): (id: Y.ID) => NewPlace | undefined {
   const places = new Map<string, NewPlace>();
+  for (const { ids, run, at } of moves(transaction, nodes)) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
+  return (id) => places.get(key(id));
+}
+
+/** Characters one transaction deleted from `node` (`ids`, in order) and inserted as `run.ids[at…]`. */
+export interface Move {
+  readonly node: Y.XmlText;
+  readonly ids: readonly Y.ID[];
+  readonly run: { readonly node: Y.XmlText; readonly text: string; readonly ids: readonly Y.ID[] };
+  readonly at: number;
+}
+
+/** What `transaction` moved out of `nodes` (see movedCharacters). */
+export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>): Move[] {
+  const found: Move[] = [];
   let inserted: InsertedRun[] | undefined;
   for (const node of nodes) {
     for (const deleted of deletedRuns(transaction, node)) {
@@ -116,12 +131,12 @@ export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.Xm
         const { run, at, length } = match;
         run.takenBy = node;
         run.end = at + length;
-        for (let i = 0; i < length; i++) places.set(key(deleted.ids[done + i]!), { node: run.node, id: run.ids[at + i]! });
+        found.push({ node, ids: deleted.ids.slice(done, done + length), run, at });
         done += length;
       }
     }
   }
-  return (id) => places.get(key(id));
+  return found;
 }
 
 interface RunMatch {

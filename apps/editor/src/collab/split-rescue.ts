@@ -167,25 +167,29 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
       const last = indexIn(node, ids[ids.length - 1]!);
       if (last !== index + ids.length - 1) continue;
       node.delete(index, ids.length);
-      const block = node.parent;
-      if (
-        dropEmptied &&
-        node.length === 0 &&
-        block instanceof Y.XmlElement &&
-        block.length === 1 &&
-        block._item !== null &&
-        block._item.id.client === doc.clientID &&
-        block.parent instanceof Y.XmlFragment &&
-        block.parent.length > 1
-      ) {
-        const fragment = block.parent;
-        let i = 0;
-        for (let item = fragment._start; item !== null && item !== block._item; item = item.right) if (!item.deleted && item.countable) i++;
-        fragment.delete(i, 1);
-      }
+      if (dropEmptied) dropIfEmptied(doc, node);
     }
   }, RESCUE_ORIGIN);
   return retyped;
+}
+
+/** Deletes the top-level block holding `node` if this page created it and it holds nothing now (not the last block). */
+export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText): void {
+  const block = node.parent;
+  if (
+    node.length !== 0 ||
+    !(block instanceof Y.XmlElement) ||
+    block.length !== 1 ||
+    block._item === null ||
+    block._item.id.client !== doc.clientID ||
+    !(block.parent instanceof Y.XmlFragment) ||
+    block.parent.length <= 1
+  )
+    return;
+  const fragment = block.parent;
+  let i = 0;
+  for (let item = fragment._start; item !== null && item !== block._item; item = item.right) if (!item.deleted && item.countable) i++;
+  fragment.delete(i, 1);
 }
 
 /** Watches this editor's undo and redo for text they move, and moves others' text left behind with it. */

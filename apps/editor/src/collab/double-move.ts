@@ -1,0 +1,133 @@
+// Two people moving the same text at once (two Enters in one paragraph, a join and an Enter): the words
+// after the later split point were repeated.
+//
+// y-prosemirror writes a move as "delete here, insert a copy there" (moved-text.ts). Alice presses Enter
+// after "one" in "one two three" while Bob, not having seen it, presses Enter after "two": Alice's copy is
+// " two three", Bob's " three", and everyone got "one", " two three", " three" (or " three" first: the two
+// new paragraphs went to the same place at once). Bob's editor can tell: a change from elsewhere copies
+// text out of a paragraph, and right after the characters Bob still saw there, its copy goes on with
+// characters Bob had himself moved away. Those are the repeats, and his editor deletes its own copy of
+// them (with the paragraph his Enter made, if that leaves it empty): the words stay where the other move
+// put them, in their order, and Bob's paragraph break there is dropped. The one who moved less (the later
+// split point) always sees it, as the other's copy reaches them covering what they moved; the other's
+// editor sees nothing to do.
+
+import * as Y from 'yjs';
+import { indexIn, type Move, moves } from './moved-text.js';
+import { dropIfEmptied } from './split-rescue.js';
+
+const key = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** How many characters' copies a page remembers (the oldest are forgotten first). */
+const REMEMBERED = 20_000;
+
+/** The text nodes `transaction` deleted characters from that were shown before it. */
+function nodesDeletedFrom(transaction: Y.Transaction): Set<Y.XmlText> {
+  const nodes = new Set<Y.XmlText>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) return;
+    if (struct.id.clock >= (transaction.beforeState.get(struct.id.client) ?? 0)) return; // arrived with it
+    if (struct.parent instanceof Y.XmlText) nodes.add(struct.parent);
+  });
+  return nodes;
+}
+
+/** A character of this page's copy to delete: `id` in `node`. */
+export interface Repeat {
+  readonly node: Y.XmlText;
+  readonly id: Y.ID;
+}
+
+/** What this page moved (original character → its copy), and the repeats of it in others' moves. */
+export class OwnMoves {
+  private readonly copies = new Map<string, Y.ID>();
+
+  constructor(private readonly doc: Y.Doc) {}
+
+  /** Remembers what `transaction`, a local edit, moved. Costs nothing unless it deleted and inserted text. */
+  record(transaction: Y.Transaction): void {
+    const me = this.doc.clientID;
+    if (transaction.deleteSet.clients.size === 0 || (transaction.afterState.get(me) ?? 0) <= (transaction.beforeState.get(me) ?? 0)) return;
+    for (const move of moves(transaction, nodesDeletedFrom(transaction))) {
+      move.ids.forEach((id, i) => this.copies.set(key(id), move.run.ids[move.at + i]!));
+    }
+    for (const k of this.copies.keys()) {
+      if (this.copies.size <= REMEMBERED) break;
+      this.copies.delete(k);
+    }
+  }
+
+  /** This page's copy of character `id`, if it is still there, with its text. */
+  private copyOf(id: Y.ID): { id: Y.ID; node: Y.XmlText; ch: string } | undefined {
+    const copy = this.copies.get(key(id));
+    if (copy === undefined) return undefined;
+    const item = Y.getItem(this.doc.store, copy);
+    if (!(item instanceof Y.Item) || item.deleted || !(item.content instanceof Y.ContentString) || !(item.parent instanceof Y.XmlText)) return undefined;
+    return { id: copy, node: item.parent, ch: item.content.str[copy.clock - item.id.clock]! };
+  }
+
+  /**
+   * This page's copies of text that `transaction` (from elsewhere) moved again: text this page had moved
+   * away from where the other person, not having seen that, moved it from too.
+   */
+  repeats(transaction: Y.Transaction): Repeat[] {
+    if (transaction.local || this.copies.size === 0 || transaction.deleteSet.clients.size === 0) return [];
+    const found = moves(transaction, nodesDeletedFrom(transaction));
+    // The characters of each copy that stand for one this page still saw (a copy run may hold several moves).
+    const matched = new Set<string>();
+    for (const m of found) for (let i = 0; i < m.ids.length; i++) matched.add(key(m.run.ids[m.at + i]!));
+    const out: Repeat[] = [];
+    for (const m of found) out.push(...this.repeatsAfter(transaction, m, matched));
+    return out;
+  }
+
+  /**
+   * This page's copies of the characters that follow move `m`'s in its source node and were moved away by
+   * this page before (deleted before this transaction), where the other copy goes on with the same text.
+   */
+  private repeatsAfter(transaction: Y.Transaction, m: Move, matched: Set<string>): Repeat[] {
+    const last = m.ids[m.ids.length - 1]!;
+    const out: Repeat[] = [];
+    let k = m.at + m.ids.length; // next character of the other copy
+    let started = false;
+    for (let item = m.node._start; item !== null; item = item.right) {
+      if (!started) {
+        if (item.id.client === last.client && last.clock >= item.id.clock && last.clock < item.id.clock + item.length) {
+          started = true;
+          if (last.clock + 1 < item.id.clock + item.length) return out; // the move ended inside this item: what follows was not moved away before
+        }
+        continue;
+      }
+      if (item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue; // arrived with it
+      if (item.content instanceof Y.ContentFormat) continue;
+      // Still there, or deleted by this transaction: what follows in the other copy is no repeat of this page's.
+      if (!item.deleted || Y.isDeleted(transaction.deleteSet, item.id)) return out;
+      // Deleted before (its text may be gone: garbage-collected); the copy this page holds says what it was.
+      for (let i = 0; i < item.length; i++) {
+        const mine = this.copyOf(Y.createID(item.id.client, item.id.clock + i));
+        const other = m.run.ids[k];
+        if (mine === undefined || other === undefined || matched.has(key(other)) || m.run.text[k] !== mine.ch) return out;
+        out.push({ node: mine.node, id: mine.id });
+        k++;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Deletes `repeats` in one transaction of `origin`, and a top-level block of this page's left empty by it
+ * (the paragraph its Enter had made).
+ */
+export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: unknown): void {
+  doc.transact(() => {
+    const nodes = new Set<Y.XmlText>();
+    for (const { node, id } of [...repeats].reverse()) {
+      const index = indexIn(node, id);
+      if (index === undefined) continue;
+      node.delete(index, 1);
+      nodes.add(node);
+    }
+    for (const node of nodes) dropIfEmptied(doc, node);
+  }, origin);
+}
