@@ -14,6 +14,8 @@ import * as Y from 'yjs';
 /** A run of characters one transaction inserted into a text node. */
 interface InsertedRun {
   readonly node: Y.XmlText;
+  /** The node is new with the transaction (a paragraph Enter or a change of kind made). */
+  readonly fresh: boolean;
   text: string;
   readonly ids: Y.ID[];
   /** The text node whose deleted text this run holds, and the end of what of it was matched so far. */
@@ -59,7 +61,7 @@ function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
         run = undefined;
         continue;
       }
-      if (run === undefined) runs.push((run = { node, text: '', ids: [], end: 0 }));
+      if (run === undefined) runs.push((run = { node, fresh: node._item !== null && isNew(transaction, node._item.id), text: '', ids: [], end: 0 }));
       const { str } = item.content;
       run.text += str;
       for (let i = 0; i < str.length; i++) run.ids.push(Y.createID(item.id.client, item.id.clock + i));
@@ -100,9 +102,9 @@ export interface NewPlace {
  * place (the first such place not already taken by another node's text). Undefined for a character that was
  * deleted, not moved. Must run before the transaction's cleanup (deleted content is garbage-collected).
  */
-export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>): (id: Y.ID) => NewPlace | undefined {
+export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, anywhere = false): (id: Y.ID) => NewPlace | undefined {
   const places = new Map<string, NewPlace>();
-  for (const { ids, run, at } of moves(transaction, nodes)) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
+  for (const { ids, run, at } of moves(transaction, nodes, anywhere)) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
   return (id) => places.get(key(id));
 }
 
@@ -114,13 +116,38 @@ export interface Move {
   readonly at: number;
 }
 
-/** What `transaction` moved out of `nodes` (see movedCharacters). */
-export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>): Move[] {
+/** How many (deleted run, inserted run) pairs one transaction's moves are looked for among. */
+const MATCH_BUDGET = 200_000;
+
+/**
+ * What `transaction` moved out of `nodes` (see movedCharacters). `anywhere`: the transaction is known to
+ * move text (this editor's undo, which puts text back where it was), so a node that stays may have moved
+ * text into any other.
+ */
+export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, anywhere = false): Move[] {
   const found: Move[] = [];
-  let inserted: InsertedRun[] | undefined;
+  let all: InsertedRun[] | undefined;
+  let fresh: InsertedRun[] = [];
+  let budget = MATCH_BUDGET;
   for (const node of nodes) {
+    // Text moved out of a node that stays went into a new one (Enter, paragraphs pasted into it); out of a
+    // node deleted with it, anywhere (a join appends it to the paragraph before). Not text deleted here and
+    // the same text typed into another existing paragraph: two edits (a sync after a while offline), no move.
+    const deletedNode = node._item !== null && Y.isDeleted(transaction.deleteSet, node._item.id);
+    const runsOf = () => {
+      if (all === undefined) {
+        all = insertedRuns(transaction);
+        fresh = all.filter((run) => run.fresh);
+      }
+      return deletedNode || anywhere ? all : fresh;
+    };
     for (const deleted of deletedRuns(transaction, node)) {
-      inserted ??= insertedRuns(transaction);
+      const inserted = runsOf();
+      if (inserted.length === 0) break;
+      // Joins, splits and their undoing move a few runs; a replacement all over the document (or its undo)
+      // deletes and inserts thousands, none of them moved, and pairing each with each would take seconds.
+      budget -= inserted.length;
+      if (budget < 0) return found;
       // Where the run went: all of it within one inserted run, or (several Enters in it) its first part
       // making up the whole of one inserted run, the rest matched the same way.
       let done = 0;

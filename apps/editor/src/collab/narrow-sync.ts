@@ -75,13 +75,16 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     updateYFragment(doc, el, node, binding);
   };
   doc.transact(() => {
-    // y-prosemirror's order within the changed range: first the blocks whose content is unchanged from
-    // either end (Enter at the start of a paragraph adds an empty one before it: the text stays in its
-    // Yjs block, with whatever others are typing into it); then a block updated in place when its type
-    // still matches (keeping concurrent edits inside it), from the left, else from the right, else replaced.
+    // y-prosemirror's order within the changed range: when blocks were added, first the blocks whose
+    // content is unchanged from either end (Enter at the start of a paragraph adds an empty one before it:
+    // the text stays in its Yjs block, with whatever others are typing into it); then a block updated in
+    // place when its type still matches (keeping concurrent edits inside it), from the left, else from the
+    // right, else replaced. Not when blocks were removed: matching the one left by content would delete
+    // the other Yjs block, with what someone typed into it unseen (a deletion across a paragraph break that
+    // leaves text equal to the second paragraph), where updating the first in place keeps it.
     let left = 0;
     let right = 0;
-    const unchanged = (y: number, p: number) => prev.child(start + y).eq(ps[p]!);
+    const unchanged = (y: number, p: number) => ys.length < ps.length && prev.child(start + y).eq(ps[p]!);
     while (left < Math.min(ys.length, ps.length) && unchanged(left, left)) {
       updateYFragment(doc, ys[left]!, ps[left]!, binding);
       left++;

@@ -57,11 +57,11 @@ export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Own
  */
 export function strandedByOwnUndo(transaction: Y.Transaction): Stranded[] {
   const me = transaction.doc.clientID;
-  return stranded(transaction, (id) => id.client !== me);
+  return stranded(transaction, (id) => id.client !== me, true);
 }
 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
-function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean): Stranded[] {
+function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false): Stranded[] {
   if (transaction.deleteSet.clients.size === 0) return [];
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
@@ -77,7 +77,7 @@ function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean): S
   };
   const candidates = [...nodes].filter(mineIn);
   if (candidates.length === 0) return [];
-  const place = movedCharacters(transaction, candidates);
+  const place = movedCharacters(transaction, candidates, anywhere);
   const out: Stranded[] = [];
   for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place));
   return out;
