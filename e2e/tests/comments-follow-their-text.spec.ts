@@ -94,3 +94,20 @@ test('a comment stays on its text when its paragraph is made a heading', async (
   await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
   await expect.poll(() => highlighted(bob.page)).toEqual(['wide']);
 });
+
+test('a comment stays on its text when Enter earlier in its paragraph moves that text to a new one', async ({ pair }) => {
+  const { alice, bob } = await pair('comment-through-enter');
+  await commentOnSecondParagraph(alice, bob);
+  // Alice presses Enter after "world": " wide" (commented) goes to a new paragraph.
+  await alice.page.evaluate(() => {
+    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const at = view.state.doc.child(0).nodeSize + 1 + 'world'.length;
+    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at)));
+    view.focus();
+  });
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world', ' wide']);
+  await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
+  await expect.poll(() => highlighted(bob.page)).toEqual(['wide']);
+});

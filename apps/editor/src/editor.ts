@@ -8,6 +8,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { cursorPlugin } from './collab/cursor-plugin.js';
 import { narrowSyncPlugin } from './collab/narrow-sync.js';
+import { RESCUE_ORIGIN } from './collab/join-rescue.js';
 import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
@@ -45,6 +46,8 @@ export function createEditor(
     keepAnchorsThroughUndo(undoManager, doc);
     // And onto where this editor moves text (a join, a block changing kind).
     keepAnchorsThroughMoves(doc, ySyncPluginKey);
+    // And where it moves text it types again after someone else's move or its own undo (split-rescue.ts).
+    keepAnchorsThroughMoves(doc, RESCUE_ORIGIN, true);
     // What others typed into text this editor's undo moves back goes with it (split-rescue.ts).
     keepOthersTextThroughUndo(doc, undoManager);
   }

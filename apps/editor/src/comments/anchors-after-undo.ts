@@ -1,7 +1,10 @@
 // Keeping comments on their text when this editor moves it. A join (Backspace at the start of a
 // paragraph) or a block changing kind is written by y-prosemirror as: delete the text node, insert its
-// text elsewhere; the anchors pointed into the deleted node. After such an edit of its own, this editor
-// moves them to where the text went (found as the join rescue finds it: see collab/join-rescue.ts).
+// text elsewhere; the anchors pointed into the deleted node. Enter in the middle of a paragraph deletes
+// the text after the caret and inserts it in a new paragraph: the anchors pointed at deleted characters
+// (the comment was orphaned). After such an edit of its own, this editor moves them to where the text
+// went (found as the join rescue finds it, collab/join-rescue.ts, or as collab/moved-text.ts pairs moved
+// characters).
 //
 // And keeping comments on text that Ctrl+Z brings back. Yjs undoes a deletion by inserting new items with
 // the old content; a comment anchored to the old items pointed into deleted text, orphaned for everyone
@@ -12,6 +15,7 @@
 import { ANCHOR_KEYS, COMMENTS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 import { findMoved, movedTexts } from '../collab/join-rescue.js';
+import { indexIn, movedCharacters } from '../collab/moved-text.js';
 
 /** The origin of the anchor moves: not an edit of the text, so not an undo step. */
 export const ANCHOR_ORIGIN = Symbol('tandem:comment-anchors');
@@ -82,6 +86,27 @@ function inDeletedNode(rel: Y.RelativePosition, transaction: Y.Transaction): { n
   return { node, offset: length };
 }
 
+/** The text node `rel` names a character of, if `transaction` deleted that character and not the node. */
+function inNodeThatStays(rel: Y.RelativePosition, transaction: Y.Transaction): Y.XmlText | undefined {
+  if (rel.item === null || Y.getState(transaction.doc.store, rel.item.client) <= rel.item.clock || !Y.isDeleted(transaction.deleteSet, rel.item)) return undefined;
+  const node = Y.getItem(transaction.doc.store, rel.item).parent;
+  if (!(node instanceof Y.XmlText) || (node._item !== null && Y.isDeleted(transaction.deleteSet, node._item.id))) return undefined;
+  return node;
+}
+
+/** Whether `transaction` made a text node (a paragraph Enter made, paragraphs pasted). */
+function madeTextNode(transaction: Y.Transaction): boolean {
+  const { clientID, store } = transaction.doc;
+  const before = transaction.beforeState.get(clientID) ?? 0;
+  const structs = store.clients.get(clientID);
+  if (structs === undefined || (transaction.afterState.get(clientID) ?? 0) <= before) return false;
+  for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+    const struct = structs[i]!;
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && struct.content.type instanceof Y.XmlText) return true;
+  }
+  return false;
+}
+
 /** The text `node` showed before `transaction` (a placeholder for each non-text character). */
 function shownText(node: Y.XmlText, transaction: Y.Transaction): string {
   let text = '';
@@ -97,16 +122,19 @@ function shownText(node: Y.XmlText, transaction: Y.Transaction): string {
  * The anchor moves that keep comments on text `transaction` (an edit of this editor's) moved out of text
  * nodes it deleted. Must run before the transaction's cleanup (deleted content is collected then).
  */
-export function anchorsAfterMove(transaction: Y.Transaction): Array<[Y.Map<unknown>, string, Uint8Array]> {
+export function anchorsAfterMove(transaction: Y.Transaction, anywhere = false): Array<[Y.Map<unknown>, string, Uint8Array]> {
   if (transaction.deleteSet.clients.size === 0) return [];
   const comments = transaction.doc.share.get(COMMENTS);
   if (comments === undefined || comments._map.size === 0) return [];
-  // Only a transaction that deleted a text node moved text (a keystroke's deletion costs a look at its range).
+  // Only a transaction that deleted a text node, or made one, moved text (a keystroke's deletion costs a
+  // look at its range).
   let deletedNode = false;
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
     if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && struct.content.type instanceof Y.XmlText) deletedNode = true;
   });
-  if (!deletedNode) return [];
+  if (!deletedNode && !anywhere && !madeTextNode(transaction)) return [];
+  /** Where characters moved out of a text node that stays went (Enter earlier in its paragraph), per node. */
+  const placesIn = new Map<Y.XmlText, ReturnType<typeof movedCharacters>>();
   const moves: Array<[Y.Map<unknown>, string, Uint8Array]> = [];
   let moved: ReturnType<typeof movedTexts> | undefined;
   for (const item of comments._map.values()) {
@@ -121,6 +149,15 @@ export function anchorsAfterMove(transaction: Y.Transaction): Array<[Y.Map<unkno
       } catch {
         continue;
       }
+      const stays = inNodeThatStays(rel, transaction);
+      if (stays !== undefined) {
+        if (!placesIn.has(stays)) placesIn.set(stays, movedCharacters(transaction, [stays], anywhere));
+        const place = placesIn.get(stays)!(rel.item!);
+        const index = place === undefined ? undefined : indexIn(place.node, place.id);
+        // A position that goes with the character before it (assoc < 0, a comment's end) is after that character.
+        if (index !== undefined) moves.push([comment, key, Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(place!.node, index + (rel.assoc < 0 ? 1 : 0), rel.assoc))]);
+        continue;
+      }
       const at = inDeletedNode(rel, transaction);
       if (at === undefined) continue;
       moved ??= movedTexts(transaction);
@@ -133,11 +170,15 @@ export function anchorsAfterMove(transaction: Y.Transaction): Array<[Y.Map<unkno
   return moves;
 }
 
-/** After each edit of this editor's (`origin`) that moves text, moves the comments on it along. Returns a stop function. */
-export function keepAnchorsThroughMoves(doc: Y.Doc, origin: unknown): () => void {
+/**
+ * After each edit of this editor's (`origin`) that moves text, moves the comments on it along. `anywhere`:
+ * the origin's edits are moves (the editor moving text it typed again, split-rescue.ts), into any node.
+ * Returns a stop function.
+ */
+export function keepAnchorsThroughMoves(doc: Y.Doc, origin: unknown, anywhere = false): () => void {
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.origin !== origin) return;
-    const moves = anchorsAfterMove(transaction);
+    const moves = anchorsAfterMove(transaction, anywhere);
     if (moves.length === 0) return;
     queueMicrotask(() =>
       doc.transact(() => {

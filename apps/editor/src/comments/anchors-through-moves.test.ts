@@ -39,6 +39,17 @@ describe('comments on text this editor moves', () => {
     expect(quotes(doc)).toEqual(['wide']);
   });
 
+  it('stay on it when Enter earlier in its paragraph moves it to a new one', async () => {
+    const doc = commented();
+    edit(doc, page(p('Hello there'), p('world'), p(' wide')));
+    await settle();
+    expect(quotes(doc)).toEqual(['wide']);
+    // And when Enter splits the commented text itself: the comment spans the break.
+    edit(doc, page(p('Hello there'), p('world'), p(' wi'), p('de')));
+    await settle();
+    expect(quotes(doc)[0]?.replace(/\s+/g, '')).toBe('wide');
+  });
+
   it('stay on it when its paragraph becomes a heading', async () => {
     const doc = commented();
     edit(doc, page(p('Hello there'), schema.node('heading', { level: 2 }, [schema.text('world wide')])));
