@@ -111,3 +111,32 @@ test('a comment stays on its text when Enter earlier in its paragraph moves that
   await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
   await expect.poll(() => highlighted(bob.page)).toEqual(['wide']);
 });
+
+test('a comment on words someone else typed after a join stays on them when the join is taken back', async ({ pair }) => {
+  const { alice, bob } = await pair('comment-through-undone-join');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Hello');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('world');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world']);
+  await alice.page.waitForTimeout(1_100); // a pause: the join is an undo step of its own
+  await alice.page.evaluate(() => {
+    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const at = view.state.doc.child(0).nodeSize + 1;
+    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at)));
+    view.focus();
+  });
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Helloworld']);
+  await bob.focusEnd();
+  await bob.page.keyboard.insertText(' wide');
+  await expect.poll(() => alice.blocks()).toEqual(['Helloworld wide']);
+  await comment(bob, 'wide');
+  await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'world wide']);
+  await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
+  await expect.poll(() => highlighted(bob.page)).toEqual(['wide']);
+});
