@@ -372,10 +372,12 @@ export function ownClients(docName: string, doc: Y.Doc): { own: (client: number)
   // Held while the page is open, and let go as it closes (pagehide), not when the browser gets round to
   // destroying it: a page of this document opened right after (a reload) must see this id as closed.
   const hold = () => void locks?.request(`${CLIENT_LOCK}${doc.clientID}`, () => new Promise<void>((release) => addEventListener('pagehide', () => release(), { once: true })));
-  hold();
-  addEventListener('pageshow', (event) => {
-    if (event.persisted) hold(); // back from the back-forward cache
-  });
+  if (locks !== undefined) {
+    hold();
+    addEventListener('pageshow', (event) => {
+      if (event.persisted) hold(); // back from the back-forward cache
+    });
+  }
   /** Earlier ids whose pages are closed, as last checked (only the steward checks). */
   let closed = new Set<number>();
   const check = async () => {
