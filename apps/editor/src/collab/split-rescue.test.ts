@@ -7,7 +7,7 @@ import { schema } from '../schema.js';
 import { updateChangedBlocks } from './narrow-sync.js';
 import { childAt } from './relative-position.js';
 import { createUndoManager } from '../undo-steps.js';
-import { moveStranded, strandedByMoves, strandedByOwnUndo } from './split-rescue.js';
+import { keepOthersTextThroughUndo, moveStranded, strandedByMoves, strandedByOwnUndo } from './split-rescue.js';
 
 const { nodes } = schema;
 const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
@@ -203,4 +203,24 @@ describe('undoing a join or a split takes along what others typed into the moved
   it('a split taken back: the words typed into its second half join the paragraph again, and the emptied half goes', () => {
     expect(undone(['Plan notes'], (s) => s.tr.split(at(s.doc, 0, 5)), (bob) => bob.type(1, 5, ' by Bob'))).toEqual(['Plan notes by Bob']);
   });
+});
+
+it('Ctrl+Y after taking back a join joins again with the words others typed after the moved text', async () => {
+  const a = alice('Hello', 'world');
+  const bob = person(a);
+  const undo = createUndoManager(a.ydoc.getXmlFragment('prosemirror'));
+  keepOthersTextThroughUndo(a.ydoc, undo);
+  a.edit((s) => s.tr.join(at(s.doc, 1, -1)));
+  Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
+  bob.type(0, 10, ' wide');
+  Y.applyUpdate(a.ydoc, Y.encodeStateAsUpdate(bob.ydoc));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  undo.undo();
+  await settle();
+  expect(blocks(a.ydoc)).toEqual(['Hello', 'world wide']);
+  undo.redo();
+  await settle();
+  expect(blocks(a.ydoc)).toEqual(['Helloworld wide']);
+  Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
+  expect(blocks(bob.ydoc)).toEqual(['Helloworld wide']);
 });

@@ -55,9 +55,9 @@ export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Own
  * and what someone typed into it since, after the moved text, stayed in the first. Undo moves only this
  * person's own items, so theirs are seen, and left alone on purpose.
  */
-export function strandedByOwnUndo(transaction: Y.Transaction): Stranded[] {
+export function strandedByOwnUndo(transaction: Y.Transaction, movedBefore: (id: Y.ID) => boolean = () => false): Stranded[] {
   const me = transaction.doc.clientID;
-  return stranded(transaction, (id) => id.client !== me, true);
+  return stranded(transaction, (id) => id.client !== me || movedBefore(id), true);
 }
 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
@@ -194,10 +194,18 @@ export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText): void {
 
 /** Watches this editor's undo and redo for text they move, and moves others' text left behind with it. */
 export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager): void {
+  // What this moved (others' text, typed again by this page): a redo moving the text back takes it along too.
+  const moved: Retyped[] = [];
+  const movedBefore = (id: Y.ID) => moved.some((r) => r.client === id.client && id.clock >= r.clock && id.clock < r.clock + r.length);
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     if (transaction.origin !== undoManager) return;
-    const left = strandedByOwnUndo(transaction);
+    const left = strandedByOwnUndo(transaction, movedBefore);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
-    if (left.length > 0) queueMicrotask(() => moveStranded(doc, left, true));
+    if (left.length > 0) {
+      queueMicrotask(() => {
+        moved.push(...moveStranded(doc, left, true));
+        moved.splice(0, Math.max(0, moved.length - 1_000));
+      });
+    }
   });
 }
