@@ -240,15 +240,15 @@ function lastItem(node: Y.XmlText): Y.Item {
 /**
  * `pos` as it should be after `transaction` (from elsewhere): if it stood before a character the
  * transaction moved, or at the end of a text node whose last characters it moved, the same place in the
- * moved text; otherwise `pos` itself.
+ * moved text; otherwise `pos` itself. `anywhere`: the transaction is known to be a move (see moves).
  */
-export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition): Y.RelativePosition {
+export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, anywhere = false): Y.RelativePosition {
   const node = nodeOf(transaction.doc, pos);
   if (node === undefined) return pos;
   const atEnd = pos.item === null;
   const char = atEnd ? lastShown(transaction, node) : pos.item!;
   if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return pos;
-  const place = movedCharacters(transaction, [node])(char);
+  const place = movedCharacters(transaction, [node], anywhere)(char);
   if (place === undefined) return pos;
   const index = indexIn(place.node, place.id);
   if (index === undefined) return pos;

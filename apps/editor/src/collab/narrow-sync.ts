@@ -167,7 +167,8 @@ export function narrowSyncPlugin(): Plugin {
       binding.doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
         if ((transaction.local && transaction.origin !== RESCUE_ORIGIN) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
-        binding.beforeTransactionSelection = { ...kept, anchor: followMove(transaction, kept.anchor), head: followMove(transaction, kept.head) };
+        const anywhere = transaction.origin === RESCUE_ORIGIN; // a move into an existing paragraph
+        binding.beforeTransactionSelection = { ...kept, anchor: followMove(transaction, kept.anchor, anywhere), head: followMove(transaction, kept.head, anywhere) };
       });
 
       return {
