@@ -23,6 +23,7 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { deleteRepeats, OwnMoves } from './double-move.js';
 import { schema } from '../schema.js';
+import { nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
 
@@ -145,7 +146,7 @@ export interface MovedText {
 export function movedTexts(transaction: Y.Transaction): MovedText[] {
   const found: MovedText[] = [];
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
-  for (const type of textNodesWritten(transaction)) {
+  for (const type of nodesWritten(transaction)) {
     // The visible text, and the runs this transaction inserted into it.
     let text = '';
     const runs: Array<{ index: number; length: number }> = [];
@@ -168,26 +169,6 @@ export function movedTexts(transaction: Y.Transaction): MovedText[] {
   return found;
 }
 
-/**
- * The text nodes still there that `transaction` inserted text into: changed ones, and new ones (a block
- * that became another kind, a heading or a list item, is a new block holding its text).
- */
-function textNodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
-  const nodes = new Set<Y.XmlText>();
-  const alive = (type: unknown): type is Y.XmlText => type instanceof Y.XmlText && (type._item === null || !type._item.deleted);
-  for (const type of transaction.changed.keys()) if (alive(type)) nodes.add(type);
-  const store = transaction.doc.store;
-  for (const [client, after] of transaction.afterState) {
-    const before = transaction.beforeState.get(client) ?? 0;
-    const structs = store.clients.get(client);
-    if (after <= before || structs === undefined) continue;
-    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-      const struct = structs[i]!;
-      if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && alive(struct.content.type)) nodes.add(struct.content.type);
-    }
-  }
-  return nodes;
-}
 
 function lostIn(
   node: Y.XmlText,
@@ -196,9 +177,31 @@ function lostIn(
   seenByJoiner: ((client: number) => number) | undefined,
   moved: readonly MovedText[],
 ): LostText[] {
+  const chars: Char[] = shownCharacters(node, transaction).map(({ ch, id, attributes }) => ({ ch, client: id.client, clock: id.clock, attributes }));
+  // The joiner's editor said what it had seen (SEEN): what is beyond it went unseen. Otherwise (another
+  // client: a program, the server's restore), only what nobody can have seen: this person's characters
+  // beyond what the server had acknowledged storing.
+  const unseen =
+    seenByJoiner !== undefined ? (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client) : (c: Char) => own(c.client) && c.clock >= stored(c.client);
+  if (!chars.some(unseen)) return [];
+  const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
+  if (seen.length === 0) return []; // nothing of it moved: nothing tells where it went
+  const match = findMoved(seen, moved);
+  return match === undefined ? [] : typedAgainAt(chars, unseen, match);
+}
+
+/** A character a text node showed before a transaction, with its marks and whether it is still there. */
+export interface ShownCharacter {
+  readonly ch: string;
+  readonly id: Y.ID;
+  readonly attributes: Record<string, unknown>;
+  readonly deleted: boolean;
+}
+
+/** The characters `node` showed before `transaction` (a placeholder for each non-text one), with their marks. */
+export function shownCharacters(node: Y.XmlText, transaction: Y.Transaction): ShownCharacter[] {
   const ds = transaction.deleteSet;
-  // The characters the node showed before this transaction, with their marks.
-  const chars: Char[] = [];
+  const chars: ShownCharacter[] = [];
   const attributes = new Map<string, unknown>();
   for (let item = node._start; item !== null; item = item.right) {
     // Gone before, or arrived with this transaction: not shown.
@@ -210,19 +213,10 @@ function lostIn(
     } else if (item.countable) {
       const text = item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
       const marks = Object.fromEntries(attributes);
-      for (let i = 0; i < text.length; i++) chars.push({ ch: text[i]!, client: item.id.client, clock: item.id.clock + i, attributes: marks });
+      for (let i = 0; i < text.length; i++) chars.push({ ch: text[i]!, id: Y.createID(item.id.client, item.id.clock + i), attributes: marks, deleted: item.deleted });
     }
   }
-  // The joiner's editor said what it had seen (SEEN): what is beyond it went unseen. Otherwise (another
-  // client: a program, the server's restore), only what nobody can have seen: this person's characters
-  // beyond what the server had acknowledged storing.
-  const unseen =
-    seenByJoiner !== undefined ? (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client) : (c: Char) => own(c.client) && c.clock >= stored(c.client);
-  if (!chars.some(unseen)) return [];
-  const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
-  if (seen.length === 0) return []; // nothing of it moved: nothing tells where it went
-  const match = findMoved(seen, moved);
-  return match === undefined ? [] : typedAgainAt(chars, unseen, match);
+  return chars;
 }
 
 export interface Match {

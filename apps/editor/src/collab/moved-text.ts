@@ -31,8 +31,11 @@ interface DeletedRun {
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
-/** Text nodes `transaction` inserted characters into (changed ones, and new ones that are still there). */
-function nodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
+/**
+ * The text nodes still there that `transaction` inserted text into: changed ones, and new ones (a block
+ * that became another kind, a heading or a list item, is a new block holding its text).
+ */
+export function nodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
   const nodes = new Set<Y.XmlText>();
   const alive = (type: unknown): type is Y.XmlText => type instanceof Y.XmlText && (type._item === null || !type._item.deleted);
   for (const type of transaction.changed.keys()) if (alive(type)) nodes.add(type);

@@ -16,7 +16,7 @@
 // back (this very rescue) is also a move, and must not take text of this person's that was seen.
 
 import * as Y from 'yjs';
-import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, type LostText, type Ownership } from './join-rescue.js';
+import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, movedCharacters } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 
@@ -89,26 +89,11 @@ function strandedIn(
   movable: (id: Y.ID) => boolean,
   place: ReturnType<typeof movedCharacters>,
 ): Stranded[] {
-  const ds = transaction.deleteSet;
   // The characters the node showed before this transaction, with their marks and what became of them.
-  const chars: Char[] = [];
-  const attributes = new Map<string, unknown>();
-  for (let item = node._start; item !== null; item = item.right) {
-    if ((item.deleted && !Y.isDeleted(ds, item.id)) || item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue;
-    if (item.content instanceof Y.ContentFormat) {
-      const { key, value } = item.content;
-      if (value === null) attributes.delete(key);
-      else attributes.set(key, value);
-    } else if (item.countable) {
-      const text = item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
-      const marks = Object.fromEntries(attributes);
-      for (let i = 0; i < text.length; i++) {
-        const id = Y.createID(item.id.client, item.id.clock + i);
-        const kind: Kind = !item.deleted ? 'kept' : place(id) !== undefined ? 'moved' : 'deleted';
-        chars.push({ id, ch: text[i]!, kind, mine: kind === 'kept' && movable(id), attributes: marks });
-      }
-    }
-  }
+  const chars: Char[] = shownCharacters(node, transaction).map(({ ch, id, attributes, deleted }) => {
+    const kind: Kind = !deleted ? 'kept' : place(id) !== undefined ? 'moved' : 'deleted';
+    return { id, ch, kind, mine: kind === 'kept' && movable(id), attributes };
+  });
   const out: Stranded[] = [];
   let i = 0;
   while (i < chars.length) {
