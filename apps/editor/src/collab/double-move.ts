@@ -10,10 +10,12 @@
 // them (with the paragraph his Enter made, if that leaves it empty): the words stay where the other move
 // put them, in their order, and Bob's paragraph break there is dropped. The one who moved less (the later
 // split point) always sees it, as the other's copy reaches them covering what they moved; the other's
-// editor sees nothing to do.
+// editor sees nothing to do. Only while the server has not acknowledged Bob's move: once it has, Alice
+// may have seen it, and a copy of hers going on with the same words is her own doing (she pasted them).
+// So two moves the server took in turn close together can still repeat words.
 
 import * as Y from 'yjs';
-import { indexIn, type Move, moves } from './moved-text.js';
+import { indexIn, insertsAndDeletes, type Move, moves } from './moved-text.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -42,7 +44,15 @@ export interface Repeat {
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
 
-  constructor(private readonly doc: Y.Doc) {}
+  /**
+   * `stored`: the clock of a client up to which the server acknowledged storing this page's changes. A
+   * move of this page's the server had acknowledged may have been seen by the other person (whose copy
+   * then continuing with the same text is their own doing, a paste), so only unacknowledged ones count.
+   */
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly stored: (client: number) => number = () => 0,
+  ) {}
 
   /** Remembers what `transaction`, a local edit, moved. Costs nothing unless it deleted and inserted text. */
   record(transaction: Y.Transaction): void {
@@ -57,13 +67,24 @@ export class OwnMoves {
     }
   }
 
-  /** This page's copy of character `id`, if it is still there, with its text. */
+  /**
+   * This page's copy of character `id` from a move the server has not acknowledged, if it is still there
+   * (through copies of copies: Enter pressed again in moved text), with its text.
+   */
   private copyOf(id: Y.ID): { id: Y.ID; node: Y.XmlText; ch: string } | undefined {
-    const copy = this.copies.get(key(id));
-    if (copy === undefined) return undefined;
-    const item = Y.getItem(this.doc.store, copy);
-    if (!(item instanceof Y.Item) || item.deleted || !(item.content instanceof Y.ContentString) || !(item.parent instanceof Y.XmlText)) return undefined;
-    return { id: copy, node: item.parent, ch: item.content.str[copy.clock - item.id.clock]! };
+    let copy = this.copies.get(key(id));
+    for (let hops = 0; copy !== undefined && hops < 16; hops++) {
+      if (copy.clock < this.stored(copy.client)) return undefined;
+      const item = Y.getItem(this.doc.store, copy);
+      // Deleted (its content maybe collected already): moved again, or gone.
+      if (!(item instanceof Y.Item) || item.deleted) {
+        copy = this.copies.get(key(copy));
+        continue;
+      }
+      if (!(item.content instanceof Y.ContentString) || !(item.parent instanceof Y.XmlText)) return undefined;
+      return { id: copy, node: item.parent, ch: item.content.str[copy.clock - item.id.clock]! };
+    }
+    return undefined;
   }
 
   /**
@@ -71,7 +92,7 @@ export class OwnMoves {
    * away from where the other person, not having seen that, moved it from too.
    */
   repeats(transaction: Y.Transaction): Repeat[] {
-    if (transaction.local || this.copies.size === 0 || transaction.deleteSet.clients.size === 0) return [];
+    if (transaction.local || this.copies.size === 0 || !insertsAndDeletes(transaction)) return [];
     const found = moves(transaction, nodesDeletedFrom(transaction));
     // The characters of each copy that stand for one this page still saw (a copy run may hold several moves).
     const matched = new Set<string>();

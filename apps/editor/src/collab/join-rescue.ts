@@ -318,7 +318,7 @@ export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): R
  */
 export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped: (retyped: Retyped[]) => void = () => {}): () => void {
   // What this page moved, to tell the words another person's move at the same time repeats (double-move.ts).
-  const ownMoves = new OwnMoves(doc);
+  const ownMoves = new OwnMoves(doc, ownership.stored);
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.local && transaction.origin === ySyncPluginKey) ownMoves.record(transaction);
     const repeats = ownMoves.repeats(transaction);

@@ -257,3 +257,10 @@ export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, 
   if (index === undefined) return pos;
   return Y.createRelativePositionFromTypeIndex(place.node, atEnd ? index + 1 : index, pos.assoc);
 }
+
+/** Whether `transaction` deleted something and inserted something: what any move does. */
+export function insertsAndDeletes(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size === 0) return false;
+  for (const [client, clock] of transaction.afterState) if (clock > (transaction.beforeState.get(client) ?? 0)) return true;
+  return false;
+}

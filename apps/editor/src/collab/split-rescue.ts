@@ -17,7 +17,7 @@
 
 import * as Y from 'yjs';
 import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
-import { indexIn, movedCharacters } from './moved-text.js';
+import { indexIn, insertsAndDeletes, movedCharacters } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 
 /** This person's characters left behind by a move: to delete from `node` and type again at `lost.at`. */
@@ -62,7 +62,7 @@ export function strandedByOwnUndo(transaction: Y.Transaction, movedBefore: (id: 
 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
 function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false): Stranded[] {
-  if (transaction.deleteSet.clients.size === 0) return [];
+  if (!insertsAndDeletes(transaction)) return []; // no move without both
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
   const nodes = new Set<Y.XmlText>();
