@@ -5,25 +5,10 @@
 // moved text that the one pressing Enter had not yet seen (offline, in flight), which stayed behind in the
 // first half, goes with it too (collab/split-rescue.ts).
 
-import type { Page } from '@playwright/test';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-/** Puts the caret in `block` after `offset` characters, through the editor. */
-async function caretAt(page: Page, block: number, offset: number) {
-  await page.evaluate(
-    ([b, o]) => {
-      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
-      let at = 0;
-      for (let i = 0; i < b; i++) at += view.state.doc.child(i).nodeSize;
-      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at + 1 + o)));
-      view.focus();
-    },
-    [block, offset] as const,
-  );
-}
 
 async function write(alice: EditorPage, bob: EditorPage, blocks: string[]) {
   await alice.focusEnd();
@@ -37,19 +22,15 @@ async function write(alice: EditorPage, bob: EditorPage, blocks: string[]) {
 test('Enter pressed earlier in the paragraph someone is typing in: their next keys go where their caret was', async ({ pair }) => {
   const { alice, bob } = await pair('caret-follows/enter');
   await write(alice, bob, ['Hello world']);
-  await caretAt(bob.page, 0, 8); // Hello wo|rld
-  await bob.selectionRead();
-  await caretAt(alice.page, 0, 5);
-  await alice.selectionRead();
+  await bob.caretAt(0, 8); // Hello wo|rld
+  await alice.caretAt(0, 5);
   await alice.page.keyboard.press('Enter');
   await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
   await bob.page.keyboard.insertText('X');
   await expect.poll(() => alice.blocks()).toEqual(['Hello', ' woXrld']);
   // At the paragraph's end too.
-  await caretAt(bob.page, 1, 7);
-  await bob.selectionRead();
-  await caretAt(alice.page, 1, 3);
-  await alice.selectionRead();
+  await bob.caretAt(1, 7);
+  await alice.caretAt(1, 3);
   await alice.page.keyboard.press('Enter');
   await expect.poll(() => bob.blocks()).toEqual(['Hello', ' wo', 'Xrld']);
   await bob.page.keyboard.insertText('!');
@@ -62,10 +43,8 @@ test('Enter pressed earlier in the paragraph someone is typing in: their next ke
 test('the paragraph someone is typing in joined to the one before it: their caret stays at the same word', async ({ pair }) => {
   const { alice, bob } = await pair('caret-follows/join');
   await write(alice, bob, ['Hello', 'world wide']);
-  await caretAt(bob.page, 1, 6); // world |wide
-  await bob.selectionRead();
-  await caretAt(alice.page, 1, 0);
-  await alice.selectionRead();
+  await bob.caretAt(1, 6); // world |wide
+  await alice.caretAt(1, 0);
   await alice.page.keyboard.press('Backspace');
   await expect.poll(() => bob.blocks()).toEqual(['Helloworld wide']);
   await bob.page.keyboard.insertText('X');
@@ -75,10 +54,8 @@ test('the paragraph someone is typing in joined to the one before it: their care
 test('the paragraph someone is typing in made a heading: their caret stays in it', async ({ pair }) => {
   const { alice, bob } = await pair('caret-follows/heading');
   await write(alice, bob, ['one', 'Title here']);
-  await caretAt(bob.page, 1, 5); // Title| here
-  await bob.selectionRead();
-  await caretAt(alice.page, 1, 2);
-  await alice.selectionRead();
+  await bob.caretAt(1, 5); // Title| here
+  await alice.caretAt(1, 2);
   await alice.toolbar('h1');
   await expect.poll(() => bob.page.locator('.ProseMirror h1').count()).toBe(1);
   await bob.page.keyboard.insertText('X');
@@ -91,18 +68,14 @@ test('text typed offline into the part of a paragraph someone splits off with En
   await bob.expectSaved();
   await bob.context.setOffline(true);
   await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await caretAt(bob.page, 0, 8); // Hello wo|rld
-  await bob.selectionRead();
+  await bob.caretAt(0, 8); // Hello wo|rld
   await bob.page.keyboard.insertText('X');
-  await caretAt(bob.page, 0, 22); // at the end
-  await bob.selectionRead();
+  await bob.caretAt(0, 22); // at the end
   await bob.page.keyboard.insertText('!');
   // Meanwhile Alice presses Enter after "Hello" and after "world,".
-  await caretAt(alice.page, 0, 5);
-  await alice.selectionRead();
+  await alice.caretAt(0, 5);
   await alice.page.keyboard.press('Enter');
-  await caretAt(alice.page, 1, 7);
-  await alice.selectionRead();
+  await alice.caretAt(1, 7);
   await alice.page.keyboard.press('Enter');
   await expect.poll(() => alice.blocks()).toEqual(['Hello', ' world,', ' and more']);
   await alice.expectSaved();
@@ -137,12 +110,10 @@ test('two people pressing Enter in the same paragraph at once do not repeat its 
   await bob.expectSaved();
   await bob.context.setOffline(true);
   await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await caretAt(bob.page, 0, 7);
-  await bob.selectionRead();
+  await bob.caretAt(0, 7);
   await bob.page.keyboard.press('Enter');
   await expect.poll(() => bob.blocks()).toEqual(['one two', ' three']);
-  await caretAt(alice.page, 0, 3);
-  await alice.selectionRead();
+  await alice.caretAt(0, 3);
   await alice.page.keyboard.press('Enter');
   await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
   await alice.expectSaved();

@@ -72,13 +72,7 @@ test('a comment on the second paragraph keeps its text when the paragraph is joi
   await commentOnSecondParagraph(alice, bob);
   await alice.focusEnd();
   // The caret at the second paragraph's start, through the editor (a Home key's move can come too late).
-  await alice.page.evaluate(() => {
-    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const at = view.state.doc.child(0).nodeSize + 1;
-    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at)));
-    view.focus();
-  });
-  await alice.selectionRead();
+  await alice.caretAt(1, 0);
   await alice.page.keyboard.press('Backspace');
   await expect.poll(() => alice.blocks()).toEqual(['Hello thereworld wide']);
   await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
@@ -99,13 +93,7 @@ test('a comment stays on its text when Enter earlier in its paragraph moves that
   const { alice, bob } = await pair('comment-through-enter');
   await commentOnSecondParagraph(alice, bob);
   // Alice presses Enter after "world": " wide" (commented) goes to a new paragraph.
-  await alice.page.evaluate(() => {
-    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const at = view.state.doc.child(0).nodeSize + 1 + 'world'.length;
-    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at)));
-    view.focus();
-  });
-  await alice.selectionRead();
+  await alice.caretAt(1, 'world'.length);
   await alice.page.keyboard.press('Enter');
   await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world', ' wide']);
   await expect.poll(() => highlighted(alice.page)).toEqual(['wide']);
@@ -120,13 +108,7 @@ test('a comment on words someone else typed after a join stays on them when the 
   await alice.page.keyboard.insertText('world');
   await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world']);
   await alice.page.waitForTimeout(1_100); // a pause: the join is an undo step of its own
-  await alice.page.evaluate(() => {
-    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const at = view.state.doc.child(0).nodeSize + 1;
-    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at)));
-    view.focus();
-  });
-  await alice.selectionRead();
+  await alice.caretAt(1, 0);
   await alice.page.keyboard.press('Backspace');
   await expect.poll(() => bob.blocks()).toEqual(['Helloworld']);
   await bob.focusEnd();

@@ -3,23 +3,9 @@
 // paragraph: "Hello" and "world" joined, Bob's " wide" typed after "world", Ctrl+Z gave "Hello wide" and
 // "world". The editor taking back the join moves such text along with the text around it.
 
-import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-async function caretAt(page: Page, block: number, offset: number) {
-  await page.evaluate(
-    ([b, o]) => {
-      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
-      let at = 0;
-      for (let i = 0; i < b; i++) at += view.state.doc.child(i).nodeSize;
-      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, at + 1 + o)));
-      view.focus();
-    },
-    [block, offset] as const,
-  );
-}
 
 test('Ctrl+Z of a join keeps what someone else typed after the moved text with it', async ({ pair }) => {
   const { alice, bob } = await pair('undo-join/after');
@@ -30,16 +16,13 @@ test('Ctrl+Z of a join keeps what someone else typed after the moved text with i
   await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world']);
   await alice.page.waitForTimeout(1_100); // a pause: the join is an undo step of its own
 
-  await caretAt(alice.page, 1, 0);
-  await alice.selectionRead();
+  await alice.caretAt(1, 0);
   await alice.page.keyboard.press('Backspace');
   await expect.poll(() => bob.blocks()).toEqual(['Helloworld']);
 
-  await caretAt(bob.page, 0, 10);
-  await bob.selectionRead();
+  await bob.caretAt(0, 10);
   await bob.page.keyboard.insertText(' wide');
-  await caretAt(bob.page, 0, 7); // Hellowo|rld wide
-  await bob.selectionRead();
+  await bob.caretAt(0, 7); // Hellowo|rld wide
   await bob.page.keyboard.insertText('X');
   await expect.poll(() => alice.blocks()).toEqual(['HellowoXrld wide']);
   await bob.expectSaved();
