@@ -1,33 +1,13 @@
-import type { Node } from 'prosemirror-model';
-import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment } from 'y-prosemirror';
+import { type Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { followMove } from './moved-text.js';
-import { updateChangedBlocks } from './narrow-sync.js';
 import { childAt } from './relative-position.js';
+import { alice, at } from './test-editors.js';
 
 const { nodes } = schema;
-const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
-const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
 
-/** Alice's editor over a Yjs document, written the way the editor writes (narrow-sync.ts). */
-function alice(...texts: string[]) {
-  const ydoc = new Y.Doc();
-  const type = ydoc.getXmlFragment('prosemirror');
-  const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
-  let state = EditorState.create({ schema, doc: nodes.doc!.create(null, texts.map(p)) });
-  updateYFragment(ydoc, type, state.doc, binding);
-  return {
-    ydoc,
-    edit(change: (s: EditorState) => Transaction) {
-      const next = state.apply(change(state));
-      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true));
-      state = next;
-    },
-  };
-}
 
 /** Bob's copy of Alice's document; `caret` is a position in text node `block` at `offset`. */
 function bob(a: ReturnType<typeof alice>, [block, offset]: [number, number]) {

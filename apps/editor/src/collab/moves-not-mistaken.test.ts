@@ -1,47 +1,14 @@
 // Changes that look like moves and are not (found by a review): nothing of anyone's may be moved by them.
-import type { Node } from 'prosemirror-model';
-import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { type Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { schema } from '../schema.js';
-import { updateChangedBlocks } from './narrow-sync.js';
 import { childAt } from './relative-position.js';
 import { followMove } from './moved-text.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
+import { alice, at, blocks } from './test-editors.js';
 
-const { nodes } = schema;
-const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
-const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
-const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
-const EDITOR = ySyncPluginKey;
 const textOf = (ydoc: Y.Doc, block: number) => (childAt(ydoc.getXmlFragment('prosemirror'), block) as Y.XmlElement).get(0) as Y.XmlText;
 
-function alice(...texts: string[]) {
-  const ydoc = new Y.Doc();
-  const type = ydoc.getXmlFragment('prosemirror');
-  const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
-  let state = EditorState.create({ schema, doc: nodes.doc!.create(null, texts.map(p)) });
-  updateYFragment(ydoc, type, state.doc, binding);
-  return {
-    ydoc,
-    get state() {
-      return state;
-    },
-    edit(change: (s: EditorState) => Transaction) {
-      const next = state.apply(change(state));
-      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true), EDITOR);
-      state = next;
-    },
-    /** Re-reads the PM state from Yjs (after remote changes / undo). */
-    resync() {
-      const doc = yXmlFragmentToProseMirrorRootNode(type, schema);
-      binding.mapping = new Map();
-      state = EditorState.create({ schema, doc });
-      updateYFragment(ydoc, type, state.doc, binding); // establishes the mapping (no change)
-    },
-  };
-}
 
 function person(a: ReturnType<typeof alice>) {
   const ydoc = new Y.Doc();

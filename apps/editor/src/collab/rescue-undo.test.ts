@@ -1,36 +1,15 @@
-import type { Node } from 'prosemirror-model';
 import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { schema } from '../schema.js';
 import { createUndoManager } from '../undo-steps.js';
 import { lostInJoins, typeAgain } from './join-rescue.js';
-import { updateChangedBlocks } from './narrow-sync.js';
 import { childAt } from './relative-position.js';
 import { undoableWithTheOriginal } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
+import { alice, at, blocks } from './test-editors.js';
 
-const { nodes } = schema;
-const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
-const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
-const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
 
-function alice(...texts: string[]) {
-  const ydoc = new Y.Doc();
-  const type = ydoc.getXmlFragment('prosemirror');
-  const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
-  let state = EditorState.create({ schema, doc: nodes.doc!.create(null, texts.map(p)) });
-  updateYFragment(ydoc, type, state.doc, binding);
-  return {
-    ydoc,
-    edit(change: (s: EditorState) => Transaction) {
-      const next = state.apply(change(state));
-      ydoc.transact(() => updateChangedBlocks(binding, state.doc, next.doc), ySyncPluginKey);
-      state = next;
-    },
-  };
-}
 
 /**
  * Bob types `text` into `block` at `offset` through his editor (an undo step), unseen by Alice, who then

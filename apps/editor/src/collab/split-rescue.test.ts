@@ -1,38 +1,16 @@
-import { Fragment, type Node, Slice } from 'prosemirror-model';
+import { Fragment, Slice } from 'prosemirror-model';
 import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
-import { updateChangedBlocks } from './narrow-sync.js';
 import { childAt } from './relative-position.js';
 import { createUndoManager } from '../undo-steps.js';
 import { keepOthersTextThroughUndo, moveStranded, strandedByMoves, strandedByOwnUndo } from './split-rescue.js';
+import { alice, at, blocks, p } from './test-editors.js';
 
-const { nodes } = schema;
-const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
-const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
-const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
 
-/** The origin of Alice's edits: the editor's, which her undo manager tracks. */
-const EDITOR = ySyncPluginKey;
 
-/** Alice's editor over a Yjs document, written the way the editor writes (narrow-sync.ts). */
-function alice(...texts: string[]) {
-  const ydoc = new Y.Doc();
-  const type = ydoc.getXmlFragment('prosemirror');
-  const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
-  let state = EditorState.create({ schema, doc: nodes.doc!.create(null, texts.map(p)) });
-  updateYFragment(ydoc, type, state.doc, binding);
-  return {
-    ydoc,
-    edit(change: (s: EditorState) => Transaction) {
-      const next = state.apply(change(state));
-      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true), EDITOR);
-      state = next;
-    },
-  };
-}
 
 /** Someone with a copy of Alice's document who types into it without her seeing it yet. */
 function person(a: ReturnType<typeof alice>) {
