@@ -27,6 +27,8 @@ test('naming a version keeps the “Compare with” choice the diff on screen wa
 
   await page.getByRole('button', { name: 'History' }).click();
   const base = page.getByTestId('history-base');
+  // The named versions arrive after the view opens (failed once in CI: no such option yet).
+  await expect(base.locator('option', { hasText: 'First draft' })).toHaveCount(1);
   const firstDraft = await base.evaluate((el: HTMLSelectElement) => [...el.options].find((o) => o.text.includes('First draft'))!.value);
   await base.selectOption(firstDraft);
   await expect(page.locator('.version-view .diff-delete')).toHaveText('First');
