@@ -15,24 +15,13 @@
 // So two moves the server took in turn close together can still repeat words.
 
 import * as Y from 'yjs';
-import { indexIn, insertsAndDeletes, type Move, moves } from './moved-text.js';
+import { indexIn, insertsAndDeletes, type Move, moves, nodesDeletedFrom } from './moved-text.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
 /** How many characters' copies a page remembers (the oldest are forgotten first). */
 const REMEMBERED = 20_000;
-
-/** The text nodes `transaction` deleted characters from that were shown before it. */
-function nodesDeletedFrom(transaction: Y.Transaction): Set<Y.XmlText> {
-  const nodes = new Set<Y.XmlText>();
-  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) return;
-    if (struct.id.clock >= (transaction.beforeState.get(struct.id.client) ?? 0)) return; // arrived with it
-    if (struct.parent instanceof Y.XmlText) nodes.add(struct.parent);
-  });
-  return nodes;
-}
 
 /** A character of this page's copy to delete: `id` in `node`. */
 export interface Repeat {

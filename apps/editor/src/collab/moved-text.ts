@@ -264,3 +264,14 @@ export function insertsAndDeletes(transaction: Y.Transaction): boolean {
   for (const [client, clock] of transaction.afterState) if (clock > (transaction.beforeState.get(client) ?? 0)) return true;
   return false;
 }
+
+/** The text nodes `transaction` deleted characters from that were shown before it. */
+export function nodesDeletedFrom(transaction: Y.Transaction): Set<Y.XmlText> {
+  const nodes = new Set<Y.XmlText>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) return;
+    if (struct.id.clock >= (transaction.beforeState.get(struct.id.client) ?? 0)) return; // arrived with it
+    if (struct.parent instanceof Y.XmlText) nodes.add(struct.parent);
+  });
+  return nodes;
+}

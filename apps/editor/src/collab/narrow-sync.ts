@@ -168,7 +168,10 @@ export function narrowSyncPlugin(): Plugin {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
         if ((transaction.local && transaction.origin !== RESCUE_ORIGIN) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
         const anywhere = transaction.origin === RESCUE_ORIGIN; // a move into an existing paragraph
-        binding.beforeTransactionSelection = { ...kept, anchor: followMove(transaction, kept.anchor, anywhere), head: followMove(transaction, kept.head, anywhere) };
+        const anchor = followMove(transaction, kept.anchor, anywhere);
+        // A caret (anchor and head one place): followed once.
+        const head = Y.compareRelativePositions(kept.anchor, kept.head) ? anchor : followMove(transaction, kept.head, anywhere);
+        binding.beforeTransactionSelection = { ...kept, anchor, head };
       });
 
       return {

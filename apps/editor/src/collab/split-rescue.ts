@@ -17,7 +17,7 @@
 
 import * as Y from 'yjs';
 import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
-import { indexIn, insertsAndDeletes, movedCharacters } from './moved-text.js';
+import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 
 /** This person's characters left behind by a move: to delete from `node` and type again at `lost.at`. */
@@ -63,19 +63,13 @@ export function strandedByOwnUndo(transaction: Y.Transaction, movedBefore: (id: 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
 function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false): Stranded[] {
   if (!insertsAndDeletes(transaction)) return []; // no move without both
-  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
-  const nodes = new Set<Y.XmlText>();
-  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString) || isNew(struct)) return;
-    const parent = struct.parent;
-    if (parent instanceof Y.XmlText && (parent._item === null || !parent._item.deleted)) nodes.add(parent);
-  });
+  const nodes = [...nodesDeletedFrom(transaction)].filter((node) => node._item === null || !node._item.deleted);
   const mineIn = (node: Y.XmlText) => {
     for (let item = node._start; item !== null; item = item.right) if (!item.deleted && item.countable && movable(item.id)) return true;
     return false;
   };
-  const candidates = [...nodes].filter(mineIn);
+  const candidates = nodes.filter(mineIn);
   if (candidates.length === 0) return [];
   const place = movedCharacters(transaction, candidates, anywhere);
   const out: Stranded[] = [];

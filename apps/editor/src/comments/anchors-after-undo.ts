@@ -14,7 +14,7 @@
 
 import { ANCHOR_KEYS, COMMENTS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
-import { findMoved, movedTexts } from '../collab/join-rescue.js';
+import { findMoved, movedTexts, shownCharacters } from '../collab/join-rescue.js';
 import { indexIn, movedCharacters } from '../collab/moved-text.js';
 
 /** The origin of the anchor moves: not an edit of the text, so not an undo step. */
@@ -107,17 +107,6 @@ function madeTextNode(transaction: Y.Transaction): boolean {
   return false;
 }
 
-/** The text `node` showed before `transaction` (a placeholder for each non-text character). */
-function shownText(node: Y.XmlText, transaction: Y.Transaction): string {
-  let text = '';
-  for (let item = node._start; item !== null; item = item.right) {
-    if ((item.deleted && !Y.isDeleted(transaction.deleteSet, item.id)) || !item.countable) continue;
-    if (item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue;
-    text += item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
-  }
-  return text;
-}
-
 /**
  * The anchor moves that keep comments on text `transaction` (an edit of this editor's) moved out of text
  * nodes it deleted. Must run before the transaction's cleanup (deleted content is collected then).
@@ -161,7 +150,7 @@ export function anchorsAfterMove(transaction: Y.Transaction, anywhere = false): 
       const at = inDeletedNode(rel, transaction);
       if (at === undefined) continue;
       moved ??= movedTexts(transaction);
-      const match = findMoved(shownText(at.node, transaction), moved);
+      const match = findMoved(shownCharacters(at.node, transaction).map((c) => c.ch).join(''), moved);
       if (match === undefined) continue;
       const index = match.index + Math.min(match.length, Math.max(0, at.offset - match.from));
       moves.push([comment, key, Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(match.node, index, rel.assoc))]);
