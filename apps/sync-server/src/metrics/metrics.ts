@@ -70,6 +70,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const syncAnswers = new Counter(
     opts('sync_answers_total', "Sync step 1s answered: encoded for the client, from the cached whole document, or coalesced with the sender's later one", ['kind']),
   );
+  const walks = new Counter(
+    opts('document_walks_total', "Walks of a whole document on the update path (each costs time in the document's size): its delete set computed, the update gate's shadow built", ['kind']),
+  );
   const refused = new Counter(opts('updates_refused_total', "Updates dropped for changing what their writer may not (a commenter's text edit, another's comment)"));
   const awarenessDropped = new Counter(
     opts('awareness_states_dropped_total', 'Awareness (presence) states dropped: for a client id another connection holds', ['reason']),
@@ -189,6 +192,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     checkpointTaken: (ms) => checkpointLatency.observe(ms / 1000),
     viewerUpdateDropped: () => viewerDropped.inc(),
     syncAnswered: (kind) => syncAnswers.inc({ kind }),
+    documentWalked: (kind) => walks.inc({ kind }),
     updateRefused: () => refused.inc(),
     awarenessStatesDropped: (_doc, reason, count) => awarenessDropped.inc({ reason }, count),
     limitHit: (kind) => limits.inc({ kind }),

@@ -39,6 +39,12 @@ export interface SyncEvents {
    * 'cached' for the whole document encoded earlier, 'coalesced' for one asked again before its answer.
    */
   syncAnswered(kind: 'encoded' | 'cached' | 'coalesced'): void;
+  /**
+   * The whole document was walked on the update path, at a cost in its size: its delete set computed (to
+   * tell whether a deletion changes anything) or the update gate's shadow built (after a refusal, or after
+   * the room was idle). Refused or repeated updates must not do this once each (refusal-cost.test.ts).
+   */
+  documentWalked(kind: 'delete-set' | 'gate-shadow'): void;
   /** An update changed what its writer may not (a commenter's text edit, someone else's comment) and was dropped. */
   updateRefused(doc: string): void;
   /** Awareness entries dropped because another connection holds their client id. */

@@ -10,7 +10,7 @@ import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken, type Role } from '../auth/token.js';
 import { openRawSocket, updateFrame } from '../testing/clients.js';
-import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
 
 const SECRET = 'x'.repeat(32);
 /** An update of no structs and a delete set of one range. */
@@ -63,37 +63,37 @@ async function bigDocumentWith(role: Role): Promise<{ writer: number; socket: We
   return { writer: local.clientID, socket };
 }
 
-/** How late a 10 ms timer fired at worst (the server runs in this process) from now until `stop()`. */
-function lagMeter(): { stop: () => Promise<number> } {
-  let worst = 0;
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - 10);
-    last = now;
-  }, 10);
-  return {
-    stop: async () => {
-      await expect.poll(() => performance.now() - last < 50, { timeout: 60_000 }).toBe(true);
-      clearInterval(timer);
-      return worst;
-    },
-  };
+/** Resolves once the server has handled everything `socket` sent before: its answer to a presence query. */
+function roundTrip(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const heard = (data: Buffer) => {
+      if (data[0] !== 1) return; // an awareness message
+      socket.off('message', heard);
+      resolve();
+    };
+    socket.on('message', heard);
+    socket.send(Uint8Array.of(3)); // query awareness
+  });
 }
 
-it('a viewer\'s burst of tiny delete-set messages does not hold the event loop', { timeout: 60_000 }, async () => {
+// The cost is counted in walks of the whole document (tandem_document_walks_total), not in time: a timed
+// bound on this shared machine failed CI once at 538 ms for work that is not this test's.
+const walks = (kind: 'delete-set' | 'gate-shadow') => metricTotal(server, 'document_walks_total', { kind });
+
+it('a viewer\'s burst of tiny delete-set messages walks the document once, not once each', { timeout: 60_000 }, async () => {
   const { writer, socket: viewer } = await bigDocumentWith('viewer');
-  const lag = lagMeter();
+  const before = await walks('delete-set');
   const frame = updateFrame(deleteOnly(writer, 1, 1)); // 9 bytes
   for (let i = 0; i < 600; i++) viewer.send(frame); // within the default burst (300/s × 2 s), ~5 KB in all
-  await new Promise((r) => setTimeout(r, 200));
-  // 5 KB from a read-only user should not hold the server's only thread for long.
-  expect(await lag.stop()).toBeLessThan(500);
+  await roundTrip(viewer);
+  // 5 KB from a read-only user: one walk of the 100 000 items (the delete set is kept until the document
+  // changes), not 600.
+  expect((await walks('delete-set')) - before).toBe(1);
 });
 
-it('a commenter\'s refused updates do not hold the event loop, and a commenter refused again and again is disconnected (4529)', { timeout: 60_000 }, async () => {
+it('a commenter\'s refused updates rebuild the gate\'s shadow once per refusal, not once each, and a commenter refused again and again is disconnected (4529)', { timeout: 60_000 }, async () => {
   const { socket: commenter } = await bigDocumentWith('commenter');
-  const lag = lagMeter();
+  const before = await walks('gate-shadow');
   const mine = new Y.Doc();
   mine.getText('t').insert(0, 'y');
   const frame = updateFrame(Y.encodeStateAsUpdate(mine)); // a one-letter text edit: refused (a commenter)
@@ -106,8 +106,10 @@ it('a commenter\'s refused updates do not hold the event loop, and a commenter r
     await new Promise((r) => setTimeout(r, 50));
   }
   expect(await closed).toBe(4529);
-  // A few hundred bytes from a commenter should not hold the server's only thread for long.
-  expect(await lag.stop()).toBeLessThan(500);
   // Refused three times within a minute, closed at the fourth.
-  expect(server.logs.filter((l) => l.event === 'update-refused').length).toBe(4);
+  const refusals = server.logs.filter((l) => l.event === 'update-refused').length;
+  expect(refusals).toBe(4);
+  // A few hundred bytes from a commenter: the shadow (the whole document) is rebuilt after each refusal,
+  // and the updates that came with a refused one are refused with it, untried.
+  expect((await walks('gate-shadow')) - before).toBeLessThanOrEqual(refusals);
 });

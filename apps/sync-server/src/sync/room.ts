@@ -26,12 +26,12 @@ import { SeqOrder } from '../fanout/seq-order.js';
 
 /** Whether `bytes` decode as a Yjs update (what Redis brings is not trusted to). */
 /** Whether `doc` holds every item `update` inserts and every deletion it makes already. */
-function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
+function changesNothing(doc: Y.Doc, update: Uint8Array, events: Pick<SyncEvents, 'documentWalked'>): boolean {
   if (Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length > 0) return false;
   const { ds } = Y.decodeUpdate(update);
   if (ds.clients.size === 0) return true;
   // Each range deleted in the document already: in time by the ranges, not by the clocks they span.
-  const deleted = deletedIn(doc);
+  const deleted = deletedIn(doc, events);
   for (const [client, ranges] of ds.clients) {
     const have = deleted.clients.get(client) ?? [];
     for (const { clock, len } of ranges) if (!withinRanges(have, clock, clock + len)) return false;
@@ -43,10 +43,11 @@ function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
  * viewer's tiny delete-set messages hold the event loop (refusal-cost.test.ts). */
 type DeleteSet = ReturnType<typeof Y.snapshot>['ds'];
 const deleteSets = new WeakMap<Y.Doc, DeleteSet>();
-function deletedIn(doc: Y.Doc): DeleteSet {
+function deletedIn(doc: Y.Doc, events: Pick<SyncEvents, 'documentWalked'>): DeleteSet {
   let ds = deleteSets.get(doc);
   if (ds === undefined) {
     ds = Y.snapshot(doc).ds;
+    events.documentWalked('delete-set');
     deleteSets.set(doc, ds);
     doc.once('afterTransaction', () => deleteSets.delete(doc));
   }
@@ -267,7 +268,7 @@ export class Room implements ConnectionHandler {
   private readonly awarenessToPublish = new Set<number>();
 
   private constructor(private readonly deps: RoomDeps) {
-    this.gate = new UpdateGate(this.doc, deps.name);
+    this.gate = new UpdateGate(this.doc, deps.name, undefined, () => deps.events.documentWalked('gate-shadow'));
     // Names from the records, which the author recorder may still hold queued for someone who just came.
     this.bindings = new AuthorBindings({
       describe: async (ids) => {
@@ -416,7 +417,7 @@ export class Room implements ConnectionHandler {
           // dropped and, with stored-acks, said to be refused.
           let nothing = false;
           try {
-            nothing = changesNothing(this.doc, message.update);
+            nothing = changesNothing(this.doc, message.update, this.deps.events);
           } catch {
             // Not an update at all: dropped like any other of a viewer's.
           }
@@ -688,7 +689,7 @@ export class Room implements ConnectionHandler {
    */
   async commitServerEdit(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
     this.assertTakingEdits();
-    if (changesNothing(this.doc, update)) return undefined;
+    if (changesNothing(this.doc, update, this.deps.events)) return undefined;
     return this.storeEdit(update, author, rateKey, 'restore');
   }
 
@@ -705,7 +706,7 @@ export class Room implements ConnectionHandler {
     if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
     if (verdict === 'skip' || verdict === 'covered') return undefined;
     // Unlike a client, a program may send what the document holds already: stored, it would be a no-op in history.
-    if (changesNothing(this.doc, update)) {
+    if (changesNothing(this.doc, update, this.deps.events)) {
       this.gate.abandoned(update);
       return undefined;
     }
@@ -1073,7 +1074,7 @@ export class Room implements ConnectionHandler {
     const head = await this.headRead;
     if (head <= this.lastSeq || !(await this.appliedUpTo(head, VIEWER_CATCH_UP_MS))) return refuse();
     try {
-      return changesNothing(this.doc, update) ? true : refuse();
+      return changesNothing(this.doc, update, this.deps.events) ? true : refuse();
     } catch {
       return refuse();
     }

@@ -53,6 +53,8 @@ export class UpdateGate {
     private readonly doc: string,
     /** Who wrote each comment: filled as comments are admitted, and by the room from the log on load. */
     readonly commentAuthors = new CommentAuthors(),
+    /** Told each time the shadow is built from the whole document (the gate's costly step). */
+    private readonly shadowBuilt: () => void = () => {},
   ) {}
 
   /**
@@ -249,6 +251,7 @@ export class UpdateGate {
     // The comments root is a map before anything lands in it (a root type takes the kind first asked for).
     const comments = shadow.getMap<unknown>(COMMENTS);
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.source));
+    this.shadowBuilt();
     for (const update of this.inFlight) Y.applyUpdate(shadow, update);
     // Whether a transaction deleted something (for delete-only updates) and what it did to the
     // comments; listening to 'update' would make Yjs encode every transaction's changes for nothing.

@@ -41,10 +41,17 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   };
 }
 
-/** The sum of a `tandem_<name>` metric over all its labels, as the server's /metrics shows it now. */
-export async function metricTotal(server: { readonly url: string }, name: string): Promise<number> {
+/**
+ * The sum of a `tandem_<name>` metric over all its labels, or over the series carrying every label in
+ * `labels`, as the server's /metrics shows it now.
+ */
+export async function metricTotal(server: { readonly url: string }, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let total = 0;
-  for (const m of text.matchAll(new RegExp(`^tandem_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
+  for (const m of text.matchAll(new RegExp(`^tandem_${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm'))) {
+    const have = (m[1] ?? '').split(',');
+    if (wanted.every((w) => have.includes(w))) total += Number(m[2]);
+  }
   return total;
 }
