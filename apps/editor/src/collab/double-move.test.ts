@@ -1,56 +1,20 @@
-import type { Node } from 'prosemirror-model';
-import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import type { EditorState } from 'prosemirror-state';
+import { ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { schema } from '../schema.js';
+import type * as Y from 'yjs';
 import { deleteRepeats, OwnMoves } from './double-move.js';
-import { updateChangedBlocks } from './narrow-sync.js';
-
-const { nodes } = schema;
-const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [] : [schema.text(text)]);
-const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
-const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
+import { at, meet, type Person, person as editor } from './test-editors.js';
 
 /** A person's editor on a copy of `from` (or a new document of `texts`), watching moves as the page does. */
-function person(from: Y.Doc | string[]) {
-  const ydoc = new Y.Doc();
-  const type = ydoc.getXmlFragment('prosemirror');
-  if (Array.isArray(from)) updateYFragment(ydoc, type, nodes.doc!.create(null, from.map(p)), { type, doc: ydoc, mapping: new Map(), isOMark: new Map() } as never);
-  else Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(from));
-  const moves = new OwnMoves(ydoc);
-  let pending: ReturnType<OwnMoves['repeats']> = [];
-  ydoc.on('afterTransaction', (tr: Y.Transaction) => {
-    if (tr.local && tr.origin === ySyncPluginKey) moves.record(tr);
-    pending = [...pending, ...moves.repeats(tr)];
+const person = (from: Y.Doc | string[]) =>
+  editor(from, (ydoc) => {
+    const moves = new OwnMoves(ydoc);
+    return (tr) => {
+      if (tr.local && tr.origin === ySyncPluginKey) moves.record(tr);
+      const repeats = moves.repeats(tr);
+      return repeats.length === 0 ? undefined : () => deleteRepeats(ydoc, repeats, 'rescue');
+    };
   });
-  return {
-    ydoc,
-    edit(change: (s: EditorState) => Transaction) {
-      const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
-      const state = EditorState.create({ schema, doc: yXmlFragmentToProseMirrorRootNode(type, schema) });
-      updateYFragment(ydoc, type, state.doc, binding); // binds the mapping; changes nothing
-      const next = state.apply(change(state));
-      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true), ySyncPluginKey);
-    },
-    /** Gets what `other` has (its editor deleting what repeats its own moves, as the page does after the change). */
-    receive(other: { ydoc: Y.Doc }) {
-      Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(other.ydoc, Y.encodeStateVector(ydoc)));
-      const repeats = pending;
-      pending = [];
-      if (repeats.length > 0) deleteRepeats(ydoc, repeats, 'rescue');
-    },
-  };
-}
-
-type Person = ReturnType<typeof person>;
-/** Everyone gets everything, in the order given, until nothing changes; all hold the same. */
-function meet(order: Array<[Person, Person]>): string[] {
-  for (let round = 0; round < 3; round++) for (const [to, from] of order) to.receive(from);
-  const result = blocks(order[0]![0].ydoc);
-  for (const [to] of order) expect(blocks(to.ydoc)).toEqual(result);
-  return result;
-}
 
 describe('two people moving the same text at once do not repeat it', () => {
   const enterAt = (offset: number) => (s: EditorState) => s.tr.split(at(s.doc, 0, offset));

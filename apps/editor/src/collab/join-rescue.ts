@@ -21,6 +21,7 @@
 
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
 import { deleteRepeats, OwnMoves } from './double-move.js';
 import { schema } from '../schema.js';
 import { nodesWritten } from './moved-text.js';
@@ -80,6 +81,8 @@ export interface Ownership {
   readonly own: (client: number) => boolean;
   /** The clock of `client` up to which the server acknowledged storing its content for this page. */
   readonly stored: (client: number) => number;
+  /** How far the server stored this page's changes; without it, others' moves are not searched for this page's deletions. */
+  readonly changes?: ChangeCount;
 }
 
 /** Characters to type again: `text` with `attributes` (marks) at `at`. */
@@ -319,8 +322,15 @@ export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): R
 export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped: (retyped: Retyped[]) => void = () => {}): () => void {
   // What this page moved, to tell the words another person's move at the same time repeats (double-move.ts).
   const ownMoves = new OwnMoves(doc, ownership.stored);
+  // What this page deleted, to tell it from a copy another person's move made of it meanwhile (deleted-in-moves.ts).
+  const ownDeletions = ownership.changes === undefined ? undefined : new OwnDeletions(doc, ownership.changes);
   const onTransaction = (transaction: Y.Transaction) => {
-    if (transaction.local && transaction.origin === ySyncPluginKey) ownMoves.record(transaction);
+    if (transaction.local && transaction.origin === ySyncPluginKey) {
+      ownMoves.record(transaction);
+      ownDeletions?.record(transaction);
+    }
+    const copiedBack = ownDeletions?.copiedBack(transaction) ?? [];
+    if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
     const repeats = ownMoves.repeats(transaction);
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = lostInJoins(transaction, ownership);

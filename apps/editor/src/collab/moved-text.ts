@@ -73,22 +73,39 @@ function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
   return runs;
 }
 
-/** The runs of characters of `node` shown before `transaction` and deleted by it. */
-function deletedRuns(transaction: Y.Transaction, node: Y.XmlText): DeletedRun[] {
+/**
+ * The runs of characters of `node` shown before `transaction` and deleted by it. `deletedAlso` names
+ * characters deleted before it that count as shown (this page's own deletions, which the mover had not
+ * seen), with their text.
+ */
+function deletedRuns(transaction: Y.Transaction, node: Y.XmlText, deletedAlso?: (id: Y.ID) => string | undefined): DeletedRun[] {
   const runs: DeletedRun[] = [];
   let run: DeletedRun | undefined;
+  const add = (ch: string, id: Y.ID) => {
+    if (run === undefined) runs.push((run = { text: '', ids: [] }));
+    run.text += ch;
+    run.ids.push(id);
+  };
   for (let item = node._start; item !== null; item = item.right) {
-    if (!item.countable || isNew(transaction, item.id)) continue;
+    if (isNew(transaction, item.id)) continue;
     const deletedNow = Y.isDeleted(transaction.deleteSet, item.id);
-    if (item.deleted && !deletedNow) continue; // gone before: not shown
+    if (item.deleted && !deletedNow) {
+      // Gone before: not shown (its text may be collected already), unless `deletedAlso` says what it was.
+      if (deletedAlso === undefined) continue;
+      for (let i = 0; i < item.length; i++) {
+        const id = Y.createID(item.id.client, item.id.clock + i);
+        const ch = deletedAlso(id);
+        if (ch !== undefined) add(ch, id);
+      }
+      continue;
+    }
+    if (!item.countable) continue;
     if (!deletedNow || !(item.content instanceof Y.ContentString)) {
       run = undefined;
       continue;
     }
-    if (run === undefined) runs.push((run = { text: '', ids: [] }));
     const { str } = item.content;
-    run.text += str;
-    for (let i = 0; i < str.length; i++) run.ids.push(Y.createID(item.id.client, item.id.clock + i));
+    for (let i = 0; i < str.length; i++) add(str[i]!, Y.createID(item.id.client, item.id.clock + i));
   }
   return runs;
 }
@@ -105,9 +122,14 @@ export interface NewPlace {
  * place (the first such place not already taken by another node's text). Undefined for a character that was
  * deleted, not moved. Must run before the transaction's cleanup (deleted content is garbage-collected).
  */
-export function movedCharacters(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, anywhere = false): (id: Y.ID) => NewPlace | undefined {
+export function movedCharacters(
+  transaction: Y.Transaction,
+  nodes: Iterable<Y.XmlText>,
+  anywhere = false,
+  deletedAlso?: (id: Y.ID) => string | undefined,
+): (id: Y.ID) => NewPlace | undefined {
   const places = new Map<string, NewPlace>();
-  for (const { ids, run, at } of moves(transaction, nodes, anywhere)) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
+  for (const { ids, run, at } of moves(transaction, nodes, anywhere, deletedAlso)) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
   return (id) => places.get(key(id));
 }
 
@@ -125,9 +147,10 @@ const MATCH_BUDGET = 200_000;
 /**
  * What `transaction` moved out of `nodes` (see movedCharacters). `anywhere`: the transaction is known to
  * move text (this editor's undo, which puts text back where it was), so a node that stays may have moved
- * text into any other.
+ * text into any other. `deletedAlso`: characters deleted before that the mover may have copied too, with
+ * their text (see deletedRuns).
  */
-export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, anywhere = false): Move[] {
+export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, anywhere = false, deletedAlso?: (id: Y.ID) => string | undefined): Move[] {
   const found: Move[] = [];
   let all: InsertedRun[] | undefined;
   let fresh: InsertedRun[] = [];
@@ -144,7 +167,7 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
       }
       return deletedNode || anywhere ? all : fresh;
     };
-    for (const deleted of deletedRuns(transaction, node)) {
+    for (const deleted of deletedRuns(transaction, node, deletedAlso)) {
       const inserted = runsOf();
       if (inserted.length === 0) break;
       // Joins, splits and their undoing move a few runs; a replacement all over the document (or its undo)
@@ -245,13 +268,13 @@ function lastItem(node: Y.XmlText): Y.Item {
  * transaction moved, or at the end of a text node whose last characters it moved, the same place in the
  * moved text; otherwise `pos` itself. `anywhere`: the transaction is known to be a move (see moves).
  */
-export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, anywhere = false): Y.RelativePosition {
+export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, anywhere = false, deletedAlso?: (id: Y.ID) => string | undefined): Y.RelativePosition {
   const node = nodeOf(transaction.doc, pos);
   if (node === undefined) return pos;
   const atEnd = pos.item === null;
   const char = atEnd ? lastShown(transaction, node) : pos.item!;
   if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return pos;
-  const place = movedCharacters(transaction, [node], anywhere)(char);
+  const place = movedCharacters(transaction, [node], anywhere, deletedAlso)(char);
   if (place === undefined) return pos;
   const index = indexIn(place.node, place.id);
   if (index === undefined) return pos;

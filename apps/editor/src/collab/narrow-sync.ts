@@ -11,6 +11,7 @@
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
 import { noteWhatWasSeen, RESCUE_ORIGIN } from './join-rescue.js';
+import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { followMove } from './moved-text.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
@@ -168,9 +169,11 @@ export function narrowSyncPlugin(): Plugin {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
         if ((transaction.local && transaction.origin !== RESCUE_ORIGIN) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
         const anywhere = transaction.origin === RESCUE_ORIGIN; // a move into an existing paragraph
-        const anchor = followMove(transaction, kept.anchor, anywhere);
+        // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
+        const deletedAlso = unstoredDeletionsIn(binding.doc);
+        const anchor = followMove(transaction, kept.anchor, anywhere, deletedAlso);
         // A caret (anchor and head one place): followed once.
-        const head = Y.compareRelativePositions(kept.anchor, kept.head) ? anchor : followMove(transaction, kept.head, anywhere);
+        const head = Y.compareRelativePositions(kept.anchor, kept.head) ? anchor : followMove(transaction, kept.head, anywhere, deletedAlso);
         binding.beforeTransactionSelection = { ...kept, anchor, head };
       });
 

@@ -13,6 +13,7 @@ import type { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appPath } from '../base-path.js';
+import type { ChangeCount } from './deleted-in-moves.js';
 import { rememberedClients } from './join-rescue.js';
 import { keepLocally } from './local-copy.js';
 
@@ -50,9 +51,15 @@ class CountingWebSocket extends WebSocket {
   ackedUpdates = 0;
   /** The document's state vector as each update message not yet acked was sent (what its ack stores). */
   readonly sentClocks: Array<Map<number, number>> = [];
+  /** How many changes the page had made as each update message not yet acked was sent (what its ack stores). */
+  readonly sentChanges: number[] = [];
   /** The document's state vector now (set by the page's subclass). */
   protected clocks(): Map<number, number> {
     return new Map();
+  }
+  /** How many changes the page has made now (set by the page's subclass). */
+  protected changesMade(): number {
+    return 0;
   }
 
   override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
@@ -62,6 +69,7 @@ class CountingWebSocket extends WebSocket {
     if (bytes !== undefined && bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) {
       this.sentUpdates += 1;
       this.sentClocks.push(this.clocks());
+      this.sentChanges.push(this.changesMade());
     }
     super.send(data);
   }
@@ -82,6 +90,12 @@ export interface DocumentSync {
    * seen yet (the server shows an update to others once stored).
    */
   storedClock(client: number): number;
+  /**
+   * This page's changes (its local Yjs transactions that changed the document), counted: `made` so far
+   * (a transaction is counted as its update is emitted, after its afterTransaction handlers), and `stored`,
+   * how many of them from the first the server acknowledged storing. The others nobody else has seen.
+   */
+  readonly changes: ChangeCount;
   destroy(): void;
 }
 
@@ -106,6 +120,12 @@ const CHANGE_REFUSED_CODES = new Set([4413, 4422]);
 
 export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   const listeners = new Set<(status: SyncStatus) => void>();
+  // Counted before the provider sends the change (its listener comes after this one).
+  let changesMade = 0;
+  let changesStored = 0;
+  doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    if (transaction.local) changesMade += 1;
+  });
   let localFailure = '';
   const local = keepLocally(`tandem/${docName}`, doc, (failure) => {
     if (failure === localFailure) return;
@@ -121,6 +141,9 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   class DocSocket extends CountingWebSocket {
     protected override clocks(): Map<number, number> {
       return new Map(ownIds.map((id) => [id, Y.getState(doc.store, id)]));
+    }
+    protected override changesMade(): number {
+      return changesMade;
     }
   }
   const provider = new WebsocketProvider(wsBase, encodeURIComponent(docName), doc, {
@@ -248,6 +271,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
       ws.ackedUpdates += acked;
       for (let i = 0; i < acked; i++) {
         for (const [client, clock] of ws.sentClocks.shift() ?? []) stored.set(client, Math.max(stored.get(client) ?? 0, clock));
+        changesStored = Math.max(changesStored, ws.sentChanges.shift() ?? 0);
       }
     }
     emit();
@@ -257,6 +281,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     if (ws !== null) {
       ws.ackedUpdates += 1; // settled, if not stored: later acks count the messages after it
       ws.sentClocks.shift();
+      ws.sentChanges.shift();
     }
     refused ||= decoding.readVarString(decoder) || 'no reason given';
     emit();
@@ -325,6 +350,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
       if (provider.params.author !== undefined) provider.params.name = name; // read from params at each (re)connect
     },
     storedClock: (client) => stored.get(client) ?? 0,
+    changes: { made: () => changesMade, stored: () => changesStored },
     onRestored(listener) {
       restoredListeners.add(listener);
     },

@@ -48,3 +48,51 @@ export function alice(...texts: string[]) {
     },
   };
 }
+
+/**
+ * A person's editor on a copy of `from` (or a new document of `texts`). `watch` sees every transaction as
+ * the page's handlers do, and what it returns is done right after (the page queues such fixes in a
+ * microtask), when `receive` brings another person's changes.
+ */
+export function person(from: Y.Doc | string[], watch: (ydoc: Y.Doc) => (transaction: Y.Transaction) => (() => void) | undefined = () => () => undefined) {
+  const ydoc = new Y.Doc();
+  const type = ydoc.getXmlFragment('prosemirror');
+  if (Array.isArray(from)) updateYFragment(ydoc, type, nodes.doc!.create(null, from.map(p)), { type, doc: ydoc, mapping: new Map(), isOMark: new Map() } as never);
+  else Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(from));
+  const watcher = watch(ydoc);
+  let fixes: Array<() => void> = [];
+  ydoc.on('afterTransaction', (transaction: Y.Transaction) => {
+    const fix = watcher(transaction);
+    if (fix !== undefined) fixes.push(fix);
+  });
+  return {
+    ydoc,
+    /** Makes `change` in the editor (reading it from Yjs first) and writes it to Yjs as the page does. */
+    edit(change: (s: EditorState) => Transaction) {
+      const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
+      const state = EditorState.create({ schema, doc: yXmlFragmentToProseMirrorRootNode(type, schema) });
+      updateYFragment(ydoc, type, state.doc, binding); // binds the mapping; changes nothing
+      const next = state.apply(change(state));
+      ydoc.transact(() => {
+        if (!updateChangedBlocks(binding, state.doc, next.doc)) throw new Error('the edit did not go block by block');
+      }, ySyncPluginKey);
+    },
+    /** Gets what `other` has that this one lacks, then does what `watch` asked for meanwhile. */
+    receive(other: { ydoc: Y.Doc }) {
+      Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(other.ydoc, Y.encodeStateVector(ydoc)));
+      const due = fixes;
+      fixes = [];
+      for (const fix of due) fix();
+    },
+  };
+}
+
+export type Person = ReturnType<typeof person>;
+
+/** Everyone gets everything, in the order given, until nothing changes; returns the blocks all hold alike. */
+export function meet(order: Array<[Person, Person]>): string[] {
+  for (let round = 0; round < 3; round++) for (const [to, from] of order) to.receive(from);
+  const result = blocks(order[0]![0].ydoc);
+  for (const [to] of order) if (JSON.stringify(blocks(to.ydoc)) !== JSON.stringify(result)) throw new Error(`diverged: ${JSON.stringify(blocks(to.ydoc))} against ${JSON.stringify(result)}`);
+  return result;
+}

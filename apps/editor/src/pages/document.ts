@@ -98,7 +98,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const onRetyped = (retyped: Retyped[]) => {
     if (undoManager !== undefined) undoableWithTheOriginal(undoManager, retyped);
   };
-  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client) }, onRetyped);
+  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client), changes: sync.changes }, onRetyped);
 
   // Renamed (here or by someone else): this page moves to the new address, taking along what this
   // browser holds of the document; the old name's local copy is dropped once that is kept.

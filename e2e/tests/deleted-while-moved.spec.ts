@@ -1,0 +1,63 @@
+// Text deleted by one person while another, not having seen that, moves it (Enter earlier in the paragraph,
+// a join) came back: y-prosemirror's move is a copy of the text as the mover saw it. The deleter's editor
+// now deletes it from the copy too (collab/deleted-in-moves.ts).
+
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+async function write(alice: EditorPage, bob: EditorPage, blocks: string[]) {
+  await alice.focusEnd();
+  for (const [i, text] of blocks.entries()) {
+    if (i > 0) await alice.page.keyboard.press('Enter');
+    await alice.page.keyboard.insertText(text);
+  }
+  await expect.poll(() => bob.blocks()).toEqual(blocks);
+  await bob.expectSaved();
+}
+
+test('a word deleted offline in the text someone moves with Enter stays deleted', async ({ pair }) => {
+  const { alice, bob } = await pair('deleted-while-moved/enter');
+  await write(alice, bob, ['one two three']);
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.caretAt(0, 7); // one two|
+  for (let i = 0; i < 3; i++) await bob.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['one  three']);
+  // Meanwhile Alice presses Enter after "one".
+  await alice.caretAt(0, 3);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  await expect.poll(() => alice.blocks()).toEqual(['one', '  three']);
+  await expect.poll(() => bob.blocks()).toEqual(['one', '  three']);
+  await bob.expectSaved();
+  // Bob's caret, where "two" was, went with the text: his next key lands there.
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' X three']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test('words deleted offline in a paragraph someone joins to the one before stay deleted', async ({ pair }) => {
+  const { alice, bob } = await pair('deleted-while-moved/join');
+  await write(alice, bob, ['Hello', 'world wide web']);
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.caretAt(1, 11); // world wide |web
+  for (let i = 0; i < 5; i++) await bob.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world web']);
+  await alice.caretAt(1, 0);
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.blocks()).toEqual(['Helloworld wide web']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  await expect.poll(() => alice.blocks()).toEqual(['Helloworld web']);
+  await expect.poll(() => bob.blocks()).toEqual(['Helloworld web']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
