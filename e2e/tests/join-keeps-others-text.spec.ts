@@ -282,3 +282,34 @@ test('text typed in a second tab into a paragraph joined meanwhile is typed agai
   await alice.page.waitForTimeout(1_000);
   for (const page of [alice, bob, tab2]) expect(await page.blocks()).toEqual(['Hello thereworld so wide']);
 });
+
+test('text typed offline into a paragraph that someone deletes whole meanwhile is kept, in a paragraph of its own where that one was', async ({ pair }) => {
+  const { alice, bob } = await pair('join-keeps/deleted-whole');
+  await twoParagraphs(alice);
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('the end');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world wide', 'the end']);
+  await bob.expectSaved();
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await selectAt(bob.page, [1, 'world'.length]);
+  await bob.selectionRead();
+  await bob.page.keyboard.insertText(' so');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'world so wide', 'the end']);
+
+  // Meanwhile Alice selects the second paragraph whole, with its break, and deletes it.
+  await selectAt(alice.page, [1, 0], [2, 0]);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello there', 'the end']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  // Alice deleted what she saw; what Bob typed, which she never saw, stays ("so ": the editor wrote his
+  // " so" as "so " after "world ", the longest common start).
+  await expect.poll(() => alice.blocks()).toEqual(['Hello there', 'so ', 'the end']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'so ', 'the end']);
+  await bob.expectSaved();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

@@ -332,3 +332,62 @@ describe('several joins reaching someone at once', () => {
     expect(blocks(bob)).toEqual(['Hello thereworld wide web', 'foobar']);
   });
 });
+
+describe('text typed into a paragraph someone deletes whole meanwhile', () => {
+  it('stays, in a paragraph of its own where the deleted one was, for everyone', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(p('Hello there'), p('world wide'), p('the end')));
+    send(alice, bob);
+    keep(bob);
+    textOf(bob, 1).insert('world'.length, ' so'); // Bob, offline
+    edit(alice, page(p('Hello there'), p('the end'))); // Alice deletes "world wide", not having seen it
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello there', ' so', 'the end']);
+    send(bob, alice);
+    expect(blocks(alice)).toEqual(['Hello there', ' so', 'the end']);
+  });
+
+  it('stays when the paragraph was empty, and when two were deleted, each where it was', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(p('one'), p(), p('two'), p('three')));
+    send(alice, bob);
+    keep(bob);
+    // An empty paragraph holds no text node: the editor makes one for the first letter.
+    (bob.getXmlFragment(FRAGMENT).get(1) as Y.XmlElement).insert(0, [new Y.XmlText('hi')]);
+    textOf(bob, 2).insert(3, '!');
+    edit(alice, page(p('one'), p('three')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['one', 'hi', '!', 'three']);
+  });
+
+  it('stays in the list when a list item was deleted, with its marks', async () => {
+    const item = (text: string) => schema.node('list_item', null, [p(text)]);
+    const list = (...items: Node[]) => schema.node('bullet_list', null, items);
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(list(item('apples'), item('pears'), item('plums'))));
+    send(alice, bob);
+    keep(bob);
+    const pears = (((bob.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement).get(1) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    pears.insert(5, ' ripe', { strong: {} });
+    edit(alice, page(list(item('apples'), item('plums'))));
+    send(alice, bob);
+    await settle();
+    const doc = yXmlFragmentToProseMirrorRootNode(bob.getXmlFragment(FRAGMENT), schema);
+    expect(doc.toJSON()).toEqual(page(list(item('apples'), schema.node('list_item', null, [p(bold(' ripe'))]), item('plums'))).toJSON());
+  });
+
+  it('what the deleter had seen stays deleted', async () => {
+    const { alice, bob } = twoPeople();
+    textOf(bob, 1).insert('world'.length, ' so');
+    send(bob, alice);
+    edit(alice, page(p('Hello there')));
+    send(alice, bob);
+    await settle();
+    expect(blocks(bob)).toEqual(['Hello there']);
+  });
+});

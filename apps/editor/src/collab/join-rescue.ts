@@ -15,9 +15,12 @@
 // where they were in the moved text (found by its characters), with the marks the block there allows: a
 // new edit of this person's, stored and sent as any other (not an undo step).
 //
-// Not kept: text typed into an empty paragraph that someone deleted; into the part of a paragraph someone
-// deleted together with the join; text the joiner changed besides moving it (a corrected word) or split
-// off with a line break; and text whose ack had arrived though the joiner had not yet seen it (in flight).
+// A paragraph deleted whole (a selection across paragraphs, a list item, an empty paragraph) moves nothing:
+// this person's unseen text in it is kept in a paragraph of its own where the deleted block was (in a list,
+// a list item), as it is when nothing of the moved text tells where it went (the joiner corrected a word).
+//
+// Not kept: text split off with a line break; and text whose ack had arrived though the joiner had not
+// yet seen it (in flight) when the joiner does not say what it saw.
 
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -94,6 +97,22 @@ export interface LostText {
   readonly from: readonly Y.ID[];
 }
 
+/**
+ * Characters to keep in a new paragraph of their own: their text node was deleted whole (a paragraph, a
+ * list item, a selection across paragraphs) and none of its text moved anywhere. The paragraph goes at `at`,
+ * a place among the blocks of the container that held the deleted block, wrapped as that container needs
+ * (a list item in a list).
+ */
+export interface LostBlock {
+  readonly at: Y.RelativePosition;
+  readonly runs: ReadonlyArray<Omit<LostText, 'at'>>;
+  /** The deleted block's place among all its container's children, deleted ones included (orders blocks that go to one place). */
+  readonly order: number;
+}
+
+/** What to type again: in the moved text, or in a block of its own. */
+export type Lost = LostText | LostBlock;
+
 interface Char {
   readonly ch: string;
   readonly client: number;
@@ -107,7 +126,7 @@ interface Char {
  * Must run before the transaction's cleanup (an 'afterTransaction' handler): deleted content is
  * garbage-collected right after.
  */
-export function lostInJoins(transaction: Y.Transaction, { own, stored }: Ownership): LostText[] {
+export function lostInJoins(transaction: Y.Transaction, { own, stored }: Ownership): Lost[] {
   if (transaction.local) return [];
   const ds = transaction.deleteSet;
   let mine = false;
@@ -125,9 +144,10 @@ export function lostInJoins(transaction: Y.Transaction, { own, stored }: Ownersh
   });
   if (nodes.size === 0) return [];
   const moved = movedTexts(transaction);
-  const lost: LostText[] = [];
+  const lost: Lost[] = [];
   for (const node of nodes) lost.push(...lostIn(node, transaction, { own, stored }, seenIn(transaction, node), moved));
-  return lost;
+  // Blocks going to one place go in the order they stood in.
+  return lost.sort((a, b) => ('runs' in a && 'runs' in b ? a.order - b.order : 0));
 }
 
 /**
@@ -179,7 +199,7 @@ function lostIn(
   { own, stored }: Ownership,
   seenByJoiner: ((client: number) => number) | undefined,
   moved: readonly MovedText[],
-): LostText[] {
+): Lost[] {
   const chars: Char[] = shownCharacters(node, transaction).map(({ ch, id, attributes }) => ({ ch, client: id.client, clock: id.clock, attributes }));
   // The joiner's editor said what it had seen (SEEN): what is beyond it went unseen. Otherwise (another
   // client: a program, the server's restore), only what nobody can have seen: this person's characters
@@ -188,9 +208,39 @@ function lostIn(
     seenByJoiner !== undefined ? (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client) : (c: Char) => own(c.client) && c.clock >= stored(c.client);
   if (!chars.some(unseen)) return [];
   const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
-  if (seen.length === 0) return []; // nothing of it moved: nothing tells where it went
-  const match = findMoved(seen, moved);
-  return match === undefined ? [] : typedAgainAt(chars, unseen, match);
+  const match = seen.length === 0 ? undefined : findMoved(seen, moved);
+  if (match !== undefined) return typedAgainAt(chars, unseen, match);
+  // Nothing of it moved (deleted whole, or empty): kept in a paragraph of its own where its block was.
+  const block = keptAsBlock(node, chars, unseen);
+  return block === undefined ? [] : [block];
+}
+
+/** The unseen characters of deleted text node `node` as a new paragraph where its block was (see LostBlock). */
+function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean): LostBlock | undefined {
+  // The outermost deleted block holding the node, in a container still there.
+  const parent = node.parent;
+  if (!(parent instanceof Y.XmlElement) || parent._item === null || !parent._item.deleted) return undefined;
+  let block: Y.XmlElement = parent;
+  while (block.parent instanceof Y.XmlElement && block.parent._item !== null && block.parent._item.deleted) block = block.parent;
+  const container = block.parent;
+  if (!(container instanceof Y.XmlElement || container instanceof Y.XmlFragment) || (container._item !== null && container._item.deleted)) return undefined;
+  let index = 0;
+  let order = 0;
+  for (let item = container._start; item !== null && item !== block._item; item = item.right) {
+    order += 1;
+    if (!item.deleted && item.countable) index += item.length;
+  }
+  const runs: Array<Omit<LostText, 'at'>> = [];
+  for (const c of chars) {
+    if (!unseen(c) || c.ch === '\uFFFC') continue;
+    const last = runs[runs.length - 1] as { text: string; attributes: Record<string, unknown>; from: Y.ID[] } | undefined;
+    if (last !== undefined && sameMarks(last.attributes, c.attributes)) {
+      last.text += c.ch;
+      last.from.push(Y.createID(c.client, c.clock));
+    } else runs.push({ text: c.ch, attributes: c.attributes, from: [Y.createID(c.client, c.clock)] });
+  }
+  if (runs.length === 0) return undefined;
+  return { at: Y.createRelativePositionFromTypeIndex(container, index), runs, order };
 }
 
 /** A character a text node showed before a transaction, with its marks and whether it is still there. */
@@ -286,9 +336,45 @@ export function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>
  * none: given one, y-prosemirror could not read the block and would delete it), in one transaction of
  * RESCUE_ORIGIN.
  */
-export function typeAgain(doc: Y.Doc, lost: readonly LostText[]): Retyped[] {
+export function typeAgain(doc: Y.Doc, lost: readonly Lost[]): Retyped[] {
   let retyped: Retyped[] = [];
-  doc.transact(() => (retyped = insertWithAllowedMarks(doc, lost)), RESCUE_ORIGIN);
+  doc.transact(() => {
+    retyped = insertWithAllowedMarks(doc, lost.filter((l): l is LostText => !('runs' in l)));
+    for (const block of lost) if ('runs' in block) retyped.push(...insertBlock(doc, block));
+  }, RESCUE_ORIGIN);
+  return retyped;
+}
+
+/** Inserts `block` as a paragraph (wrapped as its container needs), with its runs' marks that a paragraph allows. */
+function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
+  const pos = Y.createAbsolutePositionFromRelativePosition(block.at, doc);
+  if (pos === null || !(pos.type instanceof Y.XmlElement || pos.type instanceof Y.XmlFragment)) return [];
+  const containerType = pos.type instanceof Y.XmlElement ? schema.nodes[pos.type.nodeName] : schema.topNodeType;
+  const paragraph = schema.nodes.paragraph!;
+  const wrapping = containerType?.contentMatch.findWrapping(paragraph);
+  if (wrapping == null) return [];
+  const text = new Y.XmlText();
+  let outer: Y.XmlElement = new Y.XmlElement(paragraph.name);
+  outer.insert(0, [text]);
+  for (const wrapper of [...wrapping].reverse()) {
+    const element: Y.XmlElement = new Y.XmlElement(wrapper.name);
+    element.insert(0, [outer]);
+    outer = element;
+  }
+  pos.type.insert(pos.index, [outer]);
+  const retyped: Retyped[] = [];
+  let index = 0;
+  for (const { text: chars, attributes, from } of block.runs) {
+    // y-prosemirror writes a mark as an attribute named for it (with "--<id>" when it may repeat).
+    const marks = Object.fromEntries(Object.entries(attributes).filter(([key]) => {
+      const mark = schema.marks[key.split('--')[0]!];
+      return mark !== undefined && paragraph.allowsMarkType(mark);
+    }));
+    const clock = Y.getState(doc.store, doc.clientID);
+    text.insert(index, chars, marks);
+    index += chars.length;
+    retyped.push({ from, client: doc.clientID, clock, length: Y.getState(doc.store, doc.clientID) - clock });
+  }
   return retyped;
 }
 
