@@ -361,6 +361,8 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
     element.insert(0, [outer]);
     outer = element;
   }
+  // The new blocks go in the undo step of the first run (Ctrl+Z leaves no empty paragraph behind).
+  let clock = Y.getState(doc.store, doc.clientID);
   pos.type.insert(pos.index, [outer]);
   const retyped: Retyped[] = [];
   let index = 0;
@@ -370,10 +372,11 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
       const mark = schema.marks[key.split('--')[0]!];
       return mark !== undefined && paragraph.allowsMarkType(mark);
     }));
-    const clock = Y.getState(doc.store, doc.clientID);
     text.insert(index, chars, marks);
     index += chars.length;
-    retyped.push({ from, client: doc.clientID, clock, length: Y.getState(doc.store, doc.clientID) - clock });
+    const after = Y.getState(doc.store, doc.clientID);
+    retyped.push({ from, client: doc.clientID, clock, length: after - clock });
+    clock = after;
   }
   return retyped;
 }

@@ -50,6 +50,11 @@ describe('Ctrl+Z takes back text the editor had to type again', () => {
     expect(bobUndoes(['Hello', 'world wide'], [1, 5, ' so'], join, true)).toEqual({ typed: ['Helloworld so wide'], undone: ['Helloworld wide'] });
   });
 
+  it('after its paragraph was deleted whole (kept in a paragraph of its own, which goes with it)', () => {
+    const deleteSecond = (s: EditorState) => s.tr.delete(at(s.doc, 1, -1), at(s.doc, 2, -1));
+    expect(bobUndoes(['one', 'two', 'three'], [1, 1, 'X'], deleteSecond, true)).toEqual({ typed: ['one', 'X', 'three'], undone: ['one', 'three'] });
+  });
+
   it('(without this, Ctrl+Z changed nothing)', () => {
     expect(bobUndoes(['Hello world'], [0, 8, 'X'], split, false).undone).toEqual(['Hello', ' woXrld']);
   });
