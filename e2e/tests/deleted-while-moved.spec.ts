@@ -1,6 +1,7 @@
-// Text deleted by one person while another, not having seen that, moves it (Enter earlier in the paragraph,
-// a join) came back: y-prosemirror's move is a copy of the text as the mover saw it. The deleter's editor
-// now deletes it from the copy too (collab/deleted-in-moves.ts).
+// Text deleted (or formatted) by one person while another, not having seen that, moves it (Enter earlier in
+// the paragraph, a join) came back (or lost its formatting): y-prosemirror's move is a copy of the text as
+// the mover saw it. The deleter's editor now deletes it from the copy too (collab/deleted-in-moves.ts); the
+// formatter's makes the formatting again there (collab/formats-in-moves.ts).
 
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
@@ -58,6 +59,28 @@ test('words deleted offline in a paragraph someone joins to the one before stay 
   await bob.context.setOffline(false);
   await expect.poll(() => alice.blocks()).toEqual(['Helloworld web']);
   await expect.poll(() => bob.blocks()).toEqual(['Helloworld web']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test('a word made bold offline in the text someone moves with Enter stays bold', async ({ pair }) => {
+  const { alice, bob } = await pair('deleted-while-moved/bold');
+  await write(alice, bob, ['one two three']);
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.select('two');
+  await bob.page.keyboard.press('Control+b');
+  await expect(bob.page.locator('.ProseMirror strong')).toHaveText('two');
+  await alice.caretAt(0, 3);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  await expect(alice.page.locator('.ProseMirror p:nth-child(2) strong')).toHaveText('two');
+  await expect(bob.page.locator('.ProseMirror p:nth-child(2) strong')).toHaveText('two');
+  await expect.poll(() => bob.blocks()).toEqual(['one', ' two three']);
+  await bob.expectSaved();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });

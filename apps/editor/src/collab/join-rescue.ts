@@ -26,6 +26,7 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
 import { deleteRepeats, OwnMoves } from './double-move.js';
+import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import { schema } from '../schema.js';
 import { nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
@@ -413,13 +414,18 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
   const ownMoves = new OwnMoves(doc, ownership.stored);
   // What this page deleted, to tell it from a copy another person's move made of it meanwhile (deleted-in-moves.ts).
   const ownDeletions = ownership.changes === undefined ? undefined : new OwnDeletions(doc, ownership.changes);
+  // And what it formatted, to make it again on such a copy (formats-in-moves.ts).
+  const ownFormats = ownership.changes === undefined ? undefined : new OwnFormats(ownership.changes);
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.local && transaction.origin === ySyncPluginKey) {
       ownMoves.record(transaction);
       ownDeletions?.record(transaction);
+      ownFormats?.record(transaction);
     }
     const copiedBack = ownDeletions?.copiedBack(transaction) ?? [];
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
+    const formatsLost = ownFormats?.lostIn(transaction) ?? [];
+    if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
     const repeats = ownMoves.repeats(transaction);
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = lostInJoins(transaction, ownership);

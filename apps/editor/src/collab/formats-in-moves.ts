@@ -1,0 +1,149 @@
+// Formatting applied to text while another person, not having seen it, moved the text.
+//
+// y-prosemirror writes a move as "delete here, insert a copy there" (moved-text.ts), and the copy carries
+// the marks as the mover saw them. Alice makes "two" bold while Bob presses Enter after "one" in
+// "one two three": Bob's copy " two three" is plain, Alice's bold stays on the deleted characters, and
+// everyone lost it. Alice's editor can tell: a change from elsewhere moves characters whose marks she
+// changed herself and the server had not acknowledged (so the mover cannot have seen that change). It
+// makes the same change to their copies. Acknowledged changes are left alone: the mover may have seen them
+// and changed the marks back on purpose.
+
+import * as Y from 'yjs';
+import type { ChangeCount } from './deleted-in-moves.js';
+import { indexIn, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
+
+const key = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** How many characters' formatting a page remembers (the oldest are forgotten first). */
+const REMEMBERED = 20_000;
+
+/** A mark attribute (y-prosemirror's: a mark's name, with "--<id>" when it may repeat) and its value (null: off). */
+type Formats = Record<string, unknown>;
+
+/** Formatting to make again: `formats` on character `id` of `node`. */
+export interface FormatAgain {
+  readonly node: Y.XmlText;
+  readonly id: Y.ID;
+  readonly formats: Formats;
+}
+
+const isNew = (transaction: Y.Transaction, id: Y.ID) => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
+
+/** JSON equality of two attribute values (y-prosemirror writes a mark's attrs as a plain object). */
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** This page's own formatting changes, and the copies of others' moves that lost them. */
+export class OwnFormats {
+  /** Each character's formats this page changed, and the number of the latest change that did. */
+  private readonly changed = new Map<string, { formats: Formats; change: number }>();
+
+  constructor(private readonly changes: ChangeCount) {}
+
+  /** Remembers which characters' marks `transaction`, a local edit, changed, and to what. */
+  record(transaction: Y.Transaction): void {
+    if (!madeFormats(transaction)) return;
+    const change = this.changes.made() + 1;
+    for (const type of transaction.changed.keys()) {
+      if (!(type instanceof Y.XmlText)) continue;
+      for (const [id, formats] of formatChanges(transaction, type)) {
+        const k = key(id);
+        const earlier = this.changed.get(k);
+        this.changed.delete(k); // re-inserted: the newest last
+        this.changed.set(k, { formats: { ...earlier?.formats, ...formats }, change });
+      }
+    }
+    for (const k of this.changed.keys()) {
+      if (this.changed.size <= REMEMBERED) break;
+      this.changed.delete(k);
+    }
+  }
+
+  /** The formatting this page changed, unacknowledged, on characters `transaction` (from elsewhere) moved, to make on their copies. */
+  lostIn(transaction: Y.Transaction): FormatAgain[] {
+    if (transaction.local || this.changed.size === 0 || !insertsAndDeletes(transaction)) return [];
+    const stored = this.changes.stored();
+    const out: FormatAgain[] = [];
+    const attributesOf = new Map<Y.XmlText, Map<string, Formats>>();
+    for (const move of moves(transaction, nodesDeletedFrom(transaction))) {
+      move.ids.forEach((id, i) => {
+        const mine = this.changed.get(key(id));
+        if (mine === undefined || mine.change <= stored) return;
+        const copy = move.run.ids[move.at + i]!;
+        let attributes = attributesOf.get(move.run.node);
+        if (attributes === undefined) attributesOf.set(move.run.node, (attributes = attributesByCharacter(move.run.node)));
+        const has = attributes.get(key(copy)) ?? {};
+        const formats = Object.fromEntries(Object.entries(mine.formats).filter(([name, value]) => !same(has[name], value)));
+        if (Object.keys(formats).length > 0) out.push({ node: move.run.node, id: copy, formats });
+      });
+    }
+    return out;
+  }
+}
+
+/** Whether `transaction` wrote a format item (what changing a mark does). */
+function madeFormats(transaction: Y.Transaction): boolean {
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = transaction.doc.store.clients.get(client);
+    if (after <= before || structs === undefined) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct instanceof Y.Item && struct.content instanceof Y.ContentFormat) return true;
+    }
+  }
+  return false;
+}
+
+/** The characters of `node` shown before and after `transaction` whose formats it changed, with the new values. */
+function formatChanges(transaction: Y.Transaction, node: Y.XmlText): Array<[Y.ID, Formats]> {
+  const before = new Map<string, unknown>();
+  const after = new Map<string, unknown>();
+  const out: Array<[Y.ID, Formats]> = [];
+  for (let item = node._start; item !== null; item = item.right) {
+    const deletedNow = Y.isDeleted(transaction.deleteSet, item.id);
+    const wasThere = !isNew(transaction, item.id) && (!item.deleted || deletedNow);
+    const isThere = !item.deleted;
+    if (item.content instanceof Y.ContentFormat) {
+      const { key: name, value } = item.content;
+      if (wasThere) before.set(name, value);
+      if (isThere) after.set(name, value);
+      continue;
+    }
+    if (!wasThere || !isThere || !(item.content instanceof Y.ContentString)) continue;
+    const formats: Formats = {};
+    for (const name of new Set([...before.keys(), ...after.keys()])) {
+      if (!same(before.get(name), after.get(name))) formats[name] = after.get(name) ?? null;
+    }
+    if (Object.keys(formats).length === 0) continue;
+    for (let i = 0; i < item.length; i++) out.push([Y.createID(item.id.client, item.id.clock + i), formats]);
+  }
+  return out;
+}
+
+/** Each character of `node` shown now, with its formats. */
+function attributesByCharacter(node: Y.XmlText): Map<string, Formats> {
+  const out = new Map<string, Formats>();
+  const current: Formats = {};
+  for (let item = node._start; item !== null; item = item.right) {
+    if (item.deleted) continue;
+    if (item.content instanceof Y.ContentFormat) {
+      const { key: name, value } = item.content;
+      if (value === null) delete current[name];
+      else current[name] = value;
+    } else if (item.content instanceof Y.ContentString) {
+      const snapshot = { ...current };
+      for (let i = 0; i < item.length; i++) out.set(key(Y.createID(item.id.client, item.id.clock + i)), snapshot);
+    }
+  }
+  return out;
+}
+
+/** Makes `again` in one transaction of `origin`. */
+export function applyFormatsAgain(doc: Y.Doc, again: readonly FormatAgain[], origin: unknown): void {
+  doc.transact(() => {
+    for (const { node, id, formats } of again) {
+      const index = indexIn(node, id);
+      if (index !== undefined) node.format(index, 1, formats);
+    }
+  }, origin);
+}
