@@ -1,11 +1,15 @@
 // Text deleted by one person while another, not having seen that, moves it (Enter earlier in the
 // paragraph, a join) must stay deleted: the deleter's editor deletes it from the mover's copy.
-import { ySyncPluginKey } from 'y-prosemirror';
+import { Fragment, Slice } from 'prosemirror-model';
+import { EditorState, type Transaction } from 'prosemirror-state';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
-import { at, meet, person, type Person } from './test-editors.js';
+import { keepTextThroughJoins } from './join-rescue.js';
+import { updateChangedBlocks } from './narrow-sync.js';
+import { at, blocks, meet, p, person, type Person } from './test-editors.js';
 
 /** A person whose editor watches its own deletions as the page does; `stored` says how many of its changes the server acknowledged. */
 function deleter(from: Y.Doc | string[], stored = () => 0) {
@@ -92,5 +96,169 @@ describe('text deleted while someone else moves it stays deleted', () => {
     alice.edit((s) => s.tr.split(at(s.doc, 0, 3))); // Alice's, not having seen it, moves " two three"
     // Bob's editor leaves Alice's copy whole (the repeated " three" is double-move.ts's to settle).
     expect(meet([[bob, alice], [alice, bob]])).toContain(' two three');
+  });
+});
+
+// Found by a review: the deleted characters must stand between (or right beside) the moved ones, in one place.
+describe('a deletion outside the text someone else moved', () => {
+  it('a letter deleted before the split point: the moved text keeps all its letters', () => {
+    const alice = deleter(['one two three four']);
+    const bob = person(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 2), at(s.doc, 0, 3))); // the "e" of "one"
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 7))); // Enter after "two": moves " three four"
+    // Alice's "e" was never in Bob's copy; nothing of the copy is hers to delete.
+    expect(meet([[alice, bob], [bob, alice]])).toEqual(['on two', ' three four']);
+  });
+
+  it('a word deleted before the split point that the moved text repeats', () => {
+    const alice = deleter(['one two three two']);
+    const bob = person(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7))); // the first "two"
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 13))); // Enter after "three": moves " two"
+    expect(meet([[alice, bob], [bob, alice]])).toEqual(['one  three', ' two']);
+  });
+
+  it('paragraphs pasted over a selection: the pasted text is not the deleted word', () => {
+    const alice = deleter(['one two three']);
+    const bob = person(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7))); // "two"
+    // Bob selects "three" and pastes two paragraphs, "3" and "two is a number" (a new paragraph of his).
+    bob.edit((s) => s.tr.replace(at(s.doc, 0, 8), at(s.doc, 0, 13), new Slice(Fragment.from([p('3'), p('two is a number')]), 1, 1)));
+    expect(blocks(bob.ydoc)).toEqual(['one two 3', 'two is a number']);
+    expect(meet([[alice, bob], [bob, alice]])).toEqual(['one  3', 'two is a number']);
+  });
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** A person's page with its whole handler (keepTextThroughJoins: double-move, split and join rescue, these deletions), acks counted. */
+function page(from: Y.Doc | string[]) {
+  const ydoc = new Y.Doc();
+  const type = ydoc.getXmlFragment('prosemirror');
+  if (Array.isArray(from)) updateYFragment(ydoc, type, schema.nodes.doc!.create(null, from.map(p)), { type, doc: ydoc, mapping: new Map(), isOMark: new Map() } as never);
+  else Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(from));
+  const acked = new Map<number, number>();
+  let made = 0;
+  let storedChanges = 0;
+  ydoc.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => void (tr.local && (made += 1)));
+  keepTextThroughJoins(ydoc, { own: (c) => c === ydoc.clientID, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } });
+  return {
+    ydoc,
+    ack() {
+      for (const [c, k] of Y.decodeStateVector(Y.encodeStateVector(ydoc))) acked.set(c, k);
+      storedChanges = made;
+    },
+    edit(change: (s: EditorState) => Transaction) {
+      const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
+      const state = EditorState.create({ schema, doc: yXmlFragmentToProseMirrorRootNode(type, schema) });
+      updateYFragment(ydoc, type, state.doc, binding);
+      const next = state.apply(change(state));
+      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true), ySyncPluginKey);
+    },
+  };
+}
+type Page = ReturnType<typeof page>;
+async function send(from: Page, to: Page, ack = true) {
+  if (ack) from.ack();
+  Y.applyUpdate(to.ydoc, Y.encodeStateAsUpdate(from.ydoc, Y.encodeStateVector(to.ydoc)), 'remote');
+  await settle();
+}
+async function meetAll(...people: Page[]) {
+  for (let r = 0; r < 3; r++) for (const a of people) for (const b of people) if (a !== b) await send(a, b);
+  const result = blocks(people[0]!.ydoc);
+  for (const x of people) expect(blocks(x.ydoc)).toEqual(result);
+  return result;
+}
+
+describe('through the page\'s whole handler (found by a review)', () => {
+  it('a word typed over (deleted and replaced in one edit) while Bob presses Enter before it', async () => {
+    const alice = page(['one two three']);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.insertText('2', at(s.doc, 0, 4), at(s.doc, 0, 7)));
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    expect(await meetAll(alice, bob)).toEqual(['one', ' 2 three']);
+  });
+
+  it('a word Alice dragged to the end of the paragraph while Bob presses Enter before it', async () => {
+    const alice = page(['one two three']);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7)).insertText('two', at(s.doc, 0, 10)));
+    expect(blocks(alice.ydoc)).toEqual(['one  threetwo']);
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    expect(await meetAll(alice, bob)).toEqual(['one', '  threetwo']);
+  });
+
+  it('Alice presses Enter over a selected word, Bob Enter earlier', async () => {
+    const alice = page(['one two three four']);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7)).split(at(s.doc, 0, 4)));
+    expect(blocks(alice.ydoc)).toEqual(['one ', ' three four']);
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    const r = await meetAll(alice, bob);
+    expect(r.join('|')).not.toContain('two');
+    expect(r.join('|').split('three').length).toBe(2);
+  });
+
+  it('a selection across two paragraphs deleted (a join), Bob Enter earlier in the first', async () => {
+    const alice = page(['one two three', 'four five six']);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 8), at(s.doc, 1, 5)));
+    expect(blocks(alice.ydoc)).toEqual(['one two five six']);
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    const r = await meetAll(alice, bob);
+    expect(r).toEqual(['one', ' two five six']);
+  });
+
+  it('Alice deletes a word and undoes it (Ctrl-Z), Bob Enter earlier', async () => {
+    const alice = page(['one two three']);
+    const undo = new Y.UndoManager(alice.ydoc.getXmlFragment('prosemirror'), { trackedOrigins: new Set([ySyncPluginKey]) });
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7)));
+    undo.undo();
+    expect(blocks(alice.ydoc)).toEqual(['one two three']);
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    expect(await meetAll(alice, bob)).toEqual(['one', ' two three']);
+  });
+
+  it('Bob (not having seen Alice\'s deletion of a letter early in the paragraph) presses Enter later', async () => {
+    const alice = page(['one two three four']);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 2), at(s.doc, 0, 3)));
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 7)));
+    await send(bob, alice, false);
+    expect(await meetAll(alice, bob)).toEqual(['on two', ' three four']);
+  });
+});
+
+describe('more than one deletion in the moved text', () => {
+  it('two deletions in the moved text, repeated letters', () => {
+    const alice = deleter(['x aaaa bb aaaa']);
+    const bob = person(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 3), at(s.doc, 0, 4))); // 2nd a of the first run
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 10), at(s.doc, 0, 12))); // "aa" in the second run
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 1)));
+    expect(meet([[alice, bob], [bob, alice]])).toEqual(['x', ' aaa bb aa']);
+  });
+});
+
+describe('a long edit of a paragraph', () => {
+  it('y-prosemirror writes 2 000 letters deleted at once as one deletion of the span (kept text written again): none of the moved text is taken for it', () => {
+    const words = Array.from({ length: 10_000 }, (_, i) => `w${i % 10}x`).join(' ');
+    const alice = deleter([words]);
+    const bob = person(alice.ydoc);
+    // Alice deletes the "x" of each of the first 2 000 words (one edit: a replace-all); Bob presses Enter after them.
+    alice.edit((s) => {
+      const tr = s.tr;
+      for (let i = 1999; i >= 0; i--) tr.delete(at(s.doc, 0, i * 4 + 2), at(s.doc, 0, i * 4 + 3));
+      return tr;
+    });
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 2000 * 4 + 20)));
+    const moved = blocks(bob.ydoc)[1]!;
+    alice.receive(bob);
+    expect(blocks(alice.ydoc)[1]).toBe(moved);
   });
 });

@@ -7,14 +7,16 @@
 // heading, paragraphs pasted into the middle of one do the same.
 //
 // Alice's editor can tell: a change from elsewhere moves text out of a paragraph, and its copy holds,
-// between the characters Alice still saw there, characters she had deleted herself, in their place and with
-// their text. Her editor deletes those from the copy. Only deletions the server had not acknowledged count:
+// between the characters it moved (or right before them at the copy's start, right after them at its end),
+// characters she had deleted herself, with their text, the whole run found in exactly one place. Her editor
+// deletes those from the copy; anything less certain is left (a deleted word coming back is better than a
+// wanted one going). Only deletions the server had not acknowledged count:
 // the server shows a change to others once stored, so the mover cannot have seen those; a deletion it had
 // acknowledged may have been seen, and a copy holding the same text again is then the mover's own doing
 // (text pasted back).
 
 import * as Y from 'yjs';
-import { indexIn, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -48,9 +50,15 @@ export class OwnDeletions {
   /** Each deleted character's text and the number of the change that deleted it. */
   private readonly deleted = new Map<string, { ch: string; change: number }>();
 
+  /**
+   * `unseen`: whether a character still there is this page's and unseen by others (unacknowledged): the
+   * mover's copy does not hold it, so it does not cut a run of moved text apart (text typed over the
+   * deleted word, or brought back by Ctrl+Z, which split-rescue.ts moves into the copy).
+   */
   constructor(
     doc: Y.Doc,
     private readonly changes: ChangeCount,
+    private readonly unseen: (id: Y.ID) => boolean = () => false,
   ) {
     byDoc.set(doc, this);
   }
@@ -84,18 +92,110 @@ export class OwnDeletions {
     }
   }
 
-  /** The characters of the copies `transaction` (from elsewhere) made that bring back this page's unstored deletions. */
+  /**
+   * The characters of the copies `transaction` (from elsewhere) made that bring back this page's unstored
+   * deletions. Strict, as what it finds is deleted: a run of the characters the transaction deleted from a
+   * text node, this page's deletions among them, must stand in one copy exactly once, with those deletions
+   * between characters the transaction deleted, or at the copy's start or end (Enter right before them,
+   * the paragraph's end after them).
+   */
   copiedBack(transaction: Y.Transaction): CopiedBack[] {
-    if (transaction.local || this.deleted.size === 0 || !insertsAndDeletes(transaction)) return [];
+    if (transaction.local) return [];
+    forgetStored(this.deleted, this.changes.stored());
+    if (this.deleted.size === 0 || !insertsAndDeletes(transaction)) return [];
     const out: CopiedBack[] = [];
-    for (const move of moves(transaction, nodesDeletedFrom(transaction), false, this.unstored)) {
-      // The move's characters it did not delete itself are this page's deletions (counted in only for that).
-      move.ids.forEach((id, i) => {
-        if (!Y.isDeleted(transaction.deleteSet, id)) out.push({ node: move.run.node, id: move.run.ids[move.at + i]! });
-      });
+    let copies: InsertedRun[] | undefined;
+    for (const node of nodesDeletedFrom(transaction)) {
+      const nodeDeleted = node._item !== null && Y.isDeleted(transaction.deleteSet, node._item.id);
+      for (const run of runsWithOwnDeletions(transaction, node, this.unstored, this.unseen)) {
+        copies ??= insertedRuns(transaction);
+        // Out of a paragraph that stays into a new one (Enter); out of a deleted one, anywhere (a join).
+        const candidates = copies.filter((copy) => copy.node !== node && (nodeDeleted || copy.fresh));
+        const found = onlyPlace(candidates, run.text);
+        if (found === undefined) continue;
+        if (run.mine[0] && found.at !== 0) continue;
+        if (run.mine[run.mine.length - 1] && found.at + run.text.length !== found.copy.text.length) continue;
+        run.mine.forEach((mine, j) => mine && out.push({ node: found.copy.node, id: found.copy.ids[found.at + j]! }));
+      }
     }
     return out;
   }
+}
+
+/**
+ * Drops the entries of changes the server stored (kept in the order they were made: the oldest first), so
+ * a page whose changes are all stored pays nothing for remote edits.
+ */
+export function forgetStored(entries: Map<string, { change: number }>, stored: number): void {
+  for (const [k, entry] of entries) {
+    if (entry.change > stored) return;
+    entries.delete(k);
+  }
+}
+
+/** A run of characters of a text node the transaction deleted, with this page's unstored deletions (`mine`) among them. */
+interface RunWithOwn {
+  text: string;
+  readonly mine: boolean[];
+}
+
+/**
+ * The runs of `node`'s characters that `transaction` deleted or this page had deleted (unstored), cut apart
+ * by characters still there that the mover saw: only runs holding both kinds.
+ */
+function runsWithOwnDeletions(
+  transaction: Y.Transaction,
+  node: Y.XmlText,
+  unstored: (id: Y.ID) => string | undefined,
+  unseen: (id: Y.ID) => boolean,
+): RunWithOwn[] {
+  const runs: RunWithOwn[] = [];
+  let run: RunWithOwn | undefined;
+  let theirs = false;
+  const end = () => {
+    if (run !== undefined && theirs && run.mine.includes(true)) runs.push(run);
+    run = undefined;
+    theirs = false;
+  };
+  const add = (ch: string, mine: boolean) => {
+    run ??= { text: '', mine: [] };
+    run.text += ch;
+    run.mine.push(mine);
+    if (!mine) theirs = true;
+  };
+  for (let item = node._start; item !== null; item = item.right) {
+    if (item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue; // arrived with it
+    const deletedNow = Y.isDeleted(transaction.deleteSet, item.id);
+    if (item.deleted && !deletedNow) {
+      // Gone before: this page's deletion (its text kept here), or someone else's (not shown: skipped).
+      for (let i = 0; i < item.length; i++) {
+        const ch = unstored(Y.createID(item.id.client, item.id.clock + i));
+        if (ch !== undefined) add(ch, true);
+      }
+      continue;
+    }
+    if (!item.countable || (!item.deleted && unseen(item.id))) continue;
+    if (!deletedNow || !(item.content instanceof Y.ContentString)) {
+      end();
+      continue;
+    }
+    const { str } = item.content;
+    for (let i = 0; i < str.length; i++) add(str[i]!, false);
+  }
+  end();
+  return runs;
+}
+
+/** The one place among `copies` where `text` stands, if there is exactly one. */
+function onlyPlace(copies: readonly InsertedRun[], text: string): { copy: InsertedRun; at: number } | undefined {
+  let found: { copy: InsertedRun; at: number } | undefined;
+  for (const copy of copies) {
+    for (let at = copy.text.indexOf(text); at >= 0; at = copy.text.indexOf(text, at + 1)) {
+      if (found !== undefined) return undefined;
+      found = { copy, at };
+    }
+  }
+  return found;
 }
 
 /** Deletes `chars` (others' copies of what this page had deleted) in one transaction of `origin`. */

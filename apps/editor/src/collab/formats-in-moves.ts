@@ -9,7 +9,7 @@
 // and changed the marks back on purpose.
 
 import * as Y from 'yjs';
-import type { ChangeCount } from './deleted-in-moves.js';
+import { type ChangeCount, forgetStored } from './deleted-in-moves.js';
 import { indexIn, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -60,8 +60,10 @@ export class OwnFormats {
 
   /** The formatting this page changed, unacknowledged, on characters `transaction` (from elsewhere) moved, to make on their copies. */
   lostIn(transaction: Y.Transaction): FormatAgain[] {
-    if (transaction.local || this.changed.size === 0 || !insertsAndDeletes(transaction)) return [];
+    if (transaction.local) return [];
     const stored = this.changes.stored();
+    forgetStored(this.changed, stored);
+    if (this.changed.size === 0 || !insertsAndDeletes(transaction)) return [];
     const out: FormatAgain[] = [];
     const attributesOf = new Map<Y.XmlText, Map<string, Formats>>();
     for (const move of moves(transaction, nodesDeletedFrom(transaction))) {

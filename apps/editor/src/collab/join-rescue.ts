@@ -413,7 +413,7 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
   // What this page moved, to tell the words another person's move at the same time repeats (double-move.ts).
   const ownMoves = new OwnMoves(doc, ownership.stored);
   // What this page deleted, to tell it from a copy another person's move made of it meanwhile (deleted-in-moves.ts).
-  const ownDeletions = ownership.changes === undefined ? undefined : new OwnDeletions(doc, ownership.changes);
+  const ownDeletions = ownership.changes === undefined ? undefined : new OwnDeletions(doc, ownership.changes, (id) => ownership.own(id.client) && id.clock >= ownership.stored(id.client));
   // And what it formatted, to make it again on such a copy (formats-in-moves.ts).
   const ownFormats = ownership.changes === undefined ? undefined : new OwnFormats(ownership.changes);
   const onTransaction = (transaction: Y.Transaction) => {

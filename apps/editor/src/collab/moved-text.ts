@@ -12,7 +12,7 @@
 import * as Y from 'yjs';
 
 /** A run of characters one transaction inserted into a text node. */
-interface InsertedRun {
+export interface InsertedRun {
   readonly node: Y.XmlText;
   /** The node is new with the transaction (a paragraph Enter or a change of kind made). */
   readonly fresh: boolean;
@@ -54,7 +54,8 @@ export function nodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
 
 const isNew = (transaction: Y.Transaction, id: Y.ID) => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
 
-function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
+/** The runs of characters `transaction` inserted into text nodes still there, each run's characters next to each other. */
+export function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
   const runs: InsertedRun[] = [];
   for (const node of nodesWritten(transaction)) {
     let run: InsertedRun | undefined;
@@ -81,10 +82,13 @@ function insertedRuns(transaction: Y.Transaction): InsertedRun[] {
 function deletedRuns(transaction: Y.Transaction, node: Y.XmlText, deletedAlso?: (id: Y.ID) => string | undefined): DeletedRun[] {
   const runs: DeletedRun[] = [];
   let run: DeletedRun | undefined;
-  const add = (ch: string, id: Y.ID) => {
+  /** The runs holding a character this transaction deleted (one of this page's deletions alone moved nowhere). */
+  const moving = new Set<DeletedRun>();
+  const add = (ch: string, id: Y.ID, now = true) => {
     if (run === undefined) runs.push((run = { text: '', ids: [] }));
     run.text += ch;
     run.ids.push(id);
+    if (now) moving.add(run);
   };
   for (let item = node._start; item !== null; item = item.right) {
     if (isNew(transaction, item.id)) continue;
@@ -95,7 +99,7 @@ function deletedRuns(transaction: Y.Transaction, node: Y.XmlText, deletedAlso?: 
       for (let i = 0; i < item.length; i++) {
         const id = Y.createID(item.id.client, item.id.clock + i);
         const ch = deletedAlso(id);
-        if (ch !== undefined) add(ch, id);
+        if (ch !== undefined) add(ch, id, false);
       }
       continue;
     }
@@ -107,7 +111,7 @@ function deletedRuns(transaction: Y.Transaction, node: Y.XmlText, deletedAlso?: 
     const { str } = item.content;
     for (let i = 0; i < str.length; i++) add(str[i]!, Y.createID(item.id.client, item.id.clock + i));
   }
-  return runs;
+  return runs.filter((r) => moving.has(r));
 }
 
 /** A character's new place: the text node and its index there. */
@@ -129,7 +133,11 @@ export function movedCharacters(
   deletedAlso?: (id: Y.ID) => string | undefined,
 ): (id: Y.ID) => NewPlace | undefined {
   const places = new Map<string, NewPlace>();
-  for (const { ids, run, at } of moves(transaction, nodes, anywhere, deletedAlso)) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
+  // With this page's deletions counted in (deletedAlso), runs cut apart by them match too; where both
+  // matchings find a place, the plain one's wins.
+  const list = [...nodes];
+  const all = deletedAlso === undefined ? moves(transaction, list, anywhere) : [...moves(transaction, list, anywhere, deletedAlso), ...moves(transaction, list, anywhere)];
+  for (const { ids, run, at } of all) ids.forEach((id, i) => places.set(key(id), { node: run.node, id: run.ids[at + i]! }));
   return (id) => places.get(key(id));
 }
 

@@ -16,6 +16,7 @@
 // back (this very rescue) is also a move, and must not take text of this person's that was seen.
 
 import * as Y from 'yjs';
+import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
@@ -71,7 +72,8 @@ function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, an
   };
   const candidates = nodes.filter(mineIn);
   if (candidates.length === 0) return [];
-  const place = movedCharacters(transaction, candidates, anywhere);
+  // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
+  const place = movedCharacters(transaction, candidates, anywhere, unstoredDeletionsIn(transaction.doc));
   const out: Stranded[] = [];
   for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place));
   return out;
