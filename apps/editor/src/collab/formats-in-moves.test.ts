@@ -72,4 +72,14 @@ describe('formatting applied while someone else moves the text stays', () => {
     meet([[alice, bob], [bob, alice]]);
     expect(marked(alice)).toEqual(['one', ' two three']);
   });
+
+  it('a mark a code block cannot hold is not made again there (the block would be unreadable, and deleted)', () => {
+    const alice = formatter(['one two three']);
+    const bob = person(alice.ydoc);
+    alice.edit(bold(4, 7));
+    bob.edit((s) => s.tr.setBlockType(at(s.doc, 0, 0), at(s.doc, 0, 0), schema.nodes.code_block!));
+    meet([[alice, bob], [bob, alice]]);
+    expect(marked(alice)).toEqual(['one two three']);
+    expect(yXmlFragmentToProseMirrorRootNode(alice.ydoc.getXmlFragment('prosemirror'), schema).firstChild!.type.name).toBe('code_block');
+  });
 });

@@ -9,6 +9,7 @@
 // and changed the marks back on purpose.
 
 import * as Y from 'yjs';
+import { schema } from '../schema.js';
 import { type ChangeCount, forgetStored } from './deleted-in-moves.js';
 import { indexIn, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
 
@@ -74,12 +75,26 @@ export class OwnFormats {
         let attributes = attributesOf.get(move.run.node);
         if (attributes === undefined) attributesOf.set(move.run.node, (attributes = attributesByCharacter(move.run.node)));
         const has = attributes.get(key(copy)) ?? {};
-        const formats = Object.fromEntries(Object.entries(mine.formats).filter(([name, value]) => !same(has[name], value)));
+        const allowed = allowedIn(move.run.node);
+        const formats = Object.fromEntries(Object.entries(mine.formats).filter(([name, value]) => !same(has[name], value) && (value === null || allowed(name))));
         if (Object.keys(formats).length > 0) out.push({ node: move.run.node, id: copy, formats });
       });
     }
     return out;
   }
+}
+
+/**
+ * Whether the block holding `node` may hold the mark an attribute names (y-prosemirror writes a mark as an
+ * attribute named for it, with "--<id>" when it may repeat). A code block holds none: given one, y-prosemirror
+ * could not read the block and would delete it.
+ */
+function allowedIn(node: Y.XmlText): (name: string) => boolean {
+  const block = node.parent instanceof Y.XmlElement ? schema.nodes[node.parent.nodeName] : undefined;
+  return (name) => {
+    const mark = schema.marks[name.split('--')[0]!];
+    return block !== undefined && mark !== undefined && block.allowsMarkType(mark);
+  };
 }
 
 /** Whether `transaction` wrote a format item (what changing a mark does). */
