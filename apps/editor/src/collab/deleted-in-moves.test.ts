@@ -1,15 +1,12 @@
 // Text deleted by one person while another, not having seen that, moves it (Enter earlier in the
 // paragraph, a join) must stay deleted: the deleter's editor deletes it from the mover's copy.
 import { Fragment, Slice } from 'prosemirror-model';
-import { EditorState, type Transaction } from 'prosemirror-state';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
-import { keepTextThroughJoins } from './join-rescue.js';
-import { updateChangedBlocks } from './narrow-sync.js';
-import { at, blocks, meet, p, person, type Person } from './test-editors.js';
+import { at, blocks, meet, meetAll, p, page, person, type Person, send } from './test-editors.js';
 
 /** A person whose editor watches its own deletions as the page does; `stored` says how many of its changes the server acknowledged. */
 function deleter(from: Y.Doc | string[], stored = () => 0) {
@@ -128,46 +125,6 @@ describe('a deletion outside the text someone else moved', () => {
     expect(meet([[alice, bob], [bob, alice]])).toEqual(['one  3', 'two is a number']);
   });
 });
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-/** A person's page with its whole handler (keepTextThroughJoins: double-move, split and join rescue, these deletions), acks counted. */
-function page(from: Y.Doc | string[]) {
-  const ydoc = new Y.Doc();
-  const type = ydoc.getXmlFragment('prosemirror');
-  if (Array.isArray(from)) updateYFragment(ydoc, type, schema.nodes.doc!.create(null, from.map(p)), { type, doc: ydoc, mapping: new Map(), isOMark: new Map() } as never);
-  else Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(from));
-  const acked = new Map<number, number>();
-  let made = 0;
-  let storedChanges = 0;
-  ydoc.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => void (tr.local && (made += 1)));
-  keepTextThroughJoins(ydoc, { own: (c) => c === ydoc.clientID, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } });
-  return {
-    ydoc,
-    ack() {
-      for (const [c, k] of Y.decodeStateVector(Y.encodeStateVector(ydoc))) acked.set(c, k);
-      storedChanges = made;
-    },
-    edit(change: (s: EditorState) => Transaction) {
-      const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
-      const state = EditorState.create({ schema, doc: yXmlFragmentToProseMirrorRootNode(type, schema) });
-      updateYFragment(ydoc, type, state.doc, binding);
-      const next = state.apply(change(state));
-      ydoc.transact(() => expect(updateChangedBlocks(binding, state.doc, next.doc)).toBe(true), ySyncPluginKey);
-    },
-  };
-}
-type Page = ReturnType<typeof page>;
-async function send(from: Page, to: Page, ack = true) {
-  if (ack) from.ack();
-  Y.applyUpdate(to.ydoc, Y.encodeStateAsUpdate(from.ydoc, Y.encodeStateVector(to.ydoc)), 'remote');
-  await settle();
-}
-async function meetAll(...people: Page[]) {
-  for (let r = 0; r < 3; r++) for (const a of people) for (const b of people) if (a !== b) await send(a, b);
-  const result = blocks(people[0]!.ydoc);
-  for (const x of people) expect(blocks(x.ydoc)).toEqual(result);
-  return result;
-}
 
 describe('through the page\'s whole handler (found by a review)', () => {
   it('a word typed over (deleted and replaced in one edit) while Bob presses Enter before it', async () => {

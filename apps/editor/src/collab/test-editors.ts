@@ -7,6 +7,7 @@ import { EditorState, type Transaction } from 'prosemirror-state';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
+import { keepTextThroughJoins } from './join-rescue.js';
 import { updateChangedBlocks } from './narrow-sync.js';
 
 const { nodes } = schema;
@@ -94,5 +95,47 @@ export function meet(order: Array<[Person, Person]>): string[] {
   for (let round = 0; round < 3; round++) for (const [to, from] of order) to.receive(from);
   const result = blocks(order[0]![0].ydoc);
   for (const [to] of order) if (JSON.stringify(blocks(to.ydoc)) !== JSON.stringify(result)) throw new Error(`diverged: ${JSON.stringify(blocks(to.ydoc))} against ${JSON.stringify(result)}`);
+  return result;
+}
+
+/**
+ * A person's page: an editor as `person`'s, with the page's whole handler of others' changes
+ * (keepTextThroughJoins: double-move, split and join rescue, deletions and formats in moves), and what the
+ * server acknowledged (`ack`: everything so far).
+ */
+export function page(from: Y.Doc | string[]) {
+  let made = 0;
+  let storedChanges = 0;
+  const acked = new Map<number, number>();
+  const editor = person(from, (ydoc) => {
+    ydoc.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => void (tr.local && (made += 1)));
+    keepTextThroughJoins(ydoc, { own: (c) => c === ydoc.clientID, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } });
+    return () => undefined;
+  });
+  return {
+    ...editor,
+    ack() {
+      for (const [c, k] of Y.decodeStateVector(Y.encodeStateVector(editor.ydoc))) acked.set(c, k);
+      storedChanges = made;
+    },
+  };
+}
+
+export type Page = ReturnType<typeof page>;
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** `to` gets what `from` has (the page's handlers run, and their microtasks); `from`'s changes acknowledged first, or not. */
+export async function send(from: Page, to: Page, ack = true): Promise<void> {
+  if (ack) from.ack();
+  Y.applyUpdate(to.ydoc, Y.encodeStateAsUpdate(from.ydoc, Y.encodeStateVector(to.ydoc)), 'remote');
+  await settle();
+}
+
+/** Everyone gets everything, acknowledged, until nothing changes; returns the blocks all hold alike. */
+export async function meetAll(...people: Page[]): Promise<string[]> {
+  for (let round = 0; round < 3; round++) for (const a of people) for (const b of people) if (a !== b) await send(a, b);
+  const result = blocks(people[0]!.ydoc);
+  for (const x of people) if (JSON.stringify(blocks(x.ydoc)) !== JSON.stringify(result)) throw new Error(`diverged: ${JSON.stringify(blocks(x.ydoc))} against ${JSON.stringify(result)}`);
   return result;
 }
