@@ -11,7 +11,7 @@
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { type ChangeCount, forgetStored } from './deleted-in-moves.js';
-import { indexIn, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -35,8 +35,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 
 /** This page's own formatting changes, and the copies of others' moves that lost them. */
 export class OwnFormats {
-  /** Each character's formats this page changed, and the number of the latest change that did. */
-  private readonly changed = new Map<string, { formats: Formats; change: number }>();
+  /** Each character's attributes this page changed, each with the number of the change that did; `change`: the latest. */
+  private readonly changed = new Map<string, { formats: Record<string, { value: unknown; change: number }>; change: number }>();
 
   constructor(private readonly changes: ChangeCount) {}
 
@@ -50,7 +50,8 @@ export class OwnFormats {
         const k = key(id);
         const earlier = this.changed.get(k);
         this.changed.delete(k); // re-inserted: the newest last
-        this.changed.set(k, { formats: { ...earlier?.formats, ...formats }, change });
+        const now = Object.fromEntries(Object.entries(formats).map(([name, value]) => [name, { value, change }]));
+        this.changed.set(k, { formats: { ...earlier?.formats, ...now }, change });
       }
     }
     for (const k of this.changed.keys()) {
@@ -67,7 +68,13 @@ export class OwnFormats {
     if (this.changed.size === 0 || !insertsAndDeletes(transaction)) return [];
     const out: FormatAgain[] = [];
     const attributesOf = new Map<Y.XmlText, Map<string, Formats>>();
+    let inserted: InsertedRun[] | undefined;
     for (const move of moves(transaction, nodesDeletedFrom(transaction))) {
+      // Text the change inserted in more than one place (two joins of paragraphs alike) may have gone to
+      // either: formatting made again on the wrong one would be worse than not at all.
+      inserted ??= insertedRuns(transaction);
+      const text = move.run.text.slice(move.at, move.at + move.ids.length);
+      if (occurrences(inserted, text) > 1) continue;
       move.ids.forEach((id, i) => {
         const mine = this.changed.get(key(id));
         if (mine === undefined || mine.change <= stored) return;
@@ -76,12 +83,27 @@ export class OwnFormats {
         if (attributes === undefined) attributesOf.set(move.run.node, (attributes = attributesByCharacter(move.run.node)));
         const has = attributes.get(key(copy)) ?? {};
         const allowed = allowedIn(move.run.node);
-        const formats = Object.fromEntries(Object.entries(mine.formats).filter(([name, value]) => !same(has[name], value) && (value === null || allowed(name))));
+        // Only attributes changed unacknowledged: one the mover may have seen is the mover's to keep or change.
+        const formats = Object.fromEntries(
+          Object.entries(mine.formats)
+            .filter(([name, { value, change }]) => change > stored && !same(has[name], value) && (value === null || allowed(name)))
+            .map(([name, { value }]) => [name, value]),
+        );
         if (Object.keys(formats).length > 0) out.push({ node: move.run.node, id: copy, formats });
       });
     }
     return out;
   }
+}
+
+/** How many times `text` stands in `runs` (counting stops at 2). */
+function occurrences(runs: readonly InsertedRun[], text: string): number {
+  let count = 0;
+  for (const run of runs) {
+    for (let at = run.text.indexOf(text); at >= 0 && count < 2; at = run.text.indexOf(text, at + 1)) count += 1;
+    if (count >= 2) break;
+  }
+  return count;
 }
 
 /**

@@ -216,20 +216,37 @@ function lostIn(
   return block === undefined ? [] : [block];
 }
 
-/** The unseen characters of deleted text node `node` as a new paragraph where its block was (see LostBlock). */
+/**
+ * The unseen characters of deleted text node `node` as a new paragraph where its block was (see LostBlock):
+ * in the container that held the deleted block, if a paragraph (or a list item holding one) may stand
+ * there; otherwise (a table row or cell deleted) right after the outermost container that takes none.
+ */
 function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean): LostBlock | undefined {
   // The outermost deleted block holding the node, in a container still there.
   const parent = node.parent;
   if (!(parent instanceof Y.XmlElement) || parent._item === null || !parent._item.deleted) return undefined;
   let block: Y.XmlElement = parent;
   while (block.parent instanceof Y.XmlElement && block.parent._item !== null && block.parent._item.deleted) block = block.parent;
-  const container = block.parent;
+  let container = block.parent;
   if (!(container instanceof Y.XmlElement || container instanceof Y.XmlFragment) || (container._item !== null && container._item.deleted)) return undefined;
+  // Past containers a paragraph cannot go into as it is or as a list item: after them.
+  let after = false;
+  while (container instanceof Y.XmlElement && !takesParagraph(container)) {
+    const outer: Y.XmlElement | Y.XmlFragment | Y.AbstractType<unknown> | null = container.parent;
+    if (!(outer instanceof Y.XmlElement || outer instanceof Y.XmlFragment)) return undefined;
+    block = container;
+    container = outer;
+    after = true;
+  }
   let index = 0;
   let order = 0;
   for (let item = container._start; item !== null && item !== block._item; item = item.right) {
     order += 1;
     if (!item.deleted && item.countable) index += item.length;
+  }
+  if (after) {
+    index += 1;
+    order += 1;
   }
   const runs: Array<Omit<LostText, 'at'>> = [];
   for (const c of chars) {
@@ -283,6 +300,9 @@ export interface Match {
 }
 
 /** Where the seen text went: all of it (preferred) or, the rest deleted by the joiner, its end or start. */
+/** The fewest characters of a paragraph's text found at another's end (or start) taken for a part of it that moved. */
+const PART_AT_LEAST = 4;
+
 export function findMoved(seen: string, moved: readonly MovedText[]): Match | undefined {
   for (const m of moved) {
     if (m.within) {
@@ -291,7 +311,8 @@ export function findMoved(seen: string, moved: readonly MovedText[]): Match | un
     } else if (m.moved === seen) return { node: m.node, index: m.index, from: 0, length: seen.length };
   }
   for (const m of moved) {
-    if (m.within || m.moved.length === 0) continue;
+    // A part of a few characters is as likely a coincidence (a full stop typed elsewhere in the same update).
+    if (m.within || m.moved.length < PART_AT_LEAST) continue;
     if (m.appended && seen.endsWith(m.moved)) return { node: m.node, index: m.index, from: seen.length - m.moved.length, length: m.moved.length };
     if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
   }
@@ -346,6 +367,13 @@ export function typeAgain(doc: Y.Doc, lost: readonly Lost[]): Retyped[] {
   return retyped;
 }
 
+/** Whether a paragraph may go into `container` as it is, or as a list item (a list). */
+function takesParagraph(container: Y.XmlElement | Y.XmlFragment): boolean {
+  const type = container instanceof Y.XmlElement ? schema.nodes[container.nodeName] : schema.topNodeType;
+  const wrapping = type?.contentMatch.findWrapping(schema.nodes.paragraph!);
+  return wrapping != null && (wrapping.length === 0 || (wrapping.length === 1 && wrapping[0] === schema.nodes.list_item));
+}
+
 /** Inserts `block` as a paragraph (wrapped as its container needs), with its runs' marks that a paragraph allows. */
 function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
   const pos = Y.createAbsolutePositionFromRelativePosition(block.at, doc);
@@ -353,7 +381,7 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
   const containerType = pos.type instanceof Y.XmlElement ? schema.nodes[pos.type.nodeName] : schema.topNodeType;
   const paragraph = schema.nodes.paragraph!;
   const wrapping = containerType?.contentMatch.findWrapping(paragraph);
-  if (wrapping == null) return [];
+  if (wrapping == null || !takesParagraph(pos.type)) return [];
   const text = new Y.XmlText();
   let outer: Y.XmlElement = new Y.XmlElement(paragraph.name);
   outer.insert(0, [text]);

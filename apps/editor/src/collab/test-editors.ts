@@ -7,7 +7,7 @@ import { EditorState, type Transaction } from 'prosemirror-state';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
-import { keepTextThroughJoins } from './join-rescue.js';
+import { keepTextThroughJoins, noteWhatWasSeen } from './join-rescue.js';
 import { updateChangedBlocks } from './narrow-sync.js';
 
 const { nodes } = schema;
@@ -55,11 +55,11 @@ export function alice(...texts: string[]) {
  * the page's handlers do, and what it returns is done right after (the page queues such fixes in a
  * microtask), when `receive` brings another person's changes.
  */
-export function person(from: Y.Doc | string[], watch: (ydoc: Y.Doc) => (transaction: Y.Transaction) => (() => void) | undefined = () => () => undefined) {
+export function person(from: Y.Doc | string[] | Node, watch: (ydoc: Y.Doc) => (transaction: Y.Transaction) => (() => void) | undefined = () => () => undefined) {
   const ydoc = new Y.Doc();
   const type = ydoc.getXmlFragment('prosemirror');
-  if (Array.isArray(from)) updateYFragment(ydoc, type, nodes.doc!.create(null, from.map(p)), { type, doc: ydoc, mapping: new Map(), isOMark: new Map() } as never);
-  else Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(from));
+  if (from instanceof Y.Doc) Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(from));
+  else updateYFragment(ydoc, type, Array.isArray(from) ? nodes.doc!.create(null, from.map(p)) : from, { type, doc: ydoc, mapping: new Map(), isOMark: new Map() } as never);
   const watcher = watch(ydoc);
   let fixes: Array<() => void> = [];
   ydoc.on('afterTransaction', (transaction: Y.Transaction) => {
@@ -74,10 +74,13 @@ export function person(from: Y.Doc | string[], watch: (ydoc: Y.Doc) => (transact
       const state = EditorState.create({ schema, doc: yXmlFragmentToProseMirrorRootNode(type, schema) });
       updateYFragment(ydoc, type, state.doc, binding); // binds the mapping; changes nothing
       const next = state.apply(change(state));
-      ydoc.transact(() => {
+      ydoc.transact((transaction) => {
         if (!updateChangedBlocks(binding, state.doc, next.doc)) throw new Error('the edit did not go block by block');
+        noteWhatWasSeen(transaction); // as the editor's sync does
       }, ySyncPluginKey);
     },
+    /** The editor's document, read from Yjs. */
+    doc: () => yXmlFragmentToProseMirrorRootNode(type, schema),
     /** Gets what `other` has that this one lacks, then does what `watch` asked for meanwhile. */
     receive(other: { ydoc: Y.Doc }) {
       Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(other.ydoc, Y.encodeStateVector(ydoc)));
@@ -103,7 +106,7 @@ export function meet(order: Array<[Person, Person]>): string[] {
  * (keepTextThroughJoins: double-move, split and join rescue, deletions and formats in moves), and what the
  * server acknowledged (`ack`: everything so far).
  */
-export function page(from: Y.Doc | string[]) {
+export function page(from: Y.Doc | string[] | Node) {
   let made = 0;
   let storedChanges = 0;
   const acked = new Map<number, number>();
@@ -135,7 +138,7 @@ export async function send(from: Page, to: Page, ack = true): Promise<void> {
 /** Everyone gets everything, acknowledged, until nothing changes; returns the blocks all hold alike. */
 export async function meetAll(...people: Page[]): Promise<string[]> {
   for (let round = 0; round < 3; round++) for (const a of people) for (const b of people) if (a !== b) await send(a, b);
-  const result = blocks(people[0]!.ydoc);
-  for (const x of people) if (JSON.stringify(blocks(x.ydoc)) !== JSON.stringify(result)) throw new Error(`diverged: ${JSON.stringify(blocks(x.ydoc))} against ${JSON.stringify(result)}`);
-  return result;
+  const result = JSON.stringify(people[0]!.doc().toJSON());
+  for (const x of people) if (JSON.stringify(x.doc().toJSON()) !== result) throw new Error(`diverged: ${JSON.stringify(x.doc().toJSON())} against ${result}`);
+  return blocks(people[0]!.ydoc);
 }
