@@ -98,9 +98,11 @@ export interface EditSession {
 }
 
 export interface DiffSegment {
-  readonly type: 'keep' | 'insert' | 'delete';
+  readonly type: 'keep' | 'insert' | 'delete' | 'format';
   readonly text: string;
   readonly author?: string;
+  /** For 'format' (text kept, its formatting changed): each mark's name and its value now, null where taken off. */
+  readonly formats?: Readonly<Record<string, unknown>>;
 }
 
 export interface NamedVersion {

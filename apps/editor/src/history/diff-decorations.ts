@@ -1,5 +1,6 @@
 // Paints a diff onto a version: inserted text highlighted in its author's colour, deleted text shown
-// struck through where it was, from the server's keep/insert/delete segments in document order.
+// struck through where it was, text whose formatting changed underlined with a dotted line, from the
+// server's keep/insert/delete/format segments in document order.
 
 import type { Node } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
@@ -14,6 +15,19 @@ function deletion(text: string, author: { name: string; color: string } | undefi
   el.style.textDecorationColor = author?.color ?? 'currentColor';
   el.style.color = author?.color ?? 'inherit';
   return el;
+}
+
+/** What people call each mark. */
+const MARK_NAMES: Readonly<Record<string, string>> = { strong: 'bold', em: 'italic', code: 'code', link: 'link', strikethrough: 'strikethrough', underline: 'underline' };
+
+/** "bold, italic removed": what a format run changed, in words. */
+export function formatChangeLabel(formats: Readonly<Record<string, unknown>> | undefined): string {
+  return Object.entries(formats ?? {})
+    .map(([name, value]) => {
+      const mark = MARK_NAMES[name.split('--')[0]!] ?? name.split('--')[0]!;
+      return value === null ? `${mark} removed` : mark;
+    })
+    .join(', ');
 }
 
 /** `authors`: the diff's lookup, for each author's name and colour. */
@@ -40,7 +54,17 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[], aut
       const seg = segments[index];
       if (seg === undefined) return false;
       const take = Math.min(seg.text.length - offset, text.length - i);
-      if (seg.type === 'insert') {
+      if (seg.type === 'format') {
+        const author = who(seg.author);
+        const color = author?.color ?? '#6b7280';
+        decorations.push(
+          Decoration.inline(pos + i, pos + i + take, {
+            class: 'diff-format',
+            style: `text-decoration: underline dotted ${color}; text-decoration-thickness: 2px`,
+            title: `Formatting changed by ${author?.name ?? 'unknown'}: ${formatChangeLabel(seg.formats)}`,
+          }),
+        );
+      } else if (seg.type === 'insert') {
         const author = who(seg.author);
         const color = author?.color ?? '#6b7280';
         decorations.push(

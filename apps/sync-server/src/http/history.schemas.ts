@@ -18,6 +18,9 @@ import {
 /** How each author is shown: `authors` in the timeline, diffs and authorship. */
 export const Authors = z.record(z.string(), z.object({ name: z.string(), color: z.string(), verified: z.boolean() })).openapi('Authors');
 
+/** What a format run changed: each mark's name (as the editor writes it) and its value at `to`, null where it was taken off. */
+const DiffFormats = z.record(z.string(), z.unknown()).openapi({ description: "Each mark changed (the editor's mark name) and its value at to; null: taken off" });
+
 const Tally = { updates: z.number().int(), added: z.number().int(), removed: z.number().int() };
 
 const Session = z
@@ -121,16 +124,19 @@ export const diff = apiRoute({
   errors: [...HISTORY_ERRORS, 413],
   responses: {
     200: {
-      description: 'changes: insert/delete runs in document order; totals per author',
+      description: 'changes: insert/delete/format runs in document order; totals per author',
       ...json(
         z.object({
           doc: z.string(),
           from: z.number().int(),
           to: z.number().int(),
-          changes: z.array(z.object({ type: z.enum(['insert', 'delete']), text: z.string(), author: z.string() })),
+          changes: z.array(z.object({ type: z.enum(['insert', 'delete', 'format']), text: z.string(), author: z.string(), formats: DiffFormats.optional() })),
           segments: z
-            .array(z.object({ type: z.enum(['keep', 'insert', 'delete']), text: z.string(), author: z.string().optional() }))
-            .openapi({ description: 'The whole text at to as keep/insert runs, with delete runs where text was removed' }),
+            .array(z.object({ type: z.enum(['keep', 'insert', 'delete', 'format']), text: z.string(), author: z.string().optional(), formats: DiffFormats.optional() }))
+            .openapi({
+              description:
+                'The whole text at to as keep/insert/format runs (format: kept text whose formatting changed), with delete runs where text was removed',
+            }),
           totals: z.array(z.object({ author: z.string(), inserted: z.number().int(), deleted: z.number().int() })),
           authors: Authors,
         }),

@@ -129,6 +129,27 @@ describe('history API', () => {
     expect((await (await api(`/diff?from=${draftSeq}`)).json()).authors.bob.name).toBe('Bob B.');
   });
 
+  it('diffs show formatting changed on kept text, with who changed it (a mark made, a mark taken off)', async () => {
+    const text = alice.block('Revenue grew fast.');
+    text.format(8, 4, { em: {} }); // "grew" italic
+    await expect.poll(() => bob.text()).toBe('Revenue <em>grew</em> fast.');
+    await expect.poll(lastSeq).toBe(2);
+    const before = await lastSeq();
+    const bobs = (bob.fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    bobs.format(0, 7, { strong: {} }); // "Revenue" bold
+    bobs.format(8, 4, { em: null }); // "grew" plain again
+    await expect.poll(lastSeq).toBe(before + 2);
+    const diff = await (await api(`/diff?from=${before}`)).json();
+    expect(diff.segments).toEqual([
+      { type: 'format', text: 'Revenue', author: 'bob', formats: { strong: {} } },
+      { type: 'keep', text: ' ' },
+      { type: 'format', text: 'grew', author: 'bob', formats: { em: null } },
+      { type: 'keep', text: ' fast.' },
+    ]);
+    expect(diff.totals).toEqual([{ author: 'bob', inserted: 0, deleted: 0 }]);
+    expect(Object.keys(diff.authors)).toEqual(['bob']);
+  });
+
   it('answers unknown documents, out-of-range seqs, bad times and formats with clear 4xx JSON', async () => {
     alice.block('x');
     await expect.poll(lastSeq).toBe(1);

@@ -1,5 +1,6 @@
 // What changed between two versions, attributed: the text inserted and deleted between `from` and
-// `to`, in document order, each run with the author of the update that made it.
+// `to`, in document order, each run with the author of the update that made it; and text kept whose
+// formatting changed (a mark made or taken off), with the author of that change.
 //
 // Cost is linear in the updates of (from, to] plus the size of the two versions (n·log n with the
 // range look-ups): the updates in between are only decoded to learn who inserted and who deleted which
@@ -15,17 +16,23 @@ import { mergedAuthorshipOf } from './merged-authorship.js';
 import { RangeAuthors } from './range-authors.js';
 import type { VersionCache } from './version-cache.js';
 
+/** Formatting attributes (a mark's name → its value at `to`; null: taken off). */
+export type DiffFormats = Readonly<Record<string, unknown>>;
+
 export interface DiffChange {
-  readonly type: 'insert' | 'delete';
+  readonly type: 'insert' | 'delete' | 'format';
   readonly text: string;
   readonly author: string;
+  /** For 'format': what changed, as it is at `to`. */
+  readonly formats?: DiffFormats;
 }
 
-/** A run of the document at `to` in order: unchanged text, inserted text, or text deleted there. */
+/** A run of the document at `to` in order: unchanged text, inserted text, text deleted there, or text kept whose formatting changed. */
 export interface DiffSegment {
-  readonly type: 'keep' | 'insert' | 'delete';
+  readonly type: 'keep' | 'insert' | 'delete' | 'format';
   readonly text: string;
   readonly author?: string;
+  readonly formats?: DiffFormats;
 }
 
 export interface DocumentDiff {
@@ -55,6 +62,9 @@ interface Run {
   type: DiffSegment['type'];
   author: string | undefined;
   parts: string[];
+  formats?: DiffFormats;
+  /** `formats` as JSON: runs merge only with the same. */
+  formatKey?: string;
 }
 
 /** Collects runs as string parts (joined once at the end) and counts characters against the bound. */
@@ -74,23 +84,43 @@ class DiffBuilder {
     this.append(this.segments, 'keep', text, undefined);
   }
 
-  change(type: DiffChange['type'], text: string, author: string): void {
+  change(type: 'insert' | 'delete', text: string, author: string): void {
     this.count(text);
     this.append(this.segments, type, text, author);
     this.append(this.changes, type, text, author);
+    this.totalsOf(author)[type === 'insert' ? 'inserted' : 'deleted'] += text.length;
+  }
+
+  /** Text kept whose formatting `author` changed to `formats`. */
+  format(text: string, author: string, formats: DiffFormats): void {
+    this.count(text);
+    this.append(this.segments, 'format', text, author, formats);
+    this.append(this.changes, 'format', text, author, formats);
+    this.totalsOf(author);
+  }
+
+  private totalsOf(author: string): { inserted: number; deleted: number } {
     let t = this.totals.get(author);
     if (t === undefined) this.totals.set(author, (t = { inserted: 0, deleted: 0 }));
-    t[type === 'insert' ? 'inserted' : 'deleted'] += text.length;
+    return t;
   }
 
   finish(from: number, to: number): DocumentDiff {
     return {
       from,
       to,
-      changes: this.changes.map((r) => ({ type: r.type as DiffChange['type'], text: r.parts.join(''), author: r.author! })),
-      segments: this.segments.map((r) =>
-        r.author === undefined ? { type: r.type, text: r.parts.join('') } : { type: r.type, text: r.parts.join(''), author: r.author },
-      ),
+      changes: this.changes.map((r) => ({
+        type: r.type as DiffChange['type'],
+        text: r.parts.join(''),
+        author: r.author!,
+        ...(r.formats === undefined ? {} : { formats: r.formats }),
+      })),
+      segments: this.segments.map((r) => ({
+        type: r.type,
+        text: r.parts.join(''),
+        ...(r.author === undefined ? {} : { author: r.author }),
+        ...(r.formats === undefined ? {} : { formats: r.formats }),
+      })),
       authors: [...this.totals].map(([author, t]) => ({ author, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
     };
   }
@@ -102,11 +132,12 @@ class DiffBuilder {
     }
   }
 
-  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined): void {
+  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined, formats?: DiffFormats): void {
     if (text === '') return;
+    const formatKey = formats === undefined ? undefined : JSON.stringify(formats);
     const last = runs.at(-1);
-    if (last?.type === type && last.author === author) last.parts.push(text);
-    else runs.push({ type, author, parts: [text] });
+    if (last?.type === type && last.author === author && last.formatKey === formatKey) last.parts.push(text);
+    else runs.push({ type, author, parts: [text], ...(formats === undefined ? {} : { formats, formatKey }) });
   }
 }
 
@@ -117,10 +148,12 @@ function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y
   return { structs, state: last === undefined ? 0 : last.id.clock + last.length };
 }
 
-type Emit = (type: DiffChange['type'], text: string, author: string) => void;
+type Emit = (type: 'insert' | 'delete', text: string, author: string) => void;
+/** A format item shown at `from` and deleted by `to`: its clock, attribute and value. */
+type FormatGone = (clock: number, key: string, value: unknown) => void;
 
 /** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
-function attributed(type: DiffChange['type'], ranges: RangeAuthors, client: number, clock: number, text: string, emit: Emit): void {
+function attributed(type: 'insert' | 'delete', ranges: RangeAuthors, client: number, clock: number, text: string, emit: Emit): void {
   for (let pos = clock, end = clock + text.length; pos < end; ) {
     const hit = ranges.find(client, pos);
     const stop = Math.min(end, hit.end);
@@ -139,7 +172,15 @@ function walkRemoved(type: { readonly _start: Y.Item | null }, deleted: RangeAut
 }
 
 /** Of ids client:[clock, clock+length), deleted by `to`: what was visible in `atFrom`, in clock order. */
-function removed(atFrom: Y.Doc, deleted: RangeAuthors, client: number, clock: number, length: number, emit: (clock: number) => Emit): void {
+function removed(
+  atFrom: Y.Doc,
+  deleted: RangeAuthors,
+  client: number,
+  clock: number,
+  length: number,
+  emit: (clock: number) => Emit,
+  format: FormatGone = () => {},
+): void {
   const { structs, state } = clientStructs(atFrom, client);
   const end = Math.min(clock + length, state);
   if (clock >= end) return;
@@ -147,13 +188,22 @@ function removed(atFrom: Y.Doc, deleted: RangeAuthors, client: number, clock: nu
     const struct = structs[i]!;
     if (!(struct instanceof Y.Item) || struct.deleted) continue;
     const a = Math.max(clock, struct.id.clock);
-    if (struct.content instanceof Y.ContentString) {
+    if (struct.content instanceof Y.ContentFormat) {
+      format(struct.id.clock, struct.content.key, struct.content.value);
+    } else if (struct.content instanceof Y.ContentString) {
       const b = Math.min(end, struct.id.clock + struct.length);
       attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a));
     } else if (struct.content instanceof Y.ContentType) {
       walkRemoved(struct.content.type, deleted, emit(a));
     }
   }
+}
+
+/** The attributes whose values differ between `then` and `now`, by name. */
+function formatsChanged(then: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): string[] {
+  const names: string[] = [];
+  for (const name of new Set([...then.keys(), ...now.keys()])) if (JSON.stringify(then.get(name) ?? null) !== JSON.stringify(now.get(name) ?? null)) names.push(name);
+  return names.sort();
 }
 
 /** Applying a few thousand small updates costs less than decoding a checkpoint of a long document. */
@@ -164,17 +214,26 @@ const NEAR_UPDATES = 2_000;
  * turned into the `to` version: per client, in clock order.
  */
 function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
-  const recorded = new Map<number, Array<{ clock: number; runs: Array<[DiffChange['type'], string, string]> }>>();
+  type Entry = { clock: number; runs: Array<['insert' | 'delete', string, string]>; format?: [string, unknown] };
+  const recorded = new Map<number, Entry[]>();
   for (const [client, from, to] of deleted.runs()) {
     let list = recorded.get(client);
     if (list === undefined) recorded.set(client, (list = []));
-    removed(atFrom, deleted, client, from, to - from, (clock) => {
-      const entry = { clock, runs: [] as Array<[DiffChange['type'], string, string]> };
-      list.push(entry);
-      return (type, text, author) => entry.runs.push([type, text, author]);
-    });
+    removed(
+      atFrom,
+      deleted,
+      client,
+      from,
+      to - from,
+      (clock) => {
+        const entry: Entry = { clock, runs: [] };
+        list.push(entry);
+        return (type, text, author) => entry.runs.push([type, text, author]);
+      },
+      (clock, key, value) => list.push({ clock, runs: [], format: [key, value] }),
+    );
   }
-  return (client: number, clock: number, length: number, emit: Emit) => {
+  return (client: number, clock: number, length: number, emit: Emit, format: FormatGone) => {
     const list = recorded.get(client) ?? [];
     let lo = 0;
     for (let hi = list.length; lo < hi; ) {
@@ -182,7 +241,11 @@ function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
       if (list[mid]!.clock < clock) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < list.length && list[i]!.clock < clock + length; i++) for (const [type, text, author] of list[i]!.runs) emit(type, text, author);
+    for (let i = lo; i < list.length && list[i]!.clock < clock + length; i++) {
+      const entry = list[i]!;
+      if (entry.format !== undefined) format(entry.clock, ...entry.format);
+      for (const [type, text, author] of entry.runs) emit(type, text, author);
+    }
   };
 }
 
@@ -196,8 +259,9 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   const change: Emit = (type, text, author) => out.change(type, text, author);
   let atTo: Y.Doc;
   let stateAtFrom: (client: number) => number;
-  let onDeleted: (client: number, clock: number, length: number) => void;
+  let onDeleted: (client: number, clock: number, length: number, format: FormatGone) => void;
   let inserted: RangeAuthors;
+  let deletedBy: RangeAuthors;
   try {
     if (near) {
       // One materialization: what the deleted ids held is recorded, then the updates between are applied.
@@ -205,10 +269,11 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       const authorship = { inserted: new RangeAuthors(), deleted: new RangeAuthors() };
       addAuthorship(doc, updates, authorship, await mergedAuthorshipOf(store, doc, updates));
       inserted = authorship.inserted;
+      deletedBy = authorship.deleted;
       const states = Y.decodeStateVector(Y.encodeStateVector(atFrom));
       stateAtFrom = (client) => states.get(client) ?? 0;
       const replay = recordRemoved(atFrom, authorship.deleted);
-      onDeleted = (client, clock, length) => replay(client, clock, length, change);
+      onDeleted = (client, clock, length, format) => replay(client, clock, length, change, format);
       try {
         Y.transact(atFrom, () => {
           for (const u of updates) Y.applyUpdate(atFrom, u.update);
@@ -229,10 +294,11 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       }
       const { deleted } = authorship;
       inserted = authorship.inserted;
+      deletedBy = deleted;
       atTo = versions !== undefined ? await versions.at(store, doc, to) : await materialize(store, doc, to);
       cachedTo = versions !== undefined;
       stateAtFrom = (client) => clientStructs(atFrom, client).state;
-      onDeleted = (client, clock, length) => removed(atFrom, deleted, client, clock, length, () => change);
+      onDeleted = (client, clock, length, format) => removed(atFrom, deleted, client, clock, length, () => change, format);
     }
   } catch (error) {
     if (!(near && cachedTo)) atFrom.destroy();
@@ -242,15 +308,47 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   // The document at `to` in order. Deleted items keep their place in it (their content is gone, as in
   // any garbage-collected document), so what they held at `from` is looked up by id.
   const walk = (type: { readonly _start: Y.Item | null }): void => {
+    // The formatting in effect at `to` and at `from` (from the format items shown then: those still
+    // there and not new, and those deleted since); for each attribute, whether the format item in effect
+    // at `to` is new (and who wrote it), and whether the one in effect at `from` is gone (and who deleted
+    // it). Only a type where a format item is new or gone can show a change.
+    const now = new Map<string, unknown>();
+    const then = new Map<string, unknown>();
+    const sinceFrom = new Map<string, { changed: boolean; author: string }>();
+    const ofFrom = new Map<string, { changed: boolean; author: string }>();
+    let changed = false;
+    const set = (map: Map<string, unknown>, key: string, value: unknown) => (value === null ? map.delete(key) : map.set(key, value));
     for (let item = type._start; item !== null; item = item.right) {
       const { client, clock } = item.id;
       if (item.deleted) {
-        onDeleted(client, clock, item.length);
+        onDeleted(client, clock, item.length, (at, key, value) => {
+          set(then, key, value);
+          ofFrom.set(key, { changed: true, author: deletedBy.find(client, at).author ?? 'unknown' });
+          changed = true;
+        });
+      } else if (item.content instanceof Y.ContentFormat) {
+        const { key, value } = item.content;
+        set(now, key, value);
+        const isNew = clock >= stateAtFrom(client);
+        sinceFrom.set(key, { changed: isNew, author: isNew ? (inserted.find(client, clock).author ?? 'unknown') : '' });
+        if (isNew) changed = true;
+        else {
+          set(then, key, value);
+          ofFrom.set(key, { changed: false, author: '' });
+        }
       } else if (item.content instanceof Y.ContentString) {
         // Visible now and created by `from` means it was visible then too: Yjs never undeletes.
         const str = item.content.str;
         const existed = Math.max(0, Math.min(str.length, stateAtFrom(client) - clock));
-        if (existed > 0) out.keep(str.slice(0, existed));
+        if (existed > 0) {
+          const names = changed ? formatsChanged(then, now) : [];
+          if (names.length === 0) out.keep(str.slice(0, existed));
+          else {
+            const name = names[0]!;
+            const author = sinceFrom.get(name)?.changed ? sinceFrom.get(name)!.author : ofFrom.get(name)?.changed ? ofFrom.get(name)!.author : 'unknown';
+            out.format(str.slice(0, existed), author, Object.fromEntries(names.map((n) => [n, now.get(n) ?? null])));
+          }
+        }
         if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed), change);
       } else if (item.content instanceof Y.ContentType) {
         walk(item.content.type);

@@ -212,6 +212,39 @@ describe('history', () => {
     ]);
   });
 
+  it.each([
+    ['applied to the earlier version', {}],
+    ['both versions materialized', { nearUpdates: 0 }],
+  ])('shows formatting changed between two versions, with who changed it (%s)', async (_, options) => {
+    const s = new Scenario(store, 'doc');
+    await s.edit('alice', (t) => t.insert(0, 'Hello brave new world'));
+    const base = await s.edit('alice', (t) => t.format(6, 5, { italic: true })); // "brave" italic
+    await s.edit('bob', (t) => t.format(16, 5, { bold: true })); // "world" bold
+    await s.edit('bob', (t) => t.format(6, 5, { italic: null })); // "brave" plain again
+    const to = await s.edit('alice', (t) => t.insert(21, '!'));
+
+    const diff = await diffVersions(store, 'doc', base, to, options);
+    expect(diff.segments).toEqual([
+      { type: 'keep', text: 'Hello ' },
+      { type: 'format', text: 'brave', author: 'bob', formats: { italic: null } },
+      { type: 'keep', text: ' new ' },
+      { type: 'format', text: 'world', author: 'bob', formats: { bold: true } },
+      { type: 'insert', text: '!', author: 'alice' },
+    ]);
+    expect(diff.changes).toEqual([
+      { type: 'format', text: 'brave', author: 'bob', formats: { italic: null } },
+      { type: 'format', text: 'world', author: 'bob', formats: { bold: true } },
+      { type: 'insert', text: '!', author: 'alice' },
+    ]);
+    // Formatting alone counts no characters inserted or deleted; its author is listed.
+    expect(diff.authors).toEqual([
+      { author: 'alice', inserted: 1, deleted: 0 },
+      { author: 'bob', inserted: 0, deleted: 0 },
+    ]);
+    // From the empty document, formatted text is inserted text.
+    expect((await diffVersions(store, 'doc', 0, to, options)).segments.map((x) => x.type)).toEqual(['insert']);
+  });
+
   it('reads only the updates the first timeline pages need', async () => {
     await typeLongDocument(store, 'long', 6_000, ['alice', 'bob', 'carol'], 300);
     const counting = countingStore(store);
@@ -298,6 +331,7 @@ describe('history', () => {
       pairs.push([a, Math.min(head, a + 1 + k * 37)]);
     }
     let deletions = 0;
+    let formatted = 0;
     // Answers from the cache of whole-log authorship (filled by the diffs from 0) must not differ either.
     const authorship = new AuthorshipCache();
     const versions = new VersionCache();
@@ -312,8 +346,10 @@ describe('history', () => {
         (await materialize(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON(),
       );
       deletions += expected.changes.filter((c) => c.type === 'delete').length;
+      formatted += expected.changes.filter((c) => c.type === 'format').length;
     }
     expect(deletions).toBeGreaterThan(0);
+    expect(formatted).toBeGreaterThan(0);
   });
 
   it('refuses a diff whose text would exceed the size bound', async () => {

@@ -10,7 +10,7 @@ import type { DocumentStore } from '../types.js';
 interface TextItem {
   id: { client: number; clock: number };
   deleted: boolean;
-  content: { str?: string; type?: unknown };
+  content: { str?: string; type?: unknown; key?: string; value?: unknown };
   right: TextItem | null;
 }
 
@@ -36,35 +36,60 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
     author = u.author;
     Y.applyUpdate(ydoc, u.update);
   }
-  const changes: Array<{ type: DiffChange['type']; text: string; author: string }> = [];
-  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string }> = [];
+  const changes: Array<{ type: DiffChange['type']; text: string; author: string; formats?: Record<string, unknown> }> = [];
+  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string; formats?: Record<string, unknown> }> = [];
   const totals = new Map<string, { inserted: number; deleted: number }>();
-  const segment = (type: DiffSegment['type'], ch: string, who?: string) => {
+  const same = (a?: Record<string, unknown>, b?: Record<string, unknown>) => JSON.stringify(a) === JSON.stringify(b);
+  const segment = (type: DiffSegment['type'], ch: string, who?: string, formats?: Record<string, unknown>) => {
     const last = segments.at(-1);
-    if (last?.type === type && last.author === who) last.text += ch;
-    else segments.push(who === undefined ? { type, text: ch } : { type, text: ch, author: who });
+    if (last?.type === type && last.author === who && same(last.formats, formats)) last.text += ch;
+    else segments.push({ type, text: ch, ...(who === undefined ? {} : { author: who }), ...(formats === undefined ? {} : { formats }) });
   };
-  const push = (type: DiffChange['type'], ch: string, who: string) => {
+  const push = (type: DiffChange['type'], ch: string, who: string, formats?: Record<string, unknown>) => {
     const last = changes.at(-1);
-    if (last?.type === type && last.author === who) last.text += ch;
-    else changes.push({ type, text: ch, author: who });
-    segment(type, ch, who);
+    if (last?.type === type && last.author === who && same(last.formats, formats)) last.text += ch;
+    else changes.push({ type, text: ch, author: who, ...(formats === undefined ? {} : { formats }) });
+    segment(type, ch, who, formats);
     const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
-    t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
+    if (type !== 'format') t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
     totals.set(who, t);
   };
   const visibleAtFrom = (client: number, clock: number) =>
     (atFrom.sv.get(client) ?? 0) > clock && !Y.isDeleted(atFrom.ds, { client, clock } as Y.ID);
   const walk = (start: TextItem | null): void => {
+    // For each attribute, the format item in effect at `to` and the one in effect at `from` (nearest before, shown then).
+    const atTo = new Map<string, TextItem>();
+    const atFromItem = new Map<string, TextItem>();
     for (let item = start; item !== null; item = item.right) {
-      const { str, type } = item.content;
-      if (typeof str === 'string') {
+      const { str, type, key } = item.content;
+      if (typeof key === 'string') {
+        if (!item.deleted) atTo.set(key, item);
+        if (visibleAtFrom(item.id.client, item.id.clock)) atFromItem.set(key, item);
+      } else if (typeof str === 'string') {
         for (let i = 0; i < str.length; i++) {
           const clock = item.id.clock + i;
           const existed = visibleAtFrom(item.id.client, clock);
           if (!existed && !item.deleted) push('insert', str[i]!, find(ranges.inserted, item.id.client, clock) ?? 'unknown');
           else if (existed && item.deleted) push('delete', str[i]!, find(ranges.deleted, item.id.client, clock) ?? 'unknown');
-          else if (existed) segment('keep', str[i]!);
+          else if (existed) {
+            // Kept: the same formatting at both versions, or which attributes changed, by whom.
+            const names = [...new Set([...atTo.keys(), ...atFromItem.keys()])].sort();
+            const valueOf = (it: TextItem | undefined) => JSON.stringify(it?.content.value ?? null);
+            const changed = names.filter((name) => valueOf(atTo.get(name)) !== valueOf(atFromItem.get(name)));
+            if (changed.length === 0) segment('keep', str[i]!);
+            else {
+              const first = changed[0]!;
+              const now = atTo.get(first);
+              const then = atFromItem.get(first);
+              const who =
+                now !== undefined && !visibleAtFrom(now.id.client, now.id.clock) && (atFrom.sv.get(now.id.client) ?? 0) <= now.id.clock
+                  ? find(ranges.inserted, now.id.client, now.id.clock)
+                  : then !== undefined && then.deleted
+                    ? find(ranges.deleted, then.id.client, then.id.clock)
+                    : undefined;
+              push('format', str[i]!, who ?? 'unknown', Object.fromEntries(changed.map((name) => [name, atTo.get(name)?.content.value ?? null])));
+            }
+          }
         }
       } else if (type !== undefined) {
         walk((type as { _start: TextItem | null })._start);
