@@ -5,19 +5,12 @@
 // moved text that the one pressing Enter had not yet seen (offline, in flight), which stayed behind in the
 // first half, goes with it too (collab/split-rescue.ts).
 
-import type { EditorPage } from '../fixtures/editor-page.js';
+import { writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
-async function write(alice: EditorPage, bob: EditorPage, blocks: string[]) {
-  await alice.focusEnd();
-  for (const [i, text] of blocks.entries()) {
-    if (i > 0) await alice.page.keyboard.press('Enter');
-    await alice.page.keyboard.insertText(text);
-  }
-  await expect.poll(() => bob.blocks()).toEqual(blocks);
-}
+const write = writeShared;
 
 test('Enter pressed earlier in the paragraph someone is typing in: their next keys go where their caret was', async ({ pair }) => {
   const { alice, bob } = await pair('caret-follows/enter');

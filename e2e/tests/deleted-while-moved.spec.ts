@@ -3,20 +3,12 @@
 // the mover saw it. The deleter's editor now deletes it from the copy too (collab/deleted-in-moves.ts); the
 // formatter's makes the formatting again there (collab/formats-in-moves.ts).
 
-import type { EditorPage } from '../fixtures/editor-page.js';
+import { writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
-async function write(alice: EditorPage, bob: EditorPage, blocks: string[]) {
-  await alice.focusEnd();
-  for (const [i, text] of blocks.entries()) {
-    if (i > 0) await alice.page.keyboard.press('Enter');
-    await alice.page.keyboard.insertText(text);
-  }
-  await expect.poll(() => bob.blocks()).toEqual(blocks);
-  await bob.expectSaved();
-}
+const write = writeShared;
 
 test('a word deleted offline in the text someone moves with Enter stays deleted', async ({ pair }) => {
   const { alice, bob } = await pair('deleted-while-moved/enter');
