@@ -209,11 +209,35 @@ function lostIn(
     seenByJoiner !== undefined ? (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client) : (c: Char) => own(c.client) && c.clock >= stored(c.client);
   if (!chars.some(unseen)) return [];
   const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
-  const match = seen.length === 0 ? undefined : findMoved(seen, moved);
+  const match = seen.length === 0 ? undefined : findMoved(seen, besideFirst(node, moved));
   if (match !== undefined) return typedAgainAt(chars, unseen, match);
   // Nothing of it moved (deleted whole, or empty): kept in a paragraph of its own where its block was.
   const block = keptAsBlock(node, chars, unseen);
   return block === undefined ? [] : [block];
+}
+
+/**
+ * `moved`, the places in the blocks right before and after `node`'s deleted block first: a join appends
+ * a paragraph's text to the one before it (or prepends the one before to it), so where two paragraphs of
+ * the same text were joined at once, each one's text went beside it.
+ */
+function besideFirst(node: Y.XmlText, moved: readonly MovedText[]): readonly MovedText[] {
+  const block = node.parent;
+  if (!(block instanceof Y.XmlElement) || block._item === null || moved.length < 2) return moved;
+  const aliveBeside = (from: Y.Item | null, step: (item: Y.Item) => Y.Item | null) => {
+    for (let item = from; item !== null; item = step(item)) if (!item.deleted) return item;
+    return null;
+  };
+  const before = aliveBeside(block._item.left, (item) => item.left);
+  const after = aliveBeside(block._item.right, (item) => item.right);
+  // Appended to the block before, or prepended to the block after: the join's own places; then anything
+  // in those blocks; then the rest.
+  const rank = (m: MovedText) => {
+    const holder = m.node.parent instanceof Y.XmlElement ? m.node.parent._item : null;
+    if (holder === null || (holder !== before && holder !== after)) return 2;
+    return (holder === before && m.appended) || (holder === after && !m.appended && !m.within) ? 0 : 1;
+  };
+  return [0, 1, 2].flatMap((r) => moved.filter((m) => rank(m) === r));
 }
 
 /**

@@ -62,6 +62,17 @@ describe('what others did meanwhile, kept through moves and deletions (found by 
     expect([boldIn(0), boldIn(1)]).toEqual(['', '']);
   });
 
+  it('E: two joins of paragraphs with the same text, in one update: Alice\'s unseen letter stays in her paragraph (the join\'s own place is looked at first)', async () => {
+    const alice = page(docOf('A', 'word', 'B', 'word'));
+    const bob = page(alice.ydoc);
+    await send(alice, bob);
+    alice.edit((s) => s.tr.insertText('X', at(s.doc, 1, 2))); // woXrd, the first
+    bob.edit((s) => s.tr.join(at(s.doc, 3, -1)));
+    bob.edit((s) => s.tr.join(at(s.doc, 1, -1)));
+    await send(bob, alice, false);
+    expect(await meetAll(alice, bob)).toEqual(['AwoXrd', 'Bword']);
+  });
+
   it('C2: (inspection) what the Yjs document holds, before anyone reads it', async () => {
     const alice = page(docOf('one', 'two three', 'four'));
     const bob = page(alice.ydoc);
