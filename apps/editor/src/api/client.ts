@@ -103,6 +103,8 @@ export interface DiffSegment {
   readonly author?: string;
   /** For 'format' (text kept, its formatting changed): each mark's name and its value now, null where taken off. */
   readonly formats?: Readonly<Record<string, unknown>>;
+  /** For 'format' runs whose marks more than one person changed: who changed each. */
+  readonly by?: Readonly<Record<string, string>>;
 }
 
 export interface NamedVersion {

@@ -20,12 +20,17 @@ function deletion(text: string, author: { name: string; color: string } | undefi
 /** What people call each mark. */
 const MARK_NAMES: Readonly<Record<string, string>> = { strong: 'bold', em: 'italic', code: 'code', link: 'link', strikethrough: 'strikethrough', underline: 'underline' };
 
-/** "bold, italic removed": what a format run changed, in words. */
-export function formatChangeLabel(formats: Readonly<Record<string, unknown>> | undefined): string {
+/**
+ * "bold, italic removed": what a format run changed, in words; with `by` (more than one person changed its
+ * marks), each change followed by who made it: "bold (Alice), italic (Bob)".
+ */
+export function formatChangeLabel(formats: Readonly<Record<string, unknown>> | undefined, by?: (name: string) => string | undefined): string {
   return Object.entries(formats ?? {})
     .map(([name, value]) => {
       const mark = MARK_NAMES[name.split('--')[0]!] ?? name.split('--')[0]!;
-      return value === null ? `${mark} removed` : mark;
+      const what = value === null ? `${mark} removed` : mark;
+      const who = by?.(name);
+      return who === undefined ? what : `${what} (${who})`;
     })
     .join(', ');
 }
@@ -61,7 +66,10 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[], aut
           Decoration.inline(pos + i, pos + i + take, {
             class: 'diff-format',
             style: `text-decoration: underline dotted ${color}; text-decoration-thickness: 2px`,
-            title: `Formatting changed by ${author?.name ?? 'unknown'}: ${formatChangeLabel(seg.formats)}`,
+            title:
+              seg.by === undefined
+                ? `Formatting changed by ${author?.name ?? 'unknown'}: ${formatChangeLabel(seg.formats)}`
+                : `Formatting changed: ${formatChangeLabel(seg.formats, (name) => who(seg.by![name])?.name)}`,
           }),
         );
       } else if (seg.type === 'insert') {

@@ -19,6 +19,8 @@ import {
 export const Authors = z.record(z.string(), z.object({ name: z.string(), color: z.string(), verified: z.boolean() })).openapi('Authors');
 
 /** What a format run changed: each mark's name (as the editor writes it) and its value at `to`, null where it was taken off. */
+/** Who changed each mark of a format run, when more than one person did (author is the first's). */
+const FormatAuthors = z.record(z.string(), z.string()).openapi({ description: 'Who changed each mark, when more than one person did' });
 const DiffFormats = z.record(z.string(), z.unknown()).openapi({ description: "Each mark changed (the editor's mark name) and its value at to; null: taken off" });
 
 const Tally = { updates: z.number().int(), added: z.number().int(), removed: z.number().int() };
@@ -130,9 +132,9 @@ export const diff = apiRoute({
           doc: z.string(),
           from: z.number().int(),
           to: z.number().int(),
-          changes: z.array(z.object({ type: z.enum(['insert', 'delete', 'format']), text: z.string(), author: z.string(), formats: DiffFormats.optional() })),
+          changes: z.array(z.object({ type: z.enum(['insert', 'delete', 'format']), text: z.string(), author: z.string(), formats: DiffFormats.optional(), by: FormatAuthors.optional() })),
           segments: z
-            .array(z.object({ type: z.enum(['keep', 'insert', 'delete', 'format']), text: z.string(), author: z.string().optional(), formats: DiffFormats.optional() }))
+            .array(z.object({ type: z.enum(['keep', 'insert', 'delete', 'format']), text: z.string(), author: z.string().optional(), formats: DiffFormats.optional(), by: FormatAuthors.optional() }))
             .openapi({
               description:
                 'The whole text at to as keep/insert/format runs (format: kept text whose formatting changed), with delete runs where text was removed',

@@ -25,6 +25,8 @@ export interface DiffChange {
   readonly author: string;
   /** For 'format': what changed, as it is at `to`. */
   readonly formats?: DiffFormats;
+  /** For 'format' runs whose marks were changed by more than one person: who changed each (`author` is the first's). */
+  readonly by?: Readonly<Record<string, string>>;
 }
 
 /** A run of the document at `to` in order: unchanged text, inserted text, text deleted there, or text kept whose formatting changed. */
@@ -33,6 +35,7 @@ export interface DiffSegment {
   readonly text: string;
   readonly author?: string;
   readonly formats?: DiffFormats;
+  readonly by?: Readonly<Record<string, string>>;
 }
 
 export interface DocumentDiff {
@@ -63,7 +66,8 @@ interface Run {
   author: string | undefined;
   parts: string[];
   formats?: DiffFormats;
-  /** `formats` as JSON: runs merge only with the same. */
+  by?: Readonly<Record<string, string>>;
+  /** `formats` and `by` as JSON: runs merge only with the same. */
   formatKey?: string;
 }
 
@@ -91,12 +95,17 @@ class DiffBuilder {
     this.totalsOf(author)[type === 'insert' ? 'inserted' : 'deleted'] += text.length;
   }
 
-  /** Text kept whose formatting `author` changed to `formats`. */
-  format(text: string, author: string, formats: DiffFormats): void {
+  /**
+   * Text kept whose formatting changed to `formats`; `authors[i]` changed its i-th mark. The run is the first
+   * one's (a run has one author); every one of them is in the totals.
+   */
+  format(text: string, authors: readonly string[], formats: DiffFormats): void {
     this.count(text);
-    this.append(this.segments, 'format', text, author, formats);
-    this.append(this.changes, 'format', text, author, formats);
-    this.totalsOf(author);
+    const names = Object.keys(formats);
+    const by = new Set(authors).size > 1 ? Object.fromEntries(names.map((name, i) => [name, authors[i]!])) : undefined;
+    this.append(this.segments, 'format', text, authors[0]!, formats, by);
+    this.append(this.changes, 'format', text, authors[0]!, formats, by);
+    for (const author of authors) this.totalsOf(author);
   }
 
   private totalsOf(author: string): { inserted: number; deleted: number } {
@@ -114,12 +123,14 @@ class DiffBuilder {
         text: r.parts.join(''),
         author: r.author!,
         ...(r.formats === undefined ? {} : { formats: r.formats }),
+        ...(r.by === undefined ? {} : { by: r.by }),
       })),
       segments: this.segments.map((r) => ({
         type: r.type,
         text: r.parts.join(''),
         ...(r.author === undefined ? {} : { author: r.author }),
         ...(r.formats === undefined ? {} : { formats: r.formats }),
+        ...(r.by === undefined ? {} : { by: r.by }),
       })),
       authors: [...this.totals].map(([author, t]) => ({ author, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
     };
@@ -132,12 +143,12 @@ class DiffBuilder {
     }
   }
 
-  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined, formats?: DiffFormats): void {
+  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined, formats?: DiffFormats, by?: Readonly<Record<string, string>>): void {
     if (text === '') return;
-    const formatKey = formats === undefined ? undefined : JSON.stringify(formats);
+    const formatKey = formats === undefined ? undefined : stableJson([formats, by ?? null]);
     const last = runs.at(-1);
     if (last?.type === type && last.author === author && last.formatKey === formatKey) last.parts.push(text);
-    else runs.push({ type, author, parts: [text], ...(formats === undefined ? {} : { formats, formatKey }) });
+    else runs.push({ type, author, parts: [text], ...(formats === undefined ? {} : { formats, formatKey }), ...(by === undefined ? {} : { by }) });
   }
 }
 
@@ -202,8 +213,15 @@ function removed(
 /** The attributes whose values differ between `then` and `now`, by name. */
 function formatsChanged(then: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): string[] {
   const names: string[] = [];
-  for (const name of new Set([...then.keys(), ...now.keys()])) if (JSON.stringify(then.get(name) ?? null) !== JSON.stringify(now.get(name) ?? null)) names.push(name);
+  for (const name of new Set([...then.keys(), ...now.keys()])) if (stableJson(then.get(name) ?? null) !== stableJson(now.get(name) ?? null)) names.push(name);
   return names.sort();
+}
+
+/** JSON of `value` with every object's keys sorted: the same for equal values written in another order (a mark's attributes). */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** Applying a few thousand small updates costs less than decoding a checkpoint of a long document. */
@@ -344,9 +362,11 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
           const names = changed ? formatsChanged(then, now) : [];
           if (names.length === 0) out.keep(str.slice(0, existed));
           else {
-            const name = names[0]!;
-            const author = sinceFrom.get(name)?.changed ? sinceFrom.get(name)!.author : ofFrom.get(name)?.changed ? ofFrom.get(name)!.author : 'unknown';
-            out.format(str.slice(0, existed), author, Object.fromEntries(names.map((n) => [n, now.get(n) ?? null])));
+            // Who changed a mark here: whoever deleted the format item in effect at `from` (that alone
+            // changes it; a format item made since may only restate the default after other text), else
+            // whoever made the one in effect now.
+            const changer = (name: string) => (ofFrom.get(name)?.changed ? ofFrom.get(name)!.author : sinceFrom.get(name)?.changed ? sinceFrom.get(name)!.author : 'unknown');
+            out.format(str.slice(0, existed), names.map(changer), Object.fromEntries(names.map((n) => [n, now.get(n) ?? null])));
           }
         }
         if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed), change);

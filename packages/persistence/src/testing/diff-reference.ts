@@ -4,7 +4,7 @@
 
 import * as Y from 'yjs';
 import { materialize } from '../history/materialize.js';
-import type { DocumentDiff, DiffChange, DiffSegment } from '../history/diff.js';
+import { type DocumentDiff, type DiffChange, type DiffSegment, stableJson } from '../history/diff.js';
 import type { DocumentStore } from '../types.js';
 
 interface TextItem {
@@ -36,20 +36,20 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
     author = u.author;
     Y.applyUpdate(ydoc, u.update);
   }
-  const changes: Array<{ type: DiffChange['type']; text: string; author: string; formats?: Record<string, unknown> }> = [];
-  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string; formats?: Record<string, unknown> }> = [];
+  const changes: Array<{ type: DiffChange['type']; text: string; author: string; formats?: Record<string, unknown>; by?: Record<string, string> }> = [];
+  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string; formats?: Record<string, unknown>; by?: Record<string, string> }> = [];
   const totals = new Map<string, { inserted: number; deleted: number }>();
-  const same = (a?: Record<string, unknown>, b?: Record<string, unknown>) => JSON.stringify(a) === JSON.stringify(b);
-  const segment = (type: DiffSegment['type'], ch: string, who?: string, formats?: Record<string, unknown>) => {
+  const same = (a?: Record<string, unknown>, b?: Record<string, unknown>) => stableJson(a ?? null) === stableJson(b ?? null);
+  const segment = (type: DiffSegment['type'], ch: string, who?: string, formats?: Record<string, unknown>, by?: Record<string, string>) => {
     const last = segments.at(-1);
-    if (last?.type === type && last.author === who && same(last.formats, formats)) last.text += ch;
-    else segments.push({ type, text: ch, ...(who === undefined ? {} : { author: who }), ...(formats === undefined ? {} : { formats }) });
+    if (last?.type === type && last.author === who && same(last.formats, formats) && same(last.by, by)) last.text += ch;
+    else segments.push({ type, text: ch, ...(who === undefined ? {} : { author: who }), ...(formats === undefined ? {} : { formats }), ...(by === undefined ? {} : { by }) });
   };
-  const push = (type: DiffChange['type'], ch: string, who: string, formats?: Record<string, unknown>) => {
+  const push = (type: DiffChange['type'], ch: string, who: string, formats?: Record<string, unknown>, by?: Record<string, string>) => {
     const last = changes.at(-1);
-    if (last?.type === type && last.author === who && same(last.formats, formats)) last.text += ch;
-    else changes.push({ type, text: ch, author: who, ...(formats === undefined ? {} : { formats }) });
-    segment(type, ch, who, formats);
+    if (last?.type === type && last.author === who && same(last.formats, formats) && same(last.by, by)) last.text += ch;
+    else changes.push({ type, text: ch, author: who, ...(formats === undefined ? {} : { formats }), ...(by === undefined ? {} : { by }) });
+    segment(type, ch, who, formats, by);
     const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
     if (type !== 'format') t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
     totals.set(who, t);
@@ -74,20 +74,22 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
           else if (existed) {
             // Kept: the same formatting at both versions, or which attributes changed, by whom.
             const names = [...new Set([...atTo.keys(), ...atFromItem.keys()])].sort();
-            const valueOf = (it: TextItem | undefined) => JSON.stringify(it?.content.value ?? null);
+            const valueOf = (it: TextItem | undefined) => stableJson(it?.content.value ?? null);
             const changed = names.filter((name) => valueOf(atTo.get(name)) !== valueOf(atFromItem.get(name)));
             if (changed.length === 0) segment('keep', str[i]!);
             else {
-              const first = changed[0]!;
-              const now = atTo.get(first);
-              const then = atFromItem.get(first);
-              const who =
-                now !== undefined && !visibleAtFrom(now.id.client, now.id.clock) && (atFrom.sv.get(now.id.client) ?? 0) <= now.id.clock
-                  ? find(ranges.inserted, now.id.client, now.id.clock)
-                  : then !== undefined && then.deleted
-                    ? find(ranges.deleted, then.id.client, then.id.clock)
-                    : undefined;
-              push('format', str[i]!, who ?? 'unknown', Object.fromEntries(changed.map((name) => [name, atTo.get(name)?.content.value ?? null])));
+              // Who changed each: whoever deleted the item in effect at `from`, else whoever made the one in effect now.
+              const whoChanged = (name: string) => {
+                const now = atTo.get(name);
+                const then = atFromItem.get(name);
+                if (then !== undefined && then.deleted) return find(ranges.deleted, then.id.client, then.id.clock) ?? 'unknown';
+                if (now !== undefined && (atFrom.sv.get(now.id.client) ?? 0) <= now.id.clock) return find(ranges.inserted, now.id.client, now.id.clock) ?? 'unknown';
+                return 'unknown';
+              };
+              const whos = changed.map(whoChanged);
+              const by = new Set(whos).size > 1 ? Object.fromEntries(changed.map((name, k) => [name, whos[k]!])) : undefined;
+              push('format', str[i]!, whos[0]!, Object.fromEntries(changed.map((name) => [name, atTo.get(name)?.content.value ?? null])), by);
+              for (const who of whos) if (!totals.has(who)) totals.set(who, { inserted: 0, deleted: 0 });
             }
           }
         }
