@@ -4,27 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { referenceDiff } from '../testing/diff-reference.js';
+import { Scenario } from '../testing/scenario.js';
 import type { DocumentStore } from '../types.js';
 import { diffVersions } from './diff.js';
-
-class Scenario {
-  readonly docs: Record<string, Y.Doc> = { alice: new Y.Doc(), bob: new Y.Doc(), carol: new Y.Doc() };
-  private clock = 1_000_000;
-  constructor(private readonly store: DocumentStore, private readonly name: string) {}
-  async edit(who: string, edit: (text: Y.Text) => void): Promise<number> {
-    this.clock += 1000;
-    const doc = this.docs[who]!;
-    let update: Uint8Array | undefined;
-    doc.once('update', (u: Uint8Array) => (update = u));
-    edit(doc.getText('t'));
-    for (const [k, other] of Object.entries(this.docs)) if (k !== who) Y.applyUpdate(other, update!);
-    const [result] = await this.store.append([{ doc: this.name, entries: [{ update: update!, author: who, receivedAt: this.clock }] }]);
-    return result!.lastSeq;
-  }
-}
 
 describe('formatting changes in a diff', () => {
   let dataDir: string;
@@ -39,7 +23,7 @@ describe('formatting changes in a diff', () => {
   });
 
   it.each([['near', {}], ['far', { nearUpdates: 0 }]])('credits who took bold off, not who bolded other words before it (%s)', async (_, options) => {
-    const s = new Scenario(store, 'doc');
+    const s = new Scenario(store, 'doc', ['alice', 'bob', 'carol']);
     await s.edit('alice', (t) => t.insert(0, 'aaa bbb ccc'));
     const from = await s.edit('alice', (t) => t.format(4, 3, { bold: true })); // "bbb" bold
     await s.edit('carol', (t) => t.format(0, 3, { bold: true })); // carol: "aaa" bold
@@ -54,7 +38,7 @@ describe('formatting changes in a diff', () => {
   });
 
   it.each([['near', {}], ['far', { nearUpdates: 0 }]])('two people, two marks on the same word: both credited (%s)', async (_, options) => {
-    const s = new Scenario(store, 'doc');
+    const s = new Scenario(store, 'doc', ['alice', 'bob', 'carol']);
     const from = await s.edit('alice', (t) => t.insert(0, 'Hello world'));
     await s.edit('alice', (t) => t.format(6, 5, { strong: {} }));
     const to = await s.edit('bob', (t) => t.format(6, 5, { em: {} }));
@@ -66,7 +50,7 @@ describe('formatting changes in a diff', () => {
   });
 
   it.each([['near', {}], ['far', { nearUpdates: 0 }]])('a link changed and changed back (same attributes, other key order) is no change (%s)', async (_, options) => {
-    const s = new Scenario(store, 'doc');
+    const s = new Scenario(store, 'doc', ['alice', 'bob', 'carol']);
     await s.edit('alice', (t) => t.insert(0, 'see docs here'));
     const from = await s.edit('alice', (t) => t.format(4, 4, { link: { href: 'https://a', title: null } }));
     await s.edit('bob', (t) => t.format(4, 4, { link: { href: 'https://b', title: null } }));
@@ -76,7 +60,7 @@ describe('formatting changes in a diff', () => {
   });
 
   it.each([['near', {}], ['far', { nearUpdates: 0 }]])('bold on then off again in between: no change (%s)', async (_, options) => {
-    const s = new Scenario(store, 'doc');
+    const s = new Scenario(store, 'doc', ['alice', 'bob', 'carol']);
     await s.edit('alice', (t) => t.insert(0, 'Hello world'));
     const from = await s.edit('alice', (t) => t.format(0, 5, { bold: true }));
     await s.edit('bob', (t) => t.format(0, 11, { bold: null }));

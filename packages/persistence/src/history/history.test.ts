@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { referenceDiff } from '../testing/diff-reference.js';
+import { Scenario } from '../testing/scenario.js';
 import type { DocumentStore } from '../types.js';
 import { AuthorshipCache } from './authorship.js';
 import { diffVersions } from './diff.js';
@@ -12,36 +13,6 @@ import { VersionCache } from './version-cache.js';
 import { materialize, resolveSeq } from './materialize.js';
 import { readTimeline, TimelineCache } from './timeline.js';
 
-/** Two people editing one document; every update is appended as it happens, with its author and time. */
-class Scenario {
-  readonly docs = { alice: new Y.Doc(), bob: new Y.Doc() };
-  readonly texts: string[] = ['']; // texts[seq] = content after update seq
-  private clock = 1_000_000;
-
-  constructor(
-    private readonly store: DocumentStore,
-    private readonly name: string,
-  ) {}
-
-  /** Runs `edit` as `who` at `at`, syncs the other person, and stores the update. */
-  async edit(who: 'alice' | 'bob', edit: (text: Y.Text) => void, gapMs = 1000): Promise<number> {
-    this.clock += gapMs;
-    const doc = this.docs[who];
-    let update: Uint8Array | undefined;
-    const capture = (u: Uint8Array) => (update = u);
-    doc.once('update', capture);
-    edit(doc.getText('t'));
-    const other = this.docs[who === 'alice' ? 'bob' : 'alice'];
-    Y.applyUpdate(other, update!);
-    const [result] = await this.store.append([{ doc: this.name, entries: [{ update: update!, author: who, receivedAt: this.clock }] }]);
-    this.texts[result!.lastSeq] = doc.getText('t').toString();
-    return result!.lastSeq;
-  }
-
-  get now(): number {
-    return this.clock;
-  }
-}
 
 /** The real store, wrapped to count how many updates each read returns. */
 function countingStore(store: DocumentStore): DocumentStore & { updatesRead: number } {
