@@ -16,7 +16,7 @@
 // (text pasted back).
 
 import * as Y from 'yjs';
-import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, type Move, movesOf, nodesDeletedFrom } from './moved-text.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -70,13 +70,16 @@ export class OwnDeletions {
     return deletion !== undefined && deletion.change > this.changes.stored() ? deletion.ch : undefined;
   };
 
-  /** Remembers the characters `transaction`, a local edit, deleted. Must run before its cleanup (the text is collected then). */
-  record(transaction: Y.Transaction): void {
+  /**
+   * Remembers the characters `transaction`, a local edit, deleted (`movedByIt`: its moves, if already found).
+   * Must run before its cleanup (the text is collected then).
+   */
+  record(transaction: Y.Transaction, movedByIt: readonly Move[] = movesOf(transaction)): void {
     if (transaction.deleteSet.clients.size === 0) return;
     const change = this.changes.made() + 1;
     // Text it moved (Enter, a join: deleted here, copied there) is not deleted: another move of it is double-move.ts's.
     const moved = new Set<string>();
-    if (insertsAndDeletes(transaction)) for (const move of moves(transaction, nodesDeletedFrom(transaction))) for (const id of move.ids) moved.add(key(id));
+    for (const move of movedByIt) for (const id of move.ids) moved.add(key(id));
     Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
       if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString) || !(struct.parent instanceof Y.XmlText)) return;
       if (struct.id.clock >= (transaction.beforeState.get(struct.id.client) ?? 0)) return; // inserted by it too

@@ -15,7 +15,7 @@
 // So two moves the server took in turn close together can still repeat words.
 
 import * as Y from 'yjs';
-import { indexIn, insertsAndDeletes, type Move, moves, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom } from './moved-text.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -43,11 +43,12 @@ export class OwnMoves {
     private readonly stored: (client: number) => number = () => 0,
   ) {}
 
-  /** Remembers what `transaction`, a local edit, moved. Costs nothing unless it deleted and inserted text. */
-  record(transaction: Y.Transaction): void {
-    const me = this.doc.clientID;
-    if (transaction.deleteSet.clients.size === 0 || (transaction.afterState.get(me) ?? 0) <= (transaction.beforeState.get(me) ?? 0)) return;
-    for (const move of moves(transaction, nodesDeletedFrom(transaction))) {
+  /**
+   * Remembers what `transaction`, a local edit, moved (`moved`: its moves, if already found). Costs nothing
+   * unless it deleted and inserted text.
+   */
+  record(transaction: Y.Transaction, moved: readonly Move[] = movesOf(transaction)): void {
+    for (const move of moved) {
       move.ids.forEach((id, i) => this.copies.set(key(id), move.run.ids[move.at + i]!));
     }
     for (const k of this.copies.keys()) {

@@ -28,7 +28,7 @@ import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-m
 import { deleteRepeats, OwnMoves } from './double-move.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import { schema } from '../schema.js';
-import { nodesWritten } from './moved-text.js';
+import { movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
 
@@ -470,8 +470,9 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
   const ownFormats = ownership.changes === undefined ? undefined : new OwnFormats(ownership.changes);
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.local && transaction.origin === ySyncPluginKey) {
-      ownMoves.record(transaction);
-      ownDeletions?.record(transaction);
+      const moved = movesOf(transaction); // found once for both
+      ownMoves.record(transaction, moved);
+      ownDeletions?.record(transaction, moved);
       ownFormats?.record(transaction);
     }
     const copiedBack = ownDeletions?.copiedBack(transaction) ?? [];

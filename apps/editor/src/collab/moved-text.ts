@@ -306,3 +306,8 @@ export function nodesDeletedFrom(transaction: Y.Transaction): Set<Y.XmlText> {
   });
   return nodes;
 }
+
+/** What a transaction moved, if it inserted and deleted (an edit's Enter or join); computed once for every module recording it. */
+export function movesOf(transaction: Y.Transaction): Move[] {
+  return insertsAndDeletes(transaction) ? moves(transaction, nodesDeletedFrom(transaction)) : [];
+}
