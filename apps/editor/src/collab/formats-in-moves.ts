@@ -11,6 +11,7 @@
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { type ChangeCount, forgetStored } from './deleted-in-moves.js';
+import { markAllowed } from './allowed-marks.js';
 import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -106,17 +107,10 @@ function occurrences(runs: readonly InsertedRun[], text: string): number {
   return count;
 }
 
-/**
- * Whether the block holding `node` may hold the mark an attribute names (y-prosemirror writes a mark as an
- * attribute named for it, with "--<id>" when it may repeat). A code block holds none: given one, y-prosemirror
- * could not read the block and would delete it.
- */
+/** Whether the block holding `node` may hold a mark attribute (see join-rescue's markAllowed). */
 function allowedIn(node: Y.XmlText): (name: string) => boolean {
   const block = node.parent instanceof Y.XmlElement ? schema.nodes[node.parent.nodeName] : undefined;
-  return (name) => {
-    const mark = schema.marks[name.split('--')[0]!];
-    return block !== undefined && mark !== undefined && block.allowsMarkType(mark);
-  };
+  return (name) => markAllowed(block, name);
 }
 
 /** Whether `transaction` wrote a format item (what changing a mark does). */

@@ -27,7 +27,9 @@ import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
 import { deleteRepeats, OwnMoves } from './double-move.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
+import type { NodeType } from 'prosemirror-model';
 import { schema } from '../schema.js';
+import { markAllowed } from './allowed-marks.js';
 import { movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
@@ -420,11 +422,7 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
   const retyped: Retyped[] = [];
   let index = 0;
   for (const { text: chars, attributes, from } of block.runs) {
-    // y-prosemirror writes a mark as an attribute named for it (with "--<id>" when it may repeat).
-    const marks = Object.fromEntries(Object.entries(attributes).filter(([key]) => {
-      const mark = schema.marks[key.split('--')[0]!];
-      return mark !== undefined && paragraph.allowsMarkType(mark);
-    }));
+    const marks = marksAllowed(paragraph, attributes);
     text.insert(index, chars, marks);
     index += chars.length;
     const after = Y.getState(doc.store, doc.clientID);
@@ -432,6 +430,11 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
     clock = after;
   }
   return retyped;
+}
+
+/** The mark attributes of `attributes` a block of type `block` may hold. */
+function marksAllowed(block: NodeType, attributes: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => markAllowed(block, name)));
 }
 
 /** Inserts each of `lost` where it goes, with its marks that the block there allows (see typeAgain). */
@@ -442,13 +445,7 @@ export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): R
     if (pos === null || !(pos.type instanceof Y.XmlText)) continue;
     const block = pos.type.parent instanceof Y.XmlElement ? schema.nodes[pos.type.parent.nodeName] : undefined;
     if (block === undefined) continue;
-    // y-prosemirror writes a mark as an attribute named for it (with "--<id>" when it may repeat).
-    const marks = Object.fromEntries(
-      Object.entries(attributes).filter(([key]) => {
-        const mark = schema.marks[key.split('--')[0]!];
-        return mark !== undefined && block.allowsMarkType(mark);
-      }),
-    );
+    const marks = marksAllowed(block, attributes);
     // Given marks, insert() sets exactly these (any other mark of the neighbours' is ended for it).
     const clock = Y.getState(doc.store, doc.clientID);
     pos.type.insert(pos.index, text, marks);
