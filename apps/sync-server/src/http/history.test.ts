@@ -150,6 +150,27 @@ describe('history API', () => {
     expect(Object.keys(diff.authors)).toEqual(['bob']);
   });
 
+  it('reports formatting a client wrote under hostile names and values as plain data', async () => {
+    const text = alice.block('plain words');
+    await expect.poll(lastSeq).toBe(1);
+    const before = await lastSeq();
+    // A client may write any attribute: names that look like markup or an object's prototype, deep values.
+    const deep = JSON.parse('{"a":'.repeat(50) + '1' + '}'.repeat(50));
+    const attributes = JSON.parse('{"__proto__":{"polluted":true}}') as Record<string, unknown>; // an own key, not the prototype
+    attributes['<img src=x onerror=alert(1)>'] = deep;
+    text.format(0, 5, attributes);
+    await expect.poll(lastSeq).toBe(before + 1);
+    const res = await api(`/diff?from=${before}`);
+    expect(res.status).toBe(200);
+    const diff = await res.json();
+    expect(diff.segments).toEqual([
+      { type: 'format', text: 'plain', author: 'alice', formats: JSON.parse('{"__proto__":{"polluted":true},"<img src=x onerror=alert(1)>":' + JSON.stringify(deep) + '}') },
+      { type: 'keep', text: ' words' },
+    ]);
+    expect(Object.keys(diff.segments[0].formats)).toEqual(['<img src=x onerror=alert(1)>', '__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('answers unknown documents, out-of-range seqs, bad times and formats with clear 4xx JSON', async () => {
     alice.block('x');
     await expect.poll(lastSeq).toBe(1);
