@@ -245,10 +245,12 @@ describe('tandem restore and backup beside the server process', () => {
       expect(documentsIn(path.join(dir, 'busy.sqlite'))).toEqual(
         expect.arrayContaining([{ name: 'long', updates: 8_000 }, expect.objectContaining({ name: 'typing' })]),
       );
-      // The server went on storing the typist's updates throughout, each acknowledged promptly.
+      // The server went on storing the typist's updates throughout: acknowledged all along (a store the
+      // CLI locked would hold them all until it let go), none held for long. The bound is loose on purpose
+      // (seen: 37–56 ms): a shared CI machine's pauses must not fail it, a lock held through a command does.
       expect(during.length).toBeGreaterThan(5);
       console.log(`typist acks while the CLI ran: ${during.length}, worst ${Math.round(Math.max(...during))} ms`);
-      expect(Math.max(...during)).toBeLessThan(1_000);
+      expect(Math.max(...during)).toBeLessThan(2_000);
     } finally {
       typist.stop();
     }

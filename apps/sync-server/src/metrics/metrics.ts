@@ -77,6 +77,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const awarenessDropped = new Counter(
     opts('awareness_states_dropped_total', 'Awareness (presence) states dropped: for a client id another connection holds', ['reason']),
   );
+  const foreignWrites = new Counter(
+    opts('foreign_writes_dropped_total', "What updates wrote under another person's Yjs client id (one per update and id), dropped before storing"),
+  );
   const limits = new Counter(opts('limits_hit_total', 'Requests refused by a configured limit', ['kind']));
   const persistLatency = new Histogram({
     ...opts('persist_duration_seconds', 'Time to durably write one group-commit batch'),
@@ -195,6 +198,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     documentWalked: (kind) => walks.inc({ kind }),
     updateRefused: () => refused.inc(),
     awarenessStatesDropped: (_doc, reason, count) => awarenessDropped.inc({ reason }, count),
+    foreignWritesDropped: (_doc, clients) => foreignWrites.inc(clients),
     limitHit: (kind) => limits.inc({ kind }),
     error: (kind) => errors.inc({ kind }),
     fanoutHealed: (count) => fanoutHealed.inc(count),

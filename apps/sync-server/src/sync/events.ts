@@ -47,6 +47,8 @@ export interface SyncEvents {
   documentWalked(kind: 'delete-set' | 'gate-shadow'): void;
   /** An update changed what its writer may not (a commenter's text edit, someone else's comment) and was dropped. */
   updateRefused(doc: string): void;
+  /** What an update wrote under other people's Yjs client ids, dropped (`clients`: how many ids). */
+  foreignWritesDropped(doc: string, clients: number): void;
   /** Awareness entries dropped because another connection holds their client id. */
   awarenessStatesDropped(doc: string, reason: 'not-owner', count: number): void;
   /** A configured limit refused something (message size, rate, connections, document size, slow consumer). */

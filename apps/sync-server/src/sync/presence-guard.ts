@@ -100,6 +100,12 @@ export class PresenceGuard {
     });
   }
 
+  /** The connection on this instance that holds `id` now, if one does (not another instance's). */
+  holder(id: number): PresenceOwner | undefined {
+    const owner = this.owners.get(id);
+    return owner === REMOTE_OWNER ? undefined : owner;
+  }
+
   /** `owner` joined the document: it is sent every state there is now, and every change from now on. */
   joined(owner: PresenceOwner): void {
     this.joinedAt.set(owner, ++this.moment);

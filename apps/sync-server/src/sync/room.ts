@@ -17,6 +17,7 @@ import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { type StoreRate, storeRateKey } from './store-rate.js';
 import { Refused, UpdateGate } from './update-gate.js';
+import { type IdClaims, keepOwn } from './client-ownership.js';
 import { commentItems, type Writer } from './comment-rules.js';
 import { COMMENTS } from '@tandem/schema/comments';
 import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
@@ -242,6 +243,14 @@ export class Room implements ConnectionHandler {
   private applyQueue: StoredUpdate[] = [];
   /** Client updates received this turn, checked together before they go to the log. */
   private incoming: Array<{ conn: Connection; update: Uint8Array; received: number; resolve: (stored: boolean | Refused) => void }> = [];
+  /** Whose each Yjs client id is (see client-ownership.ts). */
+  private readonly idClaims: IdClaims = {
+    writtenBy: (client) => this.bindings.authorOf(client),
+    heldBy: (client) => {
+      const holder = this.presence.holder(client);
+      return holder instanceof Connection ? holder.author : undefined;
+    },
+  };
   private applyTimer: NodeJS.Timeout | undefined;
   private lastBroadcastAt = -Infinity;
   private readonly awarenessDirty = new Set<number>();
@@ -313,7 +322,8 @@ export class Room implements ConnectionHandler {
       if (to !== undefined) throw movedError(deps.name, to);
       // A document in the trash is not opened: a client with a copy of it cannot bring it back.
       if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
-      const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin);
+      // Who wrote under each client id lately (the tail): theirs, whoever writes first after the load.
+      const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin, (entry) => room.bindings.bind(entry.update, entry.author));
       room.lastSeq = loaded.lastSeq;
       room.createdAt = loaded.createdAt;
       room.restoreRecorded(await deps.store.lastRestoreSeq(deps.name));
@@ -535,9 +545,11 @@ export class Room implements ConnectionHandler {
     // One writer per connection (the gate refuses a writer's later updates in a batch with its first).
     const writers = new Map<Connection, Writer>();
     const writerOf = (conn: Connection) => writers.get(conn) ?? writers.set(conn, conn.writer).get(conn)!;
+    const refusedBefore = items.map((item) => this.keepOwnPart(item));
     const verdicts = this.gate.admitAll(
       items.map((item) => item.update),
       items.map((item) => writerOf(item.conn)),
+      refusedBefore,
     );
     const checked = performance.now();
     items.forEach(({ conn, update, received, resolve }, i) => {
@@ -571,6 +583,8 @@ export class Room implements ConnectionHandler {
         // again against what is stored then, and stored itself if need be.
         void this.afterWritesUnderWay().then((stored) => (stored ? resolve(true) : void this.admitThenPersist(conn, update).then(resolve)));
       } else {
+        // Its client ids are its writer's from now on (see client-ownership.ts), before it is applied.
+        this.bindings.bind(update, conn.author);
         const storing = this.persistThenApply(conn, update, received, checked);
         this.storing.add(storing);
         void storing.then((stored) => {
@@ -579,6 +593,23 @@ export class Room implements ConnectionHandler {
         });
       }
     });
+  }
+
+  /**
+   * Leaves in `item` only what its signed-in writer may store under the client ids it writes (see
+   * client-ownership.ts); returns the refusal if none of it may be.
+   */
+  private keepOwnPart(item: { conn: Connection; update: Uint8Array }): Refused | undefined {
+    const { conn } = item;
+    if (!conn.verified) return undefined;
+    const own = keepOwn(item.update, conn.author, this.idClaims, (client) => this.presence.holder(client) === conn);
+    if (own instanceof Refused) return own;
+    if (own.dropped.length > 0) {
+      this.deps.events.foreignWritesDropped(this.name, own.dropped.length);
+      this.logger.info({ event: 'foreign-writes-dropped', author: conn.author, clients: own.dropped }, "dropped what an update wrote under another person's client ids");
+      item.update = own.update;
+    }
+    return undefined;
   }
 
   /** True once every client update being stored now is stored as the mode promises; false if one was not. */

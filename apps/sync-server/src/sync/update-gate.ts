@@ -63,14 +63,17 @@ export class UpdateGate {
    * TandemError('invalid-update') for one that does not decode or cannot be applied. Consecutive
    * updates that insert are tried in one shadow transaction (a Yjs transaction costs time in the
    * number of clients that ever wrote to the document); only if that throws is each tried alone.
+   * `refusedBefore[i]`: update i was refused before it reached the gate (see client-ownership.ts);
+   * it counts as its writer's refusal in this batch.
    */
-  admitAll(updates: readonly Uint8Array[], writers: readonly Writer[] = []): Verdict[] {
+  admitAll(updates: readonly Uint8Array[], writers: readonly Writer[] = [], refusedBefore: ReadonlyArray<Refused | undefined> = []): Verdict[] {
     const writerOf = (i: number) => writers[i] ?? ANYONE;
     const verdicts: Array<Verdict | undefined> = [];
     // A writer refused once in this batch has its later updates refused with it, untried: each refusal
     // rebuilds the shadow from the whole document, and a burst of refused updates held the event loop.
     const refused = new Map<Writer, Refused>();
     const kinds = updates.map((update, i) => {
+      if (refusedBefore[i] !== undefined) return 'refused';
       try {
         return this.classify(update);
       } catch (error) {
@@ -82,6 +85,10 @@ export class UpdateGate {
       const kind = kinds[i];
       const earlier = writers[i] === undefined ? undefined : refused.get(writers[i]!);
       if (kind === undefined) {
+        i += 1;
+      } else if (kind === 'refused') {
+        verdicts[i] = earlier ?? refusedBefore[i]!;
+        if (writers[i] !== undefined && earlier === undefined) refused.set(writers[i]!, refusedBefore[i]!);
         i += 1;
       } else if (earlier !== undefined) {
         verdicts[i++] = earlier;

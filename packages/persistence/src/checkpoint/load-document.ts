@@ -2,7 +2,7 @@
 
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
-import type { DocumentStore } from '../types.js';
+import type { DocumentStore, StoredUpdate } from '../types.js';
 
 export interface LoadedDocument {
   /** Highest sequence number applied to the doc (0 for a new document). */
@@ -29,6 +29,8 @@ export async function loadDocument(
   name: string,
   doc: Y.Doc,
   origin: unknown,
+  /** Told each update of the tail (after the latest checkpoint), in seq order. */
+  tailRead: (entry: StoredUpdate) => void = () => {},
 ): Promise<LoadedDocument> {
   const info = await store.getDocument(name);
   if (info === undefined) return { lastSeq: 0, checkpointSeq: 0, tailLength: 0, sizeBytes: 0, loadedBytes: 0 };
@@ -44,7 +46,10 @@ export async function loadDocument(
     doc,
     () => {
       if (checkpoint !== undefined) applyStored(doc, name, checkpoint.state, `checkpoint at seq ${checkpoint.seq}`);
-      for (const entry of tail) applyStored(doc, name, entry.update, `update seq ${entry.seq}`);
+      for (const entry of tail) {
+        applyStored(doc, name, entry.update, `update seq ${entry.seq}`);
+        tailRead(entry);
+      }
     },
     origin,
   );

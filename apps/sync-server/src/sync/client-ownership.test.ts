@@ -1,0 +1,196 @@
+// A Yjs client id is one person's: what a signed-in connection writes under a client id someone else
+// wrote under first (or holds in presence now) is not stored. Without this, a collaborator could write
+// under another's client id at that person's next clock; the person's own next edit then arrived
+// "already held", was acknowledged as stored, and changed nothing: silently lost, and everyone else
+// saw the impostor's text in its place.
+
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { mintToken } from '../auth/token.js';
+import { openRawSocket, updateFrame } from '../testing/clients.js';
+import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
+
+const SECRET = 'test-secret-that-is-long-enough-0123456789';
+const DOC = 'team/owned';
+
+/** A signed-in person's socket with stored-acks: what it was told about each update it sent. */
+interface Person {
+  readonly ws: WebSocket;
+  readonly doc: Y.Doc;
+  /** Acknowledged update messages, and the refusals' reasons, in the order they came. */
+  readonly answers: Array<'stored' | string>;
+  /** Sends `update` and resolves with the answer to it. */
+  send(update: Uint8Array): Promise<'stored' | string>;
+  /** Sends an awareness state for `id` (a stock client's announcement of itself). */
+  announce(id: number, clock?: number, state?: unknown): void;
+}
+
+async function person(server: TestServer, userId: string, clientID: number): Promise<Person> {
+  const token = await mintToken(SECRET, { userId, docs: ['team/*'], role: 'editor', ttl: '1h' });
+  const ws = await openRawSocket(server.url, `${encodeURIComponent(DOC)}?acks=1&token=${token}`);
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  const answers: Array<'stored' | string> = [];
+  const waiting: Array<(answer: 'stored' | string) => void> = [];
+  const answer = (a: 'stored' | string) => {
+    answers.push(a);
+    waiting.shift()?.(a);
+  };
+  ws.on('message', (data: Buffer) => {
+    const d = decoding.createDecoder(new Uint8Array(data));
+    const type = decoding.readVarUint(d);
+    if (type === 100) for (let n = decoding.readVarUint(d); n > 0; n--) answer('stored');
+    if (type === 103) answer(decoding.readVarString(d));
+    if (type === 0 && decoding.readVarUint(d) !== 0) Y.applyUpdate(doc, decoding.readVarUint8Array(d), 'server');
+  });
+  return {
+    ws,
+    doc,
+    answers,
+    send: (update) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        ws.send(updateFrame(update));
+      }),
+    announce(id, clock = 1, state = { user: { name: userId } }) {
+      const update = encoding.createEncoder();
+      encoding.writeVarUint(update, 1);
+      encoding.writeVarUint(update, id);
+      encoding.writeVarUint(update, clock);
+      encoding.writeVarString(update, JSON.stringify(state));
+      const message = encoding.createEncoder();
+      encoding.writeVarUint(message, 1);
+      encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+      ws.send(encoding.toUint8Array(message));
+    },
+  };
+}
+
+/** What `doc` would send for typing `text` at the end of its text. */
+function typed(doc: Y.Doc, text: string): Uint8Array {
+  const before = Y.encodeStateVector(doc);
+  doc.getText('t').insert(doc.getText('t').length, text);
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+/** An impostor's update: the victim's document as the server holds it, written to under the victim's client id. */
+function forged(stored: Uint8Array, victim: number, text: string): Uint8Array {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, stored);
+  doc.clientID = victim;
+  return typed(doc, text);
+}
+
+/** The document's text as the server holds it. */
+function serverText(server: TestServer): string {
+  const room = server.rooms.loaded(DOC);
+  if (room === undefined) throw new Error('the document is not loaded');
+  return room.doc.getText('t').toString();
+}
+
+const ALICE = 1001;
+const BOB = 2002;
+
+describe('client ids belong to whoever wrote under them first (signed in)', () => {
+  let server: TestServer;
+  const sockets: WebSocket[] = [];
+  const join = async (userId: string, clientID: number) => {
+    const p = await person(server, userId, clientID);
+    sockets.push(p.ws);
+    return p;
+  };
+  const dropped = () => metricTotal(server, 'foreign_writes_dropped_total');
+
+  beforeEach(async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0' });
+  });
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.close();
+    await server.destroy();
+  });
+
+  it("keeps a person's next edit when someone wrote under their client id at that clock first", async () => {
+    const alice = await join('alice', ALICE);
+    const bob = await join('bob', BOB);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    const impostor = forged(Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc), ALICE, ' EVIL');
+    // Not Bob's to write: nothing of it is stored (he is told it is: it asked to store nothing of his).
+    expect(await bob.send(impostor)).toBe('stored');
+    expect(serverText(server)).toBe('hello');
+    // Alice had not seen it: her next keystroke is at the same clock, and is stored.
+    expect(await alice.send(typed(alice.doc, ' world'))).toBe('stored');
+    expect(serverText(server)).toBe('hello world');
+    expect(await dropped()).toBe(1);
+    const log = await server.store.readUpdates(DOC, { afterSeq: 0 });
+    expect(log.map((u) => u.author)).toEqual(['alice', 'alice']);
+  });
+
+  it('keeps an id its holder announced in presence before writing anything under it', async () => {
+    const alice = await join('alice', ALICE);
+    const bob = await join('bob', BOB);
+    alice.announce(ALICE);
+    await expect.poll(() => server.rooms.loaded(DOC)?.awareness.getStates().has(ALICE)).toBe(true);
+    expect(await bob.send(forged(new Uint8Array([0, 0]), ALICE, 'EVIL'))).toBe('stored');
+    expect(await alice.send(typed(alice.doc, 'mine'))).toBe('stored');
+    expect(serverText(server)).toBe('mine');
+  });
+
+  it("stores the writer's own part of an update that also carries another's client id", async () => {
+    const alice = await join('alice', ALICE);
+    const bob = await join('bob', BOB);
+    expect(await alice.send(typed(alice.doc, 'A'))).toBe('stored');
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc));
+    const own = typed(bob.doc, 'B');
+    const both = Y.mergeUpdates([own, forged(Y.encodeStateAsUpdate(bob.doc), ALICE, 'X')]);
+    expect(await bob.send(both)).toBe('stored');
+    expect(serverText(server)).toBe('AB');
+    expect(await alice.send(typed(alice.doc, 'a'))).toBe('stored');
+    expect(serverText(server)).toMatch(/^A(Ba|aB)$/);
+    expect(await dropped()).toBe(1);
+  });
+
+  it('refuses, visibly, an update under an id its writer holds in presence that someone else wrote under first', async () => {
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    alice.announce(ALICE);
+    await expect.poll(() => server.rooms.loaded(DOC)?.awareness.getStates().has(ALICE)).toBe(true);
+    alice.announce(ALICE, 2, null); // her state ends: the id is free in presence
+    await expect.poll(() => server.rooms.loaded(DOC)?.awareness.getStates().has(ALICE)).toBe(false);
+    const bob = await join('bob', BOB);
+    bob.announce(ALICE, 5);
+    await expect.poll(() => server.rooms.loaded(DOC)?.awareness.getStates().has(ALICE)).toBe(true);
+    const answer = await bob.send(forged(Y.encodeStateAsUpdate(alice.doc), ALICE, ' EVIL'));
+    expect(answer).toMatch(/client id/);
+    expect(await alice.send(typed(alice.doc, ' world'))).toBe('stored');
+    expect(serverText(server)).toBe('hello world');
+  });
+
+  it('knows who wrote under an id from the log after the document was unloaded and loaded again', async () => {
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    const held = typed(alice.doc, ' world'); // typed offline: not sent yet
+    alice.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const bob = await join('bob', BOB);
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();
+    const stored = Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc);
+    expect(await bob.send(forged(stored, ALICE, ' EVIL'))).toBe('stored');
+    const back = await join('alice', ALICE);
+    expect(await back.send(held)).toBe('stored');
+    expect(serverText(server)).toBe('hello world');
+  });
+
+  it('lets one person write under their own id from a new connection (a reconnect)', async () => {
+    const first = await join('alice', ALICE);
+    expect(await first.send(typed(first.doc, 'one'))).toBe('stored');
+    first.ws.close();
+    const second = await join('alice', ALICE);
+    Y.applyUpdate(second.doc, Y.encodeStateAsUpdate(first.doc));
+    expect(await second.send(typed(second.doc, ' two'))).toBe('stored');
+    expect(serverText(server)).toBe('one two');
+    expect(await dropped()).toBe(0);
+  });
+});
