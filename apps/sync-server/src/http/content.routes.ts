@@ -123,7 +123,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
           if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
             throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
           }
-          return room.commitApiUpdate(update, apiAuthor(principal), rateKey);
+          return room.commitApiUpdate(update, apiAuthor(principal), rateKey, principal.userId !== 'local');
         }),
       );
     } finally {
@@ -137,7 +137,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const { body: update } = await readBody(c, [CONTENT_TYPES.yjs]);
     // Caught up first: an update built on edits stored through another instance applies here too.
-    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, apiAuthor(principal), rateKey)));
+    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, apiAuthor(principal), rateKey, principal.userId !== 'local')));
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
@@ -152,7 +152,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
         const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
-        return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey);
+        return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey, principal.userId !== 'local');
       }),
     );
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);

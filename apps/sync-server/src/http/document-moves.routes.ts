@@ -122,7 +122,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     const seq = await rooms.withRoom(to, (room) =>
       room.exclusive(async () => {
         if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
-        return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)));
+        return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)), principal.userId !== 'local');
       }),
     );
     return created(c, { from, to, seq: seq ?? null }, to);

@@ -22,6 +22,7 @@ export const Authors = z.record(z.string(), z.object({ name: z.string(), color: 
 /** Who changed each mark of a format run, when more than one person did (author is the first's). */
 const FormatAuthors = z.record(z.string(), z.string()).openapi({ description: 'Who changed each mark, when more than one person did' });
 const DiffFormats = z.record(z.string(), z.unknown()).openapi({ description: "Each mark changed (the editor's mark name) and its value at to; null: taken off" });
+const LeafNode = z.string().openapi({ description: "A leaf node's run (an image, a horizontal rule, a line break: text is U+FFFC): the node's name" });
 
 const Tally = { updates: z.number().int(), added: z.number().int(), removed: z.number().int() };
 
@@ -132,9 +133,20 @@ export const diff = apiRoute({
           doc: z.string(),
           from: z.number().int(),
           to: z.number().int(),
-          changes: z.array(z.object({ type: z.enum(['insert', 'delete', 'format']), text: z.string(), author: z.string(), formats: DiffFormats.optional(), by: FormatAuthors.optional() })),
+          changes: z.array(
+            z.object({ type: z.enum(['insert', 'delete', 'format']), text: z.string(), author: z.string(), formats: DiffFormats.optional(), by: FormatAuthors.optional(), node: LeafNode.optional() }),
+          ),
           segments: z
-            .array(z.object({ type: z.enum(['keep', 'insert', 'delete', 'format']), text: z.string(), author: z.string().optional(), formats: DiffFormats.optional(), by: FormatAuthors.optional() }))
+            .array(
+              z.object({
+                type: z.enum(['keep', 'insert', 'delete', 'format']),
+                text: z.string(),
+                author: z.string().optional(),
+                formats: DiffFormats.optional(),
+                by: FormatAuthors.optional(),
+                node: LeafNode.optional(),
+              }),
+            )
             .openapi({
               description:
                 'The whole text at to as keep/insert/format runs (format: kept text whose formatting changed), with delete runs where text was removed',

@@ -183,6 +183,60 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
     expect(serverText(server)).toBe('hello world');
   });
 
+  it("refuses a program's update (HTTP API) under another person's client id: 403, nothing stored", async () => {
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    const token = await mintToken(SECRET, { userId: 'bob', docs: ['team/*'], role: 'editor', ttl: '1h' });
+    const post = (body: Uint8Array) =>
+      fetch(`${server.url}/api/docs/${encodeURIComponent(DOC)}/updates`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body,
+      });
+    const res = await post(forged(Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc), ALICE, ' EVIL'));
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/client id/);
+    expect(serverText(server)).toBe('hello');
+    // Under an id of its own, the program's writing is stored.
+    const own = new Y.Doc();
+    Y.applyUpdate(own, Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc));
+    expect((await post(typed(own, '!'))).status).toBe(201);
+    expect(serverText(server)).toBe('hello!');
+  });
+
+  it("refuses an update deleting what another person has not written yet (their next keystrokes, in advance)", async () => {
+    const alice = await join('alice', ALICE);
+    const bob = await join('bob', BOB);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    // No structs; a delete set over Alice's clocks 5..1004, which she has not written yet.
+    const e = encoding.createEncoder();
+    for (const n of [0, 1, ALICE, 1, 5, 1000]) encoding.writeVarUint(e, n);
+    expect(await bob.send(encoding.toUint8Array(e))).toMatch(/not written yet/);
+    expect(await alice.send(typed(alice.doc, ' world'))).toBe('stored');
+    expect(serverText(server)).toBe('hello world');
+    // Deleting what she has written is anyone's to do.
+    const seen = new Y.Doc();
+    Y.applyUpdate(seen, Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc));
+    const before = Y.encodeStateVector(seen);
+    seen.getText('t').delete(0, 6);
+    expect(await bob.send(Y.encodeStateAsUpdate(seen, before))).toBe('stored');
+    expect(serverText(server)).toBe('world');
+  });
+
+  it("refuses, rather than acknowledge, an update whose own part builds on another's part it cannot store", async () => {
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    typed(alice.doc, ' A'); // Alice's, kept in this browser, never sent
+    // Bob signs in on the same browser: his page holds Alice's unsent text, and he types after it.
+    const bob = await join('bob', BOB);
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc));
+    typed(bob.doc, 'B');
+    expect(await bob.send(Y.encodeStateAsUpdate(bob.doc))).toMatch(/builds on another person's writing/);
+    const room = server.rooms.loaded(DOC)!;
+    expect(room.doc.getText('t').toString()).toBe('hello');
+    expect(room.doc.store.pendingStructs).toBeNull();
+  });
+
   it('lets one person write under their own id from a new connection (a reconnect)', async () => {
     const first = await join('alice', ALICE);
     expect(await first.send(typed(first.doc, 'one'))).toBe('stored');

@@ -8,15 +8,20 @@
 //
 // What is dropped: only the other person's part. An update may carry another's writing legitimately (a
 // page's sync step 2 holds what this browser kept of someone else's that the server lacks): the writer's
-// own part is stored, the other's is kept for its author's own page to send. An update under an id its
-// writer holds in presence, though, is that writer's own typing under an id someone else wrote under
-// first: refused, so that its page says so and starts again with a new id, rather than being told it
-// was stored.
+// own part is stored, the other's is kept for its author's own page to send. The whole update is refused
+// instead (its page says so and starts again from the server, with a new id), never acknowledged with a
+// part of it missing, when: its writer holds the id in presence (its own typing, under an id someone else
+// wrote under first); what it keeps builds on the part dropped (stored, it would wait unseen for that
+// part, maybe for good); or it deletes what the other person has not written yet (their next keystrokes,
+// deleted in advance, would be acknowledged and never shown). Those last two only with one instance:
+// with several, this one may be behind the log (a page that moved here from another instance saw writing
+// this one has not applied yet), and refusing would make a page that did nothing wrong start again.
 //
 // Not checked: anonymous writers (no sign-in: every identity is self-declared, so there is none to
-// protect), and ids held in presence on another instance that nobody has written under yet.
+// protect); ids held in presence on another instance that nobody has written under yet; and ids written
+// under only before the document's latest checkpoint, after it was loaded again (nothing records who
+// wrote under them short of reading the whole log).
 
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { Refused } from './update-gate.js';
 
@@ -25,6 +30,8 @@ export interface IdClaims {
   writtenBy(client: number): string | undefined;
   /** The author holding `client` in presence on this instance now, if anyone does. */
   heldBy(client: number): string | undefined;
+  /** The clock the document has reached for `client` (what others can have seen of it). */
+  stateOf(client: number): number;
 }
 
 /** What of an update its writer may store: all of it, a part (`dropped` names the others' ids), or nothing. */
@@ -34,38 +41,42 @@ export type OwnPart = { readonly update: Uint8Array; readonly dropped: readonly 
 const ALL_OF_IT = 2 ** 50;
 
 export const FOREIGN_ID_REFUSAL = 'another person had already written under the Yjs client id this page writes under';
+export const BUILDS_ON_FOREIGN_REFUSAL = "it builds on another person's writing that they have not sent themselves";
+export const DELETES_AHEAD_REFUSAL = 'it deletes what another person has not written yet';
 
 /**
  * The part of `update` that `author` may store. `holds(client)`: whether the writer's own connection
- * holds `client` in presence.
+ * holds `client` in presence. `complete`: the document holds everything the log does (one instance), so
+ * what it lacks nobody has seen. An update that does not decode is returned whole (the update gate refuses it).
  */
-export function keepOwn(update: Uint8Array, author: string, claims: IdClaims, holds: (client: number) => boolean): OwnPart {
-  const clients = writtenClients(update);
-  const foreign = clients.filter((client) => {
-    const claimant = claims.writtenBy(client) ?? claims.heldBy(client);
-    return claimant !== undefined && claimant !== author;
-  });
-  if (foreign.length === 0) return { update, dropped: [] };
-  if (foreign.some(holds)) return new Refused(FOREIGN_ID_REFUSAL);
-  const left = Y.diffUpdate(update, Y.encodeStateVector(new Map(foreign.map((client) => [client, ALL_OF_IT]))));
-  return { update: left, dropped: foreign };
-}
-
-/**
- * The client ids `update` writes structs under. The usual update (one client's typing) is read from its
- * first three numbers; one that does not decode writes nothing here (the update gate refuses it).
- */
-function writtenClients(update: Uint8Array): number[] {
+export function keepOwn(update: Uint8Array, author: string, claims: IdClaims, holds: (client: number) => boolean, complete: boolean): OwnPart {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    const decoder = decoding.createDecoder(update);
-    const clients = decoding.readVarUint(decoder);
-    if (clients === 0) return [];
-    if (clients === 1) {
-      decoding.readVarUint(decoder); // how many structs
-      return [decoding.readVarUint(decoder)];
-    }
-    return [...Y.parseUpdateMeta(update).from.keys()];
+    decoded = Y.decodeUpdate(update);
   } catch {
-    return [];
+    return { update, dropped: [] };
   }
+  const others = new Map<number, boolean>();
+  const foreign = (client: number): boolean => {
+    let is = others.get(client);
+    if (is === undefined) {
+      const claimant = claims.writtenBy(client) ?? claims.heldBy(client);
+      others.set(client, (is = claimant !== undefined && claimant !== author));
+    }
+    return is;
+  };
+  for (const [client, ranges] of complete ? decoded.ds.clients : []) {
+    if (foreign(client) && ranges.some((range) => range.clock + range.len > claims.stateOf(client))) return new Refused(DELETES_AHEAD_REFUSAL);
+  }
+  const dropped = [...new Set(decoded.structs.map((struct) => struct.id.client))].filter(foreign);
+  if (dropped.length === 0) return { update, dropped: [] };
+  if (dropped.some(holds)) return new Refused(FOREIGN_ID_REFUSAL);
+  // What is kept must not refer to what is dropped and the document lacks.
+  const missing = (id: Y.ID | null | undefined) => id != null && dropped.includes(id.client) && id.clock >= claims.stateOf(id.client);
+  for (const struct of complete ? decoded.structs : []) {
+    if (!(struct instanceof Y.Item) || dropped.includes(struct.id.client)) continue;
+    if (missing(struct.origin) || missing(struct.rightOrigin) || (struct.parent instanceof Y.ID && missing(struct.parent))) return new Refused(BUILDS_ON_FOREIGN_REFUSAL);
+  }
+  const kept = Y.diffUpdate(update, Y.encodeStateVector(new Map(dropped.map((client) => [client, ALL_OF_IT]))));
+  return { update: kept, dropped };
 }

@@ -250,6 +250,7 @@ export class Room implements ConnectionHandler {
       const holder = this.presence.holder(client);
       return holder instanceof Connection ? holder.author : undefined;
     },
+    stateOf: (client) => Y.getState(this.doc.store, client),
   };
   private applyTimer: NodeJS.Timeout | undefined;
   private lastBroadcastAt = -Infinity;
@@ -602,7 +603,7 @@ export class Room implements ConnectionHandler {
   private keepOwnPart(item: { conn: Connection; update: Uint8Array }): Refused | undefined {
     const { conn } = item;
     if (!conn.verified) return undefined;
-    const own = keepOwn(item.update, conn.author, this.idClaims, (client) => this.presence.holder(client) === conn);
+    const own = keepOwn(item.update, conn.author, this.idClaims, (client) => this.presence.holder(client) === conn, this.remote === undefined);
     if (own instanceof Refused) return own;
     if (own.dropped.length > 0) {
       this.deps.events.foreignWritesDropped(this.name, own.dropped.length);
@@ -730,12 +731,17 @@ export class Room implements ConnectionHandler {
    * then stored and applied as commitServerEdit does. Resolves with its seq, or undefined when it
    * changes nothing (nothing is stored).
    */
-  async commitApiUpdate(update: Uint8Array, author: string, rateKey: string): Promise<number | undefined> {
+  async commitApiUpdate(update: Uint8Array, author: string, rateKey: string, verified: boolean): Promise<number | undefined> {
     this.assertTakingEdits();
-    const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }]);
+    // A program writes under client ids of its own: one someone else wrote under first is refused whole
+    // (a program is told, not trimmed; see client-ownership.ts).
+    const own = verified ? keepOwn(update, author, this.idClaims, () => true, this.remote === undefined) : { update, dropped: [] };
+    const refused = own instanceof Refused ? own : undefined;
+    const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }], [refused]);
     if (verdict instanceof TandemError) throw verdict;
     if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
     if (verdict === 'skip' || verdict === 'covered') return undefined;
+    this.bindings.bind(update, author);
     // Unlike a client, a program may send what the document holds already: stored, it would be a no-op in history.
     if (changesNothing(this.doc, update, this.deps.events)) {
       this.gate.abandoned(update);
