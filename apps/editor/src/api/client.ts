@@ -105,6 +105,8 @@ export interface DiffSegment {
   readonly formats?: Readonly<Record<string, unknown>>;
   /** For 'format' runs whose marks more than one person changed: who changed each. */
   readonly by?: Readonly<Record<string, string>>;
+  /** A leaf node's run (an image, a horizontal rule, a line break; `text` is U+FFFC): the node's name. */
+  readonly node?: string;
 }
 
 export interface NamedVersion {

@@ -1,17 +1,22 @@
 // Paints a diff onto a version: inserted text highlighted in its author's colour, deleted text shown
 // struck through where it was, text whose formatting changed underlined with a dotted line, from the
-// server's keep/insert/delete/format segments in document order.
+// server's keep/insert/delete/format segments in document order. An image, a horizontal rule or a line
+// break is a segment of its own (`node`): outlined when inserted, a struck-through label where deleted.
 
 import type { Node } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { AuthorLookup, DiffSegment } from '../api/client.js';
 import { authorInfo } from './history-labels.js';
 
-function deletion(text: string, author: { name: string; color: string } | undefined): HTMLElement {
+/** What people call each leaf node. */
+const NODE_NAMES: Readonly<Record<string, string>> = { image: 'image', horizontal_rule: 'horizontal rule', hard_break: 'line break' };
+const nodeName = (node: string) => NODE_NAMES[node] ?? node.replace(/_/g, ' ');
+
+function deletion(segment: DiffSegment, author: { name: string; color: string } | undefined): HTMLElement {
   const el = document.createElement('del');
-  el.className = 'diff-delete';
-  el.textContent = text;
-  el.title = `Deleted by ${author?.name ?? 'unknown'}`;
+  el.className = segment.node === undefined ? 'diff-delete' : 'diff-delete diff-delete-node';
+  el.textContent = segment.node === undefined ? segment.text : `[${nodeName(segment.node)}]`;
+  el.title = `${segment.node === undefined ? 'Deleted' : `${capitalised(nodeName(segment.node))} deleted`} by ${author?.name ?? 'unknown'}`;
   el.style.textDecorationColor = author?.color ?? 'currentColor';
   el.style.color = author?.color ?? 'inherit';
   return el;
@@ -35,6 +40,8 @@ export function formatChangeLabel(formats: Readonly<Record<string, unknown>> | u
     .join(', ');
 }
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** `authors`: the diff's lookup, for each author's name and colour. */
 export function diffDecorations(doc: Node, segments: readonly DiffSegment[], authors: AuthorLookup): DecorationSet {
   const who = (id: string | undefined) => (id === undefined ? undefined : authorInfo(id, authors));
@@ -45,12 +52,33 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[], aut
   const flushDeletes = (pos: number) => {
     while (index < segments.length && segments[index]!.type === 'delete') {
       const seg = segments[index]!;
-      decorations.push(Decoration.widget(pos, () => deletion(seg.text, who(seg.author)), { side: -1, key: `del-${index}` }));
+      decorations.push(Decoration.widget(pos, () => deletion(seg, who(seg.author)), { side: -1, key: `del-${index}` }));
       index += 1;
       offset = 0;
     }
   };
   doc.descendants((node, pos) => {
+    if (node.isLeaf && !node.isText) {
+      // A leaf node is one segment of its own, when the server named it.
+      flushDeletes(pos);
+      const seg = segments[index];
+      if (seg?.node !== node.type.name) return false;
+      if (seg.type === 'insert') {
+        const author = who(seg.author);
+        const color = author?.color ?? '#6b7280';
+        decorations.push(
+          Decoration.node(pos, pos + node.nodeSize, {
+            class: 'diff-insert-node',
+            style: `outline: 2px solid ${color}; outline-offset: 1px`,
+            title: `${capitalised(nodeName(seg.node))} added by ${author?.name ?? 'unknown'}`,
+          }),
+        );
+      }
+      index += 1;
+      offset = 0;
+      lastTextEnd = pos + node.nodeSize;
+      return false;
+    }
     if (!node.isText) return true;
     const text = node.text ?? '';
     let i = 0;

@@ -1,12 +1,14 @@
 // What changed between two versions, attributed: the text inserted and deleted between `from` and
 // `to`, in document order, each run with the author of the update that made it; and text kept whose
-// formatting changed (a mark made or taken off), with the author of that change.
+// formatting changed (a mark made or taken off), with the author of that change. A leaf node (an image,
+// a horizontal rule, a line break) is a run of its own, one EMBED character with `node` naming it.
 //
 // Cost is linear in the updates of (from, to] plus the size of the two versions (n·log n with the
 // range look-ups): the updates in between are only decoded to learn who inserted and who deleted which
 // Yjs ids, never replayed one transaction at a time. Far-apart versions each come from their nearest
 // checkpoint; close ones (NEAR_UPDATES) from one materialization with the updates between applied.
 
+import { LEAF_NODES } from '@tandem/schema/leaf-nodes';
 import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { DocumentStore } from '../types.js';
@@ -15,6 +17,9 @@ import { addAuthorship, type AuthorshipCache, readAuthorship } from './authorshi
 import { mergedAuthorshipOf } from './merged-authorship.js';
 import { RangeAuthors } from './range-authors.js';
 import type { VersionCache } from './version-cache.js';
+
+/** The text of a leaf node's run (U+FFFC, the object replacement character): one character, as it counts. */
+export const EMBED = '\uFFFC';
 
 /** Formatting attributes (a mark's name → its value at `to`; null: taken off). */
 export type DiffFormats = Readonly<Record<string, unknown>>;
@@ -27,6 +32,8 @@ export interface DiffChange {
   readonly formats?: DiffFormats;
   /** For 'format' runs whose marks were changed by more than one person: who changed each (`author` is the first's). */
   readonly by?: Readonly<Record<string, string>>;
+  /** A leaf node's run (`text` is EMBED): the node's name ('image', 'horizontal_rule', 'hard_break'). */
+  readonly node?: string;
 }
 
 /** A run of the document at `to` in order: unchanged text, inserted text, text deleted there, or text kept whose formatting changed. */
@@ -36,6 +43,8 @@ export interface DiffSegment {
   readonly author?: string;
   readonly formats?: DiffFormats;
   readonly by?: Readonly<Record<string, string>>;
+  /** A leaf node's run (`text` is EMBED), as in DiffChange. */
+  readonly node?: string;
 }
 
 export interface DocumentDiff {
@@ -69,6 +78,8 @@ interface Run {
   by?: Readonly<Record<string, string>>;
   /** `formats` and `by` as JSON: runs merge only with the same. */
   formatKey?: string;
+  /** A leaf node's run: never merged with another. */
+  node?: string;
 }
 
 /** Collects runs as string parts (joined once at the end) and counts characters against the bound. */
@@ -83,15 +94,15 @@ class DiffBuilder {
     private readonly maxChars: number,
   ) {}
 
-  keep(text: string): void {
+  keep(text: string, node?: string): void {
     this.count(text);
-    this.append(this.segments, 'keep', text, undefined);
+    this.append(this.segments, 'keep', text, undefined, undefined, undefined, node);
   }
 
-  change(type: 'insert' | 'delete', text: string, author: string): void {
+  change(type: 'insert' | 'delete', text: string, author: string, node?: string): void {
     this.count(text);
-    this.append(this.segments, type, text, author);
-    this.append(this.changes, type, text, author);
+    this.append(this.segments, type, text, author, undefined, undefined, node);
+    this.append(this.changes, type, text, author, undefined, undefined, node);
     this.totalsOf(author)[type === 'insert' ? 'inserted' : 'deleted'] += text.length;
   }
 
@@ -124,6 +135,7 @@ class DiffBuilder {
         author: r.author!,
         ...(r.formats === undefined ? {} : { formats: r.formats }),
         ...(r.by === undefined ? {} : { by: r.by }),
+        ...(r.node === undefined ? {} : { node: r.node }),
       })),
       segments: this.segments.map((r) => ({
         type: r.type,
@@ -131,6 +143,7 @@ class DiffBuilder {
         ...(r.author === undefined ? {} : { author: r.author }),
         ...(r.formats === undefined ? {} : { formats: r.formats }),
         ...(r.by === undefined ? {} : { by: r.by }),
+        ...(r.node === undefined ? {} : { node: r.node }),
       })),
       authors: [...this.totals].map(([author, t]) => ({ author, ...t })).sort((a, b) => a.author.localeCompare(b.author)),
     };
@@ -143,12 +156,29 @@ class DiffBuilder {
     }
   }
 
-  private append(runs: Run[], type: DiffSegment['type'], text: string, author: string | undefined, formats?: DiffFormats, by?: Readonly<Record<string, string>>): void {
+  private append(
+    runs: Run[],
+    type: DiffSegment['type'],
+    text: string,
+    author: string | undefined,
+    formats?: DiffFormats,
+    by?: Readonly<Record<string, string>>,
+    node?: string,
+  ): void {
     if (text === '') return;
     const formatKey = formats === undefined ? undefined : stableJson([formats, by ?? null]);
     const last = runs.at(-1);
-    if (last?.type === type && last.author === author && last.formatKey === formatKey) last.parts.push(text);
-    else runs.push({ type, author, parts: [text], ...(formats === undefined ? {} : { formats, formatKey }), ...(by === undefined ? {} : { by }) });
+    if (node === undefined && last?.node === undefined && last?.type === type && last.author === author && last.formatKey === formatKey) last.parts.push(text);
+    else {
+      runs.push({
+        type,
+        author,
+        parts: [text],
+        ...(formats === undefined ? {} : { formats, formatKey }),
+        ...(by === undefined ? {} : { by }),
+        ...(node === undefined ? {} : { node }),
+      });
+    }
   }
 }
 
@@ -159,7 +189,13 @@ function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y
   return { structs, state: last === undefined ? 0 : last.id.clock + last.length };
 }
 
-type Emit = (type: 'insert' | 'delete', text: string, author: string) => void;
+/** `node`: a leaf node's run (`text` is EMBED). */
+type Emit = (type: 'insert' | 'delete', text: string, author: string, node?: string) => void;
+
+/** The name of the leaf node a type is (an image, a rule, a line break), or undefined for any other. */
+function leafName(type: unknown): string | undefined {
+  return type instanceof Y.XmlElement && LEAF_NODES.has(type.nodeName) ? type.nodeName : undefined;
+}
 /** A format item shown at `from` and deleted by `to`: its clock, attribute and value. */
 type FormatGone = (clock: number, key: string, value: unknown) => void;
 
@@ -178,7 +214,11 @@ function walkRemoved(type: { readonly _start: Y.Item | null }, deleted: RangeAut
   for (let item = type._start; item !== null; item = item.right) {
     if (item.deleted) continue;
     if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str, emit);
-    else if (item.content instanceof Y.ContentType) walkRemoved(item.content.type, deleted, emit);
+    else if (item.content instanceof Y.ContentType) {
+      const leaf = leafName(item.content.type);
+      if (leaf === undefined) walkRemoved(item.content.type, deleted, emit);
+      else emit('delete', EMBED, deleted.find(item.id.client, item.id.clock).author ?? 'unknown', leaf);
+    }
   }
 }
 
@@ -205,7 +245,9 @@ function removed(
       const b = Math.min(end, struct.id.clock + struct.length);
       attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a));
     } else if (struct.content instanceof Y.ContentType) {
-      walkRemoved(struct.content.type, deleted, emit(a));
+      const leaf = leafName(struct.content.type);
+      if (leaf === undefined) walkRemoved(struct.content.type, deleted, emit(a));
+      else emit(a)('delete', EMBED, deleted.find(client, struct.id.clock).author ?? 'unknown', leaf);
     }
   }
 }
@@ -232,7 +274,7 @@ const NEAR_UPDATES = 2_000;
  * turned into the `to` version: per client, in clock order.
  */
 function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
-  type Entry = { clock: number; runs: Array<['insert' | 'delete', string, string]>; format?: [string, unknown] };
+  type Entry = { clock: number; runs: Array<['insert' | 'delete', string, string, string | undefined]>; format?: [string, unknown] };
   const recorded = new Map<number, Entry[]>();
   for (const [client, from, to] of deleted.runs()) {
     let list = recorded.get(client);
@@ -246,7 +288,7 @@ function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
       (clock) => {
         const entry: Entry = { clock, runs: [] };
         list.push(entry);
-        return (type, text, author) => entry.runs.push([type, text, author]);
+        return (type, text, author, node) => entry.runs.push([type, text, author, node]);
       },
       (clock, key, value) => list.push({ clock, runs: [], format: [key, value] }),
     );
@@ -262,7 +304,7 @@ function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
     for (let i = lo; i < list.length && list[i]!.clock < clock + length; i++) {
       const entry = list[i]!;
       if (entry.format !== undefined) format(entry.clock, ...entry.format);
-      for (const [type, text, author] of entry.runs) emit(type, text, author);
+      for (const [type, text, author, node] of entry.runs) emit(type, text, author, node);
     }
   };
 }
@@ -274,7 +316,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   // Whether `atTo` belongs to the version cache (left there, not destroyed).
   let cachedTo = false;
   const out = new DiffBuilder(doc, options.maxChars ?? Number.POSITIVE_INFINITY);
-  const change: Emit = (type, text, author) => out.change(type, text, author);
+  const change: Emit = (type, text, author, node) => out.change(type, text, author, node);
   let atTo: Y.Doc;
   let stateAtFrom: (client: number) => number;
   let onDeleted: (client: number, clock: number, length: number, format: FormatGone) => void;
@@ -371,7 +413,10 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
         }
         if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed), change);
       } else if (item.content instanceof Y.ContentType) {
-        walk(item.content.type);
+        const leaf = leafName(item.content.type);
+        if (leaf === undefined) walk(item.content.type);
+        else if (clock < stateAtFrom(client)) out.keep(EMBED, leaf);
+        else change('insert', EMBED, inserted.find(client, clock).author ?? 'unknown', leaf);
       }
     }
   };

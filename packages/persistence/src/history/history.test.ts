@@ -68,6 +68,14 @@ async function editParagraphsAtRandom(store: DocumentStore, name: string, steps:
       fragment.insert(random(fragment.length + 1), [p]);
     } else if (roll === 1 && fragment.length > 1) {
       fragment.delete(random(fragment.length), 1);
+    } else if (roll === 8) {
+      // An image or a line break at the end of a paragraph (its text stays its first child).
+      const p = fragment.get(random(fragment.length)) as Y.XmlElement;
+      p.insert(p.length, [new Y.XmlElement(random(2) === 0 ? 'image' : 'hard_break')]);
+    } else if (roll === 9 || roll === 10) {
+      // The last image or line break of the first paragraph holding one taken out.
+      const p = fragment.toArray().find((el) => (el as Y.XmlElement).length > 1) as Y.XmlElement | undefined;
+      p?.delete(p.length - 1, 1);
     } else {
       const t = (fragment.get(random(fragment.length)) as Y.XmlElement).get(0) as Y.XmlText;
       if (roll < 7 && t.length > 0) t.delete(random(t.length), 1 + random(Math.min(3, t.length)));
@@ -293,7 +301,7 @@ describe('history', () => {
     );
   });
 
-  it('gives the same diff as a replay of every update, for paragraphs typed, formatted and removed by three people', async () => {
+  it('gives the same diff as a replay of every update, for paragraphs typed, formatted and removed (with images and line breaks) by three people', async () => {
     await editParagraphsAtRandom(store, 'paras', 400);
     const head = (await store.getDocument('paras'))!.lastSeq;
     const pairs = [[0, 100], [0, head], [0, 1], [1, head], [49, 51], [50, 50], [73, 260], [head - 1, head], [120, 121], [200, head - 5]];
@@ -303,6 +311,7 @@ describe('history', () => {
     }
     let deletions = 0;
     let formatted = 0;
+    const embeds = { inserted: 0, deleted: 0 };
     // Answers from the cache of whole-log authorship (filled by the diffs from 0) must not differ either.
     const authorship = new AuthorshipCache();
     const versions = new VersionCache();
@@ -318,9 +327,13 @@ describe('history', () => {
       );
       deletions += expected.changes.filter((c) => c.type === 'delete').length;
       formatted += expected.changes.filter((c) => c.type === 'format').length;
+      embeds.inserted += expected.changes.filter((c) => c.type === 'insert' && c.node !== undefined).length;
+      embeds.deleted += expected.changes.filter((c) => c.type === 'delete' && c.node !== undefined).length;
     }
     expect(deletions).toBeGreaterThan(0);
     expect(formatted).toBeGreaterThan(0);
+    expect(embeds.inserted).toBeGreaterThan(0);
+    expect(embeds.deleted).toBeGreaterThan(0);
   });
 
   it('refuses a diff whose text would exceed the size bound', async () => {

@@ -2,9 +2,10 @@
 // only). It replays every update of (from, to] one transaction at a time and asks Yjs who changed what,
 // which makes it slow but obviously right; diff.ts must give the same answer.
 
+import { LEAF_NODES } from '@tandem/schema/leaf-nodes';
 import * as Y from 'yjs';
 import { materialize } from '../history/materialize.js';
-import { type DocumentDiff, type DiffChange, type DiffSegment, stableJson } from '../history/diff.js';
+import { type DocumentDiff, type DiffChange, type DiffSegment, EMBED, stableJson } from '../history/diff.js';
 import type { DocumentStore } from '../types.js';
 
 interface TextItem {
@@ -36,20 +37,29 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
     author = u.author;
     Y.applyUpdate(ydoc, u.update);
   }
-  const changes: Array<{ type: DiffChange['type']; text: string; author: string; formats?: Record<string, unknown>; by?: Record<string, string> }> = [];
-  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string; formats?: Record<string, unknown>; by?: Record<string, string> }> = [];
+  type Extra = { formats?: Record<string, unknown>; by?: Record<string, string>; node?: string };
+  const changes: Array<{ type: DiffChange['type']; text: string; author: string } & Extra> = [];
+  const segments: Array<{ type: DiffSegment['type']; text: string; author?: string } & Extra> = [];
   const totals = new Map<string, { inserted: number; deleted: number }>();
   const same = (a?: Record<string, unknown>, b?: Record<string, unknown>) => stableJson(a ?? null) === stableJson(b ?? null);
-  const segment = (type: DiffSegment['type'], ch: string, who?: string, formats?: Record<string, unknown>, by?: Record<string, string>) => {
+  const extra = (formats?: Record<string, unknown>, by?: Record<string, string>, node?: string): Extra => ({
+    ...(formats === undefined ? {} : { formats }),
+    ...(by === undefined ? {} : { by }),
+    ...(node === undefined ? {} : { node }),
+  });
+  // A leaf node is a run of its own: never merged.
+  const merges = (last: ({ type: string; author?: string } & Extra) | undefined, type: string, who: string | undefined, formats?: Record<string, unknown>, by?: Record<string, string>, node?: string) =>
+    last !== undefined && node === undefined && last.node === undefined && last.type === type && last.author === who && same(last.formats, formats) && same(last.by, by);
+  const segment = (type: DiffSegment['type'], ch: string, who?: string, formats?: Record<string, unknown>, by?: Record<string, string>, node?: string) => {
     const last = segments.at(-1);
-    if (last?.type === type && last.author === who && same(last.formats, formats) && same(last.by, by)) last.text += ch;
-    else segments.push({ type, text: ch, ...(who === undefined ? {} : { author: who }), ...(formats === undefined ? {} : { formats }), ...(by === undefined ? {} : { by }) });
+    if (merges(last, type, who, formats, by, node)) last!.text += ch;
+    else segments.push({ type, text: ch, ...(who === undefined ? {} : { author: who }), ...extra(formats, by, node) });
   };
-  const push = (type: DiffChange['type'], ch: string, who: string, formats?: Record<string, unknown>, by?: Record<string, string>) => {
+  const push = (type: DiffChange['type'], ch: string, who: string, formats?: Record<string, unknown>, by?: Record<string, string>, node?: string) => {
     const last = changes.at(-1);
-    if (last?.type === type && last.author === who && same(last.formats, formats) && same(last.by, by)) last.text += ch;
-    else changes.push({ type, text: ch, author: who, ...(formats === undefined ? {} : { formats }), ...(by === undefined ? {} : { by }) });
-    segment(type, ch, who, formats, by);
+    if (merges(last, type, who, formats, by, node)) last!.text += ch;
+    else changes.push({ type, text: ch, author: who, ...extra(formats, by, node) });
+    segment(type, ch, who, formats, by, node);
     const t = totals.get(who) ?? { inserted: 0, deleted: 0 };
     if (type !== 'format') t[type === 'insert' ? 'inserted' : 'deleted'] += 1;
     totals.set(who, t);
@@ -93,6 +103,12 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
             }
           }
         }
+      } else if (type instanceof Y.XmlElement && LEAF_NODES.has(type.nodeName)) {
+        // A leaf node: one character's worth, kept, inserted or deleted as a character would be.
+        const existed = visibleAtFrom(item.id.client, item.id.clock);
+        if (!existed && !item.deleted) push('insert', EMBED, find(ranges.inserted, item.id.client, item.id.clock) ?? 'unknown', undefined, undefined, type.nodeName);
+        else if (existed && item.deleted) push('delete', EMBED, find(ranges.deleted, item.id.client, item.id.clock) ?? 'unknown', undefined, undefined, type.nodeName);
+        else if (existed) segment('keep', EMBED, undefined, undefined, undefined, type.nodeName);
       } else if (type !== undefined) {
         walk((type as { _start: TextItem | null })._start);
       }

@@ -1,0 +1,50 @@
+// Leaf nodes in a diff painted on the version: an inserted image outlined in its author's colour, a
+// deleted one labelled where it was, and the text around them still painted on the right characters.
+import { schema } from '@tandem/schema/schema';
+import type { Node } from 'prosemirror-model';
+import { describe, expect, it } from 'vitest';
+import type { DiffSegment } from '../api/client.js';
+import { diffDecorations } from './diff-decorations.js';
+
+const EMBED = '\uFFFC';
+const lookup = { bob: { name: 'Bob', color: '#445566', verified: true } };
+const image = () => schema.nodes.image!.create({ src: 'https://example.com/a.png' });
+
+/** Each decoration as [from, to, class or 'widget']. */
+function painted(segments: DiffSegment[], ...content: Node[][]) {
+  const doc = schema.nodes.doc!.create(null, content.map((c) => schema.nodes.paragraph!.create(null, c)));
+  const set = diffDecorations(doc, segments, lookup);
+  return set.find().map((d) => {
+    const attrs = (d as unknown as { type: { attrs?: { class?: string; title?: string } } }).type.attrs;
+    return [d.from, d.to, attrs?.class ?? 'widget', attrs?.title ?? ''];
+  });
+}
+
+describe('diff decorations: images, rules and line breaks', () => {
+  it('outlines an inserted image and keeps the text after it aligned', () => {
+    const segments: DiffSegment[] = [
+      { type: 'keep', text: 'ab' },
+      { type: 'insert', text: EMBED, author: 'bob', node: 'image' },
+      { type: 'keep', text: 'c' },
+      { type: 'insert', text: 'd', author: 'bob' },
+    ];
+    // <p>ab<img>cd</p>: a at 1, b at 2, the image at 3, c at 4, d at 5.
+    expect(painted(segments, [schema.text('ab'), image(), schema.text('cd')])).toEqual([
+      [3, 4, 'diff-insert-node', 'Image added by Bob'],
+      [5, 6, 'diff-insert', 'Added by Bob'],
+    ]);
+  });
+
+  it('a kept image takes its own segment; a deleted one is a widget where it stood', () => {
+    const segments: DiffSegment[] = [
+      { type: 'keep', text: 'a' },
+      { type: 'keep', text: EMBED, node: 'image' },
+      { type: 'delete', text: EMBED, author: 'bob', node: 'image' },
+      { type: 'insert', text: 'b', author: 'bob' },
+    ];
+    expect(painted(segments, [schema.text('a'), image(), schema.text('b')])).toEqual([
+      [3, 3, 'widget', ''],
+      [3, 4, 'diff-insert', 'Added by Bob'],
+    ]);
+  });
+});

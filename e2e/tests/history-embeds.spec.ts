@@ -1,0 +1,43 @@
+// The history view shows a line break and a horizontal rule someone added since a named version, outlined
+// in their colour and saying who: before, a diff walked text only, and such a change showed as none.
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' });
+
+test('a line break and a rule added since a named version are outlined in the compare view, saying who added them', async ({ pair }) => {
+  test.slow();
+  const { alice, bob } = await pair('history-embeds');
+  const page = alice.page;
+  await alice.focusEnd();
+  await page.keyboard.insertText('One two.');
+  await alice.expectSaved();
+  await page.getByRole('button', { name: 'History' }).click();
+  page.once('dialog', (dialog) => dialog.accept('Draft'));
+  await page.getByRole('button', { name: 'Name this version' }).click();
+  await expect(page.locator('.named-versions')).toContainText('Draft');
+  await page.getByRole('button', { name: 'History' }).click();
+
+  // Bob adds a line after a line break, and a rule below.
+  await expect.poll(() => bob.blocks()).toEqual(['One two.']);
+  await bob.focusEnd();
+  await bob.page.keyboard.press('Shift+Enter');
+  await bob.type('Three.');
+  await bob.toolbar('horizontalRule');
+  await expect(bob.editor.locator('hr')).toHaveCount(1);
+  await bob.expectSaved();
+
+  await page.getByRole('button', { name: 'History' }).click();
+  const base = page.getByTestId('history-base');
+  await expect(base.locator('option', { hasText: 'Draft' })).toHaveCount(1);
+  await base.selectOption(await base.evaluate((el: HTMLSelectElement) => [...el.options].find((o) => o.text.includes('Draft'))!.value));
+  const added = page.locator('.version-view .diff-insert-node');
+  await expect(added).toHaveCount(2);
+  await expect(page.locator('.version-view br.diff-insert-node')).toHaveAttribute('title', 'Line break added by Bob');
+  await expect(page.locator('.version-view hr.diff-insert-node')).toHaveAttribute('title', 'Horizontal rule added by Bob');
+  // The text around them is painted on the right characters: "One two." kept, "Three." added.
+  await expect(page.locator('.version-view .diff-insert')).toHaveText('Three.');
+  await expect(page.locator('.version-view .diff-delete')).toHaveCount(0);
+  await expect(page.locator('.legend')).toHaveText('Bob');
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
