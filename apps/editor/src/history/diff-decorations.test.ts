@@ -1,5 +1,6 @@
 // Leaf nodes in a diff painted on the version: an inserted image outlined in its author's colour, a
 // deleted one labelled where it was, and the text around them still painted on the right characters.
+import { withSafeImages } from '@tandem/schema';
 import { schema } from '@tandem/schema/schema';
 import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,20 @@ describe('diff decorations: images, rules and line breaks', () => {
       [3, 4, 'diff-insert-node', 'Image added by Bob'],
       [5, 6, 'diff-insert', 'Added by Bob'],
     ]);
+  });
+
+  it('an image the served version left out (an unsafe address) shifts nothing after it', () => {
+    const doc = withSafeImages(
+      schema.nodes.doc!.create(null, [schema.nodes.paragraph!.create(null, [schema.text('ab'), schema.nodes.image!.create({ src: 'javascript:alert(1)' }), schema.text('cd')])]),
+    );
+    const segments: DiffSegment[] = [
+      { type: 'keep', text: 'ab' },
+      { type: 'keep', text: EMBED, node: 'image' },
+      { type: 'keep', text: 'c' },
+      { type: 'insert', text: 'd', author: 'bob' },
+    ];
+    const set = diffDecorations(doc, segments, lookup);
+    expect(set.find().map((d) => [d.from, d.to])).toEqual([[4, 5]]);
   });
 
   it('a kept image takes its own segment; a deleted one is a widget where it stood', () => {

@@ -84,6 +84,12 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[], aut
     let i = 0;
     while (i < text.length) {
       flushDeletes(pos + i);
+      // A leaf the server named that this version does not show (an image with an unsafe address, left
+      // out when it was served): its segment is no character of this text.
+      while (index < segments.length && segments[index]!.node !== undefined && segments[index]!.type !== 'delete' && offset === 0) {
+        index += 1;
+        flushDeletes(pos + i);
+      }
       const seg = segments[index];
       if (seg === undefined) return false;
       const take = Math.min(seg.text.length - offset, text.length - i);

@@ -1,22 +1,8 @@
 import type { Socket } from 'node:net';
-import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
+import { awarenessFrame, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
-
-/** An awareness message as a client sends it: [1, update] with one entry. */
-function awarenessFrame(id: number, clock: number, state: unknown): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, 1);
-  encoding.writeVarUint(update, id);
-  encoding.writeVarUint(update, clock);
-  encoding.writeVarString(update, JSON.stringify(state));
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, 1);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
-}
 
 const user = (name: string) => ({ name, color: '#336699' });
 type State = { user?: { name?: string }; away?: boolean };

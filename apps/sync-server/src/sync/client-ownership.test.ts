@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
-import { openRawSocket, updateFrame } from '../testing/clients.js';
+import { awarenessFrame, openRawSocket, updateFrame } from '../testing/clients.js';
 import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -55,17 +55,7 @@ async function person(server: TestServer, userId: string, clientID: number): Pro
         waiting.push(resolve);
         ws.send(updateFrame(update));
       }),
-    announce(id, clock = 1, state = { user: { name: userId } }) {
-      const update = encoding.createEncoder();
-      encoding.writeVarUint(update, 1);
-      encoding.writeVarUint(update, id);
-      encoding.writeVarUint(update, clock);
-      encoding.writeVarString(update, JSON.stringify(state));
-      const message = encoding.createEncoder();
-      encoding.writeVarUint(message, 1);
-      encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-      ws.send(encoding.toUint8Array(message));
-    },
+    announce: (id, clock = 1, state = { user: { name: userId } }) => ws.send(awarenessFrame(id, clock, state)),
   };
 }
 

@@ -52,6 +52,19 @@ export function closeCodes(client: TestClient): number[] {
   return codes;
 }
 
+/** An awareness message as a client sends it: [1, update] with one entry (`state` as JSON; null removes it). */
+export function awarenessFrame(id: number, clock: number, state: unknown): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, id);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify(state));
+  const message = encoding.createEncoder();
+  encoding.writeVarUint(message, 1);
+  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+  return encoding.toUint8Array(message);
+}
+
 /** A y-websocket sync message carrying `update`: an update (syncType 2, the default) or a sync step 2 (1). */
 export function updateFrame(update: Uint8Array, syncType = 2): Uint8Array {
   const e = encoding.createEncoder();
