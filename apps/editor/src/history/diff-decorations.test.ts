@@ -5,7 +5,7 @@ import { schema } from '@tandem/schema/schema';
 import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
 import type { DiffSegment } from '../api/client.js';
-import { diffDecorations } from './diff-decorations.js';
+import { diffDecorations, formatChangeLabel } from './diff-decorations.js';
 
 const EMBED = '\uFFFC';
 const lookup = { bob: { name: 'Bob', color: '#445566', verified: true } };
@@ -61,5 +61,25 @@ describe('diff decorations: images, rules and line breaks', () => {
       [3, 3, 'widget', ''],
       [3, 4, 'diff-insert', 'Added by Bob'],
     ]);
+  });
+});
+
+describe('diff decorations: node attributes changed', () => {
+  it("outlines an image whose address changed, dotted, saying what and who", () => {
+    const segments: DiffSegment[] = [
+      { type: 'keep', text: 'a' },
+      { type: 'format', text: EMBED, author: 'bob', node: 'image', formats: { 'image.src': 'b.png' } },
+      { type: 'insert', text: 'b', author: 'bob' },
+    ];
+    expect(painted(segments, [schema.text('a'), image(), schema.text('b')])).toEqual([
+      [2, 3, 'diff-format-node', 'Image changed by Bob: image address'],
+      [3, 4, 'diff-insert', 'Added by Bob'],
+    ]);
+  });
+
+  it('says a heading level, a task ticked and a mark in words', () => {
+    expect(formatChangeLabel({ 'heading.level': 2 })).toBe('heading 2');
+    expect(formatChangeLabel({ strong: {}, 'task_item.checked': true }, (name) => (name === 'strong' ? 'Ann' : 'Bob'))).toBe('bold (Ann), ticked (Bob)');
+    expect(formatChangeLabel({ 'task_item.checked': false, 'code_block.language': null })).toBe('unticked, code block language removed');
   });
 });

@@ -25,19 +25,49 @@ function deletion(segment: DiffSegment, author: { name: string; color: string } 
 /** What people call each mark. */
 const MARK_NAMES: Readonly<Record<string, string>> = { strong: 'bold', em: 'italic', code: 'code', link: 'link', strikethrough: 'strikethrough', underline: 'underline' };
 
+/** A node's attribute (`<node>.<attribute>` in a diff) changed to `value` (null: removed), in words. */
+const ATTRIBUTE_LABELS: Readonly<Record<string, (value: unknown) => string>> = {
+  'heading.level': (value) => `heading ${String(value)}`,
+  'task_item.checked': (value) => (value === true ? 'ticked' : 'unticked'),
+  'ordered_list.order': (value) => `numbered from ${String(value)}`,
+  'image.src': () => 'image address',
+  'image.alt': (value) => (value === null ? 'image description removed' : 'image description'),
+  'image.title': (value) => (value === null ? 'image title removed' : 'image title'),
+};
+
+function attributeLabel(name: string, value: unknown): string {
+  const known = ATTRIBUTE_LABELS[name];
+  if (known !== undefined) return known(value);
+  const [node, attribute] = name.split('.') as [string, string];
+  const what = `${node.replace(/_/g, ' ')} ${attribute.replace(/_/g, ' ')}`;
+  return value === null ? `${what} removed` : what;
+}
+
 /**
- * "bold, italic removed": what a format run changed, in words; with `by` (more than one person changed its
- * marks), each change followed by who made it: "bold (Alice), italic (Bob)".
+ * "bold, italic removed": what a format run changed, in words (a node's attribute too: "heading 2",
+ * "ticked"); with `by` (more than one person changed it), each change followed by who made it:
+ * "bold (Alice), italic (Bob)".
  */
 export function formatChangeLabel(formats: Readonly<Record<string, unknown>> | undefined, by?: (name: string) => string | undefined): string {
   return Object.entries(formats ?? {})
     .map(([name, value]) => {
-      const mark = MARK_NAMES[name.split('--')[0]!] ?? name.split('--')[0]!;
-      const what = value === null ? `${mark} removed` : mark;
+      let what: string;
+      if (name.includes('.')) what = attributeLabel(name, value);
+      else {
+        const mark = MARK_NAMES[name.split('--')[0]!] ?? name.split('--')[0]!;
+        what = value === null ? `${mark} removed` : mark;
+      }
       const who = by?.(name);
       return who === undefined ? what : `${what} (${who})`;
     })
     .join(', ');
+}
+
+/** The title of a format run: what changed, and by whom. */
+function formatTitle(seg: DiffSegment, who: (id: string | undefined) => { name: string } | undefined, subject: string): string {
+  return seg.by === undefined
+    ? `${subject} changed by ${who(seg.author)?.name ?? 'unknown'}: ${formatChangeLabel(seg.formats)}`
+    : `${subject} changed: ${formatChangeLabel(seg.formats, (name) => who(seg.by![name])?.name)}`;
 }
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -73,6 +103,15 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[], aut
             title: `${capitalised(nodeName(seg.node))} added by ${author?.name ?? 'unknown'}`,
           }),
         );
+      } else if (seg.type === 'format') {
+        const color = who(seg.author)?.color ?? '#6b7280';
+        decorations.push(
+          Decoration.node(pos, pos + node.nodeSize, {
+            class: 'diff-format-node',
+            style: `outline: 2px dotted ${color}; outline-offset: 1px`,
+            title: formatTitle(seg, who, capitalised(nodeName(seg.node))),
+          }),
+        );
       }
       index += 1;
       offset = 0;
@@ -100,10 +139,7 @@ export function diffDecorations(doc: Node, segments: readonly DiffSegment[], aut
           Decoration.inline(pos + i, pos + i + take, {
             class: 'diff-format',
             style: `text-decoration: underline dotted ${color}; text-decoration-thickness: 2px`,
-            title:
-              seg.by === undefined
-                ? `Formatting changed by ${author?.name ?? 'unknown'}: ${formatChangeLabel(seg.formats)}`
-                : `Formatting changed: ${formatChangeLabel(seg.formats, (name) => who(seg.by![name])?.name)}`,
+            title: formatTitle(seg, who, 'Formatting'),
           }),
         );
       } else if (seg.type === 'insert') {

@@ -1,7 +1,9 @@
 // What changed between two versions, attributed: the text inserted and deleted between `from` and
 // `to`, in document order, each run with the author of the update that made it; and text kept whose
 // formatting changed (a mark made or taken off), with the author of that change. A leaf node (an image,
-// a horizontal rule, a line break) is a run of its own, one EMBED character with `node` naming it.
+// a horizontal rule, a line break) is a run of its own, one EMBED character with `node` naming it. A
+// node's attributes changed in place (a heading's level, a task ticked, an image's address) show as a
+// format run over the node's kept text (or its EMBED), the attribute named `<node>.<attribute>`.
 //
 // Cost is linear in the updates of (from, to] plus the size of the two versions (n·log n with the
 // range look-ups): the updates in between are only decoded to learn who inserted and who deleted which
@@ -110,12 +112,12 @@ class DiffBuilder {
    * Text kept whose formatting changed to `formats`; `authors[i]` changed its i-th mark. The run is the first
    * one's (a run has one author); every one of them is in the totals.
    */
-  format(text: string, authors: readonly string[], formats: DiffFormats): void {
+  format(text: string, authors: readonly string[], formats: DiffFormats, node?: string): void {
     this.count(text);
     const names = Object.keys(formats);
     const by = new Set(authors).size > 1 ? Object.fromEntries(names.map((name, i) => [name, authors[i]!])) : undefined;
-    this.append(this.segments, 'format', text, authors[0]!, formats, by);
-    this.append(this.changes, 'format', text, authors[0]!, formats, by);
+    this.append(this.segments, 'format', text, authors[0]!, formats, by, node);
+    this.append(this.changes, 'format', text, authors[0]!, formats, by, node);
     for (const author of authors) this.totalsOf(author);
   }
 
@@ -192,6 +194,54 @@ function clientStructs(ydoc: Y.Doc, client: number): { structs: Array<Y.Item | Y
 /** `node`: a leaf node's run (`text` is EMBED). */
 type Emit = (type: 'insert' | 'delete', text: string, author: string, node?: string) => void;
 
+/** A node attribute (`<node>.<attribute>`) whose value differs between the versions: its value at `to` (null: removed), and who changed it. */
+interface AttributeChange {
+  readonly name: string;
+  readonly value: unknown;
+  readonly author: string;
+}
+
+/**
+ * Whether the attribute value written at `clock` of `item` (of the `to` version; items of one client
+ * that were both deleted may have merged) was shown at `from`, and what it was.
+ */
+type AttributeAtFrom = (item: Y.Item, clock: number) => { readonly shown: boolean; readonly value?: unknown };
+
+/**
+ * The attributes of `element` that changed between the versions. For each, the item in effect at `from`
+ * is the newest that existed then (if it was shown then); the change is credited as a mark's is: to
+ * whoever deleted (replaced or removed) the item in effect at `from`, else whoever wrote the one now.
+ */
+function attributesChanged(
+  element: Y.XmlElement,
+  stateAtFrom: (client: number) => number,
+  atFrom: AttributeAtFrom,
+  inserted: RangeAuthors,
+  deletedBy: RangeAuthors,
+): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const [key, current] of element._map) {
+    // The value written last before `from`: the last clock of the newest item that existed then.
+    let then: Y.Item | null = current;
+    while (then !== null && then.id.clock >= stateAtFrom(then.id.client)) then = then.left;
+    const clock = then === null ? 0 : Math.min(then.id.clock + then.length, stateAtFrom(then.id.client)) - 1;
+    const shown = then === null ? { shown: false } : atFrom(then, clock);
+    const before = shown.shown ? shown.value : null;
+    const now = current.deleted ? null : (current.content.getContent().at(-1) ?? null);
+    if (stableJson(before ?? null) === stableJson(now)) continue;
+    const isNew = current.id.clock + current.length > stateAtFrom(current.id.client);
+    const author = shown.shown && then!.deleted ? deletedBy.find(then!.id.client, clock).author : isNew ? inserted.find(current.id.client, current.id.clock + current.length - 1).author : undefined;
+    changes.push({ name: `${element.nodeName}.${key}`, value: now, author: author ?? 'unknown' });
+  }
+  return changes;
+}
+
+/** `marks` and `attributes` changed on one run, as DiffBuilder.format takes them: names sorted, each with its changer. */
+function combined(marks: ReadonlyArray<readonly [string, unknown, string]>, attributes: readonly AttributeChange[]): { authors: string[]; formats: DiffFormats } {
+  const all = [...marks, ...attributes.map((a) => [a.name, a.value, a.author] as const)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { authors: all.map(([, , author]) => author), formats: Object.fromEntries(all.map(([name, value]) => [name, value])) };
+}
+
 /** The name of the leaf node a type is (an image, a rule, a line break), or undefined for any other. */
 function leafName(type: unknown): string | undefined {
   return type instanceof Y.XmlElement && LEAF_NODES.has(type.nodeName) ? type.nodeName : undefined;
@@ -229,7 +279,8 @@ function removed(
   client: number,
   clock: number,
   length: number,
-  emit: (clock: number) => Emit,
+  /** Where the emitted runs stand: from `clock`, over `span` clocks, one per character when `sliceable` (text); else one item (a node). */
+  emit: (clock: number, span: number, sliceable: boolean) => Emit,
   format: FormatGone = () => {},
 ): void {
   const { structs, state } = clientStructs(atFrom, client);
@@ -243,11 +294,11 @@ function removed(
       format(struct.id.clock, struct.content.key, struct.content.value);
     } else if (struct.content instanceof Y.ContentString) {
       const b = Math.min(end, struct.id.clock + struct.length);
-      attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a));
+      attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a, b - a, true));
     } else if (struct.content instanceof Y.ContentType) {
       const leaf = leafName(struct.content.type);
-      if (leaf === undefined) walkRemoved(struct.content.type, deleted, emit(a));
-      else emit(a)('delete', EMBED, deleted.find(client, struct.id.clock).author ?? 'unknown', leaf);
+      if (leaf === undefined) walkRemoved(struct.content.type, deleted, emit(a, 1, false));
+      else emit(a, 1, false)('delete', EMBED, deleted.find(client, struct.id.clock).author ?? 'unknown', leaf);
     }
   }
 }
@@ -274,7 +325,7 @@ const NEAR_UPDATES = 2_000;
  * turned into the `to` version: per client, in clock order.
  */
 function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
-  type Entry = { clock: number; runs: Array<['insert' | 'delete', string, string, string | undefined]>; format?: [string, unknown] };
+  type Entry = { clock: number; span: number; sliceable: boolean; runs: Array<['insert' | 'delete', string, string, string | undefined]>; format?: [string, unknown] };
   const recorded = new Map<number, Entry[]>();
   for (const [client, from, to] of deleted.runs()) {
     let list = recorded.get(client);
@@ -285,28 +336,66 @@ function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
       client,
       from,
       to - from,
-      (clock) => {
-        const entry: Entry = { clock, runs: [] };
+      (clock, span, sliceable) => {
+        const entry: Entry = { clock, span, sliceable, runs: [] };
         list.push(entry);
         return (type, text, author, node) => entry.runs.push([type, text, author, node]);
       },
-      (clock, key, value) => list.push({ clock, runs: [], format: [key, value] }),
+      (clock, key, value) => list.push({ clock, span: 1, sliceable: false, runs: [], format: [key, value] }),
     );
   }
+  // Asked per deleted item of the `to` version, which may be a part of an item recorded (text inserted
+  // since into the middle of text deleted since splits it): only the characters of that part.
   return (client: number, clock: number, length: number, emit: Emit, format: FormatGone) => {
     const list = recorded.get(client) ?? [];
     let lo = 0;
     for (let hi = list.length; lo < hi; ) {
       const mid = (lo + hi) >> 1;
-      if (list[mid]!.clock < clock) lo = mid + 1;
+      if (list[mid]!.clock + list[mid]!.span <= clock) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < list.length && list[i]!.clock < clock + length; i++) {
+    const end = clock + length;
+    for (let i = lo; i < list.length && list[i]!.clock < end; i++) {
       const entry = list[i]!;
       if (entry.format !== undefined) format(entry.clock, ...entry.format);
-      for (const [type, text, author, node] of entry.runs) emit(type, text, author, node);
+      if (!entry.sliceable) {
+        for (const [type, text, author, node] of entry.runs) emit(type, text, author, node);
+        continue;
+      }
+      const from = Math.max(clock, entry.clock);
+      const to = Math.min(end, entry.clock + entry.span);
+      let at = entry.clock;
+      for (const [type, text, author, node] of entry.runs) {
+        const a = Math.max(from, at);
+        const b = Math.min(to, at + text.length);
+        if (a < b) emit(type, text.slice(a - at, b - at), author, node);
+        at += text.length;
+      }
     }
   };
+}
+
+/**
+ * The attribute values (of Y.XmlElements, keyed `client:clock`) that `atFrom` shows and that are deleted in
+ * (from, to], with their values: recorded before `atFrom` is turned into the `to` version.
+ */
+function recordAttributes(atFrom: Y.Doc, deleted: RangeAuthors): Map<string, { shown: true; value: unknown }> {
+  const recorded = new Map<string, { shown: true; value: unknown }>();
+  for (const [client, from, to] of deleted.runs()) {
+    const { structs, state } = clientStructs(atFrom, client);
+    const end = Math.min(to, state);
+    if (from >= end) continue;
+    for (let i = Y.findIndexSS(structs, from); i < structs.length && structs[i]!.id.clock < end; i++) {
+      const struct = structs[i]!;
+      if (struct instanceof Y.Item && !struct.deleted && struct.parentSub !== null && struct.parent instanceof Y.XmlElement) {
+        const values = struct.content.getContent();
+        for (let k = Math.max(from, struct.id.clock); k < Math.min(end, struct.id.clock + struct.length); k++) {
+          recorded.set(`${client}:${k}`, { shown: true, value: values[k - struct.id.clock] ?? null });
+        }
+      }
+    }
+  }
+  return recorded;
 }
 
 export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
@@ -320,6 +409,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   let atTo: Y.Doc;
   let stateAtFrom: (client: number) => number;
   let onDeleted: (client: number, clock: number, length: number, format: FormatGone) => void;
+  let attributeAtFrom: AttributeAtFrom;
   let inserted: RangeAuthors;
   let deletedBy: RangeAuthors;
   try {
@@ -334,6 +424,10 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       stateAtFrom = (client) => states.get(client) ?? 0;
       const replay = recordRemoved(atFrom, authorship.deleted);
       onDeleted = (client, clock, length, format) => replay(client, clock, length, change, format);
+      // Attribute items deleted since `from` lose their content as the updates are applied: kept first.
+      const attributes = recordAttributes(atFrom, authorship.deleted);
+      attributeAtFrom = (item, clock) =>
+        !item.deleted ? { shown: true, value: item.content.getContent()[clock - item.id.clock] ?? null } : (attributes.get(`${item.id.client}:${clock}`) ?? { shown: false });
       try {
         Y.transact(atFrom, () => {
           for (const u of updates) Y.applyUpdate(atFrom, u.update);
@@ -359,6 +453,11 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       cachedTo = versions !== undefined;
       stateAtFrom = (client) => clientStructs(atFrom, client).state;
       onDeleted = (client, clock, length, format) => removed(atFrom, deleted, client, clock, length, () => change, format);
+      attributeAtFrom = (item, clock) => {
+        const { structs } = clientStructs(atFrom, item.id.client);
+        const then = structs[Y.findIndexSS(structs, clock)];
+        return then instanceof Y.Item && !then.deleted ? { shown: true, value: then.content.getContent()[clock - then.id.clock] ?? null } : { shown: false };
+      };
     }
   } catch (error) {
     if (!(near && cachedTo)) atFrom.destroy();
@@ -367,7 +466,9 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
 
   // The document at `to` in order. Deleted items keep their place in it (their content is gone, as in
   // any garbage-collected document), so what they held at `from` is looked up by id.
-  const walk = (type: { readonly _start: Y.Item | null }): void => {
+  const changedAttributes = (element: Y.XmlElement) => attributesChanged(element, stateAtFrom, attributeAtFrom, inserted, deletedBy);
+  // `attributes`: those changed on the elements around this type (a heading's level applies to its text).
+  const walk = (type: { readonly _start: Y.Item | null }, attributes: readonly AttributeChange[]): void => {
     // The formatting in effect at `to` and at `from` (from the format items shown then: those still
     // there and not new, and those deleted since); for each attribute, whether the format item in effect
     // at `to` is new (and who wrote it), and whether the one in effect at `from` is gone (and who deleted
@@ -402,26 +503,35 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
         const existed = Math.max(0, Math.min(str.length, stateAtFrom(client) - clock));
         if (existed > 0) {
           const names = changed ? formatsChanged(then, now) : [];
-          if (names.length === 0) out.keep(str.slice(0, existed));
+          if (names.length + attributes.length === 0) out.keep(str.slice(0, existed));
           else {
             // Who changed a mark here: whoever deleted the format item in effect at `from` (that alone
             // changes it; a format item made since may only restate the default after other text), else
             // whoever made the one in effect now.
             const changer = (name: string) => (ofFrom.get(name)?.changed ? ofFrom.get(name)!.author : sinceFrom.get(name)?.changed ? sinceFrom.get(name)!.author : 'unknown');
-            out.format(str.slice(0, existed), names.map(changer), Object.fromEntries(names.map((n) => [n, now.get(n) ?? null])));
+            const run = combined(names.map((n) => [n, now.get(n) ?? null, changer(n)] as const), attributes);
+            out.format(str.slice(0, existed), run.authors, run.formats);
           }
         }
         if (existed < str.length) attributed('insert', inserted, client, clock + existed, str.slice(existed), change);
       } else if (item.content instanceof Y.ContentType) {
-        const leaf = leafName(item.content.type);
-        if (leaf === undefined) walk(item.content.type);
-        else if (clock < stateAtFrom(client)) out.keep(EMBED, leaf);
-        else change('insert', EMBED, inserted.find(client, clock).author ?? 'unknown', leaf);
+        const inner = item.content.type;
+        const isNew = clock >= stateAtFrom(client);
+        // A node made since `from` is inserted whole: its attributes are not changes of a kept one.
+        const own = inner instanceof Y.XmlElement && !isNew ? changedAttributes(inner) : [];
+        const leaf = leafName(inner);
+        if (leaf === undefined) walk(inner, own.length === 0 ? attributes : [...attributes, ...own]);
+        else if (isNew) change('insert', EMBED, inserted.find(client, clock).author ?? 'unknown', leaf);
+        else if (own.length + attributes.length === 0) out.keep(EMBED, leaf);
+        else {
+          const run = combined([], [...attributes, ...own]);
+          out.format(EMBED, run.authors, run.formats, leaf);
+        }
       }
     }
   };
   try {
-    for (const shared of atTo.share.values()) walk(shared);
+    for (const shared of atTo.share.values()) walk(shared, []);
   } finally {
     if (atFrom !== atTo || !cachedTo) atFrom.destroy();
     if (atFrom !== atTo && !cachedTo) atTo.destroy();

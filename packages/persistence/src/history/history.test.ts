@@ -50,9 +50,8 @@ async function typeLongDocument(store: DocumentStore, name: string, count: numbe
 }
 
 /** Three people editing paragraphs of one fragment at random (typing, deleting, formatting, removing whole paragraphs). */
-async function editParagraphsAtRandom(store: DocumentStore, name: string, steps: number): Promise<void> {
+async function editParagraphsAtRandom(store: DocumentStore, name: string, steps: number, seed = 7): Promise<void> {
   const people = ['ann', 'ben', 'cat'].map((who) => ({ who, doc: new Y.Doc() }));
-  let seed = 7;
   const random = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
   for (let i = 0; i < steps; i++) {
     const { who, doc } = people[random(3)]!;
@@ -72,7 +71,17 @@ async function editParagraphsAtRandom(store: DocumentStore, name: string, steps:
       // An image or a line break at the end of a paragraph (its text stays its first child).
       const p = fragment.get(random(fragment.length)) as Y.XmlElement;
       p.insert(p.length, [new Y.XmlElement(random(2) === 0 ? 'image' : 'hard_break')]);
-    } else if (roll === 9 || roll === 10) {
+    } else if (roll === 11) {
+      // A block's attribute changed in place (a heading's level), sometimes back to what it was, or removed.
+      const p = fragment.get(random(fragment.length)) as Y.XmlElement;
+      const level = random(4);
+      if (level === 0) p.removeAttribute('level');
+      else p.setAttribute('level', level as unknown as string);
+    } else if (roll === 10 || roll === 12) {
+      // The description of a paragraph's first image (or line break) changed.
+      const p = fragment.get(random(fragment.length)) as Y.XmlElement;
+      if (p.length > 1) (p.get(1) as Y.XmlElement).setAttribute('alt', `alt ${random(3)}`);
+    } else if (roll === 9) {
       // The last image or line break of the first paragraph holding one taken out.
       const p = fragment.toArray().find((el) => (el as Y.XmlElement).length > 1) as Y.XmlElement | undefined;
       p?.delete(p.length - 1, 1);
@@ -301,39 +310,48 @@ describe('history', () => {
     );
   });
 
-  it('gives the same diff as a replay of every update, for paragraphs typed, formatted and removed (with images and line breaks) by three people', async () => {
-    await editParagraphsAtRandom(store, 'paras', 400);
-    const head = (await store.getDocument('paras'))!.lastSeq;
-    const pairs = [[0, 100], [0, head], [0, 1], [1, head], [49, 51], [50, 50], [73, 260], [head - 1, head], [120, 121], [200, head - 5]];
-    for (let k = 0; k < 6; k++) {
-      const a = (k * 61) % head;
-      pairs.push([a, Math.min(head, a + 1 + k * 37)]);
-    }
+  it('gives the same diff as a replay of every update, for paragraphs typed, formatted and removed (with images and line breaks, attributes changed) by three people', async () => {
     let deletions = 0;
     let formatted = 0;
     const embeds = { inserted: 0, deleted: 0 };
-    // Answers from the cache of whole-log authorship (filled by the diffs from 0) must not differ either.
-    const authorship = new AuthorshipCache();
-    const versions = new VersionCache();
-    for (const [from, to] of pairs) {
-      const expected = await referenceDiff(store, 'paras', from!, to!);
-      expect(await diffVersions(store, 'paras', from!, to!), `diff ${from}..${to}`).toEqual(expected);
-      expect(await diffVersions(store, 'paras', from!, to!, { authorship, nearUpdates: 0 }), `cached diff ${from}..${to}`).toEqual(expected);
-      expect(await diffVersions(store, 'paras', from!, to!, { nearUpdates: 0 }), `diff of two materializations ${from}..${to}`).toEqual(expected);
-      expect(await diffVersions(store, 'paras', from!, to!, { versions }), `diff with kept versions ${from}..${to}`).toEqual(expected);
-      expect(await diffVersions(store, 'paras', from!, to!, { versions, nearUpdates: 0 }), `diff with a kept head ${from}..${to}`).toEqual(expected);
-      expect((await versions.at(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON()).toEqual(
-        (await materialize(store, 'paras', to!)).getXmlFragment('prosemirror').toJSON(),
-      );
-      deletions += expected.changes.filter((c) => c.type === 'delete').length;
-      formatted += expected.changes.filter((c) => c.type === 'format').length;
-      embeds.inserted += expected.changes.filter((c) => c.type === 'insert' && c.node !== undefined).length;
-      embeds.deleted += expected.changes.filter((c) => c.type === 'delete' && c.node !== undefined).length;
+    const attributes = { blocks: 0, leaves: 0 };
+    // Three random histories (each seed's), so that every kind of change is met by some pair of versions.
+    for (const seed of [7, 11, 23]) {
+      const paras = `paras-${seed}`;
+      await editParagraphsAtRandom(store, paras, 400, seed);
+      const head = (await store.getDocument(paras))!.lastSeq;
+      const pairs = [[0, 100], [0, head], [0, 1], [1, head], [49, 51], [50, 50], [73, 260], [head - 1, head], [120, 121], [200, head - 5]];
+      for (let k = 0; k < 6; k++) {
+        const a = (k * 61) % head;
+        pairs.push([a, Math.min(head, a + 1 + k * 37)]);
+      }
+      // Answers from the cache of whole-log authorship (filled by the diffs from 0) must not differ either.
+      const authorship = new AuthorshipCache();
+      const versions = new VersionCache();
+      for (const [from, to] of pairs) {
+        const expected = await referenceDiff(store, paras, from!, to!);
+        expect(await diffVersions(store, paras, from!, to!), `diff ${from}..${to}`).toEqual(expected);
+        expect(await diffVersions(store, paras, from!, to!, { authorship, nearUpdates: 0 }), `cached diff ${from}..${to}`).toEqual(expected);
+        expect(await diffVersions(store, paras, from!, to!, { nearUpdates: 0 }), `diff of two materializations ${from}..${to}`).toEqual(expected);
+        expect(await diffVersions(store, paras, from!, to!, { versions }), `diff with kept versions ${from}..${to}`).toEqual(expected);
+        expect(await diffVersions(store, paras, from!, to!, { versions, nearUpdates: 0 }), `diff with a kept head ${from}..${to}`).toEqual(expected);
+        expect((await versions.at(store, paras, to!)).getXmlFragment('prosemirror').toJSON()).toEqual(
+          (await materialize(store, paras, to!)).getXmlFragment('prosemirror').toJSON(),
+        );
+        deletions += expected.changes.filter((c) => c.type === 'delete').length;
+        formatted += expected.changes.filter((c) => c.type === 'format').length;
+        embeds.inserted += expected.changes.filter((c) => c.type === 'insert' && c.node !== undefined).length;
+        embeds.deleted += expected.changes.filter((c) => c.type === 'delete' && c.node !== undefined).length;
+        attributes.blocks += expected.changes.filter((c) => c.type === 'format' && Object.keys(c.formats ?? {}).some((n) => n.startsWith('paragraph.'))).length;
+        attributes.leaves += expected.changes.filter((c) => c.type === 'format' && c.node !== undefined).length;
+      }
     }
     expect(deletions).toBeGreaterThan(0);
     expect(formatted).toBeGreaterThan(0);
     expect(embeds.inserted).toBeGreaterThan(0);
     expect(embeds.deleted).toBeGreaterThan(0);
+    expect(attributes.blocks).toBeGreaterThan(0);
+    expect(attributes.leaves).toBeGreaterThan(0);
   });
 
   it('refuses a diff whose text would exceed the size bound', async () => {

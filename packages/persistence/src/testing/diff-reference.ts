@@ -66,7 +66,40 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
   };
   const visibleAtFrom = (client: number, clock: number) =>
     (atFrom.sv.get(client) ?? 0) > clock && !Y.isDeleted(atFrom.ds, { client, clock } as Y.ID);
-  const walk = (start: TextItem | null): void => {
+  type Change = readonly [name: string, value: unknown, author: string];
+  // An element's attributes changed between the versions: the item shown at `from` against the one in
+  // effect now; credited to whoever deleted the first, else whoever wrote the second.
+  const attributeChanges = (el: Y.XmlElement): Change[] => {
+    const changes: Change[] = [];
+    for (const [key, current] of el._map) {
+      // Clock by clock (one client's deleted items may have merged): the value shown at `from`, if any.
+      let shown: { item: Y.Item; clock: number } | null = null;
+      for (let it: Y.Item | null = current; it !== null && shown === null; it = it.left) {
+        for (let k = it.id.clock + it.length - 1; k >= it.id.clock && shown === null; k--) if (visibleAtFrom(it.id.client, k)) shown = { item: it, clock: k };
+      }
+      const then = shown === null ? null : (shown.item.content.getContent()[shown.clock - shown.item.id.clock] ?? null);
+      const last = current.id.clock + current.length - 1;
+      const now = current.deleted ? null : (current.content.getContent().at(-1) ?? null);
+      if (stableJson(then) === stableJson(now)) continue;
+      const author =
+        shown !== null && shown.item.deleted
+          ? find(ranges.deleted, shown.item.id.client, shown.clock)
+          : (atFrom.sv.get(current.id.client) ?? 0) <= last
+            ? find(ranges.inserted, current.id.client, last)
+            : undefined;
+      changes.push([`${el.nodeName}.${key}`, now, author ?? 'unknown']);
+    }
+    return changes;
+  };
+  const isNew = (item: TextItem) => (atFrom.sv.get(item.id.client) ?? 0) <= item.id.clock;
+  const formatRun = (ch: string, all: Change[], node?: string) => {
+    const sorted = [...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const whos = sorted.map(([, , who]) => who);
+    const by = new Set(whos).size > 1 ? Object.fromEntries(sorted.map(([name], k) => [name, whos[k]!])) : undefined;
+    push('format', ch, whos[0]!, Object.fromEntries(sorted.map(([name, value]) => [name, value])), by, node);
+    for (const who of whos) if (!totals.has(who)) totals.set(who, { inserted: 0, deleted: 0 });
+  };
+  const walk = (start: TextItem | null, inherited: Change[]): void => {
     // For each attribute, the format item in effect at `to` and the one in effect at `from` (nearest before, shown then).
     const atTo = new Map<string, TextItem>();
     const atFromItem = new Map<string, TextItem>();
@@ -86,7 +119,7 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
             const names = [...new Set([...atTo.keys(), ...atFromItem.keys()])].sort();
             const valueOf = (it: TextItem | undefined) => stableJson(it?.content.value ?? null);
             const changed = names.filter((name) => valueOf(atTo.get(name)) !== valueOf(atFromItem.get(name)));
-            if (changed.length === 0) segment('keep', str[i]!);
+            if (changed.length + inherited.length === 0) segment('keep', str[i]!);
             else {
               // Who changed each: whoever deleted the item in effect at `from`, else whoever made the one in effect now.
               const whoChanged = (name: string) => {
@@ -96,10 +129,7 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
                 if (now !== undefined && (atFrom.sv.get(now.id.client) ?? 0) <= now.id.clock) return find(ranges.inserted, now.id.client, now.id.clock) ?? 'unknown';
                 return 'unknown';
               };
-              const whos = changed.map(whoChanged);
-              const by = new Set(whos).size > 1 ? Object.fromEntries(changed.map((name, k) => [name, whos[k]!])) : undefined;
-              push('format', str[i]!, whos[0]!, Object.fromEntries(changed.map((name) => [name, atTo.get(name)?.content.value ?? null])), by);
-              for (const who of whos) if (!totals.has(who)) totals.set(who, { inserted: 0, deleted: 0 });
+              formatRun(str[i]!, [...changed.map((name): Change => [name, atTo.get(name)?.content.value ?? null, whoChanged(name)]), ...inherited]);
             }
           }
         }
@@ -108,13 +138,18 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
         const existed = visibleAtFrom(item.id.client, item.id.clock);
         if (!existed && !item.deleted) push('insert', EMBED, find(ranges.inserted, item.id.client, item.id.clock) ?? 'unknown', undefined, undefined, type.nodeName);
         else if (existed && item.deleted) push('delete', EMBED, find(ranges.deleted, item.id.client, item.id.clock) ?? 'unknown', undefined, undefined, type.nodeName);
-        else if (existed) segment('keep', EMBED, undefined, undefined, undefined, type.nodeName);
+        else if (existed) {
+          const all = [...inherited, ...(isNew(item) ? [] : attributeChanges(type))];
+          if (all.length === 0) segment('keep', EMBED, undefined, undefined, undefined, type.nodeName);
+          else formatRun(EMBED, all, type.nodeName);
+        }
       } else if (type !== undefined) {
-        walk((type as { _start: TextItem | null })._start);
+        const own = type instanceof Y.XmlElement && !isNew(item) ? attributeChanges(type) : [];
+        walk((type as { _start: TextItem | null })._start, [...inherited, ...own]);
       }
     }
   };
-  for (const shared of ydoc.share.values()) walk((shared as unknown as { _start: TextItem | null })._start);
+  for (const shared of ydoc.share.values()) walk((shared as unknown as { _start: TextItem | null })._start, []);
   ydoc.destroy();
   return {
     from,
