@@ -46,6 +46,11 @@ export class AuthorBindings {
     for (const client of Y.parseUpdateMeta(update).from.keys()) this.add(client, author);
   }
 
+  /** Binds `client` to `author` unless it is bound already (an id whose writer was looked up in the log). */
+  claim(client: number, author: string): void {
+    this.add(client, author);
+  }
+
   /** The author `client` writes as, if known. */
   authorOf(client: number): string | undefined {
     return this.byClient.get(client);

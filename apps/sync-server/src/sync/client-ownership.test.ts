@@ -227,6 +227,29 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
     expect(room.doc.store.pendingStructs).toBeNull();
   });
 
+  it('knows who wrote under an id only before the latest checkpoint, once the document is loaded again', async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
+    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
+    const held = typed(alice.doc, ' world'); // typed offline: not sent yet
+    alice.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    // Loaded again: the tail after the checkpoint is empty, so nothing there says whose ALICE is.
+    const bob = await join('bob', BOB);
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();
+    expect(await bob.send(forged(Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc), ALICE, ' EVIL'))).toBe('stored');
+    expect(serverText(server)).toBe('hello there');
+    const back = await join('alice', ALICE);
+    expect(await back.send(held)).toBe('stored');
+    expect(serverText(server)).toBe('hello there world');
+    // Her own id stays hers: her next edit, from this connection, is stored too.
+    expect(await back.send(typed(alice.doc, '!'))).toBe('stored');
+    expect(serverText(server)).toBe('hello there world!');
+  });
+
   it('lets one person write under their own id from a new connection (a reconnect)', async () => {
     const first = await join('alice', ALICE);
     expect(await first.send(typed(first.doc, 'one'))).toBe('stored');

@@ -17,10 +17,11 @@
 // with several, this one may be behind the log (a page that moved here from another instance saw writing
 // this one has not applied yet), and refusing would make a page that did nothing wrong start again.
 //
+// An id the document holds writing under that no claim covers (written only before the checkpoint the
+// document was loaded from) is looked up in the log first (Unclaimed): the update waits for that.
+//
 // Not checked: anonymous writers (no sign-in: every identity is self-declared, so there is none to
-// protect); ids held in presence on another instance that nobody has written under yet; and ids written
-// under only before the document's latest checkpoint, after it was loaded again (nothing records who
-// wrote under them short of reading the whole log).
+// protect); ids held in presence on another instance that nobody has written under yet.
 
 import * as Y from 'yjs';
 import { Refused } from './update-gate.js';
@@ -32,10 +33,17 @@ export interface IdClaims {
   heldBy(client: number): string | undefined;
   /** The clock the document has reached for `client` (what others can have seen of it). */
   stateOf(client: number): number;
+  /** Whether whoever wrote under `client` (if anyone) is known: else it must be looked up first. */
+  known(client: number): boolean;
+}
+
+/** An update writing under (or deleting from) ids whose writers must be looked up in the log before it is judged. */
+export class Unclaimed {
+  constructor(readonly clients: readonly number[]) {}
 }
 
 /** What of an update its writer may store: all of it, a part (`dropped` names the others' ids), or nothing. */
-export type OwnPart = { readonly update: Uint8Array; readonly dropped: readonly number[] } | Refused;
+export type OwnPart = { readonly update: Uint8Array; readonly dropped: readonly number[] } | Refused | Unclaimed;
 
 /** Beyond any clock: a state vector entry that makes Y.diffUpdate leave out every struct of its client. */
 const ALL_OF_IT = 2 ** 50;
@@ -56,6 +64,10 @@ export function keepOwn(update: Uint8Array, author: string, claims: IdClaims, ho
   } catch {
     return { update, dropped: [] };
   }
+  const unknown = new Set<number>();
+  for (const struct of decoded.structs) if (!claims.known(struct.id.client)) unknown.add(struct.id.client);
+  for (const client of decoded.ds.clients.keys()) if (!claims.known(client)) unknown.add(client);
+  if (unknown.size > 0) return new Unclaimed([...unknown]);
   const others = new Map<number, boolean>();
   const foreign = (client: number): boolean => {
     let is = others.get(client);
