@@ -11,11 +11,7 @@ test('a line break and a rule added since a named version are outlined in the co
   await alice.focusEnd();
   await page.keyboard.insertText('One two.');
   await alice.expectSaved();
-  await page.getByRole('button', { name: 'History' }).click();
-  page.once('dialog', (dialog) => dialog.accept('Draft'));
-  await page.getByRole('button', { name: 'Name this version' }).click();
-  await expect(page.locator('.named-versions')).toContainText('Draft');
-  await page.getByRole('button', { name: 'History' }).click();
+  await alice.nameVersion('Draft');
 
   // Bob adds a line after a line break, and a rule below.
   await expect.poll(() => bob.blocks()).toEqual(['One two.']);
@@ -26,10 +22,7 @@ test('a line break and a rule added since a named version are outlined in the co
   await expect(bob.editor.locator('hr')).toHaveCount(1);
   await bob.expectSaved();
 
-  await page.getByRole('button', { name: 'History' }).click();
-  const base = page.getByTestId('history-base');
-  await expect(base.locator('option', { hasText: 'Draft' })).toHaveCount(1);
-  await base.selectOption(await base.evaluate((el: HTMLSelectElement) => [...el.options].find((o) => o.text.includes('Draft'))!.value));
+  await alice.compareWithNamed('Draft');
   const added = page.locator('.version-view .diff-insert-node');
   await expect(added).toHaveCount(2);
   await expect(page.locator('.version-view br.diff-insert-node')).toHaveAttribute('title', 'Line break added by Bob');

@@ -11,11 +11,7 @@ test('a word made bold since a named version is underlined in the compare view, 
   await alice.focusEnd();
   await page.keyboard.insertText('Revenue grew fast.');
   await alice.expectSaved();
-  await page.getByRole('button', { name: 'History' }).click();
-  page.once('dialog', (dialog) => dialog.accept('Draft'));
-  await page.getByRole('button', { name: 'Name this version' }).click();
-  await expect(page.locator('.named-versions')).toContainText('Draft');
-  await page.getByRole('button', { name: 'History' }).click();
+  await alice.nameVersion('Draft');
 
   // Bob makes "grew" bold.
   await expect.poll(() => bob.blocks()).toEqual(['Revenue grew fast.']);
@@ -23,15 +19,41 @@ test('a word made bold since a named version is underlined in the compare view, 
   await bob.page.keyboard.press('Control+b');
   await bob.expectSaved();
 
-  await page.getByRole('button', { name: 'History' }).click();
-  const base = page.getByTestId('history-base');
-  await expect(base.locator('option', { hasText: 'Draft' })).toHaveCount(1);
-  await base.selectOption(await base.evaluate((el: HTMLSelectElement) => [...el.options].find((o) => o.text.includes('Draft'))!.value));
+  await alice.compareWithNamed('Draft');
   const formatted = page.locator('.version-view .diff-format');
   await expect(formatted).toHaveText('grew');
   await expect(formatted).toHaveAttribute('title', 'Formatting changed by Bob: bold');
   await expect(page.locator('.version-view .diff-insert')).toHaveCount(0);
   await expect(page.locator('.legend')).toHaveText('Bob');
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test('a task ticked and a heading made level 2 since a named version are underlined in the compare view, saying who', async ({ pair }) => {
+  test.slow();
+  const { alice, bob } = await pair('history-attributes');
+  const page = alice.page;
+  await alice.focusEnd();
+  await alice.type('Plan');
+  await alice.toolbar('h1');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('[ ] Book the room');
+  await alice.expectSaved();
+  await alice.nameVersion('Draft');
+
+  // Bob ticks the task and makes the heading level 2.
+  await expect.poll(() => bob.blocks()).toEqual(['Plan', 'Book the room']);
+  await bob.editor.getByRole('checkbox', { name: 'Done' }).click();
+  await bob.editor.getByText('Plan').click();
+  await bob.toolbar('h2');
+  await bob.expectSaved();
+
+  await alice.compareWithNamed('Draft');
+  const formatted = page.locator('.version-view .diff-format');
+  await expect(formatted).toHaveText(['Plan', 'Book the room']);
+  await expect(formatted.nth(0)).toHaveAttribute('title', 'Formatting changed by Bob: heading 2');
+  await expect(formatted.nth(1)).toHaveAttribute('title', 'Formatting changed by Bob: ticked');
+  await expect(page.locator('.version-view .diff-insert')).toHaveCount(0);
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
