@@ -20,6 +20,7 @@ import { buildInputRules } from './input-rules.js';
 import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
 import { keySelection } from './key-selection.js';
+import { typingAfterLeaf } from './typing-after-leaf.js';
 import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
 import { FRAGMENT, schema } from './schema.js';
@@ -56,6 +57,8 @@ export function createEditor(
     plugins: [
       // First: every key command below sees the selection the browser last moved (key-selection.ts).
       keySelection(),
+      // Typed text right after a line break goes there, whatever a collaborator's cursor beside it does to the browser.
+      typingAfterLeaf(),
       // A read-only editor is still read and selected from the keyboard (a commenter comments on a selection).
       ...(editable ? [] : [readOnlyCaret()]),
       undoSteps(undoManager),
