@@ -25,3 +25,4 @@ export { readVisibleAuthorship, VisibleAuthorshipCache, MERGE_WITHIN_MS, type Au
 export { describeAuthor, GUEST_PREFIX, CONNECTION_PREFIX, COMPACTED_AUTHOR } from './authors/describe-author.js';
 export { authorColor } from './authors/author-palette.js';
 export { mergeChanges } from './adapters/webhook-rules.js';
+export { forEachRun, mergedAuthorshipOf } from './history/merged-authorship.js';

@@ -9,8 +9,9 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
+import { compactDocument } from '@tandem/persistence';
 import { mintToken } from '../auth/token.js';
-import { awarenessFrame, openRawSocket, updateFrame } from '../testing/clients.js';
+import { awarenessFrame, closed, openRawSocket, updateFrame } from '../testing/clients.js';
 import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -248,6 +249,92 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
     // Her own id stays hers: her next edit, from this connection, is stored too.
     expect(await back.send(typed(alice.doc, '!'))).toBe('stored');
     expect(serverText(server)).toBe('hello there world!');
+  });
+
+  it('knows whose an old id is from the authorship table of an update compaction merged from several people', async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '4' });
+    const alice = await join('alice', ALICE);
+    const bob = await join('bob', BOB);
+    const sync = () => {
+      Y.applyUpdate(alice.doc, Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc));
+      Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc));
+    };
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    sync();
+    expect(await bob.send(typed(bob.doc, ' hi'))).toBe('stored');
+    sync();
+    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
+    sync();
+    expect(await bob.send(typed(bob.doc, ' yo'))).toBe('stored');
+    sync();
+    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(4);
+    const held = typed(alice.doc, ' world');
+    alice.ws.close();
+    bob.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const report = await compactDocument(server.store, DOC, { keepAllForMs: 0, bucketMs: 365 * 24 * 3_600_000 }, { now: Date.now() + 1000 });
+    expect(report.rangesMerged).toBe(1);
+    expect((await server.store.readUpdates(DOC)).map((u) => u.author)).toEqual(['compacted']);
+    const back = await join('alice', ALICE);
+    expect(await back.send(held)).toBe('stored');
+    expect(serverText(server)).toBe('hello hi there yo world');
+  });
+
+  it('a look-up the store failed closes the writer with 4503 and stores nothing; the next one is made again', async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
+    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
+    const held = typed(alice.doc, ' world');
+    alice.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const bob = await join('bob', BOB);
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();
+    // The database is away for one read: the one the look-up makes.
+    const store = server.store as unknown as { readUpdates: (...a: unknown[]) => Promise<unknown> };
+    const real = store.readUpdates;
+    let failures = 1;
+    store.readUpdates = function (this: unknown, ...a: unknown[]) {
+      if (failures-- > 0) return Promise.reject(new Error('database away for a moment'));
+      return real.apply(this, a);
+    };
+    void bob.send(forged(Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc), ALICE, ' EVIL'));
+    expect((await closed(bob.ws)).code).toBe(4503);
+    expect(serverText(server)).toBe('hello there');
+    // Back: the next forgery is looked up again, and not stored.
+    const again = await join('bob', BOB);
+    expect(await again.send(forged(Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc), ALICE, ' EVIL2'))).toBe('stored');
+    expect(serverText(server)).toBe('hello there');
+    const back = await join('alice', ALICE);
+    expect(await back.send(held)).toBe('stored');
+    expect(serverText(server)).toBe('hello there world');
+  });
+
+  it("stores a connection's updates in the order sent when the first waits for a look-up", async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
+    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
+    const held = typed(alice.doc, ' world'); // kept offline under her old id
+    alice.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    // Her page reloads with a new client id (its store kept the unsent text) and she types after it.
+    const back = await join('alice', 3003);
+    alice.doc.clientID = 3003;
+    const next = typed(alice.doc, '!');
+    const answers = Promise.all([back.send(held), back.send(next)]);
+    const room = () => server.rooms.loaded(DOC)!;
+    await expect.poll(() => room()?.doc.getText('t').toString().length ?? 0).toBeGreaterThan(11);
+    // '!' builds on ' world': never stored, applied or sent on before it.
+    expect(room().doc.store.pendingStructs).toBeNull();
+    expect(await answers).toEqual(['stored', 'stored']);
+    const log = await server.store.readUpdates(DOC, { afterSeq: 2 });
+    expect(log.map((u) => [...Y.parseUpdateMeta(u.update).from.keys()])).toEqual([[ALICE], [3003]]);
   });
 
   it('lets one person write under their own id from a new connection (a reconnect)', async () => {

@@ -66,7 +66,10 @@ export function keepOwn(update: Uint8Array, author: string, claims: IdClaims, ho
   }
   const unknown = new Set<number>();
   for (const struct of decoded.structs) if (!claims.known(struct.id.client)) unknown.add(struct.id.client);
-  for (const client of decoded.ds.clients.keys()) if (!claims.known(client)) unknown.add(client);
+  // Deleting what the document holds is anyone's to do: only deletions past an id's state need its writer.
+  for (const [client, ranges] of decoded.ds.clients) {
+    if (!claims.known(client) && ranges.some((range) => range.clock + range.len > claims.stateOf(client))) unknown.add(client);
+  }
   if (unknown.size > 0) return new Unclaimed([...unknown]);
   const others = new Map<number, boolean>();
   const foreign = (client: number): boolean => {

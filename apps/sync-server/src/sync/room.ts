@@ -1,7 +1,7 @@
 // One document in memory: its Y.Doc and awareness, the connections editing it, and the hand-off of
 // every client update to the log before it touches the shared state.
 
-import { type DocumentStore, loadDocument, readItemAuthors, PersistenceError, type UpdateLog, type Written } from '@tandem/persistence';
+import { COMPACTED_AUTHOR, type DocumentStore, forEachRun, loadDocument, mergedAuthorshipOf, readItemAuthors, PersistenceError, type UpdateLog, type Written } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -193,6 +193,15 @@ export interface RoomDeps {
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
+/** A client update on its way to the update gate. `again`: admitted again after waiting its turn (see Room.waiting). */
+interface Incoming {
+  readonly conn: Connection;
+  update: Uint8Array;
+  readonly received: number;
+  readonly resolve: (stored: boolean | Refused) => void;
+  readonly again?: boolean;
+}
+
 export class Room implements ConnectionHandler {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -242,7 +251,12 @@ export class Room implements ConnectionHandler {
   private refusedWhileFrozen = 0;
   private applyQueue: StoredUpdate[] = [];
   /** Client updates received this turn, checked together before they go to the log. */
-  private incoming: Array<{ conn: Connection; update: Uint8Array; received: number; resolve: (stored: boolean | Refused) => void }> = [];
+  private incoming: Array<Incoming> = [];
+  /**
+   * Per connection, the turn of its updates that wait for a look-up of who wrote under their client ids
+   * (see lookUpWriters): its later updates wait behind it, so that they are stored in the order sent.
+   */
+  private readonly waiting = new Map<Connection, Promise<void>>();
   /** Whose each Yjs client id is (see client-ownership.ts). */
   private readonly idClaims: IdClaims = {
     writtenBy: (client) => this.bindings.authorOf(client),
@@ -331,7 +345,10 @@ export class Room implements ConnectionHandler {
       // A document in the trash is not opened: a client with a copy of it cannot bring it back.
       if ((await deps.store.inTrash(deps.name)) !== undefined) throw trashedError(deps.name);
       // Who wrote under each client id lately (the tail): theirs, whoever writes first after the load.
-      const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin, (entry) => room.bindings.bind(entry.update, entry.author));
+      const loaded = await loadDocument(deps.store, deps.name, room.doc, 'load' satisfies TxOrigin, (entry) => {
+        // A merged update (compaction) is no one person's: its ids are looked up when written under (lookUpWriters).
+        if (entry.author !== COMPACTED_AUTHOR) room.bindings.bind(entry.update, entry.author);
+      });
       room.lastSeq = loaded.lastSeq;
       room.createdAt = loaded.createdAt;
       room.restoreRecorded(await deps.store.lastRestoreSeq(deps.name));
@@ -527,12 +544,12 @@ export class Room implements ConnectionHandler {
    * the others that arrive in the same event-loop turn, right before that turn's commit, which
    * they join.
    */
-  private admitThenPersist(conn: Connection, update: Uint8Array): Promise<boolean | Refused> {
+  private admitThenPersist(conn: Connection, update: Uint8Array, again = false): Promise<boolean | Refused> {
     // Counted as a pending write from now on, so unloading and shutdown wait for it.
     this.pendingWrites += 1;
     const received = performance.now();
     return new Promise<boolean | Refused>((resolve) => {
-      this.incoming.push({ conn, update, received, resolve });
+      this.incoming.push({ conn, update, received, resolve, again });
       if (this.incoming.length === 1) this.deps.log.beforeNextCommit(() => this.admitIncoming());
     }).finally(() => this.writeFinished());
   }
@@ -554,15 +571,23 @@ export class Room implements ConnectionHandler {
     // One writer per connection (the gate refuses a writer's later updates in a batch with its first).
     const writers = new Map<Connection, Writer>();
     const writerOf = (conn: Connection) => writers.get(conn) ?? writers.set(conn, conn.writer).get(conn)!;
-    const judged = items.map((item) => this.keepOwnPart(item));
-    // Writing under ids whose writers must be looked up in the log first: judged again once they are.
-    const ready = items.filter((item, i) => {
-      const own = judged[i];
-      if (!(own instanceof Unclaimed)) return true;
-      void this.lookUpWriters(own.clients).then(() => this.admitThenPersist(item.conn, item.update).then(item.resolve));
-      return false;
-    });
-    const refusedBefore = judged.filter((own) => !(own instanceof Unclaimed)) as Array<Refused | undefined>;
+    // Writing under ids whose writers must be looked up in the log first: judged again once they are, and
+    // the same connection's later updates with it, in order.
+    const ready: Incoming[] = [];
+    const refusedBefore: Array<Refused | undefined> = [];
+    for (const item of items) {
+      if (item.again !== true && this.waiting.has(item.conn)) {
+        this.waitTurn(item, []);
+        continue;
+      }
+      const own = this.keepOwnPart(item);
+      if (own instanceof Unclaimed) {
+        this.waitTurn(item, own.clients);
+        continue;
+      }
+      ready.push(item);
+      refusedBefore.push(own);
+    }
     const verdicts = this.gate.admitAll(
       ready.map((item) => item.update),
       ready.map((item) => writerOf(item.conn)),
@@ -617,6 +642,27 @@ export class Room implements ConnectionHandler {
    * checkpoint it was loaded from), newest updates first, in one pass for them all; one look-up at a
    * time per document. An id nobody is found for stays unclaimed (its presence holder, if any, decides).
    */
+  /** Admits `item` again once its connection's earlier waiting updates are, and who wrote under `clients` is known. */
+  private waitTurn(item: Incoming, clients: readonly number[]): void {
+    const { conn } = item;
+    const turn = (this.waiting.get(conn) ?? Promise.resolve())
+      .then(() => (clients.length > 0 ? this.lookUpWriters(clients) : undefined))
+      .then(
+        () => void this.admitThenPersist(conn, item.update, true).then(item.resolve),
+        (error: unknown) => {
+          // The log could not be read: not stored, not acknowledged; the page sends it again where it reconnects.
+          conn.fail(new TandemError('storage-failed', 'Who wrote under the client ids of an update could not be read; try again', { doc: this.name }, { cause: error }));
+          item.resolve(false);
+          throw error;
+        },
+      );
+    this.waiting.set(conn, turn);
+    const done = () => {
+      if (this.waiting.get(conn) === turn) this.waiting.delete(conn);
+    };
+    turn.then(done, done);
+  }
+
   private lookUpWriters(clients: readonly number[]): Promise<void> {
     for (const client of clients) if (!this.looked.has(client)) this.toLookUp.add(client);
     // Every id asked for until a pass starts is looked for in that pass: an update per old id costs one
@@ -625,24 +671,30 @@ export class Room implements ConnectionHandler {
       const wanted = new Set([...this.toLookUp].filter((client) => !this.looked.has(client) && this.bindings.authorOf(client) === undefined));
       this.toLookUp.clear();
       const asked = [...wanted];
-      try {
-        const CHUNK = 1_000;
-        for (let to = this.loadedCheckpointSeq; to > 0 && wanted.size > 0 && !this.destroyed; to -= CHUNK) {
-          const updates = await this.deps.store.readUpdates(this.name, { afterSeq: Math.max(0, to - CHUNK), toSeq: to });
-          for (let i = updates.length - 1; i >= 0 && wanted.size > 0; i--) {
-            for (const client of Y.parseUpdateMeta(updates[i]!.update).from.keys()) {
-              if (wanted.delete(client)) this.bindings.claim(client, updates[i]!.author);
-            }
+      const CHUNK = 1_000;
+      for (let to = this.loadedCheckpointSeq; to > 0 && wanted.size > 0 && !this.destroyed; to -= CHUNK) {
+        const updates = await this.deps.store.readUpdates(this.name, { afterSeq: Math.max(0, to - CHUNK), toSeq: to });
+        // Compaction merged several people's updates into one: its table says who wrote under which ids.
+        const tables = await mergedAuthorshipOf(this.deps.store, this.name, updates);
+        for (let i = updates.length - 1; i >= 0 && wanted.size > 0; i--) {
+          const { update, author, seq } = updates[i]!;
+          if (author !== COMPACTED_AUTHOR) {
+            for (const client of Y.parseUpdateMeta(update).from.keys()) if (wanted.delete(client)) this.bindings.claim(client, author);
+            continue;
           }
+          const found = new Map<number, string>();
+          const table = tables.get(seq);
+          if (table !== undefined) forEachRun(table, (client, _from, _to, by) => void (wanted.has(client) && found.set(client, by)), () => {});
+          for (const [client, by] of found) if (wanted.delete(client)) this.bindings.claim(client, by);
         }
-      } catch (error) {
-        // The log could not be read: the ids stay unclaimed, and the updates are judged without them.
-        this.logger.warn({ event: 'writer-lookup-failed', err: error }, 'could not read who wrote under client ids');
       }
+      // Looked for, found or not; a look-up that failed marks nothing (the next update asks again).
       for (const client of asked) this.looked.add(client);
     };
-    this.lookingUp = this.lookingUp.then(run);
-    return this.lookingUp;
+    // One pass at a time; a failed one does not stop the next.
+    const pass = this.lookingUp.catch(() => {}).then(run);
+    this.lookingUp = pass;
+    return pass;
   }
 
   /**
@@ -787,7 +839,9 @@ export class Room implements ConnectionHandler {
     const judge = () => (verified ? keepOwn(update, author, this.idClaims, () => true, this.remote === undefined) : { update, dropped: [] });
     let own = judge();
     if (own instanceof Unclaimed) {
-      await this.lookUpWriters(own.clients);
+      await this.lookUpWriters(own.clients).catch((cause: unknown) => {
+        throw new TandemError('storage-failed', 'Who wrote under the client ids of the update could not be read; try again', { doc: this.name }, { cause });
+      });
       this.assertTakingEdits();
       own = judge();
     }
