@@ -81,5 +81,6 @@ describe('diff decorations: node attributes changed', () => {
     expect(formatChangeLabel({ 'heading.level': 2 })).toBe('heading 2');
     expect(formatChangeLabel({ strong: {}, 'task_item.checked': true }, (name) => (name === 'strong' ? 'Ann' : 'Bob'))).toBe('bold (Ann), ticked (Bob)');
     expect(formatChangeLabel({ 'task_item.checked': false, 'code_block.language': null })).toBe('unticked, code block language removed');
+    expect(formatChangeLabel({ 'heading.level': null })).toBe('heading level removed');
   });
 });

@@ -27,9 +27,9 @@ const MARK_NAMES: Readonly<Record<string, string>> = { strong: 'bold', em: 'ital
 
 /** A node's attribute (`<node>.<attribute>` in a diff) changed to `value` (null: removed), in words. */
 const ATTRIBUTE_LABELS: Readonly<Record<string, (value: unknown) => string>> = {
-  'heading.level': (value) => `heading ${String(value)}`,
+  'heading.level': (value) => (value === null ? 'heading level removed' : `heading ${String(value)}`),
   'task_item.checked': (value) => (value === true ? 'ticked' : 'unticked'),
-  'ordered_list.order': (value) => `numbered from ${String(value)}`,
+  'ordered_list.order': (value) => (value === null ? 'numbering removed' : `numbered from ${String(value)}`),
   'image.src': () => 'image address',
   'image.alt': (value) => (value === null ? 'image description removed' : 'image description'),
   'image.title': (value) => (value === null ? 'image title removed' : 'image title'),

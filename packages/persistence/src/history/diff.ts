@@ -221,6 +221,8 @@ function attributesChanged(
 ): AttributeChange[] {
   const changes: AttributeChange[] = [];
   for (const [key, current] of element._map) {
+    // Written by `from` and not deleted since: the value then and now (the usual case, at no cost).
+    if (!current.deleted && current.id.clock + current.length <= stateAtFrom(current.id.client)) continue;
     // The value written last before `from`: the last clock of the newest item that existed then.
     let then: Y.Item | null = current;
     while (then !== null && then.id.clock >= stateAtFrom(then.id.client)) then = then.left;
@@ -230,7 +232,10 @@ function attributesChanged(
     const now = current.deleted ? null : (current.content.getContent().at(-1) ?? null);
     if (stableJson(before ?? null) === stableJson(now)) continue;
     const isNew = current.id.clock + current.length > stateAtFrom(current.id.client);
-    const author = shown.shown && then!.deleted ? deletedBy.find(then!.id.client, clock).author : isNew ? inserted.find(current.id.client, current.id.clock + current.length - 1).author : undefined;
+    // A value two people set at once is deleted by the winner's arrival, in no update's delete set: then
+    // the one who wrote the value that replaced it changed it.
+    const replacedBy = (item: Y.Item) => deletedBy.find(item.id.client, clock).author ?? (item.right === null ? undefined : inserted.find(item.right.id.client, item.right.id.clock).author);
+    const author = shown.shown && then!.deleted ? replacedBy(then!) : isNew ? inserted.find(current.id.client, current.id.clock + current.length - 1).author : undefined;
     changes.push({ name: `${element.nodeName}.${key}`, value: now, author: author ?? 'unknown' });
   }
   return changes;
@@ -249,25 +254,33 @@ function leafName(type: unknown): string | undefined {
 /** A format item shown at `from` and deleted by `to`: its clock, attribute and value. */
 type FormatGone = (clock: number, key: string, value: unknown) => void;
 
-/** Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. */
-function attributed(type: 'insert' | 'delete', ranges: RangeAuthors, client: number, clock: number, text: string, emit: Emit): void {
+/**
+ * Emits `text` (Yjs ids client:clock…) as runs split where the attributed author changes. `fallback`: who
+ * deleted the block holding text no update's delete set names (typed into it unseen by whoever deleted
+ * the block, it went with the block).
+ */
+function attributed(type: 'insert' | 'delete', ranges: RangeAuthors, client: number, clock: number, text: string, emit: Emit, fallback?: string): void {
   for (let pos = clock, end = clock + text.length; pos < end; ) {
     const hit = ranges.find(client, pos);
     const stop = Math.min(end, hit.end);
-    emit(type, text.slice(pos - clock, stop - clock), hit.author ?? 'unknown');
+    emit(type, text.slice(pos - clock, stop - clock), hit.author ?? fallback ?? 'unknown');
     pos = stop;
   }
 }
 
-/** Everything visible in a type of the `from` version, which is gone at `to` with the type that held it. */
-function walkRemoved(type: { readonly _start: Y.Item | null }, deleted: RangeAuthors, emit: Emit): void {
+/**
+ * Everything visible in a type of the `from` version, which is gone at `to` with the type that held it;
+ * `deleter`: who deleted that type (what no delete set names went with it).
+ */
+function walkRemoved(type: { readonly _start: Y.Item | null }, deleted: RangeAuthors, emit: Emit, deleter: string | undefined): void {
   for (let item = type._start; item !== null; item = item.right) {
     if (item.deleted) continue;
-    if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str, emit);
+    if (item.content instanceof Y.ContentString) attributed('delete', deleted, item.id.client, item.id.clock, item.content.str, emit, deleter);
     else if (item.content instanceof Y.ContentType) {
       const leaf = leafName(item.content.type);
-      if (leaf === undefined) walkRemoved(item.content.type, deleted, emit);
-      else emit('delete', EMBED, deleted.find(item.id.client, item.id.clock).author ?? 'unknown', leaf);
+      const by = deleted.find(item.id.client, item.id.clock).author ?? deleter;
+      if (leaf === undefined) walkRemoved(item.content.type, deleted, emit, by);
+      else emit('delete', EMBED, by ?? 'unknown', leaf);
     }
   }
 }
@@ -297,8 +310,9 @@ function removed(
       attributed('delete', deleted, client, a, struct.content.str.slice(a - struct.id.clock, b - struct.id.clock), emit(a, b - a, true));
     } else if (struct.content instanceof Y.ContentType) {
       const leaf = leafName(struct.content.type);
-      if (leaf === undefined) walkRemoved(struct.content.type, deleted, emit(a, 1, false));
-      else emit(a, 1, false)('delete', EMBED, deleted.find(client, struct.id.clock).author ?? 'unknown', leaf);
+      const by = deleted.find(client, struct.id.clock).author;
+      if (leaf === undefined) walkRemoved(struct.content.type, deleted, emit(a, 1, false), by);
+      else emit(a, 1, false)('delete', EMBED, by ?? 'unknown', leaf);
     }
   }
 }
@@ -376,26 +390,16 @@ function recordRemoved(atFrom: Y.Doc, deleted: RangeAuthors) {
 }
 
 /**
- * The attribute values (of Y.XmlElements, keyed `client:clock`) that `atFrom` shows and that are deleted in
- * (from, to], with their values: recorded before `atFrom` is turned into the `to` version.
+ * Records the attribute values (of Y.XmlElements, keyed `client:clock`) that `transaction` deleted and that
+ * existed at `from` (shown then: Yjs never undeletes), before Yjs drops the content of deleted items.
  */
-function recordAttributes(atFrom: Y.Doc, deleted: RangeAuthors): Map<string, { shown: true; value: unknown }> {
-  const recorded = new Map<string, { shown: true; value: unknown }>();
-  for (const [client, from, to] of deleted.runs()) {
-    const { structs, state } = clientStructs(atFrom, client);
-    const end = Math.min(to, state);
-    if (from >= end) continue;
-    for (let i = Y.findIndexSS(structs, from); i < structs.length && structs[i]!.id.clock < end; i++) {
-      const struct = structs[i]!;
-      if (struct instanceof Y.Item && !struct.deleted && struct.parentSub !== null && struct.parent instanceof Y.XmlElement) {
-        const values = struct.content.getContent();
-        for (let k = Math.max(from, struct.id.clock); k < Math.min(end, struct.id.clock + struct.length); k++) {
-          recorded.set(`${client}:${k}`, { shown: true, value: values[k - struct.id.clock] ?? null });
-        }
-      }
-    }
-  }
-  return recorded;
+function recordAttributes(transaction: Y.Transaction, stateAtFrom: (client: number) => number, into: Map<string, { shown: true; value: unknown }>): void {
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || struct.parentSub === null || !(struct.parent instanceof Y.XmlElement)) return;
+    const { client, clock } = struct.id;
+    const values = struct.content.getContent();
+    for (let k = clock; k < Math.min(stateAtFrom(client), clock + struct.length); k++) into.set(`${client}:${k}`, { shown: true, value: values[k - clock] ?? null });
+  });
 }
 
 export async function diffVersions(store: DocumentStore, doc: string, from: number, to: number, options: DiffOptions = {}): Promise<DocumentDiff> {
@@ -410,6 +414,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
   let stateAtFrom: (client: number) => number;
   let onDeleted: (client: number, clock: number, length: number, format: FormatGone) => void;
   let attributeAtFrom: AttributeAtFrom;
+  let cleanup = () => {};
   let inserted: RangeAuthors;
   let deletedBy: RangeAuthors;
   try {
@@ -424,14 +429,19 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
       stateAtFrom = (client) => states.get(client) ?? 0;
       const replay = recordRemoved(atFrom, authorship.deleted);
       onDeleted = (client, clock, length, format) => replay(client, clock, length, change, format);
-      // Attribute items deleted since `from` lose their content as the updates are applied: kept first.
-      const attributes = recordAttributes(atFrom, authorship.deleted);
+      // Attribute values deleted since `from` lose their content as the updates are applied: kept as they
+      // are deleted (also a value two people set at once, deleted by the winner's arrival, in no delete set).
+      const attributes = new Map<string, { shown: true; value: unknown }>();
+      const keep = (transaction: Y.Transaction) => recordAttributes(transaction, stateAtFrom, attributes);
+      atFrom.on('afterTransaction', keep);
+      cleanup = () => atFrom.off('afterTransaction', keep);
       attributeAtFrom = (item, clock) =>
         !item.deleted ? { shown: true, value: item.content.getContent()[clock - item.id.clock] ?? null } : (attributes.get(`${item.id.client}:${clock}`) ?? { shown: false });
       try {
         Y.transact(atFrom, () => {
           for (const u of updates) Y.applyUpdate(atFrom, u.update);
         });
+        cleanup();
       } catch (cause) {
         throw new PersistenceError('corrupt-data', `Stored history of ${JSON.stringify(doc)} from seq ${from} to ${to} cannot be applied`, doc, { cause });
       }
@@ -519,12 +529,15 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
         const isNew = clock >= stateAtFrom(client);
         // A node made since `from` is inserted whole: its attributes are not changes of a kept one.
         const own = inner instanceof Y.XmlElement && !isNew ? changedAttributes(inner) : [];
+        // A node of the same kind inside (a sub-task, a nested list) has its own values: not its parent's changes.
+        const around = inner instanceof Y.XmlElement ? attributes.filter((a) => !a.name.startsWith(`${inner.nodeName}.`)) : attributes;
+        const here = own.length === 0 ? around : [...around, ...own];
         const leaf = leafName(inner);
-        if (leaf === undefined) walk(inner, own.length === 0 ? attributes : [...attributes, ...own]);
+        if (leaf === undefined) walk(inner, here);
         else if (isNew) change('insert', EMBED, inserted.find(client, clock).author ?? 'unknown', leaf);
-        else if (own.length + attributes.length === 0) out.keep(EMBED, leaf);
+        else if (here.length === 0) out.keep(EMBED, leaf);
         else {
-          const run = combined([], [...attributes, ...own]);
+          const run = combined([], here);
           out.format(EMBED, run.authors, run.formats, leaf);
         }
       }

@@ -139,13 +139,15 @@ export async function referenceDiff(store: DocumentStore, doc: string, from: num
         if (!existed && !item.deleted) push('insert', EMBED, find(ranges.inserted, item.id.client, item.id.clock) ?? 'unknown', undefined, undefined, type.nodeName);
         else if (existed && item.deleted) push('delete', EMBED, find(ranges.deleted, item.id.client, item.id.clock) ?? 'unknown', undefined, undefined, type.nodeName);
         else if (existed) {
-          const all = [...inherited, ...(isNew(item) ? [] : attributeChanges(type))];
+          const all = [...inherited.filter(([name]) => !name.startsWith(`${type.nodeName}.`)), ...(isNew(item) ? [] : attributeChanges(type))];
           if (all.length === 0) segment('keep', EMBED, undefined, undefined, undefined, type.nodeName);
           else formatRun(EMBED, all, type.nodeName);
         }
       } else if (type !== undefined) {
+        // An element's own values replace those of an element of its kind around it (a sub-task's `checked`).
         const own = type instanceof Y.XmlElement && !isNew(item) ? attributeChanges(type) : [];
-        walk((type as { _start: TextItem | null })._start, [...inherited, ...own]);
+        const around = type instanceof Y.XmlElement ? inherited.filter(([name]) => !name.startsWith(`${type.nodeName}.`)) : inherited;
+        walk((type as { _start: TextItem | null })._start, [...around, ...own]);
       }
     }
   };
