@@ -168,7 +168,7 @@ class DiffBuilder {
     node?: string,
   ): void {
     if (text === '') return;
-    const formatKey = formats === undefined ? undefined : stableJson([formats, by ?? null]);
+    const formatKey = formats === undefined ? undefined : keyOf(formats, by);
     const last = runs.at(-1);
     if (node === undefined && last?.node === undefined && last?.type === type && last.author === author && last.formatKey === formatKey) last.parts.push(text);
     else {
@@ -230,7 +230,7 @@ function attributesChanged(
     const shown = then === null ? { shown: false } : atFrom(then, clock);
     const before = shown.shown ? shown.value : null;
     const now = current.deleted ? null : (current.content.getContent().at(-1) ?? null);
-    if (stableJson(before ?? null) === stableJson(now)) continue;
+    if (sameValue(before ?? null, now)) continue;
     const isNew = current.id.clock + current.length > stateAtFrom(current.id.client);
     // A value two people set at once is deleted by the winner's arrival, in no update's delete set: then
     // the one who wrote the value that replaced it changed it.
@@ -239,6 +239,28 @@ function attributesChanged(
     changes.push({ name: `${element.nodeName}.${key}`, value: now, author: author ?? 'unknown' });
   }
   return changes;
+}
+
+/** Two attribute values alike (objects compared by sorted keys). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && stableJson(a) === stableJson(b));
+}
+
+/** `combined([], attributes)`, once per list of attribute changes (all the kept text of a changed block shares it). */
+const attributeRuns = new WeakMap<readonly AttributeChange[], { authors: string[]; formats: DiffFormats }>();
+function combinedOnce(attributes: readonly AttributeChange[]): { authors: string[]; formats: DiffFormats } {
+  let run = attributeRuns.get(attributes);
+  if (run === undefined) attributeRuns.set(attributes, (run = combined([], attributes)));
+  return run;
+}
+
+/** The key runs merge by, once per formats object (a block's kept text shares one). */
+const formatKeys = new WeakMap<DiffFormats, string>();
+function keyOf(formats: DiffFormats, by: Readonly<Record<string, string>> | undefined): string {
+  if (by !== undefined) return stableJson([formats, by]);
+  let key = formatKeys.get(formats);
+  if (key === undefined) formatKeys.set(formats, (key = stableJson([formats, null])));
+  return key;
 }
 
 /** `marks` and `attributes` changed on one run, as DiffBuilder.format takes them: names sorted, each with its changer. */
@@ -519,7 +541,7 @@ export async function diffVersions(store: DocumentStore, doc: string, from: numb
             // changes it; a format item made since may only restate the default after other text), else
             // whoever made the one in effect now.
             const changer = (name: string) => (ofFrom.get(name)?.changed ? ofFrom.get(name)!.author : sinceFrom.get(name)?.changed ? sinceFrom.get(name)!.author : 'unknown');
-            const run = combined(names.map((n) => [n, now.get(n) ?? null, changer(n)] as const), attributes);
+            const run = names.length === 0 ? combinedOnce(attributes) : combined(names.map((n) => [n, now.get(n) ?? null, changer(n)] as const), attributes);
             out.format(str.slice(0, existed), run.authors, run.formats);
           }
         }
