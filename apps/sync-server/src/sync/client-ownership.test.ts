@@ -337,6 +337,57 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
     expect(log.map((u) => [...Y.parseUpdateMeta(u.update).from.keys()])).toEqual([[ALICE], [3003]]);
   });
 
+  it("stores a connection's later update after its waiting one when the look-up ends while a commit runs", async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
+    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
+    const held = typed(alice.doc, ' world');
+    alice.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const bob = await join('bob', BOB);
+    const back = await join('alice', 3003);
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();
+    await new Promise((r) => setTimeout(r, 50));
+    const store = server.store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const realRead = store.readUpdates!;
+    const realCommit = store.commit!;
+    let releaseRead!: () => void;
+    const readGate = new Promise<void>((r) => (releaseRead = r));
+    let releaseCommit!: () => void;
+    const commitGate = new Promise<void>((r) => (releaseCommit = r));
+    store.readUpdates = async function (this: unknown, ...a: unknown[]) {
+      await readGate;
+      return realRead.apply(this, a);
+    };
+    let commitStarted = false;
+    store.commit = async function (this: unknown, ...a: unknown[]) {
+      commitStarted = true;
+      await commitGate;
+      return realCommit.apply(this, a);
+    };
+    // 1. Alice's held update waits for the look-up.
+    const heldAnswer = back.send(held);
+    await new Promise((r) => setTimeout(r, 50));
+    // 2. Bob's update is committed, slowly.
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(server.rooms.loaded(DOC)!.doc));
+    const bobAnswer = bob.send(Y.encodeStateAsUpdate((() => { const d = new Y.Doc(); d.clientID = BOB; d.getMap('m').set('k', 1); return d; })()));
+    await expect.poll(() => commitStarted).toBe(true);
+    // 3. Alice types after ' world' under her new id: queued behind the running commit.
+    alice.doc.clientID = 3003;
+    const nextAnswer = back.send(typed(alice.doc, '!'));
+    await new Promise((r) => setTimeout(r, 50));
+    // 4. The look-up ends, then the commit.
+    releaseRead();
+    await new Promise((r) => setTimeout(r, 50));
+    releaseCommit();
+    expect(await Promise.all([heldAnswer, bobAnswer, nextAnswer])).toEqual(['stored', 'stored', 'stored']);
+    const log = await server.store.readUpdates(DOC, { afterSeq: 2 });
+    expect(log.map((u) => [...Y.parseUpdateMeta(u.update).from.keys()])).toEqual([[BOB], [ALICE], [3003]]);
+  });
+
   it('lets one person write under their own id from a new connection (a reconnect)', async () => {
     const first = await join('alice', ALICE);
     expect(await first.send(typed(first.doc, 'one'))).toBe('stored');

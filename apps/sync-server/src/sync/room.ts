@@ -200,6 +200,8 @@ interface Incoming {
   readonly received: number;
   readonly resolve: (stored: boolean | Refused) => void;
   readonly again?: boolean;
+  /** Arrived while an earlier update of its connection waited: it goes after that one, whenever judged. */
+  readonly behind?: boolean;
 }
 
 export class Room implements ConnectionHandler {
@@ -549,7 +551,7 @@ export class Room implements ConnectionHandler {
     this.pendingWrites += 1;
     const received = performance.now();
     return new Promise<boolean | Refused>((resolve) => {
-      this.incoming.push({ conn, update, received, resolve, again });
+      this.incoming.push({ conn, update, received, resolve, again, behind: !again && this.waiting.has(conn) });
       if (this.incoming.length === 1) this.deps.log.beforeNextCommit(() => this.admitIncoming());
     }).finally(() => this.writeFinished());
   }
@@ -576,7 +578,8 @@ export class Room implements ConnectionHandler {
     const ready: Incoming[] = [];
     const refusedBefore: Array<Refused | undefined> = [];
     for (const item of items) {
-      if (item.again !== true && this.waiting.has(item.conn)) {
+      // Also one that arrived while an earlier one waited: that one may be admitted again after it, in this batch.
+      if (item.again !== true && (item.behind === true || this.waiting.has(item.conn))) {
         this.waitTurn(item, []);
         continue;
       }
