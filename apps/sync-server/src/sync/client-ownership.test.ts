@@ -94,6 +94,22 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
     return p;
   };
   const dropped = () => metricTotal(server, 'foreign_writes_dropped_total');
+  /**
+   * A server checkpointing every 2 updates; Alice writes "hello there" (both before its checkpoint), types
+   * " world" offline (`held`) and leaves; the document is unloaded, so its load will find no tail.
+   */
+  const aliceAwayAfterACheckpoint = async () => {
+    await server.destroy();
+    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
+    const alice = await join('alice', ALICE);
+    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
+    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
+    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
+    const held = typed(alice.doc, ' world');
+    alice.ws.close();
+    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    return { alice, held };
+  };
 
   beforeEach(async () => {
     server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0' });
@@ -229,15 +245,7 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
   });
 
   it('knows who wrote under an id only before the latest checkpoint, once the document is loaded again', async () => {
-    await server.destroy();
-    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
-    const alice = await join('alice', ALICE);
-    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
-    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
-    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
-    const held = typed(alice.doc, ' world'); // typed offline: not sent yet
-    alice.ws.close();
-    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const { alice, held } = await aliceAwayAfterACheckpoint();
     // Loaded again: the tail after the checkpoint is empty, so nothing there says whose ALICE is.
     const bob = await join('bob', BOB);
     await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();
@@ -282,15 +290,7 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
   });
 
   it('a look-up the store failed closes the writer with 4503 and stores nothing; the next one is made again', async () => {
-    await server.destroy();
-    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
-    const alice = await join('alice', ALICE);
-    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
-    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
-    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
-    const held = typed(alice.doc, ' world');
-    alice.ws.close();
-    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const { alice, held } = await aliceAwayAfterACheckpoint();
     const bob = await join('bob', BOB);
     await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();
     // The database is away for one read: the one the look-up makes.
@@ -314,15 +314,7 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
   });
 
   it("stores a connection's updates in the order sent when the first waits for a look-up", async () => {
-    await server.destroy();
-    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
-    const alice = await join('alice', ALICE);
-    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
-    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
-    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
-    const held = typed(alice.doc, ' world'); // kept offline under her old id
-    alice.ws.close();
-    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const { alice, held } = await aliceAwayAfterACheckpoint();
     // Her page reloads with a new client id (its store kept the unsent text) and she types after it.
     const back = await join('alice', 3003);
     alice.doc.clientID = 3003;
@@ -338,15 +330,7 @@ describe('client ids belong to whoever wrote under them first (signed in)', () =
   });
 
   it("stores a connection's later update after its waiting one when the look-up ends while a commit runs", async () => {
-    await server.destroy();
-    server = await startTestServer({ AUTH_SECRET: SECRET, DOC_UNLOAD_DELAY_MS: '0', CHECKPOINT_EVERY: '2' });
-    const alice = await join('alice', ALICE);
-    expect(await alice.send(typed(alice.doc, 'hello'))).toBe('stored');
-    expect(await alice.send(typed(alice.doc, ' there'))).toBe('stored');
-    await expect.poll(async () => (await server.store.latestCheckpoint(DOC))?.seq ?? 0).toBe(2);
-    const held = typed(alice.doc, ' world');
-    alice.ws.close();
-    await expect.poll(() => server.rooms.loaded(DOC)).toBeUndefined();
+    const { alice, held } = await aliceAwayAfterACheckpoint();
     const bob = await join('bob', BOB);
     const back = await join('alice', 3003);
     await expect.poll(() => server.rooms.loaded(DOC)).toBeDefined();

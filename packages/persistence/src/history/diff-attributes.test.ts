@@ -9,19 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { referenceDiff } from '../testing/diff-reference.js';
-import { Scenario } from '../testing/scenario.js';
+import { element, Scenario } from '../testing/scenario.js';
 import type { DocumentStore } from '../types.js';
 import { diffVersions, EMBED } from './diff.js';
 
 const fragment = (doc: Y.Doc) => doc.getXmlFragment('prosemirror');
 const block = (doc: Y.Doc, i: number) => fragment(doc).get(i) as Y.XmlElement;
 
-function element(name: string, attrs: Record<string, unknown>, ...children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
-  const el = new Y.XmlElement(name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value as string);
-  el.insert(0, children);
-  return el;
-}
 const text = (s: string) => new Y.XmlText(s);
 
 describe('node attributes changed between versions', () => {

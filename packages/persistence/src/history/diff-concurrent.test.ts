@@ -8,42 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { referenceDiff } from '../testing/diff-reference.js';
+import { element, HeldBack } from '../testing/scenario.js';
 import type { DocumentStore } from '../types.js';
 import { diffVersions } from './diff.js';
 
 const frag = (d: Y.Doc) => d.getXmlFragment('prosemirror');
-function el(name: string, attrs: Record<string, unknown>, ...children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
-  const e = new Y.XmlElement(name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v as string);
-  e.insert(0, children);
-  return e;
-}
+const el = element;
 const t = (s: string) => new Y.XmlText(s);
-
-/** People with their own docs; an edit is appended at once, delivered to the others only on sync(). */
-class People {
-  docs = new Map<string, Y.Doc>();
-  inbox = new Map<string, Uint8Array[]>();
-  at = 1_000_000;
-  constructor(private store: DocumentStore, private name: string, people: string[]) {
-    for (const p of people) this.docs.set(p, new Y.Doc()), this.inbox.set(p, []);
-  }
-  async edit(who: string, f: (d: Y.Doc) => void): Promise<number> {
-    const d = this.docs.get(who)!;
-    let update: Uint8Array | undefined;
-    const h = (u: Uint8Array) => (update = u);
-    d.on('update', h);
-    Y.transact(d, () => f(d));
-    d.off('update', h);
-    for (const [p, box] of this.inbox) if (p !== who) box.push(update!);
-    this.at += 1000;
-    const [r] = await this.store.append([{ doc: this.name, entries: [{ update: update!, author: who, receivedAt: this.at }] }]);
-    return r!.lastSeq;
-  }
-  sync(who?: string) {
-    for (const [p, box] of this.inbox) if (who === undefined || p === who) for (const u of box.splice(0)) Y.applyUpdate(this.docs.get(p)!, u);
-  }
-}
+const People = HeldBack;
 
 describe('diffs of concurrent edits, and of nodes inside nodes of their kind', () => {
   let dataDir: string;

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { referenceDiff } from '../testing/diff-reference.js';
+import { element, HeldBack } from '../testing/scenario.js';
 import type { DocumentStore } from '../types.js';
 import { AuthorshipCache } from './authorship.js';
 import { diffVersions } from './diff.js';
@@ -18,12 +19,7 @@ function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
-function el(name: string, attrs: Record<string, unknown>, ...children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
-  const e = new Y.XmlElement(name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v as string);
-  e.insert(0, children);
-  return e;
-}
+const el = element;
 const t = (s: string) => new Y.XmlText(s);
 
 function all(type: Y.XmlFragment | Y.XmlElement, out: { els: Y.XmlElement[]; texts: Y.XmlText[] }) {
@@ -60,26 +56,13 @@ function newBlock(r: () => number): Y.XmlElement {
 async function randomHistory(store: DocumentStore, name: string, steps: number, seed: number) {
   const r = rng(seed);
   const people = ['alice', 'bob', 'carol'];
-  const docs = people.map(() => new Y.Doc());
-  const pending: Uint8Array[][] = people.map(() => []);
-  let at = 1_000_000;
-  const append = async (who: number, f: (d: Y.Doc) => void) => {
-    const d = docs[who]!;
-    let update: Uint8Array | undefined;
-    const h = (u: Uint8Array) => (update = u);
-    d.on('update', h);
-    Y.transact(d, () => f(d));
-    d.off('update', h);
-    if (update === undefined) return;
-    for (let o = 0; o < docs.length; o++) if (o !== who) pending[o]!.push(update);
-    at += 1000;
-    await store.append([{ doc: name, entries: [{ update, author: people[who]!, receivedAt: at }] }]);
-  };
+  const history = new HeldBack(store, name, people);
+  const append = (who: number, f: (d: Y.Doc) => void) => history.maybeEdit(people[who]!, f);
   await append(0, (d) => d.getXmlFragment('prosemirror').insert(0, [newBlock(r), newBlock(r), newBlock(r), newBlock(r), newBlock(r)]));
-  for (let o = 1; o < docs.length; o++) for (const u of pending[o]!.splice(0)) Y.applyUpdate(docs[o]!, u);
+  history.sync();
   for (let i = 0; i < steps; i++) {
     const who = Math.floor(r() * people.length);
-    if (r() < 0.5) for (const u of pending[who]!.splice(0)) Y.applyUpdate(docs[who]!, u);
+    if (r() < 0.5) history.sync(people[who]);
     await append(who, (d) => {
       const frag = d.getXmlFragment('prosemirror');
       const { els, texts } = all(frag, { els: [], texts: [] });
