@@ -171,6 +171,35 @@ describe('history API', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('reports node attributes a client changed under hostile names and values as plain data', async () => {
+    const text = alice.block('plain words', '<script>x</script>', { level: 1 });
+    await expect.poll(lastSeq).toBe(1);
+    const before = await lastSeq();
+    const deep = JSON.parse('{"a":'.repeat(50) + '1' + '}'.repeat(50));
+    const element = text.parent as Y.XmlElement;
+    element.doc!.transact(() => {
+      element.setAttribute('__proto__', { polluted: true } as unknown as string);
+      element.setAttribute('<img src=x onerror=alert(1)>', deep as unknown as string);
+      element.setAttribute('level', 2 as unknown as string);
+    });
+    await expect.poll(lastSeq).toBe(before + 1);
+    const res = await api(`/diff?from=${before}`);
+    expect(res.status).toBe(200);
+    const diff = await res.json();
+    // Names are `<node>.<attribute>`, own keys of plain data; values as written.
+    expect(diff.segments).toEqual([
+      {
+        type: 'format',
+        text: 'plain words',
+        author: 'alice',
+        formats: JSON.parse(
+          '{"<script>x</script>.<img src=x onerror=alert(1)>":' + JSON.stringify(deep) + ',"<script>x</script>.__proto__":{"polluted":true},"<script>x</script>.level":2}',
+        ),
+      },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('answers unknown documents, out-of-range seqs, bad times and formats with clear 4xx JSON', async () => {
     alice.block('x');
     await expect.poll(lastSeq).toBe(1);
