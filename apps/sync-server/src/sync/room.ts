@@ -640,11 +640,6 @@ export class Room implements ConnectionHandler {
     });
   }
 
-  /**
-   * Finds in the log who wrote under `clients` (ids the document holds writing under from before the
-   * checkpoint it was loaded from), newest updates first, in one pass for them all; one look-up at a
-   * time per document. An id nobody is found for stays unclaimed (its presence holder, if any, decides).
-   */
   /** Admits `item` again once its connection's earlier waiting updates are, and who wrote under `clients` is known. */
   private waitTurn(item: Incoming, clients: readonly number[]): void {
     const { conn } = item;
@@ -666,6 +661,11 @@ export class Room implements ConnectionHandler {
     turn.then(done, done);
   }
 
+  /**
+   * Finds in the log who wrote under `clients` (ids the document holds writing under from before the
+   * checkpoint it was loaded from), newest updates first, in one pass for them all; one look-up at a
+   * time per document. An id nobody is found for stays unclaimed (its presence holder, if any, decides).
+   */
   private lookUpWriters(clients: readonly number[]): Promise<void> {
     for (const client of clients) if (!this.looked.has(client)) this.toLookUp.add(client);
     // Every id asked for until a pass starts is looked for in that pass: an update per old id costs one
@@ -702,7 +702,8 @@ export class Room implements ConnectionHandler {
 
   /**
    * Leaves in `item` only what its signed-in writer may store under the client ids it writes (see
-   * client-ownership.ts); returns the refusal if none of it may be.
+   * client-ownership.ts); returns the refusal if none of it may be, or Unclaimed if whose its ids are
+   * must be looked up first.
    */
   private keepOwnPart(item: { conn: Connection; update: Uint8Array }): Refused | Unclaimed | undefined {
     const { conn } = item;
