@@ -342,7 +342,7 @@ function removed(
 /** The attributes whose values differ between `then` and `now`, by name. */
 function formatsChanged(then: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): string[] {
   const names: string[] = [];
-  for (const name of new Set([...then.keys(), ...now.keys()])) if (stableJson(then.get(name) ?? null) !== stableJson(now.get(name) ?? null)) names.push(name);
+  for (const name of new Set([...then.keys(), ...now.keys()])) if (!sameValue(then.get(name) ?? null, now.get(name) ?? null)) names.push(name);
   return names.sort();
 }
 
