@@ -1,9 +1,11 @@
 export type * from './types.js';
 export { PersistenceError, type PersistenceErrorCode } from './errors.js';
 export { assertDocName } from './doc-name.js';
+export { isStorableAuthor } from './adapters/import-rules.js';
 export type { OpenForSync } from './adapters/sqlite/wal-sync.js';
-export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions } from './adapters/sqlite/sqlite-store.js';
+export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions, type WalIgnored } from './adapters/sqlite/sqlite-store.js';
 export type { WalCheckpointOptions, WalCheckpointReport } from './adapters/sqlite/checkpointer.js';
+export { scanWal, type WalScan } from './adapters/sqlite/wal-scan.js';
 export { createGroupCommit, type UpdateLog, type FlushReport, type GroupCommitOptions, type Written } from './log/group-commit.js';
 export { loadDocument, type LoadedDocument } from './checkpoint/load-document.js';
 export type { NamedVersion, RestoreRecord } from './types.js';

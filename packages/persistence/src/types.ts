@@ -18,6 +18,13 @@ export interface AppendEntry {
   readonly update: Uint8Array;
   readonly author: string;
   readonly receivedAt: number;
+  /**
+   * The creation time of the document its writer holds open (DocumentInfo.createdAt), when known: the
+   * append is refused (conflict) if the name holds no document now, or another one (purged, or renamed
+   * away and taken by a new document, through another instance that has not told the writer yet), instead
+   * of starting a document there or adding to one the update was not made for.
+   */
+  readonly documentCreatedAt?: number;
 }
 
 /** Appends for one document inside a multi-document batch. */
@@ -374,6 +381,9 @@ export interface DocumentStore {
    * chose the range): its seq would no longer exist. With `expectedUpdates`, also refused with
    * `conflict` unless the range still holds that many updates: another compaction (the CLI beside the
    * server's sweep) merged part of it since the caller read it, and `merged` would drop what it holds.
+   * With `expectedFirst` (the bytes of the update read at `fromSeq`), also refused with `conflict` unless
+   * the update at `fromSeq` is still that one: another compaction whose range ended at `fromSeq` leaves
+   * the count unchanged but puts the updates before the range into its first row.
    */
   replaceRange(
     doc: string,
@@ -382,6 +392,7 @@ export interface DocumentStore {
     merged: MergedEntry,
     sessions?: readonly CompactedSession[],
     expectedUpdates?: number,
+    expectedFirst?: Uint8Array,
   ): Promise<void>;
   /**
    * The authorship stored for merged updates with `afterSeq < entrySeq <= toSeq` (written with them by

@@ -121,6 +121,39 @@ describe('compaction with a retention policy', () => {
     expect(await paged()).toEqual(before);
   });
 
+  it('keeps a deletion sent again by a reconnecting client out of the stored sessions: it removed nothing', async () => {
+    const bob = new Y.Doc();
+    const stored: Array<{ update: Uint8Array; author: string; receivedAt: number }> = [];
+    const edit = (doc: Y.Doc, author: string, receivedAt: number, change: (t: Y.Text) => void) => {
+      let update: Uint8Array | undefined;
+      doc.once('update', (u: Uint8Array) => (update = u));
+      change(doc.getText('t'));
+      stored.push({ update: update!, author, receivedAt });
+    };
+    edit(bob, 'bob', NOW - 40 * DAY, (t) => t.insert(0, 'hello wonderful world'));
+    edit(bob, 'bob', NOW - 40 * DAY + 1_000, (t) => t.delete(5, 10)); // bob's own, in his session
+    // Hours later, in another range: alice, offline since before bob's deletion, reconnects with one
+    // character and (as y-websocket sends it) every range she knows deleted, bob's included.
+    const alice = new Y.Doc();
+    for (const u of stored) Y.applyUpdate(alice, u.update);
+    const known = Y.encodeStateVector(alice);
+    alice.getText('t').insert(0, '>');
+    stored.push({ update: Y.encodeStateAsUpdate(alice, known), author: 'alice', receivedAt: NOW - 40 * DAY + 3 * HOUR });
+    edit(bob, 'bob', NOW - 40 * DAY + 3 * HOUR + 1_000, (t) => t.insert(t.length, '!'));
+    await store.append([{ doc: 'd', entries: stored }]);
+    const before = (await readTimeline(store, 'd')).sessions.map((s) => s.authors);
+    expect(before).toEqual([
+      [{ id: 'bob', updates: 2, added: 11, removed: 0 }],
+      [
+        { id: 'alice', updates: 1, added: 1, removed: 0 },
+        { id: 'bob', updates: 1, added: 1, removed: 0 },
+      ],
+    ]);
+    await compactDocument(store, 'd', { keepAllForMs: 30 * DAY, bucketMs: HOUR }, { now: NOW });
+    expect((await store.getDocument('d'))!.updateCount).toBe(2);
+    expect((await readTimeline(store, 'd')).sessions.map((s) => s.authors)).toEqual(before);
+  });
+
   it('keeps a session of three concurrent typists (a switch at every update) as one session of three authors', async () => {
     const writer = new Y.Doc();
     const entries = [];
@@ -359,6 +392,33 @@ describe('compaction with a retention policy', () => {
     expect(report).toMatchObject({ rangesMerged: 1, rangesSkipped: 1 });
     expect((await store.readUpdates('d')).map((u) => u.seq)).toEqual([20, 21]);
     for (const seq of [20, 21]) expect((await materialize(store, 'd', seq)).getText('t').toString(), `seq ${seq}`).toBe(texts[seq]);
+    expect((await verifyDocument(store, 'd')).problems).toEqual([]);
+  });
+
+  it('skips a range whose first update another compaction (other bucket bounds) merged with the ones before it, losing nothing', async () => {
+    // Typed two days ago, minutes after the hour: 0, 10, 50, 55 | 65 | 95, 100, 110.
+    const base = Math.floor((NOW - 2 * DAY) / HOUR) * HOUR;
+    const doc = new Y.Doc();
+    const texts: string[] = [''];
+    for (const [i, minute] of [0, 10, 50, 55, 65, 95, 100, 110].entries()) {
+      const before = Y.encodeStateVector(doc);
+      doc.getText('t').insert(doc.getText('t').length, String.fromCharCode(97 + i));
+      await store.append([{ doc: 'd', entries: [{ update: Y.encodeStateAsUpdate(doc, before), author: i % 2 ? 'bob' : 'ada', receivedAt: base + minute * 60_000 }] }]);
+      texts.push(doc.getText('t').toString());
+    }
+    // This run (one version per hour) merges 1..4, then is about to replace 5..8 (four updates). Meanwhile
+    // another (one per 45 minutes, keeping the last 90 minutes' updates) merges 4..5: 5..8 still holds four rows.
+    let other: Awaited<ReturnType<typeof compactDocument>> | undefined;
+    const racing: DocumentStore = Object.create(store);
+    racing.replaceRange = async (...args) => {
+      if (args[1] === 5 && other === undefined) {
+        other = await compactDocument(store, 'd', { keepAllForMs: 0, bucketMs: 45 * 60_000 }, { now: base + 90 * 60_000 });
+      }
+      return store.replaceRange(...args);
+    };
+    await compactDocument(racing, 'd', { keepAllForMs: HOUR, bucketMs: HOUR }, { now: NOW });
+    expect(other).toMatchObject({ rangesMerged: 1 });
+    expect((await materialize(store, 'd', 8)).getText('t').toString()).toBe(texts[8]);
     expect((await verifyDocument(store, 'd')).problems).toEqual([]);
   });
 

@@ -12,7 +12,8 @@ import * as Y from 'yjs';
 import { PersistenceError } from '../errors.js';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
 import { boundSessions, MAX_SESSIONS_PER_RANGE, readMergedSessions, SESSION_GAP_MS } from './compacted-sessions.js';
-import { SessionGrouper } from './timeline.js';
+import { deletedThrough, SessionGrouper } from './timeline.js';
+import type { DeletedIds } from './session-tally.js';
 import { COMPACTED_AUTHOR } from '../authors/describe-author.js';
 import { buildMergedAuthorship, mergedAuthorshipOf } from './merged-authorship.js';
 
@@ -125,6 +126,8 @@ export async function compactDocument(
   close();
 
   // Pass 2: each range read once, merged, and replaced with its sessions.
+  // The ids deleted through the last range read: the next one's sessions read on from there.
+  let known: { seq: number; deleted: DeletedIds } | undefined;
   let removed = 0;
   let bytesSaved = 0;
   let merged = 0;
@@ -136,7 +139,8 @@ export async function compactDocument(
     }
     const group = await store.readUpdates(doc, { afterSeq: range.fromSeq - 1, toSeq: range.toSeq });
     const update = await mergeInLevels(group.map((u) => u.update));
-    const sessions = await sessionsOf(store, doc, group);
+    const { sessions, deleted } = await sessionsOf(store, doc, group, known);
+    known = { seq: range.toSeq, deleted };
     const authors = new Set(sessions.map((s) => s.author));
     const last = group.at(-1)!;
     // Several people's updates become one row of one author (`compacted`): who wrote what in it is kept
@@ -156,10 +160,11 @@ export async function compactDocument(
           { update, author: authorship === undefined ? last.author : COMPACTED_AUTHOR, receivedAt: last.receivedAt, authorship },
           sessions,
           group.length,
+          group[0]!.update,
         );
       } catch (error) {
         // The range changed since it was read: a version was named inside it (after pass 1 read them),
-        // or another compaction merged part of it. Leave it, and say it is not settled, so that the next
+        // or another compaction merged part of it (or merged its first update with those before it). Leave it, and say it is not settled, so that the next
         // run reads it again (and splits it at the version). Later ranges are not affected.
         if (!(error instanceof PersistenceError && error.code === 'conflict')) throw error;
         skipped += 1;
@@ -213,13 +218,19 @@ async function mergeInLevels(updates: readonly Uint8Array[]): Promise<Uint8Array
  * counts net of churn within the session), at most MAX_SESSIONS_PER_RANGE. An update merged earlier
  * brings its own runs.
  */
-async function sessionsOf(store: DocumentStore, doc: string, group: readonly StoredUpdate[]): Promise<CompactedSession[]> {
+async function sessionsOf(
+  store: DocumentStore,
+  doc: string,
+  group: readonly StoredUpdate[],
+  known?: { readonly seq: number; readonly deleted: DeletedIds },
+): Promise<{ sessions: CompactedSession[]; deleted: DeletedIds }> {
   const first = group[0]!.seq;
   const earlier = await readMergedSessions(store, doc, { afterSeq: first - 1, toSeq: group.at(-1)!.seq, pageStart: 0 });
-  const grouper = new SessionGrouper(SESSION_GAP_MS);
+  // Deletions sent again (a reconnecting client's) of what was deleted before the range remove nothing.
+  const grouper = new SessionGrouper(SESSION_GAP_MS, await deletedThrough(store, doc, first - 1, known));
   for (const [i, u] of group.entries()) {
     if (i % 500 === 499) await yieldToEventLoop(); // decoding every update adds up
     grouper.add(u, earlier.get(u.seq));
   }
-  return boundSessions(grouper.sessions.map((s) => s.tally.runs()), MAX_SESSIONS_PER_RANGE);
+  return { sessions: boundSessions(grouper.sessions.map((s) => s.tally.runs()), MAX_SESSIONS_PER_RANGE), deleted: grouper.deleted };
 }

@@ -243,6 +243,10 @@ describe('history', () => {
     expect(counting.updatesRead).toBeGreaterThan(300);
     expect(counting.updatesRead).toBeLessThanOrEqual(2 * 301);
 
+    // A page after seq 300 also needs what was deleted before it: from the checkpoint at or before 300
+    // (a server keeps one every CHECKPOINT_EVERY updates) and the log after that checkpoint.
+    const at300 = Y.mergeUpdates((await store.readUpdates('long', { toSeq: 300 })).map((u) => u.update));
+    await store.writeCheckpoint('long', { seq: 300, state: at300, createdAt: Date.now() });
     counting.updatesRead = 0;
     const next = await readTimeline(counting, 'long', { afterSeq: 300, limit: 2 });
     expect(next.sessions.map((x) => [x.authors.map((a) => a.id), x.fromSeq, x.toSeq])).toEqual([[['bob'], 301, 600], [['carol'], 601, 900]]);

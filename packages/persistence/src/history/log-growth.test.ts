@@ -32,7 +32,7 @@ describe('logGrowth', () => {
     await append(7, 30, (i) => NOW - 1000 + i);
     expect(await logGrowth(store, 'd', NOW)).toEqual({ updatesPerDay: 47, bytesPerDay: 40 * 10 + 7 * 30 });
     await store.replaceRange('d', 301, 320, { update: new Uint8Array(5), author: 'a', receivedAt: NOW - DAY + 20 }); // gaps
-    await append(3000, 20, (i) => NOW - 500 + i / 10);
+    await append(3000, 20, (i) => NOW - 500 + Math.floor(i / 10)); // receive times are whole milliseconds
     expect(await logGrowth(store, 'd', NOW)).toEqual({ updatesPerDay: 3047, bytesPerDay: 3047 * 20 });
   });
 });

@@ -26,7 +26,15 @@ export async function resolveSeq(store: DocumentStore, doc: string, point: Histo
     return (await store.seqAtOrAfter(doc, point.seq)) ?? point.seq;
   }
   if (!Number.isFinite(point.at)) throw new PersistenceError('out-of-range', 'The time is not valid', doc);
-  return store.seqAt(doc, point.at);
+  const before = await store.seqAt(doc, point.at);
+  // A merged update is dated by the last update of its range: a time inside the range finds the update
+  // before the range, which leaves out what was written in it up to that time. The range's sessions keep
+  // when it started; a time at or after that is inside it, and, as for a seq merged away, the answer is
+  // the merged update that holds what was there then.
+  const next = await store.seqAtOrAfter(doc, before + 1);
+  if (next === undefined || next === before + 1) return before;
+  const sessions = await store.readCompactedSessions(doc, { afterSeq: next - 1, toSeq: next });
+  return sessions.some((s) => s.startedAt <= point.at) ? next : before;
 }
 
 export interface MaterializeOptions {

@@ -1,6 +1,8 @@
 // Who added and removed how much within one edit session, net of churn: text inserted and deleted again
 // in the same session counts neither as added (for whoever typed it) nor as removed (for whoever took it
-// out), as a typo fixed at once is no change anyone would want to read about.
+// out), as a typo fixed at once is no change anyone would want to read about. A deletion of what was
+// deleted already counts for nobody: a client that reconnects with offline edits sends (and the log
+// stores) every range the document ever deleted beside them.
 
 import * as Y from 'yjs';
 import type { CompactedSession, StoredUpdate } from '../types.js';
@@ -68,8 +70,11 @@ export class SessionTally {
       .sort((x, y) => x.fromSeq - y.fromSeq);
   }
 
-  /** Counts one update read from the log (decoded: `structs` and delete set). */
-  addUpdate(u: StoredUpdate, decoded: ReturnType<typeof Y.decodeUpdate>): void {
+  /**
+   * Counts one update read from the log (decoded: `structs` and delete set). `deleted`: the ids deleted
+   * before it (and it adds its own): only what it deletes first is removed by its author.
+   */
+  addUpdate(u: StoredUpdate, decoded: ReturnType<typeof Y.decodeUpdate>, deleted: DeletedIds): void {
     const who = this.authorIndex(u.author, u.seq, u.seq, u.receivedAt, u.receivedAt);
     const author = this.authors[who]!;
     author.updates += 1;
@@ -81,12 +86,14 @@ export class SessionTally {
     }
     for (const [client, ranges] of decoded.ds.clients) {
       for (const range of ranges) {
-        let netted = 0;
-        for (const piece of this.cut(client, range.clock, range.clock + range.len)) {
-          if (piece.text) this.authors[piece.author]!.added -= piece.len;
-          netted += piece.len;
+        for (const [from, to] of deleted.add(client, range.clock, range.clock + range.len)) {
+          let netted = 0;
+          for (const piece of this.cut(client, from, to)) {
+            if (piece.text) this.authors[piece.author]!.added -= piece.len;
+            netted += piece.len;
+          }
+          author.removed += to - from - netted;
         }
-        author.removed += range.len - netted;
       }
     }
   }
@@ -149,4 +156,42 @@ function firstEndingAfter(spans: readonly Span[], clock: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Every Yjs id deleted so far, as disjoint sorted clock ranges per client. */
+export class DeletedIds {
+  private readonly clients = new Map<number, { starts: number[]; ends: number[] }>();
+
+  /** Adds from..to of `client`; returns the parts of it that were not deleted yet, in clock order. */
+  add(client: number, from: number, to: number): Array<[number, number]> {
+    if (to <= from) return [];
+    let ranges = this.clients.get(client);
+    if (ranges === undefined) this.clients.set(client, (ranges = { starts: [], ends: [] }));
+    const { starts, ends } = ranges;
+    // The first range ending at or after `from` (touching ranges are joined).
+    let lo = 0;
+    for (let hi = ends.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const fresh: Array<[number, number]> = [];
+    let at = from;
+    let i = lo;
+    for (; i < starts.length && starts[i]! <= to; i++) {
+      if (starts[i]! > at) fresh.push([at, starts[i]!]);
+      at = Math.max(at, ends[i]!);
+    }
+    if (at < to) fresh.push([at, to]);
+    const start = Math.min(from, starts[lo] ?? from);
+    const end = Math.max(to, i > lo ? ends[i - 1]! : to);
+    starts.splice(lo, i - lo, start);
+    ends.splice(lo, i - lo, end);
+    return fresh;
+  }
+
+  /** Adds every range of a decoded update's delete set. */
+  addAll(ds: ReturnType<typeof Y.decodeUpdate>['ds']): void {
+    for (const [client, ranges] of ds.clients) for (const r of ranges) this.add(client, r.clock, r.clock + r.len);
+  }
 }

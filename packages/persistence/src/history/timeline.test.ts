@@ -186,6 +186,41 @@ describe('sessions by time, whoever typed', () => {
     expect(second).toMatchObject({ updates: 6, added: 9, removed: 5 });
   });
 
+  it('credits a deletion to whoever made it first, not to a client that sends it again as it reconnects', async () => {
+    const t = typists(['ada', 'bob']);
+    await t.edit('ada', 0, (x) => x.insert(0, 'hello world'));
+    await t.edit('bob', 1_000, (x) => x.delete(5, 6)); // "world", ada's, this session
+    await t.edit('bob', 120_000, (x) => x.delete(0, 1)); // "h", from the session before: bob removed it
+    await t.edit('bob', 120_000, (x) => x.insert(0, 'H'));
+    // Ada was offline for all of it: her sync step 2 holds her "!" and every range she has deleted,
+    // which is everything bob deleted (y-websocket sends the whole delete set), and the log stores it.
+    const ada = new Y.Doc();
+    Y.applyUpdate(ada, Y.mergeUpdates((await store.readUpdates('d')).map((u) => u.update)));
+    const known = Y.encodeStateVector(ada);
+    ada.getText('t').insert(5, '!');
+    const step2 = Y.encodeStateAsUpdate(ada, known);
+    expect(Y.decodeUpdate(step2).ds.clients.size).toBe(1);
+    await store.append([{ doc: 'd', entries: [{ update: step2, author: 'ada', receivedAt: 1_700_000_000_000 + 241_000 + 1_000 }] }]);
+    const sessions = await timeline();
+    expect(sessions.map((s) => s.authors)).toEqual([
+      [
+        { id: 'ada', updates: 1, added: 5, removed: 0 },
+        { id: 'bob', updates: 1, added: 0, removed: 0 },
+      ],
+      [{ id: 'bob', updates: 1, added: 0, removed: 1 }],
+      [
+        { id: 'bob', updates: 1, added: 1, removed: 0 },
+        { id: 'ada', updates: 1, added: 1, removed: 0 },
+      ],
+    ]);
+    // A page starting after the first sessions, read without a cache, knows what was deleted before it.
+    const later = await readTimeline(store, 'd', { afterSeq: 2, gapMs: 60_000 });
+    expect(later.sessions.map((s) => [s.fromSeq, s.added, s.removed])).toEqual([
+      [3, 0, 1],
+      [4, 2, 0],
+    ]);
+  });
+
   it('merges the per-author runs compaction stored for a merged update into time sessions, and plain updates after them', async () => {
     const t = typists(['ada', 'bob']);
     for (let i = 0; i < 6; i++) await t.edit(i < 3 ? 'ada' : 'bob', 1_000, (x) => x.insert(0, 'x'));

@@ -6,7 +6,7 @@ import { PersistenceError } from '../errors.js';
 import type { CompactedSession, DocumentStore, StoredUpdate } from '../types.js';
 import { bySeq, MAX_SESSIONS_PER_RANGE } from './compacted-sessions.js';
 import { LogCache } from './log-cache.js';
-import { type SessionAuthor, SessionTally } from './session-tally.js';
+import { DeletedIds, type SessionAuthor, SessionTally } from './session-tally.js';
 
 export type { SessionAuthor } from './session-tally.js';
 
@@ -56,21 +56,24 @@ function snapshot(s: OpenSession): EditSession {
 export class SessionGrouper {
   readonly sessions: OpenSession[] = [];
 
-  constructor(private readonly gapMs: number) {}
+  /**
+   * `deleted`: the ids deleted before the first update fed (see deletedThrough); empty when feeding
+   * starts at seq 1. Grows with every update fed.
+   */
+  constructor(
+    private readonly gapMs: number,
+    readonly deleted = new DeletedIds(),
+  ) {}
 
   /** `merged`: the runs stored for `u` when compaction merged it from a range; they stand in for it. */
   add(u: StoredUpdate, merged?: readonly CompactedSession[]): void {
     if (merged !== undefined) {
       for (const run of merged) this.session(run.fromSeq, run.toSeq, run.startedAt, run.endedAt).tally.addRun(run);
+      // What it deleted is deleted before the updates after it, which may send those deletions again.
+      this.deleted.addAll(decode(u).ds);
       return;
     }
-    let decoded;
-    try {
-      decoded = Y.decodeUpdate(u.update);
-    } catch (cause) {
-      throw new PersistenceError('corrupt-data', `Update ${u.seq} cannot be decoded`, undefined, { cause });
-    }
-    this.session(u.seq, u.seq, u.receivedAt, u.receivedAt).tally.addUpdate(u, decoded);
+    this.session(u.seq, u.seq, u.receivedAt, u.receivedAt).tally.addUpdate(u, decode(u), this.deleted);
   }
 
   /** The open session, extended to toSeq/endedAt, when `startedAt` is within the gap of its end; else a new one. */
@@ -91,6 +94,45 @@ export class SessionGrouper {
   slice(start: number, end?: number): EditSession[] {
     return this.sessions.slice(start, end).map(snapshot);
   }
+}
+
+function decode(u: StoredUpdate): ReturnType<typeof Y.decodeUpdate> {
+  try {
+    return Y.decodeUpdate(u.update);
+  } catch (cause) {
+    throw new PersistenceError('corrupt-data', `Update ${u.seq} cannot be decoded`, undefined, { cause });
+  }
+}
+
+/**
+ * The ids deleted in `doc` by its updates up to `seq`, from the checkpoint at or before it and the log
+ * after that: what a grouper starting after `seq` needs to know which of its deletions are new. `known`:
+ * the ids deleted through an earlier seq, read on from there instead (taken over, not copied).
+ */
+export async function deletedThrough(store: DocumentStore, doc: string, seq: number, known?: { readonly seq: number; readonly deleted: DeletedIds }): Promise<DeletedIds> {
+  if (known !== undefined && known.seq <= seq) return readDeletions(store, doc, known.seq, seq, known.deleted);
+  const deleted = new DeletedIds();
+  if (seq <= 0) return deleted;
+  const checkpoint = await store.latestCheckpoint(doc, seq);
+  if (checkpoint !== undefined) {
+    try {
+      deleted.addAll(Y.decodeUpdate(checkpoint.state).ds);
+    } catch (cause) {
+      throw new PersistenceError('corrupt-data', `Checkpoint ${checkpoint.seq} cannot be decoded`, doc, { cause });
+    }
+  }
+  return readDeletions(store, doc, checkpoint?.seq ?? 0, seq, deleted);
+}
+
+/** Adds the deletions of updates (after, to] to `into`. */
+async function readDeletions(store: DocumentStore, doc: string, after: number, to: number, into: DeletedIds): Promise<DeletedIds> {
+  while (after < to) {
+    const batch = await store.readUpdates(doc, { afterSeq: after, toSeq: to, limit: 2_000 });
+    for (const u of batch) into.addAll(decode(u).ds);
+    if (batch.length === 0) break;
+    after = batch.at(-1)!.seq;
+  }
+  return into;
 }
 
 /** `merged`: the runs stored for updates that compaction merged, by seq; they stand in for that update. */
@@ -181,15 +223,16 @@ function page(grouper: SessionGrouper, start: number, limit: number): TimelinePa
 
 /**
  * Up to `limit` sessions starting after `afterSeq`. Stops reading as soon as `limit` sessions are
- * complete, which is when the one after them begins: it reads at most about twice what the page covers,
- * and, with a cache, only what earlier pages have not read.
+ * complete, which is when the one after them begins: it reads at most about twice what the page covers
+ * (and, for a page after seq 1 read without the cache, the log since the checkpoint before it, to know
+ * what was deleted already), and, with a cache, only what earlier pages have not read.
  */
 export async function readTimeline(store: DocumentStore, doc: string, options: TimelineOptions = {}): Promise<TimelinePage> {
   const { afterSeq = 0, limit = 50, gapMs = 60_000, chunk = 2_000 } = options;
   if (!Number.isInteger(limit) || limit < 1) throw new PersistenceError('invalid-argument', `limit must be a positive integer, not ${limit}`, doc);
   const cached = await options.cache?.entry(store, doc, gapMs, afterSeq);
   if (cached === undefined) {
-    const grouper = new SessionGrouper(gapMs);
+    const grouper = new SessionGrouper(gapMs, await deletedThrough(store, doc, afterSeq));
     await feed(store, doc, grouper, { cursor: afterSeq, pageStart: afterSeq, chunk }, () => grouper.sessions.length > limit);
     return page(grouper, 0, limit);
   }

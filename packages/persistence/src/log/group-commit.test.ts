@@ -71,6 +71,19 @@ describe('group commit', () => {
     expect(await log.append('bad', entry(4))).toBe(2);
   });
 
+  it('refuses only the document whose update the store cannot take as it is (an author with NUL), committing the others', async () => {
+    const log = createGroupCommit({ store, onFlush: (r) => reports.push(r) });
+    const results = await Promise.allSettled([
+      log.append('good', entry(1)),
+      log.append('odd', { update: new Uint8Array([2]), author: 'sub\u0000x', receivedAt: 1002 }),
+      log.append('other', entry(3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid-argument', doc: 'odd' });
+    expect((await store.readUpdates('good')).map((u) => u.seq)).toEqual([1]);
+    expect(await store.getDocument('odd')).toBeUndefined();
+  });
+
   it('settles every waiter even when the flush observer throws', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);

@@ -133,9 +133,11 @@ export function createGroupCommit({ store, onFlush }: GroupCommitOptions): Updat
       committed = await store.commit(batch);
     } catch (error) {
       // One document's append refused for its own reason (its name renamed away, through another
-      // instance that has not told this one yet): its writers hear so, and the other documents of the
-      // batch, not at fault, are committed without it.
-      const refused = error instanceof PersistenceError && error.code === 'conflict' ? error.doc : undefined;
+      // instance that has not told this one yet; an update the store cannot take as it is, such as an
+      // author with NUL): its writers hear so, and the other documents of the batch, not at fault, are
+      // committed without it.
+      const refused =
+        error instanceof PersistenceError && (error.code === 'conflict' || error.code === 'invalid-argument') ? error.doc : undefined;
       if (refused !== undefined && batchQueue.size > 1 && batchQueue.has(refused)) {
         const { entries, waiters } = batchQueue.get(refused)!;
         for (const w of waiters) w.reject(error);

@@ -79,6 +79,30 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.getRestore('gone', 2)).toBeUndefined();
     });
 
+    it('refuses an append meant for the document created at a given time once the name holds none or another (a writer that missed a purge), storing nothing of its batch', async () => {
+      await store.append([{ doc: 'held', entries: [entry(bytes(1), 'a', 1_000)] }]);
+      const created = (await store.getDocument('held'))!.createdAt;
+      expect(await store.append([{ doc: 'held', entries: [{ ...entry(bytes(2), 'a', 2_000), documentCreatedAt: created }] }])).toEqual([
+        { doc: 'held', firstSeq: 2, lastSeq: 2 },
+      ]);
+      await store.trashDocument('held', { at: 3_000, by: 'a' });
+      expect(await store.purgeDocument('held')).toBe(true);
+      // Another instance still had it open: its next commit holds that and another document's update.
+      const late = [{ doc: 'held', entries: [{ ...entry(bytes(3), 'b', 4_000), documentCreatedAt: created }] }, { doc: 'other', entries: [entry(bytes(4))] }];
+      await expect(store.append(late)).rejects.toMatchObject({ code: 'conflict', doc: 'held', message: expect.stringMatching(/held.*no longer/) });
+      expect(await store.getDocument('held')).toBeUndefined();
+      expect(await store.getDocument('other')).toBeUndefined();
+      // The name taken by a new document meanwhile: that writer's update is not this one's either.
+      await store.append([{ doc: 'held', entries: [entry(bytes(5), 'c', 5_000)] }]);
+      const renewed = (await store.getDocument('held'))!.createdAt;
+      expect(renewed).not.toBe(created);
+      await expect(store.append([{ doc: 'held', entries: [{ ...entry(bytes(6), 'b', 6_000), documentCreatedAt: created }] }])).rejects.toMatchObject({ code: 'conflict' });
+      expect((await store.readUpdates('held')).map((u) => u.update)).toEqual([bytes(5)]);
+      expect(await store.append([{ doc: 'held', entries: [{ ...entry(bytes(7), 'c', 7_000), documentCreatedAt: renewed }] }])).toEqual([
+        { doc: 'held', firstSeq: 2, lastSeq: 2 },
+      ]);
+    });
+
     it('purges with a condition only a document in the trash, moved there at the time given', async () => {
       await store.append([{ doc: 'held', entries: [entry(bytes(1))] }]);
       expect(await store.purgeDocument('held', {})).toBe(false);
@@ -211,6 +235,20 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.listDocuments()).toEqual([]);
     });
 
+    it('stores an author or a receive time exactly as given, or refuses it (invalid-argument) writing nothing, the same on every engine', async () => {
+      for (const [author, receivedAt] of [['a\u0000b', 1], ['sub:\ud800', 1], ['sub:\udbff', 1], ['conn-a', 1.5]] as const) {
+        const attempt = store.append([{ doc: 'odd', entries: [entry(bytes(1), author, receivedAt)] }]);
+        const outcome = await attempt.then(
+          async () => {
+            const [stored] = (await store.readUpdates('odd')).slice(-1);
+            return stored!.author === author && stored!.receivedAt === receivedAt ? 'stored exactly' : `stored as ${JSON.stringify([stored!.author, stored!.receivedAt])}`;
+          },
+          (error: unknown) => (error instanceof PersistenceError && error.code === 'invalid-argument' && error.doc === 'odd' ? 'refused' : `failed: ${String(error)}`),
+        );
+        expect(['stored exactly', 'refused'], `${JSON.stringify(author)} at ${receivedAt}`).toContain(outcome);
+      }
+    });
+
     it('rejects an append without updates', async () => {
       await expect(store.append([{ doc: 'e', entries: [] }])).rejects.toBeInstanceOf(PersistenceError);
     });
@@ -320,6 +358,28 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect((await store.readUpdates('x')).map((u) => [u.seq, Array.from(u.update)])).toEqual([[3, [9]], [4, [4]], [5, [5]]]);
       await store.replaceRange('x', 3, 5, entry(bytes(7), 'compacted', 5), [], 3);
       expect((await store.readUpdates('x')).map((u) => u.seq)).toEqual([5]);
+    });
+
+    it('refuses to replace a range whose first update another compaction merged with the updates before it (conflict)', async () => {
+      await store.append([{ doc: 'y', entries: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => entry(bytes(n), 'a', n)) }]);
+      const read = await store.readUpdates('y', { afterSeq: 4, toSeq: 8 }); // a compactor reads 5..8: four updates
+      // Meanwhile another compactor (other bucket bounds) merges 3..5: the range still holds four rows,
+      // but its first is now the merge of 3, 4 and 5.
+      await store.replaceRange('y', 3, 5, entry(bytes(3, 4, 5), 'compacted', 5), [], 3);
+      await expect(
+        store.replaceRange('y', 5, 8, entry(bytes(5, 6, 7, 8), 'compacted', 8), [], read.length, read[0]!.update),
+      ).rejects.toMatchObject({ name: 'PersistenceError', code: 'conflict' });
+      // Nothing of updates 3 and 4 is lost.
+      expect((await store.readUpdates('y')).map((u) => [u.seq, Array.from(u.update)])).toEqual([
+        [1, [1]], [2, [2]], [5, [3, 4, 5]], [6, [6]], [7, [7]], [8, [8]],
+      ]);
+    });
+
+    it('refuses a checkpoint at a seq merged away: it would describe a log that no longer exists', async () => {
+      await store.append([{ doc: 'q', entries: [1, 2, 3, 4, 5].map((n) => entry(bytes(n), 'a', n)) }]);
+      await store.replaceRange('q', 2, 4, entry(bytes(9), 'compacted', 4));
+      await store.writeCheckpoint('q', { seq: 3, state: bytes(3), createdAt: 1 }).catch(() => undefined);
+      expect(await store.latestCheckpoint('q')).toBeUndefined();
     });
 
     it('keeps the edit sessions of a merged range with it, replacing those of merged updates inside it', async () => {

@@ -60,6 +60,13 @@ export function describeRenameContract(adapterName: string, makeHarness: () => P
       expect(await store.getDocument('other')).toBeUndefined();
       expect((await store.getDocument('final'))?.lastSeq).toBe(2);
       expect(await store.resolveRedirect('draft')).toBe('final');
+      // A writer that holds the renamed document (its creation time) hears where it went too.
+      const created = (await store.getDocument('final'))!.createdAt;
+      await expect(store.append([{ doc: 'draft', entries: [{ ...entry(bytes(3)), documentCreatedAt: created }] }])).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringMatching(/draft.*renamed to "final"/),
+      });
+      expect(await store.getDocument('draft')).toBeUndefined();
       // Taken back on purpose (PUT at the old name removes the redirect first), the name starts a new document.
       await store.removeRedirect('draft');
       expect(await store.append([{ doc: 'draft', entries: [entry(bytes(5))] }])).toEqual([{ doc: 'draft', firstSeq: 1, lastSeq: 1 }]);

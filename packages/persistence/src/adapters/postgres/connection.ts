@@ -10,7 +10,11 @@ export interface PostgresConnectionOptions {
   readonly schema?: string;
   /** Connections in the pool. Default 10. */
   readonly poolSize?: number;
-  /** A query (or a wait for a connection) that takes longer fails, so a database gone silent is noticed. Default 10 000. */
+  /**
+   * A statement that runs longer is stopped by PostgreSQL itself (statement_timeout), and a wait for a
+   * connection that takes longer fails; a query whose answer has not come STATEMENT_TIMEOUT_GRACE_MS after
+   * that fails here too, so a database gone silent is noticed. Default 10 000.
+   */
   readonly queryTimeoutMs?: number;
   /** Every transaction read-only, enforced by PostgreSQL (history threads, the CLI's reading commands). */
   readonly readOnly?: boolean;
@@ -29,6 +33,14 @@ export const DEFAULT_SCHEMA = 'public';
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const INT8_OID = 20;
+
+/**
+ * How much longer than PostgreSQL's statement_timeout this side waits for an answer. A statement given up
+ * on here alone goes on running there: one waiting on a lock (another session's transaction) would commit
+ * once the lock is let go, after its caller was told it failed (a restore retried is then stored twice). So
+ * PostgreSQL stops it first and says so; this side gives up by itself only when no answer comes at all.
+ */
+export const STATEMENT_TIMEOUT_GRACE_MS = 1_000;
 
 /** bigint columns (seqs, times in ms, byte counts) read as numbers: all stay far below 2^53. */
 const types = {
@@ -52,14 +64,14 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   if (!SCHEMA_NAME.test(schema)) throw new Error(`schema ${JSON.stringify(schema)} is not a plain lower-case identifier`);
   const timeout = options.queryTimeoutMs ?? 10_000;
-  const settings = [`-c search_path=${schema}`];
+  const settings = [`-c search_path=${schema}`, `-c statement_timeout=${timeout}`];
   if (options.readOnly === true) settings.push('-c default_transaction_read_only=on');
   if (options.synchronousCommit === false) settings.push('-c synchronous_commit=off');
   return new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: timeout,
-    query_timeout: timeout,
+    query_timeout: timeout === 0 ? 0 : timeout + STATEMENT_TIMEOUT_GRACE_MS,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: options.applicationName ?? 'tandem',

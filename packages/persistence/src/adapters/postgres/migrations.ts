@@ -13,6 +13,9 @@ export interface Migration {
 /** The SQLSTATE of an append refused because it would start a document at a redirect (migration 10). */
 export const RENAMED_AWAY = 'TDMOV';
 
+/** The SQLSTATE of an append refused because its name no longer holds the document it was made for (migration 14). */
+export const DOCUMENT_REPLACED = 'TDREP';
+
 /** Append only: a released migration is never edited; a change is a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -274,6 +277,20 @@ ALTER TABLE restores ADD COLUMN IF NOT EXISTS undone_by bigint;
 -- before, or with a token without an id.
 ALTER TABLE share_links ADD COLUMN IF NOT EXISTS created_by_token text;
 CREATE INDEX IF NOT EXISTS share_links_by_token ON share_links (created_by_token) WHERE created_by_token IS NOT NULL;
+`,
+  },
+  {
+    version: 14,
+    description: 'no append into a document other than the one its writer holds',
+    sql: `
+-- An instance that missed a purge (or a rename whose name a new document took) must not start a document
+-- at the name, nor add to the new one: an append that names the creation time of the document its writer
+-- holds calls this, in the same statement, when the name holds none or another; the statement rolls back.
+CREATE OR REPLACE FUNCTION refuse_append_to_replaced_document(doc text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% no longer holds the document this update was made for', doc USING ERRCODE = '${DOCUMENT_REPLACED}';
+END
+$$;
 `,
   },
 ];

@@ -46,7 +46,7 @@ import type {
   StoredMergedAuthorship,
 } from '../../types.js';
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
-import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
+import { authorshipConflict, checkEntries, checkImportSeqs, checkMergedAuthorship, documentReplaced, expectedCreation, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { checkShareLink, revokeLinksOfTokenSql, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
@@ -55,7 +55,7 @@ import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, pla
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { CHANGES_EVENT, checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
-import { AUTHORS_LOCK_KEY, LOCK_NAMESPACE, migrate, RENAMED_AWAY, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
+import { AUTHORS_LOCK_KEY, DOCUMENT_REPLACED, LOCK_NAMESPACE, migrate, RENAMED_AWAY, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
 
@@ -87,14 +87,17 @@ WITH d AS (
     update_count = t.update_count + EXCLUDED.update_count,
     size_bytes = t.size_bytes + EXCLUDED.size_bytes,
     last_change_at = greatest(t.last_change_at, EXCLUDED.last_change_at)
-  RETURNING t.id, t.name, t.last_seq
+  RETURNING t.id, t.name, t.last_seq, t.created_at, (t.xmax = 0) AS inserted
 ), ins AS (
   INSERT INTO updates (doc_id, seq, received_at, author, data)
   SELECT d.id, d.last_seq - e.back, e.received_at, e.author, e.data
   FROM unnest($6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::bytea[]) AS e(doc, back, received_at, author, data)
   JOIN d ON d.name = ($1::text[])[e.doc]
 )
-SELECT name, last_seq FROM d`;
+SELECT d.name, d.last_seq,
+  -- A document its writer holds ($11: its creation time), which the name no longer holds: the whole statement rolls back.
+  CASE WHEN x.expected IS NOT NULL AND (d.inserted OR d.created_at <> x.expected) THEN refuse_append_to_replaced_document(d.name) END AS refused
+FROM d JOIN unnest($1::text[], $11::bigint[]) AS x(name, expected) ON x.name = d.name`;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<DocumentStore> {
   const where = `PostgreSQL store at ${redactUrl(options.url)}`;
@@ -168,6 +171,7 @@ class PostgresStore implements DocumentStore {
     for (const item of batch) {
       assertDocName(item.doc);
       if (item.entries.length === 0) throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
+      checkEntries(item.doc, item.entries);
     }
     // One run per document, in name order (items naming one document twice are joined, in order).
     const runs = new Map<string, AppendEntry[]>();
@@ -179,6 +183,7 @@ class PostgresStore implements DocumentStore {
     const names = [...runs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     // Per document (in `names` order): first receive time, last, count, bytes; per entry: its document, place, time, author, bytes.
     const created: number[] = [];
+    const expected: Array<number | null> = [];
     const lastAt: number[] = [];
     const counts: number[] = [];
     const sizes: number[] = [];
@@ -201,6 +206,7 @@ class PostgresStore implements DocumentStore {
         data.push(toBuffer(e.update));
       });
       created.push(entries[0]!.receivedAt);
+      expected.push(expectedCreation(name, entries) ?? null);
       lastAt.push(last);
       counts.push(entries.length);
       sizes.push(bytes);
@@ -214,7 +220,7 @@ class PostgresStore implements DocumentStore {
               // Prepared once per connection: parsing and planning it cost PostgreSQL as much as running it.
               name: 'tandem_append',
               text: APPEND_SQL,
-              values: [names, created, lastAt, counts, sizes, docIndex, back, times, authors, data],
+              values: [names, created, lastAt, counts, sizes, docIndex, back, times, authors, data, expected],
             })
           ).rows;
         } catch (error) {
@@ -431,6 +437,7 @@ class PostgresStore implements DocumentStore {
     merged: MergedEntry,
     sessions: readonly CompactedSession[] = [],
     expectedUpdates?: number,
+    expectedFirst?: Uint8Array,
   ): Promise<void> {
     this.ensureOpen(doc);
     if (merged.authorship !== undefined) checkMergedAuthorship(doc, merged.authorship);
@@ -467,6 +474,16 @@ class PostgresStore implements DocumentStore {
             `Range ${fromSeq}..${toSeq} holds ${before.n} updates, not the ${expectedUpdates} read: another compaction merged part of it`,
             doc,
           );
+        }
+        if (expectedFirst !== undefined) {
+          const first = (await client.query<{ data: Buffer }>('SELECT data FROM updates WHERE doc_id = $1 AND seq = $2', [id, fromSeq])).rows[0];
+          if (first === undefined || !toBuffer(expectedFirst).equals(first.data)) {
+            throw new PersistenceError(
+              'conflict',
+              `Range ${fromSeq}..${toSeq} no longer starts with the update read at seq ${fromSeq}: another compaction merged it with the updates before it`,
+              doc,
+            );
+          }
         }
         if (before.n === 0) throw new Error(`no updates in ${fromSeq}..${toSeq}`);
         await client.query('DELETE FROM updates WHERE doc_id = $1 AND seq BETWEEN $2 AND $3', [id, fromSeq, toSeq]);
@@ -1155,6 +1172,12 @@ class PostgresStore implements DocumentStore {
     } catch (cause) {
       if (cause instanceof PersistenceError) throw cause;
       const code = (cause as { code?: string }).code;
+      if (code === DOCUMENT_REPLACED) {
+        const name = /^(.*) no longer holds /s.exec((cause as Error).message)?.[1] ?? doc ?? '';
+        // Renamed away: said as such (where it went), as for a writer that holds no creation time.
+        const to = await this.resolveRedirect(name).catch(() => undefined);
+        throw to === undefined ? documentReplaced(name) : renamedAway(name, to);
+      }
       if (code === RENAMED_AWAY) {
         const name = /^(.*) was renamed: /s.exec((cause as Error).message)?.[1] ?? doc ?? '';
         throw renamedAway(name, await this.resolveRedirect(name).catch(() => undefined));

@@ -1,7 +1,7 @@
 // The embedded default store: one SQLite database file (WAL, flushed to disk before a write resolves)
 // in the data directory.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertDocName } from '../../doc-name.js';
@@ -35,7 +35,7 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
-import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
+import { authorshipConflict, checkEntries, checkImportSeqs, checkMergedAuthorship, documentReplaced, expectedCreation, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
@@ -50,6 +50,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
+import { scanWal, type WalScan } from './wal-scan.js';
 import { type Checkpointer, takeOverCheckpoints, type WalCheckpointOptions } from './checkpointer.js';
 
 export interface SqliteStoreOptions {
@@ -76,6 +77,17 @@ export interface SqliteStoreOptions {
   readonly openForSync?: OpenForSync;
   /** Who checkpoints the WAL into the database file: a thread of its own by default (see checkpointer.ts). */
   readonly walCheckpoints?: WalCheckpointOptions;
+  /**
+   * Told, before the store opens, when SQLite is about to ignore complete commits of the WAL (a frame
+   * before them fails its checksum: see wal-scan.ts). The WAL was copied to `keptAs` first.
+   */
+  readonly onWalIgnored?: (report: WalIgnored) => void;
+}
+
+/** Complete commits of a WAL that SQLite ignores on open, and where a copy of that WAL was kept. */
+export interface WalIgnored extends WalScan {
+  readonly wal: string;
+  readonly keptAs: string;
 }
 
 interface UpdateChunkRow {
@@ -112,6 +124,7 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   let checkpointer: Checkpointer | undefined;
   try {
     mkdirSync(options.dataDir, { recursive: true });
+    keepIgnoredWal(file, options.onWalIgnored);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     // Always NORMAL inside SQLite: with `full`, the store flushes the WAL itself (see wal-sync.ts).
@@ -126,6 +139,26 @@ export function openSqliteStore(options: SqliteStoreOptions): DocumentStore {
   }
   const wal = options.synchronous === 'normal' ? undefined : new WalSync(`${file}-wal`, options.openForSync);
   return new SqliteStore(db, file, wal, new FreeSpace(options.dataDir, options.minFreeBytes ?? 0), checkpointer);
+}
+
+/**
+ * Before SQLite opens `file`: if its WAL holds complete commits SQLite will ignore (past a frame that
+ * fails its checksum), copies the WAL beside it (`<wal>.ignored-<time>`), so that nothing of it is lost
+ * when SQLite starts writing over it, and reports it.
+ */
+function keepIgnoredWal(file: string, report: SqliteStoreOptions['onWalIgnored']): void {
+  const wal = `${file}-wal`;
+  const scan = scanWal(wal);
+  if (scan === undefined || scan.ignoredCommits === 0) return;
+  const keptAs = `${wal}.ignored-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  copyFileSync(wal, keptAs, constants.COPYFILE_EXCL);
+  // Without a listener (the CLI's commands), on stderr.
+  if (report !== undefined) report({ ...scan, wal, keptAs });
+  else {
+    process.emitWarning(`SQLite ignores ${scan.ignoredCommits} complete commit(s) of ${wal} past a damaged frame; the log was kept as ${keptAs}`, {
+      code: 'TANDEM_WAL_IGNORED',
+    });
+  }
 }
 
 function openReadOnly(file: string): Database.Database {
@@ -225,8 +258,11 @@ class SqliteStore implements DocumentStore {
            json_group_array(length(data)) AS lengths, group_concat(hex(data), '') AS hex
          FROM (SELECT seq, received_at, author, data FROM updates WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq)`,
       ),
-      insertCheckpoint: db.prepare<[number, number, number, Buffer]>(
-        'INSERT OR REPLACE INTO checkpoints (doc_id, seq, created_at, state) VALUES (?, ?, ?, ?)',
+      insertCheckpoint: db.prepare<[number, Buffer, number, number]>(
+        // Only while the update at its seq exists: a seq merged away (by another process's compaction,
+        // after the state was taken) writes nothing, as on PostgreSQL.
+        `INSERT OR REPLACE INTO checkpoints (doc_id, seq, created_at, state)
+         SELECT doc_id, seq, ?, ? FROM updates WHERE doc_id = ? AND seq = ?`,
       ),
       latestCheckpoint: db.prepare<[number, number], CheckpointRow>(
         'SELECT seq, created_at, state FROM checkpoints WHERE doc_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
@@ -335,7 +371,14 @@ class SqliteStore implements DocumentStore {
 
   private appendOne({ doc, entries }: DocumentAppend): AppendResult {
     const createdAt = entries[0]!.receivedAt;
-    const row = this.stmt.docByName.get(doc) ?? this.insertDoc(doc, createdAt);
+    const expected = expectedCreation(doc, entries);
+    const held = this.stmt.docByName.get(doc);
+    if (expected !== undefined && held?.created_at !== expected) {
+      // Renamed away: said as such (where it went), as for a writer that holds no creation time.
+      const to = held === undefined ? this.redirects.resolve(doc) : undefined;
+      throw to === undefined ? documentReplaced(doc) : renamedAway(doc, to);
+    }
+    const row = held ?? this.insertDoc(doc, createdAt);
     if (row === undefined) throw new PersistenceError('write-failed', 'Document row was not created', doc);
     let seq = row.last_seq;
     let bytes = 0;
@@ -367,6 +410,7 @@ class SqliteStore implements DocumentStore {
       if (item.entries.length === 0) {
         throw new PersistenceError('invalid-argument', 'An append needs at least one update', item.doc);
       }
+      checkEntries(item.doc, item.entries);
     }
     // Now and then a writer at full speed waits a moment (the event loop does not) for the WAL
     // checkpointer to catch up, so that the WAL can be rewound: see checkpointer.ts.
@@ -450,7 +494,7 @@ class SqliteStore implements DocumentStore {
       throw new PersistenceError('invalid-argument', `Checkpoint seq ${checkpoint.seq} is outside the log (1..${row?.last_seq ?? 0})`, doc);
     }
     this.write(doc, 'Writing checkpoint', () =>
-      this.stmt.insertCheckpoint.run(row.id, checkpoint.seq, checkpoint.createdAt, toBuffer(checkpoint.state)),
+      this.stmt.insertCheckpoint.run(checkpoint.createdAt, toBuffer(checkpoint.state), row.id, checkpoint.seq),
     );
     await this.flushed(doc);
   }
@@ -573,6 +617,7 @@ class SqliteStore implements DocumentStore {
     merged: MergedEntry,
     sessions: readonly CompactedSession[] = [],
     expectedUpdates?: number,
+    expectedFirst?: Uint8Array,
   ): Promise<void> {
     this.ensureOpen(doc);
     if (merged.authorship !== undefined) checkMergedAuthorship(doc, merged.authorship);
@@ -604,6 +649,16 @@ class SqliteStore implements DocumentStore {
             `Range ${fromSeq}..${toSeq} holds ${before.n} updates, not the ${expectedUpdates} read: another compaction merged part of it`,
             doc,
           );
+        }
+        if (expectedFirst !== undefined) {
+          const first = this.stmt.updateAt.get(row.id, fromSeq);
+          if (first === undefined || !toBuffer(expectedFirst).equals(first.data)) {
+            throw new PersistenceError(
+              'conflict',
+              `Range ${fromSeq}..${toSeq} no longer starts with the update read at seq ${fromSeq}: another compaction merged it with the updates before it`,
+              doc,
+            );
+          }
         }
         if (before.n === 0) throw new Error(`no updates in ${fromSeq}..${toSeq}`);
         this.stmt.deleteRange.run(row.id, fromSeq, toSeq);
