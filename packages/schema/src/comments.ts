@@ -184,30 +184,44 @@ export function placeComments(doc: Y.Doc): Map<string, Placed> {
   return out;
 }
 
-/** The start of the occurrence of `quote` within one text block of `pm` nearest to `near`. */
-function nearest(pm: Node, quote: string, near: number): number | undefined {
-  let best: number | undefined;
-  pm.descendants((node, pos) => {
-    if (!node.isTextblock) return true;
-    // The block's text with the document position of each character (inline nodes that are not text break runs).
-    let text = '';
-    const at: number[] = [];
-    node.forEach((child, offset) => {
-      if (child.isText) {
-        for (let i = 0; i < child.text!.length; i++) at.push(pos + 1 + offset + i);
-        text += child.text!;
-      } else {
-        text += '\uFFFC';
-        at.push(-1);
-      }
-    });
+/**
+ * The occurrence of `quote` in `pm` nearest to `near`, read as placeComments reads a quote (textBetween,
+ * blocks joined by '\n', inline nodes as their leaf text): within one text block, or over consecutive
+ * text blocks for a quote that spans several.
+ */
+function nearest(pm: Node, quote: string, near: number): { from: number; to: number } | undefined {
+  let best: { from: number; to: number } | undefined;
+  // The text with the document position of each character (-1: a block separator or an inline node's text).
+  let text = '';
+  const at: number[] = [];
+  const acrossBlocks = quote.includes('\n');
+  const search = () => {
     for (let i = text.indexOf(quote); i >= 0; i = text.indexOf(quote, i + 1)) {
       const from = at[i]!;
-      if (at[i + quote.length - 1]! - from !== quote.length - 1) continue;
-      if (best === undefined || Math.abs(from - near) < Math.abs(best - near)) best = from;
+      const last = at[i + quote.length - 1]!;
+      if (from < 0 || last < 0 || pm.textBetween(from, last + 1, '\n') !== quote) continue;
+      if (best === undefined || Math.abs(from - near) < Math.abs(best.from - near)) best = { from, to: last + 1 };
+    }
+  };
+  pm.descendants((node, pos) => {
+    if (!node.isTextblock) return true;
+    if (acrossBlocks && at.length > 0) {
+      text += '\n';
+      at.push(-1);
+    }
+    node.forEach((child, offset) => {
+      const childText = child.isText ? child.text! : ((child.type.spec.leafText as ((n: Node) => string) | undefined)?.(child) ?? '');
+      for (let i = 0; i < childText.length; i++) at.push(child.isText ? pos + 1 + offset + i : -1);
+      text += childText;
+    });
+    if (!acrossBlocks) {
+      search();
+      text = '';
+      at.length = 0;
     }
     return false;
   });
+  if (acrossBlocks) search();
   return best;
 }
 
@@ -230,7 +244,7 @@ function onDeletedText(doc: Y.Doc, anchor: Anchor | undefined): boolean {
 /**
  * Puts back on their text the comments of `doc` that `was` placed and that no longer cover that text
  * (after an edit that replaced the text with copies of it, as a restore does): each is anchored again
- * on the occurrence of its quote nearest to where it was, within one block. Others are left alone
+ * on the occurrence of its quote nearest to where it was (over as many blocks as it was). Others are left alone
  * (orphaned, if their text is gone). Run inside the transaction that made the edit.
  */
 export function reanchorComments(doc: Y.Doc, was: ReadonlyMap<string, Placed>): void {
@@ -247,13 +261,13 @@ export function reanchorComments(doc: Y.Doc, was: ReadonlyMap<string, Placed>): 
   };
   for (const [id, placed] of was) {
     const comment = map.get(id);
-    if (comment === undefined || placed.quote.includes('\n')) continue;
+    if (comment === undefined) continue;
     if (now.get(id)?.quote === placed.quote && !onDeletedText(doc, readComment(id, comment)?.anchor)) continue;
     read ??= readProseMirror(doc);
-    const from = nearest(read.pm, placed.quote, placed.from);
-    if (from === undefined) continue;
-    comment.set('start', stick(from, 0));
-    comment.set('end', stick(from + placed.quote.length, -1));
+    const found = nearest(read.pm, placed.quote, placed.from);
+    if (found === undefined) continue;
+    comment.set('start', stick(found.from, 0));
+    comment.set('end', stick(found.to, -1));
   }
   read?.copy.destroy();
 }

@@ -33,7 +33,8 @@ export function toText(doc: Node): string {
   const blocks: string[] = [];
   doc.descendants((node) => {
     if (node.isTextblock) {
-      blocks.push(node.textContent);
+      // A line break is a line of its own (its textContent is nothing: "one" and "two" became "onetwo").
+      blocks.push(node.textBetween(0, node.content.size, undefined, (leaf) => (leaf.type.name === 'hard_break' ? '\n' : '')));
       return false;
     }
     return true;
@@ -46,7 +47,33 @@ export function toText(doc: Node): string {
 let markdown: MarkdownSerializer | undefined;
 
 export function toMarkdown(doc: Node): string {
-  return serialize(markdownSerializer(), withSafeLinks(doc));
+  return serialize(markdownSerializer(), withoutEmptyItemStarts(withSafeLinks(doc)));
+}
+
+/** A list item starting with an empty paragraph and holding more: CommonMark ends an item at "* " and a blank line. */
+const startsEmpty = (node: Node) => node.type.name === 'list_item' && node.childCount > 1 && node.firstChild!.type.name === 'paragraph' && node.firstChild!.content.size === 0;
+
+/**
+ * `doc` without the empty first paragraph of list items that hold more (the same node when none does).
+ * Written, "* " and a blank line made the item end there and its other blocks come back after the list;
+ * Markdown holds no empty paragraph anywhere, so the item loses only that.
+ */
+function withoutEmptyItemStarts(doc: Node): Node {
+  let found = false;
+  doc.descendants((node) => {
+    if (startsEmpty(node)) found = true;
+    return !found;
+  });
+  if (!found) return doc;
+  const rebuild = (node: Node): Node => {
+    if (node.isLeaf || node.isTextblock) return node;
+    const children: Node[] = [];
+    node.forEach((child, _, i) => {
+      if (i > 0 || !startsEmpty(node)) children.push(rebuild(child));
+    });
+    return node.copy(Fragment.fromArray(children));
+  };
+  return rebuild(doc);
 }
 
 /** prosemirror-markdown's serializer with this schema's nodes and marks (exported for tests). */
@@ -60,6 +87,7 @@ export function markdownSerializer(): MarkdownSerializer {
     ...inline.nodes,
     ...tableMarkdown,
     ...taskListMarkdown,
+    ...adjacentLists(defaultMarkdownSerializer.nodes),
   }, {
     ...defaultMarkdownSerializer.marks,
     code: codeMarkdown(defaultMarkdownSerializer.marks.code!),
@@ -70,6 +98,37 @@ export function markdownSerializer(): MarkdownSerializer {
   }, {
     escapeExtraCharacters: /[<>]/g,
   }));
+}
+
+/** How many lists of `node`'s type come right before it (CommonMark reads two written alike as one). */
+function listsBefore(node: Node, parent: Node, index: number): number {
+  let n = 0;
+  while (index - n - 1 >= 0 && parent.child(index - n - 1).type === node.type) n += 1;
+  return n;
+}
+
+/**
+ * Lists written with another marker than the list right before them, of their type: "*" and "+" for
+ * bullets, "- [ ]" and "+ [ ]" for tasks, "1." and "1)" for numbers. Written alike, two lists with
+ * nothing between them came back as one.
+ */
+function adjacentLists(defaults: MarkdownSerializer['nodes']): MarkdownSerializer['nodes'] {
+  return {
+    bullet_list(state, node, parent, index) {
+      if (listsBefore(node, parent, index) % 2 === 0) return defaults.bullet_list!(state, node, parent, index);
+      state.renderList(node, '  ', () => '+ ');
+    },
+    ordered_list(state, node, parent, index) {
+      if (listsBefore(node, parent, index) % 2 === 0) return defaults.ordered_list!(state, node, parent, index);
+      const start = (node.attrs.order as number) ?? 1;
+      const width = String(start + node.childCount - 1).length;
+      state.renderList(node, ' '.repeat(width + 2), (i) => `${' '.repeat(width - String(start + i).length)}${start + i}) `);
+    },
+    task_list(state, node, parent, index) {
+      const marker = listsBefore(node, parent, index) % 2 === 0 ? '-' : '+';
+      state.renderList(node, '  ', (i) => `${marker} ${node.child(i).attrs.checked === true ? '[x]' : '[ ]'} `);
+    },
+  };
 }
 
 /** Characters of output the serializer keeps at hand: it looks back at most two (atBlank, text). */
@@ -163,8 +222,11 @@ export function toHtmlFragment(doc: Node): string {
   return html;
 }
 
-/** Text blocks show runs of spaces, leading spaces and tabs as typed (the editor does: ProseMirror's pre-wrap). */
-const PAGE_STYLE = '<style>p,h1,h2,h3,h4,h5,h6,th,td{white-space:pre-wrap}</style>';
+/**
+ * Text blocks show runs of spaces, leading spaces and tabs as typed (the editor does: ProseMirror's
+ * pre-wrap). An import that finds it reads the page's blanks as they are shown (import.ts).
+ */
+export const PAGE_STYLE = '<style>p,h1,h2,h3,h4,h5,h6,th,td{white-space:pre-wrap}</style>';
 
 /** A standalone HTML page with the document. */
 export function toHtml(doc: Node, title: string): string {

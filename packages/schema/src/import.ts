@@ -7,10 +7,11 @@ import { parseHTML } from 'linkedom';
 import MarkdownIt, { type Options } from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
-import { withSafeLinks } from './export.js';
+import { PAGE_STYLE, withSafeLinks } from './export.js';
 import { markdownItTables, tableTokens } from './formats/tables.js';
 import { markdownItTaskLists, taskListTokens } from './formats/task-list.js';
 import { schema } from './schema.js';
+import { listsFromWord, mayHoldWordLists } from './word-lists.js';
 export { markdownMayExpand } from './import-limits.js';
 import { INLINE_TOKENS, inlineSyntax, withSafeImages } from './formats/inline-formats.js';
 
@@ -35,6 +36,8 @@ const markdown = new MarkdownParser(
   inlineSyntax(new MarkdownIt('commonmark', { html: false, maxNesting: 2 * MAX_NESTING } as Options)).use(markdownItTables).use(markdownItTaskLists),
   {
     ...defaultMarkdownParser.tokens,
+    // prosemirror-markdown's reads `start` with `|| 1`: a list numbered from 0 came back from 1.
+    ordered_list: { block: 'ordered_list', getAttrs: (tok) => ({ order: Number(tok.attrGet('start') ?? 1) }) },
     ...INLINE_TOKENS,
     ...tableTokens,
     ...taskListTokens,
@@ -105,17 +108,37 @@ export function fromMarkdown(text: string): Node {
 
 const htmlParser = ProseMirrorDomParser.fromSchema(schema);
 
+/**
+ * What is between `<body …>` and `</body>` (or the end). Found by searching, not by one regular expression:
+ * /<body[^>]*>/ tried again from every "<body" of a page without a ">" took seconds for 200 KB.
+ */
+function bodyOf(html: string): string {
+  const start = html.search(/<body/i);
+  const open = html.indexOf('>', start);
+  if (open === -1) return '';
+  const end = html.slice(open + 1).search(/<\/body>/i);
+  return end === -1 ? html.slice(open + 1) : html.slice(open + 1, open + 1 + end);
+}
+
 /** An HTML document or fragment; nothing in it runs or loads (the DOM is linkedom's, never rendered). */
 export function fromHtml(html: string): Node {
   const doc = parsing(() => {
     const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
     const container = document.createElement('div');
     // A whole page's <body>, or the fragment itself.
-    container.innerHTML = /<body[\s>]/i.test(html) ? (/<body[^>]*>([\s\S]*?)(<\/body>|$)/i.exec(html)?.[1] ?? '') : html;
-    return htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0]);
+    container.innerHTML = /<body[\s>]/i.test(html) ? bodyOf(html) : html;
+    if (mayHoldWordLists(html)) listsFromWord(container);
+    // A page this editor exported shows its text blocks' blanks as typed (PAGE_STYLE): read them so.
+    return htmlParser.parse(container as unknown as Parameters<typeof htmlParser.parse>[0], { preserveWhitespace: html.includes(PAGE_STYLE) });
   });
   return withSafeImages(withSafeLinks(withinBudget(doc, html.length)));
 }
+
+/**
+ * ProseMirror's own message without the content it quotes (`Invalid content for node paragraph:
+ * <paragraph("…")>`): the message is logged with the refusal, and a document's text stays out of logs.
+ */
+const withoutContent = (message: string): string => message.replace(/^(Invalid content for node [^:]*):[\s\S]*$/, '$1');
 
 /** A ProseMirror document as JSON (`{ "type": "doc", "content": [...] }`), checked against the schema. */
 export function fromProseMirrorJson(json: unknown): Node {
@@ -126,7 +149,7 @@ export function fromProseMirrorJson(json: unknown): Node {
     doc = schema.nodeFromJSON(json);
     doc.check();
   } catch (cause) {
-    throw new ImportError(`Not a document of this editor's schema: ${(cause as Error).message}`, { cause });
+    throw new ImportError(`Not a document of this editor's schema: ${withoutContent((cause as Error).message)}`, { cause });
   }
   if (doc.type !== schema.topNodeType) throw new ImportError(`The top node must be "doc", not ${JSON.stringify(doc.type.name)}`);
   return withSafeImages(withSafeLinks(withinNesting(doc)));

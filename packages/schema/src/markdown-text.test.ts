@@ -48,6 +48,14 @@ const CASES: Array<[string, Node]> = [
   ['bold starting with a bracket after a letter', doc(p('a', s.text('(b)', [s.mark('strong')])))],
   ['bold and italic ending in "!" before a letter', doc(p('Go', s.text('now!', [s.mark('strong'), s.mark('em')]), 'x'))],
   ['emphasis inside a word', doc(p('un', s.text('believ', [s.mark('em')]), 'able'))],
+  // Found by a review (random documents): a mark opening inside another puts its delimiter between the
+  // outer one and the text ("a*<u>b</u>*", "a**~~b~~**c": no emphasis), and marks written with the same
+  // character side by side make one run of delimiters ("*a***b**").
+  ['emphasis and underline after a letter', doc(p('a', s.text('b', [s.mark('em'), s.mark('underline')])))],
+  ['emphasis and code after a letter', doc(p('a', s.text('b', [s.mark('em'), s.mark('code')])))],
+  ['bold and strikethrough inside a word', doc(p('a', s.text('b', [s.mark('strong'), s.mark('strikethrough')]), 'c'))],
+  ['emphasis right before a bold "*"', doc(p(s.text('a', [s.mark('em')]), s.text('*', [s.mark('strong')])))],
+  ['bold right before an emphasized "<"', doc(p(s.text('a', [s.mark('strong')]), s.text('<', [s.mark('em')])))],
   // Empty blocks: the blanks at their line's end are their prefix's, not their text's (found by a review
   // of the blank handling above, which wrote "*&#32;" for an empty list item).
   ['an empty bullet item', doc(s.node('bullet_list', null, [s.node('list_item', null, [p()]), s.node('list_item', null, [p('b')])]))],
@@ -84,6 +92,13 @@ describe('text the Markdown export must not let Markdown reinterpret', () => {
     const back = fromMarkdown(toMarkdown(original));
     expect(back.firstChild!.type.name).toBe('heading');
     expect(back.textContent).toBe('x  ');
+  });
+
+  it('keeps a "#" after a hard break in a level-3 to level-6 heading (written "### a #", it was read as a closing sequence)', () => {
+    for (const level of [3, 6]) {
+      const markdown = toMarkdown(doc(h(level, 'a', br(), '#')));
+      expect(fromMarkdown(markdown).toJSON(), markdown).toEqual(doc(h(level, 'a #')).toJSON());
+    }
   });
 
   it('writes a hard break in a level-3 to level-6 heading as a space, keeping the heading and all of its text', () => {

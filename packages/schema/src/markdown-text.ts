@@ -73,7 +73,9 @@ export const textMarkdown = (defaults: MarkdownSerializer['nodes']): Record<stri
       if (trailing !== null) {
         tail = blanks(trailing[0]);
         body = body.slice(0, trailing.index);
-      } else if (parent.type.name === 'heading' && !hasBreak(parent)) {
+      } else if (parent.type.name === 'heading' && (!hasBreak(parent) || (parent.attrs.level as number) > 2)) {
+        // (A level-1 or -2 heading with a break is written underlined, where "#"s are text; at 3 to 6 the
+        // break is a space and the heading ATX, where "a #" ends in a closing sequence.)
         const closing = /(^|[ \t])(#+)$/.exec(body);
         if (closing !== null) {
           tail = `\\${closing[2]}`;
@@ -123,6 +125,17 @@ const SPACE = /\s/u;
 /** A node's text as a reader sees it beside a delimiter: an image or other leaf counts as a letter. */
 const textOf = (node: Node): string => (node.isText ? node.text! : node.type.name === 'hard_break' ? '\n' : 'x');
 
+/** Whether `node` has a mark other than `mark` that `neighbour` does not: one that opens (or closes) beside it. */
+const changes = (node: Node, neighbour: Node | null, mark: { eq(other: unknown): boolean }): boolean =>
+  node.marks.some((other) => !mark.eq(other) && (neighbour === null || !other.isInSet(neighbour.marks)));
+
+/** The character each delimited mark is written with. */
+const DELIMITER: Record<string, string> = { em: '*', strong: '*', strikethrough: '~' };
+
+/** Whether `neighbour` has a mark written with `char` that `node` does not (it closes or opens between them). */
+const closesWith = (neighbour: Node | null, node: Node, char: string): boolean =>
+  neighbour !== null && neighbour.marks.some((other) => DELIMITER[other.type.name] === char && !other.isInSet(node.marks));
+
 /** Marks opened as HTML tags, per serializer state, until they close. */
 const openedAsTags = new WeakMap<object, Set<unknown>>();
 
@@ -142,11 +155,18 @@ export const flankingMark = (mark: MarkSerializer, delim: string, tag: string): 
     const before = /^\s/u.test(inner) ? ' ' : out === '' ? '\n' : out.at(-1)!;
     const after = /\s$/u.test(inner) ? ' ' : end < parent.childCount ? textOf(parent.child(end)).charAt(0) || '\n' : '\n';
     const body = inner.trim();
-    const first = body.charAt(0);
-    const last = body.charAt(body.length - 1);
+    const previous = parent.maybeChild(index - 1);
+    const next = parent.maybeChild(end);
+    // Another mark opening at the run's start (or closing at its end) puts its own delimiter, punctuation,
+    // between this one and the text: "a*<u>b</u>*" has no emphasis.
+    const first = body !== '' && changes(parent.child(index), previous, m) ? '<' : body.charAt(0);
+    const last = body !== '' && changes(parent.child(end - 1), next, m) ? '>' : body.charAt(body.length - 1);
     const opens = first !== '' && (!PUNCTUATION.test(first) || SPACE.test(before) || PUNCTUATION.test(before));
     const closes = last !== '' && (!PUNCTUATION.test(last) || SPACE.test(after) || PUNCTUATION.test(after));
-    if (opens && closes) return delim;
+    // A mark written with the same character closing right before, or opening right after, would make one
+    // run of delimiters with this one ("*a*" then "**b**": "*a***b**"), which reads as neither.
+    const merges = (/^\s/u.test(inner) ? false : closesWith(previous, parent.child(index), delim[0]!)) || (/\s$/u.test(inner) ? false : closesWith(next, parent.child(end - 1), delim[0]!));
+    if (opens && closes && !merges) return delim;
     let tags = openedAsTags.get(state);
     if (tags === undefined) openedAsTags.set(state, (tags = new Set()));
     tags.add(m);

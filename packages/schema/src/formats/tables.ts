@@ -12,6 +12,7 @@ import type StateCore from 'markdown-it/lib/rules_core/state_core.mjs';
 import type { MarkdownSerializerState, ParseSpec } from 'prosemirror-markdown';
 import { Fragment, type Node, type NodeSpec } from 'prosemirror-model';
 import { TableMap, tableNodes } from 'prosemirror-tables';
+import { blanks } from '../markdown-text.js';
 
 /** `table`, `table_row`, `table_header` and `table_cell`, cells holding one or more blocks. */
 export const tableNodeSpecs: Record<string, NodeSpec> = tableNodes({ tableGroup: 'block', cellContent: 'block+', cellAttributes: {} });
@@ -47,7 +48,8 @@ function writeCell(state: MarkdownSerializerState, cell: Node): void {
     if (i > 0) out.out += '<br>';
     const start = out.out.length;
     state.renderInline(line, false);
-    out.out = out.out.slice(0, start) + out.out.slice(start).replace(/\|/g, '\\|');
+    // GFM trims a cell: blanks at its edges are written as character references (see markdown-text.ts).
+    out.out = out.out.slice(0, start) + out.out.slice(start).replace(/\|/g, '\\|').replace(/^[ \t]+/, blanks).replace(/[ \t]+$/, blanks);
   });
 }
 

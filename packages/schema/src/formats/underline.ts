@@ -33,6 +33,39 @@ export const underlineTokens: Record<string, ParseSpec> = { u: { mark: 'underlin
  */
 const TAG = /^<(\/?)(u|em|strong|s)>/i;
 
+/**
+ * What markTag knows of a state, kept between calls (each was a scan of every token or of the rest of the
+ * source: a paragraph of 10 000 `<u>a</u>` took half a minute): how many of each tag its tokens open and
+ * leave unclosed, counted up to `tokens`, and where each closing tag last occurs in the source.
+ */
+interface Seen {
+  tokens: readonly unknown[];
+  counted: number;
+  open: Record<string, number>;
+  src: string;
+  last: Record<string, number>;
+}
+const seenIn = new WeakMap<StateInline, Seen>();
+
+function scanned(state: StateInline): Seen {
+  let seen = seenIn.get(state);
+  // Tokens are only appended while a paragraph is read; start over if they were replaced or cut.
+  if (seen === undefined || seen.tokens !== state.tokens || seen.counted > state.tokens.length || seen.src !== state.src) {
+    seen = { tokens: state.tokens, counted: 0, open: {}, src: state.src, last: {} };
+    seenIn.set(state, seen);
+  }
+  for (; seen.counted < state.tokens.length; seen.counted++) {
+    const match = /^(u|em|strong|s)_(open|close)$/.exec(state.tokens[seen.counted]!.type);
+    if (match !== null) seen.open[match[1]!] = (seen.open[match[1]!] ?? 0) + (match[2] === 'open' ? 1 : -1);
+  }
+  return seen;
+}
+
+/** Where `</name>` last starts in `src` (any case), -1 if nowhere. */
+function lastClosing(seen: Seen, src: string, name: string): number {
+  return (seen.last[name] ??= src.toLowerCase().lastIndexOf(`</${name}>`));
+}
+
 /** Reads `<u>` and `</u>` (and the others) as mark tokens, an opening tag only when its closing one follows it, a closing one only to close one. */
 function markTag(state: StateInline, silent: boolean): boolean {
   if (state.src.charCodeAt(state.pos) !== 0x3c /* < */) return false;
@@ -40,8 +73,8 @@ function markTag(state: StateInline, silent: boolean): boolean {
   if (tag === null) return false;
   const closing = tag[1] === '/';
   const name = tag[2]!.toLowerCase();
-  const open = state.tokens.reduce((n, t) => n + (t.type === `${name}_open` ? 1 : t.type === `${name}_close` ? -1 : 0), 0);
-  if (closing ? open <= 0 : !new RegExp(`</${name}>`, 'i').test(state.src.slice(state.pos + tag[0].length))) return false;
+  const seen = scanned(state);
+  if (closing ? (seen.open[name] ?? 0) <= 0 : lastClosing(seen, state.src, name) < state.pos + tag[0].length) return false;
   if (!silent) state.push(closing ? `${name}_close` : `${name}_open`, name, closing ? -1 : 1);
   state.pos += tag[0].length;
   return true;
