@@ -31,6 +31,7 @@ import { shareLinkRoutes } from './http/share-links.routes.js';
 import type { ShareLinks } from './auth/share-links.js';
 import { clientAddresses, requestAddress } from './http/request-address.js';
 import { sameOrigin } from './http/same-origin.js';
+import type { SendGuard } from './http/send-guard.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { RoomRegistry } from './sync/rooms.js';
 import type { DocumentEvents } from './webhooks/outbox.js';
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly authorsWritten?: AuthorsWritten;
   /** With several instances: told when a document goes to the trash or is renamed (see http/trash.routes.ts, http/document-moves.routes.ts). */
   readonly fanout?: Fanout;
+  /** Bounds what clients that stop reading hold: a send timeout, a limit per address (see http/send-guard.ts). */
+  readonly sends: SendGuard;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -78,6 +81,8 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.use(async (c, next) => (isDocumentBody(c.req.method, c.req.path, deps.config.basePath) ? next() : jsonLimit(c, next)));
   app.use(clientAddresses(deps.config.trustProxy));
+  // Every response past this point, once its route has answered (the refusals above are a few bytes).
+  app.use(deps.sends.middleware());
   // Everything lives under BASE_PATH (behind a proxy at https://intranet/docs/); health and metrics
   // also answer at the root, where probes and scrapers look by default.
   const { basePath } = deps.config;

@@ -51,6 +51,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env, argv)).toThrow(message);
   });
 
+  it.each([
+    // Number(' ') is 0: a blank value would turn a limit off (0 means "no limit") or pick a random port.
+    [{ STORE_RATE_BYTES_PER_HOUR: ' ' }, /Invalid STORE_RATE_BYTES_PER_HOUR=" "/],
+    [{ MIN_FREE_DISK_BYTES: '\t' }, /Invalid MIN_FREE_DISK_BYTES="\\t"/],
+    [{ PORT: '  ' }, /Invalid PORT="  "/],
+    [{ SHUTDOWN_TIMEOUT_MS: ' ' }, /Invalid SHUTDOWN_TIMEOUT_MS=" "/],
+  ])('refuses a blank number rather than reading it as 0: %j', (env, message) => {
+    expect(() => loadConfig(env, [])).toThrow(message);
+  });
+
+  it('reads whole numbers with the spaces around them, and nothing else', () => {
+    expect(loadConfig({ PORT: ' 4000 ', STORE_RATE_BYTES_PER_HOUR: '0' }, [])).toMatchObject({ port: 4000, storeRateBytesPerHour: 0 });
+    expect(() => loadConfig({ PORT: '0x10' }, [])).toThrow(/Invalid PORT="0x10": must be a whole number/);
+  });
+
   it('pings every 2 s and drops a client silent for 15 s unless told otherwise', () => {
     expect(loadConfig({}, [])).toMatchObject({ pingIntervalMs: 2000, pingDropAfterMs: 15_000 });
     expect(loadConfig({ PING_INTERVAL_MS: '500', PING_DROP_AFTER_MS: '3000' }, [])).toMatchObject({ pingIntervalMs: 500, pingDropAfterMs: 3000 });
@@ -141,6 +156,27 @@ describe('loadConfig', () => {
       expect(() => loadConfig({}, ['--config', file('typo.toml', 'port = 1\n')])).toThrow(/Unknown setting port .*did you mean PORT\?/);
       expect(() => loadConfig({}, ['--config', file('broken.toml', 'PORT = = 1\n')])).toThrow(/not valid TOML/);
       expect(() => loadConfig({}, ['--config', path.join(dir, 'missing.toml')])).toThrow(/Cannot read the configuration file/);
+    });
+
+    it('never shows a secret of the file when the file does not parse (its line is named, not quoted)', () => {
+      const secret = 'file-secret-0123456789abcdef-ABCDEFGH';
+      const broken = [
+        file('unterminated.toml', `PORT = 1234\nAUTH_SECRET = "${secret}\n`),
+        file('next-line.toml', `WEBHOOK_SECRET = "${secret}"\nPORT = = 1\n`),
+        file('broken.json', `{"PORT": 1234, "AUTH_SECRET": ${secret}}`),
+      ];
+      for (const p of broken) {
+        let message = '';
+        try {
+          loadConfig({}, ['--config', p]);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          message = (error as Error).message;
+        }
+        expect(message).toMatch(/is not valid (TOML|JSON)/);
+        expect(message).not.toContain(secret.slice(0, 12));
+      }
+      expect(() => loadConfig({}, ['--config', broken[1]!])).toThrow(/line 2/);
     });
   });
 });

@@ -21,7 +21,17 @@ const REPLACED: Record<string, string> = {
   SQLITE_SYNC: 'DURABILITY (SQLITE_SYNC=full is DURABILITY=flush-before-broadcast, the default; normal is DURABILITY=none)',
 };
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * A whole number written in decimal. Not z.coerce.number(): Number(' ') is 0, which would read a blank value
+ * as 0 ("no limit" for several settings, a random PORT), and it takes 0x10 or 1e6 as well.
+ */
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -91,7 +101,7 @@ const SETTINGS = {
   databaseQueryTimeoutMs: {
     env: 'DATABASE_QUERY_TIMEOUT_MS',
     schema: int(100, 600_000).default(10_000),
-    help: 'With DATABASE_URL: a query (or a wait for a connection) that takes longer fails, so a database gone silent is noticed (clients get 4503, /readyz 503)',
+    help: 'With DATABASE_URL: a statement that runs longer is stopped by PostgreSQL (statement_timeout) and fails, and so does a wait for a connection; a query with no answer 1 s after that fails too, so a database gone silent is noticed (clients get 4503, /readyz 503)',
   },
   redisUrl: {
     env: 'REDIS_URL',
@@ -204,7 +214,8 @@ const SETTINGS = {
       .string()
       .optional()
       .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
-      .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins' }))),
+      // http(s) only: 'localhost:5173' parses as a URL of scheme 'localhost:', whose origin is 'null'.
+      .pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) origins (https://docs.example.com)' }))),
     help: 'Comma-separated origins, besides the server\'s own, allowed to write (HTTP API and WebSockets); when set, the server answers only to their hosts and loopback names (421 for any other Host); default: none',
   },
   maxDocBytes: {
@@ -309,6 +320,21 @@ const SETTINGS = {
     schema: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
     help: 'Close a client that stops reading once this much is waiting to be sent to it',
   },
+  httpSendTimeoutMs: {
+    env: 'HTTP_SEND_TIMEOUT_MS',
+    schema: int(100, 3_600_000).default(60_000),
+    help: 'Close an HTTP response its client takes nothing of for this long (bodies go out 16 KiB at a time, so a slow download that keeps reading is not cut; computing the answer does not count)',
+  },
+  maxHttpSendsPerIp: {
+    env: 'MAX_HTTP_SENDS_PER_IP',
+    schema: int(1, 1_000_000).default(32),
+    help: 'HTTP responses one client address may have being sent at once (each holds its body in memory until taken); more are answered 429 with Retry-After (behind a proxy set TRUST_PROXY, or everyone counts as the proxy)',
+  },
+  maxHttpSendBytes: {
+    env: 'MAX_HTTP_SEND_BYTES',
+    schema: int(1024 * 1024, 64 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
+    help: 'Bytes of HTTP answers the server may hold for every client still taking them, together (large answers are held until taken); past it requests are answered 503 with Retry-After, health checks and metrics excepted',
+  },
   historyWorkers: {
     env: 'HISTORY_WORKERS',
     schema: int(1, 64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
@@ -402,6 +428,24 @@ export function configHelp(): string {
 }
 
 /**
+ * Where a configuration file fails to parse, without the parser's own message: smol-toml quotes the lines
+ * around the error and V8's JSON errors quote the text near it, which may be a secret (AUTH_SECRET,
+ * WEBHOOK_SECRET, a DATABASE_URL with its password) that the start-up error would print.
+ */
+function parseErrorPlace(text: string, error: unknown): string {
+  const e = error as { line?: unknown; column?: unknown; message?: unknown };
+  if (typeof e.line === 'number' && typeof e.column === 'number') {
+    // smol-toml: the first line of its message is the reason alone ("Invalid TOML document: invalid value").
+    const reason = typeof e.message === 'string' ? (e.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '') : '';
+    return ` at line ${e.line}, column ${e.column}${reason === '' ? '' : ` (${reason})`}`;
+  }
+  const position = typeof e.message === 'string' ? /at position (\d+)/.exec(e.message) : null;
+  if (position === null) return '';
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+}
+
+/**
  * The settings of a configuration file (`--config` / TANDEM_CONFIG): TOML or JSON by its extension, keys
  * named as the environment variables (`PORT = 1234`, `ALLOWED_ORIGINS = ["https://a", "https://b"]`),
  * each value as the environment would give it. An unknown key is an error, not silently ignored.
@@ -417,7 +461,7 @@ function readConfigFile(file: string): Record<string, string> {
   try {
     parsed = /\.json$/i.test(file) ? JSON.parse(text) : parseToml(text);
   } catch (error) {
-    throw new ConfigError(`The configuration file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'TOML'}: ${(error as Error).message}`);
+    throw new ConfigError(`The configuration file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'TOML'}${parseErrorPlace(text, error)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`The configuration file ${file} must hold a table of settings`);
   const known = new Set<string>(Object.values(SETTINGS).map((s) => s.env));

@@ -1,9 +1,11 @@
 // Who owns a data directory: a lock file (tandem.lock, holding its owner's pid) that a server takes
 // at start and removes when it stops gracefully, and that `tandem restore` takes while it swaps the
-// store (and `tandem copy` while it writes into it). Node has no flock; a pid file written with
-// O_EXCL, stale once its process is gone, is checked by every process that could compete for the store.
+// store (and `tandem copy` while it writes into it). Node has no flock; a pid file hard-linked into
+// place (which fails if it exists), stale once its process is gone, is checked by every process that
+// could compete for the store.
 
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const LOCK_FILE = 'tandem.lock';
@@ -38,28 +40,57 @@ export class DataDirBusyError extends Error {
  * Takes the data directory for this process, or throws DataDirBusyError naming the live process
  * that holds it. A lock whose process is gone (killed, crashed) is stale and taken over; so is one
  * naming this very pid (a container restarted after a kill, where the server is pid 1 again).
+ *
+ * Several processes may try at the same moment (two servers started at once): the lock file appears
+ * with its owner already in it (written aside, then hard-linked into place, which fails if it exists),
+ * and a stale one is moved aside and checked to be the one judged stale before it is removed. Created
+ * empty and written after, a lock was judged stale by a process that read it in between, and a stale
+ * one removed by name could be another's fresh lock: two servers held one directory.
  */
 export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);
   const owner: LockOwner = { pid: process.pid, holder, since: new Date().toISOString() };
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const fd = openSync(file, 'wx', 0o644);
+  const draft = `${file}.${process.pid}.${randomUUID()}.draft`;
+  writeFileSync(draft, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
+  try {
+    for (let attempt = 0; attempt < 10; attempt += 1) {
       try {
-        writeSync(fd, `${JSON.stringify(owner)}\n`);
-      } finally {
-        closeSync(fd);
+        linkSync(draft, file);
+        return { file, release: () => (readOwner(file)?.pid === process.pid ? rmSync(file, { force: true }) : undefined) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      return { file, release: () => (readOwner(file)?.pid === process.pid ? rmSync(file, { force: true }) : undefined) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const seen = readText(file);
+      if (seen === undefined) continue; // released meanwhile
+      const current = parseOwner(seen);
+      if (current !== undefined && current.pid !== process.pid && isAlive(current.pid)) {
+        throw new DataDirBusyError(dataDir, current, busyMessage(dataDir, file, current, holder));
+      }
+      removeStale(file, seen);
     }
-    const current = readOwner(file);
-    if (current !== undefined && current.pid !== process.pid && isAlive(current.pid)) {
-      throw new DataDirBusyError(dataDir, current, busyMessage(dataDir, file, current, holder));
-    }
-    rmSync(file, { force: true });
+    throw new Error(`${file} kept changing while this process tried to take it: another process is taking it at the same time`);
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+/** Removes the lock file if it still holds `stale`; a lock another process took meanwhile is put back. */
+function removeStale(file: string, stale: string): void {
+  const aside = `${file}.${process.pid}.${randomUUID()}.stale`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // taken away by another process
+    throw error;
+  }
+  try {
+    if (readText(aside) !== stale) linkSync(aside, file);
+  } catch (error) {
+    // EEXIST: yet another process took the place meanwhile; it holds the lock now, as it believes.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(aside, { force: true });
   }
 }
 
@@ -73,13 +104,27 @@ function busyMessage(dataDir: string, file: string, owner: LockOwner, wanted: Lo
   return `${dataDir} is in use by ${who}: ${todo}${instead}. (If pid ${owner.pid} is not Tandem, delete ${file}.)`;
 }
 
-function readOwner(file: string): LockOwner | undefined {
+function readText(file: string): string | undefined {
   try {
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(text) as Partial<LockOwner>;
     return typeof owner.pid === 'number' && Number.isInteger(owner.pid) && owner.pid > 0 ? (owner as LockOwner) : undefined;
   } catch {
-    return undefined; // missing, or cut short by a crash while it was written: stale
+    return undefined; // cut short by a crash while an older release wrote it: stale
   }
+}
+
+function readOwner(file: string): LockOwner | undefined {
+  const text = readText(file);
+  return text === undefined ? undefined : parseOwner(text);
 }
 
 function isAlive(pid: number): boolean {

@@ -31,6 +31,7 @@ export type TandemErrorCode =
   | 'shutting-down'
   | 'history-timeout'
   | 'history-busy'
+  | 'sends-busy'
   | 'internal';
 
 interface CodeInfo {
@@ -69,6 +70,8 @@ export const ERROR_CODES: Readonly<Record<TandemErrorCode, CodeInfo>> = {
   'shutting-down': { status: 503, closeCode: 1001 },
   'history-timeout': { status: 503, closeCode: 4503 },
   'history-busy': { status: 503, closeCode: 4503 },
+  // MAX_HTTP_SEND_BYTES of answers are held for clients still taking them (see http/send-guard.ts).
+  'sends-busy': { status: 503, closeCode: 4503 },
   internal: { status: 500, closeCode: 1011 },
 };
 

@@ -24,6 +24,7 @@ import { openServerStorage, type ServerStorage } from './storage.js';
 import { createRedisFanout } from './fanout/redis-fanout.js';
 import { startTrashPurge } from './trash/purge.js';
 import { StoreAvailability } from './store-availability.js';
+import { SendGuard } from './http/send-guard.js';
 import { SendPacing } from './sync/send-pacing.js';
 import { RoomRegistry } from './sync/rooms.js';
 import { StoreRate } from './sync/store-rate.js';
@@ -40,6 +41,8 @@ export interface RunningServer {
   readonly history: HistoryPool;
   /** The HTTP app (its routes are what /api/openapi.json must describe). */
   readonly app: Hono;
+  /** The HTTP responses being sent (see http/send-guard.ts). */
+  readonly sends: SendGuard;
   /** Graceful stop: no new connections, clients closed, every pending write finished, storage closed. */
   close(): Promise<void>;
 }
@@ -66,6 +69,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
       // The WAL still holds every frame; the checkpointer tries again, backing off.
       if (!report.ok) logger.warn({ event: 'wal-checkpoint-failed', err: report.error }, 'WAL checkpoint failed; the WAL keeps every write and grows until one succeeds');
     },
+    onWalIgnored: (report) =>
+      logger.error(
+        { event: 'wal-commits-ignored', ...report },
+        `SQLite ignores ${report.ignoredCommits} complete commit(s) of its write-ahead log past a damaged frame (disk corruption, or a ` +
+          `power cut with writes not yet flushed); the log was kept as ${report.keptAs}: check the disk (dmesg), and keep that copy`,
+      ),
   });
   sizeBytes = storage.sizeBytes;
   try {
@@ -81,10 +90,18 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
   const { store } = storage;
   // PostgreSQL: writes fail while the database is away and work again once it is back; said once per outage.
   const availability = new StoreAvailability({ store, logger, where: storage.where, events: metrics.store });
+  // SQLite below MIN_FREE_DISK_BYTES (or on a full disk): writes are refused until space is freed, then taken
+  // again without a restart; said once each way, and the gauge follows.
+  const diskSpace = new StoreAvailability({ store, logger, where: storage.where, events: metrics.store, cause: 'disk-space' });
+  // PostgreSQL whose disk is full: it answers (reads are served) but refuses to grow a table; over at the
+  // next write it stores (a probe would find it answering all along).
+  const databaseDisk = new StoreAvailability({ store, logger, where: storage.where, events: metrics.store, cause: 'database-disk', probe: false });
   let unusableReported = false;
   // After a failed disk flush the store refuses writes until a restart: say so once, with the way out.
   const reportIfUnusable = (): void => {
     store.checkHealth().catch((err: unknown) => {
+      // Below the free-disk floor is not final: the store takes writes again once there is room.
+      if (err instanceof PersistenceError && err.code === 'insufficient-storage') return diskSpace.failed(err);
       if (unusableReported) return;
       unusableReported = true;
       metrics.store.storeAvailability(false);
@@ -102,12 +119,16 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     onFlush: (report) => {
       metrics.events.updatesFlushed(report);
       if (!storage.failuresAreFinal) {
-        if (report.error === undefined) availability.succeeded();
+        if (report.error === undefined) {
+          availability.succeeded();
+          databaseDisk.succeeded();
+        } else if (report.error instanceof PersistenceError && report.error.code === 'insufficient-storage') databaseDisk.failed(report.error);
         // A refusal of one document's append (its name renamed away) is the database answering, not away.
         else if (!(report.error instanceof PersistenceError && report.error.code === 'conflict')) availability.failed(report.error);
       } else if (report.error !== undefined) {
         logger.error({ event: 'persist-failed', err: report.error, updates: report.updates }, 'group commit failed');
-        reportIfUnusable();
+        if (report.error instanceof PersistenceError && report.error.code === 'insufficient-storage') diskSpace.failed(report.error);
+        else reportIfUnusable();
       }
     },
   });
@@ -136,6 +157,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     events: metrics.events,
     checkpointEvery: config.checkpointEvery,
     durability: config.durability,
+    // A database over the network: a commit reported as failed may have been made, its answer lost.
+    commitsMayBeLost: storage.engine === 'postgres',
     maxBroadcastDelayMs: config.maxBroadcastDelayMs,
     pacing,
     unloadDelayMs: config.docUnloadDelayMs,
@@ -224,7 +247,18 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     logger,
     events: metrics.events,
   });
+  // Health checks and metrics answer at the root and under BASE_PATH (see app.ts).
+  const probes = new Set(['/healthz', '/readyz', '/metrics'].flatMap((path) => [path, `${config.basePath}${path}`]));
+  const sends = new SendGuard({
+    sendTimeoutMs: config.httpSendTimeoutMs,
+    maxPerAddress: config.maxHttpSendsPerIp,
+    maxBytes: config.maxHttpSendBytes,
+    alwaysAnswered: (path) => probes.has(path),
+    logger,
+    events: metrics.sends,
+  });
   const app = createApp({
+    sends,
     config,
     store,
     rooms,
@@ -275,6 +309,8 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
       await historySweep.stop();
       await trashPurge.stop();
       availability.stop();
+      diskSpace.stop();
+      databaseDisk.stop();
       await revocations.stop();
       await shareLinks?.stop();
       if ('closeIdleConnections' in server) server.closeIdleConnections();
@@ -301,5 +337,5 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
     return closing;
   };
 
-  return { port, url, store, rooms, history, app, close };
+  return { port, url, store, rooms, history, app, sends, close };
 }

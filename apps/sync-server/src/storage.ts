@@ -39,6 +39,8 @@ export interface StorageHooks {
   /** How the SQLite store opens its WAL for flushing (tests stand in for a failing disk). */
   readonly openForSync?: SqliteStoreOptions['openForSync'];
   readonly onWalCheckpoint?: (report: WalCheckpointReport) => void;
+  /** SQLite is about to ignore complete commits of a damaged WAL, copied aside first (see wal-scan.ts). */
+  readonly onWalIgnored?: SqliteStoreOptions['onWalIgnored'];
 }
 
 /** The database in DATABASE_URL could not be reached or prepared at start-up: the process exits 2. */
@@ -96,6 +98,7 @@ export async function openServerStorage(config: Config, hooks: StorageHooks = {}
       ...sqlite,
       openForSync: hooks.openForSync,
       walCheckpoints: hooks.onWalCheckpoint === undefined ? undefined : { onReport: hooks.onWalCheckpoint },
+      onWalIgnored: hooks.onWalIgnored,
     });
     return {
       store,

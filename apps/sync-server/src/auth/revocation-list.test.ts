@@ -62,5 +62,8 @@ describe('the revocation list', () => {
     // A duration past any time a store keeps (it answered 500 from the store's refusal).
     expect(() => parseUntil('99999999999999999d', 1_000)).toThrow(RangeError);
     expect(() => parseUntil('99999999999999999d', 1_000)).toThrow(/too far/);
+    // A revocation that ends as it is made revokes nothing, though `tandem revoke` said "revoked … until" now.
+    expect(() => parseUntil('0s', 1_000)).toThrow(/longer than nothing/);
+    expect(() => parseUntil('0d', 1_000)).toThrow(RangeError);
   });
 });

@@ -105,6 +105,7 @@ export function parseUntil(value: string | number | null | undefined, now: numbe
   }
   const duration = parseDuration(value);
   if (duration !== undefined) {
+    if (duration <= 0) throw new RangeError(`until ${JSON.stringify(value)} must be longer than nothing: the revocation would end as it is made`);
     // Date's own limit (8.64e15 ms, year 275760): past it no time can be kept, nor shown.
     if (now + duration > 8.64e15) throw new RangeError(`until ${JSON.stringify(value.slice(0, 40))} is too far ahead: use 'never'`);
     return now + duration;

@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { DocumentScope } from '@tandem/persistence';
+import { type DocumentScope, isStorableAuthor } from '@tandem/persistence';
 import { TandemError } from '../errors.js';
 
 /** `editor` writes anything; `commenter` reads and writes comments only; `viewer` only reads. */
@@ -76,6 +76,8 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
   }
   const { sub, name, docs, role, exp, iat, jti, admin, lid } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '') throw new TandemError('unauthorized', 'The token names no user (sub)');
+  // The user id is the author every update of theirs is stored with: one no store holds as it is would fail each write.
+  if (!isStorableAuthor(sub)) throw new TandemError('unauthorized', 'The token\'s user (sub) holds a NUL or a lone surrogate');
   if (!isRole(role)) throw new TandemError('unauthorized', 'The token role must be "editor", "commenter" or "viewer"');
   // An admin token may open no document: it is for the admin API.
   if (!Array.isArray(docs) || (docs.length === 0 && admin !== true) || !docs.every((d) => typeof d === 'string' && d !== '')) {

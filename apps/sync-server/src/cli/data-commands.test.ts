@@ -146,3 +146,37 @@ describe('tandem purge', () => {
     await expect(run('purge', '--expired', '--trash-days', '0')).rejects.toThrow(ConfigError);
   });
 });
+
+describe('tandem history', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-history-'));
+    const store = openSqliteStore({ dataDir });
+    const writer = new Y.Doc();
+    for (let i = 0; i < 3; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getText('t').insert(0, `${i}`);
+      await store.append([{ doc: 'a', entries: [{ update: update!, author: 'alice', receivedAt: Date.now() }] }]);
+    }
+    await store.close();
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads an empty environment variable as unset, as the server does (TRASH_DAYS=)', async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: () => {} };
+    expect(await runDataCommand('purge', ['--expired', '--data-dir', dataDir], { TRASH_DAYS: '' }, io)).toBe(0);
+    expect(out.at(-1)).toMatch(/in the trash longer than 30 days/);
+  });
+
+  it('refuses an --after that is not a seq, rather than printing no sessions and exiting 0', async () => {
+    const io = { out: () => {}, err: () => {} };
+    expect(await runDataCommand('history', ['a', '--data-dir', dataDir], {}, io)).toBe(0);
+    for (const after of ['abc', '-1', '1.5']) {
+      await expect(runDataCommand('history', ['a', '--after', after, '--data-dir', dataDir], {}, io)).rejects.toThrow(/--after/);
+    }
+  });
+});

@@ -105,8 +105,14 @@ export function postgresArgs(v: Record<string, string | boolean | undefined>, en
   return { url, schema };
 }
 
+/** The environment as the server reads it (see loadConfig): a variable set to '' is unset. */
+export function setVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}
+
 /** Runs one data command; resolves with the process exit code. */
-export async function runDataCommand(command: string, argv: string[], env: NodeJS.ProcessEnv, io: Io, signal?: AbortSignal): Promise<number> {
+export async function runDataCommand(command: string, argv: string[], processEnv: NodeJS.ProcessEnv, io: Io, signal?: AbortSignal): Promise<number> {
+  const env = setVariables(processEnv);
   if (command === 'copy') return runCopyCommand(argv, io, signal);
   const parsed = parse(argv, {
     limit: { type: 'string' },
@@ -203,7 +209,12 @@ export async function runDataCommand(command: string, argv: string[], env: NodeJ
       case 'history': {
         const doc = needArg('a document name');
         if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
-        const page = await readTimeline(store, doc, { afterSeq: Number(v.after ?? 0), limit: Number(v.limit ?? 50) });
+        // Number('abc') is NaN, which reads no session at all: the command would print none and succeed.
+        const afterSeq = Number(v.after ?? 0);
+        if (!Number.isSafeInteger(afterSeq) || afterSeq < 0 || (typeof v.after === 'string' && v.after.trim() === '')) {
+          throw new ConfigError(`Invalid --after=${JSON.stringify(v.after)}: a seq (a whole number, 0 or more)`);
+        }
+        const page = await readTimeline(store, doc, { afterSeq, limit: Number(v.limit ?? 50) });
         io.out(`${pad('SEQ', 16)} ${pad('AUTHORS', 24)} ${pad('STARTED', 21)} ${pad('+CHARS', 7)} -CHARS`);
         for (const s of page.sessions) {
           io.out(`${pad(`${s.fromSeq}-${s.toSeq}`, 16)} ${pad(s.authors.map((a) => a.id).join(', '), 24)} ${pad(iso(s.startedAt), 21)} ${pad(String(s.added), 7)} ${s.removed}`);

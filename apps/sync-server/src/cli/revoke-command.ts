@@ -9,7 +9,7 @@ import { type DocumentStore, openPostgresStore, openSqliteStore, type Revocation
 import { parseUntil } from '../auth/revocation-list.js';
 import { ConfigError } from '../config.js';
 import { publishRevocation } from '../fanout/revocation-channel.js';
-import { type Io, postgresArgs } from './data-commands.js';
+import { type Io, postgresArgs, setVariables } from './data-commands.js';
 
 export const REVOKE_USAGE = `Usage: tandem revoke --user <id> | --token-id <jti> [--reason <text>] [--until never|30d|<ISO time>]
        tandem revoke --list
@@ -24,7 +24,9 @@ running instances are also told at once through Redis.`;
 const iso = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
 const describe = (r: Revocation) => `${r.kind} ${JSON.stringify(r.value)}`;
 
-export async function runRevokeCommand(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+export async function runRevokeCommand(argv: string[], processEnv: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  // DATA_DIR= (empty) is ./data for the server; path.resolve('') would be the working directory.
+  const env = setVariables(processEnv);
   let values;
   try {
     ({ values } = parseArgs({

@@ -17,3 +17,22 @@ describe('tandem token --role', () => {
     await expect(minted).rejects.toThrow('editor, commenter or viewer');
   });
 });
+
+describe('tandem token refuses to mint a token every server would refuse', () => {
+  it.each([
+    [['--doc', ''], /--doc/],
+    [['--doc', 'team/*', '--doc', ' '], /--doc/],
+    [['--doc', 'd', '--ttl', '0'], /--ttl/],
+    [['--doc', 'd', '--ttl', '0s'], /--ttl/],
+  ])('%j', async (args, message) => {
+    const minted = runTokenCommand(['--user', 'ada', ...args, '--secret', SECRET], {});
+    await expect(minted).rejects.toBeInstanceOf(ConfigError);
+    await expect(minted).rejects.toThrow(message);
+  });
+
+  it('names the user as tandem revoke --user does (trimmed), so that revoking the user covers the token', async () => {
+    const { token } = await runTokenCommand(['--user', ' ada ', '--doc', 'd', '--secret', SECRET], {});
+    expect(await verifyToken(SECRET, token)).toMatchObject({ userId: 'ada', name: 'ada' });
+    await expect(runTokenCommand(['--user', '  ', '--doc', 'd', '--secret', SECRET], {})).rejects.toThrow(/--user/);
+  });
+});

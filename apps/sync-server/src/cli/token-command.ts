@@ -43,8 +43,12 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
   if (secret === undefined || secret.length < 32) {
     throw new ConfigError(`A secret of at least 32 characters is needed (--secret or AUTH_SECRET)\n\n${TOKEN_USAGE}`);
   }
-  if (values.user === undefined || values.user === '') throw new ConfigError(`--user is required\n\n${TOKEN_USAGE}`);
+  // Trimmed as tandem revoke --user trims it: a user named ' ada' could not be revoked by name.
+  const user = values.user?.trim();
+  if (user === undefined || user === '') throw new ConfigError(`--user is required\n\n${TOKEN_USAGE}`);
   if ((values.doc === undefined || values.doc.length === 0) && !values.admin) throw new ConfigError(`--doc is required\n\n${TOKEN_USAGE}`);
+  // A server refuses a token listing an empty pattern; a blank one matches no document name.
+  if (values.doc?.some((d) => d.trim() === '')) throw new ConfigError(`--doc must not be empty\n\n${TOKEN_USAGE}`);
   if (values.id !== undefined && values.id.trim() === '') throw new ConfigError(`--id must not be empty\n\n${TOKEN_USAGE}`);
   if (!isRole(values.role)) {
     throw new ConfigError(`Invalid --role=${JSON.stringify(values.role)}: editor, commenter or viewer\n\n${TOKEN_USAGE}`);
@@ -53,10 +57,14 @@ export async function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): P
   if (typeof ttl === 'string' && !/^\d+\s*(s|sec|m|min|h|hr|d|day|w|week)s?$/.test(ttl)) {
     throw new ConfigError(`Invalid --ttl=${JSON.stringify(values.ttl)}: seconds, or a duration like 30m, 12h, 7d\n\n${TOKEN_USAGE}`);
   }
+  // A token that expires as it is minted is refused by every server.
+  if (ttl === 0 || (typeof ttl === 'string' && /^0+\s*[a-z]+$/.test(ttl))) {
+    throw new ConfigError(`Invalid --ttl=${JSON.stringify(values.ttl)}: must be longer than 0 (or 'never')\n\n${TOKEN_USAGE}`);
+  }
   const tokenId = values.id?.trim() ?? randomUUID();
   const token = await mintToken(secret, {
-    userId: values.user,
-    name: values.name ?? values.user,
+    userId: user,
+    name: values.name ?? user,
     docs: values.doc ?? [],
     role: values.role,
     tokenId,

@@ -181,4 +181,54 @@ describe('a move or a deletion through another instance, unheard', () => {
       await store.close();
     }
   }, 30_000);
+  // Purged through A (deleted, then purged from the trash) before B heard of either, and before B's next
+  // head check: B's next edit must not start a new document at the name (holding one update made for a
+  // document that no longer exists), nor go into a new document that took the name meanwhile. The store
+  // refuses it, as made for the document B holds (its creation time), and B closes its room.
+  const purgedUnheard = async (takenBack: boolean) => {
+    const [a, b] = await twoInstances('600000');
+    const onA = await client(a, 'minutes');
+    const onB = await client(b, 'minutes');
+    onA.text.insert(0, 'SECRET ');
+    await expect.poll(() => onB.text.toString(), { timeout: 5000 }).toBe('SECRET ');
+    // B has read which document the name holds (it does so once it applies what created it).
+    const heldOnB = () => (b.rooms.loaded('minutes') as unknown as { createdAt?: number } | undefined)?.createdAt;
+    await expect.poll(heldOnB).toBeGreaterThan(0);
+    const codes = closeCodes(onB);
+    // The editor goes where it is sent, or stops on a deleted document; a stock client would reconnect
+    // and sync its copy into whatever the name holds then.
+    onB.provider.on('connection-close', (event: CloseEvent | null) => event !== null && [4410, 4430].includes(event.code) && onB.provider.disconnect());
+    await redis!.stop();
+    await expect.poll(() => metricTotal(b, 'redis_connected'), { timeout: 5000 }).toBe(0);
+    const json = { headers: { 'content-type': 'application/json' } };
+    expect((await fetch(`${a.url}/api/docs/minutes`, { method: 'DELETE', ...json })).status).toBe(200);
+    expect((await fetch(`${a.url}/api/trash/minutes`, { method: 'DELETE', ...json })).status).toBe(200);
+    if (takenBack) {
+      const fresh = new Y.Doc();
+      fresh.getText('t').insert(0, 'new doc ');
+      const put = await fetch(`${a.url}/api/docs/minutes`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: Y.encodeStateAsUpdate(fresh) });
+      expect(put.status).toBe(201);
+    }
+    onB.text.insert(0, 'typed on B ');
+    // The refusal sends B's client away: as from a deleted document, or on (the name holds another one).
+    await expect.poll(() => codes, { timeout: 5000 }).toContain(takenBack ? 4430 : 4410);
+    const store = await openPostgresStore({ url: db.url, schema: db.schema, readOnly: true });
+    try {
+      if (!takenBack) expect(await store.getDocument('minutes')).toBeUndefined();
+      else {
+        expect((await store.getDocument('minutes'))?.lastSeq).toBe(1);
+        expect((await materialize(store, 'minutes', 1)).getText('t').toString()).toBe('new doc ');
+      }
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('purged through A, unheard: B\'s next edit is refused by the store, starts no document at the name, and B closes its clients (4410)', async () => {
+    await purgedUnheard(false);
+  });
+
+  it('purged through A and the name taken by a new document, unheard: B\'s next edit is refused, not added to the new document, and B sends its clients on (4430)', async () => {
+    await purgedUnheard(true);
+  });
 });

@@ -56,12 +56,16 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   });
   sub.on('message', (from: string, text: string) => {
     if (from !== channel) return;
-    let message: { from?: unknown; revocation?: unknown; link?: unknown };
+    let parsed: unknown;
     try {
-      message = JSON.parse(text) as typeof message;
+      parsed = JSON.parse(text);
     } catch {
       return;
     }
+    // Anyone who can publish on Redis may send anything: `null`, a number, an array are dropped here
+    // (reading a field of `null` threw in the subscriber's callback, and took the process down).
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+    const message = parsed as { from?: unknown; revocation?: unknown; link?: unknown };
     if (message.from === instance) return;
     if (typeof message.link === 'string' && message.link !== '') {
       options.logger.info({ event: 'share-link-revocation-heard', linkId: message.link }, 'share link revocation heard from another instance');

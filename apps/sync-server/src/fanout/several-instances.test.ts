@@ -251,6 +251,35 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     }
   });
 
+  it('drops everywhere, once Redis is back, a person who left while their instance was briefly cut off from it (not 30 s later)', async () => {
+    const proxy = await redisProxy(MACHINE_REDIS);
+    try {
+      const env = { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, FANOUT_HEAD_CHECK_MS: '500' };
+      servers.push(await startTestServer({ ...env, REDIS_URL: proxy.url }));
+      servers.push(await startTestServer({ ...env, REDIS_URL: MACHINE_REDIS }));
+      const ann = client(servers[0]!, 'left-away');
+      const carl = client(servers[0]!, 'left-away'); // keeps the room open on the first instance
+      const ben = client(servers[1]!, 'left-away');
+      await Promise.all([ann.synced(), carl.synced(), ben.synced()]);
+      ann.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+      const annId = ann.doc.clientID;
+      await expect.poll(() => ben.provider.awareness.getStates().has(annId), { timeout: 5000 }).toBe(true);
+      // The first instance loses Redis for a moment (shorter than the 5 s after which the others take it
+      // for dead); Ann closes her tab meanwhile: the removal cannot be published.
+      await proxy.cut();
+      await expect.poll(() => metric(servers[0]!, 'redis_connected'), { timeout: 3000 }).toBe(0);
+      ann.destroy();
+      clients.splice(clients.indexOf(ann), 1);
+      await expect.poll(() => carl.provider.awareness.getStates().has(annId), { timeout: 2000 }).toBe(false);
+      await proxy.restore();
+      await expect.poll(() => metric(servers[0]!, 'redis_connected'), { timeout: 10_000 }).toBe(1);
+      // Back: Ann is gone for Ben too, at once, not when her state times out (30 s after her last renewal).
+      await expect.poll(() => ben.provider.awareness.getStates().has(annId), { timeout: 3000, interval: 50 }).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('takes a Redis that stops answering without closing its connections (a hung host) for away: says so, and keeps nothing waiting on it', async () => {
     redis = await startTestRedis();
     await start(2, redis.url, { FANOUT_HEAD_CHECK_MS: '300' });
@@ -384,6 +413,41 @@ describe('several instances on one PostgreSQL log, Redis between them', () => {
     late.provider.on('connection-close', (event: CloseEvent | null) => event !== null && lateCodes.push(event.code));
     late.provider.connect();
     await expect.poll(() => lateCodes[0], { timeout: 2000 }).toBe(4410);
+  });
+
+  it('closes, at its next head check, a document deleted and purged through another instance unheard: its clients are not left editing it, nor their edits stored under its name', async () => {
+    const proxy = await redisProxy(MACHINE_REDIS);
+    try {
+      const env = { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, FANOUT_HEAD_CHECK_MS: '2000' };
+      servers.push(await startTestServer({ ...env, REDIS_URL: MACHINE_REDIS }));
+      servers.push(await startTestServer({ ...env, REDIS_URL: proxy.url }));
+      const a = client(servers[0]!, 'purged');
+      const b = client(servers[1]!, 'purged');
+      await Promise.all([a.synced(), b.synced()]);
+      a.text.insert(0, 'secret');
+      await expect.poll(() => b.text.toString()).toBe('secret');
+      const codes: number[] = [];
+      b.provider.on('connection-close', (event: CloseEvent | null) => event !== null && codes.push(event.code));
+      // The second instance does not hear the deletion (Redis lost it); the document is purged at once after.
+      await proxy.cut();
+      const json = { headers: { 'content-type': 'application/json' } };
+      expect((await fetch(`${servers[0]!.url}/api/docs/purged`, { method: 'DELETE', ...json })).status).toBe(200);
+      expect((await fetch(`${servers[0]!.url}/api/trash/purged`, { method: 'DELETE', ...json })).status).toBe(200);
+      // Its head check finds the document gone: its clients are closed, as those of a deleted document
+      // (not left editing a document that no longer exists, whose next keystroke would create it again).
+      await expect.poll(() => codes[0], { timeout: 6000 }).toBe(4410);
+      b.text.insert(0, 'more ');
+      // And nothing of the purged document was stored again under its name.
+      const store = await openPostgresStore({ url: db.url, schema: db.schema, readOnly: true });
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await store.getDocument('purged')).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('sends the clients of a renamed document on, on every instance at once, and no instance opens the old name again', async () => {

@@ -30,9 +30,12 @@ export function parseFormat(value: string | undefined): Format {
  */
 export function exportHeaders(doc: string, seq: number, rendered: Rendered, inline: boolean): Record<string, string> {
   const name = downloadName(doc, seq, rendered.extension);
+  // `filename` must be ASCII: a header value above U+00FF is refused by Node (the whole answer a 500), and
+  // Latin-1 ones are read differently by each browser. The exact name travels in `filename*` (RFC 6266).
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_');
   return {
     'content-type': rendered.contentType,
-    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     // Styles only (the HTML export's own, which keeps runs of spaces): no script, no request, in a sandbox.
     'content-security-policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'",
     'x-content-type-options': 'nosniff',

@@ -171,4 +171,48 @@ describe('history sweep', () => {
     expect((await verifyDocument(store, DOC)).problems).toEqual([]);
     await store.close();
   });
+
+  it('compacts a document that took the name of one it compacted before (purged, or renamed away) from its start', async () => {
+    const store = openSqliteStore({ dataDir });
+    const hour = Math.floor((Date.now() - 2 * 24 * HOUR) / HOUR) * HOUR;
+    const write = async (n: number, offset: number) => {
+      const writer = new Y.Doc();
+      for (let i = 0; i < n; i++) {
+        let update: Uint8Array | undefined;
+        writer.once('update', (u: Uint8Array) => (update = u));
+        writer.getText('t').insert(i, `${i % 10}`);
+        await store.append([{ doc: DOC, entries: [{ update: update!, author: 'alice', receivedAt: hour + offset + Math.floor(i / 20) * HOUR + (i % 20) * 1000 }] }]);
+      }
+    };
+    await write(40, 0); // two old hours: merged to seqs 20 and 40, settled through 40
+    // Between two sweeps, the document is purged and a new one of that name written (60 updates, 3 old hours).
+    let lists = 0;
+    const swapping: DocumentStore = Object.create(store);
+    swapping.listDocuments = async (...args) => {
+      lists += 1;
+      if (lists === 2) {
+        expect((await store.readUpdates(DOC)).map((u) => u.seq)).toEqual([20, 40]);
+        await store.trashDocument(DOC, { at: Date.now(), by: 'alice' });
+        expect(await store.purgeDocument(DOC)).toBe(true);
+        await write(60, 500); // created later
+      }
+      return store.listDocuments(...args);
+    };
+    const logger = createLogger('silent');
+    const sweep = startHistorySweep({
+      store: swapping,
+      intervalMs: 50,
+      retention: { keepAllForMs: HOUR, bucketMs: HOUR },
+      logger,
+      events: { logGrowthSampled: () => {}, compacted: () => {}, error: () => {} },
+    });
+    try {
+      // The new document's first hours are merged too, not left as they are because the old one's were.
+      await expect.poll(async () => (await store.readUpdates(DOC)).map((u) => u.seq), { timeout: 3000 }).toEqual([20, 40, 60]);
+    } finally {
+      await sweep.stop();
+      await store.close();
+    }
+  });
 });
+

@@ -41,8 +41,12 @@ export function startHistorySweep({ store, intervalMs, retention, logger, events
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-  /** Per document, the seq up to which the log is already as compact as the policy wants. */
-  const settled = new Map<string, number>();
+  /**
+   * Per document name, the seq up to which the log is already as compact as the policy wants, and which
+   * document that was (its creation time): a name purged, or renamed away, and taken by a new document
+   * between two sweeps starts over.
+   */
+  const settled = new Map<string, { readonly createdAt: number; readonly seq: number }>();
 
   const sweepOnce = async (): Promise<void> => {
     const now = Date.now();
@@ -54,9 +58,11 @@ export function startHistorySweep({ store, intervalMs, retention, logger, events
       if (stopped) return;
       try {
         if (info.lastChangeAt > now - DAY_MS) growth.set(info.name, (await logGrowth(store, info.name, now)).bytesPerDay);
-        if (retention !== null && (settled.get(info.name) ?? 0) < info.lastSeq) {
-          const report = await compactDocument(store, info.name, retention, { afterSeq: settled.get(info.name) ?? 0, signal: stopping.signal });
-          settled.set(info.name, report.settledThroughSeq);
+        const known = settled.get(info.name);
+        const afterSeq = known !== undefined && known.createdAt === info.createdAt ? known.seq : 0;
+        if (retention !== null && afterSeq < info.lastSeq) {
+          const report = await compactDocument(store, info.name, retention, { afterSeq, signal: stopping.signal });
+          settled.set(info.name, { createdAt: info.createdAt, seq: report.settledThroughSeq });
           if (report.rangesMerged > 0) events.compacted(info.name, report.updatesBefore - report.updatesAfter, report.bytesBefore - report.bytesAfter);
           // A range skipped for a version named during the run is expected, not a failure: it is not
           // settled, so the next sweep merges it around the version.

@@ -68,6 +68,13 @@ export function isDocumentBody(method: string, path: string, basePath: string): 
  */
 const INLINE_MAX_BYTES = 32 * 1024;
 
+/**
+ * Markdown and HTML cost far more per byte to parse than JSON or a rendering: 32 KiB of list items or
+ * image openers (`<li>a`, `![`) held the server's thread for 0.2 to 0.6 s (found by a review), so only
+ * bodies up to this size are parsed here (a few milliseconds at worst).
+ */
+const INLINE_PARSE_MAX_BYTES = 512;
+
 const typeOf = (c: Context) => c.req.header('content-type')?.split(';')[0]!.trim().toLowerCase();
 
 /** The author an API edit is stored with: the token's user, or `api` without authentication. */
@@ -103,8 +110,13 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     (bytes <= INLINE_MAX_BYTES ? (inlineJobs().then((jobs) => jobs.runHistoryJob(store, job)) as Promise<HistoryResult<K>>) : history.run(job, signal)).catch(fromPersistence);
   // What an import reads, for INLINE_MAX_BYTES: Markdown that may grow far beyond its size (a padded
   // table) counts as big, so that it is parsed (and refused) off this thread.
+  // Markdown and HTML past INLINE_PARSE_MAX_BYTES count as big too.
   const importBytes = (type: string, body: Uint8Array) =>
-    type === CONTENT_TYPES.markdown && body.byteLength <= INLINE_MAX_BYTES && markdownMayExpand(new TextDecoder().decode(body)) ? Infinity : body.byteLength;
+    (type === CONTENT_TYPES.markdown || type === CONTENT_TYPES.html) && body.byteLength > INLINE_PARSE_MAX_BYTES
+      ? Infinity
+      : type === CONTENT_TYPES.markdown && markdownMayExpand(new TextDecoder().decode(body))
+        ? Infinity
+        : body.byteLength;
   const stored = (doc: string, seq: number | undefined) => ({ doc, seq: seq ?? null, changed: seq !== undefined });
 
   app.openapi({ ...putDocument, middleware: limit }, async (c) => {
@@ -169,6 +181,9 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     // Open here: its live state (all of it stored), rendered on a history thread as a version is. Not
     // open: the stored version at the head, read there too, so this thread does not load the document.
     const room = rooms.loaded(doc);
+    // One instance: the edits stored and not yet applied (paced) are applied first, so an export asked
+    // for just after an edit was acknowledged holds it.
+    if (room !== undefined && !room.sharesLog) await room.caughtUp();
     // Behind the log (another instance's edits not heard here yet): the stored head, as if not open.
     const live = room === undefined || (room.sharesLog && room.lastSeq < info.lastSeq) ? undefined : { current: Y.encodeStateAsUpdate(room.doc), seq: room.lastSeq };
     const seq = live?.seq ?? info.lastSeq;

@@ -107,6 +107,16 @@ describe('the document API (PUT /api/docs/<doc>, POST …/updates, POST …/cont
     expect(await server.store.getDocument('d')).toBeUndefined();
   });
 
+  it('refuses JSON against the schema without putting its text into the log line or the answer', async () => {
+    server = await startTestServer();
+    const misplaced = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'salary of Ann: 123456' }] }] }] };
+    const res = await send('PUT', 'leaky', 'application/json', JSON.stringify(misplaced));
+    expect(res.status).toBe(400);
+    const message: string = (await res.json()).error.message;
+    expect(message).toBe("Not a document of this editor's schema: Invalid content for node paragraph");
+    expect(server.logs.filter((line) => JSON.stringify(line).includes('salary'))).toEqual([]);
+  });
+
   it('applies a Yjs update as an edit that connected clients see live, and says when it changes nothing', async () => {
     server = await startTestServer();
     const reader = await client('live');

@@ -81,7 +81,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
    * is no other document's old name (PUT /api/docs/<name> takes one back on purpose). `from`'s own old
    * names are free to it (renaming back).
    */
-  const check = async (from: string, to: string) => {
+  const check = async (principal: Principal, from: string, to: string) => {
     if ((await store.getDocument(from)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(from)}`, { doc: from });
     if ((await store.inTrash(from)) !== undefined) throw trashedError(from);
     if ((await store.getDocument(to)) !== undefined) {
@@ -89,7 +89,10 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     }
     const redirect = await store.resolveRedirect(to);
     if (redirect !== undefined && redirect !== from) {
-      throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(redirect)} (PUT /api/docs/<name> takes a name back)`, { doc: to });
+      // Named only to a token that opens it, as the redirect itself (./redirects.ts): it may say more than the old name.
+      const named = await authorizeDoc(principal, redirect, store).then(() => true, () => false);
+      const of = named ? `of ${JSON.stringify(redirect)}` : 'of another document';
+      throw new TandemError('conflict', `${JSON.stringify(to)} is an old name ${of} (PUT /api/docs/<name> takes a name back)`, { doc: to });
     }
   };
   const created = (c: Context, body: Record<string, unknown>, to: string) =>
@@ -98,7 +101,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
   app.openapi(renameDocument, async (c) => {
     const { from, to } = moveInput(c.req.valid('param').doc, c.req.valid('json').to);
     const principal = await authorize(c, from, to, 'rename documents');
-    await check(from, to);
+    await check(principal, from, to);
     const at = Date.now();
     await rooms.rename(from, to, () => store.renameDocument(from, to, at)).catch(fromStore);
     fanout?.announceMoved(from);
@@ -110,7 +113,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
   app.openapi(duplicateDocument, async (c) => {
     const { from, to } = moveInput(c.req.valid('param').doc, c.req.valid('json').to);
     const principal = await authorize(c, from, to, 'create documents');
-    await check(from, to);
+    await check(principal, from, to);
     // Not even onto one of the source's own old names: the links there would lead to the copy.
     if ((await store.resolveRedirect(to)) !== undefined) {
       throw new TandemError('conflict', `${JSON.stringify(to)} is an old name of ${JSON.stringify(from)}: its links lead there`, { doc: to });

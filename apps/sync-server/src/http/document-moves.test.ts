@@ -272,6 +272,28 @@ describe('renaming and duplicating documents (POST /api/docs/<doc>/rename, /dupl
     expect({ status: page.status, location: page.headers.get('location') }).toEqual({ status: 200, location: null });
   });
 
+  it('refuses a rename or copy onto an old name without naming the new one to a token that does not open it', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const token = (userId: string, docs: string[]) => mintToken(SECRET, { userId, docs, role: 'editor', ttl: '1h' });
+    const owner = await token('owner', ['*']);
+    const hr = await token('hana', ['hr/*']);
+    const hana = await client('hr/plan', { token: hr });
+    await typed(hana, 'hr/plan', 'plan', 1);
+    expect((await post('docs/hr%2Fplan/rename', { to: 'exec/layoffs-2027' }, { authorization: `Bearer ${owner}` })).status).toBe(201);
+    const other = await client('hr/other', { token: hr });
+    await typed(other, 'hr/other', 'other', 1);
+    // Onto the old name (hr/plan, which her token opens): 409, as before, but the 409 named the new name,
+    // which the redirect itself tells only to a token that opens it (found by a review).
+    for (const route of ['rename', 'duplicate']) {
+      const res = await post(`docs/hr%2Fother/${route}`, { to: 'hr/plan' }, { authorization: `Bearer ${hr}` });
+      expect(res.status, route).toBe(409);
+      expect(await res.text(), route).not.toContain('layoffs');
+    }
+    // A token that opens both names is told where it leads.
+    const both = await token('bo', ['hr/*', 'exec/*']);
+    expect(await (await post('docs/hr%2Fother/rename', { to: 'hr/plan' }, { authorization: `Bearer ${both}` })).text()).toContain('exec/layoffs-2027');
+  });
+
   it('lets only editors rename, and only within what their token opens; a viewer may not duplicate either', async () => {
     server = await startTestServer({ AUTH_SECRET: SECRET });
     const token = (role: 'editor' | 'viewer', docs = ['*']) => mintToken(SECRET, { userId: role, docs, role, ttl: '1h' });

@@ -96,3 +96,26 @@ describe('exports of a document holding images from javascript: and data: source
     if (format === 'html') expect(body).toContain('<img src="https://example.com/cat.png" alt="picture 2">');
   });
 });
+
+describe('exports of a document whose name is not Latin-1', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server.destroy();
+  });
+
+  // A name in Japanese, Greek or Cyrillic is a valid name; put raw into `filename="…"`, its characters
+  // above U+00FF are not a valid HTTP header value, and Node refused the whole answer: 500 for every
+  // export and download of such a document (found by a review).
+  it.each(['議事録', 'Σημειώσεις', 'team/заметки'])('serves %s with an ASCII filename and the exact name in filename*', async (doc) => {
+    server = await startTestServer();
+    const put = await fetch(`${server.url}/api/docs/${encodeURIComponent(doc)}`, { method: 'PUT', headers: { 'content-type': 'text/markdown' }, body: '# Notes' });
+    expect(put.status).toBe(201);
+    for (const route of ['versions/1?format=markdown', 'content?format=markdown', 'content?format=html&inline=1']) {
+      const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(doc)}/${route}`);
+      expect(res.status, route).toBe(200);
+      const disposition = res.headers.get('content-disposition')!;
+      expect(disposition).toMatch(/^(attachment|inline); filename="[\x20-\x7e]+"; filename\*=UTF-8''/);
+      expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toMatch(new RegExp(`^${doc.replace('/', '_')}-v1\\.(md|html)$`));
+    }
+  });
+});

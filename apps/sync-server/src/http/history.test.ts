@@ -75,7 +75,8 @@ describe('history API', () => {
       t.insert(8, 'doubled!', { strong: true });
     });
     await expect.poll(lastSeq).toBe(draftSeq + 1);
-    expect(body.toString()).toContain('doubled');
+    // Stored is not yet shown to Alice: broadcasts are paced after the commit.
+    await expect.poll(() => body.toString()).toContain('doubled');
 
     // The server records who connected in the background; the lookup reads those records.
     await expect.poll(async () => (await server.store.listAuthors(['alice', 'bob'])).length).toBe(2);
@@ -127,6 +128,26 @@ describe('history API', () => {
     const renamed = await (await api('/history')).json();
     expect(renamed.authors.bob).toEqual({ ...history.authors.bob, name: 'Bob B.' });
     expect((await (await api(`/diff?from=${draftSeq}`)).json()).authors.bob.name).toBe('Bob B.');
+  });
+
+  it("credits a deletion to whoever made it, not to a client reconnecting with offline edits (its sync step 2 holds every deletion)", async () => {
+    const text = alice.block('Hello wonderful world');
+    await expect.poll(() => bob.text()).toBe('Hello wonderful world');
+    ((bob.fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText).delete(5, 10); // " wonderful"
+    await expect.poll(() => text.toString()).toBe('Hello world');
+    const before = await lastSeq();
+    alice.provider.disconnect();
+    text.insert(text.length, '!');
+    alice.provider.connect();
+    await expect.poll(lastSeq).toBe(before + 1);
+    // What alice stored on reconnecting carries bob's deletion again (y-websocket sends the whole delete set).
+    const [resent] = await server.store.readUpdates(DOC, { afterSeq: before });
+    expect(Y.decodeUpdate(resent!.update).ds.clients.size).toBeGreaterThan(0);
+    const history = await (await api('/history')).json();
+    const removed = Object.fromEntries(history.sessions.flatMap((s: { authors: Array<{ id: string; removed: number }> }) => s.authors.map((a) => [a.id, a.removed])));
+    // " wonderful" was typed and deleted in this session: it counts for nobody, nor does its deletion sent again.
+    expect(removed).toEqual({ alice: 0, bob: 0 });
+    expect(history.sessions[0]).toMatchObject({ added: 'Hello world!'.length, removed: 0 });
   });
 
   it('diffs show formatting changed on kept text, with who changed it (a mark made, a mark taken off)', async () => {

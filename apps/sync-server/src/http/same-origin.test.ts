@@ -186,3 +186,11 @@ describe('bound to any loopback address', () => {
     });
   }
 });
+
+describe('ALLOWED_ORIGINS written without a scheme', () => {
+  // 'localhost:5173' parses as a URL of scheme 'localhost:' whose origin is 'null': the setting was
+  // accepted, then the server failed to start with a bare 'Invalid URL' (exit 1) naming no setting.
+  it.each(['localhost:5173', 'docs.example.com:443', 'mailto:ops@example.com'])('%s is refused as a bad setting, named', async (origins) => {
+    await expect(startTestServer({ ALLOWED_ORIGINS: origins })).rejects.toThrow(/Invalid ALLOWED_ORIGINS=.*http\(s\) origins/);
+  });
+});

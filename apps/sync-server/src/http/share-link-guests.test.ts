@@ -48,6 +48,21 @@ describe('share-link guests', () => {
     expect((await api('GET', '/api/docs/handbook', o)).status).toBe(200);
   });
 
+  it('no link is made for a document in the trash (410, as every route of it); its links stay listed and revocable', async () => {
+    await start();
+    const o = await owner();
+    await put(o, 'minutes', '# Minutes');
+    const before = await makeLink(o, 'minutes', 'viewer');
+    expect((await api('DELETE', '/api/docs/minutes', o)).status).toBe(200);
+    // Made while in the trash, a link waited there to open the document the day it was restored.
+    const made = await api('POST', '/api/docs/minutes/share-links', o, { role: 'editor', expiresIn: 86_400 });
+    expect(made.status).toBe(410);
+    expect((await made.json()).error.code).toBe('gone');
+    const listed = (await (await api('GET', '/api/docs/minutes/share-links', o)).json()) as { links: Array<{ id: string }> };
+    expect(listed.links.map((l) => l.id)).toEqual([before.id]);
+    expect((await api('DELETE', `/api/docs/minutes/share-links/${before.id}`, o)).status).toBe(200);
+  });
+
   it('revoking a token by its id (a leaked one) also ends the share links made with it, and what they let in', async () => {
     await start();
     await put(await owner(), 'board', '# Board');

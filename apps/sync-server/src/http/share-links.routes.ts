@@ -7,7 +7,7 @@
 // With sign-in off there is nothing to share but the address: every route answers 409.
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ShareLink } from '@tandem/persistence';
+import type { DocumentStore, ShareLink } from '@tandem/persistence';
 import type { Context } from 'hono';
 import { type Authenticate, authorizeDoc, type Redirects } from '../auth/authenticate.js';
 import type { ShareLinks } from '../auth/share-links.js';
@@ -15,6 +15,7 @@ import { cleanName } from '../authors/guest-identity.js';
 import type { Principal, Role } from '../auth/token.js';
 import type { Config } from '../config.js';
 import { TandemError } from '../errors.js';
+import { trashedError } from '../sync/room.js';
 import { addressKey } from '../ip-address.js';
 import type { SyncEvents } from '../sync/events.js';
 import { StoreRate } from '../sync/store-rate.js';
@@ -25,8 +26,8 @@ import { createShareLink, listShareLinks, redeemShareLink, revokeShareLink } fro
 
 export interface ShareLinkRouteDeps {
   readonly authenticate: Authenticate;
-  /** A token naming a renamed document by its old name still opens it. */
-  readonly store: Redirects;
+  /** A token naming a renamed document by its old name still opens it; a document in the trash gets no new link. */
+  readonly store: Redirects & Pick<DocumentStore, 'inTrash'>;
   readonly shareLinks?: ShareLinks;
   readonly config: Pick<Config, 'basePath' | 'shareLinkRedeemsPerMinute'>;
   readonly events: Pick<SyncEvents, 'limitHit'>;
@@ -86,6 +87,9 @@ export function shareLinkRoutes({ authenticate, store, shareLinks, config, event
     const { doc } = c.req.valid('param');
     const links = enabled();
     const creator = await editorOf(c, doc, 'make share links');
+    // Closed to everyone while in the trash (410, as every route of it): no new way in. Its links stay
+    // listed and revocable, so that restoring it does not bring back one its people meant to end.
+    if ((await store.inTrash(doc)) !== undefined) throw trashedError(doc);
     const input = c.req.valid('json');
     const expiresAt = input.expiresAt ?? Date.now() + input.expiresIn! * 1000;
     const { link } = await links.create(creator, doc, input.role, expiresAt);

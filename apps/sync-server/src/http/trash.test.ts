@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/token.js';
 import { closeCodes, connectClient, type TestClient } from '../testing/clients.js';
-import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
 import { purgeExpired } from '../trash/purge.js';
 
 const SECRET = 'trash-test-secret-0123456789abcdef0123';
@@ -54,6 +54,18 @@ describe('the trash (DELETE /api/docs/<doc>, /api/trash)', () => {
     const trash = (await (await api('trash')).json()) as { trash: Array<{ doc: string }>; trashDays: number };
     expect(trash).toMatchObject({ trash: [{ doc: 'plans/q3' }], trashDays: 30 });
     expect((await json('DELETE', 'docs/plans%2Fq3')).status).toBe(410); // in the trash already
+  });
+
+  it('counts a document trashed while open as unloaded in tandem_documents_open, however many come and go', async () => {
+    server = await startTestServer();
+    for (let i = 0; i < 3; i++) {
+      const c = await client(`open/${i}`);
+      c.text.insert(0, 'text');
+      await expect.poll(async () => (await server.store.getDocument(`open/${i}`))?.lastSeq).toBe(1);
+      expect((await json('DELETE', `docs/open%2F${i}`)).status).toBe(200);
+    }
+    await expect.poll(() => server.rooms.openRooms).toBe(0);
+    expect(await metricTotal(server, 'documents_open')).toBe(0);
   });
 
   it('restores a document whole: clients reconnect and find it as it was', async () => {

@@ -8,6 +8,7 @@ import type { AuthorEvents } from '../authors/recorder.js';
 import type { WebhookEvents } from '../webhooks/dispatcher.js';
 import type { FanoutEvents } from '../fanout/redis-fanout.js';
 import type { HistorySweepEvents } from '../history/sweep.js';
+import type { SendEvents } from '../http/send-guard.js';
 import type { AvailabilityEvents } from '../store-availability.js';
 import type { SyncEvents, UpdateStages } from '../sync/events.js';
 
@@ -32,6 +33,8 @@ export interface Metrics {
   readonly webhooks: WebhookEvents;
   /** Withdrawn access (auth/revocations.ts). */
   readonly revocations: RevocationEvents;
+  /** HTTP responses being sent (http/send-guard.ts). */
+  readonly sends: SendEvents;
 }
 
 export interface MetricsOptions {
@@ -265,5 +268,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     revocationsInForce: (count) => revocationsInForce.set(count),
     revokedConnectionsClosed: (count) => revokedClosed.inc(count),
   };
-  return { registry, events, history, store, fanout, authors, webhooks, revocations };
+  const responsesSending = new Gauge(opts('http_responses_sending', 'HTTP responses answered and not yet taken in full by their clients'));
+  const responseBytesHeld = new Gauge(opts('http_response_bytes_held', 'Bytes of HTTP answers held for clients still taking them (bounded by MAX_HTTP_SEND_BYTES)'));
+  const sendTimeouts = new Counter(opts('http_send_timeouts_total', 'HTTP responses closed because their client took nothing for HTTP_SEND_TIMEOUT_MS'));
+  const sends: SendEvents = {
+    sendStarted: () => responsesSending.inc(),
+    sendEnded: () => responsesSending.dec(),
+    sendTimedOut: () => sendTimeouts.inc(),
+    limitHit: (kind) => limits.inc({ kind }),
+    bytesHeld: (bytes) => responseBytesHeld.set(bytes),
+  };
+  return { registry, events, history, store, fanout, authors, webhooks, revocations, sends };
 }

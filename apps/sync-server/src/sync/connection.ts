@@ -109,6 +109,8 @@ export class Connection {
   private answered = true;
   private missedPings = 0;
   private away = false;
+  /** The largest message written since the send buffer last held at most MAX_BUFFERED_BYTES (see mayWrite). */
+  private largestWaiting = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -263,26 +265,33 @@ export class Connection {
   }
 
   send(data: Uint8Array): void {
-    if (this.mayWrite()) this.ws.send(data);
+    if (this.mayWrite(data.byteLength)) this.ws.send(data);
   }
 
   /** Sends a message prepared once for many connections. */
   sendBroadcast(broadcast: Broadcast): void {
-    if (!this.mayWrite()) return;
+    if (!this.mayWrite(broadcast.frame.byteLength)) return;
     const socket = this.socket;
     if (socket === undefined) this.ws.send(broadcast.message);
     else socket.write(broadcast.frame);
   }
 
-  private mayWrite(): boolean {
+  private mayWrite(bytes: number): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     // bufferedAmount includes what waits in the socket, direct writes too.
-    if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes) {
+    const buffered = this.ws.bufferedAmount;
+    const { maxBufferedBytes } = this.deps.limits;
+    // One message may be larger than the limit (a new client's sync step 2 of a document under
+    // MAX_DOC_BYTES): while it drains, the limit is counted on top of it, or the next small message
+    // (an ack, a cursor) would drop a client that reads at the speed of its network.
+    if (buffered <= maxBufferedBytes) this.largestWaiting = 0;
+    else if (buffered > maxBufferedBytes + this.largestWaiting) {
       // A client that stopped reading: drop it rather than buffer without bound. It reconnects and resyncs.
-      this.fail(new TandemError('slow-consumer', `More than ${this.deps.limits.maxBufferedBytes} bytes wait to be sent`));
+      this.fail(new TandemError('slow-consumer', `More than ${maxBufferedBytes} bytes wait to be sent`, { buffered, largestMessage: this.largestWaiting }));
       this.ws.terminate();
       return false;
     }
+    if (bytes > this.largestWaiting) this.largestWaiting = bytes;
     return true;
   }
 

@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closed, connectClient, openRawSocket } from '../testing/clients.js';
-import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
 
 const freeBytes = async (dir: string) => {
   const s = await statfs(dir);
@@ -151,6 +151,35 @@ describe('a disk running out of space', () => {
     await writer.synced();
     writer.text.insert(0, 'room again');
     await expect.poll(async () => (await server!.store.getDocument('full'))?.updateCount).toBe(acked.length + 1);
+    writer.destroy();
+  });
+
+  it.skipIf(tmpfs === undefined)('below the floor on a real disk, takes writes again once space is freed, and says so: /readyz 200, store_available 1, and no word of a restart', async () => {
+    mounted = mountTmpfs('8m')!;
+    server = await startTestServer({ MIN_FREE_DISK_BYTES: String(1024 * 1024) }, path.join(mounted, 'data'));
+    const writer = connectClient(server.url, 'notes');
+    const closes: number[] = [];
+    writer.provider.on('connection-close', (event) => closes.push(event?.code ?? -1));
+    await writer.synced();
+    // Another program fills the disk: the floor is crossed at the next reading of free space.
+    const filler = path.join(mounted, 'filler');
+    await writeFile(filler, Buffer.alloc((await freeBytes(mounted)) - 512 * 1024));
+    await expect.poll(async () => (await fetch(`${server!.url}/readyz`)).status, { timeout: 10_000 }).toBe(503);
+    writer.text.insert(0, 'refused at first');
+    await expect.poll(() => closes[0]).toBe(4507);
+    await expect.poll(() => metricTotal(server!, 'store_available')).toBe(0);
+
+    // Space is freed: no restart needed, and nothing says one is.
+    await unlink(filler);
+    await expect.poll(async () => (await fetch(`${server!.url}/readyz`)).status, { timeout: 10_000 }).toBe(200);
+    await expect.poll(async () => (await server!.store.getDocument('notes'))?.updateCount, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => metricTotal(server!, 'store_available'), { timeout: 5_000 }).toBe(1);
+    // Told once when it began and once when it ended; never that the server must be restarted.
+    expect(server.logs.filter((l) => l.event === 'store-unusable' || (l.level as number) >= 60)).toEqual([]);
+    expect(server.logs.filter((l) => l.event === 'disk-space-low' || l.event === 'disk-space-recovered').map((l) => l.event)).toEqual([
+      'disk-space-low',
+      'disk-space-recovered',
+    ]);
     writer.destroy();
   });
 });

@@ -12,16 +12,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with the printed seed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '@tandem/persistence/testing/seeded-random';
 
 // Fixed by default so CI is repeatable; FUZZ_SEED=<n> explores others (scripts/fuzz-seeds.sh runs many).
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -217,6 +218,25 @@ describe('limits', () => {
     a.close();
   });
 
+  it('charges each stored update what the log keeps beside its bytes, so a flood of one-character edits fills no more of the disk than the budget', async () => {
+    // 1 byte a second: nothing refills during the test. Each one-character edit is ~20 bytes, while its
+    // row (seq, time, author, time index) takes ~90 bytes more on disk (107 a row measured in SQLite).
+    const burst = 20_000;
+    server = await startTestServer({ STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: String(burst), RATE_LIMIT_MESSAGES: '100000' });
+    const ws = await openRawSocket(server.url, 'tiny-edits');
+    const closing = closed(ws);
+    const local = new Y.Doc();
+    local.on('update', (update: Uint8Array) => ws.send(updateFrame(update)));
+    for (let i = 0; i < 2000 && ws.readyState === ws.OPEN; i++) local.getText('t').insert(i, 'a');
+    expect((await closing).code).toBe(4529);
+    await server.rooms.loaded('tiny-edits')?.settled();
+    const rows = await server.store.readUpdates('tiny-edits');
+    // What the rows hold, plus the least a row and its index entry cost (SQLite, 46 bytes; PostgreSQL more).
+    const footprint = rows.reduce((sum, r) => sum + r.update.byteLength + Buffer.byteLength(r.author) + 46, 0);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(footprint).toBeLessThanOrEqual(burst);
+  });
+
   it('gives each authenticated user a stored-bytes bucket of their own', async () => {
     server = await startTestServer({ AUTH_SECRET: SECRET, STORE_RATE_BYTES_PER_HOUR: '3600', STORE_BURST_BYTES: '4096' });
     const token = (userId: string) => mintToken(SECRET, { userId, docs: ['*'], role: 'editor', ttl: '1h' });
@@ -287,6 +307,39 @@ describe('limits', () => {
   it('defaults to 1000 connections per address without a token and 100 per user with one', async () => {
     server = await startTestServer();
     expect(server.config).toMatchObject({ maxConnectionsPerIp: 1000, maxConnectionsPerUser: 100 });
+  });
+
+  it('keeps a client reading a document larger than MAX_BUFFERED_BYTES: its sync step 2 alone is no sign of a slow consumer', async () => {
+    // A document under MAX_DOC_BYTES whose whole state is more than MAX_BUFFERED_BYTES (as 20 MB is by
+    // default: 64 MiB and 16 MiB): the answer to a new client's sync step 1 sits in its send buffer
+    // while the network carries it, and the next message to it (here the ack of its own empty sync
+    // step 2, which the editor sends at once) must not find it "stopped reading".
+    server = await startTestServer({ MAX_BUFFERED_BYTES: String(1024 * 1024), MAX_MESSAGE_BYTES: String(64 << 20) });
+    const content = new Y.Doc();
+    content.getText('t').insert(0, 'x'.repeat(12 << 20));
+    const put = await fetch(`${server.url}/api/docs/large`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: Y.encodeStateAsUpdate(content) });
+    expect(put.status).toBe(201);
+    const ws = await openRawSocket(server.url, 'large?acks=1');
+    const socket = (ws as WebSocket & { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause(); // a link slower than loopback: what the server writes waits in its buffer a while
+    const acks: number[] = [];
+    const synced = new Y.Doc();
+    ws.on('message', (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      const type = decoding.readVarUint(d);
+      if (type === 100) acks.push(decoding.readVarUint(d));
+      if (type === 0 && decoding.readVarUint(d) === 1) Y.applyUpdate(synced, decoding.readVarUint8Array(d));
+    });
+    const closing = closed(ws);
+    ws.send(Uint8Array.of(0, 0, 1, 0)); // y-websocket's sync step 1 (it knows nothing)...
+    ws.send(updateFrame(Uint8Array.of(0, 0), 1)); // ...and its sync step 2 (nothing to give)
+    await new Promise((r) => setTimeout(r, 500));
+    socket.resume();
+    await expect.poll(() => synced.getText('t').length, { timeout: 10_000 }).toBe(12 << 20);
+    await expect.poll(() => acks.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await limitsHit(server, 'slow-consumer')).toBe(0);
+    expect(await Promise.race([closing, new Promise((r) => setTimeout(() => r('open'), 200))])).toBe('open');
+    ws.close();
   });
 
   it('drops a client that stops reading once its send buffer passes MAX_BUFFERED_BYTES', async () => {

@@ -50,6 +50,8 @@ interface Claim extends Entry {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** States remembered per id whose clock the server raised (see PresenceGuard.raised). */
 const MAX_RAISED_REMEMBERED = 8;
+/** How long a removal made here is remembered, to send again after Redis was away: y-protocols' `outdatedTimeout`. */
+const RELEASED_REMEMBERED_MS = awarenessProtocol.outdatedTimeout;
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -85,6 +87,12 @@ export class PresenceGuard {
   private moment = 0;
   /** When each id whose state is gone was removed. */
   private readonly removedAt = new Map<number, number>();
+  /**
+   * Ids whose state a connection here held, removed lately (its owner's removal, or its connection
+   * closed), with when (ms): their removal may not have reached the other instances (Redis away at the
+   * time), and is sent again when this instance hears Redis again (see releasedRecently).
+   */
+  private readonly releasedHere = new Map<number, number>();
   /** When each connection joined. */
   private readonly joinedAt = new WeakMap<PresenceOwner, number>();
   /** Connections that have sent an awareness message (the first is a stock client's announcement of itself). */
@@ -94,6 +102,8 @@ export class PresenceGuard {
     // However a state ends (removed by its owner, timed out, its owner gone), its id is free again.
     deps.awareness.on('update', ({ removed }: { removed: number[] }) => {
       for (const id of removed) {
+        const owner = this.owners.get(id);
+        if (owner !== undefined && owner !== REMOTE_OWNER) this.rememberReleased(id);
         this.disown(id);
         this.removedAt.set(id, ++this.moment);
       }
@@ -295,8 +305,41 @@ export class PresenceGuard {
     const ids = this.owned.get(owner);
     if (ids === undefined) return;
     this.owned.delete(owner);
-    for (const id of ids) this.owners.delete(id);
+    // Also what the server raised for them (away, back): disown, run by the removal below, finds them unowned already.
+    for (const id of ids) {
+      this.owners.delete(id);
+      this.raised.delete(id);
+      if (this.deps.awareness.states.has(id)) this.rememberReleased(id);
+    }
     awarenessProtocol.removeAwarenessStates(this.deps.awareness, [...ids], origin);
+  }
+
+  private rememberReleased(id: number): void {
+    const now = Date.now();
+    this.releasedHere.delete(id);
+    this.releasedHere.set(id, now);
+    // Oldest first (insertion order): past the time a state lasts without renewal, every instance has dropped it anyway.
+    for (const [old, at] of this.releasedHere) {
+      if (now - at < RELEASED_REMEMBERED_MS) break;
+      this.releasedHere.delete(old);
+    }
+  }
+
+  /**
+   * The ids a connection here held whose state was removed within the time a state lasts without
+   * renewal, and that nobody holds again: what this instance sends as removals again once it hears Redis
+   * again, since a removal published while Redis was away reached no other instance (which would show
+   * the person for up to 30 s more).
+   */
+  releasedRecently(): number[] {
+    const { awareness } = this.deps;
+    const now = Date.now();
+    const ids: number[] = [];
+    for (const [id, at] of this.releasedHere) {
+      if (now - at >= RELEASED_REMEMBERED_MS) this.releasedHere.delete(id);
+      else if (!awareness.states.has(id) && !this.owners.has(id) && awareness.meta.has(id)) ids.push(id);
+    }
+    return ids;
   }
 
   /**

@@ -15,7 +15,7 @@ import type { SyncEvents, UpdateStages } from './events.js';
 import type { Durability } from '../config.js';
 import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
-import { type StoreRate, storeRateKey } from './store-rate.js';
+import { type StoreRate, storedCost, storeRateKey } from './store-rate.js';
 import { Refused, UpdateGate } from './update-gate.js';
 import { type IdClaims, keepOwn, Unclaimed } from './client-ownership.js';
 import { commentItems, type Writer } from './comment-rules.js';
@@ -24,6 +24,7 @@ import { type Pacing, SPACING_PER_CLIENT_MS } from './send-pacing.js';
 import { prepareBroadcast } from './ws-frame.js';
 import type { DocFanout, Fanout, RemoteHandler } from '../fanout/redis-fanout.js';
 import { SeqOrder } from '../fanout/seq-order.js';
+import { serverDoc } from './server-doc.js';
 
 /** Whether `bytes` decode as a Yjs update (what Redis brings is not trusted to). */
 /** Whether `doc` holds every item `update` inserts and every deletion it makes already. */
@@ -136,6 +137,8 @@ const VIEWER_HEAD_READ_MS = 1_000;
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
 
+/** Longest a client's update waits for the log to be compared with the doc after a failed write (see admitIncoming). */
+const CATCH_UP_WAIT_MS = 1_000;
 
 /** An update committed to the log, waiting to be applied with the others of its window (see applyStored). */
 interface StoredUpdate {
@@ -162,6 +165,13 @@ export interface RoomDeps {
   readonly checkpointEvery: number;
   /** What an update waits for before others see it and before its sender hears it is stored. */
   readonly durability: Durability;
+  /**
+   * A write reported as failed may have been committed all the same (PostgreSQL: its answer lost on the way
+   * back, or the query timed out here): the room then compares the log with its doc before more is built on
+   * it (see writeFailedSinceCheck). False for SQLite, whose failed commit commits nothing, and whose failed
+   * flush leaves a commit in the log that is not durable and must not be shown.
+   */
+  readonly commitsMayBeLost?: boolean;
   /** Longest a broadcast may wait so that it goes out merged with the next ones (see applyStored). */
   readonly maxBroadcastDelayMs: number;
   /** How far apart broadcasts are spaced per client (see send-pacing.ts); the idle spacing without one. */
@@ -205,7 +215,8 @@ interface Incoming {
 }
 
 export class Room implements ConnectionHandler {
-  readonly doc = new Y.Doc({ gc: true });
+  /** Changed only by the log's updates (see server-doc.ts). */
+  readonly doc = serverDoc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
   /** Highest log seq applied to `doc`. */
@@ -232,6 +243,21 @@ export class Room implements ConnectionHandler {
   private checkpointSeq = 0;
   /** False once the doc may differ from the log prefix (another writer); no more checkpoints then. */
   private checkpointsSafe = true;
+  /**
+   * A write of this room failed since the log was last compared with the doc. A failure may not be one:
+   * PostgreSQL can commit a statement whose answer never arrives (the network failed one way, the query
+   * timed out here), and the log is then ahead of the doc by an update this room never applies (see caughtUp).
+   */
+  private writeFailedSinceCheck = false;
+  /**
+   * Clients' updates wait while the room compares the log with the doc after a failed write (one instance):
+   * an update whose answer was lost is applied first, so that its writer sending it again (closed with 4503,
+   * it resends on reconnect) is found held already instead of stored twice. `afterCatchUp`: that comparison
+   * was tried for the updates waiting now, which are admitted whatever it found (a store still away refuses
+   * them as before).
+   */
+  private catchingUp = false;
+  private afterCatchUp = false;
   private pendingWrites = 0;
   /** Sync step 1s waiting for their answer: the latest state vector of each connection (see askedToSync). */
   private readonly syncAsks = new Map<Connection, Map<number, number>>();
@@ -267,7 +293,16 @@ export class Room implements ConnectionHandler {
       return holder instanceof Connection ? holder.author : undefined;
     },
     stateOf: (client) => Y.getState(this.doc.store, client),
-    known: (client) => this.bindings.authorOf(client) !== undefined || this.looked.has(client) || Y.getState(this.doc.store, client) === 0,
+    known: (client) => {
+      if (this.bindings.authorOf(client) !== undefined || this.looked.has(client)) return true;
+      if (Y.getState(this.doc.store, client) > 0) return false;
+      // Nothing of it here. With one instance, nobody has written under it yet. With several, this one may
+      // be behind the log: a page that moved here from another instance sends a collaborator's writing this
+      // one has not heard of, and stored as that page's, it made the id the page's, so that the
+      // collaborator's own later edits here were dropped as someone else's (found by a seeded churn test).
+      // Known only if someone here holds it in presence (its claimant); else the log is read first.
+      return this.remote === undefined || this.presence.holder(client) instanceof Connection;
+    },
   };
   /** Ids whose writer was looked up in the log (found or not), and the look-up under way. */
   private readonly looked = new Set<number>();
@@ -570,6 +605,27 @@ export class Room implements ConnectionHandler {
       for (const item of items) item.resolve(false);
       return;
     }
+    if (this.catchingUp || (this.writeFailedSinceCheck && this.order === undefined && !this.afterCatchUp)) {
+      // Kept in order, ahead of what arrives meanwhile (which then schedules nothing: see admitThenPersist).
+      this.incoming = [...items, ...this.incoming];
+      if (this.catchingUp) return;
+      this.catchingUp = true;
+      // After the writes under way (one of them may be the lost answer's resend, or store what the log then
+      // holds); the log's read waits CATCH_UP_WAIT_MS at most: a database that hangs must not double how
+      // long a write takes to be refused (what the read brings later is then dropped).
+      let waiting = true;
+      const late = new Promise<void>((resolve) => setTimeout(resolve, CATCH_UP_WAIT_MS).unref());
+      void this.afterWritesUnderWay()
+        .then(() => Promise.race([this.applyStoredAfterAll(() => waiting), late]))
+        .finally(() => {
+          waiting = false;
+          this.catchingUp = false;
+          this.afterCatchUp = true;
+          this.deps.log.beforeNextCommit(() => this.admitIncoming());
+        });
+      return;
+    }
+    this.afterCatchUp = false;
     // One writer per connection (the gate refuses a writer's later updates in a batch with its first).
     const writers = new Map<Connection, Writer>();
     const writerOf = (conn: Connection) => writers.get(conn) ?? writers.set(conn, conn.writer).get(conn)!;
@@ -597,11 +653,19 @@ export class Room implements ConnectionHandler {
       refusedBefore,
     );
     const checked = performance.now();
-    ready.forEach(({ conn, update, received, resolve }, i) => {
+    // An admitted update of this batch that is dropped after all (its sender failed) was in the shadow
+    // when later updates of the batch were judged: a deletion "covered" by it is covered by nothing.
+    let abandonedInBatch = false;
+    const covered: Incoming[] = [];
+    ready.forEach((item, i) => {
+      const { conn, update, received, resolve } = item;
       const verdict = verdicts[i]!;
       if (conn.hasFailed) {
         // Refused earlier in this batch (or closed for another reason): nothing more of it is stored.
-        if (verdict === 'store') this.gate.abandoned(update);
+        if (verdict === 'store') {
+          this.gate.abandoned(update);
+          abandonedInBatch = true;
+        }
         resolve(false);
       } else if (verdict instanceof TandemError) {
         conn.fail(verdict);
@@ -622,11 +686,7 @@ export class Room implements ConnectionHandler {
       } else if (verdict === 'skip') {
         resolve(true);
       } else if (verdict === 'covered') {
-        // Deletions another update still on its way to the log (or to disk) may be the one to store:
-        // stored, as far as its sender is told, once every write under way now is. If one of those was
-        // not stored (refused for its own writer's reasons, or the store failed), this one is judged
-        // again against what is stored then, and stored itself if need be.
-        void this.afterWritesUnderWay().then((stored) => (stored ? resolve(true) : void this.admitThenPersist(conn, update).then(resolve)));
+        covered.push(item); // settled once every verdict of the batch is acted on (below)
       } else {
         // Its client ids are its writer's from now on (see client-ownership.ts), before it is applied.
         this.bindings.bind(update, conn.author);
@@ -638,6 +698,18 @@ export class Room implements ConnectionHandler {
         });
       }
     });
+    for (const { conn, update, resolve } of covered) {
+      // Judged against a shadow that held an update dropped since: judged again, from what is admitted now.
+      if (abandonedInBatch) {
+        void this.admitThenPersist(conn, update).then(resolve);
+        continue;
+      }
+      // Deletions another update still on its way to the log (or to disk) may be the one to store:
+      // stored, as far as its sender is told, once every write under way now is. If one of those was
+      // not stored (refused for its own writer's reasons, or the store failed), this one is judged
+      // again against what is stored then, and stored itself if need be.
+      void this.afterWritesUnderWay().then((stored) => (stored ? resolve(true) : void this.admitThenPersist(conn, update).then(resolve)));
+    }
   }
 
   /** Admits `item` again once its connection's earlier waiting updates are, and who wrote under `clients` is known. */
@@ -663,14 +735,18 @@ export class Room implements ConnectionHandler {
 
   /**
    * Finds in the log who wrote under `clients` (ids the document holds writing under from before the
-   * checkpoint it was loaded from), newest updates first, in one pass for them all; one look-up at a
-   * time per document. An id nobody is found for stays unclaimed (its presence holder, if any, decides).
+   * checkpoint it was loaded from, or, with several instances, that may be in the log past what this one
+   * applied), newest updates first, in one pass for them all; one look-up at a time per document. An id
+   * nobody is found for stays unclaimed (its presence holder, if any, decides).
    */
   private lookUpWriters(clients: readonly number[]): Promise<void> {
     for (const client of clients) if (!this.looked.has(client)) this.toLookUp.add(client);
     // Every id asked for until a pass starts is looked for in that pass: an update per old id costs one
     // pass for them all, not a pass each (measured: 280 ms of reads for 100 000 updates, 3 ms at a time).
     const run = async () => {
+      // With several instances, first everything the log holds now: writing this instance has not heard of
+      // yet is bound to its author as it is applied (see idClaims.known).
+      if (this.order !== undefined) await this.caughtUp();
       const wanted = new Set([...this.toLookUp].filter((client) => !this.looked.has(client) && this.bindings.authorOf(client) === undefined));
       this.toLookUp.clear();
       const asked = [...wanted];
@@ -732,30 +808,39 @@ export class Room implements ConnectionHandler {
   private async persistThenApply(conn: Connection, update: Uint8Array, received: number, checked: number): Promise<boolean> {
     this.deps.events.updateReceived(this.name, update.byteLength);
     const rateKey = storeRateKey(conn.principal, conn.ip);
-    if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
+    const cost = storedCost(update, conn.author);
+    if (!this.deps.storeRate.take(rateKey, cost)) {
       this.gate.abandoned(update);
       conn.fail(this.storeRateHit(rateKey));
       return false;
     }
     const charged = this.size.admit(update.byteLength, this.gate.rangesDeletedBy(update), () => this.gate.measureShadow());
     if (charged === false) {
-      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.deps.storeRate.refund(rateKey, cost);
       this.gate.abandoned(update);
       conn.fail(this.tooLarge(update));
       return false;
     }
-    const notStored = (cause: unknown): false => {
-      // The store refuses a new document at an old name: renamed through another instance, unheard here.
-      if (cause instanceof PersistenceError && cause.code === 'conflict') this.checkMoved();
-      this.deps.storeRate.refund(rateKey, update.byteLength);
+    // `committed`: the commit succeeded and its flush failed; the log holds an update that is not durable,
+    // which nothing may show (the store refuses every write from then on: see wal-sync.ts). A failed commit
+    // may have committed all the same (PostgreSQL, its answer lost): the log is compared before more is built.
+    const notStored = (cause: unknown, committed = false): false => {
+      if (!committed && this.deps.commitsMayBeLost === true) this.writeFailedSinceCheck = true;
+      this.deps.storeRate.refund(rateKey, cost);
       this.size.released(update.byteLength, charged);
       this.gate.abandoned(update);
-      conn.fail(storageError(cause, 'The update could not be stored', { doc: this.name }));
+      const failed = () => conn.fail(storageError(cause, 'The update could not be stored', { doc: this.name }));
+      // The store refuses an update made for a document the name no longer holds: renamed, or purged,
+      // through another instance, unheard here. Its clients are sent on, or closed as those of a deleted
+      // document, by what the check finds; closed with 4503 first, the writer would reconnect and sync
+      // its copy into whatever the name holds then. The check found nothing: 4503 (it reconnects).
+      if (cause instanceof PersistenceError && cause.code === 'conflict') void this.checkMoved().finally(() => setImmediate(failed));
+      else failed();
       return false;
     };
     let written: Written;
     try {
-      written = await this.deps.log.write(this.name, { update, author: conn.author, receivedAt: Date.now() });
+      written = await this.deps.log.write(this.name, { update, author: conn.author, receivedAt: Date.now(), documentCreatedAt: this.createdAt });
     } catch (cause) {
       return notStored(cause);
     }
@@ -764,7 +849,7 @@ export class Room implements ConnectionHandler {
       try {
         await written.flushed;
       } catch (cause) {
-        return notStored(cause);
+        return notStored(cause, true);
       }
       stages.flushed = performance.now();
       // ── Durability point ────────────────────────────────────────────────────────────────────
@@ -853,7 +938,10 @@ export class Room implements ConnectionHandler {
     const [verdict] = this.gate.admitAll([update], [{ author, mayEdit: true }], [refused]);
     if (verdict instanceof TandemError) throw verdict;
     if (verdict instanceof Refused) throw new TandemError('forbidden', `The update was refused: ${verdict.reason}`, { doc: this.name });
-    if (verdict === 'skip' || verdict === 'covered') return undefined;
+    if (verdict === 'skip') return undefined;
+    // Deletions a write under way makes too: nothing to store once that write is stored, and judged again
+    // (to be stored itself) if it was not.
+    if (verdict === 'covered') return (await this.afterWritesUnderWay()) ? undefined : this.commitApiUpdate(update, author, rateKey, verified);
     this.bindings.bind(update, author);
     // Unlike a client, a program may send what the document holds already: stored, it would be a no-op in history.
     if (changesNothing(this.doc, update, this.deps.events)) {
@@ -882,27 +970,30 @@ export class Room implements ConnectionHandler {
     const abandon = () => {
       if (origin === 'api') this.gate.abandoned(update);
     };
-    if (!this.deps.storeRate.take(rateKey, update.byteLength)) {
+    const cost = storedCost(update, author);
+    if (!this.deps.storeRate.take(rateKey, cost)) {
       abandon();
       this.deps.events.limitHit('store-rate');
       throw this.storeRateHit(rateKey);
     }
     if (!this.size.admitMeasured(update.byteLength, this.sizeWith(update))) {
       abandon();
-      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.deps.storeRate.refund(rateKey, cost);
       this.deps.events.limitHit('too-large');
       throw this.tooLarge(update);
     }
     this.pendingWrites += 1;
-    const notStored = (error: unknown): never => {
+    // `committed`: its flush failed (see persistThenApply).
+    const notStored = (error: unknown, committed = false): never => {
+      if (!committed && this.deps.commitsMayBeLost === true) this.writeFailedSinceCheck = true;
       abandon();
-      this.deps.storeRate.refund(rateKey, update.byteLength);
+      this.deps.storeRate.refund(rateKey, cost);
       this.size.released(update.byteLength);
       throw error;
     };
     let written: Written;
     try {
-      written = await this.deps.log.write(this.name, { update, author, receivedAt: Date.now() });
+      written = await this.deps.log.write(this.name, { update, author, receivedAt: Date.now(), documentCreatedAt: this.createdAt });
     } catch (error) {
       return notStored(error);
     } finally {
@@ -914,7 +1005,7 @@ export class Room implements ConnectionHandler {
       try {
         await written.flushed;
       } catch (error) {
-        return notStored(error);
+        return notStored(error, true);
       }
       this.applyStored(written.seq, update, origin, author);
       this.applyQueued();
@@ -1175,7 +1266,12 @@ export class Room implements ConnectionHandler {
       presenceAsked: (afterOutage) => {
         if (this.destroyed) return;
         // Raised, the states are a change here: this turn's broadcast sends them to everyone, here and there.
-        if (afterOutage) return void this.presence.reannounce('heartbeat' satisfies TxOrigin);
+        if (afterOutage) {
+          // Removals made while Redis was away reached nobody: sent again (at the clock the others hold, which removes).
+          const released = this.presence.releasedRecently();
+          if (released.length > 0) this.remote?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, released));
+          return void this.presence.reannounce('heartbeat' satisfies TxOrigin);
+        }
         this.answerPresence();
       },
     };
@@ -1280,11 +1376,17 @@ export class Room implements ConnectionHandler {
    * Resolves once `doc` holds every update the log held when called. With other instances, what they
    * committed may not have reached this one yet (Redis slow or away until the next head check), and
    * work built on the live document (a restore, a replace, a copy) must not take it for an edit made
-   * meanwhile, nor leave it out. At once with one instance. Throws TandemError('storage-failed') if the
-   * log cannot be read, or caught up within `timeoutMs`.
+   * meanwhile, nor leave it out. With one instance the log is ahead only by this room's own writes:
+   * stored and waiting to be applied (paced, see enqueueApply), which are applied now. Throws
+   * TandemError('storage-failed') if the log cannot be read, or caught up within `timeoutMs`.
    */
   async caughtUp(timeoutMs = 5_000): Promise<void> {
-    if (this.order === undefined) return;
+    if (this.order === undefined) {
+      await this.afterWritesUnderWay();
+      if (this.applyQueue.length > 0) this.applyQueued();
+      if (this.writeFailedSinceCheck) await this.applyStoredAfterAll();
+      return;
+    }
     let head: number;
     try {
       head = (await this.deps.store.getDocument(this.name))?.lastSeq ?? 0;
@@ -1294,6 +1396,35 @@ export class Room implements ConnectionHandler {
     if (await this.appliedUpTo(head, timeoutMs)) return;
     if (this.destroyed) throw new TandemError('conflict', 'The document was closed meanwhile (renamed, moved to the trash, or reloaded); try again', { doc: this.name });
     throw new TandemError('storage-failed', 'The document could not be brought up to date with the log in time', { doc: this.name, seq: head });
+  }
+
+  /**
+   * After a write of this room failed (one instance): applies what the log holds past the doc, an update
+   * reported as failed but committed all the same. Work built on the doc (a restore, a replace) would
+   * otherwise leave it out, and a restore retried after its 503 would be stored twice. A log that cannot be
+   * read now is compared again at the next call; nothing built now can be stored meanwhile either.
+   */
+  private async applyStoredAfterAll(wanted: () => boolean = () => true): Promise<void> {
+    let missed: StoredUpdate[];
+    try {
+      const head = (await this.deps.store.getDocument(this.name))?.lastSeq ?? 0;
+      missed =
+        head <= this.lastSeq
+          ? []
+          : (await this.deps.store.readUpdates(this.name, { afterSeq: this.lastSeq, toSeq: head })).map(
+              (u): StoredUpdate => ({ seq: u.seq, update: u.update, origin: 'remote', author: u.author, fromLog: true }),
+            );
+    } catch {
+      return;
+    }
+    // Read too late for the work that asked (see admitIncoming): compared again next time.
+    if (!wanted() || this.destroyed) return;
+    this.writeFailedSinceCheck = false;
+    // This room's own writes applied meanwhile are past them; anything at or below lastSeq is applied already or
+    // was stepped over (its gap stopped checkpoints).
+    const queued = new Set(this.applyQueue.map((item) => item.seq));
+    for (const item of missed) if (item.seq > this.lastSeq && !queued.has(item.seq)) this.enqueueApply(item);
+    if (this.applyQueue.length > 0) this.applyQueued();
   }
 
   /** Resolves true once `doc` holds every update up to `seq` (read from the log if need be), false after `ms`. */
@@ -1362,17 +1493,41 @@ export class Room implements ConnectionHandler {
     );
   }
 
-  /** Closes the room, sending its clients to the new name, if the store has this name as a redirect. */
-  private checkMoved(fromHeadCheck = false): void {
-    this.deps.store.resolveRedirect(this.name).then(
+  /**
+   * Closes the room, sending its clients to the new name, if the store has this name as a redirect.
+   * `existed`: the head check found no document under this name though this room held one (it was
+   * created): without a redirect, it was purged through another instance (deleted, then purged before
+   * this one heard of either), and its clients are closed as those of a deleted document, before their
+   * next edit creates it again under this name.
+   */
+  private checkMoved(fromHeadCheck = false, existed = false): Promise<void> {
+    return this.deps.store.resolveRedirect(this.name).then(
       (to) => {
         if (this.destroyed) return;
-        if (to !== undefined) this.deps.onMoved?.(this, to);
+        if (to !== undefined) return this.deps.onMoved?.(this, to);
+        if (existed) return this.checkPurged();
         // No redirect (any more): the name may have been taken back by a new document since; the head
         // check compares which document the name holds.
-        else if (!fromHeadCheck) this.checkHead();
+        if (!fromHeadCheck) return this.checkHead();
       },
       () => {}, // the database is away: Room.load sends clients on once it is back
+    );
+  }
+
+  /**
+   * The head check found no document under this name, and no redirect: read again, as the name may
+   * have been taken back by a new document meanwhile (renamed away, then created again: the head check
+   * compares which one it holds). Still nothing: purged, and the room is closed as a deleted one.
+   */
+  private checkPurged(): Promise<void> {
+    return this.deps.store.getDocument(this.name).then(
+      (info) => {
+        if (this.destroyed) return;
+        if (info !== undefined) return this.checkHead();
+        this.logger.warn({ event: 'document-purged-elsewhere' }, 'the document was purged through another instance: its clients are closed');
+        this.deps.onTrashed?.(this);
+      },
+      () => {}, // the database is away: the next head check looks again
     );
   }
 
@@ -1416,16 +1571,16 @@ export class Room implements ConnectionHandler {
     );
   }
 
-  private checkHead(): void {
-    if (this.order === undefined || this.destroyed) return;
+  private checkHead(): Promise<void> {
+    if (this.order === undefined || this.destroyed) return Promise.resolve();
     // Trashed through another instance, the message lost: this room would go on storing into it.
     this.checkTrashed();
     // Applied before the read starts: the log's head, read, is at least this (unless it is another log).
     const applied = this.order.delivered;
-    this.deps.store.getDocument(this.name).then(
+    return this.deps.store.getDocument(this.name).then(
       (info) => {
         // Gone from under this name (renamed or purged through another instance, the message lost).
-        if (info === undefined) return this.checkMoved(true);
+        if (info === undefined) return this.checkMoved(true, this.createdAt !== undefined);
         if (this.destroyed) return;
         // The name holds another document now (renamed, then taken back by a new one, through another
         // instance, unheard): its log is not this room's, and nothing of this room may go into it.

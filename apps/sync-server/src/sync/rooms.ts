@@ -29,6 +29,8 @@ export interface RoomRegistryDeps {
   readonly authors?: AuthorTracker;
   readonly checkpointEvery: number;
   readonly durability: Durability;
+  /** See RoomDeps.commitsMayBeLost. */
+  readonly commitsMayBeLost?: boolean;
   readonly maxBroadcastDelayMs: number;
   readonly pacing?: Pacing;
   readonly unloadDelayMs: number;
@@ -301,6 +303,7 @@ export class RoomRegistry {
       authors: this.deps.authors,
       checkpointEvery: this.deps.checkpointEvery,
       durability: this.deps.durability,
+      commitsMayBeLost: this.deps.commitsMayBeLost,
       maxBroadcastDelayMs: this.deps.maxBroadcastDelayMs,
       pacing: this.deps.pacing,
       maxDocBytes: this.deps.maxDocBytes,
@@ -367,6 +370,9 @@ export class RoomRegistry {
     if (entry?.room === room) {
       if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
       this.entries.delete(room.name);
+      // It leaves memory as an unloaded one does: else tandem_documents_open counts every document
+      // trashed, renamed or broken while open, for as long as the process runs.
+      this.deps.events.documentUnloaded(room.name);
     }
     const quiet = room.quiesced().then(() => {
       room.destroy();

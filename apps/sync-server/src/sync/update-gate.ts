@@ -8,6 +8,7 @@
 import { COMMENTS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
+import { serverDoc } from './server-doc.js';
 import { type CommentTouch, CommentAuthors, createdIn, inspect, judge, UNTOUCHED, type Writer } from './comment-rules.js';
 
 /** An update its writer may not make: dropped (not stored, not sent on) and counted, as a viewer's is. */
@@ -254,7 +255,8 @@ export class UpdateGate {
 
   private ensureShadow(): Y.Doc {
     if (this.shadow !== undefined) return this.shadow;
-    const shadow = new Y.Doc({ gc: true });
+    // Changed only by the updates it is given, as the room's document (see server-doc.ts).
+    const shadow = serverDoc();
     // The comments root is a map before anything lands in it (a root type takes the kind first asked for).
     const comments = shadow.getMap<unknown>(COMMENTS);
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.source));

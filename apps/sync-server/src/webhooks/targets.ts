@@ -30,7 +30,8 @@ export function redactUrl(url: string): string {
  * URL a new key; what was queued under the old one is then dropped, as for a URL taken out of WEBHOOK_URL.)
  */
 export function webhookTargets(urls: readonly string[], secret: string): WebhookTarget[] {
-  return urls.map((url) => {
+  // A URL named twice is one target: else every event would be queued, and sent, twice to it.
+  return [...new Set(urls)].map((url) => {
     const shown = redactUrl(url);
     const u = new URL(url);
     const hidesSomething = u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '';

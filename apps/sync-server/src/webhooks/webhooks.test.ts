@@ -348,6 +348,19 @@ describe('webhooks from several instances on one PostgreSQL database', () => {
   });
 });
 
+it('calls a URL named twice in WEBHOOK_URL once per event', async () => {
+  receiver = await startWebhookReceiver(SECRET);
+  const server = await start({ WEBHOOK_URL: `${receiver.url},${receiver.url}`, WEBHOOK_SECRET: SECRET, WEBHOOK_DEBOUNCE_MS: '100' });
+  const ada = await connect(server, 'twice');
+  ada.text.insert(0, 'hello');
+  await expect.poll(() => ofType('document.changed', 'twice').length, POLL).toBeGreaterThanOrEqual(1);
+  // Long enough for a second call of the same event, had one been queued.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const ids = receiver.calls.map((c) => c.eventId);
+  expect(ids.length).toBeGreaterThanOrEqual(2); // document.created and document.changed
+  expect(new Set(ids).size).toBe(ids.length);
+});
+
 it('stops calling a URL once it is no longer in WEBHOOK_URL', async () => {
   const removed = (receiver = await startWebhookReceiver(SECRET));
   const kept = await startWebhookReceiver(SECRET);
