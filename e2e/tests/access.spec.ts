@@ -85,3 +85,34 @@ test('access revoked while the page was offline (a laptop closed overnight): bac
   await expect(lena.status).toHaveAttribute('data-connection', 'denied', { timeout: 15_000 });
   await expect(lena.page.getByRole('alert')).toContainText('Your access to this document was withdrawn');
 });
+
+test('the start page offers a viewer no Delete, Restore or Import: only what their token may do', async ({ server, person }) => {
+  const editorToken = await mintToken(SECRET, { userId: 'erin', name: 'Erin', docs: ['home/*'], role: 'editor', ttl: '1h' });
+  const viewerToken = await mintToken(SECRET, { userId: 'val', name: 'Val', docs: ['home/*'], role: 'viewer', ttl: '1h' });
+  const erin = await person('Erin', '#e11d48');
+  const val = await person('Val', '#16a34a');
+  for (const doc of ['home/kept', 'home/binned']) {
+    await erin.page.goto(link(server.url, doc, editorToken));
+    await erin.expectConnected();
+    await erin.focusEnd();
+    await erin.type(`In ${doc}.`);
+    await erin.expectSaved();
+  }
+  await erin.page.goto(server.url);
+  erin.page.once('dialog', (dialog) => void dialog.accept());
+  await erin.page.getByRole('button', { name: 'Delete home/binned' }).click();
+  await expect(erin.page.getByRole('status')).toHaveText('"home/binned" moved to the trash.');
+  await expect(erin.page.getByRole('button', { name: 'Restore home/binned' })).toBeVisible();
+  await expect(erin.page.getByRole('button', { name: 'Import file…' })).toBeVisible();
+
+  await val.page.goto(link(server.url, 'home/kept', viewerToken));
+  await val.expectConnected();
+  await val.page.goto(server.url);
+  await expect(val.page.locator('.doc-list a', { hasText: 'home/kept' })).toHaveCount(1);
+  await expect(val.page.getByRole('region', { name: 'Trash' })).toContainText('home/binned');
+  await expect(val.page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
+  await expect(val.page.getByRole('button', { name: /^Restore / })).toHaveCount(0);
+  await expect(val.page.getByRole('button', { name: 'Import file…' })).toBeHidden();
+  await expect(val.page.getByLabel('Open a document')).toBeVisible();
+  expect(val.errors).toEqual([]);
+});

@@ -1,5 +1,6 @@
 // Block formatting that behaves as people expect: list conversion, code blocks you can leave, headings that toggle.
 
+import { blocks } from '../fixtures/blocks.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -51,6 +52,38 @@ test('the code block button toggles a code block back to a paragraph, keeping it
   await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toHaveAttribute('aria-pressed', 'false');
   await expect(alice.editor.locator('p')).toHaveText('let a = 1;let b = 2;');
   await expect(alice.editor.locator('p br:not(.ProseMirror-trailingBreak)')).toHaveCount(1);
+});
+
+test('"```" typed in an empty list item makes it a code block out of the list; Ctrl+Z or Backspace right after brings the backticks back', async ({ server, person }) => {
+  const alice = await alone(server, person, 'code-in-list');
+  await alice.type('- one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('```', 15);
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'code_block:']);
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:```']);
+  await alice.page.keyboard.press('Backspace');
+  await alice.type('`', 15);
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'code_block:']);
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:```']);
+  await alice.page.keyboard.press('Backspace');
+  await alice.type('`let a = 1;', 15);
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'code_block:let a = 1;']);
+
+  // Between two items: the list goes on after the code block.
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Delete');
+  await alice.type('1. one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('three');
+  await alice.page.keyboard.press('Home');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('ArrowUp');
+  await alice.type('```', 15);
+  await alice.type('code');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'code_block:code', 'ordered_list>list_item>paragraph:three']);
+  expect(alice.errors).toEqual([]);
 });
 
 test('Enter twice at the end of a code block leaves it for a paragraph', async ({ server, person }) => {

@@ -69,6 +69,28 @@ test.describe('Tab in the text', () => {
     expect(alice.errors).toEqual([]);
   });
 
+  test('indenting selected code lines with Tab and taking the tabs off with Shift+Tab are undo steps of their own', async ({ person, server }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'tab-in-code-undo');
+    const keys = alice.page.keyboard;
+    await alice.focusEnd();
+    await alice.type('```');
+    await alice.type('one();');
+    await keys.press('Enter');
+    await alice.type('two();');
+    await keys.press('Shift+ArrowUp');
+    await keys.press('Tab');
+    await expect.poll(() => alice.texts('pre')).toEqual(['\tone();\n\ttwo();']);
+    await keys.press('Shift+Tab');
+    await expect.poll(() => alice.texts('pre')).toEqual(['one();\ntwo();']);
+    // Each Ctrl+Z takes back one of them, as in a code editor, not both at once (a step that changed nothing).
+    await keys.press('Control+z');
+    await expect.poll(() => alice.texts('pre')).toEqual(['\tone();\n\ttwo();']);
+    await keys.press('Control+z');
+    await expect.poll(() => alice.texts('pre')).toEqual(['one();\ntwo();']);
+    expect(alice.errors).toEqual([]);
+  });
+
   test('Tab in a paragraph does nothing and keeps focus in the text', async ({ person, server }) => {
     const alice = await person('Alice', '#e11d48');
     await alice.open(server.url, 'tab-in-text');

@@ -42,3 +42,31 @@ test.describe('a change larger than twice MAX_MESSAGE_BYTES (cut by the socket, 
     await keepsWorkingAfter('lorem ipsum dolor sit amet '.repeat(6_000), server, person);
   });
 });
+
+test.describe('a second refused change, long after the first', () => {
+  test.use({ serverEnv: { MAX_DOC_BYTES: '16384' } });
+  test('is handled as the first (the page starts again from the server), not as a reload loop', async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, 'too-large-twice');
+    await alice.focusEnd();
+    await alice.type('Kept text.');
+    await alice.expectSaved();
+    const refusedNotice = alice.page.getByRole('alert').filter({ hasText: 'A change you made was not saved' });
+    await alice.paste({ 'text/plain': 'lorem ipsum dolor sit amet '.repeat(1_200) });
+    await expect(refusedNotice).toBeVisible({ timeout: 10_000 });
+    await alice.focusEnd();
+    await alice.type(' More.');
+    await alice.expectSaved();
+    // Later, in the same tab, another paste too large: it was taken for "refused again straight after the
+    // reload", and the page stopped for good, telling the person to clear the site's data (found by a review).
+    await alice.focusEnd();
+    await alice.paste({ 'text/plain': 'dolor sit amet lorem ipsum '.repeat(1_200) });
+    await expect(alice.page.locator('.ProseMirror')).toHaveText('Kept text. More.', { timeout: 10_000 });
+    await expect(refusedNotice).toBeVisible();
+    await expect(alice.page.getByRole('alert').filter({ hasText: 'Changes from this tab cannot be saved' })).toHaveCount(0);
+    await alice.focusEnd();
+    await alice.type(' Again.');
+    await alice.expectSaved();
+    await expect(alice.page.locator('.ProseMirror')).toHaveText('Kept text. More. Again.');
+  });
+});

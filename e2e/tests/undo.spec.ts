@@ -123,6 +123,30 @@ test('a formatting change ends an undo step, even while typing fast', async ({ p
   expect(alice.errors).toEqual([]);
 });
 
+test('a link added with Ctrl+K and nothing selected is a step of its own: Ctrl+Z takes back the words typed right after it first', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-link');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('See ');
+  await alice.page.keyboard.press('Control+k');
+  const field = alice.page.getByRole('textbox', { name: 'Link address' });
+  await expect(field).toBeFocused();
+  await field.fill('example.com');
+  await alice.page.keyboard.press('Enter');
+  await expect(alice.editor).toBeFocused();
+  await alice.page.keyboard.insertText(' more');
+  await expect.poll(() => alice.text()).toBe('See example.com more');
+
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('See example.com');
+  await expect(alice.editor.locator('a')).toHaveAttribute('href', 'https://example.com');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('See ');
+  await redo(alice);
+  await expect(alice.editor.locator('a')).toHaveText('example.com');
+  expect(alice.errors).toEqual([]);
+});
+
 test('Ctrl+B right after the selection moved bolds the new selection, even before the browser reported the move', async ({ person, server }) => {
   const alice = await person('Alice', '#e11d48');
   await alice.open(server.url, 'bold-fresh-selection');

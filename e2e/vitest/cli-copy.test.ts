@@ -52,7 +52,7 @@ describe('tandem copy between a data directory and PostgreSQL (built CLI)', () =
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('copies a data directory (its server still running) into a PostgreSQL schema; docs and export then work on PostgreSQL', async () => {
+  it('copies a data directory (its server still running) into a PostgreSQL schema; docs and export then work on PostgreSQL', { timeout: 120_000 }, async () => {
     const copied = await tandem('copy', '--from', dataDir, '--to', db.url, '--to-schema', db.schema);
     expect(copied.stdout).toMatch(/^ok notes: 20 updates \(20 copied now\).*verified$/m);
     expect(copied.stdout).toMatch(/^ok team\/minutes: 22 updates \(22 copied now\)/m);
@@ -81,7 +81,7 @@ describe('tandem copy between a data directory and PostgreSQL (built CLI)', () =
     expect(again.stdout).toMatch(/copied 2 document\(s\), 0 update\(s\) copied .* all verified$/m);
   });
 
-  it('copies back from PostgreSQL into a new data directory, one document with --doc', async () => {
+  it('copies back from PostgreSQL into a new data directory, one document with --doc', { timeout: 120_000 }, async () => {
     const back = path.join(dir, 'back');
     const result = await tandem('copy', '--from', db.url, '--from-schema', db.schema, '--to', back, '--doc', 'notes');
     expect(result.stdout).toMatch(/copied 1 document\(s\), 20 update\(s\)/);
@@ -90,7 +90,8 @@ describe('tandem copy between a data directory and PostgreSQL (built CLI)', () =
     expect((await tandem('docs', '--data-dir', back)).stdout).not.toContain('team/minutes');
   });
 
-  it('refuses to write into a data directory its server holds, a different history, and bad arguments', async () => {
+  // Several CLI processes, each a Node start-up: slow beside the rest of the suite, so a longer bound.
+  it('refuses to write into a data directory its server holds, a different history, and bad arguments', { timeout: 120_000 }, async () => {
     // The running server's own directory as the target.
     await expect(tandem('copy', '--from', db.url, '--from-schema', db.schema, '--to', dataDir)).rejects.toMatchObject({
       code: 2,
@@ -129,7 +130,7 @@ describe('tandem copy interrupted (Ctrl-C) and run again', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('stops between batches on SIGINT (exit 130), and the same command then copies only the rest and verifies', async () => {
+  it('stops between batches on SIGINT (exit 130), and the same command then copies only the rest and verifies', { timeout: 120_000 }, async () => {
     const source = path.join(dir, 'source');
     const store = openSqliteStore({ dataDir: source, synchronous: 'normal' });
     const { lastSeq } = await writeLongHistory(store, 'long', { updates: 30_000, authors: ['ana', 'bo'], turn: 500, checkpointEvery: 1_000 });

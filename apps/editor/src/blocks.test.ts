@@ -31,6 +31,13 @@ describe('code blocks', () => {
     expect(shape(next)).toEqual(['code_block:"a"', 'paragraph:""']);
     expect(leaveCodeBlockDown(code('a', true))).toBe(false);
   });
+  it('the code block command over several code blocks (after Select all) makes them all paragraphs', () => {
+    const doc = schema.node('doc', null, [schema.node('code_block', null, [schema.text('a')]), schema.node('code_block', null, [schema.text('b')])]);
+    const state = EditorState.create({ schema, doc, selection: TextSelection.create(doc, 1, 5) });
+    const { ok, next } = apply(state, toggleCodeBlock);
+    expect(ok).toBe(true);
+    expect(shape(next)).toEqual(['paragraph:"a"', 'paragraph:"b"']);
+  });
   it('the code block command toggles back to a paragraph, lines becoming hard breaks', () => {
     const { next } = apply(code('a\nb'), toggleCodeBlock);
     expect(next.doc.firstChild!.type.name).toBe('paragraph');

@@ -1,23 +1,35 @@
 // Block behaviour people expect from a word processor: list markers that convert a list rather than nest
 // one, a code block button that toggles, and code blocks you can leave with Enter twice or ArrowDown.
 
-import { exitCode, setBlockType } from 'prosemirror-commands';
+import { exitCode, joinTextblockBackward, setBlockType } from 'prosemirror-commands';
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
-import type { NodeType } from 'prosemirror-model';
-import { type Command, type EditorState, Selection, TextSelection, type Plugin } from 'prosemirror-state';
+import { liftListItem } from 'prosemirror-schema-list';
+import type { Node, NodeType } from 'prosemirror-model';
+import { type Command, type EditorState, Plugin, Selection, TextSelection } from 'prosemirror-state';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
 
-const inCodeBlock = (state: EditorState) => {
-  const { $from, $to } = state.selection;
-  return $from.sameParent($to) && $from.parent.type === nodes.code_block;
+/**
+ * Whether every text block the selection touches is a code block. Not only the caret's block: after
+ * Select all made each paragraph a code block, the button showed pressed but a second press did nothing,
+ * since the selection was in no single code block (found by a review).
+ */
+const allCode = (state: EditorState) => {
+  const { from, to } = state.selection;
+  let all = true;
+  state.doc.nodesBetween(from, to, (node) => {
+    if (!all || !node.isTextblock) return all;
+    all = node.type === nodes.code_block;
+    return false;
+  });
+  return all;
 };
 
-/** A code block, or back to a paragraph when the selection is in one. */
+/** Code blocks, or back to paragraphs when the selection is in code blocks only. */
 export const toggleCodeBlock: Command = (state, dispatch) =>
-  inCodeBlock(state) ? setBlockType(nodes.paragraph!)(state, dispatch) : setBlockType(nodes.code_block!)(state, dispatch);
+  allCode(state) ? setBlockType(nodes.paragraph!)(state, dispatch) : setBlockType(nodes.code_block!)(state, dispatch);
 
 /** Enter on an empty last line of a code block: drop that line and continue in a paragraph after the block. */
 export const exitCodeOnEmptyLastLine: Command = (state, dispatch) => {
@@ -48,17 +60,28 @@ export const leaveCodeBlockDown: Command = (state, dispatch, view) => {
 
 /**
  * A list marker typed at the start of an item's first paragraph changes that list's kind ("1. " in a
- * bullet list numbers it, "- " in a numbered list bullets it); in a list of the same kind it stays text,
+ * bullet list or a task list numbers it, "- " in a numbered list bullets it); in a list of the same kind it stays text,
  * where the plain wrapping rule would nest a second list.
  */
 function listMarkerRule(pattern: RegExp, target: NodeType, attrs: (match: RegExpMatchArray, firstItem: boolean) => Record<string, unknown> | null): InputRule {
   return new InputRule(pattern, (state, match, start, end) => {
     const $start = state.doc.resolve(start);
-    if ($start.depth < 3 || $start.index(-1) !== 0 || $start.node(-1).type !== nodes.list_item) return null;
+    const item = $start.node(-1);
+    if ($start.depth < 3 || $start.index(-1) !== 0 || (item.type !== nodes.list_item && item.type !== nodes.task_item)) return null;
     const list = $start.node(-2);
     if (list.type === target) return state.tr.insertText(match[0].slice(-1), end);
+    const tr = state.tr.delete(start, end);
+    if (list.type === nodes.task_list) {
+      // A task list's items are of another type, so the list is written again with list items holding the
+      // same blocks, as the toolbar's list buttons do: the marker stayed text in a task list (found by a review).
+      const items: Node[] = [];
+      tr.doc.nodeAt($start.before(-2))!.forEach((task) => items.push(nodes.list_item!.create(null, task.content)));
+      const { from, to } = tr.selection;
+      tr.replaceWith($start.before(-2), $start.after(-2) - (end - start), target.create(attrs(match, $start.index(-2) === 0), items));
+      return tr.setSelection(TextSelection.create(tr.doc, from, to));
+    }
     if (list.type !== nodes.bullet_list && list.type !== nodes.ordered_list) return null;
-    return state.tr.delete(start, end).setNodeMarkup($start.before(-2), target, attrs(match, $start.index(-2) === 0));
+    return tr.setNodeMarkup($start.before(-2), target, attrs(match, $start.index(-2) === 0));
   });
 }
 
@@ -68,6 +91,67 @@ export const listConversionRules: InputRule[] = [
   listMarkerRule(/^\s*([-+*])\s$/, nodes.bullet_list!, () => null),
 ];
 
+/**
+ * "```" typed in an empty list item: the item leaves its lists (as Enter on an empty item does, level by level)
+ * and becomes a code block, the list going on after it. A list item's first block is a paragraph, so the
+ * plain code block rule left the backticks as text there (found by a review). A step of its own, as the
+ * other shortcuts are: Ctrl+Z or Backspace right after brings back the item and its "```".
+ */
+export const codeBlockInListRule = new InputRule(/^```$/, (state, _match, start, end) => {
+  const $start = state.doc.resolve(start);
+  const isItem = (node: Node) => node.type === nodes.list_item || node.type === nodes.task_item;
+  // Only "``" in the item's only block (the third backtick is the key being typed).
+  if ($start.depth < 3 || !isItem($start.node(-1)) || $start.node(-1).childCount !== 1 || $start.parent.content.size !== end - start) return null;
+  const tr = state.tr.delete(start, end);
+  tr.setSelection(TextSelection.create(tr.doc, start));
+  for (let level = 0; level < 100; level++) {
+    const $from = tr.selection.$from;
+    if ($from.depth < 2 || !isItem($from.node(-1))) break;
+    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: tr.selection }, storedMarks: { value: null } }) as EditorState;
+    const lifted = liftListItem($from.node(-1).type)(current, (t) => {
+      for (const step of t.steps) tr.step(step);
+    });
+    if (!lifted) return null;
+  }
+  const at = tr.selection.from;
+  tr.setBlockType(at, at, nodes.code_block!);
+  return tr.doc.resolve(tr.selection.from).parent.type === nodes.code_block ? tr : null;
+});
+
+/**
+ * Backspace at the start of a paragraph right after a list: its text joins the list's last line, however
+ * deeply nested, as lines join in Google Docs. ProseMirror's own join made the paragraph a second block of
+ * the list's last top-level item instead, so after a nested list it jumped out to the outer level and
+ * joined no text (found by a review).
+ */
+export const joinAfterList: Command = (state, dispatch, view) => {
+  const { $cursor } = state.selection as TextSelection;
+  if (!$cursor || $cursor.parentOffset > 0 || (view && !view.endOfTextblock('backward'))) return false;
+  if ($cursor.parent.type !== nodes.paragraph || $cursor.index(-1) === 0) return false;
+  const before = $cursor.node(-1).child($cursor.index(-1) - 1);
+  if (before.type !== nodes.bullet_list && before.type !== nodes.ordered_list && before.type !== nodes.task_list) return false;
+  return joinTextblockBackward(state, dispatch, view);
+};
+
+/**
+ * Plain text ending in a line break (a line copied whole from a text editor or a terminal), pasted at the end
+ * of a list item: the break is dropped, as blank lines are, rather than leaving an empty item behind with the
+ * caret in it (found by a review). In the middle of an item it still ends the line, the rest going on the next.
+ */
+export function listPaste(): Plugin {
+  return new Plugin({
+    props: {
+      transformPastedText(text, _plain, view) {
+        const { $from, $to } = view.state.selection;
+        if ($from.parent.type.spec.code === true || $to.parentOffset !== $to.parent.content.size) return text;
+        let inItem = false;
+        for (let d = $from.depth; d > 0; d--) if ($from.node(d).type === nodes.list_item || $from.node(d).type === nodes.task_item) inItem = true;
+        return inItem ? text.replace(/(?:\r\n?|\n)+$/, '') : text;
+      },
+    },
+  });
+}
+
 export function blockKeymap(): Plugin {
-  return keymap({ Enter: exitCodeOnEmptyLastLine, ArrowDown: leaveCodeBlockDown });
+  return keymap({ Enter: exitCodeOnEmptyLastLine, ArrowDown: leaveCodeBlockDown, Backspace: joinAfterList });
 }

@@ -2,13 +2,14 @@
 
 import { baseKeymap, chainCommands, exitCode, setBlockType, toggleMark, wrapIn, lift } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
-import type { MarkType, NodeType } from 'prosemirror-model';
-import { type Command, type EditorState, type Plugin } from 'prosemirror-state';
+import type { MarkType, Node, NodeType } from 'prosemirror-model';
+import { AllSelection, type Command, type EditorState, type Plugin, TextSelection } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
 import { toggleCodeBlock } from './blocks.js';
 import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
+import { undoReplacement } from './undo-steps.js';
 
 const { nodes, marks } = schema;
 
@@ -19,29 +20,86 @@ export function markActive(state: EditorState, type: MarkType): boolean {
 }
 
 export function blockActive(state: EditorState, type: NodeType, attrs: Record<string, unknown> = {}): boolean {
-  const { $from, to } = state.selection;
+  const matches = (node: Node) => node.type === type && Object.entries(attrs).every(([k, v]) => node.attrs[k] === v);
+  const { $from, from, to } = state.selection;
   for (let d = $from.depth; d >= 0; d--) {
-    const node = $from.node(d);
-    if (node.type === type && Object.entries(attrs).every(([k, v]) => node.attrs[k] === v)) return to <= $from.end(d);
+    if (matches($from.node(d))) {
+      if (to <= $from.end(d)) return true;
+      break;
+    }
   }
-  return false;
+  // A selection over several blocks (Select all starts and ends outside every one): active when each text
+  // block in it is such a block or inside one, as Google Docs shows a button for a selection of list items.
+  let textblocks = 0;
+  let all = true;
+  state.doc.nodesBetween(from, to, (node, pos) => {
+    if (!all) return false;
+    if (!node.isTextblock) return true;
+    textblocks++;
+    const $in = state.doc.resolve(pos + 1);
+    let found = false;
+    for (let d = $in.depth; d > 0 && !found; d--) found = matches($in.node(d));
+    all = found;
+    return false;
+  });
+  return textblocks > 1 && all;
 }
 
+/**
+ * Runs `command` on a text selection where the selection is Select all's (an AllSelection, which starts
+ * and ends outside every block, so that lifting a list or a quote finds no range of blocks to lift).
+ */
+export const overText =
+  (command: Command): Command =>
+  (state, dispatch, view) => {
+    if (!(state.selection instanceof AllSelection)) return command(state, dispatch, view);
+    const { doc } = state;
+    const text = TextSelection.between(doc.resolve(0), doc.resolve(doc.content.size));
+    const withText = Object.create(state, { selection: { value: text } }) as EditorState;
+    return command(withText, dispatch, view);
+  };
+
 /** A heading of `level`, or back to a paragraph when the block already is one. */
-export const toggleHeading =
-  (level: number): Command =>
-  (state, dispatch) =>
+export const toggleHeading = (level: number): Command =>
+  overText((state, dispatch) =>
     blockActive(state, nodes.heading!, { level })
       ? setBlockType(nodes.paragraph!)(state, dispatch)
-      : setBlockType(nodes.heading!, { level })(state, dispatch);
+      : setBlockType(nodes.heading!, { level })(state, dispatch),
+  );
 
-export const toggleBlockquote: Command = (state, dispatch) =>
-  blockActive(state, nodes.blockquote!) ? lift(state, dispatch) : wrapIn(nodes.blockquote!)(state, dispatch);
+export const toggleBlockquote: Command = overText((state, dispatch) =>
+  blockActive(state, nodes.blockquote!) ? lift(state, dispatch) : wrapIn(nodes.blockquote!)(state, dispatch),
+);
 
-export const toggleList =
-  (type: NodeType): Command =>
-  (state, dispatch) =>
-    blockActive(state, type) ? liftListItem(nodes.list_item!)(state, dispatch) : wrapInList(type)(state, dispatch);
+/**
+ * A list of `type`, or back to paragraphs when the blocks already are one; in a list of the other kind
+ * (bulleted or numbered), that list becomes one of `type`, as `1. ` typed in a bulleted list does,
+ * instead of a new list nested in its item.
+ */
+export const toggleList = (type: NodeType): Command =>
+  overText((state, dispatch) => {
+    if (blockActive(state, type)) return liftListItem(nodes.list_item!)(state, dispatch);
+    const { $from, $to, from, to } = state.selection;
+    const lists = [nodes.bullet_list, nodes.ordered_list, nodes.task_list];
+    const range = $from.blockRange($to, (node) => lists.includes(node.type));
+    if (range !== null && range.parent.type !== type) {
+      const pos = $from.before(range.depth);
+      const attrs = type === nodes.ordered_list ? { order: 1 } : null;
+      if (range.parent.type !== nodes.task_list) {
+        dispatch?.(state.tr.setNodeMarkup(pos, type, attrs).scrollIntoView());
+        return true;
+      }
+      // A task list's items are of another type: the list is written again with list items holding the same blocks.
+      const items: Node[] = [];
+      range.parent.forEach((item) => items.push(nodes.list_item!.create(null, item.content)));
+      if (dispatch !== undefined) {
+        const tr = state.tr.replaceWith(pos, pos + range.parent.nodeSize, type.create(attrs, items));
+        dispatch(tr.setSelection(TextSelection.create(tr.doc, from, to)).scrollIntoView());
+      }
+      return true;
+    }
+    return wrapInList(type)(state, dispatch);
+  });
 
 export const commands = {
   bold: toggleMark(marks.strong!),
@@ -56,7 +114,10 @@ export const commands = {
   orderedList: toggleList(nodes.ordered_list!),
   blockquote: toggleBlockquote,
   codeBlock: toggleCodeBlock,
-  undo: undoCommand as Command,
+  // Right after a typographic replacement ("--" to "—", a curly quote), undo takes back only it, as Google
+  // Docs' autocorrect does; it took the whole sentence typed with it (found by a review). Typed on, the
+  // replacement stays part of the typing around it.
+  undo: chainCommands(undoReplacement, undoCommand as Command),
   redo: redoCommand as Command,
 } satisfies Record<string, Command>;
 

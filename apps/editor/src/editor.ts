@@ -13,7 +13,7 @@ import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
-import { blockKeymap } from './blocks.js';
+import { blockKeymap, listPaste } from './blocks.js';
 import { tablePlugins } from './formats/tables.js';
 import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
@@ -23,6 +23,7 @@ import { keySelection } from './key-selection.js';
 import { typingAfterLeaf } from './typing-after-leaf.js';
 import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
+import { wordPaste } from './word-paste.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
 import { createUndoManager, undoSteps } from './undo-steps.js';
@@ -68,12 +69,16 @@ export function createEditor(
       // Redraws remote cursors when someone else's state changed, not for our own caret (see cursor-plugin.ts).
       cursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount), selectionBuilder: spreadSelections(awareness) }),
       undoPlugin({ undoManager }),
-      buildInputRules(),
+      ...buildInputRules(),
       // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the
       // other plugins would make of it; then Enter after a URL or in a code block; then the keymaps.
       linkPopover(),
       tabKeyPlugin(),
       linkPlugin(),
+      // Word's lists, pasted: made lists before the HTML is read.
+      wordPaste(),
+      // A line break at the end of text pasted at a list item's end: no empty item.
+      listPaste(),
       blockKeymap(),
       ...inlineFormatPlugins(editable),
       ...tablePlugins(),

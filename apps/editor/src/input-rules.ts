@@ -2,13 +2,17 @@
 // [links](https://…), and a URL followed by a space.
 
 import { InputRule, inputRules, textblockTypeInputRule, wrappingInputRule } from 'prosemirror-inputrules';
+import { keymap } from 'prosemirror-keymap';
 import type { MarkType } from 'prosemirror-model';
-import type { EditorState, Plugin } from 'prosemirror-state';
-import { listConversionRules } from './blocks.js';
+import { type Command, type EditorState, Plugin, Selection, type Transaction } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+import { undoCommand } from 'y-prosemirror';
+import { codeBlockInListRule, listConversionRules } from './blocks.js';
 import { INLINE_FORMAT_RULES } from './formats/inline-formats.js';
 import { taskListInputRule } from './formats/task-list.js';
 import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
+import { OWN_UNDO_STEP, undoReplacement } from './undo-steps.js';
 
 /**
  * Whether the caret at `pos` is inside inline code still being typed: an odd number of backticks before it
@@ -74,11 +78,65 @@ function markRule(pattern: RegExp, mark: MarkType): InputRule {
   });
 }
 
-export function buildInputRules(): Plugin {
+/** Transaction meta: this change is an input rule's conversion, made a step of its own by `ownStepRules`. */
+const CONVERSION = 'tandem:input-rule-conversion';
+
+/**
+ * Input rules whose conversion is an undo step of its own, after the typed character: Ctrl+Z (or Backspace)
+ * right after `**bold**` or `## ` brings back the characters as typed, as Google Docs and ProseMirror's
+ * `undoInputRule` do. A rule replaces the text in the same change as the key that completes it, which was
+ * typing to undoSteps: one Ctrl+Z took back the whole sentence with it (found by a review). So the typed
+ * key goes in first, as typing, and the rule's change follows as a change of its own (OWN_UNDO_STEP).
+ */
+function ownStepRules(rules: readonly InputRule[]): Plugin[] {
+  const inner = inputRules({ rules });
+  const outer: Plugin<boolean> = new Plugin<boolean>({
+    // Whether the last change was a conversion, with the caret where it left it: Backspace undoes it then.
+    state: {
+      init: () => false,
+      apply: (tr, value) => (tr.getMeta(CONVERSION) === true ? true : tr.docChanged || tr.selectionSet ? false : value),
+    },
+    props: {
+      handleTextInput(view, from, to, text, deflt) {
+        if (from !== to || view.composing) return false;
+        // The rules run against the state before the key, as always; their change is only caught here.
+        let converted: Transaction | undefined;
+        const dryRun = Object.create(view, { dispatch: { value: (tr: Transaction) => (converted = tr) } }) as EditorView;
+        if (inner.props.handleTextInput?.call(inner, dryRun, from, to, text, deflt) !== true || converted === undefined) return false;
+        const rule = converted;
+        view.dispatch(deflt());
+        // The same change, made after the typed key: take the key out again, then the rule's steps.
+        const tr = view.state.tr.delete(from, from + text.length);
+        if (!tr.doc.eq(rule.before) || !rule.steps.every((step) => !tr.maybeStep(step).failed)) return true;
+        // A rule that only lets the key through (a marker typed in a list of its kind) changes nothing more.
+        if (tr.doc.eq(view.state.doc)) return true;
+        if (rule.selectionSet) tr.setSelection(Selection.fromJSON(tr.doc, rule.selection.toJSON()));
+        if (rule.storedMarksSet) tr.setStoredMarks(rule.storedMarks);
+        view.dispatch(tr.setMeta(OWN_UNDO_STEP, true).setMeta(CONVERSION, true).scrollIntoView());
+        return true;
+      },
+      handleKeyDown(view, event): boolean {
+        if (event.key !== 'Backspace' || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return false;
+        if (outer.getState(view.state) !== true) return false;
+        return (undoCommand as Command)(view.state, view.dispatch, view);
+      },
+    },
+  });
+  // Still installed for what it does besides typed keys: rules run at the end of a composition.
+  return [outer, inner];
+}
+
+/**
+ * The input rules' plugins. The typographic replacements (quotes, dashes) stay part of the typing around
+ * them, as a word processor's autocorrect does, else every apostrophe would split a sentence's undo step;
+ * Backspace right after one takes it back (ProseMirror's `undoInputRule`).
+ */
+export function buildInputRules(): Plugin[] {
   const { nodes, marks } = schema;
-  return inputRules({
-    rules: [
-      ...TYPOGRAPHY,
+  return [
+    inputRules({ rules: TYPOGRAPHY }),
+    keymap({ Backspace: undoReplacement }),
+    ...ownStepRules([
       // `---` on an empty line: a horizontal rule (after emDash has made the first two "—").
       ...INLINE_FORMAT_RULES,
       textblockTypeInputRule(/^(#{1,3})\s$/, nodes.heading!, (m) => ({ level: m[1]!.length })),
@@ -94,12 +152,13 @@ export function buildInputRules(): Plugin {
         (m, node) => node.childCount + (node.attrs.order as number) === Number(m[1]),
       ),
       textblockTypeInputRule(/^```$/, nodes.code_block!),
+      codeBlockInListRule,
       markRule(/\*\*([^*\s](?:[^*]*[^*\s])?)\*\*$/, marks.strong!),
       markRule(/(?<![*\w])\*([^*\s](?:[^*]*[^*\s])?)\*$/, marks.em!),
       markRule(/(?<![_\w])_([^_\s](?:[^_]*[^_\s])?)_$/, marks.em!),
       markRule(/`([^`]+)`$/, marks.code!),
       linkInputRule,
       typedUrlRule,
-    ],
-  });
+    ]),
+  ];
 }

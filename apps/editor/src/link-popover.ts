@@ -3,7 +3,7 @@
 // cancels, and both return focus to the text. Tab from the text moves into the popover while it shows.
 
 import { normalizeLink } from '@tandem/schema/links';
-import { type Command, type EditorState, Plugin, PluginKey } from 'prosemirror-state';
+import { type Command, type EditorState, Plugin, PluginKey, type Selection } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { canLink, linkAt, openLink, removeLink, setLink } from './links.js';
 
@@ -42,6 +42,8 @@ class LinkPopoverView {
   private mode: 'hidden' | 'view' | 'edit' = 'hidden';
   private shownHref = '';
   private destroyed = false;
+  /** The selection at which Escape in the text put the popover away; it shows again once the caret moves. */
+  private dismissedAt: Selection | null = null;
   // Focus moves between the text, the popover and the rest of the page without a transaction.
   private readonly onFocusChange = () => setTimeout(() => this.destroyed || this.update(), 0);
 
@@ -60,6 +62,16 @@ class LinkPopoverView {
     view.dom.ownerDocument.addEventListener('focusout', this.onFocusChange);
   }
 
+  /**
+   * Escape in the text puts the popover away, as Google Docs closes its link bubble: its buttons, right
+   * after the text in the tab order, are then out of the way of the Tab that leaves the editor (Esc then
+   * Tab moved into the popover instead; found by a review).
+   */
+  dismiss(): void {
+    this.dismissedAt = this.view.state.selection;
+    this.hide();
+  }
+
   /** The popover's first button, when it shows a link (Tab from the text goes there). */
   firstButton(): HTMLButtonElement | null {
     return this.mode === 'view' ? this.dom.querySelector('button') : null;
@@ -72,7 +84,8 @@ class LinkPopoverView {
       this.place(state.selection.from);
       return;
     }
-    const link = state.selection.empty ? linkAt(state) : null;
+    if (this.dismissedAt !== null && !this.dismissedAt.eq(state.selection)) this.dismissedAt = null;
+    const link = state.selection.empty && this.dismissedAt === null ? linkAt(state) : null;
     const focused = this.view.hasFocus() || this.dom.contains(this.view.dom.ownerDocument.activeElement);
     if (link === null || !focused) return this.hide();
     if (this.mode !== 'view' || this.shownHref !== link.href) this.showLink(link.href);
@@ -226,6 +239,11 @@ export function linkPopover(): Plugin {
           if (structural && (link === null || $from.pos <= link.from || $from.pos >= link.to)) return false;
           first.focus();
           return true;
+        }
+        if (event.key === 'Escape' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
+          // Not consumed: Escape then Tab leaves the editor (tab-key.ts), and others may listen for it too.
+          if (key.getState(view.state)?.editing !== true) popover?.dismiss();
+          return false;
         }
         if (event.key === 'Enter' && event.altKey) {
           const link = view.state.selection.empty ? linkAt(view.state) : null;

@@ -8,6 +8,7 @@ import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { schema } from './schema.js';
+import { OWN_UNDO_STEP } from './undo-steps.js';
 
 const linkType = schema.marks.link!;
 
@@ -70,7 +71,9 @@ export const setLink =
     if (!empty) tr.removeMark(from, to, linkType).addMark(from, to, mark);
     else if (link !== null) tr.removeMark(link.from, link.to, linkType).addMark(link.from, link.to, mark);
     else tr.replaceSelectionWith(schema.text(text, mark.addToSet(linkType.removeFromSet(state.storedMarks ?? $from.marks()))), false);
-    dispatch(tr.removeStoredMark(linkType).scrollIntoView());
+    // A step of its own, as a paste is: inserted linked text read as typing, and the words typed right
+    // after the link went with it on Ctrl+Z (found by a review).
+    dispatch(tr.removeStoredMark(linkType).setMeta(OWN_UNDO_STEP, true).scrollIntoView());
     return true;
   };
 

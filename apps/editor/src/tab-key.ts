@@ -4,9 +4,10 @@
 
 import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import type { NodeType } from 'prosemirror-model';
-import { type Command, type EditorState, Plugin } from 'prosemirror-state';
+import { type Command, type EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { caretInCell, tableTab } from './formats/tables.js';
 import { schema } from './schema.js';
+import { OWN_UNDO_STEP } from './undo-steps.js';
 
 /** Read to screen-reader users as the editor's description. */
 export const TAB_KEY_HINT =
@@ -47,7 +48,9 @@ const insertTab: Command = (state, dispatch) => {
   const tr = state.tr;
   // From the last line up, so that each insertion leaves the earlier offsets as they were.
   for (const start of selectedLineStarts(state).reverse()) tr.insertText('\t', base + start);
-  dispatch?.(tr.scrollIntoView());
+  // Indenting lines is a step of its own, as in a code editor, not typing: else it and the Shift+Tab
+  // after it made one step that changed nothing, and Ctrl+Z seemed to do nothing (found by a review).
+  dispatch?.(tr.setMeta(OWN_UNDO_STEP, true).scrollIntoView());
   return true;
 };
 
@@ -57,9 +60,58 @@ const removeLeadingTab: Command = (state, dispatch) => {
   const text = state.selection.$from.parent.textContent;
   const tr = state.tr;
   for (const start of selectedLineStarts(state).reverse()) if (text[start] === '\t') tr.delete(base + start, base + start + 1);
-  if (tr.docChanged) dispatch?.(tr);
+  // A step of its own, as indenting is (see insertTab).
+  if (tr.docChanged) dispatch?.(tr.setMeta(OWN_UNDO_STEP, true));
   return true;
 };
+
+const LISTS = new Set(['bullet_list', 'ordered_list', 'task_list']);
+
+/**
+ * Indents (or outdents) the items of each list the selection holds, list by list, as Google Docs does: every
+ * item that can move does (the first item of a list stays, it has nothing to go under), and those nested
+ * in it go with it. Outdenting takes a top-level item out of its list, as Shift+Tab on one item does.
+ */
+const eachSelectedList =
+  (outdent: boolean): Command =>
+  (state, dispatch) => {
+    const { from, to } = state.selection;
+    const ranges: Array<{ from: number; to: number; item: NodeType }> = [];
+    state.doc.nodesBetween(from, to, (node, pos) => {
+      if (node.isTextblock) return false;
+      if (!LISTS.has(node.type.name)) return true;
+      let first = -1;
+      let last = -1;
+      node.forEach((child, offset, index) => {
+        const start = pos + 1 + offset;
+        if (start + child.nodeSize > from && start < to) {
+          if (first < 0) first = index;
+          last = index;
+        }
+      });
+      if (!outdent && first === 0) first = 1;
+      // Only the list's first item, which cannot be indented: the lists in it may hold some that can.
+      if (first > last) return true;
+      // From the start of the first item's content to the end of the last's: the list is their block range.
+      let start = pos + 1;
+      for (let i = 0; i < first; i++) start += node.child(i).nodeSize;
+      let end = start;
+      for (let i = first; i <= last; i++) end += node.child(i).nodeSize;
+      ranges.push({ from: start + 1, to: end - 1, item: node.child(0).type });
+      return false;
+    });
+    const tr = state.tr;
+    // From the last list up, so that each change leaves the positions before it as they were.
+    for (const range of ranges.reverse()) {
+      const selection = TextSelection.between(tr.doc.resolve(range.from), tr.doc.resolve(range.to));
+      const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: selection }, storedMarks: { value: null } }) as EditorState;
+      (outdent ? liftListItem : sinkListItem)(range.item)(current, (t) => {
+        for (const step of t.steps) tr.step(step);
+      });
+    }
+    if (tr.docChanged) dispatch?.(tr.scrollIntoView());
+    return tr.docChanged;
+  };
 
 /** The command for Tab (or Shift+Tab with `outdent`) at the current selection; it always consumes the key. */
 export const tabCommand =
@@ -69,7 +121,11 @@ export const tabCommand =
     // The innermost of a table cell and a list item decides.
     if (caretInCell(state)) return tableTab(outdent)(state, dispatch, view);
     const item = listItemType(state);
-    if (item !== undefined) (outdent ? liftListItem : sinkListItem)(item)(state, dispatch, view);
+    if (item !== undefined && (outdent ? liftListItem : sinkListItem)(item)(state, dispatch, view)) return true;
+    // Items selected together (Select all, or from a list's first item on): the commands above take them
+    // as one range, which fails when the range holds an item that cannot move (a list's first one cannot
+    // be indented) or spans several lists; then Tab indented nothing at all (found by a review).
+    if (!state.selection.empty) eachSelectedList(outdent)(state, dispatch, view);
     // Outside lists and code Tab does nothing, rather than move focus away mid-sentence: the next
     // keys typed would land in whatever took focus (the "Your name" box renamed people this way).
     return true;

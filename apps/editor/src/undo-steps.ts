@@ -5,7 +5,8 @@
 // formatting (a step of its own), at a paste or drop, and when the caret moves elsewhere.
 
 import type { Node } from 'prosemirror-model';
-import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { undoInputRule } from 'prosemirror-inputrules';
+import { type Command, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { ReplaceStep } from 'prosemirror-transform';
 import { defaultDeleteFilter, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -16,6 +17,12 @@ export const STEP_PAUSE_MS = 1000;
 
 /** Transaction meta: this change is an undo step of its own (a replacement made by find and replace). */
 export const OWN_UNDO_STEP = 'tandem:own-undo-step';
+
+/**
+ * Transaction meta: this change belongs to the step being typed, whatever the pause before it (a typographic
+ * replacement taken back: one more Ctrl+Z takes back the typing, not the taking back).
+ */
+export const SAME_UNDO_STEP = 'tandem:same-undo-step';
 
 /** Typing that starts a sentence (after ".", "!", "?" or "…" and a space) starts a new step. */
 const SENTENCE_END = /[.!?…]["'”’)\]]*\s$/;
@@ -132,6 +139,7 @@ export function undoSteps(undoManager: Y.UndoManager): Plugin<StepState> {
         // Remote changes, and undo and redo themselves (rendered from Yjs), are not this person's typing.
         const sync = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
         if (sync?.isChangeOrigin === true || tr.getMeta('addToHistory') === false) return value;
+        if (tr.getMeta(SAME_UNDO_STEP) === true) return { ...value, lastChangeAt: tr.time };
         const change = classify(tr);
         if (change.kind === 'none') {
           const moved = tr.selectionSet && !newState.selection.eq(oldState.selection);
@@ -164,3 +172,11 @@ export function undoSteps(undoManager: Y.UndoManager): Plugin<StepState> {
     },
   });
 }
+
+/**
+ * Takes back the typographic replacement just made ("--" to "—", a curly quote), ProseMirror's
+ * `undoInputRule`, as part of the undo step being typed: after a pause it would be a step of its own, and
+ * the next Ctrl+Z would bring the replacement back instead of taking back the typing.
+ */
+export const undoReplacement: Command = (state, dispatch) =>
+  undoInputRule(state, dispatch === undefined ? undefined : (tr) => dispatch(tr.setMeta(SAME_UNDO_STEP, true)));

@@ -2,6 +2,7 @@
 
 import { authHeaders } from './session.js';
 import { appPath } from '../base-path.js';
+import { downloadFileName } from './download-name.js';
 
 export interface DocumentSummary {
   readonly name: string;
@@ -175,7 +176,7 @@ export async function fetchDiff(name: string, from: number, to: number, signal?:
 export async function downloadVersion(name: string, seq: number, format: 'markdown' | 'html' | 'json'): Promise<void> {
   const res = await fetch(`${docApi(name)}/versions/${seq}?format=${format}`, { headers: authHeaders() });
   if (!res.ok) throw new ApiError(res.status, 'http-error', `export of version ${seq}: HTTP ${res.status}`);
-  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `version-${seq}`;
+  const fileName = downloadFileName(res.headers.get('content-disposition') ?? '') ?? `version-${seq}`;
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;

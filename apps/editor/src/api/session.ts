@@ -95,6 +95,12 @@ export function tokenClaims(token: string | undefined): TokenClaims {
   }
 }
 
+/**
+ * Whether `claims` are an editor's own sign-in, not a share link's: what the server asks of whoever makes
+ * share links, creates, deletes or restores documents (requireEditor and requireNoShareLink).
+ */
+export const isOwnEditor = (claims: TokenClaims): boolean => claims.role === 'editor' && claims.lid === undefined;
+
 export function authHeaders(token = currentToken()): Record<string, string> {
   return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }

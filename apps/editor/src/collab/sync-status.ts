@@ -22,7 +22,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'denied';
 
 export interface SyncStatus {
   readonly connection: ConnectionState;
-  /** Connected, synced, and every local change is committed on the server (none was refused). */
+  /**
+   * Connected, synced, this browser's copy read (or failed), and every local change is committed on the
+   * server (none was refused).
+   */
   readonly saved: boolean;
   /** Local changes are stored in this browser (IndexedDB) and survive a reload. */
   readonly localReady: boolean;
@@ -113,6 +116,8 @@ export interface SyncOptions {
   readonly connectAfter?: Promise<unknown>;
 }
 
+/** How long the page waits for this browser's copy to be read before it connects without it. */
+const COPY_READ_MS = 5_000;
 /** WebSocket close code of a message larger than the receiver takes. */
 const MESSAGE_TOO_BIG = 1009;
 /** Closes that refuse a change of this tab's for good: too large (4413), not applicable (4422). */
@@ -127,11 +132,25 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     if (transaction.local) changesMade += 1;
   });
   let localFailure = '';
+  // Settles once this browser's copy is read into `doc`, cannot be, or is slow past COPY_READ_MS. The page
+  // connects only then: what was typed offline in an earlier visit goes in the first sync step 2, and is in
+  // what a page carries to a document's new name before it drops the old name's copy (found by a review:
+  // a 4430 heard first carried the document without it, and the copy holding it was dropped).
+  let copySettled: () => void = () => {};
+  const copyRead = new Promise<void>((resolve) => {
+    const slow = setTimeout(resolve, COPY_READ_MS);
+    copySettled = () => {
+      clearTimeout(slow);
+      resolve();
+    };
+  });
   const local = keepLocally(`tandem/${docName}`, doc, (failure) => {
+    if (failure !== '') copySettled();
     if (failure === localFailure) return;
     localFailure = failure;
     emit();
   });
+  void local.whenSynced.then(() => copySettled());
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   // What the server acknowledged storing, by client: each ack settles the clocks its message was sent at.
   const stored = new Map<number, number>();
@@ -217,7 +236,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   };
   let checked: Promise<boolean> | undefined;
   const connectChecked = () =>
-    void (checked ??= Promise.all([checkCopy().catch(() => true), options.connectAfter?.catch(() => {})]).then(([go]) => go)).then((go) => {
+    void (checked ??= Promise.all([checkCopy().catch(() => true), options.connectAfter?.catch(() => {}), copyRead]).then(([go]) => go)).then((go) => {
       if (go && connection !== 'denied' && navigator.onLine) provider.connect();
     });
   let tagging = false;
@@ -235,8 +254,18 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
 
   const status = (): SyncStatus => {
     const ws = socket();
+    // An open socket only: one the server has begun to close (its close frame is in, the close event one
+    // round trip away) sends nothing, so what is typed then is not on its way (found by a review).
+    // And only once this browser's copy was read (or cannot be): what was typed offline in an earlier
+    // visit is in the document, and sent, only from then on (found by a review: "Saved" while it was not).
     const saved =
-      connection === 'connected' && provider.synced && ws !== null && ws.sentUpdates === ws.ackedUpdates && refused === '';
+      (localReady || localFailure !== '') &&
+      connection === 'connected' &&
+      provider.synced &&
+      ws !== null &&
+      ws.readyState === ws.OPEN &&
+      ws.sentUpdates === ws.ackedUpdates &&
+      refused === '';
     return { connection, saved, localReady, localFailure, deniedReason, refused };
   };
   let last = '';

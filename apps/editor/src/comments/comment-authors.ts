@@ -1,6 +1,6 @@
 // Who wrote each comment, as the server says: the stored author of the update that created it
 // (GET /api/docs/<doc>/comments), never a name written into the comment. Asked again whenever a
-// comment appears whose author is not known yet.
+// comment appears whose author is not known yet, and when someone in the document takes another name.
 
 import { authHeaders } from '../api/session.js';
 import { appPath } from '../base-path.js';
@@ -42,20 +42,53 @@ export class CommentAuthors {
     }
   }
 
+  /**
+   * Someone in the document took another name (here, or heard through their presence): the names of the
+   * authors known so far are asked again, `delayMs` later (the server records a guest's name from the
+   * presence, which may still be on its way). Shown before, a comment kept its author's old name until
+   * the page was reloaded.
+   */
+  refreshNames(delayMs = 1_000): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.reread(), delayMs);
+  }
+
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private async reread(): Promise<void> {
+    const threads = await this.fetchThreads();
+    if (threads === undefined) return;
+    let changed = false;
+    for (const thread of threads) {
+      for (const c of [thread, ...(thread.replies ?? [])]) {
+        const known = this.byComment.get(c.id);
+        if (c.author === null || known === undefined || (known.name === c.author.name && known.color === c.author.color)) continue;
+        this.byComment.set(c.id, c.author);
+        changed = true;
+      }
+    }
+    if (changed) for (const listener of this.listeners) listener();
+  }
+
+  /** The document's comment threads as the server lists them; undefined if it cannot be asked now. */
+  private async fetchThreads(): Promise<ApiComment[] | undefined> {
+    try {
+      const res = await fetch(appPath(`/api/docs/${encodeURIComponent(this.docName)}/comments`), {
+        headers: { accept: 'application/json', ...authHeaders() },
+      });
+      if (!res.ok) return undefined;
+      return ((await res.json()) as { threads: ApiComment[] }).threads;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async ask(): Promise<void> {
     // A comment written here may not be stored yet, and the server may be out of reach: asked again, less often.
     for (let attempt = 0; this.wanted.size > 0 && attempt < 30; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt - 1, RETRY_MS.length - 1)]));
-      let threads: ApiComment[];
-      try {
-        const res = await fetch(appPath(`/api/docs/${encodeURIComponent(this.docName)}/comments`), {
-          headers: { accept: 'application/json', ...authHeaders() },
-        });
-        if (!res.ok) continue;
-        ({ threads } = (await res.json()) as { threads: ApiComment[] });
-      } catch {
-        continue;
-      }
+      const threads = await this.fetchThreads();
+      if (threads === undefined) continue;
       let learned = false;
       for (const thread of threads) {
         for (const c of [thread, ...(thread.replies ?? [])]) {

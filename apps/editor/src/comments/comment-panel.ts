@@ -31,6 +31,8 @@ export interface CommentPanel {
   render(placed: ReadonlyMap<string, Placed>): void;
   /** Shows `id` as the current thread. */
   activate(id: string | undefined): void;
+  /** The server closed this page for good (trash, access withdrawn): threads stay readable, nothing more can be written. */
+  stop(): void;
 }
 
 const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: Array<Node | string>) => {
@@ -87,6 +89,8 @@ interface ThreadView {
 
 export function createCommentPanel(deps: PanelDeps): CommentPanel {
   const { comments, authors } = deps;
+  // False once the page can no longer store anything (stop()).
+  let canComment = deps.canComment;
   const heading = h('h2', { id: 'comments-heading', textContent: 'Comments' });
   const element = h('section', { className: 'comments-panel' }, heading);
   element.setAttribute('aria-labelledby', heading.id);
@@ -137,7 +141,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
     article.dataset.testid = 'comment';
     article.dataset.commentId = comment.id;
     const mine = (author !== undefined && author.id === deps.me) || (author === undefined && comments.isLocal(comment));
-    if (deps.canComment && mine && !comment.deleted) {
+    if (canComment && mine && !comment.deleted) {
       const remove = h('button', { type: 'button', className: 'comment-delete', textContent: 'Delete' });
       remove.setAttribute('aria-label', `Delete your comment “${comment.body.slice(0, 40)}”`);
       remove.addEventListener('click', () => comments.remove(comment.id));
@@ -159,7 +163,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
     resolve.addEventListener('click', () => comments.setResolved(id, !(comments.map.get(id)?.get('resolved') === true)));
     li.append(quote, threadList);
     let reply: HTMLFormElement | undefined;
-    if (deps.canComment) {
+    if (canComment) {
       const form = textForm('Reply', 'Reply', (body) => comments.reply(id, body), undefined, 1);
       form.actions.append(resolve);
       reply = form.form;
@@ -183,8 +187,12 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
     const at = (t: Thread) => placed.get(t.comment.id)?.from ?? Number.POSITIVE_INFINITY;
     shown.sort((a, b) => at(a) - at(b) || a.comment.createdAt - b.comment.createdAt);
     const keep = new Set(shown.map((t) => t.comment.id));
+    // Focus in a thread that leaves the list (resolved from the keyboard, deleted) goes to the next thread
+    // still shown, or the panel's filter, never to <body>.
+    let refocus = false;
     for (const [id, view] of views) {
       if (keep.has(id)) continue;
+      if (view.li.contains(document.activeElement)) refocus = true;
       view.li.remove();
       views.delete(id);
     }
@@ -224,6 +232,10 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       if (list.children[i] !== view.li) list.insertBefore(view.li, list.children[i] ?? null);
     });
     empty.hidden = shown.length > 0;
+    // After this redraw (it may run inside the editor's update, and focusing a thread activates it there).
+    if (refocus) queueMicrotask(() => {
+      if (!element.contains(document.activeElement)) (list.querySelector<HTMLElement>('.comment-thread') ?? showResolved).focus();
+    });
   };
 
   showResolved.addEventListener('change', () => render(lastPlaced));
@@ -238,6 +250,17 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       compose.box.focus();
     },
     render,
+    stop() {
+      if (!canComment) return;
+      canComment = false;
+      compose.form.hidden = true;
+      pending = undefined;
+      empty.textContent = 'No comments.';
+      // Drawn again without reply forms, Resolve or Delete.
+      for (const view of views.values()) view.li.remove();
+      views.clear();
+      render(lastPlaced);
+    },
     activate(id) {
       active = id;
       for (const [key, view] of views) view.li.classList.toggle('active', key === id);

@@ -27,6 +27,10 @@ export interface Comments {
   readonly command: Command;
   /** Listens for Ctrl+Alt+M on `target` (the page: a read-only editor takes no focus to hear it). */
   listen(target: HTMLElement): void;
+  /** The server closed the page for good: comments are read-only from now on. */
+  stop(): void;
+  /** Someone here took another name: the comments' author names are asked again (see CommentAuthors). */
+  namesChanged(): void;
 }
 
 export const COMMENT_KEYS = 'Ctrl+Alt+M';
@@ -50,8 +54,9 @@ export function createComments(options: CommentsOptions): Comments {
     focusEditor: () => getView().focus(),
   });
 
+  let canComment = options.canComment;
   const command: Command = (state, dispatch) => {
-    if (!options.canComment) return false;
+    if (!canComment) return false;
     const anchor = anchorOfSelection(state);
     if (anchor === undefined) return false;
     if (dispatch !== undefined) panel.compose(anchor, state.doc.textBetween(state.selection.from, state.selection.to, ' '));
@@ -73,6 +78,13 @@ export function createComments(options: CommentsOptions): Comments {
     panel,
     store,
     command,
+    stop() {
+      canComment = false;
+      panel.stop();
+    },
+    namesChanged() {
+      authors.refreshNames();
+    },
     listen(target) {
       target.addEventListener('keydown', (event) => {
         if (!(event.ctrlKey && event.altKey && !event.shiftKey && event.code === 'KeyM')) return;

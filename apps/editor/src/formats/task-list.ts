@@ -9,7 +9,7 @@ import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirr
 import { type Command, type EditorState, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { findWrapping } from 'prosemirror-transform';
 import type { EditorView, NodeView, ViewMutationRecord } from 'prosemirror-view';
-import { blockActive } from '../commands.js';
+import { blockActive, overText } from '../commands.js';
 import { schema } from '../schema.js';
 import type { ToolbarButton } from '../toolbar.js';
 
@@ -55,7 +55,7 @@ function plainListAt(state: EditorState): { node: Node; pos: number } | undefine
 }
 
 /** The toolbar's task list: out of a task list, a bullet or numbered list turned into one, or a new one. */
-export const toggleTaskList: Command = (state, dispatch) => {
+export const toggleTaskList: Command = overText((state, dispatch) => {
   if (blockActive(state, nodes.task_list!)) return liftListItem(nodes.task_item!)(state, dispatch);
   const list = plainListAt(state);
   if (list !== undefined) {
@@ -63,7 +63,7 @@ export const toggleTaskList: Command = (state, dispatch) => {
     return true;
   }
   return wrapInList(nodes.task_list!)(state, dispatch);
-};
+});
 
 /**
  * `[ ] ` or `[x] ` (or `[] `) at the start of a paragraph: a task list item there. In a bullet or numbered

@@ -12,7 +12,12 @@ export interface RestoreNotice {
 
 const changes = (n: number) => (n === 1 ? '1 change undone' : `${n} changes undone`);
 
-export function createRestoreNotice(docName: string): RestoreNotice {
+/**
+ * `focusText`: gives the document's text the focus. A button pressed from the keyboard that then goes away
+ * (Undo restore once done, Dismiss) left focus on the page's body, so the next Tab started over at the top
+ * of the page and typed keys went nowhere (found by a review); focus goes back to the text instead.
+ */
+export function createRestoreNotice(docName: string, focusText: () => void): RestoreNotice {
   const element = document.createElement('div');
   element.className = 'notice';
   element.dataset.testid = 'restore-notice';
@@ -31,20 +36,30 @@ export function createRestoreNotice(docName: string): RestoreNotice {
     element.hidden = true;
     current = undefined;
   };
-  element.querySelector('.dismiss')!.addEventListener('click', hide);
+  const hadFocus = () => element.contains(document.activeElement);
+  element.querySelector('.dismiss')!.addEventListener('click', () => {
+    const focused = hadFocus();
+    hide();
+    if (focused) focusText();
+  });
   // The inverse of the restore is exact at any later time (edits made since it stay), so the button
   // stays until the person dismisses the notice, restores again, or leaves the document.
   undo.addEventListener('click', async () => {
     if (current === undefined) return;
     const restore = current;
+    const focused = hadFocus();
     undo.disabled = true;
     try {
       const undone = await undoRestore(docName, restore.seq);
       current = undefined;
       text.textContent = undone.unchanged === true ? 'Nothing to take back · the text from before the restore is back already' : 'Restore undone · the text from before it is back';
       undo.hidden = true;
+      if (focused) focusText();
     } catch (error) {
       text.textContent = `Could not undo the restore: ${(error as Error).message}`;
+      // Disabled while the request ran, the button may have lost focus: give it back, to try again.
+      undo.disabled = false;
+      if (focused) undo.focus();
     } finally {
       undo.disabled = false;
     }

@@ -27,6 +27,8 @@ export interface DocListOptions {
   readonly failed: (what: string) => (error: Error) => void;
   /** After a document was moved to the trash (the trash list changes too). */
   readonly onDeleted: () => void;
+  /** Whether this person may move documents to the trash (an editor, not through a share link): the Delete buttons. */
+  readonly mayDelete: boolean;
   /** What an empty list says when nothing is searched for (sign-in on: only what this person's token opens is listed). */
   readonly emptyText?: string;
 }
@@ -73,6 +75,10 @@ export function createDocListView(el: DocListElements, options: DocListOptions):
     }
     const people = d.connections > 0 ? ` · ${d.connections} editing now` : '';
     meta.append(timeElement(d.lastChangeAt), ` · ${d.updateCount} changes${people}`);
+    if (!options.mayDelete) {
+      li.append(a, meta);
+      return li;
+    }
     const remove = document.createElement('button');
     remove.type = 'button';
     remove.className = 'secondary delete-doc';

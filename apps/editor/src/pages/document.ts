@@ -2,7 +2,7 @@
 
 import { yUndoPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { carryToken, currentToken, tokenClaims } from '../api/session.js';
+import { carryToken, currentToken, isOwnEditor, tokenClaims } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
@@ -131,7 +131,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const toolbar = createToolbar(() => view, canComment ? [[commentButton]] : [], !readOnly);
   comments.listen(root);
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
-  const restoreNotice = createRestoreNotice(name);
+  const restoreNotice = createRestoreNotice(name, () => view.focus());
   toolbar.element.after(restoreNotice.element);
   const authorship = new AuthorshipIndex();
   const wordCount = createWordCount();
@@ -159,6 +159,9 @@ export function renderDocument(root: HTMLElement, name: string): void {
   // This page was reloaded because the server refused a change made here: say so, once.
   const refusedBefore = takeRefusal(name);
   if (refusedBefore !== undefined) root.querySelector('.doc-main')!.prepend(createNotice(refusalNotice(refusedBefore)));
+  // Until this page has saved once, a refusal is this browser's copy sending the refused change again (it
+  // could not be dropped): no reload loop then. After that, a refusal is of a new change, handled as the first.
+  let justReloaded = refusedBefore !== undefined;
   const announcer = createStatusAnnouncer();
   statusEl.after(announcer.element);
   sync.onStatus((s) => {
@@ -170,13 +173,14 @@ export function renderDocument(root: HTMLElement, name: string): void {
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
     statusEl.querySelector('.status-text')!.textContent = text;
     announcer.update(s, text);
+    if (s.saved) justReloaded = false;
     if (s.refused !== '' && !reloading && !denied && !moving) {
       // Nothing made here from now on could be stored: stop taking changes, and start again from the server.
       reloading = true;
       view.setProps({ editable: () => false });
       sync.provider.disconnect();
       // Refused again straight after such a reload (this browser's copy could not be dropped): no reload loop.
-      if (refusedBefore === undefined) void reloadWithoutRefused(name, s.refused, sync.local);
+      if (!justReloaded) void reloadWithoutRefused(name, s.refused, sync.local);
       else root.querySelector('.doc-main')!.prepend(createNotice(refusedAgainNotice(s.refused)));
       return;
     }
@@ -211,6 +215,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
       denied = true;
       view.setProps({ editable: () => false });
       toolbar.element.hidden = true;
+      comments.stop();
       root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
     }
   });
@@ -223,6 +228,19 @@ export function renderDocument(root: HTMLElement, name: string): void {
   });
 
   renderPresence(awareness, root.querySelector<HTMLElement>('.people')!);
+  // Someone here (this person too) took another name: the comments' author names are asked again.
+  const namesSeen = new Map<number, string>();
+  awareness.on('change', ({ updated, removed }: { updated: number[]; removed: number[] }) => {
+    let renamed = false;
+    for (const id of updated) {
+      const name = (awareness.getStates().get(id)?.user as { name?: unknown } | undefined)?.name;
+      if (typeof name !== 'string') continue;
+      if (namesSeen.has(id) && namesSeen.get(id) !== name) renamed = true;
+      namesSeen.set(id, name);
+    }
+    for (const id of removed) namesSeen.delete(id);
+    if (renamed) comments.namesChanged();
+  });
   const nameInput = root.querySelector<HTMLInputElement>('[data-testid=my-name]')!;
   tuckNameField(root.querySelector<HTMLElement>('.sidebar')!, root.querySelector<HTMLElement>('.my-name')!);
   nameInput.value = user.name;
@@ -243,7 +261,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const share = root.querySelector<HTMLButtonElement>('.share')!;
   // With sign-in on, an editor (not one let in by a share link) makes links of their own in a dialog;
   // everyone else copies the address, as without sign-in.
-  const makesLinks = token !== undefined && claims.role === 'editor' && claims.lid === undefined;
+  const makesLinks = token !== undefined && isOwnEditor(claims);
   if (makesLinks) {
     share.title = 'Make a link that gives access to this document';
     share.setAttribute('aria-haspopup', 'dialog');

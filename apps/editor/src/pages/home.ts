@@ -5,20 +5,31 @@
 import { docNameProblem } from '@tandem/schema/doc-name';
 import { ApiError, documentPath, listTrash, restoreFromTrash, type TrashEntry } from '../api/client.js';
 import { BASE_PATH } from '../base-path.js';
-import { currentToken } from '../api/session.js';
+import { currentToken, isOwnEditor, tokenClaims } from '../api/session.js';
 import { createDocListView } from './doc-list-view.js';
 import { ACCEPT, setUpFileImport } from './file-import.js';
 import { timeAgo } from './relative-time.js';
 import { tidyName } from './tidy-name.js';
 
+/**
+ * Whether this browser's sign-in may create, delete and restore documents: no token (the server asks for
+ * none), or an editor's own (not one redeemed from a share link, which opens one document). The server
+ * decides; a viewer was shown Delete, Restore and Import buttons that could only fail.
+ */
+function mayManageDocuments(): boolean {
+  const token = currentToken();
+  return token === undefined || isOwnEditor(tokenClaims(token));
+}
+
 export function renderHome(root: HTMLElement): void {
   document.title = 'Tandem';
+  const manages = mayManageDocuments();
   root.innerHTML = `
     <header class="topbar"><a class="brand" href="${BASE_PATH}">Tandem</a></header>
     <main class="home">
       <h1>Documents</h1>
       <form class="new-doc" autocomplete="off">
-        <label for="new-doc-name">Open or create a document</label>
+        <label for="new-doc-name">${manages ? 'Open or create a document' : 'Open a document'}</label>
         <div class="new-doc-row">
           <input id="new-doc-name" name="name" required maxlength="200" placeholder="e.g. team/meeting-notes" aria-describedby="new-doc-hint" />
           <button type="submit">Open</button>
@@ -26,7 +37,7 @@ export function renderHome(root: HTMLElement): void {
         <p class="error" id="new-doc-error" role="alert" hidden></p>
         <p class="hint" id="new-doc-hint">Anyone with the link can join. Names may contain "/" to group documents.</p>
       </form>
-      <section class="import" aria-label="Import a file">
+      <section class="import" aria-label="Import a file"${manages ? '' : ' hidden'}>
         <div class="import-row">
           <button type="button" class="import-button secondary">Import file…</button>
           <span class="hint">A Markdown or HTML file becomes a new document. You can also drop one anywhere on this page.</span>
@@ -120,7 +131,8 @@ export function renderHome(root: HTMLElement): void {
         refresh();
       }, failed('restore documents'));
     });
-    li.append(name, meta, restore);
+    li.append(name, meta);
+    if (manages) li.append(restore);
     return li;
   };
 
@@ -149,6 +161,7 @@ export function renderHome(root: HTMLElement): void {
       say,
       failed,
       onDeleted: () => refresh(),
+      mayDelete: manages,
       // With sign-in on the server lists only the documents this person's token opens.
       ...(currentToken() === undefined ? {} : { emptyText: 'No documents shared with you yet.' }),
     },
@@ -158,7 +171,7 @@ export function renderHome(root: HTMLElement): void {
     refreshTrash();
   };
   refreshTrash();
-  setUpFileImport({
+  if (manages) setUpFileImport({
     button: root.querySelector('.import-button')!,
     fileInput: root.querySelector('.import-file')!,
     form: root.querySelector('.import-form')!,

@@ -96,6 +96,14 @@ export function openShareDialog(doc: string, parent: HTMLElement = document.body
           const { closed } = await revokeShareLink(doc, link.id);
           say(`Link revoked${closed > 0 ? `; ${closed} open ${closed === 1 ? 'page' : 'pages'} closed` : ''}.`);
           await refresh();
+          // The button pressed is gone (disabled, then its row drawn again without it): focus, which fell to
+          // <body>, goes to the next link's Revoke, or to Close, never out of the dialog.
+          if (!dialog.contains(document.activeElement)) {
+            const revokes = [...table.querySelectorAll<HTMLButtonElement>('button[aria-label^="Revoke"]')];
+            const at = [...table.tBodies[0]!.rows].findIndex((r) => r.dataset.linkId === link.id);
+            const next = revokes.find((b) => [...table.tBodies[0]!.rows].indexOf(b.closest('tr')!) > at) ?? revokes.at(-1);
+            (next ?? dialog.querySelector<HTMLButtonElement>('.close')!).focus();
+          }
         } catch (error) {
           revoke.disabled = false;
           say(`Could not revoke the link: ${(error as Error).message}`);

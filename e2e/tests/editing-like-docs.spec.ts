@@ -1,0 +1,225 @@
+// Editing gaps found by a review, each as someone used to Google Docs meets it: a list marker typed in a task
+// list, Tab after Select all in a list, undoing a Markdown shortcut or an em dash, Esc then Tab in a link, text with blank
+// lines (or a line break at its end) pasted into a list item, and Backspace after a nested list.
+
+import { blocks } from '../fixtures/blocks.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+
+/** Whether the caret's text has the mark `mark` at the text `text`. */
+const marked = (p: EditorPage, text: string, mark: string) =>
+  p.page.evaluate(
+    ([t, m]) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const { view } = (window as unknown as { tandem: { view: any } }).tandem;
+      let found = false;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      view.state.doc.descendants((n: any) => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        if (n.isText && n.text === t && n.marks.some((k: any) => k.type.name === m)) found = true;
+      });
+      return found;
+    },
+    [text, mark] as const,
+  );
+
+const undo = (p: EditorPage) => p.page.keyboard.press('Control+z');
+
+async function list(p: EditorPage, marker: string, items: string[]): Promise<void> {
+  await p.focusEnd();
+  await p.type(marker);
+  for (const [i, text] of items.entries()) {
+    if (i > 0) await p.page.keyboard.press('Enter');
+    await p.type(text);
+  }
+}
+
+test('"1. " typed in a task item numbers the list, and "- " bullets it', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/task-marker');
+  await list(alice, '[ ] ', ['one', 'two']);
+  await expect.poll(() => blocks(alice)).toEqual(['task_list>task_item>paragraph:one', 'task_list>task_item>paragraph:two']);
+  await alice.caretAt(0, 2); // block 0 is the list: the start of its first item's text
+  await alice.type('1. ');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two']);
+
+  await alice.open(server.url, 'docs/task-marker-bullet');
+  await list(alice, '[ ] ', ['one', 'two']);
+  await alice.caretAt(0, 2);
+  await alice.type('- ');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('Ctrl+A then Tab indents every item it can, and Shift+Tab outdents every item', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/select-all-tab');
+  await list(alice, '- ', ['one', 'two', 'three']);
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two', 'bullet_list>list_item>paragraph:three']);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Tab');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two', 'bullet_list>list_item>bullet_list>list_item>paragraph:three']);
+  await expect(alice.editor).toBeFocused();
+
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Shift+Tab');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:one', 'bullet_list>list_item>paragraph:two', 'bullet_list>list_item>paragraph:three']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('Ctrl+Z right after a Markdown shortcut takes back only the conversion; Backspace does too', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/undo-input-rule');
+  await alice.focusEnd();
+  await alice.type('Plain **bold**', 15);
+  await expect.poll(() => marked(alice, 'bold', 'strong')).toBe(true);
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('Plain **bold**');
+  expect(await marked(alice, 'bold', 'strong')).toBe(false);
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
+
+  // Typed on without a pause: the tail is a step of its own, then the conversion, then the typing before it.
+  await alice.type('Plain **bold** tail', 15);
+  await expect.poll(() => alice.text()).toBe('Plain bold tail');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('Plain bold');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('Plain **bold**');
+
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Delete');
+  await alice.type('## ', 15);
+  await expect.poll(() => blocks(alice)).toEqual(['heading2:']);
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:## ']);
+  // A typographic replacement stays part of the typing, but Backspace right after it takes it back too.
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Delete');
+  await alice.type('a--', 15);
+  await expect.poll(() => alice.text()).toBe('a\u2014');
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.text()).toBe('a--');
+  expect(alice.errors).toEqual([]);
+});
+
+test('Ctrl+Z right after "--" became an em dash takes back only the dash, leaving "--"; typed on, the dash stays part of the typing', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/undo-em-dash');
+  await alice.focusEnd();
+  /** Clears the document, types `text` and sees it shown as `shown`. */
+  const retype = async (text: string, shown: string) => {
+    await alice.page.keyboard.press('Control+a');
+    await alice.page.keyboard.press('Delete');
+    await alice.type(text, 15);
+    await expect.poll(() => alice.text()).toBe(shown);
+  };
+  await retype('Wait --', 'Wait \u2014');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('Wait --');
+  await alice.type(' what', 15);
+  await expect.poll(() => alice.text()).toBe('Wait -- what');
+
+  // A curly apostrophe the same way.
+  await retype("it'", 'it\u2019');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe("it'");
+
+  // After a pause (which ends an undo step) too; and the next Ctrl+Z takes back the typing, not the taking
+  // back (which would bring the dash back). Backspace the same way.
+  for (const takeBack of ['Control+z', 'Backspace']) {
+    await retype('Wait --', 'Wait \u2014');
+    await alice.page.waitForTimeout(1_300); // past the editor's 1 s pause between undo steps
+    await alice.page.keyboard.press(takeBack);
+    await expect.poll(() => alice.text()).toBe('Wait --');
+    await undo(alice);
+    await expect.poll(() => alice.text()).toBe('');
+  }
+
+  // Typing on after the dash: it is part of the words around it, and one Ctrl+Z takes them all back.
+  await retype('a -- b', 'a \u2014 b');
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('');
+  expect(alice.errors).toEqual([]);
+});
+
+test('Esc then Tab with the caret in a link leaves the editor, not into the link popover', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/esc-tab-link');
+  await alice.focusEnd();
+  await alice.type('See [the spec](https://example.com/spec) now');
+  await expect(alice.editor.locator('a')).toHaveText('the spec');
+  await alice.select('the spec');
+  await alice.page.keyboard.press('ArrowLeft');
+  await alice.page.keyboard.press('ArrowRight');
+  await alice.selectionRead();
+  await expect(alice.page.getByTestId('link-popover')).toBeVisible();
+  await alice.page.keyboard.press('Escape');
+  await alice.page.keyboard.press('Tab');
+  await expect(alice.editor).not.toBeFocused();
+  const inPopover = await alice.page.evaluate(() => document.querySelector('[data-testid=link-popover]')!.contains(document.activeElement));
+  expect(inPopover).toBe(false);
+  expect(alice.errors).toEqual([]);
+});
+
+test('text with blank lines pasted into a list item: each line an item, nothing lost, no empty items', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/paste-blank-lines');
+  await list(alice, '- ', ['x']);
+  await alice.paste({ 'text/plain': 'a\n\nb' });
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:xa', 'bullet_list>list_item>paragraph:b']);
+  // In the middle of an item: the item's text after the caret follows the last line.
+  await alice.page.keyboard.press('Enter');
+  await alice.type('yz');
+  await alice.page.keyboard.press('ArrowLeft');
+  await alice.paste({ 'text/plain': 'c\n\nd' });
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:xa', 'bullet_list>list_item>paragraph:b', 'bullet_list>list_item>paragraph:yc', 'bullet_list>list_item>paragraph:dz']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('text ending in a line break pasted at the end of a list item leaves no empty item behind', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/paste-trailing-break');
+  await list(alice, '- ', ['x']);
+  await alice.paste({ 'text/plain': 'a\n\nb\n' });
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:xa', 'bullet_list>list_item>paragraph:b']);
+  // The caret is after the pasted text, where typing goes on.
+  await alice.type('c');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:xa', 'bullet_list>list_item>paragraph:bc']);
+  // In the middle of an item the break still ends the line, with the item's text after the caret on the next.
+  await alice.page.keyboard.press('ArrowLeft');
+  await alice.paste({ 'text/plain': 'd\n' });
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:xa', 'bullet_list>list_item>paragraph:bd', 'bullet_list>list_item>paragraph:c']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('Backspace at the start of a paragraph after a nested list joins it to the last nested item', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/backspace-after-nested');
+  await list(alice, '- ', ['one', 'two']);
+  await alice.page.keyboard.press('Tab');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('after');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two', 'paragraph:after']);
+  await alice.page.keyboard.press('Home');
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  const joined = ['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:twoafter'];
+  await expect.poll(() => blocks(alice)).toEqual(joined);
+  // The join reaches the others as it is: someone opening the document now sees the same.
+  const bob = await person('Bob', '#2563eb');
+  await bob.open(server.url, 'docs/backspace-after-nested');
+  await expect.poll(() => blocks(bob)).toEqual(joined);
+  expect(alice.errors).toEqual([]);
+});

@@ -1,0 +1,101 @@
+// The block buttons and shortcuts as someone used to Google Docs presses them: the numbered list button in
+// a bulleted list numbers that list (and the other way round), and after Select all (Ctrl+A) a second press
+// of the list, heading or code block button takes the list, the headings or the code blocks back off, as it
+// does with the caret in one.
+
+import { blocks } from '../fixtures/blocks.js';
+import type { EditorPage } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+
+async function threeParagraphs(p: EditorPage): Promise<void> {
+  await p.focusEnd();
+  for (const [i, text] of ['one', 'two', 'three'].entries()) {
+    if (i > 0) await p.page.keyboard.press('Enter');
+    await p.type(text);
+  }
+  await expect.poll(() => blocks(p)).toEqual(['paragraph:one', 'paragraph:two', 'paragraph:three']);
+}
+
+test('the numbered list button in a bulleted list numbers it, and the bullet button bullets a numbered one', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/switch-list');
+  await alice.focusEnd();
+  await alice.type('- one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
+
+  await alice.page.keyboard.press('Control+Shift+9');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two']);
+  await expect(alice.page.locator('.toolbar [data-command="orderedList"]')).toHaveAttribute('aria-pressed', 'true');
+
+  await alice.toolbar('bulletList');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('after Select all, Ctrl+Shift+8 makes a list and a second Ctrl+Shift+8 takes it back off', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/select-all-list');
+  await threeParagraphs(alice);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+8');
+  await expect.poll(() => blocks(alice)).toEqual(['one', 'two', 'three'].map((t) => `bullet_list>list_item>paragraph:${t}`));
+  // The button shows it (soft: the second press below is what matters most).
+  await expect.soft(alice.page.locator('.toolbar [data-command="bulletList"]')).toHaveAttribute('aria-pressed', 'true', { timeout: 2_000 });
+
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+8');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:one', 'paragraph:two', 'paragraph:three']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('after Select all, Ctrl+Shift+1 makes headings and a second Ctrl+Shift+1 makes them paragraphs again', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/select-all-heading');
+  await threeParagraphs(alice);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+1');
+  await expect.poll(() => blocks(alice)).toEqual(['heading1:one', 'heading1:two', 'heading1:three']);
+  // The button shows it (soft: the second press below is what matters most).
+  await expect.soft(alice.page.locator('.toolbar [data-command="h1"]')).toHaveAttribute('aria-pressed', 'true', { timeout: 2_000 });
+
+  await alice.page.keyboard.press('Control+Shift+1');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:one', 'paragraph:two', 'paragraph:three']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('after Select all, Ctrl+Shift+\\ makes code blocks and a second Ctrl+Shift+\\ makes them paragraphs again', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/select-all-code');
+  await threeParagraphs(alice);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+\\');
+  await expect.poll(() => blocks(alice)).toEqual(['code_block:one', 'code_block:two', 'code_block:three']);
+  await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toHaveAttribute('aria-pressed', 'true');
+
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+\\');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:one', 'paragraph:two', 'paragraph:three']);
+  await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toHaveAttribute('aria-pressed', 'false');
+  expect(alice.errors).toEqual([]);
+});
+
+test('the bullet and numbered list buttons in a task list make it that kind of list, its text kept', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/task-to-list');
+  await alice.focusEnd();
+  await alice.type('[ ] one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await expect.poll(() => blocks(alice)).toEqual(['task_list>task_item>paragraph:one', 'task_list>task_item>paragraph:two']);
+
+  await alice.page.keyboard.press('Control+Shift+8');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
+  await alice.type('!'); // the caret stayed where it was, at the end of "two"
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two!']);
+  expect(alice.errors).toEqual([]);
+});

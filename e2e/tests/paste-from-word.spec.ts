@@ -1,0 +1,37 @@
+// Pasting a list from Microsoft Word: Word puts no <ul> or <ol> on the clipboard, only paragraphs with
+// their bullets and numbers as text. They arrive as the lists they were, nested as in Word, no "·" left.
+
+import { readFileSync } from 'node:fs';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' });
+
+const WORD_HTML = readFileSync(new URL('../../packages/schema/src/fixtures/word-lists.html', import.meta.url), 'utf8');
+
+test("a list copied from Word is pasted as a list, nested and numbered as in Word, without Word's bullet characters", async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'from-word');
+  await alice.focusEnd();
+  const text = 'Agenda for Monday\n·       Budget review\no   Travel\no   Equipment\n·       Hiring\nThen, in order:\n1.     Open the meeting\na.     Apologies\n2.     Close it';
+  await alice.paste({ 'text/html': WORD_HTML, 'text/plain': text });
+  const outline = () =>
+    alice.editor.evaluate((el) =>
+      [...el.querySelectorAll('p')]
+        .filter((p) => p.textContent !== '')
+        .map((p) => {
+          const lists = [];
+          for (let node = p.parentElement; node !== null && node !== el; node = node.parentElement) {
+            if (node.tagName === 'UL' || node.tagName === 'OL') lists.unshift(node.tagName === 'UL' ? '•' : '1.');
+          }
+          return `${lists.join(' ')} ${p.textContent}`.trim();
+        }),
+    );
+  await expect
+    .poll(outline)
+    .toEqual(['Agenda for Monday', '• Budget review', '• • Travel', '• • Equipment', '• Hiring', 'Then, in order:', '1. Open the meeting', '1. 1. Apologies', '1. Close it']);
+  // Stored as such: a second person opening the document sees the same lists.
+  const bob = await person('Bob', '#2563eb');
+  await bob.open(server.url, 'from-word');
+  await expect(bob.editor.locator('ol ol li')).toHaveText(['Apologies']);
+  expect(alice.errors).toEqual([]);
+});
