@@ -135,6 +135,9 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     try {
       const base = baseFor(seq);
       const [content, diff] = await Promise.all([fetchVersion(docName, seq, signal), fetchDiff(docName, base, seq, signal)]);
+      // A newer request may have begun while this one's answers were being read (the abort comes too late
+      // once a body is in): its view is the one to keep.
+      if (signal.aborted) return;
       Object.assign(lookup, diff.authors);
       const { segments } = diff;
       const doc = schema.nodeFromJSON(content);
