@@ -101,9 +101,8 @@ export class SendGuard {
   #admit(key: string, bounded: boolean): void {
     if (bounded && this.#held >= this.#options.maxBytes) {
       this.#options.events.limitHit('http-send-bytes');
-      let firstDeadline = Infinity;
-      for (const sends of this.#byAddress.values()) for (const send of sends) if (send.bytes > 0) firstDeadline = Math.min(firstDeadline, send.deadline);
-      const retryAfterSeconds = Math.max(1, Math.ceil((firstDeadline - Date.now()) / 1000));
+      const holding = [...this.#byAddress.values()].flatMap((sends) => [...sends].filter((send) => send.bytes > 0));
+      const retryAfterSeconds = secondsUntilFirstEnds(holding);
       throw new TandemError(
         'sends-busy',
         `The server holds ${this.#held} bytes of answers for clients still taking them (at most ${this.#options.maxBytes}); try again in ${retryAfterSeconds} s`,
@@ -113,10 +112,7 @@ export class SendGuard {
     const sends = this.#byAddress.get(key);
     if (sends === undefined || sends.size < this.#options.maxPerAddress) return;
     this.#options.events.limitHit('http-sends-per-ip');
-    // At the latest, the first of them is closed then (if its client reads nothing meanwhile).
-    let firstDeadline = Infinity;
-    for (const send of sends) firstDeadline = Math.min(firstDeadline, send.deadline);
-    const retryAfterSeconds = Math.max(1, Math.ceil((firstDeadline - Date.now()) / 1000));
+    const retryAfterSeconds = secondsUntilFirstEnds(sends);
     throw new TandemError(
       'too-many-connections',
       `${sends.size} responses are still being sent to this address (at most ${this.#options.maxPerAddress}); try again in ${retryAfterSeconds} s`,
@@ -221,4 +217,11 @@ function sendInSlices(outgoing: ServerResponse, held: (bytes: number) => void): 
     return this;
   };
   outgoing.end = sliced as ServerResponse['end'];
+}
+
+/** Whole seconds (at least 1) until the first of `sends` is closed at the latest (if its client reads nothing meanwhile). */
+function secondsUntilFirstEnds(sends: Iterable<Send>): number {
+  let firstDeadline = Infinity;
+  for (const send of sends) firstDeadline = Math.min(firstDeadline, send.deadline);
+  return Math.max(1, Math.ceil((firstDeadline - Date.now()) / 1000));
 }
