@@ -1,7 +1,7 @@
 export type * from './types.js';
 export { PersistenceError, type PersistenceErrorCode } from './errors.js';
 export { assertDocName } from './doc-name.js';
-export { isStorableAuthor } from './adapters/import-rules.js';
+export { isStorableAuthor } from './adapters/append-rules.js';
 export type { OpenForSync } from './adapters/sqlite/wal-sync.js';
 export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions, type WalIgnored } from './adapters/sqlite/sqlite-store.js';
 export type { WalCheckpointOptions, WalCheckpointReport } from './adapters/sqlite/checkpointer.js';

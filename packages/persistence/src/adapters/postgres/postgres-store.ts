@@ -46,7 +46,8 @@ import type {
   StoredMergedAuthorship,
 } from '../../types.js';
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
-import { authorshipConflict, checkEntries, checkImportSeqs, checkMergedAuthorship, documentReplaced, expectedCreation, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
+import { checkEntries, documentReplaced, expectedCreation } from '../append-rules.js';
+import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { checkShareLink, revokeLinksOfTokenSql, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';

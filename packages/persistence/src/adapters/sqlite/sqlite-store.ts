@@ -35,7 +35,8 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
-import { authorshipConflict, checkEntries, checkImportSeqs, checkMergedAuthorship, documentReplaced, expectedCreation, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
+import { checkEntries, documentReplaced, expectedCreation } from '../append-rules.js';
+import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
 import { TrashTable } from './trash-table.js';
