@@ -86,6 +86,56 @@ test('"```" typed in an empty list item makes it a code block out of the list; C
   expect(alice.errors).toEqual([]);
 });
 
+test('the code block button in a list item makes it a code block out of the list, the list going on after it; Ctrl+Z brings the item back', async ({ server, person }) => {
+  const alice = await alone(server, person, 'code-button-in-list');
+  await alice.type('- one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('let a = 1;');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('three');
+  await alice.page.keyboard.press('ArrowUp');
+  await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toBeEnabled();
+  await alice.toolbar('codeBlock');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:one', 'code_block:let a = 1;', 'bullet_list>list_item>paragraph:three']);
+  await expect(alice.page.locator('.toolbar [data-command="codeBlock"]')).toHaveAttribute('aria-pressed', 'true');
+  await alice.page.keyboard.press('Control+z');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:let a = 1;', 'bullet_list>list_item>paragraph:three']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('"## " typed at the start of a numbered item, or the H1 button in one, makes it a heading out of the list, the list numbering on after it', async ({ server, person }) => {
+  const alice = await alone(server, person, 'heading-in-list');
+  await alice.type('1. one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('Plan');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('three');
+  await alice.page.keyboard.press('ArrowUp');
+  await alice.page.keyboard.press('Home');
+  await alice.type('## ');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['ordered_list>list_item>paragraph:one', 'heading2:Plan', 'ordered_list>list_item>paragraph:three']);
+  await expect(alice.editor.locator('h2')).toHaveText('Plan');
+  // "three" is numbered 2: the list goes on as one list around the heading.
+  await expect(alice.editor.locator('ol').nth(1)).toHaveAttribute('start', '2');
+  await alice.page.keyboard.press('Control+z');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:## Plan', 'ordered_list>list_item>paragraph:three']);
+  await alice.page.keyboard.press('ArrowDown');
+  await alice.toolbar('h1');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:## Plan', 'heading1:three']);
+  await expect(alice.editor.locator('h1')).toHaveText('three');
+  expect(alice.errors).toEqual([]);
+});
+
 test('Enter twice at the end of a code block leaves it for a paragraph', async ({ server, person }) => {
   const alice = await alone(server, person, 'code-exit');
   await alice.type('```');

@@ -1,6 +1,7 @@
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOnEmptyLastLine, leaveCodeBlockDown, toggleCodeBlock } from './blocks.js';
+import { toggleHeading } from './commands.js';
 import { schema } from './schema.js';
 
 const code = (text: string, after = false) => {
@@ -43,5 +44,47 @@ describe('code blocks', () => {
     expect(next.doc.firstChild!.type.name).toBe('paragraph');
     expect(next.doc.firstChild!.childCount).toBe(3);
     expect(next.doc.firstChild!.child(1).type.name).toBe('hard_break');
+  });
+  it('the code block command in a list item takes the item out of its lists as a code block, the list going on after it', () => {
+    const item = (text: string, ...more: ReturnType<typeof schema.node>[]) =>
+      schema.node('list_item', null, [schema.node('paragraph', null, [schema.text(text)]), ...more]);
+    const doc = schema.node('doc', null, [
+      schema.node('bullet_list', null, [item('one'), item('two', schema.node('bullet_list', null, [item('inner')])), item('three')]),
+    ]);
+    // The caret in "inner", two lists deep.
+    let at = 0;
+    doc.descendants((node, pos) => {
+      if (node.isText && node.text === 'inner') at = pos + 2;
+    });
+    const state = EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) });
+    const { ok, next } = apply(state, toggleCodeBlock);
+    expect(ok).toBe(true);
+    expect(shape(next)).toEqual(['bullet_list:"onetwo"', 'code_block:"inner"', 'bullet_list:"three"']);
+    expect(next.selection.$from.parent.type.name).toBe('code_block');
+    expect(next.selection.$from.parentOffset).toBe(2);
+    // And back: a paragraph, not a list item again (as the button does outside lists).
+    expect(shape(apply(next, toggleCodeBlock).next)).toEqual(['bullet_list:"onetwo"', 'paragraph:"inner"', 'bullet_list:"three"']);
+  });
+  it('the code block command in a task item takes it out of its list too', () => {
+    const doc = schema.node('doc', null, [
+      schema.node('task_list', null, [schema.node('task_item', null, [schema.node('paragraph', null, [schema.text('todo')])])]),
+    ]);
+    const state = EditorState.create({ schema, doc, selection: TextSelection.create(doc, 4) });
+    const { ok, next } = apply(state, toggleCodeBlock);
+    expect(ok).toBe(true);
+    expect(shape(next)).toEqual(['code_block:"todo"']);
+  });
+  it('a heading button in a list item takes the item out of its lists as a heading, and toggles back to a paragraph', () => {
+    const item = (text: string) => schema.node('list_item', null, [schema.node('paragraph', null, [schema.text(text)])]);
+    const doc = schema.node('doc', null, [schema.node('ordered_list', null, [item('one'), item('Plan'), item('three')])]);
+    const state = EditorState.create({ schema, doc, selection: TextSelection.create(doc, 12) });
+    expect(state.selection.$from.parent.textContent).toBe('Plan');
+    const { ok, next } = apply(state, toggleHeading(2));
+    expect(ok).toBe(true);
+    expect(shape(next)).toEqual(['ordered_list:"one"', 'heading:"Plan"', 'ordered_list:"three"']);
+    expect(next.doc.child(1).attrs.level).toBe(2);
+    // The list after it numbers on from the part before it, as one list: "three" is numbered 2.
+    expect(next.doc.child(2).attrs.order).toBe(2);
+    expect(shape(apply(next, toggleHeading(2)).next)).toEqual(['ordered_list:"one"', 'paragraph:"Plan"', 'ordered_list:"three"']);
   });
 });

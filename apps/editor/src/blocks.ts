@@ -5,8 +5,8 @@ import { exitCode, joinTextblockBackward, setBlockType } from 'prosemirror-comma
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
-import type { Node, NodeType } from 'prosemirror-model';
-import { type Command, type EditorState, Plugin, Selection, TextSelection } from 'prosemirror-state';
+import type { Attrs, Node, NodeType } from 'prosemirror-model';
+import { type Command, type EditorState, Plugin, Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
@@ -27,9 +27,77 @@ const allCode = (state: EditorState) => {
   return all;
 };
 
-/** Code blocks, or back to paragraphs when the selection is in code blocks only. */
+const isItem = (node: Node) => node.type === nodes.list_item || node.type === nodes.task_item;
+
+/**
+ * Takes the list item at `tr`'s selection out of every list around it, level by level as Enter on an empty
+ * item does, the list going on after it; whether it could.
+ */
+function liftOutOfLists(state: EditorState, tr: Transaction): boolean {
+  for (let level = 0; level < 100; level++) {
+    const $from = tr.selection.$from;
+    if ($from.depth < 2 || !isItem($from.node(-1))) return true;
+    const item = $from.node(-1);
+    const list = $from.node(-2);
+    // Out of the outermost list, which splits in two around it when items stand on both sides.
+    const splits = ($from.depth < 3 || !isItem($from.node(-3))) && $from.index(-2) > 0 && $from.index(-2) < list.childCount - 1;
+    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: tr.selection }, storedMarks: { value: null } }) as EditorState;
+    const lifted = liftListItem(item.type)(current, (t) => {
+      for (const step of t.steps) tr.step(step);
+    });
+    if (!lifted) return false;
+    if (splits && list.type === nodes.ordered_list) numberOn(tr, item.childCount);
+  }
+  return false;
+}
+
+/**
+ * After an ordered list split around the `blocks` blocks at the selection: the part after numbers on from
+ * the part before, as the one list it was ("one", a heading, "three" numbered 1 and 2, as Google Docs does),
+ * not from the start again.
+ */
+function numberOn(tr: Transaction, blocks: number): void {
+  const $from = tr.selection.$from;
+  const container = $from.node(-1);
+  const index = $from.index(-1);
+  const before = index > 0 ? container.child(index - 1) : undefined;
+  const after = index + blocks < container.childCount ? container.child(index + blocks) : undefined;
+  if (before === undefined || after === undefined || before.type !== nodes.ordered_list || after.type !== nodes.ordered_list) return;
+  let pos = $from.before();
+  for (let i = index; i < index + blocks; i++) pos += container.child(i).nodeSize;
+  tr.setNodeMarkup(pos, null, { ...after.attrs, order: (before.attrs.order as number) + before.childCount });
+}
+
+/**
+ * `tr` with its selection's list item lifted out of its lists and made a text block of `type` (a code block,
+ * a heading); null if it cannot be. A list item's first block is a paragraph, so such a block cannot stay in
+ * the list: it leaves it, the list going on after it.
+ */
+export function textblockOutOfLists(state: EditorState, tr: Transaction, type: NodeType, attrs: Attrs | null = null): Transaction | null {
+  if (!liftOutOfLists(state, tr)) return null;
+  const { from, to } = tr.selection;
+  tr.setBlockType(from, to, type, attrs);
+  return tr.doc.resolve(tr.selection.from).parent.type === type ? tr : null;
+}
+
+/** A command: the selection's text block made `type` when it may be, else its list item taken out of its lists as one. */
+export const setTextblockType =
+  (type: NodeType, attrs: Attrs | null = null): Command =>
+  (state, dispatch) => {
+    if (setBlockType(type, attrs)(state, dispatch)) return true;
+    const tr = textblockOutOfLists(state, state.tr, type, attrs);
+    if (tr === null) return false;
+    dispatch?.(tr.scrollIntoView());
+    return true;
+  };
+
+/**
+ * Code blocks, or back to paragraphs when the selection is in code blocks only. In a list item's first line
+ * (which a list holds as a paragraph), the item leaves its lists as a code block, as "```" typed there does:
+ * the button did nothing there before (found by a review).
+ */
 export const toggleCodeBlock: Command = (state, dispatch) =>
-  allCode(state) ? setBlockType(nodes.paragraph!)(state, dispatch) : setBlockType(nodes.code_block!)(state, dispatch);
+  allCode(state) ? setBlockType(nodes.paragraph!)(state, dispatch) : setTextblockType(nodes.code_block!)(state, dispatch);
 
 /** Enter on an empty last line of a code block: drop that line and continue in a paragraph after the block. */
 export const exitCodeOnEmptyLastLine: Command = (state, dispatch) => {
@@ -99,23 +167,22 @@ export const listConversionRules: InputRule[] = [
  */
 export const codeBlockInListRule = new InputRule(/^```$/, (state, _match, start, end) => {
   const $start = state.doc.resolve(start);
-  const isItem = (node: Node) => node.type === nodes.list_item || node.type === nodes.task_item;
   // Only "``" in the item's only block (the third backtick is the key being typed).
   if ($start.depth < 3 || !isItem($start.node(-1)) || $start.node(-1).childCount !== 1 || $start.parent.content.size !== end - start) return null;
   const tr = state.tr.delete(start, end);
-  tr.setSelection(TextSelection.create(tr.doc, start));
-  for (let level = 0; level < 100; level++) {
-    const $from = tr.selection.$from;
-    if ($from.depth < 2 || !isItem($from.node(-1))) break;
-    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: tr.selection }, storedMarks: { value: null } }) as EditorState;
-    const lifted = liftListItem($from.node(-1).type)(current, (t) => {
-      for (const step of t.steps) tr.step(step);
-    });
-    if (!lifted) return null;
-  }
-  const at = tr.selection.from;
-  tr.setBlockType(at, at, nodes.code_block!);
-  return tr.doc.resolve(tr.selection.from).parent.type === nodes.code_block ? tr : null;
+  return textblockOutOfLists(state, tr.setSelection(TextSelection.create(tr.doc, start)), nodes.code_block!);
+});
+
+/**
+ * "# ", "## " or "### " typed at the start of a list item: the item leaves its lists as a heading of that
+ * level, its text kept, the list going on after it (a heading cannot be a list item's first block, so the
+ * plain heading rule left the marker as text there). A step of its own, as the other shortcuts are.
+ */
+export const headingInListRule = new InputRule(/^(#{1,3})\s$/, (state, match, start, end) => {
+  const $start = state.doc.resolve(start);
+  if ($start.depth < 3 || !isItem($start.node(-1)) || $start.index(-1) !== 0 || start !== $start.start()) return null;
+  const tr = state.tr.delete(start, end);
+  return textblockOutOfLists(state, tr.setSelection(TextSelection.create(tr.doc, start)), nodes.heading!, { level: match[1]!.length });
 });
 
 /**

@@ -6,7 +6,7 @@ import type { MarkType, Node, NodeType } from 'prosemirror-model';
 import { AllSelection, type Command, type EditorState, type Plugin, TextSelection } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
-import { toggleCodeBlock } from './blocks.js';
+import { setTextblockType, toggleCodeBlock } from './blocks.js';
 import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
 import { undoReplacement } from './undo-steps.js';
@@ -59,12 +59,12 @@ export const overText =
     return command(withText, dispatch, view);
   };
 
-/** A heading of `level`, or back to a paragraph when the block already is one. */
+/** A heading of `level` (a list item leaving its lists as one), or back to a paragraph when the block already is one. */
 export const toggleHeading = (level: number): Command =>
   overText((state, dispatch) =>
     blockActive(state, nodes.heading!, { level })
       ? setBlockType(nodes.paragraph!)(state, dispatch)
-      : setBlockType(nodes.heading!, { level })(state, dispatch),
+      : setTextblockType(nodes.heading!, { level })(state, dispatch),
   );
 
 export const toggleBlockquote: Command = overText((state, dispatch) =>
