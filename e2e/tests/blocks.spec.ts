@@ -136,6 +136,27 @@ test('"## " typed at the start of a numbered item, or the H1 button in one, make
   expect(alice.errors).toEqual([]);
 });
 
+test('"> " typed at the start of a list item, or the quote button in one, makes it a quote out of the list', async ({ server, person }) => {
+  const alice = await alone(server, person, 'quote-in-list');
+  await alice.type('- one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('three');
+  await alice.page.keyboard.press('ArrowUp');
+  await alice.page.keyboard.press('Home');
+  await alice.type('> ');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:one', 'blockquote>paragraph:two', 'bullet_list>list_item>paragraph:three']);
+  await alice.page.keyboard.press('ArrowDown');
+  await alice.page.keyboard.press('Control+Shift+Period');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['bullet_list>list_item>paragraph:one', 'blockquote>paragraph:two', 'blockquote>paragraph:three']);
+  expect(alice.errors).toEqual([]);
+});
+
 test('Enter twice at the end of a code block leaves it for a paragraph', async ({ server, person }) => {
   const alice = await alone(server, person, 'code-exit');
   await alice.type('```');

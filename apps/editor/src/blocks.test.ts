@@ -1,7 +1,7 @@
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOnEmptyLastLine, leaveCodeBlockDown, toggleCodeBlock } from './blocks.js';
-import { toggleHeading } from './commands.js';
+import { toggleBlockquote, toggleHeading } from './commands.js';
 import { schema } from './schema.js';
 
 const code = (text: string, after = false) => {
@@ -86,5 +86,15 @@ describe('code blocks', () => {
     // The list after it numbers on from the part before it, as one list: "three" is numbered 2.
     expect(next.doc.child(2).attrs.order).toBe(2);
     expect(shape(apply(next, toggleHeading(2)).next)).toEqual(['ordered_list:"one"', 'paragraph:"Plan"', 'ordered_list:"three"']);
+  });
+  it('the quote button in a list item takes the item out of its lists into a quote, and lifts it back out', () => {
+    const item = (text: string) => schema.node('list_item', null, [schema.node('paragraph', null, [schema.text(text)])]);
+    const doc = schema.node('doc', null, [schema.node('bullet_list', null, [item('one'), item('two'), item('three')])]);
+    const state = EditorState.create({ schema, doc, selection: TextSelection.create(doc, 11) });
+    expect(state.selection.$from.parent.textContent).toBe('two');
+    const { ok, next } = apply(state, toggleBlockquote);
+    expect(ok).toBe(true);
+    expect(next.doc.toString()).toBe('doc(bullet_list(list_item(paragraph("one"))), blockquote(paragraph("two")), bullet_list(list_item(paragraph("three"))))');
+    expect(shape(apply(next, toggleBlockquote).next)).toEqual(['bullet_list:"one"', 'paragraph:"two"', 'bullet_list:"three"']);
   });
 });

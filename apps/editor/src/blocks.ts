@@ -1,11 +1,12 @@
 // Block behaviour people expect from a word processor: list markers that convert a list rather than nest
 // one, a code block button that toggles, and code blocks you can leave with Enter twice or ArrowDown.
 
-import { exitCode, joinTextblockBackward, setBlockType } from 'prosemirror-commands';
+import { exitCode, joinTextblockBackward, setBlockType, wrapIn } from 'prosemirror-commands';
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
 import type { Attrs, Node, NodeType } from 'prosemirror-model';
+import { findWrapping } from 'prosemirror-transform';
 import { type Command, type EditorState, Plugin, Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import { schema } from './schema.js';
 
@@ -86,6 +87,26 @@ export const setTextblockType =
   (state, dispatch) => {
     if (setBlockType(type, attrs)(state, dispatch)) return true;
     const tr = textblockOutOfLists(state, state.tr, type, attrs);
+    if (tr === null) return false;
+    dispatch?.(tr.scrollIntoView());
+    return true;
+  };
+
+/** `tr` with its selection's list item lifted out of its lists and wrapped in a `type` (a quote); null if it cannot be. */
+function wrappedOutOfLists(state: EditorState, tr: Transaction, type: NodeType): Transaction | null {
+  if (!liftOutOfLists(state, tr)) return null;
+  const { $from, $to } = tr.selection;
+  const range = $from.blockRange($to);
+  const wrapping = range === null ? null : findWrapping(range, type);
+  return range === null || wrapping === null ? null : tr.wrap(range, wrapping);
+}
+
+/** A command: the selection's blocks wrapped in a `type` (a quote) when they may be, else its list item taken out of its lists into one. */
+export const wrapInOrOutOfLists =
+  (type: NodeType): Command =>
+  (state, dispatch) => {
+    if (wrapIn(type)(state, dispatch)) return true;
+    const tr = wrappedOutOfLists(state, state.tr, type);
     if (tr === null) return false;
     dispatch?.(tr.scrollIntoView());
     return true;
@@ -183,6 +204,14 @@ export const headingInListRule = new InputRule(/^(#{1,3})\s$/, (state, match, st
   if ($start.depth < 3 || !isItem($start.node(-1)) || $start.index(-1) !== 0 || start !== $start.start()) return null;
   const tr = state.tr.delete(start, end);
   return textblockOutOfLists(state, tr.setSelection(TextSelection.create(tr.doc, start)), nodes.heading!, { level: match[1]!.length });
+});
+
+/** "> " typed at the start of a list item: the item leaves its lists as a quote, as the heading rule above. */
+export const quoteInListRule = new InputRule(/^\s*>\s$/, (state, _match, start, end) => {
+  const $start = state.doc.resolve(start);
+  if ($start.depth < 3 || !isItem($start.node(-1)) || $start.index(-1) !== 0 || start !== $start.start()) return null;
+  const tr = state.tr.delete(start, end);
+  return wrappedOutOfLists(state, tr.setSelection(TextSelection.create(tr.doc, start)), nodes.blockquote!);
 });
 
 /**

@@ -1,12 +1,12 @@
 // Editing commands shared by the toolbar and the keyboard shortcuts.
 
-import { baseKeymap, chainCommands, exitCode, setBlockType, toggleMark, wrapIn, lift } from 'prosemirror-commands';
+import { baseKeymap, chainCommands, exitCode, setBlockType, toggleMark, lift } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import type { MarkType, Node, NodeType } from 'prosemirror-model';
 import { AllSelection, type Command, type EditorState, type Plugin, TextSelection } from 'prosemirror-state';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
-import { setTextblockType, toggleCodeBlock } from './blocks.js';
+import { setTextblockType, toggleCodeBlock, wrapInOrOutOfLists } from './blocks.js';
 import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
 import { undoReplacement } from './undo-steps.js';
@@ -68,7 +68,7 @@ export const toggleHeading = (level: number): Command =>
   );
 
 export const toggleBlockquote: Command = overText((state, dispatch) =>
-  blockActive(state, nodes.blockquote!) ? lift(state, dispatch) : wrapIn(nodes.blockquote!)(state, dispatch),
+  blockActive(state, nodes.blockquote!) ? lift(state, dispatch) : wrapInOrOutOfLists(nodes.blockquote!)(state, dispatch),
 );
 
 /**

@@ -7,7 +7,7 @@ import type { MarkType } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin, Selection, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { undoCommand } from 'y-prosemirror';
-import { codeBlockInListRule, headingInListRule, listConversionRules } from './blocks.js';
+import { codeBlockInListRule, headingInListRule, listConversionRules, quoteInListRule } from './blocks.js';
 import { INLINE_FORMAT_RULES } from './formats/inline-formats.js';
 import { taskListInputRule } from './formats/task-list.js';
 import { linkInputRule, typedUrlRule } from './links.js';
@@ -142,6 +142,7 @@ export function buildInputRules(): Plugin[] {
       textblockTypeInputRule(/^(#{1,3})\s$/, nodes.heading!, (m) => ({ level: m[1]!.length })),
       headingInListRule,
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
+      quoteInListRule,
       // Before the wrapping rules: a marker typed in a list converts that list instead of nesting one.
       ...listConversionRules,
       taskListInputRule,
