@@ -99,3 +99,57 @@ test('the bullet and numbered list buttons in a task list make it that kind of l
   await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two!']);
   expect(alice.errors).toEqual([]);
 });
+
+test('the numbered list button on a heading made from a numbered item brings it back into the list, numbered on', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/heading-back-to-list');
+  await alice.focusEnd();
+  await alice.type('1. one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('Plan');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('three');
+  await alice.select('Plan');
+  await alice.toolbar('h1');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'heading1:Plan', 'ordered_list>list_item>paragraph:three']);
+  // The way back, as in Google Docs: the list button on the heading. It did nothing (a heading cannot be a list item's first block).
+  await alice.toolbar('orderedList');
+  await expect
+    .poll(() => blocks(alice))
+    .toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:Plan', 'ordered_list>list_item>paragraph:three']);
+  // One list, numbered 1, 2, 3: not a list of its own numbered 1 between the two.
+  await expect(alice.editor.locator('ol')).toHaveCount(1);
+  expect(alice.errors).toEqual([]);
+});
+
+test('the list buttons on a line between or after items of that kind of list make it one more item of that list', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/join-neighbours');
+  await alice.focusEnd();
+  await alice.type('1. one');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('2. three');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'paragraph:two', 'ordered_list>list_item>paragraph:three']);
+  await alice.caretAt(1, 0);
+  await alice.page.keyboard.press('Control+Shift+9');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
+  // Numbered 1, 2, 3, as one list: it was a list of its own numbered 1, between "1. one" and "2. three".
+  await expect(alice.editor.locator('ol')).toHaveCount(1);
+
+  // A bullet after a bulleted list: one more item of it, so Tab indents it (the first item of a list of its own cannot be).
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Delete');
+  await alice.type('- one');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await alice.page.keyboard.press('Control+Shift+8');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
+  await expect(alice.editor.locator('ul')).toHaveCount(1);
+  await alice.page.keyboard.press('Tab');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two']);
+  expect(alice.errors).toEqual([]);
+});
