@@ -3,6 +3,7 @@
 // item (a new item) or in the middle of a heading (a new heading) inserts a block of another kind: when
 // the other person had typed into it, Ctrl+Z deleted the block and their text with it, for everyone.
 
+import { blocks } from '../fixtures/blocks.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -49,4 +50,30 @@ test('Ctrl+Z after splitting a heading keeps what the other person typed in its 
   // Bob's words went back with the text they followed, and the heading Alice's Enter made went.
   await expect.poll(() => alice.blocks()).toEqual(['Plan notes by Bob']);
   await expect.poll(() => bob.blocks()).toEqual(['Plan notes by Bob']);
+});
+
+test('Ctrl+Z after Tab indented a list item keeps what the other person typed in it, and leaves no empty item', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-keeps/indent');
+  await alice.focusEnd();
+  await alice.page.keyboard.type('- ');
+  await alice.page.keyboard.insertText('one');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('two');
+  await alice.page.waitForTimeout(1_200); // a pause: the indent is an undo step of its own
+  await alice.page.keyboard.press('Tab');
+  const nested = ['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two'];
+  await expect.poll(() => blocks(bob)).toEqual(nested);
+
+  // Bob types on at the end of the item Alice indented.
+  await bob.focusEnd();
+  await bob.page.keyboard.insertText(' by Bob');
+  await expect.poll(() => alice.blocks()).toEqual(['one', 'two by Bob']);
+
+  // Alice takes back her indent: the item is back at the top level with Bob's words, and nothing else.
+  // The nested list her Tab made stayed behind as an empty bullet, since it had held Bob's words.
+  await alice.page.keyboard.press('Control+z');
+  const back = ['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two by Bob'];
+  await expect.poll(() => blocks(alice)).toEqual(back);
+  await expect.poll(() => blocks(bob)).toEqual(back);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

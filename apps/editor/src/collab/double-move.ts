@@ -127,7 +127,7 @@ export class OwnMoves {
 }
 
 /**
- * Deletes `repeats` in one transaction of `origin`, and a top-level block of this page's left empty by it
+ * Deletes `repeats` in one transaction of `origin`, and a block of this page's left empty by it
  * (the paragraph its Enter had made).
  */
 export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: unknown): void {

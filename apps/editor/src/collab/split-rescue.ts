@@ -16,6 +16,7 @@
 // back (this very rescue) is also a move, and must not take text of this person's that was seen.
 
 import * as Y from 'yjs';
+import { schema } from '../schema.js';
 import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom } from './moved-text.js';
@@ -131,7 +132,7 @@ function strandedIn(
 
 /**
  * Moves `stranded` to where it goes: typed again there and deleted here, in one transaction of RESCUE_ORIGIN.
- * With `dropEmptied`, a top-level block this page created that holds nothing once they are gone goes too:
+ * With `dropEmptied`, a block this page created that holds nothing once they are gone goes too (dropIfEmptied):
  * the block an undo was taking out, kept only because it held someone else's text.
  */
 export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied = false): Retyped[] {
@@ -154,23 +155,39 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
   return retyped;
 }
 
-/** Deletes the top-level block holding `node` if this page created it and it holds nothing now (not the last block). */
+/**
+ * Deletes the block holding `node` if this page created it and it holds nothing now, with the containers
+ * around it that this page created and that hold only it (not the document's last block). A block that stood
+ * inside a list was kept, emptied: undoing Tab on an item the other person had typed into since put their
+ * words back at the item's old level and left the nested list Tab had made as an empty bullet (found by a
+ * review). The container left must still be valid without it (a list item keeps its first paragraph).
+ */
 export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText): void {
   const block = node.parent;
-  if (
-    node.length !== 0 ||
-    !(block instanceof Y.XmlElement) ||
-    block.length !== 1 ||
-    block._item === null ||
-    block._item.id.client !== doc.clientID ||
-    !(block.parent instanceof Y.XmlFragment) ||
-    block.parent.length <= 1
-  )
-    return;
-  const fragment = block.parent;
+  const mine = (el: Y.XmlElement) => el._item !== null && el._item.id.client === doc.clientID;
+  if (node.length !== 0 || !(block instanceof Y.XmlElement) || block.length !== 1 || !mine(block)) return;
+  let gone: Y.XmlElement = block;
+  while (gone.parent instanceof Y.XmlElement && gone.parent.length === 1 && mine(gone.parent)) gone = gone.parent;
+  const parent = gone.parent;
+  if (parent instanceof Y.XmlFragment) {
+    if (parent.length <= 1) return;
+  } else if (!(parent instanceof Y.XmlElement) || !validWithout(parent, gone)) return;
   let i = 0;
-  for (let item = fragment._start; item !== null && item !== block._item; item = item.right) if (!item.deleted && item.countable) i++;
-  fragment.delete(i, 1);
+  for (let item = parent._start; item !== null && item !== gone._item; item = item.right) if (!item.deleted && item.countable) i++;
+  parent.delete(i, 1);
+}
+
+/** Whether `parent`'s children other than `child` are content its node type allows. */
+function validWithout(parent: Y.XmlElement, child: Y.XmlElement): boolean {
+  const type = schema.nodes[parent.nodeName];
+  let match = type?.contentMatch ?? null;
+  for (const other of parent.toArray()) {
+    if (other === child) continue;
+    const otherType = other instanceof Y.XmlElement ? schema.nodes[other.nodeName] : undefined;
+    match = otherType === undefined ? null : (match?.matchType(otherType) ?? null);
+    if (match === null) return false;
+  }
+  return match?.validEnd === true;
 }
 
 /** Watches this editor's undo and redo for text they move, and moves others' text left behind with it. */
