@@ -153,3 +153,44 @@ test('the list buttons on a line between or after items of that kind of list mak
   await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two']);
   expect(alice.errors).toEqual([]);
 });
+
+test('a numbered item taken out of the middle of its list (Shift+Tab, the list button, Enter on it empty): the items after it number on', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/number-on');
+  await alice.focusEnd();
+  await alice.type('1. one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('three');
+  const split = ['ordered_list>list_item>paragraph:one', 'paragraph:two', 'ordered_list>list_item>paragraph:three'];
+  // "three" is numbered 2, as in Google Docs: it was numbered 1 again, a list of its own.
+  const numberedOn = async () => {
+    await expect.poll(() => blocks(alice)).toEqual(split);
+    await expect(alice.editor.locator('ol').nth(1)).toHaveAttribute('start', '2');
+  };
+
+  await alice.select('two');
+  await alice.page.keyboard.press('Shift+Tab');
+  await numberedOn();
+  // The list button back on it: one list again, numbered 1, 2, 3.
+  await alice.toolbar('orderedList');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
+  await expect(alice.editor.locator('ol')).toHaveCount(1);
+
+  await alice.toolbar('orderedList');
+  await numberedOn();
+  await alice.page.keyboard.press('Control+z');
+  await expect(alice.editor.locator('ol')).toHaveCount(1);
+
+  // Enter on an empty item between two others.
+  await alice.select('one');
+  await alice.page.keyboard.press('End');
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'paragraph:', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
+  await expect(alice.editor.locator('ol').nth(1)).toHaveAttribute('start', '2');
+  expect(alice.errors).toEqual([]);
+});

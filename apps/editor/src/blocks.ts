@@ -1,7 +1,7 @@
 // Block behaviour people expect from a word processor: list markers that convert a list rather than nest
 // one, a code block button that toggles, and code blocks you can leave with Enter twice or ArrowDown.
 
-import { exitCode, joinTextblockBackward, setBlockType, wrapIn } from 'prosemirror-commands';
+import { chainCommands, exitCode, joinTextblockBackward, setBlockType, wrapIn } from 'prosemirror-commands';
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
@@ -59,15 +59,65 @@ function liftOutOfLists(state: EditorState, tr: Transaction): boolean {
  */
 function numberOn(tr: Transaction, blocks: number): void {
   const $from = tr.selection.$from;
-  const container = $from.node(-1);
-  const index = $from.index(-1);
-  const before = index > 0 ? container.child(index - 1) : undefined;
-  const after = index + blocks < container.childCount ? container.child(index + blocks) : undefined;
-  if (before === undefined || after === undefined || before.type !== nodes.ordered_list || after.type !== nodes.ordered_list) return;
-  let pos = $from.before();
-  for (let i = index; i < index + blocks; i++) pos += container.child(i).nodeSize;
+  numberOnAfterSplit(tr, $from.start(-1), $from.index(-1) - 1, blocks);
+}
+
+/**
+ * After the ordered list at `listIndex` in the block starting at `containerStart` split around `blocks`
+ * blocks lifted out of it: the part after numbers on from the part before (see numberOn).
+ */
+function numberOnAfterSplit(tr: Transaction, containerStart: number, listIndex: number, blocks: number): void {
+  const container = tr.doc.resolve(containerStart).parent;
+  const before = container.maybeChild(listIndex);
+  const after = container.maybeChild(listIndex + 1 + blocks);
+  if (before === null || after === null || before.type !== nodes.ordered_list || after.type !== nodes.ordered_list) return;
+  let pos = containerStart;
+  for (let i = 0; i < listIndex + 1 + blocks; i++) pos += container.child(i).nodeSize;
   tr.setNodeMarkup(pos, null, { ...after.attrs, order: (before.attrs.order as number) + before.childCount });
 }
+
+/**
+ * ProseMirror's `liftListItem`, the items after the lifted ones numbering on when they leave the middle of a
+ * top-level numbered list (Shift+Tab, the list button, Enter on an empty item): the items after were a list
+ * of their own numbered from 1 again, where Google Docs numbers them on, as headings made there do (found by a review).
+ */
+export const liftListItemNumberingOn =
+  (itemType: NodeType): Command =>
+  (state, dispatch, view) => {
+    const { $from, $to } = state.selection;
+    const range = $from.blockRange($to, (node) => node.firstChild?.type === itemType);
+    if (range === null) return liftListItem(itemType)(state, dispatch, view);
+    const list = range.parent;
+    const splits =
+      list.type === nodes.ordered_list && (range.depth < 2 || !isItem($from.node(range.depth - 1))) && range.startIndex > 0 && range.endIndex < list.childCount;
+    let blocks = 0;
+    for (let i = range.startIndex; i < range.endIndex; i++) blocks += list.child(i).childCount;
+    const containerStart = $from.start(range.depth - 1);
+    const listIndex = $from.index(range.depth - 1);
+    return liftListItem(itemType)(
+      state,
+      dispatch &&
+        ((tr) => {
+          // The container's start is before every change the lift makes inside it.
+          if (splits) numberOnAfterSplit(tr, tr.mapping.map(containerStart, -1), listIndex, blocks);
+          dispatch(tr);
+        }),
+      view,
+    );
+  };
+
+/**
+ * Enter on an empty item of a top-level list (an item of one paragraph): the item leaves the list, the items
+ * after it numbering on. ProseMirror's Enter lifted the empty paragraph out with `liftEmptyBlock`, numbering
+ * the rest from 1 again. In a nested list splitListItem outdents the item as before.
+ */
+export const liftEmptyItem: Command = (state, dispatch, view) => {
+  const { $from, empty } = state.selection;
+  // Not a task item: the task list's own keys handle Enter there.
+  if (!empty || $from.depth < 3 || $from.parent.content.size > 0 || $from.node(-1).type !== nodes.list_item || $from.node(-1).childCount !== 1) return false;
+  if ($from.depth > 3 && isItem($from.node(-3))) return false;
+  return liftListItemNumberingOn(nodes.list_item!)(state, dispatch, view);
+};
 
 /**
  * `tr` with its selection's list item lifted out of its lists and made a text block of `type` (a code block,
@@ -249,5 +299,5 @@ export function listPaste(): Plugin {
 }
 
 export function blockKeymap(): Plugin {
-  return keymap({ Enter: exitCodeOnEmptyLastLine, ArrowDown: leaveCodeBlockDown, Backspace: joinAfterList });
+  return keymap({ Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem), ArrowDown: leaveCodeBlockDown, Backspace: joinAfterList });
 }

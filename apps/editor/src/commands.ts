@@ -4,9 +4,9 @@ import { baseKeymap, chainCommands, exitCode, setBlockType, toggleMark, lift } f
 import { keymap } from 'prosemirror-keymap';
 import type { MarkType, Node, NodeType } from 'prosemirror-model';
 import { AllSelection, type Command, type EditorState, type Plugin, TextSelection } from 'prosemirror-state';
-import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
+import { sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
-import { setTextblockType, toggleCodeBlock, wrapInOrOutOfLists } from './blocks.js';
+import { liftListItemNumberingOn, setTextblockType, toggleCodeBlock, wrapInOrOutOfLists } from './blocks.js';
 import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
 import { undoReplacement } from './undo-steps.js';
@@ -78,7 +78,7 @@ export const toggleBlockquote: Command = overText((state, dispatch) =>
  */
 export const toggleList = (type: NodeType): Command =>
   overText((state, dispatch) => {
-    if (blockActive(state, type)) return liftListItem(nodes.list_item!)(state, dispatch);
+    if (blockActive(state, type)) return liftListItemNumberingOn(nodes.list_item!)(state, dispatch);
     const { $from, $to, from, to } = state.selection;
     const lists = [nodes.bullet_list, nodes.ordered_list, nodes.task_list];
     const range = $from.blockRange($to, (node) => lists.includes(node.type));
@@ -192,7 +192,7 @@ export function buildKeymaps(): Plugin[] {
     'Ctrl->': commands.blockquote,
     'Shift-Ctrl-\\': commands.codeBlock,
     Enter: splitListItem(nodes.list_item!),
-    'Mod-[': liftListItem(nodes.list_item!),
+    'Mod-[': liftListItemNumberingOn(nodes.list_item!),
     'Mod-]': sinkListItem(nodes.list_item!),
     'Shift-Enter': hardBreak,
     'Mod-Enter': hardBreak,

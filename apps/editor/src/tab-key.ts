@@ -5,6 +5,7 @@
 import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import type { NodeType } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin, TextSelection } from 'prosemirror-state';
+import { liftListItemNumberingOn } from './blocks.js';
 import { caretInCell, tableTab } from './formats/tables.js';
 import { schema } from './schema.js';
 import { OWN_UNDO_STEP } from './undo-steps.js';
@@ -121,7 +122,7 @@ export const tabCommand =
     // The innermost of a table cell and a list item decides.
     if (caretInCell(state)) return tableTab(outdent)(state, dispatch, view);
     const item = listItemType(state);
-    if (item !== undefined && (outdent ? liftListItem : sinkListItem)(item)(state, dispatch, view)) return true;
+    if (item !== undefined && (outdent ? liftListItemNumberingOn : sinkListItem)(item)(state, dispatch, view)) return true;
     // Items selected together (Select all, or from a list's first item on): the commands above take them
     // as one range, which fails when the range holds an item that cannot move (a list's first one cannot
     // be indented) or spans several lists; then Tab indented nothing at all (found by a review).
