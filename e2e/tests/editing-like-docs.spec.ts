@@ -223,3 +223,22 @@ test('Backspace at the start of a paragraph after a nested list joins it to the 
   await expect.poll(() => blocks(bob)).toEqual(joined);
   expect(alice.errors).toEqual([]);
 });
+
+test('Delete at the end of a list\'s last line joins the paragraph after it to that line, nested or not', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/delete-before-paragraph');
+  await list(alice, '- ', ['one', 'two']);
+  await alice.page.keyboard.press('Tab');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('after');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two', 'paragraph:after']);
+  await alice.page.keyboard.press('ArrowUp');
+  await alice.page.keyboard.press('End');
+  await alice.selectionRead();
+  // As Backspace at the start of "after" does: the paragraph became an item of the list, its text on a line of its own.
+  await alice.page.keyboard.press('Delete');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:twoafter']);
+  expect(alice.errors).toEqual([]);
+});

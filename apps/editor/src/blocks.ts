@@ -1,7 +1,7 @@
 // Block behaviour people expect from a word processor: list markers that convert a list rather than nest
 // one, a code block button that toggles, and code blocks you can leave with Enter twice or ArrowDown.
 
-import { chainCommands, exitCode, joinTextblockBackward, setBlockType, wrapIn } from 'prosemirror-commands';
+import { chainCommands, exitCode, joinTextblockBackward, joinTextblockForward, setBlockType, wrapIn } from 'prosemirror-commands';
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
@@ -280,6 +280,26 @@ export const joinAfterList: Command = (state, dispatch, view) => {
 };
 
 /**
+ * Delete at the end of a list's last line, a paragraph after the list: the paragraph's text joins that line,
+ * as Backspace at the paragraph's start does (joinAfterList). ProseMirror's join made the paragraph an item
+ * of the list instead, its text on a line of its own (found by a review).
+ */
+export const joinListToNext: Command = (state, dispatch, view) => {
+  const { $cursor } = state.selection as TextSelection;
+  if (!$cursor || $cursor.parentOffset < $cursor.parent.content.size || (view && !view.endOfTextblock('forward'))) return false;
+  // The blocks on either side of where Delete joins: the innermost ancestor with a block after the caret's.
+  for (let d = $cursor.depth - 1; d >= 0; d--) {
+    const index = $cursor.index(d);
+    if (index + 1 >= $cursor.node(d).childCount) continue;
+    const before = $cursor.node(d).child(index);
+    const after = $cursor.node(d).child(index + 1);
+    const list = before.type === nodes.bullet_list || before.type === nodes.ordered_list || before.type === nodes.task_list;
+    return list && after.type === nodes.paragraph && joinTextblockForward(state, dispatch, view);
+  }
+  return false;
+};
+
+/**
  * Plain text ending in a line break (a line copied whole from a text editor or a terminal), pasted at the end
  * of a list item: the break is dropped, as blank lines are, rather than leaving an empty item behind with the
  * caret in it (found by a review). In the middle of an item it still ends the line, the rest going on the next.
@@ -299,5 +319,5 @@ export function listPaste(): Plugin {
 }
 
 export function blockKeymap(): Plugin {
-  return keymap({ Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem), ArrowDown: leaveCodeBlockDown, Backspace: joinAfterList });
+  return keymap({ Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem), ArrowDown: leaveCodeBlockDown, Backspace: joinAfterList, Delete: joinListToNext });
 }
