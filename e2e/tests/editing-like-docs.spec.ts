@@ -242,3 +242,19 @@ test('Delete at the end of a list\'s last line joins the paragraph after it to t
   await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:twoafter']);
   expect(alice.errors).toEqual([]);
 });
+
+test('lines pasted into a heading stay in the heading: its text after the caret stays a heading too', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/paste-into-heading');
+  await alice.focusEnd();
+  await alice.type('## Title');
+  await alice.select('tle');
+  await alice.page.evaluate(() => {
+    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, view.state.selection.from)));
+  });
+  await alice.paste({ 'text/plain': 'a\nb' });
+  // "btle" became body text: half of the heading's own words were no longer a heading.
+  await expect.poll(() => blocks(alice)).toEqual(['heading2:Tia', 'heading2:btle']);
+  expect(alice.errors).toEqual([]);
+});

@@ -5,7 +5,7 @@ import { chainCommands, exitCode, joinTextblockBackward, joinTextblockForward, s
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
-import type { Attrs, Node, NodeType } from 'prosemirror-model';
+import { type Attrs, Fragment, type Node, type NodeType, Slice } from 'prosemirror-model';
 import { findWrapping } from 'prosemirror-transform';
 import { type Command, type EditorState, Plugin, Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import { schema } from './schema.js';
@@ -313,6 +313,25 @@ export function listPaste(): Plugin {
         let inItem = false;
         for (let d = $from.depth; d > 0; d--) if ($from.node(d).type === nodes.list_item || $from.node(d).type === nodes.task_item) inItem = true;
         return inItem ? text.replace(/(?:\r\n?|\n)+$/, '') : text;
+      },
+    },
+  });
+}
+
+/**
+ * Lines of plain text pasted into a heading: headings of its level, as Google Docs gives pasted lines the
+ * style of the line they land in. Each line was a paragraph, so the heading's own text after the caret,
+ * joined to the last line, stopped being a heading (found by a review).
+ */
+export function headingPaste(): Plugin {
+  return new Plugin({
+    props: {
+      clipboardTextParser(text, $context) {
+        // Nothing returned: ProseMirror parses the text as usual (the first prop that returns a slice is used).
+        if ($context.parent.type !== nodes.heading || !/[\r\n]/.test(text)) return undefined as unknown as Slice;
+        const marks = $context.marks();
+        const heading = (line: string) => $context.parent.type.create($context.parent.attrs, line === '' ? null : schema.text(line, marks));
+        return new Slice(Fragment.from(text.split(/(?:\r\n?|\n)+/).map(heading)), 1, 1);
       },
     },
   });

@@ -13,7 +13,7 @@ import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
-import { blockKeymap, listPaste } from './blocks.js';
+import { blockKeymap, headingPaste, listPaste } from './blocks.js';
 import { tablePlugins } from './formats/tables.js';
 import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
@@ -79,6 +79,8 @@ export function createEditor(
       wordPaste(),
       // A line break at the end of text pasted at a list item's end: no empty item.
       listPaste(),
+      // Lines of text pasted into a heading: headings.
+      headingPaste(),
       blockKeymap(),
       ...inlineFormatPlugins(editable),
       ...tablePlugins(),
