@@ -194,3 +194,23 @@ test('a numbered item taken out of the middle of its list (Shift+Tab, the list b
   await expect(alice.editor.locator('ol').nth(1)).toHaveAttribute('start', '2');
   expect(alice.errors).toEqual([]);
 });
+
+test('after Select all over a paragraph and a list, Ctrl+Shift+1 makes every line a heading, and a second press paragraphs again', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/select-all-heading-list');
+  await alice.focusEnd();
+  await alice.type('Title');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('1. one');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('two');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:Title', 'ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two']);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+1');
+  // The list's lines leave it as headings, as one item's line does: they stayed list items, so the
+  // button never showed pressed and a second press did nothing at all.
+  await expect.poll(() => blocks(alice)).toEqual(['heading1:Title', 'heading1:one', 'heading1:two']);
+  await alice.page.keyboard.press('Control+Shift+1');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:Title', 'paragraph:one', 'paragraph:two']);
+  expect(alice.errors).toEqual([]);
+});

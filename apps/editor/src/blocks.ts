@@ -53,6 +53,49 @@ function liftOutOfLists(state: EditorState, tr: Transaction): boolean {
 }
 
 /**
+ * Takes every list item the selection (over several blocks) touches out of every list, innermost lists first;
+ * whether it could. Select all over a paragraph and a list, then H1: the list's lines stayed list items, so
+ * the button never showed pressed and a second press did nothing (found by a review).
+ */
+function liftRangeOutOfLists(state: EditorState, tr: Transaction): boolean {
+  for (let round = 0; round < 1000; round++) {
+    const { from, to } = tr.selection;
+    // The deepest list the selection touches, and the first and last of its items it touches.
+    let found: { pos: number; depth: number; node: Node } | undefined;
+    tr.doc.nodesBetween(from, to, (node, pos) => {
+      if (node.isTextblock) return false;
+      const lists = node.type === nodes.bullet_list || node.type === nodes.ordered_list || node.type === nodes.task_list;
+      if (lists) {
+        const depth = tr.doc.resolve(pos).depth;
+        if (found === undefined || depth > found.depth) found = { pos, depth, node };
+      }
+      return true;
+    });
+    if (found === undefined) return true;
+    const { pos, node } = found;
+    let first = -1;
+    let itemsFrom = 0;
+    let itemsTo = 0;
+    node.forEach((item, offset, index) => {
+      const at = pos + 1 + offset;
+      if (at + item.nodeSize > from && at < to) {
+        if (first < 0) [first, itemsFrom] = [index, at];
+        itemsTo = at + item.nodeSize;
+      }
+    });
+    if (first < 0) return false;
+    // From inside the first item to inside the last: liftListItem lifts the items of that range.
+    const selection = TextSelection.between(tr.doc.resolve(itemsFrom + 1), tr.doc.resolve(itemsTo - 1));
+    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: selection }, storedMarks: { value: null } }) as EditorState;
+    const lifted = liftListItem(node.child(first).type)(current, (t) => {
+      for (const step of t.steps) tr.step(step);
+    });
+    if (!lifted) return false;
+  }
+  return false;
+}
+
+/**
  * After an ordered list split around the `blocks` blocks at the selection: the part after numbers on from
  * the part before, as the one list it was ("one", a heading, "three" numbered 1 and 2, as Google Docs does),
  * not from the start again.
@@ -125,17 +168,29 @@ export const liftEmptyItem: Command = (state, dispatch, view) => {
  * the list: it leaves it, the list going on after it.
  */
 export function textblockOutOfLists(state: EditorState, tr: Transaction, type: NodeType, attrs: Attrs | null = null): Transaction | null {
-  if (!liftOutOfLists(state, tr)) return null;
+  const { $from, $to } = tr.selection;
+  if (!($from.sameParent($to) ? liftOutOfLists(state, tr) : liftRangeOutOfLists(state, tr))) return null;
   const { from, to } = tr.selection;
   tr.setBlockType(from, to, type, attrs);
   return tr.doc.resolve(tr.selection.from).parent.type === type ? tr : null;
+}
+
+/** Whether a text block the selection touches stands in a list item. */
+function touchesItems(state: EditorState): boolean {
+  let inItem = false;
+  state.doc.nodesBetween(state.selection.from, state.selection.to, (node) => {
+    if (isItem(node)) inItem = true;
+    return !inItem && !node.isTextblock;
+  });
+  return inItem;
 }
 
 /** A command: the selection's text block made `type` when it may be, else its list item taken out of its lists as one. */
 export const setTextblockType =
   (type: NodeType, attrs: Attrs | null = null): Command =>
   (state, dispatch) => {
-    if (setBlockType(type, attrs)(state, dispatch)) return true;
+    // Over several blocks some of which are list items, setBlockType changed only the others.
+    if (!(!state.selection.$from.sameParent(state.selection.$to) && touchesItems(state)) && setBlockType(type, attrs)(state, dispatch)) return true;
     const tr = textblockOutOfLists(state, state.tr, type, attrs);
     if (tr === null) return false;
     dispatch?.(tr.scrollIntoView());
