@@ -11,15 +11,21 @@ interface WithDomObserver {
   readonly domObserver: { flush(): void };
 }
 
+/**
+ * Reads pending DOM changes and the DOM selection into the state: exactly what the selectionchange handler
+ * would have done (a selection transaction only if the DOM selection differs from the one last read).
+ */
+export function readDomSelection(view: EditorView): void {
+  // Internal to prosemirror-view (not in its types).
+  (view as unknown as WithDomObserver).domObserver.flush();
+}
+
 /** Reads the DOM selection into the state before any key handler runs; place it first among the plugins. */
 export function keySelection(): Plugin {
   return new Plugin({
     props: {
       handleKeyDown(view: EditorView) {
-        // Internal to prosemirror-view (not in its types), and exactly what the selectionchange
-        // handler would have done: it dispatches a selection transaction only if the DOM selection
-        // differs from the one last read.
-        (view as unknown as WithDomObserver).domObserver.flush();
+        readDomSelection(view);
         return false;
       },
     },

@@ -9,6 +9,7 @@ import { taskListButton } from './formats/task-list.js';
 import { schema } from './schema.js';
 import { selectionScope } from './toolbar-scope.js';
 import { INLINE_MARK_BUTTONS, INSERT_BUTTONS } from './formats/inline-formats.js';
+import { readDomSelection } from './key-selection.js';
 
 /** A toolbar button: one of the shared commands, or a feature's own (`run`). */
 export interface ToolbarButton {
@@ -95,9 +96,13 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
   };
 
   const run = (button: ToolbarButton, el: HTMLButtonElement) => {
+    const view = getView();
+    // The selection the person sees first, as key commands do (key-selection.ts): a press right after the
+    // caret moved can come before the browser's "selectionchange", and acted on the line it had left (seen
+    // in CI: the code block button turned the next line into code). Updates the buttons' states too.
+    readDomSelection(view);
     // Unavailable buttons stay focusable (aria-disabled, not `disabled`), so they must refuse here.
     if (el.getAttribute('aria-disabled') === 'true') return;
-    const view = getView();
     const before = document.activeElement;
     const applied = commandOf(button)(view.state, view.dispatch, view);
     // Back to the text after an edit, unless the command put focus somewhere of its own (a field).
