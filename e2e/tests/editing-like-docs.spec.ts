@@ -202,9 +202,8 @@ test('text ending in a line break pasted at the end of a list item leaves no emp
   expect(alice.errors).toEqual([]);
 });
 
-test('Backspace at the start of a paragraph after a nested list joins it to the last nested item', async ({ server, person }) => {
-  const alice = await person('Alice', '#e11d48');
-  await alice.open(server.url, 'docs/backspace-after-nested');
+/** "one", "two" nested under it, then the paragraph "after" below the list (Enter three times leaves it). */
+async function nestedListThenParagraph(alice: EditorPage): Promise<void> {
   await list(alice, '- ', ['one', 'two']);
   await alice.page.keyboard.press('Tab');
   await alice.page.keyboard.press('Enter');
@@ -212,6 +211,12 @@ test('Backspace at the start of a paragraph after a nested list joins it to the 
   await alice.page.keyboard.press('Enter');
   await alice.type('after');
   await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two', 'paragraph:after']);
+}
+
+test('Backspace at the start of a paragraph after a nested list joins it to the last nested item', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/backspace-after-nested');
+  await nestedListThenParagraph(alice);
   await alice.page.keyboard.press('Home');
   await alice.selectionRead();
   await alice.page.keyboard.press('Backspace');
@@ -227,13 +232,7 @@ test('Backspace at the start of a paragraph after a nested list joins it to the 
 test('Delete at the end of a list\'s last line joins the paragraph after it to that line, nested or not', async ({ server, person }) => {
   const alice = await person('Alice', '#e11d48');
   await alice.open(server.url, 'docs/delete-before-paragraph');
-  await list(alice, '- ', ['one', 'two']);
-  await alice.page.keyboard.press('Tab');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('after');
-  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:two', 'paragraph:after']);
+  await nestedListThenParagraph(alice);
   await alice.page.keyboard.press('ArrowUp');
   await alice.page.keyboard.press('End');
   await alice.selectionRead();
