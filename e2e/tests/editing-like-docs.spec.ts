@@ -257,3 +257,34 @@ test('lines pasted into a heading stay in the heading: its text after the caret 
   await expect.poll(() => blocks(alice)).toEqual(['heading2:Tia', 'heading2:btle']);
   expect(alice.errors).toEqual([]);
 });
+
+test('Delete at the end of a paragraph just before a list joins the list\'s first line to it', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/delete-before-list');
+  await alice.focusEnd();
+  await alice.type('before');
+  await alice.page.keyboard.press('Enter');
+  await list(alice, '- ', ['one', 'two']);
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:before', 'bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
+  await alice.caretAt(0, 'before'.length);
+  // The first item left the list as a paragraph of its own, its text not joined: a second Delete was needed.
+  await alice.page.keyboard.press('Delete');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:beforeone', 'bullet_list>list_item>paragraph:two']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('Backspace at the start of a paragraph after a quote joins its text to the quote\'s last line', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/backspace-after-quote');
+  await alice.focusEnd();
+  await alice.type('> quoted');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('after');
+  await expect.poll(() => blocks(alice)).toEqual(['blockquote>paragraph:quoted', 'paragraph:after']);
+  await alice.caretAt(1, 0);
+  // The paragraph moved into the quote as a line of its own: a second Backspace was needed to join the text.
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => blocks(alice)).toEqual(['blockquote>paragraph:quotedafter']);
+  expect(alice.errors).toEqual([]);
+});

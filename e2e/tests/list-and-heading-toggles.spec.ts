@@ -28,7 +28,7 @@ test('the numbered list button in a bulleted list numbers it, and the bullet but
   await alice.type('two');
   await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two']);
 
-  await alice.page.keyboard.press('Control+Shift+9');
+  await alice.page.keyboard.press('Control+Shift+7');
   await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two']);
   await expect(alice.page.locator('.toolbar [data-command="orderedList"]')).toHaveAttribute('aria-pressed', 'true');
 
@@ -134,7 +134,7 @@ test('the list buttons on a line between or after items of that kind of list mak
   await alice.type('2. three');
   await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'paragraph:two', 'ordered_list>list_item>paragraph:three']);
   await alice.caretAt(1, 0);
-  await alice.page.keyboard.press('Control+Shift+9');
+  await alice.page.keyboard.press('Control+Shift+7');
   await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
   // Numbered 1, 2, 3, as one list: it was a list of its own numbered 1, between "1. one" and "2. three".
   await expect(alice.editor.locator('ol')).toHaveCount(1);
@@ -212,5 +212,55 @@ test('after Select all over a paragraph and a list, Ctrl+Shift+1 makes every lin
   await expect.poll(() => blocks(alice)).toEqual(['heading1:Title', 'heading1:one', 'heading1:two']);
   await alice.page.keyboard.press('Control+Shift+1');
   await expect.poll(() => blocks(alice)).toEqual(['paragraph:Title', 'paragraph:one', 'paragraph:two']);
+  expect(alice.errors).toEqual([]);
+});
+
+test('lines selected in the middle of a numbered list made headings: the items after them number on', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/range-heading-number-on');
+  await alice.focusEnd();
+  await alice.type('1. one');
+  for (const text of ['two', 'three', 'four']) {
+    await alice.page.keyboard.press('Enter');
+    await alice.type(text);
+  }
+  await alice.select('two');
+  await alice.page.keyboard.press('Shift+ArrowDown');
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Control+Shift+1');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'heading1:two', 'heading1:three', 'ordered_list>list_item>paragraph:four']);
+  // "four" is numbered 2, as one heading made there numbers it: it was numbered 1 again, a list of its own.
+  await expect(alice.editor.locator('ol').nth(1)).toHaveAttribute('start', '2');
+  expect(alice.errors).toEqual([]);
+});
+
+test('Google Docs\' shortcuts: Ctrl+Shift+7 numbers, 8 bullets, 9 makes a checklist; Ctrl+Alt+1–3 headings, Ctrl+Alt+0 normal text', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/docs-shortcuts');
+  await alice.focusEnd();
+  await alice.type('line');
+  await alice.page.keyboard.press('Control+Shift+7');
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:line']);
+  await alice.page.keyboard.press('Control+Shift+7');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
+  await alice.page.keyboard.press('Control+Shift+9');
+  await expect.poll(() => blocks(alice)).toEqual(['task_list>task_item>paragraph:line']);
+  await alice.page.keyboard.press('Control+Shift+9');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
+  await alice.page.keyboard.press('Control+Shift+8');
+  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:line']);
+  await alice.page.keyboard.press('Control+Shift+8');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
+  await alice.page.keyboard.press('Control+Alt+2');
+  await expect.poll(() => blocks(alice)).toEqual(['heading2:line']);
+  await alice.page.keyboard.press('Control+Alt+3');
+  await expect.poll(() => blocks(alice)).toEqual(['heading3:line']);
+  await alice.page.keyboard.press('Control+Alt+0');
+  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
+  await alice.page.keyboard.press('Control+Alt+1');
+  await expect.poll(() => blocks(alice)).toEqual(['heading1:line']);
+  // The toolbar tells the same keys.
+  await expect(alice.page.locator('.toolbar [data-command="orderedList"]')).toHaveAttribute('title', /Ctrl\+Shift\+7/);
+  await expect(alice.page.locator('.toolbar [data-command="h1"]')).toHaveAttribute('title', /Ctrl\+Alt\+1/);
   expect(alice.errors).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { exitCodeOnEmptyLastLine, leaveCodeBlockDown, toggleCodeBlock } from './blocks.js';
+import { exitCodeOnEmptyLastLine, joinAfterListOrQuote, joinListToNext, leaveCodeBlockDown, toggleCodeBlock } from './blocks.js';
 import { toggleBlockquote, toggleHeading } from './commands.js';
 import { schema } from './schema.js';
 
@@ -96,5 +96,45 @@ describe('code blocks', () => {
     expect(ok).toBe(true);
     expect(next.doc.toString()).toBe('doc(bullet_list(list_item(paragraph("one"))), blockquote(paragraph("two")), bullet_list(list_item(paragraph("three"))))');
     expect(shape(apply(next, toggleBlockquote).next)).toEqual(['bullet_list:"one"', 'paragraph:"two"', 'bullet_list:"three"']);
+  });
+});
+
+describe('Delete at the end of a paragraph just before a list', () => {
+  const p = (t: string) => schema.node('paragraph', null, [schema.text(t)]);
+  const item = (t: string, ...more: ReturnType<typeof schema.node>[]) => schema.node('list_item', null, [p(t), ...more]);
+  const deleteAt = (doc: ReturnType<typeof schema.node>, pos: number) => apply(EditorState.create({ schema, doc, selection: TextSelection.create(doc, pos) }), joinListToNext);
+
+  it('joins the first line to the paragraph, the rest of the list kept', () => {
+    const { ok, next } = deleteAt(schema.node('doc', null, [p('before'), schema.node('ordered_list', null, [item('one'), item('two')])]), 7);
+    expect(ok).toBe(true);
+    expect(next.doc.toString()).toBe('doc(paragraph("beforeone"), ordered_list(list_item(paragraph("two"))))');
+    expect(next.selection.from).toBe(7);
+    const heading = schema.node('heading', { level: 2 }, [schema.text('Title')]);
+    expect(deleteAt(schema.node('doc', null, [heading, schema.node('bullet_list', null, [item('one')])]), 6).next.doc.toString()).toBe('doc(heading("Titleone"))');
+  });
+  it('the first item\'s nested items take its place a level up, rather than stay under an empty line', () => {
+    const nested = schema.node('bullet_list', null, [item('x'), item('y')]);
+    const { next } = deleteAt(schema.node('doc', null, [p('before'), schema.node('bullet_list', null, [item('one', nested), item('two')])]), 7);
+    expect(next.doc.toString()).toBe('doc(paragraph("beforeone"), bullet_list(list_item(paragraph("x")), list_item(paragraph("y")), list_item(paragraph("two"))))');
+  });
+  it('nested items of another kind (a task list in a bulleted item) stay under the emptied line', () => {
+    const tasks = schema.node('task_list', null, [schema.node('task_item', null, [p('x')])]);
+    const { next } = deleteAt(schema.node('doc', null, [p('before'), schema.node('bullet_list', null, [item('one', tasks)])]), 7);
+    expect(next.doc.toString()).toBe('doc(paragraph("beforeone"), bullet_list(list_item(paragraph, task_list(task_item(paragraph("x"))))))');
+  });
+  it('does nothing before the end of the paragraph or before something else than a list', () => {
+    expect(deleteAt(schema.node('doc', null, [p('before'), schema.node('bullet_list', null, [item('one')])]), 3).ok).toBe(false);
+    expect(deleteAt(schema.node('doc', null, [p('before'), p('after')]), 7).ok).toBe(false);
+  });
+});
+
+describe('Backspace at the start of a paragraph after a quote', () => {
+  it('joins its text to the quote\'s last line', () => {
+    const p = (t: string) => schema.node('paragraph', null, [schema.text(t)]);
+    const doc = schema.node('doc', null, [schema.node('blockquote', null, [p('a'), p('quoted')]), p('after')]);
+    const at = doc.child(0).nodeSize + 1;
+    const { ok, next } = apply(EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) }), joinAfterListOrQuote);
+    expect(ok).toBe(true);
+    expect(next.doc.toString()).toBe('doc(blockquote(paragraph("a"), paragraph("quotedafter")))');
   });
 });

@@ -8,6 +8,7 @@ import { liftListItem } from 'prosemirror-schema-list';
 import { type Attrs, Fragment, type Node, type NodeType, Slice } from 'prosemirror-model';
 import { findWrapping } from 'prosemirror-transform';
 import { type Command, type EditorState, Plugin, Selection, TextSelection, type Transaction } from 'prosemirror-state';
+import { runOn } from './command-on-transaction.js';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
@@ -29,25 +30,17 @@ const allCode = (state: EditorState) => {
 };
 
 const isItem = (node: Node) => node.type === nodes.list_item || node.type === nodes.task_item;
+const isList = (node: Node) => node.type === nodes.bullet_list || node.type === nodes.ordered_list || node.type === nodes.task_list;
 
 /**
  * Takes the list item at `tr`'s selection out of every list around it, level by level as Enter on an empty
- * item does, the list going on after it; whether it could.
+ * item does, the list going on after it (numbered on, when it was numbered); whether it could.
  */
 function liftOutOfLists(state: EditorState, tr: Transaction): boolean {
   for (let level = 0; level < 100; level++) {
     const $from = tr.selection.$from;
     if ($from.depth < 2 || !isItem($from.node(-1))) return true;
-    const item = $from.node(-1);
-    const list = $from.node(-2);
-    // Out of the outermost list, which splits in two around it when items stand on both sides.
-    const splits = ($from.depth < 3 || !isItem($from.node(-3))) && $from.index(-2) > 0 && $from.index(-2) < list.childCount - 1;
-    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: tr.selection }, storedMarks: { value: null } }) as EditorState;
-    const lifted = liftListItem(item.type)(current, (t) => {
-      for (const step of t.steps) tr.step(step);
-    });
-    if (!lifted) return false;
-    if (splits && list.type === nodes.ordered_list) numberOn(tr, item.childCount);
+    if (!runOn(state, tr, liftListItemNumberingOn($from.node(-1).type))) return false;
   }
   return false;
 }
@@ -64,8 +57,7 @@ function liftRangeOutOfLists(state: EditorState, tr: Transaction): boolean {
     let found: { pos: number; depth: number; node: Node } | undefined;
     tr.doc.nodesBetween(from, to, (node, pos) => {
       if (node.isTextblock) return false;
-      const lists = node.type === nodes.bullet_list || node.type === nodes.ordered_list || node.type === nodes.task_list;
-      if (lists) {
+      if (isList(node)) {
         const depth = tr.doc.resolve(pos).depth;
         if (found === undefined || depth > found.depth) found = { pos, depth, node };
       }
@@ -85,29 +77,17 @@ function liftRangeOutOfLists(state: EditorState, tr: Transaction): boolean {
     });
     if (first < 0) return false;
     // From inside the first item to inside the last: liftListItem lifts the items of that range.
+    // The items after them number on when they leave the middle of a numbered list, as one item does.
     const selection = TextSelection.between(tr.doc.resolve(itemsFrom + 1), tr.doc.resolve(itemsTo - 1));
-    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: selection }, storedMarks: { value: null } }) as EditorState;
-    const lifted = liftListItem(node.child(first).type)(current, (t) => {
-      for (const step of t.steps) tr.step(step);
-    });
-    if (!lifted) return false;
+    if (!runOn(state, tr, liftListItemNumberingOn(node.child(first).type), selection)) return false;
   }
   return false;
 }
 
 /**
- * After an ordered list split around the `blocks` blocks at the selection: the part after numbers on from
- * the part before, as the one list it was ("one", a heading, "three" numbered 1 and 2, as Google Docs does),
- * not from the start again.
- */
-function numberOn(tr: Transaction, blocks: number): void {
-  const $from = tr.selection.$from;
-  numberOnAfterSplit(tr, $from.start(-1), $from.index(-1) - 1, blocks);
-}
-
-/**
  * After the ordered list at `listIndex` in the block starting at `containerStart` split around `blocks`
- * blocks lifted out of it: the part after numbers on from the part before (see numberOn).
+ * blocks lifted out of it: the part after numbers on from the part before, as the one list it was ("one", a
+ * heading, "three" numbered 1 and 2, as Google Docs does), not from the start again.
  */
 function numberOnAfterSplit(tr: Transaction, containerStart: number, listIndex: number, blocks: number): void {
   const container = tr.doc.resolve(containerStart).parent;
@@ -320,24 +300,26 @@ export const quoteInListRule = new InputRule(/^\s*>\s$/, (state, _match, start, 
 });
 
 /**
- * Backspace at the start of a paragraph right after a list: its text joins the list's last line, however
- * deeply nested, as lines join in Google Docs. ProseMirror's own join made the paragraph a second block of
- * the list's last top-level item instead, so after a nested list it jumped out to the outer level and
- * joined no text (found by a review).
+ * Backspace at the start of a paragraph right after a list or a quote: its text joins the last line above it,
+ * however deeply nested, as lines join in Google Docs. ProseMirror's own join made the paragraph a second
+ * block of the list's last top-level item, or of the quote, instead: after a nested list it jumped out to the
+ * outer level and joined no text, and after a quote a second Backspace was needed (found by reviews).
  */
-export const joinAfterList: Command = (state, dispatch, view) => {
+export const joinAfterListOrQuote: Command = (state, dispatch, view) => {
   const { $cursor } = state.selection as TextSelection;
   if (!$cursor || $cursor.parentOffset > 0 || (view && !view.endOfTextblock('backward'))) return false;
   if ($cursor.parent.type !== nodes.paragraph || $cursor.index(-1) === 0) return false;
   const before = $cursor.node(-1).child($cursor.index(-1) - 1);
-  if (before.type !== nodes.bullet_list && before.type !== nodes.ordered_list && before.type !== nodes.task_list) return false;
+  if (!isList(before) && before.type !== nodes.blockquote) return false;
   return joinTextblockBackward(state, dispatch, view);
 };
 
 /**
  * Delete at the end of a list's last line, a paragraph after the list: the paragraph's text joins that line,
- * as Backspace at the paragraph's start does (joinAfterList). ProseMirror's join made the paragraph an item
- * of the list instead, its text on a line of its own (found by a review).
+ * as Backspace at the paragraph's start does (joinAfterListOrQuote); ProseMirror's join made the paragraph an
+ * item of the list instead, its text on a line of its own. And at the end of a paragraph or heading right before
+ * a list, the list's first line joins it, where ProseMirror took that item out of the list as a paragraph
+ * of its own, its text not joined (found by reviews).
  */
 export const joinListToNext: Command = (state, dispatch, view) => {
   const { $cursor } = state.selection as TextSelection;
@@ -348,11 +330,30 @@ export const joinListToNext: Command = (state, dispatch, view) => {
     if (index + 1 >= $cursor.node(d).childCount) continue;
     const before = $cursor.node(d).child(index);
     const after = $cursor.node(d).child(index + 1);
-    const list = before.type === nodes.bullet_list || before.type === nodes.ordered_list || before.type === nodes.task_list;
-    return list && after.type === nodes.paragraph && joinTextblockForward(state, dispatch, view);
+    if (isList(before) && after.type === nodes.paragraph) return joinTextblockForward(state, dispatch, view);
+    if ((before.type !== nodes.paragraph && before.type !== nodes.heading) || !isList(after)) return false;
+    // After the join the list stands right after the caret's paragraph, as before.
+    return joinTextblockForward(state, dispatch && ((tr) => dispatch(hoistEmptiedFirstItem(tr, tr.selection.$from.after(d + 1)))), view);
   }
   return false;
 };
+
+/**
+ * The list at `listPos` whose first line just joined the paragraph before it: when that item held nested
+ * items, they take its place a level up rather than stay under an empty line (items of the same kind only).
+ */
+function hoistEmptiedFirstItem(tr: Transaction, listPos: number): Transaction {
+  const list = tr.doc.nodeAt(listPos);
+  const item = list?.firstChild;
+  if (!list || !isList(list) || !item || item.childCount < 2 || item.firstChild!.content.size > 0) return tr;
+  const items: Node[] = [];
+  for (let i = 1; i < item.childCount; i++) {
+    const nested = item.child(i);
+    if (!isList(nested) || nested.firstChild?.type !== item.type) return tr;
+    nested.forEach((child) => items.push(child));
+  }
+  return tr.replaceWith(listPos + 1, listPos + 1 + item.nodeSize, items);
+}
 
 /**
  * Plain text ending in a line break (a line copied whole from a text editor or a terminal), pasted at the end
@@ -393,5 +394,5 @@ export function headingPaste(): Plugin {
 }
 
 export function blockKeymap(): Plugin {
-  return keymap({ Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem), ArrowDown: leaveCodeBlockDown, Backspace: joinAfterList, Delete: joinListToNext });
+  return keymap({ Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem), ArrowDown: leaveCodeBlockDown, Backspace: joinAfterListOrQuote, Delete: joinListToNext });
 }

@@ -6,6 +6,7 @@ import type { MarkType, Node, NodeType } from 'prosemirror-model';
 import { AllSelection, type Command, type EditorState, type Plugin, TextSelection } from 'prosemirror-state';
 import { sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { redoCommand, undoCommand } from 'y-prosemirror';
+import { runOn } from './command-on-transaction.js';
 import { liftListItemNumberingOn, setTextblockType, toggleCodeBlock, wrapInOrOutOfLists } from './blocks.js';
 import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
@@ -118,11 +119,7 @@ const wrapInListJoined =
       if (node.type === nodes.heading) tr.setNodeMarkup(pos, nodes.paragraph!);
       return !node.isTextblock;
     });
-    const current = Object.create(state, { doc: { value: tr.doc }, selection: { value: state.selection.map(tr.doc, tr.mapping) }, storedMarks: { value: null } }) as EditorState;
-    const wrapped = wrapInList(type)(current, (t) => {
-      for (const step of t.steps) tr.step(step);
-    });
-    if (!wrapped) return false;
+    if (!runOn(state, tr, wrapInList(type), state.selection.map(tr.doc, tr.mapping))) return false;
     if (dispatch === undefined) return true;
     // The new list: the innermost of `type` around the selection (it may stand in an item of another list).
     const $from = tr.doc.resolve(tr.mapping.map(from));
@@ -183,12 +180,18 @@ export function buildKeymaps(): Plugin[] {
     'Mod-i': commands.italic,
     'Mod-`': commands.code,
     'Mod-k': commands.link,
+    // Google Docs' keys (Ctrl+Alt+0–3 styles, Ctrl+Shift+7 numbered, 8 bulleted; 9, a checklist, is the task
+    // list's), and ProseMirror's Ctrl+Shift+0–3 that people of other editors know.
+    'Mod-Alt-0': commands.paragraph,
+    'Mod-Alt-1': commands.h1,
+    'Mod-Alt-2': commands.h2,
+    'Mod-Alt-3': commands.h3,
     'Shift-Ctrl-0': commands.paragraph,
     'Shift-Ctrl-1': commands.h1,
     'Shift-Ctrl-2': commands.h2,
     'Shift-Ctrl-3': commands.h3,
+    'Shift-Ctrl-7': commands.orderedList,
     'Shift-Ctrl-8': commands.bulletList,
-    'Shift-Ctrl-9': commands.orderedList,
     'Ctrl->': commands.blockquote,
     'Shift-Ctrl-\\': commands.codeBlock,
     Enter: splitListItem(nodes.list_item!),

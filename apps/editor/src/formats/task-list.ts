@@ -179,7 +179,7 @@ export function taskListPlugins(): Plugin[] {
       'Mod-Enter': toggleTaskChecked,
       'Mod-[': liftListItem(nodes.task_item!),
       'Mod-]': sinkListItem(nodes.task_item!),
-      'Shift-Ctrl-7': toggleTaskList,
+      'Shift-Ctrl-9': toggleTaskList,
     }),
   ];
 }
@@ -189,6 +189,6 @@ export const taskListButton: ToolbarButton = {
   run: toggleTaskList,
   label: '☑',
   name: 'Task list',
-  keys: 'Ctrl+Shift+7',
+  keys: 'Ctrl+Shift+9',
   active: (s) => blockActive(s, nodes.task_list!),
 };
