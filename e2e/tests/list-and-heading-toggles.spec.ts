@@ -239,26 +239,22 @@ test('Google Docs\' shortcuts: Ctrl+Shift+7 numbers, 8 bullets, 9 makes a checkl
   await alice.open(server.url, 'toggles/docs-shortcuts');
   await alice.focusEnd();
   await alice.type('line');
-  await alice.page.keyboard.press('Control+Shift+7');
-  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:line']);
-  await alice.page.keyboard.press('Control+Shift+7');
-  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
-  await alice.page.keyboard.press('Control+Shift+9');
-  await expect.poll(() => blocks(alice)).toEqual(['task_list>task_item>paragraph:line']);
-  await alice.page.keyboard.press('Control+Shift+9');
-  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
-  await alice.page.keyboard.press('Control+Shift+8');
-  await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:line']);
-  await alice.page.keyboard.press('Control+Shift+8');
-  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
-  await alice.page.keyboard.press('Control+Alt+2');
-  await expect.poll(() => blocks(alice)).toEqual(['heading2:line']);
-  await alice.page.keyboard.press('Control+Alt+3');
-  await expect.poll(() => blocks(alice)).toEqual(['heading3:line']);
-  await alice.page.keyboard.press('Control+Alt+0');
-  await expect.poll(() => blocks(alice)).toEqual(['paragraph:line']);
-  await alice.page.keyboard.press('Control+Alt+1');
-  await expect.poll(() => blocks(alice)).toEqual(['heading1:line']);
+  const steps: Array<[key: string, block: string]> = [
+    ['Control+Shift+7', 'ordered_list>list_item>paragraph:line'],
+    ['Control+Shift+7', 'paragraph:line'],
+    ['Control+Shift+9', 'task_list>task_item>paragraph:line'],
+    ['Control+Shift+9', 'paragraph:line'],
+    ['Control+Shift+8', 'bullet_list>list_item>paragraph:line'],
+    ['Control+Shift+8', 'paragraph:line'],
+    ['Control+Alt+2', 'heading2:line'],
+    ['Control+Alt+3', 'heading3:line'],
+    ['Control+Alt+0', 'paragraph:line'],
+    ['Control+Alt+1', 'heading1:line'],
+  ];
+  for (const [key, block] of steps) {
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => blocks(alice), { message: key }).toEqual([block]);
+  }
   // The toolbar tells the same keys.
   await expect(alice.page.locator('.toolbar [data-command="orderedList"]')).toHaveAttribute('title', /Ctrl\+Shift\+7/);
   await expect(alice.page.locator('.toolbar [data-command="h1"]')).toHaveAttribute('title', /Ctrl\+Alt\+1/);
