@@ -236,3 +236,41 @@ test('the toolbar with the new formats, for the README; the history view shows t
   await expect(version.locator('hr')).toHaveCount(1);
   await expect(version.getByRole('img', { name: 'A drawing of a cat' })).toHaveAttribute('src', CAT);
 });
+
+test('Ctrl+B, Ctrl+I, Ctrl+U and Ctrl+Shift+X over a partly formatted selection format all of it, as in Google Docs; a second press takes it off', async ({ server, person }) => {
+  const alice = await alone(server, person, 'formats-mixed-selection');
+  await alice.type('one two three');
+  /** The marks of each text run of the paragraph, as `text:mark,mark`. */
+  const runs = () =>
+    alice.page.evaluate(() => {
+      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const out: string[] = [];
+      view.state.doc.firstChild.forEach((n: any) => out.push(`${n.text}:${n.marks.map((m: any) => m.type.name).join(',')}`)); // eslint-disable-line @typescript-eslint/no-explicit-any
+      return out;
+    });
+  /** Selects the whole line, across its differently formatted runs. */
+  const selectLine = () =>
+    alice.page.evaluate(() => {
+      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, 1, 1 + view.state.doc.firstChild.content.size)));
+    });
+  for (const [key, mark, command] of [
+    ['Control+b', 'strong', 'bold'],
+    ['Control+i', 'em', 'italic'],
+    ['Control+u', 'underline', 'underline'],
+    ['Control+Shift+x', 'strikethrough', 'strikethrough'],
+  ] as const) {
+    await alice.select('two');
+    await alice.page.keyboard.press(key);
+    await expect.poll(runs).toEqual(['one :', `two:${mark}`, ' three:']);
+    // Google Docs shows the button unpressed over a selection only partly formatted, and the key formats all of it.
+    await selectLine();
+    await expect(button(alice, command)).toHaveAttribute('aria-pressed', 'false');
+    await alice.page.keyboard.press(key);
+    await expect.poll(runs).toEqual([`one two three:${mark}`]);
+    await expect(button(alice, command)).toHaveAttribute('aria-pressed', 'true');
+    await alice.page.keyboard.press(key);
+    await expect.poll(runs).toEqual(['one two three:']);
+  }
+  expect(alice.errors).toEqual([]);
+});

@@ -1,6 +1,6 @@
 // Editing commands shared by the toolbar and the keyboard shortcuts.
 
-import { baseKeymap, chainCommands, exitCode, setBlockType, toggleMark, lift } from 'prosemirror-commands';
+import { baseKeymap, chainCommands, exitCode, setBlockType, lift } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import type { MarkType, Node, NodeType } from 'prosemirror-model';
 import { AllSelection, type Command, type EditorState, type Plugin, TextSelection } from 'prosemirror-state';
@@ -8,17 +8,15 @@ import { sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list
 import { redoCommand, undoCommand } from 'y-prosemirror';
 import { runOn } from './command-on-transaction.js';
 import { liftListItemNumberingOn, setTextblockType, toggleCodeBlock, wrapInOrOutOfLists } from './blocks.js';
+import { formatCovers, toggleFormat } from './formats/mark-toggle.js';
 import { openLinkField } from './link-popover.js';
 import { schema } from './schema.js';
 import { undoReplacement } from './undo-steps.js';
 
 const { nodes, marks } = schema;
 
-export function markActive(state: EditorState, type: MarkType): boolean {
-  const { from, $from, to, empty } = state.selection;
-  if (empty) return !!type.isInSet(state.storedMarks ?? $from.marks());
-  return state.doc.rangeHasMark(from, to, type);
-}
+/** Whether a format's button shows pressed: see {@link formatCovers}. */
+export const markActive = (state: EditorState, type: MarkType): boolean => formatCovers(state, type);
 
 export function blockActive(state: EditorState, type: NodeType, attrs: Record<string, unknown> = {}): boolean {
   const matches = (node: Node) => node.type === type && Object.entries(attrs).every(([k, v]) => node.attrs[k] === v);
@@ -146,9 +144,9 @@ const wrapInListJoined =
   };
 
 export const commands = {
-  bold: toggleMark(marks.strong!),
-  italic: toggleMark(marks.em!),
-  code: toggleMark(marks.code!),
+  bold: toggleFormat(marks.strong!),
+  italic: toggleFormat(marks.em!),
+  code: toggleFormat(marks.code!),
   link: openLinkField,
   h1: toggleHeading(1),
   h2: toggleHeading(2),

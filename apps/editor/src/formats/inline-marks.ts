@@ -1,18 +1,18 @@
 // Underline and strikethrough in the editor: their commands, keys (Ctrl/Cmd+U, and Ctrl/Cmd+Shift+X as
 // in Google Docs on a Mac, Slack and Notion) and toolbar buttons.
 
-import { toggleMark } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import type { Plugin } from 'prosemirror-state';
 import { markActive } from '../commands.js';
 import { schema } from '../schema.js';
+import { toggleFormat } from './mark-toggle.js';
 import type { ToolbarButton } from '../toolbar.js';
 
 const underline = schema.marks.underline!;
 const strikethrough = schema.marks.strikethrough!;
 
-export const toggleUnderline = toggleMark(underline);
-export const toggleStrikethrough = toggleMark(strikethrough);
+export const toggleUnderline = toggleFormat(underline);
+export const toggleStrikethrough = toggleFormat(strikethrough);
 
 export const inlineMarkKeymap = (): Plugin => keymap({ 'Mod-u': toggleUnderline, 'Mod-Shift-x': toggleStrikethrough });
 
