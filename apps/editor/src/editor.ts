@@ -24,6 +24,7 @@ import { typingAfterLeaf } from './typing-after-leaf.js';
 import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
 import { wordPaste } from './word-paste.js';
+import { emptyLinesPaste } from './empty-lines-paste.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
 import { createUndoManager, undoSteps } from './undo-steps.js';
@@ -77,6 +78,8 @@ export function createEditor(
       linkPlugin(),
       // Word's lists, pasted: made lists before the HTML is read.
       wordPaste(),
+      // Google Docs' empty lines (a <br> between paragraphs), pasted: empty paragraphs.
+      emptyLinesPaste(),
       // A line break at the end of text pasted at a list item's end: no empty item.
       listPaste(),
       // Lines of text pasted into a heading: headings.
