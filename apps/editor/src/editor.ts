@@ -25,6 +25,7 @@ import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
 import { wordPaste } from './word-paste.js';
 import { emptyLinesPaste } from './empty-lines-paste.js';
+import { linkUnderlinePaste } from './link-underline-paste.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
 import { createUndoManager, undoSteps } from './undo-steps.js';
@@ -80,6 +81,8 @@ export function createEditor(
       wordPaste(),
       // Google Docs' empty lines (a <br> between paragraphs), pasted: empty paragraphs.
       emptyLinesPaste(),
+      // Google Docs' links, pasted: links, not also underlined.
+      linkUnderlinePaste(),
       // A line break at the end of text pasted at a list item's end: no empty item.
       listPaste(),
       // Lines of text pasted into a heading: headings.
