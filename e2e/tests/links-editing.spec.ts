@@ -188,3 +188,25 @@ test('a pasted URL becomes a link, and pasting one over selected text links that
   await expect(alice.editor.locator('a').nth(2)).toHaveAttribute('href', 'http://example.org/x');
   await expect.poll(() => alice.text()).toBe('Docs: https://example.com/docs and the guide see http://example.org/x or javascript:alert(1)');
 });
+
+test('a typed URL in quotes becomes a link without the quotes, once they are curly; so does one ending a sentence with "..."', async ({ server, person }) => {
+  const alice = await alone(server, person, 'link-typed-in-quotes');
+  // The editor makes typed quotes curly and "..." an ellipsis: the link must end before them, as in Google Docs.
+  await alice.type('He said "see https://example.com/a" and \'https://example.org/b\' and "https://example.net/c" then https://x.io... ok ');
+  await expect.poll(() => alice.text()).toBe('He said “see https://example.com/a” and ‘https://example.org/b’ and “https://example.net/c” then https://x.io… ok ');
+  const links = alice.editor.locator('a');
+  await expect(links).toHaveCount(4);
+  await expect(links.nth(0)).toHaveAttribute('href', 'https://example.com/a');
+  await expect(links.nth(1)).toHaveAttribute('href', 'https://example.org/b');
+  await expect(links.nth(2)).toHaveAttribute('href', 'https://example.net/c');
+  await expect(links.nth(3)).toHaveAttribute('href', 'https://x.io');
+  expect(alice.errors).toEqual([]);
+});
+
+test('a pasted URL in curly quotes becomes a link without them', async ({ server, person }) => {
+  const alice = await alone(server, person, 'link-pasted-in-quotes');
+  await pastePlain(alice, 'Read “https://example.com/guide” first.');
+  await expect(alice.editor.locator('a')).toHaveCount(1);
+  await expect(alice.editor.locator('a')).toHaveAttribute('href', 'https://example.com/guide');
+  expect(alice.errors).toEqual([]);
+});

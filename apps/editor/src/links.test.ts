@@ -24,6 +24,8 @@ describe('urlsIn', () => {
     ['xhttps://example.com is not a word start', []],
     ['javascript:alert(1) ftp://x.test https://', []],
     ['"https://example.com/q?x=1"', ['https://example.com/q?x=1']],
+    ['“https://example.com/q?x=1” and ‘https://x.test’', ['https://example.com/q?x=1', 'https://x.test']],
+    ['see https://x.test…', ['https://x.test']],
   ])('finds the links in %j', (text, urls) => expect(urlsIn(text).map((u) => u.url)).toEqual(urls));
   it('gives each URL its offset', () => expect(urlsIn('a https://x.test b')).toEqual([{ index: 2, url: 'https://x.test' }]));
 });

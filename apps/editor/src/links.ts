@@ -93,13 +93,17 @@ export function openLink(href: string): void {
 }
 
 // A URL typed or pasted into text: it starts a word (or follows a bracket or quote), and ends at whitespace;
-// punctuation after it belongs to the sentence, and a ")" only to the URL when it opened one.
-const URL_IN_TEXT = /(?<=^|[\s(['"])(?:https?:\/\/|mailto:)[^\s<>]+/gi;
+// punctuation after it belongs to the sentence, and a ")" only to the URL when it opened one. The quotes
+// may be curly and the dots an ellipsis, as the editor's typography makes them while typing: the URL in
+// `"see https://example.com"` ended in ” and followed a “ (found by a review).
+const URL_IN_TEXT = /(?<=^|[\s(['"“‘])(?:https?:\/\/|mailto:)[^\s<>]+/gi;
+/** What ends a sentence or a quotation after a URL rather than belonging to it. */
+const AFTER_URL = /[.,;:!?'"\]”’…]/;
 const trimUrl = (url: string): string => {
   let end = url.length;
   for (;;) {
     const last = url[end - 1]!;
-    if (/[.,;:!?'"\]]/.test(last)) end--;
+    if (AFTER_URL.test(last)) end--;
     else if (last === ')' && (url.slice(0, end).match(/\(/g)?.length ?? 0) < (url.slice(0, end).match(/\)/g)?.length ?? 0)) end--;
     else return url.slice(0, end);
   }
@@ -116,7 +120,7 @@ function linkTypedUrl(state: EditorState, end: number): ReturnType<EditorState['
   if (!canLink(state)) return null;
   const before = $end.parent.textBetween(Math.max(0, $end.parentOffset - 500), $end.parentOffset, undefined, '\ufffc');
   const last = urlsIn(before).at(-1);
-  if (last === undefined || !/^\s*$/.test(before.slice(last.index + last.url.length).replace(/[.,;:!?'")\]]+$/, ''))) return null;
+  if (last === undefined || !/^\s*$/.test(before.slice(last.index + last.url.length).replace(/[.,;:!?'")\]”’…]+$/, ''))) return null;
   const from = end - before.length + last.index;
   const to = from + last.url.length;
   if (state.doc.rangeHasMark(from, to, linkType)) return null;
