@@ -35,3 +35,20 @@ test("a list copied from Word is pasted as a list, nested and numbered as in Wor
   await expect(bob.editor.locator('ol ol li')).toHaveText(['Apologies']);
   expect(alice.errors).toEqual([]);
 });
+
+test('an empty line copied from Word (a paragraph holding only &nbsp;) is pasted as an empty line, not a space', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'from-word-empty-line');
+  await alice.focusEnd();
+  const html =
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><body lang=EN-US><!--StartFragment-->' +
+    '<p class=MsoNormal>Dear team,<o:p></o:p></p>\n<p class=MsoNormal><o:p>&nbsp;</o:p></p>\n<p class=MsoNormal>Thanks<o:p></o:p></p>' +
+    '<!--EndFragment--></body></html>';
+  await alice.paste({ 'text/html': html, 'text/plain': 'Dear team,\n\nThanks' });
+  await expect.poll(() => alice.blocks()).toEqual(['Dear team,', '', 'Thanks']);
+  // Typed into the empty line, the words are its whole text (no space left before or after them).
+  await alice.caretAt(1, 0);
+  await alice.type('PS');
+  await expect.poll(() => alice.blocks()).toEqual(['Dear team,', 'PS', 'Thanks']);
+  expect(alice.errors).toEqual([]);
+});

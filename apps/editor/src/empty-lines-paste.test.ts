@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import { emptyLinesAsParagraphs } from './empty-lines-paste.js';
+import { emptyLinesAsParagraphs, emptyLinesWithoutSpaces } from './empty-lines-paste.js';
 
 const pass = (html: string): string => {
   const { document } = parseHTML(`<html><body>${html}</body></html>`);
@@ -23,5 +23,22 @@ describe('emptyLinesAsParagraphs', () => {
     expect(pass('<p>12 Main Street<br>Springfield</p>')).toBe('<p>12 Main Street<br>Springfield</p>');
     expect(pass('<div>text<br><p>a</p></div>')).toBe('<div>text<br><p>a</p></div>');
     expect(pass('line one<br>line two')).toBe('line one<br>line two');
+  });
+});
+
+describe('emptyLinesWithoutSpaces', () => {
+  const spaces = (html: string): string => {
+    const { document } = parseHTML(`<html><body>${html}</body></html>`);
+    emptyLinesWithoutSpaces(document.body as unknown as ParentNode);
+    return document.body.innerHTML;
+  };
+
+  it("empties Word's empty line, a paragraph holding only &nbsp;", () => {
+    expect(spaces('<p class="MsoNormal">a</p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><p>&nbsp; </p>')).toBe('<p class="MsoNormal">a</p><p class="MsoNormal"></p><p></p>');
+  });
+
+  it('leaves text, an image, and a paragraph of ordinary spaces alone', () => {
+    const html = '<p>a&nbsp;b</p><p>&nbsp;<img src="https://x.test/a.png"></p><p> </p>';
+    expect(spaces(html)).toBe(parseHTML(`<html><body>${html}</body></html>`).document.body.innerHTML);
   });
 });

@@ -3,6 +3,9 @@
 // run of them became a paragraph holding line breaks: a line twice as tall, and text typed into it went
 // after a break (found by a review). Google Docs pastes them as empty lines: so does this pass, which turns
 // every <br> standing between blocks (not inside a line of text) into an empty paragraph.
+// Word (and many web editors) write an empty line as a paragraph holding only a no-break space
+// (`<p class=MsoNormal><o:p>&nbsp;</o:p></p>`): it came as a line holding a space, which stayed beside what
+// was typed into it. This pass empties such paragraphs.
 
 import { Plugin } from 'prosemirror-state';
 
@@ -45,16 +48,27 @@ export function emptyLinesAsParagraphs(root: ParentNode): void {
   }
 }
 
-/** The pass on pasted HTML (it does nothing to HTML without a <br>). */
+/** Empties each paragraph or heading of `root` whose only text is no-break spaces (and blanks), with nothing else in it but inline wrappers. */
+export function emptyLinesWithoutSpaces(root: ParentNode): void {
+  for (const line of root.querySelectorAll('p, h1, h2, h3, h4, h5, h6')) {
+    const text = line.textContent ?? '';
+    if (!text.includes('\u00a0') || text.replace(/[\s\u00a0]/g, '') !== '') continue;
+    if (line.querySelector('img, br, hr, input, table, ul, ol, li') !== null) continue;
+    line.replaceChildren();
+  }
+}
+
+/** The passes on pasted HTML (they do nothing to HTML without a <br> or a no-break space). */
 export const emptyLinesPaste = (): Plugin =>
   new Plugin({
     props: {
       transformPastedHTML(html) {
-        if (!/<br/i.test(html)) return html;
+        if (!/<br|&nbsp;|&#160;|\u00a0/i.test(html)) return html;
         // Parsed into a document of its own, as ProseMirror parses a paste: inert, nothing in it runs or loads.
         const page = document.implementation.createHTMLDocument('');
         page.body.innerHTML = html;
         emptyLinesAsParagraphs(page.body);
+        emptyLinesWithoutSpaces(page.body);
         return page.body.innerHTML;
       },
     },
