@@ -274,3 +274,42 @@ test('Ctrl+B, Ctrl+I, Ctrl+U and Ctrl+Shift+X over a partly formatted selection 
   }
   expect(alice.errors).toEqual([]);
 });
+
+test("Google Docs' keys on Windows and Linux: Alt+Shift+5 strikes through, Ctrl+\\ clears the text's formatting but keeps its links", async ({ server, person }) => {
+  const alice = await alone(server, person, 'formats-docs-keys');
+  await alice.type('plain words and a link');
+  const marksOf = () =>
+    alice.page.evaluate(() => {
+      const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const out: string[] = [];
+      view.state.doc.firstChild.forEach((n: any) => out.push(`${n.text}:${n.marks.map((m: any) => m.type.name).join(',')}`)); // eslint-disable-line @typescript-eslint/no-explicit-any
+      return out;
+    });
+  await alice.select('words');
+  await alice.page.keyboard.press('Alt+Shift+5');
+  await expect.poll(marksOf).toEqual(['plain :', 'words:strikethrough', ' and a link:']);
+  await alice.page.keyboard.press('Alt+Shift+5');
+  await expect.poll(marksOf).toEqual(['plain words and a link:']);
+
+  await alice.select('link');
+  await alice.page.keyboard.press('Control+k');
+  await alice.page.getByRole('textbox', { name: 'Link address' }).fill('example.com');
+  await alice.page.getByRole('textbox', { name: 'Link address' }).press('Enter');
+  await alice.page.evaluate(() => {
+    const { view } = (window as unknown as { tandem: { view: any } }).tandem; // eslint-disable-line @typescript-eslint/no-explicit-any
+    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, 1, 1 + view.state.doc.firstChild.content.size)));
+  });
+  for (const key of ['Control+b', 'Control+i', 'Control+u', 'Control+Shift+x']) await alice.page.keyboard.press(key);
+  await expect.poll(marksOf).toEqual(['plain words and a :em,strong,underline,strikethrough', 'link:link,em,strong,underline,strikethrough']);
+  await alice.page.keyboard.press('Control+\\');
+  await expect.poll(marksOf).toEqual(['plain words and a :', 'link:link']);
+  // One Ctrl+Z puts the formatting back.
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(marksOf).toEqual(['plain words and a :em,strong,underline,strikethrough', 'link:link,em,strong,underline,strikethrough']);
+  // At a caret, what is typed next is plain.
+  await alice.focusEnd();
+  await alice.page.keyboard.press('Control+\\');
+  await alice.type('!');
+  await expect.poll(marksOf).toEqual(['plain words and a :em,strong,underline,strikethrough', 'link:link,em,strong,underline,strikethrough', '!:']);
+  expect(alice.errors).toEqual([]);
+});
