@@ -210,3 +210,27 @@ test('a pasted URL in curly quotes becomes a link without them', async ({ server
   await expect(alice.editor.locator('a')).toHaveAttribute('href', 'https://example.com/guide');
   expect(alice.errors).toEqual([]);
 });
+
+test('an address starting www. becomes an https link when typed, pasted, or pasted over selected text, as in Google Docs', async ({ server, person }) => {
+  const alice = await alone(server, person, 'link-www');
+  await alice.type('Go to www.example.com, then ');
+  const links = alice.editor.locator('a');
+  await expect(links).toHaveCount(1);
+  await expect(links.nth(0)).toHaveAttribute('href', 'https://www.example.com');
+  await expect(links.nth(0)).toHaveText('www.example.com');
+  await pastePlain(alice, 'see www.example.org/docs?x=1.');
+  await expect(links).toHaveCount(2);
+  await expect(links.nth(1)).toHaveAttribute('href', 'https://www.example.org/docs?x=1');
+  await alice.type(' and the guide');
+  for (let i = 0; i < 'guide'.length; i++) await alice.page.keyboard.press('Shift+ArrowLeft');
+  await pastePlain(alice, 'www.example.net/guide');
+  await expect(links).toHaveCount(3);
+  await expect(links.nth(2)).toHaveText('guide');
+  await expect(links.nth(2)).toHaveAttribute('href', 'https://www.example.net/guide');
+  // "www." alone, or inside a word, is no address.
+  await alice.focusEnd();
+  await alice.type(' awww.example.com www. done');
+  await expect.poll(() => alice.text()).toBe('Go to www.example.com, then see www.example.org/docs?x=1. and the guide awww.example.com www. done');
+  await expect(links).toHaveCount(3);
+  expect(alice.errors).toEqual([]);
+});

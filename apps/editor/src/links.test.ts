@@ -27,7 +27,14 @@ describe('urlsIn', () => {
     ['“https://example.com/q?x=1” and ‘https://x.test’', ['https://example.com/q?x=1', 'https://x.test']],
     ['see https://x.test…', ['https://x.test']],
   ])('finds the links in %j', (text, urls) => expect(urlsIn(text).map((u) => u.url)).toEqual(urls));
-  it('gives each URL its offset', () => expect(urlsIn('a https://x.test b')).toEqual([{ index: 2, url: 'https://x.test' }]));
+  it('gives each URL its offset', () => expect(urlsIn('a https://x.test b')).toEqual([{ index: 2, url: 'https://x.test', href: 'https://x.test' }]));
+  it('links an address starting www. to https://, not www. alone or inside a word', () => {
+    expect(urlsIn('see www.example.com/a?b=1. and (www.x.test)')).toEqual([
+      { index: 4, url: 'www.example.com/a?b=1', href: 'https://www.example.com/a?b=1' },
+      { index: 32, url: 'www.x.test', href: 'https://www.x.test' },
+    ]);
+    expect(urlsIn('www. awww.example.com www.localhost www.-x.test')).toEqual([]);
+  });
 });
 
 describe('linkAt', () => {

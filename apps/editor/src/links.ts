@@ -96,7 +96,12 @@ export function openLink(href: string): void {
 // punctuation after it belongs to the sentence, and a ")" only to the URL when it opened one. The quotes
 // may be curly and the dots an ellipsis, as the editor's typography makes them while typing: the URL in
 // `"see https://example.com"` ended in ” and followed a “ (found by a review).
-const URL_IN_TEXT = /(?<=^|[\s(['"“‘])(?:https?:\/\/|mailto:)[^\s<>]+/gi;
+// An address starting `www.` is one too, as in Google Docs and Word: it links to https://.
+const URL_IN_TEXT = /(?<=^|[\s(['"“‘])(?:https?:\/\/|mailto:|www\.)[^\s<>]+/gi;
+/** `www.` then at least a name, a dot and a domain. */
+const WWW_HOST = /^www\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:[:/?#]|$)/i;
+/** A whole pasted text that is one address: pasted over selected text, it links that text. */
+const ONE_ADDRESS = /^(?:https?:\/\/|mailto:|www\.)\S+$/i;
 /** What ends a sentence or a quotation after a URL rather than belonging to it. */
 const AFTER_URL = /[.,;:!?'"\]”’…]/;
 const trimUrl = (url: string): string => {
@@ -109,9 +114,19 @@ const trimUrl = (url: string): string => {
   }
 };
 
-/** Each linkable URL in `text`, with its offset. */
-export function urlsIn(text: string): Array<{ index: number; url: string }> {
-  return [...text.matchAll(URL_IN_TEXT)].map((m) => ({ index: m.index, url: trimUrl(m[0]) })).filter(({ url }) => isLinkTarget(url));
+/** Where the address `url` (as written in the text) links to: https:// before one starting `www.`; null if nowhere. */
+export function hrefOf(url: string): string | null {
+  if (/^www\./i.test(url)) return WWW_HOST.test(url) ? hrefOf(`https://${url}`) : null;
+  return isLinkTarget(url) ? url : null;
+}
+
+/** Each linkable URL in `text`, with its offset and where it links to. */
+export function urlsIn(text: string): Array<{ index: number; url: string; href: string }> {
+  return [...text.matchAll(URL_IN_TEXT)].flatMap((m) => {
+    const url = trimUrl(m[0]);
+    const href = hrefOf(url);
+    return href === null ? [] : [{ index: m.index, url, href }];
+  });
 }
 
 /** Links the URL that ends right before the caret (what was just typed), if there is one; else null. */
@@ -124,12 +139,12 @@ function linkTypedUrl(state: EditorState, end: number): ReturnType<EditorState['
   const from = end - before.length + last.index;
   const to = from + last.url.length;
   if (state.doc.rangeHasMark(from, to, linkType)) return null;
-  return state.tr.addMark(from, to, linkType.create({ href: last.url }));
+  return state.tr.addMark(from, to, linkType.create({ href: last.href }));
 }
 
-/** A URL followed by a space becomes a link (Enter does the same, in {@link linkPlugin}). */
+/** A URL (or `www.` address) followed by a space becomes a link (Enter does the same, in {@link linkPlugin}). */
 export const typedUrlRule = new InputRule(
-  /(?:https?:\/\/|mailto:)[^\s<>]+\s$/i,
+  /(?:https?:\/\/|mailto:|www\.)[^\s<>]+\s$/i,
   (state, match, start, end) => {
     const tr = linkTypedUrl(state, end);
     return tr === null ? null : tr.insertText(match[0].slice(-1), end);
@@ -160,9 +175,9 @@ function linkifyFragment(fragment: Fragment, inCode: boolean): Fragment {
     const text = node.text!;
     const urls = inCode || node.marks.some((m) => m.type === linkType || m.type.spec.code) ? [] : urlsIn(text);
     let at = 0;
-    for (const { index, url } of urls) {
+    for (const { index, url, href } of urls) {
       if (index > at) nodes.push(node.cut(at, index));
-      nodes.push(schema.text(url, linkType.create({ href: url }).addToSet(node.marks)));
+      nodes.push(schema.text(url, linkType.create({ href }).addToSet(node.marks)));
       at = index + url.length;
     }
     if (at < text.length) nodes.push(at === 0 ? node : node.cut(at));
@@ -189,8 +204,9 @@ export function linkPlugin(): Plugin {
       handlePaste(view, event) {
         const text = event.clipboardData?.getData('text/plain').trim() ?? '';
         const { empty, $from, $to } = view.state.selection;
-        if (empty || !$from.sameParent($to) || !/^(?:https?:\/\/|mailto:)\S+$/i.test(text)) return false;
-        return setLink(text, text)(view.state, view.dispatch);
+        const href = ONE_ADDRESS.test(text) ? hrefOf(text) : null;
+        if (empty || !$from.sameParent($to) || href === null) return false;
+        return setLink(href, text)(view.state, view.dispatch);
       },
       handleClick(view, pos, event) {
         if (!(event.ctrlKey || event.metaKey)) return false;
