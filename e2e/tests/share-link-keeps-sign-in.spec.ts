@@ -64,3 +64,30 @@ test('two share links for two documents: each document still opens', async ({ se
   await expect(bob.editor).toHaveAttribute('contenteditable', 'true');
   await expect.poll(() => bob.text()).toBe('Bob was here.');
 });
+
+// The page takes the link's secret out of the address once it has it: a link to the same document, pasted
+// into the address bar of its tab, differs from the address only in its #share=…, and the browser does not
+// load the page again for that. Nothing happened: the page kept saying it needed a link, or kept the
+// viewer's access when the link gave an editor's (found by a review).
+test('a share link pasted into the tab already on its document is used: a plain address, then a viewer link, then an editor link', async ({ server, person }) => {
+  const olgaToken = await mintToken(SECRET, { userId: 'olga', name: 'Olga', docs: ['*'], role: 'editor', ttl: '1d' });
+  const viewer = await shareLink(server.url, olgaToken, 'team/same-tab', 'viewer');
+  const editor = await shareLink(server.url, olgaToken, 'team/same-tab', 'editor');
+
+  const bob = await person('Bob', '#2563eb');
+  await bob.page.goto(`${server.url}/d/${encodeURIComponent('team/same-tab')}`);
+  await expect(bob.status).toHaveAttribute('data-connection', 'denied');
+
+  await bob.page.goto(viewer);
+  await bob.expectConnected();
+  await expect(bob.status).toContainText('View only');
+  await expect(bob.editor).toHaveAttribute('contenteditable', 'false');
+
+  await bob.page.goto(editor);
+  await bob.expectConnected();
+  await expect(bob.editor).toHaveAttribute('contenteditable', 'true');
+  await bob.focusEnd();
+  await bob.type('Bob edits.');
+  await bob.expectSaved();
+  expect(new URL(bob.page.url()).hash).toBe('');
+});

@@ -6,6 +6,7 @@ import { renderDocument } from './pages/document.js';
 import { renderHome } from './pages/home.js';
 import { renderInvalidName } from './pages/invalid-name.js';
 import { enterByShareLink } from './pages/share-link-entry.js';
+import { reopenOnShareLink } from './pages/share-link-arrival.js';
 import { appPath, BASE_PATH } from './base-path.js';
 import { useDocument } from './api/session.js';
 
@@ -24,6 +25,8 @@ if (match) {
   if (problem !== undefined) renderInvalidName(root, name, problem);
   else {
     useDocument(name);
+    // A share link pasted into this tab later differs from its address only in the fragment: opened again.
+    reopenOnShareLink();
     void enterByShareLink(root, name).then((open) => open && renderDocument(root, name));
   }
 } else {
