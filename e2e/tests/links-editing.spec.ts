@@ -191,9 +191,10 @@ test('a pasted URL becomes a link, and pasting one over selected text links that
 
 test('a typed URL in quotes becomes a link without the quotes, once they are curly; so does one ending a sentence with "..."', async ({ server, person }) => {
   const alice = await alone(server, person, 'link-typed-in-quotes');
-  // The editor makes typed quotes curly and "..." an ellipsis: the link must end before them, as in Google Docs.
+  // The editor makes typed quotes curly: the link must end before them, as in Google Docs.
   await alice.type('He said "see https://example.com/a" and \'https://example.org/b\' and "https://example.net/c" then https://x.io... ok ');
-  await expect.poll(() => alice.text()).toBe('He said “see https://example.com/a” and ‘https://example.org/b’ and “https://example.net/c” then https://x.io… ok ');
+  // "..." right after a URL stays as typed (it could be part of the address), and is left out of the link.
+  await expect.poll(() => alice.text()).toBe('He said “see https://example.com/a” and ‘https://example.org/b’ and “https://example.net/c” then https://x.io... ok ');
   const links = alice.editor.locator('a');
   await expect(links).toHaveCount(4);
   await expect(links.nth(0)).toHaveAttribute('href', 'https://example.com/a');
@@ -232,5 +233,16 @@ test('an address starting www. becomes an https link when typed, pasted, or past
   await alice.type(' awww.example.com www. done');
   await expect.poll(() => alice.text()).toBe('Go to www.example.com, then see www.example.org/docs?x=1. and the guide awww.example.com www. done');
   await expect(links).toHaveCount(3);
+  expect(alice.errors).toEqual([]);
+});
+
+test('"--" and "..." typed inside a URL stay as typed, so the link goes where the URL says; in prose they still become — and …', async ({ server, person }) => {
+  const alice = await alone(server, person, 'link-typed-dashes');
+  await alice.type('see https://example.com/foo--bar and www.example.org/a...b -- wait... ');
+  await expect.poll(() => alice.text()).toBe('see https://example.com/foo--bar and www.example.org/a...b — wait… ');
+  const links = alice.editor.locator('a');
+  await expect(links).toHaveCount(2);
+  await expect(links.nth(0)).toHaveAttribute('href', 'https://example.com/foo--bar');
+  await expect(links.nth(1)).toHaveAttribute('href', 'https://www.example.org/a...b');
   expect(alice.errors).toEqual([]);
 });

@@ -9,6 +9,7 @@ import type { EditorView } from 'prosemirror-view';
 import { undoCommand } from 'y-prosemirror';
 import { codeBlockInListRule, headingInListRule, listConversionRules, quoteInListRule } from './blocks.js';
 import { INLINE_FORMAT_RULES } from './formats/inline-formats.js';
+import { inAddress } from './typing-in-addresses.js';
 import { taskListInputRule } from './formats/task-list.js';
 import { linkInputRule, typedUrlRule } from './links.js';
 import { schema } from './schema.js';
@@ -32,13 +33,14 @@ function inOpenCode(state: EditorState, pos: number): boolean {
 
 /**
  * A typographic replacement (dashes, ellipses, curly quotes), as prosemirror-inputrules' own: the first
- * group of the match (or all of it) becomes `to`. Not in code, nor in inline code still being typed.
+ * group of the match (or all of it) becomes `to`. Not in code, nor in inline code still being typed, nor
+ * (`outsideAddresses`) in a URL being typed, where it would change where the link goes.
  */
-function typographic(match: RegExp, to: string): InputRule {
+function typographic(match: RegExp, to: string, outsideAddresses = false): InputRule {
   return new InputRule(
     match,
     (state, m, start, end) => {
-      if (inOpenCode(state, start)) return null;
+      if (inOpenCode(state, start) || (outsideAddresses && inAddress(state, start))) return null;
       let insert = to;
       let from = start;
       if (m[1]) {
@@ -62,8 +64,8 @@ const TYPOGRAPHY = [
   typographic(/"$/, '\u201D'),
   typographic(/(?:^|[\s{[(<'"\u2018\u201C])(')$/, '\u2018'),
   typographic(/'$/, '\u2019'),
-  typographic(/\.\.\.$/, '\u2026'),
-  typographic(/--$/, '\u2014'),
+  typographic(/\.\.\.$/, '\u2026', true),
+  typographic(/--$/, '\u2014', true),
 ];
 
 /** Turns `<delimiter>text<delimiter>` into marked text once the closing delimiter is typed. */
