@@ -220,6 +220,7 @@ async function serveFrom(config: Config, logger: Logger, storage: ServerStorage,
           closeCovered: (covers) => rooms.closeCovered(covers),
           checkMs: config.revocationCheckMs,
           ...(revocationChannel === undefined ? {} : { channel: revocationChannel }),
+          limitHit: (kind) => metrics.events.limitHit(kind),
         });
   // After the share links: a user revocation ends the links the user made (see auth/revocations.ts).
   const revocations = createRevocations({

@@ -251,6 +251,13 @@ export interface Revocation {
 /** The roles a share link may grant (a token's role, never above its creator's). */
 export type ShareLinkRole = 'editor' | 'viewer' | 'commenter';
 
+/** A user's links not yet expired (see DocumentStore.countShareLinksBy). */
+export interface ShareLinkCount {
+  readonly count: number;
+  /** When the first of them expires (ms since epoch); null when there is none. */
+  readonly firstExpiresAt: number | null;
+}
+
 /** A link that gives whoever opens it a token of their own for one document (see DocumentStore.createShareLink). */
 export interface ShareLink {
   /** Random, made by the server; the claim `lid` of every token redeemed from it. */
@@ -501,6 +508,11 @@ export interface DocumentStore {
   revokeShareLink(doc: string, id: string, at: number): Promise<ShareLink | undefined>;
   /** The ids of revoked links not yet expired at `now` (tokens redeemed from them could still be used). */
   listRevokedShareLinks(now: number): Promise<string[]>;
+  /**
+   * How many links `createdBy` made that have not expired at `now` (revoked ones included), and when the
+   * first of them expires (null when there is none): what a server caps per user.
+   */
+  countShareLinksBy(createdBy: string, now: number): Promise<ShareLinkCount>;
   /**
    * Moves a document to the trash (marks it; nothing of it is removed). Resolves false, changing
    * nothing, if there is no such document or it is in the trash already.

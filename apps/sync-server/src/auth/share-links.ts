@@ -26,6 +26,13 @@ export const SHARE_ROLES = Object.keys(ROLE_RANK).sort((a, b) => ROLE_RANK[a as 
 export const MAX_LINK_MS = 30 * 24 * 3_600_000;
 /** Nor less (a link that expires before it can be sent is a mistake). */
 export const MIN_LINK_MS = 60_000;
+/**
+ * Links one user may hold not yet expired, revoked ones included: every revoked link is read again by
+ * every instance every REVOCATION_CHECK_MS until it expires (see reread), on the thread that serves
+ * everyone. Without a cap, a script making and revoking links (about a hundred a second) left 300 000
+ * of them, and a 0.7 s stall every 5 s for 30 days (found by a review). A person makes a few a day.
+ */
+export const MAX_LINKS_PER_USER = 1_000;
 
 export interface ShareLinksDeps {
   readonly store: DocumentStore;
@@ -38,6 +45,8 @@ export interface ShareLinksDeps {
   /** Tells the other instances a link was revoked (Redis; they re-read the store at once). */
   readonly channel?: { publishLink(linkId: string): void };
   readonly now?: () => number;
+  /** Told when a user is refused a link for holding MAX_LINKS_PER_USER (tandem_limits_hit_total). */
+  readonly limitHit?: (kind: 'share-links-per-user') => void;
 }
 
 export interface CreatedLink {
@@ -80,7 +89,7 @@ export interface ShareLinks {
 
 const shareUserId = () => `share:${randomBytes(12).toString('base64url')}`;
 
-export function createShareLinks({ store, secret, list, logger, closeCovered, checkMs, channel, now = Date.now }: ShareLinksDeps): ShareLinks {
+export function createShareLinks({ store, secret, list, logger, closeCovered, checkMs, channel, now = Date.now, limitHit }: ShareLinksDeps): ShareLinks {
   let timer: NodeJS.Timeout | undefined;
   /** Revoked here while a re-read runs (it may have read before they were stored). */
   let learned: string[] | undefined;
@@ -119,6 +128,17 @@ export function createShareLinks({ store, secret, list, logger, closeCovered, ch
       const capped = Math.min(expiresAt, at + MAX_LINK_MS, creator.expiresAt ?? Number.POSITIVE_INFINITY);
       if (capped - at < MIN_LINK_MS) {
         throw new TandemError('bad-request', `A share link must last at least ${MIN_LINK_MS / 1000} s (and not past your own access)`, { doc });
+      }
+      // Counted before the write: links made at once may pass the cap by as many (each costs a request).
+      const held = await store.countShareLinksBy(creator.userId, at);
+      if (held.count >= MAX_LINKS_PER_USER) {
+        limitHit?.('share-links-per-user');
+        const retryAfterSeconds = Math.max(1, Math.ceil(((held.firstExpiresAt ?? at) - at) / 1000));
+        throw new TandemError(
+          'rate-limited',
+          `You have ${held.count} share links not yet expired (revoked ones count until they expire); the next one can be made in ${retryAfterSeconds} s`,
+          { doc, user: creator.userId, retryAfterSeconds },
+        );
       }
       // With the maker's token id: revoking that token (a leaked one) ends the link too.
       const link = await store.createShareLink({

@@ -30,9 +30,9 @@ export const createShareLink = apiRoute({
   method: 'post',
   path: '/{doc}/share-links',
   tags: ['share links'],
-  summary: "Makes a link that gives whoever opens it a token of their own for this document: the role asked (never above the caller's) until the expiry (never past the caller's token; at most 30 days) (editors, sign-in on)",
+  summary: "Makes a link that gives whoever opens it a token of their own for this document: the role asked (never above the caller's) until the expiry (never past the caller's token; at most 30 days) (editors, sign-in on); 429 once the caller holds 1 000 links not yet expired, revoked ones included",
   request: { params: DocParams, body: { required: true, ...json(CreateBody) } },
-  errors: [403, 409, 415],
+  errors: [403, 409, 415, 429],
   responses: { 201: { description: 'Made; expiresAt may be earlier than asked (capped)', ...json(ShareLink) } },
 });
 

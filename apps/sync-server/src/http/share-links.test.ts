@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectClient, upgradeResponse } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 import { mintToken, verifyToken } from '../auth/token.js';
+import { MAX_LINKS_PER_USER } from '../auth/share-links.js';
 
 const SECRET = 'share-links-test-secret-0123456789-abcdef';
 const DOC = 'team/plan';
@@ -284,6 +285,31 @@ describe('share links (AUTH_SECRET set)', () => {
     expect(retryAfter).toBeLessThanOrEqual(20);
     expect((await from('203.0.113.9')).status).toBe(200);
     expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('tandem_limits_hit_total{kind="share-link-redeems"} 1');
+  });
+
+  it('a user holds at most MAX_LINKS_PER_USER links not yet expired, revoked ones included (each revoked one is read again by every instance every REVOCATION_CHECK_MS until it expires): 429 with Retry-After beyond; others are not held back', async () => {
+    const s = await start();
+    const now = Date.now();
+    // Made and revoked by a script (two requests each, about a hundred a second): what every instance then read
+    // again every 5 s on its event loop (300 000 of them: 0.7 s each time) until they expired, 30 days later.
+    for (let i = 0; i < MAX_LINKS_PER_USER; i++) {
+      const expiresAt = now + (i === 0 ? 120_000 : 20 * DAY * 1000);
+      await s.store.createShareLink({ id: `flood-${i}`, doc: `team/n${i}`, role: 'viewer', createdBy: 'mallory', createdAt: now, expiresAt, revokedAt: i % 2 === 0 ? now : null });
+    }
+    await s.store.createShareLink({ id: 'old', doc: DOC, role: 'viewer', createdBy: 'mallory', createdAt: now - 9_000, expiresAt: now - 1, revokedAt: null });
+    const refused = await api(s, 'POST', PATH, await token('mallory'), { role: 'viewer', expiresIn: DAY });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'rate-limited',
+        message: expect.stringMatching(new RegExp(`^You have ${MAX_LINKS_PER_USER} share links not yet expired \\(revoked ones count until they expire\\); the next one can be made in (1[01]\\d|120) s$`)),
+      },
+    });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(100);
+    expect(retryAfter).toBeLessThanOrEqual(120);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('tandem_limits_hit_total{kind="share-links-per-user"} 1');
+    await create(s, await token('alice'), { role: 'viewer', expiresIn: DAY });
   });
 });
 

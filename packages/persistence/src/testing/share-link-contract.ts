@@ -132,6 +132,19 @@ export function describeShareLinkContract(adapterName: string, makeHarness: () =
       expect(await store.listRevokedShareLinks(1_700_086_400_000)).toEqual([]);
     });
 
+    it("counts one user's links not yet expired, revoked ones included, and tells when the first of them expires", async () => {
+      const now = 1_700_000_500_000;
+      expect(await store.countShareLinksBy('alice', now)).toEqual({ count: 0, firstExpiresAt: null });
+      await store.createShareLink(link({ id: 'a', expiresAt: now + 5_000 }));
+      await store.createShareLink(link({ id: 'b', doc: 'elsewhere', expiresAt: now + 2_000 }));
+      await store.createShareLink(link({ id: 'expired', expiresAt: now }));
+      await store.createShareLink(link({ id: 'bob', createdBy: 'bob', expiresAt: now + 1_000 }));
+      await store.revokeShareLink('plan', 'a', now);
+      expect(await store.countShareLinksBy('alice', now)).toEqual({ count: 2, firstExpiresAt: now + 2_000 });
+      expect(await store.countShareLinksBy('bob', now)).toEqual({ count: 1, firstExpiresAt: now + 1_000 });
+      expect(await store.countShareLinksBy('alice', now + 2_000)).toEqual({ count: 1, firstExpiresAt: now + 5_000 });
+    });
+
     it('keeps links across a reopen', async () => {
       await store.createShareLink(link());
       await store.revokeShareLink('plan', 'link-1', 1_700_000_000_500);

@@ -29,6 +29,7 @@ import type {
   WebhookDelivery,
   Revocation,
   ShareLink,
+  ShareLinkCount,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -1093,6 +1094,18 @@ class PostgresStore implements DocumentStore {
       }),
     );
     return rows.map((r) => r.id);
+  }
+
+  async countShareLinksBy(createdBy: string, now: number): Promise<ShareLinkCount> {
+    this.ensureOpen();
+    const { rows } = await this.read(undefined, 'Counting share links', () =>
+      this.pool.query<{ count: string; first: string | null }>(
+        'SELECT count(*) AS count, min(expires_at) AS first FROM share_links WHERE created_by = $1 AND expires_at > $2',
+        [createdBy, now],
+      ),
+    );
+    const row = rows[0];
+    return { count: Number(row?.count ?? 0), firstExpiresAt: row?.first == null ? null : Number(row.first) };
   }
 
   async listDocuments(): Promise<DocumentInfo[]> {

@@ -18,6 +18,7 @@ import type {
   WebhookDelivery,
   Revocation,
   ShareLink,
+  ShareLinkCount,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -349,6 +350,9 @@ class SqliteStore implements DocumentStore {
         `UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND doc = ? RETURNING ${SHARE_LINK_COLUMNS}`,
       ),
       revoked: db.prepare<[number], { id: string }>('SELECT id FROM share_links WHERE revoked_at IS NOT NULL AND expires_at > ? ORDER BY id'),
+      countBy: db.prepare<[string, number], { count: number; first: number | null }>(
+        'SELECT count(*) AS count, min(expires_at) AS first FROM share_links WHERE created_by = ? AND expires_at > ?',
+      ),
     };
     this.authors = new AuthorTable(db);
     this.trashTable = new TrashTable(db);
@@ -1046,6 +1050,12 @@ class SqliteStore implements DocumentStore {
   async listRevokedShareLinks(now: number): Promise<string[]> {
     this.ensureOpen();
     return this.readShareLinks(() => this.shareLinkStmt.revoked.all(now)).map((r) => r.id);
+  }
+
+  async countShareLinksBy(createdBy: string, now: number): Promise<ShareLinkCount> {
+    this.ensureOpen();
+    const row = this.readShareLinks(() => this.shareLinkStmt.countBy.get(createdBy, now));
+    return { count: row?.count ?? 0, firstExpiresAt: row?.first ?? null };
   }
 
   private readShareLinks<T>(read: () => T): T {
