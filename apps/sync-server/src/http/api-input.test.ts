@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { MAX_NAMED_VERSIONS } from './named-versions.routes.js';
 
 const DOC = 'inputs';
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -57,6 +58,20 @@ describe('API input checks', () => {
     const { id } = (await made.json()) as { id: number };
     await expectBadRequest(await api(`/named-versions/${id}`, { method: 'PATCH', headers: JSON_TYPE, body: JSON.stringify({ label: 'x\u0000' }) }), 'rename');
     expect((await server.store.listVersions(DOC)).map((v) => v.label)).toEqual(['fine']);
+  });
+
+  it('keeps at most MAX_NAMED_VERSIONS named versions per document (409 beyond; deleting one makes room): the list is read whole on every opening of the history panel', async () => {
+    // Made by a script (about a hundred a second), 200 000 of them made every GET of the list hold the
+    // server's thread for 2.2 s (57 MB of JSON).
+    for (let i = 0; i < MAX_NAMED_VERSIONS; i++) await server.store.createVersion(DOC, { label: `v${i}`, seq: 1, author: 'local', createdAt: i });
+    const refused = await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ label: 'one more' }) });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toEqual({
+      error: { code: 'conflict', message: `"${DOC}" has ${MAX_NAMED_VERSIONS} named versions, the most a document keeps: delete one first` },
+    });
+    const [first] = (await (await api('/named-versions')).json()).versions as Array<{ id: number }>;
+    expect((await api(`/named-versions/${first!.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api('/named-versions', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ label: 'one more' }) })).status).toBe(201);
   });
 
   it('refuses a JSON body over 64 KiB with 413 from its Content-Length, before reading it', async () => {

@@ -18,6 +18,13 @@ export interface NamedVersionDeps {
   readonly documentEvents: DocumentEvents;
 }
 
+/**
+ * Named versions one document keeps at most. The list is read whole (the history panel asks for it each
+ * time it opens, viewers too): 200 000 versions made by a script held the server's thread 2.2 s per
+ * read (found by a review). People name a few versions of a document, not thousands.
+ */
+export const MAX_NAMED_VERSIONS = 1_000;
+
 const json = (v: NamedVersion) => ({ ...v, createdAt: new Date(v.createdAt).toISOString() });
 
 export function namedVersionRoutes({ store, authenticate, documentEvents }: NamedVersionDeps): OpenAPIHono {
@@ -41,6 +48,10 @@ export function namedVersionRoutes({ store, authenticate, documentEvents }: Name
     const { doc, principal, info } = await access(c, true);
     const body = c.req.valid('json');
     if (body.seq !== undefined && body.seq > info.lastSeq) throw new TandemError('bad-request', `seq must be at most ${info.lastSeq} (the latest), not ${body.seq}`);
+    // Counted before the write: requests at once may pass it by as many (each costs a request).
+    if ((await store.listVersions(doc)).length >= MAX_NAMED_VERSIONS) {
+      throw new TandemError('conflict', `${JSON.stringify(doc)} has ${MAX_NAMED_VERSIONS} named versions, the most a document keeps: delete one first`, { doc });
+    }
     // A seq compaction merged away names the merged update that holds it (the response says which).
     const seq = body.seq === undefined ? info.lastSeq : await resolveSeq(store, doc, { seq: body.seq }).catch(fromPersistence);
     const version = await store

@@ -36,7 +36,7 @@ export const createNamed = apiRoute({
   method: 'post',
   path: '/{doc}/named-versions',
   tags: ['named versions'],
-  summary: 'Names a version (editors)',
+  summary: 'Names a version (editors); a document keeps at most 1 000 (409 beyond)',
   request: {
     params: DocParams,
     body: {
@@ -44,7 +44,7 @@ export const createNamed = apiRoute({
       ...json(z.object({ label: Label, seq: wholeField().optional().openapi({ description: 'Defaults to the latest; at most the latest' }) })),
     },
   },
-  errors: WRITE_ERRORS,
+  errors: [...WRITE_ERRORS, 409],
   responses: { 201: { description: 'Named; seq may name the merged update that holds the one asked for', ...json(NamedVersion) } },
 });
 
