@@ -545,6 +545,8 @@ export interface DocumentStore {
   renameDocument(from: string, to: string, at: number): Promise<void>;
   /** The name the document once called `name` has now, if `name` is a redirect (see renameDocument). */
   resolveRedirect(name: string): Promise<string | undefined>;
+  /** The redirect at `name` whole (where it leads, since when), if `name` is one. */
+  getRedirect(name: string): Promise<Redirect | undefined>;
   /** Forgets the redirect at `name` (the name is taken back for a new document); resolves false if there was none. */
   removeRedirect(name: string): Promise<boolean>;
   /** Every redirect, by old name (tandem copy). */

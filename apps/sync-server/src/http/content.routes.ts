@@ -126,7 +126,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
       type === CONTENT_TYPES.yjs ? body : ((await convert({ kind: 'import', doc, type, body }, importBytes(type, body), c.req.raw.signal)) as Uint8Array);
     // Creating a document at a renamed one's old name takes the name back: the old links lead here now.
     // Only if it is created: a PUT that fails, or stores nothing, leaves the redirect as it was.
-    const redirect = (await store.resolveRedirect(doc)) === undefined ? undefined : (await store.listRedirects()).find((r) => r.from === doc);
+    const redirect = await store.getRedirect(doc);
     if (redirect !== undefined) await store.removeRedirect(doc);
     let seq: number | undefined;
     try {

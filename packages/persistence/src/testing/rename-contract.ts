@@ -41,6 +41,8 @@ export function describeRenameContract(adapterName: string, makeHarness: () => P
       expect(await store.resolveRedirect('old')).toBe('team/new');
       expect(await store.resolveRedirect('team/new')).toBeUndefined();
       expect(await store.listRedirects()).toEqual([{ from: 'old', to: 'team/new', renamedAt: 1_700_000_001_000 }]);
+      expect(await store.getRedirect('old')).toEqual({ from: 'old', to: 'team/new', renamedAt: 1_700_000_001_000 });
+      expect(await store.getRedirect('team/new')).toBeUndefined();
       // The log goes on from where it was.
       expect(await store.append([{ doc: 'team/new', entries: [entry(bytes(5))] }])).toEqual([{ doc: 'team/new', firstSeq: 5, lastSeq: 5 }]);
       await store.close();

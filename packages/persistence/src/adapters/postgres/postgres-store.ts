@@ -809,6 +809,17 @@ class PostgresStore implements DocumentStore {
     return rows[0]?.name;
   }
 
+  async getRedirect(name: string): Promise<Redirect | undefined> {
+    this.ensureOpen(name);
+    const { rows } = await this.read(name, 'Reading a redirect', () =>
+      this.pool.query<RedirectRow>(
+        'SELECT r.name AS from_name, d.name AS to_name, r.renamed_at FROM redirects r JOIN documents d ON d.id = r.doc_id WHERE r.name = $1',
+        [name],
+      ),
+    );
+    return rows[0] === undefined ? undefined : toRedirect(rows[0]);
+  }
+
   async removeRedirect(name: string): Promise<boolean> {
     this.ensureOpen(name);
     const { rowCount } = await this.write(name, 'Removing a redirect', () => this.pool.query('DELETE FROM redirects WHERE name = $1', [name]));

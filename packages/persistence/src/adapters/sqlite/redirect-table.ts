@@ -9,6 +9,7 @@ import { type RedirectRow, toRedirect } from '../redirect-rules.js';
 export class RedirectTable {
   private readonly resolveStmt;
   private readonly removeStmt;
+  private readonly getStmt;
   private readonly allStmt;
   private readonly renameTx;
   private readonly importTx;
@@ -17,6 +18,9 @@ export class RedirectTable {
     const id = db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE name = ?');
     this.resolveStmt = db.prepare<[string], { name: string }>('SELECT d.name FROM redirects r JOIN documents d ON d.id = r.doc_id WHERE r.name = ?');
     this.removeStmt = db.prepare<[string]>('DELETE FROM redirects WHERE name = ?');
+    this.getStmt = db.prepare<[string], RedirectRow>(
+      'SELECT r.name AS from_name, d.name AS to_name, r.renamed_at FROM redirects r JOIN documents d ON d.id = r.doc_id WHERE r.name = ?',
+    );
     this.allStmt = db.prepare<[], RedirectRow>(
       'SELECT r.name AS from_name, d.name AS to_name, r.renamed_at FROM redirects r JOIN documents d ON d.id = r.doc_id ORDER BY r.name',
     );
@@ -64,6 +68,11 @@ export class RedirectTable {
 
   resolve(name: string): string | undefined {
     return this.resolveStmt.get(name)?.name;
+  }
+
+  get(name: string): Redirect | undefined {
+    const row = this.getStmt.get(name);
+    return row === undefined ? undefined : toRedirect(row);
   }
 
   remove(name: string): boolean {

@@ -950,6 +950,11 @@ class SqliteStore implements DocumentStore {
     return this.readRedirects(name, () => this.redirects.resolve(name));
   }
 
+  async getRedirect(name: string): Promise<Redirect | undefined> {
+    this.ensureOpen(name);
+    return this.readRedirects(name, () => this.redirects.get(name));
+  }
+
   async removeRedirect(name: string): Promise<boolean> {
     this.ensureOpen(name);
     const removed = this.write(name, 'Removing a redirect', () => this.redirects.remove(name), false);
