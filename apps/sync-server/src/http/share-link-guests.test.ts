@@ -31,7 +31,7 @@ describe('share-link guests', () => {
   };
   const redeem = (secret: string) => api('POST', '/api/share-links/redeem', undefined, { secret });
 
-  it('a guest let in by an editor link can edit, but cannot move the document to the trash or purge it (403)', async () => {
+  it('a guest let in by an editor link can edit, but cannot move the document to the trash, purge it or take it out of the trash (403)', async () => {
     await start();
     const o = await owner();
     await put(o, 'handbook', '# Years of history');
@@ -44,6 +44,12 @@ describe('share-link guests', () => {
     // In the trash through its owner: the guest cannot purge it either.
     expect((await api('DELETE', '/api/docs/handbook', o)).status).toBe(200);
     expect((await api('DELETE', '/api/trash/handbook', guest)).status).toBe(403);
+    // Nor take it back out: its people closed it to everyone (the guest's link still authenticates, and
+    // stays listed for them to revoke), and a guest brought it back for all (found by a review).
+    const restored = await api('POST', '/api/trash/handbook/restore', guest, {});
+    expect(restored.status).toBe(403);
+    expect((await restored.json()).error.message).toBe('Access from a share link cannot restore documents from the trash');
+    expect((await api('GET', '/api/docs/handbook', o)).status).toBe(410);
     expect((await api('POST', '/api/trash/handbook/restore', o, {})).status).toBe(200);
     expect((await api('GET', '/api/docs/handbook', o)).status).toBe(200);
   });

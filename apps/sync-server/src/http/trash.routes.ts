@@ -75,7 +75,8 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     return c.json({ trash: (await store.listTrash()).filter((e) => inScope(scope, e.doc)).map(describe), trashDays: config.trashDays });
   });
   trash.openapi(restoreFromTrash, async (c) => {
-    const { doc } = await editor(c, 'restore documents from the trash');
+    // Not a guest: the document's people closed it to everyone; a link's guest would reopen it for all.
+    const { doc } = await editor(c, 'restore documents from the trash', true);
     if (!(await store.untrashDocument(doc))) throw new TandemError('not-found', `${JSON.stringify(doc)} is not in the trash`, { doc });
     return c.json({ doc, restored: true });
   });
