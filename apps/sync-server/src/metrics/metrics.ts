@@ -245,7 +245,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     authorsRecorded: (count) => authorsRecorded.inc(count),
     authorsRecordFailed: () => authorsFailed.inc(),
   };
-  const webhooksDelivered = new Counter(opts('webhooks_delivered_total', 'Webhook calls answered with a 2xx, by target URL (no query or credentials)', ['target']));
+  const webhooksDelivered = new Counter(opts('webhooks_delivered_total', 'Webhook calls answered with a 2xx, by target (its origin and a fingerprint of the whole URL: no path, query or credentials)', ['target']));
   const webhookAttemptsFailed = new Counter(opts('webhook_attempts_failed_total', 'Webhook calls that failed (not 2xx, no answer in WEBHOOK_TIMEOUT_MS, unreachable); each is retried', ['target']));
   const webhooksGivenUp = new Counter(opts('webhooks_given_up_total', 'Webhook deliveries dropped after failing for WEBHOOK_RETRY_FOR', ['target']));
   const webhooksPending = new Gauge(opts('webhooks_pending', 'Webhook deliveries queued in the store (all instances), not yet delivered or given up'));

@@ -7,7 +7,7 @@ import { type AuthorRecord, type DocumentStore, describeAuthor, type WebhookDeli
 import type { Logger } from 'pino';
 import { settledWithin } from '../deadline.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
-import { redactUrl, type WebhookTarget, webhookRequest } from './targets.js';
+import { metricLabel, redactUrl, type WebhookTarget, webhookRequest } from './targets.js';
 
 export interface WebhookEvents {
   delivered(target: string, durationMs: number): void;
@@ -147,10 +147,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const attempt = async (d: WebhookDelivery): Promise<void> => {
     const to = configured.get(d.target);
     const target = to?.shown ?? redactUrl(d.target);
+    // What the metrics name it by (they answer anyone): no path.
+    const label = to?.label ?? metricLabel(d.target, secret);
     if (to === undefined) {
       // Queued for a URL since taken out of WEBHOOK_URL (or keyed with another WEBHOOK_SECRET, see
       // ./targets.ts): the operator no longer wants it called.
-      events.gaveUp(target);
+      events.gaveUp(label);
       logger.warn({ event: 'webhook-target-removed', target, eventId: d.eventId, type: d.type, doc: d.doc }, `webhook to ${target} dropped: no longer in WEBHOOK_URL`);
       await settle(() => store.deleteWebhook(d.id));
       return;
@@ -184,7 +186,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await response.body?.cancel().catch(() => {});
       if (response.ok) {
         pausedUntil.delete(to.key);
-        events.delivered(target, performance.now() - started);
+        events.delivered(label, performance.now() - started);
         logger.debug({ event: 'webhook-delivered', target, eventId: d.eventId, type: d.type, doc: d.doc, attempt: d.attempts + 1 }, 'webhook delivered');
         await settle(() => store.deleteWebhook(d.id));
         return;
@@ -195,10 +197,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       failure = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? redactedText(e.message));
     }
     const attempts = d.attempts + 1;
-    events.attemptFailed(target);
+    events.attemptFailed(label);
     const fields = { target, eventId: d.eventId, type: d.type, doc: d.doc, attempt: attempts, error: failure };
     if (Date.now() - d.createdAt >= retryForMs) {
-      events.gaveUp(target);
+      events.gaveUp(label);
       logger.error({ event: 'webhook-given-up', ...fields }, `webhook given up after ${attempts} attempts: ${failure}`);
       await settle(() => store.deleteWebhook(d.id));
       return;

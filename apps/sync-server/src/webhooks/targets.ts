@@ -9,8 +9,10 @@ export interface WebhookTarget {
   readonly url: string;
   /** The name queued deliveries carry in the store: the URL itself when it holds nothing secret. */
   readonly key: string;
-  /** The URL as logs and metrics show it (see redactUrl). */
+  /** The URL as logs show it (see redactUrl). */
   readonly shown: string;
+  /** The target as /metrics, which answers anyone, names it (see metricLabel). */
+  readonly label: string;
 }
 
 /** A URL as logs and metrics show it: no credentials, query or fragment (they may hold secrets). */
@@ -21,6 +23,23 @@ export function redactUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/**
+ * A target as /metrics names it: its origin and 16 hex digits of HMAC-SHA256(secret, url), never its path.
+ * /metrics answers anyone, and capability URLs (Zapier's, Slack's, Discord's incoming webhooks) keep
+ * their secret in the path: whoever read it could post to the receiver (found by a review). The log,
+ * which only the operator reads, shows the path (redactUrl).
+ */
+export function metricLabel(url: string, secret: string): string {
+  let origin: string;
+  try {
+    const u = new URL(url);
+    origin = `${u.protocol}//${u.host}`;
+  } catch {
+    origin = '(invalid URL)';
+  }
+  return `${origin}/…#${createHmac('sha256', secret).update(url).digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -36,7 +55,7 @@ export function webhookTargets(urls: readonly string[], secret: string): Webhook
     const u = new URL(url);
     const hidesSomething = u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '';
     const key = hidesSomething ? `${shown}#${createHmac('sha256', secret).update(url).digest('hex').slice(0, 16)}` : url;
-    return { url, key, shown };
+    return { url, key, shown, label: metricLabel(url, secret) };
   });
 }
 

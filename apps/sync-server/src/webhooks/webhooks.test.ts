@@ -211,6 +211,23 @@ describe('webhooks', () => {
     await expect.poll(() => metric(server, 'tandem_webhooks_pending'), POLL).toBe(0);
   });
 
+  it('names a target in /metrics, which answers anyone, by its host and a fingerprint: never its path, where capability URLs keep their secret', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    receiver.behaviour = ({ attempt }) => (attempt < 2 ? 'fail' : 'ok');
+    // As Zapier's, Slack's or Discord's incoming webhooks are made: whoever knows the path may post to it.
+    const capability = `${new URL(receiver.url).origin}/hooks/catch/4711/s3cr3t-path-token/`;
+    const server = await start(webhookEnv({ WEBHOOK_URL: capability }));
+    const ada = await connect(server, 'capability');
+    ada.text.insert(0, 'hi');
+    await expect.poll(() => ofType('document.created', 'capability').length, POLL).toBe(1);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).not.toContain('s3cr3t-path-token');
+    expect(text).not.toContain('/hooks/catch');
+    const label = new RegExp(`^tandem_webhooks_delivered_total\\{target="${new URL(receiver.url).origin}/…#[0-9a-f]{16}"\\} [1-9]`, 'm');
+    expect(text).toMatch(label);
+    expect(await metric(server, 'tandem_webhook_attempts_failed_total')).toBeGreaterThan(0);
+  });
+
   it('sends the credentials of a URL with user:pass@ as Basic authorization, never in a log line or the store', async () => {
     receiver = await startWebhookReceiver(SECRET);
     const url = new URL(receiver.url);
