@@ -118,10 +118,12 @@ export function newCommentFields(fields: { body: string; anchor?: Anchor; parent
 }
 
 export interface Quoted {
-  /** The anchored text now; '' when it is gone. */
+  /** The anchored text now ('' when it is gone), its first `maxChars` characters at most. */
   readonly quote: string;
   /** All of the anchored text was deleted. */
   readonly orphaned: boolean;
+  /** The anchored text is longer than `quote`. */
+  readonly truncated: boolean;
 }
 
 /** Where an anchor is in the ProseMirror copy of the document, and the text it covers. */
@@ -148,7 +150,7 @@ function readProseMirror(doc: Y.Doc): { copy: Y.Doc; fragment: Y.XmlFragment; pm
   return { copy, fragment, pm, mapping };
 }
 
-function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Array<Placed | undefined> {
+function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>, maxChars = Infinity): Array<Placed | undefined> {
   // Nothing to place: nothing to read (reading costs the whole document).
   if (anchors.every((anchor) => anchor === undefined)) return anchors.map(() => undefined);
   const { copy, fragment, pm, mapping } = readProseMirror(doc);
@@ -158,7 +160,9 @@ function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Array
       const from = relativePositionToAbsolutePosition(copy, fragment, anchor.start, mapping);
       const to = relativePositionToAbsolutePosition(copy, fragment, anchor.end, mapping);
       if (from === null || to === null || from >= to || to > pm.content.size) return undefined;
-      return { from, to, quote: pm.textBetween(from, to, '\n') };
+      // A span of n positions holds at most n characters (a block separator stands for a closing and an
+      // opening token): read only as far as `maxChars` can reach, not all of a comment on the whole document.
+      return { from, to, quote: pm.textBetween(from, Math.min(to, from + maxChars + 1), '\n') };
     });
   } finally {
     copy.destroy();
@@ -169,8 +173,14 @@ function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Array
  * What each anchor of `doc` covers now, read through a ProseMirror copy of the document (the positions the
  * editor would show). Anchors whose text is all gone are orphaned.
  */
-export function quoteAnchors(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>): Quoted[] {
-  return placeAll(doc, anchors).map((p, i) => (anchors[i] === undefined ? { quote: '', orphaned: false } : p === undefined ? { quote: '', orphaned: true } : { quote: p.quote, orphaned: false }));
+export function quoteAnchors(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>, maxChars = Infinity): Quoted[] {
+  return placeAll(doc, anchors, maxChars).map((p, i) =>
+    anchors[i] === undefined
+      ? { quote: '', orphaned: false, truncated: false }
+      : p === undefined
+        ? { quote: '', orphaned: true, truncated: false }
+        : { quote: p.quote.slice(0, maxChars), orphaned: false, truncated: p.quote.length > maxChars },
+  );
 }
 
 /** Where every anchored, not deleted comment of `doc` is now, by id (orphaned ones left out). */

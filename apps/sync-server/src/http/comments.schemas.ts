@@ -14,7 +14,8 @@ const Comment = z.object({ id: z.string(), author: Author, body: z.string(), cre
 const Thread = Comment.extend({
   resolved: z.boolean(),
   resolvedAt: IsoTime.nullable(),
-  quote: z.string().openapi({ description: 'The text the comment is anchored on, as it is now' }),
+  quote: z.string().openapi({ description: 'The text the comment is anchored on, as it is now: its first 1 000 characters' }),
+  quoteTruncated: z.boolean().openapi({ description: 'The anchored text is longer than quote' }),
   orphaned: z.boolean().openapi({ description: 'All of the anchored text was deleted' }),
   replies: z.array(Comment),
 }).openapi('CommentThread');
