@@ -166,7 +166,17 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
         const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
-        return room.commitServerEdit(update, author, rateKey);
+        const stored = await room.commitServerEdit(update, author, rateKey);
+        // What "Undo restore" may take back, recorded before the next exclusive edit runs: an undo waiting
+        // for its turn checks for later restores then (found by a review: one asked while this restore was
+        // built took an earlier restore back on top of it, words doubled). Not recording it does not undo
+        // the restore (it is stored): the undo is then refused, which the log line says why.
+        if (stored !== undefined) {
+          await store.recordRestore(doc, { seq: stored, restoredTo: seq, author, at: Date.now() }).catch((err: unknown) => {
+            logger.warn({ event: 'restore-record-failed', doc, seq: stored, err }, 'the restore is stored, but not recorded as one: it cannot be taken back');
+          });
+        }
+        return stored;
       }),
     );
     const at = Date.now();
@@ -176,11 +186,6 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       const head = (await store.getDocument(doc).catch(fromPersistence))?.lastSeq ?? seq;
       return c.json({ doc, restored: seq, restoredAt: await receivedAt(doc, seq), seq: head, changesUndone: 0, author, unchanged: true }, 200);
     }
-    // What "Undo restore" may take back. Not recording it does not undo the restore (it is stored): the
-    // undo is then refused, which the log line says why.
-    await store.recordRestore(doc, { seq: newSeq, restoredTo: seq, author, at }).catch((err: unknown) => {
-      logger.warn({ event: 'restore-record-failed', doc, seq: newSeq, err }, 'the restore is stored, but not recorded as one: it cannot be taken back');
-    });
     // Editors on the other instances forget their undo steps too (their instance asks the store which restore).
     fanout?.announceRestored(doc);
     documentEvents.restored(doc, { seq: newSeq, restoredTo: seq, author, at });
@@ -205,11 +210,15 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       throw new TandemError('conflict', `Restore ${seq} was taken back already (update ${undoneBy})`, { doc, seq });
     }
     // A later restore, not taken back, replaced what this one made: the inverse of this one would put back
-    // what the later one brought already, beside it (words doubled). That one is taken back first.
-    const later = (await store.listRestores(doc).catch(fromPersistence)).find((r) => r.seq > seq && !(r.undoneBy !== undefined && r.undoneBy > 0));
-    if (later !== undefined) {
-      throw new TandemError('conflict', `A later restore (update ${later.seq}) replaced what restore ${seq} made: take that one back first`, { doc, seq, later: later.seq });
-    }
+    // what the later one brought already, beside it (words doubled). That one is taken back first. Asked
+    // again in this undo's turn (below): a restore being built now is stored and recorded before it.
+    const laterRestore = async () => {
+      const later = (await store.listRestores(doc).catch(fromPersistence)).find((r) => r.seq > seq && !(r.undoneBy !== undefined && r.undoneBy > 0));
+      if (later !== undefined) {
+        throw new TandemError('conflict', `A later restore (update ${later.seq}) replaced what restore ${seq} made: take that one back first`, { doc, seq, later: later.seq });
+      }
+    };
+    await laterRestore();
     const stale = undoneBy !== undefined && Date.now() + undoneBy > UNDO_CLAIM_MS;
     const claim = -Date.now();
     if ((undoneBy !== undefined && !stale) || !(await store.markRestoreUndone(doc, seq, claim, undoneBy).catch(fromPersistence))) {
@@ -224,6 +233,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       newSeq = await rooms.withRoom(doc, (room) =>
         room.exclusive(async () => {
           await room.caughtUp();
+          await laterRestore();
           const current = Y.encodeStateAsUpdate(room.doc);
           const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
           return room.commitServerEdit(update, author, rateKey);

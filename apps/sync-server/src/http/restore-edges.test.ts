@@ -86,4 +86,21 @@ describe('restores at the edges', () => {
     // What Dave's restore replaced is there already: the undo must not put it in a second time.
     expect(await current()).toBe('Final wording by Bob.');
   });
+  it('"Undo restore" asked while a later restore is being built does not duplicate the text either: one of them is refused, or they apply in turn', async () => {
+    const v1 = await edit('alice', (f) => f.insert(0, [paragraph('First draft.')]));
+    await edit('bob', (f) => {
+      f.delete(0, 1);
+      f.insert(0, [paragraph('Final wording by Bob.')]);
+    });
+    const beforeRestore = await lastSeq();
+    const r1 = await post('/restore', { seq: v1 });
+    expect(await current()).toBe('First draft.');
+    // Bob's restore and Dave's undo at once: the undo's checks ran while Bob's restore was built on a
+    // history thread (neither stored nor recorded yet), and it then took Dave's restore back on top of
+    // Bob's (found by a review: 'Final wording by Bob.Final wording by Bob.').
+    const [r2, undo] = await Promise.all([post('/restore', { seq: beforeRestore }), post('/restore/undo', { seq: r1.body.seq })]);
+    expect(r2.status).toBe(201);
+    expect([201, 409]).toContain(undo.status);
+    expect(await current()).toBe('Final wording by Bob.');
+  });
 });
