@@ -285,6 +285,13 @@ export interface DocumentScope {
   readonly prefixes: readonly string[];
 }
 
+/** Which of the trash to list (see DocumentStore.listTrash). */
+export interface TrashQuery {
+  readonly scope?: DocumentScope;
+  /** At most this many (1..1001). */
+  readonly limit?: number;
+}
+
 /** Where a page ends: the sort key of its last document (its name breaks ties of lastChangeAt). */
 export interface DocumentPageCursor {
   readonly lastChangeAt: number;
@@ -522,8 +529,8 @@ export interface DocumentStore {
   untrashDocument(doc: string): Promise<boolean>;
   /** The trash entry of `doc`, if it is in the trash. */
   inTrash(doc: string): Promise<TrashEntry | undefined>;
-  /** Every document in the trash, oldest first. */
-  listTrash(): Promise<TrashEntry[]>;
+  /** The documents in the trash (every one, or those of `query.scope`, at most `query.limit`), oldest first. */
+  listTrash(query?: TrashQuery): Promise<TrashEntry[]>;
   /**
    * Removes a document and everything of it (log, checkpoints, named versions, sessions, its trash
    * entry, the redirects that lead to it) for good, in one transaction, and revokes its share links (now).

@@ -67,10 +67,6 @@ export async function authorizeDoc(principal: Principal, doc: string, redirects:
   throw new TandemError('forbidden', `This token does not open ${JSON.stringify(doc)}`, { doc, user: principal.userId });
 }
 
-/** Whether `doc` is in `scope` (as listScope gives it). */
-export const inScope = (scope: DocumentScope, doc: string): boolean =>
-  scope.names.includes(doc) || scope.prefixes.some((prefix) => doc.startsWith(prefix));
-
 /** The documents `principal` may list: its scope, with the names its exact names were renamed to. */
 export async function listScope(principal: Principal, redirects: Redirects): Promise<DocumentScope> {
   const scope = docScope(principal);

@@ -21,7 +21,7 @@ export const listTrash = apiRoute({
   path: '/',
   tags: ['trash'],
   summary: 'What is in the trash, oldest first (only documents the token may open)',
-  responses: { 200: { description: 'The trash', ...json(z.object({ trash: z.array(TrashEntry), trashDays: z.number().int() })) } },
+  responses: { 200: { description: 'The trash', ...json(z.object({ trash: z.array(TrashEntry), more: z.boolean().openapi({ description: 'More are in the trash than the 1 000 oldest listed' }), trashDays: z.number().int() })) } },
 });
 
 export const restoreFromTrash = apiRoute({

@@ -58,6 +58,19 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.listTrash()).toEqual([]);
     });
 
+    it('lists the trash of a scope, oldest first, at most a limit: read in the query, not every entry', async () => {
+      const docs = ['team/a', 'team/b', 'team/c', 'other/d', 'solo'];
+      await store.append(docs.map((doc) => ({ doc, entries: [entry(bytes(1))] })));
+      for (const [i, doc] of docs.entries()) await store.trashDocument(doc, { at: 100 - i, by: 'alice' });
+      const names = async (query: Parameters<DocumentStore['listTrash']>[0]) => (await store.listTrash(query)).map((e) => e.doc);
+      expect(await names(undefined)).toEqual(['solo', 'other/d', 'team/c', 'team/b', 'team/a']);
+      expect(await names({ scope: { names: ['solo'], prefixes: ['team/'] } })).toEqual(['solo', 'team/c', 'team/b', 'team/a']);
+      expect(await names({ scope: { names: ['solo'], prefixes: ['team/'] }, limit: 2 })).toEqual(['solo', 'team/c']);
+      expect(await names({ scope: { names: [], prefixes: [''] }, limit: 1 })).toEqual(['solo']);
+      expect(await names({ scope: { names: [], prefixes: [] } })).toEqual([]);
+      expect(await store.listTrash({ limit: 1 })).toEqual([{ doc: 'solo', trashedAt: 96, trashedBy: 'alice' }]);
+    });
+
     it('purges a document and everything of it, leaving the others; its name can be used again from seq 1', async () => {
       await store.append([{ doc: 'gone', entries: [entry(bytes(1)), entry(bytes(2))] }, { doc: 'kept', entries: [entry(bytes(3))] }]);
       await store.writeCheckpoint('gone', { seq: 2, state: bytes(9), createdAt: 1 });

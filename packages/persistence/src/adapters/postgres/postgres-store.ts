@@ -30,6 +30,7 @@ import type {
   Revocation,
   ShareLink,
   ShareLinkCount,
+  TrashQuery,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -57,6 +58,7 @@ import { type AuthorFold, type AuthorRow, checkAuthorRecords, foldSightings, pla
 import { checkRedirects, checkRename, type RedirectRow, toRedirect } from '../redirect-rules.js';
 import { CHANGES_EVENT, checkDeliveries, planChange, toWebhook, type WebhookRow } from '../webhook-rules.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
+import { trashListSql } from '../trash-list.js';
 import { AUTHORS_LOCK_KEY, DOCUMENT_REPLACED, LOCK_NAMESPACE, migrate, RENAMED_AWAY, SCHEMA_VERSION, WEBHOOK_LOCK_NAMESPACE } from './migrations.js';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {}
@@ -721,11 +723,11 @@ class PostgresStore implements DocumentStore {
     return rows[0] && toTrashEntry(rows[0]);
   }
 
-  async listTrash(): Promise<TrashEntry[]> {
+  async listTrash(query?: TrashQuery): Promise<TrashEntry[]> {
     this.ensureOpen();
-    const { rows } = await this.read(undefined, 'Reading the trash', () =>
-      this.pool.query<TrashRow>('SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id ORDER BY t.trashed_at, d.name'),
-    );
+    const built = trashListSql(POSTGRES_PAGES, query);
+    if (built === undefined) return [];
+    const { rows } = await this.read(undefined, 'Reading the trash', () => this.pool.query<TrashRow>(built.sql, built.params));
     return rows.map(toTrashEntry);
   }
 

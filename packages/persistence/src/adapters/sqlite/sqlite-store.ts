@@ -19,6 +19,7 @@ import type {
   Revocation,
   ShareLink,
   ShareLinkCount,
+  TrashQuery,
   Checkpoint,
   CommittedAppend,
   CompactedSession,
@@ -50,6 +51,7 @@ import { checkShareLink, revokeLinksOfTokenSql, revokeLinksOfUserSql, SHARE_LINK
 import { type RestoreRow, toRestore } from '../restore-row.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { type DocumentPageRow, documentPageSql, type PageDialect, toDocumentPage } from '../document-page.js';
+import { trashListSql } from '../trash-list.js';
 import { FreeSpace } from './free-space.js';
 import { type OpenForSync, WalSync } from './wal-sync.js';
 import { scanWal, type WalScan } from './wal-scan.js';
@@ -926,9 +928,14 @@ class SqliteStore implements DocumentStore {
     return this.readTrash(doc, () => this.trashTable.get(doc));
   }
 
-  async listTrash(): Promise<TrashEntry[]> {
+  async listTrash(query?: TrashQuery): Promise<TrashEntry[]> {
     this.ensureOpen();
-    return this.readTrash(undefined, () => this.trashTable.list());
+    if (query === undefined) return this.readTrash(undefined, () => this.trashTable.list());
+    const built = trashListSql(SQLITE_PAGES, query);
+    if (built === undefined) return [];
+    return this.readTrash(undefined, () =>
+      this.db.prepare<unknown[], { name: string; trashed_at: number; trashed_by: string }>(built.sql).all(...built.params).map((r) => ({ doc: r.name, trashedAt: r.trashed_at, trashedBy: r.trashed_by })),
+    );
   }
 
   async purgeDocument(doc: string, only?: PurgeCondition): Promise<boolean> {
