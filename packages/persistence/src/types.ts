@@ -347,6 +347,8 @@ export interface DocumentStore {
    */
   commit(batch: readonly DocumentAppend[]): Promise<CommittedAppend>;
   readUpdates(doc: string, range?: ReadRange): Promise<StoredUpdate[]>;
+  /** How many updates `range` (afterSeq, toSeq) holds and their bytes, without reading them. */
+  measureUpdates(doc: string, range: { readonly afterSeq: number; readonly toSeq: number }): Promise<{ count: number; bytes: number }>;
   writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void>;
   /** The checkpoint with the highest seq that is `<= atOrBeforeSeq` (default: the latest). */
   latestCheckpoint(doc: string, atOrBeforeSeq?: number): Promise<Checkpoint | undefined>;

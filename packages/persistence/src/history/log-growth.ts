@@ -20,11 +20,12 @@ export async function logGrowth(store: DocumentStore, doc: string, now = Date.no
   const dayStart = await lastSeqAtOrBefore(store, doc, info.lastSeq, now - DAY_MS);
   const updatesPerDay = Math.max(0, info.lastSeq - dayStart);
   if (updatesPerDay === 0) return { updatesPerDay: 0, bytesPerDay: 0 };
-  const sample = await store.readUpdates(doc, { afterSeq: Math.max(dayStart, info.lastSeq - SAMPLE), toSeq: info.lastSeq });
-  if (sample.length === 0) return { updatesPerDay, bytesPerDay: 0 };
-  const sampleBytes = sample.reduce((n, u) => n + u.update.byteLength, 0);
+  // Their sizes only: reading the updates themselves cost 1.2 s of the server's thread for 1 000 of 64 KiB,
+  // an hour of one writer's budget (found by a review).
+  const sample = await store.measureUpdates(doc, { afterSeq: Math.max(dayStart, info.lastSeq - SAMPLE), toSeq: info.lastSeq });
+  if (sample.count === 0) return { updatesPerDay, bytesPerDay: 0 };
   // Exact when the day holds at most SAMPLE updates (and compaction merged none of them).
-  const bytesPerDay = sample.length === updatesPerDay ? sampleBytes : Math.round((sampleBytes / sample.length) * updatesPerDay);
+  const bytesPerDay = sample.count === updatesPerDay ? sample.bytes : Math.round((sample.bytes / sample.count) * updatesPerDay);
   return { updatesPerDay, bytesPerDay };
 }
 

@@ -58,6 +58,14 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.listTrash()).toEqual([]);
     });
 
+    it('measures a range of updates (how many, their bytes) without reading them', async () => {
+      await store.append([{ doc: 'm', entries: [entry(bytes(1)), entry(new Uint8Array(10)), entry(new Uint8Array(100))] }]);
+      expect(await store.measureUpdates('m', { afterSeq: 0, toSeq: 3 })).toEqual({ count: 3, bytes: 111 });
+      expect(await store.measureUpdates('m', { afterSeq: 1, toSeq: Number.MAX_SAFE_INTEGER })).toEqual({ count: 2, bytes: 110 });
+      expect(await store.measureUpdates('m', { afterSeq: 3, toSeq: 9 })).toEqual({ count: 0, bytes: 0 });
+      expect(await store.measureUpdates('none', { afterSeq: 0, toSeq: 9 })).toEqual({ count: 0, bytes: 0 });
+    });
+
     it('lists the trash of a scope, oldest first, at most a limit: read in the query, not every entry', async () => {
       const docs = ['team/a', 'team/b', 'team/c', 'other/d', 'solo'];
       await store.append(docs.map((doc) => ({ doc, entries: [entry(bytes(1))] })));

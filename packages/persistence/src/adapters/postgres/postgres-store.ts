@@ -261,6 +261,18 @@ class PostgresStore implements DocumentStore {
     return this.read(doc, 'Reading updates', () => (limit <= READ_CHUNK_ROWS ? readAll(this.pool) : this.snapshot(readAll)));
   }
 
+  async measureUpdates(doc: string, range: { readonly afterSeq: number; readonly toSeq: number }): Promise<{ count: number; bytes: number }> {
+    this.ensureOpen(doc);
+    const { rows } = await this.read(doc, 'Measuring updates', () =>
+      this.pool.query<{ count: string; bytes: string }>(
+        `SELECT count(*) AS count, coalesce(sum(octet_length(u.data)), 0) AS bytes
+         FROM updates u JOIN documents d ON d.id = u.doc_id WHERE d.name = $1 AND u.seq > $2 AND u.seq <= $3`,
+        [doc, range.afterSeq, Math.min(range.toSeq, MAX_SAFE)],
+      ),
+    );
+    return { count: Number(rows[0]?.count ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
+  }
+
   async writeCheckpoint(doc: string, checkpoint: Checkpoint): Promise<void> {
     this.ensureOpen(doc);
     const row = await this.readDoc(doc);

@@ -460,6 +460,22 @@ class SqliteStore implements DocumentStore {
     }
   }
 
+  async measureUpdates(doc: string, range: { readonly afterSeq: number; readonly toSeq: number }): Promise<{ count: number; bytes: number }> {
+    this.ensureOpen(doc);
+    const row = this.readDoc(doc);
+    if (row === undefined) return { count: 0, bytes: 0 };
+    try {
+      // length() of a blob reads its size from the record header, not its bytes.
+      return this.db
+        .prepare<[number, number, number], { count: number; bytes: number }>(
+          'SELECT count(*) AS count, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE doc_id = ? AND seq > ? AND seq <= ?',
+        )
+        .get(row.id, range.afterSeq, range.toSeq)!;
+    } catch (cause) {
+      throw new PersistenceError('read-failed', `Measuring updates failed: ${(cause as Error).message}`, doc, { cause });
+    }
+  }
+
   /** The updates of `range`, read in chunks of about READ_CHUNK_BYTES. */
   private readChunked(docId: number, range: ReadRange): StoredUpdate[] {
     const sizes = this.stmt.updateSizes.get(docId, range.afterSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER, range.limit ?? -1)!;
