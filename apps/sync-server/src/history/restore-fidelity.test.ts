@@ -210,19 +210,19 @@ describe('comments through a restore', () => {
     const comment = new Y.Map<unknown>();
     for (const [k, v] of Object.entries(newCommentFields({ body: 'Check these', anchor, now: 1 }))) comment.set(k, v);
     commentsOf(live).set('c1', comment);
-    expect(quoted(live)).toEqual({ quote: 'beta\nGamma', orphaned: false });
+    expect(quoted(live)).toEqual({ quote: 'beta\nGamma', orphaned: false, truncated: false });
 
     const beforeState = Y.encodeStateAsUpdate(live);
     const update = restoreUpdate(beforeState, version);
     Y.applyUpdate(live, update);
     expect(read(live)).toEqual(read(version));
     // The restored version still has the text: the comment is on it, not orphaned.
-    expect(quoted(live)).toEqual({ quote: 'beta\nGamma', orphaned: false });
+    expect(quoted(live)).toEqual({ quote: 'beta\nGamma', orphaned: false, truncated: false });
 
     const before = new Y.Doc({ gc: false });
     Y.applyUpdate(before, beforeState);
     Y.applyUpdate(live, undoRestoreUpdate(before, update, Y.encodeStateAsUpdate(live)));
-    expect(quoted(live)).toEqual({ quote: 'beta\nGamma', orphaned: false });
+    expect(quoted(live)).toEqual({ quote: 'beta\nGamma', orphaned: false, truncated: false });
   });
 });
 
