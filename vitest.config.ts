@@ -37,6 +37,7 @@ const TIMED = [
   'apps/sync-server/src/fanout/revocation-instances.test.ts',
   'apps/sync-server/src/fanout/moves-across-instances.test.ts',
   'apps/sync-server/src/fanout/restore-lagging.test.ts',
+  'apps/sync-server/src/fanout/restores-across-instances.test.ts',
   'apps/sync-server/src/fanout/forged-checkpoint.test.ts',
   'apps/sync-server/src/fanout/several-instances.test.ts',
   'apps/sync-server/src/history/sweep.test.ts',

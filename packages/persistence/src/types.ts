@@ -373,6 +373,13 @@ export interface DocumentStore {
   recordRestore(doc: string, restore: RestoreRecord): Promise<void>;
   /** The restore stored at `seq`, if that update is one. */
   getRestore(doc: string, seq: number): Promise<RestoreRecord | undefined>;
+  /**
+   * Holds `doc`'s lock across every process writing this store until the returned function is called
+   * (PersistenceError 'busy' if another holds it past `waitMs`): for the server's edits built from the
+   * whole live document, which must take turns on every instance. Only stores several processes serve
+   * at once have it (PostgreSQL); one process (SQLite: its data directory's lock) takes turns in memory.
+   */
+  lockDocument?(doc: string, waitMs: number): Promise<() => Promise<void>>;
   /** The seq of the document's latest restore; 0 when it has none. */
   lastRestoreSeq(doc: string): Promise<number>;
   /** Every restore recorded for the document, by seq (what a copy of the store carries). */

@@ -124,7 +124,10 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     const content = await rooms.withRoom(from, async (room) => (await room.caughtUp(), withoutComments(Y.encodeStateAsUpdate(room.doc))));
     const seq = await rooms.withRoom(to, (room) =>
       room.exclusive(async () => {
-        if (room.lastSeq > 0) throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
+        // The store too: a copy made at this name through another instance may not have reached this one yet.
+        if (room.lastSeq > 0 || ((await store.getDocument(to))?.lastSeq ?? 0) > 0) {
+          throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
+        }
         return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)), principal.userId !== 'local');
       }),
     );

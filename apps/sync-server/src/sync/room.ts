@@ -137,6 +137,9 @@ const VIEWER_HEAD_READ_MS = 1_000;
 /** Who caused a change to the shared document or awareness. */
 export type TxOrigin = Connection | 'load' | 'leave' | 'restore' | 'api' | 'batch' | 'heartbeat' | 'remote';
 
+/** Longest an exclusive edit (a restore, a replace) waits for another instance's to finish (see Room.exclusive). */
+const EXCLUSIVE_LOCK_WAIT_MS = 15_000;
+
 /** Longest a client's update waits for the log to be compared with the doc after a failed write (see admitIncoming). */
 const CATCH_UP_WAIT_MS = 1_000;
 
@@ -1358,18 +1361,41 @@ export class Room implements ConnectionHandler {
   }
 
   /**
-   * Runs `work` once every exclusive work of this room before it has settled. For the server's edits that
-   * say what the document must be (restore, undo a restore, replace the content, create it): each is
+   * Runs `work` once every exclusive work of this room before it has settled, and, with a store several
+   * instances serve, while this instance holds the document's lock in the store. For the server's edits
+   * that say what the document must be (restore, undo a restore, replace the content, create it): each is
    * built from the live document, so two at once would each be built from the same state and both stored
-   * (on this instance; another instance's may still interleave).
+   * (found by a review across instances: a version restored through two at once had its text twice).
+   * `work` catches up with the log first (caughtUp), which then holds what the other instance stored.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.exclusiveTail.then(work, work);
+    const locked = async (): Promise<T> => {
+      const unlock = await this.lockDocument();
+      try {
+        return await work();
+      } finally {
+        await unlock?.();
+      }
+    };
+    const run = this.exclusiveTail.then(locked, locked);
     this.exclusiveTail = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
+  }
+
+  /** The document's lock in the store (see exclusive), if the store has locks: TandemError 409 if it is held too long elsewhere. */
+  private async lockDocument(): Promise<(() => Promise<void>) | undefined> {
+    if (this.deps.store.lockDocument === undefined) return undefined;
+    try {
+      return await this.deps.store.lockDocument(this.name, EXCLUSIVE_LOCK_WAIT_MS);
+    } catch (cause) {
+      if (cause instanceof PersistenceError && cause.code === 'busy') {
+        throw new TandemError('conflict', 'The document is being restored or replaced through another instance; try again', { doc: this.name, waitedMs: EXCLUSIVE_LOCK_WAIT_MS }, { cause });
+      }
+      throw storageError(cause, "The document's lock could not be taken", { doc: this.name });
+    }
   }
 
   /**

@@ -50,6 +50,7 @@ import type {
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
 import { checkEntries, documentReplaced, expectedCreation } from '../append-rules.js';
 import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
+import { createDocumentLocks, type DocumentLocks } from './document-locks.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
 import { checkRevocation, type RevocationRow, revokeSql, toRevocation } from '../revocation-rules.js';
 import { checkShareLink, revokeLinksOfTokenSql, revokeLinksOfUserSql, SHARE_LINK_COLUMNS, type ShareLinkRow, toShareLink } from '../share-link-rules.js';
@@ -123,7 +124,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => {});
     throw new PersistenceError('read-failed', `Cannot open ${where}: ${(cause as Error).message}`, undefined, { cause });
   }
-  return new PostgresStore(pool, where, options.readOnly === true);
+  // Locks get a connection of their own (it holds them while the work runs): never one the writes wait for.
+  const locks = options.readOnly === true ? undefined : createDocumentLocks(createPool({ ...options, poolSize: 1, applicationName: `${options.applicationName ?? 'tandem'}-locks` }), options.schema ?? DEFAULT_SCHEMA);
+  return new PostgresStore(pool, where, options.readOnly === true, locks);
 }
 
 async function checkVersion(client: pg.PoolClient): Promise<void> {
@@ -160,7 +163,14 @@ class PostgresStore implements DocumentStore {
     private readonly pool: pg.Pool,
     private readonly where: string,
     private readonly readOnly: boolean,
+    private readonly locks?: DocumentLocks,
   ) {}
+
+  async lockDocument(doc: string, waitMs: number): Promise<() => Promise<void>> {
+    this.ensureOpen(doc);
+    if (this.locks === undefined) throw new PersistenceError('invalid-argument', `${this.where} is read-only: it takes no locks`, doc);
+    return this.locks.lock(doc, waitMs);
+  }
 
   private ensureOpen(doc?: string): void {
     if (this.closed) throw new PersistenceError('closed', `${this.where} is closed`, doc);
@@ -1162,6 +1172,7 @@ class PostgresStore implements DocumentStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.locks?.close();
     await this.pool.end();
   }
 
