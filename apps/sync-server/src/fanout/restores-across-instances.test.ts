@@ -96,4 +96,27 @@ describe('restores through two instances at once', () => {
     await copy.synced();
     await expect.poll(() => copy.text(), { timeout: 5000 }).toBe('Original.');
   }, 30_000);
+
+  it('an "Undo restore" through one while a later restore is made through the other does not put the text back twice', async () => {
+    const { a, b, ann, ben } = await twoInstances();
+    ann.block('Draft one.');
+    await expect.poll(() => a.rooms.loaded('report')!.lastSeq, { timeout: 5000 }).toBeGreaterThan(0);
+    const one = a.rooms.loaded('report')!.lastSeq;
+    ann.block('Draft two.');
+    await expect.poll(() => ben.text(), { timeout: 5000 }).toBe('Draft one.\nDraft two.');
+    const two = a.rooms.loaded('report')!.lastSeq;
+    const first = await post(a.url, '/api/docs/report/restore', { seq: one });
+    expect(first.status).toBe(201);
+    const restoreSeq = ((await first.json()) as { seq: number }).seq;
+    await expect.poll(() => ben.text(), { timeout: 5000 }).toBe('Draft one.');
+    await expect.poll(() => b.rooms.loaded('report')!.lastSeq, { timeout: 5000 }).toBe(restoreSeq);
+
+    // Both bring "Draft two." back: the undo by taking the restore back, the later restore by restoring it.
+    const answers = await Promise.all([post(a.url, '/api/docs/report/restore', { seq: two }), post(b.url, '/api/docs/report/restore/undo', { seq: restoreSeq })]);
+    // In turn: the restore first refuses the undo (a later restore), the undo first leaves the restore nothing to change.
+    expect(answers.map((r) => r.status).sort()).toSatisfy((s: number[]) => JSON.stringify(s) === '[201,409]' || JSON.stringify(s) === '[200,201]');
+    await expect.poll(() => a.rooms.loaded('report')!.lastSeq, { timeout: 5000 }).toBe(b.rooms.loaded('report')!.lastSeq);
+    await expect.poll(() => ann.text(), { timeout: 8000 }).toBe('Draft one.\nDraft two.');
+    await expect.poll(() => ben.text(), { timeout: 8000 }).toBe('Draft one.\nDraft two.');
+  }, 30_000);
 });
