@@ -94,6 +94,7 @@ describe('restores at the edges', () => {
     });
     const beforeRestore = await lastSeq();
     const r1 = await post('/restore', { seq: v1 });
+    expect(r1, 'Dave\'s restore').toMatchObject({ status: 201 });
     expect(await current()).toBe('First draft.');
     // Bob's restore and Dave's undo at once: the undo's checks ran while Bob's restore was built on a
     // history thread (neither stored nor recorded yet), and it then took Dave's restore back on top of
