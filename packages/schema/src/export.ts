@@ -9,6 +9,7 @@ import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
 import { inlineMarkdown } from './formats/inline-formats.js';
 import { blanks, codeMarkdown, escapeLineStarts, flankingMark, textMarkdown } from './markdown-text.js';
+import { LAYOUT_STYLE } from './export-layout.js';
 
 const isUnsafeLink = (mark: Mark) => mark.type.name === 'link' && !isSafeHref(mark.attrs.href);
 
@@ -224,11 +225,12 @@ export function toHtmlFragment(doc: Node): string {
 
 /**
  * Text blocks show runs of spaces, leading spaces and tabs as typed (the editor does: ProseMirror's
- * pre-wrap). An import that finds it reads the page's blanks as they are shown (import.ts).
+ * pre-wrap). An import that finds it reads the page's blanks as they are shown (import.ts): pages exported
+ * before LAYOUT_STYLE hold it alone, so it stays this exact text, a style element of its own.
  */
 export const PAGE_STYLE = '<style>p,h1,h2,h3,h4,h5,h6,th,td{white-space:pre-wrap}</style>';
 
 /** A standalone HTML page with the document. */
 export function toHtml(doc: Node, title: string): string {
-  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${PAGE_STYLE}</head>\n<body>\n${toHtmlFragment(doc)}\n</body></html>\n`;
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${PAGE_STYLE}${LAYOUT_STYLE}</head>\n<body>\n${toHtmlFragment(doc)}\n</body></html>\n`;
 }
