@@ -46,6 +46,8 @@ test.describe('the start page', () => {
     expect(Date.now() - Date.parse((await time.getAttribute('datetime'))!)).toBeLessThan(120_000);
     await expect(time).toHaveAttribute('title', /\d/);
     await expect(page.locator('.doc-list li', { hasText: 'plans/q3' }).locator('.last-editor')).toHaveText('api');
+    // One change (the API's PUT) is "1 change", as Google Docs would say it.
+    await expect(page.locator('.doc-list li', { hasText: 'plans/q3' }).locator('.doc-meta')).toHaveText(/ · 1 change$/);
 
     const search = page.getByRole('searchbox', { name: 'Search documents' });
     await search.fill('PLANS');

@@ -4,6 +4,7 @@
 
 import { ApiError, deleteDocument, type DocumentSort, type DocumentSummary, documentPath, listDocumentPage } from '../api/client.js';
 import { timeElement } from './relative-time.js';
+import { counted } from './counted.js';
 
 export const PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 250;
@@ -74,7 +75,7 @@ export function createDocListView(el: DocListElements, options: DocListOptions):
       meta.append('edited ');
     }
     const people = d.connections > 0 ? ` · ${d.connections} editing now` : '';
-    meta.append(timeElement(d.lastChangeAt), ` · ${d.updateCount} changes${people}`);
+    meta.append(timeElement(d.lastChangeAt), ` · ${counted(d.updateCount, 'change')}${people}`);
     if (!options.mayDelete) {
       li.append(a, meta);
       return li;
