@@ -61,3 +61,19 @@ test('Delete at the end of the line before a table goes to its first cell and de
   await expect.poll(() => blocks(alice)).toEqual(['paragraph:Above', 'table>table_row>table_header>paragraph:Xh1', ...cells.slice(1), 'paragraph:Below']);
   expect(alice.errors).toEqual([]);
 });
+
+test('Enter at the start of the first cell of a table at the top of the document adds a line above the table', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'tables/line-above');
+  await alice.focusEnd();
+  await alice.toolbar('insertTable'); // in place of the empty first line: nothing above the table
+  await alice.type('h1');
+  await alice.page.keyboard.press('Home');
+  await alice.page.keyboard.press('Enter');
+  await alice.type('Title');
+  await expect.poll(async () => (await blocks(alice)).slice(0, 3)).toEqual(['paragraph:Title', 'table>table_row>table_header>paragraph:h1', 'table>table_row>table_header>paragraph:']);
+  // Undo takes the line back.
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(async () => (await blocks(alice))[0]).toBe('table>table_row>table_header>paragraph:h1');
+  expect(alice.errors).toEqual([]);
+});

@@ -4,7 +4,7 @@
 // (which begins a step with the text typed after it), at any other change of structure or
 // formatting (a step of its own), at a paste or drop, and when the caret moves elsewhere.
 
-import type { Node } from 'prosemirror-model';
+import type { Node, Slice } from 'prosemirror-model';
 import { undoInputRule } from 'prosemirror-inputrules';
 import { type Command, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { ReplaceStep } from 'prosemirror-transform';
@@ -84,6 +84,13 @@ type Change =
   | { kind: 'structure' }
   | { kind: 'typing'; sentenceStart: boolean; words: boolean };
 
+/** A slice of empty text blocks only: a new line put in whole (Enter above a table, table-boundaries.ts). */
+function emptyLines(slice: Slice): boolean {
+  let lines = true;
+  slice.content.forEach((node) => (lines &&= node.isTextblock && node.content.size === 0));
+  return lines;
+}
+
 /** Only empty blocks or a line break inserted, nothing removed: what Enter and Shift+Enter do. */
 function isNewLine(tr: Transaction): boolean {
   return tr.steps.every(
@@ -92,7 +99,7 @@ function isNewLine(tr: Transaction): boolean {
       step.from === step.to &&
       step.slice.size > 0 &&
       step.slice.content.textBetween(0, step.slice.content.size) === '' &&
-      (step.slice.openStart > 0 || step.slice.content.firstChild?.type.name === 'hard_break'),
+      (step.slice.openStart > 0 || step.slice.content.firstChild?.type.name === 'hard_break' || emptyLines(step.slice)),
   );
 }
 

@@ -1,7 +1,7 @@
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { backspaceAfterTable, deleteBeforeTable } from './table-boundaries.js';
+import { backspaceAfterTable, deleteBeforeTable, enterAboveTable } from './table-boundaries.js';
 
 const p = (text = '') => schema.nodes.paragraph!.create(null, text === '' ? null : schema.text(text));
 
@@ -73,5 +73,22 @@ describe('Delete before a table', () => {
 
   it('leaves other lines to the other commands', () => {
     expect(deleteBeforeTable(at([p('one'), tableWith('x')], () => 2))).toBe(false);
+  });
+});
+
+describe('Enter at the start of a table at the top', () => {
+  it('adds an empty line above the table, the caret in it', () => {
+    const next = run(enterAboveTable, at([tableWith('x'), p('Below')], () => 3));
+    expect(next.doc.child(0).type.name).toBe('paragraph');
+    expect(next.doc.child(1).type.name).toBe('table');
+    expect(next.selection.from).toBe(1);
+  });
+
+  it('leaves Enter to the cell elsewhere: a line above the table, another cell', () => {
+    expect(enterAboveTable(at([p('Above'), tableWith('x')], (doc) => doc.child(0).nodeSize + 3))).toBe(false);
+    expect(enterAboveTable(at([schema.node('table', null, [tableWith('x').child(0)]), p()], () => 3))).toBe(true);
+    const lastCell = at([tableWith('x'), p()], (doc) => doc.child(0).nodeSize - 5); // the start of the last cell's text
+    expect([lastCell.selection.$from.parent.textContent, lastCell.selection.$from.parentOffset]).toEqual(['x', 0]);
+    expect(enterAboveTable(lastCell)).toBe(false);
   });
 });

@@ -2,7 +2,9 @@
 // one, as in Google Docs: the caret goes into the table's nearest cell, and an empty line between the table
 // and more text is removed. Nothing in the table is selected or deleted: ProseMirror's join selected the
 // whole table (prosemirror-tables makes that a selection of every cell), and the next key typed replaced
-// every cell's text (found by a review).
+// every cell's text (found by a review). And Enter at the start of the first cell of a table with nothing
+// above it (a table inserted on a new document's empty first line, or imported) adds a line above the table,
+// as in Google Docs: there was no way to write above it.
 
 import type { Node } from 'prosemirror-model';
 import type { Command, EditorState, Transaction } from 'prosemirror-state';
@@ -51,4 +53,24 @@ export const deleteBeforeTable: Command = (state, dispatch, view) => {
     dispatch(tr.setSelection(TextSelection.near(tr.doc.resolve(tableStart + 1), 1)).scrollIntoView());
   }
   return true;
+};
+
+/** Enter at the very start of the first cell of a table that is the first block of its container. */
+export const enterAboveTable: Command = (state, dispatch) => {
+  const $cursor = caretOf(state);
+  if (!$cursor || $cursor.parentOffset > 0) return false;
+  // From the caret's text block out: each the first of its parent, up to a table that is the first block of its own.
+  for (let d = $cursor.depth; d > 0; d--) {
+    if ($cursor.index(d - 1) > 0) return false;
+    if (!isTable($cursor.node(d))) continue;
+    const paragraph = state.schema.nodes.paragraph!;
+    const tablePos = $cursor.before(d);
+    if (!$cursor.node(d - 1).canReplaceWith(0, 0, paragraph)) return false;
+    if (dispatch) {
+      const tr = state.tr.insert(tablePos, paragraph.create());
+      dispatch(tr.setSelection(TextSelection.create(tr.doc, tablePos + 1)).scrollIntoView());
+    }
+    return true;
+  }
+  return false;
 };

@@ -1,7 +1,8 @@
 // Tables in the editor: prosemirror-tables' editing plugin (cell selection, arrow keys, pasting cells),
 // a toolbar button that inserts a 3×3 table with a header row, table tools shown while the caret is in a
 // table, and Tab / Shift+Tab from cell to cell (tab-key.ts asks tableTab), a new row after the last cell;
-// Backspace and Delete beside a table go into it (table-boundaries.ts).
+// Backspace and Delete beside a table go into it, Enter at the start of a first table adds a line above
+// it (table-boundaries.ts).
 
 import { keymap } from 'prosemirror-keymap';
 import type { Node } from 'prosemirror-model';
@@ -9,7 +10,7 @@ import { type Command, type Plugin, TextSelection, type Transaction } from 'pros
 import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, goToNextCell, isInTable, selectionCell, tableEditing } from 'prosemirror-tables';
 import { schema } from '../schema.js';
 import type { ToolbarButton } from '../toolbar.js';
-import { backspaceAfterTable, deleteBeforeTable } from './table-boundaries.js';
+import { backspaceAfterTable, deleteBeforeTable, enterAboveTable } from './table-boundaries.js';
 
 const { nodes } = schema;
 
@@ -73,8 +74,9 @@ export function caretInCell(state: Parameters<Command>[0]): boolean {
 }
 
 export function tablePlugins(): Plugin[] {
-  // Backspace and Delete beside a table move into it rather than select it whole (table-boundaries.ts).
-  return [keymap({ Backspace: backspaceAfterTable, Delete: deleteBeforeTable }), tableEditing()];
+  // Backspace and Delete beside a table move into it rather than select it whole; Enter at the start of a
+  // table at the top adds a line above it (table-boundaries.ts).
+  return [keymap({ Backspace: backspaceAfterTable, Delete: deleteBeforeTable, Enter: enterAboveTable }), tableEditing()];
 }
 
 const whileInTable = (state: Parameters<Command>[0]) => isInTable(state);
