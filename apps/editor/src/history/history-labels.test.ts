@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EditSession } from '../api/client.js';
-import { authorInfo, authorNames, pointLabel, sessionAt, whenLabel } from './history-labels.js';
+import { authorInfo, authorNames, authorNamesInProse, pointLabel, sessionAt, whenLabel } from './history-labels.js';
 
 const at = (y: number, mo: number, d: number, h: number, mi: number) => new Date(y, mo - 1, d, h, mi);
 const hm = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -40,5 +40,14 @@ describe('history labels', () => {
     expect(authorInfo('conn-0f1e2d3c-aaaa', {}).name).toBe('Guest 0f1e2d');
     expect(authorInfo('x', { x: { name: 'X', color: 'red;background:url(//evil)', verified: false } })).toMatchObject({ name: 'X', color: expect.stringMatching(/^#[0-9a-f]{6}$/) });
     expect(authorNames(['a', 'b', 'c', 'd'], {})).toBe('a, b and 2 others');
+  });
+});
+
+describe('authorNamesInProse', () => {
+  it('joins names as a sentence does', () => {
+    expect(authorNamesInProse(['a'], {})).toBe('a');
+    expect(authorNamesInProse(['a', 'b'], {})).toBe('a and b');
+    expect(authorNamesInProse(['a', 'b', 'c'], {})).toBe('a, b and c');
+    expect(authorNamesInProse(['a', 'b', 'c', 'd'], {})).toBe('a, b and 2 others');
   });
 });

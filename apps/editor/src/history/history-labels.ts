@@ -22,6 +22,13 @@ export function authorNames(ids: readonly string[], lookup: AuthorLookup): strin
   return names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
 }
 
+/** The same names in a sentence: "Ada", "Ada and Bob", "Ada, Bob and Cy", "Ada, Bob and 2 others". */
+export function authorNamesInProse(ids: readonly string[], lookup: AuthorLookup): string {
+  const names = ids.map((id) => authorInfo(id, lookup).name);
+  if (names.length > 3) return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+}
+
 const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
 
 /** "Today 14:05", "Yesterday 09:12", "30 Nov 14:05" (with the year when it is not this one); local time. */

@@ -19,7 +19,7 @@ import {
 } from '../api/client.js';
 import { schema } from '../schema.js';
 import { diffDecorations } from './diff-decorations.js';
-import { authorInfo, authorNames, pointLabel, sessionAt, sessionWhen } from './history-labels.js';
+import { authorInfo, authorNamesInProse, pointLabel, sessionAt, sessionWhen } from './history-labels.js';
 import { confirmRestore } from './restore-dialog.js';
 
 export interface HistoryView {
@@ -191,8 +191,13 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     const seq = Number(slider.value);
     const session = sessionOf(seq);
     const at = seq === 0 ? null : (session?.endedAt ?? null);
-    const by = session === undefined ? undefined : authorNames(session.authors.map((a) => a.id), lookup);
-    if (!(await confirmRestore({ seq, at, ...(by === undefined ? {} : { author: by }) }))) return restore.focus();
+    const by = session === undefined ? undefined : authorNamesInProse(session.authors.map((a) => a.id), lookup);
+    // A version part way through its session: the session's end time and authors are not the version's.
+    const question =
+      seq > 0 && session !== undefined && by !== undefined && seq < session.toSeq
+        ? { seq, at: null, during: { when: sessionWhen(session), authors: by } }
+        : { seq, at, ...(by === undefined ? {} : { author: by }) };
+    if (!(await confirmRestore(question))) return restore.focus();
     try {
       options.onRestored(await restoreVersion(docName, seq));
     } catch (error) {

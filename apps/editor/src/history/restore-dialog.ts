@@ -5,13 +5,18 @@ export interface RestoreQuestion {
   readonly seq: number;
   /** When the version was current (its last update's time), or null for version 0. */
   readonly at: string | null;
-  /** Who made the edit session the version ends, if known. */
+  /** Who made the edit session the version ends, if known ("Ada and Bob"). */
   readonly author?: string;
+  /**
+   * For a version part way through an edit session (`at` and `author` then unknown: the timeline has no
+   * time or author for each update): the session's time and authors, whose later edits the restore undoes.
+   */
+  readonly during?: { readonly when: string; readonly authors: string };
 }
 
 /** Asks whether to restore version `seq`; resolves true only if the person chose to restore. */
 export function confirmRestore(question: RestoreQuestion, parent: HTMLElement = document.body): Promise<boolean> {
-  const { seq, at, author } = question;
+  const { seq, at, author, during } = question;
   const dialog = document.createElement('dialog');
   dialog.className = 'confirm-dialog';
   dialog.setAttribute('aria-labelledby', 'restore-dialog-title');
@@ -28,7 +33,10 @@ export function confirmRestore(question: RestoreQuestion, parent: HTMLElement = 
     </div>`;
   dialog.querySelector('h2')!.textContent = `Restore version ${seq}?`;
   dialog.querySelector('p')!.textContent =
-    `The document goes back to ${when} (version ${seq}${by}), for everyone in it. ` +
+    (during === undefined
+      ? `The document goes back to ${when} (version ${seq}${by}), for everyone in it. `
+      : `The document goes back to version ${seq}, part way through the edit session of ${during.when} by ${during.authors}; ` +
+        'what came after it in that session is undone too, for everyone in it. ') +
     'The current text stays in the history, and “Undo restore” in the editor brings it back.';
   dialog.querySelector('.confirm')!.textContent = `Restore version ${seq}`;
   parent.append(dialog);
