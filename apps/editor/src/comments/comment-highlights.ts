@@ -8,6 +8,7 @@ import { relativePositionToAbsolutePosition, ySyncPluginKey } from 'y-prosemirro
 import * as Y from 'yjs';
 import { type Mapping, relativePosition } from '../collab/relative-position.js';
 import type { Anchor, CommentStore } from './comment-store.js';
+import { selectedText } from './selected-text.js';
 
 interface SyncState {
   readonly doc: Y.Doc;
@@ -44,7 +45,7 @@ function stick(pos: number, state: EditorState, sync: SyncState, mapping: Mappin
 export function anchorOfSelection(state: EditorState): Anchor | undefined {
   const { from, to, empty } = state.selection;
   const sync = syncOf(state);
-  if (empty || sync?.binding === undefined || state.doc.textBetween(from, to, ' ').trim() === '') return undefined;
+  if (empty || sync?.binding === undefined || selectedText(state.doc, from, to).trim() === '') return undefined;
   return { start: stick(from, state, sync, sync.binding.mapping, 0), end: stick(to, state, sync, sync.binding.mapping, -1) };
 }
 

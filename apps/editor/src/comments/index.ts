@@ -8,6 +8,7 @@ import { CommentAuthors } from './comment-authors.js';
 import { anchorOfSelection, commentHighlights, highlightsKey, setActiveComment, threadAt } from './comment-highlights.js';
 import { type CommentPanel, createCommentPanel } from './comment-panel.js';
 import { CommentStore } from './comment-store.js';
+import { selectedText } from './selected-text.js';
 
 export interface CommentsOptions {
   readonly doc: Y.Doc;
@@ -49,7 +50,7 @@ export function createComments(options: CommentsOptions): Comments {
     authors,
     canComment: options.canComment,
     me: options.me,
-    quoteOf: ({ from, to }) => getView().state.doc.textBetween(from, to, ' '),
+    quoteOf: ({ from, to }) => selectedText(getView().state.doc, from, to),
     onActivate: activate,
     focusEditor: () => getView().focus(),
   });
@@ -59,7 +60,7 @@ export function createComments(options: CommentsOptions): Comments {
     if (!canComment) return false;
     const anchor = anchorOfSelection(state);
     if (anchor === undefined) return false;
-    if (dispatch !== undefined) panel.compose(anchor, state.doc.textBetween(state.selection.from, state.selection.to, ' '));
+    if (dispatch !== undefined) panel.compose(anchor, selectedText(state.doc, state.selection.from, state.selection.to));
     return true;
   };
 
