@@ -10,6 +10,7 @@ import { schema } from './schema.js';
 import { selectionScope } from './toolbar-scope.js';
 import { INLINE_MARK_BUTTONS, INSERT_BUTTONS } from './formats/inline-formats.js';
 import { readDomSelection } from './key-selection.js';
+import { revealInToolbar } from './toolbar-reveal.js';
 
 /** A toolbar button: one of the shared commands, or a feature's own (`run`). */
 export interface ToolbarButton {
@@ -26,6 +27,8 @@ export interface ToolbarButton {
   readonly active?: (state: EditorState) => boolean;
   /** Shown only when this says so (table tools, in a table); a hidden button is out of the arrow keys' way. */
   readonly visible?: (state: EditorState) => boolean;
+  /** A tool for what the selection is in (a table, an image): scrolled into view when it appears (toolbar-reveal.ts). */
+  readonly contextual?: boolean;
   /**
    * Its command, `active` and `visible` read only the selection and the blocks around it, never a plugin's
    * state: the toolbar checks it against the top-level block around the selection alone (selectionScope),
@@ -155,6 +158,7 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
     element,
     update(view) {
       let scoped: EditorState | undefined;
+      const appeared: HTMLButtonElement[] = [];
       for (const [button, el] of buttons) {
         const state = button.local === true ? (scoped ??= selectionScope(view.state)) : view.state;
         const active = button.active?.(state) ?? false;
@@ -166,8 +170,12 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
           el.classList.toggle('active', active);
           el.setAttribute('aria-pressed', String(active));
         }
-        if (el.hidden !== hidden) el.hidden = hidden;
+        if (el.hidden !== hidden) {
+          el.hidden = hidden;
+          if (!hidden && button.contextual === true) appeared.push(el);
+        }
       }
+      revealInToolbar(element, appeared);
       // The toolbar's one tab stop must not be a button just hidden.
       if (buttons.some(([, el]) => el.hidden && el.tabIndex === 0)) rove(buttons.find(([, el]) => !el.hidden)![1]);
     },

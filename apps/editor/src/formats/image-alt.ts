@@ -85,6 +85,7 @@ export const IMAGE_ALT_BUTTON: ToolbarButton = {
   name: 'Alt text',
   keys: IMAGE_ALT_KEYS,
   visible: (state) => selectedImage(state) !== null,
+  contextual: true,
 };
 
 export const imageAltKeymap = (): Plugin => keymap({ 'Mod-Alt-y': imageAltCommand });

@@ -84,9 +84,9 @@ const whileInTable = (state: Parameters<Command>[0]) => isInTable(state);
 /** Insert a table; then, only while the caret is in one, rows, columns and the table itself. */
 export const tableButtons: ToolbarButton[] = [
   { command: 'insertTable', run: insertTable, label: '▦', name: 'Insert table', visible: (s) => !isInTable(s) },
-  { command: 'addRowAfter', run: addRowAfter, label: 'Add row', name: 'Add row below', visible: whileInTable },
-  { command: 'addColumnAfter', run: addColumnAfter, label: 'Add column', name: 'Add column right', visible: whileInTable },
-  { command: 'deleteRow', run: deleteRow, label: 'Delete row', name: 'Delete row', visible: whileInTable },
-  { command: 'deleteColumn', run: deleteColumn, label: 'Delete column', name: 'Delete column', visible: whileInTable },
-  { command: 'deleteTable', run: deleteTable, label: 'Delete table', name: 'Delete table', visible: whileInTable },
+  { command: 'addRowAfter', run: addRowAfter, label: 'Add row', name: 'Add row below', visible: whileInTable, contextual: true },
+  { command: 'addColumnAfter', run: addColumnAfter, label: 'Add column', name: 'Add column right', visible: whileInTable, contextual: true },
+  { command: 'deleteRow', run: deleteRow, label: 'Delete row', name: 'Delete row', visible: whileInTable, contextual: true },
+  { command: 'deleteColumn', run: deleteColumn, label: 'Delete column', name: 'Delete column', visible: whileInTable, contextual: true },
+  { command: 'deleteTable', run: deleteTable, label: 'Delete table', name: 'Delete table', visible: whileInTable, contextual: true },
 ];
