@@ -2,7 +2,8 @@
 // contenteditable there, so the browser gives it no tab stop and no caret: a keyboard-only commenter could
 // not select text to comment on (Ctrl+Alt+M). The text becomes one tab stop, and the arrow keys, Home and
 // End (with Ctrl for words and the whole document, with Shift to select) move the page's own selection
-// through it, which the view reads as it reads a mouse selection.
+// through it, which the view reads as it reads a mouse selection. Ctrl+A selects the document's text (the
+// browser's Select all outside editable text takes the whole page: toolbar, panels and all).
 
 import { Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -26,11 +27,21 @@ function selectionIn(view: EditorView): Selection | null {
   return selection;
 }
 
+/** Ctrl+A (Cmd+A on a Mac). */
+const isSelectAll = (event: KeyboardEvent): boolean => (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'a';
+
 export function readOnlyCaret(): Plugin {
   return new Plugin({
     props: {
       handleDOMEvents: {
         keydown(view, event) {
+          if (!view.editable && isSelectAll(event)) {
+            // The document's text, not the whole page the browser's Select all takes outside editable text.
+            selectionIn(view)?.selectAllChildren(view.dom);
+            (view as unknown as { domObserver: { flush(): void } }).domObserver.flush();
+            event.preventDefault();
+            return true;
+          }
           if (view.editable || event.altKey || event.metaKey) return false;
           const move = MOVES[event.key];
           const selection = move === undefined ? null : selectionIn(view);
