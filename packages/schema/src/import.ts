@@ -8,6 +8,7 @@ import MarkdownIt, { type Options } from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { PAGE_STYLE, withSafeLinks } from './export.js';
+import { hasValidSpans, MAX_COLSPAN, MAX_ROWSPAN } from './formats/table-spans.js';
 import { markdownItTables, tableTokens } from './formats/tables.js';
 import { markdownItTaskLists, taskListTokens } from './formats/task-list.js';
 import { schema } from './schema.js';
@@ -92,6 +93,19 @@ function jsonDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/** Throws ImportError at the first table cell whose spans are not whole numbers within HTML's limits. */
+function withinSpans(doc: Node): void {
+  doc.descendants((node) => {
+    const role = node.type.spec.tableRole;
+    if ((role === 'cell' || role === 'header_cell') && !hasValidSpans(node)) {
+      throw new ImportError(
+        `A table cell spans ${JSON.stringify(node.attrs.colspan)} columns and ${JSON.stringify(node.attrs.rowspan)} rows: each must be a whole number from 1 to ${MAX_COLSPAN} columns and ${MAX_ROWSPAN} rows`,
+      );
+    }
+    return true;
+  });
+}
+
 /** Runs a recursive parse, a stack overflow on a hostile depth reported as too deep. */
 function parsing(parse: () => Node): Node {
   try {
@@ -152,5 +166,6 @@ export function fromProseMirrorJson(json: unknown): Node {
     throw new ImportError(`Not a document of this editor's schema: ${withoutContent((cause as Error).message)}`, { cause });
   }
   if (doc.type !== schema.topNodeType) throw new ImportError(`The top node must be "doc", not ${JSON.stringify(doc.type.name)}`);
+  withinSpans(doc);
   return withSafeImages(withSafeLinks(withinNesting(doc)));
 }

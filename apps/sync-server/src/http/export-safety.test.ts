@@ -119,3 +119,41 @@ describe('exports of a document whose name is not Latin-1', () => {
     }
   });
 });
+
+describe('exports of a document holding a table cell with an absurd span (found by a review)', () => {
+  let server: TestServer;
+  let client: TestClient;
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    client = connectClient(server.url, 'notes/table');
+    await client.synced();
+    // What a malicious client can write: a cell 1e308 columns wide. Its Markdown export (on the
+    // server's thread: the document is small) aborted the process with a V8 "invalid size" fatal error.
+    const table = new Y.XmlElement('table');
+    const row = new Y.XmlElement('table_row');
+    const cell = new Y.XmlElement('table_cell');
+    cell.setAttribute('colspan', 1e308 as unknown as string);
+    cell.setAttribute('rowspan', 1 as unknown as string);
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('wide cell')]);
+    cell.insert(0, [paragraph]);
+    row.insert(0, [cell]);
+    table.insert(0, [row]);
+    client.doc.getXmlFragment('prosemirror').insert(0, [table]);
+    await expect.poll(async () => (await server.store.getDocument('notes/table'))?.lastSeq).toBe(1);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await server.destroy();
+  });
+
+  it.each(['/content?format=markdown', '/versions/1?format=markdown', '/content?format=html'])('%s answers with the text, and the server stays up', async (query) => {
+    const res = await fetch(`${server.url}/api/docs/${encodeURIComponent('notes/table')}${query}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('wide cell');
+    expect(body.length).toBeLessThan(50_000);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});

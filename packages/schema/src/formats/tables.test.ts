@@ -4,7 +4,7 @@
 import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
 import { toHtmlFragment, toMarkdown } from '../export.js';
-import { fromHtml, fromMarkdown } from '../import.js';
+import { fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } from '../import.js';
 import { schema } from '../schema.js';
 
 const { nodes } = schema;
@@ -131,5 +131,64 @@ describe('GFM tables in Markdown', () => {
     const md = toMarkdown(table);
     expect(md).toBe('> | a |\n> | --- |\n> | 1 |');
     expect(fromMarkdown(md).eq(table)).toBe(true);
+  });
+});
+
+describe('cell spans from outside (found by a review: colspan="1e308" exported as Markdown aborted the process)', () => {
+  const spans = (d: Node) => {
+    const found: Array<[unknown, unknown]> = [];
+    d.descendants((n) => {
+      if (n.type === nodes.table_cell || n.type === nodes.table_header) found.push([n.attrs.colspan, n.attrs.rowspan]);
+      return true;
+    });
+    return found;
+  };
+
+  it('HTML spans are read as a browser reads them: whole numbers, colspan at most 1000, rowspan at most 65534, nonsense as 1', () => {
+    const parsed = fromHtml(
+      '<table><tr><td colspan="1e308" rowspan="99999999">a</td><td colspan="-5" rowspan="0">b</td><td colspan="2.7" rowspan="x">c</td></tr></table>',
+    );
+    expect(spans(parsed)).toEqual([
+      [1000, 65534],
+      [1, 1],
+      [2, 1],
+    ]);
+  });
+
+  it('ProseMirror JSON whose cell spans are not whole numbers in those ranges is refused', () => {
+    for (const [colspan, rowspan] of [
+      [1e308, 1],
+      [-5, 1],
+      [1.5, 1],
+      [1, 0],
+      [1001, 1],
+      [1, 65535],
+    ]) {
+      const json = { type: 'doc', content: [{ type: 'table', content: [{ type: 'table_row', content: [{ type: 'table_cell', attrs: { colspan, rowspan }, content: [{ type: 'paragraph' }] }] }] }] };
+      expect(() => fromProseMirrorJson(json), `${colspan} × ${rowspan}`).toThrow(ImportError);
+    }
+  });
+
+  it('Markdown export of a table whose spans came from elsewhere (a Yjs client) is quick and small, and keeps the text', () => {
+    for (const colspan of [1e308, 5e6, -5, Number.NaN, 2.5]) {
+      const table = nodes.table!.create(null, [
+        row(nodes.table_cell!.create({ colspan, rowspan: 1e9 }, [p('wide')]), cell(p('b'))),
+        row(cell(p('c')), nodes.table_cell!.create({ colspan: -1, rowspan: -1 }, [p('d')])),
+      ]);
+      const started = performance.now();
+      const md = toMarkdown(doc(table));
+      expect(performance.now() - started, String(colspan)).toBeLessThan(500);
+      expect(md.length, String(colspan)).toBeLessThan(20_000);
+      for (const text of ['wide', 'b', 'c', 'd']) expect(md).toContain(text);
+    }
+  });
+
+  it('Markdown export of a table as wide as HTML allows, in many rows, stays within a bounded grid', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => row(nodes.table_cell!.create({ colspan: 1000 }, [p(`r${i}`)]), cell(p('x'))));
+    const started = performance.now();
+    const md = toMarkdown(doc(nodes.table!.create(null, rows)));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(md).toContain('r299');
+    expect(md.length).toBeLessThan(2_000_000);
   });
 });

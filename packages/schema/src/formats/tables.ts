@@ -13,9 +13,10 @@ import type { MarkdownSerializerState, ParseSpec } from 'prosemirror-markdown';
 import { Fragment, type Node, type NodeSpec } from 'prosemirror-model';
 import { TableMap, tableNodes } from 'prosemirror-tables';
 import { blanks } from '../markdown-text.js';
+import { gridBound, MAX_MARKDOWN_GRID, withSafeSpans, withSpansRead } from './table-spans.js';
 
-/** `table`, `table_row`, `table_header` and `table_cell`, cells holding one or more blocks. */
-export const tableNodeSpecs: Record<string, NodeSpec> = tableNodes({ tableGroup: 'block', cellContent: 'block+', cellAttributes: {} });
+/** `table`, `table_row`, `table_header` and `table_cell`, cells holding one or more blocks; spans read as a browser reads them. */
+export const tableNodeSpecs: Record<string, NodeSpec> = withSpansRead(tableNodes({ tableGroup: 'block', cellContent: 'block+', cellAttributes: {} }));
 
 type NodeSerializer = (state: MarkdownSerializerState, node: Node, parent: Node, index: number) => void;
 
@@ -45,15 +46,22 @@ function cellLines(cell: Node): Node[] {
 function writeCell(state: MarkdownSerializerState, cell: Node): void {
   const out = state as unknown as { out: string };
   cellLines(cell).forEach((line, i) => {
-    if (i > 0) out.out += '<br>';
-    const start = out.out.length;
+    // Rendered on its own (after a blank, as in the row, so that nothing is escaped as at a line's start):
+    // slicing and re-reading the whole output for each cell made a big table's export quadratic.
+    const before = out.out;
+    out.out = ' ';
     state.renderInline(line, false);
     // GFM trims a cell: blanks at its edges are written as character references (see markdown-text.ts).
-    out.out = out.out.slice(0, start) + out.out.slice(start).replace(/\|/g, '\\|').replace(/^[ \t]+/, blanks).replace(/[ \t]+$/, blanks);
+    out.out = before + (i > 0 ? '<br>' : '') + out.out.slice(1).replace(/\|/g, '\\|').replace(/^[ \t]+/, blanks).replace(/[ \t]+$/, blanks);
   });
 }
 
-const table: NodeSerializer = (state, node) => {
+const table: NodeSerializer = (state, original) => {
+  const node = withSafeSpans(original);
+  if (gridBound(node) > MAX_MARKDOWN_GRID) {
+    writeUnmerged(state, node);
+    return;
+  }
   const map = TableMap.get(node);
   const out = state as unknown as { out: string };
   for (let row = 0; row < map.height; row++) {
@@ -74,6 +82,30 @@ const table: NodeSerializer = (state, node) => {
   }
   state.closeBlock(node);
 };
+
+/**
+ * A table too big to write as a grid (see MAX_MARKDOWN_GRID): each row's cells one after another, merges
+ * left out, and only the header row padded to the widest row (GFM pads the others itself).
+ */
+function writeUnmerged(state: MarkdownSerializerState, node: Node): void {
+  const out = state as unknown as { out: string };
+  let width = 0;
+  node.forEach((row) => (width = Math.max(width, row.childCount)));
+  node.forEach((row, _, r) => {
+    state.write('|');
+    for (let col = 0; col < (r === 0 ? width : row.childCount); col++) {
+      out.out += ' ';
+      if (col < row.childCount) writeCell(state, row.child(col));
+      out.out += ' |';
+    }
+    if (r === 0) {
+      out.out += '\n';
+      state.write(`|${' --- |'.repeat(width)}`);
+    }
+    if (r < node.childCount - 1) out.out += '\n';
+  });
+  state.closeBlock(node);
+}
 
 /** Rows and cells are written by `table`. */
 export const tableMarkdown: Record<string, NodeSerializer> = {
