@@ -4,6 +4,7 @@
 
 import { defaultMarkdownSerializer, MarkdownSerializer, MarkdownSerializerState } from 'prosemirror-markdown';
 import { type DOMOutputSpec, Fragment, type Mark, type Node } from 'prosemirror-model';
+import { headingMarkdown } from './formats/heading.js';
 import { tableMarkdown } from './formats/tables.js';
 import { taskListMarkdown } from './formats/task-list.js';
 import { isSafeHref } from './links.js';
@@ -82,14 +83,16 @@ export function markdownSerializer(): MarkdownSerializer {
   if (markdown !== undefined) return markdown;
   const inline = inlineMarkdown(defaultMarkdownSerializer);
   // "<" and ">" are escaped too, so typed text never turns into an autolink (`<javascript:…>`) or raw HTML.
-  return (markdown = new MarkdownSerializer({
+  const nodes: MarkdownSerializer['nodes'] = {
     ...defaultMarkdownSerializer.nodes,
     ...textMarkdown(defaultMarkdownSerializer.nodes),
     ...inline.nodes,
     ...tableMarkdown,
     ...taskListMarkdown,
     ...adjacentLists(defaultMarkdownSerializer.nodes),
-  }, {
+  };
+  nodes.heading = headingMarkdown(nodes.heading!);
+  return (markdown = new MarkdownSerializer(nodes, {
     ...defaultMarkdownSerializer.marks,
     code: codeMarkdown(defaultMarkdownSerializer.marks.code!),
     em: flankingMark(defaultMarkdownSerializer.marks.em!, '*', 'em'),

@@ -8,6 +8,7 @@ import MarkdownIt, { type Options } from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { PAGE_STYLE, withSafeLinks } from './export.js';
+import { hasValidLevel, MAX_HEADING_LEVEL } from './formats/heading.js';
 import { hasValidSpans, MAX_COLSPAN, MAX_ROWSPAN } from './formats/table-spans.js';
 import { markdownItTables, tableTokens } from './formats/tables.js';
 import { markdownItTaskLists, taskListTokens } from './formats/task-list.js';
@@ -93,9 +94,10 @@ function jsonDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-/** Throws ImportError at the first table cell whose spans are not whole numbers within HTML's limits. */
-function withinSpans(doc: Node): void {
+/** Throws ImportError at the first heading whose level is not 1 to 6, or table cell whose spans are not whole numbers within HTML's limits. */
+function withinAttrRanges(doc: Node): void {
   doc.descendants((node) => {
+    if (!hasValidLevel(node)) throw new ImportError(`A heading's level is ${JSON.stringify(node.attrs.level)}: it must be a whole number from 1 to ${MAX_HEADING_LEVEL}`);
     const role = node.type.spec.tableRole;
     if ((role === 'cell' || role === 'header_cell') && !hasValidSpans(node)) {
       throw new ImportError(
@@ -166,6 +168,6 @@ export function fromProseMirrorJson(json: unknown): Node {
     throw new ImportError(`Not a document of this editor's schema: ${withoutContent((cause as Error).message)}`, { cause });
   }
   if (doc.type !== schema.topNodeType) throw new ImportError(`The top node must be "doc", not ${JSON.stringify(doc.type.name)}`);
-  withinSpans(doc);
+  withinAttrRanges(doc);
   return withSafeImages(withSafeLinks(withinNesting(doc)));
 }

@@ -4,6 +4,7 @@
 import { type MarkSpec, Schema } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { addListNodes } from 'prosemirror-schema-list';
+import { headingSpec } from './formats/heading.js';
 import { tableNodeSpecs } from './formats/tables.js';
 import { taskListNodeSpecs } from './formats/task-list.js';
 import { isLinkTarget, safeHref } from './links.js';
@@ -29,7 +30,9 @@ const link: MarkSpec = {
 };
 
 // linebreakReplacement: turning a code block into a paragraph keeps its lines as hard breaks, and back.
-const nodes = basic.spec.nodes.update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true });
+const nodes = basic.spec.nodes
+  .update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true })
+  .update('heading', headingSpec(basic.spec.nodes.get('heading')!));
 
 export const schema = new Schema({
   nodes: addListNodes(INLINE_NODES.reduce((all, [name, spec]) => all.update(name, spec), nodes), 'paragraph block*', 'block')

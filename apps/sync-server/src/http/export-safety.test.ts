@@ -120,7 +120,7 @@ describe('exports of a document whose name is not Latin-1', () => {
   });
 });
 
-describe('exports of a document holding a table cell with an absurd span (found by a review)', () => {
+describe('exports of a document holding a table cell with an absurd span and a heading of an absurd level (found by a review)', () => {
   let server: TestServer;
   let client: TestClient;
 
@@ -140,7 +140,11 @@ describe('exports of a document holding a table cell with an absurd span (found 
     cell.insert(0, [paragraph]);
     row.insert(0, [cell]);
     table.insert(0, [row]);
-    client.doc.getXmlFragment('prosemirror').insert(0, [table]);
+    // And a heading of level 1e308: its Markdown export repeated "#" until the process ran out of memory.
+    const title = new Y.XmlElement('heading');
+    title.setAttribute('level', 1e308 as unknown as string);
+    title.insert(0, [new Y.XmlText('deep title')]);
+    client.doc.getXmlFragment('prosemirror').insert(0, [title, table]);
     await expect.poll(async () => (await server.store.getDocument('notes/table'))?.lastSeq).toBe(1);
   });
   afterEach(async () => {
@@ -153,6 +157,7 @@ describe('exports of a document holding a table cell with an absurd span (found 
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toContain('wide cell');
+    expect(body).toContain(query.endsWith('html') ? '<h6>deep title</h6>' : '###### deep title');
     expect(body.length).toBeLessThan(50_000);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
