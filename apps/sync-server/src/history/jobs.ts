@@ -22,6 +22,7 @@ import type { Format } from './formats.js';
 import { render } from './render.js';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 import { documentUpdate, type ImportType, parseDocument, replacementUpdate } from './import.js';
+import { type Quoted, quoteAnchors, readComments } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 
 export type HistoryJob =
@@ -40,7 +41,12 @@ export type HistoryJob =
    * A document sent as `type`: the update that creates it, or, given the live document's state
    * (`current`), the update that turns it into the document sent (PUT and POST …/content).
    */
-  | { readonly kind: 'import'; readonly doc: string; readonly type: ImportType; readonly body: Uint8Array; readonly current?: Uint8Array };
+  | { readonly kind: 'import'; readonly doc: string; readonly type: ImportType; readonly body: Uint8Array; readonly current?: Uint8Array }
+  /**
+   * What the anchors of the comments `ids` of the live document (its state, `current`) cover now, at most
+   * `maxChars` of each (GET …/comments): each anchor is placed by reading the whole document.
+   */
+  | { readonly kind: 'quotes'; readonly doc: string; readonly current: Uint8Array; readonly ids: readonly string[]; readonly maxChars: number };
 
 export interface HistoryResults {
   /** A page of sessions, and how to show every author it names. */
@@ -57,6 +63,8 @@ export interface HistoryResults {
   export: HistoryResults['version'];
   /** The edit as one Yjs update; null when the document sent is the document as it is. */
   import: Uint8Array | null;
+  /** One per id asked for, in its order. */
+  quotes: readonly Quoted[];
 }
 
 /** What GET /api/docs/:doc/authorship answers. */
@@ -117,6 +125,16 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
       const node = parseDocument(job.type, job.body);
       return job.current === undefined ? documentUpdate(node) : (replacementUpdate(job.current, node) ?? null);
     }
+    case 'quotes': {
+      const ydoc = new Y.Doc();
+      try {
+        Y.applyUpdate(ydoc, job.current);
+        const anchors = new Map(readComments(ydoc).map((c) => [c.id, c.anchor]));
+        return quoteAnchors(ydoc, job.ids.map((id) => anchors.get(id)), job.maxChars);
+      } finally {
+        ydoc.destroy();
+      }
+    }
     case 'restore': {
       const ydoc = await materialize(store, job.doc, job.seq);
       try {
@@ -154,6 +172,6 @@ function rendered(ydoc: Y.Doc, job: { doc: string; seq: number; format: Format; 
 
 /** The buffers of a result that can be moved to the other thread instead of copied. */
 export function transferables(result: HistoryResults[HistoryJob['kind']]): ArrayBuffer[] {
-  const bytes = result === null ? undefined : result instanceof Uint8Array ? result : 'body' in result ? result.body : undefined;
+  const bytes = result === null || Array.isArray(result) ? undefined : result instanceof Uint8Array ? result : 'body' in result ? result.body : undefined;
   return bytes !== undefined && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
 }

@@ -66,7 +66,7 @@ export function isDocumentBody(method: string, path: string, basePath: string): 
  * history thread, and never refused because the history threads are busy (a script creating many small
  * documents at once). Bigger ones go to the history threads.
  */
-const INLINE_MAX_BYTES = 32 * 1024;
+export const INLINE_MAX_BYTES = 32 * 1024;
 
 /**
  * Markdown and HTML cost far more per byte to parse than JSON or a rendering: 32 KiB of list items or
