@@ -139,3 +139,42 @@ describe('update gate', () => {
     expect(gate.admitAll([a2!])).toEqual(['covered']);
   });
 });
+
+describe('update gate: table cell spans', () => {
+  /** A table cell written as a client that skips the editor would, with `attrs` set on it. */
+  const cellUpdate = (attrs: Record<string, unknown>, existing?: Y.Doc) => {
+    const client = existing ?? new Y.Doc();
+    const [update] = updatesOf(client, () =>
+      client.transact(() => {
+        const cell = new Y.XmlElement('table_cell');
+        client.getXmlFragment('prosemirror').insert(0, [cell]);
+        for (const [key, value] of Object.entries(attrs)) cell.setAttribute(key, value as string);
+      }),
+    );
+    return update!;
+  };
+  it('refuses a span a browser would not read as written (prosemirror-tables builds a grid of width × height: colspan 1e308 crashed a process)', () => {
+    for (const attrs of [{ colspan: 1e308 }, { colspan: 5_000_000 }, { rowspan: 70_000 }, { colspan: -1 }, { colspan: 1.5 }, { colspan: '2' }, { rowspan: 0 }]) {
+      const gate = new UpdateGate(new Y.Doc(), 'doc');
+      expect(() => admit(gate, cellUpdate(attrs)), JSON.stringify(attrs)).toThrow(/span/);
+    }
+  });
+  it('admits the spans the editor writes, and a span changed later on a cell already there', () => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    const client = new Y.Doc();
+    expect(admit(gate, cellUpdate({ colspan: 1, rowspan: 1, colwidth: null }, client))).toBe(true);
+    const cell = client.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+    expect(admit(gate, updatesOf(client, () => cell.setAttribute('colspan', 1000 as unknown as string))[0]!)).toBe(true);
+    // A value that replaces another does not name its key in the update: found through the value it replaces.
+    expect(() => admit(gate, updatesOf(client, () => cell.setAttribute('rowspan', 1e9 as unknown as string))[0]!)).toThrow(/span/);
+    const [twice] = updatesOf(client, () =>
+      client.transact(() => {
+        const other = new Y.XmlElement('table_cell');
+        client.getXmlFragment('prosemirror').insert(1, [other]);
+        other.setAttribute('colspan', 1 as unknown as string);
+        other.setAttribute('colspan', 1e308 as unknown as string);
+      }),
+    );
+    expect(() => admit(gate, twice!)).toThrow(/span/);
+  });
+});

@@ -6,6 +6,7 @@
 // what the update changed, and so whether its writer may change that (see comment-rules.ts).
 
 import { COMMENTS } from '@tandem/schema/comments';
+import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 import { serverDoc } from './server-doc.js';
@@ -34,6 +35,51 @@ function refersAhead(struct: Y.Item | Y.GC | Y.Skip): boolean {
   const { client, clock } = struct.id;
   const ahead = (id: Y.ID | null | undefined) => id != null && id.client === client && id.clock >= clock;
   return ahead(struct.origin) || ahead(struct.rightOrigin) || (struct.parent instanceof Y.ID && ahead(struct.parent));
+}
+
+/** The largest value each table cell span may have (HTML's limits, see table-spans.ts). */
+const SPAN_LIMITS: Readonly<Record<string, number>> = { colspan: MAX_COLSPAN, rowspan: MAX_ROWSPAN };
+
+/**
+ * The key an item sets, if it sets one (a map entry, an element's attribute): written in the update for a key's
+ * first value, else found through its origin (the value it replaces), in the update or in `held`'s store.
+ */
+function keyOf(struct: Y.Item, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, held: Y.Doc): string | null {
+  let item: Y.Item = struct;
+  for (let hops = 0; hops <= structs.length; hops++) {
+    if (item.parentSub !== null || item.origin === null) return item.parentSub;
+    const { client, clock } = item.origin;
+    const inUpdate = structs.find((s) => s.id.client === client && s.id.clock <= clock && clock < s.id.clock + s.length);
+    if (inUpdate instanceof Y.Item) {
+      item = inUpdate;
+      continue;
+    }
+    try {
+      return Y.getItem(held.store, item.origin).parentSub; // integrated: its key is its own
+    } catch {
+      return null; // not held (the update waits for it): judged when it lands, as Yjs does
+    }
+  }
+  return null;
+}
+
+/**
+ * The first item of `structs` that sets a table cell's span to a value a browser would not read as written (a
+ * whole number from 1 to HTML's limit). The editor lays a table out as a grid of width × height from its
+ * spans: a span of 1e308 written by a client that skips the editor crashed the tab of everyone who opened the
+ * document (and a Markdown export, the process; found by a review). The editor writes whole numbers only.
+ */
+function badSpan(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, held: () => Y.Doc): Y.Item | undefined {
+  for (const struct of structs) {
+    // Attribute values are single values (ContentAny): text, elements and deletions are not looked at.
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
+    const key = struct.parentSub ?? (struct.origin === null ? null : keyOf(struct, structs, held()));
+    const max = key === null ? undefined : SPAN_LIMITS[key];
+    if (max === undefined) continue;
+    const value: unknown = struct.content.getContent()[0];
+    if (cellSpan(value, max) !== value) return struct;
+  }
+  return undefined;
 }
 
 /** The writer of an update whose author is not known: may edit, owns no comment. */
@@ -134,6 +180,7 @@ export class UpdateGate {
     if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
+      if (badSpan(decoded.structs, () => this.ensureShadow()) !== undefined) throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
       // deletions can change anything. Stored again, it grew the log by a copy (found by a review). Held by
       // the room's document, stored and applied: not by the shadow, whose updates on their way to the log
