@@ -122,14 +122,13 @@ describe('exports of a document whose name is not Latin-1', () => {
 
 describe('exports of a document holding a table cell with an absurd span and a heading of an absurd level (found by a review)', () => {
   let server: TestServer;
-  let client: TestClient;
 
   beforeEach(async () => {
     server = await startTestServer();
-    client = connectClient(server.url, 'notes/table');
-    await client.synced();
-    // What a malicious client can write: a cell 1e308 columns wide. Its Markdown export (on the
-    // server's thread: the document is small) aborted the process with a V8 "invalid size" fatal error.
+    // What a malicious client could write before the update gate checked spans (it refuses them now, see
+    // update-gate.test.ts), so stored as such a document was: a cell 1e308 columns wide. Its Markdown export
+    // (on the server's thread: the document is small) aborted the process with a V8 "invalid size" fatal error.
+    const ydoc = new Y.Doc();
     const table = new Y.XmlElement('table');
     const row = new Y.XmlElement('table_row');
     const cell = new Y.XmlElement('table_cell');
@@ -144,11 +143,10 @@ describe('exports of a document holding a table cell with an absurd span and a h
     const title = new Y.XmlElement('heading');
     title.setAttribute('level', 1e308 as unknown as string);
     title.insert(0, [new Y.XmlText('deep title')]);
-    client.doc.getXmlFragment('prosemirror').insert(0, [title, table]);
-    await expect.poll(async () => (await server.store.getDocument('notes/table'))?.lastSeq).toBe(1);
+    ydoc.getXmlFragment('prosemirror').insert(0, [title, table]);
+    await server.store.append([{ doc: 'notes/table', entries: [{ update: Y.encodeStateAsUpdate(ydoc), author: 'mallory', receivedAt: Date.now() }] }]);
   });
   afterEach(async () => {
-    client.destroy();
     await server.destroy();
   });
 

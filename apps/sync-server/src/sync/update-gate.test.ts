@@ -159,6 +159,10 @@ describe('update gate: table cell spans', () => {
       expect(() => admit(gate, cellUpdate(attrs)), JSON.stringify(attrs)).toThrow(/span/);
     }
   });
+  it('admits attributes of other names, "__proto__" among them (a key a client may write, which an object lookup answers with its prototype)', () => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(admit(gate, cellUpdate(JSON.parse('{"__proto__": 5, "constructor": 1e308, "level": 2}') as Record<string, unknown>))).toBe(true);
+  });
   it('admits the spans the editor writes, and a span changed later on a cell already there', () => {
     const gate = new UpdateGate(new Y.Doc(), 'doc');
     const client = new Y.Doc();

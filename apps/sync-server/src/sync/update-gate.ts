@@ -38,7 +38,11 @@ function refersAhead(struct: Y.Item | Y.GC | Y.Skip): boolean {
 }
 
 /** The largest value each table cell span may have (HTML's limits, see table-spans.ts). */
-const SPAN_LIMITS: Readonly<Record<string, number>> = { colspan: MAX_COLSPAN, rowspan: MAX_ROWSPAN };
+// A Map: a client may name a key "__proto__", which an object's lookup would answer with its prototype.
+const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
+  ['colspan', MAX_COLSPAN],
+  ['rowspan', MAX_ROWSPAN],
+]);
 
 /**
  * The key an item sets, if it sets one (a map entry, an element's attribute): written in the update for a key's
@@ -74,7 +78,7 @@ function badSpan(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, held: () => Y.D
     // Attribute values are single values (ContentAny): text, elements and deletions are not looked at.
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
     const key = struct.parentSub ?? (struct.origin === null ? null : keyOf(struct, structs, held()));
-    const max = key === null ? undefined : SPAN_LIMITS[key];
+    const max = key === null ? undefined : SPAN_LIMITS.get(key);
     if (max === undefined) continue;
     const value: unknown = struct.content.getContent()[0];
     if (cellSpan(value, max) !== value) return struct;
