@@ -8,6 +8,7 @@ import type { Node } from 'prosemirror-model';
 import { type Command, type EditorState, NodeSelection, type Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import type { ToolbarButton } from '../toolbar.js';
+import { showEditorDialog } from './editor-dialog.js';
 
 export const IMAGE_ALT_KEYS = 'Ctrl+Alt+Y';
 
@@ -58,15 +59,7 @@ export function openAltTextDialog(view: EditorView, parent: HTMLElement = docume
     setImageAlt(alt.value)(view.state, view.dispatch);
     dialog.close();
   });
-  dialog.querySelector('.cancel')!.addEventListener('click', () => dialog.close());
-  // Esc, Cancel and Save all end here.
-  dialog.addEventListener('close', () => {
-    dialog.remove();
-    view.focus();
-  });
-  parent.append(dialog);
-  dialog.showModal();
-  alt.focus();
+  showEditorDialog(dialog, parent, view, alt);
   alt.select();
   return dialog;
 }

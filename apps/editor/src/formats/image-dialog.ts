@@ -7,6 +7,7 @@ import type { Command, EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { schema } from '../schema.js';
 import type { ToolbarButton } from '../toolbar.js';
+import { showEditorDialog } from './editor-dialog.js';
 
 const image = schema.nodes.image!;
 
@@ -73,15 +74,7 @@ export function openImageDialog(view: EditorView, parent: HTMLElement = document
     if (!insertImage(input.src, alt.value.trim())(view.state, view.dispatch)) return refuse('An image cannot go where the cursor is.');
     dialog.close();
   });
-  dialog.querySelector('.cancel')!.addEventListener('click', () => dialog.close());
-  // Esc, Cancel and Insert all end here.
-  dialog.addEventListener('close', () => {
-    dialog.remove();
-    view.focus();
-  });
-  parent.append(dialog);
-  dialog.showModal();
-  src.focus();
+  showEditorDialog(dialog, parent, view, src);
   return dialog;
 }
 

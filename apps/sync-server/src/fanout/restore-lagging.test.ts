@@ -5,36 +5,13 @@
 
 import { testSchema } from '@tandem/persistence/testing/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
+import { paragraphWriter, type ParagraphWriter } from '../testing/paragraph-writer.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
-
-function writer(url: string, doc: string) {
-  const ydoc = new Y.Doc();
-  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/ws`, encodeURIComponent(doc), ydoc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
-  const fragment = ydoc.getXmlFragment('prosemirror');
-  return {
-    synced: () => new Promise<void>((r) => (provider.synced ? r() : provider.once('sync', () => r()))),
-    block(text: string) {
-      const el = new Y.XmlElement('paragraph');
-      const t = new Y.XmlText();
-      t.insert(0, text);
-      el.insert(0, [t]);
-      fragment.insert(fragment.length, [el]);
-    },
-    text: () => fragment.toArray().map((el) => (el as Y.XmlElement).toArray().map((t) => (t as Y.XmlText).toString()).join('')).join('\n'),
-    destroy: () => (provider.destroy(), ydoc.destroy()),
-  };
-}
 
 describe('a restore through an instance behind the log', () => {
   const servers: TestServer[] = [];
-  const writers: Array<ReturnType<typeof writer>> = [];
+  const writers: ParagraphWriter[] = [];
   let redis: TestRedis | undefined;
   let db = testSchema('rlg');
 
@@ -53,8 +30,8 @@ describe('a restore through an instance behind the log', () => {
       servers.push(await startTestServer({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, REDIS_URL: redis.url, FANOUT_HEAD_CHECK_MS: '3000' }));
     }
     const [a, b] = servers as [TestServer, TestServer];
-    const ann = writer(a.url, 'report');
-    const ben = writer(b.url, 'report');
+    const ann = paragraphWriter(a.url, 'report');
+    const ben = paragraphWriter(b.url, 'report');
     writers.push(ann, ben);
     await Promise.all([ann.synced(), ben.synced()]);
     ann.block('Version one.');

@@ -4,40 +4,16 @@
 
 import { testSchema } from '@tandem/persistence/testing/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
+import { paragraphWriter, type ParagraphWriter } from '../testing/paragraph-writer.js';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.js';
-
-function writer(url: string, doc: string) {
-  const ydoc = new Y.Doc();
-  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/ws`, encodeURIComponent(doc), ydoc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
-  const fragment = ydoc.getXmlFragment('prosemirror');
-  return {
-    synced: () => new Promise<void>((r) => (provider.synced ? r() : provider.once('sync', () => r()))),
-    block(text: string) {
-      const el = new Y.XmlElement('paragraph');
-      const t = new Y.XmlText();
-      t.insert(0, text);
-      el.insert(0, [t]);
-      fragment.insert(fragment.length, [el]);
-    },
-    cut: (index: number) => fragment.delete(index, 1),
-    text: () => fragment.toArray().map((el) => (el as Y.XmlElement).toArray().map((t) => (t as Y.XmlText).toString()).join('')).join('\n'),
-    destroy: () => (provider.destroy(), ydoc.destroy()),
-  };
-}
 
 const post = (url: string, path: string, body: unknown) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('restores through two instances at once', () => {
   const servers: TestServer[] = [];
-  const writers: Array<ReturnType<typeof writer>> = [];
+  const writers: ParagraphWriter[] = [];
   let redis: TestRedis | undefined;
   let db = testSchema('rai');
 
@@ -56,8 +32,8 @@ describe('restores through two instances at once', () => {
       servers.push(await startTestServer({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, REDIS_URL: redis.url, FANOUT_HEAD_CHECK_MS: '300' }));
     }
     const [a, b] = servers as [TestServer, TestServer];
-    const ann = writer(a.url, 'report');
-    const ben = writer(b.url, 'report');
+    const ann = paragraphWriter(a.url, 'report');
+    const ben = paragraphWriter(b.url, 'report');
     writers.push(ann, ben);
     await Promise.all([ann.synced(), ben.synced()]);
     return { a, b, ann, ben };
@@ -91,7 +67,7 @@ describe('restores through two instances at once', () => {
     await expect.poll(() => a.rooms.loaded('report')!.lastSeq, { timeout: 5000 }).toBe(b.rooms.loaded('report')!.lastSeq);
     const answers = await Promise.all([a, b].map((s) => post(s.url, '/api/docs/report/duplicate', { to: 'copy' })));
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
-    const copy = writer(a.url, 'copy');
+    const copy = paragraphWriter(a.url, 'copy');
     writers.push(copy);
     await copy.synced();
     await expect.poll(() => copy.text(), { timeout: 5000 }).toBe('Original.');

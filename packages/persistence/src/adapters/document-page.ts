@@ -4,7 +4,7 @@
 // ends on the name (unique), so the cursor (the last row's key) is exact even when change times tie.
 
 import { PersistenceError } from '../errors.js';
-import type { DocumentPage, DocumentPageCursor, DocumentPageQuery, ListedDocument } from '../types.js';
+import type { DocumentPage, DocumentPageCursor, DocumentPageQuery, DocumentScope, ListedDocument } from '../types.js';
 import { type DocumentRow, toInfo } from './rows.js';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -30,6 +30,19 @@ const checkCursor = (after: DocumentPageCursor): void => {
   }
 };
 
+/**
+ * The SQL condition keeping the names of a reader's `scope` (its parameters added to `params`): '' when the
+ * scope allows every name, undefined when it allows none (the listing is empty).
+ */
+export function scopeCondition(dialect: PageDialect, params: unknown[], scope: DocumentScope | undefined): string | undefined {
+  if (scope === undefined || scope.prefixes.includes('')) return '';
+  const allowed = [
+    ...(scope.names.length > 0 ? [dialect.inNames(params, scope.names)] : []),
+    ...scope.prefixes.map((prefix) => dialect.startsWith(params, prefix)),
+  ];
+  return allowed.length === 0 ? undefined : `(${allowed.join(' OR ')})`;
+}
+
 /** The SQL and parameters of a page query, or undefined when the scope allows nothing (the page is empty). */
 export function documentPageSql(dialect: PageDialect, query: DocumentPageQuery): { sql: string; params: unknown[] } | undefined {
   const { limit, search, after, scope } = query;
@@ -41,14 +54,9 @@ export function documentPageSql(dialect: PageDialect, query: DocumentPageQuery):
   if (after !== undefined) checkCursor(after);
   const params: unknown[] = [];
   const where = ['NOT EXISTS (SELECT 1 FROM trash t WHERE t.doc_id = d.id)'];
-  if (scope !== undefined && !scope.prefixes.includes('')) {
-    const allowed = [
-      ...(scope.names.length > 0 ? [dialect.inNames(params, scope.names)] : []),
-      ...scope.prefixes.map((prefix) => dialect.startsWith(params, prefix)),
-    ];
-    if (allowed.length === 0) return undefined;
-    where.push(`(${allowed.join(' OR ')})`);
-  }
+  const inScope = scopeCondition(dialect, params, scope);
+  if (inScope === undefined) return undefined;
+  if (inScope !== '') where.push(inScope);
   if (search !== undefined && search !== '') where.push(dialect.contains(params, search));
   const n = dialect.name;
   if (after !== undefined && sort === 'name') where.push(`${n} > ${dialect.param(params, after.name)}`);

@@ -3,7 +3,7 @@
 
 import { PersistenceError } from '../errors.js';
 import type { TrashQuery } from '../types.js';
-import { MAX_PAGE_SIZE, type PageDialect } from './document-page.js';
+import { MAX_PAGE_SIZE, type PageDialect, scopeCondition } from './document-page.js';
 
 /** The SQL and parameters of a trash listing, or undefined when the scope allows nothing (it is empty). */
 export function trashListSql(dialect: PageDialect, query: TrashQuery = {}): { sql: string; params: unknown[] } | undefined {
@@ -13,14 +13,9 @@ export function trashListSql(dialect: PageDialect, query: TrashQuery = {}): { sq
   }
   const params: unknown[] = [];
   const where: string[] = [];
-  if (scope !== undefined && !scope.prefixes.includes('')) {
-    const allowed = [
-      ...(scope.names.length > 0 ? [dialect.inNames(params, scope.names)] : []),
-      ...scope.prefixes.map((prefix) => dialect.startsWith(params, prefix)),
-    ];
-    if (allowed.length === 0) return undefined;
-    where.push(`(${allowed.join(' OR ')})`);
-  }
+  const inScope = scopeCondition(dialect, params, scope);
+  if (inScope === undefined) return undefined;
+  if (inScope !== '') where.push(inScope);
   const sql = `SELECT d.name, t.trashed_at, t.trashed_by FROM trash t JOIN documents d ON d.id = t.doc_id${
     where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`
   } ORDER BY t.trashed_at, ${dialect.name}${limit === undefined ? '' : ` LIMIT ${dialect.param(params, limit)}`}`;
