@@ -181,4 +181,20 @@ describe('update gate: table cell spans', () => {
     );
     expect(() => admit(gate, twice!)).toThrow(/span/);
   });
+  it('finds the key of a value 2 000 replacements deep in one update (each item resolved once, not by a walk of the whole chain)', () => {
+    // Without garbage collection the replaced values stay in the update, each naming the one before as its origin.
+    const client = new Y.Doc({ gc: false });
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(admit(gate, cellUpdate({ colspan: 1 }, client))).toBe(true);
+    const cell = client.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+    const chain = (last: number) =>
+      updatesOf(client, () =>
+        client.transact(() => {
+          for (let i = 0; i < 2_000; i++) cell.setAttribute('colspan', ((i % 3) + 1) as unknown as string);
+          cell.setAttribute('colspan', last as unknown as string);
+        }),
+      )[0]!;
+    expect(admit(gate, chain(2))).toBe(true);
+    expect(() => admit(gate, chain(1e308))).toThrow(/span/);
+  });
 });

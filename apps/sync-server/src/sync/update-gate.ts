@@ -44,27 +44,64 @@ const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
   ['rowspan', MAX_ROWSPAN],
 ]);
 
+type Struct = Y.Item | Y.GC | Y.Skip;
+
 /**
- * The key an item sets, if it sets one (a map entry, an element's attribute): written in the update for a key's
- * first value, else found through its origin (the value it replaces), in the update or in `held`'s store.
+ * The key each item of `structs` sets, if it sets one (a map entry, an element's attribute): written in the
+ * update for a key's first value, else found through its origin (the value it replaces), in the update or in
+ * `held`'s store. Each item is looked up by binary search and resolved once, so that an update of many
+ * values, each replacing the one before, costs n log n, not n² (one message may hold 100 000 of them).
  */
-function keyOf(struct: Y.Item, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, held: Y.Doc): string | null {
-  let item: Y.Item = struct;
-  for (let hops = 0; hops <= structs.length; hops++) {
-    if (item.parentSub !== null || item.origin === null) return item.parentSub;
-    const { client, clock } = item.origin;
-    const inUpdate = structs.find((s) => s.id.client === client && s.id.clock <= clock && clock < s.id.clock + s.length);
-    if (inUpdate instanceof Y.Item) {
-      item = inUpdate;
-      continue;
+function keysOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) => string | null {
+  let byClient: Map<number, Struct[]> | undefined;
+  const inUpdate = ({ client, clock }: Y.ID): Y.Item | undefined => {
+    if (byClient === undefined) {
+      byClient = new Map();
+      for (const struct of structs) {
+        const list = byClient.get(struct.id.client);
+        if (list === undefined) byClient.set(struct.id.client, [struct]);
+        else list.push(struct); // an update lists each client's structs in clock order
+      }
     }
-    try {
-      return Y.getItem(held.store, item.origin).parentSub; // integrated: its key is its own
-    } catch {
-      return null; // not held (the update waits for it): judged when it lands, as Yjs does
+    const list = byClient.get(client) ?? [];
+    let [lo, hi] = [0, list.length - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const { id, length } = list[mid]!;
+      if (clock < id.clock) hi = mid - 1;
+      else if (clock >= id.clock + length) lo = mid + 1;
+      else return list[mid] instanceof Y.Item ? (list[mid] as Y.Item) : undefined;
     }
-  }
-  return null;
+    return undefined;
+  };
+  const known = new Map<Y.Item, string | null>();
+  return (item) => {
+    const path = new Set<Y.Item>();
+    let key: string | null = null;
+    for (let at: Y.Item | undefined = item; at !== undefined; ) {
+      const found = known.get(at);
+      if (found !== undefined || known.has(at)) {
+        key = found ?? null;
+        break;
+      }
+      if (at.parentSub !== null || at.origin === null) {
+        key = at.parentSub;
+        break;
+      }
+      if (path.has(at)) break; // origins in a circle (a crafted update): no key
+      path.add(at);
+      const origin: Y.ID = at.origin;
+      at = inUpdate(origin);
+      if (at !== undefined) continue;
+      try {
+        key = Y.getItem(held().store, origin).parentSub; // integrated: its key is its own
+      } catch {
+        key = null; // not held (the update waits for it): judged when it lands, as Yjs does
+      }
+    }
+    for (const step of path) known.set(step, key);
+    return key;
+  };
 }
 
 /**
@@ -73,11 +110,12 @@ function keyOf(struct: Y.Item, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, h
  * spans: a span of 1e308 written by a client that skips the editor crashed the tab of everyone who opened the
  * document (and a Markdown export, the process; found by a review). The editor writes whole numbers only.
  */
-function badSpan(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, held: () => Y.Doc): Y.Item | undefined {
+function badSpan(structs: readonly Struct[], held: () => Y.Doc): Y.Item | undefined {
+  let keyOf: ((item: Y.Item) => string | null) | undefined;
   for (const struct of structs) {
     // Attribute values are single values (ContentAny): text, elements and deletions are not looked at.
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
-    const key = struct.parentSub ?? (struct.origin === null ? null : keyOf(struct, structs, held()));
+    const key = struct.parentSub ?? (struct.origin === null ? null : (keyOf ??= keysOf(structs, held))(struct));
     const max = key === null ? undefined : SPAN_LIMITS.get(key);
     if (max === undefined) continue;
     const value: unknown = struct.content.getContent()[0];
