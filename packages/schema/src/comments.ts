@@ -126,6 +126,18 @@ export interface Quoted {
   readonly truncated: boolean;
 }
 
+/** How an image reads in a comment's quote: by its description ("[image: A blue square]"; "[image]" without one). */
+export function imageQuote(alt: unknown): string {
+  const description = typeof alt === 'string' ? alt.trim() : '';
+  return description === '' ? '[image]' : `[image: ${description}]`;
+}
+
+/**
+ * The text of an inline leaf in a comment's quote: an image has no text of its own, so a comment on an image
+ * alone quoted nothing (and a restore could not find it again); a line break reads as nothing.
+ */
+export const leafQuote = (leaf: Node): string => (leaf.type.name === 'image' ? imageQuote(leaf.attrs.alt) : '');
+
 /** Where an anchor is in the ProseMirror copy of the document, and the text it covers. */
 export interface Placed {
   readonly from: number;
@@ -162,7 +174,7 @@ function placeAll(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefined>, maxCha
       if (from === null || to === null || from >= to || to > pm.content.size) return undefined;
       // A span of n positions holds at most n characters (a block separator stands for a closing and an
       // opening token): read only as far as `maxChars` can reach, not all of a comment on the whole document.
-      return { from, to, quote: pm.textBetween(from, Math.min(to, from + maxChars + 1), '\n') };
+      return { from, to, quote: pm.textBetween(from, Math.min(to, from + maxChars + 1), '\n', leafQuote) };
     });
   } finally {
     copy.destroy();
@@ -196,12 +208,12 @@ export function placeComments(doc: Y.Doc): Map<string, Placed> {
 
 /**
  * The occurrence of `quote` in `pm` nearest to `near`, read as placeComments reads a quote (textBetween,
- * blocks joined by '\n', inline nodes as their leaf text): within one text block, or over consecutive
+ * blocks joined by '\n', inline nodes as leafQuote reads them): within one text block, or over consecutive
  * text blocks for a quote that spans several.
  */
 function nearest(pm: Node, quote: string, near: number): { from: number; to: number } | undefined {
   let best: { from: number; to: number } | undefined;
-  // The text with the document position of each character (-1: a block separator or an inline node's text).
+  // The text with the document position of each character (-1: a block separator).
   let text = '';
   const at: number[] = [];
   const acrossBlocks = quote.includes('\n');
@@ -209,7 +221,7 @@ function nearest(pm: Node, quote: string, near: number): { from: number; to: num
     for (let i = text.indexOf(quote); i >= 0; i = text.indexOf(quote, i + 1)) {
       const from = at[i]!;
       const last = at[i + quote.length - 1]!;
-      if (from < 0 || last < 0 || pm.textBetween(from, last + 1, '\n') !== quote) continue;
+      if (from < 0 || last < 0 || pm.textBetween(from, last + 1, '\n', leafQuote) !== quote) continue;
       if (best === undefined || Math.abs(from - near) < Math.abs(best.from - near)) best = { from, to: last + 1 };
     }
   };
@@ -220,8 +232,9 @@ function nearest(pm: Node, quote: string, near: number): { from: number; to: num
       at.push(-1);
     }
     node.forEach((child, offset) => {
-      const childText = child.isText ? child.text! : ((child.type.spec.leafText as ((n: Node) => string) | undefined)?.(child) ?? '');
-      for (let i = 0; i < childText.length; i++) at.push(child.isText ? pos + 1 + offset + i : -1);
+      const childText = child.isText ? child.text! : leafQuote(child);
+      // An inline node's characters all stand at its one position (a match ending in it ends after it).
+      for (let i = 0; i < childText.length; i++) at.push(pos + 1 + offset + (child.isText ? i : 0));
       text += childText;
     });
     if (!acrossBlocks) {

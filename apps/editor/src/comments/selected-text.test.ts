@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { imageQuote, selectedText } from './selected-text.js';
+import { imageQuote } from '@tandem/schema/comments';
+import { selectedText } from './selected-text.js';
 
 const { nodes } = schema;
 const image = (alt: string | null) => nodes.image!.create({ src: 'https://example.com/a.png', alt });

@@ -3,7 +3,7 @@
 import { FRAGMENT, schema } from '@tandem/schema';
 import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { absolutePositionToRelativePosition, initProseMirrorDoc, updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { restoreUpdate, undoRestoreUpdate } from './restore.js';
 import { commentsOf, newCommentFields, quoteAnchors, readComments } from '@tandem/schema/comments';
@@ -265,4 +265,55 @@ describe('comments through a restore, over inline nodes', () => {
       expect(quoted(live)).toEqual(was);
     });
   }
+});
+
+describe('a comment on an image', () => {
+  /** A comment's anchor on the first `name` node of `live`, as the editor anchors a selected node: the positions just before and after it. */
+  const anchorAround = (live: Y.Doc, name: string) => {
+    const fragment = live.getXmlFragment(FRAGMENT);
+    const { doc, mapping } = initProseMirrorDoc(fragment, schema);
+    let from = -1;
+    doc.descendants((node, pos) => {
+      if (node.type.name === name && from < 0) from = pos;
+    });
+    return {
+      anchor: {
+        start: absolutePositionToRelativePosition(from, fragment, mapping),
+        end: absolutePositionToRelativePosition(from + 1, fragment, mapping),
+      },
+    };
+  };
+  const quoted = (ydoc: Y.Doc) => {
+    const [c] = readComments(ydoc);
+    return quoteAnchors(ydoc, [c!.anchor])[0];
+  };
+  it.each([
+    ['between words', [schema.text('See '), 'image', schema.text(' here')]],
+    ['alone in its paragraph', ['image']],
+  ] as const)('is quoted by its description (%s), as the editor quotes it, and stays on the image through a restore and its undo', (_, parts) => {
+    const image = () => schema.nodes.image!.create({ src: 'https://a.example/cat.png', alt: 'A cat' });
+    const block = (type: string) => schema.node(type, type === 'heading' ? { level: 1 } : null, parts.map((p) => (p === 'image' ? image() : p)));
+    const live = new Y.Doc();
+    editTo(live, schema.node('doc', null, [block('paragraph')]));
+    const version = new Y.Doc();
+    Y.applyUpdate(version, Y.encodeStateAsUpdate(live));
+    editTo(live, schema.node('doc', null, [block('heading')]));
+    // Anchored as the editor anchors a selection: ProseMirror positions just before and after the image.
+    const { anchor } = anchorAround(live, 'image');
+    const comment = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(newCommentFields({ body: 'Nice cat', anchor, now: 1 }))) comment.set(k, v);
+    commentsOf(live).set('c1', comment);
+    const was = { quote: '[image: A cat]', orphaned: false, truncated: false };
+    expect(quoted(live)).toEqual(was);
+
+    const beforeState = Y.encodeStateAsUpdate(live);
+    const update = restoreUpdate(beforeState, version);
+    Y.applyUpdate(live, update);
+    expect(read(live)).toEqual(read(version));
+    expect(quoted(live)).toEqual(was);
+    const before = new Y.Doc({ gc: false });
+    Y.applyUpdate(before, beforeState);
+    Y.applyUpdate(live, undoRestoreUpdate(before, update, Y.encodeStateAsUpdate(live)));
+    expect(quoted(live)).toEqual(was);
+  });
 });

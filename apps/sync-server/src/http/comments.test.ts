@@ -69,7 +69,18 @@ describe('comments', () => {
     const client = connectClient(server.url, DOC, { params: { token } });
     clients.push(client);
     await client.synced();
+    // Stored comes before applied (applies are paced on a busy server): a client whose sync came in between
+    // lacks the text it is about to comment on, and the comment's own paragraph is then refused as an edit.
+    await poll(async () => holdsTheLog(client)).toBe(true);
     return client;
+  };
+  /** Whether `client` holds every update the log holds. */
+  const holdsTheLog = async (client: TestClient) => {
+    const updates = (await server.store.readUpdates(DOC)).map((u) => u.update);
+    if (updates.length === 0) return true;
+    const held = Y.decodeStateVector(Y.encodeStateVector(client.doc));
+    const logged = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(Y.mergeUpdates(updates)));
+    return [...logged].every(([id, clock]) => (held.get(id) ?? 0) >= clock);
   };
   const stored = async () => (await server.store.readUpdates(DOC)).map((u) => u.author);
   const refusals = (author: string) => server.logs.filter((l) => l.event === 'update-refused' && l.author === author).length;
