@@ -1,8 +1,10 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPostgresStore, openSqliteStore } from '@tandem/persistence';
 import { type TestSchema, testSchema } from '@tandem/persistence/testing/postgres';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ConfigError } from '../config.js';
@@ -178,5 +180,70 @@ describe('tandem history', () => {
     for (const after of ['abc', '-1', '1.5']) {
       await expect(runDataCommand('history', ['a', '--after', after, '--data-dir', dataDir], {}, io)).rejects.toThrow(/--after/);
     }
+  });
+});
+
+/** A store of `docs` documents of `updates` 8 KiB updates each: big enough that a backup takes many steps. */
+async function seedStore(dataDir: string, docs: string[], updates: number): Promise<void> {
+  const store = openSqliteStore({ dataDir });
+  for (const doc of docs) {
+    const writer = new Y.Doc();
+    const entries: Array<{ update: Uint8Array; author: string; receivedAt: number }> = [];
+    writer.on('update', (update: Uint8Array) => entries.push({ update, author: 'alice', receivedAt: Date.now() }));
+    for (let i = 0; i < updates; i++) writer.getText('t').insert(0, `${i}`.padEnd(8 * 1024, 'x'));
+    await store.append([{ doc, entries }]);
+  }
+  await store.close();
+}
+
+const quiet = { out: () => {}, err: () => {} };
+
+describe('tandem backup', () => {
+  let dir: string;
+  let dataDir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-backup-'));
+    dataDir = path.join(dir, 'data');
+    await seedStore(dataDir, ['a'], 600);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const documentsIn = (file: string) => {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT name, update_count AS n FROM documents').all();
+    } finally {
+      db.close();
+    }
+  };
+
+  it('writes under a temporary name and renames it into place once complete: a backup killed midway leaves nothing at the name restored from', async () => {
+    const file = path.join(dir, 'nightly.sqlite');
+    const seenWhileWriting: boolean[] = [];
+    const io = { out: () => {}, err: (line: string) => void (/^backup \d\d?%/.test(line) && seenWhileWriting.push(existsSync(file))) };
+    expect(await runDataCommand('backup', [file, '--data-dir', dataDir], {}, io)).toBe(0);
+    // Progress is reported between steps, when a kill or a full disk would stop the copy.
+    expect(seenWhileWriting.length).toBeGreaterThan(2);
+    expect(seenWhileWriting.every((there) => !there)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['data', 'nightly.sqlite']);
+    expect(documentsIn(file)).toEqual([{ name: 'a', n: 600 }]);
+  });
+
+  it('refuses a file that exists unless --force, and never writes over the store itself', async () => {
+    const file = path.join(dir, 'b.sqlite');
+    writeFileSync(file, 'an older backup');
+    await expect(runDataCommand('backup', [file, '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/exists already.*--force/);
+    expect(readFileSync(file, 'utf8')).toBe('an older backup');
+    expect(await runDataCommand('backup', [file, '--force', '--data-dir', dataDir], {}, quiet)).toBe(0);
+    expect(documentsIn(file)).toEqual([{ name: 'a', n: 600 }]);
+
+    const store = path.join(dataDir, 'tandem.sqlite');
+    const before = readFileSync(store);
+    for (const target of [store, `${store}-wal`, path.join(dataDir, '..', 'data', 'tandem.sqlite')]) {
+      await expect(runDataCommand('backup', [target, '--force', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/is the store/);
+    }
+    expect(readFileSync(store).equals(before)).toBe(true);
+    expect(readdirSync(dataDir).filter((name) => !/-(wal|shm)$/.test(name))).toEqual(['tandem.sqlite']);
   });
 });

@@ -36,7 +36,8 @@ export const DATA_USAGE = `Usage: tandem docs                                   
                                                         (--keep-days N and --every hour|day also work)
        tandem purge <doc> | --expired [--trash-days 30]  remove a document in the trash for good (or every one
                                                         there longer than --trash-days, default TRASH_DAYS or 30)
-       tandem backup <file>                             copy the whole store (full history)
+       tandem backup <file> [--force]                   copy the whole store (full history); --force replaces
+                                                        an existing file (written aside, renamed when complete)
        tandem restore <file> [--force]                  replace the store with a backup (server stopped;
                                                         the old store is kept as tandem.sqlite.before-restore)
 ${COPY_USAGE}
@@ -148,13 +149,14 @@ export async function runDataCommand(command: string, argv: string[], processEnv
   }
   if (command === 'backup') {
     const file = path.resolve(needArg('a file to write'));
-    let last = -1;
+    // One line each time the copy passes a tenth: steps of 256 pages jump over most multiples of 10.
+    let lastTenth = -1;
     await backupSqliteStore({ dataDir }, file, (done, total) => {
       const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
-      if (pct !== last && pct % 10 === 0) io.err(`backup ${pct}%`);
-      last = pct;
-    });
-    if (last !== 100) io.err('backup 100%');
+      if (Math.floor(pct / 10) !== lastTenth) io.err(`backup ${pct}%`);
+      lastTenth = Math.floor(pct / 10);
+    }, { force: v.force === true });
+    if (lastTenth !== 10) io.err('backup 100%');
     io.out(`backed up ${dataDir} to ${file}`);
     return 0;
   }

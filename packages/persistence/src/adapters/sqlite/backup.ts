@@ -1,7 +1,8 @@
 // Backing up and restoring the embedded store: the whole database (every update of every document,
 // checkpoints and named versions), copied consistently even while a server is writing to it.
 
-import { chownSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PersistenceError } from '../../errors.js';
@@ -13,33 +14,84 @@ export type BackupProgress = (done: number, total: number) => void;
 /** Pages copied per backup step; the event loop runs between steps. */
 const PAGES_PER_STEP = 256;
 
+export interface BackupOptions {
+  /** Replace a file that exists at the backup's name (never the store itself). */
+  readonly force?: boolean;
+}
+
 /**
  * Writes a consistent copy of the store to `file` using SQLite's online backup, in steps. The copy
  * is of one snapshot: a read transaction stays open on the source throughout, so a server that
  * keeps committing neither waits for the backup (WAL readers do not block writers) nor makes it
  * start over (a stepped backup restarts whenever another connection changes the source).
+ *
+ * The copy is written under a temporary name beside `file` (`<file>.<random>.partial`), synced, and
+ * only then given its name: a backup killed midway (or stopped by a full disk) never leaves a partial
+ * file at the name a restore will be run from. Without `force` the name is taken by a hard link,
+ * which fails if a file appeared there meanwhile.
  */
-export async function backupSqliteStore(options: SqliteStoreOptions, file: string, onProgress?: BackupProgress): Promise<void> {
+export async function backupSqliteStore(options: SqliteStoreOptions, file: string, onProgress?: BackupProgress, { force = false }: BackupOptions = {}): Promise<void> {
   const source = sqliteStorePath(options);
   if (!existsSync(source)) throw new PersistenceError('not-found', `No store at ${source}`);
-  if (existsSync(file)) throw new PersistenceError('invalid-argument', `${file} exists already; choose a new file`);
+  const target = path.resolve(file);
+  if (isStoreFile(source, target)) throw new PersistenceError('invalid-argument', `${target} is the store itself (or its WAL): write the backup elsewhere`);
+  if (existsSync(target) && !force) throw new PersistenceError('invalid-argument', `${target} exists already; choose a new file, or pass --force to replace it`);
+  const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
     db.exec('BEGIN');
     db.prepare('SELECT count(*) FROM documents').get(); // starts the read snapshot
-    await db.backup(file, {
+    await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
         onProgress?.(totalPages - remainingPages, totalPages);
         return PAGES_PER_STEP;
       },
     });
-    fsyncFile(path.dirname(path.resolve(file)));
+    fsyncFile(partial);
+    if (force) {
+      renameSync(partial, target);
+    } else {
+      linkSync(partial, target);
+      rmSync(partial);
+    }
+    fsyncFile(path.dirname(target));
   } catch (cause) {
-    rmSync(file, { force: true });
-    throw new PersistenceError('write-failed', `Backup to ${file} failed: ${(cause as Error).message}`, undefined, { cause });
+    for (const leftover of [partial, `${partial}-journal`]) rmSync(leftover, { force: true });
+    const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
+    throw new PersistenceError(
+      exists ? 'invalid-argument' : 'write-failed',
+      exists ? `${target} was created while the backup ran; nothing was written over it` : `Backup to ${target} failed (nothing was written there): ${(cause as Error).message}`,
+      undefined,
+      { cause },
+    );
   } finally {
     if (db.inTransaction) db.exec('COMMIT');
     db.close();
+  }
+}
+
+/** Whether `file` is the store at `store` or one of the files SQLite keeps beside it, by path or by inode. */
+function isStoreFile(store: string, file: string): boolean {
+  const real = (name: string) => {
+    try {
+      return realpathSync(name);
+    } catch {
+      return path.join(realpathOrSelf(path.dirname(name)), path.basename(name));
+    }
+  };
+  const storeReal = real(store);
+  const fileReal = real(file);
+  if (['', '-wal', '-shm', '-journal'].some((suffix) => storeReal + suffix === fileReal)) return true;
+  const a = statSync(store, { throwIfNoEntry: false });
+  const b = statSync(file, { throwIfNoEntry: false });
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+}
+
+function realpathOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
   }
 }
 
