@@ -247,3 +247,70 @@ describe('tandem backup', () => {
     expect(readdirSync(dataDir).filter((name) => !/-(wal|shm)$/.test(name))).toEqual(['tandem.sqlite']);
   });
 });
+
+describe('tandem export', () => {
+  let dir: string;
+  let dataDir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-export-'));
+    dataDir = path.join(dir, 'data');
+    const store = openSqliteStore({ dataDir });
+    const writer = new Y.Doc();
+    for (let i = 0; i < 5; i++) {
+      let update: Uint8Array | undefined;
+      writer.once('update', (u: Uint8Array) => (update = u));
+      writer.getXmlFragment('prosemirror').insert(i, [new Y.XmlElement('paragraph')]);
+      await store.append([{ doc: 'a', entries: [{ update: update!, author: 'alice', receivedAt: Date.UTC(2026, 10, 25, 10, i) }] }]);
+    }
+    await store.close();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const exportArgs = (...argv: string[]) => runDataCommand('export', ['a', ...argv, '--data-dir', dataDir], {}, quiet);
+
+  it('refuses a --seq or --at that is not one, naming the flag and the form it takes, and writes nothing', async () => {
+    const out = path.join(dir, 'a.json');
+    const bad: Array<[string, string, RegExp]> = [
+      ['--seq', '', /--seq="".*whole number from 0/],
+      ['--seq', 'abc', /--seq="abc".*whole number from 0/],
+      ['--seq', '-1', /--seq="-1".*whole number from 0/],
+      ['--seq', '1.5', /--seq="1.5".*whole number from 0/],
+      ['--seq', '0x2', /--seq="0x2".*whole number from 0/],
+      ['--seq', '1e1', /--seq="1e1".*whole number from 0/],
+      ['--seq', '99999999999999999999', /--seq="99999999999999999999".*whole number from 0/],
+      ['--seq', '6', /--seq=6 is past the last version of "a" \(5\)/],
+      ['--at', '1', /--at="1".*ISO 8601 time/],
+      ['--at', '12', /--at="12".*ISO 8601 time/],
+      ['--at', '', /--at="".*ISO 8601 time/],
+      ['--at', 'yesterday', /--at="yesterday".*ISO 8601 time/],
+      ['--at', '2026-02-30', /--at="2026-02-30".*ISO 8601 time/],
+      ['--at', '2026-13-01T00:00:00Z', /--at="2026-13-01T00:00:00Z".*ISO 8601 time/],
+      ['--at', '+275760-09-13T00:00:00Z', /--at=.*ISO 8601 time/],
+    ];
+    for (const [flag, value, message] of bad) {
+      const error = await exportArgs(`${flag}=${value}`, '--out', out).then(() => undefined, (e: unknown) => e);
+      expect(error, `${flag}=${value}`).toBeInstanceOf(ConfigError);
+      expect((error as Error).message, `${flag}=${value}`).toMatch(message);
+      expect(existsSync(out), `${flag}=${value}`).toBe(false);
+    }
+    // What it takes.
+    expect(await exportArgs('--seq', '0', '--out', out)).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).seq).toBe(0);
+    expect(await exportArgs('--seq', '3', '--out', out)).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).seq).toBe(3);
+    expect(await exportArgs('--at', '2026-11-25T10:02:30Z', '--out', out)).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).seq).toBe(3);
+    expect(await exportArgs('--at', '2026-11-26', '--out', out)).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).seq).toBe(5);
+  });
+
+  it('refuses an unknown --format and an --out it cannot write with a message (exit 2), not a stack trace', async () => {
+    await expect(exportArgs('--format', 'pdf')).rejects.toThrow(ConfigError);
+    await expect(exportArgs('--format', 'pdf')).rejects.toThrow(/--format="pdf".*json, html, markdown \(md\), text \(txt\) or yjs/);
+    const nowhere = path.join(dir, 'no-such-dir', 'a.md');
+    await expect(exportArgs('--format', 'md', '--out', nowhere)).rejects.toThrow(ConfigError);
+    await expect(exportArgs('--format', 'md', '--out', nowhere)).rejects.toThrow(/cannot write --out .*no-such-dir/);
+    await expect(runDataCommand('export', ['nope', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/No document named "nope"/);
+  });
+});

@@ -4,7 +4,6 @@
 // session writes nothing, and nothing here can change a schema); restore refuses to run while a server
 // holds the directory. backup / restore are SQLite's; PostgreSQL has pg_dump / pg_restore.
 
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -23,9 +22,10 @@ import {
 import { ConfigError, parseDuration } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
 import { purgeExpired } from '../trash/purge.js';
-import { downloadName, parseFormat } from '../history/formats.js';
+import { downloadName, type Format, parseFormat } from '../history/formats.js';
 import { render } from '../history/render.js';
 import { COPY_USAGE, runCopyCommand } from './copy-command.js';
+import { isoTimeFlag, wholeNumberFlag, writeOutFile } from './flag-values.js';
 
 export const DATA_USAGE = `Usage: tandem docs                                   list documents
        tandem history <doc> [--limit 50] [--after SEQ]  edit sessions
@@ -91,6 +91,22 @@ function retentionPolicy(v: Record<string, string | boolean | undefined>): { kee
   }
   if (bucketMs <= 0) throw new ConfigError('--bucket must be longer than 0');
   return { keepAllForMs, bucketMs };
+}
+
+/** --format, --seq and --at of `tandem export`, each refused with its name and the form it takes. */
+function parseExportFlags(v: Record<string, string | boolean | undefined>): { format: Format; seq?: number; at?: number } {
+  let format: Format;
+  try {
+    format = parseFormat(v.format as string | undefined);
+  } catch {
+    throw new ConfigError(`Invalid --format=${JSON.stringify(v.format)}: json, html, markdown (md), text (txt) or yjs`);
+  }
+  if (v.seq !== undefined && v.at !== undefined) throw new ConfigError('Give --seq or --at, not both');
+  return {
+    format,
+    seq: wholeNumberFlag('--seq', v.seq as string | undefined, { what: 'a version (seq)' }),
+    at: isoTimeFlag('--at', v.at as string | undefined),
+  };
 }
 
 /**
@@ -172,6 +188,9 @@ export async function runDataCommand(command: string, argv: string[], processEnv
     return 0;
   }
 
+  // Checked before the store is opened: a bad value is refused with nothing opened or written.
+  const exportFlags = command === 'export' ? parseExportFlags(v) : { format: 'json' as const };
+
   // Only compact writes; every other command reads, and opens the store read-only.
   const readOnly = command !== 'compact' && command !== 'purge';
   const store: DocumentStore =
@@ -226,18 +245,16 @@ export async function runDataCommand(command: string, argv: string[], processEnv
       }
       case 'export': {
         const doc = needArg('a document name');
-        const format = parseFormat(v.format as string | undefined);
-        if (v.seq !== undefined && v.at !== undefined) throw new ConfigError('Give --seq or --at, not both');
-        const at = v.at === undefined ? undefined : Date.parse(v.at as string);
-        if (at !== undefined && Number.isNaN(at)) throw new ConfigError(`Invalid --at=${JSON.stringify(v.at)}: an ISO time`);
         const info = await store.getDocument(doc);
         if (info === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
-        const seq = await resolveSeq(store, doc, at !== undefined ? { at } : { seq: v.seq === undefined ? info.lastSeq : Number(v.seq) });
+        const asked = exportFlags.seq ?? info.lastSeq;
+        if (asked > info.lastSeq) throw new ConfigError(`--seq=${asked} is past the last version of ${JSON.stringify(doc)} (${info.lastSeq})`);
+        const seq = await resolveSeq(store, doc, exportFlags.at !== undefined ? { at: exportFlags.at } : { seq: asked });
         const ydoc = await materialize(store, doc, seq);
-        const rendered = render(ydoc, format, { doc, seq, at: null });
+        const rendered = render(ydoc, exportFlags.format, { doc, seq, at: null });
         if (v.out !== undefined) {
           const file = v.out === '' ? downloadName(doc, seq, rendered.extension) : (v.out as string);
-          await writeFile(file, rendered.body);
+          await writeOutFile('--out', file, rendered.body);
           io.err(`wrote ${file} (version ${seq})`);
         } else if (typeof rendered.body === 'string') {
           io.out(rendered.body);
