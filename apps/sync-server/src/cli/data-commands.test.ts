@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -312,5 +313,76 @@ describe('tandem export', () => {
     await expect(exportArgs('--format', 'md', '--out', nowhere)).rejects.toThrow(ConfigError);
     await expect(exportArgs('--format', 'md', '--out', nowhere)).rejects.toThrow(/cannot write --out .*no-such-dir/);
     await expect(runDataCommand('export', ['nope', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/No document named "nope"/);
+  });
+});
+
+/** Mounts a tmpfs of `size` at a new directory, or returns undefined where that is not allowed (not root). */
+function mountTmpfs(size: string): string | undefined {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tandem-tmpfs-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    execFileSync('rmdir', [dir]);
+    return undefined;
+  }
+}
+
+describe('tandem restore', () => {
+  let dir: string;
+  let dataDir: string;
+  let backup: string;
+  let mounted: string | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-restore-'));
+    await seedStore(path.join(dir, 'source'), ['from-backup'], 600);
+    backup = path.join(dir, 'backup.sqlite');
+    await runDataCommand('backup', [backup, '--data-dir', path.join(dir, 'source')], {}, quiet);
+    dataDir = path.join(dir, 'data');
+  });
+  afterEach(async () => {
+    if (mounted !== undefined) execFileSync('umount', [mounted]);
+    for (const d of [dir, mounted]) if (d !== undefined) await rm(d, { recursive: true, force: true });
+    mounted = undefined;
+  });
+  const storeFiles = (d: string) => readdirSync(d).filter((name) => name.startsWith('tandem.sqlite') && !/-(wal|shm)$/.test(name));
+  const restore = (...argv: string[]) => runDataCommand('restore', [...argv, '--data-dir', dataDir], {}, quiet);
+
+  it('refuses a backup that is the store itself, and leaves the store where it is', async () => {
+    await seedStore(dataDir, ['live'], 3);
+    const store = path.join(dataDir, 'tandem.sqlite');
+    const before = readFileSync(store);
+    for (const file of [store, path.join(dataDir, '.', 'tandem.sqlite')]) {
+      await expect(restore(file, '--force')).rejects.toThrow(/is the store itself/);
+    }
+    expect(storeFiles(dataDir)).toEqual(['tandem.sqlite']);
+    expect(readFileSync(store).equals(before)).toBe(true);
+  });
+
+  it('refuses a truncated, empty or non-SQLite backup, and leaves the store untouched', async () => {
+    await seedStore(dataDir, ['live'], 3);
+    const store = path.join(dataDir, 'tandem.sqlite');
+    const before = readFileSync(store);
+    const whole = readFileSync(backup);
+    const bad = { truncated: whole.subarray(0, 8192), empty: Buffer.alloc(0), text: Buffer.from('not a database\n') };
+    for (const [name, bytes] of Object.entries(bad)) {
+      const file = path.join(dir, `${name}.sqlite`);
+      writeFileSync(file, bytes);
+      await expect(restore(file, '--force'), name).rejects.toThrow(/is not a usable Tandem backup/);
+    }
+    expect(storeFiles(dataDir)).toEqual(['tandem.sqlite']);
+    expect(readFileSync(store).equals(before)).toBe(true);
+  });
+
+  it('a restore stopped by a full disk leaves the old store in place, not only beside it as before-restore', async (context) => {
+    mounted = mountTmpfs('4m');
+    if (mounted === undefined) return context.skip();
+    dataDir = path.join(mounted, 'data');
+    await seedStore(dataDir, ['live'], 100); // ~1 MB: the 5 MB backup does not fit beside it
+    await expect(restore(backup, '--force')).rejects.toThrow(/Restoring into .* failed/);
+    expect(storeFiles(dataDir)).toEqual(['tandem.sqlite']);
+    const db = new Database(path.join(dataDir, 'tandem.sqlite'), { readonly: true, fileMustExist: true });
+    expect(db.prepare('SELECT name, update_count AS n FROM documents').all()).toEqual([{ name: 'live', n: 100 }]);
+    db.close();
   });
 });

@@ -108,23 +108,21 @@ export interface RestoreResult {
  */
 export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { force = false } = {}): RestoreResult {
   const target = sqliteStorePath(options);
+  // Moved aside before it was read, the store itself was lost as its own backup (and the data directory
+  // left without a store).
+  if (isStoreFile(target, path.resolve(file))) throw new PersistenceError('invalid-argument', `${file} is the store itself: restore from a backup kept elsewhere`);
   const documents = checkBackup(file);
   const hasStore = existsSync(target);
   if (hasStore && !force) {
     throw new PersistenceError('invalid-argument', `A store exists at ${target}; stop the server and pass --force to replace it`);
   }
   mkdirSync(options.dataDir, { recursive: true });
-  let keptAs: string | undefined;
   // The restored store belongs to whoever owned the old one (a restore run as root must not leave the
   // server's user a database it cannot write).
   const owner = hasStore ? statSync(target) : undefined;
-  if (hasStore || existsSync(`${target}-wal`)) {
-    if (hasStore) settle(target);
-    keptAs = freeName(`${target}.before-restore`);
-    // The database file with its WAL and shared-memory files: a WAL left behind would be replayed
-    // into the restored store, and one moved without its database would be lost.
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, keptAs + suffix);
-  }
+  if (hasStore) settle(target);
+  // The copy is made whole on disk before the old store is touched: a copy that fails (a full disk, a
+  // kill) leaves the old store where the server looks for it, not only beside it as before-restore.
   const partial = `${target}.restoring`;
   rmSync(partial, { force: true });
   const source = new Database(file, { readonly: true });
@@ -133,14 +131,21 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
     source.prepare('VACUUM INTO ?').run(partial);
     if (owner !== undefined && process.getuid?.() === 0) chownSync(partial, owner.uid, owner.gid);
     fsyncFile(partial);
-    renameSync(partial, target);
-    fsyncFile(options.dataDir);
   } catch (cause) {
     rmSync(partial, { force: true });
-    throw new PersistenceError('write-failed', `Restoring into ${target} failed: ${(cause as Error).message}`, undefined, { cause });
+    throw new PersistenceError('write-failed', `Restoring into ${target} failed, the store left as it was: ${(cause as Error).message}`, undefined, { cause });
   } finally {
     source.close();
   }
+  let keptAs: string | undefined;
+  if (hasStore || existsSync(`${target}-wal`)) {
+    keptAs = freeName(`${target}.before-restore`);
+    // The database file with its WAL and shared-memory files: a WAL left behind would be replayed
+    // into the restored store, and one moved without its database would be lost.
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, keptAs + suffix);
+  }
+  renameSync(partial, target);
+  fsyncFile(options.dataDir);
   return { documents, keptAs };
 }
 
