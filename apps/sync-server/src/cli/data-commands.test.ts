@@ -386,3 +386,58 @@ describe('tandem restore', () => {
     db.close();
   });
 });
+
+describe('the data commands on a mistyped data directory or document, and empty flag values', () => {
+  let dir: string;
+  let dataDir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-args-'));
+    dataDir = path.join(dir, 'data');
+    await seedStore(dataDir, ['a'], 5);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const updates = async () => {
+    const store = openSqliteStore({ dataDir, readOnly: true });
+    try {
+      return (await store.getDocument('a'))?.updateCount;
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('compact and purge refuse a data directory with no store, rather than creating an empty one there', async () => {
+    const typo = path.join(dir, 'dta');
+    for (const argv of [['compact', 'a'], ['compact', '--all'], ['purge', '--expired'], ['purge', 'a']]) {
+      const [command, ...rest] = argv as [string, ...string[]];
+      await expect(runDataCommand(command, [...rest, '--data-dir', typo], {}, quiet), argv.join(' ')).rejects.toThrow(/No store at .*dta/);
+      expect(existsSync(typo), argv.join(' ')).toBe(false);
+    }
+    // As the reading commands already did.
+    await expect(runDataCommand('docs', ['--data-dir', typo], {}, quiet)).rejects.toThrow(/No store at/);
+  });
+
+  it('refuses an empty or malformed number for compact, purge and history, rather than reading it as 0', async () => {
+    for (const argv of [['compact', 'a', '--keep-days', ''], ['compact', 'a', '--keep-days', ' '], ['compact', 'a', '--keep-days', '0x1']]) {
+      const [command, ...rest] = argv as [string, ...string[]];
+      const error = await runDataCommand(command, [...rest, '--data-dir', dataDir], {}, quiet).then(() => undefined, (e: unknown) => e);
+      expect(error, argv.join(' ')).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/--keep-days=.*a number of days/);
+    }
+    expect(await updates()).toBe(5);
+    await expect(runDataCommand('purge', ['--expired', '--trash-days', '1e1', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/--trash-days="1e1".*whole number from 1/);
+    await expect(runDataCommand('purge', ['--expired', '--data-dir', dataDir], { TRASH_DAYS: 'x' }, quiet)).rejects.toThrow(/TRASH_DAYS="x"/);
+    for (const limit of ['', 'abc', '0', '1.5']) {
+      await expect(runDataCommand('history', ['a', '--limit', limit, '--data-dir', dataDir], {}, quiet), limit).rejects.toThrow(/--limit=.*whole number from 1/);
+    }
+  });
+
+  it('verify of a document that does not exist says so (exit 2), not FAILED as a damaged log is (exit 1)', async () => {
+    const out: string[] = [];
+    await expect(runDataCommand('verify', ['nope', '--data-dir', dataDir], {}, { out: (t) => out.push(t), err: () => {} })).rejects.toThrow(ConfigError);
+    expect(out).toEqual([]);
+    await expect(runDataCommand('verify', ['nope', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/No document named "nope"/);
+    expect(await runDataCommand('verify', ['a', '--data-dir', dataDir], {}, quiet)).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@
 // session writes nothing, and nothing here can change a schema); restore refuses to run while a server
 // holds the directory. backup / restore are SQLite's; PostgreSQL has pg_dump / pg_restore.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -16,6 +17,7 @@ import {
   readTimeline,
   resolveSeq,
   restoreSqliteStore,
+  sqliteStorePath,
   verifyDocument,
   type DocumentStore,
 } from '@tandem/persistence';
@@ -25,7 +27,7 @@ import { purgeExpired } from '../trash/purge.js';
 import { downloadName, type Format, parseFormat } from '../history/formats.js';
 import { render } from '../history/render.js';
 import { COPY_USAGE, runCopyCommand } from './copy-command.js';
-import { isoTimeFlag, wholeNumberFlag, writeOutFile } from './flag-values.js';
+import { daysFlag, isoTimeFlag, wholeNumberFlag, writeOutFile } from './flag-values.js';
 
 export const DATA_USAGE = `Usage: tandem docs                                   list documents
        tandem history <doc> [--limit 50] [--after SEQ]  edit sessions
@@ -78,11 +80,9 @@ function retentionPolicy(v: Record<string, string | boolean | undefined>): { kee
     return ms;
   };
   let keepAllForMs = durationFlag('keep-all-for', '30d');
-  if (v['keep-days'] !== undefined) {
-    const keepDays = Number(v['keep-days']);
-    if (!Number.isFinite(keepDays) || keepDays < 0) throw new ConfigError(`Invalid --keep-days=${JSON.stringify(v['keep-days'])}`);
-    keepAllForMs = keepDays * 86_400_000;
-  }
+  // Not Number(): --keep-days '' (a variable left empty in a script) read as 0 compacted the whole history.
+  const keepDays = daysFlag('--keep-days', v['keep-days'] as string | undefined);
+  if (keepDays !== undefined) keepAllForMs = keepDays * 86_400_000;
   let bucketMs = durationFlag('bucket', '1h');
   if (v.every !== undefined) {
     const every = { hour: 3_600_000, day: 86_400_000 }[v.every as string];
@@ -193,6 +193,10 @@ export async function runDataCommand(command: string, argv: string[], processEnv
 
   // Only compact writes; every other command reads, and opens the store read-only.
   const readOnly = command !== 'compact' && command !== 'purge';
+  // Opened for writing, a data directory with no store (a mistyped --data-dir) was made one, empty.
+  if (database === undefined && !readOnly && !existsSync(sqliteStorePath({ dataDir }))) {
+    throw new ConfigError(`No store at ${sqliteStorePath({ dataDir })}: is --data-dir (or DATA_DIR) the server's data directory?`);
+  }
   const store: DocumentStore =
     database === undefined ? openSqliteStore({ dataDir, readOnly }) : await openPostgresStore({ ...database, readOnly, poolSize: 2, queryTimeoutMs: 60_000 });
   try {
@@ -210,8 +214,8 @@ export async function runDataCommand(command: string, argv: string[], processEnv
       case 'purge': {
         if (v.expired === true) {
           if (arg !== undefined) throw new ConfigError('Give a document name or --expired, not both');
-          const trashDays = Number(v['trash-days'] ?? env.TRASH_DAYS ?? 30);
-          if (!Number.isInteger(trashDays) || trashDays < 1) throw new ConfigError(`Invalid --trash-days=${JSON.stringify(v['trash-days'])}: whole days, at least 1`);
+          const days = { min: 1, what: 'days in the trash' };
+          const trashDays = wholeNumberFlag('--trash-days', v['trash-days'] as string | undefined, days) ?? wholeNumberFlag('TRASH_DAYS', env.TRASH_DAYS, days) ?? 30;
           const purged = await purgeExpired(store, trashDays);
           for (const doc of purged) io.out(`purged ${doc}`);
           io.out(`${purged.length} document(s) purged (in the trash longer than ${trashDays} days)`);
@@ -231,11 +235,9 @@ export async function runDataCommand(command: string, argv: string[], processEnv
         const doc = needArg('a document name');
         if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
         // Number('abc') is NaN, which reads no session at all: the command would print none and succeed.
-        const afterSeq = Number(v.after ?? 0);
-        if (!Number.isSafeInteger(afterSeq) || afterSeq < 0 || (typeof v.after === 'string' && v.after.trim() === '')) {
-          throw new ConfigError(`Invalid --after=${JSON.stringify(v.after)}: a seq (a whole number, 0 or more)`);
-        }
-        const page = await readTimeline(store, doc, { afterSeq, limit: Number(v.limit ?? 50) });
+        const afterSeq = wholeNumberFlag('--after', v.after as string | undefined, { what: 'a seq' }) ?? 0;
+        const limit = wholeNumberFlag('--limit', v.limit as string | undefined, { min: 1, what: 'sessions to show' }) ?? 50;
+        const page = await readTimeline(store, doc, { afterSeq, limit });
         io.out(`${pad('SEQ', 16)} ${pad('AUTHORS', 24)} ${pad('STARTED', 21)} ${pad('+CHARS', 7)} -CHARS`);
         for (const s of page.sessions) {
           io.out(`${pad(`${s.fromSeq}-${s.toSeq}`, 16)} ${pad(s.authors.map((a) => a.id).join(', '), 24)} ${pad(iso(s.startedAt), 21)} ${pad(String(s.added), 7)} ${s.removed}`);
@@ -265,6 +267,8 @@ export async function runDataCommand(command: string, argv: string[], processEnv
       }
       case 'verify': {
         const doc = needArg('a document name');
+        // Exit 1 is for a log or checkpoint that is wrong: a mistyped name must not raise that alarm.
+        if ((await store.getDocument(doc)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(doc)}`);
         let lastPct = -1;
         const report = await verifyDocument(store, doc, (seq, last) => {
           const pct = Math.floor((seq / Math.max(1, last)) * 100);
