@@ -314,6 +314,16 @@ describe('tandem export', () => {
     await expect(exportArgs('--format', 'md', '--out', nowhere)).rejects.toThrow(/cannot write --out .*no-such-dir/);
     await expect(runDataCommand('export', ['nope', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/No document named "nope"/);
   });
+
+  it('refuses an --out that is the store (or its WAL), which it would have written the export over', async () => {
+    const store = path.join(dataDir, 'tandem.sqlite');
+    const before = readFileSync(store);
+    for (const out of [store, `${store}-wal`, path.join(dataDir, '..', 'data', 'tandem.sqlite')]) {
+      await expect(exportArgs('--out', out), out).rejects.toThrow(/--out .* is the store/);
+    }
+    expect(readFileSync(store).equals(before)).toBe(true);
+    expect(await exportArgs('--seq', '2', '--format', 'text')).toBe(0);
+  });
 });
 
 /** Mounts a tmpfs of `size` at a new directory, or returns undefined where that is not allowed (not root). */

@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   backupSqliteStore,
   compactDocument,
+  isSqliteStoreFile,
   materialize,
   openPostgresStore,
   openSqliteStore,
@@ -256,6 +257,10 @@ export async function runDataCommand(command: string, argv: string[], processEnv
         const rendered = render(ydoc, exportFlags.format, { doc, seq, at: null });
         if (v.out !== undefined) {
           const file = v.out === '' ? downloadName(doc, seq, rendered.extension) : (v.out as string);
+          // Renamed into place, the export would have replaced the store it was read from.
+          if (database === undefined && isSqliteStoreFile(sqliteStorePath({ dataDir }), path.resolve(file))) {
+            throw new ConfigError(`--out ${file} is the store (or its WAL): write the export elsewhere`);
+          }
           await writeOutFile('--out', file, rendered.body);
           io.err(`wrote ${file} (version ${seq})`);
         } else if (typeof rendered.body === 'string') {

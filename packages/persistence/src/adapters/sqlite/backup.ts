@@ -71,7 +71,7 @@ export async function backupSqliteStore(options: SqliteStoreOptions, file: strin
 }
 
 /** Whether `file` is the store at `store` or one of the files SQLite keeps beside it, by path or by inode. */
-function isStoreFile(store: string, file: string): boolean {
+export function isStoreFile(store: string, file: string): boolean {
   const real = (name: string) => {
     try {
       return realpathSync(name);
