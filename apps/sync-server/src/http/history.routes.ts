@@ -157,6 +157,9 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
     const author = principal.userId === 'local' ? 'restore' : principal.userId;
     const rateKey = storeRateKey(principal, requestAddress(c));
+    // One reading of the clock for the restore: the time it is recorded with is the time it is announced
+    // with (two readings, across the store's write, gave a webhook a time the record did not have).
+    let at = 0;
     const newSeq = await rooms.withRoom(doc, (room) =>
       // The edit is built on a worker from the live state as it is now; edits arriving meanwhile are
       // kept beside it, as with any concurrent edit. Edits stored before it (through another instance,
@@ -172,14 +175,14 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
         // built took an earlier restore back on top of it, words doubled). Not recording it does not undo
         // the restore (it is stored): the undo is then refused, which the log line says why.
         if (stored !== undefined) {
-          await store.recordRestore(doc, { seq: stored, restoredTo: seq, author, at: Date.now() }).catch((err: unknown) => {
+          at = Date.now();
+          await store.recordRestore(doc, { seq: stored, restoredTo: seq, author, at }).catch((err: unknown) => {
             logger.warn({ event: 'restore-record-failed', doc, seq: stored, err }, 'the restore is stored, but not recorded as one: it cannot be taken back');
           });
         }
         return stored;
       }),
     );
-    const at = Date.now();
     // The version is the content already: nothing is stored, recorded or announced (no empty edit in the
     // history, no "restored" event, and editors keep their undo steps).
     if (newSeq === undefined) {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testSchema } from '@tandem/persistence/testing/postgres';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
@@ -122,6 +122,31 @@ describe('webhooks', () => {
     expect(receiver.calls.every((c) => c.signatureOk)).toBe(true);
     expect(new Set(receiver.accepted.map((e) => e.id)).size).toBe(receiver.accepted.length);
     expect(await metric(server, 'tandem_webhooks_delivered_total')).toBe(receiver.accepted.length);
+  });
+
+  it('announces a restore with the time it is recorded with: one clock reading, not two', async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    const server = await start(webhookEnv());
+    const ada = await connect(server, 'minutes');
+    const paragraph = new Y.XmlElement('paragraph');
+    ada.doc.getXmlFragment('prosemirror').insert(0, [paragraph]);
+    paragraph.insert(0, [new Y.XmlText('first')]);
+    await expect.poll(async () => (await server.store.getDocument('minutes'))?.lastSeq ?? 0, POLL).toBeGreaterThanOrEqual(2);
+    // A clock that moves on every reading (as a loaded machine's does between two readings across a
+    // store write): two readings of it differ, one reading agrees with itself.
+    const now = Date.now.bind(Date);
+    let ticks = 0;
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => now() + ++ticks);
+    let restore: { seq: number };
+    try {
+      restore = (await (await api(server, 'minutes', '/restore', { seq: 1 })).json()) as { seq: number };
+    } finally {
+      spy.mockRestore();
+    }
+    await expect.poll(() => ofType('document.restored', 'minutes').length, POLL).toBe(1);
+    const recorded = await server.store.getRestore('minutes', restore.seq);
+    expect(recorded).toBeDefined();
+    expect(ofType('document.restored', 'minutes')[0]!.occurredAt).toBe(new Date(recorded!.at).toISOString());
   });
 
   it('sends document.renamed under the new name, and the changes made just before a rename arrive under it too', async () => {
