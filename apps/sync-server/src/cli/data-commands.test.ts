@@ -443,6 +443,17 @@ describe('the data commands on a mistyped data directory or document, and empty 
     }
   });
 
+  it('refuses a second name rather than working on the first alone (an unquoted name with a space, two documents)', async () => {
+    for (const argv of [['compact', 'a', 'b'], ['purge', 'a', 'b'], ['export', 'team', 'notes'], ['verify', 'a', 'b'], ['history', 'a', 'b'], ['backup', 'x.sqlite', 'y.sqlite'], ['docs', 'a']]) {
+      const [command, ...rest] = argv as [string, ...string[]];
+      const error = await runDataCommand(command, [...rest, '--data-dir', dataDir], {}, quiet).then(() => undefined, (e: unknown) => e);
+      expect(error, argv.join(' ')).toBeInstanceOf(ConfigError);
+      expect((error as Error).message, argv.join(' ')).toMatch(/takes (one|no) (argument|document name|file)/);
+    }
+    expect(await updates()).toBe(5);
+    expect(readdirSync(dir)).toEqual(['data']);
+  });
+
   it('verify of a document that does not exist says so (exit 2), not FAILED as a damaged log is (exit 1)', async () => {
     const out: string[] = [];
     await expect(runDataCommand('verify', ['nope', '--data-dir', dataDir], {}, { out: (t) => out.push(t), err: () => {} })).rejects.toThrow(ConfigError);

@@ -152,7 +152,14 @@ export async function runDataCommand(command: string, argv: string[], processEnv
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const dataDir = path.resolve((v['data-dir'] as string | undefined) ?? env.DATA_DIR ?? './data');
   const database = postgresArgs(v, env);
-  const [arg] = parsed.positionals;
+  const [arg, ...extra] = parsed.positionals;
+  // A second name was ignored: `tandem purge a b` purged a alone, `tandem export team notes` exported "team".
+  const positionals = parsed.positionals.map((p) => JSON.stringify(p)).join(' ');
+  if (command === 'docs' && arg !== undefined) throw new ConfigError(`tandem docs takes no argument (got ${positionals})`);
+  if (extra.length > 0) {
+    const what = command === 'backup' || command === 'restore' ? 'file' : 'document name';
+    throw new ConfigError(`tandem ${command} takes one ${what} (got ${positionals}): quote a name that has spaces`);
+  }
   const needArg = (what: string) => {
     if (arg === undefined) throw new ConfigError(`tandem ${command} needs ${what}\n\n${DATA_USAGE}`);
     return arg;
