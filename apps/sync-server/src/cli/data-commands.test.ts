@@ -247,6 +247,13 @@ describe('tandem backup', () => {
     expect(readFileSync(store).equals(before)).toBe(true);
     expect(readdirSync(dataDir).filter((name) => !/-(wal|shm)$/.test(name))).toEqual(['tandem.sqlite']);
   });
+
+  it('refuses an empty file name or a directory as the backup, saying which, even with --force', async () => {
+    await expect(runDataCommand('backup', ['', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/needs a file to write/);
+    await expect(runDataCommand('backup', [dir, '--force', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/is a directory: give the backup a file name/);
+    await expect(runDataCommand('restore', ['', '--data-dir', path.join(dir, 'new')], {}, quiet)).rejects.toThrow(/needs a backup file/);
+    expect(readdirSync(dir)).toEqual(['data']);
+  });
 });
 
 describe('tandem export', () => {

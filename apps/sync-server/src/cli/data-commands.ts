@@ -161,7 +161,8 @@ export async function runDataCommand(command: string, argv: string[], processEnv
     throw new ConfigError(`tandem ${command} takes one ${what} (got ${positionals}): quote a name that has spaces`);
   }
   const needArg = (what: string) => {
-    if (arg === undefined) throw new ConfigError(`tandem ${command} needs ${what}\n\n${DATA_USAGE}`);
+    // '' would resolve to the working directory: a backup aimed at it, a restore read from it.
+    if (arg === undefined || arg === '') throw new ConfigError(`tandem ${command} needs ${what}\n\n${DATA_USAGE}`);
     return arg;
   };
 

@@ -35,6 +35,7 @@ export async function backupSqliteStore(options: SqliteStoreOptions, file: strin
   if (!existsSync(source)) throw new PersistenceError('not-found', `No store at ${source}`);
   const target = path.resolve(file);
   if (isStoreFile(source, target)) throw new PersistenceError('invalid-argument', `${target} is the store itself (or its WAL): write the backup elsewhere`);
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory() === true) throw new PersistenceError('invalid-argument', `${target} is a directory: give the backup a file name`);
   if (existsSync(target) && !force) throw new PersistenceError('invalid-argument', `${target} exists already; choose a new file, or pass --force to replace it`);
   const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
   const db = new Database(source, { readonly: true, fileMustExist: true });
