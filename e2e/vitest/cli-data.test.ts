@@ -65,6 +65,23 @@ describe('tandem data commands on a real data directory', () => {
     await expect(tandem('export', 'nope')).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/No document named "nope"/) });
   });
 
+  it('refuses bad export flags with exit 2, a message naming the flag, no stack trace and no file written', async () => {
+    const out = path.join(dir, 'refused.md');
+    for (const [flags, message] of [
+      [['--seq', ''], /^tandem export: Invalid --seq="": a version \(seq\), a whole number from 0/],
+      [['--at', '1'], /^tandem export: Invalid --at="1": an ISO 8601 time/],
+      [['--seq', '99'], /^tandem export: --seq=99 is past the last version of "team\/minutes" \(19\)/],
+      [['--format', 'pdf'], /^tandem export: Invalid --format="pdf"/],
+    ] as Array<[string[], RegExp]>) {
+      const failed = await tandem('export', 'team/minutes', ...flags, '--out', out).then(() => undefined, (e: { code: number; stderr: string }) => e);
+      expect(failed, flags.join(' ')).toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
+      expect(failed!.stderr, flags.join(' ')).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+    }
+    const nowhere = path.join(dir, 'no-such-dir', 'minutes.md');
+    await expect(tandem('export', 'team/minutes', '--format', 'md', '--out', nowhere)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot write --out .*its directory does not exist/) });
+  });
+
   it('verifies checkpoints against the log, and reports a checkpoint that does not match', async () => {
     const ok = await tandem('verify', 'team/minutes');
     expect(ok.stdout).toContain('ok: 19 updates, 1 checkpoints checked');
