@@ -3,7 +3,7 @@ export { PersistenceError, type PersistenceErrorCode } from './errors.js';
 export { assertDocName } from './doc-name.js';
 export { isStorableAuthor } from './adapters/append-rules.js';
 export type { OpenForSync } from './adapters/sqlite/wal-sync.js';
-export { openSqliteStore, sqliteStorePath, DEFAULT_DB_FILE, type SqliteStoreOptions, type WalIgnored } from './adapters/sqlite/sqlite-store.js';
+export { openSqliteStore, sqliteStorePath, storeFileProblem, DEFAULT_DB_FILE, type SqliteStoreOptions, type WalIgnored } from './adapters/sqlite/sqlite-store.js';
 export type { WalCheckpointOptions, WalCheckpointReport } from './adapters/sqlite/checkpointer.js';
 export { scanWal, type WalScan } from './adapters/sqlite/wal-scan.js';
 export { createGroupCommit, type UpdateLog, type FlushReport, type GroupCommitOptions, type Written } from './log/group-commit.js';

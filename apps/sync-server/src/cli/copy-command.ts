@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { type CopyProgress, copyStore, type DocumentStore, PersistenceError } from '@tandem/persistence';
 import { ConfigError } from '../config.js';
-import { type DataDirLock, lockDataDir } from '../data-dir-lock.js';
+import type { DataDirLock } from '../data-dir-lock.js';
+import { lockDirForCommand } from './lock-for-command.js';
 import type { Io } from './data-commands.js';
 import { describeStore, openStoreArg, parseStoreArg, sameStore } from './store-arg.js';
 
@@ -59,7 +60,7 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
   let source: DocumentStore | undefined;
   let target: DocumentStore | undefined;
   try {
-    if (to.engine === 'sqlite') lock = lockDataDir(to.dataDir, 'copy');
+    if (to.engine === 'sqlite') lock = lockDirForCommand(to.dataDir, 'copy');
     source = await openStoreArg(from, 'source (--from)', { readOnly: true });
     target = await openStoreArg(to, 'target (--to)', { readOnly: false });
     const names = values.doc;

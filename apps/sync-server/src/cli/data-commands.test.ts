@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -467,5 +467,41 @@ describe('the data commands on a mistyped data directory or document, and empty 
     expect(out).toEqual([]);
     await expect(runDataCommand('verify', ['nope', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/No document named "nope"/);
     expect(await runDataCommand('verify', ['a', '--data-dir', dataDir], {}, quiet)).toBe(0);
+  });
+});
+
+describe('the data commands on a data directory this user may not read', () => {
+  // The built CLI as another user (nobody, when the tests run as root; root reads any directory).
+  const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
+  let dir: string;
+  let dataDir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-perm-'));
+    chmodSync(dir, 0o755);
+    dataDir = path.join(dir, 'data');
+    await seedStore(dataDir, ['a'], 3);
+    writeFileSync(path.join(dir, 'backup.sqlite'), readFileSync(path.join(dataDir, 'tandem.sqlite')));
+    chmodSync(path.join(dir, 'backup.sqlite'), 0o644);
+    chmodSync(dataDir, 0o700);
+    if (process.getuid?.() !== 0) chmodSync(dataDir, 0o000);
+  });
+  afterEach(async () => {
+    chmodSync(dataDir, 0o700);
+    await rm(dir, { recursive: true, force: true });
+  });
+  const asOther = (...argv: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const ids = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      execFile(process.execPath, [MAIN, ...argv, '--data-dir', dataDir], { ...ids, cwd: dir }, (error, _stdout, stderr) =>
+        resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? null), stderr }),
+      );
+    });
+
+  it('says the directory cannot be read (exit 2), not that there is no store there, nor a stack trace', async () => {
+    for (const argv of [['docs'], ['export', 'a'], ['compact', 'a'], ['backup', path.join(dir, 'out.sqlite')], ['restore', path.join(dir, 'backup.sqlite'), '--force'], ['revoke', '--user', 'mallory']]) {
+      const { code, stderr } = await asOther(...argv);
+      expect({ code, stderr }, argv.join(' ')).toMatchObject({ code: 2, stderr: expect.stringMatching(/permission denied|EACCES/i) });
+      expect(stderr, argv.join(' ')).not.toMatch(/No store at|\n\s+at /);
+    }
   });
 });

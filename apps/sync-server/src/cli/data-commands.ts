@@ -4,7 +4,6 @@
 // session writes nothing, and nothing here can change a schema); restore refuses to run while a server
 // holds the directory. backup / restore are SQLite's; PostgreSQL has pg_dump / pg_restore.
 
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -19,11 +18,12 @@ import {
   resolveSeq,
   restoreSqliteStore,
   sqliteStorePath,
+  storeFileProblem,
   verifyDocument,
   type DocumentStore,
 } from '@tandem/persistence';
 import { ConfigError, parseDuration } from '../config.js';
-import { lockDataDir } from '../data-dir-lock.js';
+import { lockDirForCommand } from './lock-for-command.js';
 import { purgeExpired } from '../trash/purge.js';
 import { downloadName, type Format, parseFormat } from '../history/formats.js';
 import { render } from '../history/render.js';
@@ -187,7 +187,7 @@ export async function runDataCommand(command: string, argv: string[], processEnv
   }
   if (command === 'restore') {
     const file = path.resolve(needArg('a backup file'));
-    const lock = lockDataDir(dataDir, 'restore');
+    const lock = lockDirForCommand(dataDir, 'restore');
     try {
       const { documents, keptAs } = restoreSqliteStore({ dataDir }, file, { force: v.force === true });
       io.out(`restored ${documents} document(s) into ${dataDir}${keptAs === undefined ? '' : `; the old store is kept as ${keptAs}`}`);
@@ -203,9 +203,9 @@ export async function runDataCommand(command: string, argv: string[], processEnv
   // Only compact writes; every other command reads, and opens the store read-only.
   const readOnly = command !== 'compact' && command !== 'purge';
   // Opened for writing, a data directory with no store (a mistyped --data-dir) was made one, empty.
-  if (database === undefined && !readOnly && !existsSync(sqliteStorePath({ dataDir }))) {
-    throw new ConfigError(`No store at ${sqliteStorePath({ dataDir })}: is --data-dir (or DATA_DIR) the server's data directory?`);
-  }
+  const problem = database === undefined && !readOnly ? storeFileProblem(sqliteStorePath({ dataDir })) : undefined;
+  if (problem?.code === 'not-found') throw new ConfigError(`${problem.message}: is --data-dir (or DATA_DIR) the server's data directory?`);
+  if (problem !== undefined) throw problem;
   const store: DocumentStore =
     database === undefined ? openSqliteStore({ dataDir, readOnly }) : await openPostgresStore({ ...database, readOnly, poolSize: 2, queryTimeoutMs: 60_000 });
   try {

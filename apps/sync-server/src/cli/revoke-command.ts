@@ -2,10 +2,9 @@
 // store itself; a running server learns it by its next re-read (REVOCATION_CHECK_MS) and closes the
 // connections it covers. `--list` shows the revocations in force.
 
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DocumentStore, openPostgresStore, openSqliteStore, type Revocation, sqliteStorePath } from '@tandem/persistence';
+import { type DocumentStore, openPostgresStore, openSqliteStore, type Revocation, sqliteStorePath, storeFileProblem } from '@tandem/persistence';
 import { parseUntil } from '../auth/revocation-list.js';
 import { ConfigError } from '../config.js';
 import { publishRevocation } from '../fanout/revocation-channel.js';
@@ -60,9 +59,10 @@ export async function runRevokeCommand(argv: string[], processEnv: NodeJS.Proces
   const database = postgresArgs(values, env);
   const dataDir = path.resolve(values['data-dir'] ?? env.DATA_DIR ?? './data');
   // A mistyped directory would get a new, empty store that no server reads: the revocation would go nowhere.
-  if (database === undefined && !existsSync(sqliteStorePath({ dataDir }))) {
-    throw new ConfigError(`No Tandem store in ${dataDir}: give the server's --data-dir (or --database-url)`);
-  }
+  // (storeFileProblem, not existsSync: a directory this user may not read is not a missing store.)
+  const problem = database === undefined ? storeFileProblem(sqliteStorePath({ dataDir })) : undefined;
+  if (problem?.code === 'not-found') throw new ConfigError(`No Tandem store in ${dataDir}: give the server's --data-dir (or --database-url)`);
+  if (problem !== undefined) throw problem;
   // Beside a running server: SQLite in WAL mode and PostgreSQL both take this write while it serves.
   const store: DocumentStore =
     database === undefined ? openSqliteStore({ dataDir, readOnly: values.list }) : await openPostgresStore({ ...database, readOnly: values.list, poolSize: 1, queryTimeoutMs: 60_000 });

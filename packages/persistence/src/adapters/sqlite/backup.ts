@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PersistenceError } from '../../errors.js';
 import { SCHEMA_VERSION } from './schema.js';
-import { sqliteStorePath, type SqliteStoreOptions } from './sqlite-store.js';
+import { sqliteStorePath, type SqliteStoreOptions, storeFileProblem } from './sqlite-store.js';
 
 export type BackupProgress = (done: number, total: number) => void;
 
@@ -32,7 +32,8 @@ export interface BackupOptions {
  */
 export async function backupSqliteStore(options: SqliteStoreOptions, file: string, onProgress?: BackupProgress, { force = false }: BackupOptions = {}): Promise<void> {
   const source = sqliteStorePath(options);
-  if (!existsSync(source)) throw new PersistenceError('not-found', `No store at ${source}`);
+  const problem = storeFileProblem(source);
+  if (problem !== undefined) throw problem;
   const target = path.resolve(file);
   if (isStoreFile(source, target)) throw new PersistenceError('invalid-argument', `${target} is the store itself (or its WAL): write the backup elsewhere`);
   if (statSync(target, { throwIfNoEntry: false })?.isDirectory() === true) throw new PersistenceError('invalid-argument', `${target} is a directory: give the backup a file name`);

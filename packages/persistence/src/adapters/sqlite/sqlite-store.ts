@@ -1,7 +1,7 @@
 // The embedded default store: one SQLite database file (WAL, flushed to disk before a write resolves)
 // in the data directory.
 
-import { constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertDocName } from '../../doc-name.js';
@@ -165,8 +165,26 @@ function keepIgnoredWal(file: string, report: SqliteStoreOptions['onWalIgnored']
   }
 }
 
+/**
+ * Why the store file cannot be read, or undefined if it can: not-found when there is none, read-failed
+ * naming the reason otherwise. existsSync says false for a directory this user may not enter, which
+ * read as "No store at …" to someone who ran a command as the wrong user.
+ */
+export function storeFileProblem(file: string): PersistenceError | undefined {
+  try {
+    accessSync(file, constants.R_OK);
+    return undefined;
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new PersistenceError('not-found', `No store at ${file}`, undefined, { cause });
+    const why = code === 'EACCES' || code === 'EPERM' ? `permission denied (${code}): run as the user that owns the data directory` : (cause as Error).message;
+    return new PersistenceError('read-failed', `Cannot read the store at ${file}: ${why}`, undefined, { cause });
+  }
+}
+
 function openReadOnly(file: string): Database.Database {
-  if (!existsSync(file)) throw new PersistenceError('not-found', `No store at ${file}`);
+  const problem = storeFileProblem(file);
+  if (problem !== undefined) throw problem;
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
