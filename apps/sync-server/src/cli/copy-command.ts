@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { type CopyProgress, copyStore, type DocumentStore, PersistenceError } from '@tandem/persistence';
 import { ConfigError } from '../config.js';
 import type { DataDirLock } from '../data-dir-lock.js';
+import { wholeNumberFlag } from './flag-values.js';
 import { lockDirForCommand } from './lock-for-command.js';
 import type { Io } from './data-commands.js';
 import { describeStore, openStoreArg, parseStoreArg, sameStore } from './store-arg.js';
@@ -52,8 +53,7 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
   const from = parseStoreArg('--from', values.from, values['from-schema']);
   const to = parseStoreArg('--to', values.to, values['to-schema']);
   if (sameStore(from, to)) throw new ConfigError(`--from and --to are the same store (${describeStore(from)})`);
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize > 0)) throw new ConfigError(`Invalid --batch=${JSON.stringify(values.batch)}`);
+  const batchSize = wholeNumberFlag('--batch', values.batch, { min: 1, what: 'updates per batch' });
 
   // Writing into a data directory: never under a running server's feet (it would not see the rows).
   let lock: DataDirLock | undefined;

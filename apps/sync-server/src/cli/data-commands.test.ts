@@ -461,6 +461,14 @@ describe('the data commands on a mistyped data directory or document, and empty 
     expect(readdirSync(dir)).toEqual(['data']);
   });
 
+  it('copy refuses a --batch that is not a whole number in digits, before opening either store', async () => {
+    const to = path.join(dir, 'copy');
+    for (const batch of ['', '1e3', '0x10', ' 5', '0']) {
+      await expect(runDataCommand('copy', ['--from', dataDir, '--to', to, '--batch', batch], {}, quiet), JSON.stringify(batch)).rejects.toThrow(/--batch=.*whole number from 1/);
+    }
+    expect(existsSync(to)).toBe(false);
+  });
+
   it('verify of a document that does not exist says so (exit 2), not FAILED as a damaged log is (exit 1)', async () => {
     const out: string[] = [];
     await expect(runDataCommand('verify', ['nope', '--data-dir', dataDir], {}, { out: (t) => out.push(t), err: () => {} })).rejects.toThrow(ConfigError);
