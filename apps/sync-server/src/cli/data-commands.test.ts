@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -389,6 +389,48 @@ describe('tandem restore', () => {
     }
     expect(storeFiles(dataDir)).toEqual(['tandem.sqlite']);
     expect(readFileSync(store).equals(before)).toBe(true);
+  });
+
+  it('refuses, leaving the old store in place, when another process opens the store while the backup is being copied', async () => {
+    await seedStore(path.join(dir, 'big'), ['big'], 12_000); // ~100 MB: its copy takes 0.4–1 s, the opener needs a few ms
+    const bigBackup = path.join(dir, 'big.sqlite');
+    await runDataCommand('backup', [bigBackup, '--data-dir', path.join(dir, 'big')], {}, quiet);
+    await seedStore(dataDir, ['live'], 3);
+    const store = path.join(dataDir, 'tandem.sqlite');
+    // Another process (a tandem compact, purge or revoke: they take no lock) that opens the store as soon
+    // as the restore starts writing its copy, and keeps it open.
+    const opener = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+        const { existsSync } = await import('node:fs');
+        const { default: Database } = await import(${JSON.stringify(import.meta.resolve('better-sqlite3'))});
+        process.stdout.write('ready;');
+        const until = Date.now() + 60_000;
+        while (!existsSync(${JSON.stringify(`${store}.restoring`)})) if (Date.now() > until) process.exit(3);
+        const db = new Database(${JSON.stringify(store)});
+        db.prepare('SELECT count(*) FROM documents').get();
+        process.stdout.write('open;');
+        setTimeout(() => db.close(), 30_000);
+        `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let said = '';
+    opener.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    try {
+      await expect.poll(() => said, { timeout: 30_000 }).toContain('ready;');
+      await expect(restore(bigBackup, '--force')).rejects.toThrow(/open in another process/);
+      await expect.poll(() => said, { timeout: 10_000 }).toContain('open;');
+      expect(storeFiles(dataDir)).toEqual(['tandem.sqlite']);
+    } finally {
+      opener.kill('SIGKILL');
+    }
+    const db = new Database(store, { readonly: true, fileMustExist: true });
+    expect(db.prepare('SELECT name FROM documents').all()).toEqual([{ name: 'live' }]);
+    db.close();
   });
 
   it('a restore stopped by a full disk leaves the old store in place, not only beside it as before-restore', async (context) => {

@@ -139,6 +139,17 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
   } finally {
     source.close();
   }
+  // Asked again now that the copy is made: a process that opened the store while it was written (the
+  // data directory's lock keeps servers out, not the other tandem commands) would go on writing into
+  // the store moved aside, its writes lost to the restored one.
+  if (hasStore) {
+    try {
+      settle(target);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
+  }
   let keptAs: string | undefined;
   if (hasStore || existsSync(`${target}-wal`)) {
     keptAs = freeName(`${target}.before-restore`);
