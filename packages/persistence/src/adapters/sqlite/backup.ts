@@ -50,26 +50,28 @@ export async function backupSqliteStore(options: SqliteStoreOptions, file: strin
       },
     });
     fsyncFile(partial);
-    if (force) {
-      renameSync(partial, target);
-    } else {
-      linkSync(partial, target);
-      rmSync(partial);
-    }
-    fsyncFile(path.dirname(target));
   } catch (cause) {
-    for (const leftover of [partial, `${partial}-journal`]) rmSync(leftover, { force: true });
-    const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
-    throw new PersistenceError(
-      exists ? 'invalid-argument' : 'write-failed',
-      exists ? `${target} was created while the backup ran; nothing was written over it` : `Backup to ${target} failed (nothing was written there): ${(cause as Error).message}`,
-      undefined,
-      { cause },
-    );
+    removePartial(partial);
+    throw new PersistenceError('write-failed', `Backup to ${target} failed (nothing was written there): ${(cause as Error).message}`, undefined, { cause });
   } finally {
     if (db.inTransaction) db.exec('COMMIT');
     db.close();
   }
+  try {
+    if (force) renameSync(partial, target);
+    else linkSync(partial, target);
+  } catch (cause) {
+    removePartial(partial);
+    const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
+    const message = exists ? `${target} was created while the backup ran; nothing was written over it` : `Backup to ${target} failed (nothing was written there): ${(cause as Error).message}`;
+    throw new PersistenceError(exists ? 'invalid-argument' : 'write-failed', message, undefined, { cause });
+  }
+  removePartial(partial); // the hard link's other name
+  fsyncFile(path.dirname(target));
+}
+
+function removePartial(partial: string): void {
+  for (const leftover of [partial, `${partial}-journal`]) rmSync(leftover, { force: true });
 }
 
 /** Whether `file` is the store at `store` or one of the files SQLite keeps beside it, by path or by inode. */
