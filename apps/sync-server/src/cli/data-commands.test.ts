@@ -248,6 +248,19 @@ describe('tandem backup', () => {
     expect(readdirSync(dataDir).filter((name) => !/-(wal|shm)$/.test(name))).toEqual(['tandem.sqlite']);
   });
 
+  it('a backup stopped by a full disk says why and leaves nothing behind, at the final name or beside it', async (context) => {
+    const mounted = mountTmpfs('1m');
+    if (mounted === undefined) return context.skip();
+    try {
+      const file = path.join(mounted, 'nightly.sqlite');
+      await expect(runDataCommand('backup', [file, '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/Backup to .*nightly.sqlite failed \(nothing was written there\): .*(full|space)/i);
+      expect(readdirSync(mounted)).toEqual([]);
+    } finally {
+      execFileSync('umount', [mounted]);
+      await rm(mounted, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an empty file name or a directory as the backup, saying which, even with --force', async () => {
     await expect(runDataCommand('backup', ['', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/needs a file to write/);
     await expect(runDataCommand('backup', [dir, '--force', '--data-dir', dataDir], {}, quiet)).rejects.toThrow(/is a directory: give the backup a file name/);
