@@ -34,6 +34,7 @@ const ON_POSTGRES = [
 const TIMED = [
   'apps/sync-server/src/auth/revocation.test.ts',
   'apps/sync-server/src/cli/data-commands.test.ts',
+  'apps/sync-server/src/cli/backup-restore.test.ts',
   'apps/sync-server/src/fanout/revocation-instances.test.ts',
   'apps/sync-server/src/fanout/moves-across-instances.test.ts',
   'apps/sync-server/src/fanout/restore-lagging.test.ts',
