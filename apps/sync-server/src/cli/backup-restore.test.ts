@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mountTmpfs, quiet, seedStore } from '../testing/cli-stores.js';
+import { quiet, seedStore } from '../testing/cli-stores.js';
+import { mountTmpfs } from '../testing/tmpfs.js';
 import { runDataCommand } from './data-commands.js';
 
 describe('tandem backup', () => {

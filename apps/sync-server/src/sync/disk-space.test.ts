@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm, statfs, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,23 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closed, connectClient, openRawSocket } from '../testing/clients.js';
 import { metricTotal, startTestServer, type TestServer } from '../testing/in-process.js';
+import { mountTmpfs } from '../testing/tmpfs.js';
 
 const freeBytes = async (dir: string) => {
   const s = await statfs(dir);
   return s.bavail * s.bsize;
 };
-
-/** Mounts a tmpfs of `size` at a new directory, or returns undefined where that is not allowed (not root). */
-function mountTmpfs(size: string): string | undefined {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tandem-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    execFileSync('rmdir', [dir]);
-    return undefined;
-  }
-}
 
 describe('a disk running out of space', () => {
   let dataDir: string;

@@ -1,10 +1,6 @@
-// Test helpers for the CLI's data commands: a store seeded straight through the adapter, an Io that
-// prints nothing, and a small tmpfs to fill (a full disk, where the tests may mount one).
+// Test helpers for the CLI's data commands: a store seeded straight through the adapter, and an Io that
+// prints nothing.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { openSqliteStore } from '@tandem/persistence';
 import * as Y from 'yjs';
 
@@ -22,15 +18,3 @@ export async function seedStore(dataDir: string, docs: string[], updates: number
 }
 
 export const quiet = { out: () => {}, err: () => {} };
-
-/** Mounts a tmpfs of `size` at a new directory, or returns undefined where that is not allowed (not root). */
-export function mountTmpfs(size: string): string | undefined {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tandem-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    execFileSync('rmdir', [dir]);
-    return undefined;
-  }
-}
