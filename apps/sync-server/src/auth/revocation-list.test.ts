@@ -59,6 +59,8 @@ describe('the revocation list', () => {
     expect(parseUntil(5_000, 1_000)).toBe(5_000);
     expect(() => parseUntil('2000-01-01', Date.now())).toThrow(/past/);
     expect(() => parseUntil('soon', 1_000)).toThrow(/never/);
+    // Not a day of the calendar: Date.parse alone read 30 February as 2 March.
+    expect(() => parseUntil('2030-02-30T00:00:00Z', 1_000)).toThrow(/ISO time/);
     // A duration past any time a store keeps (it answered 500 from the store's refusal).
     expect(() => parseUntil('99999999999999999d', 1_000)).toThrow(RangeError);
     expect(() => parseUntil('99999999999999999d', 1_000)).toThrow(/too far/);

@@ -4,6 +4,7 @@
 import type { Revocation } from '@tandem/persistence';
 import { parseDuration } from '../config.js';
 import { TandemError } from '../errors.js';
+import { parseIsoTime } from '../iso-time.js';
 import { LOCAL_PRINCIPAL, type Principal } from './token.js';
 
 const inForce = (r: Revocation, now: number): boolean => r.until === null || r.until > now;
@@ -110,7 +111,7 @@ export function parseUntil(value: string | number | null | undefined, now: numbe
     if (now + duration > 8.64e15) throw new RangeError(`until ${JSON.stringify(value.slice(0, 40))} is too far ahead: use 'never'`);
     return now + duration;
   }
-  const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  const at = parseIsoTime(value);
   if (Number.isNaN(at)) throw new RangeError(`until must be 'never', a duration (30m, 12h, 30d) or an ISO time, not ${JSON.stringify(value.slice(0, 40))}`);
   if (at <= now) throw new RangeError(`until ${JSON.stringify(value)} is in the past`);
   return at;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile, rename } from 'node:fs/promises';
 import { ConfigError } from '../config.js';
+import { parseIsoTime } from '../iso-time.js';
 
 const quoted = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 
@@ -24,18 +25,11 @@ export function daysFlag(flag: string, value: string | undefined): number | unde
   return n;
 }
 
-/**
- * An ISO 8601 time (`2026-11-25T10:00:00Z`, or a date, `2026-11-25`, midnight UTC) as ms since the epoch.
- * Date.parse alone takes `1` for 2001 and `2026-02-30` for 2 March: the date must start the value and
- * be one of the calendar.
- */
+/** An ISO 8601 time (`2026-11-25T10:00:00Z`, or a date, `2026-11-25`, midnight UTC) as ms since the epoch (see parseIsoTime). */
 export function isoTimeFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const date = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/.exec(value);
-  const at = date === null ? Number.NaN : Date.parse(value);
-  const day = date === null ? undefined : new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])));
-  const onCalendar = day !== undefined && day.getUTCMonth() === Number(date![2]) - 1 && day.getUTCDate() === Number(date![3]);
-  if (Number.isNaN(at) || !onCalendar) throw new ConfigError(`Invalid ${flag}=${quoted(value)}: an ISO 8601 time (2026-11-25T10:00:00Z, or a date: 2026-11-25)`);
+  const at = parseIsoTime(value);
+  if (Number.isNaN(at)) throw new ConfigError(`Invalid ${flag}=${quoted(value)}: an ISO 8601 time (2026-11-25T10:00:00Z, or a date: 2026-11-25)`);
   return at;
 }
 

@@ -6,6 +6,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import { docNameProblem, MAX_DOC_NAME_LENGTH } from '@tandem/schema/doc-name';
 import { ERROR_CODES, type TandemErrorCode } from '../errors.js';
 import { FORMAT_ALIASES, FORMATS } from '../history/formats.js';
+import { parseIsoTime } from '../iso-time.js';
 
 export { z };
 
@@ -40,13 +41,13 @@ export const DocParams = z.object({ doc: DocName });
 /** An instant as the API writes it: ISO 8601 in UTC. */
 export const IsoTime = z.string().openapi({ format: 'date-time', example: '2026-11-25T10:00:00.000Z' });
 
-/** An ISO 8601 time a client sends (`2026-11-25T10:00:00Z`), as ms since the epoch. */
+/** An ISO 8601 time a client sends (`2026-11-25T10:00:00Z`), as ms since the epoch; a date of the calendar (see parseIsoTime). */
 export const IsoTimeInput = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
+  .refine((v) => !Number.isNaN(parseIsoTime(v)), {
     error: (issue) => `must be an ISO 8601 time (2026-11-25T10:00:00Z), not ${JSON.stringify(String(issue.input).slice(0, 40))}`,
   })
-  .transform((v) => Date.parse(v))
+  .transform((v) => parseIsoTime(v))
   .openapi({ type: 'string', format: 'date-time' });
 
 /** `?format=` of an export: json (the default), html, markdown (md), text (txt) or yjs. */

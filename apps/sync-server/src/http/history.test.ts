@@ -231,6 +231,9 @@ describe('history API', () => {
     await expectError(await api('/versions/99'), 400, 'bad-request');
     await expectError(await api('/versions/-1'), 400, 'bad-request');
     await expectError(await api('/versions?at=yesterday'), 400, 'bad-request');
+    // Not on the calendar: Date.parse alone reads 30 February as 2 March and a bare 1 as the year 2001.
+    await expectError(await api('/versions?at=2026-02-30T10:00:00Z'), 400, 'bad-request');
+    await expectError(await api('/versions?at=2026-13-01'), 400, 'bad-request');
     await expectError(await api('/versions/1?format=docx'), 400, 'bad-request');
     await expectError(await api('/diff?from=1&to=0'), 400, 'bad-request');
     await expectError(
