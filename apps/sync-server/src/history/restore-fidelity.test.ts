@@ -231,81 +231,13 @@ describe('comments through a restore, over inline nodes', () => {
     const [c] = readComments(ydoc);
     return quoteAnchors(ydoc, [c!.anchor])[0];
   };
-  for (const [name, inline] of [
-    ['an image', () => schema.nodes.image!.create({ src: 'https://a.example/1.png' })],
-    ['a line break', () => schema.nodes.hard_break!.create()],
-  ] as const) {
-    it(`a comment over text with ${name} in it moves onto that text when the restore rewrites its paragraph, and back when it is undone`, () => {
-      const block = (type: string) => schema.node(type, type === 'heading' ? { level: 1 } : null, [schema.text('Alpha beta'), inline(), schema.text('gamma delta')]);
-      const live = new Y.Doc();
-      editTo(live, schema.node('doc', null, [block('paragraph')]));
-      const version = new Y.Doc();
-      Y.applyUpdate(version, Y.encodeStateAsUpdate(live));
-      editTo(live, schema.node('doc', null, [block('heading')]));
-      const [h] = live.getXmlFragment(FRAGMENT).toArray() as Y.XmlElement[];
-      const texts = h!.toArray().filter((n): n is Y.XmlText => n instanceof Y.XmlText);
-      const anchor = {
-        start: Y.createRelativePositionFromTypeIndex(texts[0]!, 6, 0),
-        end: Y.createRelativePositionFromTypeIndex(texts.at(-1)!, 5, -1),
-      };
-      const comment = new Y.Map<unknown>();
-      for (const [k, v] of Object.entries(newCommentFields({ body: 'Check these', anchor, now: 1 }))) comment.set(k, v);
-      commentsOf(live).set('c1', comment);
-      const was = quoted(live);
-      expect(was?.orphaned).toBe(false);
-
-      const beforeState = Y.encodeStateAsUpdate(live);
-      const update = restoreUpdate(beforeState, version);
-      Y.applyUpdate(live, update);
-      expect(read(live)).toEqual(read(version));
-      expect(quoted(live)).toEqual(was);
-      const before = new Y.Doc({ gc: false });
-      Y.applyUpdate(before, beforeState);
-      Y.applyUpdate(live, undoRestoreUpdate(before, update, Y.encodeStateAsUpdate(live)));
-      expect(quoted(live)).toEqual(was);
-    });
-  }
-});
-
-describe('a comment on an image', () => {
-  /** A comment's anchor on the first `name` node of `live`, as the editor anchors a selected node: the positions just before and after it. */
-  const anchorAround = (live: Y.Doc, name: string) => {
-    const fragment = live.getXmlFragment(FRAGMENT);
-    const { doc, mapping } = initProseMirrorDoc(fragment, schema);
-    let from = -1;
-    doc.descendants((node, pos) => {
-      if (node.type.name === name && from < 0) from = pos;
-    });
-    return {
-      anchor: {
-        start: absolutePositionToRelativePosition(from, fragment, mapping),
-        end: absolutePositionToRelativePosition(from + 1, fragment, mapping),
-      },
-    };
+  const comment = (live: Y.Doc, body: string, anchor: { start: Y.RelativePosition; end: Y.RelativePosition }) => {
+    const map = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(newCommentFields({ body, anchor, now: 1 }))) map.set(k, v);
+    commentsOf(live).set('c1', map);
   };
-  const quoted = (ydoc: Y.Doc) => {
-    const [c] = readComments(ydoc);
-    return quoteAnchors(ydoc, [c!.anchor])[0];
-  };
-  it.each([
-    ['between words', [schema.text('See '), 'image', schema.text(' here')]],
-    ['alone in its paragraph', ['image']],
-  ] as const)('is quoted by its description (%s), as the editor quotes it, and stays on the image through a restore and its undo', (_, parts) => {
-    const image = () => schema.nodes.image!.create({ src: 'https://a.example/cat.png', alt: 'A cat' });
-    const block = (type: string) => schema.node(type, type === 'heading' ? { level: 1 } : null, parts.map((p) => (p === 'image' ? image() : p)));
-    const live = new Y.Doc();
-    editTo(live, schema.node('doc', null, [block('paragraph')]));
-    const version = new Y.Doc();
-    Y.applyUpdate(version, Y.encodeStateAsUpdate(live));
-    editTo(live, schema.node('doc', null, [block('heading')]));
-    // Anchored as the editor anchors a selection: ProseMirror positions just before and after the image.
-    const { anchor } = anchorAround(live, 'image');
-    const comment = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries(newCommentFields({ body: 'Nice cat', anchor, now: 1 }))) comment.set(k, v);
-    commentsOf(live).set('c1', comment);
-    const was = { quote: '[image: A cat]', orphaned: false, truncated: false };
-    expect(quoted(live)).toEqual(was);
-
+  /** `live` (with one comment, quoting `was`) restored to `version`, then the restore undone: the comment quotes `was` throughout. */
+  const restoreAndUndo = (live: Y.Doc, version: Y.Doc, was: ReturnType<typeof quoted>) => {
     const beforeState = Y.encodeStateAsUpdate(live);
     const update = restoreUpdate(beforeState, version);
     Y.applyUpdate(live, update);
@@ -315,5 +247,55 @@ describe('a comment on an image', () => {
     Y.applyUpdate(before, beforeState);
     Y.applyUpdate(live, undoRestoreUpdate(before, update, Y.encodeStateAsUpdate(live)));
     expect(quoted(live)).toEqual(was);
+  };
+  /** A paragraph of `parts` as the version, then made a heading (y-prosemirror writes it as a new element). */
+  const paragraphMadeHeading = (parts: () => Node[]) => {
+    const block = (type: string) => schema.node(type, type === 'heading' ? { level: 1 } : null, parts());
+    const live = new Y.Doc();
+    editTo(live, schema.node('doc', null, [block('paragraph')]));
+    const version = new Y.Doc();
+    Y.applyUpdate(version, Y.encodeStateAsUpdate(live));
+    editTo(live, schema.node('doc', null, [block('heading')]));
+    return { live, version };
+  };
+
+  for (const [name, inline] of [
+    ['an image', () => schema.nodes.image!.create({ src: 'https://a.example/1.png' })],
+    ['a line break', () => schema.nodes.hard_break!.create()],
+  ] as const) {
+    it(`a comment over text with ${name} in it moves onto that text when the restore rewrites its paragraph, and back when it is undone`, () => {
+      const { live, version } = paragraphMadeHeading(() => [schema.text('Alpha beta'), inline(), schema.text('gamma delta')]);
+      const [h] = live.getXmlFragment(FRAGMENT).toArray() as Y.XmlElement[];
+      const texts = h!.toArray().filter((n): n is Y.XmlText => n instanceof Y.XmlText);
+      comment(live, 'Check these', {
+        start: Y.createRelativePositionFromTypeIndex(texts[0]!, 6, 0),
+        end: Y.createRelativePositionFromTypeIndex(texts.at(-1)!, 5, -1),
+      });
+      const was = quoted(live);
+      expect(was?.orphaned).toBe(false);
+      restoreAndUndo(live, version, was);
+    });
+  }
+
+  /** A comment's anchor on the first `name` node of `live`, as the editor anchors a selected node: the positions just before and after it. */
+  const anchorAround = (live: Y.Doc, name: string) => {
+    const fragment = live.getXmlFragment(FRAGMENT);
+    const { doc, mapping } = initProseMirrorDoc(fragment, schema);
+    let from = -1;
+    doc.descendants((node, pos) => {
+      if (node.type.name === name && from < 0) from = pos;
+    });
+    return { start: absolutePositionToRelativePosition(from, fragment, mapping), end: absolutePositionToRelativePosition(from + 1, fragment, mapping) };
+  };
+  it.each([
+    ['between words', () => [schema.text('See '), 'image', schema.text(' here')]],
+    ['alone in its paragraph', () => ['image']],
+  ] as const)('a comment on an image is quoted by its description (%s), as the editor quotes it, and stays on the image through a restore and its undo', (_, parts) => {
+    const image = () => schema.nodes.image!.create({ src: 'https://a.example/cat.png', alt: 'A cat' });
+    const { live, version } = paragraphMadeHeading(() => parts().map((p) => (p === 'image' ? image() : p)));
+    comment(live, 'Nice cat', anchorAround(live, 'image'));
+    const was = { quote: '[image: A cat]', orphaned: false, truncated: false };
+    expect(quoted(live)).toEqual(was);
+    restoreAndUndo(live, version, was);
   });
 });
