@@ -4,12 +4,15 @@
 // Backspace and Delete beside a table go into it, Enter at the start of a first table adds a line above
 // it (table-boundaries.ts).
 
+import { gridBound } from '@tandem/schema/table-spans';
 import { keymap } from 'prosemirror-keymap';
 import type { Node } from 'prosemirror-model';
-import { type Command, type Plugin, TextSelection, type Transaction } from 'prosemirror-state';
+import { type Command, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, goToNextCell, isInTable, selectionCell, tableEditing } from 'prosemirror-tables';
+import { ySyncPluginKey } from 'y-prosemirror';
 import { schema } from '../schema.js';
 import type { ToolbarButton } from '../toolbar.js';
+import { MAX_EDITOR_GRID } from './stored-spans.js';
 import { backspaceAfterTable, deleteBeforeTable, enterAboveTable } from './table-boundaries.js';
 
 const { nodes } = schema;
@@ -73,10 +76,51 @@ export function caretInCell(state: Parameters<Command>[0]): boolean {
   return false;
 }
 
+/** The tables of `doc` that are not in `old` (prosemirror-tables' changedDescendants, tables only). */
+function changedTables(old: Node, doc: Node): Node[] {
+  const found: Node[] = [];
+  const walk = (before: Node, after: Node) => {
+    outer: for (let i = 0, j = 0; i < after.childCount; i++) {
+      const child = after.child(i);
+      for (let scan = j, end = Math.min(before.childCount, i + 3); scan < end; scan++) {
+        if (before.child(scan) === child) {
+          j = scan + 1;
+          continue outer;
+        }
+      }
+      if (child.type.spec.tableRole === 'table') found.push(child);
+      if (j < before.childCount && before.child(j).sameMarkup(child)) walk(before.child(j), child);
+      else child.descendants((n) => (n.type.spec.tableRole === 'table' ? void found.push(n) : true));
+    }
+  };
+  walk(old, doc);
+  return found;
+}
+
+/**
+ * prosemirror-tables' editing plugin, whose appendTransaction "repairs" a ragged table (cells added, spans
+ * cut) whenever a table changes, except that it leaves alone what came from the shared document: a stored
+ * table is shown as it is, not rewritten for everyone because someone opened it (each person who opened it
+ * at once added the same cells again). A table too big to map (shown unmerged, see stored-spans.ts) is not
+ * repaired either: a thousand one-cell rows under a row of a thousand cells would have a million added.
+ */
+function tableEditingOfShared(): Plugin {
+  const plugin = tableEditing();
+  const repair = plugin.spec.appendTransaction!;
+  return new Plugin({
+    ...plugin.spec,
+    appendTransaction(transactions, oldState, state) {
+      if (transactions.every((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true)) return null;
+      if (oldState.doc !== state.doc && changedTables(oldState.doc, state.doc).some((table) => gridBound(table) > MAX_EDITOR_GRID)) return null;
+      return repair.call(plugin, transactions, oldState, state);
+    },
+  });
+}
+
 export function tablePlugins(): Plugin[] {
   // Backspace and Delete beside a table move into it rather than select it whole; Enter at the start of a
   // table at the top adds a line above it (table-boundaries.ts).
-  return [keymap({ Backspace: backspaceAfterTable, Delete: deleteBeforeTable, Enter: enterAboveTable }), tableEditing()];
+  return [keymap({ Backspace: backspaceAfterTable, Delete: deleteBeforeTable, Enter: enterAboveTable }), tableEditingOfShared()];
 }
 
 const whileInTable = (state: Parameters<Command>[0]) => isInTable(state);
