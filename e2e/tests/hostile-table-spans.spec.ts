@@ -145,3 +145,45 @@ test('a ragged table (a row short of cells) is shown as stored: opening it adds 
   expect(after.get(2).toString()).toContain('Below. Typed.');
   expect(alice.errors).toEqual([]);
 });
+
+test('a heading of level "abc", a task checked "yes", a list starting at "3" and a link to 5 are shown, not deleted by whoever opens them', async ({ server, person }) => {
+  // ProseMirror's `validate` refuses each of these values, and y-prosemirror deleted from the shared
+  // document the element (for the link, the whole text) it could not read: opening the document removed it
+  // for everyone. The editor reads them as the attribute's default (a link's address as text).
+  const seeded = new Y.Doc();
+  const heading = new Y.XmlElement('heading');
+  heading.setAttribute('level', 'abc');
+  heading.insert(0, [new Y.XmlText('Odd heading')]);
+  const item = new Y.XmlElement('task_item');
+  item.setAttribute('checked', 'yes');
+  item.insert(0, [paragraph('Odd task')]);
+  const tasks = new Y.XmlElement('task_list');
+  tasks.insert(0, [item]);
+  const listItem = new Y.XmlElement('list_item');
+  listItem.insert(0, [paragraph('Odd number')]);
+  const list = new Y.XmlElement('ordered_list');
+  list.setAttribute('order', '3');
+  list.insert(0, [listItem]);
+  const linked = new Y.XmlElement('paragraph');
+  const text = new Y.XmlText();
+  linked.insert(0, [text]);
+  text.insert(0, 'Odd link', { link: { href: 5, title: null } });
+  seeded.getXmlFragment('prosemirror').insert(0, [heading, tasks, list, linked, paragraph('Below.')]);
+  const before = seeded.getXmlFragment('prosemirror').toArray().slice(0, 4).map((n) => n.toString());
+  await server.storeDirectly(DOC, Y.encodeStateAsUpdate(seeded));
+  const token = await mintToken(SECRET, { userId: 'alice', name: 'Alice', docs: ['hostile/*'], role: 'editor', ttl: '1h' });
+
+  const alice = await person('Alice', '#e11d48');
+  await alice.page.goto(link(server.url, token));
+  await alice.expectConnected();
+  await expect.poll(() => alice.text()).toBe('Odd heading\nOdd task\nOdd number\nOdd link\nBelow.');
+  await alice.expectSaved();
+  expect((await stored(server.url, token)).seq).toBe(1);
+  await alice.focusEnd();
+  await alice.type(' Typed.');
+  await alice.expectSaved();
+  const after = (await stored(server.url, token)).fragment;
+  expect(after.toArray().slice(0, 4).map((n) => n.toString())).toEqual(before);
+  expect(after.get(4).toString()).toContain('Below. Typed.');
+  expect(alice.errors).toEqual([]);
+});

@@ -1,9 +1,9 @@
 // The schema lives in @tandem/schema, shared with the server's exports and history views. The editor reads
-// table spans as a browser does in every node it makes (formats/stored-spans.ts): done here, before any
-// node is made, since the schema is itself made when its module loads.
+// stored attributes (a heading level, a table cell's spans) leniently in every node and mark it makes
+// (formats/stored-attrs.ts): done here, before any is made, since the schema is itself made when its module loads.
 import { schema } from '@tandem/schema/schema';
-import { readTableSpansOnCreate } from './formats/stored-spans.js';
+import { readStoredAttrsOnCreate } from './formats/stored-attrs.js';
 
-readTableSpansOnCreate(schema);
+readStoredAttrsOnCreate(schema);
 
 export { FRAGMENT, schema } from '@tandem/schema/schema';
