@@ -1,6 +1,6 @@
 // Node and mark attributes as stored, read where the editor makes nodes and marks: a value ProseMirror's
 // `validate` refuses (a heading level "abc", a task's checked "yes", a cell's colspan "abc") is read as the
-// attribute's default, and table spans as a browser reads them (stored-spans.ts).
+// attribute's default (@tandem/schema's stored-attrs.ts), and table spans as a browser reads them (stored-spans.ts).
 //
 // Why here: every way stored content reaches the editor goes through NodeType.create, createChecked,
 // createAndFill and MarkType.create: y-prosemirror's schema.node and schema.mark for the live document,
@@ -11,40 +11,11 @@
 // in @tandem/schema itself: the server must see stored values as they are (a JSON import with a bad span
 // or level is refused; exports read them on their own).
 
-import { type Attrs, type AttributeSpec, Fragment, type MarkType, type Node, type NodeType, type Schema } from 'prosemirror-model';
+import { validAttrsOf } from '@tandem/schema/stored-attrs';
+import { Fragment, type Node, type NodeType, type Schema } from 'prosemirror-model';
 import { cellAttrsRead, isCellType, tableContentRead } from './stored-spans.js';
 
-type Read = (attrs: Attrs | null | undefined) => Attrs | null | undefined;
-
-/** Whether `value` passes `spec`'s validate (a "number|null" list of typeof names, or a function that throws). */
-function passes(spec: AttributeSpec, value: unknown): boolean {
-  const { validate } = spec;
-  if (validate === undefined) return true;
-  if (typeof validate === 'string') return validate.split('|').includes(value === null ? 'null' : typeof value);
-  try {
-    validate(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `type`'s attributes with each value its validate refuses read as the default (else as text, where text is allowed). */
-function validRead(type: NodeType | MarkType): Read {
-  const specs = Object.entries((type.spec.attrs ?? {}) as Record<string, AttributeSpec>).filter(([, spec]) => spec.validate !== undefined);
-  return (attrs) => {
-    if (attrs === null || attrs === undefined || specs.length === 0) return attrs;
-    let read: Record<string, unknown> | undefined;
-    for (const [name, spec] of specs) {
-      const value = attrs[name];
-      if (value === undefined || passes(spec, value)) continue;
-      const text = typeof spec.validate === 'string' && spec.validate.split('|').includes('string');
-      if ('default' in spec) (read ??= { ...attrs })[name] = spec.default;
-      else if (text) (read ??= { ...attrs })[name] = String(value);
-    }
-    return read ?? attrs;
-  };
-}
+type Read = ReturnType<typeof validAttrsOf>;
 
 type Content = Fragment | Node | readonly Node[] | null | undefined;
 
@@ -63,14 +34,14 @@ export function readStoredAttrsOnCreate(schema: Schema): void {
   if (done.has(schema)) return;
   done.add(schema);
   for (const type of Object.values(schema.nodes)) {
-    const valid = validRead(type);
+    const valid = validAttrsOf(type);
     if (isCellType(type)) readNodes(type, (attrs) => valid(cellAttrsRead(attrs)));
     else if (type.spec.tableRole === 'table') readNodes(type, valid, tableContentRead);
     else readNodes(type, valid);
   }
   for (const type of Object.values(schema.marks)) {
     const { create } = type;
-    const valid = validRead(type);
+    const valid = validAttrsOf(type);
     type.create = (attrs) => create.call(type, valid(attrs));
   }
 }

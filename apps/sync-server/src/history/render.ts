@@ -2,6 +2,7 @@
 // the Yjs binary state.
 
 import { FRAGMENT, schema, toHtml, toMarkdown, toText, withSafeImages, withSafeLinks } from '@tandem/schema';
+import { readStoredAttrs } from '@tandem/schema/stored-attrs';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import type { Format, Rendered } from './formats.js';
@@ -16,6 +17,9 @@ export function proseMirrorDoc(ydoc: Y.Doc) {
   const copy = new Y.Doc();
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc));
+    // A value the schema refuses (a heading level "abc", a cell's colspan "abc") is read as its default, not
+    // left out with its element (see stored-attrs.ts).
+    readStoredAttrs(copy.getXmlFragment(FRAGMENT), schema);
     return withSafeImages(withSafeLinks(yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(FRAGMENT), schema)));
   } finally {
     copy.destroy();

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { schema } from './schema.js';
+import { readStoredAttrs, validAttrsOf } from './stored-attrs.js';
+
+describe('stored attribute values the schema refuses', () => {
+  it('are read as the default (or as text), valid ones as they are', () => {
+    const heading = validAttrsOf(schema.nodes.heading!);
+    expect(heading({ level: 'abc' })).toEqual({ level: 1 });
+    const valid = { level: 3 };
+    expect(heading(valid)).toBe(valid);
+    expect(validAttrsOf(schema.marks.link!)({ href: 5, title: null })).toEqual({ href: '5', title: null });
+  });
+
+  it('are rewritten in a copy about to be converted, elements and marks alike, and nothing else', () => {
+    const ydoc = new Y.Doc();
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', 'abc');
+    const kept = new Y.XmlElement('heading');
+    kept.setAttribute('level', 2 as unknown as string);
+    const p = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    p.insert(0, [text]);
+    ydoc.getXmlFragment('prosemirror').insert(0, [heading, kept, p]);
+    text.insert(0, 'plain ');
+    text.insert(6, 'linked', { link: { href: 5, title: null } });
+    const changes: number[] = [];
+    ydoc.on('update', () => changes.push(1));
+    readStoredAttrs(ydoc.getXmlFragment('prosemirror'), schema);
+    expect(heading.getAttribute('level')).toBe(1);
+    expect(kept.getAttribute('level')).toBe(2);
+    expect(text.toDelta()).toEqual([{ insert: 'plain ' }, { insert: 'linked', attributes: { link: { href: '5', title: null } } }]);
+    expect(changes.length).toBe(2);
+  });
+});
