@@ -8,7 +8,7 @@ import { gridBound } from '@tandem/schema/table-spans';
 import { keymap } from 'prosemirror-keymap';
 import type { Node } from 'prosemirror-model';
 import { type Command, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
-import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, goToNextCell, isInTable, selectionCell, tableEditing } from 'prosemirror-tables';
+import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, goToNextCell, isInTable, selectionCell, TableMap, tableEditing } from 'prosemirror-tables';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { schema } from '../schema.js';
 import type { ToolbarButton } from '../toolbar.js';
@@ -98,11 +98,27 @@ function changedTables(old: Node, doc: Node): Node[] {
 }
 
 /**
+ * Whether prosemirror-tables' repair of `table` would add more cells than the table holds: a row of one
+ * cell 1 000 columns wide over a row of three is not mended by 998 empty cells.
+ */
+function repairFloods(table: Node): boolean {
+  if (gridBound(table) > MAX_EDITOR_GRID) return true;
+  let cells = 0;
+  table.forEach((row) => (cells += row.childCount));
+  let added = 0;
+  for (const problem of TableMap.get(table).problems ?? []) {
+    if (problem.type === 'missing' || problem.type === 'collision') added += problem.n;
+  }
+  return added > cells;
+}
+
+/**
  * prosemirror-tables' editing plugin, whose appendTransaction "repairs" a ragged table (cells added, spans
  * cut) whenever a table changes, except that it leaves alone what came from the shared document: a stored
  * table is shown as it is, not rewritten for everyone because someone opened it (each person who opened it
- * at once added the same cells again). A table too big to map (shown unmerged, see stored-spans.ts) is not
- * repaired either: a thousand one-cell rows under a row of a thousand cells would have a million added.
+ * at once added the same cells again). A table whose repair would more than double it (repairFloods) is
+ * not repaired on an edit either; nor one too big to map (shown unmerged, see stored-spans.ts): a thousand
+ * one-cell rows under a row of a thousand cells would have a million added.
  */
 function tableEditingOfShared(): Plugin {
   const plugin = tableEditing();
@@ -111,7 +127,7 @@ function tableEditingOfShared(): Plugin {
     ...plugin.spec,
     appendTransaction(transactions, oldState, state) {
       if (transactions.every((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true)) return null;
-      if (oldState.doc !== state.doc && changedTables(oldState.doc, state.doc).some((table) => gridBound(table) > MAX_EDITOR_GRID)) return null;
+      if (oldState.doc !== state.doc && changedTables(oldState.doc, state.doc).some(repairFloods)) return null;
       return repair.call(plugin, transactions, oldState, state);
     },
   });
