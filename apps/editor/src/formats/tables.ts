@@ -126,9 +126,11 @@ function tableEditingOfShared(): Plugin {
   return new Plugin({
     ...plugin.spec,
     appendTransaction(transactions, oldState, state) {
-      if (transactions.every((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true)) return null;
-      if (oldState.doc !== state.doc && changedTables(oldState.doc, state.doc).some(repairFloods)) return null;
-      return repair.call(plugin, transactions, oldState, state);
+      const fromShared = transactions.every((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true);
+      const repairs = !fromShared && (oldState.doc === state.doc || !changedTables(oldState.doc, state.doc).some(repairFloods));
+      // Told that no document changed (fixTables compares the two states'), it still makes a selection across
+      // cells a cell selection, and repairs nothing.
+      return repair.call(plugin, transactions, repairs ? oldState : state, state);
     },
   });
 }
