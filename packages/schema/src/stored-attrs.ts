@@ -9,7 +9,7 @@ import type { Attrs, AttributeSpec, MarkType, NodeType, Schema } from 'prosemirr
 import * as Y from 'yjs';
 
 /** Whether `value` passes `spec`'s validate (a "number|null" list of typeof names, or a function that throws). */
-function passes(spec: AttributeSpec, value: unknown): boolean {
+export function passes(spec: AttributeSpec, value: unknown): boolean {
   const { validate } = spec;
   if (validate === undefined) return true;
   if (typeof validate === 'string') return validate.split('|').includes(value === null ? 'null' : typeof value);

@@ -198,3 +198,60 @@ describe('update gate: table cell spans', () => {
     expect(() => admit(gate, chain(1e308))).toThrow(/span/);
   });
 });
+
+describe('update gate: attribute values the schema refuses', () => {
+  /** An update of a client that skips the editor: `build` writes into the document's fragment. */
+  const written = (build: (fragment: Y.XmlFragment) => void, existing?: Y.Doc) => {
+    const client = existing ?? new Y.Doc();
+    return updatesOf(client, () => client.transact(() => build(client.getXmlFragment('prosemirror'))))[0]!;
+  };
+  const element = (name: string, attrs: Record<string, unknown>, children: Array<Y.XmlElement | Y.XmlText> = []) => {
+    const el = new Y.XmlElement(name);
+    for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value as string);
+    el.insert(0, children);
+    return el;
+  };
+  const linked = (href: unknown) => {
+    const text = new Y.XmlText();
+    text.insert(0, 'site', { link: { href, title: null } });
+    return text;
+  };
+
+  // y-prosemirror deletes, for everyone, an element it cannot make from its attributes as soon as someone
+  // opens the document (a heading of level "abc" with its text; found by a review of stored documents).
+  it.each([
+    ['a heading of level "abc"', () => element('heading', { level: 'abc' }, [new Y.XmlText('Title')])],
+    ['a task checked "yes"', () => element('task_list', {}, [element('task_item', { checked: 'yes' }, [element('paragraph', {}, [new Y.XmlText('a')])])])],
+    ['a numbered list starting at "3"', () => element('ordered_list', { order: '3' })],
+    ['an image whose source is a number', () => element('paragraph', {}, [element('image', { src: 5 })])],
+    ['a link to the number 5', () => element('paragraph', {}, [linked(5)])],
+  ])('refuses %s', (_, made) => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(() => admit(gate, written((f) => f.insert(0, [made()])))).toThrow(/attribute/);
+  });
+
+  it('admits the values the editor writes, attributes the schema does not name, and elements it does not know', () => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    const update = written((f) =>
+      f.insert(0, [
+        element('heading', { level: 2, __proto__: 'x', constructor: 5 }, [new Y.XmlText('Title')]),
+        element('task_list', {}, [element('task_item', { checked: true }, [element('paragraph', {}, [new Y.XmlText('a')])])]),
+        element('ordered_list', { order: 3 }),
+        element('paragraph', {}, [element('image', { src: 'https://example.com/a.png', alt: null }), linked('https://example.com')]),
+        element('callout', { level: 'anything' }),
+      ]),
+    );
+    expect(admit(gate, update)).toBe(true);
+  });
+
+  it('refuses a value that replaces another (its key and element found through the value it replaces), and a link format on text already there', () => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    const client = new Y.Doc();
+    expect(admit(gate, written((f) => f.insert(0, [element('heading', { level: 1 }, [new Y.XmlText('Title')])]), client))).toBe(true);
+    const heading = client.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+    expect(admit(gate, written(() => heading.setAttribute('level', 3 as unknown as string), client))).toBe(true);
+    expect(() => admit(gate, written(() => heading.setAttribute('level', 'abc'), client))).toThrow(/attribute/);
+    const text = heading.get(0) as Y.XmlText;
+    expect(() => admit(gate, written(() => text.format(0, 5, { link: { href: 5 } }), client))).toThrow(/attribute/);
+  });
+});

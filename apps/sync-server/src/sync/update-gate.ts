@@ -6,7 +6,10 @@
 // what the update changed, and so whether its writer may change that (see comment-rules.ts).
 
 import { COMMENTS } from '@tandem/schema/comments';
+import { schema } from '@tandem/schema';
+import { passes } from '@tandem/schema/stored-attrs';
 import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
+import type { AttributeSpec } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 import { serverDoc } from './server-doc.js';
@@ -46,13 +49,16 @@ const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
+/** Where a value is set: its key, and the name of the element it is an attribute of (null: a map's entry, or not held). */
+type Slot = { readonly key: string; readonly element: string | null } | null;
+
 /**
- * The key each item of `structs` sets, if it sets one (a map entry, an element's attribute): written in the
- * update for a key's first value, else found through its origin (the value it replaces), in the update or in
- * `held`'s store. Each item is looked up by binary search and resolved once, so that an update of many
- * values, each replacing the one before, costs n log n, not n² (one message may hold 100 000 of them).
+ * The slot of each item of `structs` that sets one (a map entry, an element's attribute): written in the update
+ * for a key's first value, else found through its origin (the value it replaces), in the update or in `held`'s
+ * store. Each item is looked up by binary search and resolved once, so that an update of many values, each
+ * replacing the one before, costs n log n, not n² (one message may hold 100 000 of them).
  */
-function keysOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) => string | null {
+function slotsOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) => Slot {
   let byClient: Map<number, Struct[]> | undefined;
   const inUpdate = ({ client, clock }: Y.ID): Y.Item | undefined => {
     if (byClient === undefined) {
@@ -74,55 +80,98 @@ function keysOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) =
     }
     return undefined;
   };
-  const known = new Map<Y.Item, string | null>();
+  const heldItem = (id: Y.ID): Y.Item | undefined => {
+    try {
+      const item = Y.getItem(held().store, id);
+      return item instanceof Y.Item ? item : undefined;
+    } catch {
+      return undefined; // not held (the update waits for it): judged when it lands, as Yjs does
+    }
+  };
+  // An element's name: an integrated type, or the item (in the update or held) that made it.
+  const elementName = (parent: Y.Item['parent']): string | null => {
+    if (parent instanceof Y.XmlElement) return parent.nodeName;
+    if (!(parent instanceof Y.ID)) return null;
+    const made = inUpdate(parent) ?? heldItem(parent);
+    return made?.content instanceof Y.ContentType && made.content.type instanceof Y.XmlElement ? made.content.type.nodeName : null;
+  };
+  const slotOf = (item: Y.Item): Slot => (item.parentSub === null ? null : { key: item.parentSub, element: elementName(item.parent) });
+  const known = new Map<Y.Item, Slot>();
   return (item) => {
     const path = new Set<Y.Item>();
-    let key: string | null = null;
+    let slot: Slot = null;
     for (let at: Y.Item | undefined = item; at !== undefined; ) {
       const found = known.get(at);
       if (found !== undefined || known.has(at)) {
-        key = found ?? null;
+        slot = found ?? null;
         break;
       }
       if (at.parentSub !== null || at.origin === null) {
-        key = at.parentSub;
+        slot = slotOf(at);
         break;
       }
-      if (path.has(at)) break; // origins in a circle (a crafted update): no key
+      if (path.has(at)) break; // origins in a circle (a crafted update): no slot
       path.add(at);
       const origin: Y.ID = at.origin;
       at = inUpdate(origin);
       if (at !== undefined) continue;
-      try {
-        key = Y.getItem(held().store, origin).parentSub; // integrated: its key is its own
-      } catch {
-        key = null; // not held (the update waits for it): judged when it lands, as Yjs does
-      }
+      const integrated = heldItem(origin);
+      slot = integrated === undefined ? null : slotOf(integrated); // integrated: its slot is its own
     }
-    for (const step of path) known.set(step, key);
-    return key;
+    for (const step of path) known.set(step, slot);
+    return slot;
   };
 }
 
+/** `spec`'s attribute `name`, if it names one (an own property: a client may write "__proto__"). */
+function attributeSpec(spec: { attrs?: unknown }, name: string): AttributeSpec | undefined {
+  const attrs = spec.attrs as Record<string, AttributeSpec> | undefined;
+  return attrs !== undefined && Object.hasOwn(attrs, name) ? attrs[name] : undefined;
+}
+
 /**
- * The first item of `structs` that sets a table cell's span to a value a browser would not read as written (a
- * whole number from 1 to HTML's limit). The editor lays a table out as a grid of width × height from its
- * spans: a span of 1e308 written by a client that skips the editor crashed the tab of everyone who opened the
- * document (and a Markdown export, the process; found by a review). The editor writes whole numbers only.
+ * What the first item of `structs` sets that the editor cannot read as written, if any. A table cell's span
+ * must be a whole number from 1 to HTML's limit: the editor lays a table out as a grid of width × height from
+ * its spans, and a span of 1e308 written by a client that skips the editor crashed the tab of everyone who
+ * opened the document (and a Markdown export, the process; found by a review). And any attribute value the
+ * schema's `validate` refuses (a heading of level "abc", a task checked "yes", a link to the number 5):
+ * y-prosemirror deletes, for everyone, what it cannot make as soon as someone opens the document (found by a
+ * review of stored documents; the editor now reads such values as their defaults, see stored-attrs.ts). The
+ * editor writes only values its schema takes.
  */
-function badSpan(structs: readonly Struct[], held: () => Y.Doc): Y.Item | undefined {
-  let keyOf: ((item: Y.Item) => string | null) | undefined;
+function badAttribute(structs: readonly Struct[], held: () => Y.Doc): 'span' | string | undefined {
+  let slotOf: ((item: Y.Item) => Slot) | undefined;
   for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const { content } = struct;
+    if (content instanceof Y.ContentFormat) {
+      // A mark on text: { href, title } of a link. Other values (null ends a mark) are y-prosemirror's to read.
+      const mark = Object.hasOwn(schema.marks, content.key) ? schema.marks[content.key] : undefined;
+      if (mark === undefined || typeof content.value !== 'object' || content.value === null) continue;
+      for (const [name, value] of Object.entries(content.value as Record<string, unknown>)) {
+        const spec = attributeSpec(mark.spec, name);
+        if (spec !== undefined && !passes(spec, value)) return `sets ${content.key}'s ${name} to ${shown(value)}`;
+      }
+      continue;
+    }
     // Attribute values are single values (ContentAny): text, elements and deletions are not looked at.
-    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
-    const key = struct.parentSub ?? (struct.origin === null ? null : (keyOf ??= keysOf(structs, held))(struct));
-    const max = key === null ? undefined : SPAN_LIMITS.get(key);
-    if (max === undefined) continue;
-    const value: unknown = struct.content.getContent()[0];
-    if (cellSpan(value, max) !== value) return struct;
+    if (!(content instanceof Y.ContentAny)) continue;
+    const slot = (slotOf ??= slotsOf(structs, held))(struct);
+    if (slot === null) continue;
+    const value: unknown = content.getContent()[0];
+    const max = SPAN_LIMITS.get(slot.key);
+    if (max !== undefined) {
+      if (cellSpan(value, max) !== value) return 'span';
+      continue;
+    }
+    const node = slot.element !== null && Object.hasOwn(schema.nodes, slot.element) ? schema.nodes[slot.element] : undefined;
+    const spec = node === undefined ? undefined : attributeSpec(node.spec, slot.key);
+    if (spec !== undefined && !passes(spec, value)) return `sets ${slot.element}'s ${slot.key} to ${shown(value)}`;
   }
   return undefined;
 }
+
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : `${typeof value} ${String(value).slice(0, 40)}`);
 
 /** The writer of an update whose author is not known: may edit, owns no comment. */
 const ANYONE: Writer = Object.freeze({ author: '', mayEdit: true });
@@ -222,7 +271,9 @@ export class UpdateGate {
     if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
-      if (badSpan(decoded.structs, () => this.ensureShadow()) !== undefined) throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
+      const bad = badAttribute(decoded.structs, () => this.ensureShadow());
+      if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
+      if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
       // deletions can change anything. Stored again, it grew the log by a copy (found by a review). Held by
       // the room's document, stored and applied: not by the shadow, whose updates on their way to the log
