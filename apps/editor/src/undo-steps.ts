@@ -48,8 +48,32 @@ export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
     captureTransaction: (tr) => tr.meta.get('addToHistory') !== false,
     // The document's last paragraph stays (emptied): the editor cannot show a document with no block,
     // and would write one back as a new change of its own, which would throw away every redo step.
-    deleteFilter: (item) => defaultDeleteFilter(item, PROTECTED_NODES) && !isLastParagraph(item, fragment),
+    deleteFilter: (item) =>
+      defaultDeleteFilter(item, PROTECTED_NODES) && !isLastParagraph(item, fragment) && !isAttributeOfKeptBlock(item, fragment.doc?.clientID),
   });
+}
+
+/**
+ * An attribute a block was made with (a heading's level, a task's tick, a list's first number), when the
+ * block stays because someone else's text is in it: it stays as it was made. Deleted, the attribute fell
+ * back to its default, and the other person's words in a pasted Heading 2 were left in a Heading 1. Only
+ * the block's first value for the key (nothing to its left): a later change of the attribute is a step of
+ * its own, undone as any other.
+ */
+function isAttributeOfKeptBlock(item: Y.Item, clientID: number | undefined): boolean {
+  if (item.parentSub === null || item.left !== null || !(item.parent instanceof Y.XmlElement)) return false;
+  return clientID !== undefined && holdsOthersContent(item.parent, clientID);
+}
+
+/** Whether `type` holds (at any depth) content someone other than `clientID` put there, not deleted. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types each kind of content differently
+function holdsOthersContent(type: Y.AbstractType<any>, clientID: number): boolean {
+  for (let child = type._start; child !== null; child = child.right) {
+    if (child.deleted) continue;
+    if (child.id.client !== clientID) return true;
+    if (child.content instanceof Y.ContentType && holdsOthersContent(child.content.type, clientID)) return true;
+  }
+  return false;
 }
 
 function isLastParagraph(item: Y.Item, fragment: Y.XmlFragment): boolean {
