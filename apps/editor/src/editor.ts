@@ -24,6 +24,7 @@ import { typingAfterLeaf } from './typing-after-leaf.js';
 import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
 import { wordPaste } from './word-paste.js';
+import { wordsPaste } from './words-paste.js';
 import { emptyLinesPaste } from './empty-lines-paste.js';
 import { linkUnderlinePaste } from './link-underline-paste.js';
 import { FRAGMENT, schema } from './schema.js';
@@ -87,6 +88,8 @@ export function createEditor(
       listPaste(),
       // Lines of text pasted into a heading: headings.
       headingPaste(),
+      // Words copied from inside a line: words, wherever they land in another (not that line's kind).
+      wordsPaste(),
       blockKeymap(),
       ...inlineFormatPlugins(editable),
       ...tablePlugins(),
