@@ -10,6 +10,7 @@ import { cursorPlugin } from './collab/cursor-plugin.js';
 import { narrowSyncPlugin } from './collab/narrow-sync.js';
 import { RESCUE_ORIGIN } from './collab/join-rescue.js';
 import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
+import { undoFollowsMoves } from './collab/rescue-undo.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
@@ -55,6 +56,8 @@ export function createEditor(
     keepAnchorsThroughMoves(doc, RESCUE_ORIGIN, true);
     // What others typed into text this editor's undo moves back goes with it (split-rescue.ts).
     keepOthersTextThroughUndo(doc, undoManager);
+    // This person's words someone else's join or Enter moved: still taken back by their undo step.
+    undoFollowsMoves(doc, undoManager);
   }
   const state = EditorState.create({
     schema,

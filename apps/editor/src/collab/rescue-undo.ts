@@ -6,6 +6,7 @@
 // which someone else's join or split deleted: Ctrl+Z changed nothing, and the copies stayed.
 
 import * as Y from 'yjs';
+import { insertsAndDeletes, moves } from './moved-text.js';
 
 /** Characters typed again: the originals' ids, and the copies' range (client, first clock, length). */
 export interface Retyped {
@@ -29,4 +30,45 @@ export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: rea
       break;
     }
   }
+}
+
+/**
+ * Ctrl+Z takes back words this person typed that someone else's edit has since moved: a join, Enter in the
+ * middle of a paragraph, a paragraph made a heading. y-prosemirror writes each as "delete the text, insert
+ * it again" by the one who made it, so the words are then that person's copies, and the undo step that typed
+ * them named only the deleted originals: Ctrl+Z changed nothing, and Yjs, finding the step empty, went on to
+ * take back the one before it (found by a review). Each copy joins the step that inserted its original, as
+ * this page's own rescues do. Returns a function that stops watching.
+ */
+export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => void {
+  const onTransaction = (transaction: Y.Transaction) => {
+    if (transaction.local || undoManager.undoStack.length === 0 || !insertsAndDeletes(transaction)) return;
+    const steps = undoManager.undoStack;
+    const mine = (id: Y.ID) => steps.some((step) => Y.isDeleted(step.insertions, id));
+    // Only the text nodes it deleted characters of this person's undo steps from: where a move may have taken them.
+    const nodes = new Set<Y.XmlText>();
+    Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+      if (struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.parent instanceof Y.XmlText && mine(struct.id)) nodes.add(struct.parent);
+    });
+    if (nodes.size === 0) return;
+    const retyped: Retyped[] = [];
+    for (const { ids, run, at } of moves(transaction, nodes)) {
+      // Runs of copies one after another (one client, consecutive clocks) whose originals are this person's.
+      let current: { from: Y.ID[]; client: number; clock: number; length: number } | undefined;
+      ids.forEach((id, i) => {
+        const copy = run.ids[at + i]!;
+        if (current !== undefined && mine(id) && copy.client === current.client && copy.clock === current.clock + current.length) {
+          current.from.push(id);
+          current.length += 1;
+          return;
+        }
+        if (current !== undefined) retyped.push(current);
+        current = mine(id) ? { from: [id], client: copy.client, clock: copy.clock, length: 1 } : undefined;
+      });
+      if (current !== undefined) retyped.push(current);
+    }
+    undoableWithTheOriginal(undoManager, retyped);
+  };
+  doc.on('afterTransaction', onTransaction);
+  return () => doc.off('afterTransaction', onTransaction);
 }
