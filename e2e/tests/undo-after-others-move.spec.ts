@@ -4,6 +4,7 @@
 // copies, and their undo step named only the deleted originals. Ctrl+Z changed nothing (and, the step being
 // empty, Yjs went on to take back the step before it, somewhere else in the document).
 
+import { blocks } from '../fixtures/blocks.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -55,5 +56,23 @@ test('Ctrl+Z takes back all of my words after the other person pressed Enter in 
   await alice.page.keyboard.press('Control+z');
   await expect.poll(() => alice.blocks()).toEqual(['Title', '', '']);
   await expect.poll(() => bob.blocks()).toEqual(['Title', '', '']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
+test('Ctrl+Z takes back my words in a paragraph the other person has since made a heading', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-moved/heading');
+  await bob.focusEnd();
+  await bob.page.keyboard.insertText('Plan');
+  await expect.poll(() => alice.blocks()).toEqual(['Plan']);
+  await alice.caretAt(0, 'Plan'.length);
+  await alice.page.keyboard.insertText(' for May');
+  await expect.poll(() => bob.blocks()).toEqual(['Plan for May']);
+  await bob.caretAt(0, 0);
+  await bob.page.keyboard.press('Control+Alt+2');
+  await expect.poll(() => blocks(alice)).toEqual(['heading2:Plan for May']);
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => blocks(alice)).toEqual(['heading2:Plan']);
+  await expect.poll(() => blocks(bob)).toEqual(['heading2:Plan']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
