@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { createUndoManager } from '../undo-steps.js';
 import { lostInJoins, typeAgain } from './join-rescue.js';
 import { childAt } from './relative-position.js';
-import { undoableWithTheOriginal } from './rescue-undo.js';
+import { undoableWithTheOriginal, undoFollowsMoves } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
 import { alice, at, blocks } from './test-editors.js';
 
@@ -57,5 +57,43 @@ describe('Ctrl+Z takes back text the editor had to type again', () => {
 
   it('(without this, Ctrl+Z changed nothing)', () => {
     expect(bobUndoes(['Hello world'], [0, 8, 'X'], split, false).undone).toEqual(['Hello', ' woXrld']);
+  });
+});
+
+/**
+ * Bob types `text` into `block` at `offset` through his editor (an undo step), and Alice sees it before she
+ * does `edit` (a join or split, written as copy and delete); then Bob presses Ctrl+Z.
+ */
+function bobUndoesAfterSeenMove(texts: string[], [block, offset, text]: [number, number, string], edit: (s: EditorState) => Transaction, follow: boolean) {
+  const bob = new Y.Doc();
+  const a = alice(...texts);
+  Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc));
+  const undo = createUndoManager(bob.getXmlFragment('prosemirror'));
+  const stop = follow ? undoFollowsMoves(bob, undo) : () => {};
+  bob.transact(() => ((childAt(bob.getXmlFragment('prosemirror'), block) as Y.XmlElement).get(0) as Y.XmlText).insert(offset, text), ySyncPluginKey);
+  Y.applyUpdate(a.ydoc, Y.encodeStateAsUpdate(bob, Y.encodeStateVector(a.ydoc)));
+  a.resync();
+  a.edit(edit);
+  Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc, Y.encodeStateVector(bob)));
+  const moved = blocks(bob);
+  undo.undo();
+  stop();
+  return { moved, undone: blocks(bob) };
+}
+
+describe('Ctrl+Z takes back text someone else moved after seeing it (undoFollowsMoves)', () => {
+  const split = (s: EditorState) => s.tr.split(at(s.doc, 0, 5));
+  const join = (s: EditorState) => s.tr.join(at(s.doc, 1, -1));
+
+  it('after their join', () => {
+    expect(bobUndoesAfterSeenMove(['Hello', 'world'], [1, 5, ' wide'], join, true)).toEqual({ moved: ['Helloworld wide'], undone: ['Helloworld'] });
+  });
+
+  it('after their Enter in the middle of it', () => {
+    expect(bobUndoesAfterSeenMove(['Hello'], [0, 5, ' big world'], split, true)).toEqual({ moved: ['Hello', ' big world'], undone: ['Hello', ''] });
+  });
+
+  it('(without it, Ctrl+Z changed nothing)', () => {
+    expect(bobUndoesAfterSeenMove(['Hello', 'world'], [1, 5, ' wide'], join, false).undone).toEqual(['Helloworld wide']);
   });
 });
