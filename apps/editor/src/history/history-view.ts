@@ -25,6 +25,11 @@ import { confirmRestore } from './restore-dialog.js';
 export interface HistoryView {
   readonly panel: HTMLElement;
   readonly viewer: HTMLElement;
+  /**
+   * Reads the timeline again: versions made since (someone else typing while the view is open) reach the
+   * slider and the list of edit sessions. The version on screen stays until the person moves.
+   */
+  refresh(): Promise<void>;
   destroy(): void;
 }
 
@@ -289,26 +294,37 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     viewer.dataset.seq = '0';
   };
 
-  void (async () => {
+  /** Whether the timeline has been shown (the controls are set up), so a refresh only updates it. */
+  let loaded = false;
+  const load = async () => {
     try {
       const timeline = await fetchTimeline(docName);
       Object.assign(lookup, timeline.authors);
+      if (timeline.lastSeq === 0 || timeline.sessions.length === 0) return loaded ? undefined : empty();
+      // An answer older than the one shown (two refreshes crossing) changes nothing.
+      if (loaded && timeline.lastSeq <= Number(slider.max)) return;
       sessions = timeline.sessions;
-      if (timeline.lastSeq === 0 || sessions.length === 0) return empty();
       slider.max = String(timeline.lastSeq);
-      await loadNamed();
       $('.sessions').replaceChildren(...[...sessions].reverse().map(sessionItem));
+      if (loaded) return;
+      loaded = true;
+      if (!viewer.contains(view.dom)) viewer.replaceChildren(view.dom); // it held the "No edits yet" note
+      await loadNamed();
       enable(true);
       scrubTo(timeline.lastSeq);
     } catch (error) {
+      if (loaded) return; // a refresh that failed: what is shown stays, the next one may do
       label.textContent = `Could not load the history: ${(error as Error).message}`;
       $('.sessions').replaceChildren();
     }
-  })();
+  };
+  // One load at a time, in order: a refresh asked for during the first load waits for it.
+  let loading = load();
 
   return {
     panel,
     viewer,
+    refresh: () => (loading = loading.then(load)),
     destroy() {
       stop();
       controller?.abort();

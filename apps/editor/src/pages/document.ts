@@ -29,6 +29,9 @@ import { openShareDialog } from './share-dialog.js';
 import { tuckNameField } from '../collab/name-field.js';
 import { refusalNotice, refusedAgainNotice, reloadWithoutRefused, takeRefusal } from '../collab/refused-change.js';
 
+/** How long the document stays unchanged before the open history view reads its timeline again. */
+const HISTORY_REFRESH_MS = 1_000;
+
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
   if (s.refused !== '' && s.connection !== 'denied') return 'Change refused · not saved';
   if (s.connection === 'denied') {
@@ -288,7 +291,16 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const sidebar = root.querySelector<HTMLElement>('.sidebar')!;
   const historyToggle = root.querySelector<HTMLButtonElement>('.history-toggle')!;
   let history: HistoryView | undefined;
+  // Versions made while the history view is open (someone else typing) reach it, read once the typing
+  // pauses for a moment (the server has stored them by then; each read is one request for the timeline).
+  let historyRefresh: number | undefined;
+  const onUpdateWhileHistory = () => {
+    clearTimeout(historyRefresh);
+    historyRefresh = window.setTimeout(() => void history?.refresh(), HISTORY_REFRESH_MS);
+  };
   const closeHistory = () => {
+    doc.off('update', onUpdateWhileHistory);
+    clearTimeout(historyRefresh);
     history?.panel.remove();
     history?.viewer.remove();
     history?.destroy();
@@ -315,6 +327,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     layout.classList.add('history-open');
     layout.append(history.viewer, history.panel);
     historyToggle.setAttribute('aria-pressed', 'true');
+    doc.on('update', onUpdateWhileHistory);
   });
 
   // A restore replaced the text this person's undo steps were made against: undoing them now would put
