@@ -76,3 +76,28 @@ test('Ctrl+Z takes back my words in a paragraph the other person has since made 
   await expect.poll(() => blocks(bob)).toEqual(['heading2:Plan']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+test('Ctrl+Y deletes again words my Ctrl+Z brought back, after the other person joined them to the paragraph before', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-moved/redo');
+  await bob.focusEnd();
+  await bob.page.keyboard.insertText('Hello');
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.insertText('rough draft text');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'rough draft text']);
+
+  // Alice deletes "draft ", and takes the deletion back.
+  await alice.select('draft ');
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'rough text']);
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'rough draft text']);
+
+  // Bob joins the paragraph to the one before; then Alice redoes her deletion.
+  await bob.caretAt(1, 0);
+  await bob.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.blocks()).toEqual(['Hellorough draft text']);
+  await alice.page.keyboard.press('Control+y');
+  await expect.poll(() => alice.blocks()).toEqual(['Hellorough text']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hellorough text']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

@@ -16,11 +16,10 @@ export interface Retyped {
   readonly length: number;
 }
 
-/** Adds each copy to the latest undo step of `undoManager` that inserted one of its originals. */
-export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: readonly Retyped[]): void {
+/** Adds each copy to the latest undo step of `undoManager` (or redo step, `stack`) that inserted one of its originals. */
+export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: readonly Retyped[], stack = undoManager.undoStack): void {
   for (const { from, client, clock, length } of retyped) {
     if (length === 0) continue;
-    const stack = undoManager.undoStack;
     for (let i = stack.length - 1; i >= 0; i--) {
       const step = stack[i]!;
       if (!from.some((id) => Y.isDeleted(step.insertions, id))) continue;
@@ -38,12 +37,13 @@ export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: rea
  * it again" by the one who made it, so the words are then that person's copies, and the undo step that typed
  * them named only the deleted originals: Ctrl+Z changed nothing, and Yjs, finding the step empty, went on to
  * take back the one before it (found by a review). Each copy joins the step that inserted its original, as
- * this page's own rescues do. Returns a function that stops watching.
+ * this page's own rescues do; a redo step too (words Ctrl+Z brought back, which Ctrl+Y deletes again).
+ * Returns a function that stops watching.
  */
 export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => void {
   const onTransaction = (transaction: Y.Transaction) => {
-    if (transaction.local || undoManager.undoStack.length === 0 || !insertsAndDeletes(transaction)) return;
-    const steps = undoManager.undoStack;
+    const steps = [...undoManager.undoStack, ...undoManager.redoStack];
+    if (transaction.local || steps.length === 0 || !insertsAndDeletes(transaction)) return;
     const mine = (id: Y.ID) => steps.some((step) => Y.isDeleted(step.insertions, id));
     // Only the text nodes it deleted characters of this person's undo steps from: where a move may have taken them.
     const nodes = new Set<Y.XmlText>();
@@ -68,6 +68,7 @@ export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => 
       if (current !== undefined) retyped.push(current);
     }
     undoableWithTheOriginal(undoManager, retyped);
+    undoableWithTheOriginal(undoManager, retyped, undoManager.redoStack);
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);
