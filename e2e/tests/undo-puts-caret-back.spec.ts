@@ -4,12 +4,13 @@
 // Ctrl+Z. Undoing a paste of two paragraphs left the caret in the paragraph after the paste, and the next
 // word typed went there.
 
+import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
 /** Writes `Intro`, `Hello`, `After` as three paragraphs, then pauses: what comes next is a step of its own. */
-async function threeParagraphs(p: import('../fixtures/editor-page.js').EditorPage): Promise<void> {
+async function threeParagraphs(p: EditorPage): Promise<void> {
   await p.focusEnd();
   await p.page.keyboard.insertText('Intro');
   await p.page.keyboard.press('Enter');
@@ -19,15 +20,20 @@ async function threeParagraphs(p: import('../fixtures/editor-page.js').EditorPag
   await p.page.waitForTimeout(1_200);
 }
 
-test('Ctrl+Z of a paste of two paragraphs puts the caret back where the paste was: what is typed next goes there', async ({ pair }) => {
-  const { alice, bob } = await pair('undo-caret/paste');
+/** Alice pastes two paragraphs at the end of `Hello` (Bob sees them), then presses Ctrl+Z. */
+async function pasteThenUndo(pair: (doc: string) => Promise<{ alice: EditorPage; bob: EditorPage }>, doc: string) {
+  const { alice, bob } = await pair(doc);
   await threeParagraphs(alice);
   await alice.caretAt(1, 'Hello'.length);
   await alice.paste({ 'text/html': '<p>, one</p><p>two</p>', 'text/plain': ', one\ntwo' });
   await expect.poll(() => bob.blocks()).toEqual(['Intro', 'Hello, one', 'two', 'After']);
-
   await alice.page.keyboard.press('Control+z');
   await expect.poll(() => alice.blocks()).toEqual(['Intro', 'Hello', 'After']);
+  return { alice, bob };
+}
+
+test('Ctrl+Z of a paste of two paragraphs puts the caret back where the paste was: what is typed next goes there', async ({ pair }) => {
+  const { alice, bob } = await pasteThenUndo(pair, 'undo-caret/paste');
   await alice.page.keyboard.insertText(' world');
   await expect.poll(() => alice.blocks()).toEqual(['Intro', 'Hello world', 'After']);
   await expect.poll(() => bob.blocks()).toEqual(['Intro', 'Hello world', 'After']);
@@ -35,13 +41,7 @@ test('Ctrl+Z of a paste of two paragraphs puts the caret back where the paste wa
 });
 
 test('Ctrl+Y after Ctrl+Z of a paste puts the caret back where Ctrl+Z was pressed, at the end of the paste', async ({ pair }) => {
-  const { alice, bob } = await pair('undo-caret/redo');
-  await threeParagraphs(alice);
-  await alice.caretAt(1, 'Hello'.length);
-  await alice.paste({ 'text/html': '<p>, one</p><p>two</p>', 'text/plain': ', one\ntwo' });
-  await expect.poll(() => bob.blocks()).toEqual(['Intro', 'Hello, one', 'two', 'After']);
-  await alice.page.keyboard.press('Control+z');
-  await expect.poll(() => alice.blocks()).toEqual(['Intro', 'Hello', 'After']);
+  const { alice, bob } = await pasteThenUndo(pair, 'undo-caret/redo');
   await alice.page.keyboard.press('Control+y');
   await expect.poll(() => alice.blocks()).toEqual(['Intro', 'Hello, one', 'two', 'After']);
   await alice.page.keyboard.insertText(', three');
