@@ -52,3 +52,33 @@ test('a history view opened on a document nobody has typed in yet shows the firs
   // The history of a document not stored yet is a 404, which the browser logs: the view reads it as no edits.
   expect([...alice.errors, ...bob.errors].filter((e) => !e.includes('status of 404'))).toEqual([]);
 });
+
+test('the history view takes in the other person\'s versions while they keep typing without a pause', async ({ pair }) => {
+  const { alice, bob } = await pair('history-live/steady');
+  const page = alice.page;
+  await alice.focusEnd();
+  await alice.type('First line.');
+  await alice.expectSaved();
+  await page.getByRole('button', { name: 'History' }).click();
+  const opened = await alice.headSeq('history-live/steady');
+  const slider = page.getByTestId('history-slider');
+  await expect(slider).toHaveAttribute('max', String(opened));
+
+  // Bob types a key every 300 ms for 9 s: never a second's pause.
+  await bob.focusEnd();
+  let typing = true;
+  const typed = (async () => {
+    while (typing) {
+      await bob.page.keyboard.insertText('x');
+      await bob.page.waitForTimeout(300);
+    }
+  })();
+  try {
+    // While he is still typing, the slider has moved on from where it was opened.
+    await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 8_000 }).toBeGreaterThan(opened);
+  } finally {
+    typing = false;
+    await typed;
+  }
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

@@ -31,6 +31,8 @@ import { refusalNotice, refusedAgainNotice, reloadWithoutRefused, takeRefusal } 
 
 /** How long the document stays unchanged before the open history view reads its timeline again. */
 const HISTORY_REFRESH_MS = 1_000;
+/** Longest the open history view waits behind changes that never pause (someone typing steadily). */
+const HISTORY_REFRESH_MAX_MS = 5_000;
 
 const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): string => {
   if (s.refused !== '' && s.connection !== 'denied') return 'Change refused · not saved';
@@ -293,14 +295,23 @@ export function renderDocument(root: HTMLElement, name: string): void {
   let history: HistoryView | undefined;
   // Versions made while the history view is open (someone else typing) reach it, read once the typing
   // pauses for a moment (the server has stored them by then; each read is one request for the timeline).
+  // Someone typing steadily never pauses a second: read at most HISTORY_REFRESH_MAX_MS after the first change.
   let historyRefresh: number | undefined;
+  let changedSince: number | undefined;
   const onUpdateWhileHistory = () => {
+    const now = Date.now();
+    changedSince ??= now;
     clearTimeout(historyRefresh);
-    historyRefresh = window.setTimeout(() => void history?.refresh(), HISTORY_REFRESH_MS);
+    const wait = Math.min(HISTORY_REFRESH_MS, Math.max(0, changedSince + HISTORY_REFRESH_MAX_MS - now));
+    historyRefresh = window.setTimeout(() => {
+      changedSince = undefined;
+      void history?.refresh();
+    }, wait);
   };
   const closeHistory = () => {
     doc.off('update', onUpdateWhileHistory);
     clearTimeout(historyRefresh);
+    changedSince = undefined;
     history?.panel.remove();
     history?.viewer.remove();
     history?.destroy();
