@@ -32,7 +32,7 @@ export interface AuthorshipToggle {
   destroy(): void;
 }
 
-export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: WebsocketProvider, index = new AuthorshipIndex()): AuthorshipToggle {
+export function createAuthorshipToggle(docName: () => string, doc: Y.Doc, provider: WebsocketProvider, index = new AuthorshipIndex()): AuthorshipToggle {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'authorship-toggle';
@@ -88,8 +88,8 @@ export function createAuthorshipToggle(docName: string, doc: Y.Doc, provider: We
   let loaded: Promise<void> = Promise.resolve();
   const fetchAnswer = async (asked: number) => {
     const started = performance.now();
-    const res = await fetch(`/api/docs/${encodeURIComponent(docName)}/authorship`, { headers: { accept: 'application/json', ...authHeaders() } });
-    if (!res.ok) throw new Error(`Authorship of ${JSON.stringify(docName)}: HTTP ${res.status}`);
+    const res = await fetch(`/api/docs/${encodeURIComponent(docName())}/authorship`, { headers: { accept: 'application/json', ...authHeaders() } });
+    if (!res.ok) throw new Error(`Authorship of ${JSON.stringify(docName())}: HTTP ${res.status}`);
     const answer = (await res.json()) as AuthorshipAnswer;
     performance.measure('tandem:authorship-fetch', { start: started });
     if (asked === generation) index.load(answer);

@@ -491,6 +491,16 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
 
 const REMEMBERED_CLIENTS = 32;
 
+/** The document was renamed from `from` to `to` with this page open: the ids used for it here go along. */
+export function carryClients(from: string, to: string): void {
+  try {
+    const ids = [...new Set([...rememberedClients(to), ...rememberedClients(from)])].slice(-REMEMBERED_CLIENTS);
+    localStorage.setItem(`tandem:clients:${to}`, JSON.stringify(ids));
+  } catch {
+    // no storage here: nothing was remembered either
+  }
+}
+
 /** The Yjs client ids this browser used for `docName` (the earlier pages' and this one's). */
 export function rememberedClients(docName: string): number[] {
   try {

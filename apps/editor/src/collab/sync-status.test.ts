@@ -202,12 +202,54 @@ describe('Saved (sync-status.ts) against the real server', () => {
     expect(renamed.status).toBe(201);
     openDelay = 1_000;
     const a = page('before-rename');
-    // What the page carries to the new name as it hears of the move (document.ts, moveTo: carryTo(to, doc)),
-    // before it drops this browser's copy of the old name.
+    // What the page takes along to the new name as it hears of the move (DocumentSync.moveTo), before it
+    // drops this browser's copy of the old name.
     const carried: string[] = [];
     a.sync.onStatus((s) => void (s.connection === 'denied' && carried.push(a.doc.getText('t').toString())));
     await expect.poll(() => carried.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(a.sync.status().deniedReason).toMatch(/^4430 /);
     expect(carried[0]).toBe('stored typed offline');
+  });
+
+  it('a renamed document moves in place: the same Y.Doc under the new name, Saved only once stored there, and this browser\'s copy follows', async () => {
+    // A copy of another, older document is in this browser under the new name: it must not come in.
+    const stale = new Y.Doc();
+    stale.getText('t').insert(0, 'STALE ');
+    const staleCopy = new IndexeddbPersistence('tandem/moved-here', stale);
+    await staleCopy.whenSynced;
+    await staleCopy.destroy();
+
+    const a = page('moving-away');
+    a.doc.getText('t').insert(0, 'before ');
+    await expect.poll(() => a.sync.status().saved, { timeout: 10_000 }).toBe(true);
+    const renamed = await fetch(`${server.url}/api/docs/moving-away/rename`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'moved-here' }),
+    });
+    expect(renamed.status).toBe(201);
+    await expect.poll(() => a.sync.status().deniedReason, { timeout: 10_000 }).toMatch(/^4430 /);
+    a.doc.getText('t').insert(7, 'during ');
+    const moved = a.sync.moveTo('moved-here');
+    a.doc.getText('t').insert(14, 'switch');
+    // Not saved until the new name's room has it.
+    expect(a.sync.status().saved).toBe(false);
+    expect(a.sync.status().connection).toBe('connecting');
+    await moved;
+    await expect.poll(() => a.sync.status().saved, { timeout: 10_000 }).toBe(true);
+    expect(a.doc.getText('t').toString()).toBe('before during switch');
+    expect(await storedText(server, 'moved-here')).toBe('before during switch');
+    // This browser's copy is under the new name, whole, and the old name's is gone.
+    const names = (await fakeIndexedDB.databases()).map((d) => d.name);
+    expect(names).toContain('tandem/moved-here');
+    expect(names).not.toContain('tandem/moving-away');
+    const reread = new Y.Doc();
+    const copy = new IndexeddbPersistence('tandem/moved-here', reread);
+    await copy.whenSynced;
+    await copy.destroy();
+    expect(reread.getText('t').toString()).toBe('before during switch');
+    // Typed after the move: stored under the new name.
+    a.doc.getText('t').insert(0, '+');
+    await expect.poll(() => storedText(server, 'moved-here'), { timeout: 10_000 }).toBe('+before during switch');
   });
 });

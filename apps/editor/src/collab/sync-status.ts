@@ -8,6 +8,8 @@
 // then starts again from the server, see refused-change.ts).
 
 import * as decoding from 'lib0/decoding';
+import * as idb from 'lib0/indexeddb';
+import { removeAwarenessStates } from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
@@ -80,7 +82,14 @@ class CountingWebSocket extends WebSocket {
 
 export interface DocumentSync {
   readonly provider: WebsocketProvider;
+  /** This browser's copy of the document (under its current name: see moveTo). */
   readonly local: IndexeddbPersistence;
+  /**
+   * The document was renamed to `name`: the same Y.Doc goes on, connected to the new name's room, and this
+   * browser's copy moves to the new name (written whole there before the old name's is dropped). Resolves
+   * once the copy has moved; the connection to the new name is started at once.
+   */
+  moveTo(name: string): Promise<void>;
   /** The name presented on the next (re)connection, when no token is used (the awareness tells the open one). */
   rename(name: string): void;
   status(): SyncStatus;
@@ -123,7 +132,8 @@ const MESSAGE_TOO_BIG = 1009;
 /** Closes that refuse a change of this tab's for good: too large (4413), not applicable (4422). */
 const CHANGE_REFUSED_CODES = new Set([4413, 4422]);
 
-export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
+export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
+  let docName = firstName;
   const listeners = new Set<(status: SyncStatus) => void>();
   // Counted before the provider sends the change (its listener comes after this one).
   let changesMade = 0;
@@ -144,12 +154,13 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
       resolve();
     };
   });
-  const local = keepLocally(`tandem/${docName}`, doc, (failure) => {
+  const keptHere = (failure: string) => {
     if (failure !== '') copySettled();
     if (failure === localFailure) return;
     localFailure = failure;
     emit();
-  });
+  };
+  let local = keepLocally(`tandem/${docName}`, doc, keptHere);
   void local.whenSynced.then(() => copySettled());
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   // What the server acknowledged storing, by client: each ack settles the clocks its message was sent at.
@@ -220,7 +231,10 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
   // synced (its creation time, kept beside the copy). A document deleted for good and a new one given its
   // name, or none yet: the copy is of the old one, and syncing it would bring deleted text back into the
   // new one (found by a review). Such a copy is dropped and the page starts again from the server.
-  const copyOfKey = `tandem:copy-of:${docName}`;
+  const copyOfKeyOf = (name: string) => `tandem:copy-of:${name}`;
+  let copyOfKey = copyOfKeyOf(docName);
+  /** The tag of this page's copy (kept here too: another tab of it that moved first takes it off the old name). */
+  let copyTag = localStorage.getItem(copyOfKey);
   const checkCopy = async (): Promise<boolean> => {
     const copyOf = localStorage.getItem(copyOfKey);
     if (copyOf === null) return true; // never synced here (or kept by an earlier version): nothing to compare
@@ -246,7 +260,7 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     void docInfo(AbortSignal.timeout(5_000))
       .then(async (res) => {
         const createdAt = res.status === 200 ? ((await res.json()) as { createdAt?: string }).createdAt : undefined;
-        if (createdAt !== undefined) localStorage.setItem(copyOfKey, createdAt);
+        if (createdAt !== undefined) localStorage.setItem(copyOfKey, (copyTag = createdAt));
       })
       .catch(() => {})
       .finally(() => (tagging = false));
@@ -371,9 +385,63 @@ export function syncDocument(docName: string, doc: Y.Doc, options: SyncOptions =
     emit();
   });
 
+  // Renamed: the same document under another name. The server closed the old name's connections (4430);
+  // the provider is pointed at the new name's room and connects again with this Y.Doc, so whatever was typed
+  // meanwhile goes in its first sync. This browser's copy follows: the new name's copy is written whole
+  // (a copy of another document left there is dropped first: it would bring that one's text in), then the
+  // old name's is dropped.
+  let moving: Promise<void> = Promise.resolve();
+  const moveTo = (to: string): Promise<void> => {
+    if (to === docName) return moving;
+    const from = docName;
+    docName = to;
+    provider.disconnect();
+    // The people of the old name's room are gone from this page (y-websocket drops them as the socket
+    // closes), and so is what it knew of them: a state is taken only with a clock newer than the last one
+    // seen, and theirs comes back from the new room unchanged, so their cursors stayed away (found by this
+    // move's test) until each renewed its state.
+    const awareness = provider.awareness;
+    const others = [...awareness.getStates().keys()].filter((id) => id !== doc.clientID);
+    removeAwarenessStates(awareness, others, 'moved');
+    for (const id of [...awareness.meta.keys()]) if (id !== doc.clientID) awareness.meta.delete(id);
+    provider.roomname = encodeURIComponent(to);
+    if (connection === 'denied') deniedReason = '';
+    connection = navigator.onLine ? 'connecting' : 'offline';
+    emit();
+    if (navigator.onLine) provider.connect();
+    moving = moving.then(async () => {
+      const previous = local; // the copy of the name before (renamed twice quickly: the one the first move made)
+      const mine = copyTag ?? localStorage.getItem(copyOfKeyOf(from));
+      copyOfKey = copyOfKeyOf(to);
+      // The new name's copy is this document's only when tagged so (another tab of it moved first).
+      const there = localStorage.getItem(copyOfKey);
+      if (there === null || there !== mine) {
+        await idb.deleteDB(`tandem/${to}`).catch(() => {});
+        localStorage.removeItem(copyOfKey);
+      }
+      if (mine !== null) localStorage.setItem(copyOfKey, (copyTag = mine));
+      localStorage.removeItem(copyOfKeyOf(from));
+      const next = keepLocally(`tandem/${to}`, doc, keptHere);
+      local = next;
+      // y-indexeddb writes the whole document into a copy as it opens it. The old name's copy is dropped
+      // only once that is done: until then it is where what was typed offline is kept.
+      const written = await new Promise<boolean>((resolve) => {
+        void next.whenSynced.then(() => resolve(true));
+        next._db.catch(() => resolve(false));
+      });
+      await previous.destroy();
+      // (Not y-indexeddb's clearData: it resolves before the deletion is done.)
+      if (written) await idb.deleteDB(previous.name).catch(() => {});
+    });
+    return moving;
+  };
+
   return {
     provider,
-    local,
+    get local() {
+      return local;
+    },
+    moveTo,
     status,
     rename(name) {
       if (provider.params.author !== undefined) provider.params.name = name; // read from params at each (re)connect

@@ -27,7 +27,8 @@ export class CommentAuthors {
   private asking = false;
   readonly listeners = new Set<() => void>();
 
-  constructor(private readonly docName: string) {}
+  /** `docName`: the document's name now (it changes when the document is renamed). */
+  constructor(private readonly docName: () => string) {}
 
   of(commentId: string): CommentAuthor | undefined {
     return this.byComment.get(commentId);
@@ -73,7 +74,7 @@ export class CommentAuthors {
   /** The document's comment threads as the server lists them; undefined if it cannot be asked now. */
   private async fetchThreads(): Promise<ApiComment[] | undefined> {
     try {
-      const res = await fetch(appPath(`/api/docs/${encodeURIComponent(this.docName)}/comments`), {
+      const res = await fetch(appPath(`/api/docs/${encodeURIComponent(this.docName())}/comments`), {
         headers: { accept: 'application/json', ...authHeaders() },
       });
       if (!res.ok) return undefined;

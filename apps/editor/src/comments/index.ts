@@ -12,7 +12,8 @@ import { selectedText } from './selected-text.js';
 
 export interface CommentsOptions {
   readonly doc: Y.Doc;
-  readonly docName: string;
+  /** The document's name now (it changes when the document is renamed). */
+  readonly docName: () => string;
   /** An editor or a commenter (the server checks it again). */
   readonly canComment: boolean;
   /** The author id the server stores this person's updates as. */

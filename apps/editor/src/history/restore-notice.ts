@@ -17,7 +17,7 @@ const changes = (n: number) => (n === 1 ? '1 change undone' : `${n} changes undo
  * (Undo restore once done, Dismiss) left focus on the page's body, so the next Tab started over at the top
  * of the page and typed keys went nowhere (found by a review); focus goes back to the text instead.
  */
-export function createRestoreNotice(docName: string, focusText: () => void): RestoreNotice {
+export function createRestoreNotice(docName: () => string, focusText: () => void): RestoreNotice {
   const element = document.createElement('div');
   element.className = 'notice';
   element.dataset.testid = 'restore-notice';
@@ -50,7 +50,7 @@ export function createRestoreNotice(docName: string, focusText: () => void): Res
     const focused = hadFocus();
     undo.disabled = true;
     try {
-      const undone = await undoRestore(docName, restore.seq);
+      const undone = await undoRestore(docName(), restore.seq);
       current = undefined;
       text.textContent = undone.unchanged === true ? 'Nothing to take back · the text from before the restore is back already' : 'Restore undone · the text from before it is back';
       undo.hidden = true;

@@ -17,6 +17,8 @@ export interface DocumentNameOptions {
 export interface DocumentName {
   /** The heading with the name, and the controls beside it. */
   readonly element: HTMLElement;
+  /** The document was renamed (here or by someone else): the header shows the new name. */
+  setName(name: string): void;
 }
 
 type Mode = 'rename' | 'copy';
@@ -26,14 +28,19 @@ const LABELS: Record<Mode, { field: string; save: string; busy: string }> = {
   copy: { field: 'Name of the copy', save: 'Make the copy', busy: 'Copying…' },
 };
 
-export function createDocumentName(name: string, options: DocumentNameOptions): DocumentName {
+export function createDocumentName(firstName: string, options: DocumentNameOptions): DocumentName {
   const element = document.createElement('div');
   element.className = 'doc-name';
+  let name = firstName;
   const title = document.createElement('h1');
   title.className = 'doc-title';
   title.textContent = name;
   element.append(title);
-  if (!options.canEdit) return { element };
+  const setTitle = (to: string) => {
+    name = to;
+    title.textContent = to;
+  };
+  if (!options.canEdit) return { element, setName: setTitle };
 
   const rename = button('Rename', 'doc-name-action', 'Give this document a new name (its history and links follow)');
   const copy = button('Make a copy', 'doc-name-action', 'Make a new document with a copy of this one');
@@ -111,7 +118,14 @@ export function createDocumentName(name: string, options: DocumentNameOptions): 
     field.readOnly = true;
     const run = mode === 'rename' ? renameDocument(name, to) : duplicateDocument(name, to);
     run.then(
-      () => (mode === 'rename' ? options.onRenamed(to) : options.onCopied(to)),
+      () => {
+        if (mode === 'copy') return options.onCopied(to);
+        busy = false;
+        save.textContent = LABELS[mode].save;
+        field.readOnly = false;
+        options.onRenamed(to);
+        close();
+      },
       (err: unknown) => {
         busy = false;
         save.textContent = LABELS[mode].save;
@@ -125,7 +139,15 @@ export function createDocumentName(name: string, options: DocumentNameOptions): 
       },
     );
   });
-  return { element };
+  return {
+    element,
+    setName(to) {
+      const before = name;
+      setTitle(to);
+      // Renamed by someone else while this person's field still held the old name: it holds the new one.
+      if (!form.hidden && !busy && mode === 'rename' && field.value === before) field.value = to;
+    },
+  };
 }
 
 function button(text: string, className: string, title?: string): HTMLButtonElement {

@@ -2,7 +2,7 @@
 
 import { yUndoPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { carryToken, currentToken, isOwnEditor, tokenClaims } from '../api/session.js';
+import { carryToken, currentToken, isOwnEditor, tokenClaims, useDocument } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
@@ -20,9 +20,9 @@ import { accessNotice } from './access-notice.js';
 import { createNotice } from './notice.js';
 import { BASE_PATH } from '../base-path.js';
 import { documentPath } from '../api/client.js';
-import { carryTo, isMoved, newNameOf, takeCarried } from '../collab/moved.js';
+import { isMoved, newNameOf } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
-import { keepTextThroughJoins, ownClients } from '../collab/join-rescue.js';
+import { carryClients, keepTextThroughJoins, ownClients } from '../collab/join-rescue.js';
 import { type Retyped, undoableWithTheOriginal } from '../collab/rescue-undo.js';
 import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
@@ -79,8 +79,6 @@ export function renderDocument(root: HTMLElement, name: string): void {
     </div>`;
 
   const doc = new Y.Doc();
-  // What the page of this document's old name held (it was renamed while open in this tab), sent with the first sync.
-  takeCarried(name, doc);
   const token = currentToken();
   const claims = tokenClaims(token);
   // A commenter reads the text and writes comments only (the server refuses anything else).
@@ -105,16 +103,21 @@ export function renderDocument(root: HTMLElement, name: string): void {
   };
   if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client), changes: sync.changes }, onRetyped);
 
-  // Renamed (here or by someone else): this page moves to the new address, taking along what this
-  // browser holds of the document; the old name's local copy is dropped once that is kept.
-  let moving = false;
-  const moveTo = async (to: string) => {
-    if (moving) return;
-    moving = true;
-    sync.provider.disconnect();
-    carryToken(name, to);
-    if (carryTo(to, doc)) await Promise.race([sync.local.clearData(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
-    location.replace(documentPath(to));
+  // Renamed (here or by someone else): only the name changes, as in Google Docs. The page stays, with its
+  // Y.Doc, editor, undo steps, caret and scroll; the connection and this browser's copy move to the new
+  // name (sync.moveTo), and what is typed meanwhile goes with the first sync there. Reloading the page
+  // instead (as before) lost the undo steps, reset the caret, and dropped keys typed during the switch.
+  let current = name;
+  const moveTo = (to: string) => {
+    if (to === current) return;
+    carryToken(current, to);
+    carryClients(current, to);
+    current = to;
+    useDocument(to);
+    void sync.moveTo(to);
+    window.history.replaceState(window.history.state, '', documentPath(to));
+    document.title = `${to} · Tandem`;
+    docName.setName(to);
   };
   const docName = createDocumentName(name, {
     canEdit: !readOnly,
@@ -127,7 +130,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
 
   const comments = createComments({
     doc,
-    docName: name,
+    docName: () => current,
     canComment,
     me: token === undefined ? `guest:${user.id}` : claims.sub,
     getView: () => view,
@@ -136,7 +139,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const toolbar = createToolbar(() => view, canComment ? [[commentButton]] : [], !readOnly);
   comments.listen(root);
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
-  const restoreNotice = createRestoreNotice(name, () => view.focus());
+  const restoreNotice = createRestoreNotice(() => current, () => view.focus());
   toolbar.element.after(restoreNotice.element);
   const authorship = new AuthorshipIndex();
   const wordCount = createWordCount();
@@ -152,7 +155,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   ]);
   undoManager = yUndoPluginKey.getState(view.state)?.undoManager;
   root.querySelector('.doc-main')!.after(comments.panel.element);
-  const authorshipToggle = createAuthorshipToggle(name, doc, sync.provider, authorship);
+  const authorshipToggle = createAuthorshipToggle(() => current, doc, sync.provider, authorship);
   root.querySelector('.history-toggle')!.before(authorshipToggle.button);
   toolbar.element.after(authorshipToggle.legend);
   if (!canComment) toolbar.element.hidden = true;
@@ -160,6 +163,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
   // The visible status follows every change silently; the announcer speaks only of settled ones.
   const statusEl = root.querySelector<HTMLElement>('.status')!;
   let denied = false;
+  /** Asking where a renamed document went (the close reason did not say). */
+  let following = false;
   let reloading = false;
   // This page was reloaded because the server refused a change made here: say so, once.
   const refusedBefore = takeRefusal(name);
@@ -179,25 +184,30 @@ export function renderDocument(root: HTMLElement, name: string): void {
     statusEl.querySelector('.status-text')!.textContent = text;
     announcer.update(s, text);
     if (s.saved) justReloaded = false;
-    if (s.refused !== '' && !reloading && !denied && !moving) {
+    if (s.refused !== '' && !reloading && !denied) {
       // Nothing made here from now on could be stored: stop taking changes, and start again from the server.
       reloading = true;
       view.setProps({ editable: () => false });
       sync.provider.disconnect();
       // Refused again straight after such a reload (this browser's copy could not be dropped): no reload loop.
-      if (!justReloaded) void reloadWithoutRefused(name, s.refused, sync.local);
+      if (!justReloaded) void reloadWithoutRefused(current, s.refused, sync.local);
       else root.querySelector('.doc-main')!.prepend(createNotice(refusedAgainNotice(s.refused)));
       return;
     }
     if (s.connection === 'denied' && isMoved(s.deniedReason)) {
-      if (denied) return;
-      denied = true;
-      view.setProps({ editable: () => false });
-      newNameOf(name, s.deniedReason).then(
+      // Editing goes on meanwhile: what is typed is in the Y.Doc and goes to the new name with the first sync.
+      if (denied || following) return;
+      following = true;
+      const from = current;
+      newNameOf(from, s.deniedReason).then(
         (to) => {
-          if (to !== name) return moveTo(to);
+          following = false;
+          if (current !== from) return; // moved already (this person's own rename, told by the API)
+          if (to !== from) return moveTo(to);
+          denied = true;
+          view.setProps({ editable: () => false });
           // Renamed, and its name taken back since by another document (the server could not say where this
-          // one went): this page's copy is of the renamed document. Carried (or kept in this browser) it
+          // one went): this page's copy is of the renamed document. Kept (here or in this browser) it
           // would go into the new document with the next sync.
           sync.provider.disconnect();
           void sync.local.clearData();
@@ -210,6 +220,9 @@ export function renderDocument(root: HTMLElement, name: string): void {
           );
         },
         () => {
+          following = false;
+          denied = true;
+          view.setProps({ editable: () => false });
           root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
         },
       );
@@ -273,7 +286,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   }
   share.addEventListener('click', async () => {
     if (makesLinks) {
-      const dialog = openShareDialog(name);
+      const dialog = openShareDialog(current);
       dialog.addEventListener('close', () => share.focus());
       return;
     }
@@ -325,7 +338,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   };
   historyToggle.addEventListener('click', () => {
     if (history !== undefined) return closeHistory();
-    history = createHistoryView(name, {
+    history = createHistoryView(current, {
       canEdit: !readOnly,
       onRestored: (result) => {
         closeHistory();
