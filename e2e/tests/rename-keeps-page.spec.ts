@@ -159,3 +159,20 @@ test('what Bob types while Alice renames lands once; offline after it, a reload 
     .poll(() => bob.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('tandem/typing/'))))
     .toEqual(['tandem/typing/third']);
 });
+
+test('the history view open through a rename by someone else still names versions (under the new name)', async ({ server, pair }) => {
+  test.setTimeout(90_000);
+  const { alice, bob } = await pair('panel/old');
+  await alice.focusEnd();
+  await alice.type('Worth a name.');
+  await alice.expectSaved();
+  await alice.page.getByRole('button', { name: 'History' }).click();
+  await expect(alice.page.getByTestId('history-document')).toContainText('Worth a name.');
+
+  await renameFromHeader(bob, 'panel/new');
+  await expect(alice.page).toHaveURL(`${server.url}/d/panel%2Fnew`);
+  // A write at the old name is refused (409 moved): the open panel writes under the new one.
+  alice.page.once('dialog', (dialog) => dialog.accept('Before the rename'));
+  await alice.page.getByRole('button', { name: 'Name this version' }).click();
+  await expect(alice.page.locator('.named-versions')).toContainText('Before the rename');
+});

@@ -48,7 +48,8 @@ function personChip(info: { name: string; color: string }): DocumentFragment {
   return chip;
 }
 
-export function createHistoryView(docName: string, options: { canEdit: boolean; onRestored: (result: RestoreResult) => void }): HistoryView {
+/** `docName`: the document's name now (it is renamed while the view is open, by this person or another). */
+export function createHistoryView(docName: () => string, options: { canEdit: boolean; onRestored: (result: RestoreResult) => void }): HistoryView {
   const panel = document.createElement('aside');
   panel.className = 'history-panel';
   panel.setAttribute('aria-label', 'History');
@@ -139,7 +140,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     slider.setAttribute('aria-valuetext', label.textContent);
     try {
       const base = baseFor(seq);
-      const [content, diff] = await Promise.all([fetchVersion(docName, seq, signal), fetchDiff(docName, base, seq, signal)]);
+      const [content, diff] = await Promise.all([fetchVersion(docName(), seq, signal), fetchDiff(docName(), base, seq, signal)]);
       // A newer request may have begun while this one's answers were being read (the abort comes too late
       // once a body is in): its view is the one to keep.
       if (signal.aborted) return;
@@ -204,7 +205,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
         : { seq, at, ...(by === undefined ? {} : { author: by }) };
     if (!(await confirmRestore(question))) return restore.focus();
     try {
-      options.onRestored(await restoreVersion(docName, seq));
+      options.onRestored(await restoreVersion(docName(), seq));
     } catch (error) {
       label.textContent = `Restore failed: ${(error as Error).message}`;
     }
@@ -221,7 +222,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
       return;
     }
     try {
-      await nameVersion(docName, seq, name);
+      await nameVersion(docName(), seq, name);
     } catch (error) {
       label.textContent = `Naming failed: ${(error as Error).message}`;
       return;
@@ -232,7 +233,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     button.addEventListener('click', async () => {
       const seq = Number(slider.value);
       try {
-        await downloadVersion(docName, seq, button.dataset.format as 'markdown' | 'html' | 'json');
+        await downloadVersion(docName(), seq, button.dataset.format as 'markdown' | 'html' | 'json');
       } catch (error) {
         label.textContent = `Export failed: ${(error as Error).message}`;
       }
@@ -250,7 +251,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
     return li;
   };
   const loadNamed = async () => {
-    named = await listNamedVersions(docName);
+    named = await listNamedVersions(docName());
     const list = $('.named-versions');
     if (named.length === 0) list.innerHTML = '<li class="muted">None yet</li>';
     else list.replaceChildren(...named.map((v) => jumpButton(`${v.label} (v${v.seq})`, v.seq)));
@@ -298,7 +299,7 @@ export function createHistoryView(docName: string, options: { canEdit: boolean; 
   let loaded = false;
   const load = async () => {
     try {
-      const timeline = await fetchTimeline(docName);
+      const timeline = await fetchTimeline(docName());
       Object.assign(lookup, timeline.authors);
       if (timeline.lastSeq === 0 || timeline.sessions.length === 0) return loaded ? undefined : empty();
       // An answer older than the one shown (two refreshes crossing) changes nothing.

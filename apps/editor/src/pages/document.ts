@@ -338,7 +338,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   };
   historyToggle.addEventListener('click', () => {
     if (history !== undefined) return closeHistory();
-    history = createHistoryView(current, {
+    history = createHistoryView(() => current, {
       canEdit: !readOnly,
       onRestored: (result) => {
         closeHistory();
