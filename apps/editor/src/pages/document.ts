@@ -286,7 +286,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   }
   share.addEventListener('click', async () => {
     if (makesLinks) {
-      const dialog = openShareDialog(current);
+      const dialog = openShareDialog(() => current);
       dialog.addEventListener('close', () => share.focus());
       return;
     }

@@ -20,7 +20,8 @@ const ROLES: ReadonlyArray<{ value: ShareRole; label: string }> = [
 
 const roleLabel = (role: string) => ROLES.find((r) => r.value === role)?.label ?? role;
 
-export function openShareDialog(doc: string, parent: HTMLElement = document.body): HTMLDialogElement {
+/** `doc`: the document's name now (it may be renamed while the dialog is open). */
+export function openShareDialog(doc: () => string, parent: HTMLElement = document.body): HTMLDialogElement {
   const dialog = document.createElement('dialog');
   dialog.className = 'share-dialog';
   dialog.setAttribute('aria-labelledby', 'share-dialog-title');
@@ -48,7 +49,7 @@ export function openShareDialog(doc: string, parent: HTMLElement = document.body
     </table>
     <p class="share-status" role="status" aria-live="polite"></p>
     <div class="dialog-actions"><button type="button" class="close">Close</button></div>`;
-  dialog.querySelector('h2')!.textContent = `Share “${doc}”`;
+  dialog.querySelector('h2')!.textContent = `Share “${doc()}”`;
   const form = dialog.querySelector<HTMLFormElement>('.share-form')!;
   const status = dialog.querySelector<HTMLElement>('.share-status')!;
   const newBox = dialog.querySelector<HTMLElement>('.share-new')!;
@@ -93,7 +94,7 @@ export function openShareDialog(doc: string, parent: HTMLElement = document.body
       revoke.addEventListener('click', async () => {
         revoke.disabled = true;
         try {
-          const { closed } = await revokeShareLink(doc, link.id);
+          const { closed } = await revokeShareLink(doc(), link.id);
           say(`Link revoked${closed > 0 ? `; ${closed} open ${closed === 1 ? 'page' : 'pages'} closed` : ''}.`);
           await refresh();
           // The button pressed is gone (disabled, then its row drawn again without it): focus, which fell to
@@ -117,7 +118,7 @@ export function openShareDialog(doc: string, parent: HTMLElement = document.body
 
   const refresh = async () => {
     try {
-      const links = await listShareLinks(doc);
+      const links = await listShareLinks(doc());
       table.tBodies[0]!.replaceChildren(...links.map(row));
       table.hidden = links.length === 0;
       empty.hidden = links.length > 0;
@@ -132,7 +133,7 @@ export function openShareDialog(doc: string, parent: HTMLElement = document.body
     const button = form.querySelector<HTMLButtonElement>('button')!;
     button.disabled = true;
     try {
-      const link = await createShareLink(doc, data.get('role') as ShareRole, Number(data.get('expiry')));
+      const link = await createShareLink(doc(), data.get('role') as ShareRole, Number(data.get('expiry')));
       urlInput.value = link.url;
       newBox.hidden = false;
       say(`${roleLabel(link.role)} link created, expiring ${formatTime(link.expiresAt)}.`);
