@@ -176,3 +176,35 @@ test('the history view open through a rename by someone else still names version
   await alice.page.getByRole('button', { name: 'Name this version' }).click();
   await expect(alice.page.locator('.named-versions')).toContainText('Before the rename');
 });
+
+test('two tabs of Bob\'s follow a rename: both go on, and his browser keeps one copy, under the new name', async ({ server, pair }) => {
+  test.setTimeout(90_000);
+  const { alice, bob } = await pair('tabs/old');
+  await alice.focusEnd();
+  await alice.type('Shared.');
+  await expect.poll(() => bob.text()).toBe('Shared.');
+  const second = await bob.context.newPage();
+  await second.goto(`${server.url}/d/${encodeURIComponent('tabs/old')}`);
+  await expect(second.getByTestId('status')).toHaveAttribute('data-saved', 'true');
+
+  await renameFromHeader(alice, 'tabs/new');
+  await expect(bob.page).toHaveURL(`${server.url}/d/tabs%2Fnew`);
+  await expect(second).toHaveURL(`${server.url}/d/tabs%2Fnew`);
+  await bob.focusEnd();
+  await bob.type(' First tab.');
+  await expect(second.locator('.ProseMirror')).toContainText('First tab.');
+  await second.locator('.ProseMirror').focus();
+  await second.keyboard.press('Control+End');
+  await second.keyboard.type(' Second tab.');
+  await expect.poll(() => alice.text()).toBe('Shared. First tab. Second tab.');
+  await bob.expectSaved();
+  await expect(second.getByTestId('status')).toHaveAttribute('data-saved', 'true');
+  const copies = () => bob.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('tandem/tabs/')));
+  await expect.poll(copies).toEqual(['tandem/tabs/new']);
+
+  // Offline, both tabs closed but one, reloaded: the copy holds both tabs' text.
+  await second.close();
+  await bob.context.setOffline(true);
+  await bob.page.reload();
+  await expect.poll(() => bob.text()).toBe('Shared. First tab. Second tab.');
+});
