@@ -44,9 +44,24 @@ function stick(pos: number, state: EditorState, sync: SyncState, mapping: Mappin
 /** The anchor for the selected text: typing at either edge stays outside it. Undefined for an empty selection. */
 export function anchorOfSelection(state: EditorState): Anchor | undefined {
   const { from, to, empty } = state.selection;
+  if (empty || selectedText(state.doc, from, to).trim() === '') return undefined;
+  return anchorOf(state, from, to);
+}
+
+/** The anchor for the text from `from` to `to` (as the selection's), or undefined before the sync plugin is bound. */
+export function anchorOf(state: EditorState, from: number, to: number): Anchor | undefined {
   const sync = syncOf(state);
-  if (empty || sync?.binding === undefined || selectedText(state.doc, from, to).trim() === '') return undefined;
+  if (sync?.binding === undefined) return undefined;
   return { start: stick(from, state, sync, sync.binding.mapping, 0), end: stick(to, state, sync, sync.binding.mapping, -1) };
+}
+
+/** Where `anchor` is in the editor now, or undefined when its text is gone (orphaned). */
+export function placeAnchor(state: EditorState, anchor: Anchor): Placed | undefined {
+  const sync = syncOf(state);
+  if (sync?.binding === undefined) return undefined;
+  const from = relativePositionToAbsolutePosition(sync.doc, sync.type, anchor.start, sync.binding.mapping);
+  const to = relativePositionToAbsolutePosition(sync.doc, sync.type, anchor.end, sync.binding.mapping);
+  return from === null || to === null || from >= to || to > state.doc.content.size ? undefined : { from, to };
 }
 
 function place(state: EditorState, comments: CommentStore, active: string | undefined): Highlights {

@@ -8,6 +8,7 @@ import { CommentAuthors } from './comment-authors.js';
 import { anchorOfSelection, commentHighlights, highlightsKey, setActiveComment, threadAt } from './comment-highlights.js';
 import { type CommentPanel, createCommentPanel } from './comment-panel.js';
 import { CommentStore } from './comment-store.js';
+import { cutComments } from './cut-comments.js';
 import { selectedText } from './selected-text.js';
 
 export interface CommentsOptions {
@@ -76,7 +77,7 @@ export function createComments(options: CommentsOptions): Comments {
   });
 
   return {
-    plugins: [commentHighlights(store, (highlights) => panel.render(highlights.placed)), clicks],
+    plugins: [commentHighlights(store, (highlights) => panel.render(highlights.placed)), clicks, cutComments({ doc, docName: options.docName })],
     panel,
     store,
     command,
