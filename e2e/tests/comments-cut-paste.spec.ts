@@ -1,6 +1,7 @@
 // Text cut and pasted within its document keeps its comments, as in Google Docs (found by a review: the
-// comment was left orphaned, "The text this comment was on was deleted"). A copy does not move or
-// duplicate them, a paste into another document brings none, and the clipboard is trusted no further.
+// comment was left orphaned, "The text this comment was on was deleted"); text dragged elsewhere in its
+// document too. A copy does not move or duplicate them, a paste into another document brings none, and the
+// clipboard is trusted no further.
 
 import { highlighted, threads } from '../fixtures/comments.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
@@ -164,6 +165,33 @@ test('a cut pasted into another document brings no comment, and a forged clipboa
   }
   await alice.expectSaved();
   await expect.poll(() => orphaned(bob)).toBe('true');
+  expect(alice.errors).toEqual([]);
+});
+
+test('a comment on text dragged elsewhere in the document moves with it, and back with Ctrl+Z', async ({ pair }) => {
+  const { alice, bob } = await pair('drag-keeps-comment');
+  await setUp(alice, bob);
+  await alice.select('Some words to move. ');
+  await alice.selectionRead();
+  const from = (await alice.editor.locator(':scope > *').nth(0).boundingBox())!;
+  const to = (await alice.editor.locator(':scope > *').nth(1).boundingBox())!;
+  // Press on the selected text ("So…" is its start), drag it past the end of "Target:" and drop it.
+  await alice.page.mouse.move(from.x + 20, from.y + from.height / 2);
+  await alice.page.mouse.down();
+  await alice.page.mouse.move(from.x + 40, from.y + from.height / 2, { steps: 5 });
+  await alice.page.mouse.move(to.x + to.width - 5, to.y + to.height / 2, { steps: 10 });
+  await alice.page.mouse.up();
+  await expect.poll(() => bob.blocks()).toEqual(['Stays here.', 'Target:Some words to move. ']);
+  for (const person of [alice, bob]) {
+    await expect.poll(() => orphaned(person)).toBe('false');
+    await expect.poll(() => highlighted(person.page)).toEqual(['words']);
+  }
+  await expect(bob.editor.locator(':scope > *').nth(1).locator('.comment-highlight')).toHaveText('words');
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => bob.blocks()).toEqual(['Some words to move. Stays here.', 'Target:']);
+  await expect.poll(() => highlighted(bob.page)).toEqual(['words']);
+  await expect(bob.editor.locator(':scope > *').nth(0).locator('.comment-highlight')).toHaveText('words');
   expect(alice.errors).toEqual([]);
 });
 

@@ -2,7 +2,8 @@
 // name and, for each comment whose text lies inside the cut, its id and where its text is in the cut's
 // text (offset and quote); a paste into the same document anchors those of them that are orphaned now
 // (their text was cut) again on the pasted text, for everyone. A copy carries nothing; another document
-// finds no comment of its own under those ids.
+// finds no comment of its own under those ids. Text dragged within the editor is cut and pasted in one:
+// its comments go with it the same way.
 //
 // The clipboard is anyone's HTML: it is trusted only to name comments of this document that are orphaned,
 // and a place inside the pasted text where their quote is. The move is written with the paste's origin,
@@ -134,12 +135,12 @@ export interface CutCommentsOptions {
   readonly docName: () => string;
 }
 
-/** The plugin that carries comments through a cut and a paste in this document (see the top of this file). */
+/** The plugin that carries comments through a cut and a paste, or a drag, in this document (see the top of this file). */
 export function cutComments({ doc, docName }: CutCommentsOptions): Plugin {
   /** What the cut being serialized carries (set by the cut event, taken by the serializer). */
   let cutting: CutData | undefined;
-  /** What the paste being applied carries (set by the paste event, taken by the next view update). */
-  let pasting: CutData | undefined;
+  /** What the paste or drop being applied carries (set by its event, taken by the next view update). */
+  let pasting: (CutData & { readonly dropped?: boolean }) | undefined;
   let undoManager: Y.UndoManager | undefined;
   let getView: (() => EditorView) | undefined;
 
@@ -197,7 +198,19 @@ export function cutComments({ doc, docName }: CutCommentsOptions): Plugin {
             cutting = { doc: docName(), comments };
             queueMicrotask(() => (cutting = undefined));
           }
-          return false; // ProseMirror's own cut follows, and serializes with the serializer below
+          return false; // ProseMirror's own cut follows, and serializes with the serializer above
+        },
+        drop(view) {
+          // Text dragged within this editor is moved (deleted where it was): its comments go with it, to the
+          // dropped text ProseMirror selects.
+          const { from, to, empty } = view.state.selection;
+          pasting = undefined;
+          if (!view.editable || empty || view.dragging?.move !== true) return false;
+          const comments = commentsInside(view.state, from, to);
+          if (comments.length === 0) return false;
+          pasting = { doc: docName(), comments, dropped: true };
+          queueMicrotask(() => (pasting = undefined));
+          return false;
         },
         paste(view, event) {
           const html = event.clipboardData?.getData('text/html') ?? '';
@@ -222,6 +235,10 @@ export function cutComments({ doc, docName }: CutCommentsOptions): Plugin {
           const data = pasting;
           if (data === undefined || v.state.doc.eq(prev.doc)) return;
           pasting = undefined;
+          if (data.dropped === true) {
+            reanchor(v.state, data, v.state.selection.from, v.state.selection.to);
+            return;
+          }
           const start = prev.doc.content.findDiffStart(v.state.doc.content);
           const end = prev.doc.content.findDiffEnd(v.state.doc.content);
           if (start === null || end === null) return;
