@@ -208,3 +208,20 @@ test('two tabs of Bob\'s follow a rename: both go on, and his browser keeps one 
   await bob.page.reload();
   await expect.poll(() => bob.text()).toBe('Shared. First tab. Second tab.');
 });
+
+test('after renaming from the header, typing goes on in the text where the caret was, as in Google Docs', async ({ pair }) => {
+  const { alice } = await pair('focus/old');
+  await alice.focusEnd();
+  await alice.type('Hello');
+  await alice.expectSaved();
+  await renameFromHeader(alice, 'focus/new');
+  await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText('focus/new');
+  await expect(alice.editor).toBeFocused();
+  await alice.page.keyboard.insertText(' there');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello there']);
+  await alice.expectSaved();
+  // Cancelled, the rename gives the focus back to its button (keyboard users go on from where they were).
+  await alice.page.locator('.topbar').getByRole('button', { name: 'Rename' }).click();
+  await alice.page.getByRole('textbox', { name: 'New name for this document' }).press('Escape');
+  await expect(alice.page.locator('.topbar').getByRole('button', { name: 'Rename' })).toBeFocused();
+});

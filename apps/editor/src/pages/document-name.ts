@@ -10,6 +10,8 @@ export interface DocumentNameOptions {
   readonly canEdit: boolean;
   /** The server renamed it: the page moves to the new name. */
   readonly onRenamed: (to: string) => void;
+  /** Renamed from this header: where the focus goes next (the text, at its caret, as in Google Docs). */
+  readonly focusAfterRename: () => void;
   /** The copy exists: the page opens it. */
   readonly onCopied: (to: string) => void;
 }
@@ -88,17 +90,19 @@ export function createDocumentName(firstName: string, options: DocumentNameOptio
     field.focus();
     field.select();
   };
-  const close = () => {
+  /** Hides the form; the focus goes back to the button that opened it, unless `focus` says where. */
+  const close = (focus?: () => void) => {
     if (busy) return;
     form.hidden = true;
     title.classList.remove('visually-hidden');
     rename.hidden = false;
     copy.hidden = false;
-    (mode === 'rename' ? rename : copy).focus();
+    if (focus !== undefined) focus();
+    else (mode === 'rename' ? rename : copy).focus();
   };
   rename.addEventListener('click', () => open('rename'));
   copy.addEventListener('click', () => open('copy'));
-  cancel.addEventListener('click', close);
+  cancel.addEventListener('click', () => close());
   field.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
       event.preventDefault();
@@ -124,7 +128,7 @@ export function createDocumentName(firstName: string, options: DocumentNameOptio
         save.textContent = LABELS[mode].save;
         field.readOnly = false;
         options.onRenamed(to);
-        close();
+        close(options.focusAfterRename);
       },
       (err: unknown) => {
         busy = false;

@@ -122,6 +122,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const docName = createDocumentName(name, {
     canEdit: !readOnly,
     onRenamed: moveTo,
+    // The editor is made below: asked only once a rename is done.
+    focusAfterRename: () => view.focus(),
     onCopied: (to) => location.assign(documentPath(to)),
   });
   root.querySelector('.doc-name-slot')!.replaceWith(docName.element);
