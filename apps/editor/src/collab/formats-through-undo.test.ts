@@ -1,0 +1,50 @@
+import { ySyncPluginKey } from 'y-prosemirror';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createUndoManager } from '../undo-steps.js';
+import { keepFormatsThroughUndo } from './formats-through-undo.js';
+
+/** Two documents that send each other every change as it is made (as the server would). */
+function pair() {
+  const alice = new Y.Doc();
+  const bob = new Y.Doc();
+  alice.on('update', (u: Uint8Array, origin: unknown) => origin !== bob && Y.applyUpdate(bob, u, alice));
+  bob.on('update', (u: Uint8Array, origin: unknown) => origin !== alice && Y.applyUpdate(alice, u, bob));
+  return { alice, bob };
+}
+
+const text = (doc: Y.Doc) => ((doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0) as Y.XmlText);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('keepFormatsThroughUndo', () => {
+  it("brings the other person's bold back on my words with Ctrl+Y, after their editor tidied the marks Ctrl+Z left around nothing", async () => {
+    const { alice, bob } = pair();
+    const undo = createUndoManager(alice.getXmlFragment('prosemirror'));
+    keepFormatsThroughUndo(alice, undo);
+    alice.transact(() => {
+      const p = new Y.XmlElement('paragraph');
+      alice.getXmlFragment('prosemirror').insert(0, [p]);
+      p.insert(0, [new Y.XmlText('Notes.')]);
+    });
+    alice.transact(() => text(alice).insert(6, ' Hello brave world'), ySyncPluginKey);
+    bob.transact(() => text(bob).format(13, 5, { strong: {} }), ySyncPluginKey);
+    expect(text(alice).toDelta()).toEqual([{ insert: 'Notes. Hello ' }, { insert: 'brave', attributes: { strong: {} } }, { insert: ' world' }]);
+
+    undo.undo();
+    await tick();
+    expect(text(bob).toString()).toBe('Notes.');
+    undo.redo();
+    await tick();
+    const back = [{ insert: 'Notes. Hello ' }, { insert: 'brave', attributes: { strong: {} } }, { insert: ' world' }];
+    expect(text(alice).toDelta()).toEqual(back);
+    expect(text(bob).toDelta()).toEqual(back);
+
+    // The formatting made again is part of the redo's step: Ctrl+Z takes it out with the words, Ctrl+Y brings both.
+    undo.undo();
+    await tick();
+    expect(text(bob).toDelta()).toEqual([{ insert: 'Notes.' }]);
+    undo.redo();
+    await tick();
+    expect(text(bob).toDelta()).toEqual(back);
+  });
+});
