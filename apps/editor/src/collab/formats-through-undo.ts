@@ -6,7 +6,9 @@
 // an edit of its own, which no undo step names). Ctrl+Y then put the words back between what was left of
 // the marks: plain, for everyone (found by a review). So the step Ctrl+Z adds to the redo stack remembers
 // how the words it deleted looked, and Ctrl+Y makes them look so again, as part of the step it adds to the
-// undo stack (a further Ctrl+Z takes that formatting out with the words).
+// undo stack (a further Ctrl+Z takes that formatting out with the words). Right after Ctrl+Z this editor
+// tidies the marks as the others will, so that their tidying, reaching it after a quick Ctrl+Y, finds
+// nothing left to take off the words.
 
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
@@ -38,20 +40,42 @@ const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 /** JSON equality of two attribute values (y-prosemirror writes a mark's attrs as a plain object). */
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-/** The text nodes holding characters of `deletions`. */
-function textNodesIn(doc: Y.Doc, deletions: DeleteSet): Set<Y.XmlText> {
-  const nodes = new Set<Y.XmlText>();
+/** The characters (items of text) in `deletions`. */
+function deletedText(doc: Y.Doc, deletions: DeleteSet): Y.Item[] {
+  const out: Y.Item[] = [];
   for (const [client, ranges] of deletions.clients) {
     const structs = doc.store.clients.get(client);
     if (structs === undefined) continue;
     for (const { clock, len } of ranges) {
       for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < clock + len; i++) {
         const struct = structs[i]!;
-        if (struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.parent instanceof Y.XmlText) nodes.add(struct.parent);
+        if (struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.parent instanceof Y.XmlText) out.push(struct);
       }
     }
   }
-  return nodes;
+  return out;
+}
+
+/**
+ * Deletes the format items `deletions` (an undo's) left around nothing, as every other editor does on
+ * receiving it (Yjs' cleanupContextlessFormattingGap, which does not run for this editor's own changes).
+ * Done here at once, this editor's redo sees the marks as everyone will have them: tidied after the redo,
+ * they would have taken the formatting off the words it brought back.
+ */
+function tidyAsOthersDo(doc: Y.Doc, deletions: DeleteSet): void {
+  const gaps = deletedText(doc, deletions).filter((item) => item.parent instanceof Y.XmlText && item.parent._hasFormatting);
+  if (gaps.length === 0) return;
+  doc.transact((transaction) => {
+    for (let item of gaps) {
+      while (item.right !== null && (item.right.deleted || !item.right.countable)) item = item.right;
+      const seen = new Set<string>();
+      for (let at: Y.Item | null = item; at !== null && (at.deleted || !at.countable); at = at.left) {
+        if (at.deleted || !(at.content instanceof Y.ContentFormat)) continue;
+        if (seen.has(at.content.key)) at.delete(transaction);
+        else seen.add(at.content.key);
+      }
+    }
+  }, FORMATS_AGAIN_ORIGIN);
 }
 
 /** The characters `step` (a redo step, just added by an undo) deleted, with their formatting before the undo. */
@@ -59,7 +83,7 @@ function shownBeforeUndo(doc: Y.Doc, step: StackItem): ShownRun[] {
   const out: ShownRun[] = [];
   // Before the undo: not inserted by it, and not deleted, or deleted by it.
   const wasThere = (item: Y.Item) => !Y.isDeleted(step.insertions, item.id) && (!item.deleted || Y.isDeleted(step.deletions, item.id));
-  for (const node of textNodesIn(doc, step.deletions)) {
+  for (const node of new Set(deletedText(doc, step.deletions).map((item) => item.parent as Y.XmlText))) {
     const current: Formats = {};
     for (let item = node._start; item !== null; item = item.right) {
       if (!wasThere(item)) continue;
@@ -144,7 +168,10 @@ export function keepFormatsThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager): 
   const added = ({ stackItem, type }: { stackItem: StackItem; type: 'undo' | 'redo' }) => {
     if (type !== 'redo') return; // a step added to the redo stack: an undo's
     const shown = shownBeforeUndo(doc, stackItem);
-    if (shown.length > 0) stackItem.meta.set(SHOWN, shown);
+    if (shown.length === 0) return;
+    stackItem.meta.set(SHOWN, shown);
+    // After the undo's transaction (one started in its handlers would be part of it), before any redo.
+    queueMicrotask(() => tidyAsOthersDo(doc, stackItem.deletions));
   };
   const popped = ({ stackItem, type }: { stackItem: StackItem; type: 'undo' | 'redo' }) => {
     const shown = stackItem.meta.get(SHOWN) as ShownRun[] | undefined;
