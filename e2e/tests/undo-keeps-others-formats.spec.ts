@@ -2,6 +2,7 @@
 // bold, italic or a link; Alice's Ctrl+Z takes her sentence out, and Ctrl+Y must bring it back with Bob's
 // formatting on the words he formatted, for both of them (found by a review).
 
+import { blocks } from '../fixtures/blocks.js';
 import { highlighted, threads } from '../fixtures/comments.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
@@ -87,6 +88,30 @@ test('after my Ctrl+Z took out the words the other person made bold, their Ctrl+
   for (const person of [alice, bob]) {
     await expect.poll(() => person.blocks()).toEqual(['Title', 'Notes.']);
     await expect.poll(() => marked(person)).toEqual([]);
+  }
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
+test("Ctrl+Z then Ctrl+Y of my sentence the other person made a heading (and made a word of bold) brings it back as they left it", async ({ pair }) => {
+  const { alice, bob } = await pair('undo-formats/heading');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Notes.');
+  await alice.page.waitForTimeout(1_200); // a pause: the sentence is a step of its own
+  await alice.page.keyboard.insertText(' Hello brave new world');
+  await expect.poll(() => bob.blocks()).toEqual(['Notes. Hello brave new world']);
+  await bob.select('brave');
+  await bob.page.keyboard.press('Control+b');
+  await bob.caretAt(0, 0);
+  await bob.page.keyboard.press('Control+Alt+2');
+  await expect.poll(() => blocks(alice)).toEqual(['heading2:Notes. Hello brave new world']);
+  await expect.poll(() => marked(alice)).toEqual(['brave:strong']);
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => blocks(bob)).toEqual(['heading2:Notes.']);
+  await alice.page.keyboard.press('Control+y');
+  for (const person of [alice, bob]) {
+    await expect.poll(() => blocks(person)).toEqual(['heading2:Notes. Hello brave new world']);
+    await expect.poll(() => marked(person)).toEqual(['brave:strong']);
   }
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

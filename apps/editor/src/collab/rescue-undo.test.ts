@@ -97,3 +97,27 @@ describe('Ctrl+Z takes back text someone else moved after seeing it (undoFollows
     expect(bobUndoesAfterSeenMove(['Hello', 'world'], [1, 5, ' wide'], join, false).undone).toEqual(['Helloworld wide']);
   });
 });
+
+describe('undoFollowsMoves, with more than one step of mine in the moved text', () => {
+  it('takes back only my last step after their heading moved both', () => {
+    const a = alice('Plan');
+    const bob = new Y.Doc();
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc));
+    const undo = createUndoManager(bob.getXmlFragment('prosemirror'));
+    const stop = undoFollowsMoves(bob, undo);
+    const text = () => (childAt(bob.getXmlFragment('prosemirror'), 0) as Y.XmlElement).get(0) as Y.XmlText;
+    bob.transact(() => text().insert(4, ' for'), ySyncPluginKey);
+    undo.stopCapturing();
+    bob.transact(() => text().insert(8, ' May'), ySyncPluginKey);
+    Y.applyUpdate(a.ydoc, Y.encodeStateAsUpdate(bob, Y.encodeStateVector(a.ydoc)));
+    a.resync();
+    a.edit((s) => s.tr.setBlockType(at(s.doc, 0, 0), at(s.doc, 0, 0), s.schema.nodes.heading!, { level: 2 }));
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc, Y.encodeStateVector(bob)));
+    expect(blocks(bob)).toEqual(['Plan for May']);
+    undo.undo();
+    expect(blocks(bob)).toEqual(['Plan for']);
+    undo.undo();
+    expect(blocks(bob)).toEqual(['Plan']);
+    stop();
+  });
+});

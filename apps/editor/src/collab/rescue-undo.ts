@@ -44,7 +44,9 @@ export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => 
   const onTransaction = (transaction: Y.Transaction) => {
     const steps = [...undoManager.undoStack, ...undoManager.redoStack];
     if (transaction.local || steps.length === 0 || !insertsAndDeletes(transaction)) return;
-    const mine = (id: Y.ID) => steps.some((step) => Y.isDeleted(step.insertions, id));
+    /** The latest of this person's steps that inserted `id` (-1: none). */
+    const stepOf = (id: Y.ID) => steps.findLastIndex((step) => Y.isDeleted(step.insertions, id));
+    const mine = (id: Y.ID) => stepOf(id) >= 0;
     // Only the text nodes it deleted characters of this person's undo steps from: where a move may have taken them.
     const nodes = new Set<Y.XmlText>();
     Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
@@ -53,17 +55,20 @@ export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => 
     if (nodes.size === 0) return;
     const retyped: Retyped[] = [];
     for (const { ids, run, at } of moves(transaction, nodes)) {
-      // Runs of copies one after another (one client, consecutive clocks) whose originals are this person's.
-      let current: { from: Y.ID[]; client: number; clock: number; length: number } | undefined;
+      // Runs of copies one after another (one client, consecutive clocks) whose originals one step of this
+      // person's inserted: a run is added to one step, and the words of two steps moved together (a
+      // paragraph made a heading) went wholly to the later one, so one Ctrl+Z took back both.
+      let current: { from: Y.ID[]; client: number; clock: number; length: number; step: number } | undefined;
       ids.forEach((id, i) => {
         const copy = run.ids[at + i]!;
-        if (current !== undefined && mine(id) && copy.client === current.client && copy.clock === current.clock + current.length) {
+        const step = stepOf(id);
+        if (current !== undefined && step === current.step && copy.client === current.client && copy.clock === current.clock + current.length) {
           current.from.push(id);
           current.length += 1;
           return;
         }
         if (current !== undefined) retyped.push(current);
-        current = mine(id) ? { from: [id], client: copy.client, clock: copy.clock, length: 1 } : undefined;
+        current = step >= 0 ? { from: [id], client: copy.client, clock: copy.clock, length: 1, step } : undefined;
       });
       if (current !== undefined) retyped.push(current);
     }
