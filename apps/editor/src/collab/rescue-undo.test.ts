@@ -121,3 +121,31 @@ describe('undoFollowsMoves, with more than one step of mine in the moved text', 
     stop();
   });
 });
+
+describe('undoableWithTheOriginal, with words of two steps typed again together', () => {
+  it('takes back only my last step after a join I had not seen', () => {
+    const a = alice('Hello', 'world');
+    const bob = new Y.Doc();
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc));
+    const undo = createUndoManager(bob.getXmlFragment('prosemirror'));
+    const text = () => (childAt(bob.getXmlFragment('prosemirror'), 1) as Y.XmlElement).get(0) as Y.XmlText;
+    bob.transact(() => text().insert(5, ' for'), ySyncPluginKey);
+    undo.stopCapturing();
+    bob.transact(() => text().insert(9, ' May'), ySyncPluginKey);
+    a.edit((s) => s.tr.join(at(s.doc, 1, -1)));
+    const ownership = { own: (client: number) => client === bob.clientID, stored: () => 0 };
+    let rescue = () => [] as ReturnType<typeof typeAgain>;
+    bob.once('afterTransaction', (tr: Y.Transaction) => {
+      const lost = lostInJoins(tr, ownership);
+      rescue = () => (lost.length > 0 ? typeAgain(bob, lost) : []);
+    });
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(a.ydoc, Y.encodeStateVector(bob)));
+    const retyped = rescue();
+    expect(blocks(bob)).toEqual(['Helloworld for May']);
+    undoableWithTheOriginal(undo, retyped);
+    undo.undo();
+    expect(blocks(bob)).toEqual(['Helloworld for']);
+    undo.undo();
+    expect(blocks(bob)).toEqual(['Helloworld']);
+  });
+});

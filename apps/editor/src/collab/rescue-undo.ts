@@ -16,19 +16,54 @@ export interface Retyped {
   readonly length: number;
 }
 
-/** Adds each copy to the latest undo step of `undoManager` (or redo step, `stack`) that inserted one of its originals. */
+/** Adds each copy to the latest undo step of `undoManager` (or redo step, `stack`) that inserted its original. */
 export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: readonly Retyped[], stack = undoManager.undoStack): void {
-  for (const { from, client, clock, length } of retyped) {
-    if (length === 0) continue;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const step = stack[i]!;
-      if (!from.some((id) => Y.isDeleted(step.insertions, id))) continue;
+  const stepOf = (id: Y.ID) => stack.findLastIndex((step) => Y.isDeleted(step.insertions, id));
+  for (const run of retyped) {
+    if (run.length === 0) continue;
+    // Copies of words of two steps typed again together (one run of the same marks) go each to its own step;
+    // given all to the later one, one Ctrl+Z took back both.
+    for (const { step, clock, length } of copiesByStep(undoManager.doc, run, stepOf)) {
+      if (step < 0) continue;
       const copies = Y.createDeleteSet();
-      copies.clients.set(client, [{ clock, len: length }] as never); // Yjs' DeleteItem shape
-      step.insertions = Y.mergeDeleteSets([step.insertions, copies]);
-      break;
+      copies.clients.set(run.client, [{ clock, len: length }] as never); // Yjs' DeleteItem shape
+      stack[step]!.insertions = Y.mergeDeleteSets([stack[step]!.insertions, copies]);
     }
   }
+}
+
+/**
+ * The copies of `run` in ranges, each with the step that inserted their originals. A copy's characters
+ * stand for `from` in order; a format item the copy holds goes with the character before it (the first
+ * character's, at the start). When they do not match (not one original per character), the whole run goes
+ * to the latest step that inserted any of its originals.
+ */
+function copiesByStep(doc: Y.Doc, run: Retyped, stepOf: (id: Y.ID) => number): Array<{ step: number; clock: number; length: number }> {
+  const whole = [{ step: run.from.reduce((latest, id) => Math.max(latest, stepOf(id)), -1), clock: run.clock, length: run.length }];
+  const structs = doc.store.clients.get(run.client);
+  if (structs === undefined) return whole;
+  /** The step of each clock of the run (undefined: a format item, known once the next character is). */
+  const steps: Array<number | undefined> = [];
+  let chars = 0;
+  for (let i = Y.findIndexSS(structs, run.clock); i < structs.length && structs[i]!.id.clock < run.clock + run.length; i++) {
+    const struct = structs[i]!;
+    const from = Math.max(struct.id.clock, run.clock);
+    const to = Math.min(struct.id.clock + struct.length, run.clock + run.length);
+    const text = struct instanceof Y.Item && struct.content instanceof Y.ContentString;
+    for (let c = from; c < to; c++) steps.push(text ? (chars < run.from.length ? stepOf(run.from[chars++]!) : -1) : undefined);
+  }
+  if (chars !== run.from.length || steps.length !== run.length) return whole;
+  const first = steps.find((s) => s !== undefined) ?? -1;
+  const out: Array<{ step: number; clock: number; length: number }> = [];
+  let previous = first;
+  steps.forEach((s, i) => {
+    const step = s ?? previous;
+    previous = step;
+    const last = out.at(-1);
+    if (last !== undefined && last.step === step) last.length += 1;
+    else out.push({ step, clock: run.clock + i, length: 1 });
+  });
+  return out;
 }
 
 /**
