@@ -78,4 +78,26 @@ describe('keepFormatsThroughUndo', () => {
     expect(text(alice).toDelta()).toEqual(back);
     expect(text(bob).toDelta()).toEqual(back);
   });
+
+  it("leaves the other person's later Ctrl+Z of their bold unable to spread it over the rest of the line", async () => {
+    const { alice, bob } = pair();
+    const undo = createUndoManager(alice.getXmlFragment('prosemirror'));
+    keepFormatsThroughUndo(alice, undo);
+    alice.transact(() => {
+      const p = new Y.XmlElement('paragraph');
+      alice.getXmlFragment('prosemirror').insert(0, [p]);
+      p.insert(0, [new Y.XmlText('Notes.')]);
+    });
+    alice.transact(() => text(alice).insert(6, ' Hello brave world'), ySyncPluginKey);
+    const bobsUndo = createUndoManager(bob.getXmlFragment('prosemirror'));
+    bob.transact(() => text(bob).format(13, 5, { strong: {} }), ySyncPluginKey);
+    undo.undo();
+    await tick();
+    undo.redo();
+    await tick();
+    expect(text(bob).toDelta()).toEqual(back);
+    bobsUndo.undo();
+    await tick();
+    for (const doc of [alice, bob]) expect(text(doc).toDelta().filter((d: { attributes?: unknown }) => d.attributes !== undefined).map((d: { insert: string }) => d.insert).join('')).not.toContain('world');
+  });
 });

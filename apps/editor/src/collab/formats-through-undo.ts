@@ -154,10 +154,39 @@ function formatAgain(doc: Y.Doc, runs: readonly ShownRun[]): boolean {
     }
   }
   if (changes.length === 0) return false;
-  doc.transact(() => {
-    for (const { node, index, length, formats } of changes) node.format(index, length, formats);
+  doc.transact((transaction) => {
+    for (const { node, index, length, formats } of changes) {
+      node.format(index, length, formats);
+      closeWithOwn(transaction, node, index + length, formats);
+    }
   }, FORMATS_AGAIN_ORIGIN);
   return true;
+}
+
+/**
+ * Gives the marks just made at `end` of `node` a closing format item of this editor's own. Y.Text's format
+ * reuses one that is already there, the other person's, left from their mark: their Ctrl+Z of it then
+ * deleted it, and the bold ran on over the rest of the line (found testing Bob's Ctrl+Z after Alice's
+ * Ctrl+Z and Ctrl+Y). A copy of it, just before it, keeps the mark's end whatever becomes of theirs.
+ */
+function closeWithOwn(transaction: Y.Transaction, node: Y.XmlText, end: number, formats: Formats): void {
+  const own = (item: Y.Item) => item.id.client === transaction.doc.clientID && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  const open = new Set(Object.keys(formats).filter((name) => formats[name] !== null));
+  if (open.size === 0) return;
+  // The item after the last character formatted.
+  let item = node._start;
+  for (let index = 0; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    if (index + item.length >= end) break;
+    index += item.length;
+  }
+  for (let at = item?.right ?? null; at !== null && (at.deleted || !at.countable) && open.size > 0; at = at.right) {
+    if (at.deleted || !(at.content instanceof Y.ContentFormat) || !open.has(at.content.key)) continue;
+    open.delete(at.content.key);
+    if (own(at)) continue;
+    const id = Y.createID(transaction.doc.clientID, Y.getState(transaction.doc.store, transaction.doc.clientID));
+    new Y.Item(id, at.left, at.left?.lastId ?? null, at, at.id, node, null, new Y.ContentFormat(at.content.key, at.content.value)).integrate(transaction, 0);
+  }
 }
 
 /**
