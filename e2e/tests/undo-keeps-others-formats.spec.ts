@@ -66,8 +66,8 @@ test("Ctrl+Z then Ctrl+Y of my sentence brings the other person's bold, italic a
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 
-test('after my Ctrl+Z took out the words the other person made bold, their Ctrl+Z of the bold brings nothing back', async ({ pair }) => {
-  const { alice, bob } = await pair('undo-formats/their-undo');
+/** Bob writes "Title" and a new line; Alice writes "Notes.", pauses, then " Hello brave new world" on it (two steps of hers). */
+async function sentenceUnderBobsTitle(alice: EditorPage, bob: EditorPage): Promise<void> {
   await bob.focusEnd();
   await bob.page.keyboard.insertText('Title');
   await bob.page.keyboard.press('Enter');
@@ -77,6 +77,11 @@ test('after my Ctrl+Z took out the words the other person made bold, their Ctrl+
   await alice.page.waitForTimeout(1_200); // a pause: the sentence is a step of its own
   await alice.page.keyboard.insertText(' Hello brave new world');
   await expect.poll(() => bob.blocks()).toEqual(['Title', 'Notes. Hello brave new world']);
+}
+
+test('after my Ctrl+Z took out the words the other person made bold, their Ctrl+Z of the bold brings nothing back', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-formats/their-undo');
+  await sentenceUnderBobsTitle(alice, bob);
   await bob.select('brave');
   await bob.page.keyboard.press('Control+b');
   await expect.poll(() => marked(alice)).toEqual(['brave:strong']);
@@ -94,15 +99,7 @@ test('after my Ctrl+Z took out the words the other person made bold, their Ctrl+
 
 test('their Ctrl+Z of their bold, after my Ctrl+Z and Ctrl+Y brought it back, spreads it over nothing else and takes back nothing else', async ({ pair }) => {
   const { alice, bob } = await pair('undo-formats/redo-then-their-undo');
-  await bob.focusEnd();
-  await bob.page.keyboard.insertText('Title');
-  await bob.page.keyboard.press('Enter');
-  await expect.poll(() => alice.blocks()).toEqual(['Title', '']);
-  await alice.caretAt(1, 0);
-  await alice.page.keyboard.insertText('Notes.');
-  await alice.page.waitForTimeout(1_200); // a pause: the sentence is a step of its own
-  await alice.page.keyboard.insertText(' Hello brave new world');
-  await expect.poll(() => bob.blocks()).toEqual(['Title', 'Notes. Hello brave new world']);
+  await sentenceUnderBobsTitle(alice, bob);
   await bob.page.waitForTimeout(1_200); // a pause: Bob's bold is a step of its own
   await bob.select('brave');
   await bob.page.keyboard.press('Control+b');

@@ -35,8 +35,10 @@ function formattedByBob() {
     p.insert(0, [new Y.XmlText('Notes.')]);
   });
   alice.transact(() => text(alice).insert(6, ' Hello brave world'), ySyncPluginKey);
+  // Bob's own undo, made before his bold: it takes the bold as his step.
+  const bobsUndo = createUndoManager(bob.getXmlFragment('prosemirror'));
   bob.transact(() => text(bob).format(13, 5, { strong: {} }), ySyncPluginKey);
-  return { alice, bob, undo, hold, release };
+  return { alice, bob, undo, bobsUndo, hold, release };
 }
 
 const back = [{ insert: 'Notes. Hello ' }, { insert: 'brave', attributes: { strong: {} } }, { insert: ' world' }];
@@ -80,17 +82,7 @@ describe('keepFormatsThroughUndo', () => {
   });
 
   it("leaves the other person's later Ctrl+Z of their bold unable to spread it over the rest of the line", async () => {
-    const { alice, bob } = pair();
-    const undo = createUndoManager(alice.getXmlFragment('prosemirror'));
-    keepFormatsThroughUndo(alice, undo);
-    alice.transact(() => {
-      const p = new Y.XmlElement('paragraph');
-      alice.getXmlFragment('prosemirror').insert(0, [p]);
-      p.insert(0, [new Y.XmlText('Notes.')]);
-    });
-    alice.transact(() => text(alice).insert(6, ' Hello brave world'), ySyncPluginKey);
-    const bobsUndo = createUndoManager(bob.getXmlFragment('prosemirror'));
-    bob.transact(() => text(bob).format(13, 5, { strong: {} }), ySyncPluginKey);
+    const { alice, bob, undo, bobsUndo } = formattedByBob();
     undo.undo();
     await tick();
     undo.redo();
