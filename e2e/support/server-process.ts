@@ -25,8 +25,10 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // 'close', not 'exit': it comes once stdout and stderr are read to their end, so output() then holds
+  // everything the process wrote ('exit' can come before the last chunks are read).
   const exited = new Promise<number | NodeJS.Signals>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+    child.once('close', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -66,7 +68,7 @@ export async function runServerProcessToExit(
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (c, signal) => resolve(c ?? signal ?? -1)));
+  const code = await new Promise<number | NodeJS.Signals>((resolve) => child.once('close', (c, signal) => resolve(c ?? signal ?? -1)));
   clearTimeout(timer);
   return { code, stdout, stderr, ms: performance.now() - started };
 }

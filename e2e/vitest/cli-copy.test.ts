@@ -144,7 +144,7 @@ describe('tandem copy interrupted (Ctrl-C) and run again', () => {
         if (/^copy long/m.test(stderr)) resolve();
       }),
     );
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     await firstBatch;
     child.kill('SIGINT');
     expect(await exited).toBe(130);

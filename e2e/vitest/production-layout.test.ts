@@ -169,7 +169,7 @@ describe('the production layout (what the Dockerfile copies) runs from a clean f
     for (const c of clients.splice(0)) c.destroy();
 
     const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-      server!.once('exit', (code, signal) => resolve(code ?? signal)),
+      server!.once('close', (code, signal) => resolve(code ?? signal)),
     );
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
