@@ -59,12 +59,14 @@ export function replacementUpdate(current: Uint8Array, node: Node): Uint8Array |
   const copy = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(copy, current);
-    const before = Y.encodeStateVector(copy);
     const fragment = copy.getXmlFragment(FRAGMENT);
+    // What the transaction wrote, and nothing else: not Y.encodeStateAsUpdate(copy, before), which also
+    // holds what `current` has waiting for an earlier update (another person's; stored under this
+    // writer's name, it would be refused as written under their client id).
+    let update: Uint8Array | undefined;
+    copy.on('update', (u: Uint8Array) => (update = u));
     copy.transact(() => updateYFragment(copy, fragment, node, { mapping: new Map(), isOMark: new Map() }));
-    const update = Y.encodeStateAsUpdate(copy, before);
-    const changed = Y.decodeUpdate(update);
-    return changed.structs.length === 0 && changed.ds.clients.size === 0 ? undefined : update;
+    return update;
   } finally {
     copy.destroy();
   }

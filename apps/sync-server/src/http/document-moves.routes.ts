@@ -48,7 +48,7 @@ const fromStore = (error: unknown): never => {
 };
 
 /**
- * A copy's content: the text without the comments. A comment's author is whoever stored the update that
+ * A copy's content: the text as the original shows it, without the comments. A comment's author is whoever stored the update that
  * made it, so in a copy stored as one edit every comment was the copier's, theirs to edit or delete (found
  * by a review); and comments are the conversation about the original. As Google Docs' Make a copy does by
  * default, the copy starts without them (deleted, their content gone: only the ids of the items remain).
@@ -57,6 +57,11 @@ function withoutComments(state: Uint8Array): Uint8Array {
   const doc = new Y.Doc({ gc: true });
   const comments = doc.getMap<unknown>(COMMENTS);
   Y.applyUpdate(doc, state);
+  // What the original holds still waiting for an earlier update (with several instances, one behind the
+  // log can hold such an update) stays out: the earlier one never reaches the copy, and it would be stored
+  // there as the copier's writing under someone else's client id.
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
   if (comments.size > 0) doc.transact(() => comments.clear());
   const copy = Y.encodeStateAsUpdate(doc);
   doc.destroy();
