@@ -1,5 +1,8 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
+import { schema } from '@tandem/schema';
+import type { Mark, Node } from 'prosemirror-model';
+import { prosemirrorToYXmlFragment, updateYFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 import { UpdateGate } from './update-gate.js';
@@ -253,5 +256,233 @@ describe('update gate: attribute values the schema refuses', () => {
     expect(() => admit(gate, written(() => heading.setAttribute('level', 'abc'), client))).toThrow(/attribute/);
     const text = heading.get(0) as Y.XmlText;
     expect(() => admit(gate, written(() => text.format(0, 5, { link: { href: 5 } }), client))).toThrow(/attribute/);
+  });
+});
+
+describe('update gate: what the editor writes (y-prosemirror, every node and mark of the schema)', () => {
+  /** A document holding every node type of the schema, each attribute at a value the editor writes, and every mark. */
+  const everything = (variant: 0 | 1): Node => {
+    const { nodes: n, marks: m } = schema;
+    const text = (t: string, ...marks: Mark[]) => schema.text(t, marks);
+    const p = (...content: Node[]) => n.paragraph.create(null, content);
+    const cell = (type: 'table_cell' | 'table_header', attrs: Record<string, unknown>) => n[type].create(attrs, p(text('c')));
+    const marked = [
+      text('plain '),
+      text('link', m.link.create({ href: 'https://example.com/', title: variant === 0 ? null : 'A title' })),
+      text(' em', m.em.create()),
+      text(' strong', m.strong.create(), m.underline.create()),
+      text(' struck', m.strikethrough.create()),
+      text(' code', m.code.create()),
+    ];
+    return n.doc.create(null, [
+      n.heading.create({ level: variant === 0 ? 1 : 6 }, text('Title')),
+      p(...marked, n.hard_break.create(), text('after a break')),
+      p(n.image.create({ src: 'https://example.com/a.png', alt: variant === 0 ? null : 'alt', title: variant === 0 ? null : 'image title' })),
+      n.blockquote.create(null, p(text('quoted'))),
+      n.horizontal_rule.create(),
+      n.code_block.create(null, text('let x = 1;')),
+      n.ordered_list.create({ order: variant === 0 ? 1 : 7 }, n.list_item.create(null, p(text('one')))),
+      n.bullet_list.create(null, n.list_item.create(null, [p(text('dot')), n.bullet_list.create(null, n.list_item.create(null, p(text('nested'))))])),
+      n.task_list.create(null, [n.task_item.create({ checked: variant === 1 }, p(text('task'))), n.task_item.create({ checked: variant === 0 }, p(text('done')))]),
+      n.table.create(null, [
+        n.table_row.create(null, [cell('table_header', { colspan: 2, colwidth: variant === 0 ? null : [120, 80] }), cell('table_header', {})]),
+        n.table_row.create(null, [cell('table_cell', { rowspan: variant === 0 ? 1 : 2, colwidth: [100] }), cell('table_cell', { colspan: 2, colwidth: [50, 60] })]),
+      ]),
+    ]);
+  };
+
+  it('admits every node and mark type written through updateYFragment (the editor’s write path), and every change of their attributes', () => {
+    const covered = new Set<string>();
+    everything(0).descendants((node) => {
+      covered.add(node.type.name);
+      for (const mark of node.marks) covered.add(mark.type.name);
+    });
+    expect([...covered].sort()).toEqual([...Object.keys(schema.nodes).filter((name) => name !== 'doc'), ...Object.keys(schema.marks)].sort());
+    for (const [first, then] of [
+      [0, 1],
+      [1, 0],
+    ] as const) {
+      const gate = new UpdateGate(new Y.Doc(), 'doc');
+      const client = new Y.Doc();
+      const fragment = client.getXmlFragment('prosemirror');
+      const meta = () => ({ mapping: new Map(), isOMark: new Map() });
+      const write = (node: Node) => updatesOf(client, () => client.transact(() => updateYFragment(client, fragment, node, meta())));
+      for (const update of [...write(everything(first)), ...write(everything(then))]) expect(admit(gate, update)).toBe(true);
+      // The same document written whole, as a new editor's first sync (prosemirrorToYXmlFragment).
+      const fresh = new Y.Doc();
+      prosemirrorToYXmlFragment(everything(then), fresh.getXmlFragment('prosemirror'));
+      expect(admit(new UpdateGate(new Y.Doc(), 'doc'), Y.encodeStateAsUpdate(fresh))).toBe(true);
+    }
+  });
+});
+
+describe('update gate: values the schema refuses, written other than through setAttribute (a review)', () => {
+  /**
+   * A heading whose level item is then rewritten as a client that skips Yjs' own writers could send it: Yjs
+   * reads a map entry as the last value its item holds, whatever the kind of content.
+   */
+  const headingWith = (content: () => Y.AbstractContent) => {
+    const client = new Y.Doc();
+    client.transact(() => {
+      const heading = new Y.XmlElement('heading');
+      client.getXmlFragment('prosemirror').insert(0, [heading]);
+      heading.setAttribute('level', 2 as unknown as string);
+    });
+    const item = (client.getXmlFragment('prosemirror').get(0) as Y.XmlElement)._map.get('level')!;
+    item.content = content();
+    item.length = item.content.getLength();
+    const update = Y.encodeStateAsUpdate(client);
+    // What a document that took it reads: the editor makes its heading from these attributes.
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, update);
+    return { update, read: (reader.getXmlFragment('prosemirror').get(0) as Y.XmlElement).getAttribute('level') as unknown };
+  };
+
+  it.each([
+    ['several values, the last one read ("abc" after 1)', () => new Y.ContentAny([1, 'abc'])],
+    ['JSON content', () => new Y.ContentJSON(['abc'])],
+    ['a string’s characters (the last one read)', () => new Y.ContentString('12')],
+    ['an embed', () => new Y.ContentEmbed({ level: 2 })],
+    ['binary', () => new Y.ContentBinary(new Uint8Array([2]))],
+    ['a shared type', () => new Y.ContentType(new Y.Map())],
+  ])('refuses a heading level written as %s', (_, content) => {
+    const { update, read } = headingWith(content);
+    expect(typeof read).not.toBe('number');
+    expect(() => admit(new UpdateGate(new Y.Doc(), 'doc'), update)).toThrow(/attribute/);
+  });
+
+  it('refuses a span written as several values, the last one out of range', () => {
+    const client = new Y.Doc();
+    client.transact(() => {
+      const cell = new Y.XmlElement('table_cell');
+      client.getXmlFragment('prosemirror').insert(0, [cell]);
+      cell.setAttribute('colspan', 1 as unknown as string);
+    });
+    const item = (client.getXmlFragment('prosemirror').get(0) as Y.XmlElement)._map.get('colspan')!;
+    item.content = new Y.ContentAny([1, 1e308]);
+    item.length = 2;
+    expect(() => admit(new UpdateGate(new Y.Doc(), 'doc'), Y.encodeStateAsUpdate(client))).toThrow(/span/);
+  });
+
+  /** Text formatted with `formats` as a client that skips the editor would. */
+  const formatted = (formats: Record<string, unknown>) => {
+    const client = new Y.Doc();
+    return updatesOf(client, () =>
+      client.transact(() => {
+        const paragraph = new Y.XmlElement('paragraph');
+        client.getXmlFragment('prosemirror').insert(0, [paragraph]);
+        const text = new Y.XmlText();
+        paragraph.insert(0, [text]);
+        text.insert(0, 'site', formats);
+      }),
+    )[0]!;
+  };
+
+  // y-prosemirror makes a mark from the value as it is (schema.mark(name, value)): a link's href has no default,
+  // so a value without one throws, and the whole text is deleted for everyone by the first editor to open it.
+  it.each([
+    ['a link that is a number', { link: 5 }],
+    ['a link that is text', { link: 'https://example.com/' }],
+    ['a link that is true', { link: true }],
+    ['a link without an href', { link: { title: 'x' } }],
+    ['a link that is an array', { link: ['https://example.com/'] }],
+    ['a link under a hashed name (y-prosemirror reads "link--abcdefgh" as link)', { 'link--abcdefgh': { href: 5, title: null } }],
+  ])('refuses %s', (_, formats) => {
+    expect(() => admit(new UpdateGate(new Y.Doc(), 'doc'), formatted(formats))).toThrow(/attribute|mark/);
+  });
+
+  it('admits marks the editor and other clients write: a mark without attributes as true or {}, a link with and without a title, a format the schema does not know', () => {
+    for (const formats of [{ strong: true }, { em: {} }, { link: { href: 'https://example.com/', title: null } }, { link: { href: 'https://example.com/' } }, { bold: 5 }, { 'em--abcdefgh': {} }]) {
+      expect(admit(new UpdateGate(new Y.Doc(), 'doc'), formatted(formats)), JSON.stringify(formats)).toBe(true);
+    }
+  });
+
+  it('refuses a value set on an element the gate does not hold yet (it arrives in a later update)', () => {
+    const client = new Y.Doc();
+    const [created] = updatesOf(client, () => client.getXmlFragment('prosemirror').insert(0, [new Y.XmlElement('heading')]));
+    const heading = client.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+    const [set] = updatesOf(client, () => heading.setAttribute('level', 'abc'));
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(() => admit(gate, set!)).toThrow(/attribute/);
+    expect(admit(gate, created!)).toBe(true);
+    // A value the schema takes, sent before its element, waits for it as before.
+    const other = new Y.Doc();
+    updatesOf(other, () => other.getXmlFragment('prosemirror').insert(0, [new Y.XmlElement('heading')]));
+    const [good] = updatesOf(other, () => (other.getXmlFragment('prosemirror').get(0) as Y.XmlElement).setAttribute('level', 3 as unknown as string));
+    expect(admit(new UpdateGate(new Y.Doc(), 'doc'), good!)).toBe(true);
+  });
+
+  it('refuses a value that replaces one its own client wrote in an update not sent yet (its key unknown until then)', () => {
+    const client = new Y.Doc();
+    const [created] = updatesOf(client, () =>
+      client.transact(() => {
+        const heading = new Y.XmlElement('heading');
+        client.getXmlFragment('prosemirror').insert(0, [heading]);
+        heading.setAttribute('level', 1 as unknown as string);
+      }),
+    );
+    const [replaced] = updatesOf(client, () => (client.getXmlFragment('prosemirror').get(0) as Y.XmlElement).setAttribute('level', 'abc'));
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(() => admit(gate, replaced!)).toThrow(/does not hold/);
+    expect(admit(gate, created!)).toBe(true);
+  });
+});
+
+describe('update gate: the cost of judging values', () => {
+  /**
+   * One update of client 7 as a crafted client could send it (Yjs itself takes minutes to make 100 000 values of
+   * one key in one transaction): an element `name` at the start of the fragment, then `values.length` items, the
+   * first set as the element's `key` (a map's entry) or its first child (a list's), each after the one before.
+   */
+  const crafted = (name: string, key: string | null, values: readonly unknown[]) => {
+    const client = 7;
+    const e = encoding.createEncoder();
+    for (const n of [1, values.length + 1, client, 0]) encoding.writeVarUint(e, n);
+    encoding.writeUint8(e, 7); // ContentType, no origins: its parent follows
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarString(e, 'prosemirror');
+    encoding.writeVarUint(e, 3); // an XmlElement
+    encoding.writeVarString(e, name);
+    values.forEach((value, i) => {
+      if (i === 0) {
+        encoding.writeUint8(e, 8 | (key === null ? 0 : 0x20)); // ContentAny, parent (and key) follow
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarUint(e, client);
+        encoding.writeVarUint(e, 0);
+        if (key !== null) encoding.writeVarString(e, key);
+      } else {
+        encoding.writeUint8(e, 8 | 0x80); // ContentAny after its origin, the item before
+        encoding.writeVarUint(e, client);
+        encoding.writeVarUint(e, i);
+      }
+      encoding.writeVarUint(e, 1);
+      encoding.writeAny(e, value as string);
+    });
+    encoding.writeVarUint(e, 0); // no deletions
+    return encoding.toUint8Array(e);
+  };
+  const timed = (update: Uint8Array) => {
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    const started = performance.now();
+    const [verdict] = gate.admitAll([update]);
+    return { verdict, ms: performance.now() - started };
+  };
+  const many = (last: unknown) => [...Array.from({ length: 100_000 }, (_, i) => (i % 3) + 1), last];
+
+  // The machine is shared: a second is generous for what takes a fraction of one (walking each value's chain, n²,
+  // would take minutes).
+  it('judges 100 000 values of one key in one message, each replacing the one before, in well under a second', () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, crafted('table_cell', 'colspan', [1, 2, 3]));
+    expect((doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).getAttribute('colspan')).toBe(3); // the update is what it says
+    const refused = timed(crafted('table_cell', 'colspan', many(1e308)));
+    expect(String(refused.verdict)).toMatch(/span/);
+    expect(refused.ms).toBeLessThan(1_000);
+    const admitted = timed(crafted('table_cell', 'colspan', many(2)));
+    expect(admitted.verdict).toBe('store');
+    expect(admitted.ms).toBeLessThan(1_000);
+    // A value set as a child of an element, not its attribute, is not an attribute's (a few: see the merge cost below).
+    const list = timed(crafted('heading', null, ['abc', 1e308]));
+    expect(list.verdict).toBe('store');
   });
 });

@@ -49,8 +49,12 @@ const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
-/** Where a value is set: its key, and the name of the element it is an attribute of (null: a map's entry, or not held). */
-type Slot = { readonly key: string; readonly element: string | null } | null;
+/**
+ * Where a value is set: its key, and the name of the element it is an attribute of (null: not an element's,
+ * undefined: an element neither in the update nor held, which it waits for). 'waits': a value that replaces one
+ * its own client wrote and the document does not hold (its key is not known).
+ */
+type Slot = { readonly key: string; readonly element: string | null | undefined } | 'waits' | null;
 
 /**
  * The slot of each item of `structs` that sets one (a map entry, an element's attribute): written in the update
@@ -88,12 +92,13 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) 
       return undefined; // not held (the update waits for it): judged when it lands, as Yjs does
     }
   };
-  // An element's name: an integrated type, or the item (in the update or held) that made it.
-  const elementName = (parent: Y.Item['parent']): string | null => {
+  // An element's name: an integrated type, or the item (in the update or held) that made it; undefined if neither.
+  const elementName = (parent: Y.Item['parent']): string | null | undefined => {
     if (parent instanceof Y.XmlElement) return parent.nodeName;
     if (!(parent instanceof Y.ID)) return null;
     const made = inUpdate(parent) ?? heldItem(parent);
-    return made?.content instanceof Y.ContentType && made.content.type instanceof Y.XmlElement ? made.content.type.nodeName : null;
+    if (made === undefined) return undefined;
+    return made.content instanceof Y.ContentType && made.content.type instanceof Y.XmlElement ? made.content.type.nodeName : null;
   };
   const slotOf = (item: Y.Item): Slot => (item.parentSub === null ? null : { key: item.parentSub, element: elementName(item.parent) });
   const known = new Map<Y.Item, Slot>();
@@ -116,7 +121,10 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) 
       at = inUpdate(origin);
       if (at !== undefined) continue;
       const integrated = heldItem(origin);
-      slot = integrated === undefined ? null : slotOf(integrated); // integrated: its slot is its own
+      // Integrated: its slot is its own. Not held: another's value the update waits for (judged when it lands, as
+      // Yjs does), or one its own client wrote before and the gate has not admitted: a writer sends its own
+      // updates in order, so only one sent out of order (its key unknown here, any value stored) refers to it.
+      slot = integrated !== undefined ? slotOf(integrated) : origin.client === item.id.client ? 'waits' : null;
     }
     for (const step of path) known.set(step, slot);
     return slot;
@@ -145,28 +153,50 @@ function badAttribute(structs: readonly Struct[], held: () => Y.Doc): 'span' | s
     if (!(struct instanceof Y.Item)) continue;
     const { content } = struct;
     if (content instanceof Y.ContentFormat) {
-      // A mark on text: { href, title } of a link. Other values (null ends a mark) are y-prosemirror's to read.
-      const mark = Object.hasOwn(schema.marks, content.key) ? schema.marks[content.key] : undefined;
-      if (mark === undefined || typeof content.value !== 'object' || content.value === null) continue;
-      for (const [name, value] of Object.entries(content.value as Record<string, unknown>)) {
-        const spec = attributeSpec(mark.spec, name);
-        if (spec !== undefined && !passes(spec, value)) return `sets ${content.key}'s ${name} to ${shown(value)}`;
-      }
+      const bad = badMark(content.key, content.value);
+      if (bad !== undefined) return bad;
       continue;
     }
-    // Attribute values are single values (ContentAny): text, elements and deletions are not looked at.
-    if (!(content instanceof Y.ContentAny)) continue;
+    // Deleted content holds no value. Any other content set as a map's entry is a value: Yjs reads the
+    // last one its item holds (several values, a string's last character, JSON, an embed, a shared type).
+    if (content instanceof Y.ContentDeleted) continue;
     const slot = (slotOf ??= slotsOf(structs, held))(struct);
     if (slot === null) continue;
-    const value: unknown = content.getContent()[0];
+    if (slot === 'waits') return 'replaces a value of its own client that the document does not hold';
+    const value: unknown = content.getContent()[struct.length - 1];
     const max = SPAN_LIMITS.get(slot.key);
     if (max !== undefined) {
       if (cellSpan(value, max) !== value) return 'span';
       continue;
     }
-    const node = slot.element !== null && Object.hasOwn(schema.nodes, slot.element) ? schema.nodes[slot.element] : undefined;
-    const spec = node === undefined ? undefined : attributeSpec(node.spec, slot.key);
-    if (spec !== undefined && !passes(spec, value)) return `sets ${slot.element}'s ${slot.key} to ${shown(value)}`;
+    // An element not held yet (it comes in a later update): the value must suit every element with an attribute of its name.
+    const elements = slot.element === undefined ? Object.keys(schema.nodes) : slot.element !== null && Object.hasOwn(schema.nodes, slot.element) ? [slot.element] : [];
+    for (const element of elements) {
+      const spec = attributeSpec(schema.nodes[element]!.spec, slot.key);
+      if (spec !== undefined && !passes(spec, value)) return `sets ${element}'s ${slot.key} to ${shown(value)}`;
+    }
+  }
+  return undefined;
+}
+
+/** y-prosemirror's reading of a format's name: a mark that may overlap itself is stored as "name--" and a hash of 8. */
+const markName = (key: string): string => /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
+
+/**
+ * What is wrong with the format `key: value` as y-prosemirror reads it (schema.mark(name, value)), if anything:
+ * each attribute is the value's own, or its default; one without a default (a link's href) must be there. null
+ * ends a mark; a mark the schema does not know is left out by the editor.
+ */
+function badMark(key: string, value: unknown): string | undefined {
+  const name = markName(key);
+  const mark = Object.hasOwn(schema.marks, name) ? schema.marks[name] : undefined;
+  if (mark === undefined || value === null || value === undefined) return undefined;
+  const attrs = (mark.spec.attrs ?? {}) as Record<string, AttributeSpec>;
+  for (const [attr, spec] of Object.entries(attrs)) {
+    const given = typeof value === 'object' && Object.hasOwn(value, attr) ? (value as Record<string, unknown>)[attr] : undefined;
+    if (given === undefined) {
+      if (!('default' in spec)) return `sets a ${name} mark without its ${attr} (${shown(value)})`;
+    } else if (!passes(spec, given)) return `sets ${name}'s ${attr} to ${shown(given)}`;
   }
   return undefined;
 }
