@@ -7,6 +7,7 @@
 
 import type { Attrs, AttributeSpec, MarkType, NodeType, Schema } from 'prosemirror-model';
 import * as Y from 'yjs';
+import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from './formats/table-spans.js';
 
 /** Whether `value` passes `spec`'s validate (a "number|null" list of typeof names, or a function that throws). */
 export function passes(spec: AttributeSpec, value: unknown): boolean {
@@ -37,9 +38,29 @@ export function validAttrsOf(type: NodeType | MarkType): (attrs: Attrs | null | 
   };
 }
 
+/** y-prosemirror's reading of a format's name: a mark that may overlap itself is stored as "name--" and a hash of 8. */
+export const markNameOf = (key: string): string => /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
+
+/** A table cell's spans as a browser reads them (table-spans.ts), its column widths dropped if they no longer fit. */
+function spansRead(attrs: Attrs): Attrs {
+  const colspan = cellSpan(attrs.colspan ?? 1, MAX_COLSPAN);
+  const rowspan = cellSpan(attrs.rowspan ?? 1, MAX_ROWSPAN);
+  if ((attrs.colspan ?? 1) === colspan && (attrs.rowspan ?? 1) === rowspan) return attrs;
+  const colwidth = Array.isArray(attrs.colwidth) && attrs.colwidth.length === colspan ? attrs.colwidth : null;
+  return { ...attrs, colspan, rowspan, colwidth };
+}
+
+/** Whether `value` (a format's) makes a mark of `type`: each attribute without a default is there (schema.mark throws otherwise). */
+const makesMark = (type: MarkType, value: unknown): boolean =>
+  Object.entries((type.spec.attrs ?? {}) as Record<string, AttributeSpec>).every(
+    ([name, spec]) => 'default' in spec || (typeof value === 'object' && value !== null && Object.hasOwn(value, name) && (value as Attrs)[name] !== undefined),
+  );
+
 /**
  * Rewrites, in `fragment` (a copy about to be converted, never a live document), every element attribute
- * and every mark attribute that `schema` would refuse, as validAttrsOf reads it.
+ * and every mark attribute that `schema` would refuse, as validAttrsOf reads it, and table cell spans as a
+ * browser reads them; a format that cannot make its mark (a link without an href, or that is a number) is
+ * taken off its text.
  */
 export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
   const readers = new Map<NodeType | MarkType, ReturnType<typeof validAttrsOf>>();
@@ -51,7 +72,9 @@ export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
         const type = schema.nodes[child.nodeName];
         if (type !== undefined) {
           const attrs = child.getAttributes() as Attrs;
-          const read = readerOf(type)(attrs)!;
+          const valid = readerOf(type)(attrs)!;
+          const role = type.spec.tableRole;
+          const read = role === 'cell' || role === 'header_cell' ? spansRead(valid) : valid;
           if (read !== attrs) for (const [key, value] of Object.entries(read)) if (value !== attrs[key]) child.setAttribute(key, value as string);
         }
         stack.push(child);
@@ -60,10 +83,15 @@ export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
         for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: Record<string, Attrs | null> }>) {
           const length = typeof op.insert === 'string' ? op.insert.length : 1;
           for (const [name, attrs] of Object.entries(op.attributes ?? {})) {
-            const type = schema.marks[name];
-            if (type === undefined || attrs === null || typeof attrs !== 'object') continue;
-            const read = readerOf(type)(attrs)!;
-            if (read !== attrs) child.format(index, length, { [name]: read });
+            const markName = markNameOf(name);
+            const type = Object.hasOwn(schema.marks, markName) ? schema.marks[markName] : undefined;
+            if (type === undefined || attrs === null) continue;
+            if (!makesMark(type, attrs)) child.format(index, length, { [name]: null });
+            else if (typeof attrs !== 'object') continue;
+            else {
+              const read = readerOf(type)(attrs)!;
+              if (read !== attrs) child.format(index, length, { [name]: read });
+            }
           }
           index += length;
         }

@@ -3,6 +3,7 @@
 
 import { FRAGMENT, schema } from '@tandem/schema';
 import { placeComments, reanchorComments } from '@tandem/schema/comments';
+import { readStoredAttrs } from '@tandem/schema/stored-attrs';
 import type { Node } from 'prosemirror-model';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -13,7 +14,20 @@ import * as Y from 'yjs';
  * offline ones included, land in text that is still there), only what differs is deleted and inserted.
  * A version the editor's schema cannot hold is written whole instead (every block replaced).
  */
-export function restoreUpdate(current: Uint8Array, target: Y.Doc): Uint8Array {
+export function restoreUpdate(current: Uint8Array, stored: Y.Doc): Uint8Array {
+  // Read from a copy, its values as the editor reads them: a version stored before the update gate judged
+  // values (a heading level "abc", a span of 1e308, a link to the number 5) is not written back as it was.
+  const target = new Y.Doc();
+  Y.applyUpdate(target, Y.encodeStateAsUpdate(stored));
+  readStoredAttrs(target.getXmlFragment(FRAGMENT), schema);
+  try {
+    return restoreRead(current, target);
+  } finally {
+    target.destroy();
+  }
+}
+
+function restoreRead(current: Uint8Array, target: Y.Doc): Uint8Array {
   const node = asProseMirror(target);
   if (node !== undefined) {
     const version = node;

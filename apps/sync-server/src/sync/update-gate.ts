@@ -7,7 +7,7 @@
 
 import { COMMENTS } from '@tandem/schema/comments';
 import { schema } from '@tandem/schema';
-import { passes } from '@tandem/schema/stored-attrs';
+import { markNameOf, passes } from '@tandem/schema/stored-attrs';
 import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
 import type { AttributeSpec } from 'prosemirror-model';
 import * as Y from 'yjs';
@@ -179,16 +179,13 @@ function badAttribute(structs: readonly Struct[], held: () => Y.Doc): 'span' | s
   return undefined;
 }
 
-/** y-prosemirror's reading of a format's name: a mark that may overlap itself is stored as "name--" and a hash of 8. */
-const markName = (key: string): string => /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
-
 /**
  * What is wrong with the format `key: value` as y-prosemirror reads it (schema.mark(name, value)), if anything:
  * each attribute is the value's own, or its default; one without a default (a link's href) must be there. null
  * ends a mark; a mark the schema does not know is left out by the editor.
  */
 function badMark(key: string, value: unknown): string | undefined {
-  const name = markName(key);
+  const name = markNameOf(key); // y-prosemirror's reading of a hashed name (a mark that may overlap itself)
   const mark = Object.hasOwn(schema.marks, name) ? schema.marks[name] : undefined;
   if (mark === undefined || value === null || value === undefined) return undefined;
   const attrs = (mark.spec.attrs ?? {}) as Record<string, AttributeSpec>;
