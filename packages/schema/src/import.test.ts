@@ -43,3 +43,27 @@ describe('nesting in imported documents', () => {
     }
   });
 });
+
+describe('a numbered list’s start (found by a review of imports): read as a browser reads <ol start>', () => {
+  // prosemirror-schema-list read start with a unary plus: start="abc" made order NaN, stored as such, and the
+  // Markdown export wrote "NaN. item", no list at all; "1e308" wrote "1e+308. item".
+  it.each([
+    ['abc', 1],
+    ['1e308', 1],
+    ['12abc', 12],
+    [' 7 ', 7],
+    ['3.9', 3],
+    ['0', 0],
+    ['-2', -2],
+    ['99999999999', 1],
+  ])('<ol start="%s"> starts at %s', (start, order) => {
+    const doc = fromHtml(`<ol start="${start}"><li>item</li></ol>`);
+    expect(doc.firstChild!.attrs.order).toBe(order);
+  });
+  it('refuses JSON whose list starts at a number no list starts at', () => {
+    for (const order of [1e308, 1.5, -1e12]) {
+      const json = { type: 'doc', content: [{ type: 'ordered_list', attrs: { order }, content: [{ type: 'list_item', content: [{ type: 'paragraph' }] }] }] };
+      expect(() => fromProseMirrorJson(json), String(order)).toThrow(ImportError);
+    }
+  });
+});

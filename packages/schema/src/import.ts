@@ -9,6 +9,7 @@ import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { PAGE_STYLE, withSafeLinks } from './export.js';
 import { hasValidLevel, MAX_HEADING_LEVEL } from './formats/heading.js';
+import { hasValidOrder, MAX_LIST_START } from './formats/list-order.js';
 import { hasValidSpans, MAX_COLSPAN, MAX_ROWSPAN } from './formats/table-spans.js';
 import { markdownItTables, tableTokens } from './formats/tables.js';
 import { markdownItTaskLists, taskListTokens } from './formats/task-list.js';
@@ -94,10 +95,11 @@ function jsonDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-/** Throws ImportError at the first heading whose level is not 1 to 6, or table cell whose spans are not whole numbers within HTML's limits. */
+/** Throws ImportError at the first heading whose level is not 1 to 6, numbered list whose start Markdown cannot write, or table cell whose spans are not whole numbers within HTML's limits. */
 function withinAttrRanges(doc: Node): void {
   doc.descendants((node) => {
     if (!hasValidLevel(node)) throw new ImportError(`A heading's level is ${JSON.stringify(node.attrs.level)}: it must be a whole number from 1 to ${MAX_HEADING_LEVEL}`);
+    if (!hasValidOrder(node)) throw new ImportError(`A numbered list starts at ${JSON.stringify(node.attrs.order)}: it must be a whole number of at most ${String(MAX_LIST_START).length} digits`);
     const role = node.type.spec.tableRole;
     if ((role === 'cell' || role === 'header_cell') && !hasValidSpans(node)) {
       throw new ImportError(

@@ -5,6 +5,7 @@ import { type MarkSpec, Schema } from 'prosemirror-model';
 import { schema as basic } from 'prosemirror-schema-basic';
 import { addListNodes } from 'prosemirror-schema-list';
 import { headingSpec } from './formats/heading.js';
+import { orderedListSpec } from './formats/list-order.js';
 import { tableNodeSpecs } from './formats/tables.js';
 import { taskListNodeSpecs } from './formats/task-list.js';
 import { isLinkTarget, safeHref } from './links.js';
@@ -34,8 +35,11 @@ const nodes = basic.spec.nodes
   .update('hard_break', { ...basic.spec.nodes.get('hard_break')!, linebreakReplacement: true })
   .update('heading', headingSpec(basic.spec.nodes.get('heading')!));
 
+const withLists = addListNodes(INLINE_NODES.reduce((all, [name, spec]) => all.update(name, spec), nodes), 'paragraph block*', 'block');
+
 export const schema = new Schema({
-  nodes: addListNodes(INLINE_NODES.reduce((all, [name, spec]) => all.update(name, spec), nodes), 'paragraph block*', 'block')
+  nodes: withLists
+    .update('ordered_list', orderedListSpec(withLists.get('ordered_list')!))
     .append(tableNodeSpecs)
     .append(taskListNodeSpecs),
   marks: INLINE_MARKS.reduce((all, [name, spec]) => all.addBefore('code', name, spec), basic.spec.marks.update('link', link)),
