@@ -469,20 +469,63 @@ describe('update gate: the cost of judging values', () => {
   };
   const many = (last: unknown) => [...Array.from({ length: 100_000 }, (_, i) => (i % 3) + 1), last];
 
-  // The machine is shared: a second is generous for what takes a fraction of one (walking each value's chain, n²,
+  // About 0.3 s each here unloaded; the machine is shared, so the bound is 2 s (walking each value's chain, n²,
   // would take minutes).
-  it('judges 100 000 values of one key in one message, each replacing the one before, in well under a second', () => {
+  it('judges 100 000 values of one key in one message, each replacing the one before, in well under two seconds', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, crafted('table_cell', 'colspan', [1, 2, 3]));
     expect((doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).getAttribute('colspan')).toBe(3); // the update is what it says
     const refused = timed(crafted('table_cell', 'colspan', many(1e308)));
     expect(String(refused.verdict)).toMatch(/span/);
-    expect(refused.ms).toBeLessThan(1_000);
+    expect(refused.ms).toBeLessThan(2_000);
     const admitted = timed(crafted('table_cell', 'colspan', many(2)));
     expect(admitted.verdict).toBe('store');
-    expect(admitted.ms).toBeLessThan(1_000);
+    expect(admitted.ms).toBeLessThan(2_000);
     // A value set as a child of an element, not its attribute, is not an attribute's (a few: see the merge cost below).
     const list = timed(crafted('heading', null, ['abc', 1e308]));
     expect(list.verdict).toBe('store');
+  });
+});
+
+describe('update gate: items Yjs would merge by copying (found by the cost review: a crafted message of 20 000 took the process down)', () => {
+  /** `count` values of client 7, each its own item after the one before, in a list at the start of the fragment. */
+  const separateValues = (count: number) => {
+    const client = 7;
+    const e = encoding.createEncoder();
+    for (const n of [1, count, client, 0]) encoding.writeVarUint(e, n);
+    for (let i = 0; i < count; i++) {
+      if (i === 0) {
+        encoding.writeUint8(e, 8); // ContentAny, its parent follows: the fragment (a root)
+        encoding.writeVarUint(e, 1);
+        encoding.writeVarString(e, 'prosemirror');
+      } else {
+        encoding.writeUint8(e, 8 | 0x80); // after the item before
+        encoding.writeVarUint(e, client);
+        encoding.writeVarUint(e, i - 1);
+      }
+      encoding.writeVarUint(e, 1);
+      encoding.writeAny(e, i);
+    }
+    encoding.writeVarUint(e, 0);
+    return encoding.toUint8Array(e);
+  };
+
+  // Yjs merges adjacent items of values when it applies them, each merge copying the values merged so far
+  // (ContentAny.mergeWith: arr.concat): n items cost n²/2 copies: 8 000 took 0.4 s, 20 000 ran out of memory.
+  it('refuses a message of many separate values that Yjs would merge one by one, quickly', () => {
+    const started = performance.now();
+    const [verdict] = new UpdateGate(new Y.Doc(), 'doc').admitAll([separateValues(50_000)]);
+    expect(String(verdict)).toMatch(/merge/);
+    expect(performance.now() - started).toBeLessThan(2_000); // about 0.1 s; the machine is shared
+  });
+  it('admits values as Yjs writes them: merged into one item, or a few separate ones (Y.mergeUpdates keeps them apart)', () => {
+    const client = new Y.Doc();
+    const values = client.getArray<number>('values');
+    const [merged] = updatesOf(client, () => values.push(Array.from({ length: 100_000 }, (_, i) => i)));
+    const separate = updatesOf(client, () => Array.from({ length: 200 }, (_, i) => values.push([i])));
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(admit(gate, merged!)).toBe(true);
+    expect(admit(gate, Y.mergeUpdates(separate))).toBe(true);
+    expect(admit(new UpdateGate(new Y.Doc(), 'doc'), separateValues(200))).toBe(true);
   });
 });

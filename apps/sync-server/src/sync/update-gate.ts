@@ -40,6 +40,40 @@ function refersAhead(struct: Y.Item | Y.GC | Y.Skip): boolean {
   return ahead(struct.origin) || ahead(struct.rightOrigin) || (struct.parent instanceof Y.ID && ahead(struct.parent));
 }
 
+/**
+ * The most adjacent items of values (ContentAny, ContentJSON) an update may hold that Yjs would merge into one
+ * as it applies them. Each merge copies the values merged so far (their mergeWith is an array concat), so n such
+ * items cost n²/2 copies: 8 000 took 0.4 s, 20 000 (100 KB, one message) ran the process out of memory. Yjs
+ * writes none (it merges them before it encodes); Y.mergeUpdates keeps apart what was sent apart.
+ */
+export const MAX_MERGED_VALUES = 2_000;
+
+/** Whether Yjs would merge `right` into `left` (Item.mergeWith) by copying values. */
+function mergesByCopy(left: Struct, right: Y.Item): boolean {
+  if (!(left instanceof Y.Item) || left.id.client !== right.id.client || left.id.clock + left.length !== right.id.clock) return false;
+  const kind = right.content.constructor;
+  if ((kind !== Y.ContentAny && kind !== Y.ContentJSON) || left.content.constructor !== kind) return false;
+  const { origin, rightOrigin } = right;
+  const sameId = (a: Y.ID | null, b: Y.ID | null) => a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
+  return origin !== null && origin.client === left.id.client && origin.clock === left.id.clock + left.length - 1 && sameId(left.rightOrigin, rightOrigin);
+}
+
+/**
+ * Whether `structs` hold more than MAX_MERGED_VALUES adjacent items of a list that Yjs would merge by copying.
+ * A map's (an attribute's values, each replacing the one before) are left: each replaced value is deleted and
+ * its content collected before Yjs merges, so what merges then is a count of deleted items.
+ */
+function mergesTooMany(structs: readonly Struct[], slotOf: (item: Y.Item) => Slot): boolean {
+  let run = 1;
+  for (let i = 1; i < structs.length; i++) {
+    const struct = structs[i]!;
+    run = struct instanceof Y.Item && mergesByCopy(structs[i - 1]!, struct) ? run + 1 : 1;
+    // Every item of a run has its first's parent and key (each comes after the one before).
+    if (run > MAX_MERGED_VALUES && slotOf(structs[i - run + 1] as Y.Item) === null) return true;
+  }
+  return false;
+}
+
 /** The largest value each table cell span may have (HTML's limits, see table-spans.ts). */
 // A Map: a client may name a key "__proto__", which an object's lookup would answer with its prototype.
 const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
@@ -147,8 +181,7 @@ function attributeSpec(spec: { attrs?: unknown }, name: string): AttributeSpec |
  * review of stored documents; the editor now reads such values as their defaults, see stored-attrs.ts). The
  * editor writes only values its schema takes.
  */
-function badAttribute(structs: readonly Struct[], held: () => Y.Doc): 'span' | string | undefined {
-  let slotOf: ((item: Y.Item) => Slot) | undefined;
+function badAttribute(structs: readonly Struct[], slotOf: (item: Y.Item) => Slot): 'span' | string | undefined {
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     const { content } = struct;
@@ -160,7 +193,7 @@ function badAttribute(structs: readonly Struct[], held: () => Y.Doc): 'span' | s
     // Deleted content holds no value. Any other content set as a map's entry is a value: Yjs reads the
     // last one its item holds (several values, a string's last character, JSON, an embed, a shared type).
     if (content instanceof Y.ContentDeleted) continue;
-    const slot = (slotOf ??= slotsOf(structs, held))(struct);
+    const slot = slotOf(struct);
     if (slot === null) continue;
     if (slot === 'waits') return 'replaces a value of its own client that the document does not hold';
     const value: unknown = content.getContent()[struct.length - 1];
@@ -298,7 +331,11 @@ export class UpdateGate {
     if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
-      const bad = badAttribute(decoded.structs, () => this.ensureShadow());
+      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow());
+      if (mergesTooMany(decoded.structs, slotOf)) {
+        throw this.invalid(`holds more than ${MAX_MERGED_VALUES} separate values Yjs would merge one by one`, 'Yjs writes adjacent values as one item');
+      }
+      const bad = badAttribute(decoded.structs, slotOf);
       if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
       if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
