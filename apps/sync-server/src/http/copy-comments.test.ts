@@ -6,6 +6,7 @@ import { COMMENTS, newCommentFields } from '@tandem/schema/comments';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { mintToken } from '../auth/token.js';
+import { UpdateGate } from '../sync/update-gate.js';
 import { connectClient, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
@@ -53,5 +54,36 @@ describe('a copy of a document with comments', () => {
     expect(JSON.stringify(copy.getMap(COMMENTS).toJSON())).toBe('{}');
     expect(Buffer.from(Y.encodeStateAsUpdate(copy)).toString('utf8')).not.toContain('Ada says');
     expect(Buffer.from(Y.encodeStateAsUpdate(ada.doc)).toString('utf8')).toContain('Ada says');
+  });
+
+  // A document stored before the update gate judged values (found by a review of the paths that write content
+  // without the gate): the copy is a new document, stored as one edit; it holds the values as the editor reads them.
+  it('holds values the schema refuses in the original as the editor reads them: its one edit is one the update gate admits', async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    const original = new Y.Doc();
+    const heading = new Y.XmlElement('heading');
+    const cell = new Y.XmlElement('table_cell');
+    const row = new Y.XmlElement('table_row');
+    const table = new Y.XmlElement('table');
+    const p = new Y.XmlElement('paragraph');
+    const cellText = new Y.XmlElement('paragraph');
+    cellText.insert(0, [new Y.XmlText('cell')]);
+    cell.insert(0, [cellText]);
+    row.insert(0, [cell]);
+    table.insert(0, [row]);
+    const linked = new Y.XmlText();
+    p.insert(0, [linked]);
+    original.getXmlFragment(FRAGMENT).insert(0, [heading, table, p]);
+    heading.insert(0, [new Y.XmlText('Title')]);
+    heading.setAttribute('level', 'abc');
+    cell.setAttribute('colspan', 1e308 as unknown as string);
+    linked.insert(0, 'odd link', { link: 5 });
+    await server.store.append([{ doc: 'src', entries: [{ update: Y.encodeStateAsUpdate(original), author: 'mallory', receivedAt: Date.now() }] }]);
+
+    expect((await api('zed', 'src/duplicate', { method: 'POST', body: JSON.stringify({ to: 'copy' }) })).status).toBe(201);
+    const stored = (await server.store.readUpdates('copy')).map((u) => u.update);
+    const verdicts = new UpdateGate(new Y.Doc(), 'copy').admitAll(stored);
+    expect(verdicts.map(String)).toEqual(stored.map(() => 'store'));
+    expect(await (await api('zed', 'copy/content?format=text')).text()).toContain('odd link');
   });
 });

@@ -7,6 +7,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
 import { COMMENTS } from '@tandem/schema/comments';
+import { FRAGMENT, schema } from '@tandem/schema';
+import { readStoredAttrs } from '@tandem/schema/stored-attrs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
 import type { Config } from '../config.js';
@@ -48,7 +50,7 @@ const fromStore = (error: unknown): never => {
 };
 
 /**
- * A copy's content: the text as the original shows it, without the comments. A comment's author is whoever stored the update that
+ * A copy's content: the text as the original shows it, without the comments, its values as the editor reads them. A comment's author is whoever stored the update that
  * made it, so in a copy stored as one edit every comment was the copier's, theirs to edit or delete (found
  * by a review); and comments are the conversation about the original. As Google Docs' Make a copy does by
  * default, the copy starts without them (deleted, their content gone: only the ids of the items remain).
@@ -63,6 +65,9 @@ function withoutComments(state: Uint8Array): Uint8Array {
   doc.store.pendingStructs = null;
   doc.store.pendingDs = null;
   if (comments.size > 0) doc.transact(() => comments.clear());
+  // Its values as the editor reads them: a document stored before the update gate judged values (a heading level
+  // "abc", a span of 1e308, a link that is a number) made a copy the gate refused whole (422; found by a review).
+  doc.transact(() => readStoredAttrs(doc.getXmlFragment(FRAGMENT), schema));
   const copy = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return copy;
