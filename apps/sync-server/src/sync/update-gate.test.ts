@@ -412,6 +412,24 @@ describe('update gate: values the schema refuses, written other than through set
     expect(admit(new UpdateGate(new Y.Doc(), 'doc'), good!)).toBe(true);
   });
 
+  it('judges updates of one batch with what the earlier ones wrote: an editor’s quick changes admitted, a value replaced by a refused one refused', () => {
+    const client = new Y.Doc();
+    const fragment = client.getXmlFragment('prosemirror');
+    const heading = new Y.XmlElement('heading');
+    const text = new Y.XmlText();
+    const batch = [
+      ...updatesOf(client, () => client.transact(() => (fragment.insert(0, [heading]), heading.insert(0, [text]), heading.setAttribute('level', 1 as unknown as string)))),
+      ...updatesOf(client, () => text.insert(0, 'T')),
+      ...updatesOf(client, () => text.insert(1, 'itle')),
+      ...updatesOf(client, () => heading.setAttribute('level', 2 as unknown as string)),
+      ...updatesOf(client, () => heading.setAttribute('level', 3 as unknown as string)),
+    ];
+    expect(new UpdateGate(new Y.Doc(), 'doc').admitAll(batch).map(String)).toEqual(batch.map(() => 'store'));
+    const [bad] = updatesOf(client, () => heading.setAttribute('level', 'abc'));
+    const verdicts = new UpdateGate(new Y.Doc(), 'doc').admitAll([...batch, bad!]);
+    expect(String(verdicts.at(-1))).toMatch(/heading's level/);
+  });
+
   it('refuses a value that replaces one its own client wrote in an update not sent yet (its key unknown until then)', () => {
     const client = new Y.Doc();
     const [created] = updatesOf(client, () =>

@@ -91,14 +91,58 @@ type Struct = Y.Item | Y.GC | Y.Skip;
 type Slot = { readonly key: string; readonly element: string | null | undefined } | 'waits' | null;
 
 /**
+ * The structs of the updates judged before the current one in a batch (admitAll): classified before any of them
+ * is tried on the shadow, an update must find there what an earlier one of its batch wrote (an editor's quick
+ * second change of a value replaces the first, in the update after).
+ */
+class BatchStructs {
+  private readonly byClient = new Map<number, { structs: Struct[]; sorted: boolean }>();
+
+  add(structs: readonly Struct[]): void {
+    for (const struct of structs) {
+      const entry = this.byClient.get(struct.id.client);
+      if (entry === undefined) this.byClient.set(struct.id.client, { structs: [struct], sorted: true });
+      else {
+        const last = entry.structs.at(-1)!;
+        entry.sorted &&= last.id.clock < struct.id.clock;
+        entry.structs.push(struct);
+      }
+    }
+  }
+
+  find({ client, clock }: Y.ID): Y.Item | undefined {
+    const entry = this.byClient.get(client);
+    if (entry === undefined) return undefined;
+    if (!entry.sorted) {
+      entry.structs.sort((a, b) => a.id.clock - b.id.clock);
+      entry.sorted = true;
+    }
+    return itemAt(entry.structs, clock);
+  }
+}
+
+/** The item of `list` (one client's structs in clock order) that holds `clock`, by binary search. */
+function itemAt(list: readonly Struct[], clock: number): Y.Item | undefined {
+  let [lo, hi] = [0, list.length - 1];
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const { id, length } = list[mid]!;
+    if (clock < id.clock) hi = mid - 1;
+    else if (clock >= id.clock + length) lo = mid + 1;
+    else return list[mid] instanceof Y.Item ? (list[mid] as Y.Item) : undefined;
+  }
+  return undefined;
+}
+
+/**
  * The slot of each item of `structs` that sets one (a map entry, an element's attribute): written in the update
  * for a key's first value, else found through its origin (the value it replaces), in the update or in `held`'s
  * store. Each item is looked up by binary search and resolved once, so that an update of many values, each
  * replacing the one before, costs n log n, not n² (one message may hold 100 000 of them).
  */
-function slotsOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) => Slot {
+function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStructs): (item: Y.Item) => Slot {
   let byClient: Map<number, Struct[]> | undefined;
-  const inUpdate = ({ client, clock }: Y.ID): Y.Item | undefined => {
+  const inThisUpdate = ({ client, clock }: Y.ID): Y.Item | undefined => {
     if (byClient === undefined) {
       byClient = new Map();
       for (const struct of structs) {
@@ -107,17 +151,9 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc): (item: Y.Item) 
         else list.push(struct); // an update lists each client's structs in clock order
       }
     }
-    const list = byClient.get(client) ?? [];
-    let [lo, hi] = [0, list.length - 1];
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const { id, length } = list[mid]!;
-      if (clock < id.clock) hi = mid - 1;
-      else if (clock >= id.clock + length) lo = mid + 1;
-      else return list[mid] instanceof Y.Item ? (list[mid] as Y.Item) : undefined;
-    }
-    return undefined;
+    return itemAt(byClient.get(client) ?? [], clock);
   };
+  const inUpdate = (id: Y.ID): Y.Item | undefined => inThisUpdate(id) ?? batch?.find(id);
   const heldItem = (id: Y.ID): Y.Item | undefined => {
     try {
       const item = Y.getItem(held().store, id);
@@ -270,10 +306,11 @@ export class UpdateGate {
     // A writer refused once in this batch has its later updates refused with it, untried: each refusal
     // rebuilds the shadow from the whole document, and a burst of refused updates held the event loop.
     const refused = new Map<Writer, Refused>();
+    const batch = new BatchStructs();
     const kinds = updates.map((update, i) => {
       if (refusedBefore[i] !== undefined) return 'refused';
       try {
-        return this.classify(update);
+        return this.classify(update, batch);
       } catch (error) {
         verdicts[i] = error as TandemError;
         return undefined;
@@ -319,7 +356,7 @@ export class UpdateGate {
     return verdicts as Verdict[];
   }
 
-  private classify(update: Uint8Array): 'empty' | 'structs' | 'deletions' {
+  private classify(update: Uint8Array, batch: BatchStructs): 'empty' | 'structs' | 'deletions' {
     let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
       decoded = Y.decodeUpdate(update);
@@ -331,11 +368,12 @@ export class UpdateGate {
     if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
-      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow());
+      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow(), batch);
       if (mergesTooMany(decoded.structs, slotOf)) {
         throw this.invalid(`holds more than ${MAX_MERGED_VALUES} separate values Yjs would merge one by one`, 'Yjs writes adjacent values as one item');
       }
       const bad = badAttribute(decoded.structs, slotOf);
+      batch.add(decoded.structs);
       if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
       if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
