@@ -430,6 +430,20 @@ describe('update gate: values the schema refuses, written other than through set
     expect(String(verdicts.at(-1))).toMatch(/heading's level/);
   });
 
+  it('does not judge again what the document holds: a value stored before values were judged, sent again, is skipped, not refused', () => {
+    const legacy = new Y.Doc();
+    const [update] = updatesOf(legacy, () =>
+      legacy.transact(() => {
+        const heading = new Y.XmlElement('heading');
+        legacy.getXmlFragment('prosemirror').insert(0, [heading]);
+        heading.setAttribute('level', 'abc');
+      }),
+    );
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, update!);
+    expect(admit(new UpdateGate(stored, 'doc'), update!)).toBe(false);
+  });
+
   it('refuses a value that replaces one its own client wrote in an update not sent yet (its key unknown until then)', () => {
     const client = new Y.Doc();
     const [created] = updatesOf(client, () =>

@@ -368,21 +368,26 @@ export class UpdateGate {
     if (ranges > 0) this.deletedRanges.set(update, ranges);
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
-      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow(), batch);
-      if (mergesTooMany(decoded.structs, slotOf)) {
-        throw this.invalid(`holds more than ${MAX_MERGED_VALUES} separate values Yjs would merge one by one`, 'Yjs writes adjacent values as one item');
-      }
-      const bad = badAttribute(decoded.structs, slotOf);
-      batch.add(decoded.structs);
-      if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
-      if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
       // deletions can change anything. Stored again, it grew the log by a copy (found by a review). Held by
       // the room's document, stored and applied: not by the shadow, whose updates on their way to the log
-      // may yet fail, and a resend of one is then all that would store it.
+      // may yet fail, and a resend of one is then all that would store it. What is held is not judged again:
+      // Yjs skips it (a value stored before the gate judged values, sent again, changes nothing).
       const store = this.source.store;
-      const held = decoded.structs.every((struct) => struct instanceof Y.Skip || struct.id.clock + struct.length <= Y.getState(store, struct.id.client));
-      if (!held) return 'structs';
+      const fresh = decoded.structs.filter((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(store, struct.id.client));
+      if (fresh.length === 0) {
+        batch.add(decoded.structs);
+        return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
+      }
+      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow(), batch);
+      if (mergesTooMany(fresh, slotOf)) {
+        throw this.invalid(`holds more than ${MAX_MERGED_VALUES} separate values Yjs would merge one by one`, 'Yjs writes adjacent values as one item');
+      }
+      const bad = badAttribute(fresh, slotOf);
+      if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
+      if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);
+      batch.add(decoded.structs);
+      return 'structs';
     }
     return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
   }
