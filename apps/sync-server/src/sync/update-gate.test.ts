@@ -458,6 +458,55 @@ describe('update gate: values the schema refuses, written other than through set
     expect(() => admit(gate, replaced!)).toThrow(/does not hold/);
     expect(admit(gate, created!)).toBe(true);
   });
+
+  it("admits writing after its own client's text in a paragraph the document holds deleted (collected), as Yjs takes it", () => {
+    // Found by the churn test: a person offline types in a paragraph of theirs that someone else deleted meanwhile
+    // (the document collected it and its text); their update was refused as replacing "a value the document does
+    // not hold".
+    const room = new Y.Doc();
+    const person = new Y.Doc();
+    const text = new Y.XmlText();
+    const [typed] = updatesOf(person, () =>
+      person.transact(() => {
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.insert(0, [text]);
+        person.getXmlFragment('prosemirror').insert(0, [paragraph]);
+        text.insert(0, 'abc');
+      }),
+    );
+    Y.applyUpdate(room, typed!);
+    const gate = new UpdateGate(room, 'doc');
+    const other = new Y.Doc();
+    Y.applyUpdate(other, typed!);
+    const [deleted] = updatesOf(other, () => other.getXmlFragment('prosemirror').delete(0, 1));
+    expect(admit(gate, deleted!)).toBe(true);
+    Y.applyUpdate(room, deleted!);
+    const [later] = updatesOf(person, () => text.insert(2, 'X'));
+    expect(admit(gate, later!)).toBe(true);
+    Y.applyUpdate(room, later!);
+    Y.applyUpdate(person, deleted!);
+    expect(room.getXmlFragment('prosemirror').toString()).toBe(person.getXmlFragment('prosemirror').toString());
+  });
+
+  it("admits a value replacing its own client's value that the document holds deleted (collected)", () => {
+    const room = new Y.Doc();
+    const person = new Y.Doc();
+    const [created] = updatesOf(person, () =>
+      person.transact(() => {
+        const heading = new Y.XmlElement('heading');
+        person.getXmlFragment('prosemirror').insert(0, [heading]);
+        heading.setAttribute('level', 1 as unknown as string);
+      }),
+    );
+    Y.applyUpdate(room, created!);
+    const gate = new UpdateGate(room, 'doc');
+    const other = new Y.Doc();
+    Y.applyUpdate(other, created!);
+    const [deleted] = updatesOf(other, () => other.getXmlFragment('prosemirror').delete(0, 1));
+    Y.applyUpdate(room, deleted!);
+    const [replaced] = updatesOf(person, () => (person.getXmlFragment('prosemirror').get(0) as Y.XmlElement).setAttribute('level', 2 as unknown as string));
+    expect(admit(gate, replaced!)).toBe(true);
+  });
 });
 
 describe('update gate: the cost of judging values', () => {

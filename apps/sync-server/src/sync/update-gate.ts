@@ -154,10 +154,12 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStr
     return itemAt(byClient.get(client) ?? [], clock);
   };
   const inUpdate = (id: Y.ID): Y.Item | undefined => inThisUpdate(id) ?? batch?.find(id);
-  const heldItem = (id: Y.ID): Y.Item | undefined => {
+  // 'collected': held, but deleted with what held it and collected (a GC struct). Yjs collects what is written
+  // after or inside such a struct as it lands: it sets no value.
+  const heldItem = (id: Y.ID): Y.Item | 'collected' | undefined => {
     try {
       const item = Y.getItem(held().store, id);
-      return item instanceof Y.Item ? item : undefined;
+      return item instanceof Y.Item ? item : 'collected';
     } catch {
       return undefined; // not held (the update waits for it): judged when it lands, as Yjs does
     }
@@ -168,6 +170,7 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStr
     if (!(parent instanceof Y.ID)) return null;
     const made = inUpdate(parent) ?? heldItem(parent);
     if (made === undefined) return undefined;
+    if (made === 'collected') return null;
     return made.content instanceof Y.ContentType && made.content.type instanceof Y.XmlElement ? made.content.type.nodeName : null;
   };
   const slotOf = (item: Y.Item): Slot => (item.parentSub === null ? null : { key: item.parentSub, element: elementName(item.parent) });
@@ -191,10 +194,12 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStr
       at = inUpdate(origin);
       if (at !== undefined) continue;
       const integrated = heldItem(origin);
-      // Integrated: its slot is its own. Not held: another's value the update waits for (judged when it lands, as
-      // Yjs does), or one its own client wrote before and the gate has not admitted: a writer sends its own
-      // updates in order, so only one sent out of order (its key unknown here, any value stored) refers to it.
-      slot = integrated !== undefined ? slotOf(integrated) : origin.client === item.id.client ? 'waits' : null;
+      // Integrated: its slot is its own. Collected: none (the item is collected as it lands; found by the churn
+      // test: a person offline wrote after their own words in a paragraph someone else deleted). Not held:
+      // another's value the update waits for (judged when it lands, as Yjs does), or one its own client wrote
+      // before and the gate has not admitted: a writer sends its own updates in order, so only one sent out of
+      // order (its key unknown here, any value stored) refers to it.
+      slot = integrated === 'collected' ? null : integrated !== undefined ? slotOf(integrated) : origin.client === item.id.client ? 'waits' : null;
     }
     for (const step of path) known.set(step, slot);
     return slot;
