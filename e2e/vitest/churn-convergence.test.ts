@@ -76,17 +76,21 @@ describe('seeded churn: clients, HTTP writes and restarts on two instances conve
   let redis: TestRedis;
   const dataDirs: string[] = [];
   const instances: ServerProcess[] = [];
+  /** Every instance started, stopped ones included: what each logged. */
+  const started: ServerProcess[] = [];
 
   const startInstance = async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-churn-'));
     dataDirs.push(dataDir);
-    return startServerProcess(dataDir, {
+    const instance = await startServerProcess(dataDir, {
       DATABASE_URL: db.url,
       DATABASE_SCHEMA: db.schema,
       REDIS_URL: redis.url,
       FANOUT_HEAD_CHECK_MS: '300',
       AUTH_SECRET: SECRET,
     });
+    started.push(instance);
+    return instance;
   };
 
   beforeAll(async () => {
@@ -240,6 +244,11 @@ describe('seeded churn: clients, HTTP writes and restarts on two instances conve
         console.log('log', log.map((u) => `${u.seq}:${u.author}:${[...new Set(Y.decodeUpdate(u.update).structs.map((x) => x.id.client))].join('/')}`).join(' '));
         throw e;
       }
+
+      // No update of these clients (stock, well-behaved) was refused as invalid: each one such refusal closes
+      // the connection (4422), and the page starts again without what it had not sent.
+      const invalid = started.flatMap((s) => s.output().split('\n').filter((line) => line.includes('"closeCode":4422')));
+      expect(invalid, invalid.join('\n')).toEqual([]);
 
       // The timeline covers the log once, seq by seq, with the log's authors and counts.
       const log = await withStore((s) => s.readUpdates(doc));

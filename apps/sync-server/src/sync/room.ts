@@ -16,7 +16,7 @@ import type { Durability } from '../config.js';
 import { PresenceGuard, type PresenceLimits } from './presence-guard.js';
 import { type ClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { type StoreRate, storedCost, storeRateKey } from './store-rate.js';
-import { Refused, UpdateGate } from './update-gate.js';
+import { MissesOwnWriting, Refused, UpdateGate } from './update-gate.js';
 import { type IdClaims, keepOwn, Unclaimed } from './client-ownership.js';
 import { commentItems, type Writer } from './comment-rules.js';
 import { COMMENTS } from '@tandem/schema/comments';
@@ -129,6 +129,8 @@ const PRESENCE_ANSWER_MS = 1_000;
 const SYNC_SLICE_MS = 10;
 /** How long the whole document, encoded for a new client, is kept for the next ones (while unchanged). */
 const WHOLE_STATE_KEPT_MS = 10_000;
+/** How long an update waits for its page's earlier update it builds on before it is refused (see Room.holdBack). */
+const OWN_WRITING_WAIT_MS = 2_000;
 /** How long a viewer's update waits for this instance to catch up with the log before it is refused (see viewerUpdateSettled). */
 const VIEWER_CATCH_UP_MS = 3_000;
 /** A viewer's updates read the log's head at most this often (see viewerUpdateSettled). */
@@ -215,6 +217,8 @@ interface Incoming {
   readonly again?: boolean;
   /** Arrived while an earlier update of its connection waited: it goes after that one, whenever judged. */
   readonly behind?: boolean;
+  /** When it was first held back for an earlier update of its page (see Room.holdBack). */
+  readonly heldSince?: number;
 }
 
 export class Room implements ConnectionHandler {
@@ -288,6 +292,8 @@ export class Room implements ConnectionHandler {
    * (see lookUpWriters): its later updates wait behind it, so that they are stored in the order sent.
    */
   private readonly waiting = new Map<Connection, Promise<void>>();
+  /** Updates judged again once their page's earlier update is here (see holdBack). */
+  private readonly heldBack = new Map<Connection, Incoming[]>();
   /** Whose each Yjs client id is (see client-ownership.ts). */
   private readonly idClaims: IdClaims = {
     writtenBy: (client) => this.bindings.authorOf(client),
@@ -584,12 +590,12 @@ export class Room implements ConnectionHandler {
    * the others that arrive in the same event-loop turn, right before that turn's commit, which
    * they join.
    */
-  private admitThenPersist(conn: Connection, update: Uint8Array, again = false): Promise<boolean | Refused> {
+  private admitThenPersist(conn: Connection, update: Uint8Array, again = false, heldSince?: number): Promise<boolean | Refused> {
     // Counted as a pending write from now on, so unloading and shutdown wait for it.
     this.pendingWrites += 1;
     const received = performance.now();
     return new Promise<boolean | Refused>((resolve) => {
-      this.incoming.push({ conn, update, received, resolve, again, behind: !again && this.waiting.has(conn) });
+      this.incoming.push({ conn, update, received, resolve, again, behind: !again && this.waiting.has(conn), heldSince });
       if (this.incoming.length === 1) this.deps.log.beforeNextCommit(() => this.admitIncoming());
     }).finally(() => this.writeFinished());
   }
@@ -660,6 +666,8 @@ export class Room implements ConnectionHandler {
     // when later updates of the batch were judged: a deletion "covered" by it is covered by nothing.
     let abandonedInBatch = false;
     const covered: Incoming[] = [];
+    // Connections with an update admitted in this batch: what each held back may be judged now.
+    const storedFrom = new Set<Connection>();
     ready.forEach((item, i) => {
       const { conn, update, received, resolve } = item;
       const verdict = verdicts[i]!;
@@ -670,6 +678,8 @@ export class Room implements ConnectionHandler {
           abandonedInBatch = true;
         }
         resolve(false);
+      } else if (verdict instanceof MissesOwnWriting && this.holdBack(item)) {
+        // Judged again once its page's earlier update is here (see holdBack).
       } else if (verdict instanceof TandemError) {
         conn.fail(verdict);
         resolve(false);
@@ -693,6 +703,7 @@ export class Room implements ConnectionHandler {
       } else {
         // Its client ids are its writer's from now on (see client-ownership.ts), before it is applied.
         this.bindings.bind(update, conn.author);
+        if (this.heldBack.has(conn)) storedFrom.add(conn);
         const storing = this.persistThenApply(conn, update, received, checked);
         this.storing.add(storing);
         void storing.then((stored) => {
@@ -701,6 +712,7 @@ export class Room implements ConnectionHandler {
         });
       }
     });
+    for (const conn of storedFrom) this.releaseHeldBack(conn);
     for (const { conn, update, resolve } of covered) {
       // Judged against a shadow that held an update dropped since: judged again, from what is admitted now.
       if (abandonedInBatch) {
@@ -715,13 +727,48 @@ export class Room implements ConnectionHandler {
     }
   }
 
+  /**
+   * Holds back an update that replaces a value its page wrote in an update this document does not hold
+   * (MissesOwnWriting), unless it waited OWN_WRITING_WAIT_MS already (false: it is refused). A page's own
+   * updates can arrive out of order: what it types as its connection opens goes out before its sync step 2,
+   * which holds what it wrote offline; with several instances the earlier update may have gone to another
+   * one. Judged again after its connection's next admitted update, after catching up with the log (several
+   * instances), and at the end of the wait. Its later updates are not held up meanwhile.
+   */
+  private holdBack(item: Incoming): boolean {
+    const { conn } = item;
+    const first = item.heldSince === undefined;
+    const since = item.heldSince ?? performance.now();
+    const left = since + OWN_WRITING_WAIT_MS - performance.now();
+    if (left <= 0) return false;
+    const held = this.heldBack.get(conn);
+    if (held === undefined) this.heldBack.set(conn, [{ ...item, heldSince: since }]);
+    else held.push({ ...item, heldSince: since });
+    setTimeout(() => this.releaseHeldBack(conn), left + 1).unref();
+    if (first && this.order !== undefined) {
+      this.caughtUp().then(
+        () => this.releaseHeldBack(conn),
+        () => {}, // the log could not be read: judged again at the end of the wait
+      );
+    }
+    return true;
+  }
+
+  /** Admits again what `conn` held back (see holdBack), in the order it arrived. */
+  private releaseHeldBack(conn: Connection): void {
+    const held = this.heldBack.get(conn);
+    if (held === undefined) return;
+    this.heldBack.delete(conn);
+    for (const item of held) void this.admitThenPersist(conn, item.update, false, item.heldSince).then(item.resolve);
+  }
+
   /** Admits `item` again once its connection's earlier waiting updates are, and who wrote under `clients` is known. */
   private waitTurn(item: Incoming, clients: readonly number[]): void {
     const { conn } = item;
     const turn = (this.waiting.get(conn) ?? Promise.resolve())
       .then(() => (clients.length > 0 ? this.lookUpWriters(clients) : undefined))
       .then(
-        () => void this.admitThenPersist(conn, item.update, true).then(item.resolve),
+        () => void this.admitThenPersist(conn, item.update, true, item.heldSince).then(item.resolve),
         (error: unknown) => {
           // The log could not be read: not stored, not acknowledged; the page sends it again where it reconnects.
           conn.fail(new TandemError('storage-failed', 'Who wrote under the client ids of an update could not be read; try again', { doc: this.name }, { cause: error }));

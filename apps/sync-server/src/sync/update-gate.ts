@@ -21,6 +21,13 @@ export class Refused {
 }
 
 /**
+ * An update that replaces a value its own client wrote in an update the document does not hold: refused
+ * (its key is unknown, so its value cannot be judged). With several instances this one may be behind the
+ * log (the writer sent the earlier update to another instance): the room catches up and judges it again.
+ */
+export class MissesOwnWriting extends TandemError {}
+
+/**
  * What to do with one update: store it, skip it (it changes nothing), refuse it, or drop it (not its
  * writer's to make). 'covered': deletions that change nothing because what is stored or on its way to
  * the log deletes the same: stored once those writes are.
@@ -82,6 +89,8 @@ const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
 ]);
 
 type Struct = Y.Item | Y.GC | Y.Skip;
+
+const WAITS_REASON = 'replaces a value of its own client that the document does not hold';
 
 /**
  * Where a value is set: its key, and the name of the element it is an attribute of (null: not an element's,
@@ -236,7 +245,7 @@ function badAttribute(structs: readonly Struct[], slotOf: (item: Y.Item) => Slot
     if (content instanceof Y.ContentDeleted) continue;
     const slot = slotOf(struct);
     if (slot === null) continue;
-    if (slot === 'waits') return 'replaces a value of its own client that the document does not hold';
+    if (slot === 'waits') return WAITS_REASON;
     const value: unknown = content.getContent()[struct.length - 1];
     const max = SPAN_LIMITS.get(slot.key);
     if (max !== undefined) {
@@ -389,6 +398,9 @@ export class UpdateGate {
         throw this.invalid(`holds more than ${MAX_MERGED_VALUES} separate values Yjs would merge one by one`, 'Yjs writes adjacent values as one item');
       }
       const bad = badAttribute(fresh, slotOf);
+      if (bad === WAITS_REASON) {
+        throw new MissesOwnWriting('invalid-update', `Update sets an attribute to a value the schema refuses: ${WAITS_REASON}`, { doc: this.doc });
+      }
       if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
       if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);
       batch.add(decoded.structs);

@@ -1,0 +1,80 @@
+// A page's own updates can reach the server out of order: typing as the connection opens goes out before
+// the page's sync step 2, which holds what it wrote offline (found by the churn test). An update that
+// replaces a value the page wrote in such an earlier update cannot be judged (its key is unknown until the
+// earlier one lands): it waits for the page's next stored update, then is judged; refused if that never comes.
+import { afterEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { closed, openRawSocket, updateFrame } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+/** A page's two updates: a heading of level 1, then its level changed to `level`. */
+function headingThenLevel(level: unknown) {
+  const page = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  page.on('update', (u: Uint8Array) => updates.push(u));
+  const heading = new Y.XmlElement('heading');
+  page.transact(() => {
+    page.getXmlFragment('prosemirror').insert(0, [heading]);
+    heading.setAttribute('level', 1 as unknown as string);
+  });
+  heading.setAttribute('level', level as string);
+  return { created: updates[0]!, changed: updates[1]! };
+}
+
+describe("a page's own updates out of order", () => {
+  let server: TestServer | undefined;
+  const sockets: WebSocket[] = [];
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.close();
+    await server?.destroy();
+    server = undefined;
+  });
+
+  const open = async () => {
+    const ws = await openRawSocket(server!.url, 'doc');
+    sockets.push(ws);
+    return ws;
+  };
+  const level = async () => {
+    const d = new Y.Doc();
+    for (const u of await server!.store.readUpdates('doc')) Y.applyUpdate(d, u.update);
+    const heading = d.getXmlFragment('prosemirror').get(0) as Y.XmlElement | undefined;
+    return heading?.getAttribute('level');
+  };
+
+  it('stores a change of a value sent before the update that wrote the value, and keeps the connection', async () => {
+    server = await startTestServer();
+    const ws = await open();
+    const { created, changed } = headingThenLevel(2);
+    ws.send(updateFrame(changed));
+    await new Promise((r) => setTimeout(r, 300));
+    ws.send(updateFrame(created, 1));
+    await expect.poll(level).toBe(2);
+    expect(ws.readyState).toBe(ws.OPEN);
+  });
+
+  it('refuses such a change once the earlier update shows it sets a value the schema refuses', async () => {
+    server = await startTestServer();
+    const ws = await open();
+    const { created, changed } = headingThenLevel('abc');
+    const closing = closed(ws);
+    ws.send(updateFrame(changed));
+    await new Promise((r) => setTimeout(r, 300));
+    ws.send(updateFrame(created, 1));
+    expect((await closing).code).toBe(4422);
+    expect(await level()).toBe(1);
+  });
+
+  it('refuses such a change when the earlier update never comes', async () => {
+    server = await startTestServer();
+    const ws = await open();
+    const { changed } = headingThenLevel(2);
+    const closing = closed(ws);
+    ws.send(updateFrame(changed));
+    const { code, reason } = await closing;
+    expect(code).toBe(4422);
+    expect(reason).toContain('invalid-update');
+    expect(await server.store.readUpdates('doc')).toEqual([]);
+  });
+});
