@@ -66,6 +66,18 @@ describe("a page's own updates out of order", () => {
     expect(await level()).toBe(1);
   });
 
+  it('holds back at most 16 such updates per connection: the next closes it (each is judged again after every update it sends)', async () => {
+    server = await startTestServer();
+    const ws = await open();
+    const pages = Array.from({ length: 17 }, () => headingThenLevel(2));
+    const closing = closed(ws);
+    for (const { changed } of pages) ws.send(updateFrame(changed));
+    await new Promise((r) => setTimeout(r, 300));
+    if (ws.readyState === ws.OPEN) ws.send(updateFrame(Y.mergeUpdates(pages.map((p) => p.created)), 1));
+    expect((await closing).code).toBe(4422);
+    expect(await server.store.readUpdates('doc')).toEqual([]);
+  });
+
   it('refuses such a change when the earlier update never comes', async () => {
     server = await startTestServer();
     const ws = await open();

@@ -131,6 +131,8 @@ const SYNC_SLICE_MS = 10;
 const WHOLE_STATE_KEPT_MS = 10_000;
 /** How long an update waits for its page's earlier update it builds on before it is refused (see Room.holdBack). */
 const OWN_WRITING_WAIT_MS = 2_000;
+/** How many such updates one connection may have held back at once; beyond, they are refused (see Room.holdBack). */
+const MAX_HELD_BACK = 16;
 /** How long a viewer's update waits for this instance to catch up with the log before it is refused (see viewerUpdateSettled). */
 const VIEWER_CATCH_UP_MS = 3_000;
 /** A viewer's updates read the log's head at most this often (see viewerUpdateSettled). */
@@ -729,11 +731,12 @@ export class Room implements ConnectionHandler {
 
   /**
    * Holds back an update that replaces a value its page wrote in an update this document does not hold
-   * (MissesOwnWriting), unless it waited OWN_WRITING_WAIT_MS already (false: it is refused). A page's own
-   * updates can arrive out of order: what it types as its connection opens goes out before its sync step 2,
-   * which holds what it wrote offline; with several instances the earlier update may have gone to another
-   * one. Judged again after its connection's next admitted update, after catching up with the log (several
-   * instances), and at the end of the wait. Its later updates are not held up meanwhile.
+   * (MissesOwnWriting), unless it waited OWN_WRITING_WAIT_MS already or its connection holds MAX_HELD_BACK
+   * back (false: it is refused). A page's own updates can arrive out of order: what it types as its
+   * connection opens goes out before its sync step 2, which holds what it wrote offline; with several
+   * instances the earlier update may have gone to another one. Judged again after its connection's next
+   * admitted update, after catching up with the log (several instances), and at the end of the wait. Its
+   * later updates are not held up meanwhile.
    */
   private holdBack(item: Incoming): boolean {
     const { conn } = item;
@@ -742,10 +745,14 @@ export class Room implements ConnectionHandler {
     const left = since + OWN_WRITING_WAIT_MS - performance.now();
     if (left <= 0) return false;
     const held = this.heldBack.get(conn);
+    // A page has one or two such updates (what it typed before its sync step 2); each held one is judged
+    // again after every update its connection sends, so their number is bounded.
+    if (held !== undefined && held.length >= MAX_HELD_BACK) return false;
     if (held === undefined) this.heldBack.set(conn, [{ ...item, heldSince: since }]);
     else held.push({ ...item, heldSince: since });
+    if (!first) return true; // its first hold's timer ends the wait
     setTimeout(() => this.releaseHeldBack(conn), left + 1).unref();
-    if (first && this.order !== undefined) {
+    if (this.order !== undefined) {
       this.caughtUp().then(
         () => this.releaseHeldBack(conn),
         () => {}, // the log could not be read: judged again at the end of the wait
