@@ -55,9 +55,11 @@ async function main(): Promise<void> {
       return;
     }
     const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) };
-    // Ctrl-C stops a copy between batches (run it again to finish); the other commands end as they would.
+    // Ctrl-C stops a copy between batches (run it again to finish), a backup between steps (removing what
+    // it wrote beside its name; so does SIGTERM); the other commands end as they would.
     const stop = new AbortController();
     if (command === 'copy') process.once('SIGINT', () => stop.abort(new Error('interrupted: run the same tandem copy again to finish')));
+    if (command === 'backup') for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort(new Error(`interrupted (${signal})`)));
     try {
       process.exitCode = await runDataCommand(command!, rest, process.env, io, stop.signal);
     } catch (error) {

@@ -46,6 +46,14 @@ describe('tandem backup', () => {
     expect(documentsIn(file)).toEqual([{ name: 'a', n: 600 }]);
   });
 
+  it('stopped by Ctrl-C or SIGTERM midway, removes what it had written beside the name and says so', async () => {
+    const file = path.join(dir, 'nightly.sqlite');
+    const stop = new AbortController();
+    const io = { out: () => {}, err: (line: string) => void (/^backup [1-9]\d?%/.test(line) && stop.abort(new Error('interrupted'))) };
+    await expect(runDataCommand('backup', [file, '--data-dir', dataDir], {}, io, stop.signal)).rejects.toThrow(/interrupted.*nothing was written/);
+    expect(readdirSync(dir)).toEqual(['data']);
+  });
+
   it('refuses a file that exists unless --force, and never writes over the store itself', async () => {
     const file = path.join(dir, 'b.sqlite');
     writeFileSync(file, 'an older backup');

@@ -180,7 +180,7 @@ export async function runDataCommand(command: string, argv: string[], processEnv
       const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
       if (Math.floor(pct / 10) !== lastTenth) io.err(`backup ${pct}%`);
       lastTenth = Math.floor(pct / 10);
-    }, { force: v.force === true });
+    }, { force: v.force === true, signal });
     if (lastTenth !== 10) io.err('backup 100%');
     io.out(`backed up ${dataDir} to ${file}`);
     return 0;

@@ -17,6 +17,8 @@ const PAGES_PER_STEP = 256;
 export interface BackupOptions {
   /** Replace a file that exists at the backup's name (never the store itself). */
   readonly force?: boolean;
+  /** Stops the copy between steps (Ctrl-C): what it wrote is removed, and it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface BackupOptions {
  * file at the name a restore will be run from. Without `force` the name is taken by a hard link,
  * which fails if a file appeared there meanwhile.
  */
-export async function backupSqliteStore(options: SqliteStoreOptions, file: string, onProgress?: BackupProgress, { force = false }: BackupOptions = {}): Promise<void> {
+export async function backupSqliteStore(options: SqliteStoreOptions, file: string, onProgress?: BackupProgress, { force = false, signal }: BackupOptions = {}): Promise<void> {
   const source = sqliteStorePath(options);
   const problem = storeFileProblem(source);
   if (problem !== undefined) throw problem;
@@ -46,12 +48,18 @@ export async function backupSqliteStore(options: SqliteStoreOptions, file: strin
     await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
         onProgress?.(totalPages - remainingPages, totalPages);
+        signal?.throwIfAborted(); // better-sqlite3 then closes the copy and rejects
         return PAGES_PER_STEP;
       },
     });
+    signal?.throwIfAborted();
     fsyncFile(partial);
   } catch (cause) {
     removePartial(partial);
+    if (signal?.aborted === true) {
+      const why = signal.reason instanceof Error ? signal.reason.message : 'stopped';
+      throw new PersistenceError('write-failed', `${why}: the backup to ${target} stopped and nothing was written there`, undefined, { cause });
+    }
     throw new PersistenceError('write-failed', `Backup to ${target} failed (nothing was written there): ${(cause as Error).message}`, undefined, { cause });
   } finally {
     if (db.inTransaction) db.exec('COMMIT');
