@@ -112,6 +112,17 @@ describe('tandem restore', () => {
   const storeFiles = (d: string) => readdirSync(d).filter((name) => name.startsWith('tandem.sqlite') && !/-(wal|shm)$/.test(name));
   const restore = (...argv: string[]) => runDataCommand('restore', [...argv, '--data-dir', dataDir], {}, quiet);
 
+  it('into a data directory that does not exist: refused (a missing or bad backup) leaves no directory; done, makes it', async () => {
+    const fresh = path.join(dir, 'new', 'data');
+    const into = (file: string) => runDataCommand('restore', [file, '--data-dir', fresh], {}, quiet);
+    await expect(into(path.join(dir, 'missing.sqlite'))).rejects.toThrow(/is not a usable Tandem backup/);
+    writeFileSync(path.join(dir, 'text.sqlite'), 'not a database\n');
+    await expect(into(path.join(dir, 'text.sqlite'))).rejects.toThrow(/is not a usable Tandem backup/);
+    expect(existsSync(path.join(dir, 'new'))).toBe(false);
+    expect(await into(backup)).toBe(0);
+    expect(storeFiles(fresh)).toEqual(['tandem.sqlite']);
+  });
+
   it('refuses a backup that is the store itself, and leaves the store where it is', async () => {
     await seedStore(dataDir, ['live'], 3);
     const store = path.join(dataDir, 'tandem.sqlite');

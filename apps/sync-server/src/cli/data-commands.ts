@@ -4,6 +4,7 @@
 // session writes nothing, and nothing here can change a schema); restore refuses to run while a server
 // holds the directory. backup / restore are SQLite's; PostgreSQL has pg_dump / pg_restore.
 
+import { existsSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -187,12 +188,17 @@ export async function runDataCommand(command: string, argv: string[], processEnv
   }
   if (command === 'restore') {
     const file = path.resolve(needArg('a backup file'));
+    // Taking the lock makes the data directory; a restore refused (a mistyped backup name) takes it back.
+    const made = firstMissing(path.resolve(dataDir));
     const lock = lockDirForCommand(dataDir, 'restore');
+    let restored = false;
     try {
       const { documents, keptAs } = restoreSqliteStore({ dataDir }, file, { force: v.force === true });
+      restored = true;
       io.out(`restored ${documents} document(s) into ${dataDir}${keptAs === undefined ? '' : `; the old store is kept as ${keptAs}`}`);
     } finally {
       lock.release();
+      if (!restored && made !== undefined) removeEmptyDirs(path.resolve(dataDir), made);
     }
     return 0;
   }
@@ -321,5 +327,27 @@ export async function runDataCommand(command: string, argv: string[], processEnv
     }
   } finally {
     await store.close();
+  }
+}
+
+/** The outermost directory of `dir`'s path that does not exist yet (`dir` itself, or an ancestor), if any. */
+function firstMissing(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let at = dir; !existsSync(at); at = path.dirname(at)) {
+    missing = at;
+    if (path.dirname(at) === at) break;
+  }
+  return missing;
+}
+
+/** Removes `dir` and its ancestors up to `top`, each only if empty (rmdir): nothing anyone wrote there is touched. */
+function removeEmptyDirs(dir: string, top: string): void {
+  for (let at = dir; ; at = path.dirname(at)) {
+    try {
+      rmdirSync(at);
+    } catch {
+      return;
+    }
+    if (at === top) return;
   }
 }
