@@ -66,6 +66,42 @@ describe("a page's own updates out of order", () => {
     expect(await level()).toBe(1);
   });
 
+  /** Two client ids' updates: a heading of level 1 by one, then its level changed to `level` by the other. */
+  const twoClients = (level: unknown) => {
+    const { created } = headingThenLevel(1);
+    const other = new Y.Doc();
+    Y.applyUpdate(other, created);
+    const changed: Uint8Array[] = [];
+    other.on('update', (u: Uint8Array) => changed.push(u));
+    (other.getXmlFragment('prosemirror').get(0) as Y.XmlElement).setAttribute('level', level as string);
+    return { created, changed: changed[0]! };
+  };
+
+  it("refuses a value replacing another client's value once that one arrives on another connection (stored, it was the heading's level)", async () => {
+    server = await startTestServer();
+    const [ws, other] = [await open(), await open()];
+    const { created, changed } = twoClients('abc');
+    const closing = closed(ws);
+    ws.send(updateFrame(changed));
+    await new Promise((r) => setTimeout(r, 300));
+    other.send(updateFrame(created, 1));
+    expect((await closing).code).toBe(4422);
+    expect(await level()).toBe(1);
+  });
+
+  it('judges a held update again as soon as what it waits for is stored through another connection, not at the end of its wait', async () => {
+    server = await startTestServer();
+    const [ws, other] = [await open(), await open()];
+    const { created, changed } = twoClients(2);
+    const sent = performance.now();
+    ws.send(updateFrame(changed));
+    await new Promise((r) => setTimeout(r, 300));
+    other.send(updateFrame(created, 1));
+    await expect.poll(level, { timeout: 5_000 }).toBe(2);
+    expect(performance.now() - sent).toBeLessThan(1_500); // the wait is 2 s
+    expect(ws.readyState).toBe(ws.OPEN);
+  });
+
   it('holds back at most 16 such updates per connection: the next closes it (each is judged again after every update it sends)', async () => {
     server = await startTestServer();
     const ws = await open();

@@ -28,7 +28,9 @@ it("sends a struct released by a client's own update to that client too: everyon
   await Promise.all([alice.synced(), watcher.synced()]);
   alice.text.insert(0, 'hello');
   await expect.poll(() => watcher.text.toString()).toBe('hello');
-  // Someone writes right after a character Alice has not typed yet (her next clock): parked on the server.
+  // Someone writes right before a character Alice has not typed yet (her next clock): parked on the server.
+  // (Right after one, it would be held back, not stored: what it sets is not known until that one lands; see
+  // update-gate.ts.)
   const future = new Y.Doc();
   Y.applyUpdate(future, Y.encodeStateAsUpdate(alice.doc));
   future.clientID = alice.doc.clientID;
@@ -36,18 +38,18 @@ it("sends a struct released by a client's own update to that client too: everyon
   const other = new Y.Doc();
   Y.applyUpdate(other, Y.encodeStateAsUpdate(future));
   const before = Y.encodeStateVector(other);
-  other.getText('t').insert(6, ' more');
+  other.getText('t').insert(5, ' more');
   const ws = await openRawSocket(server.url, 'park');
   sockets.push(ws);
   ws.send(updateFrame(Y.encodeStateAsUpdate(other, before)));
   await expect.poll(async () => (await server!.store.getDocument('park'))?.updateCount).toBe(2);
   // Alice types her next character: it releases the parked struct on the server.
   alice.text.insert(5, '!');
-  await expect.poll(() => watcher.text.toString()).toBe('hello! more');
-  await expect.poll(() => alice.text.toString()).toBe('hello! more');
+  await expect.poll(() => watcher.text.toString()).toBe('hello more!');
+  await expect.poll(() => alice.text.toString()).toBe('hello more!');
   const replay = new Y.Doc();
   for (const u of await server.store.readUpdates('park')) Y.applyUpdate(replay, u.update);
-  expect(replay.getText('t').toString()).toBe('hello! more');
+  expect(replay.getText('t').toString()).toBe('hello more!');
 });
 
 it('stores an update sent twice once, and acknowledges both (a resend after a reconnect is not a second edit)', async () => {

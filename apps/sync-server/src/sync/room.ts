@@ -221,6 +221,8 @@ interface Incoming {
   readonly behind?: boolean;
   /** When it was first held back for an earlier update of its page (see Room.holdBack). */
   readonly heldSince?: number;
+  /** While held back: the client ids whose writing it waits for (see Room.holdBack). */
+  readonly waitsFor?: ReadonlySet<number>;
 }
 
 export class Room implements ConnectionHandler {
@@ -668,8 +670,9 @@ export class Room implements ConnectionHandler {
     // when later updates of the batch were judged: a deletion "covered" by it is covered by nothing.
     let abandonedInBatch = false;
     const covered: Incoming[] = [];
-    // Connections with an update admitted in this batch: what each held back may be judged now.
-    const storedFrom = new Set<Connection>();
+    // What is admitted in this batch: the updates held back that wait for one of its writers are judged again
+    // (the update one waits for may be another connection's: a page's other tab, a crafted client's second id).
+    const admitted: Uint8Array[] = [];
     ready.forEach((item, i) => {
       const { conn, update, received, resolve } = item;
       const verdict = verdicts[i]!;
@@ -680,7 +683,7 @@ export class Room implements ConnectionHandler {
           abandonedInBatch = true;
         }
         resolve(false);
-      } else if (verdict instanceof MissesOwnWriting && this.holdBack(item)) {
+      } else if (verdict instanceof MissesOwnWriting && this.holdBack(item, verdict.waitsFor)) {
         // Judged again once its page's earlier update is here (see holdBack).
       } else if (verdict instanceof TandemError) {
         conn.fail(verdict);
@@ -705,7 +708,7 @@ export class Room implements ConnectionHandler {
       } else {
         // Its client ids are its writer's from now on (see client-ownership.ts), before it is applied.
         this.bindings.bind(update, conn.author);
-        if (this.heldBack.has(conn)) storedFrom.add(conn);
+        admitted.push(update);
         const storing = this.persistThenApply(conn, update, received, checked);
         this.storing.add(storing);
         void storing.then((stored) => {
@@ -714,7 +717,7 @@ export class Room implements ConnectionHandler {
         });
       }
     });
-    for (const conn of storedFrom) this.releaseHeldBack(conn);
+    this.releaseHeldBackFor(admitted);
     for (const { conn, update, resolve } of covered) {
       // Judged against a shadow that held an update dropped since: judged again, from what is admitted now.
       if (abandonedInBatch) {
@@ -738,7 +741,7 @@ export class Room implements ConnectionHandler {
    * admitted update, after catching up with the log (several instances), and at the end of the wait. Its
    * later updates are not held up meanwhile.
    */
-  private holdBack(item: Incoming): boolean {
+  private holdBack(item: Incoming, waitsFor: ReadonlySet<number>): boolean {
     const { conn } = item;
     const first = item.heldSince === undefined;
     const since = item.heldSince ?? performance.now();
@@ -748,8 +751,8 @@ export class Room implements ConnectionHandler {
     // A page has one or two such updates (what it typed before its sync step 2); each held one is judged
     // again after every update its connection sends, so their number is bounded.
     if (held !== undefined && held.length >= MAX_HELD_BACK) return false;
-    if (held === undefined) this.heldBack.set(conn, [{ ...item, heldSince: since }]);
-    else held.push({ ...item, heldSince: since });
+    if (held === undefined) this.heldBack.set(conn, [{ ...item, heldSince: since, waitsFor }]);
+    else held.push({ ...item, heldSince: since, waitsFor });
     if (!first) return true; // its first hold's timer ends the wait
     setTimeout(() => this.releaseHeldBack(conn), left + 1).unref();
     if (this.order !== undefined) {
@@ -759,6 +762,26 @@ export class Room implements ConnectionHandler {
       );
     }
     return true;
+  }
+
+  /**
+   * Admits again what each connection held back (see holdBack) that waits for writing of a client id `updates`
+   * write. Not every connection's on every update: each held one costs a judgment, and a connection may hold 16
+   * of a megabyte each; its own updates are what it pays for.
+   */
+  private releaseHeldBackFor(updates: readonly Uint8Array[]): void {
+    if (this.heldBack.size === 0 || updates.length === 0) return;
+    const writers = new Set<number>();
+    for (const update of updates) {
+      try {
+        for (const client of Y.parseUpdateMeta(update).from.keys()) writers.add(client);
+      } catch {
+        // Not one Yjs reads (judged before, so not a client's): it releases nothing.
+      }
+    }
+    for (const [conn, held] of [...this.heldBack]) {
+      if (held.some((item) => [...(item.waitsFor ?? [])].some((client) => writers.has(client)))) this.releaseHeldBack(conn);
+    }
   }
 
   /** Admits again what `conn` held back (see holdBack), in the order it arrived. */
@@ -1184,6 +1207,10 @@ export class Room implements ConnectionHandler {
       if (from === 'restore') this.gate.sourceChanged(update, author);
       else this.gate.applied(update);
     }
+    // What another instance (or a restore, or the API) stored may be what a held-back update waits for: judged
+    // again now, not only at the end of its wait (found by a review: its earlier update, sent to another instance,
+    // arrived through Redis after this one caught up, and it waited the whole 2 s).
+    this.releaseHeldBackFor(batch.filter((item) => !(item.origin instanceof Connection)).map((item) => item.update));
     if (this.checkpointsSafe && this.lastSeq - this.checkpointSeq >= this.deps.checkpointEvery) this.checkpoint(this.lastSeq);
   }
 

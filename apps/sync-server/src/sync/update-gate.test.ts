@@ -459,6 +459,26 @@ describe('update gate: values the schema refuses, written other than through set
     expect(admit(gate, created!)).toBe(true);
   });
 
+  it("refuses a value that replaces another client's value the document does not hold: Yjs would integrate it as that value's key when it lands", () => {
+    // A crafted client writes under two client ids: a value after one of the second id, not sent yet, then
+    // that one as a heading's level. Stored, the first became the heading's level "abc" (found by a review).
+    const first = new Y.Doc();
+    const [created] = updatesOf(first, () =>
+      first.transact(() => {
+        const heading = new Y.XmlElement('heading');
+        first.getXmlFragment('prosemirror').insert(0, [heading]);
+        heading.setAttribute('level', 1 as unknown as string);
+      }),
+    );
+    const second = new Y.Doc();
+    Y.applyUpdate(second, created!);
+    const [replaced] = updatesOf(second, () => (second.getXmlFragment('prosemirror').get(0) as Y.XmlElement).setAttribute('level', 'abc'));
+    const gate = new UpdateGate(new Y.Doc(), 'doc');
+    expect(() => admit(gate, replaced!)).toThrow(/does not hold/);
+    expect(admit(gate, created!)).toBe(true);
+    expect(() => admit(gate, replaced!)).toThrow(/level to "abc"/);
+  });
+
   it("admits writing after its own client's text in a paragraph the document holds deleted (collected), as Yjs takes it", () => {
     // Found by the churn test: a person offline types in a paragraph of theirs that someone else deleted meanwhile
     // (the document collected it and its text); their update was refused as replacing "a value the document does

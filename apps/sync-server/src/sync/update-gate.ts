@@ -21,11 +21,20 @@ export class Refused {
 }
 
 /**
- * An update that replaces a value its own client wrote in an update the document does not hold: refused
- * (its key is unknown, so its value cannot be judged). With several instances this one may be behind the
- * log (the writer sent the earlier update to another instance): the room catches up and judges it again.
+ * An update that replaces a value written in an update the document does not hold (its own client's, or
+ * another's sent on another connection or to another instance): refused (its key is unknown, so its value
+ * cannot be judged). The room holds it back a while and judges it again once the earlier one may be here.
  */
-export class MissesOwnWriting extends TandemError {}
+export class MissesOwnWriting extends TandemError {
+  constructor(
+    message: string,
+    context: Readonly<Record<string, unknown>>,
+    /** The client ids whose writing it waits for: judged again once one of them writes here. */
+    readonly waitsFor: ReadonlySet<number>,
+  ) {
+    super('invalid-update', message, context);
+  }
+}
 
 /**
  * What to do with one update: store it, skip it (it changes nothing), refuse it, or drop it (not its
@@ -90,12 +99,12 @@ const SPAN_LIMITS: ReadonlyMap<string, number> = new Map([
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
-const WAITS_REASON = 'replaces a value of its own client that the document does not hold';
+const WAITS_REASON = 'replaces a value the document does not hold';
 
 /**
  * Where a value is set: its key, and the name of the element it is an attribute of (null: not an element's,
  * undefined: an element neither in the update nor held, which it waits for). 'waits': a value that replaces one
- * its own client wrote and the document does not hold (its key is not known).
+ * the document does not hold (its key is not known).
  */
 type Slot = { readonly key: string; readonly element: string | null | undefined } | 'waits' | null;
 
@@ -149,7 +158,7 @@ function itemAt(list: readonly Struct[], clock: number): Y.Item | undefined {
  * store. Each item is looked up by binary search and resolved once, so that an update of many values, each
  * replacing the one before, costs n log n, not n² (one message may hold 100 000 of them).
  */
-function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStructs): (item: Y.Item) => Slot {
+function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStructs, missing?: Set<number>): (item: Y.Item) => Slot {
   let byClient: Map<number, Struct[]> | undefined;
   const inThisUpdate = ({ client, clock }: Y.ID): Y.Item | undefined => {
     if (byClient === undefined) {
@@ -204,11 +213,12 @@ function slotsOf(structs: readonly Struct[], held: () => Y.Doc, batch?: BatchStr
       if (at !== undefined) continue;
       const integrated = heldItem(origin);
       // Integrated: its slot is its own. Collected: none (the item is collected as it lands; found by the churn
-      // test: a person offline wrote after their own words in a paragraph someone else deleted). Not held:
-      // another's value the update waits for (judged when it lands, as Yjs does), or one its own client wrote
-      // before and the gate has not admitted: a writer sends its own updates in order, so only one sent out of
-      // order (its key unknown here, any value stored) refers to it.
-      slot = integrated === 'collected' ? null : integrated !== undefined ? slotOf(integrated) : origin.client === item.id.client ? 'waits' : null;
+      // test: a person offline wrote after their own words in a paragraph someone else deleted). Not held: its
+      // key is unknown here, its own client's or another's. Nothing judges it when that value lands (Yjs then
+      // integrates it as whatever that value is): stored, a value after one of a second client id of the same
+      // person, sent later as a heading's level, made the level "abc" (found by a review of this walk).
+      slot = integrated === 'collected' ? null : integrated !== undefined ? slotOf(integrated) : 'waits';
+      if (slot === 'waits') missing?.add(origin.client);
     }
     for (const step of path) known.set(step, slot);
     return slot;
@@ -393,13 +403,14 @@ export class UpdateGate {
         batch.add(decoded.structs);
         return decoded.ds.clients.size > 0 ? 'deletions' : 'empty';
       }
-      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow(), batch);
+      const missing = new Set<number>();
+      const slotOf = slotsOf(decoded.structs, () => this.ensureShadow(), batch, missing);
       if (mergesTooMany(fresh, slotOf)) {
         throw this.invalid(`holds more than ${MAX_MERGED_VALUES} separate values Yjs would merge one by one`, 'Yjs writes adjacent values as one item');
       }
       const bad = badAttribute(fresh, slotOf);
       if (bad === WAITS_REASON) {
-        throw new MissesOwnWriting('invalid-update', `Update sets an attribute to a value the schema refuses: ${WAITS_REASON}`, { doc: this.doc });
+        throw new MissesOwnWriting(`Update sets an attribute to a value the schema refuses: ${WAITS_REASON}`, { doc: this.doc }, missing);
       }
       if (bad === 'span') throw this.invalid('sets a table cell span out of range', `spans are whole numbers from 1 to ${MAX_COLSPAN} (columns) or ${MAX_ROWSPAN} (rows)`);
       if (bad !== undefined) throw this.invalid('sets an attribute to a value the schema refuses', bad);

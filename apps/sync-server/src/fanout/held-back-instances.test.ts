@@ -1,0 +1,65 @@
+// An update held back for its page's earlier one (see Room.holdBack), on an instance the earlier one reaches
+// through Redis: it is judged again when that one arrives, not only at the end of its wait (found by a review:
+// after its first catch-up with the log, nothing but the page's own next update or the 2 s deadline released it).
+import { materialize, openPostgresStore } from '@tandem/persistence';
+import { testSchema } from '@tandem/persistence/testing/postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { openRawSocket, updateFrame } from '../testing/clients.js';
+import { startTestServer, type TestServer } from '../testing/in-process.js';
+
+const MACHINE_REDIS = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('an update held back for an earlier one that arrives through another instance', () => {
+  const servers: TestServer[] = [];
+  const sockets: WebSocket[] = [];
+  let db = testSchema('held');
+
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.close();
+    for (const s of servers.splice(0)) await s.destroy();
+    await db.drop();
+    db = testSchema('held');
+  });
+
+  const level = async () => {
+    const store = await openPostgresStore({ url: db.url, schema: db.schema, readOnly: true });
+    try {
+      const doc = await materialize(store, 'held', (await store.getDocument('held'))?.lastSeq ?? 0);
+      return (doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement | undefined)?.getAttribute('level');
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('is stored as soon as the earlier update is applied there, not at the end of its 2 s wait', async () => {
+    for (let i = 0; i < 2; i++) servers.push(await startTestServer({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, REDIS_URL: MACHINE_REDIS }));
+    const [a, b] = servers as [TestServer, TestServer];
+    const open = async (server: TestServer) => {
+      const ws = await openRawSocket(server.url, 'held');
+      sockets.push(ws);
+      return ws;
+    };
+    const [onA, onB] = [await open(a), await open(b)];
+    // A page's two updates: a heading of level 1, then its level changed to 2.
+    const page = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    page.on('update', (u: Uint8Array) => updates.push(u));
+    const heading = new Y.XmlElement('heading');
+    page.transact(() => {
+      page.getXmlFragment('prosemirror').insert(0, [heading]);
+      heading.setAttribute('level', 1 as unknown as string);
+    });
+    heading.setAttribute('level', 2 as unknown as string);
+    const [created, changed] = updates as [Uint8Array, Uint8Array];
+
+    const sent = performance.now();
+    onB.send(updateFrame(changed)); // held back on B: the heading is not there
+    await new Promise((r) => setTimeout(r, 400)); // B has caught up with the log meanwhile: it holds nothing more
+    onA.send(updateFrame(created, 1));
+    await expect.poll(level, { timeout: 5_000, interval: 50 }).toBe(2);
+    expect(performance.now() - sent).toBeLessThan(1_600); // the wait is 2 s
+    expect(onB.readyState).toBe(onB.OPEN);
+  });
+});
