@@ -570,18 +570,19 @@ describe('update gate: the cost of judging values', () => {
   };
   const many = (last: unknown) => [...Array.from({ length: 100_000 }, (_, i) => (i % 3) + 1), last];
 
-  // About 0.3 s each here unloaded; the machine is shared, so the bound is 2 s (walking each value's chain, n²,
-  // would take minutes).
-  it('judges 100 000 values of one key in one message, each replacing the one before, in well under two seconds', () => {
+  // About 0.3 s each here unloaded, 2.9 s with the machine's two cores shared by a full test run: the bound is
+  // 15 s, which only the cost it guards against reaches (walking each value's chain, n², takes minutes).
+  const BOUND_MS = 15_000;
+  it('judges 100 000 values of one key in one message, each replacing the one before, in seconds, not minutes', { timeout: 60_000 }, () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, crafted('table_cell', 'colspan', [1, 2, 3]));
     expect((doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).getAttribute('colspan')).toBe(3); // the update is what it says
     const refused = timed(crafted('table_cell', 'colspan', many(1e308)));
     expect(String(refused.verdict)).toMatch(/span/);
-    expect(refused.ms).toBeLessThan(2_000);
+    expect(refused.ms).toBeLessThan(BOUND_MS);
     const admitted = timed(crafted('table_cell', 'colspan', many(2)));
     expect(admitted.verdict).toBe('store');
-    expect(admitted.ms).toBeLessThan(2_000);
+    expect(admitted.ms).toBeLessThan(BOUND_MS);
     // A value set as a child of an element, not its attribute, is not an attribute's (a few: see the merge cost below).
     const list = timed(crafted('heading', null, ['abc', 1e308]));
     expect(list.verdict).toBe('store');
@@ -613,11 +614,12 @@ describe('update gate: items Yjs would merge by copying (found by the cost revie
 
   // Yjs merges adjacent items of values when it applies them, each merge copying the values merged so far
   // (ContentAny.mergeWith: arr.concat): n items cost n²/2 copies: 8 000 took 0.4 s, 20 000 ran out of memory.
-  it('refuses a message of many separate values that Yjs would merge one by one, quickly', () => {
+  it('refuses a message of many separate values that Yjs would merge one by one, quickly', { timeout: 60_000 }, () => {
     const started = performance.now();
     const [verdict] = new UpdateGate(new Y.Doc(), 'doc').admitAll([separateValues(50_000)]);
     expect(String(verdict)).toMatch(/merge/);
-    expect(performance.now() - started).toBeLessThan(2_000); // about 0.1 s; the machine is shared
+    // About 0.1 s; merged one by one, 50 000 would run the process out of memory. The machine is shared: a loose bound.
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
   it('admits values as Yjs writes them: merged into one item, or a few separate ones (Y.mergeUpdates keeps them apart)', () => {
     const client = new Y.Doc();
