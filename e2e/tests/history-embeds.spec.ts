@@ -14,8 +14,9 @@ test('a line break and a rule added since a named version are outlined in the co
   // Bob has it, so the server stored it (it shows others only what it stored) before the version is named.
   await expect.poll(() => bob.blocks()).toEqual(['One two.']);
   await alice.nameVersion('Draft');
-  // The version named holds the text (a CI run once showed "One two." as added since it: this tells the
-  // naming from the compare view, should it happen again).
+  // The version named holds the text. (Twice a run showed "One two." as added since it: the naming was
+  // right, the test read the head compared with its session's start, on screen until the named version's
+  // diff came; compareWithNamed now waits for that diff, see history-compare-slow.)
   const draft = await page.evaluate(async () => {
     const { versions } = await (await fetch('/api/docs/history-embeds/named-versions')).json();
     const seq = (versions as Array<{ seq: number }>)[0]!.seq;

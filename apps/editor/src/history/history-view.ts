@@ -150,6 +150,9 @@ export function createHistoryView(docName: () => string, options: { canEdit: boo
       const decorations = diffDecorations(doc, segments, lookup);
       view.updateState(EditorState.create({ doc, plugins: [new Plugin({ props: { decorations: () => decorations } })] }));
       viewer.dataset.seq = String(seq);
+      // The version the changes on screen are since: until a newly chosen base's diff comes, the previous
+      // one stays on screen, and a reader (a test) must tell which it sees.
+      viewer.dataset.base = String(base);
       const authors = [...new Set(segments.filter((s) => s.author !== undefined).map((s) => s.author!))];
       $('.legend').replaceChildren(
         ...authors.map((a) => {
