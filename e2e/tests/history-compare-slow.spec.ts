@@ -2,6 +2,7 @@
 // the start of its edit session: until the new diff comes, the old one stays on screen. history-embeds
 // failed on it (text in the named version painted "Added by Alice": the session's diff, read before the
 // named version's came). Here the named version's diff is held back a second so that is always so.
+import { nameVersionAfter } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' });
@@ -10,15 +11,7 @@ test('comparing with a named version shows what changed since it, even when its 
   test.slow();
   const { alice, bob } = await pair('history-compare-slow');
   const page = alice.page;
-  await alice.focusEnd();
-  await page.keyboard.insertText('One two.');
-  await alice.expectSaved();
-  await expect.poll(() => bob.blocks()).toEqual(['One two.']);
-  await alice.nameVersion('Draft');
-  const draft = await page.evaluate(async () => {
-    const { versions } = await (await fetch('/api/docs/history-compare-slow/named-versions')).json();
-    return (versions as Array<{ seq: number }>)[0]!.seq;
-  });
+  const draft = (await nameVersionAfter(alice, bob, 'history-compare-slow', 'One two.', 'Draft')).seq;
 
   await bob.focusEnd();
   await bob.type(' Three.');

@@ -1,5 +1,6 @@
 // The history view shows a line break and a horizontal rule someone added since a named version, outlined
 // in their colour and saying who: before, a diff walked text only, and such a change showed as none.
+import { nameVersionAfter } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' });
@@ -8,20 +9,10 @@ test('a line break and a rule added since a named version are outlined in the co
   test.slow();
   const { alice, bob } = await pair('history-embeds');
   const page = alice.page;
-  await alice.focusEnd();
-  await page.keyboard.insertText('One two.');
-  await alice.expectSaved();
-  // Bob has it, so the server stored it (it shows others only what it stored) before the version is named.
-  await expect.poll(() => bob.blocks()).toEqual(['One two.']);
-  await alice.nameVersion('Draft');
+  const draft = await nameVersionAfter(alice, bob, 'history-embeds', 'One two.', 'Draft');
   // The version named holds the text. (Twice a run showed "One two." as added since it: the naming was
   // right, the test read the head compared with its session's start, on screen until the named version's
   // diff came; compareWithNamed now waits for that diff, see history-compare-slow.)
-  const draft = await page.evaluate(async () => {
-    const { versions } = await (await fetch('/api/docs/history-embeds/named-versions')).json();
-    const seq = (versions as Array<{ seq: number }>)[0]!.seq;
-    return { seq, text: await (await fetch(`/api/docs/history-embeds/versions/${seq}?format=text`)).text() };
-  });
   expect(draft.text, `version ${draft.seq}`).toContain('One two.');
 
   // Bob adds a line after a line break, and a rule below.

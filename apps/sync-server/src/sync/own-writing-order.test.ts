@@ -6,21 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { closed, openRawSocket, updateFrame } from '../testing/clients.js';
+import { headingThenLevel } from '../testing/heading-updates.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
-
-/** A page's two updates: a heading of level 1, then its level changed to `level`. */
-function headingThenLevel(level: unknown) {
-  const page = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  page.on('update', (u: Uint8Array) => updates.push(u));
-  const heading = new Y.XmlElement('heading');
-  page.transact(() => {
-    page.getXmlFragment('prosemirror').insert(0, [heading]);
-    heading.setAttribute('level', 1 as unknown as string);
-  });
-  heading.setAttribute('level', level as string);
-  return { created: updates[0]!, changed: updates[1]! };
-}
 
 describe("a page's own updates out of order", () => {
   let server: TestServer | undefined;
