@@ -298,6 +298,8 @@ export class Room implements ConnectionHandler {
   private readonly waiting = new Map<Connection, Promise<void>>();
   /** Updates judged again once their page's earlier update is here (see holdBack). */
   private readonly heldBack = new Map<Connection, Incoming[]>();
+  /** The timer that ends the wait of what each connection holds back (see holdBack). */
+  private readonly heldTimers = new Map<Connection, NodeJS.Timeout>();
   /** Whose each Yjs client id is (see client-ownership.ts). */
   private readonly idClaims: IdClaims = {
     writtenBy: (client) => this.bindings.authorOf(client),
@@ -737,9 +739,9 @@ export class Room implements ConnectionHandler {
    * (MissesOwnWriting), unless it waited OWN_WRITING_WAIT_MS already or its connection holds MAX_HELD_BACK
    * back (false: it is refused). A page's own updates can arrive out of order: what it types as its
    * connection opens goes out before its sync step 2, which holds what it wrote offline; with several
-   * instances the earlier update may have gone to another one. Judged again after its connection's next
-   * admitted update, after catching up with the log (several instances), and at the end of the wait. Its
-   * later updates are not held up meanwhile.
+   * instances the earlier update may have gone to another one. Judged again once an update writing one of
+   * the client ids it waits for is admitted or applied (releaseHeldBackFor), after catching up with the log
+   * (several instances), and at the end of the wait. Its later updates are not held up meanwhile.
    */
   private holdBack(item: Incoming, waitsFor: ReadonlySet<number>): boolean {
     const { conn } = item;
@@ -753,9 +755,17 @@ export class Room implements ConnectionHandler {
     if (held !== undefined && held.length >= MAX_HELD_BACK) return false;
     if (held === undefined) this.heldBack.set(conn, [{ ...item, heldSince: since, waitsFor }]);
     else held.push({ ...item, heldSince: since, waitsFor });
-    if (!first) return true; // its first hold's timer ends the wait
-    setTimeout(() => this.releaseHeldBack(conn), left + 1).unref();
-    if (this.order !== undefined) {
+    // One timer per connection, for the earliest wait's end: set again when it has fired (a timer may fire a
+    // fraction of a millisecond before performance.now() says the wait is over, and the update is held again).
+    if (!this.heldTimers.has(conn)) {
+      const timer = setTimeout(() => {
+        this.heldTimers.delete(conn);
+        this.releaseHeldBack(conn);
+      }, left + 1);
+      timer.unref();
+      this.heldTimers.set(conn, timer);
+    }
+    if (first && this.order !== undefined) {
       this.caughtUp().then(
         () => this.releaseHeldBack(conn),
         () => {}, // the log could not be read: judged again at the end of the wait
@@ -1210,7 +1220,7 @@ export class Room implements ConnectionHandler {
     // What another instance (or a restore, or the API) stored may be what a held-back update waits for: judged
     // again now, not only at the end of its wait (found by a review: its earlier update, sent to another instance,
     // arrived through Redis after this one caught up, and it waited the whole 2 s).
-    this.releaseHeldBackFor(batch.filter((item) => !(item.origin instanceof Connection)).map((item) => item.update));
+    if (this.heldBack.size > 0) this.releaseHeldBackFor(batch.filter((item) => !(item.origin instanceof Connection)).map((item) => item.update));
     if (this.checkpointsSafe && this.lastSeq - this.checkpointSeq >= this.deps.checkpointEvery) this.checkpoint(this.lastSeq);
   }
 
