@@ -2,6 +2,9 @@
 // the page's sync step 2, which holds what it wrote offline (found by the churn test). An update that
 // replaces a value the page wrote in such an earlier update cannot be judged (its key is unknown until the
 // earlier one lands): it waits for the page's next stored update, then is judged; refused if that never comes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -99,6 +102,23 @@ describe("a page's own updates out of order", () => {
     if (ws.readyState === ws.OPEN) ws.send(updateFrame(Y.mergeUpdates(pages.map((p) => p.created)), 1));
     expect((await closing).code).toBe(4422);
     expect(await server.store.readUpdates('doc')).toEqual([]);
+  });
+
+  it('stores what it held back at a graceful shutdown that comes right after the update it waited for', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-held-shutdown-'));
+    try {
+      const first = await startTestServer({}, dir);
+      const ws = await openRawSocket(first.url, 'doc');
+      const { created, changed } = headingThenLevel(2);
+      ws.send(updateFrame(changed));
+      await new Promise((r) => setTimeout(r, 300));
+      ws.send(updateFrame(created, 1));
+      await first.close(); // its client is asked to close: what it sent before is stored
+      server = await startTestServer({}, dir);
+      expect(await level()).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses such a change when the earlier update never comes', async () => {
