@@ -68,6 +68,7 @@ const CROSS_PROCESS_UNTIMED = [
   'e2e/vitest/cli-copy.test.ts',
   'e2e/vitest/cli-token.test.ts',
   'e2e/vitest/production-layout.test.ts',
+  'e2e/vitest/start-up-modules.test.ts',
   'e2e/vitest/systemd-units.test.ts',
 ];
 

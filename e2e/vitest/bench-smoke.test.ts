@@ -302,6 +302,15 @@ describe('benchmark smoke runs', () => {
     expect(Object.keys(result.results)).toHaveLength(4);
   });
 
+  it('server start: starts the built server and runs tandem token, and records each run', { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'server-start.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/server-start.ts', '--runs', '2', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.serverStartMs.rounds).toHaveLength(2);
+    expect(result.tokenMs.rounds).toHaveLength(2);
+    for (const ms of [...result.serverStartMs.rounds, ...result.tokenMs.rounds]) expect(ms).toBeGreaterThan(0);
+  });
+
   it('WAL checkpoints: appends with no, inline and threaded checkpoints and reports the commits of each', { timeout: SMOKE_TIMEOUT_MS }, async () => {
     const file = path.join(scratch.path, 'wal-checkpoint.json');
     await run(process.execPath, ['--import', 'tsx', 'bench/wal-checkpoint.ts', '--seconds', '0.5', '--rounds', '1', '--writers', '4', '--out', file], { cwd: root });

@@ -1,23 +1,27 @@
 #!/usr/bin/env node
 // Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT.
 
-import { DATA_USAGE, isDataCommand, runDataCommand } from './cli/data-commands.js';
-import { REVOKE_USAGE, runRevokeCommand } from './cli/revoke-command.js';
-import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.js';
+// Each command loads only what it runs: `tandem token` needs neither the server nor the store, and the
+// server needs no CLI (bench/server-start.ts measures both).
+
+import { isDataCommand } from './cli/command-names.js';
 import { ConfigError, configHelp, loadConfig, wantsHelp } from './config.js';
 import { DataDirBusyError } from './data-dir-lock.js';
 import { createLogger, resolveLogFormat } from './logger.js';
-import { startServer } from './server.js';
 import { StorageUnreachableError } from './storage.js';
 
-const USAGE = `Usage: tandem [serve] [options]     run the sync server (the default)
+async function usage(): Promise<string> {
+  const { DATA_USAGE } = await import('./cli/data-commands.js');
+  return `Usage: tandem [serve] [options]     run the sync server (the default)
        tandem token [options]             mint an access token (tandem token --help)
        tandem revoke --user ID | --token-id JTI [--reason TEXT]   withdraw access (tandem revoke --help)
 ${DATA_USAGE.replace('Usage: ', '       ')}`;
+}
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'token') {
+    const { runTokenCommand, TOKEN_USAGE } = await import('./cli/token-command.js');
     if (wantsHelp(rest)) {
       process.stdout.write(`${TOKEN_USAGE}\n`);
       return;
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'revoke') {
+    const { REVOKE_USAGE, runRevokeCommand } = await import('./cli/revoke-command.js');
     if (wantsHelp(rest)) {
       process.stdout.write(`${REVOKE_USAGE}\n`);
       return;
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     return;
   }
   if (isDataCommand(command)) {
+    const { DATA_USAGE, runDataCommand } = await import('./cli/data-commands.js');
     if (wantsHelp(rest)) {
       process.stdout.write(`${DATA_USAGE}\n`);
       return;
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
   }
   const argv = command === 'serve' ? rest : process.argv.slice(2);
   if (wantsHelp(argv)) {
-    process.stdout.write(`${USAGE}\n\n${configHelp()}\n`);
+    process.stdout.write(`${await usage()}\n\n${configHelp()}\n`);
     return;
   }
   let config;
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat, process.stdout.isTTY === true));
   let server;
   try {
+    const { startServer } = await import('./server.js');
     server = await startServer(config, logger);
   } catch (err) {
     logger.fatal({ event: 'start-failed', err }, `could not start: ${(err as Error).message}`);

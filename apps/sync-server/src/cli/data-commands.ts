@@ -54,8 +54,6 @@ export interface Io {
   err(text: string): void;
 }
 
-const COMMANDS = new Set(['docs', 'history', 'export', 'verify', 'compact', 'purge', 'backup', 'restore', 'copy']);
-export const isDataCommand = (name: string | undefined): boolean => name !== undefined && COMMANDS.has(name);
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
   try {

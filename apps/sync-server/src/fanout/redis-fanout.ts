@@ -17,8 +17,9 @@
 // buffer (Redis disconnects a pub/sub client past `client-output-buffer-limit pubsub`, 32 MB by default).
 
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { newRedis } from './ioredis.js';
 
 const VERSION = 2;
 const KIND_UPDATE = 1;
@@ -124,9 +125,9 @@ export function createRedisFanout(options: RedisFanoutOptions): Fanout {
     retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 2_000),
     lazyConnect: false,
   };
-  const pub = new Redis(options.url, connectionOptions);
+  const pub = newRedis(options.url, connectionOptions);
   // The subscriber queues its (re)subscriptions until it is connected again.
-  const sub = new Redis(options.url, { ...connectionOptions, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const sub = newRedis(options.url, { ...connectionOptions, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const handlers = new Map<string, Set<RemoteHandler>>();
   const channelOf = (doc: string) => `${options.prefix}:doc:${doc}`;
   const docOf = (channel: string) => channel.slice(options.prefix.length + 5);

@@ -5,8 +5,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Revocation } from '@tandem/persistence';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { newRedis } from './ioredis.js';
 
 export interface RevocationChannel {
   /** Resolves true once subscribed, or false after `timeoutMs` (the store's re-read covers meanwhile). */
@@ -42,8 +43,8 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   const instance = randomUUID();
   const channel = `${options.prefix}:revocations`;
   const connection = { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 2_000) };
-  const pub = new Redis(options.url, connection);
-  const sub = new Redis(options.url, { ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const pub = newRedis(options.url, connection);
+  const sub = newRedis(options.url, { ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
   pub.on('error', () => {}); // the fan-out reports Redis' state; the store's re-read covers a lost message
   sub.on('error', () => {});
   let readyOnce = false;
@@ -108,7 +109,7 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
  * resolves whether Redis took it within `timeoutMs` (if not, the instances' re-read of the store covers).
  */
 export async function publishRevocation(url: string, prefix: string, revocation: Revocation, timeoutMs = 2_000): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const client = newRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
   client.on('error', () => {});
   let timer: NodeJS.Timeout | undefined;
   try {

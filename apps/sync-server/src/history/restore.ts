@@ -1,7 +1,7 @@
 // Building the edit that makes an older version the current content again, as a new change on top of
 // the history (nothing in the log is removed), and the edit that takes such a restore back.
 
-import { FRAGMENT, schema } from '@tandem/schema';
+import { FRAGMENT, schema } from '@tandem/schema/schema';
 import { placeComments, reanchorComments } from '@tandem/schema/comments';
 import { readStoredAttrs } from '@tandem/schema/stored-attrs';
 import type { Node } from 'prosemirror-model';

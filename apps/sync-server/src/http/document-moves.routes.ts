@@ -7,7 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
 import { COMMENTS } from '@tandem/schema/comments';
-import { FRAGMENT, schema } from '@tandem/schema';
+import { FRAGMENT, schema } from '@tandem/schema/schema';
 import { readStoredAttrs } from '@tandem/schema/stored-attrs';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';

@@ -6,7 +6,7 @@
 // what the update changed, and so whether its writer may change that (see comment-rules.ts).
 
 import { COMMENTS } from '@tandem/schema/comments';
-import { schema } from '@tandem/schema';
+import { schema } from '@tandem/schema/schema';
 import { markNameOf, passes } from '@tandem/schema/stored-attrs';
 import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
 import type { AttributeSpec } from 'prosemirror-model';

@@ -1,7 +1,14 @@
 // Connecting to PostgreSQL: one pool per store, numbers as numbers, the schema chosen per connection,
 // and connection strings that never show their password in a message.
 
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+// pg, loaded when the first pool is made: a server on SQLite never loads it (a tenth of a second of every
+// start-up; bench/server-start.ts measures it).
+const require = createRequire(import.meta.url);
+let loaded: typeof pg | undefined;
+const pgModule = (): typeof pg => (loaded ??= require('pg') as typeof pg);
 
 export interface PostgresConnectionOptions {
   /** postgres://user:password@host:port/database */
@@ -45,7 +52,7 @@ export const STATEMENT_TIMEOUT_GRACE_MS = 1_000;
 /** bigint columns (seqs, times in ms, byte counts) read as numbers: all stay far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pgModule().types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** The URL with its password replaced, for messages and logs. */
@@ -67,7 +74,7 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
   const settings = [`-c search_path=${schema}`, `-c statement_timeout=${timeout}`];
   if (options.readOnly === true) settings.push('-c default_transaction_read_only=on');
   if (options.synchronousCommit === false) settings.push('-c synchronous_commit=off');
-  return new pg.Pool({
+  return new (pgModule().Pool)({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: timeout,
