@@ -2,14 +2,12 @@
 // changes are shown ("Changes by") was empty until the first diff came, then took a line and pushed the
 // named versions and edit sessions down: a click aimed at "Draft 1" as the view opened landed on the line
 // above it, and the view stayed on the head (restore-dialog-words failed on it with two test workers).
+import { nameVersionAfter } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test('the named versions stay where they are while the version the history view opens on arrives', async ({ pair }) => {
   const { alice, bob } = await pair('history/no-shift');
-  await alice.focusEnd();
-  await alice.type('Version one text.');
-  await alice.expectSaved();
-  await alice.nameVersion('Draft 1');
+  await nameVersionAfter(alice, bob, 'history/no-shift', 'Version one text.', 'Draft 1');
   await bob.focusEnd();
   await bob.type(' Bob adds more.');
   await bob.expectSaved();
