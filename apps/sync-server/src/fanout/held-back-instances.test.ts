@@ -34,7 +34,7 @@ describe('an update held back for an earlier one that arrives through another in
     }
   };
 
-  it('is stored as soon as the earlier update is applied there, not at the end of its 2 s wait', async () => {
+  const twoInstances = async () => {
     for (let i = 0; i < 2; i++) servers.push(await startTestServer({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, REDIS_URL: MACHINE_REDIS }));
     const [a, b] = servers as [TestServer, TestServer];
     const open = async (server: TestServer) => {
@@ -42,7 +42,11 @@ describe('an update held back for an earlier one that arrives through another in
       sockets.push(ws);
       return ws;
     };
-    const [onA, onB] = [await open(a), await open(b)];
+    return { a, b, onA: await open(a), onB: await open(b) };
+  };
+
+  it('is stored as soon as the earlier update is applied there, not at the end of its 2 s wait', async () => {
+    const { onA, onB } = await twoInstances();
     const { created, changed } = headingThenLevel(2);
 
     const sent = performance.now();
@@ -53,5 +57,17 @@ describe('an update held back for an earlier one that arrives through another in
     // Before the wait's end (2 s), which would store it too: released by the heading's arrival. Loose, the machine is shared.
     expect(performance.now() - sent).toBeLessThan(1_900);
     expect(onB.readyState).toBe(onB.OPEN);
+  });
+
+  it('is judged before the instance that holds it stops (SIGTERM): stored when the earlier update comes meanwhile', async () => {
+    const { b, onA, onB } = await twoInstances();
+    const { created, changed } = headingThenLevel(2);
+    onB.send(updateFrame(changed)); // held back on B
+    await new Promise((r) => setTimeout(r, 400));
+    const stopping = b.close(); // its client is asked to close; what it sent is still B's to judge
+    await new Promise((r) => setTimeout(r, 100));
+    onA.send(updateFrame(created, 1)); // reaches B through Redis while it stops
+    await stopping;
+    expect(await level()).toBe(2);
   });
 });

@@ -383,7 +383,8 @@ export class RoomRegistry {
 
   /**
    * Graceful shutdown: asks every client to close (messages they sent before their close frame are
-   * still stored), waits up to `timeoutMs` for them, then waits for every pending write.
+   * still stored), waits up to `timeoutMs` for them and for what the rooms still judge, then waits for
+   * every pending write.
    */
   async shutdown(timeoutMs: number): Promise<void> {
     this.shuttingDown = true;
@@ -405,6 +406,10 @@ export class RoomRegistry {
     const rooms = (await Promise.allSettled(entries.map((e) => e.ready)))
       .filter((r): r is PromiseFulfilledResult<Room> => r.status === 'fulfilled')
       .map((r) => r.value);
+    // What the closed clients sent and the rooms still judge (an update held back for its page's earlier one,
+    // which may yet come through Redis; one waiting for who wrote under a client id) is stored or refused
+    // before the rooms go, within what is left of the deadline; dropped at destroy, it was stored nowhere.
+    await settledWithin(Promise.all(rooms.map((room) => room.quiesced())), Math.max(0, deadline - Date.now()));
     await this.deps.log.drain();
     await Promise.all(rooms.map((room) => room.settled()));
     for (const entry of entries) if (entry.unloadTimer !== undefined) clearTimeout(entry.unloadTimer);
