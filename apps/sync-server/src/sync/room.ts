@@ -129,6 +129,8 @@ const PRESENCE_ANSWER_MS = 1_000;
 const SYNC_SLICE_MS = 10;
 /** How long the whole document, encoded for a new client, is kept for the next ones (while unchanged). */
 const WHOLE_STATE_KEPT_MS = 10_000;
+/** How long after a head check found a room behind the log its head checks still ask for a restore recorded late (see checkHead). */
+const RESTORE_RECORD_GRACE_MS = 5_000;
 /** How long an update waits for its page's earlier update it builds on before it is refused (see Room.holdBack). */
 const OWN_WRITING_WAIT_MS = 2_000;
 /** How many such updates one connection may have held back at once; beyond, they are refused (see Room.holdBack). */
@@ -249,6 +251,8 @@ export class Room implements ConnectionHandler {
   private headReadAt = 0;
   /** Whether the store is being asked for the latest restore (see checkRestored). */
   private restoreCheck: 'idle' | 'running' | 'again' = 'idle';
+  /** Until when head checks ask the store for restores though this room is not behind the log (see checkHead). */
+  private restoreAskUntil = 0;
   /** Waiting for `doc` to hold the log up to `seq` (see appliedUpTo). */
   private readonly seqWaiters = new Set<{ readonly seq: number; done(ok: boolean): void }>();
   private checkpointSeq = 0;
@@ -1712,8 +1716,16 @@ export class Room implements ConnectionHandler {
           return this.markBroken(new TandemError('internal', 'Applied an update the log does not hold', { doc: this.name, seq: applied }));
         }
         this.createdAt ??= info.createdAt;
-        // Behind the log: Redis may have lost a restore's message with its update.
-        if (info.lastSeq > this.lastSeq) this.checkRestored();
+        // Behind the log: Redis may have lost a restore's message with its update. Asked again at the checks
+        // of the next RESTORE_RECORD_GRACE_MS: a restore is recorded just after its update is stored, so a
+        // check between the two finds the update but not yet the record, and once the update is applied here
+        // nothing else would ask.
+        if (info.lastSeq > this.lastSeq) {
+          this.checkRestored();
+          this.restoreAskUntil = Date.now() + RESTORE_RECORD_GRACE_MS;
+        } else if (Date.now() < this.restoreAskUntil) {
+          this.checkRestored();
+        }
         this.order?.headAt(info.lastSeq);
       },
       () => {}, // the database is away: the store's availability says so; the next check tries again
