@@ -143,6 +143,12 @@ test.describe('the toolbar from the keyboard', () => {
     const keys = page.keyboard;
     await alice.focusEnd();
     await alice.type('word');
+    // Bob holds the word and his cursor is drawn here before the word is selected: a selection made just
+    // before Bob's first presence or sync lands has collapsed, also after the poll below saw it (CI,
+    // 2026-12-05: Enter on Italic then set the mark at a caret). That is a defect of its own, left for an
+    // issue; this test is about the toolbar.
+    await expect.poll(() => bob.blocks()).toEqual(['word']);
+    await expect(page.locator('.ProseMirror-yjs-cursor')).toHaveCount(1);
     // The word is selected before the toolbar is reached (what Enter on a button will format).
     // (Bob's cursor, drawn at the start of the line, adds word joiners to the selected text.) About one
     // run in ten, the selection collapses when Bob's first presence or sync lands right after Shift+Home;
