@@ -21,7 +21,7 @@ import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
 import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
-import { keySelection } from './key-selection.js';
+import { keepUnreadSelection, keySelection } from './key-selection.js';
 import { typingAfterLeaf } from './typing-after-leaf.js';
 import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
@@ -117,6 +117,7 @@ export function createEditor(
       ...(editable ? { 'aria-describedby': HINT_ID } : { tabindex: '0', 'aria-readonly': 'true' }),
     },
     dispatchTransaction(this: EditorView, tr) {
+      keepUnreadSelection(this, tr);
       this.updateState(this.state.apply(tr));
       onUpdate(this);
     },

@@ -7,6 +7,7 @@
 
 import { Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
+import { readDomSelection } from './key-selection.js';
 
 type Move = readonly [direction: 'backward' | 'forward', granularity: string, withCtrl: string];
 
@@ -38,7 +39,7 @@ export function readOnlyCaret(): Plugin {
           if (!view.editable && isSelectAll(event)) {
             // The document's text, not the whole page the browser's Select all takes outside editable text.
             selectionIn(view)?.selectAllChildren(view.dom);
-            (view as unknown as { domObserver: { flush(): void } }).domObserver.flush();
+            readDomSelection(view);
             event.preventDefault();
             return true;
           }
@@ -52,7 +53,7 @@ export function readOnlyCaret(): Plugin {
             event.ctrlKey ? move[2] : move[1],
           );
           // Read at once, not at the selectionchange task: a key right after (Ctrl+Alt+M) acts on this selection.
-          (view as unknown as { domObserver: { flush(): void } }).domObserver.flush();
+          readDomSelection(view);
           event.preventDefault();
           return true;
         },

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { carryToken, currentToken, isOwnEditor, tokenClaims, useDocument } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
+import { readSelectionBeforeMessages } from '../collab/selection-before-messages.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, presenceOf, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
@@ -155,6 +156,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     wordCount.plugin,
     find.plugin,
   ]);
+  readSelectionBeforeMessages(sync.provider, view);
   undoManager = yUndoPluginKey.getState(view.state)?.undoManager;
   root.querySelector('.doc-main')!.after(comments.panel.element);
   const authorshipToggle = createAuthorshipToggle(() => current, doc, sync.provider, authorship);
