@@ -117,8 +117,7 @@ export function createEditor(
       ...(editable ? { 'aria-describedby': HINT_ID } : { tabindex: '0', 'aria-readonly': 'true' }),
     },
     dispatchTransaction(this: EditorView, tr) {
-      keepUnreadSelection(this, tr);
-      this.updateState(this.state.apply(tr));
+      this.updateState(this.state.apply(keepUnreadSelection(this, tr)));
       onUpdate(this);
     },
   });

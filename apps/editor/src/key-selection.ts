@@ -46,16 +46,28 @@ export function keySelection(): Plugin {
 }
 
 /**
- * Before `tr` is applied: when it changes neither the document nor the selection (a redraw) and the page's
- * selection moved since the editor last read it, reads that selection first and gives it to `tr`, which
- * would otherwise carry the one it was made with. Only a selection: with typed text still unread, `tr`
- * (made for the document without it) is left as it is.
+ * Before `tr` is applied: when it changes neither the document, the selection nor the stored marks (a redraw)
+ * and the page's selection moved since the editor last read it, reads that selection first and returns `tr`
+ * with it: `tr` would otherwise carry the one it was made with. Only a selection: with typed text still
+ * unread, `tr` (made for the document without it) is returned as it is. Returns the transaction to apply.
  */
-export function keepUnreadSelection(view: EditorView, tr: Transaction): void {
-  if (tr.docChanged || tr.selectionSet || view.composing || !view.hasFocus()) return;
+export function keepUnreadSelection(view: EditorView, tr: Transaction): Transaction {
+  if (tr.docChanged || tr.selectionSet || tr.storedMarksSet || view.composing || !view.hasFocus()) return tr;
   const { domObserver } = internals(view);
-  if (domObserver.pendingRecords().length > 0 || domObserver.currentSelection.eq(internals(view).domSelectionRange())) return;
-  const before = view.state.selection;
-  readDomSelection(view); // dispatches the selection transaction; the document stays the one `tr` was made for
-  if (!view.state.selection.eq(before)) tr.setSelection(view.state.selection);
+  if (domObserver.pendingRecords().length > 0) {
+    // Taken from the MutationObserver, whose callback will not see them now: read them soon, as
+    // prosemirror-view does with the records it takes before an update (DOMObserver.stop).
+    setTimeout(() => readDomSelection(view), 20);
+    return tr;
+  }
+  if (domObserver.currentSelection.eq(internals(view).domSelectionRange())) return tr;
+  const before = view.state;
+  readDomSelection(view); // dispatches the selection transaction
+  if (view.state.selection.eq(before.selection)) return tr;
+  if (view.state.doc === tr.doc) return tr.setSelection(view.state.selection);
+  // Reading changed the document too (prosemirror-view turns a selection change just after Enter on Android
+  // into Enter): `tr` no longer fits it. Its metadata (a redraw asked for) goes on a transaction that does.
+  const next = view.state.tr;
+  for (const [key, value] of Object.entries((tr as unknown as { meta: Record<string, unknown> }).meta)) next.setMeta(key, value);
+  return tr.scrolledIntoView ? next.scrollIntoView() : next;
 }

@@ -20,7 +20,11 @@ export function readSelectionBeforeMessages(provider: WebsocketProvider, view: E
     if (reading === undefined) {
       reading = (...args) => {
         // Only a selection the person can move (a composition reads its own, as ProseMirror does).
-        if (!view.isDestroyed && !view.composing && view.hasFocus()) readDomSelection(view);
+        try {
+          if (!view.isDestroyed && !view.composing && view.hasFocus()) readDomSelection(view);
+        } catch (error) {
+          reportError(error); // the message is handled whatever the reading did
+        }
         handle(...args);
       };
       wrapped.set(handle, reading);
