@@ -2,6 +2,7 @@
 // relative positions, turned into ProseMirror positions after the document changes (a remote edit,
 // or our own once y-prosemirror has written it to Yjs), and mapped through edits in between.
 
+import type { Node as PMNode } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey } from 'prosemirror-state';
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from 'y-prosemirror';
@@ -112,7 +113,8 @@ export function threadAt(state: EditorState, pos: number): string | undefined {
  * The plugin: places the anchors again after each change to the document or the comments (in a task
  * of its own, once Yjs has our edit too), and maps them in between.
  */
-export function commentHighlights(comments: CommentStore, onPlaced: (highlights: Highlights) => void): Plugin<Highlights> {
+/** `onPlaced` gets the highlights placed and the document they were placed in (positions are only good for it). */
+export function commentHighlights(comments: CommentStore, onPlaced: (highlights: Highlights, doc: PMNode) => void): Plugin<Highlights> {
   return new Plugin<Highlights>({
     key: highlightsKey,
     state: {
@@ -142,15 +144,16 @@ export function commentHighlights(comments: CommentStore, onPlaced: (highlights:
           timer = undefined;
           const threadsChanged = placedVersion !== comments.version;
           placedVersion = comments.version;
-          const shown = highlightsKey.getState(view.state);
-          const highlights = place(view.state, comments, shown?.active);
+          const { state } = view;
+          const shown = highlightsKey.getState(state);
+          const highlights = place(state, comments, shown?.active);
           // Typing moves anchors as the mapping already did (always, with no comments): then the highlights
           // shown are these, and a transaction to say so would run every plugin and the toolbar again.
           if (threadsChanged || shown === undefined || !samePlaces(shown.placed, highlights.placed)) {
             // Not marked `addToHistory: false`: y-prosemirror ends the current undo step on such a transaction.
             view.dispatch(view.state.tr.setMeta(highlightsKey, { placed: highlights }));
           }
-          onPlaced(highlights);
+          onPlaced(highlights, state.doc);
         }, 0);
       };
       const listener = () => schedule();

@@ -1,6 +1,7 @@
 // The comments feature, assembled: its store over the document, the highlight plugin, the side panel,
 // the toolbar button and the Ctrl+Alt+M shortcut. The page mounts what this returns.
 
+import type { Node as PMNode } from 'prosemirror-model';
 import { type Command, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import type * as Y from 'yjs';
@@ -47,12 +48,15 @@ export function createComments(options: CommentsOptions): Comments {
     if (highlightsKey.getState(view.state)?.active !== id) setActiveComment(view, id);
     panel.activate(id);
   };
+  let placedIn: PMNode | undefined;
   const panel = createCommentPanel({
     comments: store,
     authors,
     canComment: options.canComment,
     me: options.me,
-    quoteOf: ({ from, to }) => selectedText(getView().state.doc, from, to),
+    // Quoted from the document the places were found in: the panel draws itself again when it learns who
+    // wrote a comment, which may be after the document changed and before the places are found again.
+    quoteOf: ({ from, to }) => selectedText(placedIn ?? getView().state.doc, from, to),
     onActivate: activate,
     focusEditor: () => getView().focus(),
   });
@@ -77,7 +81,10 @@ export function createComments(options: CommentsOptions): Comments {
   });
 
   return {
-    plugins: [commentHighlights(store, (highlights) => panel.render(highlights.placed)), clicks, cutComments({ doc, docName: options.docName })],
+    plugins: [commentHighlights(store, (highlights, doc) => {
+        placedIn = doc;
+        panel.render(highlights.placed);
+      }), clicks, cutComments({ doc, docName: options.docName })],
     panel,
     store,
     command,
