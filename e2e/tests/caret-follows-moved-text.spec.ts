@@ -119,3 +119,20 @@ test('two people pressing Enter in the same paragraph at once do not repeat its 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+// A Markdown shortcut typed at the start of the paragraph someone's caret is in: the new block holds the
+// paragraph's text less the shortcut's characters. Their next keys went to the start of the next line.
+for (const [shortcut, kind] of [['- ', 'ul li'], ['1. ', 'ol li'], ['> ', 'blockquote'], ['## ', 'h2']] as const) {
+  test(`the paragraph someone is in made another kind with "${shortcut}": their caret stays in it`, async ({ pair }) => {
+    const { alice, bob } = await pair(`caret-follows/shortcut-${kind.replace(' ', '-')}`);
+    await write(alice, bob, ['First paragraph', 'Second paragraph', 'Third']);
+    await alice.caretAt(1, 6); // Second| paragraph
+    await bob.caretAt(1, 0);
+    await bob.page.keyboard.type(shortcut);
+    await expect.poll(() => alice.page.locator(`.ProseMirror ${kind}`).count()).toBe(1);
+    await alice.page.keyboard.insertText('XYZ');
+    await expect.poll(() => bob.blocks()).toEqual(['First paragraph', 'SecondXYZ paragraph', 'Third']);
+    // Still in the new block (its text, without the cursor labels the page also shows).
+    await expect.poll(() => bob.page.locator(`.ProseMirror ${kind}`).evaluate((el) => el.textContent?.replace(/\u2060[^\u2060]*\u2060/g, ''))).toBe('SecondXYZ paragraph');
+  });
+}

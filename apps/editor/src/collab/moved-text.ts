@@ -282,11 +282,38 @@ export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, 
   const atEnd = pos.item === null;
   const char = atEnd ? lastShown(transaction, node) : pos.item!;
   if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return pos;
-  const place = movedCharacters(transaction, [node], anywhere, deletedAlso)(char);
+  const place = movedCharacters(transaction, [node], anywhere, deletedAlso)(char) ?? afterShortcut(transaction, node, char);
   if (place === undefined) return pos;
   const index = indexIn(place.node, place.id);
   if (index === undefined) return pos;
   return Y.createRelativePositionFromTypeIndex(place.node, atEnd ? index + 1 : index, pos.assoc);
+}
+
+/** The most characters a Markdown block shortcut leaves in the text before its space: `[ ]`, `###`, `10.`. */
+const SHORTCUT_MAX = 4;
+
+/**
+ * Where `char` of `node` went when `transaction` made its paragraph another kind of block with a Markdown
+ * shortcut typed at its start (`- `, `1. `, `> `, `## `, `[ ] `): the paragraph deleted whole, and a new
+ * block holding all its text but the shortcut's characters. movedCharacters looks for all of the deleted
+ * text, so the caret of someone else in that paragraph stayed in the deleted one, and their next keys went
+ * to the start of the next line. Only for the caret (followMove): the whole of a new block's text has to be
+ * the old text less one to four leading characters, so text rescued on this evidence would be a guess.
+ */
+function afterShortcut(transaction: Y.Transaction, node: Y.XmlText, char: Y.ID): NewPlace | undefined {
+  if (node._item === null || !Y.isDeleted(transaction.deleteSet, node._item.id)) return undefined;
+  const runs = deletedRuns(transaction, node);
+  const old = runs[0];
+  if (old === undefined || runs.length > 1) return undefined;
+  const at = old.ids.findIndex((id) => Y.compareIDs(id, char));
+  if (at < 0) return undefined;
+  for (const run of insertedRuns(transaction)) {
+    if (!run.fresh) continue;
+    for (let cut = 1; cut <= SHORTCUT_MAX && cut < old.text.length; cut++) {
+      if (run.text === old.text.slice(cut)) return { node: run.node, id: run.ids[Math.max(0, at - cut)]! };
+    }
+  }
+  return undefined;
 }
 
 /** Whether `transaction` deleted something and inserted something: what any move does. */
