@@ -111,9 +111,9 @@ export function threadAt(state: EditorState, pos: number): string | undefined {
 
 /**
  * The plugin: places the anchors again after each change to the document or the comments (in a task
- * of its own, once Yjs has our edit too), and maps them in between.
+ * of its own, once Yjs has our edit too), and maps them in between. `onPlaced` gets the highlights placed
+ * and the document they were placed in (their positions are good for it only).
  */
-/** `onPlaced` gets the highlights placed and the document they were placed in (positions are only good for it). */
 export function commentHighlights(comments: CommentStore, onPlaced: (highlights: Highlights, doc: PMNode) => void): Plugin<Highlights> {
   return new Plugin<Highlights>({
     key: highlightsKey,
