@@ -160,7 +160,7 @@ describe('undoing a join or a split takes along what others typed into the moved
     let left: ReturnType<typeof strandedByOwnUndo> = [];
     a.ydoc.once('afterTransaction', (tr: Y.Transaction) => (left = strandedByOwnUndo(tr)));
     undo.undo();
-    if (left.length > 0) moveStranded(a.ydoc, left, true);
+    if (left.length > 0) moveStranded(a.ydoc, left, () => {});
     Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
     expect(blocks(bob.ydoc)).toEqual(blocks(a.ydoc));
     return blocks(a.ydoc);
@@ -201,4 +201,45 @@ it('Ctrl+Y after taking back a join joins again with the words others typed afte
   expect(blocks(a.ydoc)).toEqual(['Helloworld wide']);
   Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
   expect(blocks(bob.ydoc)).toEqual(['Helloworld wide']);
+});
+
+describe('Ctrl+Z then Ctrl+Y (and again) brings the moved text back with what others typed into it', () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  /** Alice's editor (its undo as the page's), Alice's `edit`, then Bob's typing, seen by Alice. */
+  function afterOthersTyped(texts: string[], edit: (s: EditorState) => Transaction, typing: (bob: ReturnType<typeof person>) => void) {
+    const a = alice(...texts);
+    const bob = person(a);
+    const undo = createUndoManager(a.ydoc.getXmlFragment('prosemirror'));
+    keepOthersTextThroughUndo(a.ydoc, undo);
+    a.edit(edit);
+    Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
+    typing(bob);
+    Y.applyUpdate(a.ydoc, Y.encodeStateAsUpdate(bob.ydoc));
+    /** Ctrl+Z or Ctrl+Y, the page's handlers after it; the blocks as Alice and Bob both have them. */
+    const press = async (key: 'undo' | 'redo') => {
+      undo[key]();
+      await settle();
+      Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(a.ydoc));
+      expect(blocks(bob.ydoc)).toEqual(blocks(a.ydoc));
+      return blocks(a.ydoc);
+    };
+    return press;
+  }
+
+  it('a split: Ctrl+Z joins again, Ctrl+Y splits again with the second half whole', async () => {
+    const press = afterOthersTyped(['The quick brown fox'], (s) => s.tr.split(at(s.doc, 0, 10)), (bob) => bob.type(1, 9, 'BOB'));
+    expect(await press('undo')).toEqual(['The quick brown foxBOB']);
+    expect(await press('redo')).toEqual(['The quick ', 'brown foxBOB']);
+    expect(await press('undo')).toEqual(['The quick brown foxBOB']);
+    expect(await press('redo')).toEqual(['The quick ', 'brown foxBOB']);
+  });
+
+  it('a join: Ctrl+Z, Ctrl+Y, Ctrl+Z splits again with the second paragraph whole', async () => {
+    const press = afterOthersTyped(['Hello', 'world'], (s) => s.tr.join(at(s.doc, 1, -1)), (bob) => bob.type(0, 10, ' wide'));
+    expect(await press('undo')).toEqual(['Hello', 'world wide']);
+    expect(await press('redo')).toEqual(['Helloworld wide']);
+    expect(await press('undo')).toEqual(['Hello', 'world wide']);
+    expect(await press('redo')).toEqual(['Helloworld wide']);
+  });
 });

@@ -133,9 +133,10 @@ function strandedIn(
 /**
  * Moves `stranded` to where it goes: typed again there and deleted here, in one transaction of RESCUE_ORIGIN.
  * With `dropEmptied`, a block this page created that holds nothing once they are gone goes too (dropIfEmptied):
- * the block an undo was taking out, kept only because it held someone else's text.
+ * the block an undo was taking out, kept only because it held someone else's text; `dropEmptied` is told of
+ * it just before.
  */
-export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied = false): Retyped[] {
+export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied?: (block: Y.XmlElement) => void): Retyped[] {
   let retyped: Retyped[] = [];
   doc.transact(() => {
     retyped = insertWithAllowedMarks(
@@ -149,7 +150,7 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
       const last = indexIn(node, ids[ids.length - 1]!);
       if (last !== index + ids.length - 1) continue;
       node.delete(index, ids.length);
-      if (dropEmptied) dropIfEmptied(doc, node);
+      if (dropEmptied !== undefined) dropIfEmptied(doc, node, dropEmptied);
     }
   }, RESCUE_ORIGIN);
   return retyped;
@@ -162,7 +163,7 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
  * words back at the item's old level and left the nested list Tab had made as an empty bullet (found by a
  * review). The container left must still be valid without it (a list item keeps its first paragraph).
  */
-export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText): void {
+export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText, beforeDrop: (block: Y.XmlElement) => void = () => {}): void {
   const block = node.parent;
   const mine = (el: Y.XmlElement) => el._item !== null && el._item.id.client === doc.clientID;
   if (node.length !== 0 || !(block instanceof Y.XmlElement) || block.length !== 1 || !mine(block)) return;
@@ -174,6 +175,7 @@ export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText): void {
   } else if (!(parent instanceof Y.XmlElement) || !validWithout(parent, gone)) return;
   let i = 0;
   for (let item = parent._start; item !== null && item !== gone._item; item = item.right) if (!item.deleted && item.countable) i++;
+  beforeDrop(gone);
   parent.delete(i, 1);
 }
 
@@ -190,7 +192,15 @@ function validWithout(parent: Y.XmlElement, child: Y.XmlElement): boolean {
   return match?.validEnd === true;
 }
 
-/** Watches this editor's undo and redo for text they move, and moves others' text left behind with it. */
+/**
+ * Watches this editor's undo and redo for text they move, and moves others' text left behind with it.
+ *
+ * A block the undo or redo was taking out, dropped here once emptied of others' text, is added to the step
+ * Ctrl+Z or Ctrl+Y just put on the other stack, as if the undo manager had deleted it: Yjs brings an item
+ * back only inside a parent that is there or that the step brings back too. Dropped outside the step, the
+ * next Ctrl+Y (or Ctrl+Z) deleted the text on one side and wrote nothing on the other: a split taken back
+ * and redone left "The quick BOB" of "The quick ", "brown foxBOB", for everyone.
+ */
 export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager): void {
   // What this moved (others' text, typed again by this page): a redo moving the text back takes it along too.
   const moved: Retyped[] = [];
@@ -198,12 +208,40 @@ export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     if (transaction.origin !== undoManager) return;
     const left = strandedByOwnUndo(transaction, movedBefore);
+    // The step this undo (or redo) added to the other stack: Yjs' own handler, registered first, has added it.
+    const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
     if (left.length > 0) {
       queueMicrotask(() => {
-        moved.push(...moveStranded(doc, left, true));
+        moved.push(...moveStranded(doc, left, (block) => step !== undefined && deletedByStep(step, block)));
         moved.splice(0, Math.max(0, moved.length - 1_000));
       });
     }
   });
+}
+
+/**
+ * Adds `block` (about to be deleted) to `step`'s deletions: the block, its attributes and the blocks and text
+ * nodes in it that stand, not their characters (the step names its own; others' were moved). Kept from Yjs'
+ * garbage collection, as the undo manager keeps what its steps delete.
+ */
+function deletedByStep(step: Y.UndoManager['undoStack'][number], block: Y.XmlElement | Y.XmlText): void {
+  const items: Y.Item[] = [];
+  const collect = (type: Y.XmlElement | Y.XmlText) => {
+    if (type._item !== null) items.push(type._item);
+    for (const item of type._map.values()) if (!item.deleted) items.push(item);
+    for (let child = type._start; child !== null; child = child.right) {
+      if (!child.deleted && child.content instanceof Y.ContentType && (child.content.type instanceof Y.XmlElement || child.content.type instanceof Y.XmlText)) collect(child.content.type);
+    }
+  };
+  collect(block);
+  const deletions = Y.createDeleteSet();
+  for (const item of items) {
+    // And the blocks around it, as Yjs' keepItem does: collecting a parent collects what is in it.
+    for (let kept: Y.Item | null = item; kept !== null && !kept.keep; kept = (kept.parent as Y.AbstractType<unknown>)._item) kept.keep = true;
+    const ranges = deletions.clients.get(item.id.client) ?? [];
+    ranges.push({ clock: item.id.clock, len: item.length } as never); // Yjs' DeleteItem shape
+    deletions.clients.set(item.id.client, ranges);
+  }
+  step.deletions = Y.mergeDeleteSets([step.deletions, deletions]);
 }

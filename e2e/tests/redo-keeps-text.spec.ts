@@ -1,0 +1,63 @@
+// Ctrl+Shift+Z after Ctrl+Z must bring back what was undone, and never take text with it. Alice splits a
+// paragraph, Bob types into its second half, Alice takes the split back and then redoes it: the second
+// half's own words were lost for everyone ("The quick BOB").
+
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+test('Ctrl+Z then Ctrl+Shift+Z of a split keeps both halves and what someone typed into the second', async ({ pair }) => {
+  const { alice, bob } = await pair('redo-keeps/split');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('The quick brown fox jumps');
+  await alice.page.waitForTimeout(1_100); // a pause: the split is an undo step of its own
+  await alice.caretAt(0, 10);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['The quick ', 'brown fox jumps']);
+
+  await bob.caretAt(1, 15);
+  await bob.page.keyboard.insertText('BOB');
+  await expect.poll(() => alice.blocks()).toEqual(['The quick ', 'brown fox jumpsBOB']);
+  await bob.expectSaved();
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => alice.blocks()).toEqual(['The quick brown fox jumpsBOB']);
+  await expect.poll(() => bob.blocks()).toEqual(['The quick brown fox jumpsBOB']);
+  await alice.page.keyboard.press('Control+Shift+z');
+  const expected = ['The quick ', 'brown fox jumpsBOB'];
+  await expect.poll(() => alice.blocks()).toEqual(expected);
+  await expect.poll(() => bob.blocks()).toEqual(expected);
+  await alice.expectSaved();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+test('Ctrl+Z, Ctrl+Shift+Z, Ctrl+Z of a join keeps what someone typed into the joined paragraph', async ({ pair }) => {
+  const { alice, bob } = await pair('redo-keeps/join');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Hello');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('world');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world']);
+  await alice.page.waitForTimeout(1_100); // a pause: the join is an undo step of its own
+  await alice.caretAt(1, 0);
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Helloworld']);
+
+  await bob.caretAt(0, 10);
+  await bob.page.keyboard.insertText(' wide');
+  await expect.poll(() => alice.blocks()).toEqual(['Helloworld wide']);
+  await bob.expectSaved();
+
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world wide']);
+  await alice.page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => bob.blocks()).toEqual(['Helloworld wide']);
+  await alice.page.keyboard.press('Control+z');
+  const expected = ['Hello', 'world wide'];
+  await expect.poll(() => alice.blocks()).toEqual(expected);
+  await expect.poll(() => bob.blocks()).toEqual(expected);
+  await alice.expectSaved();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
