@@ -391,3 +391,47 @@ describe('text typed into a paragraph someone deletes whole meanwhile', () => {
     expect(blocks(bob)).toEqual(['Hello there']);
   });
 });
+
+describe('a block someone deleted with what this person, unseen, had just put inside it', () => {
+  const li = (...content: Node[]) => schema.node('list_item', null, content);
+  const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
+  const texts = (ydoc: Y.Doc) => {
+    const out: string[] = [];
+    yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema).descendants((n) => (n.isTextblock ? void out.push(n.textContent) : true));
+    return out;
+  };
+
+  it('Tab on "three" stored before Alice, not having it, pressed Tab on "two": "three" is kept', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(ul(li(p('one')), li(p('two')), li(p('three')))));
+    send(alice, bob);
+    keep(bob);
+    keep(alice);
+    edit(bob, page(ul(li(p('one')), li(p('two'), ul(li(p('three'))))))); // Bob's Tab on "three"
+    acked.set(bob, Y.decodeStateVector(Y.encodeStateVector(bob))); // stored and acknowledged; on its way to Alice
+    edit(alice, page(ul(li(p('one'), ul(li(p('two')))), li(p('three'))))); // Alice's Tab on "two"
+    send(alice, bob);
+    await settle();
+    expect(texts(bob)).toEqual(['one', 'two', 'three']);
+    send(bob, alice);
+    await settle();
+    expect(texts(alice)).toEqual(texts(bob));
+    expect(yXmlFragmentToProseMirrorRootNode(alice.getXmlFragment(FRAGMENT), schema).toJSON()).toEqual(yXmlFragmentToProseMirrorRootNode(bob.getXmlFragment(FRAGMENT), schema).toJSON());
+  });
+
+  it('what the deleter had seen inside the block stays deleted with it', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(ul(li(p('one')), li(p('two')), li(p('three')))));
+    send(alice, bob);
+    keep(bob);
+    keep(alice);
+    edit(bob, page(ul(li(p('one')), li(p('two'), ul(li(p('three')))))));
+    send(bob, alice);
+    edit(alice, page(ul(li(p('one'))))); // Alice saw Bob's Tab and deleted "two" with "three" in it
+    send(alice, bob);
+    await settle();
+    expect(texts(bob)).toEqual(['one']);
+  });
+});

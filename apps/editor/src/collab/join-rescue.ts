@@ -68,14 +68,46 @@ export function noteWhatWasSeen(transaction: Y.Transaction): void {
 /** What the editor that deleted `node` in `transaction` had seen of each client, if it said (SEEN). */
 function seenIn(transaction: Y.Transaction, node: Y.XmlText): ((client: number) => number) | undefined {
   const map = transaction.doc.share.get(SEEN);
-  const item = map === undefined || node._item === null ? undefined : map._map.get(nodeKey(node._item.id));
+  if (map === undefined) return undefined;
+  const entry = entryIn(transaction, map, node);
+  if (entry === undefined) return deletedUnknown(transaction, map, node) ? () => 0 : undefined;
+  // A client the entry does not name had no character in the node as the joiner saw it: none seen.
+  return (client) => (typeof entry[String(client)] === 'number' ? (entry[String(client)] as number) : 0);
+}
+
+/** The SEEN entry written in `transaction` for `node`, if any. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
+function entryIn(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.XmlText): Record<string, unknown> | undefined {
+  const item = node._item === null ? undefined : map._map.get(nodeKey(node._item.id));
   // Written with the deletion: in this transaction.
   if (item === undefined || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) return undefined;
   const entry = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
-  if (typeof entry !== 'object' || entry === null) return undefined;
-  const seen = entry as Record<string, unknown>;
-  // A client the entry does not name had no character in the node as the joiner saw it: none seen.
-  return (client) => (typeof seen[String(client)] === 'number' ? (seen[String(client)] as number) : 0);
+  return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Whether `node` was deleted with a block the deleter knew without knowing the node: the deleter's editor
+ * said what it had seen of another text node in the same deleted block, in the same transaction, and
+ * nothing of this one (it says so of every text node it deletes). Two people pressing Tab at once on
+ * neighbouring list items: Alice's Tab deletes item "two" (a copy goes into the list inside "one"), and with
+ * it the list Bob's Tab had just put inside "two", holding the copy of "three". When Bob's change was stored
+ * and acknowledged before Alice's reached him, "three" counted as seen and was lost for everyone.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
+function deletedUnknown(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.XmlText): boolean {
+  // The outermost block deleted in this transaction that holds the node.
+  let block: Y.XmlElement | null = null;
+  for (let type = node.parent; type instanceof Y.XmlElement && type._item !== null && Y.isDeleted(transaction.deleteSet, type._item.id); type = type.parent) block = type;
+  if (block === null) return false;
+  const said = (type: Y.XmlElement): boolean => {
+    for (let item = type._start; item !== null; item = item.right) {
+      if (!(item.content instanceof Y.ContentType) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
+      const child = item.content.type;
+      if (child instanceof Y.XmlText ? child !== node && entryIn(transaction, map, child) !== undefined : child instanceof Y.XmlElement && said(child)) return true;
+    }
+    return false;
+  };
+  return said(block);
 }
 
 /** The origin of the edits that put characters back: not the editor's, so not an undo step of this person's. */
