@@ -4,9 +4,9 @@
 // acknowledged before Alice's reached him (found by an exploratory run, 8 of 14 at once). "three" is kept,
 // where "two" stood (Bob's indent of it is not: the item it went into is gone).
 
-import type { WebSocketRoute } from '@playwright/test';
 import { blocks } from '../fixtures/blocks.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
+import { holdIncoming } from '../fixtures/hold-incoming.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -40,26 +40,6 @@ test('Tab on "two" while Bob, unseen, pressed Tab on "three": no item is lost', 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
-
-/** Messages from the server to `person`'s page, held while `held` is set. */
-async function holdIncoming(person: EditorPage) {
-  let held: Array<string | Buffer> | null = null;
-  let route: WebSocketRoute | undefined;
-  await person.page.routeWebSocket(/./, (ws) => {
-    route = ws;
-    const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
-    server.onMessage((m) => (held === null ? ws.send(m) : held.push(m)));
-  });
-  return {
-    hold: () => void (held = []),
-    release: () => {
-      const due = held ?? [];
-      held = null;
-      for (const m of due) route!.send(m);
-    },
-  };
-}
 
 async function threeItems(alice: EditorPage, bob: EditorPage) {
   await alice.focusEnd();

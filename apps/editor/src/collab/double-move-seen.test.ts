@@ -69,3 +69,89 @@ describe('a restore after a move', () => {
     expect(r).toEqual(expected);
   });
 });
+
+describe('the same paragraph moved by two people at once, each not having seen the other', () => {
+  const heading = (text: string) => schema.node('heading', { level: 1 }, [schema.text(text)]);
+  const list = (text: string) => schema.node('bullet_list', null, [schema.node('list_item', null, [p(text)])]);
+  type Edit = Parameters<Page['edit']>[0];
+  const join: Edit = (s) => s.tr.join(at(s.doc, 1, -1));
+  const replaceSecond =
+    (block: ReturnType<typeof p>): Edit =>
+    (s) =>
+      s.tr.replaceWith(at(s.doc, 1, -1), at(s.doc, 1, -1) + s.doc.child(1).nodeSize, block);
+
+  /**
+   * Alice and Bob each make their edit, then get each other's: Alice's first reaching Bob (`aliceFirst`) or
+   * Bob's reaching Alice, neither acknowledged (two changes stored in one flush). Bob's client id is just
+   * above Alice's (`bobHigher`) or just below. Returns the blocks all end with.
+   */
+  async function both(
+    aliceEdit: Edit,
+    bobEdit: Edit,
+    { aliceFirst, bobHigher }: { aliceFirst: boolean; bobHigher: boolean },
+    moreOfBob: (bob: Person) => void = () => {},
+    moreOfAlice: (alice: Person) => void = () => {},
+  ) {
+    const alice = person(['Hello', 'world']);
+    const bob = person(alice.ydoc);
+    bob.ydoc.clientID = alice.ydoc.clientID + (bobHigher ? 1 : -1);
+    alice.edit(aliceEdit);
+    moreOfAlice(alice);
+    bob.edit(bobEdit);
+    moreOfBob(bob);
+    if (aliceFirst) await send(alice, bob, false);
+    else await send(bob, alice, false);
+    await send(aliceFirst ? bob : alice, aliceFirst ? alice : bob, false);
+    return meet(bob, alice);
+  }
+  const orders = [
+    { aliceFirst: true, bobHigher: true },
+    { aliceFirst: true, bobHigher: false },
+    { aliceFirst: false, bobHigher: true },
+    { aliceFirst: false, bobHigher: false },
+  ];
+
+  it.each(orders)('both join it to the line before: joined once (%j)', async (order) => {
+    expect(await both(join, join, order)).toEqual(['Helloworld']);
+  });
+
+  it.each(orders)('both make it a list item: one item (%j)', async (order) => {
+    expect(await both(replaceSecond(list('world')), replaceSecond(list('world')), order)).toEqual(['Hello', 'world']);
+  });
+
+  it.each(orders)('one joins it, the other makes it a heading: the text once, as one of them made it (%j)', async (order) => {
+    const r = await both(join, replaceSecond(heading('world')), order);
+    // The copy of the higher client id goes: Bob's heading when his is higher, else Alice's join.
+    expect(r).toEqual(order.bobHigher ? ['Helloworld'] : ['Hello', 'world']);
+  });
+
+  // As the editor writes a Markdown shortcut: the characters typed, then the paragraph made another block of
+  // the rest of its text (movesOf finds no move in that: the new block lacks the shortcut's characters).
+  const shortcut = (typed: string, block: ReturnType<typeof p>): Edit[] => [(s) => s.tr.insertText(typed, at(s.doc, 1, 0)), replaceSecond(block)];
+
+  it.each(orders)('both make it a list item with "- " (a Markdown shortcut): one item (%j)', async (order) => {
+    const [type, wrap] = shortcut('-', list('world'));
+    const r = await both(type!, type!, order, (bob) => bob.edit(wrap!), (alice) => alice.edit(wrap!));
+    expect(r).toEqual(['Hello', 'world']);
+  });
+
+  it.each(orders)('one joins it, the other makes it a heading with "# ": the text once (%j)', async (order) => {
+    const [type, wrap] = shortcut('#', heading('world'));
+    const r = await both(join, type!, order, (bob) => bob.edit(wrap!));
+    expect(r).toEqual(order.bobHigher ? ['Helloworld'] : ['Hello', 'world']);
+  });
+
+  it.each(orders)('what the mover whose copy goes typed into it stays (%j)', async (order) => {
+    const r = await both(join, join, order, (bob) => bob.edit((s) => s.tr.insertText('!', at(s.doc, 0, 10))));
+    expect(r).toEqual(['Helloworld!']);
+  });
+
+  it('a paragraph deleted by one while the other joined it: not a repeat (the copy stays)', async () => {
+    const alice = person(['Hello', 'world', 'end']);
+    const bob = person(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 1, -1), at(s.doc, 2, -1)));
+    bob.edit(join);
+    await send(alice, bob);
+    expect(await meet(bob, alice)).toEqual(['Helloworld', 'end']);
+  });
+});

@@ -15,13 +15,15 @@
 // So two moves the server took in turn close together can still repeat words.
 
 import * as Y from 'yjs';
-import { indexIn, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom, shortcutMove } from './moved-text.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
 /** How many characters' copies a page remembers (the oldest are forgotten first). */
 const REMEMBERED = 20_000;
+/** And how many text nodes it remembers moving characters out of. */
+const REMEMBERED_NODES = 2_000;
 
 /** A character of this page's copy to delete: `id` in `node`. */
 export interface Repeat {
@@ -32,6 +34,8 @@ export interface Repeat {
 /** What this page moved (original character → its copy), and the repeats of it in others' moves. */
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
+  /** The characters this page moved out of each text node ("<client>:<clock>" of the node's item). */
+  private readonly movedFrom = new Map<string, Y.ID[]>();
 
   /**
    * `stored`: the clock of a client up to which the server acknowledged storing this page's changes. A
@@ -48,23 +52,63 @@ export class OwnMoves {
    * unless it deleted and inserted text.
    */
   record(transaction: Y.Transaction, moved: readonly Move[] = movesOf(transaction)): void {
-    for (const move of moved) {
+    // A paragraph this page made a list item, quote or heading with a Markdown shortcut moved too (all of
+    // its text but the shortcut's characters), though movesOf, looking for the whole text, finds no move.
+    const covered = new Set(moved.map((m) => m.node));
+    const shortcuts = moved.length > 0 || !insertsAndDeletes(transaction) ? [] : [...nodesDeletedFrom(transaction)].filter((n) => !covered.has(n)).map((n) => shortcutMove(transaction, n)).filter((m) => m !== undefined);
+    for (const move of [...moved, ...shortcuts]) {
       move.ids.forEach((id, i) => this.copies.set(key(id), move.run.ids[move.at + i]!));
+      if (move.node._item === null) continue;
+      const from = key(move.node._item.id);
+      this.movedFrom.set(from, [...(this.movedFrom.get(from) ?? []), ...move.ids]);
     }
     for (const k of this.copies.keys()) {
       if (this.copies.size <= REMEMBERED) break;
       this.copies.delete(k);
     }
+    for (const [k, ids] of this.movedFrom) {
+      if (this.movedFrom.size <= REMEMBERED_NODES && ids.length <= REMEMBERED) break;
+      this.movedFrom.delete(k);
+    }
   }
 
   /**
-   * This page's copy of character `id` from a move the server has not acknowledged, if it is still there
-   * (through copies of copies: Enter pressed again in moved text), with its text.
+   * This page's copies of text nodes that `transaction` (from elsewhere) also moved whole: the same paragraph
+   * joined by both, made a list item by both, joined by one and made a heading by the other. The other's
+   * deletion of the node changes nothing here (this page deleted it already), so only what its editor said
+   * it saw of the node (join-rescue.ts' SEEN, written for every text node an editor deletes: `deletedNodes`,
+   * those keys) tells that it went, and that its editor had not seen this page's move (it would have had
+   * nothing to delete). Its copy is a run of text the transaction inserted that holds all of this page's.
+   * One of the two copies goes, the same one on both pages: that of the higher client id. The server's
+   * acknowledgements cannot decide it: two changes stored in one flush are each shown to the other person
+   * before their own acknowledgement reaches them, and both pages deleted their copy (the text was lost).
    */
-  private copyOf(id: Y.ID): { id: Y.ID; node: Y.XmlText; ch: string } | undefined {
+  repeatsOfNodes(transaction: Y.Transaction, deletedNodes: Iterable<string>): Repeat[] {
+    if (transaction.local) return [];
+    const out: Repeat[] = [];
+    let inserted: ReturnType<typeof insertedRuns> | undefined;
+    for (const node of deletedNodes) {
+      const from = this.movedFrom.get(node);
+      if (from === undefined) continue;
+      const copies = from.map((id) => this.copyOf(id, false)).filter((c) => c !== undefined);
+      if (copies.length === 0) continue;
+      inserted ??= insertedRuns(transaction);
+      const text = copies.map((c) => c.ch).join('');
+      const theirs = inserted.find((run) => run.text.includes(text));
+      if (theirs === undefined || theirs.ids[0]!.client > this.doc.clientID) continue;
+      out.push(...copies.map(({ node: n, id }) => ({ node: n, id })));
+    }
+    return out;
+  }
+
+  /**
+   * This page's copy of character `id` from a move the server has not acknowledged (any move, `unstored`
+   * false), if it is still there (through copies of copies: Enter pressed again in moved text), with its text.
+   */
+  private copyOf(id: Y.ID, unstored = true): { id: Y.ID; node: Y.XmlText; ch: string } | undefined {
     let copy = this.copies.get(key(id));
     for (let hops = 0; copy !== undefined && hops < 16; hops++) {
-      if (copy.clock < this.stored(copy.client)) return undefined;
+      if (unstored && copy.clock < this.stored(copy.client)) return undefined;
       const item = Y.getItem(this.doc.store, copy);
       // Deleted (its content maybe collected already): moved again, or gone.
       if (!(item instanceof Y.Item) || item.deleted) {

@@ -75,6 +75,13 @@ function seenIn(transaction: Y.Transaction, node: Y.XmlText): ((client: number) 
   return (client) => (typeof entry[String(client)] === 'number' ? (entry[String(client)] as number) : 0);
 }
 
+/** The text nodes (keys of SEEN) whose deletion another editor's `transaction` said what it had seen of. */
+function nodesSaidDeleted(transaction: Y.Transaction): Iterable<string> {
+  const map = transaction.doc.share.get(SEEN);
+  const keys = map === undefined || transaction.local ? undefined : transaction.changed.get(map);
+  return keys === undefined ? [] : [...keys].filter((k): k is string => k !== null);
+}
+
 /** The SEEN entry written in `transaction` for `node`, if any. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
 function entryIn(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.XmlText): Record<string, unknown> | undefined {
@@ -508,7 +515,7 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
     const formatsLost = ownFormats?.lostIn(transaction) ?? [];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
-    const repeats = ownMoves.repeats(transaction);
+    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction))];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = lostInJoins(transaction, ownership);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).

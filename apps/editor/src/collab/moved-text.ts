@@ -294,23 +294,36 @@ const SHORTCUT_MAX = 4;
 
 /**
  * Where `char` of `node` went when `transaction` made its paragraph another kind of block with a Markdown
- * shortcut typed at its start (`- `, `1. `, `> `, `## `, `[ ] `): the paragraph deleted whole, and a new
- * block holding all its text but the shortcut's characters. movedCharacters looks for all of the deleted
- * text, so the caret of someone else in that paragraph stayed in the deleted one, and their next keys went
- * to the start of the next line. Only for the caret (followMove): the whole of a new block's text has to be
- * the old text less one to four leading characters, so text rescued on this evidence would be a guess.
+ * shortcut typed at its start (see shortcutMove). movedCharacters looks for all of the deleted text, so the
+ * caret of someone else in that paragraph stayed in the deleted one, and their next keys went to the start
+ * of the next line. Only for the caret and for this page's own moves (OwnMoves): the whole of a new block's
+ * text has to be the old text less one to four leading characters, so others' text rescued on this evidence
+ * would be a guess.
  */
 function afterShortcut(transaction: Y.Transaction, node: Y.XmlText, char: Y.ID): NewPlace | undefined {
+  const move = shortcutMove(transaction, node);
+  if (move === undefined) return undefined;
+  const at = move.ids.findIndex((id) => Y.compareIDs(id, char));
+  if (at >= 0) return { node: move.run.node, id: move.run.ids[at]! };
+  // One of the shortcut's own characters: the start of the new block.
+  const typed = deletedRuns(transaction, node)[0]!.ids;
+  return typed.some((id) => Y.compareIDs(id, char)) && move.run.ids.length > 0 ? { node: move.run.node, id: move.run.ids[0]! } : undefined;
+}
+
+/**
+ * What `transaction` moved out of `node` if it made its paragraph another kind of block with a Markdown
+ * shortcut typed at its start (`- `, `1. `, `> `, `## `, `[ ] `): the paragraph deleted whole, and a new
+ * block holding all its text but the shortcut's characters (`ids`: the characters that went on).
+ */
+export function shortcutMove(transaction: Y.Transaction, node: Y.XmlText): Move | undefined {
   if (node._item === null || !Y.isDeleted(transaction.deleteSet, node._item.id)) return undefined;
   const runs = deletedRuns(transaction, node);
   const old = runs[0];
   if (old === undefined || runs.length > 1) return undefined;
-  const at = old.ids.findIndex((id) => Y.compareIDs(id, char));
-  if (at < 0) return undefined;
   for (const run of insertedRuns(transaction)) {
     if (!run.fresh) continue;
     for (let cut = 1; cut <= SHORTCUT_MAX && cut < old.text.length; cut++) {
-      if (run.text === old.text.slice(cut)) return { node: run.node, id: run.ids[Math.max(0, at - cut)]! };
+      if (run.text === old.text.slice(cut)) return { node, ids: old.ids.slice(cut), run, at: 0 };
     }
   }
   return undefined;
