@@ -146,6 +146,17 @@ describe('the same paragraph moved by two people at once, each not having seen t
     expect(r).toEqual(['Helloworld!']);
   });
 
+  it.each([true, false])('a paragraph joined after its end was split off, seen: the split-off text stays, however alike (Bob higher: %s)', async (bobHigher) => {
+    const alice = person(['Hello', 'ab ab']);
+    const bob = person(alice.ydoc);
+    bob.ydoc.clientID = alice.ydoc.clientID + (bobHigher ? 1 : -1);
+    bob.edit((s) => s.tr.split(at(s.doc, 1, 3))); // 'ab ' and 'ab'
+    await send(bob, alice);
+    alice.edit(join); // 'Helloab ': holds 'ab', the text Bob's Enter moved
+    await send(alice, bob);
+    expect(await meet(bob, alice)).toEqual(['Helloab ', 'ab']);
+  });
+
   it('a paragraph deleted by one while the other joined it: not a repeat (the copy stays)', async () => {
     const alice = person(['Hello', 'world', 'end']);
     const bob = person(alice.ydoc);

@@ -34,7 +34,7 @@ export interface Repeat {
 /** What this page moved (original character → its copy), and the repeats of it in others' moves. */
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
-  /** The characters this page moved out of each text node ("<client>:<clock>" of the node's item). */
+  /** The characters this page moved out of each text node its move deleted ("<client>:<clock>" of the node's item). */
   private readonly movedFrom = new Map<string, Y.ID[]>();
 
   /**
@@ -58,7 +58,9 @@ export class OwnMoves {
     const shortcuts = moved.length > 0 || !insertsAndDeletes(transaction) ? [] : [...nodesDeletedFrom(transaction)].filter((n) => !covered.has(n)).map((n) => shortcutMove(transaction, n)).filter((m) => m !== undefined);
     for (const move of [...moved, ...shortcuts]) {
       move.ids.forEach((id, i) => this.copies.set(key(id), move.run.ids[move.at + i]!));
-      if (move.node._item === null) continue;
+      // Only a node the move deleted: another editor deleting it too cannot have seen this move. (Text split
+      // off a node that stays may be seen, and the node joined after, with text like it: not a repeat.)
+      if (move.node._item === null || !Y.isDeleted(transaction.deleteSet, move.node._item.id)) continue;
       const from = key(move.node._item.id);
       this.movedFrom.set(from, [...(this.movedFrom.get(from) ?? []), ...move.ids]);
     }
