@@ -157,6 +157,47 @@ describe('the same paragraph moved by two people at once, each not having seen t
     expect(await meet(bob, alice)).toEqual(['Helloab ', 'ab']);
   });
 
+  // Found by a review: the other mover is the editor that said it deleted the paragraph (SEEN), not whoever
+  // wrote the first letter of the run its copy is in.
+  it('a third person typed at the start of the other copy, both reaching Alice in one update: the words once', async () => {
+    const alice = person(['Hello', 'world']);
+    const bob = person(alice.ydoc);
+    const dave = person(alice.ydoc);
+    const base = alice.ydoc.clientID + 100;
+    dave.ydoc.clientID = base + 1; // lowest
+    alice.ydoc.clientID = base + 2;
+    bob.ydoc.clientID = base + 3; // highest: his copy is the one to go
+    alice.edit(join); // 'Helloworld'
+    bob.edit(replaceSecond(heading('world')));
+    await send(bob, dave, false);
+    dave.edit((s) => s.tr.insertText('X', at(s.doc, 1, 0))); // Dave, seeing Bob's heading: 'Xworld'
+    await send(alice, bob, false); // Bob's id is higher: his copy goes
+    await send(dave, alice, false); // Bob's heading and Dave's X reach Alice in one update
+    const r = await meetAll(alice, bob, dave);
+    expect(r.join('').match(/world/g)?.length ?? 0).toBe(1);
+    expect(r.join('')).toContain('X');
+  });
+
+  // Found by a review: the copy that goes may have had a third person's unseen letters typed again into it.
+  it('Carol and Alice make a paragraph a heading at once; Bob\'s unseen letter in it, typed again into Carol\'s copy, stays', async () => {
+    const alice = person(['one two', 'three four', 'five six']);
+    const bob = person(alice.ydoc);
+    const carol = person(alice.ydoc);
+    const base = alice.ydoc.clientID + 100;
+    alice.ydoc.clientID = base + 1; // lowest: her copy stays
+    bob.ydoc.clientID = base + 2;
+    carol.ydoc.clientID = base + 3; // highest: her copy goes
+    const makeHeading: Edit = (s) => s.tr.setBlockType(at(s.doc, 2, 0), at(s.doc, 2, 0), schema.nodes.heading!, { level: 1 });
+    carol.edit(makeHeading);
+    alice.edit(makeHeading);
+    await send(carol, alice);
+    bob.edit((s) => s.tr.insertText('B', at(s.doc, 2, 8))); // 'five sixB', seen by neither
+    await send(alice, bob); // both headings reach Bob in one update: his B typed again in one of them
+    const r = await meetAll(alice, bob, carol);
+    expect(r.join('|')).toContain('B');
+    expect(r.join('|').match(/five six/g)?.length).toBe(1);
+  });
+
   it('a paragraph deleted by one while the other joined it: not a repeat (the copy stays)', async () => {
     const alice = person(['Hello', 'world', 'end']);
     const bob = person(alice.ydoc);

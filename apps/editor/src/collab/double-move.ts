@@ -81,23 +81,27 @@ export class OwnMoves {
    * it saw of the node (join-rescue.ts' SEEN, written for every text node an editor deletes: `deletedNodes`,
    * those keys) tells that it went, and that its editor had not seen this page's move (it would have had
    * nothing to delete). Its copy is a run of text the transaction inserted that holds all of this page's.
-   * One of the two copies goes, the same one on both pages: that of the higher client id. The server's
+   * One of the two copies goes, the same one on both pages: that of the higher client id (the movers are the
+   * editors that said so, not whoever typed into a copy since). The server's
    * acknowledgements cannot decide it: two changes stored in one flush are each shown to the other person
    * before their own acknowledgement reaches them, and both pages deleted their copy (the text was lost).
    */
-  repeatsOfNodes(transaction: Y.Transaction, deletedNodes: Iterable<string>): Repeat[] {
+  repeatsOfNodes(transaction: Y.Transaction, deletedNodes: ReadonlyMap<string, ReadonlySet<number>>): Repeat[] {
     if (transaction.local) return [];
     const out: Repeat[] = [];
     let inserted: ReturnType<typeof insertedRuns> | undefined;
-    for (const node of deletedNodes) {
+    for (const [node, movers] of deletedNodes) {
+      // Another mover with a lower id keeps theirs; with none, this page's copy stays (theirs goes there).
+      if (![...movers].some((client) => client < this.doc.clientID)) continue;
       const from = this.movedFrom.get(node);
       if (from === undefined) continue;
       const copies = from.map((id) => this.copyOf(id, false)).filter((c) => c !== undefined);
       if (copies.length === 0) continue;
       inserted ??= insertedRuns(transaction);
       const text = copies.map((c) => c.ch).join('');
-      const theirs = inserted.find((run) => run.text.includes(text));
-      if (theirs === undefined || theirs.ids[0]!.client > this.doc.clientID) continue;
+      // Their copy: what they wrote in one run (letters a third person typed into it since left out).
+      const theirs = inserted.some((run) => run.ids.map((id, i) => (movers.has(id.client) ? run.text[i] : '')).join('').includes(text));
+      if (!theirs) continue;
       out.push(...copies.map(({ node: n, id }) => ({ node: n, id })));
     }
     return out;

@@ -420,6 +420,26 @@ describe('a block someone deleted with what this person, unseen, had just put in
     expect(yXmlFragmentToProseMirrorRootNode(alice.getXmlFragment(FRAGMENT), schema).toJSON()).toEqual(yXmlFragmentToProseMirrorRootNode(bob.getXmlFragment(FRAGMENT), schema).toJSON());
   });
 
+  // Found by a review: one update may hold an editor's deletion (with SEEN) and another's that says nothing.
+  it('a restore by the server and a join reaching Bob in one update: his acknowledged text stays deleted', async () => {
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    edit(alice, page(p('Hello'), ul(li(p('one')), li(p('two')))));
+    send(alice, bob);
+    keep(bob);
+    keep(alice);
+    edit(bob, page(p('Hello'), ul(li(p('one BOB')), li(p('two')))));
+    send(bob, alice); // stored, acknowledged and seen
+    edit(alice, page(p('Hello'), ul(li(p('one BOBtwo'))))); // Alice joins "two" to "one"
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(alice));
+    editSayingNothing(server, page(p('Hello'))); // a restore, after Alice's join
+    send(server, alice);
+    send(alice, bob); // Bob gets the join and the restore in one update
+    await settle();
+    expect(texts(bob)).toEqual(['Hello']);
+  });
+
   it('what the deleter had seen inside the block stays deleted with it', async () => {
     const alice = new Y.Doc();
     const bob = new Y.Doc();

@@ -75,11 +75,28 @@ function seenIn(transaction: Y.Transaction, node: Y.XmlText): ((client: number) 
   return (client) => (typeof entry[String(client)] === 'number' ? (entry[String(client)] as number) : 0);
 }
 
-/** The text nodes (keys of SEEN) whose deletion another editor's `transaction` said what it had seen of. */
-function nodesSaidDeleted(transaction: Y.Transaction): Iterable<string> {
+/**
+ * The text nodes (keys of SEEN) whose deletion other editors said, in `transaction`, what they had seen of,
+ * each with those editors' client ids (several when their changes arrive in one update).
+ */
+function nodesSaidDeleted(transaction: Y.Transaction): Map<string, Set<number>> {
+  const said = new Map<string, Set<number>>();
   const map = transaction.doc.share.get(SEEN);
-  const keys = map === undefined || transaction.local ? undefined : transaction.changed.get(map);
-  return keys === undefined ? [] : [...keys].filter((k): k is string => k !== null);
+  if (map === undefined || transaction.local || !transaction.changed.has(map)) return said;
+  const store = transaction.doc.store;
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = store.clients.get(client);
+    if (after <= before || structs === undefined) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (!(struct instanceof Y.Item) || struct.parent !== map || struct.parentSub === null) continue;
+      const writers = said.get(struct.parentSub) ?? new Set<number>();
+      writers.add(client);
+      said.set(struct.parentSub, writers);
+    }
+  }
+  return said;
 }
 
 /** The SEEN entry written in `transaction` for `node`, if any. */
@@ -93,28 +110,33 @@ function entryIn(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.X
 }
 
 /**
- * Whether `node` was deleted with a block the deleter knew without knowing the node: the deleter's editor
- * said what it had seen of another text node in the same deleted block, in the same transaction, and
- * nothing of this one (it says so of every text node it deletes). Two people pressing Tab at once on
- * neighbouring list items: Alice's Tab deletes item "two" (a copy goes into the list inside "one"), and with
- * it the list Bob's Tab had just put inside "two", holding the copy of "three". When Bob's change was stored
- * and acknowledged before Alice's reached him, "three" counted as seen and was lost for everyone.
+ * Whether `node` was deleted with a block the deleter knew without knowing the node: it stood in the
+ * container (a list item, a quote) of a text node the deleter's editor said, in the same transaction, it
+ * had seen and deleted (SEEN; it says so of every text node it deletes), and of this one it said nothing.
+ * Two people pressing Tab at once on neighbouring list items: Alice's Tab deletes item "two" (a copy goes
+ * into the list inside "one"), and with it the list Bob's Tab had just put inside "two", holding the copy
+ * of "three". When Bob's change was stored and acknowledged before Alice's reached him, "three" counted as
+ * seen and was lost for everyone. Only that container, not the blocks around it: one update may also hold
+ * a deletion that says nothing (a restore), of a list holding that item and other text.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
-function deletedUnknown(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.XmlText): boolean {
-  // The outermost block deleted in this transaction that holds the node.
-  let block: Y.XmlElement | null = null;
-  for (let type = node.parent; type instanceof Y.XmlElement && type._item !== null && Y.isDeleted(transaction.deleteSet, type._item.id); type = type.parent) block = type;
-  if (block === null) return false;
-  const said = (type: Y.XmlElement): boolean => {
-    for (let item = type._start; item !== null; item = item.right) {
+function deletedUnknown(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.XmlText): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
+  const deletedHere = (type: unknown): type is Y.XmlElement => type instanceof Y.XmlElement && type._item !== null && Y.isDeleted(transaction.deleteSet, type._item.id);
+  // Up from the node's block, through containers deleted here: one whose own text block (a list item's
+  // paragraph), deleted here too, holds a text node said of.
+  let inside: unknown = node.parent;
+  if (!deletedHere(inside)) return false;
+  for (let container: unknown = inside.parent; deletedHere(container); container = container.parent) {
+    for (let item = container._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentType) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-      const child = item.content.type;
-      if (child instanceof Y.XmlText ? child !== node && entryIn(transaction, map, child) !== undefined : child instanceof Y.XmlElement && said(child)) return true;
+      const block = item.content.type;
+      if (block === inside || !(block instanceof Y.XmlElement)) continue;
+      for (let child = block._start; child !== null; child = child.right) {
+        if (child.content instanceof Y.ContentType && child.content.type instanceof Y.XmlText && child.content.type !== node && entryIn(transaction, map, child.content.type) !== undefined) return true;
+      }
     }
-    return false;
-  };
-  return said(block);
+    inside = container;
+  }
+  return false;
 }
 
 /** The origin of the edits that put characters back: not the editor's, so not an undo step of this person's. */
@@ -425,12 +447,17 @@ export function sameMarks(a: Record<string, unknown>, b: Record<string, unknown>
  */
 export function typeAgain(doc: Y.Doc, lost: readonly Lost[]): Retyped[] {
   let retyped: Retyped[] = [];
-  doc.transact(() => {
+  doc.transact((transaction) => {
     retyped = insertWithAllowedMarks(doc, lost.filter((l): l is LostText => !('runs' in l)));
     for (const block of lost) if ('runs' in block) retyped.push(...insertBlock(doc, block));
+    // For the caret that stood in the characters typed again (narrow-sync.ts): it goes with them.
+    transaction.meta.set(RETYPED, retyped);
   }, RESCUE_ORIGIN);
   return retyped;
 }
+
+/** Transaction meta of a rescue: the Retyped[] it wrote. */
+export const RETYPED = 'tandem:retyped';
 
 /** Whether a paragraph may go into `container` as it is, or as a list item (a list). */
 function takesParagraph(container: Y.XmlElement | Y.XmlFragment): boolean {

@@ -277,16 +277,63 @@ function lastItem(node: Y.XmlText): Y.Item {
  * moved text; otherwise `pos` itself. `anywhere`: the transaction is known to be a move (see moves).
  */
 export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, anywhere = false, deletedAlso?: (id: Y.ID) => string | undefined): Y.RelativePosition {
-  const node = nodeOf(transaction.doc, pos);
-  if (node === undefined) return pos;
-  const atEnd = pos.item === null;
-  const char = atEnd ? lastShown(transaction, node) : pos.item!;
-  if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return pos;
+  const deleted = deletedPlace(transaction, pos);
+  if (deleted === undefined) return pos;
+  const { node, char, atEnd } = deleted;
   const place = movedCharacters(transaction, [node], anywhere, deletedAlso)(char) ?? afterShortcut(transaction, node, char);
   if (place === undefined) return pos;
   const index = indexIn(place.node, place.id);
   if (index === undefined) return pos;
   return Y.createRelativePositionFromTypeIndex(place.node, atEnd ? index + 1 : index, pos.assoc);
+}
+
+/**
+ * Where `pos` stood, when `transaction` deleted it: the character it stood before (or, at the end of a text
+ * node, after: `atEnd`), in `node`.
+ */
+export interface DeletedPlace {
+  readonly node: Y.XmlText;
+  readonly char: Y.ID;
+  readonly atEnd: boolean;
+  readonly assoc: number;
+}
+
+export function deletedPlace(transaction: Y.Transaction, pos: Y.RelativePosition): DeletedPlace | undefined {
+  const node = nodeOf(transaction.doc, pos);
+  if (node === undefined) return undefined;
+  const atEnd = pos.item === null;
+  const char = atEnd ? lastShown(transaction, node) : pos.item!;
+  if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return undefined;
+  return { node, char, atEnd, assoc: pos.assoc };
+}
+
+/**
+ * `place` in the characters a rescue typed again (`retyped`: this page's copies of its characters, from
+ * join-rescue.ts), if its character is one of those: the same place by its copy.
+ */
+export function placeInRetyped(doc: Y.Doc, retyped: ReadonlyArray<{ from: readonly Y.ID[]; client: number; clock: number; length: number }>, place: DeletedPlace): Y.RelativePosition | undefined {
+  for (const run of retyped) {
+    const i = run.from.findIndex((id) => Y.compareIDs(id, place.char));
+    if (i < 0) continue;
+    // The i-th character of the copy: format items the copy holds take clocks too.
+    const structs = doc.store.clients.get(run.client);
+    if (structs === undefined) return undefined;
+    let chars = 0;
+    for (let s = Y.findIndexSS(structs, run.clock); s < structs.length && structs[s]!.id.clock < run.clock + run.length; s++) {
+      const struct = structs[s]!;
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString) || !(struct.parent instanceof Y.XmlText)) continue;
+      const from = Math.max(struct.id.clock, run.clock);
+      const count = Math.min(struct.id.clock + struct.length, run.clock + run.length) - from;
+      if (i < chars + count) {
+        const id = Y.createID(run.client, from + i - chars);
+        const index = indexIn(struct.parent, id);
+        return index === undefined ? undefined : Y.createRelativePositionFromTypeIndex(struct.parent, place.atEnd ? index + 1 : index, place.assoc);
+      }
+      chars += count;
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 /** The most characters a Markdown block shortcut leaves in the text before its space: `[ ]`, `###`, `10.`. */

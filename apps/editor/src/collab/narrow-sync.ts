@@ -10,9 +10,10 @@
 // so the Yjs result is the same). Whenever it cannot be sure what Yjs mirrors (first render,
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
-import { noteWhatWasSeen, RESCUE_ORIGIN } from './join-rescue.js';
+import { noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
 import { unstoredDeletionsIn } from './deleted-in-moves.js';
-import { followMove } from './moved-text.js';
+import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
+import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -165,16 +166,39 @@ export function narrowSyncPlugin(): Plugin {
       // paragraph, a join, a paragraph made a heading) takes the caret with it, to the same character in
       // the moved text, before the sync plugin restores the selection (moved-text.ts). So does this page's
       // moving its own characters after such a change (split-rescue.ts).
+      // A caret in this person's characters that a change from elsewhere deleted without their being moved
+      // (the mover had not seen them: a list item indented, outdented or made a heading while they typed in
+      // it), until this page types them again (join-rescue.ts' typeAgain), right after: it goes with them.
+      let unplaced: { anchor: DeletedPlace; head: DeletedPlace } | null = null;
       binding.doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
-        if ((transaction.local && transaction.origin !== RESCUE_ORIGIN) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
-        const anywhere = transaction.origin === RESCUE_ORIGIN; // a move into an existing paragraph
+        const rescue = transaction.origin === RESCUE_ORIGIN;
+        const waiting = unplaced;
+        if (!rescue) unplaced = null;
+        if (rescue && waiting !== null && kept !== null) {
+          const retyped = transaction.meta.get(RETYPED) as readonly Retyped[] | undefined;
+          const anchor = retyped === undefined ? undefined : placeInRetyped(binding.doc, retyped, waiting.anchor);
+          const head = anchor === undefined || waiting.head === waiting.anchor ? anchor : placeInRetyped(binding.doc, retyped!, waiting.head);
+          if (anchor !== undefined && head !== undefined) {
+            unplaced = null;
+            binding.beforeTransactionSelection = { ...kept, anchor, head };
+            return;
+          }
+        }
+        if ((transaction.local && !rescue) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
+        const anywhere = rescue; // a move into an existing paragraph
         // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
         const deletedAlso = unstoredDeletionsIn(binding.doc);
         const anchor = followMove(transaction, kept.anchor, anywhere, deletedAlso);
         // A caret (anchor and head one place): followed once.
-        const head = Y.compareRelativePositions(kept.anchor, kept.head) ? anchor : followMove(transaction, kept.head, anywhere, deletedAlso);
+        const caret = Y.compareRelativePositions(kept.anchor, kept.head);
+        const head = caret ? anchor : followMove(transaction, kept.head, anywhere, deletedAlso);
         binding.beforeTransactionSelection = { ...kept, anchor, head };
+        if (!rescue && anchor === kept.anchor && (caret || head === kept.head)) {
+          const anchorPlace = deletedPlace(transaction, kept.anchor);
+          const headPlace = caret ? anchorPlace : deletedPlace(transaction, kept.head);
+          if (anchorPlace !== undefined && headPlace !== undefined) unplaced = { anchor: anchorPlace, head: headPlace };
+        }
       });
 
       return {

@@ -18,7 +18,7 @@
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { unstoredDeletionsIn } from './deleted-in-moves.js';
-import { insertWithAllowedMarks, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
+import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 
@@ -177,6 +177,9 @@ export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText, beforeDrop: (block: Y
   for (let item = parent._start; item !== null && item !== gone._item; item = item.right) if (!item.deleted && item.countable) i++;
   beforeDrop(gone);
   parent.delete(i, 1);
+  // Said of, as an edit's deletions are (join-rescue.ts): another person's letters typed into the block that
+  // this page has not got yet (a rescue typed them again there) are then kept by their editor.
+  if (doc._transaction !== null) noteWhatWasSeen(doc._transaction);
 }
 
 /** Whether `parent`'s children other than `child` are content its node type allows. */
