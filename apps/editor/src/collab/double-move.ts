@@ -68,9 +68,13 @@ export class OwnMoves {
       if (this.copies.size <= REMEMBERED) break;
       this.copies.delete(k);
     }
+    // The oldest first, until what is left is within bounds (the node count and all their characters).
+    let total = 0;
+    for (const ids of this.movedFrom.values()) total += ids.length;
     for (const [k, ids] of this.movedFrom) {
-      if (this.movedFrom.size <= REMEMBERED_NODES && ids.length <= REMEMBERED) break;
+      if (this.movedFrom.size <= REMEMBERED_NODES && total <= REMEMBERED) break;
       this.movedFrom.delete(k);
+      total -= ids.length;
     }
   }
 
