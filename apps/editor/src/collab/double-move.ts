@@ -69,6 +69,7 @@ export class OwnMoves {
       this.copies.delete(k);
     }
     // The oldest first, until what is left is within bounds (the node count and all their characters).
+    if (moved.length === 0 && shortcuts.length === 0) return; // nothing added (most keystrokes)
     let total = 0;
     for (const ids of this.movedFrom.values()) total += ids.length;
     for (const [k, ids] of this.movedFrom) {
