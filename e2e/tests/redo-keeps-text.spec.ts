@@ -2,6 +2,7 @@
 // paragraph, Bob types into its second half, Alice takes the split back and then redoes it: the second
 // half's own words were lost for everyone ("The quick BOB").
 
+import { blocks } from '../fixtures/blocks.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -60,4 +61,38 @@ test('Ctrl+Z, Ctrl+Shift+Z, Ctrl+Z of a join keeps what someone typed into the j
   await alice.expectSaved();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
+});
+
+test('Tab then Shift+Tab on an item, Bob types at its end, Alice takes both back and redoes them: his letter stays', async ({ pair }) => {
+  const { alice, bob } = await pair('redo-keeps/tab-shift-tab');
+  await alice.focusEnd();
+  await alice.page.keyboard.type('- ');
+  await alice.page.keyboard.insertText('one');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('two');
+  await alice.page.waitForTimeout(1_100);
+  await alice.caretInTextblock(1, 0);
+  await alice.page.keyboard.press('Tab');
+  await alice.page.waitForTimeout(1_100);
+  await alice.page.keyboard.press('Shift+Tab');
+  const flat = ['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:twoX'];
+  const nested = ['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>bullet_list>list_item>paragraph:twoX'];
+  await expect.poll(() => bob.blocks()).toEqual(['one', 'two']);
+  await bob.caretInTextblock(1, 3);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => blocks(alice)).toEqual(flat);
+  await bob.expectSaved();
+
+  for (const [key, expected] of [
+    ['Control+z', nested],
+    ['Control+z', flat],
+    ['Control+Shift+z', nested],
+    ['Control+Shift+z', flat],
+  ] as const) {
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => blocks(alice)).toEqual(expected);
+    await expect.poll(() => blocks(bob)).toEqual(expected);
+  }
+  await alice.expectSaved();
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

@@ -40,7 +40,8 @@ const PROTECTED_NODES = new Set(Object.keys(schema.nodes));
  * `fragment`, and merges them into one step until `undoSteps` ends it.
  */
 export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
-  return new Y.UndoManager(fragment, {
+  const kept: KeptRanges = [];
+  const undoManager = new Y.UndoManager(fragment, {
     trackedOrigins: new Set([ySyncPluginKey]),
     // undoSteps ends every step itself (the pause included, timed by the transactions), so Yjs'
     // own timer never has to.
@@ -49,8 +50,69 @@ export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
     // The document's last paragraph stays (emptied): the editor cannot show a document with no block,
     // and would write one back as a new change of its own, which would throw away every redo step.
     deleteFilter: (item) =>
-      defaultDeleteFilter(item, PROTECTED_NODES) && !isLastParagraph(item, fragment) && !isAttributeOfKeptBlock(item, fragment.doc?.clientID),
+      !wholeKept(item, kept) &&
+      defaultDeleteFilter(item, PROTECTED_NODES) &&
+      !isLastParagraph(item, fragment) &&
+      !isAttributeOfKeptBlock(item, fragment.doc?.clientID),
   });
+  keptBy.set(undoManager, kept);
+  return undoManager;
+}
+
+/** Characters (client, first clock, length) an undo or redo deletes only when its step names them. */
+type KeptRanges = Array<{ readonly client: number; readonly clock: number; readonly length: number }>;
+
+const keptBy = new WeakMap<Y.UndoManager, KeptRanges>();
+
+/**
+ * `ranges` of characters that `undoManager`'s Ctrl+Z and Ctrl+Y leave unless their step names them: others'
+ * text this editor typed again (split-rescue.ts). Yjs merges a character typed right after text a redo
+ * brought back (same client, next clock) into one item with it, and the next Ctrl+Z, following the redone
+ * text, deleted the whole item: the other person's letter typed again at the end of "two" went with "two"
+ * (Tab, Shift+Tab, Bob types, Ctrl+Z, Ctrl+Z). Call with the same array as it changes; the latest 1 000 count.
+ */
+export function keepFromUndo(undoManager: Y.UndoManager, ranges: KeptRanges): void {
+  const kept = keptBy.get(undoManager);
+  if (kept === undefined) return;
+  kept.push(...ranges);
+  kept.splice(0, Math.max(0, kept.length - 1_000));
+}
+
+/**
+ * Whether `item`, which an undo or redo is about to delete, is text of `kept` as a whole. When only part of
+ * it is, the item is split there (inside the undo's transaction) and what is not kept is deleted: the item
+ * that stays `item` is the part before the first kept character, or, when it starts with kept characters,
+ * they are, and the rest after them is deleted here.
+ */
+function wholeKept(item: Y.Item, kept: KeptRanges): boolean {
+  if (kept.length === 0 || !(item.content instanceof Y.ContentString)) return false;
+  const { client, clock } = item.id;
+  const end = clock + item.length;
+  let first = end;
+  let firstEnd = end;
+  for (const r of kept) {
+    if (r.client !== client || r.clock >= end || r.clock + r.length <= clock) continue;
+    if (r.clock < first) {
+      first = Math.max(r.clock, clock);
+      firstEnd = Math.min(r.clock + r.length, end);
+    }
+  }
+  if (first === end) return false;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types each kind of parent differently
+  const doc = (item.parent as Y.AbstractType<any>).doc;
+  const transaction = doc?._transaction ?? null;
+  if (doc === null || transaction === null) return true;
+  if (first > clock) {
+    // Deleted up to the first kept character; the kept ones, and anything after them, stay.
+    Y.getItemCleanEnd(transaction, doc.store, Y.createID(client, first - 1));
+    return false;
+  }
+  // Starts with kept characters: they stay; what follows them (the step's, split off) goes.
+  if (firstEnd < end) {
+    const rest = Y.getItemCleanStart(transaction, Y.createID(client, firstEnd));
+    if (!wholeKept(rest, kept)) rest.delete(transaction);
+  }
+  return true;
 }
 
 /**

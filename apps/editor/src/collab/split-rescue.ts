@@ -21,6 +21,7 @@ import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
+import { keepFromUndo } from '../undo-steps.js';
 
 /** This person's characters left behind by a move: to delete from `node` and type again at `lost.at`. */
 export interface Stranded {
@@ -216,7 +217,9 @@ export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
     if (left.length > 0) {
       queueMicrotask(() => {
-        moved.push(...moveStranded(doc, left, (block) => step !== undefined && deletedByStep(step, block)));
+        const copies = moveStranded(doc, left, (block) => step !== undefined && deletedByStep(step, block));
+        moved.push(...copies);
+        keepFromUndo(undoManager, copies);
         moved.splice(0, Math.max(0, moved.length - 1_000));
       });
     }
