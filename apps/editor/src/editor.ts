@@ -11,6 +11,7 @@ import { narrowSyncPlugin } from './collab/narrow-sync.js';
 import { RESCUE_ORIGIN } from './collab/join-rescue.js';
 import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
 import { undoFollowsMoves } from './collab/rescue-undo.js';
+import { undoSkipsGoneCopies } from './collab/undo-gone-copies.js';
 import { keepFormatsThroughUndo } from './collab/formats-through-undo.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
@@ -59,6 +60,8 @@ export function createEditor(
     keepOthersTextThroughUndo(doc, undoManager);
     // This person's words someone else's join or Enter moved: still taken back by their undo step.
     undoFollowsMoves(doc, undoManager);
+    // What others deleted from text this editor's move copied: not brought back by taking the move back.
+    undoSkipsGoneCopies(doc, undoManager);
     // Others' formatting on the words this editor's undo takes out: back on them with its redo.
     keepFormatsThroughUndo(doc, undoManager);
   }

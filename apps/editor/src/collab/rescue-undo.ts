@@ -16,6 +16,9 @@ export interface Retyped {
   readonly length: number;
 }
 
+/** Stack item meta: the runs of copies added to the step (Retyped[]): its characters, moved on by others. */
+export const MOVED_ON = 'tandem:moved-on';
+
 /** Adds each copy to the latest undo step of `undoManager` (or redo step, `stack`) that inserted its original. */
 export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: readonly Retyped[], stack = undoManager.undoStack): void {
   const stepOf = (id: Y.ID) => stack.findLastIndex((step) => Y.isDeleted(step.insertions, id));
@@ -28,6 +31,10 @@ export function undoableWithTheOriginal(undoManager: Y.UndoManager, retyped: rea
       const copies = Y.createDeleteSet();
       copies.clients.set(run.client, [{ clock, len: length }] as never); // Yjs' DeleteItem shape
       stack[step]!.insertions = Y.mergeDeleteSets([stack[step]!.insertions, copies]);
+      // What the step's own copies became (undo-gone-copies.ts: moved on, not gone).
+      const movedOn = (stack[step]!.meta.get(MOVED_ON) as Retyped[] | undefined) ?? [];
+      movedOn.push(run);
+      stack[step]!.meta.set(MOVED_ON, movedOn);
     }
   }
 }

@@ -1,0 +1,119 @@
+// Ctrl+Z of a move leaves out what someone else has since deleted or moved on from the moved text.
+//
+// y-prosemirror writes Enter in the middle of a paragraph, a join and a change of kind as "delete the text,
+// insert a copy of it elsewhere" (moved-text.ts); Yjs' undo of such a step deletes the copy and brings the
+// original characters back. When another person had since deleted some of the copy, or moved it on (their
+// own Enter in it), those characters came back all the same: Bob deletes the paragraph Alice's Enter made,
+// Alice's Ctrl+Z brings it back; Bob deletes letters across Alice's join, her Ctrl+Z brings them back; Bob
+// presses Enter in the text Alice's Enter moved, her Ctrl+Z brings his second half back beside his own copy
+// of it, which his editor then deleted as a repeat (and later undos lost it). Found by an exploratory run.
+// Text another person moved on stays in the step (rescue-undo.ts takes their copy back with it).
+//
+// Each step remembers its moves (original → copy, this page's own: its edits, and its undos and redos,
+// which move text back). Right before Ctrl+Z or Ctrl+Y pops a step, the originals whose copy no longer
+// stands (deleted, and not brought back by a later undo of this person's) leave the step's deletions.
+
+import { ySyncPluginKey } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { moves, movesOf, nodesDeletedFrom } from './moved-text.js';
+import { MOVED_ON, type Retyped } from './rescue-undo.js';
+
+/** Stack item meta: this step's moves, as [original, copy] pairs of character ids. */
+const COPIES = 'tandem:moved-copies';
+
+type StackItem = Y.UndoManager['undoStack'][number];
+
+/**
+ * Whether character `id` is shown: itself, as brought back by an undo or redo (Yjs' `redone`), or as moved
+ * on by another person's move (`movedOn`: copies the step takes back with it, rescue-undo.ts).
+ */
+function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = []): boolean {
+  for (const run of movedOn) {
+    if (!run.from.some((from) => from.client === id.client && from.clock === id.clock)) continue;
+    for (let c = run.clock; c < run.clock + run.length; c++) if (stands(store, Y.createID(run.client, c))) return true;
+  }
+  let next: Y.ID | null = id;
+  for (let hops = 0; next !== null && hops < 64; hops++) {
+    const struct = Y.getItem(store, next);
+    if (!(struct instanceof Y.Item)) return false;
+    if (!struct.deleted) return true;
+    next = struct.redone === null ? null : Y.createID(struct.redone.client, struct.redone.clock + (next.clock - struct.id.clock));
+  }
+  return false;
+}
+
+/** `ds` without the characters `ids`. */
+function without(ds: StackItem['deletions'], ids: readonly Y.ID[]): StackItem['deletions'] {
+  const out = Y.createDeleteSet();
+  const dropped = new Map<number, Set<number>>();
+  for (const { client, clock } of ids) dropped.set(client, (dropped.get(client) ?? new Set()).add(clock));
+  for (const [client, ranges] of ds.clients) {
+    const drop = dropped.get(client);
+    const kept: Array<{ clock: number; len: number }> = [];
+    for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
+      if (drop === undefined) {
+        kept.push({ clock, len });
+        continue;
+      }
+      let start = clock;
+      for (let c = clock; c < clock + len; c++) {
+        if (!drop.has(c)) continue;
+        if (c > start) kept.push({ clock: start, len: c - start });
+        start = c + 1;
+      }
+      if (clock + len > start) kept.push({ clock: start, len: clock + len - start });
+    }
+    if (kept.length > 0) out.clients.set(client, kept as never); // Yjs' DeleteItem shape
+  }
+  return out;
+}
+
+/** Watches `undoManager`'s steps for moves, and leaves out of Ctrl+Z and Ctrl+Y what others took from their copies. */
+export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): void {
+  doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    const own = transaction.origin === ySyncPluginKey || transaction.origin === undoManager;
+    if (!transaction.local || !own || transaction.meta.get('addToHistory') === false) return;
+    // An undo or redo moves text back into paragraphs that stay (the one Enter split): looked for anywhere.
+    const found = transaction.origin === undoManager ? moves(transaction, nodesDeletedFrom(transaction), true) : movesOf(transaction);
+    if (found.length === 0) return;
+    // The step this transaction went into (Yjs' own handler, registered first, has added or extended it).
+    const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
+    if (step === undefined) return;
+    const pairs = (step.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined) ?? [];
+    for (const m of found) m.ids.forEach((id, i) => pairs.push([id, m.run.ids[m.at + i]!]));
+    step.meta.set(COPIES, pairs);
+  });
+  /** Leaves out what others took from the step's copies; false when the step has nothing left to do. */
+  const prune = (step: StackItem | undefined): boolean => {
+    const pairs = step?.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
+    if (step === undefined || pairs === undefined) return true;
+    const movedOn = (step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? [];
+    const gone = pairs.filter(([original, copy]) => Y.isDeleted(step.deletions, original) && !stands(doc.store, copy, movedOn)).map(([original]) => original);
+    if (gone.length === 0) return true;
+    step.deletions = without(step.deletions, gone);
+    return step.deletions.clients.size > 0 || insertsStanding(step);
+  };
+  /** Whether anything the step inserted is still shown (for Ctrl+Z to take out). */
+  const insertsStanding = (step: StackItem): boolean => {
+    for (const [client, ranges] of step.insertions.clients) {
+      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
+        for (let c = clock; c < clock + len; c++) if (stands(doc.store, Y.createID(client, c))) return true;
+      }
+    }
+    return false;
+  };
+  // A step left with nothing to do is dropped here: Yjs, finding it empty, would take back the step before
+  // it instead (the Enter whose paragraph Bob deleted: Ctrl+Z deleted the line Alice had typed before).
+  const undo = undoManager.undo.bind(undoManager);
+  const redo = undoManager.redo.bind(undoManager);
+  undoManager.undo = () => {
+    if (prune(undoManager.undoStack.at(-1))) return undo();
+    undoManager.undoStack.pop();
+    return null;
+  };
+  undoManager.redo = () => {
+    if (prune(undoManager.redoStack.at(-1))) return redo();
+    undoManager.redoStack.pop();
+    return null;
+  };
+}
