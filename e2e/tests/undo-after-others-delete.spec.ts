@@ -22,6 +22,11 @@ test('Alice presses Enter, Bob deletes the new paragraph, Alice presses Ctrl+Z: 
   await alice.expectSaved();
   await expect.poll(() => alice.blocks()).toEqual(['Hello', 'end']);
   await expect.poll(() => bob.blocks()).toEqual(['Hello', 'end']);
+  // Nothing was taken back: nothing to redo, and the lines before stay.
+  await alice.page.keyboard.press('Control+Shift+z');
+  await alice.expectSaved();
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'end']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'end']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 

@@ -2,7 +2,7 @@
 // a change of formatting; redo brings back exactly what undo took. Keyboard only.
 
 import { expect, test } from '../fixtures/tandem.js';
-import type { EditorPage } from '../fixtures/editor-page.js';
+import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
@@ -184,4 +184,25 @@ test('a toolbar button pressed right after the caret moved acts where the caret 
   await expect(alice.editor.locator('h1')).toHaveText('one');
   await expect(alice.editor.locator('li')).toHaveText('two');
   expect(alice.errors).toEqual([]);
+});
+
+// Found while testing undo after others' changes: with nothing to redo, the key went on to the browser,
+// whose own redo of the editable page changed the document behind the editor: the last line was gone.
+test('Ctrl+Shift+Z, Ctrl+Y or Ctrl+Z with nothing to redo or undo changes nothing', async ({ pair }) => {
+  const { alice, bob } = await pair('undo/nothing-to-redo');
+  await writeShared(alice, bob, ['Hello', 'end']);
+  await alice.caretAt(0, 5);
+  for (const key of ['Control+Shift+z', 'Control+y']) {
+    await alice.page.keyboard.press(key);
+    await alice.page.waitForTimeout(300);
+    expect(await alice.blocks()).toEqual(['Hello', 'end']);
+  }
+  // Bob's page has nothing of his own to take back either.
+  await bob.caretAt(1, 3);
+  await bob.page.keyboard.press('Control+z');
+  await bob.page.keyboard.press('Control+Shift+z');
+  await bob.page.waitForTimeout(300);
+  expect(await bob.blocks()).toEqual(['Hello', 'end']);
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'end']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

@@ -143,6 +143,16 @@ const wrapInListJoined =
     return true;
   };
 
+/**
+ * Undo and redo keys are the editor's whether or not there is anything to take back or bring back: let
+ * through, the browser's own undo or redo of the editable page changed the document behind the editor
+ * (Ctrl+Shift+Z with nothing to redo deleted the last line). Asked without dispatching (the toolbar), it
+ * still says whether there is anything.
+ */
+function theEditors(command: Command): Command {
+  return (state, dispatch, view) => command(state, dispatch, view) || dispatch !== undefined;
+}
+
 export const commands = {
   bold: toggleFormat(marks.strong!),
   italic: toggleFormat(marks.em!),
@@ -159,8 +169,8 @@ export const commands = {
   // Right after a typographic replacement ("--" to "—", a curly quote), undo takes back only it, as Google
   // Docs' autocorrect does; it took the whole sentence typed with it (found by a review). Typed on, the
   // replacement stays part of the typing around it.
-  undo: chainCommands(undoReplacement, undoCommand as Command),
-  redo: redoCommand as Command,
+  undo: theEditors(chainCommands(undoReplacement, undoCommand as Command)),
+  redo: theEditors(redoCommand as Command),
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof commands;

@@ -106,14 +106,8 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   // it instead (the Enter whose paragraph Bob deleted: Ctrl+Z deleted the line Alice had typed before).
   const undo = undoManager.undo.bind(undoManager);
   const redo = undoManager.redo.bind(undoManager);
-  undoManager.undo = () => {
-    if (prune(undoManager.undoStack.at(-1))) return undo();
-    undoManager.undoStack.pop();
-    return null;
-  };
-  undoManager.redo = () => {
-    if (prune(undoManager.redoStack.at(-1))) return redo();
-    undoManager.redoStack.pop();
-    return null;
-  };
+  // Returned as Yjs returns a step it took (not null): the key was handled, and the browser's own undo of
+  // the editable page must not run instead (it changed the document behind the editor).
+  undoManager.undo = () => (prune(undoManager.undoStack.at(-1)) ? undo() : (undoManager.undoStack.pop() ?? null));
+  undoManager.redo = () => (prune(undoManager.redoStack.at(-1)) ? redo() : (undoManager.redoStack.pop() ?? null));
 }
