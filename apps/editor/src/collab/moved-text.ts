@@ -175,7 +175,8 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
       }
       return deletedNode || anywhere ? all : fresh;
     };
-    for (const deleted of deletedRuns(transaction, node, deletedAlso)) {
+    const runs = deletedRuns(transaction, node, deletedAlso);
+    for (const deleted of runs) {
       const inserted = runsOf();
       if (inserted.length === 0) break;
       // Joins, splits and their undoing move a few runs; a replacement all over the document (or its undo)
@@ -183,8 +184,9 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
       budget -= inserted.length;
       if (budget < 0) return found;
       // Where the run went: all of it within one inserted run, or (several Enters in it) its first part
-      // making up the whole of one inserted run, the rest matched the same way.
-      let done = 0;
+      // making up the whole of one inserted run, the rest matched the same way. A paragraph made another
+      // block with a Markdown shortcut (or, by an undo's redo, again) moved all but the shortcut's characters.
+      let done = deleted === runs[0] && (deletedNode || anywhere) ? shortcutLength(deleted.text, inserted, node) : 0;
       while (done < deleted.text.length) {
         const rest = deleted.text.slice(done);
         const match = matchWithin(inserted, node, rest) ?? matchPrefix(inserted, node, rest);
@@ -198,6 +200,21 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
     }
   }
   return found;
+}
+
+/** A Markdown block shortcut at the start of a paragraph's text: `# `, `## `, `- `, `* `, `> `, `1. `, `[ ] ` (the space may not have been typed). */
+const SHORTCUT = /^(?:#{1,6}|[-*+]|>|\d{1,3}[.)]|\[[ xX]?\]) ?/;
+
+/**
+ * How many leading characters of `text` (a paragraph's first deleted run) are a Markdown shortcut's, when
+ * the rest, and not the whole, went into an inserted run (see moves); else 0.
+ */
+function shortcutLength(text: string, inserted: readonly InsertedRun[], node: Y.XmlText): number {
+  const shortcut = SHORTCUT.exec(text)?.[0].length ?? 0;
+  if (shortcut === 0 || shortcut >= text.length) return 0;
+  if (matchWithin(inserted, node, text) !== undefined || matchPrefix(inserted, node, text) !== undefined) return 0;
+  const rest = text.slice(shortcut);
+  return matchWithin(inserted, node, rest) !== undefined || matchPrefix(inserted, node, rest) !== undefined ? shortcut : 0;
 }
 
 interface RunMatch {
