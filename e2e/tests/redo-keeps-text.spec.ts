@@ -3,6 +3,7 @@
 // half's own words were lost for everyone ("The quick BOB").
 
 import { blocks } from '../fixtures/blocks.js';
+import { writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -92,6 +93,64 @@ test('Tab then Shift+Tab on an item, Bob types at its end, Alice takes both back
     await alice.page.keyboard.press(key);
     await expect.poll(() => blocks(alice)).toEqual(expected);
     await expect.poll(() => blocks(bob)).toEqual(expected);
+  }
+  await alice.expectSaved();
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
+test('Enter, Bob types at the start of the new line, Ctrl+Z and Ctrl+Shift+Z keep his letter before it', async ({ pair }) => {
+  const { alice, bob } = await pair('redo-keeps/start-of-second-half');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Hello world');
+  await alice.page.waitForTimeout(1_100);
+  await alice.caretAt(0, 5);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
+  await bob.caretAt(1, 0);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'X world']);
+  await bob.expectSaved();
+  for (const [key, expected] of [
+    ['Control+z', ['HelloX world']],
+    ['Control+Shift+z', ['Hello', 'X world']],
+    ['Control+z', ['HelloX world']],
+  ] as const) {
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => alice.blocks()).toEqual(expected);
+    await expect.poll(() => bob.blocks()).toEqual(expected);
+  }
+  await alice.expectSaved();
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
+test('a deletion across three paragraphs, Bob types in what is left of the last: Ctrl+Z and Ctrl+Shift+Z keep his letter in its word', async ({ pair }) => {
+  const { alice, bob } = await pair('redo-keeps/across-paragraphs');
+  await writeShared(alice, bob, ['Alpha one', 'Beta two', 'Gamma three']);
+  await alice.page.waitForTimeout(1_100);
+  await alice.page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const { view } = (window as any).tandem;
+    const doc = view.state.doc;
+    const from = 1 + 6;
+    const to = doc.child(0).nodeSize + doc.child(1).nodeSize + 1 + 5;
+    view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.between(doc.resolve(from), doc.resolve(to))));
+    view.focus();
+  });
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Backspace');
+  await expect.poll(() => bob.blocks()).toEqual(['Alpha  three']);
+  await bob.caretAt(0, 9);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['Alpha  thXree']);
+  await bob.expectSaved();
+  for (const [key, expected] of [
+    ['Control+z', ['Alpha one', 'Beta two', 'Gamma thXree']],
+    ['Control+Shift+z', ['Alpha  thXree']],
+    ['Control+z', ['Alpha one', 'Beta two', 'Gamma thXree']],
+  ] as const) {
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => alice.blocks()).toEqual(expected);
+    await expect.poll(() => bob.blocks()).toEqual(expected);
   }
   await alice.expectSaved();
   expect([...alice.errors, ...bob.errors]).toEqual([]);

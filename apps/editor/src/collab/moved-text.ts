@@ -189,7 +189,16 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
       let done = deleted === runs[0] && (deletedNode || anywhere) ? shortcutLength(deleted.text, inserted, node) : 0;
       while (done < deleted.text.length) {
         const rest = deleted.text.slice(done);
-        const match = matchWithin(inserted, node, rest) ?? matchPrefix(inserted, node, rest);
+        let match = matchWithin(inserted, node, rest) ?? matchPrefix(inserted, node, rest);
+        // A deletion across paragraphs keeps the last one's end, appended to the first: the run's end moved,
+        // its start was deleted (the first run of a node the transaction deleted, or an undo's).
+        if (match === undefined && done === 0 && deleted === runs[0] && (deletedNode || anywhere)) {
+          const end = matchEnd(inserted, node, rest);
+          if (end !== undefined) {
+            done = rest.length - end.length;
+            match = end;
+          }
+        }
         if (match === undefined) break;
         const { run, at, length } = match;
         run.takenBy = node;
@@ -215,6 +224,37 @@ function shortcutLength(text: string, inserted: readonly InsertedRun[], node: Y.
   if (matchWithin(inserted, node, text) !== undefined || matchPrefix(inserted, node, text) !== undefined) return 0;
   const rest = text.slice(shortcut);
   return matchWithin(inserted, node, rest) !== undefined || matchPrefix(inserted, node, rest) !== undefined ? shortcut : 0;
+}
+
+/**
+ * The longest end of `text` (not all of it) that an inserted run not taken yet starts with, more than a
+ * character unless that is all the run holds: where the rest of a paragraph went when its start was deleted
+ * with what came before it.
+ */
+function matchEnd(inserted: readonly InsertedRun[], node: Y.XmlText, text: string): RunMatch | undefined {
+  let best: RunMatch | undefined;
+  for (const run of inserted) {
+    if (run.node === node || run.takenBy !== undefined || run.text.length === 0) continue;
+    const longest = (length: number) => {
+      if (length < text.length && (length > 1 || run.text.length === 1) && (best === undefined || length > best.length)) best = { run, at: 0, length };
+    };
+    // Ends as long as the run's first characters or longer: found where those characters are in the text.
+    const probe = run.text.slice(0, 8);
+    for (let i = text.indexOf(probe, 1); i >= 0; i = text.indexOf(probe, i + 1)) {
+      if (run.text.startsWith(text.slice(i))) {
+        longest(text.length - i);
+        break;
+      }
+    }
+    // Shorter ends.
+    for (let length = Math.min(probe.length - 1, text.length - 1); length >= 1; length--) {
+      if (text.endsWith(run.text.slice(0, length))) {
+        longest(length);
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 interface RunMatch {

@@ -180,6 +180,11 @@ describe('undoing a join or a split takes along what others typed into the moved
     expect(undone(['Hello', 'world'], (s) => s.tr.join(at(s.doc, 1, -1)), (bob) => bob.type(0, 5, ' big '))).toEqual(['Hello big ', 'world']);
   });
 
+  // Found by an exploratory run (3 of 3): typed at the very start of the moved text, it stayed as a paragraph of its own.
+  it('a split taken back: what was typed at the start of its second half goes back with it', () => {
+    expect(undone(['Hello world'], (s) => s.tr.split(at(s.doc, 0, 5)), (bob) => bob.type(1, 0, 'X'))).toEqual(['HelloX world']);
+  });
+
   it('a split taken back: the words typed into its second half join the paragraph again, and the emptied half goes', () => {
     expect(undone(['Plan notes'], (s) => s.tr.split(at(s.doc, 0, 5)), (bob) => bob.type(1, 5, ' by Bob'))).toEqual(['Plan notes by Bob']);
   });

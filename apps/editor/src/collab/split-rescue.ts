@@ -60,11 +60,11 @@ export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Own
  */
 export function strandedByOwnUndo(transaction: Y.Transaction, movedBefore: (id: Y.ID) => boolean = () => false): Stranded[] {
   const me = transaction.doc.clientID;
-  return stranded(transaction, (id) => id.client !== me || movedBefore(id), true);
+  return stranded(transaction, (id) => id.client !== me || movedBefore(id), true, movedBefore);
 }
 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
-function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false): Stranded[] {
+function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false, movedBefore?: (id: Y.ID) => boolean): Stranded[] {
   if (!insertsAndDeletes(transaction)) return []; // no move without both
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
   const nodes = [...nodesDeletedFrom(transaction)].filter((node) => node._item === null || !node._item.deleted);
@@ -77,7 +77,7 @@ function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, an
   // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
   const place = movedCharacters(transaction, candidates, anywhere, unstoredDeletionsIn(transaction.doc));
   const out: Stranded[] = [];
-  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place));
+  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place, anywhere, movedBefore));
   return out;
 }
 
@@ -86,6 +86,8 @@ function strandedIn(
   transaction: Y.Transaction,
   movable: (id: Y.ID) => boolean,
   place: ReturnType<typeof movedCharacters>,
+  ownUndo = false,
+  movedBefore: (id: Y.ID) => boolean = () => false,
 ): Stranded[] {
   // The characters the node showed before this transaction, with their marks and what became of them.
   const chars: Char[] = shownCharacters(node, transaction).map(({ ch, id, attributes, deleted }) => {
@@ -106,9 +108,16 @@ function strandedIn(
     const right = j < chars.length ? chars[j]! : undefined;
     const leftMoved = left?.kind === 'moved';
     const rightMoved = right?.kind === 'moved';
-    if (leftMoved && (rightMoved || right === undefined)) {
+    // Taking back a split (this editor's undo) moves the whole second half back: what was typed at its very
+    // start goes with it too, before it. (A move from elsewhere leaves a node's first characters: a node whose
+    // whole text moved out and stays is an undo's doing.)
+    const atStartOfMoved = ownUndo && left === undefined && rightMoved;
+    // And a redo moving it out again takes along what the undo had moved from its start: at the split point,
+    // those characters go with the text on their right, where they came from.
+    const backToTheStart = ownUndo && rightMoved && left?.kind === 'kept' && chars.slice(i, j).every((c) => movedBefore(c.id));
+    if ((leftMoved && (rightMoved || right === undefined)) || atStartOfMoved || backToTheStart) {
       // Before the right neighbour's new place, or after the left one's.
-      const anchor = rightMoved ? place(right.id)! : place(left!.id)!;
+      const anchor = rightMoved ? place(right!.id)! : place(left!.id)!;
       const index = indexIn(anchor.node, anchor.id);
       // Not an image or another embed: typing it again would not bring it back, so it stays where it is.
       if (index !== undefined && !chars.slice(i, j).some((c) => c.ch === '\uFFFC')) {

@@ -91,3 +91,54 @@ it.each([
   expect(blocks(alice.ydoc)).toEqual(['Top', 'Hello woXrld', 'End']);
   expect(blocks(bob.ydoc)).toEqual(['Top', 'Hello woXrld', 'End']);
 });
+
+// Found by an exploratory run (9 of 9): Ctrl+Y of a deletion across paragraphs left Bob's letter, typed into
+// the kept end of the last paragraph, in a paragraph of its own: only part of that paragraph's text moved.
+it('Alice deletes across three paragraphs, Bob types in what is left of the last, Ctrl+Z and Ctrl+Y keep his letter in its word', async () => {
+  const alice = page(['Alpha one', 'Beta two', 'Gamma three']);
+  const bob = page(alice.ydoc);
+  const ua = withUndo(alice);
+  alice.edit((s) => s.tr.delete(at(s.doc, 0, 6), at(s.doc, 2, 5)));
+  ua.stopCapturing();
+  await send(alice, bob);
+  expect(blocks(bob.ydoc)).toEqual(['Alpha  three']);
+  bob.edit((s) => s.tr.insertText('X', at(s.doc, 0, 9)));
+  await send(bob, alice);
+  expect(blocks(alice.ydoc)).toEqual(['Alpha  thXree']);
+  for (const [key, expected] of [
+    ['undo', ['Alpha one', 'Beta two', 'Gamma thXree']],
+    ['redo', ['Alpha  thXree']],
+    ['undo', ['Alpha one', 'Beta two', 'Gamma thXree']],
+  ] as const) {
+    ua[key]();
+    await settle();
+    await send(alice, bob);
+    expect(blocks(alice.ydoc)).toEqual(expected);
+    expect(blocks(bob.ydoc)).toEqual(expected);
+  }
+});
+
+// Found by an exploratory run (3 of 3): typed at the very start of the text Enter moved, Bob's letter stayed a
+// paragraph of its own after Ctrl+Z, and (once that was fixed) Ctrl+Y left it at the end of the first half.
+it('Alice presses Enter, Bob types at the start of the new line, Ctrl+Z and Ctrl+Y keep his letter before it', async () => {
+  const alice = page(['Hello world']);
+  const bob = page(alice.ydoc);
+  const ua = withUndo(alice);
+  alice.edit((s) => s.tr.split(at(s.doc, 0, 5)));
+  ua.stopCapturing();
+  await send(alice, bob);
+  bob.edit((s) => s.tr.insertText('X', at(s.doc, 1, 0)));
+  await send(bob, alice);
+  for (const [key, expected] of [
+    ['undo', ['HelloX world']],
+    ['redo', ['Hello', 'X world']],
+    ['undo', ['HelloX world']],
+    ['redo', ['Hello', 'X world']],
+  ] as const) {
+    ua[key]();
+    await settle();
+    await send(alice, bob);
+    expect(blocks(alice.ydoc)).toEqual(expected);
+    expect(blocks(bob.ydoc)).toEqual(expected);
+  }
+});
