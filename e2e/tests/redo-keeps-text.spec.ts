@@ -123,6 +123,31 @@ test('Enter, Bob types at the start of the new line, Ctrl+Z and Ctrl+Shift+Z kee
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 
+test('Enter, Bob types at the end of the first half, Ctrl+Z and Ctrl+Shift+Z keep his letter there', async ({ pair }) => {
+  const { alice, bob } = await pair('redo-keeps/end-of-first-half');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('Hello world');
+  await alice.page.waitForTimeout(1_100);
+  await alice.caretAt(0, 5);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
+  await bob.caretAt(0, 5);
+  await bob.page.keyboard.insertText('X');
+  await expect.poll(() => alice.blocks()).toEqual(['HelloX', ' world']);
+  await bob.expectSaved();
+  for (const [key, expected] of [
+    ['Control+z', ['HelloX world']],
+    ['Control+Shift+z', ['HelloX', ' world']],
+    ['Control+z', ['HelloX world']],
+  ] as const) {
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => alice.blocks()).toEqual(expected);
+    await expect.poll(() => bob.blocks()).toEqual(expected);
+  }
+  await alice.expectSaved();
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
 test('a deletion across three paragraphs, Bob types in what is left of the last: Ctrl+Z and Ctrl+Shift+Z keep his letter in its word', async ({ pair }) => {
   const { alice, bob } = await pair('redo-keeps/across-paragraphs');
   await writeShared(alice, bob, ['Alpha one', 'Beta two', 'Gamma three']);

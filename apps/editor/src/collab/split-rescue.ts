@@ -15,11 +15,12 @@
 // other) stay. The test of acknowledgement matters: another person's editor moving their own characters
 // back (this very rescue) is also a move, and must not take text of this person's that was seen.
 
+import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
-import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { keepFromUndo } from '../undo-steps.js';
 
@@ -28,6 +29,8 @@ export interface Stranded {
   readonly node: Y.XmlText;
   readonly ids: readonly Y.ID[];
   readonly lost: LostText;
+  /** Stood at the start of the text an undo moved (a redo moving that text out again takes them along). */
+  readonly fromStart?: boolean;
 }
 
 type Kind = 'moved' | 'deleted' | 'kept';
@@ -58,13 +61,70 @@ export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Own
  * and what someone typed into it since, after the moved text, stayed in the first. Undo moves only this
  * person's own items, so theirs are seen, and left alone on purpose.
  */
-export function strandedByOwnUndo(transaction: Y.Transaction, movedBefore: (id: Y.ID) => boolean = () => false): Stranded[] {
+export function strandedByOwnUndo(
+  transaction: Y.Transaction,
+  movedBefore: (id: Y.ID) => boolean = () => false,
+  movedFromStart: (id: Y.ID) => boolean = () => false,
+  stepMadeAt?: ReadonlyMap<number, number>,
+): Stranded[] {
   const me = transaction.doc.clientID;
-  return stranded(transaction, (id) => id.client !== me || movedBefore(id), true, movedBefore);
+  const typedAfter = stepMadeAt === undefined ? [] : typedAfterUndone(transaction, stepMadeAt);
+  return [...stranded(transaction, (id) => id.client !== me || movedBefore(id), true, movedFromStart), ...typedAfter];
+}
+
+/**
+ * Others' characters typed right where text this undo (or redo) brings back had been deleted: "Hello| world"
+ * split after "Hello", Bob types X at the end of "Hello". Yjs puts a character typed there after the deleted
+ * text, so the text brought back went before it: "Hello worldX". They go before the text brought back. Only
+ * characters typed after the step being taken back was made (`stepMadeAt`, the document's state vector then):
+ * one typed after that text while it stood (a word added at the end of a pasted line) stays after it.
+ */
+function typedAfterUndone(transaction: Y.Transaction, stepMadeAt: ReadonlyMap<number, number>): Stranded[] {
+  const { doc } = transaction;
+  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  const out: Stranded[] = [];
+  for (const node of nodesWritten(transaction)) {
+    let shown: ReturnType<typeof shownCharacters> | undefined;
+    for (let item = node._start; item !== null; item = item.right) {
+      if (item.deleted || !item.countable || isNew(item) || item.id.client === doc.clientID || item.origin === null) continue;
+      if (!(item.content instanceof Y.ContentString) || item.id.clock < (stepMadeAt.get(item.id.client) ?? 0)) continue;
+      // Typed after a character this transaction brought back (its redone copy is new here)...
+      const origin = Y.getItem(doc.store, item.origin);
+      if (!(origin instanceof Y.Item) || !origin.deleted || origin.redone === null) continue;
+      const redone = Y.getItem(doc.store, origin.redone);
+      if (!(redone instanceof Y.Item) || !isNew(redone) || redone.parent !== node) continue;
+      // ...and shown right after the text brought back.
+      let before = item.left;
+      while (before !== null && (before.deleted || !before.countable)) before = before.left;
+      if (before === null || !isNew(before)) continue;
+      // The start of the deleted run it followed, brought back: where it goes.
+      let first: Y.Item = origin;
+      while (first.left !== null && first.left.deleted && first.left.redone !== null) first = first.left;
+      const start = Y.getItem(doc.store, first.redone!);
+      const index = start instanceof Y.Item ? indexIn(node, start.id) : undefined;
+      if (index === undefined) continue;
+      // The run typed there: this character and the same client's that follow it.
+      const ids: Y.ID[] = [];
+      let text = '';
+      let last: Y.Item | null = item;
+      for (let next: Y.Item | null = item; next !== null; next = next.right) {
+        if (next.deleted || !next.countable) continue;
+        if (next.id.client !== item.id.client || isNew(next) || !(next.content instanceof Y.ContentString)) break;
+        for (let i = 0; i < next.length; i++) ids.push(Y.createID(next.id.client, next.id.clock + i));
+        text += next.content.str;
+        last = next;
+      }
+      shown ??= shownCharacters(node, transaction);
+      const attributes = shown.find((c) => Y.compareIDs(c.id, ids[0]!))?.attributes ?? {};
+      out.push({ node, ids, lost: { text, attributes, at: Y.createRelativePositionFromTypeIndex(node, index), from: ids } });
+      item = last;
+    }
+  }
+  return out;
 }
 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
-function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false, movedBefore?: (id: Y.ID) => boolean): Stranded[] {
+function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false, movedFromStart?: (id: Y.ID) => boolean): Stranded[] {
   if (!insertsAndDeletes(transaction)) return []; // no move without both
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
   const nodes = [...nodesDeletedFrom(transaction)].filter((node) => node._item === null || !node._item.deleted);
@@ -77,7 +137,7 @@ function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, an
   // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
   const place = movedCharacters(transaction, candidates, anywhere, unstoredDeletionsIn(transaction.doc));
   const out: Stranded[] = [];
-  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place, anywhere, movedBefore));
+  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place, anywhere, movedFromStart));
   return out;
 }
 
@@ -87,7 +147,7 @@ function strandedIn(
   movable: (id: Y.ID) => boolean,
   place: ReturnType<typeof movedCharacters>,
   ownUndo = false,
-  movedBefore: (id: Y.ID) => boolean = () => false,
+  movedFromStart: (id: Y.ID) => boolean = () => false,
 ): Stranded[] {
   // The characters the node showed before this transaction, with their marks and what became of them.
   const chars: Char[] = shownCharacters(node, transaction).map(({ ch, id, attributes, deleted }) => {
@@ -114,7 +174,7 @@ function strandedIn(
     const atStartOfMoved = ownUndo && left === undefined && rightMoved;
     // And a redo moving it out again takes along what the undo had moved from its start: at the split point,
     // those characters go with the text on their right, where they came from.
-    const backToTheStart = ownUndo && rightMoved && left?.kind === 'kept' && chars.slice(i, j).every((c) => movedBefore(c.id));
+    const backToTheStart = ownUndo && rightMoved && left?.kind === 'kept' && chars.slice(i, j).every((c) => movedFromStart(c.id));
     if ((leftMoved && (rightMoved || right === undefined)) || atStartOfMoved || backToTheStart) {
       // Before the right neighbour's new place, or after the left one's.
       const anchor = rightMoved ? place(right!.id)! : place(left!.id)!;
@@ -130,7 +190,7 @@ function strandedIn(
           const run = chars.slice(k, m);
           const text = run.map((c) => c.ch).join('');
           const ids = run.map((c) => c.id);
-          out.push({ node, ids, lost: { text, attributes: chars[k]!.attributes, at, from: ids } });
+          out.push({ node, ids, lost: { text, attributes: chars[k]!.attributes, at, from: ids }, ...(atStartOfMoved ? { fromStart: true } : {}) });
           k = m;
         }
       }
@@ -205,6 +265,9 @@ function validWithout(parent: Y.XmlElement, child: Y.XmlElement): boolean {
   return match?.validEnd === true;
 }
 
+/** Stack item meta: the document's state vector before the step's first change (a Map of client → clock). */
+const MADE_AT = 'tandem:made-at';
+
 /**
  * Watches this editor's undo and redo for text they move, and moves others' text left behind with it.
  *
@@ -217,10 +280,20 @@ function validWithout(parent: Y.XmlElement, child: Y.XmlElement): boolean {
 export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager): void {
   // What this moved (others' text, typed again by this page): a redo moving the text back takes it along too.
   const moved: Retyped[] = [];
-  const movedBefore = (id: Y.ID) => moved.some((r) => r.client === id.client && id.clock >= r.clock && id.clock < r.clock + r.length);
+  // Those of them moved from the start of the text an undo moved.
+  const fromStart: Retyped[] = [];
+  const within = (runs: readonly Retyped[]) => (id: Y.ID) => runs.some((r) => r.client === id.client && id.clock >= r.clock && id.clock < r.clock + r.length);
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    const tracked = transaction.origin === undoManager || transaction.origin === ySyncPluginKey;
+    if (transaction.local && tracked) {
+      // When each step was made (see typedAfterUndone): the step this transaction went into, if new.
+      const made = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
+      if (made !== undefined && !made.meta.has(MADE_AT)) made.meta.set(MADE_AT, transaction.beforeState);
+    }
     if (transaction.origin !== undoManager) return;
-    const left = strandedByOwnUndo(transaction, movedBefore);
+    const popped = (undoManager as unknown as { currStackItem: { meta: Map<unknown, unknown> } | null }).currStackItem;
+    const madeAt = popped?.meta.get(MADE_AT) as ReadonlyMap<number, number> | undefined;
+    const left = strandedByOwnUndo(transaction, within(moved), within(fromStart), madeAt);
     // The step this undo (or redo) added to the other stack: Yjs' own handler, registered first, has added it.
     const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
@@ -228,8 +301,11 @@ export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager
       queueMicrotask(() => {
         const copies = moveStranded(doc, left, (block) => step !== undefined && deletedByStep(step, block));
         moved.push(...copies);
+        const startIds = new Set(left.filter((l) => l.fromStart === true).flatMap((l) => l.ids.map((id) => `${id.client}:${id.clock}`)));
+        if (startIds.size > 0) fromStart.push(...copies.filter((c) => c.from.some((id) => startIds.has(`${id.client}:${id.clock}`))));
         keepFromUndo(undoManager, copies);
         moved.splice(0, Math.max(0, moved.length - 1_000));
+        fromStart.splice(0, Math.max(0, fromStart.length - 1_000));
       });
     }
   });

@@ -27,19 +27,22 @@ type StackItem = Y.UndoManager['undoStack'][number];
  * Whether character `id` is shown: itself, as brought back by an undo or redo (Yjs' `redone`), or as moved
  * on by another person's move (`movedOn`: copies the step takes back with it, rescue-undo.ts).
  */
-function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = []): boolean {
+function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = [], deletedHere: (id: Y.ID) => boolean = () => false): boolean {
   for (const run of movedOn) {
     if (!run.from.some((from) => from.client === id.client && from.clock === id.clock)) continue;
-    for (let c = run.clock; c < run.clock + run.length; c++) if (stands(store, Y.createID(run.client, c))) return true;
+    for (let c = run.clock; c < run.clock + run.length; c++) if (stands(store, Y.createID(run.client, c), [], deletedHere)) return true;
   }
   let next: Y.ID | null = id;
   for (let hops = 0; next !== null && hops < 64; hops++) {
     const struct = Y.getItem(store, next);
     if (!(struct instanceof Y.Item)) return false;
     if (!struct.deleted) return true;
-    next = struct.redone === null ? null : Y.createID(struct.redone.client, struct.redone.clock + (next.clock - struct.id.clock));
+    // Deleted by this page (its own edits, undos and rescues, and Yjs deleting more of a merged item than
+    // its step named), or not known: not another person's doing, so counted as standing.
+    if (struct.redone === null) return deletedHere(next);
+    next = Y.createID(struct.redone.client, struct.redone.clock + (next.clock - struct.id.clock));
   }
-  return false;
+  return true;
 }
 
 /** `ds` without the characters `ids`. */
@@ -70,6 +73,21 @@ function without(ds: StackItem['deletions'], ids: readonly Y.ID[]): StackItem['d
 
 /** Watches `undoManager`'s steps for moves, and leaves out of Ctrl+Z and Ctrl+Y what others took from their copies. */
 export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): void {
+  // The copies steps remember, and those of them this page deleted itself.
+  const copies = new Set<string>();
+  const deletedHereKeys = new Set<string>();
+  const key = (id: Y.ID) => `${id.client}:${id.clock}`;
+  const deletedHere = (id: Y.ID) => !copies.has(key(id)) || deletedHereKeys.has(key(id));
+  doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (transaction.local && copies.size > 0 && transaction.deleteSet.clients.size > 0) {
+      Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+        for (let i = 0; i < struct.length; i++) {
+          const k = `${struct.id.client}:${struct.id.clock + i}`;
+          if (copies.has(k)) deletedHereKeys.add(k);
+        }
+      });
+    }
+  });
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     const own = transaction.origin === ySyncPluginKey || transaction.origin === undoManager;
     if (!transaction.local || !own || transaction.meta.get('addToHistory') === false) return;
@@ -80,7 +98,19 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
     if (step === undefined) return;
     const pairs = (step.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined) ?? [];
-    for (const m of found) m.ids.forEach((id, i) => pairs.push([id, m.run.ids[m.at + i]!]));
+    // Bounded: the oldest copies are forgotten (a step that old is taken back as Yjs would).
+    for (const k of copies) {
+      if (copies.size <= 50_000) break;
+      copies.delete(k);
+      deletedHereKeys.delete(k);
+    }
+    for (const m of found) {
+      m.ids.forEach((id, i) => {
+        const copy = m.run.ids[m.at + i]!;
+        pairs.push([id, copy]);
+        copies.add(key(copy));
+      });
+    }
     step.meta.set(COPIES, pairs);
   });
   /** Leaves out what others took from the step's copies; false when the step has nothing left to do. */
@@ -88,10 +118,22 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const pairs = step?.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
     if (step === undefined || pairs === undefined) return true;
     const movedOn = (step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? [];
-    const gone = pairs.filter(([original, copy]) => Y.isDeleted(step.deletions, original) && !stands(doc.store, copy, movedOn)).map(([original]) => original);
+    // A copy the step itself deleted (Enter, then Delete in the moved text, one step) is this person's doing.
+    const gone = pairs
+      .filter(([original, copy]) => Y.isDeleted(step.deletions, original) && !Y.isDeleted(step.deletions, copy) && !stands(doc.store, copy, movedOn, deletedHere))
+      .map(([original]) => original);
     if (gone.length === 0) return true;
     step.deletions = without(step.deletions, gone);
-    return step.deletions.clients.size > 0 || insertsStanding(step);
+    return bringsBack(step) || insertsStanding(step);
+  };
+  /** Whether the step deleted anything it had not inserted itself (Yjs brings back only that). */
+  const bringsBack = (step: StackItem): boolean => {
+    for (const [client, ranges] of step.deletions.clients) {
+      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
+        for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(step.insertions, Y.createID(client, c))) return true;
+      }
+    }
+    return false;
   };
   /** Whether anything the step inserted is still shown (for Ctrl+Z to take out). */
   const insertsStanding = (step: StackItem): boolean => {
