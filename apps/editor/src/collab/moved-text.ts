@@ -185,14 +185,16 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
       if (budget < 0) return found;
       // Where the run went: all of it within one inserted run, or (several Enters in it) its first part
       // making up the whole of one inserted run, the rest matched the same way. A paragraph made another
-      // block with a Markdown shortcut (or, by an undo's redo, again) moved all but the shortcut's characters.
-      let done = deleted === runs[0] && (deletedNode || anywhere) ? shortcutLength(deleted.text, inserted, node) : 0;
+      // block with a Markdown shortcut moved all but the shortcut's characters (looked for in this editor's
+      // undo and redo only, as matchEnd below).
+      let done = deleted === runs[0] && anywhere ? shortcutLength(deleted.text, inserted, node) : 0;
       while (done < deleted.text.length) {
         const rest = deleted.text.slice(done);
         let match = matchWithin(inserted, node, rest) ?? matchPrefix(inserted, node, rest);
         // A deletion across paragraphs keeps the last one's end, appended to the first: the run's end moved,
-        // its start was deleted (the first run of a node the transaction deleted, or an undo's).
-        if (match === undefined && done === 0 && deleted === runs[0] && (deletedNode || anywhere)) {
+        // its start was deleted. Only in this editor's undo or redo (`anywhere`, known to move text back): from
+        // elsewhere, a letter typed over such a selection would look the same as a paragraph's last letter.
+        if (match === undefined && done === 0 && deleted === runs[0] && anywhere) {
           const end = matchEnd(inserted, node, rest);
           if (end !== undefined) {
             done = rest.length - end.length;
@@ -453,5 +455,12 @@ export function nodesDeletedFrom(transaction: Y.Transaction): Set<Y.XmlText> {
 
 /** What a transaction moved, if it inserted and deleted (an edit's Enter or join); computed once for every module recording it. */
 export function movesOf(transaction: Y.Transaction): Move[] {
-  return insertsAndDeletes(transaction) ? moves(transaction, nodesDeletedFrom(transaction)) : [];
+  const cached = transaction.meta.get(MOVES) as Move[] | undefined;
+  if (cached !== undefined) return cached;
+  const found = insertsAndDeletes(transaction) ? moves(transaction, nodesDeletedFrom(transaction)) : [];
+  transaction.meta.set(MOVES, found);
+  return found;
 }
+
+/** Transaction meta: its moves, once found (movesOf). */
+const MOVES = 'tandem:moves';

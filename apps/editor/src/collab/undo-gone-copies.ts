@@ -18,6 +18,9 @@ import * as Y from 'yjs';
 import { moves, movesOf, nodesDeletedFrom } from './moved-text.js';
 import { MOVED_ON, type Retyped } from './rescue-undo.js';
 
+/** The most paragraphs an undo or redo may have changed for its moves to be looked for. */
+const UNDO_MOVES_LOOKED_FOR = 64;
+
 /** Stack item meta: this step's moves, as [original, copy] pairs of character ids. */
 const COPIES = 'tandem:moved-copies';
 
@@ -91,8 +94,13 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     const own = transaction.origin === ySyncPluginKey || transaction.origin === undoManager;
     if (!transaction.local || !own || transaction.meta.get('addToHistory') === false) return;
-    // An undo or redo moves text back into paragraphs that stay (the one Enter split): looked for anywhere.
-    const found = transaction.origin === undoManager ? moves(transaction, nodesDeletedFrom(transaction), true) : movesOf(transaction);
+    // An undo or redo moves text back into paragraphs that stay (the one Enter split): looked for anywhere,
+    // when it changed a few paragraphs (taking back a replacement all over the document moves nothing, and
+    // looking would cost a second).
+    const undoing = transaction.origin === undoManager;
+    const changed = undoing ? nodesDeletedFrom(transaction) : undefined;
+    if (changed !== undefined && changed.size > UNDO_MOVES_LOOKED_FOR) return;
+    const found = changed !== undefined ? moves(transaction, changed, true) : movesOf(transaction);
     if (found.length === 0) return;
     // The step this transaction went into (Yjs' own handler, registered first, has added or extended it).
     const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
@@ -150,6 +158,12 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   const redo = undoManager.redo.bind(undoManager);
   // Returned as Yjs returns a step it took (not null): the key was handled, and the browser's own undo of
   // the editable page must not run instead (it changed the document behind the editor).
-  undoManager.undo = () => (prune(undoManager.undoStack.at(-1)) ? undo() : (undoManager.undoStack.pop() ?? null));
-  undoManager.redo = () => (prune(undoManager.redoStack.at(-1)) ? redo() : (undoManager.redoStack.pop() ?? null));
+  // Dropped as Yjs ends a step it takes: what is typed next begins a new one.
+  const drop = (stack: StackItem[]) => {
+    const step = stack.pop() ?? null;
+    undoManager.stopCapturing();
+    return step;
+  };
+  undoManager.undo = () => (prune(undoManager.undoStack.at(-1)) ? undo() : drop(undoManager.undoStack));
+  undoManager.redo = () => (prune(undoManager.redoStack.at(-1)) ? redo() : drop(undoManager.redoStack));
 }
