@@ -4,23 +4,12 @@
 // letters follow the earlier ones.
 
 import { blocks } from '../fixtures/blocks.js';
-import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
+import { writeShared, writeSharedList } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 import { holdIncoming } from '../fixtures/hold-incoming.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
-async function threeItems(alice: EditorPage, bob: EditorPage) {
-  await alice.focusEnd();
-  await alice.page.keyboard.type('- ');
-  await alice.page.keyboard.insertText('one');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('two');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('three');
-  await expect.poll(() => bob.blocks()).toEqual(['one', 'two', 'three']);
-  await alice.expectSaved();
-}
 
 for (const [what, keys, atBlock] of [
   ['indents', ['Tab'], 1],
@@ -32,7 +21,7 @@ for (const [what, keys, atBlock] of [
     const aliceIn = await holdIncoming(alice);
     await alice.open(server.url, `caret-through/${what}`);
     await bob.open(server.url, `caret-through/${what}`);
-    await threeItems(alice, bob);
+    await writeSharedList(alice, bob, ['one', 'two', 'three']);
     if (keys.length > 1) {
       await alice.caretInTextblock(atBlock, 1);
       await alice.page.keyboard.press(keys[0]);

@@ -5,7 +5,7 @@
 // where "two" stood (Bob's indent of it is not: the item it went into is gone).
 
 import { blocks } from '../fixtures/blocks.js';
-import type { EditorPage } from '../fixtures/editor-page.js';
+import { writeSharedList } from '../fixtures/editor-page.js';
 import { holdIncoming } from '../fixtures/hold-incoming.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -13,15 +13,7 @@ test.use({ serverScope: 'file' }); // each test has documents of its own
 
 test('Tab on "two" while Bob, unseen, pressed Tab on "three": no item is lost', async ({ pair }) => {
   const { alice, bob } = await pair('concurrent-indent/offline');
-  await alice.focusEnd();
-  await alice.page.keyboard.type('- ');
-  await alice.page.keyboard.insertText('one');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('two');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('three');
-  await expect.poll(() => bob.blocks()).toEqual(['one', 'two', 'three']);
-  await alice.expectSaved();
+  await writeSharedList(alice, bob, ['one', 'two', 'three']);
 
   await bob.context.setOffline(true);
   await expect(bob.status).toHaveAttribute('data-connection', 'offline');
@@ -41,18 +33,6 @@ test('Tab on "two" while Bob, unseen, pressed Tab on "three": no item is lost', 
   expect(bob.errors).toEqual([]);
 });
 
-async function threeItems(alice: EditorPage, bob: EditorPage) {
-  await alice.focusEnd();
-  await alice.page.keyboard.type('- ');
-  await alice.page.keyboard.insertText('one');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('two');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.insertText('three');
-  await expect.poll(() => bob.blocks()).toEqual(['one', 'two', 'three']);
-  await alice.expectSaved();
-  await bob.expectSaved();
-}
 
 test('Tab on "two" while Bob\'s Tab on "three", stored first, had not reached her: no item is lost', async ({ server, person }) => {
   const alice = await person('Alice', '#e11d48');
@@ -60,7 +40,7 @@ test('Tab on "two" while Bob\'s Tab on "three", stored first, had not reached he
   const aliceIn = await holdIncoming(alice);
   await alice.open(server.url, 'concurrent-indent/in-flight');
   await bob.open(server.url, 'concurrent-indent/in-flight');
-  await threeItems(alice, bob);
+  await writeSharedList(alice, bob, ['one', 'two', 'three']);
 
   aliceIn.hold();
   await bob.caretInTextblock(2, 2);
@@ -82,7 +62,7 @@ test('Tab on "two" while Bob\'s Tab on "three", stored first, had not reached he
 // A guard: it passed before too (both changes were usually on their way, unacknowledged, when the other's came).
 test('Tab on "two" and on "three" at the same moment: no item is lost', async ({ pair }) => {
   const { alice, bob } = await pair('concurrent-indent/same-moment');
-  await threeItems(alice, bob);
+  await writeSharedList(alice, bob, ['one', 'two', 'three']);
   await bob.caretInTextblock(2, 2);
   await alice.caretInTextblock(1, 1);
   await Promise.all([alice.page.keyboard.press('Tab'), bob.page.keyboard.press('Tab')]);

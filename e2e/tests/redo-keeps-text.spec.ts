@@ -3,10 +3,21 @@
 // half's own words were lost for everyone ("The quick BOB").
 
 import { blocks } from '../fixtures/blocks.js';
-import { writeShared } from '../fixtures/editor-page.js';
+import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
+
+/** Alice presses each key in turn; both pages then show the blocks given with it. Then all is saved, and no page error. */
+async function pressAndSee(alice: EditorPage, bob: EditorPage, steps: ReadonlyArray<readonly [string, readonly string[]]>) {
+  for (const [key, expected] of steps) {
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => alice.blocks()).toEqual(expected);
+    await expect.poll(() => bob.blocks()).toEqual(expected);
+  }
+  await alice.expectSaved();
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+}
 
 test('Ctrl+Z then Ctrl+Shift+Z of a split keeps both halves and what someone typed into the second', async ({ pair }) => {
   const { alice, bob } = await pair('redo-keeps/split');
@@ -98,55 +109,29 @@ test('Tab then Shift+Tab on an item, Bob types at its end, Alice takes both back
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 
-test('Enter, Bob types at the start of the new line, Ctrl+Z and Ctrl+Shift+Z keep his letter before it', async ({ pair }) => {
-  const { alice, bob } = await pair('redo-keeps/start-of-second-half');
-  await alice.focusEnd();
-  await alice.page.keyboard.insertText('Hello world');
-  await alice.page.waitForTimeout(1_100);
-  await alice.caretAt(0, 5);
-  await alice.page.keyboard.press('Enter');
-  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
-  await bob.caretAt(1, 0);
-  await bob.page.keyboard.insertText('X');
-  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'X world']);
-  await bob.expectSaved();
-  for (const [key, expected] of [
-    ['Control+z', ['HelloX world']],
-    ['Control+Shift+z', ['Hello', 'X world']],
-    ['Control+z', ['HelloX world']],
-  ] as const) {
-    await alice.page.keyboard.press(key);
-    await expect.poll(() => alice.blocks()).toEqual(expected);
-    await expect.poll(() => bob.blocks()).toEqual(expected);
-  }
-  await alice.expectSaved();
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
-});
-
-test('Enter, Bob types at the end of the first half, Ctrl+Z and Ctrl+Shift+Z keep his letter there', async ({ pair }) => {
-  const { alice, bob } = await pair('redo-keeps/end-of-first-half');
-  await alice.focusEnd();
-  await alice.page.keyboard.insertText('Hello world');
-  await alice.page.waitForTimeout(1_100);
-  await alice.caretAt(0, 5);
-  await alice.page.keyboard.press('Enter');
-  await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
-  await bob.caretAt(0, 5);
-  await bob.page.keyboard.insertText('X');
-  await expect.poll(() => alice.blocks()).toEqual(['HelloX', ' world']);
-  await bob.expectSaved();
-  for (const [key, expected] of [
-    ['Control+z', ['HelloX world']],
-    ['Control+Shift+z', ['HelloX', ' world']],
-    ['Control+z', ['HelloX world']],
-  ] as const) {
-    await alice.page.keyboard.press(key);
-    await expect.poll(() => alice.blocks()).toEqual(expected);
-    await expect.poll(() => bob.blocks()).toEqual(expected);
-  }
-  await alice.expectSaved();
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
-});
+for (const { where, doc, caret, typed, redone } of [
+  { where: 'at the start of the new line', doc: 'start-of-second-half', caret: [1, 0], typed: ['Hello', 'X world'], redone: ['Hello', 'X world'] },
+  { where: 'at the end of the first half', doc: 'end-of-first-half', caret: [0, 5], typed: ['HelloX', ' world'], redone: ['HelloX', ' world'] },
+] as const) {
+  test(`Enter, Bob types ${where}, Ctrl+Z and Ctrl+Shift+Z keep his letter there`, async ({ pair }) => {
+    const { alice, bob } = await pair(`redo-keeps/${doc}`);
+    await alice.focusEnd();
+    await alice.page.keyboard.insertText('Hello world');
+    await alice.page.waitForTimeout(1_100);
+    await alice.caretAt(0, 5);
+    await alice.page.keyboard.press('Enter');
+    await expect.poll(() => bob.blocks()).toEqual(['Hello', ' world']);
+    await bob.caretAt(caret[0], caret[1]);
+    await bob.page.keyboard.insertText('X');
+    await expect.poll(() => alice.blocks()).toEqual(typed);
+    await bob.expectSaved();
+    await pressAndSee(alice, bob, [
+      ['Control+z', ['HelloX world']],
+      ['Control+Shift+z', redone],
+      ['Control+z', ['HelloX world']],
+    ]);
+  });
+}
 
 test('a deletion across three paragraphs, Bob types in what is left of the last: Ctrl+Z and Ctrl+Shift+Z keep his letter in its word', async ({ pair }) => {
   const { alice, bob } = await pair('redo-keeps/across-paragraphs');
@@ -168,15 +153,9 @@ test('a deletion across three paragraphs, Bob types in what is left of the last:
   await bob.page.keyboard.insertText('X');
   await expect.poll(() => alice.blocks()).toEqual(['Alpha  thXree']);
   await bob.expectSaved();
-  for (const [key, expected] of [
+  await pressAndSee(alice, bob, [
     ['Control+z', ['Alpha one', 'Beta two', 'Gamma thXree']],
     ['Control+Shift+z', ['Alpha  thXree']],
     ['Control+z', ['Alpha one', 'Beta two', 'Gamma thXree']],
-  ] as const) {
-    await alice.page.keyboard.press(key);
-    await expect.poll(() => alice.blocks()).toEqual(expected);
-    await expect.poll(() => bob.blocks()).toEqual(expected);
-  }
-  await alice.expectSaved();
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
+  ]);
 });
