@@ -30,7 +30,7 @@ import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
-import { movesOf, nodesWritten } from './moved-text.js';
+import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { moveStranded, strandedByMoves } from './split-rescue.js';
 
@@ -83,19 +83,12 @@ function nodesSaidDeleted(transaction: Y.Transaction): Map<string, Set<number>> 
   const said = new Map<string, Set<number>>();
   const map = transaction.doc.share.get(SEEN);
   if (map === undefined || transaction.local || !transaction.changed.has(map)) return said;
-  const store = transaction.doc.store;
-  for (const [client, after] of transaction.afterState) {
-    const before = transaction.beforeState.get(client) ?? 0;
-    const structs = store.clients.get(client);
-    if (after <= before || structs === undefined) continue;
-    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-      const struct = structs[i]!;
-      if (!(struct instanceof Y.Item) || struct.parent !== map || struct.parentSub === null) continue;
-      const writers = said.get(struct.parentSub) ?? new Set<number>();
-      writers.add(client);
-      said.set(struct.parentSub, writers);
-    }
-  }
+  forEachNewItem(transaction, (item) => {
+    if (item.parent !== map || item.parentSub === null) return;
+    const writers = said.get(item.parentSub) ?? new Set<number>();
+    writers.add(item.id.client);
+    said.set(item.parentSub, writers);
+  });
   return said;
 }
 

@@ -39,6 +39,14 @@ export function nodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
   const nodes = new Set<Y.XmlText>();
   const alive = (type: unknown): type is Y.XmlText => type instanceof Y.XmlText && (type._item === null || !type._item.deleted);
   for (const type of transaction.changed.keys()) if (alive(type)) nodes.add(type);
+  forEachNewItem(transaction, (item) => {
+    if (item.content instanceof Y.ContentType && alive(item.content.type)) nodes.add(item.content.type);
+  });
+  return nodes;
+}
+
+/** Calls `visit` with each item `transaction` added to the document, client by client. */
+export function forEachNewItem(transaction: Y.Transaction, visit: (item: Y.Item) => void): void {
   const store = transaction.doc.store;
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
@@ -46,10 +54,9 @@ export function nodesWritten(transaction: Y.Transaction): Set<Y.XmlText> {
     if (after <= before || structs === undefined) continue;
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const struct = structs[i]!;
-      if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && alive(struct.content.type)) nodes.add(struct.content.type);
+      if (struct instanceof Y.Item) visit(struct);
     }
   }
-  return nodes;
 }
 
 const isNew = (transaction: Y.Transaction, id: Y.ID) => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
