@@ -59,6 +59,14 @@ export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
   return undoManager;
 }
 
+/**
+ * The step a transaction of `undoManager`'s scope just went into, from an 'afterTransaction' handler
+ * registered after the undo manager's own: an undo's goes on the redo stack, any other on the undo stack.
+ */
+export function stepJustMade(undoManager: Y.UndoManager): Y.UndoManager['undoStack'][number] | undefined {
+  return (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
+}
+
 /** Characters (client, first clock, length) an undo or redo deletes only when its step names them. */
 type KeptRanges = Array<{ readonly client: number; readonly clock: number; readonly length: number }>;
 

@@ -22,7 +22,7 @@ import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
-import { keepFromUndo } from '../undo-steps.js';
+import { keepFromUndo, stepJustMade } from '../undo-steps.js';
 
 /** This person's characters left behind by a move: to delete from `node` and type again at `lost.at`. */
 export interface Stranded {
@@ -287,7 +287,7 @@ export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager
     const tracked = transaction.origin === undoManager || transaction.origin === ySyncPluginKey;
     if (transaction.local && tracked) {
       // When each step was made (see typedAfterUndone): the step this transaction went into, if new.
-      const made = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
+      const made = stepJustMade(undoManager);
       if (made !== undefined && !made.meta.has(MADE_AT)) made.meta.set(MADE_AT, transaction.beforeState);
     }
     if (transaction.origin !== undoManager) return;
@@ -295,7 +295,7 @@ export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager
     const madeAt = popped?.meta.get(MADE_AT) as ReadonlyMap<number, number> | undefined;
     const left = strandedByOwnUndo(transaction, within(moved), within(fromStart), madeAt);
     // The step this undo (or redo) added to the other stack: Yjs' own handler, registered first, has added it.
-    const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
+    const step = stepJustMade(undoManager);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
     if (left.length > 0) {
       queueMicrotask(() => {

@@ -17,6 +17,7 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { moves, movesOf, nodesDeletedFrom } from './moved-text.js';
 import { MOVED_ON, type Retyped } from './rescue-undo.js';
+import { stepJustMade } from '../undo-steps.js';
 
 /** The most paragraphs an undo or redo may have changed for its moves to be looked for. */
 const UNDO_MOVES_LOOKED_FOR = 64;
@@ -90,8 +91,6 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
         }
       });
     }
-  });
-  doc.on('afterTransaction', (transaction: Y.Transaction) => {
     const own = transaction.origin === ySyncPluginKey || transaction.origin === undoManager;
     if (!transaction.local || !own || transaction.meta.get('addToHistory') === false) return;
     // An undo or redo moves text back into paragraphs that stay (the one Enter split): looked for anywhere,
@@ -103,7 +102,7 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const found = changed !== undefined ? moves(transaction, changed, true) : movesOf(transaction);
     if (found.length === 0) return;
     // The step this transaction went into (Yjs' own handler, registered first, has added or extended it).
-    const step = (undoManager.undoing ? undoManager.redoStack : undoManager.undoStack).at(-1);
+    const step = stepJustMade(undoManager);
     if (step === undefined) return;
     const pairs = (step.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined) ?? [];
     // Bounded: the oldest copies are forgotten (a step that old is taken back as Yjs would).
@@ -154,11 +153,10 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   };
   // A step left with nothing to do is dropped here: Yjs, finding it empty, would take back the step before
   // it instead (the Enter whose paragraph Bob deleted: Ctrl+Z deleted the line Alice had typed before).
+  // Dropped as Yjs ends a step it takes (what is typed next begins a new one), and returned as Yjs returns
+  // a step it took: the key was handled, and the browser's own undo must not run instead.
   const undo = undoManager.undo.bind(undoManager);
   const redo = undoManager.redo.bind(undoManager);
-  // Returned as Yjs returns a step it took (not null): the key was handled, and the browser's own undo of
-  // the editable page must not run instead (it changed the document behind the editor).
-  // Dropped as Yjs ends a step it takes: what is typed next begins a new one.
   const drop = (stack: StackItem[]) => {
     const step = stack.pop() ?? null;
     undoManager.stopCapturing();
