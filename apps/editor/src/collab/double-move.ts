@@ -12,10 +12,15 @@
 // split point) always sees it, as the other's copy reaches them covering what they moved; the other's
 // editor sees nothing to do. Only while the server has not acknowledged Bob's move: once it has, Alice
 // may have seen it, and a copy of hers going on with the same words is her own doing (she pasted them).
-// So two moves the server took in turn close together can still repeat words.
+// So two moves the server took in turn close together can still repeat words, and two moves of exactly the
+// same characters (both pressed Enter at one place) delete nothing the other page still shows: neither page
+// sees a move in the other's change. For those, each move also says in the document which characters it
+// copied (MOVED, see noteMoves and repeatsOfNoted): one character with two copies standing is two moves made
+// without seeing each other (a move that had seen the other would have found the character gone), whatever
+// the server acknowledged.
 
 import * as Y from 'yjs';
-import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom, shortcutMove } from './moved-text.js';
+import { forEachNewItem, indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom, shortcutMove } from './moved-text.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -24,6 +29,22 @@ const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 const REMEMBERED = 20_000;
 /** And how many text nodes it remembers moving characters out of. */
 const REMEMBERED_NODES = 2_000;
+
+/**
+ * A root map of the moves editors made: "<client>:<clock>" of a move's first copied character → the
+ * characters it copied, as runs [source client, source clock, copy client, copy clock, length, …] in the
+ * source's order (see noteMoves). Read by the other editors when it arrives (repeatsOfNoted).
+ */
+export const MOVED = 'tandem:moved';
+
+/** The origin of the transaction that notes this page's moves in MOVED. */
+export const MOVES_NOTED = Symbol('tandem:moves-noted');
+
+/** A move of this page's, as repeatsOfNoted compares it with another's: its first character and all of them. */
+interface OwnMove {
+  readonly first: string;
+  readonly ids: ReadonlySet<string>;
+}
 
 /** A character of this page's copy to delete: `id` in `node`. */
 export interface Repeat {
@@ -34,6 +55,8 @@ export interface Repeat {
 /** What this page moved (original character → its copy), and the repeats of it in others' moves. */
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
+  /** The move each original character went in (the same keys as `copies`). */
+  private readonly moveOf = new Map<string, OwnMove>();
   /** The characters this page moved out of each text node its move deleted ("<client>:<clock>" of the node's item). */
   private readonly movedFrom = new Map<string, Y.ID[]>();
 
@@ -48,16 +71,22 @@ export class OwnMoves {
   ) {}
 
   /**
-   * Remembers what `transaction`, a local edit, moved (`moved`: its moves, if already found). Costs nothing
-   * unless it deleted and inserted text.
+   * Remembers what `transaction`, a local edit, moved (`moved`: its moves, if already found), and returns
+   * the moves (the Markdown shortcuts' among them) for noteMoves. Costs nothing unless it deleted and
+   * inserted text.
    */
-  record(transaction: Y.Transaction, moved: readonly Move[] = movesOf(transaction)): void {
+  record(transaction: Y.Transaction, moved: readonly Move[] = movesOf(transaction)): Move[] {
     // A paragraph this page made a list item, quote or heading with a Markdown shortcut moved too (all of
     // its text but the shortcut's characters), though movesOf, looking for the whole text, finds no move.
     const covered = new Set(moved.map((m) => m.node));
     const shortcuts = moved.length > 0 || !insertsAndDeletes(transaction) ? [] : [...nodesDeletedFrom(transaction)].filter((n) => !covered.has(n)).map((n) => shortcutMove(transaction, n)).filter((m) => m !== undefined);
-    for (const move of [...moved, ...shortcuts]) {
-      move.ids.forEach((id, i) => this.copies.set(key(id), move.run.ids[move.at + i]!));
+    const all = [...moved, ...shortcuts];
+    for (const move of all) {
+      const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)) };
+      move.ids.forEach((id, i) => {
+        this.copies.set(key(id), move.run.ids[move.at + i]!);
+        this.moveOf.set(key(id), own);
+      });
       // Only a node the move deleted: another editor deleting it too cannot have seen this move. (Text split
       // off a node that stays may be seen, and the node joined after, with text like it: not a repeat.)
       if (move.node._item === null || !Y.isDeleted(transaction.deleteSet, move.node._item.id)) continue;
@@ -67,9 +96,10 @@ export class OwnMoves {
     for (const k of this.copies.keys()) {
       if (this.copies.size <= REMEMBERED) break;
       this.copies.delete(k);
+      this.moveOf.delete(k);
     }
     // The oldest first, until what is left is within bounds (the node count and all their characters).
-    if (moved.length === 0 && shortcuts.length === 0) return; // nothing added (most keystrokes)
+    if (all.length === 0) return all; // nothing added (most keystrokes)
     let total = 0;
     for (const ids of this.movedFrom.values()) total += ids.length;
     for (const [k, ids] of this.movedFrom) {
@@ -77,6 +107,42 @@ export class OwnMoves {
       this.movedFrom.delete(k);
       total -= ids.length;
     }
+    return all;
+  }
+
+  /**
+   * This page's copies of characters that a move noted in `transaction` (from elsewhere: MOVED) copied too:
+   * two copies of one character standing at once. Of the two moves, the one that starts inside the other
+   * (the later Enter in a paragraph) gives way, and of two that start at one character (both pressed Enter
+   * there, both joined it) the one of the higher client id, as repeats and repeatsOfNodes decide; this page
+   * deletes its copy when its move gives way and the other's copy of the character still stands (deleted
+   * since, by its mover, the words would be lost: this page's stays).
+   */
+  repeatsOfNoted(transaction: Y.Transaction): Repeat[] {
+    const map = transaction.doc.share.get(MOVED);
+    if (transaction.local || this.moveOf.size === 0 || map === undefined || !transaction.changed.has(map)) return [];
+    const out: Repeat[] = [];
+    forEachNewItem(transaction, (item) => {
+      if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
+      const runs = item.content.getContent()[0];
+      if (!Array.isArray(runs) || runs.length % 5 !== 0 || runs.length === 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return;
+      const theirs = new Set<string>();
+      for (let r = 0; r < runs.length; r += 5) for (let i = 0; i < runs[r + 4]; i++) theirs.add(`${runs[r]}:${runs[r + 1] + i}`);
+      const theirFirst = `${runs[0]}:${runs[1]}`;
+      const author = item.id.client;
+      const givesWay = (own: OwnMove) =>
+        own.first === theirFirst ? this.doc.clientID > author : theirs.has(own.first) && !own.ids.has(theirFirst);
+      for (let r = 0; r < runs.length; r += 5) {
+        for (let i = 0; i < runs[r + 4]; i++) {
+          const source = Y.createID(runs[r], runs[r + 1] + i);
+          const own = this.moveOf.get(key(source));
+          if (own === undefined || !givesWay(own) || !standing(this.doc, Y.createID(runs[r + 2], runs[r + 3] + i))) continue;
+          const mine = this.copyOf(source, false);
+          if (mine !== undefined) out.push({ node: mine.node, id: mine.id });
+        }
+      }
+    });
+    return out;
   }
 
   /**
@@ -196,4 +262,34 @@ export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: un
     }
     for (const node of nodes) dropIfEmptied(doc, node);
   }, origin);
+}
+
+/** Whether character `id` is in `doc` and not deleted. */
+function standing(doc: Y.Doc, id: Y.ID): boolean {
+  if (id.clock >= Y.getState(doc.store, id.client)) return false;
+  const item = Y.getItem(doc.store, id);
+  return item instanceof Y.Item && !item.deleted;
+}
+
+/**
+ * Notes `moved`, this page's moves, in MOVED (one entry per move, in one transaction of MOVES_NOTED): what
+ * the other editors compare their own moves with (OwnMoves.repeatsOfNoted). A few dozen bytes per Enter
+ * pressed inside a paragraph, per join.
+ */
+export function noteMoves(doc: Y.Doc, moved: readonly Move[]): void {
+  if (moved.length === 0) return;
+  doc.transact(() => {
+    const map = doc.getMap(MOVED);
+    for (const move of moved) {
+      const runs: number[] = [];
+      move.ids.forEach((id, i) => {
+        const copy = move.run.ids[move.at + i]!;
+        const n = runs.length;
+        const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
+        if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
+        else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
+      });
+      map.set(key(move.run.ids[move.at]!), runs);
+    }
+  }, MOVES_NOTED);
 }

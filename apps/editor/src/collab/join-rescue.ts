@@ -25,7 +25,7 @@
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
-import { deleteRepeats, OwnMoves } from './double-move.js';
+import { deleteRepeats, noteMoves, OwnMoves } from './double-move.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { schema } from '../schema.js';
@@ -527,7 +527,8 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.local && transaction.origin === ySyncPluginKey) {
       const moved = movesOf(transaction); // found once for both
-      ownMoves.record(transaction, moved);
+      const noted = ownMoves.record(transaction, moved);
+      if (noted.length > 0) queueMicrotask(() => noteMoves(doc, noted));
       ownDeletions?.record(transaction, moved);
       ownFormats?.record(transaction);
     }
@@ -535,7 +536,7 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
     const formatsLost = ownFormats?.lostIn(transaction) ?? [];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
-    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction))];
+    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction)];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = lostInJoins(transaction, ownership);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
