@@ -13,10 +13,13 @@
 // wanted one going). Only deletions the server had not acknowledged count:
 // the server shows a change to others once stored, so the mover cannot have seen those; a deletion it had
 // acknowledged may have been seen, and a copy holding the same text again is then the mover's own doing
-// (text pasted back).
+// (text pasted back). So a deletion acknowledged before the move reached this page (the mover offline, or
+// the move on its way) came back; the mover's note of what its move copied (noted-moves.ts) settles those:
+// a character it copied that this page had deleted is one the mover had not seen deleted (copiedBackNoted).
 
 import * as Y from 'yjs';
 import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, type Move, movesOf, nodesDeletedFrom } from './moved-text.js';
+import { notedMovesIn, standing } from './noted-moves.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -49,6 +52,8 @@ export function unstoredDeletionsIn(doc: Y.Doc): ((id: Y.ID) => string | undefin
 export class OwnDeletions {
   /** Each deleted character's text and the number of the change that deleted it. */
   private readonly deleted = new Map<string, { ch: string; change: number }>();
+  /** The characters this page deleted, acknowledged or not (the oldest forgotten first), for copiedBackNoted. */
+  private readonly deletedEver = new Set<string>();
 
   /**
    * `unseen`: whether a character still there is this page's and unseen by others (unacknowledged): the
@@ -86,13 +91,42 @@ export class OwnDeletions {
       const { str } = struct.content;
       for (let i = 0; i < str.length; i++) {
         const id = Y.createID(struct.id.client, struct.id.clock + i);
-        if (!moved.has(key(id))) this.deleted.set(key(id), { ch: str[i]!, change });
+        if (moved.has(key(id))) continue;
+        this.deleted.set(key(id), { ch: str[i]!, change });
+        this.deletedEver.add(key(id));
       }
     });
     for (const k of this.deleted.keys()) {
       if (this.deleted.size <= REMEMBERED) break;
       this.deleted.delete(k);
     }
+    for (const k of this.deletedEver) {
+      if (this.deletedEver.size <= REMEMBERED) break;
+      this.deletedEver.delete(k);
+    }
+  }
+
+  /**
+   * The characters of moves noted in `transaction` (from elsewhere) that copy characters this page deleted:
+   * the mover had not seen them deleted (it would have found them gone), whatever the server had
+   * acknowledged. Not a deletion this page took back since (Ctrl+Z: Yjs brings the text back as new
+   * characters and marks the old ones redone).
+   */
+  copiedBackNoted(transaction: Y.Transaction): CopiedBack[] {
+    if (this.deletedEver.size === 0) return [];
+    const out: CopiedBack[] = [];
+    const { store } = transaction.doc;
+    for (const move of notedMovesIn(transaction)) {
+      for (const { source, copy } of move.pairs) {
+        if (!this.deletedEver.has(key(source)) || !standing(transaction.doc, copy)) continue;
+        // Collected (Y.GC) once its paragraph went: never taken back, as an undo step keeps what it may bring back.
+        const original = Y.getItem(store, source);
+        if (original instanceof Y.Item && original.redone != null) continue;
+        const item = Y.getItem(store, copy) as Y.Item;
+        if (item.parent instanceof Y.XmlText) out.push({ node: item.parent, id: copy });
+      }
+    }
+    return out;
   }
 
   /**

@@ -15,12 +15,13 @@
 // So two moves the server took in turn close together can still repeat words, and two moves of exactly the
 // same characters (both pressed Enter at one place) delete nothing the other page still shows: neither page
 // sees a move in the other's change. For those, each move also says in the document which characters it
-// copied (MOVED, see noteMoves and repeatsOfNoted): one character with two copies standing is two moves made
+// copied (noted-moves.ts; repeatsOfNoted): one character with two copies standing is two moves made
 // without seeing each other (a move that had seen the other would have found the character gone), whatever
 // the server acknowledged.
 
 import * as Y from 'yjs';
-import { forEachNewItem, indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom, shortcutMove } from './moved-text.js';
+import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom, shortcutMove } from './moved-text.js';
+import { notedMovesIn, standing } from './noted-moves.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -29,16 +30,6 @@ const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 const REMEMBERED = 20_000;
 /** And how many text nodes it remembers moving characters out of. */
 const REMEMBERED_NODES = 2_000;
-
-/**
- * A root map of the moves editors made: "<client>:<clock>" of a move's first copied character → the
- * characters it copied, as runs [source client, source clock, copy client, copy clock, length, …] in the
- * source's order (see noteMoves). Read by the other editors when it arrives (repeatsOfNoted).
- */
-export const MOVED = 'tandem:moved';
-
-/** The origin of the transaction that notes this page's moves in MOVED. */
-export const MOVES_NOTED = Symbol('tandem:moves-noted');
 
 /** A move of this page's, as repeatsOfNoted compares it with another's: its first character and all of them. */
 interface OwnMove {
@@ -119,29 +110,18 @@ export class OwnMoves {
    * since, by its mover, the words would be lost: this page's stays).
    */
   repeatsOfNoted(transaction: Y.Transaction): Repeat[] {
-    const map = transaction.doc.share.get(MOVED);
-    if (transaction.local || this.moveOf.size === 0 || map === undefined || !transaction.changed.has(map)) return [];
+    if (this.moveOf.size === 0) return [];
     const out: Repeat[] = [];
-    forEachNewItem(transaction, (item) => {
-      if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
-      const runs = item.content.getContent()[0];
-      if (!Array.isArray(runs) || runs.length % 5 !== 0 || runs.length === 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return;
-      const theirs = new Set<string>();
-      for (let r = 0; r < runs.length; r += 5) for (let i = 0; i < runs[r + 4]; i++) theirs.add(`${runs[r]}:${runs[r + 1] + i}`);
-      const theirFirst = `${runs[0]}:${runs[1]}`;
-      const author = item.id.client;
+    for (const theirs of notedMovesIn(transaction)) {
       const givesWay = (own: OwnMove) =>
-        own.first === theirFirst ? this.doc.clientID > author : theirs.has(own.first) && !own.ids.has(theirFirst);
-      for (let r = 0; r < runs.length; r += 5) {
-        for (let i = 0; i < runs[r + 4]; i++) {
-          const source = Y.createID(runs[r], runs[r + 1] + i);
-          const own = this.moveOf.get(key(source));
-          if (own === undefined || !givesWay(own) || !standing(this.doc, Y.createID(runs[r + 2], runs[r + 3] + i))) continue;
-          const mine = this.copyOf(source, false);
-          if (mine !== undefined) out.push({ node: mine.node, id: mine.id });
-        }
+        own.first === theirs.first ? this.doc.clientID > theirs.author : theirs.sources.has(own.first) && !own.ids.has(theirs.first);
+      for (const { source, copy } of theirs.pairs) {
+        const own = this.moveOf.get(key(source));
+        if (own === undefined || !givesWay(own) || !standing(this.doc, copy)) continue;
+        const mine = this.copyOf(source, false);
+        if (mine !== undefined) out.push({ node: mine.node, id: mine.id });
       }
-    });
+    }
     return out;
   }
 
@@ -264,32 +244,3 @@ export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: un
   }, origin);
 }
 
-/** Whether character `id` is in `doc` and not deleted. */
-function standing(doc: Y.Doc, id: Y.ID): boolean {
-  if (id.clock >= Y.getState(doc.store, id.client)) return false;
-  const item = Y.getItem(doc.store, id);
-  return item instanceof Y.Item && !item.deleted;
-}
-
-/**
- * Notes `moved`, this page's moves, in MOVED (one entry per move, in one transaction of MOVES_NOTED): what
- * the other editors compare their own moves with (OwnMoves.repeatsOfNoted). A few dozen bytes per Enter
- * pressed inside a paragraph, per join.
- */
-export function noteMoves(doc: Y.Doc, moved: readonly Move[]): void {
-  if (moved.length === 0) return;
-  doc.transact(() => {
-    const map = doc.getMap(MOVED);
-    for (const move of moved) {
-      const runs: number[] = [];
-      move.ids.forEach((id, i) => {
-        const copy = move.run.ids[move.at + i]!;
-        const n = runs.length;
-        const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
-        if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
-        else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
-      });
-      map.set(key(move.run.ids[move.at]!), runs);
-    }
-  }, MOVES_NOTED);
-}

@@ -25,7 +25,8 @@
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
-import { deleteRepeats, noteMoves, OwnMoves } from './double-move.js';
+import { deleteRepeats, OwnMoves } from './double-move.js';
+import { noteMoves } from './noted-moves.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { schema } from '../schema.js';
@@ -529,10 +530,10 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
       const moved = movesOf(transaction); // found once for both
       const noted = ownMoves.record(transaction, moved);
       if (noted.length > 0) queueMicrotask(() => noteMoves(doc, noted));
-      ownDeletions?.record(transaction, moved);
+      ownDeletions?.record(transaction, noted); // a Markdown shortcut's move too: not deleted text
       ownFormats?.record(transaction);
     }
-    const copiedBack = ownDeletions?.copiedBack(transaction) ?? [];
+    const copiedBack = ownDeletions === undefined ? [] : [...ownDeletions.copiedBack(transaction), ...ownDeletions.copiedBackNoted(transaction)];
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
     const formatsLost = ownFormats?.lostIn(transaction) ?? [];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));

@@ -1,0 +1,82 @@
+// Which characters an editor's move copied, said in the document for the other editors.
+//
+// y-prosemirror writes a move (Enter inside a paragraph, a join, a paragraph made a heading) as "delete
+// here, insert a copy there" (moved-text.ts). An editor that receives it sees new characters and deleted
+// ones, and tells them apart from typing only by their text — and not at all when the move deleted nothing
+// that editor still showed (both people pressed Enter at one place). Each editor therefore notes its moves
+// in MOVED: which character each copied character stands for. A copied character that another editor had
+// moved away or deleted meanwhile (a change the mover had not seen: had it, the character would have been
+// gone) is then known for what it is, whatever the server had acknowledged by then (double-move.ts,
+// deleted-in-moves.ts).
+
+import * as Y from 'yjs';
+import { forEachNewItem, type Move } from './moved-text.js';
+
+/**
+ * A root map: "<client>:<clock>" of a move's first copied character → the characters it copied, as runs
+ * [source client, source clock, copy client, copy clock, length, …] in the source's order.
+ */
+export const MOVED = 'tandem:moved';
+
+/** The origin of the transaction that notes this page's moves in MOVED. */
+export const MOVES_NOTED = Symbol('tandem:moves-noted');
+
+const key = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** A move another editor noted: each source character with its copy, in order. */
+export interface NotedMove {
+  /** The client id of the editor that noted it. */
+  readonly author: number;
+  readonly pairs: ReadonlyArray<{ readonly source: Y.ID; readonly copy: Y.ID }>;
+  /** "<client>:<clock>" of its first source character, and of all of them. */
+  readonly first: string;
+  readonly sources: ReadonlySet<string>;
+}
+
+/**
+ * Notes `moved`, this page's moves, in MOVED (one entry per move, in one transaction of MOVES_NOTED). A few
+ * dozen bytes per Enter pressed inside a paragraph, per join.
+ */
+export function noteMoves(doc: Y.Doc, moved: readonly Move[]): void {
+  if (moved.length === 0) return;
+  doc.transact(() => {
+    const map = doc.getMap(MOVED);
+    for (const move of moved) {
+      const runs: number[] = [];
+      move.ids.forEach((id, i) => {
+        const copy = move.run.ids[move.at + i]!;
+        const n = runs.length;
+        const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
+        if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
+        else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
+      });
+      map.set(key(move.run.ids[move.at]!), runs);
+    }
+  }, MOVES_NOTED);
+}
+
+/** The moves other editors noted in `transaction` (from elsewhere). Costs nothing unless it wrote to MOVED. */
+export function notedMovesIn(transaction: Y.Transaction): NotedMove[] {
+  const map = transaction.doc.share.get(MOVED);
+  if (transaction.local || map === undefined || !transaction.changed.has(map)) return [];
+  const out: NotedMove[] = [];
+  forEachNewItem(transaction, (item) => {
+    if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
+    const runs: unknown = item.content.getContent()[0];
+    if (!Array.isArray(runs) || runs.length === 0 || runs.length % 5 !== 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return;
+    const pairs: Array<{ source: Y.ID; copy: Y.ID }> = [];
+    for (let r = 0; r < runs.length; r += 5) {
+      const [client, clock, copyClient, copyClock, length] = runs.slice(r, r + 5) as number[];
+      for (let i = 0; i < length!; i++) pairs.push({ source: Y.createID(client!, clock! + i), copy: Y.createID(copyClient!, copyClock! + i) });
+    }
+    out.push({ author: item.id.client, pairs, first: key(pairs[0]!.source), sources: new Set(pairs.map((p) => key(p.source))) });
+  });
+  return out;
+}
+
+/** Whether character `id` is in `doc` and not deleted. */
+export function standing(doc: Y.Doc, id: Y.ID): boolean {
+  if (id.clock >= Y.getState(doc.store, id.client)) return false;
+  const item = Y.getItem(doc.store, id);
+  return item instanceof Y.Item && !item.deleted;
+}
