@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding';
 import * as idb from 'lib0/indexeddb';
 import { removeAwarenessStates } from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
-import type { IndexeddbPersistence } from 'y-indexeddb';
+import { fetchUpdates, type IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appPath } from '../base-path.js';
@@ -161,6 +161,9 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     emit();
   };
   let local = keepLocally(`tandem/${docName}`, doc, keptHere);
+  /** Applies what other tabs wrote to `copy` since this page last read it (nothing, without IndexedDB). */
+  const readCopyAgain = (copy: IndexeddbPersistence): Promise<unknown> =>
+    copy.db === null || copy._destroyed ? Promise.resolve() : fetchUpdates(copy).catch(() => {});
   void local.whenSynced.then(() => copySettled());
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   // What the server acknowledged storing, by client: each ack settles the clocks its message was sent at.
@@ -376,7 +379,13 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     if (CHANGE_REFUSED_CODES.has(code)) refused ||= reason || `closed with ${code}`;
     emit();
   });
-  provider.on('sync', () => emit());
+  // Another tab of this document in this browser may have closed with words the server never got (typed
+  // offline): they are in the copy both tabs write to, which a page reads once as it opens. Read again
+  // each time this page is in touch with the server, so they go there now.
+  provider.on('sync', (synced: boolean) => {
+    if (synced) void readCopyAgain(local);
+    emit();
+  });
   // The provider's own update handler was registered first, so the message is already counted here.
   doc.on('update', () => emit());
   if (navigator.onLine) connectChecked();
@@ -411,6 +420,8 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     if (navigator.onLine) provider.connect();
     moving = moving.then(async () => {
       const previous = local; // the copy of the name before (renamed twice quickly: the one the first move made)
+      // What other tabs of it kept there (words typed offline in one closed since) comes along.
+      await readCopyAgain(previous);
       const mine = copyTag ?? localStorage.getItem(copyOfKeyOf(from));
       copyOfKey = copyOfKeyOf(to);
       // The new name's copy is this document's only when tagged so (another tab of it moved first).
