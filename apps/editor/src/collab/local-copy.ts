@@ -159,3 +159,33 @@ export function keepLocally(name: string, doc: Y.Doc, report: KeptHere = () => {
   doc.on('destroy', local.destroy);
   return local;
 }
+
+/** The origin of the transaction that brings in what a copy left under an earlier name held. */
+export const EARLIER_COPY = Symbol('tandem:earlier-copy');
+
+/**
+ * Brings into `doc` what this browser kept of it under earlier names, then drops those copies. A tab closed
+ * with words typed offline leaves them in the copy of the name it had; a rename meanwhile (by someone else)
+ * sends every later visit to the new name, whose page read only the new name's copy, and the words were
+ * never sent (found by an exploratory run). `names`: the earlier names whose copy was of this document (the
+ * creation time kept beside each, see sync-status.ts). A name still open in another tab is left to that tab,
+ * which moves its copy itself when it learns of the rename. Returns the names whose copy was brought in.
+ */
+export async function adoptEarlierCopies(doc: Y.Doc, names: readonly string[]): Promise<string[]> {
+  const held = new Set(((await navigator.locks?.query())?.held ?? []).map((lock) => lock.name));
+  const adopted: string[] = [];
+  for (const name of names) {
+    if (held.has(`tandem:steward:${name}`)) continue;
+    const db = await idb.openDB(`tandem/${name}`, createStores);
+    try {
+      const [updates] = idb.transact(db, ['updates'], 'readonly');
+      const all = (await idb.getAll(updates!)) as Uint8Array[];
+      Y.transact(doc, () => all.forEach((update) => Y.applyUpdate(doc, update)), EARLIER_COPY, false);
+    } finally {
+      db.close();
+    }
+    await idb.deleteDB(`tandem/${name}`);
+    adopted.push(name);
+  }
+  return adopted;
+}

@@ -16,8 +16,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appPath } from '../base-path.js';
 import type { ChangeCount } from './deleted-in-moves.js';
-import { rememberedClients } from './join-rescue.js';
-import { keepLocally } from './local-copy.js';
+import { carryClients, rememberedClients } from './join-rescue.js';
+import { adoptEarlierCopies, keepLocally } from './local-copy.js';
 
 /** `denied`: the server refused this client for good (bad or expired token, no access, bad input). */
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'denied';
@@ -238,14 +238,36 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   let copyOfKey = copyOfKeyOf(docName);
   /** The tag of this page's copy (kept here too: another tab of it that moved first takes it off the old name). */
   let copyTag = localStorage.getItem(copyOfKey);
+  /** The names other than this one whose copy here was of the document created at `createdAt`. */
+  const earlierNames = (createdAt: string): string[] => {
+    const names: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key === null || key === copyOfKey || !key.startsWith(copyOfKeyOf('')) || localStorage.getItem(key) !== createdAt) continue;
+      names.push(key.slice(copyOfKeyOf('').length));
+    }
+    return names;
+  };
   const checkCopy = async (): Promise<boolean> => {
     const copyOf = localStorage.getItem(copyOfKey);
-    if (copyOf === null) return true; // never synced here (or kept by an earlier version): nothing to compare
+    // Never synced here (or kept by an earlier version): nothing to compare, unless this browser keeps a
+    // copy of this document under another name (it was renamed): asked once, on the first visit of a name.
+    const others = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).some((key) => key !== null && key !== copyOfKey && key.startsWith(copyOfKeyOf('')));
+    if (copyOf === null && !others) return true;
     const res = await docInfo(AbortSignal.timeout(5_000));
     let now: string | undefined;
     if (res.status === 200) now = ((await res.json()) as { createdAt?: string }).createdAt;
     else if (res.status !== 404) return true; // refused, in the trash, or failing: the connection says so
-    if (now === copyOf) return true;
+    if (now !== undefined) {
+      // Copies of this document under earlier names: what they kept comes in, sent with the first sync.
+      const adopted = await adoptEarlierCopies(doc, earlierNames(now)).catch(() => []);
+      for (const name of adopted) {
+        carryClients(name, docName);
+        localStorage.removeItem(`tandem:clients:${name}`);
+        localStorage.removeItem(copyOfKeyOf(name));
+      }
+    }
+    if (copyOf === null || now === copyOf) return true;
     localStorage.removeItem(copyOfKey);
     await local.clearData();
     location.reload();
@@ -258,7 +280,7 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     });
   let tagging = false;
   const tagCopy = () => {
-    if (tagging || localStorage.getItem(copyOfKey) !== null) return;
+    if (tagging || copyTag !== null || localStorage.getItem(copyOfKey) !== null) return;
     tagging = true;
     void docInfo(AbortSignal.timeout(5_000))
       .then(async (res) => {
@@ -288,11 +310,13 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   let last = '';
   const emit = () => {
     const now = status();
+    // Saved, and holding something (the server has the document then; asking for one nobody wrote would be a 404).
+    // Whether or not the status changed: a page saved while empty gets the document's first words from
+    // someone else without a change of status, and its copy went untagged (found with adoptEarlierCopies).
+    if (now.saved && doc.store.clients.size > 0) tagCopy();
     const key = JSON.stringify(now);
     if (key === last) return;
     last = key;
-    // Saved, and holding something (the server has the document then; asking for one nobody wrote would be a 404).
-    if (now.saved && doc.store.clients.size > 0) tagCopy();
     for (const listener of listeners) listener(now);
   };
 
