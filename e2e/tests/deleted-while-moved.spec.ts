@@ -112,3 +112,24 @@ for (const how of ['the mover offline', 'the Enter on its way'] as const) {
     expect(bob.errors).toEqual([]);
   });
 }
+
+// The same with formatting: bold stored and acknowledged before the offline mover's Enter reached the
+// formatter's page was lost (collab/formats-in-moves.ts lostInNoted).
+test('a word made bold while someone offline moves it with Enter stays bold', async ({ pair }) => {
+  const { alice, bob } = await pair('deleted-while-moved/bold-acknowledged');
+  await write(alice, bob, ['one two three']);
+  await bob.caretInTextblock(0, 3);
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.page.keyboard.press('Enter');
+  await alice.select('two');
+  await alice.page.keyboard.press('Control+b');
+  await alice.expectSaved(); // stored and acknowledged
+  await bob.context.setOffline(false);
+  await bob.expectSaved();
+  await expect(alice.page.locator('.ProseMirror p:nth-child(2) strong')).toHaveText('two');
+  await expect(bob.page.locator('.ProseMirror p:nth-child(2) strong')).toHaveText('two');
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

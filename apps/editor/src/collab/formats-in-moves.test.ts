@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
-import { at, meet, person, type Person } from './test-editors.js';
+import { at, meet, meetAll, page, person, type Person, send } from './test-editors.js';
 
 /** A person whose editor watches its own formatting as the page does; `stored` says how many of its changes the server acknowledged. */
 function formatter(from: Y.Doc | string[], stored = () => 0) {
@@ -81,5 +81,35 @@ describe('formatting applied while someone else moves the text stays', () => {
     meet([[alice, bob], [bob, alice]]);
     expect(marked(alice)).toEqual(['one two three']);
     expect(yXmlFragmentToProseMirrorRootNode(alice.ydoc.getXmlFragment('prosemirror'), schema).firstChild!.type.name).toBe('code_block');
+  });
+});
+
+// Found in the browser: bold lost whenever the server had acknowledged it before the other person's Enter
+// reached the formatter's page (the mover offline). The mover's note of its move (noted-moves.ts) says which
+// characters it copied and what it had seen of the formatter's changes.
+describe('formatting acknowledged before the other\'s move of the text arrives', () => {
+  it('a word made bold while Bob, offline, pressed Enter before it: it stays bold', async () => {
+    const alice = page(['one two three']);
+    const bob = page(alice.ydoc);
+    alice.edit(bold(4, 7));
+    alice.ack();
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    await send(alice, bob, false);
+    await meetAll(alice, bob);
+    expect(marked(alice)).toEqual(['one', ' *two* three']);
+    expect(marked(bob)).toEqual(['one', ' *two* three']);
+  });
+
+  it('bold Bob had seen and took off before his Enter stays off', async () => {
+    const alice = page(['one two three']);
+    const bob = page(alice.ydoc);
+    alice.edit(bold(4, 7));
+    await send(alice, bob);
+    bob.edit((s) => s.tr.removeMark(at(s.doc, 0, 4), at(s.doc, 0, 7), schema.marks.strong!));
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    await meetAll(alice, bob);
+    expect(marked(alice)).toEqual(['one', ' two three']);
   });
 });

@@ -6,13 +6,17 @@
 // everyone lost it. Alice's editor can tell: a change from elsewhere moves characters whose marks she
 // changed herself and the server had not acknowledged (so the mover cannot have seen that change). It
 // makes the same change to their copies. Acknowledged changes are left alone: the mover may have seen them
-// and changed the marks back on purpose.
+// and changed the marks back on purpose. So bold acknowledged before the move reached this page (the mover
+// offline) was lost; the mover's note of its move (noted-moves.ts) says which characters it copied and up
+// to which of this page's changes it had seen the text it moved: those it had not are made again
+// (lostInNoted).
 
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { type ChangeCount, forgetStored } from './deleted-in-moves.js';
 import { markAllowed } from './allowed-marks.js';
 import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
+import { notedMovesIn, standing } from './noted-moves.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -39,12 +43,20 @@ export class OwnFormats {
   /** Each character's attributes this page changed, each with the number of the change that did; `change`: the latest. */
   private readonly changed = new Map<string, { formats: Record<string, { value: unknown; change: number }>; change: number }>();
 
+  /**
+   * The same, acknowledged or not (the oldest forgotten first), each with the clock of this page's client
+   * before the change that made it: a mover that had seen this page's client past it had seen the change.
+   */
+  private readonly changedEver = new Map<string, { client: number; formats: Record<string, { value: unknown; clock: number }> }>();
+
   constructor(private readonly changes: ChangeCount) {}
 
   /** Remembers which characters' marks `transaction`, a local edit, changed, and to what. */
   record(transaction: Y.Transaction): void {
     if (!madeFormats(transaction)) return;
     const change = this.changes.made() + 1;
+    const client = transaction.doc.clientID;
+    const clock = transaction.beforeState.get(client) ?? 0;
     for (const type of transaction.changed.keys()) {
       if (!(type instanceof Y.XmlText)) continue;
       for (const [id, formats] of formatChanges(transaction, type)) {
@@ -53,12 +65,51 @@ export class OwnFormats {
         this.changed.delete(k); // re-inserted: the newest last
         const now = Object.fromEntries(Object.entries(formats).map(([name, value]) => [name, { value, change }]));
         this.changed.set(k, { formats: { ...earlier?.formats, ...now }, change });
+        const ever = this.changedEver.get(k);
+        this.changedEver.delete(k);
+        const made = Object.fromEntries(Object.entries(formats).map(([name, value]) => [name, { value, clock }]));
+        this.changedEver.set(k, { client, formats: { ...ever?.formats, ...made } });
       }
     }
     for (const k of this.changed.keys()) {
       if (this.changed.size <= REMEMBERED) break;
       this.changed.delete(k);
     }
+    for (const k of this.changedEver.keys()) {
+      if (this.changedEver.size <= REMEMBERED) break;
+      this.changedEver.delete(k);
+    }
+  }
+
+  /**
+   * The formatting this page changed on characters a move noted in `transaction` (from elsewhere) copied,
+   * where the mover had not seen the change (noted-moves.ts), to make on their copies.
+   */
+  lostInNoted(transaction: Y.Transaction): FormatAgain[] {
+    if (this.changedEver.size === 0) return [];
+    const out: FormatAgain[] = [];
+    const attributesOf = new Map<Y.XmlText, Map<string, Formats>>();
+    for (const move of notedMovesIn(transaction)) {
+      for (const { source, copy } of move.pairs) {
+        const mine = this.changedEver.get(key(source));
+        if (mine === undefined || !standing(transaction.doc, copy)) continue;
+        const node = (Y.getItem(transaction.doc.store, copy) as Y.Item).parent;
+        if (!(node instanceof Y.XmlText)) continue;
+        let attributes = attributesOf.get(node);
+        if (attributes === undefined) attributesOf.set(node, (attributes = attributesByCharacter(node)));
+        const has = attributes.get(key(copy)) ?? {};
+        const allowed = allowedIn(node);
+        // Each change the mover had not seen (one it had is the mover's to keep or change).
+        const seen = move.seen(mine.client);
+        const formats = Object.fromEntries(
+          Object.entries(mine.formats)
+            .filter(([name, { value, clock }]) => clock >= seen && !same(has[name], value) && (value === null || allowed(name)))
+            .map(([name, { value }]) => [name, value]),
+        );
+        if (Object.keys(formats).length > 0) out.push({ node, id: copy, formats });
+      }
+    }
+    return out;
   }
 
   /** The formatting this page changed, unacknowledged, on characters `transaction` (from elsewhere) moved, to make on their copies. */

@@ -529,13 +529,13 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (transaction.local && transaction.origin === ySyncPluginKey) {
       const moved = movesOf(transaction); // found once for both
       const noted = ownMoves.record(transaction, moved);
-      if (noted.length > 0) queueMicrotask(() => noteMoves(doc, noted));
+      if (noted.length > 0) queueMicrotask(() => noteMoves(doc, noted, transaction.beforeState));
       ownDeletions?.record(transaction, noted); // a Markdown shortcut's move too: not deleted text
       ownFormats?.record(transaction);
     }
     const copiedBack = ownDeletions === undefined ? [] : [...ownDeletions.copiedBack(transaction), ...ownDeletions.copiedBackNoted(transaction)];
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
-    const formatsLost = ownFormats?.lostIn(transaction) ?? [];
+    const formatsLost = ownFormats === undefined ? [] : [...ownFormats.lostIn(transaction), ...ownFormats.lostInNoted(transaction)];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
     const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction)];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));

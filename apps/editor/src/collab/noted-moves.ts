@@ -13,8 +13,10 @@ import * as Y from 'yjs';
 import { forEachNewItem, type Move } from './moved-text.js';
 
 /**
- * A root map: "<client>:<clock>" of a move's first copied character → the characters it copied, as runs
- * [source client, source clock, copy client, copy clock, length, …] in the source's order.
+ * A root map: "<client>:<clock>" of a move's first copied character → `{ r, s }`: the characters it copied,
+ * as runs `r` [source client, source clock, copy client, copy clock, length, …] in the source's order, and
+ * `s`, what the mover had seen of each client with anything in the text it moved from ({ client: clock }):
+ * whether it had seen a change made there (formatting) that its copy does not carry.
  */
 export const MOVED = 'tandem:moved';
 
@@ -31,17 +33,21 @@ export interface NotedMove {
   /** "<client>:<clock>" of its first source character, and of all of them. */
   readonly first: string;
   readonly sources: ReadonlySet<string>;
+  /** The clock up to which the mover had seen `client`'s changes in the text it moved from (0: none). */
+  seen(client: number): number;
 }
 
 /**
  * Notes `moved`, this page's moves, in MOVED (one entry per move, in one transaction of MOVES_NOTED). A few
  * dozen bytes per Enter pressed inside a paragraph, per join.
  */
-export function noteMoves(doc: Y.Doc, moved: readonly Move[]): void {
+export function noteMoves(doc: Y.Doc, moved: readonly Move[], before: ReadonlyMap<number, number>): void {
   if (moved.length === 0) return;
   doc.transact(() => {
     const map = doc.getMap(MOVED);
     for (const move of moved) {
+      const seen: Record<string, number> = {};
+      for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = before.get(item.id.client) ?? 0;
       const runs: number[] = [];
       move.ids.forEach((id, i) => {
         const copy = move.run.ids[move.at + i]!;
@@ -50,7 +56,7 @@ export function noteMoves(doc: Y.Doc, moved: readonly Move[]): void {
         if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
         else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
       });
-      map.set(key(move.run.ids[move.at]!), runs);
+      map.set(key(move.run.ids[move.at]!), { r: runs, s: seen });
     }
   }, MOVES_NOTED);
 }
@@ -62,14 +68,26 @@ export function notedMovesIn(transaction: Y.Transaction): NotedMove[] {
   const out: NotedMove[] = [];
   forEachNewItem(transaction, (item) => {
     if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
-    const runs: unknown = item.content.getContent()[0];
+    const entry: unknown = item.content.getContent()[0];
+    if (typeof entry !== 'object' || entry === null) return;
+    const { r: runs, s: seen } = entry as { r?: unknown; s?: unknown };
     if (!Array.isArray(runs) || runs.length === 0 || runs.length % 5 !== 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return;
+    const seenOf = typeof seen === 'object' && seen !== null ? (seen as Record<string, unknown>) : {};
     const pairs: Array<{ source: Y.ID; copy: Y.ID }> = [];
     for (let r = 0; r < runs.length; r += 5) {
       const [client, clock, copyClient, copyClock, length] = runs.slice(r, r + 5) as number[];
       for (let i = 0; i < length!; i++) pairs.push({ source: Y.createID(client!, clock! + i), copy: Y.createID(copyClient!, copyClock! + i) });
     }
-    out.push({ author: item.id.client, pairs, first: key(pairs[0]!.source), sources: new Set(pairs.map((p) => key(p.source))) });
+    out.push({
+      author: item.id.client,
+      pairs,
+      first: key(pairs[0]!.source),
+      sources: new Set(pairs.map((p) => key(p.source))),
+      seen: (client) => {
+        const clock = seenOf[String(client)];
+        return typeof clock === 'number' ? clock : 0;
+      },
+    });
   });
   return out;
 }
