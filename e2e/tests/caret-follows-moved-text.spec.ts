@@ -136,3 +136,25 @@ for (const [shortcut, kind] of [['- ', 'ul li'], ['1. ', 'ol li'], ['> ', 'block
     await expect.poll(() => bob.page.locator(`.ProseMirror ${kind}`).evaluate((el) => el.textContent?.replace(/\u2060[^\u2060]*\u2060/g, ''))).toBe('SecondXYZ paragraph');
   });
 }
+
+// The other way round: the one pressing Enter offline. What Alice typed into the part split off, stored and
+// acknowledged before Bob's Enter reached her page, stayed behind ("oneX", " two three"): the rule was that
+// the mover cannot have seen what the server had not stored. Bob's editor's note of its move says what it
+// had seen (collab/noted-moves.ts).
+test('a letter typed into the part of a paragraph someone offline splits off with Enter goes with that part', async ({ pair }) => {
+  const { alice, bob } = await pair('caret-follows/typed-before-offline-enter');
+  await write(alice, bob, ['one two three']);
+  await bob.caretInTextblock(0, 3);
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.page.keyboard.press('Enter');
+  await alice.caretInTextblock(0, 6);
+  await alice.type('X');
+  await alice.expectSaved(); // stored and acknowledged
+  await bob.context.setOffline(false);
+  await bob.expectSaved();
+  await expect.poll(() => alice.blocks()).toEqual(['one', ' twXo three']);
+  await expect.poll(() => bob.blocks()).toEqual(['one', ' twXo three']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

@@ -20,7 +20,7 @@
 // the server acknowledged.
 
 import * as Y from 'yjs';
-import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, nodesDeletedFrom, shortcutMove } from './moved-text.js';
+import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
 import { notedMovesIn, standing } from './noted-moves.js';
 import { dropIfEmptied } from './split-rescue.js';
 
@@ -67,11 +67,8 @@ export class OwnMoves {
    * inserted text.
    */
   record(transaction: Y.Transaction, moved: readonly Move[] = movesOf(transaction)): Move[] {
-    // A paragraph this page made a list item, quote or heading with a Markdown shortcut moved too (all of
-    // its text but the shortcut's characters), though movesOf, looking for the whole text, finds no move.
-    const covered = new Set(moved.map((m) => m.node));
-    const shortcuts = moved.length > 0 || !insertsAndDeletes(transaction) ? [] : [...nodesDeletedFrom(transaction)].filter((n) => !covered.has(n)).map((n) => shortcutMove(transaction, n)).filter((m) => m !== undefined);
-    const all = [...moved, ...shortcuts];
+    // A paragraph this page made a list item, quote or heading with a Markdown shortcut moved too.
+    const all = movesWithShortcuts(transaction, moved);
     for (const move of all) {
       const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)) };
       move.ids.forEach((id, i) => {

@@ -26,7 +26,6 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
 import { deleteRepeats, OwnMoves } from './double-move.js';
-import { noteMoves } from './noted-moves.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { schema } from '../schema.js';
@@ -528,9 +527,8 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.local && transaction.origin === ySyncPluginKey) {
       const moved = movesOf(transaction); // found once for both
-      const noted = ownMoves.record(transaction, moved);
-      if (noted.length > 0) queueMicrotask(() => noteMoves(doc, noted, transaction.beforeState));
-      ownDeletions?.record(transaction, noted); // a Markdown shortcut's move too: not deleted text
+      const all = ownMoves.record(transaction, moved);
+      ownDeletions?.record(transaction, all); // a Markdown shortcut's move too: not deleted text
       ownFormats?.record(transaction);
     }
     const copiedBack = ownDeletions === undefined ? [] : [...ownDeletions.copiedBack(transaction), ...ownDeletions.copiedBackNoted(transaction)];

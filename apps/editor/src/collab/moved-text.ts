@@ -442,6 +442,16 @@ export function shortcutMove(transaction: Y.Transaction, node: Y.XmlText): Move 
   return undefined;
 }
 
+/**
+ * `moved` (a transaction's moves) and, when it found none, the paragraphs `transaction` made another kind of
+ * block with a Markdown shortcut (all of their text but the shortcut's characters moved, though `moves`,
+ * looking for the whole text, finds no move there).
+ */
+export function movesWithShortcuts(transaction: Y.Transaction, moved: readonly Move[]): Move[] {
+  if (moved.length > 0 || !insertsAndDeletes(transaction)) return [...moved];
+  return [...nodesDeletedFrom(transaction)].map((n) => shortcutMove(transaction, n)).filter((m) => m !== undefined);
+}
+
 /** Whether `transaction` deleted something and inserted something: what any move does. */
 export function insertsAndDeletes(transaction: Y.Transaction): boolean {
   if (transaction.deleteSet.clients.size === 0) return false;

@@ -11,6 +11,7 @@
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
 import { noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
+import { noteMoves } from './noted-moves.js';
 import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
@@ -143,6 +144,8 @@ export function narrowSyncPlugin(): Plugin {
           binding.beforeTransactionSelection = selection(binding.prosemirrorView!.state);
           // A join or a block changing kind deletes text nodes: say what of them this page had seen (join-rescue.ts).
           noteWhatWasSeen(binding.doc._transaction!);
+          // And which characters a move copied, for the others to tell its copies (noted-moves.ts).
+          noteMoves(binding.doc._transaction!);
         }, ySyncPluginKey);
         synced = next;
       };

@@ -10,7 +10,7 @@
 // deleted-in-moves.ts).
 
 import * as Y from 'yjs';
-import { forEachNewItem, type Move } from './moved-text.js';
+import { forEachNewItem, type Move, moves, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
 
 /**
  * A root map: "<client>:<clock>" of a move's first copied character → `{ r, s }`: the characters it copied,
@@ -19,9 +19,6 @@ import { forEachNewItem, type Move } from './moved-text.js';
  * whether it had seen a change made there (formatting) that its copy does not carry.
  */
 export const MOVED = 'tandem:moved';
-
-/** The origin of the transaction that notes this page's moves in MOVED. */
-export const MOVES_NOTED = Symbol('tandem:moves-noted');
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -38,27 +35,36 @@ export interface NotedMove {
 }
 
 /**
- * Notes `moved`, this page's moves, in MOVED (one entry per move, in one transaction of MOVES_NOTED). A few
- * dozen bytes per Enter pressed inside a paragraph, per join.
+ * Notes in MOVED, in `transaction` itself (a local edit, still open: the note travels with the move, in the
+ * same update), the moves it made. Called where the edit is written (narrow-sync.ts), after it. A few dozen
+ * bytes per Enter pressed inside a paragraph, per join; nothing for typing.
  */
-export function noteMoves(doc: Y.Doc, moved: readonly Move[], before: ReadonlyMap<number, number>): void {
+export function noteMoves(transaction: Y.Transaction): void {
+  if (transaction.deleteSet.clients.size === 0) return; // typing: no move
+  // The move finders read what the transaction added from its afterState, which Yjs sets as it ends.
+  const { afterState } = transaction;
+  let moved: Move[];
+  try {
+    transaction.afterState = stateNow(transaction.doc);
+    moved = movesWithShortcuts(transaction, moves(transaction, nodesDeletedFrom(transaction)));
+  } finally {
+    transaction.afterState = afterState;
+  }
   if (moved.length === 0) return;
-  doc.transact(() => {
-    const map = doc.getMap(MOVED);
-    for (const move of moved) {
-      const seen: Record<string, number> = {};
-      for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = before.get(item.id.client) ?? 0;
-      const runs: number[] = [];
-      move.ids.forEach((id, i) => {
-        const copy = move.run.ids[move.at + i]!;
-        const n = runs.length;
-        const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
-        if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
-        else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
-      });
-      map.set(key(move.run.ids[move.at]!), { r: runs, s: seen });
-    }
-  }, MOVES_NOTED);
+  const map = transaction.doc.getMap(MOVED);
+  for (const move of moved) {
+    const seen: Record<string, number> = {};
+    for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
+    const runs: number[] = [];
+    move.ids.forEach((id, i) => {
+      const copy = move.run.ids[move.at + i]!;
+      const n = runs.length;
+      const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
+      if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
+      else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
+    });
+    map.set(key(move.run.ids[move.at]!), { r: runs, s: seen });
+  }
 }
 
 /** The moves other editors noted in `transaction` (from elsewhere). Costs nothing unless it wrote to MOVED. */
@@ -97,4 +103,14 @@ export function standing(doc: Y.Doc, id: Y.ID): boolean {
   if (id.clock >= Y.getState(doc.store, id.client)) return false;
   const item = Y.getItem(doc.store, id);
   return item instanceof Y.Item && !item.deleted;
+}
+
+/** `doc`'s state vector as it is now (Yjs' own getStateVector is not exported). */
+function stateNow(doc: Y.Doc): Map<number, number> {
+  const state = new Map<number, number>();
+  for (const [client, structs] of doc.store.clients) {
+    const last = structs[structs.length - 1];
+    if (last !== undefined) state.set(client, last.id.clock + last.length);
+  }
+  return state;
 }

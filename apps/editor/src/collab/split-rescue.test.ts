@@ -9,7 +9,7 @@ import { childAt } from './relative-position.js';
 import { createUndoManager } from '../undo-steps.js';
 import { keepOthersTextThroughUndo, moveStranded, strandedByMoves, strandedByOwnUndo } from './split-rescue.js';
 import { undoFollowsMoves } from './rescue-undo.js';
-import { alice, at, blocks, p, person as editor } from './test-editors.js';
+import { alice, at, blocks, meetAll, p, page, person as editor, send } from './test-editors.js';
 
 
 
@@ -313,4 +313,29 @@ it('Tab then Shift+Tab on an item, Bob types at its end, Alice takes both back a
   expect(await press('undo')).toEqual(['>one', '>twoX']);
   expect(await press('redo')).toEqual(['>one', '>>twoX']);
   expect(await press('redo')).toEqual(['>one', '>twoX']);
+});
+
+// Found in the browser: Alice's letter typed into "two" while Bob, offline, pressed Enter after "one" stayed
+// behind ("oneX", " two three") once the server had acknowledged it: the rule was "the mover cannot have
+// seen what the server had not stored". The mover's note of its move (noted-moves.ts) says what it had seen.
+describe('a letter acknowledged before the other\'s Enter reached this page', () => {
+  it('typed inside the text Bob\'s Enter moved: it goes with the text', async () => {
+    const a = page(['one two three']);
+    const b = page(a.ydoc);
+    a.edit((s) => s.tr.insertText('X', at(s.doc, 0, 6)));
+    a.ack();
+    b.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(b, a, false);
+    await send(a, b, false);
+    expect(await meetAll(a, b)).toEqual(['one', ' twXo three']);
+  });
+
+  it('typed there after Bob\'s Enter had reached this page: left where it was typed', async () => {
+    const a = page(['one two three']);
+    const b = page(a.ydoc);
+    b.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(b, a);
+    a.edit((s) => s.tr.insertText('X', at(s.doc, 0, 3)));
+    expect(await meetAll(a, b)).toEqual(['oneX', ' two three']);
+  });
 });

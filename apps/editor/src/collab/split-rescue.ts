@@ -21,6 +21,7 @@ import { schema } from '../schema.js';
 import { unstoredDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom, nodesWritten } from './moved-text.js';
+import { notedMovesIn } from './noted-moves.js';
 import type { Retyped } from './rescue-undo.js';
 import { keepFromUndo, stepJustMade } from '../undo-steps.js';
 
@@ -51,8 +52,21 @@ interface Char {
  */
 export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Ownership): Stranded[] {
   if (transaction.local) return [];
-  // This person's characters the server had not acknowledged storing: the mover cannot have seen them.
-  return stranded(transaction, (id) => own(id.client) && id.clock >= stored(id.client));
+  // What the movers said they had seen of the text they moved from (noted-moves.ts), by that text node.
+  const seenIn = new Map<unknown, (client: number) => number>();
+  for (const move of notedMovesIn(transaction)) {
+    const source = Y.getItem(transaction.doc.store, move.pairs[0]!.source);
+    if (source instanceof Y.Item && !seenIn.has(source.parent)) seenIn.set(source.parent, move.seen);
+  }
+  const unseenByMover = (id: Y.ID) => {
+    if (seenIn.size === 0) return false;
+    const item = Y.getItem(transaction.doc.store, id);
+    const seen = item instanceof Y.Item ? seenIn.get(item.parent) : undefined;
+    return seen !== undefined && id.clock >= seen(id.client);
+  };
+  // This person's characters the server had not acknowledged storing (the mover cannot have seen them), or
+  // that the mover said it had not seen.
+  return stranded(transaction, (id) => own(id.client) && (id.clock >= stored(id.client) || unseenByMover(id)));
 }
 
 /**

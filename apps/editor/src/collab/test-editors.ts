@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { keepTextThroughJoins, noteWhatWasSeen } from './join-rescue.js';
 import { updateChangedBlocks } from './narrow-sync.js';
+import { noteMoves } from './noted-moves.js';
 
 const { nodes } = schema;
 
@@ -77,6 +78,7 @@ export function person(from: Y.Doc | string[] | Node, watch: (ydoc: Y.Doc) => (t
       ydoc.transact((transaction) => {
         if (!updateChangedBlocks(binding, state.doc, next.doc)) throw new Error('the edit did not go block by block');
         noteWhatWasSeen(transaction); // as the editor's sync does
+        noteMoves(transaction);
       }, ySyncPluginKey);
     },
     /** The editor's document, read from Yjs. */

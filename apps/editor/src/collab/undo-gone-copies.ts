@@ -142,11 +142,18 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     }
     return false;
   };
-  /** Whether anything the step inserted is still shown (for Ctrl+Z to take out). */
+  /**
+   * Whether anything the step inserted is still shown (for Ctrl+Z to take out). Only in the document: the
+   * same transaction wrote notes beside it (join-rescue.ts' SEEN, noted-moves.ts' MOVED) that no undo takes out.
+   */
+  const inScope = (id: Y.ID) => {
+    const struct = Y.getItem(doc.store, id);
+    return struct instanceof Y.Item && undoManager.scope.some((type) => Y.isParentOf(type as Y.AbstractType<unknown>, struct));
+  };
   const insertsStanding = (step: StackItem): boolean => {
     for (const [client, ranges] of step.insertions.clients) {
       for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        for (let c = clock; c < clock + len; c++) if (stands(doc.store, Y.createID(client, c))) return true;
+        for (let c = clock; c < clock + len; c++) if (inScope(Y.createID(client, c)) && stands(doc.store, Y.createID(client, c))) return true;
       }
     }
     return false;
