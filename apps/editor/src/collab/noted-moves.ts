@@ -10,7 +10,7 @@
 // deleted-in-moves.ts).
 
 import * as Y from 'yjs';
-import { forEachNewItem, type Move, moves, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
+import { forEachNewItem, type Move, movesOf, movesWithShortcuts } from './moved-text.js';
 
 /**
  * A root map: "<client>:<clock>" of a move's first copied character → `{ r, s }`: the characters it copied,
@@ -46,7 +46,8 @@ export function noteMoves(transaction: Y.Transaction): void {
   let moved: Move[];
   try {
     transaction.afterState = stateNow(transaction.doc);
-    moved = movesWithShortcuts(transaction, moves(transaction, nodesDeletedFrom(transaction)));
+    // Kept for the handlers after it (movesOf): the note adds no text, so what it finds stays true.
+    moved = movesWithShortcuts(transaction, movesOf(transaction));
   } finally {
     transaction.afterState = afterState;
   }
