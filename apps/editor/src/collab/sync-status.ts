@@ -71,12 +71,24 @@ class CountingWebSocket extends WebSocket {
     const bytes =
       data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : undefined;
     // [0 = sync, 1 = step 2 | 2 = update, ...]
-    if (bytes !== undefined && bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) {
-      this.sentUpdates += 1;
-      this.sentClocks.push(this.clocks());
-      this.sentChanges.push(this.changesMade());
-    }
+    if (bytes !== undefined && bytes[0] === 0 && (bytes[1] === 1 || bytes[1] === 2)) this.sentAt(this.clocks(), this.changesMade());
     super.send(data);
+  }
+
+  /** Sends `update` as an update message whose ack stores `clocks` and `changes` (a change made earlier). */
+  sendUpdate(update: Uint8Array, clocks: Map<number, number>, changes: number): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0); // sync
+    encoding.writeVarUint(encoder, 2); // update
+    encoding.writeVarUint8Array(encoder, update);
+    this.sentAt(clocks, changes);
+    super.send(encoding.toUint8Array(encoder));
+  }
+
+  private sentAt(clocks: Map<number, number>, changes: number): void {
+    this.sentUpdates += 1;
+    this.sentClocks.push(clocks);
+    this.sentChanges.push(changes);
   }
 }
 
@@ -131,6 +143,9 @@ const COPY_READ_MS = 5_000;
 const MESSAGE_TOO_BIG = 1009;
 /** Closes that refuse a change of this tab's for good: too large (4413), not applicable (4422). */
 const CHANGE_REFUSED_CODES = new Set([4413, 4422]);
+
+/** How many bytes of changes made offline a page keeps to send one by one (see `unsent`). */
+const UNSENT_KEPT_BYTES = 16 * 1024 * 1024;
 
 export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   let docName = firstName;
@@ -195,6 +210,29 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   });
 
   const socket = () => provider.ws as CountingWebSocket | null;
+
+  // This page's changes made while its socket was not open, each with what its ack stores. They went to the
+  // server in the first sync's one message, refused whole when any part could not be stored (a paste making
+  // the document too large): everything typed offline before it was dropped with it (found by an exploratory
+  // run). They are sent first now, one by one in the order made, as the socket opens (before y-websocket's
+  // sync, which then finds them stored): a refused one takes only itself and what came after it.
+  let unsent: Array<{ update: Uint8Array; clocks: Map<number, number>; changes: number }> = [];
+  let unsentBytes = 0;
+  doc.on('update', (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    if (!transaction.local || socket()?.readyState === WebSocket.OPEN) return;
+    unsentBytes += update.byteLength;
+    // Past this, the first sync's one message carries them, as before (memory is not spent without bound).
+    if (unsentBytes > UNSENT_KEPT_BYTES) return void (unsent = []);
+    unsent.push({ update, clocks: new Map(ownIds.map((id) => [id, Y.getState(doc.store, id)])), changes: changesMade });
+  });
+  const sendUnsent = () => {
+    const ws = socket();
+    const due = unsent;
+    unsent = [];
+    unsentBytes = 0;
+    if (ws === null || ws.readyState !== WebSocket.OPEN) return;
+    for (const { update, clocks, changes } of due) ws.sendUpdate(update, clocks, changes);
+  };
   let connection: ConnectionState = navigator.onLine ? 'connecting' : 'offline';
   let localReady = false;
   let deniedReason = '';
@@ -372,6 +410,8 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     encoding.writeVarUint(encoder, 0);
   };
   provider.on('status', ({ status: s }) => {
+    // Emitted as the socket opens, before y-websocket sends its sync step 1.
+    if (s === 'connected') sendUnsent();
     if (s === 'connected') openedThisAttempt = true;
     connection = s === 'connected' ? 'connected' : s === 'connecting' && connection !== 'offline' ? 'connecting' : 'offline';
     emit();
