@@ -146,6 +146,8 @@ const CHANGE_REFUSED_CODES = new Set([4413, 4422]);
 
 /** How many bytes of changes made offline a page keeps to send one by one (see `unsent`). */
 const UNSENT_KEPT_BYTES = 16 * 1024 * 1024;
+/** A change made offline this large (a paste) is sent on its own as the page reconnects (see `unsent`). */
+const UNSENT_LARGE_BYTES = 16 * 1024;
 
 export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions = {}): DocumentSync {
   let docName = firstName;
@@ -214,8 +216,9 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   // This page's changes made while its socket was not open, each with what its ack stores. They went to the
   // server in the first sync's one message, refused whole when any part could not be stored (a paste making
   // the document too large): everything typed offline before it was dropped with it (found by an exploratory
-  // run). They are sent first now, one by one in the order made, as the socket opens (before y-websocket's
-  // sync, which then finds them stored): a refused one takes only itself and what came after it.
+  // run). A large one (a paste) is now sent on its own as the socket opens, the changes before it first
+  // (before y-websocket's sync, which then finds them stored): refused, it takes only itself and what came
+  // after it.
   let unsent: Array<{ update: Uint8Array; clocks: Map<number, number>; changes: number }> = [];
   let unsentBytes = 0;
   doc.on('update', (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
@@ -231,8 +234,26 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     unsent = [];
     unsentBytes = 0;
     if (ws === null || ws.readyState !== WebSocket.OPEN) return;
-    for (const { update, clocks, changes } of due) ws.sendUpdate(update, clocks, changes);
+    // Only up to the last large change (a paste): what comes after it, and everything when there is none,
+    // goes in y-websocket's sync as before (its state is compact; merged updates keep every keystroke's
+    // own struct, about ten times larger). The small ones before a large one go merged in one message.
+    const last = due.findLastIndex((step) => step.update.byteLength >= UNSENT_LARGE_BYTES);
+    let small: typeof due = [];
+    const send = (steps: typeof due) => {
+      const end = steps.at(-1);
+      if (end !== undefined) ws.sendUpdate(steps.length === 1 ? end.update : Y.mergeUpdates(steps.map((step) => step.update)), end.clocks, end.changes);
+    };
+    for (const step of due.slice(0, last + 1)) {
+      if (step.update.byteLength < UNSENT_LARGE_BYTES) {
+        small.push(step);
+        continue;
+      }
+      send(small);
+      small = [];
+      send([step]);
+    }
   };
+
   let connection: ConnectionState = navigator.onLine ? 'connecting' : 'offline';
   let localReady = false;
   let deniedReason = '';
