@@ -239,4 +239,13 @@ describe('a deletion acknowledged before the other\'s move of it arrives', () =>
     expect(await meetAll(alice, bob)).toEqual(expected);
   });
 
+  it('a word typed over (deleted and replaced in one edit): the new word goes with the text, the old one stays deleted', async () => {
+    const alice = page(['one two three']);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.insertText('2', at(s.doc, 0, 4), at(s.doc, 0, 7)));
+    alice.ack();
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    expect(await meetAll(alice, bob)).toEqual(['one', ' 2 three']);
+  });
 });

@@ -43,9 +43,13 @@ export interface CopiedBack {
 /** Each document's OwnDeletions, for the caret to follow a move through them too (narrow-sync.ts). */
 const byDoc = new WeakMap<Y.Doc, OwnDeletions>();
 
-/** What this page deleted that the server has not stored yet, as moved-text's `deletedAlso`, if it watches `doc`. */
-export function unstoredDeletionsIn(doc: Y.Doc): ((id: Y.ID) => string | undefined) | undefined {
-  return byDoc.get(doc)?.unstored;
+/**
+ * What this page deleted that the mover of `transaction` (from elsewhere) cannot have seen deleted, as
+ * moved-text's `deletedAlso`, if it watches its document: deletions the server has not stored yet, and those
+ * a move noted in the transaction copied (noted-moves.ts).
+ */
+export function unseenDeletionsIn(transaction: Y.Transaction): ((id: Y.ID) => string | undefined) | undefined {
+  return byDoc.get(transaction.doc)?.unseenBy(transaction);
 }
 
 /** This page's own deletions, and the characters of others' moves that bring them back. */
@@ -53,7 +57,7 @@ export class OwnDeletions {
   /** Each deleted character's text and the number of the change that deleted it. */
   private readonly deleted = new Map<string, { ch: string; change: number }>();
   /** The characters this page deleted, acknowledged or not (the oldest forgotten first), for copiedBackNoted. */
-  private readonly deletedEver = new Set<string>();
+  private readonly deletedEver = new Map<string, string>();
 
   /**
    * `unseen`: whether a character still there is this page's and unseen by others (unacknowledged): the
@@ -93,17 +97,25 @@ export class OwnDeletions {
         const id = Y.createID(struct.id.client, struct.id.clock + i);
         if (moved.has(key(id))) continue;
         this.deleted.set(key(id), { ch: str[i]!, change });
-        this.deletedEver.add(key(id));
+        this.deletedEver.set(key(id), str[i]!);
       }
     });
     for (const k of this.deleted.keys()) {
       if (this.deleted.size <= REMEMBERED) break;
       this.deleted.delete(k);
     }
-    for (const k of this.deletedEver) {
+    for (const k of this.deletedEver.keys()) {
       if (this.deletedEver.size <= REMEMBERED) break;
       this.deletedEver.delete(k);
     }
+  }
+
+  /** See unseenDeletionsIn. */
+  unseenBy(transaction: Y.Transaction): (id: Y.ID) => string | undefined {
+    const copied = new Set<string>();
+    for (const move of notedMovesIn(transaction)) for (const { source } of move.pairs) if (this.deletedEver.has(key(source))) copied.add(key(source));
+    if (copied.size === 0) return this.unstored;
+    return (id) => this.unstored(id) ?? (copied.has(key(id)) ? this.deletedEver.get(key(id)) : undefined);
   }
 
   /**

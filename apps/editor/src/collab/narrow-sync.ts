@@ -12,7 +12,7 @@
 
 import { noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
 import { noteMoves } from './noted-moves.js';
-import { unstoredDeletionsIn } from './deleted-in-moves.js';
+import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
@@ -191,7 +191,7 @@ export function narrowSyncPlugin(): Plugin {
         if ((transaction.local && !rescue) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
         const anywhere = rescue; // a move into an existing paragraph
         // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
-        const deletedAlso = unstoredDeletionsIn(binding.doc);
+        const deletedAlso = unseenDeletionsIn(transaction);
         const anchor = followMove(transaction, kept.anchor, anywhere, deletedAlso);
         // A caret (anchor and head one place): followed once.
         const caret = Y.compareRelativePositions(kept.anchor, kept.head);

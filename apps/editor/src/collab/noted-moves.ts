@@ -22,6 +22,9 @@ export const MOVED = 'tandem:moved';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
+/** Transaction meta: the moves noted in it, once read (notedMovesIn). */
+const NOTED = Symbol('tandem:noted-moves');
+
 /** A move another editor noted: each source character with its copy, in order. */
 export interface NotedMove {
   /** The client id of the editor that noted it. */
@@ -72,7 +75,11 @@ export function noteMoves(transaction: Y.Transaction): void {
 export function notedMovesIn(transaction: Y.Transaction): NotedMove[] {
   const map = transaction.doc.share.get(MOVED);
   if (transaction.local || map === undefined || !transaction.changed.has(map)) return [];
+  // Read once per transaction, for every handler that asks.
+  const cached = transaction.meta.get(NOTED) as NotedMove[] | undefined;
+  if (cached !== undefined) return cached;
   const out: NotedMove[] = [];
+  transaction.meta.set(NOTED, out);
   forEachNewItem(transaction, (item) => {
     if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
     const entry: unknown = item.content.getContent()[0];

@@ -18,7 +18,7 @@
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
-import { unstoredDeletionsIn } from './deleted-in-moves.js';
+import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom, nodesWritten } from './moved-text.js';
 import { notedMovesIn } from './noted-moves.js';
@@ -149,7 +149,7 @@ function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, an
   const candidates = nodes.filter(mineIn);
   if (candidates.length === 0) return [];
   // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
-  const place = movedCharacters(transaction, candidates, anywhere, unstoredDeletionsIn(transaction.doc));
+  const place = movedCharacters(transaction, candidates, anywhere, unseenDeletionsIn(transaction));
   const out: Stranded[] = [];
   for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place, anywhere, movedFromStart));
   return out;
