@@ -44,15 +44,14 @@ const releaseSelectionChange = (page: Page) =>
 /** The selected text as the page shows it, without the word joiners beside collaborators' cursors. */
 const domSelection = (page: Page) => page.evaluate(() => document.getSelection()?.toString().replace(/\u2060/g, ''));
 
-/** Where Bob's cursor is drawn on `page`: the text of its block before it. */
+/** Where Bob's cursor is drawn on `page`: the text of its block before it (the caret layer says its position). */
 const textBeforeCursor = (page: Page) =>
   page.evaluate(() => {
-    const cursor = document.querySelector('.ProseMirror-yjs-cursor');
-    if (cursor === null) return null;
-    const range = document.createRange();
-    range.setStart(cursor.closest('p')!, 0);
-    range.setEndBefore(cursor);
-    return range.toString().replace(/\u2060/g, '');
+    const cursor = document.querySelector<HTMLElement>('.ProseMirror-yjs-cursor');
+    if (cursor === null || cursor.hidden || cursor.dataset.pos === undefined) return null;
+    const { view } = (window as unknown as { tandem: { view: { state: { doc: { resolve(pos: number): { parent: { textBetween(from: number, to: number): string }; parentOffset: number } } } } } }).tandem;
+    const $pos = view.state.doc.resolve(Number(cursor.dataset.pos));
+    return $pos.parent.textBetween(0, $pos.parentOffset);
   });
 
 for (const what of ['moves his cursor', 'types'] as const) {

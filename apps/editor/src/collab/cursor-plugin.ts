@@ -8,9 +8,11 @@
 // (src/plugins/cursor-plugin.js, MIT) with that computation swapped; its focus listeners stay.
 
 import type { EditorState, Plugin, PluginSpec } from 'prosemirror-state';
+import type { DecorationSet } from 'prosemirror-view';
 import { relativePositionToAbsolutePosition, yCursorPlugin, ySyncPluginKey } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { CaretOverlay, withoutCarets } from './caret-overlay.js';
 import { remoteChangesOnly } from './cursor-awareness.js';
 import { type Mapping, relativeSelection } from './relative-position.js';
 
@@ -52,12 +54,30 @@ export function cursorPlugin(awareness: Awareness, options: CursorOptions): Plug
   const plugin = yCursorPlugin(remoteChangesOnly(awareness), options);
   const spec = plugin.spec as { view: NonNullable<PluginSpec<unknown>['view']> };
   const upstream = spec.view;
+  // The carets are drawn over the text, not in it (caret-overlay.ts): the plugin's decorations keep the
+  // selections only. (Props are copied from the spec as the plugin is made: replaced on the plugin.)
+  const props = plugin.props as { decorations: (state: EditorState) => DecorationSet | undefined };
+  const decorations = props.decorations;
+  const inlineOnly = withoutCarets();
+  props.decorations = (state) => {
+    const set = decorations(state);
+    return set === undefined ? set : inlineOnly(set);
+  };
   // Plugin views are made from the spec when the EditorView is created, so replacing it here is what runs.
   spec.view = (view) => {
     const own = upstream(view);
+    const overlay = new CaretOverlay(view);
+    // The plugin redraws its decorations when someone's caret moves (a transaction with its meta): the
+    // overlay follows every update.
     return {
-      update: (v) => publishCursor(v.state, awareness, v.hasFocus()),
-      ...(own.destroy === undefined ? {} : { destroy: own.destroy }),
+      update: (v) => {
+        publishCursor(v.state, awareness, v.hasFocus());
+        overlay.schedule();
+      },
+      destroy: () => {
+        own.destroy?.();
+        overlay.destroy();
+      },
     };
   };
   return plugin;

@@ -1,0 +1,107 @@
+// Others' carets, drawn over the text rather than in it.
+//
+// y-prosemirror draws a remote caret as a widget: an element that cannot be edited, inline in the text at
+// the caret's place. Chromium's own editing takes such an element into account, and gets it wrong in many
+// places when it stands where this person edits (found by an exploratory run, each failing every time):
+// End or Shift+End at the start of a line beginning with bold, code or a link went to the end of the
+// document (Shift+End and a letter deleted every line below); after a line break (Shift+Enter) or a new line
+// in a code block, Home, End, Shift+Home, Backspace, Enter, a double-click and an input method acted on the
+// line above (Shift+Home and a letter wiped it); in an empty code block the letters typed were lost. So the
+// carets are drawn in a layer of their own over the editor, placed where ProseMirror says their position is
+// on screen; the text holds nothing of them. Selections stay inline decorations (styled spans, no new
+// elements between characters).
+
+import type { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
+import { yCursorPluginKey } from 'y-prosemirror';
+
+/** A widget decoration as prosemirror-view keeps it: its builder is on its type. */
+interface Widget {
+  readonly from: number;
+  readonly spec: { readonly key?: string };
+  readonly type: { toDOM(view: EditorView, getPos: () => number): Node };
+}
+
+const isCaret = (decoration: Decoration): boolean => decoration.from === decoration.to && typeof (decoration.spec as { key?: unknown }).key === 'string';
+
+/** The decorations of y-prosemirror's cursor plugin without its carets (see CaretOverlay), one set per set. */
+export function withoutCarets(): (set: DecorationSet) => DecorationSet {
+  const made = new WeakMap<DecorationSet, DecorationSet>();
+  return (set) => {
+    let inline = made.get(set);
+    if (inline === undefined) {
+      const all = set.find();
+      inline = all.some(isCaret) ? set.remove(all.filter(isCaret)) : set;
+      made.set(set, inline);
+    }
+    return inline;
+  };
+}
+
+/** Draws the carets of y-prosemirror's cursor plugin in a layer beside `view`'s editable element. */
+export class CaretOverlay {
+  private readonly layer: HTMLElement;
+  /** Each caret's element, by the widget type that built it (a new one when the person's name or colour changes). */
+  private drawn = new Map<unknown, HTMLElement>();
+  private frame: number | undefined;
+  private readonly resized = new ResizeObserver(() => this.schedule());
+
+  constructor(private readonly view: EditorView) {
+    this.layer = document.createElement('div');
+    this.layer.className = 'remote-carets';
+    this.layer.setAttribute('aria-hidden', 'true');
+    view.dom.after(this.layer);
+    this.resized.observe(view.dom);
+    this.schedule();
+  }
+
+  /** Draws again before the next paint (positions move with every change of the document or the layout). */
+  schedule(): void {
+    this.frame ??= requestAnimationFrame(() => {
+      this.frame = undefined;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
+    const set = yCursorPluginKey.getState(this.view.state) as DecorationSet | undefined;
+    const carets = (set?.find() ?? []).filter(isCaret) as unknown as Widget[];
+    const base = this.layer.getBoundingClientRect();
+    const next = new Map<unknown, HTMLElement>();
+    for (const caret of carets) {
+      const element = this.drawn.get(caret.type) ?? (caret.type.toDOM(this.view, () => caret.from) as HTMLElement);
+      next.set(caret.type, element);
+      const box = this.coords(caret.from);
+      if (box === undefined) {
+        element.hidden = true;
+        continue;
+      }
+      element.hidden = false;
+      element.dataset.pos = String(caret.from);
+      element.style.left = `${box.left - base.left}px`;
+      element.style.top = `${box.top - base.top}px`;
+      element.style.height = `${Math.max(box.bottom - box.top, 1)}px`;
+      if (element.parentNode !== this.layer) this.layer.append(element);
+    }
+    for (const [type, element] of this.drawn) if (!next.has(type)) element.remove();
+    this.drawn = next;
+  }
+
+  /** Where a caret at `pos` is on screen: after the character before it, or at the start of an empty line. */
+  private coords(pos: number): { left: number; top: number; bottom: number } | undefined {
+    try {
+      // After text the caret belongs to that text's line (at a wrapped line's end, not to the next line's
+      // start); after a line break, a new line in code or a leaf (an image), to what follows.
+      const before = this.view.state.doc.resolve(pos).nodeBefore;
+      const side = before?.isText === true && !before.text!.endsWith('\n') ? -1 : 1;
+      return this.view.coordsAtPos(pos, side);
+    } catch {
+      return undefined; // not drawn (a position the view cannot place)
+    }
+  }
+
+  destroy(): void {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    this.resized.disconnect();
+    this.layer.remove();
+  }
+}
