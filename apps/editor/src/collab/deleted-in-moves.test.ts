@@ -5,7 +5,9 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
+import { createUndoManager } from '../undo-steps.js';
 import { deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
+import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { at, blocks, meet, meetAll, p, type Page, page, person, type Person, send } from './test-editors.js';
 
 /** A person whose editor watches its own deletions as the page does; `stored` says how many of its changes the server acknowledged. */
@@ -237,6 +239,24 @@ describe('a deletion acknowledged before the other\'s move of it arrives', () =>
     await send(bob, alice, false);
     await send(alice, bob, false);
     expect(await meetAll(alice, bob)).toEqual(expected);
+  });
+
+  // Found by a review: the word was there twice (" twotwo three") once the undo was acknowledged.
+  it.each([true, false])('a deletion taken back (Ctrl+Z) before Bob, offline, pressed Enter before it (acknowledged: %s): the word once', async (acked) => {
+    const alice = page(['one two three']);
+    const undo = createUndoManager(alice.ydoc.getXmlFragment('prosemirror'));
+    keepOthersTextThroughUndo(alice.ydoc, undo);
+    const bob = page(alice.ydoc);
+    alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7)));
+    undo.stopCapturing();
+    undo.undo();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(blocks(alice.ydoc)).toEqual(['one two three']);
+    if (acked) alice.ack();
+    bob.edit((s) => s.tr.split(at(s.doc, 0, 3)));
+    await send(bob, alice, false);
+    await send(alice, bob, false);
+    expect(await meetAll(alice, bob)).toEqual(['one', ' two three']);
   });
 
   it('a word typed over (deleted and replaced in one edit): the new word goes with the text, the old one stays deleted', async () => {

@@ -112,6 +112,7 @@ export class OwnDeletions {
 
   /** See unseenDeletionsIn. */
   unseenBy(transaction: Y.Transaction): (id: Y.ID) => string | undefined {
+    if (this.deletedEver.size === 0) return this.unstored;
     const copied = new Set<string>();
     for (const move of notedMovesIn(transaction)) for (const { source } of move.pairs) if (this.deletedEver.has(key(source))) copied.add(key(source));
     if (copied.size === 0) return this.unstored;
@@ -121,8 +122,7 @@ export class OwnDeletions {
   /**
    * The characters of moves noted in `transaction` (from elsewhere) that copy characters this page deleted:
    * the mover had not seen them deleted (it would have found them gone), whatever the server had
-   * acknowledged. Not a deletion this page took back since (Ctrl+Z: Yjs brings the text back as new
-   * characters and marks the old ones redone).
+   * acknowledged.
    */
   copiedBackNoted(transaction: Y.Transaction): CopiedBack[] {
     if (this.deletedEver.size === 0) return [];
@@ -130,10 +130,10 @@ export class OwnDeletions {
     const { store } = transaction.doc;
     for (const move of notedMovesIn(transaction)) {
       for (const { source, copy } of move.pairs) {
+        // A deletion this page took back since (Ctrl+Z: Yjs brings the text back as new characters) counts
+        // too: the mover copied the old characters, so it had seen neither, and the text brought back goes
+        // into the copy with what this page typed unseen (split-rescue.ts), or it would be there twice.
         if (!this.deletedEver.has(key(source)) || !standing(transaction.doc, copy)) continue;
-        // Collected (Y.GC) once its paragraph went: never taken back, as an undo step keeps what it may bring back.
-        const original = Y.getItem(store, source);
-        if (original instanceof Y.Item && original.redone != null) continue;
         const item = Y.getItem(store, copy) as Y.Item;
         if (item.parent instanceof Y.XmlText) out.push({ node: item.parent, id: copy });
       }

@@ -80,30 +80,49 @@ export function notedMovesIn(transaction: Y.Transaction): NotedMove[] {
   if (cached !== undefined) return cached;
   const out: NotedMove[] = [];
   transaction.meta.set(NOTED, out);
+  const { store } = transaction.doc;
   forEachNewItem(transaction, (item) => {
     if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
-    const entry: unknown = item.content.getContent()[0];
-    if (typeof entry !== 'object' || entry === null) return;
-    const { r: runs, s: seen } = entry as { r?: unknown; s?: unknown };
-    if (!Array.isArray(runs) || runs.length === 0 || runs.length % 5 !== 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return;
-    const seenOf = typeof seen === 'object' && seen !== null ? (seen as Record<string, unknown>) : {};
-    const pairs: Array<{ source: Y.ID; copy: Y.ID }> = [];
-    for (let r = 0; r < runs.length; r += 5) {
-      const [client, clock, copyClient, copyClock, length] = runs.slice(r, r + 5) as number[];
-      for (let i = 0; i < length!; i++) pairs.push({ source: Y.createID(client!, clock! + i), copy: Y.createID(copyClient!, copyClock! + i) });
-    }
-    out.push({
-      author: item.id.client,
-      pairs,
-      first: key(pairs[0]!.source),
-      sources: new Set(pairs.map((p) => key(p.source))),
-      seen: (client) => {
-        const clock = seenOf[String(client)];
-        return typeof clock === 'number' ? clock : 0;
-      },
-    });
+    const move = parseNote(item.content.getContent()[0], item.id.client, store);
+    if (move !== undefined) out.push(move);
   });
   return out;
+}
+
+/** How many copied characters one note may name (a note is written by any client: never trusted). */
+const MAX_NOTED = 200_000;
+
+/**
+ * A note as written by noteMoves, or undefined when it is anything else: every run at least one character
+ * long, its source and copy within what this page holds of their clients, no more than MAX_NOTED
+ * characters in all. A note comes from any client, so a malformed one must cost nothing and throw nothing.
+ */
+function parseNote(entry: unknown, author: number, store: Y.Doc['store']): NotedMove | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const { r: runs, s: seen } = entry as { r?: unknown; s?: unknown };
+  if (!Array.isArray(runs) || runs.length === 0 || runs.length % 5 !== 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+  let total = 0;
+  for (let r = 0; r < runs.length; r += 5) {
+    const [client, clock, copyClient, copyClock, length] = runs.slice(r, r + 5) as number[];
+    total += length!;
+    if (length! < 1 || total > MAX_NOTED || clock! + length! > Y.getState(store, client!) || copyClock! + length! > Y.getState(store, copyClient!)) return undefined;
+  }
+  const pairs: Array<{ source: Y.ID; copy: Y.ID }> = [];
+  for (let r = 0; r < runs.length; r += 5) {
+    const [client, clock, copyClient, copyClock, length] = runs.slice(r, r + 5) as number[];
+    for (let i = 0; i < length!; i++) pairs.push({ source: Y.createID(client!, clock! + i), copy: Y.createID(copyClient!, copyClock! + i) });
+  }
+  const seenOf = typeof seen === 'object' && seen !== null ? (seen as Record<string, unknown>) : {};
+  return {
+    author,
+    pairs,
+    first: key(pairs[0]!.source),
+    sources: new Set(pairs.map((p) => key(p.source))),
+    seen: (client) => {
+      const clock = seenOf[String(client)];
+      return typeof clock === 'number' && Number.isFinite(clock) ? clock : 0;
+    },
+  };
 }
 
 /** Whether character `id` is in `doc` and not deleted. */

@@ -52,13 +52,20 @@ interface Char {
  */
 export function strandedByMoves(transaction: Y.Transaction, { own, stored }: Ownership): Stranded[] {
   if (transaction.local) return [];
-  // What the movers said they had seen of the text they moved from (noted-moves.ts), by that text node.
-  const seenIn = new Map<unknown, (client: number) => number>();
-  for (const move of notedMovesIn(transaction)) {
-    const source = Y.getItem(transaction.doc.store, move.pairs[0]!.source);
-    if (source instanceof Y.Item && !seenIn.has(source.parent)) seenIn.set(source.parent, move.seen);
-  }
+  // What the movers said they had seen of the text they moved from (noted-moves.ts), by that text node: read
+  // only if a character of this person's is in question (a page opening a document reads every note ever
+  // written in one transaction).
+  let seenIn: Map<unknown, (client: number) => number> | undefined;
+  const notedSeen = () => {
+    const found = new Map<unknown, (client: number) => number>();
+    for (const move of notedMovesIn(transaction)) {
+      const source = Y.getItem(transaction.doc.store, move.pairs[0]!.source); // in the store: notedMovesIn checks
+      if (source instanceof Y.Item && !found.has(source.parent)) found.set(source.parent, move.seen);
+    }
+    return found;
+  };
   const unseenByMover = (id: Y.ID) => {
+    seenIn ??= notedSeen();
     if (seenIn.size === 0) return false;
     const item = Y.getItem(transaction.doc.store, id);
     const seen = item instanceof Y.Item ? seenIn.get(item.parent) : undefined;
