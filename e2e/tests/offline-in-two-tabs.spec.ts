@@ -5,18 +5,16 @@
 // new name, deleted them (found by an exploratory run). A page now reads the copy again each time it is back
 // in touch with the server, and before it moves it.
 
-import { EditorPage } from '../fixtures/editor-page.js';
+import { EditorPage, serverText } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
-/** The document's text as the server exports it (what it stored). */
-async function serverText(baseUrl: string, doc: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/docs/${encodeURIComponent(doc)}/content?format=text`);
-  return res.status === 200 ? (await res.text()).replace(/\n+$/, '') : `<${res.status}>`;
-}
-
-async function closedTabTypedOffline(baseUrl: string, first: EditorPage, doc: string): Promise<EditorPage> {
+/**
+ * `first` and a second tab of it open `doc`; offline, `first` types and is closed; `whileOffline` runs; back
+ * online. Returns the second tab.
+ */
+async function closedTabTypedOffline(baseUrl: string, first: EditorPage, doc: string, whileOffline: () => Promise<void> = async () => {}): Promise<EditorPage> {
   await first.open(baseUrl, doc);
   const second = new EditorPage(await first.context.newPage(), first.context, first.name, first.color);
   await second.open(baseUrl, doc);
@@ -31,6 +29,7 @@ async function closedTabTypedOffline(baseUrl: string, first: EditorPage, doc: st
   await first.type(' From tab one.');
   await expect(first.status).toContainText('Offline · changes kept in this browser');
   await Promise.all([first.page.waitForEvent('close'), first.page.close({ runBeforeUnload: true })]);
+  await whileOffline();
   await first.context.setOffline(false);
   return second;
 }
@@ -46,29 +45,16 @@ test('the words typed offline in a tab since closed reach the server through the
 
 test('and when the document is renamed before the tab left open is back online', async ({ server, person }) => {
   const doc = 'two-tabs/offline-renamed';
-  const alice = await person('Alice', '#e11d48');
-  await alice.open(server.url, doc);
-  const open = new EditorPage(await alice.context.newPage(), alice.context, 'Alice', '#e11d48');
-  await open.open(server.url, doc);
-  await alice.focusEnd();
-  await alice.page.keyboard.insertText('Start.');
-  await expect.poll(() => open.blocks()).toEqual(['Start.']);
-  await open.expectSaved();
-
-  await alice.context.setOffline(true);
-  await expect(alice.status).toHaveAttribute('data-connection', 'offline');
-  await alice.focusEnd();
-  await alice.type(' From tab one.');
-  await expect(alice.status).toContainText('Offline · changes kept in this browser');
-  await Promise.all([alice.page.waitForEvent('close'), alice.page.close({ runBeforeUnload: true })]);
   // Renamed by someone else while this browser is offline; the open tab learns it once back.
-  const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(doc)}/rename`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ to: 'two-tabs/renamed' }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await alice.context.setOffline(false);
+  const rename = async () => {
+    const res = await fetch(`${server.url}/api/docs/${encodeURIComponent(doc)}/rename`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'two-tabs/renamed' }),
+    });
+    expect(res.status).toBeLessThan(300);
+  };
+  const open = await closedTabTypedOffline(server.url, await person('Alice', '#e11d48'), doc, rename);
   await expect(open.page).toHaveURL(/two-tabs%2Frenamed/);
   await open.expectSaved();
   await expect.poll(() => serverText(server.url, 'two-tabs/renamed')).toBe('Start. From tab one.');

@@ -4,15 +4,10 @@
 // the old name's copy was never read again (found by an exploratory run). A page now brings in copies of
 // its document this browser keeps under earlier names (collab/local-copy.ts adoptEarlierCopies).
 
-import { EditorPage } from '../fixtures/editor-page.js';
+import { EditorPage, serverText } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-async function serverText(baseUrl: string, doc: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/docs/${encodeURIComponent(doc)}/content?format=text`);
-  return res.status === 200 ? (await res.text()).replace(/\n+$/, '') : `<${res.status}>`;
-}
 
 for (const by of ['the new name', 'the old link'] as const) {
   test(`words typed offline in a tab closed before a rename are saved when the document is opened again by ${by}`, async ({ server, pair }) => {

@@ -4,12 +4,8 @@
 // exploratory run). The changes a tab made offline now go to the server one by one, in the order they were
 // made, when it reconnects: the paste is refused alone, with what came after it, as the notice says.
 
+import { serverText } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
-
-async function serverText(baseUrl: string, doc: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/docs/${encodeURIComponent(doc)}/content?format=text`);
-  return res.status === 200 ? (await res.text()).replace(/\n+$/, '') : `<${res.status}>`;
-}
 
 test.describe('a document that would grow past MAX_DOC_BYTES', () => {
   test.use({ serverEnv: { MAX_DOC_BYTES: '16384' } });

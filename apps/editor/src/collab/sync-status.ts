@@ -309,24 +309,12 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   };
   const checkCopy = async (): Promise<boolean> => {
     const copyOf = localStorage.getItem(copyOfKey);
-    // Never synced here (or kept by an earlier version): nothing to compare, unless this browser keeps a
-    // copy of this document under another name (it was renamed): asked once, on the first visit of a name.
-    const others = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).some((key) => key !== null && key !== copyOfKey && key.startsWith(copyOfKeyOf('')));
-    if (copyOf === null && !others) return true;
+    if (copyOf === null) return true; // never synced here (or kept by an earlier version): nothing to compare
     const res = await docInfo(AbortSignal.timeout(5_000));
     let now: string | undefined;
     if (res.status === 200) now = ((await res.json()) as { createdAt?: string }).createdAt;
     else if (res.status !== 404) return true; // refused, in the trash, or failing: the connection says so
-    if (now !== undefined) {
-      // Copies of this document under earlier names: what they kept comes in, sent with the first sync.
-      const adopted = await adoptEarlierCopies(doc, earlierNames(now)).catch(() => []);
-      for (const name of adopted) {
-        carryClients(name, docName);
-        localStorage.removeItem(`tandem:clients:${name}`);
-        localStorage.removeItem(copyOfKeyOf(name));
-      }
-    }
-    if (copyOf === null || now === copyOf) return true;
+    if (now === copyOf) return true;
     localStorage.removeItem(copyOfKey);
     await local.clearData();
     location.reload();
@@ -344,7 +332,16 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     void docInfo(AbortSignal.timeout(5_000))
       .then(async (res) => {
         const createdAt = res.status === 200 ? ((await res.json()) as { createdAt?: string }).createdAt : undefined;
-        if (createdAt !== undefined) localStorage.setItem(copyOfKey, (copyTag = createdAt));
+        if (createdAt === undefined) return;
+        localStorage.setItem(copyOfKey, (copyTag = createdAt));
+        // The first visit of this name: copies of this document kept here under earlier names (it was renamed)
+        // are brought in, and what they held that the server lacks is sent now.
+        const adopted = await adoptEarlierCopies(doc, earlierNames(createdAt)).catch(() => []);
+        for (const name of adopted) {
+          carryClients(name, docName);
+          localStorage.removeItem(`tandem:clients:${name}`);
+          localStorage.removeItem(copyOfKeyOf(name));
+        }
       })
       .catch(() => {})
       .finally(() => (tagging = false));
