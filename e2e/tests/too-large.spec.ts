@@ -6,6 +6,7 @@
 
 import { expect, type TandemServer, test } from '../fixtures/tandem.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
+import { holdIncoming } from '../fixtures/hold-incoming.js';
 
 const keepsWorkingAfter = async (paste: string, server: TandemServer, person: (name: string, color: string) => Promise<EditorPage>) => {
   const alice = await person('Alice', '#e11d48');
@@ -72,5 +73,34 @@ test.describe('a second refused change, long after the first', () => {
     await alice.type(' Again.');
     await alice.expectSaved();
     await expect(alice.page.locator('.ProseMirror')).toHaveText('Kept text. More. Again.');
+  });
+});
+
+// Started again from the server, the page held an empty document until the server's text came, and what was
+// typed meanwhile went before that text (" More.Kept text."). It is not editable until then.
+test.describe('the page started again after a refused change', () => {
+  test.use({ serverEnv: { MAX_DOC_BYTES: '16384' } });
+  test('takes no typing until it holds the server\'s text', async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    const incoming = await holdIncoming(alice);
+    await alice.open(server.url, 'too-large-early-typing');
+    await alice.focusEnd();
+    await alice.type('Kept text.');
+    await alice.expectSaved();
+    await alice.paste({ 'text/plain': 'lorem ipsum dolor sit amet '.repeat(1_200) });
+    incoming.hold(); // the refusal closes the socket (not a message): the page reloads, and hears nothing more
+    await expect(alice.page.getByRole('alert').filter({ hasText: 'A change you made was not saved' })).toBeVisible({ timeout: 10_000 });
+    await expect(alice.editor).toHaveAttribute('contenteditable', 'false');
+    await alice.editor.click();
+    await alice.page.keyboard.type('Early.');
+    await expect(alice.editor).toHaveText('');
+    incoming.release();
+    await expect(alice.editor).toHaveText('Kept text.');
+    await expect(alice.editor).toHaveAttribute('contenteditable', 'true');
+    await alice.focusEnd();
+    await alice.type(' More.');
+    await alice.expectSaved();
+    await expect(alice.editor).toHaveText('Kept text. More.');
+    expect(alice.errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
 });

@@ -176,6 +176,11 @@ export function renderDocument(root: HTMLElement, name: string): void {
   // Until this page has saved once, a refusal is this browser's copy sending the refused change again (it
   // could not be dropped): no reload loop then. After that, a refusal is of a new change, handled as the first.
   let justReloaded = refusedBefore !== undefined;
+  // Started again from the server after a refusal, with this browser's copy dropped: until the server's text
+  // is here, the page holds an empty document, and what was typed into it went before that text (" More.Kept
+  // text."). Not editable until then (the status says "Connecting…").
+  let awaitingServer = justReloaded && !readOnly;
+  if (awaitingServer) view.setProps({ editable: () => false });
   const announcer = createStatusAnnouncer();
   statusEl.after(announcer.element);
   sync.onStatus((s) => {
@@ -188,6 +193,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
     statusEl.querySelector('.status-text')!.textContent = text;
     announcer.update(s, text);
     if (s.saved) justReloaded = false;
+    if (awaitingServer && s.saved && !reloading && !denied) {
+      awaitingServer = false;
+      view.setProps({ editable: () => true });
+    }
     if (s.refused !== '' && !reloading && !denied) {
       // Nothing made here from now on could be stored: stop taking changes, and start again from the server.
       reloading = true;
