@@ -8,7 +8,7 @@
 // (collab/caret-overlay.ts). Bob's caret is at the same place as Alice's in each case.
 
 import { br, caret, code, drawnCaret, p, resolve, setDocument, shape, t, type At, type Json } from '../fixtures/doc-json.js';
-import type { EditorPage } from '../fixtures/editor-page.js';
+import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -73,3 +73,16 @@ for (const { name, doc, at, act, want } of cases) {
     expect(alice.errors).toEqual([]);
   });
 }
+
+// Selections stay in the text (a plugin of ours maps them through each change, as y-prosemirror did).
+test("the other person's selection is highlighted and follows typing before it; their caret is drawn over the text", async ({ pair }) => {
+  const { alice, bob } = await pair('keys-beside-a-caret/selection');
+  await writeShared(alice, bob, ['Hello brave new world']);
+  await bob.select('brave');
+  await expect(alice.editor.locator('.ProseMirror-yjs-selection')).toHaveText('brave');
+  await alice.caretAt(0, 0);
+  await alice.type('Well, ');
+  await expect(alice.editor.locator('.ProseMirror-yjs-selection')).toHaveText('brave');
+  await expect.poll(() => alice.cursorLabels()).toEqual(['Bob']);
+  await expect(alice.editor.locator('.ProseMirror-yjs-cursor')).toHaveCount(0); // none in the text
+});

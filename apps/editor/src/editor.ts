@@ -79,7 +79,7 @@ export function createEditor(
       // Right after the sync plugin: sends each local edit to Yjs block by block (see narrow-sync.ts).
       narrowSyncPlugin(),
       // Redraws remote cursors when someone else's state changed, not for our own caret (see cursor-plugin.ts).
-      cursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount), selectionBuilder: spreadSelections(awareness) }),
+      ...cursorPlugin(awareness, { cursorBuilder: awayAwareCursors(awareness, mount), selectionBuilder: spreadSelections(awareness) }),
       undoPlugin({ undoManager }),
       ...buildInputRules(),
       // Tab into the link popover while one is open; then Tab is settled by tabKeyPlugin, whatever the

@@ -23,18 +23,10 @@ interface Widget {
 
 const isCaret = (decoration: Decoration): boolean => decoration.from === decoration.to && typeof (decoration.spec as { key?: unknown }).key === 'string';
 
-/** The decorations of y-prosemirror's cursor plugin without its carets (see CaretOverlay), one set per set. */
-export function withoutCarets(): (set: DecorationSet) => DecorationSet {
-  const made = new WeakMap<DecorationSet, DecorationSet>();
-  return (set) => {
-    let inline = made.get(set);
-    if (inline === undefined) {
-      const all = set.find();
-      inline = all.some(isCaret) ? set.remove(all.filter(isCaret)) : set;
-      made.set(set, inline);
-    }
-    return inline;
-  };
+/** The decorations of y-prosemirror's cursor plugin without its carets (see CaretOverlay). */
+export function withoutCarets(set: DecorationSet): DecorationSet {
+  const carets = set.find().filter(isCaret);
+  return carets.length === 0 ? set : set.remove(carets);
 }
 
 /** Draws the carets of y-prosemirror's cursor plugin in a layer beside `view`'s editable element. */
