@@ -550,11 +550,15 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
 
 const REMEMBERED_CLIENTS = 32;
 
-/** The document was renamed from `from` to `to` with this page open: the ids used for it here go along. */
-export function carryClients(from: string, to: string): void {
+/**
+ * The document was renamed from `from` to `to` with this page open: the ids used for it here go along
+ * (`dropFrom`: and are forgotten under `from`, whose copy was brought in and dropped).
+ */
+export function carryClients(from: string, to: string, dropFrom = false): void {
   try {
     const ids = [...new Set([...rememberedClients(to), ...rememberedClients(from)])].slice(-REMEMBERED_CLIENTS);
     localStorage.setItem(`tandem:clients:${to}`, JSON.stringify(ids));
+    if (dropFrom) localStorage.removeItem(`tandem:clients:${from}`);
   } catch {
     // no storage here: nothing was remembered either
   }

@@ -161,7 +161,7 @@ export function keepLocally(name: string, doc: Y.Doc, report: KeptHere = () => {
 }
 
 /** The origin of the transaction that brings in what a copy left under an earlier name held. */
-export const EARLIER_COPY = Symbol('tandem:earlier-copy');
+const EARLIER_COPY = Symbol('tandem:earlier-copy');
 
 /**
  * Brings into `doc` what this browser kept of it under earlier names, then drops those copies. A tab closed

@@ -188,9 +188,11 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   // Only this browser's own clients are asked about (a document's state vector grows with every page
   // that ever wrote to it); the earlier pages' ids as this page starts (see collab/join-rescue.ts).
   const ownIds = [...new Set([doc.clientID, ...rememberedClients(docName)])];
+  /** This browser's clients' clocks now (what an ack of a message sent now stores). */
+  const ownClocks = () => new Map(ownIds.map((id) => [id, Y.getState(doc.store, id)]));
   class DocSocket extends CountingWebSocket {
     protected override clocks(): Map<number, number> {
-      return new Map(ownIds.map((id) => [id, Y.getState(doc.store, id)]));
+      return ownClocks();
     }
     protected override changesMade(): number {
       return changesMade;
@@ -226,7 +228,7 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     unsentBytes += update.byteLength;
     // Past this, the first sync's one message carries them, as before (memory is not spent without bound).
     if (unsentBytes > UNSENT_KEPT_BYTES) return void (unsent = []);
-    unsent.push({ update, clocks: new Map(ownIds.map((id) => [id, Y.getState(doc.store, id)])), changes: changesMade });
+    unsent.push({ update, clocks: ownClocks(), changes: changesMade });
   });
   const sendUnsent = () => {
     const ws = socket();
@@ -338,8 +340,7 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
         // are brought in, and what they held that the server lacks is sent now.
         const adopted = await adoptEarlierCopies(doc, earlierNames(createdAt)).catch(() => []);
         for (const name of adopted) {
-          carryClients(name, docName);
-          localStorage.removeItem(`tandem:clients:${name}`);
+          carryClients(name, docName, true);
           localStorage.removeItem(copyOfKeyOf(name));
         }
       })
