@@ -38,6 +38,8 @@ export interface ChangeCount {
 export interface CopiedBack {
   readonly node: Y.XmlText;
   readonly id: Y.ID;
+  /** `node`'s block was made for the copy: it goes too once empty. */
+  readonly madeFor?: boolean;
 }
 
 /** Each document's OwnDeletions, for the caret to follow a move through them too (narrow-sync.ts). */
@@ -58,6 +60,8 @@ export class OwnDeletions {
   private readonly deleted = new Map<string, { ch: string; change: number }>();
   /** The characters this page deleted, acknowledged or not (the oldest forgotten first), for copiedBackNoted. */
   private readonly deletedEver = new Map<string, string>();
+  /** Those of them whose text node (their line) this page deleted too, emptied or with them. */
+  private readonly lineGone = new Set<string>();
 
   /**
    * `unseen`: whether a character still there is this page's and unseen by others (unacknowledged): the
@@ -100,6 +104,16 @@ export class OwnDeletions {
         this.deletedEver.set(key(id), str[i]!);
       }
     });
+    // The lines it deleted: their characters deleted before (emptied, then joined to the line above) or now.
+    Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlText)) return;
+      for (let item = struct.content.type._start; item !== null; item = item.right) {
+        for (let i = 0; i < item.length; i++) {
+          const k = key(Y.createID(item.id.client, item.id.clock + i));
+          if (this.deletedEver.has(k)) this.lineGone.add(k);
+        }
+      }
+    });
     for (const k of this.deleted.keys()) {
       if (this.deleted.size <= REMEMBERED) break;
       this.deleted.delete(k);
@@ -107,6 +121,7 @@ export class OwnDeletions {
     for (const k of this.deletedEver.keys()) {
       if (this.deletedEver.size <= REMEMBERED) break;
       this.deletedEver.delete(k);
+      this.lineGone.delete(k);
     }
   }
 
@@ -133,9 +148,18 @@ export class OwnDeletions {
         // A deletion this page took back since (Ctrl+Z: Yjs brings the text back as new characters) counts
         // too: the mover copied the old characters, so it had seen neither, and the text brought back goes
         // into the copy with what this page typed unseen (split-rescue.ts), or it would be there twice.
-        if (!this.deletedEver.has(key(source)) || !standing(transaction.doc, copy)) continue;
+        const ch = this.deletedEver.get(key(source));
+        if (ch === undefined) continue;
+        // The copy stands for a character this page deleted: so does a copy of it, noted later (the mover's
+        // page typing it again when it went with a block this page deleted).
+        this.deletedEver.set(key(copy), ch);
+        const lineGone = this.lineGone.has(key(source));
+        if (lineGone) this.lineGone.add(key(copy));
+        if (!standing(transaction.doc, copy)) continue;
         const item = Y.getItem(store, copy) as Y.Item;
-        if (item.parent instanceof Y.XmlText) out.push({ node: item.parent, id: copy });
+        // The copy's line, made by the move, goes too once empty if this page deleted the line it came from:
+        // Bob indents, outdents or splits item "two" while Alice deletes the item ("two" and its line).
+        if (item.parent instanceof Y.XmlText) out.push({ node: item.parent, id: copy, madeFor: move.block && lineGone });
       }
     }
     return out;
@@ -247,12 +271,18 @@ function onlyPlace(copies: readonly InsertedRun[], text: string): { copy: Insert
   return found;
 }
 
-/** Deletes `chars` (others' copies of what this page had deleted) in one transaction of `origin`. */
-export function deleteCopiedBack(doc: Y.Doc, chars: readonly CopiedBack[], origin: unknown): void {
+/**
+ * Deletes `chars` (others' copies of what this page had deleted) in one transaction of `origin`; `drop` is given each text node emptied of a copy whose block
+ * was made for it (see CopiedBack.madeFor), with the copy's author, to take the block away too.
+ */
+export function deleteCopiedBack(doc: Y.Doc, chars: readonly CopiedBack[], origin: unknown, drop?: (node: Y.XmlText, author: number) => void): void {
   doc.transact(() => {
-    for (const { node, id } of [...chars].reverse()) {
+    const emptied = new Map<Y.XmlText, number>();
+    for (const { node, id, madeFor } of [...chars].reverse()) {
       const index = indexIn(node, id);
       if (index !== undefined) node.delete(index, 1);
+      if (madeFor === true) emptied.set(node, id.client);
     }
+    if (drop !== undefined) for (const [node, author] of emptied) if (node.length === 0) drop(node, author);
   }, origin);
 }

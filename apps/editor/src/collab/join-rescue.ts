@@ -32,7 +32,8 @@ import { schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
 import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
-import { moveStranded, strandedByMoves } from './split-rescue.js';
+import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
+import { notedMovesIn, noteCopies } from './noted-moves.js';
 
 /**
  * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
@@ -70,7 +71,7 @@ function seenIn(transaction: Y.Transaction, node: Y.XmlText): ((client: number) 
   const map = transaction.doc.share.get(SEEN);
   if (map === undefined) return undefined;
   const entry = entryIn(transaction, map, node);
-  if (entry === undefined) return deletedUnknown(transaction, map, node) ? () => 0 : undefined;
+  if (entry === undefined) return deletedUnknown(transaction, map, node) || madeAfterSeen(transaction, node) ? () => 0 : undefined;
   // A client the entry does not name had no character in the node as the joiner saw it: none seen.
   return (client) => (typeof entry[String(client)] === 'number' ? (entry[String(client)] as number) : 0);
 }
@@ -130,6 +131,49 @@ function deletedUnknown(transaction: Y.Transaction, map: Y.AbstractType<any>, no
     inside = container;
   }
   return false;
+}
+
+/** Transaction meta: the SEEN entries written in it (seenEntries). */
+const ENTRIES = Symbol('tandem:seen-entries');
+
+/** The SEEN entries `transaction` (from elsewhere) wrote, each what its editor had seen of each client. */
+function seenEntries(transaction: Y.Transaction): ReadonlyArray<Record<string, unknown>> {
+  const cached = transaction.meta.get(ENTRIES) as Array<Record<string, unknown>> | undefined;
+  if (cached !== undefined) return cached;
+  const entries: Array<Record<string, unknown>> = [];
+  transaction.meta.set(ENTRIES, entries);
+  const map = transaction.doc.share.get(SEEN);
+  if (map === undefined || transaction.local || !transaction.changed.has(map)) return entries;
+  forEachNewItem(transaction, (item) => {
+    if (item.parent !== map || item.deleted || !(item.content instanceof Y.ContentAny)) return;
+    const entry: unknown = item.content.getContent()[0];
+    if (typeof entry === 'object' && entry !== null) entries.push(entry as Record<string, unknown>);
+  });
+  return entries;
+}
+
+/**
+ * Whether `node` was made after what the editor whose change deleted it had seen of its author: the SEEN
+ * entries written with the deletion say how far that editor had seen each client, and one names the node's
+ * author only up to before the node (and none beyond it). That editor cannot have meant to delete a node it
+ * never saw: it went with a block the editor deleted (a list item it indented, outdented or split) that
+ * this page had put the node into meanwhile. Alice empties item "two" and Backspace joins it to "one" (her
+ * editor writes "one" again into the item of "two", the item of "one" deleted) while Bob, offline, presses
+ * Tab on "two" (item "two" deleted, a copy of it put inside "one"): "one" was lost for everyone.
+ */
+function madeAfterSeen(transaction: Y.Transaction, node: Y.XmlText): boolean {
+  if (node._item === null) return false;
+  const { client, clock } = node._item.id;
+  // Both deleters of one node write its entry (Alice's join deleted the emptied item's text node too), and
+  // one entry overwrites the other: what the moves noted with the deletion had seen says as much.
+  const said = [...seenEntries(transaction).map((entry) => entry[String(client)]), ...notedMovesIn(transaction).map((move) => move.seen(client) || undefined)];
+  let unseen = false;
+  for (const seen of said) {
+    if (typeof seen !== 'number') continue;
+    if (seen > clock) return false;
+    unseen = true;
+  }
+  return unseen;
 }
 
 /** The origin of the edits that put characters back: not the editor's, so not an undo step of this person's. */
@@ -443,6 +487,7 @@ export function typeAgain(doc: Y.Doc, lost: readonly Lost[]): Retyped[] {
   doc.transact((transaction) => {
     retyped = insertWithAllowedMarks(doc, lost.filter((l): l is LostText => !('runs' in l)));
     for (const block of lost) if ('runs' in block) retyped.push(...insertBlock(doc, block));
+    noteCopies(transaction, retyped);
     // For the caret that stood in the characters typed again (narrow-sync.ts): it goes with them.
     transaction.meta.set(RETYPED, retyped);
   }, RESCUE_ORIGIN);
@@ -532,7 +577,7 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
       ownFormats?.record(transaction);
     }
     const copiedBack = ownDeletions === undefined ? [] : [...ownDeletions.copiedBack(transaction), ...ownDeletions.copiedBackNoted(transaction)];
-    if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN));
+    if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN, (node, author) => dropIfEmptied(doc, node, undefined, author)));
     const formatsLost = ownFormats === undefined ? [] : [...ownFormats.lostIn(transaction), ...ownFormats.lostInNoted(transaction)];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
     const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction)];

@@ -35,6 +35,8 @@ export interface NotedMove {
   readonly sources: ReadonlySet<string>;
   /** The clock up to which the mover had seen `client`'s changes in the text it moved from (0: none). */
   seen(client: number): number;
+  /** The copy's block was made with it (a new line: Enter, a list item indented; a rescue's block, noteCopies). */
+  readonly block: boolean;
 }
 
 /**
@@ -67,7 +69,56 @@ export function noteMoves(transaction: Y.Transaction): void {
       if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
       else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
     });
-    map.set(key(move.run.ids[move.at]!), { r: runs, s: seen });
+    // `b`: the copy's line is new with the move (Enter, an item indented or outdented, a change of kind).
+    const made = move.run.node._item !== null && move.run.node._item.id.clock >= (transaction.beforeState.get(move.run.node._item.id.client) ?? 0);
+    map.set(key(move.run.ids[move.at]!), made ? { r: runs, s: seen, b: 1 } : { r: runs, s: seen });
+  }
+}
+
+/** Characters an editor typed again (a rescue, join-rescue.ts and split-rescue.ts): `from`, as `client`'s run from `clock`. */
+export interface CopiedRun {
+  readonly from: readonly Y.ID[];
+  readonly client: number;
+  readonly clock: number;
+  readonly length: number;
+}
+
+/**
+ * Notes in MOVED, in `transaction` (a rescue, still open), which characters the runs it typed again stand
+ * for: to the other editors a character typed again is a copy like a move's. A page that deleted the
+ * character a rescued one stands for (one copied by a move it had not seen, then typed again by the
+ * mover's page when the copy went with a block this page deleted) then deletes it again
+ * (deleted-in-moves.ts).
+ */
+export function noteCopies(transaction: Y.Transaction, runs: readonly CopiedRun[]): void {
+  const { store } = transaction.doc;
+  for (const run of runs) {
+    if (run.length === 0 || run.from.length === 0) continue;
+    // The run's characters, in order: the run's clocks also hold the blocks made for it and its marks.
+    const copies: Y.ID[] = [];
+    const structs = store.clients.get(run.client) ?? [];
+    for (let i = Y.findIndexSS(structs, run.clock); i < structs.length && structs[i]!.id.clock < run.clock + run.length; i++) {
+      const item = structs[i]!;
+      if (item instanceof Y.Item && !item.deleted && item.content instanceof Y.ContentString) {
+        for (let c = 0; c < item.length; c++) copies.push(Y.createID(item.id.client, item.id.clock + c));
+      }
+    }
+    if (copies.length !== run.from.length) continue;
+    const runs: number[] = [];
+    const seen: Record<string, number> = {};
+    run.from.forEach((id, i) => {
+      const copy = copies[i]!;
+      seen[String(id.client)] = transaction.beforeState.get(id.client) ?? 0;
+      const n = runs.length;
+      const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
+      if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
+      else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
+    });
+    // `b`: the copy's text node (so its block) was made for it: a block that holds nothing once its
+    // characters are deleted again goes with them.
+    const node = (Y.getItem(store, copies[0]!) as Y.Item).parent;
+    const made = node instanceof Y.XmlText && node._item !== null && node._item.id.client === run.client && node._item.id.clock >= run.clock;
+    transaction.doc.getMap(MOVED).set(key(copies[0]!), made ? { r: runs, s: seen, b: 1 } : { r: runs, s: seen });
   }
 }
 
@@ -99,7 +150,7 @@ const MAX_NOTED = 200_000;
  */
 function parseNote(entry: unknown, author: number, store: Y.Doc['store']): NotedMove | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
-  const { r: runs, s: seen } = entry as { r?: unknown; s?: unknown };
+  const { r: runs, s: seen, b: block } = entry as { r?: unknown; s?: unknown; b?: unknown };
   if (!Array.isArray(runs) || runs.length === 0 || runs.length % 5 !== 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
   let total = 0;
   for (let r = 0; r < runs.length; r += 5) {
@@ -118,6 +169,7 @@ function parseNote(entry: unknown, author: number, store: Y.Doc['store']): Noted
     pairs,
     first: key(pairs[0]!.source),
     sources: new Set(pairs.map((p) => key(p.source))),
+    block: block === 1,
     seen: (client) => {
       const clock = seenOf[String(client)];
       return typeof clock === 'number' && Number.isFinite(clock) ? clock : 0;

@@ -1,5 +1,5 @@
 import { Fragment, Slice } from 'prosemirror-model';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import type { EditorState, Transaction } from 'prosemirror-state';
 import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { childAt } from './relative-position.js';
 import { createUndoManager } from '../undo-steps.js';
 import { keepOthersTextThroughUndo, moveStranded, strandedByMoves, strandedByOwnUndo } from './split-rescue.js';
 import { undoFollowsMoves } from './rescue-undo.js';
-import { alice, at, blocks, meetAll, p, page, person as editor, send } from './test-editors.js';
+import { alice, at, blocks, inText, li, meetAll, p, page, person as editor, run, send, shape } from './test-editors.js';
 
 
 
@@ -251,38 +251,7 @@ describe('Ctrl+Z then Ctrl+Y (and again) brings the moved text back with what ot
   });
 });
 
-/** Each text block's text, with a '>' per list item around it. */
-const li = (text: string) => schema.node('list_item', null, [p(text)]);
-const shape = (ydoc: Y.Doc) => {
-  const out: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ProseMirror nodes, walked loosely
-  const walk = (n: any, path: string) => n.forEach((c: any) => (c.isTextblock ? out.push(`${path}${c.textContent}`) : walk(c, `${path}${c.type.name === 'list_item' ? '>' : ''}`)));
-  walk(yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment('prosemirror'), schema), '');
-  return out;
-};
 const settle = () => new Promise((r) => setTimeout(r, 0));
-
-/** The position after `offset` characters of the `n`th text block (any depth). */
-const inText = (n: number, offset: number) => (s: EditorState) => {
-  let at = -1;
-  let seen = 0;
-  s.doc.descendants((node, pos) => {
-    if (at >= 0) return false;
-    if (!node.isTextblock) return true;
-    if (seen++ === n) at = pos + 1 + offset;
-    return false;
-  });
-  return at;
-};
-
-/** `command` run with the caret at the start of the `n`th text block, as one transaction. */
-const run = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean, n: number) => (s: EditorState) => {
-  let made: Transaction | undefined;
-  command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, 0)(s)))), (tr) => (made = tr));
-  const tr = s.tr;
-  for (const step of made!.steps) tr.step(step);
-  return tr;
-};
 
 // Found by an exploratory run (6 of 6): Yjs merged the letter typed again at the end of "two" with "two" as a
 // redo had brought it back (one client, next clock), and the next Ctrl+Z deleted both.

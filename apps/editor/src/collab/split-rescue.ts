@@ -21,7 +21,7 @@ import { schema } from '../schema.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
 import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom, nodesWritten } from './moved-text.js';
-import { notedMovesIn } from './noted-moves.js';
+import { notedMovesIn, noteCopies } from './noted-moves.js';
 import type { Retyped } from './rescue-undo.js';
 import { keepFromUndo, stepJustMade } from '../undo-steps.js';
 
@@ -229,11 +229,12 @@ function strandedIn(
  */
 export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied?: (block: Y.XmlElement) => void): Retyped[] {
   let retyped: Retyped[] = [];
-  doc.transact(() => {
+  doc.transact((transaction) => {
     retyped = insertWithAllowedMarks(
       doc,
       stranded.map((s) => s.lost),
     );
+    noteCopies(transaction, retyped);
     for (const { node, ids } of stranded) {
       // Still there, side by side: delete them (from the first's index; they are contiguous in the node).
       const index = indexIn(node, ids[0]!);
@@ -248,15 +249,15 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
 }
 
 /**
- * Deletes the block holding `node` if this page created it and it holds nothing now, with the containers
- * around it that this page created and that hold only it (not the document's last block). A block that stood
+ * Deletes the block holding `node` if this page (or `author`) created it and it holds nothing now, with the
+ * containers around it that the same created and that hold only it (not the document's last block). A block that stood
  * inside a list was kept, emptied: undoing Tab on an item the other person had typed into since put their
  * words back at the item's old level and left the nested list Tab had made as an empty bullet (found by a
  * review). The container left must still be valid without it (a list item keeps its first paragraph).
  */
-export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText, beforeDrop: (block: Y.XmlElement) => void = () => {}): void {
+export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText, beforeDrop: (block: Y.XmlElement) => void = () => {}, author = doc.clientID): void {
   const block = node.parent;
-  const mine = (el: Y.XmlElement) => el._item !== null && el._item.id.client === doc.clientID;
+  const mine = (el: Y.XmlElement) => el._item !== null && el._item.id.client === author;
   if (node.length !== 0 || !(block instanceof Y.XmlElement) || block.length !== 1 || !mine(block)) return;
   let gone: Y.XmlElement = block;
   while (gone.parent instanceof Y.XmlElement && gone.parent.length === 1 && mine(gone.parent)) gone = gone.parent;

@@ -3,7 +3,7 @@
 // tests share. Not part of the app (nothing it bundles imports this).
 
 import type { Node } from 'prosemirror-model';
-import { EditorState, type Transaction } from 'prosemirror-state';
+import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
@@ -18,6 +18,40 @@ export const p = (text: string) => nodes.paragraph!.create(null, text === '' ? [
 
 /** The document position in top-level block `block` after `offset` characters (-1: just before the block). */
 export const at = (doc: Node, block: number, offset: number) => doc.resolve(0).posAtIndex(block, 0) + 1 + offset;
+
+/** A list item holding a paragraph of `text`. */
+export const li = (text: string) => schema.node('list_item', null, [p(text)]);
+
+/** Each text block's text, with a '>' per list item around it. */
+export const shape = (ydoc: Y.Doc) => {
+  const out: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ProseMirror nodes, walked loosely
+  const walk = (n: any, path: string) => n.forEach((c: any) => (c.isTextblock ? out.push(`${path}${c.textContent}`) : walk(c, `${path}${c.type.name === 'list_item' ? '>' : ''}`)));
+  walk(yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment('prosemirror'), schema), '');
+  return out;
+};
+
+/** The position after `offset` characters of the `n`th text block (any depth). */
+export const inText = (n: number, offset: number) => (s: EditorState) => {
+  let at = -1;
+  let seen = 0;
+  s.doc.descendants((node, pos) => {
+    if (at >= 0) return false;
+    if (!node.isTextblock) return true;
+    if (seen++ === n) at = pos + 1 + offset;
+    return false;
+  });
+  return at;
+};
+
+/** `command` run with the caret at the start of the `n`th text block, as one transaction. */
+export const run = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean, n: number) => (s: EditorState) => {
+  let made: Transaction | undefined;
+  command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, 0)(s)))), (tr) => (made = tr));
+  const tr = s.tr;
+  for (const step of made!.steps) tr.step(step);
+  return tr;
+};
 
 /** The text of each top-level block of `doc`. */
 export const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
