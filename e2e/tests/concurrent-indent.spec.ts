@@ -74,3 +74,42 @@ test('Tab on "two" and on "three" at the same moment: no item is lost', async ({
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+// One outdents an item while the other, unseen, indents the item after it: the outdent deletes the list the
+// item stood in and the indent puts its copy into that list. The indented item was lost (Shift+Tab on "two",
+// Tab on "three") or came out above the outdented one, its indent gone (Shift+Tab on "three", Tab on "four").
+// Found by an exploratory run. It now goes under the outdented item, as each had meant.
+const nested = (depth: number, text: string) => `${'bullet_list>list_item>'.repeat(depth + 1)}paragraph:${text}`;
+const outdentCases = [
+  { items: ['one', 'two', 'three'], tabbed: 1, shape: [nested(0, 'one'), nested(0, 'two'), nested(1, 'three')] },
+  { items: ['one', 'two', 'three', 'four'], tabbed: 2, shape: [nested(0, 'one'), nested(0, 'two'), nested(0, 'three'), nested(1, 'four')] },
+];
+for (const { items, tabbed, shape } of outdentCases) {
+  for (const offline of ['Alice', 'Bob'] as const) {
+    test(`Shift+Tab on "${items[tabbed]}" while the other Tabs "${items[tabbed + 1]}" (${offline} offline): nothing lost, each indent kept`, async ({ pair }) => {
+      const { alice, bob } = await pair(`concurrent-indent/outdent-${tabbed}-${offline}`);
+      await writeSharedList(alice, bob, items);
+      await alice.caretInTextblock(tabbed, 1);
+      await alice.page.keyboard.press('Tab');
+      await alice.expectSaved();
+      await expect.poll(async () => JSON.stringify(await blocks(bob))).toEqual(JSON.stringify(await blocks(alice)));
+
+      const away = offline === 'Alice' ? alice : bob;
+      await away.context.setOffline(true);
+      await expect(away.status).toHaveAttribute('data-connection', 'offline');
+      await bob.caretInTextblock(tabbed + 1, 1);
+      await bob.page.keyboard.press('Tab');
+      await alice.caretInTextblock(tabbed, 1);
+      await alice.page.keyboard.press('Shift+Tab');
+      await (offline === 'Alice' ? bob : alice).expectSaved();
+      await away.context.setOffline(false);
+      await alice.expectSaved();
+      await bob.expectSaved();
+
+      await expect.poll(() => blocks(alice)).toEqual(shape);
+      await expect.poll(() => blocks(bob)).toEqual(shape);
+      expect(alice.errors).toEqual([]);
+      expect(bob.errors).toEqual([]);
+    });
+  }
+}

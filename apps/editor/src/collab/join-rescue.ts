@@ -33,7 +33,7 @@ import { markAllowed } from './allowed-marks.js';
 import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
-import { notedMovesIn, noteCopies } from './noted-moves.js';
+import { type NotedMove, notedMovesIn, noteCopies, standing } from './noted-moves.js';
 
 /**
  * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
@@ -52,26 +52,34 @@ const nodeKey = (id: Y.ID) => `${id.client}:${id.clock}`;
  * Costs nothing unless the transaction deletes a text node.
  */
 export function noteWhatWasSeen(transaction: Y.Transaction): void {
-  const nodes: Array<[string, Record<string, number>]> = [];
+  const nodes: Array<[string, Record<string, number | string>]> = [];
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlText)) return;
-    const seen: Record<string, number> = {};
+    const seen: Record<string, number | string> = {};
     for (let item = struct.content.type._start; item !== null; item = item.right) {
       if (item.content instanceof Y.ContentString) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
     }
-    if (Object.keys(seen).length > 0) nodes.push([nodeKey(struct.id), seen]);
+    if (Object.keys(seen).length === 0) return;
+    // ROOT: the outermost block deleted with the node (a list item, the list Tab had made inside one).
+    let root: Y.Item = struct;
+    while (root.parent instanceof Y.XmlElement && root.parent._item !== null && Y.isDeleted(transaction.deleteSet, root.parent._item.id)) root = root.parent._item;
+    if (root !== struct) seen[ROOT] = nodeKey(root.id);
+    nodes.push([nodeKey(struct.id), seen]);
   });
   if (nodes.length === 0) return;
   const map = transaction.doc.getMap(SEEN);
   for (const [key, seen] of nodes) map.set(key, seen);
 }
 
+/** In a SEEN entry: "<client>:<clock>" of the outermost block its editor deleted with the node (not a client id). */
+const ROOT = 'r';
+
 /** What the editor that deleted `node` in `transaction` had seen of each client, if it said (SEEN). */
 function seenIn(transaction: Y.Transaction, node: Y.XmlText): ((client: number) => number) | undefined {
   const map = transaction.doc.share.get(SEEN);
   if (map === undefined) return undefined;
   const entry = entryIn(transaction, map, node);
-  if (entry === undefined) return deletedUnknown(transaction, map, node) || madeAfterSeen(transaction, node) ? () => 0 : undefined;
+  if (entry === undefined) return deletedUnknown(transaction, map, node) || insideRootSaidOf(transaction, node) || madeAfterSeen(transaction, node) ? () => 0 : undefined;
   // A client the entry does not name had no character in the node as the joiner saw it: none seen.
   return (client) => (typeof entry[String(client)] === 'number' ? (entry[String(client)] as number) : 0);
 }
@@ -153,6 +161,23 @@ function seenEntries(transaction: Y.Transaction): ReadonlyArray<Record<string, u
 }
 
 /**
+ * Whether `node` stood in a block that an editor said, in `transaction`, it deleted (the ROOT of a SEEN
+ * entry: it deleted the block knowing the text node the entry is for), without saying anything of `node`:
+ * that editor had not seen it there. Alice outdents item "two" (her editor deletes the list inside "one"
+ * that held it, and puts a copy of it after "one") while Bob, unseen, indents "three" into that list: "three"
+ * was lost for everyone. A deletion that says nothing (a restore) in the same update names no block.
+ */
+function insideRootSaidOf(transaction: Y.Transaction, node: Y.XmlText): boolean {
+  const roots = new Set<string>();
+  for (const entry of seenEntries(transaction)) if (typeof entry[ROOT] === 'string') roots.add(entry[ROOT]);
+  if (roots.size === 0) return false;
+  for (let block: unknown = node.parent; block instanceof Y.XmlElement && block._item !== null; block = block.parent) {
+    if (roots.has(nodeKey(block._item.id))) return true;
+  }
+  return false;
+}
+
+/**
  * Whether `node` was made after what the editor whose change deleted it had seen of its author: the SEEN
  * entries written with the deletion say how far that editor had seen each client, and one names the node's
  * author only up to before the node (and none beyond it). That editor cannot have meant to delete a node it
@@ -209,6 +234,8 @@ export interface LostBlock {
   readonly runs: ReadonlyArray<Omit<LostText, 'at'>>;
   /** The deleted block's place among all its container's children, deleted ones included (orders blocks that go to one place). */
   readonly order: number;
+  /** The deleted block was a list (inside a list item): the paragraph goes in a list of that kind, as an item of it. */
+  readonly list?: { readonly name: string; readonly attributes: Record<string, unknown> };
 }
 
 /** What to type again: in the moved text, or in a block of its own. */
@@ -312,7 +339,7 @@ function lostIn(
   const match = seen.length === 0 ? undefined : findMoved(seen, besideFirst(node, moved));
   if (match !== undefined) return typedAgainAt(chars, unseen, match);
   // Nothing of it moved (deleted whole, or empty): kept in a paragraph of its own where its block was.
-  const block = keptAsBlock(node, chars, unseen);
+  const block = keptAsBlock(node, chars, unseen, transaction);
   return block === undefined ? [] : [block];
 }
 
@@ -345,7 +372,7 @@ function besideFirst(node: Y.XmlText, moved: readonly MovedText[]): readonly Mov
  * in the container that held the deleted block, if a paragraph (or a list item holding one) may stand
  * there; otherwise (a table row or cell deleted) right after the outermost container that takes none.
  */
-function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean): LostBlock | undefined {
+function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean, transaction: Y.Transaction): LostBlock | undefined {
   // The outermost deleted block holding the node, in a container still there.
   const parent = node.parent;
   if (!(parent instanceof Y.XmlElement) || parent._item === null || !parent._item.deleted) return undefined;
@@ -353,6 +380,10 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
   while (block.parent instanceof Y.XmlElement && block.parent._item !== null && block.parent._item.deleted) block = block.parent;
   let container = block.parent;
   if (!(container instanceof Y.XmlElement || container instanceof Y.XmlFragment) || (container._item !== null && container._item.deleted)) return undefined;
+  // A list deleted inside a list item (the list Tab had made there, taken out by the other's Shift+Tab): the
+  // paragraph goes as an item of a list of that kind, indented as it was, not as a second line of the item.
+  const deletedType = schema.nodes[block.nodeName];
+  const list = deletedType !== undefined && (deletedType.contentMatch.findWrapping(schema.nodes.paragraph!)?.length ?? 0) === 1 && container instanceof Y.XmlElement ? { name: block.nodeName, attributes: block.getAttributes() } : undefined;
   // Past containers a paragraph cannot go into as it is or as a list item: after them.
   let after = false;
   while (container instanceof Y.XmlElement && !takesParagraph(container)) {
@@ -361,6 +392,14 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
     block = container;
     container = outer;
     after = true;
+  }
+  // The item before it in that list moved with the change that deleted the list (the other's Shift+Tab took
+  // it out: a copy after the item): the list goes into the copy's item, after it, where it stood.
+  const movedBefore = list === undefined ? undefined : itemMovedBefore(transaction, block, node);
+  if (movedBefore !== undefined) {
+    let end = 0;
+    for (let item = movedBefore._start; item !== null; item = item.right) if (!item.deleted && item.countable) end += item.length;
+    return { at: Y.createRelativePositionFromTypeIndex(movedBefore, end), runs: runsOf(chars, unseen), order: 0, list };
   }
   let index = 0;
   let order = 0;
@@ -372,6 +411,13 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
     index += 1;
     order += 1;
   }
+  const runs = runsOf(chars, unseen);
+  if (runs.length === 0) return undefined;
+  return { at: Y.createRelativePositionFromTypeIndex(container, index), runs, order, ...(list !== undefined && !after ? { list } : {}) };
+}
+
+/** The unseen characters of `chars` as runs of the same marks. */
+function runsOf(chars: readonly Char[], unseen: (c: Char) => boolean): Array<Omit<LostText, 'at'>> {
   const runs: Array<Omit<LostText, 'at'>> = [];
   for (const c of chars) {
     if (!unseen(c) || c.ch === '\uFFFC') continue;
@@ -381,8 +427,51 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
       last.from.push(Y.createID(c.client, c.clock));
     } else runs.push({ text: c.ch, attributes: c.attributes, from: [Y.createID(c.client, c.clock)] });
   }
-  if (runs.length === 0) return undefined;
-  return { at: Y.createRelativePositionFromTypeIndex(container, index), runs, order };
+  return runs;
+}
+
+/**
+ * The list item, still there, holding the copy a move noted in `transaction` made of the text of the item
+ * before `node`'s in deleted list `list` (the nearest such item), if any.
+ */
+function itemMovedBefore(transaction: Y.Transaction, list: Y.XmlElement, node: Y.XmlText): Y.XmlElement | undefined {
+  const notes = notedMovesIn(transaction);
+  if (notes.length === 0) return undefined;
+  let own: Y.Item | null = node._item;
+  while (own !== null && own.parent !== list) own = own.parent instanceof Y.XmlElement ? own.parent._item : null;
+  for (let item = own?.left ?? null; item !== null; item = item.left) {
+    if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
+    const copy = copyOfTextIn(item.content.type, notes);
+    if (copy === undefined) continue;
+    const holder = (Y.getItem(transaction.doc.store, copy) as Y.Item).parent;
+    const paragraph = holder instanceof Y.XmlText ? holder.parent : null;
+    const target = paragraph instanceof Y.XmlElement ? paragraph.parent : null;
+    return target instanceof Y.XmlElement && target._item !== null && !target._item.deleted && target.nodeName === item.content.type.nodeName ? target : undefined;
+  }
+  return undefined;
+}
+
+/** A copy, still there, that one of `notes` made of a character of `block`'s first text node. */
+function copyOfTextIn(block: Y.XmlElement, notes: readonly NotedMove[]): Y.ID | undefined {
+  let text: Y.XmlText | undefined;
+  for (let item = block._start; item !== null && text === undefined; item = item.right) {
+    if (item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement) {
+      const first = item.content.type._start;
+      if (first !== null && first.content instanceof Y.ContentType && first.content.type instanceof Y.XmlText) text = first.content.type;
+    }
+  }
+  if (text === undefined) return undefined;
+  for (let item = text._start; item !== null; item = item.right) {
+    for (let i = 0; i < item.length; i++) {
+      const id = `${item.id.client}:${item.id.clock + i}`;
+      for (const note of notes) {
+        if (!note.sources.has(id)) continue;
+        const pair = note.pairs.find((p) => `${p.source.client}:${p.source.clock}` === id)!;
+        if (standing(block.doc!, pair.copy)) return pair.copy;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** A character a text node showed before a transaction, with its marks and whether it is still there. */
@@ -510,13 +599,16 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
   if (pos === null || !(pos.type instanceof Y.XmlElement || pos.type instanceof Y.XmlFragment)) return [];
   const containerType = pos.type instanceof Y.XmlElement ? schema.nodes[pos.type.nodeName] : schema.topNodeType;
   const paragraph = schema.nodes.paragraph!;
-  const wrapping = containerType?.contentMatch.findWrapping(paragraph);
+  const listType = block.list === undefined ? undefined : schema.nodes[block.list.name];
+  const inList = listType === undefined ? undefined : listType.contentMatch.findWrapping(paragraph);
+  const wrapping = inList != null && listAllowedAt(pos.type, pos.index, listType!) ? [listType!, ...inList] : containerType?.contentMatch.findWrapping(paragraph);
   if (wrapping == null || !takesParagraph(pos.type)) return [];
   const text = new Y.XmlText();
   let outer: Y.XmlElement = new Y.XmlElement(paragraph.name);
   outer.insert(0, [text]);
   for (const wrapper of [...wrapping].reverse()) {
     const element: Y.XmlElement = new Y.XmlElement(wrapper.name);
+    if (wrapper === listType) for (const [name, value] of Object.entries(block.list!.attributes)) element.setAttribute(name, value as string);
     element.insert(0, [outer]);
     outer = element;
   }
@@ -534,6 +626,19 @@ function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
     clock = after;
   }
   return retyped;
+}
+
+/** Whether a block of type `type` may stand at `index` among `container`'s children (after a list item's first paragraph). */
+function listAllowedAt(container: Y.XmlElement | Y.XmlFragment, index: number, type: NodeType): boolean {
+  let match = (container instanceof Y.XmlElement ? schema.nodes[container.nodeName] : schema.topNodeType)?.contentMatch ?? null;
+  let i = 0;
+  for (let item = container._start; item !== null && i < index && match !== null; item = item.right) {
+    if (item.deleted || !(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
+    const child = schema.nodes[item.content.type.nodeName];
+    match = child === undefined ? null : match.matchType(child);
+    i += 1;
+  }
+  return match !== null && match.matchType(type) !== null;
 }
 
 /** The mark attributes of `attributes` a block of type `block` may hold. */

@@ -1,0 +1,73 @@
+// One person outdents a list item (Shift+Tab) while the other, unseen, indents the item after it (Tab).
+// The outdent deletes the list the item stood in (a copy of the item goes after its parent) and the indent
+// puts a copy of the next item into that very list: the indented item was lost for everyone, or came back
+// as a second line of the item above, before the outdented one (found by exploratory runs). Now the
+// indenter's page keeps it (join-rescue.ts: the outdenter's note names the list it deleted, and said
+// nothing of the copy in it), as an item of a list inside the outdented item's copy, where it stood.
+import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
+import { describe, expect, it } from 'vitest';
+import type { Node } from 'prosemirror-model';
+import { schema } from '../schema.js';
+import { li, meetAll, p, page, run, send } from './test-editors.js';
+
+const item = schema.nodes.list_item!;
+const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
+const withList = (text: string, ...items: Node[]) => schema.node('list_item', null, [p(text), ul(...items)]);
+const doc = (...items: Node[]) => schema.node('doc', null, [ul(...items)]);
+
+/** Each text block's text, indented by two spaces per list it stands in beyond the first. */
+function outline(node: Node, depth = -1): string[] {
+  const out: string[] = [];
+  node.forEach((child) => {
+    if (child.isTextblock) out.push(`${'  '.repeat(Math.max(0, depth))}${child.textContent}`);
+    else out.push(...outline(child, child.type.name === 'bullet_list' ? depth + 1 : depth));
+  });
+  return out;
+}
+
+const orders = [
+  [true, true],
+  [true, false],
+  [false, true],
+  [false, false],
+] as const;
+
+describe('an item outdented while the other indents the item after it', () => {
+  for (const [bobAbove, indentStoredFirst] of orders) {
+    const how = `Bob's id ${bobAbove ? 'above' : 'below'}, the ${indentStoredFirst ? 'indent' : 'outdent'} stored first`;
+
+    it(`Shift+Tab on "two" and Tab on "three": "three" goes under "two" (${how})`, async () => {
+      const alice = page(doc(withList('one', li('two')), li('three')));
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+      bob.edit(run(sinkListItem(item), 2)); // Tab on "three": into the list under "one", after "two"
+      alice.edit(run(liftListItem(item), 1)); // Shift+Tab on "two"
+      if (indentStoredFirst) {
+        await send(bob, alice);
+        await send(alice, bob, false);
+      } else {
+        await send(alice, bob);
+        await send(bob, alice, false);
+      }
+      await meetAll(alice, bob);
+      expect(outline(alice.doc())).toEqual(['one', 'two', '  three']);
+    });
+
+    it(`Shift+Tab on "three" and Tab on "four": "four" goes under "three" (${how})`, async () => {
+      const alice = page(doc(li('one'), withList('two', li('three')), li('four')));
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+      bob.edit(run(sinkListItem(item), 3));
+      alice.edit(run(liftListItem(item), 2));
+      if (indentStoredFirst) {
+        await send(bob, alice);
+        await send(alice, bob, false);
+      } else {
+        await send(alice, bob);
+        await send(bob, alice, false);
+      }
+      await meetAll(alice, bob);
+      expect(outline(alice.doc())).toEqual(['one', 'two', 'three', '  four']);
+    });
+  }
+});
