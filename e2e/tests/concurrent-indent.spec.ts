@@ -113,3 +113,32 @@ for (const { items, tabbed, shape } of outdentCases) {
     });
   }
 }
+
+// Select all and Shift+Tab (the list becomes paragraphs) while the other adds an item after "two": the new
+// item was lost (3 of 3) or went to the document's end (6 of 6). It now stays after "two", a paragraph too.
+for (const offline of ['Alice', 'Bob'] as const) {
+  test(`a whole list outdented while the other adds an item (${offline} offline): the item stays where it was added`, async ({ pair }) => {
+    const { alice, bob } = await pair(`concurrent-indent/outdent-all-${offline}`);
+    await writeSharedList(alice, bob, ['one', 'two', 'three']);
+    const away = offline === 'Alice' ? alice : bob;
+    await away.context.setOffline(true);
+    await expect(away.status).toHaveAttribute('data-connection', 'offline');
+    await bob.caretInTextblock(1, 3);
+    await bob.page.keyboard.press('Enter');
+    await bob.page.keyboard.insertText('new');
+    await alice.caretInTextblock(0, 0);
+    await alice.page.keyboard.press('Control+a');
+    await alice.page.keyboard.press('Shift+Tab');
+    await expect.poll(() => blocks(alice)).toEqual(['paragraph:one', 'paragraph:two', 'paragraph:three']);
+    await (offline === 'Alice' ? bob : alice).expectSaved();
+    await away.context.setOffline(false);
+    await alice.expectSaved();
+    await bob.expectSaved();
+
+    const shape = ['paragraph:one', 'paragraph:two', 'paragraph:new', 'paragraph:three'];
+    await expect.poll(() => blocks(alice)).toEqual(shape);
+    await expect.poll(() => blocks(bob)).toEqual(shape);
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+}

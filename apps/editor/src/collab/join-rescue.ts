@@ -393,13 +393,15 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
     container = outer;
     after = true;
   }
-  // The item before it in that list moved with the change that deleted the list (the other's Shift+Tab took
-  // it out: a copy after the item): the list goes into the copy's item, after it, where it stood.
-  const movedBefore = list === undefined ? undefined : itemMovedBefore(transaction, block, node);
+  // The block before it moved with the change that deleted it (the other's Shift+Tab took item "two" out of
+  // the list Tab had put this one into, or made the whole list paragraphs): it goes right after that block's
+  // copy, where it stood (as a list inside the copy's item when a list inside an item was deleted).
+  const movedBefore = afterMovedBlock(transaction, node);
   if (movedBefore !== undefined) {
-    let end = 0;
-    for (let item = movedBefore._start; item !== null; item = item.right) if (!item.deleted && item.countable) end += item.length;
-    return { at: Y.createRelativePositionFromTypeIndex(movedBefore, end), runs: runsOf(chars, unseen), order: 0, list };
+    const runs = runsOf(chars, unseen);
+    if (runs.length === 0) return undefined;
+    const { container: into, index } = movedBefore;
+    return { at: Y.createRelativePositionFromTypeIndex(into, index), runs, order: 0, ...(list !== undefined && into instanceof Y.XmlElement && container instanceof Y.XmlElement && into.nodeName === container.nodeName ? { list } : {}) };
   }
   let index = 0;
   let order = 0;
@@ -431,35 +433,40 @@ function runsOf(chars: readonly Char[], unseen: (c: Char) => boolean): Array<Omi
 }
 
 /**
- * The list item, still there, holding the copy a move noted in `transaction` made of the text of the item
- * before `node`'s in deleted list `list` (the nearest such item), if any.
+ * Where a block goes that stood right after a block `transaction` moved (a copy noted, the original deleted
+ * with the block holding `node`): after that copy's block, among its siblings. The nearest such block before
+ * `node` or before a deleted block holding it.
  */
-function itemMovedBefore(transaction: Y.Transaction, list: Y.XmlElement, node: Y.XmlText): Y.XmlElement | undefined {
+function afterMovedBlock(transaction: Y.Transaction, node: Y.XmlText): { container: Y.XmlElement | Y.XmlFragment; index: number } | undefined {
   const notes = notedMovesIn(transaction);
   if (notes.length === 0) return undefined;
-  let own: Y.Item | null = node._item;
-  while (own !== null && own.parent !== list) own = own.parent instanceof Y.XmlElement ? own.parent._item : null;
-  for (let item = own?.left ?? null; item !== null; item = item.left) {
-    if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
-    const copy = copyOfTextIn(item.content.type, notes);
-    if (copy === undefined) continue;
-    const holder = (Y.getItem(transaction.doc.store, copy) as Y.Item).parent;
-    const paragraph = holder instanceof Y.XmlText ? holder.parent : null;
-    const target = paragraph instanceof Y.XmlElement ? paragraph.parent : null;
-    return target instanceof Y.XmlElement && target._item !== null && !target._item.deleted && target.nodeName === item.content.type.nodeName ? target : undefined;
+  const { store } = transaction.doc;
+  for (let own: Y.Item | null = node.parent instanceof Y.XmlElement ? node.parent._item : null; own !== null && own.deleted; own = own.parent instanceof Y.XmlElement ? own.parent._item : null) {
+    for (let item = own.left; item !== null; item = item.left) {
+      if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
+      const copy = copyOfTextIn(item.content.type, notes);
+      if (copy === undefined) continue;
+      const text = (Y.getItem(store, copy) as Y.Item).parent;
+      const block = text instanceof Y.XmlText ? text.parent : null;
+      const container = block instanceof Y.XmlElement ? block.parent : null;
+      if (!(block instanceof Y.XmlElement) || block._item === null || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) return undefined;
+      let index = 1;
+      for (let sibling = container._start; sibling !== null && sibling !== block._item; sibling = sibling.right) if (!sibling.deleted && sibling.countable) index += sibling.length;
+      return { container, index };
+    }
   }
   return undefined;
 }
 
-/** A copy, still there, that one of `notes` made of a character of `block`'s first text node. */
+/** A copy, still there, that one of `notes` made of a character of `block`'s first text node (at any depth). */
 function copyOfTextIn(block: Y.XmlElement, notes: readonly NotedMove[]): Y.ID | undefined {
-  let text: Y.XmlText | undefined;
-  for (let item = block._start; item !== null && text === undefined; item = item.right) {
-    if (item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement) {
-      const first = item.content.type._start;
-      if (first !== null && first.content instanceof Y.ContentType && first.content.type instanceof Y.XmlText) text = first.content.type;
-    }
-  }
+  const firstText = (el: Y.XmlElement): Y.XmlText | undefined => {
+    const first = el._start;
+    if (first === null || !(first.content instanceof Y.ContentType)) return undefined;
+    const type = first.content.type;
+    return type instanceof Y.XmlText ? type : type instanceof Y.XmlElement ? firstText(type) : undefined;
+  };
+  const text = firstText(block);
   if (text === undefined) return undefined;
   for (let item = text._start; item !== null; item = item.right) {
     for (let i = 0; i < item.length; i++) {

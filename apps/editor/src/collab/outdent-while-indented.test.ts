@@ -3,12 +3,16 @@
 // puts a copy of the next item into that very list: the indented item was lost for everyone, or came back
 // as a second line of the item above, before the outdented one (found by exploratory runs). Now the
 // indenter's page keeps it (join-rescue.ts: the outdenter's note names the list it deleted, and said
-// nothing of the copy in it), as an item of a list inside the outdented item's copy, where it stood.
+// nothing of the copy in it), as an item of a list inside the outdented item's copy, where it stood. The
+// same when a whole list is made paragraphs while the other adds an item: the item is kept after the
+// paragraph its predecessor became, not at the document's end.
 import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
+import { AllSelection, type EditorState, type Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import type { Node } from 'prosemirror-model';
 import { schema } from '../schema.js';
-import { li, meetAll, p, page, run, send } from './test-editors.js';
+import { tabCommand } from '../tab-key.js';
+import { inText, li, meetAll, p, page, run, send } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
@@ -68,6 +72,39 @@ describe('an item outdented while the other indents the item after it', () => {
       }
       await meetAll(alice, bob);
       expect(outline(alice.doc())).toEqual(['one', 'two', 'three', '  four']);
+    });
+  }
+});
+
+/** Select all, then Shift+Tab (the editor's own command): every item out of its list. */
+function outdentAll(s: EditorState): Transaction {
+  let made: Transaction | undefined;
+  tabCommand(true)(s.apply(s.tr.setSelection(new AllSelection(s.doc))), (tr) => (made = tr));
+  const tr = s.tr;
+  for (const step of made!.steps) tr.step(step);
+  return tr;
+}
+
+// Found by an exploratory run: the new item was lost (3 of 3) or went to the document's end (6 of 6).
+describe('a whole list outdented while the other adds an item to it', () => {
+  for (const [bobAbove, addStoredFirst] of orders) {
+    it(`the new item stays where it was added, a paragraph like the rest (Bob's id ${bobAbove ? 'above' : 'below'}, the ${addStoredFirst ? 'new item' : 'outdent'} stored first)`, async () => {
+      const alice = page(doc(li('one'), li('two'), li('three')));
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+      bob.edit((s) => s.tr.split(inText(1, 3)(s), 2)); // Enter at the end of "two"
+      bob.edit((s) => s.tr.insertText('new', inText(2, 0)(s)));
+      alice.edit(outdentAll);
+      expect(alice.doc().toJSON().content.map((b: { type: string }) => b.type)).toEqual(['paragraph', 'paragraph', 'paragraph']);
+      if (addStoredFirst) {
+        await send(bob, alice);
+        await send(alice, bob, false);
+      } else {
+        await send(alice, bob);
+        await send(bob, alice, false);
+      }
+      await meetAll(alice, bob);
+      expect(alice.doc().toJSON().content.map((b: { type: string; content: Array<{ text: string }> }) => `${b.type}:${b.content[0]!.text}`)).toEqual(['paragraph:one', 'paragraph:two', 'paragraph:new', 'paragraph:three']);
     });
   }
 });
