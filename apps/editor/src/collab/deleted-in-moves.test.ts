@@ -269,3 +269,29 @@ describe('a deletion acknowledged before the other\'s move of it arrives', () =>
     expect(await meetAll(alice, bob)).toEqual(['one', ' 2 three']);
   });
 });
+
+// Left by the last review: a third person moving the mover's copy on (Carol presses Enter in the text Bob's
+// Enter moved) before the deleter's page heard of Bob's move: the deleted word came back. A copy of a
+// character this page deleted counts as deleted too, so a copy of that copy is deleted in its turn.
+describe('a word deleted while one person moves it and a third moves their copy on', () => {
+  for (const together of [true, false]) {
+    for (const carolAbove of [true, false]) {
+      it(`stays deleted (Bob's and Carol's moves arriving ${together ? 'in one update' : 'one after the other'}, Carol's id ${carolAbove ? 'above' : 'below'} Bob's)`, async () => {
+        const alice = page(['one two three']);
+        const bob = page(alice.ydoc);
+        const carol = page(alice.ydoc);
+        carol.ydoc.clientID = bob.ydoc.clientID + (carolAbove ? 1 : -1);
+        alice.edit((s) => s.tr.delete(at(s.doc, 0, 4), at(s.doc, 0, 7))); // "two"
+        bob.edit((s) => s.tr.split(at(s.doc, 0, 3))); // "one" | " two three"
+        await send(bob, carol);
+        carol.edit((s) => s.tr.split(at(s.doc, 1, 1))); // " " | "two three"
+        if (together) await send(carol, alice);
+        else {
+          await send(bob, alice);
+          await send(carol, alice);
+        }
+        expect(await meetAll(alice, bob, carol)).toEqual(['one', ' ', ' three']);
+      });
+    }
+  }
+});

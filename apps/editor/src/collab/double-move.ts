@@ -46,6 +46,8 @@ export interface Repeat {
 /** What this page moved (original character → its copy), and the repeats of it in others' moves. */
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
+  /** The other way: each copy's original (for copies of copies, one hop back). */
+  private readonly sources = new Map<string, Y.ID>();
   /** The move each original character went in (the same keys as `copies`). */
   private readonly moveOf = new Map<string, OwnMove>();
   /** The characters this page moved out of each text node its move deleted ("<client>:<clock>" of the node's item). */
@@ -72,7 +74,9 @@ export class OwnMoves {
     for (const move of all) {
       const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)) };
       move.ids.forEach((id, i) => {
-        this.copies.set(key(id), move.run.ids[move.at + i]!);
+        const copy = move.run.ids[move.at + i]!;
+        this.copies.set(key(id), copy);
+        this.sources.set(key(copy), id);
         this.moveOf.set(key(id), own);
       });
       // Only a node the move deleted: another editor deleting it too cannot have seen this move. (Text split
@@ -85,6 +89,10 @@ export class OwnMoves {
       if (this.copies.size <= REMEMBERED) break;
       this.copies.delete(k);
       this.moveOf.delete(k);
+    }
+    for (const k of this.sources.keys()) {
+      if (this.sources.size <= REMEMBERED) break;
+      this.sources.delete(k);
     }
     // The oldest first, until what is left is within bounds (the node count and all their characters).
     if (all.length === 0) return all; // nothing added (most keystrokes)
@@ -120,6 +128,28 @@ export class OwnMoves {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether character `id` is this page's copy (a move's, or a copy's copy) of a character that a move noted
+   * in `transaction` (from elsewhere) copied too, that copy standing: the other person moved the same text
+   * without seeing this page's move. When `transaction` also deletes this page's copy (it stood in a block the
+   * other deleted: Alice makes the list numbered while Bob indents "three" or splits "two"), it is not lost
+   * text to type again: the other's copy holds it, and typing it again repeated it.
+   */
+  copiedAlsoBy(transaction: Y.Transaction): (id: Y.ID) => boolean {
+    const notes = notedMovesIn(transaction);
+    if (notes.length === 0 || this.sources.size === 0) return () => false;
+    const copied = new Set<string>();
+    for (const move of notes) for (const { source, copy } of move.pairs) if (standing(this.doc, copy)) copied.add(key(source));
+    return (id) => {
+      let source = this.sources.get(key(id));
+      for (let hops = 0; source !== undefined && hops < 16; hops++) {
+        if (copied.has(key(source))) return true;
+        source = this.sources.get(key(source));
+      }
+      return false;
+    };
   }
 
   /**

@@ -400,8 +400,8 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
   if (movedBefore !== undefined) {
     const runs = runsOf(chars, unseen);
     if (runs.length === 0) return undefined;
-    const { container: into, index } = movedBefore;
-    return { at: Y.createRelativePositionFromTypeIndex(into, index), runs, order: 0, ...(list !== undefined && into instanceof Y.XmlElement && container instanceof Y.XmlElement && into.nodeName === container.nodeName ? { list } : {}) };
+    const { container: into, index, list: inList } = movedBefore;
+    return { at: Y.createRelativePositionFromTypeIndex(into, index), runs, order: 0, ...(inList !== undefined ? { list: inList } : {}) };
   }
   let index = 0;
   let order = 0;
@@ -434,28 +434,61 @@ function runsOf(chars: readonly Char[], unseen: (c: Char) => boolean): Array<Omi
 
 /**
  * Where a block goes that stood right after a block `transaction` moved (a copy noted, the original deleted
- * with the block holding `node`): after that copy's block, among its siblings. The nearest such block before
- * `node` or before a deleted block holding it.
+ * with the block holding `node`): right after that block's copy, at the list depth it stood at — beside the
+ * copy (the list made numbered), inside it as a list (the copy outdented by the other's Shift+Tab, this one
+ * indented by this person's Tab), or as a list after it (the list made paragraphs: this item stays one). The
+ * nearest such block before `node` or before a deleted block holding it.
  */
-function afterMovedBlock(transaction: Y.Transaction, node: Y.XmlText): { container: Y.XmlElement | Y.XmlFragment; index: number } | undefined {
+function afterMovedBlock(
+  transaction: Y.Transaction,
+  node: Y.XmlText,
+): { container: Y.XmlElement | Y.XmlFragment; index: number; list?: { name: string; attributes: Record<string, unknown> } } | undefined {
   const notes = notedMovesIn(transaction);
   if (notes.length === 0) return undefined;
   const { store } = transaction.doc;
+  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   for (let own: Y.Item | null = node.parent instanceof Y.XmlElement ? node.parent._item : null; own !== null && own.deleted; own = own.parent instanceof Y.XmlElement ? own.parent._item : null) {
     for (let item = own.left; item !== null; item = item.left) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
       const copy = copyOfTextIn(item.content.type, notes);
       if (copy === undefined) continue;
-      const text = (Y.getItem(store, copy) as Y.Item).parent;
-      const block = text instanceof Y.XmlText ? text.parent : null;
-      const container = block instanceof Y.XmlElement ? block.parent : null;
-      if (!(block instanceof Y.XmlElement) || block._item === null || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) return undefined;
+      // The block the copy stands for: up from its text node through the blocks made with it for it alone.
+      let moved = (Y.getItem(store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
+      while (moved.parent instanceof Y.XmlElement && moved.parent._item !== null && isNew(moved.parent._item) && moved.parent.length === 1) moved = moved.parent;
+      if (moved instanceof Y.XmlText) moved = moved.parent as Y.XmlElement;
+      const container = moved.parent;
+      if (!(moved instanceof Y.XmlElement) || moved._item === null || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) return undefined;
       let index = 1;
-      for (let sibling = container._start; sibling !== null && sibling !== block._item; sibling = sibling.right) if (!sibling.deleted && sibling.countable) index += sibling.length;
-      return { container, index };
+      for (let sibling = container._start; sibling !== null && sibling !== moved._item; sibling = sibling.right) if (!sibling.deleted && sibling.countable) index += sibling.length;
+      const list = own.parent instanceof Y.XmlElement ? { name: own.parent.nodeName, attributes: own.parent.getAttributes() } : undefined;
+      const deeper = listDepth(item.content.type) - listDepth(moved);
+      // A block after it moved too: it stood inside what the change took (the whole list made paragraphs,
+      // as Google Docs takes a line added within the selection), and goes as the blocks around it went.
+      if (deeper <= 0 || list === undefined || movedAfter(transaction, own, notes) || schema.nodes[list.name]?.contentMatch.findWrapping(schema.nodes.paragraph!)?.length !== 1) return { container, index };
+      // Lifted a level: this block keeps its own, a list of its kind inside the copy, or after it.
+      if (listAllowedAt(moved, moved.length, schema.nodes[list.name]!)) return { container: moved, index: moved.length, list };
+      return { container, index, list };
     }
   }
   return undefined;
+}
+
+/** Whether a block after `own` among its siblings moved with `transaction` (deleted, a copy of its text noted). */
+function movedAfter(transaction: Y.Transaction, own: Y.Item, notes: readonly NotedMove[]): boolean {
+  for (let item = own.right; item !== null; item = item.right) {
+    if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
+    if (copyOfTextIn(item.content.type, notes) !== undefined) return true;
+  }
+  return false;
+}
+
+/** How many lists hold `block`. */
+function listDepth(block: Y.XmlElement): number {
+  let depth = 0;
+  for (let parent = block.parent; parent instanceof Y.XmlElement; parent = parent.parent) {
+    if ((schema.nodes[parent.nodeName]?.contentMatch.findWrapping(schema.nodes.paragraph!)?.length ?? 0) === 1) depth += 1;
+  }
+  return depth;
 }
 
 /** A copy, still there, that one of `notes` made of a character of `block`'s first text node (at any depth). */
@@ -590,6 +623,27 @@ export function typeAgain(doc: Y.Doc, lost: readonly Lost[]): Retyped[] {
   return retyped;
 }
 
+/** `lost` without the characters `drop` names (a run, or a block, left with none goes). */
+function without(lost: readonly Lost[], drop: (id: Y.ID) => boolean): Lost[] {
+  const keep = <R extends Omit<LostText, 'at'>>(run: R): R | undefined => {
+    if (!run.from.some(drop)) return run;
+    const from = run.from.filter((id) => !drop(id));
+    const text = [...run.text].filter((_ch, i) => !drop(run.from[i]!)).join('');
+    return from.length === 0 || text.length !== from.length ? undefined : { ...run, text, from };
+  };
+  const out: Lost[] = [];
+  for (const l of lost) {
+    if ('runs' in l) {
+      const runs = l.runs.map(keep).filter((r) => r !== undefined);
+      if (runs.length > 0) out.push({ ...l, runs });
+    } else {
+      const run = keep(l);
+      if (run !== undefined) out.push(run);
+    }
+  }
+  return out;
+}
+
 /** Transaction meta of a rescue: the Retyped[] it wrote. */
 export const RETYPED = 'tandem:retyped';
 
@@ -694,7 +748,7 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
     const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction)];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
-    const lost = lostInJoins(transaction, ownership);
+    const lost = without(lostInJoins(transaction, ownership), ownMoves.copiedAlsoBy(transaction));
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).

@@ -171,6 +171,12 @@ export async function send(from: Page, to: Page, ack = true): Promise<void> {
   await settle();
 }
 
+/** Changes two pages made apart cross: `first`'s, stored and acknowledged, reach `second`, then `second`'s (not acknowledged yet) reach `first`. */
+export async function cross(first: Page, second: Page): Promise<void> {
+  await send(first, second);
+  await send(second, first, false);
+}
+
 /** Everyone gets everything, acknowledged, until nothing changes; returns the blocks all hold alike. */
 export async function meetAll(...people: Page[]): Promise<string[]> {
   for (let round = 0; round < 3; round++) for (const a of people) for (const b of people) if (a !== b) await send(a, b);
