@@ -450,7 +450,7 @@ function afterMovedBlock(
   for (let own: Y.Item | null = node.parent instanceof Y.XmlElement ? node.parent._item : null; own !== null && own.deleted; own = own.parent instanceof Y.XmlElement ? own.parent._item : null) {
     for (let item = own.left; item !== null; item = item.left) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-      const copy = copyOfTextIn(item.content.type, notes);
+      const copy = copyOfTextIn(transaction, item.content.type, notes);
       if (copy === undefined) continue;
       // The block the copy stands for: up from its text node through the blocks made with it for it alone.
       let moved = (Y.getItem(store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
@@ -477,7 +477,7 @@ function afterMovedBlock(
 function movedAfter(transaction: Y.Transaction, own: Y.Item, notes: readonly NotedMove[]): boolean {
   for (let item = own.right; item !== null; item = item.right) {
     if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-    if (copyOfTextIn(item.content.type, notes) !== undefined) return true;
+    if (copyOfTextIn(transaction, item.content.type, notes) !== undefined) return true;
   }
   return false;
 }
@@ -491,8 +491,28 @@ function listDepth(block: Y.XmlElement): number {
   return depth;
 }
 
-/** A copy, still there, that one of `notes` made of a character of `block`'s first text node (at any depth). */
-function copyOfTextIn(block: Y.XmlElement, notes: readonly NotedMove[]): Y.ID | undefined {
+/** Transaction meta: the copies each character got in the moves noted in it (copiesIn). */
+const COPIES = Symbol('tandem:copies-by-source');
+
+/** "<client>:<clock>" of each character the moves noted in `transaction` copied → its copies, read once. */
+function copiesIn(transaction: Y.Transaction, notes: readonly NotedMove[]): ReadonlyMap<string, Y.ID[]> {
+  const cached = transaction.meta.get(COPIES) as Map<string, Y.ID[]> | undefined;
+  if (cached !== undefined) return cached;
+  const copies = new Map<string, Y.ID[]>();
+  for (const note of notes) {
+    for (const { source, copy } of note.pairs) {
+      const k = nodeKey(source);
+      const known = copies.get(k);
+      if (known === undefined) copies.set(k, [copy]);
+      else known.push(copy);
+    }
+  }
+  transaction.meta.set(COPIES, copies);
+  return copies;
+}
+
+/** A copy, still there, that a move noted in `transaction` made of a character of `block`'s first text node (at any depth). */
+function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement, notes: readonly NotedMove[]): Y.ID | undefined {
   const firstText = (el: Y.XmlElement): Y.XmlText | undefined => {
     const first = el._start;
     if (first === null || !(first.content instanceof Y.ContentType)) return undefined;
@@ -501,14 +521,10 @@ function copyOfTextIn(block: Y.XmlElement, notes: readonly NotedMove[]): Y.ID | 
   };
   const text = firstText(block);
   if (text === undefined) return undefined;
+  const copies = copiesIn(transaction, notes);
   for (let item = text._start; item !== null; item = item.right) {
     for (let i = 0; i < item.length; i++) {
-      const id = `${item.id.client}:${item.id.clock + i}`;
-      for (const note of notes) {
-        if (!note.sources.has(id)) continue;
-        const pair = note.pairs.find((p) => `${p.source.client}:${p.source.clock}` === id)!;
-        if (standing(block.doc!, pair.copy)) return pair.copy;
-      }
+      for (const copy of copies.get(`${item.id.client}:${item.id.clock + i}`) ?? []) if (standing(transaction.doc, copy)) return copy;
     }
   }
   return undefined;
