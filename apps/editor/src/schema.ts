@@ -7,3 +7,6 @@ import { readStoredAttrsOnCreate } from './formats/stored-attrs.js';
 readStoredAttrsOnCreate(schema);
 
 export { FRAGMENT, schema } from '@tandem/schema/schema';
+
+/** The node types that are lists (their children are items). */
+export const LIST_TYPES: ReadonlySet<string> = new Set(['bullet_list', 'ordered_list', 'task_list']);

@@ -7,7 +7,7 @@ import type { NodeType } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { liftListItemNumberingOn } from './blocks.js';
 import { caretInCell, tableTab } from './formats/tables.js';
-import { schema } from './schema.js';
+import { LIST_TYPES, schema } from './schema.js';
 import { OWN_UNDO_STEP } from './undo-steps.js';
 
 /** Read to screen-reader users as the editor's description. */
@@ -66,7 +66,6 @@ const removeLeadingTab: Command = (state, dispatch) => {
   return true;
 };
 
-const LISTS = new Set(['bullet_list', 'ordered_list', 'task_list']);
 
 /**
  * Indents (or outdents) the items of each list the selection holds, list by list, as Google Docs does: every
@@ -80,7 +79,7 @@ const eachSelectedList =
     const ranges: Array<{ from: number; to: number; item: NodeType }> = [];
     state.doc.nodesBetween(from, to, (node, pos) => {
       if (node.isTextblock) return false;
-      if (!LISTS.has(node.type.name)) return true;
+      if (!LIST_TYPES.has(node.type.name)) return true;
       let first = -1;
       let last = -1;
       node.forEach((child, offset, index) => {

@@ -118,6 +118,11 @@ export class OwnDeletions {
       if (this.deleted.size <= REMEMBERED) break;
       this.deleted.delete(k);
     }
+    this.forgetOldest();
+  }
+
+  /** Keeps deletedEver (and lineGone) within REMEMBERED, the oldest forgotten first: others' notes add to it too. */
+  private forgetOldest(): void {
     for (const k of this.deletedEver.keys()) {
       if (this.deletedEver.size <= REMEMBERED) break;
       this.deletedEver.delete(k);
@@ -162,6 +167,7 @@ export class OwnDeletions {
         if (item.parent instanceof Y.XmlText) out.push({ node: item.parent, id: copy, madeFor: move.block && lineGone });
       }
     }
+    this.forgetOldest();
     return out;
   }
 

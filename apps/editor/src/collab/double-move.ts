@@ -132,16 +132,18 @@ export class OwnMoves {
 
   /**
    * Whether character `id` is this page's copy (a move's, or a copy's copy) of a character that a move noted
-   * in `transaction` (from elsewhere) copied too, that copy standing: the other person moved the same text
-   * without seeing this page's move. When `transaction` also deletes this page's copy (it stood in a block the
-   * other deleted: Alice makes the list numbered while Bob indents "three" or splits "two"), it is not lost
-   * text to type again: the other's copy holds it, and typing it again repeated it.
+   * in `transaction` (from elsewhere) copied too: the other person moved the same text without seeing this
+   * page's move. When `transaction` also deletes this page's copy (it stood in a block the other deleted:
+   * Alice makes the list numbered while Bob indents "three" or splits "two"), it is not lost text to type
+   * again: the other's copy holds it, and typing it again repeated it. Whether or not that copy still
+   * stands: deleted since by its mover (Alice emptied the line), the text is meant to be gone; moved on (her
+   * Enter in it), its copy holds it; gone with a block this page deleted, the mover's page keeps it.
    */
   copiedAlsoBy(transaction: Y.Transaction): (id: Y.ID) => boolean {
     const notes = notedMovesIn(transaction);
     if (notes.length === 0 || this.sources.size === 0) return () => false;
     const copied = new Set<string>();
-    for (const move of notes) for (const { source, copy } of move.pairs) if (standing(this.doc, copy)) copied.add(key(source));
+    for (const move of notes) for (const { source } of move.pairs) copied.add(key(source));
     return (id) => {
       let source = this.sources.get(key(id));
       for (let hops = 0; source !== undefined && hops < 16; hops++) {

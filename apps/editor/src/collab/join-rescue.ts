@@ -28,7 +28,7 @@ import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-m
 import { deleteRepeats, OwnMoves } from './double-move.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
-import { schema } from '../schema.js';
+import { LIST_TYPES, schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
 import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
@@ -382,8 +382,7 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
   if (!(container instanceof Y.XmlElement || container instanceof Y.XmlFragment) || (container._item !== null && container._item.deleted)) return undefined;
   // A list deleted inside a list item (the list Tab had made there, taken out by the other's Shift+Tab): the
   // paragraph goes as an item of a list of that kind, indented as it was, not as a second line of the item.
-  const deletedType = schema.nodes[block.nodeName];
-  const list = deletedType !== undefined && (deletedType.contentMatch.findWrapping(schema.nodes.paragraph!)?.length ?? 0) === 1 && container instanceof Y.XmlElement ? { name: block.nodeName, attributes: block.getAttributes() } : undefined;
+  const list = LIST_TYPES.has(block.nodeName) && container instanceof Y.XmlElement ? { name: block.nodeName, attributes: block.getAttributes() } : undefined;
   // Past containers a paragraph cannot go into as it is or as a list item: after them.
   let after = false;
   while (container instanceof Y.XmlElement && !takesParagraph(container)) {
@@ -400,8 +399,8 @@ function keptAsBlock(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) 
   if (movedBefore !== undefined) {
     const runs = runsOf(chars, unseen);
     if (runs.length === 0) return undefined;
-    const { container: into, index, list: inList } = movedBefore;
-    return { at: Y.createRelativePositionFromTypeIndex(into, index), runs, order: 0, ...(inList !== undefined ? { list: inList } : {}) };
+    const { container: into, index, order, list: inList } = movedBefore;
+    return { at: Y.createRelativePositionFromTypeIndex(into, index), runs, order, ...(inList !== undefined ? { list: inList } : {}) };
   }
   let index = 0;
   let order = 0;
@@ -442,7 +441,7 @@ function runsOf(chars: readonly Char[], unseen: (c: Char) => boolean): Array<Omi
 function afterMovedBlock(
   transaction: Y.Transaction,
   node: Y.XmlText,
-): { container: Y.XmlElement | Y.XmlFragment; index: number; list?: { name: string; attributes: Record<string, unknown> } } | undefined {
+): { container: Y.XmlElement | Y.XmlFragment; index: number; order: number; list?: { name: string; attributes: Record<string, unknown> } } | undefined {
   const notes = notedMovesIn(transaction);
   if (notes.length === 0) return undefined;
   const { store } = transaction.doc;
@@ -460,14 +459,17 @@ function afterMovedBlock(
       if (!(moved instanceof Y.XmlElement) || moved._item === null || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) return undefined;
       let index = 1;
       for (let sibling = container._start; sibling !== null && sibling !== moved._item; sibling = sibling.right) if (!sibling.deleted && sibling.countable) index += sibling.length;
-      const list = own.parent instanceof Y.XmlElement ? { name: own.parent.nodeName, attributes: own.parent.getAttributes() } : undefined;
+      // Several blocks going to one place go in the order they stood in.
+      let order = 0;
+      for (let before = own.left; before !== null; before = before.left) order += 1;
+      const list = own.parent instanceof Y.XmlElement && LIST_TYPES.has(own.parent.nodeName) ? { name: own.parent.nodeName, attributes: own.parent.getAttributes() } : undefined;
       const deeper = listDepth(item.content.type) - listDepth(moved);
       // A block after it moved too: it stood inside what the change took (the whole list made paragraphs,
       // as Google Docs takes a line added within the selection), and goes as the blocks around it went.
-      if (deeper <= 0 || list === undefined || movedAfter(transaction, own, notes) || schema.nodes[list.name]?.contentMatch.findWrapping(schema.nodes.paragraph!)?.length !== 1) return { container, index };
+      if (deeper <= 0 || list === undefined || movedAfter(transaction, own, notes)) return { container, index, order };
       // Lifted a level: this block keeps its own, a list of its kind inside the copy, or after it.
-      if (listAllowedAt(moved, moved.length, schema.nodes[list.name]!)) return { container: moved, index: moved.length, list };
-      return { container, index, list };
+      if (listAllowedAt(moved, moved.length, schema.nodes[list.name]!)) return { container: moved, index: moved.length, list, order };
+      return { container, index, list, order };
     }
   }
   return undefined;
@@ -485,9 +487,7 @@ function movedAfter(transaction: Y.Transaction, own: Y.Item, notes: readonly Not
 /** How many lists hold `block`. */
 function listDepth(block: Y.XmlElement): number {
   let depth = 0;
-  for (let parent = block.parent; parent instanceof Y.XmlElement; parent = parent.parent) {
-    if ((schema.nodes[parent.nodeName]?.contentMatch.findWrapping(schema.nodes.paragraph!)?.length ?? 0) === 1) depth += 1;
-  }
+  for (let parent = block.parent; parent instanceof Y.XmlElement; parent = parent.parent) if (LIST_TYPES.has(parent.nodeName)) depth += 1;
   return depth;
 }
 
@@ -644,7 +644,8 @@ function without(lost: readonly Lost[], drop: (id: Y.ID) => boolean): Lost[] {
   const keep = <R extends Omit<LostText, 'at'>>(run: R): R | undefined => {
     if (!run.from.some(drop)) return run;
     const from = run.from.filter((id) => !drop(id));
-    const text = [...run.text].filter((_ch, i) => !drop(run.from[i]!)).join('');
+    // `from` has an id per UTF-16 unit, as the text (an emoji is two).
+    const text = run.text.split('').filter((_ch, i) => !drop(run.from[i]!)).join('');
     return from.length === 0 || text.length !== from.length ? undefined : { ...run, text, from };
   };
   const out: Lost[] = [];

@@ -2,11 +2,13 @@
 // must throw nothing and cost nothing, on a page that is open and on one opening the document (found by a
 // review: a run of length 0 threw from Y.applyUpdate, so a page could not open a document holding one; a
 // run claiming 500 000 characters took 0.8 s to read, 20 million ran out of memory).
+import { joinBackward } from 'prosemirror-commands';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { schema } from '../schema.js';
 import { keepTextThroughJoins } from './join-rescue.js';
 import { MOVED, notedMovesIn } from './noted-moves.js';
-import { at, blocks, page, send } from './test-editors.js';
+import { at, blocks, inText, li, meetAll, page, run, send, shape } from './test-editors.js';
 
 describe('a malformed note', () => {
   /** Bob writes `value` as a note, beside an edit; returns what Alice's page shows once it has it. */
@@ -49,4 +51,35 @@ describe('a malformed note', () => {
     expect(() => Y.applyUpdate(fresh, Y.encodeStateAsUpdate(bob.ydoc), 'remote')).not.toThrow();
     expect(blocks(fresh)).toEqual(['one two three']);
   });
+});
+
+/** The id of the first character of `text` as `client` wrote it in `ydoc`. */
+function idOf(ydoc: Y.Doc, client: number, text: string): Y.ID {
+  for (const struct of ydoc.store.clients.get(client) ?? []) {
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.content.str.includes(text)) return Y.createID(client, struct.id.clock + struct.content.str.indexOf(text));
+  }
+  throw new Error(`no "${text}" of ${client}`);
+}
+
+// Found by a review: a note naming someone else's characters as its copies made a page that had deleted the
+// "source" delete them, and (with `b`, the copy's line made for it) their line too. A mover's copies are its
+// own characters: such a note is not one.
+it("a note naming another person's characters as its copies is ignored: Carol's item stays", async () => {
+  const alice = page(schema.node('doc', null, [schema.node('bullet_list', null, [li('one'), li('two'), li('three')])]));
+  const carol = page(alice.ydoc);
+  carol.edit((s) => s.tr.split(inText(2, 5)(s), 2));
+  carol.edit((s) => s.tr.insertText('carol', inText(3, 0)(s)));
+  await meetAll(alice, carol);
+  const two = idOf(alice.ydoc, alice.ydoc.clientID, 'two');
+  const carols = idOf(alice.ydoc, carol.ydoc.clientID, 'carol');
+  // Alice deletes item "two": its text, then its line.
+  alice.edit((s) => s.tr.delete(inText(1, 0)(s), inText(1, 3)(s)));
+  alice.edit(run(joinBackward, 1));
+  alice.edit(run(joinBackward, 1));
+  const mallory = new Y.Doc();
+  Y.applyUpdate(mallory, Y.encodeStateAsUpdate(alice.ydoc));
+  mallory.getMap(MOVED).set('x', { r: [two.client, two.clock, carols.client, carols.clock, 3, two.client, two.clock, carols.client, carols.clock + 3, 2], b: 1 });
+  Y.applyUpdate(alice.ydoc, Y.encodeStateAsUpdate(mallory, Y.encodeStateVector(alice.ydoc)), 'remote');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(shape(alice.ydoc)).toEqual(['>one', '>three', '>carol']);
 });

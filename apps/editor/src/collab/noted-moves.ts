@@ -145,7 +145,7 @@ const MAX_NOTED = 200_000;
 
 /**
  * A note as written by noteMoves, or undefined when it is anything else: every run at least one character
- * long, its source and copy within what this page holds of their clients, no more than MAX_NOTED
+ * long, its copies the note's author's, its source and copy within what this page holds of their clients, no more than MAX_NOTED
  * characters in all. A note comes from any client, so a malformed one must cost nothing and throw nothing.
  */
 function parseNote(entry: unknown, author: number, store: Y.Doc['store']): NotedMove | undefined {
@@ -156,7 +156,8 @@ function parseNote(entry: unknown, author: number, store: Y.Doc['store']): Noted
   for (let r = 0; r < runs.length; r += 5) {
     const [client, clock, copyClient, copyClock, length] = runs.slice(r, r + 5) as number[];
     total += length!;
-    if (length! < 1 || total > MAX_NOTED || clock! + length! > Y.getState(store, client!) || copyClock! + length! > Y.getState(store, copyClient!)) return undefined;
+    // A mover's copies are its own characters: a note naming another's as copies is not one of ours.
+    if (length! < 1 || total > MAX_NOTED || copyClient !== author || clock! + length! > Y.getState(store, client!) || copyClock! + length! > Y.getState(store, copyClient!)) return undefined;
   }
   const pairs: Array<{ source: Y.ID; copy: Y.ID }> = [];
   for (let r = 0; r < runs.length; r += 5) {

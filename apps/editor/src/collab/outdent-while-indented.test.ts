@@ -136,3 +136,62 @@ describe('the list made numbered or paragraphs, or the quote removed, while the 
     }
   }
 });
+
+// Found by a review of the change above (each failed on it). Alice's change of kind copies lines her own
+// edit had just copied or emptied, and what Bob typed goes in the order he typed it.
+describe('a change of list kind after another edit of the same line, while the other splits or indents it', () => {
+  it('an emoji typed on the line Bob split stays (two UTF-16 units, one character)', async () => {
+    const alice = page(doc(li('one'), li('two'), li('three')));
+    const bob = page(alice.ydoc);
+    bob.ydoc.clientID = alice.ydoc.clientID + 1;
+    bob.edit((s) => s.tr.split(inText(1, 1)(s), 2)); // t|wo
+    bob.edit((s) => s.tr.insertText('😀', inText(2, 0)(s)));
+    alice.edit(onAll(commands.orderedList));
+    await cross(alice, bob);
+    await meetAll(alice, bob);
+    expect(kinds(alice.doc())).toEqual(['ordered_list:one,two,😀,three']);
+  });
+
+  it('two items Bob added after one line keep their order', async () => {
+    const alice = page(doc(li('one'), li('two'), li('three')));
+    const bob = page(alice.ydoc);
+    bob.ydoc.clientID = alice.ydoc.clientID + 1;
+    bob.edit((s) => s.tr.split(inText(1, 3)(s), 2)); // Enter at the end of "two", then "B"
+    bob.edit((s) => s.tr.insertText('B', inText(2, 0)(s)));
+    bob.edit((s) => s.tr.split(inText(1, 3)(s), 2)); // and again, "A" above "B"
+    bob.edit((s) => s.tr.insertText('A', inText(2, 0)(s)));
+    alice.edit(onAll(commands.orderedList));
+    await cross(alice, bob);
+    await meetAll(alice, bob);
+    expect(kinds(alice.doc())).toEqual(['ordered_list:one,two,A,B,three']);
+  });
+
+  for (const [what, bobEdit] of [
+    ['splits t|wo', (s: EditorState) => s.tr.split(inText(1, 1)(s), 2)],
+    ['indents "two"', run(sinkListItem(item), 1)],
+  ] as const) {
+    it(`Alice splits tw|o and makes the list numbered while Bob ${what}: "o" once`, async () => {
+      const alice = page(doc(li('one'), li('two'), li('three')));
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + 1;
+      bob.edit(bobEdit);
+      alice.edit((s) => s.tr.split(inText(1, 2)(s), 2));
+      alice.edit(onAll(commands.orderedList));
+      await cross(bob, alice);
+      await meetAll(alice, bob);
+      expect(outline(alice.doc()).map((t) => t.trim())).toEqual(['one', 'tw', 'o', 'three']);
+    });
+  }
+
+  it('Alice makes the list numbered and empties "two" while Bob splits t|wo: "wo" stays deleted', async () => {
+    const alice = page(doc(li('one'), li('two'), li('three')));
+    const bob = page(alice.ydoc);
+    bob.ydoc.clientID = alice.ydoc.clientID + 1;
+    bob.edit((s) => s.tr.split(inText(1, 1)(s), 2));
+    alice.edit(onAll(commands.orderedList));
+    alice.edit((s) => s.tr.delete(inText(1, 0)(s), inText(1, 3)(s)));
+    await cross(bob, alice);
+    await meetAll(alice, bob);
+    expect(outline(alice.doc()).filter((t) => t !== '')).toEqual(['one', 'three']);
+  });
+});
