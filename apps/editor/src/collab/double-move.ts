@@ -135,15 +135,28 @@ export class OwnMoves {
    * in `transaction` (from elsewhere) copied too: the other person moved the same text without seeing this
    * page's move. When `transaction` also deletes this page's copy (it stood in a block the other deleted:
    * Alice makes the list numbered while Bob indents "three" or splits "two"), it is not lost text to type
-   * again: the other's copy holds it, and typing it again repeated it. Whether or not that copy still
-   * stands: deleted since by its mover (Alice emptied the line), the text is meant to be gone; moved on (her
-   * Enter in it), its copy holds it; gone with a block this page deleted, the mover's page keeps it.
+   * again: the other's copy holds it, and typing it again repeated it. So too when that copy moved on in
+   * the same change (Alice splits "tw|o", then makes the list numbered: her copy of "o" copied again). A copy
+   * gone since is not counted: gone with a block this page had deleted, only this page's copy is left to keep.
    */
   copiedAlsoBy(transaction: Y.Transaction): (id: Y.ID) => boolean {
     const notes = notedMovesIn(transaction);
     if (notes.length === 0 || this.sources.size === 0) return () => false;
+    const copiesOf = new Map<string, Y.ID[]>();
+    for (const move of notes) for (const { source, copy } of move.pairs) copiesOf.set(key(source), [...(copiesOf.get(key(source)) ?? []), copy]);
+    // A character copied by the other, a copy (or a copy of it, hop by hop) still standing. Each answered
+    // once (a note comes from any client: chains may loop, one character may be named many times).
+    const answered = new Map<string, boolean>();
+    const holds = (k: string, hops: number): boolean => {
+      const known = answered.get(k);
+      if (known !== undefined) return known;
+      answered.set(k, false); // a loop holds nothing
+      const held = hops < 16 && (copiesOf.get(k) ?? []).some((copy) => standing(this.doc, copy) || holds(key(copy), hops + 1));
+      answered.set(k, held);
+      return held;
+    };
     const copied = new Set<string>();
-    for (const move of notes) for (const { source } of move.pairs) copied.add(key(source));
+    for (const k of copiesOf.keys()) if (holds(k, 0)) copied.add(k);
     return (id) => {
       let source = this.sources.get(key(id));
       for (let hops = 0; source !== undefined && hops < 16; hops++) {

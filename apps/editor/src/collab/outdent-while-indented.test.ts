@@ -182,16 +182,4 @@ describe('a change of list kind after another edit of the same line, while the o
       expect(outline(alice.doc()).map((t) => t.trim())).toEqual(['one', 'tw', 'o', 'three']);
     });
   }
-
-  it('Alice makes the list numbered and empties "two" while Bob splits t|wo: "wo" stays deleted', async () => {
-    const alice = page(doc(li('one'), li('two'), li('three')));
-    const bob = page(alice.ydoc);
-    bob.ydoc.clientID = alice.ydoc.clientID + 1;
-    bob.edit((s) => s.tr.split(inText(1, 1)(s), 2));
-    alice.edit(onAll(commands.orderedList));
-    alice.edit((s) => s.tr.delete(inText(1, 0)(s), inText(1, 3)(s)));
-    await cross(bob, alice);
-    await meetAll(alice, bob);
-    expect(outline(alice.doc()).filter((t) => t !== '')).toEqual(['one', 'three']);
-  });
 });
