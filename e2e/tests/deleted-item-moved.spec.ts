@@ -47,3 +47,36 @@ for (const [key, what] of moves) {
     expect(bob.errors).toEqual([]);
   });
 }
+
+// Found by an exploratory run (7 of 7): Alice joins the last item "three" into "two" (Backspace twice at its
+// start: her editor writes "two" again into the item of "three", then "three" after "two") while Bob,
+// offline, indents "three" (his editor writes it again into a list inside "two"). Each change deleted the
+// block the other's copy went into, and each page typed its own copy again: "three" came out twice. The
+// page of the higher client id now deletes its copy once the other's reaches it (collab/rescued-twice.ts).
+// Each line's text once, and nothing lost; which of the two changes shapes the list is not decided here.
+for (const offline of ['Alice', 'Bob'] as const) {
+  test(`Backspace twice at the start of the last item while the other indents it (${offline} offline): its text once`, async ({ pair }) => {
+    const { alice, bob } = await pair(`deleted-item-moved/join-vs-indent-${offline}`);
+    await writeSharedList(alice, bob, ['one', 'two', 'three']);
+    const away = offline === 'Alice' ? alice : bob;
+    await away.context.setOffline(true);
+    await expect(away.status).toHaveAttribute('data-connection', 'offline');
+    await bob.caretInTextblock(2, 1);
+    await bob.page.keyboard.press('Tab');
+    await alice.caretInTextblock(2, 0);
+    await alice.page.keyboard.press('Backspace');
+    await alice.page.keyboard.press('Backspace');
+    await expect.poll(() => alice.blocks()).toEqual(['one', 'twothree']);
+    await (offline === 'Alice' ? bob : alice).expectSaved();
+    await away.context.setOffline(false);
+    await alice.expectSaved();
+    await bob.expectSaved();
+
+    const words = async (person: typeof alice) => (await person.blocks()).join(' ').split(/(?=two|three)|\s+/).filter((w) => w !== '').sort();
+    await expect.poll(() => words(alice)).toEqual(['one', 'three', 'two']);
+    await expect.poll(() => words(bob)).toEqual(['one', 'three', 'two']);
+    expect(await blocks(alice)).toEqual(await blocks(bob));
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+}

@@ -33,6 +33,7 @@ import { markAllowed } from './allowed-marks.js';
 import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
+import { RescuedTwice } from './rescued-twice.js';
 import { type NotedMove, notedMovesIn, noteCopies, standing } from './noted-moves.js';
 
 /**
@@ -752,6 +753,8 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
   const ownDeletions = ownership.changes === undefined ? undefined : new OwnDeletions(doc, ownership.changes, (id) => ownership.own(id.client) && id.clock >= ownership.stored(id.client));
   // And what it formatted, to make it again on such a copy (formats-in-moves.ts).
   const ownFormats = ownership.changes === undefined ? undefined : new OwnFormats(ownership.changes);
+  // Text this page and another both typed again (rescued-twice.ts).
+  const rescuedTwice = new RescuedTwice(doc, RESCUE_ORIGIN);
   const onTransaction = (transaction: Y.Transaction) => {
     if (transaction.local && transaction.origin === ySyncPluginKey) {
       const moved = movesOf(transaction); // found once for both
@@ -763,7 +766,7 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN, (node, author) => dropIfEmptied(doc, node, undefined, author)));
     const formatsLost = ownFormats === undefined ? [] : [...ownFormats.lostIn(transaction), ...ownFormats.lostInNoted(transaction)];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
-    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction)];
+    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction), ...rescuedTwice.twice(transaction)];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = without(lostInJoins(transaction, ownership), ownMoves.copiedAlsoBy(transaction));
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).

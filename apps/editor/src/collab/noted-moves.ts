@@ -124,8 +124,13 @@ export function noteCopies(transaction: Y.Transaction, runs: readonly CopiedRun[
 
 /** The moves other editors noted in `transaction` (from elsewhere). Costs nothing unless it wrote to MOVED. */
 export function notedMovesIn(transaction: Y.Transaction): NotedMove[] {
+  return transaction.local ? [] : notesWrittenIn(transaction);
+}
+
+/** The moves noted in `transaction`, this page's own (a local edit, a rescue) or another editor's. */
+export function notesWrittenIn(transaction: Y.Transaction): NotedMove[] {
   const map = transaction.doc.share.get(MOVED);
-  if (transaction.local || map === undefined || !transaction.changed.has(map)) return [];
+  if (map === undefined || !transaction.changed.has(map)) return [];
   // Read once per transaction, for every handler that asks.
   const cached = transaction.meta.get(NOTED) as NotedMove[] | undefined;
   if (cached !== undefined) return cached;
