@@ -771,6 +771,8 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     const lost = without(lostInJoins(transaction, ownership), ownMoves.copiedAlsoBy(transaction));
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);
+    // The copies this change noted, for telling whether the other page types the same text again too.
+    if (lost.length > 0 && !transaction.local) rescuedTwice.learn(transaction);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).
     if (lost.length > 0) queueMicrotask(() => onRetyped(typeAgain(doc, lost)));
     if (stranded.length > 0) queueMicrotask(() => onRetyped(moveStranded(doc, stranded)));

@@ -9,7 +9,7 @@
 
 import * as Y from 'yjs';
 import type { Repeat } from './double-move.js';
-import { notesWrittenIn, standing } from './noted-moves.js';
+import { type NotedMove, notesWrittenIn, standing } from './noted-moves.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -29,15 +29,28 @@ export class RescuedTwice {
   ) {}
 
   /**
-   * Reads the notes `transaction` wrote (every transaction: this page's moves and rescues too) and returns
-   * this page's rescued characters that another page's rescue in it stands for as well, when this page's
-   * give way. Must run before the transaction's cleanup, as the other handlers.
+   * Remembers which character each copy noted in `transaction` stands for. Called for this page's own
+   * transactions (below), and for another's that made this page type something again (join-rescue.ts): the
+   * notes of a change from elsewhere are read only then, not for every change (opening a document reads
+   * every note ever written in one transaction).
    */
-  twice(transaction: Y.Transaction): Repeat[] {
+  learn(transaction: Y.Transaction): readonly NotedMove[] {
     const notes = notesWrittenIn(transaction);
-    if (notes.length === 0) return [];
     for (const note of notes) for (const { source, copy } of note.pairs) this.sourceOf.set(key(copy), source);
     forgetOldest(this.sourceOf);
+    return notes;
+  }
+
+  /**
+   * This page's rescued characters that another page's rescue (or move) in `transaction` stands for as
+   * well, when this page's give way; and, for this page's own transactions, what they noted. Must run before
+   * the transaction's cleanup, as the other handlers.
+   */
+  twice(transaction: Y.Transaction): Repeat[] {
+    // Another's change, while this page has typed nothing again: nothing to compare, nothing read.
+    if (!transaction.local && this.rescued.size === 0) return [];
+    const notes = this.learn(transaction);
+    if (notes.length === 0) return [];
     if (transaction.local) {
       if (transaction.origin === this.rescueOrigin) {
         for (const note of notes) {
