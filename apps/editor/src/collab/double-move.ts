@@ -21,7 +21,7 @@
 
 import * as Y from 'yjs';
 import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
-import { notedMovesIn, standing } from './noted-moves.js';
+import { copiesBySource, notedMovesIn, standing } from './noted-moves.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -140,10 +140,8 @@ export class OwnMoves {
    * gone since is not counted: gone with a block this page had deleted, only this page's copy is left to keep.
    */
   copiedAlsoBy(transaction: Y.Transaction): (id: Y.ID) => boolean {
-    const notes = notedMovesIn(transaction);
-    if (notes.length === 0 || this.sources.size === 0) return () => false;
-    const copiesOf = new Map<string, Y.ID[]>();
-    for (const move of notes) for (const { source, copy } of move.pairs) copiesOf.set(key(source), [...(copiesOf.get(key(source)) ?? []), copy]);
+    if (this.sources.size === 0 || notedMovesIn(transaction).length === 0) return () => false;
+    const copiesOf = copiesBySource(transaction);
     // A character copied by the other, a copy (or a copy of it, hop by hop) still standing. Each answered
     // once (a note comes from any client: chains may loop, one character may be named many times).
     const answered = new Map<string, boolean>();

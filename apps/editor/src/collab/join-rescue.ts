@@ -34,7 +34,7 @@ import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
 import { RescuedTwice } from './rescued-twice.js';
-import { type NotedMove, notedMovesIn, noteCopies, standing } from './noted-moves.js';
+import { copiesBySource, notedMovesIn, noteCopies, standing } from './noted-moves.js';
 
 /**
  * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
@@ -443,14 +443,13 @@ function afterMovedBlock(
   transaction: Y.Transaction,
   node: Y.XmlText,
 ): { container: Y.XmlElement | Y.XmlFragment; index: number; order: number; list?: { name: string; attributes: Record<string, unknown> } } | undefined {
-  const notes = notedMovesIn(transaction);
-  if (notes.length === 0) return undefined;
+  if (copiesBySource(transaction).size === 0) return undefined; // no move noted
   const { store } = transaction.doc;
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   for (let own: Y.Item | null = node.parent instanceof Y.XmlElement ? node.parent._item : null; own !== null && own.deleted; own = own.parent instanceof Y.XmlElement ? own.parent._item : null) {
     for (let item = own.left; item !== null; item = item.left) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-      const copy = copyOfTextIn(transaction, item.content.type, notes);
+      const copy = copyOfTextIn(transaction, item.content.type);
       if (copy === undefined) continue;
       // The block the copy stands for: up from its text node through the blocks made with it for it alone.
       let moved = (Y.getItem(store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
@@ -467,7 +466,7 @@ function afterMovedBlock(
       const deeper = listDepth(item.content.type) - listDepth(moved);
       // A block after it moved too: it stood inside what the change took (the whole list made paragraphs,
       // as Google Docs takes a line added within the selection), and goes as the blocks around it went.
-      if (deeper <= 0 || list === undefined || movedAfter(transaction, own, notes)) return { container, index, order };
+      if (deeper <= 0 || list === undefined || movedAfter(transaction, own)) return { container, index, order };
       // Lifted a level: this block keeps its own, a list of its kind inside the copy, or after it.
       if (listAllowedAt(moved, moved.length, schema.nodes[list.name]!)) return { container: moved, index: moved.length, list, order };
       return { container, index, list, order };
@@ -477,10 +476,10 @@ function afterMovedBlock(
 }
 
 /** Whether a block after `own` among its siblings moved with `transaction` (deleted, a copy of its text noted). */
-function movedAfter(transaction: Y.Transaction, own: Y.Item, notes: readonly NotedMove[]): boolean {
+function movedAfter(transaction: Y.Transaction, own: Y.Item): boolean {
   for (let item = own.right; item !== null; item = item.right) {
     if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-    if (copyOfTextIn(transaction, item.content.type, notes) !== undefined) return true;
+    if (copyOfTextIn(transaction, item.content.type) !== undefined) return true;
   }
   return false;
 }
@@ -492,28 +491,8 @@ function listDepth(block: Y.XmlElement): number {
   return depth;
 }
 
-/** Transaction meta: the copies each character got in the moves noted in it (copiesIn). */
-const COPIES = Symbol('tandem:copies-by-source');
-
-/** "<client>:<clock>" of each character the moves noted in `transaction` copied → its copies, read once. */
-function copiesIn(transaction: Y.Transaction, notes: readonly NotedMove[]): ReadonlyMap<string, Y.ID[]> {
-  const cached = transaction.meta.get(COPIES) as Map<string, Y.ID[]> | undefined;
-  if (cached !== undefined) return cached;
-  const copies = new Map<string, Y.ID[]>();
-  for (const note of notes) {
-    for (const { source, copy } of note.pairs) {
-      const k = nodeKey(source);
-      const known = copies.get(k);
-      if (known === undefined) copies.set(k, [copy]);
-      else known.push(copy);
-    }
-  }
-  transaction.meta.set(COPIES, copies);
-  return copies;
-}
-
 /** A copy, still there, that a move noted in `transaction` made of a character of `block`'s first text node (at any depth). */
-function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement, notes: readonly NotedMove[]): Y.ID | undefined {
+function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement): Y.ID | undefined {
   const firstText = (el: Y.XmlElement): Y.XmlText | undefined => {
     const first = el._start;
     if (first === null || !(first.content instanceof Y.ContentType)) return undefined;
@@ -522,7 +501,7 @@ function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement, notes: re
   };
   const text = firstText(block);
   if (text === undefined) return undefined;
-  const copies = copiesIn(transaction, notes);
+  const copies = copiesBySource(transaction);
   for (let item = text._start; item !== null; item = item.right) {
     for (let i = 0; i < item.length; i++) {
       for (const copy of copies.get(`${item.id.client}:${item.id.clock + i}`) ?? []) if (standing(transaction.doc, copy)) return copy;

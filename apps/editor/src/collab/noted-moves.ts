@@ -61,14 +61,7 @@ export function noteMoves(transaction: Y.Transaction): void {
   for (const move of moved) {
     const seen: Record<string, number> = {};
     for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
-    const runs: number[] = [];
-    move.ids.forEach((id, i) => {
-      const copy = move.run.ids[move.at + i]!;
-      const n = runs.length;
-      const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
-      if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
-      else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
-    });
+    const runs = packRuns(move.ids.map((id, i) => [id, move.run.ids[move.at + i]!]));
     // `b`: the copy's line is new with the move (Enter, an item indented or outdented, a change of kind).
     const made = move.run.node._item !== null && move.run.node._item.id.clock >= (transaction.beforeState.get(move.run.node._item.id.client) ?? 0);
     map.set(key(move.run.ids[move.at]!), made ? { r: runs, s: seen, b: 1 } : { r: runs, s: seen });
@@ -104,22 +97,27 @@ export function noteCopies(transaction: Y.Transaction, runs: readonly CopiedRun[
       }
     }
     if (copies.length !== run.from.length) continue;
-    const runs: number[] = [];
+    const runs = packRuns(run.from.map((id, i) => [id, copies[i]!]));
     const seen: Record<string, number> = {};
-    run.from.forEach((id, i) => {
-      const copy = copies[i]!;
-      seen[String(id.client)] = transaction.beforeState.get(id.client) ?? 0;
-      const n = runs.length;
-      const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
-      if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
-      else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
-    });
+    for (const id of run.from) seen[String(id.client)] = transaction.beforeState.get(id.client) ?? 0;
     // `b`: the copy's text node (so its block) was made for it: a block that holds nothing once its
     // characters are deleted again goes with them.
     const node = (Y.getItem(store, copies[0]!) as Y.Item).parent;
     const made = node instanceof Y.XmlText && node._item !== null && node._item.id.client === run.client && node._item.id.clock >= run.clock;
     transaction.doc.getMap(MOVED).set(key(copies[0]!), made ? { r: runs, s: seen, b: 1 } : { r: runs, s: seen });
   }
+}
+
+/** (source, copy) pairs, in order, as a note's runs: [source client, source clock, copy client, copy clock, length, …]. */
+function packRuns(pairs: ReadonlyArray<readonly [Y.ID, Y.ID]>): number[] {
+  const runs: number[] = [];
+  for (const [id, copy] of pairs) {
+    const n = runs.length;
+    const [client, clock, copyClient, copyClock, length] = runs.slice(n - 5);
+    if (n > 0 && client === id.client && clock! + length! === id.clock && copyClient === copy.client && copyClock! + length! === copy.clock) runs[n - 1] = length! + 1;
+    else runs.push(id.client, id.clock, copy.client, copy.clock, 1);
+  }
+  return runs;
 }
 
 /** The moves other editors noted in `transaction` (from elsewhere). Costs nothing unless it wrote to MOVED. */
@@ -143,6 +141,25 @@ export function notesWrittenIn(transaction: Y.Transaction): NotedMove[] {
     if (move !== undefined) out.push(move);
   });
   return out;
+}
+
+/** Transaction meta: the copies each character got in the moves noted in it (copiesBySource). */
+const COPIES = Symbol('tandem:copies-by-source');
+
+/** "<client>:<clock>" of each character the moves other editors noted in `transaction` copied → its copies, read once. */
+export function copiesBySource(transaction: Y.Transaction): ReadonlyMap<string, readonly Y.ID[]> {
+  const cached = transaction.meta.get(COPIES) as Map<string, Y.ID[]> | undefined;
+  if (cached !== undefined) return cached;
+  const copies = new Map<string, Y.ID[]>();
+  for (const note of notedMovesIn(transaction)) {
+    for (const { source, copy } of note.pairs) {
+      const known = copies.get(key(source));
+      if (known === undefined) copies.set(key(source), [copy]);
+      else known.push(copy);
+    }
+  }
+  transaction.meta.set(COPIES, copies);
+  return copies;
 }
 
 /** How many copied characters one note may name (a note is written by any client: never trusted). */
