@@ -17,6 +17,11 @@ export interface TcpBalancer {
   readonly routed: readonly number[];
   /** Replaces the backend at `index` (an instance started again on another port). */
   setBackend(index: number, backend: Backend): void;
+  /**
+   * A cable pulled on every connection open now: nothing more passes either way, not even a close
+   * (each side learns only from its own timeouts). Connections made afterwards pass as usual.
+   */
+  cutOpen(): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +29,7 @@ export async function startTcpBalancer(backends: readonly Backend[]): Promise<Tc
   const targets = [...backends];
   const routed: number[] = [];
   const open = new Set<net.Socket>();
+  const through = new Set<() => void>(); // cuts, one per connection passing through
   let next = 0;
 
   /** Connects to the first backend that accepts, from the next in turn; undefined if none does. */
@@ -72,6 +78,17 @@ export async function startTcpBalancer(backends: readonly Backend[]): Promise<Tc
       downstream.pipe(upstream);
       upstream.pipe(downstream);
       downstream.resume();
+      const cut = () => {
+        through.delete(cut);
+        for (const [from, to] of [[downstream, upstream], [upstream, downstream]] as const) {
+          from.unpipe(to);
+          from.pause(); // what arrives stays unread: no data, no end of stream goes on
+          from.off('close', drop).off('error', drop);
+          from.on('error', () => {}); // nor is a reset
+        }
+      };
+      through.add(cut);
+      downstream.once('close', () => through.delete(cut));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +98,9 @@ export async function startTcpBalancer(backends: readonly Backend[]): Promise<Tc
     routed,
     setBackend: (index, backend) => {
       targets[index] = backend;
+    },
+    cutOpen: () => {
+      for (const cut of [...through]) cut();
     },
     close: async () => {
       for (const socket of open) socket.destroy();
