@@ -87,7 +87,7 @@ export class OwnDeletions {
    * Remembers the characters `transaction`, a local edit, deleted (`movedByIt`: its moves, if already found).
    * Must run before its cleanup (the text is collected then).
    */
-  record(transaction: Y.Transaction, movedByIt: readonly Move[] = movesOf(transaction)): void {
+  record(transaction: Y.Transaction, movedByIt: readonly Move[] = movesOf(transaction), sourceOf: (id: Y.ID) => Y.ID | undefined = () => undefined): void {
     if (transaction.deleteSet.clients.size === 0) return;
     const change = this.changes.made() + 1;
     // Text it moved (Enter, a join: deleted here, copied there) is not deleted: another move of it is double-move.ts's.
@@ -102,6 +102,15 @@ export class OwnDeletions {
         if (moved.has(key(id))) continue;
         this.deleted.set(key(id), { ch: str[i]!, change });
         this.deletedEver.set(key(id), str[i]!);
+        // A copy this page's own move made (a change of the list's kind, Enter): the text it stands for is
+        // deleted too, for a move of the original by someone who had not seen this page's (they copied the
+        // original, so they had seen neither): Bob splits "two" while Alice makes the list numbered, then
+        // deletes the line.
+        let source = sourceOf(id);
+        for (let hops = 0; source !== undefined && hops < 16 && !this.deletedEver.has(key(source)); hops++) {
+          this.deletedEver.set(key(source), str[i]!);
+          source = sourceOf(source);
+        }
       }
     });
     // The lines it deleted: their characters deleted before (emptied, then joined to the line above) or now.

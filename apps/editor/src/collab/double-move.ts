@@ -106,6 +106,11 @@ export class OwnMoves {
     return all;
   }
 
+  /** The character this page's move copied to `id`, if `id` is such a copy (one hop back). */
+  sourceOf(id: Y.ID): Y.ID | undefined {
+    return this.sources.get(key(id));
+  }
+
   /**
    * This page's copies of characters that a move noted in `transaction` (from elsewhere: MOVED) copied too:
    * two copies of one character standing at once. Of the two moves, the one that starts inside the other

@@ -27,6 +27,7 @@ import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
 import { deleteRepeats, OwnMoves } from './double-move.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
+import { attributesLostIn, writeAttributesAgain } from './attrs-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { LIST_TYPES, schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
@@ -449,7 +450,7 @@ function afterMovedBlock(
   for (let own: Y.Item | null = node.parent instanceof Y.XmlElement ? node.parent._item : null; own !== null && own.deleted; own = own.parent instanceof Y.XmlElement ? own.parent._item : null) {
     for (let item = own.left; item !== null; item = item.left) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-      const copy = copyOfTextIn(transaction, item.content.type);
+      const copy = copyOfTextIn(transaction, item.content.type, true);
       if (copy === undefined) continue;
       // The block the copy stands for: up from its text node through the blocks made with it for it alone.
       let moved = (Y.getItem(store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
@@ -491,8 +492,14 @@ function listDepth(block: Y.XmlElement): number {
   return depth;
 }
 
-/** A copy, still there, that a move noted in `transaction` made of a character of `block`'s first text node (at any depth). */
-function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement): Y.ID | undefined {
+/**
+ * A copy that moves noted in `transaction` made of a character of `block`'s first text node (at any depth),
+ * followed through copies of copies made in it (Alice splits "tw|o", then makes the list numbered: "o" was
+ * copied twice): one still there, else one deleted from a line that still stands (the mover emptied the line
+ * after moving it). The first character's, or with `fromEnd` the last's (where the block ends: a line split
+ * since is followed to its last part).
+ */
+function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement, fromEnd = false): Y.ID | undefined {
   const firstText = (el: Y.XmlElement): Y.XmlText | undefined => {
     const first = el._start;
     if (first === null || !(first.content instanceof Y.ContentType)) return undefined;
@@ -502,12 +509,46 @@ function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement): Y.ID | u
   const text = firstText(block);
   if (text === undefined) return undefined;
   const copies = copiesBySource(transaction);
-  for (let item = text._start; item !== null; item = item.right) {
-    for (let i = 0; i < item.length; i++) {
-      for (const copy of copies.get(`${item.id.client}:${item.id.clock + i}`) ?? []) if (standing(transaction.doc, copy)) return copy;
+  if (copies.size === 0) return undefined;
+  const { doc } = transaction;
+  let emptied: Y.ID | undefined;
+  /** A standing copy of character `k`, hop by hop (a note comes from any client: chains may loop). */
+  const copyOf = (k: string): Y.ID | undefined => {
+    let frontier = copies.get(k) ?? [];
+    const seen = new Set<string>([k]);
+    for (let hops = 0; frontier.length > 0 && hops < 16; hops++) {
+      const next: Y.ID[] = [];
+      for (const copy of frontier) {
+        const c = `${copy.client}:${copy.clock}`;
+        if (seen.has(c)) continue;
+        seen.add(c);
+        if (standing(doc, copy)) return copy;
+        emptied ??= inStandingLine(doc, copy) ? copy : undefined;
+        next.push(...(copies.get(c) ?? []));
+      }
+      frontier = next;
+    }
+    return undefined;
+  };
+  const items: Y.Item[] = [];
+  for (let item = text._start; item !== null; item = item.right) items.push(item);
+  if (fromEnd) items.reverse();
+  for (const item of items) {
+    for (let j = 0; j < item.length; j++) {
+      const i = fromEnd ? item.length - 1 - j : j;
+      const copy = copyOf(`${item.id.client}:${item.id.clock + i}`);
+      if (copy !== undefined) return copy;
     }
   }
-  return undefined;
+  return emptied;
+}
+
+/** Whether character `id` (deleted or not) is in `doc`, in a text node whose block stands. */
+function inStandingLine(doc: Y.Doc, id: Y.ID): boolean {
+  if (id.clock >= Y.getState(doc.store, id.client)) return false;
+  const item = Y.getItem(doc.store, id);
+  const line = item instanceof Y.Item ? item.parent : null;
+  return line instanceof Y.XmlText && line._item !== null && !line._item.deleted && line.parent instanceof Y.XmlElement && line.parent._item?.deleted === false;
 }
 
 /** A character a text node showed before a transaction, with its marks and whether it is still there. */
@@ -738,13 +779,16 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (transaction.local && transaction.origin === ySyncPluginKey) {
       const moved = movesOf(transaction); // found once for both
       const all = ownMoves.record(transaction, moved);
-      ownDeletions?.record(transaction, all); // a Markdown shortcut's move too: not deleted text
+      ownDeletions?.record(transaction, all, (id) => ownMoves.sourceOf(id)); // a Markdown shortcut's move too: not deleted text
       ownFormats?.record(transaction);
     }
     const copiedBack = ownDeletions === undefined ? [] : [...ownDeletions.copiedBack(transaction), ...ownDeletions.copiedBackNoted(transaction)];
     if (copiedBack.length > 0) queueMicrotask(() => deleteCopiedBack(doc, copiedBack, RESCUE_ORIGIN, (node, author) => dropIfEmptied(doc, node, undefined, author)));
     const formatsLost = ownFormats === undefined ? [] : [...ownFormats.lostIn(transaction), ...ownFormats.lostInNoted(transaction)];
     if (formatsLost.length > 0) queueMicrotask(() => applyFormatsAgain(doc, formatsLost, RESCUE_ORIGIN));
+    // And a block's attributes (a task's tick) on the copy of a block someone moved (attrs-in-moves.ts).
+    const attributesLost = attributesLostIn(transaction, ownership.own);
+    if (attributesLost.length > 0) queueMicrotask(() => writeAttributesAgain(doc, attributesLost, RESCUE_ORIGIN));
     const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction), ...rescuedTwice.twice(transaction)];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const lost = without(lostInJoins(transaction, ownership), ownMoves.copiedAlsoBy(transaction));

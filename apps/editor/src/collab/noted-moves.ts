@@ -15,8 +15,9 @@ import { forEachNewItem, type Move, movesOf, movesWithShortcuts } from './moved-
 /**
  * A root map: "<client>:<clock>" of a move's first copied character → `{ r, s }`: the characters it copied,
  * as runs `r` [source client, source clock, copy client, copy clock, length, …] in the source's order, and
- * `s`, what the mover had seen of each client with anything in the text it moved from ({ client: clock }):
- * whether it had seen a change made there (formatting) that its copy does not carry.
+ * `s`, what the mover had seen of each client with anything in the text it moved from, or an attribute
+ * written on a block around it ({ client: clock }): whether it had seen a change made there (formatting, a
+ * task's tick) that its copy does not carry.
  */
 export const MOVED = 'tandem:moved';
 
@@ -33,7 +34,7 @@ export interface NotedMove {
   /** "<client>:<clock>" of its first source character, and of all of them. */
   readonly first: string;
   readonly sources: ReadonlySet<string>;
-  /** The clock up to which the mover had seen `client`'s changes in the text it moved from (0: none). */
+  /** The clock up to which the mover had seen `client`'s changes in the text it moved from, or the blocks around it (0: none). */
   seen(client: number): number;
   /** The copy's block was made with it (a new line: Enter, a list item indented; a rescue's block, noteCopies). */
   readonly block: boolean;
@@ -61,6 +62,10 @@ export function noteMoves(transaction: Y.Transaction): void {
   for (const move of moved) {
     const seen: Record<string, number> = {};
     for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
+    // And of each client that wrote an attribute of a block around it (a task's tick: attrs-in-moves.ts).
+    for (let block = move.node.parent; block instanceof Y.XmlElement; block = block.parent) {
+      for (const item of block._map.values()) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
+    }
     const runs = packRuns(move.ids.map((id, i) => [id, move.run.ids[move.at + i]!]));
     // `b`: the copy's line is new with the move (Enter, an item indented or outdented, a change of kind).
     const made = move.run.node._item !== null && move.run.node._item.id.clock >= (transaction.beforeState.get(move.run.node._item.id.client) ?? 0);

@@ -166,6 +166,44 @@ describe('a change of list kind after another edit of the same line, while the o
     expect(kinds(alice.doc())).toEqual(['ordered_list:one,two,A,B,three']);
   });
 
+  // The review's case 5: "wo" came back, on a line before the emptied one. Alice's deletion was of her own
+  // copies (made by the change of kind); it now stands for the originals too, which Bob's Enter had copied
+  // without having seen either (deleted-in-moves.ts), and his line goes after hers even though emptied.
+  for (const [bobAbove, bobStoredFirst] of orders) {
+    for (const typed of [false, true]) {
+      it(`Alice makes the list numbered, then empties "two", while Bob splits t|wo${typed ? ' and types "X"' : ''}: the text stays deleted (Bob's id ${bobAbove ? 'above' : 'below'}, ${bobStoredFirst ? 'Bob' : 'Alice'} stored first)`, async () => {
+        const alice = page(doc(li('one'), li('two'), li('three')));
+        const bob = page(alice.ydoc);
+        bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+        bob.edit((s) => s.tr.split(inText(1, 1)(s), 2));
+        if (typed) bob.edit((s) => s.tr.insertText('X', inText(2, 0)(s)));
+        alice.edit(onAll(commands.orderedList));
+        alice.edit((s) => s.tr.delete(inText(1, 0)(s), inText(1, 3)(s)));
+        await (bobStoredFirst ? cross(bob, alice) : cross(alice, bob));
+        await meetAll(alice, bob);
+        // As without the change of kind: both lines, emptied (Bob's line break stays), and what he typed.
+        expect(outline(alice.doc()).map((t) => t.trim())).toEqual(['one', '', typed ? 'X' : '', 'three']);
+      });
+    }
+  }
+
+  // Also the review's: Bob's item went between "tw" and "o", placed after the copy of the first character of
+  // the line before it; now after the copy of its last (afterMovedBlock, following copies of copies).
+  for (const [bobAbove, bobStoredFirst] of orders) {
+    it(`Alice splits tw|o and makes the list numbered while Bob adds an item after "two": it goes after "o" (Bob's id ${bobAbove ? 'above' : 'below'}, ${bobStoredFirst ? 'Bob' : 'Alice'} stored first)`, async () => {
+      const alice = page(doc(li('one'), li('two'), li('three')));
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+      bob.edit((s) => s.tr.split(inText(1, 3)(s), 2));
+      bob.edit((s) => s.tr.insertText('B', inText(2, 0)(s)));
+      alice.edit((s) => s.tr.split(inText(1, 2)(s), 2));
+      alice.edit(onAll(commands.orderedList));
+      await (bobStoredFirst ? cross(bob, alice) : cross(alice, bob));
+      await meetAll(alice, bob);
+      expect(kinds(alice.doc())).toEqual(['ordered_list:one,tw,o,B,three']);
+    });
+  }
+
   for (const [what, bobEdit] of [
     ['splits t|wo', (s: EditorState) => s.tr.split(inText(1, 1)(s), 2)],
     ['indents "two"', run(sinkListItem(item), 1)],
