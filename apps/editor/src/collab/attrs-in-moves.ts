@@ -15,7 +15,7 @@
 // none of the old one's.
 
 import * as Y from 'yjs';
-import { notedMovesIn, standing } from './noted-moves.js';
+import { notedMovesIn } from './noted-moves.js';
 
 /** Attributes to write again: `attributes` on `block` (the copy of a block this page had changed). */
 export interface AttributesAgain {
@@ -34,11 +34,18 @@ export function attributesLostIn(transaction: Y.Transaction, own: (client: numbe
   const { store } = transaction.doc;
   const again = new Map<Y.XmlElement, Record<string, unknown>>();
   const looked = new Map<Y.XmlText, Set<Y.XmlText>>(); // pairs of text nodes already walked
+  // A note names each character (a change of a long list's kind, thousands): runs share an item, found once.
+  let lastSource: Y.Item | undefined;
+  let lastCopy: Y.Item | undefined;
+  const itemAt = (id: Y.ID, last: Y.Item | undefined): Y.Item =>
+    last !== undefined && last.id.client === id.client && id.clock >= last.id.clock && id.clock < last.id.clock + last.length ? last : (Y.getItem(store, id) as Y.Item);
   for (const move of moves) {
     for (const { source, copy } of move.pairs) {
-      if (!standing(transaction.doc, copy)) continue;
-      const original = (Y.getItem(store, source) as Y.Item).parent;
-      const copied = (Y.getItem(store, copy) as Y.Item).parent;
+      lastCopy = itemAt(copy, lastCopy);
+      if (lastCopy.deleted) continue;
+      lastSource = itemAt(source, lastSource);
+      const original = lastSource.parent;
+      const copied = lastCopy.parent;
       if (!(original instanceof Y.XmlText) || !(copied instanceof Y.XmlText) || original === copied) continue;
       const walked = looked.get(original) ?? looked.set(original, new Set()).get(original)!;
       if (walked.has(copied)) continue;
