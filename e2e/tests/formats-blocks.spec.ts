@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestInfo } from '@playwright/test';
 import { mintToken } from '../../apps/sync-server/src/auth/token.js';
 import { axeViolations } from '../fixtures/axe.js';
+import { tasks } from '../fixtures/blocks.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -35,17 +36,6 @@ const tables = (person: EditorPage) =>
         }),
       ),
     ),
-  );
-
-/** Each task item's text and whether its box is ticked (in the document and on screen). */
-const tasks = (person: EditorPage) =>
-  person.editor.evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('li[data-type=task-item]')].map((li) => {
-      const box = li.querySelector<HTMLInputElement>('input[type=checkbox]')!;
-      const text = li.querySelector('.task-item-content')!.cloneNode(true) as HTMLElement;
-      for (const c of text.querySelectorAll('.ProseMirror-yjs-cursor')) c.remove();
-      return `${box.checked ? '[x]' : '[ ]'}${li.dataset.checked === String(box.checked) ? '' : '!'} ${text.textContent}`;
-    }),
   );
 
 /** A picture for the README: always in the test's output, and in docs/ when TANDEM_DOCS_SCREENSHOTS=1. */

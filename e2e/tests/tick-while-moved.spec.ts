@@ -3,22 +3,11 @@
 // saw it, unticked: the tick was lost for everyone (found by an exploratory run). The ticker's page now
 // ticks the copy (attrs-in-moves.ts).
 
-import { blocks } from '../fixtures/blocks.js';
+import { blocks, tasks } from '../fixtures/blocks.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-/** Each task's box and text as shown, e.g. "[x] two". */
-const tasks = (person: EditorPage) =>
-  person.editor.evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('li[data-type=task-item]')].map((li) => {
-      const box = li.querySelector<HTMLInputElement>('input[type=checkbox]')!;
-      const text = li.querySelector('.task-item-content > p')!.cloneNode(true) as HTMLElement;
-      for (const c of text.querySelectorAll('.ProseMirror-yjs-cursor')) c.remove();
-      return `${box.checked ? '[x]' : '[ ]'} ${text.textContent}`;
-    }),
-  );
 
 async function writeTasks(alice: EditorPage, bob: EditorPage): Promise<void> {
   await alice.focusEnd();

@@ -7,7 +7,7 @@ import type { EditorState } from 'prosemirror-state';
 import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { cross, inText, meetAll, p, page, run, send } from './test-editors.js';
+import { cross, inText, meetAll, orders, p, page, run, send } from './test-editors.js';
 
 const taskItem = schema.nodes.task_item!;
 const task = (text: string, checked = false, ...nested: Node[]) => schema.node('task_item', { checked }, [p(text), ...nested]);
@@ -34,13 +34,6 @@ const setTick = (n: number, checked = true) => (s: EditorState) => {
   });
   return s.tr.setNodeMarkup(pos, undefined, { ...s.doc.nodeAt(pos)!.attrs, checked });
 };
-
-const orders = [
-  [true, true],
-  [true, false],
-  [false, true],
-  [false, false],
-] as const;
 
 describe("a block's attribute changed while the other moves the block", () => {
   for (const [bobAbove, moveStoredFirst] of orders) {

@@ -13,7 +13,7 @@ import type { Node } from 'prosemirror-model';
 import { commands } from '../commands.js';
 import { schema } from '../schema.js';
 import { tabCommand } from '../tab-key.js';
-import { cross, inText, li, meetAll, p, page, run } from './test-editors.js';
+import { cross, inText, li, meetAll, orders, p, page, run } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
@@ -29,13 +29,6 @@ function outline(node: Node, depth = -1): string[] {
   });
   return out;
 }
-
-const orders = [
-  [true, true],
-  [true, false],
-  [false, true],
-  [false, false],
-] as const;
 
 describe('an item outdented while the other indents the item after it', () => {
   for (const [bobAbove, indentStoredFirst] of orders) {

@@ -56,6 +56,14 @@ export const run = (command: (s: EditorState, dispatch: (tr: Transaction) => voi
 /** The text of each top-level block of `doc`. */
 export const blocks = (doc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('prosemirror'), schema).content.content.map((b) => b.textContent);
 
+/** Every order two people's changes can meet in: [Bob's client id above Alice's, Bob's change stored first]. */
+export const orders = [
+  [true, true],
+  [true, false],
+  [false, true],
+  [false, false],
+] as const;
+
 /** Alice's editor on a new document of paragraphs `texts`. */
 export function alice(...texts: string[]) {
   const ydoc = new Y.Doc();
