@@ -3,7 +3,7 @@
 // ("two" and "Xwo", or "three" twice), found by an exploratory run. Alice's change writes every line again;
 // Bob's copy went with the blocks it deleted, and his page typed it again as his own unseen text, though
 // Alice's copy held it (collab/double-move.ts copiedAlsoBy). What he typed stays, on its own line after the
-// line he split (his line break, or his indent, gives way to her change).
+// line he split (his line break, or his indent, gives way to her change), also when she makes paragraphs a list.
 
 import { blocks } from '../fixtures/blocks.js';
 import { type EditorPage, writeShared, writeSharedList } from '../fixtures/editor-page.js';
@@ -21,12 +21,16 @@ const cases = [
   { what: 'the list made numbered while Bob splits "two"', start: 'list', command: 'orderedList', bob: 'split', shape: ['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:X', 'ordered_list>list_item>paragraph:three'] },
   { what: 'the list made numbered while Bob indents "three"', start: 'list', command: 'orderedList', bob: 'tab', shape: ['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three'] },
   { what: 'the quote removed while Bob splits "two"', start: 'quote', command: 'blockquote', bob: 'split', shape: ['paragraph:one', 'paragraph:two', 'paragraph:X', 'paragraph:three'] },
+  // What Bob typed went after the list: his new paragraph stood between paragraphs Alice's change moved, and
+  // his page now moves it along (join-rescue.ts leftInMovedRange).
+  { what: 'the paragraphs made a list while Bob splits "two"', start: 'paragraphs', command: 'bulletList', bob: 'split', shape: ['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two', 'bullet_list>list_item>paragraph:X', 'bullet_list>list_item>paragraph:three'] },
 ] as const;
 
 for (const { what, start, command, bob: bobDoes, shape } of cases) {
   test(`${what}: nothing comes out twice`, async ({ pair }) => {
     const { alice, bob } = await pair(`kind-change-while-moved/${command}-${bobDoes}`);
     if (start === 'list') await writeSharedList(alice, bob, ['one', 'two', 'three']);
+    else if (start === 'paragraphs') await writeShared(alice, bob, ['one', 'two', 'three']);
     else {
       await writeShared(alice, bob, ['one', 'two', 'three']);
       await allThen(alice, 'blockquote');

@@ -445,21 +445,14 @@ function afterMovedBlock(
   node: Y.XmlText,
 ): { container: Y.XmlElement | Y.XmlFragment; index: number; order: number; list?: { name: string; attributes: Record<string, unknown> } } | undefined {
   if (copiesBySource(transaction).size === 0) return undefined; // no move noted
-  const { store } = transaction.doc;
-  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   for (let own: Y.Item | null = node.parent instanceof Y.XmlElement ? node.parent._item : null; own !== null && own.deleted; own = own.parent instanceof Y.XmlElement ? own.parent._item : null) {
     for (let item = own.left; item !== null; item = item.left) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement) || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
       const copy = copyOfTextIn(transaction, item.content.type, true);
       if (copy === undefined) continue;
-      // The block the copy stands for: up from its text node through the blocks made with it for it alone.
-      let moved = (Y.getItem(store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
-      while (moved.parent instanceof Y.XmlElement && moved.parent._item !== null && isNew(moved.parent._item) && moved.parent.length === 1) moved = moved.parent;
-      if (moved instanceof Y.XmlText) moved = moved.parent as Y.XmlElement;
-      const container = moved.parent;
-      if (!(moved instanceof Y.XmlElement) || moved._item === null || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) return undefined;
-      let index = 1;
-      for (let sibling = container._start; sibling !== null && sibling !== moved._item; sibling = sibling.right) if (!sibling.deleted && sibling.countable) index += sibling.length;
+      const place = afterCopy(transaction, copy);
+      if (place === undefined) return undefined;
+      const { moved, container, index } = place;
       // Several blocks going to one place go in the order they stood in.
       let order = 0;
       for (let before = own.left; before !== null; before = before.left) order += 1;
@@ -474,6 +467,112 @@ function afterMovedBlock(
     }
   }
   return undefined;
+}
+
+/**
+ * The block a copy `transaction` made stands for (up from the copy's text node through the blocks made with
+ * it for it alone: a paragraph, its list item), its container, and the index right after it there.
+ */
+function afterCopy(transaction: Y.Transaction, copy: Y.ID): { moved: Y.XmlElement; container: Y.XmlElement | Y.XmlFragment; index: number } | undefined {
+  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  let moved = (Y.getItem(transaction.doc.store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
+  while (moved.parent instanceof Y.XmlElement && moved.parent._item !== null && isNew(moved.parent._item) && moved.parent.length === 1) moved = moved.parent;
+  if (moved instanceof Y.XmlText) moved = moved.parent as Y.XmlElement;
+  const container = moved.parent;
+  if (!(moved instanceof Y.XmlElement) || moved._item === null || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) return undefined;
+  let index = 1;
+  for (let sibling = container._start; sibling !== null && sibling !== moved._item; sibling = sibling.right) if (!sibling.deleted && sibling.countable) index += sibling.length;
+  return { moved, container, index };
+}
+
+/** A paragraph of this page's left standing inside a range of blocks another person's change moved. */
+export interface LeftInRange {
+  readonly paragraph: Y.XmlElement;
+  /** Its text to type again after the copy of the block before it (what `keep` left of it). */
+  readonly lost: LostBlock;
+}
+
+/**
+ * Paragraphs this page made (`own`) that `transaction`, from elsewhere, left standing between blocks it moved
+ * (deleted, each with a copy noted): the paragraphs around them made a list or a quote while this page split
+ * one of them. The mover had not seen them (it would have taken them along, and its note does not say it had
+ * seen their client that far). Each is to go right after the copy of the block before it, as Google Docs
+ * takes a line added within the selection along; `keep` says which of its characters to type again there (not
+ * those another handler deletes as repeats of the mover's copies).
+ */
+export function leftInMovedRange(transaction: Y.Transaction, own: (client: number) => boolean, keep: (id: Y.ID) => boolean): LeftInRange[] {
+  if (transaction.local || copiesBySource(transaction).size === 0) return [];
+  const containers = new Set<Y.XmlElement | Y.XmlFragment>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlElement)) return;
+    const parent = struct.parent;
+    if ((parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment) && (parent._item === null || !parent._item.deleted)) containers.add(parent);
+  });
+  const notes = notedMovesIn(transaction);
+  const out: LeftInRange[] = [];
+  for (const container of containers) {
+    let before: Y.XmlElement | undefined; // the last block moved so far
+    let waiting: Y.XmlElement[] = [];
+    for (let item = container._start; item !== null; item = item.right) {
+      if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
+      const block = item.content.type;
+      if (Y.isDeleted(transaction.deleteSet, item.id)) {
+        if (copyOfTextIn(transaction, block) === undefined) continue;
+        // A block after them moved too: those waiting stood inside the range.
+        for (const paragraph of waiting) {
+          const lost = leftBehind(transaction, paragraph, before!, keep);
+          if (lost !== undefined) out.push({ paragraph, lost });
+        }
+        waiting = [];
+        before = block;
+      } else if (!item.deleted && before !== undefined && block.nodeName === 'paragraph' && own(item.id.client) && notes.every((n) => n.seen(item.id.client) <= item.id.clock)) {
+        waiting.push(block);
+      }
+    }
+  }
+  return out;
+}
+
+/** The text of `paragraph` (what `keep` keeps) as a block to type again right after the copy of `before`. */
+function leftBehind(transaction: Y.Transaction, paragraph: Y.XmlElement, before: Y.XmlElement, keep: (id: Y.ID) => boolean): LostBlock | undefined {
+  const text = paragraph.length === 1 ? paragraph.get(0) : undefined;
+  if (!(text instanceof Y.XmlText)) return undefined;
+  const copy = copyOfTextIn(transaction, before, true);
+  const place = copy === undefined ? undefined : afterCopy(transaction, copy);
+  if (place === undefined) return undefined;
+  const chars: Char[] = [];
+  const attributes: Record<string, unknown> = {};
+  for (let item = text._start; item !== null; item = item.right) {
+    if (item.content instanceof Y.ContentFormat) {
+      if (item.deleted) continue;
+      if (item.content.value === null) delete attributes[item.content.key];
+      else attributes[item.content.key] = item.content.value;
+      continue;
+    }
+    if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+    const { str } = item.content;
+    for (let i = 0; i < str.length; i++) chars.push({ ch: str[i]!, client: item.id.client, clock: item.id.clock + i, attributes: { ...attributes } });
+  }
+  const runs = runsOf(chars, (c) => keep(Y.createID(c.client, c.clock)));
+  if (runs.length === 0) return undefined;
+  return { at: Y.createRelativePositionFromTypeIndex(place.container, place.index), runs, order: 0 };
+}
+
+/** Types `left` again where each goes and deletes the paragraphs they stood in, in one change of RESCUE_ORIGIN. */
+export function moveLeftInRange(doc: Y.Doc, left: readonly LeftInRange[]): Retyped[] {
+  let retyped: Retyped[] = [];
+  doc.transact(() => {
+    const standing = left.filter(({ paragraph }) => paragraph._item !== null && !paragraph._item.deleted);
+    retyped = typeAgain(doc, standing.map(({ lost }) => lost));
+    for (const { paragraph } of standing) {
+      const parent = paragraph.parent;
+      if (!(parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment)) continue;
+      let index = 0;
+      for (let item = parent._start; item !== null && item !== paragraph._item; item = item.right) if (!item.deleted && item.countable) index += item.length;
+      parent.delete(index, 1);
+    }
+  }, RESCUE_ORIGIN);
+  return retyped;
 }
 
 /** Whether a block after `own` among its siblings moved with `transaction` (deleted, a copy of its text noted). */
@@ -791,7 +890,12 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (attributesLost.length > 0) queueMicrotask(() => writeAttributesAgain(doc, attributesLost, RESCUE_ORIGIN));
     const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction), ...rescuedTwice.twice(transaction)];
     if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
-    const lost = without(lostInJoins(transaction, ownership), ownMoves.copiedAlsoBy(transaction));
+    const copiedAlso = ownMoves.copiedAlsoBy(transaction);
+    // A paragraph this page made inside a range the other's change moved (made a list, a quote) goes along.
+    const repeated = new Set(repeats.map(({ id }) => `${id.client}:${id.clock}`));
+    const left = leftInMovedRange(transaction, ownership.own, (id) => !repeated.has(`${id.client}:${id.clock}`) && !copiedAlso(id));
+    if (left.length > 0) queueMicrotask(() => onRetyped(moveLeftInRange(doc, left)));
+    const lost = without(lostInJoins(transaction, ownership), copiedAlso);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);
     // The copies this change noted, for telling whether the other page types the same text again too.
