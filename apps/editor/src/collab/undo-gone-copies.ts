@@ -29,12 +29,14 @@ type StackItem = Y.UndoManager['undoStack'][number];
 
 /**
  * Whether character `id` is shown: itself, as brought back by an undo or redo (Yjs' `redone`), or as moved
- * on by another person's move (`movedOn`: copies the step takes back with it, rescue-undo.ts).
+ * on by another person's move (`movedOn`: copies the step takes back with it, rescue-undo.ts), hop by hop: a
+ * copy moved on again (Bob splits the line Alice's Enter made, then his Ctrl+Z types his half again into
+ * hers) is followed to the last, though the one between may be gone from this page's memory (collected).
  */
-function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = [], deletedHere: (id: Y.ID) => boolean = () => false): boolean {
+function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = [], deletedHere: (id: Y.ID) => boolean = () => false, hops = 0): boolean {
   for (const run of movedOn) {
-    if (!run.from.some((from) => from.client === id.client && from.clock === id.clock)) continue;
-    for (let c = run.clock; c < run.clock + run.length; c++) if (stands(store, Y.createID(run.client, c), [], deletedHere)) return true;
+    if (hops >= 16 || !run.from.some((from) => from.client === id.client && from.clock === id.clock)) continue;
+    for (let c = run.clock; c < run.clock + run.length; c++) if (stands(store, Y.createID(run.client, c), movedOn, deletedHere, hops + 1)) return true;
   }
   let next: Y.ID | null = id;
   for (let hops = 0; next !== null && hops < 64; hops++) {
@@ -45,6 +47,16 @@ function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = [
     // its step named), or not known: not another person's doing, so counted as standing.
     if (struct.redone === null) return deletedHere(next);
     next = Y.createID(struct.redone.client, struct.redone.clock + (next.clock - struct.id.clock));
+  }
+  return true;
+}
+
+/** Whether Yjs can bring back character `id` with `step`: it is there, or every deleted block around it comes back with it. */
+function restorable(store: Y.Doc['store'], id: Y.ID, step: StackItem): boolean {
+  const struct = Y.getItem(store, id);
+  if (!(struct instanceof Y.Item) || struct.content instanceof Y.ContentDeleted) return false;
+  for (let item: Y.Item | null = struct.parent instanceof Y.AbstractType ? struct.parent._item : null; item !== null; item = item.parent instanceof Y.AbstractType ? item.parent._item : null) {
+    if (item.deleted && !Y.isDeleted(step.deletions, item.id)) return false;
   }
   return true;
 }
@@ -129,8 +141,13 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const gone = pairs
       .filter(([original, copy]) => Y.isDeleted(step.deletions, original) && !Y.isDeleted(step.deletions, copy) && !stands(doc.store, copy, movedOn, deletedHere))
       .map(([original]) => original);
-    if (gone.length === 0) return true;
-    step.deletions = without(step.deletions, gone);
+    // An original the step cannot bring back (its line deleted since by someone else, not by this step: Bob's
+    // Ctrl+Z of his split took the line Alice's Ctrl+Y would put his half of her words back into): its copy
+    // stays where it is rather than go with nothing in its place.
+    const stranded = pairs.filter(([original, copy]) => Y.isDeleted(step.deletions, original) && Y.isDeleted(step.insertions, copy) && stands(doc.store, copy) && !restorable(doc.store, original, step));
+    if (gone.length === 0 && stranded.length === 0) return true;
+    step.deletions = without(step.deletions, [...gone, ...stranded.map(([original]) => original)]);
+    step.insertions = without(step.insertions, stranded.map(([, copy]) => copy));
     return bringsBack(step) || insertsStanding(step);
   };
   /** Whether the step deleted anything it had not inserted itself (Yjs brings back only that). */
