@@ -6,7 +6,9 @@ import { liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import type { EditorState } from 'prosemirror-state';
 import type { Node } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { schema } from '../schema.js';
+import { MOVED } from './noted-moves.js';
 import { cross, inText, meetAll, orders, p, page, run, send } from './test-editors.js';
 
 const taskItem = schema.nodes.task_item!;
@@ -91,5 +93,25 @@ describe("a block's attribute changed while the other moves the block", () => {
     await send(bob, alice); // both of Bob's changes in one update
     await meetAll(alice, bob);
     expect(ticks(alice.doc())).toEqual(['[ ] one', '  [ ] two', '[ ] three']);
+  });
+});
+
+describe('a note from a hostile client', () => {
+  it('naming the characters of a task that still stands as copied into its own new task writes nothing there', async () => {
+    const alice = page(doc(task('one'), task('two'), task('three')));
+    const mallory = page(alice.ydoc);
+    alice.edit(setTick(1));
+    await send(alice, mallory);
+    // Mallory adds a task "evil" and notes it as a copy of "two" (which nobody moved or deleted).
+    mallory.edit((s) => s.tr.insert(s.doc.content.size - 1, task('evil')));
+    const fragment = mallory.ydoc.getXmlFragment('prosemirror');
+    const list = fragment.get(0) as Y.XmlElement;
+    const evil = ((list.get(3) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const two = ((list.get(1) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const [source, copy] = [two._start!.id, evil._start!.id];
+    mallory.ydoc.transact(() => mallory.ydoc.getMap(MOVED).set(`${copy.client}:${copy.clock}`, { r: [source.client, source.clock, copy.client, copy.clock, 3], s: {}, b: 1 }));
+    await send(mallory, alice);
+    await meetAll(alice, mallory);
+    expect(ticks(alice.doc())).toEqual(['[ ] one', '[x] two', '[ ] three', '[ ] evil']);
   });
 });
