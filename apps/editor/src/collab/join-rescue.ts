@@ -502,36 +502,35 @@ export interface LeftInRange {
  */
 export function leftInMovedRange(transaction: Y.Transaction, own: (client: number) => boolean, keep: (id: Y.ID) => boolean): LeftInRange[] {
   if (transaction.local || copiesBySource(transaction).size === 0) return [];
-  const containers = new Set<Y.XmlElement | Y.XmlFragment>();
-  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlElement)) return;
-    const parent = struct.parent;
-    if ((parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment) && (parent._item === null || !parent._item.deleted)) containers.add(parent);
-  });
   const notes = notedMovesIn(transaction);
+  const moved = (item: Y.Item): item is Y.Item & { content: Y.ContentType & { type: Y.XmlElement } } =>
+    item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement && Y.isDeleted(transaction.deleteSet, item.id) && copyOfTextIn(transaction, item.content.type) !== undefined;
   const out: LeftInRange[] = [];
-  for (const container of containers) {
-    let before: Y.XmlElement | undefined; // the last block moved so far
-    let waiting: Y.XmlElement[] = [];
-    for (let item = container._start; item !== null; item = item.right) {
+  // From each block the change moved, rightwards to the next one it moved (a few blocks at most are looked at:
+  // what stands between two moved blocks of one change is what its mover had not seen).
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (!(struct instanceof Y.Item) || !(struct.parent instanceof Y.XmlElement || struct.parent instanceof Y.XmlFragment)) return;
+    if ((struct.parent._item !== null && struct.parent._item.deleted) || !moved(struct)) return;
+    const waiting: Y.XmlElement[] = [];
+    let looked = 0;
+    for (let item = struct.right; item !== null && looked < LOOKED_IN_RANGE; item = item.right, looked++) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
-      const block = item.content.type;
-      if (Y.isDeleted(transaction.deleteSet, item.id)) {
-        if (copyOfTextIn(transaction, block) === undefined) continue;
-        // A block after them moved too: those waiting stood inside the range.
+      if (moved(item)) {
         for (const paragraph of waiting) {
-          const lost = leftBehind(transaction, paragraph, before!, keep);
+          const lost = leftBehind(transaction, paragraph, struct.content.type, keep);
           if (lost !== undefined) out.push({ paragraph, lost });
         }
-        waiting = [];
-        before = block;
-      } else if (!item.deleted && before !== undefined && block.nodeName === 'paragraph' && own(item.id.client) && notes.every((n) => n.seen(item.id.client) <= item.id.clock)) {
-        waiting.push(block);
+        return;
       }
+      const block = item.content.type;
+      if (!item.deleted && block.nodeName === 'paragraph' && own(item.id.client) && notes.every((n) => n.seen(item.id.client) <= item.id.clock)) waiting.push(block);
     }
-  }
+  });
   return out;
 }
+
+/** How many blocks (deleted ones included) leftInMovedRange looks at after a moved one. */
+const LOOKED_IN_RANGE = 256;
 
 /** The text of `paragraph` (what `keep` keeps) as a block to type again right after the copy of `before`. */
 function leftBehind(transaction: Y.Transaction, paragraph: Y.XmlElement, before: Y.XmlElement, keep: (id: Y.ID) => boolean): LostBlock | undefined {
