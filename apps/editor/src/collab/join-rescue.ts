@@ -516,6 +516,9 @@ export function leftInMovedRange(transaction: Y.Transaction, own: (client: numbe
     for (let item = struct.right; item !== null && looked < LOOKED_IN_RANGE; item = item.right, looked++) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
       if (moved(item)) {
+        // One change's range, moved to one place: the copies of the blocks on either side stand side by side
+        // (two changes that arrived together, a list made of lines above and a heading below, are not one).
+        if (!sideBySide(transaction, struct.content.type, item.content.type)) return;
         for (const paragraph of waiting) {
           const lost = leftBehind(transaction, paragraph, struct.content.type, keep);
           if (lost !== undefined) out.push({ paragraph, lost });
@@ -527,6 +530,18 @@ export function leftInMovedRange(transaction: Y.Transaction, own: (client: numbe
     }
   });
   return out;
+}
+
+/** Whether the copies of moved blocks `before` and `after` are neighbours (the blocks they stand for: afterCopy). */
+function sideBySide(transaction: Y.Transaction, before: Y.XmlElement, after: Y.XmlElement): boolean {
+  const first = copyOfTextIn(transaction, before, true);
+  const second = copyOfTextIn(transaction, after);
+  const a = first === undefined ? undefined : afterCopy(transaction, first);
+  const b = second === undefined ? undefined : afterCopy(transaction, second);
+  if (a === undefined || b === undefined || a.container !== b.container) return false;
+  let next = a.moved._item!.right;
+  while (next !== null && next.deleted) next = next.right;
+  return next === b.moved._item;
 }
 
 /** How many blocks (deleted ones included) leftInMovedRange looks at after a moved one. */
@@ -559,11 +574,14 @@ function leftBehind(transaction: Y.Transaction, paragraph: Y.XmlElement, before:
 
 /** Types `left` again where each goes and deletes the paragraphs they stood in, in one change of RESCUE_ORIGIN. */
 export function moveLeftInRange(doc: Y.Doc, left: readonly LeftInRange[]): Retyped[] {
-  let retyped: Retyped[] = [];
+  const retyped: Retyped[] = [];
   doc.transact(() => {
-    const standing = left.filter(({ paragraph }) => paragraph._item !== null && !paragraph._item.deleted);
-    retyped = typeAgain(doc, standing.map(({ lost }) => lost));
-    for (const { paragraph } of standing) {
+    for (const { paragraph, lost } of left) {
+      if (paragraph._item === null || paragraph._item.deleted) continue;
+      // Typed again where it goes, or left where it is (a place that takes no paragraph: a task list).
+      const typed = typeAgain(doc, [lost]);
+      if (typed.length === 0) continue;
+      retyped.push(...typed);
       const parent = paragraph.parent;
       if (!(parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment)) continue;
       let index = 0;
@@ -606,39 +624,57 @@ function copyOfTextIn(transaction: Y.Transaction, block: Y.XmlElement, fromEnd =
   };
   const text = firstText(block);
   if (text === undefined) return undefined;
-  const copies = copiesBySource(transaction);
-  if (copies.size === 0) return undefined;
-  const { doc } = transaction;
+  if (copiesBySource(transaction).size === 0) return undefined;
   let emptied: Y.ID | undefined;
-  /** A standing copy of character `k`, hop by hop (a note comes from any client: chains may loop). */
-  const copyOf = (k: string): Y.ID | undefined => {
-    let frontier = copies.get(k) ?? [];
-    const seen = new Set<string>([k]);
-    for (let hops = 0; frontier.length > 0 && hops < 16; hops++) {
-      const next: Y.ID[] = [];
-      for (const copy of frontier) {
-        const c = `${copy.client}:${copy.clock}`;
-        if (seen.has(c)) continue;
-        seen.add(c);
-        if (standing(doc, copy)) return copy;
-        emptied ??= inStandingLine(doc, copy) ? copy : undefined;
-        next.push(...(copies.get(c) ?? []));
-      }
-      frontier = next;
-    }
-    return undefined;
-  };
   const items: Y.Item[] = [];
   for (let item = text._start; item !== null; item = item.right) items.push(item);
   if (fromEnd) items.reverse();
   for (const item of items) {
     for (let j = 0; j < item.length; j++) {
       const i = fromEnd ? item.length - 1 - j : j;
-      const copy = copyOf(`${item.id.client}:${item.id.clock + i}`);
-      if (copy !== undefined) return copy;
+      const found = copyFollowed(transaction, `${item.id.client}:${item.id.clock + i}`);
+      if (found.standing !== undefined) return found.standing;
+      emptied ??= found.emptied;
     }
   }
   return emptied;
+}
+
+/** Transaction meta: each character's copy as copyFollowed found it. */
+const FOLLOWED = Symbol('tandem:copies-followed');
+
+/**
+ * A copy, still there, that the moves noted in `transaction` made of character `k` ("<client>:<clock>"),
+ * hop by hop through copies of copies (16 at most), else one deleted from a line that still stands. Each
+ * character's answer is worked out once per transaction (a note comes from any client: it may name one copy
+ * for thousands of characters, and thousands of copies for that one, or loop).
+ */
+function copyFollowed(transaction: Y.Transaction, k: string, hops = 0): { standing?: Y.ID; emptied?: Y.ID } {
+  let memo = transaction.meta.get(FOLLOWED) as Map<string, { standing?: Y.ID; emptied?: Y.ID }> | undefined;
+  if (memo === undefined) transaction.meta.set(FOLLOWED, (memo = new Map()));
+  const known = memo.get(k);
+  if (known !== undefined) return known;
+  const found: { standing?: Y.ID; emptied?: Y.ID } = {};
+  memo.set(k, found); // while worked out: a loop finds nothing more
+  if (hops >= 16) return found;
+  const { doc } = transaction;
+  const copies = copiesBySource(transaction).get(k) ?? [];
+  for (const copy of copies) {
+    if (standing(doc, copy)) {
+      found.standing = copy;
+      return found;
+    }
+    found.emptied ??= inStandingLine(doc, copy) ? copy : undefined;
+  }
+  for (const copy of copies) {
+    const further = copyFollowed(transaction, `${copy.client}:${copy.clock}`, hops + 1);
+    if (further.standing !== undefined) {
+      found.standing = further.standing;
+      return found;
+    }
+    found.emptied ??= further.emptied;
+  }
+  return found;
 }
 
 /** Whether character `id` (deleted or not) is in `doc`, in a text node whose block stands. */

@@ -33,11 +33,39 @@ type StackItem = Y.UndoManager['undoStack'][number];
  * copy moved on again (Bob splits the line Alice's Enter made, then his Ctrl+Z types his half again into
  * hers) is followed to the last, though the one between may be gone from this page's memory (collected).
  */
-function stands(store: Y.Doc['store'], id: Y.ID, movedOn: readonly Retyped[] = [], deletedHere: (id: Y.ID) => boolean = () => false, hops = 0): boolean {
-  for (const run of movedOn) {
-    if (hops >= 16 || !run.from.some((from) => from.client === id.client && from.clock === id.clock)) continue;
-    for (let c = run.clock; c < run.clock + run.length; c++) if (stands(store, Y.createID(run.client, c), movedOn, deletedHere, hops + 1)) return true;
+function stands(store: Y.Doc['store'], id: Y.ID, movedOn: MovedOnIndex = new Map(), deletedHere: (id: Y.ID) => boolean = () => false, known = new Map<string, boolean>(), hops = 0): boolean {
+  const k = `${id.client}:${id.clock}`;
+  const answered = known.get(k);
+  if (answered !== undefined) return answered;
+  known.set(k, false); // while worked out: a loop holds nothing
+  let shown = false;
+  for (const run of hops < 16 ? (movedOn.get(k) ?? []) : []) {
+    for (let c = run.clock; c < run.clock + run.length && !shown; c++) shown = stands(store, Y.createID(run.client, c), movedOn, deletedHere, known, hops + 1);
+    if (shown) break;
   }
+  shown ||= shownItself(store, id, deletedHere);
+  known.set(k, shown);
+  return shown;
+}
+
+/** Each character a step's text was moved on from → the runs of copies that moved it on (rescue-undo.ts' MOVED_ON). */
+type MovedOnIndex = ReadonlyMap<string, readonly Retyped[]>;
+
+function indexMovedOn(movedOn: readonly Retyped[]): MovedOnIndex {
+  const index = new Map<string, Retyped[]>();
+  for (const run of movedOn) {
+    for (const from of run.from) {
+      const k = `${from.client}:${from.clock}`;
+      const runs = index.get(k);
+      if (runs === undefined) index.set(k, [run]);
+      else if (!runs.includes(run)) runs.push(run);
+    }
+  }
+  return index;
+}
+
+/** Whether character `id` is shown itself, or as brought back by an undo or redo (Yjs' `redone`). */
+function shownItself(store: Y.Doc['store'], id: Y.ID, deletedHere: (id: Y.ID) => boolean): boolean {
   let next: Y.ID | null = id;
   for (let hops = 0; next !== null && hops < 64; hops++) {
     const struct = Y.getItem(store, next);
@@ -136,10 +164,11 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   const prune = (step: StackItem | undefined): boolean => {
     const pairs = step?.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
     if (step === undefined || pairs === undefined) return true;
-    const movedOn = (step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? [];
+    const movedOn = indexMovedOn((step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? []);
+    const known = new Map<string, boolean>(); // each character's answer, worked out once for this step
     // A copy the step itself deleted (Enter, then Delete in the moved text, one step) is this person's doing.
     const gone = pairs
-      .filter(([original, copy]) => Y.isDeleted(step.deletions, original) && !Y.isDeleted(step.deletions, copy) && !stands(doc.store, copy, movedOn, deletedHere))
+      .filter(([original, copy]) => Y.isDeleted(step.deletions, original) && !Y.isDeleted(step.deletions, copy) && !stands(doc.store, copy, movedOn, deletedHere, known))
       .map(([original]) => original);
     // An original the step cannot bring back (its line deleted since by someone else, not by this step: Bob's
     // Ctrl+Z of his split took the line Alice's Ctrl+Y would put his half of her words back into): its copy
