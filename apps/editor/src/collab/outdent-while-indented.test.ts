@@ -13,7 +13,7 @@ import type { Node } from 'prosemirror-model';
 import { commands } from '../commands.js';
 import { schema } from '../schema.js';
 import { tabCommand } from '../tab-key.js';
-import { cross, inText, li, meetAll, orders, p, page, run } from './test-editors.js';
+import { cross, inText, li, meetAll, onAll, orders, p, page, run } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
@@ -85,14 +85,6 @@ describe('a whole list outdented while the other adds an item to it', () => {
   }
 });
 
-/** `command` on the whole document (Select all, then a toolbar button). */
-const onAll = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean) => (s: EditorState): Transaction => {
-  let made: Transaction | undefined;
-  command(s.apply(s.tr.setSelection(new AllSelection(s.doc))), (tr) => (made = tr));
-  const tr = s.tr;
-  for (const step of made!.steps) tr.step(step);
-  return tr;
-};
 
 /** Each top-level block's kind and each text block's text under it: "ordered_list:one,two". */
 const kinds = (node: Node) => node.content.content.map((b) => `${b.type.name}:${b.isTextblock ? b.textContent : outline(b).map((t) => t.trim()).join(',')}`);

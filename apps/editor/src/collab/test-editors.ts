@@ -3,7 +3,7 @@
 // tests share. Not part of the app (nothing it bundles imports this).
 
 import type { Node } from 'prosemirror-model';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { AllSelection, EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
@@ -48,6 +48,15 @@ export const inText = (n: number, offset: number) => (s: EditorState) => {
 export const run = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean, n: number) => (s: EditorState) => {
   let made: Transaction | undefined;
   command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, 0)(s)))), (tr) => (made = tr));
+  const tr = s.tr;
+  for (const step of made!.steps) tr.step(step);
+  return tr;
+};
+
+/** `command` on the whole document (Select all, then a toolbar button), as one transaction. */
+export const onAll = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean) => (s: EditorState): Transaction => {
+  let made: Transaction | undefined;
+  command(s.apply(s.tr.setSelection(new AllSelection(s.doc))), (tr) => (made = tr));
   const tr = s.tr;
   for (const step of made!.steps) tr.step(step);
   return tr;
