@@ -823,7 +823,7 @@ export const RETYPED = 'tandem:retyped';
 function takesParagraph(container: Y.XmlElement | Y.XmlFragment): boolean {
   const type = container instanceof Y.XmlElement ? schema.nodes[container.nodeName] : schema.topNodeType;
   const wrapping = type?.contentMatch.findWrapping(schema.nodes.paragraph!);
-  return wrapping != null && (wrapping.length === 0 || (wrapping.length === 1 && wrapping[0] === schema.nodes.list_item));
+  return wrapping != null && (wrapping.length === 0 || (wrapping.length === 1 && (wrapping[0] === schema.nodes.list_item || wrapping[0] === schema.nodes.task_item)));
 }
 
 /** Inserts `block` as a paragraph (wrapped as its container needs), with its runs' marks that a paragraph allows. */

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Node } from 'prosemirror-model';
 import { commands } from '../commands.js';
 import { schema } from '../schema.js';
+import { toggleTaskList } from '../formats/task-list.js';
 import { tabCommand } from '../tab-key.js';
 import { cross, inText, li, meetAll, onAll, orders, p, page, run } from './test-editors.js';
 
@@ -135,13 +136,14 @@ describe('paragraphs made a list or a quote while the other splits one', () => {
     const out: string[] = [];
     node.descendants((n, _pos, parent) => {
       if (!n.isTextblock) return true;
-      out.push(parent?.type.name === 'list_item' ? listed(n.textContent) : parent?.type.name === 'blockquote' ? quoted(n.textContent) : n.textContent);
+      out.push(parent?.type.name === 'list_item' || parent?.type.name === 'task_item' ? listed(n.textContent) : parent?.type.name === 'blockquote' ? quoted(n.textContent) : n.textContent);
       return false;
     });
     return out;
   };
   for (const [what, command, mark] of [
     ['a list', commands.bulletList, listed],
+    ['a task list', toggleTaskList, listed],
     ['a quote', commands.blockquote, quoted],
   ] as const) {
     for (const [bobAbove, bobStoredFirst] of orders) {
