@@ -49,3 +49,30 @@ test('Alice joins two paragraphs, Bob deletes across the join, Alice presses Ctr
   await alice.expectSaved();
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+// Yjs skips an undo step with nothing left to do and takes back the one before it: Bob deleted the words
+// Alice had just typed, and her Ctrl+Z took away the line she had typed before them.
+test('Alice types two lines, Bob deletes the second, Alice presses Ctrl+Z: nothing happens, the next takes the first', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-after-delete/typed');
+  await writeShared(alice, bob, ['Top', 'end']);
+  await alice.caretAt(0, 3);
+  await alice.page.keyboard.type(' line');
+  await alice.page.waitForTimeout(1_100);
+  await alice.caretAt(1, 3);
+  await alice.page.keyboard.type(' words');
+  await expect.poll(() => bob.blocks()).toEqual(['Top line', 'end words']);
+  await alice.expectSaved();
+  await bob.caretAt(1, 9);
+  for (let i = 0; i < 6; i++) await bob.page.keyboard.press('Backspace');
+  await expect.poll(() => alice.blocks()).toEqual(['Top line', 'end']);
+  await bob.expectSaved();
+  await alice.page.keyboard.press('Control+z');
+  await alice.expectSaved();
+  await alice.page.waitForTimeout(300);
+  expect(await alice.blocks()).toEqual(['Top line', 'end']);
+  await expect.poll(() => bob.blocks()).toEqual(['Top line', 'end']);
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => alice.blocks()).toEqual(['Top', 'end']);
+  await expect.poll(() => bob.blocks()).toEqual(['Top', 'end']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

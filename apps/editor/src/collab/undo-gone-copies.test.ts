@@ -297,3 +297,64 @@ describe('a letter typed over a selection across paragraphs is not moved text', 
   });
 
 });
+
+// Yjs skips a step with nothing left to do and takes back the one before it: Alice typed "Hello", then
+// " world", Bob deleted " world", and Alice's Ctrl+Z took away "Hello", which she had not asked for.
+describe('Ctrl+Z of typing the other has since deleted', () => {
+  it('does nothing rather than take back the step before it; the next Ctrl+Z takes that one', async () => {
+    const alice = page(['', 'end']);
+    const bob = page(alice.ydoc);
+    const ua = withUndo(alice);
+    alice.edit((s) => s.tr.insertText('Hello', at(s.doc, 0, 0)));
+    ua.stopCapturing();
+    alice.edit((s) => s.tr.insertText(' world', at(s.doc, 1, 3)));
+    ua.stopCapturing();
+    await send(alice, bob);
+    bob.edit((s) => s.tr.delete(at(s.doc, 1, 3), at(s.doc, 1, 9)));
+    await send(bob, alice);
+    expect(blocks(alice.ydoc)).toEqual(['Hello', 'end']);
+    ua.undo();
+    await settle();
+    expect(blocks(alice.ydoc)).toEqual(['Hello', 'end']);
+    ua.redo();
+    await settle();
+    expect(blocks(alice.ydoc)).toEqual(['Hello', 'end']);
+    ua.undo();
+    await settle();
+    await send(alice, bob);
+    expect(blocks(alice.ydoc)).toEqual(['', 'end']);
+    expect(blocks(bob.ydoc)).toEqual(['', 'end']);
+  });
+
+  it('takes out what is left when the other deleted only part of it', async () => {
+    const alice = page(['', 'end']);
+    const bob = page(alice.ydoc);
+    const ua = withUndo(alice);
+    alice.edit((s) => s.tr.insertText('Hello', at(s.doc, 0, 0)));
+    ua.stopCapturing();
+    alice.edit((s) => s.tr.insertText(' world', at(s.doc, 1, 3)));
+    ua.stopCapturing();
+    await send(alice, bob);
+    bob.edit((s) => s.tr.delete(at(s.doc, 1, 3), at(s.doc, 1, 6)));
+    await send(bob, alice);
+    expect(blocks(alice.ydoc)).toEqual(['Hello', 'endrld']);
+    ua.undo();
+    await settle();
+    expect(blocks(alice.ydoc)).toEqual(['Hello', 'end']);
+  });
+
+  it('brings back what it deleted, though the other deleted what it typed in its place', async () => {
+    const alice = page(['Hello', 'end']);
+    const bob = page(alice.ydoc);
+    const ua = withUndo(alice);
+    alice.edit((s) => s.tr.insertText('Bye', at(s.doc, 0, 0), at(s.doc, 0, 5)));
+    ua.stopCapturing();
+    await send(alice, bob);
+    bob.edit((s) => s.tr.delete(at(s.doc, 0, 0), at(s.doc, 0, 3)));
+    await send(bob, alice);
+    expect(blocks(alice.ydoc)).toEqual(['', 'end']);
+    ua.undo();
+    await settle();
+    expect(blocks(alice.ydoc)).toEqual(['Hello', 'end']);
+  });
+});

@@ -162,8 +162,11 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   });
   /** Leaves out what others took from the step's copies; false when the step has nothing left to do. */
   const prune = (step: StackItem | undefined): boolean => {
-    const pairs = step?.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
-    if (step === undefined || pairs === undefined) return true;
+    if (step === undefined) return true;
+    const pairs = step.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
+    // Typing the other has since deleted whole: Yjs, finding nothing to take out, would take back the step
+    // before it (Alice's "Hello" for her " world" that Bob deleted).
+    if (pairs === undefined) return bringsBack(step) || insertsStanding(step);
     const movedOn = indexMovedOn((step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? []);
     const known = new Map<string, boolean>(); // each character's answer, worked out once for this step
     // A copy the step itself deleted (Enter, then Delete in the moved text, one step) is this person's doing.
