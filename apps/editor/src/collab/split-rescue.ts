@@ -103,6 +103,13 @@ export function strandedByOwnUndo(
 function typedAfterUndone(transaction: Y.Transaction, stepMadeAt: ReadonlyMap<number, number>): Stranded[] {
   const { doc } = transaction;
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  /** Whether `id` names a deleted character this transaction brought back. */
+  const broughtBack = (id: Y.ID | null) => {
+    const struct = id === null ? undefined : Y.getItem(doc.store, id);
+    if (!(struct instanceof Y.Item) || !struct.deleted || struct.redone === null) return false;
+    const redone = Y.getItem(doc.store, struct.redone);
+    return redone instanceof Y.Item && isNew(redone);
+  };
   const out: Stranded[] = [];
   for (const node of nodesWritten(transaction)) {
     let shown: ReturnType<typeof shownCharacters> | undefined;
@@ -114,6 +121,8 @@ function typedAfterUndone(transaction: Y.Transaction, stepMadeAt: ReadonlyMap<nu
       if (!(origin instanceof Y.Item) || !origin.deleted || origin.redone === null) continue;
       const redone = Y.getItem(doc.store, origin.redone);
       if (!(redone instanceof Y.Item) || !isNew(redone) || redone.parent !== node) continue;
+      // ...not inside it: one typed between two characters both brought back ("wo|rld") is where Yjs put it.
+      if (broughtBack(item.rightOrigin)) continue;
       // ...and shown right after the text brought back.
       let before = item.left;
       while (before !== null && (before.deleted || !before.countable)) before = before.left;
