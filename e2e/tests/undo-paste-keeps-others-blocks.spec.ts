@@ -3,6 +3,7 @@
 // words in a pasted "Heading 2" were left in a Heading 1, in a ticked task unticked, in a list numbered
 // from 3 numbered from 1 — for everyone.
 
+import { writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -75,5 +76,25 @@ test('Ctrl+Z of a paste leaves the other person\'s words in blocks of the kind t
   await expect.poll(() => alice.blocks()).toEqual(['Notes', 'Agenda (Bob)', 'Book room (Bob)', 'Third (Bob)', 'end']);
   await expect.poll(() => shape(bob)).toEqual(await shape(alice));
   expect((await shape(bob))[1]).toBe('heading{"level":2}:Agenda (Bob)');
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
+// Bob's letter at the start of the line a paste of paragraphs ended in ("Three|world") was left a paragraph
+// of its own by Alice's Ctrl+Z ("Hello world", "X"): the undo deletes the pasted "Three" on its left.
+test('Ctrl+Z of a paste of paragraphs keeps the letter the other typed before the line\'s rest in that line', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-paste/letter-at-rest');
+  await writeShared(alice, bob, ['Hello world', 'end']);
+  await alice.page.waitForTimeout(1_100);
+  await alice.caretAt(0, 6);
+  await alice.paste({ 'text/html': '<p>One</p><p>Two</p><p>Three</p>', 'text/plain': 'One\nTwo\nThree' });
+  await expect.poll(() => bob.blocks()).toEqual(['Hello One', 'Two', 'Threeworld', 'end']);
+  await bob.caretAt(2, 5);
+  await bob.page.keyboard.type('X');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello One', 'Two', 'ThreeXworld', 'end']);
+  await bob.expectSaved();
+  await alice.page.keyboard.press('Control+z');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello Xworld', 'end']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello Xworld', 'end']);
+  await alice.expectSaved();
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

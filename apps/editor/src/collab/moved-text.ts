@@ -201,7 +201,9 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
         // A deletion across paragraphs keeps the last one's end, appended to the first: the run's end moved,
         // its start was deleted. Only in this editor's undo or redo (`anywhere`, known to move text back): from
         // elsewhere, a letter typed over such a selection would look the same as a paragraph's last letter.
-        if (match === undefined && done === 0 && deleted === runs[0] && anywhere) {
+        // Or the last run, others' letters typed before it: Ctrl+Z of a paste takes out the pasted "ree" of
+        // "ThXreeworld" and brings "world" back where it came from.
+        if (match === undefined && done === 0 && (deleted === runs[0] || deleted === runs.at(-1)) && anywhere) {
           const end = matchEnd(inserted, node, rest);
           if (end !== undefined) {
             done = rest.length - end.length;

@@ -193,9 +193,16 @@ function strandedIn(
     }
     let j = i;
     while (j < chars.length && chars[j]!.mine) j++;
-    // chars[i..j) are this person's and still there; what is on either side?
-    const left = i > 0 ? chars[i - 1]! : undefined;
-    const right = j < chars.length ? chars[j]! : undefined;
+    // chars[i..j) are this person's and still there; what is on either side? For this editor's own undo, past
+    // what the undo deletes (the pasted "Three" of "Three|world": Bob's letter goes with "world").
+    let l = i - 1;
+    let r = j;
+    if (ownUndo) {
+      while (l >= 0 && chars[l]!.kind === 'deleted') l--;
+      while (r < chars.length && chars[r]!.kind === 'deleted') r++;
+    }
+    const left = l >= 0 ? chars[l]! : undefined;
+    const right = r < chars.length ? chars[r]! : undefined;
     const leftMoved = left?.kind === 'moved';
     const rightMoved = right?.kind === 'moved';
     // Taking back a split (this editor's undo) moves the whole second half back: what was typed at its very
