@@ -61,3 +61,24 @@ test('Alice Ctrl+Z, Bob Ctrl+Z, Alice Ctrl+Y: "jumps" is not lost', async ({ pai
   expect(await alice.blocks()).toHaveLength(2); // her split is back
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+// The splits in the other order: Alice after "brown fox ", then Bob after "The quick ". Alice's Ctrl+Z put
+// "jumps" back after the deleted originals of "brown fox ", in the first line ("The quick jumps", "brown fox ");
+// it now goes after Bob's copy of "brown fox " (collab/undo-follows-neighbours.ts).
+test('splits in the other order: Alice Ctrl+Z puts "jumps" back after "brown fox ", Ctrl+Y splits it off again', async ({ pair }) => {
+  const { alice, bob } = await pair('split-split-undo/reversed');
+  await writeShared(alice, bob, ['The quick brown fox jumps']);
+  await alice.page.waitForTimeout(1_100);
+  await alice.caretAt(0, 20);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => bob.blocks()).toEqual(['The quick brown fox ', 'jumps']);
+  await alice.expectSaved();
+  await bob.caretAt(0, 10);
+  await bob.page.keyboard.press('Enter');
+  await expect.poll(() => alice.blocks()).toEqual(['The quick ', 'brown fox ', 'jumps']);
+  await bob.expectSaved();
+  await pressAndSee(alice, 'Control+z', alice, bob, ['The quick ', 'brown fox jumps']); // was ['The quick jumps', 'brown fox ']
+  await pressAndSee(alice, 'Control+y', alice, bob, ['The quick ', 'brown fox ', 'jumps']);
+  await pressAndSee(bob, 'Control+z', alice, bob, ['The quick brown fox ', 'jumps']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

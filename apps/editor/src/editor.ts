@@ -12,6 +12,7 @@ import { RESCUE_ORIGIN } from './collab/join-rescue.js';
 import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
 import { undoFollowsMoves } from './collab/rescue-undo.js';
 import { undoSkipsGoneCopies } from './collab/undo-gone-copies.js';
+import { undoFollowsNeighbours } from './collab/undo-follows-neighbours.js';
 import { keepFormatsThroughUndo } from './collab/formats-through-undo.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
@@ -62,6 +63,8 @@ export function createEditor(
     undoFollowsMoves(doc, undoManager);
     // What others deleted from text this editor's move copied: not brought back by taking the move back.
     undoSkipsGoneCopies(doc, undoManager);
+    // What this editor's undo brings back after a character someone else moved since goes along with it.
+    undoFollowsNeighbours(doc, undoManager);
     // Others' formatting on the words this editor's undo takes out: back on them with its redo.
     keepFormatsThroughUndo(doc, undoManager);
   }

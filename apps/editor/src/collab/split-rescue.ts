@@ -208,7 +208,10 @@ function strandedIn(
     // Taking back a split (this editor's undo) moves the whole second half back: what was typed at its very
     // start goes with it too, before it. (A move from elsewhere leaves a node's first characters: a node whose
     // whole text moved out and stays is an undo's doing.)
-    const atStartOfMoved = ownUndo && left === undefined && rightMoved;
+    // Not when the moved text was written after them (its first character follows their last): then they
+    // stood first, and the text came to them (this editor's undo had put it after Bob's "brown fox ", see
+    // undo-follows-neighbours.ts, and Ctrl+Y takes it back out).
+    const atStartOfMoved = ownUndo && left === undefined && rightMoved && !writtenAfter(transaction.doc, right!.id, chars[j - 1]!.id);
     // And a redo moving it out again takes along what the undo had moved from its start: at the split point,
     // those characters go with the text on their right, where they came from.
     const backToTheStart = ownUndo && rightMoved && left?.kind === 'kept' && chars.slice(i, j).every((c) => movedFromStart(c.id));
@@ -235,6 +238,14 @@ function strandedIn(
     i = j;
   }
   return out;
+}
+
+/** Whether character `id` was written right after `before` (Yjs' origin of it). */
+function writtenAfter(doc: Y.Doc, id: Y.ID, before: Y.ID): boolean {
+  const item = Y.getItem(doc.store, id);
+  if (!(item instanceof Y.Item)) return false;
+  const origin = item.id.clock === id.clock ? item.origin : Y.createID(id.client, id.clock - 1);
+  return origin !== null && Y.compareIDs(origin, before);
 }
 
 /**

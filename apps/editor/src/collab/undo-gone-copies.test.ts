@@ -6,6 +6,7 @@ import { createUndoManager } from '../undo-steps.js';
 import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { undoFollowsMoves } from './rescue-undo.js';
 import { undoSkipsGoneCopies } from './undo-gone-copies.js';
+import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
 import { schema } from '../schema.js';
 import { at, blocks, cross, meetAll, p, page, send, type Page } from './test-editors.js';
 
@@ -17,6 +18,7 @@ function withUndo(x: ReturnType<typeof page>) {
   keepOthersTextThroughUndo(x.ydoc, undo);
   undoFollowsMoves(x.ydoc, undo);
   undoSkipsGoneCopies(x.ydoc, undo);
+  undoFollowsNeighbours(x.ydoc, undo);
   return undo;
 }
 

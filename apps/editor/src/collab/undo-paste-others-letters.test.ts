@@ -10,6 +10,7 @@ import { undoFollowsMoves } from './rescue-undo.js';
 import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { at, blocks, cross, meetAll, orders, p, page, send, type Page } from './test-editors.js';
 import { undoSkipsGoneCopies } from './undo-gone-copies.js';
+import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -19,6 +20,7 @@ function withUndo(x: Page) {
   keepOthersTextThroughUndo(x.ydoc, undo);
   undoFollowsMoves(x.ydoc, undo);
   undoSkipsGoneCopies(x.ydoc, undo);
+  undoFollowsNeighbours(x.ydoc, undo);
   return undo;
 }
 
