@@ -82,3 +82,13 @@ test('splits in the other order: Alice Ctrl+Z puts "jumps" back after "brown fox
   await pressAndSee(bob, 'Control+z', alice, bob, ['The quick brown fox ', 'jumps']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+test('Bob Ctrl+Z, Alice Ctrl+Z, Alice Ctrl+Y, Bob Ctrl+Y: both splits back, "jumps" once', async ({ pair }) => {
+  const { alice, bob } = await pair('split-split-undo/bz-az-ay-by');
+  await twoSplits(alice, bob);
+  await pressAndSee(bob, 'Control+z', alice, bob, ['The quick ', 'brown fox jumps']);
+  await pressAndSee(alice, 'Control+z', alice, bob, ['The quick brown fox jumps']);
+  await pressAndSee(alice, 'Control+y', alice, bob, ['The quick ', 'brown fox jumps']);
+  await pressAndSee(bob, 'Control+y', alice, bob, ['The quick ', 'brown fox ', 'jumps']); // was [..., 'brown fox jumps', 'jumps']
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

@@ -92,7 +92,15 @@ export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => 
     // Only the text nodes it deleted characters of this person's undo steps from: where a move may have taken them.
     const nodes = new Set<Y.XmlText>();
     Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-      if (struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.parent instanceof Y.XmlText && mine(struct.id)) nodes.add(struct.parent);
+      if (!(struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.parent instanceof Y.XmlText) || nodes.has(struct.parent)) return;
+      // Any of its characters: one item may hold words of several people's steps (Alice's redo of her undo
+      // brought back "brown fox jumps" whole, its "jumps" Bob's redo step's).
+      for (let c = 0; c < struct.length; c++) {
+        if (mine(Y.createID(struct.id.client, struct.id.clock + c))) {
+          nodes.add(struct.parent);
+          return;
+        }
+      }
     });
     if (nodes.size === 0) return;
     const retyped: Retyped[] = [];

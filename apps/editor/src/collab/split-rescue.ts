@@ -87,10 +87,11 @@ export function strandedByOwnUndo(
   movedBefore: (id: Y.ID) => boolean = () => false,
   movedFromStart: (id: Y.ID) => boolean = () => false,
   stepMadeAt?: ReadonlyMap<number, number>,
+  takenOut: (node: Y.XmlText) => boolean = () => true,
 ): Stranded[] {
   const me = transaction.doc.clientID;
   const typedAfter = stepMadeAt === undefined ? [] : typedAfterUndone(transaction, stepMadeAt);
-  return [...stranded(transaction, (id) => id.client !== me || movedBefore(id), true, movedFromStart), ...typedAfter];
+  return [...stranded(transaction, (id) => id.client !== me || movedBefore(id), true, movedFromStart, takenOut), ...typedAfter];
 }
 
 /**
@@ -154,7 +155,13 @@ function typedAfterUndone(transaction: Y.Transaction, stepMadeAt: ReadonlyMap<nu
 }
 
 /** The characters `movable` says may go that `transaction` left behind in text it moved, with where each run goes. */
-function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, anywhere = false, movedFromStart?: (id: Y.ID) => boolean): Stranded[] {
+function stranded(
+  transaction: Y.Transaction,
+  movable: (id: Y.ID) => boolean,
+  anywhere = false,
+  movedFromStart?: (id: Y.ID) => boolean,
+  takenOut?: (node: Y.XmlText) => boolean,
+): Stranded[] {
   if (!insertsAndDeletes(transaction)) return []; // no move without both
   // Text nodes still there that this transaction deleted characters from and that hold characters of this person's.
   const nodes = [...nodesDeletedFrom(transaction)].filter((node) => node._item === null || !node._item.deleted);
@@ -167,7 +174,7 @@ function stranded(transaction: Y.Transaction, movable: (id: Y.ID) => boolean, an
   // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
   const place = movedCharacters(transaction, candidates, anywhere, unseenDeletionsIn(transaction));
   const out: Stranded[] = [];
-  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place, anywhere, movedFromStart));
+  for (const node of candidates) out.push(...strandedIn(node, transaction, movable, place, anywhere, movedFromStart, takenOut));
   return out;
 }
 
@@ -178,6 +185,7 @@ function strandedIn(
   place: ReturnType<typeof movedCharacters>,
   ownUndo = false,
   movedFromStart: (id: Y.ID) => boolean = () => false,
+  takenOut: (node: Y.XmlText) => boolean = () => true,
 ): Stranded[] {
   // The characters the node showed before this transaction, with their marks and what became of them.
   const chars: Char[] = shownCharacters(node, transaction).map(({ ch, id, attributes, deleted }) => {
@@ -208,10 +216,10 @@ function strandedIn(
     // Taking back a split (this editor's undo) moves the whole second half back: what was typed at its very
     // start goes with it too, before it. (A move from elsewhere leaves a node's first characters: a node whose
     // whole text moved out and stays is an undo's doing.)
-    // Not when the moved text was written after them (its first character follows their last): then they
-    // stood first, and the text came to them (this editor's undo had put it after Bob's "brown fox ", see
-    // undo-follows-neighbours.ts, and Ctrl+Y takes it back out).
-    const atStartOfMoved = ownUndo && left === undefined && rightMoved && !writtenAfter(transaction.doc, right!.id, chars[j - 1]!.id);
+    // Only from a block the step being taken back had made (its undo takes it out): a redo of a split moves the
+    // second half out of a block that stays, and the first half, at its start, stays with it (Bob's Ctrl+Y of
+    // his Enter in "brown fox |jumps", Alice's line, took "brown fox " along into his).
+    const atStartOfMoved = ownUndo && left === undefined && rightMoved && takenOut(node);
     // And a redo moving it out again takes along what the undo had moved from its start: at the split point,
     // those characters go with the text on their right, where they came from.
     const backToTheStart = ownUndo && rightMoved && left?.kind === 'kept' && chars.slice(i, j).every((c) => movedFromStart(c.id));
@@ -238,14 +246,6 @@ function strandedIn(
     i = j;
   }
   return out;
-}
-
-/** Whether character `id` was written right after `before` (Yjs' origin of it). */
-function writtenAfter(doc: Y.Doc, id: Y.ID, before: Y.ID): boolean {
-  const item = Y.getItem(doc.store, id);
-  if (!(item instanceof Y.Item)) return false;
-  const origin = item.id.clock === id.clock ? item.origin : Y.createID(id.client, id.clock - 1);
-  return origin !== null && Y.compareIDs(origin, before);
 }
 
 /**
@@ -342,7 +342,15 @@ export function keepOthersTextThroughUndo(doc: Y.Doc, undoManager: Y.UndoManager
     if (transaction.origin !== undoManager) return;
     const popped = (undoManager as unknown as { currStackItem: { meta: Map<unknown, unknown> } | null }).currStackItem;
     const madeAt = popped?.meta.get(MADE_AT) as ReadonlyMap<number, number> | undefined;
-    const left = strandedByOwnUndo(transaction, within(moved), within(fromStart), madeAt);
+    // The blocks the step taken back had made (inserted by it, or brought back by it when it is a redo's).
+    const insertions = (popped as Partial<Y.UndoManager['undoStack'][number]> | null)?.insertions;
+    const takenOut = (node: Y.XmlText) => {
+      for (let item: Y.Item | null = node._item; item !== null; item = (item.parent as Y.XmlElement | Y.XmlFragment)._item) {
+        if (insertions === undefined || Y.isDeleted(insertions, item.id)) return true;
+      }
+      return false;
+    };
+    const left = strandedByOwnUndo(transaction, within(moved), within(fromStart), madeAt, takenOut);
     // The step this undo (or redo) added to the other stack: Yjs' own handler, registered first, has added it.
     const step = stepJustMade(undoManager);
     // After this transaction's cleanup (a transaction started in its handlers would run inside it).

@@ -77,3 +77,20 @@ describe('Alice splits after "brown fox ", then Bob after "The quick "', () => {
     });
   }
 });
+
+describe('Alice splits after "The quick ", then Bob after "brown fox "', () => {
+  for (const bobAbove of [true, false]) {
+    // Gave ["The quick ", "brown fox jumps", "jumps"]: Alice's Ctrl+Y brought back one item "brown fox jumps" whose
+    // "jumps" was Bob's redo step's, and rescue-undo.ts looked only at its first character ("b") to follow it; so
+    // his Ctrl+Y brought his line back and left hers. Following it, his Ctrl+Y then took "brown fox " along into
+    // his line (["The quick ", "", "brown fox jumps"]): text at the start of a block counted as typed at the start
+    // of the half his redo moved out, though that block (Alice's line) was not one his step had made.
+    it(`Bob Ctrl+Z, Alice Ctrl+Z, Alice Ctrl+Y, Bob Ctrl+Y: both splits back, "jumps" once (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
+      const x = await splits(bobAbove, 10, [1, 10]);
+      expect(await press(x, x.ub, 'undo')).toEqual(['The quick ', 'brown fox jumps']);
+      expect(await press(x, x.ua, 'undo')).toEqual(['The quick brown fox jumps']);
+      expect(await press(x, x.ua, 'redo')).toEqual(['The quick ', 'brown fox jumps']);
+      expect(await press(x, x.ub, 'redo')).toEqual(['The quick ', 'brown fox ', 'jumps']);
+    });
+  }
+});
