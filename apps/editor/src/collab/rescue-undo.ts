@@ -73,6 +73,24 @@ function copiesByStep(doc: Y.Doc, run: Retyped, stepOf: (id: Y.ID) => number): A
   return out;
 }
 
+/** Whether `set` holds any of `client`'s clocks from `clock` for `length` (its ranges sorted, as Yjs keeps them). */
+function overlaps(set: Y.UndoManager['undoStack'][number]['insertions'], client: number, clock: number, length: number): boolean {
+  const ranges = set.clients.get(client) as Array<{ clock: number; len: number }> | undefined;
+  if (ranges === undefined) return false;
+  // The last range starting before the end of [clock, clock + length).
+  let lo = 0;
+  let hi = ranges.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.clock < clock + length) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 && ranges[found]!.clock + ranges[found]!.len > clock;
+}
+
 /**
  * Ctrl+Z takes back words this person typed that someone else's edit has since moved: a join, Enter in the
  * middle of a paragraph, a paragraph made a heading. y-prosemirror writes each as "delete the text, insert
@@ -95,12 +113,8 @@ export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => 
       if (!(struct instanceof Y.Item && struct.content instanceof Y.ContentString && struct.parent instanceof Y.XmlText) || nodes.has(struct.parent)) return;
       // Any of its characters: one item may hold words of several people's steps (Alice's redo of her undo
       // brought back "brown fox jumps" whole, its "jumps" Bob's redo step's).
-      for (let c = 0; c < struct.length; c++) {
-        if (mine(Y.createID(struct.id.client, struct.id.clock + c))) {
-          nodes.add(struct.parent);
-          return;
-        }
-      }
+      // Each step's ranges looked up once per item, not per character (a deletion of a long text is one item).
+      if (steps.some((step) => overlaps(step.insertions, struct.id.client, struct.id.clock, struct.length))) nodes.add(struct.parent);
     });
     if (nodes.size === 0) return;
     const retyped: Retyped[] = [];
