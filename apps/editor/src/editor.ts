@@ -8,7 +8,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { cursorPlugin } from './collab/cursor-plugin.js';
 import { narrowSyncPlugin } from './collab/narrow-sync.js';
-import { RESCUE_ORIGIN } from './collab/join-rescue.js';
+import { noteWhatUndosSaw, RESCUE_ORIGIN } from './collab/join-rescue.js';
 import { keepOthersTextThroughUndo } from './collab/split-rescue.js';
 import { undoFollowsMoves } from './collab/rescue-undo.js';
 import { undoSkipsGoneCopies } from './collab/undo-gone-copies.js';
@@ -65,6 +65,8 @@ export function createEditor(
     undoSkipsGoneCopies(doc, undoManager);
     // What this editor's undo brings back after a character someone else moved since goes along with it.
     undoFollowsNeighbours(doc, undoManager);
+    // Blocks its undos and redos delete say what this editor had seen of their text, as its edits' do.
+    noteWhatUndosSaw(undoManager);
     // Others' formatting on the words this editor's undo takes out: back on them with its redo.
     keepFormatsThroughUndo(doc, undoManager);
   }

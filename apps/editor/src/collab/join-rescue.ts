@@ -1021,3 +1021,43 @@ export function ownClients(docName: string, doc: Y.Doc): { own: (client: number)
   });
   return { own: (client) => client === doc.clientID || closed.has(client), ready };
 }
+
+/**
+ * Has `undoManager`'s undos and redos say what they had seen of the text in each block they delete, as an
+ * edit's deletion does (noteWhatWasSeen): Bob's Ctrl+Z of his Enter took his line out while Alice's Ctrl+Y
+ * was bringing her words back into it, and with nothing said, her page, its change already stored, took them
+ * for seen and let them go (found by a helper's review). Written in the undo's own transaction, as its
+ * deletion filter is asked for each item it deletes.
+ */
+export function noteWhatUndosSaw(undoManager: Y.UndoManager): void {
+  const filter = undoManager.deleteFilter;
+  undoManager.deleteFilter = (item) => {
+    const deletes = filter(item);
+    const transaction = undoManager.doc._transaction;
+    if (deletes && transaction !== null && !item.deleted && item.content instanceof Y.ContentType) noteSeenIn(transaction, item);
+    return deletes;
+  };
+}
+
+/** Records in SEEN what this page holds of the characters of each text node in `block`, about to be deleted. */
+function noteSeenIn(transaction: Y.Transaction, block: Y.Item): void {
+  const nodes: Array<[string, Record<string, number | string>]> = [];
+  const visit = (item: Y.Item) => {
+    if (!(item.content instanceof Y.ContentType)) return;
+    const type = item.content.type;
+    if (type instanceof Y.XmlText) {
+      const seen: Record<string, number | string> = {};
+      for (let c = type._start; c !== null; c = c.right) {
+        if (c.content instanceof Y.ContentString) seen[String(c.id.client)] = transaction.beforeState.get(c.id.client) ?? 0;
+      }
+      if (item !== block) seen[ROOT] = nodeKey(block.id);
+      nodes.push([nodeKey(item.id), seen]);
+    } else if (type instanceof Y.XmlElement) {
+      for (let c = type._start; c !== null; c = c.right) if (!c.deleted) visit(c);
+    }
+  };
+  visit(block);
+  if (nodes.length === 0) return;
+  const map = transaction.doc.getMap(SEEN);
+  for (const [key, seen] of nodes) map.set(key, seen);
+}

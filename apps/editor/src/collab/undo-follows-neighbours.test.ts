@@ -8,6 +8,7 @@ import { undoFollowsMoves } from './rescue-undo.js';
 import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { at, blocks, meetAll, page, send, type Page } from './test-editors.js';
 import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
+import { noteWhatUndosSaw } from './join-rescue.js';
 import { undoSkipsGoneCopies } from './undo-gone-copies.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -19,6 +20,7 @@ function withUndo(x: Page) {
   undoFollowsMoves(x.ydoc, undo);
   undoSkipsGoneCopies(x.ydoc, undo);
   undoFollowsNeighbours(x.ydoc, undo);
+  noteWhatUndosSaw(undo);
   return undo;
 }
 

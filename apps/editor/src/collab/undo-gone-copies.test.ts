@@ -7,6 +7,7 @@ import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { undoFollowsMoves } from './rescue-undo.js';
 import { undoSkipsGoneCopies } from './undo-gone-copies.js';
 import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
+import { noteWhatUndosSaw } from './join-rescue.js';
 import { schema } from '../schema.js';
 import { at, blocks, cross, meetAll, p, page, send, type Page } from './test-editors.js';
 
@@ -19,6 +20,7 @@ function withUndo(x: ReturnType<typeof page>) {
   undoFollowsMoves(x.ydoc, undo);
   undoSkipsGoneCopies(x.ydoc, undo);
   undoFollowsNeighbours(x.ydoc, undo);
+  noteWhatUndosSaw(undo);
   return undo;
 }
 
