@@ -223,9 +223,14 @@ function strandedIn(
     // And a redo moving it out again takes along what the undo had moved from its start: at the split point,
     // those characters go with the text on their right, where they came from.
     const backToTheStart = ownUndo && rightMoved && left?.kind === 'kept' && chars.slice(i, j).every((c) => movedFromStart(c.id));
-    if ((leftMoved && (rightMoved || right === undefined)) || atStartOfMoved || backToTheStart) {
-      // Before the right neighbour's new place, or after the left one's.
-      const anchor = rightMoved ? place(right!.id)! : place(left!.id)!;
+    // Typed into text this undo takes out, last in the line, after which the undo brings back what that text
+    // had replaced: where the text was. Ctrl+Z of a paste into "Hello |world", Bob's X typed into the pasted
+    // "On|e": "Hello Xworld" (Yjs left it after the brought-back "world").
+    const inTakenOut =
+      ownUndo && right === undefined && left?.kind === 'kept' && chars[i - 1]!.kind === 'deleted' && broughtBackBetween(transaction, left.id, chars[i]!.id);
+    if ((leftMoved && (rightMoved || right === undefined)) || atStartOfMoved || backToTheStart || inTakenOut) {
+      // Before the right neighbour's new place, or after the left one's (where it stands, for inTakenOut).
+      const anchor = inTakenOut ? { node, id: left!.id } : rightMoved ? place(right!.id)! : place(left!.id)!;
       const index = indexIn(anchor.node, anchor.id);
       // Not an image or another embed: typing it again would not bring it back, so it stays where it is.
       if (index !== undefined && !chars.slice(i, j).some((c) => c.ch === '\uFFFC')) {
@@ -246,6 +251,17 @@ function strandedIn(
     i = j;
   }
   return out;
+}
+
+/** Whether `transaction` brought back text that stands between characters `from` and `to` (one text node). */
+function broughtBackBetween(transaction: Y.Transaction, from: Y.ID, to: Y.ID): boolean {
+  const start = Y.getItem(transaction.doc.store, from);
+  if (!(start instanceof Y.Item)) return false;
+  for (let item = start.right; item !== null; item = item.right) {
+    if (item.id.client === to.client && to.clock >= item.id.clock && to.clock < item.id.clock + item.length) return false;
+    if (!item.deleted && item.countable && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) return true;
+  }
+  return false;
 }
 
 /**

@@ -11,6 +11,7 @@ import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { at, blocks, cross, meetAll, orders, p, page, send, type Page } from './test-editors.js';
 import { undoSkipsGoneCopies } from './undo-gone-copies.js';
 import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
+import { noteWhatUndosSaw } from './join-rescue.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -21,6 +22,7 @@ function withUndo(x: Page) {
   undoFollowsMoves(x.ydoc, undo);
   undoSkipsGoneCopies(x.ydoc, undo);
   undoFollowsNeighbours(x.ydoc, undo);
+  noteWhatUndosSaw(undo);
   return undo;
 }
 
@@ -75,5 +77,26 @@ describe('Ctrl+Z of a paste of paragraphs keeps the letter Bob typed in the line
       await settle();
       expect(await meetAll(alice, bob)).toEqual(['Hello wXorld', 'end']);
     });
+  }
+});
+
+// Bob's letter typed into the pasted text of the first line ("On|e", or after it, "Hello One|"): Alice's Ctrl+Z
+// left it after the "world" it brought back ("Hello worldX"); it goes where the paste was.
+describe('Ctrl+Z of a paste of paragraphs keeps the letter Bob typed into the first line\'s pasted text where the paste was', () => {
+  for (const bobAbove of [true, false]) {
+    for (const [where, offset] of [
+      ['inside it ("On|e")', 8],
+      ['at its end ("Hello One|")', 9],
+    ] as const) {
+      it(`X typed ${where} (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
+        const { alice, bob, ua } = pasteIntoHelloWorld(bobAbove);
+        await send(alice, bob);
+        bob.edit((s) => s.tr.insertText('X', at(s.doc, 0, offset)));
+        await send(bob, alice);
+        ua.undo();
+        await settle();
+        expect(await meetAll(alice, bob)).toEqual(['Hello Xworld', 'end']);
+      });
+    }
   }
 });
