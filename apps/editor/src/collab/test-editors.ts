@@ -7,9 +7,14 @@ import { AllSelection, EditorState, TextSelection, type Transaction } from 'pros
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
-import { keepTextThroughJoins, noteWhatWasSeen } from './join-rescue.js';
+import { keepTextThroughJoins, noteWhatUndosSaw, noteWhatWasSeen } from './join-rescue.js';
 import { updateChangedBlocks } from './narrow-sync.js';
 import { noteMoves } from './noted-moves.js';
+import { createUndoManager } from '../undo-steps.js';
+import { undoFollowsMoves } from './rescue-undo.js';
+import { keepOthersTextThroughUndo } from './split-rescue.js';
+import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
+import { undoSkipsGoneCopies } from './undo-gone-copies.js';
 
 const { nodes } = schema;
 
@@ -178,6 +183,17 @@ export function page(from: Y.Doc | string[] | Node) {
 }
 
 export type Page = ReturnType<typeof page>;
+
+/** `x`'s undo manager, with what the editor watches it with (editor.ts). */
+export function withUndo(x: Page): Y.UndoManager {
+  const undo = createUndoManager(x.ydoc.getXmlFragment('prosemirror'));
+  keepOthersTextThroughUndo(x.ydoc, undo);
+  undoFollowsMoves(x.ydoc, undo);
+  undoSkipsGoneCopies(x.ydoc, undo);
+  undoFollowsNeighbours(x.ydoc, undo);
+  noteWhatUndosSaw(undo);
+  return undo;
+}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -3,26 +3,10 @@
 // one paragraph: Alice after "brown fox ", then Bob, having seen it, after "The quick ".
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import { createUndoManager } from '../undo-steps.js';
-import { undoFollowsMoves } from './rescue-undo.js';
-import { keepOthersTextThroughUndo } from './split-rescue.js';
-import { at, blocks, meetAll, page, send, type Page } from './test-editors.js';
-import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
-import { noteWhatUndosSaw } from './join-rescue.js';
-import { undoSkipsGoneCopies } from './undo-gone-copies.js';
+import { at, blocks, meetAll, page, type Page, send, withUndo } from './test-editors.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-/** `x`'s undo manager, with what the editor watches it with (editor.ts). */
-function withUndo(x: Page) {
-  const undo = createUndoManager(x.ydoc.getXmlFragment('prosemirror'));
-  keepOthersTextThroughUndo(x.ydoc, undo);
-  undoFollowsMoves(x.ydoc, undo);
-  undoSkipsGoneCopies(x.ydoc, undo);
-  undoFollowsNeighbours(x.ydoc, undo);
-  noteWhatUndosSaw(undo);
-  return undo;
-}
 
 /** Alice splits "The quick brown fox jumps" at `alicesAt`, then Bob, having her split, at `bobs` (block, offset). */
 async function splits(bobAbove: boolean, alicesAt: number, bobs: [number, number]) {

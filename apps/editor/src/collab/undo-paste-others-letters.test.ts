@@ -5,26 +5,10 @@
 // pasted "Three" on its left, and only a letter whose left neighbour moved (or that stood first) went along.
 import { Fragment, Slice } from 'prosemirror-model';
 import { describe, expect, it } from 'vitest';
-import { createUndoManager } from '../undo-steps.js';
-import { undoFollowsMoves } from './rescue-undo.js';
-import { keepOthersTextThroughUndo } from './split-rescue.js';
-import { at, blocks, cross, meetAll, orders, p, page, send, type Page } from './test-editors.js';
-import { undoSkipsGoneCopies } from './undo-gone-copies.js';
-import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
-import { noteWhatUndosSaw } from './join-rescue.js';
+import { at, blocks, cross, meetAll, orders, p, page, type Page, send, withUndo } from './test-editors.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-/** `x`'s undo manager, with what the editor watches it with (editor.ts). */
-function withUndo(x: Page) {
-  const undo = createUndoManager(x.ydoc.getXmlFragment('prosemirror'));
-  keepOthersTextThroughUndo(x.ydoc, undo);
-  undoFollowsMoves(x.ydoc, undo);
-  undoSkipsGoneCopies(x.ydoc, undo);
-  undoFollowsNeighbours(x.ydoc, undo);
-  noteWhatUndosSaw(undo);
-  return undo;
-}
 
 /** Paragraphs as a paste brings them (open at both ends: the first joins the line, the last takes its rest). */
 const pasted = (...texts: string[]) => new Slice(Fragment.from(texts.map(p)), 1, 1);

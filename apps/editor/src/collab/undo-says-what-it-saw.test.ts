@@ -5,26 +5,10 @@
 // her page took her words for seen by Bob's undo, the server having acknowledged them (found by a helper's
 // review).
 import { describe, expect, it } from 'vitest';
-import { createUndoManager } from '../undo-steps.js';
-import { noteWhatUndosSaw } from './join-rescue.js';
-import { undoFollowsMoves } from './rescue-undo.js';
-import { keepOthersTextThroughUndo } from './split-rescue.js';
-import { at, blocks, cross, meetAll, orders, page, send, type Page } from './test-editors.js';
-import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
-import { undoSkipsGoneCopies } from './undo-gone-copies.js';
+import { at, blocks, cross, meetAll, orders, page, type Page, send, withUndo } from './test-editors.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-/** `x`'s undo manager, with what the editor watches it with (editor.ts). */
-function withUndo(x: Page) {
-  const undo = createUndoManager(x.ydoc.getXmlFragment('prosemirror'));
-  keepOthersTextThroughUndo(x.ydoc, undo);
-  undoFollowsMoves(x.ydoc, undo);
-  undoSkipsGoneCopies(x.ydoc, undo);
-  undoFollowsNeighbours(x.ydoc, undo);
-  noteWhatUndosSaw(undo);
-  return undo;
-}
 
 const words = (lines: string[]) => lines.join(' ').split(' ').filter((w) => w !== '').sort();
 
