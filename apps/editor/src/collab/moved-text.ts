@@ -205,7 +205,8 @@ export function moves(transaction: Y.Transaction, nodes: Iterable<Y.XmlText>, an
         // "ThXreeworld" and brings "world" back where it came from.
         if (match === undefined && done === 0 && (deleted === runs[0] || deleted === runs.at(-1)) && anywhere) {
           const end = matchEnd(inserted, node, rest);
-          if (end !== undefined) {
+          // The last run's end only as the whole of what came back (pasted "wo" before a deleted "world" is not it).
+          if (end !== undefined && (deleted === runs[0] || end.length === end.run.text.length)) {
             done = rest.length - end.length;
             match = end;
           }

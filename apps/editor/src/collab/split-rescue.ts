@@ -331,7 +331,7 @@ function validWithout(parent: Y.XmlElement, child: Y.XmlElement): boolean {
 }
 
 /** Stack item meta: the document's state vector before the step's first change (a Map of client → clock). */
-const MADE_AT = 'tandem:made-at';
+export const MADE_AT = 'tandem:made-at';
 
 /**
  * Watches this editor's undo and redo for text they move, and moves others' text left behind with it.

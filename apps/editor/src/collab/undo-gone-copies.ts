@@ -166,7 +166,8 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const pairs = step.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
     // Typing the other has since deleted whole: Yjs, finding nothing to take out, would take back the step
     // before it (Alice's "Hello" for her " world" that Bob deleted).
-    if (pairs === undefined) return bringsBack(step) || insertsStanding(step);
+    // Only when someone else took them: a step that took out its own letters ("x", Backspace) is Yjs' to skip.
+    if (pairs === undefined) return bringsBack(step) || insertsStanding(step) || !othersTook(step);
     const movedOn = indexMovedOn((step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? []);
     const known = new Map<string, boolean>(); // each character's answer, worked out once for this step
     // A copy the step itself deleted (Enter, then Delete in the moved text, one step) is this person's doing.
@@ -202,7 +203,30 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   const insertsStanding = (step: StackItem): boolean => {
     for (const [client, ranges] of step.insertions.clients) {
       for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        for (let c = clock; c < clock + len; c++) if (inScope(Y.createID(client, c)) && stands(doc.store, Y.createID(client, c))) return true;
+        // Item by item (a long paste is one), its first and last characters in the range: what happens to one
+        // character of an item (deleted, brought back) happens to the whole of it.
+        for (let c = clock; c < clock + len; ) {
+          const struct = Y.getItem(doc.store, Y.createID(client, c));
+          const end = Math.min(clock + len, struct.id.clock + struct.length);
+          for (const at of new Set([c, end - 1])) if (inScope(Y.createID(client, at)) && stands(doc.store, Y.createID(client, at))) return true;
+          c = end;
+        }
+      }
+    }
+    return false;
+  };
+  /** Whether something the step inserted was deleted other than by the step itself. */
+  const othersTook = (step: StackItem): boolean => {
+    for (const [client, ranges] of step.insertions.clients) {
+      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
+        for (let c = clock; c < clock + len; ) {
+          const struct = Y.getItem(doc.store, Y.createID(client, c));
+          const end = Math.min(clock + len, struct.id.clock + struct.length);
+          if (struct.deleted && inScope(Y.createID(client, c))) {
+            for (let at = c; at < end; at++) if (!Y.isDeleted(step.deletions, Y.createID(client, at))) return true;
+          }
+          c = end;
+        }
       }
     }
     return false;
