@@ -79,22 +79,28 @@ test('Ctrl+Z of a paste leaves the other person\'s words in blocks of the kind t
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 
-// Bob's letter at the start of the line a paste of paragraphs ended in ("Three|world") was left a paragraph
-// of its own by Alice's Ctrl+Z ("Hello world", "X"): the undo deletes the pasted "Three" on its left.
-test('Ctrl+Z of a paste of paragraphs keeps the letter the other typed before the line\'s rest in that line', async ({ pair }) => {
-  const { alice, bob } = await pair('undo-paste/letter-at-rest');
-  await writeShared(alice, bob, ['Hello world', 'end']);
-  await alice.page.waitForTimeout(1_100);
-  await alice.caretAt(0, 6);
-  await alice.paste({ 'text/html': '<p>One</p><p>Two</p><p>Three</p>', 'text/plain': 'One\nTwo\nThree' });
-  await expect.poll(() => bob.blocks()).toEqual(['Hello One', 'Two', 'Threeworld', 'end']);
-  await bob.caretAt(2, 5);
-  await bob.page.keyboard.type('X');
-  await expect.poll(() => alice.blocks()).toEqual(['Hello One', 'Two', 'ThreeXworld', 'end']);
-  await bob.expectSaved();
-  await alice.page.keyboard.press('Control+z');
-  await expect.poll(() => alice.blocks()).toEqual(['Hello Xworld', 'end']);
-  await expect.poll(() => bob.blocks()).toEqual(['Hello Xworld', 'end']);
-  await alice.expectSaved();
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
-});
+// Bob's letter at the start of the line a paste of paragraphs ended in ("Three|world") was left a paragraph of
+// its own by Alice's Ctrl+Z ("Hello world", "X"): the undo deletes the pasted "Three" on its left. One typed
+// into the pasted text of the first line ("On|e") went after the line's rest it brought back ("Hello worldX").
+for (const [where, block, offset, typed] of [
+  ["at the start of the line's rest", 2, 5, ['Hello One', 'Two', 'ThreeXworld', 'end']],
+  ['into the pasted text of the first line', 0, 8, ['Hello OnXe', 'Two', 'Threeworld', 'end']],
+] as const) {
+  test(`Ctrl+Z of a paste of paragraphs keeps the letter the other typed ${where} where the paste was`, async ({ pair }) => {
+    const { alice, bob } = await pair(`undo-paste/letter-${block}`);
+    await writeShared(alice, bob, ['Hello world', 'end']);
+    await alice.page.waitForTimeout(1_100);
+    await alice.caretAt(0, 6);
+    await alice.paste({ 'text/html': '<p>One</p><p>Two</p><p>Three</p>', 'text/plain': 'One\nTwo\nThree' });
+    await expect.poll(() => bob.blocks()).toEqual(['Hello One', 'Two', 'Threeworld', 'end']);
+    await bob.caretAt(block, offset);
+    await bob.page.keyboard.type('X');
+    await expect.poll(() => alice.blocks()).toEqual([...typed]);
+    await bob.expectSaved();
+    await alice.page.keyboard.press('Control+z');
+    await expect.poll(() => alice.blocks()).toEqual(['Hello Xworld', 'end']);
+    await expect.poll(() => bob.blocks()).toEqual(['Hello Xworld', 'end']);
+    await alice.expectSaved();
+    expect([...alice.errors, ...bob.errors]).toEqual([]);
+  });
+}
