@@ -285,13 +285,13 @@ describe('a letter typed over a selection across paragraphs is not moved text', 
     expect(blocks(alice.ydoc)).toEqual(['Alpha oo']);
     expect(blocks(bob.ydoc)).toEqual(['Alpha oo']);
   });
-
 });
 
 // Yjs skips a step with nothing left to do and takes back the one before it: Alice typed "Hello", then
 // " world", Bob deleted " world", and Alice's Ctrl+Z took away "Hello", which she had not asked for.
 describe('Ctrl+Z of typing the other has since deleted', () => {
-  it('does nothing rather than take back the step before it; the next Ctrl+Z takes that one', async () => {
+  /** Alice types "Hello" on the first line, then " world" after "end" (two steps); Bob deletes the first `count` letters of " world". */
+  async function typedThenDeleted(count: number) {
     const alice = page(['', 'end']);
     const bob = page(alice.ydoc);
     const ua = withUndo(alice);
@@ -300,8 +300,13 @@ describe('Ctrl+Z of typing the other has since deleted', () => {
     alice.edit((s) => s.tr.insertText(' world', at(s.doc, 1, 3)));
     ua.stopCapturing();
     await send(alice, bob);
-    bob.edit((s) => s.tr.delete(at(s.doc, 1, 3), at(s.doc, 1, 9)));
+    bob.edit((s) => s.tr.delete(at(s.doc, 1, 3), at(s.doc, 1, 3 + count)));
     await send(bob, alice);
+    return { alice, bob, ua };
+  }
+
+  it('does nothing rather than take back the step before it; the next Ctrl+Z takes that one', async () => {
+    const { alice, bob, ua } = await typedThenDeleted(6);
     expect(blocks(alice.ydoc)).toEqual(['Hello', 'end']);
     ua.undo();
     await settle();
@@ -317,16 +322,7 @@ describe('Ctrl+Z of typing the other has since deleted', () => {
   });
 
   it('takes out what is left when the other deleted only part of it', async () => {
-    const alice = page(['', 'end']);
-    const bob = page(alice.ydoc);
-    const ua = withUndo(alice);
-    alice.edit((s) => s.tr.insertText('Hello', at(s.doc, 0, 0)));
-    ua.stopCapturing();
-    alice.edit((s) => s.tr.insertText(' world', at(s.doc, 1, 3)));
-    ua.stopCapturing();
-    await send(alice, bob);
-    bob.edit((s) => s.tr.delete(at(s.doc, 1, 3), at(s.doc, 1, 6)));
-    await send(bob, alice);
+    const { alice, ua } = await typedThenDeleted(3);
     expect(blocks(alice.ydoc)).toEqual(['Hello', 'endrld']);
     ua.undo();
     await settle();
