@@ -166,8 +166,9 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const pairs = step.meta.get(COPIES) as Array<[Y.ID, Y.ID]> | undefined;
     // Typing the other has since deleted whole: Yjs, finding nothing to take out, would take back the step
     // before it (Alice's "Hello" for her " world" that Bob deleted).
-    // Only when someone else took them: a step that took out its own letters ("x", Backspace) is Yjs' to skip.
-    if (pairs === undefined) return bringsBack(step) || insertsStanding(step) || !othersTook(step);
+    // Only when someone else made it so (took what it typed, deleted the paragraph it deleted in): a step that
+    // took out its own letters ("x", Backspace) is Yjs' to skip.
+    if (pairs === undefined) return bringsBack(step) || insertsStanding(step) || !(othersTook(step) || deletesFound(step));
     const movedOn = indexMovedOn((step.meta.get(MOVED_ON) as Retyped[] | undefined) ?? []);
     const known = new Map<string, boolean>(); // each character's answer, worked out once for this step
     // A copy the step itself deleted (Enter, then Delete in the moved text, one step) is this person's doing.
@@ -184,10 +185,22 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     return bringsBack(step) || insertsStanding(step);
   };
   /** Whether the step deleted anything it had not inserted itself (Yjs brings back only that). */
+  // Only what it can bring back: not into a paragraph someone else deleted since (Yjs finds nothing to do there,
+  // and took back the step before).
   const bringsBack = (step: StackItem): boolean => {
     for (const [client, ranges] of step.deletions.clients) {
       for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(step.insertions, Y.createID(client, c))) return true;
+        // Item by item: what holds one character of an item (its block) holds all of it.
+        for (let c = clock; c < clock + len; ) {
+          const struct = Y.getItem(doc.store, Y.createID(client, c));
+          const end = Math.min(clock + len, struct.id.clock + struct.length);
+          for (let at = c; at < end; at++) {
+            if (Y.isDeleted(step.insertions, Y.createID(client, at))) continue;
+            if (restorable(doc.store, Y.createID(client, at), step)) return true;
+            break;
+          }
+          c = end;
+        }
       }
     }
     return false;
@@ -211,6 +224,15 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
           for (const at of new Set([c, end - 1])) if (inScope(Y.createID(client, at)) && stands(doc.store, Y.createID(client, at))) return true;
           c = end;
         }
+      }
+    }
+    return false;
+  };
+  /** Whether the step deleted anything it had not inserted itself. */
+  const deletesFound = (step: StackItem): boolean => {
+    for (const [client, ranges] of step.deletions.clients) {
+      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
+        for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(step.insertions, Y.createID(client, c))) return true;
       }
     }
     return false;

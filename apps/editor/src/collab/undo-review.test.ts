@@ -229,6 +229,55 @@ describe('F. a note naming 100 000 copies of one character', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+// G. prune (3991e3e) fixed "Yjs skips an empty step and takes back the one before" only for a step whose
+// insertions the other deleted. A step that only DELETED words, in a paragraph the other then deleted whole,
+// is just as empty (Yjs cannot bring the words back into a deleted paragraph: redoItem returns null), but
+// bringsBack() only asks whether the step deleted anything: Yjs then takes back the step before.
+// ---------------------------------------------------------------------------------------------------------
+describe('G. Ctrl+Z / Ctrl+Y of a step whose paragraph the other has since deleted', () => {
+  // Was (before, and at the session's start): ["Hello", "end"]: Alice's "!" (the step before) is taken back.
+  it('Ctrl+Z of deleting " world" in a paragraph Bob deleted does not take back the step before', async () => {
+    const alice = page(['Hello', 'big world', 'end']);
+    const bob = page(alice.ydoc);
+    const ua = withUndo(alice);
+    alice.edit((s) => s.tr.insertText('!', at(s.doc, 0, 5)));
+    ua.stopCapturing();
+    alice.edit((s) => s.tr.delete(at(s.doc, 1, 3), at(s.doc, 1, 9)));
+    ua.stopCapturing();
+    await send(alice, bob);
+    bob.edit((s) => s.tr.delete(at(s.doc, 1, -1), at(s.doc, 2, -1))); // the whole paragraph "big"
+    await send(bob, alice);
+    expect(blocks(alice.ydoc)).toEqual(['Hello!', 'end']);
+    ua.undo();
+    await settle();
+    expect(await meetAll(alice, bob)).toEqual(['Hello!', 'end']);
+  });
+
+  // Was (before, and at the session's start): ["Two", "end"]: Ctrl+Y redid "Two", the next step, which the user did not ask
+  // for (the next Ctrl+Y then has nothing left).
+  it('Ctrl+Y of typing into a paragraph Bob deleted since does not redo another step', async () => {
+    const alice = page(['', '', 'end']);
+    const bob = page(alice.ydoc);
+    const ua = withUndo(alice);
+    alice.edit((s) => s.tr.insertText('One', at(s.doc, 0, 0)));
+    ua.stopCapturing();
+    alice.edit((s) => s.tr.insertText('Two', at(s.doc, 1, 0)));
+    ua.stopCapturing();
+    ua.undo(); // "Two" out
+    ua.undo(); // "One" out
+    await settle();
+    expect(blocks(alice.ydoc)).toEqual(['', '', 'end']);
+    await send(alice, bob);
+    bob.edit((s) => s.tr.delete(at(s.doc, 0, -1), at(s.doc, 1, -1))); // the first (empty) paragraph
+    await send(bob, alice);
+    expect(blocks(alice.ydoc)).toEqual(['', 'end']);
+    ua.redo(); // "One": its paragraph is gone, nothing to do
+    await settle();
+    expect(await meetAll(alice, bob)).toEqual(['', 'end']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
 // H. A third person: Carol types "!" at the end of "The quick " after Alice's Ctrl+Z rescued "jumps" into Bob's
 // line. Alice's rescue noted its copies (noteCopies), so Carol's page knows "jumps" (deleted after "The quick ")
 // as copied; Carol's own Ctrl+Z, Ctrl+Y of her "!" sends it after "jumps" in the other line (as A).
