@@ -20,7 +20,7 @@ import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
-import { indexIn, insertsAndDeletes, movedCharacters, nodesDeletedFrom, nodesWritten } from './moved-text.js';
+import { indexIn, insertsAndDeletes, movedCharacters, moves, nodesDeletedFrom, nodesWritten } from './moved-text.js';
 import { notedMovesIn, noteCopies } from './noted-moves.js';
 import type { Retyped } from './rescue-undo.js';
 import { keepFromUndo, stepJustMade } from '../undo-steps.js';
@@ -226,8 +226,15 @@ function strandedIn(
     // Typed into text this undo takes out, last in the line, after which the undo brings back what that text
     // had replaced: where the text was. Ctrl+Z of a paste into "Hello |world", Bob's X typed into the pasted
     // "On|e": "Hello Xworld" (Yjs left it after the brought-back "world").
+    // Only when what comes back was moved here (the paste's copy of "world" taken out of its last line): after
+    // a word the undo only puts back ("there" over "world", Bob's " again" after it), the letters stay after it.
     const inTakenOut =
-      ownUndo && right === undefined && left?.kind === 'kept' && chars[i - 1]!.kind === 'deleted' && broughtBackBetween(transaction, left.id, chars[i]!.id);
+      ownUndo &&
+      right === undefined &&
+      left?.kind === 'kept' &&
+      chars[i - 1]!.kind === 'deleted' &&
+      broughtBackBetween(transaction, left.id, chars[i]!.id) &&
+      movedInto(transaction, node);
     if ((leftMoved && (rightMoved || right === undefined)) || atStartOfMoved || backToTheStart || inTakenOut) {
       // Before the right neighbour's new place, or after the left one's (where it stands, for inTakenOut).
       const anchor = inTakenOut ? { node, id: left!.id } : rightMoved ? place(right!.id)! : place(left!.id)!;
@@ -251,6 +258,19 @@ function strandedIn(
     i = j;
   }
   return out;
+}
+
+/** Transaction meta: the text nodes this page's undo moved text into from other nodes (movedInto). */
+const MOVED_INTO = Symbol('tandem:moved-into');
+
+/** Whether `transaction` (this page's undo or redo) moved text into `node` from another text node. */
+function movedInto(transaction: Y.Transaction, node: Y.XmlText): boolean {
+  let into = transaction.meta.get(MOVED_INTO) as Set<Y.XmlText> | undefined;
+  if (into === undefined) {
+    into = new Set(moves(transaction, nodesDeletedFrom(transaction), true).filter((m) => m.node !== m.run.node).map((m) => m.run.node));
+    transaction.meta.set(MOVED_INTO, into);
+  }
+  return into.has(node);
 }
 
 /** Whether `transaction` brought back text that stands between characters `from` and `to` (one text node). */

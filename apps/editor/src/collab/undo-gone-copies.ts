@@ -84,7 +84,16 @@ function restorable(store: Y.Doc['store'], id: Y.ID, step: StackItem): boolean {
   const struct = Y.getItem(store, id);
   if (!(struct instanceof Y.Item) || struct.content instanceof Y.ContentDeleted) return false;
   for (let item: Y.Item | null = struct.parent instanceof Y.AbstractType ? struct.parent._item : null; item !== null; item = item.parent instanceof Y.AbstractType ? item.parent._item : null) {
-    if (item.deleted && !Y.isDeleted(step.deletions, item.id)) return false;
+    if (!item.deleted || Y.isDeleted(step.deletions, item.id)) continue;
+    // A block an undo or redo brought back since: Yjs puts the character into its copy.
+    let copy: Y.Item = item;
+    for (let hops = 0; copy.redone !== null && hops < 64; hops++) {
+      const next = Y.getItem(store, copy.redone);
+      if (!(next instanceof Y.Item)) break;
+      copy = next;
+    }
+    if (copy === item || (copy.deleted && !Y.isDeleted(step.deletions, copy.id))) return false;
+    item = copy;
   }
   return true;
 }
@@ -244,6 +253,8 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
         for (let c = clock; c < clock + len; ) {
           const struct = Y.getItem(doc.store, Y.createID(client, c));
           const end = Math.min(clock + len, struct.id.clock + struct.length);
+          // Collected: its block was deleted by someone else (what this page deletes in its steps is kept).
+          if (struct instanceof Y.GC) return true;
           if (struct.deleted && inScope(Y.createID(client, c))) {
             for (let at = c; at < end; at++) if (!Y.isDeleted(step.deletions, Y.createID(client, at))) return true;
           }
