@@ -98,6 +98,28 @@ function restorable(store: Y.Doc['store'], id: Y.ID, step: StackItem): boolean {
   return true;
 }
 
+/**
+ * Whether `visit` holds for some struct of `ds`'s ranges, given the part of the struct in the range (client,
+ * first clock, end): struct by struct, not character by character (a long paste is one item).
+ */
+function someItem(
+  store: Y.Doc['store'],
+  ds: StackItem['deletions'],
+  visit: (client: number, from: number, end: number, struct: Y.Item | Y.GC) => boolean,
+): boolean {
+  for (const [client, ranges] of ds.clients) {
+    for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
+      for (let c = clock; c < clock + len; ) {
+        const struct = Y.getItem(store, Y.createID(client, c)) as Y.Item | Y.GC;
+        const end = Math.min(clock + len, struct.id.clock + struct.length);
+        if (visit(client, c, end, struct)) return true;
+        c = end;
+      }
+    }
+  }
+  return false;
+}
+
 /** `ds` without the characters `ids`. */
 function without(ds: StackItem['deletions'], ids: readonly Y.ID[]): StackItem['deletions'] {
   const out = Y.createDeleteSet();
@@ -193,27 +215,18 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     step.insertions = without(step.insertions, stranded.map(([, copy]) => copy));
     return bringsBack(step) || insertsStanding(step);
   };
-  /** Whether the step deleted anything it had not inserted itself (Yjs brings back only that). */
-  // Only what it can bring back: not into a paragraph someone else deleted since (Yjs finds nothing to do there,
-  // and took back the step before).
-  const bringsBack = (step: StackItem): boolean => {
-    for (const [client, ranges] of step.deletions.clients) {
-      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        // Item by item: what holds one character of an item (its block) holds all of it.
-        for (let c = clock; c < clock + len; ) {
-          const struct = Y.getItem(doc.store, Y.createID(client, c));
-          const end = Math.min(clock + len, struct.id.clock + struct.length);
-          for (let at = c; at < end; at++) {
-            if (Y.isDeleted(step.insertions, Y.createID(client, at))) continue;
-            if (restorable(doc.store, Y.createID(client, at), step)) return true;
-            break;
-          }
-          c = end;
-        }
+  /**
+   * Whether the step deleted anything it had not inserted itself that Yjs can bring back: not into a paragraph
+   * someone else deleted since (Yjs finds nothing to do there, and took back the step before). Item by item:
+   * what holds one character of an item (its block) holds all of it.
+   */
+  const bringsBack = (step: StackItem): boolean =>
+    someItem(doc.store, step.deletions, (client, from, end) => {
+      for (let at = from; at < end; at++) {
+        if (!Y.isDeleted(step.insertions, Y.createID(client, at))) return restorable(doc.store, Y.createID(client, at), step);
       }
-    }
-    return false;
-  };
+      return false;
+    });
   /**
    * Whether anything the step inserted is still shown (for Ctrl+Z to take out). Only in the document: the
    * same transaction wrote notes beside it (join-rescue.ts' SEEN, noted-moves.ts' MOVED) that no undo takes out.
@@ -222,48 +235,27 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     const struct = Y.getItem(doc.store, id);
     return struct instanceof Y.Item && undoManager.scope.some((type) => Y.isParentOf(type as Y.AbstractType<unknown>, struct));
   };
-  const insertsStanding = (step: StackItem): boolean => {
-    for (const [client, ranges] of step.insertions.clients) {
-      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        // Item by item (a long paste is one), its first and last characters in the range: what happens to one
-        // character of an item (deleted, brought back) happens to the whole of it.
-        for (let c = clock; c < clock + len; ) {
-          const struct = Y.getItem(doc.store, Y.createID(client, c));
-          const end = Math.min(clock + len, struct.id.clock + struct.length);
-          for (const at of new Set([c, end - 1])) if (inScope(Y.createID(client, at)) && stands(doc.store, Y.createID(client, at))) return true;
-          c = end;
-        }
-      }
-    }
-    return false;
-  };
+  // Item by item (a long paste is one), its first and last characters in the range: what happens to one
+  // character of an item (deleted, brought back) happens to the whole of it.
+  const insertsStanding = (step: StackItem): boolean =>
+    someItem(doc.store, step.insertions, (client, from, end) =>
+      [...new Set([from, end - 1])].some((at) => inScope(Y.createID(client, at)) && stands(doc.store, Y.createID(client, at))),
+    );
   /** Whether the step deleted anything it had not inserted itself. */
-  const deletesFound = (step: StackItem): boolean => {
-    for (const [client, ranges] of step.deletions.clients) {
-      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(step.insertions, Y.createID(client, c))) return true;
-      }
-    }
-    return false;
-  };
+  const deletesFound = (step: StackItem): boolean =>
+    someItem(doc.store, step.deletions, (client, from, end) => {
+      for (let at = from; at < end; at++) if (!Y.isDeleted(step.insertions, Y.createID(client, at))) return true;
+      return false;
+    });
   /** Whether something the step inserted was deleted other than by the step itself. */
-  const othersTook = (step: StackItem): boolean => {
-    for (const [client, ranges] of step.insertions.clients) {
-      for (const { clock, len } of ranges as Array<{ clock: number; len: number }>) {
-        for (let c = clock; c < clock + len; ) {
-          const struct = Y.getItem(doc.store, Y.createID(client, c));
-          const end = Math.min(clock + len, struct.id.clock + struct.length);
-          // Collected: its block was deleted by someone else (what this page deletes in its steps is kept).
-          if (struct instanceof Y.GC) return true;
-          if (struct.deleted && inScope(Y.createID(client, c))) {
-            for (let at = c; at < end; at++) if (!Y.isDeleted(step.deletions, Y.createID(client, at))) return true;
-          }
-          c = end;
-        }
-      }
-    }
-    return false;
-  };
+  const othersTook = (step: StackItem): boolean =>
+    someItem(doc.store, step.insertions, (client, from, end, struct) => {
+      // Collected: its block was deleted by someone else (what this page deletes in its steps is kept).
+      if (struct instanceof Y.GC) return true;
+      if (!struct.deleted || !inScope(Y.createID(client, from))) return false;
+      for (let at = from; at < end; at++) if (!Y.isDeleted(step.deletions, Y.createID(client, at))) return true;
+      return false;
+    });
   // A step left with nothing to do is dropped here: Yjs, finding it empty, would take back the step before
   // it instead (the Enter whose paragraph Bob deleted: Ctrl+Z deleted the line Alice had typed before).
   // Dropped as Yjs ends a step it takes (what is typed next begins a new one), and returned as Yjs returns
