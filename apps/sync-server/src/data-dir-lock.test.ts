@@ -1,14 +1,17 @@
 // The data directory's lock, taken by several processes at the same moment: exactly one may hold it.
 // Found by a review: a lock file is created empty and written after, and a stale lock is removed before
-// the new one is created, so a process that looked in between took a lock another had just taken.
+// the new one is created, so a process that looked in between took a lock another had just taken. Then
+// by CI (round 3, a stale lock, two of four took it): a pid file judged stale and moved aside by one
+// process could be another's fresh lock, and a third took the place meanwhile. The lock is now the
+// operating system's, which a pid file cannot be.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from './data-dir-lock.js';
+import { DataDirBusyError, LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 
 // The compiled module (`npm test` builds first): each contender is a process of its own, as servers are.
 const MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../dist/data-dir-lock.js')).href;
@@ -61,16 +64,62 @@ describe('the data directory lock, contended', () => {
     return outputs.map((o) => (o.includes('took;') ? 'took' : 'busy'));
   };
 
+  const lockedBy = (dataDir: string): unknown => {
+    try {
+      lockDataDir(dataDir, 'restore').release();
+      return 'free';
+    } catch (error) {
+      if (!(error instanceof DataDirBusyError)) throw error;
+      return { pid: error.owner?.pid, message: error.message };
+    }
+  };
+
+  it('names its holder while it lives and is free once it is killed with SIGKILL, its pid file left behind', { timeout: 60_000 }, async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    const dataDir = path.join(dir, 'data');
+    const go = path.join(dir, 'go');
+    await writeFile(go, '');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', contender(dataDir, go, path.join(dir, 'never'))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await expect.poll(() => output, { timeout: 30_000 }).toContain('took;');
+      expect(lockedBy(dataDir)).toEqual({ pid: child.pid, message: expect.stringContaining(`a Tandem server (pid ${child.pid}`) });
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: child.pid }); // left behind
+    const lock = lockDataDir(dataDir, 'server');
+    expect(JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, holder: 'server' });
+    lock.release();
+    expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+  });
+
+  it('is not taken twice within one process (a pid of its own is no proof of a stale lock)', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    const first = lockDataDir(dir, 'server');
+    expect(lockedBy(dir)).toEqual({ pid: process.pid, message: expect.stringContaining(`stop the server (pid ${process.pid}) first`) });
+    first.release();
+    first.release(); // idempotent: does not remove a later holder's pid file
+    expect(lockedBy(dir)).toBe('free');
+    const second = lockDataDir(dir, 'copy');
+    first.release();
+    expect(lockedBy(dir)).toEqual({ pid: process.pid, message: expect.stringContaining('tandem copy') });
+    second.release();
+  });
+
   it('is held by exactly one of several processes starting at once, with no lock or with a stale one', { timeout: 120_000 }, async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < 10; round++) {
       const dataDir = path.join(dir, `data-${round}`);
       if (round % 2 === 1) {
         // Left by a process that is gone (pid 2^22 + round is above any pid Linux hands out by default).
         await mkdir(dataDir, { recursive: true });
         await writeFile(path.join(dataDir, LOCK_FILE), `${JSON.stringify({ pid: 4_194_304 + round, holder: 'server', since: new Date(0).toISOString() })}\n`);
       }
-      const results = await race(dataDir, 4, round);
+      const results = await race(dataDir, 5, round);
       expect(results.filter((r) => r === 'took'), `round ${round}: ${results.join(' ')}`).toHaveLength(1);
       expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false); // released by its holder
     }

@@ -1,14 +1,19 @@
-// Who owns a data directory: a lock file (tandem.lock, holding its owner's pid) that a server takes
-// at start and removes when it stops gracefully, and that `tandem restore` takes while it swaps the
-// store (and `tandem copy` while it writes into it). Node has no flock; a pid file hard-linked into
-// place (which fails if it exists), stale once its process is gone, is checked by every process that
-// could compete for the store.
+// Who owns a data directory: a server takes it at start and gives it back when it stops; `tandem restore`
+// takes it while it swaps the store (and `tandem copy` while it writes into it). The lock itself is the
+// operating system's (SQLite's file lock on tandem.lock.sqlite, see tryProcessLock): the kernel drops it
+// when its process ends however it ends, so it is never stale and never held twice. tandem.lock (JSON:
+// pid, holder, since), written by the holder once it holds the lock and removed when it lets go, only
+// says who holds it, for the message a second process prints and for people.
 
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tryProcessLock } from '@tandem/persistence';
 
+/** Who holds the directory (JSON), for people and for the message a second process prints. */
 export const LOCK_FILE = 'tandem.lock';
+/** The file the operating system's lock is taken on: created once, never removed, never written. */
+export const HELD_FILE = 'tandem.lock.sqlite';
 
 export type LockHolder = 'server' | 'restore' | 'copy';
 
@@ -20,7 +25,7 @@ interface LockOwner {
 
 export interface DataDirLock {
   readonly file: string;
-  /** Removes the lock file if this process still owns it. */
+  /** Gives the directory back (and removes tandem.lock). Idempotent. */
   release(): void;
 }
 
@@ -29,7 +34,8 @@ export class DataDirBusyError extends Error {
 
   constructor(
     readonly dataDir: string,
-    readonly owner: LockOwner,
+    /** Undefined when the holder had not written tandem.lock yet (or it was removed by hand). */
+    readonly owner: LockOwner | undefined,
     message: string,
   ) {
     super(message);
@@ -37,94 +43,64 @@ export class DataDirBusyError extends Error {
 }
 
 /**
- * Takes the data directory for this process, or throws DataDirBusyError naming the live process
- * that holds it. A lock whose process is gone (killed, crashed) is stale and taken over; so is one
- * naming this very pid (a container restarted after a kill, where the server is pid 1 again).
- *
- * Several processes may try at the same moment (two servers started at once): the lock file appears
- * with its owner already in it (written aside, then hard-linked into place, which fails if it exists),
- * and a stale one is moved aside and checked to be the one judged stale before it is removed. Created
- * empty and written after, a lock was judged stale by a process that read it in between, and a stale
- * one removed by name could be another's fresh lock: two servers held one directory.
+ * Takes the data directory for this process, or throws DataDirBusyError naming the process that holds it
+ * (another process, or an earlier caller in this one that has not released it). A lock left by a process
+ * that was killed is gone with it: its tandem.lock, left behind, is overwritten.
  */
 export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);
-  const owner: LockOwner = { pid: process.pid, holder, since: new Date().toISOString() };
-  const draft = `${file}.${process.pid}.${randomUUID()}.draft`;
-  writeFileSync(draft, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
-  try {
-    for (let attempt = 0; attempt < 10; attempt += 1) {
-      try {
-        linkSync(draft, file);
-        return { file, release: () => (readOwner(file)?.pid === process.pid ? rmSync(file, { force: true }) : undefined) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const seen = readText(file);
-      if (seen === undefined) continue; // released meanwhile
-      const current = parseOwner(seen);
-      if (current !== undefined && current.pid !== process.pid && isAlive(current.pid)) {
-        throw new DataDirBusyError(dataDir, current, busyMessage(dataDir, file, current, holder));
-      }
-      removeStale(file, seen);
-    }
-    throw new Error(`${file} kept changing while this process tried to take it: another process is taking it at the same time`);
-  } finally {
-    rmSync(draft, { force: true });
+  const held = tryProcessLock(path.join(dataDir, HELD_FILE));
+  if (held === undefined) {
+    const written = readOwner(file);
+    // Left by an earlier holder that was killed, and not yet overwritten by the one starting now.
+    const owner = written !== undefined && isAlive(written.pid) ? written : undefined;
+    throw new DataDirBusyError(dataDir, owner, busyMessage(dataDir, owner, holder));
   }
-}
-
-/** Removes the lock file if it still holds `stale`; a lock another process took meanwhile is put back. */
-function removeStale(file: string, stale: string): void {
-  const aside = `${file}.${process.pid}.${randomUUID()}.stale`;
   try {
-    renameSync(file, aside);
+    const owner: LockOwner = { pid: process.pid, holder, since: new Date().toISOString() };
+    // Written aside and renamed into place: a reader never sees half of it.
+    const draft = `${file}.${process.pid}.${randomUUID()}.draft`;
+    writeFileSync(draft, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
+    renameSync(draft, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // taken away by another process
+    held.release();
     throw error;
   }
-  try {
-    if (readText(aside) !== stale) linkSync(aside, file);
-  } catch (error) {
-    // EEXIST: yet another process took the place meanwhile; it holds the lock now, as it believes.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    rmSync(aside, { force: true });
-  }
+  let holding = true;
+  return {
+    file,
+    release: () => {
+      if (!holding) return;
+      holding = false;
+      // Removed while still held: once let go, tandem.lock is the next holder's.
+      rmSync(file, { force: true });
+      held.release();
+    },
+  };
 }
 
-function busyMessage(dataDir: string, file: string, owner: LockOwner, wanted: LockHolder): string {
-  const who = owner.holder === 'server' ? `a Tandem server (pid ${owner.pid}, since ${owner.since})` : `tandem ${owner.holder} (pid ${owner.pid})`;
-  const todo =
-    owner.holder === 'server'
-      ? `stop the server (pid ${owner.pid}) first`
-      : `wait for it to finish`;
+function busyMessage(dataDir: string, owner: LockOwner | undefined, wanted: LockHolder): string {
   const instead = wanted === 'server' ? ', or give this server another DATA_DIR' : '';
-  return `${dataDir} is in use by ${who}: ${todo}${instead}. (If pid ${owner.pid} is not Tandem, delete ${file}.)`;
+  if (owner === undefined) return `${dataDir} is in use by another Tandem process (a server or a tandem command) that is starting: stop it first${instead}.`;
+  const who = owner.holder === 'server' ? `a Tandem server (pid ${owner.pid}, since ${owner.since})` : `tandem ${owner.holder} (pid ${owner.pid})`;
+  const todo = owner.holder === 'server' ? `stop the server (pid ${owner.pid}) first` : `wait for it to finish`;
+  return `${dataDir} is in use by ${who}: ${todo}${instead}.`;
 }
 
-function readText(file: string): string | undefined {
+function readOwner(file: string): LockOwner | undefined {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
-}
-
-function parseOwner(text: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(text) as Partial<LockOwner>;
     return typeof owner.pid === 'number' && Number.isInteger(owner.pid) && owner.pid > 0 ? (owner as LockOwner) : undefined;
   } catch {
-    return undefined; // cut short by a crash while an older release wrote it: stale
+    return undefined;
   }
-}
-
-function readOwner(file: string): LockOwner | undefined {
-  const text = readText(file);
-  return text === undefined ? undefined : parseOwner(text);
 }
 
 function isAlive(pid: number): boolean {
