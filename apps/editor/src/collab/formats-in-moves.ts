@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { type ChangeCount, forgetStored } from './deleted-in-moves.js';
 import { markAllowed } from './allowed-marks.js';
-import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, moves, nodesDeletedFrom } from './moved-text.js';
+import { indexIn, type InsertedRun, insertedRuns, insertsAndDeletes, madeIn, moves, nodesDeletedFrom } from './moved-text.js';
 import { notedMovesIn, standing } from './noted-moves.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -33,7 +33,7 @@ export interface FormatAgain {
   readonly formats: Formats;
 }
 
-const isNew = (transaction: Y.Transaction, id: Y.ID) => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
+const isNew = madeIn;
 
 /** JSON equality of two attribute values (y-prosemirror writes a mark's attrs as a plain object). */
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

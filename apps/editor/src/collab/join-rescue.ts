@@ -31,7 +31,7 @@ import { attributesLostIn, writeAttributesAgain } from './attrs-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { LIST_TYPES, schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
-import { forEachNewItem, movesOf, nodesWritten } from './moved-text.js';
+import { forEachNewItem, madeIn, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
 import { RescuedTwice } from './rescued-twice.js';
@@ -298,7 +298,7 @@ export interface MovedText {
 
 export function movedTexts(transaction: Y.Transaction): MovedText[] {
   const found: MovedText[] = [];
-  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  const isNew = (item: Y.Item) => madeIn(transaction, item.id);
   for (const type of nodesWritten(transaction)) {
     // The visible text, and the runs this transaction inserted into it.
     let text = '';
@@ -474,7 +474,7 @@ function afterMovedBlock(
  * it for it alone: a paragraph, its list item), its container, and the index right after it there.
  */
 function afterCopy(transaction: Y.Transaction, copy: Y.ID): { moved: Y.XmlElement; container: Y.XmlElement | Y.XmlFragment; index: number } | undefined {
-  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  const isNew = (item: Y.Item) => madeIn(transaction, item.id);
   let moved = (Y.getItem(transaction.doc.store, copy) as Y.Item).parent as Y.XmlText | Y.XmlElement;
   while (moved.parent instanceof Y.XmlElement && moved.parent._item !== null && isNew(moved.parent._item) && moved.parent.length === 1) moved = moved.parent;
   if (moved instanceof Y.XmlText) moved = moved.parent as Y.XmlElement;

@@ -59,7 +59,16 @@ export function forEachNewItem(transaction: Y.Transaction, visit: (item: Y.Item)
   }
 }
 
-const isNew = (transaction: Y.Transaction, id: Y.ID) => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
+/** Whether the struct `id` names was made by `transaction` (arrived with it, or created in it). */
+export const madeIn = (transaction: Y.Transaction, id: Y.ID): boolean => id.clock >= (transaction.beforeState.get(id.client) ?? 0);
+const isNew = madeIn;
+
+/** Whether `item`, deleted, was brought back by `transaction`: an undo or redo in it made its copy. */
+export function broughtBackBy(transaction: Y.Transaction, item: Y.Item): boolean {
+  if (!item.deleted || item.redone === null) return false;
+  const copy = Y.getItem(transaction.doc.store, item.redone);
+  return copy instanceof Y.Item && madeIn(transaction, copy.id);
+}
 
 /** The runs of characters `transaction` inserted into text nodes still there, each run's characters next to each other. */
 export function insertedRuns(transaction: Y.Transaction): InsertedRun[] {

@@ -20,7 +20,7 @@ import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { insertWithAllowedMarks, noteWhatWasSeen, RESCUE_ORIGIN, sameMarks, shownCharacters, type LostText, type Ownership } from './join-rescue.js';
-import { indexIn, insertsAndDeletes, movedCharacters, moves, nodesDeletedFrom, nodesWritten } from './moved-text.js';
+import { broughtBackBy, indexIn, insertsAndDeletes, madeIn, movedCharacters, moves, nodesDeletedFrom, nodesWritten } from './moved-text.js';
 import { notedMovesIn, noteCopies } from './noted-moves.js';
 import type { Retyped } from './rescue-undo.js';
 import { keepFromUndo, stepJustMade } from '../undo-steps.js';
@@ -103,13 +103,11 @@ export function strandedByOwnUndo(
  */
 function typedAfterUndone(transaction: Y.Transaction, stepMadeAt: ReadonlyMap<number, number>): Stranded[] {
   const { doc } = transaction;
-  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  const isNew = (item: Y.Item) => madeIn(transaction, item.id);
   /** Whether `id` names a deleted character this transaction brought back. */
   const broughtBack = (id: Y.ID | null) => {
     const struct = id === null ? undefined : Y.getItem(doc.store, id);
-    if (!(struct instanceof Y.Item) || !struct.deleted || struct.redone === null) return false;
-    const redone = Y.getItem(doc.store, struct.redone);
-    return redone instanceof Y.Item && isNew(redone);
+    return struct instanceof Y.Item && broughtBackBy(transaction, struct);
   };
   const out: Stranded[] = [];
   for (const node of nodesWritten(transaction)) {
@@ -279,7 +277,7 @@ function broughtBackBetween(transaction: Y.Transaction, from: Y.ID, to: Y.ID): b
   if (!(start instanceof Y.Item)) return false;
   for (let item = start.right; item !== null; item = item.right) {
     if (item.id.client === to.client && to.clock >= item.id.clock && to.clock < item.id.clock + item.length) return false;
-    if (!item.deleted && item.countable && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) return true;
+    if (!item.deleted && item.countable && madeIn(transaction, item.id)) return true;
   }
   return false;
 }

@@ -9,7 +9,7 @@
 
 import * as Y from 'yjs';
 import { notedMovesIn } from './noted-moves.js';
-import { indexIn, nodesWritten } from './moved-text.js';
+import { broughtBackBy, indexIn, madeIn, nodesWritten } from './moved-text.js';
 import { undoableWithTheOriginal } from './rescue-undo.js';
 import { MADE_AT, moveStranded } from './split-rescue.js';
 import { sameMarks } from './join-rescue.js';
@@ -103,13 +103,8 @@ type Run = Parameters<typeof moveStranded>[1][number];
  */
 function broughtBackAfterMoved(transaction: Y.Transaction, copyOf: (id: Y.ID) => Y.ID | undefined): Run[][] {
   const { doc } = transaction;
-  const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
-  /** A deleted character this transaction brought back (its copy is new). */
-  const broughtBack = (item: Y.Item) => {
-    if (!item.deleted || item.redone === null) return false;
-    const redone = Y.getItem(doc.store, item.redone);
-    return redone instanceof Y.Item && isNew(redone);
-  };
+  const isNew = (item: Y.Item) => madeIn(transaction, item.id);
+  const broughtBack = (item: Y.Item) => broughtBackBy(transaction, item);
   const out: Run[][] = [];
   for (const node of nodesWritten(transaction)) {
     const first = firstNewText(node, isNew);
