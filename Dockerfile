@@ -58,5 +58,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||1234)+'/readyz').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
 # `docker run tandem` serves; `docker run tandem token --sub alice` and the data commands work too.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/apps/sync-server/dist/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=8", "/app/apps/sync-server/dist/main.js"]
 CMD []

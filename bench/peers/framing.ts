@@ -59,6 +59,7 @@ export const FRAMINGS = {
   'tandem-ack': plain('/ws'),
   'tandem-none': plain('/ws'),
   'tandem-small-young': plain('/ws'),
+  'tandem-v8-default': plain('/ws'),
   'tandem-postgres': plain('/ws'),
   relay: plain(''),
   'durable-relay': plain(''),

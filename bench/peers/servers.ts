@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDatabaseUrl, benchSchema, dropSchema, schemaBytes } from './bench-database.js';
+import { NODE_FLAGS } from '../../apps/sync-server/src/node-flags.js';
 import { FRAMINGS, type Framing, type PeerName } from './framing.js';
 
 export type { Framing, PeerName } from './framing.js';
@@ -96,8 +97,9 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
   };
 }
 
-/** Tandem runs as shipped, with no Node flags; TANDEM_NODE_FLAGS adds some, to measure what they cost. */
-const tandemNodeFlags = (): string[] => (process.env.TANDEM_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+/** Tandem runs with the Node flags it ships with (apps/sync-server/src/node-flags.ts); TANDEM_NODE_FLAGS replaces them ('' for none), to measure their cost. */
+const tandemNodeFlags = (): string[] =>
+  process.env.TANDEM_NODE_FLAGS === undefined ? [...NODE_FLAGS] : process.env.TANDEM_NODE_FLAGS.split(' ').filter((f) => f !== '');
 
 /** The parent's store (and fan-out) settings, which must not decide where a Tandem entry keeps its data. */
 const STORE_ENV = ['DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE', 'REDIS_URL', 'FANOUT_HEAD_CHECK_MS'];
@@ -216,10 +218,13 @@ export const FLOORS: Peer[] = [relay('relay', false), relay('durable-relay', tru
 export const TANDEM_MODES: Peer[] = [tandem('tandem-ack', 'flush-before-ack'), tandem('tandem-none', 'none')];
 
 /**
- * Tandem with V8's young generation capped at 2 MiB per semi-space, as it shipped before: idle
+ * Tandem with V8's young generation capped at 2 MiB per semi-space, as it shipped once: idle
  * connections cost less, typing and history more (README, Benchmarks). Only when named.
  */
 export const TANDEM_SMALL_YOUNG: Peer = tandem('tandem-small-young', undefined, () => ['--max-semi-space-size=2']);
+
+/** Tandem without the Node flags it ships with (V8's own young generation, up to 16 MiB per semi-space): what the flags save and cost. Only when named. */
+export const TANDEM_V8_DEFAULT: Peer = tandem('tandem-v8-default', undefined, () => []);
 
 /**
  * Tandem as shipped (default durability: a commit waits for PostgreSQL's WAL flush) with its update
@@ -234,7 +239,7 @@ export const onPostgres = (peer: Peer): boolean => peer === TANDEM_POSTGRES;
 export const SERVERS: Peer[] = [...FLOORS, PEERS[0]!, ...TANDEM_MODES, ...PEERS.slice(1)];
 
 /** What `selectServers` accepts: SERVERS, and variants measured only when named. */
-const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG, TANDEM_POSTGRES];
+const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG, TANDEM_V8_DEFAULT, TANDEM_POSTGRES];
 
 /** The servers named in a comma-separated list, in SERVERS order; throws on an unknown name. */
 export function selectServers(list: string): Peer[] {

@@ -72,9 +72,9 @@ describe('the production layout (what the Dockerfile copies) runs from a clean f
   const start = async (): Promise<ChildProcess> => {
     // The image's ENTRYPOINT without tini (the test's own process is the parent that passes signals).
     const entry = execForm(/^ENTRYPOINT (\[.+\])$/m);
-    const nodeArgv = entry.slice(entry.indexOf('node'));
-    const main = nodeArgv[1]!.replace(/^\/app\//, '');
-    const child = spawn(asNonRoot([process.execPath, main])[0]!, asNonRoot([process.execPath, main]).slice(1), {
+    const nodeArgv = entry.slice(entry.indexOf('node') + 1).map((arg) => arg.replace(/^\/app\//, ''));
+    const command = asNonRoot([process.execPath, ...nodeArgv]);
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: layout,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT.
+#!/usr/bin/env -S node --max-semi-space-size=8
+// Process entry: read config, start the server, stop cleanly on SIGTERM / SIGINT. The shebang carries
+// the Node flags of ./node-flags.ts (a shebang cannot import them; node-flags.test.ts keeps them equal).
 
 // Each command loads only what it runs: `tandem token` needs neither the server nor the store, and the
 // server needs no CLI (bench/server-start.ts measures both).
