@@ -5,13 +5,14 @@
 // process could be another's fresh lock, and a third took the place meanwhile. The lock is now the
 // operating system's, which a pid file cannot be.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirBusyError, LOCK_FILE, lockDataDir } from './data-dir-lock.js';
+import { spawnSync } from 'node:child_process';
+import { DataDirBusyError, HELD_FILE, LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 
 // The compiled module (`npm test` builds first): each contender is a process of its own, as servers are.
 const MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../dist/data-dir-lock.js')).href;
@@ -108,6 +109,29 @@ describe('the data directory lock, contended', () => {
     first.release();
     expect(lockedBy(dir)).toEqual({ pid: process.pid, message: expect.stringContaining('tandem copy') });
     second.release();
+  });
+
+  // Root runs `tandem restore` or `tandem copy` in the directory of a server that runs as its own user.
+  const IS_ROOT = process.getuid?.() === 0;
+  const NOBODY = 65534;
+
+  it.skipIf(!IS_ROOT)('made by root, is given to the owner of the data directory (the user the server runs as)', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    chownSync(dir, NOBODY, NOBODY);
+    lockDataDir(dir, 'restore').release();
+    expect(statSync(path.join(dir, HELD_FILE))).toMatchObject({ uid: NOBODY, gid: NOBODY });
+  });
+
+  it.skipIf(!IS_ROOT)('refuses with "permission denied" a lock file this user may not write (a read-only handle would lock out no one)', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    lockDataDir(dir, 'server').release();
+    chownSync(path.join(dir, HELD_FILE), NOBODY, NOBODY);
+    chmodSync(path.join(dir, HELD_FILE), 0o644);
+    // Root without the power to override file permissions: the file is another user's, read-only to it.
+    const code = `const { lockDataDir } = await import(${JSON.stringify(MODULE)});
+      try { lockDataDir(${JSON.stringify(dir)}, 'server'); process.stdout.write('took'); } catch (e) { process.stdout.write(e.code + ': ' + e.message); }`;
+    const asOther = spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(asOther.stdout, asOther.stderr).toMatch(/^EACCES: .*tandem\.lock\.sqlite is not writable by this user \(permission denied/);
   });
 
   it('is held by exactly one of several processes starting at once, with no lock or with a stale one', { timeout: 120_000 }, async () => {

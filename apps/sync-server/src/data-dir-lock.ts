@@ -25,8 +25,12 @@ interface LockOwner {
 
 export interface DataDirLock {
   readonly file: string;
-  /** Gives the directory back (and removes tandem.lock). Idempotent. */
-  release(): void;
+  /**
+   * Gives the directory back (and removes tandem.lock). Idempotent. `forget`: removes the lock's own file too,
+   * for a directory this process made a moment ago and leaves empty (a refused restore): a lock file removed
+   * while another process waits on it could be held twice, which no one can do on a directory no one else knew.
+   */
+  release(options?: { readonly forget?: boolean }): void;
 }
 
 export class DataDirBusyError extends Error {
@@ -50,7 +54,8 @@ export class DataDirBusyError extends Error {
 export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);
-  const held = tryProcessLock(path.join(dataDir, HELD_FILE));
+  const heldFile = path.join(dataDir, HELD_FILE);
+  const held = tryProcessLock(heldFile);
   if (held === undefined) {
     const written = readOwner(file);
     // Left by an earlier holder that was killed, and not yet overwritten by the one starting now.
@@ -70,11 +75,12 @@ export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   let holding = true;
   return {
     file,
-    release: () => {
+    release: (options) => {
       if (!holding) return;
       holding = false;
       // Removed while still held: once let go, tandem.lock is the next holder's.
       rmSync(file, { force: true });
+      if (options?.forget === true) rmSync(heldFile, { force: true });
       held.release();
     },
   };

@@ -14,7 +14,7 @@ export { readTimeline, groupSessions, updateStats, SessionGrouper, TimelineCache
 export { diffVersions, type DiffChange, type DiffOptions, type DocumentDiff } from './history/diff.js';
 export { AuthorshipCache, readItemAuthors } from './history/authorship.js';
 export { VersionCache } from './history/version-cache.js';
-export { tryProcessLock, type ProcessLock } from './adapters/sqlite/process-lock.js';
+export { tryProcessLock, ProcessLockError, type ProcessLock } from './adapters/sqlite/process-lock.js';
 export { backupSqliteStore, isStoreFile as isSqliteStoreFile, restoreSqliteStore, type BackupOptions, type BackupProgress, type RestoreResult } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
 export { compactDocument, type CompactOptions, type CompactReport, type RetentionPolicy } from './history/compact.js';

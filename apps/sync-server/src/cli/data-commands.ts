@@ -195,7 +195,7 @@ export async function runDataCommand(command: string, argv: string[], processEnv
       restored = true;
       io.out(`restored ${documents} document(s) into ${dataDir}${keptAs === undefined ? '' : `; the old store is kept as ${keptAs}`}`);
     } finally {
-      lock.release();
+      lock.release({ forget: !restored && made !== undefined });
       if (!restored && made !== undefined) removeEmptyDirs(path.resolve(dataDir), made);
     }
     return 0;
