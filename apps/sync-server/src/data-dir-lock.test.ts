@@ -120,6 +120,10 @@ describe('the data directory lock, contended', () => {
     chownSync(dir, NOBODY, NOBODY);
     lockDataDir(dir, 'restore').release();
     expect(statSync(path.join(dir, HELD_FILE))).toMatchObject({ uid: NOBODY, gid: NOBODY });
+    // Once made, it is left as it is: root does not take a file from the user the server runs as.
+    chownSync(path.join(dir, HELD_FILE), 1234, 1234);
+    lockDataDir(dir, 'restore').release();
+    expect(statSync(path.join(dir, HELD_FILE))).toMatchObject({ uid: 1234, gid: 1234 });
   });
 
   it.skipIf(!IS_ROOT)('refuses with "permission denied" a lock file this user may not write (a read-only handle would lock out no one)', async () => {
@@ -131,7 +135,39 @@ describe('the data directory lock, contended', () => {
     const code = `const { lockDataDir } = await import(${JSON.stringify(MODULE)});
       try { lockDataDir(${JSON.stringify(dir)}, 'server'); process.stdout.write('took'); } catch (e) { process.stdout.write(e.code + ': ' + e.message); }`;
     const asOther = spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
-    expect(asOther.stdout, asOther.stderr).toMatch(/^EACCES: .*tandem\.lock\.sqlite is not writable by this user \(permission denied/);
+    expect(asOther.stdout, asOther.stderr).toMatch(/^EACCES: cannot take .*tandem\.lock\.sqlite: permission denied/);
+  });
+
+  it("is refused while an earlier release's server runs (its pid file alive, no OS lock behind it)", { timeout: 30_000 }, async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    const older = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(path.join(dir, LOCK_FILE), `${JSON.stringify({ pid: older.pid, holder: 'server', since: new Date(0).toISOString() })}\n`);
+      expect(lockedBy(dir)).toEqual({ pid: older.pid, message: expect.stringContaining(`If pid ${older.pid} is not Tandem, delete`) });
+    } finally {
+      older.kill('SIGKILL');
+    }
+    await new Promise((resolve) => older.once('exit', resolve));
+    const lock = lockDataDir(dir, 'server'); // gone: the pid file is stale
+    expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, lock: 'os' });
+    lock.release();
+  });
+
+  it('makes its file writable by the group that may write the directory (SQLite makes it 0644 whatever the umask)', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    chmodSync(dir, 0o2770);
+    lockDataDir(dir, 'server').release();
+    expect(statSync(path.join(dir, HELD_FILE)).mode & 0o777).toBe(0o664);
+  });
+
+  it('says what is wrong with a lock file that is not one, from the CLI too (exit 2, no stack trace)', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
+    await writeFile(path.join(dir, HELD_FILE), 'not a database, not empty either; '.repeat(200));
+    expect(() => lockDataDir(dir!, 'server')).toThrow(/cannot lock .*tandem\.lock\.sqlite: file is not a database \(if no Tandem process runs on this directory, remove the file\)/);
+    const main = path.resolve(import.meta.dirname, '../dist/main.js');
+    const cli = spawnSync(process.execPath, [main, 'restore', path.join(dir, 'backup.sqlite'), '--data-dir', dir], { encoding: 'utf8' });
+    expect({ status: cli.status, stderr: cli.stderr }).toMatchObject({ status: 2, stderr: expect.stringContaining('file is not a database') });
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('is held by exactly one of several processes starting at once, with no lock or with a stale one', { timeout: 120_000 }, async () => {

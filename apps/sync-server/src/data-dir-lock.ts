@@ -21,16 +21,14 @@ interface LockOwner {
   readonly pid: number;
   readonly holder: LockHolder;
   readonly since: string;
+  /** 'os': written by a holder of the operating system's lock; absent in an earlier release's pid file. */
+  readonly lock?: 'os';
 }
 
 export interface DataDirLock {
   readonly file: string;
-  /**
-   * Gives the directory back (and removes tandem.lock). Idempotent. `forget`: removes the lock's own file too,
-   * for a directory this process made a moment ago and leaves empty (a refused restore): a lock file removed
-   * while another process waits on it could be held twice, which no one can do on a directory no one else knew.
-   */
-  release(options?: { readonly forget?: boolean }): void;
+  /** Gives the directory back (and removes tandem.lock). Idempotent. */
+  release(): void;
 }
 
 export class DataDirBusyError extends Error {
@@ -54,8 +52,7 @@ export class DataDirBusyError extends Error {
 export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);
-  const heldFile = path.join(dataDir, HELD_FILE);
-  const held = tryProcessLock(heldFile);
+  const held = tryProcessLock(path.join(dataDir, HELD_FILE));
   if (held === undefined) {
     const written = readOwner(file);
     // Left by an earlier holder that was killed, and not yet overwritten by the one starting now.
@@ -63,7 +60,14 @@ export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
     throw new DataDirBusyError(dataDir, owner, busyMessage(dataDir, owner, holder));
   }
   try {
-    const owner: LockOwner = { pid: process.pid, holder, since: new Date().toISOString() };
+    // A live process named by a pid file that is not an OS lock's: a server of an earlier release (which
+    // takes only the pid file) still running through an upgrade. (One naming this very pid was left by an
+    // earlier run of this container, its server pid 1 again.)
+    const earlier = readOwner(file);
+    if (earlier !== undefined && earlier.lock !== 'os' && earlier.pid !== process.pid && isAlive(earlier.pid)) {
+      throw new DataDirBusyError(dataDir, earlier, `${busyMessage(dataDir, earlier, holder)} (If pid ${earlier.pid} is not Tandem, delete ${file}.)`);
+    }
+    const owner: LockOwner = { pid: process.pid, holder, since: new Date().toISOString(), lock: 'os' };
     // Written aside and renamed into place: a reader never sees half of it.
     const draft = `${file}.${process.pid}.${randomUUID()}.draft`;
     writeFileSync(draft, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
@@ -75,12 +79,11 @@ export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   let holding = true;
   return {
     file,
-    release: (options) => {
+    release: () => {
       if (!holding) return;
       holding = false;
       // Removed while still held: once let go, tandem.lock is the next holder's.
       rmSync(file, { force: true });
-      if (options?.forget === true) rmSync(heldFile, { force: true });
       held.release();
     },
   };

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     try {
       process.exitCode = await runDataCommand(command!, rest, process.env, io, stop.signal);
     } catch (error) {
-      const known = error instanceof ConfigError || error instanceof DataDirBusyError || (error instanceof Error && error.name === 'PersistenceError');
+      const known = error instanceof ConfigError || error instanceof DataDirBusyError || (error instanceof Error && (error.name === 'PersistenceError' || error.name === 'ProcessLockError'));
       if (!known && !stop.signal.aborted) throw error;
       process.stderr.write(`tandem ${command}: ${(error as Error).message}\n`);
       process.exitCode = stop.signal.aborted ? 130 : 2;

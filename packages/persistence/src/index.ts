@@ -15,7 +15,7 @@ export { diffVersions, type DiffChange, type DiffOptions, type DocumentDiff } fr
 export { AuthorshipCache, readItemAuthors } from './history/authorship.js';
 export { VersionCache } from './history/version-cache.js';
 export { tryProcessLock, ProcessLockError, type ProcessLock } from './adapters/sqlite/process-lock.js';
-export { backupSqliteStore, isStoreFile as isSqliteStoreFile, restoreSqliteStore, type BackupOptions, type BackupProgress, type RestoreResult } from './adapters/sqlite/backup.js';
+export { backupSqliteStore, checkSqliteBackup, isStoreFile as isSqliteStoreFile, restoreSqliteStore, type BackupOptions, type BackupProgress, type RestoreResult } from './adapters/sqlite/backup.js';
 export { verifyDocument, type VerifyReport } from './history/verify.js';
 export { compactDocument, type CompactOptions, type CompactReport, type RetentionPolicy } from './history/compact.js';
 export { logGrowth, type LogGrowth } from './history/log-growth.js';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   backupSqliteStore,
+  checkSqliteBackup,
   compactDocument,
   isSqliteStoreFile,
   materialize,
@@ -186,8 +187,11 @@ export async function runDataCommand(command: string, argv: string[], processEnv
   }
   if (command === 'restore') {
     const file = path.resolve(needArg('a backup file'));
-    // Taking the lock makes the data directory; a restore refused (a mistyped backup name) takes it back.
+    // Taking the lock makes the data directory (and its lock file, which stays): a backup that is not one (a
+    // mistyped name) is refused first, into a directory that does not exist, with nothing made. A restore
+    // refused later takes back the directories it made if they are empty.
     const made = firstMissing(path.resolve(dataDir));
+    if (made !== undefined) checkSqliteBackup(file);
     const lock = lockDirForCommand(dataDir, 'restore');
     let restored = false;
     try {
@@ -195,7 +199,7 @@ export async function runDataCommand(command: string, argv: string[], processEnv
       restored = true;
       io.out(`restored ${documents} document(s) into ${dataDir}${keptAs === undefined ? '' : `; the old store is kept as ${keptAs}`}`);
     } finally {
-      lock.release({ forget: !restored && made !== undefined });
+      lock.release();
       if (!restored && made !== undefined) removeEmptyDirs(path.resolve(dataDir), made);
     }
     return 0;
