@@ -142,8 +142,12 @@ describe('the data directory lock, contended', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tandem-lock-'));
     const older = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
     try {
-      await writeFile(path.join(dir, LOCK_FILE), `${JSON.stringify({ pid: older.pid, holder: 'server', since: new Date(0).toISOString() })}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // written after it started, as a server writes its own
+      await writeFile(path.join(dir, LOCK_FILE), `${JSON.stringify({ pid: older.pid, holder: 'server', since: new Date().toISOString() })}\n`);
       expect(lockedBy(dir)).toEqual({ pid: older.pid, message: expect.stringContaining(`If pid ${older.pid} is not Tandem, delete`) });
+      // Naming a process that started after it was written: its pid was reused since, the file is stale.
+      await writeFile(path.join(dir, LOCK_FILE), `${JSON.stringify({ pid: older.pid, holder: 'server', since: new Date(Date.now() - 3_600_000).toISOString() })}\n`);
+      expect(lockedBy(dir)).toBe('free');
     } finally {
       older.kill('SIGKILL');
     }

@@ -6,7 +6,7 @@
 // says who holds it, for the message a second process prints and for people.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tryProcessLock } from '@tandem/persistence';
 
@@ -61,17 +61,32 @@ export function lockDataDir(dataDir: string, holder: LockHolder): DataDirLock {
   }
   try {
     // A live process named by a pid file that is not an OS lock's: a server of an earlier release (which
-    // takes only the pid file) still running through an upgrade. (One naming this very pid was left by an
-    // earlier run of this container, its server pid 1 again.)
+    // takes only the pid file) still running through an upgrade, or starting at this moment.
+    const refuseEarlier = (earlier: LockOwner | undefined) => {
+      if (earlier !== undefined && isEarlierReleaseRunning(earlier)) {
+        throw new DataDirBusyError(dataDir, earlier, `${busyMessage(dataDir, earlier, holder)} (If pid ${earlier.pid} is not Tandem, delete ${file}.)`);
+      }
+    };
     const earlier = readOwner(file);
-    if (earlier !== undefined && earlier.lock !== 'os' && earlier.pid !== process.pid && isAlive(earlier.pid)) {
-      throw new DataDirBusyError(dataDir, earlier, `${busyMessage(dataDir, earlier, holder)} (If pid ${earlier.pid} is not Tandem, delete ${file}.)`);
-    }
+    refuseEarlier(earlier);
     const owner: LockOwner = { pid: process.pid, holder, since: new Date().toISOString(), lock: 'os' };
-    // Written aside and renamed into place: a reader never sees half of it.
+    // Written aside and put into place whole: a reader never sees half of it. Linked where there was none
+    // (an earlier release's server links its own the same way: whichever is first, the other sees it).
     const draft = `${file}.${process.pid}.${randomUUID()}.draft`;
     writeFileSync(draft, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
-    renameSync(draft, file);
+    try {
+      if (earlier === undefined) {
+        try {
+          linkSync(draft, file);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          refuseEarlier(readOwner(file));
+          renameSync(draft, file);
+        }
+      } else renameSync(draft, file);
+    } finally {
+      rmSync(draft, { force: true });
+    }
   } catch (error) {
     held.release();
     throw error;
@@ -118,5 +133,31 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+  }
+}
+
+/**
+ * Whether `owner`, a pid file without the OS lock behind it, names a server of an earlier release that is
+ * still running: alive, not this process (a container restarted, its server pid 1 again), and not a process
+ * started after the file was written (its pid reused since; known from /proc on Linux).
+ */
+function isEarlierReleaseRunning(owner: LockOwner): boolean {
+  if (owner.lock === 'os' || owner.pid === process.pid || !isAlive(owner.pid)) return false;
+  const started = startedAt(owner.pid);
+  const written = Date.parse(owner.since);
+  return started === undefined || !Number.isFinite(written) || started <= written + 2_000;
+}
+
+/** When process `pid` started (ms since the epoch), from /proc on Linux; undefined where that cannot be read. */
+function startedAt(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis start at field 3 (state); starttime is field 22, in
+    // clock ticks since boot (USER_HZ, 100 on Linux).
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(bootSeconds) ? bootSeconds * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -172,12 +172,12 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
   return { documents, keptAs };
 }
 
-/** The number of documents in a backup, after checking it is a Tandem store this server reads. */
 /** The number of documents in the backup `file`, or PersistenceError if it is not a usable Tandem backup. */
 export function checkSqliteBackup(file: string): number {
   return checkBackup(file);
 }
 
+/** The number of documents in a backup, after checking it is a Tandem store this server reads. */
 function checkBackup(file: string): number {
   try {
     const probe = new Database(file, { readonly: true, fileMustExist: true });

@@ -7,7 +7,7 @@
 // it: nothing else in the process may open the lock file (SQLite's own second connection is safe: it
 // keeps its descriptors until the last connection closes).
 
-import { accessSync, chmodSync, chownSync, constants, type Stats, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -41,9 +41,11 @@ const WHY: Readonly<Record<string, string>> = { EACCES: 'permission denied', EPE
  * Throws ProcessLockError if the file cannot serve.
  */
 export function tryProcessLock(file: string): ProcessLock | undefined {
-  const before = statSync(file, { throwIfNoEntry: false });
-  // SQLite would open a file this user may not write read-only, and a read-only handle's lock excludes no one.
-  const denied = cannotWrite(before === undefined ? path.dirname(file) : file, before === undefined ? 'dir' : 'file');
+  const made = makeLikeItsDirectory(file);
+  // SQLite would open a file this user may not write read-only (and a read-only handle's lock excludes no
+  // one): refused here with the errno, and by the write below if it happens anyway (a sticky directory's
+  // protected_regular, permissions changed meanwhile).
+  const denied = made ? undefined : cannotWrite(file);
   if (denied !== undefined) {
     throw new ProcessLockError(file, denied, `cannot take ${file}: ${WHY[denied] ?? denied} (uid ${process.getuid?.()}): run as the user that owns the data directory`);
   }
@@ -53,16 +55,19 @@ export function tryProcessLock(file: string): ProcessLock | undefined {
   } catch (error) {
     throw new ProcessLockError(file, 'unusable', `cannot open ${file}: ${(error as Error).message}`, { cause: error });
   }
-  if (before === undefined) shareLikeItsDirectory(file);
   try {
-    // No journal file beside it (its journal, of nothing, in memory); in exclusive locking mode a connection
-    // keeps the lock it took until it closes.
+    // No journal file beside it (its journal, of one header, in memory); in exclusive locking mode a
+    // connection keeps the lock it took until it closes. The write proves the handle may write.
     db.pragma('journal_mode = MEMORY');
     db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE; COMMIT');
+    db.exec('BEGIN EXCLUSIVE; PRAGMA user_version = 1; COMMIT');
   } catch (error) {
     db.close();
-    if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return undefined;
+    const code = String((error as { code?: unknown }).code);
+    if (code.startsWith('SQLITE_BUSY')) return undefined;
+    if (code.startsWith('SQLITE_READONLY')) {
+      throw new ProcessLockError(file, 'EACCES', `cannot take ${file}: permission denied, opened read-only (uid ${process.getuid?.()}): run as the user that owns the data directory`, { cause: error });
+    }
     throw new ProcessLockError(file, 'unusable', `cannot lock ${file}: ${(error as Error).message} (if no Tandem process runs on this directory, remove the file)`, { cause: error });
   }
   let held = true;
@@ -74,27 +79,42 @@ export function tryProcessLock(file: string): ProcessLock | undefined {
   };
 }
 
-/** Best effort: a filesystem that keeps no owners or modes (vfat, a user namespace's unmapped uid) keeps the file as made. */
-function shareLikeItsDirectory(file: string): void {
-  let dir: Stats;
+/**
+ * Makes `file` if it is missing (true), with its directory's group and other write bits (SQLite would make
+ * it 0644 whatever the umask) and, run as root, its directory's owner: best effort, as a filesystem that
+ * keeps no owners (vfat, a user namespace's unmapped uid) keeps it as made. A file that exists is left as it
+ * is (false): it may be a holder's. Made before SQLite opens it, so that nothing here closes a descriptor of
+ * a file this process holds the lock on.
+ */
+function makeLikeItsDirectory(file: string): boolean {
+  let fd: number;
   try {
-    dir = statSync(path.dirname(file));
-    // SQLite makes it 0644 whatever the umask: a group that may write the directory may take its lock too.
-    chmodSync(file, 0o644 | (dir.mode & 0o022));
-    if (process.getuid?.() === 0) chownSync(file, dir.uid, dir.gid);
-  } catch {
-    // left as SQLite made it
+    fd = openSync(file, 'wx', 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new ProcessLockError(file, code ?? 'unusable', `cannot take ${file}: ${WHY[code ?? ''] ?? (error as Error).message} (uid ${process.getuid?.()}): run as the user that owns the data directory`, { cause: error });
   }
+  try {
+    const dir = statSync(path.dirname(file));
+    try {
+      fchmodSync(fd, 0o644 | (dir.mode & 0o022));
+      if (process.getuid?.() === 0) fchownSync(fd, dir.uid, dir.gid);
+    } catch {
+      // kept as made
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
-/** The errno that keeps this process from writing `target` (a file; a directory: creating files in it), if any. */
-function cannotWrite(target: string, kind: 'file' | 'dir'): string | undefined {
+/** The errno that keeps this process from writing `file`, if any. */
+function cannotWrite(file: string): string | undefined {
   try {
-    accessSync(target, kind === 'file' ? constants.W_OK : constants.W_OK | constants.X_OK);
+    accessSync(file, constants.W_OK);
     return undefined;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
-    // Made meanwhile by another process (or gone): SQLite's own open decides.
-    return code === 'ENOENT' && kind === 'file' ? undefined : code;
+    return (error as NodeJS.ErrnoException).code ?? 'EACCES';
   }
 }
