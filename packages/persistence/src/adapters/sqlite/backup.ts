@@ -123,7 +123,7 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
   // Moved aside before it was read, the store itself was lost as its own backup (and the data directory
   // left without a store).
   if (isStoreFile(target, path.resolve(file))) throw new PersistenceError('invalid-argument', `${file} is the store itself: restore from a backup kept elsewhere`);
-  const documents = checkBackup(file);
+  const documents = checkSqliteBackup(file);
   const hasStore = existsSync(target);
   if (hasStore && !force) {
     throw new PersistenceError('invalid-argument', `A store exists at ${target}; stop the server and pass --force to replace it`);
@@ -172,13 +172,8 @@ export function restoreSqliteStore(options: SqliteStoreOptions, file: string, { 
   return { documents, keptAs };
 }
 
-/** The number of documents in the backup `file`, or PersistenceError if it is not a usable Tandem backup. */
+/** The number of documents in the backup `file`, after checking it is a Tandem store this server reads (PersistenceError if not). */
 export function checkSqliteBackup(file: string): number {
-  return checkBackup(file);
-}
-
-/** The number of documents in a backup, after checking it is a Tandem store this server reads. */
-function checkBackup(file: string): number {
   try {
     const probe = new Database(file, { readonly: true, fileMustExist: true });
     try {
