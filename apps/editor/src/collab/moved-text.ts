@@ -491,5 +491,13 @@ export function movesOf(transaction: Y.Transaction): Move[] {
   return found;
 }
 
+/**
+ * Sets what `transaction` (this editor's own edit, still open) moved, known exactly from the editor's change
+ * (kept-in-place.ts) rather than guessed from the text: what movesOf then answers.
+ */
+export function setMovesOf(transaction: Y.Transaction, moved: Move[]): void {
+  transaction.meta.set(MOVES, moved);
+}
+
 /** Transaction meta: its moves, once found (movesOf). */
 const MOVES = 'tandem:moves';

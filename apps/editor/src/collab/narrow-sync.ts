@@ -16,7 +16,9 @@ import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
-import { type EditorState, Plugin } from 'prosemirror-state';
+import { type EditorState, Plugin, type Transaction } from 'prosemirror-state';
+import { Mapping as StepMapping } from 'prosemirror-transform';
+import { changesShape, settleShapeChange } from './kept-in-place.js';
 import type { EditorView } from 'prosemirror-view';
 import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -49,11 +51,33 @@ function elements(type: Y.XmlFragment, mapping: Mapping, doc: Node, from: number
   return out;
 }
 
+/** What the person's change did, from the document Yjs mirrors to the one it is to mirror (see kept-in-place.ts). */
+export interface Change {
+  /** ProseMirror's mapping of positions from the old document to the new. */
+  readonly mapping: StepMapping;
+  /** Whether it changed more than the text of one textblock (a split, a join, blocks pasted or moved). */
+  readonly shape: boolean;
+}
+
+/** The change `tr` made. */
+export function changeOf(tr: Transaction): Change {
+  return { mapping: tr.mapping, shape: tr.steps.some((step, i) => changesShape(step, tr.docs[i]!)) };
+}
+
+/** The position of top-level block `index` of `doc`. */
+const blockPos = (doc: Node, index: number) => {
+  let pos = 0;
+  for (let i = 0; i < index; i++) pos += doc.child(i).nodeSize;
+  return pos;
+};
+
 /**
  * Updates `binding.type`, which mirrors `prev`, to mirror `next`, touching only the blocks between
- * the unchanged ones at either end. Returns false, having changed nothing, when it cannot.
+ * the unchanged ones at either end. Returns false, having changed nothing, when it cannot. With the
+ * `change` that made `next`, old characters kept in a changed block only because they look like what
+ * replaced them are written again (kept-in-place.ts).
  */
-export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'mapping' | 'isOMark'>, prev: Node, next: Node): boolean {
+export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'mapping' | 'isOMark'>, prev: Node, next: Node, change?: Change): boolean {
   const { type, doc } = binding;
   if (type._length !== prev.childCount) return false;
   const a = prev.content;
@@ -120,14 +144,41 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
       type.delete(start + left, removed);
     }
     for (let i = left; i < ps.length - right; i++) create(start + i, ps[i]!);
+    // Old characters kept only because they looked alike written again, and the moves as the change made them.
+    if (change?.shape === true) settleShapeChange(doc._transaction!, prev.type.schema, ys, blockPos(prev, start), change.mapping);
     binding.mapping.set(type, next);
   }, ySyncPluginKey);
   return true;
 }
 
+/** Each document the editor showed, with the one before it and the change between (see `changeBetween`). */
+const madeBy = new WeakMap<Node, { readonly from: Node; readonly change: Change }>();
+
+/** The change from `prev` to `next`, two documents of one editor, when it went through at most 16 transactions. */
+function changeBetween(prev: Node, next: Node): Change | undefined {
+  const links: Change[] = [];
+  for (let doc = next; doc !== prev; ) {
+    const made = madeBy.get(doc);
+    if (made === undefined || links.length === 16) return undefined;
+    links.unshift(made.change);
+    doc = made.from;
+  }
+  if (links.length === 1) return links[0];
+  const mapping = new StepMapping();
+  for (const link of links) mapping.appendMapping(link.mapping);
+  return { mapping, shape: links.some((link) => link.shape) };
+}
+
 /** The plugin; goes right after `ySyncPlugin`, whose binding it narrows. */
 export function narrowSyncPlugin(): Plugin {
   return new Plugin({
+    state: {
+      init: () => null,
+      apply(tr) {
+        if (tr.docChanged) madeBy.set(tr.doc, { from: tr.before, change: changeOf(tr) });
+        return null;
+      },
+    },
     view(view) {
       const binding = (ySyncPluginKey.getState(view.state) as { binding: ProsemirrorBinding }).binding as unknown as Binding;
       const selection = (state: EditorState) => relativeSelection(state, binding.type, binding.mapping);
@@ -140,7 +191,7 @@ export function narrowSyncPlugin(): Plugin {
         const prev = synced;
         binding.doc.transact(() => {
           if (prev === next) binding.mapping.set(binding.type, next);
-          else if (prev === undefined || !updateChangedBlocks(binding, prev, next)) updateYFragment(binding.doc, binding.type, next, binding);
+          else if (prev === undefined || !updateChangedBlocks(binding, prev, next, changeBetween(prev, next))) updateYFragment(binding.doc, binding.type, next, binding);
           binding.beforeTransactionSelection = selection(binding.prosemirrorView!.state);
           // A join or a block changing kind deletes text nodes: say what of them this page had seen (join-rescue.ts).
           noteWhatWasSeen(binding.doc._transaction!);

@@ -8,7 +8,7 @@ import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } fr
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { keepTextThroughJoins, noteWhatUndosSaw, noteWhatWasSeen } from './join-rescue.js';
-import { updateChangedBlocks } from './narrow-sync.js';
+import { changeOf, updateChangedBlocks } from './narrow-sync.js';
 import { noteMoves } from './noted-moves.js';
 import { createUndoManager } from '../undo-steps.js';
 import { undoFollowsMoves } from './rescue-undo.js';
@@ -92,9 +92,10 @@ export function alice(...texts: string[]) {
     },
     /** Makes `change` in the editor and writes it to Yjs as the page does. */
     edit(change: (s: EditorState) => Transaction) {
-      const next = state.apply(change(state));
+      const tr = change(state);
+      const next = state.apply(tr);
       ydoc.transact(() => {
-        if (!updateChangedBlocks(binding, state.doc, next.doc)) throw new Error('the edit did not go block by block');
+        if (!updateChangedBlocks(binding, state.doc, next.doc, changeOf(tr))) throw new Error('the edit did not go block by block');
       }, ySyncPluginKey);
       state = next;
     },
@@ -130,9 +131,10 @@ export function person(from: Y.Doc | string[] | Node, watch: (ydoc: Y.Doc) => (t
       const binding = { type, doc: ydoc, mapping: new Map(), isOMark: new Map() };
       const state = EditorState.create({ schema, doc: yXmlFragmentToProseMirrorRootNode(type, schema) });
       updateYFragment(ydoc, type, state.doc, binding); // binds the mapping; changes nothing
-      const next = state.apply(change(state));
+      const tr = change(state);
+      const next = state.apply(tr);
       ydoc.transact((transaction) => {
-        if (!updateChangedBlocks(binding, state.doc, next.doc)) throw new Error('the edit did not go block by block');
+        if (!updateChangedBlocks(binding, state.doc, next.doc, changeOf(tr))) throw new Error('the edit did not go block by block');
         noteWhatWasSeen(transaction); // as the editor's sync does
         noteMoves(transaction);
       }, ySyncPluginKey);
