@@ -110,3 +110,42 @@ test('restoring asks first, says what it did, and “Undo restore” brings the 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+// Found by an exploratory run (3 of 3): Bob typed at the start of the restored text, and "Undo restore" put
+// the text it brought back before his words and left the full stop after them: "Brand new textA-prefix .".
+test('“Undo restore” puts the text back where the restored text was, beside what someone typed at its start since', async ({ pair }) => {
+  test.slow(); // two people, the history view, a restore and its undo
+  const { alice, bob } = await pair('restore-undo-beside');
+  const page = alice.page;
+  await alice.focusEnd();
+  await page.keyboard.insertText('Old paragraph one.');
+  await alice.expectSaved();
+  const oldSeq = Number(await page.evaluate(async () => (await (await fetch('/api/docs/restore-undo-beside')).json()).lastSeq));
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('Brand new text.');
+  await alice.expectSaved();
+  await expect.poll(() => bob.text()).toBe('Brand new text.');
+  const headSeq = String(await page.evaluate(async () => (await (await fetch('/api/docs/restore-undo-beside')).json()).lastSeq));
+
+  await page.getByRole('button', { name: 'History' }).click();
+  const slider = page.getByTestId('history-slider');
+  await expect(slider).toHaveAttribute('max', headSeq);
+  await slider.fill(String(oldSeq));
+  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(oldSeq));
+  await page.getByTestId('history-restore').click();
+  await page.getByRole('dialog', { name: `Restore version ${oldSeq}?` }).getByRole('button', { name: `Restore version ${oldSeq}` }).click();
+  await expect.poll(() => bob.text()).toBe('Old paragraph one.');
+
+  await bob.caretInTextblock(0, 0);
+  await bob.page.keyboard.type('A-prefix ');
+  await bob.expectSaved();
+  await expect.poll(() => alice.text()).toBe('A-prefix Old paragraph one.');
+
+  await page.getByTestId('restore-notice').getByRole('button', { name: 'Undo restore' }).click();
+  await expect(page.getByTestId('restore-notice')).toContainText('Restore undone');
+  await expect.poll(() => alice.text()).toBe('A-prefix Brand new text.');
+  await expect.poll(() => bob.text()).toBe('A-prefix Brand new text.');
+  await alice.expectSaved();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

@@ -20,6 +20,7 @@
 
 import type { Node, Schema } from 'prosemirror-model';
 import { type Mappable, ReplaceAroundStep, ReplaceStep, type Step } from 'prosemirror-transform';
+import { rewriteText } from '@tandem/schema/rewrite-text';
 import * as Y from 'yjs';
 import { type InsertedRun, insertedRuns, madeIn, type Move, moves, nodesDeletedFrom, setMovesOf } from './moved-text.js';
 
@@ -225,10 +226,7 @@ function rewriteMisplaced(transaction: Y.Transaction, schema: Schema, blocks: re
   // From the last, so that each index still holds when it is rewritten.
   for (let i = misplaced.length - 1; i >= 0; i--) {
     const { node, index, length } = misplaced[i]!;
-    for (const [at, part, attributes] of formatted(node, index, length).reverse()) {
-      node.delete(at, part.length);
-      node.insert(at, part, attributes);
-    }
+    rewriteText(node, index, length);
   }
 }
 
@@ -293,24 +291,4 @@ function exactMoves(transaction: Y.Transaction, schema: Schema, blocks: readonly
     }
   }
   return paired;
-}
-
-/** The characters `index`…`index + length` of `text`, in runs of one formatting: [index, characters, attributes]. */
-function formatted(text: Y.XmlText, index: number, length: number): Array<[number, string, Record<string, unknown>]> {
-  const runs: Array<[number, string, Record<string, unknown>]> = [];
-  const delta = text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>;
-  // Every formatting the node uses, off unless the run has it (as y-prosemirror writes text), so that the
-  // rewritten characters do not take on their left neighbour's.
-  const off: Record<string, null> = {};
-  for (const op of delta) for (const name of Object.keys(op.attributes ?? {})) off[name] = null;
-  let at = 0;
-  for (const op of delta) {
-    const size = typeof op.insert === 'string' ? op.insert.length : 1;
-    const from = Math.max(at, index);
-    const to = Math.min(at + size, index + length);
-    if (from < to && typeof op.insert === 'string') runs.push([from, op.insert.slice(from - at, to - at), { ...off, ...(op.attributes ?? {}) }]);
-    at += size;
-    if (at >= index + length) break;
-  }
-  return runs;
 }

@@ -6,6 +6,7 @@ import { placeComments, reanchorComments } from '@tandem/schema/comments';
 import { readStoredAttrs } from '@tandem/schema/stored-attrs';
 import type { Node } from 'prosemirror-model';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { rewriteText } from '@tandem/schema/rewrite-text';
 import * as Y from 'yjs';
 
 /**
@@ -116,6 +117,8 @@ function editOf(current: Uint8Array, change: (work: Y.Doc, fragment: Y.XmlFragme
  */
 export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: Uint8Array): Uint8Array {
   const RESTORE = Symbol('restore');
+  const wroteBefore = Y.decodeStateVector(Y.encodeStateVector(before));
+  const restored = restoreRanges(restore);
   const undo = new Y.UndoManager(before.getXmlFragment(FRAGMENT), { trackedOrigins: new Set([RESTORE]), captureTimeout: 0 });
   // Where the comments were before the restore (and, for those written since, now): the text the
   // undo brings back is new copies, so each comment is moved back onto its text (see restoreUpdate).
@@ -125,10 +128,81 @@ export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: U
   const placed = new Map([...placeComments(before), ...wasBefore]);
   let update: Uint8Array | undefined;
   before.on('update', (u: Uint8Array) => (update = u));
-  before.transact(() => {
+  before.transact((transaction) => {
     undo.undo();
+    keepTypedTextBeside(transaction, (id) => inRanges(restored, id), (id) => id.clock >= (wroteBefore.get(id.client) ?? 0) && !inRanges(restored, id));
     reanchorComments(before, placed);
   });
   undo.destroy();
   return update ?? Y.encodeStateAsUpdate(new Y.Doc());
+}
+
+/** The ids each client wrote in `update`: client → [first clock, end clock) ranges. */
+function restoreRanges(update: Uint8Array): Map<number, Array<[number, number]>> {
+  const ranges = new Map<number, Array<[number, number]>>();
+  for (const struct of Y.decodeUpdate(update).structs) {
+    const list = ranges.get(struct.id.client) ?? [];
+    list.push([struct.id.clock, struct.id.clock + struct.length]);
+    ranges.set(struct.id.client, list);
+  }
+  return ranges;
+}
+
+const inRanges = (ranges: Map<number, Array<[number, number]>>, id: Y.ID) => ranges.get(id.client)?.some(([from, to]) => id.clock >= from && id.clock < to) === true;
+
+/**
+ * Text the undo of a restore brings back goes where the restore's text was, beside what was typed there since.
+ * A restore replaces a run of text: y-prosemirror deletes the old run and inserts the version's after it (Yjs
+ * puts an insertion after the deleted characters at its place), so what someone typed at the start of the
+ * restored text since stands between the two. The undo deletes the restored run and brings the old one back
+ * where it stood, before that typing: "A-prefix " typed before the restored "Old paragraph one" came out as
+ * "Brand new textA-prefix ." instead of "A-prefix Brand new text.". Each run the undo brought back
+ * (`transaction`'s new characters) that has such typing (`typedSince`) between it and the restored text it
+ * replaces (`restoredBy`, deleted by the undo) is written again right where the restored text was.
+ */
+function keepTypedTextBeside(transaction: Y.Transaction, restoredBy: (id: Y.ID) => boolean, typedSince: (id: Y.ID) => boolean): void {
+  const made = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  const broughtBack = (item: Y.Item) => !item.deleted && made(item) && item.content instanceof Y.ContentString;
+  const nodes = new Set<Y.XmlText>();
+  for (const type of transaction.changed.keys()) if (type instanceof Y.XmlText) nodes.add(type);
+  for (const node of nodes) {
+    // The runs brought back, last first (moving one changes no index before it).
+    const runs: Array<{ first: Y.Item; last: Y.Item; items: Set<Y.Item> }> = [];
+    for (let item = node._start; item !== null; item = item.right) {
+      if (!broughtBack(item)) continue;
+      const run = runs.at(-1);
+      if (run !== undefined && run.last.right === item) {
+        run.last = item;
+        run.items.add(item);
+      } else runs.push({ first: item, last: item, items: new Set([item]) });
+    }
+    for (const { last, items } of runs.reverse()) {
+      // What follows the run: deleted characters and typing since, up to the restored text it replaced.
+      let typed = false;
+      let replaced: Y.Item | undefined;
+      for (let item = last.right; item !== null; item = item.right) {
+        if (!item.countable) continue;
+        if (item.deleted && restoredBy(item.id)) {
+          replaced = item;
+          break;
+        }
+        if (item.deleted) continue;
+        if (made(item) || !typedSince(item.id)) break; // more brought back, or text that was there before the restore
+        typed = true;
+      }
+      if (!typed || replaced === undefined) continue;
+      let index = 0; // shown characters before the run
+      let length = 0;
+      let to = 0; // shown characters before the restored text, the run's own not counted
+      for (let item = node._start; item !== replaced && item !== null; item = item.right) {
+        if (item.deleted || !item.countable) continue;
+        if (items.has(item)) length += item.length;
+        else {
+          if (length === 0) index += item.length;
+          to += item.length;
+        }
+      }
+      rewriteText(node, index, length, to);
+    }
+  }
 }
