@@ -65,6 +65,15 @@ test.describe('an invalid document name', () => {
       await expect(alice.page.locator(`[id="${describedBy!.split(' ')[0]}"]`)).toContainText(`This name ${reason}`);
       await expect(alice.page).toHaveURL(`${server.url}/`);
     }
+    // A name one character too long, pasted: refused with the reason, not cut to 200 characters (the field
+    // once had maxlength="200", and opened another document under the shortened name without a word).
+    await alice.page.keyboard.press('Control+A');
+    await alice.page.keyboard.insertText('z'.repeat(201));
+    await expect(input).toHaveValue('z'.repeat(201));
+    await alice.page.keyboard.press('Enter');
+    await expect(input).toHaveAttribute('aria-invalid', 'true');
+    await expect(alice.page.locator('#new-doc-error')).toContainText('This name is longer than 200 characters');
+    await expect(alice.page).toHaveURL(`${server.url}/`);
     // Fixing the name clears the error, and Enter opens the document.
     await alice.page.keyboard.press('Control+A');
     await alice.page.keyboard.type('foo/bar');

@@ -31,7 +31,7 @@ export function renderHome(root: HTMLElement): void {
       <form class="new-doc" autocomplete="off">
         <label for="new-doc-name">${manages ? 'Open or create a document' : 'Open a document'}</label>
         <div class="new-doc-row">
-          <input id="new-doc-name" name="name" required maxlength="200" placeholder="e.g. team/meeting-notes" aria-describedby="new-doc-hint" />
+          <input id="new-doc-name" name="name" required placeholder="e.g. team/meeting-notes" aria-describedby="new-doc-hint" />
           <button type="submit">Open</button>
         </div>
         <p class="error" id="new-doc-error" role="alert" hidden></p>
@@ -47,7 +47,7 @@ export function renderHome(root: HTMLElement): void {
           <p class="import-file-name"></p>
           <label for="import-name">Name of the new document</label>
           <div class="new-doc-row">
-            <input id="import-name" name="name" required maxlength="200" aria-describedby="import-error" />
+            <input id="import-name" name="name" required aria-describedby="import-error" />
             <button type="submit">Import</button>
             <button type="button" class="secondary import-cancel">Cancel</button>
           </div>
