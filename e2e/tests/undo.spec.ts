@@ -206,3 +206,42 @@ test('Ctrl+Shift+Z, Ctrl+Y or Ctrl+Z with nothing to redo or undo changes nothin
   await expect.poll(() => alice.blocks()).toEqual(['Hello', 'end']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+// Found by an exploratory run: typing over a selection from one line into the next made the first letter a
+// step of its own with the joining of the lines, so Ctrl+Z left "X" of "XYZ" (a second Ctrl+Z brought the
+// lines back). As over a selection within one line, one Ctrl+Z takes back the typing and brings back the text.
+test('typing over a selection across lines is one undo step with the letters typed after it', async ({ person, server }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'undo-typed-over-lines');
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText('one two');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.insertText('three four');
+  await pause(alice);
+  // From "two" in the first line to "three" in the second (keyboard: Shift+Down, then Shift+Right past "three").
+  await alice.caretInTextblock(0, 4);
+  await alice.page.keyboard.press('Shift+ArrowDown');
+  await alice.page.keyboard.press('Shift+End');
+  await alice.page.keyboard.press('Shift+Home');
+  for (let i = 0; i < 5; i++) await alice.page.keyboard.press('Shift+ArrowRight');
+  await alice.page.keyboard.type('XYZ', { delay: KEY_DELAY });
+  await expect.poll(() => alice.text()).toBe('one XYZ four');
+
+  await undo(alice);
+  await expect.poll(() => alice.text()).toBe('one two\nthree four');
+  await redo(alice);
+  await expect.poll(() => alice.text()).toBe('one XYZ four');
+
+  // Everything selected (a paragraph and a list), then typed over: one Ctrl+Z brings it all back.
+  await alice.page.keyboard.press('End');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.type('- item', { delay: KEY_DELAY });
+  await expect.poll(() => alice.blocks()).toEqual(['one XYZ four', 'item']);
+  await pause(alice);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.type('replaced', { delay: KEY_DELAY });
+  await expect.poll(() => alice.text()).toBe('replaced');
+  await undo(alice);
+  await expect.poll(() => alice.blocks()).toEqual(['one XYZ four', 'item']);
+  expect(alice.errors).toEqual([]);
+});

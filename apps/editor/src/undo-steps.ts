@@ -6,7 +6,7 @@
 
 import type { Node, Slice } from 'prosemirror-model';
 import { undoInputRule } from 'prosemirror-inputrules';
-import { type Command, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { type Command, type EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { ReplaceStep } from 'prosemirror-transform';
 import { defaultDeleteFilter, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -197,12 +197,41 @@ function isNewLine(tr: Transaction): boolean {
   );
 }
 
-function classify(tr: Transaction): Change {
+/**
+ * The text typed over a selection that spanned blocks (from one line into the next, a heading and a list
+ * selected whole), if `tr` is that: the selection before it was a range, after it a caret right after
+ * the new text, in one textblock. Typing over a selection within one line is typing already; across
+ * lines it changes structure (the lines are joined), and was a step of its own that took the first letter
+ * with it: Ctrl+Z left "X" of "XYZ" typed over "two three".
+ */
+function typedOverSelection(tr: Transaction, before: EditorState, after: EditorState): string | undefined {
+  if (before.selection.empty || !after.selection.empty) return undefined;
+  const caret = after.selection.from;
+  const $caret = after.doc.resolve(caret);
+  if (!$caret.parent.isTextblock) return undefined;
+  // Where the selection began, or the start of the caret's line when that is gone (all of it was selected).
+  const start = Math.max(tr.mapping.map(before.selection.from, -1), $caret.start());
+  if (start >= caret || !after.doc.resolve(start).sameParent($caret)) return undefined;
+  let onlyText = true;
+  after.doc.nodesBetween(start, caret, (node) => void (node.isInline && !node.isText && (onlyText = false)));
+  return onlyText ? after.doc.textBetween(start, caret) : undefined;
+}
+
+function classify(tr: Transaction, before: EditorState, after: EditorState): Change {
   if (!tr.docChanged) return { kind: 'none' };
   const ui = tr.getMeta('uiEvent') as string | undefined;
   if (tr.getMeta(OWN_UNDO_STEP) === true) return { kind: 'structure' };
   if (tr.getMeta('paste') === true || ui === 'paste' || ui === 'drop' || ui === 'cut') return { kind: 'structure' };
   if (isNewLine(tr)) return { kind: 'new-line' };
+  const inOneLine = classifyInLine(tr);
+  if (inOneLine.kind !== 'structure') return inOneLine;
+  // Typed over a selection across lines: typing, which the next letters continue.
+  const typed = typedOverSelection(tr, before, after);
+  return typed === undefined ? inOneLine : { kind: 'typing', sentenceStart: false, words: /\S/.test(typed) };
+}
+
+/** A change of text inside one textblock per step ('typing'), or anything else ('structure'). */
+function classifyInLine(tr: Transaction): Change {
   let sentenceStart = false;
   let words = false;
   for (let i = 0; i < tr.steps.length; i++) {
@@ -241,7 +270,7 @@ export function undoSteps(undoManager: Y.UndoManager): Plugin<StepState> {
         const sync = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
         if (sync?.isChangeOrigin === true || tr.getMeta('addToHistory') === false) return value;
         if (tr.getMeta(SAME_UNDO_STEP) === true) return { ...value, lastChangeAt: tr.time };
-        const change = classify(tr);
+        const change = classify(tr, oldState, newState);
         if (change.kind === 'none') {
           const moved = tr.selectionSet && !newState.selection.eq(oldState.selection);
           return moved || tr.storedMarksSet ? { ...value, breakBeforeNext: true } : value;
