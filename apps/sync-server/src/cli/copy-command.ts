@@ -2,13 +2,18 @@
 // named ones) from one store to another, SQLite and PostgreSQL either way, then verifies each copy.
 // Exit codes: 0 copied and verified; 1 a copy did not verify, or the target holds a different history
 // for a document; 2 bad arguments, or a store that cannot be opened (the message says which side).
+// The arguments are checked against the source before the target is opened for writing; a SQLite target
+// the command made and copied nothing into is taken back when it fails (as `tandem restore` does).
 
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CopyProgress, copyStore, type DocumentStore, PersistenceError } from '@tandem/persistence';
 import { ConfigError } from '../config.js';
-import type { DataDirLock } from '../data-dir-lock.js';
+import { type DataDirLock, HELD_FILE } from '../data-dir-lock.js';
 import { wholeNumberFlag } from './flag-values.js';
 import { lockDirForCommand } from './lock-for-command.js';
+import { firstMissing, removeEmptyDirs } from './made-dirs.js';
 import type { Io } from './data-commands.js';
 import { describeStore, openStoreArg, parseStoreArg, sameStore } from './store-arg.js';
 
@@ -55,29 +60,39 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
   if (sameStore(from, to)) throw new ConfigError(`--from and --to are the same store (${describeStore(from)})`);
   const batchSize = wholeNumberFlag('--batch', values.batch, { min: 1, what: 'updates per batch' });
 
-  // Writing into a data directory: never under a running server's feet (it would not see the rows).
   let lock: DataDirLock | undefined;
   let source: DocumentStore | undefined;
   let target: DocumentStore | undefined;
+  // A SQLite target this run creates (the file, and the directories on its way): taken back if it fails with nothing copied.
+  let made: { readonly file: string; readonly dirs: string | undefined } | undefined;
+  let thrown = true;
   try {
-    if (to.engine === 'sqlite') lock = lockDirForCommand(to.dataDir, 'copy');
+    // The source, and the documents asked for, before anything of the target is made or opened for writing.
     source = await openStoreArg(from, 'source (--from)', { readOnly: true });
-    target = await openStoreArg(to, 'target (--to)', { readOnly: false });
     const names = values.doc;
     if (names !== undefined) {
       for (const name of names) if ((await source.getDocument(name)) === undefined) throw new ConfigError(`The source (${describeStore(from)}) holds no document named ${JSON.stringify(name)}`);
     }
+    if (to.engine === 'sqlite') {
+      const file = path.join(to.dataDir, to.fileName);
+      if (!existsSync(file)) made = { file, dirs: firstMissing(to.dataDir) };
+      // Writing into a data directory: never under a running server's feet (it would not see the rows).
+      lock = lockDirForCommand(to.dataDir, 'copy');
+    }
+    target = await openStoreArg(to, 'target (--to)', { readOnly: false });
     const started = performance.now();
     let report;
     try {
       report = await copyStore(source, target, { docs: names, batchSize, signal, onProgress: progressPrinter(io) });
     } catch (error) {
       if (error instanceof PersistenceError && error.code === 'conflict') {
+        thrown = false; // the target held that history before: nothing of it is this run's to take back
         io.err(`tandem copy: ${error.message}. Copy it into another target, or remove it from this one first.`);
         return 1;
       }
       throw error;
     }
+    thrown = false;
     for (const d of report.documents) {
       const problems = d.verification.problems;
       io.out(
@@ -97,7 +112,15 @@ export async function runCopyCommand(argv: string[], io: Io, signal?: AbortSigna
     return failed === 0 ? 0 : 1;
   } finally {
     await source?.close();
+    // What an interrupted copy wrote stays, for a rerun to finish; an empty store this run made does not.
+    const takeBack = thrown && made !== undefined && (to.engine !== 'sqlite' || lock !== undefined) && (target === undefined || (await target.listDocuments().catch(() => [undefined])).length === 0);
     await target?.close();
+    if (takeBack) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${made!.file}${suffix}`, { force: true });
     lock?.release();
+    if (takeBack && made!.dirs !== undefined) {
+      // The directory is this run's: so is the file the lock leaves behind (kept for the next holder otherwise).
+      rmSync(path.join(path.dirname(made!.file), HELD_FILE), { force: true });
+      removeEmptyDirs(path.dirname(made!.file), made!.dirs);
+    }
   }
 }

@@ -4,7 +4,6 @@
 // session writes nothing, and nothing here can change a schema); restore refuses to run while a server
 // holds the directory. backup / restore are SQLite's; PostgreSQL has pg_dump / pg_restore.
 
-import { existsSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -14,6 +13,7 @@ import {
   isSqliteStoreFile,
   materialize,
   openPostgresStore,
+  PersistenceError,
   openSqliteStore,
   POSTGRES_SCHEMA_NAME,
   readTimeline,
@@ -26,6 +26,7 @@ import {
 } from '@tandem/persistence';
 import { ConfigError, parseDuration } from '../config.js';
 import { lockDirForCommand } from './lock-for-command.js';
+import { firstMissing, removeEmptyDirs } from './made-dirs.js';
 import { purgeExpired } from '../trash/purge.js';
 import { downloadName, type Format, parseFormat } from '../history/formats.js';
 import { render } from '../history/render.js';
@@ -270,7 +271,11 @@ export async function runDataCommand(command: string, argv: string[], processEnv
         if (asked > info.lastSeq) throw new ConfigError(`--seq=${asked} is past the last version of ${JSON.stringify(doc)} (${info.lastSeq})`);
         const seq = await resolveSeq(store, doc, exportFlags.at !== undefined ? { at: exportFlags.at } : { seq: asked });
         const ydoc = await materialize(store, doc, seq);
-        const rendered = render(ydoc, exportFlags.format, { doc, seq, at: null });
+        // As the API's export: the version is dated by when its update was received (seq 0 by nothing).
+        const [update] = seq === 0 ? [] : await store.readUpdates(doc, { afterSeq: seq - 1, toSeq: seq });
+        const rendered = render(ydoc, exportFlags.format, { doc, seq, at: update === undefined ? null : new Date(update.receivedAt).toISOString() });
+        // A seq compaction merged away gives the version it was merged into: the user is told which was written.
+        const merged = exportFlags.seq !== undefined && seq !== exportFlags.seq ? `; version ${exportFlags.seq} was merged into it by compaction` : '';
         if (v.out !== undefined) {
           const file = v.out === '' ? downloadName(doc, seq, rendered.extension) : (v.out as string);
           // Renamed into place, the export would have replaced the store it was read from.
@@ -278,9 +283,10 @@ export async function runDataCommand(command: string, argv: string[], processEnv
             throw new ConfigError(`--out ${file} is the store (or its WAL): write the export elsewhere`);
           }
           await writeOutFile('--out', file, rendered.body);
-          io.err(`wrote ${file} (version ${seq})`);
+          io.err(`wrote ${file} (version ${seq}${merged})`);
         } else if (typeof rendered.body === 'string') {
           io.out(rendered.body);
+          if (merged !== '') io.err(`printed version ${seq}${merged}`);
         } else {
           throw new ConfigError('The yjs format is binary: pass --out FILE');
         }
@@ -306,50 +312,41 @@ export async function runDataCommand(command: string, argv: string[], processEnv
         if (v.all === true && arg !== undefined) throw new ConfigError('Give a document name or --all, not both');
         const docs = v.all === true ? (await store.listDocuments()).map((d) => d.name) : [needArg('a document name (or --all)')];
         if (v.all !== true && (await store.getDocument(docs[0]!)) === undefined) throw new ConfigError(`No document named ${JSON.stringify(docs[0])}`);
+        const unreadable: string[] = [];
         for (const doc of docs) {
           let lastPct = -1;
-          const report = await compactDocument(store, doc, policy, {
-            dryRun,
-            onProgress: (done, total) => {
-              const pct = Math.floor((done / total) * 100);
-              if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${pct}% (${done} of ${total} ranges of ${doc})`);
-              lastPct = pct;
-            },
-          });
+          let report;
+          try {
+            report = await compactDocument(store, doc, policy, {
+              dryRun,
+              onProgress: (done, total) => {
+                const pct = Math.floor((done / total) * 100);
+                if (pct !== lastPct && pct % 10 === 0) io.err(`compact ${pct}% (${done} of ${total} ranges of ${doc})`);
+                lastPct = pct;
+              },
+            });
+          } catch (error) {
+            // One damaged document does not keep the others from being compacted: it is named, left as
+            // it was (a range is replaced whole or not at all), and the run ends with exit 2.
+            if (v.all !== true || !(error instanceof PersistenceError && error.code === 'corrupt-data')) throw error;
+            io.err(`tandem compact: ${error.message}; ${JSON.stringify(doc)} left as it was (tandem verify ${JSON.stringify(doc)} checks it)`);
+            unreadable.push(doc);
+            continue;
+          }
           io.out(
             `${dryRun ? 'would compact' : 'compacted'} ${doc}: ${report.updatesBefore} → ${report.updatesAfter} updates, ` +
               `${report.bytesBefore} → ${report.bytesAfter} bytes (${report.rangesMerged} ranges merged; latest content, named versions and edit sessions kept)` +
               (report.rangesSkipped > 0 ? `; ${report.rangesSkipped} ranges left as they were for a version named meanwhile: run it again to merge them` : ''),
           );
         }
-        return 0;
+        if (unreadable.length === 0) return 0;
+        io.err(`tandem compact: ${unreadable.length} of ${docs.length} document(s) not compacted, their stored data cannot be read: ${unreadable.map((d) => JSON.stringify(d)).join(', ')}`);
+        return 2;
       }
       default:
         throw new ConfigError(DATA_USAGE);
     }
   } finally {
     await store.close();
-  }
-}
-
-/** The outermost directory of `dir`'s path that does not exist yet (`dir` itself, or an ancestor), if any. */
-function firstMissing(dir: string): string | undefined {
-  let missing: string | undefined;
-  for (let at = dir; !existsSync(at); at = path.dirname(at)) {
-    missing = at;
-    if (path.dirname(at) === at) break;
-  }
-  return missing;
-}
-
-/** Removes `dir` and its ancestors up to `top`, each only if empty (rmdir): nothing anyone wrote there is touched. */
-function removeEmptyDirs(dir: string, top: string): void {
-  for (let at = dir; ; at = path.dirname(at)) {
-    try {
-      rmdirSync(at);
-    } catch {
-      return;
-    }
-    if (at === top) return;
   }
 }

@@ -16,6 +16,7 @@ import { deletedThrough, SessionGrouper } from './timeline.js';
 import type { DeletedIds } from './session-tally.js';
 import { COMPACTED_AUTHOR } from '../authors/describe-author.js';
 import { buildMergedAuthorship, mergedAuthorshipOf } from './merged-authorship.js';
+import { decodeStored } from './decode-stored.js';
 
 export interface RetentionPolicy {
   /** Keep every update received within this long before `now`. */
@@ -138,19 +139,27 @@ export async function compactDocument(
       break;
     }
     const group = await store.readUpdates(doc, { afterSeq: range.fromSeq - 1, toSeq: range.toSeq });
-    const update = await mergeInLevels(group.map((u) => u.update));
-    const { sessions, deleted } = await sessionsOf(store, doc, group, known);
-    known = { seq: range.toSeq, deleted };
-    const authors = new Set(sessions.map((s) => s.author));
     const last = group.at(-1)!;
-    // Several people's updates become one row of one author (`compacted`): who wrote what in it is kept
-    // in its authorship table, for authorship colours, diffs and who may edit a comment.
-    // One person's range needs no table only while the row's author and time say it all: every update of
-    // it arrived in the second the merged one is dated by (the table keeps insertion times to the second),
-    // and none is a merged update whose own table would be dropped with the range.
-    const second = (at: number) => Math.floor(at / 1000);
-    const plain = authors.size === 1 && group.every((u) => u.author !== COMPACTED_AUTHOR && second(u.receivedAt) === second(last.receivedAt));
-    const authorship = plain ? undefined : buildMergedAuthorship(doc, group, await mergedAuthorshipOf(store, doc, group));
+    let update: Uint8Array;
+    let sessions: CompactedSession[];
+    let authorship: ReturnType<typeof buildMergedAuthorship> | undefined;
+    try {
+      update = await mergeInLevels(group.map((u) => u.update));
+      let deleted: DeletedIds;
+      ({ sessions, deleted } = await sessionsOf(store, doc, group, known));
+      known = { seq: range.toSeq, deleted };
+      const authors = new Set(sessions.map((s) => s.author));
+      // Several people's updates become one row of one author (`compacted`): who wrote what in it is kept
+      // in its authorship table, for authorship colours, diffs and who may edit a comment.
+      // One person's range needs no table only while the row's author and time say it all: every update of
+      // it arrived in the second the merged one is dated by (the table keeps insertion times to the second),
+      // and none is a merged update whose own table would be dropped with the range.
+      const second = (at: number) => Math.floor(at / 1000);
+      const plain = authors.size === 1 && group.every((u) => u.author !== COMPACTED_AUTHOR && second(u.receivedAt) === second(last.receivedAt));
+      authorship = plain ? undefined : buildMergedAuthorship(doc, group, await mergedAuthorshipOf(store, doc, group));
+    } catch (error) {
+      throw unreadable(doc, group, error);
+    }
     if (!dryRun) {
       try {
         await store.replaceRange(
@@ -189,6 +198,27 @@ export async function compactDocument(
     rangesSkipped: skipped,
     settledThroughSeq,
   };
+}
+
+/**
+ * What to say when a range cannot be merged: lib0 throws a bare "Unexpected end of array" for a damaged
+ * update, so the range's updates are decoded one by one to name the first that fails; a PersistenceError
+ * that does not name the document is given its name. Nothing of the range was changed.
+ */
+function unreadable(doc: string, group: readonly StoredUpdate[], error: unknown): Error {
+  if (error instanceof PersistenceError) {
+    if (error.code !== 'corrupt-data' || error.doc !== undefined) return error;
+    return new PersistenceError('corrupt-data', `${error.message} (document ${JSON.stringify(doc)})`, doc, { cause: error });
+  }
+  for (const u of group) {
+    try {
+      decodeStored(doc, u);
+    } catch (damaged) {
+      return damaged as PersistenceError;
+    }
+  }
+  const range = `${group[0]!.seq}-${group.at(-1)!.seq}`;
+  return new PersistenceError('corrupt-data', `Updates ${range} of ${JSON.stringify(doc)} cannot be merged: ${(error as Error).message}`, doc, { cause: error });
 }
 
 function unchanged(doc: string, info: { updateCount: number; sizeBytes: number }): Omit<CompactReport, 'settledThroughSeq'> {

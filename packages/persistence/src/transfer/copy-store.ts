@@ -4,11 +4,12 @@
 // the restores and the checkpoints, the records of the authors its log, sessions and versions name, its trash entry
 // and its share links not yet expired; for a whole store, the revocations in force. A rerun
 // after an interruption reads the source again, compares what the target already holds batch by batch,
-// and imports only what is missing; a target whose history differs is refused, naming the document. Each copied document is then verified (verify-copy.ts).
+// and imports only what is missing; a target whose history differs is refused, naming the document. Each copied document is then verified (verify-copy.ts)
+// against the source as the copy read it: a running server writing meanwhile is not a difference.
 
 import { PersistenceError } from '../errors.js';
 import type { DocumentInfo, DocumentStore, StoredUpdate } from '../types.js';
-import { checkpointsOf, sameCheckpoint, sameUpdate, verifyCopy, type CopyVerification } from './verify-copy.js';
+import { checkpointsOf, sameCheckpoint, sameUpdate, upToSeq, verifyCopy, type CopyVerification } from './verify-copy.js';
 
 export interface CopyProgress {
   readonly phase: 'copy' | 'verify';
@@ -69,6 +70,8 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
   const documents: DocumentCopy[] = [];
   let updatesCopied = 0;
   for (const [index, doc] of docs.entries()) {
+    // The document as it is now is what is copied and verified: a running server appends past it meanwhile.
+    const asOf = Date.now();
     const source = await from.getDocument(doc);
     if (source === undefined) throw new PersistenceError('not-found', `The source holds no document named ${JSON.stringify(doc)}`, doc);
     const report = (phase: CopyProgress['phase'], docUpdatesRead: number, inserted: number) =>
@@ -83,7 +86,7 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
       });
     const copied = await copyDocument(from, to, source, batchSize, options.signal, (read, inserted) => report('copy', read, inserted));
     updatesCopied += copied.updatesInserted;
-    const verification = await verifyCopy(from, to, doc, { batchSize, signal: options.signal, onProgress: (read) => report('verify', read, 0) });
+    const verification = await verifyCopy(from, to, doc, { source, asOf, batchSize, signal: options.signal, onProgress: (read) => report('verify', read, 0) });
     documents.push({ doc, updates: source.updateCount, ...copied, verification });
   }
   // Withdrawn access moves with the store, or a token revoked on the old server works on the new one.
@@ -99,8 +102,21 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
   // A renamed document's old links keep working on the new server: the redirects to what was copied.
   options.signal?.throwIfAborted();
   const copiedNames = new Set(docs);
-  const redirects = await to.importRedirects((await from.listRedirects()).filter((r) => copiedNames.has(r.to)));
-  return { documents, updatesCopied, revocations, redirects, ok: documents.every((d) => d.verification.problems.length === 0) };
+  const renames = (await from.listRedirects()).filter((r) => copiedNames.has(r.to));
+  const redirects = await to.importRedirects(renames);
+  // A document renamed in the source since an earlier run: the target still holds it under its old name,
+  // which a redirect cannot take. Two live documents with one history are a copy that did not verify.
+  const copies = new Map(documents.map((d) => [d.doc, d]));
+  for (const r of renames) {
+    if ((await to.getDocument(r.from)) === undefined) continue;
+    const copy = copies.get(r.to)!;
+    const problem =
+      `the source renamed ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)} (${new Date(r.renamedAt).toISOString()}), but the target still holds a document ` +
+      `named ${JSON.stringify(r.from)}, so that name is not a redirect there: remove ${JSON.stringify(r.from)} from the target and run the copy again`;
+    copies.set(r.to, { ...copy, verification: { ...copy.verification, problems: [...copy.verification.problems, problem] } });
+  }
+  const copied = documents.map((d) => copies.get(d.doc)!);
+  return { documents: copied, updatesCopied, revocations, redirects, ok: copied.every((d) => d.verification.problems.length === 0) };
 }
 
 async function copyDocument(
@@ -159,12 +175,12 @@ async function copyDocument(
     onBatch(read, updatesInserted);
   }
   signal?.throwIfAborted();
-  const versions = await from.listVersions(doc);
+  const versions = upToSeq(await from.listVersions(doc), source.lastSeq);
   const versionsInserted = await to.importVersions(doc, versions);
   for (const v of versions) authors.add(v.author);
   // Which updates are restores: what "Undo restore" may take back on the new server (recorded as they
   // are; recording one the target holds already changes nothing).
-  const restores = await from.listRestores(doc);
+  const restores = upToSeq(await from.listRestores(doc), source.lastSeq);
   for (const restore of restores) await to.recordRestore(doc, restore);
   for (const r of restores) authors.add(r.author);
   const authorsInserted = await to.importAuthors(await from.listAuthors([...authors]));

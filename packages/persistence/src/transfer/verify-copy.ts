@@ -1,7 +1,9 @@
 // Checks a copied document against its source: the same log (seqs, times, authors, bytes: one running
 // hash each side, read in batches), the same compacted sessions, named versions, restores, checkpoints, share
 // links not yet expired and document row, the same records of the authors they name, and the same
-// head state materialized from each store.
+// head state materialized from each store. A source still written to (a running server's data directory) is
+// compared as the copy read it: its document row as of the copy's start, its log, sessions, checkpoints,
+// versions and restores up to that row's last seq, and the author records as they were then.
 
 import { createHash, type Hash } from 'node:crypto';
 import * as Y from 'yjs';
@@ -19,6 +21,14 @@ export interface VerifyCopyOptions {
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (updatesRead: number) => void;
+  /**
+   * The source's document as the copy read it at its start (DocumentStore.getDocument then): what was
+   * appended, checkpointed or versioned past its lastSeq since, and author sightings after `asOf`, are not
+   * differences. Default: the source as it is now.
+   */
+  readonly source?: DocumentInfo;
+  /** When the copy started (ms since epoch); with `source`. Default: now. */
+  readonly asOf?: number;
 }
 
 export const sameUpdate = (a: StoredUpdate, b: StoredUpdate): boolean =>
@@ -52,8 +62,15 @@ const hashSession = (hash: Hash, s: StoredCompactedSession) =>
 
 const versionKeys = (versions: readonly NamedVersion[]) => versions.map((v) => JSON.stringify([v.seq, v.label, v.author, v.createdAt])).sort();
 
-const authorKeys = (authors: readonly AuthorRecord[]) =>
-  authors.map((a) => JSON.stringify([a.id, a.name, a.color, a.verified, a.firstSeen, a.lastSeen])).sort();
+/**
+ * An author record, whole; or, for a source record seen again after `asOf` (someone typing on the server
+ * meanwhile: a newer name and lastSeen the copy did not read), what such a sighting cannot change.
+ */
+const authorKeys = (authors: readonly AuthorRecord[], seenAfter: ReadonlySet<string>) =>
+  authors.map((a) => JSON.stringify(seenAfter.has(a.id) ? [a.id, a.color, a.firstSeen] : [a.id, a.name, a.color, a.verified, a.firstSeen, a.lastSeen])).sort();
+
+/** Versions and restores are recorded at a seq: those past the head the copy read came after it. */
+export const upToSeq = <T extends { readonly seq: number }>(items: readonly T[], seq: number): T[] => items.filter((i) => i.seq <= seq);
 
 const shareLinkKeys = (links: readonly ShareLink[]) =>
   links.map((l) => JSON.stringify([l.id, l.role, l.createdBy, l.createdAt, l.expiresAt, l.revokedAt])).sort();
@@ -88,7 +105,8 @@ async function headState(store: DocumentStore, doc: string, seq: number, batchSi
 export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: string, options: VerifyCopyOptions = {}): Promise<CopyVerification> {
   const batchSize = options.batchSize ?? 5_000;
   const problems: string[] = [];
-  const source = await from.getDocument(doc);
+  const source = options.source ?? (await from.getDocument(doc));
+  const asOf = options.asOf ?? Date.now();
   const target = await to.getDocument(doc);
   if (source === undefined) return { doc, problems: [`the source holds no document named ${JSON.stringify(doc)}`], logHash: '' };
   if (target === undefined) return { doc, problems: ['the target holds no such document'], logHash: '' };
@@ -109,12 +127,15 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   let firstDifference: number | undefined;
   let read = 0;
   const authors = new Set<string>();
-  const last = Math.max(source.lastSeq, target.lastSeq);
+  // The source up to its head as the copy read it; the target to its own end (what it holds past that is a difference).
+  const head = source.lastSeq;
+  const last = Math.max(head, target.lastSeq);
   for (let after = 0; after < last; ) {
     options.signal?.throwIfAborted();
     // The same window of seqs from each side: the source's next batch decides where it ends.
-    const a = await from.readUpdates(doc, { afterSeq: after, toSeq: last, limit: batchSize });
+    const a = after < head ? await from.readUpdates(doc, { afterSeq: after, toSeq: head, limit: batchSize }) : [];
     const end = a.at(-1)?.seq ?? last;
+    const sourceEnd = Math.min(end, head);
     const b = await to.readUpdates(doc, { afterSeq: after, toSeq: end });
     if (firstDifference === undefined) {
       const i = a.findIndex((u, k) => b[k] === undefined || !sameUpdate(u, b[k]!));
@@ -125,9 +146,9 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
     for (const u of b) hashUpdate(logs[1], u);
     counts[0]! += a.length;
     counts[1]! += b.length;
-    for (const s of await from.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[0], s), authors.add(s.author);
+    for (const s of after < sourceEnd ? await from.readCompactedSessions(doc, { afterSeq: after, toSeq: sourceEnd }) : []) hashSession(sessions[0], s), authors.add(s.author);
     for (const s of await to.readCompactedSessions(doc, { afterSeq: after, toSeq: end })) hashSession(sessions[1], s);
-    for (const t of await from.readMergedAuthorship(doc, { afterSeq: after, toSeq: end })) {
+    for (const t of after < sourceEnd ? await from.readMergedAuthorship(doc, { afterSeq: after, toSeq: sourceEnd }) : []) {
       tables[0].update(`${authorshipKey(t)}\n`);
       for (const author of t.authors) authors.add(author);
     }
@@ -142,24 +163,26 @@ export async function verifyCopy(from: DocumentStore, to: DocumentStore, doc: st
   }
   if (sessions[0].digest('hex') !== sessions[1].digest('hex')) problems.push('the compacted sessions differ');
   if (tables[0].digest('hex') !== tables[1].digest('hex')) problems.push('the authorship of merged updates differs');
-  const versions = await from.listVersions(doc);
+  const versions = upToSeq(await from.listVersions(doc), head);
   const [va, vb] = [versionKeys(versions), versionKeys(await to.listVersions(doc))];
   if (JSON.stringify(va) !== JSON.stringify(vb)) problems.push(`the named versions differ (source ${va.length}, target ${vb.length})`);
   for (const v of versions) authors.add(v.author);
-  const restores = await from.listRestores(doc);
+  const restores = upToSeq(await from.listRestores(doc), head);
   const [ra, rb] = [JSON.stringify(restores), JSON.stringify(await to.listRestores(doc))];
   if (ra !== rb) problems.push(`the restores differ (source ${restores.length}, target ${(JSON.parse(rb) as unknown[]).length})`);
   for (const r of restores) authors.add(r.author);
-  const [aa, ab] = [authorKeys(await from.listAuthors([...authors])), authorKeys(await to.listAuthors([...authors]))];
+  const sourceAuthors = await from.listAuthors([...authors]);
+  const seenAfter = new Set(sourceAuthors.filter((a) => a.lastSeen > asOf).map((a) => a.id));
+  const [aa, ab] = [authorKeys(sourceAuthors, seenAfter), authorKeys(await to.listAuthors([...authors]), seenAfter)];
   if (JSON.stringify(aa) !== JSON.stringify(ab)) problems.push(`the author records differ (source ${aa.length}, target ${ab.length})`);
   // Listed at one time for both sides: a link that expires between two reads is not a difference.
   const at = Date.now();
   const [la, lb] = [shareLinkKeys(await from.listShareLinks(doc, at)), shareLinkKeys(await to.listShareLinks(doc, at))];
   if (JSON.stringify(la) !== JSON.stringify(lb)) problems.push(`the share links differ (source ${la.length}, target ${lb.length})`);
-  const [ca, cb] = [await checkpointDigests(from, doc, last), await checkpointDigests(to, doc, last)];
+  const [ca, cb] = [await checkpointDigests(from, doc, head), await checkpointDigests(to, doc, last)];
   if (JSON.stringify(ca) !== JSON.stringify(cb)) problems.push(`the checkpoints differ (source ${ca.length}, target ${cb.length})`);
   try {
-    const [sa, sb] = [await headState(from, doc, source.lastSeq, batchSize), await headState(to, doc, source.lastSeq, batchSize)];
+    const [sa, sb] = [await headState(from, doc, head, batchSize), await headState(to, doc, head, batchSize)];
     if (!Buffer.from(sa).equals(Buffer.from(sb))) problems.push(`the document at seq ${source.lastSeq} differs`);
   } catch (error) {
     problems.push(`the document at seq ${source.lastSeq} cannot be built: ${(error as Error).message}`);
