@@ -100,12 +100,18 @@ test('restoring asks first, says what it did, and “Undo restore” brings the 
   await expect(notice).toContainText(/Restored the version of \S.* · \d+ changes? undone/);
   await expect.poll(() => alice.text()).toBe('Old text.');
   await expect.poll(() => bob.text()).toBe('Old text.');
+  // Bob is told too (his text changed under him, and his Ctrl+Z steps are gone); Alice's notice stays hers.
+  const bobNotice = bob.page.getByTestId('restore-notice');
+  await expect(bobNotice).toContainText('Someone restored another version of this document');
+  await expect(bobNotice.getByRole('button', { name: 'Undo restore' })).toBeHidden();
+  await expect(notice).toContainText(/Restored the version of/);
 
   await notice.getByRole('button', { name: 'Undo restore' }).click();
   await expect(notice).toContainText('Restore undone');
   await expect(notice.getByRole('button', { name: 'Undo restore' })).toBeHidden();
   await expect.poll(() => alice.text()).toBe('New text.');
   await expect.poll(() => bob.text()).toBe('New text.');
+  await expect(notice).toContainText('Restore undone');
   await alice.expectSaved();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);

@@ -106,8 +106,8 @@ export interface DocumentSync {
   rename(name: string): void;
   status(): SyncStatus;
   onStatus(listener: (status: SyncStatus) => void): void;
-  /** `listener` runs each time a version is restored here, once this page holds the restoring edit. */
-  onRestored(listener: () => void): void;
+  /** `listener` runs each time a version is restored here (or a restore taken back), once this page holds the edit: its seq. */
+  onRestored(listener: (seq: number) => void): void;
   /**
    * How much of Yjs client `client`'s content the server said it stored for this page: its clock up to
    * which every update this page sent was acknowledged (0 when none). What is beyond it, nobody else has
@@ -413,7 +413,7 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     refused ||= decoding.readVarString(decoder) || 'no reason given';
     emit();
   };
-  const restoredListeners = new Set<() => void>();
+  const restoredListeners = new Set<(seq: number) => void>();
   // The latest restore this page knows of: one it hears of later happened after its undo steps were
   // made (while connected, or while it was away, told when it connects again).
   let knownRestore: number | undefined;
@@ -421,7 +421,7 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
     const seq = decoding.readVarUint(decoder);
     const newer = knownRestore !== undefined && seq > knownRestore;
     knownRestore = Math.max(knownRestore ?? 0, seq);
-    if (newer) for (const listener of restoredListeners) listener();
+    if (newer) for (const listener of restoredListeners) listener(seq);
   };
   // y-websocket sends what a handler writes only past the first byte, hence a payload (0) after the type.
   provider.messageHandlers[PROBE] = (encoder) => {

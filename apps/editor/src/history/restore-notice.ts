@@ -7,6 +7,12 @@ import { formatTime } from './restore-dialog.js';
 export interface RestoreNotice {
   readonly element: HTMLElement;
   show(result: RestoreResult): void;
+  /**
+   * A restore (or the undo of one) stored as `seq` reached this page: said, unless this page made it. Someone
+   * else's page used to change under them without a word, their Ctrl+Z gone (its steps were made against the
+   * text the restore replaced).
+   */
+  restoredElsewhere(seq: number): void;
   hide(): void;
 }
 
@@ -31,6 +37,8 @@ export function createRestoreNotice(docName: () => string, focusText: () => void
   const text = element.querySelector<HTMLElement>('.notice-text')!;
   const undo = element.querySelector<HTMLButtonElement>('.undo-restore')!;
   let current: RestoreResult | undefined;
+  /** The seqs of the restores and undos this page made: not told back to it as someone else's. */
+  const own = new Set<number>();
 
   const hide = () => {
     element.hidden = true;
@@ -51,6 +59,7 @@ export function createRestoreNotice(docName: () => string, focusText: () => void
     undo.disabled = true;
     try {
       const undone = await undoRestore(docName(), restore.seq);
+      own.add(undone.seq);
       current = undefined;
       text.textContent = undone.unchanged === true ? 'Nothing to take back · the text from before the restore is back already' : 'Restore undone · the text from before it is back';
       undo.hidden = true;
@@ -69,6 +78,7 @@ export function createRestoreNotice(docName: () => string, focusText: () => void
     element,
     show(result) {
       current = result;
+      own.add(result.seq);
       const version = result.restoredAt === null ? 'the empty document' : `the version of ${formatTime(result.restoredAt)}`;
       if (result.unchanged === true) {
         // Nothing was stored: there is nothing to take back.
@@ -80,6 +90,13 @@ export function createRestoreNotice(docName: () => string, focusText: () => void
       }
       text.textContent = `Restored ${version} · ${changes(result.changesUndone)}`;
       undo.hidden = false;
+      element.hidden = false;
+    },
+    restoredElsewhere(seq) {
+      if (own.has(seq)) return;
+      current = undefined;
+      text.textContent = 'Someone restored another version of this document · Ctrl+Z no longer takes back your earlier changes';
+      undo.hidden = true;
       element.hidden = false;
     },
     hide,

@@ -369,7 +369,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
 
   // A restore replaced the text this person's undo steps were made against: undoing them now would put
   // what they deleted in a second time beside the restored copy. They go, as after a reload.
-  sync.onRestored(() => yUndoPluginKey.getState(view.state)?.undoManager.clear());
+  sync.onRestored((seq) => {
+    yUndoPluginKey.getState(view.state)?.undoManager.clear();
+    restoreNotice.restoredElsewhere(seq);
+  });
 
   (window as unknown as { tandem: unknown }).tandem = { doc, view, sync, authorship: authorshipToggle, comments: comments.store };
   view.focus();
