@@ -183,6 +183,9 @@ export function settleShapeChange(transaction: Y.Transaction, schema: Schema, ch
   if (first == null) return;
   const set = new Set<unknown>(changed);
   rewriteMisplaced(transaction, schema, rangeFrom(transaction, first, set), base, mapping);
+  // Yjs sorts a transaction's deletions only as it ends, and the rewrites came after y-prosemirror's: what
+  // looks them up by binary search before then (Y.isDeleted, in the move finders) is to find them.
+  for (const ranges of (transaction.deleteSet as unknown as { clients: Map<number, Array<{ clock: number }>> }).clients.values()) ranges.sort((a, b) => a.clock - b.clock);
   setMovesOf(transaction, withFound(transaction, exactMoves(transaction, schema, rangeFrom(transaction, first, set), base, mapping)));
 }
 
