@@ -31,12 +31,15 @@ export class ProcessLockError extends Error {
   }
 }
 
+/** How long a lock another process holds is waited for before it counts as held (see tryProcessLock). */
+export const PASSING_LOCK_WAIT_MS = 1_000;
+
 const WHY: Readonly<Record<string, string>> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOENT: 'no such directory' };
 
 /**
  * Takes the lock on `file` (created if missing, and never deleted: a lock file removed while another process
- * waits on it would let a third lock a new file of the same name) or returns undefined at once if another
- * holder has it. A file it creates gets its directory's group and other write bits, and run as root, the
+ * waits on it would let a third lock a new file of the same name) or returns undefined if another holder has
+ * it (after PASSING_LOCK_WAIT_MS). A file it creates gets its directory's group and other write bits, and run as root, the
  * directory's owner (the user a server runs as, when root runs a `tandem` command there): best effort.
  * Throws ProcessLockError if the file cannot serve.
  */
@@ -51,7 +54,10 @@ export function tryProcessLock(file: string): ProcessLock | undefined {
   }
   let db: Database.Database;
   try {
-    db = new Database(file, { timeout: 0 });
+    // Another process starting at the same moment holds the file's lock for a few milliseconds between its
+    // own steps: waited for (SQLite's busy timeout), or five servers started at once could each meet another's
+    // passing lock and all give up, none holding it. A holder keeps it: given up on after the wait.
+    db = new Database(file, { timeout: PASSING_LOCK_WAIT_MS });
   } catch (error) {
     throw new ProcessLockError(file, 'unusable', `cannot open ${file}: ${(error as Error).message}`, { cause: error });
   }
@@ -59,8 +65,10 @@ export function tryProcessLock(file: string): ProcessLock | undefined {
     // No journal file beside it (its journal, of one header, in memory); in exclusive locking mode a
     // connection keeps the lock it took until it closes. The write proves the handle may write.
     db.pragma('journal_mode = MEMORY');
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE; PRAGMA user_version = 1; COMMIT');
+    // Exclusive locking mode (the lock kept after the commit) only once the lock is ours: set before, it kept
+    // the read lock of the first step while waiting for the write lock, and two processes starting at once
+    // each waited for the other's (SQLite lets go of its read lock between tries only in normal mode).
+    db.exec('BEGIN EXCLUSIVE; PRAGMA user_version = 1; PRAGMA locking_mode = EXCLUSIVE; COMMIT');
   } catch (error) {
     db.close();
     const code = String((error as { code?: unknown }).code);
