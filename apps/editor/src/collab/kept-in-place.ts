@@ -82,7 +82,7 @@ interface Run {
  * `transaction` and those it made included), the first at `base` in both documents, calling `visit` for each
  * run of characters there before or after.
  */
-function walk(transaction: Y.Transaction, schema: Schema, blocks: readonly Y.Item[], base: number, visit: (r: Run) => void): void {
+function walk(transaction: Y.Transaction, schema: Schema, blocks: readonly Y.Item[], base: number, visit: (r: Run) => void, visitElement?: (oldPos: number, newPos: number) => void): void {
   const deletedBy = deletionsOf(transaction);
   const wasThere = (item: Y.Item) => !madeIn(transaction, item.id) && (!item.deleted || deletedBy(item.id));
   const isThere = (item: Y.Item) => !item.deleted;
@@ -122,6 +122,7 @@ function walk(transaction: Y.Transaction, schema: Schema, blocks: readonly Y.Ite
     }
   };
   const node = (type: Y.XmlElement | Y.XmlText, oldAt: number | undefined, newAt: number | undefined) => {
+    if (type instanceof Y.XmlElement && oldAt !== undefined && newAt !== undefined) visitElement?.(oldAt, newAt);
     if (type instanceof Y.XmlText) inside(type, oldAt, newAt);
     else if (!isLeaf(type)) inside(type, oldAt === undefined ? undefined : oldAt + 1, newAt === undefined ? undefined : newAt + 1);
   };
@@ -182,6 +183,12 @@ export function settleShapeChange(transaction: Y.Transaction, schema: Schema, ch
   const first = changed[0]?._item;
   if (first == null) return;
   const set = new Set<unknown>(changed);
+  // y-prosemirror also keeps whole elements by likeness (list items pasted above their like): an element kept
+  // where the mapping does not put it holds other characters than the mapping says, so nothing here is sure,
+  // and the change is left as y-prosemirror wrote it.
+  let elementsStay = true;
+  walk(transaction, schema, rangeFrom(transaction, first, set), base, () => {}, (oldPos, newPos) => void (elementsStay &&= stays(mapping, oldPos, newPos)));
+  if (!elementsStay) return;
   rewriteMisplaced(transaction, schema, rangeFrom(transaction, first, set), base, mapping);
   // Yjs sorts a transaction's deletions only as it ends, and the rewrites came after y-prosemirror's: what
   // looks them up by binary search before then (Y.isDeleted, in the move finders) is to find them.
@@ -204,10 +211,15 @@ function withFound(transaction: Y.Transaction, exact: Move[]): Move[] {
     transaction.afterState = afterState;
   }
   if (exact.length === 0) return found;
-  const key = (id: Y.ID) => `${id.client}:${id.clock}`;
-  const taken = new Set<string>();
-  for (const m of exact) m.ids.forEach((id, i) => taken.add(key(id)).add(key(m.run.ids[m.at + i]!)));
-  const free = found.filter((m) => m.ids.every((id, i) => !taken.has(key(id)) && !taken.has(key(m.run.ids[m.at + i]!))));
+  const taken = new Map<number, Set<number>>();
+  const take = (id: Y.ID) => {
+    let clocks = taken.get(id.client);
+    if (clocks === undefined) taken.set(id.client, (clocks = new Set()));
+    clocks.add(id.clock);
+  };
+  const isTaken = (id: Y.ID) => taken.get(id.client)?.has(id.clock) === true;
+  for (const m of exact) m.ids.forEach((id, i) => (take(id), take(m.run.ids[m.at + i]!)));
+  const free = found.filter((m) => m.ids.every((id, i) => !isTaken(id) && !isTaken(m.run.ids[m.at + i]!)));
   return [...exact, ...free];
 }
 
@@ -254,8 +266,32 @@ function exactMoves(transaction: Y.Transaction, schema: Schema, blocks: readonly
   } finally {
     transaction.afterState = afterState;
   }
-  const runOf = new Map<string, { run: InsertedRun; at: number }>();
-  for (const run of runs) run.ids.forEach((id, at) => runOf.set(`${id.client}:${id.clock}`, { run, at }));
+  // Where each inserted character is in its run: by client, segments of consecutive clocks, sorted.
+  const segments = new Map<number, Array<{ clock: number; length: number; run: InsertedRun; at: number }>>();
+  for (const run of runs) {
+    run.ids.forEach((id, at) => {
+      const list = segments.get(id.client) ?? [];
+      const lastSegment = list[list.length - 1];
+      if (lastSegment !== undefined && lastSegment.run === run && lastSegment.clock + lastSegment.length === id.clock && lastSegment.at + lastSegment.length === at) lastSegment.length += 1;
+      else list.push({ clock: id.clock, length: 1, run, at });
+      segments.set(id.client, list);
+    });
+  }
+  for (const list of segments.values()) list.sort((a, b) => a.clock - b.clock);
+  const runOf = (client: number, clock: number): { run: InsertedRun; at: number } | undefined => {
+    const list = segments.get(client);
+    if (list === undefined) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const segment = list[mid]!;
+      if (clock < segment.clock) hi = mid - 1;
+      else if (clock >= segment.clock + segment.length) lo = mid + 1;
+      else return { run: segment.run, at: segment.at + clock - segment.clock };
+    }
+    return undefined;
+  };
   /** The new character at `pos`, if the transaction made one there. */
   const madeAt = (pos: number): { item: Y.Item; offset: number } | undefined => {
     let lo = 0;
@@ -278,10 +314,28 @@ function exactMoves(transaction: Y.Transaction, schema: Schema, blocks: readonly
     }
     const { item, node, oldPos } = run;
     const source = (item.content as Y.ContentString).str;
-    for (let i = 0; i < item.length; i++) {
-      const to = placeOf(mapping, oldPos! + i);
+    const n = item.length;
+    // The whole run deleted by the change, or carried whole to one place (its ends as far apart as before):
+    // looked up at its ends only, not character by character (a 50 000-character paragraph split in two).
+    const first = placeOf(mapping, oldPos!);
+    const last = n === 1 ? first : placeOf(mapping, oldPos! + n - 1);
+    if (first === undefined && last === undefined && mapping.mapResult(oldPos!, 1).pos === mapping.mapResult(oldPos! + n, -1).pos) {
+      joined = false;
+      continue;
+    }
+    const whole = first !== undefined && last !== undefined && last - first === n - 1;
+    let place: { run: InsertedRun; at: number } | undefined;
+    for (let i = 0; i < n; i++) {
+      const to = whole ? first + i : placeOf(mapping, oldPos! + i);
       const copy = to === undefined ? undefined : madeAt(to);
-      const place = copy === undefined ? undefined : runOf.get(`${copy.item.id.client}:${copy.item.id.clock + copy.offset}`);
+      // The next character of the run inserted before, or looked up.
+      const next = place === undefined || copy === undefined ? undefined : place.run.ids[place.at + 1];
+      place =
+        copy === undefined
+          ? undefined
+          : next !== undefined && next.client === copy.item.id.client && next.clock === copy.item.id.clock + copy.offset
+            ? { run: place!.run, at: place!.at + 1 }
+            : runOf(copy.item.id.client, copy.item.id.clock + copy.offset);
       if (copy === undefined || place === undefined || (copy.item.content as Y.ContentString).str[copy.offset] !== source[i]) {
         joined = false;
         continue;
