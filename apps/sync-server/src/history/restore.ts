@@ -162,6 +162,9 @@ const inRanges = (ranges: Map<number, Array<[number, number]>>, id: Y.ID) => ran
  */
 function keepTypedTextBeside(transaction: Y.Transaction, restoredBy: (id: Y.ID) => boolean, typedSince: (id: Y.ID) => boolean): void {
   const made = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  // Deleted by this transaction (the undo). Its delete set is sorted only as it ends: searched through.
+  const deletions = (transaction.deleteSet as unknown as { clients: Map<number, Array<{ clock: number; len: number }>> }).clients;
+  const deletedHere = (id: Y.ID) => deletions.get(id.client)?.some((r) => id.clock >= r.clock && id.clock < r.clock + r.len) === true;
   const broughtBack = (item: Y.Item) => !item.deleted && made(item) && item.content instanceof Y.ContentString;
   const nodes = new Set<Y.XmlText>();
   for (const type of transaction.changed.keys()) if (type instanceof Y.XmlText) nodes.add(type);
@@ -177,12 +180,13 @@ function keepTypedTextBeside(transaction: Y.Transaction, restoredBy: (id: Y.ID) 
       } else runs.push({ first: item, last: item, items: new Set([item]) });
     }
     for (const { last, items } of runs.reverse()) {
-      // What follows the run: deleted characters and typing since, up to the restored text it replaced.
+      // What follows the run: deleted characters and typing since, up to the restored text it replaced that
+      // was still there (the undo deleted it; restored characters typed over since are passed).
       let typed = false;
       let replaced: Y.Item | undefined;
       for (let item = last.right; item !== null; item = item.right) {
         if (!item.countable) continue;
-        if (item.deleted && restoredBy(item.id)) {
+        if (item.deleted && restoredBy(item.id) && deletedHere(item.id)) {
           replaced = item;
           break;
         }

@@ -21,7 +21,7 @@ const read = (ydoc: Y.Doc) => {
  * A document written `first`, then `replaced` (as the editor writes a Select all and typing), then restored
  * to `first`; someone edits it to `since`; then the restore is undone. Returns the document after the undo.
  */
-function undoAfter(first: Node, replaced: Node[], since: Node | Node[]): Node {
+function undoAfter(first: Node, replaced: Node[], since: Node | Node[] | ((live: Y.Doc) => void)): Node {
   const live = new Y.Doc();
   editTo(live, first);
   const version = new Y.Doc();
@@ -31,7 +31,8 @@ function undoAfter(first: Node, replaced: Node[], since: Node | Node[]): Node {
   const update = restoreUpdate(beforeState, version);
   Y.applyUpdate(live, update);
   expect(read(live).eq(first)).toBe(true);
-  for (const step of Array.isArray(since) ? since : [since]) editTo(live, step);
+  if (typeof since === 'function') since(live);
+  else for (const step of Array.isArray(since) ? since : [since]) editTo(live, step);
   const before = new Y.Doc({ gc: false });
   Y.applyUpdate(before, beforeState);
   Y.applyUpdate(live, undoRestoreUpdate(before, update, Y.encodeStateAsUpdate(live)));
@@ -57,6 +58,18 @@ describe('undo of a restore, with text typed since', () => {
   it('typed at the start and at the end of the restored text: the text brought back between them', () => {
     // Typed as an editor types it: the start, then the end ("!" in place of the full stop).
     expect(undoAfter(old, replaced, [doc(para('A-prefix Old paragraph one.')), doc(para('A-prefix Old paragraph one!'))]).textContent).toBe('A-prefix Brand new text!');
+  });
+
+  it('typed over the first word of the restored text: the text brought back goes after the typing', () => {
+    // As the editor types over a selection: "Old " deleted, "A-prefix " inserted at its place (from a review).
+    const typedOver = (live: Y.Doc) => {
+      const text = (live.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      live.transact(() => {
+        text.delete(0, 4);
+        text.insert(0, 'A-prefix ');
+      });
+    };
+    expect(undoAfter(old, replaced, typedOver).textContent).toBe('A-prefix Brand new text.');
   });
 
   it('the text brought back keeps its formatting', () => {
