@@ -46,4 +46,37 @@ describe('copying again after the source changed', () => {
     ]);
     expect(again.redirects).toBe(0);
   });
+
+  // Found by a review: a rerun kept the target's trash entry and named versions as the earlier run left them,
+  // and, differing from the source, never verified again.
+  it('a document taken out of the trash in the source since the earlier run is taken out of it in the target', async () => {
+    await source.trashDocument('plan', { at: Date.now(), by: 'alice' });
+    expect((await copyStore(source, target)).ok).toBe(true);
+    await source.untrashDocument('plan'); // restored from the trash on the old server
+    const again = await copyStore(source, target);
+    expect(await target.inTrash('plan')).toBeUndefined();
+    expect(again.documents[0]!.verification.problems).toEqual([]);
+  });
+
+  it('a document trashed again in the source since the earlier run has the source\'s trash entry in the target', async () => {
+    await source.trashDocument('plan', { at: Date.UTC(2026, 0, 1), by: 'alice' });
+    expect((await copyStore(source, target)).ok).toBe(true);
+    await source.untrashDocument('plan');
+    await source.trashDocument('plan', { at: Date.UTC(2026, 5, 1), by: 'bob' });
+    const again = await copyStore(source, target);
+    expect(await target.inTrash('plan')).toEqual(await source.inTrash('plan'));
+    expect(again.ok).toBe(true);
+  });
+
+  it('a named version renamed or deleted in the source since the earlier run is renamed or gone in the target', async () => {
+    await source.createVersion('plan', { label: 'draft', seq: 2, author: 'alice', createdAt: Date.now() });
+    await source.createVersion('plan', { label: 'outline', seq: 1, author: 'alice', createdAt: Date.now() });
+    expect((await copyStore(source, target)).ok).toBe(true);
+    const [draft, outline] = await source.listVersions('plan').then((vs) => [vs.find((v) => v.label === 'draft')!, vs.find((v) => v.label === 'outline')!]);
+    await source.renameVersion('plan', draft.id, 'final draft');
+    await source.deleteVersion('plan', outline.id);
+    const again = await copyStore(source, target);
+    expect((await target.listVersions('plan')).map((v) => v.label)).toEqual(['final draft']);
+    expect(again.ok).toBe(true);
+  });
 });

@@ -8,7 +8,7 @@
 // against the source as the copy read it: a running server writing meanwhile is not a difference.
 
 import { PersistenceError } from '../errors.js';
-import type { DocumentInfo, DocumentStore, StoredUpdate } from '../types.js';
+import type { DocumentInfo, DocumentStore, NamedVersion, StoredUpdate } from '../types.js';
 import { checkpointsOf, sameCheckpoint, sameUpdate, upToSeq, verifyCopy, type CopyVerification } from './verify-copy.js';
 
 export interface CopyProgress {
@@ -119,6 +119,9 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
   return { documents: copied, updatesCopied, revocations, redirects, ok: copied.every((d) => d.verification.problems.length === 0) };
 }
 
+/** A named version as a copy compares it: everything but its id (each store's own). */
+const versionKey = (v: Omit<NamedVersion, 'id'>) => JSON.stringify([v.seq, v.label, v.author, v.createdAt]);
+
 async function copyDocument(
   from: DocumentStore,
   to: DocumentStore,
@@ -176,6 +179,15 @@ async function copyDocument(
   }
   signal?.throwIfAborted();
   const versions = upToSeq(await from.listVersions(doc), source.lastSeq);
+  // The target's named versions become the source's: one renamed or deleted there since an earlier run goes
+  // (as many of each as the source has are kept, the rest deleted), then what is missing is imported.
+  const wanted = new Map<string, number>();
+  for (const v of versions) wanted.set(versionKey(v), (wanted.get(versionKey(v)) ?? 0) + 1);
+  for (const held of await to.listVersions(doc)) {
+    const left = wanted.get(versionKey(held)) ?? 0;
+    if (left > 0) wanted.set(versionKey(held), left - 1);
+    else await to.deleteVersion(doc, held.id);
+  }
   const versionsInserted = await to.importVersions(doc, versions);
   for (const v of versions) authors.add(v.author);
   // Which updates are restores: what "Undo restore" may take back on the new server (recorded as they
@@ -192,9 +204,13 @@ async function copyDocument(
     await to.writeCheckpoint(doc, checkpoint);
     checkpointsWritten += 1;
   }
-  // A document in the trash stays there, with when and by whom it was moved.
+  // A document in the trash stays there, with when and by whom it was moved; one taken out of it (or moved there
+  // again) in the source since an earlier run is so in the target.
   const trashed = await from.inTrash(doc);
-  if (trashed !== undefined) await to.trashDocument(doc, { at: trashed.trashedAt, by: trashed.trashedBy });
+  const heldTrash = await to.inTrash(doc);
+  const sameTrash = trashed?.trashedAt === heldTrash?.trashedAt && trashed?.trashedBy === heldTrash?.trashedBy;
+  if (!sameTrash && heldTrash !== undefined) await to.untrashDocument(doc);
+  if (!sameTrash && trashed !== undefined) await to.trashDocument(doc, { at: trashed.trashedAt, by: trashed.trashedBy });
   signal?.throwIfAborted();
   const shareLinksCopied = await copyShareLinks(from, to, doc);
   return { updatesInserted, versionsInserted, sessionsInserted, checkpointsWritten, authorsInserted, shareLinksCopied };
