@@ -8,8 +8,8 @@
 // against the source as the copy read it: a running server writing meanwhile is not a difference.
 
 import { PersistenceError } from '../errors.js';
-import type { DocumentInfo, DocumentStore, NamedVersion, StoredUpdate } from '../types.js';
-import { checkpointsOf, sameCheckpoint, sameUpdate, upToSeq, verifyCopy, type CopyVerification } from './verify-copy.js';
+import type { DocumentInfo, DocumentStore, StoredUpdate } from '../types.js';
+import { checkpointsOf, sameCheckpoint, sameUpdate, upToSeq, verifyCopy, versionKey, type CopyVerification } from './verify-copy.js';
 
 export interface CopyProgress {
   readonly phase: 'copy' | 'verify';
@@ -118,9 +118,6 @@ export async function copyStore(from: DocumentStore, to: DocumentStore, options:
   const copied = documents.map((d) => copies.get(d.doc)!);
   return { documents: copied, updatesCopied, revocations, redirects, ok: copied.every((d) => d.verification.problems.length === 0) };
 }
-
-/** A named version as a copy compares it: everything but its id (each store's own). */
-const versionKey = (v: Omit<NamedVersion, 'id'>) => JSON.stringify([v.seq, v.label, v.author, v.createdAt]);
 
 async function copyDocument(
   from: DocumentStore,

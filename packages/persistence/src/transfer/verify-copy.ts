@@ -60,7 +60,10 @@ function hashUpdate(hash: Hash, u: StoredUpdate): void {
 const hashSession = (hash: Hash, s: StoredCompactedSession) =>
   hash.update(`${JSON.stringify([s.entrySeq, s.fromSeq, s.toSeq, s.author, s.startedAt, s.endedAt, s.updates, s.added, s.removed])}\n`);
 
-const versionKeys = (versions: readonly NamedVersion[]) => versions.map((v) => JSON.stringify([v.seq, v.label, v.author, v.createdAt])).sort();
+/** A named version as a copy compares it: everything but its id (each store's own). */
+export const versionKey = (v: Omit<NamedVersion, 'id'>) => JSON.stringify([v.seq, v.label, v.author, v.createdAt]);
+
+const versionKeys = (versions: readonly NamedVersion[]) => versions.map(versionKey).sort();
 
 /**
  * An author record, whole; or, for a source record seen again after `asOf` (someone typing on the server
