@@ -8,6 +8,7 @@ import { blocks } from '../fixtures/blocks.js';
 import { writeSharedList } from '../fixtures/editor-page.js';
 import { holdIncoming } from '../fixtures/hold-incoming.js';
 import { expect, test } from '../fixtures/tandem.js';
+import { converged } from '../fixtures/converged.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
@@ -70,7 +71,7 @@ test('Tab on "two" and on "three" at the same moment: no item is lost', async ({
   await bob.expectSaved();
   await expect.poll(() => alice.blocks()).toEqual(['one', 'two', 'three']);
   await expect.poll(() => bob.blocks()).toEqual(['one', 'two', 'three']);
-  await expect.poll(async () => JSON.stringify(await blocks(alice))).toEqual(JSON.stringify(await blocks(bob)));
+  await converged([alice, bob], blocks);
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
@@ -92,7 +93,7 @@ for (const { items, tabbed, shape } of outdentCases) {
       await alice.caretInTextblock(tabbed, 1);
       await alice.page.keyboard.press('Tab');
       await alice.expectSaved();
-      await expect.poll(async () => JSON.stringify(await blocks(bob))).toEqual(JSON.stringify(await blocks(alice)));
+      await converged([alice, bob], blocks);
 
       const away = offline === 'Alice' ? alice : bob;
       await away.context.setOffline(true);

@@ -5,6 +5,7 @@
 
 import { writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
+import { converged } from '../fixtures/converged.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
@@ -28,7 +29,7 @@ for (const who of ['Bob', 'Alice'] as const) {
     await apart.context.setOffline(false);
     await apart.expectSaved();
 
-    await expect.poll(async () => JSON.stringify(await alice.blocks())).toEqual(JSON.stringify(await bob.blocks()));
+    await converged([alice, bob], (p) => p.blocks());
     const result = await alice.blocks();
     expect(result[0]).toBe('OriPasted first.'); // before: "OriPasted", with " first." on a line of its own
     expect(result).toContain('Second line.');

@@ -6,6 +6,7 @@
 
 import { writeShared, type EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
+import { converged } from '../fixtures/converged.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
@@ -55,7 +56,7 @@ test('Alice Ctrl+Z, Bob Ctrl+Z, Alice Ctrl+Y: "jumps" is not lost', async ({ pai
   await alice.page.keyboard.press('Control+y');
   await alice.expectSaved();
   await bob.expectSaved();
-  await expect.poll(() => bob.blocks()).toEqual(await alice.blocks());
+  await converged([alice, bob], (p) => p.blocks());
   const words = (blocks: string[]) => blocks.join(' ').split(' ').filter((w) => w !== '').sort();
   expect(words(await alice.blocks())).toEqual(['The', 'brown', 'fox', 'jumps', 'quick']); // was without "jumps"
   expect(await alice.blocks()).toHaveLength(2); // her split is back

@@ -7,6 +7,7 @@
 import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
 import { holdIncoming } from '../fixtures/hold-incoming.js';
 import { expect, test } from '../fixtures/tandem.js';
+import { converged } from '../fixtures/converged.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
@@ -38,7 +39,7 @@ for (const { title, doc, bobs, alices, expected } of [
     await bob.expectSaved();
     if (expected !== undefined) await expect.poll(() => alice.blocks()).toEqual(expected);
     else await expect.poll(async () => (await alice.blocks()).join('|').match(/world/g)?.length ?? 0).toBe(1);
-    await expect.poll(async () => bob.blocks()).toEqual(await alice.blocks());
+    await converged([alice, bob], (p) => p.blocks());
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   });
 }

@@ -5,6 +5,7 @@
 
 import { writeShared } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
+import { converged } from '../fixtures/converged.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
@@ -74,7 +75,7 @@ test('Ctrl+Z of a paste leaves the other person\'s words in blocks of the kind t
   // Ctrl+Y puts her paste back around Bob's words.
   await alice.page.keyboard.press('Control+y');
   await expect.poll(() => alice.blocks()).toEqual(['Notes', 'Agenda (Bob)', 'Book room (Bob)', 'Third (Bob)', 'end']);
-  await expect.poll(() => shape(bob)).toEqual(await shape(alice));
+  await converged([alice, bob], shape);
   expect((await shape(bob))[1]).toBe('heading{"level":2}:Agenda (Bob)');
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
