@@ -11,7 +11,7 @@ import { keepTextThroughJoins, noteWhatUndosSaw, noteWhatWasSeen } from './join-
 import { changeOf, updateChangedBlocks } from './narrow-sync.js';
 import { noteMoves } from './noted-moves.js';
 import { createUndoManager } from '../undo-steps.js';
-import { undoFollowsMoves } from './rescue-undo.js';
+import { type Retyped, undoableWithTheOriginal, undoFollowsMoves } from './rescue-undo.js';
 import { keepOthersTextThroughUndo } from './split-rescue.js';
 import { undoFollowsNeighbours } from './undo-follows-neighbours.js';
 import { undoSkipsGoneCopies } from './undo-gone-copies.js';
@@ -170,13 +170,18 @@ export function page(from: Y.Doc | string[] | Node) {
   let made = 0;
   let storedChanges = 0;
   const acked = new Map<number, number>();
+  // What the page's rescues typed again goes to the undo step of its original, once there is an undo manager (withUndo).
+  const retypedTo: Array<(retyped: Retyped[]) => void> = [];
   const editor = person(from, (ydoc) => {
     ydoc.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => void (tr.local && (made += 1)));
-    keepTextThroughJoins(ydoc, { own: (c) => c === ydoc.clientID, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } });
+    keepTextThroughJoins(ydoc, { own: (c) => c === ydoc.clientID, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } }, (retyped) => {
+      for (const to of retypedTo) to(retyped);
+    });
     return () => undefined;
   });
   return {
     ...editor,
+    retypedTo,
     ack() {
       for (const [c, k] of Y.decodeStateVector(Y.encodeStateVector(editor.ydoc))) acked.set(c, k);
       storedChanges = made;
@@ -189,6 +194,7 @@ export type Page = ReturnType<typeof page>;
 /** `x`'s undo manager, with what the editor watches it with (editor.ts). */
 export function withUndo(x: Page): Y.UndoManager {
   const undo = createUndoManager(x.ydoc.getXmlFragment('prosemirror'));
+  x.retypedTo.push((retyped) => undoableWithTheOriginal(undo, retyped)); // as the page does (document.ts)
   keepOthersTextThroughUndo(x.ydoc, undo);
   undoFollowsMoves(x.ydoc, undo);
   undoSkipsGoneCopies(x.ydoc, undo);
