@@ -106,12 +106,6 @@ export class OwnMoves {
     return all;
   }
 
-  /** Where this page's move that the server has not acknowledged yet copied character `id`, if one did. */
-  unacknowledgedCopyOf(id: Y.ID): Y.ID | undefined {
-    const copy = this.copies.get(key(id));
-    return copy !== undefined && copy.clock >= this.stored(copy.client) ? copy : undefined;
-  }
-
   /** The character this page's move copied to `id`, if `id` is such a copy (one hop back). */
   sourceOf(id: Y.ID): Y.ID | undefined {
     return this.sources.get(key(id));

@@ -35,7 +35,6 @@ import { forEachNewItem, madeIn, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
 import { RescuedTwice } from './rescued-twice.js';
-import { moveNested, nestedBeforeSplit, nestedLeftBySplit } from './nested-follows-split.js';
 import { copiesBySource, notedMovesIn, noteCopies, standing } from './noted-moves.js';
 
 /**
@@ -931,12 +930,6 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     const repeated = new Set(repeats.map(({ id }) => `${id.client}:${id.clock}`));
     const left = leftInMovedRange(transaction, ownership.own, (id) => !repeated.has(`${id.client}:${id.clock}`) && !copiedAlso(id));
     if (left.length > 0) queueMicrotask(() => onRetyped(moveLeftInRange(doc, left)));
-    // A list nested under an item the other split meanwhile goes with its second half (nested-follows-split.ts).
-    const nested = [
-      ...nestedLeftBySplit(transaction, (id) => ownership.own(id.client) && id.clock >= ownership.stored(id.client)),
-      ...nestedBeforeSplit(transaction, (id) => ownMoves.unacknowledgedCopyOf(id)),
-    ];
-    if (nested.length > 0) queueMicrotask(() => onRetyped(moveNested(doc, nested, RESCUE_ORIGIN)));
     const lost = without(lostInJoins(transaction, ownership), copiedAlso);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);

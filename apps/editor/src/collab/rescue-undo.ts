@@ -7,7 +7,6 @@
 
 import * as Y from 'yjs';
 import { insertsAndDeletes, moves } from './moved-text.js';
-import { wholeCopiesIn } from './nested-follows-split.js';
 
 /** Characters typed again: the originals' ids, and the copies' range (client, first clock, length). */
 export interface Retyped {
@@ -117,15 +116,6 @@ export function undoFollowsMoves(doc: Y.Doc, undoManager: Y.UndoManager): () => 
       // Each step's ranges looked up once per item, not per character (a deletion of a long text is one item).
       if (steps.some((step) => overlaps(step.insertions, struct.id.client, struct.id.clock, struct.length))) nodes.add(struct.parent);
     });
-    // A block of this person's moved whole (a nested list that went with the other half of a split item): its
-    // copy joins the step that made the block, whole, not only its characters.
-    for (const { original, client, clock, length } of wholeCopiesIn(transaction)) {
-      const step = stepOf(original.id);
-      if (step < 0) continue;
-      const copy = Y.createDeleteSet();
-      copy.clients.set(client, [{ clock, len: length }] as never); // Yjs' DeleteItem shape
-      steps[step]!.insertions = Y.mergeDeleteSets([steps[step]!.insertions, copy]);
-    }
     if (nodes.size === 0) return;
     const retyped: Retyped[] = [];
     for (const { ids, run, at } of moves(transaction, nodes)) {
