@@ -323,9 +323,11 @@ export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText, beforeDrop: (block: Y
   let gone: Y.XmlElement = block;
   while (gone.parent instanceof Y.XmlElement && gone.parent.length === 1 && mine(gone.parent)) gone = gone.parent;
   const parent = gone.parent;
-  if (parent instanceof Y.XmlFragment) {
-    if (parent.length <= 1) return;
-  } else if (!(parent instanceof Y.XmlElement) || !validWithout(parent, gone)) return;
+  // An element first: Yjs' XmlElement is an XmlFragment too (asked the other way round, every container was
+  // taken for the document, and a list item lost its first line, then its nested list with it).
+  if (parent instanceof Y.XmlElement) {
+    if (!validWithout(parent, gone)) return;
+  } else if (!(parent instanceof Y.XmlFragment) || parent.length <= 1) return;
   let i = 0;
   for (let item = parent._start; item !== null && item !== gone._item; item = item.right) if (!item.deleted && item.countable) i++;
   beforeDrop(gone);
