@@ -44,6 +44,25 @@ export interface Repeat {
 }
 
 /** What this page moved (original character → its copy), and the repeats of it in others' moves. */
+/**
+ * Whether a copy stands, or a copy of it (hop by hop) that the moves noted in the change (`copiesOf`: their
+ * copies by source) made: Bob and Alice both press Enter at one place, and Alice then presses Shift+Tab on her
+ * new line, which copies her copy again; her first copy is gone, her words stand, and Bob's copy repeated them.
+ */
+function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>): (copy: Y.ID) => boolean {
+  const known = new Map<string, boolean>();
+  const stands = (copy: Y.ID): boolean => {
+    const k = key(copy);
+    const answer = known.get(k);
+    if (answer !== undefined) return answer;
+    known.set(k, false); // while worked out: a note naming copies in a circle finds nothing more
+    const found = standing(doc, copy) || (copiesOf.get(k) ?? []).some(stands);
+    known.set(k, found);
+    return found;
+  };
+  return stands;
+}
+
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
   /** The other way: each copy's original (for copies of copies, one hop back). */
@@ -122,12 +141,14 @@ export class OwnMoves {
   repeatsOfNoted(transaction: Y.Transaction): Repeat[] {
     if (this.moveOf.size === 0) return [];
     const out: Repeat[] = [];
+    const onward = standsOnward(this.doc, copiesBySource(transaction));
     for (const theirs of notedMovesIn(transaction)) {
       const givesWay = (own: OwnMove) =>
         own.first === theirs.first ? this.doc.clientID > theirs.author : theirs.sources.has(own.first) && !own.ids.has(theirs.first);
       for (const { source, copy } of theirs.pairs) {
         const own = this.moveOf.get(key(source));
-        if (own === undefined || !givesWay(own) || !standing(this.doc, copy)) continue;
+        // Their copy, or their copy of it made in the same change (Enter, then Shift+Tab on the new line).
+        if (own === undefined || !givesWay(own) || !onward(copy)) continue;
         const mine = this.copyOf(source, false);
         if (mine !== undefined) out.push({ node: mine.node, id: mine.id });
       }
