@@ -6,26 +6,17 @@
 // document (Yjs' XmlElement is an XmlFragment too) before asking the schema (found by a review, every order).
 import type { Node } from 'prosemirror-model';
 import { sinkListItem, splitListItem } from 'prosemirror-schema-list';
-import { type EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { dropIfEmptied } from './split-rescue.js';
-import { cross, inText, li, meetAll, orders, p, page, run } from './test-editors.js';
+import { cross, li, meetAll, orders, p, page, run } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
 const doc = (...items: Node[]) => schema.node('doc', null, [ul(...items)]);
 const letters = (node: Node) => [...node.textContent].sort().join('');
 
-/** `command` with the caret after `offset` characters of the `n`th text block, as one transaction. */
-const at = (n: number, offset: number, command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean) => (s: EditorState) => {
-  let made: Transaction | undefined;
-  command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, offset)(s)))), (tr) => (made = tr));
-  const tr = s.tr;
-  for (const step of made!.steps) tr.step(step);
-  return tr;
-};
 
 describe('a line emptied by a rescue, first in a list item that holds more', () => {
   for (const [bobAbove, bobFirst] of orders) {
@@ -34,9 +25,9 @@ describe('a line emptied by a rescue, first in a list item that holds more', () 
       const alice = page(start);
       const bob = page(alice.ydoc);
       bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-      bob.edit(at(1, 2, splitListItem(item))); // tw|o
+      bob.edit(run(splitListItem(item), 1, 2)); // tw|o
       bob.edit(run(sinkListItem(item), 3)); // "three" under "o"
-      alice.edit(at(1, 1, splitListItem(item))); // t|wo
+      alice.edit(run(splitListItem(item), 1, 1)); // t|wo
       await (bobFirst ? cross(bob, alice) : cross(alice, bob));
       await meetAll(alice, bob);
       expect(letters(alice.doc())).toBe(letters(start)); // before: "three" gone

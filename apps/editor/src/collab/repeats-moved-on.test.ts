@@ -6,24 +6,16 @@
 // other's copy counts if it, or a copy of it made in that change, stands (found by a fuzz of two changes each).
 import type { Node } from 'prosemirror-model';
 import { liftListItem, sinkListItem, splitListItem } from 'prosemirror-schema-list';
-import { type EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import type { EditorState, Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { cross, inText, li, meetAll, orders, page, run } from './test-editors.js';
+import { cross, li, meetAll, orders, page, run } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
 const doc = (...items: Node[]) => schema.node('doc', null, [ul(...items)]);
 const letters = (node: Node) => [...node.textContent].sort().join('');
 
-/** `command` with the caret after `offset` characters of the `n`th text block, as one transaction. */
-const at = (n: number, offset: number, command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean) => (s: EditorState) => {
-  let made: Transaction | undefined;
-  command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, offset)(s)))), (tr) => (made = tr));
-  const tr = s.tr;
-  for (const step of made!.steps) tr.step(step);
-  return tr;
-};
 
 const then: Array<[string, (s: EditorState) => Transaction]> = [
   ['Shift+Tab on her new line', run(liftListItem(item), 4)],
@@ -38,8 +30,8 @@ describe('both press Enter at one place, and one restructures the new line', () 
         const alice = page(start);
         const bob = page(alice.ydoc);
         bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-        bob.edit(at(3, 2, splitListItem(item)));
-        alice.edit(at(3, 2, splitListItem(item)));
+        bob.edit(run(splitListItem(item), 3, 2));
+        alice.edit(run(splitListItem(item), 3, 2));
         alice.edit(change);
         await (bobFirst ? cross(bob, alice) : cross(alice, bob));
         await meetAll(alice, bob);

@@ -49,10 +49,10 @@ export const inText = (n: number, offset: number) => (s: EditorState) => {
   return at;
 };
 
-/** `command` run with the caret at the start of the `n`th text block, as one transaction. */
-export const run = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean, n: number) => (s: EditorState) => {
+/** `command` run with the caret at the start of the `n`th text block (or after `offset` characters of it), as one transaction. */
+export const run = (command: (s: EditorState, dispatch: (tr: Transaction) => void) => boolean, n: number, offset = 0) => (s: EditorState) => {
   let made: Transaction | undefined;
-  command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, 0)(s)))), (tr) => (made = tr));
+  command(s.apply(s.tr.setSelection(TextSelection.create(s.doc, inText(n, offset)(s)))), (tr) => (made = tr));
   const tr = s.tr;
   for (const step of made!.steps) tr.step(step);
   return tr;
