@@ -50,18 +50,29 @@ export interface Repeat {
  * new line, which copies her copy again; her first copy is gone, her words stand, and Bob's copy repeated them.
  */
 function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>): (copy: Y.ID) => boolean {
-  const known = new Map<string, boolean>();
-  const stands = (copy: Y.ID): boolean => {
-    const k = key(copy);
-    const answer = known.get(k);
-    if (answer !== undefined) return answer;
-    known.set(k, false); // while worked out: a note naming copies in a circle finds nothing more
-    const found = standing(doc, copy) || (copiesOf.get(k) ?? []).some(stands);
-    known.set(k, found);
-    return found;
+  // Hop by hop, ONWARD_HOPS at most, each copy looked at once: a note comes from any client, and one naming a
+  // chain of 60 000 deleted copies ran a recursive walk out of stack (found by a review).
+  return (copy) => {
+    const looked = new Set<string>([key(copy)]);
+    let hop = [copy];
+    for (let hops = 0; hop.length > 0 && hops <= ONWARD_HOPS; hops++) {
+      if (hop.some((id) => standing(doc, id))) return true;
+      const next: Y.ID[] = [];
+      for (const id of hop) {
+        for (const further of copiesOf.get(key(id)) ?? []) {
+          if (looked.has(key(further))) continue;
+          looked.add(key(further));
+          next.push(further);
+        }
+      }
+      hop = next;
+    }
+    return false;
   };
-  return stands;
 }
+
+/** How many copies of copies standsOnward follows (as copiedAlsoBy and join-rescue's copyFollowed). */
+const ONWARD_HOPS = 16;
 
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();

@@ -290,18 +290,24 @@ function broughtBackBetween(transaction: Y.Transaction, from: Y.ID, to: Y.ID): b
  */
 export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmptied?: (block: Y.XmlElement) => void): Retyped[] {
   let retyped: Retyped[] = [];
+  // Only runs still there, side by side (from the first's index; they are contiguous in the node): another
+  // rescue of this page may have taken them out since they were found (its copy repeated the other's move of
+  // the same words: double-move.ts), and typed again here they came out twice.
+  const standing = stranded.filter(({ node, ids }) => {
+    const index = indexIn(node, ids[0]!);
+    return index !== undefined && indexIn(node, ids[ids.length - 1]!) === index + ids.length - 1;
+  });
+  if (standing.length === 0) return retyped;
   doc.transact((transaction) => {
     retyped = insertWithAllowedMarks(
       doc,
-      stranded.map((s) => s.lost),
+      standing.map((run) => run.lost),
     );
     noteCopies(transaction, retyped);
-    for (const { node, ids } of stranded) {
-      // Still there, side by side: delete them (from the first's index; they are contiguous in the node).
+    for (const { node, ids } of standing) {
+      // Found again: the insertion may have gone into this very node, before them.
       const index = indexIn(node, ids[0]!);
       if (index === undefined) continue;
-      const last = indexIn(node, ids[ids.length - 1]!);
-      if (last !== index + ids.length - 1) continue;
       node.delete(index, ids.length);
       if (dropEmptied !== undefined) dropIfEmptied(doc, node, dropEmptied);
     }
@@ -325,8 +331,9 @@ export function dropIfEmptied(doc: Y.Doc, node: Y.XmlText, beforeDrop: (block: Y
   const parent = gone.parent;
   // An element first: Yjs' XmlElement is an XmlFragment too (asked the other way round, every container was
   // taken for the document, and a list item lost its first line, then its nested list with it).
+  // Nor is a container emptied: a table row may hold no cells, but one left so is not a drop's to make.
   if (parent instanceof Y.XmlElement) {
-    if (!validWithout(parent, gone)) return;
+    if (parent.length <= 1 || !validWithout(parent, gone)) return;
   } else if (!(parent instanceof Y.XmlFragment) || parent.length <= 1) return;
   let i = 0;
   for (let item = parent._start; item !== null && item !== gone._item; item = item.right) if (!item.deleted && item.countable) i++;
