@@ -154,28 +154,8 @@ export class OwnMoves {
     const out: Repeat[] = [];
     const onward = standsOnward(this.doc, copiesBySource(transaction));
     for (const theirs of notedMovesIn(transaction)) {
-      // Where this page's move starts among what the other's mover had seen: Alice typed "A" into "j|klm" and
-      // pressed Enter before it while Bob, not having seen the "A", made the list paragraphs; her move starts at
-      // the "A", which his copy "jklm" cannot hold, and neither move gave way ("klm" twice, found by a review).
-      const firstSeenOf = new Map<OwnMove, string>(); // once per move: asked for each character it copied
-      const firstSeen = (own: OwnMove) => {
-        let first = firstSeenOf.get(own);
-        if (first !== undefined) return first;
-        first = own.first;
-        for (const k of own.ids) {
-          const [client, clock] = k.split(':').map(Number) as [number, number];
-          if (clock < theirs.seen(client)) {
-            first = k;
-            break;
-          }
-        }
-        firstSeenOf.set(own, first);
-        return first;
-      };
-      const givesWay = (own: OwnMove) => {
-        const first = firstSeen(own);
-        return first === theirs.first ? this.doc.clientID > theirs.author : theirs.sources.has(first) && !own.ids.has(theirs.first);
-      };
+      const givesWay = (own: OwnMove) =>
+        own.first === theirs.first ? this.doc.clientID > theirs.author : theirs.sources.has(own.first) && !own.ids.has(theirs.first);
       for (const { source, copy } of theirs.pairs) {
         const own = this.moveOf.get(key(source));
         // Their copy, or their copy of it made in the same change (Enter, then Shift+Tab on the new line).
