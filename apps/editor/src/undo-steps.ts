@@ -53,7 +53,8 @@ export function createUndoManager(fragment: Y.XmlFragment): Y.UndoManager {
       !wholeKept(item, kept) &&
       defaultDeleteFilter(item, PROTECTED_NODES) &&
       !isLastParagraph(item, fragment) &&
-      !isAttributeOfKeptBlock(item, fragment.doc?.clientID),
+      !isAttributeOfKeptBlock(item, fragment.doc?.clientID) &&
+      !isFirstLineOfKeptItem(item, fragment.doc?.clientID),
   });
   keptBy.set(undoManager, kept);
   return undoManager;
@@ -142,6 +143,28 @@ function holdsOthersContent(type: Y.AbstractType<any>, clientID: number): boolea
     if (child.deleted) continue;
     if (child.id.client !== clientID) return true;
     if (child.content instanceof Y.ContentType && holdsOthersContent(child.content.type, clientID)) return true;
+  }
+  return false;
+}
+
+/** The list items whose first block must be a line (the schema's `paragraph block*`). */
+const LINE_FIRST = new Set(['list_item', 'task_item']);
+
+/**
+ * Whether `item` is the first line of a list item that keeps blocks after it the undo does not take (someone
+ * else's, or holding someone else's): the line stays, emptied. Taken, the item was left holding only a list,
+ * which the editor cannot show and deletes, with what it holds: Alice splits "two|XYZ", Bob Tabs "three"
+ * under her new line "XYZ", and her Ctrl+Z lost "three" for everyone (found by a review).
+ */
+function isFirstLineOfKeptItem(item: Y.Item, clientID: number | undefined): boolean {
+  const parent = item.parent;
+  if (clientID === undefined || !(item.content instanceof Y.ContentType) || !(parent instanceof Y.XmlElement) || !LINE_FIRST.has(parent.nodeName)) return false;
+  let first = parent._start;
+  while (first !== null && first.deleted) first = first.right;
+  if (first !== item) return false;
+  for (let next = item.right; next !== null; next = next.right) {
+    if (next.deleted) continue;
+    if (next.id.client !== clientID || (next.content instanceof Y.ContentType && holdsOthersContent(next.content.type, clientID))) return true;
   }
   return false;
 }
