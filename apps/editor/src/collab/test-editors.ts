@@ -218,6 +218,23 @@ export async function cross(first: Page, second: Page): Promise<void> {
   await send(second, first, false);
 }
 
+/**
+ * Changes two pages made apart cross at the same moment: each gets the other's as it was made, before either
+ * page has done anything about the other's (`cross` lets the first page's handlers run before its change goes
+ * on). `acknowledged`: the server had acknowledged both first.
+ */
+export async function atOnce(a: Page, b: Page, acknowledged = false): Promise<void> {
+  if (acknowledged) {
+    a.ack();
+    b.ack();
+  }
+  const fromA = Y.encodeStateAsUpdate(a.ydoc, Y.encodeStateVector(b.ydoc));
+  const fromB = Y.encodeStateAsUpdate(b.ydoc, Y.encodeStateVector(a.ydoc));
+  Y.applyUpdate(b.ydoc, fromA, 'remote');
+  Y.applyUpdate(a.ydoc, fromB, 'remote');
+  await settle();
+}
+
 /** Everyone gets everything, acknowledged, until nothing changes; returns the blocks all hold alike. */
 export async function meetAll(...people: Page[]): Promise<string[]> {
   for (let round = 0; round < 3; round++) for (const a of people) for (const b of people) if (a !== b) await send(a, b);
