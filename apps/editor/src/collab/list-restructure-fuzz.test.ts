@@ -1,8 +1,8 @@
 // Two people restructure one list at once, each with two changes made apart (Enter at any place of a line,
 // Tab, Shift+Tab, Backspace at an item's start, typing), met in every order the server can store them, or
-// crossing at the same moment: the
-// pages must agree, and no letter may be lost or doubled. Lines may still come out out of order (README, "Still
-// wrong"); this guards what the rescues promise. A seeded sample of the combinations: the same ones every run.
+// crossing at the same moment: the pages must agree, and no letter may be lost or doubled. Lines may still come
+// out of order (README, "Still wrong"); this guards what the rescues promise. A seeded sample of the
+// combinations: the same ones every run.
 // Before the fixes of 2026-12-06 (double-move.ts standsOnward, split-rescue.ts dropIfEmptied and moveStranded)
 // 10 of these 400 came out wrong, every one with a letter twice or lost.
 import { joinBackward } from 'prosemirror-commands';
