@@ -43,7 +43,6 @@ export interface Repeat {
   readonly id: Y.ID;
 }
 
-/** What this page moved (original character → its copy), and the repeats of it in others' moves. */
 /**
  * Whether a copy stands, or a copy of it (hop by hop) that the moves noted in the change (`copiesOf`: their
  * copies by source) made: Bob and Alice both press Enter at one place, and Alice then presses Shift+Tab on her
@@ -74,6 +73,7 @@ function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>
 /** How many copies of copies standsOnward follows (as copiedAlsoBy and join-rescue's copyFollowed). */
 const ONWARD_HOPS = 16;
 
+/** What this page moved (original character → its copy), and the repeats of it in others' moves. */
 export class OwnMoves {
   private readonly copies = new Map<string, Y.ID>();
   /** The other way: each copy's original (for copies of copies, one hop back). */
