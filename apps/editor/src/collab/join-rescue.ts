@@ -35,6 +35,7 @@ import { forEachNewItem, madeIn, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
 import { RescuedTwice } from './rescued-twice.js';
+import { keepItemsWhole } from './item-first-line.js';
 import { copiesBySource, notedMovesIn, noteCopies, standing } from './noted-moves.js';
 
 /**
@@ -940,7 +941,12 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     if (stranded.length > 0) queueMicrotask(() => onRetyped(moveStranded(doc, stranded)));
   };
   doc.on('afterTransaction', onTransaction);
-  return () => doc.off('afterTransaction', onTransaction);
+  // A list item a change left without its first line gets an empty one before it renders (item-first-line.ts).
+  const unwatchItems = keepItemsWhole(doc);
+  return () => {
+    doc.off('afterTransaction', onTransaction);
+    unwatchItems();
+  };
 }
 
 const REMEMBERED_CLIENTS = 32;

@@ -3,6 +3,7 @@
 
 import { FRAGMENT, schema, toHtml, toMarkdown, toText, withSafeImages, withSafeLinks } from '@tandem/schema';
 import { readStoredAttrs } from '@tandem/schema/stored-attrs';
+import { addMissingFirstLines } from '@tandem/schema/first-lines';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import type { Format, Rendered } from './formats.js';
@@ -20,6 +21,9 @@ export function proseMirrorDoc(ydoc: Y.Doc) {
     // A value the schema refuses (a heading level "abc", a cell's colspan "abc") is read as its default, not
     // left out with its element (see stored-attrs.ts).
     readStoredAttrs(copy.getXmlFragment(FRAGMENT), schema);
+    // A list item changes made apart left starting with a list (caught before an editor gave it its line
+    // again) is shown with an empty first line, not left out with every line in it (first-lines.ts).
+    addMissingFirstLines(copy.getXmlFragment(FRAGMENT), schema);
     return withSafeImages(withSafeLinks(yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(FRAGMENT), schema)));
   } finally {
     copy.destroy();

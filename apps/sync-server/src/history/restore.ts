@@ -4,6 +4,7 @@
 import { FRAGMENT, schema } from '@tandem/schema/schema';
 import { placeComments, reanchorComments } from '@tandem/schema/comments';
 import { readStoredAttrs } from '@tandem/schema/stored-attrs';
+import { addMissingFirstLines } from '@tandem/schema/first-lines';
 import type { Node } from 'prosemirror-model';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { rewriteText } from '@tandem/schema/rewrite-text';
@@ -21,6 +22,9 @@ export function restoreUpdate(current: Uint8Array, stored: Y.Doc): Uint8Array {
   const target = new Y.Doc();
   Y.applyUpdate(target, Y.encodeStateAsUpdate(stored));
   readStoredAttrs(target.getXmlFragment(FRAGMENT), schema);
+  // And a list item left starting with a list (first-lines.ts) with its line, so the version reads as the
+  // editor shows it and is restored edit by edit, not written whole.
+  addMissingFirstLines(target.getXmlFragment(FRAGMENT), schema);
   try {
     return restoreRead(current, target);
   } finally {
