@@ -40,14 +40,24 @@ import { copiesBySource, notedMovesIn, noteCopies, standing } from './noted-move
 
 /**
  * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
- * "<client>:<clock>" of the node's item → { client id of its characters → the clock up to which the editor
- * had them }, written in the same transaction as the deletion (see noteWhatWasSeen), for the authors of
- * those characters. One entry per deleted node, so that several joins reaching someone at once (offline,
- * a sync after a while away) are each read for their own node.
+ * "<client>:<clock>/<writer>" (the node's item, the deleting editor's client id) → { client id of its
+ * characters → the clock up to which the editor had them }, written in the same transaction as the deletion
+ * (see noteWhatWasSeen), for the authors of those characters. One entry per deleted node and editor, so that
+ * several joins reaching someone at once (offline, a sync after a while away) are each read for their own
+ * node, and two editors deleting one node each keep theirs: under one key per node (as pages before
+ * 2026-12-06 wrote it, still read) the map kept one of the two, and the lost one could be the only one saying
+ * which block its editor deleted (its ROOT: three list changes each lost "ghi" so, README #13).
  */
 export const SEEN = 'tandem:seen';
 
 const nodeKey = (id: Y.ID) => `${id.client}:${id.clock}`;
+/** A SEEN key: the node and the editor that deleted it. */
+const seenKey = (node: Y.ID, writer: number) => `${nodeKey(node)}/${writer}`;
+/** The node a SEEN key is for (a key without a writer is a page's from before per-writer keys). */
+const nodeOfSeenKey = (key: string) => {
+  const slash = key.indexOf('/');
+  return slash < 0 ? key : key.slice(0, slash);
+};
 
 /**
  * Records, in `transaction` (a local edit of the editor's), what this page had seen of the characters of
@@ -67,7 +77,7 @@ export function noteWhatWasSeen(transaction: Y.Transaction): void {
     let root: Y.Item = struct;
     while (root.parent instanceof Y.XmlElement && root.parent._item !== null && Y.isDeleted(transaction.deleteSet, root.parent._item.id)) root = root.parent._item;
     if (root !== struct) seen[ROOT] = nodeKey(root.id);
-    nodes.push([nodeKey(struct.id), seen]);
+    nodes.push([seenKey(struct.id, transaction.doc.clientID), seen]);
   });
   if (nodes.length === 0) return;
   const map = transaction.doc.getMap(SEEN);
@@ -97,21 +107,50 @@ function nodesSaidDeleted(transaction: Y.Transaction): Map<string, Set<number>> 
   if (map === undefined || transaction.local || !transaction.changed.has(map)) return said;
   forEachNewItem(transaction, (item) => {
     if (item.parent !== map || item.parentSub === null) return;
-    const writers = said.get(item.parentSub) ?? new Set<number>();
+    const node = nodeOfSeenKey(item.parentSub);
+    const writers = said.get(node) ?? new Set<number>();
     writers.add(item.id.client);
-    said.set(item.parentSub, writers);
+    said.set(node, writers);
   });
   return said;
 }
 
-/** The SEEN entry written in `transaction` for `node`, if any. */
+/** Transaction meta: the SEEN entries written in it, by node (entriesByNode). */
+const BY_NODE = Symbol('tandem:seen-by-node');
+
+/** The SEEN entries written in `transaction` (with the deletions: in this transaction), by the node each is for. */
+function entriesByNode(transaction: Y.Transaction, map: Y.AbstractType<any>): Map<string, Array<Record<string, unknown>>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
+  const cached = transaction.meta.get(BY_NODE) as Map<string, Array<Record<string, unknown>>> | undefined;
+  if (cached !== undefined) return cached;
+  const byNode = new Map<string, Array<Record<string, unknown>>>();
+  transaction.meta.set(BY_NODE, byNode);
+  if (!transaction.changed.has(map)) return byNode;
+  forEachNewItem(transaction, (item) => {
+    if (item.parent !== map || item.parentSub === null || item.deleted || !(item.content instanceof Y.ContentAny)) return;
+    const entry: unknown = item.content.getContent()[0];
+    if (typeof entry !== 'object' || entry === null) return;
+    const node = nodeOfSeenKey(item.parentSub);
+    byNode.set(node, [...(byNode.get(node) ?? []), entry as Record<string, unknown>]);
+  });
+  return byNode;
+}
+
+/**
+ * What the SEEN entries written in `transaction` for `node` say, if any: with several (editors that each
+ * deleted it, their changes arriving together), a character counts as seen if one of them had it.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the root map, as Yjs types a share
 function entryIn(transaction: Y.Transaction, map: Y.AbstractType<any>, node: Y.XmlText): Record<string, unknown> | undefined {
-  const item = node._item === null ? undefined : map._map.get(nodeKey(node._item.id));
-  // Written with the deletion: in this transaction.
-  if (item === undefined || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) return undefined;
-  const entry = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
-  return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
+  const entries = node._item === null ? undefined : entriesByNode(transaction, map).get(nodeKey(node._item.id));
+  if (entries === undefined || entries.length === 0) return undefined;
+  if (entries.length === 1) return entries[0];
+  const merged: Record<string, unknown> = {};
+  for (const entry of entries) {
+    for (const [client, clock] of Object.entries(entry)) {
+      if (typeof clock === 'number' && !(typeof merged[client] === 'number' && (merged[client] as number) >= clock)) merged[client] = clock;
+    }
+  }
+  return merged;
 }
 
 /**
@@ -1057,7 +1096,7 @@ function noteSeenIn(transaction: Y.Transaction, block: Y.Item): void {
         if (c.content instanceof Y.ContentString) seen[String(c.id.client)] = transaction.beforeState.get(c.id.client) ?? 0;
       }
       if (item !== block) seen[ROOT] = nodeKey(block.id);
-      nodes.push([nodeKey(item.id), seen]);
+      nodes.push([seenKey(item.id, transaction.doc.clientID), seen]);
     } else if (type instanceof Y.XmlElement) {
       for (let c = type._start; c !== null; c = c.right) if (!c.deleted) visit(c);
     }
