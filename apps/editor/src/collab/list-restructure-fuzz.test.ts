@@ -1,10 +1,12 @@
-// Two people restructure one list at once, each with two changes made apart (Enter at any place of a line,
+// Two people restructure one list at once, each with two (and then three) changes made apart (Enter at any place of a line,
 // Tab, Shift+Tab, Backspace at an item's start, typing), met in every order the server can store them, or
 // crossing at the same moment: the pages must agree, and no letter may be lost or doubled. Lines may still come
 // out of order (README, "Still wrong"); this guards what the rescues promise. A seeded sample of the
 // combinations: the same ones every run.
 // Before the fixes of 2026-12-06 (double-move.ts standsOnward, split-rescue.ts dropIfEmptied and moveStranded)
-// 10 of these 400 came out wrong, every one with a letter twice or lost.
+// 10 of these 400 came out wrong, every one with a letter twice or lost. With three changes each, a list item
+// left starting with a nested list (item-first-line.ts) and two editors' notes of one deleted node under one
+// key (seen-by-both.test.ts) lost lines in about 1 of 2 000; the 600 here are a general guard.
 import { joinBackward } from 'prosemirror-commands';
 import type { Node } from 'prosemirror-model';
 import { liftListItem, sinkListItem, splitListItem } from 'prosemirror-schema-list';
@@ -42,47 +44,51 @@ function seeded(seed: number): (n: number) => number {
 }
 
 const letters = (node: Node) => [...node.textContent].sort().join('');
-const COMBINATIONS = 400;
+const SEED3 = Number(process.env.FUZZ_SEED3 ?? 1);
+const COUNT3 = Number(process.env.FUZZ_COUNT3 ?? 600);
 
-describe('two people restructuring one list, two changes each', () => {
-  it(`agree and keep every letter once, in ${COMBINATIONS} seeded combinations`, async () => {
-    const random = seeded(1);
-    const [aliceCan, bobCan] = [changes('X'), changes('Y')];
-    const wrong: string[] = [];
-    for (let n = 0; n < COMBINATIONS; n++) {
-      const [startName, start] = starts[random(starts.length)]!;
-      const made = [aliceCan[random(aliceCan.length)]!, aliceCan[random(aliceCan.length)]!];
-      const bobMade = [bobCan[random(bobCan.length)]!, bobCan[random(bobCan.length)]!];
-      const [bobAbove, bobFirst] = orders[random(orders.length)]!;
-      const together = random(5) === 0; // a fifth cross at the same moment (each page before the other's fixes)
-      const alice = page(start());
-      const bob = page(alice.ydoc);
-      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-      const done: string[] = [];
-      let typed = '';
-      // A change that cannot be made where it is asked for (Tab on a first item) is left out.
-      const make = (who: typeof alice, name: string, [what, change]: Change, letter: string) => {
+for (const [each, seed, combinations] of [[2, 1, 400], [3, SEED3, COUNT3]] as const) {
+  describe(`two people restructuring one list, ${each} changes each`, () => {
+    it(`agree and keep every letter once, in ${combinations} seeded combinations`, async () => {
+      const random = seeded(seed);
+      const [aliceCan, bobCan] = [changes('X'), changes('Y')];
+      const pick = (can: Change[]) => Array.from({ length: each }, () => can[random(can.length)]!);
+      const wrong: string[] = [];
+      for (let n = 0; n < combinations; n++) {
+        const [startName, start] = starts[random(starts.length)]!;
+        const made = pick(aliceCan);
+        const bobMade = pick(bobCan);
+        const [bobAbove, bobFirst] = orders[random(orders.length)]!;
+        const together = random(5) === 0; // a fifth cross at the same moment (each page before the other's fixes)
+        const alice = page(start());
+        const bob = page(alice.ydoc);
+        bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+        const done: string[] = [];
+        let typed = '';
+        // A change that cannot be made where it is asked for (Tab on a first item) is left out.
+        const make = (who: typeof alice, name: string, [what, change]: Change, letter: string) => {
+          try {
+            who.edit(change);
+          } catch {
+            return;
+          }
+          done.push(`${name}: ${what}`);
+          if (what.startsWith(letter)) typed += letter;
+        };
+        for (const change of bobMade) make(bob, 'Bob', change, 'Y');
+        for (const change of made) make(alice, 'Alice', change, 'X');
+        await (together ? atOnce(alice, bob, bobFirst) : bobFirst ? cross(bob, alice) : cross(alice, bob));
+        const met = together ? `at the same moment${bobFirst ? ', both acknowledged' : ''}` : `${bobFirst ? 'Bob' : 'Alice'} stored first`;
+        const how = `${startName}, ${done.join(', ')} (Bob's id ${bobAbove ? 'above' : 'below'}, ${met})`;
         try {
-          who.edit(change);
-        } catch {
-          return;
+          await meetAll(alice, bob);
+        } catch (error) {
+          wrong.push(`${how}: ${String(error)}`);
+          continue;
         }
-        done.push(`${name}: ${what}`);
-        if (what.startsWith(letter)) typed += letter;
-      };
-      for (const change of bobMade) make(bob, 'Bob', change, 'Y');
-      for (const change of made) make(alice, 'Alice', change, 'X');
-      await (together ? atOnce(alice, bob, bobFirst) : bobFirst ? cross(bob, alice) : cross(alice, bob));
-      const met = together ? `at the same moment${bobFirst ? ', both acknowledged' : ''}` : `${bobFirst ? 'Bob' : 'Alice'} stored first`;
-      const how = `${startName}, ${done.join(', ')} (Bob's id ${bobAbove ? 'above' : 'below'}, ${met})`;
-      try {
-        await meetAll(alice, bob);
-      } catch (error) {
-        wrong.push(`${how}: ${String(error)}`);
-        continue;
+        if (letters(alice.doc()) !== [...letters(start()) + typed].sort().join('')) wrong.push(`${how}: ${JSON.stringify(alice.doc().textContent)}`);
       }
-      if (letters(alice.doc()) !== [...letters(start()) + typed].sort().join('')) wrong.push(`${how}: ${JSON.stringify(alice.doc().textContent)}`);
-    }
-    expect(wrong).toEqual([]);
-  }, 120_000);
-});
+      expect(wrong).toEqual([]);
+    }, 120_000);
+  });
+}
