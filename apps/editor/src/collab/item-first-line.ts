@@ -16,6 +16,7 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { missingFirstLine } from '@tandem/schema/first-lines';
 import { schema } from '../schema.js';
+import { forEachNewItem } from './moved-text.js';
 
 /** The origin of the lines added: not the editor's, so not an undo step of this person's. */
 export const FIRST_LINE_ORIGIN = Symbol('tandem:first-line');
@@ -44,11 +45,17 @@ export function keepItemsWhole(doc: Y.Doc): () => void {
     // ProseMirror writes only what its schema allows.
     if (transaction.local && transaction.origin === ySyncPluginKey) return;
     const missing: Array<[Y.XmlElement, string]> = [];
-    for (const type of transaction.changed.keys()) {
-      if (!(type instanceof Y.XmlElement) || type._item === null || type._item.deleted) continue;
+    const check = (type: unknown) => {
+      if (!(type instanceof Y.XmlElement) || type._item === null || type._item.deleted) return;
       const line = missingFirstLine(type, schema);
       if (line !== undefined) missing.push([type, line]);
-    }
+    };
+    // Blocks whose children changed, and blocks the transaction made (Yjs leaves those out of `changed`):
+    // a page opening a document caught in between, or a Ctrl+Y bringing an item back.
+    for (const type of transaction.changed.keys()) check(type);
+    forEachNewItem(transaction, (item) => {
+      if (item.content instanceof Y.ContentType && !transaction.changed.has(item.content.type)) check(item.content.type);
+    });
     const twice: Y.XmlElement[] = [];
     if (!transaction.local && added.size > 0) {
       const changed = new Set<unknown>(transaction.changed.keys());
