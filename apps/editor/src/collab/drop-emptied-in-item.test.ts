@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { dropIfEmptied } from './split-rescue.js';
-import { cross, li, meetAll, orders, p, page, run } from './test-editors.js';
+import { cross, li, meetAll, orders, p, page, run, yElement, yLine } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
@@ -37,21 +37,9 @@ describe('a line emptied by a rescue, first in a list item that holds more', () 
   it('keeps the emptied first line of a list item that holds a nested list, and drops one that stands alone', () => {
     const ydoc = new Y.Doc();
     const fragment = ydoc.getXmlFragment('prosemirror');
-    const line = (text: string) => {
-      const paragraph = new Y.XmlElement('paragraph');
-      paragraph.insert(0, [new Y.XmlText(text)]);
-      return paragraph;
-    };
-    const listItem = (...blocks: Y.XmlElement[]) => {
-      const element = new Y.XmlElement('list_item');
-      element.insert(0, blocks);
-      return element;
-    };
-    const list = (...items: Y.XmlElement[]) => {
-      const element = new Y.XmlElement('bullet_list');
-      element.insert(0, items);
-      return element;
-    };
+    const line = yLine;
+    const listItem = (...blocks: Y.XmlElement[]) => yElement('list_item', ...blocks);
+    const list = (...items: Y.XmlElement[]) => yElement('bullet_list', ...items);
     fragment.insert(0, [list(listItem(line('one')), listItem(line('x'), list(listItem(line('nested')))), listItem(line('y')))]);
     const items = (fragment.get(0) as Y.XmlElement).toArray() as Y.XmlElement[];
     const firstLine = (el: Y.XmlElement) => ((el.get(0) as Y.XmlElement).get(0) as Y.XmlText);
@@ -69,11 +57,7 @@ describe('a line emptied by a rescue, first in a list item that holds more', () 
   });
 
   it('leaves no table row without cells: the last cell of a row someone else made stays, emptied', () => {
-    const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>) => {
-      const made = new Y.XmlElement(name);
-      made.insert(0, children);
-      return made;
-    };
+    const element = yElement;
     const other = new Y.Doc();
     other.clientID = 1;
     other.getXmlFragment('prosemirror').insert(0, [element('table', element('table_row', element('table_cell', element('paragraph', new Y.XmlText('a')))))]);

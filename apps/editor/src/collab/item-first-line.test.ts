@@ -12,79 +12,61 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { keepItemsWhole } from './item-first-line.js';
-import { atOnce, cross, li, meetAll, orders, page, run, shape } from './test-editors.js';
+import { li, meetAll, meetAs, meetings, type Page, page, run, shape, twoPages, yElement, yLine } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
 const letters = (node: Node) => [...node.textContent].sort().join('');
 
+const start = () => schema.node('doc', null, [ul(li('abc'), li('def'), li('ghi'), li('jkl'))]);
+/** Bob, unseen: Backspace at the start of "ghi" (a second line of "def"'s item), Tab on "jkl", Enter before "ghi"; Alice: Tab on "ghi". */
+function changesApart(alice: Page, bob: Page): void {
+  bob.edit(run(joinBackward, 2));
+  bob.edit(run(sinkListItem(item), 3));
+  bob.edit(run(splitListItem(item), 2, 0));
+  alice.edit(run(sinkListItem(item), 2));
+}
+
 describe('a list item left without its first line by changes made apart', () => {
-  for (const [bobAbove, bobFirst] of orders) {
-    for (const together of [false, true]) {
-      const met = together ? `at the same moment${bobFirst ? ', both acknowledged' : ''}` : `${bobFirst ? 'Bob' : 'Alice'} stored first`;
-      it(`keeps every line (Bob's id ${bobAbove ? 'above' : 'below'}, ${met})`, async () => {
-        const start = schema.node('doc', null, [ul(li('abc'), li('def'), li('ghi'), li('jkl'))]);
-        const alice = page(start);
-        const bob = page(alice.ydoc);
-        bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-        bob.edit(run(joinBackward, 2)); // "ghi" a second line of "def"'s item
-        bob.edit(run(sinkListItem(item), 3)); // "jkl" nested in that item
-        bob.edit(run(splitListItem(item), 2, 0)); // Enter before "ghi": an item of its own again, "jkl" in it
-        alice.edit(run(sinkListItem(item), 2)); // "ghi" nested under "def"
-        await (together ? atOnce(alice, bob, bobFirst) : bobFirst ? cross(bob, alice) : cross(alice, bob));
-        await meetAll(alice, bob);
-        expect(letters(alice.doc())).toBe(letters(start)); // before: "abcdef"
-        expect(shape(bob.ydoc)).toEqual(shape(alice.ydoc));
-        // The empty line Bob's Enter left after "def", and at most one added (both pages add one when the
-        // changes cross at once: one goes again).
-        expect(shape(alice.ydoc).filter((line) => line.replace(/>/g, '') === '').length).toBeLessThanOrEqual(2);
-      });
-    }
+  for (const meeting of meetings) {
+    it(`keeps every line (${meeting.name})`, async () => {
+      const { alice, bob } = twoPages(start(), meeting);
+      changesApart(alice, bob);
+      await meetAs(alice, bob, meeting);
+      await meetAll(alice, bob);
+      expect(letters(alice.doc())).toBe(letters(start())); // before: "abcdef"
+      expect(shape(bob.ydoc)).toEqual(shape(alice.ydoc));
+      // The empty line Bob's Enter left after "def", and at most one added (both pages add one when the
+      // changes cross at once: one goes again).
+      expect(shape(alice.ydoc).filter((line) => line.replace(/>/g, '') === '').length).toBeLessThanOrEqual(2);
+    });
   }
 
   // Found by a review: a page opening the document while the server holds it so got the item as new, which
   // Yjs does not list as changed, and deleted it (an edit, stored): the lines were gone for everyone.
-  for (const [bobAbove, bobFirst] of orders) {
-    it(`keeps every line when a third page opens the document in between (Bob's id ${bobAbove ? 'above' : 'below'}, ${bobFirst ? 'Bob' : 'Alice'} stored first)`, async () => {
-      const start = schema.node('doc', null, [ul(li('abc'), li('def'), li('ghi'), li('jkl'))]);
-      const alice = page(start);
-      const bob = page(alice.ydoc);
-      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-      bob.edit(run(joinBackward, 2));
-      bob.edit(run(sinkListItem(item), 3));
-      bob.edit(run(splitListItem(item), 2, 0));
-      alice.edit(run(sinkListItem(item), 2));
+  for (const meeting of meetings.filter(({ together }) => !together)) {
+    it(`keeps every line when a third page opens the document in between (${meeting.name})`, async () => {
+      const { alice, bob } = twoPages(start(), meeting);
+      changesApart(alice, bob);
       // The server holds both changes, as neither page has heard of the other's yet.
       const server = new Y.Doc();
-      for (const from of bobFirst ? [bob, alice] : [alice, bob]) Y.applyUpdate(server, Y.encodeStateAsUpdate(from.ydoc));
+      for (const from of meeting.bobFirst ? [bob, alice] : [alice, bob]) Y.applyUpdate(server, Y.encodeStateAsUpdate(from.ydoc));
       const carol = page(new Y.Doc());
       Y.applyUpdate(carol.ydoc, Y.encodeStateAsUpdate(server), 'remote');
       // Every line there as the page shows it (before: "abcdef"; a line both moved may show twice until the movers' pages take one out).
       for (const line of ['abc', 'def', 'ghi', 'jkl']) expect(carol.doc().textContent).toContain(line);
-      await (bobFirst ? cross(bob, alice) : cross(alice, bob));
+      await meetAs(alice, bob, meeting);
       await meetAll(alice, bob, carol);
-      expect(letters(alice.doc())).toBe(letters(start));
+      expect(letters(alice.doc())).toBe(letters(start()));
       expect(shape(carol.ydoc)).toEqual(shape(alice.ydoc));
     });
   }
 });
 
 describe('keepItemsWhole', () => {
-  const line = (text: string) => {
-    const paragraph = new Y.XmlElement('paragraph');
-    if (text !== '') paragraph.insert(0, [new Y.XmlText(text)]);
-    return paragraph;
-  };
-  const listItem = (...blocks: Y.XmlElement[]) => {
-    const element = new Y.XmlElement('list_item');
-    element.insert(0, blocks);
-    return element;
-  };
-  const list = (...items: Y.XmlElement[]) => {
-    const element = new Y.XmlElement('bullet_list');
-    element.insert(0, items);
-    return element;
-  };
+  const listItem = (...blocks: Y.XmlElement[]) => yElement('list_item', ...blocks);
+  const list = (...items: Y.XmlElement[]) => yElement('bullet_list', ...items);
+  const line = yLine;
   const render = (ydoc: Y.Doc) => yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment('prosemirror'), schema).toJSON();
 
   it('gives an item whose first block a change from elsewhere made a list an empty first line, before anything renders it', () => {

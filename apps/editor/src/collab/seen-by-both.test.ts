@@ -10,31 +10,26 @@ import type { Node } from 'prosemirror-model';
 import { sinkListItem, splitListItem } from 'prosemirror-schema-list';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { atOnce, cross, li, meetAll, orders, page, run, shape } from './test-editors.js';
+import { li, meetAll, meetAs, meetings, run, shape, twoPages } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
 const letters = (node: Node) => [...node.textContent].sort().join('');
 
 describe('one text node deleted by two editors, each saying what it had seen', () => {
-  for (const [bobAbove, bobFirst] of orders) {
-    for (const together of [false, true]) {
-      const met = together ? `at the same moment${bobFirst ? ', both acknowledged' : ''}` : `${bobFirst ? 'Bob' : 'Alice'} stored first`;
-      it(`keeps every letter once (Bob's id ${bobAbove ? 'above' : 'below'}, ${met})`, async () => {
-        const start = schema.node('doc', null, [ul(li('abc'), li('def'), li('ghi'), li('jkl'))]);
-        const alice = page(start);
-        const bob = page(alice.ydoc);
-        bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-        bob.edit(run(joinBackward, 2)); // "ghi" a second line of "def"'s item
-        bob.edit(run(sinkListItem(item), 3)); // "jkl" nested in that item
-        bob.edit(run(splitListItem(item), 2, 0)); // Enter before "ghi"
-        alice.edit(run(sinkListItem(item), 3)); // "jkl" under "ghi"
-        alice.edit(run(sinkListItem(item), 1)); // "def" under "abc"
-        await (together ? atOnce(alice, bob, bobFirst) : bobFirst ? cross(bob, alice) : cross(alice, bob));
-        await meetAll(alice, bob);
-        expect(letters(alice.doc())).toBe(letters(start)); // before: "abcdefjkl"
-        expect(shape(bob.ydoc)).toEqual(shape(alice.ydoc));
-      });
-    }
+  for (const meeting of meetings) {
+    it(`keeps every letter once (${meeting.name})`, async () => {
+      const start = schema.node('doc', null, [ul(li('abc'), li('def'), li('ghi'), li('jkl'))]);
+      const { alice, bob } = twoPages(start, meeting);
+      bob.edit(run(joinBackward, 2)); // "ghi" a second line of "def"'s item
+      bob.edit(run(sinkListItem(item), 3)); // "jkl" nested in that item
+      bob.edit(run(splitListItem(item), 2, 0)); // Enter before "ghi"
+      alice.edit(run(sinkListItem(item), 3)); // "jkl" under "ghi"
+      alice.edit(run(sinkListItem(item), 1)); // "def" under "abc"
+      await meetAs(alice, bob, meeting);
+      await meetAll(alice, bob);
+      expect(letters(alice.doc())).toBe(letters(start)); // before: "abcdefjkl"
+      expect(shape(bob.ydoc)).toEqual(shape(alice.ydoc));
+    });
   }
 });

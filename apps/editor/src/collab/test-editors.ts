@@ -242,3 +242,45 @@ export async function meetAll(...people: Page[]): Promise<string[]> {
   for (const x of people) if (JSON.stringify(x.doc().toJSON()) !== result) throw new Error(`diverged: ${JSON.stringify(x.doc().toJSON())} against ${result}`);
   return blocks(people[0]!.ydoc);
 }
+
+/** A way two pages' changes made apart meet: one of `orders`, crossed one after the other or at the same moment. */
+export interface Meeting {
+  readonly bobAbove: boolean;
+  readonly bobFirst: boolean;
+  readonly together: boolean;
+  /** For a test's name: "Bob's id above, Alice stored first". */
+  readonly name: string;
+}
+
+/** Every way two pages' changes can meet: each of `orders` crossed (cross) and at the same moment (atOnce, acknowledged when Bob's is first). */
+export const meetings: readonly Meeting[] = orders.flatMap(([bobAbove, bobFirst]) =>
+  [false, true].map((together) => ({
+    bobAbove,
+    bobFirst,
+    together,
+    name: `Bob's id ${bobAbove ? 'above' : 'below'}, ${together ? `at the same moment${bobFirst ? ', both acknowledged' : ''}` : `${bobFirst ? 'Bob' : 'Alice'} stored first`}`,
+  })),
+);
+
+/** Alice's page on `start`, and Bob's on a copy, his client id above or below hers as `meeting` says. */
+export function twoPages(start: Node, { bobAbove }: Pick<Meeting, 'bobAbove'>): { alice: Page; bob: Page } {
+  const alice = page(start);
+  const bob = page(alice.ydoc);
+  bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+  return { alice, bob };
+}
+
+/** Alice's and Bob's changes meet as `meeting` says. */
+export function meetAs(alice: Page, bob: Page, { bobFirst, together }: Meeting): Promise<void> {
+  return together ? atOnce(alice, bob, bobFirst) : bobFirst ? cross(bob, alice) : cross(alice, bob);
+}
+
+/** A Yjs element `name` holding `children` (for tests that build a document's Yjs shape by hand). */
+export function yElement(name: string, ...children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
+  const element = new Y.XmlElement(name);
+  element.insert(0, children);
+  return element;
+}
+
+/** A Yjs paragraph of `text` (none inside when empty). */
+export const yLine = (text: string) => (text === '' ? yElement('paragraph') : yElement('paragraph', new Y.XmlText(text)));

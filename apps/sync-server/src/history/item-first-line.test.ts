@@ -4,33 +4,28 @@
 // it: an export or the history view of that version lacked them, and a restore of it wrote it whole.
 // Now the copy they read gets an empty first line first (first-lines.ts), as the editor does.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { connectClient, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const DOC = 'team/list';
 
-describe("a version holding a list item that starts with a list", () => {
+describe('a version holding a list item that starts with a list', () => {
   let server: TestServer;
-  let provider: WebsocketProvider;
-  let doc: Y.Doc;
+  let client: TestClient;
   const lastSeq = async () => (await server.store.getDocument(DOC))?.lastSeq ?? 0;
   const url = (path: string) => `${server.url}/api/docs/${encodeURIComponent(DOC)}${path}`;
 
   beforeEach(async () => {
     server = await startTestServer();
-    doc = new Y.Doc();
-    provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/ws`, encodeURIComponent(DOC), doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-    });
-    await new Promise<void>((r) => provider.once('sync', () => r()));
+    client = connectClient(server.url, DOC);
+    await client.synced();
   });
   afterEach(async () => {
-    provider.destroy();
+    client.destroy();
     await server.destroy();
   });
+  const fragment = () => client.doc.getXmlFragment('prosemirror');
 
   const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>) => {
     const el = new Y.XmlElement(name);
@@ -40,7 +35,7 @@ describe("a version holding a list item that starts with a list", () => {
   const line = (text: string) => element('paragraph', new Y.XmlText(text));
   /** "one", then an item holding only a list of "nested" (its line taken out elsewhere), then "three". */
   const write = async () => {
-    doc.getXmlFragment('prosemirror').insert(0, [
+    fragment().insert(0, [
       element('bullet_list', element('list_item', line('one')), element('list_item', element('bullet_list', element('list_item', line('nested')))), element('list_item', line('three'))),
     ]);
     await expect.poll(lastSeq).toBe(1);
@@ -68,15 +63,15 @@ describe("a version holding a list item that starts with a list", () => {
 
   it('restores it edit by edit, the blocks others kept staying the same blocks', async () => {
     await write();
-    const list = doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+    const list = fragment().get(0) as Y.XmlElement;
     const first = list.get(0) as Y.XmlElement;
     list.delete(1, 1); // someone removes the item
     await expect.poll(lastSeq).toBe(2);
     const res = await fetch(url('/restore'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq: 1 }) });
     expect(res.status).toBe(201);
     await expect.poll(lastSeq).toBe(3);
-    await expect.poll(() => doc.getXmlFragment('prosemirror').toString()).toContain('nested');
+    await expect.poll(() => fragment().toString()).toContain('nested');
     // Edit by edit: the item "one" is the same Yjs element as before (written whole, every block is new).
-    expect((doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0)).toBe(first);
+    expect((fragment().get(0) as Y.XmlElement).get(0)).toBe(first);
   });
 });
