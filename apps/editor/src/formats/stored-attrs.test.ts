@@ -1,6 +1,8 @@
 // Nodes and marks the editor makes read a stored attribute that ProseMirror's validate refuses as its
 // default, where ProseMirror threw (and y-prosemirror then deleted what it could not read).
 
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 
@@ -18,5 +20,27 @@ describe('attributes as stored', () => {
     expect(schema.mark('link', { href: 'https://example.com/', title: null }).attrs).toEqual({ href: 'https://example.com/', title: null });
     expect(nodes.heading!.create({ level: 3 }).attrs.level).toBe(3);
     expect(nodes.task_item!.createAndFill({ checked: true })!.attrs.checked).toBe(true);
+  });
+
+  it('a list item starting with a nested list is read with an empty first line, and the document as stored is not changed', () => {
+    const ydoc = new Y.Doc();
+    const fragment = ydoc.getXmlFragment('prosemirror');
+    const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>) => {
+      const made = new Y.XmlElement(name);
+      made.insert(0, children);
+      return made;
+    };
+    const nested = element('bullet_list', element('list_item', element('paragraph', new Y.XmlText('nested'))));
+    fragment.insert(0, [element('bullet_list', element('list_item', element('paragraph', new Y.XmlText('one'))), element('list_item', nested))]);
+    const before = Y.encodeStateAsUpdate(ydoc);
+    // What a viewer's page does with it (y-prosemirror's reading; it deleted what it could not read).
+    const doc = yXmlFragmentToProseMirrorRootNode(fragment, schema);
+    expect(doc.firstChild!.child(1).toJSON()).toEqual({
+      type: 'list_item',
+      content: [{ type: 'paragraph' }, { type: 'bullet_list', content: [{ type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'nested' }] }] }] }],
+    });
+    expect(Y.encodeStateAsUpdate(ydoc)).toEqual(before);
+    // Content ProseMirror's own steps build is made exactly as given.
+    expect(nodes.list_item!.create(null, [doc.firstChild!.child(1).child(1)]).childCount).toBe(1);
   });
 });

@@ -27,6 +27,25 @@ function readNodes(type: NodeType, attrsOf: Read, contentOf?: (content: Fragment
   type.createAndFill = (attrs, c, marks) => createAndFill.call(type, attrsOf(attrs), content(c), marks);
 }
 
+/**
+ * `type`'s checked creation, reading content that starts with a block the type cannot start with, where an
+ * empty line first would make it valid (a list item left starting with a nested list by changes made apart),
+ * with that line: y-prosemirror deleted the item, every line in it. An editor's page writes the line into the
+ * document as the change arrives (collab/item-first-line.ts); a viewer's writes nothing, and reads it so.
+ * Only createChecked (y-prosemirror's schema.node): ProseMirror's own steps build exact content with create.
+ */
+function readFirstLine(type: NodeType): void {
+  const line = type.contentMatch.defaultType;
+  if (line === null || !line.isTextblock) return;
+  const { createChecked } = type;
+  type.createChecked = (attrs, c, marks) => {
+    const content = Fragment.from(c);
+    const first = content.firstChild;
+    const missing = first !== null && type.contentMatch.matchType(first.type) === null && type.contentMatch.matchType(line)?.matchType(first.type) != null;
+    return createChecked.call(type, attrs, missing ? Fragment.from(line.create()).append(content) : c, marks);
+  };
+}
+
 const done = new WeakSet<Schema>();
 
 /** Makes every node and mark `schema` creates read its stored attributes as above. Once per schema. */
@@ -38,6 +57,7 @@ export function readStoredAttrsOnCreate(schema: Schema): void {
     if (isCellType(type)) readNodes(type, (attrs) => valid(cellAttrsRead(attrs)));
     else if (type.spec.tableRole === 'table') readNodes(type, valid, tableContentRead);
     else readNodes(type, valid);
+    readFirstLine(type);
   }
   for (const type of Object.values(schema.marks)) {
     const { create } = type;
