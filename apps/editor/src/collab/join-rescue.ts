@@ -65,7 +65,7 @@ const nodeOfSeenKey = (key: string) => {
  * Costs nothing unless the transaction deletes a text node.
  */
 export function noteWhatWasSeen(transaction: Y.Transaction): void {
-  const nodes: Array<[string, Record<string, number | string>]> = [];
+  const nodes: Array<[Y.ID, Record<string, number | string>]> = [];
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlText)) return;
     const seen: Record<string, number | string> = {};
@@ -77,11 +77,24 @@ export function noteWhatWasSeen(transaction: Y.Transaction): void {
     let root: Y.Item = struct;
     while (root.parent instanceof Y.XmlElement && root.parent._item !== null && Y.isDeleted(transaction.deleteSet, root.parent._item.id)) root = root.parent._item;
     if (root !== struct) seen[ROOT] = nodeKey(root.id);
-    nodes.push([seenKey(struct.id, transaction.doc.clientID), seen]);
+    nodes.push([struct.id, seen]);
   });
+  writeSeen(transaction, nodes);
+}
+
+/**
+ * Writes the notes of `nodes` in SEEN: under this editor's key, and under the node's alone, which pages from
+ * before per-writer keys read (open tabs outlive a deploy; not finding it, such a page took every letter of
+ * the node for unseen and typed its person's again: lines twice, found by a review). Read both ways, the two
+ * are one note.
+ */
+function writeSeen(transaction: Y.Transaction, nodes: ReadonlyArray<[Y.ID, Record<string, number | string>]>): void {
   if (nodes.length === 0) return;
   const map = transaction.doc.getMap(SEEN);
-  for (const [key, seen] of nodes) map.set(key, seen);
+  for (const [id, seen] of nodes) {
+    map.set(seenKey(id, transaction.doc.clientID), seen);
+    map.set(nodeKey(id), seen);
+  }
 }
 
 /** In a SEEN entry: "<client>:<clock>" of the outermost block its editor deleted with the node (not a client id). */
@@ -232,7 +245,7 @@ function madeAfterSeen(transaction: Y.Transaction, node: Y.XmlText): boolean {
   if (node._item === null) return false;
   const { client, clock } = node._item.id;
   // Both deleters of one node write its entry (Alice's join deleted the emptied item's text node too), and
-  // one entry overwrites the other: what the moves noted with the deletion had seen says as much.
+  // (pages from before per-writer keys) one entry overwrote the other: what the moves noted with the deletion had seen says as much.
   const said = [...seenEntries(transaction).map((entry) => entry[String(client)]), ...notedMovesIn(transaction).map((move) => move.seen(client) || undefined)];
   let unseen = false;
   for (const seen of said) {
@@ -1086,7 +1099,7 @@ export function noteWhatUndosSaw(undoManager: Y.UndoManager): void {
 
 /** Records in SEEN what this page holds of the characters of each text node in `block`, about to be deleted. */
 function noteSeenIn(transaction: Y.Transaction, block: Y.Item): void {
-  const nodes: Array<[string, Record<string, number | string>]> = [];
+  const nodes: Array<[Y.ID, Record<string, number | string>]> = [];
   const visit = (item: Y.Item) => {
     if (!(item.content instanceof Y.ContentType)) return;
     const type = item.content.type;
@@ -1096,13 +1109,11 @@ function noteSeenIn(transaction: Y.Transaction, block: Y.Item): void {
         if (c.content instanceof Y.ContentString) seen[String(c.id.client)] = transaction.beforeState.get(c.id.client) ?? 0;
       }
       if (item !== block) seen[ROOT] = nodeKey(block.id);
-      nodes.push([seenKey(item.id, transaction.doc.clientID), seen]);
+      nodes.push([item.id, seen]);
     } else if (type instanceof Y.XmlElement) {
       for (let c = type._start; c !== null; c = c.right) if (!c.deleted) visit(c);
     }
   };
   visit(block);
-  if (nodes.length === 0) return;
-  const map = transaction.doc.getMap(SEEN);
-  for (const [key, seen] of nodes) map.set(key, seen);
+  writeSeen(transaction, nodes);
 }

@@ -33,3 +33,18 @@ describe('one text node deleted by two editors, each saying what it had seen', (
     });
   }
 });
+
+// Found by a review: a page from before per-writer keys (an open tab outlives a deploy) looks a note up under
+// the node's key alone; not finding it, it took every letter of the node for unseen and typed its person's
+// again ("def" twice after the other's Tab). Each note is written under both keys.
+describe('notes written for pages from before per-writer keys', () => {
+  it("holds each note under the node's key too, the same note", () => {
+    const start = schema.node('doc', null, [ul(li('abc'), li('def'), li('ghi'))]);
+    const { bob } = twoPages(start, meetings[0]!);
+    bob.edit(run(sinkListItem(item), 1)); // Tab on "def": its text node deleted, a copy under "abc"
+    const notes = bob.ydoc.getMap<unknown>('tandem:seen');
+    const perWriter = [...notes.keys()].filter((key) => key.endsWith(`/${bob.ydoc.clientID}`));
+    expect(perWriter.length).toBeGreaterThan(0);
+    for (const key of perWriter) expect(notes.get(key.slice(0, key.indexOf('/')))).toEqual(notes.get(key));
+  });
+});
