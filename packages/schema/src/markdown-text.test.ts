@@ -5,6 +5,7 @@
 
 import MarkdownIt from 'markdown-it';
 import type { Node } from 'prosemirror-model';
+import { seededRandom } from '@tandem/persistence/testing/seeded-random';
 import { describe, expect, it } from 'vitest';
 import { toMarkdown } from './export.js';
 import { fromMarkdown } from './import.js';
@@ -109,11 +110,10 @@ describe('text the Markdown export must not let Markdown reinterpret', () => {
 
 describe('marks beside punctuation, at random', () => {
   it('2 000 random paragraphs of marked pieces come back with the same text and marks (a mark\'s edge spaces aside)', () => {
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    // mulberry32 (a home-made generator in floating point lost its low bits: random(4) was 0 for 99 % of
+    // draws, so nearly every paragraph had one piece).
+    const next = seededRandom(7);
+    const random = (n: number) => Math.floor(next() * n);
     const pieces = ['a', 'b c', '"q"', '(x)', '$5.', '!', 'x,', '.y', "it's", '-', '*', '_', 'word', ' the ', '[1]'];
     const marks = ['em', 'strong', 'strikethrough', 'underline', 'code'];
     const failed: string[] = [];

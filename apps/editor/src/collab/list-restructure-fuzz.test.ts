@@ -12,6 +12,7 @@ import type { Node } from 'prosemirror-model';
 import { liftListItem, sinkListItem, splitListItem } from 'prosemirror-schema-list';
 import type { EditorState, Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@tandem/persistence/testing/seeded-random';
 import { schema } from '../schema.js';
 import { atOnce, cross, inText, li, meetAll, orders, p, page, run } from './test-editors.js';
 
@@ -34,18 +35,32 @@ function changes(letter: string): Change[] {
   return out;
 }
 
-/** A small linear congruential generator: the same sample every run. */
+/** A seeded generator: the same sample every run (mulberry32; an earlier home-made one in floating point
+ * lost its low bits and drew almost only Bob's id above, Bob first, and even-numbered changes: found by a review). */
 function seeded(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
-  };
+  const next = seededRandom(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 const letters = (node: Node) => [...node.textContent].sort().join('');
 const SEED3 = Number(process.env.FUZZ_SEED3 ?? 1);
 const COUNT3 = Number(process.env.FUZZ_COUNT3 ?? 600);
+
+/**
+ * The combinations of these samples that still show letters twice, as README's "Still wrong" says (one person
+ * splits a line while the other's change moves it too, and the split's start is a letter the other had not
+ * seen, so neither page finds its copy repeating the other's). Each must still double, and nothing else may.
+ */
+const KNOWN_DOUBLED: Record<2 | 3, readonly string[]> = {
+  2: [
+    "a list holding a nested item, Bob: Y typed into line 3, Bob: Enter in line 3 at 1, Alice: X typed into line 2, Alice: Shift+Tab on line 1 (Bob's id above, at the same moment)",
+    "a flat list, Bob: Y typed into line 2, Bob: Enter in line 2 at 1, Alice: Enter in line 1 at 2, Alice: Tab on line 3 (Bob's id below, Bob stored first)",
+  ],
+  3: [
+    "a flat list, Bob: Shift+Tab on line 1, Bob: Shift+Tab on line 3, Bob: Enter in line 2 at 1, Alice: X typed into line 3, Alice: Enter in line 3 at 1, Alice: Enter in line 2 at 1 (Bob's id below, Bob stored first)",
+    "a flat list, Bob: Backspace at the start of line 2, Bob: Enter in line 1 at 3, Bob: Y typed into line 2, Alice: X typed into line 2, Alice: Backspace at the start of line 1, Alice: Enter in line 2 at 1 (Bob's id below, Alice stored first)",
+  ],
+};
 
 for (const [each, seed, combinations] of [[2, 1, 400], [3, SEED3, COUNT3]] as const) {
   describe(`two people restructuring one list, ${each} changes each`, () => {
@@ -54,6 +69,8 @@ for (const [each, seed, combinations] of [[2, 1, 400], [3, SEED3, COUNT3]] as co
       const [aliceCan, bobCan] = [changes('X'), changes('Y')];
       const pick = (can: Change[]) => Array.from({ length: each }, () => can[random(can.length)]!);
       const wrong: string[] = [];
+      const known = KNOWN_DOUBLED[each];
+      const doubledAsKnown: string[] = [];
       for (let n = 0; n < combinations; n++) {
         const [startName, start] = starts[random(starts.length)]!;
         const made = pick(aliceCan);
@@ -86,9 +103,18 @@ for (const [each, seed, combinations] of [[2, 1, 400], [3, SEED3, COUNT3]] as co
           wrong.push(`${how}: ${String(error)}`);
           continue;
         }
-        if (letters(alice.doc()) !== [...letters(start()) + typed].sort().join('')) wrong.push(`${how}: ${JSON.stringify(alice.doc().textContent)}`);
+        const got = letters(alice.doc());
+        const want = [...letters(start()) + typed].sort().join('');
+        if (got === want) continue;
+        const count = (text: string, ch: string) => [...text].filter((c) => c === ch).length;
+        const lost = [...want].some((ch) => count(got, ch) < count(want, ch));
+        // A letter lost is never known: only doubles the README lists as still wrong may stand.
+        if (!lost && known.includes(how)) doubledAsKnown.push(how);
+        else wrong.push(`${lost ? 'lost' : 'doubled'}: ${how}: ${JSON.stringify(alice.doc().textContent)}`);
       }
       expect(wrong).toEqual([]);
+      // A known double that no longer doubles: fixed, and it comes off the list.
+      expect(doubledAsKnown.sort()).toEqual([...known].sort());
     }, 120_000);
   });
 }
