@@ -977,19 +977,23 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     const attributesLost = attributesLostIn(transaction, ownership.own);
     if (attributesLost.length > 0) queueMicrotask(() => writeAttributesAgain(doc, attributesLost, RESCUE_ORIGIN));
     const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction), ...rescuedTwice.twice(transaction)];
-    if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
     const copiedAlso = ownMoves.copiedAlsoBy(transaction);
     // A paragraph this page made inside a range the other's change moved (made a list, a quote) goes along.
     const repeated = new Set(repeats.map(({ id }) => `${id.client}:${id.clock}`));
     const left = leftInMovedRange(transaction, ownership.own, (id) => !repeated.has(`${id.client}:${id.clock}`) && !copiedAlso(id));
-    if (left.length > 0) queueMicrotask(() => onRetyped(moveLeftInRange(doc, left)));
     const lost = without(lostInJoins(transaction, ownership), copiedAlso);
     // Enter pressed earlier in the paragraph moves the rest of it and leaves unseen characters behind (split-rescue.ts).
     const stranded = strandedByMoves(transaction, ownership);
     // The copies this change noted, for telling whether the other page types the same text again too.
     if (lost.length > 0 && !transaction.local) rescuedTwice.learn(transaction);
-    // After this transaction's cleanup (a transaction started in its handlers would run inside it).
+    // After this transaction's cleanup (a transaction started in its handlers would run inside it). What was
+    // lost is typed again first: taking out repeats drops the blocks it empties, and a list it emptied was
+    // where a lost line went (Alice joined "abc" to "def" while Bob lifted "def" out of the list: her page
+    // took out her copy of the list's last item, which Bob had moved too, with the list, then typed "abc"
+    // into the list gone; lost for everyone).
     if (lost.length > 0) queueMicrotask(() => onRetyped(typeAgain(doc, lost)));
+    if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
+    if (left.length > 0) queueMicrotask(() => onRetyped(moveLeftInRange(doc, left)));
     if (stranded.length > 0) queueMicrotask(() => onRetyped(moveStranded(doc, stranded)));
   };
   doc.on('afterTransaction', onTransaction);
