@@ -17,17 +17,12 @@ test('Tab on "ghi" while the other, offline, joined it to "def", Tabbed "jkl" an
   const clientId = (who: typeof people.alice) => who.page.evaluate(() => (window as unknown as { tandem: { doc: { clientID: number } } }).tandem.doc.clientID);
   const [alice, bob] = (await clientId(people.bob)) > (await clientId(people.alice)) ? [people.alice, people.bob] : [people.bob, people.alice];
 
-  await bob.context.setOffline(true);
-  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await bob.caretInTextblock(2, 0);
-  await bob.page.keyboard.press('Backspace');
-  await bob.caretInTextblock(3, 0);
-  await bob.page.keyboard.press('Tab');
-  await bob.caretInTextblock(2, 0);
-  await bob.page.keyboard.press('Enter');
+  await bob.goOffline();
+  await bob.pressAt(2, 0, 'Backspace');
+  await bob.pressAt(3, 0, 'Tab');
+  await bob.pressAt(2, 0, 'Enter');
   await expect.poll(() => bob.blocks()).toEqual(['abc', 'def', '', 'ghi', 'jkl']);
-  await alice.caretInTextblock(2, 0);
-  await alice.page.keyboard.press('Tab');
+  await alice.pressAt(2, 0, 'Tab');
   await alice.expectSaved();
   await bob.context.setOffline(false);
   await bob.expectSaved();

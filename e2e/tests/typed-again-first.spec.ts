@@ -13,20 +13,15 @@ test.use({ serverScope: 'file' });
 test('Backspace at the start of "def" and Enter in "jkl" while the other, offline, outdents "def": "abc" is kept', async ({ pair }) => {
   const { alice, bob } = await pair('typed-again-first/offline');
   await writeSharedList(alice, bob, ['abc', 'def', 'ghi', 'jkl']);
-  await alice.caretInTextblock(2, 0);
-  await alice.page.keyboard.press('Tab'); // "ghi" nested under "def"
+  await alice.pressAt(2, 0, 'Tab'); // "ghi" nested under "def"
   await alice.expectSaved();
   await expect.poll(() => bob.blocks()).toEqual(['abc', 'def', 'ghi', 'jkl']);
   await expect.poll(() => bob.page.evaluate(() => document.querySelectorAll('.ProseMirror li li').length)).toBe(1);
 
-  await bob.context.setOffline(true);
-  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await bob.caretInTextblock(1, 0);
-  await bob.page.keyboard.press('Shift+Tab');
-  await alice.caretInTextblock(1, 0);
-  await alice.page.keyboard.press('Backspace');
-  await alice.caretInTextblock(3, 1);
-  await alice.page.keyboard.press('Enter');
+  await bob.goOffline();
+  await bob.pressAt(1, 0, 'Shift+Tab');
+  await alice.pressAt(1, 0, 'Backspace');
+  await alice.pressAt(3, 1, 'Enter');
   await expect.poll(() => alice.blocks()).toEqual(['abc', 'def', 'ghi', 'j', 'kl']);
   await alice.expectSaved();
   await bob.context.setOffline(false);
