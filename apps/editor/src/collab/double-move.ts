@@ -265,8 +265,15 @@ export class OwnMoves {
     // The characters of each copy that stand for one this page still saw (a copy run may hold several moves).
     const matched = new Set<string>();
     for (const m of found) for (let i = 0; i < m.ids.length; i++) matched.add(key(m.run.ids[m.at + i]!));
+    // What the other noted each character of its copies is a copy of: a character read here, by its text,
+    // as going on from this page's copy may be the other's copy of another character (Bob joins "jkl" to
+    // "ghi" and splits "jk|l"; Alice, at the same moment, lifts "def" out and her editor writes "jkl" again,
+    // her "l" a copy of the original "l", not of Bob's joined one): both pages then took out their own "l",
+    // and it was lost. Such a double move of one character is repeatsOfNoted's to decide, as both pages do.
+    const sourceOf = new Map<string, string>();
+    for (const theirs of notedMovesIn(transaction)) for (const { source, copy } of theirs.pairs) sourceOf.set(key(copy), key(source));
     const out: Repeat[] = [];
-    for (const m of found) out.push(...this.repeatsAfter(transaction, m, matched));
+    for (const m of found) out.push(...this.repeatsAfter(transaction, m, matched, sourceOf));
     return out;
   }
 
@@ -274,7 +281,7 @@ export class OwnMoves {
    * This page's copies of the characters that follow move `m`'s in its source node and were moved away by
    * this page before (deleted before this transaction), where the other copy goes on with the same text.
    */
-  private repeatsAfter(transaction: Y.Transaction, m: Move, matched: Set<string>): Repeat[] {
+  private repeatsAfter(transaction: Y.Transaction, m: Move, matched: Set<string>, sourceOf: ReadonlyMap<string, string>): Repeat[] {
     const last = m.ids[m.ids.length - 1]!;
     const out: Repeat[] = [];
     let k = m.at + m.ids.length; // next character of the other copy
@@ -293,9 +300,12 @@ export class OwnMoves {
       if (!item.deleted || Y.isDeleted(transaction.deleteSet, item.id)) return out;
       // Deleted before (its text may be gone: garbage-collected); the copy this page holds says what it was.
       for (let i = 0; i < item.length; i++) {
-        const mine = this.copyOf(Y.createID(item.id.client, item.id.clock + i));
+        const id = Y.createID(item.id.client, item.id.clock + i);
+        const mine = this.copyOf(id);
         const other = m.run.ids[k];
         if (mine === undefined || other === undefined || matched.has(key(other)) || m.run.text[k] !== mine.ch) return out;
+        const source = sourceOf.get(key(other));
+        if (source !== undefined && source !== key(id)) return out;
         out.push({ node: mine.node, id: mine.id });
         k++;
       }
