@@ -6,8 +6,20 @@
 // arrives (apps/editor item-first-line.ts); the server's renders, restores and copies read a version
 // caught before that so too (addMissingFirstLines, on the copy they convert).
 
-import type { Schema } from 'prosemirror-model';
+import type { NodeType, Schema } from 'prosemirror-model';
 import * as Y from 'yjs';
+
+/**
+ * The line (a textblock) a block of `type` starting with a `first` must have before it: where `type` cannot
+ * start with `first` and can with that line first; undefined otherwise. The editor reads content so too
+ * (its formats/stored-attrs.ts).
+ */
+export function lineBefore(type: NodeType, first: NodeType): NodeType | undefined {
+  if (type.contentMatch.matchType(first) !== null) return undefined;
+  const line = type.contentMatch.defaultType;
+  if (line === null || !line.isTextblock || type.contentMatch.matchType(line)?.matchType(first) == null) return undefined;
+  return line;
+}
 
 /** The name of the block `element` must start with, when what it starts with now is refused; undefined if none is missing. */
 export function missingFirstLine(element: Y.XmlElement, schema: Schema): string | undefined {
@@ -18,10 +30,7 @@ export function missingFirstLine(element: Y.XmlElement, schema: Schema): string 
   // An element with nothing in it gets nothing: nothing is lost when it goes.
   if (first === null || !(first.content instanceof Y.ContentType) || !(first.content.type instanceof Y.XmlElement)) return undefined;
   const firstType = schema.nodes[first.content.type.nodeName];
-  if (firstType === undefined || type.contentMatch.matchType(firstType) !== null) return undefined;
-  const line = type.contentMatch.defaultType;
-  if (line === null || !line.isTextblock || type.contentMatch.matchType(line)?.matchType(firstType) == null) return undefined;
-  return line.name;
+  return firstType === undefined ? undefined : lineBefore(type, firstType)?.name;
 }
 
 /** Gives every block in `fragment` that lacks the line it must start with an empty one; returns how many. */

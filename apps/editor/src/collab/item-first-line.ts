@@ -7,8 +7,8 @@
 // item went with every line in it, for everyone.
 //
 // Before anything renders a change (Yjs' 'beforeObserverCalls', ahead of y-prosemirror's observer), every
-// block it changed that must start with a line and now starts with something else gets an empty line at
-// its start: an edit of this page's, sent and stored as any other, not an undo step. An item left with
+// block it changed or made that must start with a line and now starts with something else gets an empty
+// line at its start: an edit of this page's, sent and stored as any other, not an undo step. An item left with
 // nothing in it gets none (nothing is lost when it goes). When two pages each add one (each got the other's
 // change before its line), the one written by the higher client id is taken out again, while still empty.
 

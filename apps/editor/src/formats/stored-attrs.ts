@@ -11,6 +11,7 @@
 // in @tandem/schema itself: the server must see stored values as they are (a JSON import with a bad span
 // or level is refused; exports read them on their own).
 
+import { lineBefore } from '@tandem/schema/first-lines';
 import { validAttrsOf } from '@tandem/schema/stored-attrs';
 import { Fragment, type Node, type NodeType, type Schema } from 'prosemirror-model';
 import { cellAttrsRead, isCellType, tableContentRead } from './stored-spans.js';
@@ -35,14 +36,11 @@ function readNodes(type: NodeType, attrsOf: Read, contentOf?: (content: Fragment
  * Only createChecked (y-prosemirror's schema.node): ProseMirror's own steps build exact content with create.
  */
 function readFirstLine(type: NodeType): void {
-  const line = type.contentMatch.defaultType;
-  if (line === null || !line.isTextblock) return;
   const { createChecked } = type;
   type.createChecked = (attrs, c, marks) => {
     const content = Fragment.from(c);
-    const first = content.firstChild;
-    const missing = first !== null && type.contentMatch.matchType(first.type) === null && type.contentMatch.matchType(line)?.matchType(first.type) != null;
-    return createChecked.call(type, attrs, missing ? Fragment.from(line.create()).append(content) : c, marks);
+    const line = content.firstChild === null ? undefined : lineBefore(type, content.firstChild.type);
+    return createChecked.call(type, attrs, line === undefined ? c : Fragment.from(line.create()).append(content), marks);
   };
 }
 
