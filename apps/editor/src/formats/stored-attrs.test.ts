@@ -5,6 +5,7 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
+import { yElement, yLine } from '../collab/test-editors.js';
 
 const { nodes, marks } = schema;
 
@@ -25,13 +26,8 @@ describe('attributes as stored', () => {
   it('a list item starting with a nested list is read with an empty first line, and the document as stored is not changed', () => {
     const ydoc = new Y.Doc();
     const fragment = ydoc.getXmlFragment('prosemirror');
-    const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>) => {
-      const made = new Y.XmlElement(name);
-      made.insert(0, children);
-      return made;
-    };
-    const nested = element('bullet_list', element('list_item', element('paragraph', new Y.XmlText('nested'))));
-    fragment.insert(0, [element('bullet_list', element('list_item', element('paragraph', new Y.XmlText('one'))), element('list_item', nested))]);
+    const nested = yElement('bullet_list', yElement('list_item', yLine('nested')));
+    fragment.insert(0, [yElement('bullet_list', yElement('list_item', yLine('one')), yElement('list_item', nested))]);
     const before = Y.encodeStateAsUpdate(ydoc);
     // What a viewer's page does with it (y-prosemirror's reading; it deleted what it could not read).
     const doc = yXmlFragmentToProseMirrorRootNode(fragment, schema);
