@@ -21,7 +21,7 @@
 
 import * as Y from 'yjs';
 import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
-import { copiesBySource, notedMovesIn, standing } from './noted-moves.js';
+import { copiesBySource, type NotedMove, notedMovesIn, seenByMover, standing } from './noted-moves.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -31,10 +31,27 @@ const REMEMBERED = 20_000;
 /** And how many text nodes it remembers moving characters out of. */
 const REMEMBERED_NODES = 2_000;
 
-/** A move of this page's, as repeatsOfNoted compares it with another's: its first character and all of them. */
+/** A move of this page's, as repeatsOfNoted compares it with another's: its first character and all of them, in order. */
 interface OwnMove {
   readonly first: string;
   readonly ids: ReadonlySet<string>;
+  /** What this page had seen when it moved, as its note says it to the others (seenByMover). */
+  readonly seen: Readonly<Record<string, number>>;
+}
+
+/**
+ * Where a move starts among what `seen` says another mover had seen: its first character that mover had (its
+ * first at all when it had none). Alice types "A" into "j|klm" and presses Enter before it while Bob, not having
+ * seen the "A", lifts the item above and his editor writes "jklm" again: her move starts at the "A", which his
+ * copy cannot hold; among what he had seen it starts at "k", inside his. Both pages read both moves so, each
+ * move's start among what the other's mover had seen (their notes say it), and so judge alike.
+ */
+function startSeenBy(ids: Iterable<string>, seen: (client: number) => number): string | undefined {
+  for (const k of ids) {
+    const colon = k.indexOf(':');
+    if (Number(k.slice(colon + 1)) < seen(Number(k.slice(0, colon)))) return k;
+  }
+  return undefined;
 }
 
 /** A character of this page's copy to delete: `id` in `node`. */
@@ -70,6 +87,19 @@ function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>
   };
 }
 
+/**
+ * Whether this page's move `own` gives way to `theirs`, a move of the same characters its mover made without
+ * seeing it: the one that starts inside the other (the later Enter in a paragraph); of two that start at one
+ * character (both pressed Enter there, both joined it), the one of the higher client id. Each start is read
+ * among what the other mover had seen, the same on both pages (the other page judges its own move against this
+ * page's note): at most one of the two gives way, or the words would go with both copies.
+ */
+function ownGivesWay(own: OwnMove, theirs: NotedMove, client: number): boolean {
+  const ownFirst = startSeenBy(own.ids, (c) => theirs.seen(c)) ?? own.first;
+  const theirFirst = startSeenBy(theirs.sources, (c) => own.seen[String(c)] ?? 0) ?? theirs.first;
+  return ownFirst === theirFirst ? client > theirs.author : theirs.sources.has(ownFirst) && !own.ids.has(theirFirst);
+}
+
 /** How many copies of copies standsOnward follows (as copiedAlsoBy and join-rescue's copyFollowed). */
 const ONWARD_HOPS = 16;
 
@@ -102,7 +132,7 @@ export class OwnMoves {
     // A paragraph this page made a list item, quote or heading with a Markdown shortcut moved too.
     const all = movesWithShortcuts(transaction, moved);
     for (const move of all) {
-      const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)) };
+      const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)), seen: seenByMover(transaction, move) };
       move.ids.forEach((id, i) => {
         const copy = move.run.ids[move.at + i]!;
         this.copies.set(key(id), copy);
@@ -154,8 +184,12 @@ export class OwnMoves {
     const out: Repeat[] = [];
     const onward = standsOnward(this.doc, copiesBySource(transaction));
     for (const theirs of notedMovesIn(transaction)) {
-      const givesWay = (own: OwnMove) =>
-        own.first === theirs.first ? this.doc.clientID > theirs.author : theirs.sources.has(own.first) && !own.ids.has(theirs.first);
+      const judged = new Map<OwnMove, boolean>(); // once per move of this page's: asked for each character it copied
+      const givesWay = (own: OwnMove) => {
+        let answer = judged.get(own);
+        if (answer === undefined) judged.set(own, (answer = ownGivesWay(own, theirs, this.doc.clientID)));
+        return answer;
+      };
       for (const { source, copy } of theirs.pairs) {
         const own = this.moveOf.get(key(source));
         // Their copy, or their copy of it made in the same change (Enter, then Shift+Tab on the new line).

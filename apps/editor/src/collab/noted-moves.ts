@@ -23,6 +23,9 @@ export const MOVED = 'tandem:moved';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
+/** Transaction meta: what each of its moves' notes says its editor had seen, by the note's key (seenByMover). */
+const SAID_SEEN = Symbol('tandem:said-seen');
+
 /** Transaction meta: the moves noted in it, once read (notedMovesIn). */
 const NOTED = Symbol('tandem:noted-moves');
 
@@ -59,18 +62,34 @@ export function noteMoves(transaction: Y.Transaction): void {
   }
   if (moved.length === 0) return;
   const map = transaction.doc.getMap(MOVED);
+  const said = new Map<string, Record<string, number>>();
+  transaction.meta.set(SAID_SEEN, said);
   for (const move of moved) {
-    const seen: Record<string, number> = {};
-    for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
-    // And of each client that wrote an attribute of a block around it (a task's tick: attrs-in-moves.ts).
-    for (let block = move.node.parent; block instanceof Y.XmlElement; block = block.parent) {
-      for (const item of block._map.values()) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
-    }
+    const seen = seenByMover(transaction, move);
+    said.set(key(move.run.ids[move.at]!), seen);
     const runs = packRuns(move.ids.map((id, i) => [id, move.run.ids[move.at + i]!]));
     // `b`: the copy's line is new with the move (Enter, an item indented or outdented, a change of kind).
     const made = move.run.node._item !== null && move.run.node._item.id.clock >= (transaction.beforeState.get(move.run.node._item.id.client) ?? 0);
     map.set(key(move.run.ids[move.at]!), made ? { r: runs, s: seen, b: 1 } : { r: runs, s: seen });
   }
+}
+
+/**
+ * What the editor making `move` (in `transaction`, its own edit) had seen, as its note says it (`s`): for each
+ * client with anything in the text it moved from, or an attribute written on a block around it (a task's tick:
+ * attrs-in-moves.ts), the clock up to which it had that client's changes. The mover's page reads its own moves
+ * by this same record (double-move.ts), so that both pages judge a move alike.
+ */
+export function seenByMover(transaction: Y.Transaction, move: Move): Record<string, number> {
+  // The very record its note holds, when noteMoves wrote one for it in this transaction.
+  const said = (transaction.meta.get(SAID_SEEN) as Map<string, Record<string, number>> | undefined)?.get(key(move.run.ids[move.at]!));
+  if (said !== undefined) return said;
+  const seen: Record<string, number> = {};
+  for (let item = move.node._start; item !== null; item = item.right) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
+  for (let block = move.node.parent; block instanceof Y.XmlElement; block = block.parent) {
+    for (const item of block._map.values()) seen[String(item.id.client)] = transaction.beforeState.get(item.id.client) ?? 0;
+  }
+  return seen;
 }
 
 /** Characters an editor typed again (a rescue, join-rescue.ts and split-rescue.ts): `from`, as `client`'s run from `clock`. */
