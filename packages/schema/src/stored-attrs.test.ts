@@ -32,4 +32,22 @@ describe('stored attribute values the schema refuses', () => {
     expect(text.toDelta()).toEqual([{ insert: 'plain ' }, { insert: 'linked', attributes: { link: { href: '5', title: null } } }]);
     expect(changes.length).toBe(2);
   });
+
+  it('take a mark off text in a block that may not hold it (bold in a code block), marks elsewhere kept', () => {
+    // y-prosemirror could not read the code block, and left it out with its text (an export, a restore).
+    const ydoc = new Y.Doc();
+    const code = new Y.XmlElement('code_block');
+    const codeText = new Y.XmlText();
+    code.insert(0, [codeText]);
+    const p = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    p.insert(0, [text]);
+    ydoc.getXmlFragment('prosemirror').insert(0, [code, p]);
+    codeText.insert(0, 'let x = 1;');
+    codeText.format(0, 3, { strong: true, 'em--abcdefgh': {} });
+    text.insert(0, 'bold', { strong: true });
+    readStoredAttrs(ydoc.getXmlFragment('prosemirror'), schema);
+    expect(codeText.toDelta()).toEqual([{ insert: 'let x = 1;' }]);
+    expect(text.toDelta()).toEqual([{ insert: 'bold', attributes: { strong: true } }]);
+  });
 });

@@ -59,8 +59,8 @@ const makesMark = (type: MarkType, value: unknown): boolean =>
 /**
  * Rewrites, in `fragment` (a copy about to be converted, never a live document), every element attribute
  * and every mark attribute that `schema` would refuse, as validAttrsOf reads it, and table cell spans as a
- * browser reads them; a format that cannot make its mark (a link without an href, or that is a number) is
- * taken off its text.
+ * browser reads them; a format that cannot make its mark (a link without an href, or that is a number), or
+ * whose block may not hold it (a code block holds none), is taken off its text.
  */
 export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
   const readers = new Map<NodeType | MarkType, ReturnType<typeof validAttrsOf>>();
@@ -79,6 +79,8 @@ export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
         }
         stack.push(child);
       } else if (child instanceof Y.XmlText) {
+        // A mark its block may not hold (any, in a code block) is taken off too: ProseMirror refuses the block.
+        const block = child.parent instanceof Y.XmlElement && Object.hasOwn(schema.nodes, child.parent.nodeName) ? schema.nodes[child.parent.nodeName] : undefined;
         let index = 0;
         for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: Record<string, Attrs | null> }>) {
           const length = typeof op.insert === 'string' ? op.insert.length : 1;
@@ -86,7 +88,7 @@ export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
             const markName = markNameOf(name);
             const type = Object.hasOwn(schema.marks, markName) ? schema.marks[markName] : undefined;
             if (type === undefined || attrs === null) continue;
-            if (!makesMark(type, attrs)) child.format(index, length, { [name]: null });
+            if (!makesMark(type, attrs) || (block !== undefined && !block.allowsMarkType(type))) child.format(index, length, { [name]: null });
             else if (typeof attrs !== 'object') continue;
             else {
               const read = readerOf(type)(attrs)!;

@@ -39,4 +39,20 @@ describe('attributes as stored', () => {
     // Content ProseMirror's own steps build is made exactly as given.
     expect(nodes.list_item!.create(null, [doc.firstChild!.child(1).child(1)]).childCount).toBe(1);
   });
+
+  it('a code block holding a marked text is read with its text, unmarked, and the document as stored is not changed', () => {
+    // Stored before the server refused such marks (or by another server): y-prosemirror deleted the block.
+    const ydoc = new Y.Doc();
+    const fragment = ydoc.getXmlFragment('prosemirror');
+    const text = new Y.XmlText();
+    fragment.insert(0, [yLine('before'), yElement('code_block', text)]);
+    text.insert(0, 'let x = 1;');
+    text.format(0, 3, { strong: true });
+    const before = Y.encodeStateAsUpdate(ydoc);
+    const doc = yXmlFragmentToProseMirrorRootNode(fragment, schema);
+    expect(doc.child(1).toJSON()).toEqual({ type: 'code_block', content: [{ type: 'text', text: 'let x = 1;' }] });
+    expect(Y.encodeStateAsUpdate(ydoc)).toEqual(before);
+    // Marks where the block allows them are kept.
+    expect(nodes.paragraph!.createChecked(null, schema.text('bold', [marks.strong!.create()])).firstChild!.marks).toHaveLength(1);
+  });
 });

@@ -44,6 +44,25 @@ function readFirstLine(type: NodeType): void {
   };
 }
 
+/**
+ * `type`'s checked creation, reading text formatted with marks the type may not hold (a code block holds none)
+ * without them: only a client other than Tandem's editor writes such text (the server has refused it since
+ * 2026-12-06, marks-in-place.ts), and y-prosemirror deleted the block, its text with it, for everyone.
+ */
+function readMarksAllowed(type: NodeType): void {
+  if (!type.isTextblock || type.markSet === null) return; // null: every mark allowed
+  const { createChecked } = type;
+  type.createChecked = (attrs, c, marks) => {
+    const content = Fragment.from(c);
+    let allowed = true;
+    content.forEach((child) => (allowed &&= type.allowsMarks(child.marks)));
+    if (allowed) return createChecked.call(type, attrs, c, marks);
+    const kept: Node[] = [];
+    content.forEach((child) => kept.push(child.mark(child.marks.filter((mark) => type.allowsMarkType(mark.type)))));
+    return createChecked.call(type, attrs, Fragment.from(kept), marks);
+  };
+}
+
 const done = new WeakSet<Schema>();
 
 /** Makes every node and mark `schema` creates read its stored attributes as above. Once per schema. */
@@ -56,6 +75,7 @@ export function readStoredAttrsOnCreate(schema: Schema): void {
     else if (type.spec.tableRole === 'table') readNodes(type, valid, tableContentRead);
     else readNodes(type, valid);
     readFirstLine(type);
+    readMarksAllowed(type);
   }
   for (const type of Object.values(schema.marks)) {
     const { create } = type;

@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
+import * as Y from 'yjs';
+import { closeCodes, closed, connectClient, openRawSocket, type TestClient } from '../testing/clients.js';
 import { startTestServer, type TestServer } from '../testing/in-process.js';
 
 const frame = (...parts: Array<(e: encoding.Encoder) => void>): Uint8Array => {
@@ -141,6 +142,33 @@ describe('bad input closes only the offending connection', () => {
     await expect.poll(async () => (await server.store.getDocument('target'))?.updateCount).toBe(2);
     expect(watcherCloses).toEqual([]);
     expect(watcher.provider.wsconnected).toBe(true);
+  });
+
+  // A code block holds no marks: text in one formatted bold could not be read by any editor's page, and the
+  // first to open the document deleted the block, its text with it, for everyone (marks-in-place.ts).
+  it('closes with 4422 on bold written into a code block by a client that skips the editor, and stores nothing of it', async () => {
+    const writer = connectClient(server.url, 'code');
+    await writer.synced();
+    writer.doc.transact(() => {
+      const block = new Y.XmlElement('code_block');
+      writer.doc.getXmlFragment('prosemirror').insert(0, [block]);
+      block.insert(0, [new Y.XmlText('let x = 1;')]);
+    });
+    await expect.poll(async () => (await server.store.getDocument('code'))?.updateCount).toBe(1);
+    const codes = closeCodes(writer);
+    const text = (writer.doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    text.format(0, 3, { strong: true });
+    await expect.poll(() => codes).toContain(4422);
+    writer.destroy();
+    expect(server.logs.some((l) => l.event === 'connection-failed' && l.code === 'invalid-update')).toBe(true);
+    expect((await server.store.getDocument('code'))?.updateCount).toBe(1);
+    // Another client reads the block as stored: its text, no format.
+    const reader = connectClient(server.url, 'code');
+    await reader.synced();
+    const stored = (reader.doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    await expect.poll(() => stored.toDelta()).toEqual([{ insert: 'let x = 1;' }]);
+    reader.destroy();
+    await expectDocumentIntact();
   });
 
   it('closes a connection whose message exceeds MAX_MESSAGE_BYTES (1009) without applying it', async () => {

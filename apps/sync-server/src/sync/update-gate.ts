@@ -12,6 +12,7 @@ import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
 import type { AttributeSpec } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
+import { markOutOfPlace } from './marks-in-place.js';
 import { serverDoc } from './server-doc.js';
 import { type CommentTouch, CommentAuthors, createdIn, inspect, judge, UNTOUCHED, type Writer } from './comment-rules.js';
 
@@ -305,6 +306,8 @@ export class UpdateGate {
   private shadowChanged = false;
   /** What the shadow's last transaction did to the comments; undefined while the shadow is being built. */
   private touch: CommentTouch = UNTOUCHED;
+  /** A mark the shadow's last transaction wrote into a block that may not hold it (marks-in-place.ts). */
+  private misplaced: string | undefined;
 
   constructor(
     private readonly source: Y.Doc,
@@ -427,12 +430,17 @@ export class UpdateGate {
   private tryTogether(run: readonly Uint8Array[], writer: Writer | undefined): boolean | Refused {
     const shadow = this.ensureShadow();
     this.touch = UNTOUCHED;
+    this.misplaced = undefined;
     try {
       Y.transact(shadow, () => {
         for (const update of run) Y.applyUpdate(shadow, update);
       });
     } catch {
       this.discard(); // possibly half-applied: rebuilt from the room's document and what is in flight
+      return false;
+    }
+    if (this.misplaced !== undefined) {
+      this.discard(); // each tried alone, to tell which
       return false;
     }
     // An editor's ordinary run changed text (or only resolved threads): nothing to judge.
@@ -453,11 +461,17 @@ export class UpdateGate {
     const structsBefore = shadow.store.pendingStructs;
     this.shadowChanged = false;
     this.touch = UNTOUCHED;
+    this.misplaced = undefined;
     try {
       Y.applyUpdate(shadow, update);
     } catch (cause) {
       this.discard();
       return this.invalid('cannot be applied to the document', cause);
+    }
+    if (this.misplaced !== undefined) {
+      const why = this.misplaced;
+      this.discard(); // taken back by rebuilding the shadow without it
+      return this.invalid('formats text with a mark its block may not hold', why);
     }
     // A commenter's update must be judged by what it changes now: one that waits for items the
     // document lacks would change them later, in whichever update brings them.
@@ -508,6 +522,7 @@ export class UpdateGate {
       return;
     }
     this.touch = UNTOUCHED;
+    this.misplaced = undefined;
     try {
       Y.applyUpdate(this.shadow, update);
     } catch {
@@ -542,6 +557,7 @@ export class UpdateGate {
     shadow.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.deleteSet.clients.size > 0) this.shadowChanged = true;
       this.touch = inspect(tr, comments);
+      this.misplaced = markOutOfPlace(tr);
     });
     this.shadow = shadow;
     return shadow;
