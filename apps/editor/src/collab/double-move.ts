@@ -90,11 +90,18 @@ function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>
 /**
  * Whether this page's move `own` gives way to `theirs`, a move of the same characters its mover made without
  * seeing it: the one that starts inside the other (the later Enter in a paragraph); of two that start at one
- * character (both pressed Enter there, both joined it), the one of the higher client id. Each start is read
- * among what the other mover had seen, the same on both pages (the other page judges its own move against this
- * page's note): at most one of the two gives way, or the words would go with both copies.
+ * character (both pressed Enter there, both joined it), the one of the higher client id. Where neither starts
+ * inside the other, each start is read again among what the other mover had seen (a letter typed before the
+ * split, unseen by the other: startSeenBy), the same on both pages (the other page judges its own move against
+ * this page's note), and judged so. Only there: a move holding the other's and a letter before it ("Zhi"
+ * against "hi") is the one that moved more, and reading both from "h" would make a tie of it. At most one of
+ * the two gives way, or the words would go with both copies.
  */
 function ownGivesWay(own: OwnMove, theirs: NotedMove, client: number): boolean {
+  if (own.first === theirs.first) return client > theirs.author;
+  const ownInside = theirs.sources.has(own.first);
+  const theirsInside = own.ids.has(theirs.first);
+  if (ownInside !== theirsInside) return ownInside;
   const ownFirst = startSeenBy(own.ids, (c) => theirs.seen(c)) ?? own.first;
   const theirFirst = startSeenBy(theirs.sources, (c) => own.seen[String(c)] ?? 0) ?? theirs.first;
   return ownFirst === theirFirst ? client > theirs.author : theirs.sources.has(ownFirst) && !own.ids.has(theirFirst);
