@@ -94,17 +94,41 @@ function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>
  * inside the other, each start is read again among what the other mover had seen (a letter typed before the
  * split, unseen by the other: startSeenBy), the same on both pages (the other page judges its own move against
  * this page's note), and judged so. Only there: a move holding the other's and a letter before it ("Zhi"
- * against "hi") is the one that moved more, and reading both from "h" would make a tie of it. At most one of
- * the two gives way, or the words would go with both copies.
+ * against "hi") is the one that moved more, and reading both from "h" would make a tie of it. Two moves read so
+ * as starting at one character (each typed a letter before "h" and pressed Enter before it) are told apart by
+ * which real start comes first in the text, not by client id: with three such moves, ids made a circle (Alice
+ * gave way to Bob, Bob to Carol, Carol to Alice) and every copy went. Every rule here puts the later start
+ * after the earlier, so one move of any number never gives way; where the text cannot tell (its items
+ * collected), neither does.
  */
-function ownGivesWay(own: OwnMove, theirs: NotedMove, client: number): boolean {
-  if (own.first === theirs.first) return client > theirs.author;
+function ownGivesWay(own: OwnMove, theirs: NotedMove, doc: Y.Doc): boolean {
+  if (own.first === theirs.first) return doc.clientID > theirs.author;
   const ownInside = theirs.sources.has(own.first);
   const theirsInside = own.ids.has(theirs.first);
   if (ownInside !== theirsInside) return ownInside;
   const ownFirst = startSeenBy(own.ids, (c) => theirs.seen(c)) ?? own.first;
   const theirFirst = startSeenBy(theirs.sources, (c) => own.seen[String(c)] ?? 0) ?? theirs.first;
-  return ownFirst === theirFirst ? client > theirs.author : theirs.sources.has(ownFirst) && !own.ids.has(theirFirst);
+  if (ownFirst === theirFirst) return comesFirst(doc, theirs.first, own.first) === true;
+  return theirs.sources.has(ownFirst) && !own.ids.has(theirFirst);
+}
+
+/** Whether character `a` ("<client>:<clock>") comes before `b` in the text node both were in; undefined when that cannot be read. */
+function comesFirst(doc: Y.Doc, a: string, b: string): boolean | undefined {
+  const id = (k: string) => {
+    const colon = k.indexOf(':');
+    return Y.createID(Number(k.slice(0, colon)), Number(k.slice(colon + 1)));
+  };
+  const [ia, ib] = [id(a), id(b)];
+  if (ia.clock >= Y.getState(doc.store, ia.client) || ib.clock >= Y.getState(doc.store, ib.client)) return undefined;
+  const itemA = Y.getItem(doc.store, ia);
+  const itemB = Y.getItem(doc.store, ib);
+  if (!(itemA instanceof Y.Item) || !(itemB instanceof Y.Item) || itemA.parent !== itemB.parent || !(itemA.parent instanceof Y.AbstractType)) return undefined;
+  if (itemA === itemB) return ia.clock < ib.clock;
+  for (let item = itemA.parent._start; item !== null; item = item.right) {
+    if (item === itemA) return true;
+    if (item === itemB) return false;
+  }
+  return undefined;
 }
 
 /** How many copies of copies standsOnward follows (as copiedAlsoBy and join-rescue's copyFollowed). */
@@ -194,7 +218,7 @@ export class OwnMoves {
       const judged = new Map<OwnMove, boolean>(); // once per move of this page's: asked for each character it copied
       const givesWay = (own: OwnMove) => {
         let answer = judged.get(own);
-        if (answer === undefined) judged.set(own, (answer = ownGivesWay(own, theirs, this.doc.clientID)));
+        if (answer === undefined) judged.set(own, (answer = ownGivesWay(own, theirs, this.doc)));
         return answer;
       };
       for (const { source, copy } of theirs.pairs) {

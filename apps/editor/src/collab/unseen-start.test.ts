@@ -9,9 +9,10 @@ import type { Node } from 'prosemirror-model';
 import { joinBackward, splitBlock } from 'prosemirror-commands';
 import { liftListItem, sinkListItem, splitListItem } from 'prosemirror-schema-list';
 import type { EditorState, Transaction } from 'prosemirror-state';
+import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { inText, li, meetAll, meetAs, meetings, p, type Page, run, shape, twoPages } from './test-editors.js';
+import { inText, li, meetAll, meetAs, meetings, p, type Page, page, run, shape, twoPages } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
@@ -79,6 +80,45 @@ describe('a move holding the other\'s and a letter before it the other had not s
       await meetAs(alice, bob, meeting);
       expect(await meetAll(alice, bob)).toEqual(['abc', 'g', 'Zhi']);
     });
+  }
+});
+
+// Three people, each typing a letter into "g|hi" (Carol's after Alice's "X", which she had seen) and pressing
+// Enter before it, none seeing the others' changes; each page gets both others' at once. Read among what the
+// other had seen, Alice's and Bob's moves both start at "h" (a tie), and so do Bob's and Carol's; broken by
+// client id, Alice gave way to Bob, Bob to Carol, and Carol (whose "Z" comes after the "X" she had seen) to
+// Alice: "hi" was lost on every page (found by a review). A tie is now broken by which start comes first in
+// the text, which every page reads alike, so one of the three always keeps its copy.
+describe('three moves of the same words, each starting at a letter another had not seen', () => {
+  const starts = [
+    ['paragraphs', () => schema.node('doc', null, [p('abc'), p('ghi')]), splitBlock],
+    ['a list', () => schema.node('doc', null, [ul(li('abc'), li('ghi'))]), splitListItem(item)],
+  ] as const;
+  for (const [kind, start, enter] of starts) {
+    for (const ids of [[3, 2, 1], [1, 2, 3], [2, 3, 1], [3, 1, 2]]) {
+      it(`keep "hi" (${kind}, client ids Alice ${ids[0]}, Bob ${ids[1]}, Carol ${ids[2]})`, async () => {
+        const base = page(start());
+        const alice = page(base.ydoc);
+        const bob = page(base.ydoc); // will not see the "X"
+        alice.ydoc.clientID = 1000 + ids[0]!;
+        bob.ydoc.clientID = 1000 + ids[1]!;
+        alice.edit(type('X', 1, 1));
+        const carol = page(alice.ydoc); // has seen it
+        carol.ydoc.clientID = 1000 + ids[2]!;
+        alice.edit(run(enter, 1, 1)); // "g", "Xhi"
+        bob.edit(type('Y', 1, 1));
+        bob.edit(run(enter, 1, 1)); // "g", "Yhi"
+        carol.edit(type('Z', 1, 2));
+        carol.edit(run(enter, 1, 2)); // "gX", "Zhi"
+        // Each page gets both others' changes before any page's fixes go out.
+        const all = [alice, bob, carol];
+        const made = all.map((x) => Y.encodeStateAsUpdate(x.ydoc));
+        for (const [i, x] of all.entries()) for (const [j, update] of made.entries()) if (i !== j) Y.applyUpdate(x.ydoc, update, 'remote');
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        await meetAll(alice, bob, carol);
+        expect([...alice.doc().textContent].sort().join('')).toBe([...'abcghiXYZ'].sort().join('')); // before: no "hi"
+      });
+    }
   }
 });
 
