@@ -579,7 +579,12 @@ export function leftInMovedRange(transaction: Y.Transaction, own: (client: numbe
         return;
       }
       const block = item.content.type;
-      if (!item.deleted && block.nodeName === 'paragraph' && own(item.id.client) && notes.every((n) => n.seen(item.id.client) <= item.id.clock)) waiting.push(block);
+      const unseen = notes.every((n) => n.seen(item.id.client) <= item.id.clock);
+      // A block the mover had seen and left standing: the moved blocks on either side are not one range (Alice
+      // joins "def" up and "klm" up, her copies side by side, while Bob splits "gh|ij" between them: his "ij"
+      // went above "gh", and with it the "klm" her page had moved after it, lost).
+      if (!item.deleted && !unseen) return;
+      if (!item.deleted && block.nodeName === 'paragraph' && own(item.id.client) && unseen) waiting.push(block);
     }
   });
   return out;
