@@ -11,7 +11,9 @@ const person = (from: Y.Doc | string[]) =>
     const moves = new OwnMoves(ydoc);
     return (tr) => {
       if (tr.local && tr.origin === ySyncPluginKey) moves.record(tr);
-      const repeats = moves.repeats(tr);
+      // As the page does (join-rescue.ts): by text, and by the moves the others noted (which decide for every
+      // character a noted move copied).
+      const repeats = [...moves.repeats(tr), ...moves.repeatsOfNoted(tr)];
       return repeats.length === 0 ? undefined : () => deleteRepeats(ydoc, repeats, 'rescue');
     };
   });

@@ -334,7 +334,11 @@ export class OwnMoves {
     // as going on from this page's copy may be the other's copy of another character (Bob joins "jkl" to
     // "ghi" and splits "jk|l"; Alice, at the same moment, lifts "def" out and her editor writes "jkl" again,
     // her "l" a copy of the original "l", not of Bob's joined one): both pages then took out their own "l",
-    // and it was lost. Such a double move of one character is repeatsOfNoted's to decide, as both pages do.
+    // and it was lost. Nor is one the other noted as its copy of the same character: with three people moving
+    // the end of one line at once, Bob's page took out his "fg" by the text of Carol's copy while her page gave
+    // way to his by the noted rule, and "fg" was lost. Every character a noted move copied is repeatsOfNoted's
+    // to decide, by one order of the moves that every page reads alike; this reading by text is for the moves
+    // of editors that note nothing.
     const sourceOf = new Map<string, string>();
     for (const theirs of notedMovesIn(transaction)) for (const { source, copy } of theirs.pairs) sourceOf.set(key(copy), key(source));
     const out: Repeat[] = [];
@@ -370,7 +374,7 @@ export class OwnMoves {
         const other = m.run.ids[k];
         if (mine === undefined || other === undefined || matched.has(key(other)) || m.run.text[k] !== mine.ch) return out;
         const source = sourceOf.get(key(other));
-        if (source !== undefined && source !== key(id)) return out;
+        if (source !== undefined) return out;
         out.push({ node: mine.node, id: mine.id });
         k++;
       }
