@@ -584,7 +584,7 @@ export function leftInMovedRange(transaction: Y.Transaction, own: (client: numbe
       // joins "def" up and "klm" up, her copies side by side, while Bob splits "gh|ij" between them: his "ij"
       // went above "gh", and with it the "klm" her page had moved after it, lost).
       if (!item.deleted && !unseen) return;
-      if (!item.deleted && block.nodeName === 'paragraph' && own(item.id.client) && unseen) waiting.push(block);
+      if (!item.deleted && block.nodeName === 'paragraph' && own(item.id.client)) waiting.push(block);
     }
   });
   return out;

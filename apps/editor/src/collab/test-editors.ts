@@ -224,14 +224,14 @@ export async function cross(first: Page, second: Page): Promise<void> {
  * on). `acknowledged`: the server had acknowledged both first.
  */
 export async function atOnce(a: Page, b: Page, acknowledged = false): Promise<void> {
-  if (acknowledged) {
-    a.ack();
-    b.ack();
-  }
-  const fromA = Y.encodeStateAsUpdate(a.ydoc, Y.encodeStateVector(b.ydoc));
-  const fromB = Y.encodeStateAsUpdate(b.ydoc, Y.encodeStateVector(a.ydoc));
-  Y.applyUpdate(b.ydoc, fromA, 'remote');
-  Y.applyUpdate(a.ydoc, fromB, 'remote');
+  await allAtOnce([a, b], acknowledged);
+}
+
+/** As atOnce, for any number of pages: each gets every other's changes, as made, before any page's fixes go out. */
+export async function allAtOnce(pages: readonly Page[], acknowledged = false): Promise<void> {
+  if (acknowledged) for (const x of pages) x.ack();
+  const made = pages.map((to) => pages.map((from) => (from === to ? undefined : Y.encodeStateAsUpdate(from.ydoc, Y.encodeStateVector(to.ydoc)))));
+  for (const [i, to] of pages.entries()) for (const update of made[i]!) if (update !== undefined) Y.applyUpdate(to.ydoc, update, 'remote');
   await settle();
 }
 

@@ -9,10 +9,9 @@ import type { Node } from 'prosemirror-model';
 import { joinBackward, splitBlock } from 'prosemirror-commands';
 import { liftListItem, sinkListItem, splitListItem } from 'prosemirror-schema-list';
 import type { EditorState, Transaction } from 'prosemirror-state';
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { inText, li, meetAll, meetAs, meetings, p, type Page, page, run, shape, twoPages } from './test-editors.js';
+import { allAtOnce, inText, li, meetAll, meetAs, meetings, p, type Page, page, run, shape, twoPages } from './test-editors.js';
 
 const item = schema.nodes.list_item!;
 const ul = (...items: Node[]) => schema.node('bullet_list', null, items);
@@ -110,11 +109,7 @@ describe('three moves of the same words, each starting at a letter another had n
         bob.edit(run(enter, 1, 1)); // "g", "Yhi"
         carol.edit(type('Z', 1, 2));
         carol.edit(run(enter, 1, 2)); // "gX", "Zhi"
-        // Each page gets both others' changes before any page's fixes go out.
-        const all = [alice, bob, carol];
-        const made = all.map((x) => Y.encodeStateAsUpdate(x.ydoc));
-        for (const [i, x] of all.entries()) for (const [j, update] of made.entries()) if (i !== j) Y.applyUpdate(x.ydoc, update, 'remote');
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await allAtOnce([alice, bob, carol]);
         await meetAll(alice, bob, carol);
         expect([...alice.doc().textContent].sort().join('')).toBe([...'abcghiXYZ'].sort().join('')); // before: no "hi"
       });
@@ -166,10 +161,7 @@ describe('three moves of the end of one line, one starting before the others', (
       alice.edit(run(splitBlock, 1, 3)); // "deX", "fg"
       bob.edit(run(splitBlock, 1, 2)); // "YY", "defg"
       carol.edit(run(splitBlock, 1, 1)); // "d", "ZeXfg"
-      const all = [alice, bob, carol];
-      const made = all.map((x) => Y.encodeStateAsUpdate(x.ydoc));
-      for (const [i, x] of all.entries()) for (const [j, update] of made.entries()) if (i !== j) Y.applyUpdate(x.ydoc, update, 'remote');
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await allAtOnce([alice, bob, carol]);
       await meetAll(alice, bob, carol);
       const text = alice.doc().textContent;
       for (const ch of 'abcdefghijkXYZ') expect(text, ch).toContain(ch); // before: no "fg"
