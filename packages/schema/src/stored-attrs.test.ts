@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { schema } from './schema.js';
-import { readStoredAttrs, validAttrsOf } from './stored-attrs.js';
+import { blockHoldsFormat, readStoredAttrs, validAttrsOf } from './stored-attrs.js';
 
 describe('stored attribute values the schema refuses', () => {
   it('are read as the default (or as text), valid ones as they are', () => {
@@ -49,5 +49,20 @@ describe('stored attribute values the schema refuses', () => {
     readStoredAttrs(ydoc.getXmlFragment('prosemirror'), schema);
     expect(codeText.toDelta()).toEqual([{ insert: 'let x = 1;' }]);
     expect(text.toDelta()).toEqual([{ insert: 'bold', attributes: { strong: true } }]);
+  });
+});
+
+describe('whether a block may hold a format', () => {
+  it('reads the key as y-prosemirror does (a hashed name is its mark) and answers nothing for a key naming no mark', () => {
+    const codeBlock = schema.nodes.code_block!;
+    const paragraph = schema.nodes.paragraph!;
+    expect(blockHoldsFormat(codeBlock, 'strong')).toBe(false);
+    expect(blockHoldsFormat(paragraph, 'strong')).toBe(true);
+    expect(blockHoldsFormat(codeBlock, 'em--AbCd+/=9')).toBe(false);
+    expect(blockHoldsFormat(paragraph, 'em--AbCd+/=9')).toBe(true);
+    // Not a hash of 8: y-prosemirror reads the whole key, which names no mark.
+    expect(blockHoldsFormat(codeBlock, 'strong--x')).toBeUndefined();
+    expect(blockHoldsFormat(paragraph, 'toString')).toBeUndefined();
+    expect(blockHoldsFormat(paragraph, '__proto__')).toBeUndefined();
   });
 });

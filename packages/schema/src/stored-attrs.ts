@@ -41,6 +41,23 @@ export function validAttrsOf(type: NodeType | MarkType): (attrs: Attrs | null | 
 /** y-prosemirror's reading of a format's name: a mark that may overlap itself is stored as "name--" and a hash of 8. */
 export const markNameOf = (key: string): string => /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
 
+/** The mark a format's key names in `schema`, as y-prosemirror reads the key; undefined if it names none. */
+export function markOfFormat(schema: Schema, key: string): MarkType | undefined {
+  const name = markNameOf(key);
+  return Object.hasOwn(schema.marks, name) ? schema.marks[name] : undefined;
+}
+
+/**
+ * Whether a block of type `block` may hold the format `key` (y-prosemirror writes a mark as a format named for
+ * it): undefined when the key names no mark of the block's schema. A code block holds none; given one,
+ * ProseMirror refuses the block's content and y-prosemirror, unable to read it, deletes it. The one answer
+ * for the editor (what it copies), the server's update gate (what it refuses) and stored documents (what is read).
+ */
+export function blockHoldsFormat(block: NodeType, key: string): boolean | undefined {
+  const mark = markOfFormat(block.schema, key);
+  return mark === undefined ? undefined : block.allowsMarkType(mark);
+}
+
 /** A table cell's spans as a browser reads them (table-spans.ts), its column widths dropped if they no longer fit. */
 function spansRead(attrs: Attrs): Attrs {
   const colspan = cellSpan(attrs.colspan ?? 1, MAX_COLSPAN);
@@ -85,10 +102,9 @@ export function readStoredAttrs(fragment: Y.XmlFragment, schema: Schema): void {
         for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: Record<string, Attrs | null> }>) {
           const length = typeof op.insert === 'string' ? op.insert.length : 1;
           for (const [name, attrs] of Object.entries(op.attributes ?? {})) {
-            const markName = markNameOf(name);
-            const type = Object.hasOwn(schema.marks, markName) ? schema.marks[markName] : undefined;
+            const type = markOfFormat(schema, name);
             if (type === undefined || attrs === null) continue;
-            if (!makesMark(type, attrs) || (block !== undefined && !block.allowsMarkType(type))) child.format(index, length, { [name]: null });
+            if (!makesMark(type, attrs) || (block !== undefined && blockHoldsFormat(block, name) === false)) child.format(index, length, { [name]: null });
             else if (typeof attrs !== 'object') continue;
             else {
               const read = readerOf(type)(attrs)!;

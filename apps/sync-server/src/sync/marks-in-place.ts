@@ -4,7 +4,7 @@
 // one (apps/editor's allowed-marks.ts); any other client could, so the update gate refuses it.
 
 import { schema } from '@tandem/schema/schema';
-import { markNameOf } from '@tandem/schema/stored-attrs';
+import { blockHoldsFormat, markNameOf } from '@tandem/schema/stored-attrs';
 import * as Y from 'yjs';
 
 /**
@@ -26,10 +26,8 @@ export function markOutOfPlace(transaction: Y.Transaction): string | undefined {
       if (value === null || value === undefined) continue;
       const block = item.parent instanceof Y.XmlText ? item.parent.parent : null;
       if (!(block instanceof Y.XmlElement)) continue;
-      const name = markNameOf(key);
       const type = Object.hasOwn(schema.nodes, block.nodeName) ? schema.nodes[block.nodeName] : undefined;
-      const mark = Object.hasOwn(schema.marks, name) ? schema.marks[name] : undefined;
-      if (type !== undefined && mark !== undefined && !type.allowsMarkType(mark)) return `formats ${block.nodeName}'s text with ${name}`;
+      if (type !== undefined && blockHoldsFormat(type, key) === false) return `formats ${block.nodeName}'s text with ${markNameOf(key)}`;
     }
   }
   return undefined;
