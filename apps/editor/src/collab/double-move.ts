@@ -21,7 +21,7 @@
 
 import * as Y from 'yjs';
 import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
-import { copiesBySource, type NotedMove, notedMovesIn, seenByMover, standing } from './noted-moves.js';
+import { copiesBySource, MOVED, type NotedMove, notedMovesIn, parseNote, seenByMover, standing } from './noted-moves.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -36,7 +36,9 @@ interface OwnMove {
   readonly first: string;
   readonly ids: ReadonlySet<string>;
   /** What this page had seen when it moved, as its note says it to the others (seenByMover). */
-  readonly seen: Readonly<Record<string, number>>;
+  readonly seen: (client: number) => number;
+  /** The client id it was made under: an earlier page's of this browser (adopted from its note), or none: this page's. */
+  readonly author?: number;
 }
 
 /**
@@ -102,12 +104,12 @@ function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>
  * collected), neither does.
  */
 function ownGivesWay(own: OwnMove, theirs: NotedMove, doc: Y.Doc): boolean {
-  if (own.first === theirs.first) return doc.clientID > theirs.author;
+  if (own.first === theirs.first) return (own.author ?? doc.clientID) > theirs.author;
   const ownInside = theirs.sources.has(own.first);
   const theirsInside = own.ids.has(theirs.first);
   if (ownInside !== theirsInside) return ownInside;
   const ownFirst = startSeenBy(own.ids, (c) => theirs.seen(c)) ?? own.first;
-  const theirFirst = startSeenBy(theirs.sources, (c) => own.seen[String(c)] ?? 0) ?? theirs.first;
+  const theirFirst = startSeenBy(theirs.sources, own.seen) ?? theirs.first;
   if (ownFirst === theirFirst) return comesFirst(doc, theirs.first, own.first) === true;
   return theirs.sources.has(ownFirst) && !own.ids.has(theirFirst);
 }
@@ -149,10 +151,48 @@ export class OwnMoves {
    * move of this page's the server had acknowledged may have been seen by the other person (whose copy
    * then continuing with the same text is their own doing, a paste), so only unacknowledged ones count.
    */
+  /** The earlier pages' ids whose moves this page has taken for its own (adoptEarlier). */
+  private readonly adopted = new Set<number>();
+
+  /**
+   * `earlier`: the ids of this browser's earlier pages of the document that count as this page's own now
+   * (join-rescue.ts ownClients: closed pages whose copy this page loaded): their moves are this page's to
+   * judge, as their notes say them.
+   */
   constructor(
     private readonly doc: Y.Doc,
     private readonly stored: (client: number) => number = () => 0,
+    private readonly earlier: () => ReadonlySet<number> = () => new Set(),
   ) {}
+
+  /**
+   * Takes the moves an earlier page of this browser noted (MOVED) for this page's own, for each earlier id
+   * not taken yet. Alice presses Enter offline and reloads the page: the new page has a new client id, and the
+   * record of the old page's moves went with it, so where her move was the one to give way nobody did and the
+   * words came twice. Her note in the document says the same (its characters, what she had seen), and both
+   * pages judge by it. Reads the notes once per earlier id (a look at a few dozen ids otherwise).
+   */
+  private adoptEarlier(): void {
+    let fresh: Set<number> | undefined;
+    for (const client of this.earlier()) if (client !== this.doc.clientID && !this.adopted.has(client)) (fresh ??= new Set()).add(client);
+    if (fresh === undefined) return;
+    for (const client of fresh) this.adopted.add(client);
+    const map = this.doc.share.get(MOVED);
+    if (map === undefined) return;
+    for (const item of map._map.values()) {
+      if (item.deleted || !fresh.has(item.id.client) || !(item.content instanceof Y.ContentAny)) continue;
+      const note = parseNote(item.content.getContent()[0], item.id.client, this.doc.store);
+      if (note === undefined) continue;
+      const own: OwnMove = { first: note.first, ids: note.sources, seen: note.seen, author: note.author };
+      for (const { source, copy } of note.pairs) {
+        const k = key(source);
+        if (this.moveOf.has(k)) continue; // this page's own record first
+        this.copies.set(k, copy);
+        this.sources.set(key(copy), source);
+        this.moveOf.set(k, own);
+      }
+    }
+  }
 
   /**
    * Remembers what `transaction`, a local edit, moved (`moved`: its moves, if already found), and returns
@@ -163,7 +203,8 @@ export class OwnMoves {
     // A paragraph this page made a list item, quote or heading with a Markdown shortcut moved too.
     const all = movesWithShortcuts(transaction, moved);
     for (const move of all) {
-      const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)), seen: seenByMover(transaction, move) };
+      const seen = seenByMover(transaction, move);
+      const own: OwnMove = { first: key(move.ids[0]!), ids: new Set(move.ids.map(key)), seen: (client) => seen[String(client)] ?? 0 };
       move.ids.forEach((id, i) => {
         const copy = move.run.ids[move.at + i]!;
         this.copies.set(key(id), copy);
@@ -211,6 +252,8 @@ export class OwnMoves {
    * since, by its mover, the words would be lost: this page's stays).
    */
   repeatsOfNoted(transaction: Y.Transaction): Repeat[] {
+    if (notedMovesIn(transaction).length === 0) return [];
+    this.adoptEarlier();
     if (this.moveOf.size === 0) return [];
     const out: Repeat[] = [];
     const onward = standsOnward(this.doc, copiesBySource(transaction));
@@ -242,7 +285,9 @@ export class OwnMoves {
    * gone since is not counted: gone with a block this page had deleted, only this page's copy is left to keep.
    */
   copiedAlsoBy(transaction: Y.Transaction): (id: Y.ID) => boolean {
-    if (this.sources.size === 0 || notedMovesIn(transaction).length === 0) return () => false;
+    if (notedMovesIn(transaction).length === 0) return () => false;
+    this.adoptEarlier();
+    if (this.sources.size === 0) return () => false;
     const copiesOf = copiesBySource(transaction);
     // A character copied by the other, a copy (or a copy of it, hop by hop) still standing. Each answered
     // once (a note comes from any client: chains may loop, one character may be named many times).
@@ -384,19 +429,19 @@ export class OwnMoves {
 }
 
 /**
- * Deletes `repeats` in one transaction of `origin`, and a block of this page's left empty by it
- * (the paragraph its Enter had made).
+ * Deletes `repeats` in one transaction of `origin`, and a block of this page's left empty by it (the
+ * paragraph its Enter had made; an earlier page's of this browser when the copy is that page's).
  */
 export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: unknown): void {
   doc.transact(() => {
-    const nodes = new Set<Y.XmlText>();
+    const nodes = new Map<Y.XmlText, number>(); // → whose copy it held
     for (const { node, id } of [...repeats].reverse()) {
       const index = indexIn(node, id);
       if (index === undefined) continue;
       node.delete(index, 1);
-      nodes.add(node);
+      nodes.set(node, id.client);
     }
-    for (const node of nodes) dropIfEmptied(doc, node);
+    for (const [node, author] of nodes) dropIfEmptied(doc, node, undefined, author);
   }, origin);
 }
 

@@ -263,6 +263,8 @@ export const RESCUE_ORIGIN = Symbol('tandem:join-rescue');
 export interface Ownership {
   /** Whether a Yjs client id is this person's (this page's, or an earlier page's of this browser whose copy this page loaded). */
   readonly own: (client: number) => boolean;
+  /** The earlier pages' ids among them, as `own` counts them now (none: this page's alone). */
+  readonly earlier?: () => ReadonlySet<number>;
   /** The clock of `client` up to which the server acknowledged storing its content for this page. */
   readonly stored: (client: number) => number;
   /** How far the server stored this page's changes; without it, others' moves are not searched for this page's deletions. */
@@ -960,7 +962,7 @@ export function insertWithAllowedMarks(doc: Y.Doc, lost: readonly LostText[]): R
  */
 export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped: (retyped: Retyped[]) => void = () => {}): () => void {
   // What this page moved, to tell the words another person's move at the same time repeats (double-move.ts).
-  const ownMoves = new OwnMoves(doc, ownership.stored);
+  const ownMoves = new OwnMoves(doc, ownership.stored, ownership.earlier);
   // What this page deleted, to tell it from a copy another person's move made of it meanwhile (deleted-in-moves.ts).
   const ownDeletions = ownership.changes === undefined ? undefined : new OwnDeletions(doc, ownership.changes, (id) => ownership.own(id.client) && id.clock >= ownership.stored(id.client));
   // And what it formatted, to make it again on such a copy (formats-in-moves.ts).
@@ -1044,7 +1046,7 @@ export function rememberedClients(docName: string): number[] {
  * types its own text again, and two tabs never both do. `ready` settles once that is known (connect after it:
  * a change from the server handled before it would find no earlier id this page's).
  */
-export function ownClients(docName: string, doc: Y.Doc): { own: (client: number) => boolean; ready: Promise<void> } {
+export function ownClients(docName: string, doc: Y.Doc): { own: (client: number) => boolean; earlier: () => ReadonlySet<number>; ready: Promise<void> } {
   const CLIENT_LOCK = 'tandem:client:';
   const read = () => new Set(rememberedClients(docName));
   try {
@@ -1086,7 +1088,7 @@ export function ownClients(docName: string, doc: Y.Doc): { own: (client: number)
       })
       .catch(() => resolve());
   });
-  return { own: (client) => client === doc.clientID || closed.has(client), ready };
+  return { own: (client) => client === doc.clientID || closed.has(client), earlier: () => closed, ready };
 }
 
 /**

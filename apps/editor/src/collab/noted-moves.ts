@@ -194,7 +194,7 @@ const MAX_NOTED = 200_000;
  * long, its copies the note's author's, its source and copy within what this page holds of their clients, no more than MAX_NOTED
  * characters in all. A note comes from any client, so a malformed one must cost nothing and throw nothing.
  */
-function parseNote(entry: unknown, author: number, store: Y.Doc['store']): NotedMove | undefined {
+export function parseNote(entry: unknown, author: number, store: Y.Doc['store']): NotedMove | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const { r: runs, s: seen, b: block } = entry as { r?: unknown; s?: unknown; b?: unknown };
   if (!Array.isArray(runs) || runs.length === 0 || runs.length % 5 !== 0 || !runs.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;

@@ -166,15 +166,17 @@ export function meet(order: Array<[Person, Person]>): string[] {
  * (keepTextThroughJoins: double-move, split and join rescue, deletions and formats in moves), and what the
  * server acknowledged (`ack`: everything so far).
  */
-export function page(from: Y.Doc | string[] | Node) {
+export function page(from: Y.Doc | string[] | Node, earlier: readonly number[] = [], acknowledged: ReadonlyMap<number, number> = new Map()) {
   let made = 0;
   let storedChanges = 0;
-  const acked = new Map<number, number>();
+  const acked = new Map<number, number>(acknowledged);
   // What the page's rescues typed again goes to the undo step of its original, once there is an undo manager (withUndo).
   const retypedTo: Array<(retyped: Retyped[]) => void> = [];
   const editor = person(from, (ydoc) => {
     ydoc.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => void (tr.local && (made += 1)));
-    keepTextThroughJoins(ydoc, { own: (c) => c === ydoc.clientID, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } }, (retyped) => {
+    const ownEarlier = new Set(earlier);
+    const own = (c: number) => c === ydoc.clientID || ownEarlier.has(c);
+    keepTextThroughJoins(ydoc, { own, earlier: () => ownEarlier, stored: (c) => acked.get(c) ?? 0, changes: { made: () => made, stored: () => storedChanges } }, (retyped) => {
       for (const to of retypedTo) to(retyped);
     });
     return () => undefined;
@@ -182,6 +184,10 @@ export function page(from: Y.Doc | string[] | Node) {
   return {
     ...editor,
     retypedTo,
+    /** This browser's earlier pages' client ids (a reload: reloaded). */
+    earlier,
+    /** What the server acknowledged storing, by client. */
+    acked: acked as ReadonlyMap<number, number>,
     ack() {
       for (const [c, k] of Y.decodeStateVector(Y.encodeStateVector(editor.ydoc))) acked.set(c, k);
       storedChanges = made;
@@ -190,6 +196,17 @@ export function page(from: Y.Doc | string[] | Node) {
 }
 
 export type Page = ReturnType<typeof page>;
+
+/**
+ * `x` reloaded: a new page (a new client id, `clientID` if given) on what `x`'s browser holds, its own
+ * unacknowledged changes among it; `x`'s id and its earlier ones count as this page's own (join-rescue's
+ * ownClients, once `x` is closed). `x` is not to be used again.
+ */
+export function reloaded(x: Page, clientID?: number): Page {
+  const again = page(x.ydoc, [...x.earlier, x.ydoc.clientID], x.acked);
+  if (clientID !== undefined) again.ydoc.clientID = clientID;
+  return again;
+}
 
 /** `x`'s undo manager, with what the editor watches it with (editor.ts). */
 export function withUndo(x: Page): Y.UndoManager {

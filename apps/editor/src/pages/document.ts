@@ -102,7 +102,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const onRetyped = (retyped: Retyped[]) => {
     if (undoManager !== undefined) undoableWithTheOriginal(undoManager, retyped);
   };
-  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, stored: (client) => sync.storedClock(client), changes: sync.changes }, onRetyped);
+  if (ownership !== undefined) keepTextThroughJoins(doc, { own: ownership.own, earlier: ownership.earlier, stored: (client) => sync.storedClock(client), changes: sync.changes }, onRetyped);
 
   // Renamed (here or by someone else): only the name changes, as in Google Docs. The page stays, with its
   // Y.Doc, editor, undo steps, caret and scroll; the connection and this browser's copy move to the new
