@@ -370,7 +370,9 @@ export class OwnMoves {
    * away from where the other person, not having seen that, moved it from too.
    */
   repeats(transaction: Y.Transaction): Repeat[] {
-    if (transaction.local || this.copies.size === 0 || !insertsAndDeletes(transaction)) return [];
+    if (transaction.local || !insertsAndDeletes(transaction)) return [];
+    this.adoptEarlier();
+    if (this.copies.size === 0) return [];
     const found = moves(transaction, nodesDeletedFrom(transaction));
     // The characters of each copy that stand for one this page still saw (a copy run may hold several moves).
     const matched = new Set<string>();
