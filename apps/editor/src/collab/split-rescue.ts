@@ -304,7 +304,10 @@ export function moveStranded(doc: Y.Doc, stranded: readonly Stranded[], dropEmpt
       standing.map((run) => run.lost),
     );
     noteCopies(transaction, retyped);
-    for (const { node, ids } of standing) {
+    // Only what was typed again where it goes: a place gone meanwhile takes nothing, and its run stays here.
+    const typed = new Set(retyped.map((run) => run.from));
+    for (const { node, ids, lost } of standing) {
+      if (!typed.has(lost.from)) continue;
       // Found again: the insertion may have gone into this very node, before them.
       const index = indexIn(node, ids[0]!);
       if (index === undefined) continue;
