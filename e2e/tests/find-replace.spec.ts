@@ -221,3 +221,27 @@ test('Replace changes the current match only and moves to the next; Enter in the
   await expect(count(alice)).toHaveText('No results');
   expect(alice.errors).toEqual([]);
 });
+
+for (const how of ['Replace', 'Replace all'] as const) {
+  test(`${how} over the whole text of a link keeps the link (and a match in part of a link's text keeps it too)`, async ({ person, server }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, `replace-link-${how.replace(' ', '-')}`);
+    await alice.focusEnd();
+    await alice.type('See [Acme](https://acme.example) and [the Acme page](https://acme.example/p) today');
+    await expect(alice.editor.locator('a')).toHaveCount(2);
+    const keys = alice.page.keyboard;
+    await keys.press('Control+h');
+    await alice.page.getByTestId('find-input').fill('Acme');
+    await alice.page.getByTestId('replace-input').fill('Globex');
+    await alice.page.getByTestId('replace-input').focus();
+    if (how === 'Replace') {
+      await keys.press('Enter');
+      await keys.press('Enter');
+    } else await alice.page.getByRole('button', { name: 'Replace all' }).click();
+    await expect.poll(() => alice.text()).toBe('See Globex and the Globex page today');
+    // Before: the first link was gone, its text plain.
+    await expect(alice.editor.locator('a')).toHaveText(['Globex', 'the Globex page']);
+    await expect(alice.editor.locator('a').first()).toHaveAttribute('href', 'https://acme.example');
+    await alice.expectSaved();
+  });
+}

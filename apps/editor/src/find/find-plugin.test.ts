@@ -3,7 +3,7 @@ import { Slice } from 'prosemirror-model';
 import { EditorState } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { findKey, findPlugin } from './find-plugin.js';
+import { findKey, findPlugin, replaceRange } from './find-plugin.js';
 import { findMatches } from './search-core.js';
 
 const { nodes } = schema;
@@ -93,5 +93,40 @@ describe('findPlugin', () => {
       expect(marked).toBe(find(state).current);
       expect(shown(state).filter((t) => t.startsWith('['))).toHaveLength(expected.length === 0 ? 0 : 1);
     }
+  });
+});
+
+describe('replacing a match', () => {
+  const { marks } = schema;
+  const link = (href: string) => marks.link!.create({ href });
+  const para = (...parts: Array<[string, ...ReturnType<typeof link>[]]>) => nodes.paragraph!.create(null, parts.map(([text, ...m]) => schema.text(text, m)));
+  const replaceEvery = (d: Node, query: string, text: string) => {
+    const state = EditorState.create({ doc: d });
+    const tr = state.tr;
+    const matches = findMatches(d, { text: query, caseSensitive: false });
+    for (let i = matches.length - 1; i >= 0; i--) replaceRange(tr, matches[i]!, text);
+    return tr.doc.child(0);
+  };
+  const runs = (block: Node) => {
+    const out: string[] = [];
+    block.forEach((child) => out.push(`${child.text}${child.marks.map((m) => `[${m.type.name}${m.attrs.href ? ` ${m.attrs.href}` : ''}]`).join('')}`));
+    return out;
+  };
+
+  it("keeps the marks of the replaced text's first character: a link's whole text replaced stays a link", () => {
+    const before = para(['See '], ['Acme', link('https://acme.example')], [' and '], ['the Acme page', link('https://acme.example/p')], [' today'], ['Acme', marks.strong!.create()]);
+    expect(runs(replaceEvery(doc(before), 'Acme', 'Globex'))).toEqual([
+      'See ',
+      'Globex[link https://acme.example]', // before: plain text, the link gone
+      ' and ',
+      'the Globex page[link https://acme.example/p]',
+      ' today',
+      'Globex[strong]',
+    ]);
+  });
+
+  it('takes the first character\'s marks when the match starts outside a link and ends in it', () => {
+    const before = para(['go '], ['here', link('https://x.example')]);
+    expect(runs(replaceEvery(doc(before), 'go he', 'to the'))).toEqual(['to the', 're[link https://x.example]']);
   });
 });

@@ -198,14 +198,19 @@ export function closeSearch(view: EditorView): void {
   if (findState(view.state).open) view.dispatch(view.state.tr.setMeta(findKey, { type: 'close' } satisfies FindAction));
 }
 
-/** `text` in place of from..to, with the marks the replaced text began with. */
-function replaceRange(tr: Transaction, { from, to }: Match, text: string): void {
+/**
+ * `text` in place of from..to, with the marks of the replaced text's first character: a link whose whole text
+ * is replaced stays a link (the marks "across" the range, asked before, leave out a mark that ends where the
+ * range ends, as a link or a comment does: replacing "Acme" in "[Acme](…)" took the link away).
+ */
+export function replaceRange(tr: Transaction, { from, to }: Match, text: string): void {
   if (text === '') {
     tr.delete(from, to);
     return;
   }
-  const $from = tr.doc.resolve(from);
-  tr.replaceWith(from, to, tr.doc.type.schema.text(text, $from.marksAcross(tr.doc.resolve(to)) ?? $from.marks()));
+  const first = tr.doc.nodeAt(from);
+  const marks = first !== null && first.isText && from < to ? first.marks : tr.doc.resolve(from).marks();
+  tr.replaceWith(from, to, tr.doc.type.schema.text(text, marks));
 }
 
 /** Replaces the current match and moves to the next one; false when there is no current match. */
