@@ -97,6 +97,13 @@ export interface Thread {
 }
 
 /** Comments grouped into threads: each start with its replies (a reply to a missing start is dropped). */
+/**
+ * Whether every comment of `thread` was deleted: only then is it gone (from the panel, the text's highlights,
+ * the places kept through cuts and restores). Its first comment deleted while a reply stands, it stays
+ * where it was, the first comment shown as deleted.
+ */
+export const threadGone = ({ comment, replies }: Thread): boolean => comment.deleted && replies.every((reply) => reply.deleted);
+
 export function threadsOf(comments: readonly StoredComment[]): Thread[] {
   const starts = comments.filter((c) => c.parent === undefined);
   const byParent = new Map<string, StoredComment[]>();
@@ -195,9 +202,11 @@ export function quoteAnchors(doc: Y.Doc, anchors: ReadonlyArray<Anchor | undefin
   );
 }
 
-/** Where every anchored, not deleted comment of `doc` is now, by id (orphaned ones left out). */
+/** Where every anchored comment of a thread not gone (threadGone) of `doc` is now, by id (orphaned ones left out). */
 export function placeComments(doc: Y.Doc): Map<string, Placed> {
-  const comments = readComments(doc).filter((c) => c.anchor !== undefined && !c.deleted);
+  const all = readComments(doc);
+  const gone = new Set(threadsOf(all).filter(threadGone).map(({ comment }) => comment.id));
+  const comments = all.filter((c) => c.anchor !== undefined && !gone.has(c.id));
   const placed = placeAll(doc, comments.map((c) => c.anchor));
   const out = new Map<string, Placed>();
   comments.forEach((c, i) => {

@@ -8,6 +8,7 @@ import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type Mapping, relativePosition } from '../collab/relative-position.js';
+import { threadGone } from '@tandem/schema/comments';
 import type { Anchor, CommentStore } from './comment-store.js';
 import { selectedText } from './selected-text.js';
 
@@ -70,8 +71,10 @@ function place(state: EditorState, comments: CommentStore, active: string | unde
   const placed = new Map<string, Placed>();
   if (sync?.binding === undefined) return { set: DecorationSet.empty, placed, active };
   const decorations: Decoration[] = [];
-  for (const { comment } of comments.threads()) {
-    if (comment.anchor === undefined || comment.deleted) continue;
+  for (const thread of comments.threads()) {
+    const { comment } = thread;
+    // A thread whose first comment was deleted keeps its place while a reply stands.
+    if (comment.anchor === undefined || threadGone(thread)) continue;
     const from = relativePositionToAbsolutePosition(sync.doc, sync.type, comment.anchor.start, sync.binding.mapping);
     const to = relativePositionToAbsolutePosition(sync.doc, sync.type, comment.anchor.end, sync.binding.mapping);
     if (from === null || to === null || from >= to || to > state.doc.content.size) continue;

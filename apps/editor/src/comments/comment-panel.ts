@@ -6,7 +6,7 @@
 import type { CommentAuthors } from './comment-authors.js';
 import type { Placed } from './comment-highlights.js';
 import type { Anchor, CommentStore, StoredComment, Thread } from './comment-store.js';
-import { MAX_COMMENT_BODY } from '@tandem/schema/comments';
+import { MAX_COMMENT_BODY, threadGone } from '@tandem/schema/comments';
 
 export interface PanelDeps {
   readonly comments: CommentStore;
@@ -180,7 +180,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
 
   const render = (placed: ReadonlyMap<string, Placed>) => {
     lastPlaced = placed;
-    const threads = comments.threads().filter(({ comment, replies }) => !(comment.deleted && replies.every((r) => r.deleted)));
+    const threads = comments.threads().filter((thread) => !threadGone(thread));
     authors.want(threads.flatMap(({ comment, replies }) => [comment.id, ...replies.map((r) => r.id)]));
     const shown = threads.filter(({ comment }) => showResolved.checked || !comment.resolved);
     // In the order of the text; orphaned threads (and replies-only) after, oldest first.

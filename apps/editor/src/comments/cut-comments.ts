@@ -10,7 +10,7 @@
 // into its undo step (the comments map is in the undo manager's scope for that origin only): undoing the
 // paste puts the anchors back on the cut text, which undoing the cut brings back (anchors-after-undo.ts).
 
-import { commentsOf, leafQuote, readComment } from '@tandem/schema/comments';
+import { commentsOf, leafQuote, readComment, readComments, threadGone, threadsOf } from '@tandem/schema/comments';
 import { DOMSerializer, type Fragment, type Node } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -257,12 +257,13 @@ export function cutComments({ doc, docName }: CutCommentsOptions): Plugin {
     const { text, at } = cutText(state.doc, from, to);
     const moves: Array<[string, Y.Map<unknown>, Uint8Array, Uint8Array]> = [];
     const seen = new Set<string>();
+    const gone = new Set(threadsOf(readComments(doc)).filter(threadGone).map(({ comment }) => comment.id));
     for (const { id, offset, quote } of data.comments) {
       if (seen.has(id) || !map.has(id)) continue;
       seen.add(id);
       const entry = map.get(id);
       const comment = readComment(id, entry);
-      if (!(entry instanceof Y.Map) || comment === undefined || comment.parent !== undefined || comment.deleted || comment.anchor === undefined) continue;
+      if (!(entry instanceof Y.Map) || comment === undefined || comment.parent !== undefined || gone.has(id) || comment.anchor === undefined) continue;
       if (placeAnchor(state, comment.anchor) !== undefined) continue; // not orphaned: it stays where it is
       const i = nearestIn(text, at, quote, offset);
       if (i === undefined) continue;
