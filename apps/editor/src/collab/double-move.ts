@@ -153,6 +153,8 @@ export class OwnMoves {
    */
   /** The earlier pages' ids whose moves this page has taken for its own (adoptEarlier). */
   private readonly adopted = new Set<number>();
+  /** The characters those moves copied ("<client>:<clock>" of each source): never read by their text (copyOf). */
+  private readonly adoptedSources = new Set<string>();
 
   /**
    * `earlier`: the ids of this browser's earlier pages of the document that count as this page's own now
@@ -187,6 +189,7 @@ export class OwnMoves {
       for (const { source, copy } of note.pairs) {
         const k = key(source);
         if (this.moveOf.has(k)) continue; // this page's own record first
+        this.adoptedSources.add(k);
         this.copies.set(k, copy);
         this.sources.set(key(copy), source);
         this.moveOf.set(k, own);
@@ -350,9 +353,16 @@ export class OwnMoves {
    * false), if it is still there (through copies of copies: Enter pressed again in moved text), with its text.
    */
   private copyOf(id: Y.ID, unstored = true): { id: Y.ID; node: Y.XmlText; ch: string } | undefined {
+    // Whether an earlier page's move (adopted) was acknowledged, this page cannot tell: what the server stored
+    // of it is known only from this page's own acknowledgements, which the server's first answer comes before.
+    // Such a move is read by its note alone (repeatsOfNoted), never as unacknowledged: read by its text, a
+    // split the other person had seen took their typing after it for a repeat, and its letters went (found by
+    // a review: Bob joined "hello" up and typed " wow" after it; Alice's reloaded page took out the "o" of her
+    // earlier " world").
+    if (unstored && this.adoptedSources.has(key(id))) return undefined;
     let copy = this.copies.get(key(id));
     for (let hops = 0; copy !== undefined && hops < 16; hops++) {
-      if (unstored && copy.clock < this.stored(copy.client)) return undefined;
+      if (unstored && (copy.clock < this.stored(copy.client) || this.adoptedSources.has(key(copy)))) return undefined;
       const item = Y.getItem(this.doc.store, copy);
       // Deleted (its content maybe collected already): moved again, or gone.
       if (!(item instanceof Y.Item) || item.deleted) {
@@ -370,9 +380,7 @@ export class OwnMoves {
    * away from where the other person, not having seen that, moved it from too.
    */
   repeats(transaction: Y.Transaction): Repeat[] {
-    if (transaction.local || !insertsAndDeletes(transaction)) return [];
-    this.adoptEarlier();
-    if (this.copies.size === 0) return [];
+    if (transaction.local || this.copies.size === 0 || !insertsAndDeletes(transaction)) return [];
     const found = moves(transaction, nodesDeletedFrom(transaction));
     // The characters of each copy that stand for one this page still saw (a copy run may hold several moves).
     const matched = new Set<string>();

@@ -166,10 +166,10 @@ export function meet(order: Array<[Person, Person]>): string[] {
  * (keepTextThroughJoins: double-move, split and join rescue, deletions and formats in moves), and what the
  * server acknowledged (`ack`: everything so far).
  */
-export function page(from: Y.Doc | string[] | Node, earlier: readonly number[] = [], acknowledged: ReadonlyMap<number, number> = new Map()) {
+export function page(from: Y.Doc | string[] | Node, earlier: readonly number[] = []) {
   let made = 0;
   let storedChanges = 0;
-  const acked = new Map<number, number>(acknowledged);
+  const acked = new Map<number, number>();
   // What the page's rescues typed again goes to the undo step of its original, once there is an undo manager (withUndo).
   const retypedTo: Array<(retyped: Retyped[]) => void> = [];
   const editor = person(from, (ydoc) => {
@@ -186,8 +186,6 @@ export function page(from: Y.Doc | string[] | Node, earlier: readonly number[] =
     retypedTo,
     /** This browser's earlier pages' client ids (a reload: reloaded). */
     earlier,
-    /** What the server acknowledged storing, by client. */
-    acked: acked as ReadonlyMap<number, number>,
     ack() {
       for (const [c, k] of Y.decodeStateVector(Y.encodeStateVector(editor.ydoc))) acked.set(c, k);
       storedChanges = made;
@@ -200,10 +198,11 @@ export type Page = ReturnType<typeof page>;
 /**
  * `x` reloaded: a new page (a new client id, `clientID` if given) on what `x`'s browser holds, its own
  * unacknowledged changes among it; `x`'s id and its earlier ones count as this page's own (join-rescue's
- * ownClients, once `x` is closed). `x` is not to be used again.
+ * ownClients, once `x` is closed). Like the page, it knows nothing of what the server acknowledged storing
+ * (it learns from the acknowledgements of its own messages). `x` is not to be used again.
  */
 export function reloaded(x: Page, clientID?: number): Page {
-  const again = page(x.ydoc, [...x.earlier, x.ydoc.clientID], x.acked);
+  const again = page(x.ydoc, [...x.earlier, x.ydoc.clientID]);
   if (clientID !== undefined) again.ydoc.clientID = clientID;
   return again;
 }
