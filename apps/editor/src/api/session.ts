@@ -1,6 +1,8 @@
 // The access token this browser uses, when the server requires one: taken from a link's
 // `?token=…` once, kept in localStorage, and removed from the address bar so share links never carry it.
 
+import { loadUser } from '../collab/user.js';
+
 const KEY = 'tandem:token';
 /**
  * Tokens from share links, by the document each opens (a redeemed link's token opens that one document).
@@ -101,6 +103,16 @@ export function tokenClaims(token: string | undefined): TokenClaims {
  */
 export const isOwnEditor = (claims: TokenClaims): boolean => claims.role === 'editor' && claims.lid === undefined;
 
+/**
+ * What says who a request is by: the token; without one (authentication off), this browser's id, as its
+ * WebSocket presents it (`?author=`), so that a copy, an import or a restore made here is this person's,
+ * not "api" (the server stores it as the same unverified guest author as their typing).
+ */
 export function authHeaders(token = currentToken()): Record<string, string> {
-  return token === undefined ? {} : { authorization: `Bearer ${token}` };
+  if (token !== undefined) return { authorization: `Bearer ${token}` };
+  try {
+    return { 'tandem-author': loadUser().id };
+  } catch {
+    return {}; // no storage here: no id kept either
+  }
 }

@@ -29,6 +29,7 @@ import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentStore } from '@tandem/persistence';
+import { requestAuthor } from './request-author.js';
 
 // The jobs (the schema's parsers and exporters, y-prosemirror) load on the first small import or export
 // done on this thread, not at start: they cost the server's start a few hundred milliseconds.
@@ -77,8 +78,6 @@ const INLINE_PARSE_MAX_BYTES = 512;
 
 const typeOf = (c: Context) => c.req.header('content-type')?.split(';')[0]!.trim().toLowerCase();
 
-/** The author an API edit is stored with: the token's user, or `api` without authentication. */
-const apiAuthor = (principal: Principal) => (principal.userId === 'local' ? 'api' : principal.userId);
 
 /** The body as sent, if its content type is one of `allowed`: parsing it is the history thread's work. */
 async function readBody<T extends string>(c: Context, allowed: readonly T[]): Promise<{ type: T; body: Uint8Array }> {
@@ -135,7 +134,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
           if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
             throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
           }
-          return room.commitApiUpdate(update, apiAuthor(principal), rateKey, principal.userId !== 'local');
+          return room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, principal.userId !== 'local');
         }),
       );
     } finally {
@@ -149,7 +148,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const { body: update } = await readBody(c, [CONTENT_TYPES.yjs]);
     // Caught up first: an update built on edits stored through another instance applies here too.
-    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, apiAuthor(principal), rateKey, principal.userId !== 'local')));
+    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, principal.userId !== 'local')));
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
@@ -164,7 +163,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
         const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
-        return update === null ? undefined : room.commitApiUpdate(update, apiAuthor(principal), rateKey, principal.userId !== 'local');
+        return update === null ? undefined : room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, principal.userId !== 'local');
       }),
     );
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);

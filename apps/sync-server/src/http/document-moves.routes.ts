@@ -22,6 +22,7 @@ import { duplicateDocument, renameDocument } from './document-moves.schemas.js';
 import { requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
+import { requestAuthor } from './request-author.js';
 
 export interface DocumentMoveDeps {
   readonly store: DocumentStore;
@@ -40,8 +41,6 @@ function moveInput(from: string, to: string): { from: string; to: string } {
   return { from, to };
 }
 
-/** The author stored for what the API writes: the token's user, or `api` without authentication. */
-const apiAuthor = (principal: Principal) => (principal.userId === 'local' ? 'api' : principal.userId);
 
 const fromStore = (error: unknown): never => {
   if (error instanceof PersistenceError && error.code === 'conflict') throw new TandemError('conflict', error.message, { doc: error.doc });
@@ -115,7 +114,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
     const at = Date.now();
     await rooms.rename(from, to, () => store.renameDocument(from, to, at)).catch(fromStore);
     fanout?.announceMoved(from);
-    documentEvents.renamed(from, to, { author: apiAuthor(principal), at });
+    documentEvents.renamed(from, to, { author: requestAuthor(c, principal, 'api'), at });
     return created(c, { from, to }, to);
   });
 
@@ -138,7 +137,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
         if (room.lastSeq > 0 || ((await store.getDocument(to))?.lastSeq ?? 0) > 0) {
           throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
         }
-        return room.commitApiUpdate(content, apiAuthor(principal), storeRateKey(principal, requestAddress(c)), principal.userId !== 'local');
+        return room.commitApiUpdate(content, requestAuthor(c, principal, 'api'), storeRateKey(principal, requestAddress(c)), principal.userId !== 'local');
       }),
     );
     return created(c, { from, to, seq: seq ?? null }, to);

@@ -23,6 +23,7 @@ import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
 import { authorship, diff, restore, timeline, undoRestore, versionAtSeq, versionAtTime } from './history.schemas.js';
 import { requestAddress } from './request-address.js';
+import { requestAuthor } from './request-author.js';
 
 export interface HistoryDeps {
   readonly store: DocumentStore;
@@ -155,7 +156,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
     const { doc, principal } = await access(c);
     requireEditor(principal, 'restore a version');
     const seq = await resolveSeq(store, doc, { seq: c.req.valid('json').seq }).catch(fromPersistence);
-    const author = principal.userId === 'local' ? 'restore' : principal.userId;
+    const author = requestAuthor(c, principal, 'restore');
     const rateKey = storeRateKey(principal, requestAddress(c));
     // One reading of the clock for the restore: the time it is recorded with is the time it is announced
     // with (two readings, across the store's write, gave a webhook a time the record did not have).
@@ -229,7 +230,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       const by = now?.undoneBy ?? 0;
       throw new TandemError('conflict', by > 0 ? `Restore ${seq} was taken back already (update ${by})` : `Restore ${seq} is being taken back`, { doc, seq });
     }
-    const author = principal.userId === 'local' ? 'restore' : principal.userId;
+    const author = requestAuthor(c, principal, 'restore');
     const rateKey = storeRateKey(principal, requestAddress(c));
     let newSeq: number | undefined;
     try {

@@ -17,6 +17,7 @@ import { apiApp } from './api-app.js';
 import { docParam } from './doc-param.js';
 import { listTrash, purgeDocument, restoreFromTrash, trashDocument } from './trash.schemas.js';
 import { requireEditor, requireNoShareLink } from './history.routes.js';
+import { requestAuthor } from './request-author.js';
 
 /**
  * Entries GET /api/trash lists at most (the oldest, the next to be purged), read with the token's scope in
@@ -60,7 +61,7 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     const { doc, principal } = await editor(c, 'delete documents', true);
     if ((await store.getDocument(doc)) === undefined) throw new TandemError('not-found', `No document named ${JSON.stringify(doc)}`, { doc });
     const at = Date.now();
-    const by = principal.userId === 'local' ? 'api' : principal.userId;
+    const by = requestAuthor(c, principal, 'api');
     if (!(await store.trashDocument(doc, { at, by }))) {
       throw new TandemError('gone', `${JSON.stringify(doc)} is in the trash already`, { doc });
     }
