@@ -260,3 +260,37 @@ test('Google Docs\' shortcuts: Ctrl+Shift+7 numbers, 8 bullets, 9 makes a checkl
   await expect(alice.page.locator('.toolbar [data-command="h1"]')).toHaveAttribute('title', /Ctrl\+Alt\+1/);
   expect(alice.errors).toEqual([]);
 });
+
+test('a numbered list going on after a line taken out of it keeps numbering on as items are added above, for both people', async ({ pair }) => {
+  const { alice, bob } = await pair('toggles/number-on-grows');
+  await alice.focusEnd();
+  await alice.type('1. Preheat oven');
+  for (const line of ['Mix flour', 'Note: use fresh eggs.', 'Bake', 'Serve']) {
+    await alice.page.keyboard.press('Enter');
+    await alice.type(line);
+  }
+  await alice.select('Note: use fresh eggs.');
+  await alice.page.keyboard.press('Shift+Tab');
+  await expect(alice.editor.locator('ol').nth(1)).toHaveAttribute('start', '3');
+
+  await alice.select('Mix flour');
+  await alice.page.keyboard.press('End');
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await alice.type('Add eggs');
+  // "Bake" is step 4 now: it stayed 3 ("3. Add eggs", "3. Bake"; found by an exploratory review).
+  for (const who of [alice, bob]) {
+    await expect(who.editor.locator('ol').nth(0).locator('li')).toHaveText(['Preheat oven', 'Mix flour', 'Add eggs']);
+    await expect(who.editor.locator('ol').nth(1)).toHaveAttribute('start', '4');
+  }
+  // And back to 3 when the step is taken out again (Ctrl+Z: its words, then its line).
+  await alice.page.keyboard.press('Control+z');
+  await expect(alice.editor.locator('ol').nth(0).locator('li')).toHaveText(['Preheat oven', 'Mix flour', '']);
+  await alice.page.keyboard.press('Control+z');
+  for (const who of [alice, bob]) {
+    await expect(who.editor.locator('ol').nth(0).locator('li')).toHaveText(['Preheat oven', 'Mix flour']);
+    await expect(who.editor.locator('ol').nth(1)).toHaveAttribute('start', '3');
+  }
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

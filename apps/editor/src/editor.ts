@@ -34,6 +34,7 @@ import { linkUnderlinePaste } from './link-underline-paste.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
 import { createUndoManager, undoSteps } from './undo-steps.js';
+import { numberingOnPlugin } from './formats/numbering-on.js';
 
 const HINT_ID = 'editor-keys-hint';
 
@@ -105,6 +106,8 @@ export function createEditor(
       // Words copied from inside a line: words, wherever they land in another (not that line's kind).
       wordsPaste(),
       blockKeymap(),
+      // A numbered list going on after a break keeps numbering on from the list before it as that one changes.
+      numberingOnPlugin(),
       ...inlineFormatPlugins(editable),
       ...tablePlugins(),
       ...taskListPlugins(),
