@@ -246,3 +246,25 @@ test('"--" and "..." typed inside a URL stay as typed, so the link goes where th
   await expect(links.nth(1)).toHaveAttribute('href', 'https://www.example.org/a...b');
   expect(alice.errors).toEqual([]);
 });
+
+test('what is typed straight after Ctrl+K goes into the link field, never into the selected text', async ({ server, person }) => {
+  const alice = await alone(server, person, 'link-type-at-once');
+  const lines = ['one here', 'two here', 'three here', 'four here', 'five here'];
+  await alice.type(lines.join('\n'));
+  await expect.poll(() => alice.blocks()).toEqual(lines);
+  for (const [n, line] of lines.entries()) {
+    await alice.caretInTextblock(n, line.length - 'here'.length);
+    await alice.page.keyboard.press('Shift+End');
+    await alice.selectionRead();
+    // No pause between the keys: the field took focus only after Ctrl+K's event, and a fast typist's first
+    // letters replaced "here" (found by an exploratory review).
+    await alice.page.keyboard.press('Control+k');
+    await alice.page.keyboard.type(`site${n}.example`);
+    await alice.page.keyboard.press('Enter');
+    await expect(field(alice)).toHaveCount(0);
+  }
+  await expect.poll(() => alice.blocks()).toEqual(lines);
+  await expect(alice.editor.locator('a')).toHaveText(['here', 'here', 'here', 'here', 'here']);
+  expect(await alice.editor.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(lines.map((_, n) => `https://site${n}.example`));
+  expect(alice.errors).toEqual([]);
+});

@@ -186,13 +186,18 @@ class LinkPopoverView {
       if (key.getState(this.view.state)?.editing === true) this.view.dispatch(closeField(this.view.state));
     });
     this.dom.replaceChildren(form);
-    // After the current event: the toolbar gives the editor focus back once its command has run.
-    setTimeout(() => {
-      if (input.isConnected) {
+    // At once, so that what is typed right after Ctrl+K goes into the field: focused only after the key's event,
+    // a fast typist's first letters went into the text, and a paste (Ctrl+K, Ctrl+V) replaced the selected words
+    // with the address (found by an exploratory review). And again after the current event: the toolbar gives
+    // the editor focus back once its command has run.
+    const focusField = () => {
+      if (input.isConnected && document.activeElement !== input) {
         input.focus();
         input.select();
       }
-    }, 0);
+    };
+    focusField();
+    setTimeout(focusField, 0);
   }
 
   private place(pos: number): void {
