@@ -1,6 +1,6 @@
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { exitCodeOnEmptyLastLine, joinAfterListOrQuote, joinListToNext, leaveCodeBlockDown, toggleCodeBlock } from './blocks.js';
+import { exitCodeOnEmptyLastLine, joinAfterListOrQuote, joinListToNext, leaveCodeBlockDown, pasteOutOfEmptyItem, toggleCodeBlock } from './blocks.js';
 import { toggleBlockquote, toggleHeading } from './commands.js';
 import { schema } from './schema.js';
 
@@ -136,5 +136,65 @@ describe('Backspace at the start of a paragraph after a quote', () => {
     const { ok, next } = apply(EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) }), joinAfterListOrQuote);
     expect(ok).toBe(true);
     expect(next.doc.toString()).toBe('doc(blockquote(paragraph("a"), paragraph("quotedafter")))');
+  });
+});
+
+describe('blocks pasted into an empty list item', () => {
+  const n = schema.nodes;
+  const para = (t: string) => n.paragraph!.create(null, t ? schema.text(t) : null);
+  const shape = (node: import('prosemirror-model').Node, depth = 0): string[] => {
+    const out: string[] = [];
+    node.forEach((c) => {
+      out.push(`${'  '.repeat(depth)}${c.type.name}${c.isTextblock ? `: ${c.textContent}` : ''}`);
+      if (!c.isTextblock) out.push(...shape(c, depth + 1));
+    });
+    return out;
+  };
+  /** "Before", then a list of `kind` holding "first" and an empty item, the caret in it. */
+  const intoEmptyItem = (kind: 'task' | 'bullet') => {
+    const item = kind === 'task' ? n.task_item! : n.list_item!;
+    const list = (kind === 'task' ? n.task_list! : n.bullet_list!).create(null, [item.create(null, para('first')), item.create(null, para(''))]);
+    const doc = n.doc!.create(null, [para('Before'), list]);
+    return EditorState.create({ schema, doc, selection: TextSelection.create(doc, doc.content.size - 3) });
+  };
+  const copied = n.doc!.create(null, [
+    n.heading!.create({ level: 2 }, schema.text('Heading')),
+    para('Some text'),
+    n.bullet_list!.create(null, [n.list_item!.create(null, para('one'))]),
+    n.task_list!.create(null, [n.task_item!.create({ checked: true }, para('todo'))]),
+  ]);
+
+  for (const kind of ['task', 'bullet'] as const) {
+    it(`go where the empty ${kind} item stood, out of its list (a whole document copied: not nested in the item)`, () => {
+      const state = intoEmptyItem(kind);
+      const tr = pasteOutOfEmptyItem(state, copied.slice(0, copied.content.size));
+      expect(tr).not.toBeNull();
+      const list = kind === 'task' ? 'task_list' : 'bullet_list';
+      const item = kind === 'task' ? 'task_item' : 'list_item';
+      expect(shape(state.apply(tr!).doc)).toEqual([
+        'paragraph: Before',
+        list,
+        `  ${item}`,
+        '    paragraph: first',
+        'heading: Heading',
+        'paragraph: Some text',
+        'bullet_list',
+        '  list_item',
+        '    paragraph: one',
+        'task_list',
+        '  task_item',
+        '    paragraph: todo',
+      ]);
+    });
+  }
+
+  it('leave paragraphs and list items to the usual paste (lines of the item, items of its list), and an item with text alone', () => {
+    const state = intoEmptyItem('bullet');
+    const lines = n.doc!.create(null, [para('a'), para('b')]);
+    expect(pasteOutOfEmptyItem(state, lines.slice(1, lines.content.size - 1))).toBeNull();
+    const items = n.doc!.create(null, [n.bullet_list!.create(null, [n.list_item!.create(null, para('one')), n.list_item!.create(null, para('two'))])]);
+    expect(pasteOutOfEmptyItem(state, items.slice(3, items.content.size - 3))).toBeNull();
+    const withText = EditorState.create({ schema, doc: state.doc, selection: TextSelection.create(state.doc, 'Before'.length + 2 + 3) });
+    expect(pasteOutOfEmptyItem(withText, copied.slice(0, copied.content.size))).toBeNull();
   });
 });

@@ -375,6 +375,41 @@ export function listPaste(): Plugin {
 }
 
 /**
+ * Blocks a list item cannot take as its line (a heading, a quote, a code block, a table, a line) pasted into an
+ * empty list item: the item first leaves its lists, as Enter on it would, and they go where it stood. Pasted
+ * as they were, they went inside the item, under an empty line: a whole document copied and pasted into the
+ * new task item after a checklist came out nested in it (found by an exploratory review). Paragraphs and
+ * lists pasted there go on as before (lines of the item, items of its list); null when this does not apply.
+ */
+export function pasteOutOfEmptyItem(state: EditorState, slice: Slice): Transaction | null {
+  const { $from, empty } = state.selection;
+  if (!empty || $from.depth < 2 || $from.parent.type !== nodes.paragraph || $from.parent.content.size > 0) return null;
+  const item = $from.node(-1);
+  if (!isItem(item) || item.childCount !== 1) return null;
+  let blocks = false;
+  slice.content.forEach((node) => {
+    if (node.isBlock && node.type !== nodes.paragraph && !isList(node) && !isItem(node)) blocks = true;
+  });
+  if (!blocks) return null;
+  const tr = state.tr;
+  if (!liftOutOfLists(state, tr)) return null;
+  return tr.replaceSelection(slice).scrollIntoView().setMeta('paste', true).setMeta('uiEvent', 'paste');
+}
+
+export function pasteOutOfEmptyItemPlugin(): Plugin {
+  return new Plugin({
+    props: {
+      handlePaste(view, _event, slice) {
+        const tr = pasteOutOfEmptyItem(view.state, slice);
+        if (tr === null) return false;
+        view.dispatch(tr);
+        return true;
+      },
+    },
+  });
+}
+
+/**
  * Lines of plain text pasted into a heading: headings of its level, as Google Docs gives pasted lines the
  * style of the line they land in. Each line was a paragraph, so the heading's own text after the caret,
  * joined to the last line, stopped being a heading (found by a review).

@@ -17,7 +17,7 @@ import { keepFormatsThroughUndo } from './collab/formats-through-undo.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
-import { blockKeymap, headingPaste, listPaste } from './blocks.js';
+import { blockKeymap, headingPaste, listPaste, pasteOutOfEmptyItemPlugin } from './blocks.js';
 import { tablePlugins } from './formats/tables.js';
 import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
@@ -101,6 +101,8 @@ export function createEditor(
       linkUnderlinePaste(),
       // A line break at the end of text pasted at a list item's end: no empty item.
       listPaste(),
+      // Headings, quotes, tables pasted into an empty list item: out of the lists, where the item stood.
+      pasteOutOfEmptyItemPlugin(),
       // Lines of text pasted into a heading: headings.
       headingPaste(),
       // Words copied from inside a line: words, wherever they land in another (not that line's kind).
