@@ -294,3 +294,28 @@ test('a numbered list going on after a line taken out of it keeps numbering on a
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+test('Backspace in the empty line made by Enter twice inside a numbered list makes it one list again', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'toggles/number-mend');
+  await alice.focusEnd();
+  await alice.type('1. one');
+  for (const line of ['two', 'three']) {
+    await alice.page.keyboard.press('Enter');
+    await alice.type(line);
+  }
+  await alice.select('two');
+  await alice.page.keyboard.press('End');
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter'); // an empty line between "two" and "three", the list numbering on
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'paragraph:', 'ordered_list>list_item>paragraph:three']);
+  await expect(alice.editor.locator('ol')).toHaveCount(2);
+  await alice.page.keyboard.press('Backspace');
+  // One list, 1 to 3, as before the Enters (before: two lists side by side, the second starting at 3).
+  await expect.poll(() => blocks(alice)).toEqual(['ordered_list>list_item>paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
+  await expect(alice.editor.locator('ol')).toHaveCount(1);
+  await alice.type('!');
+  await expect.poll(() => alice.blocks()).toEqual(['one', 'two!', 'three']);
+  expect(alice.errors).toEqual([]);
+});

@@ -139,6 +139,31 @@ describe('Backspace at the start of a paragraph after a quote', () => {
   });
 });
 
+describe('Backspace in the line between two parts of one list', () => {
+  const p = (t: string) => schema.node('paragraph', null, t === '' ? [] : [schema.text(t)]);
+  const li = (t: string) => schema.node('list_item', null, [p(t)]);
+  const backspaceIn = (blocks: ReturnType<typeof p>[], line: number) => {
+    const doc = schema.node('doc', null, blocks);
+    let at = 1;
+    for (let i = 0; i < line; i++) at += doc.child(i).nodeSize;
+    return apply(EditorState.create({ schema, doc, selection: TextSelection.create(doc, at) }), joinAfterListOrQuote);
+  };
+  it('makes them one list again: numbered, when the second numbered on from the first; bulleted, always', () => {
+    const numbered = backspaceIn([schema.node('ordered_list', { order: 1 }, [li('a'), li('b')]), p(''), schema.node('ordered_list', { order: 3 }, [li('c')])], 1);
+    expect(numbered.ok).toBe(true);
+    expect(numbered.next.doc.toString()).toBe('doc(ordered_list(list_item(paragraph("a")), list_item(paragraph("b")), list_item(paragraph("c"))))'); // before: two lists
+    const bulleted = backspaceIn([schema.node('bullet_list', null, [li('a')]), p('x'), schema.node('bullet_list', null, [li('b')])], 1);
+    expect(bulleted.next.doc.toString()).toBe('doc(bullet_list(list_item(paragraph("ax")), list_item(paragraph("b"))))');
+  });
+
+  it('leaves a numbered list that started again from its own number, and a list of another kind, as lists of their own', () => {
+    const again = backspaceIn([schema.node('ordered_list', { order: 1 }, [li('a')]), p(''), schema.node('ordered_list', { order: 1 }, [li('b')])], 1);
+    expect(again.next.doc.childCount).toBe(2);
+    const kinds = backspaceIn([schema.node('ordered_list', { order: 1 }, [li('a')]), p(''), schema.node('bullet_list', null, [li('b')])], 1);
+    expect(kinds.next.doc.childCount).toBe(2);
+  });
+});
+
 describe('blocks pasted into an empty list item', () => {
   const n = schema.nodes;
   const para = (t: string) => n.paragraph!.create(null, t ? schema.text(t) : null);

@@ -6,7 +6,7 @@ import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
 import { type Attrs, Fragment, type Node, type NodeType, Slice } from 'prosemirror-model';
-import { findWrapping } from 'prosemirror-transform';
+import { canJoin, findWrapping } from 'prosemirror-transform';
 import { type Command, type EditorState, Plugin, Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import { runOn } from './command-on-transaction.js';
 import { schema } from './schema.js';
@@ -309,10 +309,31 @@ export const joinAfterListOrQuote: Command = (state, dispatch, view) => {
   const { $cursor } = state.selection as TextSelection;
   if (!$cursor || $cursor.parentOffset > 0 || (view && !view.endOfTextblock('backward'))) return false;
   if ($cursor.parent.type !== nodes.paragraph || $cursor.index(-1) === 0) return false;
-  const before = $cursor.node(-1).child($cursor.index(-1) - 1);
+  const container = $cursor.node(-1);
+  const index = $cursor.index(-1);
+  const before = container.child(index - 1);
   if (!isList(before) && before.type !== nodes.blockquote) return false;
-  return joinTextblockBackward(state, dispatch, view);
+  const after = container.maybeChild(index + 1);
+  const containerStart = $cursor.start(-1);
+  return joinTextblockBackward(state, dispatch && ((tr) => dispatch(mendSplitList(tr, tr.mapping.map(containerStart, -1), index - 1, before, after))), view);
 };
+
+/**
+ * The line between two parts of one list joined up (Backspace): the parts are one list again, as in Google
+ * Docs, when they are of one kind and, numbered, the second numbered on from the first. Left as two lists
+ * side by side, they looked like one until an item was added above (found by an exploratory review).
+ */
+function mendSplitList(tr: Transaction, containerStart: number, listIndex: number, before: Node, after: Node | null): Transaction {
+  if (after === null || !isList(before) || after.type !== before.type) return tr;
+  if (before.type === nodes.ordered_list && (after.attrs.order as number) !== (before.attrs.order as number) + before.childCount) return tr;
+  const container = tr.doc.resolve(containerStart).parent;
+  const first = container.maybeChild(listIndex);
+  const second = container.maybeChild(listIndex + 1);
+  if (first?.type !== before.type || second?.type !== before.type) return tr;
+  let pos = containerStart;
+  for (let i = 0; i <= listIndex; i++) pos += container.child(i).nodeSize;
+  return canJoin(tr.doc, pos) ? tr.join(pos) : tr;
+}
 
 /**
  * Delete at the end of a list's last line, a paragraph after the list: the paragraph's text joins that line,
