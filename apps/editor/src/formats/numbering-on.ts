@@ -2,10 +2,11 @@
 // middle) numbers on from the list before it, and keeps doing so as that list grows or shrinks, as in Google
 // Docs. The part after the break is a list of its own whose first number is stored (`order`, which exports and
 // every other editor read); it was set once, when the list split, so an item added above the break left the
-// numbers after it wrong ("3. Add eggs", then "3. Bake"; found by an exploratory review). Now a list whose
-// first number went on from the numbered list before it in the same container (`order` = that list's first
-// number + its items) still does after each of this editor's own changes; its `order` is written again.
-// Changes from elsewhere come with their editor's numbers already.
+// numbers after it wrong ("3. Add eggs", then "3. Bake"; found by an exploratory review). Now, after each of this
+// editor's own changes inside a numbered list, the lists after it in the same container that numbered on from it
+// (`order` = its first number + its items, then each from the one before) still do; their `order` is written
+// again. Only the lists around the change are read, never the whole document (a key's work must not grow with
+// it). Changes from elsewhere come with their editor's numbers already.
 
 import type { Node } from 'prosemirror-model';
 import { Plugin, type Transaction } from 'prosemirror-state';
@@ -14,77 +15,58 @@ import { schema } from '../schema.js';
 
 const ordered = schema.nodes.ordered_list!;
 
-/** Where each numbered list that numbers on from the one before it starts in `doc` (its position). */
-function numberingOnIn(doc: Node): number[] {
-  const out: number[] = [];
-  doc.descendants((node, pos) => {
-    if (node.isTextblock || node.isLeaf) return false;
-    let previous: Node | undefined;
-    node.forEach((child, offset) => {
-      if (child.type !== ordered) return;
-      if (previous !== undefined && (child.attrs.order as number) === (previous.attrs.order as number) + previous.childCount) out.push(pos + 1 + offset);
-      previous = child;
-    });
-    return true;
-  });
-  // The document's own children (descendants starts inside them).
-  let previous: Node | undefined;
-  doc.forEach((child, offset) => {
-    if (child.type !== ordered) return;
-    if (previous !== undefined && (child.attrs.order as number) === (previous.attrs.order as number) + previous.childCount) out.push(offset);
-    previous = child;
-  });
-  return out;
-}
-
-/** The changes that make `doc`'s lists at `starts` (positions in it) number on from the list before each again, if any are off. */
-function numberOn(doc: Node, starts: ReadonlySet<number>, tr: Transaction): boolean {
-  let changed = false;
-  const visit = (container: Node, base: number) => {
-    let previous: Node | undefined;
-    container.forEach((child, offset) => {
-      const pos = base + offset;
-      if (child.type === ordered) {
-        if (previous !== undefined && starts.has(pos)) {
-          const wanted = (previous.attrs.order as number) + previous.childCount;
-          if (child.attrs.order !== wanted) {
-            tr.setNodeMarkup(pos, null, { ...child.attrs, order: wanted });
-            child = tr.doc.nodeAt(pos)!; // the list that goes on after it counts from its new number
-            changed = true;
-          }
+/** Where, in the document after `own`, each numbered list around a range they changed starts. */
+function listsAroundChanges(own: readonly Transaction[], doc: Node): Set<number> {
+  const lists = new Set<number>();
+  own.forEach((tr, t) => {
+    tr.mapping.maps.forEach((map, m) => {
+      map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
+        let [from, to] = [newStart, newEnd];
+        for (let k = m + 1; k < tr.mapping.maps.length; k++) [from, to] = [tr.mapping.maps[k]!.map(from, -1), tr.mapping.maps[k]!.map(to, 1)];
+        for (const later of own.slice(t + 1)) [from, to] = [later.mapping.map(from, -1), later.mapping.map(to, 1)];
+        for (const pos of [from, to]) {
+          const $pos = doc.resolve(Math.min(pos, doc.content.size));
+          for (let d = $pos.depth; d > 0; d--) if ($pos.node(d).type === ordered) lists.add($pos.before(d));
         }
-        previous = child;
-      }
-      if (!child.isTextblock && !child.isLeaf) visit(child, pos + 1);
+      });
     });
-  };
-  visit(doc, 0);
-  return changed;
+  });
+  return lists;
 }
 
 export function numberingOnPlugin(): Plugin {
   return new Plugin({
     appendTransaction(transactions, oldState, newState) {
-      const own = transactions.filter((tr) => tr.docChanged && tr.getMeta(ySyncPluginKey)?.isChangeOrigin !== true);
-      if (own.length === 0 || own.length !== transactions.filter((tr) => tr.docChanged).length) return null;
-      const before = numberingOnIn(oldState.doc);
-      if (before.length === 0) return null;
-      // Each such list where this editor's changes took it (none where they deleted it).
-      const starts = new Set<number>();
-      for (const start of before) {
-        let pos: number | null = start;
-        for (const tr of own) {
-          const mapped = tr.mapping.mapResult(pos, 1);
-          if (mapped.deletedAfter) {
-            pos = null;
-            break;
-          }
-          pos = mapped.pos;
-        }
-        if (pos !== null && newState.doc.nodeAt(pos)?.type === ordered) starts.add(pos);
-      }
+      const changed = transactions.filter((tr) => tr.docChanged);
+      const own = changed.filter((tr) => tr.getMeta(ySyncPluginKey)?.isChangeOrigin !== true);
+      if (own.length === 0 || own.length !== changed.length) return null;
+      const lists = listsAroundChanges(own, newState.doc);
+      if (lists.size === 0) return null; // typing outside numbered lists: nothing read
       const tr = newState.tr;
-      return numberOn(newState.doc, starts, tr) ? tr : null;
+      for (const pos of [...lists].sort((a, b) => a - b)) {
+        const list = tr.doc.nodeAt(pos);
+        if (list?.type !== ordered) continue;
+        // The list as it was before these changes: what the lists after it numbered on from.
+        let oldPos = pos;
+        for (const change of [...own].reverse()) oldPos = change.mapping.invert().map(oldPos, 1);
+        const was = oldState.doc.nodeAt(oldPos);
+        if (was?.type !== ordered) continue;
+        const $list = tr.doc.resolve(pos);
+        const container = $list.parent;
+        let previous = { wasNext: (was.attrs.order as number) + was.childCount, next: (list.attrs.order as number) + list.childCount };
+        let at = pos + list.nodeSize;
+        for (let i = $list.index() + 1; i < container.childCount; i++) {
+          const sibling = container.child(i);
+          const start = at;
+          at += sibling.nodeSize;
+          if (sibling.type !== ordered) continue;
+          const order = sibling.attrs.order as number;
+          if (order !== previous.wasNext) break; // started again from a number of its own
+          if (order !== previous.next) tr.setNodeMarkup(start, null, { ...sibling.attrs, order: previous.next });
+          previous = { wasNext: order + sibling.childCount, next: previous.next + sibling.childCount };
+        }
+      }
+      return tr.docChanged ? tr : null;
     },
   });
 }
