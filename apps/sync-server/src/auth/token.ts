@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { type DocumentScope, isStorableAuthor } from '@tandem/persistence';
+import { COMPACTED_AUTHOR, CONNECTION_PREFIX, type DocumentScope, GUEST_PREFIX, isStorableAuthor } from '@tandem/persistence';
 import { TandemError } from '../errors.js';
 
 /** `editor` writes anything; `commenter` reads and writes comments only; `viewer` only reads. */
@@ -35,6 +35,16 @@ export interface Principal {
 }
 
 /** Everyone is this principal when authentication is off. */
+/**
+ * Whether `id` is one the server stores for authors no token names: requests without authentication (`local`,
+ * `api`, `restore`), a browser's own id (`guest:…`), a connection's (`conn-…`), compaction's merges. A token
+ * naming such a user would write as them, and own what they wrote before sign-in was turned on (found by a
+ * review: one with `sub: "local"` wrote under any guest's name, past the client-id check).
+ */
+export function anonymousAuthor(id: string): boolean {
+  return ['local', 'api', 'restore', COMPACTED_AUTHOR].includes(id) || id.startsWith(GUEST_PREFIX) || id.startsWith(CONNECTION_PREFIX);
+}
+
 export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: 'local', name: 'local', role: 'editor', docs: ['*'] });
 
 export interface MintOptions {
@@ -78,6 +88,7 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
   if (typeof sub !== 'string' || sub === '') throw new TandemError('unauthorized', 'The token names no user (sub)');
   // The user id is the author every update of theirs is stored with: one no store holds as it is would fail each write.
   if (!isStorableAuthor(sub)) throw new TandemError('unauthorized', 'The token\'s user (sub) holds a NUL or a lone surrogate');
+  if (anonymousAuthor(sub)) throw new TandemError('unauthorized', `The token's user (sub) ${JSON.stringify(sub)} is a name the server gives authors without a token`);
   if (!isRole(role)) throw new TandemError('unauthorized', 'The token role must be "editor", "commenter" or "viewer"');
   // An admin token may open no document: it is for the admin API.
   if (!Array.isArray(docs) || (docs.length === 0 && admin !== true) || !docs.every((d) => typeof d === 'string' && d !== '')) {

@@ -29,7 +29,7 @@ import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentStore } from '@tandem/persistence';
-import { requestAuthor } from './request-author.js';
+import { isAnonymous, requestAuthor } from './request-author.js';
 
 // The jobs (the schema's parsers and exporters, y-prosemirror) load on the first small import or export
 // done on this thread, not at start: they cost the server's start a few hundred milliseconds.
@@ -134,7 +134,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
           if (room.lastSeq > 0 || ((await store.getDocument(doc))?.lastSeq ?? 0) > 0) {
             throw new TandemError('conflict', `${JSON.stringify(doc)} exists already: POST /api/docs/<doc>/content replaces its content`, { doc });
           }
-          return room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, principal.userId !== 'local');
+          return room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, !isAnonymous(principal));
         }),
       );
     } finally {
@@ -148,7 +148,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
     const { doc, principal, rateKey } = await editor(c, 'edit documents');
     const { body: update } = await readBody(c, [CONTENT_TYPES.yjs]);
     // Caught up first: an update built on edits stored through another instance applies here too.
-    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, principal.userId !== 'local')));
+    const seq = await rooms.withRoom(doc, async (room) => (await room.caughtUp(), room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, !isAnonymous(principal))));
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);
   });
 
@@ -163,7 +163,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
         const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
-        return update === null ? undefined : room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, principal.userId !== 'local');
+        return update === null ? undefined : room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, !isAnonymous(principal));
       }),
     );
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);

@@ -22,7 +22,7 @@ import { duplicateDocument, renameDocument } from './document-moves.schemas.js';
 import { requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
-import { requestAuthor } from './request-author.js';
+import { isAnonymous, requestAuthor } from './request-author.js';
 
 export interface DocumentMoveDeps {
   readonly store: DocumentStore;
@@ -137,7 +137,7 @@ export function documentMoveRoutes({ store, rooms, authenticate, fanout, config,
         if (room.lastSeq > 0 || ((await store.getDocument(to))?.lastSeq ?? 0) > 0) {
           throw new TandemError('conflict', `A document named ${JSON.stringify(to)} exists`, { doc: to });
         }
-        return room.commitApiUpdate(content, requestAuthor(c, principal, 'api'), storeRateKey(principal, requestAddress(c)), principal.userId !== 'local');
+        return room.commitApiUpdate(content, requestAuthor(c, principal, 'api'), storeRateKey(principal, requestAddress(c)), !isAnonymous(principal));
       }),
     );
     return created(c, { from, to, seq: seq ?? null }, to);

@@ -11,6 +11,7 @@ import { fromPersistence, requireEditor } from './history.routes.js';
 import { createNamed, deleteNamed, listNamed, renameNamed } from './named-versions.schemas.js';
 import { trashedError } from '../sync/room.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
+import { requestAuthor } from './request-author.js';
 
 export interface NamedVersionDeps {
   readonly store: DocumentStore;
@@ -55,7 +56,7 @@ export function namedVersionRoutes({ store, authenticate, documentEvents }: Name
     // A seq compaction merged away names the merged update that holds it (the response says which).
     const seq = body.seq === undefined ? info.lastSeq : await resolveSeq(store, doc, { seq: body.seq }).catch(fromPersistence);
     const version = await store
-      .createVersion(doc, { label: body.label, seq, author: principal.userId, createdAt: Date.now() })
+      .createVersion(doc, { label: body.label, seq, author: requestAuthor(c, principal, 'local'), createdAt: Date.now() })
       .catch(fromPersistence);
     documentEvents.versionNamed(doc, version);
     return c.json(json(version), 201);

@@ -69,4 +69,24 @@ describe('the author of an HTTP write', () => {
     expect(res.status).toBe(201);
     expect(await authors('signed')).toEqual(['alice']);
   });
+
+  it("without authentication, names a version after the browser's guest id too (it was \"local\")", async () => {
+    server = await startTestServer();
+    expect((await call('PUT', 'docs/named', '# Named', { 'tandem-author': GUEST })).status).toBe(201);
+    const res = await call('POST', 'docs/named/named-versions', { label: 'First draft' }, { 'tandem-author': GUEST });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ label: 'First draft', author: `guest:${GUEST}` });
+  });
+
+  it("refuses a token whose user is a name the server gives authors without one (it wrote as any guest, past the client-id check)", async () => {
+    server = await startTestServer({ AUTH_SECRET: SECRET });
+    for (const userId of ['local', 'api', 'restore', 'compacted', `guest:${GUEST}`, 'conn-1234']) {
+      const token = await mintToken(SECRET, { userId, role: 'editor', docs: ['*'] });
+      const res = await call('PUT', `docs/as-${encodeURIComponent(userId)}`, '# Hi', { authorization: `Bearer ${token}`, 'tandem-author': GUEST });
+      expect(res.status, userId).toBe(401);
+      expect((await res.json()).error.code).toBe('unauthorized');
+    }
+    expect((await server.store.listDocuments()).length).toBe(0);
+  });
 });
+

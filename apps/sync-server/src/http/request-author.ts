@@ -10,8 +10,13 @@ import { guestIdentity } from '../authors/guest-identity.js';
 
 export const GUEST_AUTHOR_HEADER = 'tandem-author';
 
-export function requestAuthor(c: Context, principal: Principal, anonymous: 'api' | 'restore'): string {
-  if (principal.userId !== LOCAL_PRINCIPAL.userId) return principal.userId;
+/** Whether `principal` is the one of a request without authentication (no AUTH_SECRET): no token says who it is. */
+export const isAnonymous = (principal: Principal): boolean => principal === LOCAL_PRINCIPAL;
+
+export function requestAuthor(c: Context, principal: Principal, anonymous: 'api' | 'restore' | 'local'): string {
+  // The principal itself, not its id: a token may not name its user "local" (token.ts), and the id alone
+  // once let one that did write as any guest (found by a review).
+  if (!isAnonymous(principal)) return principal.userId;
   const guest = guestIdentity(c.req.header(GUEST_AUTHOR_HEADER), undefined);
   return guest === undefined ? anonymous : `${GUEST_PREFIX}${guest.id}`;
 }

@@ -70,7 +70,7 @@ export function trashRoutes({ store, rooms, authenticate, fanout, config, docume
     rooms.closeTrashed(doc);
     fanout?.announceTrashed(doc);
     documentEvents.deleted(doc, { author: by, at });
-    return c.json(describe((await store.inTrash(doc)) ?? { doc, trashedAt: at, trashedBy: principal.userId }));
+    return c.json(describe((await store.inTrash(doc)) ?? { doc, trashedAt: at, trashedBy: by }));
   });
 
   const trash = apiApp();
