@@ -1,7 +1,7 @@
 import { initProseMirrorDoc } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { commentsOf, newCommentFields, placeComments, readComments, threadGone, threadsOf } from './comments.js';
+import { commentsOf, newCommentFields, placeComments, readComment, readComments, threadGone, threadsOf } from './comments.js';
 import { FRAGMENT, schema } from './schema.js';
 
 /** A document "Alpha beta gamma delta." with a comment on "beta gamma" and a reply to it. */
@@ -46,3 +46,16 @@ describe('a thread whose first comment was deleted', () => {
     expect(quoteOf(doc, 'first')).toBeUndefined();
   });
 });
+
+describe('a comment stored with a time a Date cannot hold', () => {
+  it('is read with none (createdAt 0, no resolvedAt), so that it can be shown and listed', () => {
+    const doc = new Y.Doc();
+    const map = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries({ ...newCommentFields({ body: 'bad times' }), createdAt: 1e300, resolvedAt: Number.NaN })) map.set(key, value);
+    commentsOf(doc).set('bad', map);
+    const read = readComment('bad', commentsOf(doc).get('bad'));
+    expect(read).toMatchObject({ createdAt: 0, resolvedAt: undefined });
+    expect(() => new Date(read!.createdAt).toISOString()).not.toThrow();
+  });
+});
+

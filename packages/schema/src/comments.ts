@@ -25,6 +25,14 @@ export const AUTHOR_KEYS: ReadonlySet<string> = new Set(['body', 'deleted']);
  */
 export const ANCHOR_KEYS: ReadonlySet<string> = new Set(['start', 'end']);
 
+/**
+ * Whether `value` is a time a comment may hold (`createdAt`, `resolvedAt`): milliseconds a Date can hold. A
+ * comment made with 1e300 or NaN there broke the comment list for everyone, for good (it cannot be removed
+ * and its creation time never changes; found by a review): the server refuses one, and a reader takes one
+ * stored before for none.
+ */
+export const isCommentTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
+
 export interface Anchor {
   readonly start: Y.RelativePosition;
   readonly end: Y.RelativePosition;
@@ -72,11 +80,11 @@ export function readComment(id: string, map: unknown): StoredComment | undefined
     id,
     item: map._item.id,
     body: deleted ? '' : body,
-    createdAt: typeof createdAt === 'number' ? createdAt : 0,
+    createdAt: isCommentTime(createdAt) ? createdAt : 0,
     parent: typeof parent === 'string' ? parent : undefined,
     anchor: start !== undefined && end !== undefined ? { start, end } : undefined,
     resolved: map.get('resolved') === true,
-    resolvedAt: typeof resolvedAt === 'number' ? resolvedAt : undefined,
+    resolvedAt: isCommentTime(resolvedAt) ? resolvedAt : undefined,
     deleted,
   };
 }

@@ -149,4 +149,35 @@ describe('an anchor moved to bytes that point nowhere', () => {
     expect(verdictFor((text) => new Uint8Array([...real(text), 0, 0]))).toBeInstanceOf(Refused);
     expect(verdictFor(() => Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ item: { client: 123456, clock: 9 } })))).toBeInstanceOf(Refused);
   });
+
+  it('refuses a comment made with a time a Date cannot hold, and such a resolvedAt on anyone\'s thread (they broke the comment list for good)', () => {
+    const room = new Y.Doc();
+    const ada = new Y.Doc();
+    Y.applyUpdate(room, comment(ada, 'a', 'from Ada'));
+    const gate = new UpdateGate(room, 'doc');
+    gate.commentAuthors.set(itemOf(ada, 'a'), 'ada');
+    const cat = new Y.Doc();
+    Y.applyUpdate(cat, Y.encodeStateAsUpdate(room));
+    for (const createdAt of [1e300, Number.NaN, -Infinity, '2026-12-06']) {
+      const made = updateOf(cat, () => {
+        const map = new Y.Map<unknown>();
+        for (const [k, v] of Object.entries({ ...newCommentFields({ body: 'bad time' }), createdAt })) map.set(k, v);
+        cat.getMap(COMMENTS).set(`bad-${String(createdAt)}`, map);
+      });
+      expect(gate.admitAll([made], [COMMENTER('cat')])[0], String(createdAt)).toBeInstanceOf(Refused);
+    }
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(room));
+    const resolving = updateOf(fresh, () => (fresh.getMap(COMMENTS).get('a') as Y.Map<unknown>).set('resolvedAt', Number.NaN));
+    expect(gate.admitAll([resolving], [COMMENTER('cat')])[0]).toBeInstanceOf(Refused);
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(room));
+    const fine = updateOf(other, () => {
+      const map = other.getMap(COMMENTS).get('a') as Y.Map<unknown>;
+      map.set('resolved', true);
+      map.set('resolvedAt', 1_765_000_000_000);
+    });
+    expect(gate.admitAll([fine], [COMMENTER('cat')])[0]).toBe('store');
+  });
 });
+

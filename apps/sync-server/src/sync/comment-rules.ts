@@ -9,7 +9,7 @@
 // Only the types a transaction changed are looked at: an ordinary keystroke costs a walk from its
 // text to the root, a few pointer steps.
 
-import { ANCHOR_KEYS, AUTHOR_KEYS, COMMENTS, isCommentBody, RESOLVE_KEYS } from '@tandem/schema/comments';
+import { ANCHOR_KEYS, AUTHOR_KEYS, COMMENTS, isCommentBody, isCommentTime, RESOLVE_KEYS } from '@tandem/schema/comments';
 import * as Y from 'yjs';
 
 /** Who sent an update, as far as its rules go. */
@@ -75,7 +75,16 @@ function malformed(map: Y.Map<unknown>): string | undefined {
       return 'a comment holds plain values only';
     }
   }
-  return isCommentBody(map.get('body')) ? undefined : 'a comment needs a body of 1 to 2000 characters';
+  if (!isCommentBody(map.get('body'))) return 'a comment needs a body of 1 to 2000 characters';
+  return badTime(map);
+}
+
+/** What is wrong with `map`'s times, if any: each present one is a time a Date can hold. */
+function badTime(map: Y.Map<unknown>): string | undefined {
+  for (const key of ['createdAt', 'resolvedAt']) {
+    if (map.has(key) && !isCommentTime(map.get(key))) return `a comment's ${key} is a time in milliseconds`;
+  }
+  return undefined;
 }
 
 /** An encoded relative position into `doc`, exactly: naming an item or a type the document has, no bytes after it. */
@@ -132,7 +141,10 @@ export function inspect(tr: Y.Transaction, root: Y.Map<unknown>): CommentTouch {
       const item = (type as AnyType)._item!;
       const map = type as unknown as Y.Map<unknown>;
       for (const key of keys) {
-        if (key !== null && RESOLVE_KEYS.has(key)) continue;
+        if (key !== null && RESOLVE_KEYS.has(key)) {
+          if (key === 'resolvedAt' && !isCommentTime(map.get(key))) refusal = "a comment's resolvedAt is a time in milliseconds";
+          continue;
+        }
         if (key !== null && ANCHOR_KEYS.has(key)) {
           anchorsMoved = true;
           if (!isRelativePosition(map.get(key), tr.doc)) refusal = "a comment's anchor is an encoded relative position into the document";
