@@ -21,3 +21,12 @@ export function markdownMayExpand(markdown: string, maxCells = 5_000): boolean {
   }
   return Math.max(widest, pipes) * lines > maxCells;
 }
+
+/**
+ * How deep a document may nest (the document itself counts as one level): lists in lists in quotes as deep as
+ * anyone writes (a list level takes two), and far from the depth at which the recursive walks over a document
+ * (to Yjs, to the editor's view, to an export) run out of stack. Imports are refused past it, and so are
+ * updates that nest blocks past it (the sync server's blocks-in-place.ts).
+ */
+export const MAX_NESTING = 100;
+

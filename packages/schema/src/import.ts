@@ -8,6 +8,7 @@ import MarkdownIt, { type Options } from 'markdown-it';
 import { defaultMarkdownParser, MarkdownParser } from 'prosemirror-markdown';
 import { DOMParser as ProseMirrorDomParser, type Node } from 'prosemirror-model';
 import { PAGE_STYLE, withSafeLinks } from './export.js';
+import { MAX_NESTING } from './import-limits.js';
 import { hasValidLevel, MAX_HEADING_LEVEL } from './formats/heading.js';
 import { hasValidOrder, MAX_LIST_START } from './formats/list-order.js';
 import { hasValidSpans, MAX_COLSPAN, MAX_ROWSPAN } from './formats/table-spans.js';
@@ -23,12 +24,7 @@ export class ImportError extends Error {
   override readonly name = 'ImportError';
 }
 
-/**
- * How deep an imported document may nest (the document itself counts as one level): lists in lists in
- * quotes as deep as anyone writes (a list level takes two), and far from the depth at which the
- * recursive walks over a document (to Yjs, to the editor's view, to an export) run out of stack.
- */
-export const MAX_NESTING = 100;
+export { MAX_NESTING };
 
 // The schema's nodes and marks carry prosemirror-markdown's names, so its token table applies as is.
 const markdown = new MarkdownParser(

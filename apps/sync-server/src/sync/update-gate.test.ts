@@ -397,6 +397,68 @@ describe('update gate: values the schema refuses, written other than through set
     }
   });
 
+  // The document holds blocks, nested no deeper than an import may: a bare text node, a Y.Text, a map or a plain
+  // value at the document's top made every export answer 500 (and, with an anchored comment, the comment list
+  // and restores); blocks nested 20 000 deep ran the history threads out of stack, restores included.
+  describe('blocks where the document cannot hold them', () => {
+    const nested = (client: Y.Doc, depth: number) => {
+      let block = new Y.XmlElement('blockquote');
+      client.getXmlFragment('prosemirror').insert(0, [block]);
+      for (let level = 3; level < depth; level++) {
+        const inner = new Y.XmlElement('blockquote');
+        block.insert(0, [inner]);
+        block = inner;
+      }
+      const paragraph = new Y.XmlElement('paragraph');
+      block.insert(0, [paragraph]);
+      paragraph.insert(0, [new Y.XmlText('deep')]);
+    };
+
+    it('refuses anything but a block at the top of the document, and stores nothing of it', () => {
+      const makers: Array<[string, (client: Y.Doc) => void]> = [
+        ['a bare text node', (client) => client.getXmlFragment('prosemirror').insert(0, [new Y.XmlText('naked')])],
+        ['a Y.Text', (client) => client.getArray('prosemirror').insert(0, [new Y.Text('t')])],
+        ['a map', (client) => client.getArray('prosemirror').insert(0, [new Y.Map()])],
+        ['a plain value', (client) => client.getArray('prosemirror').insert(0, ['text'])],
+        ['an entry by key', (client) => client.getMap('prosemirror').set('k', 1)],
+      ];
+      for (const [what, make] of makers) {
+        const client = new Y.Doc();
+        const [update] = updatesOf(client, () => client.transact(() => make(client)));
+        const gate = new UpdateGate(new Y.Doc(), 'doc');
+        expect(() => admit(gate, update!), what).toThrow(/other than a block/);
+        const plain = new Y.Doc();
+        const [clean] = updatesOf(plain, () => plain.transact(() => plain.getXmlFragment('prosemirror').insert(0, [new Y.XmlElement('paragraph')])));
+        expect(admit(gate, clean!), what).toBe(true);
+      }
+    });
+
+    it('refuses blocks nested more than MAX_NESTING levels, new or put inside deep ones, and admits them up to it', () => {
+      const deep = new Y.Doc();
+      const [tooDeep] = updatesOf(deep, () => deep.transact(() => nested(deep, 101)));
+      expect(() => admit(new UpdateGate(new Y.Doc(), 'doc'), tooDeep!)).toThrow(/more than 100 levels/);
+      const fine = new Y.Doc();
+      const [deepest] = updatesOf(fine, () => fine.transact(() => nested(fine, 100)));
+      const room = new Y.Doc();
+      const gate = new UpdateGate(room, 'doc');
+      expect(admit(gate, deepest!)).toBe(true);
+      Y.applyUpdate(room, deepest!);
+      // A quote holding a paragraph put inside the deepest quote: its paragraph one level too deep, refused.
+      let innermost = fine.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+      while (innermost.get(0) instanceof Y.XmlElement && (innermost.get(0) as Y.XmlElement).nodeName === 'blockquote') innermost = innermost.get(0) as Y.XmlElement;
+      const quote = new Y.XmlElement('blockquote');
+      quote.insert(0, [new Y.XmlElement('paragraph')]);
+      const [deeper] = updatesOf(fine, () => innermost.insert(0, [quote]));
+      expect(() => admit(new UpdateGate(room, 'doc'), deeper!)).toThrow(/more than 100 levels/);
+    });
+
+    it('judges 20 000 levels in an update quickly: the walk up stops at the limit', () => {
+      const deep = new Y.Doc();
+      const [update] = updatesOf(deep, () => deep.transact(() => nested(deep, 20_000)));
+      expect(() => admit(new UpdateGate(new Y.Doc(), 'doc'), update!)).toThrow(/more than 100 levels/);
+    });
+  });
+
   // A code block holds no marks: y-prosemirror cannot read one given any (ProseMirror refuses its content), and
   // every editor's page opening it deleted the block from the shared document, its text with it. Our editor
   // never writes one (allowed-marks.ts); another client could, into a new code block or an existing one.
@@ -654,9 +716,9 @@ describe('update gate: items Yjs would merge by copying (found by the cost revie
     for (const n of [1, count, client, 0]) encoding.writeVarUint(e, n);
     for (let i = 0; i < count; i++) {
       if (i === 0) {
-        encoding.writeUint8(e, 8); // ContentAny, its parent follows: the fragment (a root)
+        encoding.writeUint8(e, 8); // ContentAny, its parent follows: a root (not the document's: it holds blocks only)
         encoding.writeVarUint(e, 1);
-        encoding.writeVarString(e, 'prosemirror');
+        encoding.writeVarString(e, 'values');
       } else {
         encoding.writeUint8(e, 8 | 0x80); // after the item before
         encoding.writeVarUint(e, client);

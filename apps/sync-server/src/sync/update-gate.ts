@@ -12,6 +12,7 @@ import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
 import type { AttributeSpec } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
+import { blockOutOfPlace } from './blocks-in-place.js';
 import { markOutOfPlace } from './marks-in-place.js';
 import { serverDoc } from './server-doc.js';
 import { type CommentTouch, CommentAuthors, createdIn, inspect, judge, UNTOUCHED, type Writer } from './comment-rules.js';
@@ -471,7 +472,7 @@ export class UpdateGate {
     if (this.misplaced !== undefined) {
       const why = this.misplaced;
       this.discard(); // taken back by rebuilding the shadow without it
-      return this.invalid('formats text with a mark its block may not hold', why);
+      return this.invalid('puts content where the document cannot hold it', why);
     }
     // A commenter's update must be judged by what it changes now: one that waits for items the
     // document lacks would change them later, in whichever update brings them.
@@ -557,7 +558,7 @@ export class UpdateGate {
     shadow.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.deleteSet.clients.size > 0) this.shadowChanged = true;
       this.touch = inspect(tr, comments);
-      this.misplaced = markOutOfPlace(tr);
+      this.misplaced = markOutOfPlace(tr) ?? blockOutOfPlace(tr);
     });
     this.shadow = shadow;
     return shadow;

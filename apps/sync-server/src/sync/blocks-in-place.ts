@@ -1,0 +1,46 @@
+// Blocks only where the document can hold them. The document (the `prosemirror` fragment) holds blocks, Yjs
+// elements: a bare text node, a Y.Text, a Y.Map or a plain value put at its top (any client can, through
+// `getArray('prosemirror')`) made every export answer 500 and, with an anchored comment, the comment list and
+// restores too; and blocks nested 20 000 deep (an import stops at MAX_NESTING) ran the history threads out of
+// stack, so that not even restoring a version from before could mend the document (found by a review). The
+// update gate refuses both.
+
+import { MAX_NESTING } from '@tandem/schema/import-limits';
+import { FRAGMENT } from '@tandem/schema/schema';
+import * as Y from 'yjs';
+
+/**
+ * What is wrong with where `transaction` put a block, if anything: an entry of the document that is not a
+ * block, or a block nested deeper than MAX_NESTING levels. Reads only the items the transaction added.
+ */
+export function blockOutOfPlace(transaction: Y.Transaction): string | undefined {
+  const { doc } = transaction;
+  const fragment = doc.share.get(FRAGMENT);
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = doc.store.clients.get(client);
+    if (structs === undefined) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const item = structs[i];
+      if (!(item instanceof Y.Item) || item.deleted) continue;
+      if (fragment !== undefined && item.parent === fragment) {
+        const block = item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement;
+        if (item.parentSub !== null || !block) return 'puts something other than a block in the document';
+      }
+      if (item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement && tooDeep(item)) {
+        return `nests blocks more than ${MAX_NESTING} levels deep`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether the element `item` holds stands more than MAX_NESTING levels deep (the document is one; counted no further). */
+function tooDeep(item: Y.Item): boolean {
+  let level = 2;
+  for (let parent = item.parent; parent instanceof Y.XmlElement; parent = parent._item?.parent ?? null) {
+    if (++level > MAX_NESTING) return true;
+  }
+  return false;
+}
