@@ -18,6 +18,7 @@ test('Make a copy is listed as by the person who made it, not "api"', async ({ s
   await expect(alice.page.getByRole('textbox', { name: 'Name of the copy' })).toBeFocused();
   await alice.page.keyboard.press('Enter');
   await expect(alice.page).toHaveURL(/original%20\(copy\)/);
+  await alice.expectConnected(); // the copy's page, loaded
   await expect.poll(() => alice.blocks()).toEqual(['Original text.']);
   const history = async (doc: string) =>
     alice.page.evaluate(
