@@ -23,6 +23,7 @@ import type { EditorView } from 'prosemirror-view';
 import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { elementOf } from './block-index.js';
+import { caretBeforeInsertions } from './caret-before-insertions.js';
 import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
 
 /** The parts of y-prosemirror's binding this path reads and replaces. */
@@ -239,7 +240,15 @@ export function narrowSyncPlugin(): Plugin {
             return;
           }
         }
-        if ((transaction.local && !rescue) || kept === null || kept.anchor === null || kept.head === null || transaction.deleteSet.clients.size === 0) return;
+        if ((transaction.local && !rescue) || kept === null || kept.anchor === null || kept.head === null) return;
+        if (transaction.deleteSet.clients.size === 0) {
+          // Typing from elsewhere (nothing deleted, so nothing moved): right at a caret, it goes after it.
+          if (!rescue && Y.compareRelativePositions(kept.anchor, kept.head)) {
+            const before = caretBeforeInsertions(transaction, kept.anchor);
+            if (before !== kept.anchor) binding.beforeTransactionSelection = { ...kept, anchor: before, head: before };
+          }
+          return;
+        }
         const anywhere = rescue; // a move into an existing paragraph
         // The mover may have copied text this page deleted meanwhile (deleted-in-moves.ts): counted in.
         const deletedAlso = unseenDeletionsIn(transaction);
@@ -248,6 +257,11 @@ export function narrowSyncPlugin(): Plugin {
         const caret = Y.compareRelativePositions(kept.anchor, kept.head);
         const head = caret ? anchor : followMove(transaction, kept.head, anywhere, deletedAlso);
         binding.beforeTransactionSelection = { ...kept, anchor, head };
+        // A caret no move took along stays before what the other person inserted right at it (caret-before-insertions.ts).
+        if (caret && !rescue && anchor === kept.anchor) {
+          const before = caretBeforeInsertions(transaction, anchor);
+          if (before !== anchor) binding.beforeTransactionSelection = { ...kept, anchor: before, head: before };
+        }
         if (!rescue && anchor === kept.anchor && (caret || head === kept.head)) {
           const anchorPlace = deletedPlace(transaction, kept.anchor);
           const headPlace = caret ? anchorPlace : deletedPlace(transaction, kept.head);
