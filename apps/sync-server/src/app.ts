@@ -88,6 +88,16 @@ export function createApp(deps: AppDeps): Hono {
   const { basePath } = deps.config;
   const routes = basePath === '' ? app : app.basePath(basePath);
   if (basePath !== '') app.route('/', healthRoutes(deps));
+  // A document name that is not valid percent-encoding (UTF-8) is refused, not taken as written: "%E0%A4%A"
+  // named a document "%E0%A4%A", reached too by "%25E0%25A4%25A" (found by a review).
+  routes.use('/api/docs/*', async (c, next) => {
+    try {
+      decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      throw new TandemError('invalid-doc-name', 'Document name is not valid percent-encoding (UTF-8)');
+    }
+    await next();
+  });
   // A renamed document's old name leads to the new one (every route of a document, before it runs).
   routes.use('/api/docs/*', followRedirects({ store: deps.store, basePath, authenticate: deps.authenticate }));
   // Every route of the HTTP API, declared with its schemas: what /api/openapi.json describes.

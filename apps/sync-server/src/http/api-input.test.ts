@@ -28,6 +28,19 @@ describe('API input checks', () => {
     await server.destroy();
   });
 
+  it('refuses a document name that is not valid percent-encoding, rather than taking it as written (two addresses reached one document)', async () => {
+    for (const encoded of ['%E0%A4%A', '%E0%A4', 'a%ZZb', '%C3%28']) {
+      for (const [method, body] of [['GET', undefined], ['PUT', '# Hi']] as const) {
+        const res = await fetch(`${server.url}/api/docs/${encoded}`, { method, ...(body === undefined ? {} : { body, headers: { 'content-type': 'text/markdown' } }) });
+        expect(res.status, `${method} ${encoded}`).toBe(400);
+        expect((await res.json()).error.code, encoded).toBe('invalid-doc-name');
+      }
+    }
+    expect((await server.store.listDocuments()).map((d) => d.name)).toEqual([DOC]);
+    // A "%" written as "%25" is a name like any other.
+    expect((await fetch(`${server.url}/api/docs/50%25%20done`, { method: 'PUT', body: '# Half', headers: { 'content-type': 'text/markdown' } })).status).toBe(201);
+  });
+
   it('answers 400, never 500, for a number out of its range or not an integer in any query or path', async () => {
     for (const query of ['limit=0', 'limit=-1', 'limit=1.5', 'gap=99999999999999999999', 'after=1e3']) {
       await expectBadRequest(await api(`/history?${query}`), query);
