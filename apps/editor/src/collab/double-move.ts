@@ -146,17 +146,15 @@ export class OwnMoves {
   /** The characters this page moved out of each text node its move deleted ("<client>:<clock>" of the node's item). */
   private readonly movedFrom = new Map<string, Y.ID[]>();
 
-  /**
-   * `stored`: the clock of a client up to which the server acknowledged storing this page's changes. A
-   * move of this page's the server had acknowledged may have been seen by the other person (whose copy
-   * then continuing with the same text is their own doing, a paste), so only unacknowledged ones count.
-   */
   /** The earlier pages' ids whose moves this page has taken for its own (adoptEarlier). */
   private readonly adopted = new Set<number>();
   /** The characters those moves copied ("<client>:<clock>" of each source): never read by their text (copyOf). */
   private readonly adoptedSources = new Set<string>();
 
   /**
+   * `stored`: the clock of a client up to which the server acknowledged storing this page's changes. A
+   * move of this page's the server had acknowledged may have been seen by the other person (whose copy
+   * then continuing with the same text is their own doing, a paste), so only unacknowledged ones count.
    * `earlier`: the ids of this browser's earlier pages of the document that count as this page's own now
    * (join-rescue.ts ownClients: closed pages whose copy this page loaded): their moves are this page's to
    * judge, as their notes say them.

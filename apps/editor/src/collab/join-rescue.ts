@@ -886,7 +886,6 @@ function takesParagraph(container: Y.XmlElement | Y.XmlFragment): boolean {
   return wrapping != null && (wrapping.length === 0 || (wrapping.length === 1 && (wrapping[0] === schema.nodes.list_item || wrapping[0] === schema.nodes.task_item)));
 }
 
-/** Inserts `block` as a paragraph (wrapped as its container needs), with its runs' marks that a paragraph allows. */
 /**
  * Where `at` is in `doc` now, unless a block around it is gone: Yjs resolves a place in a deleted block to that
  * block, and text typed there is deleted as it arrives. A rescue is found in one transaction and made in a
@@ -904,6 +903,7 @@ function placeStanding(at: Y.RelativePosition, doc: Y.Doc): Y.AbsolutePosition |
   return pos;
 }
 
+/** Inserts `block` as a paragraph (wrapped as its container needs), with its runs' marks that a paragraph allows. */
 function insertBlock(doc: Y.Doc, block: LostBlock): Retyped[] {
   const pos = placeStanding(block.at, doc);
   if (pos === undefined || !(pos.type instanceof Y.XmlElement || pos.type instanceof Y.XmlFragment)) return [];
