@@ -6,6 +6,7 @@
 // this."; found by an exploratory review). After such a change the caret is tied to the character before it.
 
 import * as Y from 'yjs';
+import { notedMovesIn } from './noted-moves.js';
 
 /**
  * `pos` (a collapsed caret kept before `transaction`, from elsewhere) moved back over what the transaction
@@ -14,7 +15,11 @@ import * as Y from 'yjs';
  * that character went with the change.
  */
 export function caretBeforeInsertions(transaction: Y.Transaction, pos: Y.RelativePosition): Y.RelativePosition {
-  if (transaction.local || pos.assoc < 0) return pos;
+  // Only others' typing: a change that noted copies (a move, or a rescue typing this person's own letters again
+  // elsewhere) takes the caret along by what it copied (narrow-sync's followMove), and a caret kept before this
+  // person's own letters typed again there stood after them (Alice's Ctrl+Z of a join put Bob's "X" back
+  // before his caret, and his next key went before it; found by the full browser suite).
+  if (transaction.local || pos.assoc < 0 || notedMovesIn(transaction).length > 0) return pos;
   const { doc } = transaction;
   const isNew = (item: Y.Item) => item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   let node: Y.AbstractType<unknown> | undefined;
