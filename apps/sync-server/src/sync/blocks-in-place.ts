@@ -8,12 +8,25 @@
 import { MAX_NESTING } from '@tandem/schema/import-limits';
 import { FRAGMENT } from '@tandem/schema/schema';
 import * as Y from 'yjs';
+import { markOutOfPlace } from './marks-in-place.js';
 
 /**
- * What is wrong with where `transaction` put a block, if anything: an entry of the document that is not a
- * block, or a block nested deeper than MAX_NESTING levels. Reads only the items the transaction added.
+ * What is wrong with where `item` (one an update added) puts a block, if anything: an entry of the document
+ * (`fragment`, when it has one) that is not a block, or a block nested deeper than MAX_NESTING levels.
  */
-export function blockOutOfPlace(transaction: Y.Transaction): string | undefined {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document root, of any type a client made it
+export function blockOutOfPlace(item: Y.Item, fragment: Y.AbstractType<Y.YEvent<any>> | undefined): string | undefined {
+  if (item.deleted) return undefined;
+  const block = item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement;
+  if (fragment !== undefined && item.parent === fragment && (item.parentSub !== null || !block)) return 'puts something other than a block in the document';
+  return block && tooDeep(item) ? `nests blocks more than ${MAX_NESTING} levels deep` : undefined;
+}
+
+/**
+ * What is wrong with what `transaction` added, if anything: a block where the document cannot hold it, or a
+ * mark in a block that may not hold it (marks-in-place.ts). One walk over only the items the transaction added.
+ */
+export function contentOutOfPlace(transaction: Y.Transaction): string | undefined {
   const { doc } = transaction;
   const fragment = doc.share.get(FRAGMENT);
   for (const [client, after] of transaction.afterState) {
@@ -23,14 +36,9 @@ export function blockOutOfPlace(transaction: Y.Transaction): string | undefined 
     if (structs === undefined) continue;
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const item = structs[i];
-      if (!(item instanceof Y.Item) || item.deleted) continue;
-      if (fragment !== undefined && item.parent === fragment) {
-        const block = item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement;
-        if (item.parentSub !== null || !block) return 'puts something other than a block in the document';
-      }
-      if (item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement && tooDeep(item)) {
-        return `nests blocks more than ${MAX_NESTING} levels deep`;
-      }
+      if (!(item instanceof Y.Item)) continue;
+      const wrong = markOutOfPlace(item) ?? blockOutOfPlace(item, fragment);
+      if (wrong !== undefined) return wrong;
     }
   }
   return undefined;

@@ -8,27 +8,16 @@ import { blockHoldsFormat, markNameOf } from '@tandem/schema/stored-attrs';
 import * as Y from 'yjs';
 
 /**
- * What is wrong with the first mark `transaction` wrote into a block that may not hold it ("formats
- * code_block's text with strong"), if any. Reads only the items the transaction added (a keystroke's one),
- * as y-prosemirror reads them: a format of a mark the schema knows, not taken off (null), not deleted.
+ * What is wrong with `item` (one an update added) as a format, if anything: a format of a mark the schema
+ * knows, not taken off (null), not deleted, in a block that may not hold it ("formats code_block's text with
+ * strong"), as y-prosemirror reads it.
  */
-export function markOutOfPlace(transaction: Y.Transaction): string | undefined {
-  const { store } = transaction.doc;
-  for (const [client, after] of transaction.afterState) {
-    const before = transaction.beforeState.get(client) ?? 0;
-    if (after <= before) continue;
-    const structs = store.clients.get(client);
-    if (structs === undefined) continue;
-    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-      const item = structs[i];
-      if (!(item instanceof Y.Item) || item.deleted || !(item.content instanceof Y.ContentFormat)) continue;
-      const { key, value } = item.content;
-      if (value === null || value === undefined) continue;
-      const block = item.parent instanceof Y.XmlText ? item.parent.parent : null;
-      if (!(block instanceof Y.XmlElement)) continue;
-      const type = Object.hasOwn(schema.nodes, block.nodeName) ? schema.nodes[block.nodeName] : undefined;
-      if (type !== undefined && blockHoldsFormat(type, key) === false) return `formats ${block.nodeName}'s text with ${markNameOf(key)}`;
-    }
-  }
-  return undefined;
+export function markOutOfPlace(item: Y.Item): string | undefined {
+  if (item.deleted || !(item.content instanceof Y.ContentFormat)) return undefined;
+  const { key, value } = item.content;
+  if (value === null || value === undefined) return undefined;
+  const block = item.parent instanceof Y.XmlText ? item.parent.parent : null;
+  if (!(block instanceof Y.XmlElement)) return undefined;
+  const type = Object.hasOwn(schema.nodes, block.nodeName) ? schema.nodes[block.nodeName] : undefined;
+  return type !== undefined && blockHoldsFormat(type, key) === false ? `formats ${block.nodeName}'s text with ${markNameOf(key)}` : undefined;
 }

@@ -12,8 +12,7 @@ import { cellSpan, MAX_COLSPAN, MAX_ROWSPAN } from '@tandem/schema/table-spans';
 import type { AttributeSpec } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
-import { blockOutOfPlace } from './blocks-in-place.js';
-import { markOutOfPlace } from './marks-in-place.js';
+import { contentOutOfPlace } from './blocks-in-place.js';
 import { serverDoc } from './server-doc.js';
 import { type CommentTouch, CommentAuthors, createdIn, inspect, judge, UNTOUCHED, type Writer } from './comment-rules.js';
 
@@ -558,7 +557,7 @@ export class UpdateGate {
     shadow.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.deleteSet.clients.size > 0) this.shadowChanged = true;
       this.touch = inspect(tr, comments);
-      this.misplaced = markOutOfPlace(tr) ?? blockOutOfPlace(tr);
+      this.misplaced = contentOutOfPlace(tr);
     });
     this.shadow = shadow;
     return shadow;
