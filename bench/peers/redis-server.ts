@@ -2,7 +2,7 @@
 // fan out through Redis use it, so its CPU is theirs alone (the machine's Redis serves others too).
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../apps/sync-server/src/testing/free-port.js';
 
 export interface BenchRedis {
   readonly host: string;
@@ -10,16 +10,6 @@ export interface BenchRedis {
   readonly url: string;
   readonly pid: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts redis-server (REDIS_SERVER_BIN, else `redis-server` on the PATH) and resolves once it accepts connections. */

@@ -9,11 +9,11 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDatabaseUrl, benchSchema, dropSchema, schemaBytes } from './bench-database.js';
 import { NODE_FLAGS } from '../../apps/sync-server/src/node-flags.js';
+import { freePort } from '../../apps/sync-server/src/testing/free-port.js';
 import { FRAMINGS, type Framing, type PeerName } from './framing.js';
 
 export type { Framing, PeerName } from './framing.js';
@@ -48,16 +48,6 @@ const profileFlags = (): string[] => {
   const dir = process.env.BENCH_CPU_PROF;
   return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // Servers still running when the benchmark exits (it crashed, or was interrupted) are killed with it.
 const running = new Set<ChildProcess>();

@@ -1,23 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TEST_DATABASE_URL, testSchema, type TestSchema } from '@tandem/persistence/testing/postgres';
 import { startTcpProxy, type TcpProxy } from '@tandem/persistence/testing/tcp-proxy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectClient } from '../../apps/sync-server/src/testing/clients.js';
+import { freePort } from '../../apps/sync-server/src/testing/free-port.js';
 import { runServerProcessToExit, type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'pw-that-must-not-leak';
 
-/** A port nothing listens on: one the system just gave out and took back. */
-const closedPort = async () => {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-};
 
 const database = (port: number, schema = 'public') => {
   const url = new URL(TEST_DATABASE_URL);
@@ -49,7 +41,7 @@ describe('the server process and a PostgreSQL database that is not there', () =>
   });
 
   it('exits 2 at start-up naming DATABASE_URL, without its password, when nothing listens', async () => {
-    const run = await runServerProcessToExit(dataDir, database(await closedPort()));
+    const run = await runServerProcessToExit(dataDir, database(await freePort()));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('DATABASE_URL');
     expect(run.stderr + run.stdout).not.toContain(PASSWORD);
