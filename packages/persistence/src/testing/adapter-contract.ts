@@ -237,6 +237,25 @@ export function describeStoreContract(adapterName: string, makeHarness: () => Pr
       expect(await store.getDocument('unknown')).toBeUndefined();
     });
 
+    it('writes the last change time once a second: what changes within the second of the one stored leaves it (and its index) as it is', async () => {
+      // The document list's index is on it: written once a second per document, not once per keystroke.
+      const second = 1_800_000_000_000;
+      const lastChangeAt = async () => (await store.getDocument('s'))!.lastChangeAt;
+      await store.append([{ doc: 's', entries: [entry(bytes(1), 'a', second + 150)] }]);
+      expect(await lastChangeAt()).toBe(second + 150);
+      await store.append([{ doc: 's', entries: [entry(bytes(2), 'a', second + 999)] }]);
+      expect(await lastChangeAt()).toBe(second + 150);
+      await store.append([{ doc: 's', entries: [entry(bytes(3), 'b', second + 1_001), entry(bytes(4), 'b', second + 2_500)] }]);
+      expect(await store.getDocument('s')).toMatchObject({ lastChangeAt: second + 2_500, lastSeq: 4, updateCount: 4 });
+      await store.append([{ doc: 's', entries: [entry(bytes(5), 'a', second + 2_700)] }]);
+      expect(await lastChangeAt()).toBe(second + 2_500);
+      // A clock that went back never takes it back.
+      await store.append([{ doc: 's', entries: [entry(bytes(6), 'a', second + 10)] }]);
+      expect(await lastChangeAt()).toBe(second + 2_500);
+      // Each update keeps its own time to the millisecond.
+      expect((await store.readUpdates('s')).map((u) => u.receivedAt)).toEqual([150, 999, 1_001, 2_500, 2_700, 10].map((ms) => second + ms));
+    });
+
     it('lists documents by name, and keeps odd names as plain data', async () => {
       const names = ["x'; DROP TABLE updates; --", 'team/notes', 'ünïcödé 文档', '%2e%2e'];
       await store.append(names.map((doc) => ({ doc, entries: [entry(bytes(9))] })));

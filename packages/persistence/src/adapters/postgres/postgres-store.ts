@@ -48,7 +48,7 @@ import type {
   StoredMergedAuthorship,
 } from '../../types.js';
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
-import { checkEntries, documentReplaced, expectedCreation } from '../append-rules.js';
+import { checkEntries, documentReplaced, expectedCreation, lastChangeAfter } from '../append-rules.js';
 import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { createDocumentLocks, type DocumentLocks } from './document-locks.js';
 import { createPool, DEFAULT_SCHEMA, type PostgresConnectionOptions, redactUrl, withClient } from './connection.js';
@@ -91,7 +91,8 @@ WITH d AS (
     last_seq = t.last_seq + EXCLUDED.last_seq,
     update_count = t.update_count + EXCLUDED.update_count,
     size_bytes = t.size_bytes + EXCLUDED.size_bytes,
-    last_change_at = greatest(t.last_change_at, EXCLUDED.last_change_at)
+    -- lastChangeAfter (append-rules.ts): a later second's time, else left as it is (and the row's update HOT).
+    last_change_at = CASE WHEN EXCLUDED.last_change_at / 1000 > t.last_change_at / 1000 THEN EXCLUDED.last_change_at ELSE t.last_change_at END
   RETURNING t.id, t.name, t.last_seq, t.created_at, (t.xmax = 0) AS inserted
 ), ins AS (
   INSERT INTO updates (doc_id, seq, received_at, author, data)
@@ -632,7 +633,7 @@ class PostgresStore implements DocumentStore {
         const authors: string[] = [];
         const data: Buffer[] = [];
         let bytes = 0;
-        let lastAt = document.lastChangeAt ?? 0;
+        let latest = 0;
         for (const u of updates) {
           const row = existing.get(u.seq);
           if (row !== undefined) {
@@ -644,7 +645,7 @@ class PostgresStore implements DocumentStore {
           authors.push(u.author);
           data.push(toBuffer(u.update));
           bytes += u.update.byteLength;
-          lastAt = Math.max(lastAt, u.receivedAt);
+          latest = Math.max(latest, u.receivedAt);
         }
         if (seqs.length > 0) {
           await client.query(
@@ -653,6 +654,7 @@ class PostgresStore implements DocumentStore {
             [id, seqs, times, authors, data],
           );
         }
+        const lastAt = document.lastChangeAt === undefined ? latest : lastChangeAfter(document.lastChangeAt, latest); // as the source had it
         await client.query(
           `UPDATE documents SET last_seq = greatest(last_seq, $2), update_count = update_count + $3, size_bytes = size_bytes + $4,
            last_change_at = greatest(last_change_at, $5) WHERE id = $1`,

@@ -37,7 +37,7 @@ import type {
   StoredUpdate,
 } from '../../types.js';
 import { type AuthorshipRow, authorshipData, type DocumentRow, type SessionRow, toBuffer, toBytes, toInfo, toMergedAuthorship, toSession, toVersion, type VersionRow } from '../rows.js';
-import { checkEntries, documentReplaced, expectedCreation } from '../append-rules.js';
+import { checkEntries, documentReplaced, expectedCreation, lastChangeAfter } from '../append-rules.js';
 import { authorshipConflict, checkImportSeqs, checkMergedAuthorship, importConflict, missingVersions, sameAuthorship, sameSession, sessionConflict } from '../import-rules.js';
 import { checkAuthorRecords, foldSightings } from '../author-rules.js';
 import { AuthorTable } from './author-table.js';
@@ -267,6 +267,10 @@ class SqliteStore implements DocumentStore {
         `UPDATE documents SET last_seq = ?, update_count = update_count + ?, size_bytes = size_bytes + ?,
          last_change_at = ? WHERE id = ?`,
       ),
+      // Its last change time left as it is (see lastChangeAfter), and with it the document list's index.
+      bumpDocKeepTime: db.prepare<[number, number, number, number]>(
+        'UPDATE documents SET last_seq = ?, update_count = update_count + ?, size_bytes = size_bytes + ? WHERE id = ?',
+      ),
       // Reading a long log row by row costs more in per-row overhead than in SQLite; so a range is
       // first sized, then read in chunks of a few MiB, each as one row of JSON arrays and one hex string.
       // All aggregates of a query see the rows in the same order (the subquery's, in practice; the
@@ -407,14 +411,17 @@ class SqliteStore implements DocumentStore {
     if (row === undefined) throw new PersistenceError('write-failed', 'Document row was not created', doc);
     let seq = row.last_seq;
     let bytes = 0;
-    let lastAt = row.last_change_at;
+    let latest = 0;
     for (const entry of entries) {
       seq += 1;
       bytes += entry.update.byteLength;
-      lastAt = Math.max(lastAt, entry.receivedAt);
+      latest = Math.max(latest, entry.receivedAt);
       this.stmt.insertUpdate.run(row.id, seq, entry.receivedAt, entry.author, toBuffer(entry.update));
     }
-    this.stmt.bumpDoc.run(seq, entries.length, bytes, lastAt, row.id);
+    // A row this append made holds its first update's time: it takes the latest.
+    const lastAt = held === undefined ? Math.max(row.last_change_at, latest) : lastChangeAfter(row.last_change_at, latest);
+    if (lastAt === row.last_change_at) this.stmt.bumpDocKeepTime.run(seq, entries.length, bytes, row.id);
+    else this.stmt.bumpDoc.run(seq, entries.length, bytes, lastAt, row.id);
     return { doc, firstSeq: row.last_seq + 1, lastSeq: seq };
   }
 
@@ -781,7 +788,7 @@ class SqliteStore implements DocumentStore {
         const row = this.stmt.docByName.get(doc) ?? this.stmt.insertDoc.get(doc, createdAt, document.lastChangeAt ?? createdAt)!;
         let count = 0;
         let bytes = 0;
-        let lastAt = document.lastChangeAt ?? 0;
+        let latest = 0;
         for (const u of updates) {
           const existing = this.stmt.updateAt.get(row.id, u.seq);
           if (existing !== undefined) {
@@ -793,8 +800,9 @@ class SqliteStore implements DocumentStore {
           this.stmt.insertUpdate.run(row.id, u.seq, u.receivedAt, u.author, toBuffer(u.update));
           count += 1;
           bytes += u.update.byteLength;
-          lastAt = Math.max(lastAt, u.receivedAt);
+          latest = Math.max(latest, u.receivedAt);
         }
+        const lastAt = document.lastChangeAt === undefined ? latest : lastChangeAfter(document.lastChangeAt, latest); // as the source had it
         this.stmt.raiseDoc.run(updates.at(-1)!.seq, count, bytes, lastAt, row.id);
         return count;
       }).immediate(),
