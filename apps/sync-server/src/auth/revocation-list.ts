@@ -5,7 +5,7 @@ import type { Revocation } from '@tandem/persistence';
 import { parseDuration } from '../config.js';
 import { TandemError } from '../errors.js';
 import { parseIsoTime } from '../iso-time.js';
-import { LOCAL_PRINCIPAL, type Principal } from './token.js';
+import { isAnonymous, type Principal } from './token.js';
 
 const inForce = (r: Revocation, now: number): boolean => r.until === null || r.until > now;
 
@@ -35,7 +35,7 @@ export class RevocationList {
    * the token was issued (a token minted since works; a token without `iat` counts as issued at 0).
    */
   covering(principal: Principal, now = Date.now()): Revocation | undefined {
-    if (principal === LOCAL_PRINCIPAL || this.size === 0) return undefined;
+    if (isAnonymous(principal) || this.size === 0) return undefined;
     const byToken = principal.tokenId === undefined ? undefined : this.tokens.get(principal.tokenId);
     if (byToken !== undefined && inForce(byToken, now)) return byToken;
     const byUser = this.users.get(principal.userId);

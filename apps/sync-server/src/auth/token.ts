@@ -47,6 +47,13 @@ export function anonymousAuthor(id: string): boolean {
 
 export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: 'local', name: 'local', role: 'editor', docs: ['*'] });
 
+/**
+ * Whether `principal` is the one of a request or connection without authentication (no AUTH_SECRET): no
+ * token says who it is. Told by the object itself, never by its id (a token may not name its user "local",
+ * and the id alone once let one that did write as any guest).
+ */
+export const isAnonymous = (principal: Principal): boolean => principal === LOCAL_PRINCIPAL;
+
 export interface MintOptions {
   readonly userId: string;
   readonly name?: string;

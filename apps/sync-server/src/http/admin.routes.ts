@@ -10,7 +10,7 @@ import type { Context } from 'hono';
 import type { Authenticate } from '../auth/authenticate.js';
 import { parseUntil } from '../auth/revocation-list.js';
 import type { Revocations } from '../auth/revocations.js';
-import { LOCAL_PRINCIPAL } from '../auth/token.js';
+import { isAnonymous } from '../auth/token.js';
 import { TandemError } from '../errors.js';
 import { listRevocations, revoke } from './admin.schemas.js';
 import { apiApp } from './api-app.js';
@@ -26,7 +26,7 @@ export function adminRoutes({ authenticate, revocations }: AdminRouteDeps): Open
   const app = apiApp();
   const requireAdmin = async (c: Context) => {
     const principal = await authenticate(c);
-    if (principal === LOCAL_PRINCIPAL) throw new TandemError('forbidden', 'The admin API needs authentication on (AUTH_SECRET) and an admin token');
+    if (isAnonymous(principal)) throw new TandemError('forbidden', 'The admin API needs authentication on (AUTH_SECRET) and an admin token');
     if (principal.admin !== true) throw new TandemError('forbidden', 'The admin API needs an admin token (tandem token --admin)', { user: principal.userId });
     return principal;
   };

@@ -29,7 +29,8 @@ import { docParam } from './doc-param.js';
 import { fromPersistence, requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentStore } from '@tandem/persistence';
-import { isAnonymous, requestAuthor } from './request-author.js';
+import { isAnonymous } from '../auth/token.js';
+import { requestAuthor } from './request-author.js';
 
 // The jobs (the schema's parsers and exporters, y-prosemirror) load on the first small import or export
 // done on this thread, not at start: they cost the server's start a few hundred milliseconds.

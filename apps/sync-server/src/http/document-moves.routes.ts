@@ -22,7 +22,8 @@ import { duplicateDocument, renameDocument } from './document-moves.schemas.js';
 import { requireEditor } from './history.routes.js';
 import { requestAddress } from './request-address.js';
 import type { DocumentEvents } from '../webhooks/outbox.js';
-import { isAnonymous, requestAuthor } from './request-author.js';
+import { isAnonymous } from '../auth/token.js';
+import { requestAuthor } from './request-author.js';
 
 export interface DocumentMoveDeps {
   readonly store: DocumentStore;

@@ -4,14 +4,11 @@
 // typing. Otherwise (a program, curl) the name of the way in: `api`, `restore`.
 
 import type { Context } from 'hono';
-import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { isAnonymous, type Principal } from '../auth/token.js';
 import { GUEST_PREFIX } from '@tandem/persistence';
 import { guestIdentity } from '../authors/guest-identity.js';
 
 export const GUEST_AUTHOR_HEADER = 'tandem-author';
-
-/** Whether `principal` is the one of a request without authentication (no AUTH_SECRET): no token says who it is. */
-export const isAnonymous = (principal: Principal): boolean => principal === LOCAL_PRINCIPAL;
 
 export function requestAuthor(c: Context, principal: Principal, anonymous: 'api' | 'restore' | 'local'): string {
   // The principal itself, not its id: a token may not name its user "local" (token.ts), and the id alone

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { GUEST_PREFIX } from '@tandem/persistence';
-import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { isAnonymous, LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import type { GuestIdentity } from '../authors/guest-identity.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
@@ -121,7 +121,7 @@ export class Connection {
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
     this.ip = options.ip ?? 'unknown';
     // A token decides who someone is: what the client says of itself counts only without one.
-    this.guest = this.principal === LOCAL_PRINCIPAL ? options.guest : undefined;
+    this.guest = isAnonymous(this.principal) ? options.guest : undefined;
     this.socket = options.socket;
     this.acks = options.acks === true;
     this.probes = options.probes === true;
@@ -176,20 +176,20 @@ export class Connection {
    * own id (`guest:<id>`, unverified); else the connection.
    */
   get author(): string {
-    if (this.principal !== LOCAL_PRINCIPAL) return this.principal.userId;
+    if (!isAnonymous(this.principal)) return this.principal.userId;
     return this.guest === undefined ? this.id : `${GUEST_PREFIX}${this.guest.id}`;
   }
 
   /** The author's display name for the authors table; undefined for a per-connection author (not recorded). */
   get authorName(): string | undefined {
-    if (this.principal !== LOCAL_PRINCIPAL) return this.principal.name;
+    if (!isAnonymous(this.principal)) return this.principal.name;
     if (this.guest === undefined) return undefined;
     return this.guest.name ?? `Guest ${this.guest.id.slice(0, 6)}`;
   }
 
   /** Whether `author` was proven (a token), not self-declared. */
   get verified(): boolean {
-    return this.principal !== LOCAL_PRINCIPAL;
+    return !isAnonymous(this.principal);
   }
 
   /** This connection's logger, made on first use: most connections never log, and a child costs memory. */

@@ -6,7 +6,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { isAnonymous, type Principal } from '../auth/token.js';
 import { TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
 import { encodeAwareness } from './protocol.js';
@@ -473,7 +473,7 @@ const REMOTE_OWNER: PresenceOwner = Object.freeze({
 });
 
 function sameUser(a: PresenceOwner, b: PresenceOwner): boolean {
-  return a.principal !== LOCAL_PRINCIPAL && b.principal !== LOCAL_PRINCIPAL && a.principal.userId === b.principal.userId;
+  return !isAnonymous(a.principal) && !isAnonymous(b.principal) && a.principal.userId === b.principal.userId;
 }
 
 /** Encodes entries the way y-protocols does (a state's JSON is a length-prefixed UTF-8 string). */

@@ -5,7 +5,7 @@ import type { DocumentStore, UpdateLog } from '@tandem/persistence';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { authorizeDoc } from '../auth/authenticate.js';
-import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { isAnonymous, type Principal } from '../auth/token.js';
 import { settledWithin } from '../deadline.js';
 import { TandemError } from '../errors.js';
 import { addressKey } from '../ip-address.js';
@@ -121,7 +121,7 @@ export class RoomRegistry {
    * off) count against their address (an IPv6 client's /64, see addressKey).
    */
   private quota(principal: Principal, ip: string): Quota {
-    return principal === LOCAL_PRINCIPAL
+    return isAnonymous(principal)
       ? { counts: this.perIp, key: addressKey(ip), max: this.deps.maxConnectionsPerIp, kind: 'connections-per-ip' }
       : {
           counts: this.perUser,

@@ -3,7 +3,7 @@
 // nobody fills the disk by opening more of them. The bucket counts any unit: share-link redeems per
 // address use it too (http/share-links.routes.ts), one unit a redeem.
 
-import { LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
+import { isAnonymous, type Principal } from '../auth/token.js';
 import { addressKey } from '../ip-address.js';
 
 interface Bucket {
@@ -123,6 +123,6 @@ export function storedCost(update: Uint8Array, author: string): number {
  * bucket is the link's from its address: redeeming again starts no new budget.
  */
 export function storeRateKey(principal: Principal, ip: string): string {
-  if (principal === LOCAL_PRINCIPAL) return `address:${addressKey(ip)}`;
+  if (isAnonymous(principal)) return `address:${addressKey(ip)}`;
   return principal.linkId === undefined ? `user:${principal.userId}` : `link:${principal.linkId}:${addressKey(ip)}`;
 }

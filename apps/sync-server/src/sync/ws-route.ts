@@ -6,7 +6,7 @@
 
 import { Hono } from 'hono';
 import { authorizeDoc, type Authenticate, type Redirects } from '../auth/authenticate.js';
-import { LOCAL_PRINCIPAL } from '../auth/token.js';
+import { isAnonymous } from '../auth/token.js';
 import { guestIdentity } from '../authors/guest-identity.js';
 import { TandemError } from '../errors.js';
 import { docParam } from '../http/doc-param.js';
@@ -39,7 +39,7 @@ export function syncRoutes({ rooms, isShuttingDown, authenticate, store }: SyncR
     rooms.admit(doc, principal, ip);
     // The caller (./upgrade.ts) completes the handshake for an admitted request.
     // With authentication off, the editor may say who it is (unverified); with it on, the token decides.
-    const guest = principal === LOCAL_PRINCIPAL ? guestIdentity(c.req.query('author'), c.req.query('name')) : undefined;
+    const guest = isAnonymous(principal) ? guestIdentity(c.req.query('author'), c.req.query('name')) : undefined;
     (c.env as UpgradeEnv).admitted = { doc, principal, ip, guest, acks: c.req.query('acks') === '1', probes: c.req.query('probes') === '1', authors: c.req.query('authors') === '1' };
     return c.body(null, 204);
   });
