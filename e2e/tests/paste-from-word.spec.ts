@@ -52,3 +52,19 @@ test('an empty line copied from Word (a paragraph holding only &nbsp;) is pasted
   await expect.poll(() => alice.blocks()).toEqual(['Dear team,', 'PS', 'Thanks']);
   expect(alice.errors).toEqual([]);
 });
+
+test("a picture copied from Word (a file on the sender's computer, which no browser may load) leaves no empty line behind", async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'from-word-picture');
+  await alice.focusEnd();
+  const html =
+    '<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"><body lang=EN-US><!--StartFragment-->' +
+    '<p class=MsoNormal>The plan:<o:p></o:p></p>\n' +
+    "<p class=MsoNormal><span style='mso-no-proof:yes'><!--[if gte vml 1]><v:shape id=\"Picture_x0020_1\" type=\"#_x0000_t75\"><v:imagedata src=\"file:///C:/Users/alice/AppData/Local/Temp/msohtmlclip1/01/clip_image001.png\" o:title=\"\"/></v:shape><![endif]--><![if !vml]><img width=320 height=200 src=\"file:///C:/Users/alice/AppData/Local/Temp/msohtmlclip1/01/clip_image002.png\" v:shapes=\"Picture_x0020_1\"><![endif]></span><o:p></o:p></p>\n" +
+    '<p class=MsoNormal>Questions welcome.<o:p></o:p></p>' +
+    '<!--EndFragment--></body></html>';
+  await alice.paste({ 'text/html': html, 'text/plain': 'The plan:\n\nQuestions welcome.' });
+  await expect.poll(() => alice.blocks()).toEqual(['The plan:', 'Questions welcome.']);
+  await expect(alice.editor.locator('img')).toHaveCount(0);
+  expect(alice.errors).toEqual([]);
+});

@@ -6,7 +6,11 @@
 // Word (and many web editors) write an empty line as a paragraph holding only a no-break space
 // (`<p class=MsoNormal><o:p>&nbsp;</o:p></p>`): it came as a line holding a space, which stayed beside what
 // was typed into it. This pass empties such paragraphs.
+// A picture copied from Word is a file on the sender's computer (`<img src="file:///C:/…">`): the editor
+// cannot show it and leaves it out, as any image it may not load; the line that held only the picture was
+// left behind as an empty line. Such lines go with their picture.
 
+import { isImageSource } from '@tandem/schema/inline-formats';
 import { Plugin } from 'prosemirror-state';
 
 /** Elements that make lines of their own: a <br> next to one is not inside a line of text. */
@@ -58,17 +62,34 @@ export function emptyLinesWithoutSpaces(root: ParentNode): void {
   }
 }
 
-/** The passes on pasted HTML (they do nothing to HTML without a <br> or a no-break space). */
+/**
+ * Removes each image of `root` the editor would leave out (see isImageSource: a file on someone's computer,
+ * a data: URL), and the paragraph or heading it stood in when nothing else was in it: no text but blanks and
+ * no-break spaces, no other image, line break or block.
+ */
+export function linesOfUnloadableImages(root: ParentNode): void {
+  for (const image of [...root.querySelectorAll('img')]) {
+    if (isImageSource(image.getAttribute('src'))) continue;
+    const line = image.closest('p, h1, h2, h3, h4, h5, h6');
+    image.remove();
+    if (line === null || (line.textContent ?? '').replace(/[\s\u00a0]/g, '') !== '') continue;
+    if (line.querySelector('img, br, hr, input, table, ul, ol, li') !== null) continue;
+    line.remove();
+  }
+}
+
+/** The passes on pasted HTML (they do nothing to HTML without a <br>, an <img> or a no-break space). */
 export const emptyLinesPaste = (): Plugin =>
   new Plugin({
     props: {
       transformPastedHTML(html) {
-        if (!/<br|&nbsp;|&#160;|\u00a0/i.test(html)) return html;
+        if (!/<br|<img|&nbsp;|&#160;|\u00a0/i.test(html)) return html;
         // Parsed into a document of its own, as ProseMirror parses a paste: inert, nothing in it runs or loads.
         const page = document.implementation.createHTMLDocument('');
         page.body.innerHTML = html;
         emptyLinesAsParagraphs(page.body);
         emptyLinesWithoutSpaces(page.body);
+        linesOfUnloadableImages(page.body);
         return page.body.innerHTML;
       },
     },
