@@ -62,6 +62,10 @@ export interface DocumentInfo {
   /** Bytes of update payloads in the log. */
   readonly sizeBytes: number;
   readonly createdAt: number;
+  /**
+   * When it last changed, in ms: written at most once a second while it is being changed (the document
+   * list's index is on it), so up to a second before its very last change (see lastChangeAfter).
+   */
   readonly lastChangeAt: number;
 }
 
@@ -440,7 +444,9 @@ export interface DocumentStore {
    * bytes, author and time is skipped; a different one there is refused with code `conflict` and nothing
    * of the call is written. The document row is created with `document.createdAt` (default: the first
    * update's time); its last seq becomes the highest stored, its update count and size count what was
-   * inserted, and its last change time the latest of its own, the updates' and `document.lastChangeAt`.
+   * inserted, and its last change time the latest of its own and the one an append would give it from
+   * `document.lastChangeAt` (the source's, kept unless an update falls in a later second) or, without it, from
+   * the updates' latest time.
    * Resolves with the number of updates inserted.
    */
   importUpdates(
