@@ -52,12 +52,19 @@ export function emptyLinesAsParagraphs(root: ParentNode): void {
   }
 }
 
+/** The lines these passes look at. */
+const LINES = 'p, h1, h2, h3, h4, h5, h6';
+/** What makes a line hold something though it has no text. */
+const NOT_TEXT = 'img, br, hr, input, table, ul, ol, li';
+/** Whether a line's text is only blanks and no-break spaces. */
+const blankText = (line: Element): boolean => (line.textContent ?? '').replace(/[\s\u00a0]/g, '') === '';
+
 /** Empties each paragraph or heading of `root` whose only text is no-break spaces (and blanks), with nothing else in it but inline wrappers. */
 export function emptyLinesWithoutSpaces(root: ParentNode): void {
-  for (const line of root.querySelectorAll('p, h1, h2, h3, h4, h5, h6')) {
+  for (const line of root.querySelectorAll(LINES)) {
     const text = line.textContent ?? '';
-    if (!text.includes('\u00a0') || text.replace(/[\s\u00a0]/g, '') !== '') continue;
-    if (line.querySelector('img, br, hr, input, table, ul, ol, li') !== null) continue;
+    if (!text.includes('\u00a0') || !blankText(line)) continue;
+    if (line.querySelector(NOT_TEXT) !== null) continue;
     line.replaceChildren();
   }
 }
@@ -70,10 +77,9 @@ export function emptyLinesWithoutSpaces(root: ParentNode): void {
 export function linesOfUnloadableImages(root: ParentNode): void {
   for (const image of [...root.querySelectorAll('img')]) {
     if (isImageSource(image.getAttribute('src'))) continue;
-    const line = image.closest('p, h1, h2, h3, h4, h5, h6');
+    const line = image.closest(LINES);
     image.remove();
-    if (line === null || (line.textContent ?? '').replace(/[\s\u00a0]/g, '') !== '') continue;
-    if (line.querySelector('img, br, hr, input, table, ul, ol, li') !== null) continue;
+    if (line === null || !blankText(line) || line.querySelector(NOT_TEXT) !== null) continue;
     line.remove();
   }
 }
