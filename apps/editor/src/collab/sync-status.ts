@@ -135,6 +135,11 @@ export interface SyncOptions {
   readonly authors?: boolean;
   /** Connect the first time only once this settles (what handles the server's changes is ready). */
   readonly connectAfter?: Promise<unknown>;
+  /**
+   * Run once this browser's copy is read whole into the document, before the page first connects (not when
+   * the copy could not be read): the connection waits for it.
+   */
+  readonly beforeConnect?: () => Promise<unknown>;
 }
 
 /** How long the page waits for this browser's copy to be read before it connects without it. */
@@ -181,7 +186,12 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   /** Applies what other tabs wrote to `copy` since this page last read it (nothing, without IndexedDB). */
   const readCopyAgain = (copy: IndexeddbPersistence): Promise<unknown> =>
     copy.db === null || copy._destroyed ? Promise.resolve() : fetchUpdates(copy).catch(() => {});
-  void local.whenSynced.then(() => copySettled());
+  /** Whether this browser's copy was read into `doc` whole (not given up on as slow, nor failed). */
+  let copyWasRead = false;
+  void local.whenSynced.then(() => {
+    copyWasRead = true;
+    copySettled();
+  });
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${appPath('/ws')}`;
   // What the server acknowledged storing, by client: each ack settles the clocks its message was sent at.
   const stored = new Map<number, number>();
@@ -324,7 +334,11 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   };
   let checked: Promise<boolean> | undefined;
   const connectChecked = () =>
-    void (checked ??= Promise.all([checkCopy().catch(() => true), options.connectAfter?.catch(() => {}), copyRead]).then(([go]) => go)).then((go) => {
+    void (checked ??= Promise.all([
+      checkCopy().catch(() => true),
+      options.connectAfter?.catch(() => {}),
+      copyRead.then(() => (copyWasRead ? options.beforeConnect?.() : undefined)).catch(() => {}),
+    ]).then(([go]) => go)).then((go) => {
       if (go && connection !== 'denied' && navigator.onLine) provider.connect();
     });
   let tagging = false;

@@ -23,7 +23,8 @@ import { BASE_PATH } from '../base-path.js';
 import { documentPath } from '../api/client.js';
 import { isMoved, newNameOf } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
-import { carryClients, keepTextThroughJoins, ownClients } from '../collab/join-rescue.js';
+import { carryClients, keepTextThroughJoins, ownClients, rememberedClients } from '../collab/join-rescue.js';
+import { offerOnLeave, takeOffered } from '../collab/reused-client.js';
 import { type Retyped, undoableWithTheOriginal } from '../collab/rescue-undo.js';
 import { createFind } from '../find/index.js';
 import { openShareDialog } from './share-dialog.js';
@@ -89,11 +90,18 @@ export function renderDocument(root: HTMLElement, name: string): void {
   if (claims.name !== undefined && localStorage.getItem('tandem:user-named') === null) user = { ...user, name: claims.name };
   // Whose Yjs client ids are this person's here (join-rescue.ts): known before the first sync is handled.
   const ownership = readOnly ? undefined : ownClients(name, doc);
+  // Whose writing this page's is, for taking back an earlier page's client id (reused-client.ts).
+  // A token without a subject names nobody: such a page keeps its own new id.
+  const who = token === undefined ? `guest:${user.id}` : claims.sub === undefined ? undefined : `user:${claims.sub}`;
   // Without a token, this browser's own id is who the server records as the author of what is typed here.
   const sync = syncDocument(name, doc, {
     ...(token === undefined ? { identity: { id: user.id, name: user.name } } : { token }),
     authors: authorshipRemembered(),
     ...(ownership === undefined ? {} : { connectAfter: ownership.ready }),
+    // An editor's page writes on under an earlier page's id when it safely can, rather than adding one.
+    ...(ownership === undefined || who === undefined
+      ? {}
+      : { beforeConnect: () => takeOffered({ docName: name, who, doc, awareness: sync.provider.awareness, usedHere: (id) => rememberedClients(name).includes(id) }) }),
   });
   const awareness = sync.provider.awareness;
   // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
@@ -250,6 +258,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
       root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
     }
   });
+  if (ownership !== undefined && who !== undefined) offerOnLeave({ docName: () => current, who, doc, saved: () => !reloading && sync.status().saved });
   // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving; and when
   // this browser's copy cannot keep them, closing would lose them, online or not.
   window.addEventListener('beforeunload', (event) => {
