@@ -330,4 +330,13 @@ describe('benchmark smoke runs', () => {
     }
     expect(result.yjs.trialP50).toBeGreaterThan(0);
   });
+
+  it("past clients: delivers every keystroke on a document of many clients' writing, on each server", { timeout: SMOKE_TIMEOUT_MS }, async () => {
+    const file = path.join(scratch.path, 'past-clients.json');
+    await run(process.execPath, ['--import', 'tsx', 'bench/past-clients.ts', '--counts', '5,50', '--rounds', '1', '--keys', '10', '--out', file], { cwd: root });
+    const result = JSON.parse(await readFile(file, 'utf8'));
+    expect(result.results.map((r: { server: string; count: number }) => `${r.server} ${r.count}`).sort()).toEqual(['tandem 5', 'tandem 50', 'y-websocket-server 5', 'y-websocket-server 50']);
+    for (const r of result.results) expect(r.p50Ms, r.server).toBeGreaterThan(0);
+    expect(result.emptyTransactionUs['50']).toBeGreaterThan(0);
+  });
 });
