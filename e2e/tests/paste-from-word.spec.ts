@@ -66,5 +66,52 @@ test("a picture copied from Word (a file on the sender's computer, which no brow
   await alice.paste({ 'text/html': html, 'text/plain': 'The plan:\n\nQuestions welcome.' });
   await expect.poll(() => alice.blocks()).toEqual(['The plan:', 'Questions welcome.']);
   await expect(alice.editor.locator('img')).toHaveCount(0);
+  // Said, not left out in silence: what was left out, why, and how to add it.
+  const notice = alice.page.getByTestId('picture-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute('role', 'status');
+  await expect(notice).toContainText('1 picture was left out');
+  await expect(notice).toContainText('Image in the toolbar');
+  // Dismissed from the keyboard, it goes, and typing goes on in the text.
+  await notice.getByRole('button', { name: 'Dismiss' }).focus();
+  await alice.page.keyboard.press('Enter');
+  await expect(notice).toBeHidden();
+  await alice.page.keyboard.type(' Thanks.');
+  await expect.poll(() => alice.blocks()).toEqual(['The plan:', 'Questions welcome. Thanks.']);
   expect(alice.errors).toEqual([]);
+});
+
+test('a screenshot pasted (a picture file, nothing else) is said to be not added, with how to add it; text pasted after says nothing', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'pasted-screenshot');
+  await alice.focusEnd();
+  await alice.type('Before');
+  await alice.selectionRead();
+  await alice.editor.evaluate((el) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'screenshot.png', { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+  });
+  const notice = alice.page.getByTestId('picture-notice');
+  await expect(notice).toContainText('The picture was not added');
+  await expect.poll(() => alice.blocks()).toEqual(['Before']);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toBeHidden();
+  // Two picture files dropped on the text: the same.
+  await alice.editor.evaluate((el) => {
+    const dataTransfer = new DataTransfer();
+    for (const name of ['a.png', 'b.jpg']) dataTransfer.items.add(new File([new Uint8Array([1, 2, 3])], name, { type: name.endsWith('png') ? 'image/png' : 'image/jpeg' }));
+    const box = el.querySelector('p')!.getBoundingClientRect();
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true, clientX: box.left + 5, clientY: box.top + box.height / 2 }));
+  });
+  await expect(notice).toContainText('2 pictures were not added');
+  await expect.poll(() => alice.blocks()).toEqual(['Before']);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  // A paste that leaves nothing out brings no notice; nor does a picture from a web address.
+  await alice.focusEnd();
+  await alice.paste({ 'text/html': '<p>after <img src="https://example.com/a.png" alt="a"></p>', 'text/plain': 'after' });
+  await expect(alice.editor.locator('img[src="https://example.com/a.png"]')).toHaveCount(1);
+  await expect(notice).toBeHidden();
+  // (The address leads nowhere here: the browser's failure to load it is the only error.)
+  expect(alice.errors.filter((e) => !e.includes('ERR_NAME_NOT_RESOLVED'))).toEqual([]);
 });

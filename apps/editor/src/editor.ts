@@ -30,6 +30,7 @@ import { linkPlugin } from './links.js';
 import { wordPaste } from './word-paste.js';
 import { wordsPaste } from './words-paste.js';
 import { emptyLinesPaste } from './empty-lines-paste.js';
+import { pictureFilesPlugin } from './pasted-pictures.js';
 import { linkUnderlinePaste } from './link-underline-paste.js';
 import { FRAGMENT, schema } from './schema.js';
 import { TAB_KEY_HINT, tabKeyPlugin } from './tab-key.js';
@@ -95,8 +96,10 @@ export function createEditor(
       linkPlugin(),
       // Word's lists, pasted: made lists before the HTML is read.
       wordPaste(),
-      // Google Docs' empty lines (a <br> between paragraphs), pasted: empty paragraphs.
+      // Google Docs' empty lines (a <br> between paragraphs), pasted: empty paragraphs; pictures that cannot be shown, said.
       emptyLinesPaste(),
+      // Picture files pasted or dropped (a screenshot): said, as nothing can be inserted for them.
+      pictureFilesPlugin(),
       // Google Docs' links, pasted: links, not also underlined.
       linkUnderlinePaste(),
       // A line break at the end of text pasted at a list item's end: no empty item.

@@ -12,6 +12,7 @@
 
 import { isImageSource } from '@tandem/schema/inline-formats';
 import { Plugin } from 'prosemirror-state';
+import { sayPicturesLeftOut } from './pasted-pictures.js';
 
 /** Elements that make lines of their own: a <br> next to one is not inside a line of text. */
 const BLOCK = new Set(['ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'DIV', 'DL', 'FIGURE', 'FOOTER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'OL', 'P', 'PRE', 'SECTION', 'TABLE', 'UL']);
@@ -72,30 +73,35 @@ export function emptyLinesWithoutSpaces(root: ParentNode): void {
 /**
  * Removes each image of `root` the editor would leave out (see isImageSource: a file on someone's computer,
  * a data: URL), and the paragraph or heading it stood in when nothing else was in it: no text but blanks and
- * no-break spaces, no other image, line break or block.
+ * no-break spaces, no other image, line break or block. Returns how many images it removed.
  */
-export function linesOfUnloadableImages(root: ParentNode): void {
+export function linesOfUnloadableImages(root: ParentNode): number {
+  let removed = 0;
   for (const image of [...root.querySelectorAll('img')]) {
     if (isImageSource(image.getAttribute('src'))) continue;
     const line = image.closest(LINES);
     image.remove();
+    removed += 1;
     if (line === null || !blankText(line) || line.querySelector(NOT_TEXT) !== null) continue;
     line.remove();
   }
+  return removed;
 }
 
 /** The passes on pasted HTML (they do nothing to HTML without a <br>, an <img> or a no-break space). */
 export const emptyLinesPaste = (): Plugin =>
   new Plugin({
     props: {
-      transformPastedHTML(html) {
+      transformPastedHTML(html, view) {
         if (!/<br|<img|&nbsp;|&#160;|\u00a0/i.test(html)) return html;
         // Parsed into a document of its own, as ProseMirror parses a paste: inert, nothing in it runs or loads.
         const page = document.implementation.createHTMLDocument('');
         page.body.innerHTML = html;
         emptyLinesAsParagraphs(page.body);
         emptyLinesWithoutSpaces(page.body);
-        linesOfUnloadableImages(page.body);
+        const leftOut = linesOfUnloadableImages(page.body);
+        // Said, not left out in silence (see pasted-pictures.ts).
+        if (leftOut > 0) sayPicturesLeftOut(view, { kind: 'in-html', count: leftOut });
         return page.body.innerHTML;
       },
     },

@@ -11,6 +11,7 @@ import { loadUser, presenceOf, saveUser, type User } from '../collab/user.js';
 import { createEditor } from '../editor.js';
 import { createHistoryView, type HistoryView } from '../history/history-view.js';
 import { createRestoreNotice } from '../history/restore-notice.js';
+import { createPictureNotice, type LeftOut, PICTURES_LEFT_OUT } from '../pasted-pictures.js';
 import { createToolbar } from '../toolbar.js';
 import { createWordCount } from '../formats/inline-formats.js';
 import { COMMENT_KEYS, createComments } from '../comments/index.js';
@@ -152,6 +153,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
   root.querySelector('.toolbar-slot')!.replaceWith(toolbar.element);
   const restoreNotice = createRestoreNotice(() => current, () => view.focus());
   toolbar.element.after(restoreNotice.element);
+  const pictureNotice = createPictureNotice(() => view.focus());
+  restoreNotice.element.after(pictureNotice.element);
   const authorship = new AuthorshipIndex();
   const wordCount = createWordCount();
   root.querySelector('.editor')!.after(wordCount.element);
@@ -165,6 +168,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     find.plugin,
   ]);
   readSelectionBeforeMessages(sync.provider, view);
+  view.dom.addEventListener(PICTURES_LEFT_OUT, (event) => pictureNotice.show((event as CustomEvent<LeftOut>).detail));
   undoManager = yUndoPluginKey.getState(view.state)?.undoManager;
   root.querySelector('.doc-main')!.after(comments.panel.element);
   const authorshipToggle = createAuthorshipToggle(() => current, doc, sync.provider, authorship);
