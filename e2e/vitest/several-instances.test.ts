@@ -124,6 +124,23 @@ describe('several server processes on one PostgreSQL log, Redis between them', (
     await expect.poll(async () => content(await replay(doc)), { timeout, interval: 100 }).toBe(content(all[0]!.doc));
   };
 
+  it("writes one author's replacements of the content through A, B and C in turn under one client id, each built on the one before", async () => {
+    const send = async (url: string, method: string, route: string, markdown: string) =>
+      fetch(`${url}/api/docs/${route}`, { method, headers: { authorization: `Bearer ${await token('ann')}`, 'content-type': 'text/markdown' }, body: markdown });
+    const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
+    expect((await send(a.url, 'PUT', 'turns', 'one')).status).toBe(201);
+    const watcher = await client(b.url, 'turns', 'ben');
+    await watcher.synced();
+    const prose = (d: Y.Doc) => d.getXmlFragment(FRAGMENT).toArray().map((block) => (block as Y.XmlElement).toArray().join('')).join('\n');
+    const created = new Set((await replay('turns')).store.clients.keys());
+    // Back to back: each instance catches up with the log (the one before's edit) before it builds its own.
+    for (const [server, words] of [[b, 'two'], [c, 'three'], [a, 'four'], [b, 'five']] as const) expect((await send(server.url, 'POST', 'turns/content', words)).status).toBe(201);
+    const log = await replay('turns');
+    expect(prose(log)).toBe('five');
+    expect(log.store.clients.size).toBe(created.size + 1);
+    await expect.poll(() => prose(watcher.doc), { timeout: 5000 }).toBe('five');
+  });
+
   it('converges typists spread over three processes, and the PostgreSQL log replays to what each of them shows', async () => {
     const typists = await Promise.all(instances.flatMap((s, i) => [client(s.url, 'shared', `u${i}a`), client(s.url, 'shared', `u${i}b`)]));
     await Promise.all(typists.map((c) => c.synced()));

@@ -6,6 +6,7 @@ import { FRAGMENT, fromHtml, fromMarkdown, fromProseMirrorJson, ImportError } fr
 import type { Node } from 'prosemirror-model';
 import { prosemirrorToYXmlFragment, updateYFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { writeUnder } from './server-edit-client.js';
 import { TandemError } from '../errors.js';
 
 /** The content types a document can be sent in as a structure (a Yjs update needs no conversion). */
@@ -55,10 +56,11 @@ export function documentUpdate(node: Node): Uint8Array {
  * computes an editor's change: what stays the same stays (its items, its authors, anyone's cursor in it),
  * only what differs is deleted and inserted. Undefined when nothing differs.
  */
-export function replacementUpdate(current: Uint8Array, node: Node): Uint8Array | undefined {
+export function replacementUpdate(current: Uint8Array, node: Node, client?: number): Uint8Array | undefined {
   const copy = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(copy, current);
+    writeUnder(copy, client);
     const fragment = copy.getXmlFragment(FRAGMENT);
     // What the transaction wrote, and nothing else: not Y.encodeStateAsUpdate(copy, before), which also
     // holds what `current` has waiting for an earlier update (another person's; stored under this

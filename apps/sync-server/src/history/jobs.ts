@@ -32,16 +32,16 @@ export type HistoryJob =
   /** Who inserted each run of the current document still present, and when (the editor's authorship colours). */
   | { readonly kind: 'authorship'; readonly doc: string }
   /** The edit that makes version `seq` the content again, given the live document's state. */
-  | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
+  | { readonly kind: 'restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array; readonly client?: number }
   /** The edit that takes back the restore stored at `seq`, keeping every edit made since. */
-  | { readonly kind: 'undo-restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array }
+  | { readonly kind: 'undo-restore'; readonly doc: string; readonly seq: number; readonly current: Uint8Array; readonly client?: number }
   /** The live document (its state, `current`, at `seq`) in an export format (GET …/content). */
   | { readonly kind: 'export'; readonly doc: string; readonly seq: number; readonly format: Format; readonly at: string; readonly current: Uint8Array }
   /**
    * A document sent as `type`: the update that creates it, or, given the live document's state
    * (`current`), the update that turns it into the document sent (PUT and POST …/content).
    */
-  | { readonly kind: 'import'; readonly doc: string; readonly type: ImportType; readonly body: Uint8Array; readonly current?: Uint8Array }
+  | { readonly kind: 'import'; readonly doc: string; readonly type: ImportType; readonly body: Uint8Array; readonly current?: Uint8Array; readonly client?: number }
   /**
    * What the anchors of the comments `ids` of the live document (its state, `current`) cover now, at most
    * `maxChars` of each (GET …/comments): each anchor is placed by reading the whole document.
@@ -123,7 +123,7 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
     }
     case 'import': {
       const node = parseDocument(job.type, job.body);
-      return job.current === undefined ? documentUpdate(node) : (replacementUpdate(job.current, node) ?? null);
+      return job.current === undefined ? documentUpdate(node) : (replacementUpdate(job.current, node, job.client) ?? null);
     }
     case 'quotes': {
       const ydoc = new Y.Doc();
@@ -138,7 +138,7 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
     case 'restore': {
       const ydoc = await materialize(store, job.doc, job.seq);
       try {
-        return restoreUpdate(job.current, ydoc);
+        return restoreUpdate(job.current, ydoc, job.client);
       } finally {
         ydoc.destroy();
       }
@@ -157,7 +157,7 @@ export async function runHistoryJob(store: DocumentStore, job: HistoryJob, conte
       // Kept deleted content: what the restore deleted is what the undo brings back.
       const ydoc = await materialize(store, job.doc, job.seq - 1, { keepDeleted: true });
       try {
-        return undoRestoreUpdate(ydoc, restore.update, job.current);
+        return undoRestoreUpdate(ydoc, restore.update, job.current, job.client);
       } finally {
         ydoc.destroy();
       }

@@ -9,6 +9,7 @@ import type { Node } from 'prosemirror-model';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { rewriteText } from '@tandem/schema/rewrite-text';
 import * as Y from 'yjs';
+import { writeUnder } from './server-edit-client.js';
 
 /**
  * The Yjs update that turns the content of `current` (a document's encoded state) into `target`'s, as
@@ -16,7 +17,7 @@ import * as Y from 'yjs';
  * offline ones included, land in text that is still there), only what differs is deleted and inserted.
  * A version the editor's schema cannot hold is written whole instead (every block replaced).
  */
-export function restoreUpdate(current: Uint8Array, stored: Y.Doc): Uint8Array {
+export function restoreUpdate(current: Uint8Array, stored: Y.Doc, client?: number): Uint8Array {
   // Read from a copy, its values as the editor reads them: a version stored before the update gate judged
   // values (a heading level "abc", a span of 1e308, a link to the number 5) is not written back as it was.
   const target = new Y.Doc();
@@ -26,23 +27,23 @@ export function restoreUpdate(current: Uint8Array, stored: Y.Doc): Uint8Array {
   // editor shows it and is restored edit by edit, not written whole.
   addMissingFirstLines(target.getXmlFragment(FRAGMENT), schema);
   try {
-    return restoreRead(current, target);
+    return restoreRead(current, target, client);
   } finally {
     target.destroy();
   }
 }
 
-function restoreRead(current: Uint8Array, target: Y.Doc): Uint8Array {
+function restoreRead(current: Uint8Array, target: Y.Doc, client: number | undefined): Uint8Array {
   const node = asProseMirror(target);
   if (node !== undefined) {
     const version = node;
     try {
-      return editOf(current, (work, fragment) => updateYFragment(work, fragment, version, { mapping: new Map(), isOMark: new Map() }));
+      return editOf(current, client, (work, fragment) => updateYFragment(work, fragment, version, { mapping: new Map(), isOMark: new Map() }));
     } catch {
       // The live document holds what the schema cannot (a client wrote it): replaced whole below.
     }
   }
-  return editOf(current, (_work, fragment) => {
+  return editOf(current, client, (_work, fragment) => {
     if (fragment.length > 0) fragment.delete(0, fragment.length);
     const content = target.getXmlFragment(FRAGMENT).toArray().map((n) => n.clone());
     if (content.length > 0) fragment.insert(0, content as Array<Y.XmlElement | Y.XmlText>);
@@ -93,11 +94,12 @@ function asProseMirror(target: Y.Doc): Node | undefined {
   return read.elements === inVersion.elements && read.chars === inVersion.chars ? node : undefined;
 }
 
-/** The update `change` makes to the document whose state is `current`, comments kept on their text. */
-function editOf(current: Uint8Array, change: (work: Y.Doc, fragment: Y.XmlFragment) => void): Uint8Array {
+/** The update `change` makes to the document whose state is `current`, comments kept on their text, written under `client` (see server-edit-client.ts). */
+function editOf(current: Uint8Array, client: number | undefined, change: (work: Y.Doc, fragment: Y.XmlFragment) => void): Uint8Array {
   const work = new Y.Doc();
   try {
     Y.applyUpdate(work, current);
+    writeUnder(work, client);
     let update: Uint8Array | undefined;
     work.on('update', (u: Uint8Array) => (update = u));
     // Comments are the conversation, not the content: a restore keeps them all, and moves each one
@@ -119,7 +121,7 @@ function editOf(current: Uint8Array, change: (work: Y.Doc, fragment: Y.XmlFragme
  * what it deleted comes back, and every edit made since the restore stays, as a person's own undo
  * leaves the others' edits alone. Empty (no change) when nothing is left to take back.
  */
-export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: Uint8Array): Uint8Array {
+export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: Uint8Array, client?: number): Uint8Array {
   const RESTORE = Symbol('restore');
   const wroteBefore = Y.decodeStateVector(Y.encodeStateVector(before));
   const restored = restoreRanges(restore);
@@ -129,6 +131,7 @@ export function undoRestoreUpdate(before: Y.Doc, restore: Uint8Array, current: U
   const wasBefore = placeComments(before);
   Y.applyUpdate(before, restore, RESTORE);
   Y.applyUpdate(before, current);
+  writeUnder(before, client);
   const placed = new Map([...placeComments(before), ...wasBefore]);
   let update: Uint8Array | undefined;
   before.on('update', (u: Uint8Array) => (update = u));

@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
+import { serverEditClient } from '../history/server-edit-client.js';
 import { markdownMayExpand } from '@tandem/schema/import-limits';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
@@ -163,8 +164,10 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
       room.exclusive(async () => {
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
-        const update = await convert({ kind: 'import', doc, type, body, current }, Math.max(importBytes(type, body), current.byteLength));
-        return update === null ? undefined : room.commitApiUpdate(update, requestAuthor(c, principal, 'api'), rateKey, !isAnonymous(principal));
+        const author = requestAuthor(c, principal, 'api');
+        // Under the author's one id for the server's edits of this document, not a new one each time.
+        const update = await convert({ kind: 'import', doc, type, body, current, client: serverEditClient(doc, author) }, Math.max(importBytes(type, body), current.byteLength));
+        return update === null ? undefined : room.commitApiUpdate(update, author, rateKey, !isAnonymous(principal));
       }),
     );
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
+import { serverEditClient } from '../history/server-edit-client.js';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { AuthorsWritten } from '../authors/recorder.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
@@ -169,7 +170,8 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       room.exclusive(async () => {
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
-        const update = await history.run({ kind: 'restore', doc, seq, current }).catch(fromPersistence);
+        // Under the author's one id for the server's edits of this document, not a new one each time.
+        const update = await history.run({ kind: 'restore', doc, seq, current, client: serverEditClient(doc, author) }).catch(fromPersistence);
         const stored = await room.commitServerEdit(update, author, rateKey);
         // What "Undo restore" may take back, recorded before the next exclusive edit runs: an undo waiting
         // for its turn checks for later restores then (found by a review: one asked while this restore was
@@ -239,7 +241,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
           await room.caughtUp();
           await laterRestore();
           const current = Y.encodeStateAsUpdate(room.doc);
-          const update = await history.run({ kind: 'undo-restore', doc, seq, current }).catch(fromPersistence);
+          const update = await history.run({ kind: 'undo-restore', doc, seq, current, client: serverEditClient(doc, author) }).catch(fromPersistence);
           return room.commitServerEdit(update, author, rateKey);
         }),
       );
