@@ -8,14 +8,20 @@
 // too), and each is built on the room's state caught up with the log (room.caughtUp), which holds every
 // earlier one, so each goes on from the clock the last one reached. The id is one person's, as every id
 // is (client-ownership.ts binds an id to whoever first wrote under it): the author is part of what it is
-// derived from. It may meet a browser's random id as two random ids may meet (2^-32 per pair).
+// derived from. So is when the document was created: one deleted for good and created again under its name
+// starts with other ids, which a page still holding the old one's writing cannot hold already. It may meet
+// a browser's random id as two random ids may meet (2^-32 per pair).
 
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 
-/** The client id `author`'s edits of `doc` made by the server are written under. */
-export function serverEditClient(doc: string, author: string): number {
-  return createHash('sha256').update(`tandem:server-edit\0${doc}\0${author}`).digest().readUInt32BE(0);
+/**
+ * The client id `author`'s edits of `doc` (created at `createdAt`, ms) made by the server are written under;
+ * undefined (a new random id) while when it was created is not known.
+ */
+export function serverEditClient(doc: string, createdAt: number | undefined, author: string): number | undefined {
+  if (createdAt === undefined) return undefined;
+  return createHash('sha256').update(`tandem:server-edit\0${doc}\0${createdAt}\0${author}`).digest().readUInt32BE(0);
 }
 
 /**

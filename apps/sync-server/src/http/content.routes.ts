@@ -166,7 +166,7 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
         const current = Y.encodeStateAsUpdate(room.doc);
         const author = requestAuthor(c, principal, 'api');
         // Under the author's one id for the server's edits of this document, not a new one each time.
-        const update = await convert({ kind: 'import', doc, type, body, current, client: serverEditClient(doc, author) }, Math.max(importBytes(type, body), current.byteLength));
+        const update = await convert({ kind: 'import', doc, type, body, current, client: serverEditClient(doc, (await store.getDocument(doc))?.createdAt, author) }, Math.max(importBytes(type, body), current.byteLength));
         return update === null ? undefined : room.commitApiUpdate(update, author, rateKey, !isAnonymous(principal));
       }),
     );

@@ -171,7 +171,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
         // Under the author's one id for the server's edits of this document, not a new one each time.
-        const update = await history.run({ kind: 'restore', doc, seq, current, client: serverEditClient(doc, author) }).catch(fromPersistence);
+        const update = await history.run({ kind: 'restore', doc, seq, current, client: serverEditClient(doc, (await store.getDocument(doc).catch(fromPersistence))?.createdAt, author) }).catch(fromPersistence);
         const stored = await room.commitServerEdit(update, author, rateKey);
         // What "Undo restore" may take back, recorded before the next exclusive edit runs: an undo waiting
         // for its turn checks for later restores then (found by a review: one asked while this restore was
@@ -241,7 +241,7 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
           await room.caughtUp();
           await laterRestore();
           const current = Y.encodeStateAsUpdate(room.doc);
-          const update = await history.run({ kind: 'undo-restore', doc, seq, current, client: serverEditClient(doc, author) }).catch(fromPersistence);
+          const update = await history.run({ kind: 'undo-restore', doc, seq, current, client: serverEditClient(doc, (await store.getDocument(doc).catch(fromPersistence))?.createdAt, author) }).catch(fromPersistence);
           return room.commitServerEdit(update, author, rateKey);
         }),
       );

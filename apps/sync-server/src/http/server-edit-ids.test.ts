@@ -51,6 +51,24 @@ describe('the client ids of edits the server makes', () => {
     expect(reader.doc.getXmlFragment(FRAGMENT).toString()).not.toContain('third');
   });
 
+  it('writes under another id in a document deleted for good and created again under the same name', async () => {
+    server = await startTestServer();
+    const serverEditId = async () => {
+      const created = (await stored('again')).clients;
+      expect((await replace('again', 'replaced')).status).toBe(201);
+      const ids = [...(await stored('again')).clients].filter((id) => !created.has(id));
+      expect(ids).toHaveLength(1);
+      return ids[0];
+    };
+    expect((await create('again', 'first life')).status).toBe(201);
+    const first = await serverEditId();
+    expect((await api('again', { method: 'DELETE' })).status).toBe(200);
+    const purged = await fetch(`${server.url}/api/trash/again`, { method: 'DELETE' });
+    expect(purged.status).toBeLessThan(300);
+    expect((await create('again', 'second life')).status).toBe(201);
+    expect(await serverEditId()).not.toBe(first);
+  });
+
   it("writes a restore, its undo and a replacement by the same person under one id; another person's under another", async () => {
     server = await startTestServer({ AUTH_SECRET: SECRET });
     const alice = await mintToken(SECRET, { userId: 'alice', name: 'Alice', docs: ['*'], role: 'editor', ttl: '1h' });
