@@ -8,6 +8,7 @@
 
 import { Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
+import { dismissableNotice } from './pages/dismissable-notice.js';
 
 /** The event the editor's element receives when pictures were left out of a paste or a drop. */
 export const PICTURES_LEFT_OUT = 'tandem:pictures-left-out';
@@ -70,30 +71,15 @@ export interface PictureNotice {
  * from the keyboard, takes the notice away.
  */
 export function createPictureNotice(focusText: () => void): PictureNotice {
-  const element = document.createElement('div');
-  element.className = 'notice';
-  element.dataset.testid = 'picture-notice';
-  // Its own live region: said once as it appears.
-  element.setAttribute('role', 'status');
-  element.hidden = true;
-  element.innerHTML = `
-    <span class="notice-text"></span>
-    <button type="button" class="dismiss" aria-label="Dismiss">×</button>`;
-  const text = element.querySelector<HTMLElement>('.notice-text')!;
-  const hide = () => {
-    element.hidden = true;
-  };
-  element.querySelector('.dismiss')!.addEventListener('click', () => {
-    const focused = element.contains(document.activeElement);
-    hide();
-    if (focused) focusText();
-  });
+  const { element, text } = dismissableNotice('picture-notice', focusText);
   return {
     element,
     show(leftOut) {
       text.textContent = pictureNoticeText(leftOut);
       element.hidden = false;
     },
-    hide,
+    hide() {
+      element.hidden = true;
+    },
   };
 }

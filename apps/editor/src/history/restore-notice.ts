@@ -3,6 +3,7 @@
 
 import { type RestoreResult, undoRestore } from '../api/client.js';
 import { formatTime } from './restore-dialog.js';
+import { dismissableNotice } from '../pages/dismissable-notice.js';
 
 export interface RestoreNotice {
   readonly element: HTMLElement;
@@ -19,24 +20,14 @@ export interface RestoreNotice {
 const changes = (n: number) => (n === 1 ? '1 change undone' : `${n} changes undone`);
 
 /**
- * `focusText`: gives the document's text the focus. A button pressed from the keyboard that then goes away
- * (Undo restore once done, Dismiss) left focus on the page's body, so the next Tab started over at the top
- * of the page and typed keys went nowhere (found by a review); focus goes back to the text instead.
+ * `focusText`: gives the document's text the focus, when a button pressed from the keyboard goes away (Undo
+ * restore once done, Dismiss; see dismissable-notice.ts).
  */
 export function createRestoreNotice(docName: () => string, focusText: () => void): RestoreNotice {
-  const element = document.createElement('div');
-  element.className = 'notice';
-  element.dataset.testid = 'restore-notice';
-  // Its own live region: the document's status line announces connection and saving, this one the restore.
-  element.setAttribute('role', 'status');
-  element.hidden = true;
-  element.innerHTML = `
-    <span class="notice-text"></span>
-    <button type="button" class="undo-restore">Undo restore</button>
-    <button type="button" class="dismiss" aria-label="Dismiss">×</button>`;
-  const text = element.querySelector<HTMLElement>('.notice-text')!;
-  const undo = element.querySelector<HTMLButtonElement>('.undo-restore')!;
   let current: RestoreResult | undefined;
+  const { element, text, hasFocus: hadFocus } = dismissableNotice('restore-notice', focusText, () => (current = undefined), `
+    <button type="button" class="undo-restore">Undo restore</button>`);
+  const undo = element.querySelector<HTMLButtonElement>('.undo-restore')!;
   /** The seqs of the restores and undos this page made: not told back to it as someone else's. */
   const own = new Set<number>();
 
@@ -44,12 +35,6 @@ export function createRestoreNotice(docName: () => string, focusText: () => void
     element.hidden = true;
     current = undefined;
   };
-  const hadFocus = () => element.contains(document.activeElement);
-  element.querySelector('.dismiss')!.addEventListener('click', () => {
-    const focused = hadFocus();
-    hide();
-    if (focused) focusText();
-  });
   // The inverse of the restore is exact at any later time (edits made since it stay), so the button
   // stays until the person dismisses the notice, restores again, or leaves the document.
   undo.addEventListener('click', async () => {
