@@ -11,7 +11,6 @@ import { bodyLimit } from 'hono/body-limit';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
-import { serverEditClient } from '../history/server-edit-client.js';
 import { markdownMayExpand } from '@tandem/schema/import-limits';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { Principal } from '../auth/token.js';
@@ -165,9 +164,12 @@ export function contentRoutes({ store, rooms, authenticate, history, config }: C
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
         const author = requestAuthor(c, principal, 'api');
-        // Under the author's one id for the server's edits of this document, not a new one each time.
-        const update = await convert({ kind: 'import', doc, type, body, current, client: serverEditClient(doc, (await store.getDocument(doc))?.createdAt, author) }, Math.max(importBytes(type, body), current.byteLength));
-        return update === null ? undefined : room.commitApiUpdate(update, author, rateKey, !isAnonymous(principal));
+        // Under the author's id for the server's edits of this document, not a new one each time (server-edit-client.ts).
+        const createdAt = (await store.getDocument(doc).catch(fromPersistence))?.createdAt;
+        return rooms.serverEditIds.writing(doc, createdAt, author, async (client) => {
+          const update = await convert({ kind: 'import', doc, type, body, current, client }, Math.max(importBytes(type, body), current.byteLength));
+          return update === null ? undefined : room.commitApiUpdate(update, author, rateKey, !isAnonymous(principal));
+        });
       }),
     );
     return c.json(stored(doc, seq), seq === undefined ? 200 : 201);

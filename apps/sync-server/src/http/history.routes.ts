@@ -7,7 +7,6 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { serverEditClient } from '../history/server-edit-client.js';
 import { type Authenticate, authorizeDoc } from '../auth/authenticate.js';
 import type { AuthorsWritten } from '../authors/recorder.js';
 import type { Fanout } from '../fanout/redis-fanout.js';
@@ -170,9 +169,12 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
       room.exclusive(async () => {
         await room.caughtUp();
         const current = Y.encodeStateAsUpdate(room.doc);
-        // Under the author's one id for the server's edits of this document, not a new one each time.
-        const update = await history.run({ kind: 'restore', doc, seq, current, client: serverEditClient(doc, (await store.getDocument(doc).catch(fromPersistence))?.createdAt, author) }).catch(fromPersistence);
-        const stored = await room.commitServerEdit(update, author, rateKey);
+        // Under the author's id for the server's edits of this document, not a new one each time (server-edit-client.ts).
+        const createdAt = (await store.getDocument(doc).catch(fromPersistence))?.createdAt;
+        const stored = await rooms.serverEditIds.writing(doc, createdAt, author, async (client) => {
+          const update = await history.run({ kind: 'restore', doc, seq, current, client }).catch(fromPersistence);
+          return room.commitServerEdit(update, author, rateKey);
+        });
         // What "Undo restore" may take back, recorded before the next exclusive edit runs: an undo waiting
         // for its turn checks for later restores then (found by a review: one asked while this restore was
         // built took an earlier restore back on top of it, words doubled). Not recording it does not undo
@@ -241,8 +243,11 @@ export function historyRoutes({ store, rooms, authenticate, history, config, doc
           await room.caughtUp();
           await laterRestore();
           const current = Y.encodeStateAsUpdate(room.doc);
-          const update = await history.run({ kind: 'undo-restore', doc, seq, current, client: serverEditClient(doc, (await store.getDocument(doc).catch(fromPersistence))?.createdAt, author) }).catch(fromPersistence);
-          return room.commitServerEdit(update, author, rateKey);
+          const createdAt = (await store.getDocument(doc).catch(fromPersistence))?.createdAt;
+          return rooms.serverEditIds.writing(doc, createdAt, author, async (client) => {
+            const update = await history.run({ kind: 'undo-restore', doc, seq, current, client }).catch(fromPersistence);
+            return room.commitServerEdit(update, author, rateKey);
+          });
         }),
       );
     } catch (error) {

@@ -1,8 +1,12 @@
 // Edits the server makes itself (content replaced through the API, restores and their undos) are written
-// under one Yjs client id per document and author, not a new one each time: Yjs makes every transaction
+// under one Yjs client id per document and author while the process runs (a new one after an edit that
+// failed, and in another process), not a new one each time: Yjs makes every transaction
 // cost time in the number of ids a document ever held, on every page and here (bench/past-clients.ts), and
 // a script replacing a document's content every few minutes added thousands.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FRAGMENT } from '@tandem/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -49,6 +53,33 @@ describe('the client ids of edits the server makes', () => {
     expect(ids.size).toBe(afterCreate.size + 1);
     await expect.poll(() => reader.doc.getXmlFragment(FRAGMENT).toString()).toContain('fourth');
     expect(reader.doc.getXmlFragment(FRAGMENT).toString()).not.toContain('third');
+  });
+
+  it('writes under a new id after an edit that failed (it may have been stored all the same) and after a restart', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'server-edit-ids-'));
+    try {
+      server = await startTestServer({ MAX_DOC_BYTES: '2048' }, dataDir);
+      expect((await create('failing', 'one')).status).toBe(201);
+      const ids = async () => (await stored('failing')).clients;
+      const created = await ids();
+      expect((await replace('failing', 'two')).status).toBe(201);
+      expect((await ids()).size).toBe(created.size + 1);
+      expect((await replace('failing', 'x'.repeat(4000))).status).toBe(413);
+      expect((await replace('failing', 'three')).status).toBe(201);
+      expect((await ids()).size).toBe(created.size + 2);
+      expect((await replace('failing', 'four')).status).toBe(201);
+      expect((await ids()).size).toBe(created.size + 2);
+      // Another process on the same data: the ids of the one before are never written under again.
+      await server.destroy();
+      server = await startTestServer({ MAX_DOC_BYTES: '2048' }, dataDir);
+      expect((await replace('failing', 'five')).status).toBe(201);
+      const after = await stored('failing');
+      expect(after.text).toBe('five');
+      expect(after.clients.size).toBe(created.size + 3);
+    } finally {
+      await server.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('writes under another id in a document deleted for good and created again under the same name', async () => {

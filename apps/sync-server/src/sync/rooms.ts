@@ -19,6 +19,7 @@ import type { PresenceLimits } from './presence-guard.js';
 import { movedError, Room, trashedError } from './room.js';
 import type { Pacing } from './send-pacing.js';
 import type { StoreRate } from './store-rate.js';
+import { ServerEditIds } from '../history/server-edit-client.js';
 
 export interface RoomRegistryDeps {
   readonly store: DocumentStore;
@@ -79,6 +80,9 @@ export class RoomRegistry {
 
   /** Shared by every connection (one object, not one per connection). */
   private readonly connectionDeps: ConnectionDeps;
+
+  /** The ids the server writes its own edits under (restores, replaced content), per document and author. */
+  readonly serverEditIds = new ServerEditIds();
 
   constructor(private readonly deps: RoomRegistryDeps) {
     this.connectionDeps = { logger: deps.logger, events: deps.events, limits: deps.limits, onClose: (conn) => this.closed(conn) };
