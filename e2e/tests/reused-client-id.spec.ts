@@ -48,6 +48,9 @@ test('a page reloaded after everything was saved writes on under the id it had: 
   }
   await expect.poll(() => bob.text()).toBe('Hello world!');
   expect(await storedClients(server.url, 'reused-id')).toEqual([first]);
+  // The ids this browser remembers for the document: that one alone (a page's own new id, unused, is not
+  // kept, else every load would push one out of the list and, after 32 loads, the one to take back).
+  expect(await alice.page.evaluate(() => JSON.parse(localStorage.getItem('tandem:clients:reused-id') ?? '[]'))).toEqual([first]);
   // Bob sees Alice after her reloads, her cursor too, and she sees him and what he types.
   await expect.poll(() => bob.presence()).toContain('Alice');
   await expect.poll(() => bob.cursorLabels()).toContain('Alice');

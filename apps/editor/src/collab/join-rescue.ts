@@ -1046,6 +1046,20 @@ export function carryClients(from: string, to: string, dropFrom = false): void {
   }
 }
 
+/**
+ * This page writes under `to` (an earlier page's id it took back, reused-client.ts) instead of its own `from`,
+ * which it never wrote under: `to` goes last among the ids remembered, `from` is forgotten (else every page
+ * load would still push one id out of the list, and with it an id that could be taken back).
+ */
+export function rememberInstead(docName: string, from: number, to: number): void {
+  try {
+    const ids = rememberedClients(docName).filter((id) => id !== from && id !== to);
+    localStorage.setItem(`tandem:clients:${docName}`, JSON.stringify([...ids, to].slice(-REMEMBERED_CLIENTS)));
+  } catch {
+    // no storage here: nothing was remembered either
+  }
+}
+
 /** The Yjs client ids this browser used for `docName` (the earlier pages' and this one's). */
 export function rememberedClients(docName: string): number[] {
   try {

@@ -8,8 +8,9 @@
 //
 // Safe, because no clock of an id is ever written twice:
 // - an id is offered only by a page as it closes (pagehide) with everything it wrote stored by the server
-//   (its status "Saved"), together with the clock it had reached; a page closed with anything unsaved
-//   offers nothing (its text is this browser's to send, as join-rescue.ts handles);
+//   (its status "Saved"), together with the clock it had reached (and its presence's clock, which the
+//   taker's presence starts above); a page closed with anything unsaved offers nothing (its text is this
+//   browser's to send, as join-rescue.ts handles);
 // - it is taken by one page at a time: the taker holds the Web Lock named for the id (clientLock), which
 //   every page holds for its own id while it is open, and a page that comes back from the back-forward
 //   cache after offering its id reloads instead of writing on under it;
@@ -33,38 +34,57 @@ interface Offer {
   readonly clock: number;
   /** Whose writing it was (see `who` in offerOnLeave). */
   readonly who: string;
+  /** The id's presence (awareness) clock then: others ignore a state of the id that is not newer. */
+  readonly presence: number;
+  /** When it was offered (ms): the oldest go past MAX_OFFERS. */
+  readonly at: number;
 }
 
 /** Offers kept per document (the newest). */
 const MAX_OFFERS = 8;
-const offersKey = (docName: string) => `tandem:offered-clients:${docName}`;
+/**
+ * Each offer has a key of its own, written and removed whole: tabs see each other's localStorage writes a
+ * moment late, and a list read, changed and written back by one tab could put back an offer another had just
+ * taken (found by a review).
+ */
+const offerPrefix = (docName: string) => `tandem:offered-client:${docName}:`;
 
 function readOffers(docName: string): Offer[] {
+  const prefix = offerPrefix(docName);
+  const offers: Offer[] = [];
   try {
-    const stored: unknown = JSON.parse(localStorage.getItem(offersKey(docName)) ?? '[]');
-    if (!Array.isArray(stored)) return [];
-    return stored.filter(
-      (o): o is Offer => typeof o === 'object' && o !== null && Number.isSafeInteger(o.id) && Number.isSafeInteger(o.clock) && o.clock > 0 && typeof o.who === 'string',
-    );
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      // Only "<prefix><digits>": a document whose name goes on after this one's (`a` and `a:1`) is not this one.
+      if (key === null || !key.startsWith(prefix) || !/^\d+$/.test(key.slice(prefix.length))) continue;
+      const o = JSON.parse(localStorage.getItem(key) ?? 'null') as Partial<Offer> | null;
+      const id = Number(key.slice(prefix.length));
+      const valid = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+      if (o !== null && typeof o === 'object' && valid(o.clock) && o.clock > 0 && typeof o.who === 'string' && valid(o.presence) && valid(o.at)) {
+        offers.push({ id, clock: o.clock, who: o.who, presence: o.presence, at: o.at });
+      }
+    }
   } catch {
-    return [];
+    // no storage here, or an entry not of ours: what could be read
   }
+  return offers.sort((a, b) => a.at - b.at);
 }
 
-function writeOffers(docName: string, offers: readonly Offer[]): void {
+function putOffer(docName: string, { id, ...rest }: Offer): void {
   try {
-    if (offers.length === 0) localStorage.removeItem(offersKey(docName));
-    else localStorage.setItem(offersKey(docName), JSON.stringify(offers.slice(-MAX_OFFERS)));
+    localStorage.setItem(`${offerPrefix(docName)}${id}`, JSON.stringify(rest));
+    for (const old of readOffers(docName).slice(0, -MAX_OFFERS)) withdraw(docName, old.id);
   } catch {
     // no storage here: nothing is offered, and nothing can be taken
   }
 }
 
 function withdraw(docName: string, id: number): void {
-  writeOffers(
-    docName,
-    readOffers(docName).filter((o) => o.id !== id),
-  );
+  try {
+    localStorage.removeItem(`${offerPrefix(docName)}${id}`);
+  } catch {
+    // no storage here: nothing was offered
+  }
 }
 
 export interface OfferOptions {
@@ -73,20 +93,21 @@ export interface OfferOptions {
   /** Whose writing this page's is: a token's subject, or `guest:<this browser's id>`. */
   readonly who: string;
   readonly doc: Y.Doc;
+  /** The page's presence (its clock goes with the offer). */
+  readonly awareness: Awareness;
   /** Whether the server has stored everything this page wrote. */
   readonly saved: () => boolean;
 }
 
 /** As the page closes with everything stored, offers its client id to the next page of the document here. */
-export function offerOnLeave({ docName, who, doc, saved }: OfferOptions): void {
+export function offerOnLeave({ docName, who, doc, awareness, saved }: OfferOptions): void {
   let offered = false;
   addEventListener('pagehide', () => {
     const id = doc.clientID;
     const clock = Y.getState(doc.store, id);
     // An id nothing was written under costs nothing: the next page's own is as good.
     if (clock === 0 || !saved()) return;
-    const name = docName();
-    writeOffers(name, [...readOffers(name).filter((o) => o.id !== id), { id, clock, who }]);
+    putOffer(docName(), { id, clock, who, presence: awareness.meta.get(awareness.clientID)?.clock ?? 0, at: Date.now() });
     offered = true;
   });
   // Back from the back-forward cache after offering its id, which another page may have taken: it starts
@@ -117,6 +138,11 @@ export interface TakeOptions {
   readonly awareness: Awareness;
   /** Whether `client` is one this browser's pages of the document used (join-rescue.ts rememberedClients). */
   readonly usedHere: (client: number) => boolean;
+  /**
+   * Called with the id taken (before the page's document and presence change to it), the page's own id it
+   * replaces, and the clock up to which the server stored what was written under it.
+   */
+  readonly taking: (taken: number, own: number, storedClock: number) => void;
 }
 
 /**
@@ -124,7 +150,7 @@ export interface TakeOptions {
  * the document's and its presence's. Call once this browser's copy is read into `doc` and before the page
  * connects. Resolves to the id taken, or undefined (the page keeps its own).
  */
-export async function takeOffered({ docName, who, doc, awareness, usedHere }: TakeOptions): Promise<number | undefined> {
+export async function takeOffered({ docName, who, doc, awareness, usedHere, taking }: TakeOptions): Promise<number | undefined> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   if (locks === undefined) return undefined;
   const own = doc.clientID;
@@ -144,23 +170,26 @@ export async function takeOffered({ docName, who, doc, awareness, usedHere }: Ta
     // The lock is held until the page closes: the id is this page's whatever happens next, so it is no longer offered.
     withdraw(docName, offer.id);
     if (!fresh() || Y.getState(doc.store, offer.id) !== offer.clock) return undefined;
+    taking(offer.id, own, offer.clock);
     doc.clientID = offer.id;
-    movePresence(awareness, offer.id);
+    // Above the clock the id's presence had reached (a room that forgot it, another instance or a restarted
+    // server would pass a lower one on unchanged, and people already in the document ignore a state that is
+    // not newer: found by a review); the server raises a state's clock by one or two at most.
+    movePresence(awareness, offer.id, offer.presence + 3);
     return offer.id;
   }
   return undefined;
 }
 
 /**
- * Moves the page's presence state to `client`, before the page connects (nobody has heard of its old id).
- * At clock 1: a state at clock 0 is never applied by others (y-protocols); the server raises one below the
- * clock it last sent for the id and tells the page (presence-guard.ts).
+ * Moves the page's presence state to `client`, at clock `above` + 1, before the page connects (nobody has
+ * heard of its old id).
  */
-function movePresence(awareness: Awareness, client: number): void {
+function movePresence(awareness: Awareness, client: number, above: number): void {
   const state = awareness.getLocalState();
   awareness.states.delete(awareness.clientID);
   awareness.meta.delete(awareness.clientID);
   awareness.clientID = client;
-  awareness.meta.set(client, { clock: 0, lastUpdated: Date.now() });
+  awareness.meta.set(client, { clock: above, lastUpdated: Date.now() });
   awareness.setLocalState(state);
 }

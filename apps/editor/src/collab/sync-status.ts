@@ -114,6 +114,8 @@ export interface DocumentSync {
    * seen yet (the server shows an update to others once stored).
    */
   storedClock(client: number): number;
+  /** The server stored `client`'s writing up to `clock` (an id taken back from a page that closed with everything saved). */
+  assumeStored(client: number, clock: number): void;
   /**
    * This page's changes (its local Yjs transactions that changed the document), counted: `made` so far
    * (a transaction is counted as its update is emitted, after its afterTransaction handlers), and `stored`,
@@ -555,6 +557,7 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
       if (provider.params.author !== undefined) provider.params.name = name; // read from params at each (re)connect
     },
     storedClock: (client) => stored.get(client) ?? 0,
+    assumeStored: (client, clock) => void stored.set(client, Math.max(stored.get(client) ?? 0, clock)),
     changes: { made: () => changesMade, stored: () => changesStored },
     onRestored(listener) {
       restoredListeners.add(listener);

@@ -24,7 +24,7 @@ import { BASE_PATH } from '../base-path.js';
 import { documentPath } from '../api/client.js';
 import { isMoved, newNameOf } from '../collab/moved.js';
 import { createDocumentName } from './document-name.js';
-import { carryClients, keepTextThroughJoins, ownClients, rememberedClients } from '../collab/join-rescue.js';
+import { carryClients, keepTextThroughJoins, ownClients, rememberedClients, rememberInstead } from '../collab/join-rescue.js';
 import { offerOnLeave, takeOffered } from '../collab/reused-client.js';
 import { type Retyped, undoableWithTheOriginal } from '../collab/rescue-undo.js';
 import { createFind } from '../find/index.js';
@@ -102,7 +102,20 @@ export function renderDocument(root: HTMLElement, name: string): void {
     // An editor's page writes on under an earlier page's id when it safely can, rather than adding one.
     ...(ownership === undefined || who === undefined
       ? {}
-      : { beforeConnect: () => takeOffered({ docName: name, who, doc, awareness: sync.provider.awareness, usedHere: (id) => rememberedClients(name).includes(id) }) }),
+      : {
+          beforeConnect: () =>
+            takeOffered({
+              docName: name,
+              who,
+              doc,
+              awareness: sync.provider.awareness,
+              usedHere: (id) => rememberedClients(name).includes(id),
+              taking: (taken, own, storedClock) => {
+                sync.assumeStored(taken, storedClock);
+                rememberInstead(name, own, taken);
+              },
+            }),
+        }),
   });
   const awareness = sync.provider.awareness;
   // Text typed here into a paragraph someone else joins meanwhile is typed again where it was (see join-rescue.ts).
@@ -262,7 +275,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
       root.querySelector('.doc-main')!.prepend(createNotice(accessNotice(s.deniedReason, token !== undefined)));
     }
   });
-  if (ownership !== undefined && who !== undefined) offerOnLeave({ docName: () => current, who, doc, saved: () => !reloading && sync.status().saved });
+  if (ownership !== undefined && who !== undefined) offerOnLeave({ docName: () => current, who, doc, awareness, saved: () => !reloading && sync.status().saved });
   // Closing the tab with unsaved changes: they are in IndexedDB, but say so before leaving; and when
   // this browser's copy cannot keep them, closing would lose them, online or not.
   window.addEventListener('beforeunload', (event) => {
