@@ -7,7 +7,7 @@
 // the server's alone: the server's CPU per keystroke (from /proc) and the keystroke's delivery time.
 // Also printed: an empty Yjs transaction on such a document, what every page pays per key and per change.
 // Rounds interleave the servers; each figure is the median of the rounds with min and max.
-//   npm run bench:past-clients [-- --counts 10,1000,5000 --rounds 3 --keys 200 --servers tandem,y-websocket-server --out FILE]
+//   npm run bench:past-clients [-- --counts 10,1000,5000 --rounds 3 --keys 200 --servers tandem,y-websocket-server,hocuspocus --out FILE]
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { PEERS } from './peers/servers.js';
+import { type Framing, PEERS } from './peers/servers.js';
 import { formatSpread, roundOrder, spread, type Spread } from './load/rounds.js';
 
 const { values } = parseArgs({
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     counts: { type: 'string', default: '10,1000,5000' },
     rounds: { type: 'string', default: '3' },
     keys: { type: 'string', default: '200' },
-    servers: { type: 'string', default: 'tandem,y-websocket-server' },
+    servers: { type: 'string', default: 'tandem,y-websocket-server,hocuspocus' },
     out: { type: 'string' },
   },
 });
@@ -36,7 +36,7 @@ const ROUNDS = Number(values.rounds);
 const KEYS = Number(values.keys);
 const SERVERS = values.servers.split(',').map((name) => {
   const peer = PEERS.find((p) => p.name === name);
-  if (peer === undefined || peer.framing.hello('x').length > 0) throw new Error(`${name}: not a server this benchmark runs (it speaks plain y-websocket only)`);
+  if (peer === undefined) throw new Error(`${name}: not a server the benchmarks know`);
   return peer;
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81,8 +81,14 @@ const syncMessage = (write: (e: encoding.Encoder) => void): Uint8Array => {
   return encoding.toUint8Array(e);
 };
 
-/** A bare socket on the document: sends sync step 1 (with an empty state) and resolves once the server's step 2 is in. */
-async function open(url: string, onUpdate: () => void = () => {}): Promise<WebSocket> {
+/** A bare socket on a document, speaking `framing`. */
+interface Socket {
+  send(message: Uint8Array): void;
+  close(): void;
+}
+
+/** Opens a bare socket on `doc`: sends sync step 1 (with an empty state) and resolves once the server's step 2 is in. */
+async function open(framing: Framing, url: string, doc: string, onUpdate: () => void = () => {}): Promise<Socket> {
   const ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
   await new Promise<void>((resolve, reject) => {
@@ -91,20 +97,24 @@ async function open(url: string, onUpdate: () => void = () => {}): Promise<WebSo
   });
   let synced: () => void = () => {};
   const ready = new Promise<void>((resolve) => (synced = resolve));
+  const send = (message: Uint8Array) => ws.send(framing.wrap(doc, message));
   ws.on('message', (data: ArrayBuffer) => {
-    const d = decoding.createDecoder(new Uint8Array(data));
+    const message = framing.unwrap(new Uint8Array(data));
+    if (message === undefined) return;
+    const d = decoding.createDecoder(message);
     if (decoding.readVarUint(d) !== 0) return;
     const kind = decoding.readVarUint(d);
     if (kind === syncProtocol.messageYjsSyncStep2) synced();
     else if (kind === syncProtocol.messageYjsUpdate) onUpdate();
     else if (kind === syncProtocol.messageYjsSyncStep1) {
       // Answer the server's step 1 with nothing (this socket holds nothing), as a client must.
-      ws.send(syncMessage((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(new Y.Doc())))));
+      send(syncMessage((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(new Y.Doc())))));
     }
   });
-  ws.send(syncMessage((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1), encoding.writeVarUint8Array(e, new Uint8Array([0])))));
+  for (const hello of framing.hello(doc)) ws.send(hello);
+  send(syncMessage((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1), encoding.writeVarUint8Array(e, new Uint8Array([0])))));
   await ready;
-  return ws;
+  return { send, close: () => ws.close() };
 }
 
 interface Result {
@@ -120,14 +130,15 @@ async function measure(peer: (typeof SERVERS)[number], count: number, round: num
   const dataDir = await mkdtemp(path.join(tmpdir(), `bench-past-clients-${peer.name}-`));
   const server = await peer.start(dataDir);
   try {
-    const url = peer.framing.url(server.url, `past-${count}-${round}`);
-    const seeder = await open(url);
+    const doc = `past-${count}-${round}`;
+    const url = peer.framing.url(server.url, doc);
+    const seeder = await open(peer.framing, url, doc);
     seeder.send(syncMessage((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsUpdate), encoding.writeVarUint8Array(e, made.state))));
     await sleep(1_000); // stored and applied (the server acknowledges nothing a stock client would read)
     seeder.close();
     let arrived: () => void = () => {};
-    const observer = await open(url, () => arrived());
-    const typist = await open(url);
+    const observer = await open(peer.framing, url, doc, () => arrived());
+    const typist = await open(peer.framing, url, doc);
     await sleep(300);
     const times: number[] = [];
     const before = cpuMs(server.pid);
