@@ -14,8 +14,7 @@ test.use({ serverScope: 'file' });
 test('Tab on "ghi" while the other, offline, joined it to "def", Tabbed "jkl" and split before "ghi": every line is kept', async ({ pair }) => {
   const people = await pair('item-first-line/offline');
   await writeSharedList(people.alice, people.bob, ['abc', 'def', 'ghi', 'jkl']);
-  const clientId = (who: typeof people.alice) => who.page.evaluate(() => (window as unknown as { tandem: { doc: { clientID: number } } }).tandem.doc.clientID);
-  const [alice, bob] = (await clientId(people.bob)) > (await clientId(people.alice)) ? [people.alice, people.bob] : [people.bob, people.alice];
+  const [alice, bob] = (await people.bob.clientId()) > (await people.alice.clientId()) ? [people.alice, people.bob] : [people.bob, people.alice];
 
   await bob.goOffline();
   await bob.pressAt(2, 0, 'Backspace');

@@ -10,7 +10,6 @@ const SECRET = 'e2e-secret-0123456789-0123456789-0123';
 test.use({ serverEnv: { AUTH_SECRET: SECRET }, serverScope: 'file' });
 
 const link = (base: string, doc: string, token: string) => `${base}/d/${encodeURIComponent(doc)}?token=${token}`;
-const clientId = (p: EditorPage) => p.page.evaluate(() => (window as unknown as { tandem: { doc: { clientID: number } } }).tandem.doc.clientID);
 
 test("a signed-in editor's reloaded page writes on under the id it had, stored without a refusal; another person's page in the same browser does not take it", async ({ server, person }) => {
   const aliceToken = await mintToken(SECRET, { userId: 'alice', name: 'Alice', docs: ['team/*'], role: 'editor', ttl: '1h' });
@@ -21,10 +20,10 @@ test("a signed-in editor's reloaded page writes on under the id it had, stored w
   await alice.focusEnd();
   await alice.type('First.');
   await alice.expectSaved();
-  const first = await clientId(alice);
+  const first = await alice.clientId();
   await alice.page.reload();
   await alice.expectConnected();
-  expect(await clientId(alice)).toBe(first);
+  expect(await alice.clientId()).toBe(first);
   await alice.focusEnd();
   await alice.type(' Second.');
   await alice.expectSaved();
@@ -36,7 +35,7 @@ test("a signed-in editor's reloaded page writes on under the id it had, stored w
   const bob = new EditorPage(tab, alice.context, 'Bob', '#2563eb');
   await tab.goto(link(server.url, 'team/ids', bobToken));
   await bob.expectConnected();
-  expect(await clientId(bob)).not.toBe(first);
+  expect(await bob.clientId()).not.toBe(first);
   await bob.focusEnd();
   await bob.type(' Bob.');
   await bob.expectSaved();

@@ -9,7 +9,6 @@ import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' });
 
-const clientId = (p: EditorPage) => p.page.evaluate(() => (window as unknown as { tandem: { doc: { clientID: number } } }).tandem.doc.clientID);
 
 /** The client ids the server's copy of `doc` holds writing under. */
 async function storedClients(baseUrl: string, doc: string): Promise<number[]> {
@@ -34,14 +33,14 @@ test('a page reloaded after everything was saved writes on under the id it had: 
   await alice.focusEnd();
   await alice.type('Hello');
   await alice.expectSaved();
-  const first = await clientId(alice);
+  const first = await alice.clientId();
   await bob.open(server.url, 'reused-id');
   await expect.poll(() => bob.text()).toBe('Hello');
 
   for (const more of [' world', '!']) {
     await alice.page.reload();
     await alice.expectConnected();
-    expect(await clientId(alice)).toBe(first);
+    expect(await alice.clientId()).toBe(first);
     await alice.focusEnd();
     await alice.type(more);
     await alice.expectSaved();
@@ -72,14 +71,14 @@ test('two tabs open at once write under ids of their own; once closed, the next 
   await second.focusEnd();
   await second.type(' two');
   await second.expectSaved();
-  const ids = [await clientId(alice), await clientId(second)];
+  const ids = [await alice.clientId(), await second.clientId()];
   expect(ids[0]).not.toBe(ids[1]);
   await alice.page.close();
   await second.page.close();
 
   const third = await newTab(alice, server.url, 'two-tabs-ids');
   const fourth = await newTab(alice, server.url, 'two-tabs-ids');
-  const again = [await clientId(third), await clientId(fourth)];
+  const again = [await third.clientId(), await fourth.clientId()];
   expect(again.sort()).toEqual([...ids].sort());
   await third.focusEnd();
   await third.type(' three');
@@ -99,7 +98,7 @@ test('a page closed with a change not saved (offline) keeps its id to itself: th
   await alice.focusEnd();
   await alice.type('Saved');
   await alice.expectSaved();
-  const first = await clientId(alice);
+  const first = await alice.clientId();
   await alice.goOffline();
   await alice.type(' offline');
   await expect(alice.status).toHaveAttribute('data-saved', 'false');
@@ -108,7 +107,7 @@ test('a page closed with a change not saved (offline) keeps its id to itself: th
   await alice.context.setOffline(false);
   const next = new EditorPage(tab, alice.context, alice.name, alice.color);
   await next.open(server.url, 'unsaved-id');
-  expect(await clientId(next)).not.toBe(first);
+  expect(await next.clientId()).not.toBe(first);
   await next.expectSaved();
   await expect.poll(() => next.text()).toBe('Saved offline');
   // What the offline page typed reached the server too (sent by the next page, under its first id).
@@ -122,12 +121,12 @@ test("another person in the same browser does not take the id of the one before:
   await alice.focusEnd();
   await alice.type('Alice was here');
   await alice.expectSaved();
-  const first = await clientId(alice);
+  const first = await alice.clientId();
   // Carol takes over this browser: a guest identity of her own.
   await alice.page.evaluate(() => localStorage.setItem('tandem:user', JSON.stringify({ name: 'Carol', color: '#16a34a' })));
   await alice.page.reload();
   await alice.expectConnected();
-  expect(await clientId(alice)).not.toBe(first);
+  expect(await alice.clientId()).not.toBe(first);
   await alice.focusEnd();
   await alice.type('. Carol too');
   await alice.expectSaved();

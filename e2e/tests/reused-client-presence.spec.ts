@@ -6,7 +6,6 @@
 import { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
-const clientId = (p: EditorPage) => p.page.evaluate(() => (window as unknown as { tandem: { doc: { clientID: number } } }).tandem.doc.clientID);
 
 test("Bob's page that takes back his earlier page's id shows up for Alice, who saw the earlier one, after the server restarted", async ({ server, pair }) => {
   const { alice, bob } = await pair('presence-after-reuse');
@@ -16,7 +15,7 @@ test("Bob's page that takes back his earlier page's id shows up for Alice, who s
   for (let i = 0; i < 25; i++) await bob.page.keyboard.press(i % 2 === 0 ? 'ArrowLeft' : 'Home');
   await bob.expectSaved();
   await expect.poll(() => alice.presence()).toContain('Bob');
-  const first = await clientId(bob);
+  const first = await bob.clientId();
   const tab = await bob.context.newPage();
   await bob.page.close();
   await expect.poll(() => alice.presence()).not.toContain('Bob');
@@ -26,7 +25,7 @@ test("Bob's page that takes back his earlier page's id shows up for Alice, who s
 
   const again = new EditorPage(tab, bob.context, bob.name, bob.color);
   await again.open(server.url, 'presence-after-reuse');
-  expect(await clientId(again)).toBe(first);
+  expect(await again.clientId()).toBe(first);
   await expect.poll(() => alice.presence()).toContain('Bob');
   await again.focusEnd();
   await expect.poll(() => alice.cursorLabels()).toContain('Bob');

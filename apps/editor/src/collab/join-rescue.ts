@@ -37,7 +37,7 @@ import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js'
 import { RescuedTwice } from './rescued-twice.js';
 import { keepItemsWhole } from './item-first-line.js';
 import { copiesBySource, notedMovesIn, noteCopies, standing } from './noted-moves.js';
-import { CLIENT_LOCK, clientLock } from './reused-client.js';
+import { CLIENT_LOCK, clientLock, untilPageHide } from './reused-client.js';
 
 /**
  * A root map of what an editor had seen of each text node it deleted (a join, a block changing kind):
@@ -1088,7 +1088,7 @@ export function ownClients(docName: string, doc: Y.Doc): { own: (client: number)
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   // Held while the page is open, and let go as it closes (pagehide), not when the browser gets round to
   // destroying it: a page of this document opened right after (a reload) must see this id as closed.
-  const hold = () => void locks?.request(clientLock(doc.clientID), () => new Promise<void>((release) => addEventListener('pagehide', () => release(), { once: true })));
+  const hold = () => void locks?.request(clientLock(doc.clientID), untilPageHide);
   if (locks !== undefined) {
     hold();
     addEventListener('pageshow', (event) => {

@@ -28,6 +28,9 @@ import * as Y from 'yjs';
 export const CLIENT_LOCK = 'tandem:client:';
 export const clientLock = (client: number): string => `${CLIENT_LOCK}${client}`;
 
+/** Settles as the page closes (pagehide): what a page's Web Lock callback returns to hold the lock while it is open. */
+export const untilPageHide = (): Promise<void> => new Promise<void>((release) => addEventListener('pagehide', () => release(), { once: true }));
+
 interface Offer {
   readonly id: number;
   /** The id's clock when its page closed: everything before it was stored. */
@@ -124,7 +127,7 @@ function holdIfFree(locks: LockManager, name: string): Promise<boolean> {
       .request(name, { ifAvailable: true }, (lock) => {
         resolve(lock !== null);
         if (lock === null) return undefined;
-        return new Promise<void>((release) => addEventListener('pagehide', () => release(), { once: true }));
+        return untilPageHide();
       })
       .catch(() => resolve(false));
   });
