@@ -25,11 +25,14 @@ export function blockOutOfPlace(item: Y.Item, fragment: Y.AbstractType<Y.YEvent<
 /**
  * What is wrong with what `transaction` added, if anything: a block where the document cannot hold it, or a
  * mark in a block that may not hold it (marks-in-place.ts). One walk over only the items the transaction added.
+ * `writers`: the only clients whose items it may have added (those of the updates it applied), when known: a
+ * walk over every client of the document costs time in the number of client ids it ever held.
  */
-export function contentOutOfPlace(transaction: Y.Transaction): string | undefined {
+export function contentOutOfPlace(transaction: Y.Transaction, writers?: Iterable<number>): string | undefined {
   const { doc } = transaction;
   const fragment = doc.share.get(FRAGMENT);
-  for (const [client, after] of transaction.afterState) {
+  for (const client of writers ?? transaction.afterState.keys()) {
+    const after = transaction.afterState.get(client) ?? 0;
     const before = transaction.beforeState.get(client) ?? 0;
     if (after <= before) continue;
     const structs = doc.store.clients.get(client);

@@ -433,6 +433,19 @@ describe('update gate: values the schema refuses, written other than through set
       }
     });
 
+    it("judges what an update parked in the shadow puts in the document once another client's update releases it", () => {
+      // The gate looks only at the items of the clients an update writes (a walk over every client cost time in
+      // the number the document ever held), and at every client's while something is parked.
+      const first = new Y.Doc();
+      const [paragraph] = updatesOf(first, () => first.getXmlFragment('prosemirror').insert(0, [new Y.XmlElement('paragraph')]));
+      const other = new Y.Doc();
+      Y.applyUpdate(other, paragraph!);
+      const [naked] = updatesOf(other, () => other.getXmlFragment('prosemirror').insert(0, [new Y.XmlText('naked')]));
+      const gate = new UpdateGate(new Y.Doc(), 'doc');
+      expect(admit(gate, naked!)).toBe(true); // waits for the paragraph it comes before: nothing to judge yet
+      expect(() => admit(gate, paragraph!)).toThrow(/other than a block/);
+    });
+
     it('refuses blocks nested more than MAX_NESTING levels, new or put inside deep ones, and admits them up to it', () => {
       const deep = new Y.Doc();
       const [tooDeep] = updatesOf(deep, () => deep.transact(() => nested(deep, 101)));

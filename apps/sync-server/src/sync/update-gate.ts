@@ -303,6 +303,13 @@ export class UpdateGate {
   private readonly inFlight = new Set<Uint8Array>();
   /** How many ranges each judged update deletes (see rangesDeletedBy). */
   private readonly deletedRanges = new WeakMap<Uint8Array, number>();
+  /** The clients each judged update writes items of. */
+  private readonly writersOf = new WeakMap<Uint8Array, ReadonlySet<number>>();
+  /**
+   * The clients whose items the shadow's current transaction may add (see contentOutOfPlace); undefined:
+   * any (structs parked in the shadow may be released by it).
+   */
+  private writers: ReadonlySet<number> | undefined;
   private shadowChanged = false;
   /** What the shadow's last transaction did to the comments; undefined while the shadow is being built. */
   private touch: CommentTouch = UNTOUCHED;
@@ -393,6 +400,7 @@ export class UpdateGate {
     let ranges = 0;
     for (const list of decoded.ds.clients.values()) ranges += list.length;
     if (ranges > 0) this.deletedRanges.set(update, ranges);
+    this.writersOf.set(update, new Set(decoded.structs.map((struct) => struct.id.client)));
     if (decoded.structs.length > 0) {
       if (decoded.structs.some(refersAhead)) throw this.invalid('refers to its own client ahead of itself', 'an item refers only to what existed before it');
       // Every struct held already (the same update sent again, a resend after a reconnect): only its
@@ -431,6 +439,7 @@ export class UpdateGate {
     const shadow = this.ensureShadow();
     this.touch = UNTOUCHED;
     this.misplaced = undefined;
+    this.expectWriters(shadow, run);
     try {
       Y.transact(shadow, () => {
         for (const update of run) Y.applyUpdate(shadow, update);
@@ -462,6 +471,7 @@ export class UpdateGate {
     this.shadowChanged = false;
     this.touch = UNTOUCHED;
     this.misplaced = undefined;
+    this.expectWriters(shadow, [update]);
     try {
       Y.applyUpdate(shadow, update);
     } catch (cause) {
@@ -523,6 +533,7 @@ export class UpdateGate {
     }
     this.touch = UNTOUCHED;
     this.misplaced = undefined;
+    this.expectWriters(this.shadow, [update]);
     try {
       Y.applyUpdate(this.shadow, update);
     } catch {
@@ -557,10 +568,33 @@ export class UpdateGate {
     shadow.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.deleteSet.clients.size > 0) this.shadowChanged = true;
       this.touch = inspect(tr, comments);
-      this.misplaced = contentOutOfPlace(tr);
+      this.misplaced = contentOutOfPlace(tr, this.writers);
     });
     this.shadow = shadow;
     return shadow;
+  }
+
+  /** Notes whose items applying `updates` to `shadow` may add (see contentOutOfPlace). */
+  private expectWriters(shadow: Y.Doc, updates: readonly Uint8Array[]): void {
+    if (shadow.store.pendingStructs !== null) {
+      this.writers = undefined;
+      return;
+    }
+    const writers = new Set<number>();
+    for (const update of updates) {
+      const known = this.writersOf.get(update);
+      if (known !== undefined) {
+        for (const client of known) writers.add(client);
+        continue;
+      }
+      try {
+        for (const client of Y.parseUpdateMeta(update).to.keys()) writers.add(client);
+      } catch {
+        this.writers = undefined; // Yjs says what is wrong with it as it applies it
+        return;
+      }
+    }
+    this.writers = writers;
   }
 
   private discard(): void {
