@@ -19,7 +19,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { type Framing, PEERS } from './peers/servers.js';
+import { type Framing, selectServers } from './peers/servers.js';
 import { formatSpread, roundOrder, spread, type Spread } from './load/rounds.js';
 
 const { values } = parseArgs({
@@ -34,11 +34,7 @@ const { values } = parseArgs({
 const COUNTS = values.counts.split(',').map(Number);
 const ROUNDS = Number(values.rounds);
 const KEYS = Number(values.keys);
-const SERVERS = values.servers.split(',').map((name) => {
-  const peer = PEERS.find((p) => p.name === name);
-  if (peer === undefined) throw new Error(`${name}: not a server the benchmarks know`);
-  return peer;
-});
+const SERVERS = selectServers(values.servers);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CPU time (user + system) of process `pid` so far, in ms. */

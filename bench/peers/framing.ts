@@ -61,6 +61,7 @@ export const FRAMINGS = {
   'tandem-small-young': plain('/ws'),
   'tandem-v8-default': plain('/ws'),
   'tandem-postgres': plain('/ws'),
+  'tandem-baseline': plain('/ws'),
   relay: plain(''),
   'durable-relay': plain(''),
   'y-websocket-server': plain(''),

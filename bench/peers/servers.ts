@@ -102,13 +102,14 @@ export interface TandemInstanceOptions {
   readonly database?: { readonly url: string; readonly schema: string } | undefined;
   /** REDIS_URL: several instances on one `database` share updates through it. */
   readonly redisUrl?: string | undefined;
+  /** The server's entry point; this checkout's build unless told (see TANDEM_BASELINE). */
+  readonly main?: string;
 }
 
 /** One Tandem process, as shipped unless told otherwise; see `tandem` for the entries built on it. */
 export async function startTandemInstance(dataDir: string, options: TandemInstanceOptions = {}): Promise<RunningPeer> {
-  const { durability, nodeFlags = tandemNodeFlags(), database, redisUrl } = options;
+  const { durability, nodeFlags = tandemNodeFlags(), database, redisUrl, main = path.resolve(here, '../../apps/sync-server/dist/main.js') } = options;
   const port = await freePort();
-  const main = path.resolve(here, '../../apps/sync-server/dist/main.js');
   // Every benchmark client comes from one address: per-address limits would measure themselves.
   const limits = { MAX_CONNECTIONS_PER_IP: '1000000', MAX_CONNECTIONS_PER_DOC: '1000000', RATE_LIMIT_MESSAGES: '1000000', RATE_LIMIT_BYTES: '1073741824', STORE_RATE_BYTES_PER_HOUR: '0' };
   const env: Record<string, string> = {
@@ -222,6 +223,21 @@ export const TANDEM_V8_DEFAULT: Peer = tandem('tandem-v8-default', undefined, ()
  */
 export const TANDEM_POSTGRES: Peer = tandem('tandem-postgres', undefined, tandemNodeFlags, true);
 
+/**
+ * Tandem as built in another checkout (TANDEM_BASELINE_MAIN: its apps/sync-server/dist/main.js), default
+ * settings: a change measured against the code before it, in the same run. Only when named.
+ */
+export const TANDEM_BASELINE: Peer = {
+  name: 'tandem-baseline',
+  kind: 'tandem',
+  framing: FRAMINGS['tandem-baseline'],
+  start(dataDir) {
+    const main = process.env.TANDEM_BASELINE_MAIN;
+    if (main === undefined || main === '') throw new Error('tandem-baseline: set TANDEM_BASELINE_MAIN to the dist/main.js of another build of Tandem');
+    return startTandemInstance(dataDir, { main: path.resolve(main) });
+  },
+};
+
 /** Whether a server keeps its data in PostgreSQL (the commit sampler then runs beside it). */
 export const onPostgres = (peer: Peer): boolean => peer === TANDEM_POSTGRES;
 
@@ -229,7 +245,7 @@ export const onPostgres = (peer: Peer): boolean => peer === TANDEM_POSTGRES;
 export const SERVERS: Peer[] = [...FLOORS, PEERS[0]!, ...TANDEM_MODES, ...PEERS.slice(1)];
 
 /** What `selectServers` accepts: SERVERS, and variants measured only when named. */
-const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG, TANDEM_V8_DEFAULT, TANDEM_POSTGRES];
+const SELECTABLE: Peer[] = [...SERVERS, TANDEM_SMALL_YOUNG, TANDEM_V8_DEFAULT, TANDEM_POSTGRES, TANDEM_BASELINE];
 
 /** The servers named in a comma-separated list, in SERVERS order; throws on an unknown name. */
 export function selectServers(list: string): Peer[] {
