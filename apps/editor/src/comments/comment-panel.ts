@@ -83,7 +83,13 @@ interface ThreadView {
   readonly list: HTMLElement;
   readonly resolve: HTMLButtonElement;
   readonly reply: HTMLFormElement | undefined;
-  /** What its comments were last drawn from: they are drawn again only when it changes. */
+  /** Its comments' elements by comment id: changed in place, never replaced while the comment stays. */
+  readonly comments: Map<string, CommentView>;
+}
+
+/** One comment's element and what it was last drawn from. */
+interface CommentView {
+  readonly article: HTMLElement;
   drawn: string;
 }
 
@@ -129,23 +135,50 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
   let lastPlaced: ReadonlyMap<string, Placed> = new Map();
   let active: string | undefined;
 
-  const commentEl = (comment: StoredComment): HTMLElement => {
+  /**
+   * `comment`'s element in `view`, drawn again when what it shows changed. Its parts change in place: an element
+   * replaced under the pointer between a press and its release gets no click (Chromium fires it only on the
+   * element pressed), so a reply arriving as someone pressed Delete ate their click.
+   */
+  const commentEl = (view: ThreadView, comment: StoredComment): HTMLElement => {
     const author = authors.of(comment.id);
-    const name = author?.name ?? (comments.isLocal(comment) ? 'You' : '…');
-    const who = h('span', { className: 'comment-author', textContent: name });
-    if (author !== undefined) who.style.setProperty('--author-color', author.color);
-    const when = h('time', { dateTime: new Date(comment.createdAt).toISOString(), textContent: timeFormat.format(comment.createdAt) });
-    const body = comment.deleted ? h('p', { className: 'comment-body deleted', textContent: 'Comment deleted' }) : h('p', { className: 'comment-body', textContent: comment.body });
-    const header = h('header', {}, who, ' ', when);
-    const article = h('article', { className: 'comment' }, header, body);
-    article.dataset.testid = 'comment';
-    article.dataset.commentId = comment.id;
     const mine = (author !== undefined && author.id === deps.me) || (author === undefined && comments.isLocal(comment));
+    const drawn = JSON.stringify([comment.body, comment.deleted, comment.createdAt, author?.name, author?.color, comments.isLocal(comment), mine, canComment]);
+    let known = view.comments.get(comment.id);
+    if (known === undefined) {
+      const article = h('article', { className: 'comment' }, h('header', {}, h('span', { className: 'comment-author' }), ' ', h('time')), h('p'));
+      article.dataset.testid = 'comment';
+      article.dataset.commentId = comment.id;
+      known = { article, drawn: '' };
+      view.comments.set(comment.id, known);
+    }
+    if (known.drawn === drawn) return known.article;
+    known.drawn = drawn;
+    const { article } = known;
+    const header = article.querySelector('header')!;
+    const who = header.querySelector<HTMLElement>('.comment-author')!;
+    who.textContent = author?.name ?? (comments.isLocal(comment) ? 'You' : '…');
+    if (author !== undefined) who.style.setProperty('--author-color', author.color);
+    else who.style.removeProperty('--author-color');
+    const when = header.querySelector('time')!;
+    when.dateTime = new Date(comment.createdAt).toISOString();
+    when.textContent = timeFormat.format(comment.createdAt);
+    const body = article.querySelector('p')!;
+    body.className = comment.deleted ? 'comment-body deleted' : 'comment-body';
+    body.textContent = comment.deleted ? 'Comment deleted' : comment.body;
+    let remove = header.querySelector<HTMLButtonElement>('.comment-delete');
     if (canComment && mine && !comment.deleted) {
-      const remove = h('button', { type: 'button', className: 'comment-delete', textContent: 'Delete' });
+      if (remove === null) {
+        remove = h('button', { type: 'button', className: 'comment-delete', textContent: 'Delete' });
+        remove.addEventListener('click', () => comments.remove(comment.id));
+        header.append(remove);
+      }
       remove.setAttribute('aria-label', `Delete your comment “${comment.body.slice(0, 40)}”`);
-      remove.addEventListener('click', () => comments.remove(comment.id));
-      header.append(remove);
+    } else if (remove !== null) {
+      // Its focus goes to the thread rather than to <body>.
+      const hadFocus = remove === document.activeElement;
+      remove.remove();
+      if (hadFocus) view.li.focus();
     }
     return article;
   };
@@ -173,7 +206,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       if (!(event.target instanceof HTMLButtonElement || event.target instanceof HTMLTextAreaElement)) deps.onActivate(id);
     });
     li.addEventListener('focusin', () => deps.onActivate(id));
-    const view: ThreadView = { li, quote, list: threadList, resolve, reply, drawn: '' };
+    const view: ThreadView = { li, quote, list: threadList, resolve, reply, comments: new Map() };
     views.set(id, view);
     return view;
   };
@@ -210,24 +243,18 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       }
       view.li.dataset.orphaned = String(where === undefined);
       view.li.dataset.resolved = String(thread.comment.resolved);
-      // Drawn again only when what it shows changed: a redraw replaces the Delete button a keyboard user
-      // may be on (this runs after every change to the document, anyone's); when it must, focus stays put.
-      const drawn = JSON.stringify(
-        [thread.comment, ...thread.replies].map((c) => {
-          const author = authors.of(c.id);
-          return [c.id, c.body, c.deleted, c.createdAt, author?.id, author?.name, author?.color, comments.isLocal(c)];
-        }),
-      );
-      if (view.drawn !== drawn) {
-        view.drawn = drawn;
-        const focused = document.activeElement;
-        const onDelete = focused instanceof HTMLElement && view.list.contains(focused) ? focused.closest<HTMLElement>('article')?.dataset.commentId : undefined;
-        view.list.replaceChildren(commentEl(thread.comment), ...thread.replies.map(commentEl));
-        if (onDelete !== undefined) {
-          const again = [...view.list.querySelectorAll<HTMLElement>('article')].find((a) => a.dataset.commentId === onDelete);
-          (again?.querySelector<HTMLElement>('.comment-delete') ?? view.li).focus();
-        }
+      // Each comment's element is drawn again only when what it shows changed, in place (see commentEl).
+      const wanted = [thread.comment, ...thread.replies];
+      const ids = new Set(wanted.map((c) => c.id));
+      for (const [id, known] of view.comments) {
+        if (ids.has(id)) continue;
+        known.article.remove();
+        view.comments.delete(id);
       }
+      wanted.forEach((comment, k) => {
+        const article = commentEl(view, comment);
+        if (view.list.children[k] !== article) view.list.insertBefore(article, view.list.children[k] ?? null);
+      });
       view.resolve.textContent = thread.comment.resolved ? 'Reopen' : 'Resolve';
       if (list.children[i] !== view.li) list.insertBefore(view.li, list.children[i] ?? null);
     });
