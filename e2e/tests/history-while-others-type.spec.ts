@@ -82,3 +82,43 @@ test('the history view takes in the other person\'s versions while they keep typ
   }
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+test("the list of edit sessions keeps the keyboard's place and a press as it takes in the other person's versions", async ({ pair }) => {
+  // Each refresh replaced every session's button: the one a keyboard user was on went, and the focus with it
+  // (to the page), every few seconds while someone typed; a click pressed before a refresh and released after
+  // it was lost.
+  const { alice, bob } = await pair('history-live/focus');
+  const page = alice.page;
+  await alice.focusEnd();
+  await alice.type('First line.');
+  await alice.expectSaved();
+  await page.getByRole('button', { name: 'History' }).click();
+  const opened = await alice.headSeq('history-live/focus');
+  const slider = page.getByTestId('history-slider');
+  await expect(slider).toHaveAttribute('max', String(opened));
+  const session = page.locator('.sessions > li > button').first();
+  await session.focus();
+
+  await bob.focusEnd();
+  await bob.type(' Bob adds more.');
+  await bob.expectSaved();
+  const head = await bob.headSeq('history-live/focus');
+  await expect(slider).toHaveAttribute('max', String(head), { timeout: 20_000 });
+  await expect(page.locator('.sessions')).toContainText('Bob');
+  expect(await session.evaluate((button) => button === document.activeElement)).toBe(true);
+
+  // Pressed on the oldest point, released after Bob's next words arrived: it goes to the session's end.
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', '0');
+  const box = (await session.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await bob.type(' And more.');
+  await bob.expectSaved();
+  const last = await bob.headSeq('history-live/focus');
+  await expect(slider).toHaveAttribute('max', String(last), { timeout: 20_000 });
+  await page.mouse.up();
+  await expect(page.getByTestId('history-document')).toHaveAttribute('data-seq', String(last));
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

@@ -270,26 +270,67 @@ export function createHistoryView(docName: () => string, options: { canEdit: boo
     else void show(Number(slider.value));
   };
 
-  const sessionItem = (s: EditSession) => {
-    const li = jumpButton(sessionWhen(s), s.toSeq);
-    li.className = 'session';
-    const people = document.createElement('ul');
-    people.className = 'session-authors';
-    for (const a of s.authors) {
-      const item = document.createElement('li');
-      const counts = document.createElement('span');
-      counts.className = 'counts';
-      counts.textContent = `+${a.added} −${a.removed}`;
-      item.append(personChip(authorInfo(a.id, lookup)), counts);
-      people.append(item);
+  /**
+   * The list of edit sessions, newest first, each session's item kept by where it starts and changed in place:
+   * a refresh (every few seconds while someone types) that replaced the buttons took the keyboard's place
+   * with them, and a click pressed before it and released after it (a replaced element gets no click).
+   */
+  const sessionViews = new Map<number, { li: HTMLLIElement; button: HTMLButtonElement; people: HTMLUListElement; seq: number; drawn: string }>();
+  const drawSessions = (list: readonly EditSession[]) => {
+    const ul = $('.sessions');
+    const newestFirst = [...list].reverse();
+    const starts = new Set(newestFirst.map((s) => s.fromSeq));
+    for (const [from, item] of sessionViews) {
+      if (starts.has(from)) continue;
+      item.li.remove();
+      sessionViews.delete(from);
     }
-    li.append(people);
-    return li;
+    const items = newestFirst.map((s) => {
+      let item = sessionViews.get(s.fromSeq);
+      if (item === undefined) {
+        const li = document.createElement('li');
+        li.className = 'session';
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'link';
+        const people = document.createElement('ul');
+        people.className = 'session-authors';
+        li.append(button, people);
+        const made = { li, button, people, seq: s.toSeq, drawn: '' };
+        button.addEventListener('click', () => scrubTo(made.seq));
+        sessionViews.set(s.fromSeq, made);
+        item = made;
+      }
+      const authors = s.authors.map((a) => ({ ...a, ...authorInfo(a.id, lookup) }));
+      const drawn = JSON.stringify([sessionWhen(s), s.toSeq, authors]);
+      if (item.drawn !== drawn) {
+        item.drawn = drawn;
+        item.seq = s.toSeq;
+        item.button.textContent = sessionWhen(s);
+        item.people.replaceChildren(
+          ...authors.map((a) => {
+            const person = document.createElement('li');
+            const counts = document.createElement('span');
+            counts.className = 'counts';
+            counts.textContent = `+${a.added} −${a.removed}`;
+            person.append(personChip(a), counts);
+            return person;
+          }),
+        );
+      }
+      return item.li;
+    });
+    // What else the list held ("Loading…", "No edits yet") goes; the items stay where they are when in place.
+    for (const child of [...ul.children]) if (!items.includes(child as HTMLLIElement)) child.remove();
+    items.forEach((li, i) => {
+      if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] ?? null);
+    });
   };
 
   const empty = () => {
     label.textContent = 'No edits yet';
     label.dataset.seq = '0';
+    drawSessions([]);
     $('.sessions').innerHTML = '<li class="muted">No edits yet</li>';
     const note = document.createElement('p');
     note.className = 'history-empty';
@@ -309,7 +350,7 @@ export function createHistoryView(docName: () => string, options: { canEdit: boo
       if (loaded && timeline.lastSeq <= Number(slider.max)) return;
       sessions = timeline.sessions;
       slider.max = String(timeline.lastSeq);
-      $('.sessions').replaceChildren(...[...sessions].reverse().map(sessionItem));
+      drawSessions(sessions);
       if (loaded) return;
       loaded = true;
       if (!viewer.contains(view.dom)) viewer.replaceChildren(view.dom); // it held the "No edits yet" note
@@ -319,7 +360,7 @@ export function createHistoryView(docName: () => string, options: { canEdit: boo
     } catch (error) {
       if (loaded) return; // a refresh that failed: what is shown stays, the next one may do
       label.textContent = `Could not load the history: ${(error as Error).message}`;
-      $('.sessions').replaceChildren();
+      drawSessions([]);
     }
   };
   // One load at a time, in order: a refresh asked for during the first load waits for it.
