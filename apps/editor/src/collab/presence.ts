@@ -58,64 +58,78 @@ export function renderPresence(awareness: Awareness, element: HTMLElement, optio
     cursor.classList.add('highlighted');
     setTimeout(() => cursor.classList.remove('highlighted'), HIGHLIGHT_MS);
   };
-  let drawn = '';
+  type Shown = ReturnType<typeof people>[number] & { color: string; present: boolean };
+  const chipOf = (p: Shown): HTMLLIElement => {
+    const chip = document.createElement('li');
+    chip.className = p.away ? 'person away' : 'person';
+    chip.dataset.clientId = String(p.clientId);
+    chip.dataset.away = String(p.away);
+    const { color, present } = p;
+    const dot = document.createElement('span');
+    dot.className = 'person-dot';
+    dot.setAttribute('aria-hidden', 'true');
+    dot.style.backgroundColor = color;
+    dot.textContent = initials(p.name);
+    const name = document.createElement('span');
+    name.className = 'person-name';
+    name.textContent = p.isSelf ? `${p.name} (you)` : p.name;
+    const body = p.isSelf ? document.createElement('span') : document.createElement('button');
+    body.className = 'person-body';
+    body.append(dot, name);
+    if (p.away) {
+      const away = document.createElement('span');
+      away.className = 'person-away';
+      away.textContent = 'away';
+      body.append(away);
+    }
+    if (p.isSelf) {
+      body.title = `${p.name} (you)`;
+    } else {
+      const button = body as HTMLButtonElement;
+      button.type = 'button';
+      // Named as seen ("Bold Vole", "away"), then what it does; the avatar's initials are not read.
+      const hint = document.createElement('span');
+      hint.className = 'visually-hidden';
+      hint.textContent = present ? '(show their cursor)' : '(no cursor in the text)';
+      button.append(hint);
+      button.title = p.away
+        ? `${p.name} (away: their connection stopped answering)${present ? ' · show their cursor' : ''}`
+        : present ? `Show ${p.name}'s cursor` : `${p.name} has no cursor in the text`;
+      button.setAttribute('aria-disabled', String(!present));
+      button.addEventListener('click', () => goTo(p, button));
+    }
+    chip.append(body);
+    return chip;
+  };
+  // Each person's chip, kept by client id and drawn again only when what it shows changed: a button replaced
+  // between mouse down and up gets no click (someone else joining redrew the whole list).
+  const chips = new Map<number, { chip: HTMLLIElement; drawn: string }>();
   const render = () => {
-    // Only when what is shown changed: a button replaced between mouse down and up gets no click.
-    const list = people(awareness).map((p) => ({
+    const list: Shown[] = people(awareness).map((p) => ({
       ...p,
       color: colors.colorOf(p.clientId, p.color),
       present: !p.isSelf && hasCursor(awareness.getStates().get(p.clientId)),
     }));
-    const key = JSON.stringify(list);
-    if (key === drawn) return;
-    drawn = key;
-    // A re-render replaces the buttons: keep the keyboard where it was.
-    const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement).closest<HTMLElement>('.person')?.dataset.clientId : undefined;
-    element.replaceChildren(
-      ...list.map((p) => {
-        const chip = document.createElement('li');
-        chip.className = p.away ? 'person away' : 'person';
-        chip.dataset.clientId = String(p.clientId);
-        chip.dataset.away = String(p.away);
-        const { color, present } = p;
-        const dot = document.createElement('span');
-        dot.className = 'person-dot';
-        dot.setAttribute('aria-hidden', 'true');
-        dot.style.backgroundColor = color;
-        dot.textContent = initials(p.name);
-        const name = document.createElement('span');
-        name.className = 'person-name';
-        name.textContent = p.isSelf ? `${p.name} (you)` : p.name;
-        const body = p.isSelf ? document.createElement('span') : document.createElement('button');
-        body.className = 'person-body';
-        body.append(dot, name);
-        if (p.away) {
-          const away = document.createElement('span');
-          away.className = 'person-away';
-          away.textContent = 'away';
-          body.append(away);
-        }
-        if (p.isSelf) {
-          body.title = `${p.name} (you)`;
-        } else {
-          const button = body as HTMLButtonElement;
-          button.type = 'button';
-          // Named as seen ("Bold Vole", "away"), then what it does; the avatar's initials are not read.
-          const hint = document.createElement('span');
-          hint.className = 'visually-hidden';
-          hint.textContent = present ? '(show their cursor)' : '(no cursor in the text)';
-          button.append(hint);
-          button.title = p.away
-            ? `${p.name} (away: their connection stopped answering)${present ? ' · show their cursor' : ''}`
-            : present ? `Show ${p.name}'s cursor` : `${p.name} has no cursor in the text`;
-          button.setAttribute('aria-disabled', String(!present));
-          button.addEventListener('click', () => goTo(p, button));
-        }
-        chip.append(body);
-        return chip;
-      }),
-    );
-    if (focused !== undefined) element.querySelector<HTMLElement>(`.person[data-client-id="${focused}"] button`)?.focus();
+    const ids = new Set(list.map((p) => p.clientId));
+    for (const [id, known] of chips) {
+      if (ids.has(id)) continue;
+      known.chip.remove();
+      chips.delete(id);
+    }
+    list.forEach((p, i) => {
+      const drawn = JSON.stringify(p);
+      let known = chips.get(p.clientId);
+      if (known?.drawn !== drawn) {
+        // A chip drawn again replaces its button: keep the keyboard where it was.
+        const focused = known !== undefined && known.chip.contains(document.activeElement);
+        const chip = chipOf(p);
+        known?.chip.replaceWith(chip);
+        known = { chip, drawn };
+        chips.set(p.clientId, known);
+        if (focused) chip.querySelector<HTMLElement>('button')?.focus();
+      }
+      if (element.children[i] !== known.chip) element.insertBefore(known.chip, element.children[i] ?? null);
+    });
   };
   awareness.on('change', render);
   render();

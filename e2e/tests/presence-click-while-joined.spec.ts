@@ -1,0 +1,27 @@
+// A click on a person in the list lands even when someone else comes or goes between the press and the
+// release: the whole list was drawn again, every button replaced, and a replaced button gets no click.
+
+import { expect, test } from '../fixtures/tandem.js';
+
+test('a press on a person released after someone else joined still shows their cursor', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  const bob = await person('Bob', '#2563eb');
+  await alice.open(server.url, 'presence/click-while-joined');
+  await bob.open(server.url, 'presence/click-while-joined');
+  await bob.focusEnd();
+  await bob.type('Bob is here.');
+  const bobButton = alice.page.locator('[data-testid=people] button.person-body', { hasText: 'Bob' });
+  await expect(bobButton).toHaveAttribute('aria-disabled', 'false');
+  const bobCursor = alice.page.locator('.ProseMirror-yjs-cursor', { hasText: 'Bob' });
+  await expect(bobCursor).toHaveCount(1);
+
+  const box = (await bobButton.boundingBox())!;
+  await alice.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await alice.page.mouse.down();
+  const carol = await person('Carol', '#16a34a');
+  await carol.open(server.url, 'presence/click-while-joined');
+  await expect.poll(() => alice.presence()).toHaveLength(3);
+  await alice.page.mouse.up();
+  await expect(bobCursor).toHaveClass(/highlighted/);
+  expect([...alice.errors, ...bob.errors, ...carol.errors]).toEqual([]);
+});
