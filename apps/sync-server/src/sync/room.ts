@@ -56,6 +56,9 @@ function deletedIn(doc: Y.Doc, events: Pick<SyncEvents, 'documentWalked'>): Dele
   return ds;
 }
 
+/** Stored updates larger than this are sent on without what the document held before them (see applyQueued). */
+const TRIM_ABOVE_BYTES = 4096;
+
 /** A connection's queries for everyone's presence are answered at most this often (see answerAwarenessQuery). */
 const AWARENESS_QUERY_MS = 250;
 const awarenessQueries = new WeakMap<Connection, { nextAt: number; waiting: boolean }>();
@@ -1169,6 +1172,9 @@ export class Room implements ConnectionHandler {
     // it receives (its own, sent back, is enough; parked-structs.test.ts).
     const parked = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
     const origin: TxOrigin = !parked && batch.every((item) => item.origin === first) ? first : 'batch';
+    // A large update may repeat much of what the document holds (a resend, a whole state with one change):
+    // sent on as what it adds to the state before, which every client already holds or asks for.
+    const before = batch.some((item) => item.update.byteLength > TRIM_ABOVE_BYTES) ? Y.encodeStateVector(this.doc) : undefined;
     let applied = 0;
     try {
       Y.transact(
@@ -1198,7 +1204,10 @@ export class Room implements ConnectionHandler {
     // The updates as stored, merged into one message. Each client gets what each update holds, as every
     // client that applied it would: structs one waits for (parked here too) went out when they arrived,
     // and what a client holds already it skips.
-    this.broadcastUpdate(batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((item) => item.update)), origin);
+    this.broadcastStored(
+      batch.map(({ update }) => (before !== undefined && update.byteLength > TRIM_ABOVE_BYTES ? Y.diffUpdate(update, before) : update)),
+      origin,
+    );
     const sent = performance.now();
     // After the restoring edit itself, so that a client forgets its undo steps once it holds it.
     const restored = batch.filter((item) => item.origin === 'restore').at(-1);
@@ -1281,6 +1290,20 @@ export class Room implements ConnectionHandler {
   }
 
   /** Sends an applied batch to every client but its sender (when it had one sender). */
+  /** `updates` (applied, in seq order) as one message; each as its own should Yjs fail to merge them. */
+  private broadcastStored(updates: readonly Uint8Array[], origin: TxOrigin): void {
+    let merged = updates.length === 1 ? updates[0] : undefined;
+    if (merged === undefined) {
+      try {
+        merged = Y.mergeUpdates([...updates]);
+      } catch (cause) {
+        this.logger.warn({ event: 'merge-failed', updates: updates.length, err: cause }, 'stored updates sent one by one: Yjs could not merge them');
+      }
+    }
+    if (merged !== undefined) this.broadcastUpdate(merged, origin);
+    else for (const update of updates) this.broadcastUpdate(update, origin);
+  }
+
   private broadcastUpdate(update: Uint8Array, origin: TxOrigin): void {
     const broadcast = prepareBroadcast(encodeUpdate(update));
     let recipients = 0;
