@@ -25,3 +25,21 @@ test('a press on a person released after someone else joined still shows their c
   await expect(bobCursor).toHaveClass(/highlighted/);
   expect([...alice.errors, ...bob.errors, ...carol.errors]).toEqual([]);
 });
+
+test('the keyboard stays on a person in the list when they rename themselves and move in it', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  const bob = await person('Bob', '#2563eb');
+  const carol = await person('Carol', '#16a34a');
+  for (const who of [alice, bob, carol]) await who.open(server.url, 'presence/rename-moves');
+  await expect.poll(() => alice.presence()).toEqual(['Alice (you)', 'Bob', 'Carol']);
+  const carolButton = alice.page.locator('[data-testid=people] .person', { hasText: 'Carol' }).locator('button');
+  await carolButton.focus();
+
+  // Carol is listed after Bob; as "Aaron" she comes before him.
+  await carol.page.getByTestId('my-name').fill('Aaron');
+  await carol.page.getByTestId('my-name').press('Enter');
+  await expect.poll(() => alice.presence()).toEqual(['Aaron', 'Alice (you)', 'Bob']);
+  const focused = () => alice.page.evaluate(() => document.activeElement?.closest('.person')?.textContent ?? document.activeElement?.tagName);
+  await expect.poll(focused).toContain('Aaron');
+  expect([...alice.errors, ...bob.errors, ...carol.errors]).toEqual([]);
+});

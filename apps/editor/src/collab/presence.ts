@@ -110,6 +110,9 @@ export function renderPresence(awareness: Awareness, element: HTMLElement, optio
       color: colors.colorOf(p.clientId, p.color),
       present: !p.isSelf && hasCursor(awareness.getStates().get(p.clientId)),
     }));
+    // Whose button the keyboard is on: a chip drawn again, or moved (the list is sorted by name, and a rename
+    // moves it; Chromium drops the focus of an element taken out and put back), gets it back below.
+    const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement).closest<HTMLElement>('.person')?.dataset.clientId : undefined;
     const ids = new Set(list.map((p) => p.clientId));
     for (const [id, known] of chips) {
       if (ids.has(id)) continue;
@@ -120,16 +123,14 @@ export function renderPresence(awareness: Awareness, element: HTMLElement, optio
       const drawn = JSON.stringify(p);
       let known = chips.get(p.clientId);
       if (known?.drawn !== drawn) {
-        // A chip drawn again replaces its button: keep the keyboard where it was.
-        const focused = known !== undefined && known.chip.contains(document.activeElement);
         const chip = chipOf(p);
         known?.chip.replaceWith(chip);
         known = { chip, drawn };
         chips.set(p.clientId, known);
-        if (focused) chip.querySelector<HTMLElement>('button')?.focus();
       }
       if (element.children[i] !== known.chip) element.insertBefore(known.chip, element.children[i] ?? null);
     });
+    if (focused !== undefined && !element.contains(document.activeElement)) element.querySelector<HTMLElement>(`.person[data-client-id="${focused}"] button`)?.focus();
   };
   awareness.on('change', render);
   render();

@@ -248,8 +248,10 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       const ids = new Set(wanted.map((c) => c.id));
       for (const [id, known] of view.comments) {
         if (ids.has(id)) continue;
+        const hadFocus = known.article.contains(document.activeElement);
         known.article.remove();
         view.comments.delete(id);
+        if (hadFocus) view.li.focus(); // the thread, not <body>
       }
       wanted.forEach((comment, k) => {
         const article = commentEl(view, comment);
