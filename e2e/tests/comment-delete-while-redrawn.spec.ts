@@ -3,7 +3,7 @@
 // pointer gets no click (Chromium fires it only on the element pressed). The page then put the focus on the new
 // button, so the press looked taken and nothing was deleted (seen as a flaky comment test under load).
 
-import { threads } from '../fixtures/comments.js';
+import { threads, writeAndComment } from '../fixtures/comments.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test("a press on Delete released after someone's reply arrived still deletes the comment", async ({ server, person }) => {
@@ -11,14 +11,7 @@ test("a press on Delete released after someone's reply arrived still deletes the
   const bob = await person('Bob', '#2563eb');
   await alice.open(server.url, 'comments/delete-while-redrawn');
   await bob.open(server.url, 'comments/delete-while-redrawn');
-  await alice.focusEnd();
-  await alice.type('Alpha beta gamma delta.');
-  await alice.expectSaved();
-  await alice.select('beta gamma');
-  await alice.page.keyboard.press('Control+Alt+m');
-  await alice.type('First comment');
-  await alice.page.keyboard.press('Control+Enter');
-  await expect(threads(bob.page)).toHaveCount(1);
+  await writeAndComment(alice, bob, 'Alpha beta gamma delta.', 'beta gamma', 'First comment');
   const aliceThread = threads(alice.page).first();
   await expect(aliceThread.locator('.comment-author')).toHaveText(['Alice']);
 

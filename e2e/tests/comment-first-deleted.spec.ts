@@ -3,7 +3,7 @@
 // had been deleted and the text lost its highlight (found by an exploratory review). Once every comment of the
 // thread is deleted, the thread and its highlight go.
 
-import { highlighted, threads } from '../fixtures/comments.js';
+import { highlighted, threads, writeAndComment } from '../fixtures/comments.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' });
@@ -13,14 +13,7 @@ test("deleting a thread's first comment while a reply stands keeps the thread on
   const bob = await person('Bob', '#2563eb');
   await alice.open(server.url, 'comments/first-deleted');
   await bob.open(server.url, 'comments/first-deleted');
-  await alice.focusEnd();
-  await alice.type('Alpha beta gamma delta.');
-  await alice.expectSaved();
-  await alice.select('beta gamma');
-  await alice.page.keyboard.press('Control+Alt+m');
-  await alice.type('First comment');
-  await alice.page.keyboard.press('Control+Enter');
-  await expect(threads(bob.page)).toHaveCount(1);
+  await writeAndComment(alice, bob, 'Alpha beta gamma delta.', 'beta gamma', 'First comment');
   await threads(bob.page).first().getByRole('textbox', { name: 'Reply' }).click();
   await bob.type('Bob reply');
   await bob.page.keyboard.press('Control+Enter');
