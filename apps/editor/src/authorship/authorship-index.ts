@@ -2,6 +2,8 @@
 // (GET /api/docs/:doc/authorship), the author of each Yjs client id as the server binds it live
 // (message 102), and when this browser first saw each id arrive.
 
+import { type Colored, type Shown, spreadColors } from '../collab/presence-colors.js';
+
 export interface AuthorInfo {
   readonly name: string;
   readonly color: string;
@@ -37,6 +39,14 @@ export interface Attribution {
   readonly end: number;
 }
 
+/** The people present now, and the colour each is shown in (by the people list and the cursors). */
+export interface PresentColors {
+  /** The Yjs client ids of the pages present. */
+  present(): Iterable<number>;
+  /** The colour the page of `clientId` is shown in; `own`: its person's own colour. */
+  colorOf(clientId: number, own: string): string;
+}
+
 export class AuthorshipIndex {
   private readonly stored = new Map<number, Run[]>();
   private readonly seen = new Map<number, Run[]>();
@@ -50,6 +60,14 @@ export class AuthorshipIndex {
   private on = false;
   /** Told after every change. */
   readonly listeners = new Set<() => void>();
+  private presence: PresentColors | undefined;
+  /** The colour each author was shown in, and their own colour it was chosen for (see colors()). */
+  private shown = new Map<string, Shown>();
+  /** A number per author, in the order first named: spreadColors' tie-break, stable as authors come. */
+  private readonly numbers = new Map<string, number>();
+  /** The colours of `shown` as of this version and presence; undefined: to be worked out again. */
+  private colorsNow: Map<string, string> | undefined;
+  private namedNow: string[] | undefined;
 
   get enabled(): boolean {
     return this.on;
@@ -62,8 +80,69 @@ export class AuthorshipIndex {
 
   private changed(whole = true): void {
     this.version += 1;
-    if (whole) this.wholeVersion += 1;
+    if (whole) {
+      this.wholeVersion += 1;
+      this.colorsNow = undefined; // authors or names may have come
+    }
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Shows authors in the colours `presence` shows their pages in while they are present, so that a person's
+   * words, cursor and dot agree (the words took the colour of the server's records, the cursor the one its
+   * person chose), and spreads the others apart from them as the people list does.
+   */
+  usePresence(presence: PresentColors): void {
+    this.presence = presence;
+    this.colorsNow = undefined;
+  }
+
+  /** Someone came, went or changed: repaints when that changes an author's colour. */
+  presenceChanged(): void {
+    if (!this.on || this.colorsNow === undefined) {
+      this.colorsNow = undefined;
+      return;
+    }
+    const before = this.colorsNow;
+    this.colorsNow = undefined;
+    const now = this.colors();
+    if (now.size !== before.size || [...now].some(([id, color]) => before.get(id) !== color)) this.changed();
+  }
+
+  /**
+   * The colour each author is shown in: a present author's as their page is shown; the others their own,
+   * unless one shown before them is within MIN_HUE_APART (spreadColors; a colour once shown stays).
+   */
+  private colors(): Map<string, string> {
+    if (this.colorsNow !== undefined) return this.colorsNow;
+    const present = new Map<string, string>();
+    for (const client of this.presence?.present() ?? []) {
+      const author = this.bound.get(client);
+      const info = author === undefined ? undefined : this.info.get(author);
+      if (author !== undefined && info !== undefined && !present.has(author)) present.set(author, this.presence!.colorOf(client, info.color));
+    }
+    const authors = this.named();
+    const people: Colored[] = authors.flatMap((id) => {
+      const info = this.info.get(id);
+      if (info === undefined) return [];
+      if (!this.numbers.has(id)) this.numbers.set(id, this.numbers.size);
+      const shownAs = present.get(id);
+      // Present: fixed in their page's colour (spreadColors keeps a person marked as self in their colour).
+      return [{ clientId: this.numbers.get(id)!, color: shownAs ?? info.color, isSelf: shownAs !== undefined }];
+    });
+    const before = new Map<number, Shown>();
+    for (const [id, was] of this.shown) if (this.numbers.has(id)) before.set(this.numbers.get(id)!, was);
+    const spread = spreadColors(people, before);
+    const colors = new Map<string, string>();
+    for (const id of authors) {
+      const info = this.info.get(id);
+      const color = spread.get(this.numbers.get(id) ?? -1)?.color;
+      if (info === undefined || color === undefined) continue;
+      colors.set(id, color);
+      this.shown.set(id, { own: info.color, color });
+    }
+    this.colorsNow = colors;
+    return colors;
   }
 
   /** Replaces what the log said with a new answer. */
@@ -76,12 +155,14 @@ export class AuthorshipIndex {
     }
     for (const runs of this.stored.values()) runs.sort((a, b) => a.from - b.from);
     for (const [id, info] of Object.entries(answer.authors)) this.info.set(id, info);
+    this.namedNow = undefined;
     this.changed();
   }
 
   bind(message: BindingsMessage): void {
     for (const [client, author] of message.bindings) this.bound.set(client, author);
     for (const [id, info] of Object.entries(message.authors)) this.info.set(id, info);
+    this.namedNow = undefined;
     this.changed();
   }
 
@@ -98,17 +179,28 @@ export class AuthorshipIndex {
 
   /** Every author the log or the bindings named, with their name and colour. */
   authors(): Array<[string, AuthorInfo]> {
-    const named = new Set<string>();
-    for (const runs of this.stored.values()) for (const run of runs) if (run.author !== undefined) named.add(run.author);
-    for (const author of this.bound.values()) named.add(author);
-    return [...named].flatMap((id) => {
-      const info = this.info.get(id);
+    return this.named().flatMap((id) => {
+      const info = this.describe(id);
       return info === undefined ? [] : [[id, info] as [string, AuthorInfo]];
     });
   }
 
+  /** `author`'s name, and the colour they are shown in (see colors()). */
   describe(author: string): AuthorInfo | undefined {
-    return this.info.get(author);
+    const info = this.info.get(author);
+    if (info === undefined) return undefined;
+    const color = this.colors().get(author);
+    return color === undefined || color === info.color ? info : { ...info, color };
+  }
+
+  /** Every author the log or the bindings named (kept until the next answer or bindings). */
+  private named(): string[] {
+    if (this.namedNow !== undefined) return this.namedNow;
+    const named = new Set<string>();
+    for (const runs of this.stored.values()) for (const run of runs) if (run.author !== undefined) named.add(run.author);
+    for (const author of this.bound.values()) named.add(author);
+    this.namedNow = [...named];
+    return this.namedNow;
   }
 
   /** Who wrote `clock` of `client`, when, and the clock where that answer may change. */

@@ -4,6 +4,7 @@ import { yUndoPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { carryToken, currentToken, isOwnEditor, tokenClaims, useDocument } from '../api/session.js';
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
+import { presenceColors } from '../collab/presence-colors.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
 import { readSelectionBeforeMessages } from '../collab/selection-before-messages.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
@@ -169,6 +170,10 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const pictureNotice = createPictureNotice(() => view.focus());
   restoreNotice.element.after(pictureNotice.element);
   const authorship = new AuthorshipIndex();
+  // Each author in the colour their cursor and dot show while they are here (two may have chosen the same).
+  const shownColors = presenceColors(awareness);
+  authorship.usePresence({ present: () => awareness.getStates().keys(), colorOf: (client, own) => shownColors.colorOf(client, own) });
+  awareness.on('change', () => authorship.presenceChanged());
   const wordCount = createWordCount();
   root.querySelector('.editor')!.after(wordCount.element);
   const find = createFind({ getView: () => view, canReplace: !readOnly });
