@@ -1,5 +1,6 @@
 import type { Locator } from '@playwright/test';
 import type { EditorPage } from '../fixtures/editor-page.js';
+import { hue, hueDistance, MIN_HUE_APART, rgbOf } from '../fixtures/colours.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 /** The coloured passage of `person`'s page that holds `word`: its author id and colour. */
@@ -17,19 +18,27 @@ async function passage(person: EditorPage, word: string): Promise<{ author: stri
 const colorOf = (person: EditorPage, author: string) =>
   person.page.evaluate((id) => (window as unknown as { tandem: { authorship: { index: { describe(id: string): { color: string } | undefined } } } }).tandem.authorship.index.describe(id)?.color, author);
 
+/** The colour a coloured passage or legend entry is painted in. */
+const authorColour = (locator: Locator) => locator.evaluate((el) => getComputedStyle(el).getPropertyValue('--author-color').trim());
+
+/** Alice writes "alpha ", then Bob "bravo" after it; returns once both are stored and Alice shows both. */
+async function alphaBravo(alice: EditorPage, bob: EditorPage): Promise<void> {
+  await alice.focusEnd();
+  await alice.type('alpha ');
+  await alice.expectSaved();
+  await expect.poll(() => bob.text()).toBe('alpha ');
+  await bob.focusEnd();
+  await bob.type('bravo');
+  await bob.expectSaved();
+  await expect.poll(() => alice.text()).toBe('alpha bravo');
+}
+
 test.describe('authorship colours', () => {
   test('colour each word in its author’s colour, live, with who and when on hover', async ({ pair }, testInfo) => {
     // Two people, three saves, a reconnect to opt in and a reload: more than a minute on a loaded machine.
     test.setTimeout(120_000);
     const { alice, bob } = await pair('authorship');
-    await alice.focusEnd();
-    await alice.type('alpha ');
-    await alice.expectSaved();
-    await expect.poll(() => bob.text()).toBe('alpha ');
-    await bob.focusEnd();
-    await bob.type('bravo');
-    await bob.expectSaved();
-    await expect.poll(() => alice.text()).toBe('alpha bravo');
+    await alphaBravo(alice, bob);
 
     // Off until asked for.
     const toggle = alice.page.getByTestId('authorship-toggle');
@@ -76,4 +85,32 @@ test.describe('authorship colours', () => {
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });
+});
+
+// "Show authorship" coloured each author's words in the colour the server's records give them (golden-angle
+// hues), while their cursor and their dot in the people list showed the colour they chose: Bob's cursor blue,
+// his words orange. While an author is here, their words now take their cursor's colour; two people who chose
+// the same colour are still told apart (the later one is shown in another, as the people list does).
+test('authors who are here are coloured as their cursors and dots are, two who chose the same colour apart', async ({ server, person }) => {
+  const alice = await person('Alice', '#2563eb');
+  const bob = await person('Bob', '#2563eb');
+  await alice.open(server.url, 'authorship/same-colour');
+  await bob.open(server.url, 'authorship/same-colour');
+  await alphaBravo(alice, bob);
+
+  await alice.page.getByTestId('authorship-toggle').click();
+  const alpha = alice.editor.locator('.authored', { hasText: 'alpha' });
+  const bravo = alice.editor.locator('.authored', { hasText: 'bravo' });
+  await expect(bravo).toHaveAttribute('title', /^Bob/);
+  const [alphaColour, bravoColour] = [await authorColour(alpha), await authorColour(bravo)];
+  expect(hueDistance(hue(alphaColour), hue(bravoColour))).toBeGreaterThanOrEqual(MIN_HUE_APART);
+  // Bob's words in the colour of Bob's cursor and of his dot in the people list, on Alice's page.
+  const cursor = alice.page.locator('.ProseMirror-yjs-cursor', { hasText: 'Bob' });
+  expect(rgbOf(await cursor.evaluate((el) => getComputedStyle(el).borderLeftColor))).toEqual(rgbOf(bravoColour));
+  // The legend says so too.
+  const legend = alice.page.getByTestId('authorship-legend');
+  await expect(legend.locator('li')).toHaveText(['Alice', 'Bob']);
+  expect(await authorColour(legend.locator('li', { hasText: 'Bob' }))).toBe(bravoColour);
+  expect(await authorColour(legend.locator('li', { hasText: 'Alice' }))).toBe(alphaColour);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

@@ -3,13 +3,11 @@
 // targets of 44 px, the name field out of the way and no sideways scrolling.
 
 import type { Browser, BrowserContextOptions, Locator, Page } from '@playwright/test';
+import { hue, hueDistance, MIN_HUE_APART } from '../fixtures/colours.js';
 import { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-/** The threshold of apps/editor/src/collab/presence-colors.ts. */
-const MIN_HUE_APART = 30;
 
 /** A person in a fresh browser context that has never named itself (unlike the `person` fixture). */
 async function newcomer(browser: Browser, options: BrowserContextOptions = {}): Promise<EditorPage> {
@@ -18,15 +16,6 @@ async function newcomer(browser: Browser, options: BrowserContextOptions = {}): 
   return new EditorPage(page, context, '', '');
 }
 
-const hue = (rgb: string): number => {
-  const [r, g, b] = (rgb.match(/\d+/g) ?? []).slice(0, 3).map((v) => Number(v) / 255) as [number, number, number];
-  const max = Math.max(r, g, b);
-  const d = max - Math.min(r, g, b);
-  if (d === 0) return 0;
-  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
-  return (h * 60 + 360) % 360;
-};
-const hueDistance = (a: number, b: number) => Math.min(Math.abs(a - b) % 360, 360 - (Math.abs(a - b) % 360));
 
 const dot = (page: Page, self: boolean): Locator =>
   page.locator(`[data-testid=people] .person${self ? ':has(.person-name:text-matches("\\\\(you\\\\)$"))' : ':not(:has(.person-name:text-matches("\\\\(you\\\\)$")))'} .person-dot`);
