@@ -102,15 +102,20 @@ test('authors who are here are coloured as their cursors and dots are, two who c
   const alpha = alice.editor.locator('.authored', { hasText: 'alpha' });
   const bravo = alice.editor.locator('.authored', { hasText: 'bravo' });
   await expect(bravo).toHaveAttribute('title', /^Bob/);
+  // The toggle reconnects to hear the bindings: Bob's presence and binding may come after the first paint.
+  const cursor = alice.page.locator('.ProseMirror-yjs-cursor', { hasText: 'Bob' });
+  const cursorColour = () => cursor.evaluate((el) => getComputedStyle(el).borderLeftColor);
+  // Bob's words in the colour of Bob's cursor (and of his dot in the people list), on Alice's page.
+  await expect.poll(async () => rgbOf(await authorColour(bravo))).toEqual(rgbOf(await cursorColour()));
+  // Alice's in her own dot's.
+  const ownDot = alice.page.locator('[data-testid=people] .person', { hasText: '(you)' }).locator('.person-dot');
+  await expect.poll(async () => rgbOf(await authorColour(alpha))).toEqual(rgbOf(await ownDot.evaluate((el) => getComputedStyle(el).backgroundColor)));
   const [alphaColour, bravoColour] = [await authorColour(alpha), await authorColour(bravo)];
   expect(hueDistance(hue(alphaColour), hue(bravoColour))).toBeGreaterThanOrEqual(MIN_HUE_APART);
-  // Bob's words in the colour of Bob's cursor and of his dot in the people list, on Alice's page.
-  const cursor = alice.page.locator('.ProseMirror-yjs-cursor', { hasText: 'Bob' });
-  expect(rgbOf(await cursor.evaluate((el) => getComputedStyle(el).borderLeftColor))).toEqual(rgbOf(bravoColour));
   // The legend says so too.
   const legend = alice.page.getByTestId('authorship-legend');
   await expect(legend.locator('li')).toHaveText(['Alice', 'Bob']);
-  expect(await authorColour(legend.locator('li', { hasText: 'Bob' }))).toBe(bravoColour);
-  expect(await authorColour(legend.locator('li', { hasText: 'Alice' }))).toBe(alphaColour);
+  await expect.poll(() => authorColour(legend.locator('li', { hasText: 'Bob' }))).toBe(bravoColour);
+  await expect.poll(() => authorColour(legend.locator('li', { hasText: 'Alice' }))).toBe(alphaColour);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

@@ -32,7 +32,7 @@ describe('the colours authors are shown in', () => {
     index.load(answer({ ada: BLUE, bob: BLUE }));
     index.bind({ bindings: [[7, 'bob']], authors: {} });
     let present: number[] = [7];
-    index.usePresence({ present: () => present, colorOf: (client) => (client === 7 ? '#b91c1c' : BLUE) });
+    index.usePresence({ present: () => present, authorOf: () => undefined, colorOf: (client) => (client === 7 ? '#b91c1c' : BLUE) });
     let repaints = 0;
     index.listeners.add(() => (repaints += 1));
     index.presenceChanged();
@@ -42,5 +42,13 @@ describe('the colours authors are shown in', () => {
     index.presenceChanged();
     expect(index.describe('bob')!.color).toBe('#b91c1c');
     expect(repaints).toBe(0); // no colour changed
+  });
+
+  it("shows this page's person in its page's colour before the server has bound the page's id, before another tab of theirs", () => {
+    const index = new AuthorshipIndex();
+    index.load(answer({ ada: BLUE, bob: '#7c3aed' }));
+    index.bind({ bindings: [[8, 'ada']], authors: {} }); // another tab of Ada's, which has written
+    index.usePresence({ present: () => [8, 9], authorOf: (client) => (client === 9 ? 'ada' : undefined), colorOf: (client) => (client === 9 ? '#0f766e' : '#b91c1c') });
+    expect(index.describe('ada')!.color).toBe('#0f766e');
   });
 });

@@ -43,6 +43,8 @@ export interface Attribution {
 export interface PresentColors {
   /** The Yjs client ids of the pages present. */
   present(): Iterable<number>;
+  /** Who writes on `client`'s page when the server has not bound it yet (this page's own person); undefined: not known. */
+  authorOf(client: number): string | undefined;
   /** The colour the page of `clientId` is shown in; `own`: its person's own colour. */
   colorOf(clientId: number, own: string): string;
 }
@@ -116,8 +118,10 @@ export class AuthorshipIndex {
   private colors(): Map<string, string> {
     if (this.colorsNow !== undefined) return this.colorsNow;
     const present = new Map<string, string>();
-    for (const client of this.presence?.present() ?? []) {
-      const author = this.bound.get(client);
+    // This page first: its person's words in the colour of its own dot, whatever another tab of theirs shows.
+    const clients = [...(this.presence?.present() ?? [])].sort((a, b) => Number(this.presence!.authorOf(b) !== undefined) - Number(this.presence!.authorOf(a) !== undefined));
+    for (const client of clients) {
+      const author = this.presence!.authorOf(client) ?? this.bound.get(client);
       const info = author === undefined ? undefined : this.info.get(author);
       if (author !== undefined && info !== undefined && !present.has(author)) present.set(author, this.presence!.colorOf(client, info.color));
     }

@@ -154,11 +154,13 @@ export function renderDocument(root: HTMLElement, name: string): void {
   neverAwayToSelf(awareness);
   awareness.setLocalStateField('user', presenceOf(user));
 
+  /** Who this page writes as (the server's author id). */
+  const me = token === undefined ? `guest:${user.id}` : claims.sub;
   const comments = createComments({
     doc,
     docName: () => current,
     canComment,
-    me: token === undefined ? `guest:${user.id}` : claims.sub,
+    me,
     getView: () => view,
   });
   const commentButton = { command: 'comment', run: comments.command, label: 'Comment', name: 'Comment on the selected text', keys: COMMENT_KEYS };
@@ -170,10 +172,27 @@ export function renderDocument(root: HTMLElement, name: string): void {
   const pictureNotice = createPictureNotice(() => view.focus());
   restoreNotice.element.after(pictureNotice.element);
   const authorship = new AuthorshipIndex();
-  // Each author in the colour their cursor and dot show while they are here (two may have chosen the same).
+  // Each author in the colour their cursor and dot show while they are here. This page is its person's
+  // before the server has bound its id (it binds an id once it has written).
   const shownColors = presenceColors(awareness);
-  authorship.usePresence({ present: () => awareness.getStates().keys(), colorOf: (client, own) => shownColors.colorOf(client, own) });
-  awareness.on('change', () => authorship.presenceChanged());
+  authorship.usePresence({
+    present: () => awareness.getStates().keys(),
+    authorOf: (client) => (client === awareness.clientID ? me : undefined),
+    colorOf: (client, own) => shownColors.colorOf(client, own),
+  });
+  // Only a page coming, going or changing its person's colour can change a colour: not the cursor moves
+  // (nearly every key).
+  const colorsSeen = new Map<number, unknown>();
+  awareness.on('change', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+    let changed = added.length + removed.length > 0;
+    for (const id of removed) colorsSeen.delete(id);
+    for (const id of [...added, ...updated]) {
+      const color = (awareness.getStates().get(id) as { user?: { color?: unknown } } | undefined)?.user?.color;
+      if (colorsSeen.get(id) !== color) changed = true;
+      colorsSeen.set(id, color);
+    }
+    if (changed) authorship.presenceChanged();
+  });
   const wordCount = createWordCount();
   root.querySelector('.editor')!.after(wordCount.element);
   const find = createFind({ getView: () => view, canReplace: !readOnly });

@@ -90,6 +90,10 @@ it('sends on only what an update adds to the document, not what it repeats', asy
   alice.text.insert(0, 'x'.repeat(5_000) + 'y'.repeat(5_000)); // two runs, so that the text stays 10 kB when encoded
   for (let i = 0; i < 200; i++) alice.text.insert(i * 7, 'ab');
   await expect.poll(async () => (await server!.store.getDocument('repeat'))?.updateCount).toBe(201);
+  // And sent on: stored first, an update may wait a moment for the room's next broadcast.
+  const reader = connectClient(server.url, 'repeat');
+  clients.push(reader);
+  await expect.poll(() => reader.text.toString()).toBe(alice.text.toString());
 
   const watcher = await openRawSocket(server.url, 'repeat');
   sockets.push(watcher);
