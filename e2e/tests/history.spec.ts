@@ -52,6 +52,8 @@ test('scrub the history to an older version, see it with its changes, restore it
   await page.getByTestId('history-restore').click();
   await page.getByRole('dialog', { name: /^Restore version \d+\?$/ }).getByRole('button', { name: /^Restore version/ }).click();
   await expect.poll(() => bob.text()).toBe('First draft.');
+  // Alice's history view closes once her request is answered, which may come after Bob has the text.
+  await expect(page.getByTestId('restore-notice')).toBeVisible();
   await expect.poll(() => alice.text()).toBe('First draft.');
   await alice.expectSaved();
   expect(alice.errors).toEqual([]);
