@@ -24,6 +24,7 @@ import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-pros
 import * as Y from 'yjs';
 import { elementOf } from './block-index.js';
 import { caretBeforeInsertions } from './caret-before-insertions.js';
+import { placeTextEdits } from './typed-in-place.js';
 import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
 
 /** The parts of y-prosemirror's binding this path reads and replaces. */
@@ -103,6 +104,20 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     updateYFragment(doc, el, node, binding);
   };
   doc.transact(() => {
+    // Text typed or deleted beside equal characters: at the place the person changed (typed-in-place.ts).
+    if (change !== undefined && !change.shape && ys.length === ps.length) {
+      let first: readonly [number, number] | undefined;
+      const firstStart = () => (first ??= [blockPos(prev, start), blockPos(next, start)]);
+      let prevAt = 0;
+      let nextAt = 0;
+      for (let i = 0; i < ys.length; i++) {
+        const old = prev.child(start + i);
+        const [p, n] = [prevAt, nextAt];
+        placeTextEdits(ys[i]!, old, ps[i]!, () => [firstStart()[0] + p, firstStart()[1] + n], change.mapping);
+        prevAt += old.nodeSize;
+        nextAt += ps[i]!.nodeSize;
+      }
+    }
     // y-prosemirror's order within the changed range: when blocks were added, first the blocks whose
     // content is unchanged from either end (Enter at the start of a paragraph adds an empty one before it:
     // the text stays in its Yjs block, with whatever others are typing into it); then a block updated in

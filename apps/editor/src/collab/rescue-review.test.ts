@@ -19,7 +19,7 @@ describe('what others did meanwhile, kept through moves and deletions (found by 
     alice.edit((s) => s.tr.delete(at(s.doc, 1, 0), at(s.doc, 1, 9))); // clears "two words"
     expect(blocks(alice.ydoc)).toEqual(['one', '', 'three']);
     await send(alice, bob, false);
-    expect(await meetAll(alice, bob)).toEqual(['one', 'more ', 'three']);
+    expect(await meetAll(alice, bob)).toEqual(['one', ' more', 'three']); // what Bob typed, as he typed it (typed-in-place.ts)
   });
 
   it('B: Ctrl+A Backspace while Bob typed into the first, second and last paragraphs', async () => {
@@ -172,7 +172,7 @@ describe('what others did meanwhile, kept through moves and deletions (found by 
     alice.edit((s) => s.tr.delete(at(s.doc, 1, -1), at(s.doc, 2, -1))); // deletes "world wide."
     alice.edit((s) => s.tr.insertText('.', at(s.doc, 0, 11))); // "Hello there."
     await send(alice, bob, false);
-    expect(await meetAll(alice, bob)).toEqual(['Hello there.', 'so ', 'the end']); // the editor wrote " so" as "so " after "world "
+    expect(await meetAll(alice, bob)).toEqual(['Hello there.', ' so', 'the end']); // " so", as typed after "world" (it was written as "so " after "world ": typed-in-place.ts)
   });
 
   it('K: Alice and Bob each delete the paragraph the other typed into', async () => {
