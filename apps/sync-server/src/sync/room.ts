@@ -1289,7 +1289,6 @@ export class Room implements ConnectionHandler {
     this.background.add(task);
   }
 
-  /** Sends an applied batch to every client but its sender (when it had one sender). */
   /** `updates` (applied, in seq order) as one message; each as its own should Yjs fail to merge them. */
   private broadcastStored(updates: readonly Uint8Array[], origin: TxOrigin): void {
     let merged = updates.length === 1 ? updates[0] : undefined;
@@ -1304,6 +1303,7 @@ export class Room implements ConnectionHandler {
     else for (const update of updates) this.broadcastUpdate(update, origin);
   }
 
+  /** Sends an applied batch to every client but its sender (when it had one sender). */
   private broadcastUpdate(update: Uint8Array, origin: TxOrigin): void {
     const broadcast = prepareBroadcast(encodeUpdate(update));
     let recipients = 0;
