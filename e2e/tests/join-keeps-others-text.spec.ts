@@ -305,10 +305,10 @@ test('text typed offline into a paragraph that someone deletes whole meanwhile i
   await alice.expectSaved();
 
   await bob.context.setOffline(false);
-  // Alice deleted what she saw; what Bob typed, which she never saw, stays ("so ": the editor wrote his
-  // " so" as "so " after "world ", the longest common start).
-  await expect.poll(() => alice.blocks()).toEqual(['Hello there', 'so ', 'the end']);
-  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'so ', 'the end']);
+  // Alice deleted what she saw; what Bob typed, which she never saw, stays, as he typed it (" so" after
+  // "world": collab/typed-in-place.ts; it was written as "so " after "world ", the longest common start).
+  await expect.poll(() => alice.blocks()).toEqual(['Hello there', ' so', 'the end']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', ' so', 'the end']);
   await bob.expectSaved();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
