@@ -25,6 +25,7 @@ import * as Y from 'yjs';
 import { elementOf } from './block-index.js';
 import { caretBeforeInsertions } from './caret-before-insertions.js';
 import { placeTextEdits } from './typed-in-place.js';
+import { settleFormatting } from './formats-by-name.js';
 import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
 
 /** The parts of y-prosemirror's binding this path reads and replaces. */
@@ -97,9 +98,12 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
   if (ys === undefined) return false;
   const ps: Node[] = [];
   for (let i = start; i < endB; i++) ps.push(b.child(i));
+  // The Yjs element each new block ends up in, for the formatting check at the end.
+  const written: Array<Y.XmlElement | undefined> = [];
   // A new block: an empty element in place, then filled by the same code that fills existing ones.
   const create = (index: number, node: Node) => {
     const el = new Y.XmlElement(node.type.name);
+    written[index - start] = el;
     type.insert(index, [el]);
     updateYFragment(doc, el, node, binding);
   };
@@ -130,10 +134,12 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     const unchanged = (y: number, p: number) => ys.length < ps.length && prev.child(start + y).eq(ps[p]!);
     while (left < Math.min(ys.length, ps.length) && unchanged(left, left)) {
       updateYFragment(doc, ys[left]!, ps[left]!, binding);
+      written[left] = ys[left];
       left++;
     }
     while (right < Math.min(ys.length, ps.length) - left && unchanged(ys.length - right - 1, ps.length - right - 1)) {
       updateYFragment(doc, ys[ys.length - right - 1]!, ps[ps.length - right - 1]!, binding);
+      written[ps.length - right - 1] = ys[ys.length - right - 1];
       right++;
     }
     while (ys.length - left - right > 0 && ps.length - left - right > 0) {
@@ -143,9 +149,11 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
       const rightP = ps[ps.length - right - 1]!;
       if (leftY.nodeName === leftP.type.name) {
         updateYFragment(doc, leftY, leftP, binding);
+        written[left] = leftY;
         left++;
       } else if (rightY.nodeName === rightP.type.name) {
         updateYFragment(doc, rightY, rightP, binding);
+        written[ps.length - right - 1] = rightY;
         right++;
       } else {
         binding.mapping.delete(leftY);
@@ -162,6 +170,11 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     for (let i = left; i < ps.length - right; i++) create(start + i, ps[i]!);
     // Old characters kept only because they looked alike written again, and the moves as the change made them.
     if (change?.shape === true) settleShapeChange(doc._transaction!, prev.type.schema, ys, blockPos(prev, start), change.mapping);
+    // Each changed line's formatting as the editor shows it, compared by mark name (formats-by-name.ts).
+    for (let i = 0; i < ps.length; i++) {
+      const el = written[i];
+      if (el !== undefined && el._item?.deleted !== true) settleFormatting(el, ps[i]!);
+    }
     binding.mapping.set(type, next);
   }, ySyncPluginKey);
   return true;

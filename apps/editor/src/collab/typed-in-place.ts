@@ -9,8 +9,9 @@
 //
 // ProseMirror's mapping of the person's change says where the text went. Before y-prosemirror updates a
 // changed line, an insertion or a deletion that its comparison would place elsewhere among equal
-// characters is written here at the place the mapping gives; y-prosemirror then finds the texts equal and
-// only sets the formatting, as it does after its own insertions. A stretch of text whose change both
+// characters is written here at the place the mapping gives; y-prosemirror then finds the texts equal, and
+// the line's formatting is checked after (formats-by-name.ts: y-prosemirror's own check of equal text
+// compares marks by number, not by name). A stretch of text whose change both
 // deleted and inserted, and lines whose images or line breaks came or went, are left to y-prosemirror.
 
 import type { Node } from 'prosemirror-model';
