@@ -4,6 +4,7 @@
 // clipboard is trusted no further.
 
 import { highlighted, threads } from '../fixtures/comments.js';
+import { caret, resolve } from '../fixtures/doc-json.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -95,6 +96,35 @@ test('a comment on cut text moves with the text when it is pasted in the same do
   await expect.poll(() => highlighted(bob.page)).toEqual(['words']);
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
+});
+
+test('a cut pasted just before the same words keeps its comment (the pasted text was found by comparing the documents from either end, which overlapped there)', async ({ pair }) => {
+  const { alice, bob } = await pair('cut-paste-before-same-words');
+  await setUp(alice, bob);
+  await alice.focusEnd();
+  await alice.page.keyboard.insertText(' Some words to move. Stays.');
+  await expect.poll(() => bob.blocks()).toEqual(['Some words to move. Stays here.', 'Target: Some words to move. Stays.']);
+  await alice.page.waitForTimeout(1_200); // the cut is an undo step of its own
+
+  const clipboard = await clip(alice, 'Some words to move. ', 'Control+x'); // the first one, with the comment
+  await expect.poll(() => orphaned(bob)).toBe('true');
+  await caret(alice, await resolve(alice, 'Target: |Some'));
+  await alice.paste(clipboard);
+  await expect.poll(() => bob.blocks()).toEqual(['Stays here.', 'Target: Some words to move. Some words to move. Stays.']);
+  for (const person of [alice, bob]) {
+    await expect.poll(() => orphaned(person)).toBe('false');
+    await expect.poll(() => highlighted(person.page)).toEqual(['words']);
+  }
+  // On the pasted words: the first "words" of the second paragraph.
+  const before = await bob.editor.locator(':scope > *').nth(1).evaluate((line) => {
+    const mark = line.querySelector('.comment-highlight')!;
+    const range = document.createRange();
+    range.setStart(line, 0);
+    range.setEndBefore(mark);
+    return range.toString();
+  });
+  expect(before).toBe('Target: Some ');
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 
 test('a copy pasted does not move the comment or make another, and a cut pasted again after undo moves nothing', async ({ pair }) => {

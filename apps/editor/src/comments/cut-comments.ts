@@ -239,10 +239,12 @@ export function cutComments({ doc, docName }: CutCommentsOptions): Plugin {
             reanchor(v.state, data, v.state.selection.from, v.state.selection.to);
             return;
           }
-          const start = prev.doc.content.findDiffStart(v.state.doc.content);
-          const end = prev.doc.content.findDiffEnd(v.state.doc.content);
-          if (start === null || end === null) return;
-          reanchor(v.state, data, start, Math.max(start, end.b));
+          // A paste replaces the selection and leaves the caret after what it put in: the pasted text lies
+          // between the two. (Comparing the documents from either end overlapped where the pasted text
+          // began or ended as the text beside it did, "very " pasted before "very good", and found nothing.)
+          const from = Math.min(prev.selection.from, v.state.doc.content.size);
+          const to = v.state.selection.to;
+          if (to > from) reanchor(v.state, data, from, to);
         },
         destroy() {
           undoManager?.off('stack-item-popped', popped);
