@@ -19,8 +19,13 @@
 // this person's unseen text in it is kept in a paragraph of its own where the deleted block was (in a list,
 // a list item), as it is when nothing of the moved text tells where it went (the joiner corrected a word).
 //
-// Not kept: text split off with a line break; and text whose ack had arrived though the joiner had not
-// yet seen it (in flight) when the joiner does not say what it saw.
+// A deletion across a line break (Shift+Enter) within a line is written the same way: the text after the
+// break deleted whole, what is left of it written into the text before. This person's unseen text there is
+// typed again where it stood among what moved (found in that line however short), or, nothing of it having
+// moved, where the line went on.
+//
+// Not kept: text split off with a line break in a paragraph joined to another; and text whose ack had
+// arrived though the joiner had not yet seen it (in flight) when the joiner does not say what it saw.
 
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -394,11 +399,49 @@ function lostIn(
     seenByJoiner !== undefined ? (c: Char) => own(c.client) && c.clock >= seenByJoiner(c.client) : (c: Char) => own(c.client) && c.clock >= stored(c.client);
   if (!chars.some(unseen)) return [];
   const seen = chars.filter((c) => !unseen(c)).map((c) => c.ch).join('');
+  // The text after a line break, deleted with the break from a line that stays: deleting across the break
+  // writes what is left of it into the text before the break, in the same line (found there however short).
+  // (Not so for a paragraph: there, a few characters at the end of the one before can as well be typed in the
+  // same update, a full stop, as be the rest of the deleted one.)
+  const line = node.parent instanceof Y.XmlElement && node.parent._item !== null && !node.parent._item.deleted ? node.parent : undefined;
+  const inLine = seen.length === 0 || line === undefined ? undefined : findMovedInLine(seen, moved, line);
+  if (inLine !== undefined) return typedAgainAt(chars, unseen, inLine);
   const match = seen.length === 0 ? undefined : findMoved(seen, besideFirst(node, moved));
   if (match !== undefined) return typedAgainAt(chars, unseen, match);
+  // Nothing of it moved, and its line stays (the break and all after it deleted): where it stood in the line.
+  if (line !== undefined) return keptInLine(node, chars, unseen);
   // Nothing of it moved (deleted whole, or empty): kept in a paragraph of its own where its block was.
   const block = keptAsBlock(node, chars, unseen, transaction);
   return block === undefined ? [] : [block];
+}
+
+/** The moved text in `line` (the standing block of a deleted text node), its end or its start, however short. */
+function findMovedInLine(seen: string, moved: readonly MovedText[], line: Y.XmlElement): Match | undefined {
+  for (const m of moved) {
+    if (m.within || m.node.parent !== line || m.moved.length === 0) continue;
+    if (m.appended && seen.endsWith(m.moved)) return { node: m.node, index: m.index, from: seen.length - m.moved.length, length: m.moved.length };
+    if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
+  }
+  return undefined;
+}
+
+/**
+ * The unseen characters of deleted text node `node`, whose line stays, where the node stood: at the end of
+ * the text before it in the line, or else at the start of the text after it; nothing when neither is left.
+ */
+function keptInLine(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean): LostText[] {
+  const text = (item: Y.Item | null) => (item !== null && !item.deleted && item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlText ? item.content.type : undefined);
+  let at: Y.RelativePosition | undefined;
+  for (let item = node._item!.left; item !== null && at === undefined; item = item.left) {
+    const before = text(item);
+    if (before !== undefined) at = Y.createRelativePositionFromTypeIndex(before, before.length);
+  }
+  for (let item = node._item!.right; item !== null && at === undefined; item = item.right) {
+    const after = text(item);
+    if (after !== undefined) at = Y.createRelativePositionFromTypeIndex(after, 0);
+  }
+  if (at === undefined) return [];
+  return runsOf(chars, unseen).map(({ text: run, attributes, from }) => ({ text: run, attributes, at: at!, from }));
 }
 
 /**
@@ -784,10 +827,10 @@ export interface Match {
   readonly length: number;
 }
 
-/** Where the seen text went: all of it (preferred) or, the rest deleted by the joiner, its end or start. */
 /** The fewest characters of a paragraph's text found at another's end (or start) taken for a part of it that moved. */
 const PART_AT_LEAST = 4;
 
+/** Where the seen text went: all of it (preferred) or, the rest deleted by the joiner, its end or start. */
 export function findMoved(seen: string, moved: readonly MovedText[]): Match | undefined {
   for (const m of moved) {
     if (m.within) {

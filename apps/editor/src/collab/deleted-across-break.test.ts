@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { schema } from '../schema.js';
+import { blocks, inText, meetAll, orders, page, send } from './test-editors.js';
+
+const { nodes } = schema;
+/** One paragraph: "abcd", a line break (Shift+Enter), "efgh". */
+const twoLines = () => nodes.doc!.create(null, [nodes.paragraph!.create(null, [schema.text('abcd'), nodes.hard_break!.create(), schema.text('efgh')])]);
+
+describe("text typed after a line break that someone else, not having seen it, deletes across", () => {
+  // y-prosemirror writes a deletion across a line break as: the text after the break deleted whole, what is left
+  // of it written again into the text before. What Bob had typed there, unseen by Alice, went with it, for
+  // everyone (found by an exploratory review, every time: "abcfgh", Bob's "QQ" gone).
+  for (const [bobAbove] of orders.filter(([, first]) => first)) {
+    it(`is kept where he typed it (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
+      const alice = page(twoLines());
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+      await send(alice, bob);
+      bob.edit((s) => s.tr.insertText('QQ', inText(0, 5)(s))); // right after the break: "abcd¶QQefgh"
+      alice.edit((s) => s.tr.delete(inText(0, 3)(s), inText(0, 6)(s))); // "c|d¶e|f"
+      expect(blocks(alice.ydoc)).toEqual(['abcfgh']);
+      await send(alice, bob, false);
+      expect(await meetAll(alice, bob)).toEqual(['abcQQfgh']);
+    });
+  }
+
+  it('typed among the words after the break, and the rest of the line deleted whole with the break: kept, where the line went on', async () => {
+    const alice = page(twoLines());
+    const bob = page(alice.ydoc);
+    await send(alice, bob);
+    bob.edit((s) => s.tr.insertText('Q', inText(0, 7)(s))); // "ef|gh" → "efQgh"
+    alice.edit((s) => s.tr.delete(inText(0, 4)(s), inText(0, 9)(s))); // "abcd|¶efgh|": the break and all after it
+    expect(blocks(alice.ydoc)).toEqual(['abcd']);
+    await send(alice, bob, false);
+    expect(await meetAll(alice, bob)).toEqual(['abcdQ']);
+  });
+
+  it('deleted across one break of two: what was typed after the other break is untouched, what was typed after this one kept', async () => {
+    const three = nodes.doc!.create(null, [nodes.paragraph!.create(null, [schema.text('ab'), nodes.hard_break!.create(), schema.text('cdef'), nodes.hard_break!.create(), schema.text('gh')])]);
+    const alice = page(three);
+    const bob = page(alice.ydoc);
+    await send(alice, bob);
+    bob.edit((s) => s.tr.insertText('X', inText(0, 3)(s)).insertText('Y', inText(0, 9)(s))); // "ab¶Xcdef¶Ygh"
+    alice.edit((s) => s.tr.delete(inText(0, 1)(s), inText(0, 5)(s))); // "a|b¶cd|ef": "aef¶gh"
+    await send(alice, bob, false);
+    expect(await meetAll(alice, bob)).toEqual(['aXefYgh']);
+  });
+});
