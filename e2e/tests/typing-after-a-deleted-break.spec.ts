@@ -58,3 +58,17 @@ test('typed while the deletion was on its way to him (stored first): kept where 
   for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual(['paragraph:abcQQfgh']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+test("Bob's caret right after the break, Alice's deletion seen before he types: he types where his caret was", async ({ pair }) => {
+  // y-prosemirror put the caret at the end of the line ("abcfghQQ"; found by the same review, every time).
+  const { alice, bob } = await pair('typing-after-deleted-break/caret');
+  await setDocument(alice, bob, [p(t('abcd'), br, t('efgh'))]);
+  await alice.expectSaved();
+  await caret(bob, await resolve(bob, '¶|efgh'));
+  await deleteAcrossTheBreak(alice);
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:abcfgh']);
+  await bob.type('QQ', 30);
+  await bob.expectSaved();
+  for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual(['paragraph:abcQQfgh']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { schema } from '../schema.js';
-import { blocks, inText, meetAll, orders, page, send } from './test-editors.js';
+import { caretThroughLineJoin } from './join-rescue.js';
+import { blocks, inText, meetAll, orders, page, person, send } from './test-editors.js';
 
 const { nodes } = schema;
 /** One paragraph: "abcd", a line break (Shift+Enter), "efgh". */
@@ -44,5 +46,26 @@ describe("text typed after a line break that someone else, not having seen it, d
     alice.edit((s) => s.tr.delete(inText(0, 1)(s), inText(0, 5)(s))); // "a|b¶cd|ef": "aef¶gh"
     await send(alice, bob, false);
     expect(await meetAll(alice, bob)).toEqual(['aXefYgh']);
+  });
+
+  // The caret of someone who was not typing: y-prosemirror put it at the end of the line, and what they typed
+  // next went there ("abcfghQQ"; found by the same review).
+  it("the other person's caret after the break goes with the text it stood in, or before what is left of it", () => {
+    /** Where Bob's caret, `offset` characters into the text after the break (its end: 4), stands after Alice's deletion. */
+    const caretAfter = (offset: number) => {
+      const alice = person(twoLines());
+      const bob = person(alice.ydoc);
+      const after = (bob.ydoc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(2) as Y.XmlText;
+      const kept = Y.createRelativePositionFromTypeIndex(after, offset);
+      let moved: Y.RelativePosition | undefined;
+      bob.ydoc.on('beforeObserverCalls', (tr: Y.Transaction) => (moved = caretThroughLineJoin(tr, kept)));
+      alice.edit((s) => s.tr.delete(inText(0, 3)(s), inText(0, 6)(s))); // "c|d¶e|f": "abcfgh"
+      bob.receive(alice);
+      const at = Y.createAbsolutePositionFromRelativePosition(moved!, bob.ydoc)!;
+      return [(at.type as Y.XmlText).toString(), at.index];
+    };
+    expect(caretAfter(0)).toEqual(['abcfgh', 3]); // before the deleted "e": before "fgh"
+    expect(caretAfter(2)).toEqual(['abcfgh', 4]); // "ef|gh": "abcf|gh"
+    expect(caretAfter(4)).toEqual(['abcfgh', 6]); // the line's end
   });
 });

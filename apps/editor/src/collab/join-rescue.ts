@@ -36,7 +36,7 @@ import { attributesLostIn, writeAttributesAgain } from './attrs-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { LIST_TYPES, schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
-import { forEachNewItem, madeIn, movesOf, nodesWritten } from './moved-text.js';
+import { deletedPlace, forEachNewItem, madeIn, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
 import { RescuedTwice } from './rescued-twice.js';
@@ -423,6 +423,28 @@ function findMovedInLine(seen: string, moved: readonly MovedText[], line: Y.XmlE
     if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
   }
   return undefined;
+}
+
+/**
+ * Where a caret goes whose text `transaction` (from elsewhere) deleted with the line break before it, the
+ * rest written into the text before the break (a deletion across the break, "c|d¶e|f"): at its character in
+ * that rest, or before the rest when its own character was deleted. Undefined when that is not what happened
+ * (the caret left for y-prosemirror, which put it at the end of the line).
+ */
+export function caretThroughLineJoin(transaction: Y.Transaction, pos: Y.RelativePosition): Y.RelativePosition | undefined {
+  if (transaction.local) return undefined;
+  const place = deletedPlace(transaction, pos);
+  if (place === undefined) return undefined;
+  const { node, char, atEnd } = place;
+  const line = node.parent;
+  if (node._item === null || !Y.isDeleted(transaction.deleteSet, node._item.id) || !(line instanceof Y.XmlElement) || line._item === null || line._item.deleted) return undefined;
+  const chars = shownCharacters(node, transaction);
+  const offset = atEnd ? chars.length : chars.findIndex((c) => Y.compareIDs(c.id, char));
+  if (offset < 0) return undefined;
+  const match = findMovedInLine(chars.map((c) => c.ch).join(''), movedTexts(transaction), line);
+  if (match === undefined) return undefined;
+  const index = match.index + Math.min(match.length, Math.max(0, offset - match.from));
+  return Y.createRelativePositionFromTypeIndex(match.node, index, pos.assoc);
 }
 
 /**

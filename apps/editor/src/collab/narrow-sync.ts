@@ -10,7 +10,7 @@
 // so the Yjs result is the same). Whenever it cannot be sure what Yjs mirrors (first render,
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
-import { noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
+import { caretThroughLineJoin, noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
 import { noteMoves } from './noted-moves.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
@@ -289,6 +289,9 @@ export function narrowSyncPlugin(): Plugin {
         if (caret && !rescue && anchor === kept.anchor) {
           const before = caretBeforeInsertions(transaction, anchor);
           if (before !== anchor) binding.beforeTransactionSelection = { ...kept, anchor: before, head: before };
+          // Or goes with its text, deleted with the line break before it and written again before the break.
+          const joined = caretThroughLineJoin(transaction, anchor);
+          if (joined !== undefined) binding.beforeTransactionSelection = { ...kept, anchor: joined, head: joined };
         }
         if (!rescue && anchor === kept.anchor && (caret || head === kept.head)) {
           const anchorPlace = deletedPlace(transaction, kept.anchor);
