@@ -48,6 +48,22 @@ describe("text typed after a line break that someone else, not having seen it, d
     expect(await meetAll(alice, bob)).toEqual(['aXefYgh']);
   });
 
+  // The same across a paragraph break: kept (in a paragraph of its own), now in place, beside the characters
+  // the deleter's editor noted it copied (the rest, "fgh", too short to be told from a full stop typed at once).
+  for (const [bobAbove] of orders.filter(([, first]) => first)) {
+    it(`across a paragraph break, typed at the start of the second: in place (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
+      const alice = page(['abcd', 'efgh']);
+      const bob = page(alice.ydoc);
+      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+      await send(alice, bob);
+      bob.edit((s) => s.tr.insertText('QQ', inText(1, 0)(s)));
+      alice.edit((s) => s.tr.delete(inText(0, 3)(s), inText(1, 1)(s))); // "c|d⏎e|f"
+      expect(blocks(alice.ydoc)).toEqual(['abcfgh']);
+      await send(alice, bob, false);
+      expect(await meetAll(alice, bob)).toEqual(['abcQQfgh']);
+    });
+  }
+
   // The caret of someone who was not typing: y-prosemirror put it at the end of the line, and what they typed
   // next went there ("abcfghQQ"; found by the same review).
   it("the other person's caret after the break goes with the text it stood in, or before what is left of it", () => {

@@ -36,7 +36,7 @@ import { attributesLostIn, writeAttributesAgain } from './attrs-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
 import { LIST_TYPES, schema } from '../schema.js';
 import { markAllowed } from './allowed-marks.js';
-import { deletedPlace, forEachNewItem, madeIn, movesOf, nodesWritten } from './moved-text.js';
+import { deletedPlace, forEachNewItem, indexIn, madeIn, movesOf, nodesWritten } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import { dropIfEmptied, moveStranded, strandedByMoves } from './split-rescue.js';
 import { RescuedTwice } from './rescued-twice.js';
@@ -408,6 +408,10 @@ function lostIn(
   if (inLine !== undefined) return typedAgainAt(chars, unseen, inLine);
   const match = seen.length === 0 ? undefined : findMoved(seen, besideFirst(node, moved));
   if (match !== undefined) return typedAgainAt(chars, unseen, match);
+  // The mover's editor noted which of its characters went where (a deletion across a paragraph break, the rest
+  // of the second paragraph appended to the first, however short): beside those copies.
+  const byCopies = typedAgainByCopies(chars, unseen, transaction);
+  if (byCopies !== undefined) return byCopies;
   // Nothing of it moved, and its line stays (the break and all after it deleted): where it stood in the line.
   if (line !== undefined) return keptInLine(node, chars, unseen);
   // Nothing of it moved (deleted whole, or empty): kept in a paragraph of its own where its block was.
@@ -423,6 +427,50 @@ function findMovedInLine(seen: string, moved: readonly MovedText[], line: Y.XmlE
     if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
   }
   return undefined;
+}
+
+/**
+ * The unseen characters of `chars` (a deleted text node's), each run typed again right before the copy of the
+ * first seen character after it that the moves noted in `transaction` copied, or else right after the copy of
+ * the last one before it; undefined unless every run has such a place.
+ */
+function typedAgainByCopies(chars: readonly Char[], unseen: (c: Char) => boolean, transaction: Y.Transaction): LostText[] | undefined {
+  const copies = copiesBySource(transaction);
+  if (copies.size === 0) return undefined;
+  /** Where the standing copy of `c` is: its text node and index there. */
+  const copyOf = (c: Char): { node: Y.XmlText; index: number } | undefined => {
+    for (const id of copies.get(`${c.client}:${c.clock}`) ?? []) {
+      const item = standing(transaction.doc, id) ? Y.getItem(transaction.doc.store, id) : undefined;
+      if (!(item instanceof Y.Item) || !(item.parent instanceof Y.XmlText)) continue;
+      const index = indexIn(item.parent, id);
+      if (index !== undefined) return { node: item.parent, index };
+    }
+    return undefined;
+  };
+  const lost: LostText[] = [];
+  for (let start = 0; start < chars.length; ) {
+    if (!unseen(chars[start]!)) {
+      start += 1;
+      continue;
+    }
+    let end = start + 1;
+    while (end < chars.length && unseen(chars[end]!) && sameMarks(chars[end]!.attributes, chars[start]!.attributes)) end += 1;
+    let at: Y.RelativePosition | undefined;
+    for (let k = end; k < chars.length && at === undefined; k++) {
+      const copy = unseen(chars[k]!) ? undefined : copyOf(chars[k]!);
+      if (copy !== undefined) at = Y.createRelativePositionFromTypeIndex(copy.node, copy.index);
+    }
+    for (let k = start - 1; k >= 0 && at === undefined; k--) {
+      const copy = unseen(chars[k]!) ? undefined : copyOf(chars[k]!);
+      if (copy !== undefined) at = Y.createRelativePositionFromTypeIndex(copy.node, copy.index + 1, -1);
+    }
+    if (at === undefined) return undefined;
+    const run = chars.slice(start, end);
+    const text = run.map((c) => c.ch).join('').replace(/\uFFFC/g, '');
+    if (text.length > 0) lost.push({ text, attributes: run[0]!.attributes, at, from: run.map((c) => Y.createID(c.client, c.clock)) });
+    start = end;
+  }
+  return lost;
 }
 
 /**
