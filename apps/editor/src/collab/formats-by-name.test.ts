@@ -1,4 +1,5 @@
-import type { EditorState } from 'prosemirror-state';
+import type { Node } from 'prosemirror-model';
+import type { EditorState, Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { person } from './test-editors.js';
@@ -6,7 +7,7 @@ import { person } from './test-editors.js';
 const { marks, nodes } = schema;
 
 /** Alice's editor on a document of one paragraph holding `content`; her `change`; what Yjs then holds, against what her editor shows. */
-function afterChange(content: Parameters<typeof nodes.paragraph.create>[1], change: (s: EditorState) => import('prosemirror-state').Transaction) {
+function afterChange(content: readonly Node[], change: (s: EditorState) => Transaction) {
   const alice = person(nodes.doc!.create(null, [nodes.paragraph!.create(null, content)]));
   let shown: unknown;
   alice.edit((s) => {
