@@ -69,6 +69,28 @@ test('text typed offline into a paragraph that someone joins to the one before i
   expect(bob.errors).toEqual([]);
 });
 
+test('text typed offline at the start of a paragraph that someone deletes across into from the one before is kept where it was typed', async ({ pair }) => {
+  // The rest of the paragraph ("ide") is too short to be told by its text from a full stop typed at once: the
+  // text went to a paragraph of its own. The deleter's editor notes which characters it moved: beside those.
+  const { alice, bob } = await pair('join-keeps/across');
+  await twoParagraphs(alice);
+  await bobTypesOffline(bob, 0, 'So ');
+  await expect.poll(() => bob.blocks()).toEqual(['Hello there', 'So world wide']);
+
+  // Meanwhile Alice selects from "Hello t|here" to "world w|ide" and deletes.
+  await selectAt(alice.page, [0, 'Hello t'.length], [1, 'world w'.length]);
+  await alice.selectionRead();
+  await alice.page.keyboard.press('Delete');
+  await expect.poll(() => alice.blocks()).toEqual(['Hello tide']);
+  await alice.expectSaved();
+
+  await bob.context.setOffline(false);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello tSo ide']);
+  await expect.poll(() => alice.blocks()).toEqual(['Hello tSo ide']);
+  await bob.expectSaved();
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
 test('text typed offline into a paragraph joined meanwhile is kept after the tab was closed and opened again', async ({ pair, server }) => {
   const { alice, bob } = await pair('join-keeps/reopened');
   await twoParagraphs(alice);
