@@ -37,6 +37,16 @@ describe("text typed after a line break that someone else, not having seen it, d
     expect(await meetAll(alice, bob)).toEqual(['abcdQ']);
   });
 
+  it('typed over (the selection across the break replaced by a letter): kept where the line stood before, ahead of the letter', async () => {
+    const alice = page(twoLines());
+    const bob = page(alice.ydoc);
+    await send(alice, bob);
+    bob.edit((s) => s.tr.insertText('QQ', inText(0, 5)(s)));
+    alice.edit((s) => s.tr.insertText('Z', inText(0, 3)(s), inText(0, 6)(s))); // "c|d¶e|f" → "abcZfgh"
+    await send(alice, bob, false);
+    expect(await meetAll(alice, bob)).toEqual(['abcQQZfgh']); // not after "fgh", which the change wrote there
+  });
+
   it('deleted across one break of two: what was typed after the other break is untouched, what was typed after this one kept', async () => {
     const three = nodes.doc!.create(null, [nodes.paragraph!.create(null, [schema.text('ab'), nodes.hard_break!.create(), schema.text('cdef'), nodes.hard_break!.create(), schema.text('gh')])]);
     const alice = page(three);
@@ -83,5 +93,20 @@ describe("text typed after a line break that someone else, not having seen it, d
     expect(caretAfter(0)).toEqual(['abcfgh', 3]); // before the deleted "e": before "fgh"
     expect(caretAfter(2)).toEqual(['abcfgh', 4]); // "ef|gh": "abcf|gh"
     expect(caretAfter(4)).toEqual(['abcfgh', 6]); // the line's end
+  });
+
+  it("the caret of someone typing in the text after the break, after a letter the deleter had not seen: before the next letter that moved", async () => {
+    const alice = page(twoLines());
+    const bob = page(alice.ydoc);
+    await send(alice, bob);
+    bob.edit((s) => s.tr.insertText('X', inText(0, 7)(s))); // "ef|gh" → "efX|gh", unseen by Alice
+    const after = (bob.ydoc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(2) as Y.XmlText;
+    const kept = Y.createRelativePositionFromTypeIndex(after, 3); // after his "X": tied to the "g"
+    let moved: Y.RelativePosition | undefined;
+    bob.ydoc.on('beforeObserverCalls', (tr: Y.Transaction) => void (tr.local || (moved = caretThroughLineJoin(tr, kept))));
+    alice.edit((s) => s.tr.delete(inText(0, 3)(s), inText(0, 6)(s))); // "c|d¶e|f"
+    Y.applyUpdate(bob.ydoc, Y.encodeStateAsUpdate(alice.ydoc, Y.encodeStateVector(bob.ydoc)), 'remote');
+    const at = Y.createAbsolutePositionFromRelativePosition(moved!, bob.ydoc)!;
+    expect([(at.type as Y.XmlText).toString(), at.index]).toEqual(['abcfgh', 4]); // "abcf|gh" (his "X" is typed again before the "g")
   });
 });

@@ -413,7 +413,7 @@ function lostIn(
   const byCopies = typedAgainByCopies(chars, unseen, transaction);
   if (byCopies !== undefined) return byCopies;
   // Nothing of it moved, and its line stays (the break and all after it deleted): where it stood in the line.
-  if (line !== undefined) return keptInLine(node, chars, unseen);
+  if (line !== undefined) return keptInLine(node, chars, unseen, transaction);
   // Nothing of it moved (deleted whole, or empty): kept in a paragraph of its own where its block was.
   const block = keptAsBlock(node, chars, unseen, transaction);
   return block === undefined ? [] : [block];
@@ -486,9 +486,15 @@ export function caretThroughLineJoin(transaction: Y.Transaction, pos: Y.Relative
   const { node, char, atEnd } = place;
   const line = node.parent;
   if (node._item === null || !Y.isDeleted(transaction.deleteSet, node._item.id) || !(line instanceof Y.XmlElement) || line._item === null || line._item.deleted) return undefined;
-  const chars = shownCharacters(node, transaction);
-  const offset = atEnd ? chars.length : chars.findIndex((c) => Y.compareIDs(c.id, char));
-  if (offset < 0) return undefined;
+  // The moved rest is what the deleter had seen of the text (its editor says, SEEN): what it had not seen
+  // (typed in the meantime, on this page or another) is not in it, and is counted out.
+  const seenBy = seenIn(transaction, node);
+  const all = shownCharacters(node, transaction);
+  const at = atEnd ? all.length : all.findIndex((c) => Y.compareIDs(c.id, char));
+  if (at < 0) return undefined;
+  const seen = (c: ShownCharacter) => seenBy === undefined || c.id.clock < seenBy(c.id.client);
+  const chars = all.filter(seen);
+  const offset = all.slice(0, at).filter(seen).length;
   const match = findMovedInLine(chars.map((c) => c.ch).join(''), movedTexts(transaction), line);
   if (match === undefined) return undefined;
   const index = match.index + Math.min(match.length, Math.max(0, offset - match.from));
@@ -496,15 +502,30 @@ export function caretThroughLineJoin(transaction: Y.Transaction, pos: Y.Relative
 }
 
 /**
+ * Where `text` ended before `transaction` (from elsewhere): after its last character that was there before
+ * and still is, not after what the change appended to it (the deleter typing over the selection).
+ */
+function endBefore(text: Y.XmlText, transaction: Y.Transaction): number {
+  let index = 0;
+  let end = 0;
+  for (let item = text._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    index += item.length;
+    if (item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) end = index;
+  }
+  return end;
+}
+
+/**
  * The unseen characters of deleted text node `node`, whose line stays, where the node stood: at the end of
  * the text before it in the line, or else at the start of the text after it; nothing when neither is left.
  */
-function keptInLine(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean): LostText[] {
+function keptInLine(node: Y.XmlText, chars: readonly Char[], unseen: (c: Char) => boolean, transaction: Y.Transaction): LostText[] {
   const text = (item: Y.Item | null) => (item !== null && !item.deleted && item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlText ? item.content.type : undefined);
   let at: Y.RelativePosition | undefined;
   for (let item = node._item!.left; item !== null && at === undefined; item = item.left) {
     const before = text(item);
-    if (before !== undefined) at = Y.createRelativePositionFromTypeIndex(before, before.length);
+    if (before !== undefined) at = Y.createRelativePositionFromTypeIndex(before, endBefore(before, transaction), -1);
   }
   for (let item = node._item!.right; item !== null && at === undefined; item = item.right) {
     const after = text(item);
