@@ -8,69 +8,82 @@ const { nodes } = schema;
 /** One paragraph: "abcd", a line break (Shift+Enter), "efgh". */
 const twoLines = () => nodes.doc!.create(null, [nodes.paragraph!.create(null, [schema.text('abcd'), nodes.hard_break!.create(), schema.text('efgh')])]);
 
+type Edit = Parameters<ReturnType<typeof page>['edit']>[0];
+
+/**
+ * Bob's `typed` (unseen by Alice) and Alice's `deleted`, made apart on `start` (Bob's id above or below hers,
+ * when given); Alice's change is stored first. What Alice's page then shows, and what both show once they meet.
+ */
+async function meeting(start: Parameters<typeof page>[0], typed: Edit, deleted: Edit, bobAbove?: boolean): Promise<{ alone: string[]; met: string[] }> {
+  const alice = page(start);
+  const bob = page(alice.ydoc);
+  if (bobAbove !== undefined) bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
+  await send(alice, bob);
+  bob.edit(typed);
+  alice.edit(deleted);
+  const alone = blocks(alice.ydoc);
+  await send(alice, bob, false);
+  return { alone, met: await meetAll(alice, bob) };
+}
+
 describe("text typed after a line break that someone else, not having seen it, deletes across", () => {
   // y-prosemirror writes a deletion across a line break as: the text after the break deleted whole, what is left
   // of it written again into the text before. What Bob had typed there, unseen by Alice, went with it, for
   // everyone (found by an exploratory review, every time: "abcfgh", Bob's "QQ" gone).
   for (const [bobAbove] of orders.filter(([, first]) => first)) {
     it(`is kept where he typed it (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
-      const alice = page(twoLines());
-      const bob = page(alice.ydoc);
-      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-      await send(alice, bob);
-      bob.edit((s) => s.tr.insertText('QQ', inText(0, 5)(s))); // right after the break: "abcd¶QQefgh"
-      alice.edit((s) => s.tr.delete(inText(0, 3)(s), inText(0, 6)(s))); // "c|d¶e|f"
-      expect(blocks(alice.ydoc)).toEqual(['abcfgh']);
-      await send(alice, bob, false);
-      expect(await meetAll(alice, bob)).toEqual(['abcQQfgh']);
+      const { alone, met } = await meeting(
+        twoLines(),
+        (s) => s.tr.insertText('QQ', inText(0, 5)(s)), // right after the break: "abcd¶QQefgh"
+        (s) => s.tr.delete(inText(0, 3)(s), inText(0, 6)(s)), // "c|d¶e|f"
+        bobAbove,
+      );
+      expect(alone).toEqual(['abcfgh']);
+      expect(met).toEqual(['abcQQfgh']);
     });
   }
 
   it('typed among the words after the break, and the rest of the line deleted whole with the break: kept, where the line went on', async () => {
-    const alice = page(twoLines());
-    const bob = page(alice.ydoc);
-    await send(alice, bob);
-    bob.edit((s) => s.tr.insertText('Q', inText(0, 7)(s))); // "ef|gh" → "efQgh"
-    alice.edit((s) => s.tr.delete(inText(0, 4)(s), inText(0, 9)(s))); // "abcd|¶efgh|": the break and all after it
-    expect(blocks(alice.ydoc)).toEqual(['abcd']);
-    await send(alice, bob, false);
-    expect(await meetAll(alice, bob)).toEqual(['abcdQ']);
+    const { alone, met } = await meeting(
+      twoLines(),
+      (s) => s.tr.insertText('Q', inText(0, 7)(s)), // "ef|gh" → "efQgh"
+      (s) => s.tr.delete(inText(0, 4)(s), inText(0, 9)(s)), // "abcd|¶efgh|": the break and all after it
+    );
+    expect(alone).toEqual(['abcd']);
+    expect(met).toEqual(['abcdQ']);
   });
 
   it('typed over (the selection across the break replaced by a letter): kept where the line stood before, ahead of the letter', async () => {
-    const alice = page(twoLines());
-    const bob = page(alice.ydoc);
-    await send(alice, bob);
-    bob.edit((s) => s.tr.insertText('QQ', inText(0, 5)(s)));
-    alice.edit((s) => s.tr.insertText('Z', inText(0, 3)(s), inText(0, 6)(s))); // "c|d¶e|f" → "abcZfgh"
-    await send(alice, bob, false);
-    expect(await meetAll(alice, bob)).toEqual(['abcQQZfgh']); // not after "fgh", which the change wrote there
+    const { met } = await meeting(
+      twoLines(),
+      (s) => s.tr.insertText('QQ', inText(0, 5)(s)),
+      (s) => s.tr.insertText('Z', inText(0, 3)(s), inText(0, 6)(s)), // "c|d¶e|f" → "abcZfgh"
+    );
+    expect(met).toEqual(['abcQQZfgh']); // not after "fgh", which the change wrote there
   });
 
   it('deleted across one break of two: what was typed after the other break is untouched, what was typed after this one kept', async () => {
     const three = nodes.doc!.create(null, [nodes.paragraph!.create(null, [schema.text('ab'), nodes.hard_break!.create(), schema.text('cdef'), nodes.hard_break!.create(), schema.text('gh')])]);
-    const alice = page(three);
-    const bob = page(alice.ydoc);
-    await send(alice, bob);
-    bob.edit((s) => s.tr.insertText('X', inText(0, 3)(s)).insertText('Y', inText(0, 9)(s))); // "ab¶Xcdef¶Ygh"
-    alice.edit((s) => s.tr.delete(inText(0, 1)(s), inText(0, 5)(s))); // "a|b¶cd|ef": "aef¶gh"
-    await send(alice, bob, false);
-    expect(await meetAll(alice, bob)).toEqual(['aXefYgh']);
+    const { met } = await meeting(
+      three,
+      (s) => s.tr.insertText('X', inText(0, 3)(s)).insertText('Y', inText(0, 9)(s)), // "ab¶Xcdef¶Ygh"
+      (s) => s.tr.delete(inText(0, 1)(s), inText(0, 5)(s)), // "a|b¶cd|ef": "aef¶gh"
+    );
+    expect(met).toEqual(['aXefYgh']);
   });
 
   // The same across a paragraph break: kept (in a paragraph of its own), now in place, beside the characters
   // the deleter's editor noted it copied (the rest, "fgh", too short to be told from a full stop typed at once).
   for (const [bobAbove] of orders.filter(([, first]) => first)) {
     it(`across a paragraph break, typed at the start of the second: in place (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
-      const alice = page(['abcd', 'efgh']);
-      const bob = page(alice.ydoc);
-      bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
-      await send(alice, bob);
-      bob.edit((s) => s.tr.insertText('QQ', inText(1, 0)(s)));
-      alice.edit((s) => s.tr.delete(inText(0, 3)(s), inText(1, 1)(s))); // "c|d⏎e|f"
-      expect(blocks(alice.ydoc)).toEqual(['abcfgh']);
-      await send(alice, bob, false);
-      expect(await meetAll(alice, bob)).toEqual(['abcQQfgh']);
+      const { alone, met } = await meeting(
+        ['abcd', 'efgh'],
+        (s) => s.tr.insertText('QQ', inText(1, 0)(s)),
+        (s) => s.tr.delete(inText(0, 3)(s), inText(1, 1)(s)), // "c|d⏎e|f"
+        bobAbove,
+      );
+      expect(alone).toEqual(['abcfgh']);
+      expect(met).toEqual(['abcQQfgh']);
     });
   }
 
