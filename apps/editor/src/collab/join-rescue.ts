@@ -423,8 +423,8 @@ function lostIn(
 function findMovedInLine(seen: string, moved: readonly MovedText[], line: Y.XmlElement): Match | undefined {
   for (const m of moved) {
     if (m.within || m.node.parent !== line || m.moved.length === 0) continue;
-    if (m.appended && seen.endsWith(m.moved)) return { node: m.node, index: m.index, from: seen.length - m.moved.length, length: m.moved.length };
-    if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
+    const part = partOf(seen, m);
+    if (part !== undefined) return part;
   }
   return undefined;
 }
@@ -932,9 +932,16 @@ export function findMoved(seen: string, moved: readonly MovedText[]): Match | un
   for (const m of moved) {
     // A part of a few characters is as likely a coincidence (a full stop typed elsewhere in the same update).
     if (m.within || m.moved.length < PART_AT_LEAST) continue;
-    if (m.appended && seen.endsWith(m.moved)) return { node: m.node, index: m.index, from: seen.length - m.moved.length, length: m.moved.length };
-    if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
+    const part = partOf(seen, m);
+    if (part !== undefined) return part;
   }
+  return undefined;
+}
+
+/** Where `m` is, when it is the end of `seen` (appended) or its start (prepended): the part of `seen` that moved. */
+function partOf(seen: string, m: MovedText): Match | undefined {
+  if (m.appended && seen.endsWith(m.moved)) return { node: m.node, index: m.index, from: seen.length - m.moved.length, length: m.moved.length };
+  if (!m.appended && seen.startsWith(m.moved)) return { node: m.node, index: m.index, from: 0, length: m.moved.length };
   return undefined;
 }
 
