@@ -11,7 +11,7 @@ import { isAnonymous, LOCAL_PRINCIPAL, type Principal } from '../auth/token.js';
 import type { GuestIdentity } from '../authors/guest-identity.js';
 import { closeReason, TandemError } from '../errors.js';
 import type { SyncEvents } from './events.js';
-import { type ClientMessage, decodeClientMessage, encodeRefused, encodeRestored, encodeStoredAck, PROBE } from './protocol.js';
+import { type ClientMessage, decodeClientMessage, encodeDocumentCreated, encodeRefused, encodeRestored, encodeStoredAck, PROBE } from './protocol.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Broadcast } from './ws-frame.js';
 
@@ -325,6 +325,11 @@ export class Connection {
   /** The seq of the document's latest restore (see encodeRestored); only a client with stored-acks hears it. */
   tellRestored(seq: number): void {
     if (this.acks) this.send(encodeRestored(seq));
+  }
+
+  /** Which document the name holds (see encodeDocumentCreated); only a client with stored-acks hears it. */
+  tellDocument(createdAt: number): void {
+    if (this.acks) this.send(encodeDocumentCreated(createdAt));
   }
 
   /** Logs the error, counts it, and closes this connection only, with the error's close code. */

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TandemError } from '../errors.js';
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102, refused: 103, restored: 104 } as const;
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: 100, probe: 101, authors: 102, refused: 103, restored: 104, document: 105 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 export type ClientMessage =
@@ -103,6 +103,20 @@ export function encodeRestored(seq: number): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.restored);
   encoding.writeVarUint(encoder, seq);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * With stored-acks (`?acks=1`) only: `[105, createdAt]`, which document the name holds (its creation time,
+ * ms since the epoch; a document purged and a new one given its name differ). Sent when the connection joins
+ * a document that exists, and as soon as one comes to exist (its first update stored), which is before the
+ * ack that says that update is stored arrives. A page keeps its browser copy tagged with it: a copy of
+ * one document must never be synced into another that took its name later.
+ */
+export function encodeDocumentCreated(createdAt: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.document);
+  encoding.writeVarUint(encoder, createdAt);
   return encoding.toUint8Array(encoder);
 }
 

@@ -467,6 +467,8 @@ export class Room implements ConnectionHandler {
   join(conn: Connection): void {
     this.connections.add(conn);
     this.presence.joined(conn);
+    // Which document this is, before any of its content: the page tags its copy with it (see encodeDocumentCreated).
+    if (this.createdAt !== undefined) conn.tellDocument(this.createdAt);
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const states = this.awareness.getStates();
     if (states.size > 0) {
@@ -1216,8 +1218,8 @@ export class Room implements ConnectionHandler {
     if (this.restoreDue > 0 && this.lastSeq >= this.restoreDue) this.tellRestored(this.restoreDue);
     for (const waiter of this.seqWaiters) if (this.lastSeq >= waiter.seq) waiter.done(true);
     // The document was created since this room opened: which one the name holds is read at once, while
-    // it is surely this one (the head check compares it; see checkHead).
-    if (this.createdAt === undefined && this.order !== undefined && !this.readingCreatedAt) this.readCreatedAt();
+    // it is surely this one (the head check compares it; see checkHead), and its editors are told.
+    if (this.createdAt === undefined && !this.readingCreatedAt) this.readCreatedAt();
     for (const { update, origin: from, author, stages } of batch) {
       this.bindings.bind(update, author);
       if (stages !== undefined) {
@@ -1706,18 +1708,32 @@ export class Room implements ConnectionHandler {
     this.headTimer.unref();
   }
 
-  /** Reads the log's head: anything committed elsewhere that Redis did not bring is read from the log. */
+  /** The document this room holds came to exist (created through it, or elsewhere): its editors are told which. */
+  private created(createdAt: number): void {
+    if (this.createdAt !== undefined || this.destroyed) return;
+    this.createdAt = createdAt;
+    for (const conn of this.connections) conn.tellDocument(createdAt);
+  }
+
+  /** Reads which document the name holds, once it exists (see created). */
   private readCreatedAt(): void {
     this.readingCreatedAt = true;
     this.deps.store.getDocument(this.name).then(
       (info) => {
         this.readingCreatedAt = false;
-        if (info !== undefined) this.createdAt ??= info.createdAt;
+        if (info !== undefined) this.created(info.createdAt);
       },
-      () => (this.readingCreatedAt = false), // the next applied batch, or head check, reads it
+      () => {
+        // The store is away: read again shortly (its editors say "Saved" only once told; see encodeDocumentCreated).
+        setTimeout(() => {
+          this.readingCreatedAt = false;
+          if (this.createdAt === undefined && !this.destroyed) this.readCreatedAt();
+        }, 1_000).unref();
+      },
     );
   }
 
+  /** Reads the log's head: anything committed elsewhere that Redis did not bring is read from the log. */
   private checkHead(): Promise<void> {
     if (this.order === undefined || this.destroyed) return Promise.resolve();
     // Trashed through another instance, the message lost: this room would go on storing into it.
@@ -1741,7 +1757,7 @@ export class Room implements ConnectionHandler {
         if (info.lastSeq < applied) {
           return this.markBroken(new TandemError('internal', 'Applied an update the log does not hold', { doc: this.name, seq: applied }));
         }
-        this.createdAt ??= info.createdAt;
+        this.created(info.createdAt);
         // Behind the log: Redis may have lost a restore's message with its update. Asked again at the checks
         // of the next RESTORE_RECORD_GRACE_MS: a restore is recorded just after its update is stored, so a
         // check between the two finds the update but not yet the record, and once the update is applied here
