@@ -72,3 +72,25 @@ test("Bob's caret right after the break, Alice's deletion seen before he types: 
   for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual(['paragraph:abcQQfgh']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
+
+test('both delete across the same line break at once (one offline): the rest of the line once, for everyone', async ({ pair }) => {
+  // Each deletion wrote the rest of the line ("fgh") again before the break: everyone got "abcfghfgh".
+  const { alice, bob } = await pair('typing-after-deleted-break/both');
+  await setDocument(alice, bob, [p(t('abcd'), br, t('efgh'))]);
+  await alice.expectSaved();
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await caret(bob, await resolve(bob, 'abc|d'));
+  for (let i = 0; i < 3; i++) await bob.page.keyboard.press('Shift+ArrowRight');
+  await bob.page.keyboard.press('Delete');
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:abcfgh']);
+
+  await deleteAcrossTheBreak(alice);
+  await bob.context.setOffline(false);
+  await bob.expectSaved();
+  for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual(['paragraph:abcfgh']);
+  await bob.page.reload();
+  await bob.expectConnected();
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:abcfgh']);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});

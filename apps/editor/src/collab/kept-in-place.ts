@@ -42,6 +42,19 @@ export function changesShape(step: Step, doc: Node): boolean {
 }
 
 /**
+ * Whether `step`, within one textblock (not a change of shape), deletes or inserts a line break or an image:
+ * y-prosemirror writes the line's text around it as other text nodes, so the text after a deleted line break
+ * is deleted whole and written again (a copy) into the text before it. Such a step moves text as a join does.
+ */
+export function movesInLine(step: Step, doc: Node): boolean {
+  if (!(step instanceof ReplaceStep)) return false;
+  let found = false;
+  step.slice.content.forEach((n) => void (n.isInline && !n.isText && (found = true)));
+  if (!found && step.to > step.from) doc.nodesBetween(step.from, step.to, (n) => void (n.isInline && !n.isText && (found = true)));
+  return found;
+}
+
+/**
  * Whether `transaction` (still open) deleted an id, as a function. Not Y.isDeleted on its delete set: Yjs
  * sorts that only as the transaction ends, and its binary search misses what was deleted out of order (this
  * module's rewrites come after y-prosemirror's deletions). Sorted here once, for what was deleted so far.

@@ -18,7 +18,7 @@ import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, Plugin, type Transaction } from 'prosemirror-state';
 import { Mapping as StepMapping } from 'prosemirror-transform';
-import { changesShape, settleShapeChange } from './kept-in-place.js';
+import { changesShape, movesInLine, settleShapeChange } from './kept-in-place.js';
 import type { EditorView } from 'prosemirror-view';
 import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
@@ -60,11 +60,14 @@ export interface Change {
   readonly mapping: StepMapping;
   /** Whether it changed more than the text of one textblock (a split, a join, blocks pasted or moved). */
   readonly shape: boolean;
+  /** Whether, within a textblock, it deleted or inserted a line break or an image, which moves the text after it (movesInLine). */
+  readonly inLine?: boolean;
 }
 
 /** The change `tr` made. */
 export function changeOf(tr: Transaction): Change {
-  return { mapping: tr.mapping, shape: tr.steps.some((step, i) => changesShape(step, tr.docs[i]!)) };
+  const shape = tr.steps.some((step, i) => changesShape(step, tr.docs[i]!));
+  return { mapping: tr.mapping, shape, inLine: !shape && tr.steps.some((step, i) => movesInLine(step, tr.docs[i]!)) };
 }
 
 /** The position of top-level block `index` of `doc`. */
@@ -169,7 +172,7 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
     }
     for (let i = left; i < ps.length - right; i++) create(start + i, ps[i]!);
     // Old characters kept only because they looked alike written again, and the moves as the change made them.
-    if (change?.shape === true) settleShapeChange(doc._transaction!, prev.type.schema, ys, blockPos(prev, start), change.mapping);
+    if (change?.shape === true || change?.inLine === true) settleShapeChange(doc._transaction!, prev.type.schema, ys, blockPos(prev, start), change.mapping);
     // Each changed line's formatting as the editor shows it, compared by mark name (formats-by-name.ts).
     for (let i = 0; i < ps.length; i++) {
       const el = written[i];
@@ -195,7 +198,8 @@ function changeBetween(prev: Node, next: Node): Change | undefined {
   if (links.length === 1) return links[0];
   const mapping = new StepMapping();
   for (const link of links) mapping.appendMapping(link.mapping);
-  return { mapping, shape: links.some((link) => link.shape) };
+  const shape = links.some((link) => link.shape);
+  return { mapping, shape, inLine: !shape && links.some((link) => link.inLine === true) };
 }
 
 /** The plugin; goes right after `ySyncPlugin`, whose binding it narrows. */
