@@ -11,13 +11,29 @@ import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
-/** Alice selects from after "c" to after the "e" past the line break, by keyboard, and deletes. */
+/** Selects from after "c" to after the "e" past the line break, by keyboard, and deletes. */
+async function selectAndDelete(person: EditorPage): Promise<void> {
+  await caret(person, await resolve(person, 'abc|d'));
+  for (let i = 0; i < 3; i++) await person.page.keyboard.press('Shift+ArrowRight');
+  await person.page.keyboard.press('Delete');
+  await expect.poll(() => shape(person)).toEqual(['paragraph:abcfgh']);
+}
+
+/** Alice deletes across the line break ("c|d¶e|f"), and it is stored. */
 async function deleteAcrossTheBreak(alice: EditorPage): Promise<void> {
-  await caret(alice, await resolve(alice, 'abc|d'));
-  for (let i = 0; i < 3; i++) await alice.page.keyboard.press('Shift+ArrowRight');
-  await alice.page.keyboard.press('Delete');
-  await expect.poll(() => shape(alice)).toEqual(['paragraph:abcfgh']);
+  await selectAndDelete(alice);
   await alice.expectSaved();
+}
+
+/** Bob, offline meanwhile, is back: both show the one paragraph `text`, as does Bob's page reloaded from the server. */
+async function backOnline(alice: EditorPage, bob: EditorPage, text: string): Promise<void> {
+  await bob.context.setOffline(false);
+  await bob.expectSaved();
+  for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual([`paragraph:${text}`]);
+  await bob.page.reload();
+  await bob.expectConnected();
+  await expect.poll(() => shape(bob)).toEqual([`paragraph:${text}`]);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 }
 
 test('typed offline right after the break: kept where it was typed, for everyone, after a reload too', async ({ pair }) => {
@@ -31,13 +47,7 @@ test('typed offline right after the break: kept where it was typed, for everyone
   await expect.poll(() => shape(bob)).toEqual(['paragraph:abcd¶QQefgh']);
 
   await deleteAcrossTheBreak(alice);
-  await bob.context.setOffline(false);
-  await bob.expectSaved();
-  for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual(['paragraph:abcQQfgh']);
-  await bob.page.reload();
-  await bob.expectConnected();
-  await expect.poll(() => shape(bob)).toEqual(['paragraph:abcQQfgh']);
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
+  await backOnline(alice, bob, 'abcQQfgh');
 });
 
 test('typed while the deletion was on its way to him (stored first): kept where it was typed', async ({ server, person }) => {
@@ -80,17 +90,8 @@ test('both delete across the same line break at once (one offline): the rest of 
   await alice.expectSaved();
   await bob.context.setOffline(true);
   await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-  await caret(bob, await resolve(bob, 'abc|d'));
-  for (let i = 0; i < 3; i++) await bob.page.keyboard.press('Shift+ArrowRight');
-  await bob.page.keyboard.press('Delete');
-  await expect.poll(() => shape(bob)).toEqual(['paragraph:abcfgh']);
+  await selectAndDelete(bob);
 
   await deleteAcrossTheBreak(alice);
-  await bob.context.setOffline(false);
-  await bob.expectSaved();
-  for (const person of [alice, bob]) await expect.poll(() => shape(person)).toEqual(['paragraph:abcfgh']);
-  await bob.page.reload();
-  await bob.expectConnected();
-  await expect.poll(() => shape(bob)).toEqual(['paragraph:abcfgh']);
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
+  await backOnline(alice, bob, 'abcfgh');
 });
