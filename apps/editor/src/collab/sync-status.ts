@@ -355,7 +355,11 @@ export function syncDocument(firstName: string, doc: Y.Doc, options: SyncOptions
   // its answer kept an untagged copy, which a document given the name after a purge took in whole (a flaky
   // run of purged-copy.spec.ts found it). "Saved" waits for the tag (see status).
   const documentIs = (createdAt: string) => {
-    const copyOf = localStorage.getItem(copyOfKey) ?? copyTag;
+    // This page's own tag first: the one kept for the name may be stale while a move replaces it (renamed onto a
+    // name a purged document's copy here was tagged with), and the page then took its own copy for that one's,
+    // dropped it and what was typed during the move (found by a review). It may also be another tab's, made
+    // for a new document given the name while this page, offline, held the purged one's (which then went in).
+    const copyOf = copyTag ?? localStorage.getItem(copyOfKey);
     if (copyOf !== null && copyOf !== createdAt) {
       // Purged and its name taken since checkCopy asked: this socket goes no further (its later messages are dropped).
       provider.disconnect();
