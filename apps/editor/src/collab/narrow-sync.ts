@@ -273,11 +273,20 @@ export function narrowSyncPlugin(): Plugin {
           }
         }
         if ((transaction.local && !rescue) || kept === null || kept.anchor === null || kept.head === null) return;
+        // Which end of a selection is its end (the later): text the other person inserts right there stays
+        // out of it, as it does at the start, so that deleting or typing over the selection takes only what
+        // this person selected (their words typed right after a selected word went with it; an exploratory run).
+        const view = binding.prosemirrorView;
+        const endKey = view != null && view.state.selection.anchor > view.state.selection.head ? 'anchor' : 'head';
+        const keptEnd = endKey === 'anchor' ? kept.anchor : kept.head;
         if (transaction.deleteSet.clients.size === 0) {
           // Typing from elsewhere (nothing deleted, so nothing moved): right at a caret, it goes after it.
           if (!rescue && Y.compareRelativePositions(kept.anchor, kept.head)) {
             const before = caretBeforeInsertions(transaction, kept.anchor);
             if (before !== kept.anchor) binding.beforeTransactionSelection = { ...kept, anchor: before, head: before };
+          } else if (!rescue) {
+            const end = caretBeforeInsertions(transaction, keptEnd);
+            if (end !== keptEnd) binding.beforeTransactionSelection = { ...kept, [endKey]: end };
           }
           return;
         }
@@ -296,6 +305,11 @@ export function narrowSyncPlugin(): Plugin {
           // Or goes with its text, deleted with the line break before it and written again before the break.
           const joined = caretThroughLineJoin(transaction, anchor);
           if (joined !== undefined) binding.beforeTransactionSelection = { ...kept, anchor: joined, head: joined };
+        }
+        // A selection's end no move took along: before what was inserted right at it (above).
+        if (!caret && !rescue && (endKey === 'anchor' ? anchor === kept.anchor : head === kept.head)) {
+          const end = caretBeforeInsertions(transaction, keptEnd);
+          if (end !== keptEnd) binding.beforeTransactionSelection = { ...kept, anchor, head, [endKey]: end };
         }
         if (!rescue && anchor === kept.anchor && (caret || head === kept.head)) {
           const anchorPlace = deletedPlace(transaction, kept.anchor);
