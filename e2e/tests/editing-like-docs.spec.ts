@@ -288,3 +288,31 @@ test('Backspace at the start of a paragraph after a quote joins its text to the 
   await expect.poll(() => blocks(alice)).toEqual(['blockquote>paragraph:quotedafter']);
   expect(alice.errors).toEqual([]);
 });
+
+test('lines of plain text pasted into a list item: one item each, as Google Docs makes them, at the end, in the middle and in a task list', async ({ server, person }) => {
+  // Each line after the first was a second paragraph of the same item, without a bullet (the test above reads
+  // blocks by their path and could not tell; found by an exploratory run).
+  const alice = await person('Alice', '#e11d48');
+  await alice.open(server.url, 'docs/paste-lines-into-item');
+  await list(alice, '- ', ['red', 'blue', 'green']);
+  const items = () => alice.page.evaluate(() => [...document.querySelectorAll('.ProseMirror li')].map((li) => li.textContent));
+  await alice.caretInTextblock(1, 4);
+  await alice.paste({ 'text/plain': 'A\nB\n\nC' });
+  await expect.poll(items).toEqual(['red', 'blueA', 'B', 'C', 'green']);
+  await alice.caretInTextblock(0, 1);
+  await alice.paste({ 'text/plain': 'X\nY' });
+  await expect.poll(items).toEqual(['rX', 'Yed', 'blueA', 'B', 'C', 'green']);
+  await alice.expectSaved();
+  await alice.page.reload();
+  await alice.expectConnected();
+  await expect.poll(items).toEqual(['rX', 'Yed', 'blueA', 'B', 'C', 'green']);
+
+  await alice.focusEnd();
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('Enter');
+  await list(alice, '[ ] ', ['task']);
+  await alice.paste({ 'text/plain': ' one\ntwo' });
+  await expect.poll(async () => (await items()).slice(6)).toEqual(['task one', 'two']);
+  expect(await alice.page.locator('.ProseMirror li[data-type=task-item]').count()).toBe(2);
+  expect(alice.errors).toEqual([]);
+});

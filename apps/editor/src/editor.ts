@@ -17,7 +17,7 @@ import { keepFormatsThroughUndo } from './collab/formats-through-undo.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
-import { blockKeymap, headingPaste, listPaste, pasteOutOfEmptyItemPlugin } from './blocks.js';
+import { blockKeymap, headingPaste, itemLinesPaste, listPaste, pasteOutOfEmptyItemPlugin } from './blocks.js';
 import { tablePlugins } from './formats/tables.js';
 import { taskListPlugins } from './formats/task-list.js';
 import { buildInputRules } from './input-rules.js';
@@ -108,6 +108,7 @@ export function createEditor(
       pasteOutOfEmptyItemPlugin(),
       // Lines of text pasted into a heading: headings.
       headingPaste(),
+      itemLinesPaste(),
       // Words copied from inside a line: words, wherever they land in another (not that line's kind).
       wordsPaste(),
       blockKeymap(),
