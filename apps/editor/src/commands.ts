@@ -97,13 +97,59 @@ export const toggleList = (type: NodeType): Command =>
       }
       return true;
     }
-    return wrapInListJoined(type)(state, dispatch);
+    return flattenIntoList(type)(state, dispatch) || wrapInListJoined(type)(state, dispatch);
   });
 
 /**
+ * A selection over lines and lists side by side (Select all over a paragraph and a list): one list of `type`,
+ * each line one item of it and each list's items its items, at one level, as Google Docs makes them. Wrapped
+ * as it was, the list went into the paragraph's item, its items nested one level down; with the list first,
+ * the button did nothing (found by an exploratory run). Only where every top-level block of the selection is a
+ * paragraph, a heading or a list, and both lines and lists are among them; their items keep what they hold.
+ */
+const flattenIntoList =
+  (type: NodeType): Command =>
+  (state, dispatch) => {
+    const { $from, $to } = state.selection;
+    const { doc } = state;
+    const first = $from.index(0);
+    const last = $to.index(0) - ($to.depth === 0 && $to.index(0) > first ? 1 : 0);
+    const lists = [nodes.bullet_list, nodes.ordered_list, nodes.task_list];
+    const items: Node[] = [];
+    let lines = false;
+    let listed = false;
+    for (let i = first; i <= last && i < doc.childCount; i++) {
+      const block = doc.child(i);
+      if (block.type === nodes.paragraph || block.type === nodes.heading) {
+        lines = true;
+        items.push(nodes.list_item!.create(null, nodes.paragraph!.create(null, block.content)));
+      } else if (lists.includes(block.type)) {
+        listed = true;
+        block.forEach((item) => items.push(item.type === nodes.list_item ? item : nodes.list_item!.create(null, item.content)));
+      } else {
+        return false;
+      }
+    }
+    if (!lines || !listed) return false;
+    if (dispatch !== undefined) {
+      let start = 0;
+      for (let i = 0; i < first; i++) start += doc.child(i).nodeSize;
+      let end = start;
+      for (let i = first; i <= last; i++) end += doc.child(i).nodeSize;
+      const list = type.create(type === nodes.ordered_list ? { order: 1 } : null, items);
+      const tr = state.tr.replaceWith(start, end, list);
+      const selection =
+        state.selection instanceof AllSelection ? new AllSelection(tr.doc) : TextSelection.between(tr.doc.resolve(start + 1), tr.doc.resolve(start + list.nodeSize - 1));
+      dispatch(tr.setSelection(selection).scrollIntoView());
+    }
+    return true;
+  };
+
+/**
  * The selection's blocks wrapped in a new list of `type`, joined to the list of that kind just before it, and
- * to the one just after when that one numbers on from it (a numbered list that starts again at 1 stays a list
- * of its own), as Google Docs makes a line between items one more item of their list. ProseMirror's
+ * to the one just after when that one numbers on from it, or there is none before and it starts where the new
+ * one does (a numbered list that starts again at 1 after another stays a list of its own), as Google Docs makes
+ * a line between items, or just above them, one more item of their list. ProseMirror's
  * `wrapInList` made a list of its own there: numbered 1 between "1." and "2.", and its item could not be
  * indented with Tab, being its list's first. Headings in the selection become paragraphs, as a list item's
  * first block is one: the list button on a heading (one made from a list item, say) did nothing. Found by a review.
@@ -133,9 +179,14 @@ const wrapInListJoined =
       const items = before?.type === type ? before.childCount + list.childCount : list.childCount;
       // The list after numbers on from the one before (as it does when a line between them left the list), or from the new items.
       const order = Number(start.attrs.order ?? 1);
+      // Or, with no list before, starts where the new one does: a line just above a list joins it as its first
+      // item (the number taken off the first item and put back made a list of its own: "1. one", "1. two").
       const numbersOn =
         after?.type === type &&
-        (type !== nodes.ordered_list || after.attrs.order === order + items || (before?.type === type && after.attrs.order === order + before.childCount));
+        (type !== nodes.ordered_list ||
+          after.attrs.order === order + items ||
+          (before?.type === type && after.attrs.order === order + before.childCount) ||
+          (before?.type !== type && after.attrs.order === order));
       if (numbersOn) tr.join($from.after(depth));
       if (before?.type === type) tr.join($from.before(depth));
     }
