@@ -105,6 +105,25 @@ test('"---" on an empty line makes a horizontal rule, "--" in text stays an em d
   expect(alice.errors).toEqual([]);
 });
 
+test('Backspace or Ctrl+Z right after "---" made a line brings back "---" as typed; "--" at the start of a line still becomes a dash', async ({ server, person }) => {
+  // It brought back "—-": the em dash rule had turned the first two hyphens into a dash (an exploratory run).
+  const alice = await alone(server, person, 'formats-rule-back');
+  for (const key of ['Backspace', 'Control+z']) {
+    await alice.page.keyboard.press('Control+a');
+    await alice.page.keyboard.press('Delete');
+    await alice.type('---');
+    await expect(alice.editor.locator('hr')).toHaveCount(1);
+    await alice.page.keyboard.press(key);
+    await expect(alice.editor.locator('hr')).toHaveCount(0);
+    await expect.poll(() => alice.texts('p')).toEqual(['---']);
+  }
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Delete');
+  await alice.type('-- so it goes');
+  await expect.poll(() => alice.texts('p')).toEqual(['\u2014 so it goes']);
+  expect(alice.errors).toEqual([]);
+});
+
 test('an image by address through the dialog, which the other person sees; a javascript: address is refused; pasted images keep only http(s) sources', async ({ pair }) => {
   test.setTimeout(180_000);
   const { alice, bob } = await pair('formats-image');

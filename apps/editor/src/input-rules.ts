@@ -65,7 +65,11 @@ const TYPOGRAPHY = [
   typographic(/(?:^|[\s{[(<'"\u2018\u201C])(')$/, '\u2018'),
   typographic(/'$/, '\u2019'),
   typographic(/\.\.\.$/, '\u2026', true),
-  typographic(/--$/, '\u2014', true),
+  // At the start of a line, "--" becomes "—" only with the next character, which is not a third "-": "---"
+  // there is a horizontal rule, and Backspace or Ctrl+Z right after it then brings back "---" as typed (it
+  // brought back "—-", the em dash made first; found by an exploratory run).
+  typographic(/(?<!^-?)--$/, '\u2014', true),
+  typographic(/^(--)[^-]$/, '\u2014', true),
 ];
 
 /** Turns `<delimiter>text<delimiter>` into marked text once the closing delimiter is typed. */

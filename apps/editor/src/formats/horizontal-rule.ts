@@ -1,6 +1,6 @@
 // Horizontal rules: `---` (or `***`, `___`) typed into an empty paragraph, and the toolbar's button.
-// The em dash rule turns the first two hyphens into "—" as they are typed, so the rule's pattern is
-// "—-": the third hyphen after an em dash that is all the paragraph holds.
+// At the start of a line the em dash rule waits for the character after "--" (input-rules.ts), so `---` comes
+// as typed; "—-" (an em dash that is all the paragraph holds, and a hyphen) makes a rule too.
 
 import { InputRule } from 'prosemirror-inputrules';
 import { Fragment, type ResolvedPos } from 'prosemirror-model';
@@ -23,8 +23,8 @@ function ruleInPlaceOf(tr: Transaction, $in: ResolvedPos): Transaction | null {
   return tr.setSelection(TextSelection.create(tr.doc, before + 2)).scrollIntoView();
 }
 
-/** `---` at the start of an empty paragraph (as "—-", see above), `***` or `___`. */
-export const horizontalRuleInputRule = new InputRule(/^(?:—-|\*\*\*|___)$/, (state, _match, start, end) => {
+/** `---` at the start of an empty paragraph (or "—-", see above), `***` or `___`. */
+export const horizontalRuleInputRule = new InputRule(/^(?:—-|---|\*\*\*|___)$/, (state, _match, start, end) => {
   const $start = state.doc.resolve(start);
   // Only a paragraph holding nothing else: not "—-" typed after text on the same line.
   if ($start.parentOffset !== 0 || end !== $start.end()) return null;
