@@ -229,7 +229,7 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
       view.li.remove();
       views.delete(id);
     }
-    shown.forEach((thread, i) => {
+    shown.forEach((thread) => {
       const view = threadView(thread);
       const where = placed.get(thread.comment.id);
       view.li.classList.toggle('resolved', thread.comment.resolved);
@@ -258,8 +258,18 @@ export function createCommentPanel(deps: PanelDeps): CommentPanel {
         if (view.list.children[k] !== article) view.list.insertBefore(article, view.list.children[k] ?? null);
       });
       view.resolve.textContent = thread.comment.resolved ? 'Reopen' : 'Resolve';
-      if (list.children[i] !== view.li) list.insertBefore(view.li, list.children[i] ?? null);
     });
+    // The threads in their order. The one holding the focus (a reply being typed) stays where it is, the others
+    // going before and after it: moved itself, it lost the focus, and the rest of the reply went nowhere (an
+    // earlier thread's text deleted moved it up the list; found by an exploratory run).
+    const order = shown.map((thread) => views.get(thread.comment.id)!.li);
+    const held = order.find((li) => li.contains(document.activeElement));
+    if (held === undefined) order.forEach((li, i) => void (list.children[i] !== li && list.insertBefore(li, list.children[i] ?? null)));
+    else if (!order.every((li, i) => list.children[i] === li)) {
+      const k = order.indexOf(held);
+      for (let i = 0; i < k; i++) list.insertBefore(order[i]!, held);
+      for (let i = order.length - 1; i > k; i--) list.insertBefore(order[i]!, held.nextSibling);
+    }
     empty.hidden = shown.length > 0;
     // After this redraw (it may run inside the editor's update, and focusing a thread activates it there).
     if (refocus) queueMicrotask(() => {
