@@ -10,6 +10,15 @@ import { expect, test } from '../fixtures/tandem.js';
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
 
+/** Types `lines` at the end of the document, Enter between them (an empty one: Enter twice). */
+async function typeLines(p: EditorPage, lines: readonly string[]): Promise<void> {
+  await p.focusEnd();
+  for (const [i, text] of lines.entries()) {
+    if (i > 0) await p.page.keyboard.press('Enter');
+    if (text !== '') await p.type(text);
+  }
+}
+
 async function threeParagraphs(p: EditorPage): Promise<void> {
   await p.focusEnd();
   for (const [i, text] of ['one', 'two', 'three'].entries()) {
@@ -159,12 +168,7 @@ test('the numbered list button pressed twice on the first item takes its number 
   // found by an exploratory run): a line just above a list of that kind joins it, as one just below does.
   const alice = await person('Alice', '#e11d48');
   await alice.open(server.url, 'toggles/first-item-off-on');
-  await alice.focusEnd();
-  await alice.type('1. one');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('two');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('three');
+  await typeLines(alice, ['1. one', 'two', 'three']);
   await alice.caretInTextblock(0, 0);
   await alice.page.keyboard.press('Control+Shift+7');
   await expect.poll(() => blocks(alice)).toEqual(['paragraph:one', 'ordered_list>list_item>paragraph:two', 'ordered_list>list_item>paragraph:three']);
@@ -180,12 +184,7 @@ test('a list button over lines and a list side by side makes one flat list, each
   // nothing (found by an exploratory run). Google Docs makes one list, every line at one level.
   const alice = await person('Alice', '#e11d48');
   await alice.open(server.url, 'toggles/lines-and-a-list');
-  await alice.focusEnd();
-  await alice.type('Intro');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('- two');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('three');
+  await typeLines(alice, ['Intro', '- two', 'three']);
   await alice.page.keyboard.press('Control+a');
   await alice.page.keyboard.press('Control+Shift+8');
   await expect.poll(() => blocks(alice)).toEqual(['Intro', 'two', 'three'].map((t) => `bullet_list>list_item>paragraph:${t}`));
@@ -194,12 +193,7 @@ test('a list button over lines and a list side by side makes one flat list, each
   // The list first, a line after it, numbered.
   await alice.page.keyboard.press('Control+a');
   await alice.page.keyboard.press('Delete');
-  await alice.type('- one');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('two');
-  await alice.page.keyboard.press('Enter');
-  await alice.page.keyboard.press('Enter');
-  await alice.type('Outro');
+  await typeLines(alice, ['- one', 'two', '', 'Outro']);
   await expect.poll(() => blocks(alice)).toEqual(['bullet_list>list_item>paragraph:one', 'bullet_list>list_item>paragraph:two', 'paragraph:Outro']);
   await alice.page.keyboard.press('Control+a');
   await alice.page.keyboard.press('Control+Shift+7');
