@@ -5,7 +5,7 @@ import { chainCommands, exitCode, joinTextblockBackward, joinTextblockForward, s
 import { InputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem } from 'prosemirror-schema-list';
-import { type Attrs, Fragment, type Node, type NodeType, Slice } from 'prosemirror-model';
+import { type Attrs, Fragment, type Node, type NodeType, type ResolvedPos, Slice } from 'prosemirror-model';
 import { canJoin, findWrapping } from 'prosemirror-transform';
 import { type Command, type EditorState, Plugin, Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import { runOn } from './command-on-transaction.js';
@@ -430,6 +430,20 @@ export function pasteOutOfEmptyItemPlugin(): Plugin {
   });
 }
 
+/** A clipboardTextParser's "not mine": ProseMirror then parses the text as usual (the first prop that returns a slice is used). */
+const NOT_MINE = undefined as unknown as Slice;
+
+/**
+ * Plain text of several lines (blank ones dropped) as a slice of one block each, made by `block` from the line's
+ * text in the marks at `$context`, open `depth` levels at either end (the first line joins the text before the
+ * caret, the last the text after it); NOT_MINE for a single line.
+ */
+function linesAs(text: string, $context: ResolvedPos, block: (words: Node | null) => Node, depth: number): Slice {
+  if (!/[\r\n]/.test(text)) return NOT_MINE;
+  const marks = $context.marks();
+  return new Slice(Fragment.from(text.split(/(?:\r\n?|\n)+/).map((line) => block(line === '' ? null : schema.text(line, marks)))), depth, depth);
+}
+
 /**
  * Lines of plain text pasted into a heading: headings of its level, as Google Docs gives pasted lines the
  * style of the line they land in. Each line was a paragraph, so the heading's own text after the caret,
@@ -439,11 +453,8 @@ export function headingPaste(): Plugin {
   return new Plugin({
     props: {
       clipboardTextParser(text, $context) {
-        // Nothing returned: ProseMirror parses the text as usual (the first prop that returns a slice is used).
-        if ($context.parent.type !== nodes.heading || !/[\r\n]/.test(text)) return undefined as unknown as Slice;
-        const marks = $context.marks();
-        const heading = (line: string) => $context.parent.type.create($context.parent.attrs, line === '' ? null : schema.text(line, marks));
-        return new Slice(Fragment.from(text.split(/(?:\r\n?|\n)+/).map(heading)), 1, 1);
+        if ($context.parent.type !== nodes.heading) return NOT_MINE;
+        return linesAs(text, $context, (words) => $context.parent.type.create($context.parent.attrs, words), 1);
       },
     },
   });
@@ -459,13 +470,10 @@ export function itemLinesPaste(): Plugin {
   return new Plugin({
     props: {
       clipboardTextParser(text, $context) {
-        const none = undefined as unknown as Slice; // ProseMirror then parses the text as usual
-        if ($context.depth < 2 || $context.parent.type !== nodes.paragraph || !/[\r\n]/.test(text)) return none;
+        if ($context.depth < 2 || $context.parent.type !== nodes.paragraph || !isItem($context.node(-1))) return NOT_MINE;
         const item = $context.node(-1);
-        if (!isItem(item)) return none;
-        const marks = $context.marks();
-        const line = (words: string) => item.type.create(item.type === nodes.task_item ? { checked: false } : item.attrs, nodes.paragraph!.create(null, words === '' ? null : schema.text(words, marks)));
-        return new Slice(Fragment.from(text.split(/(?:\r\n?|\n)+/).map(line)), 2, 2);
+        const attrs = item.type === nodes.task_item ? { checked: false } : item.attrs;
+        return linesAs(text, $context, (words) => item.type.create(attrs, nodes.paragraph!.create(null, words)), 2);
       },
     },
   });

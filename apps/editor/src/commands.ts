@@ -132,15 +132,11 @@ const flattenIntoList =
     }
     if (!lines || !listed) return false;
     if (dispatch !== undefined) {
-      let start = 0;
-      for (let i = 0; i < first; i++) start += doc.child(i).nodeSize;
-      let end = start;
-      for (let i = first; i <= last; i++) end += doc.child(i).nodeSize;
+      const start = $from.posAtIndex(first, 0);
       const list = type.create(type === nodes.ordered_list ? { order: 1 } : null, items);
-      const tr = state.tr.replaceWith(start, end, list);
-      const selection =
-        state.selection instanceof AllSelection ? new AllSelection(tr.doc) : TextSelection.between(tr.doc.resolve(start + 1), tr.doc.resolve(start + list.nodeSize - 1));
-      dispatch(tr.setSelection(selection).scrollIntoView());
+      const tr = state.tr.replaceWith(start, $from.posAtIndex(last + 1, 0), list);
+      // Select all comes here as a text selection (overText): the list's text stays selected.
+      dispatch(tr.setSelection(TextSelection.between(tr.doc.resolve(start + 1), tr.doc.resolve(start + list.nodeSize - 1))).scrollIntoView());
     }
     return true;
   };
