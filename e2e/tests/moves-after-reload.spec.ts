@@ -1,6 +1,6 @@
 // Alice, offline, presses Enter in "abcd|ef" and reloads the page (its app from the service worker, her
 // change from this browser's copy); Bob presses Enter in "abc|def". Her move starts inside his, so hers gives
-// way and her page takes out its copy of "ef". The reloaded page, with a new client id, had forgotten the move
+// way and her page takes out its copy of "ef" (and makes her Enter again in his copy). The reloaded page, with a new client id, had forgotten the move
 // was its own: nobody gave way and "ef" came twice, for everyone (double-move.ts now reads an earlier page's
 // moves from its notes).
 
@@ -36,7 +36,8 @@ for (const bobToo of ['online', 'offline too'] as const) {
     await bob.expectSaved();
 
     const result = await converged([alice, bob], (p) => p.blocks());
-    expect(result).toEqual(['abc', 'def', 'xyz']); // before: "ef" twice
+    // Before: "ef" twice; then her Enter dropped ("abc", "def"); now made again in Bob's copy (split-again.ts).
+    expect(result).toEqual(['abc', 'd', 'ef', 'xyz']);
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });

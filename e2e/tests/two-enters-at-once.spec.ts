@@ -2,8 +2,11 @@
 // paragraph was repeated (" three" twice, or " two three" twice when both pressed it at one place) whenever
 // the server had acknowledged one Enter before the other reached that page, and always at one place (found
 // by an exploratory run). Each editor now notes which characters its move copied (double-move.ts, MOVED):
-// the words stay once, where the earlier Enter put them, and the later Enter's line break is dropped.
+// the words stay once, where the earlier Enter put them, and the later Enter is made again in them
+// (split-again.ts; it was dropped: "one", " two three"). Both at one place: one split. The same for Shift+Enter
+// (a line break): two line breaks in one line put one of them at the end of the line.
 
+import { shape } from '../fixtures/doc-json.js';
 import { writeShared } from '../fixtures/editor-page.js';
 import { holdIncoming } from '../fixtures/hold-incoming.js';
 import { expect, test } from '../fixtures/tandem.js';
@@ -11,19 +14,30 @@ import { expect, test } from '../fixtures/tandem.js';
 test.use({ serverScope: 'file' }); // each test has documents of its own
 
 const cases = [
-  { alice: 3, bob: 7, how: 'held' },
-  { alice: 7, bob: 3, how: 'offline' },
-  { alice: 3, bob: 3, how: 'held' },
-  { alice: 3, bob: 3, how: 'offline' },
+  { alice: 3, bob: 7, how: 'held', key: 'Enter' },
+  { alice: 7, bob: 3, how: 'offline', key: 'Enter' },
+  { alice: 3, bob: 3, how: 'held', key: 'Enter' },
+  { alice: 3, bob: 3, how: 'offline', key: 'Enter' },
+  { alice: 3, bob: 7, how: 'held', key: 'Shift+Enter' },
+  { alice: 7, bob: 3, how: 'offline', key: 'Shift+Enter' },
 ] as const;
 
-for (const { alice: aliceAt, bob: bobAt, how } of cases) {
+/** "one two three" split by each of `at` (one split where they are one place), as Enter or Shift+Enter would. */
+const expected = (at: readonly number[], key: string) => {
+  const text = 'one two three';
+  const points = [...new Set(at)].sort((a, b) => a - b);
+  const parts = points.map((point, i) => text.slice(i === 0 ? 0 : points[i - 1], point));
+  parts.push(text.slice(points.at(-1)));
+  return (key === 'Enter' ? parts : [parts.join('¶')]).map((line) => `paragraph:${line}`);
+};
+
+for (const { alice: aliceAt, bob: bobAt, how, key } of cases) {
   const crossing = how === 'held' ? 'Bob\'s stored and acknowledged before Alice\'s reached him' : 'Bob offline';
-  test(`Enter after character ${aliceAt} and ${bobAt} of "one two three" at once (${crossing}): no words repeated`, async ({ server, person }) => {
+  test(`${key} after character ${aliceAt} and ${bobAt} of "one two three" at once (${crossing}): no words repeated, both made`, async ({ server, person }) => {
     const alice = await person('Alice', '#e11d48');
     const bob = await person('Bob', '#2563eb');
     const aliceIn = await holdIncoming(alice);
-    const doc = `two-enters/${aliceAt}-${bobAt}-${how}`;
+    const doc = `two-enters/${aliceAt}-${bobAt}-${how}-${key}`;
     await alice.open(server.url, doc);
     await bob.open(server.url, doc);
     await writeShared(alice, bob, ['one two three']);
@@ -32,24 +46,24 @@ for (const { alice: aliceAt, bob: bobAt, how } of cases) {
 
     if (how === 'held') {
       aliceIn.hold();
-      await bob.page.keyboard.press('Enter');
+      await bob.page.keyboard.press(key);
       await bob.expectSaved();
-      await alice.page.keyboard.press('Enter');
+      await alice.page.keyboard.press(key);
       await alice.page.waitForTimeout(300); // stored after Bob's, and with Bob
       aliceIn.release();
     } else {
       await bob.context.setOffline(true);
       await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-      await bob.page.keyboard.press('Enter');
-      await alice.page.keyboard.press('Enter');
+      await bob.page.keyboard.press(key);
+      await alice.page.keyboard.press(key);
       await alice.expectSaved();
       await bob.context.setOffline(false);
     }
     await alice.expectSaved();
     await bob.expectSaved();
 
-    await expect.poll(() => alice.blocks()).toEqual(['one', ' two three']);
-    await expect.poll(() => bob.blocks()).toEqual(['one', ' two three']);
+    await expect.poll(() => shape(alice)).toEqual(expected([aliceAt, bobAt], key));
+    await expect.poll(() => shape(bob)).toEqual(expected([aliceAt, bobAt], key));
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });

@@ -22,6 +22,8 @@
 import * as Y from 'yjs';
 import { indexIn, insertedRuns, insertsAndDeletes, type Move, moves, movesOf, movesWithShortcuts, nodesDeletedFrom } from './moved-text.js';
 import { copiesBySource, MOVED, type NotedMove, notedMovesIn, parseNote, seenByMover, standing } from './noted-moves.js';
+import type { YType } from './relative-position.js';
+import { elementBefore, type SplitAgain } from './split-again.js';
 import { dropIfEmptied } from './split-rescue.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -68,13 +70,20 @@ export interface Repeat {
  * new line, which copies her copy again; her first copy is gone, her words stand, and Bob's copy repeated them.
  */
 function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>): (copy: Y.ID) => boolean {
+  const find = standingCopy(doc, copiesOf);
+  return (copy) => find(copy) !== undefined;
+}
+
+/** The copy that stands of `copy` (itself, or a copy of it hop by hop, as standsOnward reads them), if any. */
+function standingCopy(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>): (copy: Y.ID) => Y.ID | undefined {
   // Hop by hop, ONWARD_HOPS at most, each copy looked at once: a note comes from any client, and one naming a
   // chain of 60 000 deleted copies ran a recursive walk out of stack (found by a review).
   return (copy) => {
     const looked = new Set<string>([key(copy)]);
     let hop = [copy];
     for (let hops = 0; hop.length > 0 && hops <= ONWARD_HOPS; hops++) {
-      if (hop.some((id) => standing(doc, id))) return true;
+      const found = hop.find((id) => standing(doc, id));
+      if (found !== undefined) return found;
       const next: Y.ID[] = [];
       for (const id of hop) {
         for (const further of copiesOf.get(key(id)) ?? []) {
@@ -85,7 +94,7 @@ function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>
       }
       hop = next;
     }
-    return false;
+    return undefined;
   };
 }
 
@@ -145,6 +154,9 @@ export class OwnMoves {
   private readonly moveOf = new Map<string, OwnMove>();
   /** The characters this page moved out of each text node its move deleted ("<client>:<clock>" of the node's item). */
   private readonly movedFrom = new Map<string, Y.ID[]>();
+
+  /** This page's moves whose split was looked at for making again (split-again.ts): each once, whatever comes after. */
+  private readonly splitAgain = new WeakSet<OwnMove>();
 
   /** The earlier pages' ids whose moves this page has taken for its own (adoptEarlier). */
   private readonly adopted = new Set<number>();
@@ -252,12 +264,13 @@ export class OwnMoves {
    * deletes its copy when its move gives way and the other's copy of the character still stands (deleted
    * since, by its mover, the words would be lost: this page's stays).
    */
-  repeatsOfNoted(transaction: Y.Transaction): Repeat[] {
+  repeatsOfNoted(transaction: Y.Transaction, again?: SplitAgain[]): Repeat[] {
     if (notedMovesIn(transaction).length === 0) return [];
     this.adoptEarlier();
     if (this.moveOf.size === 0) return [];
     const out: Repeat[] = [];
-    const onward = standsOnward(this.doc, copiesBySource(transaction));
+    const copiesOf = copiesBySource(transaction);
+    const onward = standsOnward(this.doc, copiesOf);
     for (const theirs of notedMovesIn(transaction)) {
       const judged = new Map<OwnMove, boolean>(); // once per move of this page's: asked for each character it copied
       const givesWay = (own: OwnMove) => {
@@ -271,10 +284,44 @@ export class OwnMoves {
         if (own === undefined || !givesWay(own) || !onward(copy)) continue;
         const mine = this.copyOf(source, false);
         if (mine !== undefined) out.push({ node: mine.node, id: mine.id });
+        if (again !== undefined && !this.splitAgain.has(own)) {
+          this.splitAgain.add(own); // once: made again in the first copy that takes its words
+          const split = this.splitToMakeAgain(own, theirs, standingCopy(this.doc, copiesOf));
+          if (split !== undefined) again.push(split);
+        }
       }
     }
     return out;
   }
+
+  /**
+   * Where this page's split `own`, giving way to `theirs`, is made again (split-again.ts): only a split (its
+   * copy starts a block it made, or follows an element it made in the line it split) that starts inside the
+   * other's move (a later Enter in the line), before their copy of its first character.
+   */
+  private splitToMakeAgain(own: OwnMove, theirs: NotedMove, standingOf: (copy: Y.ID) => Y.ID | undefined): SplitAgain | undefined {
+    const at = theirs.pairs.findIndex(({ source }) => key(source) === own.first);
+    const pair = theirs.pairs[at];
+    const before = pair === undefined ? undefined : standingOf(pair.copy);
+    if (pair === undefined || before === undefined) return undefined;
+    // Their move must hold, before this page's first character, one this page had seen: else both split at one
+    // place as this page saw it (Alice typed "Z" at "g|hi" and pressed Enter before it, Bob pressed Enter there):
+    // one split, "g" and "Zhi"; a line break of this page's then goes, as a paragraph this page's Enter made does.
+    const again = !own.ids.has(theirs.first) && theirs.pairs.slice(0, at).some(({ source }) => source.clock < own.seen(source.client));
+    const mine = this.copyOf(pair.source, false);
+    if (mine === undefined) return undefined;
+    const source = Y.getItem(this.doc.store, pair.source);
+    if (!(source instanceof Y.Item) || !(source.parent instanceof Y.XmlText)) return undefined;
+    const madeHere = (type: YType | null | undefined) => type instanceof Y.XmlElement && type._item !== null && type._item.id.client === mine.id.client;
+    const block = mine.node.parent;
+    if (block === source.parent.parent) {
+      const made = elementBefore(mine.node);
+      return made !== undefined && madeHere(made) ? { before, own: mine.node, made, again } : undefined;
+    }
+    const first = block instanceof Y.XmlElement ? block.toArray()[0] : undefined;
+    return again && madeHere(block) && first === mine.node ? { before, own: mine.node, made: 'block', again } : undefined;
+  }
+
 
   /**
    * Whether character `id` is this page's copy (a move's, or a copy's copy) of a character that a move noted

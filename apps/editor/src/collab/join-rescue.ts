@@ -31,6 +31,7 @@ import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { type ChangeCount, deleteCopiedBack, OwnDeletions } from './deleted-in-moves.js';
 import { deleteRepeats, OwnMoves } from './double-move.js';
+import { splitAgain, type SplitAgain } from './split-again.js';
 import { applyFormatsAgain, OwnFormats } from './formats-in-moves.js';
 import { attributesLostIn, writeAttributesAgain } from './attrs-in-moves.js';
 import type { NodeType } from 'prosemirror-model';
@@ -1142,7 +1143,9 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     // And a block's attributes (a task's tick) on the copy of a block someone moved (attrs-in-moves.ts).
     const attributesLost = attributesLostIn(transaction, ownership.own);
     if (attributesLost.length > 0) queueMicrotask(() => writeAttributesAgain(doc, attributesLost, RESCUE_ORIGIN));
-    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction), ...rescuedTwice.twice(transaction)];
+    // A split of this page's whose repeats go is made again in the other's copy (split-again.ts).
+    const again: SplitAgain[] = [];
+    const repeats = [...ownMoves.repeats(transaction), ...ownMoves.repeatsOfNodes(transaction, nodesSaidDeleted(transaction)), ...ownMoves.repeatsOfNoted(transaction, again), ...rescuedTwice.twice(transaction)];
     const copiedAlso = ownMoves.copiedAlsoBy(transaction);
     // A paragraph this page made inside a range the other's change moved (made a list, a quote) goes along.
     const repeated = new Set(repeats.map(({ id }) => `${id.client}:${id.clock}`));
@@ -1158,7 +1161,11 @@ export function keepTextThroughJoins(doc: Y.Doc, ownership: Ownership, onRetyped
     // took out her copy of the list's last item, which Bob had moved too, with the list, then typed "abc"
     // into the list gone; lost for everyone).
     if (lost.length > 0) queueMicrotask(() => onRetyped(typeAgain(doc, lost)));
-    if (repeats.length > 0) queueMicrotask(() => deleteRepeats(doc, repeats, RESCUE_ORIGIN));
+    if (repeats.length > 0)
+      queueMicrotask(() => {
+        deleteRepeats(doc, repeats, RESCUE_ORIGIN);
+        splitAgain(doc, again);
+      });
     if (left.length > 0) queueMicrotask(() => onRetyped(moveLeftInRange(doc, left)));
     if (stranded.length > 0) queueMicrotask(() => onRetyped(moveStranded(doc, stranded)));
   };
