@@ -316,3 +316,35 @@ test('lines of plain text pasted into a list item: one item each, as Google Docs
   expect(await alice.page.locator('.ProseMirror li[data-type=task-item]').count()).toBe(2);
   expect(alice.errors).toEqual([]);
 });
+
+// Found by an exploratory run: Ctrl+Backspace at a line's start and Ctrl+Delete at its end (word-wise keys) did
+// ProseMirror's own join, not what Backspace and Delete do there: the paragraph after a list became one more item,
+// and the list's first item, joined to the heading above it, was taken out of the list. Google Docs does the same
+// as the plain key there.
+for (const [key, at, expected] of [
+  ['Control+Backspace', '|line one', ['heading2:Heading words', 'bullet_list>list_item>paragraph:first item', 'bullet_list>list_item>paragraph:second itemline one', 'paragraph:last para']],
+  ['Control+Delete', 'second item|', ['heading2:Heading words', 'bullet_list>list_item>paragraph:first item', 'bullet_list>list_item>paragraph:second itemline one', 'paragraph:last para']],
+  ['Control+Delete', 'Heading words|', ['heading2:Heading wordsfirst item', 'bullet_list>list_item>paragraph:second item', 'paragraph:line one', 'paragraph:last para']],
+] as const) {
+  test(`${key} at ${at} joins the lines as ${key.replace('Control+', '')} does`, async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    await alice.open(server.url, `docs-keys/${key}-${at.replace('|', '_')}`);
+    await alice.focusEnd();
+    await alice.type('## Heading words');
+    await alice.page.keyboard.press('Enter');
+    await alice.type('- first item');
+    await alice.page.keyboard.press('Enter');
+    await alice.type('second item');
+    await alice.page.keyboard.press('Enter');
+    await alice.page.keyboard.press('Enter'); // out of the list
+    await alice.type('line one');
+    await alice.page.keyboard.press('Enter');
+    await alice.type('last para');
+    await expect.poll(() => blocks(alice)).toEqual(['heading2:Heading words', 'bullet_list>list_item>paragraph:first item', 'bullet_list>list_item>paragraph:second item', 'paragraph:line one', 'paragraph:last para']);
+    const word = at.replace('|', '');
+    const textblock = (await blocks(alice)).findIndex((b) => b.endsWith(`:${word}`));
+    await alice.caretInTextblock(textblock, at.startsWith('|') ? 0 : word.length);
+    await alice.page.keyboard.press(key);
+    await expect.poll(() => blocks(alice)).toEqual([...expected]);
+  });
+}

@@ -480,5 +480,15 @@ export function itemLinesPaste(): Plugin {
 }
 
 export function blockKeymap(): Plugin {
-  return keymap({ Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem), ArrowDown: leaveCodeBlockDown, Backspace: joinAfterListOrQuote, Delete: joinListToNext });
+  // Ctrl+Backspace at a line's start and Ctrl+Delete at its end join lines as Backspace and Delete do there, as in
+  // Google Docs (ProseMirror's base keymap gives them its own join, which made the line after a list an item of
+  // it); within a line the browser deletes a word, as before.
+  return keymap({
+    Enter: chainCommands(exitCodeOnEmptyLastLine, liftEmptyItem),
+    ArrowDown: leaveCodeBlockDown,
+    Backspace: joinAfterListOrQuote,
+    'Mod-Backspace': joinAfterListOrQuote,
+    Delete: joinListToNext,
+    'Mod-Delete': joinListToNext,
+  });
 }

@@ -138,7 +138,7 @@ function tableEditingOfShared(): Plugin {
 export function tablePlugins(): Plugin[] {
   // Backspace and Delete beside a table move into it rather than select it whole; Enter at the start of a
   // table at the top adds a line above it (table-boundaries.ts).
-  return [keymap({ Backspace: backspaceAfterTable, Delete: deleteBeforeTable, Enter: enterAboveTable }), tableEditingOfShared()];
+  return [keymap({ Backspace: backspaceAfterTable, 'Mod-Backspace': backspaceAfterTable, Delete: deleteBeforeTable, 'Mod-Delete': deleteBeforeTable, Enter: enterAboveTable }), tableEditingOfShared()];
 }
 
 const whileInTable = (state: Parameters<Command>[0]) => isInTable(state);
