@@ -3,6 +3,7 @@
 // lines (or a line break at its end) pasted into a list item, and Backspace after a nested list.
 
 import { blocks } from '../fixtures/blocks.js';
+import { p, setDocument, t } from '../fixtures/doc-json.js';
 import type { EditorPage } from '../fixtures/editor-page.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -346,5 +347,40 @@ for (const [key, at, expected] of [
     await alice.caretInTextblock(textblock, at.startsWith('|') ? 0 : word.length);
     await alice.page.keyboard.press(key);
     await expect.poll(() => blocks(alice)).toEqual([...expected]);
+  });
+}
+
+// Found by an exploratory run: a line and the block after it (a code block, a heading, a quote, a list item),
+// copied to the end of that block's text and pasted at the start of a paragraph, made the paragraph part of
+// that block ('code"let x = 1;My own sentence."'). The pasted lines go before it; the line keeps its kind.
+for (const [what, block, lastText, pastedBlock] of [
+  ['code block', { type: 'code_block', content: [t('let x = 1;')] }, 'let x = 1;', 'code_block:let x = 1;'],
+  ['heading', { type: 'heading', attrs: { level: 2 }, content: [t('Section')] }, 'Section', 'heading2:Section'],
+  ['quote', { type: 'blockquote', content: [p(t('Wise words'))] }, 'Wise words', 'blockquote>paragraph:Wise words'],
+  ['list item', { type: 'bullet_list', content: [{ type: 'list_item', content: [p(t('point'))] }] }, 'point', 'bullet_list>list_item>paragraph:point'],
+] as const) {
+  test(`a line and a ${what} pasted at the start of a paragraph: the paragraph stays a paragraph`, async ({ pair }) => {
+    const { alice, bob } = await pair(`docs-paste-kind/${what}`);
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await setDocument(alice, bob, [p(t('Intro line')), block, p(t('My own sentence.'))]);
+    await expect.poll(() => blocks(alice)).toEqual(['paragraph:Intro line', pastedBlock, 'paragraph:My own sentence.']);
+    // From the start of "Intro line" to the end of the block's text: copied, and pasted before "My own sentence.".
+    await alice.page.evaluate((text) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const { view } = (window as any).tandem;
+      let end = 0;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      view.state.doc.descendants((n: any, pos: number) => {
+        if (n.isTextblock && n.textContent === text) end = pos + 1 + n.content.size;
+        return !n.isTextblock;
+      });
+      view.focus();
+      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.create(view.state.doc, 1, end)));
+    }, lastText);
+    await alice.page.keyboard.press('Control+c');
+    await alice.caretInTextblock(2, 0);
+    await alice.page.keyboard.press('Control+v');
+    await expect.poll(() => blocks(alice)).toEqual(['paragraph:Intro line', pastedBlock, 'paragraph:Intro line', pastedBlock, 'paragraph:My own sentence.']);
+    await expect.poll(() => blocks(bob)).toEqual(await blocks(alice));
   });
 }

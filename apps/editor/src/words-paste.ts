@@ -11,7 +11,7 @@
 // such as <h2> on the clipboard of another page only when the whole block was selected, and a heading
 // copied whole from a web page still pastes as a heading.
 
-import { type Fragment, Slice } from 'prosemirror-model';
+import { type Fragment, type Node, type ResolvedPos, Slice } from 'prosemirror-model';
 import { Plugin, TextSelection } from 'prosemirror-state';
 
 /** The inline content of `slice` when it is the text of one textblock, open down to it at both ends. */
@@ -27,6 +27,25 @@ export function wordsOf(slice: Slice): Fragment | undefined {
   return undefined;
 }
 
+/**
+ * `slice` with its end closed when it holds several lines, the last of another kind than the line it lands in
+ * (another block, or the same inside other lists or quotes), and that line goes on after `$end`: the line keeps
+ * its kind and its own text, after the pasted lines, as in Google Docs. A paragraph and a code block (a heading,
+ * a quote, a list item) pasted at the start of "My own sentence." made it part of that code block.
+ */
+export function endClosedBeforeLine(slice: Slice, $end: ResolvedPos): Slice {
+  if (slice.openEnd === 0 || !$end.parent.isTextblock || $end.parentOffset === $end.parent.content.size || wordsOf(slice) !== undefined) return slice;
+  const chain: Node[] = []; // the nodes open at the slice's end, outermost first
+  for (let node = slice.content.lastChild; node !== null && chain.length < slice.openEnd; node = node.lastChild) chain.push(node);
+  const last = chain.at(-1);
+  if (last === undefined || !last.isTextblock) return slice;
+  const sameKind = chain.length <= $end.depth && chain.every((node, i) => {
+    const there = $end.node($end.depth - (chain.length - 1 - i));
+    return node.type === there.type && (i < chain.length - 1 || node.hasMarkup(there.type, there.attrs));
+  });
+  return sameKind ? slice : new Slice(slice.content, slice.openStart, 0);
+}
+
 export function wordsPaste(): Plugin {
   /** The HTML being pasted came from elsewhere than an editor (read before `transformPasted`, in the same paste). */
   let foreign = false;
@@ -39,11 +58,13 @@ export function wordsPaste(): Plugin {
       transformPasted(slice, view) {
         const fromElsewhere = foreign;
         foreign = false;
-        if (fromElsewhere) return slice;
         const { selection } = view.state;
         if (!(selection instanceof TextSelection) || !selection.$from.parent.isTextblock) return slice;
+        // A drop lands elsewhere than the selection: left as ProseMirror makes it.
+        const closed = (s: Slice) => (view.dragging === null ? endClosedBeforeLine(s, selection.$to) : s);
+        if (fromElsewhere) return closed(slice);
         const words = wordsOf(slice);
-        return words === undefined ? slice : new Slice(words, 0, 0);
+        return words === undefined ? closed(slice) : new Slice(words, 0, 0);
       },
     },
   });
