@@ -192,3 +192,19 @@ describe('cell spans from outside (found by a review: colspan="1e308" exported a
     expect(md.length).toBeLessThan(2_000_000);
   });
 });
+
+// Found by an exploratory run: two people's table edits at once (a column added while the other adds a row) can
+// leave a row shorter than the others. Markdown wrote the missing cells as the whole first row's text
+// ("|  |  |  | A<br>B<br><br>C |"): the table's map puts a missing cell at the table's start.
+describe('a row shorter than the others', () => {
+  it('exports its missing cells empty, in Markdown as in HTML', () => {
+    const table = nodes.table!.create(null, [row(header(p('A')), header(p('B')), header(p('C'))), row(cell(p('a1')), cell(p('b1')), cell(p('c1'))), row(cell(p('a2')), cell(p('b2')))]);
+    const md = toMarkdown(doc(table));
+    expect(md.split('\n')).toEqual(['| A | B | C |', '| --- | --- | --- |', '| a1 | b1 | c1 |', '| a2 | b2 |  |']);
+    expect(grid(fromMarkdown(md))).toEqual([
+      ['th:A', 'th:B', 'th:C'],
+      ['a1', 'b1', 'c1'],
+      ['a2', 'b2', ''],
+    ]);
+  });
+});

@@ -71,7 +71,10 @@ const table: NodeSerializer = (state, original) => {
       // A merged cell is written where it starts; the places it covers stay empty.
       const starts = (row === 0 || map.map[(row - 1) * map.width + col] !== pos) && (col === 0 || map.map[row * map.width + col - 1] !== pos);
       out.out += ' ';
-      if (starts) writeCell(state, node.nodeAt(pos)!);
+      // A row shorter than the others (two people's edits of the table at once) has no cell here: the map puts
+      // the table's start (its first row) in the hole, whose whole text was written.
+      const cell = node.nodeAt(pos);
+      if (starts && cell !== null && cell.type.spec.tableRole !== 'row') writeCell(state, cell);
       out.out += ' |';
     }
     if (row === 0) {
