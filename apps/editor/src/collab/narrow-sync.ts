@@ -16,7 +16,7 @@ import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
-import { type EditorState, Plugin, type Transaction } from 'prosemirror-state';
+import { type EditorState, NodeSelection, Plugin, type Transaction } from 'prosemirror-state';
 import { Mapping as StepMapping } from 'prosemirror-transform';
 import { changesShape, movesInLine, settleShapeChange } from './kept-in-place.js';
 import type { EditorView } from 'prosemirror-view';
@@ -211,6 +211,16 @@ export function narrowSyncPlugin(): Plugin {
         if (tr.docChanged) madeBy.set(tr.doc, { from: tr.before, change: changeOf(tr) });
         return null;
       },
+    },
+    // A node selected before others' change is carried through it as the range around it (relativeSelection):
+    // selected again when the range still holds just that node.
+    appendTransaction(transactions, before, after) {
+      if (!(before.selection instanceof NodeSelection) || after.selection instanceof NodeSelection || after.selection.empty) return null;
+      if (!transactions.some((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true)) return null;
+      const { from, to } = after.selection;
+      const node = after.doc.nodeAt(from);
+      if (node === null || from + node.nodeSize !== to || node.type !== before.selection.node.type || !NodeSelection.isSelectable(node)) return null;
+      return after.tr.setSelection(NodeSelection.create(after.doc, from)).setMeta('addToHistory', false);
     },
     view(view) {
       const binding = (ySyncPluginKey.getState(view.state) as { binding: ProsemirrorBinding }).binding as unknown as Binding;

@@ -54,10 +54,19 @@ function itemPosition(n: YType): Y.RelativePosition {
   return new Y.RelativePosition(typeid, typeid === null ? Y.findRootTypeKey(parent) : null, item.id);
 }
 
+/** A selection kind as y-prosemirror puts it back: a node selection as the range around the node (see relativeSelection). */
+export const asRange = (kind: string): string => (kind === 'node' ? 'text' : kind);
+
+/**
+ * The selection as y-prosemirror keeps it through others' changes. A selected node (an image, a rule) is kept as
+ * the range around it: y-prosemirror puts a node selection back with NodeSelection.create, which throws when the
+ * other person deleted the node, and the throw dropped their change from the view for good (the page went on
+ * showing the image, and wrote it back with its next keystroke). keepNodeSelected selects it again afterwards.
+ */
 export function relativeSelection(state: EditorState, type: Y.XmlFragment, mapping: Mapping) {
   const { selection, doc } = state;
   return {
-    type: (selection as unknown as { jsonID: string }).jsonID,
+    type: asRange((selection as unknown as { jsonID: string }).jsonID),
     anchor: relativePosition(selection.anchor, doc, type, mapping),
     head: relativePosition(selection.head, doc, type, mapping),
   };
