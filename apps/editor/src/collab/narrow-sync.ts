@@ -20,7 +20,7 @@ import { type EditorState, NodeSelection, Plugin, type Transaction } from 'prose
 import { Mapping as StepMapping } from 'prosemirror-transform';
 import { changesShape, movesInLine, settleShapeChange } from './kept-in-place.js';
 import type { EditorView } from 'prosemirror-view';
-import { type ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
+import { ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { elementOf } from './block-index.js';
 import { caretBeforeInsertions } from './caret-before-insertions.js';
@@ -182,6 +182,28 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
   }, ySyncPluginKey);
   return true;
 }
+
+/**
+ * Every change from elsewhere reaches the view, or the view is drawn again from Yjs. y-prosemirror shows such a
+ * change in a Yjs observer; when that throws (Yjs logs it and goes on), the change is left out of the view for
+ * good, and the view's next edit, compared with what Yjs holds, writes the stale part back for everyone: an image
+ * someone deleted came back so (relative-position.ts). Wrapped on the class, before any binding binds it.
+ */
+function showEveryChange(): void {
+  const proto = ProsemirrorBinding.prototype as unknown as { _typeChanged: (events: unknown, transaction: Y.Transaction) => void; _forceRerender: () => void; __guarded?: true };
+  if (proto.__guarded === true) return;
+  const show = proto._typeChanged;
+  proto._typeChanged = function guarded(this: typeof proto, events, transaction) {
+    try {
+      show.call(this, events, transaction);
+    } catch (error) {
+      console.warn('A change from elsewhere could not be shown; the document is drawn again', error);
+      this._forceRerender();
+    }
+  };
+  proto.__guarded = true;
+}
+showEveryChange();
 
 /** Each document the editor showed, with the one before it and the change between (see `changeBetween`). */
 const madeBy = new WeakMap<Node, { readonly from: Node; readonly change: Change }>();
