@@ -384,3 +384,22 @@ for (const [what, block, lastText, pastedBlock] of [
     await expect.poll(() => blocks(bob)).toEqual(await blocks(alice));
   });
 }
+
+// Found by an exploratory run: a double-click then, right away, a triple-click on a line (five quick clicks) left
+// the browser's own paragraph selection, which runs to the start of the next line, and typing joined that line to
+// it ("Replacedline one"). Three clicks or more select the line's text, as a triple-click does.
+test('clicked three times or more, quickly: the line is selected, and typing replaces only it', async ({ pair }) => {
+  const { alice, bob } = await pair('docs-clicks/many');
+  await setDocument(alice, bob, [{ type: 'bullet_list', content: [{ type: 'list_item', content: [p(t('first item'))] }, { type: 'list_item', content: [p(t('second item'))] }] }, p(t('line one')), p(t('last para'))]);
+  const item = alice.editor.locator('li').nth(1).locator('p');
+  await item.dblclick({ position: { x: 5, y: 5 } });
+  await item.click({ clickCount: 3, position: { x: 5, y: 5 } });
+  await alice.selectionRead();
+  await alice.type('Replaced');
+  await expect.poll(() => blocks(bob)).toEqual(['bullet_list>list_item>paragraph:first item', 'bullet_list>list_item>paragraph:Replaced', 'paragraph:line one', 'paragraph:last para']);
+  // And a plain triple-click on the next line.
+  await alice.editor.locator('p', { hasText: 'line one' }).click({ clickCount: 3, position: { x: 5, y: 5 } });
+  await alice.selectionRead();
+  await alice.type('Other');
+  await expect.poll(() => blocks(bob)).toEqual(['bullet_list>list_item>paragraph:first item', 'bullet_list>list_item>paragraph:Replaced', 'paragraph:Other', 'paragraph:last para']);
+});

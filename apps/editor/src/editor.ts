@@ -24,6 +24,7 @@ import { buildInputRules } from './input-rules.js';
 import { inlineFormatPlugins } from './formats/inline-formats.js';
 import { linkPopover } from './link-popover.js';
 import { keepUnreadSelection, keySelection } from './key-selection.js';
+import { lineClicks } from './line-clicks.js';
 import { typingAfterLeaf } from './typing-after-leaf.js';
 import { readOnlyCaret } from './read-only-caret.js';
 import { linkPlugin } from './links.js';
@@ -79,6 +80,8 @@ export function createEditor(
       keySelection(),
       // Typed text right after a line break goes there, whatever a collaborator's cursor beside it does to the browser.
       typingAfterLeaf(),
+      // Three quick clicks or more select the line's text (see line-clicks.ts).
+      lineClicks(),
       // A read-only editor is still read and selected from the keyboard (a commenter comments on a selection).
       ...(editable ? [] : [readOnlyCaret()]),
       undoSteps(undoManager),
