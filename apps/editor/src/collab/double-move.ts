@@ -157,6 +157,8 @@ export class OwnMoves {
 
   /** This page's moves whose split was looked at for making again (split-again.ts): each once, whatever comes after. */
   private readonly splitAgain = new WeakSet<OwnMove>();
+  /** For each of this page's moves: the other movers whose noted moves copied any of its characters too. */
+  private readonly otherMovers = new WeakMap<OwnMove, Set<number>>();
 
   /** The earlier pages' ids whose moves this page has taken for its own (adoptEarlier). */
   private readonly adopted = new Set<number>();
@@ -280,6 +282,11 @@ export class OwnMoves {
       };
       for (const { source, copy } of theirs.pairs) {
         const own = this.moveOf.get(key(source));
+        if (own !== undefined) {
+          const movers = this.otherMovers.get(own) ?? new Set<number>();
+          movers.add(theirs.author);
+          this.otherMovers.set(own, movers);
+        }
         // Their copy, or their copy of it made in the same change (Enter, then Shift+Tab on the new line).
         if (own === undefined || !givesWay(own) || !onward(copy)) continue;
         const mine = this.copyOf(source, false);
@@ -310,16 +317,20 @@ export class OwnMoves {
     const again = !own.ids.has(theirs.first) && theirs.pairs.slice(0, at).some(({ source }) => source.clock < own.seen(source.client));
     const mine = this.copyOf(pair.source, false);
     if (mine === undefined) return undefined;
+    // Made again only while theirs is the one other move of these words known here, when it is made (a microtask
+    // later, after whatever else arrived in the same turn): with three people splitting one line at once, the
+    // copy it went into could itself be a repeat of the third one's, and the words came twice.
+    const alone = () => (this.otherMovers.get(own)?.size ?? 0) <= 1;
     const source = Y.getItem(this.doc.store, pair.source);
     if (!(source instanceof Y.Item) || !(source.parent instanceof Y.XmlText)) return undefined;
     const madeHere = (type: YType | null | undefined) => type instanceof Y.XmlElement && type._item !== null && type._item.id.client === mine.id.client;
     const block = mine.node.parent;
     if (block === source.parent.parent) {
       const made = elementBefore(mine.node);
-      return made !== undefined && madeHere(made) ? { before, own: mine.node, made, again } : undefined;
+      return made !== undefined && madeHere(made) ? { before, own: mine.node, made, again, alone } : undefined;
     }
     const first = block instanceof Y.XmlElement ? block.toArray()[0] : undefined;
-    return again && madeHere(block) && first === mine.node ? { before, own: mine.node, made: 'block', again } : undefined;
+    return again && madeHere(block) && first === mine.node ? { before, own: mine.node, made: 'block', again, alone } : undefined;
   }
 
 

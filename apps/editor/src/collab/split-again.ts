@@ -35,6 +35,8 @@ export interface SplitAgain {
   readonly made: 'block' | Y.XmlElement;
   /** False: both split at one place, as this page saw it; the element this page's split made only goes. */
   readonly again: boolean;
+  /** Whether the other's is still the one other move of these words this page knows of (else nothing is made). */
+  readonly alone: () => boolean;
 }
 
 /** The element standing right before `node` in its parent, if any (deleted items skipped). */
@@ -55,8 +57,8 @@ export function splitAgain(doc: Y.Doc, splits: readonly SplitAgain[]): void {
   }
 }
 
-function makeAgain(doc: Y.Doc, { before, own, made, again }: SplitAgain): void {
-  if (own.length !== 0) return; // typed into since: its text stays after its own break
+function makeAgain(doc: Y.Doc, { before, own, made, again, alone }: SplitAgain): void {
+  if (own.length !== 0 || !alone()) return; // typed into since: its text stays after its own break
   const item = Y.getItem(doc.store, before);
   if (!(item instanceof Y.Item) || item.deleted || !(item.parent instanceof Y.XmlText)) return;
   const index = indexIn(item.parent, before);
