@@ -106,3 +106,38 @@ for (const first of ['Bob', 'Alice'] as const) {
     expect(alice.errors).toEqual([]);
   });
 }
+
+// Found by a review of the change above: a line across the page (a horizontal rule) selected by one while the
+// other types elsewhere lost its selection (kept as a range, it became a caret in the line beside it, and
+// Backspace deleted a letter). A selected block stays selected; deleted by the other, it goes for both.
+test('a horizontal rule selected by one: still selected while the other types, and gone for both when the other deletes it', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  const bob = await person('Bob', '#2563eb');
+  await alice.open(server.url, 'selected-image/rule');
+  await bob.open(server.url, 'selected-image/rule');
+  await alice.focusEnd();
+  await alice.type('above');
+  await alice.toolbar('horizontalRule');
+  await alice.type('below');
+  await alice.expectSaved();
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:above', 'paragraph:below']);
+  const selected = () => alice.page.evaluate(() => (window as any).tandem.view.state.selection.node?.type.name ?? null); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const kinds = (p: EditorPage) => p.page.evaluate(() => (window as any).tandem.view.state.doc.toJSON().content.map((b: any) => b.type)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  await alice.page.locator('.ProseMirror hr').click();
+  await expect.poll(selected).toBe('horizontal_rule');
+  await bob.focusEnd();
+  await bob.type(' more');
+  await expect.poll(() => shape(alice)).toEqual(['paragraph:above', 'paragraph:below more']);
+  expect(await selected()).toBe('horizontal_rule');
+  // Bob deletes the rule (Backspace at the start of the line after it selects it, a second deletes it).
+  await bob.caretAt(1, 0);
+  await bob.page.keyboard.press('Backspace');
+  await bob.page.keyboard.press('Backspace');
+  await bob.expectSaved();
+  await expect.poll(() => kinds(alice)).toEqual(['paragraph', 'paragraph']);
+  await alice.focusEnd();
+  await alice.type('!');
+  await alice.expectSaved();
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:above', 'paragraph:below more!']);
+  expect(await kinds(bob)).toEqual(['paragraph', 'paragraph']);
+});

@@ -10,7 +10,7 @@
 // gives the same answer as y-prosemirror for every position of varied documents.
 
 import type { Node } from 'prosemirror-model';
-import type { EditorState } from 'prosemirror-state';
+import { type EditorState, NodeSelection } from 'prosemirror-state';
 import { absolutePositionToRelativePosition } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { elementOf } from './block-index.js';
@@ -54,19 +54,20 @@ function itemPosition(n: YType): Y.RelativePosition {
   return new Y.RelativePosition(typeid, typeid === null ? Y.findRootTypeKey(parent) : null, item.id);
 }
 
-/** A selection kind as y-prosemirror puts it back: a node selection as the range around the node (see relativeSelection). */
-export const asRange = (kind: string): string => (kind === 'node' ? 'text' : kind);
-
 /**
- * The selection as y-prosemirror keeps it through others' changes. A selected node (an image, a rule) is kept as
+ * The selection as y-prosemirror keeps it through others' changes. A selected image (a node in a line) is kept as
  * the range around it: y-prosemirror puts a node selection back with NodeSelection.create, which throws when the
  * other person deleted the node, and the throw dropped their change from the view for good (the page went on
- * showing the image, and wrote it back with its next keystroke). keepNodeSelected selects it again afterwards.
+ * showing the image, and wrote it back with its next keystroke); narrow-sync.ts selects it again afterwards. A
+ * block (a line across the page) stays a node selection: a range around it would become a caret in the line
+ * beside it (a review: Backspace then deleted a letter), and a throw now draws the document again (narrow-sync.ts
+ * showEveryChange).
  */
 export function relativeSelection(state: EditorState, type: Y.XmlFragment, mapping: Mapping) {
   const { selection, doc } = state;
+  const kind = (selection as unknown as { jsonID: string }).jsonID;
   return {
-    type: asRange((selection as unknown as { jsonID: string }).jsonID),
+    type: kind === 'node' && selection instanceof NodeSelection && selection.node.isInline ? 'text' : kind,
     anchor: relativePosition(selection.anchor, doc, type, mapping),
     head: relativePosition(selection.head, doc, type, mapping),
   };

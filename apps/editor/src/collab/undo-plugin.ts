@@ -15,7 +15,7 @@
 import type { Plugin } from 'prosemirror-state';
 import { ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
-import { asRange, type Mapping, relativeSelection } from './relative-position.js';
+import { type Mapping, relativeSelection } from './relative-position.js';
 
 interface UndoState {
   readonly undoManager: Y.UndoManager;
@@ -54,9 +54,7 @@ export function undoPlugin(options?: Parameters<typeof yUndoPlugin>[0]): Plugin 
       const popped = (undoManager as unknown as { currStackItem: { meta: Map<unknown, unknown> } | null }).currStackItem;
       if (transaction.origin !== undoManager || b === null || popped === null) return;
       beforeUndo = b.beforeTransactionSelection;
-      // As a selected node's range: the step may not bring the node back, and y-prosemirror's node selection there threw (relativeSelection).
-      const saved = popped.meta.get(b) as { type?: string } | null | undefined;
-      b.beforeTransactionSelection = saved == null ? b.beforeTransactionSelection : { ...saved, type: asRange(saved.type ?? 'text') };
+      b.beforeTransactionSelection = popped.meta.get(b) ?? b.beforeTransactionSelection;
     };
     undoManager.on('stack-item-added', added);
     undoManager.doc.on('beforeObserverCalls', restore);
