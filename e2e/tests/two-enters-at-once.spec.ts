@@ -68,3 +68,31 @@ for (const { alice: aliceAt, bob: bobAt, how, key } of cases) {
     expect(bob.errors).toEqual([]);
   });
 }
+
+// Found by a review: after two Enters at once, the one whose Enter was made again (in the other's copy of the
+// words) had their caret at the start of the other's line, not in their own new line, and typed there.
+test('after two Enters at once, each person types where their own caret was', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  const bob = await person('Bob', '#2563eb');
+  const aliceIn = await holdIncoming(alice);
+  await alice.open(server.url, 'two-enters/carets');
+  await bob.open(server.url, 'two-enters/carets');
+  await writeShared(alice, bob, ['one two three']);
+  await alice.caretInTextblock(0, 3);
+  await bob.caretInTextblock(0, 7);
+  aliceIn.hold();
+  await bob.page.keyboard.press('Enter');
+  await bob.expectSaved();
+  await alice.page.keyboard.press('Enter');
+  await alice.page.waitForTimeout(300);
+  aliceIn.release();
+  await alice.expectSaved();
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:one', 'paragraph: two', 'paragraph: three']);
+  await expect.poll(() => shape(alice)).toEqual(['paragraph:one', 'paragraph: two', 'paragraph: three']);
+  await alice.page.keyboard.type('A');
+  await alice.expectSaved();
+  await bob.page.keyboard.type('B');
+  await bob.expectSaved();
+  await expect.poll(() => shape(alice)).toEqual(['paragraph:one', 'paragraph:A two', 'paragraph:B three']);
+  expect(await shape(bob)).toEqual(['paragraph:one', 'paragraph:A two', 'paragraph:B three']);
+});

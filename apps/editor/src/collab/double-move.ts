@@ -62,7 +62,12 @@ function startSeenBy(ids: Iterable<string>, seen: (client: number) => number): s
 export interface Repeat {
   readonly node: Y.XmlText;
   readonly id: Y.ID;
+  /** The other's copy of the same character, standing: where a caret before this one goes (repeatsOfNoted). */
+  readonly standing?: Y.ID;
 }
+
+/** Transaction meta of deleteRepeats: each deleted repeat ("<client>:<clock>") → the other's copy of it, standing. */
+export const REPEATS_STANDING = 'tandem:repeats-standing';
 
 /**
  * Whether a copy stands, or a copy of it (hop by hop) that the moves noted in the change (`copiesOf`: their
@@ -290,7 +295,7 @@ export class OwnMoves {
         // Their copy, or their copy of it made in the same change (Enter, then Shift+Tab on the new line).
         if (own === undefined || !givesWay(own) || !onward(copy)) continue;
         const mine = this.copyOf(source, false);
-        if (mine !== undefined) out.push({ node: mine.node, id: mine.id });
+        if (mine !== undefined) out.push({ node: mine.node, id: mine.id, standing: standingCopy(this.doc, copiesOf)(copy) });
         if (again !== undefined && !this.splitAgain.has(own)) {
           this.splitAgain.add(own); // once: made again in the first copy that takes its words
           const split = this.splitToMakeAgain(own, theirs, standingCopy(this.doc, copiesOf));
@@ -499,7 +504,12 @@ export class OwnMoves {
  * paragraph its Enter had made; an earlier page's of this browser when the copy is that page's).
  */
 export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: unknown): void {
-  doc.transact(() => {
+  doc.transact((transaction) => {
+    // A caret before a repeat goes before the other's copy of that character (narrow-sync.ts): it went to the
+    // start of the other's line, and with the split made again (split-again.ts) stayed out of its own new line.
+    const standing = new Map<string, Y.ID>();
+    for (const { id, standing: other } of repeats) if (other !== undefined) standing.set(key(id), other);
+    if (standing.size > 0) transaction.meta.set(REPEATS_STANDING, standing);
     const nodes = new Map<Y.XmlText, number>(); // → whose copy it held
     for (const { node, id } of [...repeats].reverse()) {
       const index = indexIn(node, id);

@@ -24,6 +24,7 @@ import { ProsemirrorBinding, updateYFragment, ySyncPluginKey } from 'y-prosemirr
 import * as Y from 'yjs';
 import { elementOf } from './block-index.js';
 import { caretBeforeInsertions } from './caret-before-insertions.js';
+import { REPEATS_STANDING } from './double-move.js';
 import { placeTextEdits } from './typed-in-place.js';
 import { settleFormatting } from './formats-by-name.js';
 import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
@@ -205,6 +206,9 @@ function showEveryChange(): void {
 }
 showEveryChange();
 
+/** Transaction meta of a split made again (split-again.ts): the character it went before (`from`), and its copy that starts the new line (`to`). */
+export const SPLIT_AGAIN = 'tandem:split-again';
+
 /** Each document the editor showed, with the one before it and the change between (see `changeBetween`). */
 const madeBy = new WeakMap<Node, { readonly from: Node; readonly change: Change }>();
 
@@ -291,7 +295,31 @@ export function narrowSyncPlugin(): Plugin {
       let unplaced: { anchor: DeletedPlace; head: DeletedPlace } | null = null;
       binding.doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
+        // A split this page made again (split-again.ts): a caret at the split point, where its own new line stood,
+        // goes to the start of the line (it stayed at the end of the line above, and the next keys went there).
+        const again = transaction.meta.get(SPLIT_AGAIN) as { from: Y.ID; to: Y.ID } | undefined;
+        if (again !== undefined && kept !== null && kept.anchor !== null && kept.head !== null) {
+          const at = (pos: Y.RelativePosition) => pos.item !== null && pos.item.client === again.from.client && pos.item.clock === again.from.clock;
+          if (at(kept.anchor) && at(kept.head)) {
+            const start = Y.createRelativePositionFromJSON({ item: again.to, assoc: 0 });
+            binding.beforeTransactionSelection = { ...kept, anchor: start, head: start };
+          }
+          return;
+        }
         const rescue = transaction.origin === RESCUE_ORIGIN;
+        // A caret before a repeat this page takes out (double-move.ts): before the other's copy of that character.
+        const standing = rescue ? (transaction.meta.get(REPEATS_STANDING) as ReadonlyMap<string, Y.ID> | undefined) : undefined;
+        if (standing !== undefined && kept !== null && kept.anchor !== null && kept.head !== null) {
+          const instead = (pos: Y.RelativePosition) => {
+            const other = pos.item === null ? undefined : standing.get(`${pos.item.client}:${pos.item.clock}`);
+            return other === undefined ? undefined : Y.createRelativePositionFromJSON({ item: other, assoc: pos.assoc });
+          };
+          const [anchor, head] = [instead(kept.anchor), instead(kept.head)];
+          if (anchor !== undefined && head !== undefined) {
+            binding.beforeTransactionSelection = { ...kept, anchor, head };
+            return;
+          }
+        }
         const waiting = unplaced;
         if (!rescue) unplaced = null;
         if (rescue && waiting !== null && kept !== null) {

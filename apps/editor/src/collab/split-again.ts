@@ -22,7 +22,7 @@ import { schema } from '../schema.js';
 import { noteWhatWasSeen } from './join-rescue.js';
 import type { YType } from './relative-position.js';
 import { indexIn } from './moved-text.js';
-import { changeOf, updateChangedBlocks } from './narrow-sync.js';
+import { changeOf, SPLIT_AGAIN, updateChangedBlocks } from './narrow-sync.js';
 import { noteMoves } from './noted-moves.js';
 
 /** A split of this page's to make again in another's copy of the text it had split. */
@@ -81,8 +81,12 @@ function makeAgain(doc: Y.Doc, { before, own, made, again, alone }: SplitAgain):
     if (!updateChangedBlocks(binding, prev, tr.doc, changeOf(tr))) updateYFragment(doc, type, tr.doc, binding);
     noteWhatWasSeen(transaction); // as the editor's own sync does
     noteMoves(transaction);
+    // A caret at the split point (where this page's own new line was) goes to the start of the line made again.
+    const to = made === 'block' && again ? characterAt(type, tr.mapping.map(at, 1)) : undefined;
+    if (to !== undefined) transaction.meta.set(SPLIT_AGAIN, { from: before, to });
   }, ySyncPluginKey);
 }
+
 
 /** Enter with the caret at `at`, as the keyboard does it (a list or task item splits into two). */
 function enterAt(state: EditorState, at: number): Transaction | undefined {
@@ -148,4 +152,34 @@ function positionIn(parent: Y.XmlElement | Y.XmlText, child: Y.XmlElement | numb
     type = up;
   }
   return pos;
+}
+
+/** The id of the character at position `pos` of the editor's document mirrored by `type` (its first after `pos`), if any. */
+function characterAt(type: Y.XmlFragment, pos: number): Y.ID | undefined {
+  let parent: YType = type;
+  let offset = pos;
+  for (let depth = 0; depth < 64; depth++) {
+    let found: YType | undefined;
+    for (const child of (parent as Y.XmlElement).toArray() as YType[]) {
+      const size = sizeOf(child);
+      if (child instanceof Y.XmlText && offset < size) {
+        let at = offset;
+        for (let item = child._start; item !== null; item = item.right) {
+          if (item.deleted || !item.countable) continue;
+          if (at < item.length) return Y.createID(item.id.client, item.id.clock + at);
+          at -= item.length;
+        }
+        return undefined;
+      }
+      if (offset < size) {
+        found = child;
+        break;
+      }
+      offset -= size;
+    }
+    if (!(found instanceof Y.XmlElement)) return undefined;
+    parent = found;
+    offset -= 1; // inside it
+  }
+  return undefined;
 }
