@@ -96,3 +96,28 @@ test('after two Enters at once, each person types where their own caret was', as
   await expect.poll(() => shape(alice)).toEqual(['paragraph:one', 'paragraph:A two', 'paragraph:B three']);
   expect(await shape(bob)).toEqual(['paragraph:one', 'paragraph:A two', 'paragraph:B three']);
 });
+
+// Found by a review of the test above: a caret the person moved themselves to the end of the line above their
+// new line (ArrowLeft) stays there when their Enter is made again.
+test('after two Enters at once, a caret moved back to the end of the line above stays there', async ({ server, person }) => {
+  const alice = await person('Alice', '#e11d48');
+  const bob = await person('Bob', '#2563eb');
+  const aliceIn = await holdIncoming(alice);
+  await alice.open(server.url, 'two-enters/caret-left');
+  await bob.open(server.url, 'two-enters/caret-left');
+  await writeShared(alice, bob, ['one two three']);
+  await bob.caretInTextblock(0, 3);
+  await alice.caretInTextblock(0, 7);
+  aliceIn.hold();
+  await bob.page.keyboard.press('Enter');
+  await bob.expectSaved();
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.press('ArrowLeft');
+  await alice.page.waitForTimeout(300);
+  aliceIn.release();
+  await alice.expectSaved();
+  await expect.poll(() => shape(alice)).toEqual(['paragraph:one', 'paragraph: two', 'paragraph: three']);
+  await alice.page.keyboard.type('A');
+  await alice.expectSaved();
+  await expect.poll(() => shape(bob)).toEqual(['paragraph:one', 'paragraph: twoA', 'paragraph: three']);
+});

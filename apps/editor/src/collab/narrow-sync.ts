@@ -16,7 +16,7 @@ import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
-import { type EditorState, NodeSelection, Plugin, type Transaction } from 'prosemirror-state';
+import { type EditorState, NodeSelection, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { Mapping as StepMapping } from 'prosemirror-transform';
 import { changesShape, movesInLine, settleShapeChange } from './kept-in-place.js';
 import type { EditorView } from 'prosemirror-view';
@@ -241,8 +241,15 @@ export function narrowSyncPlugin(): Plugin {
     // A node selected before others' change is carried through it as the range around it (relativeSelection):
     // selected again when the range still holds just that node.
     appendTransaction(transactions, before, after) {
-      if (!(before.selection instanceof NodeSelection) || after.selection instanceof NodeSelection || after.selection.empty) return null;
+      if (!(before.selection instanceof NodeSelection)) return null;
       if (!transactions.some((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true)) return null;
+      // A selected block the other deleted: y-prosemirror selects whatever node now stands there (the next
+      // paragraph, whole), and the next key replaced it (a review). A caret there instead.
+      if (after.selection instanceof NodeSelection) {
+        if (after.selection.node.type === before.selection.node.type) return null;
+        return after.tr.setSelection(TextSelection.near(after.doc.resolve(after.selection.from))).setMeta('addToHistory', false);
+      }
+      if (after.selection.empty) return null;
       const { from, to } = after.selection;
       const node = after.doc.nodeAt(from);
       if (node === null || from + node.nodeSize !== to || node.type !== before.selection.node.type || !NodeSelection.isSelectable(node)) return null;
@@ -293,14 +300,20 @@ export function narrowSyncPlugin(): Plugin {
       // (the mover had not seen them: a list item indented, outdented or made a heading while they typed in
       // it), until this page types them again (join-rescue.ts' typeAgain), right after: it goes with them.
       let unplaced: { anchor: DeletedPlace; head: DeletedPlace } | null = null;
+      /** Whether the last transaction moved a caret that stood before a repeat it took out (for a split made again next). */
+      let repeatPlaced: true | null = null;
       binding.doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
         const kept = binding.beforeTransactionSelection as { anchor: Y.RelativePosition | null; head: Y.RelativePosition | null } | null;
         // A split this page made again (split-again.ts): a caret at the split point, where its own new line stood,
         // goes to the start of the line (it stayed at the end of the line above, and the next keys went there).
+        // Only a caret this page put there as it took out its own new line (below): one the person put at the end
+        // of the line above stays there (a review).
+        const placed = repeatPlaced;
+        repeatPlaced = null;
         const again = transaction.meta.get(SPLIT_AGAIN) as { from: Y.ID; to: Y.ID } | undefined;
         if (again !== undefined && kept !== null && kept.anchor !== null && kept.head !== null) {
           const at = (pos: Y.RelativePosition) => pos.item !== null && pos.item.client === again.from.client && pos.item.clock === again.from.clock;
-          if (at(kept.anchor) && at(kept.head)) {
+          if (placed !== null && at(kept.anchor) && at(kept.head)) {
             const start = Y.createRelativePositionFromJSON({ item: again.to, assoc: 0 });
             binding.beforeTransactionSelection = { ...kept, anchor: start, head: start };
           }
@@ -317,6 +330,7 @@ export function narrowSyncPlugin(): Plugin {
           const [anchor, head] = [instead(kept.anchor), instead(kept.head)];
           if (anchor !== undefined && head !== undefined) {
             binding.beforeTransactionSelection = { ...kept, anchor, head };
+            repeatPlaced = true;
             return;
           }
         }
