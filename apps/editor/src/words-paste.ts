@@ -60,11 +60,10 @@ export function wordsPaste(): Plugin {
         foreign = false;
         const { selection } = view.state;
         if (!(selection instanceof TextSelection) || !selection.$from.parent.isTextblock) return slice;
+        const words = fromElsewhere ? undefined : wordsOf(slice);
+        if (words !== undefined) return new Slice(words, 0, 0);
         // A drop lands elsewhere than the selection: left as ProseMirror makes it.
-        const closed = (s: Slice) => (view.dragging === null ? endClosedBeforeLine(s, selection.$to) : s);
-        if (fromElsewhere) return closed(slice);
-        const words = wordsOf(slice);
-        return words === undefined ? closed(slice) : new Slice(words, 0, 0);
+        return view.dragging === null ? endClosedBeforeLine(slice, selection.$to) : slice;
       },
     },
   });

@@ -70,16 +70,11 @@ export interface Repeat {
 export const REPEATS_STANDING = 'tandem:repeats-standing';
 
 /**
- * Whether a copy stands, or a copy of it (hop by hop) that the moves noted in the change (`copiesOf`: their
- * copies by source) made: Bob and Alice both press Enter at one place, and Alice then presses Shift+Tab on her
- * new line, which copies her copy again; her first copy is gone, her words stand, and Bob's copy repeated them.
+ * The copy that stands of `copy`: itself, or a copy of it (hop by hop) that the moves noted in the change
+ * (`copiesOf`: their copies by source) made, if any. Bob and Alice both press Enter at one place, and Alice then
+ * presses Shift+Tab on her new line, which copies her copy again; her first copy is gone, her words stand, and
+ * Bob's copy repeated them.
  */
-function standsOnward(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>): (copy: Y.ID) => boolean {
-  const find = standingCopy(doc, copiesOf);
-  return (copy) => find(copy) !== undefined;
-}
-
-/** The copy that stands of `copy` (itself, or a copy of it hop by hop, as standsOnward reads them), if any. */
 function standingCopy(doc: Y.Doc, copiesOf: ReadonlyMap<string, readonly Y.ID[]>): (copy: Y.ID) => Y.ID | undefined {
   // Hop by hop, ONWARD_HOPS at most, each copy looked at once: a note comes from any client, and one naming a
   // chain of 60 000 deleted copies ran a recursive walk out of stack (found by a review).
@@ -147,7 +142,7 @@ function comesFirst(doc: Y.Doc, a: string, b: string): boolean | undefined {
   return undefined;
 }
 
-/** How many copies of copies standsOnward follows (as copiedAlsoBy and join-rescue's copyFollowed). */
+/** How many copies of copies standingCopy follows (as copiedAlsoBy and join-rescue's copyFollowed). */
 const ONWARD_HOPS = 16;
 
 /** What this page moved (original character → its copy), and the repeats of it in others' moves. */
@@ -276,8 +271,7 @@ export class OwnMoves {
     this.adoptEarlier();
     if (this.moveOf.size === 0) return [];
     const out: Repeat[] = [];
-    const copiesOf = copiesBySource(transaction);
-    const onward = standsOnward(this.doc, copiesOf);
+    const standingOf = standingCopy(this.doc, copiesBySource(transaction));
     for (const theirs of notedMovesIn(transaction)) {
       const judged = new Map<OwnMove, boolean>(); // once per move of this page's: asked for each character it copied
       const givesWay = (own: OwnMove) => {
@@ -293,12 +287,14 @@ export class OwnMoves {
           this.otherMovers.set(own, movers);
         }
         // Their copy, or their copy of it made in the same change (Enter, then Shift+Tab on the new line).
-        if (own === undefined || !givesWay(own) || !onward(copy)) continue;
+        if (own === undefined || !givesWay(own)) continue;
+        const standing = standingOf(copy);
+        if (standing === undefined) continue;
         const mine = this.copyOf(source, false);
-        if (mine !== undefined) out.push({ node: mine.node, id: mine.id, standing: standingCopy(this.doc, copiesOf)(copy) });
+        if (mine !== undefined) out.push({ node: mine.node, id: mine.id, standing });
         if (again !== undefined && !this.splitAgain.has(own)) {
           this.splitAgain.add(own); // once: made again in the first copy that takes its words
-          const split = this.splitToMakeAgain(own, theirs, standingCopy(this.doc, copiesOf));
+          const split = this.splitToMakeAgain(own, theirs, standingOf);
           if (split !== undefined) again.push(split);
         }
       }
@@ -337,7 +333,6 @@ export class OwnMoves {
     const first = block instanceof Y.XmlElement ? block.toArray()[0] : undefined;
     return again && madeHere(block) && first === mine.node ? { before, own: mine.node, made: 'block', again, alone } : undefined;
   }
-
 
   /**
    * Whether character `id` is this page's copy (a move's, or a copy's copy) of a character that a move noted

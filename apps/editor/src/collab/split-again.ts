@@ -58,7 +58,8 @@ export function splitAgain(doc: Y.Doc, splits: readonly SplitAgain[]): void {
 }
 
 function makeAgain(doc: Y.Doc, { before, own, made, again, alone }: SplitAgain): void {
-  if (own.length !== 0 || !alone()) return; // typed into since: its text stays after its own break
+  if (own.length !== 0) return; // typed into since: its text stays after its own break
+  if (!alone()) return; // another move of these words known by now
   const item = Y.getItem(doc.store, before);
   if (!(item instanceof Y.Item) || item.deleted || !(item.parent instanceof Y.XmlText)) return;
   const index = indexIn(item.parent, before);
@@ -86,7 +87,6 @@ function makeAgain(doc: Y.Doc, { before, own, made, again, alone }: SplitAgain):
     if (to !== undefined) transaction.meta.set(SPLIT_AGAIN, { from: before, to });
   }, ySyncPluginKey);
 }
-
 
 /** Enter with the caret at `at`, as the keyboard does it (a list or task item splits into two). */
 function enterAt(state: EditorState, at: number): Transaction | undefined {
