@@ -8,10 +8,14 @@
 //   key task  real keyboard input: from the keydown (first listener, window capture) to the end of the
 //             task that handled it, timed by a MessageChannel message posted at keydown; the browser
 //             runs ProseMirror's DOM-change handling in that same task.
+// Beside each document, the floor: the same paragraphs in a bare `contenteditable` element with no script, in
+// the same browser, its key task timed the same way (what the browser's own editing costs per key; no editor
+// built on `contenteditable` goes below it). `--trace dir` records a Chromium trace per document and prints
+// where the renderer's main thread went (the browser's own work shows in a CPU profile only as "(program)").
 // Event-timing entries (≥ 16 ms, the smallest threshold browsers allow) and long tasks are counted
 // beside them. Rounds interleave the sizes (rotated order); each figure is the median of the rounds'
 // per-key medians, with min and max.
-//   npm run bench:editor [-- --sizes 0,2000,10000 --rounds 5 --keys 40 --profile dir]
+//   npm run bench:editor [-- --sizes 0,2000,10000 --rounds 5 --keys 40 --profile dir --trace dir]
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     keys: { type: 'string', default: '40' },
     out: { type: 'string' },
     profile: { type: 'string' },
+    trace: { type: 'string' },
   },
 });
 const SIZES = values.sizes.split(',').map(Number);
@@ -156,6 +161,11 @@ async function round(doc: OpenDoc): Promise<PageProbe> {
     },
     { keys: KEYS, typed: TYPED },
   );
+  return { ...(await typeKeys(page)), dispatchMs };
+}
+
+/** KEYS real key presses, each left to finish (and its deferred work to run) before the next. */
+async function typeKeys(page: Page): Promise<Omit<PageProbe, 'dispatchMs'>> {
   await page.evaluate(() => {
     const probe = (window as unknown as { __probe: PageProbe }).__probe;
     Object.assign(probe, { keyTaskMs: [], slowEvents: 0, slowestEventMs: 0, longTasks: 0 });
@@ -166,8 +176,38 @@ async function round(doc: OpenDoc): Promise<PageProbe> {
     await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.keyTaskMs.length >= n, i + 1, { polling: 5 });
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 15)));
   }
-  const probe = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe);
-  return { ...probe, dispatchMs };
+  return page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe);
+}
+
+/**
+ * The floor: the same paragraphs in a bare `contenteditable` element, no script of ours and no editor, in the
+ * same browser. What the browser itself spends per key typed into it (its editing command, the selection it
+ * reports to the browser process, layout) is what no editor built on `contenteditable` can go below.
+ */
+interface FloorDoc {
+  readonly size: number;
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+async function openFloor(browser: Browser, size: number): Promise<FloorDoc> {
+  const context = await browser.newContext({ viewport: playwrightConfig.use?.viewport ?? null });
+  const page = await context.newPage();
+  const paragraphs = Array.from({ length: Math.max(1, size) }, (_, i) => (size === 0 ? '<p><br></p>' : `<p>${i + 1}. ${SENTENCES[i % SENTENCES.length]}</p>`));
+  await page.setContent(
+    `<!doctype html><style>body { font: 16px/1.6 system-ui, sans-serif; max-width: 48rem; margin: 0 auto; } [contenteditable] { white-space: pre-wrap; outline: none; padding: 1rem; }</style><div contenteditable="true">${paragraphs.join('')}</div>`,
+  );
+  await page.evaluate(installProbe);
+  await page.locator('[contenteditable]').focus();
+  await page.keyboard.press('Control+End');
+  return { size, context, page };
+}
+
+async function floorRound(doc: FloorDoc): Promise<number[]> {
+  await doc.page.bringToFront();
+  await doc.page.locator('[contenteditable]').focus();
+  await doc.page.keyboard.press('Control+End');
+  return (await typeKeys(doc.page)).keyTaskMs;
 }
 
 /** Writes a CPU profile of KEYS real key presses per document, and prints the heaviest functions. */
@@ -195,6 +235,38 @@ async function profile(doc: OpenDoc, dir: string): Promise<void> {
   await cdp.detach();
 }
 
+/**
+ * Records a Chromium trace of KEYS real key presses per document and prints where the renderer's main thread
+ * spent them: script, style, layout, paint and the rest, which a CPU profile shows only as "(program)".
+ */
+async function trace(browser: Browser, doc: OpenDoc, dir: string): Promise<void> {
+  await doc.page.bringToFront();
+  await doc.page.locator('.ProseMirror').focus();
+  await doc.page.keyboard.press('Control+End');
+  const size = () => doc.page.evaluate(() => (window as unknown as { tandem: { view: { state: { doc: { content: { size: number } } } } } }).tandem.view.state.doc.content.size);
+  const before = await size();
+  await browser.startTracing(doc.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
+  for (let i = 0; i < KEYS; i++) {
+    await doc.page.keyboard.press(TYPED[i % TYPED.length] === ' ' ? 'Space' : TYPED[i % TYPED.length]!);
+    await doc.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 15)));
+  }
+  const buffer = await browser.stopTracing();
+  if ((await size()) !== before + KEYS) throw new Error(`trace, ${doc.size} paragraphs: the keys did not all reach the document`);
+  const file = path.join(dir, `editor-keystroke-${doc.size}.trace.json`);
+  await writeFile(file, buffer);
+  type TraceEvent = { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } };
+  const { traceEvents } = JSON.parse(buffer.toString()) as { traceEvents: TraceEvent[] };
+  const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const total = new Map<string, number>();
+  for (const e of traceEvents) {
+    if (main === undefined || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue;
+    total.set(e.name, (total.get(e.name) ?? 0) + e.dur);
+  }
+  const top = [...total].sort((a, b) => b[1] - a[1]).slice(0, 16);
+  console.log(`\ntrace, ${doc.size} paragraphs (${file}); main thread, inclusive, over ${KEYS} keys:`);
+  for (const [name, us] of top) console.log(`  ${(us / 1000 / KEYS).toFixed(3).padStart(8)} ms/key  ${name}`);
+}
+
 const median = (xs: readonly number[]) => spread(xs).median;
 
 async function main() {
@@ -202,19 +274,29 @@ async function main() {
   const server = await startServerProcess(dataDir);
   const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, executablePath: CHROMIUM });
   const docs: OpenDoc[] = [];
+  const floors: FloorDoc[] = [];
   try {
     for (const size of SIZES) {
       const t0 = performance.now();
       docs.push(await open(browser, server.url, size));
       console.log(`opened ${size} paragraphs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      floors.push(await openFloor(browser, size));
     }
     const rounds = new Map<number, PageProbe[]>(SIZES.map((s) => [s, []]));
+    const floorRounds = new Map<number, number[][]>(SIZES.map((s) => [s, []]));
     for (let r = 0; r < ROUNDS; r++) {
-      for (const doc of roundOrder(docs, r)) rounds.get(doc.size)!.push(await round(doc));
+      for (const doc of roundOrder(docs, r)) {
+        rounds.get(doc.size)!.push(await round(doc));
+        floorRounds.get(doc.size)!.push(await floorRound(floors.find((f) => f.size === doc.size)!));
+      }
     }
     if (values.profile !== undefined) {
       await mkdir(values.profile, { recursive: true });
       for (const doc of docs) await profile(doc, values.profile);
+    }
+    if (values.trace !== undefined) {
+      await mkdir(values.trace, { recursive: true });
+      for (const doc of docs) await trace(browser, doc, values.trace);
     }
 
     const results = SIZES.map((size) => {
@@ -227,15 +309,16 @@ async function main() {
         slowEvents: rs.reduce((n, p) => n + p.slowEvents, 0),
         slowestEventMs: Math.max(0, ...rs.map((p) => p.slowestEventMs)),
         longTasks: rs.reduce((n, p) => n + p.longTasks, 0),
+        floorKeyTaskMs: spread(floorRounds.get(size)!.map(median)),
       };
     });
     const empty = results.find((r) => r.paragraphs === 0);
     const ratio = (s: Spread, base: Spread | undefined) => (base === undefined ? '-' : `${(s.median / base.median).toFixed(2)}×`);
     console.log(`\neditor keystroke cost, ms per key: median [min–max] of ${ROUNDS} rounds × ${KEYS} keys; caret at the end, one remote cursor mid-document`);
-    console.log(`${'paragraphs'.padStart(10)}  ${'dispatch (hook)'.padEnd(22)} ${'vs empty'.padStart(8)}  ${'key task (keyboard)'.padEnd(22)} ${'vs empty'.padStart(8)}  ${'key p95'.padEnd(20)} slow events  long tasks`);
+    console.log(`${'paragraphs'.padStart(10)}  ${'dispatch (hook)'.padEnd(22)} ${'vs empty'.padStart(8)}  ${'key task (keyboard)'.padEnd(22)} ${'vs empty'.padStart(8)}  ${'key p95'.padEnd(20)} slow events  long tasks  ${'floor: bare contenteditable, key task'.padEnd(38)} key task − floor`);
     for (const r of results) {
       console.log(
-        `${String(r.paragraphs).padStart(10)}  ${formatSpread(r.dispatchMs, 2).padEnd(22)} ${ratio(r.dispatchMs, empty?.dispatchMs).padStart(8)}  ${formatSpread(r.keyTaskMs, 2).padEnd(22)} ${ratio(r.keyTaskMs, empty?.keyTaskMs).padStart(8)}  ${formatSpread(r.keyTaskP95Ms, 2).padEnd(20)} ${String(r.slowEvents).padStart(11)}  ${String(r.longTasks).padStart(10)}`,
+        `${String(r.paragraphs).padStart(10)}  ${formatSpread(r.dispatchMs, 2).padEnd(22)} ${ratio(r.dispatchMs, empty?.dispatchMs).padStart(8)}  ${formatSpread(r.keyTaskMs, 2).padEnd(22)} ${ratio(r.keyTaskMs, empty?.keyTaskMs).padStart(8)}  ${formatSpread(r.keyTaskP95Ms, 2).padEnd(20)} ${String(r.slowEvents).padStart(11)}  ${String(r.longTasks).padStart(10)}  ${formatSpread(r.floorKeyTaskMs, 2).padEnd(38)} ${(r.keyTaskMs.median - r.floorKeyTaskMs.median).toFixed(2)} ms`,
       );
     }
     const at = (n: number) => results.find((r) => r.paragraphs === n);
@@ -254,6 +337,7 @@ async function main() {
       await doc.context.close();
       doc.peer.destroy();
     }
+    for (const floor of floors) await floor.context.close();
     await browser.close();
     await server.stop('SIGTERM');
     await rm(dataDir, { recursive: true, force: true });
