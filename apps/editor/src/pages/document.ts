@@ -6,6 +6,7 @@ import { carryToken, currentToken, isOwnEditor, tokenClaims, useDocument } from 
 import { neverAwayToSelf, renderPresence } from '../collab/presence.js';
 import { presenceColors } from '../collab/presence-colors.js';
 import { createStatusAnnouncer } from '../collab/status-announcer.js';
+import { createStatusText, SAVED_TEXT, SAVING_TEXT } from '../collab/status-text.js';
 import { readSelectionBeforeMessages } from '../collab/selection-before-messages.js';
 import { type SyncStatus, syncDocument } from '../collab/sync-status.js';
 import { loadUser, presenceOf, saveUser, type User } from '../collab/user.js';
@@ -53,7 +54,7 @@ const STATUS_TEXT = (s: SyncStatus, readOnly: boolean, commentOnly: boolean): st
   // Never "kept" when this browser's copy cannot keep them: closing the tab would lose them.
   if (s.connection === 'offline') return s.localFailure === '' ? 'Offline · changes kept in this browser' : 'Offline · changes cannot be kept in this browser';
   if (s.connection === 'connecting') return 'Connecting…';
-  return s.saved ? 'Saved' : 'Saving…';
+  return s.saved ? SAVED_TEXT : SAVING_TEXT;
 };
 
 export function renderDocument(root: HTMLElement, name: string): void {
@@ -232,6 +233,8 @@ export function renderDocument(root: HTMLElement, name: string): void {
   if (awaitingServer) view.setProps({ editable: () => false });
   const announcer = createStatusAnnouncer();
   statusEl.after(announcer.element);
+  const statusTextEl = statusEl.querySelector('.status-text')!;
+  const statusText = createStatusText((text) => (statusTextEl.textContent = text));
   sync.onStatus((s) => {
     const text = STATUS_TEXT(s, readOnly, canComment);
     statusEl.dataset.connection = s.connection;
@@ -239,7 +242,7 @@ export function renderDocument(root: HTMLElement, name: string): void {
     statusEl.dataset.keptHere = String(s.localFailure === '');
     statusEl.title = s.localFailure === '' ? '' : `Changes are not kept in this browser: ${s.localFailure}`;
     statusEl.dataset.readOnly = String(readOnly || s.connection === 'denied');
-    statusEl.querySelector('.status-text')!.textContent = text;
+    statusText.show(text);
     announcer.update(s, text);
     if (s.saved) justReloaded = false;
     if (awaitingServer && s.saved && !reloading && !denied) {
