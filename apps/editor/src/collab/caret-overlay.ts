@@ -17,8 +17,15 @@ import { yCursorPluginKey } from 'y-prosemirror';
 /** A widget decoration as prosemirror-view keeps it: its builder is on its type. */
 interface Widget {
   readonly from: number;
-  readonly spec: { readonly key?: string };
+  readonly spec: { readonly key: string };
   readonly type: { toDOM(view: EditorView, getPos: () => number): Node };
+}
+
+/** A caret's element, the widget type it was last drawn for, and what it showed when built. */
+interface Drawn {
+  readonly type: unknown;
+  readonly element: HTMLElement;
+  readonly look: string;
 }
 
 const isCaret = (decoration: Decoration): boolean => decoration.from === decoration.to && typeof (decoration.spec as { key?: unknown }).key === 'string';
@@ -32,8 +39,13 @@ export function withoutCarets(set: DecorationSet): DecorationSet {
 /** Draws the carets of y-prosemirror's cursor plugin in a layer beside `view`'s editable element. */
 export class CaretOverlay {
   private readonly layer: HTMLElement;
-  /** Each caret's element, by the widget type that built it (a new one when the person's name or colour changes). */
-  private drawn = new Map<unknown, HTMLElement>();
+  /**
+   * Each caret's element, by its widget's key (the person's client id). y-prosemirror makes every caret's
+   * widget anew whenever anyone's presence changes; a caret keeps its element unless what a new one shows
+   * differs (the person's name, colour or away mark): a highlighted caret (presence.ts) stayed highlighted
+   * only until someone else moved theirs.
+   */
+  private drawn = new Map<string, Drawn>();
   private frame: number | undefined;
   private readonly resized = new ResizeObserver(() => this.schedule());
 
@@ -58,10 +70,11 @@ export class CaretOverlay {
     const set = yCursorPluginKey.getState(this.view.state) as DecorationSet | undefined;
     const carets = (set?.find() ?? []).filter(isCaret) as unknown as Widget[];
     const base = this.layer.getBoundingClientRect();
-    const next = new Map<unknown, HTMLElement>();
+    const next = new Map<string, Drawn>();
     for (const caret of carets) {
-      const element = this.drawn.get(caret.type) ?? (caret.type.toDOM(this.view, () => caret.from) as HTMLElement);
-      next.set(caret.type, element);
+      const drawn = this.caretFor(caret);
+      next.set(caret.spec.key, drawn);
+      const { element } = drawn;
       const box = this.coords(caret.from);
       if (box === undefined) {
         element.hidden = true;
@@ -74,8 +87,17 @@ export class CaretOverlay {
       element.style.height = `${Math.max(box.bottom - box.top, 1)}px`;
       if (element.parentNode !== this.layer) this.layer.append(element);
     }
-    for (const [type, element] of this.drawn) if (!next.has(type)) element.remove();
+    for (const [key, { element }] of this.drawn) if (next.get(key)?.element !== element) element.remove();
     this.drawn = next;
+  }
+
+  /** The element drawn for `caret`: the one already shown for its person while a new one would look the same. */
+  private caretFor(caret: Widget): Drawn {
+    const known = this.drawn.get(caret.spec.key);
+    if (known?.type === caret.type) return known;
+    const element = caret.type.toDOM(this.view, () => caret.from) as HTMLElement;
+    const look = element.outerHTML;
+    return known?.look === look ? { ...known, type: caret.type } : { type: caret.type, element, look };
   }
 
   /** Where a caret at `pos` is on screen: after the character before it, or at the start of an empty line. */
