@@ -12,10 +12,6 @@ test.use({ serverScope: 'file' });
 
 for (const bobToo of ['online', 'offline too'] as const) {
   test(`Enter pressed offline, the page reloaded while the other (${bobToo}) presses Enter earlier in the same line: its words once`, async ({ pair }) => {
-    // Seen once in CI (2026-12-07, a loaded machine), passing 3 of 3 alone: with both offline, Alice's Enter was
-    // not made again ("abc", "def", "xyz" on both pages: her line break lost, no words). Not found yet; README
-    // "Still wrong". Off until it is, so that it does not decide every run by chance.
-    test.fixme(bobToo === 'offline too', 'intermittent: the split is sometimes not made again (README "Still wrong")');
     const { alice, bob } = await pair(`moves-after-reload/${bobToo}`);
     await writeShared(alice, bob, ['abcdef', 'xyz']);
 

@@ -201,9 +201,12 @@ export type Page = ReturnType<typeof page>;
  * ownClients, once `x` is closed). Like the page, it knows nothing of what the server acknowledged storing
  * (it learns from the acknowledgements of its own messages). `x` is not to be used again.
  */
-export function reloaded(x: Page, clientID?: number): Page {
-  const again = page(x.ydoc, [...x.earlier, x.ydoc.clientID]);
+export function reloaded(x: Page, clientID?: number, { late = false }: { readonly late?: boolean } = {}): Page {
+  const again = page(late ? new Y.Doc() : x.ydoc, [...x.earlier, x.ydoc.clientID]);
   if (clientID !== undefined) again.ydoc.clientID = clientID;
+  // `late`: the browser's copy read once the page's handlers are in place (as the page may read it from
+  // IndexedDB), the earlier page's notes of its moves among it, arriving as a change from elsewhere.
+  if (late) Y.applyUpdate(again.ydoc, Y.encodeStateAsUpdate(x.ydoc), 'stored copy');
   return again;
 }
 
