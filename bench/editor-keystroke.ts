@@ -44,6 +44,12 @@ const KEYS = Number(values.keys);
 const OUT = values.out ?? path.join(import.meta.dirname, 'results', 'editor-keystroke.json');
 const FRAGMENT = 'prosemirror';
 const TYPED = 'the quick brown fox jumps over the lazy dog ';
+
+/** The key pressed for the i-th typed character (Playwright names the space bar). */
+const keyAt = (i: number): string => {
+  const ch = TYPED[i % TYPED.length]!;
+  return ch === ' ' ? 'Space' : ch;
+};
 const SEED_BATCH = 500; // paragraphs per update: keeps each message well under MAX_MESSAGE_BYTES
 
 const SENTENCES = [
@@ -171,8 +177,7 @@ async function typeKeys(page: Page): Promise<Omit<PageProbe, 'dispatchMs'>> {
     Object.assign(probe, { keyTaskMs: [], slowEvents: 0, slowestEventMs: 0, longTasks: 0 });
   });
   for (let i = 0; i < KEYS; i++) {
-    const ch = TYPED[i % TYPED.length]!;
-    await page.keyboard.press(ch === ' ' ? 'Space' : ch);
+    await page.keyboard.press(keyAt(i));
     await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.keyTaskMs.length >= n, i + 1, { polling: 5 });
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 15)));
   }
@@ -217,7 +222,7 @@ async function profile(doc: OpenDoc, dir: string): Promise<void> {
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
   await doc.page.locator('.ProseMirror').focus();
   await cdp.send('Profiler.start');
-  for (let i = 0; i < KEYS; i++) await doc.page.keyboard.press(TYPED[i % TYPED.length] === ' ' ? 'Space' : TYPED[i % TYPED.length]!);
+  for (let i = 0; i < KEYS; i++) await doc.page.keyboard.press(keyAt(i));
   const { profile: cpu } = await cdp.send('Profiler.stop');
   const file = path.join(dir, `editor-keystroke-${doc.size}.cpuprofile`);
   await writeFile(file, JSON.stringify(cpu));
@@ -247,7 +252,7 @@ async function trace(browser: Browser, doc: OpenDoc, dir: string): Promise<void>
   const before = await size();
   await browser.startTracing(doc.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
   for (let i = 0; i < KEYS; i++) {
-    await doc.page.keyboard.press(TYPED[i % TYPED.length] === ' ' ? 'Space' : TYPED[i % TYPED.length]!);
+    await doc.page.keyboard.press(keyAt(i));
     await doc.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 15)));
   }
   const buffer = await browser.stopTracing();
