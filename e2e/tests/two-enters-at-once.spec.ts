@@ -121,3 +121,74 @@ test('after two Enters at once, a caret moved back to the end of the line above 
   await alice.expectSaved();
   await expect.poll(() => shape(bob)).toEqual(['paragraph:one', 'paragraph: twoA', 'paragraph: three']);
 });
+
+// Ctrl+Z of the split made again: a line break's brought the words after it back twice ("one three¶ two three":
+// the copy taken out as a repeat still counted as Alice's own), and, as an edit of its own after the pause,
+// put her line break back at the end of the line for a second Ctrl+Z to take out. Now one Ctrl+Z takes back her
+// split, as it does after an Enter, and Ctrl+Y makes it again.
+for (const key of ['Shift+Enter', 'Enter'] as const) {
+  test(`${key} at once, Bob offline: Ctrl+Z of Alice's later one, made again, takes back her split only; Ctrl+Y makes it again`, async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    const bob = await person('Bob', '#2563eb');
+    const doc = `two-enters/undo-made-again-${key}`;
+    await alice.open(server.url, doc);
+    await bob.open(server.url, doc);
+    await writeShared(alice, bob, ['one two three']);
+    await alice.caretInTextblock(0, 7);
+    await bob.caretInTextblock(0, 3);
+    await bob.context.setOffline(true);
+    await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+    await bob.page.keyboard.press(key);
+    await alice.page.keyboard.press(key);
+    await alice.expectSaved();
+    await bob.context.setOffline(false);
+    await bob.expectSaved();
+    await alice.expectSaved();
+    await expect.poll(() => shape(alice)).toEqual(expected([3, 7], key));
+    await expect.poll(() => shape(bob)).toEqual(expected([3, 7], key));
+
+    await alice.page.keyboard.press('Control+z');
+    await alice.expectSaved();
+    await expect.poll(() => shape(bob)).toEqual(expected([3], key));
+    expect(await shape(alice)).toEqual(expected([3], key));
+    await alice.page.keyboard.press('Control+y');
+    await alice.expectSaved();
+    await expect.poll(() => shape(bob)).toEqual(expected([3, 7], key));
+    expect(await shape(alice)).toEqual(expected([3, 7], key));
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+}
+
+// The one whose split is made again had moved their caret further into their new line: it landed at the end of
+// the line above (README "Still wrong"), and what they typed went there. It goes with the words now.
+for (const [key, right] of [['Enter', 2], ['Shift+Enter', 2], ['Shift+Enter', 0]] as const) {
+  test(`${key} at once, then ${right} × ArrowRight by the one whose ${key} is made again: they type where their caret was`, async ({ server, person }) => {
+    const alice = await person('Alice', '#e11d48');
+    const bob = await person('Bob', '#2563eb');
+    const aliceIn = await holdIncoming(alice);
+    const doc = `two-enters/caret-inside-${key}-${right}`;
+    await alice.open(server.url, doc);
+    await bob.open(server.url, doc);
+    await writeShared(alice, bob, ['one two three']);
+    await alice.caretInTextblock(0, 3);
+    await bob.caretInTextblock(0, 7);
+    aliceIn.hold();
+    await bob.page.keyboard.press(key);
+    for (let i = 0; i < right; i++) await bob.page.keyboard.press('ArrowRight');
+    await bob.expectSaved();
+    await alice.page.keyboard.press(key);
+    await alice.page.waitForTimeout(300);
+    aliceIn.release();
+    await alice.expectSaved();
+    await expect.poll(() => shape(bob)).toEqual(expected([3, 7], key));
+    await bob.page.keyboard.type('B');
+    await bob.expectSaved();
+    const typed = ` three`.slice(0, right) + 'B' + ` three`.slice(right);
+    const want = key === 'Enter' ? ['paragraph:one', 'paragraph: two', `paragraph:${typed}`] : [`paragraph:one¶ two¶${typed}`];
+    await expect.poll(() => shape(alice)).toEqual(want);
+    expect(await shape(bob)).toEqual(want);
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+}

@@ -70,6 +70,12 @@ export interface Repeat {
 export const REPEATS_STANDING = 'tandem:repeats-standing';
 
 /**
+ * Transaction meta of deleteRepeats, always set: what it deletes stands in the other's copy, so an undo of this
+ * page's move does not count it as this page's own deletion (undo-gone-copies.ts).
+ */
+export const REPEATS_TAKEN_OUT = 'tandem:repeats-taken-out';
+
+/**
  * The copy that stands of `copy`: itself, or a copy of it (hop by hop) that the moves noted in the change
  * (`copiesOf`: their copies by source) made, if any. Bob and Alice both press Enter at one place, and Alice then
  * presses Shift+Tab on her new line, which copies her copy again; her first copy is gone, her words stand, and
@@ -514,6 +520,7 @@ export function deleteRepeats(doc: Y.Doc, repeats: readonly Repeat[], origin: un
     const standing = new Map<string, Y.ID>();
     for (const { id, standing: other } of repeats) if (other !== undefined) standing.set(key(id), other);
     if (standing.size > 0) transaction.meta.set(REPEATS_STANDING, standing);
+    transaction.meta.set(REPEATS_TAKEN_OUT, true);
     const nodes = new Map<Y.XmlText, number>(); // → whose copy it held
     for (const { node, id } of [...repeats].reverse()) {
       const index = indexIn(node, id);

@@ -11,7 +11,7 @@
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
 import { caretThroughLineJoin, noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
-import { noteMoves } from './noted-moves.js';
+import { noteMoves, notesWrittenIn } from './noted-moves.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
@@ -316,7 +316,18 @@ export function narrowSyncPlugin(): Plugin {
           if (placed !== null && at(kept.anchor) && at(kept.head)) {
             const start = Y.createRelativePositionFromJSON({ item: again.to, assoc: 0 });
             binding.beforeTransactionSelection = { ...kept, anchor: start, head: start };
+            return;
           }
+          // A caret further inside the words the split moves goes with them, to the same character (it stayed
+          // on the character moved away, and landed at the end of the line above).
+          const copies = new Map<string, Y.ID>();
+          for (const note of notesWrittenIn(transaction)) for (const { source, copy } of note.pairs) copies.set(`${source.client}:${source.clock}`, copy);
+          const follow = (pos: Y.RelativePosition) => {
+            const copy = pos.item === null || at(pos) ? undefined : copies.get(`${pos.item.client}:${pos.item.clock}`);
+            return copy === undefined ? pos : Y.createRelativePositionFromJSON({ item: copy, assoc: pos.assoc });
+          };
+          const [anchor, head] = [follow(kept.anchor), follow(kept.head)];
+          if (anchor !== kept.anchor || head !== kept.head) binding.beforeTransactionSelection = { ...kept, anchor, head };
           return;
         }
         const rescue = transaction.origin === RESCUE_ORIGIN;

@@ -95,6 +95,56 @@ describe('two splits of one line at two places, at once', () => {
       expect(Y.encodeStateVector(alice.ydoc)).toEqual(Y.encodeStateVector(bob.ydoc));
     }
   });
+
+  // Brought " three" back twice ("one three¶ two three"): Bob's copy, taken out as a repeat, still counted as
+  // standing (deleted by his own page), so his Ctrl+Z put the original words back beside Alice's copy of them.
+  // After an Enter it was right only because the taken-out paragraph's text had been collected.
+  it('Ctrl+Z of the later line break afterwards takes back that line break, and nothing else', async () => {
+    for (const m of meetings) {
+      const { alice, bob } = twoPages(line('one two three'), m);
+      const undo = withUndo(bob);
+      alice.edit(lineBreak(3));
+      bob.edit(lineBreak(7));
+      await meetAs(alice, bob, m);
+      await meetAll(alice, bob);
+      expect(lines(alice), m.name).toEqual(['one¶ two¶ three']);
+      undo.stopCapturing();
+      undo.undo();
+      await meetAll(alice, bob);
+      expect(lines(alice), m.name).toEqual(['one¶ two three']);
+      expect(Y.encodeStateVector(alice.ydoc)).toEqual(Y.encodeStateVector(bob.ydoc));
+    }
+  });
+
+  // The split made again is a step of its own when it comes after a pause (the other was offline for a while):
+  // its Ctrl+Z put Bob's line break back at the end of the line, where nobody had put it ("one¶ two three¶";
+  // "one¶¶ two three" with his id below hers), and a second Ctrl+Z was needed. Enter was right.
+  it('Ctrl+Z of the later split made again after a pause takes back that split at once; Ctrl+Y makes it again', async () => {
+    for (const [name, split] of [['line break', lineBreak], ['Enter', enter]] as const) {
+      for (const m of meetings) {
+        const { alice, bob } = twoPages(line('one two three'), m);
+        const undo = withUndo(bob);
+        alice.edit(split(3));
+        bob.edit(split(7));
+        undo.stopCapturing(); // a pause before the two met
+        await meetAs(alice, bob, m);
+        await meetAll(alice, bob);
+        const both = name === 'Enter' ? ['one', ' two', ' three'] : ['one¶ two¶ three'];
+        const first = name === 'Enter' ? ['one', ' two three'] : ['one¶ two three'];
+        expect(lines(alice), `${name}, ${m.name}`).toEqual(both);
+        undo.undo();
+        await meetAll(alice, bob);
+        expect(lines(alice), `${name}, ${m.name}: Ctrl+Z`).toEqual(first);
+        undo.redo();
+        await meetAll(alice, bob);
+        expect(lines(alice), `${name}, ${m.name}: Ctrl+Y`).toEqual(both);
+        undo.undo();
+        undo.undo();
+        await meetAll(alice, bob);
+        expect(lines(alice), `${name}, ${m.name}: Ctrl+Z twice`).toEqual(first);
+      }
+    }
+  });
 });
 
 // Found by a review: three people splitting one line at three places at once. A page made its split again in the

@@ -25,6 +25,14 @@ import { indexIn } from './moved-text.js';
 import { changeOf, SPLIT_AGAIN, updateChangedBlocks } from './narrow-sync.js';
 import { noteMoves } from './noted-moves.js';
 
+/**
+ * Transaction meta of a split made again with this page's line break or image (or of that element only going):
+ * the element's id. The sync writes the move anew or keeps the element where the diff finds it in place; either
+ * way Ctrl+Z of the split takes the element out and does not put it back at the end of the line, where nobody
+ * had put it (undo-gone-copies.ts).
+ */
+export const ELEMENT_MOVED_AGAIN = 'tandem:element-moved-again';
+
 /** A split of this page's to make again in another's copy of the text it had split. */
 export interface SplitAgain {
   /** The other's copy of the first character this page's split moved: the split goes right before it. */
@@ -79,11 +87,12 @@ function makeAgain(doc: Y.Doc, { before, own, made, again, alone }: SplitAgain):
     if (!$at.parent.isTextblock || $at.parentOffset === 0) return; // at a line's start: nothing to split
     const tr = made === 'block' ? enterAt(state, at) : lineBreakAt(state, again ? at : undefined, made);
     if (tr === undefined || !tr.docChanged) return;
+    if (made !== 'block' && made._item !== null) transaction.meta.set(ELEMENT_MOVED_AGAIN, made._item.id);
     if (!updateChangedBlocks(binding, prev, tr.doc, changeOf(tr))) updateYFragment(doc, type, tr.doc, binding);
     noteWhatWasSeen(transaction); // as the editor's own sync does
     noteMoves(transaction);
     // A caret at the split point (where this page's own new line was) goes to the start of the line made again.
-    const to = made === 'block' && again ? characterAt(type, tr.mapping.map(at, 1)) : undefined;
+    const to = again ? characterAt(type, tr.mapping.map(at, 1)) : undefined;
     if (to !== undefined) transaction.meta.set(SPLIT_AGAIN, { from: before, to });
   }, ySyncPluginKey);
 }

@@ -15,8 +15,10 @@
 
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { REPEATS_TAKEN_OUT } from './double-move.js';
 import { moves, movesOf, nodesDeletedFrom } from './moved-text.js';
 import { MOVED_ON, type Retyped } from './rescue-undo.js';
+import { ELEMENT_MOVED_AGAIN } from './split-again.js';
 import { stepJustMade } from '../undo-steps.js';
 
 /** The most paragraphs an undo or redo may have changed for its moves to be looked for. */
@@ -120,6 +122,13 @@ function someItem(
   return false;
 }
 
+/** A delete set holding `id` alone. */
+function idSet(id: Y.ID): StackItem['deletions'] {
+  const ds = Y.createDeleteSet();
+  ds.clients.set(id.client, [{ clock: id.clock, len: 1 }] as never); // Yjs' DeleteItem shape
+  return ds;
+}
+
 /** `ds` without the characters `ids`. */
 function without(ds: StackItem['deletions'], ids: readonly Y.ID[]): StackItem['deletions'] {
   const out = Y.createDeleteSet();
@@ -154,7 +163,10 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
   const key = (id: Y.ID) => `${id.client}:${id.clock}`;
   const deletedHere = (id: Y.ID) => !copies.has(key(id)) || deletedHereKeys.has(key(id));
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (transaction.local && copies.size > 0 && transaction.deleteSet.clients.size > 0) {
+    // A repeat this page took out (double-move.ts) is not its own deletion: its words stand in the other's
+    // copy, and Ctrl+Z of the move brought the originals back beside them (Alice's and Bob's line breaks in one
+    // line at once; after Enters only the collected text of the taken-out paragraph had kept it right).
+    if (transaction.local && copies.size > 0 && transaction.deleteSet.clients.size > 0 && transaction.meta.get(REPEATS_TAKEN_OUT) !== true) {
       Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
         for (let i = 0; i < struct.length; i++) {
           const k = `${struct.id.client}:${struct.id.clock + i}`;
@@ -164,6 +176,16 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     }
     const own = transaction.origin === ySyncPluginKey || transaction.origin === undoManager;
     if (!transaction.local || !own || transaction.meta.get('addToHistory') === false) return;
+    // The line break a split made again moves (split-again.ts) is that split's: Ctrl+Z of it takes the break
+    // out, from wherever it stands now. It put it back at the end of the line ("one¶ two three¶"): written
+    // anew, its deletion was in the step; reused in place by the sync's diff, it was not in the step at all.
+    const moved = transaction.meta.get(ELEMENT_MOVED_AGAIN) as Y.ID | undefined;
+    const movedStep = moved === undefined ? undefined : stepJustMade(undoManager);
+    if (moved !== undefined && movedStep !== undefined) {
+      const element = Y.getItem(doc.store, moved);
+      if (element instanceof Y.Item && !element.deleted) movedStep.insertions = Y.mergeDeleteSets([movedStep.insertions, idSet(moved)]);
+      else movedStep.deletions = without(movedStep.deletions, [moved]);
+    }
     // An undo or redo moves text back into paragraphs that stay (the one Enter split): looked for anywhere,
     // when it changed a few paragraphs (taking back a replacement all over the document moves nothing, and
     // looking would cost a second).
