@@ -69,5 +69,16 @@ test('both press Backspace at the start of the same line at the same moment: joi
   await bob.expectSaved();
   await expect.poll(() => alice.blocks()).toEqual(['Helloworld']);
   await expect.poll(() => bob.blocks()).toEqual(['Helloworld']);
+
+  // Then both press Ctrl+Z. The Ctrl+Z of the join that gave way (its copy of "world" taken out) brought back
+  // an empty line ("Helloworld", ""; before that, "world" twice; a review): it changes nothing now, and the other's
+  // takes the join back, whichever comes first.
+  await alice.page.keyboard.press('Control+z');
+  await alice.expectSaved();
+  await bob.page.keyboard.press('Control+z');
+  await bob.expectSaved();
+  await alice.expectSaved();
+  await expect.poll(() => alice.blocks()).toEqual(['Hello', 'world']);
+  await expect.poll(() => bob.blocks()).toEqual(['Hello', 'world']);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

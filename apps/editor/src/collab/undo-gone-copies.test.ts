@@ -4,7 +4,8 @@ import { Fragment, Slice } from 'prosemirror-model';
 import type { EditorState, Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
-import { at, blocks, cross, meetAll, p, page, type Page, send, withUndo } from './test-editors.js';
+import { joinBackward } from 'prosemirror-commands';
+import { at, blocks, cross, meetAll, meetAs, meetings, p, page, type Page, run, send, twoPages, withUndo } from './test-editors.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -373,5 +374,30 @@ describe('Ctrl+Z of a move before the other\'s rescue of a letter typed inside t
         expect(await meetAll(alice, bob)).toEqual(['Hello woXrld', 'end']);
       });
     }
+  }
+});
+
+// Found by a review: both join "def" up at once, and the one whose join gave way (its copy of "def" taken out as
+// a repeat) presses Ctrl+Z. Its step brought "def" back beside the other's copy ("abcdef", "def"); with the
+// taken-out copy no longer counted as its own deletion, the words stayed out but the paragraph they had stood in
+// came back empty. A block whose every character the step took away is gone stays out with them.
+describe('both join a line up at once; Ctrl+Z of the join that gave way', () => {
+  for (const m of meetings) {
+    it(`changes nothing, and the other's Ctrl+Z takes the join back (${m.name})`, async () => {
+      const { alice, bob } = twoPages(schema.node('doc', null, [p('abc'), p('def'), p('xyz')]), m);
+      const [gaveWay, kept] = m.bobAbove ? [bob, alice] : [alice, bob]; // the higher id's join gives way
+      const undoGaveWay = withUndo(gaveWay);
+      const undoKept = withUndo(kept);
+      alice.edit(run(joinBackward, 1));
+      bob.edit(run(joinBackward, 1));
+      await meetAs(alice, bob, m);
+      expect(await meetAll(alice, bob)).toEqual(['abcdef', 'xyz']);
+      undoGaveWay.stopCapturing();
+      undoKept.stopCapturing();
+      undoGaveWay.undo();
+      expect(await meetAll(alice, bob)).toEqual(['abcdef', 'xyz']);
+      undoKept.undo();
+      expect(await meetAll(alice, bob)).toEqual(['abc', 'def', 'xyz']);
+    });
   }
 });

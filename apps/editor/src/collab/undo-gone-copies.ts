@@ -122,6 +122,40 @@ function someItem(
   return false;
 }
 
+/**
+ * The text nodes and blocks `step` deleted that held nothing it deletes but `gone` characters (and, going up,
+ * such nodes): left out with them, not brought back empty. Both join "def" up at once and the join that gave way
+ * is taken back: its words are gone from it (their copy taken out as a repeat), and the paragraph they stood in
+ * came back empty.
+ */
+function emptied(store: Y.Doc['store'], step: StackItem, gone: readonly Y.ID[]): Y.ID[] {
+  const out = new Set<string>(gone.map((id) => `${id.client}:${id.clock}`));
+  const left: Y.ID[] = [];
+  const looked = new Set<Y.Item>();
+  const allGone = (type: Y.AbstractType<unknown>): boolean => {
+    for (let item = type._start; item !== null; item = item.right) {
+      if (!item.countable && !(item.content instanceof Y.ContentType)) continue; // formatting
+      for (let c = item.id.clock; c < item.id.clock + item.length; c++) {
+        if (Y.isDeleted(step.deletions, Y.createID(item.id.client, c)) && !out.has(`${item.id.client}:${c}`)) return false;
+      }
+    }
+    return true;
+  };
+  for (const id of gone) {
+    const struct = Y.getItem(store, id);
+    let type = struct instanceof Y.Item && struct.parent instanceof Y.AbstractType ? struct.parent : null;
+    while (type !== null && type._item !== null && !looked.has(type._item)) {
+      const item = type._item;
+      looked.add(item);
+      if (!Y.isDeleted(step.deletions, item.id) || !allGone(type)) break;
+      out.add(`${item.id.client}:${item.id.clock}`);
+      left.push(item.id);
+      type = item.parent instanceof Y.AbstractType ? item.parent : null;
+    }
+  }
+  return left;
+}
+
 /** A delete set holding `id` alone. */
 function idSet(id: Y.ID): StackItem['deletions'] {
   const ds = Y.createDeleteSet();
@@ -233,7 +267,7 @@ export function undoSkipsGoneCopies(doc: Y.Doc, undoManager: Y.UndoManager): voi
     // stays where it is rather than go with nothing in its place.
     const stranded = pairs.filter(([original, copy]) => Y.isDeleted(step.deletions, original) && Y.isDeleted(step.insertions, copy) && stands(doc.store, copy) && !restorable(doc.store, original, step));
     if (gone.length === 0 && stranded.length === 0) return true;
-    step.deletions = without(step.deletions, [...gone, ...stranded.map(([original]) => original)]);
+    step.deletions = without(step.deletions, [...gone, ...emptied(doc.store, step, gone), ...stranded.map(([original]) => original)]);
     step.insertions = without(step.insertions, stranded.map(([, copy]) => copy));
     return bringsBack(step) || insertsStanding(step);
   };
