@@ -7,7 +7,7 @@
 // (a line break): two line breaks in one line put one of them at the end of the line.
 
 import { shape } from '../fixtures/doc-json.js';
-import { writeShared } from '../fixtures/editor-page.js';
+import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
 import { holdIncoming } from '../fixtures/hold-incoming.js';
 import { expect, test } from '../fixtures/tandem.js';
 
@@ -31,6 +31,16 @@ const expected = (at: readonly number[], key: string) => {
   return (key === 'Enter' ? parts : [parts.join('¶')]).map((line) => `paragraph:${line}`);
 };
 
+/** Bob, offline, presses `key` where his caret is; Alice presses it where hers is, and it is stored; Bob comes back. */
+async function pressWhileBobOffline(alice: EditorPage, bob: EditorPage, key: string): Promise<void> {
+  await bob.context.setOffline(true);
+  await expect(bob.status).toHaveAttribute('data-connection', 'offline');
+  await bob.page.keyboard.press(key);
+  await alice.page.keyboard.press(key);
+  await alice.expectSaved();
+  await bob.context.setOffline(false);
+}
+
 for (const { alice: aliceAt, bob: bobAt, how, key } of cases) {
   const crossing = how === 'held' ? 'Bob\'s stored and acknowledged before Alice\'s reached him' : 'Bob offline';
   test(`${key} after character ${aliceAt} and ${bobAt} of "one two three" at once (${crossing}): no words repeated, both made`, async ({ server, person }) => {
@@ -52,12 +62,7 @@ for (const { alice: aliceAt, bob: bobAt, how, key } of cases) {
       await alice.page.waitForTimeout(300); // stored after Bob's, and with Bob
       aliceIn.release();
     } else {
-      await bob.context.setOffline(true);
-      await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-      await bob.page.keyboard.press(key);
-      await alice.page.keyboard.press(key);
-      await alice.expectSaved();
-      await bob.context.setOffline(false);
+      await pressWhileBobOffline(alice, bob, key);
     }
     await alice.expectSaved();
     await bob.expectSaved();
@@ -136,12 +141,7 @@ for (const key of ['Shift+Enter', 'Enter'] as const) {
     await writeShared(alice, bob, ['one two three']);
     await alice.caretInTextblock(0, 7);
     await bob.caretInTextblock(0, 3);
-    await bob.context.setOffline(true);
-    await expect(bob.status).toHaveAttribute('data-connection', 'offline');
-    await bob.page.keyboard.press(key);
-    await alice.page.keyboard.press(key);
-    await alice.expectSaved();
-    await bob.context.setOffline(false);
+    await pressWhileBobOffline(alice, bob, key);
     await bob.expectSaved();
     await alice.expectSaved();
     await expect.poll(() => shape(alice)).toEqual(expected([3, 7], key));
