@@ -5,21 +5,29 @@
 import { normalizeLink } from '@tandem/schema/links';
 import { type Command, type EditorState, Plugin, PluginKey, type Selection } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { canLink, linkAt, openLink, removeLink, setLink } from './links.js';
+import { canLink, linkAt, type LinkTarget, linkTargetOf, openLink, removeLink, setLink } from './links.js';
 
 interface PopoverState {
   readonly editing: boolean;
+  /** What the open field applies to, as it was when it opened (see `setLink`). */
+  readonly target?: LinkTarget;
 }
 
 const key = new PluginKey<PopoverState>('link-popover');
 
 export const LINK_REFUSED_MESSAGE = 'Links can go to web addresses (http, https), email (mailto) or a Tandem document (/d/…).';
 const EMPTY_MESSAGE = 'Type an address, such as example.com.';
+/** Enter in the field once what it was opened for is gone: someone else changed the text meanwhile. */
+const GONE_MESSAGE: Record<LinkTarget, string> = {
+  selection: 'Someone else deleted the text this link was for. Nothing was changed; press Esc and select the text again.',
+  link: 'Someone else removed this link meanwhile. Nothing was changed; press Esc to go back to the text.',
+  caret: 'The text changed meanwhile and the link could not be added here. Nothing was changed; press Esc to go back to the text.',
+};
 
 /** Opens the address field for the selection, or for the link at the caret. */
 export const openLinkField: Command = (state, dispatch) => {
   if (!canLink(state) && linkAt(state) === null) return false;
-  dispatch?.(state.tr.setMeta(key, { editing: true } satisfies PopoverState));
+  dispatch?.(state.tr.setMeta(key, { editing: true, target: linkTargetOf(state) } satisfies PopoverState));
   return true;
 };
 
@@ -164,16 +172,18 @@ class LinkPopoverView {
     form.append(label, input, apply, cancel, error);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const link = normalizeLink(input.value);
-      if (!link.ok) {
+      const refuse = (message: string, addressWrong = true) => {
         error.setAttribute('role', 'alert');
-        error.textContent = link.reason === 'empty' ? EMPTY_MESSAGE : LINK_REFUSED_MESSAGE;
-        input.setAttribute('aria-invalid', 'true');
+        error.textContent = message;
+        if (addressWrong) input.setAttribute('aria-invalid', 'true');
         input.setAttribute('aria-describedby', error.id);
         input.focus();
-        return;
-      }
-      setLink(link.href, input.value.trim())(this.view.state, (tr) => this.view.dispatch(tr.setMeta(key, { editing: false })));
+      };
+      const link = normalizeLink(input.value);
+      if (!link.ok) return refuse(link.reason === 'empty' ? EMPTY_MESSAGE : LINK_REFUSED_MESSAGE);
+      const target = key.getState(this.view.state)?.target ?? linkTargetOf(this.view.state);
+      const applied = setLink(link.href, input.value.trim(), target)(this.view.state, (tr) => this.view.dispatch(tr.setMeta(key, { editing: false })));
+      if (!applied) return refuse(GONE_MESSAGE[target], false);
       this.backToText();
     });
     input.addEventListener('input', () => {

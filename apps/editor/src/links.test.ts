@@ -1,6 +1,6 @@
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { canLink, linkAt, removeLink, setLink, urlsIn } from './links.js';
+import { canLink, linkAt, linkTargetOf, removeLink, setLink, urlsIn } from './links.js';
 import { schema } from './schema.js';
 
 const link = (href: string) => schema.marks.link!.create({ href });
@@ -69,6 +69,28 @@ describe('setLink', () => {
     const code = EditorState.create({ schema, doc: schema.node('doc', null, [schema.node('code_block', null, [schema.text('x')])]) });
     expect(canLink(code)).toBe(false);
     expect(setLink('https://a.test', 'x')(code)).toBe(false);
+  });
+});
+
+describe('setLink for what the link field was opened for', () => {
+  it('names what a link command applies to', () => {
+    expect([linkTargetOf(stateWith(0, 2)), linkTargetOf(stateWith(8)), linkTargetOf(stateWith(2))]).toEqual(['selection', 'link', 'caret']);
+  });
+  it('does nothing once the selected words are gone (a caret where they were)', () => {
+    expect(setLink('https://c.test/', 'c.test', 'selection')(stateWith(2))).toBe(false);
+    expect(run(stateWith(0, 2), setLink('https://c.test/', 'c.test', 'selection')).ok).toBe(true);
+  });
+  it('does nothing once the link the caret was in is gone, rather than inserting the address there', () => {
+    expect(setLink('https://b.test/', 'b.test', 'link')(stateWith(2))).toBe(false);
+    expect(setLink('https://b.test/', 'b.test', 'link')(stateWith(7, 9))).toBe(false);
+    const { ok, next } = run(stateWith(8), setLink('https://b.test/', 'b.test', 'link'));
+    expect([ok, next.doc.textContent]).toEqual([true, 'Go to site now']);
+  });
+  it('inserts at a caret that someone else’s link now holds, rather than changing that link', () => {
+    const { ok, next } = run(stateWith(8), setLink('https://b.test/', 'b.test', 'caret'));
+    expect([ok, next.doc.textContent]).toEqual([true, 'Go to sib.testte now']);
+    expect(JSON.stringify(next.doc.toJSON())).toContain('https://a.test/');
+    expect(setLink('https://b.test/', 'b.test', 'caret')(stateWith(0, 2))).toBe(false);
   });
 });
 

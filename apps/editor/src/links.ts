@@ -56,20 +56,36 @@ export function canLink(state: EditorState): boolean {
 }
 
 /**
+ * What a link command applies to: the selected text, the link the caret is in (its address changes), or the
+ * caret (the address is inserted there as linked text).
+ */
+export type LinkTarget = 'selection' | 'link' | 'caret';
+
+/** What a link command would apply to in `state`. */
+export function linkTargetOf(state: EditorState): LinkTarget {
+  return !state.selection.empty ? 'selection' : linkAt(state) !== null ? 'link' : 'caret';
+}
+
+/**
  * Links `href` to the selection; with a caret inside a link, changes that link's address; with a caret
- * elsewhere, inserts `text` (what the person typed) as the linked text.
+ * elsewhere, inserts `text` (what the person typed) as the linked text. With `target`, it applies to that
+ * only, and does nothing when the state no longer has it: the link field stays open while someone else edits,
+ * and the words it was opened for (or the link) may be gone by Enter; the typed address then went in as text
+ * mid-word (found by an exploratory review).
  */
 export const setLink =
-  (href: string, text: string): Command =>
+  (href: string, text: string, target?: LinkTarget): Command =>
   (state, dispatch) => {
     if (!isLinkTarget(href) || !canLink(state)) return false;
-    if (dispatch === undefined) return true;
-    const mark = linkType.create({ href });
     const { from, to, empty, $from } = state.selection;
     const link = linkAt(state);
+    const applies = target ?? linkTargetOf(state);
+    if (applies === 'selection' ? empty : applies === 'link' ? !empty || link === null : !empty) return false;
+    if (dispatch === undefined) return true;
+    const mark = linkType.create({ href });
     const tr = state.tr;
-    if (!empty) tr.removeMark(from, to, linkType).addMark(from, to, mark);
-    else if (link !== null) tr.removeMark(link.from, link.to, linkType).addMark(link.from, link.to, mark);
+    if (applies === 'selection') tr.removeMark(from, to, linkType).addMark(from, to, mark);
+    else if (applies === 'link') tr.removeMark(link!.from, link!.to, linkType).addMark(link!.from, link!.to, mark);
     else tr.replaceSelectionWith(schema.text(text, mark.addToSet(linkType.removeFromSet(state.storedMarks ?? $from.marks()))), false);
     // A step of its own, as a paste is: inserted linked text read as typing, and the words typed right
     // after the link went with it on Ctrl+Z (found by a review).
