@@ -110,9 +110,13 @@ class LinkPopoverView {
   private hide(): void {
     // Called on every keystroke away from a link: touch the DOM only when something shows.
     if (this.mode === 'hidden') return;
+    const hadFocus = this.dom.contains(this.view.dom.ownerDocument.activeElement);
     this.mode = 'hidden';
     this.dom.hidden = true;
     this.dom.replaceChildren();
+    // The link went away under a focused button (someone else removed it): back to the text, where the caret
+    // still is, rather than to the page itself (found by an exploratory review).
+    if (hadFocus) this.view.focus();
   }
 
   private backToText(): void {
@@ -140,7 +144,10 @@ class LinkPopoverView {
         }),
       );
     }
+    // Drawn again under a focused button (someone else changed the address): focus stays on that button.
+    const focusedLabel = this.dom.contains(this.view.dom.ownerDocument.activeElement) ? this.view.dom.ownerDocument.activeElement?.textContent : undefined;
     this.dom.replaceChildren(address, ...buttons);
+    buttons.find((b) => b.textContent === focusedLabel)?.focus();
   }
 
   private showField(): void {

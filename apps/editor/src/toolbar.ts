@@ -159,6 +159,7 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
     update(view) {
       let scoped: EditorState | undefined;
       const appeared: HTMLButtonElement[] = [];
+      const focused = buttons.find(([, el]) => el === document.activeElement)?.[1];
       for (const [button, el] of buttons) {
         const state = button.local === true ? (scoped ??= selectionScope(view.state)) : view.state;
         const active = button.active?.(state) ?? false;
@@ -176,8 +177,18 @@ export function createToolbar(getView: () => EditorView, extra: readonly Toolbar
         }
       }
       revealInToolbar(element, appeared);
-      // The toolbar's one tab stop must not be a button just hidden.
-      if (buttons.some(([, el]) => el.hidden && el.tabIndex === 0)) rove(buttons.find(([, el]) => !el.hidden)![1]);
+      // The toolbar's one tab stop must not be a button just hidden: it moves to the nearest shown button before
+      // it (after it, for the first), and focus with it when the hidden button had it (someone else deleted the
+      // table whose Add row button had focus, and focus dropped to the page; found by an exploratory review).
+      const stop = buttons.findIndex(([, el]) => el.hidden && el.tabIndex === 0);
+      if (stop >= 0) {
+        const before = buttons.slice(0, stop).reverse().find(([, el]) => !el.hidden);
+        const next = (before ?? buttons.slice(stop).find(([, el]) => !el.hidden))?.[1];
+        if (next !== undefined) {
+          rove(next);
+          if (focused === buttons[stop]![1]) next.focus();
+        }
+      }
     },
   };
 }
