@@ -11,6 +11,7 @@
 import type { Node } from 'prosemirror-model';
 import { Plugin, type Transaction } from 'prosemirror-state';
 import { ySyncPluginKey } from 'y-prosemirror';
+import { changedRanges, rangeEnds } from '../changed-ranges.js';
 import { schema } from '../schema.js';
 
 const ordered = schema.nodes.ordered_list!;
@@ -18,19 +19,11 @@ const ordered = schema.nodes.ordered_list!;
 /** Where, in the document after `own`, each numbered list around a range they changed starts. */
 function listsAroundChanges(own: readonly Transaction[], doc: Node): Set<number> {
   const lists = new Set<number>();
-  own.forEach((tr, t) => {
-    tr.mapping.maps.forEach((map, m) => {
-      map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
-        let [from, to] = [newStart, newEnd];
-        for (let k = m + 1; k < tr.mapping.maps.length; k++) [from, to] = [tr.mapping.maps[k]!.map(from, -1), tr.mapping.maps[k]!.map(to, 1)];
-        for (const later of own.slice(t + 1)) [from, to] = [later.mapping.map(from, -1), later.mapping.map(to, 1)];
-        for (const pos of [from, to]) {
-          const $pos = doc.resolve(Math.min(pos, doc.content.size));
-          for (let d = $pos.depth; d > 0; d--) if ($pos.node(d).type === ordered) lists.add($pos.before(d));
-        }
-      });
-    });
-  });
+  for (const [from, to] of changedRanges(own)!) {
+    for (const $pos of rangeEnds(doc, from, to)) {
+      for (let d = $pos.depth; d > 0; d--) if ($pos.node(d).type === ordered) lists.add($pos.before(d));
+    }
+  }
   return lists;
 }
 

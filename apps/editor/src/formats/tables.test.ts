@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { p, run, stateAt } from './test-states.js';
 import { tabCommand } from '../tab-key.js';
-import { insertTable, tableTab, trimRepeatedRepairs } from './tables.js';
+import { changedTables, createTable, insertTable, tablesTouched, tableTab, trimRepeatedRepairs } from './tables.js';
 import { EditorState as State } from 'prosemirror-state';
 
 const { nodes } = schema;
@@ -115,5 +115,45 @@ describe('trimming repairs two pages made of one row at once', () => {
   it('leaves tables it was not given', () => {
     const state = State.create({ schema, doc: nodes.doc!.create(null, [table(['a'], ['b'], ['c', ''])]) });
     expect(trimRepeatedRepairs(state, [])).toBeNull();
+  });
+});
+
+describe('the tables an edit touched, from its steps', () => {
+  const doc = nodes.doc!.create(null, [
+    p('first'),
+    createTable(2, 2),
+    ...Array.from({ length: 50 }, (_, i) => p(`line ${i}`)),
+    nodes.bullet_list!.create(null, [nodes.list_item!.create(null, [p('item'), createTable(2, 3)])]),
+    p('last'),
+  ]);
+  const state = State.create({ schema, doc });
+  const tablePositions: number[] = [];
+  doc.descendants((node, pos) => void (node.type.name === 'table' && tablePositions.push(pos)));
+  const [first, nested] = tablePositions as [number, number];
+  const inCell = (table: number) => table + 4; // table, row, cell, paragraph
+  const edits: Array<[string, (s: EditorState) => ReturnType<EditorState['tr']['insertText']>]> = [
+    ['typing in a paragraph', (s) => s.tr.insertText('x', 3)],
+    ['typing in the first table', (s) => s.tr.insertText('x', inCell(first))],
+    ['typing in the table in a list item', (s) => s.tr.insertText('x', inCell(nested))],
+    ['a table inserted after the first line', (s) => s.tr.insert(7, createTable(1, 2))],
+    ['the first table deleted', (s) => s.tr.delete(first, first + s.doc.nodeAt(first)!.nodeSize)],
+    ['a cell’s markup changed', (s) => s.tr.setNodeMarkup(first + 2, null, { colspan: 1, rowspan: 1, colwidth: [80] })],
+    ['a row added to the nested table', (s) => s.tr.insert(nested + 1, (s.doc.nodeAt(nested)!.firstChild!))],
+    ['text typed, then a table inserted, in two transactions', (s) => s.tr.insertText('x', inCell(first)).insert(3, createTable(1, 1))],
+  ];
+  const changedCount = [0, 1, 1, 1, 0, 1, 1, 2];
+  it.each(edits.map(([name, edit], i) => [name, edit, changedCount[i]!] as const))('finds every table changed by %s', (_name, edit, count) => {
+    const tr = edit(state);
+    const next = state.apply(tr);
+    const touched = tablesTouched([tr], next.doc);
+    expect(touched).not.toBeNull();
+    const changed = changedTables(state.doc, next.doc).map((t) => t.now);
+    expect(changed).toHaveLength(count);
+    for (const table of changed) expect(touched).toContain(table);
+  });
+  it('finds nothing for typing away from tables, and is unsure of a change its map does not show', () => {
+    expect(tablesTouched([state.tr.insertText('x', 3)], state.apply(state.tr.insertText('x', 3)).doc)).toEqual([]);
+    const attrs = state.tr.setNodeAttribute(first + 2, 'colspan', 2);
+    expect(tablesTouched([attrs], state.apply(attrs).doc)).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import type { Node } from 'prosemirror-model';
 import { type Command, type EditorState, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, fixTables, goToNextCell, isInTable, selectionCell, TableMap, tableEditing } from 'prosemirror-tables';
 import { ySyncPluginKey } from 'y-prosemirror';
+import { changedRanges, rangeEnds } from '../changed-ranges.js';
 import { schema } from '../schema.js';
 import type { ToolbarButton } from '../toolbar.js';
 import { MAX_EDITOR_GRID } from './stored-spans.js';
@@ -83,7 +84,7 @@ interface ChangedTable {
 }
 
 /** The tables of `doc` that are not in `old` (prosemirror-tables' changedDescendants, tables only). */
-function changedTables(old: Node, doc: Node): ChangedTable[] {
+export function changedTables(old: Node, doc: Node): ChangedTable[] {
   const found: ChangedTable[] = [];
   const walk = (before: Node, after: Node) => {
     outer: for (let i = 0, j = 0; i < after.childCount; i++) {
@@ -102,6 +103,36 @@ function changedTables(old: Node, doc: Node): ChangedTable[] {
   };
   walk(old, doc);
   return found;
+}
+
+/**
+ * The tables of `doc` around what `transactions` changed (those holding or touching a changed range), found
+ * from their steps' maps rather than by comparing every block; null when a step changed something its map does
+ * not show (a node's attributes), for the caller to compare the documents instead.
+ */
+export function tablesTouched(transactions: readonly Transaction[], doc: Node): Node[] | null {
+  const ranges = changedRanges(transactions, { strict: true });
+  if (ranges === null) return null;
+  const found = new Set<Node>();
+  const isTable = (node: Node) => node.type.spec.tableRole === 'table';
+  for (const [from, to] of ranges) {
+    const ends = rangeEnds(doc, from, to);
+    for (const $p of ends) for (let d = $p.depth; d > 0; d--) if (isTable($p.node(d))) found.add($p.node(d));
+    if (ends.length === 1) continue; // within one textblock: its tables are its ancestors
+    // The top-level blocks the range reaches, and the tables in them within it.
+    const $from = ends[0]!;
+    let pos = $from.depth > 0 ? $from.before(1) : from;
+    for (let i = $from.index(0); i < doc.childCount && pos <= to; i++) {
+      const child = doc.child(i);
+      if (isTable(child)) found.add(child);
+      child.nodesBetween(Math.max(0, from - pos - 1), Math.max(0, Math.min(child.content.size, to - pos - 1)), (node) => {
+        if (isTable(node)) found.add(node);
+        return !node.isTextblock;
+      });
+      pos += child.nodeSize;
+    }
+  }
+  return [...found];
 }
 
 /**
@@ -138,6 +169,14 @@ function tableEditingOfShared(): Plugin {
     ...plugin.spec,
     appendTransaction(transactions, oldState, state) {
       const fromShared = transactions.every((tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true);
+      if (!fromShared && oldState.doc !== state.doc) {
+        // This page's own edit: only the tables around what it changed (a walk of every block was half a
+        // millisecond of each key in a 10 000-paragraph document; bench:editor's profile).
+        const touched = tablesTouched(transactions, state.doc) ?? changedTables(oldState.doc, state.doc).map((t) => t.now);
+        // Told that no document changed (fixTables compares the two states'), it still makes a selection across
+        // cells a cell selection, and repairs nothing; so too where no table changed.
+        return repair.call(plugin, transactions, touched.length === 0 || touched.some(repairFloods) ? state : oldState, state);
+      }
       const changed = oldState.doc === state.doc ? [] : changedTables(oldState.doc, state.doc);
       if (fromShared && changed.length > 0) {
         // A shape change from elsewhere that crossed one made here (a row added while the other added a column)
@@ -147,10 +186,9 @@ function tableEditingOfShared(): Plugin {
         const ragged = changed.some(madeRagged) && changed.every((t) => TableMap.get(t.now).problems == null || madeRagged(t));
         toMend = { trim: [...(toMend?.trim ?? []), ...changed.map((t) => t.now)], since: ragged ? (toMend?.since ?? oldState) : toMend?.since };
       }
-      const repairs = !fromShared && (oldState.doc === state.doc || !changed.some((t) => repairFloods(t.now)));
-      // Told that no document changed (fixTables compares the two states'), it still makes a selection across
-      // cells a cell selection, and repairs nothing.
-      return repair.call(plugin, transactions, repairs ? oldState : state, state);
+      // A change from elsewhere is shown as it is (above); no document changed: a selection across cells becomes a
+      // cell selection.
+      return repair.call(plugin, transactions, fromShared ? state : oldState, state);
     },
     view: (view) => ({
       update() {
