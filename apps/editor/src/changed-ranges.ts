@@ -38,3 +38,18 @@ export function rangeEnds(doc: Node, from: number, to: number): ResolvedPos[] {
   if ($to.parent.inlineContent && from >= $to.start() && from <= to) return [$to];
   return [doc.resolve(Math.min(from, doc.content.size)), $to];
 }
+
+/**
+ * Where the first of `tr`'s steps starts, in any document of the transaction: every position before it is the
+ * same in the document before and after (each step changes nothing before its own start, so the least of the
+ * starts holds for all of them). Marks and attributes count (they change how the text is laid out), though
+ * their steps' maps show nothing; a step of unknown shape counts from the document's start.
+ */
+export function firstChangedPos(tr: Transaction): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const step of tr.steps) {
+    const { from, pos } = step as { from?: unknown; pos?: unknown };
+    first = Math.min(first, typeof from === 'number' ? from : typeof pos === 'number' ? pos : 0);
+  }
+  return first;
+}

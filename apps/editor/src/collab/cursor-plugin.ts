@@ -14,6 +14,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CaretOverlay, withoutCarets } from './caret-overlay.js';
 import { remoteChangesOnly } from './cursor-awareness.js';
+import { firstChangeBetween } from './narrow-sync.js';
 import { type Mapping, relativeSelection } from './relative-position.js';
 
 type CursorOptions = NonNullable<Parameters<typeof yCursorPlugin>[1]>;
@@ -70,9 +71,9 @@ export function cursorPlugin(awareness: Awareness, options: CursorOptions): [Plu
     // The plugin remakes its decorations when someone's caret moves (a transaction with its meta): the
     // overlay follows every update.
     return {
-      update: (v) => {
+      update: (v, prev) => {
         publishCursor(v.state, awareness, v.hasFocus());
-        overlay.schedule();
+        overlay.schedule(prev.doc === v.state.doc ? Number.POSITIVE_INFINITY : (firstChangeBetween(prev.doc, v.state.doc) ?? 0));
       },
       destroy: () => {
         own.destroy?.();

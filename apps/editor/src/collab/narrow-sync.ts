@@ -28,6 +28,7 @@ import { REPEATS_STANDING } from './double-move.js';
 import { placeTextEdits } from './typed-in-place.js';
 import { settleFormatting } from './formats-by-name.js';
 import { childAt, type Mapping, relativeSelection, type YType } from './relative-position.js';
+import { firstChangedPos } from '../changed-ranges.js';
 
 /** The parts of y-prosemirror's binding this path reads and replaces. */
 interface Binding {
@@ -63,12 +64,14 @@ export interface Change {
   readonly shape: boolean;
   /** Whether, within a textblock, it deleted or inserted a line break or an image, which moves the text after it (movesInLine). */
   readonly inLine?: boolean;
+  /** Before this position nothing changed (firstChangedPos); Infinity for a change of nothing. */
+  readonly from?: number;
 }
 
 /** The change `tr` made. */
 export function changeOf(tr: Transaction): Change {
   const shape = tr.steps.some((step, i) => changesShape(step, tr.docs[i]!));
-  return { mapping: tr.mapping, shape, inLine: !shape && tr.steps.some((step, i) => movesInLine(step, tr.docs[i]!)) };
+  return { mapping: tr.mapping, shape, inLine: !shape && tr.steps.some((step, i) => movesInLine(step, tr.docs[i]!)), from: firstChangedPos(tr) };
 }
 
 /** The position of top-level block `index` of `doc`. */
@@ -226,6 +229,22 @@ function changeBetween(prev: Node, next: Node): Change | undefined {
   for (const link of links) mapping.appendMapping(link.mapping);
   const shape = links.some((link) => link.shape);
   return { mapping, shape, inLine: !shape && links.some((link) => link.inLine === true) };
+}
+
+/**
+ * Before which position `next` is the same as `prev` (two documents of one editor, at most 16 transactions
+ * apart): the least of the changes' first positions, each holding through the later ones (nothing before a
+ * change moves). Undefined when the documents' history is not known here.
+ */
+export function firstChangeBetween(prev: Node, next: Node): number | undefined {
+  let first = Number.POSITIVE_INFINITY;
+  for (let doc = next, links = 0; doc !== prev; links++) {
+    const made = madeBy.get(doc);
+    if (made === undefined || links === 16 || made.change.from === undefined) return undefined;
+    first = Math.min(first, made.change.from);
+    doc = made.from;
+  }
+  return first;
 }
 
 /** The plugin; goes right after `ySyncPlugin`, whose binding it narrows. */
