@@ -104,7 +104,7 @@ test('restoring asks first, says what it did, and “Undo restore” brings the 
   await expect.poll(() => bob.text()).toBe('Old text.');
   // Bob is told too (his text changed under him, and his Ctrl+Z steps are gone); Alice's notice stays hers.
   const bobNotice = bob.page.getByTestId('restore-notice');
-  await expect(bobNotice).toContainText('Someone restored another version of this document');
+  await expect(bobNotice).toContainText('Someone else restored a version of this document');
   await expect(bobNotice.getByRole('button', { name: 'Undo restore' })).toBeHidden();
   await expect(notice).toContainText(/Restored the version of/);
 
@@ -114,6 +114,9 @@ test('restoring asks first, says what it did, and “Undo restore” brings the 
   await expect.poll(() => alice.text()).toBe('New text.');
   await expect.poll(() => bob.text()).toBe('New text.');
   await expect(notice).toContainText('Restore undone');
+  // Bob is told of the undo too, in words that fit it (once "restored another version"; a review).
+  await expect(bobNotice).toContainText('or took a restore back');
+  await expect(bobNotice).not.toContainText('another version');
   await alice.expectSaved();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);

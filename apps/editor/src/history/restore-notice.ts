@@ -80,7 +80,9 @@ export function createRestoreNotice(docName: () => string, focusText: () => void
     restoredElsewhere(seq) {
       if (own.has(seq)) return;
       current = undefined;
-      text.textContent = 'Someone restored another version of this document · Ctrl+Z no longer takes back your earlier changes';
+      // Told by the server only as the edit's seq: the same words for a restore and for the undo of one (which
+      // was once told as "restored another version"; a review).
+      text.textContent = 'Someone else restored a version of this document or took a restore back · Ctrl+Z no longer takes back your earlier changes';
       undo.hidden = true;
       element.hidden = false;
     },
