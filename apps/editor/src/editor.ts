@@ -14,6 +14,7 @@ import { undoFollowsMoves } from './collab/rescue-undo.js';
 import { undoSkipsGoneCopies } from './collab/undo-gone-copies.js';
 import { undoFollowsNeighbours } from './collab/undo-follows-neighbours.js';
 import { keepFormatsThroughUndo } from './collab/formats-through-undo.js';
+import { keepOthersFormatsThroughBlockUndo } from './collab/formats-through-block-undo.js';
 import { awayAwareCursors, spreadSelections } from './collab/presence.js';
 import { undoPlugin } from './collab/undo-plugin.js';
 import { buildKeymaps } from './commands.js';
@@ -72,6 +73,8 @@ export function createEditor(
     noteWhatUndosSaw(undoManager);
     // Others' formatting on the words this editor's undo takes out: back on them with its redo.
     keepFormatsThroughUndo(doc, undoManager);
+    // And on a block it takes back to what it was (a heading made a line again): onto the text brought back.
+    keepOthersFormatsThroughBlockUndo(doc, undoManager);
   }
   const state = EditorState.create({
     schema,

@@ -8,6 +8,7 @@ import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } fr
 import * as Y from 'yjs';
 import { schema } from '../schema.js';
 import { keepTextThroughJoins, noteWhatUndosSaw, noteWhatWasSeen } from './join-rescue.js';
+import { keepOthersFormatsThroughBlockUndo } from './formats-through-block-undo.js';
 import { changeOf, updateChangedBlocks } from './narrow-sync.js';
 import { noteMoves } from './noted-moves.js';
 import { createUndoManager } from '../undo-steps.js';
@@ -219,6 +220,7 @@ export function withUndo(x: Page): Y.UndoManager {
   undoSkipsGoneCopies(x.ydoc, undo);
   undoFollowsNeighbours(x.ydoc, undo);
   noteWhatUndosSaw(undo);
+  keepOthersFormatsThroughBlockUndo(x.ydoc, undo);
   return undo;
 }
 
