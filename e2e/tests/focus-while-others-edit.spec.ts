@@ -4,33 +4,12 @@
 // place that still makes sense when the button goes away: the text for the link popover, the nearest button
 // for the toolbar.
 
-import type { Page } from '@playwright/test';
 import { writeShared, type EditorPage } from '../fixtures/editor-page.js';
+import { focused } from '../fixtures/focus.js';
+import { sharedLink as linked } from '../fixtures/links.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-/** What has focus: `editor`, `toolbar:<command>`, `popover:<button>`, or `body`. */
-const focused = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement;
-    if (el === null || el === document.body) return 'body';
-    if (el.classList.contains('ProseMirror')) return 'editor';
-    if (el.closest('.toolbar') !== null) return `toolbar:${(el as HTMLElement).dataset.command}`;
-    if (el.closest('[data-testid=link-popover]') !== null) return `popover:${el.textContent}`;
-    return `${el.tagName.toLowerCase()}.${el.className}`;
-  });
-
-/** "Go here now", "here" linked to https://example.com/a, seen by both. */
-async function linked(alice: EditorPage, bob: EditorPage): Promise<void> {
-  await writeShared(alice, bob, ['Go here now']);
-  await alice.select('here');
-  await alice.editor.focus();
-  await alice.page.keyboard.press('Control+k');
-  await alice.page.keyboard.insertText('example.com/a');
-  await alice.page.keyboard.press('Enter');
-  await expect(bob.editor.locator('a')).toHaveAttribute('href', 'https://example.com/a');
-}
 
 /** `p`'s caret inside the link ("h|ere"), then Tab into its popover and on to `button`. */
 async function onPopoverButton(p: EditorPage, button: 'Open' | 'Edit' | 'Remove'): Promise<void> {

@@ -12,6 +12,16 @@ const settle = async (...ps: EditorPage[]) => {
   for (const p of ps) await p.expectSaved();
 };
 
+/** Bob makes "words" bold; once Alice has it, she presses Ctrl+Z; both stored. */
+async function boldThenUndo(alice: EditorPage, bob: EditorPage): Promise<void> {
+  await bob.select('words');
+  await bob.page.keyboard.press('Control+b');
+  await settle(bob);
+  await expect.poll(() => alice.texts('strong')).toEqual(['words']);
+  await alice.page.keyboard.press('Control+z');
+  await settle(alice, bob);
+}
+
 test('Ctrl+Z of a heading keeps the bold someone else put on a word in it since; Ctrl+Y and Ctrl+Z again', async ({ pair }) => {
   const { alice, bob } = await pair('block-undo-formats/heading');
   await writeShared(alice, bob, ['Title words here', 'Body.']);
@@ -19,12 +29,7 @@ test('Ctrl+Z of a heading keeps the bold someone else put on a word in it since;
   await alice.page.keyboard.press('Control+Alt+2');
   await settle(alice);
   await expect.poll(() => bob.texts('h2')).toEqual(['Title words here']);
-  await bob.select('words');
-  await bob.page.keyboard.press('Control+b');
-  await settle(bob);
-  await expect.poll(() => alice.texts('strong')).toEqual(['words']);
-  await alice.page.keyboard.press('Control+z');
-  await settle(alice, bob);
+  await boldThenUndo(alice, bob);
   expect(await converged([alice, bob], (p) => p.texts('h2'))).toEqual([]);
   expect(await converged([alice, bob], (p) => p.texts('strong'))).toEqual(['words']);
   await alice.page.keyboard.press('Control+y');
@@ -46,12 +51,7 @@ test('Ctrl+Z of Tab on a list item keeps the bold someone else put on a word in 
   await settle(alice);
   const nested = (p: EditorPage) => p.editor.evaluate((el) => el.querySelectorAll('li li').length);
   await expect.poll(() => nested(bob)).toBe(1);
-  await bob.select('words');
-  await bob.page.keyboard.press('Control+b');
-  await settle(bob);
-  await expect.poll(() => alice.texts('strong')).toEqual(['words']);
-  await alice.page.keyboard.press('Control+z');
-  await settle(alice, bob);
+  await boldThenUndo(alice, bob);
   expect(await converged([alice, bob], nested)).toBe(0);
   expect(await converged([alice, bob], (p) => p.texts('strong'))).toEqual(['words']);
   expect(await converged([alice, bob], (p) => p.blocks())).toEqual(['one', 'two words', 'three']);

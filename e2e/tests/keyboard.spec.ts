@@ -1,21 +1,10 @@
 // Keyboard-only editing: Tab inside the text, leaving the editor, and the formatting toolbar.
 
 import type { Page } from '@playwright/test';
+import { focused } from '../fixtures/focus.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
-
-/** What has focus: `editor`, `toolbar:<command>`, `comments` (the panel after the text), `my-name`, or a short description of anything else. */
-const focused = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement;
-    if (el === null || el === document.body) return 'body';
-    if (el.classList.contains('ProseMirror')) return 'editor';
-    if (el.closest('.toolbar') !== null) return `toolbar:${(el as HTMLElement).dataset.command}`;
-    if (el.matches('[data-testid=my-name]')) return 'my-name';
-    if (el.closest('.comments-panel') !== null) return 'comments';
-    return `${el.tagName.toLowerCase()}.${el.className}`;
-  });
 
 /** Escape, then Shift+Tab: out of the text, back to the toolbar just before it. */
 const toToolbar = async (page: Page) => {

@@ -5,6 +5,7 @@
 // nothing and says why; Esc closes it.
 
 import { writeShared, type EditorPage } from '../fixtures/editor-page.js';
+import { sharedLink } from '../fixtures/links.js';
 import { expect, test } from '../fixtures/tandem.js';
 
 test.use({ serverScope: 'file' }); // each test has documents of its own
@@ -59,13 +60,7 @@ test('the words selected for a link deleted by someone else meanwhile: Enter add
 
 test('the link being edited removed by someone else meanwhile: Enter adds nothing and says why', async ({ pair }) => {
   const { alice, bob } = await pair('link-field/link-removed');
-  await writeShared(alice, bob, ['Go here now']);
-  await alice.select('here');
-  await alice.editor.focus();
-  await alice.page.keyboard.press('Control+k');
-  await alice.page.keyboard.insertText('example.com/a');
-  await alice.page.keyboard.press('Enter');
-  await expect.poll(() => links(bob)).toEqual([['here', 'https://example.com/a']]);
+  await sharedLink(alice, bob);
   await openFieldOn(alice, 'here', 'example.org/z', true);
   await expect(field(alice)).toHaveValue('example.org/z');
   // Bob removes the link from the popover, as people do.
