@@ -366,6 +366,24 @@ export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, 
 }
 
 /**
+ * `pos`, if `transaction` deleted the character it stood at and a note written in it names that character's copy
+ * (`copies`: "<client>:<clock>" of a character → its copy): the same place by the copy. A rescue from elsewhere
+ * moves someone's words from one existing paragraph into another (an undo or redo made on another page took the
+ * text around them away): no move to find by the text (followMove), but noted.
+ */
+export function followNotedCopy(transaction: Y.Transaction, pos: Y.RelativePosition, copies: ReadonlyMap<string, Y.ID>): Y.RelativePosition | undefined {
+  const deleted = deletedPlace(transaction, pos);
+  if (deleted === undefined) return undefined;
+  const copy = copies.get(key(deleted.char));
+  if (copy === undefined) return undefined;
+  const item = Y.getItem(transaction.doc.store, copy);
+  if (!(item instanceof Y.Item) || !(item.parent instanceof Y.XmlText)) return undefined;
+  const index = indexIn(item.parent, copy);
+  if (index === undefined) return undefined;
+  return Y.createRelativePositionFromTypeIndex(item.parent, deleted.atEnd ? index + 1 : index, pos.assoc);
+}
+
+/**
  * Where `pos` stood, when `transaction` deleted it: the character it stood before (or, at the end of a text
  * node, after: `atEnd`), in `node`.
  */
@@ -374,6 +392,8 @@ export interface DeletedPlace {
   readonly char: Y.ID;
   readonly atEnd: boolean;
   readonly assoc: number;
+  /** The character before `char` in its text, read as the transaction deleted them (Yjs collects deleted text afterwards). */
+  readonly before?: Y.ID;
 }
 
 export function deletedPlace(transaction: Y.Transaction, pos: Y.RelativePosition): DeletedPlace | undefined {
@@ -382,7 +402,7 @@ export function deletedPlace(transaction: Y.Transaction, pos: Y.RelativePosition
   const atEnd = pos.item === null;
   const char = atEnd ? lastShown(transaction, node) : pos.item!;
   if (char === undefined || !Y.isDeleted(transaction.deleteSet, char)) return undefined;
-  return { node, char, atEnd, assoc: pos.assoc };
+  return { node, char, atEnd, assoc: pos.assoc, before: atEnd ? undefined : charBefore(transaction.doc, char) };
 }
 
 /**
@@ -390,8 +410,31 @@ export function deletedPlace(transaction: Y.Transaction, pos: Y.RelativePosition
  * join-rescue.ts), if its character is one of those: the same place by its copy.
  */
 export function placeInRetyped(doc: Y.Doc, retyped: ReadonlyArray<{ from: readonly Y.ID[]; client: number; clock: number; length: number }>, place: DeletedPlace): Y.RelativePosition | undefined {
+  const at = copyPlace(doc, retyped, place.char, place.atEnd, place.assoc);
+  if (at !== undefined || place.atEnd) return at;
+  // A caret right after the words typed again, before someone else's character (the rest of the paragraph,
+  // deleted with it): after the copy of the last of them. It landed in the next paragraph, and the next keys
+  // went to its start (a helper's exploratory review).
+  return place.before === undefined ? undefined : copyPlace(doc, retyped, place.before, true, place.assoc);
+}
+
+/** The character before `id` in its text, deleted or not (format items skipped); read before Yjs collects them. */
+function charBefore(doc: Y.Doc, id: Y.ID): Y.ID | undefined {
+  const item = Y.getItem(doc.store, id);
+  if (!(item instanceof Y.Item)) return undefined;
+  if (id.clock > item.id.clock) return Y.createID(id.client, id.clock - 1);
+  for (let left = item.left; left !== null; left = left.left) {
+    // Deleted text Yjs has collected holds no string, only its length.
+    if (left.content instanceof Y.ContentString || left.content instanceof Y.ContentDeleted) return Y.createID(left.id.client, left.id.clock + left.length - 1);
+    if (left.countable) return undefined; // an image or a line break between
+  }
+  return undefined;
+}
+
+/** The place before (or, `after`, after) the copy of character `char` in `retyped`, if it was typed again. */
+function copyPlace(doc: Y.Doc, retyped: ReadonlyArray<{ from: readonly Y.ID[]; client: number; clock: number; length: number }>, char: Y.ID, after: boolean, assoc: number): Y.RelativePosition | undefined {
   for (const run of retyped) {
-    const i = run.from.findIndex((id) => Y.compareIDs(id, place.char));
+    const i = run.from.findIndex((id) => Y.compareIDs(id, char));
     if (i < 0) continue;
     // The i-th character of the copy: format items the copy holds take clocks too.
     const structs = doc.store.clients.get(run.client);
@@ -405,7 +448,7 @@ export function placeInRetyped(doc: Y.Doc, retyped: ReadonlyArray<{ from: readon
       if (i < chars + count) {
         const id = Y.createID(run.client, from + i - chars);
         const index = indexIn(struct.parent, id);
-        return index === undefined ? undefined : Y.createRelativePositionFromTypeIndex(struct.parent, place.atEnd ? index + 1 : index, place.assoc);
+        return index === undefined ? undefined : Y.createRelativePositionFromTypeIndex(struct.parent, after ? index + 1 : index, assoc);
       }
       chars += count;
     }

@@ -13,7 +13,7 @@
 import { caretThroughLineJoin, noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
 import { noteMoves, notesWrittenIn } from './noted-moves.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
-import { type DeletedPlace, deletedPlace, followMove, placeInRetyped } from './moved-text.js';
+import { type DeletedPlace, deletedPlace, followMove, followNotedCopy, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
 import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, NodeSelection, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
@@ -401,6 +401,16 @@ export function narrowSyncPlugin(): Plugin {
         // A caret (anchor and head one place): followed once.
         const caret = Y.compareRelativePositions(kept.anchor, kept.head);
         const head = caret ? anchor : followMove(transaction, kept.head, anywhere, deletedAlso);
+        // A caret on words someone else's page moved and noted (its rescue after an undo or redo there): with them.
+        if (caret && !transaction.local && anchor === kept.anchor) {
+          const copies = new Map<string, Y.ID>();
+          for (const note of notesWrittenIn(transaction)) for (const { source, copy } of note.pairs) copies.set(`${source.client}:${source.clock}`, copy);
+          const noted = copies.size === 0 ? undefined : followNotedCopy(transaction, anchor, copies);
+          if (noted !== undefined) {
+            binding.beforeTransactionSelection = { ...kept, anchor: noted, head: noted };
+            return;
+          }
+        }
         binding.beforeTransactionSelection = { ...kept, anchor, head };
         // A caret no move took along stays before what the other person inserted right at it (caret-before-insertions.ts).
         if (caret && !rescue && anchor === kept.anchor) {
