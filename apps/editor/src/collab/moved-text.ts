@@ -367,14 +367,14 @@ export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, 
 
 /**
  * `pos`, if `transaction` deleted the character it stood at and a note written in it names that character's copy
- * (`copies`: "<client>:<clock>" of a character → its copy): the same place by the copy. A rescue from elsewhere
+ * (`copies`: "<client>:<clock>" of a character → its copies, copiesBySource): the same place by the copy. A rescue from elsewhere
  * moves someone's words from one existing paragraph into another (an undo or redo made on another page took the
  * text around them away): no move to find by the text (followMove), but noted.
  */
-export function followNotedCopy(transaction: Y.Transaction, pos: Y.RelativePosition, copies: ReadonlyMap<string, Y.ID>): Y.RelativePosition | undefined {
+export function followNotedCopy(transaction: Y.Transaction, pos: Y.RelativePosition, copies: ReadonlyMap<string, readonly Y.ID[]>): Y.RelativePosition | undefined {
   const deleted = deletedPlace(transaction, pos);
   if (deleted === undefined) return undefined;
-  const copy = copies.get(key(deleted.char));
+  const copy = copies.get(key(deleted.char))?.[0];
   if (copy === undefined) return undefined;
   const item = Y.getItem(transaction.doc.store, copy);
   if (!(item instanceof Y.Item) || !(item.parent instanceof Y.XmlText)) return undefined;

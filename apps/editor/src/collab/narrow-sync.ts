@@ -11,7 +11,7 @@
 // snapshots, a Yjs child count that disagrees), it falls back to y-prosemirror's whole-document path.
 
 import { caretThroughLineJoin, noteWhatWasSeen, RESCUE_ORIGIN, RETYPED } from './join-rescue.js';
-import { noteMoves, notesWrittenIn } from './noted-moves.js';
+import { copiesBySource, noteMoves, notesWrittenIn } from './noted-moves.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, followNotedCopy, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
@@ -228,24 +228,16 @@ function changeBetween(prev: Node, next: Node): Change | undefined {
   const mapping = new StepMapping();
   for (const link of links) mapping.appendMapping(link.mapping);
   const shape = links.some((link) => link.shape);
-  return { mapping, shape, inLine: !shape && links.some((link) => link.inLine === true) };
+  // Nothing before a change moves, so the least of the links' first positions holds through all of them.
+  const from = links.every((link) => link.from !== undefined) ? Math.min(...links.map((link) => link.from!)) : undefined;
+  return { mapping, shape, inLine: !shape && links.some((link) => link.inLine === true), from };
 }
 
 /**
  * Before which position `next` is the same as `prev` (two documents of one editor, at most 16 transactions
- * apart): the least of the changes' first positions, each holding through the later ones (nothing before a
- * change moves). Undefined when the documents' history is not known here.
+ * apart; see changeBetween). Undefined when the documents' history is not known here.
  */
-export function firstChangeBetween(prev: Node, next: Node): number | undefined {
-  let first = Number.POSITIVE_INFINITY;
-  for (let doc = next, links = 0; doc !== prev; links++) {
-    const made = madeBy.get(doc);
-    if (made === undefined || links === 16 || made.change.from === undefined) return undefined;
-    first = Math.min(first, made.change.from);
-    doc = made.from;
-  }
-  return first;
-}
+export const firstChangeBetween = (prev: Node, next: Node): number | undefined => changeBetween(prev, next)?.from;
 
 /** The plugin; goes right after `ySyncPlugin`, whose binding it narrows. */
 export function narrowSyncPlugin(): Plugin {
@@ -403,8 +395,7 @@ export function narrowSyncPlugin(): Plugin {
         const head = caret ? anchor : followMove(transaction, kept.head, anywhere, deletedAlso);
         // A caret on words someone else's page moved and noted (its rescue after an undo or redo there): with them.
         if (caret && !transaction.local && anchor === kept.anchor) {
-          const copies = new Map<string, Y.ID>();
-          for (const note of notesWrittenIn(transaction)) for (const { source, copy } of note.pairs) copies.set(`${source.client}:${source.clock}`, copy);
+          const copies = copiesBySource(transaction);
           const noted = copies.size === 0 ? undefined : followNotedCopy(transaction, anchor, copies);
           if (noted !== undefined) {
             binding.beforeTransactionSelection = { ...kept, anchor: noted, head: noted };
