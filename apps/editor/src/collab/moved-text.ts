@@ -374,7 +374,10 @@ export function followMove(transaction: Y.Transaction, pos: Y.RelativePosition, 
 export function followNotedCopy(transaction: Y.Transaction, pos: Y.RelativePosition, copies: ReadonlyMap<string, readonly Y.ID[]>): Y.RelativePosition | undefined {
   const deleted = deletedPlace(transaction, pos);
   if (deleted === undefined) return undefined;
-  const copy = copies.get(key(deleted.char))?.[0];
+  // A copy made again (a chain of copies) leaves the earlier ones deleted: the one that stands.
+  const { store } = transaction.doc;
+  const stands = (id: Y.ID) => id.clock < Y.getState(store, id.client) && !(Y.getItem(store, id) as Y.Item | Y.GC).deleted;
+  const copy = copies.get(key(deleted.char))?.find(stands);
   if (copy === undefined) return undefined;
   const item = Y.getItem(transaction.doc.store, copy);
   if (!(item instanceof Y.Item) || !(item.parent instanceof Y.XmlText)) return undefined;

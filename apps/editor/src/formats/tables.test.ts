@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.js';
 import { p, run, stateAt } from './test-states.js';
 import { tabCommand } from '../tab-key.js';
-import { changedTables, createTable, insertTable, tablesTouched, tableTab, trimRepeatedRepairs } from './tables.js';
+import { changedTables, createTable, insertTable, tablesTouched, tableTab } from './tables.js';
 import { EditorState as State } from 'prosemirror-state';
 
 const { nodes } = schema;
@@ -93,31 +93,6 @@ describe('inserting a table in a list item', () => {
   });
 });
 
-describe('trimming repairs two pages made of one row at once', () => {
-  const cell = (text: string, colspan = 1) => nodes.table_cell!.create({ colspan }, text === '' ? [p('')] : [p(text)]);
-  const table = (...rows: Array<Array<string | [string, number]>>) =>
-    nodes.table!.create(null, rows.map((r) => nodes.table_row!.create(null, r.map((c) => (Array.isArray(c) ? cell(c[0], c[1]) : cell(c))))));
-  const trim = (t: ReturnType<typeof table>) => {
-    const state = State.create({ schema, doc: nodes.doc!.create(null, [p('above'), t, p('below')]) });
-    const tr = trimRepeatedRepairs(state, [t]);
-    return tr === null ? null : cells(state.apply(tr));
-  };
-  it('takes the empty cells past the width most rows have off the end of a wider row', () => {
-    expect(trim(table(['a', 'b', 'c', 'd'], ['e', 'f', 'g', 'h'], ['B', '', 'A', '', '']))).toEqual([['a', 'b', 'c', 'd'], ['e', 'f', 'g', 'h'], ['B', '', 'A', '']]);
-    expect(trim(table(['a', 'b'], ['c', 'd'], ['e', 'f', '', '']))).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
-  });
-  it('keeps a cell with text in it, a cell across the usual width, a rectangular table, and a table with no usual width', () => {
-    expect(trim(table(['a', 'b'], ['c', 'd'], ['e', 'f', 'g']))).toBeNull();
-    expect(trim(table(['a', 'b'], ['c', 'd'], ['e', ['', 2]]))).toBeNull();
-    expect(trim(table(['a', 'b'], ['c', 'd']))).toBeNull();
-    expect(trim(table(['a', 'b'], ['c', 'd', '']))).toBeNull();
-  });
-  it('leaves tables it was not given', () => {
-    const state = State.create({ schema, doc: nodes.doc!.create(null, [table(['a'], ['b'], ['c', ''])]) });
-    expect(trimRepeatedRepairs(state, [])).toBeNull();
-  });
-});
-
 describe('the tables an edit touched, from its steps', () => {
   const doc = nodes.doc!.create(null, [
     p('first'),
@@ -147,7 +122,7 @@ describe('the tables an edit touched, from its steps', () => {
     const next = state.apply(tr);
     const touched = tablesTouched([tr], next.doc);
     expect(touched).not.toBeNull();
-    const changed = changedTables(state.doc, next.doc).map((t) => t.now);
+    const changed = changedTables(state.doc, next.doc);
     expect(changed).toHaveLength(count);
     for (const table of changed) expect(touched).toContain(table);
   });

@@ -7,8 +7,8 @@
 import { gridBound } from '@tandem/schema/table-spans';
 import { keymap } from 'prosemirror-keymap';
 import type { Node } from 'prosemirror-model';
-import { type Command, type EditorState, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
-import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, fixTables, goToNextCell, isInTable, selectionCell, TableMap, tableEditing } from 'prosemirror-tables';
+import { type Command, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
+import { addColumnAfter, addRowAfter, deleteColumn, deleteRow, deleteTable, goToNextCell, isInTable, selectionCell, TableMap, tableEditing } from 'prosemirror-tables';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { changedRanges, rangeEnds } from '../changed-ranges.js';
 import { schema } from '../schema.js';
@@ -77,15 +77,9 @@ export function caretInCell(state: Parameters<Command>[0]): boolean {
   return false;
 }
 
-/** A table of `doc` that is not in `old`, with the table it replaced there when it stands where one stood. */
-interface ChangedTable {
-  readonly now: Node;
-  readonly before?: Node;
-}
-
 /** The tables of `doc` that are not in `old` (prosemirror-tables' changedDescendants, tables only). */
-export function changedTables(old: Node, doc: Node): ChangedTable[] {
-  const found: ChangedTable[] = [];
+export function changedTables(old: Node, doc: Node): Node[] {
+  const found: Node[] = [];
   const walk = (before: Node, after: Node) => {
     outer: for (let i = 0, j = 0; i < after.childCount; i++) {
       const child = after.child(i);
@@ -95,10 +89,9 @@ export function changedTables(old: Node, doc: Node): ChangedTable[] {
           continue outer;
         }
       }
-      const counterpart = j < before.childCount && before.child(j).sameMarkup(child) ? before.child(j) : undefined;
-      if (child.type.spec.tableRole === 'table') found.push({ now: child, before: counterpart });
-      if (counterpart !== undefined) walk(counterpart, child);
-      else child.descendants((n) => (n.type.spec.tableRole === 'table' ? void found.push({ now: n }) : true));
+      if (child.type.spec.tableRole === 'table') found.push(child);
+      if (j < before.childCount && before.child(j).sameMarkup(child)) walk(before.child(j), child);
+      else child.descendants((n) => (n.type.spec.tableRole === 'table' ? void found.push(n) : true));
     }
   };
   walk(old, doc);
@@ -161,10 +154,6 @@ function repairFloods(table: Node): boolean {
 function tableEditingOfShared(): Plugin {
   const plugin = tableEditing();
   const repair = plugin.spec.appendTransaction!;
-  // What a change from elsewhere left to mend (see below): done right after it, as a change of this page's own.
-  // Returned from appendTransaction it never reached the shared document: y-prosemirror shows others' changes
-  // with its own writes to Yjs shut off, so the page showed a cell that nobody else had.
-  let toMend: { readonly trim: readonly Node[]; readonly since?: EditorState } | null = null;
   return new Plugin({
     ...plugin.spec,
     appendTransaction(transactions, oldState, state) {
@@ -172,114 +161,18 @@ function tableEditingOfShared(): Plugin {
       if (!fromShared && oldState.doc !== state.doc) {
         // This page's own edit: only the tables around what it changed (a walk of every block was half a
         // millisecond of each key in a 10 000-paragraph document; bench:editor's profile).
-        const touched = tablesTouched(transactions, state.doc) ?? changedTables(oldState.doc, state.doc).map((t) => t.now);
+        const touched = tablesTouched(transactions, state.doc) ?? changedTables(oldState.doc, state.doc);
         // Told that no document changed (fixTables compares the two states'), it still makes a selection across
         // cells a cell selection, and repairs nothing; so too where no table changed.
         return repair.call(plugin, transactions, touched.length === 0 || touched.some(repairFloods) ? state : oldState, state);
       }
-      const changed = oldState.doc === state.doc ? [] : changedTables(oldState.doc, state.doc);
-      if (fromShared && changed.length > 0) {
-        // A shape change from elsewhere that crossed one made here (a row added while the other added a column)
-        // leaves a row short: repaired at once, on every page, so that nobody types into the short row and has
-        // their words land under another column once it is repaired. Two pages' repairs of one row are trimmed
-        // (trimRepeatedRepairs), wherever they came from.
-        const ragged = changed.some(madeRagged) && changed.every((t) => TableMap.get(t.now).problems == null || madeRagged(t));
-        toMend = { trim: [...(toMend?.trim ?? []), ...changed.map((t) => t.now)], since: ragged ? (toMend?.since ?? oldState) : toMend?.since };
-      }
-      // A change from elsewhere is shown as it is (above); no document changed: a selection across cells becomes a
-      // cell selection.
-      return repair.call(plugin, transactions, fromShared ? state : oldState, state);
+      // A change from elsewhere is shown as it is; no document changed: a selection across cells becomes a cell
+      // selection. (Repairing a row a change from elsewhere left short, on every page at once, and trimming the
+      // cells two pages added, was tried and taken out again: a review found the trim took away a column added
+      // while the other added rows, which widths alone cannot tell from a repeated repair.)
+      return repair.call(plugin, transactions, state, state);
     },
-    view: (view) => ({
-      update() {
-        if (toMend === null) return;
-        const { trim, since } = toMend;
-        toMend = null;
-        queueMicrotask(() => {
-          if (!view.editable || view.isDestroyed) return;
-          const trimmed = trimRepeatedRepairs(view.state, trim);
-          if (trimmed !== null) return view.dispatch(trimmed);
-          const repaired = since === undefined ? undefined : fixTables(view.state, since);
-          if (repaired !== undefined) view.dispatch(repaired.setMeta('addToHistory', false));
-        });
-      },
-    }),
   });
-}
-
-/**
- * Whether a change from elsewhere made `table` ragged: the table it replaced was whole, and it now lacks a few
- * cells (no spans cut, nothing a repair would flood). A table first shown ragged (stored so) is not one.
- */
-function madeRagged({ now, before }: ChangedTable): boolean {
-  if (before === undefined || TableMap.get(before).problems != null) return false;
-  const problems = TableMap.get(now).problems;
-  return problems != null && problems.every((p) => p.type === 'missing') && !repairFloods(now);
-}
-
-/**
- * Cells two people's repairs added to the same row at once, taken out again. Two changes of a table's shape
- * crossing (a column added while the other adds a row) leave a row short, the same for everyone; whoever
- * types in the table first repairs it (prosemirror-tables adds the missing cell), and two people typing there
- * at once each added one: a row of five in a table of four, text under the wrong column (an exploratory run).
- * A row wider than most of its table's rows whose extra cells at its end are empty loses them here, on every
- * page that gets the change: each page takes out the same cells of the same shared document, and a deletion
- * made twice is made once, where a repair made twice is made twice. Tables with cells spanning rows are left as
- * they are (a row's width is not its own there).
- */
-/** The cells of `row` (its content at `start`) past the first `width` columns, when they are all empty and one column each. */
-function cellsPast(row: Node, start: number, width: number): { from: number; to: number } | null {
-  let column = 0;
-  let at = start;
-  let from = -1;
-  for (let i = 0; i < row.childCount; i++) {
-    const cell = row.child(i);
-    const span = Number(cell.attrs.colspan ?? 1);
-    if (column >= width) {
-      const empty = span === 1 && cell.childCount === 1 && cell.firstChild!.isTextblock && cell.firstChild!.content.size === 0;
-      if (!empty) return null;
-      if (from < 0) from = at;
-    } else if (column + span > width) return null; // a cell across the usual edge
-    column += span;
-    at += cell.nodeSize;
-  }
-  return from < 0 ? null : { from, to: at };
-}
-
-export function trimRepeatedRepairs(state: EditorState, tables: readonly Node[]): Transaction | null {
-  if (tables.length === 0) return null;
-  const wanted = new Set(tables);
-  const cuts: Array<{ from: number; to: number }> = [];
-  state.doc.descendants((node, pos) => {
-    if (!wanted.has(node)) return node.type.spec.tableRole !== 'table' && !node.isTextblock;
-    const widths: number[] = [];
-    let spansRows = false;
-    node.forEach((row) => {
-      let width = 0;
-      row.forEach((cell) => {
-        width += Number(cell.attrs.colspan ?? 1);
-        if (Number(cell.attrs.rowspan ?? 1) > 1) spansRows = true;
-      });
-      widths.push(width);
-    });
-    if (spansRows || node.childCount < 2) return false;
-    const counts = new Map<number, number>();
-    for (const w of widths) counts.set(w, (counts.get(w) ?? 0) + 1);
-    // The width most rows have (the narrower of two as common).
-    const usual = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
-    if (counts.get(usual)! * 2 <= node.childCount) return false;
-    let rowPos = pos + 1;
-    node.forEach((row, _offset, r) => {
-      const cut = widths[r]! > usual ? cellsPast(row, rowPos + 1, usual) : null;
-      if (cut !== null) cuts.push(cut);
-      rowPos += row.nodeSize;
-    });
-    return false;
-  });
-  if (cuts.length === 0) return null;
-  const tr = state.tr;
-  for (const cut of cuts.reverse()) tr.delete(cut.from, cut.to);
-  return tr.setMeta('addToHistory', false);
 }
 
 export function tablePlugins(): Plugin[] {
