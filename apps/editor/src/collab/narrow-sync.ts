@@ -81,6 +81,37 @@ const blockPos = (doc: Node, index: number) => {
   return pos;
 };
 
+/** Whether `item` was deleted by `transaction` (its delete set is not sorted until it ends: a linear look). */
+function deletedIn(transaction: Y.Transaction, item: Y.Item): boolean {
+  const ranges = transaction.deleteSet.clients.get(item.id.client);
+  return ranges !== undefined && ranges.some((r) => item.id.clock >= r.clock && item.id.clock < r.clock + r.len);
+}
+
+/**
+ * Writes `el` as top-level block `index` of `type`, after the blocks deleted there before `transaction` (Yjs
+ * would write it right after the block before, ahead of them). A block a Ctrl+Z brings back goes between its
+ * old neighbours: written ahead of it, a line someone added below a line made a heading became the left
+ * neighbour of the paragraph the heading replaced, and Ctrl+Z of the heading put that line above it. Blocks
+ * this transaction deletes stay after it, as Yjs would have it: a line made a heading is written where the
+ * line was, so that a line someone else adds below the old one, not having seen the change, stays below.
+ */
+function insertBlock(type: Y.XmlFragment, index: number, el: Y.XmlElement, transaction: Y.Transaction): void {
+  let left: Y.Item | null = null;
+  if (index > 0) {
+    let seen = 0;
+    for (let n = type._start; n !== null; n = n.right) {
+      if (!n.deleted && n.countable) seen += n.length;
+      if (seen === index) {
+        left = n;
+        break;
+      }
+    }
+    if (left === null) throw new Error(`no block ${index} to write after`);
+  }
+  for (let next = left === null ? type._start : left.right; next !== null && next.deleted && !deletedIn(transaction, next); next = next.right) left = next;
+  type.insertAfter(left, [el]);
+}
+
 /**
  * Updates `binding.type`, which mirrors `prev`, to mirror `next`, touching only the blocks between
  * the unchanged ones at either end. Returns false, having changed nothing, when it cannot. With the
@@ -111,7 +142,7 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
   const create = (index: number, node: Node) => {
     const el = new Y.XmlElement(node.type.name);
     written[index - start] = el;
-    type.insert(index, [el]);
+    insertBlock(type, index, el, doc._transaction!);
     updateYFragment(doc, el, node, binding);
   };
   doc.transact(() => {

@@ -1,0 +1,38 @@
+// Alice makes a line a heading; Bob, having seen it, presses Enter at its end and types the next line; Alice's
+// Ctrl+Z put Bob's line above hers, for both (an exploratory run, 4 of 4). A new block now goes after the
+// blocks deleted before at its place (narrow-sync.ts insertBlock), so the paragraph Ctrl+Z brings back stands
+// where the heading stood.
+
+import { converged } from '../fixtures/converged.js';
+import { type EditorPage, writeShared } from '../fixtures/editor-page.js';
+import { expect, test } from '../fixtures/tandem.js';
+
+test.use({ serverScope: 'file' }); // each test has documents of its own
+
+const settle = async (...ps: EditorPage[]) => {
+  for (const p of ps) await p.expectSaved();
+};
+
+test('Ctrl+Z of a heading after the other added a line below it keeps that line below; Ctrl+Y', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-keeps-lines/heading');
+  await writeShared(alice, bob, ['Title here', 'Body.']);
+  await alice.caretInTextblock(0, 2);
+  await alice.page.keyboard.press('Control+Alt+2');
+  await settle(alice);
+  await expect.poll(() => bob.texts('h2')).toEqual(['Title here']);
+  await bob.caretInTextblock(0, 'Title here'.length);
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.type('Next line');
+  await settle(bob);
+  await expect.poll(() => alice.blocks()).toEqual(['Title here', 'Next line', 'Body.']);
+  await alice.page.keyboard.press('Control+z');
+  await settle(alice, bob);
+  expect(await converged([alice, bob], (p) => p.texts('h2'))).toEqual([]);
+  expect(await converged([alice, bob], (p) => p.blocks())).toEqual(['Title here', 'Next line', 'Body.']);
+  await alice.page.keyboard.press('Control+y');
+  await settle(alice, bob);
+  expect(await converged([alice, bob], (p) => p.texts('h2'))).toEqual(['Title here']);
+  expect(await converged([alice, bob], (p) => p.blocks())).toEqual(['Title here', 'Next line', 'Body.']);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
