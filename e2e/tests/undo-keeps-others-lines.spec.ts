@@ -1,6 +1,6 @@
 // Alice makes a line a heading; Bob, having seen it, presses Enter at its end and types the next line; Alice's
 // Ctrl+Z put Bob's line above hers, for both (an exploratory run, 4 of 4). A new block now goes after the
-// blocks deleted before at its place (narrow-sync.ts insertBlock), so the paragraph Ctrl+Z brings back stands
+// blocks deleted before at its place (narrow-sync.ts insertBlocks), so the paragraph Ctrl+Z brings back stands
 // where the heading stood.
 
 import { converged } from '../fixtures/converged.js';

@@ -15,7 +15,7 @@ import { copiesBySource, noteMoves, notesWrittenIn } from './noted-moves.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, followNotedCopy, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
-import type { MarkType, Node } from 'prosemirror-model';
+import type { MarkType, Node, Schema } from 'prosemirror-model';
 import { type EditorState, NodeSelection, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { Mapping as StepMapping } from 'prosemirror-transform';
 import { changesShape, movesInLine, settleShapeChange } from './kept-in-place.js';
@@ -95,7 +95,7 @@ function deletedIn(transaction: Y.Transaction, item: Y.Item): boolean {
  * this transaction deletes stay after it, as Yjs would have it: a line made a heading is written where the
  * line was, so that a line someone else adds below the old one, not having seen the change, stays below.
  */
-function insertBlock(type: Y.XmlFragment, index: number, el: Y.XmlElement, transaction: Y.Transaction): void {
+function insertBlocks(type: Y.XmlFragment, index: number, els: Y.XmlElement[], transaction: Y.Transaction): void {
   let left: Y.Item | null = null;
   if (index > 0) {
     let seen = 0;
@@ -109,7 +109,34 @@ function insertBlock(type: Y.XmlFragment, index: number, el: Y.XmlElement, trans
     if (left === null) throw new Error(`no block ${index} to write after`);
   }
   for (let next = left === null ? type._start : left.right; next !== null && next.deleted && !deletedIn(transaction, next); next = next.right) left = next;
-  type.insertAfter(left, [el]);
+  type.insertAfter(left, els);
+}
+
+/**
+ * Runs `write` with the blocks y-prosemirror writes into a block of blocks (a quote, a list, a list item, a
+ * table cell) written as insertBlocks writes top-level ones: a line made a heading in a quote, then a line the
+ * other adds below it, then Ctrl+Z, put their line above hers as at the top level. Only while `write` runs, and
+ * only for elements of blocks (text and inline nodes go as y-prosemirror writes them).
+ */
+function withBlocksAfterTombstones(schema: Schema, doc: Y.Doc, write: () => void): void {
+  type Insert = (this: Y.XmlElement, index: number, content: Array<Y.XmlElement | Y.XmlText>) => void;
+  const proto = Y.XmlElement.prototype as unknown as { insert: Insert };
+  if (Object.prototype.hasOwnProperty.call(proto, 'insert')) return write();
+  const inherited = proto.insert;
+  proto.insert = function insert(index, content) {
+    const node = schema.nodes[this.nodeName];
+    const transaction = doc._transaction;
+    const blocks = content.filter((c): c is Y.XmlElement => c instanceof Y.XmlElement && schema.nodes[c.nodeName]?.isBlock === true);
+    if (this.doc !== doc || transaction === null || node === undefined || node.isTextblock || node.isInline || blocks.length !== content.length) {
+      return inherited.call(this, index, content);
+    }
+    insertBlocks(this, index, blocks, transaction);
+  };
+  try {
+    write();
+  } finally {
+    delete (proto as { insert?: Insert }).insert;
+  }
 }
 
 /**
@@ -142,10 +169,10 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
   const create = (index: number, node: Node) => {
     const el = new Y.XmlElement(node.type.name);
     written[index - start] = el;
-    insertBlock(type, index, el, doc._transaction!);
+    insertBlocks(type, index, [el], doc._transaction!);
     updateYFragment(doc, el, node, binding);
   };
-  doc.transact(() => {
+  doc.transact(() => withBlocksAfterTombstones(prev.type.schema, doc, () => {
     // Text typed or deleted beside equal characters: at the place the person changed (typed-in-place.ts).
     if (change !== undefined && !change.shape && ys.length === ps.length) {
       let first: readonly [number, number] | undefined;
@@ -214,7 +241,7 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
       if (el !== undefined && el._item?.deleted !== true) settleFormatting(el, ps[i]!);
     }
     binding.mapping.set(type, next);
-  }, ySyncPluginKey);
+  }), ySyncPluginKey);
   return true;
 }
 

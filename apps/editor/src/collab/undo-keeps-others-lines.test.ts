@@ -26,21 +26,27 @@ const shown = (doc: Node): string[] => {
 
 /** Enter at the end of the first text block, then `text` typed on the new line. */
 const enterAtEndOfFirstLine = (text: string) => (s: EditorState) => {
-  const end = inText(0, s.doc.firstChild!.textContent.length)(s);
-  const tr = run(splitBlock, 0, s.doc.firstChild!.textContent.length)(s);
+  let length = -1;
+  s.doc.descendants((node) => (length >= 0 ? false : node.isTextblock ? ((length = node.content.size), false) : true));
+  const end = inText(0, length)(s);
+  const tr = run(splitBlock, 0, length)(s);
   return tr.insertText(text, tr.mapping.map(end, 1));
 };
 
-const kinds = [
-  { name: 'a heading', change: run(setBlockType(nodes.heading!, { level: 2 }) as Command, 0, 2) },
-  { name: 'a code block', change: run(setBlockType(nodes.code_block!) as Command, 0, 2) },
+const heading = run(setBlockType(nodes.heading!, { level: 2 }) as Command, 0, 2);
+const kinds: Array<{ name: string; start: Node[]; change: typeof heading }> = [
+  { name: 'a heading', start: [p('Title here'), p('Body.')], change: heading },
+  { name: 'a code block', start: [p('Title here'), p('Body.')], change: run(setBlockType(nodes.code_block!) as Command, 0, 2) },
+  // Inside a block of blocks, where y-prosemirror writes the new blocks.
+  { name: 'a heading in a quote', start: [schema.node('blockquote', null, [p('Title here'), p('Body.')])], change: heading },
+  { name: 'a heading in a table cell', start: [schema.node('table', null, [schema.node('table_row', null, [schema.node('table_cell', null, [p('Title here'), p('Body.')])])])], change: heading },
 ];
 
 describe("Ctrl+Z of a line's new kind after the other added a line below it", () => {
   for (const kind of kinds) {
     for (const bobAbove of [true, false]) {
       it(`${kind.name}; Bob's line stays below hers (Bob's id ${bobAbove ? 'above' : 'below'}); Ctrl+Y`, async () => {
-        const alice = page(schema.node('doc', null, [p('Title here'), p('Body.')]));
+        const alice = page(schema.node('doc', null, kind.start));
         const bob = page(alice.ydoc);
         bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
         const ua = withUndo(alice);
@@ -64,7 +70,7 @@ describe("Ctrl+Z of a line's new kind after the other added a line below it", ()
       });
 
       it(`${kind.name} while Bob, not having seen it, adds a line below: his line stays below (Bob's id ${bobAbove ? 'above' : 'below'})`, async () => {
-        const alice = page(schema.node('doc', null, [p('Title here'), p('Body.')]));
+        const alice = page(schema.node('doc', null, kind.start));
         const bob = page(alice.ydoc);
         bob.ydoc.clientID = alice.ydoc.clientID + (bobAbove ? 1 : -1);
         alice.edit(kind.change);
