@@ -36,3 +36,25 @@ test('Ctrl+Z of a heading after the other added a line below it keeps that line 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+test('the same inside a quote: Ctrl+Z of a heading there keeps the line the other added below it', async ({ pair }) => {
+  const { alice, bob } = await pair('undo-keeps-lines/quote');
+  await writeShared(alice, bob, ['Title here', 'Body.']);
+  await alice.page.keyboard.press('Control+a');
+  await alice.page.keyboard.press('Control+Shift+Period');
+  await settle(alice);
+  await expect.poll(() => bob.texts('blockquote p')).toEqual(['Title here', 'Body.']);
+  await alice.caretInTextblock(0, 2);
+  await alice.page.keyboard.press('Control+Alt+2');
+  await settle(alice);
+  await expect.poll(() => bob.texts('blockquote h2')).toEqual(['Title here']);
+  await bob.caretInTextblock(0, 'Title here'.length);
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.type('Next line');
+  await settle(bob);
+  await expect.poll(() => alice.texts('blockquote p')).toEqual(['Next line', 'Body.']);
+  await alice.page.keyboard.press('Control+z');
+  await settle(alice, bob);
+  expect(await converged([alice, bob], (p) => p.texts('blockquote h2'))).toEqual([]);
+  expect(await converged([alice, bob], (p) => p.texts('blockquote p'))).toEqual(['Title here', 'Next line', 'Body.']);
+});
