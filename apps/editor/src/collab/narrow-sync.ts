@@ -15,7 +15,7 @@ import { copiesBySource, noteMoves, notesWrittenIn } from './noted-moves.js';
 import { unseenDeletionsIn } from './deleted-in-moves.js';
 import { type DeletedPlace, deletedPlace, followMove, followNotedCopy, placeInRetyped } from './moved-text.js';
 import type { Retyped } from './rescue-undo.js';
-import type { MarkType, Node, Schema } from 'prosemirror-model';
+import type { MarkType, Node } from 'prosemirror-model';
 import { type EditorState, NodeSelection, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { Mapping as StepMapping } from 'prosemirror-transform';
 import { changesShape, movesInLine, settleShapeChange } from './kept-in-place.js';
@@ -81,64 +81,6 @@ const blockPos = (doc: Node, index: number) => {
   return pos;
 };
 
-/** Whether `item` was deleted by `transaction` (its delete set is not sorted until it ends: a linear look). */
-function deletedIn(transaction: Y.Transaction, item: Y.Item): boolean {
-  const ranges = transaction.deleteSet.clients.get(item.id.client);
-  return ranges !== undefined && ranges.some((r) => item.id.clock >= r.clock && item.id.clock < r.clock + r.len);
-}
-
-/**
- * Writes `el` as top-level block `index` of `type`, after the blocks deleted there before `transaction` (Yjs
- * would write it right after the block before, ahead of them). A block a Ctrl+Z brings back goes between its
- * old neighbours: written ahead of it, a line someone added below a line made a heading became the left
- * neighbour of the paragraph the heading replaced, and Ctrl+Z of the heading put that line above it. Blocks
- * this transaction deletes stay after it, as Yjs would have it: a line made a heading is written where the
- * line was, so that a line someone else adds below the old one, not having seen the change, stays below.
- */
-function insertBlocks(type: Y.XmlFragment, index: number, els: Y.XmlElement[], transaction: Y.Transaction): void {
-  let left: Y.Item | null = null;
-  if (index > 0) {
-    let seen = 0;
-    for (let n = type._start; n !== null; n = n.right) {
-      if (!n.deleted && n.countable) seen += n.length;
-      if (seen === index) {
-        left = n;
-        break;
-      }
-    }
-    if (left === null) throw new Error(`no block ${index} to write after`);
-  }
-  for (let next = left === null ? type._start : left.right; next !== null && next.deleted && !deletedIn(transaction, next); next = next.right) left = next;
-  type.insertAfter(left, els);
-}
-
-/**
- * Runs `write` with the blocks y-prosemirror writes into a block of blocks (a quote, a list, a list item, a
- * table cell) written as insertBlocks writes top-level ones: a line made a heading in a quote, then a line the
- * other adds below it, then Ctrl+Z, put their line above hers as at the top level. Only while `write` runs, and
- * only for elements of blocks (text and inline nodes go as y-prosemirror writes them).
- */
-function withBlocksAfterTombstones(schema: Schema, doc: Y.Doc, write: () => void): void {
-  type Insert = (this: Y.XmlElement, index: number, content: Array<Y.XmlElement | Y.XmlText>) => void;
-  const proto = Y.XmlElement.prototype as unknown as { insert: Insert };
-  if (Object.prototype.hasOwnProperty.call(proto, 'insert')) return write();
-  const inherited = proto.insert;
-  proto.insert = function insert(index, content) {
-    const node = schema.nodes[this.nodeName];
-    const transaction = doc._transaction;
-    const blocks = content.filter((c): c is Y.XmlElement => c instanceof Y.XmlElement && schema.nodes[c.nodeName]?.isBlock === true);
-    if (this.doc !== doc || transaction === null || node === undefined || node.isTextblock || node.isInline || blocks.length !== content.length) {
-      return inherited.call(this, index, content);
-    }
-    insertBlocks(this, index, blocks, transaction);
-  };
-  try {
-    write();
-  } finally {
-    delete (proto as { insert?: Insert }).insert;
-  }
-}
-
 /**
  * Updates `binding.type`, which mirrors `prev`, to mirror `next`, touching only the blocks between
  * the unchanged ones at either end. Returns false, having changed nothing, when it cannot. With the
@@ -169,10 +111,10 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
   const create = (index: number, node: Node) => {
     const el = new Y.XmlElement(node.type.name);
     written[index - start] = el;
-    insertBlocks(type, index, [el], doc._transaction!);
+    type.insert(index, [el]);
     updateYFragment(doc, el, node, binding);
   };
-  doc.transact(() => withBlocksAfterTombstones(prev.type.schema, doc, () => {
+  doc.transact(() => {
     // Text typed or deleted beside equal characters: at the place the person changed (typed-in-place.ts).
     if (change !== undefined && !change.shape && ys.length === ps.length) {
       let first: readonly [number, number] | undefined;
@@ -241,7 +183,7 @@ export function updateChangedBlocks(binding: Pick<Binding, 'type' | 'doc' | 'map
       if (el !== undefined && el._item?.deleted !== true) settleFormatting(el, ps[i]!);
     }
     binding.mapping.set(type, next);
-  }), ySyncPluginKey);
+  }, ySyncPluginKey);
   return true;
 }
 
